@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import pg from 'pg';
+import {UserError, redactSecrets} from '../errors.js';
+import {DATABASE_NAME, startEmbeddedServer, stopEmbeddedServer} from './embedded-server.js';
+import {migrate} from './migrations.js';
+import type {Workdir} from './workdir.js';
+import {ensureWorkdir} from './workdir.js';
+
+// bigint (count(*), sums) and numeric come back as JS numbers: our counts stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+export type Database = {
+	/** Full connection string (with password): for worker connections, never for printing. */
+	url: string;
+	/** The same without the password, for messages. */
+	displayUrl: string;
+	pool: pg.Pool;
+	embedded: boolean;
+	close(): Promise<void>;
+};
+
+export type OpenOptions = {
+	/** --db or DATABASE_URL; when absent the embedded server of the workdir is used. */
+	databaseUrl?: string;
+	workdir: Workdir;
+	onStep?: (step: string) => void;
+};
+
+/** Sessions run in UTC so that timestamps without an offset are read as UTC. */
+export function clientConfig(url: string): pg.ClientConfig {
+	return {connectionString: url, options: '-c TimeZone=UTC', application_name: 'openpolyedu-tui'};
+}
+
+async function ensureDatabaseExists(url: string): Promise<void> {
+	const target = new URL(url);
+	const admin = new pg.Client(clientConfig(Object.assign(new URL(url), {pathname: '/postgres'}).toString()));
+	await admin.connect();
+	try {
+		const name = decodeURIComponent(target.pathname.slice(1)) || DATABASE_NAME;
+		const {rowCount} = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+		if (!rowCount) await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+	} finally {
+		await admin.end();
+	}
+}
+
+function describeConnectionError(error: unknown, displayUrl: string): UserError {
+	const message = error instanceof Error ? error.message : String(error);
+	return new UserError(`Cannot reach the database at ${displayUrl}: ${redactSecrets(message)}.`);
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+	const {workdir} = options;
+	const onStep = options.onStep ?? (() => {});
+	ensureWorkdir(workdir);
+	let url = options.databaseUrl;
+	if (url === undefined) {
+		// A server left running by a killed run is adopted, and stopped like one we started.
+		url = (await startEmbeddedServer(workdir, onStep)).url;
+		await ensureDatabaseExists(url);
+	}
+	const displayUrl = redactSecrets(url);
+	const pool = new pg.Pool({...clientConfig(url), max: 4});
+	// An idle client that loses its server must not crash the process; the next query reports it.
+	pool.on('error', () => {});
+	onStep('applying migrations');
+	try {
+		const client = await pool.connect();
+		try {
+			await migrate(client);
+		} finally {
+			client.release();
+		}
+	} catch (error) {
+		await pool.end().catch(() => {});
+		if (error instanceof UserError) throw error;
+		throw describeConnectionError(error, displayUrl);
+	}
+	const embedded = options.databaseUrl === undefined;
+	return {
+		url,
+		displayUrl,
+		pool,
+		embedded,
+		async close() {
+			await pool.end().catch(() => {});
+			// A server kept running by `db start` stays up for psql, notebooks and the next run.
+			if (embedded && !fs.existsSync(workdir.keepRunningFile)) await stopEmbeddedServer(workdir);
+		},
+	};
+}

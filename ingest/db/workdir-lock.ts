@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import {UserError} from '../errors.js';
+import type {Workdir} from './workdir.js';
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		// EPERM: the process exists but belongs to someone else.
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/**
+ * One app process per workdir: a second one would fight over the cluster. The lock file holds the
+ * owner's pid; a lock left by a killed process (pid gone) is taken over.
+ */
+export function acquireWorkdirLock(workdir: Workdir): () => void {
+	for (let attempt = 0; attempt < 3; attempt++) {
+		try {
+			const fd = fs.openSync(workdir.lockFile, 'wx');
+			fs.writeSync(fd, String(process.pid));
+			fs.closeSync(fd);
+			let released = false;
+			const release = () => {
+				if (released) return;
+				released = true;
+				process.off('exit', release);
+				try {
+					if (fs.readFileSync(workdir.lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(workdir.lockFile);
+				} catch {
+					// Already gone: nothing to release.
+				}
+			};
+			process.on('exit', release);
+			return release;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			const owner = Number.parseInt(readOrEmpty(workdir.lockFile), 10);
+			if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+				throw new UserError(
+					`Another openpolyedu-tui (pid ${owner}) is already using the workdir ${workdir.root}; wait for it to finish or pass a different --workdir.`,
+				);
+			}
+			fs.rmSync(workdir.lockFile, {force: true});
+		}
+	}
+	throw new UserError(`Could not take the lock ${workdir.lockFile}; remove it if no openpolyedu-tui is running.`);
+}
+
+function readOrEmpty(file: string): string {
+	try {
+		return fs.readFileSync(file, 'utf8');
+	} catch {
+		return '';
+	}
+}

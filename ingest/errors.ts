@@ -1,0 +1,13 @@
+/**
+ * An error whose message is one clear sentence meant for the user (bad flag, missing file,
+ * unreachable database). The CLI prints only the message and exits non-zero; anything else is a bug
+ * and gets logged in full.
+ */
+export class UserError extends Error {
+	override name = 'UserError';
+}
+
+/** Removes passwords from connection strings before anything is printed or logged. */
+export function redactSecrets(text: string): string {
+	return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
+}

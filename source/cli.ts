@@ -1,0 +1,57 @@
+import meow from 'meow';
+import {UserError, redactSecrets} from '../ingest/errors.js';
+import {commands, type CommandContext} from './commands/index.js';
+import {usage, flagSpec, commandFlags} from './usage.js';
+
+function kebab(name: string): string {
+	return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/** Runs one CLI invocation and returns the exit code (never throws for user mistakes). */
+export async function main(argv: string[]): Promise<number> {
+	const cli = meow(usage, {
+		importMeta: import.meta,
+		argv,
+		flags: flagSpec,
+		allowUnknownFlags: true,
+		autoHelp: false,
+		autoVersion: true,
+		description: false,
+	});
+	const [name = '', ...args] = cli.input;
+	if (cli.flags.help) {
+		process.stdout.write(`${usage}\n`);
+		return 0;
+	}
+	const command = commands[name];
+	if (!command) {
+		process.stderr.write(`Unknown command "${name}"; run openpolyedu-tui --help for the list of commands.\n${usage}\n`);
+		return 2;
+	}
+	const allowed = new Set([...commandFlags.common, ...(commandFlags[name] ?? [])]);
+	for (const flag of Object.keys(cli.unnormalizedFlags)) {
+		const canonical = flag.length === 1 ? flag : kebab(flag);
+		if (!allowed.has(canonical) && !allowed.has(flag)) {
+			process.stderr.write(`Unknown option --${canonical} for ${name ? `"${name}"` : 'the app'}; run openpolyedu-tui ${name} --help.\n`);
+			return 2;
+		}
+	}
+	const context: CommandContext = {
+		args,
+		flags: cli.flags,
+		databaseUrl: (cli.flags.db as string | undefined) ?? process.env.DATABASE_URL ?? undefined,
+		stdout: process.stdout,
+		stderr: process.stderr,
+	};
+	try {
+		return await command(context);
+	} catch (error) {
+		if (error instanceof UserError) {
+			process.stderr.write(`${error.message}\n`);
+			return 1;
+		}
+		const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+		process.stderr.write(`Unexpected error: ${redactSecrets(message)}\n`);
+		return 1;
+	}
+}

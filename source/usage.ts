@@ -1,0 +1,78 @@
+export const usage = `
+  Usage
+    $ openpolyedu-tui [command] [options]
+
+  Commands
+    (none)               Full-screen app: load new logs from input/, then pick and run tasks
+    ingest [paths…]      Load tracking logs (files, .gz, .zip, folders; default input/)
+    tasks                List the analytic tasks (id, group, title)
+    run <task>           Run one task and print or save its table
+    files                List loaded inputs with their counts and status
+    rejected             List rejected lines (file, line, offset, reason)
+    reset                Delete all loaded data (asks first; --yes for scripts)
+    db start|stop|status Keep the embedded PostgreSQL running for psql / notebooks, stop it, show it
+
+  Options (all commands)
+    --db URL             Use an existing PostgreSQL (postgres://…) instead of the embedded one;
+                         DATABASE_URL works too
+    --workdir DIR        Where the database, its password and logs live (default ./workdir)
+    --help, --version
+
+  Options of ingest
+    --workers N          Parser/loader threads (default: CPU cores, at most 4)
+    --max-line-bytes N   Longer lines are rejected as too long (default 16777216)
+
+  Options of run
+    --course ID          Course id (default: the only course, or all)
+    --user NAME          Learner username
+    --from DATE --to DATE  Date range (inclusive, YYYY-MM-DD)
+    --tz ZONE            Time zone for days and hours (default UTC; e.g. Europe/Moscow)
+    --idle MINUTES       Idle cutoff for time on task (default 30)
+    --param NAME=VALUE   Any other task parameter (repeatable)
+    --format csv|json|md Output format (default: aligned table on a terminal, csv otherwise)
+    --out FILE           Write to FILE;  --save  write to result/ under a generated name
+    --bom                Start CSV files with a UTF-8 BOM (for Excel)
+
+  Options of the app
+    --no-tui             Run headless: ingest, then list the tasks
+
+  Examples
+    $ openpolyedu-tui
+    $ openpolyedu-tui ingest input/tracking.log-20170502.gz
+    $ openpolyedu-tui run time-on-course --course course-v1:spbstu+PHYLOS+fall_2018 --tz Europe/Moscow --save
+`;
+
+export const flagSpec = {
+	db: {type: 'string'},
+	workdir: {type: 'string'},
+	help: {type: 'boolean', shortFlag: 'h'},
+	version: {type: 'boolean'},
+	yes: {type: 'boolean', shortFlag: 'y'},
+	workers: {type: 'number'},
+	maxLineBytes: {type: 'number'},
+	course: {type: 'string'},
+	user: {type: 'string'},
+	from: {type: 'string'},
+	to: {type: 'string'},
+	tz: {type: 'string'},
+	idle: {type: 'number'},
+	param: {type: 'string', isMultiple: true},
+	format: {type: 'string'},
+	out: {type: 'string'},
+	save: {type: 'boolean'},
+	bom: {type: 'boolean'},
+	tui: {type: 'boolean', default: true},
+} as const;
+
+/** Which options each command accepts, besides the common ones. */
+export const commandFlags: Record<string, string[]> = {
+	common: ['db', 'workdir', 'help', 'h', 'version'],
+	'': ['tui', 'workers', 'max-line-bytes'],
+	ingest: ['workers', 'max-line-bytes'],
+	tasks: ['format'],
+	run: ['course', 'user', 'from', 'to', 'tz', 'idle', 'param', 'format', 'out', 'save', 'bom'],
+	files: ['format'],
+	rejected: ['format'],
+	reset: ['yes', 'y'],
+	db: [],
+};
