@@ -4,7 +4,7 @@ import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {resolveWorkdir, ensureWorkdir, type Workdir} from '../../ingest/db/workdir.js';
 import type {flagSpec} from '../usage.js';
 
-type FlagValue<T> = T extends {isMultiple: true} ? string[] : T extends {type: 'string'} ? string | undefined : T extends {type: 'number'} ? number | undefined : boolean | undefined;
+type FlagValue<T> = T extends {isMultiple: true} ? string[] | undefined : T extends {type: 'string'} ? string | undefined : T extends {type: 'number'} ? number | undefined : boolean | undefined;
 export type Flags = {[K in keyof typeof flagSpec]: FlagValue<(typeof flagSpec)[K]>};
 
 export type CommandContext = {

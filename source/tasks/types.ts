@@ -1,0 +1,61 @@
+/**
+ * The contract between the task layer (registry, runner, output) and its users (CLI `tasks`/`run`,
+ * the TUI). Tasks are data: one .sql file per task in queries/, with a metadata header.
+ */
+
+export type ParameterType = 'text' | 'course' | 'user' | 'date' | 'timezone' | 'integer' | 'number' | 'boolean' | 'choice';
+
+export type TaskParameter = {
+	name: string;
+	type: ParameterType;
+	description: string;
+	/** Default value as the user would type it ('' or undefined = none). */
+	default?: string;
+	/** Allowed values for type 'choice'. */
+	choices?: string[];
+	required?: boolean;
+};
+
+export type ChartSpec = {
+	kind: 'line' | 'bar';
+	/** Column for the x-axis. */
+	x: string;
+	/** Value column(s). */
+	y: string[];
+};
+
+export type TaskDefinition = {
+	id: string;
+	title: string;
+	group: string;
+	/** One paragraph: what is counted and why. */
+	description: string;
+	parameters: TaskParameter[];
+	chart?: ChartSpec;
+	sort?: {column: string; direction: 'asc' | 'desc'};
+	/** Absolute path of the .sql file. */
+	file: string;
+	sql: string;
+};
+
+export type TaskProblem = {file: string; message: string};
+
+export type TaskCatalogue = {
+	tasks: TaskDefinition[];
+	/** Malformed task files: reported, never fatal for the others. */
+	problems: TaskProblem[];
+};
+
+export type ColumnKind = 'number' | 'text' | 'date' | 'timestamp' | 'boolean' | 'json';
+
+export type TaskResult = {
+	taskId: string;
+	columns: Array<{name: string; kind: ColumnKind}>;
+	/** Row-major values: numbers as numbers, dates/timestamps as ISO strings, NULL as null. */
+	rows: Array<Array<string | number | boolean | null>>;
+	/** Parameter values actually used (after defaults). */
+	parameters: Record<string, string>;
+	elapsedMs: number;
+};
+
+export type OutputFormat = 'csv' | 'json' | 'md';

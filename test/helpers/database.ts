@@ -1,0 +1,34 @@
+import crypto from 'node:crypto';
+import {after} from 'node:test';
+import pg from 'pg';
+import {clientConfig} from '../../ingest/db/database.js';
+import {migrate} from '../../ingest/db/migrations.js';
+
+/**
+ * A fresh, migrated database on the suite's PostgreSQL (started by test/run-tests.ts), dropped after
+ * the test file. Returns its connection URL (with password: never print it).
+ */
+export async function createTestDatabase(prefix = 'test'): Promise<string> {
+	const adminUrl = process.env.OPENPOLYEDU_TEST_ADMIN_URL;
+	if (!adminUrl) throw new Error('OPENPOLYEDU_TEST_ADMIN_URL is not set: run the tests with npm test');
+	const name = `${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${crypto.randomBytes(4).toString('hex')}`;
+	const admin = new pg.Client(clientConfig(adminUrl));
+	await admin.connect();
+	await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+	await admin.end();
+	const url = Object.assign(new URL(adminUrl), {pathname: `/${name}`}).toString();
+	const client = new pg.Client(clientConfig(url));
+	await client.connect();
+	await migrate(client);
+	await client.end();
+	after(async () => {
+		const dropper = new pg.Client(clientConfig(adminUrl));
+		await dropper.connect();
+		await dropper.query(`DROP DATABASE IF EXISTS ${dropper.escapeIdentifier(name)} WITH (FORCE)`);
+		await dropper.end();
+	});
+	return url;
+}
+
+/** Where ../shared/corpus is, or undefined (tests using it then skip with a visible message). */
+export {sharedCorpus} from './shared.js';

@@ -1,0 +1,40 @@
+import {spawn} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {startEmbeddedServer, stopEmbeddedServer, connectionUrl, readPassword} from '../ingest/db/embedded-server.js';
+import {ensureWorkdir, resolveWorkdir} from '../ingest/db/workdir.js';
+
+/**
+ * `npm test`: one real PostgreSQL (the embedded one) for the whole suite, in a throw-away workdir;
+ * each test file creates its own database on it (test/helpers/database.ts). Then node's test runner.
+ * Extra arguments are passed to node --test (e.g. a file name filter).
+ */
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function testFiles(dir: string): string[] {
+	return fs.readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
+		const full = path.join(dir, entry.name);
+		if (entry.isDirectory()) return testFiles(full);
+		return entry.name.endsWith('.test.js') ? [full] : [];
+	});
+}
+
+const workdir = resolveWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-test-')));
+ensureWorkdir(workdir);
+const server = await startEmbeddedServer(workdir);
+const password = readPassword(workdir)!;
+const port = Number(new URL(server.url).port);
+const filter = process.argv.slice(2);
+const files = testFiles(here).filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)));
+const code = await new Promise<number>((resolve) => {
+	const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+		stdio: 'inherit',
+		env: {...process.env, OPENPOLYEDU_TEST_ADMIN_URL: connectionUrl(password, port, 'postgres')},
+	});
+	child.on('exit', (exitCode) => resolve(exitCode ?? 1));
+});
+await stopEmbeddedServer(workdir);
+fs.rmSync(workdir.root, {recursive: true, force: true});
+process.exitCode = code;
