@@ -7,6 +7,17 @@ function kebab(name: string): string {
 	return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
+/** Option names as typed (meow also reports unset ones with defaults, so we read argv). */
+function givenFlags(argv: string[]): string[] {
+	const names: string[] = [];
+	for (const token of argv) {
+		if (token === '--') break;
+		if (token.startsWith('--')) names.push(token.slice(2).split('=')[0]!.replace(/^no-/, ''));
+		else if (/^-[a-zA-Z]/.test(token)) names.push(...token.slice(1));
+	}
+	return names;
+}
+
 /** Runs one CLI invocation and returns the exit code (never throws for user mistakes). */
 export async function main(argv: string[]): Promise<number> {
 	const cli = meow(usage, {
@@ -29,10 +40,10 @@ export async function main(argv: string[]): Promise<number> {
 		return 2;
 	}
 	const allowed = new Set([...commandFlags.common, ...(commandFlags[name] ?? [])]);
-	for (const flag of Object.keys(cli.unnormalizedFlags)) {
-		const canonical = flag.length === 1 ? flag : kebab(flag);
-		if (!allowed.has(canonical) && !allowed.has(flag)) {
-			process.stderr.write(`Unknown option --${canonical} for ${name ? `"${name}"` : 'the app'}; run openpolyedu-tui ${name} --help.\n`);
+	for (const flag of givenFlags(argv)) {
+		if (!allowed.has(flag) && !allowed.has(kebab(flag))) {
+			const shown = flag.length === 1 ? `-${flag}` : `--${flag}`;
+			process.stderr.write(`Unknown option ${shown} for ${name ? `"${name}"` : 'the app'}; run openpolyedu-tui --help.\n`);
 			return 2;
 		}
 	}

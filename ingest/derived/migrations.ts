@@ -1,4 +1,245 @@
 import type {Migration} from '../db/migrations.js';
 
-/** Derived tables that the analytic tasks read (versions 100 and up). */
-export const derivedMigrations: Migration[] = [];
+/**
+ * Derived tables that the analytic tasks read (versions 100 and up), filled by refreshDerived.
+ * Conventions: course_id '' = event without a course; username is the learner key (events without a
+ * username are counted in d_type_hour and d_load_stats only); `hour` = the event time truncated to the
+ * UTC hour, so tasks can bucket days and hours in any time zone with whole-hour offsets.
+ * Tables marked "additive" only ever grow by the counts of new loads (each event belongs to exactly one
+ * load); tables marked "per learner" depend on the order of a learner's events and are recomputed for
+ * the learners a new load touches.
+ */
+export const derivedMigrations: Migration[] = [
+	{
+		version: 100,
+		description: 'derived tables for the analytic tasks',
+		sql: `
+-- Lenient number from a JSON value (number or numeric string); NULL otherwise. Never raises.
+CREATE FUNCTION d_number(value jsonb) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT CASE jsonb_typeof(value)
+		WHEN 'number' THEN (value #>> '{}')::double precision
+		WHEN 'string' THEN CASE WHEN btrim(value #>> '{}') ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' THEN btrim(value #>> '{}')::double precision END
+	END
+$$;
+
+-- Additive: events per course, UTC hour and event type (all events with a time, learner or not).
+CREATE TABLE d_type_hour (
+	course_id text NOT NULL,
+	hour timestamptz NOT NULL,
+	event_type text NOT NULL,
+	events bigint NOT NULL,
+	PRIMARY KEY (course_id, hour, event_type)
+);
+
+-- Additive: the same per learner.
+CREATE TABLE d_learner_type_hour (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	hour timestamptz NOT NULL,
+	event_type text NOT NULL,
+	events bigint NOT NULL,
+	PRIMARY KEY (course_id, username, hour, event_type)
+);
+
+-- Additive: a learner's events per UTC hour, split by activity kind.
+CREATE TABLE d_learner_hour (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	hour timestamptz NOT NULL,
+	events bigint NOT NULL,
+	-- Learning activity: every event except enrollment changes.
+	activity bigint NOT NULL,
+	video bigint NOT NULL,
+	problem bigint NOT NULL,
+	forum bigint NOT NULL,
+	PRIMARY KEY (course_id, username, hour)
+);
+
+-- Additive (counts add, first/last take least/greatest): one row per learner and course.
+CREATE TABLE d_learner (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	user_id bigint,
+	first_time timestamptz NOT NULL,
+	last_time timestamptz NOT NULL,
+	events bigint NOT NULL,
+	first_activity timestamptz,
+	last_activity timestamptz,
+	video_events bigint NOT NULL,
+	video_plays bigint NOT NULL,
+	problem_checks bigint NOT NULL,
+	forum_posts bigint NOT NULL,
+	first_exam timestamptz,
+	first_passed timestamptz,
+	first_certificate timestamptz,
+	PRIMARY KEY (course_id, username)
+);
+
+-- Additive: user id -> username (the first seen), to name enrolled users by their id.
+CREATE TABLE d_user (
+	user_id bigint PRIMARY KEY,
+	username text NOT NULL
+);
+
+-- Additive: one row per enrollment change event.
+CREATE TABLE d_enrollment (
+	course_id text NOT NULL,
+	-- The enrolled user: event.user_id, else the event's user_id.
+	user_id bigint,
+	username text NOT NULL,
+	time timestamptz NOT NULL,
+	activated boolean NOT NULL,
+	mode text
+);
+CREATE INDEX d_enrollment_course ON d_enrollment (course_id, user_id, time);
+
+-- Per enrolled user and course: first activation, last change, current state (a view: few rows).
+CREATE VIEW d_enrollment_state AS
+SELECT course_id, user_id, username, first_enrolled, last_change, is_enrolled, activations, deactivations
+FROM (
+	SELECT e.course_id, e.user_id,
+		coalesce(u.username, (array_agg(e.username ORDER BY e.time DESC))[1]) AS username,
+		min(e.time) FILTER (WHERE e.activated) AS first_enrolled,
+		max(e.time) AS last_change,
+		(array_agg(e.activated ORDER BY e.time DESC, e.activated))[1] AS is_enrolled,
+		count(*) FILTER (WHERE e.activated) AS activations,
+		count(*) FILTER (WHERE NOT e.activated) AS deactivations
+	FROM d_enrollment e LEFT JOIN d_user u ON u.user_id = e.user_id
+	GROUP BY e.course_id, e.user_id, coalesce(e.user_id::text, e.username), u.username
+) s;
+
+-- Per learner: gaps between consecutive events of a learner in a course, attributed to the UTC hour
+-- of the later event, bucketed by whole minutes (gap < C minutes <=> minute < C, exact for integer
+-- cutoffs); gaps of 4 hours or more are never counted and not stored.
+CREATE TABLE d_learner_gap (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	hour timestamptz NOT NULL,
+	minute smallint NOT NULL,
+	seconds double precision NOT NULL,
+	gaps bigint NOT NULL,
+	PRIMARY KEY (course_id, username, hour, minute)
+);
+
+-- Per learner: sessions (a gap over 30 minutes, or a page_close, ends one).
+CREATE TABLE d_session (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	start_time timestamptz NOT NULL,
+	end_time timestamptz NOT NULL,
+	events bigint NOT NULL
+);
+CREATE INDEX d_session_learner ON d_session (course_id, username);
+
+-- Raw page (as logged) -> normalised URL (query and fragment stripped, %xx decoded, no trailing slash).
+CREATE TABLE d_page (
+	page text PRIMARY KEY,
+	url text NOT NULL
+);
+
+-- Normalised URL -> section name, from outline/link clicks that carry a target name (the latest wins).
+CREATE TABLE d_page_name (
+	url text PRIMARY KEY,
+	name text NOT NULL,
+	time timestamptz NOT NULL
+);
+
+-- Per learner: page visits = arrivals on a page (the page differs from the learner's previous page
+-- event, or more than 30 minutes passed since it, or it followed a page_close).
+CREATE TABLE d_page_visit (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	time timestamptz NOT NULL,
+	url text NOT NULL,
+	-- First visit of a session (the path task shows a break before it).
+	session_start boolean NOT NULL
+);
+CREATE INDEX d_page_visit_learner ON d_page_visit (course_id, username, time);
+
+-- Additive: a learner's events per page and event type (events that carry a page).
+CREATE TABLE d_learner_page_type (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	url text NOT NULL,
+	event_type text NOT NULL,
+	events bigint NOT NULL,
+	PRIMARY KEY (course_id, username, url, event_type)
+);
+
+-- Additive: video player events (play, pause, seek, stop, load, speed) with their positions.
+CREATE TABLE d_video_event (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	time timestamptz NOT NULL,
+	action text NOT NULL,
+	video_id text NOT NULL,
+	position double precision,
+	old_position double precision,
+	new_position double precision,
+	duration double precision
+);
+CREATE INDEX d_video_event_learner ON d_video_event (course_id, username, video_id, time);
+
+-- Per learner: watching intervals (a play closed by the next pause, stop or seek of the same video).
+CREATE TABLE d_video_interval (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	video_id text NOT NULL,
+	start_time timestamptz NOT NULL,
+	start_position double precision NOT NULL,
+	end_position double precision NOT NULL
+);
+CREATE INDEX d_video_interval_video ON d_video_interval (course_id, video_id);
+
+-- Additive: problem checks (server side, graded) and show-answer uses.
+CREATE TABLE d_problem_event (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	time timestamptz NOT NULL,
+	problem_id text NOT NULL,
+	kind text NOT NULL CHECK (kind IN ('check', 'show_answer')),
+	correct boolean,
+	answers jsonb
+);
+CREATE INDEX d_problem_event_problem ON d_problem_event (course_id, problem_id, username, time);
+
+-- Additive: PDF textbook events.
+CREATE TABLE d_textbook_event (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	time timestamptz NOT NULL,
+	event_type text NOT NULL,
+	pdf text,
+	query text
+);
+
+-- User-agent strings, parsed once each in Node (ua-parser-js) when first seen.
+CREATE TABLE d_agent (
+	agent_id serial PRIMARY KEY,
+	agent text NOT NULL UNIQUE,
+	browser text NOT NULL,
+	os text NOT NULL,
+	device text NOT NULL
+);
+
+-- Additive: a learner's events per user agent and language (first Accept-Language tag).
+CREATE TABLE d_client (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	agent_id int NOT NULL,
+	language text NOT NULL,
+	events bigint NOT NULL,
+	PRIMARY KEY (course_id, username, agent_id, language)
+);
+
+-- Additive: per load, events lacking a course, a user or a time.
+CREATE TABLE d_load_stats (
+	load_id int PRIMARY KEY,
+	events bigint NOT NULL,
+	no_course bigint NOT NULL,
+	no_user bigint NOT NULL,
+	no_time bigint NOT NULL
+);
+`,
+	},
+];

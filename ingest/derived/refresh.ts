@@ -1,9 +1,269 @@
 import type pg from 'pg';
+import {UAParser} from 'ua-parser-js';
+
+/** Serialises refreshes of one database (two processes sharing a --db server). */
+const REFRESH_LOCK = 7_240_100;
+
+/** Enrollment, video, problem, forum, … classification of event types (edx2bigquery's categories). */
+const VIDEO_KIND = `(event_type LIKE '%\\_video' OR event_type LIKE 'edx.video.%' OR event_type LIKE '%transcript%')`;
+const PROBLEM_KIND = `(event_type LIKE 'problem\\_%' OR event_type LIKE 'edx.problem.%' OR event_type IN ('showanswer', 'show_answer', 'save_problem_success', 'reset_problem'))`;
+const FORUM_KIND = `(event_type LIKE 'edx.forum.%')`;
+const ENROLLMENT_KIND = `(event_type LIKE 'edx.course.enrollment.%')`;
+const VIDEO_ACTION = `CASE event_type
+	WHEN 'play_video' THEN 'play' WHEN 'edx.video.played' THEN 'play'
+	WHEN 'pause_video' THEN 'pause' WHEN 'edx.video.paused' THEN 'pause'
+	WHEN 'seek_video' THEN 'seek' WHEN 'edx.video.position.changed' THEN 'seek'
+	WHEN 'stop_video' THEN 'stop' WHEN 'edx.video.stopped' THEN 'stop'
+	WHEN 'load_video' THEN 'load' WHEN 'edx.video.loaded' THEN 'load'
+	WHEN 'speed_change_video' THEN 'speed' WHEN 'edx.video.speed.changed' THEN 'speed' END`;
+/** Event types whose payload the derived tables read (the payload of others is not copied). */
+const PAYLOAD_NEEDED = `(${VIDEO_ACTION} IS NOT NULL OR event_type IN ('problem_check', 'showanswer', 'show_answer', 'edx.problem.showanswer',
+	'edx.course.enrollment.activated', 'edx.course.enrollment.deactivated', 'edx.ui.lms.outline.selected', 'edx.ui.lms.link_clicked')
+	OR event_type LIKE 'textbook.%')`;
+
+/** The columns of events every derived table needs, with the activity kinds classified once. */
+function narrowEvents(where: string): string {
+	return `
+SELECT e.load_id, coalesce(e.course_id, '') AS course_id, coalesce(e.username, '') AS username, e.user_id, e.time,
+	date_trunc('hour', e.time) AS hour, coalesce(e.event_type, '') AS event_type, e.event_source, e.page, e.agent, e.accept_language,
+	CASE WHEN ${PAYLOAD_NEEDED} THEN e.event END AS payload
+FROM events e WHERE ${where}`;
+}
+
+const ADDITIVE_STEPS: string[] = [
+	`INSERT INTO d_load_stats (load_id, events, no_course, no_user, no_time)
+	SELECT load_id, count(*), count(*) FILTER (WHERE course_id = ''), count(*) FILTER (WHERE username = ''), count(*) FILTER (WHERE time IS NULL)
+	FROM fresh GROUP BY load_id
+	ON CONFLICT (load_id) DO UPDATE SET events = d_load_stats.events + excluded.events, no_course = d_load_stats.no_course + excluded.no_course,
+		no_user = d_load_stats.no_user + excluded.no_user, no_time = d_load_stats.no_time + excluded.no_time`,
+	`INSERT INTO d_type_hour (course_id, hour, event_type, events)
+	SELECT course_id, hour, event_type, count(*) FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2, 3
+	ON CONFLICT (course_id, hour, event_type) DO UPDATE SET events = d_type_hour.events + excluded.events`,
+	`INSERT INTO d_learner_type_hour (course_id, username, hour, event_type, events)
+	SELECT course_id, username, hour, event_type, count(*) FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2, 3, 4
+	ON CONFLICT (course_id, username, hour, event_type) DO UPDATE SET events = d_learner_type_hour.events + excluded.events`,
+	`INSERT INTO d_learner_hour (course_id, username, hour, events, activity, video, problem, forum)
+	SELECT course_id, username, hour, count(*), count(*) FILTER (WHERE NOT ${ENROLLMENT_KIND}),
+		count(*) FILTER (WHERE ${VIDEO_KIND}), count(*) FILTER (WHERE ${PROBLEM_KIND}), count(*) FILTER (WHERE ${FORUM_KIND})
+	FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2, 3
+	ON CONFLICT (course_id, username, hour) DO UPDATE SET events = d_learner_hour.events + excluded.events,
+		activity = d_learner_hour.activity + excluded.activity, video = d_learner_hour.video + excluded.video,
+		problem = d_learner_hour.problem + excluded.problem, forum = d_learner_hour.forum + excluded.forum`,
+	`INSERT INTO d_learner AS l (course_id, username, user_id, first_time, last_time, events, first_activity, last_activity,
+		video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate)
+	SELECT course_id, username, max(user_id), min(time), max(time), count(*),
+		min(time) FILTER (WHERE NOT ${ENROLLMENT_KIND}), max(time) FILTER (WHERE NOT ${ENROLLMENT_KIND}),
+		count(*) FILTER (WHERE ${VIDEO_KIND}), count(*) FILTER (WHERE event_type IN ('play_video', 'edx.video.played')),
+		count(*) FILTER (WHERE event_type = 'problem_check' AND event_source = 'server'),
+		count(*) FILTER (WHERE event_type LIKE 'edx.forum.%.created'),
+		min(time) FILTER (WHERE event_type LIKE 'edx.special\\_exam.%'),
+		min(time) FILTER (WHERE event_type IN ('edx.course.grade.passed.first_time', 'edx.certificate.created')),
+		min(time) FILTER (WHERE event_type LIKE 'edx.certificate.%')
+	FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2
+	ON CONFLICT (course_id, username) DO UPDATE SET user_id = coalesce(excluded.user_id, l.user_id),
+		first_time = least(l.first_time, excluded.first_time), last_time = greatest(l.last_time, excluded.last_time),
+		events = l.events + excluded.events,
+		first_activity = least(l.first_activity, excluded.first_activity), last_activity = greatest(l.last_activity, excluded.last_activity),
+		video_events = l.video_events + excluded.video_events, video_plays = l.video_plays + excluded.video_plays,
+		problem_checks = l.problem_checks + excluded.problem_checks, forum_posts = l.forum_posts + excluded.forum_posts,
+		first_exam = least(l.first_exam, excluded.first_exam), first_passed = least(l.first_passed, excluded.first_passed),
+		first_certificate = least(l.first_certificate, excluded.first_certificate)`,
+	`INSERT INTO d_user (user_id, username)
+	SELECT DISTINCT ON (user_id) user_id, username FROM fresh WHERE user_id IS NOT NULL AND username <> '' ORDER BY user_id, time
+	ON CONFLICT (user_id) DO NOTHING`,
+	`INSERT INTO d_enrollment (course_id, user_id, username, time, activated, mode)
+	SELECT course_id, coalesce(d_number(payload -> 'user_id')::bigint, user_id), username, time,
+		event_type = 'edx.course.enrollment.activated', payload ->> 'mode'
+	FROM fresh WHERE time IS NOT NULL AND event_type IN ('edx.course.enrollment.activated', 'edx.course.enrollment.deactivated')`,
+	`INSERT INTO d_page_name AS n (url, name, time)
+	SELECT DISTINCT ON (p.url) p.url, btrim(f.payload ->> 'target_name'), f.time
+	FROM fresh f JOIN d_page p ON p.page = f.payload ->> 'target_url'
+	WHERE f.time IS NOT NULL AND btrim(f.payload ->> 'target_name') <> ''
+	ORDER BY p.url, f.time DESC
+	ON CONFLICT (url) DO UPDATE SET name = excluded.name, time = excluded.time WHERE excluded.time >= n.time`,
+	`INSERT INTO d_learner_page_type (course_id, username, url, event_type, events)
+	SELECT f.course_id, f.username, p.url, f.event_type, count(*)
+	FROM fresh f JOIN d_page p ON p.page = f.page WHERE f.username <> '' AND f.time IS NOT NULL GROUP BY 1, 2, 3, 4
+	ON CONFLICT (course_id, username, url, event_type) DO UPDATE SET events = d_learner_page_type.events + excluded.events`,
+	`INSERT INTO d_video_event (course_id, username, time, action, video_id, position, old_position, new_position, duration)
+	SELECT course_id, username, time, ${VIDEO_ACTION}, payload ->> 'id', d_number(payload -> 'currentTime'),
+		d_number(payload -> 'old_time'), d_number(payload -> 'new_time'), d_number(payload -> 'duration')
+	FROM fresh WHERE time IS NOT NULL AND username <> '' AND ${VIDEO_ACTION} IS NOT NULL AND payload ->> 'id' IS NOT NULL`,
+	`INSERT INTO d_problem_event (course_id, username, time, problem_id, kind, correct, answers)
+	SELECT course_id, username, time, payload ->> 'problem_id',
+		CASE WHEN event_type = 'problem_check' THEN 'check' ELSE 'show_answer' END,
+		CASE WHEN event_type = 'problem_check' THEN payload ->> 'success' = 'correct' END,
+		CASE WHEN event_type = 'problem_check' AND jsonb_typeof(payload -> 'answers') = 'object' THEN payload -> 'answers' END
+	FROM fresh
+	WHERE time IS NOT NULL AND username <> '' AND payload ->> 'problem_id' IS NOT NULL
+		AND ((event_type = 'problem_check' AND event_source = 'server') OR event_type IN ('showanswer', 'show_answer', 'edx.problem.showanswer'))`,
+	// The PDF's name is the last part of its URL (event.chapter), without a query.
+	`INSERT INTO d_textbook_event (course_id, username, time, event_type, pdf, query)
+	SELECT course_id, username, time, event_type,
+		nullif(regexp_replace(split_part(split_part(payload ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), ''),
+		payload ->> 'query'
+	FROM fresh WHERE time IS NOT NULL AND username <> '' AND event_type LIKE 'textbook.%'`,
+	`INSERT INTO d_client (course_id, username, agent_id, language, events)
+	SELECT f.course_id, f.username, coalesce(a.agent_id, 0),
+		coalesce(lower(btrim(split_part(split_part(f.accept_language, ',', 1), ';', 1))), ''), count(*)
+	FROM fresh f LEFT JOIN d_agent a ON a.agent = f.agent
+	WHERE f.username <> '' AND f.time IS NOT NULL GROUP BY 1, 2, 3, 4
+	ON CONFLICT (course_id, username, agent_id, language) DO UPDATE SET events = d_client.events + excluded.events`,
+];
+
+/** Tables recomputed per learner (they depend on the order of all the learner's events). */
+const PER_LEARNER_TABLES = ['d_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval'];
+const ALL_TABLES = [
+	'd_load_stats', 'd_type_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
+	'd_learner_page_type', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', ...PER_LEARNER_TABLES,
+];
+
+/** From `ordered` (the affected learners' events): gaps, sessions and page visits. */
+const PER_LEARNER_STEPS: string[] = [
+	`CREATE TEMP TABLE stepped ON COMMIT DROP AS
+	SELECT course_id, username, time, event_type, page,
+		extract(epoch FROM time - lag(time) OVER w) AS gap, lag(event_type) OVER w AS previous_type
+	FROM ordered WINDOW w AS (PARTITION BY course_id, username ORDER BY time, event_type)`,
+	`INSERT INTO d_learner_gap (course_id, username, hour, minute, seconds, gaps)
+	SELECT course_id, username, date_trunc('hour', time), floor(gap / 60)::smallint, sum(gap), count(*)
+	FROM stepped WHERE gap < 4 * 3600 GROUP BY 1, 2, 3, 4`,
+	`INSERT INTO d_session (course_id, username, start_time, end_time, events)
+	SELECT course_id, username, min(time), max(time), count(*)
+	FROM (
+		SELECT course_id, username, time,
+			sum((gap IS NULL OR gap > 1800 OR previous_type = 'page_close')::int) OVER (PARTITION BY course_id, username ORDER BY time, event_type) AS session
+		FROM stepped
+	) s GROUP BY course_id, username, session`,
+	`INSERT INTO d_page_visit (course_id, username, time, url, session_start)
+	SELECT course_id, username, time, url, session_start
+	FROM (
+		SELECT course_id, username, time, url,
+			previous_url IS NULL OR url <> previous_url OR time - previous_time > interval '30 minutes' OR previous_type = 'page_close' AS arrival,
+			previous_url IS NULL OR time - previous_time > interval '30 minutes' OR previous_type = 'page_close' AS session_start
+		FROM (
+			SELECT o.course_id, o.username, o.time, p.url,
+				lag(p.url) OVER w AS previous_url, lag(o.time) OVER w AS previous_time, lag(o.event_type) OVER w AS previous_type
+			FROM ordered o JOIN d_page p ON p.page = o.page
+			WINDOW w AS (PARTITION BY o.course_id, o.username ORDER BY o.time, o.event_type)
+		) paged
+	) v WHERE arrival`,
+	// A play opens an interval at its position; the learner's next event on the same video closes it
+	// (pause/stop at their position, seek at the position it left) if it comes within 30 minutes.
+	`INSERT INTO d_video_interval (course_id, username, video_id, start_time, start_position, end_position)
+	SELECT course_id, username, video_id, time, position, end_position
+	FROM (
+		SELECT v.course_id, v.username, v.video_id, v.time, v.action, v.position,
+			lead(v.action) OVER w AS next_action, lead(v.time) OVER w AS next_time,
+			CASE lead(v.action) OVER w WHEN 'seek' THEN lead(v.old_position) OVER w ELSE lead(v.position) OVER w END AS end_position
+		FROM d_video_event v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
+		WHERE v.action IN ('play', 'pause', 'seek', 'stop')
+		WINDOW w AS (PARTITION BY v.course_id, v.username, v.video_id ORDER BY v.time, v.action)
+	) s
+	WHERE action = 'play' AND next_action IN ('pause', 'stop', 'seek') AND next_time - time <= interval '30 minutes'
+		AND position IS NOT NULL AND end_position >= position`,
+];
+
+/** Query string and fragment stripped, %xx decoded (invalid sequences kept), trailing slashes removed. */
+export function normalizePageUrl(raw: string): string {
+	let url = raw.trim();
+	const cut = url.search(/[?#]/);
+	if (cut >= 0) url = url.slice(0, cut);
+	url = url.replace(/(?:%[0-9a-f]{2})+/gi, (encoded) => {
+		try {
+			return decodeURIComponent(encoded);
+		} catch {
+			return encoded;
+		}
+	});
+	return url.replace(/(?<=.)\/+$/, '');
+}
+
+export type ParsedAgent = {browser: string; os: string; device: string};
+
+/** Browser family, OS family and device type (desktop unless the parser says mobile, tablet, …). */
+export function parseAgent(agent: string): ParsedAgent {
+	const result = new UAParser(agent).getResult();
+	return {browser: result.browser.name ?? 'Other', os: result.os.name ?? 'Other', device: result.device.type ?? 'desktop'};
+}
+
+async function addNewPages(client: pg.PoolClient): Promise<void> {
+	const {rows} = await client.query<{page: string}>(`
+		SELECT DISTINCT page FROM (
+			SELECT page FROM fresh WHERE page IS NOT NULL
+			UNION ALL SELECT payload ->> 'target_url' FROM fresh WHERE payload ->> 'target_url' IS NOT NULL
+		) pages WHERE NOT EXISTS (SELECT 1 FROM d_page p WHERE p.page = pages.page)`);
+	if (rows.length === 0) return;
+	await client.query('INSERT INTO d_page (page, url) SELECT * FROM unnest($1::text[], $2::text[])', [
+		rows.map((row) => row.page),
+		rows.map((row) => normalizePageUrl(row.page)),
+	]);
+}
+
+async function addNewAgents(client: pg.PoolClient): Promise<void> {
+	const {rows} = await client.query<{agent: string}>(`
+		SELECT DISTINCT agent FROM fresh f WHERE agent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM d_agent a WHERE a.agent = f.agent)`);
+	if (rows.length === 0) return;
+	const parsed = rows.map((row) => parseAgent(row.agent));
+	await client.query('INSERT INTO d_agent (agent, browser, os, device) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])', [
+		rows.map((row) => row.agent),
+		parsed.map((agent) => agent.browser),
+		parsed.map((agent) => agent.os),
+		parsed.map((agent) => agent.device),
+	]);
+}
 
 /**
  * Brings the derived tables (that the tasks read) up to date with every load not yet absorbed
- * (loads.derived_done = false), incrementally. Called by the ingest engine after loading.
+ * (loads.derived_done = false), incrementally: counts from the new loads' events are added, and the
+ * order-dependent tables are recomputed for the learners those events belong to. One transaction:
+ * a crash leaves the loads pending and the tables as they were. Called by the ingest engine after loading.
  */
 export async function refreshDerived(pool: pg.Pool): Promise<void> {
-	await pool.query('UPDATE loads SET derived_done = true WHERE NOT derived_done AND finished_at IS NOT NULL');
+	const client = await pool.connect();
+	try {
+		await client.query('BEGIN');
+		await client.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK]);
+		await client.query(`SET LOCAL work_mem = '256MB'`);
+		// A load killed half-way never finishes; once a later load has finished, its events are final too.
+		const {rows} = await client.query<{load_id: number}>(`
+			SELECT load_id FROM loads WHERE NOT derived_done
+				AND (finished_at IS NOT NULL OR load_id < (SELECT max(load_id) FROM loads WHERE finished_at IS NOT NULL))`);
+		const loadIds = rows.map((row) => row.load_id);
+		if (loadIds.length === 0) {
+			await client.query('COMMIT');
+			return;
+		}
+		const {rows: [{earlier}]} = await client.query<{earlier: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE derived_done) AS earlier');
+		// Nothing derived yet (first load, or after a reset): start from empty tables.
+		if (!earlier) await client.query(`TRUNCATE ${ALL_TABLES.join(', ')}`);
+		await client.query(`CREATE TEMP TABLE fresh ON COMMIT DROP AS ${narrowEvents('e.load_id = ANY($1)')}`, [loadIds]);
+		await client.query('ANALYZE fresh');
+		await addNewPages(client);
+		await addNewAgents(client);
+		for (const step of ADDITIVE_STEPS) await client.query(step);
+
+		await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
+			SELECT DISTINCT course_id, username FROM fresh WHERE username <> '' AND time IS NOT NULL`);
+		if (earlier) {
+			await client.query('ANALYZE learners_to_refresh');
+			for (const table of PER_LEARNER_TABLES) {
+				await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
+			}
+			// Their whole history, earlier loads included.
+			await client.query(`CREATE TEMP TABLE ordered ON COMMIT DROP AS
+				SELECT e.course_id, e.username, e.time, e.event_type, e.page
+				FROM (${narrowEvents('e.time IS NOT NULL')}) e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`);
+		} else {
+			await client.query(`CREATE TEMP TABLE ordered ON COMMIT DROP AS
+				SELECT course_id, username, time, event_type, page FROM fresh WHERE username <> '' AND time IS NOT NULL`);
+		}
+		for (const step of PER_LEARNER_STEPS) await client.query(step);
+		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
+		await client.query('COMMIT');
+	} catch (error) {
+		await client.query('ROLLBACK').catch(() => {});
+		throw error;
+	} finally {
+		client.release();
+	}
 }

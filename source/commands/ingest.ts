@@ -1,7 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type {Database} from '../../ingest/db/database.js';
+import {runIngest} from '../../ingest/engine.js';
 import {UserError} from '../../ingest/errors.js';
-import type {Command} from './context.js';
+import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
+import {formatBytes, formatDuration, formatCount} from '../format.js';
+import {withDatabase, type Command, type CommandContext} from './context.js';
 
-// Placeholder until the module is built.
-export const ingestCommand: Command = async () => {
-	throw new UserError('This command is not built yet.');
+/** The default source, input/ in the current folder; named paths must exist. */
+export function ingestPaths(args: string[]): string[] {
+	if (args.length > 0) return args;
+	const input = path.join(process.cwd(), 'input');
+	if (!fs.existsSync(input)) throw new UserError(`There is no input/ folder in ${process.cwd()}; put logs there or name them: openpolyedu-tui ingest FILE…`);
+	return [input];
+}
+
+export function progressLine(snapshot: IngestSnapshot): string {
+	const percent = snapshot.bytesTotal > 0 ? Math.floor((100 * snapshot.bytesDone) / snapshot.bytesTotal) : 100;
+	const eta = snapshot.etaSeconds === undefined ? '–' : formatDuration(snapshot.etaSeconds * 1000);
+	return [
+		`${snapshot.phase} ${percent}% ${formatBytes(snapshot.bytesDone)}/${formatBytes(snapshot.bytesTotal)}`,
+		`${snapshot.megabytesPerSecond.toFixed(1)} MB/s`,
+		`${formatCount(Math.round(snapshot.eventsPerSecond))} events/s`,
+		`ETA ${eta}`,
+		`loaded ${formatCount(snapshot.loaded)}, duplicates ${formatCount(snapshot.duplicates)}, rejected ${formatCount(snapshot.rejected)}`,
+		snapshot.currentFile ? path.basename(snapshot.currentFile) : '',
+	]
+		.filter(Boolean)
+		.join(' · ');
+}
+
+export function summaryLines(summary: IngestSummary): string[] {
+	const lines = [
+		`read ${summary.lines} lines: loaded ${summary.loaded}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`,
+		`files: ${summary.filesLoaded} loaded, ${summary.filesSkipped} skipped (already loaded), ${summary.filesFailed} failed; ${summary.blankLines} blank lines ignored; ${formatBytes(summary.bytesDone)} in ${formatDuration(summary.elapsedMs)}`,
+	];
+	const reasons = Object.entries(summary.rejectedByReason).filter(([, count]) => count > 0);
+	if (reasons.length > 0) lines.push(`rejected by reason: ${reasons.map(([reason, count]) => `${reason} ${count}`).join(', ')} (see: openpolyedu-tui rejected)`);
+	for (const file of summary.files.filter((item) => item.status === 'failed')) lines.push(`failed: ${file.label}: ${file.note ?? 'unknown error'}`);
+	return lines;
+}
+
+/** Headless ingest with a progress line about once a second on stderr; returns the exit code. */
+export async function ingestHeadless(context: CommandContext, database: Database, paths: string[]): Promise<number> {
+	let lastPrinted = 0;
+	const controller = new AbortController();
+	const onSignal = () => controller.abort();
+	process.once('SIGINT', onSignal);
+	try {
+		const summary = await runIngest({
+			databaseUrl: database.url,
+			pool: database.pool,
+			paths,
+			workers: context.flags.workers,
+			maxLineBytes: context.flags.maxLineBytes,
+			signal: controller.signal,
+			onProgress(snapshot) {
+				if (snapshot.phase !== 'loading' || Date.now() - lastPrinted < 1000) return;
+				lastPrinted = Date.now();
+				context.stderr.write(`${progressLine(snapshot)}\n`);
+			},
+		});
+		for (const line of summaryLines(summary)) context.stdout.write(`${line}\n`);
+		if (summary.phase === 'cancelled') {
+			context.stderr.write('Cancelled; what was committed stays, and the next ingest resumes from there.\n');
+			return 130;
+		}
+		if (summary.filesFailed > 0) {
+			context.stderr.write(`${summary.filesFailed} input(s) could not be loaded completely; the others are loaded.\n`);
+			return 1;
+		}
+		return 0;
+	} finally {
+		process.off('SIGINT', onSignal);
+	}
+}
+
+export const ingestCommand: Command = async (context) => {
+	const paths = ingestPaths(context.args);
+	return withDatabase(context, (database) => ingestHeadless(context, database, paths));
 };

@@ -1,0 +1,215 @@
+import os from 'node:os';
+import type {Readable} from 'node:stream';
+import type pg from 'pg';
+import {refreshDerived} from './derived/refresh.js';
+import {UserError, redactSecrets} from './errors.js';
+import {LineChunker} from './line-chunker.js';
+import {LoaderError, LoaderPool} from './loader-pool.js';
+import {finishSource, planSource, recordFailedSource, type SourceIdentity} from './manifest.js';
+import type {FileProgress, IngestSnapshot, IngestSummary} from './progress.js';
+import {ProgressTracker} from './progress-tracker.js';
+import {discoverSources, fingerprintFile, forEachZipMember, openFileContent, type SourceFile} from './sources.js';
+
+export type IngestOptions = {
+	/** For the loader threads' own connections. */
+	databaseUrl: string;
+	pool: pg.Pool;
+	paths: string[];
+	/** Loader threads (default: CPU cores, at most 4). */
+	workers?: number;
+	/** Longer lines are rejected as too long, without being held in memory (default 16 MiB). */
+	maxLineBytes?: number;
+	signal?: AbortSignal;
+	onProgress?: (snapshot: IngestSnapshot) => void;
+	progressIntervalMs?: number;
+};
+
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+const INGEST_LOCK = 7_240_002;
+
+function describe(error: unknown): string {
+	return redactSecrets(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Streams every input into the events table: files one after the other, each cut into chunks of
+ * lines that loader threads parse and COPY in parallel, one transaction per chunk. Safe to kill at
+ * any point: the next run skips what was committed and loads the rest.
+ */
+export async function runIngest(options: IngestOptions): Promise<IngestSummary> {
+	const {pool, signal} = options;
+	const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+	const workerCount = Math.max(1, options.workers ?? Math.min(4, os.availableParallelism()));
+	const tracker = new ProgressTracker(Date.now());
+	const emit = () => options.onProgress?.(tracker.snapshot());
+	const sources = discoverSources(options.paths);
+
+	const lockClient = await pool.connect();
+	let loaders: LoaderPool | undefined;
+	const timer = setInterval(emit, options.progressIntervalMs ?? 250);
+	try {
+		const {rows} = await lockClient.query<{locked: boolean}>('SELECT pg_try_advisory_lock($1) AS locked', [INGEST_LOCK]);
+		if (!rows[0]!.locked) throw new UserError('Another ingest is already loading into this database; wait for it to finish.');
+		const {rows: load} = await pool.query<{load_id: number}>('INSERT INTO loads DEFAULT VALUES RETURNING load_id');
+		const loadId = load[0]!.load_id;
+		const files = sources.map((source) =>
+			tracker.addFile({label: source.path, kind: source.kind, bytesTotal: source.size, bytesDone: 0, lines: 0, blankLines: 0, loaded: 0, duplicates: 0, rejected: 0, status: 'pending'}),
+		);
+		tracker.phase = 'loading';
+		emit();
+		loaders = new LoaderPool(options.databaseUrl, workerCount);
+		const context: LoadContext = {pool, loaders, tracker, loadId, maxLineBytes, signal, finishing: []};
+		for (const [index, source] of sources.entries()) {
+			if (signal?.aborted || context.fatal) break;
+			if (source.kind === 'zip') await loadZip(context, source, files[index]!);
+			else await loadFile(context, source, files[index]!);
+		}
+		await Promise.all(context.finishing);
+		if (context.fatal) throw context.fatal;
+		if (signal?.aborted) {
+			tracker.phase = 'cancelled';
+		} else {
+			await pool.query('UPDATE loads SET finished_at = now() WHERE load_id = $1', [loadId]);
+			tracker.phase = 'deriving';
+			emit();
+			await refreshDerived(pool);
+			tracker.phase = 'done';
+		}
+	} catch (error) {
+		tracker.phase = 'failed';
+		tracker.error =
+			error instanceof LoaderError
+				? `The database failed while loading (${describe(error)}); nothing half-written was kept: run the ingest again to resume.`
+				: describe(error);
+		emit();
+		throw error instanceof UserError ? error : new UserError(tracker.error);
+	} finally {
+		clearInterval(timer);
+		await loaders?.close();
+		await lockClient.query('SELECT pg_advisory_unlock($1)', [INGEST_LOCK]).catch(() => {});
+		lockClient.release();
+	}
+	const snapshot = tracker.snapshot();
+	options.onProgress?.(snapshot);
+	const count = (status: FileProgress['status']) => snapshot.files.filter((file) => file.status === status).length;
+	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped'), filesFailed: count('failed')};
+}
+
+type LoadContext = {
+	pool: pg.Pool;
+	loaders: LoaderPool;
+	tracker: ProgressTracker;
+	loadId: number;
+	maxLineBytes: number;
+	signal?: AbortSignal;
+	/** Per-file completions still running (a file's last chunks finish while the next file is read). */
+	finishing: Array<Promise<void>>;
+	fatal?: Error;
+};
+
+async function loadFile(context: LoadContext, source: SourceFile, progress: FileProgress): Promise<void> {
+	let identity: SourceIdentity;
+	try {
+		const {fingerprint, headHash, size} = fingerprintFile(source.path);
+		identity = {path: source.path, member: '', kind: source.kind, size, mtime: source.mtime, fingerprint, headHash};
+	} catch (error) {
+		progress.status = 'failed';
+		progress.note = `cannot read: ${describe(error)}`;
+		return;
+	}
+	await loadStream(context, identity, progress, (startOffset, onBytes) => openFileContent(source, startOffset, onBytes));
+}
+
+async function loadZip(context: LoadContext, source: SourceFile, progress: FileProgress): Promise<void> {
+	context.tracker.startFile(progress);
+	const finishedMembers: Array<Promise<void>> = [];
+	const members: FileProgress[] = [];
+	try {
+		await forEachZipMember(source.path, async (member) => {
+			if (context.signal?.aborted || context.fatal) return;
+			const memberProgress: FileProgress = {...progress, label: `${source.path}!${member.name}`, bytesTotal: member.compressedSize, bytesDone: 0, status: 'pending'};
+			members.push(memberProgress);
+			const identity: SourceIdentity = {path: source.path, member: member.name, kind: 'zip', size: member.compressedSize, mtime: source.mtime, fingerprint: member.fingerprint, headHash: member.fingerprint};
+			const before = context.finishing.length;
+			await loadStream(context, identity, memberProgress, (_startOffset, onBytes) => member.open(onBytes), progress);
+			finishedMembers.push(...context.finishing.slice(before));
+			// The archive's line in the progress is the sum of its members.
+			progress.bytesDone = Math.min(progress.bytesTotal, members.reduce((sum, item) => sum + item.bytesDone, 0));
+		});
+	} catch (error) {
+		const message = `cannot read the archive: ${describe(error)}`;
+		progress.status = 'failed';
+		progress.note = message;
+		await recordFailedSource(context.pool, {path: source.path, member: '', kind: 'zip', size: source.size, mtime: source.mtime, fingerprint: `failed:${source.path}`, headHash: ''}, context.loadId, message);
+		return;
+	}
+	await Promise.all(finishedMembers);
+	progress.bytesDone = progress.bytesTotal;
+	const failed = members.filter((member) => member.status === 'failed');
+	progress.status = failed.length > 0 ? 'failed' : members.every((member) => member.status === 'skipped') && members.length > 0 ? 'skipped' : 'loaded';
+	progress.note = failed.length > 0 ? `${failed.length} of ${members.length} members failed: ${failed[0]!.note}` : `${members.length} members`;
+}
+
+async function loadStream(
+	context: LoadContext,
+	identity: SourceIdentity,
+	progress: FileProgress,
+	open: (startOffset: number, onDiskBytes: (count: number) => void) => Readable | Promise<Readable>,
+	archive?: FileProgress,
+): Promise<void> {
+	const {tracker, loaders} = context;
+	const plan = await planSource(context.pool, identity, context.loadId);
+	if (plan.action === 'skip') {
+		progress.status = 'skipped';
+		progress.note = plan.reason;
+		progress.bytesDone = progress.bytesTotal;
+		return;
+	}
+	progress.fileId = plan.fileId;
+	if (plan.resumed) progress.note = `resumed at line ${plan.firstLine}`;
+	if (!archive) tracker.startFile(progress);
+	// Plain files seek to where the committed prefix ends; compressed ones are read from the start.
+	progress.bytesDone = identity.kind === 'plain' ? plan.startOffset : 0;
+	const chunker = new LineChunker({startOffset: identity.kind === 'plain' ? plan.startOffset : 0, firstLine: identity.kind === 'plain' ? plan.firstLine : 1, maxLineBytes: context.maxLineBytes});
+	const skipBefore = identity.kind === 'plain' ? 0 : plan.startOffset;
+	const chunkDone: Array<Promise<void>> = [];
+	const dispatch = async (chunk: ReturnType<LineChunker['end']>[number]) => {
+		if (chunk.startOffset < skipBefore || plan.committedChunks.has(chunk.startOffset)) return;
+		await loaders.capacity();
+		const job = {...chunk, fileId: plan.fileId, loadId: context.loadId, maxLineBytes: context.maxLineBytes};
+		chunkDone.push(
+			loaders.run(job).then(
+				(stats) => tracker.addChunk(progress, stats, archive),
+				(error: Error) => {
+					context.fatal ??= error;
+				},
+			),
+		);
+	};
+	let readError: string | undefined;
+	try {
+		const stream = await open(plan.startOffset, (count) => {
+			progress.bytesDone += count;
+		});
+		for await (const buffer of stream) {
+			for (const chunk of chunker.push(buffer as Buffer)) await dispatch(chunk);
+			if (context.signal?.aborted || context.fatal) {
+				stream.destroy();
+				break;
+			}
+		}
+		// A stream that failed keeps its partial last chunk unloaded, so a repaired file resumes cleanly.
+		if (!context.signal?.aborted && !context.fatal) for (const chunk of chunker.end()) await dispatch(chunk);
+	} catch (error) {
+		readError = describe(error);
+	}
+	context.finishing.push(
+		Promise.all(chunkDone).then(async () => {
+			if (context.fatal || context.signal?.aborted) return;
+			await finishSource(context.pool, plan.fileId, readError);
+			progress.status = readError ? 'failed' : 'loaded';
+			if (readError) progress.note = readError;
+			progress.bytesDone = progress.bytesTotal;
+		}),
+	);
+}

@@ -1,0 +1,153 @@
+/**
+ * Cuts a byte stream into chunks of whole lines. Boundaries depend only on the content and the start
+ * position, so a resumed load cuts the same chunks again and can skip the ones already committed.
+ * A line longer than maxLineBytes is not buffered: its first keepBytes are kept (to be stored as a
+ * rejected line) and the rest is skipped, so memory stays bounded whatever the input.
+ */
+
+export type Chunk = {
+	/** Decompressed byte offset of the first line, and of the byte after the last one. */
+	startOffset: number;
+	endOffset: number;
+	/** 1-based number of the first line. */
+	firstLine: number;
+	lineCount: number;
+	/** The lines, each ending in \n (the last line of a file may lack it). */
+	data: Buffer;
+	/** Lines cut short because they exceeded the limit: index in the chunk and real length. */
+	overlong: Array<{index: number; length: number}>;
+};
+
+export type ChunkerOptions = {
+	startOffset?: number;
+	firstLine?: number;
+	maxChunkLines?: number;
+	maxChunkBytes?: number;
+	maxLineBytes: number;
+	/** How much of an overlong line is kept for the rejected_lines table. */
+	keepBytes?: number;
+};
+
+const NEWLINE = 0x0a;
+
+export class LineChunker {
+	private readonly maxChunkLines: number;
+	private readonly maxChunkBytes: number;
+	private readonly maxLineBytes: number;
+	private readonly keepBytes: number;
+	private parts: Buffer[] = [];
+	private partsLength = 0;
+	private chunkStart: number;
+	private chunkFirstLine: number;
+	private lines = 0;
+	/** Real (uncut) bytes of the current chunk. */
+	private realBytes = 0;
+	private overlong: Array<{index: number; length: number}> = [];
+	/** Bytes of the line being read so far, and whether it has been cut. */
+	private lineBytes = 0;
+	private lineCut = false;
+
+	constructor(options: ChunkerOptions) {
+		this.chunkStart = options.startOffset ?? 0;
+		this.chunkFirstLine = options.firstLine ?? 1;
+		this.maxChunkLines = options.maxChunkLines ?? 5000;
+		this.maxChunkBytes = options.maxChunkBytes ?? 8 * 1024 * 1024;
+		this.maxLineBytes = options.maxLineBytes;
+		this.keepBytes = Math.min(options.keepBytes ?? 64 * 1024, options.maxLineBytes);
+	}
+
+	push(buffer: Buffer): Chunk[] {
+		const done: Chunk[] = [];
+		let position = 0;
+		while (position < buffer.length) {
+			const newline = buffer.indexOf(NEWLINE, position);
+			const end = newline < 0 ? buffer.length : newline + 1;
+			this.append(buffer.subarray(position, end));
+			position = end;
+			if (newline >= 0) {
+				this.finishLine();
+				if (this.lines >= this.maxChunkLines || this.realBytes >= this.maxChunkBytes) done.push(this.cut());
+			}
+		}
+		return done;
+	}
+
+	/** The rest, including a last line without a final newline. */
+	end(): Chunk[] {
+		if (this.lineBytes > 0) this.finishLine();
+		return this.lines > 0 ? [this.cut()] : [];
+	}
+
+	private append(piece: Buffer): void {
+		this.realBytes += piece.length;
+		const before = this.lineBytes;
+		this.lineBytes += piece.length;
+		if (this.lineCut) return;
+		if (this.lineBytes <= this.maxLineBytes) {
+			this.parts.push(piece);
+			this.partsLength += piece.length;
+			return;
+		}
+		// The line just went over the limit: keep its first keepBytes, drop the rest as it streams by.
+		this.lineCut = true;
+		const keepFromPiece = Math.max(0, this.keepBytes - before);
+		const kept = this.takeBack(before);
+		kept.push(piece.subarray(0, keepFromPiece));
+		const prefix = Buffer.concat(kept).subarray(0, this.keepBytes);
+		this.parts.push(prefix, Buffer.from([NEWLINE]));
+		this.partsLength += prefix.length + 1;
+	}
+
+	/** Removes the last `count` buffered bytes (the current line so far) and returns them. */
+	private takeBack(count: number): Buffer[] {
+		const taken: Buffer[] = [];
+		let remaining = count;
+		while (remaining > 0) {
+			const last = this.parts.pop()!;
+			if (last.length <= remaining) {
+				taken.unshift(last);
+				remaining -= last.length;
+			} else {
+				this.parts.push(last.subarray(0, last.length - remaining));
+				taken.unshift(last.subarray(last.length - remaining));
+				remaining = 0;
+			}
+		}
+		this.partsLength -= count;
+		return taken;
+	}
+
+	private finishLine(): void {
+		if (this.lineCut) this.overlong.push({index: this.lines, length: this.lineBytes});
+		this.lines++;
+		this.lineBytes = 0;
+		this.lineCut = false;
+	}
+
+	/** A fresh buffer of its own (never a slice of Node's shared pool), so it can be transferred to a worker. */
+	private joinParts(): Buffer {
+		const data = Buffer.allocUnsafeSlow(this.partsLength);
+		let at = 0;
+		for (const part of this.parts) at += part.copy(data, at);
+		return data;
+	}
+
+	private cut(): Chunk {
+		const chunk: Chunk = {
+			startOffset: this.chunkStart,
+			endOffset: this.chunkStart + this.realBytes,
+			firstLine: this.chunkFirstLine,
+			lineCount: this.lines,
+			data: this.joinParts(),
+			overlong: this.overlong,
+		};
+		this.chunkStart = chunk.endOffset;
+		this.chunkFirstLine += this.lines;
+		this.parts = [];
+		this.partsLength = 0;
+		this.lines = 0;
+		this.realBytes = 0;
+		this.overlong = [];
+		return chunk;
+	}
+}

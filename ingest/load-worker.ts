@@ -1,0 +1,38 @@
+import {parentPort, workerData} from 'node:worker_threads';
+import pg from 'pg';
+import {clientConfig} from './db/database.js';
+import {loadChunk, type ChunkJob} from './chunk-loader.js';
+
+/**
+ * A loader thread: parses chunks of lines and COPYs them over its own connection, so that parsing
+ * (the client's main cost) runs on several cores beside the reading thread.
+ */
+export type WorkerRequest = {id: number; job: ChunkJob};
+export type WorkerReply =
+	| {id: number; ok: true; stats: Awaited<ReturnType<typeof loadChunk>>}
+	| {id: number; ok: false; message: string; code?: string};
+
+const {databaseUrl} = workerData as {databaseUrl: string};
+const client = new pg.Client(clientConfig(databaseUrl));
+let broken: Error | undefined;
+client.on('error', (error) => {
+	broken = error;
+});
+const ready = client.connect().then(() => client.query('SET synchronous_commit = off'));
+ready.catch(() => {}); // reported with the first chunk
+
+// Chunks are processed one at a time, in arrival order.
+let queue: Promise<void> = Promise.resolve();
+parentPort!.on('message', (request: WorkerRequest) => {
+	queue = queue.then(async () => {
+		try {
+			await ready;
+			if (broken) throw broken;
+			const stats = await loadChunk(client, request.job);
+			parentPort!.postMessage({id: request.id, ok: true, stats} satisfies WorkerReply);
+		} catch (error) {
+			const {message, code} = error as {message: string; code?: string};
+			parentPort!.postMessage({id: request.id, ok: false, message, code} satisfies WorkerReply);
+		}
+	});
+});

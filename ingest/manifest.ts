@@ -1,0 +1,106 @@
+import type pg from 'pg';
+import type {SourceKind} from './sources.js';
+
+/**
+ * The source_files manifest: decides for each input whether to skip it (same content already
+ * loaded), resume it (an interrupted load, or a log that grew), or load it from the start.
+ */
+
+export type SourceIdentity = {
+	path: string;
+	member: string;
+	kind: SourceKind;
+	size: number;
+	mtime: Date | undefined;
+	fingerprint: string;
+	headHash: string;
+};
+
+export type LoadPlan =
+	| {action: 'skip'; reason: string}
+	| {
+			action: 'load';
+			fileId: number;
+			/** Where reading starts (end of the committed prefix) and the number of the line found there. */
+			startOffset: number;
+			firstLine: number;
+			/** Start offsets of chunks committed beyond the prefix (a killed run commits out of order). */
+			committedChunks: Set<number>;
+			resumed: boolean;
+	  };
+
+type FileRow = {file_id: number; status: string; head_hash: string; size_bytes: number; fingerprint: string};
+
+export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: number): Promise<LoadPlan> {
+	const {rows: sameContent} = await pool.query<{path: string; member: string}>(
+		`SELECT path, member FROM source_files WHERE fingerprint = $1 AND status = 'loaded' ORDER BY (path = $2 AND member = $3) DESC LIMIT 1`,
+		[source.fingerprint, source.path, source.member],
+	);
+	if (sameContent[0]) {
+		const same = sameContent[0];
+		const isSelf = same.path === source.path && same.member === source.member;
+		return {action: 'skip', reason: isSelf ? 'already loaded' : `same content as ${same.member ? `${same.path}!${same.member}` : same.path}`};
+	}
+	const {rows} = await pool.query<FileRow>('SELECT file_id, status, head_hash, size_bytes, fingerprint FROM source_files WHERE path = $1 AND member = $2', [
+		source.path,
+		source.member,
+	]);
+	const existing = rows[0];
+	// Same beginning and not smaller: an interrupted load or an appended log; its committed chunks stay.
+	const continues = existing !== undefined && existing.head_hash === source.headHash && source.size >= existing.size_bytes && source.kind !== 'zip';
+	let fileId: number;
+	if (existing) {
+		fileId = existing.file_id;
+		if (!continues) await pool.query('DELETE FROM file_chunks WHERE file_id = $1', [fileId]);
+		await pool.query(
+			`UPDATE source_files SET kind = $2, size_bytes = $3, mtime = $4, fingerprint = $5, head_hash = $6, status = 'loading',
+			 error = NULL, load_id = $7, started_at = now(), finished_at = NULL WHERE file_id = $1`,
+			[fileId, source.kind, source.size, source.mtime ?? null, source.fingerprint, source.headHash, loadId],
+		);
+	} else {
+		const inserted = await pool.query<{file_id: number}>(
+			`INSERT INTO source_files (path, member, kind, size_bytes, mtime, fingerprint, head_hash, status, load_id)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, 'loading', $8) RETURNING file_id`,
+			[source.path, source.member, source.kind, source.size, source.mtime ?? null, source.fingerprint, source.headHash, loadId],
+		);
+		fileId = inserted.rows[0]!.file_id;
+	}
+	const {rows: chunks} = await pool.query<{start_offset: number; end_offset: number; next_line: number}>(
+		'SELECT start_offset, end_offset, first_line + lines + blank_lines AS next_line FROM file_chunks WHERE file_id = $1 ORDER BY start_offset',
+		[fileId],
+	);
+	let startOffset = 0;
+	let firstLine = 1;
+	let index = 0;
+	while (index < chunks.length && chunks[index]!.start_offset === startOffset) {
+		startOffset = chunks[index]!.end_offset;
+		firstLine = chunks[index]!.next_line;
+		index++;
+	}
+	const committedChunks = new Set(chunks.slice(index).map((chunk) => chunk.start_offset));
+	return {action: 'load', fileId, startOffset, firstLine, committedChunks, resumed: chunks.length > 0};
+}
+
+/** Totals of a file are the sums over its committed chunks (so they stay right across resumes). */
+export async function finishSource(pool: pg.Pool, fileId: number, error: string | undefined): Promise<void> {
+	await pool.query(
+		`UPDATE source_files f SET status = $2, error = $3, finished_at = now(),
+		   lines_read = c.lines, blank_lines = c.blank_lines, loaded = c.loaded, duplicates = c.duplicates, rejected = c.rejected,
+		   content_bytes = c.content_bytes
+		 FROM (SELECT coalesce(sum(lines), 0) AS lines, coalesce(sum(blank_lines), 0) AS blank_lines, coalesce(sum(loaded), 0) AS loaded,
+		              coalesce(sum(duplicates), 0) AS duplicates, coalesce(sum(rejected), 0) AS rejected, coalesce(max(end_offset), 0) AS content_bytes
+		       FROM file_chunks WHERE file_id = $1) c
+		 WHERE f.file_id = $1`,
+		[fileId, error === undefined ? 'loaded' : 'failed', error ?? null],
+	);
+}
+
+/** A .zip that cannot be opened at all still gets a row, so `files` shows what happened. */
+export async function recordFailedSource(pool: pg.Pool, source: SourceIdentity, loadId: number, error: string): Promise<void> {
+	await pool.query(
+		`INSERT INTO source_files (path, member, kind, size_bytes, mtime, fingerprint, head_hash, status, error, load_id, finished_at)
+		 VALUES ($1, $2, $3, $4, $5, $6, $7, 'failed', $8, $9, now())
+		 ON CONFLICT (path, member) DO UPDATE SET status = 'failed', error = $8, load_id = $9, finished_at = now()`,
+		[source.path, source.member, source.kind, source.size, source.mtime ?? null, source.fingerprint, source.headHash, error, loadId],
+	);
+}

@@ -1,0 +1,76 @@
+import type {ChunkStats} from './chunk-loader.js';
+import type {FileProgress, IngestPhase, IngestSnapshot} from './progress.js';
+
+const RATE_WINDOW_MS = 5000;
+
+/** Accumulates what the loader reports and turns it into snapshots with smoothed rates and an ETA. */
+export class ProgressTracker {
+	phase: IngestPhase = 'scanning';
+	error?: string;
+	readonly files: FileProgress[] = [];
+	private readonly rejectedByReason: Record<string, number> = {};
+	private readonly samples: Array<{at: number; bytes: number; events: number}> = [];
+	private current?: FileProgress;
+
+	constructor(
+		private readonly startedAt: number,
+		private readonly now: () => number = Date.now,
+	) {}
+
+	addFile(file: FileProgress): FileProgress {
+		this.files.push(file);
+		return file;
+	}
+
+	startFile(file: FileProgress): void {
+		file.status = 'loading';
+		this.current = file;
+	}
+
+	/** Counts a committed chunk for its file (and for the archive holding it, when it is a .zip member). */
+	addChunk(file: FileProgress, stats: ChunkStats, archive?: FileProgress): void {
+		for (const target of archive ? [file, archive] : [file]) {
+			target.lines += stats.lines;
+			target.blankLines += stats.blankLines;
+			target.loaded += stats.loaded;
+			target.duplicates += stats.duplicates;
+			target.rejected += stats.rejected;
+		}
+		for (const [reason, count] of Object.entries(stats.rejectedByReason)) this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + (count ?? 0);
+	}
+
+	snapshot(): IngestSnapshot {
+		const at = this.now();
+		const total = (pick: (file: FileProgress) => number) => this.files.reduce((sum, file) => sum + pick(file), 0);
+		const bytesTotal = total((file) => file.bytesTotal);
+		const bytesDone = total((file) => Math.min(file.bytesDone, file.bytesTotal));
+		const loaded = total((file) => file.loaded);
+		// Skipped files count as done for the bytes, but they are not throughput.
+		const movingBytes = total((file) => (file.status === 'skipped' ? 0 : file.bytesDone));
+		this.samples.push({at, bytes: movingBytes, events: loaded});
+		while (this.samples.length > 2 && at - this.samples[0]!.at > RATE_WINDOW_MS) this.samples.shift();
+		const first = this.samples[0]!;
+		const seconds = (at - first.at) / 1000;
+		const bytesPerSecond = seconds > 0 ? (movingBytes - first.bytes) / seconds : 0;
+		const eventsPerSecond = seconds > 0 ? (loaded - first.events) / seconds : 0;
+		const loading = this.phase === 'loading';
+		return {
+			phase: this.phase,
+			elapsedMs: at - this.startedAt,
+			bytesTotal,
+			bytesDone,
+			lines: total((file) => file.lines),
+			blankLines: total((file) => file.blankLines),
+			loaded,
+			duplicates: total((file) => file.duplicates),
+			rejected: total((file) => file.rejected),
+			rejectedByReason: {...this.rejectedByReason},
+			megabytesPerSecond: bytesPerSecond / 1e6,
+			eventsPerSecond,
+			etaSeconds: loading && bytesPerSecond > 0 ? (bytesTotal - bytesDone) / bytesPerSecond : undefined,
+			currentFile: loading ? this.current?.label : undefined,
+			files: this.files.map((file) => ({...file})),
+			error: this.error,
+		};
+	}
+}

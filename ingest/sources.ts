@@ -1,0 +1,150 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {pipeline, Transform, type Readable} from 'node:stream';
+import zlib from 'node:zlib';
+import yauzl from 'yauzl';
+import {UserError} from './errors.js';
+
+/**
+ * Finds the inputs (files, .gz, .zip members, folders recursively) and opens them as streams of
+ * decompressed bytes, counting the on-disk bytes consumed for the progress meters.
+ */
+
+export type SourceKind = 'plain' | 'gz' | 'zip';
+
+export type SourceFile = {path: string; kind: SourceKind; size: number; mtime: Date};
+
+export function kindOf(file: string): SourceKind {
+	const lower = file.toLowerCase();
+	if (lower.endsWith('.gz')) return 'gz';
+	if (lower.endsWith('.zip')) return 'zip';
+	return 'plain';
+}
+
+// In folders, only log-like files: not dotfiles, our own README, nor the generator's truth files.
+const skippedInFolders = /^(\..*|readme(\.\w+)?|.*\.(md|truth\.json))$/i;
+
+/** Expands paths into files, in a stable natural order (daily files load in date order). */
+export function discoverSources(paths: string[]): SourceFile[] {
+	const found: SourceFile[] = [];
+	const visit = (target: string, explicit: boolean) => {
+		let stat: fs.Stats;
+		try {
+			stat = fs.statSync(target);
+		} catch {
+			throw new UserError(`The input path ${target} does not exist.`);
+		}
+		if (stat.isDirectory()) {
+			const entries = fs.readdirSync(target).sort((a, b) => a.localeCompare(b, undefined, {numeric: true}));
+			for (const entry of entries) if (!skippedInFolders.test(entry)) visit(path.join(target, entry), false);
+		} else if (stat.isFile() && (explicit || !skippedInFolders.test(path.basename(target)))) {
+			found.push({path: path.resolve(target), kind: kindOf(target), size: stat.size, mtime: stat.mtime});
+		}
+	};
+	for (const target of paths) visit(target, true);
+	const unique = new Map(found.map((file) => [file.path, file]));
+	return [...unique.values()];
+}
+
+const SAMPLE = 64 * 1024;
+
+/** Content identity of a file on disk: its size and first and last 64 KiB; and of its head alone (for growth). */
+export function fingerprintFile(file: string): {fingerprint: string; headHash: string; size: number} {
+	const fd = fs.openSync(file, 'r');
+	try {
+		const size = fs.fstatSync(fd).size;
+		const head = Buffer.alloc(Math.min(SAMPLE, size));
+		fs.readSync(fd, head, 0, head.length, 0);
+		const tail = Buffer.alloc(Math.min(SAMPLE, size));
+		fs.readSync(fd, tail, 0, tail.length, size - tail.length);
+		const headHash = crypto.createHash('sha256').update(head).digest('hex');
+		const fingerprint = crypto.createHash('sha256').update(`${size}:`).update(head).update(tail).digest('hex');
+		return {fingerprint, headHash, size};
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+/** Counts bytes flowing through, for "bytes read" progress on the compressed side. */
+function byteCounter(onBytes: (count: number) => void): Transform {
+	return new Transform({
+		transform(chunk: Buffer, _encoding, callback) {
+			onBytes(chunk.length);
+			callback(null, chunk);
+		},
+	});
+}
+
+const READ_SIZE = 1024 * 1024;
+
+/** Decompressed content of a plain or .gz file, from a decompressed offset (plain files seek there). */
+export function openFileContent(file: SourceFile, startOffset: number, onDiskBytes: (count: number) => void): Readable {
+	// pipeline() carries an error of any stage (missing file, corrupt gzip) to the stream we return.
+	const ignore = () => {};
+	if (file.kind === 'plain') {
+		return pipeline(fs.createReadStream(file.path, {start: startOffset, highWaterMark: READ_SIZE}), byteCounter(onDiskBytes), ignore);
+	}
+	return pipeline(fs.createReadStream(file.path, {highWaterMark: READ_SIZE}), byteCounter(onDiskBytes), zlib.createGunzip({chunkSize: READ_SIZE}), ignore);
+}
+
+export type ZipMember = {
+	name: string;
+	compressedSize: number;
+	fingerprint: string;
+	open(onDiskBytes: (count: number) => void): Promise<Readable>;
+};
+
+/** Walks the members of a .zip one at a time (members ending in .gz are gunzipped too). */
+export async function forEachZipMember(file: string, visit: (member: ZipMember) => Promise<void>): Promise<void> {
+	const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+		yauzl.open(file, {lazyEntries: true, autoClose: false}, (error, opened) => (error ? reject(error) : resolve(opened))),
+	);
+	try {
+		for (;;) {
+			const entry = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
+				const onEntry = (next: yauzl.Entry) => {
+					zip.off('end', onEnd);
+					zip.off('error', onError);
+					resolve(next);
+				};
+				const onEnd = () => {
+					zip.off('entry', onEntry);
+					zip.off('error', onError);
+					resolve(undefined);
+				};
+				const onError = (error: Error) => {
+					zip.off('entry', onEntry);
+					zip.off('end', onEnd);
+					reject(error);
+				};
+				zip.once('entry', onEntry);
+				zip.once('end', onEnd);
+				zip.once('error', onError);
+				zip.readEntry();
+			});
+			if (!entry) return;
+			if (entry.fileName.endsWith('/') || skippedInFolders.test(path.basename(entry.fileName))) continue;
+			await visit({
+				name: entry.fileName,
+				compressedSize: entry.compressedSize,
+				// The central directory's CRC and sizes identify the content without reading it.
+				fingerprint: `zip:${entry.crc32.toString(16)}:${entry.uncompressedSize}:${entry.compressedSize}`,
+				open: (onDiskBytes) =>
+					new Promise<Readable>((resolve, reject) =>
+						zip.openReadStream(entry, (error, stream) => {
+							if (error) return reject(error);
+							// yauzl has no hook on the compressed side: count decompressed bytes scaled to the member's compressed size.
+							const ratio = entry.uncompressedSize > 0 ? entry.compressedSize / entry.uncompressedSize : 1;
+							const counter = byteCounter((count) => onDiskBytes(count * ratio));
+							const ignore = () => {};
+							if (kindOf(entry.fileName) !== 'gz') return resolve(pipeline(stream, counter, ignore));
+							resolve(pipeline(stream, counter, zlib.createGunzip({chunkSize: READ_SIZE}), ignore));
+						}),
+					),
+			});
+		}
+	} finally {
+		zip.close();
+	}
+}
