@@ -13,6 +13,9 @@ export type TaskParameter = {
 	default?: string;
 	/** Allowed values for type 'choice'. */
 	choices?: string[];
+	/** Inclusive bounds for type 'integer' (written `integer(1..240)` in the header). */
+	min?: number;
+	max?: number;
 	required?: boolean;
 };
 

@@ -1,0 +1,147 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {UserError} from '../../ingest/errors.js';
+import {coerceValue} from './parameters.js';
+import {namedParameters} from './placeholders.js';
+import type {ChartSpec, ParameterType, TaskCatalogue, TaskDefinition, TaskParameter, TaskProblem} from './types.js';
+
+/** queries/ of this installation (not of the current directory): dist/source/tasks → project root. */
+export const defaultQueriesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'queries');
+
+const HEADER_KEYS = ['id', 'title', 'group', 'description', 'param', 'chart', 'sort'] as const;
+type HeaderKey = (typeof HEADER_KEYS)[number];
+const KEY_LINE = new RegExp(`^--\\s*(${HEADER_KEYS.join('|')}):\\s?(.*)$`);
+const PARAMETER_TYPES: ParameterType[] = ['text', 'course', 'user', 'date', 'timezone', 'integer', 'number', 'boolean', 'choice'];
+const TASK_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const PARAMETER_NAME = /^[a-z_][a-z0-9_]*$/;
+
+class TaskFileError extends Error {}
+
+type Header = {entries: Array<{key: HeaderKey; value: string}>; body: string};
+
+/** The leading `--` comment lines: `-- key: value`, other comment lines continue the previous value. */
+function splitHeader(text: string): Header {
+	const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+	const entries: Header['entries'] = [];
+	let index = 0;
+	for (; index < lines.length; index++) {
+		const line = lines[index]!.trim();
+		if (line === '') continue;
+		if (!line.startsWith('--')) break;
+		const match = KEY_LINE.exec(line);
+		if (match) {
+			entries.push({key: match[1] as HeaderKey, value: match[2]!.trim()});
+		} else if (entries.length > 0) {
+			const continuation = line.replace(/^--\s*/, '');
+			const last = entries[entries.length - 1]!;
+			if (continuation) last.value = last.value ? `${last.value} ${continuation}` : continuation;
+		}
+	}
+	return {entries, body: lines.slice(index).join('\n').trim()};
+}
+
+function single(header: Header, key: HeaderKey, required: boolean): string | undefined {
+	const values = header.entries.filter((entry) => entry.key === key);
+	if (values.length > 1) throw new TaskFileError(`"${key}:" appears ${values.length} times`);
+	const value = values[0]?.value;
+	if (required && !value) throw new TaskFileError(`the header has no "${key}:" line`);
+	return value || undefined;
+}
+
+/** `name | type | default | description`; types `choice(a,b,c)` and `integer(min..max)`; default `required` = must be given. */
+function parseParameter(value: string): TaskParameter {
+	const parts = value.split('|').map((part) => part.trim());
+	if (parts.length !== 4) throw new TaskFileError(`"param: ${value}" must be "name | type | default | description"`);
+	const [name, typeText, defaultText, description] = parts as [string, string, string, string];
+	if (!PARAMETER_NAME.test(name)) throw new TaskFileError(`parameter name "${name}" must be lower-case letters, digits and _`);
+	const choice = /^choice\((.+)\)$/.exec(typeText);
+	const range = /^integer\((-?\d+)\.\.(-?\d+)\)$/.exec(typeText);
+	const type = (choice ? 'choice' : range ? 'integer' : typeText) as ParameterType;
+	if (!PARAMETER_TYPES.includes(type)) {
+		throw new TaskFileError(`parameter "${name}" has unknown type "${typeText}" (known: ${PARAMETER_TYPES.join(', ')})`);
+	}
+	const parameter: TaskParameter = {name, type, description};
+	if (choice) parameter.choices = choice[1]!.split(',').map((option) => option.trim());
+	if (range) Object.assign(parameter, {min: Number(range[1]), max: Number(range[2])});
+	if (defaultText === 'required') parameter.required = true;
+	else if (defaultText !== '') parameter.default = defaultText;
+	try {
+		coerceValue(parameter, parameter.default ?? '');
+	} catch (error) {
+		if (error instanceof UserError) throw new TaskFileError(`its default: ${error.message.replace(/\.$/, '')}`);
+		throw error;
+	}
+	return parameter;
+}
+
+/** `line|bar x=column y=column[,column…]` */
+function parseChart(value: string): ChartSpec {
+	const match = /^(line|bar)\s+x=(\S+)\s+y=(\S+)$/.exec(value);
+	if (!match) throw new TaskFileError(`"chart: ${value}" must be "line|bar x=column y=column[,column]"`);
+	return {kind: match[1] as ChartSpec['kind'], x: match[2]!, y: match[3]!.split(',')};
+}
+
+function parseSort(value: string): TaskDefinition['sort'] {
+	const match = /^(\S+)(?:\s+(asc|desc))?$/.exec(value);
+	if (!match) throw new TaskFileError(`"sort: ${value}" must be "column [asc|desc]"`);
+	return {column: match[1]!, direction: (match[2] ?? 'asc') as 'asc' | 'desc'};
+}
+
+/** Parses one task file; throws a TaskFileError whose message names the problem. */
+export function parseTaskFile(file: string, text: string): TaskDefinition {
+	const header = splitHeader(text);
+	const id = single(header, 'id', true)!;
+	if (!TASK_ID.test(id)) throw new TaskFileError(`id "${id}" must be kebab-case (lower-case letters and digits joined by -)`);
+	const parameters = header.entries.filter((entry) => entry.key === 'param').map((entry) => parseParameter(entry.value));
+	const declared = new Set<string>();
+	for (const parameter of parameters) {
+		if (declared.has(parameter.name)) throw new TaskFileError(`parameter "${parameter.name}" is declared twice`);
+		declared.add(parameter.name);
+	}
+	if (!header.body) throw new TaskFileError('there is no SQL after the header');
+	const undeclared = namedParameters(header.body).filter((name) => !declared.has(name));
+	if (undeclared.length > 0) throw new TaskFileError(`the SQL uses :${undeclared[0]}, which no "param:" line declares`);
+	const chart = single(header, 'chart', false);
+	const sort = single(header, 'sort', false);
+	return {
+		id,
+		title: single(header, 'title', true)!,
+		group: single(header, 'group', true)!,
+		description: single(header, 'description', true)!,
+		parameters,
+		...(chart ? {chart: parseChart(chart)} : {}),
+		...(sort ? {sort: parseSort(sort)} : {}),
+		file,
+		sql: header.body,
+	};
+}
+
+/** Every queries/*.sql, sorted by group then id; a bad file becomes a problem, the others still load. */
+export async function loadTaskCatalogue(dir: string = defaultQueriesDir): Promise<TaskCatalogue> {
+	let names: string[];
+	try {
+		names = (await fs.readdir(dir)).filter((name) => name.toLowerCase().endsWith('.sql')).sort();
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		return {tasks: [], problems: [{file: dir, message: code === 'ENOENT' ? 'the task folder does not exist' : `the task folder cannot be read (${code})`}]};
+	}
+	const tasks: TaskDefinition[] = [];
+	const problems: TaskProblem[] = [];
+	const seen = new Map<string, string>();
+	for (const name of names) {
+		const file = path.join(dir, name);
+		try {
+			const task = parseTaskFile(file, await fs.readFile(file, 'utf8'));
+			const other = seen.get(task.id);
+			if (other) throw new TaskFileError(`id "${task.id}" is already used by ${path.basename(other)}`);
+			seen.set(task.id, file);
+			tasks.push(task);
+		} catch (error) {
+			if (!(error instanceof TaskFileError) && !(error as NodeJS.ErrnoException).code) throw error;
+			problems.push({file, message: `${name}: ${(error as Error).message}.`});
+		}
+	}
+	tasks.sort((a, b) => a.group.localeCompare(b.group) || a.id.localeCompare(b.id));
+	return {tasks, problems};
+}

@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {stringify} from 'csv-stringify/sync';
+import stringWidth from 'string-width';
+import {UserError} from '../../ingest/errors.js';
+import type {OutputFormat, TaskResult} from './types.js';
+
+type Cell = TaskResult['rows'][number][number];
+
+function cellText(value: Cell): string {
+	return value === null ? '' : String(value);
+}
+
+function toCsv(result: TaskResult, bom: boolean): string {
+	return stringify([result.columns.map((column) => column.name), ...result.rows.map((row) => row.map(cellText))], {bom, record_delimiter: 'unix'});
+}
+
+function toJson(result: TaskResult): string {
+	const objects = result.rows.map((row) => Object.fromEntries(result.columns.map((column, index) => [column.name, row[index] ?? null])));
+	return `${JSON.stringify(objects, null, 2)}\n`;
+}
+
+/** Markdown: pipes escaped, line breaks as <br>, number columns right-aligned. */
+function toMarkdown(result: TaskResult): string {
+	const escape = (text: string) => text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, '<br>');
+	const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+	return [
+		line(result.columns.map((column) => escape(column.name))),
+		line(result.columns.map((column) => (column.kind === 'number' ? '---:' : '---'))),
+		...result.rows.map((row) => line(row.map((value) => escape(cellText(value))))),
+	].join('\n') + '\n';
+}
+
+/** Aligned columns for a terminal (display width aware), numbers right-aligned, one line per row. */
+function toTable(result: TaskResult): string {
+	const oneLine = (value: Cell) => cellText(value).replace(/[\r\n\t]+/g, ' ');
+	const cells = [result.columns.map((column) => column.name), ...result.rows.map((row) => row.map(oneLine))];
+	const widths = result.columns.map((_, index) => Math.max(...cells.map((row) => stringWidth(row[index]!))));
+	const pad = (text: string, index: number) => {
+		const fill = ' '.repeat(widths[index]! - stringWidth(text));
+		return result.columns[index]!.kind === 'number' ? fill + text : text + fill;
+	};
+	const lines = cells.map((row) => row.map(pad).join('  ').trimEnd());
+	lines.splice(1, 0, widths.map((width) => '-'.repeat(width)).join('  '));
+	return `${lines.join('\n')}\n`;
+}
+
+export function formatResult(result: TaskResult, format: OutputFormat | 'table', options: {bom?: boolean} = {}): string {
+	switch (format) {
+		case 'csv':
+			return toCsv(result, options.bom ?? false);
+		case 'json':
+			return toJson(result);
+		case 'md':
+			return toMarkdown(result);
+		case 'table':
+			return toTable(result);
+	}
+}
+
+const EXTENSIONS: Record<OutputFormat, string> = {csv: 'csv', json: 'json', md: 'md'};
+
+/** Safe on every file system: letters, digits, `.`, `_`, `-` only (no `:` `+` `/` `\`), never `..`. */
+function fileNamePart(text: string): string {
+	return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/\.{2,}/g, '_').replace(/^[._]+|[._]+$/g, '').slice(0, 80) || 'all';
+}
+
+/** 2026-11-25T15:48:18.123Z → 20261125T154818Z */
+function timestampPart(date: Date): string {
+	return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+/** Writes to a temp file beside the target, then links it in place: fails rather than overwrite. */
+function writeNew(target: string, content: string): boolean {
+	const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
+	fs.writeFileSync(temp, content);
+	try {
+		fs.linkSync(temp, target);
+		return true;
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+		// File systems without hard links: an exclusive copy is still never an overwrite.
+		try {
+			fs.copyFileSync(temp, target, fs.constants.COPYFILE_EXCL);
+			return true;
+		} catch (copyError) {
+			if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') return false;
+			throw copyError;
+		}
+	} finally {
+		fs.rmSync(temp, {force: true});
+	}
+}
+
+/**
+ * Saves a result: to `out`, or to resultDir (default ./result) under a generated name
+ * `<task>_<course|all>_<UTC timestamp>[-n].<ext>`. Never overwrites an existing file.
+ */
+export async function saveResult(
+	result: TaskResult,
+	options: {format: OutputFormat; out?: string; resultDir?: string; course?: string; bom?: boolean},
+): Promise<{path: string; rows: number}> {
+	const content = formatResult(result, options.format, {bom: options.bom});
+	try {
+		if (options.out) {
+			const target = path.resolve(options.out);
+			fs.mkdirSync(path.dirname(target), {recursive: true});
+			if (!writeNew(target, content)) throw new UserError(`${target} already exists; choose another --out file or remove it first.`);
+			return {path: target, rows: result.rows.length};
+		}
+		const dir = path.resolve(options.resultDir ?? path.join(process.cwd(), 'result'));
+		fs.mkdirSync(dir, {recursive: true});
+		const base = `${fileNamePart(result.taskId)}_${fileNamePart(options.course ?? '')}_${timestampPart(new Date())}`;
+		for (let attempt = 1; attempt < 1000; attempt++) {
+			const target = path.join(dir, `${base}${attempt > 1 ? `-${attempt}` : ''}.${EXTENSIONS[options.format]}`);
+			if (writeNew(target, content)) return {path: target, rows: result.rows.length};
+		}
+		throw new UserError(`Could not find a free file name in ${dir}.`);
+	} catch (error) {
+		if (error instanceof UserError) throw error;
+		const code = (error as NodeJS.ErrnoException).code ?? 'error';
+		throw new UserError(`Cannot write the result file (${code}): ${(error as Error).message}.`);
+	}
+}

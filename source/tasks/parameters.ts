@@ -1,0 +1,109 @@
+import type pg from 'pg';
+import {UserError} from '../../ingest/errors.js';
+import type {TaskDefinition, TaskParameter} from './types.js';
+
+/** The SQL type each parameter is bound as (the placeholder gets this cast). */
+export function sqlTypeOf(parameter: TaskParameter): string {
+	switch (parameter.type) {
+		case 'date':
+			return 'date';
+		case 'integer':
+			return 'bigint';
+		case 'number':
+			return 'double precision';
+		case 'boolean':
+			return 'boolean';
+		default:
+			return 'text';
+	}
+}
+
+function quoted(value: string): string {
+	return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+}
+
+function isCalendarDate(value: string): boolean {
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+	const date = new Date(`${value}T00:00:00Z`);
+	return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
+/**
+ * Checks one typed value and returns it in the form bound to SQL ('' = none → NULL). Throws a UserError
+ * sentence naming the parameter. Time zones are checked against the server separately.
+ */
+export function coerceValue(parameter: TaskParameter, raw: string): string {
+	const value = raw.trim();
+	if (value === '') return '';
+	const name = `"${parameter.name}"`;
+	switch (parameter.type) {
+		case 'date':
+			if (!isCalendarDate(value)) throw new UserError(`Parameter ${name} must be a date written YYYY-MM-DD (like 2024-03-31), not ${quoted(value)}.`);
+			return value;
+		case 'integer': {
+			const number = /^[-+]?\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
+			if (Number.isNaN(number)) throw new UserError(`Parameter ${name} must be a whole number, not ${quoted(value)}.`);
+			if ((parameter.min !== undefined && number < parameter.min) || (parameter.max !== undefined && number > parameter.max)) {
+				throw new UserError(`Parameter ${name} must be between ${parameter.min} and ${parameter.max}, not ${number}.`);
+			}
+			return String(number);
+		}
+		case 'number':
+			if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value)) throw new UserError(`Parameter ${name} must be a number, not ${quoted(value)}.`);
+			return String(Number(value));
+		case 'boolean': {
+			const lower = value.toLowerCase();
+			if (['true', 'yes', '1', 'on'].includes(lower)) return 'true';
+			if (['false', 'no', '0', 'off'].includes(lower)) return 'false';
+			throw new UserError(`Parameter ${name} must be true or false, not ${quoted(value)}.`);
+		}
+		case 'choice':
+			if (!parameter.choices?.includes(value)) throw new UserError(`Parameter ${name} must be one of ${parameter.choices?.join(', ')}, not ${quoted(value)}.`);
+			return value;
+		default:
+			return value;
+	}
+}
+
+/** The canonical spelling of a time zone PostgreSQL knows (case-insensitive), or a UserError. */
+async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: string): Promise<string> {
+	const {rows} = await pool.query<{name: string}>(
+		'SELECT name FROM pg_timezone_names WHERE lower(name) = lower($1) ORDER BY name = $1 DESC LIMIT 1',
+		[value],
+	);
+	if (rows.length === 0) throw new UserError(`Parameter "${parameter.name}": unknown time zone ${quoted(value)}; use a name like UTC or Europe/Moscow.`);
+	return rows[0]!.name;
+}
+
+/** Courses with events, busiest first (course '' = events without a course is left out). */
+export async function listCourses(pool: pg.Pool): Promise<Array<{courseId: string; events: number}>> {
+	const {rows} = await pool.query<{courseId: string; events: number}>(
+		`SELECT course_id AS "courseId", sum(events)::bigint AS events FROM d_type_hour WHERE course_id <> '' GROUP BY course_id ORDER BY 2 DESC, 1`,
+	);
+	return rows;
+}
+
+/**
+ * Values for every declared parameter after defaults and checks, keyed by name ('' = none).
+ * An empty course means the only course when the database holds exactly one, else all courses.
+ */
+export async function resolveParameters(pool: pg.Pool, task: TaskDefinition, values: Record<string, string>): Promise<Record<string, string>> {
+	for (const name of Object.keys(values)) {
+		if (!task.parameters.some((parameter) => parameter.name === name)) {
+			const known = task.parameters.map((parameter) => parameter.name).join(', ') || 'none';
+			throw new UserError(`Task "${task.id}" has no parameter "${name}" (its parameters: ${known}).`);
+		}
+	}
+	const resolved: Record<string, string> = {};
+	for (const parameter of task.parameters) {
+		let value = coerceValue(parameter, values[parameter.name] ?? parameter.default ?? '');
+		if (value === '' && parameter.required) throw new UserError(`Task "${task.id}" needs a value for "${parameter.name}" (${parameter.description}).`);
+		if (value !== '' && parameter.type === 'timezone') value = await resolveTimezone(pool, parameter, value);
+		if (value === '' && parameter.type === 'course') {
+			const courses = await listCourses(pool);
+			if (courses.length === 1) value = courses[0]!.courseId;
+		}
+		resolved[parameter.name] = value;
+	}
+	return resolved;
+}
