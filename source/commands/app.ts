@@ -1,7 +1,92 @@
-import {UserError} from '../../ingest/errors.js';
-import type {Command} from './context.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import {createElement} from 'react';
+import {render} from 'ink';
+import type {Database} from '../../ingest/db/database.js';
+import {runIngest} from '../../ingest/engine.js';
+import {redactSecrets} from '../../ingest/errors.js';
+import {listCourses, loadTaskCatalogue, runTask, saveResult} from '../tasks/index.js';
+import {TerminalApp} from '../ui/app.js';
+import {enterFullScreen} from '../ui/fullscreen.js';
+import type {AppServices} from '../ui/services.js';
+import {workdirOf, withDatabase, type Command, type CommandContext} from './context.js';
+import {ingestCommand, ingestPaths} from './ingest.js';
+import {tasksCommand} from './tasks.js';
 
-// Placeholder until the module is built.
-export const appCommand: Command = async () => {
-	throw new UserError('This command is not built yet.');
+/**
+ * No command: the full-screen app on a terminal; otherwise (piped, CI, --no-tui) the headless
+ * equivalent — the ingest command (its progress line), then the task list.
+ */
+export const appCommand: Command = async (context) => {
+	if (!context.stdout.isTTY || !process.stdin.isTTY || context.flags.tui === false) {
+		const code = await ingestCommand(context);
+		return code === 0 ? tasksCommand(context) : code;
+	}
+	const services = databaseServices(context);
+	const leaveFullScreen = enterFullScreen(context.stdout);
+	try {
+		const instance = render(createElement(TerminalApp, {services}), {
+			stdout: context.stdout,
+			exitOnCtrlC: false,
+			patchConsole: false,
+			maxFps: 15,
+			incrementalRendering: false,
+		});
+		await instance.waitUntilExit();
+	} finally {
+		await services.close();
+		leaveFullScreen();
+	}
+	return 0;
 };
+
+/** The app's services on the real database, engine and task layer; the database stays open until close(). */
+function databaseServices(context: CommandContext): AppServices & {close(): Promise<void>} {
+	let database: Database | undefined;
+	let finish = () => {};
+	let session: Promise<void> = Promise.resolve();
+	const open = () => {
+		if (!database) throw new Error('The database is not open yet.');
+		return database;
+	};
+	const logFile = path.join(workdirOf(context).logs, 'tui.log');
+	return {
+		open(onStep) {
+			// withDatabase locks the workdir and opens the database; it holds both until close().
+			return new Promise((ready, fail) => {
+				const closed = new Promise<void>((resolve) => (finish = resolve));
+				session = withDatabase(
+					context,
+					async (opened) => {
+						database = opened;
+						ready();
+						await closed;
+					},
+					onStep,
+				).catch(fail);
+			});
+		},
+		ingest: (signal, onProgress) =>
+			runIngest({
+				databaseUrl: open().url,
+				pool: open().pool,
+				paths: ingestPaths([]),
+				workers: context.flags.workers,
+				maxLineBytes: context.flags.maxLineBytes,
+				signal,
+				onProgress,
+			}),
+		loadCatalogue: () => loadTaskCatalogue(),
+		listCourses: () => listCourses(open().pool),
+		runTask: (task, values, signal) => runTask(open().pool, task, values, {signal}),
+		saveResult: (result, format, course) => saveResult(result, {format, course}),
+		logError(error) {
+			const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+			fs.appendFileSync(logFile, `${new Date().toISOString()} ${redactSecrets(text)}\n`);
+		},
+		async close() {
+			finish();
+			await session;
+		},
+	};
+}

@@ -1,0 +1,79 @@
+import {Box, Text, useApp, useInput} from 'ink';
+import {HelpOverlay} from './components/help-overlay.js';
+import {KeyHints} from './components/key-hints.js';
+import {useAppController} from './hooks/use-app-controller.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {keyName, typedText} from './keymap.js';
+import {ErrorScreen} from './screens/error-screen.js';
+import {CourseScreen, FormScreen, RunningScreen} from './screens/form-screens.js';
+import {IngestScreen, SummaryScreen} from './screens/ingest-screen.js';
+import {MenuScreen} from './screens/menu-screen.js';
+import {ResultScreen} from './screens/result-screen.js';
+import {StartingScreen} from './screens/starting-screen.js';
+import type {AppServices} from './services.js';
+import {scopeOf, usableHeight, type AppState} from './state/app-state.js';
+
+export type AppProps = {services: AppServices; width: number; height: number; onQuit?: () => void};
+
+/** The app at the terminal's size, following resizes (Ink 6 has no useWindowSize). */
+export function TerminalApp({services, onQuit}: Pick<AppProps, 'services' | 'onQuit'>) {
+	const {width, height} = useTerminalSize();
+	return <App services={services} width={width} height={height} onQuit={onQuit} />;
+}
+
+/**
+ * The root: one key handler feeding the state machine, and the screen for the current state.
+ * Sized to rows - 1 lines so Ink 6 never clears the terminal between frames.
+ */
+export function App({services, width, height, onQuit}: AppProps) {
+	const {exit} = useApp();
+	const [state, dispatch] = useAppController(services, {width, height}, onQuit ?? exit);
+	useInput(
+		(input, key) => {
+			const text = typedText(input, key);
+			// Fast typing and pastes arrive as one string: replay them key by key.
+			if (text.length > 1) for (const char of text) dispatch({type: 'key', name: char === ' ' ? 'space' : char, text: char});
+			else dispatch({type: 'key', name: keyName(input, key), text});
+		},
+		{isActive: !state.quitting},
+	);
+	const rows = usableHeight(height);
+	const scope = scopeOf(state);
+	return (
+		<Box flexDirection="column" width={width} height={rows} overflow="hidden">
+			<Box flexDirection="column" flexGrow={1} overflow="hidden">
+				{state.help ? <HelpOverlay scope={scope} offset={state.help.offset} width={width} height={rows - 1} /> : <CurrentScreen state={state} width={width} height={rows - 1} />}
+			</Box>
+			{state.flash && state.screen.name !== 'result' && !state.help && (
+				<Text color={state.flash.tone === 'error' ? 'red' : 'green'} wrap="truncate-end">
+					{state.flash.text}
+				</Text>
+			)}
+			{state.quitting ? <Text dimColor>Closing…</Text> : <KeyHints scope={state.help ? 'help' : scope} />}
+		</Box>
+	);
+}
+
+function CurrentScreen({state, width, height}: {state: AppState; width: number; height: number}) {
+	const {screen} = state;
+	switch (screen.name) {
+		case 'starting':
+			return <StartingScreen step={screen.step} />;
+		case 'ingest':
+			return <IngestScreen snapshot={screen.snapshot} rateHistory={screen.rateHistory} confirmCancel={screen.confirmCancel} cancelling={screen.cancelling} width={width} height={height} />;
+		case 'summary':
+			return <SummaryScreen summary={screen.summary} width={width} />;
+		case 'menu':
+			return <MenuScreen tasks={state.tasks} menu={state.menu} courses={state.courses} course={state.course} problems={state.problems} lastIngest={state.lastIngest} width={width} height={height} />;
+		case 'course':
+			return <CourseScreen task={screen.task} choices={screen.choices} cursor={screen.cursor} courses={state.courses ?? []} width={width} />;
+		case 'form':
+			return <FormScreen task={screen.task} form={screen.form} width={width} />;
+		case 'running':
+			return <RunningScreen task={screen.task} values={screen.values} startedAt={screen.startedAt} />;
+		case 'result':
+			return <ResultScreen screen={screen} flash={state.flash} width={width} height={state.height} />;
+		case 'error':
+			return <ErrorScreen error={screen} fatal={screen.fatal} width={width} />;
+	}
+}

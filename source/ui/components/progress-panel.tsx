@@ -1,0 +1,82 @@
+import {Box, Text} from 'ink';
+import {formatBytes} from '../../format.js';
+import type {FileProgress, IngestSnapshot} from '../../../ingest/progress.js';
+import {bar, clock, percent, sparkline, thousands} from '../lib/format.js';
+
+const statusMarks: Record<FileProgress['status'], string> = {pending: '·', skipped: '=', loading: '▸', loaded: '✓', failed: '✗'};
+
+/** Loaded / duplicates / rejected, rejected in red when there are any. */
+export function Counts({loaded, duplicates, rejected}: {loaded: number; duplicates: number; rejected: number}) {
+	return (
+		<Text>
+			loaded {thousands(loaded)} · duplicates {thousands(duplicates)} ·{' '}
+			<Text color={rejected > 0 ? 'red' : undefined} bold={rejected > 0}>
+				rejected {thousands(rejected)}
+			</Text>
+		</Text>
+	);
+}
+
+/** The files worth showing first: the ones loading or failed, then the ones still to come, then the finished. */
+export function filesToShow(files: FileProgress[], room: number): {shown: FileProgress[]; hidden: number} {
+	const rank: Record<FileProgress['status'], number> = {loading: 0, failed: 1, pending: 2, loaded: 3, skipped: 4};
+	const ordered = [...files].sort((a, b) => rank[a.status] - rank[b.status]);
+	if (ordered.length <= room) return {shown: ordered, hidden: 0};
+	return {shown: ordered.slice(0, Math.max(0, room - 1)), hidden: ordered.length - Math.max(0, room - 1)};
+}
+
+function FileLine({file, width}: {file: FileProgress; width: number}) {
+	const barWidth = width >= 100 ? 20 : 10;
+	const tail = `${bar(file.bytesDone, file.bytesTotal, barWidth)} ${percent(file.bytesDone, file.bytesTotal)} ${formatBytes(file.bytesDone).padStart(9)}/${formatBytes(file.bytesTotal).padEnd(9)}`;
+	const counts = file.status === 'skipped' || file.status === 'failed' ? (file.note ?? file.status) : `${thousands(file.loaded)} ev`;
+	return (
+		<Box width={width}>
+			<Text color={file.status === 'failed' ? 'red' : file.status === 'loading' ? 'cyan' : undefined}>{statusMarks[file.status]} </Text>
+			<Box flexGrow={1} flexShrink={1} minWidth={8}>
+				<Text wrap="truncate-middle">{file.label}</Text>
+			</Box>
+			<Text> {tail} </Text>
+			<Box width={Math.min(24, Math.max(8, width - 60))} flexShrink={0}>
+				<Text color={file.rejected > 0 ? 'red' : file.status === 'failed' ? 'red' : undefined} wrap="truncate-end">
+					{file.rejected > 0 ? `${counts}, ${thousands(file.rejected)} rej` : counts}
+				</Text>
+			</Box>
+		</Box>
+	);
+}
+
+/** Total and per-file progress of a load (pv / rsync / indicatif fields). */
+export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot: IngestSnapshot; rateHistory: number[]; width: number; height: number}) {
+	const barWidth = Math.max(10, width - 36);
+	const done = snapshot.files.filter((file) => file.status === 'loaded' || file.status === 'skipped').length;
+	const {shown, hidden} = filesToShow(snapshot.files, Math.max(1, height - 7));
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text>
+				<Text bold>Total </Text>
+				{bar(snapshot.bytesDone, snapshot.bytesTotal, barWidth)} {percent(snapshot.bytesDone, snapshot.bytesTotal)} {formatBytes(snapshot.bytesDone)} / {formatBytes(snapshot.bytesTotal)}
+			</Text>
+			<Text>
+				{'      '}
+				{snapshot.megabytesPerSecond.toFixed(1)} MB/s · {thousands(snapshot.eventsPerSecond)} events/s · ETA {clock(snapshot.elapsedMs >= 2000 ? snapshot.etaSeconds : undefined)} · elapsed{' '}
+				{clock(snapshot.elapsedMs / 1000)}
+			</Text>
+			<Text>
+				{'      '}
+				<Text color="cyan">{sparkline(rateHistory, Math.max(10, width - 20))}</Text> MB/s
+			</Text>
+			<Text>
+				{'      '}
+				<Counts loaded={snapshot.loaded} duplicates={snapshot.duplicates} rejected={snapshot.rejected} />
+			</Text>
+			<Text> </Text>
+			<Text bold>
+				Files ({done} of {snapshot.files.length} done)
+			</Text>
+			{shown.map((file, index) => (
+				<FileLine key={`${file.label}-${index}`} file={file} width={width} />
+			))}
+			{hidden > 0 && <Text dimColor>… {hidden} more files</Text>}
+		</Box>
+	);
+}

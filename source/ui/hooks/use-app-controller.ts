@@ -1,0 +1,133 @@
+import path from 'node:path';
+import {useEffect, useReducer, useRef, type Dispatch} from 'react';
+import type {IngestSnapshot} from '../../../ingest/progress.js';
+import {describeError} from '../lib/errors.js';
+import type {AppServices} from '../services.js';
+import {appReducer, createAppState, type AppEvent, type AppState} from '../state/app-state.js';
+
+/** Snapshots reach the screen at most this often: rendering must not slow the load. */
+export const SNAPSHOT_INTERVAL_MS = 250;
+const FLASH_MS = 4000;
+
+/**
+ * Runs the app's side effects for the state machine in state/app-state.ts: start-up (database, load,
+ * catalogue, courses), the query of the running screen, saving, flash expiry and a clean quit (every
+ * load or query aborted and awaited before `onQuit`, so a COPY is rolled back before the screen goes).
+ */
+export function useAppController(services: AppServices, size: {width: number; height: number}, onQuit: () => void): [AppState, Dispatch<AppEvent>] {
+	const [state, dispatch] = useReducer(appReducer, size, ({width, height}) => createAppState(width, height));
+	const ingestAbort = useRef(new AbortController());
+	const queryAbort = useRef<AbortController | undefined>(undefined);
+	const inFlight = useRef(new Set<Promise<unknown>>());
+	const track = <T>(promise: Promise<T>): Promise<T> => {
+		inFlight.current.add(promise);
+		void promise.catch(() => {}).finally(() => inFlight.current.delete(promise));
+		return promise;
+	};
+
+	useEffect(() => {
+		dispatch({type: 'resize', width: size.width, height: size.height});
+	}, [size.width, size.height]);
+
+	useEffect(() => {
+		let latest: IngestSnapshot | undefined;
+		const sampler = setInterval(() => {
+			if (latest) dispatch({type: 'ingest-progress', snapshot: latest});
+			latest = undefined;
+		}, SNAPSHOT_INTERVAL_MS);
+		const startUp = async () => {
+			try {
+				await services.open((step) => dispatch({type: 'step', step}));
+			} catch (error) {
+				services.logError(error);
+				dispatch({type: 'error', fatal: true, error: describeError(error, 'open')});
+				return;
+			}
+			const catalogue = track(services.loadCatalogue()).then(
+				(loaded) => dispatch({type: 'catalogue', tasks: loaded.tasks, problems: loaded.problems}),
+				(error: unknown) => {
+					services.logError(error);
+					dispatch({type: 'error', fatal: true, error: describeError(error, 'catalogue')});
+				},
+			);
+			dispatch({type: 'ingest-started'});
+			try {
+				const summary = await track(services.ingest(ingestAbort.current.signal, (snapshot) => (latest = snapshot)));
+				await catalogue;
+				dispatch({type: 'ingest-finished', summary});
+			} catch (error) {
+				// What loaded before the failure is kept: the tasks still run on it.
+				services.logError(error);
+				await catalogue;
+				dispatch({type: 'error', fatal: false, error: describeError(error, 'ingest')});
+			}
+			latest = undefined;
+			try {
+				dispatch({type: 'courses', courses: await track(services.listCourses())});
+			} catch (error) {
+				services.logError(error);
+				dispatch({type: 'error', fatal: true, error: describeError(error, 'courses')});
+			}
+		};
+		void track(startUp());
+		return () => clearInterval(sampler);
+		// Start-up runs once per app.
+	}, []);
+
+	const {screen} = state;
+	const cancelling = screen.name === 'ingest' && screen.cancelling;
+	useEffect(() => {
+		if (cancelling) ingestAbort.current.abort();
+	}, [cancelling]);
+
+	const running = screen.name === 'running' ? screen : undefined;
+	useEffect(() => {
+		if (!running) return;
+		const abort = new AbortController();
+		queryAbort.current = abort;
+		const {runId} = running;
+		track(services.runTask(running.task, running.values, abort.signal)).then(
+			(result) => dispatch({type: 'task-finished', runId, result}),
+			(error: unknown) => {
+				if (abort.signal.aborted) return;
+				services.logError(error);
+				dispatch({type: 'task-failed', runId, error: describeError(error, 'task')});
+			},
+		);
+		// Leaving the running screen (Esc, quit) cancels the query on the server.
+		return () => abort.abort();
+	}, [running?.runId]);
+
+	const saving = screen.name === 'result' ? screen.saving : undefined;
+	useEffect(() => {
+		if (!saving || screen.name !== 'result') return;
+		const {table, result} = screen;
+		// The whole view, sorted and filtered as on screen, not just the visible slice.
+		const rows = table.view.map((index) => result.rows[index] ?? []);
+		const {id} = saving;
+		track(services.saveResult({...result, rows}, saving.format, screen.values.course)).then(
+			(saved) => dispatch({type: 'saved', id, path: path.relative(process.cwd(), saved.path) || saved.path, rows: saved.rows}),
+			(error: unknown) => {
+				services.logError(error);
+				dispatch({type: 'save-failed', id, message: describeError(error, 'task').message});
+			},
+		);
+	}, [saving?.id]);
+
+	const flashId = state.flash?.id;
+	useEffect(() => {
+		if (flashId === undefined) return;
+		const timer = setTimeout(() => dispatch({type: 'flash-expired', id: flashId}), FLASH_MS);
+		return () => clearTimeout(timer);
+	}, [flashId]);
+
+	useEffect(() => {
+		if (!state.quitting) return;
+		ingestAbort.current.abort();
+		queryAbort.current?.abort();
+		// Wait for the load to roll back and the query to be cancelled before the screen goes.
+		void Promise.allSettled([...inFlight.current]).then(onQuit);
+	}, [state.quitting]);
+
+	return [state, dispatch];
+}

@@ -1,0 +1,190 @@
+import type {Key} from 'ink';
+
+/**
+ * The one keymap table: the key handler, the `?` help overlay and the bottom hint line are all read
+ * from it, so the documentation cannot drift from the behaviour. Every movement has an arrow/named key
+ * and a vi-style key (VisiData, k9s, lazygit consensus).
+ */
+export type Scope = 'global' | 'help' | 'ingest' | 'confirm' | 'summary' | 'menu' | 'course' | 'form' | 'running' | 'result' | 'cell' | 'save' | 'text' | 'error';
+
+export type Action =
+	| 'quit'
+	| 'help'
+	| 'back'
+	| 'cancel-ingest'
+	| 'continue'
+	| 'up'
+	| 'down'
+	| 'left'
+	| 'right'
+	| 'page-up'
+	| 'page-down'
+	| 'top'
+	| 'bottom'
+	| 'open'
+	| 'filter'
+	| 'next-field'
+	| 'previous-field'
+	| 'run'
+	| 'cancel-query'
+	| 'view-cell'
+	| 'search'
+	| 'next-match'
+	| 'previous-match'
+	| 'filter-matches'
+	| 'sort-asc'
+	| 'sort-desc'
+	| 'chart'
+	| 'save'
+	| 'rerun'
+	| 'yes'
+	| 'no'
+	| 'save-csv'
+	| 'save-json'
+	| 'save-md'
+	| 'accept'
+	| 'erase';
+
+export type Binding = {
+	action: Action;
+	scope: Scope;
+	/** Normalised key names (see keyName): the first is the one shown in hints. */
+	keys: string[];
+	/** How the keys are written in help, e.g. "↑/k". */
+	label: string;
+	description: string;
+	/** Short word(s) for the one-line hint at the bottom of the screen; absent = help only. */
+	hint?: string;
+};
+
+export const keymap: Binding[] = [
+	{action: 'quit', scope: 'global', keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit at once (cancels a running load or query cleanly)'},
+	{action: 'help', scope: 'global', keys: ['?'], label: '?', description: 'show / hide this help'},
+
+	{action: 'up', scope: 'help', keys: ['up', 'k'], label: '↑/k', description: 'scroll the help up'},
+	{action: 'down', scope: 'help', keys: ['down', 'j'], label: '↓/j', description: 'scroll the help down'},
+	{action: 'back', scope: 'help', keys: ['escape', '?', 'q'], label: 'Esc/?', description: 'close the help (so does any other key)', hint: 'close'},
+
+	{action: 'cancel-ingest', scope: 'ingest', keys: ['escape', 'q'], label: 'Esc/q', description: 'cancel the load (asks first; it resumes next time)', hint: 'cancel'},
+	{action: 'yes', scope: 'confirm', keys: ['y'], label: 'y', description: 'yes, cancel the load', hint: 'yes'},
+	{action: 'no', scope: 'confirm', keys: ['n', 'escape'], label: 'n/Esc', description: 'no, keep loading', hint: 'no'},
+
+	{action: 'continue', scope: 'summary', keys: ['enter', 'space'], label: 'Enter', description: 'go on to the task menu', hint: 'continue'},
+	{action: 'quit', scope: 'summary', keys: ['q'], label: 'q', description: 'quit', hint: 'quit'},
+
+	{action: 'up', scope: 'menu', keys: ['up', 'k'], label: '↑/k', description: 'previous task'},
+	{action: 'down', scope: 'menu', keys: ['down', 'j'], label: '↓/j', description: 'next task'},
+	{action: 'page-up', scope: 'menu', keys: ['pageup', 'ctrl+b'], label: 'PgUp', description: 'previous page'},
+	{action: 'page-down', scope: 'menu', keys: ['pagedown', 'ctrl+f'], label: 'PgDn', description: 'next page'},
+	{action: 'top', scope: 'menu', keys: ['home', 'g'], label: 'g/Home', description: 'first task'},
+	{action: 'bottom', scope: 'menu', keys: ['end', 'G'], label: 'G/End', description: 'last task'},
+	{action: 'open', scope: 'menu', keys: ['enter'], label: 'Enter', description: 'choose the task (course, parameters, run)', hint: 'choose'},
+	{action: 'filter', scope: 'menu', keys: ['/'], label: '/', description: 'filter the list by typing (Esc clears)', hint: 'filter'},
+	{action: 'back', scope: 'menu', keys: ['escape'], label: 'Esc', description: 'clear the filter'},
+	{action: 'quit', scope: 'menu', keys: ['q'], label: 'q', description: 'quit', hint: 'quit'},
+
+	{action: 'up', scope: 'course', keys: ['up', 'k'], label: '↑/k', description: 'previous course'},
+	{action: 'down', scope: 'course', keys: ['down', 'j'], label: '↓/j', description: 'next course'},
+	{action: 'open', scope: 'course', keys: ['enter'], label: 'Enter', description: 'use this course', hint: 'choose'},
+	{action: 'back', scope: 'course', keys: ['escape'], label: 'Esc', description: 'back to the menu', hint: 'back'},
+
+	{action: 'previous-field', scope: 'form', keys: ['up', 'shift+tab'], label: '↑/Shift-Tab', description: 'previous parameter'},
+	{action: 'next-field', scope: 'form', keys: ['down', 'tab'], label: '↓/Tab', description: 'next parameter', hint: 'next field'},
+	{action: 'left', scope: 'form', keys: ['left'], label: '←', description: 'previous choice (choice and yes/no parameters)'},
+	{action: 'right', scope: 'form', keys: ['right'], label: '→', description: 'next choice (choice and yes/no parameters)'},
+	{action: 'erase', scope: 'form', keys: ['backspace'], label: 'Backspace', description: 'erase the last character (type to edit a value)'},
+	{action: 'run', scope: 'form', keys: ['enter'], label: 'Enter', description: 'run the task with these values', hint: 'run'},
+	{action: 'back', scope: 'form', keys: ['escape'], label: 'Esc', description: 'back to the menu', hint: 'back'},
+
+	{action: 'cancel-query', scope: 'running', keys: ['escape'], label: 'Esc', description: 'cancel the query on the server', hint: 'cancel'},
+
+	{action: 'up', scope: 'result', keys: ['up', 'k'], label: '↑/k', description: 'previous row'},
+	{action: 'down', scope: 'result', keys: ['down', 'j'], label: '↓/j', description: 'next row'},
+	{action: 'left', scope: 'result', keys: ['left', 'h'], label: '←/h', description: 'previous column (scrolls horizontally)'},
+	{action: 'right', scope: 'result', keys: ['right', 'l'], label: '→/l', description: 'next column (scrolls horizontally)'},
+	{action: 'page-up', scope: 'result', keys: ['pageup', 'ctrl+b'], label: 'PgUp/Ctrl-B', description: 'previous page'},
+	{action: 'page-down', scope: 'result', keys: ['pagedown', 'ctrl+f'], label: 'PgDn/Ctrl-F', description: 'next page'},
+	{action: 'top', scope: 'result', keys: ['g', 'home'], label: 'g/Home', description: 'first row'},
+	{action: 'bottom', scope: 'result', keys: ['G', 'end'], label: 'G/End', description: 'last row'},
+	{action: 'view-cell', scope: 'result', keys: ['space', 'enter'], label: 'Space/Enter', description: 'view the whole cell (any key closes it)'},
+	{action: 'sort-asc', scope: 'result', keys: ['['], label: '[', description: 'sort by the current column, ascending (again: original order)'},
+	{action: 'sort-desc', scope: 'result', keys: [']'], label: ']', description: 'sort by the current column, descending (again: original order)', hint: 'sort desc'},
+	{action: 'search', scope: 'result', keys: ['/'], label: '/', description: 'search the cells (Enter jumps to the first match)', hint: 'search'},
+	{action: 'next-match', scope: 'result', keys: ['n'], label: 'n', description: 'next match'},
+	{action: 'previous-match', scope: 'result', keys: ['N'], label: 'N', description: 'previous match'},
+	{action: 'filter-matches', scope: 'result', keys: ['f'], label: 'f', description: 'show only rows matching the search (again: all rows)'},
+	{action: 'chart', scope: 'result', keys: ['c'], label: 'c', description: 'show / hide the chart (tasks that declare one)', hint: 'chart'},
+	{action: 'save', scope: 'result', keys: ['s', 'ctrl+s'], label: 's/Ctrl-S', description: 'save the sorted, filtered result to result/ (CSV, JSON or Markdown)', hint: 'save'},
+	{action: 'rerun', scope: 'result', keys: ['r'], label: 'r', description: 'run the task again'},
+	{action: 'back', scope: 'result', keys: ['escape'], label: 'Esc', description: 'back to the menu', hint: 'back'},
+	{action: 'quit', scope: 'result', keys: ['q'], label: 'q', description: 'quit', hint: 'quit'},
+
+	{action: 'back', scope: 'cell', keys: ['escape', 'enter', 'space'], label: 'Esc', description: 'close the cell view', hint: 'close'},
+
+	{action: 'save-csv', scope: 'save', keys: ['enter', 'c'], label: 'Enter/c', description: 'save as CSV', hint: 'CSV'},
+	{action: 'save-json', scope: 'save', keys: ['j'], label: 'j', description: 'save as JSON', hint: 'JSON'},
+	{action: 'save-md', scope: 'save', keys: ['m'], label: 'm', description: 'save as Markdown', hint: 'Markdown'},
+	{action: 'back', scope: 'save', keys: ['escape'], label: 'Esc', description: 'do not save', hint: 'cancel'},
+
+	{action: 'accept', scope: 'text', keys: ['enter'], label: 'Enter', description: 'accept what you typed (search, filter)', hint: 'accept'},
+	{action: 'back', scope: 'text', keys: ['escape'], label: 'Esc', description: 'clear and stop typing', hint: 'clear'},
+	{action: 'erase', scope: 'text', keys: ['backspace'], label: 'Backspace', description: 'erase the last character'},
+
+	{action: 'back', scope: 'error', keys: ['escape', 'enter'], label: 'Esc/Enter', description: 'back to where you were', hint: 'back'},
+	{action: 'quit', scope: 'error', keys: ['q'], label: 'q', description: 'quit', hint: 'quit'},
+];
+
+/** Ink's (input, key) as one name: "up", "pagedown", "enter", "ctrl+s", "shift+tab", or the typed character. */
+export function keyName(input: string, key: Key): string {
+	if (key.upArrow) return 'up';
+	if (key.downArrow) return 'down';
+	if (key.leftArrow) return 'left';
+	if (key.rightArrow) return 'right';
+	if (key.pageUp) return 'pageup';
+	if (key.pageDown) return 'pagedown';
+	if (key.home) return 'home';
+	if (key.end) return 'end';
+	if (key.return) return 'enter';
+	if (key.escape) return 'escape';
+	if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+	if (key.backspace || key.delete) return 'backspace';
+	if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
+	if (input === ' ') return 'space';
+	return input;
+}
+
+/** What a key press types into a text field ('' for named keys and Ctrl/Alt chords); pastes come whole. */
+export function typedText(input: string, key: Key): string {
+	const named = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end;
+	if (named || key.return || key.escape || key.tab || key.backspace || key.delete || key.ctrl || key.meta) return '';
+	return input.replace(/[\u0000-\u001F\u007F]/g, '');
+}
+
+/** The action bound to `name` in `scope` itself (callers fall back to 'global'). */
+export function scopeAction(scope: Scope, name: string): Action | undefined {
+	return keymap.find((binding) => binding.scope === scope && binding.keys.includes(name))?.action;
+}
+
+/** The bottom hint line of a scope: "Enter choose · / filter · q quit · ? help". */
+export function hintLine(scope: Scope): string {
+	const own = keymap.filter((binding) => binding.scope === scope && binding.hint).map((binding) => `${binding.label} ${binding.hint}`);
+	// In fields "?" is typed, not help.
+	return (scope === 'text' || scope === 'form' ? own : [...own, '? help']).join(' · ');
+}
+
+export const scopeTitles: Record<Scope, string> = {
+	global: 'Everywhere',
+	help: 'This help',
+	ingest: 'Loading logs',
+	confirm: 'Cancel the load?',
+	summary: 'Load summary',
+	menu: 'Task menu',
+	course: 'Course picker',
+	form: 'Parameters',
+	running: 'Running a task',
+	result: 'Result table',
+	cell: 'Cell view',
+	save: 'Save format',
+	text: 'Typing a search or filter',
+	error: 'Error message',
+};

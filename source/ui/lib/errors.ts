@@ -1,0 +1,27 @@
+import {UserError} from '../../../ingest/errors.js';
+import type {ErrorInfo} from '../state/app-state.js';
+
+/** What went wrong, in words: the stage it happened in decides the title and what to do next. */
+export type Stage = 'open' | 'ingest' | 'catalogue' | 'task' | 'courses';
+
+const advice: Record<Stage, {title: string; hint: string}> = {
+	open: {
+		title: 'The database could not be opened',
+		hint: 'Check the --db URL (or DATABASE_URL); for the embedded server see workdir/logs/. Press q to quit.',
+	},
+	ingest: {title: 'The logs could not be loaded', hint: 'Check the files in input/ (what loaded so far is kept, and the load resumes next time).'},
+	catalogue: {title: 'The task list could not be read', hint: 'Check the queries/ folder; each task is one .sql file with a metadata header.'},
+	task: {title: 'The task did not run', hint: 'Check the values (Esc goes back to the form), or load data into input/ and restart.'},
+	courses: {title: 'The courses could not be listed', hint: 'Is the database still running? Restart the app.'},
+};
+
+/** One readable sentence, never a stack trace (the full error goes to the log). */
+export function describeError(error: unknown, stage: Stage): ErrorInfo {
+	const raw = error instanceof Error ? error.message : String(error);
+	const message = error instanceof UserError ? raw : firstLine(raw);
+	return {...advice[stage], message: message || 'Unknown error.'};
+}
+
+function firstLine(text: string): string {
+	return (text.split('\n')[0] ?? '').trim();
+}

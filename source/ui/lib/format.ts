@@ -1,0 +1,48 @@
+/** Screen-only formatting (bars, sparklines, cells) on top of the shared figures in source/format.ts. */
+import {formatCount, formatDuration} from '../../format.js';
+
+/** Whole numbers with thousands separators (k9s AsThousands): rates are rounded first. */
+export function thousands(value: number): string {
+	return formatCount(Math.round(value));
+}
+
+/** Elapsed time or ETA; unknown (undefined / not finite) is "--:--" as rsync shows it. */
+export function clock(seconds: number | undefined): string {
+	return seconds === undefined || !Number.isFinite(seconds) || seconds < 0 ? '--:--' : formatDuration(seconds * 1000);
+}
+
+export function percent(done: number, total: number): string {
+	if (total <= 0) return '  ?%';
+	return `${Math.min(100, Math.floor((done / total) * 100))}%`.padStart(4);
+}
+
+/** A text progress bar of exactly `width` cells. */
+export function bar(done: number, total: number, width: number): string {
+	if (width <= 0) return '';
+	const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
+	const filled = Math.round(fraction * width);
+	return '█'.repeat(filled) + '░'.repeat(width - filled);
+}
+
+const sparks = '▁▂▃▄▅▆▇█';
+
+/** The last `width` values as a sparkline scaled to their maximum. */
+export function sparkline(values: number[], width: number): string {
+	const shown = values.slice(-width);
+	const max = Math.max(0, ...shown);
+	return shown
+		.map((value) => (max <= 0 ? sparks[0] : sparks[Math.min(sparks.length - 1, Math.floor((value / max) * (sparks.length - 1)))]))
+		.join('');
+}
+
+/** How a table cell shows a value: integers with separators, decimals to at most 3 places. */
+export function cellText(value: string | number | boolean | null): string {
+	if (value === null) return '<null>';
+	if (typeof value === 'number') {
+		if (Number.isInteger(value)) return thousands(value);
+		const [whole = '0', fraction = ''] = value.toFixed(3).replace(/0+$/, '').split('.');
+		const sign = whole.startsWith('-') ? '-' : '';
+		return `${sign}${thousands(Math.abs(Number(whole)))}${fraction ? `.${fraction}` : ''}`;
+	}
+	return String(value);
+}

@@ -1,0 +1,87 @@
+import {Box, Text} from 'ink';
+import Spinner from 'ink-spinner';
+import {useEffect, useState} from 'react';
+import type {TaskDefinition} from '../../tasks/types.js';
+import {clock, thousands} from '../lib/format.js';
+import type {Course} from '../state/app-state.js';
+import type {FormState} from '../state/form-state.js';
+import {firstSentence} from './menu-screen.js';
+
+/** Which course a task runs on, when the database holds several. */
+export function CourseScreen({task, choices, cursor, courses, width}: {task: TaskDefinition; choices: Array<string | undefined>; cursor: number; courses: Course[]; width: number}) {
+	const events = new Map(courses.map((course) => [course.courseId, course.events]));
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text bold>{task.title} · which course?</Text>
+			{choices.map((choice, index) => (
+				<Text key={choice ?? '(all)'} inverse={index === cursor} wrap="truncate-end">
+					{index === cursor ? '▸ ' : '  '}
+					{choice ?? 'all courses'}
+					{choice !== undefined && <Text dimColor> {thousands(events.get(choice) ?? 0)} events</Text>}
+				</Text>
+			))}
+		</Box>
+	);
+}
+
+/** The task's parameters with their defaults; Enter runs. */
+export function FormScreen({task, form, width}: {task: TaskDefinition; form: FormState; width: number}) {
+	const labelWidth = Math.max(...form.fields.map((field) => field.parameter.name.length), 4) + 2;
+	const focused = form.fields[form.focus];
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text bold>{task.title}</Text>
+			<Text dimColor wrap="wrap">
+				{firstSentence(task.description)}
+			</Text>
+			<Text> </Text>
+			{form.fields.map((field, index) => {
+				const choice = field.parameter.type === 'choice' || field.parameter.type === 'boolean';
+				const isFocused = index === form.focus;
+				return (
+					<Text key={field.parameter.name} wrap="truncate-end">
+						{isFocused ? '▸ ' : '  '}
+						{field.parameter.name.padEnd(labelWidth)}
+						<Text inverse={isFocused}>
+							{choice ? `‹ ${field.value || '—'} ›` : field.value}
+							{isFocused && !choice ? '▏' : ''}
+						</Text>
+						{!field.value && !isFocused && <Text dimColor> (none)</Text>}
+					</Text>
+				);
+			})}
+			{focused && (
+				<Text dimColor wrap="truncate-end">
+					{'  '}
+					{focused.parameter.description}
+					{focused.parameter.type === 'date' ? ' (YYYY-MM-DD)' : ''}
+				</Text>
+			)}
+		</Box>
+	);
+}
+
+/** Ticks once a second for the elapsed time: only this line re-renders. */
+function Elapsed({since}: {since: number}) {
+	const [now, setNow] = useState(Date.now());
+	useEffect(() => {
+		const timer = setInterval(() => setNow(Date.now()), 1000);
+		return () => clearInterval(timer);
+	}, []);
+	return <Text>{clock((now - since) / 1000)}</Text>;
+}
+
+export function RunningScreen({task, values, startedAt}: {task: TaskDefinition; values: Record<string, string>; startedAt: number}) {
+	const shown = Object.entries(values).map(([name, value]) => `${name}=${value}`);
+	return (
+		<Box flexDirection="column">
+			<Text>
+				<Text color="cyan">
+					<Spinner type="dots" />
+				</Text>{' '}
+				Running <Text bold>{task.title}</Text> · <Elapsed since={startedAt} />
+			</Text>
+			{shown.length > 0 && <Text dimColor>{shown.join(' · ')}</Text>}
+		</Box>
+	);
+}

@@ -1,0 +1,55 @@
+import {Box, Text} from 'ink';
+import {formatBytes} from '../../format.js';
+import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
+import {Counts, ProgressPanel} from '../components/progress-panel.js';
+import {clock, thousands} from '../lib/format.js';
+
+const phaseTitles: Record<IngestSnapshot['phase'], string> = {
+	scanning: 'looking for new data',
+	loading: 'loading',
+	deriving: 'updating the tables the tasks read',
+	done: 'done',
+	cancelled: 'cancelled',
+	failed: 'failed',
+};
+
+/** The load in progress: totals, rates, sparkline, per-file lines, and the cancel question. */
+export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, width, height}: {snapshot?: IngestSnapshot; rateHistory: number[]; confirmCancel: boolean; cancelling: boolean; width: number; height: number}) {
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text bold>
+				Loading logs · {cancelling ? 'cancelling (rolling back the current chunk)…' : phaseTitles[snapshot?.phase ?? 'scanning']}
+			</Text>
+			{snapshot ? <ProgressPanel snapshot={snapshot} rateHistory={rateHistory} width={width} height={height - 3} /> : <Text dimColor>Looking for new files in the inputs…</Text>}
+			{confirmCancel && (
+				<Box borderStyle="round" borderColor="yellow" paddingX={1}>
+					<Text>Cancel the load? What is loaded stays, and the rest resumes next time. (y/n)</Text>
+				</Box>
+			)}
+		</Box>
+	);
+}
+
+/** After the load: the summary with the overall average rate (rsync's end line). */
+export function SummaryScreen({summary, width}: {summary: IngestSummary; width: number}) {
+	const seconds = summary.elapsedMs / 1000;
+	const rate = seconds > 0 ? summary.bytesDone / 1e6 / seconds : 0;
+	const reasons = Object.entries(summary.rejectedByReason);
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text bold color={summary.phase === 'failed' ? 'red' : summary.phase === 'cancelled' ? 'yellow' : 'green'}>
+				Load {summary.phase === 'done' ? 'finished' : summary.phase} in {clock(seconds)}
+			</Text>
+			<Text>
+				read {thousands(summary.lines)} lines: <Counts loaded={summary.loaded} duplicates={summary.duplicates} rejected={summary.rejected} />
+			</Text>
+			<Text>
+				{formatBytes(summary.bytesDone)} at {rate.toFixed(1)} MB/s on average · files: {summary.filesLoaded} loaded, {summary.filesSkipped} already loaded, {summary.filesFailed} failed
+			</Text>
+			{reasons.length > 0 && <Text color="red">rejected by reason: {reasons.map(([reason, count]) => `${reason} ${thousands(count)}`).join(', ')}</Text>}
+			{summary.error && <Text color="red">{summary.error}</Text>}
+			{summary.phase === 'cancelled' && <Text color="yellow">The rest of the files load the next time the app starts.</Text>}
+			{summary.rejected > 0 && <Text dimColor>The rejected lines are kept: openpolyedu-tui rejected lists them.</Text>}
+		</Box>
+	);
+}

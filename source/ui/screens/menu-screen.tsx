@@ -1,0 +1,72 @@
+import {Box, Text} from 'ink';
+import type {IngestSummary} from '../../../ingest/progress.js';
+import type {TaskDefinition, TaskProblem} from '../../tasks/types.js';
+import {fitCell} from '../lib/columns.js';
+import {thousands} from '../lib/format.js';
+import type {Course} from '../state/app-state.js';
+import {menuLines, selectedPosition, visibleTasks, type MenuState} from '../state/menu-state.js';
+
+/** First sentence of a description: the one-line summary in the menu. */
+export function firstSentence(text: string): string {
+	const flat = text.replace(/\s+/g, ' ').trim();
+	const end = flat.search(/[.!?](\s|$)/);
+	return end >= 0 ? flat.slice(0, end + 1) : flat;
+}
+
+/** Notices above the list: no data yet, unreadable task files, what the last load brought. */
+export function menuNotices(courses: Course[] | undefined, problems: TaskProblem[], lastIngest: IngestSummary | undefined): Array<{text: string; tone: 'warning' | 'info'}> {
+	const notices: Array<{text: string; tone: 'warning' | 'info'}> = [];
+	if (courses && courses.length === 0) notices.push({text: 'No data yet: put tracking logs (.log, .gz, .zip or folders) into input/ and start the app again.', tone: 'warning'});
+	for (const problem of problems.slice(0, 2)) notices.push({text: `Task file ${problem.file} skipped: ${problem.message}`, tone: 'warning'});
+	if (problems.length > 2) notices.push({text: `… and ${problems.length - 2} more task files skipped (openpolyedu-tui tasks lists them).`, tone: 'warning'});
+	if (lastIngest && lastIngest.lines === 0 && lastIngest.phase === 'done') notices.push({text: 'No new data in the inputs; everything was already loaded.', tone: 'info'});
+	else if (lastIngest) notices.push({text: `Last load: ${thousands(lastIngest.loaded)} new events, ${thousands(lastIngest.rejected)} rejected lines.`, tone: 'info'});
+	return notices;
+}
+
+export function MenuScreen({tasks, menu, courses, course, problems, lastIngest, width, height}: {tasks: TaskDefinition[]; menu: MenuState; courses?: Course[]; course?: string; problems: TaskProblem[]; lastIngest?: IngestSummary; width: number; height: number}) {
+	const shown = visibleTasks(tasks, menu.filter);
+	const lines = menuLines(shown);
+	const selected = shown[selectedPosition(menu, shown)];
+	const notices = menuNotices(courses, problems, lastIngest);
+	const room = Math.max(3, height - 2 - notices.length);
+	const selectedLine = lines.findIndex((line) => line.kind === 'task' && line.task.id === selected?.id);
+	const start = Math.max(0, Math.min(selectedLine - Math.floor(room / 2), lines.length - room));
+	const titleWidth = Math.min(36, Math.max(...shown.map((task) => task.title.length), 10) + 2);
+	const courseText = courses === undefined ? 'listing courses…' : courses.length === 0 ? 'no courses yet' : course ? `course ${course}` : `${courses.length} courses`;
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text wrap="truncate-end">
+				<Text bold>Tasks</Text> · {shown.length} of {tasks.length} · {courseText}
+				{menu.filter || menu.editingFilter ? (
+					<Text color="yellow">
+						{' '}
+						· filter: {menu.filter}
+						{menu.editingFilter ? '▏' : ''}
+					</Text>
+				) : null}
+			</Text>
+			{notices.map((notice, index) => (
+				<Text key={index} color={notice.tone === 'warning' ? 'yellow' : 'green'} wrap="truncate-end">
+					{notice.text}
+				</Text>
+			))}
+			{tasks.length === 0 && <Text dimColor>Reading the task list…</Text>}
+			{tasks.length > 0 && shown.length === 0 && <Text dimColor>No task matches "{menu.filter}" (Esc clears the filter).</Text>}
+			{lines.slice(start, start + room).map((line) =>
+				line.kind === 'group' ? (
+					<Text key={`group-${line.group}`} bold color="cyan">
+						{line.group}
+					</Text>
+				) : (
+					<Text key={line.task.id} wrap="truncate-end" inverse={line.task.id === selected?.id}>
+						{line.task.id === selected?.id ? '▸ ' : '  '}
+						{fitCell(line.task.title, titleWidth - 2, false)}
+						{'  '}
+						<Text dimColor={line.task.id !== selected?.id}>{firstSentence(line.task.description)}</Text>
+					</Text>
+				),
+			)}
+		</Box>
+	);
+}

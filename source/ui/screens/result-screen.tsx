@@ -1,0 +1,67 @@
+import {Box, Text} from 'ink';
+import {ResultTable} from '../components/result-table.js';
+import {StatusBar} from '../components/status-bar.js';
+import {chartLines} from '../lib/chart.js';
+import {cellText, thousands} from '../lib/format.js';
+import type {Flash, ResultScreen as ResultScreenState} from '../state/app-state.js';
+import {resultLayout} from '../state/app-state.js';
+
+/** "row 12/3,400 · col 2/7", plus sort, search and filter when set. */
+export function positionText(screen: ResultScreenState): string {
+	const {table, result} = screen;
+	const parts = [`row ${thousands(table.view.length === 0 ? 0 : table.cursorRow + 1)}/${thousands(table.view.length)}`, `col ${table.cursorColumn + 1}/${result.columns.length}`];
+	if (table.filtered) parts.push(`filtered of ${thousands(table.rows.length)}`);
+	if (table.search) parts.push(`/${table.search}`);
+	return parts.join(' · ');
+}
+
+export function ResultScreen({screen, flash, width, height}: {screen: ResultScreenState; flash?: Flash; width: number; height: number}) {
+	const {table, result, task} = screen;
+	const layout = resultLayout({width, height}, screen.chart);
+	const cursorValue = table.rows[table.view[table.cursorRow] ?? -1]?.[table.cursorColumn] ?? null;
+	const notice = table.notice ? {text: table.notice, tone: 'info' as const, id: -1} : flash;
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text wrap="truncate-end">
+				<Text bold>{task.title}</Text>
+				<Text dimColor>
+					{' '}
+					· {thousands(result.rows.length)} rows · {result.elapsedMs < 1000 ? `${Math.round(result.elapsedMs)} ms` : `${(result.elapsedMs / 1000).toFixed(1)} s`}
+					{Object.entries(screen.values).map(([name, value]) => ` · ${name}=${value}`).join('')}
+				</Text>
+			</Text>
+			{screen.chart && task.chart && (
+				<Box flexDirection="column" height={layout.chartHeight} overflow="hidden">
+					{chartLines(result, task.chart, width - 1, layout.chartHeight).map((line, index) => (
+						<Text key={index} wrap="truncate-end">
+							{line}
+						</Text>
+					))}
+				</Box>
+			)}
+			{screen.cellOpen ? (
+				<Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} height={layout.pageRows + 2} overflow="hidden">
+					<Text bold>{result.columns[table.cursorColumn]?.name}</Text>
+					<Text wrap="wrap" dimColor={cursorValue === null}>
+						{typeof cursorValue === 'number' ? String(cursorValue) : cellText(cursorValue)}
+					</Text>
+				</Box>
+			) : (
+				<Box height={layout.pageRows + 2} flexDirection="column" overflow="hidden">
+					<ResultTable result={result} table={table} />
+				</Box>
+			)}
+			{screen.searchInput !== undefined ? (
+				<Text color="yellow">
+					Search: {screen.searchInput}▏<Text dimColor> Enter find · Esc clear</Text>
+				</Text>
+			) : screen.choosingFormat ? (
+				<Text color="yellow">Save the {thousands(table.view.length)} rows, sorted and filtered as shown, as:</Text>
+			) : screen.saving ? (
+				<Text color="yellow">Saving {thousands(table.view.length)} rows as {screen.saving.format.toUpperCase()}…</Text>
+			) : (
+				<StatusBar left={`Tasks › ${task.id}`} flash={notice} right={positionText(screen)} />
+			)}
+		</Box>
+	);
+}

@@ -1,0 +1,20 @@
+import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
+import type {OutputFormat, TaskCatalogue, TaskDefinition, TaskResult} from '../tasks/types.js';
+import type {Course} from './state/app-state.js';
+
+/**
+ * Everything the app asks of the world, as one object: the real one (source/commands/app.ts) wires the
+ * database, the ingest engine and the task layer; screen tests pass fakes of these UI inputs.
+ */
+export type AppServices = {
+	/** Locks the workdir and opens (starting it if needed) the database, naming each step. */
+	open(onStep: (step: string) => void): Promise<void>;
+	/** Loads what is new in the inputs; resolves with the summary, also when cancelled through `signal`. */
+	ingest(signal: AbortSignal, onProgress: (snapshot: IngestSnapshot) => void): Promise<IngestSummary>;
+	loadCatalogue(): Promise<TaskCatalogue>;
+	listCourses(): Promise<Course[]>;
+	runTask(task: TaskDefinition, values: Record<string, string>, signal: AbortSignal): Promise<TaskResult>;
+	saveResult(result: TaskResult, format: OutputFormat, course: string | undefined): Promise<{path: string; rows: number}>;
+	/** Where unexpected errors are written in full (the screen shows one sentence). */
+	logError(error: unknown): void;
+};

@@ -1,0 +1,414 @@
+import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
+import type {OutputFormat, TaskDefinition, TaskProblem, TaskResult} from '../../tasks/types.js';
+import {scopeAction, type Action, type Scope} from '../keymap.js';
+import {cappedWidths, naturalWidths} from '../lib/columns.js';
+import {createFormState, formReducer, formValues, type FormState} from './form-state.js';
+import {initialMenuState, menuReducer, selectedPosition, visibleTasks, type MenuState} from './menu-state.js';
+import {createTableState, tableReducer, type TableState} from './table-state.js';
+
+/**
+ * The whole app as one pure state machine: starting → ingest → summary → menu → course → form →
+ * running → result → menu, with help, confirmations and errors as flags or screens. Side effects
+ * (open the database, run the load or a query, save) are started by hooks watching this state, so
+ * every transition here is unit-tested without a terminal.
+ */
+export type Course = {courseId: string; events: number};
+
+export type ErrorInfo = {title: string; message: string; hint: string};
+
+export type ResultScreen = {
+	name: 'result';
+	task: TaskDefinition;
+	values: Record<string, string>;
+	result: TaskResult;
+	naturalWidths: number[];
+	table: TableState;
+	chart: boolean;
+	cellOpen: boolean;
+	/** Defined while typing a search. */
+	searchInput?: string;
+	choosingFormat: boolean;
+	/** Set while a save runs (the saving hook watches it). */
+	saving?: {format: OutputFormat; id: number};
+};
+
+export type Screen =
+	| {name: 'starting'; step: string}
+	| {name: 'ingest'; snapshot?: IngestSnapshot; rateHistory: number[]; lastHistoryMs: number; confirmCancel: boolean; cancelling: boolean}
+	| {name: 'summary'; summary: IngestSummary}
+	| {name: 'menu'}
+	| {name: 'course'; task: TaskDefinition; choices: Array<string | undefined>; cursor: number}
+	| {name: 'form'; task: TaskDefinition; form: FormState}
+	| {name: 'running'; task: TaskDefinition; values: Record<string, string>; runId: number; startedAt: number; form: FormState}
+	| ResultScreen
+	| ({name: 'error'; fatal: boolean; back?: Screen} & ErrorInfo);
+
+export type Flash = {text: string; tone: 'info' | 'error'; id: number};
+
+export type AppState = {
+	width: number;
+	height: number;
+	screen: Screen;
+	tasks: TaskDefinition[];
+	problems: TaskProblem[];
+	/** undefined until listed (after the load). */
+	courses?: Course[];
+	/** The course last picked: the default of every task's course parameter. */
+	course?: string;
+	menu: MenuState;
+	/** The help overlay and how far it is scrolled; undefined when closed. */
+	help?: {offset: number};
+	flash?: Flash;
+	/** The last load's summary, shown on the menu. */
+	lastIngest?: IngestSummary;
+	quitting: boolean;
+	/** Increments on every run or save, so effects can tell one request from the next. */
+	counter: number;
+};
+
+export type AppEvent =
+	| {type: 'key'; name: string; text: string}
+	| {type: 'resize'; width: number; height: number}
+	| {type: 'step'; step: string}
+	| {type: 'ingest-started'}
+	| {type: 'ingest-progress'; snapshot: IngestSnapshot}
+	| {type: 'ingest-finished'; summary: IngestSummary}
+	| {type: 'catalogue'; tasks: TaskDefinition[]; problems: TaskProblem[]}
+	| {type: 'courses'; courses: Course[]}
+	| {type: 'task-finished'; runId: number; result: TaskResult}
+	| {type: 'task-failed'; runId: number; error: ErrorInfo}
+	| {type: 'saved'; id: number; path: string; rows: number}
+	| {type: 'save-failed'; id: number; message: string}
+	| {type: 'error'; error: ErrorInfo; fatal: boolean}
+	| {type: 'flash-expired'; id: number};
+
+/** The sparkline keeps one point per second, at most this many. */
+const HISTORY_POINTS = 120;
+
+export function createAppState(width: number, height: number): AppState {
+	return {width, height, screen: {name: 'starting', step: 'opening the workdir'}, tasks: [], problems: [], menu: initialMenuState, quitting: false, counter: 0};
+}
+
+/** Lines the screens may use: Ink 6 clears the whole terminal on every frame once the output is as tall as the terminal. */
+export function usableHeight(height: number): number {
+	return Math.max(6, height - 1);
+}
+
+/** Rows of the result table and of the chart above it (title, header, rule, status and hint lines excluded). */
+export function resultLayout(state: Pick<AppState, 'width' | 'height'>, chart: boolean): {pageRows: number; pageWidth: number; chartHeight: number} {
+	const body = Math.max(2, usableHeight(state.height) - 5);
+	const chartHeight = chart ? Math.max(4, Math.floor(body / 2)) : 0;
+	return {pageRows: Math.max(1, body - chartHeight), pageWidth: Math.max(10, state.width - 1), chartHeight};
+}
+
+/** Menu lines that fit (for PgUp/PgDn). */
+export function menuPageSize(height: number): number {
+	return Math.max(3, usableHeight(height) - 6);
+}
+
+export function scopeOf(state: AppState): Scope {
+	const {screen} = state;
+	switch (screen.name) {
+		case 'starting':
+			return 'global';
+		case 'ingest':
+			return screen.confirmCancel ? 'confirm' : 'ingest';
+		case 'menu':
+			return state.menu.editingFilter ? 'text' : 'menu';
+		case 'result':
+			if (screen.searchInput !== undefined) return 'text';
+			if (screen.cellOpen) return 'cell';
+			return screen.choosingFormat ? 'save' : 'result';
+		default:
+			return screen.name;
+	}
+}
+
+export function appReducer(state: AppState, event: AppEvent): AppState {
+	switch (event.type) {
+		case 'key':
+			return onKey(state, event.name, event.text);
+		case 'resize':
+			return relayout({...state, width: event.width, height: event.height});
+		case 'step':
+			return state.screen.name === 'starting' ? {...state, screen: {name: 'starting', step: event.step}} : state;
+		case 'ingest-started':
+			return {...state, screen: {name: 'ingest', rateHistory: [], lastHistoryMs: -Infinity, confirmCancel: false, cancelling: false}};
+		case 'ingest-progress':
+			return state.screen.name === 'ingest' ? {...state, screen: withSnapshot(state.screen, event.snapshot)} : state;
+		case 'ingest-finished':
+			return afterIngest(state, event.summary);
+		case 'catalogue':
+			return {...state, tasks: event.tasks, problems: event.problems, menu: {...state.menu, selectedId: state.menu.selectedId ?? visibleTasks(event.tasks, '')[0]?.id}};
+		case 'courses':
+			return {...state, courses: event.courses, course: state.course ?? (event.courses.length === 1 ? event.courses[0]?.courseId : undefined)};
+		case 'task-finished':
+			return state.screen.name === 'running' && state.screen.runId === event.runId ? showResult(state, state.screen, event.result) : state;
+		case 'task-failed':
+			if (state.screen.name !== 'running' || state.screen.runId !== event.runId) return state;
+			return {...state, screen: {name: 'error', fatal: false, back: {name: 'form', task: state.screen.task, form: state.screen.form}, ...event.error}};
+		case 'saved':
+			return finishSave(state, event.id, {text: `Saved ${event.rows.toLocaleString('en-US')} rows to ${event.path}`, tone: 'info'});
+		case 'save-failed':
+			return finishSave(state, event.id, {text: `Not saved: ${event.message}`, tone: 'error'});
+		case 'error':
+			return {...state, screen: {name: 'error', fatal: event.fatal, back: {name: 'menu'}, ...event.error}};
+		case 'flash-expired':
+			return state.flash?.id === event.id ? {...state, flash: undefined} : state;
+	}
+}
+
+function withSnapshot(screen: Extract<Screen, {name: 'ingest'}>, snapshot: IngestSnapshot): Extract<Screen, {name: 'ingest'}> {
+	// One sparkline point per second of load time, whatever the snapshot rate.
+	if (snapshot.elapsedMs - screen.lastHistoryMs < 1000) return {...screen, snapshot};
+	return {...screen, snapshot, lastHistoryMs: snapshot.elapsedMs, rateHistory: [...screen.rateHistory, snapshot.megabytesPerSecond].slice(-HISTORY_POINTS)};
+}
+
+function afterIngest(state: AppState, summary: IngestSummary): AppState {
+	const nothingNew = summary.phase === 'done' && summary.lines === 0 && summary.filesFailed === 0;
+	// A load that found nothing new goes straight to the menu: the summary is only news when something happened.
+	if (nothingNew) return {...state, lastIngest: summary, screen: {name: 'menu'}};
+	return {...state, lastIngest: summary, screen: {name: 'summary', summary}};
+}
+
+function withFlash(state: AppState, text: string, tone: Flash['tone'] = 'info'): AppState {
+	return {...state, counter: state.counter + 1, flash: {text, tone, id: state.counter + 1}};
+}
+
+function finishSave(state: AppState, id: number, flash: Omit<Flash, 'id'>): AppState {
+	const {screen} = state;
+	if (screen.name !== 'result' || screen.saving?.id !== id) return state;
+	return withFlash({...state, screen: {...screen, saving: undefined}}, flash.text, flash.tone);
+}
+
+function relayout(state: AppState): AppState {
+	const {screen} = state;
+	if (screen.name !== 'result') return state;
+	const layout = resultLayout(state, screen.chart);
+	const table = tableReducer(screen.table, {type: 'resize', pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(screen.naturalWidths, layout.pageWidth)});
+	return {...state, screen: {...screen, table}};
+}
+
+function showResult(state: AppState, running: Extract<Screen, {name: 'running'}>, result: TaskResult): AppState {
+	const natural = naturalWidths(result);
+	const layout = resultLayout(state, false);
+	const table = createTableState(result.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)});
+	const screen: ResultScreen = {name: 'result', task: running.task, values: running.values, result, naturalWidths: natural, table, chart: false, cellOpen: false, choosingFormat: false};
+	return {...state, screen};
+}
+
+/** Course choices for a task: every course, plus "all courses" when the parameter may be left empty. */
+function courseChoices(state: AppState, task: TaskDefinition): Array<string | undefined> | undefined {
+	const parameter = task.parameters.find((candidate) => candidate.type === 'course');
+	const courses = state.courses ?? [];
+	if (!parameter || courses.length < 2) return undefined;
+	const all = parameter.required ? [] : [undefined];
+	return [...courses.map((course) => course.courseId), ...all];
+}
+
+function openTask(state: AppState, task: TaskDefinition): AppState {
+	const choices = courseChoices(state, task);
+	if (choices) {
+		const cursor = Math.max(0, choices.indexOf(state.course));
+		return {...state, screen: {name: 'course', task, choices, cursor}};
+	}
+	return openForm(state, task, state.course);
+}
+
+function openForm(state: AppState, task: TaskDefinition, course: string | undefined): AppState {
+	const form = createFormState(task, course);
+	// A task whose only parameter is the course just picked (or none at all) runs at once.
+	const needsForm = form.fields.some((field) => field.parameter.type !== 'course');
+	return needsForm ? {...state, screen: {name: 'form', task, form}} : run(state, task, form);
+}
+
+function run(state: AppState, task: TaskDefinition, form: FormState, startedAt = Date.now()): AppState {
+	const counter = state.counter + 1;
+	return {...state, counter, screen: {name: 'running', task, values: formValues(form), form, runId: counter, startedAt}};
+}
+
+function onKey(state: AppState, name: string, text: string): AppState {
+	if (state.help) {
+		const scroll = scopeAction('help', name);
+		if (scroll === 'up' || scroll === 'down') return {...state, help: {offset: Math.max(0, state.help.offset + (scroll === 'up' ? -1 : 1))}};
+		return {...state, help: undefined};
+	}
+	const scope = scopeOf(state);
+	const own = scopeAction(scope, name);
+	if (own) return onAction(state, own);
+	// In a field every other printable key is typed (so "?" or "q" can be searched for).
+	if ((scope === 'text' || scope === 'form') && text) return typeText(state, text);
+	const global = scopeAction('global', name);
+	if (global === 'quit') return {...state, quitting: true};
+	if (global === 'help') return {...state, help: {offset: 0}};
+	return state;
+}
+
+function typeText(state: AppState, text: string): AppState {
+	const {screen} = state;
+	if (screen.name === 'menu') return {...state, menu: menuReducer(state.menu, {type: 'type', text}, state.tasks, menuPageSize(state.height))};
+	if (screen.name === 'form') return {...state, screen: {...screen, form: formReducer(screen.form, {type: 'type', text})}};
+	if (screen.name === 'result' && screen.searchInput !== undefined) return {...state, screen: {...screen, searchInput: screen.searchInput + text}};
+	return state;
+}
+
+function onAction(state: AppState, action: Action): AppState {
+	const {screen} = state;
+	switch (screen.name) {
+		case 'starting':
+			return state;
+		case 'ingest':
+			if (action === 'cancel-ingest') return {...state, screen: {...screen, confirmCancel: true}};
+			if (action === 'yes') return {...state, screen: {...screen, confirmCancel: false, cancelling: true}};
+			if (action === 'no') return {...state, screen: {...screen, confirmCancel: false}};
+			return state;
+		case 'summary':
+			if (action === 'quit') return {...state, quitting: true};
+			return action === 'continue' ? {...state, screen: {name: 'menu'}} : state;
+		case 'menu':
+			return onMenuAction(state, action);
+		case 'course': {
+			if (action === 'back') return {...state, screen: {name: 'menu'}};
+			if (action === 'up' || action === 'down') {
+				const cursor = Math.max(0, Math.min(screen.choices.length - 1, screen.cursor + (action === 'up' ? -1 : 1)));
+				return {...state, screen: {...screen, cursor}};
+			}
+			if (action !== 'open') return state;
+			const course = screen.choices[screen.cursor];
+			return openForm({...state, course}, screen.task, course);
+		}
+		case 'form':
+			return onFormAction(state, screen, action);
+		case 'running':
+			return action === 'cancel-query' ? withFlash({...state, screen: {name: 'form', task: screen.task, form: screen.form}}, 'Query cancelled.') : state;
+		case 'result':
+			return onResultAction(state, screen, action);
+		case 'error':
+			if (action === 'quit') return {...state, quitting: true};
+			if (action !== 'back') return state;
+			return screen.fatal ? {...state, quitting: true} : {...state, screen: screen.back ?? {name: 'menu'}};
+	}
+}
+
+function onMenuAction(state: AppState, action: Action): AppState {
+	const page = menuPageSize(state.height);
+	const menu = (menuAction: Parameters<typeof menuReducer>[1]) => ({...state, menu: menuReducer(state.menu, menuAction, state.tasks, page)});
+	switch (action) {
+		case 'up':
+			return menu({type: 'move', by: -1});
+		case 'down':
+			return menu({type: 'move', by: 1});
+		case 'page-up':
+			return menu({type: 'page', by: -1});
+		case 'page-down':
+			return menu({type: 'page', by: 1});
+		case 'top':
+			return menu({type: 'top'});
+		case 'bottom':
+			return menu({type: 'bottom'});
+		case 'filter':
+			return menu({type: 'start-filter'});
+		case 'accept':
+			return menu({type: 'end-filter'});
+		case 'erase':
+			return menu({type: 'erase'});
+		case 'back':
+			return menu({type: 'clear-filter'});
+		case 'quit':
+			return {...state, quitting: true};
+		case 'open': {
+			const tasks = visibleTasks(state.tasks, state.menu.filter);
+			const task = tasks[selectedPosition(state.menu, tasks)];
+			return task ? openTask(state, task) : state;
+		}
+		default:
+			return state;
+	}
+}
+
+function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, action: Action): AppState {
+	const form = (formAction: Parameters<typeof formReducer>[1]) => ({...state, screen: {...screen, form: formReducer(screen.form, formAction)}});
+	switch (action) {
+		case 'next-field':
+			return form({type: 'focus', by: 1});
+		case 'previous-field':
+			return form({type: 'focus', by: -1});
+		case 'left':
+			return form({type: 'cycle', by: -1});
+		case 'right':
+			return form({type: 'cycle', by: 1});
+		case 'erase':
+			return form({type: 'erase'});
+		case 'run': {
+			const course = screen.form.fields.find((field) => field.parameter.type === 'course')?.value;
+			return run(course ? {...state, course} : state, screen.task, screen.form);
+		}
+		case 'back':
+			return {...state, screen: {name: 'menu'}};
+		default:
+			return state;
+	}
+}
+
+const tableActions: Partial<Record<Action, Parameters<typeof tableReducer>[1]>> = {
+	up: {type: 'move-row', by: -1},
+	down: {type: 'move-row', by: 1},
+	left: {type: 'move-column', by: -1},
+	right: {type: 'move-column', by: 1},
+	'page-up': {type: 'page', by: -1},
+	'page-down': {type: 'page', by: 1},
+	top: {type: 'top'},
+	bottom: {type: 'bottom'},
+	'sort-asc': {type: 'sort', direction: 'asc'},
+	'sort-desc': {type: 'sort', direction: 'desc'},
+	'next-match': {type: 'next-match', by: 1},
+	'previous-match': {type: 'next-match', by: -1},
+	'filter-matches': {type: 'toggle-filter'},
+};
+
+function onResultAction(state: AppState, screen: ResultScreen, action: Action): AppState {
+	const update = (changes: Partial<ResultScreen>) => ({...state, screen: {...screen, ...changes}});
+	if (screen.searchInput !== undefined) {
+		if (action === 'erase') return update({searchInput: screen.searchInput.slice(0, -1)});
+		if (action === 'back') return update({searchInput: undefined, table: tableReducer(screen.table, {type: 'search', query: ''})});
+		if (action === 'accept') return update({searchInput: undefined, table: tableReducer(screen.table, {type: 'search', query: screen.searchInput})});
+		return state;
+	}
+	if (screen.cellOpen) return action === 'back' ? update({cellOpen: false}) : state;
+	if (screen.choosingFormat) {
+		const formats: Partial<Record<Action, OutputFormat>> = {'save-csv': 'csv', 'save-json': 'json', 'save-md': 'md'};
+		const format = formats[action];
+		if (format) return {...update({choosingFormat: false, saving: {format, id: state.counter + 1}}), counter: state.counter + 1};
+		return action === 'back' ? update({choosingFormat: false}) : state;
+	}
+	const tableAction = tableActions[action];
+	if (tableAction) return update({table: tableReducer(screen.table, tableAction)});
+	switch (action) {
+		case 'search':
+			return update({searchInput: ''});
+		case 'view-cell':
+			return screen.table.view.length > 0 ? update({cellOpen: true}) : state;
+		case 'chart': {
+			if (!screen.task.chart) return withFlash(state, `${screen.task.id} declares no chart.`);
+			const chart = !screen.chart;
+			const layout = resultLayout(state, chart);
+			return update({chart, table: tableReducer(screen.table, {type: 'resize', pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: screen.table.columnWidths})});
+		}
+		case 'save':
+			return screen.saving ? state : update({choosingFormat: true});
+		case 'rerun':
+			return run(state, screen.task, createFormStateFromValues(screen));
+		case 'back':
+			return {...state, screen: {name: 'menu'}};
+		case 'quit':
+			return {...state, quitting: true};
+		default:
+			return state;
+	}
+}
+
+/** The form as it was submitted, so a re-run (or Esc from its running screen) keeps the values. */
+function createFormStateFromValues(screen: ResultScreen): FormState {
+	const form = createFormState(screen.task, undefined);
+	return {...form, fields: form.fields.map((field) => ({...field, value: screen.values[field.parameter.name] ?? ''}))};
+}

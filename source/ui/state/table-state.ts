@@ -1,0 +1,166 @@
+import {cellText} from '../lib/format.js';
+import {visibleColumns} from '../lib/columns.js';
+
+/**
+ * The result table's whole interaction state as one pure reducer: cursor, scroll offsets, sort,
+ * search and the "only matching rows" filter. The view is a list of row indices into the result,
+ * so sorting or filtering 100k rows never copies them, and rendering reads only the visible slice.
+ */
+export type Cell = string | number | boolean | null;
+
+export type SortOrder = {column: number; direction: 'asc' | 'desc'};
+
+export type TableState = {
+	rows: Cell[][];
+	/** Row indices in display order (sorted, filtered). */
+	view: number[];
+	cursorRow: number;
+	cursorColumn: number;
+	topRow: number;
+	leftColumn: number;
+	/** Data rows that fit on screen. */
+	pageRows: number;
+	/** Screen cells available for columns, and each column's display width. */
+	pageWidth: number;
+	columnWidths: number[];
+	sort?: SortOrder;
+	search: string;
+	filtered: boolean;
+	/** One-line feedback ("no match for …"), cleared by the next action. */
+	notice?: string;
+};
+
+export type TableAction =
+	| {type: 'move-row'; by: number}
+	| {type: 'move-column'; by: number}
+	| {type: 'page'; by: 1 | -1}
+	| {type: 'top'}
+	| {type: 'bottom'}
+	| {type: 'resize'; pageRows: number; pageWidth: number; columnWidths: number[]}
+	| {type: 'sort'; direction: 'asc' | 'desc'}
+	| {type: 'search'; query: string}
+	| {type: 'next-match'; by: 1 | -1}
+	| {type: 'toggle-filter'};
+
+export function createTableState(rows: Cell[][], layout: {pageRows: number; pageWidth: number; columnWidths: number[]}): TableState {
+	return {
+		rows,
+		view: rows.map((_, index) => index),
+		cursorRow: 0,
+		cursorColumn: 0,
+		topRow: 0,
+		leftColumn: 0,
+		...layout,
+		pageRows: Math.max(1, layout.pageRows),
+		search: '',
+		filtered: false,
+	};
+}
+
+export function tableReducer(state: TableState, action: TableAction): TableState {
+	const next = {...state, notice: undefined};
+	switch (action.type) {
+		case 'move-row':
+			return scrolled({...next, cursorRow: next.cursorRow + action.by});
+		case 'page':
+			return scrolled({...next, cursorRow: next.cursorRow + action.by * next.pageRows, topRow: next.topRow + action.by * next.pageRows});
+		case 'top':
+			return scrolled({...next, cursorRow: 0});
+		case 'bottom':
+			return scrolled({...next, cursorRow: next.view.length - 1});
+		case 'move-column':
+			return scrolled({...next, cursorColumn: next.cursorColumn + action.by});
+		case 'resize':
+			return scrolled({...next, pageRows: Math.max(1, action.pageRows), pageWidth: action.pageWidth, columnWidths: action.columnWidths});
+		case 'sort': {
+			const same = next.sort?.column === next.cursorColumn && next.sort.direction === action.direction;
+			const sort = same ? undefined : {column: next.cursorColumn, direction: action.direction};
+			return withView({...next, sort}, {keepRow: true});
+		}
+		case 'search': {
+			const query = action.query.trim();
+			if (!query) return withView({...next, search: '', filtered: false}, {keepRow: true});
+			const searched = {...next, search: query};
+			if (next.filtered) return withView(searched, {keepRow: false});
+			return jumpToMatch(searched, next.cursorRow, 1);
+		}
+		case 'next-match':
+			if (!next.search) return {...next, notice: 'No search yet: press / to search.'};
+			return jumpToMatch(next, next.cursorRow + action.by, action.by);
+		case 'toggle-filter':
+			if (!next.search && !next.filtered) return {...next, notice: 'Search first (/), then f shows only the matching rows.'};
+			return withView({...next, filtered: !next.filtered}, {keepRow: next.filtered});
+	}
+}
+
+/** Does any cell of the row contain the query (case-insensitive, as displayed)? */
+export function rowMatches(row: Cell[], lowerQuery: string): boolean {
+	return row.some((value) => cellText(value).toLowerCase().includes(lowerQuery) || (typeof value === 'number' && String(value).includes(lowerQuery)));
+}
+
+function compareCells(a: Cell, b: Cell): number {
+	// Numbers numerically, everything else as text; NULLs are placed by the caller.
+	if (typeof a === 'number' && typeof b === 'number') return a - b;
+	const left = String(a);
+	const right = String(b);
+	return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** The display order for the current sort and filter. */
+export function computeView(rows: Cell[][], sort: SortOrder | undefined, search: string, filtered: boolean): number[] {
+	let view = rows.map((_, index) => index);
+	if (filtered && search) {
+		const lower = search.toLowerCase();
+		view = view.filter((index) => rowMatches(rows[index] ?? [], lower));
+	}
+	if (sort) {
+		const sign = sort.direction === 'asc' ? 1 : -1;
+		view.sort((x, y) => {
+			const a = rows[x]?.[sort.column] ?? null;
+			const b = rows[y]?.[sort.column] ?? null;
+			if (a === null || b === null) return a === b ? x - y : a === null ? 1 : -1;
+			return sign * compareCells(a, b) || x - y;
+		});
+	}
+	return view;
+}
+
+function withView(state: TableState, {keepRow}: {keepRow: boolean}): TableState {
+	const current = state.view[state.cursorRow];
+	const view = computeView(state.rows, state.sort, state.search, state.filtered);
+	const found = keepRow && current !== undefined ? view.indexOf(current) : -1;
+	const notice = state.filtered && view.length === 0 ? `No row matches "${state.search}".` : undefined;
+	return scrolled({...state, view, cursorRow: Math.max(0, found), topRow: found >= 0 ? state.topRow : 0, notice});
+}
+
+function jumpToMatch(state: TableState, from: number, step: 1 | -1): TableState {
+	const lower = state.search.toLowerCase();
+	const count = state.view.length;
+	for (let offset = 0; offset < count; offset++) {
+		const position = (((from + step * offset) % count) + count) % count;
+		if (rowMatches(state.rows[state.view[position] ?? -1] ?? [], lower)) {
+			const wrapped = step > 0 ? position < from : position > from;
+			return scrolled({...state, cursorRow: position, notice: wrapped ? 'Search wrapped around.' : undefined});
+		}
+	}
+	return {...state, notice: `No match for "${state.search}".`};
+}
+
+/** Clamps the cursor and moves the top row / left column just enough to keep the cursor visible. */
+function scrolled(state: TableState): TableState {
+	const rowCount = state.view.length;
+	const columnCount = state.columnWidths.length;
+	const cursorRow = clamp(state.cursorRow, 0, rowCount - 1);
+	let topRow = clamp(state.topRow, 0, Math.max(0, rowCount - state.pageRows));
+	if (cursorRow < topRow) topRow = cursorRow;
+	if (cursorRow >= topRow + state.pageRows) topRow = cursorRow - state.pageRows + 1;
+	const cursorColumn = clamp(state.cursorColumn, 0, columnCount - 1);
+	let leftColumn = clamp(state.leftColumn, 0, columnCount - 1);
+	if (cursorColumn < leftColumn) leftColumn = cursorColumn;
+	while (leftColumn < cursorColumn && !visibleColumns(state.columnWidths, leftColumn, state.pageWidth).includes(cursorColumn)) leftColumn++;
+	return {...state, cursorRow, topRow, cursorColumn, leftColumn};
+}
+
+function clamp(value: number, low: number, high: number): number {
+	return Math.max(low, Math.min(high, value));
+}
