@@ -47,7 +47,7 @@ CREATE TABLE d_learner_hour (
 	username text NOT NULL,
 	hour timestamptz NOT NULL,
 	events bigint NOT NULL,
-	-- Learning activity: every event except enrollment changes.
+	-- Learning activity: every event except enrollment changes and the enrollment request (/change_enrollment).
 	activity bigint NOT NULL,
 	video bigint NOT NULL,
 	problem bigint NOT NULL,
@@ -152,7 +152,9 @@ CREATE TABLE d_page_visit (
 	time timestamptz NOT NULL,
 	url text NOT NULL,
 	-- First visit of a session (the path task shows a break before it).
-	session_start boolean NOT NULL
+	session_start boolean NOT NULL,
+	-- The page visited just before, in the same session (NULL at a session start): for transitions.
+	previous_url text
 );
 CREATE INDEX d_page_visit_learner ON d_page_visit (course_id, username, time);
 

@@ -8,7 +8,7 @@ const REFRESH_LOCK = 7_240_100;
 const VIDEO_KIND = `(event_type LIKE '%\\_video' OR event_type LIKE 'edx.video.%' OR event_type LIKE '%transcript%')`;
 const PROBLEM_KIND = `(event_type LIKE 'problem\\_%' OR event_type LIKE 'edx.problem.%' OR event_type IN ('showanswer', 'show_answer', 'save_problem_success', 'reset_problem'))`;
 const FORUM_KIND = `(event_type LIKE 'edx.forum.%')`;
-const ENROLLMENT_KIND = `(event_type LIKE 'edx.course.enrollment.%')`;
+const ENROLLMENT_KIND = `(event_type LIKE 'edx.course.enrollment.%' OR event_type LIKE '%/change\\_enrollment%')`;
 const VIDEO_ACTION = `CASE event_type
 	WHEN 'play_video' THEN 'play' WHEN 'edx.video.played' THEN 'play'
 	WHEN 'pause_video' THEN 'pause' WHEN 'edx.video.paused' THEN 'pause'
@@ -134,10 +134,10 @@ const PER_LEARNER_STEPS: string[] = [
 			sum((gap IS NULL OR gap > 1800 OR previous_type = 'page_close')::int) OVER (PARTITION BY course_id, username ORDER BY time, event_type) AS session
 		FROM stepped
 	) s GROUP BY course_id, username, session`,
-	`INSERT INTO d_page_visit (course_id, username, time, url, session_start)
-	SELECT course_id, username, time, url, session_start
+	`INSERT INTO d_page_visit (course_id, username, time, url, session_start, previous_url)
+	SELECT course_id, username, time, url, session_start, CASE WHEN NOT session_start THEN previous_url END
 	FROM (
-		SELECT course_id, username, time, url,
+		SELECT course_id, username, time, url, previous_url,
 			previous_url IS NULL OR url <> previous_url OR time - previous_time > interval '30 minutes' OR previous_type = 'page_close' AS arrival,
 			previous_url IS NULL OR time - previous_time > interval '30 minutes' OR previous_type = 'page_close' AS session_start
 		FROM (

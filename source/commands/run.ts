@@ -1,7 +1,71 @@
 import {UserError} from '../../ingest/errors.js';
-import type {Command} from './context.js';
+import {loadTaskCatalogue, runTask, formatResult, saveResult, type OutputFormat} from '../tasks/index.js';
+import {withDatabase, type CommandContext, type Command} from './context.js';
 
-// Placeholder until the module is built.
-export const runCommand: Command = async () => {
-	throw new UserError('This command is not built yet.');
+const FORMATS: OutputFormat[] = ['csv', 'json', 'md'];
+
+/** --format, else an aligned table on a terminal and CSV in a pipe. */
+export function outputFormatOf(context: CommandContext): OutputFormat | 'table' {
+	const {format} = context.flags;
+	if (format === undefined) return context.stdout.isTTY ? 'table' : 'csv';
+	if (!FORMATS.includes(format as OutputFormat)) throw new UserError(`--format must be csv, json or md, not "${format}".`);
+	return format as OutputFormat;
+}
+
+/** Parameter values from the common flags and every --param name=value. */
+function parameterValues(context: CommandContext): Record<string, string> {
+	const {flags} = context;
+	const values: Record<string, string> = {};
+	const common = {course: flags.course, user: flags.user, from: flags.from, to: flags.to, tz: flags.tz, idle: flags.idle};
+	for (const [name, value] of Object.entries(common)) if (value !== undefined) values[name] = String(value);
+	for (const pair of flags.param ?? []) {
+		const match = /^([^=]+)=(.*)$/s.exec(pair);
+		if (!match) throw new UserError(`--param must be written name=value, not "${pair}".`);
+		values[match[1]!.trim()] = match[2]!;
+	}
+	return values;
+}
+
+/** `run <task>`: runs one task and prints the table, or writes it with --out FILE / --save. */
+export const runCommand: Command = async (context) => {
+	const [taskId, ...extra] = context.args;
+	if (!taskId) throw new UserError('Name the task to run, e.g. openpolyedu-tui run course-summary (openpolyedu-tui tasks lists them).');
+	if (extra.length > 0) throw new UserError(`run takes one task, but got also "${extra.join(' ')}".`);
+	const {flags} = context;
+	if (flags.out !== undefined && flags.save) throw new UserError('Use either --out FILE or --save, not both.');
+	const format = outputFormatOf(context);
+	const values = parameterValues(context);
+	const catalogue = await loadTaskCatalogue();
+	const task = catalogue.tasks.find((candidate) => candidate.id === taskId);
+	if (!task) {
+		const problem = catalogue.problems.find((entry) => entry.message.includes(taskId));
+		throw new UserError(problem ? `Task "${taskId}" cannot be loaded: ${problem.message}` : `Unknown task "${taskId}"; run openpolyedu-tui tasks for the list.`);
+	}
+	const controller = new AbortController();
+	const onInterrupt = () => controller.abort();
+	process.once('SIGINT', onInterrupt);
+	try {
+		const result = await withDatabase(context, async (database) => {
+			try {
+				return await runTask(database.pool, task, values, {signal: controller.signal});
+			} catch (error) {
+				if (error instanceof DOMException && error.name === 'AbortError') throw new UserError('Cancelled: the query was stopped on the server.');
+				throw error;
+			}
+		});
+		if (flags.out !== undefined || flags.save) {
+			const saved = await saveResult(result, {
+				format: format === 'table' ? 'csv' : format,
+				out: flags.out,
+				course: result.parameters.course,
+				bom: flags.bom,
+			});
+			context.stderr.write(`Saved ${saved.rows} rows to ${saved.path}\n`);
+		} else {
+			context.stdout.write(formatResult(result, format, {bom: flags.bom}));
+		}
+		return 0;
+	} finally {
+		process.off('SIGINT', onInterrupt);
+	}
 };

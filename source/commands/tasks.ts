@@ -1,7 +1,23 @@
-import {UserError} from '../../ingest/errors.js';
+import {loadTaskCatalogue, formatResult, type TaskResult} from '../tasks/index.js';
 import type {Command} from './context.js';
+import {outputFormatOf} from './run.js';
 
-// Placeholder until the module is built.
-export const tasksCommand: Command = async () => {
-	throw new UserError('This command is not built yet.');
+/** `tasks`: the catalogue (id, group, title). Reads queries/ only: no database needed. */
+export const tasksCommand: Command = async (context) => {
+	const format = outputFormatOf(context);
+	const catalogue = await loadTaskCatalogue();
+	for (const problem of catalogue.problems) context.stderr.write(`Skipped task file ${problem.message}\n`);
+	const listing: TaskResult = {
+		taskId: 'tasks',
+		columns: [
+			{name: 'id', kind: 'text'},
+			{name: 'group', kind: 'text'},
+			{name: 'title', kind: 'text'},
+		],
+		rows: catalogue.tasks.map((task) => [task.id, task.group, task.title]),
+		parameters: {},
+		elapsedMs: 0,
+	};
+	context.stdout.write(formatResult(listing, format));
+	return 0;
 };

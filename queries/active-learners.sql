@@ -1,0 +1,28 @@
+-- id: active-learners
+-- title: Active learners per day or week
+-- group: Activity
+-- description: Distinct learners per calendar day or ISO week (Monday start) in the time zone: active =
+--   any learning activity (every event except enrollment changes, as in edX Insights); video = a video
+--   event (*_video, edx.video.*, transcripts); problem = a problem event (problem_*, edx.problem.*,
+--   show answer); forum = an edx.forum.* event.
+-- param: course | course | | Course id (empty: the only course, or all courses together)
+-- param: period | choice(day,week) | day | Bucket: calendar day or ISO week
+-- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
+-- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
+-- param: tz | timezone | UTC | Time zone for days
+-- sort: period_start asc
+-- chart: line x=period_start y=active,video,problem,forum
+SELECT period_start, count(*) FILTER (WHERE activity > 0) AS active, count(*) FILTER (WHERE video > 0) AS video,
+	count(*) FILTER (WHERE problem > 0) AS problem, count(*) FILTER (WHERE forum > 0) AS forum
+FROM (
+	SELECT CASE WHEN :period = 'week' THEN date_trunc('week', hour AT TIME ZONE :tz)::date ELSE (hour AT TIME ZONE :tz)::date END AS period_start,
+		username, sum(activity) AS activity, sum(video) AS video, sum(problem) AS problem, sum(forum) AS forum
+	FROM d_learner_hour
+	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
+		AND (:from IS NULL OR (hour AT TIME ZONE :tz)::date >= :from)
+		AND (:to IS NULL OR (hour AT TIME ZONE :tz)::date <= :to)
+	GROUP BY 1, 2
+) per_learner
+GROUP BY period_start
+HAVING count(*) FILTER (WHERE activity > 0) > 0
+ORDER BY period_start

@@ -1,0 +1,23 @@
+-- id: activity-by-day
+-- title: Activity by event type per day
+-- group: Activity
+-- description: Events per calendar day (in the time zone) and event_type, for all learners or one
+--   learner (user). Uses the top-level event_type, which every event has (the original used `name`,
+--   missing on many server events). With no user, events without a username count too.
+-- param: course | course | | Course id (empty: the only course, or all courses together)
+-- param: user | user | | Learner username (empty: all learners)
+-- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
+-- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
+-- param: tz | timezone | UTC | Time zone for days
+-- sort: day asc
+SELECT (hour AT TIME ZONE :tz)::date AS day, event_type, sum(events) AS events
+FROM (
+	SELECT course_id, hour, event_type, events FROM d_type_hour WHERE :user IS NULL
+	UNION ALL
+	SELECT course_id, hour, event_type, events FROM d_learner_type_hour WHERE username = :user
+) activity
+WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
+	AND (:from IS NULL OR (hour AT TIME ZONE :tz)::date >= :from)
+	AND (:to IS NULL OR (hour AT TIME ZONE :tz)::date <= :to)
+GROUP BY 1, 2
+ORDER BY day, events DESC, event_type

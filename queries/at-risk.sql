@@ -1,0 +1,32 @@
+-- id: at-risk
+-- title: At-risk learners (dropout)
+-- group: Completion
+-- description: Learners currently enrolled whose last learning activity (or enrollment, if they never
+--   started) is more than `days` days before the reference day — by default the last day with any event
+--   in the course (logs are historical, so "now" would flag everyone). Lists days since last activity and
+--   days active (calendar days in the time zone with learning activity). Finished learners (passing grade
+--   or certificate) are left out.
+-- param: course | course | | Course id (empty: the only course, or all courses together)
+-- param: days | integer(0..3650) | 14 | Inactive for more than this many days
+-- param: as_of | date | | Reference day (empty: the last day with events)
+-- param: tz | timezone | UTC | Time zone for days
+-- sort: days_inactive desc
+WITH reference AS (
+	SELECT coalesce(:as_of, (max(hour) AT TIME ZONE :tz)::date) AS day
+	FROM d_type_hour WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
+), candidates AS (
+	SELECT s.course_id, s.username, s.first_enrolled, l.last_activity,
+		r.day - (greatest(l.last_activity, s.first_enrolled) AT TIME ZONE :tz)::date AS days_inactive
+	FROM d_enrollment_state s
+	CROSS JOIN reference r
+	LEFT JOIN d_learner l ON l.course_id = s.course_id AND l.username = s.username
+	WHERE s.is_enrolled AND l.first_passed IS NULL
+		AND (s.course_id = :course OR (:course IS NULL AND s.course_id <> ''))
+)
+SELECT c.username, c.course_id, c.first_enrolled AT TIME ZONE :tz AS enrolled_at, c.last_activity AT TIME ZONE :tz AS last_activity,
+	c.days_inactive,
+	(SELECT count(DISTINCT (h.hour AT TIME ZONE :tz)::date) FROM d_learner_hour h
+		WHERE h.course_id = c.course_id AND h.username = c.username AND h.activity > 0) AS days_active
+FROM candidates c
+WHERE c.days_inactive > :days
+ORDER BY c.days_inactive DESC, c.username

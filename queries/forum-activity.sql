@@ -1,0 +1,24 @@
+-- id: forum-activity
+-- title: Forum activity per day
+-- group: Forum
+-- description: Per calendar day (in the time zone): threads, responses and comments created
+--   (edx.forum.thread.created, edx.forum.response.created, edx.forum.comment.created) and the distinct
+--   learners who created any of them.
+-- param: course | course | | Course id (empty: the only course, or all courses together)
+-- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
+-- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
+-- param: tz | timezone | UTC | Time zone for days
+-- sort: day asc
+-- chart: line x=day y=threads,responses,comments
+SELECT (hour AT TIME ZONE :tz)::date AS day,
+	coalesce(sum(events) FILTER (WHERE event_type = 'edx.forum.thread.created'), 0) AS threads,
+	coalesce(sum(events) FILTER (WHERE event_type = 'edx.forum.response.created'), 0) AS responses,
+	coalesce(sum(events) FILTER (WHERE event_type = 'edx.forum.comment.created'), 0) AS comments,
+	count(DISTINCT username) AS posters
+FROM d_learner_type_hour
+WHERE event_type IN ('edx.forum.thread.created', 'edx.forum.response.created', 'edx.forum.comment.created')
+	AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+	AND (:from IS NULL OR (hour AT TIME ZONE :tz)::date >= :from)
+	AND (:to IS NULL OR (hour AT TIME ZONE :tz)::date <= :to)
+GROUP BY 1
+ORDER BY day

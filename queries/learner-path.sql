@@ -1,0 +1,21 @@
+-- id: learner-path
+-- title: A learner's path over pages
+-- group: Pages
+-- description: The pages one learner visited, in order, with consecutive events on the same page
+--   collapsed into one visit and numbered sessions (a new session after more than 30 minutes without a
+--   page event or after a page_close). Times are wall-clock times in the time zone.
+-- param: user | user | required | Learner username
+-- param: course | course | | Course id (empty: the only course, or all courses together)
+-- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
+-- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
+-- param: tz | timezone | UTC | Time zone for times
+-- sort: step asc
+SELECT row_number() OVER (ORDER BY v.time, v.url) AS step,
+	sum(v.session_start::int) OVER (ORDER BY v.time, v.url) AS session,
+	v.time AT TIME ZONE :tz AS time, v.url, n.name
+FROM d_page_visit v LEFT JOIN d_page_name n ON n.url = v.url
+WHERE v.username = :user
+	AND (v.course_id = :course OR (:course IS NULL AND v.course_id <> ''))
+	AND (:from IS NULL OR (v.time AT TIME ZONE :tz)::date >= :from)
+	AND (:to IS NULL OR (v.time AT TIME ZONE :tz)::date <= :to)
+ORDER BY step

@@ -1,0 +1,18 @@
+-- id: learners
+-- title: Learners
+-- group: Learners
+-- description: Every learner (distinct non-empty username) with an event in the course: user id, first
+--   and last event (wall-clock time in the time zone) and number of events. Over all courses together a
+--   learner's figures are summed across courses. Filter on one learner with user.
+-- param: course | course | | Course id (empty: the only course, or all courses together)
+-- param: user | user | | Learner username (empty: all learners)
+-- param: tz | timezone | UTC | Time zone for the first and last seen times
+-- sort: events desc
+SELECT username, max(user_id) AS user_id,
+	min(first_time) AT TIME ZONE :tz AS first_seen, max(last_time) AT TIME ZONE :tz AS last_seen,
+	sum(events) AS events
+FROM d_learner
+WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
+	AND (:user IS NULL OR username = :user)
+GROUP BY username
+ORDER BY events DESC, username

@@ -1,0 +1,20 @@
+-- id: page-transitions
+-- title: Top page-to-page transitions
+-- group: Pages
+-- description: How learners move: pairs of consecutive page visits within one session (see
+--   learner-path), with the number of transitions and of distinct learners making them.
+-- param: course | course | | Course id (empty: the only course, or all courses together)
+-- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
+-- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
+-- param: tz | timezone | UTC | Time zone for days
+-- param: top | integer(1..100000) | 100 | Number of transitions to list
+-- sort: transitions desc
+SELECT v.previous_url AS from_url, v.url AS to_url, count(*) AS transitions, count(DISTINCT v.username) AS learners
+FROM d_page_visit v
+WHERE v.previous_url IS NOT NULL
+	AND (v.course_id = :course OR (:course IS NULL AND v.course_id <> ''))
+	AND (:from IS NULL OR (v.time AT TIME ZONE :tz)::date >= :from)
+	AND (:to IS NULL OR (v.time AT TIME ZONE :tz)::date <= :to)
+GROUP BY v.previous_url, v.url
+ORDER BY transitions DESC, from_url, to_url
+LIMIT :top

@@ -1,0 +1,13 @@
+-- id: pdf-scrolling
+-- title: PDF textbook scrolling
+-- group: Textbooks
+-- description: Per PDF: scroll events (textbook.pdf.page.scrolled only — the original counted every
+--   event with "pdf" in its type), the distinct learners who scrolled, and scrolls per scrolling learner.
+-- param: course | course | | Course id (empty: the only course, or all courses together)
+-- sort: scrolls desc
+SELECT pdf, count(*) AS scrolls, count(DISTINCT username) AS learners, round(count(*)::numeric / count(DISTINCT username), 1) AS scrolls_per_learner
+FROM d_textbook_event
+WHERE pdf IS NOT NULL AND event_type = 'textbook.pdf.page.scrolled'
+	AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+GROUP BY pdf
+ORDER BY scrolls DESC, pdf

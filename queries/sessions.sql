@@ -1,0 +1,30 @@
+-- id: sessions
+-- title: Sessions per learner
+-- group: Engagement
+-- description: Sessions as in the DelftX database: a learner's session runs while consecutive events are
+--   at most 30 minutes apart; a longer gap or a page_close event ends it. Sessions no longer than
+--   min_seconds (default 5 s, DelftX's rule: a lone event is not a session) are dropped. Per learner:
+--   sessions, total and median length in minutes, the longest session. The date range applies to the day
+--   the session starts, in the time zone.
+-- param: course | course | | Course id (empty: the only course, or all courses together)
+-- param: user | user | | Learner username (empty: all learners)
+-- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
+-- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
+-- param: tz | timezone | UTC | Time zone for days
+-- param: min_seconds | integer(0..3600) | 5 | Sessions this long or shorter are not counted
+-- sort: sessions desc
+SELECT username, count(*) AS sessions,
+	round(sum(seconds)::numeric / 60, 1) AS total_minutes,
+	round((percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds))::numeric / 60, 1) AS median_minutes,
+	round(max(seconds)::numeric / 60, 1) AS longest_minutes
+FROM (
+	SELECT username, extract(epoch FROM end_time - start_time) AS seconds
+	FROM d_session
+	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
+		AND (:user IS NULL OR username = :user)
+		AND (:from IS NULL OR (start_time AT TIME ZONE :tz)::date >= :from)
+		AND (:to IS NULL OR (start_time AT TIME ZONE :tz)::date <= :to)
+) s
+WHERE seconds > :min_seconds
+GROUP BY username
+ORDER BY sessions DESC, username

@@ -1,0 +1,20 @@
+-- id: started-not-finished
+-- title: Started but not finished
+-- group: Completion
+-- description: Learners who started the course — learning activity (any event other than enrollment
+--   changes) at or after their first enrollment, or any learning activity when the log holds no
+--   enrollment of theirs — and have not finished it. "Finished" is chosen with finish: passed = a passing grade
+--   (edx.course.grade.passed.first_time) or a certificate (edx.certificate.created); certificate = any
+--   edx.certificate.* event; exam = any edx.special_exam.* event (the original's definition, which means
+--   "started a proctored or timed exam", not passed, and never happens in courses without such exams).
+-- param: course | course | | Course id (empty: the only course, or all courses together)
+-- param: finish | choice(passed,certificate,exam) | passed | What counts as finishing the course
+-- param: tz | timezone | UTC | Time zone for the first and last activity times
+-- sort: last_activity desc
+SELECT l.username, l.course_id, l.first_activity AT TIME ZONE :tz AS first_activity, l.last_activity AT TIME ZONE :tz AS last_activity, l.events
+FROM d_learner l
+LEFT JOIN d_enrollment_state s ON s.course_id = l.course_id AND s.username = l.username AND s.activations > 0
+WHERE l.last_activity >= coalesce(s.first_enrolled, '-infinity')
+	AND (l.course_id = :course OR (:course IS NULL AND l.course_id <> ''))
+	AND (CASE :finish WHEN 'exam' THEN l.first_exam WHEN 'certificate' THEN l.first_certificate ELSE l.first_passed END) IS NULL
+ORDER BY last_activity DESC, l.username

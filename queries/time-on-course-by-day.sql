@@ -1,0 +1,25 @@
+-- id: time-on-course-by-day
+-- title: Time on course per learner per day
+-- group: Engagement
+-- description: The time-on-task of time-on-course (sum of gaps shorter than the idle cutoff between a
+--   learner's consecutive events) split by calendar day in the time zone; a gap belongs to the day of the
+--   event that ends it, so a session over midnight is split where it crosses it. Only days with counted
+--   time are listed.
+-- param: course | course | | Course id (empty: the only course, or all courses together)
+-- param: user | user | | Learner username (empty: all learners)
+-- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
+-- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
+-- param: tz | timezone | UTC | Time zone for days
+-- param: idle | integer(1..240) | 30 | Idle cutoff in minutes (edx2bigquery uses 30 and 5)
+-- sort: day asc
+-- chart: line x=day y=minutes
+SELECT username, (hour AT TIME ZONE :tz)::date AS day, round(sum(seconds)::numeric / 60, 1) AS minutes
+FROM d_learner_gap
+WHERE minute < :idle
+	AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+	AND (:user IS NULL OR username = :user)
+	AND (:from IS NULL OR (hour AT TIME ZONE :tz)::date >= :from)
+	AND (:to IS NULL OR (hour AT TIME ZONE :tz)::date <= :to)
+GROUP BY 1, 2
+HAVING sum(seconds) > 0
+ORDER BY username, day

@@ -1,0 +1,33 @@
+-- id: time-on-course
+-- title: Time on course per learner
+-- group: Engagement
+-- description: Time-on-task per learner (edx2bigquery's method): the sum of the gaps between the
+--   learner's consecutive events in the course that are shorter than the idle cutoff; a longer gap (the
+--   learner left) adds nothing, a lone event adds nothing. Unlike the original (first-to-last event per
+--   session cookie) a tab left open for hours does not count. A gap belongs to the day of the event that
+--   ends it. Every learner of the course is listed, with 0 when no gap counted; days = days (in the time
+--   zone) on which time was counted.
+-- param: course | course | | Course id (empty: the only course, or all courses together)
+-- param: user | user | | Learner username (empty: all learners)
+-- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
+-- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
+-- param: tz | timezone | UTC | Time zone for days
+-- param: idle | integer(1..240) | 30 | Idle cutoff in minutes (edx2bigquery uses 30 and 5)
+-- sort: minutes desc
+-- chart: bar x=username y=minutes
+WITH counted AS (
+	SELECT username, sum(seconds) AS seconds, count(DISTINCT (hour AT TIME ZONE :tz)::date) AS days
+	FROM d_learner_gap
+	WHERE minute < :idle
+		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+		AND (:user IS NULL OR username = :user)
+		AND (:from IS NULL OR (hour AT TIME ZONE :tz)::date >= :from)
+		AND (:to IS NULL OR (hour AT TIME ZONE :tz)::date <= :to)
+	GROUP BY username
+), learners AS (
+	SELECT DISTINCT username FROM d_learner
+	WHERE (course_id = :course OR (:course IS NULL AND course_id <> '')) AND (:user IS NULL OR username = :user)
+)
+SELECT l.username, round(coalesce(c.seconds, 0)::numeric / 60, 1) AS minutes, coalesce(c.days, 0) AS days
+FROM learners l LEFT JOIN counted c ON c.username = l.username
+ORDER BY minutes DESC, l.username
