@@ -37,17 +37,18 @@ function trimLine(line: Buffer): Buffer {
 	return line.subarray(start, end);
 }
 
-const isoTime = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const isoTime = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+const digitsAt = (text: string, start: number, count: number) => Number(text.slice(start, start + count));
 
 /** A time PostgreSQL will accept for timestamptz, or undefined (then the original goes to `extra`). */
 export function validTime(value: unknown): string | undefined {
-	if (typeof value !== 'string') return undefined;
-	const match = isoTime.exec(value);
-	if (!match) return undefined;
-	const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
-	if (year! < 1 || month! < 1 || month! > 12 || day! < 1 || hour! > 23 || minute! > 59 || second! > 59) return undefined;
-	const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
-	if (day! > daysInMonth) return undefined;
+	if (typeof value !== 'string' || !isoTime.test(value)) return undefined;
+	const year = digitsAt(value, 0, 4);
+	const month = digitsAt(value, 5, 2);
+	const day = digitsAt(value, 8, 2);
+	if (year < 1 || month < 1 || month > 12 || day < 1 || digitsAt(value, 11, 2) > 23 || digitsAt(value, 14, 2) > 59 || digitsAt(value, 17, 2) > 59) return undefined;
+	if (day > 28 && day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
 	// No offset means UTC (the loader's sessions run in UTC, so PostgreSQL reads it that way too).
 	return value;
 }
@@ -82,7 +83,8 @@ export function orgFromCourse(courseId: string | undefined): string | undefined 
 }
 
 // PostgreSQL cannot store NUL in text or jsonb, and jsonb refuses escapes of lone surrogates.
-const unstorableEscape = /\\u0000|\\u[dD][89a-fA-F]/;
+const unstorableEscapePattern = /\\u(?:0000|[dD][89a-fA-F])/;
+const hasUnstorableEscape = (text: string) => text.includes('\\u') && unstorableEscapePattern.test(text);
 
 function storable(text: string): string {
 	return text.replace(/\0/g, '\uFFFD').toWellFormed();
@@ -117,7 +119,7 @@ function payloadOf(event: unknown): Payload {
 	if (first === '{' || first === '[') {
 		try {
 			const parsed = JSON.parse(event) as unknown;
-			const json = unstorableEscape.test(event) ? JSON.stringify(makeStorable(parsed)) : event;
+			const json = hasUnstorableEscape(event) ? JSON.stringify(makeStorable(parsed)) : event;
 			return {json, format: 'string', parsed};
 		} catch {
 			// Not JSON (URL-encoded answers, truncated payloads): kept verbatim below.
@@ -167,9 +169,9 @@ export function parseLine(rawLine: Buffer): ParsedLine {
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
 		return {kind: 'rejected', reason: 'not-an-object', detail: 'valid JSON, but not an object'};
 	}
-	const hash = crypto.createHash('md5').update(jsonBytes).digest('hex');
+	const hash = crypto.hash('md5', jsonBytes);
 	try {
-		const record = (unstorableEscape.test(text) ? makeStorable(parsed) : parsed) as Record<string, unknown>;
+		const record = (hasUnstorableEscape(text) ? makeStorable(parsed) : parsed) as Record<string, unknown>;
 		return {kind: 'event', hash, row: buildRow(hash, record, prefix)};
 	} catch (error) {
 		// Nesting deep enough to overflow the stack while re-serialising: rejected, never a crash.

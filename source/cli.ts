@@ -20,6 +20,10 @@ function givenFlags(argv: string[]): string[] {
 
 /** Runs one CLI invocation and returns the exit code (never throws for user mistakes). */
 export async function main(argv: string[]): Promise<number> {
+	// `openpolyedu-tui files | head` closes our stdout early: that is not an error.
+	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code === 'EPIPE') process.exit(0);
+	});
 	const cli = meow(usage, {
 		importMeta: import.meta,
 		argv,

@@ -32,7 +32,7 @@ export function clientConfig(url: string): pg.ClientConfig {
 	return {connectionString: url, options: '-c TimeZone=UTC', application_name: 'openpolyedu-tui'};
 }
 
-async function ensureDatabaseExists(url: string): Promise<void> {
+export async function ensureDatabaseExists(url: string): Promise<void> {
 	const target = new URL(url);
 	const admin = new pg.Client(clientConfig(Object.assign(new URL(url), {pathname: '/postgres'}).toString()));
 	await admin.connect();

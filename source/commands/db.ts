@@ -1,7 +1,52 @@
-import {UserError} from '../../ingest/errors.js';
-import type {Command} from './context.js';
+import fs from 'node:fs';
+import {ensureDatabaseExists} from '../../ingest/db/database.js';
+import {connectionUrl, embeddedServerStatus, readPassword, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
+import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
+import {redactSecrets, UserError} from '../../ingest/errors.js';
+import {workdirOf, type Command} from './context.js';
 
-// Placeholder until the module is built.
-export const dbCommand: Command = async () => {
-	throw new UserError('This command is not built yet.');
+/**
+ * `db start` keeps the embedded server running after we exit (for psql, DBeaver, notebooks) and
+ * prints its URL; `db stop` stops it; `db status` tells whether it runs and where.
+ */
+export const dbCommand: Command = async (context) => {
+	const [action] = context.args;
+	if (context.databaseUrl) throw new UserError('db start/stop/status manage the embedded server; with --db or DATABASE_URL your own server is in charge.');
+	const workdir = workdirOf(context);
+	if (action === 'start') {
+		const release = acquireWorkdirLock(workdir);
+		try {
+			const server = await startEmbeddedServer(workdir);
+			await ensureDatabaseExists(server.url);
+			fs.writeFileSync(workdir.keepRunningFile, 'kept running by: openpolyedu-tui db start\n');
+			context.stderr.write(server.startedHere ? 'Started the embedded PostgreSQL; it keeps running until: openpolyedu-tui db stop\n' : 'The embedded PostgreSQL was already running.\n');
+			// The URL holds the generated password on purpose: it is what the user asked for, on their own terminal.
+			context.stdout.write(`${server.url}\n`);
+			return 0;
+		} finally {
+			release();
+		}
+	}
+	if (action === 'stop') {
+		const release = acquireWorkdirLock(workdir);
+		try {
+			fs.rmSync(workdir.keepRunningFile, {force: true});
+			const stopped = await stopEmbeddedServer(workdir);
+			context.stdout.write(stopped ? 'Stopped the embedded PostgreSQL.\n' : 'The embedded PostgreSQL was not running.\n');
+			return 0;
+		} finally {
+			release();
+		}
+	}
+	if (action === 'status') {
+		const status = embeddedServerStatus(workdir);
+		if (!status.initialised) context.stdout.write(`No database in ${workdir.root} yet.\n`);
+		else if (status.port === undefined) context.stdout.write(`Stopped (cluster in ${status.dataDir}).\n`);
+		else {
+			const password = readPassword(workdir) ?? '';
+			context.stdout.write(`Running on 127.0.0.1:${status.port} (cluster in ${status.dataDir}): ${redactSecrets(connectionUrl(password, status.port))}\n`);
+		}
+		return 0;
+	}
+	throw new UserError(`Unknown db action "${action ?? ''}"; use: openpolyedu-tui db start | stop | status.`);
 };

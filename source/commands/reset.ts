@@ -1,7 +1,32 @@
+import readline from 'node:readline/promises';
 import {UserError} from '../../ingest/errors.js';
-import type {Command} from './context.js';
+import {withDatabase, type Command} from './context.js';
 
-// Placeholder until the module is built.
-export const resetCommand: Command = async () => {
-	throw new UserError('This command is not built yet.');
+/** Every table the loader and the derived layer fill; the schema itself stays. */
+export const RESET_STATEMENT = 'TRUNCATE events, rejected_lines, file_chunks, source_files, loads RESTART IDENTITY CASCADE';
+
+async function confirmed(context: Parameters<Command>[0]): Promise<boolean> {
+	if (context.flags.yes) return true;
+	if (!process.stdin.isTTY) throw new UserError('reset deletes all loaded data; pass --yes to confirm when not at a terminal.');
+	const prompt = readline.createInterface({input: process.stdin, output: context.stderr});
+	try {
+		const answer = await prompt.question('Delete ALL loaded events, files and rejected lines? Type "yes" to confirm: ');
+		return answer.trim().toLowerCase() === 'yes';
+	} finally {
+		prompt.close();
+	}
+}
+
+export const resetCommand: Command = async (context) => {
+	if (!(await confirmed(context))) {
+		context.stderr.write('Nothing deleted.\n');
+		return 1;
+	}
+	return withDatabase(context, async ({pool}) => {
+		const {rows} = await pool.query<{events: number}>('SELECT count(*) AS events FROM events');
+		// CASCADE also empties the derived tables, which reference loads.
+		await pool.query(RESET_STATEMENT);
+		context.stdout.write(`Deleted ${rows[0]!.events} events and every loaded file's records.\n`);
+		return 0;
+	});
 };
