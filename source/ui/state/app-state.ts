@@ -209,7 +209,7 @@ function courseChoices(state: AppState, task: TaskDefinition): Array<string | un
 function openTask(state: AppState, task: TaskDefinition): AppState {
 	const choices = courseChoices(state, task);
 	if (choices) {
-		const cursor = Math.max(0, choices.indexOf(state.course));
+		const cursor = state.course === undefined ? 0 : Math.max(0, choices.indexOf(state.course));
 		return {...state, screen: {name: 'course', task, choices, cursor}};
 	}
 	return openForm(state, task, state.course);
@@ -235,6 +235,8 @@ function onKey(state: AppState, name: string, text: string): AppState {
 	}
 	const scope = scopeOf(state);
 	const own = scopeAction(scope, name);
+	if (own === 'quit') return {...state, quitting: true};
+	if (own === 'help') return {...state, help: {offset: 0}};
 	if (own) return onAction(state, own);
 	// In a field every other printable key is typed (so "?" or "q" can be searched for).
 	if ((scope === 'text' || scope === 'form') && text) return typeText(state, text);
@@ -263,7 +265,6 @@ function onAction(state: AppState, action: Action): AppState {
 			if (action === 'no') return {...state, screen: {...screen, confirmCancel: false}};
 			return state;
 		case 'summary':
-			if (action === 'quit') return {...state, quitting: true};
 			return action === 'continue' ? {...state, screen: {name: 'menu'}} : state;
 		case 'menu':
 			return onMenuAction(state, action);
@@ -284,7 +285,6 @@ function onAction(state: AppState, action: Action): AppState {
 		case 'result':
 			return onResultAction(state, screen, action);
 		case 'error':
-			if (action === 'quit') return {...state, quitting: true};
 			if (action !== 'back') return state;
 			return screen.fatal ? {...state, quitting: true} : {...state, screen: screen.back ?? {name: 'menu'}};
 	}
@@ -314,8 +314,6 @@ function onMenuAction(state: AppState, action: Action): AppState {
 			return menu({type: 'erase'});
 		case 'back':
 			return menu({type: 'clear-filter'});
-		case 'quit':
-			return {...state, quitting: true};
 		case 'open': {
 			const tasks = visibleTasks(state.tasks, state.menu.filter);
 			const task = tasks[selectedPosition(state.menu, tasks)];
@@ -400,8 +398,6 @@ function onResultAction(state: AppState, screen: ResultScreen, action: Action): 
 			return run(state, screen.task, createFormStateFromValues(screen));
 		case 'back':
 			return {...state, screen: {name: 'menu'}};
-		case 'quit':
-			return {...state, quitting: true};
 		default:
 			return state;
 	}

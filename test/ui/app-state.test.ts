@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {hintLine, keymap} from '../../source/ui/keymap.js';
+import {appReducer, createAppState, scopeOf, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
+import {result, snapshot, summary, tasks} from './fixtures.js';
+
+const courses = [
+	{courseId: 'course-v1:A+1+2024', events: 100},
+	{courseId: 'course-v1:B+2+2024', events: 50},
+];
+
+function apply(state: AppState, ...events: AppEvent[]): AppState {
+	return events.reduce(appReducer, state);
+}
+
+/** A key as the input hook sends it: printable keys also carry their text. */
+function key(name: string): AppEvent {
+	return {type: 'key', name, text: name.length === 1 ? name : name === 'space' ? ' ' : ''};
+}
+
+function keys(state: AppState, ...names: string[]): AppState {
+	return apply(state, ...names.map(key));
+}
+
+function atMenu(courseList = courses): AppState {
+	return apply(
+		createAppState(80, 24),
+		{type: 'catalogue', tasks, problems: []},
+		{type: 'ingest-started'},
+		{type: 'ingest-finished', summary: summary({lines: 0, loaded: 0, duplicates: 0, rejected: 0})},
+		{type: 'courses', courses: courseList},
+	);
+}
+
+test('start-up: database steps, then the load with sampled snapshots, then the summary, then the menu', () => {
+	let state = apply(createAppState(80, 24), {type: 'step', step: 'starting database'});
+	assert.deepEqual(state.screen, {name: 'starting', step: 'starting database'});
+	state = apply(state, {type: 'ingest-started'}, {type: 'ingest-progress', snapshot: snapshot({elapsedMs: 1000, megabytesPerSecond: 5})});
+	state = apply(state, {type: 'ingest-progress', snapshot: snapshot({elapsedMs: 1500, megabytesPerSecond: 6})}, {type: 'ingest-progress', snapshot: snapshot({elapsedMs: 2100, megabytesPerSecond: 7})});
+	assert.equal(state.screen.name, 'ingest');
+	if (state.screen.name === 'ingest') assert.deepEqual(state.screen.rateHistory, [5, 7], 'one sparkline point per second');
+	state = apply(state, {type: 'ingest-finished', summary: summary()});
+	assert.equal(state.screen.name, 'summary');
+	assert.equal(scopeOf(state), 'summary');
+	state = keys(state, 'enter');
+	assert.equal(state.screen.name, 'menu');
+	assert.equal(state.lastIngest?.loaded, 990);
+});
+
+test('a load that found nothing new goes straight to the menu', () => {
+	assert.equal(atMenu().screen.name, 'menu');
+});
+
+test('Esc during the load asks first; n keeps loading, y cancels', () => {
+	const loading = apply(createAppState(80, 24), {type: 'ingest-started'});
+	const asked = keys(loading, 'escape');
+	assert.equal(scopeOf(asked), 'confirm');
+	const kept = keys(asked, 'n');
+	assert.deepEqual(kept.screen.name === 'ingest' && [kept.screen.confirmCancel, kept.screen.cancelling], [false, false]);
+	const cancelled = keys(loading, 'q', 'y');
+	assert.deepEqual(cancelled.screen.name === 'ingest' && [cancelled.screen.confirmCancel, cancelled.screen.cancelling], [false, true]);
+});
+
+test('Ctrl-C quits from any screen, even while typing', () => {
+	assert.equal(keys(createAppState(80, 24), 'ctrl+c').quitting, true);
+	assert.equal(keys(atMenu(), '/', 'ctrl+c').quitting, true);
+});
+
+test('menu → course picker (several courses) → form with the course filled in → running → result', () => {
+	let state = keys(atMenu(), 'j', 'enter');
+	assert.equal(state.screen.name, 'course');
+	if (state.screen.name === 'course') {
+		assert.equal(state.screen.task.id, 'event-types');
+		assert.deepEqual(state.screen.choices, ['course-v1:A+1+2024', 'course-v1:B+2+2024', undefined], 'all courses when not required');
+	}
+	state = keys(state, 'j', 'enter');
+	assert.equal(state.screen.name, 'form');
+	assert.equal(state.course, 'course-v1:B+2+2024', 'remembered for the next task');
+	state = keys(state, 'tab', 'backspace', 'backspace', 'backspace', 'E', 'u', 'r', 'o', 'p', 'e', '/', 'M', 'o', 's', 'c', 'o', 'w', 'enter');
+	assert.equal(state.screen.name, 'running');
+	if (state.screen.name !== 'running') return;
+	assert.deepEqual(state.screen.values, {course: 'course-v1:B+2+2024', tz: 'Europe/Moscow'}, '"/" is typed into a field, not a filter');
+	const {runId} = state.screen;
+	assert.equal(apply(state, {type: 'task-finished', runId: runId + 1, result: result([])}).screen.name, 'running', 'a stale run is ignored');
+	state = apply(state, {type: 'task-finished', runId, result: result([['play_video', 5]])});
+	assert.equal(state.screen.name, 'result');
+});
+
+test('with one course the picker is skipped; a task whose only parameter is the course runs at once', () => {
+	const single = atMenu([courses[0]!]);
+	assert.equal(single.course, 'course-v1:A+1+2024');
+	const running = keys(single, 'G', 'enter');
+	assert.equal(running.screen.name, 'running');
+	if (running.screen.name === 'running') assert.deepEqual(running.screen.values, {course: 'course-v1:A+1+2024'});
+});
+
+test('Esc on the running screen goes back to the form with its values and says the query was cancelled', () => {
+	const running = keys(atMenu([courses[0]!]), 'enter', 'enter');
+	assert.equal(running.screen.name, 'running');
+	const back = keys(running, 'escape');
+	assert.equal(back.screen.name, 'form');
+	assert.equal(back.flash?.text, 'Query cancelled.');
+});
+
+test('a failed task shows the error; Esc returns to the form', () => {
+	const running = keys(atMenu([courses[0]!]), 'enter', 'enter');
+	if (running.screen.name !== 'running') throw new Error('not running');
+	const failed = apply(running, {type: 'task-failed', runId: running.screen.runId, error: {title: 'The task did not run', message: 'Bad date "x".', hint: 'Check the values.'}});
+	assert.equal(failed.screen.name, 'error');
+	assert.equal(keys(failed, 'escape').screen.name, 'form');
+	assert.equal(keys(failed, 'q').quitting, true);
+});
+
+test('a fatal error (database down) quits on Esc', () => {
+	const state = apply(createAppState(80, 24), {type: 'error', fatal: true, error: {title: 'The database could not be opened', message: 'refused', hint: 'Check --db.'}});
+	assert.equal(keys(state, 'escape').quitting, true);
+});
+
+function atResult(rows = [['play_video', 5], ['pause_video', 2], ['problem_check', 1]] as Array<[string, number]>): AppState {
+	const running = keys(atMenu([courses[0]!]), 'j', 'enter', 'enter');
+	if (running.screen.name !== 'running') throw new Error('not running');
+	return apply(running, {type: 'task-finished', runId: running.screen.runId, result: result(rows)});
+}
+
+test('result keys drive the table; / types a search (q and ? included), Enter finds it', () => {
+	let state = keys(atResult(), 'j', 'l');
+	if (state.screen.name !== 'result') throw new Error('no result');
+	assert.deepEqual([state.screen.table.cursorRow, state.screen.table.cursorColumn], [1, 1]);
+	state = keys(state, '/', 'p', 'r', 'o', 'b', 'enter');
+	if (state.screen.name !== 'result') throw new Error('no result');
+	assert.equal(state.screen.table.search, 'prob');
+	assert.equal(state.screen.table.cursorRow, 2);
+	state = keys(state, '/', 'q', '?');
+	assert.equal(state.quitting, false);
+	assert.equal(state.help, undefined);
+	assert.equal(state.screen.name === 'result' && state.screen.searchInput, 'q?');
+});
+
+test('s asks for the format; Enter saves CSV, and the saved message names the file and rows', () => {
+	const state = keys(atResult(), 's');
+	assert.equal(scopeOf(state), 'save');
+	const saving = keys(state, 'j');
+	if (saving.screen.name !== 'result' || !saving.screen.saving) throw new Error('not saving');
+	assert.equal(saving.screen.saving.format, 'json');
+	const csv = keys(state, 'enter');
+	if (csv.screen.name !== 'result' || !csv.screen.saving) throw new Error('not saving');
+	assert.equal(csv.screen.saving.format, 'csv');
+	const saved = apply(csv, {type: 'saved', id: csv.screen.saving.id, path: 'result/x.csv', rows: 3});
+	assert.equal(saved.flash?.text, 'Saved 3 rows to result/x.csv');
+	assert.equal(saved.screen.name === 'result' && saved.screen.saving, undefined);
+	const failed = apply(csv, {type: 'save-failed', id: csv.screen.saving.id, message: 'disk full'});
+	assert.deepEqual([failed.flash?.text, failed.flash?.tone], ['Not saved: disk full', 'error']);
+	assert.equal(apply(saved, {type: 'flash-expired', id: saved.flash!.id}).flash, undefined);
+});
+
+test('c toggles the chart for tasks that declare one and gives the table the rest of the screen', () => {
+	const state = atResult();
+	if (state.screen.name !== 'result') throw new Error('no result');
+	const rowsWithout = state.screen.table.pageRows;
+	const charted = keys(state, 'c');
+	if (charted.screen.name !== 'result') throw new Error('no result');
+	assert.equal(charted.screen.chart, true);
+	assert.ok(charted.screen.table.pageRows < rowsWithout);
+	assert.equal(rowsWithout, 24 - 1 - 5, 'rows - 1 lines, minus title, header, rule, status and hints');
+	const resized = apply(charted, {type: 'resize', width: 120, height: 40});
+	assert.ok(resized.screen.name === 'result' && resized.screen.table.pageRows > charted.screen.table.pageRows);
+});
+
+test('? opens the help over any screen; arrows scroll it; any other key closes it', () => {
+	const help = keys(atMenu(), '?');
+	assert.deepEqual(help.help, {offset: 0});
+	assert.deepEqual(keys(help, 'j', 'j', 'k').help, {offset: 1});
+	const closed = keys(help, 'x');
+	assert.equal(closed.help, undefined);
+	assert.equal(closed.screen.name, 'menu', 'the closing key does nothing else');
+});
+
+test('the keymap has no key bound twice in one scope, and hints come from it', () => {
+	const seen = new Set<string>();
+	for (const binding of keymap) {
+		for (const name of binding.keys) {
+			const id = `${binding.scope}:${name}`;
+			assert.ok(!seen.has(id), `${id} bound twice`);
+			seen.add(id);
+		}
+	}
+	assert.equal(hintLine('menu'), 'Enter choose · / filter · q quit · ? help');
+	assert.ok(!hintLine('form').includes('? help'), 'in fields ? is typed');
+});

@@ -1,0 +1,67 @@
+import type {FileProgress, IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
+import type {TaskDefinition, TaskResult} from '../../source/tasks/types.js';
+
+/** Fakes of the UI's inputs (task definitions, results, progress snapshots) for screen and reducer tests. */
+export function task(id: string, group: string, extra: Partial<TaskDefinition> = {}): TaskDefinition {
+	return {
+		id,
+		title: id.replace(/-/g, ' ').replace(/^./, (first) => first.toUpperCase()),
+		group,
+		description: `What ${id} counts. More detail follows.`,
+		parameters: [
+			{name: 'course', type: 'course', description: 'Course id'},
+			{name: 'tz', type: 'timezone', description: 'Time zone', default: 'UTC'},
+		],
+		file: `/queries/${id}.sql`,
+		sql: 'SELECT 1',
+		...extra,
+	};
+}
+
+export const tasks: TaskDefinition[] = [
+	task('event-types', 'Activity', {chart: {kind: 'bar', x: 'event_type', y: ['events']}}),
+	task('activity-by-day', 'Activity', {chart: {kind: 'line', x: 'day', y: ['events']}}),
+	task('learners', 'Learners'),
+	task('course-summary', 'Overview', {parameters: [{name: 'course', type: 'course', description: 'Course id'}]}),
+];
+
+export function result(rows: TaskResult['rows'], taskId = 'event-types'): TaskResult {
+	return {
+		taskId,
+		columns: [
+			{name: 'event_type', kind: 'text'},
+			{name: 'events', kind: 'number'},
+		],
+		rows,
+		parameters: {},
+		elapsedMs: 12,
+	};
+}
+
+export function file(label: string, status: FileProgress['status'], done: number, total: number, extra: Partial<FileProgress> = {}): FileProgress {
+	return {label, kind: 'plain', bytesTotal: total, bytesDone: done, lines: 0, blankLines: 0, loaded: 0, duplicates: 0, rejected: 0, status, ...extra};
+}
+
+export function snapshot(extra: Partial<IngestSnapshot> = {}): IngestSnapshot {
+	return {
+		phase: 'loading',
+		elapsedMs: 5000,
+		bytesTotal: 4_000_000,
+		bytesDone: 1_000_000,
+		lines: 1000,
+		blankLines: 0,
+		loaded: 990,
+		duplicates: 7,
+		rejected: 3,
+		rejectedByReason: {'malformed-json': 3},
+		megabytesPerSecond: 12.5,
+		eventsPerSecond: 2400,
+		etaSeconds: 30,
+		files: [file('input/a.log', 'loaded', 1_000_000, 1_000_000, {loaded: 990}), file('input/b.log.gz', 'loading', 0, 3_000_000)],
+		...extra,
+	};
+}
+
+export function summary(extra: Partial<IngestSummary> = {}): IngestSummary {
+	return {...snapshot({phase: 'done', bytesDone: 4_000_000, etaSeconds: 0}), filesLoaded: 2, filesSkipped: 0, filesFailed: 0, ...extra};
+}

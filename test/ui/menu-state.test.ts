@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {initialMenuState, menuLines, menuReducer, selectedPosition, visibleTasks, type MenuAction, type MenuState} from '../../source/ui/state/menu-state.js';
+import {tasks} from './fixtures.js';
+
+function apply(...actions: MenuAction[]): MenuState {
+	return actions.reduce((state, action) => menuReducer(state, action, tasks, 2), {...initialMenuState, selectedId: 'event-types'} as MenuState);
+}
+
+test('tasks are grouped in order of first appearance, sorted by title inside a group', () => {
+	const lines = menuLines(visibleTasks(tasks, ''));
+	assert.deepEqual(
+		lines.map((line) => (line.kind === 'group' ? `# ${line.group}` : line.task.id)),
+		['# Activity', 'activity-by-day', 'event-types', '# Learners', 'learners', '# Overview', 'course-summary'],
+	);
+});
+
+test('the filter keeps tasks whose id, title or group hold every typed word', () => {
+	assert.deepEqual(visibleTasks(tasks, 'activity').map((task) => task.id), ['activity-by-day', 'event-types']);
+	assert.deepEqual(visibleTasks(tasks, 'ACT day').map((task) => task.id), ['activity-by-day']);
+	assert.deepEqual(visibleTasks(tasks, 'nothing like it'), []);
+});
+
+test('up/down/page/top/bottom move over the visible tasks only', () => {
+	const order = visibleTasks(tasks, '').map((task) => task.id);
+	assert.equal(apply({type: 'move', by: 1}).selectedId, order[2]);
+	assert.equal(apply({type: 'move', by: -5}).selectedId, order[0], 'clamped');
+	assert.equal(apply({type: 'page', by: 1}).selectedId, order[3], 'page of 2');
+	assert.equal(apply({type: 'bottom'}).selectedId, 'course-summary');
+	assert.equal(apply({type: 'bottom'}, {type: 'top'}).selectedId, 'activity-by-day');
+});
+
+test('typing a filter keeps the selection when it is still listed, else selects the first match; Esc clears it', () => {
+	const typed = apply({type: 'start-filter'}, {type: 'type', text: 'ev'});
+	assert.equal(typed.editingFilter, true);
+	assert.equal(typed.selectedId, 'event-types');
+	const other = apply({type: 'start-filter'}, {type: 'type', text: 'learn'});
+	assert.equal(other.selectedId, 'learners');
+	const erased = menuReducer(other, {type: 'erase'}, tasks, 2);
+	assert.equal(erased.filter, 'lear');
+	const cleared = menuReducer(other, {type: 'clear-filter'}, tasks, 2);
+	assert.deepEqual([cleared.filter, cleared.editingFilter, cleared.selectedId], ['', false, 'learners']);
+	assert.equal(selectedPosition(cleared, visibleTasks(tasks, '')), 2);
+});

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {createTableState, tableReducer, type Cell, type TableAction, type TableState} from '../../source/ui/state/table-state.js';
+
+function table(rows: Cell[][], pageRows = 5, columnWidths = [10, 10, 10], pageWidth = 80): TableState {
+	return createTableState(rows, {pageRows, pageWidth, columnWidths});
+}
+
+function apply(state: TableState, ...actions: TableAction[]): TableState {
+	return actions.reduce(tableReducer, state);
+}
+
+const numbered = (count: number): Cell[][] => Array.from({length: count}, (_, index) => [`row ${index}`, index, index % 3 === 0 ? null : `x${index % 7}`]);
+
+test('the cursor moves, pages and jumps, and the top row follows it', () => {
+	const state = table(numbered(100));
+	assert.deepEqual(pick(apply(state, {type: 'move-row', by: 1})), {cursorRow: 1, topRow: 0});
+	assert.deepEqual(pick(apply(state, {type: 'move-row', by: -1})), {cursorRow: 0, topRow: 0}, 'clamped at the first row');
+	assert.deepEqual(pick(apply(state, {type: 'move-row', by: 5})), {cursorRow: 5, topRow: 1}, 'scrolls one row past the page');
+	assert.deepEqual(pick(apply(state, {type: 'page', by: 1})), {cursorRow: 5, topRow: 5});
+	assert.deepEqual(pick(apply(state, {type: 'page', by: 1}, {type: 'page', by: -1})), {cursorRow: 0, topRow: 0});
+	assert.deepEqual(pick(apply(state, {type: 'bottom'})), {cursorRow: 99, topRow: 95});
+	assert.deepEqual(pick(apply(state, {type: 'bottom'}, {type: 'top'})), {cursorRow: 0, topRow: 0});
+	assert.deepEqual(pick(apply(state, {type: 'bottom'}, {type: 'page', by: 1})), {cursorRow: 99, topRow: 95}, 'never past the end');
+});
+
+test('a resize keeps the cursor visible', () => {
+	const state = apply(table(numbered(100), 20), {type: 'move-row', by: 19}, {type: 'resize', pageRows: 5, pageWidth: 80, columnWidths: [10, 10, 10]});
+	assert.deepEqual(pick(state), {cursorRow: 19, topRow: 15});
+});
+
+test('moving right past the screen scrolls the columns, moving back scrolls them back', () => {
+	// 4 columns of 30 cells (+2 gap) in 70 cells: columns 0 and 1 fit.
+	const state = table([['a', 'b', 'c', 'd']], 5, [30, 30, 30, 30], 70);
+	const right = apply(state, {type: 'move-column', by: 1});
+	assert.equal(right.leftColumn, 0);
+	const further = apply(right, {type: 'move-column', by: 1});
+	assert.deepEqual([further.cursorColumn, further.leftColumn], [2, 1]);
+	const last = apply(further, {type: 'move-column', by: 5});
+	assert.deepEqual([last.cursorColumn, last.leftColumn], [3, 2]);
+	const back = apply(last, {type: 'move-column', by: -3});
+	assert.deepEqual([back.cursorColumn, back.leftColumn], [0, 0]);
+});
+
+test('sorting by the current column: numbers numerically, text as text, NULLs last, again restores the order', () => {
+	const rows: Cell[][] = [
+		['b', 10, null],
+		['a', 9, 'z'],
+		['c', 100, 'y'],
+	];
+	const byNumberDesc = apply(table(rows), {type: 'move-column', by: 1}, {type: 'sort', direction: 'desc'});
+	assert.deepEqual(byNumberDesc.view, [2, 0, 1]);
+	const byNumberAsc = apply(byNumberDesc, {type: 'sort', direction: 'asc'});
+	assert.deepEqual(byNumberAsc.view, [1, 0, 2], '9 < 10 < 100, not as text');
+	assert.deepEqual(apply(byNumberAsc, {type: 'sort', direction: 'asc'}).view, [0, 1, 2], 'the same key again: original order');
+	const nullsLast = apply(table(rows), {type: 'move-column', by: 2}, {type: 'sort', direction: 'asc'});
+	assert.deepEqual(nullsLast.view, [2, 1, 0]);
+	assert.deepEqual(apply(nullsLast, {type: 'sort', direction: 'desc'}).view, [1, 2, 0], 'NULL last in both directions');
+});
+
+test('sorting keeps the cursor on the same row', () => {
+	const state = apply(table(numbered(10)), {type: 'move-row', by: 3}, {type: 'move-column', by: 1}, {type: 'sort', direction: 'desc'});
+	assert.equal(state.view[state.cursorRow], 3);
+	assert.equal(state.cursorRow, 6);
+});
+
+test('search jumps to the next match, n and N move between matches and wrap around', () => {
+	const rows: Cell[][] = [['alpha'], ['beta'], ['Alphabet'], ['gamma'], ['alpine']];
+	const state = apply(table(rows, 5, [10]), {type: 'move-row', by: 1}, {type: 'search', query: 'ALP'});
+	assert.equal(state.cursorRow, 2, 'first match at or after the cursor, case-insensitive');
+	const next = apply(state, {type: 'next-match', by: 1});
+	assert.equal(next.cursorRow, 4);
+	const wrapped = apply(next, {type: 'next-match', by: 1});
+	assert.equal(wrapped.cursorRow, 0);
+	assert.equal(wrapped.notice, 'Search wrapped around.');
+	assert.equal(apply(wrapped, {type: 'next-match', by: -1}).cursorRow, 4, 'N goes backwards, wrapping');
+	const none = apply(state, {type: 'search', query: 'zeta'});
+	assert.equal(none.cursorRow, 2, 'no match: the cursor stays');
+	assert.equal(none.notice, 'No match for "zeta".');
+});
+
+test('numbers are found as shown (1,234) and as typed (1234)', () => {
+	const state = table([[1], [1234], [5]], 5, [6]);
+	assert.equal(apply(state, {type: 'search', query: '1,234'}).cursorRow, 1);
+	assert.equal(apply(state, {type: 'search', query: '1234'}).cursorRow, 1);
+});
+
+test('f keeps only the matching rows, in the current sort; f again shows all rows', () => {
+	const rows: Cell[][] = [['x', 3], ['y', 1], ['x', 2], ['z', 5]];
+	const noSearch = apply(table(rows, 5, [5, 5]), {type: 'toggle-filter'});
+	assert.equal(noSearch.filtered, false);
+	assert.match(noSearch.notice ?? '', /Search first/);
+	const filtered = apply(table(rows, 5, [5, 5]), {type: 'move-column', by: 1}, {type: 'sort', direction: 'asc'}, {type: 'search', query: 'x'}, {type: 'toggle-filter'});
+	assert.deepEqual(filtered.view, [2, 0]);
+	assert.deepEqual(apply(filtered, {type: 'toggle-filter'}).view, [1, 2, 0, 3]);
+	const emptied = apply(filtered, {type: 'search', query: 'nothing'});
+	assert.deepEqual(emptied.view, []);
+	assert.equal(emptied.cursorRow, 0);
+	assert.equal(emptied.notice, 'No row matches "nothing".');
+});
+
+test('100,000 rows sort, search and scroll without copying the rows', () => {
+	const rows = numbered(100_000);
+	const state = apply(table(rows, 20), {type: 'move-column', by: 1}, {type: 'sort', direction: 'desc'}, {type: 'bottom'});
+	assert.equal(state.rows, rows, 'the result is referenced, not copied');
+	assert.equal(state.view[0], 99_999);
+	assert.equal(state.view[state.cursorRow], 0);
+	assert.equal(state.topRow, 100_000 - 20);
+	const found = apply(state, {type: 'top'}, {type: 'search', query: 'row 54321'});
+	assert.equal(found.view[found.cursorRow], 54_321);
+});
+
+function pick(state: TableState): {cursorRow: number; topRow: number} {
+	return {cursorRow: state.cursorRow, topRow: state.topRow};
+}
