@@ -297,7 +297,6 @@ export async function generateLog(options: GenerateOptions): Promise<Truth> {
 	const bad = new BadLineMaker(badRandom);
 	const totalLines = events + badLines;
 	let badLeft = badLines;
-	let lastTime = -Infinity;
 	for (let line = 1; line <= totalLines; line++) {
 		// Each remaining slot is bad with probability (bad left / slots left): exactly badLines in all, at seeded places.
 		if (badLeft > 0 && badRandom.next() * (totalLines - line + 1) < badLeft) {
@@ -317,8 +316,6 @@ export async function generateLog(options: GenerateOptions): Promise<Truth> {
 		}
 		const learner = queue.pop();
 		const event = learner.next();
-		if (event.time < lastTime) throw new Error('generator bug: events out of time order');
-		lastTime = event.time;
 		truth.goodEvent(event, learnerIndex.get(learner)!, learner.userId);
 		bad.remember(event.line, line);
 		await sink.line(event.line);

@@ -33,7 +33,7 @@ export type GeneratedEvent = {
 	source: 'browser' | 'server';
 	/** The course in context.course_id, undefined for course-less pages (the dashboard). */
 	course: Course | undefined;
-	/** Microseconds since the epoch. */
+	/** Microseconds since the epoch, as written in the line. */
 	time: number;
 	/** The query of a textbook.pdf.search.executed event. */
 	pdfQuery?: string;
@@ -258,14 +258,23 @@ export class Learner {
 		return r < 0.86 ? 'micro' : r < 0.92 ? 'seconds' : r < 0.97 ? 'zulu' : 'moscow';
 	}
 
+	/** The time as written: without microseconds it is the whole second (still after the learner's previous event, which is >= 1 s earlier). */
+	private writtenTime(time: number): {text: string; time: number} {
+		const style = this.timeStyle();
+		const written = style === 'seconds' ? time - (time % SECOND) : time;
+		return {text: formatTime(written, style), time: written};
+	}
+
 	private browser(time: number, eventType: string, event: string, page = this.currentUnit.url): GeneratedEvent {
-		const line = browserLine(this.who, formatTime(time, this.timeStyle()), eventType, this.course, page, this.lastPage, event);
-		return {line, eventType, source: 'browser', course: this.course, time};
+		const written = this.writtenTime(time);
+		const line = browserLine(this.who, written.text, eventType, this.course, page, this.lastPage, event);
+		return {line, eventType, source: 'browser', course: this.course, time: written.time};
 	}
 
 	private server(time: number, server: ServerEvent): GeneratedEvent {
-		const line = serverLine(this.who, formatTime(time, this.timeStyle()), server);
-		return {line, eventType: server.eventType, source: 'server', course: server.course, time};
+		const written = this.writtenTime(time);
+		const line = serverLine(this.who, written.text, server);
+		return {line, eventType: server.eventType, source: 'server', course: server.course, time: written.time};
 	}
 
 	private pageView(time: number, path: string, nextPage: string, course: Course | undefined = this.course, request = EMPTY_REQUEST): GeneratedEvent {
