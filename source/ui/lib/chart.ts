@@ -39,7 +39,8 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	const series = ys.map((index) => downsample(rows.map((row) => numeric(row[index])), points));
 	const colors = [asciichart.cyan, asciichart.yellow, asciichart.magenta, asciichart.green];
 	const plot = asciichart.plot(series, {
-		height: Math.max(2, height - 2),
+		// asciichart draws height + 1 lines; two more for the x-axis labels and the legend.
+		height: Math.max(1, height - 3),
 		colors: ys.map((_, index) => colors[index % colors.length]),
 		format: (value: number) => thousands(value).padStart(labelWidth - 2),
 	});

@@ -11,7 +11,8 @@ const SAMPLED_ROWS = 1000;
 /** Natural width of each column: header and the first rows, measured with string-width (CJK-aware). */
 export function naturalWidths(result: Pick<TaskResult, 'columns' | 'rows'>): number[] {
 	return result.columns.map((column, index) => {
-		let width = stringWidth(column.name);
+		// One more cell for the sort mark (▲/▼) after the name.
+		let width = stringWidth(column.name) + 1;
 		for (const row of result.rows.slice(0, SAMPLED_ROWS)) width = Math.max(width, stringWidth(cellText(row[index] ?? null)));
 		return Math.max(width, 1);
 	});

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import {test} from 'node:test';
+import {render} from 'ink-testing-library';
+import {UserError} from '../../ingest/errors.js';
+import type {IngestSnapshot} from '../../ingest/progress.js';
+import type {OutputFormat, TaskResult} from '../../source/tasks/types.js';
+import {App} from '../../source/ui/app.js';
+import {ProgressPanel} from '../../source/ui/components/progress-panel.js';
+import {stringWidth} from '../../source/ui/lib/columns.js';
+import {ResultScreen} from '../../source/ui/screens/result-screen.js';
+import type {AppServices} from '../../source/ui/services.js';
+import {createTableState, tableReducer} from '../../source/ui/state/table-state.js';
+import {naturalWidths, cappedWidths} from '../../source/ui/lib/columns.js';
+import {resultLayout, type ResultScreen as ResultScreenState} from '../../source/ui/state/app-state.js';
+import {result, snapshot, summary, tasks} from './fixtures.js';
+
+const ENTER = '\r';
+const ESC = '\u001B';
+
+/** Polls the last frame until it shows `text` (Shopify's sendInputAndWaitForContent, without fixed sleeps). */
+async function waitFor(lastFrame: () => string | undefined, text: string | RegExp, timeoutMs = 5000): Promise<string> {
+	const started = Date.now();
+	for (;;) {
+		const frame = lastFrame() ?? '';
+		if (typeof text === 'string' ? frame.includes(text) : text.test(frame)) return frame;
+		if (Date.now() - started > timeoutMs) throw new Error(`Timed out waiting for ${String(text)}; last frame:\n${frame}`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+async function press(stdin: {write(data: string): void}, ...keys: string[]): Promise<void> {
+	for (const key of keys) {
+		stdin.write(key);
+		await new Promise((resolve) => setTimeout(resolve, 30));
+	}
+}
+
+function deferred<T>(): {promise: Promise<T>; resolve(value: T): void} {
+	let resolve!: (value: T) => void;
+	const promise = new Promise<T>((done) => (resolve = done));
+	return {promise, resolve};
+}
+
+type Fake = AppServices & {saved: Array<{result: TaskResult; format: OutputFormat}>; progress?: (snapshot: IngestSnapshot) => void; finishIngest(): void; errors: unknown[]};
+
+function fakeServices(overrides: Partial<AppServices> = {}): Fake {
+	const ingestDone = deferred<void>();
+	const fake: Fake = {
+		saved: [],
+		errors: [],
+		finishIngest: () => ingestDone.resolve(),
+		async open(onStep) {
+			onStep('starting database');
+			await new Promise((resolve) => setTimeout(resolve, 20));
+			onStep('applying migrations');
+		},
+		async ingest(_signal, onProgress) {
+			fake.progress = onProgress;
+			onProgress(snapshot());
+			await ingestDone.promise;
+			return summary();
+		},
+		loadCatalogue: async () => ({tasks, problems: []}),
+		listCourses: async () => [{courseId: 'course-v1:A+1+2024', events: 9}],
+		runTask: async (task) => ({...result([['pause_video', 2], ['play_video', 5], ['problem_check', 1]]), taskId: task.id}),
+		async saveResult(saved, format) {
+			fake.saved.push({result: saved, format});
+			return {path: path.join(process.cwd(), 'result', `x.${format}`), rows: saved.rows.length};
+		},
+		logError: (error) => fake.errors.push(error),
+		...overrides,
+	};
+	return fake;
+}
+
+test('the whole flow at 80×24: load meters, summary, menu, form, table, sort, save', async () => {
+	const services = fakeServices();
+	let quit = false;
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} onQuit={() => (quit = true)} />);
+	try {
+		const loading = await waitFor(lastFrame, 'Files (1 of 2 done)');
+		assert.match(loading, /12\.5 MB\/s · 2,400 events\/s · ETA 0:30/);
+		assert.match(loading, /rejected 3/);
+		services.finishIngest();
+		const done = await waitFor(lastFrame, 'Load finished');
+		assert.match(done, /read 1,000 lines: loaded 990 · duplicates 7 · rejected 3/);
+		await press(stdin, ENTER);
+		const menu = await waitFor(lastFrame, 'Tasks · 4 of 4');
+		assert.match(menu, /course course-v1:A\+1\+2024/);
+		assert.match(menu, /Activity\n▸ Activity by day/);
+		await press(stdin, 'j', ENTER);
+		await waitFor(lastFrame, /tz +UTC/);
+		await press(stdin, ENTER);
+		const table = await waitFor(lastFrame, 'row 1/3 · col 1/2');
+		assert.match(table, /event_type +events\n/);
+		assert.match(table, /pause_video +2\n/, 'numbers right-aligned under their header');
+		await press(stdin, 'l', ']');
+		const sorted = await waitFor(lastFrame, 'events▼');
+		assert.match(sorted, /play_video +5\n *pause_video +2\n *problem_check +1/);
+		await press(stdin, 's');
+		await waitFor(lastFrame, 'sorted and filtered as shown, as:');
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, `Saved 3 rows to ${path.join('result', 'x.csv')}`);
+		assert.equal(services.saved.length, 1);
+		assert.equal(services.saved[0]?.format, 'csv');
+		assert.deepEqual(services.saved[0]?.result.rows.map((row) => row[0]), ['play_video', 'pause_video', 'problem_check'], 'saved as sorted on screen');
+		for (const line of (lastFrame() ?? '').split('\n')) assert.ok(stringWidth(line) <= 80, `line wider than 80: ${line}`);
+		assert.ok((lastFrame() ?? '').split('\n').length <= 23, 'never taller than rows - 1');
+		await press(stdin, 'q');
+		await waitFor(lastFrame, 'Closing…');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		assert.equal(quit, true);
+		assert.deepEqual(services.errors, []);
+	} finally {
+		unmount();
+	}
+});
+
+test('snapshots are sampled: a burst of 2,000 renders a handful of frames', async () => {
+	const services = fakeServices();
+	const {lastFrame, frames, unmount} = render(<App services={services} width={80} height={24} />);
+	try {
+		await waitFor(lastFrame, 'Files (1 of 2 done)');
+		const before = frames.length;
+		for (let index = 0; index < 2000; index++) services.progress?.(snapshot({loaded: index, elapsedMs: 5000 + index}));
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const rendered = frames.length - before;
+		assert.ok(rendered <= 4, `${rendered} frames for 2,000 snapshots in 300 ms`);
+		await waitFor(lastFrame, 'loaded 1,999');
+		services.finishIngest();
+	} finally {
+		unmount();
+	}
+});
+
+test('a database that cannot be opened is a readable message with what to do, not a stack trace', async () => {
+	const services = fakeServices({
+		open: async () => {
+			throw new UserError('Cannot reach the database at postgres://u:***@db:5432/x: connect ECONNREFUSED.');
+		},
+	});
+	const {lastFrame, unmount} = render(<App services={services} width={80} height={24} />);
+	try {
+		const frame = await waitFor(lastFrame, 'The database could not be opened');
+		assert.match(frame, /ECONNREFUSED/);
+		assert.match(frame, /--db URL/);
+		assert.doesNotMatch(frame, /\s+at .+:\d+:\d+/);
+	} finally {
+		unmount();
+	}
+});
+
+test('no data yet: the menu says what to do', async () => {
+	const services = fakeServices({listCourses: async () => []});
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	try {
+		await waitFor(lastFrame, 'Files');
+		services.finishIngest();
+		await waitFor(lastFrame, 'Load finished');
+		await press(stdin, ENTER);
+		const menu = await waitFor(lastFrame, 'No data yet');
+		assert.match(menu, /input\//);
+	} finally {
+		unmount();
+	}
+});
+
+test('the result table renders only the visible rows of 100,000, and follows G to the end', () => {
+	const rows = Array.from({length: 100_000}, (_, index) => [`type ${index}`, index] as [string, number]);
+	const taskResult = result(rows);
+	const natural = naturalWidths(taskResult);
+	const layout = resultLayout({width: 80, height: 24}, false);
+	const table = tableReducer(createTableState(rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)}), {type: 'bottom'});
+	const screen: ResultScreenState = {name: 'result', task: tasks[0]!, values: {}, result: taskResult, naturalWidths: natural, table, chart: false, cellOpen: false, choosingFormat: false};
+	const {lastFrame, unmount} = render(<ResultScreen screen={screen} width={80} height={24} />);
+	try {
+		const frame = lastFrame() ?? '';
+		assert.match(frame, /row 100,000\/100,000 · col 1\/2/);
+		assert.match(frame, /type 99999 +99,999/);
+		assert.equal(frame.split('\n').filter((line) => line.startsWith('type ')).length, layout.pageRows);
+	} finally {
+		unmount();
+	}
+});
+
+test('the progress panel fits 80 columns and highlights rejected lines', () => {
+	const {lastFrame, unmount} = render(<ProgressPanel snapshot={snapshot()} rateHistory={[1, 5, 9]} width={80} height={20} />);
+	try {
+		const frame = lastFrame() ?? '';
+		for (const line of frame.split('\n')) assert.ok(stringWidth(line) <= 80, `too wide: ${line}`);
+		assert.match(frame, /Total .* 25% 1\.0 MB \/ 4\.0 MB/);
+		assert.match(frame, /▸ input\/b\.log\.gz/);
+		assert.match(frame, /✓ input\/a\.log/);
+		assert.match(frame, /▁▄█ MB\/s/);
+	} finally {
+		unmount();
+	}
+});
