@@ -1,0 +1,217 @@
+import {fork} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {parseArgs} from 'node:util';
+import {openDatabase} from '../../ingest/db/database.js';
+import {startEmbeddedServer} from '../../ingest/db/embedded-server.js';
+import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
+import {runIngest} from '../../ingest/engine.js';
+import type {IngestSummary} from '../../ingest/progress.js';
+import {cachedBenchLog} from './helpers/bench-log.js';
+import {cleanCopyFor, timeJsonbCopy} from './helpers/jsonb-copy-baseline.js';
+import {PeakRss, clientCpuSeconds, serverCpuSeconds} from './helpers/process-stats.js';
+
+/**
+ * npm run bench:ingest [-- --events N] [--workers N] [--seed S] [--bad-lines K] [--keep]
+ *
+ * On one embedded PostgreSQL started for the run, measures (1) the naive ceiling: a plain COPY of the
+ * log's lines into a one-column jsonb table, and (2) our full ingest (runIngest: typed columns,
+ * dedupe, indexes, manifest, rejected lines, then the derived tables) into a fresh database, then
+ * (3) a re-run on the same file, which must skip it. Prints time, MB/s, events/s, peak RSS and CPU of
+ * each, and the speed ratio ours / COPY (target >= 1.5x, aim 2x). The log is generated once and
+ * cached in the temp folder.
+ */
+
+const USAGE = 'Usage: npm run bench:ingest -- [--events N (default 1000000)] [--workers N] [--seed S] [--bad-lines K] [--keep]';
+
+function wholeNumber(name: string, value: string | undefined, fallback: number | undefined, minimum: number): number | undefined {
+	if (value === undefined) return fallback;
+	const number = Number(value.replace(/_/g, ''));
+	if (!/^\d[\d_]*$/.test(value) || !Number.isSafeInteger(number) || number < minimum) {
+		throw new Error(`--${name} must be a whole number of at least ${minimum}, not "${value}".`);
+	}
+	return number;
+}
+
+function parseOptions() {
+	const {values} = parseArgs({
+		options: {
+			events: {type: 'string'}, workers: {type: 'string'}, seed: {type: 'string'}, 'bad-lines': {type: 'string'}, keep: {type: 'boolean'},
+			help: {type: 'boolean', short: 'h'}, 'prepare-only': {type: 'boolean'},
+		},
+		strict: true,
+	});
+	const events = wholeNumber('events', values.events, 1_000_000, 1)!;
+	return {
+		help: values.help ?? false,
+		events,
+		workers: wholeNumber('workers', values.workers, undefined, 1),
+		seed: wholeNumber('seed', values.seed, 1, 0)!,
+		// About one bad line in 10 000, as in real exports: the rejection path is part of the work.
+		badLines: wholeNumber('bad-lines', values['bad-lines'], Math.ceil(events / 10_000), 0)!,
+		keep: values.keep ?? false,
+		prepareOnly: values['prepare-only'] ?? false,
+	};
+}
+
+type Options = ReturnType<typeof parseOptions>;
+
+const say = (text: string) => process.stderr.write(`${text}\n`);
+
+/** The cached log and its clean copy for the baseline, generated when missing. */
+async function prepare(options: Options) {
+	const log = await cachedBenchLog({name: 'ingest', events: options.events, seed: options.seed, badLines: options.badLines});
+	if (log.generatedSeconds !== undefined) say(`  generated in ${log.generatedSeconds.toFixed(1)} s (${(log.truth.bytes / MB / log.generatedSeconds).toFixed(1)} MB/s)`);
+	const copy = await cleanCopyFor(log.file, log.truth);
+	return {log, copy};
+}
+
+/** Generating happens in a child process, so its memory never counts in this process's peak RSS. */
+async function prepareInChild(): Promise<void> {
+	const child = fork(process.argv[1]!, [...process.argv.slice(2), '--prepare-only'], {stdio: 'inherit'});
+	const code = await new Promise<number | null>((resolve, reject) => {
+		child.on('error', reject);
+		child.on('exit', resolve);
+	});
+	if (code !== 0) throw new Error(`preparing the log failed (exit code ${code})`);
+}
+
+type Row = {label: string; seconds: number; bytes: number; events: number; peakRss?: number; clientCpu?: number; serverCpu?: number};
+
+const MB = 1e6;
+
+function table(rows: Row[]): string {
+	const header = ['', 'time', 'MB/s', 'events/s', 'peak RSS', 'client CPU', 'server CPU'];
+	const cells = rows.map((row) => [
+		row.label,
+		`${row.seconds.toFixed(2)} s`,
+		(row.bytes / MB / row.seconds).toFixed(1),
+		Math.round(row.events / row.seconds).toLocaleString('en-US'),
+		row.peakRss === undefined ? '-' : `${Math.round(row.peakRss / MB)} MB`,
+		row.clientCpu === undefined ? '-' : `${row.clientCpu.toFixed(1)} s`,
+		row.serverCpu === undefined ? '-' : `${row.serverCpu.toFixed(1)} s`,
+	]);
+	const widths = header.map((_, column) => Math.max(header[column]!.length, ...cells.map((cell) => cell[column]!.length)));
+	const format = (cell: string[]) => cell.map((text, column) => (column === 0 ? text.padEnd(widths[column]!) : text.padStart(widths[column]!))).join('   ');
+	return [format(header), ...cells.map(format)].join('\n');
+}
+
+/** Runs `body` while sampling peak RSS and counting client and server CPU. */
+async function measured<T>(dataDir: string, body: () => Promise<T>): Promise<{result: T; seconds: number; peakRss: number; clientCpu: number; serverCpu?: number}> {
+	const rss = new PeakRss();
+	const clientBefore = clientCpuSeconds();
+	const serverBefore = serverCpuSeconds(dataDir);
+	const started = performance.now();
+	const result = await body();
+	const seconds = (performance.now() - started) / 1000;
+	const serverAfter = serverCpuSeconds(dataDir);
+	return {
+		result,
+		seconds,
+		peakRss: rss.stop(),
+		clientCpu: clientCpuSeconds() - clientBefore,
+		serverCpu: serverBefore === undefined || serverAfter === undefined ? undefined : serverAfter - serverBefore,
+	};
+}
+
+async function main(): Promise<number> {
+	let options: Options;
+	try {
+		options = parseOptions();
+	} catch (error) {
+		console.error(`${(error as Error).message.split('\n')[0]}\n${USAGE}`);
+		return 1;
+	}
+	if (options.help) {
+		console.log(USAGE);
+		return 0;
+	}
+	if (options.prepareOnly) {
+		await prepare(options);
+		return 0;
+	}
+	say(`log: ${options.events.toLocaleString('en-US')} events, seed ${options.seed}, ${options.badLines} bad lines (cached in the temp folder) …`);
+	await prepareInChild();
+	const {log, copy} = await prepare(options);
+	const {truth} = log;
+
+	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-bench-ingest-'));
+	// Reachable by the postgres user when running as root, so the cluster stays inside this folder.
+	fs.chmodSync(root, 0o755);
+	const workdir = resolveWorkdir(root);
+	ensureWorkdir(workdir);
+	say(`starting PostgreSQL in ${root} …`);
+	const server = await startEmbeddedServer(workdir);
+	const database = await openDatabase({workdir});
+	let exitCode = 0;
+	try {
+		const {pool} = database;
+		await pool.query('CREATE DATABASE bench_baseline');
+		const baselineUrl = Object.assign(new URL(database.url), {pathname: '/bench_baseline'}).toString();
+
+		say('baseline: COPY into a one-column jsonb table …');
+		const baseline = await measured(server.dataDir, () => timeJsonbCopy(baselineUrl, copy));
+		if (baseline.result.rows !== copy.lines) throw new Error(`the baseline loaded ${baseline.result.rows} rows, expected ${copy.lines}`);
+		// Its WAL must not be checkpointed during our run, nor its table left to share the cache.
+		await pool.query('DROP DATABASE bench_baseline');
+		await pool.query('CHECKPOINT');
+
+		say(`ours: runIngest${options.workers ? ` with ${options.workers} workers` : ''} …`);
+		let loadSeconds = 0;
+		const startedAt = performance.now();
+		const ours = await measured(server.dataDir, () =>
+			runIngest({
+				databaseUrl: database.url,
+				pool,
+				paths: [log.file],
+				workers: options.workers,
+				onProgress: (snapshot) => {
+					if (snapshot.phase === 'deriving' && loadSeconds === 0) loadSeconds = (performance.now() - startedAt) / 1000;
+				},
+			}),
+		);
+		if (loadSeconds === 0) loadSeconds = ours.seconds;
+		const {rows: counted} = await pool.query<{count: number}>('SELECT count(*)::int AS count FROM events');
+
+		say('re-run on the same file …');
+		const rerun = await measured(server.dataDir, () => runIngest({databaseUrl: database.url, pool, paths: [log.file], workers: options.workers}));
+
+		const summary: IngestSummary = ours.result;
+		const baselineRow: Row = {label: 'baseline: COPY lines into jsonb', seconds: baseline.seconds, bytes: copy.sourceBytes, events: copy.lines, peakRss: baseline.peakRss, clientCpu: baseline.clientCpu, serverCpu: baseline.serverCpu};
+		const loadRow: Row = {label: 'ours: load (typed, deduped, indexed)', seconds: loadSeconds, bytes: truth.bytes, events: truth.goodEvents};
+		const fullRow: Row = {label: 'ours: load + derived tables', seconds: ours.seconds, bytes: truth.bytes, events: truth.goodEvents, peakRss: ours.peakRss, clientCpu: ours.clientCpu, serverCpu: ours.serverCpu};
+		const speed = (row: Row) => row.bytes / row.seconds;
+		const loadRatio = speed(loadRow) / speed(baselineRow);
+		const fullRatio = speed(fullRow) / speed(baselineRow);
+
+		const matches =
+			summary.lines === truth.lines && summary.loaded === truth.goodEvents && summary.duplicates === truth.duplicateLines &&
+			summary.rejected === truth.rejectedLines && counted[0]!.count === truth.goodEvents;
+		const skipped = rerun.result.filesSkipped === 1 && rerun.result.loaded === 0;
+
+		console.log(`\nOpenPolyEdu ingest benchmark: ${truth.goodEvents.toLocaleString('en-US')} events, ${(truth.bytes / MB).toFixed(0)} MB (${Math.round(truth.bytes / truth.lines)} bytes/line), ` +
+			`${options.workers ?? 'default'} loader workers, ${os.availableParallelism()} cores, same PostgreSQL for both`);
+		console.log(`log: ${log.file}\n`);
+		console.log(table([baselineRow, loadRow, fullRow]));
+		console.log(`\nspeed ours / baseline COPY: ${loadRatio.toFixed(2)}x for the load, ${fullRatio.toFixed(2)}x with the derived tables (target >= 1.5x, aim 2x)`);
+		console.log(`derived tables: ${(ours.seconds - loadSeconds).toFixed(2)} s = ${((100 * (ours.seconds - loadSeconds)) / loadSeconds).toFixed(0)} % of the load`);
+		console.log(`re-run on the same file: ${rerun.seconds.toFixed(3)} s, ${skipped ? 'skipped (already loaded)' : `NOT skipped: loaded ${rerun.result.loaded}`}`);
+		console.log(`counts: read ${summary.lines} lines = loaded ${summary.loaded} + duplicates ${summary.duplicates} + rejected ${summary.rejected}; ` +
+			`events table ${counted[0]!.count}; truth ${truth.lines} = ${truth.goodEvents} + ${truth.duplicateLines} + ${truth.rejectedLines}: ${matches ? 'match' : 'MISMATCH'}`);
+		console.log(`peak RSS of this process (worker threads included): baseline ${Math.round(baseline.peakRss / MB)} MB, ingest ${Math.round(ours.peakRss / MB)} MB, re-run ${Math.round(rerun.peakRss / MB)} MB (target <= 300 MB)`);
+		if (!matches || !skipped) exitCode = 1;
+	} finally {
+		await database.close();
+		if (options.keep) say(`kept ${root}`);
+		else fs.rmSync(root, {recursive: true, force: true});
+	}
+	return exitCode;
+}
+
+try {
+	process.exitCode = await main();
+} catch (error) {
+	console.error(`bench:ingest failed: ${(error as Error).message}`);
+	process.exitCode = 1;
+}
