@@ -23,21 +23,27 @@ export const appCommand: Command = async (context) => {
 		return code === 0 ? tasksCommand(context) : code;
 	}
 	const services = databaseServices(context);
+	const quit = new AbortController();
+	const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
+	const onSignal = () => quit.abort();
+	for (const signal of signals) process.on(signal, onSignal);
 	const leaveFullScreen = enterFullScreen(context.stdout);
 	try {
-		const instance = render(createElement(TerminalApp, {services}), {
+		const instance = render(createElement(TerminalApp, {services, quitSignal: quit.signal}), {
 			stdout: context.stdout,
 			exitOnCtrlC: false,
 			patchConsole: false,
 			maxFps: 15,
-			incrementalRendering: false,
+			// incrementalRendering (new in 6.8) stays off: under tmux each frame drifted a line down,
+			// leaving stale lines behind. Full frames of rows - 1 lines do not flicker (see app.tsx).
 		});
 		await instance.waitUntilExit();
 	} finally {
 		await services.close();
 		leaveFullScreen();
+		for (const signal of signals) process.off(signal, onSignal);
 	}
-	return 0;
+	return quit.signal.aborted ? 130 : 0;
 };
 
 /** The app's services on the real database, engine and task layer; the database stays open until close(). */

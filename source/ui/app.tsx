@@ -1,4 +1,5 @@
 import {Box, Text, useApp, useInput} from 'ink';
+import {useEffect} from 'react';
 import {HelpOverlay} from './components/help-overlay.js';
 import {KeyHints} from './components/key-hints.js';
 import {useAppController} from './hooks/use-app-controller.js';
@@ -13,21 +14,33 @@ import {StartingScreen} from './screens/starting-screen.js';
 import type {AppServices} from './services.js';
 import {scopeOf, usableHeight, type AppState} from './state/app-state.js';
 
-export type AppProps = {services: AppServices; width: number; height: number; onQuit?: () => void};
+export type AppProps = {
+	services: AppServices;
+	width: number;
+	height: number;
+	onQuit?: () => void;
+	/** Aborted on SIGTERM / SIGHUP: the app quits as on Ctrl-C (load rolled back, database closed). */
+	quitSignal?: AbortSignal;
+};
 
 /** The app at the terminal's size, following resizes (Ink 6 has no useWindowSize). */
-export function TerminalApp({services, onQuit}: Pick<AppProps, 'services' | 'onQuit'>) {
+export function TerminalApp(props: Omit<AppProps, 'width' | 'height'>) {
 	const {width, height} = useTerminalSize();
-	return <App services={services} width={width} height={height} onQuit={onQuit} />;
+	return <App {...props} width={width} height={height} />;
 }
 
 /**
  * The root: one key handler feeding the state machine, and the screen for the current state.
  * Sized to rows - 1 lines so Ink 6 never clears the terminal between frames.
  */
-export function App({services, width, height, onQuit}: AppProps) {
+export function App({services, width, height, onQuit, quitSignal}: AppProps) {
 	const {exit} = useApp();
 	const [state, dispatch] = useAppController(services, {width, height}, onQuit ?? exit);
+	useEffect(() => {
+		const quit = () => dispatch({type: 'quit'});
+		quitSignal?.addEventListener('abort', quit, {once: true});
+		return () => quitSignal?.removeEventListener('abort', quit);
+	}, [quitSignal, dispatch]);
 	useInput(
 		(input, key) => {
 			const text = typedText(input, key);

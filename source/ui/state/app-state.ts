@@ -80,7 +80,9 @@ export type AppEvent =
 	| {type: 'saved'; id: number; path: string; rows: number}
 	| {type: 'save-failed'; id: number; message: string}
 	| {type: 'error'; error: ErrorInfo; fatal: boolean}
-	| {type: 'flash-expired'; id: number};
+	| {type: 'flash-expired'; id: number}
+	/** A termination signal: leave as Ctrl-C does. */
+	| {type: 'quit'};
 
 /** The sparkline keeps one point per second, at most this many. */
 const HISTORY_POINTS = 120;
@@ -153,6 +155,8 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 			return finishSave(state, event.id, {text: `Not saved: ${event.message}`, tone: 'error'});
 		case 'error':
 			return {...state, screen: {name: 'error', fatal: event.fatal, back: {name: 'menu'}, ...event.error}};
+		case 'quit':
+			return {...state, quitting: true};
 		case 'flash-expired':
 			return state.flash?.id === event.id ? {...state, flash: undefined} : state;
 	}

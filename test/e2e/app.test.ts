@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import {execFileSync, spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {test} from 'node:test';
+import {projectRoot} from '../helpers/shared.js';
+import {FIXTURE_EXPECTED, fixtureLog} from './fixture-log.js';
+
+/**
+ * Drives the real binary in a real terminal (tmux): a fixture log in input/ → the load's counts →
+ * a task chosen from the menu → its first row in the table → `s` → the saved file. The app starts its
+ * own embedded PostgreSQL in a temporary workdir, as a user's first run does.
+ */
+function haveTmux(): boolean {
+	if (spawnSync('tmux', ['-V']).status === 0) return true;
+	if (process.platform === 'win32' || process.getuid?.() !== 0) return false;
+	// Debian images (and .ci/run) may lack it; install it when we can.
+	spawnSync('apt-get', ['update'], {stdio: 'ignore'});
+	spawnSync('apt-get', ['install', '-y', 'tmux'], {stdio: 'ignore'});
+	return spawnSync('tmux', ['-V']).status === 0;
+}
+
+const tmuxReady = haveTmux();
+
+function tmux(...args: string[]): string {
+	return execFileSync('tmux', args, {encoding: 'utf8'});
+}
+
+function quote(text: string): string {
+	return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+async function waitForScreen(session: string, pattern: RegExp, timeoutMs: number): Promise<string> {
+	const started = Date.now();
+	for (;;) {
+		const screen = tmux('capture-pane', '-p', '-t', session);
+		if (pattern.test(screen)) return screen;
+		if (Date.now() - started > timeoutMs) throw new Error(`Timed out waiting for ${pattern}; the terminal shows:\n${screen}`);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}
+
+/** Keys one at a time, as a person types (a burst would arrive as one chunk). */
+async function send(session: string, ...keys: string[]): Promise<void> {
+	for (const key of keys) {
+		tmux('send-keys', '-t', session, key);
+		await new Promise((resolve) => setTimeout(resolve, 120));
+	}
+}
+
+test('end to end in tmux: load a fixture log, run a task, save its table', {skip: tmuxReady ? false : 'skipped: tmux is not installed and could not be installed (apt-get)', timeout: 180_000}, async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-e2e-'));
+	const session = `openpolyedu-e2e-${process.pid}`;
+	fs.mkdirSync(path.join(dir, 'input'));
+	fs.writeFileSync(path.join(dir, 'input', 'fixture.log'), fixtureLog());
+	const bin = path.join(projectRoot, 'bin', 'openpolyedu-tui.js');
+	const command = `${quote(process.execPath)} ${quote(bin)} --workdir ${quote(path.join(dir, 'workdir'))}; echo "EXIT=$?"; sleep 60`;
+	tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', dir, command);
+	try {
+		const summary = await waitForScreen(session, /Load finished/, 90_000);
+		const {lines, loaded, duplicates, rejected} = FIXTURE_EXPECTED;
+		assert.match(summary, new RegExp(`read ${lines} lines: loaded ${loaded} · duplicates ${duplicates} · rejected ${rejected}`));
+		assert.equal(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim(), '1', 'the app runs on the alternate screen');
+
+		await send(session, 'Enter');
+		await waitForScreen(session, /Tasks · \d+ of \d+ · course course-v1:TestX\+T101\+2024/, 10_000);
+		await send(session, '/', 'e', 'v', 'e', 'n', 't', 'Space', 't', 'y', 'p', 'e', 's', 'Enter');
+		await waitForScreen(session, /filter: event types\n(.*\n)*▸ Event types/, 10_000);
+		await send(session, 'Enter');
+		await waitForScreen(session, /tz +UTC/, 10_000);
+		await send(session, 'Enter');
+		const table = await waitForScreen(session, /row 1\/4 · col 1\/3/, 30_000);
+		const firstRow = table.split('\n')[3] ?? '';
+		assert.match(firstRow, new RegExp(`^${FIXTURE_EXPECTED.firstEventType} +${FIXTURE_EXPECTED.firstEventCount} +55\\.56`), `first row: ${firstRow}`);
+
+		await send(session, 's');
+		await waitForScreen(session, /sorted and filtered as shown/, 10_000);
+		await send(session, 'Enter');
+		await waitForScreen(session, /Saved 4 rows to result/, 10_000);
+		const saved = fs.readdirSync(path.join(dir, 'result'));
+		assert.equal(saved.length, 1);
+		assert.match(saved[0] ?? '', /^event-types_course-v1_TestX_T101_2024_\d{8}T\d{6}Z\.csv$/);
+		assert.equal(
+			fs.readFileSync(path.join(dir, 'result', saved[0] ?? ''), 'utf8').replace(/\r\n/g, '\n'),
+			'event_type,events,percent\nplay_video,5,55.56\npause_video,2,22.22\nedx.course.enrollment.activated,1,11.11\nproblem_check,1,11.11\n',
+		);
+
+		await send(session, 'q');
+		const after = await waitForScreen(session, /EXIT=\d+/, 30_000);
+		assert.match(after, /EXIT=0/);
+		assert.equal(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim(), '0', 'the normal screen is back');
+		assert.ok(!fs.existsSync(path.join(dir, 'workdir', 'app.lock')), 'the workdir lock is released');
+	} finally {
+		// Ctrl-C first, so the app stops its embedded server before the terminal goes away.
+		spawnSync('tmux', ['send-keys', '-t', session, 'C-c']);
+		await waitForScreen(session, /EXIT=\d+/, 30_000).catch(() => {});
+		spawnSync('tmux', ['kill-session', '-t', session]);
+		fs.rmSync(dir, {recursive: true, force: true});
+	}
+});
