@@ -8,7 +8,7 @@ import {LoaderError, LoaderPool} from './loader-pool.js';
 import {finishSource, planSource, recordFailedSource, type SourceIdentity} from './manifest.js';
 import type {FileProgress, IngestSnapshot, IngestSummary} from './progress.js';
 import {ProgressTracker} from './progress-tracker.js';
-import {discoverSources, fingerprintFile, forEachZipMember, openFileContent, type SourceFile} from './sources.js';
+import {discoverSources, fingerprintFile, forEachZipMember, headHashOf, openFileContent, type SourceFile} from './sources.js';
 
 export type IngestOptions = {
 	/** For the loader threads' own connections. */
@@ -111,7 +111,7 @@ async function loadFile(context: LoadContext, source: SourceFile, progress: File
 	let identity: SourceIdentity;
 	try {
 		const {fingerprint, headHash, size} = fingerprintFile(source.path);
-		identity = {path: source.path, member: '', kind: source.kind, size, mtime: source.mtime, fingerprint, headHash};
+		identity = {path: source.path, member: '', kind: source.kind, size, mtime: source.mtime, fingerprint, headHash, headHashAt: (length) => headHashOf(source.path, length)};
 	} catch (error) {
 		progress.status = 'failed';
 		progress.note = `cannot read: ${describe(error)}`;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type {SourceKind} from './sources.js';
+import {HEAD_SAMPLE, type SourceKind} from './sources.js';
 
 /**
  * The source_files manifest: decides for each input whether to skip it (same content already
@@ -14,6 +14,8 @@ export type SourceIdentity = {
 	mtime: Date | undefined;
 	fingerprint: string;
 	headHash: string;
+	/** The hash of the first `length` bytes (the head a smaller earlier version of this file had). */
+	headHashAt?: (length: number) => string;
 };
 
 export type LoadPlan =
@@ -47,7 +49,11 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	]);
 	const existing = rows[0];
 	// Same beginning and not smaller: an interrupted load or an appended log; its committed chunks stay.
-	const continues = existing !== undefined && existing.head_hash === source.headHash && source.size >= existing.size_bytes && source.kind !== 'zip';
+	const sameHead = (row: FileRow) => {
+		const length = Math.min(HEAD_SAMPLE, row.size_bytes);
+		return row.head_hash === (source.headHashAt && length < source.size ? source.headHashAt(length) : source.headHash);
+	};
+	const continues = existing !== undefined && source.kind !== 'zip' && source.size >= existing.size_bytes && sameHead(existing);
 	let fileId: number;
 	if (existing) {
 		fileId = existing.file_id;

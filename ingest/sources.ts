@@ -47,20 +47,39 @@ export function discoverSources(paths: string[]): SourceFile[] {
 	return [...unique.values()];
 }
 
-const SAMPLE = 64 * 1024;
+export const HEAD_SAMPLE = 64 * 1024;
+
+function sha256(...parts: Array<Buffer | string>): string {
+	const hash = crypto.createHash('sha256');
+	for (const part of parts) hash.update(part);
+	return hash.digest('hex');
+}
+
+function readAt(fd: number, length: number, position: number): Buffer {
+	const buffer = Buffer.alloc(length);
+	fs.readSync(fd, buffer, 0, length, position);
+	return buffer;
+}
 
 /** Content identity of a file on disk: its size and first and last 64 KiB; and of its head alone (for growth). */
 export function fingerprintFile(file: string): {fingerprint: string; headHash: string; size: number} {
 	const fd = fs.openSync(file, 'r');
 	try {
 		const size = fs.fstatSync(fd).size;
-		const head = Buffer.alloc(Math.min(SAMPLE, size));
-		fs.readSync(fd, head, 0, head.length, 0);
-		const tail = Buffer.alloc(Math.min(SAMPLE, size));
-		fs.readSync(fd, tail, 0, tail.length, size - tail.length);
-		const headHash = crypto.createHash('sha256').update(head).digest('hex');
-		const fingerprint = crypto.createHash('sha256').update(`${size}:`).update(head).update(tail).digest('hex');
-		return {fingerprint, headHash, size};
+		const sample = Math.min(HEAD_SAMPLE, size);
+		const head = readAt(fd, sample, 0);
+		const tail = readAt(fd, sample, size - sample);
+		return {fingerprint: sha256(`${size}:`, head, tail), headHash: sha256(head), size};
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+/** Hash of a file's first `length` bytes: does a file still begin as it did when it was smaller? */
+export function headHashOf(file: string, length: number): string {
+	const fd = fs.openSync(file, 'r');
+	try {
+		return sha256(readAt(fd, length, 0));
 	} finally {
 		fs.closeSync(fd);
 	}

@@ -218,11 +218,13 @@ CREATE TABLE d_textbook_event (
 -- User-agent strings, parsed once each in Node (ua-parser-js) when first seen.
 CREATE TABLE d_agent (
 	agent_id serial PRIMARY KEY,
-	agent text NOT NULL UNIQUE,
+	agent text NOT NULL,
 	browser text NOT NULL,
 	os text NOT NULL,
 	device text NOT NULL
 );
+-- A hash index: agent strings can be longer than a btree entry allows (2704 bytes).
+CREATE INDEX d_agent_agent ON d_agent USING hash (agent);
 
 -- Additive: a learner's events per user agent and language (first Accept-Language tag).
 CREATE TABLE d_client (
@@ -242,6 +244,21 @@ CREATE TABLE d_load_stats (
 	no_user bigint NOT NULL,
 	no_time bigint NOT NULL
 );
+`,
+	},
+	{
+		version: 101,
+		description: 'append-only derived counts (no unique keys to maintain while building)',
+		sql: `
+-- Each load appends its own rows and the tasks sum them: keys that are unique per load only.
+ALTER TABLE d_type_hour DROP CONSTRAINT d_type_hour_pkey;
+ALTER TABLE d_learner_type_hour DROP CONSTRAINT d_learner_type_hour_pkey;
+ALTER TABLE d_learner_hour DROP CONSTRAINT d_learner_hour_pkey;
+ALTER TABLE d_learner_gap DROP CONSTRAINT d_learner_gap_pkey;
+ALTER TABLE d_learner_page_type DROP CONSTRAINT d_learner_page_type_pkey;
+ALTER TABLE d_client DROP CONSTRAINT d_client_pkey;
+-- Tasks scan these tables whole; indexes only slowed the build.
+DROP INDEX d_session_learner, d_page_visit_learner, d_video_event_learner, d_video_interval_video, d_problem_event_problem;
 `,
 	},
 ];

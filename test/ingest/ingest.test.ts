@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, it} from 'node:test';
+import zlib from 'node:zlib';
+import {UserError} from '../../ingest/errors.js';
+import {eventLine, fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
+import {writeZip} from '../helpers/zip.js';
+
+const database = await openTestDatabase();
+const dir = fixtureDir();
+const count = async (sql: string, values: unknown[] = []) => Number((await database.pool.query(sql, values)).rows[0].count);
+
+describe('ingest of a file with every quirk of real logs', () => {
+	const quirks = [
+		Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(eventLine(1))]), // 1 BOM
+		Buffer.from(`${eventLine(2)}\r`), // 2 CRLF
+		Buffer.from(''), // 3 blank
+		Buffer.from(`2023-05-23 13:53:13,461 INFO 1 [tracking] logger.py:41 - ${eventLine(3)}`), // 4 logger prefix
+		Buffer.from('null'), // 5
+		Buffer.from('42'), // 6
+		Buffer.from('[1, 2]'), // 7
+		Buffer.from('{"username": "x", "ev'), // 8 truncated
+		Buffer.concat([Buffer.from('{"username": "'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]), // 9 invalid UTF-8
+		Buffer.from(eventLine(4, {username: 'nul\u0000byte'})), // 10 \u0000 inside a string
+		Buffer.from(eventLine(1)), // 11 duplicate of line 1 (the BOM is not part of the event)
+		Buffer.from(eventLine(5, {agent: 'A'.repeat(300_000)})), // 12 a 300 KB line
+		Buffer.from(eventLine(6)), // 13 no final newline
+	];
+	const file = path.join(dir, 'quirks.log');
+	fs.writeFileSync(file, Buffer.concat(quirks.flatMap((line, index) => (index < quirks.length - 1 ? [line, Buffer.from('\n')] : [line]))));
+
+	it('loads the events, rejects the bad lines with their bytes, and the counts add up', async () => {
+		const summary = await ingest(database, [file]);
+		assert.equal(summary.phase, 'done');
+		assert.equal(summary.blankLines, 1);
+		assert.deepEqual([summary.lines, summary.loaded, summary.duplicates, summary.rejected], [12, 6, 1, 5]);
+		assert.deepEqual(summary.rejectedByReason, {'not-an-object': 3, 'truncated-json': 1, 'invalid-utf8': 1});
+		assert.equal(await count('SELECT count(*) FROM events'), 6);
+		assert.equal(await count("SELECT count(*) FROM events WHERE username = 'nul\uFFFDbyte'"), 1);
+		assert.equal(await count("SELECT count(*) FROM events WHERE extra->>'_logger_prefix' LIKE '2023-05-23%'"), 1);
+		assert.equal(await count("SELECT count(*) FROM events WHERE length(agent) = 300000"), 1);
+
+		const {rows} = await database.pool.query('SELECT line_no, byte_offset, reason, raw FROM rejected_lines ORDER BY line_no');
+		let offset = 0;
+		const offsets = quirks.map((line) => {
+			const start = offset;
+			offset += line.length + 1;
+			return start;
+		});
+		assert.deepEqual(
+			rows.map((row) => [Number(row.line_no), Number(row.byte_offset), row.reason, Buffer.compare(row.raw, quirks[Number(row.line_no) - 1]!)]),
+			[5, 6, 7, 8, 9].map((lineNo) => [lineNo, offsets[lineNo - 1], lineNo === 8 ? 'truncated-json' : lineNo === 9 ? 'invalid-utf8' : 'not-an-object', 0]),
+		);
+		const {rows: files} = await database.pool.query('SELECT status, lines_read, blank_lines, loaded, duplicates, rejected, content_bytes FROM source_files');
+		assert.deepEqual(files, [{status: 'loaded', lines_read: 12, blank_lines: 1, loaded: 6, duplicates: 1, rejected: 5, content_bytes: fs.statSync(file).size}]);
+	});
+
+	it('skips the same file on a second run and changes nothing', async () => {
+		const started = Date.now();
+		const summary = await ingest(database, [file]);
+		assert.deepEqual([summary.lines, summary.loaded, summary.filesSkipped], [0, 0, 1]);
+		assert.equal(summary.files[0]!.note, 'already loaded');
+		assert.ok(Date.now() - started < 5000);
+		assert.equal(await count('SELECT count(*) FROM events'), 6);
+	});
+});
+
+describe('ingest of overlapping, compressed, archived and nested inputs', () => {
+	it('never stores an event twice across overlapping exports', async () => {
+		const first = path.join(dir, 'export-1.log');
+		const second = path.join(dir, 'export-2.log');
+		fs.writeFileSync(first, lines(100, 110));
+		fs.writeFileSync(second, lines(105, 120));
+		const before = await count('SELECT count(*) FROM events');
+		const summary = await ingest(database, [first, second]);
+		assert.deepEqual([summary.lines, summary.loaded, summary.duplicates], [25, 20, 5]);
+		// Which of the two files meets an event first depends on which loader commits first; the totals do not.
+		assert.deepEqual(summary.files.map((file) => file.loaded + file.duplicates), [10, 15]);
+		assert.equal(await count('SELECT count(*) FROM events') - before, 20);
+	});
+
+	it('reads .gz, every member of a .zip and folders recursively', async () => {
+		const folder = path.join(dir, 'daily');
+		fs.mkdirSync(path.join(folder, 'sub'), {recursive: true});
+		fs.writeFileSync(path.join(folder, 'tracking.log-20170501'), lines(200, 230));
+		fs.writeFileSync(path.join(folder, 'sub', 'tracking.log-20170502.gz'), zlib.gzipSync(lines(230, 270)));
+		await writeZip(path.join(folder, 'export.zip'), [
+			{name: 'a/tracking.log', data: Buffer.from(lines(270, 280))},
+			{name: 'b/tracking.log.gz', data: zlib.gzipSync(lines(280, 295))},
+			{name: 'README.md', data: Buffer.from('# not a log')},
+		]);
+		fs.writeFileSync(path.join(folder, 'README.md'), '# not a log either');
+		const summary = await ingest(database, [folder]);
+		assert.equal(summary.phase, 'done');
+		assert.deepEqual([summary.lines, summary.loaded, summary.rejected], [95, 95, 0]);
+		assert.deepEqual(
+			summary.files.map((file) => [path.basename(file.label), file.status, file.loaded]),
+			[
+				['export.zip', 'loaded', 25],
+				['tracking.log-20170502.gz', 'loaded', 40],
+				['tracking.log-20170501', 'loaded', 30],
+			],
+		);
+		const {rows} = await database.pool.query("SELECT member, loaded FROM source_files WHERE path LIKE '%export.zip' ORDER BY member");
+		assert.deepEqual(rows, [
+			{member: 'a/tracking.log', loaded: 10},
+			{member: 'b/tracking.log.gz', loaded: 15},
+		]);
+	});
+
+	it('loads only the new part of a log that grew', async () => {
+		const file = path.join(dir, 'tracking.log');
+		fs.writeFileSync(file, lines(300, 400));
+		assert.equal((await ingest(database, [file])).loaded, 100);
+		fs.appendFileSync(file, lines(400, 450));
+		const summary = await ingest(database, [file]);
+		assert.deepEqual([summary.lines, summary.loaded, summary.duplicates], [50, 50, 0]);
+		const {rows} = await database.pool.query("SELECT lines_read, loaded FROM source_files WHERE path = $1", [file]);
+		assert.deepEqual(rows, [{lines_read: 150, loaded: 150}]);
+		assert.equal(await count('SELECT count(*) FROM events WHERE file_id = (SELECT file_id FROM source_files WHERE path = $1)', [file]), 150);
+	});
+
+	it('rejects an overlong line without holding it, and keeps counting offsets right', async () => {
+		const file = path.join(dir, 'long-line.log');
+		const long = eventLine(500, {agent: 'B'.repeat(3_000_000)});
+		fs.writeFileSync(file, `${eventLine(501)}\n${long}\n${'{"broken'}\n${eventLine(502)}\n`);
+		const summary = await ingest(database, [file], {maxLineBytes: 1_000_000});
+		assert.deepEqual([summary.lines, summary.loaded, summary.rejected], [4, 2, 2]);
+		const {rows} = await database.pool.query('SELECT line_no, byte_offset, reason, length(raw) AS bytes FROM rejected_lines WHERE file_id = (SELECT file_id FROM source_files WHERE path = $1) ORDER BY line_no', [file]);
+		const second = eventLine(501).length + 1;
+		assert.deepEqual(rows, [
+			{line_no: 2, byte_offset: second, reason: 'line-too-long', bytes: 64 * 1024},
+			{line_no: 3, byte_offset: second + long.length + 1, reason: 'truncated-json', bytes: 8},
+		]);
+	});
+
+	it('marks a corrupt .gz as failed and still loads the other files', async () => {
+		const corrupt = path.join(dir, 'corrupt.log.gz');
+		const good = path.join(dir, 'good-after-corrupt.log');
+		const gz = zlib.gzipSync(lines(600, 700));
+		fs.writeFileSync(corrupt, gz.subarray(0, Math.floor(gz.length / 2)));
+		fs.writeFileSync(good, lines(700, 710));
+		const summary = await ingest(database, [corrupt, good]);
+		assert.equal(summary.files[0]!.status, 'failed');
+		assert.match(summary.files[0]!.note!, /unexpected end of file/);
+		assert.deepEqual([summary.files[1]!.status, summary.files[1]!.loaded], ['loaded', 10]);
+		assert.equal(summary.filesFailed, 1);
+		const {rows} = await database.pool.query("SELECT status, error FROM source_files WHERE path = $1", [corrupt]);
+		assert.equal(rows[0].status, 'failed');
+	});
+
+	it('says in one sentence when an input does not exist', async () => {
+		await assert.rejects(ingest(database, [path.join(dir, 'missing.log')]), (error: Error) => error instanceof UserError && /does not exist/.test(error.message));
+	});
+});
+
+describe('resuming an interrupted load', () => {
+	it('loads exactly the chunks that were not committed, without duplicates or holes', async () => {
+		const file = path.join(dir, 'big.log');
+		fs.writeFileSync(file, lines(10_000, 32_000));
+		const full = await ingest(database, [file]);
+		assert.equal(full.loaded, 22_000);
+		const fileId = (await database.pool.query('SELECT file_id FROM source_files WHERE path = $1', [file])).rows[0].file_id;
+		// What a kill would leave: the 2nd and the 4th chunk never committed, the file still "loading".
+		const {rows: chunks} = await database.pool.query('SELECT start_offset, first_line, lines FROM file_chunks WHERE file_id = $1 ORDER BY start_offset', [fileId]);
+		assert.ok(chunks.length >= 4);
+		for (const chunk of [chunks[1], chunks[3]]) {
+			await database.pool.query('DELETE FROM events WHERE file_id = $1 AND line_no >= $2 AND line_no < $3', [fileId, chunk.first_line, chunk.first_line + chunk.lines]);
+			await database.pool.query('DELETE FROM file_chunks WHERE file_id = $1 AND start_offset = $2', [fileId, chunk.start_offset]);
+		}
+		await database.pool.query("UPDATE source_files SET status = 'loading' WHERE file_id = $1", [fileId]);
+		const missing = chunks[1].lines + chunks[3].lines;
+
+		const resumed = await ingest(database, [file]);
+		assert.deepEqual([resumed.lines, resumed.loaded, resumed.duplicates], [missing, missing, 0]);
+		assert.match(resumed.files[0]!.note!, /resumed at line/);
+		assert.equal(await count('SELECT count(*) FROM events WHERE file_id = $1', [fileId]), 22_000);
+		assert.equal(await count('SELECT count(DISTINCT line_no) FROM events WHERE file_id = $1', [fileId]), 22_000);
+		const {rows} = await database.pool.query('SELECT status, lines_read, loaded FROM source_files WHERE file_id = $1', [fileId]);
+		assert.deepEqual(rows, [{status: 'loaded', lines_read: 22_000, loaded: 22_000}]);
+	});
+});

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import {LineChunker, type Chunk} from '../../ingest/line-chunker.js';
+
+function chunkAll(input: string | Buffer, pieceSize: number, options: ConstructorParameters<typeof LineChunker>[0]): Chunk[] {
+	const data = Buffer.isBuffer(input) ? input : Buffer.from(input);
+	const chunker = new LineChunker(options);
+	const chunks: Chunk[] = [];
+	for (let at = 0; at < data.length; at += pieceSize) chunks.push(...chunker.push(data.subarray(at, at + pieceSize)));
+	chunks.push(...chunker.end());
+	return chunks;
+}
+
+describe('LineChunker', () => {
+	it('cuts whole lines with offsets and line numbers, whatever the read size', () => {
+		const text = 'a\nbb\n\nccc\ndddd';
+		for (const pieceSize of [1, 2, 3, 100]) {
+			const chunks = chunkAll(text, pieceSize, {maxChunkLines: 2, maxLineBytes: 100});
+			assert.deepEqual(
+				chunks.map((chunk) => [chunk.startOffset, chunk.endOffset, chunk.firstLine, chunk.lineCount, chunk.data.toString()]),
+				[
+					[0, 5, 1, 2, 'a\nbb\n'],
+					[5, 10, 3, 2, '\nccc\n'],
+					[10, 14, 5, 1, 'dddd'],
+				],
+			);
+		}
+	});
+
+	it('restarting at a chunk boundary cuts the same chunks again (what resume relies on)', () => {
+		const text = Array.from({length: 50}, (_, index) => `line ${index} ${'x'.repeat(index % 7)}`).join('\n');
+		const whole = chunkAll(text, 7, {maxChunkLines: 4, maxChunkBytes: 30, maxLineBytes: 100});
+		const third = whole[2]!;
+		const resumed = chunkAll(Buffer.from(text).subarray(third.startOffset), 5, {startOffset: third.startOffset, firstLine: third.firstLine, maxChunkLines: 4, maxChunkBytes: 30, maxLineBytes: 100});
+		assert.deepEqual(
+			resumed.map((chunk) => [chunk.startOffset, chunk.firstLine, chunk.data.toString()]),
+			whole.slice(2).map((chunk) => [chunk.startOffset, chunk.firstLine, chunk.data.toString()]),
+		);
+	});
+
+	it('keeps only the head of an overlong line and reports its real length', () => {
+		const long = 'y'.repeat(1000);
+		for (const pieceSize of [1, 13, 4096]) {
+			const [chunk] = chunkAll(`ok\n${long}\nafter\n`, pieceSize, {maxLineBytes: 100, keepBytes: 10});
+			assert.equal(chunk!.lineCount, 3);
+			assert.equal(chunk!.data.toString(), `ok\n${'y'.repeat(10)}\nafter\n`);
+			assert.deepEqual(chunk!.overlong, [{index: 1, length: 1001}]);
+			assert.equal(chunk!.endOffset, 3 + 1001 + 6);
+		}
+	});
+});

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import {EVENT_COLUMNS, courseFromUrl, parseLine, validTime} from '../../ingest/parse-line.js';
+
+/** The row parseLine builds, as a column → value map (COPY text decoded back, \N as null). */
+function columns(line: string | Buffer): Record<string, string | null> {
+	const parsed = parseLine(Buffer.isBuffer(line) ? line : Buffer.from(line));
+	assert.equal(parsed.kind, 'event', JSON.stringify(parsed));
+	if (parsed.kind !== 'event') throw new Error('unreachable');
+	const values = parsed.row.split('\t');
+	const names = EVENT_COLUMNS.slice(3);
+	assert.equal(values.length, names.length);
+	return Object.fromEntries(names.map((name, index) => [name, values[index] === '\\N' ? null : values[index]!.replace(/\\t/g, '\t').replace(/\\n/g, '\n').replace(/\\\\/g, '\\')]));
+}
+
+const playVideo = {
+	username: 'proud-glamorous-spottedhyena',
+	event_source: 'browser',
+	name: 'play_video',
+	time: '2018-09-17T09:06:05.756647+00:00',
+	page: 'https://courses.openedu.ru/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/a1/33/?child=first',
+	context: {user_id: 150319, org_id: 'spbstu', course_id: 'course-v1:spbstu+PHYLOS+fall_2018', path: '/event'},
+	event: '{"code": "html5", "id": "25f98e9e", "currentTime": 0}',
+	event_type: 'play_video',
+};
+
+describe('parseLine', () => {
+	it('types the common fields and keeps the JSON payload', () => {
+		const row = columns(JSON.stringify(playVideo));
+		assert.equal(row.username, 'proud-glamorous-spottedhyena');
+		assert.equal(row.user_id, '150319');
+		assert.equal(row.course_id, 'course-v1:spbstu+PHYLOS+fall_2018');
+		assert.equal(row.org_id, 'spbstu');
+		assert.equal(row.context_path, '/event');
+		assert.equal(row.time, '2018-09-17T09:06:05.756647+00:00');
+		assert.equal(row.event_format, 'string');
+		assert.deepEqual(JSON.parse(row.event!), {code: 'html5', id: '25f98e9e', currentTime: 0});
+		assert.equal(row.event_text, null);
+		assert.equal(row.context, null);
+	});
+
+	it('keeps a non-JSON payload verbatim and unknown keys in extra', () => {
+		const row = columns(JSON.stringify({...playVideo, event: 'input_abc_2_1=choice_1&input_abc_3_1=42', new_key: [1, 2]}));
+		assert.equal(row.event_format, 'text');
+		assert.equal(row.event_text, 'input_abc_2_1=choice_1&input_abc_3_1=42');
+		assert.equal(row.event, null);
+		assert.deepEqual(JSON.parse(row.extra!), {new_key: [1, 2]});
+	});
+
+	it('strips a BOM, a CR and a logger prefix, and hashes only the JSON', () => {
+		const json = JSON.stringify(playVideo);
+		const plain = parseLine(Buffer.from(json));
+		const quirky = parseLine(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`2023-05-23 13:53:13,461 INFO 1 [tracking] logger.py:41 - ${json}\r`)]));
+		assert.equal(plain.kind, 'event');
+		assert.equal(quirky.kind, 'event');
+		if (plain.kind === 'event' && quirky.kind === 'event') assert.equal(quirky.hash, plain.hash);
+		assert.match(columns(`2023-05-23 13:53:13,461 INFO - ${json}`).extra!, /_logger_prefix/);
+	});
+
+	it('falls back to the payload, then to URLs, for the course id', () => {
+		const {context: _context, ...noContext} = playVideo;
+		assert.equal(columns(JSON.stringify({...noContext, event: {course_id: 'course-v1:A+B+C', user_id: 5}})).course_id, 'course-v1:A+B+C');
+		assert.equal(columns(JSON.stringify({...noContext, event: '{}'})).course_id, 'course-v1:spbstu+PHYLOS+fall_2018');
+		assert.equal(courseFromUrl('/courses/edX/Open_DemoX/edx_demo_course/courseware/x/'), 'edX/Open_DemoX/edx_demo_course');
+		assert.equal(courseFromUrl('/courses/ccx-v1:AcceptanceX+Demo_ccx+T2_2014+ccx@101/info'), 'ccx-v1:AcceptanceX+Demo_ccx+T2_2014+ccx@101');
+		assert.equal(courseFromUrl('/dashboard'), undefined);
+	});
+
+	it('keeps \\u0000 events, replacing NUL with U+FFFD, and lone surrogates too', () => {
+		const row = columns('{"username": "a\\u0000b", "event": "{\\"x\\": \\"\\\\u0000\\\\ud800\\"}", "time": "2020-01-01T00:00:00Z"}');
+		assert.equal(row.username, 'a\uFFFDb');
+		assert.deepEqual(JSON.parse(row.event!), {x: '\uFFFD\uFFFD'});
+		assert.ok(!row.event!.includes('\\u0000'));
+	});
+
+	it('moves values of unexpected types to extra and context instead of rejecting the event', () => {
+		const row = columns(JSON.stringify({time: 5, username: 42, context: {user_id: 'abc', course_id: 7}}));
+		assert.equal(row.time, null);
+		assert.equal(row.username, null);
+		assert.equal(row.user_id, null);
+		assert.deepEqual(JSON.parse(row.extra!), {username: 42, time: 5});
+		assert.deepEqual(JSON.parse(row.context!), {user_id: 'abc', course_id: 7});
+		assert.deepEqual(JSON.parse(columns('{"context": "x"}').extra!), {context: 'x'});
+		assert.equal(columns('{"context": {"user_id": "123"}}').user_id, '123');
+	});
+
+	it('rejects what is not one JSON object, with the reason', () => {
+		const reason = (line: string | Buffer) => {
+			const parsed = parseLine(Buffer.isBuffer(line) ? line : Buffer.from(line));
+			return parsed.kind === 'rejected' ? parsed.reason : parsed.kind;
+		};
+		assert.equal(reason('null'), 'not-an-object');
+		assert.equal(reason('42'), 'not-an-object');
+		assert.equal(reason('[{"a": 1}]'), 'not-an-object');
+		assert.equal(reason('"a {"'), 'not-an-object');
+		assert.equal(reason('{"username": "x", "ev'), 'truncated-json');
+		assert.equal(reason('{"username": "x",, }'), 'malformed-json');
+		assert.equal(reason('  "username": "x",'), 'malformed-json');
+		assert.equal(reason(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])), 'invalid-utf8');
+		assert.equal(reason('   \r'), 'blank');
+		assert.equal(reason(`{"a": ${'['.repeat(200_000)}`), 'truncated-json');
+		// Deep but balanced nesting is either stored or rejected as unsupported; it never throws.
+		assert.ok(['event', 'unsupported-json'].includes(reason(`{"a": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)));
+	});
+
+	it('accepts ISO-8601 times with or without microseconds and offset, and refuses impossible ones', () => {
+		for (const time of ['2018-09-17T09:06:05.756647+00:00', '2018-09-17T09:06:05Z', '2013-06-09T06:28:13.626165', '2020-02-29 23:59:59+03:00', '2020-01-01T00:00:00+0300']) {
+			assert.equal(validTime(time), time);
+		}
+		for (const time of ['2019-02-29T00:00:00Z', '2018-13-01T00:00:00Z', '2018-01-01T24:00:00Z', 'yesterday', '0000-01-01T00:00:00Z']) assert.equal(validTime(time), undefined, time);
+	});
+});
