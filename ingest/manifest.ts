@@ -35,8 +35,10 @@ type FileRow = {file_id: number; status: string; head_hash: string; size_bytes: 
 
 export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: number): Promise<LoadPlan> {
 	const {rows: sameContent} = await pool.query<{path: string; member: string}>(
-		`SELECT path, member FROM source_files WHERE fingerprint = $1 AND status = 'loaded' ORDER BY (path = $2 AND member = $3) DESC LIMIT 1`,
-		[source.fingerprint, source.path, source.member],
+		// Also a copy met earlier in this same run, whose last chunks may still be loading.
+		`SELECT path, member FROM source_files WHERE fingerprint = $1 AND (status = 'loaded' OR (status = 'loading' AND load_id = $4))
+		 ORDER BY (path = $2 AND member = $3) DESC LIMIT 1`,
+		[source.fingerprint, source.path, source.member, loadId],
 	);
 	if (sameContent[0]) {
 		const same = sameContent[0];
