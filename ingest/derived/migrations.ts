@@ -75,7 +75,7 @@ CREATE TABLE d_learner (
 	PRIMARY KEY (course_id, username)
 );
 
--- Additive: user id -> username (the first seen), to name enrolled users by their id.
+-- Additive: user id -> username (one per id; ids and usernames correspond one to one in edX), to name enrolled users.
 CREATE TABLE d_user (
 	user_id bigint PRIMARY KEY,
 	username text NOT NULL

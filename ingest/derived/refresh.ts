@@ -33,22 +33,15 @@ FROM events e WHERE ${where}`;
 const ADDITIVE_STEPS: string[] = [
 	`INSERT INTO d_load_stats (load_id, events, no_course, no_user, no_time)
 	SELECT load_id, count(*), count(*) FILTER (WHERE course_id = ''), count(*) FILTER (WHERE username = ''), count(*) FILTER (WHERE time IS NULL)
-	FROM fresh GROUP BY load_id
-	ON CONFLICT (load_id) DO UPDATE SET events = d_load_stats.events + excluded.events, no_course = d_load_stats.no_course + excluded.no_course,
-		no_user = d_load_stats.no_user + excluded.no_user, no_time = d_load_stats.no_time + excluded.no_time`,
+	FROM fresh GROUP BY load_id`,
 	`INSERT INTO d_type_hour (course_id, hour, event_type, events)
-	SELECT course_id, hour, event_type, count(*) FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2, 3
-	ON CONFLICT (course_id, hour, event_type) DO UPDATE SET events = d_type_hour.events + excluded.events`,
+	SELECT course_id, hour, event_type, count(*) FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2, 3`,
 	`INSERT INTO d_learner_type_hour (course_id, username, hour, event_type, events)
-	SELECT course_id, username, hour, event_type, count(*) FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2, 3, 4
-	ON CONFLICT (course_id, username, hour, event_type) DO UPDATE SET events = d_learner_type_hour.events + excluded.events`,
+	SELECT course_id, username, hour, event_type, count(*) FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2, 3, 4`,
 	`INSERT INTO d_learner_hour (course_id, username, hour, events, activity, video, problem, forum)
 	SELECT course_id, username, hour, count(*), count(*) FILTER (WHERE NOT ${ENROLLMENT_KIND}),
 		count(*) FILTER (WHERE ${VIDEO_KIND}), count(*) FILTER (WHERE ${PROBLEM_KIND}), count(*) FILTER (WHERE ${FORUM_KIND})
-	FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2, 3
-	ON CONFLICT (course_id, username, hour) DO UPDATE SET events = d_learner_hour.events + excluded.events,
-		activity = d_learner_hour.activity + excluded.activity, video = d_learner_hour.video + excluded.video,
-		problem = d_learner_hour.problem + excluded.problem, forum = d_learner_hour.forum + excluded.forum`,
+	FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2, 3`,
 	`INSERT INTO d_learner AS l (course_id, username, user_id, first_time, last_time, events, first_activity, last_activity,
 		video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate)
 	SELECT course_id, username, max(user_id), min(time), max(time), count(*),
@@ -69,7 +62,7 @@ const ADDITIVE_STEPS: string[] = [
 		first_exam = least(l.first_exam, excluded.first_exam), first_passed = least(l.first_passed, excluded.first_passed),
 		first_certificate = least(l.first_certificate, excluded.first_certificate)`,
 	`INSERT INTO d_user (user_id, username)
-	SELECT DISTINCT ON (user_id) user_id, username FROM fresh WHERE user_id IS NOT NULL AND username <> '' ORDER BY user_id, time
+	SELECT user_id, min(username) FROM fresh WHERE user_id IS NOT NULL AND username <> '' GROUP BY user_id
 	ON CONFLICT (user_id) DO NOTHING`,
 	`INSERT INTO d_enrollment (course_id, user_id, username, time, activated, mode)
 	SELECT course_id, coalesce(d_number(payload -> 'user_id')::bigint, user_id), username, time,
@@ -82,9 +75,12 @@ const ADDITIVE_STEPS: string[] = [
 	ORDER BY p.url, f.time DESC
 	ON CONFLICT (url) DO UPDATE SET name = excluded.name, time = excluded.time WHERE excluded.time >= n.time`,
 	`INSERT INTO d_learner_page_type (course_id, username, url, event_type, events)
-	SELECT f.course_id, f.username, p.url, f.event_type, count(*)
-	FROM fresh f JOIN d_page p ON p.page = f.page WHERE f.username <> '' AND f.time IS NOT NULL GROUP BY 1, 2, 3, 4
-	ON CONFLICT (course_id, username, url, event_type) DO UPDATE SET events = d_learner_page_type.events + excluded.events`,
+	SELECT f.course_id, f.username, p.url, f.event_type, sum(f.events)
+	FROM (
+		SELECT course_id, username, page, event_type, count(*) AS events
+		FROM fresh WHERE username <> '' AND time IS NOT NULL AND page IS NOT NULL GROUP BY 1, 2, 3, 4
+	) f JOIN d_page p ON p.page = f.page
+	GROUP BY 1, 2, 3, 4`,
 	`INSERT INTO d_video_event (course_id, username, time, action, video_id, position, old_position, new_position, duration)
 	SELECT course_id, username, time, ${VIDEO_ACTION}, payload ->> 'id', d_number(payload -> 'currentTime'),
 		d_number(payload -> 'old_time'), d_number(payload -> 'new_time'), d_number(payload -> 'duration')
@@ -103,12 +99,14 @@ const ADDITIVE_STEPS: string[] = [
 		nullif(regexp_replace(split_part(split_part(payload ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), ''),
 		payload ->> 'query'
 	FROM fresh WHERE time IS NOT NULL AND username <> '' AND event_type LIKE 'textbook.%'`,
+	// Aggregate first, then name the few distinct agents (a join per event would be a lookup per event).
 	`INSERT INTO d_client (course_id, username, agent_id, language, events)
-	SELECT f.course_id, f.username, coalesce(a.agent_id, 0),
-		coalesce(lower(btrim(split_part(split_part(f.accept_language, ',', 1), ';', 1))), ''), count(*)
-	FROM fresh f LEFT JOIN d_agent a ON a.agent = f.agent
-	WHERE f.username <> '' AND f.time IS NOT NULL GROUP BY 1, 2, 3, 4
-	ON CONFLICT (course_id, username, agent_id, language) DO UPDATE SET events = d_client.events + excluded.events`,
+	SELECT f.course_id, f.username, coalesce(a.agent_id, 0), f.language, sum(f.events)
+	FROM (
+		SELECT course_id, username, agent, coalesce(lower(btrim(split_part(split_part(accept_language, ',', 1), ';', 1))), '') AS language, count(*) AS events
+		FROM fresh WHERE username <> '' AND time IS NOT NULL GROUP BY 1, 2, 3, 4
+	) f LEFT JOIN d_agent a ON a.agent = f.agent
+	GROUP BY 1, 2, 3, 4`,
 ];
 
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
@@ -118,50 +116,61 @@ const ALL_TABLES = [
 	'd_learner_page_type', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', ...PER_LEARNER_TABLES,
 ];
 
-/** From `ordered` (the affected learners' events): gaps, sessions and page visits. */
-const PER_LEARNER_STEPS: string[] = [
-	`CREATE TEMP TABLE stepped ON COMMIT DROP AS
+/**
+ * Gaps, sessions and page visits from one ordering of the learners' events (`source`), in one
+ * statement: the ordered rows are kept in memory once instead of in a temp table.
+ */
+function perLearnerStatement(source: string): string {
+	// The 64-bit hash first makes the sorts compare integers; course and username keep it exact.
+	const learner = (alias: string) => `hashtextextended(${alias}course_id || '/' || ${alias}username, 0), ${alias}course_id, ${alias}username`;
+	return `
+WITH stepped AS MATERIALIZED (
 	SELECT course_id, username, time, event_type, page,
 		extract(epoch FROM time - lag(time) OVER w) AS gap, lag(event_type) OVER w AS previous_type
-	FROM ordered WINDOW w AS (PARTITION BY course_id, username ORDER BY time, event_type)`,
-	`INSERT INTO d_learner_gap (course_id, username, hour, minute, seconds, gaps)
+	FROM (${source}) ordered WINDOW w AS (PARTITION BY ${learner('')} ORDER BY time, event_type)
+), gaps AS (
+	INSERT INTO d_learner_gap (course_id, username, hour, minute, seconds, gaps)
 	SELECT course_id, username, date_trunc('hour', time), floor(gap / 60)::smallint, sum(gap), count(*)
-	FROM stepped WHERE gap < 4 * 3600 GROUP BY 1, 2, 3, 4`,
-	`INSERT INTO d_session (course_id, username, start_time, end_time, events)
+	FROM stepped WHERE gap < 4 * 3600 GROUP BY 1, 2, 3, 4
+), sessions AS (
+	INSERT INTO d_session (course_id, username, start_time, end_time, events)
 	SELECT course_id, username, min(time), max(time), count(*)
 	FROM (
 		SELECT course_id, username, time,
-			sum((gap IS NULL OR gap > 1800 OR previous_type = 'page_close')::int) OVER (PARTITION BY course_id, username ORDER BY time, event_type) AS session
+			sum((gap IS NULL OR gap > 1800 OR previous_type = 'page_close')::int) OVER (PARTITION BY ${learner('')} ORDER BY time, event_type) AS session
 		FROM stepped
-	) s GROUP BY course_id, username, session`,
-	`INSERT INTO d_page_visit (course_id, username, time, url, session_start, previous_url)
-	SELECT course_id, username, time, url, session_start, CASE WHEN NOT session_start THEN previous_url END
+	) s GROUP BY course_id, username, session
+)
+INSERT INTO d_page_visit (course_id, username, time, url, session_start, previous_url)
+SELECT course_id, username, time, url, session_start, CASE WHEN NOT session_start THEN previous_url END
+FROM (
+	SELECT course_id, username, time, url, previous_url,
+		previous_url IS NULL OR url <> previous_url OR time - previous_time > interval '30 minutes' OR previous_type = 'page_close' AS arrival,
+		previous_url IS NULL OR time - previous_time > interval '30 minutes' OR previous_type = 'page_close' AS session_start
 	FROM (
-		SELECT course_id, username, time, url, previous_url,
-			previous_url IS NULL OR url <> previous_url OR time - previous_time > interval '30 minutes' OR previous_type = 'page_close' AS arrival,
-			previous_url IS NULL OR time - previous_time > interval '30 minutes' OR previous_type = 'page_close' AS session_start
-		FROM (
-			SELECT o.course_id, o.username, o.time, p.url,
-				lag(p.url) OVER w AS previous_url, lag(o.time) OVER w AS previous_time, lag(o.event_type) OVER w AS previous_type
-			FROM ordered o JOIN d_page p ON p.page = o.page
-			WINDOW w AS (PARTITION BY o.course_id, o.username ORDER BY o.time, o.event_type)
-		) paged
-	) v WHERE arrival`,
-	// A play opens an interval at its position; the learner's next event on the same video closes it
-	// (pause/stop at their position, seek at the position it left) if it comes within 30 minutes.
-	`INSERT INTO d_video_interval (course_id, username, video_id, start_time, start_position, end_position)
-	SELECT course_id, username, video_id, time, position, end_position
-	FROM (
-		SELECT v.course_id, v.username, v.video_id, v.time, v.action, v.position,
-			lead(v.action) OVER w AS next_action, lead(v.time) OVER w AS next_time,
-			CASE lead(v.action) OVER w WHEN 'seek' THEN lead(v.old_position) OVER w ELSE lead(v.position) OVER w END AS end_position
-		FROM d_video_event v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
-		WHERE v.action IN ('play', 'pause', 'seek', 'stop')
-		WINDOW w AS (PARTITION BY v.course_id, v.username, v.video_id ORDER BY v.time, v.action)
-	) s
-	WHERE action = 'play' AND next_action IN ('pause', 'stop', 'seek') AND next_time - time <= interval '30 minutes'
-		AND position IS NOT NULL AND end_position >= position`,
-];
+		SELECT o.course_id, o.username, o.time, p.url,
+			lag(p.url) OVER w AS previous_url, lag(o.time) OVER w AS previous_time, lag(o.event_type) OVER w AS previous_type
+		FROM stepped o JOIN d_page p ON p.page = o.page
+		WINDOW w AS (PARTITION BY ${learner('o.')} ORDER BY o.time, o.event_type)
+	) paged
+) v WHERE arrival`;
+}
+
+// A play opens an interval at its position; the learner's next event on the same video closes it
+// (pause/stop at their position, seek at the position it left) if it comes within 30 minutes.
+const VIDEO_INTERVALS = `
+INSERT INTO d_video_interval (course_id, username, video_id, start_time, start_position, end_position)
+SELECT course_id, username, video_id, time, position, end_position
+FROM (
+	SELECT v.course_id, v.username, v.video_id, v.time, v.action, v.position,
+		lead(v.action) OVER w AS next_action, lead(v.time) OVER w AS next_time,
+		CASE lead(v.action) OVER w WHEN 'seek' THEN lead(v.old_position) OVER w ELSE lead(v.position) OVER w END AS end_position
+	FROM d_video_event v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
+	WHERE v.action IN ('play', 'pause', 'seek', 'stop')
+	WINDOW w AS (PARTITION BY v.course_id, v.username, v.video_id ORDER BY v.time, v.action)
+) s
+WHERE action = 'play' AND next_action IN ('pause', 'stop', 'seek') AND next_time - time <= interval '30 minutes'
+	AND position IS NOT NULL AND end_position >= position`;
 
 /** Query string and fragment stripped, %xx decoded (invalid sequences kept), trailing slashes removed. */
 export function normalizePageUrl(raw: string): string {
@@ -214,12 +223,15 @@ async function addNewAgents(client: pg.PoolClient): Promise<void> {
 
 /**
  * Brings the derived tables (that the tasks read) up to date with every load not yet absorbed
- * (loads.derived_done = false), incrementally: counts from the new loads' events are added, and the
+ * (loads.derived_done = false), incrementally: counts from the new loads' events are appended (the
+ * tasks sum them, so no unique key has to be maintained while building), and the
  * order-dependent tables are recomputed for the learners those events belong to. One transaction:
  * a crash leaves the loads pending and the tables as they were. Called by the ingest engine after loading.
  */
-export async function refreshDerived(pool: pg.Pool): Promise<void> {
-	const client = await pool.connect();
+export async function refreshDerived(pool: pg.Pool, onStep?: (step: string, ms: number) => void): Promise<void> {
+	const connection = await pool.connect();
+	// Optional per-statement timing (the benchmark prints where the build time goes).
+	const client = onStep ? timedClient(connection, onStep) : connection;
 	try {
 		await client.query('BEGIN');
 		await client.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK]);
@@ -237,9 +249,10 @@ export async function refreshDerived(pool: pg.Pool): Promise<void> {
 		// Nothing derived yet (first load, or after a reset): start from empty tables.
 		if (!earlier) await client.query(`TRUNCATE ${ALL_TABLES.join(', ')}`);
 		await client.query(`CREATE TEMP TABLE fresh ON COMMIT DROP AS ${narrowEvents('e.load_id = ANY($1)')}`, [loadIds]);
-		await client.query('ANALYZE fresh');
 		await addNewPages(client);
 		await addNewAgents(client);
+		// Fresh statistics for the lookups just filled, so joins against them are planned as hash joins.
+		await client.query('ANALYZE d_page, d_agent');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
 
 		await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
@@ -250,20 +263,31 @@ export async function refreshDerived(pool: pg.Pool): Promise<void> {
 				await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
 			}
 			// Their whole history, earlier loads included.
-			await client.query(`CREATE TEMP TABLE ordered ON COMMIT DROP AS
+			await client.query(perLearnerStatement(`
 				SELECT e.course_id, e.username, e.time, e.event_type, e.page
-				FROM (${narrowEvents('e.time IS NOT NULL')}) e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`);
+				FROM (${narrowEvents('e.time IS NOT NULL')}) e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`));
 		} else {
-			await client.query(`CREATE TEMP TABLE ordered ON COMMIT DROP AS
-				SELECT course_id, username, time, event_type, page FROM fresh WHERE username <> '' AND time IS NOT NULL`);
+			await client.query(perLearnerStatement(`SELECT course_id, username, time, event_type, page FROM fresh WHERE username <> '' AND time IS NOT NULL`));
 		}
-		for (const step of PER_LEARNER_STEPS) await client.query(step);
+		await client.query(VIDEO_INTERVALS);
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
 		await client.query('COMMIT');
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => {});
 		throw error;
 	} finally {
-		client.release();
+		connection.release();
 	}
+}
+
+function timedClient(client: pg.PoolClient, onStep: (step: string, ms: number) => void): pg.PoolClient {
+	const query = client.query.bind(client) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+	return Object.assign(Object.create(client) as pg.PoolClient, {
+		async query(text: string, values?: unknown[]) {
+			const started = performance.now();
+			const result = await query(text, values);
+			onStep(text.replace(/\s+/g, ' ').trim().slice(0, 70), performance.now() - started);
+			return result;
+		},
+	});
 }

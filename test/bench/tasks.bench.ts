@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {parseArgs} from 'node:util';
+import {openDatabase} from '../../ingest/db/database.js';
+import {resolveWorkdir} from '../../ingest/db/workdir.js';
+import {refreshDerived} from '../../ingest/derived/refresh.js';
+import {runIngest} from '../../ingest/engine.js';
+import {loadTaskCatalogue, runTask, type TaskDefinition} from '../../source/tasks/index.js';
+import {GENERATOR_VERSION, generateLog} from '../tools/generator.js';
+
+/**
+ * npm run bench:tasks [-- --events N] [-- --log FILE]
+ * Loads a generated log (cached in the temp folder; or FILE) into a fresh embedded PostgreSQL with
+ * runIngest, times the derived-table build against the load itself, then runs every task 5 times and
+ * prints its median, with the ratio to a baseline measured in the same run: the same kind of question
+ * (events per day and type) answered by scanning the raw events table.
+ */
+const RUNS = 5;
+
+const {values} = parseArgs({options: {events: {type: 'string'}, log: {type: 'string'}, seed: {type: 'string'}, keep: {type: 'boolean'}}});
+const events = Number((values.events ?? '1000000').replace(/_/g, ''));
+const seed = Number(values.seed ?? '1');
+
+async function benchLog(): Promise<string> {
+	if (values.log) return path.resolve(values.log);
+	const dir = path.join(os.tmpdir(), 'openpolyedu-bench');
+	fs.mkdirSync(dir, {recursive: true});
+	const file = path.join(dir, `tasks-${events}-seed${seed}-v${GENERATOR_VERSION}.log`);
+	if (!fs.existsSync(`${file}.truth.json`)) {
+		process.stderr.write(`generating ${events} events into ${file} …\n`);
+		await generateLog({events, seed, file});
+	}
+	return file;
+}
+
+function median(numbers: number[]): number {
+	const sorted = [...numbers].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function timed(body: () => Promise<unknown>): Promise<number> {
+	const started = performance.now();
+	await body();
+	return performance.now() - started;
+}
+
+const log = await benchLog();
+const workdir = resolveWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-bench-tasks-')));
+const database = await openDatabase({workdir});
+try {
+	const {pool} = database;
+	// The engine builds the derived tables right after loading, announced by the 'deriving' phase.
+	const started = performance.now();
+	let derivingAt = 0;
+	const summary = await runIngest({
+		databaseUrl: database.url,
+		pool,
+		paths: [log],
+		onProgress: (snapshot) => {
+			if (snapshot.phase === 'deriving' && !derivingAt) derivingAt = performance.now();
+		},
+	});
+	const finished = performance.now();
+	const ingestMs = derivingAt - started;
+	const deriveMs = finished - derivingAt;
+	const loaded = summary.files.reduce((sum, file) => sum + file.loaded, 0);
+	process.stdout.write(`log: ${log}\nevents loaded: ${loaded}\n`);
+	process.stdout.write(`ingest (load only): ${(ingestMs / 1000).toFixed(1)} s\n`);
+	process.stdout.write(`derived tables, built after the load: ${(deriveMs / 1000).toFixed(1)} s = ${((100 * deriveMs) / ingestMs).toFixed(1)} % of the load (target <= 25 %)\n`);
+
+	// A full rebuild from scratch (all loads pending again), for comparison.
+	await pool.query('UPDATE loads SET derived_done = false');
+	const steps: Array<[string, number]> = [];
+	const rebuildMs = await timed(() => refreshDerived(pool, (step, ms) => steps.push([step, ms])));
+	process.stdout.write(`derived tables, full rebuild: ${(rebuildMs / 1000).toFixed(1)} s; slowest steps:\n`);
+	for (const [step, ms] of steps.sort((a, b) => b[1] - a[1]).slice(0, 8)) process.stdout.write(`  ${(ms / 1000).toFixed(2)} s  ${step}\n`);
+	await pool.query('VACUUM ANALYZE');
+
+	const baselineTimes: number[] = [];
+	for (let run = 0; run < RUNS; run++) {
+		baselineTimes.push(await timed(() => pool.query(`SELECT time::date AS day, event_type, count(*) FROM events GROUP BY 1, 2`)));
+	}
+	const baseline = median(baselineTimes);
+	process.stdout.write(`baseline (events per day and type from the raw events table): ${baseline.toFixed(0)} ms\n\n`);
+
+	const {rows: [busiest]} = await pool.query<{username: string}>('SELECT username FROM d_learner ORDER BY events DESC LIMIT 1');
+	const {rows: [video]} = await pool.query<{video_id: string}>('SELECT video_id FROM d_video_interval GROUP BY 1 ORDER BY count(*) DESC LIMIT 1');
+	const valuesFor = (task: TaskDefinition): Record<string, string> => {
+		const given: Record<string, string> = {};
+		for (const parameter of task.parameters) {
+			if (parameter.name === 'user' && parameter.required) given.user = busiest?.username ?? 'nobody';
+			if (parameter.name === 'video') given.video = video?.video_id ?? 'none';
+		}
+		return given;
+	};
+	const catalogue = await loadTaskCatalogue();
+	const lines = [['task', 'median ms', 'x baseline', 'rows', 'target 200 ms'].join('\t')];
+	let slowest = 0;
+	for (const task of catalogue.tasks) {
+		const times: number[] = [];
+		let rows = 0;
+		for (let run = 0; run < RUNS; run++) {
+			const result = await runTask(pool, task, valuesFor(task));
+			times.push(result.elapsedMs);
+			rows = result.rows.length;
+		}
+		const taskMedian = median(times);
+		slowest = Math.max(slowest, taskMedian);
+		lines.push([task.id, taskMedian.toFixed(1), (taskMedian / baseline).toFixed(3), rows, taskMedian <= 200 ? 'ok' : 'SLOW'].join('\t'));
+	}
+	process.stdout.write(`${lines.join('\n')}\n\nslowest task: ${slowest.toFixed(1)} ms (${(slowest / baseline).toFixed(3)} x baseline)\n`);
+	const {rows: sizes} = await pool.query<{table: string; rows: number; size: string}>(`
+		SELECT relname AS table, reltuples::bigint AS rows, pg_size_pretty(pg_total_relation_size(oid)) AS size
+		FROM pg_class WHERE relkind = 'r' AND (relname LIKE 'd\\_%' OR relname = 'events') ORDER BY pg_total_relation_size(oid) DESC`);
+	process.stdout.write(`\ntable sizes:\n${sizes.map((row) => `${row.table}\t${row.rows}\t${row.size}`).join('\n')}\n`);
+} finally {
+	await database.close();
+	if (!values.keep) fs.rmSync(workdir.root, {recursive: true, force: true});
+}
