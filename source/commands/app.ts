@@ -1,12 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {createElement} from 'react';
-import {render} from 'ink';
 import type {Database} from '../../ingest/db/database.js';
 import {runIngest} from '../../ingest/engine.js';
 import {redactSecrets} from '../../ingest/errors.js';
 import {listCourses, loadTaskCatalogue, runTask, saveResult} from '../tasks/index.js';
-import {TerminalApp} from '../ui/app.js';
 import {enterFullScreen} from '../ui/fullscreen.js';
 import type {AppServices} from '../ui/services.js';
 import {workdirOf, withDatabase, type Command, type CommandContext} from './context.js';
@@ -23,12 +20,18 @@ export const appCommand: Command = async (context) => {
 		return code === 0 ? tasksCommand(context) : code;
 	}
 	const services = databaseServices(context);
+	// The database starts while Ink and React load (yoga's WebAssembly alone takes a few hundred ms);
+	// the app attaches to this same start and shows its steps. Its errors are shown by the app.
+	services.open(() => {}).catch(() => {});
+	// React's production build: less to load and faster renders (a user can still set NODE_ENV).
+	process.env.NODE_ENV ??= 'production';
 	const quit = new AbortController();
 	const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 	const onSignal = () => quit.abort();
 	for (const signal of signals) process.on(signal, onSignal);
 	const leaveFullScreen = enterFullScreen(context.stdout);
 	try {
+		const [{render}, {createElement}, {TerminalApp}] = await Promise.all([import('ink'), import('react'), import('../ui/app.js')]);
 		const instance = render(createElement(TerminalApp, {services, quitSignal: quit.signal}), {
 			stdout: context.stdout,
 			exitOnCtrlC: false,
@@ -51,6 +54,9 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 	let database: Database | undefined;
 	let finish = () => {};
 	let session: Promise<void> = Promise.resolve();
+	let opening: Promise<void> | undefined;
+	let lastStep: string | undefined;
+	const stepListeners = new Set<(step: string) => void>();
 	const open = () => {
 		if (!database) throw new Error('The database is not open yet.');
 		return database;
@@ -58,9 +64,12 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 	const logFile = path.join(workdirOf(context).logs, 'tui.log');
 	return {
 		open(onStep) {
-			// withDatabase locks the workdir and opens the database; it holds both until close().
-			return new Promise((ready, fail) => {
+			// Started once (early, by appCommand); a later caller attaches to it and hears the current step.
+			stepListeners.add(onStep);
+			if (lastStep) onStep(lastStep);
+			opening ??= new Promise((ready, fail) => {
 				const closed = new Promise<void>((resolve) => (finish = resolve));
+				// withDatabase locks the workdir and opens the database; it holds both until close().
 				session = withDatabase(
 					context,
 					async (opened) => {
@@ -68,9 +77,13 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 						ready();
 						await closed;
 					},
-					onStep,
+					(step) => {
+						lastStep = step;
+						for (const listener of stepListeners) listener(step);
+					},
 				).catch(fail);
 			});
+			return opening;
 		},
 		ingest: (signal, onProgress) =>
 			runIngest({

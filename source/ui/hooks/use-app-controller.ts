@@ -51,9 +51,13 @@ export function useAppController(services: AppServices, size: {width: number; he
 				},
 			);
 			dispatch({type: 'ingest-started'});
+			// Courses are listed while the load looks for new data, and again only if it loaded some.
+			const listCourses = () => track(services.listCourses()).then((courses) => dispatch({type: 'courses', courses}));
+			let courses = listCourses();
 			try {
 				const summary = await track(services.ingest(ingestAbort.current.signal, (snapshot) => (latest = snapshot)));
 				await catalogue;
+				if (summary.loaded > 0) courses = courses.catch(() => {}).then(listCourses);
 				dispatch({type: 'ingest-finished', summary});
 			} catch (error) {
 				// What loaded before the failure is kept: the tasks still run on it.
@@ -63,7 +67,7 @@ export function useAppController(services: AppServices, size: {width: number; he
 			}
 			latest = undefined;
 			try {
-				dispatch({type: 'courses', courses: await track(services.listCourses())});
+				await courses;
 			} catch (error) {
 				services.logError(error);
 				dispatch({type: 'error', fatal: true, error: describeError(error, 'courses')});
