@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {chartLines, downsample} from '../../source/ui/lib/chart.js';
 import {cappedWidths, fitCell, naturalWidths, stringWidth, visibleColumns} from '../../source/ui/lib/columns.js';
-import {bar, cellText, clock, percent, sparkline, thousands} from '../../source/ui/lib/format.js';
+import path from 'node:path';
+import {bar, cellText, clock, displayPath, percent, sparkline, thousands} from '../../source/ui/lib/format.js';
 import {result} from './fixtures.js';
 
 test('figures: separators, clock with unknown as --:--, bars and sparklines of a fixed width', () => {
@@ -16,6 +17,12 @@ test('figures: separators, clock with unknown as --:--, bars and sparklines of a
 	assert.equal(bar(9, 4, 4), '████', 'never more than full');
 	assert.equal(sparkline([0, 1, 2, 4, 8], 4), '▁▂▄█', 'the last values, scaled to their maximum');
 	assert.equal(sparkline([0, 0], 5), '▁▁');
+});
+
+test('paths inside the current folder are shown relative to it, others as they are', () => {
+	assert.equal(displayPath(path.join(process.cwd(), 'input', 'a.log')), path.join('input', 'a.log'));
+	const outside = path.resolve(process.cwd(), '..', 'elsewhere.log');
+	assert.equal(displayPath(outside), outside);
 });
 
 test('cells: integers with separators, decimals to 3 places, NULL as <null>', () => {

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {formatBytes} from '../../format.js';
 import type {FileProgress, IngestSnapshot} from '../../../ingest/progress.js';
-import {bar, clock, percent, sparkline, thousands} from '../lib/format.js';
+import {bar, clock, displayPath, percent, sparkline, thousands} from '../lib/format.js';
 
 const statusMarks: Record<FileProgress['status'], string> = {pending: '·', skipped: '=', loading: '▸', loaded: '✓', failed: '✗'};
 
@@ -27,17 +27,23 @@ export function filesToShow(files: FileProgress[], room: number): {shown: FilePr
 
 function FileLine({file, width}: {file: FileProgress; width: number}) {
 	const barWidth = width >= 100 ? 20 : 10;
-	const tail = `${bar(file.bytesDone, file.bytesTotal, barWidth)} ${percent(file.bytesDone, file.bytesTotal)} ${formatBytes(file.bytesDone).padStart(9)}/${formatBytes(file.bytesTotal).padEnd(9)}`;
+	const sizes = `${formatBytes(file.bytesDone)}/${formatBytes(file.bytesTotal)}`.padStart(19);
 	const counts = file.status === 'skipped' || file.status === 'failed' ? (file.note ?? file.status) : `${thousands(file.loaded)} ev`;
 	return (
 		<Box width={width}>
-			<Text color={file.status === 'failed' ? 'red' : file.status === 'loading' ? 'cyan' : undefined}>{statusMarks[file.status]} </Text>
-			<Box flexGrow={1} flexShrink={1} minWidth={8}>
-				<Text wrap="truncate-middle">{file.label}</Text>
+			<Box width={2} flexShrink={0}>
+				<Text color={file.status === 'failed' ? 'red' : file.status === 'loading' ? 'cyan' : undefined}>{statusMarks[file.status]}</Text>
 			</Box>
-			<Text> {tail} </Text>
-			<Box width={Math.min(24, Math.max(8, width - 60))} flexShrink={0}>
-				<Text color={file.rejected > 0 ? 'red' : file.status === 'failed' ? 'red' : undefined} wrap="truncate-end">
+			<Box flexGrow={1} flexShrink={1} minWidth={8}>
+				<Text wrap="truncate-middle">{displayPath(file.label)}</Text>
+			</Box>
+			<Box flexShrink={0} paddingX={1}>
+				<Text>
+					{bar(file.bytesDone, file.bytesTotal, barWidth)} {percent(file.bytesDone, file.bytesTotal)} {sizes}
+				</Text>
+			</Box>
+			<Box width={Math.min(24, Math.max(8, width - 62))} flexShrink={0}>
+				<Text color={file.rejected > 0 || file.status === 'failed' ? 'red' : undefined} wrap="truncate-end">
 					{file.rejected > 0 ? `${counts}, ${thousands(file.rejected)} rej` : counts}
 				</Text>
 			</Box>

@@ -1,7 +1,7 @@
-import path from 'node:path';
 import {useEffect, useReducer, useRef, type Dispatch} from 'react';
 import type {IngestSnapshot} from '../../../ingest/progress.js';
 import {describeError} from '../lib/errors.js';
+import {displayPath} from '../lib/format.js';
 import type {AppServices} from '../services.js';
 import {appReducer, createAppState, type AppEvent, type AppState} from '../state/app-state.js';
 
@@ -110,7 +110,7 @@ export function useAppController(services: AppServices, size: {width: number; he
 		const rows = table.view.map((index) => result.rows[index] ?? []);
 		const {id} = saving;
 		track(services.saveResult({...result, rows}, saving.format, screen.values.course)).then(
-			(saved) => dispatch({type: 'saved', id, path: path.relative(process.cwd(), saved.path) || saved.path, rows: saved.rows}),
+			(saved) => dispatch({type: 'saved', id, path: displayPath(saved.path), rows: saved.rows}),
 			(error: unknown) => {
 				services.logError(error);
 				dispatch({type: 'save-failed', id, message: describeError(error, 'task').message});

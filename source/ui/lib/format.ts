@@ -1,4 +1,5 @@
 /** Screen-only formatting (bars, sparklines, cells) on top of the shared figures in source/format.ts. */
+import path from 'node:path';
 import {formatCount, formatDuration} from '../../format.js';
 
 /** Whole numbers with thousands separators (k9s AsThousands): rates are rounded first. */
@@ -45,4 +46,10 @@ export function cellText(value: string | number | boolean | null): string {
 		return `${sign}${thousands(Math.abs(Number(whole)))}${fraction ? `.${fraction}` : ''}`;
 	}
 	return String(value);
+}
+
+/** A path as the user thinks of it: relative to the current folder when inside it (input/big.log). */
+export function displayPath(label: string): string {
+	const relative = path.relative(process.cwd(), label);
+	return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : label;
 }
