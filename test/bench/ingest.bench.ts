@@ -8,6 +8,7 @@ import {startEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {runIngest} from '../../ingest/engine.js';
 import type {IngestSummary} from '../../ingest/progress.js';
+import {wholeNumberFlag} from '../tools/cli-arguments.js';
 import {cachedBenchLog} from './helpers/bench-log.js';
 import {cleanCopyFor, timeJsonbCopy} from './helpers/jsonb-copy-baseline.js';
 import {PeakRss, clientCpuSeconds, serverCpuSeconds} from './helpers/process-stats.js';
@@ -26,12 +27,7 @@ import {PeakRss, clientCpuSeconds, serverCpuSeconds} from './helpers/process-sta
 const USAGE = 'Usage: npm run bench:ingest -- [--events N (default 1000000)] [--workers N] [--seed S] [--bad-lines K] [--keep]';
 
 function wholeNumber(name: string, value: string | undefined, fallback: number | undefined, minimum: number): number | undefined {
-	if (value === undefined) return fallback;
-	const number = Number(value.replace(/_/g, ''));
-	if (!/^\d[\d_]*$/.test(value) || !Number.isSafeInteger(number) || number < minimum) {
-		throw new Error(`--${name} must be a whole number of at least ${minimum}, not "${value}".`);
-	}
-	return number;
+	return wholeNumberFlag(name, value, minimum) ?? fallback;
 }
 
 function parseOptions() {
@@ -120,7 +116,7 @@ async function main(): Promise<number> {
 	try {
 		options = parseOptions();
 	} catch (error) {
-		console.error(`${(error as Error).message.split('\n')[0]}\n${USAGE}`);
+		console.error(`${(error as Error).message.split('\n')[0]!.replace(/\.?$/, '.')}\n${USAGE}`);
 		return 1;
 	}
 	if (options.help) {

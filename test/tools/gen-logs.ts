@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
+import {FlagError, wholeNumberFlag as wholeNumber} from './cli-arguments.js';
 import {generateLog, truthPath} from './generator.js';
 
 /**
@@ -19,17 +21,6 @@ const USAGE = `Usage: npm run gen-logs -- --events N --out FILE [options]
   --learners L     number of distinct learners (default: events / 400, 10 to 50 000)
   --start DATE     first day of the course term, ISO (default 2018-09-01)
   --days D         length of the term in days (default 120)`;
-
-class UsageError extends Error {}
-
-function wholeNumber(name: string, value: string | undefined, minimum: number): number | undefined {
-	if (value === undefined) return undefined;
-	const number = Number(value.replace(/_/g, ''));
-	if (!/^\d[\d_]*$/.test(value) || !Number.isSafeInteger(number) || number < minimum) {
-		throw new UsageError(`--${name} must be a whole number of at least ${minimum}, not "${value}".`);
-	}
-	return number;
-}
 
 async function main(argv: string[]): Promise<number> {
 	let values;
@@ -52,17 +43,18 @@ async function main(argv: string[]): Promise<number> {
 			allowPositionals: false,
 		}));
 	} catch (error) {
-		throw new UsageError(`${(error as Error).message.split('\n')[0]}`);
+		throw new FlagError(`${(error as Error).message.split('\n')[0]!.replace(/\.?$/, '.')}`);
 	}
 	if (values.help) {
 		console.log(USAGE);
 		return 0;
 	}
 	const events = wholeNumber('events', values.events, 0);
-	if (events === undefined) throw new UsageError('--events N is required.');
-	if (!values.out) throw new UsageError('--out FILE is required.');
-	if (values.start !== undefined && !Number.isFinite(Date.parse(values.start))) throw new UsageError(`--start must be an ISO date like 2018-09-01, not "${values.start}".`);
+	if (events === undefined) throw new FlagError('--events N is required.');
+	if (!values.out) throw new FlagError('--out FILE is required.');
+	if (values.start !== undefined && !Number.isFinite(Date.parse(values.start))) throw new FlagError(`--start must be an ISO date like 2018-09-01, not "${values.start}".`);
 	const file = path.resolve(values.out);
+	if (!fs.existsSync(path.dirname(file))) throw new FlagError(`The folder of --out does not exist: ${path.dirname(file)}.`);
 	const started = performance.now();
 	const truth = await generateLog({
 		events,
@@ -90,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
 try {
 	process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-	if (error instanceof UsageError) {
+	if (error instanceof FlagError) {
 		console.error(`${error.message}\n\n${USAGE}`);
 	} else {
 		console.error(`gen-logs failed: ${(error as Error).message}`);

@@ -250,7 +250,8 @@ const AGENT_KEY = '"agent": "';
 const FALLBACK_TEMPLATE = '{"username": "broken", "event_type": "page_close", "ip": "anon_0", "agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36", "host": "courses.openedu.ru", "event": ""}';
 
 function openOutput(file: string, gzip: boolean): {sink: Writable; done: Promise<void>} {
-	const output = fs.createWriteStream(file, {highWaterMark: 4 << 20});
+	// Opened here so that an unwritable path fails at once, as a plain error, not later on the stream.
+	const output = fs.createWriteStream(file, {fd: fs.openSync(file, 'w'), highWaterMark: 4 << 20});
 	if (!gzip) return {sink: output, done: once(output, 'finish').then(() => {})};
 	const compressor = zlib.createGzip({level: 6});
 	return {sink: compressor, done: pipeline(compressor, output)};
