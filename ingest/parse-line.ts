@@ -153,7 +153,8 @@ export function parseLine(rawLine: Buffer): ParsedLine {
 				return {kind: 'rejected', reason: 'malformed-json', detail: (error as Error).message};
 			}
 		}
-		prefix = line.toString('utf8', start, brace);
+		// A NUL in the prefix would make jsonb refuse the whole event.
+		prefix = storable(line.toString('utf8', start, brace));
 		start = brace;
 	}
 	const jsonBytes = line.subarray(start);
