@@ -99,3 +99,19 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 		fs.rmSync(dir, {recursive: true, force: true});
 	}
 });
+
+test('without a terminal the app runs headless: the ingest summary, then the task list', {timeout: 120_000}, () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-headless-'));
+	try {
+		fs.mkdirSync(path.join(dir, 'input'));
+		fs.writeFileSync(path.join(dir, 'input', 'fixture.log'), fixtureLog());
+		const run = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), '--workdir', path.join(dir, 'workdir')], {cwd: dir, encoding: 'utf8'});
+		assert.equal(run.status, 0, run.stderr);
+		const {lines, loaded, duplicates, rejected} = FIXTURE_EXPECTED;
+		assert.match(run.stdout, new RegExp(`read ${lines} lines: loaded ${loaded}, duplicates ${duplicates}, rejected ${rejected}`));
+		assert.match(run.stdout, /^event-types,Activity,Event types$/m);
+		assert.doesNotMatch(run.stdout, /\u001B\[\?1049h/, 'no alternate screen when not on a terminal');
+	} finally {
+		fs.rmSync(dir, {recursive: true, force: true});
+	}
+});

@@ -33,7 +33,9 @@ export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, 
 /** After the load: the summary with the overall average rate (rsync's end line). */
 export function SummaryScreen({summary, width}: {summary: IngestSummary; width: number}) {
 	const seconds = summary.elapsedMs / 1000;
-	const rate = seconds > 0 ? summary.bytesDone / 1e6 / seconds : 0;
+	// Files skipped as already loaded were not read: they do not count towards the average rate.
+	const bytesRead = summary.files.filter((file) => file.status !== 'skipped').reduce((sum, file) => sum + file.bytesDone, 0);
+	const rate = seconds > 0 ? bytesRead / 1e6 / seconds : 0;
 	const reasons = Object.entries(summary.rejectedByReason);
 	return (
 		<Box flexDirection="column" width={width}>
@@ -44,7 +46,7 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 				read {thousands(summary.lines)} lines: <Counts loaded={summary.loaded} duplicates={summary.duplicates} rejected={summary.rejected} />
 			</Text>
 			<Text>
-				{formatBytes(summary.bytesDone)} at {rate.toFixed(1)} MB/s on average · files: {summary.filesLoaded} loaded, {summary.filesSkipped} already loaded, {summary.filesFailed} failed
+				{formatBytes(bytesRead)} read at {rate.toFixed(1)} MB/s on average · files: {summary.filesLoaded} loaded, {summary.filesSkipped} already loaded, {summary.filesFailed} failed
 			</Text>
 			{reasons.length > 0 && <Text color="red">rejected by reason: {reasons.map(([reason, count]) => `${reason} ${thousands(count)}`).join(', ')}</Text>}
 			{summary.error && <Text color="red">{summary.error}</Text>}
