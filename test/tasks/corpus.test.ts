@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {after, it} from 'node:test';
+import pg from 'pg';
+import {clientConfig} from '../../ingest/db/database.js';
+import {runIngest} from '../../ingest/engine.js';
+import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {createTestDatabase} from '../helpers/database.js';
+import {SHARED_MISSING, sharedCorpus} from '../helpers/shared.js';
+
+/**
+ * Real logs from ../shared/corpus against the oracles in its SOURCES.md (counted independently of
+ * this project): distinct users, events per UTC day, enrolled users and play_video per course.
+ * Files whose every event has a course are compared whole (tasks count per course).
+ */
+const corpus = sharedCorpus();
+const PIPELINE = 'openedx-unsupported__edx-analytics-pipeline';
+// Files whose every event has a course and no line repeats (the ingest keeps one copy of a repeated line).
+const WHOLE_FILES = ['enrollment_trends_tracking.log', 'video_timeline.log', 'obfuscation_tracking.log', 'student_forum_activity.log'];
+const url = corpus ? await createTestDatabase('corpus_tasks') : '';
+
+type Oracle = {users: number; perDay: Record<string, number>; enrolled: Record<string, number>; plays: Record<string, number>};
+
+/** `name`: 12 pairs of one oracle line of a file's SOURCES.md section. */
+function oracleOf(sources: string, file: string): Oracle {
+	const start = sources.indexOf(`### \`${file}\``);
+	const section = sources.slice(start, sources.indexOf('\n### ', start + 1));
+	const line = (prefix: string) => section.split('\n').find((text) => text.includes(prefix)) ?? '';
+	const pairs = (text: string) => Object.fromEntries([...text.matchAll(/`([^`]+)`: (\d+)/g)].map((match) => [match[1]!, Number(match[2])]));
+	const enrollment = line('distinct enrolled `event.user_id` per course');
+	return {
+		users: Number(/\*\*(\d+)\*\*/.exec(line('distinct non-empty `username`'))![1]),
+		perDay: pairs(line('events per UTC day').split('skipped):')[1] ?? ''),
+		enrolled: pairs(enrollment.slice(enrollment.indexOf('distinct enrolled'))),
+		plays: pairs(line('play_video (').split('per `context.course_id`:')[1] ?? ''),
+	};
+}
+
+it('tasks agree with the corpus oracles', {skip: corpus ? false : SHARED_MISSING}, async (t) => {
+	const pool = new pg.Pool(clientConfig(url));
+	pool.on('error', () => {});
+	after(() => pool.end());
+	const sources = fs.readFileSync(path.join(corpus!, 'SOURCES.md'), 'utf8');
+	const tasks = new Map((await loadTaskCatalogue()).tasks.map((task) => [task.id, task]));
+	const run = async (id: string, values: Record<string, string> = {}) => (await runTask(pool, tasks.get(id)!, values)).rows;
+	const load = async (file: string) => {
+		await pool.query('TRUNCATE events, file_chunks, rejected_lines, source_files, loads CASCADE');
+		await runIngest({databaseUrl: url, pool, paths: [path.join(corpus!, PIPELINE, file)], workers: 1});
+	};
+
+	for (const file of WHOLE_FILES) {
+		await t.test(file, async () => {
+			await load(file);
+			const oracle = oracleOf(sources, file);
+			assert.equal((await run('learners')).length, oracle.users, 'distinct users');
+			const perDay: Record<string, number> = {};
+			for (const [day, , events] of await run('activity-by-day')) perDay[day as string] = (perDay[day as string] ?? 0) + (events as number);
+			assert.deepEqual(perDay, oracle.perDay, 'events per UTC day');
+			const courses = await run('course-comparison');
+			const enrolled = Object.fromEntries(courses.filter((row) => row[6]).map((row) => [row[0], row[6]]));
+			assert.deepEqual(enrolled, oracle.enrolled, 'enrolled users per course');
+			const plays: Record<string, number> = {};
+			for (const [course] of courses) {
+				const total = (await run('video-plays-per-day', {course: course as string})).reduce((sum, row) => sum + (row[1] as number), 0);
+				if (total) plays[course as string] = total;
+			}
+			assert.deepEqual(plays, oracle.plays, 'play_video per course');
+		});
+	}
+
+	await t.test('answer_dist_acceptance_tracking.log (events without a course too)', async () => {
+		await load('answer_dist_acceptance_tracking.log');
+		const oracle = oracleOf(sources, 'answer_dist_acceptance_tracking.log');
+		assert.equal((await run('learners')).length, oracle.users);
+		// Oracle: events per context.course_id 315 / 170 / 35; enrolled 5 / 4; 3 plays in E929.
+		const courses = Object.fromEntries((await run('course-comparison')).map((row) => [row[0], [row[1], row[6]]]));
+		assert.deepEqual(courses, {'edX/E929/2014_T2': [315, 5], 'edX/Open_DemoX/edx_demo_course': [170, 4], 'course-v1:edX+DemoX+Test_2014': [35, 0]});
+		assert.deepEqual((await run('video-plays-per-day', {course: 'edX/E929/2014_T2'})).map((row) => row.slice(0, 2)), [['2014-05-02', 3]]);
+		const health = Object.fromEntries((await run('data-health')).map((row) => [row[1], row[2]]));
+		assert.equal(health['events loaded'], 693);
+		assert.equal(health['events without a course'], 693 - 315 - 170 - 35);
+	});
+});

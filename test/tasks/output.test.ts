@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {describe, it} from 'node:test';
+import {formatResult, saveResult, type TaskResult} from '../../source/tasks/index.js';
+
+const result: TaskResult = {
+	taskId: 'learners',
+	columns: [
+		{name: 'username', kind: 'text'},
+		{name: 'events', kind: 'number'},
+		{name: 'last_seen', kind: 'timestamp'},
+	],
+	rows: [
+		['ann, "the" first', 12, '2024-03-04 09:00:00'],
+		['борис|b\nline', 7, null],
+	],
+	parameters: {course: 'course-v1:Uni+PHYS+2024'},
+	elapsedMs: 1,
+};
+
+describe('formatResult', () => {
+	it('csv quotes with a real CSV writer, BOM on request', () => {
+		const csv = formatResult(result, 'csv');
+		assert.equal(csv, 'username,events,last_seen\n"ann, ""the"" first",12,2024-03-04 09:00:00\n"борис|b\nline",7,\n');
+		assert.ok(formatResult(result, 'csv', {bom: true}).startsWith('\uFEFFusername'));
+	});
+
+	it('json: one object per row, numbers as numbers, null kept', () => {
+		assert.deepEqual(JSON.parse(formatResult(result, 'json')), [
+			{username: 'ann, "the" first', events: 12, last_seen: '2024-03-04 09:00:00'},
+			{username: 'борис|b\nline', events: 7, last_seen: null},
+		]);
+	});
+
+	it('markdown escapes pipes and line breaks, right-aligns numbers', () => {
+		assert.equal(
+			formatResult(result, 'md'),
+			'| username | events | last_seen |\n| --- | ---: | --- |\n| ann, "the" first | 12 | 2024-03-04 09:00:00 |\n| борис\\|b<br>line | 7 |  |\n',
+		);
+	});
+
+	it('table aligns by display width, numbers to the right', () => {
+		const lines = formatResult(result, 'table').split('\n');
+		assert.equal(lines[0], 'username          events  last_seen');
+		assert.equal(lines[1], '----------------  ------  -------------------');
+		assert.equal(lines[2], 'ann, "the" first      12  2024-03-04 09:00:00');
+		assert.equal(lines[3], 'борис|b line           7');
+	});
+});
+
+describe('saveResult', () => {
+	it('writes under a Windows-safe generated name and never overwrites', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'result-'));
+		const first = await saveResult(result, {format: 'csv', resultDir: dir, course: 'course-v1:Uni+PHYS+2024'});
+		const second = await saveResult(result, {format: 'csv', resultDir: dir, course: 'course-v1:Uni+PHYS+2024'});
+		assert.equal(first.rows, 2);
+		assert.equal(path.dirname(first.path), dir);
+		assert.match(path.basename(first.path), /^learners_course-v1_Uni_PHYS_2024_\d{8}T\d{6}Z\.csv$/);
+		assert.notEqual(second.path, first.path);
+		assert.equal(fs.readFileSync(first.path, 'utf8'), formatResult(result, 'csv'));
+		assert.deepEqual(fs.readdirSync(dir).filter((name) => name.endsWith('.tmp')), []);
+	});
+
+	it('a hostile course or task id cannot leave the result folder', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'result-'));
+		const saved = await saveResult({...result, taskId: '../../evil'}, {format: 'json', resultDir: dir, course: '..\\..\\x:y+z/../'});
+		assert.equal(path.dirname(saved.path), dir);
+		assert.doesNotMatch(path.basename(saved.path), /[:+\\/]|\.\./);
+	});
+
+	it('--out refuses an existing file and keeps it intact', async () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'result-'));
+		const out = path.join(dir, 'mine.md');
+		fs.writeFileSync(out, 'keep me');
+		await assert.rejects(saveResult(result, {format: 'md', out}), /already exists/);
+		assert.equal(fs.readFileSync(out, 'utf8'), 'keep me');
+		const fresh = path.join(dir, 'sub', 'new.md');
+		assert.deepEqual(await saveResult(result, {format: 'md', out: fresh}), {path: fresh, rows: 2});
+	});
+});

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {after, before, describe, it} from 'node:test';
+import pg from 'pg';
+import {clientConfig} from '../../ingest/db/database.js';
+import {runIngest} from '../../ingest/engine.js';
+import {UserError} from '../../ingest/errors.js';
+import {loadTaskCatalogue, runTask, type TaskDefinition} from '../../source/tasks/index.js';
+import {createTestDatabase} from '../helpers/database.js';
+import {projectRoot} from '../helpers/shared.js';
+
+/** The runner (parameter checks, defaults, cancel) and the `tasks` / `run` commands, on the HIST course alone. */
+const url = await createTestDatabase('task_run');
+const HIST = 'course-v1:Uni+HIST+2024';
+const pool = new pg.Pool(clientConfig(url));
+pool.on('error', () => {});
+const tasks = new Map((await loadTaskCatalogue()).tasks.map((task) => [task.id, task]));
+const task = (id: string) => tasks.get(id)!;
+const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'task-run-'));
+
+before(async () => {
+	const lines = fs.readFileSync(path.join(projectRoot, 'test', 'fixtures', 'tasks', 'golden.log'), 'utf8').split('\n');
+	const log = path.join(temp, 'hist.log');
+	fs.writeFileSync(log, `${lines.filter((line) => line.includes(`"course_id": "${HIST}"`)).join('\n')}\n`);
+	await runIngest({databaseUrl: url, pool, paths: [log], workers: 1});
+});
+after(async () => {
+	await pool.end();
+	fs.rmSync(temp, {recursive: true, force: true});
+});
+
+describe('runTask parameters', () => {
+	it('an empty course means the only course; defaults are reported', async () => {
+		const result = await runTask(pool, task('time-on-course'), {});
+		assert.deepEqual(result.parameters, {course: HIST, user: '', from: '', to: '', tz: 'UTC', idle: '30'});
+		assert.deepEqual(result.rows, [['alice', 8, 1]]);
+		assert.deepEqual(result.columns, [
+			{name: 'username', kind: 'text'},
+			{name: 'minutes', kind: 'number'},
+			{name: 'days', kind: 'number'},
+		]);
+	});
+
+	it('time zones are checked against the server and spelled canonically', async () => {
+		assert.equal((await runTask(pool, task('course-summary'), {tz: 'europe/moscow'})).parameters.tz, 'Europe/Moscow');
+	});
+
+	it('bad values get one clear sentence', async () => {
+		const cases: Array<[string, Record<string, string>, RegExp]> = [
+			['activity-by-day', {from: '2024-02-30'}, /^Parameter "from" must be a date written YYYY-MM-DD \(like 2024-03-31\), not "2024-02-30"\.$/],
+			['activity-by-day', {tz: 'Mars/Olympus'}, /^Parameter "tz": unknown time zone "Mars\/Olympus"; use a name like UTC or Europe\/Moscow\.$/],
+			['time-on-course', {idle: '5.5'}, /^Parameter "idle" must be a whole number, not "5\.5"\.$/],
+			['time-on-course', {idle: '0'}, /^Parameter "idle" must be between 1 and 240, not 0\.$/],
+			['active-learners', {period: 'month'}, /^Parameter "period" must be one of day, week, not "month"\.$/],
+			['learners', {idle: '5'}, /^Task "learners" has no parameter "idle" \(its parameters: course, user, tz\)\.$/],
+			['learner-path', {}, /^Task "learner-path" needs a value for "user" \(Learner username\)\.$/],
+		];
+		for (const [id, values, message] of cases) {
+			await assert.rejects(runTask(pool, task(id), values), (error: Error) => error instanceof UserError && message.test(error.message), `${id} ${JSON.stringify(values)}`);
+		}
+	});
+});
+
+describe('cancelling', () => {
+	it('an abort cancels the query on the server and rejects with AbortError', async () => {
+		const slow: TaskDefinition = {...task('learners'), id: 'slow', parameters: [], sql: 'SELECT pg_sleep(30) AS slept'};
+		const controller = new AbortController();
+		const started = performance.now();
+		setTimeout(() => controller.abort(), 300);
+		await assert.rejects(runTask(pool, slow, {}, {signal: controller.signal}), (error: Error) => error.name === 'AbortError');
+		assert.ok(performance.now() - started < 10_000);
+		const {rows} = await pool.query(`SELECT count(*)::int AS running FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%' AND state = 'active'`);
+		assert.equal(rows[0].running, 0);
+		// The connection went back to the pool in a usable state.
+		assert.equal((await runTask(pool, task('learners'), {})).rows.length, 1);
+	});
+
+	it('a task cannot modify the database (read-only transaction)', async () => {
+		const writer: TaskDefinition = {...task('learners'), id: 'writer', parameters: [], sql: 'DELETE FROM events RETURNING 1'};
+		await assert.rejects(runTask(pool, writer, {}), /read-only transaction/);
+		assert.equal((await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n, 5);
+	});
+});
+
+describe('tasks and run commands', () => {
+	const cli = (...args: string[]) =>
+		spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), ...args, '--db', url, '--workdir', path.join(temp, 'workdir')], {
+			cwd: temp,
+			encoding: 'utf8',
+		});
+
+	it('tasks lists id, group and title', () => {
+		const listed = cli('tasks', '--format', 'csv');
+		assert.equal(listed.status, 0);
+		const lines = listed.stdout.trim().split('\n');
+		assert.equal(lines[0], 'id,group,title');
+		assert.equal(lines.length, tasks.size + 1);
+		assert.ok(lines.includes('course-summary,Overview,Course summary'));
+	});
+
+	it('run prints json, saves with --save, writes --out, and rejects bad flags', () => {
+		const printed = cli('run', 'pdf-search-words', '--format', 'json');
+		assert.equal(printed.status, 0, printed.stderr);
+		assert.deepEqual(JSON.parse(printed.stdout), [
+			{word: 'newton', searches: 2, learners: 1},
+			{word: 'laws', searches: 1, learners: 1},
+		]);
+		const saved = cli('run', 'time-on-course', '--idle', '5', '--save', '--bom');
+		assert.equal(saved.status, 0, saved.stderr);
+		const [file] = fs.readdirSync(path.join(temp, 'result'));
+		assert.match(file!, /^time-on-course_course-v1_Uni_HIST_2024_\d{8}T\d{6}Z\.csv$/);
+		assert.equal(fs.readFileSync(path.join(temp, 'result', file!), 'utf8'), '\uFEFFusername,minutes,days\nalice,3,1\n');
+		assert.match(saved.stderr, /^Saved 1 rows to .*time-on-course_/);
+		const out = path.join(temp, 'visits.md');
+		assert.equal(cli('run', 'pdf-views', '--format', 'md', '--out', out).status, 0);
+		assert.equal(fs.readFileSync(out, 'utf8'), '| pdf | viewers | page_loads | events |\n| --- | ---: | ---: | ---: |\n| history_book.pdf | 1 | 1 | 4 |\n');
+		const again = cli('run', 'pdf-views', '--format', 'md', '--out', out);
+		assert.equal(again.status, 1);
+		assert.match(again.stderr, /already exists/);
+		for (const [args, message] of [
+			[['run', 'nope'], /^Unknown task "nope"; run openpolyedu-tui tasks for the list\.\n$/],
+			[['run'], /^Name the task to run/],
+			[['run', 'learners', '--format', 'xml'], /^--format must be csv, json or md, not "xml"\.\n$/],
+			[['run', 'learners', '--param', 'tz'], /^--param must be written name=value, not "tz"\.\n$/],
+			[['run', 'activity-by-day', '--from', 'yesterday'], /^Parameter "from" must be a date/],
+		] as const) {
+			const failed = cli(...args);
+			assert.equal(failed.status, 1, args.join(' '));
+			assert.match(failed.stderr, message);
+		}
+	});
+});
