@@ -56,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
 	const file = path.resolve(values.out);
 	if (!fs.existsSync(path.dirname(file))) throw new FlagError(`The folder of --out does not exist: ${path.dirname(file)}.`);
 	const started = performance.now();
+	const cpuBefore = process.cpuUsage();
 	const truth = await generateLog({
 		events,
 		file,
@@ -68,12 +69,14 @@ async function main(argv: string[]): Promise<number> {
 		days: wholeNumber('days', values.days, 1),
 	});
 	const seconds = (performance.now() - started) / 1000;
+	const cpu = process.cpuUsage(cpuBefore);
+	const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 	const megabytes = truth.bytes / 1e6;
 	console.log(
 		`wrote ${truth.lines.toLocaleString('en-US')} lines (${truth.goodEvents.toLocaleString('en-US')} events, ` +
 			`${truth.duplicateLines} duplicates, ${truth.rejectedLines} bad) to ${file}\n` +
 			`${megabytes.toFixed(1)} MB uncompressed${truth.generator.gzip ? `, ${(truth.fileBytes / 1e6).toFixed(1)} MB on disk` : ''}, ` +
-			`${truth.lines > 0 ? Math.round(truth.bytes / truth.lines) : 0} bytes/line, in ${seconds.toFixed(1)} s (${(megabytes / seconds).toFixed(1)} MB/s)\n` +
+			`${truth.lines > 0 ? Math.round(truth.bytes / truth.lines) : 0} bytes/line, in ${seconds.toFixed(1)} s (${(megabytes / seconds).toFixed(1)} MB/s; ${cpuSeconds.toFixed(1)} CPU-s, ${(megabytes / cpuSeconds).toFixed(1)} MB per CPU-s)\n` +
 			`truth: ${truthPath(file)}`,
 	);
 	return 0;

@@ -482,7 +482,7 @@ export class Learner {
 		const discussion = rng.pick(course.discussionIds);
 		const sentences: string[] = Array.from({length: rng.int(1, 3)}, () => rng.pick(FORUM_SENTENCES));
 		// Real posts occasionally carry a NUL character (pasted text); PostgreSQL cannot store it, the ingest must keep the event anyway.
-		const hasNul = rng.chance(0.001);
+		const hasNul = rng.chance(0.003);
 		if (hasNul) sentences.push('\u0000');
 		const body = sentences.join(' ');
 		const id = rng.hex(24);
