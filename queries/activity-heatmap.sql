@@ -10,7 +10,7 @@
 -- sort: weekday asc
 WITH cells AS (
 	SELECT extract(isodow FROM hour AT TIME ZONE :tz)::int AS weekday, extract(hour FROM hour AT TIME ZONE :tz)::int AS h, sum(events) AS events
-	FROM d_type_hour
+	FROM d_course_hour
 	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:from IS NULL OR (hour AT TIME ZONE :tz)::date >= :from)
 		AND (:to IS NULL OR (hour AT TIME ZONE :tz)::date <= :to)

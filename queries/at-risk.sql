@@ -13,7 +13,7 @@
 -- sort: days_inactive desc
 WITH reference AS (
 	SELECT coalesce(:as_of, (max(hour) AT TIME ZONE :tz)::date) AS day
-	FROM d_type_hour WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
+	FROM d_course_hour WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
 ), candidates AS (
 	SELECT s.course_id, s.username, s.first_enrolled, l.last_activity,
 		r.day - (greatest(l.last_activity, s.first_enrolled) AT TIME ZONE :tz)::date AS days_inactive

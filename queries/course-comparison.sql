@@ -10,7 +10,7 @@
 WITH hours AS (
 	SELECT course_id, sum(events) AS events, min(hour) AS first_hour, max(hour) AS last_hour,
 		count(DISTINCT (hour AT TIME ZONE :tz)::date) AS active_days
-	FROM d_type_hour WHERE course_id <> '' GROUP BY course_id
+	FROM d_course_hour WHERE course_id <> '' GROUP BY course_id
 ), learners AS (
 	SELECT course_id, count(*) AS learners,
 		count(*) FILTER (WHERE first_activity IS NOT NULL) AS active_learners,

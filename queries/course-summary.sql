@@ -13,7 +13,7 @@
 WITH hours AS (
 	SELECT sum(events) AS events, min(hour) AS first_hour, max(hour) AS last_hour,
 		count(DISTINCT (hour AT TIME ZONE :tz)::date) AS active_days
-	FROM d_type_hour
+	FROM d_course_hour
 	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
 ), learners AS (
 	SELECT count(DISTINCT username) AS learners,

@@ -261,4 +261,18 @@ ALTER TABLE d_client DROP CONSTRAINT d_client_pkey;
 DROP INDEX d_session_learner, d_page_visit_learner, d_video_event_learner, d_video_interval_video, d_problem_event_problem;
 `,
 	},
+	{
+		version: 102,
+		description: 'events per course and hour (course-level tasks read this instead of d_type_hour)',
+		sql: `
+-- Appended per load: events per course and UTC hour (a few thousand rows where d_type_hour, split by
+-- event type, has one per URL-typed server event and hour).
+CREATE TABLE d_course_hour (
+	course_id text NOT NULL,
+	hour timestamptz NOT NULL,
+	events bigint NOT NULL
+);
+INSERT INTO d_course_hour SELECT course_id, hour, sum(events) FROM d_type_hour GROUP BY 1, 2;
+`,
+	},
 ];

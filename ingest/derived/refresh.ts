@@ -36,6 +36,8 @@ const ADDITIVE_STEPS: string[] = [
 	FROM fresh GROUP BY load_id`,
 	`INSERT INTO d_type_hour (course_id, hour, event_type, events)
 	SELECT course_id, hour, event_type, count(*) FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2, 3`,
+	`INSERT INTO d_course_hour (course_id, hour, events)
+	SELECT course_id, hour, count(*) FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2`,
 	`INSERT INTO d_learner_type_hour (course_id, username, hour, event_type, events)
 	SELECT course_id, username, hour, event_type, count(*) FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2, 3, 4`,
 	`INSERT INTO d_learner_hour (course_id, username, hour, events, activity, video, problem, forum)
@@ -112,7 +114,7 @@ const ADDITIVE_STEPS: string[] = [
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
 const PER_LEARNER_TABLES = ['d_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval'];
 const ALL_TABLES = [
-	'd_load_stats', 'd_type_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
+	'd_load_stats', 'd_type_hour', 'd_course_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
 	'd_learner_page_type', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', ...PER_LEARNER_TABLES,
 ];
 

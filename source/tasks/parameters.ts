@@ -78,7 +78,7 @@ async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: s
 /** Courses with events, busiest first (course '' = events without a course is left out). */
 export async function listCourses(pool: pg.Pool): Promise<Array<{courseId: string; events: number}>> {
 	const {rows} = await pool.query<{courseId: string; events: number}>(
-		`SELECT course_id AS "courseId", sum(events)::bigint AS events FROM d_type_hour WHERE course_id <> '' GROUP BY course_id ORDER BY 2 DESC, 1`,
+		`SELECT course_id AS "courseId", sum(events)::bigint AS events FROM d_course_hour WHERE course_id <> '' GROUP BY course_id ORDER BY 2 DESC, 1`,
 	);
 	return rows;
 }
