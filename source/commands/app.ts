@@ -30,6 +30,7 @@ export const appCommand: Command = async (context) => {
 	const onSignal = () => quit.abort();
 	for (const signal of signals) process.on(signal, onSignal);
 	const leaveFullScreen = enterFullScreen(context.stdout);
+	let exitCode = 0;
 	try {
 		const [{render}, {createElement}, {TerminalApp}] = await Promise.all([import('ink'), import('react'), import('../ui/app.js')]);
 		const instance = render(createElement(TerminalApp, {services, quitSignal: quit.signal}), {
@@ -40,13 +41,13 @@ export const appCommand: Command = async (context) => {
 			// incrementalRendering (new in 6.8) stays off: under tmux each frame drifted a line down,
 			// leaving stale lines behind. Full frames of rows - 1 lines do not flicker (see app.tsx).
 		});
-		await instance.waitUntilExit();
+		exitCode = Number(await instance.waitUntilExit()) || 0;
 	} finally {
 		await services.close();
 		leaveFullScreen();
 		for (const signal of signals) process.off(signal, onSignal);
 	}
-	return quit.signal.aborted ? 130 : 0;
+	return quit.signal.aborted ? 130 : exitCode;
 };
 
 /** The app's services on the real database, engine and task layer; the database stays open until close(). */

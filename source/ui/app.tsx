@@ -18,7 +18,8 @@ export type AppProps = {
 	services: AppServices;
 	width: number;
 	height: number;
-	onQuit?: () => void;
+	/** Called with the exit code once everything is cancelled (default: Ink's exit, resolving waitUntilExit with it). */
+	onQuit?: (exitCode: number) => void;
 	/** Aborted on SIGTERM / SIGHUP: the app quits as on Ctrl-C (load rolled back, database closed). */
 	quitSignal?: AbortSignal;
 };

@@ -8,6 +8,7 @@ import type {OutputFormat, TaskResult} from '../../source/tasks/types.js';
 import {App} from '../../source/ui/app.js';
 import {ProgressPanel} from '../../source/ui/components/progress-panel.js';
 import {stringWidth} from '../../source/ui/lib/columns.js';
+import {menuNotices} from '../../source/ui/screens/menu-screen.js';
 import {ResultScreen} from '../../source/ui/screens/result-screen.js';
 import type {AppServices} from '../../source/ui/services.js';
 import {createTableState, tableReducer} from '../../source/ui/state/table-state.js';
@@ -76,8 +77,8 @@ function fakeServices(overrides: Partial<AppServices> = {}): Fake {
 
 test('the whole flow at 80×24: load meters, summary, menu, form, table, sort, save', async () => {
 	const services = fakeServices();
-	let quit = false;
-	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} onQuit={() => (quit = true)} />);
+	let exitCode: number | undefined;
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} onQuit={(code) => (exitCode = code)} />);
 	try {
 		const loading = await waitFor(lastFrame, 'Files (1 of 2 done)');
 		assert.match(loading, /12\.5 MB\/s · 2,400 events\/s · ETA 0:30/);
@@ -110,7 +111,7 @@ test('the whole flow at 80×24: load meters, summary, menu, form, table, sort, s
 		await press(stdin, 'q');
 		await waitFor(lastFrame, 'Closing…');
 		await new Promise((resolve) => setTimeout(resolve, 50));
-		assert.equal(quit, true);
+		assert.equal(exitCode, 0);
 		assert.deepEqual(services.errors, []);
 	} finally {
 		unmount();
@@ -140,12 +141,17 @@ test('a database that cannot be opened is a readable message with what to do, no
 			throw new UserError('Cannot reach the database at postgres://u:***@db:5432/x: connect ECONNREFUSED.');
 		},
 	});
-	const {lastFrame, unmount} = render(<App services={services} width={80} height={24} />);
+	let exitCode: number | undefined;
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} onQuit={(code) => (exitCode = code)} />);
 	try {
 		const frame = await waitFor(lastFrame, 'The database could not be opened');
 		assert.match(frame, /ECONNREFUSED/);
-		assert.match(frame, /--db URL/);
+		assert.match(frame, /--db postgres/);
 		assert.doesNotMatch(frame, /\s+at .+:\d+:\d+/);
+		await press(stdin, 'q');
+		await waitFor(lastFrame, 'Closing…');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		assert.equal(exitCode, 1, 'a fatal error exits non-zero');
 	} finally {
 		unmount();
 	}
@@ -196,4 +202,42 @@ test('the progress panel fits 80 columns and highlights rejected lines', () => {
 	} finally {
 		unmount();
 	}
+});
+
+test('a long cell is cut with a marker in the table and shown whole with Space', async () => {
+	const long = `${'word '.repeat(60)}END`;
+	const services = fakeServices({runTask: async (task) => ({...result([[long, 1]]), taskId: task.id})});
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	try {
+		services.finishIngest();
+		await waitFor(lastFrame, 'Load finished');
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, 'Tasks · 4 of 4');
+		await press(stdin, 'j', ENTER, ENTER);
+		const table = await waitFor(lastFrame, 'row 1/1');
+		assert.match(table, /^(word )+wor… +1$/m);
+		assert.doesNotMatch(table, /END/);
+		await press(stdin, ' ');
+		const cell = await waitFor(lastFrame, 'END');
+		assert.match(cell, /event_type/);
+		await press(stdin, ESC);
+		assert.doesNotMatch(await waitFor(lastFrame, 'row 1/1'), /END/);
+	} finally {
+		unmount();
+	}
+});
+
+test('menu notices: no data yet, unreadable task files, what the last load brought', () => {
+	assert.match(menuNotices([], [], undefined)[0]?.text ?? '', /^No data yet: put tracking logs .* into input\//);
+	const problems = [1, 2, 3].map((index) => ({file: `queries/bad-${index}.sql`, message: 'the header has no "id:" line'}));
+	const notices = menuNotices([{courseId: 'c', events: 1}], problems, summary());
+	assert.deepEqual(
+		notices.map((notice) => notice.text),
+		[
+			'Task file queries/bad-1.sql skipped: the header has no "id:" line',
+			'Task file queries/bad-2.sql skipped: the header has no "id:" line',
+			'… and 1 more task files skipped (openpolyedu-tui tasks lists them).',
+			'Last load: 990 new events, 3 rejected lines.',
+		],
+	);
 });

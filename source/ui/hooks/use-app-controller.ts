@@ -12,9 +12,10 @@ const FLASH_MS = 4000;
 /**
  * Runs the app's side effects for the state machine in state/app-state.ts: start-up (database, load,
  * catalogue, courses), the query of the running screen, saving, flash expiry and a clean quit (every
- * load or query aborted and awaited before `onQuit`, so a COPY is rolled back before the screen goes).
+ * load or query aborted and awaited before `onQuit`, so a COPY is rolled back before the screen goes;
+ * the exit code is 1 when the app ends on a fatal error).
  */
-export function useAppController(services: AppServices, size: {width: number; height: number}, onQuit: () => void): [AppState, Dispatch<AppEvent>] {
+export function useAppController(services: AppServices, size: {width: number; height: number}, onQuit: (exitCode: number) => void): [AppState, Dispatch<AppEvent>] {
 	const [state, dispatch] = useReducer(appReducer, size, ({width, height}) => createAppState(width, height));
 	const ingestAbort = useRef(new AbortController());
 	const queryAbort = useRef<AbortController | undefined>(undefined);
@@ -130,7 +131,8 @@ export function useAppController(services: AppServices, size: {width: number; he
 		ingestAbort.current.abort();
 		queryAbort.current?.abort();
 		// Wait for the load to roll back and the query to be cancelled before the screen goes.
-		void Promise.allSettled([...inFlight.current]).then(onQuit);
+		const exitCode = state.screen.name === 'error' && state.screen.fatal ? 1 : 0;
+		void Promise.allSettled([...inFlight.current]).then(() => onQuit(exitCode));
 	}, [state.quitting]);
 
 	return [state, dispatch];

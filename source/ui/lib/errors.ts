@@ -7,7 +7,7 @@ export type Stage = 'open' | 'ingest' | 'catalogue' | 'task' | 'courses';
 const advice: Record<Stage, {title: string; hint: string}> = {
 	open: {
 		title: 'The database could not be opened',
-		hint: 'Check the --db URL (or DATABASE_URL); for the embedded server see workdir/logs/. Press q to quit.',
+		hint: 'The embedded server logs to workdir/logs/; --db postgres://… (or DATABASE_URL) uses another server instead.',
 	},
 	ingest: {title: 'The logs could not be loaded', hint: 'Check the files in input/ (what loaded so far is kept, and the load resumes next time).'},
 	catalogue: {title: 'The task list could not be read', hint: 'Check the queries/ folder; each task is one .sql file with a metadata header.'},
