@@ -4,9 +4,10 @@
  */
 export const COPY_NULL = '\\N';
 
-const special = /[\\\t\n\r]/;
-const specialGlobal = /[\\\t\n\r]/g;
-const escapes: Record<string, string> = {'\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r'};
+const special = /[\\\t\n\r\0]/;
+const specialGlobal = /[\\\t\n\r\0]/g;
+// PostgreSQL text cannot hold NUL at all (COPY fails the whole chunk): it becomes U+FFFD.
+const escapes: Record<string, string> = {'\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\uFFFD'};
 
 export function copyField(value: string | number | null | undefined): string {
 	if (value === null || value === undefined) return COPY_NULL;
