@@ -1,12 +1,30 @@
+import {pyJson} from './event-lines.js';
 import type {Random} from './random.js';
 import {COURSE_SEEDS, ORIGIN, SECTION_WORDS, TERMS, VIDEO_CODES} from './vocabulary.js';
 
 /** The structure of a generated course: the blocks learners visit, with the ids real logs carry. */
 
-export type Video = {id: string; code: string; durationSeconds: number};
-export type Problem = {blockId: string; hex: string; parts: number; displayName: string};
-export type Unit = {verticalId: string; video?: Video; problem?: Problem; /** Courseware URL that activates this unit. */ url: string};
-export type Sequential = {hex: string; blockId: string; name: string; units: Unit[]; /** Courseware path, as server page views carry it in event_type. */ path: string};
+// Strings every event of a block repeats (URL paths, JSON-escaped names) are built once here.
+export type Video = {id: string; code: string; durationSeconds: number; saveStatePath: string};
+export type Problem = {blockId: string; hex: string; parts: number; displayName: string; displayNameJson: string; checkPath: string; showPath: string};
+export type Unit = {
+	verticalId: string;
+	video?: Video;
+	problem?: Problem;
+	/** Courseware URL that activates this unit. */
+	url: string;
+	/** The page-view request that links to this unit, JSON-string-escaped. */
+	activateRequest: string;
+};
+export type Sequential = {
+	hex: string;
+	blockId: string;
+	name: string;
+	units: Unit[];
+	/** Courseware path, as server page views carry it in event_type. */
+	path: string;
+	gotoPositionPath: string;
+};
 export type Chapter = {hex: string; name: string; sequentials: Sequential[]};
 export type Textbook = {chapter: string; pages: number};
 
@@ -25,6 +43,8 @@ export type Course = {
 };
 
 export const blockId = (key: string, type: string, hex: string) => `block-v1:${key}+type@${type}+block@${hex}`;
+
+const handlerPath = (key: string, block: string, handler: string) => `/courses/course-v1:${key}/xblock/${block}/handler/xmodule_handler/${handler}`;
 
 export function buildCourses(count: number, rng: Random): Course[] {
 	const courses: Course[] = [];
@@ -48,16 +68,29 @@ export function buildCourses(count: number, rng: Random): Course[] {
 				const path = `/courses/course-v1:${key}/courseware/${chapterHex}/${hex}/`;
 				for (let u = 0; u < unitCount; u++) {
 					const verticalId = rng.hex(32);
-					const activate = encodeURIComponent(blockId(key, 'vertical', verticalId));
-					const unit: Unit = {verticalId, url: `${ORIGIN}${path}${u + 1}?activate_block_id=${activate}`};
-					if (rng.chance(0.55)) unit.video = {id: rng.hex(32), code: rng.pick(VIDEO_CODES), durationSeconds: rng.int(180, 1500)};
+					const vertical = blockId(key, 'vertical', verticalId);
+					const unit: Unit = {
+						verticalId,
+						url: `${ORIGIN}${path}${u + 1}?activate_block_id=${encodeURIComponent(vertical)}`,
+						activateRequest: JSON.stringify(`{"POST": {}, "GET": {"activate_block_id": ["${vertical}"]}}`),
+					};
+					if (rng.chance(0.55)) {
+						const id = rng.hex(32);
+						unit.video = {id, code: rng.pick(VIDEO_CODES), durationSeconds: rng.int(180, 1500), saveStatePath: handlerPath(key, blockId(key, 'video', id), 'save_user_state')};
+					}
 					if (!unit.video || rng.chance(0.4)) {
 						const problemHex = rng.hex(32);
-						unit.problem = {blockId: blockId(key, 'problem', problemHex), hex: problemHex, parts: rng.int(1, 4), displayName: `${rng.pick(SECTION_WORDS)} ${c + 1}.${s + 1}.${u + 1}`};
+						const problem = blockId(key, 'problem', problemHex);
+						const displayName = `${rng.pick(SECTION_WORDS)} ${c + 1}.${s + 1}.${u + 1}`;
+						unit.problem = {
+							blockId: problem, hex: problemHex, parts: rng.int(1, 4), displayName, displayNameJson: pyJson(displayName),
+							checkPath: handlerPath(key, problem, 'problem_check'), showPath: handlerPath(key, problem, 'problem_show'),
+						};
 					}
 					units.push(unit);
 				}
-				sequentials.push({hex, blockId: blockId(key, 'sequential', hex), name: `${c + 1}.${s + 1} ${rng.pick(SECTION_WORDS)}`, units, path});
+				const sequential = blockId(key, 'sequential', hex);
+				sequentials.push({hex, blockId: sequential, name: `${c + 1}.${s + 1} ${rng.pick(SECTION_WORDS)}`, units, path, gotoPositionPath: handlerPath(key, sequential, 'goto_position')});
 			}
 			chapters.push({hex: chapterHexes[c]!, name: `Неделя ${c + 1}. ${rng.pick(SECTION_WORDS)}`, sequentials});
 		}

@@ -38,7 +38,7 @@ export type GenerateOptions = {
 export type {Truth} from './truth.js';
 
 /** Bumped whenever the output for given options changes (cached benchmark logs are keyed on it). */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
 
 export const truthPath = (file: string) => `${file}.truth.json`;
 

@@ -56,7 +56,11 @@ type Step =
 type Phase = 'enroll' | 'session' | 'tail' | 'done';
 
 const EMPTY_REQUEST = pyJson('{"POST": {}, "GET": {}}');
-const YES_URL_ENCODED = '%D0%B4%D0%B0'; // "да", URL-encoded as the browser sends it
+/** Answers as the browser sends them (URL-encoded) and as the server logs them (JSON, Python-escaped). */
+type Answer = {query: string; json: string};
+const answer = (text: string): Answer => ({query: encodeURIComponent(text), json: pyJson(text)});
+const CORRECT_ANSWER = answer('choice_1');
+const WRONG_ANSWERS = [answer('choice_0'), answer('choice_2'), answer('choice_3'), answer('42'), answer('да')];
 
 export type Term = {start: number; end: number};
 
@@ -81,7 +85,7 @@ export class Learner {
 	private videoPosition = 0;
 	private watchSeconds = 0;
 	private lastPage: string;
-	private answers = '';
+	private answers: Answer[] = [];
 	private parts: boolean[] = [];
 	private readonly attempts = new Map<string, number>();
 	private textbook = 0;
@@ -284,9 +288,8 @@ export class Learner {
 	}
 
 	/** A call of an xblock handler (saving the video position, the sequence tab…): a server event named by its URL path. */
-	private handlerCall(time: number, block: string, handler: string, post: string, referer = this.lastPage): GeneratedEvent {
-		const path = `/courses/${this.course.id}/xblock/${block}/handler/xmodule_handler/${handler}`;
-		return this.server(time, {eventType: path, course: this.course, path, referer, event: pyJson(`{"POST": ${post}, "GET": {}}`), page: 'null'});
+	private handlerCall(time: number, path: string, post: string, referer = this.lastPage): GeneratedEvent {
+		return this.server(time, {eventType: path, course: this.course, path, referer, event: JSON.stringify(`{"POST": ${post}, "GET": {}}`), page: 'null'});
 	}
 
 	private render(step: Step, time: number): GeneratedEvent {
@@ -306,22 +309,22 @@ export class Learner {
 			case 'page_view': {
 				const sequential = this.currentSequential;
 				// Links into a unit carry activate_block_id, which the server logs among the GET parameters.
-				const request = rng.chance(0.5) ? pyJson(`{"POST": {}, "GET": {"activate_block_id": ["${blockId(course.key, 'vertical', unit.verticalId)}"]}}`) : EMPTY_REQUEST;
+				const request = rng.chance(0.5) ? unit.activateRequest : EMPTY_REQUEST;
 				return this.pageView(time, sequential.path, unit.url, course, request);
 			}
 			case 'goto_position':
-				return this.handlerCall(time, this.currentSequential.blockId, 'goto_position', `{"position": ["${this.unit + 1}"]}`);
+				return this.handlerCall(time, this.currentSequential.gotoPositionPath, `{"position": ["${this.unit + 1}"]}`);
 			case 'save_user_state': {
 				const video = unit.video!;
-				return this.handlerCall(time, blockId(course.key, 'video', video.id), 'save_user_state', `{"saved_video_position": ["${clock(this.videoPosition)}"]}`, unit.url);
+				return this.handlerCall(time, video.saveStatePath, `{"saved_video_position": ["${clock(this.videoPosition)}"]}`, unit.url);
 			}
 			case 'grade_submitted': {
 				const problem = unit.problem!;
 				const event = `{"user_id": "${this.who.userId}", "course_id": "${course.id}", "problem_id": "${problem.blockId}", "event_transaction_id": "${uuid(rng)}", "event_transaction_type": "edx.grades.problem.submitted", "weighted_earned": ${this.parts.filter(Boolean).length}, "weighted_possible": ${problem.parts}}`;
 				return this.server(time, {
 					eventType: 'edx.grades.problem.submitted', name: true, course, referer: unit.url, event, page: '"x_module"',
-					path: `/courses/${course.id}/xblock/${problem.blockId}/handler/xmodule_handler/problem_check`,
-					contextExtra: `"module": {"usage_key": "${problem.blockId}", "display_name": ${pyJson(problem.displayName)}}, `,
+					path: problem.checkPath,
+					contextExtra: `"module": {"usage_key": "${problem.blockId}", "display_name": ${problem.displayNameJson}}, `,
 				});
 			}
 			case 'progress_page':
@@ -398,40 +401,38 @@ export class Learner {
 				this.attempts.set(problem.hex, attempt);
 				const chanceCorrect = Math.min(0.95, 0.5 + 0.15 * (attempt - 1));
 				this.parts = Array.from({length: problem.parts}, () => rng.chance(chanceCorrect));
-				this.answers = this.parts.map((correct, i) => `input_${problem.hex}_${i + 2}_1=${correct ? 'choice_1' : rng.pick(['choice_0', 'choice_2', 'choice_3', '42', YES_URL_ENCODED])}`).join('&');
-				return this.browser(time, 'problem_check', JSON.stringify(this.answers));
+				this.answers = this.parts.map((correct) => (correct ? CORRECT_ANSWER : rng.pick(WRONG_ANSWERS)));
+				const query = this.answers.map((given, i) => `input_${problem.hex}_${i + 2}_1=${given.query}`).join('&');
+				return this.browser(time, 'problem_check', JSON.stringify(query));
 			}
 			case 'problem_check_server': {
 				const problem = unit.problem!;
 				const attempt = this.attempts.get(problem.hex)!;
-				const answers: Record<string, string> = {};
-				const correctMap: Record<string, unknown> = {};
-				const submission: Record<string, unknown> = {};
-				const inputState: Record<string, unknown> = {};
-				this.answers.split('&').forEach((pair, i) => {
-					const [input, value] = pair.split('=') as [string, string];
-					const part = input.slice('input_'.length);
+				const inputState: string[] = [];
+				const answers: string[] = [];
+				const correctMap: string[] = [];
+				const submission: string[] = [];
+				this.answers.forEach((given, i) => {
+					const part = `"${problem.hex}_${i + 2}_1"`;
 					const correct = this.parts[i]!;
-					answers[part] = decodeURIComponent(value);
-					inputState[part] = {};
-					correctMap[part] = {hint: '', hintmode: null, correctness: correct ? 'correct' : 'incorrect', npoints: null, answervariable: null, msg: '', queuestate: null};
-					submission[part] = {input_type: 'choicegroup', question: problem.displayName, response_type: 'multiplechoiceresponse', answer: decodeURIComponent(value), variant: '', correct};
+					inputState.push(`${part}: {}`);
+					answers.push(`${part}: ${given.json}`);
+					correctMap.push(`${part}: {"hint": "", "hintmode": null, "correctness": "${correct ? 'correct' : 'incorrect'}", "npoints": null, "answervariable": null, "msg": "", "queuestate": null}`);
+					submission.push(`${part}: {"input_type": "choicegroup", "question": ${problem.displayNameJson}, "response_type": "multiplechoiceresponse", "answer": ${given.json}, "variant": "", "correct": ${correct}}`);
 				});
 				const grade = this.parts.filter(Boolean).length;
 				const success = grade === problem.parts ? 'correct' : 'incorrect';
-				const event = pyDumps({
-					state: {student_answers: {}, seed: 1, done: attempt > 1 ? true : null, correct_map: {}, input_state: inputState},
-					problem_id: problem.blockId, answers, attempts: attempt, success, grade, max_grade: problem.parts,
-					correct_map: correctMap, submission,
-				});
+				const event = `{"state": {"student_answers": {}, "seed": 1, "done": ${attempt > 1 ? 'true' : 'null'}, "correct_map": {}, "input_state": {${inputState.join(', ')}}}, ` +
+					`"problem_id": "${problem.blockId}", "answers": {${answers.join(', ')}}, "attempts": ${attempt}, "success": "${success}", "grade": ${grade}, "max_grade": ${problem.parts}, ` +
+					`"correct_map": {${correctMap.join(', ')}}, "submission": {${submission.join(', ')}}}`;
 				// A wrong answer is often tried again at once, or the answer is looked up.
 				if (success === 'incorrect' && rng.chance(0.4)) this.pending.unshift('problem_check_browser', 'problem_check_server');
 				else if (success === 'incorrect' && rng.chance(0.3)) this.pending.unshift('problem_show', 'showanswer');
 				this.pending.unshift('grade_submitted');
 				return this.server(time, {
 					eventType: 'problem_check', course, referer: unit.url, event, page: '"x_module"',
-					path: `/courses/${course.id}/xblock/${problem.blockId}/handler/xmodule_handler/problem_check`,
-					contextExtra: `"asides": {}, "module": {"usage_key": "${problem.blockId}", "display_name": ${pyJson(problem.displayName)}}, `,
+					path: problem.checkPath,
+					contextExtra: `"asides": {}, "module": {"usage_key": "${problem.blockId}", "display_name": ${problem.displayNameJson}}, `,
 				});
 			}
 			case 'problem_show':
@@ -440,8 +441,8 @@ export class Learner {
 				const problem = unit.problem!;
 				return this.server(time, {
 					eventType: 'showanswer', course, referer: unit.url, event: `{"problem_id": "${problem.blockId}"}`, page: '"x_module"',
-					path: `/courses/${course.id}/xblock/${problem.blockId}/handler/xmodule_handler/problem_show`,
-					contextExtra: `"module": {"display_name": ${pyJson(problem.displayName)}}, `,
+					path: problem.showPath,
+					contextExtra: `"module": {"display_name": ${problem.displayNameJson}}, `,
 				});
 			}
 			case 'forum_page':
@@ -534,10 +535,10 @@ export class Learner {
 			name = 'textbook.pdf.search.executed';
 			const query = rng.pick(PDF_QUERIES);
 			inner = {name, chapter: book.chapter, page: this.textbookPage, query, caseSensitive: false, highlightAll: true, phraseSearch: false, status: rng.chance(0.8) ? 'found' : 'notFound'};
+			// The browser sends compact JSON (non-ASCII as is); the server then writes that string Python-style.
 			return {...this.browser(time, name, pyJson(JSON.stringify(inner)), page), pdfQuery: query};
 		}
-		// The browser sends compact JSON (non-ASCII as is); the server then writes that string Python-style.
-		return this.browser(time, name, pyJson(JSON.stringify(inner)), page);
+		return this.browser(time, name, JSON.stringify(JSON.stringify(inner)), page);
 	}
 
 	/** The timed exam and certificate of a learner who finishes, after the last session. */
