@@ -223,6 +223,23 @@ async function addNewAgents(client: pg.PoolClient): Promise<void> {
 	]);
 }
 
+/** The per-learner tables of the learners in learners_to_refresh, from their whole history. */
+async function recomputeLearners(client: pg.PoolClient, earlier: boolean): Promise<void> {
+	if (earlier) {
+		await client.query('ANALYZE learners_to_refresh');
+		for (const table of PER_LEARNER_TABLES) {
+			await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
+		}
+		await client.query(perLearnerStatement(`
+			SELECT e.course_id, e.username, e.time, e.event_type, e.page
+			FROM (${narrowEvents('e.time IS NOT NULL')}) e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`));
+	} else {
+		// First build: the new events are all the events.
+		await client.query(perLearnerStatement(`SELECT course_id, username, time, event_type, page FROM fresh WHERE username <> '' AND time IS NOT NULL`));
+	}
+	await client.query(VIDEO_INTERVALS);
+}
+
 /**
  * Brings the derived tables (that the tasks read) up to date with every load not yet absorbed
  * (loads.derived_done = false), incrementally: counts from the new loads' events are appended (the
@@ -257,21 +274,10 @@ export async function refreshDerived(pool: pg.Pool, onStep?: (step: string, ms: 
 		await client.query('ANALYZE d_page, d_agent');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
 
-		await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
+		const learners = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
 			SELECT DISTINCT course_id, username FROM fresh WHERE username <> '' AND time IS NOT NULL`);
-		if (earlier) {
-			await client.query('ANALYZE learners_to_refresh');
-			for (const table of PER_LEARNER_TABLES) {
-				await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
-			}
-			// Their whole history, earlier loads included.
-			await client.query(perLearnerStatement(`
-				SELECT e.course_id, e.username, e.time, e.event_type, e.page
-				FROM (${narrowEvents('e.time IS NOT NULL')}) e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`));
-		} else {
-			await client.query(perLearnerStatement(`SELECT course_id, username, time, event_type, page FROM fresh WHERE username <> '' AND time IS NOT NULL`));
-		}
-		await client.query(VIDEO_INTERVALS);
+		// Nothing new (every file already loaded) means no learner's history changed.
+		if (learners.rowCount) await recomputeLearners(client, earlier);
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
 		await client.query('COMMIT');
 	} catch (error) {
