@@ -9,12 +9,17 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- param: top | integer(1..100000) | 100 | Number of transitions to list
 -- sort: transitions desc
-SELECT v.previous_url AS from_url, v.url AS to_url, count(*) AS transitions, count(DISTINCT v.username) AS learners
-FROM d_page_visit v
-WHERE v.previous_url IS NOT NULL
-	AND (v.course_id = :course OR (:course IS NULL AND v.course_id <> ''))
-	AND (:from IS NULL OR (v.time AT TIME ZONE :tz)::date >= :from)
-	AND (:to IS NULL OR (v.time AT TIME ZONE :tz)::date <= :to)
-GROUP BY v.previous_url, v.url
+WITH per_learner AS (
+	SELECT previous_url, url, username, count(*) AS transitions
+	FROM d_page_visit
+	WHERE previous_url IS NOT NULL
+		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+		AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
+		AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
+	GROUP BY 1, 2, 3
+)
+SELECT previous_url AS from_url, url AS to_url, sum(transitions) AS transitions, count(*) AS learners
+FROM per_learner
+GROUP BY previous_url, url
 ORDER BY transitions DESC, from_url, to_url
 LIMIT :top

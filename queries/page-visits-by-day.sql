@@ -8,10 +8,16 @@
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: day asc
-SELECT (v.time AT TIME ZONE :tz)::date AS day, v.url, n.name, count(*) AS visits, count(DISTINCT v.username) AS visitors
-FROM d_page_visit v LEFT JOIN d_page_name n ON n.url = v.url
-WHERE (v.course_id = :course OR (:course IS NULL AND v.course_id <> ''))
-	AND (:from IS NULL OR (v.time AT TIME ZONE :tz)::date >= :from)
-	AND (:to IS NULL OR (v.time AT TIME ZONE :tz)::date <= :to)
-GROUP BY 1, v.url, n.name
-ORDER BY day, visits DESC, v.url
+WITH per_learner AS (
+	SELECT (time AT TIME ZONE :tz)::date AS day, url, username, count(*) AS visits
+	FROM d_page_visit
+	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
+		AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
+		AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
+	GROUP BY 1, 2, 3
+), per_page AS (
+	SELECT day, url, sum(visits) AS visits, count(*) AS visitors FROM per_learner GROUP BY day, url
+)
+SELECT p.day, p.url, n.name, p.visits, p.visitors
+FROM per_page p LEFT JOIN d_page_name n ON n.url = p.url
+ORDER BY p.day, p.visits DESC, p.url

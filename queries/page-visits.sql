@@ -12,10 +12,18 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: visits desc
 -- chart: bar x=url y=visits
-SELECT v.url, n.name, count(*) AS visits, count(DISTINCT v.username) AS visitors
-FROM d_page_visit v LEFT JOIN d_page_name n ON n.url = v.url
-WHERE (v.course_id = :course OR (:course IS NULL AND v.course_id <> ''))
-	AND (:from IS NULL OR (v.time AT TIME ZONE :tz)::date >= :from)
-	AND (:to IS NULL OR (v.time AT TIME ZONE :tz)::date <= :to)
-GROUP BY v.url, n.name
-ORDER BY visits DESC, v.url
+
+-- Per page and learner first (hash aggregation), then per page; names joined to the few result rows.
+WITH per_learner AS (
+	SELECT url, username, count(*) AS visits
+	FROM d_page_visit
+	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
+		AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
+		AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
+	GROUP BY url, username
+), per_page AS (
+	SELECT url, sum(visits) AS visits, count(*) AS visitors FROM per_learner GROUP BY url
+)
+SELECT p.url, n.name, p.visits, p.visitors
+FROM per_page p LEFT JOIN d_page_name n ON n.url = p.url
+ORDER BY p.visits DESC, p.url

@@ -9,28 +9,26 @@
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: viewers desc
 -- chart: bar x=video_id y=viewers
-WITH events AS (
-	SELECT video_id, count(DISTINCT username) FILTER (WHERE action = 'play') AS viewers,
-		count(*) FILTER (WHERE action = 'play') AS plays,
+WITH per_learner AS (
+	SELECT video_id, username, count(*) FILTER (WHERE action = 'play') AS plays,
 		max(duration) AS reported_duration, max(greatest(position, old_position, new_position)) AS furthest
 	FROM d_video_event
 	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
-	GROUP BY video_id
-), watched AS (
-	SELECT video_id, sum(end_position - start_position) AS seconds
-	FROM d_video_interval
-	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
-	GROUP BY video_id
-), reach AS (
-	SELECT course_id, username, video_id, max(end_position) AS reached
-	FROM d_video_interval
-	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
-	GROUP BY course_id, username, video_id
+	GROUP BY video_id, username
 ), videos AS (
-	SELECT e.*, coalesce(e.reported_duration, e.furthest) AS duration FROM events e
+	SELECT video_id, count(*) FILTER (WHERE plays > 0) AS viewers, sum(plays) AS plays,
+		coalesce(max(reported_duration), max(furthest)) AS duration
+	FROM per_learner GROUP BY video_id
+), watched AS (
+	SELECT video_id, username, sum(end_position - start_position) AS seconds, max(end_position) AS reached
+	FROM d_video_interval
+	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
+	GROUP BY video_id, username
 )
-SELECT v.video_id, v.viewers, v.plays, round(coalesce(w.seconds, 0)::numeric / 60, 1) AS watched_minutes,
+SELECT v.video_id, v.viewers, v.plays,
+	round(coalesce(sum(w.seconds), 0)::numeric / 60, 1) AS watched_minutes,
 	round(v.duration::numeric, 1) AS duration_seconds,
-	(SELECT count(*) FROM reach r WHERE r.video_id = v.video_id AND r.reached >= 0.95 * v.duration) AS completed
+	count(w.username) FILTER (WHERE w.reached >= 0.95 * v.duration) AS completed
 FROM videos v LEFT JOIN watched w ON w.video_id = v.video_id
+GROUP BY v.video_id, v.viewers, v.plays, v.duration
 ORDER BY v.viewers DESC, v.video_id

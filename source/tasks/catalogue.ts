@@ -20,15 +20,17 @@ class TaskFileError extends Error {}
 
 type Header = {entries: Array<{key: HeaderKey; value: string}>; body: string};
 
-/** The leading `--` comment lines: `-- key: value`, other comment lines continue the previous value. */
+/** The leading `--` comment lines: `-- key: value`; other comment lines continue the previous value. */
 function splitHeader(text: string): Header {
 	const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
 	const entries: Header['entries'] = [];
 	let index = 0;
 	for (; index < lines.length; index++) {
 		const line = lines[index]!.trim();
+		// The header ends at the first line that is not a comment; a blank line ends it too, so the
+		// SQL may start with comments of its own.
+		if (line === '' ? entries.length > 0 : !line.startsWith('--')) break;
 		if (line === '') continue;
-		if (!line.startsWith('--')) break;
 		const match = KEY_LINE.exec(line);
 		if (match) {
 			entries.push({key: match[1] as HeaderKey, value: match[2]!.trim()});
