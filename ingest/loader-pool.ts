@@ -13,6 +13,12 @@ export class LoaderError extends Error {
 	}
 }
 
+/**
+ * Keeps each thread's heap small (V8 would otherwise let it grow far beyond what a chunk needs):
+ * a chunk is at most 4 MB plus one line of at most --max-line-bytes (16 MiB by default).
+ */
+const WORKER_HEAP = {maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 192};
+
 type Slot = {worker: Worker; inFlight: number; failure?: Error};
 type Waiter = {resolve: (stats: ChunkStats) => void; reject: (error: Error) => void; slot: Slot};
 
@@ -27,7 +33,7 @@ export class LoaderPool {
 	constructor(databaseUrl: string, size: number) {
 		this.maxInFlight = size * 2;
 		this.slots = Array.from({length: size}, () => {
-			const slot: Slot = {worker: new Worker(new URL('./load-worker.js', import.meta.url), {workerData: {databaseUrl}}), inFlight: 0};
+			const slot: Slot = {worker: new Worker(new URL('./load-worker.js', import.meta.url), {workerData: {databaseUrl}, resourceLimits: WORKER_HEAP}), inFlight: 0};
 			slot.worker.on('message', (reply: WorkerReply) => this.settle(reply));
 			slot.worker.on('error', (error) => this.failSlot(slot, error));
 			slot.worker.on('exit', () => this.failSlot(slot, new Error('a loader thread stopped')));

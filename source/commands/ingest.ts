@@ -44,6 +44,7 @@ export function summaryLines(summary: IngestSummary): string[] {
 /** Headless ingest with a progress line about once a second on stderr; returns the exit code. */
 export async function ingestHeadless(context: CommandContext, database: Database, paths: string[]): Promise<number> {
 	let lastPrinted = 0;
+	let lastPhase = '';
 	const controller = new AbortController();
 	const onSignal = () => controller.abort();
 	process.once('SIGINT', onSignal);
@@ -56,6 +57,8 @@ export async function ingestHeadless(context: CommandContext, database: Database
 			maxLineBytes: context.flags.maxLineBytes,
 			signal: controller.signal,
 			onProgress(snapshot) {
+				if (snapshot.phase === 'deriving' && lastPhase !== 'deriving') context.stderr.write('building the derived tables the tasks read…\n');
+				lastPhase = snapshot.phase;
 				if (snapshot.phase !== 'loading' || Date.now() - lastPrinted < 1000) return;
 				lastPrinted = Date.now();
 				context.stderr.write(`${progressLine(snapshot)}\n`);
