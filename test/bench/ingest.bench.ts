@@ -93,22 +93,30 @@ function table(rows: Row[]): string {
 	return [format(header), ...cells.map(format)].join('\n');
 }
 
-/** Runs `body` while sampling peak RSS and counting client and server CPU. */
-async function measured<T>(dataDir: string, body: () => Promise<T>): Promise<{result: T; seconds: number; peakRss: number; clientCpu: number; serverCpu?: number}> {
+type Figures = {seconds: number; peakRss: number; clientCpu: number; serverCpu?: number};
+
+/**
+ * Runs `body` while sampling peak RSS and counting client and server CPU; `mark()`, called inside,
+ * returns the figures so far (the end of the load, before the derived tables).
+ */
+async function measured<T>(dataDir: string, body: (mark: () => Figures) => Promise<T>): Promise<Figures & {result: T}> {
 	const rss = new PeakRss();
 	const clientBefore = clientCpuSeconds();
 	const serverBefore = serverCpuSeconds(dataDir);
 	const started = performance.now();
-	const result = await body();
-	const seconds = (performance.now() - started) / 1000;
-	const serverAfter = serverCpuSeconds(dataDir);
-	return {
-		result,
-		seconds,
-		peakRss: rss.stop(),
-		clientCpu: clientCpuSeconds() - clientBefore,
-		serverCpu: serverBefore === undefined || serverAfter === undefined ? undefined : serverAfter - serverBefore,
+	const figures = (): Figures => {
+		const serverNow = serverCpuSeconds(dataDir);
+		return {
+			seconds: (performance.now() - started) / 1000,
+			peakRss: rss.value,
+			clientCpu: clientCpuSeconds() - clientBefore,
+			serverCpu: serverBefore === undefined || serverNow === undefined ? undefined : serverNow - serverBefore,
+		};
 	};
+	const result = await body(figures);
+	const done = figures();
+	rss.stop();
+	return {...done, result};
 }
 
 async function main(): Promise<number> {
@@ -147,6 +155,7 @@ async function main(): Promise<number> {
 		const baselineUrl = Object.assign(new URL(database.url), {pathname: '/bench_baseline'}).toString();
 
 		say('baseline: COPY into a one-column jsonb table …');
+		const loadBefore = os.loadavg()[0]!;
 		const baseline = await measured(server.dataDir, () => timeJsonbCopy(baselineUrl, copy));
 		if (baseline.result.rows !== copy.lines) throw new Error(`the baseline loaded ${baseline.result.rows} rows, expected ${copy.lines}`);
 		// Its WAL must not be checkpointed during our run, nor its table left to share the cache.
@@ -154,20 +163,22 @@ async function main(): Promise<number> {
 		await pool.query('CHECKPOINT');
 
 		say(`ours: runIngest${options.workers ? ` with ${options.workers} workers` : ''} …`);
-		let loadSeconds = 0;
-		const startedAt = performance.now();
-		const ours = await measured(server.dataDir, () =>
+		let load: Figures | undefined;
+		const loadAverages: number[] = [os.loadavg()[0]!];
+		const ours = await measured(server.dataDir, (mark) =>
 			runIngest({
 				databaseUrl: database.url,
 				pool,
 				paths: [log.file],
 				workers: options.workers,
 				onProgress: (snapshot) => {
-					if (snapshot.phase === 'deriving' && loadSeconds === 0) loadSeconds = (performance.now() - startedAt) / 1000;
+					if (snapshot.phase === 'deriving' && !load) load = mark();
 				},
 			}),
 		);
-		if (loadSeconds === 0) loadSeconds = ours.seconds;
+		loadAverages.push(os.loadavg()[0]!);
+		load ??= ours;
+		const loadSeconds = load.seconds;
 		const {rows: counted} = await pool.query<{count: number}>('SELECT count(*)::int AS count FROM events');
 
 		say('re-run on the same file …');
@@ -175,7 +186,7 @@ async function main(): Promise<number> {
 
 		const summary: IngestSummary = ours.result;
 		const baselineRow: Row = {label: 'baseline: COPY lines into jsonb', seconds: baseline.seconds, bytes: copy.sourceBytes, events: copy.lines, peakRss: baseline.peakRss, clientCpu: baseline.clientCpu, serverCpu: baseline.serverCpu};
-		const loadRow: Row = {label: 'ours: load (typed, deduped, indexed)', seconds: loadSeconds, bytes: truth.bytes, events: truth.goodEvents};
+		const loadRow: Row = {label: 'ours: load (typed, deduped, indexed)', seconds: loadSeconds, bytes: truth.bytes, events: truth.goodEvents, peakRss: load.peakRss, clientCpu: load.clientCpu, serverCpu: load.serverCpu};
 		const fullRow: Row = {label: 'ours: load + derived tables', seconds: ours.seconds, bytes: truth.bytes, events: truth.goodEvents, peakRss: ours.peakRss, clientCpu: ours.clientCpu, serverCpu: ours.serverCpu};
 		const speed = (row: Row) => row.bytes / row.seconds;
 		const loadRatio = speed(loadRow) / speed(baselineRow);
@@ -196,6 +207,15 @@ async function main(): Promise<number> {
 		console.log(`counts: read ${summary.lines} lines = loaded ${summary.loaded} + duplicates ${summary.duplicates} + rejected ${summary.rejected}; ` +
 			`events table ${counted[0]!.count}; truth ${truth.lines} = ${truth.goodEvents} + ${truth.duplicateLines} + ${truth.rejectedLines}: ${matches ? 'match' : 'MISMATCH'}`);
 		console.log(`peak RSS of this process (worker threads included): baseline ${Math.round(baseline.peakRss / MB)} MB, ingest ${Math.round(ours.peakRss / MB)} MB, re-run ${Math.round(rerun.peakRss / MB)} MB (target <= 300 MB)`);
+		const cpu = (row: Row) => (row.clientCpu ?? 0) + (row.serverCpu ?? 0);
+		if (fullRow.serverCpu !== undefined) {
+			console.log(`CPU (client + server): baseline ${cpu(baselineRow).toFixed(1)} s, our load ${cpu(loadRow).toFixed(1)} s, with derived tables ${cpu(fullRow).toFixed(1)} s`);
+		}
+		// Wall-clock ratios mean little while other processes compete for the cores.
+		const busiest = Math.max(loadBefore, ...loadAverages);
+		if (busiest > os.availableParallelism()) {
+			console.log(`WARNING: load average reached ${busiest.toFixed(1)} on ${os.availableParallelism()} cores during the run: other processes competed, the times above are pessimistic.`);
+		}
 		if (!matches || !skipped) exitCode = 1;
 	} finally {
 		await database.close();

@@ -16,9 +16,14 @@ export class PeakRss {
 		}, intervalMs);
 	}
 
+	/** The peak so far. */
+	get value(): number {
+		return Math.max(this.peak, process.memoryUsage.rss());
+	}
+
 	stop(): number {
 		clearInterval(this.timer);
-		return Math.max(this.peak, process.memoryUsage.rss());
+		return this.value;
 	}
 }
 
