@@ -45,6 +45,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	const sources = discoverSources(options.paths);
 
 	const lockClient = await pool.connect();
+	// Held idle through the load: if the server drops it, the loaders' connections report the failure; an
+	// unheard 'error' event here would crash the process instead of ending the ingest with a clear message.
+	lockClient.on('error', () => {});
 	let loaders: LoaderPool | undefined;
 	const timer = setInterval(emit, options.progressIntervalMs ?? 250);
 	try {
