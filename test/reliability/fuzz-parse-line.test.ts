@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import {EVENT_COLUMNS, parseLine} from '../../ingest/parse-line.js';
+import {SHARED_MISSING, sharedCorpus} from '../helpers/shared.js';
+import {baseLines, mutate} from './helpers/mutations.js';
+import {MAX_SUPPORTED_DEPTH, oracle} from './helpers/oracle.js';
+import {envCount, seededRandom} from './helpers/seed.js';
+
+/**
+ * parseLine on thousands of mutated real lines: it never throws, every row it builds has the exact
+ * shape COPY expects, and every line that is a valid JSON object becomes an event with the right hash.
+ */
+const CASES = envCount('OPENPOLYEDU_FUZZ_CASES', 5000);
+const corpus = sharedCorpus();
+if (!corpus) console.log(`# fuzz-parse-line: real lines ${SHARED_MISSING}; fuzzing the project's own event lines`);
+const bases = baseLines(corpus);
+
+// Columns after file_id, line_no, load_id (which the loader prepends).
+const rowColumns = EVENT_COLUMNS.slice(3);
+const column = (name: (typeof EVENT_COLUMNS)[number]) => rowColumns.indexOf(name as (typeof rowColumns)[number]);
+const JSON_COLUMNS = ['event', 'context', 'extra'].map((name) => column(name as (typeof EVENT_COLUMNS)[number]));
+
+/** Reverses COPY text escaping (the only escapes copyField writes); throws on anything else. */
+function unescapeCopy(field: string): string {
+	return field.replace(/\\(.)/gs, (_match, char: string) => {
+		const value = {'\\': '\\', t: '\t', n: '\n', r: '\r'}[char];
+		if (value === undefined) throw new Error(`unexpected COPY escape \\${char}`);
+		return value;
+	});
+}
+
+/** No string (key or value) with NUL or a lone surrogate; iterative, as values may be nested deep. */
+function storableJson(value: unknown): boolean {
+	const stack = [value];
+	const ok = (text: string) => !text.includes('\0') && text.isWellFormed();
+	while (stack.length > 0) {
+		const item = stack.pop();
+		if (typeof item === 'string' && !ok(item)) return false;
+		if (item && typeof item === 'object') {
+			for (const [key, inner] of Object.entries(item)) {
+				if (!ok(key)) return false;
+				stack.push(inner);
+			}
+		}
+	}
+	return true;
+}
+
+function assertRowShape(row: string, hash: string, where: string): void {
+	assert.ok(!/[\n\r\0]/.test(row), `${where}: no raw newline, CR or NUL in a COPY row`);
+	const fields = row.split('\t');
+	assert.equal(fields.length, rowColumns.length, `${where}: one field per column`);
+	assert.equal(fields[0], hash, `${where}: event_hash first`);
+	for (const [index, field] of fields.entries()) {
+		if (field === '\\N') continue;
+		const value = unescapeCopy(field);
+		assert.ok(!value.includes('\0'), `${where}: ${rowColumns[index]} holds no NUL (PostgreSQL cannot store it)`);
+		assert.equal(value, value.toWellFormed(), `${where}: ${rowColumns[index]} holds no lone surrogate`);
+		if (JSON_COLUMNS.includes(index)) {
+			assert.ok(storableJson(JSON.parse(value)), `${where}: ${rowColumns[index]} is JSON without NUL or lone surrogates (jsonb refuses them)`);
+		}
+	}
+	const time = fields[column('time')]!;
+	if (time !== '\\N') assert.match(time, /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}/, `${where}: time is ISO-8601 or NULL`);
+	const userId = fields[column('user_id')]!;
+	if (userId !== '\\N') assert.ok(Number.isSafeInteger(Number(userId)) && /^-?\d+$/.test(userId), `${where}: user_id is a whole number (bigint) or NULL`);
+}
+
+describe('fuzzing parseLine', () => {
+	it(`survives ${CASES} mutated lines and builds valid COPY rows`, () => {
+		const {random, seed} = seededRandom('fuzz-parse-line');
+		const byMutation = new Map<string, number>();
+		let events = 0;
+		let rejected = 0;
+		for (let index = 0; index < CASES; index++) {
+			const {line, mutations} = mutate(bases, random);
+			const where = `case ${index} (seed ${seed}; ${mutations.join(' + ')}): ${JSON.stringify(line.subarray(0, 120).toString('latin1'))}`;
+			for (const name of mutations) byMutation.set(name, (byMutation.get(name) ?? 0) + 1);
+			let parsed: ReturnType<typeof parseLine>;
+			try {
+				parsed = parseLine(line);
+			} catch (error) {
+				assert.fail(`${where}: parseLine threw ${(error as Error).message}`);
+			}
+			assert.deepEqual(parseLine(line), parsed, `${where}: deterministic`);
+			const expected = oracle(line);
+			if (parsed.kind === 'event') {
+				events++;
+				assertRowShape(parsed.row, parsed.hash, where);
+				if (expected.validObject) assert.equal(parsed.hash, expected.hash, `${where}: hash of the JSON text`);
+			} else if (parsed.kind === 'rejected') {
+				rejected++;
+				assert.ok(parsed.detail.length > 0, `${where}: a rejection says why`);
+				if (expected.validObject) {
+					assert.equal(parsed.reason, 'unsupported-json', `${where}: a valid object is only refused for its depth (${parsed.reason}: ${parsed.detail})`);
+					assert.ok(expected.depth > MAX_SUPPORTED_DEPTH, `${where}: refused at depth ${expected.depth}`);
+				}
+			} else {
+				assert.ok(!expected.validObject, `${where}: a valid object is not blank`);
+				assert.match(line.toString('latin1'), /^(\xef\xbb\xbf)?[ \t]*\r?$/, `${where}: blank means only spaces`);
+			}
+		}
+		console.log(`# fuzz-parse-line: ${CASES} cases, ${events} events, ${rejected} rejected; mutations ${JSON.stringify(Object.fromEntries(byMutation))}`);
+		assert.ok(events > CASES / 10 && rejected > CASES / 10, 'the mutations produce both events and rejections');
+	});
+});

@@ -1,0 +1,52 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {pathToFileURL} from 'node:url';
+import {projectRoot} from '../../helpers/shared.js';
+
+/** The real CLI, as a user runs it, in a child process (so it can be killed, measured, read). */
+export const CLI = path.join(projectRoot, 'bin', 'openpolyedu-tui.js');
+/** Preloaded into the child: prints its peak RSS on exit (process.resourceUsage works on every OS). */
+const REPORT_MAX_RSS = path.join(projectRoot, 'dist', 'test', 'reliability', 'helpers', 'report-max-rss.js');
+export const MAX_RSS_MARKER = 'openpolyedu-test-max-rss-kb=';
+
+export type CliRun = {
+	child: ChildProcess;
+	/** Resolves when the child has exited. */
+	done: Promise<CliResult>;
+	/** stderr so far (the progress lines appear there). */
+	stderr(): string;
+};
+
+export type CliResult = {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; maxRssKb?: number};
+
+export function startCli(args: string[], options: {env?: NodeJS.ProcessEnv; measureRss?: boolean} = {}): CliRun {
+	const nodeArgs = options.measureRss ? ['--import', pathToImport(REPORT_MAX_RSS)] : [];
+	const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
+		cwd: projectRoot,
+		env: {...process.env, DATABASE_URL: '', ...options.env},
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let stdout = '';
+	let stderr = '';
+	child.stdout!.on('data', (data: Buffer) => (stdout += data.toString()));
+	child.stderr!.on('data', (data: Buffer) => (stderr += data.toString()));
+	const done = new Promise<CliResult>((resolve, reject) => {
+		child.on('error', reject);
+		child.on('close', (code, signal) => {
+			const marker = new RegExp(`${MAX_RSS_MARKER}(\\d+)\\n?`);
+			const rss = marker.exec(stderr);
+			resolve({code, signal, stdout, stderr: stderr.replace(marker, ''), maxRssKb: rss ? Number(rss[1]) : undefined});
+		});
+	});
+	return {child, done, stderr: () => stderr};
+}
+
+export function runCli(args: string[], options: {env?: NodeJS.ProcessEnv; measureRss?: boolean} = {}): Promise<CliResult> {
+	return startCli(args, options).done;
+}
+
+function pathToImport(file: string): string {
+	if (!fs.existsSync(file)) throw new Error(`${file} is missing: build with npx tsc -p .`);
+	return pathToFileURL(file).href;
+}

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {after, describe, it} from 'node:test';
+import pg from 'pg';
+import {clientConfig} from '../../ingest/db/database.js';
+import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
+import {assertAccounting, assertOnlyCommittedChunks, loadedContent} from './helpers/accounting.js';
+import {startCli, type CliRun} from './helpers/cli.js';
+import {writeFaultInputs} from './helpers/inputs.js';
+import {BIG, envCount, seededRandom} from './helpers/seed.js';
+
+/**
+ * The real CLI, killed with SIGKILL (and its connections cut by the server) at seeded moments of a
+ * multi-file load — mid-COPY, between files, after some chunks, after a random delay — then run
+ * again until it finishes: the database must equal a clean single-pass load of the same inputs.
+ */
+const EVENTS = envCount('OPENPOLYEDU_KILL_EVENTS', BIG ? 200_000 : 30_000);
+const FAULTS = envCount('OPENPOLYEDU_FAULTS', BIG ? 12 : 5);
+
+type Fault = 'kill mid-COPY' | 'kill between files' | 'kill after some chunks' | 'kill after a random delay' | 'connection cut mid-COPY';
+const FAULT_KINDS: Fault[] = ['kill mid-COPY', 'kill between files', 'kill after some chunks', 'kill after a random delay', 'connection cut mid-COPY'];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('killed and cut at random points of a multi-file load', () => {
+	it(`ends equal to a clean load after ${FAULTS} faults`, async () => {
+		const {random, seed} = seededRandom('kill-and-resume');
+		const inputs = await writeFaultInputs(fixtureDir(), EVENTS, random);
+		const clean = await openTestDatabase('kill_clean');
+		const faulted = await openTestDatabase('kill_faulted');
+		const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-kill-'));
+		after(() => fs.rmSync(workdir, {recursive: true, force: true}));
+		const cliArgs = ['ingest', '--db', faulted.url, '--workdir', workdir, '--workers', '2', inputs.dir];
+		const watcher = new pg.Pool({...clientConfig(faulted.url), max: 1});
+		watcher.on('error', () => {});
+		after(() => watcher.end());
+		const scalar = async (sql: string) => Number(Object.values((await watcher.query(sql)).rows[0] as object)[0]);
+		const appBackends = `FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'openpolyedu-tui'`;
+
+		/** Polls until `ready` holds (or the run ends); true when the fault could be injected while it ran. */
+		const when = async (run: CliRun, ready: () => Promise<boolean>) => {
+			let exited = false;
+			void run.done.then(() => (exited = true));
+			while (!exited) {
+				if (await ready().catch(() => false)) return !exited;
+				await sleep(15);
+			}
+			return false;
+		};
+		const inject = async (fault: Fault, run: CliRun): Promise<boolean> => {
+			const kill = () => run.child.kill('SIGKILL');
+			const copying = async () => (await scalar(`SELECT count(*) ${appBackends} AND state = 'active' AND query LIKE 'COPY events%'`)) > 0;
+			switch (fault) {
+				case 'kill mid-COPY':
+					return (await when(run, copying)) && kill();
+				case 'kill between files': {
+					// The moment the next input gets its manifest row, before any of its chunks commits.
+					const files = await scalar('SELECT count(*) FROM source_files');
+					return (await when(run, async () => (await scalar('SELECT count(*) FROM source_files')) > files)) && kill();
+				}
+				case 'kill after some chunks': {
+					const target = (await scalar('SELECT count(*) FROM file_chunks')) + random.int(1, 3);
+					return (await when(run, async () => (await scalar('SELECT count(*) FROM file_chunks')) >= target)) && kill();
+				}
+				case 'kill after a random delay': {
+					const delay = random.int(300, 4000);
+					return (await when(run, async () => (await sleep(delay), true))) && kill();
+				}
+				case 'connection cut mid-COPY':
+					if (!(await when(run, copying))) return false;
+					await watcher.query(`SELECT pg_terminate_backend(pid) ${appBackends} AND pid <> pg_backend_pid()`);
+					return true;
+			}
+		};
+
+		const faults = Array.from({length: FAULTS}, (_, index) => FAULT_KINDS[index % FAULT_KINDS.length]!);
+		for (let i = faults.length - 1; i > 0; i--) {
+			const j = random.int(0, i);
+			[faults[i], faults[j]] = [faults[j]!, faults[i]!];
+		}
+		const injected: Fault[] = [];
+		for (const fault of faults) {
+			const run = startCli(cliArgs);
+			const hit = await inject(fault, run);
+			const result = await run.done;
+			if (!hit) {
+				assert.equal(result.code, 0, `seed ${seed}: a run that finished before "${fault}" succeeded: ${result.stderr}`);
+				break;
+			}
+			injected.push(fault);
+			if (fault === 'connection cut mid-COPY') {
+				assert.equal(result.code, 1, `seed ${seed}: a cut connection makes the ingest fail`);
+				assert.match(result.stderr, /run the ingest again to resume|database/i, `one clear sentence, not: ${result.stderr}`);
+				assert.doesNotMatch(result.stderr, /\n\s+at |Unexpected error/, 'no stack trace');
+			} else {
+				assert.equal(result.signal, 'SIGKILL', `seed ${seed}: ${fault}`);
+			}
+			// The server drops a dead client's session (and its advisory lock) once it notices the closed socket.
+			for (let wait = 0; wait < 200 && (await scalar(`SELECT count(*) ${appBackends}`)) > 0; wait++) await sleep(50);
+			await assertOnlyCommittedChunks(faulted.pool);
+		}
+
+		const final = await startCli(cliArgs).done;
+		assert.equal(final.code, 0, `seed ${seed}: the last run completes: ${final.stderr}`);
+		assert.match(final.stdout, /read \d+ lines: loaded \d+, duplicates \d+, rejected \d+/);
+
+		await ingest(clean, [inputs.dir]);
+		const expected = await assertAccounting(clean.pool, inputs.contents);
+		const got = await assertAccounting(faulted.pool, inputs.contents);
+		assert.equal(got.lines, expected.lines);
+		const label = (file: string) => path.relative(inputs.dir, file);
+		const cleanContent = await loadedContent(clean.pool, label);
+		const faultedContent = await loadedContent(faulted.pool, label);
+		assert.equal(faultedContent.distinctHashes, faultedContent.events, 'no event stored twice');
+		assert.deepEqual(faultedContent, cleanContent, `seed ${seed}: after ${injected.join(', ')} the database equals a clean load`);
+		console.log(
+			`# kill-and-resume: ${inputs.lines} lines in ${inputs.contents.size} inputs, ${injected.length} faults injected (${injected.join(', ')}); ${faultedContent.events} events, ${faultedContent.rejected.length} rejected lines, equal to a clean load; lines lost 0`,
+		);
+		assert.ok(injected.length >= Math.min(3, FAULTS), `seed ${seed}: at least three faults hit a running load (${injected.join(', ')})`);
+	});
+});
