@@ -33,6 +33,7 @@ type Counts = {
 	perType: Record<string, number>;
 	perCourse: Record<string, number>;
 	perDay: Record<string, number>;
+	usersPerDay: Record<string, number>;
 	usersPerCourse: Record<string, number>;
 	enrollments: Record<string, number>;
 	unenrollments: Record<string, number>;
@@ -51,11 +52,12 @@ const bump = (map: Record<string, number>, key: string, by = 1) => {
 /** A deliberately plain re-count of a generated file, sharing no code with the generator. */
 function recount(bytes: Buffer): Counts {
 	const counts: Counts = {
-		lines: 0, good: 0, duplicates: [], rejected: [], perType: {}, perCourse: {}, perDay: {}, usersPerCourse: {},
+		lines: 0, good: 0, duplicates: [], rejected: [], perType: {}, perCourse: {}, perDay: {}, usersPerDay: {}, usersPerCourse: {},
 		enrollments: {}, unenrollments: {}, plays: {}, serverChecks: {}, timeOnTask30: {}, distinctUsers: 0, nonAsciiGoodLines: 0, outOfOrder: 0,
 	};
 	const seen = new Set<string>();
 	const users = new Set<string>();
+	const userDays = new Set<string>();
 	const courseUsers = new Map<string, Set<string>>();
 	const lastTimeOf = new Map<string, number>();
 	let previousTime = -Infinity;
@@ -82,7 +84,12 @@ function recount(bytes: Buffer): Counts {
 		if (time < previousTime - 1_000_000) counts.outOfOrder++;
 		previousTime = time;
 		bump(counts.perType, event.event_type);
-		bump(counts.perDay, new Date(time / 1000).toISOString().slice(0, 10));
+		const day = new Date(time / 1000).toISOString().slice(0, 10);
+		bump(counts.perDay, day);
+		if (!userDays.has(`${event.username} ${day}`)) {
+			userDays.add(`${event.username} ${day}`);
+			bump(counts.usersPerDay, day);
+		}
 		users.add(event.username);
 		const course = event.context.course_id;
 		if (!course) return;
@@ -155,6 +162,7 @@ describe('log generator', () => {
 		assert.deepEqual(counts.perType, truth.eventsPerType);
 		assert.deepEqual(counts.perCourse, truth.eventsPerCourse);
 		assert.deepEqual(counts.perDay, truth.eventsPerDay);
+		assert.deepEqual(counts.usersPerDay, truth.distinctUsersPerDay);
 		assert.deepEqual(counts.usersPerCourse, truth.distinctUsersPerCourse);
 		assert.equal(counts.distinctUsers, truth.distinctUsers);
 		assert.deepEqual(counts.enrollments, truth.enrollmentsPerCourse);

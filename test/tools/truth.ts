@@ -103,7 +103,9 @@ export class TruthCounter {
 	private readonly perSource = new Map<string, number>();
 	private readonly perType = new Map<string, number>();
 	private readonly perDayNumber = new Map<number, number>();
-	private readonly usersPerDayNumber = new Map<number, Set<number>>();
+	private readonly usersPerDayNumber = new Map<number, number>();
+	/** Each user's latest day: events come in time order, so a new day for a user is a new (user, day) pair; O(users) memory. */
+	private readonly lastDayOfUser = new Map<number, number>();
 	private readonly perCourse = new Map<string, number>();
 	private readonly usersPerCourse = new Map<string, Set<number>>();
 	private readonly enrollments = new Map<string, number>();
@@ -144,9 +146,10 @@ export class TruthCounter {
 		increment(this.perType, eventType);
 		const day = Math.floor(time / DAY_MICROSECONDS);
 		this.perDayNumber.set(day, (this.perDayNumber.get(day) ?? 0) + 1);
-		let dayUsers = this.usersPerDayNumber.get(day);
-		if (!dayUsers) this.usersPerDayNumber.set(day, (dayUsers = new Set()));
-		dayUsers.add(userId);
+		if (this.lastDayOfUser.get(userId) !== day) {
+			this.lastDayOfUser.set(userId, day);
+			this.usersPerDayNumber.set(day, (this.usersPerDayNumber.get(day) ?? 0) + 1);
+		}
 		if (event.pdfQuery !== undefined) increment(this.pdfQueries, event.pdfQuery);
 		const course = event.course?.id;
 		if (course === undefined) {
@@ -202,7 +205,7 @@ export class TruthCounter {
 			eventsPerSource: sortedRecord(this.perSource),
 			eventsPerType: sortedRecord(this.perType),
 			eventsPerDay: sortedRecord(byDay(this.perDayNumber)),
-			distinctUsersPerDay: sortedRecord(byDay(new Map([...this.usersPerDayNumber].map(([day, set]) => [day, set.size])))),
+			distinctUsersPerDay: sortedRecord(byDay(this.usersPerDayNumber)),
 			eventsPerCourse: sortedRecord(this.perCourse),
 			distinctUsersPerCourse: sortedRecord(sizes(this.usersPerCourse)),
 			enrollmentsPerCourse: sortedRecord(this.enrollments),
