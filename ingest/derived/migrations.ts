@@ -275,4 +275,18 @@ CREATE TABLE d_course_hour (
 INSERT INTO d_course_hour SELECT course_id, hour, sum(events) FROM d_type_hour GROUP BY 1, 2;
 `,
 	},
+	{
+		version: 103,
+		description: 'normalised URLs numbered, so the per-learner sorts carry an integer instead of the page text',
+		sql: `
+CREATE TABLE d_url (
+	url_id serial PRIMARY KEY,
+	url text NOT NULL UNIQUE
+);
+INSERT INTO d_url (url) SELECT DISTINCT url FROM d_page;
+ALTER TABLE d_page ADD COLUMN url_id int;
+UPDATE d_page p SET url_id = u.url_id FROM d_url u WHERE u.url = p.url;
+ALTER TABLE d_page ALTER COLUMN url_id SET NOT NULL;
+`,
+	},
 ];

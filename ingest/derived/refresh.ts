@@ -21,12 +21,13 @@ const PAYLOAD_NEEDED = `(${VIDEO_ACTION} IS NOT NULL OR event_type IN ('problem_
 	'edx.course.enrollment.activated', 'edx.course.enrollment.deactivated', 'edx.ui.lms.outline.selected', 'edx.ui.lms.link_clicked')
 	OR event_type LIKE 'textbook.%')`;
 
-/** The columns of events every derived table needs, with the activity kinds classified once. */
+/** The columns of events every derived table needs, with the activity kinds classified once per event. */
 function narrowEvents(where: string): string {
 	return `
 SELECT e.load_id, coalesce(e.course_id, '') AS course_id, coalesce(e.username, '') AS username, e.user_id, e.time,
 	date_trunc('hour', e.time) AS hour, coalesce(e.event_type, '') AS event_type, e.event_source, e.page, e.agent, e.accept_language,
-	CASE WHEN ${PAYLOAD_NEEDED} THEN e.event END AS payload
+	CASE WHEN ${PAYLOAD_NEEDED} THEN e.event END AS payload,
+	${VIDEO_KIND} AS is_video, ${PROBLEM_KIND} AS is_problem, ${FORUM_KIND} AS is_forum, ${ENROLLMENT_KIND} AS is_enrollment
 FROM events e WHERE ${where}`;
 }
 
@@ -41,14 +42,14 @@ const ADDITIVE_STEPS: string[] = [
 	`INSERT INTO d_learner_type_hour (course_id, username, hour, event_type, events)
 	SELECT course_id, username, hour, event_type, count(*) FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2, 3, 4`,
 	`INSERT INTO d_learner_hour (course_id, username, hour, events, activity, video, problem, forum)
-	SELECT course_id, username, hour, count(*), count(*) FILTER (WHERE NOT ${ENROLLMENT_KIND}),
-		count(*) FILTER (WHERE ${VIDEO_KIND}), count(*) FILTER (WHERE ${PROBLEM_KIND}), count(*) FILTER (WHERE ${FORUM_KIND})
+	SELECT course_id, username, hour, count(*), count(*) FILTER (WHERE NOT is_enrollment),
+		count(*) FILTER (WHERE is_video), count(*) FILTER (WHERE is_problem), count(*) FILTER (WHERE is_forum)
 	FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2, 3`,
 	`INSERT INTO d_learner AS l (course_id, username, user_id, first_time, last_time, events, first_activity, last_activity,
 		video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate)
 	SELECT course_id, username, max(user_id), min(time), max(time), count(*),
-		min(time) FILTER (WHERE NOT ${ENROLLMENT_KIND}), max(time) FILTER (WHERE NOT ${ENROLLMENT_KIND}),
-		count(*) FILTER (WHERE ${VIDEO_KIND}), count(*) FILTER (WHERE event_type IN ('play_video', 'edx.video.played')),
+		min(time) FILTER (WHERE NOT is_enrollment), max(time) FILTER (WHERE NOT is_enrollment),
+		count(*) FILTER (WHERE is_video), count(*) FILTER (WHERE event_type IN ('play_video', 'edx.video.played')),
 		count(*) FILTER (WHERE event_type = 'problem_check' AND event_source = 'server'),
 		count(*) FILTER (WHERE event_type LIKE 'edx.forum.%.created'),
 		min(time) FILTER (WHERE event_type LIKE 'edx.special\\_exam.%'),
@@ -115,7 +116,7 @@ const ADDITIVE_STEPS: string[] = [
 const PER_LEARNER_TABLES = ['d_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval'];
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_hour', 'd_course_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
-	'd_learner_page_type', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', ...PER_LEARNER_TABLES,
+	'd_learner_page_type', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
 ];
 
 /**
@@ -125,11 +126,15 @@ const ALL_TABLES = [
 function perLearnerStatement(source: string): string {
 	// The 64-bit hash first makes the sorts compare integers; course and username keep it exact.
 	const learner = (alias: string) => `hashtextextended(${alias}course_id || '/' || ${alias}username, 0), ${alias}course_id, ${alias}username`;
+	// Narrow rows (a url id rather than the page text) keep the sorts in memory.
 	return `
 WITH stepped AS MATERIALIZED (
-	SELECT course_id, username, time, event_type, page,
-		extract(epoch FROM time - lag(time) OVER w) AS gap, lag(event_type) OVER w AS previous_type
-	FROM (${source}) ordered WINDOW w AS (PARTITION BY ${learner('')} ORDER BY time, event_type)
+	SELECT course_id, username, time, closes, url_id,
+		extract(epoch FROM time - lag(time) OVER w) AS gap, lag(closes) OVER w AS after_close
+	FROM (
+		SELECT o.course_id, o.username, o.time, o.event_type = 'page_close' AS closes, p.url_id
+		FROM (${source}) o LEFT JOIN d_page p ON p.page = o.page
+	) ordered WINDOW w AS (PARTITION BY ${learner('')} ORDER BY time, closes)
 ), gaps AS (
 	INSERT INTO d_learner_gap (course_id, username, hour, minute, seconds, gaps)
 	SELECT course_id, username, date_trunc('hour', time), floor(gap / 60)::smallint, sum(gap), count(*)
@@ -139,23 +144,27 @@ WITH stepped AS MATERIALIZED (
 	SELECT course_id, username, min(time), max(time), count(*)
 	FROM (
 		SELECT course_id, username, time,
-			sum((gap IS NULL OR gap > 1800 OR previous_type = 'page_close')::int) OVER (PARTITION BY ${learner('')} ORDER BY time, event_type) AS session
+			sum((gap IS NULL OR gap > 1800 OR after_close)::int) OVER (PARTITION BY ${learner('')} ORDER BY time, closes) AS session
 		FROM stepped
 	) s GROUP BY course_id, username, session
+), visits AS (
+	SELECT course_id, username, time, url_id, session_start,
+		CASE WHEN NOT session_start THEN previous_url_id END AS previous_url_id
+	FROM (
+		SELECT course_id, username, time, url_id, previous_url_id,
+			previous_url_id IS NULL OR url_id <> previous_url_id OR time - previous_time > interval '30 minutes' OR previous_closes AS arrival,
+			previous_url_id IS NULL OR time - previous_time > interval '30 minutes' OR previous_closes AS session_start
+		FROM (
+			SELECT course_id, username, time, url_id,
+				lag(url_id) OVER w AS previous_url_id, lag(time) OVER w AS previous_time, lag(closes) OVER w AS previous_closes
+			FROM stepped WHERE url_id IS NOT NULL
+			WINDOW w AS (PARTITION BY ${learner('')} ORDER BY time, closes)
+		) paged
+	) v WHERE arrival
 )
 INSERT INTO d_page_visit (course_id, username, time, url, session_start, previous_url)
-SELECT course_id, username, time, url, session_start, CASE WHEN NOT session_start THEN previous_url END
-FROM (
-	SELECT course_id, username, time, url, previous_url,
-		previous_url IS NULL OR url <> previous_url OR time - previous_time > interval '30 minutes' OR previous_type = 'page_close' AS arrival,
-		previous_url IS NULL OR time - previous_time > interval '30 minutes' OR previous_type = 'page_close' AS session_start
-	FROM (
-		SELECT o.course_id, o.username, o.time, p.url,
-			lag(p.url) OVER w AS previous_url, lag(o.time) OVER w AS previous_time, lag(o.event_type) OVER w AS previous_type
-		FROM stepped o JOIN d_page p ON p.page = o.page
-		WINDOW w AS (PARTITION BY ${learner('o.')} ORDER BY o.time, o.event_type)
-	) paged
-) v WHERE arrival`;
+SELECT v.course_id, v.username, v.time, u.url, v.session_start, pu.url
+FROM visits v JOIN d_url u ON u.url_id = v.url_id LEFT JOIN d_url pu ON pu.url_id = v.previous_url_id`;
 }
 
 // A play opens an interval at its position; the learner's next event on the same video closes it
@@ -204,10 +213,12 @@ async function addNewPages(client: pg.PoolClient): Promise<void> {
 			UNION ALL SELECT payload ->> 'target_url' FROM fresh WHERE payload ->> 'target_url' IS NOT NULL
 		) pages WHERE NOT EXISTS (SELECT 1 FROM d_page p WHERE p.page = pages.page)`);
 	if (rows.length === 0) return;
-	await client.query('INSERT INTO d_page (page, url) SELECT * FROM unnest($1::text[], $2::text[])', [
-		rows.map((row) => row.page),
-		rows.map((row) => normalizePageUrl(row.page)),
-	]);
+	const urls = rows.map((row) => normalizePageUrl(row.page));
+	await client.query('INSERT INTO d_url (url) SELECT DISTINCT unnest($1::text[]) ON CONFLICT (url) DO NOTHING', [urls]);
+	await client.query(
+		`INSERT INTO d_page (page, url, url_id) SELECT n.page, n.url, u.url_id FROM unnest($1::text[], $2::text[]) AS n(page, url) JOIN d_url u ON u.url = n.url`,
+		[rows.map((row) => row.page), urls],
+	);
 }
 
 async function addNewAgents(client: pg.PoolClient): Promise<void> {
@@ -271,7 +282,7 @@ export async function refreshDerived(pool: pg.Pool, onStep?: (step: string, ms: 
 		await addNewPages(client);
 		await addNewAgents(client);
 		// Fresh statistics for the lookups just filled, so joins against them are planned as hash joins.
-		await client.query('ANALYZE d_page, d_agent');
+		await client.query('ANALYZE d_page, d_url, d_agent');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
 
 		const learners = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
