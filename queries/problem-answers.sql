@@ -9,19 +9,19 @@
 -- sort: problem_id asc
 WITH ranked AS (
 	SELECT problem_id, answers,
-		row_number() OVER (PARTITION BY course_id, username, problem_id ORDER BY time) AS from_first,
-		row_number() OVER (PARTITION BY course_id, username, problem_id ORDER BY time DESC) AS from_last
+		row_number() OVER learner_problem AS attempt, count(*) OVER learner_problem AS attempts
 	FROM d_problem_event
 	WHERE kind = 'check' AND answers IS NOT NULL
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:problem IS NULL OR problem_id = :problem)
+	WINDOW learner_problem AS (PARTITION BY course_id, username, problem_id ORDER BY time ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 ), answers AS (
 	SELECT r.problem_id, a.key AS part,
 		CASE jsonb_typeof(a.value) WHEN 'array' THEN (SELECT string_agg(x, ', ' ORDER BY x) FROM jsonb_array_elements_text(a.value) x)
 			ELSE a.value #>> '{}' END AS answer,
-		r.from_first = 1 AS is_first, r.from_last = 1 AS is_last
+		r.attempt = 1 AS is_first, r.attempt = r.attempts AS is_last
 	FROM ranked r CROSS JOIN LATERAL jsonb_each(r.answers) a
-	WHERE r.from_first = 1 OR r.from_last = 1
+	WHERE r.attempt = 1 OR r.attempt = r.attempts
 )
 SELECT problem_id, part, answer, count(*) FILTER (WHERE is_first) AS first_attempts, count(*) FILTER (WHERE is_last) AS last_attempts
 FROM answers

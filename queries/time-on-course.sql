@@ -15,15 +15,17 @@
 -- param: idle | integer(1..240) | 30 | Idle cutoff in minutes (edx2bigquery uses 30 and 5)
 -- sort: minutes desc
 -- chart: bar x=username y=minutes
-WITH counted AS (
-	SELECT username, sum(seconds) AS seconds, count(DISTINCT (hour AT TIME ZONE :tz)::date) AS days
+WITH per_day AS (
+	SELECT username, (hour AT TIME ZONE :tz)::date AS day, sum(seconds) AS seconds
 	FROM d_learner_gap
 	WHERE minute < :idle
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:user IS NULL OR username = :user)
 		AND (:from IS NULL OR (hour AT TIME ZONE :tz)::date >= :from)
 		AND (:to IS NULL OR (hour AT TIME ZONE :tz)::date <= :to)
-	GROUP BY username
+	GROUP BY 1, 2
+), counted AS (
+	SELECT username, sum(seconds) AS seconds, count(*) FILTER (WHERE seconds > 0) AS days FROM per_day GROUP BY username
 ), learners AS (
 	SELECT DISTINCT username FROM d_learner
 	WHERE (course_id = :course OR (:course IS NULL AND course_id <> '')) AND (:user IS NULL OR username = :user)
