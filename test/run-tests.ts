@@ -22,6 +22,8 @@ function testFiles(dir: string): string[] {
 }
 
 const workdir = resolveWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-test-')));
+// mkdtemp makes it 0700; as root the server's own user must enter it to keep the cluster inside.
+fs.chmodSync(workdir.root, 0o755);
 ensureWorkdir(workdir);
 const server = await startEmbeddedServer(workdir);
 const password = readPassword(workdir)!;

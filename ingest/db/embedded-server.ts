@@ -109,13 +109,44 @@ async function reachableBinaries(runAs: RunAs): Promise<Binaries> {
 function clusterDirectory(workdir: Workdir, runAs: RunAs): string {
 	if (fs.existsSync(workdir.pgdata)) return fs.realpathSync(workdir.pgdata);
 	if (!runAs || canReach(runAs, workdir.root)) return workdir.pgdata;
-	const key = crypto.createHash('sha256').update(fs.realpathSync(workdir.root)).digest('hex').slice(0, 16);
+	const owner = fs.realpathSync(workdir.root);
+	const key = crypto.createHash('sha256').update(owner).digest('hex').slice(0, 16);
 	const home = path.join(SYSTEM_HOME, `cluster-${key}`);
 	fs.mkdirSync(home, {recursive: true});
 	fs.chmodSync(SYSTEM_HOME, 0o755);
 	fs.chmodSync(home, 0o755);
+	fs.writeFileSync(path.join(home, OWNER_FILE), owner);
 	fs.symlinkSync(path.join(home, 'pgdata'), workdir.pgdata);
 	return path.join(home, 'pgdata');
+}
+
+const OWNER_FILE = 'workdir';
+
+/**
+ * A cluster kept under /var/lib for a workdir that has since been deleted would fill the disk
+ * unseen: remove those whose workdir no longer links to them (and whose server is not running).
+ */
+function pruneOrphanClusters(): void {
+	let entries: string[];
+	try {
+		entries = fs.readdirSync(SYSTEM_HOME).filter((entry) => entry.startsWith('cluster-'));
+	} catch {
+		return;
+	}
+	for (const entry of entries) {
+		const home = path.join(SYSTEM_HOME, entry);
+		const dataDir = path.join(home, 'pgdata');
+		// Leave young ones alone: another process may be creating its cluster right now.
+		if (Date.now() - fs.statSync(home).mtimeMs < 10 * 60_000) continue;
+		let linked = false;
+		try {
+			const owner = fs.readFileSync(path.join(home, OWNER_FILE), 'utf8');
+			linked = fs.realpathSync(path.join(owner, 'pgdata')) === dataDir;
+		} catch {
+			linked = false;
+		}
+		if (!linked && runningPort(dataDir) === undefined) fs.rmSync(home, {recursive: true, force: true});
+	}
 }
 
 /** Settings for a bulk-loading, single-user, loopback-only server that stays crash-safe (fsync and full-page writes stay on). */
@@ -232,6 +263,7 @@ export function connectionUrl(password: string, port: number, database = DATABAS
 /** Start the embedded server for this workdir, or attach to the one already running on it. */
 export async function startEmbeddedServer(workdir: Workdir, onStep: (step: string) => void = () => {}): Promise<EmbeddedServer> {
 	const runAs = postgresUser();
+	if (runAs) pruneOrphanClusters();
 	const binaries = await reachableBinaries(runAs);
 	const dataDir = clusterDirectory(workdir, runAs);
 	const logFd = fs.openSync(path.join(workdir.logs, 'postgres.log'), 'a');
