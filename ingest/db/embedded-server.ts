@@ -137,7 +137,8 @@ function pruneOrphanClusters(): void {
 		const home = path.join(SYSTEM_HOME, entry);
 		const dataDir = path.join(home, 'pgdata');
 		// Leave young ones alone: another process may be creating its cluster right now.
-		if (Date.now() - fs.statSync(home).mtimeMs < 10 * 60_000) continue;
+		const age = Date.now() - (fs.statSync(home, {throwIfNoEntry: false})?.mtimeMs ?? 0);
+		if (age < 10 * 60_000) continue;
 		let linked = false;
 		try {
 			const owner = fs.readFileSync(path.join(home, OWNER_FILE), 'utf8');
