@@ -129,6 +129,8 @@ export const keymap: Binding[] = [
 	{action: 'accept', scope: 'text', keys: ['enter'], label: 'Enter', description: 'accept what you typed (search, filter)', hint: 'accept'},
 	{action: 'back', scope: 'text', keys: ['escape'], label: 'Esc', description: 'clear and stop typing', hint: 'clear'},
 	{action: 'erase', scope: 'text', keys: ['backspace'], label: 'Backspace', description: 'erase the last character'},
+	{action: 'up', scope: 'text', keys: ['up'], label: '↑', description: 'previous task, while filtering the menu'},
+	{action: 'down', scope: 'text', keys: ['down'], label: '↓', description: 'next task, while filtering the menu'},
 
 	{action: 'back', scope: 'error', keys: ['escape', 'enter'], label: 'Esc/Enter', description: 'back to where you were', hint: 'back'},
 	{action: 'quit', scope: 'error', keys: ['q'], label: 'q', description: 'quit', hint: 'quit'},

@@ -61,6 +61,14 @@ test('Esc during the load asks first; n keeps loading, y cancels', () => {
 	assert.deepEqual(cancelled.screen.name === 'ingest' && [cancelled.screen.confirmCancel, cancelled.screen.cancelling], [false, true]);
 });
 
+test('while filtering the menu, arrows move the selection and Enter accepts the filter', () => {
+	const state = keys(atMenu(), '/', 'a', 'c', 't', 'down');
+	assert.equal(state.menu.editingFilter, true);
+	assert.equal(state.menu.selectedId, 'event-types');
+	const accepted = keys(state, 'enter');
+	assert.deepEqual([accepted.menu.editingFilter, accepted.menu.filter, accepted.screen.name], [false, 'act', 'menu']);
+});
+
 test('Ctrl-C quits from any screen, even while typing', () => {
 	assert.equal(keys(createAppState(80, 24), 'ctrl+c').quitting, true);
 	assert.equal(keys(atMenu(), '/', 'ctrl+c').quitting, true);
