@@ -106,7 +106,7 @@ export const keymap: Binding[] = [
 	{action: 'page-down', scope: 'result', keys: ['pagedown', 'ctrl+f'], label: 'PgDn/Ctrl-F', description: 'next page'},
 	{action: 'top', scope: 'result', keys: ['g', 'home'], label: 'g/Home', description: 'first row'},
 	{action: 'bottom', scope: 'result', keys: ['G', 'end'], label: 'G/End', description: 'last row'},
-	{action: 'view-cell', scope: 'result', keys: ['space', 'enter'], label: 'Space/Enter', description: 'view the whole cell (any key closes it)'},
+	{action: 'view-cell', scope: 'result', keys: ['space', 'enter'], label: 'Space/Enter', description: 'view the whole cell (Esc closes it)'},
 	{action: 'sort-asc', scope: 'result', keys: ['['], label: '[', description: 'sort by the current column, ascending (again: original order)'},
 	{action: 'sort-desc', scope: 'result', keys: [']'], label: ']', description: 'sort by the current column, descending (again: original order)', hint: 'sort desc'},
 	{action: 'search', scope: 'result', keys: ['/'], label: '/', description: 'search the cells (Enter jumps to the first match)', hint: 'search'},

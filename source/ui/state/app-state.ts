@@ -226,9 +226,9 @@ function openForm(state: AppState, task: TaskDefinition, course: string | undefi
 	return needsForm ? {...state, screen: {name: 'form', task, form}} : run(state, task, form);
 }
 
-function run(state: AppState, task: TaskDefinition, form: FormState, startedAt = Date.now()): AppState {
+function run(state: AppState, task: TaskDefinition, form: FormState): AppState {
 	const counter = state.counter + 1;
-	return {...state, counter, screen: {name: 'running', task, values: formValues(form), form, runId: counter, startedAt}};
+	return {...state, counter, screen: {name: 'running', task, values: formValues(form), form, runId: counter, startedAt: Date.now()}};
 }
 
 function onKey(state: AppState, name: string, text: string): AppState {
