@@ -3,7 +3,9 @@
 -- group: Activity
 -- description: Events per calendar day (in the time zone) and event_type, for all learners or one
 --   learner (user). Uses the top-level event_type, which every event has (the original used `name`,
---   missing on many server events). With no user, events without a username count too.
+--   missing on many server events); server requests, whose event type is their URL path, are counted
+--   together as "(server request)" (event-types lists them one by one). With no user, events without a
+--   username count too.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: user | user | | Learner username (empty: all learners)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)

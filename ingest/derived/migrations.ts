@@ -289,4 +289,19 @@ UPDATE d_page p SET url_id = u.url_id FROM d_url u WHERE u.url = p.url;
 ALTER TABLE d_page ALTER COLUMN url_id SET NOT NULL;
 `,
 	},
+	{
+		version: 104,
+		description: 'event type totals; hourly tables count server requests (URL-path event types) together',
+		sql: `
+-- Appended per load: events per course and event type, every URL-typed server request kept apart.
+CREATE TABLE d_type_total (
+	course_id text NOT NULL,
+	event_type text NOT NULL,
+	events bigint NOT NULL
+);
+INSERT INTO d_type_total SELECT course_id, event_type, sum(events) FROM d_type_hour GROUP BY 1, 2;
+UPDATE d_type_hour SET event_type = '(server request)' WHERE event_type LIKE '/%';
+UPDATE d_learner_type_hour SET event_type = '(server request)' WHERE event_type LIKE '/%';
+`,
+	},
 ];

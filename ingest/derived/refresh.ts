@@ -16,6 +16,11 @@ const VIDEO_ACTION = `CASE event_type
 	WHEN 'stop_video' THEN 'stop' WHEN 'edx.video.stopped' THEN 'stop'
 	WHEN 'load_video' THEN 'load' WHEN 'edx.video.loaded' THEN 'load'
 	WHEN 'speed_change_video' THEN 'speed' WHEN 'edx.video.speed.changed' THEN 'speed' END`;
+/**
+ * Server requests log their URL path as the event type (one type per page or block): hourly tables
+ * count them together, so they stay a few times smaller than the events; d_type_total keeps each.
+ */
+const HOURLY_TYPE = `CASE WHEN event_type LIKE '/%' THEN '(server request)' ELSE event_type END`;
 /** Event types whose payload the derived tables read (the payload of others is not copied). */
 const PAYLOAD_NEEDED = `(${VIDEO_ACTION} IS NOT NULL OR event_type IN ('problem_check', 'showanswer', 'show_answer', 'edx.problem.showanswer',
 	'edx.course.enrollment.activated', 'edx.course.enrollment.deactivated', 'edx.ui.lms.outline.selected', 'edx.ui.lms.link_clicked')
@@ -35,12 +40,14 @@ const ADDITIVE_STEPS: string[] = [
 	`INSERT INTO d_load_stats (load_id, events, no_course, no_user, no_time)
 	SELECT load_id, count(*), count(*) FILTER (WHERE course_id = ''), count(*) FILTER (WHERE username = ''), count(*) FILTER (WHERE time IS NULL)
 	FROM fresh GROUP BY load_id`,
+	`INSERT INTO d_type_total (course_id, event_type, events)
+	SELECT course_id, event_type, count(*) FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2`,
 	`INSERT INTO d_type_hour (course_id, hour, event_type, events)
-	SELECT course_id, hour, event_type, count(*) FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2, 3`,
+	SELECT course_id, hour, ${HOURLY_TYPE}, count(*) FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2, 3`,
 	`INSERT INTO d_course_hour (course_id, hour, events)
 	SELECT course_id, hour, count(*) FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2`,
 	`INSERT INTO d_learner_type_hour (course_id, username, hour, event_type, events)
-	SELECT course_id, username, hour, event_type, count(*) FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2, 3, 4`,
+	SELECT course_id, username, hour, ${HOURLY_TYPE}, count(*) FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2, 3, 4`,
 	`INSERT INTO d_learner_hour (course_id, username, hour, events, activity, video, problem, forum)
 	SELECT course_id, username, hour, count(*), count(*) FILTER (WHERE NOT is_enrollment),
 		count(*) FILTER (WHERE is_video), count(*) FILTER (WHERE is_problem), count(*) FILTER (WHERE is_forum)
@@ -115,7 +122,7 @@ const ADDITIVE_STEPS: string[] = [
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
 const PER_LEARNER_TABLES = ['d_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval'];
 const ALL_TABLES = [
-	'd_load_stats', 'd_type_hour', 'd_course_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
+	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_course_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
 	'd_learner_page_type', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
 ];
 

@@ -92,7 +92,13 @@ describe('overview and learners', () => {
 		assert.equal(types.reduce((sum, row) => sum + (row[1] as number), 0), 33);
 		assert.deepEqual(types[0], ['edx.course.enrollment.activated', 6, 18.18]);
 		assert.deepEqual(types[1], ['play_video', 4, 12.12]);
-		assert.deepEqual(await rows('event-types', {course: HIST, from: '2024-03-06'}), []);
+		assert.deepEqual(types.find((row) => row[0] === `/courses/${PHYS}/about`), [`/courses/${PHYS}/about`, 2, 6.06]);
+		assert.deepEqual((await rows('event-types', {course: HIST})).map((row) => row.slice(0, 2)), [
+			['textbook.pdf.search.executed', 2],
+			['edx.course.enrollment.activated', 1],
+			['textbook.pdf.page.loaded', 1],
+			['textbook.pdf.page.scrolled', 1],
+		]);
 	});
 });
 
@@ -109,6 +115,10 @@ describe('activity', () => {
 		]);
 		const utc = await rows('activity-by-day', {user: 'bob'});
 		assert.deepEqual(utc.map((row) => row[0]), ['2024-03-04', '2024-03-04', '2024-03-04', '2024-03-04', '2024-03-04', '2024-03-04', '2024-03-06']);
+	});
+
+	it('activity-by-day counts server requests (URL event types) together', async () => {
+		assert.deepEqual((await rows('activity-by-day', {course: PHYS, to: '2024-03-04'})).filter((row) => row[1] === '(server request)'), [['2024-03-04', '(server request)', 1]]);
 	});
 
 	it('activity-by-day for everyone sums to the events per day', async () => {
