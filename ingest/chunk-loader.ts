@@ -4,6 +4,7 @@ import type pg from 'pg';
 import {from as copyFrom} from 'pg-copy-streams';
 import {copyBytea, copyField} from './copy-text.js';
 import {EVENT_COLUMNS, parseLine, type RejectReason} from './parse-line.js';
+import type {LineCounts} from './progress.js';
 
 /**
  * Loads one chunk of lines in one transaction: its events, its rejected lines and its file_chunks
@@ -23,12 +24,7 @@ export type ChunkJob = {
 	maxLineBytes: number;
 };
 
-export type ChunkStats = {
-	lines: number;
-	blankLines: number;
-	loaded: number;
-	duplicates: number;
-	rejected: number;
+export type ChunkStats = LineCounts & {
 	rejectedByReason: Partial<Record<RejectReason, number>>;
 };
 

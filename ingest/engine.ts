@@ -55,9 +55,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		if (!rows[0]!.locked) throw new UserError('Another ingest is already loading into this database; wait for it to finish.');
 		const {rows: load} = await pool.query<{load_id: number}>('INSERT INTO loads DEFAULT VALUES RETURNING load_id');
 		const loadId = load[0]!.load_id;
-		const files = sources.map((source) =>
-			tracker.addFile({label: source.path, kind: source.kind, bytesTotal: source.size, bytesDone: 0, lines: 0, blankLines: 0, loaded: 0, duplicates: 0, rejected: 0, status: 'pending'}),
-		);
+		const files = sources.map((source) => tracker.addFile(newFileProgress(source.path, source.kind, source.size)));
 		tracker.phase = 'loading';
 		emit();
 		loaders = new LoaderPool(options.databaseUrl, workerCount);
@@ -98,6 +96,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped'), filesFailed: count('failed')};
 }
 
+function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: number): FileProgress {
+	return {label, kind, bytesTotal, bytesDone: 0, lines: 0, blankLines: 0, loaded: 0, duplicates: 0, rejected: 0, status: 'pending'};
+}
+
 type LoadContext = {
 	pool: pg.Pool;
 	loaders: LoaderPool;
@@ -130,7 +132,7 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 	try {
 		await forEachZipMember(source.path, async (member) => {
 			if (context.signal?.aborted || context.fatal) return;
-			const memberProgress: FileProgress = {...progress, label: `${source.path}!${member.name}`, bytesTotal: member.compressedSize, bytesDone: 0, status: 'pending'};
+			const memberProgress = newFileProgress(`${source.path}!${member.name}`, 'zip', member.compressedSize);
 			members.push(memberProgress);
 			const identity: SourceIdentity = {path: source.path, member: member.name, kind: 'zip', size: member.compressedSize, mtime: source.mtime, fingerprint: member.fingerprint, headHash: member.fingerprint};
 			const before = context.finishing.length;

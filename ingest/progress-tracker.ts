@@ -1,5 +1,5 @@
 import type {ChunkStats} from './chunk-loader.js';
-import type {FileProgress, IngestPhase, IngestSnapshot} from './progress.js';
+import {LINE_COUNTS, type FileProgress, type IngestPhase, type IngestSnapshot, type LineCounts} from './progress.js';
 
 const RATE_WINDOW_MS = 5000;
 
@@ -29,13 +29,7 @@ export class ProgressTracker {
 
 	/** Counts a committed chunk for its file (and for the archive holding it, when it is a .zip member). */
 	addChunk(file: FileProgress, stats: ChunkStats, archive?: FileProgress): void {
-		for (const target of archive ? [file, archive] : [file]) {
-			target.lines += stats.lines;
-			target.blankLines += stats.blankLines;
-			target.loaded += stats.loaded;
-			target.duplicates += stats.duplicates;
-			target.rejected += stats.rejected;
-		}
+		for (const target of archive ? [file, archive] : [file]) for (const count of LINE_COUNTS) target[count] += stats[count];
 		for (const [reason, count] of Object.entries(stats.rejectedByReason)) this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + (count ?? 0);
 	}
 
@@ -44,7 +38,8 @@ export class ProgressTracker {
 		const total = (pick: (file: FileProgress) => number) => this.files.reduce((sum, file) => sum + pick(file), 0);
 		const bytesTotal = total((file) => file.bytesTotal);
 		const bytesDone = total((file) => Math.min(file.bytesDone, file.bytesTotal));
-		const loaded = total((file) => file.loaded);
+		const counts = Object.fromEntries(LINE_COUNTS.map((count) => [count, total((file) => file[count])])) as LineCounts;
+		const loaded = counts.loaded;
 		// Skipped files count as done for the bytes, but they are not throughput.
 		const movingBytes = total((file) => (file.status === 'skipped' ? 0 : file.bytesDone));
 		this.samples.push({at, bytes: movingBytes, events: loaded});
@@ -59,11 +54,7 @@ export class ProgressTracker {
 			elapsedMs: at - this.startedAt,
 			bytesTotal,
 			bytesDone,
-			lines: total((file) => file.lines),
-			blankLines: total((file) => file.blankLines),
-			loaded,
-			duplicates: total((file) => file.duplicates),
-			rejected: total((file) => file.rejected),
+			...counts,
 			rejectedByReason: {...this.rejectedByReason},
 			megabytesPerSecond: bytesPerSecond / 1e6,
 			eventsPerSecond,

@@ -5,7 +5,19 @@
 
 export type FileStatus = 'pending' | 'skipped' | 'loading' | 'loaded' | 'failed';
 
-export type FileProgress = {
+/** The accounting of lines, for a chunk, a file or a whole ingest: lines = loaded + duplicates + rejected. */
+export type LineCounts = {
+	/** Non-blank lines read. */
+	lines: number;
+	blankLines: number;
+	loaded: number;
+	duplicates: number;
+	rejected: number;
+};
+
+export const LINE_COUNTS: ReadonlyArray<keyof LineCounts> = ['lines', 'blankLines', 'loaded', 'duplicates', 'rejected'];
+
+export type FileProgress = LineCounts & {
 	fileId?: number;
 	/** Path as shown to the user; zip members as "archive.zip!member.log". */
 	label: string;
@@ -13,11 +25,6 @@ export type FileProgress = {
 	/** On-disk bytes (compressed for .gz/.zip) and how many of them have been read. */
 	bytesTotal: number;
 	bytesDone: number;
-	lines: number;
-	blankLines: number;
-	loaded: number;
-	duplicates: number;
-	rejected: number;
 	status: FileStatus;
 	/** Why it was skipped (already loaded …) or failed. */
 	note?: string;
@@ -25,17 +32,12 @@ export type FileProgress = {
 
 export type IngestPhase = 'scanning' | 'loading' | 'deriving' | 'done' | 'cancelled' | 'failed';
 
-export type IngestSnapshot = {
+/** Totals are over the files; lines = loaded + duplicates + rejected holds once the load has finished. */
+export type IngestSnapshot = LineCounts & {
 	phase: IngestPhase;
 	elapsedMs: number;
 	bytesTotal: number;
 	bytesDone: number;
-	/** Non-blank lines read; lines = loaded + duplicates + rejected once the load has finished. */
-	lines: number;
-	blankLines: number;
-	loaded: number;
-	duplicates: number;
-	rejected: number;
 	rejectedByReason: Record<string, number>;
 	/** Smoothed over the last few seconds. */
 	megabytesPerSecond: number;
