@@ -1,4 +1,4 @@
-import {blockId, type Course, type Sequential, type Unit} from './course-catalog.js';
+import type {Course, Sequential, Unit} from './course-catalog.js';
 import {browserLine, formatTime, pyDumps, pyJson, serverLine, type ServerEvent, type TimeStyle, type Who} from './event-lines.js';
 import type {Random} from './random.js';
 import {ENROLLMENT_MODES, FORUM_SENTENCES, ORIGIN, PDF_QUERIES} from './vocabulary.js';
