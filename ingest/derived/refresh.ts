@@ -32,7 +32,8 @@ function narrowEvents(where: string): string {
 SELECT e.load_id, coalesce(e.course_id, '') AS course_id, coalesce(e.username, '') AS username, e.user_id, e.time,
 	date_trunc('hour', e.time) AS hour, coalesce(e.event_type, '') AS event_type, e.event_source, e.page, e.agent, e.accept_language,
 	CASE WHEN ${PAYLOAD_NEEDED} THEN e.event END AS payload,
-	${VIDEO_KIND} AS is_video, ${PROBLEM_KIND} AS is_problem, ${FORUM_KIND} AS is_forum, ${ENROLLMENT_KIND} AS is_enrollment
+	coalesce(${VIDEO_KIND}, false) AS is_video, coalesce(${PROBLEM_KIND}, false) AS is_problem,
+	coalesce(${FORUM_KIND}, false) AS is_forum, coalesce(${ENROLLMENT_KIND}, false) AS is_enrollment
 FROM events e WHERE ${where}`;
 }
 
@@ -249,8 +250,9 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean): Promi
 			await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
 		}
 		await client.query(perLearnerStatement(`
-			SELECT e.course_id, e.username, e.time, e.event_type, e.page
-			FROM (${narrowEvents('e.time IS NOT NULL')}) e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`));
+			SELECT r.course_id, r.username, e.time, coalesce(e.event_type, '') AS event_type, e.page
+			FROM events e JOIN learners_to_refresh r ON r.course_id = coalesce(e.course_id, '') AND r.username = e.username
+			WHERE e.time IS NOT NULL`));
 	} else {
 		// First build: the new events are all the events.
 		await client.query(perLearnerStatement(`SELECT course_id, username, time, event_type, page FROM fresh WHERE username <> '' AND time IS NOT NULL`));
