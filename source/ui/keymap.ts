@@ -74,8 +74,8 @@ export const keymap: Binding[] = [
 
 	{action: 'up', scope: 'menu', keys: ['up', 'k'], label: '↑/k', description: 'previous task'},
 	{action: 'down', scope: 'menu', keys: ['down', 'j'], label: '↓/j', description: 'next task'},
-	{action: 'page-up', scope: 'menu', keys: ['pageup', 'ctrl+b'], label: 'PgUp', description: 'previous page'},
-	{action: 'page-down', scope: 'menu', keys: ['pagedown', 'ctrl+f'], label: 'PgDn', description: 'next page'},
+	{action: 'page-up', scope: 'menu', keys: ['pageup', 'ctrl+b'], label: 'PgUp/Ctrl-B', description: 'previous page'},
+	{action: 'page-down', scope: 'menu', keys: ['pagedown', 'ctrl+f'], label: 'PgDn/Ctrl-F', description: 'next page'},
 	{action: 'top', scope: 'menu', keys: ['home', 'g'], label: 'g/Home', description: 'first task'},
 	{action: 'bottom', scope: 'menu', keys: ['end', 'G'], label: 'G/End', description: 'last task'},
 	{action: 'open', scope: 'menu', keys: ['enter'], label: 'Enter', description: 'choose the task (course, parameters, run)', hint: 'choose'},

@@ -68,8 +68,8 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 		await send(session, '/', 'e', 'v', 'e', 'n', 't', 'Space', 't', 'y', 'p', 'e', 's', 'Enter');
 		await waitForScreen(session, /filter: event types\n(.*\n)*▸ Event types/, 10_000);
 		await send(session, 'Enter');
-		await waitForScreen(session, /tz +UTC/, 10_000);
-		await send(session, 'Enter');
+		// A task with parameters besides the course opens its form first (Enter runs it with the defaults).
+		if (/Enter run/.test(await waitForScreen(session, /Enter run|row 1\/4 · col 1\/3/, 30_000))) await send(session, 'Enter');
 		const table = await waitForScreen(session, /row 1\/4 · col 1\/3/, 30_000);
 		const firstRow = table.split('\n')[3] ?? '';
 		assert.match(firstRow, new RegExp(`^${FIXTURE_EXPECTED.firstEventType} +${FIXTURE_EXPECTED.firstEventCount} +55\\.56`), `first row: ${firstRow}`);
