@@ -55,7 +55,9 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		const length = Math.min(HEAD_SAMPLE, row.size_bytes);
 		return row.head_hash === (source.headHashAt && length < source.size ? source.headHashAt(length) : source.headHash);
 	};
-	const continues = existing !== undefined && source.kind !== 'zip' && source.size >= existing.size_bytes && sameHead(existing);
+	// A .zip member cannot grow, but an interrupted one (same CRC and sizes) resumes like any file.
+	const continues =
+		existing !== undefined && (source.kind === 'zip' ? existing.fingerprint === source.fingerprint : source.size >= existing.size_bytes && sameHead(existing));
 	let fileId: number;
 	if (existing) {
 		fileId = existing.file_id;
