@@ -16,7 +16,7 @@ import {BIG, envCount, seededRandom} from './helpers/seed.js';
  * multi-file load — mid-COPY, between files, after some chunks, after a random delay — then run
  * again until it finishes: the database must equal a clean single-pass load of the same inputs.
  */
-const EVENTS = envCount('OPENPOLYEDU_KILL_EVENTS', BIG ? 200_000 : 30_000);
+const EVENTS = envCount('OPENPOLYEDU_KILL_EVENTS', BIG ? 200_000 : 15_000);
 const FAULTS = envCount('OPENPOLYEDU_FAULTS', BIG ? 12 : 5);
 
 type Fault = 'kill mid-COPY' | 'kill between files' | 'kill after some chunks' | 'kill after a random delay' | 'connection cut mid-COPY';
@@ -61,12 +61,14 @@ describe('killed and cut at random points of a multi-file load', () => {
 					return (await when(run, async () => (await scalar('SELECT count(*) FROM source_files')) > files)) && kill();
 				}
 				case 'kill after some chunks': {
-					const target = (await scalar('SELECT count(*) FROM file_chunks')) + random.int(1, 3);
+					const target = (await scalar('SELECT count(*) FROM file_chunks')) + random.int(1, 2);
 					return (await when(run, async () => (await scalar('SELECT count(*) FROM file_chunks')) >= target)) && kill();
 				}
 				case 'kill after a random delay': {
-					const delay = random.int(300, 4000);
-					return (await when(run, async () => (await sleep(delay), true))) && kill();
+					// A random moment after this run's load began (start-up alone would prove little).
+					const loads = await scalar('SELECT count(*) FROM loads');
+					const delay = random.int(0, 800);
+					return (await when(run, async () => (await scalar('SELECT count(*) FROM loads')) > loads)) && (await sleep(delay), run.child.exitCode === null) && kill();
 				}
 				case 'connection cut mid-COPY':
 					if (!(await when(run, copying))) return false;
@@ -82,6 +84,7 @@ describe('killed and cut at random points of a multi-file load', () => {
 		}
 		const injected: Fault[] = [];
 		for (const fault of faults) {
+			const started = Date.now();
 			const run = startCli(cliArgs);
 			const hit = await inject(fault, run);
 			const result = await run.done;
@@ -90,6 +93,7 @@ describe('killed and cut at random points of a multi-file load', () => {
 				break;
 			}
 			injected.push(fault);
+			console.log(`# kill-and-resume: ${fault} after ${Date.now() - started} ms`);
 			if (fault === 'connection cut mid-COPY') {
 				assert.equal(result.code, 1, `seed ${seed}: a cut connection makes the ingest fail`);
 				assert.match(result.stderr, /run the ingest again to resume|database/i, `one clear sentence, not: ${result.stderr}`);

@@ -30,33 +30,52 @@ export type FaultInputs = {
 	lines: number;
 };
 
-/** About `events` events over five inputs (sizes scale with it); the second overlaps the first. */
+const EVENTS_PER_INPUT = 1000;
+
+/**
+ * About `events` events in inputs of ~1000 events each (so that a load has many files and chunks to
+ * be interrupted between), cycling through plain, overlapping, .gz and .zip (two members, one gzipped).
+ */
 export async function writeFaultInputs(dir: string, events: number, random: Random): Promise<FaultInputs> {
-	const share = Math.floor(events / 5);
-	const first = logText(0, share, random);
-	// Overlapping export: its first fifth repeats the end of the first file.
-	const second = logText(share - Math.floor(share / 5), 2 * share, random);
-	const third = logText(2 * share, 3 * share, random);
-	const memberA = logText(3 * share, 4 * share - Math.floor(share / 2), random);
-	const memberB = logText(4 * share - Math.floor(share / 2), 4 * share, random);
-	const fifth = logText(4 * share, 5 * share, random);
-	const file = (name: string) => path.join(dir, name);
-	fs.writeFileSync(file('tracking.log-20170501'), first);
-	fs.writeFileSync(file('tracking.log-20170502'), second);
-	fs.writeFileSync(file('tracking.log-20170503.gz'), zlib.gzipSync(third));
-	await writeZip(file('tracking.log-20170504.zip'), [
-		{name: 'a/tracking.log', data: memberA},
-		{name: 'b/tracking.log.gz', data: zlib.gzipSync(memberB)},
-	]);
-	fs.writeFileSync(file('tracking.log-20170505'), fifth);
-	const contents = new Map<string, Buffer>([
-		[file('tracking.log-20170501'), first],
-		[file('tracking.log-20170502'), second],
-		[file('tracking.log-20170503.gz'), third],
-		[`${file('tracking.log-20170504.zip')}!a/tracking.log`, memberA],
-		[`${file('tracking.log-20170504.zip')}!b/tracking.log.gz`, memberB],
-		[file('tracking.log-20170505'), fifth],
-	]);
+	const contents = new Map<string, Buffer>();
+	const count = Math.max(5, Math.ceil(events / EVENTS_PER_INPUT));
+	for (let index = 0; index < count; index++) {
+		const from = index * EVENTS_PER_INPUT;
+		const to = from + EVENTS_PER_INPUT;
+		const name = path.join(dir, `tracking.log-2017${String(index + 1).padStart(4, '0')}`);
+		switch (index % 5) {
+			case 1: {
+				// An overlapping export: its first fifth repeats the end of the previous file.
+				const content = logText(from - EVENTS_PER_INPUT / 5, to, random);
+				fs.writeFileSync(name, content);
+				contents.set(name, content);
+				break;
+			}
+			case 2: {
+				const content = logText(from, to, random);
+				fs.writeFileSync(`${name}.gz`, zlib.gzipSync(content));
+				contents.set(`${name}.gz`, content);
+				break;
+			}
+			case 3: {
+				const middle = from + EVENTS_PER_INPUT / 2;
+				const memberA = logText(from, middle, random);
+				const memberB = logText(middle, to, random);
+				await writeZip(`${name}.zip`, [
+					{name: 'a/tracking.log', data: memberA},
+					{name: 'b/tracking.log.gz', data: zlib.gzipSync(memberB)},
+				]);
+				contents.set(`${name}.zip!a/tracking.log`, memberA);
+				contents.set(`${name}.zip!b/tracking.log.gz`, memberB);
+				break;
+			}
+			default: {
+				const content = logText(from, to, random);
+				fs.writeFileSync(name, content);
+				contents.set(name, content);
+			}
+		}
+	}
 	const lines = [...contents.values()].reduce((sum, content) => sum + content.toString('latin1').split('\n').length - 1, 0);
 	return {dir, contents, lines};
 }
