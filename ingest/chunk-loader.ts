@@ -35,7 +35,14 @@ const eventColumns = EVENT_COLUMNS.join(', ');
 const UNIQUE_VIOLATION = '23505';
 const DEADLOCK = '40P01';
 
-function splitChunk(job: ChunkJob) {
+export type ParsedChunk = {events: EventLine[]; rejected: RejectedLine[]; blankLines: number; duplicates: number};
+
+/** Lines parsed between two turns of the event loop, so the previous chunk's COPY keeps streaming meanwhile. */
+const LINES_PER_SLICE = 250;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Parses a chunk's lines (CPU work, done while the connection still stores the previous chunk). */
+export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 	const data = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
 	const overlong = new Map(job.overlong.map((line) => [line.index, line.length]));
 	const events: EventLine[] = [];
@@ -46,6 +53,7 @@ function splitChunk(job: ChunkJob) {
 	let position = 0;
 	let offset = job.startOffset;
 	for (let index = 0; index < job.lineCount; index++) {
+		if (index % LINES_PER_SLICE === LINES_PER_SLICE - 1) await nextTurn();
 		const newline = data.indexOf(0x0a, position);
 		const end = newline < 0 ? data.length : newline;
 		const raw = data.subarray(position, end);
@@ -128,8 +136,9 @@ async function inTransaction<T>(client: pg.ClientBase, body: () => Promise<T>): 
 	}
 }
 
-export async function loadChunk(client: pg.ClientBase, job: ChunkJob): Promise<ChunkStats> {
-	const {events, rejected: parseRejected, blankLines, duplicates: inChunkDuplicates} = splitChunk(job);
+/** Stores a parsed chunk: its events, rejected lines and file_chunks row in one transaction. */
+export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: ParsedChunk): Promise<ChunkStats> {
+	const {events, rejected: parseRejected, blankLines, duplicates: inChunkDuplicates} = parsed;
 	// Fast COPY first; a chunk repeating stored events goes through staging; data PostgreSQL refuses, row by row.
 	const strategies: InsertStrategy[] = [copyEvents, insertNewEvents, insertOneByOne];
 	let strategy = 0;

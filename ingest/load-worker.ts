@@ -1,7 +1,7 @@
 import {parentPort, workerData} from 'node:worker_threads';
 import pg from 'pg';
 import {clientConfig} from './db/database.js';
-import {loadChunk, type ChunkJob} from './chunk-loader.js';
+import {parseChunk, storeChunk, type ChunkJob, type ChunkStats} from './chunk-loader.js';
 
 /**
  * A loader thread: parses chunks of lines and COPYs them over its own connection, so that parsing
@@ -9,7 +9,7 @@ import {loadChunk, type ChunkJob} from './chunk-loader.js';
  */
 export type WorkerRequest = {id: number; job: ChunkJob};
 export type WorkerReply =
-	| {id: number; ok: true; stats: Awaited<ReturnType<typeof loadChunk>>}
+	| {id: number; ok: true; stats: ChunkStats}
 	| {id: number; ok: false; message: string; code?: string};
 
 const {databaseUrl} = workerData as {databaseUrl: string};
@@ -21,14 +21,17 @@ client.on('error', (error) => {
 const ready = client.connect().then(() => client.query('SET synchronous_commit = off'));
 ready.catch(() => {}); // reported with the first chunk
 
-// Chunks are processed one at a time, in arrival order.
+// Parsing starts as soon as a chunk arrives; storing goes one chunk at a time, in arrival order. So
+// the thread parses the next chunk while PostgreSQL is busy with the previous one.
 let queue: Promise<void> = Promise.resolve();
 parentPort!.on('message', (request: WorkerRequest) => {
+	const parsed = parseChunk(request.job);
+	parsed.catch(() => {}); // reported in order, below
 	queue = queue.then(async () => {
 		try {
 			await ready;
 			if (broken) throw broken;
-			const stats = await loadChunk(client, request.job);
+			const stats = await storeChunk(client, request.job, await parsed);
 			parentPort!.postMessage({id: request.id, ok: true, stats} satisfies WorkerReply);
 		} catch (error) {
 			const {message, code} = error as {message: string; code?: string};
