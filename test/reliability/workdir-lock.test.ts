@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {after, describe, it} from 'node:test';
+import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
+import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
+import {createTestDatabase} from '../helpers/database.js';
+import {fixtureDir, lines} from '../helpers/ingest.js';
+import {runCli, startCli} from './helpers/cli.js';
+
+/** Two app processes on one workdir would fight over its cluster: the second refuses, clearly. */
+const url = await createTestDatabase('workdir_lock');
+const newWorkdir = () => {
+	const root = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-lock-'));
+	after(() => fs.rmSync(root, {recursive: true, force: true}));
+	const workdir = resolveWorkdir(root);
+	ensureWorkdir(workdir);
+	return workdir;
+};
+const REFUSAL = /Another openpolyedu-tui \(pid \d+\) is already using the workdir .+; wait for it to finish or pass a different --workdir\./;
+
+describe('two instances on one workdir', () => {
+	it('refuses a second CLI while one ingests, and lets the first finish', async () => {
+		const workdir = newWorkdir();
+		const input = path.join(fixtureDir(), 'big.log');
+		fs.writeFileSync(input, lines(0, 30_000));
+		const first = startCli(['ingest', '--db', url, '--workdir', workdir.root, input]);
+		while (!fs.existsSync(workdir.lockFile) && first.child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 10));
+		const second = await runCli(['ingest', '--db', url, '--workdir', workdir.root, input]);
+		const firstResult = await first.done;
+		assert.equal(second.code, 1);
+		assert.match(second.stderr, REFUSAL);
+		assert.equal(second.stderr.trim().split('\n').length, 1, 'one sentence, no stack');
+		assert.equal(firstResult.code, 0, firstResult.stderr);
+		assert.match(firstResult.stdout, /read 30000 lines: loaded 30000, duplicates 0, rejected 0/);
+		assert.ok(!fs.existsSync(workdir.lockFile), 'the lock is released at exit');
+	});
+
+	it('refuses in-process, and takes over the lock of a process that died', async () => {
+		const workdir = newWorkdir();
+		const release = acquireWorkdirLock(workdir);
+		const refused = await runCli(['files', '--db', url, '--workdir', workdir.root]);
+		assert.equal(refused.code, 1);
+		assert.match(refused.stderr, new RegExp(`pid ${process.pid}`));
+		release();
+		// A killed run leaves its lock file behind with a pid that no longer runs.
+		fs.writeFileSync(workdir.lockFile, '2147483646');
+		const after = await runCli(['files', '--db', url, '--workdir', workdir.root]);
+		assert.equal(after.code, 0, after.stderr);
+	});
+});
