@@ -2,8 +2,11 @@ import readline from 'node:readline/promises';
 import {UserError} from '../../ingest/errors.js';
 import {withDatabase, type Command} from './context.js';
 
-/** Every table the loader and the derived layer fill; the schema itself stays. */
-export const RESET_STATEMENT = 'TRUNCATE events, rejected_lines, file_chunks, source_files, loads RESTART IDENTITY CASCADE';
+/** Empties every table of the schema (the loader's and the derived ones alike) but schema_version. */
+export const RESET_STATEMENT = `DO $$ BEGIN
+	EXECUTE (SELECT 'TRUNCATE ' || string_agg(format('%I', tablename), ', ') || ' RESTART IDENTITY CASCADE'
+	         FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_version');
+END $$`;
 
 async function confirmed(context: Parameters<Command>[0]): Promise<boolean> {
 	if (context.flags.yes) return true;
@@ -24,7 +27,6 @@ export const resetCommand: Command = async (context) => {
 	}
 	return withDatabase(context, async ({pool}) => {
 		const {rows} = await pool.query<{events: number}>('SELECT count(*) AS events FROM events');
-		// CASCADE also empties the derived tables, which reference loads.
 		await pool.query(RESET_STATEMENT);
 		context.stdout.write(`Deleted ${rows[0]!.events} events and every loaded file's records.\n`);
 		return 0;

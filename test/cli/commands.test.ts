@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, it} from 'node:test';
+import {fixtureDir, lines} from '../helpers/ingest.js';
+import {createTestDatabase} from '../helpers/database.js';
+import {projectRoot} from '../helpers/shared.js';
+
+const url = await createTestDatabase('cli');
+const dir = fixtureDir();
+
+function cli(...args: string[]) {
+	const result = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), ...args], {cwd: dir, encoding: 'utf8', env: {...process.env, DATABASE_URL: ''}});
+	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+describe('the headless commands', () => {
+	it('ingest prints the accounting and exits 0, even with rejected lines', () => {
+		const file = path.join(dir, 'day.log');
+		fs.writeFileSync(file, `${lines(0, 40)}not json\n\n${lines(0, 5)}`);
+		const result = cli('ingest', file, '--db', url);
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /^read 46 lines: loaded 40, duplicates 5, rejected 1$/m);
+		assert.match(result.stdout, /files: 1 loaded, 0 skipped \(already loaded\), 0 failed; 1 blank lines ignored/);
+		assert.match(result.stdout, /rejected by reason: malformed-json 1/);
+	});
+
+	it('files and rejected list what was loaded and what was not', () => {
+		const files = cli('files', '--db', url, '--format', 'json');
+		assert.equal(files.code, 0, files.stderr);
+		const [row] = JSON.parse(files.stdout);
+		assert.deepEqual([path.basename(row.file), row.status, row.lines_read, row.loaded, row.duplicates, row.rejected], ['day.log', 'loaded', 46, 40, 5, 1]);
+		const rejected = cli('rejected', '--db', url, '--format', 'json');
+		assert.deepEqual(JSON.parse(rejected.stdout).map((line: {line_no: number; reason: string}) => [line.line_no, line.reason]), [[41, 'malformed-json']]);
+	});
+
+	it('a missing input, a bad option or an unknown command get one sentence and a non-zero exit', () => {
+		const missing = cli('ingest', path.join(dir, 'nope.log'), '--db', url);
+		assert.equal(missing.code, 1);
+		assert.equal(missing.stderr.trim().split('\n').length, 1);
+		assert.match(missing.stderr, /does not exist/);
+		const option = cli('ingest', '--bogus');
+		assert.equal(option.code, 2);
+		assert.match(option.stderr, /^Unknown option --bogus for "ingest"/);
+		const command = cli('frobnicate');
+		assert.equal(command.code, 2);
+		assert.match(command.stderr, /^Unknown command "frobnicate"/);
+	});
+
+	it('an unreachable database is one sentence, without the password', () => {
+		const result = cli('files', '--db', 'postgres://someone:s3cret-pw@127.0.0.1:1/nothing');
+		assert.equal(result.code, 1);
+		assert.match(result.stderr, /^Cannot reach the database at postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/nothing/);
+		assert.ok(!result.stderr.includes('s3cret-pw'));
+	});
+
+	it('reset asks for --yes off a terminal, then empties everything', () => {
+		const refused = cli('reset', '--db', url);
+		assert.equal(refused.code, 1);
+		assert.match(refused.stderr, /pass --yes/);
+		assert.equal(JSON.parse(cli('run', 'learners', '--db', url, '--format', 'json').stdout).length, 7);
+		const reset = cli('reset', '--db', url, '--yes');
+		assert.equal(reset.code, 0, reset.stderr);
+		assert.match(reset.stdout, /Deleted 40 events/);
+		assert.match(cli('files', '--db', url).stdout, /No files loaded yet/);
+		// The derived tables are emptied too: the tasks see no learner any more.
+		const learners = cli('run', 'learners', '--db', url, '--format', 'json');
+		assert.equal(learners.code, 0, learners.stderr);
+		assert.deepEqual(JSON.parse(learners.stdout), []);
+	});
+});
