@@ -3,6 +3,7 @@ import path from 'node:path';
 import type {Database} from '../../ingest/db/database.js';
 import {runIngest} from '../../ingest/engine.js';
 import {redactSecrets} from '../../ingest/errors.js';
+import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
 import {listCourses, loadTaskCatalogue, runTask, saveResult} from '../tasks/index.js';
 import {enterFullScreen} from '../ui/fullscreen.js';
 import type {AppServices} from '../ui/services.js';
@@ -20,9 +21,9 @@ export const appCommand: Command = async (context) => {
 		return code === 0 ? tasksCommand(context) : code;
 	}
 	const services = databaseServices(context);
-	// The database starts while Ink and React load (yoga's WebAssembly alone takes a few hundred ms);
-	// the app attaches to this same start and shows its steps. Its errors are shown by the app.
-	services.open(() => {}).catch(() => {});
+	// The database starts, and the load looks for new data, while Ink and React load (a few hundred
+	// ms of CPU); the app joins these runs and shows their steps, progress and errors.
+	services.prestart();
 	// React's production build: less to load and faster renders (a user can still set NODE_ENV).
 	process.env.NODE_ENV ??= 'production';
 	const quit = new AbortController();
@@ -50,25 +51,42 @@ export const appCommand: Command = async (context) => {
 	return quit.signal.aborted ? 130 : exitCode;
 };
 
+/**
+ * Runs `start` at most once. Every caller shares its promise, hears its events from the moment it
+ * asks (the latest one replayed at once), and may cancel it through its own signal. This lets the
+ * database start and the load look for new data while Ink and React are still loading.
+ */
+function sharedRun<T, E>(start: (emit: (event: E) => void, signal: AbortSignal) => Promise<T>) {
+	let running: Promise<T> | undefined;
+	let latest: E | undefined;
+	const listeners = new Set<(event: E) => void>();
+	const abort = new AbortController();
+	const join = (listener: (event: E) => void, signal?: AbortSignal): Promise<T> => {
+		listeners.add(listener);
+		if (latest !== undefined) listener(latest);
+		if (signal?.aborted) abort.abort();
+		signal?.addEventListener('abort', () => abort.abort(), {once: true});
+		running ??= start((event) => {
+			latest = event;
+			for (const each of listeners) each(event);
+		}, abort.signal);
+		return running;
+	};
+	return {join, cancel: () => abort.abort(), settled: () => (running ?? Promise.resolve()).then(() => {}, () => {})};
+}
+
 /** The app's services on the real database, engine and task layer; the database stays open until close(). */
-function databaseServices(context: CommandContext): AppServices & {close(): Promise<void>} {
+function databaseServices(context: CommandContext): AppServices & {close(): Promise<void>; prestart(): void} {
 	let database: Database | undefined;
 	let finish = () => {};
 	let session: Promise<void> = Promise.resolve();
-	let opening: Promise<void> | undefined;
-	let lastStep: string | undefined;
-	const stepListeners = new Set<(step: string) => void>();
 	const open = () => {
 		if (!database) throw new Error('The database is not open yet.');
 		return database;
 	};
-	const logFile = path.join(workdirOf(context).logs, 'tui.log');
-	return {
-		open(onStep) {
-			// Started once (early, by appCommand); a later caller attaches to it and hears the current step.
-			stepListeners.add(onStep);
-			if (lastStep) onStep(lastStep);
-			opening ??= new Promise((ready, fail) => {
+	const opening = sharedRun<void, string>(
+		(onStep) =>
+			new Promise((ready, fail) => {
 				const closed = new Promise<void>((resolve) => (finish = resolve));
 				// withDatabase locks the workdir and opens the database; it holds both until close().
 				session = withDatabase(
@@ -78,24 +96,23 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 						ready();
 						await closed;
 					},
-					(step) => {
-						lastStep = step;
-						for (const listener of stepListeners) listener(step);
-					},
+					onStep,
 				).catch(fail);
-			});
-			return opening;
-		},
-		ingest: (signal, onProgress) =>
-			runIngest({
-				databaseUrl: open().url,
-				pool: open().pool,
-				paths: ingestPaths([]),
-				workers: context.flags.workers,
-				maxLineBytes: context.flags.maxLineBytes,
-				signal,
-				onProgress,
 			}),
+	);
+	const loading = sharedRun<IngestSummary, IngestSnapshot>(async (onProgress, signal) => {
+		await opening.join(() => {});
+		const {workers, maxLineBytes} = context.flags;
+		return runIngest({databaseUrl: open().url, pool: open().pool, paths: ingestPaths([]), workers, maxLineBytes, signal, onProgress});
+	});
+	const logFile = path.join(workdirOf(context).logs, 'tui.log');
+	return {
+		prestart() {
+			// Errors surface when the app joins these runs.
+			loading.join(() => {}).catch(() => {});
+		},
+		open: (onStep) => opening.join(onStep),
+		ingest: (signal, onProgress) => loading.join(onProgress, signal),
 		loadCatalogue: () => loadTaskCatalogue(),
 		listCourses: () => listCourses(open().pool),
 		runTask: (task, values, signal) => runTask(open().pool, task, values, {signal}),
@@ -105,6 +122,9 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 			fs.appendFileSync(logFile, `${new Date().toISOString()} ${redactSecrets(text)}\n`);
 		},
 		async close() {
+			// A load the app never joined (a signal during start-up) is cancelled and rolled back first.
+			loading.cancel();
+			await loading.settled();
 			finish();
 			await session;
 		},
