@@ -54,7 +54,8 @@ export async function main(argv: string[]): Promise<number> {
 	const context: CommandContext = {
 		args,
 		flags: cli.flags,
-		databaseUrl: (cli.flags.db as string | undefined) ?? process.env.DATABASE_URL ?? undefined,
+		// An empty DATABASE_URL (exported but blank) means none: the embedded server.
+		databaseUrl: (cli.flags.db as string | undefined) ?? (process.env.DATABASE_URL || undefined),
 		stdout: process.stdout,
 		stderr: process.stderr,
 	};
