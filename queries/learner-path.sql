@@ -10,10 +10,10 @@
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
 -- param: tz | timezone | UTC | Time zone for times
 -- sort: step asc
-SELECT row_number() OVER (ORDER BY v.time, v.url) AS step,
-	sum(v.session_start::int) OVER (ORDER BY v.time, v.url) AS session,
-	v.time AT TIME ZONE :tz AS time, v.url, n.name
-FROM d_page_visit v LEFT JOIN d_page_name n ON n.url = v.url
+SELECT row_number() OVER (ORDER BY v.time, u.url) AS step,
+	sum(v.session_start::int) OVER (ORDER BY v.time, u.url) AS session,
+	v.time AT TIME ZONE :tz AS time, u.url, n.name
+FROM d_page_visit v JOIN d_url u ON u.url_id = v.url_id LEFT JOIN d_page_name n ON n.url = u.url
 WHERE v.username = :user
 	AND (v.course_id = :course OR (:course IS NULL AND v.course_id <> ''))
 	AND (:from IS NULL OR (v.time AT TIME ZONE :tz)::date >= :from)

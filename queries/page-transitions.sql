@@ -10,16 +10,18 @@
 -- param: top | integer(1..100000) | 100 | Number of transitions to list
 -- sort: transitions desc
 WITH per_learner AS (
-	SELECT previous_url, url, username, count(*) AS transitions
+	SELECT previous_url_id, url_id, username, count(*) AS transitions
 	FROM d_page_visit
-	WHERE previous_url IS NOT NULL
+	WHERE previous_url_id IS NOT NULL
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
 		AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
 	GROUP BY 1, 2, 3
+), pairs AS (
+	SELECT previous_url_id, url_id, sum(transitions) AS transitions, count(*) AS learners
+	FROM per_learner GROUP BY previous_url_id, url_id
 )
-SELECT previous_url AS from_url, url AS to_url, sum(transitions) AS transitions, count(*) AS learners
-FROM per_learner
-GROUP BY previous_url, url
-ORDER BY transitions DESC, from_url, to_url
+SELECT f.url AS from_url, t.url AS to_url, p.transitions, p.learners
+FROM pairs p JOIN d_url f ON f.url_id = p.previous_url_id JOIN d_url t ON t.url_id = p.url_id
+ORDER BY p.transitions DESC, from_url, to_url
 LIMIT :top

@@ -9,15 +9,15 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: day asc
 WITH per_learner AS (
-	SELECT (time AT TIME ZONE :tz)::date AS day, url, username, count(*) AS visits
+	SELECT (time AT TIME ZONE :tz)::date AS day, url_id, username, count(*) AS visits
 	FROM d_page_visit
 	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
 		AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
 	GROUP BY 1, 2, 3
 ), per_page AS (
-	SELECT day, url, sum(visits) AS visits, count(*) AS visitors FROM per_learner GROUP BY day, url
+	SELECT day, url_id, sum(visits) AS visits, count(*) AS visitors FROM per_learner GROUP BY day, url_id
 )
-SELECT p.day, p.url, n.name, p.visits, p.visitors
-FROM per_page p LEFT JOIN d_page_name n ON n.url = p.url
-ORDER BY p.day, p.visits DESC, p.url
+SELECT p.day, u.url, n.name, p.visits, p.visitors
+FROM per_page p JOIN d_url u ON u.url_id = p.url_id LEFT JOIN d_page_name n ON n.url = u.url
+ORDER BY p.day, p.visits DESC, u.url

@@ -15,15 +15,15 @@
 
 -- Per page and learner first (hash aggregation), then per page; names joined to the few result rows.
 WITH per_learner AS (
-	SELECT url, username, count(*) AS visits
+	SELECT url_id, username, count(*) AS visits
 	FROM d_page_visit
 	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
 		AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
-	GROUP BY url, username
+	GROUP BY url_id, username
 ), per_page AS (
-	SELECT url, sum(visits) AS visits, count(*) AS visitors FROM per_learner GROUP BY url
+	SELECT url_id, sum(visits) AS visits, count(*) AS visitors FROM per_learner GROUP BY url_id
 )
-SELECT p.url, n.name, p.visits, p.visitors
-FROM per_page p LEFT JOIN d_page_name n ON n.url = p.url
-ORDER BY p.visits DESC, p.url
+SELECT u.url, n.name, p.visits, p.visitors
+FROM per_page p JOIN d_url u ON u.url_id = p.url_id LEFT JOIN d_page_name n ON n.url = u.url
+ORDER BY p.visits DESC, u.url

@@ -304,4 +304,14 @@ UPDATE d_type_hour SET event_type = '(server request)' WHERE event_type LIKE '/%
 UPDATE d_learner_type_hour SET event_type = '(server request)' WHERE event_type LIKE '/%';
 `,
 	},
+	{
+		version: 105,
+		description: 'page visits keep URL ids (tasks group on integers and name the few result rows)',
+		sql: `
+ALTER TABLE d_page_visit ADD COLUMN url_id int, ADD COLUMN previous_url_id int;
+UPDATE d_page_visit v SET url_id = u.url_id FROM d_url u WHERE u.url = v.url;
+UPDATE d_page_visit v SET previous_url_id = u.url_id FROM d_url u WHERE u.url = v.previous_url;
+ALTER TABLE d_page_visit DROP COLUMN url, DROP COLUMN previous_url, ALTER COLUMN url_id SET NOT NULL;
+`,
+	},
 ];

@@ -170,9 +170,8 @@ WITH stepped AS MATERIALIZED (
 		) paged
 	) v WHERE arrival
 )
-INSERT INTO d_page_visit (course_id, username, time, url, session_start, previous_url)
-SELECT v.course_id, v.username, v.time, u.url, v.session_start, pu.url
-FROM visits v JOIN d_url u ON u.url_id = v.url_id LEFT JOIN d_url pu ON pu.url_id = v.previous_url_id`;
+INSERT INTO d_page_visit (course_id, username, time, url_id, session_start, previous_url_id)
+SELECT course_id, username, time, url_id, session_start, previous_url_id FROM visits`;
 }
 
 // A play opens an interval at its position; the learner's next event on the same video closes it
