@@ -22,9 +22,12 @@ export type CliResult = {code: number | null; signal: NodeJS.Signals | null; std
 
 export function startCli(args: string[], options: {env?: NodeJS.ProcessEnv; measureRss?: boolean} = {}): CliRun {
 	const nodeArgs = options.measureRss ? ['--import', pathToImport(REPORT_MAX_RSS)] : [];
+	// The suite's environment must not choose the database: --db or the embedded server of --workdir does.
+	const env = {...process.env, ...options.env};
+	delete env.DATABASE_URL;
 	const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
 		cwd: projectRoot,
-		env: {...process.env, DATABASE_URL: '', ...options.env},
+		env,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	let stdout = '';

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import {after, describe, it} from 'node:test';
+import pg from 'pg';
+import {clientConfig, ensureDatabaseExists} from '../../ingest/db/database.js';
+import {connectionUrl, embeddedServerStatus, readPassword, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
+import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
+import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
+import {assertAccounting, assertOnlyCommittedChunks, loadedContent} from './helpers/accounting.js';
+import {runCli, startCli} from './helpers/cli.js';
+import {writeFaultInputs} from './helpers/inputs.js';
+import {seededRandom} from './helpers/seed.js';
+
+/**
+ * The app's own embedded PostgreSQL, in a workdir of its own: stopped (immediate shutdown, as a
+ * crash or an OOM kill would) in the middle of an ingest, then checked for what it lets in.
+ */
+const POSIX = process.platform !== 'win32';
+const workdir = resolveWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-server-')));
+ensureWorkdir(workdir);
+after(async () => {
+	await stopEmbeddedServer(workdir).catch(() => false);
+	const cluster = fs.existsSync(workdir.pgdata) ? fs.realpathSync(workdir.pgdata) : undefined;
+	fs.rmSync(workdir.root, {recursive: true, force: true});
+	// As root the cluster may live outside the workdir (see clusterDirectory): remove it too.
+	if (cluster && !cluster.startsWith(workdir.root)) fs.rmSync(path.dirname(cluster), {recursive: true, force: true});
+});
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A pool on the embedded server while it runs (the CLI started it). */
+async function openRunning(): Promise<pg.Pool | undefined> {
+	const port = embeddedServerStatus(workdir).port;
+	const password = readPassword(workdir);
+	if (port === undefined || !password) return undefined;
+	const pool = new pg.Pool({...clientConfig(connectionUrl(password, port)), max: 1});
+	pool.on('error', () => {});
+	try {
+		await pool.query('SELECT 1');
+		return pool;
+	} catch {
+		await pool.end();
+		return undefined;
+	}
+}
+
+/** Runs `body` on the embedded server, started for it (and stopped after). */
+async function withServer<T>(body: (pool: pg.Pool, url: string) => Promise<T>): Promise<T> {
+	const server = await startEmbeddedServer(workdir);
+	await ensureDatabaseExists(server.url);
+	const pool = new pg.Pool({...clientConfig(server.url), max: 2});
+	pool.on('error', () => {});
+	try {
+		return await body(pool, server.url);
+	} finally {
+		await pool.end();
+		await stopEmbeddedServer(workdir);
+	}
+}
+
+describe('the embedded database stopped in the middle of an ingest', {skip: POSIX ? false : 'skipped: stops the server with SIGQUIT (POSIX)'}, () => {
+	it('fails with a clear message, keeps only whole chunks, and the next run resumes to a clean load', async () => {
+		const {random, seed} = seededRandom('embedded-server');
+		const inputs = await writeFaultInputs(fixtureDir(), 12_000, random);
+		const run = startCli(['ingest', '--workdir', workdir.root, '--workers', '2', inputs.dir]);
+		let stopped = false;
+		while (!stopped && run.child.exitCode === null) {
+			const pool = await openRunning();
+			if (pool) {
+				while (!stopped && run.child.exitCode === null) {
+					const {rows} = await pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'COPY events%'").catch(() => ({rows: [{n: 0}]}));
+					if (rows[0].n > 0) {
+						// SIGQUIT to the postmaster is PostgreSQL's immediate shutdown (pg_ctl stop -m immediate).
+						const pid = Number(fs.readFileSync(path.join(fs.realpathSync(workdir.pgdata), 'postmaster.pid'), 'utf8').split('\n')[0]);
+						process.kill(pid, 'SIGQUIT');
+						stopped = true;
+					} else await sleep(10);
+				}
+				await pool.end();
+			} else await sleep(50);
+		}
+		const failed = await run.done;
+		assert.ok(stopped, `seed ${seed}: the server was stopped while the ingest was copying (exit ${failed.code}: ${failed.stderr})`);
+		assert.equal(failed.code, 1, `seed ${seed}: non-zero exit`);
+		const message = failed.stderr.split('\n').filter((line) => line && !line.startsWith('loading ') && !line.includes('derived tables'));
+		assert.equal(message.length, 1, `one clear sentence, not: ${failed.stderr}`);
+		assert.match(message[0]!, /database/i);
+		assert.doesNotMatch(failed.stderr, /\n\s+at |Unexpected error/);
+
+		await withServer((pool) => assertOnlyCommittedChunks(pool));
+		const resumed = await runCli(['ingest', '--workdir', workdir.root, '--workers', '2', inputs.dir]);
+		assert.equal(resumed.code, 0, resumed.stderr);
+
+		const clean = await openTestDatabase('server_clean');
+		await ingest(clean, [inputs.dir]);
+		const label = (file: string) => path.relative(inputs.dir, file);
+		const expected = await loadedContent(clean.pool, label);
+		await withServer(async (pool) => {
+			await assertAccounting(pool, inputs.contents);
+			assert.deepEqual(await loadedContent(pool, label), expected, `seed ${seed}: resumed load equals a clean load`);
+		});
+		console.log(`# embedded-server: stopped mid-COPY: "${message[0]}"; resumed: ${expected.events} events, ${expected.rejected.length} rejected lines, equal to a clean load; lines lost 0`);
+	});
+});
+
+describe('what the embedded server lets in', () => {
+	it('listens on 127.0.0.1 only, with scram-sha-256 passwords and no trust', async () => {
+		await withServer(async (pool, url) => {
+			assert.equal((await pool.query('SHOW listen_addresses')).rows[0].listen_addresses, '127.0.0.1');
+			assert.equal((await pool.query('SHOW password_encryption')).rows[0].password_encryption, 'scram-sha-256');
+			const {rows: rules} = await pool.query<{type: string; auth_method: string; error: string | null}>('SELECT type, auth_method, error FROM pg_hba_file_rules');
+			assert.ok(rules.length > 0);
+			for (const rule of rules) {
+				assert.equal(rule.error, null);
+				assert.notEqual(rule.auth_method, 'trust', `no trust rule (${rule.type})`);
+				assert.ok(['scram-sha-256', 'md5', 'password', 'reject'].includes(rule.auth_method), `password authentication only, not ${rule.auth_method}`);
+			}
+
+			const wrong = Object.assign(new URL(url), {password: 'not-the-password'}).toString();
+			const intruder = new pg.Client(clientConfig(wrong));
+			await assert.rejects(intruder.connect(), (error: {code?: string}) => error.code === '28P01');
+			const noPassword = new pg.Client({...clientConfig(Object.assign(new URL(url), {password: ''}).toString()), password: ''});
+			await assert.rejects(noPassword.connect());
+
+			const port = Number(new URL(url).port);
+			const external = Object.values(os.networkInterfaces())
+				.flat()
+				.filter((address) => address && !address.internal && address.family === 'IPv4')
+				.map((address) => address!.address);
+			console.log(`# embedded-server: port ${port} tried on non-loopback addresses: ${external.join(', ') || 'none on this machine'}`);
+			for (const address of external) {
+				const reached = await new Promise<boolean>((resolve) => {
+					const socket = net.connect({host: address, port, timeout: 2000});
+					socket.on('connect', () => (socket.destroy(), resolve(true)));
+					socket.on('error', () => resolve(false));
+					socket.on('timeout', () => (socket.destroy(), resolve(false)));
+				});
+				assert.equal(reached, false, `port ${port} is not reachable on ${address}`);
+			}
+		});
+	});
+
+	it('keeps its random password in a file only the user can read, and never in its logs', {skip: POSIX ? false : 'skipped: POSIX file modes'}, () => {
+		const password = readPassword(workdir)!;
+		assert.ok(password.length >= 24, 'a long random password');
+		assert.equal(fs.statSync(workdir.passwordFile).mode & 0o777, 0o600);
+		for (const log of fs.readdirSync(workdir.logs)) {
+			assert.ok(!fs.readFileSync(path.join(workdir.logs, log), 'utf8').includes(password), `${log} does not contain the password`);
+		}
+	});
+});
