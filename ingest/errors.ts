@@ -9,5 +9,6 @@ export class UserError extends Error {
 
 /** Removes passwords from connection strings before anything is printed or logged. */
 export function redactSecrets(text: string): string {
-	return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
+	// Greedy to the last @ of the URL: a password may itself hold a raw @ (URL parsers split at the last one).
+	return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)\S*@/gi, '$1***@');
 }
