@@ -60,9 +60,12 @@ export function formatResult(result: TaskResult, format: OutputFormat | 'table',
 
 const EXTENSIONS: Record<OutputFormat, string> = {csv: 'csv', json: 'json', md: 'md'};
 
-/** Safe on every file system: letters, digits, `.`, `_`, `-` only (no `:` `+` `/` `\`), never `..`. */
+/**
+ * Safe on every file system: letters, digits, `_`, `-` only (no `:` `+` `/` `\`). No dot either: Windows
+ * reads everything before a name's first dot as the name, so `aux.x_…csv` would be the AUX device.
+ */
 function fileNamePart(text: string): string {
-	return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/\.{2,}/g, '_').replace(/^[._]+|[._]+$/g, '').slice(0, 80) || 'all';
+	return text.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'all';
 }
 
 /** 2026-11-25T15:48:18.123Z → 20261125T154818Z */
