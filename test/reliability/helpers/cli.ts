@@ -23,8 +23,9 @@ export type CliResult = {code: number | null; signal: NodeJS.Signals | null; std
 export function startCli(args: string[], options: {env?: NodeJS.ProcessEnv; measureRss?: boolean} = {}): CliRun {
 	const nodeArgs = options.measureRss ? ['--import', pathToImport(REPORT_MAX_RSS)] : [];
 	// The suite's environment must not choose the database: --db or the embedded server of --workdir does.
-	const env = {...process.env, ...options.env};
+	const env = {...process.env};
 	delete env.DATABASE_URL;
+	Object.assign(env, options.env);
 	const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
 		cwd: projectRoot,
 		env,
