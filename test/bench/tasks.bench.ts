@@ -111,6 +111,25 @@ try {
 		lines.push([task.id, taskMedian.toFixed(1), (taskMedian / baseline).toFixed(3), rows, taskMedian <= 200 ? 'ok' : 'SLOW'].join('\t'));
 	}
 	process.stdout.write(`${lines.join('\n')}\n\nslowest task: ${slowest.toFixed(1)} ms (${(slowest / baseline).toFixed(3)} x baseline)\n`);
+	// An incremental load on top: a small log of the same learners a little later (a new daily file).
+	const extra = path.join(path.dirname(workdir.root), `${path.basename(workdir.root)}-extra.log`);
+	await generateLog({events: 10_000, seed: seed + 1, file: extra, start: '2018-12-30T00:00:00Z', days: 2});
+	let extraDerivingAt = 0;
+	const extraStarted = performance.now();
+	await runIngest({
+		databaseUrl: database.url,
+		pool,
+		paths: [extra],
+		onProgress: (snapshot) => {
+			if (snapshot.phase === 'deriving' && !extraDerivingAt) extraDerivingAt = performance.now();
+		},
+	});
+	const extraFinished = performance.now();
+	fs.rmSync(extra, {force: true});
+	fs.rmSync(`${extra}.truth.json`, {force: true});
+	process.stdout.write(
+		`\nincremental load of 10000 more events: ingest ${((extraDerivingAt - extraStarted) / 1000).toFixed(1)} s, derived refresh ${((extraFinished - extraDerivingAt) / 1000).toFixed(1)} s\n`,
+	);
 	const {rows: sizes} = await pool.query<{table: string; rows: number; size: string}>(`
 		SELECT relname AS table, reltuples::bigint AS rows, pg_size_pretty(pg_total_relation_size(oid)) AS size
 		FROM pg_class WHERE relkind = 'r' AND (relname LIKE 'd\\_%' OR relname = 'events') ORDER BY pg_total_relation_size(oid) DESC`);
