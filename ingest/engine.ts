@@ -8,7 +8,7 @@ import {LoaderError, LoaderPool} from './loader-pool.js';
 import {finishSource, planSource, recordFailedSource, type SourceIdentity} from './manifest.js';
 import type {FileProgress, IngestSnapshot, IngestSummary} from './progress.js';
 import {ProgressTracker} from './progress-tracker.js';
-import {discoverSources, fingerprintFile, forEachZipMember, headHashOf, openFileContent, type SourceFile} from './sources.js';
+import {discoverSources, fingerprintFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
 
 export type IngestOptions = {
 	/** For the loader threads' own connections. */
@@ -117,6 +117,7 @@ async function loadFile(context: LoadContext, source: SourceFile, progress: File
 	try {
 		const {fingerprint, headHash, size} = fingerprintFile(source.path);
 		identity = {path: source.path, member: '', kind: source.kind, size, mtime: source.mtime, fingerprint, headHash, headHashAt: (length) => headHashOf(source.path, length)};
+		if (source.kind === 'plain') identity.newlineAt = (offset) => isNewlineAt(source.path, offset);
 	} catch (error) {
 		progress.status = 'failed';
 		progress.note = `cannot read: ${describe(error)}`;

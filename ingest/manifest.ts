@@ -16,6 +16,8 @@ export type SourceIdentity = {
 	headHash: string;
 	/** The hash of the first `length` bytes (the head a smaller earlier version of this file had). */
 	headHashAt?: (length: number) => string;
+	/** Plain files: is the byte at this offset a newline? (A log read while being written may end in half a line.) */
+	newlineAt?: (offset: number) => boolean;
 };
 
 export type LoadPlan =
@@ -75,8 +77,8 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		);
 		fileId = inserted.rows[0]!.file_id;
 	}
-	const {rows: chunks} = await pool.query<{start_offset: number; end_offset: number; next_line: number}>(
-		'SELECT start_offset, end_offset, first_line + lines + blank_lines AS next_line FROM file_chunks WHERE file_id = $1 ORDER BY start_offset',
+	const {rows: chunks} = await pool.query<{start_offset: number; end_offset: number; first_line: number; next_line: number}>(
+		'SELECT start_offset, end_offset, first_line, first_line + lines + blank_lines AS next_line FROM file_chunks WHERE file_id = $1 ORDER BY start_offset',
 		[fileId],
 	);
 	let startOffset = 0;
@@ -86,6 +88,19 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		startOffset = chunks[index]!.end_offset;
 		firstLine = chunks[index]!.next_line;
 		index++;
+	}
+	// The prefix ends inside a line and the file grew: that last line was half-written when it was read.
+	// Its chunk is taken back (in one statement, so a kill cannot leave half of it) and read again whole.
+	const last = chunks[index - 1];
+	if (last && source.newlineAt && source.size > startOffset && !source.newlineAt(startOffset - 1)) {
+		await pool.query(
+			`WITH chunk AS (DELETE FROM file_chunks WHERE file_id = $1 AND start_offset = $2),
+			      events AS (DELETE FROM events WHERE file_id = $1 AND line_no >= $3 AND line_no < $4)
+			 DELETE FROM rejected_lines WHERE file_id = $1 AND line_no >= $3 AND line_no < $4`,
+			[fileId, last.start_offset, last.first_line, last.next_line],
+		);
+		startOffset = last.start_offset;
+		firstLine = last.first_line;
 	}
 	const committedChunks = new Set(chunks.slice(index).map((chunk) => chunk.start_offset));
 	return {action: 'load', fileId, startOffset, firstLine, committedChunks, resumed: chunks.length > 0};

@@ -85,6 +85,15 @@ export function headHashOf(file: string, length: number): string {
 	}
 }
 
+export function isNewlineAt(file: string, offset: number): boolean {
+	const fd = fs.openSync(file, 'r');
+	try {
+		return readAt(fd, 1, offset)[0] === 0x0a;
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
 /** Counts bytes flowing through, for "bytes read" progress on the compressed side. */
 function byteCounter(onBytes: (count: number) => void): Transform {
 	return new Transform({
