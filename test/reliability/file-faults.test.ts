@@ -13,8 +13,6 @@ import {assertAccounting, assertOnlyCommittedChunks, contentOf} from './helpers/
 const database = await openTestDatabase('file_faults');
 const dir = fixtureDir();
 const count = async (sql: string, values: unknown[] = []) => Number((await database.pool.query(sql, values)).rows[0].count);
-// Open bug, reported: the half line is loaded (rejected) at the first run, its rest rejected at the next.
-const KNOWN_BUG_HALF_LINE = 'known bug: a half-written last line of a growing log is rejected in two pieces instead of loaded';
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 describe('inputs that fail while being read', () => {
@@ -94,12 +92,13 @@ describe('inputs that fail while being read', () => {
 		const second = await ingest(database, [growing]);
 		assert.notEqual(second.files[0]!.status, 'failed');
 		const total = 12_000 + appended * 100;
-		assert.equal(first.loaded + second.loaded, total, 'every line of the grown file loaded once, over the two runs');
+		// (A run that read a half-written last line takes its chunk back next time, so the runs' sums may exceed the total.)
+		assert.ok(first.loaded + second.loaded >= total, 'every line of the grown file loaded over the two runs');
 		assert.equal(await count('SELECT count(*) FROM events e JOIN source_files f USING (file_id) WHERE f.path = $1', [growing]), total);
 		await assertAccounting(database.pool, new Map([[growing, contentOf(growing)]]));
 	});
 
-	it('does not lose an event whose line was half-written when the file was read', {todo: KNOWN_BUG_HALF_LINE}, async () => {
+	it('does not lose an event whose line was half-written when the file was read', async () => {
 		const active = path.join(dir, 'active-tracking.log');
 		const event = eventLine(30_000);
 		fs.writeFileSync(active, `${lines(30_001, 30_010)}${event.slice(0, 100)}`);

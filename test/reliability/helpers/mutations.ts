@@ -113,7 +113,7 @@ export const MUTATIONS: Record<string, Mutation> = {
 	},
 	'invalid UTF-8': (line, random) => insertAt(line, random.int(0, line.length), Buffer.from(random.pick(INVALID_UTF8))),
 	'huge number': (line, random) => withRawField(line, random, random.pick(HUGE_NUMBERS)),
-	'deep nesting': (line, random) => withRawField(line, random, nested(random.pick([2, 64, 600, 3000]), random)),
+	'deep nesting': (line, random) => withRawField(line, random, nested(random.pick([2, 64, 600, 3000, 3000, 20_000]), random)),
 	'duplicate key'(line, random) {
 		const text = line.toString('utf8');
 		const close = text.lastIndexOf('}');
