@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
+import type pg from 'pg';
 import {openDatabase} from '../../ingest/db/database.js';
 import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {runIngest} from '../../ingest/engine.js';
+import type {IngestSummary} from '../../ingest/progress.js';
 import {loadTaskCatalogue, runTask, type TaskDefinition} from '../../source/tasks/index.js';
 import {GENERATOR_VERSION, generateLog} from '../tools/generator.js';
 
@@ -46,25 +48,27 @@ async function timed(body: () => Promise<unknown>): Promise<number> {
 	return performance.now() - started;
 }
 
+/** The engine builds the derived tables right after loading, announced by the 'deriving' phase. */
+async function timedIngest(databaseUrl: string, pool: pg.Pool, file: string): Promise<{summary: IngestSummary; ingestMs: number; deriveMs: number}> {
+	const started = performance.now();
+	let derivingAt = 0;
+	const summary = await runIngest({
+		databaseUrl,
+		pool,
+		paths: [file],
+		onProgress: (snapshot) => {
+			if (snapshot.phase === 'deriving' && !derivingAt) derivingAt = performance.now();
+		},
+	});
+	return {summary, ingestMs: derivingAt - started, deriveMs: performance.now() - derivingAt};
+}
+
 const log = await benchLog();
 const workdir = resolveWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-bench-tasks-')));
 const database = await openDatabase({workdir});
 try {
 	const {pool} = database;
-	// The engine builds the derived tables right after loading, announced by the 'deriving' phase.
-	const started = performance.now();
-	let derivingAt = 0;
-	const summary = await runIngest({
-		databaseUrl: database.url,
-		pool,
-		paths: [log],
-		onProgress: (snapshot) => {
-			if (snapshot.phase === 'deriving' && !derivingAt) derivingAt = performance.now();
-		},
-	});
-	const finished = performance.now();
-	const ingestMs = derivingAt - started;
-	const deriveMs = finished - derivingAt;
+	const {summary, ingestMs, deriveMs} = await timedIngest(database.url, pool, log);
 	const loaded = summary.files.reduce((sum, file) => sum + file.loaded, 0);
 	process.stdout.write(`log: ${log}\nevents loaded: ${loaded}\n`);
 	process.stdout.write(`ingest (load only): ${(ingestMs / 1000).toFixed(1)} s\n`);
@@ -114,21 +118,11 @@ try {
 	// An incremental load on top: a small log of the same learners a little later (a new daily file).
 	const extra = path.join(path.dirname(workdir.root), `${path.basename(workdir.root)}-extra.log`);
 	await generateLog({events: 10_000, seed: seed + 1, file: extra, start: '2018-12-30T00:00:00Z', days: 2});
-	let extraDerivingAt = 0;
-	const extraStarted = performance.now();
-	await runIngest({
-		databaseUrl: database.url,
-		pool,
-		paths: [extra],
-		onProgress: (snapshot) => {
-			if (snapshot.phase === 'deriving' && !extraDerivingAt) extraDerivingAt = performance.now();
-		},
-	});
-	const extraFinished = performance.now();
+	const incremental = await timedIngest(database.url, pool, extra);
 	fs.rmSync(extra, {force: true});
 	fs.rmSync(`${extra}.truth.json`, {force: true});
 	process.stdout.write(
-		`\nincremental load of 10000 more events: ingest ${((extraDerivingAt - extraStarted) / 1000).toFixed(1)} s, derived refresh ${((extraFinished - extraDerivingAt) / 1000).toFixed(1)} s\n`,
+		`\nincremental load of 10000 more events: ingest ${(incremental.ingestMs / 1000).toFixed(1)} s, derived refresh ${(incremental.deriveMs / 1000).toFixed(1)} s\n`,
 	);
 	const {rows: sizes} = await pool.query<{table: string; rows: number; size: string}>(`
 		SELECT relname AS table, reltuples::bigint AS rows, pg_size_pretty(pg_total_relation_size(oid)) AS size
