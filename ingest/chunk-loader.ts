@@ -96,13 +96,19 @@ async function copyEvents(client: pg.ClientBase, events: EventLine[]): Promise<n
 	return events.length;
 }
 
-/** Chunks that repeat stored events: COPY to a staging table, insert what is new. */
+/**
+ * Chunks that repeat stored events: COPY to a staging table, insert what is new. An event already
+ * stored from this very file and line (a chunk read again) counts as loaded, not as a duplicate.
+ */
 async function insertNewEvents(client: pg.ClientBase, events: EventLine[]): Promise<number> {
 	await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_events (LIKE events)');
 	await client.query('TRUNCATE staging_events');
 	await copyRows(client, `COPY staging_events (${eventColumns}) FROM STDIN`, events.map((event) => event.row));
+	const {rows} = await client.query<{own: number}>(
+		'SELECT count(*) AS own FROM staging_events s JOIN events e USING (event_hash) WHERE e.file_id = s.file_id AND e.line_no = s.line_no',
+	);
 	const result = await client.query(`INSERT INTO events SELECT * FROM staging_events ON CONFLICT (event_hash) DO NOTHING`);
-	return result.rowCount ?? 0;
+	return (result.rowCount ?? 0) + Number(rows[0]!.own);
 }
 
 /** Last resort when PostgreSQL refuses some row's data: one row at a time, refusals become rejected lines. */

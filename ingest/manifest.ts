@@ -47,7 +47,7 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		const isSelf = same.path === source.path && same.member === source.member;
 		return {action: 'skip', reason: isSelf ? 'already loaded' : `same content as ${same.member ? `${same.path}!${same.member}` : same.path}`};
 	}
-	const {rows} = await pool.query<FileRow>('SELECT file_id, status, head_hash, size_bytes, fingerprint FROM source_files WHERE path = $1 AND member = $2', [
+	const {rows} = await pool.query<FileRow>("SELECT file_id, status, head_hash, size_bytes, fingerprint FROM source_files WHERE path = $1 AND member = $2 AND status <> 'replaced'", [
 		source.path,
 		source.member,
 	]);
@@ -60,10 +60,12 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	// A .zip member cannot grow, but an interrupted one (same CRC and sizes) resumes like any file.
 	const continues =
 		existing !== undefined && (source.kind === 'zip' ? existing.fingerprint === source.fingerprint : source.size >= existing.size_bytes && sameHead(existing));
+	// Other content under the same name (a rotated log): the old row, its chunks and rejected lines
+	// stay as history, and the new content gets a row of its own.
+	if (existing && !continues) await pool.query("UPDATE source_files SET status = 'replaced', finished_at = coalesce(finished_at, now()) WHERE file_id = $1", [existing.file_id]);
 	let fileId: number;
-	if (existing) {
+	if (existing && continues) {
 		fileId = existing.file_id;
-		if (!continues) await pool.query('DELETE FROM file_chunks WHERE file_id = $1', [fileId]);
 		await pool.query(
 			`UPDATE source_files SET kind = $2, size_bytes = $3, mtime = $4, fingerprint = $5, head_hash = $6, status = 'loading',
 			 error = NULL, load_id = $7, started_at = now(), finished_at = NULL WHERE file_id = $1`,
@@ -91,11 +93,12 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	}
 	// The prefix ends inside a line and the file grew: that last line was half-written when it was read.
 	// Its chunk is taken back (in one statement, so a kill cannot leave half of it) and read again whole.
+	// Its stored events stay (the derived tables have counted them): read again, they are recognised as
+	// this chunk's own lines and counted as loaded, not stored twice.
 	const last = chunks[index - 1];
 	if (last && source.newlineAt && source.size > startOffset && !source.newlineAt(startOffset - 1)) {
 		await pool.query(
-			`WITH chunk AS (DELETE FROM file_chunks WHERE file_id = $1 AND start_offset = $2),
-			      events AS (DELETE FROM events WHERE file_id = $1 AND line_no >= $3 AND line_no < $4)
+			`WITH chunk AS (DELETE FROM file_chunks WHERE file_id = $1 AND start_offset = $2)
 			 DELETE FROM rejected_lines WHERE file_id = $1 AND line_no >= $3 AND line_no < $4`,
 			[fileId, last.start_offset, last.first_line, last.next_line],
 		);
@@ -125,7 +128,7 @@ export async function recordFailedSource(pool: pg.Pool, source: SourceIdentity, 
 	await pool.query(
 		`INSERT INTO source_files (path, member, kind, size_bytes, mtime, fingerprint, head_hash, status, error, load_id, finished_at)
 		 VALUES ($1, $2, $3, $4, $5, $6, $7, 'failed', $8, $9, now())
-		 ON CONFLICT (path, member) DO UPDATE SET status = 'failed', error = $8, load_id = $9, finished_at = now()`,
+		 ON CONFLICT (path, member) WHERE status <> 'replaced' DO UPDATE SET status = 'failed', error = $8, load_id = $9, finished_at = now()`,
 		[source.path, source.member, source.kind, source.size, source.mtime ?? null, source.fingerprint, source.headHash, error, loadId],
 	);
 }

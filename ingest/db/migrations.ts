@@ -37,7 +37,8 @@ CREATE TABLE source_files (
 	head_hash text NOT NULL,
 	-- Decompressed bytes covered by this row's chunks when it finished (where an appended file resumes).
 	content_bytes bigint NOT NULL DEFAULT 0,
-	status text NOT NULL CHECK (status IN ('loading', 'loaded', 'failed')),
+	-- 'replaced': the path now holds other content (a rotated log); the row stays as the history of what was loaded.
+	status text NOT NULL CHECK (status IN ('loading', 'loaded', 'failed', 'replaced')),
 	lines_read bigint NOT NULL DEFAULT 0,
 	blank_lines bigint NOT NULL DEFAULT 0,
 	loaded bigint NOT NULL DEFAULT 0,
@@ -46,9 +47,9 @@ CREATE TABLE source_files (
 	error text,
 	load_id int REFERENCES loads,
 	started_at timestamptz NOT NULL DEFAULT now(),
-	finished_at timestamptz,
-	UNIQUE (path, member)
+	finished_at timestamptz
 );
+CREATE UNIQUE INDEX source_files_current ON source_files (path, member) WHERE status <> 'replaced';
 CREATE INDEX source_files_fingerprint ON source_files (fingerprint);
 
 -- One row per committed chunk of lines, written in the same transaction as the chunk's events:
