@@ -13,8 +13,6 @@ import {assertAccounting, assertOnlyCommittedChunks, contentOf} from './helpers/
 const database = await openTestDatabase('file_faults');
 const dir = fixtureDir();
 const count = async (sql: string, values: unknown[] = []) => Number((await database.pool.query(sql, values)).rows[0].count);
-// Open, reported: the manifest keeps one row per path, and the old content's rejected lines collide with the new ones.
-const REPLACED_FILE_BUG = 'known bug: a file replaced by other content fails on rejected_lines primary key (see the report)';
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 describe('inputs that fail while being read', () => {
