@@ -2,7 +2,7 @@ import {pipeline} from 'node:stream/promises';
 import {Readable} from 'node:stream';
 import type pg from 'pg';
 import {from as copyFrom} from 'pg-copy-streams';
-import {copyBytea, copyField} from './copy-text.js';
+import {COPY_NULL, copyBytea, copyField} from './copy-text.js';
 import {EVENT_COLUMNS, parseLine, type RejectReason} from './parse-line.js';
 import type {LineCounts} from './progress.js';
 
@@ -111,23 +111,47 @@ async function insertNewEvents(client: pg.ClientBase, events: EventLine[]): Prom
 	return (result.rowCount ?? 0) + Number(rows[0]!.own);
 }
 
-/** Last resort when PostgreSQL refuses some row's data: one row at a time, refusals become rejected lines. */
-async function insertOneByOne(client: pg.ClientBase, events: EventLine[], rejected: RejectedLine[]): Promise<number> {
-	let inserted = 0;
-	for (const event of events) {
-		await client.query('SAVEPOINT one_event');
+const EVENT_COLUMN = EVENT_COLUMNS.indexOf('event');
+
+/** The row with a payload PostgreSQL refused as JSON moved to event_text, or undefined when it was not JSON-typed. */
+function withPayloadAsText(row: string): string | undefined {
+	const columns = row.split('\t');
+	if (columns[EVENT_COLUMN + 2] !== 'string') return undefined;
+	columns[EVENT_COLUMN + 1] = columns[EVENT_COLUMN]!;
+	columns[EVENT_COLUMN] = COPY_NULL;
+	columns[EVENT_COLUMN + 2] = 'text';
+	return columns.join('\t');
+}
+
+/**
+ * Last resort when PostgreSQL refuses some row's data: halves of the chunk are stored apart until the
+ * refused rows are alone (a few COPYs per bad row, not one per line). A payload refused as JSON is
+ * stored as text; anything else refused becomes a rejected line.
+ */
+async function insertBisecting(client: pg.ClientBase, events: EventLine[], rejected: RejectedLine[]): Promise<number> {
+	const store = async (slice: EventLine[]): Promise<number> => {
+		if (slice.length === 0) return 0;
+		await client.query('SAVEPOINT part');
 		try {
-			await copyRows(client, `COPY events (${eventColumns}) FROM STDIN`, [event.row]);
-			await client.query('RELEASE SAVEPOINT one_event');
-			inserted++;
+			const loaded = await insertNewEvents(client, slice);
+			await client.query('RELEASE SAVEPOINT part');
+			return loaded;
 		} catch (error) {
-			await client.query('ROLLBACK TO SAVEPOINT one_event');
-			if ((error as {code?: string}).code === UNIQUE_VIOLATION) continue;
+			await client.query('ROLLBACK TO SAVEPOINT part');
+			await client.query('RELEASE SAVEPOINT part');
 			if (!isDataError(error)) throw error;
+			if (slice.length > 1) {
+				const middle = slice.length >> 1;
+				return (await store(slice.slice(0, middle))) + (await store(slice.slice(middle)));
+			}
+			const [event] = slice as [EventLine];
+			const asText = withPayloadAsText(event.row);
+			if (asText !== undefined) return store([{...event, row: asText}]);
 			rejected.push({lineNo: event.lineNo, offset: event.offset, reason: 'database-refused', detail: (error as Error).message, raw: event.raw});
+			return 0;
 		}
-	}
-	return inserted;
+	};
+	return store(events);
 }
 
 async function inTransaction<T>(client: pg.ClientBase, body: () => Promise<T>): Promise<T> {
@@ -145,8 +169,8 @@ async function inTransaction<T>(client: pg.ClientBase, body: () => Promise<T>): 
 /** Stores a parsed chunk: its events, rejected lines and file_chunks row in one transaction. */
 export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: ParsedChunk): Promise<ChunkStats> {
 	const {events, rejected: parseRejected, blankLines, duplicates: inChunkDuplicates} = parsed;
-	// Fast COPY first; a chunk repeating stored events goes through staging; data PostgreSQL refuses, row by row.
-	const strategies: InsertStrategy[] = [copyEvents, insertNewEvents, insertOneByOne];
+	// Fast COPY first; a chunk repeating stored events goes through staging; data PostgreSQL refuses, by halves.
+	const strategies: InsertStrategy[] = [copyEvents, insertNewEvents, insertBisecting];
 	let strategy = 0;
 	let deadlocks = 0;
 	for (;;) {

@@ -79,7 +79,7 @@ CREATE TABLE rejected_lines (
 );
 
 CREATE TABLE events (
-	-- md5 of the line's JSON text (logger prefix, BOM and CR removed): identical events from overlapping exports collide here.
+	-- First 128 bits of the sha256 of the line's JSON text (logger prefix, BOM and CR removed): identical events from overlapping exports collide here.
 	event_hash uuid NOT NULL,
 	file_id int NOT NULL,
 	line_no bigint NOT NULL,

@@ -150,6 +150,15 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		assert.equal(rows[0].status, 'failed');
 	});
 
+	it('stores a payload that only looks like JSON as text, and the rest of its chunk normally', async () => {
+		const file = path.join(dir, 'bad-payload.log');
+		fs.writeFileSync(file, `${lines(800, 810)}${eventLine(810, {event: '{"answer": oops}'})}\n${lines(811, 820)}`);
+		const summary = await ingest(database, [file]);
+		assert.deepEqual([summary.lines, summary.loaded, summary.rejected], [20, 20, 0]);
+		const {rows} = await database.pool.query("SELECT event_format, event_text, event FROM events WHERE line_no = 11 AND file_id = (SELECT file_id FROM source_files WHERE path = $1)", [file]);
+		assert.deepEqual(rows, [{event_format: 'text', event_text: '{"answer": oops}', event: null}]);
+	});
+
 	it('says in one sentence when an input does not exist', async () => {
 		await assert.rejects(ingest(database, [path.join(dir, 'missing.log')]), (error: Error) => error instanceof UserError && /does not exist/.test(error.message));
 	});

@@ -46,6 +46,15 @@ function storableJson(value: unknown): boolean {
 	return true;
 }
 
+function isJson(text: string): boolean {
+	try {
+		JSON.parse(text);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 function assertRowShape(row: string, hash: string, where: string): void {
 	assert.ok(!/[\n\r\0]/.test(row), `${where}: no raw newline, CR or NUL in a COPY row`);
 	const fields = row.split('\t');
@@ -56,7 +65,10 @@ function assertRowShape(row: string, hash: string, where: string): void {
 		const value = unescapeCopy(field);
 		assert.ok(!value.includes('\0'), `${where}: ${rowColumns[index]} holds no NUL (PostgreSQL cannot store it)`);
 		assert.equal(value, value.toWellFormed(), `${where}: ${rowColumns[index]} holds no lone surrogate`);
-		if (JSON_COLUMNS.includes(index)) {
+		// A payload string that merely looks like JSON is validated by PostgreSQL, and stored as text when
+		// refused (fuzz-ingest proves it through a real load): only its storability is checked here.
+		const unvalidatedPayload = index === column('event') && fields[column('event_format')] === 'string';
+		if (JSON_COLUMNS.includes(index) && !(unvalidatedPayload && !isJson(value))) {
 			assert.ok(storableJson(JSON.parse(value)), `${where}: ${rowColumns[index]} is JSON without NUL or lone surrogates (jsonb refuses them)`);
 		}
 	}

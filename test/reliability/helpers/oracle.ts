@@ -25,7 +25,7 @@ export function oracle(raw: Buffer): LineOracle {
 	}
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return {validObject: false};
 	const json = line.subarray(line.indexOf(0x7b));
-	return {validObject: true, hash: crypto.hash('md5', json), depth: depthOf(json, value as Record<string, unknown>)};
+	return {validObject: true, hash: crypto.hash('sha256', json).slice(0, 32), depth: depthOf(json, value as Record<string, unknown>)};
 }
 
 /** Maximum bracket depth outside strings. */
