@@ -16,6 +16,11 @@ export function copyField(value: string | number | null | undefined): string {
 	return special.test(value) ? value.replace(specialGlobal, (char) => escapes[char]!) : value;
 }
 
+/** A value known to hold nothing COPY must escape. */
+export function plainField(value: string | number | null | undefined): string {
+	return value === null || value === undefined ? COPY_NULL : String(value);
+}
+
 /** A bytea value in COPY text format: hex, with the backslash itself escaped. */
 export function copyBytea(bytes: Uint8Array): string {
 	return `\\\\x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import {isUtf8} from 'node:buffer';
-import {copyField} from './copy-text.js';
+import {copyField, plainField} from './copy-text.js';
 
 /**
  * Turns one tracking-log line into one row of the events table (COPY text format), or says why the
@@ -199,14 +199,16 @@ export function parseLine(rawLine: Buffer): ParsedLine {
 	const hash = eventHash(jsonBytes);
 	try {
 		const record = (hasUnstorableEscape(text) ? makeStorable(parsed) : parsed) as Record<string, unknown>;
-		return {kind: 'event', hash, row: buildRow(hash, record, prefix)};
+		// Without a backslash in the JSON no value can hold a character COPY must escape (JSON escapes them all).
+		const field = prefix === undefined && !text.includes('\\') ? plainField : copyField;
+		return {kind: 'event', hash, row: buildRow(hash, record, prefix, field)};
 	} catch (error) {
 		// Nesting deep enough to overflow the stack while re-serialising: rejected, never a crash.
 		return {kind: 'rejected', reason: 'unsupported-json', detail: (error as Error).message};
 	}
 }
 
-function buildRow(hash: string, record: Record<string, unknown>, prefix: string | undefined): string {
+function buildRow(hash: string, record: Record<string, unknown>, prefix: string | undefined, field: (value: string | number | undefined) => string): string {
 	// Values of known fields with an unexpected type, unknown keys and the logger prefix go to `extra`.
 	const extra: Record<string, unknown> = {};
 	if (prefix !== undefined) extra._logger_prefix = prefix;
@@ -239,26 +241,26 @@ function buildRow(hash: string, record: Record<string, unknown>, prefix: string 
 
 	return [
 		hash,
-		copyField(time),
-		copyField(strings.username),
-		copyField(userId),
-		copyField(courseId),
-		copyField(orgId),
-		copyField(strings.event_type),
-		copyField(strings.name),
-		copyField(strings.event_source),
-		copyField(strings.session),
-		copyField(strings.page),
-		copyField(strings.referer),
-		copyField(strings.host),
-		copyField(strings.ip),
-		copyField(strings.agent),
-		copyField(strings.accept_language),
-		copyField(nonEmpty(context.path)),
-		copyField(payload.json),
-		copyField(payload.text),
-		copyField(payload.format),
-		copyField(jsonOrNull(contextRest)),
-		copyField(jsonOrNull(extra)),
+		field(time),
+		field(strings.username),
+		field(userId),
+		field(courseId),
+		field(orgId),
+		field(strings.event_type),
+		field(strings.name),
+		field(strings.event_source),
+		field(strings.session),
+		field(strings.page),
+		field(strings.referer),
+		field(strings.host),
+		field(strings.ip),
+		field(strings.agent),
+		field(strings.accept_language),
+		field(nonEmpty(context.path)),
+		field(payload.json),
+		field(payload.text),
+		field(payload.format),
+		field(jsonOrNull(contextRest)),
+		field(jsonOrNull(extra)),
 	].join('\t');
 }
