@@ -314,4 +314,22 @@ UPDATE d_page_visit v SET previous_url_id = u.url_id FROM d_url u WHERE u.url = 
 ALTER TABLE d_page_visit DROP COLUMN url, DROP COLUMN previous_url, ALTER COLUMN url_id SET NOT NULL;
 `,
 	},
+	{
+		version: 106,
+		description: 'no btree key over text that can be long (URLs, course ids, usernames): hash indexes and md5 keys',
+		sql: `
+-- A btree entry holds at most 2704 bytes: one 5 KB URL, course id or username in a key would abort the
+-- whole refresh. Lookups by such values use hash indexes (any length); the two upsert targets use a
+-- unique index on md5 of the value (a collision between two real values is not a practical concern).
+ALTER TABLE d_page DROP CONSTRAINT d_page_pkey;
+CREATE INDEX d_page_page ON d_page USING hash (page);
+ALTER TABLE d_url DROP CONSTRAINT d_url_url_key;
+CREATE INDEX d_url_url ON d_url USING hash (url);
+ALTER TABLE d_page_name DROP CONSTRAINT d_page_name_pkey;
+CREATE UNIQUE INDEX d_page_name_url ON d_page_name (md5(url));
+ALTER TABLE d_learner DROP CONSTRAINT d_learner_pkey;
+CREATE UNIQUE INDEX d_learner_key ON d_learner (md5(course_id), md5(username));
+DROP INDEX d_enrollment_course;
+`,
+	},
 ];

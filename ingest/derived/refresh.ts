@@ -64,7 +64,7 @@ const ADDITIVE_STEPS: string[] = [
 		min(time) FILTER (WHERE event_type IN ('edx.course.grade.passed.first_time', 'edx.certificate.created')),
 		min(time) FILTER (WHERE event_type LIKE 'edx.certificate.%')
 	FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2
-	ON CONFLICT (course_id, username) DO UPDATE SET user_id = coalesce(excluded.user_id, l.user_id),
+	ON CONFLICT (md5(course_id), md5(username)) DO UPDATE SET user_id = coalesce(excluded.user_id, l.user_id),
 		first_time = least(l.first_time, excluded.first_time), last_time = greatest(l.last_time, excluded.last_time),
 		events = l.events + excluded.events,
 		first_activity = least(l.first_activity, excluded.first_activity), last_activity = greatest(l.last_activity, excluded.last_activity),
@@ -84,7 +84,7 @@ const ADDITIVE_STEPS: string[] = [
 	FROM fresh f JOIN d_page p ON p.page = f.payload ->> 'target_url'
 	WHERE f.time IS NOT NULL AND btrim(f.payload ->> 'target_name') <> ''
 	ORDER BY p.url, f.time DESC
-	ON CONFLICT (url) DO UPDATE SET name = excluded.name, time = excluded.time WHERE excluded.time >= n.time`,
+	ON CONFLICT (md5(url)) DO UPDATE SET name = excluded.name, time = excluded.time WHERE excluded.time >= n.time`,
 	`INSERT INTO d_learner_page_type (course_id, username, url, event_type, events)
 	SELECT f.course_id, f.username, p.url, f.event_type, sum(f.events)
 	FROM (
@@ -213,32 +213,47 @@ export function parseAgent(agent: string): ParsedAgent {
 	return {browser: result.browser.name ?? 'Other', os: result.os.name ?? 'Other', device: result.device.type ?? 'desktop'};
 }
 
+/** New distinct values are handled this many at a time, so the client's memory stays bounded whatever the log holds. */
+const BATCH = 10_000;
+
+/** Calls `handle` with the rows of `query` in batches of BATCH, through a cursor (the transaction is open). */
+async function inBatches<Row>(client: pg.PoolClient, query: string, handle: (rows: Row[]) => Promise<void>): Promise<void> {
+	await client.query(`DECLARE new_values NO SCROLL CURSOR FOR ${query}`);
+	for (;;) {
+		const {rows} = await client.query<Row & pg.QueryResultRow>(`FETCH ${BATCH} FROM new_values`);
+		if (rows.length > 0) await handle(rows);
+		if (rows.length < BATCH) break;
+	}
+	await client.query('CLOSE new_values');
+}
+
 async function addNewPages(client: pg.PoolClient): Promise<void> {
-	const {rows} = await client.query<{page: string}>(`
+	const query = `
 		SELECT DISTINCT page FROM (
 			SELECT page FROM fresh WHERE page IS NOT NULL
 			UNION ALL SELECT payload ->> 'target_url' FROM fresh WHERE payload ->> 'target_url' IS NOT NULL
-		) pages WHERE NOT EXISTS (SELECT 1 FROM d_page p WHERE p.page = pages.page)`);
-	if (rows.length === 0) return;
-	const urls = rows.map((row) => normalizePageUrl(row.page));
-	await client.query('INSERT INTO d_url (url) SELECT DISTINCT unnest($1::text[]) ON CONFLICT (url) DO NOTHING', [urls]);
-	await client.query(
-		`INSERT INTO d_page (page, url, url_id) SELECT n.page, n.url, u.url_id FROM unnest($1::text[], $2::text[]) AS n(page, url) JOIN d_url u ON u.url = n.url`,
-		[rows.map((row) => row.page), urls],
-	);
+		) pages WHERE NOT EXISTS (SELECT 1 FROM d_page p WHERE p.page = pages.page)`;
+	// Normalised in Node batch by batch, then numbered in two set-based statements.
+	await client.query('CREATE TEMP TABLE new_page (page text NOT NULL, url text NOT NULL) ON COMMIT DROP');
+	await inBatches<{page: string}>(client, query, async (rows) => {
+		const pages = rows.map((row) => row.page);
+		await client.query('INSERT INTO new_page (page, url) SELECT * FROM unnest($1::text[], $2::text[])', [pages, pages.map(normalizePageUrl)]);
+	});
+	await client.query('INSERT INTO d_url (url) SELECT DISTINCT url FROM new_page n WHERE NOT EXISTS (SELECT 1 FROM d_url u WHERE u.url = n.url)');
+	await client.query('INSERT INTO d_page (page, url, url_id) SELECT n.page, n.url, u.url_id FROM new_page n JOIN d_url u ON u.url = n.url');
 }
 
 async function addNewAgents(client: pg.PoolClient): Promise<void> {
-	const {rows} = await client.query<{agent: string}>(`
-		SELECT DISTINCT agent FROM fresh f WHERE agent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM d_agent a WHERE a.agent = f.agent)`);
-	if (rows.length === 0) return;
-	const parsed = rows.map((row) => parseAgent(row.agent));
-	await client.query('INSERT INTO d_agent (agent, browser, os, device) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])', [
-		rows.map((row) => row.agent),
-		parsed.map((agent) => agent.browser),
-		parsed.map((agent) => agent.os),
-		parsed.map((agent) => agent.device),
-	]);
+	const query = `SELECT DISTINCT agent FROM fresh f WHERE agent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM d_agent a WHERE a.agent = f.agent)`;
+	await inBatches<{agent: string}>(client, query, async (rows) => {
+		const parsed = rows.map((row) => parseAgent(row.agent));
+		await client.query('INSERT INTO d_agent (agent, browser, os, device) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])', [
+			rows.map((row) => row.agent),
+			parsed.map((agent) => agent.browser),
+			parsed.map((agent) => agent.os),
+			parsed.map((agent) => agent.device),
+		]);
+	});
 }
 
 /** The per-learner tables of the learners in learners_to_refresh, from their whole history. */
