@@ -7,23 +7,21 @@
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: problem | text | | Problem id (empty: all problems)
 -- sort: problem_id asc
-WITH ranked AS (
-	SELECT problem_id, answers,
-		row_number() OVER learner_problem AS attempt, count(*) OVER learner_problem AS attempts
-	FROM d_problem_event
-	WHERE kind = 'check' AND answers IS NOT NULL
-		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
-		AND (:problem IS NULL OR problem_id = :problem)
-	WINDOW learner_problem AS (PARTITION BY course_id, username, problem_id ORDER BY time ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+WITH attempts AS (
+	SELECT l.problem_id, e.answers, e.is_first
+	FROM d_learner_problem l
+	CROSS JOIN LATERAL (VALUES (l.first_answers, true), (l.last_answers, false)) AS e(answers, is_first)
+	WHERE l.first_answers IS NOT NULL
+		AND (l.course_id = :course OR (:course IS NULL AND l.course_id <> ''))
+		AND (:problem IS NULL OR l.problem_id = :problem)
 ), answers AS (
 	SELECT r.problem_id, a.key AS part,
 		CASE jsonb_typeof(a.value) WHEN 'array' THEN (SELECT string_agg(x, ', ' ORDER BY x) FROM jsonb_array_elements_text(a.value) x)
 			ELSE a.value #>> '{}' END AS answer,
-		r.attempt = 1 AS is_first, r.attempt = r.attempts AS is_last
-	FROM ranked r CROSS JOIN LATERAL jsonb_each(r.answers) a
-	WHERE r.attempt = 1 OR r.attempt = r.attempts
+		r.is_first
+	FROM attempts r CROSS JOIN LATERAL jsonb_each(r.answers) a
 )
-SELECT problem_id, part, answer, count(*) FILTER (WHERE is_first) AS first_attempts, count(*) FILTER (WHERE is_last) AS last_attempts
+SELECT problem_id, part, answer, count(*) FILTER (WHERE is_first) AS first_attempts, count(*) FILTER (WHERE NOT is_first) AS last_attempts
 FROM answers
 GROUP BY problem_id, part, answer
 ORDER BY problem_id, part, first_attempts DESC, answer

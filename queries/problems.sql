@@ -8,27 +8,17 @@
 --   learners who used "show answer" on it.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: learners desc
-WITH attempts AS (
-	SELECT course_id, username, problem_id, correct,
-		row_number() OVER (PARTITION BY course_id, username, problem_id ORDER BY time) AS attempt
-	FROM d_problem_event
-	WHERE kind = 'check' AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
-), per_learner AS (
-	SELECT problem_id, username, count(*) AS attempts,
-		bool_or(attempt = 1 AND correct) AS first_correct,
-		min(attempt) FILTER (WHERE correct) AS first_correct_attempt
-	FROM attempts GROUP BY problem_id, course_id, username
-), shown AS (
-	SELECT problem_id, count(DISTINCT (course_id, username)) AS learners
-	FROM d_problem_event
-	WHERE kind = 'show_answer' AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
-	GROUP BY problem_id
+WITH per_learner AS (
+	SELECT problem_id, checks, first_correct, first_correct_attempt, showed_answer
+	FROM d_learner_problem
+	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
 )
-SELECT p.problem_id, count(*) AS learners, sum(p.attempts) AS attempts,
-	round(100.0 * count(*) FILTER (WHERE p.first_correct) / count(*), 1) AS first_try_correct,
-	round(avg(p.first_correct_attempt), 2) AS attempts_to_correct,
-	count(p.first_correct_attempt) AS solved,
-	coalesce(s.learners, 0) AS show_answer
-FROM per_learner p LEFT JOIN shown s ON s.problem_id = p.problem_id
-GROUP BY p.problem_id, s.learners
-ORDER BY learners DESC, p.problem_id
+SELECT problem_id, count(*) FILTER (WHERE checks > 0) AS learners, sum(checks) AS attempts,
+	round(100.0 * count(*) FILTER (WHERE checks > 0 AND first_correct) / count(*) FILTER (WHERE checks > 0), 1) AS first_try_correct,
+	round(avg(first_correct_attempt), 2) AS attempts_to_correct,
+	count(first_correct_attempt) AS solved,
+	count(*) FILTER (WHERE showed_answer) AS show_answer
+FROM per_learner
+GROUP BY problem_id
+HAVING count(*) FILTER (WHERE checks > 0) > 0
+ORDER BY learners DESC, problem_id

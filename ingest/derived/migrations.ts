@@ -332,4 +332,44 @@ CREATE UNIQUE INDEX d_learner_key ON d_learner (md5(course_id), md5(username));
 DROP INDEX d_enrollment_course;
 `,
 	},
+	{
+		version: 107,
+		description: 'per learner and problem, per learner and video: the problem and video tasks read these small tables',
+		sql: `
+-- Per learner: one row per learner, course and problem (from d_problem_event), so the problem tasks
+-- need no window over every attempt at query time.
+CREATE TABLE d_learner_problem (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	problem_id text NOT NULL,
+	-- Graded checks (0: the learner only used show-answer).
+	checks bigint NOT NULL,
+	-- The first check was correct.
+	first_correct boolean,
+	-- Number of the first correct check (1 = first try), NULL if never correct.
+	first_correct_attempt bigint,
+	-- Answers of the first and of the last check that carried answers (time order).
+	first_answers jsonb,
+	last_answers jsonb,
+	showed_answer boolean NOT NULL
+);
+
+-- Per learner: one row per learner, course and video (from d_video_event and d_video_interval).
+CREATE TABLE d_learner_video (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	video_id text NOT NULL,
+	plays bigint NOT NULL,
+	reported_duration double precision,
+	-- Furthest position seen in any player event.
+	furthest double precision,
+	-- Sum of the watching intervals and the furthest end of one (NULL: no interval).
+	watched_seconds double precision,
+	reached double precision
+);
+
+-- The new tables are filled from every load: the next refresh rebuilds the derived tables from scratch.
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -121,7 +121,7 @@ const ADDITIVE_STEPS: string[] = [
 ];
 
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
-const PER_LEARNER_TABLES = ['d_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval'];
+const PER_LEARNER_TABLES = ['d_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval', 'd_learner_problem', 'd_learner_video'];
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_course_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
 	'd_learner_page_type', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
@@ -189,6 +189,36 @@ FROM (
 ) s
 WHERE action = 'play' AND next_action IN ('pause', 'stop', 'seek') AND next_time - time <= interval '30 minutes'
 	AND position IS NOT NULL AND end_position >= position`;
+
+// Per learner and problem: attempts numbered in time order (ties broken by the answers, so the first and
+// the last of two simultaneous checks are different ones).
+const LEARNER_PROBLEMS = `
+INSERT INTO d_learner_problem (course_id, username, problem_id, checks, first_correct, first_correct_attempt, first_answers, last_answers, showed_answer)
+SELECT course_id, username, problem_id, count(*) FILTER (WHERE kind = 'check'), bool_or(attempt = 1 AND correct), min(attempt) FILTER (WHERE correct),
+	(array_agg(answers ORDER BY time, answers::text) FILTER (WHERE answers IS NOT NULL))[1],
+	(array_agg(answers ORDER BY time DESC, answers::text DESC) FILTER (WHERE answers IS NOT NULL))[1],
+	bool_or(kind = 'show_answer')
+FROM (
+	SELECT p.course_id, p.username, p.problem_id, p.kind, p.time, p.correct, p.answers,
+		CASE WHEN p.kind = 'check' THEN row_number() OVER (PARTITION BY p.course_id, p.username, p.problem_id, p.kind ORDER BY p.time) END AS attempt
+	FROM d_problem_event p JOIN learners_to_refresh r ON r.course_id = p.course_id AND r.username = p.username
+) attempts
+GROUP BY course_id, username, problem_id`;
+
+// Per learner and video: player events summed, then the watching intervals (built just before).
+const LEARNER_VIDEOS = `
+INSERT INTO d_learner_video (course_id, username, video_id, plays, reported_duration, furthest, watched_seconds, reached)
+SELECT e.course_id, e.username, e.video_id, e.plays, e.reported_duration, e.furthest, i.seconds, i.reached
+FROM (
+	SELECT v.course_id, v.username, v.video_id, count(*) FILTER (WHERE v.action = 'play') AS plays,
+		max(v.duration) AS reported_duration, max(greatest(v.position, v.old_position, v.new_position)) AS furthest
+	FROM d_video_event v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
+	GROUP BY 1, 2, 3
+) e LEFT JOIN (
+	SELECT i.course_id, i.username, i.video_id, sum(i.end_position - i.start_position) AS seconds, max(i.end_position) AS reached
+	FROM d_video_interval i JOIN learners_to_refresh r ON r.course_id = i.course_id AND r.username = i.username
+	GROUP BY 1, 2, 3
+) i ON i.course_id = e.course_id AND i.username = e.username AND i.video_id = e.video_id`;
 
 /** Query string and fragment stripped, %xx decoded (invalid sequences kept), trailing slashes removed. */
 export function normalizePageUrl(raw: string): string {
@@ -272,6 +302,8 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean): Promi
 		await client.query(perLearnerStatement(`SELECT course_id, username, time, event_type, page FROM fresh WHERE username <> '' AND time IS NOT NULL`));
 	}
 	await client.query(VIDEO_INTERVALS);
+	await client.query(LEARNER_VIDEOS);
+	await client.query(LEARNER_PROBLEMS);
 }
 
 /**
