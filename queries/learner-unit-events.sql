@@ -8,10 +8,14 @@
 -- param: user | user | | Learner username (empty: all learners)
 -- param: types | text | play_video,pause_video,load_video,edx.ui.lms.outline.selected | Event types, comma-separated
 -- sort: username asc
-SELECT t.username, t.url, n.name, t.event_type, sum(t.events) AS events
-FROM d_learner_page_type t LEFT JOIN d_page_name n ON n.url = t.url
-WHERE t.event_type = ANY (string_to_array(replace(:types, ' ', ''), ','))
-	AND (t.course_id = :course OR (:course IS NULL AND t.course_id <> ''))
-	AND (:user IS NULL OR t.username = :user)
-GROUP BY t.username, t.url, n.name, t.event_type
-ORDER BY t.username, t.url, t.event_type
+WITH per_page AS (
+	SELECT username, url_id, event_type, sum(events) AS events
+	FROM d_learner_page_type
+	WHERE event_type = ANY (string_to_array(replace(:types, ' ', ''), ','))
+		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+		AND (:user IS NULL OR username = :user)
+	GROUP BY username, url_id, event_type
+)
+SELECT p.username, u.url, n.name, p.event_type, p.events
+FROM per_page p JOIN d_url u ON u.url_id = p.url_id LEFT JOIN d_page_name n ON n.url = u.url
+ORDER BY p.username, u.url, p.event_type

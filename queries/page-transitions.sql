@@ -10,9 +10,16 @@
 -- param: top | integer(1..100000) | 100 | Number of transitions to list
 -- sort: transitions desc
 WITH per_learner AS (
+	-- Without a date range the per-learner sums (d_learner_transition) answer; with one, the visits themselves.
+	SELECT previous_url_id, url_id, username, sum(transitions) AS transitions
+	FROM d_learner_transition
+	WHERE :from IS NULL AND :to IS NULL
+		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+	GROUP BY 1, 2, 3
+	UNION ALL
 	SELECT previous_url_id, url_id, username, count(*) AS transitions
 	FROM d_page_visit
-	WHERE previous_url_id IS NOT NULL
+	WHERE previous_url_id IS NOT NULL AND NOT (:from IS NULL AND :to IS NULL)
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
 		AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)

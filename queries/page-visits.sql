@@ -12,12 +12,18 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: visits desc
 -- chart: bar x=url y=visits
-
--- Per page and learner first (hash aggregation), then per page; names joined to the few result rows.
 WITH per_learner AS (
+	-- Without a date range the per-learner sums (d_learner_page) answer; with one, the visits themselves.
+	SELECT url_id, username, sum(visits) AS visits
+	FROM d_learner_page
+	WHERE :from IS NULL AND :to IS NULL
+		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+	GROUP BY url_id, username
+	UNION ALL
 	SELECT url_id, username, count(*) AS visits
 	FROM d_page_visit
-	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
+	WHERE NOT (:from IS NULL AND :to IS NULL)
+		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
 		AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
 	GROUP BY url_id, username

@@ -372,4 +372,32 @@ CREATE TABLE d_learner_video (
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 108,
+		description: 'page tables keyed by URL id; per learner page visits and transitions (page tasks without a date range read these)',
+		sql: `
+-- Rebuilt from scratch at the next refresh (as for 107), so the table is emptied rather than converted.
+TRUNCATE d_learner_page_type;
+ALTER TABLE d_learner_page_type DROP COLUMN url, ADD COLUMN url_id int NOT NULL;
+
+-- Per learner: page visits per learner, course and URL (d_page_visit summed over time).
+CREATE TABLE d_learner_page (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	url_id int NOT NULL,
+	visits bigint NOT NULL
+);
+
+-- Per learner: page-to-page transitions per learner and course (visits with a previous page in their session).
+CREATE TABLE d_learner_transition (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	previous_url_id int NOT NULL,
+	url_id int NOT NULL,
+	transitions bigint NOT NULL
+);
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -85,8 +85,8 @@ const ADDITIVE_STEPS: string[] = [
 	WHERE f.time IS NOT NULL AND btrim(f.payload ->> 'target_name') <> ''
 	ORDER BY p.url, f.time DESC
 	ON CONFLICT (md5(url)) DO UPDATE SET name = excluded.name, time = excluded.time WHERE excluded.time >= n.time`,
-	`INSERT INTO d_learner_page_type (course_id, username, url, event_type, events)
-	SELECT f.course_id, f.username, p.url, f.event_type, sum(f.events)
+	`INSERT INTO d_learner_page_type (course_id, username, url_id, event_type, events)
+	SELECT f.course_id, f.username, p.url_id, f.event_type, sum(f.events)
 	FROM (
 		SELECT course_id, username, page, event_type, count(*) AS events
 		FROM fresh WHERE username <> '' AND time IS NOT NULL AND page IS NOT NULL GROUP BY 1, 2, 3, 4
@@ -121,7 +121,7 @@ const ADDITIVE_STEPS: string[] = [
 ];
 
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
-const PER_LEARNER_TABLES = ['d_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval', 'd_learner_problem', 'd_learner_video'];
+const PER_LEARNER_TABLES = ['d_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval', 'd_learner_problem', 'd_learner_video', 'd_learner_page', 'd_learner_transition'];
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_course_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
 	'd_learner_page_type', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
@@ -220,6 +220,19 @@ FROM (
 	GROUP BY 1, 2, 3
 ) i ON i.course_id = e.course_id AND i.username = e.username AND i.video_id = e.video_id`;
 
+// Per learner: page visits and transitions summed over time (the page tasks without a date range read these).
+const LEARNER_PAGES = `
+INSERT INTO d_learner_page (course_id, username, url_id, visits)
+SELECT v.course_id, v.username, v.url_id, count(*)
+FROM d_page_visit v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
+GROUP BY 1, 2, 3`;
+const LEARNER_TRANSITIONS = `
+INSERT INTO d_learner_transition (course_id, username, previous_url_id, url_id, transitions)
+SELECT v.course_id, v.username, v.previous_url_id, v.url_id, count(*)
+FROM d_page_visit v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
+WHERE v.previous_url_id IS NOT NULL
+GROUP BY 1, 2, 3, 4`;
+
 /** Query string and fragment stripped, %xx decoded (invalid sequences kept), trailing slashes removed. */
 export function normalizePageUrl(raw: string): string {
 	let url = raw.trim();
@@ -304,6 +317,8 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean): Promi
 	await client.query(VIDEO_INTERVALS);
 	await client.query(LEARNER_VIDEOS);
 	await client.query(LEARNER_PROBLEMS);
+	await client.query(LEARNER_PAGES);
+	await client.query(LEARNER_TRANSITIONS);
 }
 
 /**
