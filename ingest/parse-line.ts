@@ -49,6 +49,9 @@ export function validTime(value: unknown): string | undefined {
 	const day = digitsAt(value, 8, 2);
 	if (year < 1 || month < 1 || month > 12 || day < 1 || digitsAt(value, 11, 2) > 23 || digitsAt(value, 14, 2) > 59 || digitsAt(value, 17, 2) > 59) return undefined;
 	if (day > 28 && day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+	// PostgreSQL refuses offsets beyond ±15:59 (and the whole row with them).
+	const offset = /[+-](\d{2}):?(\d{2})?$/.exec(value.slice(19));
+	if (offset && (Number(offset[1]) > 15 || Number(offset[2] ?? 0) > 59)) return undefined;
 	// No offset means UTC (the loader's sessions run in UTC, so PostgreSQL reads it that way too).
 	return value;
 }
