@@ -61,8 +61,8 @@ describe('fuzzing the ingest', () => {
 		for (const file of files) {
 			const label = file.member ? `${file.path}!${file.member}` : file.path;
 			const content = contents.get(label)!;
-			const {rows: rejected} = await database.pool.query<{line_no: number; reason: string}>('SELECT line_no, reason FROM rejected_lines WHERE file_id = $1', [file.file_id]);
-			const rejectedAt = new Map(rejected.map((row) => [row.line_no, row.reason]));
+			const {rows: rejected} = await database.pool.query<{line_no: number; reason: string; detail: string}>('SELECT line_no, reason, detail FROM rejected_lines WHERE file_id = $1', [file.file_id]);
+			const rejectedAt = new Map(rejected.map((row) => [row.line_no, `${row.reason}: ${row.detail}`]));
 			const starts = lineStarts(content);
 			for (const [index, start] of starts.entries()) {
 				const line = lineAt(content, start);

@@ -99,6 +99,7 @@ describe('killed and cut at random points of a multi-file load', () => {
 				assert.equal(result.code, 1, `seed ${seed}: a cut connection makes the ingest fail`);
 				assert.match(result.stderr, /run the ingest again to resume|database/i, `one clear sentence, not: ${result.stderr}`);
 				assert.doesNotMatch(result.stderr, /\n\s+at |Unexpected error/, 'no stack trace');
+				console.log(`# kill-and-resume: connection cut: "${result.stderr.trim().split('\n').at(-1)}"`);
 			} else {
 				assert.equal(result.signal, 'SIGKILL', `seed ${seed}: ${fault}`);
 			}
