@@ -400,4 +400,21 @@ CREATE TABLE d_learner_transition (
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 109,
+		description: 'time on task per learner and hour for the two usual idle cutoffs (5 and 30 minutes)',
+		sql: `
+-- Per learner: d_learner_gap summed per hour for idle cutoffs of 5 and 30 minutes (NULL: no such gap);
+-- the time tasks read this for those cutoffs and d_learner_gap for any other.
+CREATE TABLE d_learner_time (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	hour timestamptz NOT NULL,
+	seconds_5 double precision,
+	seconds_30 double precision
+);
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -121,7 +121,7 @@ const ADDITIVE_STEPS: string[] = [
 ];
 
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
-const PER_LEARNER_TABLES = ['d_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval', 'd_learner_problem', 'd_learner_video', 'd_learner_page', 'd_learner_transition'];
+const PER_LEARNER_TABLES = ['d_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval', 'd_learner_problem', 'd_learner_video', 'd_learner_page', 'd_learner_transition', 'd_learner_time'];
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_course_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
 	'd_learner_page_type', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
@@ -233,6 +233,13 @@ FROM d_page_visit v JOIN learners_to_refresh r ON r.course_id = v.course_id AND 
 WHERE v.previous_url_id IS NOT NULL
 GROUP BY 1, 2, 3, 4`;
 
+// Per learner: time on task per hour for the usual idle cutoffs (gap < C minutes <=> minute < C).
+const LEARNER_TIME = `
+INSERT INTO d_learner_time (course_id, username, hour, seconds_5, seconds_30)
+SELECT g.course_id, g.username, g.hour, sum(g.seconds) FILTER (WHERE g.minute < 5), sum(g.seconds) FILTER (WHERE g.minute < 30)
+FROM d_learner_gap g JOIN learners_to_refresh r ON r.course_id = g.course_id AND r.username = g.username
+GROUP BY 1, 2, 3`;
+
 /** Query string and fragment stripped, %xx decoded (invalid sequences kept), trailing slashes removed. */
 export function normalizePageUrl(raw: string): string {
 	let url = raw.trim();
@@ -319,6 +326,7 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean): Promi
 	await client.query(LEARNER_PROBLEMS);
 	await client.query(LEARNER_PAGES);
 	await client.query(LEARNER_TRANSITIONS);
+	await client.query(LEARNER_TIME);
 }
 
 /**
