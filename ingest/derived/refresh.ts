@@ -133,28 +133,29 @@ const ALL_TABLES = [
  */
 function perLearnerStatement(source: string): string {
 	// The 64-bit hash first makes the sorts compare integers; course and username keep it exact.
-	const learner = (alias: string) => `hashtextextended(${alias}course_id || '/' || ${alias}username, 0), ${alias}course_id, ${alias}username`;
-	// Narrow rows (a url id rather than the page text) keep the sorts in memory.
+	// Narrow rows (a url id rather than the page text) keep the sorts in memory. Sessions are numbered
+	// by a second window over the first one's output, which is already in that order (no second sort).
+	const learner = 'PARTITION BY learner, course_id, username ORDER BY time, closes';
 	return `
 WITH stepped AS MATERIALIZED (
-	SELECT course_id, username, time, closes, url_id,
-		extract(epoch FROM time - lag(time) OVER w) AS gap, lag(closes) OVER w AS after_close
+	SELECT course_id, username, learner, time, closes, url_id, gap,
+		sum((gap IS NULL OR gap > 1800 OR after_close)::int) OVER (${learner}) AS session
 	FROM (
-		SELECT o.course_id, o.username, o.time, o.event_type = 'page_close' AS closes, p.url_id
-		FROM (${source}) o LEFT JOIN d_page p ON p.page = o.page
-	) ordered WINDOW w AS (PARTITION BY ${learner('')} ORDER BY time, closes)
+		SELECT course_id, username, learner, time, closes, url_id,
+			extract(epoch FROM time - lag(time) OVER w) AS gap, lag(closes) OVER w AS after_close
+		FROM (
+			SELECT hashtextextended(o.course_id || '/' || o.username, 0) AS learner, o.course_id, o.username, o.time,
+				o.event_type = 'page_close' AS closes, p.url_id
+			FROM (${source}) o LEFT JOIN d_page p ON p.page = o.page
+		) ordered WINDOW w AS (${learner})
+	) lagged
 ), gaps AS (
 	INSERT INTO d_learner_gap (course_id, username, hour, minute, seconds, gaps)
 	SELECT course_id, username, date_trunc('hour', time), floor(gap / 60)::smallint, sum(gap), count(*)
 	FROM stepped WHERE gap < 4 * 3600 GROUP BY 1, 2, 3, 4
 ), sessions AS (
 	INSERT INTO d_session (course_id, username, start_time, end_time, events)
-	SELECT course_id, username, min(time), max(time), count(*)
-	FROM (
-		SELECT course_id, username, time,
-			sum((gap IS NULL OR gap > 1800 OR after_close)::int) OVER (PARTITION BY ${learner('')} ORDER BY time, closes) AS session
-		FROM stepped
-	) s GROUP BY course_id, username, session
+	SELECT course_id, username, min(time), max(time), count(*) FROM stepped GROUP BY course_id, username, session
 ), visits AS (
 	SELECT course_id, username, time, url_id, session_start,
 		CASE WHEN NOT session_start THEN previous_url_id END AS previous_url_id
@@ -166,7 +167,7 @@ WITH stepped AS MATERIALIZED (
 			SELECT course_id, username, time, url_id,
 				lag(url_id) OVER w AS previous_url_id, lag(time) OVER w AS previous_time, lag(closes) OVER w AS previous_closes
 			FROM stepped WHERE url_id IS NOT NULL
-			WINDOW w AS (PARTITION BY ${learner('')} ORDER BY time, closes)
+			WINDOW w AS (${learner})
 		) paged
 	) v WHERE arrival
 )
