@@ -70,10 +70,18 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		if (signal?.aborted) {
 			tracker.phase = 'cancelled';
 		} else {
-			await pool.query('UPDATE loads SET finished_at = now() WHERE load_id = $1', [loadId]);
-			tracker.phase = 'deriving';
-			emit();
-			await refreshDerived(pool);
+			// A run that found nothing new (the common re-run) has nothing to derive: it returns at once.
+			const {rows: pending} = await pool.query<{work: boolean}>(
+				`UPDATE loads SET finished_at = now(), derived_done = NOT EXISTS (SELECT 1 FROM file_chunks c JOIN source_files f USING (file_id) WHERE f.load_id = $1)
+				   AND NOT EXISTS (SELECT 1 FROM loads WHERE NOT derived_done AND load_id <> $1)
+				 WHERE load_id = $1 RETURNING NOT derived_done AS work`,
+				[loadId],
+			);
+			if (pending[0]!.work) {
+				tracker.phase = 'deriving';
+				emit();
+				await refreshDerived(pool);
+			}
 			tracker.phase = 'done';
 		}
 	} catch (error) {
