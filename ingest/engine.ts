@@ -108,6 +108,29 @@ function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: 
 	return {label, kind, bytesTotal, bytesDone: 0, lines: 0, blankLines: 0, loaded: 0, duplicates: 0, rejected: 0, status: 'pending'};
 }
 
+/**
+ * Brings the derived tables up to date when loads are pending and no ingest is running (after an
+ * upgrade whose migrations ask for a rebuild, or after a load killed before its refresh), so that
+ * tasks run outside the app never answer from stale tables. Returns at once when nothing is pending.
+ */
+export async function deriveIfPending(pool: pg.Pool): Promise<void> {
+	const {rows} = await pool.query<{pending: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE NOT derived_done) AS pending');
+	if (!rows[0]!.pending) return;
+	const client = await pool.connect();
+	try {
+		const {rows: lock} = await client.query<{locked: boolean}>('SELECT pg_try_advisory_lock($1) AS locked', [INGEST_LOCK]);
+		// An ingest running now refreshes when it finishes; its half-loaded load must not be marked derived.
+		if (!lock[0]!.locked) return;
+		try {
+			await refreshDerived(pool);
+		} finally {
+			await client.query('SELECT pg_advisory_unlock($1)', [INGEST_LOCK]);
+		}
+	} finally {
+		client.release();
+	}
+}
+
 type LoadContext = {
 	pool: pg.Pool;
 	loaders: LoaderPool;

@@ -1,5 +1,6 @@
 import {UserError} from '../../ingest/errors.js';
 import {loadTaskCatalogue, runTask, formatResult, saveResult, type OutputFormat} from '../tasks/index.js';
+import {deriveIfPending} from '../../ingest/engine.js';
 import {withDatabase, type CommandContext, type Command} from './context.js';
 
 const FORMATS: OutputFormat[] = ['csv', 'json', 'md'];
@@ -46,6 +47,7 @@ export const runCommand: Command = async (context) => {
 	process.once('SIGINT', onInterrupt);
 	try {
 		const result = await withDatabase(context, async (database) => {
+			await deriveIfPending(database.pool);
 			try {
 				return await runTask(database.pool, task, values, {signal: controller.signal});
 			} catch (error) {

@@ -3,6 +3,8 @@ import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
+import pg from 'pg';
+import {clientConfig} from '../../ingest/db/database.js';
 import {fixtureDir, lines} from '../helpers/ingest.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {projectRoot} from '../helpers/shared.js';
@@ -68,5 +70,26 @@ describe('the headless commands', () => {
 		const learners = cli('run', 'learners', '--db', url, '--format', 'json');
 		assert.equal(learners.code, 0, learners.stderr);
 		assert.deepEqual(JSON.parse(learners.stdout), []);
+	});
+});
+
+describe('run after a load whose derived tables were not built', () => {
+	it('builds them first, so the answer is never stale', async () => {
+		const pendingUrl = await createTestDatabase('cli_pending');
+		const file = path.join(dir, 'pending.log');
+		fs.writeFileSync(file, lines(0, 14));
+		assert.equal(cli('ingest', file, '--db', pendingUrl).code, 0);
+		// What a load killed before its refresh (or a migration asking for a rebuild) leaves behind.
+		const pool = new pg.Pool(clientConfig(pendingUrl));
+		try {
+			await pool.query("DELETE FROM d_learner; UPDATE loads SET derived_done = false");
+			const learners = cli('run', 'learners', '--db', pendingUrl, '--format', 'json');
+			assert.equal(learners.code, 0, learners.stderr);
+			assert.equal(JSON.parse(learners.stdout).length, 7);
+			const {rows} = await pool.query('SELECT bool_and(derived_done) AS done FROM loads');
+			assert.equal(rows[0].done, true);
+		} finally {
+			await pool.end();
+		}
 	});
 });
