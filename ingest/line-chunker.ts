@@ -51,7 +51,7 @@ export class LineChunker {
 		this.chunkStart = options.startOffset ?? 0;
 		this.chunkFirstLine = options.firstLine ?? 1;
 		this.maxChunkLines = options.maxChunkLines ?? 5000;
-		this.maxChunkBytes = options.maxChunkBytes ?? 4 * 1024 * 1024;
+		this.maxChunkBytes = options.maxChunkBytes ?? 2 * 1024 * 1024;
 		this.maxLineBytes = options.maxLineBytes;
 		this.keepBytes = Math.min(options.keepBytes ?? 64 * 1024, options.maxLineBytes);
 	}

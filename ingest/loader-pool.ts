@@ -15,9 +15,9 @@ export class LoaderError extends Error {
 
 /**
  * Keeps each thread's heap small (V8 would otherwise let it grow far beyond what a chunk needs):
- * a chunk is at most 4 MB plus one line of at most --max-line-bytes (16 MiB by default).
+ * a chunk is at most 2 MB plus one line of at most --max-line-bytes (16 MiB by default).
  */
-const WORKER_HEAP = {maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 192};
+const WORKER_HEAP = {maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128};
 
 type Slot = {worker: Worker; inFlight: number; failure?: Error};
 type Waiter = {resolve: (stats: ChunkStats) => void; reject: (error: Error) => void; slot: Slot};
