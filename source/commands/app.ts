@@ -26,6 +26,11 @@ export const appCommand: Command = async (context) => {
 	services.prestart();
 	// React's production build: less to load and faster renders (a user can still set NODE_ENV).
 	process.env.NODE_ENV ??= 'production';
+	// We are on a real terminal (checked above): Ink reads CI / CONTINUOUS_INTEGRATION when it loads and
+	// would then draw only the last frame, so a shell (or test runner) that exports them would get a
+	// frozen screen. Whether to be interactive is the terminal's question, not the environment's.
+	delete process.env.CI;
+	delete process.env.CONTINUOUS_INTEGRATION;
 	const quit = new AbortController();
 	const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 	const onSignal = () => quit.abort();
