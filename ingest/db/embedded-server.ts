@@ -67,12 +67,7 @@ function postgresUser(): RunAs {
 export function canReach(runAs: NonNullable<RunAs>, target: string): boolean {
 	let dir = path.resolve(target);
 	for (;;) {
-		let stat: fs.Stats;
-		try {
-			stat = fs.statSync(dir);
-		} catch {
-			stat = undefined as unknown as fs.Stats;
-		}
+		const stat = fs.statSync(dir, {throwIfNoEntry: false});
 		if (stat) {
 			const bit = stat.uid === runAs.uid ? 0o100 : stat.gid === runAs.gid ? 0o010 : 0o001;
 			if ((stat.mode & bit) === 0) return false;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import {untilExit} from '../at-exit.js';
 import {UserError} from '../errors.js';
 import type {Workdir} from './workdir.js';
 
@@ -22,19 +23,13 @@ export function acquireWorkdirLock(workdir: Workdir): () => void {
 			const fd = fs.openSync(workdir.lockFile, 'wx');
 			fs.writeSync(fd, String(process.pid));
 			fs.closeSync(fd);
-			let released = false;
-			const release = () => {
-				if (released) return;
-				released = true;
-				process.off('exit', release);
+			return untilExit(() => {
 				try {
 					if (fs.readFileSync(workdir.lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(workdir.lockFile);
 				} catch {
 					// Already gone: nothing to release.
 				}
-			};
-			process.on('exit', release);
-			return release;
+			});
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 			const owner = Number.parseInt(readOrEmpty(workdir.lockFile), 10);

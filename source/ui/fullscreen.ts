@@ -1,3 +1,5 @@
+import {untilExit} from '../../ingest/at-exit.js';
+
 /**
  * The alternate screen buffer (as Shopify's FullScreen does): entered once before the first frame,
  * left by the returned function (called in a finally) or, as a last resort, on process exit.
@@ -8,13 +10,5 @@ const LEAVE = '\u001B[?25h\u001B[?1049l';
 
 export function enterFullScreen(stdout: NodeJS.WriteStream): () => void {
 	stdout.write(ENTER);
-	let left = false;
-	const leave = () => {
-		if (left) return;
-		left = true;
-		process.off('exit', leave);
-		stdout.write(LEAVE);
-	};
-	process.on('exit', leave);
-	return leave;
+	return untilExit(() => stdout.write(LEAVE));
 }
