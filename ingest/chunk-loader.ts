@@ -3,7 +3,9 @@ import {Readable} from 'node:stream';
 import type pg from 'pg';
 import {from as copyFrom} from 'pg-copy-streams';
 import {COPY_NULL, copyBytea, copyField} from './copy-text.js';
-import {EVENT_COLUMNS, parseLine, type RejectReason} from './parse-line.js';
+import {EVENT_COLUMNS} from './event-fields.js';
+import {parseLineInto, type RejectReason} from './parse-line.js';
+import {RowBuffer} from './row-buffer.js';
 import type {LineCounts} from './progress.js';
 
 /**
@@ -28,14 +30,16 @@ export type ChunkStats = LineCounts & {
 	rejectedByReason: Partial<Record<RejectReason, number>>;
 };
 
-type EventLine = {row: string; raw: Buffer; lineNo: number; offset: number};
+/** `row` is the event's COPY row (no newline), a view into the chunk's `rows`. */
+type EventLine = {row: Buffer; raw: Buffer; lineNo: number; offset: number};
 type RejectedLine = {lineNo: number; offset: number; reason: RejectReason; detail: string; raw: Buffer};
 
 const eventColumns = EVENT_COLUMNS.join(', ');
 const UNIQUE_VIOLATION = '23505';
 const DEADLOCK = '40P01';
 
-export type ParsedChunk = {events: EventLine[]; rejected: RejectedLine[]; blankLines: number; duplicates: number};
+/** `rows` holds every event's row, each ending in a newline: the body of the chunk's COPY. */
+export type ParsedChunk = {rows: Buffer; events: EventLine[]; rejected: RejectedLine[]; blankLines: number; duplicates: number};
 
 /** Lines parsed between two turns of the event loop, so the previous chunk's COPY keeps streaming meanwhile. */
 const LINES_PER_SLICE = 250;
@@ -45,7 +49,9 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 	const data = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
 	const overlong = new Map(job.overlong.map((line) => [line.index, line.length]));
-	const events: EventLine[] = [];
+	// Rows are about as long as their lines (keys are dropped, the hash and some escapes added).
+	const out = new RowBuffer(job.data.byteLength + (1 << 16));
+	const spans: Array<{start: number; end: number; raw: Buffer; lineNo: number; offset: number}> = [];
 	const rejected: RejectedLine[] = [];
 	const seen = new Set<string>();
 	let blankLines = 0;
@@ -68,42 +74,55 @@ export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 			rejected.push({lineNo, offset: lineStart, reason: 'line-too-long', detail, raw});
 			continue;
 		}
-		const parsed = parseLine(raw);
+		const rowStart = out.length;
+		out.ascii(`${job.fileId}\t${lineNo}\t${job.loadId}\t`);
+		const parsed = parseLineInto(raw, out);
+		if (parsed.kind === 'event' && !seen.has(parsed.hash)) {
+			seen.add(parsed.hash);
+			spans.push({start: rowStart, end: out.length, raw, lineNo, offset: lineStart});
+			out.byte(0x0a);
+			continue;
+		}
+		out.length = rowStart;
 		if (parsed.kind === 'blank') blankLines++;
 		else if (parsed.kind === 'rejected') rejected.push({lineNo, offset: lineStart, reason: parsed.reason, detail: parsed.detail, raw});
-		else if (seen.has(parsed.hash)) duplicates++;
-		else {
-			seen.add(parsed.hash);
-			events.push({row: `${job.fileId}\t${lineNo}\t${job.loadId}\t${parsed.row}`, raw, lineNo, offset: lineStart});
-		}
+		else duplicates++;
 	}
-	return {events, rejected, blankLines, duplicates};
+	// Views are taken at the end: the buffer may have moved while growing.
+	const rows = out.view();
+	const events = spans.map(({start, end, raw, lineNo, offset}) => ({row: rows.subarray(start, end), raw, lineNo, offset}));
+	return {rows, events, rejected, blankLines, duplicates};
 }
 
-async function copyRows(client: pg.ClientBase, statement: string, rows: string[]): Promise<void> {
-	if (rows.length === 0) return;
-	const body = Buffer.from(`${rows.join('\n')}\n`);
+async function copyBody(client: pg.ClientBase, statement: string, body: Buffer): Promise<void> {
+	if (body.length === 0) return;
 	await pipeline(Readable.from([body]), client.query(copyFrom(statement)));
 }
 
+const NEWLINE = Buffer.from('\n');
+const joinRows = (rows: Buffer[]) => Buffer.concat(rows.flatMap((row) => [row, NEWLINE]));
+
 const isDataError = (error: unknown) => /^(22|54)/.test(String((error as {code?: string}).code ?? ''));
 
-/** Fast path: COPY straight into events (a duplicate of an already-stored event aborts it). */
-type InsertStrategy = (client: pg.ClientBase, events: EventLine[], rejected: RejectedLine[]) => Promise<number>;
+type InsertStrategy = (client: pg.ClientBase, chunk: ParsedChunk, rejected: RejectedLine[]) => Promise<number>;
 
-async function copyEvents(client: pg.ClientBase, events: EventLine[]): Promise<number> {
-	await copyRows(client, `COPY events (${eventColumns}) FROM STDIN`, events.map((event) => event.row));
-	return events.length;
+/** Fast path: COPY straight into events (a duplicate of an already-stored event aborts it). */
+async function copyEvents(client: pg.ClientBase, chunk: ParsedChunk): Promise<number> {
+	await copyBody(client, `COPY events (${eventColumns}) FROM STDIN`, chunk.rows);
+	return chunk.events.length;
 }
 
+/** Chunks that repeat stored events: through a staging table. */
+const insertNewEvents: InsertStrategy = (client, chunk) => insertViaStaging(client, chunk.rows);
+
 /**
- * Chunks that repeat stored events: COPY to a staging table, insert what is new. An event already
- * stored from this very file and line (a chunk read again) counts as loaded, not as a duplicate.
+ * COPY to a staging table, insert what is new. An event already stored from this very file and
+ * line (a chunk read again) counts as loaded, not as a duplicate.
  */
-async function insertNewEvents(client: pg.ClientBase, events: EventLine[]): Promise<number> {
+async function insertViaStaging(client: pg.ClientBase, body: Buffer): Promise<number> {
 	await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_events (LIKE events)');
 	await client.query('TRUNCATE staging_events');
-	await copyRows(client, `COPY staging_events (${eventColumns}) FROM STDIN`, events.map((event) => event.row));
+	await copyBody(client, `COPY staging_events (${eventColumns}) FROM STDIN`, body);
 	const {rows} = await client.query<{own: number}>(
 		'SELECT count(*) AS own FROM staging_events s JOIN events e USING (event_hash) WHERE e.file_id = s.file_id AND e.line_no = s.line_no',
 	);
@@ -114,13 +133,13 @@ async function insertNewEvents(client: pg.ClientBase, events: EventLine[]): Prom
 const EVENT_COLUMN = EVENT_COLUMNS.indexOf('event');
 
 /** The row with a payload PostgreSQL refused as JSON moved to event_text, or undefined when it was not JSON-typed. */
-function withPayloadAsText(row: string): string | undefined {
-	const columns = row.split('\t');
+function withPayloadAsText(row: Buffer): Buffer | undefined {
+	const columns = row.toString('utf8').split('\t');
 	if (columns[EVENT_COLUMN + 2] !== 'string') return undefined;
 	columns[EVENT_COLUMN + 1] = columns[EVENT_COLUMN]!;
 	columns[EVENT_COLUMN] = COPY_NULL;
 	columns[EVENT_COLUMN + 2] = 'text';
-	return columns.join('\t');
+	return Buffer.from(columns.join('\t'));
 }
 
 /**
@@ -128,12 +147,12 @@ function withPayloadAsText(row: string): string | undefined {
  * refused rows are alone (a few COPYs per bad row, not one per line). A payload refused as JSON is
  * stored as text; anything else refused becomes a rejected line.
  */
-async function insertBisecting(client: pg.ClientBase, events: EventLine[], rejected: RejectedLine[]): Promise<number> {
+async function insertBisecting(client: pg.ClientBase, chunk: ParsedChunk, rejected: RejectedLine[]): Promise<number> {
 	const store = async (slice: EventLine[]): Promise<number> => {
 		if (slice.length === 0) return 0;
 		await client.query('SAVEPOINT part');
 		try {
-			const loaded = await insertNewEvents(client, slice);
+			const loaded = await insertViaStaging(client, joinRows(slice.map((event) => event.row)));
 			await client.query('RELEASE SAVEPOINT part');
 			return loaded;
 		} catch (error) {
@@ -151,7 +170,7 @@ async function insertBisecting(client: pg.ClientBase, events: EventLine[], rejec
 			return 0;
 		}
 	};
-	return store(events);
+	return store(chunk.events);
 }
 
 async function inTransaction<T>(client: pg.ClientBase, body: () => Promise<T>): Promise<T> {
@@ -177,13 +196,10 @@ export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: P
 		const rejected = [...parseRejected];
 		try {
 			return await inTransaction(client, async () => {
-				const loaded = await strategies[strategy]!(client, events, rejected);
+				const loaded = await strategies[strategy]!(client, parsed, rejected);
 				const duplicates = inChunkDuplicates + events.length - loaded - (rejected.length - parseRejected.length);
-				await copyRows(
-					client,
-					'COPY rejected_lines (file_id, line_no, byte_offset, reason, detail, raw) FROM STDIN',
-					rejected.map((line) => [job.fileId, line.lineNo, line.offset, line.reason, copyField(line.detail), copyBytea(line.raw)].join('\t')),
-				);
+				const rejectedRows = rejected.map((line) => `${[job.fileId, line.lineNo, line.offset, line.reason, copyField(line.detail), copyBytea(line.raw)].join('\t')}\n`);
+				await copyBody(client, 'COPY rejected_lines (file_id, line_no, byte_offset, reason, detail, raw) FROM STDIN', Buffer.from(rejectedRows.join('')));
 				await client.query(
 					`INSERT INTO file_chunks (file_id, start_offset, end_offset, first_line, lines, blank_lines, loaded, duplicates, rejected)
 					 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,

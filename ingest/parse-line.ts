@@ -1,28 +1,22 @@
-import crypto from 'node:crypto';
 import {isUtf8} from 'node:buffer';
 import {copyField, plainField} from './copy-text.js';
+import {eventHash} from './event-hash.js';
+import {courseFromUrl, orgFromCourse, storable, stringFields, validTime} from './event-fields.js';
+import {writeFastRow} from './fast-event-row.js';
+import {RowBuffer} from './row-buffer.js';
 
 /**
  * Turns one tracking-log line into one row of the events table (COPY text format), or says why the
  * line is rejected. Pure: no I/O, so it is fuzzed and unit-tested directly.
  */
 
-/** Column order of the rows parseLine builds; file_id, line_no and load_id are prepended by the loader. */
-export const EVENT_COLUMNS = [
-	'file_id', 'line_no', 'load_id', 'event_hash', 'time', 'username', 'user_id', 'course_id', 'org_id', 'event_type',
-	'name', 'event_source', 'session', 'page', 'referer', 'host', 'ip', 'agent', 'accept_language', 'context_path',
-	'event', 'event_text', 'event_format', 'context', 'extra',
-] as const;
-
 export type RejectReason = 'invalid-utf8' | 'malformed-json' | 'truncated-json' | 'not-an-object' | 'line-too-long' | 'unsupported-json' | 'database-refused';
 
-export type ParsedLine =
-	| {kind: 'blank'}
-	| {kind: 'event'; hash: string; row: string}
-	| {kind: 'rejected'; reason: RejectReason; detail: string};
+type Rejected = {kind: 'rejected'; reason: RejectReason; detail: string};
+/** What parseLineInto says of a line; an event's row has been appended to the RowBuffer. */
+export type LineResult = {kind: 'blank'} | {kind: 'event'; hash: string} | Rejected;
+export type ParsedLine = {kind: 'blank'} | {kind: 'event'; hash: string; row: string} | Rejected;
 
-/** Top-level string fields that get a column of their own (context and event are handled apart). */
-const stringFields = ['username', 'event_type', 'name', 'event_source', 'session', 'page', 'referer', 'host', 'ip', 'agent', 'accept_language'] as const;
 const knownTopLevel = new Set<string>([...stringFields, 'time', 'context', 'event']);
 const contextColumns = new Set(['user_id', 'org_id', 'course_id', 'path']);
 
@@ -37,68 +31,19 @@ function trimLine(line: Buffer): Buffer {
 	return line.subarray(start, end);
 }
 
-const isoTime = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
-
-const digitsAt = (text: string, start: number, count: number) => Number(text.slice(start, start + count));
-
-/** A time PostgreSQL will accept for timestamptz, or undefined (then the original goes to `extra`). */
-export function validTime(value: unknown): string | undefined {
-	if (typeof value !== 'string' || !isoTime.test(value)) return undefined;
-	const year = digitsAt(value, 0, 4);
-	const month = digitsAt(value, 5, 2);
-	const day = digitsAt(value, 8, 2);
-	if (year < 1 || month < 1 || month > 12 || day < 1 || digitsAt(value, 11, 2) > 23 || digitsAt(value, 14, 2) > 59 || digitsAt(value, 17, 2) > 59) return undefined;
-	if (day > 28 && day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
-	// PostgreSQL refuses offsets beyond ±15:59 (and the whole row with them).
-	const offset = /[+-](\d{2}):?(\d{2})?$/.exec(value.slice(19));
-	if (offset && (Number(offset[1]) > 15 || Number(offset[2] ?? 0) > 59)) return undefined;
-	// No offset means UTC (the loader's sessions run in UTC, so PostgreSQL reads it that way too).
-	return value;
-}
-
-const courseInUrl = /(?:course-v1|ccx-v1):[^/?#\s"]+/;
-const oldCourseInUrl = /\/courses\/([^/?#\s"]+\/[^/?#\s"]+\/[^/?#\s"]+)\//;
-
-/** Course id from a URL or URL-like event_type: opaque keys first, then old Org/Course/Run paths. */
-export function courseFromUrl(url: string | undefined): string | undefined {
-	if (!url) return undefined;
-	const opaque = courseInUrl.exec(url);
-	if (opaque) return decodeURIComponentSafe(opaque[0]);
-	const old = oldCourseInUrl.exec(url);
-	if (old && !old[1]!.startsWith('course-v1:')) return decodeURIComponentSafe(old[1]!);
-	return undefined;
-}
-
-function decodeURIComponentSafe(text: string): string {
-	try {
-		return decodeURIComponent(text);
-	} catch {
-		return text;
-	}
-}
-
-export function orgFromCourse(courseId: string | undefined): string | undefined {
-	if (!courseId) return undefined;
-	const opaque = /^(?:course-v1|ccx-v1):([^+]+)\+/.exec(courseId);
-	if (opaque) return opaque[1];
-	const slash = courseId.indexOf('/');
-	return slash > 0 ? courseId.slice(0, slash) : undefined;
-}
-
 // PostgreSQL cannot store NUL in text or jsonb, and jsonb refuses escapes of lone surrogates.
 const unstorableEscapePattern = /\\u(?:0000|[dD][89a-fA-F])/;
 const hasUnstorableEscape = (text: string) => text.includes('\\u') && unstorableEscapePattern.test(text);
 
-function storable(text: string): string {
-	return text.replace(/\0/g, '\uFFFD').toWellFormed();
-}
+/** An object without a prototype: a "__proto__" key from the log is kept as a plain member. */
+const newRecord = () => Object.create(null) as Record<string, unknown>;
 
 /** Replaces NUL and lone surrogates in every string (keys too) of a parsed value. */
 function makeStorable(value: unknown): unknown {
 	if (typeof value === 'string') return storable(value);
 	if (Array.isArray(value)) return value.map(makeStorable);
 	if (value && typeof value === 'object') {
-		const out: Record<string, unknown> = {};
+		const out = newRecord();
 		for (const [key, inner] of Object.entries(value)) out[storable(key)] = makeStorable(inner);
 		return out;
 	}
@@ -158,11 +103,18 @@ function jsonOrNull(entries: Record<string, unknown>): string | undefined {
 }
 
 /** The event's identity: the first 128 bits of the sha256 of its JSON text (sha256 runs in hardware on current CPUs). */
-export function eventHash(json: Uint8Array): string {
-	return crypto.hash('sha256', json).slice(0, 32);
+/**
+ * One line as a row string (for tests and tools; the loader writes rows straight into its buffer).
+ * `fastPath: false` forces the general path, so a test can compare the two.
+ */
+export function parseLine(rawLine: Buffer, {fastPath = true} = {}): ParsedLine {
+	const out = new RowBuffer(rawLine.length + 256);
+	const result = parseLineInto(rawLine, out, fastPath);
+	return result.kind === 'event' ? {...result, row: out.toString()} : result;
 }
 
-export function parseLine(rawLine: Buffer): ParsedLine {
+/** Parses one line; an event's COPY row (without file_id, line_no, load_id) is appended to `out`. */
+export function parseLineInto(rawLine: Buffer, out: RowBuffer, fastPath = true): LineResult {
 	const line = trimLine(rawLine);
 	let start = 0;
 	while (start < line.length && (line[start] === 0x20 || line[start] === 0x09)) start++;
@@ -187,6 +139,11 @@ export function parseLine(rawLine: Buffer): ParsedLine {
 		start = brace;
 	}
 	const jsonBytes = line.subarray(start);
+	if (fastPath) {
+		const prefixMember = prefix === undefined ? undefined : copyField(`"_logger_prefix":${JSON.stringify(prefix)}`);
+		const hash = writeFastRow(jsonBytes, out, prefixMember);
+		if (hash !== undefined) return {kind: 'event', hash};
+	}
 	const text = jsonBytes.toString('utf8');
 	let parsed: unknown;
 	try {
@@ -204,7 +161,8 @@ export function parseLine(rawLine: Buffer): ParsedLine {
 		const record = (hasUnstorableEscape(text) ? makeStorable(parsed) : parsed) as Record<string, unknown>;
 		// Without a backslash in the JSON no value can hold a character COPY must escape (JSON escapes them all).
 		const field = prefix === undefined && !text.includes('\\') ? plainField : copyField;
-		return {kind: 'event', hash, row: buildRow(hash, record, prefix, field)};
+		out.text(buildRow(hash, record, prefix, field));
+		return {kind: 'event', hash};
 	} catch (error) {
 		// Nesting deep enough to overflow the stack while re-serialising: rejected, never a crash.
 		return {kind: 'rejected', reason: 'unsupported-json', detail: (error as Error).message};
@@ -213,7 +171,7 @@ export function parseLine(rawLine: Buffer): ParsedLine {
 
 function buildRow(hash: string, record: Record<string, unknown>, prefix: string | undefined, field: (value: string | number | undefined) => string): string {
 	// Values of known fields with an unexpected type, unknown keys and the logger prefix go to `extra`.
-	const extra: Record<string, unknown> = {};
+	const extra = newRecord();
 	if (prefix !== undefined) extra._logger_prefix = prefix;
 	for (const key in record) if (!knownTopLevel.has(key)) extra[key] = record[key];
 
@@ -230,7 +188,7 @@ function buildRow(hash: string, record: Record<string, unknown>, prefix: string 
 	const rawContext = record.context;
 	if (rawContext && typeof rawContext === 'object' && !Array.isArray(rawContext)) context = rawContext as Record<string, unknown>;
 	else if (rawContext !== undefined) extra.context = rawContext;
-	const contextRest: Record<string, unknown> = {};
+	const contextRest = newRecord();
 	for (const key in context) if (!contextColumns.has(key)) contextRest[key] = context[key];
 	const userId = userIdOf(context.user_id);
 	if (userId === undefined && context.user_id !== undefined && context.user_id !== '' && context.user_id !== null) contextRest.user_id = context.user_id;

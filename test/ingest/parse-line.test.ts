@@ -1,13 +1,20 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {EVENT_COLUMNS, courseFromUrl, parseLine, validTime} from '../../ingest/parse-line.js';
+import {EVENT_COLUMNS, courseFromUrl, validTime} from '../../ingest/event-fields.js';
+import {writeFastRow} from '../../ingest/fast-event-row.js';
+import {parseLine} from '../../ingest/parse-line.js';
+import {RowBuffer} from '../../ingest/row-buffer.js';
 
 /** The row parseLine builds, as a column → value map (COPY text decoded back, \N as null). */
-function columns(line: string | Buffer): Record<string, string | null> {
-	const parsed = parseLine(Buffer.isBuffer(line) ? line : Buffer.from(line));
+function columns(line: string | Buffer, fastPath = true): Record<string, string | null> {
+	const parsed = parseLine(Buffer.isBuffer(line) ? line : Buffer.from(line), {fastPath});
 	assert.equal(parsed.kind, 'event', JSON.stringify(parsed));
 	if (parsed.kind !== 'event') throw new Error('unreachable');
-	const values = parsed.row.split('\t');
+	return rowColumns(parsed.row);
+}
+
+function rowColumns(row: string): Record<string, string | null> {
+	const values = row.split('\t');
 	const names = EVENT_COLUMNS.slice(3);
 	assert.equal(values.length, names.length);
 	return Object.fromEntries(names.map((name, index) => [name, values[index] === '\\N' ? null : values[index]!.replace(/\\t/g, '\t').replace(/\\n/g, '\n').replace(/\\\\/g, '\\')]));
@@ -82,6 +89,41 @@ describe('parseLine', () => {
 		assert.deepEqual(JSON.parse(row.context!), {user_id: 'abc', course_id: 7});
 		assert.deepEqual(JSON.parse(columns('{"context": "x"}').extra!), {context: 'x'});
 		assert.equal(columns('{"context": {"user_id": "123"}}').user_id, '123');
+	});
+
+	it('writes the usual events on its fast path, with the same columns as the general path', () => {
+		const context = playVideo.context;
+		const variants: Array<[string, object]> = [
+			['JSON payload in a string', playVideo],
+			['object payload', {...playVideo, event: {answers: {q1: ['a', 2]}, grade: 0.5, ok: true, none: null}}],
+			['text payload', {...playVideo, event: 'input_abc_2_1=choice_1&x=y'}],
+			['empty payload', {...playVideo, event: ''}],
+			['escapes in text and payload', {...playVideo, username: 'tab\tnew\nline back\\slash "quoted" é 日本', event: '{"q": "a\\b\\n é"}'}],
+			['unknown keys and misfits', {...playVideo, session: 42, new_key: [1, {a: 'b'}], time: 'yesterday'}],
+			['org from the course, user id as a string, other context', {...playVideo, context: {course_id: context.course_id, user_id: '150319', module: {usage_key: 'block-v1:x'}, path: 7}}],
+			['no payload, null fields', {...playVideo, event: undefined, agent: null, context: {...context, org_id: ''}}],
+		];
+		for (const [name, event] of variants) {
+			const line = Buffer.from(JSON.stringify(event));
+			const out = new RowBuffer();
+			assert.ok(writeFastRow(line, out), `${name}: taken by the fast path`);
+			const fast = rowColumns(out.toString());
+			const general = columns(line, false);
+			for (const column of Object.keys(general)) {
+				const json = ['context', 'extra'].includes(column) || (column === 'event' && fast.event_format === 'object');
+				if (json && fast[column] !== null) assert.deepEqual(JSON.parse(fast[column]!), JSON.parse(general[column]!), `${name}: ${column}`);
+				else assert.equal(fast[column], general[column], `${name}: ${column}`);
+			}
+		}
+		// What only the general path handles exactly: it declines, and parseLine still loads the event.
+		const odd = [{...playVideo, context: {}}, {...playVideo, context: {...context, user_id: 1.5}}, {...playVideo, event: ' {"a": 1}'}, {...playVideo, event: '{"a": "\\u0000"}'}]
+			.map((event) => JSON.stringify(event))
+			.concat(JSON.stringify(playVideo).replace('{', '{"grade": 1e400, '), JSON.stringify(playVideo).replace('{', '{"us\\u0065rname": "x",\t'));
+		for (const text of odd) {
+			const line = Buffer.from(text);
+			assert.equal(writeFastRow(line, new RowBuffer()), undefined, text);
+			assert.equal(parseLine(line).kind, 'event');
+		}
 	});
 
 	it('rejects what is not one JSON object, with the reason', () => {

@@ -1,5 +1,5 @@
 import {isUtf8} from 'node:buffer';
-import {eventHash} from '../../../ingest/parse-line.js';
+import {eventHash} from '../../../ingest/event-hash.js';
 
 /**
  * The independent answer for one line: is it a valid JSON object (so it must be loaded, or counted

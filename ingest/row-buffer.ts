@@ -1,0 +1,59 @@
+/**
+ * A growable byte buffer that COPY rows are written into directly: a chunk's rows become one buffer
+ * sent as is, instead of a string per field, a string per row, a join and an encoding pass.
+ */
+export class RowBuffer {
+	bytes: Buffer;
+	length = 0;
+
+	constructor(capacity = 1 << 16) {
+		this.bytes = Buffer.allocUnsafe(capacity);
+	}
+
+	/** Makes room for `count` more bytes. */
+	reserve(count: number): void {
+		const needed = this.length + count;
+		if (needed <= this.bytes.length) return;
+		const grown = Buffer.allocUnsafe(Math.max(needed, this.bytes.length * 2));
+		this.bytes.copy(grown, 0, 0, this.length);
+		this.bytes = grown;
+	}
+
+	byte(value: number): void {
+		this.reserve(1);
+		this.bytes[this.length++] = value;
+	}
+
+	/** Bytes of `source` from `start` to `end`, unchanged. */
+	copy(source: Buffer, start: number, end: number): void {
+		this.reserve(end - start);
+		// Short runs (most fields) are copied faster by hand than through a native call.
+		if (end - start < 64) {
+			const bytes = this.bytes;
+			let length = this.length;
+			for (let at = start; at < end; at++) bytes[length++] = source[at]!;
+			this.length = length;
+		} else this.length += source.copy(this.bytes, this.length, start, end);
+	}
+
+	/** A string, UTF-8 encoded. */
+	text(value: string): void {
+		this.reserve(Buffer.byteLength(value));
+		this.length += this.bytes.write(value, this.length);
+	}
+
+	/** A string known to be ASCII (numbers, hashes, names of formats). */
+	ascii(value: string): void {
+		this.reserve(value.length);
+		this.length += this.bytes.write(value, this.length, 'latin1');
+	}
+
+	/** A view of the bytes written from `start` (no copy: later writes may move the buffer, so use it at once or copy it). */
+	view(start = 0, end = this.length): Buffer {
+		return this.bytes.subarray(start, end);
+	}
+
+	toString(start = 0, end = this.length): string {
+		return this.bytes.toString('utf8', start, end);
+	}
+}
