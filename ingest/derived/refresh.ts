@@ -26,44 +26,102 @@ const PAYLOAD_NEEDED = `(${VIDEO_ACTION} IS NOT NULL OR event_type IN ('problem_
 	'edx.course.enrollment.activated', 'edx.course.enrollment.deactivated', 'edx.ui.lms.outline.selected', 'edx.ui.lms.link_clicked')
 	OR event_type LIKE 'textbook.%')`;
 
-/** The columns of events every derived table needs, with the activity kinds classified once per event. */
-function narrowEvents(where: string): string {
-	return `
-SELECT e.load_id, coalesce(e.course_id, '') AS course_id, coalesce(e.username, '') AS username, e.user_id, e.time,
-	date_trunc('hour', e.time) AS hour, coalesce(e.event_type, '') AS event_type, e.event_source, e.page, e.agent, e.accept_language,
-	CASE WHEN ${PAYLOAD_NEEDED} THEN e.event END AS payload,
+/**
+ * The distinct learners (course and username), event types, pages and agents of the new events, in one
+ * scan: the steps below work on integer ids for them and name the few aggregated rows at the end.
+ */
+const FRESH_KEYS = `
+CREATE TEMP TABLE fresh_key ON COMMIT DROP AS
+SELECT GROUPING(course_id, username) = 0 AS is_learner, GROUPING(event_type) = 0 AS is_type, GROUPING(page) = 0 AS is_page,
+	GROUPING(agent) = 0 AS is_agent, course_id, username, event_type, page, agent
+FROM (
+	SELECT coalesce(course_id, '') AS course_id, coalesce(username, '') AS username, coalesce(event_type, '') AS event_type, page, agent
+	FROM events WHERE load_id = ANY($1)
+) e
+GROUP BY GROUPING SETS ((course_id, username), (event_type), (page), (agent))`;
+const FRESH_LEARNERS = `
+CREATE TEMP TABLE fresh_learner ON COMMIT DROP AS
+SELECT (row_number() OVER ())::int AS learner_id, course_id, username FROM fresh_key WHERE is_learner`;
+/** Each event type classified once (edx2bigquery's activity kinds and the flags the steps filter on). */
+const FRESH_TYPES = `
+CREATE TEMP TABLE fresh_type ON COMMIT DROP AS
+SELECT (row_number() OVER ())::int AS type_id, event_type, ${HOURLY_TYPE} AS hourly_type, ${VIDEO_ACTION} AS video_action,
+	${PAYLOAD_NEEDED} AS with_payload,
 	coalesce(${VIDEO_KIND}, false) AS is_video, coalesce(${PROBLEM_KIND}, false) AS is_problem,
-	coalesce(${FORUM_KIND}, false) AS is_forum, coalesce(${ENROLLMENT_KIND}, false) AS is_enrollment
-FROM events e WHERE ${where}`;
-}
+	coalesce(${FORUM_KIND}, false) AS is_forum, coalesce(${ENROLLMENT_KIND}, false) AS is_enrollment,
+	event_type IN ('play_video', 'edx.video.played') AS is_play, event_type LIKE 'edx.forum.%.created' AS is_forum_post,
+	event_type LIKE 'edx.special\\_exam.%' AS is_exam, event_type IN ('edx.course.grade.passed.first_time', 'edx.certificate.created') AS is_passed,
+	event_type LIKE 'edx.certificate.%' AS is_certificate, event_type = 'page_close' AS closes
+FROM fresh_key WHERE is_type`;
+
+/**
+ * The new events as narrow rows of integer ids (fresh), and the payloads of the event types that
+ * need one (fresh_payload), from a second and last scan of events.
+ */
+const FRESH_EVENTS = `
+WITH source AS MATERIALIZED (
+	SELECT e.load_id, l.learner_id, t.type_id, e.user_id, e.time, e.event_source = 'server' AS server, p.url_id, a.agent_id,
+		coalesce(lower(btrim(split_part(split_part(e.accept_language, ',', 1), ';', 1))), '') AS language,
+		t.with_payload, CASE WHEN t.with_payload THEN e.event END AS payload
+	FROM events e
+		JOIN fresh_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = coalesce(e.username, '')
+		JOIN fresh_type t ON t.event_type = coalesce(e.event_type, '')
+		LEFT JOIN d_page p ON p.page = e.page
+		LEFT JOIN d_agent a ON a.agent = e.agent
+	WHERE e.load_id = ANY($1)
+), payloads AS (
+	INSERT INTO fresh_payload (learner_id, type_id, user_id, time, server, payload)
+	SELECT learner_id, type_id, user_id, time, server, payload FROM source WHERE with_payload
+)
+INSERT INTO fresh (load_id, learner_id, type_id, user_id, time, server, url_id, agent_id, language)
+SELECT load_id, learner_id, type_id, user_id, time, server, url_id, agent_id, language FROM source`;
+
+/** Counts per load, learner, type and UTC hour: the hourly and per-learner count tables are rolled up from it. */
+const FRESH_HOURS = `
+CREATE TEMP TABLE fresh_hour ON COMMIT DROP AS
+SELECT load_id, learner_id, type_id, date_trunc('hour', time) AS hour, count(*) AS events, count(*) FILTER (WHERE server) AS server_events,
+	min(time) AS first_time, max(time) AS last_time, max(user_id) AS user_id
+FROM fresh GROUP BY 1, 2, 3, 4`;
+
+/** fresh_hour with its learner and type (names and flags). */
+const HOURS = `fresh_hour h JOIN fresh_learner l USING (learner_id) JOIN fresh_type t USING (type_id)`;
+/** fresh_payload with its learner and type, events with a time. */
+const PAYLOADS = `fresh_payload f JOIN fresh_learner l USING (learner_id) JOIN fresh_type t USING (type_id)`;
 
 const ADDITIVE_STEPS: string[] = [
 	`INSERT INTO d_load_stats (load_id, events, no_course, no_user, no_time)
-	SELECT load_id, count(*), count(*) FILTER (WHERE course_id = ''), count(*) FILTER (WHERE username = ''), count(*) FILTER (WHERE time IS NULL)
-	FROM fresh GROUP BY load_id`,
+	SELECT h.load_id, sum(h.events), coalesce(sum(h.events) FILTER (WHERE l.course_id = ''), 0),
+		coalesce(sum(h.events) FILTER (WHERE l.username = ''), 0), coalesce(sum(h.events) FILTER (WHERE h.hour IS NULL), 0)
+	FROM fresh_hour h JOIN fresh_learner l USING (learner_id) GROUP BY h.load_id`,
 	`INSERT INTO d_type_total (course_id, event_type, events)
-	SELECT course_id, event_type, count(*) FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2`,
+	SELECT l.course_id, t.event_type, sum(h.events) FROM ${HOURS} WHERE h.hour IS NOT NULL GROUP BY 1, 2`,
 	`INSERT INTO d_type_hour (course_id, hour, event_type, events)
-	SELECT course_id, hour, ${HOURLY_TYPE}, count(*) FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2, 3`,
+	SELECT l.course_id, h.hour, t.hourly_type, sum(h.events) FROM ${HOURS} WHERE h.hour IS NOT NULL GROUP BY 1, 2, 3`,
 	`INSERT INTO d_course_hour (course_id, hour, events)
-	SELECT course_id, hour, count(*) FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2`,
+	SELECT l.course_id, h.hour, sum(h.events) FROM fresh_hour h JOIN fresh_learner l USING (learner_id) WHERE h.hour IS NOT NULL GROUP BY 1, 2`,
 	`INSERT INTO d_learner_type_hour (course_id, username, hour, event_type, events)
-	SELECT course_id, username, hour, ${HOURLY_TYPE}, count(*) FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2, 3, 4`,
+	SELECT l.course_id, l.username, s.hour, s.hourly_type, s.events
+	FROM (
+		SELECT h.learner_id, h.hour, t.hourly_type, sum(h.events) AS events
+		FROM fresh_hour h JOIN fresh_type t USING (type_id) WHERE h.hour IS NOT NULL GROUP BY 1, 2, 3
+	) s JOIN fresh_learner l USING (learner_id) WHERE l.username <> ''`,
 	`INSERT INTO d_learner_hour (course_id, username, hour, events, activity, video, problem, forum)
-	SELECT course_id, username, hour, count(*), count(*) FILTER (WHERE NOT is_enrollment),
-		count(*) FILTER (WHERE is_video), count(*) FILTER (WHERE is_problem), count(*) FILTER (WHERE is_forum)
-	FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2, 3`,
+	SELECT l.course_id, l.username, s.hour, s.events, s.activity, s.video, s.problem, s.forum
+	FROM (
+		SELECT h.learner_id, h.hour, sum(h.events) AS events, coalesce(sum(h.events) FILTER (WHERE NOT t.is_enrollment), 0) AS activity,
+			coalesce(sum(h.events) FILTER (WHERE t.is_video), 0) AS video, coalesce(sum(h.events) FILTER (WHERE t.is_problem), 0) AS problem,
+			coalesce(sum(h.events) FILTER (WHERE t.is_forum), 0) AS forum
+		FROM fresh_hour h JOIN fresh_type t USING (type_id) WHERE h.hour IS NOT NULL GROUP BY 1, 2
+	) s JOIN fresh_learner l USING (learner_id) WHERE l.username <> ''`,
 	`INSERT INTO d_learner AS l (course_id, username, user_id, first_time, last_time, events, first_activity, last_activity,
 		video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate)
-	SELECT course_id, username, max(user_id), min(time), max(time), count(*),
-		min(time) FILTER (WHERE NOT is_enrollment), max(time) FILTER (WHERE NOT is_enrollment),
-		count(*) FILTER (WHERE is_video), count(*) FILTER (WHERE event_type IN ('play_video', 'edx.video.played')),
-		count(*) FILTER (WHERE event_type = 'problem_check' AND event_source = 'server'),
-		count(*) FILTER (WHERE event_type LIKE 'edx.forum.%.created'),
-		min(time) FILTER (WHERE event_type LIKE 'edx.special\\_exam.%'),
-		min(time) FILTER (WHERE event_type IN ('edx.course.grade.passed.first_time', 'edx.certificate.created')),
-		min(time) FILTER (WHERE event_type LIKE 'edx.certificate.%')
-	FROM fresh WHERE time IS NOT NULL AND username <> '' GROUP BY 1, 2
+	SELECT l.course_id, l.username, max(h.user_id), min(h.first_time), max(h.last_time), sum(h.events),
+		min(h.first_time) FILTER (WHERE NOT t.is_enrollment), max(h.last_time) FILTER (WHERE NOT t.is_enrollment),
+		coalesce(sum(h.events) FILTER (WHERE t.is_video), 0), coalesce(sum(h.events) FILTER (WHERE t.is_play), 0),
+		coalesce(sum(h.server_events) FILTER (WHERE t.event_type = 'problem_check'), 0),
+		coalesce(sum(h.events) FILTER (WHERE t.is_forum_post), 0),
+		min(h.first_time) FILTER (WHERE t.is_exam), min(h.first_time) FILTER (WHERE t.is_passed), min(h.first_time) FILTER (WHERE t.is_certificate)
+	FROM ${HOURS} WHERE h.hour IS NOT NULL AND l.username <> '' GROUP BY 1, 2
 	ON CONFLICT (md5(course_id), md5(username)) DO UPDATE SET user_id = coalesce(excluded.user_id, l.user_id),
 		first_time = least(l.first_time, excluded.first_time), last_time = greatest(l.last_time, excluded.last_time),
 		events = l.events + excluded.events,
@@ -72,52 +130,50 @@ const ADDITIVE_STEPS: string[] = [
 		problem_checks = l.problem_checks + excluded.problem_checks, forum_posts = l.forum_posts + excluded.forum_posts,
 		first_exam = least(l.first_exam, excluded.first_exam), first_passed = least(l.first_passed, excluded.first_passed),
 		first_certificate = least(l.first_certificate, excluded.first_certificate)`,
+	// Every user id of the new events (with a time or not), not only the largest per learner as in fresh_hour.
 	`INSERT INTO d_user (user_id, username)
-	SELECT user_id, min(username) FROM fresh WHERE user_id IS NOT NULL AND username <> '' GROUP BY user_id
+	SELECT f.user_id, min(l.username)
+	FROM (SELECT DISTINCT user_id, learner_id FROM fresh WHERE user_id IS NOT NULL) f JOIN fresh_learner l USING (learner_id)
+	WHERE l.username <> '' GROUP BY f.user_id
 	ON CONFLICT (user_id) DO NOTHING`,
 	`INSERT INTO d_enrollment (course_id, user_id, username, time, activated, mode)
-	SELECT course_id, coalesce(d_number(payload -> 'user_id')::bigint, user_id), username, time,
-		event_type = 'edx.course.enrollment.activated', payload ->> 'mode'
-	FROM fresh WHERE time IS NOT NULL AND event_type IN ('edx.course.enrollment.activated', 'edx.course.enrollment.deactivated')`,
+	SELECT l.course_id, coalesce(d_number(f.payload -> 'user_id')::bigint, f.user_id), l.username, f.time,
+		t.event_type = 'edx.course.enrollment.activated', f.payload ->> 'mode'
+	FROM ${PAYLOADS} WHERE f.time IS NOT NULL AND t.event_type IN ('edx.course.enrollment.activated', 'edx.course.enrollment.deactivated')`,
 	`INSERT INTO d_page_name AS n (url, name, time)
 	SELECT DISTINCT ON (p.url) p.url, btrim(f.payload ->> 'target_name'), f.time
-	FROM fresh f JOIN d_page p ON p.page = f.payload ->> 'target_url'
+	FROM fresh_payload f JOIN d_page p ON p.page = f.payload ->> 'target_url'
 	WHERE f.time IS NOT NULL AND btrim(f.payload ->> 'target_name') <> ''
 	ORDER BY p.url, f.time DESC
 	ON CONFLICT (md5(url)) DO UPDATE SET name = excluded.name, time = excluded.time WHERE excluded.time >= n.time`,
 	`INSERT INTO d_learner_page_type (course_id, username, url_id, event_type, events)
-	SELECT f.course_id, f.username, p.url_id, f.event_type, sum(f.events)
+	SELECT l.course_id, l.username, s.url_id, t.event_type, s.events
 	FROM (
-		SELECT course_id, username, page, event_type, count(*) AS events
-		FROM fresh WHERE username <> '' AND time IS NOT NULL AND page IS NOT NULL GROUP BY 1, 2, 3, 4
-	) f JOIN d_page p ON p.page = f.page
-	GROUP BY 1, 2, 3, 4`,
+		SELECT learner_id, url_id, type_id, count(*) AS events FROM fresh WHERE url_id IS NOT NULL AND time IS NOT NULL GROUP BY 1, 2, 3
+	) s JOIN fresh_learner l USING (learner_id) JOIN fresh_type t USING (type_id) WHERE l.username <> ''`,
 	`INSERT INTO d_video_event (course_id, username, time, action, video_id, position, old_position, new_position, duration)
-	SELECT course_id, username, time, ${VIDEO_ACTION}, payload ->> 'id', d_number(payload -> 'currentTime'),
-		d_number(payload -> 'old_time'), d_number(payload -> 'new_time'), d_number(payload -> 'duration')
-	FROM fresh WHERE time IS NOT NULL AND username <> '' AND ${VIDEO_ACTION} IS NOT NULL AND payload ->> 'id' IS NOT NULL`,
+	SELECT l.course_id, l.username, f.time, t.video_action, f.payload ->> 'id', d_number(f.payload -> 'currentTime'),
+		d_number(f.payload -> 'old_time'), d_number(f.payload -> 'new_time'), d_number(f.payload -> 'duration')
+	FROM ${PAYLOADS} WHERE f.time IS NOT NULL AND l.username <> '' AND t.video_action IS NOT NULL AND f.payload ->> 'id' IS NOT NULL`,
 	`INSERT INTO d_problem_event (course_id, username, time, problem_id, kind, correct, answers)
-	SELECT course_id, username, time, payload ->> 'problem_id',
-		CASE WHEN event_type = 'problem_check' THEN 'check' ELSE 'show_answer' END,
-		CASE WHEN event_type = 'problem_check' THEN payload ->> 'success' = 'correct' END,
-		CASE WHEN event_type = 'problem_check' AND jsonb_typeof(payload -> 'answers') = 'object' THEN payload -> 'answers' END
-	FROM fresh
-	WHERE time IS NOT NULL AND username <> '' AND payload ->> 'problem_id' IS NOT NULL
-		AND ((event_type = 'problem_check' AND event_source = 'server') OR event_type IN ('showanswer', 'show_answer', 'edx.problem.showanswer'))`,
+	SELECT l.course_id, l.username, f.time, f.payload ->> 'problem_id',
+		CASE WHEN t.event_type = 'problem_check' THEN 'check' ELSE 'show_answer' END,
+		CASE WHEN t.event_type = 'problem_check' THEN f.payload ->> 'success' = 'correct' END,
+		CASE WHEN t.event_type = 'problem_check' AND jsonb_typeof(f.payload -> 'answers') = 'object' THEN f.payload -> 'answers' END
+	FROM ${PAYLOADS}
+	WHERE f.time IS NOT NULL AND l.username <> '' AND f.payload ->> 'problem_id' IS NOT NULL
+		AND ((t.event_type = 'problem_check' AND f.server) OR t.event_type IN ('showanswer', 'show_answer', 'edx.problem.showanswer'))`,
 	// The PDF's name is the last part of its URL (event.chapter), without a query.
 	`INSERT INTO d_textbook_event (course_id, username, time, event_type, pdf, query)
-	SELECT course_id, username, time, event_type,
-		nullif(regexp_replace(split_part(split_part(payload ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), ''),
-		payload ->> 'query'
-	FROM fresh WHERE time IS NOT NULL AND username <> '' AND event_type LIKE 'textbook.%'`,
-	// Aggregate first, then name the few distinct agents (a join per event would be a lookup per event).
+	SELECT l.course_id, l.username, f.time, t.event_type,
+		nullif(regexp_replace(split_part(split_part(f.payload ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), ''),
+		f.payload ->> 'query'
+	FROM ${PAYLOADS} WHERE f.time IS NOT NULL AND l.username <> '' AND t.event_type LIKE 'textbook.%'`,
 	`INSERT INTO d_client (course_id, username, agent_id, language, events)
-	SELECT f.course_id, f.username, coalesce(a.agent_id, 0), f.language, sum(f.events)
+	SELECT l.course_id, l.username, s.agent_id, s.language, s.events
 	FROM (
-		SELECT course_id, username, agent, coalesce(lower(btrim(split_part(split_part(accept_language, ',', 1), ';', 1))), '') AS language, count(*) AS events
-		FROM fresh WHERE username <> '' AND time IS NOT NULL GROUP BY 1, 2, 3, 4
-	) f LEFT JOIN d_agent a ON a.agent = f.agent
-	GROUP BY 1, 2, 3, 4`,
+		SELECT learner_id, coalesce(agent_id, 0) AS agent_id, language, count(*) AS events FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2, 3
+	) s JOIN fresh_learner l USING (learner_id) WHERE l.username <> ''`,
 ];
 
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
@@ -128,51 +184,68 @@ const ALL_TABLES = [
 ];
 
 /**
- * Gaps, sessions and page visits from one ordering of the learners' events (`source`), in one
- * statement: the ordered rows are kept in memory once instead of in a temp table.
+ * Gaps, sessions, page visits and their per-learner sums from one ordering of the learners' events
+ * (`source`: learner_id, time, closes, url_id), in one statement: the ordered rows are kept in memory
+ * once instead of in a temp table, and the outputs are grouped by learner id and named afterwards.
  */
 function perLearnerStatement(source: string): string {
-	// The 64-bit hash first makes the sorts compare integers; course and username keep it exact.
-	// Narrow rows (a url id rather than the page text) keep the sorts in memory. Sessions are numbered
-	// by a second window over the first one's output, which is already in that order (no second sort).
-	const learner = 'PARTITION BY learner, course_id, username ORDER BY time, closes';
+	// Sessions are numbered by a second window over the first one's output, which is already in that order (no second sort).
+	const learner = 'PARTITION BY learner_id ORDER BY time, closes';
 	return `
 WITH stepped AS MATERIALIZED (
-	SELECT course_id, username, learner, time, closes, url_id, gap,
+	SELECT learner_id, time, closes, url_id, gap,
 		sum((gap IS NULL OR gap > 1800 OR after_close)::int) OVER (${learner}) AS session
 	FROM (
-		SELECT course_id, username, learner, time, closes, url_id,
+		SELECT learner_id, time, closes, url_id,
 			extract(epoch FROM time - lag(time) OVER w) AS gap, lag(closes) OVER w AS after_close
-		FROM (
-			SELECT hashtextextended(o.course_id || '/' || o.username, 0) AS learner, o.course_id, o.username, o.time,
-				o.event_type = 'page_close' AS closes, p.url_id
-			FROM (${source}) o LEFT JOIN d_page p ON p.page = o.page
-		) ordered WINDOW w AS (${learner})
+		FROM (${source}) ordered WINDOW w AS (${learner})
 	) lagged
+), gap_sums AS MATERIALIZED (
+	SELECT learner_id, date_trunc('hour', time) AS hour, floor(gap / 60)::smallint AS minute, sum(gap)::double precision AS seconds, count(*) AS gaps
+	FROM stepped WHERE gap < 4 * 3600 GROUP BY 1, 2, 3
 ), gaps AS (
 	INSERT INTO d_learner_gap (course_id, username, hour, minute, seconds, gaps)
-	SELECT course_id, username, date_trunc('hour', time), floor(gap / 60)::smallint, sum(gap), count(*)
-	FROM stepped WHERE gap < 4 * 3600 GROUP BY 1, 2, 3, 4
+	SELECT r.course_id, r.username, g.hour, g.minute, g.seconds, g.gaps FROM gap_sums g JOIN learners_to_refresh r USING (learner_id)
+), times AS (
+	-- Time on task per hour for the usual idle cutoffs (gap < C minutes <=> minute < C).
+	INSERT INTO d_learner_time (course_id, username, hour, seconds_5, seconds_30)
+	SELECT r.course_id, r.username, g.hour, g.seconds_5, g.seconds_30
+	FROM (
+		SELECT learner_id, hour, sum(seconds) FILTER (WHERE minute < 5) AS seconds_5, sum(seconds) FILTER (WHERE minute < 30) AS seconds_30
+		FROM gap_sums GROUP BY 1, 2
+	) g JOIN learners_to_refresh r USING (learner_id)
 ), sessions AS (
 	INSERT INTO d_session (course_id, username, start_time, end_time, events)
-	SELECT course_id, username, min(time), max(time), count(*) FROM stepped GROUP BY course_id, username, session
-), visits AS (
-	SELECT course_id, username, time, url_id, session_start,
+	SELECT r.course_id, r.username, s.start_time, s.end_time, s.events
+	FROM (SELECT learner_id, min(time) AS start_time, max(time) AS end_time, count(*) AS events FROM stepped GROUP BY learner_id, session) s
+		JOIN learners_to_refresh r USING (learner_id)
+), visits AS MATERIALIZED (
+	SELECT learner_id, time, url_id, session_start,
 		CASE WHEN NOT session_start THEN previous_url_id END AS previous_url_id
 	FROM (
-		SELECT course_id, username, time, url_id, previous_url_id,
+		SELECT learner_id, time, url_id, previous_url_id,
 			previous_url_id IS NULL OR url_id <> previous_url_id OR time - previous_time > interval '30 minutes' OR previous_closes AS arrival,
 			previous_url_id IS NULL OR time - previous_time > interval '30 minutes' OR previous_closes AS session_start
 		FROM (
-			SELECT course_id, username, time, url_id,
+			SELECT learner_id, time, url_id,
 				lag(url_id) OVER w AS previous_url_id, lag(time) OVER w AS previous_time, lag(closes) OVER w AS previous_closes
 			FROM stepped WHERE url_id IS NOT NULL
 			WINDOW w AS (${learner})
 		) paged
 	) v WHERE arrival
+), pages AS (
+	-- Page visits and transitions summed over time (the page tasks without a date range read these).
+	INSERT INTO d_learner_page (course_id, username, url_id, visits)
+	SELECT r.course_id, r.username, v.url_id, v.visits
+	FROM (SELECT learner_id, url_id, count(*) AS visits FROM visits GROUP BY 1, 2) v JOIN learners_to_refresh r USING (learner_id)
+), transitions AS (
+	INSERT INTO d_learner_transition (course_id, username, previous_url_id, url_id, transitions)
+	SELECT r.course_id, r.username, v.previous_url_id, v.url_id, v.transitions
+	FROM (SELECT learner_id, previous_url_id, url_id, count(*) AS transitions FROM visits WHERE previous_url_id IS NOT NULL GROUP BY 1, 2, 3) v
+		JOIN learners_to_refresh r USING (learner_id)
 )
 INSERT INTO d_page_visit (course_id, username, time, url_id, session_start, previous_url_id)
-SELECT course_id, username, time, url_id, session_start, previous_url_id FROM visits`;
+SELECT r.course_id, r.username, v.time, v.url_id, v.session_start, v.previous_url_id FROM visits v JOIN learners_to_refresh r USING (learner_id)`;
 }
 
 // A play opens an interval at its position; the learner's next event on the same video closes it
@@ -221,26 +294,6 @@ FROM (
 	GROUP BY 1, 2, 3
 ) i ON i.course_id = e.course_id AND i.username = e.username AND i.video_id = e.video_id`;
 
-// Per learner: page visits and transitions summed over time (the page tasks without a date range read these).
-const LEARNER_PAGES = `
-INSERT INTO d_learner_page (course_id, username, url_id, visits)
-SELECT v.course_id, v.username, v.url_id, count(*)
-FROM d_page_visit v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
-GROUP BY 1, 2, 3`;
-const LEARNER_TRANSITIONS = `
-INSERT INTO d_learner_transition (course_id, username, previous_url_id, url_id, transitions)
-SELECT v.course_id, v.username, v.previous_url_id, v.url_id, count(*)
-FROM d_page_visit v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
-WHERE v.previous_url_id IS NOT NULL
-GROUP BY 1, 2, 3, 4`;
-
-// Per learner: time on task per hour for the usual idle cutoffs (gap < C minutes <=> minute < C).
-const LEARNER_TIME = `
-INSERT INTO d_learner_time (course_id, username, hour, seconds_5, seconds_30)
-SELECT g.course_id, g.username, g.hour, sum(g.seconds) FILTER (WHERE g.minute < 5), sum(g.seconds) FILTER (WHERE g.minute < 30)
-FROM d_learner_gap g JOIN learners_to_refresh r ON r.course_id = g.course_id AND r.username = g.username
-GROUP BY 1, 2, 3`;
-
 /** Query string and fragment stripped, %xx decoded (invalid sequences kept), trailing slashes removed. */
 export function normalizePageUrl(raw: string): string {
 	let url = raw.trim();
@@ -278,14 +331,12 @@ async function inBatches<Row>(client: pg.PoolClient, query: string, handle: (row
 	await client.query('CLOSE new_values');
 }
 
-async function addNewPages(client: pg.PoolClient): Promise<void> {
-	const query = `
-		SELECT DISTINCT page FROM (
-			SELECT page FROM fresh WHERE page IS NOT NULL
-			UNION ALL SELECT payload ->> 'target_url' FROM fresh WHERE payload ->> 'target_url' IS NOT NULL
-		) pages WHERE NOT EXISTS (SELECT 1 FROM d_page p WHERE p.page = pages.page)`;
+/** Numbers the pages of `candidates` (a query of one text column, page) that d_page does not know yet. */
+async function addNewPages(client: pg.PoolClient, candidates: string): Promise<void> {
+	const query = `SELECT DISTINCT page FROM (${candidates}) pages WHERE page IS NOT NULL AND NOT EXISTS (SELECT 1 FROM d_page p WHERE p.page = pages.page)`;
 	// Normalised in Node batch by batch, then numbered in two set-based statements.
-	await client.query('CREATE TEMP TABLE new_page (page text NOT NULL, url text NOT NULL) ON COMMIT DROP');
+	await client.query('CREATE TEMP TABLE IF NOT EXISTS new_page (page text NOT NULL, url text NOT NULL) ON COMMIT DROP');
+	await client.query('TRUNCATE new_page');
 	await inBatches<{page: string}>(client, query, async (rows) => {
 		const pages = rows.map((row) => row.page);
 		await client.query('INSERT INTO new_page (page, url) SELECT * FROM unnest($1::text[], $2::text[])', [pages, pages.map(normalizePageUrl)]);
@@ -295,7 +346,7 @@ async function addNewPages(client: pg.PoolClient): Promise<void> {
 }
 
 async function addNewAgents(client: pg.PoolClient): Promise<void> {
-	const query = `SELECT DISTINCT agent FROM fresh f WHERE agent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM d_agent a WHERE a.agent = f.agent)`;
+	const query = `SELECT agent FROM fresh_key f WHERE is_agent AND agent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM d_agent a WHERE a.agent = f.agent)`;
 	await inBatches<{agent: string}>(client, query, async (rows) => {
 		const parsed = rows.map((row) => parseAgent(row.agent));
 		await client.query('INSERT INTO d_agent (agent, browser, os, device) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])', [
@@ -315,19 +366,20 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean): Promi
 			await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
 		}
 		await client.query(perLearnerStatement(`
-			SELECT r.course_id, r.username, e.time, coalesce(e.event_type, '') AS event_type, e.page
+			SELECT r.learner_id, e.time, coalesce(e.event_type = 'page_close', false) AS closes, p.url_id
 			FROM events e JOIN learners_to_refresh r ON r.course_id = coalesce(e.course_id, '') AND r.username = e.username
+				LEFT JOIN d_page p ON p.page = e.page
 			WHERE e.time IS NOT NULL`));
 	} else {
 		// First build: the new events are all the events.
-		await client.query(perLearnerStatement(`SELECT course_id, username, time, event_type, page FROM fresh WHERE username <> '' AND time IS NOT NULL`));
+		await client.query(perLearnerStatement(`
+			SELECT f.learner_id, f.time, t.closes, f.url_id
+			FROM fresh f JOIN fresh_type t USING (type_id)
+			WHERE f.time IS NOT NULL AND f.learner_id IN (SELECT learner_id FROM learners_to_refresh)`));
 	}
 	await client.query(VIDEO_INTERVALS);
 	await client.query(LEARNER_VIDEOS);
 	await client.query(LEARNER_PROBLEMS);
-	await client.query(LEARNER_PAGES);
-	await client.query(LEARNER_TRANSITIONS);
-	await client.query(LEARNER_TIME);
 }
 
 /**
@@ -357,15 +409,26 @@ export async function refreshDerived(pool: pg.Pool, onStep?: (step: string, ms: 
 		const {rows: [{earlier}]} = await client.query<{earlier: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE derived_done) AS earlier');
 		// Nothing derived yet (first load, or after a reset): start from empty tables.
 		if (!earlier) await client.query(`TRUNCATE ${ALL_TABLES.join(', ')}`);
-		await client.query(`CREATE TEMP TABLE fresh ON COMMIT DROP AS ${narrowEvents('e.load_id = ANY($1)')}`, [loadIds]);
-		await addNewPages(client);
+		await client.query(FRESH_KEYS, [loadIds]);
+		await client.query(FRESH_LEARNERS);
+		await client.query(FRESH_TYPES);
+		await addNewPages(client, 'SELECT page FROM fresh_key WHERE is_page');
 		await addNewAgents(client);
 		// Fresh statistics for the lookups just filled, so joins against them are planned as hash joins.
-		await client.query('ANALYZE d_page, d_url, d_agent');
+		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type');
+		await client.query(`CREATE TEMP TABLE fresh (load_id int NOT NULL, learner_id int NOT NULL, type_id int NOT NULL, user_id bigint,
+			time timestamptz, server boolean, url_id int, agent_id int, language text NOT NULL) ON COMMIT DROP`);
+		await client.query(`CREATE TEMP TABLE fresh_payload (learner_id int NOT NULL, type_id int NOT NULL, user_id bigint,
+			time timestamptz, server boolean, payload jsonb) ON COMMIT DROP`);
+		await client.query(FRESH_EVENTS, [loadIds]);
+		// Pages named by outline and link clicks (their target) may not have been visited yet.
+		await addNewPages(client, `SELECT payload ->> 'target_url' AS page FROM fresh_payload`);
+		await client.query(FRESH_HOURS);
+		await client.query('ANALYZE fresh, fresh_payload, fresh_hour');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
 
 		const learners = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
-			SELECT DISTINCT course_id, username FROM fresh WHERE username <> '' AND time IS NOT NULL`);
+			SELECT learner_id, course_id, username FROM fresh_learner WHERE username <> ''`);
 		// Nothing new (every file already loaded) means no learner's history changed.
 		if (learners.rowCount) await recomputeLearners(client, earlier);
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
