@@ -30,7 +30,7 @@ export type ChunkStats = LineCounts & {
 	rejectedByReason: Partial<Record<RejectReason, number>>;
 };
 
-/** `row` is the event's COPY row (no newline), a view into the chunk's `rows`. */
+/** An event of a parsed chunk, for the rare paths that store events one by one: its COPY row (no newline) and its line. */
 type EventLine = {row: Buffer; raw: Buffer; lineNo: number; offset: number};
 type RejectedLine = {lineNo: number; offset: number; reason: RejectReason; detail: string; raw: Buffer};
 
@@ -38,8 +38,36 @@ const eventColumns = EVENT_COLUMNS.join(', ');
 const UNIQUE_VIOLATION = '23505';
 const DEADLOCK = '40P01';
 
-/** `rows` holds every event's row, each ending in a newline: the body of the chunk's COPY. */
-export type ParsedChunk = {rows: Buffer; events: EventLine[]; rejected: RejectedLine[]; blankLines: number; duplicates: number};
+/**
+ * `rows` holds every event's row, each ending in a newline: the body of the chunk's COPY. Each event
+ * is 6 numbers in `eventSpans` (see EVENT_SPAN), so no object is made per line on the fast path.
+ */
+export type ParsedChunk = {rows: Buffer; rowBuffer: RowBuffer; data: Buffer; eventSpans: number[]; rejected: RejectedLine[]; blankLines: number; duplicates: number};
+
+/** Row start and end in `rows`, line start and end in `data`, line number, byte offset in the file. */
+const EVENT_SPAN = 6;
+
+const eventCount = (chunk: ParsedChunk) => chunk.eventSpans.length / EVENT_SPAN;
+
+function eventLines(chunk: ParsedChunk): EventLine[] {
+	const events: EventLine[] = [];
+	const spans = chunk.eventSpans;
+	for (let at = 0; at < spans.length; at += EVENT_SPAN) {
+		events.push({row: chunk.rows.subarray(spans[at], spans[at + 1]), raw: chunk.data.subarray(spans[at + 2], spans[at + 3]), lineNo: spans[at + 4]!, offset: spans[at + 5]!});
+	}
+	return events;
+}
+
+/**
+ * Row buffers of stored chunks, used again: a new 2 MB buffer per chunk made V8 run a full garbage
+ * collection every few chunks (its heuristics count such memory), about a sixth of a loader's time.
+ */
+const spareRowBuffers: RowBuffer[] = [];
+
+/** Gives the chunk's row buffer back once its rows are stored (its views must not be used after). */
+export function releaseChunk(chunk: ParsedChunk): void {
+	if (spareRowBuffers.length < 3) spareRowBuffers.push(chunk.rowBuffer);
+}
 
 /** Lines parsed between two turns of the event loop, so the previous chunk's COPY keeps streaming meanwhile. */
 const LINES_PER_SLICE = 250;
@@ -50,8 +78,11 @@ export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 	const data = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
 	const overlong = new Map(job.overlong.map((line) => [line.index, line.length]));
 	// Rows are about as long as their lines (keys are dropped, the hash and some escapes added).
-	const out = new RowBuffer(job.data.byteLength + (1 << 16));
-	const spans: Array<{start: number; end: number; raw: Buffer; lineNo: number; offset: number}> = [];
+	const out = spareRowBuffers.pop() ?? new RowBuffer(job.data.byteLength + (1 << 16));
+	out.length = 0;
+	const fileIdColumn = Buffer.from(`${job.fileId}\t`);
+	const loadIdColumn = Buffer.from(`\t${job.loadId}\t`);
+	const eventSpans: number[] = [];
 	const rejected: RejectedLine[] = [];
 	const seen = new Set<string>();
 	let blankLines = 0;
@@ -62,36 +93,36 @@ export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 		if (index % LINES_PER_SLICE === LINES_PER_SLICE - 1) await nextTurn();
 		const newline = data.indexOf(0x0a, position);
 		const end = newline < 0 ? data.length : newline;
+		const lineStart = position;
 		const raw = data.subarray(position, end);
 		const lineNo = job.firstLine + index;
-		const lineStart = offset;
+		const lineOffset = offset;
 		// Overlong lines are cut short in `data`: advance the offset by their real length.
-		const realLength = overlong.get(index);
+		const realLength = overlong.size === 0 ? undefined : overlong.get(index);
 		offset += realLength ?? (newline < 0 ? end - position : end - position + 1);
 		position = end + 1;
 		if (realLength !== undefined) {
 			const detail = `a line of ${realLength} bytes exceeds the limit of ${job.maxLineBytes} bytes; its first ${raw.length} bytes are kept`;
-			rejected.push({lineNo, offset: lineStart, reason: 'line-too-long', detail, raw});
+			rejected.push({lineNo, offset: lineOffset, reason: 'line-too-long', detail, raw});
 			continue;
 		}
 		const rowStart = out.length;
-		out.ascii(`${job.fileId}\t${lineNo}\t${job.loadId}\t`);
+		out.copy(fileIdColumn, 0, fileIdColumn.length);
+		out.integer(lineNo);
+		out.copy(loadIdColumn, 0, loadIdColumn.length);
 		const parsed = parseLineInto(raw, out);
 		if (parsed.kind === 'event' && !seen.has(parsed.hash)) {
 			seen.add(parsed.hash);
-			spans.push({start: rowStart, end: out.length, raw, lineNo, offset: lineStart});
+			eventSpans.push(rowStart, out.length, lineStart, end, lineNo, lineOffset);
 			out.byte(0x0a);
 			continue;
 		}
 		out.length = rowStart;
 		if (parsed.kind === 'blank') blankLines++;
-		else if (parsed.kind === 'rejected') rejected.push({lineNo, offset: lineStart, reason: parsed.reason, detail: parsed.detail, raw});
+		else if (parsed.kind === 'rejected') rejected.push({lineNo, offset: lineOffset, reason: parsed.reason, detail: parsed.detail, raw});
 		else duplicates++;
 	}
-	// Views are taken at the end: the buffer may have moved while growing.
-	const rows = out.view();
-	const events = spans.map(({start, end, raw, lineNo, offset}) => ({row: rows.subarray(start, end), raw, lineNo, offset}));
-	return {rows, events, rejected, blankLines, duplicates};
+	return {rows: out.view(), rowBuffer: out, data, eventSpans, rejected, blankLines, duplicates};
 }
 
 async function copyBody(client: pg.ClientBase, statement: string, body: Buffer): Promise<void> {
@@ -109,7 +140,7 @@ type InsertStrategy = (client: pg.ClientBase, chunk: ParsedChunk, rejected: Reje
 /** Fast path: COPY straight into events (a duplicate of an already-stored event aborts it). */
 async function copyEvents(client: pg.ClientBase, chunk: ParsedChunk): Promise<number> {
 	await copyBody(client, `COPY events (${eventColumns}) FROM STDIN`, chunk.rows);
-	return chunk.events.length;
+	return eventCount(chunk);
 }
 
 /** Chunks that repeat stored events: through a staging table. */
@@ -170,7 +201,7 @@ async function insertBisecting(client: pg.ClientBase, chunk: ParsedChunk, reject
 			return 0;
 		}
 	};
-	return store(chunk.events);
+	return store(eventLines(chunk));
 }
 
 async function inTransaction<T>(client: pg.ClientBase, body: () => Promise<T>): Promise<T> {
@@ -187,7 +218,7 @@ async function inTransaction<T>(client: pg.ClientBase, body: () => Promise<T>): 
 
 /** Stores a parsed chunk: its events, rejected lines and file_chunks row in one transaction. */
 export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: ParsedChunk): Promise<ChunkStats> {
-	const {events, rejected: parseRejected, blankLines, duplicates: inChunkDuplicates} = parsed;
+	const {rejected: parseRejected, blankLines, duplicates: inChunkDuplicates} = parsed;
 	// Fast COPY first; a chunk repeating stored events goes through staging; data PostgreSQL refuses, by halves.
 	const strategies: InsertStrategy[] = [copyEvents, insertNewEvents, insertBisecting];
 	let strategy = 0;
@@ -197,7 +228,7 @@ export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: P
 		try {
 			return await inTransaction(client, async () => {
 				const loaded = await strategies[strategy]!(client, parsed, rejected);
-				const duplicates = inChunkDuplicates + events.length - loaded - (rejected.length - parseRejected.length);
+				const duplicates = inChunkDuplicates + eventCount(parsed) - loaded - (rejected.length - parseRejected.length);
 				const rejectedRows = rejected.map((line) => `${[job.fileId, line.lineNo, line.offset, line.reason, copyField(line.detail), copyBytea(line.raw)].join('\t')}\n`);
 				await copyBody(client, 'COPY rejected_lines (file_id, line_no, byte_offset, reason, detail, raw) FROM STDIN', Buffer.from(rejectedRows.join('')));
 				await client.query(

@@ -78,6 +78,10 @@ const escapedAt = new Uint8Array(SLOTS);
 /** Members without a column, as (member start, member end, has escapes) triples: top-level ones go to `extra`, the context's to `context`. */
 const extraMembers: number[] = [];
 const contextMembers: number[] = [];
+/** Slots whose value has a type its column cannot hold, so it goes to `extra` or to `context` as a member. */
+const misfits: number[] = [];
+const contextMisfits: number[] = [];
+const CONTEXT_STRINGS = [ORG_ID, COURSE_ID, PATH];
 
 /** Control characters are invalid in JSON strings, and tabs or CRs between tokens are rare: lines with any take the general path. */
 const controlCharacter = /[\x00-\x1f]/;
@@ -439,9 +443,9 @@ export function writeFastRow(json: Buffer, out: RowBuffer, loggerPrefix?: string
 	out.ascii(hash);
 	tab(out);
 	// time: a valid one gets the column, anything else but null goes to extra.
-	const misfits: number[] = [];
+	misfits.length = 0;
 	if (isString(TIME) && escapedAt[TIME]) return rollBack(out, start);
-	const time = isString(TIME) ? validTime(src.toString('latin1', startAt[TIME]! + 1, endAt[TIME]! - 1)) : undefined;
+	const time = isString(TIME) ? validTime(text.slice(startAt[TIME]! + 1, endAt[TIME]! - 1)) : undefined;
 	if (time !== undefined) out.ascii(time);
 	else {
 		writeNull(out);
@@ -474,9 +478,9 @@ export function writeFastRow(json: Buffer, out: RowBuffer, loggerPrefix?: string
 	if (!writePayload(out)) return rollBack(out, start);
 	tab(out);
 	if (hasValue(CONTEXT) && typeAt[CONTEXT] !== OBJECT) misfits.push(CONTEXT);
-	const contextMisfits: number[] = [];
+	contextMisfits.length = 0;
 	if (userId === 'context') contextMisfits.push(USER_ID);
-	for (const slot of [ORG_ID, COURSE_ID, PATH]) if (hasValue(slot) && !isString(slot)) contextMisfits.push(slot);
+	for (const slot of CONTEXT_STRINGS) if (hasValue(slot) && !isString(slot)) contextMisfits.push(slot);
 	writeMembers(out, contextMembers, contextMisfits);
 	tab(out);
 	writeMembers(out, extraMembers, misfits, loggerPrefix);

@@ -1,7 +1,7 @@
 import {parentPort, workerData} from 'node:worker_threads';
 import pg from 'pg';
 import {clientConfig} from './db/database.js';
-import {parseChunk, storeChunk, type ChunkJob, type ChunkStats} from './chunk-loader.js';
+import {parseChunk, releaseChunk, storeChunk, type ChunkJob, type ChunkStats} from './chunk-loader.js';
 
 /**
  * A loader thread: parses chunks of lines and COPYs them over its own connection, so that parsing
@@ -31,7 +31,9 @@ parentPort!.on('message', (request: WorkerRequest) => {
 		try {
 			await ready;
 			if (broken) throw broken;
-			const stats = await storeChunk(client, request.job, await parsed);
+			const chunk = await parsed;
+			const stats = await storeChunk(client, request.job, chunk);
+			releaseChunk(chunk);
 			parentPort!.postMessage({id: request.id, ok: true, stats} satisfies WorkerReply);
 		} catch (error) {
 			const {message, code} = error as {message: string; code?: string};

@@ -28,7 +28,7 @@ function trimLine(line: Buffer): Buffer {
 	let end = line.length;
 	if (end >= 3 && line[0] === BOM[0] && line[1] === BOM[1] && line[2] === BOM[2]) start = 3;
 	if (end > start && line[end - 1] === CR) end--;
-	return line.subarray(start, end);
+	return start === 0 && end === line.length ? line : line.subarray(start, end);
 }
 
 // PostgreSQL cannot store NUL in text or jsonb, and jsonb refuses escapes of lone surrogates.
@@ -138,7 +138,7 @@ export function parseLineInto(rawLine: Buffer, out: RowBuffer, fastPath = true):
 		prefix = storable(line.toString('utf8', start, brace));
 		start = brace;
 	}
-	const jsonBytes = line.subarray(start);
+	const jsonBytes = start === 0 ? line : line.subarray(start);
 	if (fastPath) {
 		const prefixMember = prefix === undefined ? undefined : copyField(`"_logger_prefix":${JSON.stringify(prefix)}`);
 		const hash = writeFastRow(jsonBytes, out, prefixMember);

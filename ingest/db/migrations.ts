@@ -116,6 +116,13 @@ CREATE INDEX events_load_brin ON events USING brin (load_id);
 CREATE INDEX events_time_brin ON events USING brin (time);
 `,
 	},
+	{
+		version: 2,
+		description: 'events.context and events.extra as json',
+		// Kept for people querying the events, read by no derived table: json (validated, kept as
+		// written) costs PostgreSQL about a fifth less CPU per loaded row than jsonb (parsed into a tree).
+		sql: `ALTER TABLE events ALTER COLUMN context TYPE json, ALTER COLUMN extra TYPE json;`,
+	},
 ];
 
 export const migrations: Migration[] = [...coreMigrations, ...derivedMigrations].sort((a, b) => a.version - b.version);
