@@ -2,7 +2,8 @@ import {pipeline} from 'node:stream/promises';
 import {Readable} from 'node:stream';
 import type pg from 'pg';
 import {from as copyFrom} from 'pg-copy-streams';
-import {COPY_NULL, copyBytea, copyField} from './copy-text.js';
+import {BINARY_HEADER, BINARY_TRAILER, int4Field, int8Field, readFields, startRow, writeRow} from './copy-binary.js';
+import {copyBytea, copyField} from './copy-text.js';
 import {EVENT_COLUMNS} from './event-fields.js';
 import {parseLineInto, type RejectReason} from './parse-line.js';
 import {RowBuffer} from './row-buffer.js';
@@ -30,7 +31,7 @@ export type ChunkStats = LineCounts & {
 	rejectedByReason: Partial<Record<RejectReason, number>>;
 };
 
-/** An event of a parsed chunk, for the rare paths that store events one by one: its COPY row (no newline) and its line. */
+/** An event of a parsed chunk, for the rare paths that store events one by one: its COPY row and its line. */
 type EventLine = {row: Buffer; raw: Buffer; lineNo: number; offset: number};
 type RejectedLine = {lineNo: number; offset: number; reason: RejectReason; detail: string; raw: Buffer};
 
@@ -39,7 +40,7 @@ const UNIQUE_VIOLATION = '23505';
 const DEADLOCK = '40P01';
 
 /**
- * `rows` holds every event's row, each ending in a newline: the body of the chunk's COPY. Each event
+ * `rows` holds every event's row (binary COPY, see copy-binary.ts): the body of the chunk's COPY. Each event
  * is 6 numbers in `eventSpans` (see EVENT_SPAN), so no object is made per line on the fast path.
  */
 export type ParsedChunk = {rows: Buffer; rowBuffer: RowBuffer; data: Buffer; eventSpans: number[]; rejected: RejectedLine[]; blankLines: number; duplicates: number};
@@ -80,8 +81,6 @@ export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 	// Rows are about as long as their lines (keys are dropped, the hash and some escapes added).
 	const out = spareRowBuffers.pop() ?? new RowBuffer(job.data.byteLength + (1 << 16));
 	out.length = 0;
-	const fileIdColumn = Buffer.from(`${job.fileId}\t`);
-	const loadIdColumn = Buffer.from(`\t${job.loadId}\t`);
 	const eventSpans: number[] = [];
 	const rejected: RejectedLine[] = [];
 	const seen = new Set<string>();
@@ -107,14 +106,14 @@ export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 			continue;
 		}
 		const rowStart = out.length;
-		out.copy(fileIdColumn, 0, fileIdColumn.length);
-		out.integer(lineNo);
-		out.copy(loadIdColumn, 0, loadIdColumn.length);
+		startRow(out, EVENT_COLUMNS.length);
+		int4Field(out, job.fileId);
+		int8Field(out, lineNo);
+		int4Field(out, job.loadId);
 		const parsed = parseLineInto(raw, out);
 		if (parsed.kind === 'event' && !seen.has(parsed.hash)) {
 			seen.add(parsed.hash);
 			eventSpans.push(rowStart, out.length, lineStart, end, lineNo, lineOffset);
-			out.byte(0x0a);
 			continue;
 		}
 		out.length = rowStart;
@@ -125,13 +124,16 @@ export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 	return {rows: out.view(), rowBuffer: out, data, eventSpans, rejected, blankLines, duplicates};
 }
 
-async function copyBody(client: pg.ClientBase, statement: string, body: Buffer): Promise<void> {
+async function copyText(client: pg.ClientBase, statement: string, body: Buffer): Promise<void> {
 	if (body.length === 0) return;
 	await pipeline(Readable.from([body]), client.query(copyFrom(statement)));
 }
 
-const NEWLINE = Buffer.from('\n');
-const joinRows = (rows: Buffer[]) => Buffer.concat(rows.flatMap((row) => [row, NEWLINE]));
+/** COPY of binary rows into events or its staging table. */
+async function copyEventRows(client: pg.ClientBase, table: string, rows: Buffer): Promise<void> {
+	if (rows.length === 0) return;
+	await pipeline(Readable.from([BINARY_HEADER, rows, BINARY_TRAILER]), client.query(copyFrom(`COPY ${table} (${eventColumns}) FROM STDIN (FORMAT binary)`)));
+}
 
 const isDataError = (error: unknown) => /^(22|54)/.test(String((error as {code?: string}).code ?? ''));
 
@@ -139,7 +141,7 @@ type InsertStrategy = (client: pg.ClientBase, chunk: ParsedChunk, rejected: Reje
 
 /** Fast path: COPY straight into events (a duplicate of an already-stored event aborts it). */
 async function copyEvents(client: pg.ClientBase, chunk: ParsedChunk): Promise<number> {
-	await copyBody(client, `COPY events (${eventColumns}) FROM STDIN`, chunk.rows);
+	await copyEventRows(client, 'events', chunk.rows);
 	return eventCount(chunk);
 }
 
@@ -153,7 +155,7 @@ const insertNewEvents: InsertStrategy = (client, chunk) => insertViaStaging(clie
 async function insertViaStaging(client: pg.ClientBase, body: Buffer): Promise<number> {
 	await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_events (LIKE events)');
 	await client.query('TRUNCATE staging_events');
-	await copyBody(client, `COPY staging_events (${eventColumns}) FROM STDIN`, body);
+	await copyEventRows(client, 'staging_events', body);
 	const {rows} = await client.query<{own: number}>(
 		'SELECT count(*) AS own FROM staging_events s JOIN events e USING (event_hash) WHERE e.file_id = s.file_id AND e.line_no = s.line_no',
 	);
@@ -162,15 +164,21 @@ async function insertViaStaging(client: pg.ClientBase, body: Buffer): Promise<nu
 }
 
 const EVENT_COLUMN = EVENT_COLUMNS.indexOf('event');
+const EVENT_TEXT_COLUMN = EVENT_COLUMNS.indexOf('event_text');
+const FORMAT_COLUMN = EVENT_COLUMNS.indexOf('event_format');
 
 /** The row with a payload PostgreSQL refused as JSON moved to event_text, or undefined when it was not JSON-typed. */
 function withPayloadAsText(row: Buffer): Buffer | undefined {
-	const columns = row.toString('utf8').split('\t');
-	if (columns[EVENT_COLUMN + 2] !== 'string') return undefined;
-	columns[EVENT_COLUMN + 1] = columns[EVENT_COLUMN]!;
-	columns[EVENT_COLUMN] = COPY_NULL;
-	columns[EVENT_COLUMN + 2] = 'text';
-	return Buffer.from(columns.join('\t'));
+	// A row starts with its number of fields (2 bytes).
+	const fields = readFields(row, 2, EVENT_COLUMNS.length);
+	if (fields[FORMAT_COLUMN]?.toString() !== 'string') return undefined;
+	// jsonb starts with its version byte; text is the JSON text alone.
+	fields[EVENT_TEXT_COLUMN] = fields[EVENT_COLUMN]!.subarray(1);
+	fields[EVENT_COLUMN] = null;
+	fields[FORMAT_COLUMN] = Buffer.from('text');
+	const out = new RowBuffer(row.length);
+	writeRow(out, fields);
+	return out.view();
 }
 
 /**
@@ -183,7 +191,7 @@ async function insertBisecting(client: pg.ClientBase, chunk: ParsedChunk, reject
 		if (slice.length === 0) return 0;
 		await client.query('SAVEPOINT part');
 		try {
-			const loaded = await insertViaStaging(client, joinRows(slice.map((event) => event.row)));
+			const loaded = await insertViaStaging(client, Buffer.concat(slice.map((event) => event.row)));
 			await client.query('RELEASE SAVEPOINT part');
 			return loaded;
 		} catch (error) {
@@ -230,7 +238,7 @@ export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: P
 				const loaded = await strategies[strategy]!(client, parsed, rejected);
 				const duplicates = inChunkDuplicates + eventCount(parsed) - loaded - (rejected.length - parseRejected.length);
 				const rejectedRows = rejected.map((line) => `${[job.fileId, line.lineNo, line.offset, line.reason, copyField(line.detail), copyBytea(line.raw)].join('\t')}\n`);
-				await copyBody(client, 'COPY rejected_lines (file_id, line_no, byte_offset, reason, detail, raw) FROM STDIN', Buffer.from(rejectedRows.join('')));
+				await copyText(client, 'COPY rejected_lines (file_id, line_no, byte_offset, reason, detail, raw) FROM STDIN', Buffer.from(rejectedRows.join('')));
 				await client.query(
 					`INSERT INTO file_chunks (file_id, start_offset, end_offset, first_line, lines, blank_lines, loaded, duplicates, rejected)
 					 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,

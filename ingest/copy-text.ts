@@ -1,8 +1,9 @@
 /**
- * PostgreSQL COPY text format: columns separated by tabs, rows by newlines, NULL as \N, and
- * backslash, tab, newline and carriage return escaped with a backslash.
+ * PostgreSQL COPY text format (for rejected lines; events go in binary, see copy-binary.ts):
+ * columns separated by tabs, rows by newlines, NULL as \N, and backslash, tab, newline and
+ * carriage return escaped with a backslash.
  */
-export const COPY_NULL = '\\N';
+const COPY_NULL = '\\N';
 
 const special = /[\\\t\n\r\0]/;
 const specialGlobal = /[\\\t\n\r\0]/g;
@@ -12,13 +13,8 @@ const escapes: Record<string, string> = {'\\': '\\\\', '\t': '\\t', '\n': '\\n',
 export function copyField(value: string | number | null | undefined): string {
 	if (value === null || value === undefined) return COPY_NULL;
 	if (typeof value === 'number') return String(value);
-	// Most values need no escaping: test first, replace only when needed (this runs ~20 times per event).
+	// Most values need no escaping: test first, replace only when needed.
 	return special.test(value) ? value.replace(specialGlobal, (char) => escapes[char]!) : value;
-}
-
-/** A value known to hold nothing COPY must escape. */
-export function plainField(value: string | number | null | undefined): string {
-	return value === null || value === undefined ? COPY_NULL : String(value);
 }
 
 /** A bytea value in COPY text format: hex, with the backslash itself escaped. */

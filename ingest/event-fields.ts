@@ -24,12 +24,32 @@ function digitsAt(text: string, at: number, count: number): number {
 	return value;
 }
 
+/** A time as timestamptz holds it: whole seconds since 2000-01-01 00:00 UTC, and microseconds. */
+export type EventTime = {seconds: number; micros: number};
+
+/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (pure arithmetic: no Date, no two-digit-year surprises). */
+function daysFromCivil(year: number, month: number, day: number): number {
+	const y = month <= 2 ? year - 1 : year;
+	const era = Math.floor(y / 400);
+	const yearOfEra = y - era * 400;
+	const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+	return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
+}
+
+const DAYS_1970_TO_2000 = 10_957;
+
+/** Rounds half to even, as C's rint (PostgreSQL rounds fractions of a microsecond with it). */
+function roundHalfEven(value: number): number {
+	const rounded = Math.round(value);
+	return rounded - value === 0.5 && rounded % 2 !== 0 ? rounded - 1 : rounded;
+}
+
 /**
- * A time PostgreSQL will accept for timestamptz, or undefined (then the original goes to `extra`):
- * YYYY-MM-DD, T or a space, hh:mm:ss, up to 9 decimals, then Z, ±hh, ±hhmm or ±hh:mm, or nothing.
- * Read character by character (it runs once per event; a regular expression and slices cost more).
+ * The time of a value PostgreSQL will accept for timestamptz, as it would store it, or undefined
+ * (then the original goes to `extra`): YYYY-MM-DD, T or a space, hh:mm:ss, up to 9 decimals, then
+ * Z, ±hh, ±hhmm or ±hh:mm, or nothing (UTC). Read character by character: it runs once per event.
  */
-export function validTime(value: unknown): string | undefined {
+export function eventTime(value: unknown): EventTime | undefined {
 	if (typeof value !== 'string' || value.length < 19) return undefined;
 	if (value[4] !== '-' || value[7] !== '-' || (value[10] !== 'T' && value[10] !== ' ') || value[13] !== ':' || value[16] !== ':') return undefined;
 	const year = digitsAt(value, 0, 4);
@@ -40,24 +60,40 @@ export function validTime(value: unknown): string | undefined {
 	const second = digitsAt(value, 17, 2);
 	if (year < 1 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
 	if (day > 28 && day > new Date(Date.UTC(year, month, 0)).getUTCDate()) return undefined;
+	let seconds = (daysFromCivil(year, month, day) - DAYS_1970_TO_2000) * 86_400 + hour * 3600 + minute * 60 + second;
+	let micros = 0;
 	let at = 19;
 	if (value[at] === '.') {
 		const decimals = ++at;
 		while (digitsAt(value, at, 1) >= 0) at++;
 		if (at === decimals || at - decimals > 9) return undefined;
+		micros = roundHalfEven(Number(value.slice(decimals - 1, at)) * 1_000_000);
+		if (micros === 1_000_000) {
+			seconds++;
+			micros = 0;
+		}
 	}
 	// No offset means UTC (the loader's sessions run in UTC, so PostgreSQL reads it that way too).
-	if (at === value.length) return value;
-	if (value[at] === 'Z') return at + 1 === value.length ? value : undefined;
+	if (at === value.length) return {seconds, micros};
+	if (value[at] === 'Z') return at + 1 === value.length ? {seconds, micros} : undefined;
 	if (value[at] !== '+' && value[at] !== '-') return undefined;
+	const sign = value[at] === '+' ? 1 : -1;
 	// PostgreSQL refuses offsets beyond ±15:59 (and the whole row with them).
 	const offsetHours = digitsAt(value, at + 1, 2);
 	if (offsetHours < 0 || offsetHours > 15) return undefined;
 	at += 3;
-	if (at === value.length) return value;
-	if (value[at] === ':') at++;
-	const offsetMinutes = digitsAt(value, at, 2);
-	return offsetMinutes >= 0 && offsetMinutes <= 59 && at + 2 === value.length ? value : undefined;
+	let offsetMinutes = 0;
+	if (at < value.length) {
+		if (value[at] === ':') at++;
+		offsetMinutes = digitsAt(value, at, 2);
+		if (offsetMinutes < 0 || offsetMinutes > 59 || at + 2 !== value.length) return undefined;
+	}
+	return {seconds: seconds - sign * (offsetHours * 3600 + offsetMinutes * 60), micros};
+}
+
+/** The value when it is a time eventTime accepts, else undefined. */
+export function validTime(value: unknown): string | undefined {
+	return eventTime(value) === undefined ? undefined : (value as string);
 }
 
 const courseInUrl = /(?:course-v1|ccx-v1):[^/?#\s"]+/;

@@ -1,13 +1,13 @@
-import {copyField} from './copy-text.js';
+import {JSONB_VERSION, beginField, endField, int8Field, nullField, textField, timestampField, uuidField} from './copy-binary.js';
 import {eventHash} from './event-hash.js';
-import {orgFromCourse, stringFields, validTime} from './event-fields.js';
+import {eventTime, orgFromCourse, stringFields} from './event-fields.js';
 import type {RowBuffer} from './row-buffer.js';
 
 /**
  * The fast path of parseLine, for the usual event: one pass over the line's bytes validates the JSON
  * and notes where each top-level and context value lies; the COPY row is then written from those
  * bytes, with no JS objects and no re-serialised JSON (JSON.parse, JSON.stringify and a string per
- * field were most of the loader's CPU time).
+ * field were most of the loader's CPU time). The row is in binary COPY format (copy-binary.ts).
  *
  * It only says yes to what it handles exactly like the general path: anything else — invalid JSON,
  * an escaped key, a \u0000 or surrogate escape, whitespace other than spaces, a number with an
@@ -304,95 +304,74 @@ function payloadLooksLikeJson(): boolean | undefined {
 	return plain(first) && plain(last) ? false : undefined;
 }
 
-// ---- writing the row (COPY text format) ----
+// ---- writing the row (binary COPY format, see copy-binary.ts) ----
 
 const BACKSLASH = 0x5c;
-const TAB = 0x09;
 
-function writeNull(out: RowBuffer): void {
-	out.reserve(2);
-	out.bytes[out.length++] = BACKSLASH;
-	out.bytes[out.length++] = 0x4e;
+/** Raw JSON bytes, as they are (binary COPY needs no escaping). */
+function writeJson(out: RowBuffer, start: number, stop: number): void {
+	out.copy(src, start, stop);
 }
 
-/** Raw JSON bytes; their backslashes doubled for COPY (no tab, newline or CR can be in them: the scan refused those). */
-function writeJson(out: RowBuffer, start: number, stop: number, escaped: number): void {
-	if (!escaped) {
-		out.copy(src, start, stop);
-		return;
-	}
-	out.reserve((stop - start) * 2);
-	const bytes = out.bytes;
-	let length = out.length;
-	for (let at = start; at < stop; at++) {
-		const byte = src[at]!;
-		if (byte === BACKSLASH) bytes[length++] = BACKSLASH;
-		bytes[length++] = byte;
-	}
-	out.length = length;
-}
-
+/** What the letter after a backslash stands for (\u apart). */
 const DECODED_ESCAPE = new Uint8Array(256);
-for (const [char, byte] of [['"', 0x22], ['/', 0x2f], ['b', 0x08], ['f', 0x0c]] as const) DECODED_ESCAPE[char.charCodeAt(0)] = byte;
-/** Decoded characters COPY writes as a backslash and a letter. */
-const COPY_ESCAPE = new Uint8Array(256);
-for (const [byte, letter] of [[BACKSLASH, BACKSLASH], [TAB, 0x74], [0x0a, 0x6e], [0x0d, 0x72]] as const) COPY_ESCAPE[byte] = letter;
+for (const [char, byte] of [['"', 0x22], ['\\', BACKSLASH], ['/', 0x2f], ['b', 0x08], ['f', 0x0c], ['n', 0x0a], ['r', 0x0d], ['t', 0x09]] as const) {
+	DECODED_ESCAPE[char.charCodeAt(0)] = byte;
+}
 
-/** A JSON string's content (between `start` and `stop`, quotes excluded) decoded, then escaped for COPY. */
+/** A JSON string's content (between `start` and `stop`, quotes excluded), decoded to UTF-8. */
 function writeDecoded(out: RowBuffer, start: number, stop: number, escaped: number): void {
 	if (!escaped) {
 		out.copy(src, start, stop);
 		return;
 	}
-	// Decoding never lengthens the text, and COPY escaping at most doubles it.
-	out.reserve((stop - start) * 2);
+	// Decoding never lengthens the text.
+	out.reserve(stop - start);
 	const bytes = out.bytes;
 	let length = out.length;
 	for (let at = start; at < stop; ) {
-		let byte = src[at]!;
+		const byte = src[at]!;
 		if (byte !== BACKSLASH) {
 			bytes[length++] = byte;
 			at++;
-			continue;
-		}
-		const letter = src[at + 1]!;
-		if (letter === 0x75) {
+		} else if (src[at + 1] !== 0x75) {
+			bytes[length++] = DECODED_ESCAPE[src[at + 1]!]!;
+			at += 2;
+		} else {
+			// The scan let through no NUL and no surrogate: one to three bytes of UTF-8.
 			const code = unicodeEscape(at + 2);
 			at += 6;
-			if (code >= 0x80) {
-				if (code < 0x800) {
-					bytes[length++] = 0xc0 | (code >> 6);
-				} else {
+			if (code < 0x80) bytes[length++] = code;
+			else {
+				if (code < 0x800) bytes[length++] = 0xc0 | (code >> 6);
+				else {
 					bytes[length++] = 0xe0 | (code >> 12);
 					bytes[length++] = 0x80 | ((code >> 6) & 0x3f);
 				}
 				bytes[length++] = 0x80 | (code & 0x3f);
-				continue;
 			}
-			byte = code;
-		} else {
-			at += 2;
-			byte = letter === BACKSLASH ? BACKSLASH : letter === 0x6e ? 0x0a : letter === 0x72 ? 0x0d : letter === 0x74 ? TAB : DECODED_ESCAPE[letter]!;
 		}
-		if (COPY_ESCAPE[byte]) {
-			bytes[length++] = BACKSLASH;
-			bytes[length++] = COPY_ESCAPE[byte]!;
-		} else bytes[length++] = byte;
 	}
 	out.length = length;
 }
 
 function writeStringSlot(out: RowBuffer, slot: number): void {
-	if (isFilledString(slot)) writeDecoded(out, startAt[slot]! + 1, endAt[slot]! - 1, escapedAt[slot]!);
-	else writeNull(out);
+	if (!isFilledString(slot)) {
+		nullField(out);
+		return;
+	}
+	const at = beginField(out);
+	writeDecoded(out, startAt[slot]! + 1, endAt[slot]! - 1, escapedAt[slot]!);
+	endField(out, at);
 }
 
 /** A JSON object of raw members: `extra` or the rest of the context; NULL when there are none. */
-function writeMembers(out: RowBuffer, members: number[], misfits: number[], firstMember?: string): void {
-	if (members.length === 0 && misfits.length === 0 && firstMember === undefined) {
-		writeNull(out);
+function writeMembers(out: RowBuffer, members: number[], misfitSlots: number[], firstMember?: string): void {
+	if (members.length === 0 && misfitSlots.length === 0 && firstMember === undefined) {
+		nullField(out);
 		return;
 	}
+	const at = beginField(out);
 	out.byte(0x7b);
 	let first = true;
 	const separate = () => (first ? (first = false) : out.byte(0x2c));
@@ -402,24 +381,23 @@ function writeMembers(out: RowBuffer, members: number[], misfits: number[], firs
 	}
 	for (let index = 0; index < members.length; index += 3) {
 		separate();
-		writeJson(out, members[index]!, members[index + 1]!, members[index + 2]!);
+		writeJson(out, members[index]!, members[index + 1]!);
 	}
-	for (const slot of misfits) {
+	for (const slot of misfitSlots) {
 		separate();
-		writeJson(out, keyAt[slot]!, endAt[slot]!, escapedAt[slot]!);
+		writeJson(out, keyAt[slot]!, endAt[slot]!);
 	}
 	out.byte(0x7d);
+	endField(out, at);
 }
 
-const tab = (out: RowBuffer) => out.byte(TAB);
-
-/** `\u0000` or a surrogate escape inside a payload string that holds JSON (its decoded, COPY-escaped bytes). */
-const unstorableInPayload = /\\\\u(?:0000|[dD][89a-fA-F])/;
+/** `\u0000` or a surrogate escape in the JSON held by a payload string (jsonb refuses them). */
+const unstorableInPayload = /\\u(?:0000|[dD][89a-fA-F])/;
 
 /**
- * Writes the row of the event `json` (without file_id, line_no, load_id) into `out` and returns its
- * hash, or returns undefined, writing nothing, when the general path must handle the line.
- * `loggerPrefix` is the JSON member `"_logger_prefix": "…"`, COPY-escaped, when the line had one.
+ * Writes the fields of the event `json` (those after file_id, line_no, load_id) into `out` and
+ * returns its hash, or returns undefined, writing nothing, when the general path must handle the
+ * line. `loggerPrefix` is the JSON member `"_logger_prefix": "…"` when the line had one.
  */
 export function writeFastRow(json: Buffer, out: RowBuffer, loggerPrefix?: string): string | undefined {
 	src = json;
@@ -437,94 +415,77 @@ export function writeFastRow(json: Buffer, out: RowBuffer, loggerPrefix?: string
 	if (!isFilledString(COURSE_ID)) return undefined;
 	const userId = userIdUse();
 	if (userId === 'general') return undefined;
+	if (isString(TIME) && escapedAt[TIME]) return undefined;
 
 	const start = out.length;
 	const hash = eventHash(json);
-	out.ascii(hash);
-	tab(out);
+	uuidField(out, hash);
 	// time: a valid one gets the column, anything else but null goes to extra.
 	misfits.length = 0;
-	if (isString(TIME) && escapedAt[TIME]) return rollBack(out, start);
-	const time = isString(TIME) ? validTime(text.slice(startAt[TIME]! + 1, endAt[TIME]! - 1)) : undefined;
-	if (time !== undefined) out.ascii(time);
+	const time = isString(TIME) ? eventTime(text.slice(startAt[TIME]! + 1, endAt[TIME]! - 1)) : undefined;
+	if (time !== undefined) timestampField(out, time.seconds, time.micros);
 	else {
-		writeNull(out);
+		nullField(out);
 		if (isString(TIME) || isMisfit(TIME)) misfits.push(TIME);
 	}
-	tab(out);
 	writeStringSlot(out, 0);
-	tab(out);
 	if (userId === 'column') {
 		const quoted = isString(USER_ID) ? 1 : 0;
-		out.copy(src, startAt[USER_ID]! + quoted, endAt[USER_ID]! - quoted);
-	} else writeNull(out);
-	tab(out);
+		int8Field(out, Number(text.slice(startAt[USER_ID]! + quoted, endAt[USER_ID]! - quoted)));
+	} else nullField(out);
 	writeStringSlot(out, COURSE_ID);
-	tab(out);
 	if (isFilledString(ORG_ID)) writeStringSlot(out, ORG_ID);
-	else {
-		const org = orgFromCourse(stringValue(COURSE_ID));
-		if (org === undefined) writeNull(out);
-		else out.text(copyField(org));
-	}
-	for (let slot = 1; slot < stringFields.length; slot++) {
-		tab(out);
-		writeStringSlot(out, slot);
-	}
+	else textField(out, orgFromCourse(stringValue(COURSE_ID)));
+	for (let slot = 1; slot < stringFields.length; slot++) writeStringSlot(out, slot);
 	for (let slot = 0; slot < stringFields.length; slot++) if (isMisfit(slot)) misfits.push(slot);
-	tab(out);
 	writeStringSlot(out, PATH);
-	tab(out);
-	if (!writePayload(out)) return rollBack(out, start);
-	tab(out);
+	if (!writePayload(out)) {
+		out.length = start;
+		return undefined;
+	}
 	if (hasValue(CONTEXT) && typeAt[CONTEXT] !== OBJECT) misfits.push(CONTEXT);
 	contextMisfits.length = 0;
 	if (userId === 'context') contextMisfits.push(USER_ID);
 	for (const slot of CONTEXT_STRINGS) if (hasValue(slot) && !isString(slot)) contextMisfits.push(slot);
 	writeMembers(out, contextMembers, contextMisfits);
-	tab(out);
 	writeMembers(out, extraMembers, misfits, loggerPrefix);
 	return hash;
 }
 
-function rollBack(out: RowBuffer, start: number): undefined {
-	out.length = start;
-	return undefined;
-}
+const FORMAT_OBJECT = 'object';
+const FORMAT_STRING = 'string';
+const FORMAT_TEXT = 'text';
 
-/** event, event_text, event_format; false when the payload needs the general path. */
+/** event (jsonb), event_text, event_format; false when the payload needs the general path. */
 function writePayload(out: RowBuffer): boolean {
 	if (!hasValue(EVENT)) {
-		writeNull(out);
-		tab(out);
-		writeNull(out);
-		tab(out);
-		writeNull(out);
+		nullField(out);
+		nullField(out);
+		nullField(out);
 		return true;
 	}
 	if (!isString(EVENT)) {
-		writeJson(out, startAt[EVENT]!, endAt[EVENT]!, escapedAt[EVENT]!);
-		tab(out);
-		writeNull(out);
-		tab(out);
-		out.ascii('object');
+		const at = beginField(out);
+		out.byte(JSONB_VERSION);
+		writeJson(out, startAt[EVENT]!, endAt[EVENT]!);
+		endField(out, at);
+		nullField(out);
+		textField(out, FORMAT_OBJECT);
 		return true;
 	}
 	const looksLikeJson = payloadLooksLikeJson();
 	if (looksLikeJson === undefined) return false;
-	if (!looksLikeJson) {
-		writeNull(out);
-		tab(out);
-	}
-	const start = out.length;
+	if (!looksLikeJson) nullField(out);
+	const at = beginField(out);
+	if (looksLikeJson) out.byte(JSONB_VERSION);
+	const textStart = out.length;
 	writeDecoded(out, startAt[EVENT]! + 1, endAt[EVENT]! - 1, escapedAt[EVENT]!);
+	endField(out, at);
 	if (looksLikeJson) {
-		const written = out.bytes.subarray(start, out.length);
-		if (written.includes('\\\\u') && unstorableInPayload.test(written.toString('latin1'))) return false;
-		tab(out);
-		writeNull(out);
+		const written = out.bytes.subarray(textStart, out.length);
+		if (written.includes('\\u') && unstorableInPayload.test(written.toString('latin1'))) return false;
+		nullField(out);
 	}
-	tab(out);
-	out.ascii(looksLikeJson ? 'string' : 'text');
+	textField(out, looksLikeJson ? FORMAT_STRING : FORMAT_TEXT);
 	return true;
 }

@@ -1,7 +1,7 @@
 import {isUtf8} from 'node:buffer';
-import {copyField, plainField} from './copy-text.js';
+import {int8Field, jsonbField, nullField, readFields, textField, timestampField, uuidField} from './copy-binary.js';
 import {eventHash} from './event-hash.js';
-import {courseFromUrl, orgFromCourse, storable, stringFields, validTime} from './event-fields.js';
+import {EVENT_COLUMNS, courseFromUrl, eventTime, orgFromCourse, storable, stringFields} from './event-fields.js';
 import {writeFastRow} from './fast-event-row.js';
 import {RowBuffer} from './row-buffer.js';
 
@@ -15,7 +15,11 @@ export type RejectReason = 'invalid-utf8' | 'malformed-json' | 'truncated-json' 
 type Rejected = {kind: 'rejected'; reason: RejectReason; detail: string};
 /** What parseLineInto says of a line; an event's row has been appended to the RowBuffer. */
 export type LineResult = {kind: 'blank'} | {kind: 'event'; hash: string} | Rejected;
-export type ParsedLine = {kind: 'blank'} | {kind: 'event'; hash: string; row: string} | Rejected;
+/** An event's fields: those after file_id, line_no and load_id, in binary COPY form (null for NULL). */
+export type ParsedLine = {kind: 'blank'} | {kind: 'event'; hash: string; fields: Array<Buffer | null>} | Rejected;
+
+/** Fields parseLineInto writes per event (the loader writes file_id, line_no and load_id). */
+export const LINE_FIELDS = EVENT_COLUMNS.length - 3;
 
 const knownTopLevel = new Set<string>([...stringFields, 'time', 'context', 'event']);
 const contextColumns = new Set(['user_id', 'org_id', 'course_id', 'path']);
@@ -104,16 +108,16 @@ function jsonOrNull(entries: Record<string, unknown>): string | undefined {
 
 /** The event's identity: the first 128 bits of the sha256 of its JSON text (sha256 runs in hardware on current CPUs). */
 /**
- * One line as a row string (for tests and tools; the loader writes rows straight into its buffer).
- * `fastPath: false` forces the general path, so a test can compare the two.
+ * One line with its fields apart (for tests and tools; the loader writes rows straight into its
+ * buffer). `fastPath: false` forces the general path, so a test can compare the two.
  */
 export function parseLine(rawLine: Buffer, {fastPath = true} = {}): ParsedLine {
 	const out = new RowBuffer(rawLine.length + 256);
 	const result = parseLineInto(rawLine, out, fastPath);
-	return result.kind === 'event' ? {...result, row: out.toString()} : result;
+	return result.kind === 'event' ? {...result, fields: readFields(out.bytes, 0, LINE_FIELDS)} : result;
 }
 
-/** Parses one line; an event's COPY row (without file_id, line_no, load_id) is appended to `out`. */
+/** Parses one line; an event's fields (binary COPY, without file_id, line_no, load_id) are appended to `out`. */
 export function parseLineInto(rawLine: Buffer, out: RowBuffer, fastPath = true): LineResult {
 	const line = trimLine(rawLine);
 	let start = 0;
@@ -140,7 +144,7 @@ export function parseLineInto(rawLine: Buffer, out: RowBuffer, fastPath = true):
 	}
 	const jsonBytes = start === 0 ? line : line.subarray(start);
 	if (fastPath) {
-		const prefixMember = prefix === undefined ? undefined : copyField(`"_logger_prefix":${JSON.stringify(prefix)}`);
+		const prefixMember = prefix === undefined ? undefined : `"_logger_prefix":${JSON.stringify(prefix)}`;
 		const hash = writeFastRow(jsonBytes, out, prefixMember);
 		if (hash !== undefined) return {kind: 'event', hash};
 	}
@@ -157,19 +161,19 @@ export function parseLineInto(rawLine: Buffer, out: RowBuffer, fastPath = true):
 		return {kind: 'rejected', reason: 'not-an-object', detail: 'valid JSON, but not an object'};
 	}
 	const hash = eventHash(jsonBytes);
+	const rowStart = out.length;
 	try {
 		const record = (hasUnstorableEscape(text) ? makeStorable(parsed) : parsed) as Record<string, unknown>;
-		// Without a backslash in the JSON no value can hold a character COPY must escape (JSON escapes them all).
-		const field = prefix === undefined && !text.includes('\\') ? plainField : copyField;
-		out.text(buildRow(hash, record, prefix, field));
+		writeRow(out, hash, record, prefix);
 		return {kind: 'event', hash};
 	} catch (error) {
+		out.length = rowStart;
 		// Nesting deep enough to overflow the stack while re-serialising: rejected, never a crash.
 		return {kind: 'rejected', reason: 'unsupported-json', detail: (error as Error).message};
 	}
 }
 
-function buildRow(hash: string, record: Record<string, unknown>, prefix: string | undefined, field: (value: string | number | undefined) => string): string {
+function writeRow(out: RowBuffer, hash: string, record: Record<string, unknown>, prefix: string | undefined): void {
 	// Values of known fields with an unexpected type, unknown keys and the logger prefix go to `extra`.
 	const extra = newRecord();
 	if (prefix !== undefined) extra._logger_prefix = prefix;
@@ -181,7 +185,7 @@ function buildRow(hash: string, record: Record<string, unknown>, prefix: string 
 		if (typeof value === 'string') strings[field] = value === '' ? undefined : value;
 		else if (value !== undefined && value !== null) extra[field] = value;
 	}
-	const time = validTime(record.time);
+	const time = eventTime(record.time);
 	if (time === undefined && record.time !== undefined && record.time !== null) extra.time = record.time;
 
 	let context: Record<string, unknown> = {};
@@ -200,28 +204,22 @@ function buildRow(hash: string, record: Record<string, unknown>, prefix: string 
 	const courseId = nonEmpty(context.course_id) ?? payloadCourse(payload) ?? courseFromUrl(strings.page) ?? courseFromUrl(strings.event_type);
 	const orgId = nonEmpty(context.org_id) ?? orgFromCourse(courseId);
 
-	return [
-		hash,
-		field(time),
-		field(strings.username),
-		field(userId),
-		field(courseId),
-		field(orgId),
-		field(strings.event_type),
-		field(strings.name),
-		field(strings.event_source),
-		field(strings.session),
-		field(strings.page),
-		field(strings.referer),
-		field(strings.host),
-		field(strings.ip),
-		field(strings.agent),
-		field(strings.accept_language),
-		field(nonEmpty(context.path)),
-		field(payload.json),
-		field(payload.text),
-		field(payload.format),
-		field(jsonOrNull(contextRest)),
-		field(jsonOrNull(extra)),
-	].join('\t');
+	// Serialised before anything is written: a value nested too deep to re-serialise throws here.
+	const contextJson = jsonOrNull(contextRest);
+	const extraJson = jsonOrNull(extra);
+	uuidField(out, hash);
+	if (time === undefined) nullField(out);
+	else timestampField(out, time.seconds, time.micros);
+	textField(out, strings.username);
+	if (userId === undefined) nullField(out);
+	else int8Field(out, userId);
+	textField(out, courseId);
+	textField(out, orgId);
+	for (const name of stringFields.slice(1)) textField(out, strings[name]);
+	textField(out, nonEmpty(context.path));
+	jsonbField(out, payload.json);
+	textField(out, payload.text);
+	textField(out, payload.format);
+	textField(out, contextJson);
+	textField(out, extraJson);
 }

@@ -48,18 +48,6 @@ export class RowBuffer {
 		this.length += this.bytes.write(value, this.length, 'latin1');
 	}
 
-	/** A whole number ≥ 0 in decimal (no string made: it runs for every row). */
-	integer(value: number): void {
-		let digits = 1;
-		for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-		this.reserve(digits);
-		for (let at = this.length + digits - 1; at >= this.length; at--) {
-			this.bytes[at] = 0x30 + (value % 10);
-			value = Math.floor(value / 10);
-		}
-		this.length += digits;
-	}
-
 	/** A view of the bytes written from `start` (no copy: later writes may move the buffer, so use it at once or copy it). */
 	view(start = 0, end = this.length): Buffer {
 		return this.bytes.subarray(start, end);

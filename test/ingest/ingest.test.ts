@@ -159,6 +159,27 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		assert.deepEqual(rows, [{event_format: 'text', event_text: '{"answer": oops}', event: null}]);
 	});
 
+	it('stores each time as PostgreSQL reads its text (offsets, no offset as UTC, fractions rounded half to even)', async () => {
+		const times = [
+			'2018-09-17T09:06:05.756647+00:00', '2018-09-17 09:06:05Z', '2013-06-09T06:28:13.626165', '2020-02-29T23:59:59+03:00',
+			'2020-01-01T00:00:00-0530', '2020-01-01T00:00:00+14', '1999-12-31T23:59:59.9999995Z', '2020-01-01T00:00:00.0000005',
+			'2020-01-01T00:00:00.0000015', '2020-01-01T00:00:00.123456789', '0001-01-01T00:00:00Z', '1900-03-01T12:00:00Z', '9999-12-31T23:59:59.999999Z',
+		];
+		const file = path.join(dir, 'times.log');
+		fs.writeFileSync(file, times.map((time, index) => eventLine(900 + index, {time})).join('\n'));
+		const summary = await ingest(database, [file]);
+		assert.equal(summary.loaded, times.length);
+		const {rows} = await database.pool.query<{text: string; same: boolean}>(
+			`SELECT e.extra IS NULL AND e.time = (e_line.time)::timestamptz AS same, e_line.time AS text
+			 FROM events e JOIN source_files f USING (file_id)
+			 JOIN unnest($2::text[]) WITH ORDINALITY AS e_line (time, line_no) USING (line_no)
+			 WHERE f.path = $1`,
+			[file, times],
+		);
+		assert.equal(rows.length, times.length);
+		for (const row of rows) assert.ok(row.same, `${row.text} is stored as PostgreSQL reads it`);
+	});
+
 	it('says in one sentence when an input does not exist', async () => {
 		await assert.rejects(ingest(database, [path.join(dir, 'missing.log')]), (error: Error) => error instanceof UserError && /does not exist/.test(error.message));
 	});

@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {EVENT_COLUMNS, courseFromUrl, validTime} from '../../ingest/event-fields.js';
+import {readFields} from '../../ingest/copy-binary.js';
+import {courseFromUrl, eventTime, validTime} from '../../ingest/event-fields.js';
 import {writeFastRow} from '../../ingest/fast-event-row.js';
-import {parseLine} from '../../ingest/parse-line.js';
+import {LINE_FIELDS, parseLine} from '../../ingest/parse-line.js';
 import {RowBuffer} from '../../ingest/row-buffer.js';
+import {readableColumns} from '../helpers/event-row.js';
 
-/** The row parseLine builds, as a column → value map (COPY text decoded back, \N as null). */
+/** The row parseLine builds, as a column → value map (null for NULL). */
 function columns(line: string | Buffer, fastPath = true): Record<string, string | null> {
 	const parsed = parseLine(Buffer.isBuffer(line) ? line : Buffer.from(line), {fastPath});
 	assert.equal(parsed.kind, 'event', JSON.stringify(parsed));
 	if (parsed.kind !== 'event') throw new Error('unreachable');
-	return rowColumns(parsed.row);
-}
-
-function rowColumns(row: string): Record<string, string | null> {
-	const values = row.split('\t');
-	const names = EVENT_COLUMNS.slice(3);
-	assert.equal(values.length, names.length);
-	return Object.fromEntries(names.map((name, index) => [name, values[index] === '\\N' ? null : values[index]!.replace(/\\t/g, '\t').replace(/\\n/g, '\n').replace(/\\\\/g, '\\')]));
+	return readableColumns(parsed.fields);
 }
 
 const playVideo = {
@@ -39,7 +34,7 @@ describe('parseLine', () => {
 		assert.equal(row.course_id, 'course-v1:spbstu+PHYLOS+fall_2018');
 		assert.equal(row.org_id, 'spbstu');
 		assert.equal(row.context_path, '/event');
-		assert.equal(row.time, '2018-09-17T09:06:05.756647+00:00');
+		assert.equal(row.time, '2018-09-17T09:06:05.756647Z');
 		assert.equal(row.event_format, 'string');
 		assert.deepEqual(JSON.parse(row.event!), {code: 'html5', id: '25f98e9e', currentTime: 0});
 		assert.equal(row.event_text, null);
@@ -107,7 +102,7 @@ describe('parseLine', () => {
 			const line = Buffer.from(JSON.stringify(event));
 			const out = new RowBuffer();
 			assert.ok(writeFastRow(line, out), `${name}: taken by the fast path`);
-			const fast = rowColumns(out.toString());
+			const fast = readableColumns(readFields(out.bytes, 0, LINE_FIELDS));
 			const general = columns(line, false);
 			for (const column of Object.keys(general)) {
 				const json = ['context', 'extra'].includes(column) || (column === 'event' && fast.event_format === 'object');
@@ -143,6 +138,25 @@ describe('parseLine', () => {
 		assert.equal(reason(`{"a": ${'['.repeat(200_000)}`), 'truncated-json');
 		// Deep but balanced nesting is either stored or rejected as unsupported; it never throws.
 		assert.ok(['event', 'unsupported-json'].includes(reason(`{"a": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)));
+	});
+
+	it('stores a time as PostgreSQL would read it: UTC without an offset, microseconds rounded half to even', () => {
+		const micros = (time: string) => {
+			const parsed = eventTime(time)!;
+			return parsed.seconds * 1_000_000 + parsed.micros;
+		};
+		const epoch2000 = Date.UTC(2000, 0, 1);
+		assert.equal(micros('2000-01-01T00:00:00'), 0);
+		assert.equal(micros('2018-09-17T09:06:05.756647+00:00'), (Date.UTC(2018, 8, 17, 9, 6, 5) - epoch2000) * 1000 + 756_647);
+		assert.equal(micros('2020-01-01 03:00:00+03:00'), micros('2020-01-01T00:00:00Z'));
+		assert.equal(micros('2020-01-01T00:00:00-0530'), micros('2020-01-01T05:30:00'));
+		assert.equal(micros('1999-12-31T23:59:59.9999995Z'), micros('2000-01-01T00:00:00'), 'rounded up into the next second');
+		assert.equal(micros('2020-01-01T00:00:00.0000005'), micros('2020-01-01T00:00:00'), 'half a microsecond to the even one');
+		assert.equal(micros('2020-01-01T00:00:00.0000015') - micros('2020-01-01T00:00:00'), 2);
+		for (const time of ['0001-01-01T00:00:00Z', '1969-12-31T23:59:59Z', '9999-12-31T23:59:59Z']) {
+			const parsed = eventTime(time)!;
+			assert.equal(parsed.seconds, (new Date(time).getTime() - epoch2000) / 1000, time);
+		}
 	});
 
 	it('accepts ISO-8601 times with or without microseconds and offset, and refuses impossible ones', () => {

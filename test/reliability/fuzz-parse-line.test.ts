@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {EVENT_COLUMNS} from '../../ingest/event-fields.js';
+import {isUtf8} from 'node:buffer';
 import {parseLine} from '../../ingest/parse-line.js';
+import {LINE_COLUMNS, readableColumns} from '../helpers/event-row.js';
 import {SHARED_MISSING, sharedCorpus} from '../helpers/shared.js';
 import {baseLines, mutate} from './helpers/mutations.js';
 import {MAX_SUPPORTED_DEPTH, oracle} from './helpers/oracle.js';
@@ -17,19 +18,9 @@ const corpus = sharedCorpus();
 if (!corpus) console.log(`# fuzz-parse-line: real lines ${SHARED_MISSING}; fuzzing the project's own event lines`);
 const bases = baseLines(corpus);
 
-// Columns after file_id, line_no, load_id (which the loader prepends).
-const rowColumns = EVENT_COLUMNS.slice(3);
-const column = (name: (typeof EVENT_COLUMNS)[number]) => rowColumns.indexOf(name as (typeof rowColumns)[number]);
-const JSON_COLUMNS = ['event', 'context', 'extra'].map((name) => column(name as (typeof EVENT_COLUMNS)[number]));
-
-/** Reverses COPY text escaping (the only escapes copyField writes); throws on anything else. */
-function unescapeCopy(field: string): string {
-	return field.replace(/\\(.)/gs, (_match, char: string) => {
-		const value = {'\\': '\\', t: '\t', n: '\n', r: '\r'}[char];
-		if (value === undefined) throw new Error(`unexpected COPY escape \\${char}`);
-		return value;
-	});
-}
+const column = (name: (typeof LINE_COLUMNS)[number]) => LINE_COLUMNS.indexOf(name);
+const JSON_COLUMNS = (['event', 'context', 'extra'] as const).map(column);
+const TEXT_COLUMNS = LINE_COLUMNS.filter((name) => !['event_hash', 'time', 'user_id'].includes(name));
 
 /** No string (key or value) with NUL or a lone surrogate; iterative, as values may be nested deep. */
 function storableJson(value: unknown): boolean {
@@ -68,44 +59,47 @@ function canonicalJson(text: string): string {
 }
 
 /**
- * The fast path must write what the general path writes: the same text columns, and JSON columns
- * that hold the same JSON (the fast path copies the original bytes, the general one re-serialises).
+ * The fast path must write what the general path writes: the same values, and JSON columns that
+ * hold the same JSON (the fast path copies the original bytes, the general one re-serialises).
  */
-function assertSameRow(fast: string, general: string, where: string): void {
+function assertSameRow(fast: Array<Buffer | null>, general: Array<Buffer | null>, where: string): void {
 	// Identical rows need no closer look (lines the fast path declines, nested too deep to canonicalise among them).
-	if (fast === general) return;
-	const fastFields = fast.split('\t');
-	const generalFields = general.split('\t');
-	assert.equal(fastFields.length, generalFields.length, `${where}: same number of fields on both paths`);
-	for (const [index, field] of fastFields.entries()) {
-		const other = generalFields[index]!;
-		const isJsonValue = JSON_COLUMNS.includes(index) && field !== '\\N' && isJson(unescapeCopy(field)) && !(index === column('event') && fastFields[column('event_format')] === 'string');
-		if (isJsonValue) assert.equal(canonicalJson(unescapeCopy(field)), canonicalJson(unescapeCopy(other)), `${where}: ${rowColumns[index]} holds the same JSON on both paths`);
-		else assert.equal(field, other, `${where}: ${rowColumns[index]} is the same on both paths`);
+	if (fast.every((field, index) => (field === null ? general[index] === null : general[index] !== null && field.equals(general[index]!)))) return;
+	const fastColumns = readableColumns(fast);
+	const generalColumns = readableColumns(general);
+	for (const [index, name] of LINE_COLUMNS.entries()) {
+		const value = fastColumns[name];
+		const other = generalColumns[name];
+		const isJsonValue = JSON_COLUMNS.includes(index) && value !== null && isJson(value) && !(name === 'event' && fastColumns.event_format === 'string');
+		if (isJsonValue) assert.equal(canonicalJson(value), canonicalJson(other!), `${where}: ${name} holds the same JSON on both paths`);
+		else assert.equal(value, other, `${where}: ${name} is the same on both paths`);
 	}
 }
 
-function assertRowShape(row: string, hash: string, where: string): void {
-	assert.ok(!/[\n\r\0]/.test(row), `${where}: no raw newline, CR or NUL in a COPY row`);
-	const fields = row.split('\t');
-	assert.equal(fields.length, rowColumns.length, `${where}: one field per column`);
-	assert.equal(fields[0], hash, `${where}: event_hash first`);
-	for (const [index, field] of fields.entries()) {
-		if (field === '\\N') continue;
-		const value = unescapeCopy(field);
-		assert.ok(!value.includes('\0'), `${where}: ${rowColumns[index]} holds no NUL (PostgreSQL cannot store it)`);
-		assert.equal(value, value.toWellFormed(), `${where}: ${rowColumns[index]} holds no lone surrogate`);
+function assertRowShape(fields: Array<Buffer | null>, hash: string, where: string): void {
+	assert.equal(fields.length, LINE_COLUMNS.length, `${where}: one field per column`);
+	const columns = readableColumns(fields);
+	assert.equal(columns.event_hash, hash, `${where}: event_hash first, the 16 bytes of the hash`);
+	for (const name of TEXT_COLUMNS) {
+		const field = fields[column(name)];
+		if (field === null || field === undefined) continue;
+		// jsonb starts with its version byte (readableColumns checked it).
+		const bytes = name === 'event' ? field.subarray(1) : field;
+		assert.ok(isUtf8(bytes), `${where}: ${name} is UTF-8`);
+		const value = columns[name]!;
+		assert.ok(!value.includes('\0'), `${where}: ${name} holds no NUL (PostgreSQL cannot store it)`);
+		assert.equal(value, value.toWellFormed(), `${where}: ${name} holds no lone surrogate`);
 		// A payload string that merely looks like JSON is validated by PostgreSQL, and stored as text when
 		// refused (fuzz-ingest proves it through a real load): only its storability is checked here.
-		const unvalidatedPayload = index === column('event') && fields[column('event_format')] === 'string';
-		if (JSON_COLUMNS.includes(index) && !(unvalidatedPayload && !isJson(value))) {
-			assert.ok(storableJson(JSON.parse(value)), `${where}: ${rowColumns[index]} is JSON without NUL or lone surrogates (jsonb refuses them)`);
+		const unvalidatedPayload = name === 'event' && columns.event_format === 'string';
+		if (JSON_COLUMNS.includes(column(name)) && !(unvalidatedPayload && !isJson(value))) {
+			assert.ok(storableJson(JSON.parse(value)), `${where}: ${name} is JSON without NUL or lone surrogates (jsonb refuses them)`);
 		}
 	}
-	const time = fields[column('time')]!;
-	if (time !== '\\N') assert.match(time, /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}/, `${where}: time is ISO-8601 or NULL`);
-	const userId = fields[column('user_id')]!;
-	if (userId !== '\\N') assert.ok(Number.isSafeInteger(Number(userId)) && /^-?\d+$/.test(userId), `${where}: user_id is a whole number (bigint) or NULL`);
+	for (const name of ['time', 'user_id'] as const) {
+		const field = fields[column(name)];
+		if (field !== null) assert.equal(field!.length, 8, `${where}: ${name} is 8 bytes (timestamptz, bigint) or NULL`);
+	}
 }
 
 describe('fuzzing parseLine', () => {
@@ -129,12 +123,12 @@ describe('fuzzing parseLine', () => {
 			assert.equal(parsed.kind, general.kind, `${where}: the fast and general paths agree on the kind`);
 			if (parsed.kind === 'event' && general.kind === 'event') {
 				assert.equal(parsed.hash, general.hash, `${where}: same hash on both paths`);
-				assertSameRow(parsed.row, general.row, where);
+				assertSameRow(parsed.fields, general.fields, where);
 			}
 			const expected = oracle(line);
 			if (parsed.kind === 'event') {
 				events++;
-				assertRowShape(parsed.row, parsed.hash, where);
+				assertRowShape(parsed.fields, parsed.hash, where);
 				if (expected.validObject) assert.equal(parsed.hash, expected.hash, `${where}: hash of the JSON text`);
 			} else if (parsed.kind === 'rejected') {
 				rejected++;

@@ -1,0 +1,144 @@
+import type {RowBuffer} from './row-buffer.js';
+
+/**
+ * PostgreSQL's binary COPY format: a header, then per row its number of fields and each field as a
+ * 32-bit length (-1 for NULL) followed by the value in its type's binary form, then a trailer.
+ * PostgreSQL spends about a third less CPU per event on it than on the text format (no escapes to
+ * undo, no text to parse for uuid and timestamptz), and the loader writes decoded strings as they are.
+ */
+export const BINARY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+export const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
+
+/** Starts a row of `fields` fields. */
+export function startRow(out: RowBuffer, fields: number): void {
+	out.reserve(2);
+	out.bytes[out.length++] = fields >> 8;
+	out.bytes[out.length++] = fields & 0xff;
+}
+
+function int32At(out: RowBuffer, at: number, value: number): void {
+	const bytes = out.bytes;
+	bytes[at] = value >>> 24;
+	bytes[at + 1] = (value >>> 16) & 0xff;
+	bytes[at + 2] = (value >>> 8) & 0xff;
+	bytes[at + 3] = value & 0xff;
+}
+
+/** Reserves a field's length; returns where it is, for endField once the value is written. */
+export function beginField(out: RowBuffer): number {
+	out.reserve(4);
+	const at = out.length;
+	out.length += 4;
+	return at;
+}
+
+export function endField(out: RowBuffer, at: number): void {
+	int32At(out, at, out.length - at - 4);
+}
+
+export function nullField(out: RowBuffer): void {
+	out.reserve(4);
+	int32At(out, out.length, -1);
+	out.length += 4;
+}
+
+export function int4Field(out: RowBuffer, value: number): void {
+	out.reserve(8);
+	int32At(out, out.length, 4);
+	int32At(out, out.length + 4, value);
+	out.length += 8;
+}
+
+/** A whole number of at most 53 bits as int8, or as int8 from its two 32-bit halves. */
+export function int8Field(out: RowBuffer, value: number): void {
+	out.reserve(12);
+	int32At(out, out.length, 8);
+	const high = Math.floor(value / 2 ** 32);
+	int32At(out, out.length + 4, high);
+	int32At(out, out.length + 8, value - high * 2 ** 32);
+	out.length += 12;
+}
+
+const HEX = new Uint8Array(128);
+for (let digit = 0; digit < 16; digit++) {
+	HEX['0123456789abcdef'.charCodeAt(digit)] = digit;
+	HEX['0123456789ABCDEF'.charCodeAt(digit)] = digit;
+}
+
+/** A uuid from its 32 hex digits. */
+export function uuidField(out: RowBuffer, hex: string): void {
+	out.reserve(20);
+	int32At(out, out.length, 16);
+	let at = out.length + 4;
+	for (let index = 0; index < 32; index += 2) out.bytes[at++] = (HEX[hex.charCodeAt(index)]! << 4) | HEX[hex.charCodeAt(index + 1)]!;
+	out.length = at;
+}
+
+/** timestamptz: microseconds since 2000-01-01 00:00 UTC, from whole seconds and microseconds. */
+export function timestampField(out: RowBuffer, seconds: number, micros: number): void {
+	const total = seconds * 1_000_000 + micros;
+	if (Number.isSafeInteger(total)) {
+		int8Field(out, total);
+		return;
+	}
+	// Beyond ±285 years of 2000 a double cannot hold every microsecond.
+	out.reserve(12);
+	int32At(out, out.length, 8);
+	out.bytes.writeBigInt64BE(BigInt(seconds) * 1_000_000n + BigInt(micros), out.length + 4);
+	out.length += 12;
+}
+
+/** text or json: the string's UTF-8 bytes; NULL for undefined. */
+export function textField(out: RowBuffer, value: string | undefined): void {
+	if (value === undefined) {
+		nullField(out);
+		return;
+	}
+	const at = beginField(out);
+	out.text(value);
+	endField(out, at);
+}
+
+/** jsonb: a version byte (1), then the JSON text. */
+export const JSONB_VERSION = 1;
+
+export function jsonbField(out: RowBuffer, json: string | undefined): void {
+	if (json === undefined) {
+		nullField(out);
+		return;
+	}
+	const at = beginField(out);
+	out.byte(JSONB_VERSION);
+	out.text(json);
+	endField(out, at);
+}
+
+/** The fields of `count` binary fields starting at `start` (NULL as null): for the rare paths that rewrite a row, and for tests. */
+export function readFields(row: Uint8Array, start: number, count: number): Array<Buffer | null> {
+	const view = Buffer.from(row.buffer, row.byteOffset, row.byteLength);
+	const fields: Array<Buffer | null> = [];
+	let at = start;
+	for (let index = 0; index < count; index++) {
+		const length = view.readInt32BE(at);
+		at += 4;
+		if (length < 0) fields.push(null);
+		else {
+			fields.push(view.subarray(at, at + length));
+			at += length;
+		}
+	}
+	return fields;
+}
+
+/** A row from its fields (null for NULL). */
+export function writeRow(out: RowBuffer, fields: Array<Uint8Array | null>): void {
+	startRow(out, fields.length);
+	for (const field of fields) {
+		if (field === null) nullField(out);
+		else {
+			const at = beginField(out);
+			out.copy(Buffer.from(field.buffer, field.byteOffset, field.byteLength), 0, field.byteLength);
+			endField(out, at);
+		}
+	}
+}
