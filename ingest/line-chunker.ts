@@ -30,6 +30,23 @@ export type ChunkerOptions = {
 
 const NEWLINE = 0x0a;
 
+/**
+ * Chunk buffers come back from the loader threads once stored, and are used again: a new 2 MB
+ * buffer per chunk made V8 collect garbage in full every few chunks in each thread.
+ */
+const spareBuffers: ArrayBuffer[] = [];
+const REUSED_BUFFER_BYTES = 3 * 1024 * 1024;
+
+/** Gives a chunk's buffer back for later chunks (ones made for long lines are left to the collector). */
+export function recycleChunkBuffer(buffer: ArrayBuffer): void {
+	if (buffer.byteLength === REUSED_BUFFER_BYTES && spareBuffers.length < 8) spareBuffers.push(buffer);
+}
+
+function chunkBuffer(length: number): Buffer {
+	if (length > REUSED_BUFFER_BYTES) return Buffer.allocUnsafeSlow(length);
+	return Buffer.from(spareBuffers.pop() ?? new ArrayBuffer(REUSED_BUFFER_BYTES), 0, length);
+}
+
 export class LineChunker {
 	private readonly maxChunkLines: number;
 	private readonly maxChunkBytes: number;
@@ -59,16 +76,30 @@ export class LineChunker {
 	push(buffer: Buffer): Chunk[] {
 		const done: Chunk[] = [];
 		let position = 0;
+		// Lines under the limit are kept as one run of `buffer` (a piece per line cost the reading thread more than the reading).
+		let runStart = 0;
 		while (position < buffer.length) {
 			const newline = buffer.indexOf(NEWLINE, position);
 			const end = newline < 0 ? buffer.length : newline + 1;
-			this.append(buffer.subarray(position, end));
+			if (this.lineCut || this.lineBytes + (end - position) > this.maxLineBytes) {
+				this.keep(buffer.subarray(runStart, position));
+				this.append(buffer.subarray(position, end));
+				runStart = end;
+			} else {
+				this.realBytes += end - position;
+				this.lineBytes += end - position;
+			}
 			position = end;
 			if (newline >= 0) {
 				this.finishLine();
-				if (this.lines >= this.maxChunkLines || this.realBytes >= this.maxChunkBytes) done.push(this.cut());
+				if (this.lines >= this.maxChunkLines || this.realBytes >= this.maxChunkBytes) {
+					this.keep(buffer.subarray(runStart, end));
+					runStart = end;
+					done.push(this.cut());
+				}
 			}
 		}
+		this.keep(buffer.subarray(runStart));
 		return done;
 	}
 
@@ -78,14 +109,20 @@ export class LineChunker {
 		return this.lines > 0 ? [this.cut()] : [];
 	}
 
+	private keep(piece: Buffer): void {
+		if (piece.length === 0) return;
+		this.parts.push(piece);
+		this.partsLength += piece.length;
+	}
+
+	/** A piece of a line that is, or may become, longer than the limit. */
 	private append(piece: Buffer): void {
 		this.realBytes += piece.length;
 		const before = this.lineBytes;
 		this.lineBytes += piece.length;
 		if (this.lineCut) return;
 		if (this.lineBytes <= this.maxLineBytes) {
-			this.parts.push(piece);
-			this.partsLength += piece.length;
+			this.keep(piece);
 			return;
 		}
 		// The line just went over the limit: keep its first keepBytes, drop the rest as it streams by.
@@ -124,9 +161,9 @@ export class LineChunker {
 		this.lineCut = false;
 	}
 
-	/** A fresh buffer of its own (never a slice of Node's shared pool), so it can be transferred to a worker. */
+	/** A buffer of its own (never a slice of Node's shared pool), so it can be transferred to a worker. */
 	private joinParts(): Buffer {
-		const data = Buffer.allocUnsafeSlow(this.partsLength);
+		const data = chunkBuffer(this.partsLength);
 		let at = 0;
 		for (const part of this.parts) at += part.copy(data, at);
 		return data;

@@ -8,8 +8,9 @@ import {parseChunk, releaseChunk, storeChunk, type ChunkJob, type ChunkStats} fr
  * (the client's main cost) runs on several cores beside the reading thread.
  */
 export type WorkerRequest = {id: number; job: ChunkJob};
+/** A stored chunk's buffer goes back to the reading thread, which fills it again (see LineChunker). */
 export type WorkerReply =
-	| {id: number; ok: true; stats: ChunkStats}
+	| {id: number; ok: true; stats: ChunkStats; buffer: ArrayBuffer}
 	| {id: number; ok: false; message: string; code?: string};
 
 const {databaseUrl} = workerData as {databaseUrl: string};
@@ -34,7 +35,8 @@ parentPort!.on('message', (request: WorkerRequest) => {
 			const chunk = await parsed;
 			const stats = await storeChunk(client, request.job, chunk);
 			releaseChunk(chunk);
-			parentPort!.postMessage({id: request.id, ok: true, stats} satisfies WorkerReply);
+			const buffer = request.job.data.buffer as ArrayBuffer;
+			parentPort!.postMessage({id: request.id, ok: true, stats, buffer} satisfies WorkerReply, [buffer]);
 		} catch (error) {
 			const {message, code} = error as {message: string; code?: string};
 			parentPort!.postMessage({id: request.id, ok: false, message, code} satisfies WorkerReply);

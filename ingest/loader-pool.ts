@@ -1,5 +1,6 @@
 import {Worker} from 'node:worker_threads';
 import type {ChunkJob, ChunkStats} from './chunk-loader.js';
+import {recycleChunkBuffer} from './line-chunker.js';
 import type {WorkerReply, WorkerRequest} from './load-worker.js';
 
 /** Errors from the database side of a worker (lost connection, server stopped): fatal for the ingest. */
@@ -67,7 +68,10 @@ export class LoaderPool {
 		if (!waiter) return;
 		this.waiting.delete(reply.id);
 		waiter.slot.inFlight--;
-		if (reply.ok) waiter.resolve(reply.stats);
+		if (reply.ok) {
+			recycleChunkBuffer(reply.buffer);
+			waiter.resolve(reply.stats);
+		}
 		else waiter.reject(new LoaderError(reply.message, reply.code));
 		this.capacityWaiters.shift()?.();
 	}
