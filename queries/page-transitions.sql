@@ -9,24 +9,22 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- param: top | integer(1..100000) | 100 | Number of transitions to list
 -- sort: transitions desc
-WITH per_learner AS (
+WITH transitions AS (
 	-- Without a date range the per-learner sums (d_learner_transition) answer; with one, the visits themselves.
-	SELECT previous_url_id, url_id, username, sum(transitions) AS transitions
+	SELECT previous_url_id, url_id, username, transitions
 	FROM d_learner_transition
 	WHERE :from IS NULL AND :to IS NULL
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
-	GROUP BY 1, 2, 3
 	UNION ALL
-	SELECT previous_url_id, url_id, username, count(*) AS transitions
+	SELECT previous_url_id, url_id, username, 1
 	FROM d_page_visit
 	WHERE previous_url_id IS NOT NULL AND NOT (:from IS NULL AND :to IS NULL)
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
 		AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
-	GROUP BY 1, 2, 3
 ), pairs AS (
-	SELECT previous_url_id, url_id, sum(transitions) AS transitions, count(*) AS learners
-	FROM per_learner GROUP BY previous_url_id, url_id
+	SELECT previous_url_id, url_id, sum(transitions) AS transitions, count(DISTINCT username) AS learners
+	FROM transitions GROUP BY previous_url_id, url_id
 )
 SELECT f.url AS from_url, t.url AS to_url, p.transitions, p.learners
 FROM pairs p JOIN d_url f ON f.url_id = p.previous_url_id JOIN d_url t ON t.url_id = p.url_id

@@ -8,15 +8,14 @@
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: day asc
-WITH per_learner AS (
-	SELECT (time AT TIME ZONE :tz)::date AS day, url_id, username, count(*) AS visits
-	FROM d_page_visit
+WITH per_page AS (
+	-- Visits per learner, URL and UTC hour (d_learner_page_hour), put in days of the time zone.
+	SELECT (hour AT TIME ZONE :tz)::date AS day, url_id, sum(visits) AS visits, count(DISTINCT username) AS visitors
+	FROM d_learner_page_hour
 	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
-		AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
-		AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
-	GROUP BY 1, 2, 3
-), per_page AS (
-	SELECT day, url_id, sum(visits) AS visits, count(*) AS visitors FROM per_learner GROUP BY day, url_id
+		AND (:from IS NULL OR (hour AT TIME ZONE :tz)::date >= :from)
+		AND (:to IS NULL OR (hour AT TIME ZONE :tz)::date <= :to)
+	GROUP BY 1, 2
 )
 SELECT p.day, u.url, n.name, p.visits, p.visitors
 FROM per_page p JOIN d_url u ON u.url_id = p.url_id LEFT JOIN d_page_name n ON n.url = u.url

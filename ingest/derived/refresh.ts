@@ -55,8 +55,10 @@ SELECT (row_number() OVER ())::int AS type_id, event_type, ${HOURLY_TYPE} AS hou
 FROM fresh_key WHERE is_type`;
 
 /**
- * The new events as narrow rows of integer ids (fresh), and the payloads of the event types that
- * need one (fresh_payload), from a second and last scan of events.
+ * The new events as narrow rows of integer ids (fresh), from a second and last scan of events; the
+ * same statement reads the payloads of the event types that need one into the event tables (player
+ * events, problem checks, textbook events, enrollment changes) and keeps the pages they target with
+ * their names (fresh_target: numbered and named once the rest is read).
  */
 const FRESH_EVENTS = `
 WITH source AS MATERIALIZED (
@@ -69,9 +71,39 @@ WITH source AS MATERIALIZED (
 		LEFT JOIN d_page p ON p.page = e.page
 		LEFT JOIN d_agent a ON a.agent = e.agent
 	WHERE e.load_id = ANY($1)
-), payloads AS (
-	INSERT INTO fresh_payload (learner_id, type_id, user_id, time, server, payload)
-	SELECT learner_id, type_id, user_id, time, server, payload FROM source WHERE with_payload
+), payload AS (
+	SELECT l.course_id, l.username, t.event_type, t.video_action, s.user_id, s.time, s.server, s.payload
+	FROM source s JOIN fresh_learner l USING (learner_id) JOIN fresh_type t USING (type_id)
+	WHERE s.with_payload
+), enrollments AS (
+	INSERT INTO d_enrollment (course_id, user_id, username, time, activated, mode)
+	SELECT course_id, coalesce(d_number(payload -> 'user_id')::bigint, user_id), username, time,
+		event_type = 'edx.course.enrollment.activated', payload ->> 'mode'
+	FROM payload WHERE time IS NOT NULL AND event_type IN ('edx.course.enrollment.activated', 'edx.course.enrollment.deactivated')
+), videos AS (
+	INSERT INTO d_video_event (course_id, username, time, action, video_id, position, old_position, new_position, duration)
+	SELECT course_id, username, time, video_action, payload ->> 'id', d_number(payload -> 'currentTime'),
+		d_number(payload -> 'old_time'), d_number(payload -> 'new_time'), d_number(payload -> 'duration')
+	FROM payload WHERE time IS NOT NULL AND username <> '' AND video_action IS NOT NULL AND payload ->> 'id' IS NOT NULL
+), problems AS (
+	INSERT INTO d_problem_event (course_id, username, time, problem_id, kind, correct, answers)
+	SELECT course_id, username, time, payload ->> 'problem_id',
+		CASE WHEN event_type = 'problem_check' THEN 'check' ELSE 'show_answer' END,
+		CASE WHEN event_type = 'problem_check' THEN payload ->> 'success' = 'correct' END,
+		CASE WHEN event_type = 'problem_check' AND jsonb_typeof(payload -> 'answers') = 'object' THEN payload -> 'answers' END
+	FROM payload
+	WHERE time IS NOT NULL AND username <> '' AND payload ->> 'problem_id' IS NOT NULL
+		AND ((event_type = 'problem_check' AND server) OR event_type IN ('showanswer', 'show_answer', 'edx.problem.showanswer'))
+), textbooks AS (
+	-- The PDF's name is the last part of its URL (event.chapter), without a query.
+	INSERT INTO d_textbook_event (course_id, username, time, event_type, pdf, query)
+	SELECT course_id, username, time, event_type,
+		nullif(regexp_replace(split_part(split_part(payload ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), ''),
+		payload ->> 'query'
+	FROM payload WHERE time IS NOT NULL AND username <> '' AND event_type LIKE 'textbook.%'
+), targets AS (
+	INSERT INTO fresh_target (page, name, time)
+	SELECT payload ->> 'target_url', btrim(payload ->> 'target_name'), time FROM payload WHERE payload ->> 'target_url' IS NOT NULL
 )
 INSERT INTO fresh (load_id, learner_id, type_id, user_id, time, server, url_id, agent_id, language)
 SELECT load_id, learner_id, type_id, user_id, time, server, url_id, agent_id, language FROM source`;
@@ -85,8 +117,6 @@ FROM fresh GROUP BY 1, 2, 3, 4`;
 
 /** fresh_hour with its learner and type (names and flags). */
 const HOURS = `fresh_hour h JOIN fresh_learner l USING (learner_id) JOIN fresh_type t USING (type_id)`;
-/** fresh_payload with its learner and type, events with a time. */
-const PAYLOADS = `fresh_payload f JOIN fresh_learner l USING (learner_id) JOIN fresh_type t USING (type_id)`;
 
 const ADDITIVE_STEPS: string[] = [
 	`INSERT INTO d_load_stats (load_id, events, no_course, no_user, no_time)
@@ -136,14 +166,10 @@ const ADDITIVE_STEPS: string[] = [
 	FROM (SELECT DISTINCT user_id, learner_id FROM fresh WHERE user_id IS NOT NULL) f JOIN fresh_learner l USING (learner_id)
 	WHERE l.username <> '' GROUP BY f.user_id
 	ON CONFLICT (user_id) DO NOTHING`,
-	`INSERT INTO d_enrollment (course_id, user_id, username, time, activated, mode)
-	SELECT l.course_id, coalesce(d_number(f.payload -> 'user_id')::bigint, f.user_id), l.username, f.time,
-		t.event_type = 'edx.course.enrollment.activated', f.payload ->> 'mode'
-	FROM ${PAYLOADS} WHERE f.time IS NOT NULL AND t.event_type IN ('edx.course.enrollment.activated', 'edx.course.enrollment.deactivated')`,
 	`INSERT INTO d_page_name AS n (url, name, time)
-	SELECT DISTINCT ON (p.url) p.url, btrim(f.payload ->> 'target_name'), f.time
-	FROM fresh_payload f JOIN d_page p ON p.page = f.payload ->> 'target_url'
-	WHERE f.time IS NOT NULL AND btrim(f.payload ->> 'target_name') <> ''
+	SELECT DISTINCT ON (p.url) p.url, f.name, f.time
+	FROM fresh_target f JOIN d_page p ON p.page = f.page
+	WHERE f.time IS NOT NULL AND f.name <> ''
 	ORDER BY p.url, f.time DESC
 	ON CONFLICT (md5(url)) DO UPDATE SET name = excluded.name, time = excluded.time WHERE excluded.time >= n.time`,
 	`INSERT INTO d_learner_page_type (course_id, username, url_id, event_type, events)
@@ -151,24 +177,6 @@ const ADDITIVE_STEPS: string[] = [
 	FROM (
 		SELECT learner_id, url_id, type_id, count(*) AS events FROM fresh WHERE url_id IS NOT NULL AND time IS NOT NULL GROUP BY 1, 2, 3
 	) s JOIN fresh_learner l USING (learner_id) JOIN fresh_type t USING (type_id) WHERE l.username <> ''`,
-	`INSERT INTO d_video_event (course_id, username, time, action, video_id, position, old_position, new_position, duration)
-	SELECT l.course_id, l.username, f.time, t.video_action, f.payload ->> 'id', d_number(f.payload -> 'currentTime'),
-		d_number(f.payload -> 'old_time'), d_number(f.payload -> 'new_time'), d_number(f.payload -> 'duration')
-	FROM ${PAYLOADS} WHERE f.time IS NOT NULL AND l.username <> '' AND t.video_action IS NOT NULL AND f.payload ->> 'id' IS NOT NULL`,
-	`INSERT INTO d_problem_event (course_id, username, time, problem_id, kind, correct, answers)
-	SELECT l.course_id, l.username, f.time, f.payload ->> 'problem_id',
-		CASE WHEN t.event_type = 'problem_check' THEN 'check' ELSE 'show_answer' END,
-		CASE WHEN t.event_type = 'problem_check' THEN f.payload ->> 'success' = 'correct' END,
-		CASE WHEN t.event_type = 'problem_check' AND jsonb_typeof(f.payload -> 'answers') = 'object' THEN f.payload -> 'answers' END
-	FROM ${PAYLOADS}
-	WHERE f.time IS NOT NULL AND l.username <> '' AND f.payload ->> 'problem_id' IS NOT NULL
-		AND ((t.event_type = 'problem_check' AND f.server) OR t.event_type IN ('showanswer', 'show_answer', 'edx.problem.showanswer'))`,
-	// The PDF's name is the last part of its URL (event.chapter), without a query.
-	`INSERT INTO d_textbook_event (course_id, username, time, event_type, pdf, query)
-	SELECT l.course_id, l.username, f.time, t.event_type,
-		nullif(regexp_replace(split_part(split_part(f.payload ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), ''),
-		f.payload ->> 'query'
-	FROM ${PAYLOADS} WHERE f.time IS NOT NULL AND l.username <> '' AND t.event_type LIKE 'textbook.%'`,
 	`INSERT INTO d_client (course_id, username, agent_id, language, events)
 	SELECT l.course_id, l.username, s.agent_id, s.language, s.events
 	FROM (
@@ -177,7 +185,10 @@ const ADDITIVE_STEPS: string[] = [
 ];
 
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
-const PER_LEARNER_TABLES = ['d_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval', 'd_learner_problem', 'd_learner_video', 'd_learner_page', 'd_learner_transition', 'd_learner_time'];
+const PER_LEARNER_TABLES = [
+	'd_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval', 'd_learner_problem', 'd_learner_video', 'd_learner_page', 'd_learner_transition', 'd_learner_time',
+	'd_learner_page_hour',
+];
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_course_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
 	'd_learner_page_type', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
@@ -234,10 +245,15 @@ WITH stepped AS MATERIALIZED (
 		) paged
 	) v WHERE arrival
 ), pages AS (
-	-- Page visits and transitions summed over time (the page tasks without a date range read these).
+	-- Page visits and transitions summed over time (the page tasks without a date range read these), visits per hour.
 	INSERT INTO d_learner_page (course_id, username, url_id, visits)
 	SELECT r.course_id, r.username, v.url_id, v.visits
 	FROM (SELECT learner_id, url_id, count(*) AS visits FROM visits GROUP BY 1, 2) v JOIN learners_to_refresh r USING (learner_id)
+), page_hours AS (
+	INSERT INTO d_learner_page_hour (course_id, username, hour, url_id, visits)
+	SELECT r.course_id, r.username, v.hour, v.url_id, v.visits
+	FROM (SELECT learner_id, date_trunc('hour', time) AS hour, url_id, count(*) AS visits FROM visits GROUP BY 1, 2, 3) v
+		JOIN learners_to_refresh r USING (learner_id)
 ), transitions AS (
 	INSERT INTO d_learner_transition (course_id, username, previous_url_id, url_id, transitions)
 	SELECT r.course_id, r.username, v.previous_url_id, v.url_id, v.transitions
@@ -409,6 +425,12 @@ export async function refreshDerived(pool: pg.Pool, onStep?: (step: string, ms: 
 		const {rows: [{earlier}]} = await client.query<{earlier: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE derived_done) AS earlier');
 		// Nothing derived yet (first load, or after a reset): start from empty tables.
 		if (!earlier) await client.query(`TRUNCATE ${ALL_TABLES.join(', ')}`);
+		// The new loads' events came after the last statistics: without fresh ones the planner takes the new
+		// load ids for a handful of rows and joins them to the learners by nested loops (minutes instead of
+		// seconds). A small sample is enough for the few distinct load ids.
+		await client.query('SET LOCAL default_statistics_target = 10');
+		await client.query('ANALYZE events (load_id)');
+		await client.query('SET LOCAL default_statistics_target TO DEFAULT');
 		await client.query(FRESH_KEYS, [loadIds]);
 		await client.query(FRESH_LEARNERS);
 		await client.query(FRESH_TYPES);
@@ -418,13 +440,12 @@ export async function refreshDerived(pool: pg.Pool, onStep?: (step: string, ms: 
 		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type');
 		await client.query(`CREATE TEMP TABLE fresh (load_id int NOT NULL, learner_id int NOT NULL, type_id int NOT NULL, user_id bigint,
 			time timestamptz, server boolean, url_id int, agent_id int, language text NOT NULL) ON COMMIT DROP`);
-		await client.query(`CREATE TEMP TABLE fresh_payload (learner_id int NOT NULL, type_id int NOT NULL, user_id bigint,
-			time timestamptz, server boolean, payload jsonb) ON COMMIT DROP`);
+		await client.query('CREATE TEMP TABLE fresh_target (page text NOT NULL, name text, time timestamptz) ON COMMIT DROP');
 		await client.query(FRESH_EVENTS, [loadIds]);
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
-		await addNewPages(client, `SELECT payload ->> 'target_url' AS page FROM fresh_payload`);
+		await addNewPages(client, 'SELECT page FROM fresh_target');
 		await client.query(FRESH_HOURS);
-		await client.query('ANALYZE fresh, fresh_payload, fresh_hour');
+		await client.query('ANALYZE fresh, fresh_hour');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
 
 		const learners = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
