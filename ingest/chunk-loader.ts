@@ -65,9 +65,12 @@ function eventLines(chunk: ParsedChunk): EventLine[] {
  */
 const spareRowBuffers: RowBuffer[] = [];
 
+/** One grown for a chunk with a very long line is left to the collector, so memory stays bounded. */
+const MAX_SPARE_ROW_BUFFER = 8 * 1024 * 1024;
+
 /** Gives the chunk's row buffer back once its rows are stored (its views must not be used after). */
 export function releaseChunk(chunk: ParsedChunk): void {
-	if (spareRowBuffers.length < 3) spareRowBuffers.push(chunk.rowBuffer);
+	if (spareRowBuffers.length < 3 && chunk.rowBuffer.bytes.length <= MAX_SPARE_ROW_BUFFER) spareRowBuffers.push(chunk.rowBuffer);
 }
 
 /** Lines parsed between two turns of the event loop, so the previous chunk's COPY keeps streaming meanwhile. */
