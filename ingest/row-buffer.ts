@@ -42,18 +42,8 @@ export class RowBuffer {
 		this.length += this.bytes.write(value, this.length);
 	}
 
-	/** A string known to be ASCII (numbers, hashes, names of formats). */
-	ascii(value: string): void {
-		this.reserve(value.length);
-		this.length += this.bytes.write(value, this.length, 'latin1');
-	}
-
-	/** A view of the bytes written from `start` (no copy: later writes may move the buffer, so use it at once or copy it). */
-	view(start = 0, end = this.length): Buffer {
-		return this.bytes.subarray(start, end);
-	}
-
-	toString(start = 0, end = this.length): string {
-		return this.bytes.toString('utf8', start, end);
+	/** A view of the bytes written (no copy: later writes may move the buffer, so use it before writing more). */
+	view(): Buffer {
+		return this.bytes.subarray(0, this.length);
 	}
 }
