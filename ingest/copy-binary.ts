@@ -88,42 +88,35 @@ export function timestampField(out: RowBuffer, seconds: number, micros: number):
 	out.length += 12;
 }
 
-/** text or json: the string's UTF-8 bytes; NULL for undefined. */
-export function textField(out: RowBuffer, value: string | undefined): void {
+/** jsonb: a version byte (1), then the JSON text. */
+export const JSONB_VERSION = 1;
+
+/** A string's UTF-8 bytes, after a version byte for jsonb; NULL for undefined. */
+function stringField(out: RowBuffer, value: string | undefined, version?: number): void {
 	if (value === undefined) {
 		nullField(out);
 		return;
 	}
 	const at = beginField(out);
+	if (version !== undefined) out.byte(version);
 	out.text(value);
 	endField(out, at);
 }
 
-/** jsonb: a version byte (1), then the JSON text. */
-export const JSONB_VERSION = 1;
-
-export function jsonbField(out: RowBuffer, json: string | undefined): void {
-	if (json === undefined) {
-		nullField(out);
-		return;
-	}
-	const at = beginField(out);
-	out.byte(JSONB_VERSION);
-	out.text(json);
-	endField(out, at);
-}
+/** text or json. */
+export const textField = (out: RowBuffer, value: string | undefined) => stringField(out, value);
+export const jsonbField = (out: RowBuffer, json: string | undefined) => stringField(out, json, JSONB_VERSION);
 
 /** The fields of `count` binary fields starting at `start` (NULL as null): for the rare paths that rewrite a row, and for tests. */
-export function readFields(row: Uint8Array, start: number, count: number): Array<Buffer | null> {
-	const view = Buffer.from(row.buffer, row.byteOffset, row.byteLength);
+export function readFields(row: Buffer, start: number, count: number): Array<Buffer | null> {
 	const fields: Array<Buffer | null> = [];
 	let at = start;
 	for (let index = 0; index < count; index++) {
-		const length = view.readInt32BE(at);
+		const length = row.readInt32BE(at);
 		at += 4;
 		if (length < 0) fields.push(null);
 		else {
-			fields.push(view.subarray(at, at + length));
+			fields.push(row.subarray(at, at + length));
 			at += length;
 		}
 	}
@@ -131,13 +124,13 @@ export function readFields(row: Uint8Array, start: number, count: number): Array
 }
 
 /** A row from its fields (null for NULL). */
-export function writeRow(out: RowBuffer, fields: Array<Uint8Array | null>): void {
+export function writeRow(out: RowBuffer, fields: Array<Buffer | null>): void {
 	startRow(out, fields.length);
 	for (const field of fields) {
 		if (field === null) nullField(out);
 		else {
 			const at = beginField(out);
-			out.copy(Buffer.from(field.buffer, field.byteOffset, field.byteLength), 0, field.byteLength);
+			out.copy(field, 0, field.length);
 			endField(out, at);
 		}
 	}

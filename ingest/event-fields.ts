@@ -125,6 +125,10 @@ export function orgFromCourse(courseId: string | undefined): string | undefined 
 	return slash > 0 ? courseId.slice(0, slash) : undefined;
 }
 
+/** A \u0000 or surrogate escape in JSON text: PostgreSQL cannot store NUL, and jsonb refuses escapes of lone surrogates. */
+const unstorableEscapePattern = /\\u(?:0000|[dD][89a-fA-F])/;
+export const hasUnstorableEscape = (text: string) => text.includes('\\u') && unstorableEscapePattern.test(text);
+
 /** PostgreSQL cannot store NUL in text or jsonb, nor lone surrogates: both become U+FFFD. */
 export function storable(text: string): string {
 	return text.replace(/\0/g, '\uFFFD').toWellFormed();

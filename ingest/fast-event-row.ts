@@ -1,6 +1,6 @@
 import {JSONB_VERSION, beginField, endField, int8Field, nullField, textField, timestampField, uuidField} from './copy-binary.js';
 import {eventHash} from './event-hash.js';
-import {eventTime, orgFromCourse, stringFields} from './event-fields.js';
+import {eventTime, hasUnstorableEscape, orgFromCourse, stringFields} from './event-fields.js';
 import type {RowBuffer} from './row-buffer.js';
 
 /**
@@ -75,7 +75,7 @@ const startAt = new Int32Array(SLOTS);
 const endAt = new Int32Array(SLOTS);
 const typeAt = new Uint8Array(SLOTS);
 const escapedAt = new Uint8Array(SLOTS);
-/** Members without a column, as (member start, member end, has escapes) triples: top-level ones go to `extra`, the context's to `context`. */
+/** Members without a column, as (member start, member end) pairs: top-level ones go to `extra`, the context's to `context`. */
 const extraMembers: number[] = [];
 const contextMembers: number[] = [];
 /** Slots whose value has a type its column cannot hold, so it goes to `extra` or to `context` as a member. */
@@ -85,9 +85,13 @@ const CONTEXT_STRINGS = [ORG_ID, COURSE_ID, PATH];
 
 /** Control characters are invalid in JSON strings, and tabs or CRs between tokens are rare: lines with any take the general path. */
 const controlCharacter = /[\x00-\x1f]/;
-/** Escapes of one character after the backslash (\u is handled apart). */
-const SHORT_ESCAPE = new Uint8Array(256);
-for (const char of '"\\/bfnrt') SHORT_ESCAPE[char.charCodeAt(0)] = 1;
+
+const BACKSLASH = 0x5c;
+/** What the letter after a backslash stands for (\u apart); zero for a letter that is no escape. */
+const DECODED_ESCAPE = new Uint8Array(256);
+for (const [char, byte] of [['"', 0x22], ['\\', BACKSLASH], ['/', 0x2f], ['b', 0x08], ['f', 0x0c], ['n', 0x0a], ['r', 0x0d], ['t', 0x09]] as const) {
+	DECODED_ESCAPE[char.charCodeAt(0)] = byte;
+}
 
 const isDigit = (byte: number | undefined) => byte !== undefined && byte >= 0x30 && byte <= 0x39;
 
@@ -133,7 +137,7 @@ function scanString(at: number): number {
 			// NUL and surrogates need the general path (PostgreSQL refuses NUL and lone surrogates).
 			if (code <= 0 || (code >= 0xd800 && code <= 0xdfff)) return -1;
 			at += 6;
-		} else if (next !== undefined && SHORT_ESCAPE[next] === 1) at += 2;
+		} else if (next !== undefined && DECODED_ESCAPE[next] !== 0) at += 2;
 		else return -1;
 	}
 }
@@ -242,15 +246,18 @@ function scanObject(at: number, depth: number, slots: KeyTable | undefined, othe
 			typeAt.fill(0, USER_ID, SLOTS);
 			contextMembers.length = 0;
 		}
-		at = slot === CONTEXT && src[valueStart] === 0x7b ? scanObject(valueStart, depth + 1, contextSlots, contextMembers) : scanValue(valueStart, depth);
+		if (slot === CONTEXT && src[valueStart] === 0x7b) {
+			at = scanObject(valueStart, depth + 1, contextSlots, contextMembers);
+			valueType = OBJECT;
+		} else at = scanValue(valueStart, depth);
 		if (at < 0) return -1;
 		if (slot !== undefined) {
 			keyAt[slot] = memberStart;
 			startAt[slot] = valueStart;
 			endAt[slot] = at;
-			typeAt[slot] = slot === CONTEXT && src[valueStart] === 0x7b ? OBJECT : valueType;
+			typeAt[slot] = valueType;
 			escapedAt[slot] = escapes === escapesBefore ? 0 : 1;
-		} else if (others) others.push(memberStart, at, escapes === escapesBefore ? 0 : 1);
+		} else if (others) others.push(memberStart, at);
 		at = skipSpaces(at);
 		if (src[at] === 0x2c) at = skipSpaces(at + 1);
 		else return src[at] === 0x7d ? at + 1 : -1;
@@ -306,18 +313,11 @@ function payloadLooksLikeJson(): boolean | undefined {
 
 // ---- writing the row (binary COPY format, see copy-binary.ts) ----
 
-const BACKSLASH = 0x5c;
-
 /** Raw JSON bytes, as they are (binary COPY needs no escaping). */
 function writeJson(out: RowBuffer, start: number, stop: number): void {
 	out.copy(src, start, stop);
 }
 
-/** What the letter after a backslash stands for (\u apart). */
-const DECODED_ESCAPE = new Uint8Array(256);
-for (const [char, byte] of [['"', 0x22], ['\\', BACKSLASH], ['/', 0x2f], ['b', 0x08], ['f', 0x0c], ['n', 0x0a], ['r', 0x0d], ['t', 0x09]] as const) {
-	DECODED_ESCAPE[char.charCodeAt(0)] = byte;
-}
 
 /** A JSON string's content (between `start` and `stop`, quotes excluded), decoded to UTF-8. */
 function writeDecoded(out: RowBuffer, start: number, stop: number, escaped: number): void {
@@ -379,7 +379,7 @@ function writeMembers(out: RowBuffer, members: number[], misfitSlots: number[], 
 		separate();
 		out.text(firstMember);
 	}
-	for (let index = 0; index < members.length; index += 3) {
+	for (let index = 0; index < members.length; index += 2) {
 		separate();
 		writeJson(out, members[index]!, members[index + 1]!);
 	}
@@ -390,9 +390,6 @@ function writeMembers(out: RowBuffer, members: number[], misfitSlots: number[], 
 	out.byte(0x7d);
 	endField(out, at);
 }
-
-/** `\u0000` or a surrogate escape in the JSON held by a payload string (jsonb refuses them). */
-const unstorableInPayload = /\\u(?:0000|[dD][89a-fA-F])/;
 
 /**
  * Writes the fields of the event `json` (those after file_id, line_no, load_id) into `out` and
@@ -482,8 +479,9 @@ function writePayload(out: RowBuffer): boolean {
 	writeDecoded(out, startAt[EVENT]! + 1, endAt[EVENT]! - 1, escapedAt[EVENT]!);
 	endField(out, at);
 	if (looksLikeJson) {
+		// The JSON held by a payload string may escape what jsonb refuses (the general path repairs it).
 		const written = out.bytes.subarray(textStart, out.length);
-		if (written.includes('\\u') && unstorableInPayload.test(written.toString('latin1'))) return false;
+		if (written.includes('\\u') && hasUnstorableEscape(written.toString('latin1'))) return false;
 		nullField(out);
 	}
 	textField(out, looksLikeJson ? FORMAT_STRING : FORMAT_TEXT);

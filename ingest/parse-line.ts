@@ -1,13 +1,14 @@
 import {isUtf8} from 'node:buffer';
 import {int8Field, jsonbField, nullField, readFields, textField, timestampField, uuidField} from './copy-binary.js';
 import {eventHash} from './event-hash.js';
-import {EVENT_COLUMNS, courseFromUrl, eventTime, orgFromCourse, storable, stringFields} from './event-fields.js';
+import {EVENT_COLUMNS, courseFromUrl, eventTime, hasUnstorableEscape, orgFromCourse, storable, stringFields} from './event-fields.js';
 import {writeFastRow} from './fast-event-row.js';
 import {RowBuffer} from './row-buffer.js';
 
 /**
- * Turns one tracking-log line into one row of the events table (COPY text format), or says why the
- * line is rejected. Pure: no I/O, so it is fuzzed and unit-tested directly.
+ * Turns one tracking-log line into one row of the events table (binary COPY fields), or says why the
+ * line is rejected. Pure: no I/O, so it is fuzzed and unit-tested directly. The usual event takes
+ * the fast path (fast-event-row.ts); the rest, the general JSON.parse path below.
  */
 
 export type RejectReason = 'invalid-utf8' | 'malformed-json' | 'truncated-json' | 'not-an-object' | 'line-too-long' | 'unsupported-json' | 'database-refused';
@@ -34,10 +35,6 @@ function trimLine(line: Buffer): Buffer {
 	if (end > start && line[end - 1] === CR) end--;
 	return start === 0 && end === line.length ? line : line.subarray(start, end);
 }
-
-// PostgreSQL cannot store NUL in text or jsonb, and jsonb refuses escapes of lone surrogates.
-const unstorableEscapePattern = /\\u(?:0000|[dD][89a-fA-F])/;
-const hasUnstorableEscape = (text: string) => text.includes('\\u') && unstorableEscapePattern.test(text);
 
 /** An object without a prototype: a "__proto__" key from the log is kept as a plain member. */
 const newRecord = () => Object.create(null) as Record<string, unknown>;
@@ -106,7 +103,6 @@ function jsonOrNull(entries: Record<string, unknown>): string | undefined {
 	return undefined;
 }
 
-/** The event's identity: the first 128 bits of the sha256 of its JSON text (sha256 runs in hardware on current CPUs). */
 /**
  * One line with its fields apart (for tests and tools; the loader writes rows straight into its
  * buffer). `fastPath: false` forces the general path, so a test can compare the two.
