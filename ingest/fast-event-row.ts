@@ -415,11 +415,11 @@ export function writeFastRow(json: Buffer, out: RowBuffer, loggerPrefix?: string
 	if (isString(TIME) && escapedAt[TIME]) return undefined;
 
 	const start = out.length;
-	const hash = eventHash(json);
+	const time = isString(TIME) ? eventTime(text.slice(startAt[TIME]! + 1, endAt[TIME]! - 1)) : undefined;
+	const hash = eventHash(json, time);
 	uuidField(out, hash);
 	// time: a valid one gets the column, anything else but null goes to extra.
 	misfits.length = 0;
-	const time = isString(TIME) ? eventTime(text.slice(startAt[TIME]! + 1, endAt[TIME]! - 1)) : undefined;
 	if (time !== undefined) timestampField(out, time.seconds, time.micros);
 	else {
 		nullField(out);

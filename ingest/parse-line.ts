@@ -1,7 +1,7 @@
 import {isUtf8} from 'node:buffer';
 import {int8Field, jsonbField, nullField, readFields, textField, timestampField, uuidField} from './copy-binary.js';
 import {eventHash} from './event-hash.js';
-import {EVENT_COLUMNS, courseFromUrl, eventTime, hasUnstorableEscape, orgFromCourse, storable, stringFields} from './event-fields.js';
+import {EVENT_COLUMNS, type EventTime, courseFromUrl, eventTime, hasUnstorableEscape, orgFromCourse, storable, stringFields} from './event-fields.js';
 import {writeFastRow} from './fast-event-row.js';
 import {RowBuffer} from './row-buffer.js';
 
@@ -156,11 +156,12 @@ export function parseLineInto(rawLine: Buffer, out: RowBuffer, fastPath = true):
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
 		return {kind: 'rejected', reason: 'not-an-object', detail: 'valid JSON, but not an object'};
 	}
-	const hash = eventHash(jsonBytes);
 	const rowStart = out.length;
 	try {
 		const record = (hasUnstorableEscape(text) ? makeStorable(parsed) : parsed) as Record<string, unknown>;
-		writeRow(out, hash, record, prefix);
+		const time = eventTime(record.time);
+		const hash = eventHash(jsonBytes, time);
+		writeRow(out, hash, time, record, prefix);
 		return {kind: 'event', hash};
 	} catch (error) {
 		out.length = rowStart;
@@ -169,7 +170,7 @@ export function parseLineInto(rawLine: Buffer, out: RowBuffer, fastPath = true):
 	}
 }
 
-function writeRow(out: RowBuffer, hash: string, record: Record<string, unknown>, prefix: string | undefined): void {
+function writeRow(out: RowBuffer, hash: string, time: EventTime | undefined, record: Record<string, unknown>, prefix: string | undefined): void {
 	// Values of known fields with an unexpected type, unknown keys and the logger prefix go to `extra`.
 	const extra = newRecord();
 	if (prefix !== undefined) extra._logger_prefix = prefix;
@@ -181,7 +182,6 @@ function writeRow(out: RowBuffer, hash: string, record: Record<string, unknown>,
 		if (typeof value === 'string') strings[field] = value === '' ? undefined : value;
 		else if (value !== undefined && value !== null) extra[field] = value;
 	}
-	const time = eventTime(record.time);
 	if (time === undefined && record.time !== undefined && record.time !== null) extra.time = record.time;
 
 	let context: Record<string, unknown> = {};

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import {TIME_PREFIX_BIAS} from '../event-hash.js';
 import {derivedMigrations} from '../derived/migrations.js';
 
 /**
@@ -122,6 +123,20 @@ CREATE INDEX events_time_brin ON events USING brin (time);
 		// Kept for people querying the events, read by no derived table: json (validated, kept as
 		// written) costs PostgreSQL about a fifth less CPU per loaded row than jsonb (parsed into a tree).
 		sql: `ALTER TABLE events ALTER COLUMN context TYPE json, ALTER COLUMN extra TYPE json;`,
+	},
+	{
+		version: 3,
+		description: 'event_hash leads with the event time (see eventHash)',
+		// The old key was the first 128 bits of the line's sha256: the new one is the time prefix and the
+		// first 80 of them, so stored events keep colliding with the same lines loaded again. The index is
+		// rebuilt once instead of updated row by row.
+		sql: `
+DROP INDEX events_event_hash;
+UPDATE events SET event_hash = (lpad(to_hex(CASE WHEN time IS NULL THEN 0
+	ELSE floor(extract(epoch FROM time))::bigint - extract(epoch FROM timestamptz '2000-01-01 00:00:00+00')::bigint + ${TIME_PREFIX_BIAS} END), 12, '0')
+	|| left(replace(event_hash::text, '-', ''), 20))::uuid;
+CREATE UNIQUE INDEX events_event_hash ON events (event_hash);
+`,
 	},
 ];
 

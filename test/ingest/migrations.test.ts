@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import {createHash} from 'node:crypto';
 import {describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
 import {migrate, migrations} from '../../ingest/db/migrations.js';
+import {eventTime} from '../../ingest/event-fields.js';
+import {eventHash} from '../../ingest/event-hash.js';
 import {createTestDatabase} from '../helpers/database.js';
 
 describe('schema migrations', () => {
@@ -25,6 +28,35 @@ describe('schema migrations', () => {
 			} finally {
 				await second.end();
 			}
+		} finally {
+			await client.end();
+		}
+	});
+
+	it('3 turns stored event hashes into time-led ones equal to what the loader now computes', async () => {
+		const url = await createTestDatabase('migration-3');
+		const client = new pg.Client(clientConfig(url));
+		await client.connect();
+		try {
+			const lines = [
+				{json: '{"time":"2019-03-04T05:06:07.891+03:00","event_type":"a"}', time: '2019-03-04T05:06:07.891+03:00'},
+				// Before 2000 and before 1970: the prefix still counts whole seconds down (floor, not toward zero).
+				{json: '{"time":"1969-12-31T23:59:59.5Z","event_type":"b"}', time: '1969-12-31T23:59:59.5Z'},
+				{json: '{"event_type":"no time"}', time: null},
+			];
+			for (const [index, line] of lines.entries()) {
+				// As version 2 stored it: the first 128 bits of the sha256.
+				const oldHash = createHash('sha256').update(line.json).digest('hex').slice(0, 32);
+				await client.query('INSERT INTO events (event_hash, file_id, line_no, load_id, time) VALUES ($1, 0, $2, 0, $3)', [oldHash, index, line.time]);
+			}
+			await client.query(migrations.find((migration) => migration.version === 3)!.sql);
+			const {rows} = await client.query<{hash: string}>("SELECT replace(event_hash::text, '-', '') AS hash FROM events ORDER BY line_no");
+			assert.deepEqual(
+				rows.map((row) => row.hash),
+				lines.map((line) => eventHash(Buffer.from(line.json), line.time === null ? undefined : eventTime(line.time))),
+			);
+			assert.ok(rows[0]!.hash.startsWith('0100'), 'a time after 2000 leads with the bias plus its seconds');
+			assert.ok(rows[2]!.hash.startsWith('000000000000'), 'no time leads with zeros');
 		} finally {
 			await client.end();
 		}

@@ -1,11 +1,12 @@
 import {isUtf8} from 'node:buffer';
+import {eventTime} from '../../../ingest/event-fields.js';
 import {eventHash} from '../../../ingest/event-hash.js';
 
 /**
  * The independent answer for one line: is it a valid JSON object (so it must be loaded, or counted
  * as a duplicate), and which bytes identify it? Written from the documented rules (BOM, one trailing
  * CR and a logger prefix before the first `{` are not part of the event), not from the parser; only
- * the hash function itself (eventHash) is shared.
+ * the hash function itself (eventHash, with the time it leads with) is shared.
  */
 
 /** Deeper than this, a valid object may be refused (PostgreSQL's jsonb and JSON.stringify have depth limits); it is then still kept in rejected_lines. */
@@ -26,7 +27,7 @@ export function oracle(raw: Buffer): LineOracle {
 	}
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return {validObject: false};
 	const json = line.subarray(line.indexOf(0x7b));
-	return {validObject: true, hash: eventHash(json), depth: depthOf(json, value as Record<string, unknown>)};
+	return {validObject: true, hash: eventHash(json, eventTime((value as Record<string, unknown>).time)), depth: depthOf(json, value as Record<string, unknown>)};
 }
 
 /** Maximum bracket depth outside strings. */
