@@ -9,22 +9,37 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- param: top | integer(1..100000) | 100 | Number of transitions to list
 -- sort: transitions desc
-WITH transitions AS (
-	-- Without a date range the per-learner sums (d_learner_transition) answer; with one, the visits themselves.
-	SELECT previous_url_id, url_id, username, transitions
+WITH summed AS (
+	-- Without a date range the per-learner sums answer: a learner has one row per pair and course.
+	SELECT previous_url_id, url_id, sum(transitions) AS transitions, count(*) AS learners
 	FROM d_learner_transition
 	WHERE :from IS NULL AND :to IS NULL
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+	GROUP BY previous_url_id, url_id
+), repeated AS (
+	-- All courses together: a learner who made the same transition in several courses counts once
+	-- (only learners of more than one course can, so only their rows are counted again).
+	SELECT previous_url_id, url_id, sum(courses - 1)::bigint AS repeats
+	FROM (
+		SELECT previous_url_id, url_id, username, count(*) AS courses
+		FROM d_learner_transition
+		WHERE :from IS NULL AND :to IS NULL AND :course IS NULL AND course_id <> ''
+			AND username IN (SELECT username FROM d_learner WHERE course_id <> '' GROUP BY username HAVING count(*) > 1)
+		GROUP BY previous_url_id, url_id, username HAVING count(*) > 1
+	) m
+	GROUP BY previous_url_id, url_id
+), pairs AS (
+	SELECT s.previous_url_id, s.url_id, s.transitions, s.learners - coalesce(r.repeats, 0) AS learners
+	FROM summed s LEFT JOIN repeated r USING (previous_url_id, url_id)
 	UNION ALL
-	SELECT previous_url_id, url_id, username, 1
+	-- With a date range, the visits themselves.
+	SELECT previous_url_id, url_id, count(*), count(DISTINCT username)
 	FROM d_page_visit
 	WHERE previous_url_id IS NOT NULL AND NOT (:from IS NULL AND :to IS NULL)
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
 		AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
-), pairs AS (
-	SELECT previous_url_id, url_id, sum(transitions) AS transitions, count(DISTINCT username) AS learners
-	FROM transitions GROUP BY previous_url_id, url_id
+	GROUP BY previous_url_id, url_id
 )
 SELECT f.url AS from_url, t.url AS to_url, p.transitions, p.learners
 FROM pairs p JOIN d_url f ON f.url_id = p.previous_url_id JOIN d_url t ON t.url_id = p.url_id

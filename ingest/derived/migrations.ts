@@ -433,4 +433,33 @@ CREATE TABLE d_learner_page_hour (
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 111,
+		description: 'page visits per UTC day and problem answer counts, recomputed per course from the per-learner tables',
+		sql: `
+-- Per course (recomputed for the courses a refresh touches): d_learner_page_hour summed per UTC day and
+-- URL, with distinct visitors. course_id NULL: every course with a course id together (a learner in two
+-- courses visiting the same URL on a day is one visitor). page-visits-by-day reads this for UTC days.
+CREATE TABLE d_page_day (
+	course_id text,
+	day date NOT NULL,
+	url_id int NOT NULL,
+	visits bigint NOT NULL,
+	visitors bigint NOT NULL
+);
+
+-- Per course (recomputed like d_page_day): learners per problem part and answer on their first and last
+-- attempt, from d_learner_problem (a multiple-choice answer as its options joined by ", ").
+CREATE TABLE d_problem_answer (
+	course_id text NOT NULL,
+	problem_id text NOT NULL,
+	part text NOT NULL,
+	answer text,
+	first_attempts bigint NOT NULL,
+	last_attempts bigint NOT NULL
+);
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

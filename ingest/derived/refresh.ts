@@ -194,6 +194,7 @@ const PER_LEARNER_TABLES = [
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_course_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
 	'd_learner_page_type', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
+	'd_page_day', 'd_problem_answer',
 ];
 
 /**
@@ -312,6 +313,38 @@ FROM (
 	GROUP BY 1, 2, 3
 ) i ON i.course_id = e.course_id AND i.username = e.username AND i.video_id = e.video_id`;
 
+/** The courses of the learners just recomputed: the per-course tables below are rebuilt for these. */
+const TOUCHED_COURSES = `SELECT DISTINCT course_id FROM learners_to_refresh WHERE course_id <> ''`;
+
+/**
+ * Tables summed per course from the per-learner tables (counts of distinct learners cannot be patched
+ * learner by learner): rebuilt for the touched courses; d_page_day's all-course rows (course_id NULL) each time.
+ */
+const PER_COURSE_STEPS: string[] = [
+	`DELETE FROM d_page_day WHERE course_id IS NULL OR course_id IN (${TOUCHED_COURSES})`,
+	`INSERT INTO d_page_day (course_id, day, url_id, visits, visitors)
+	SELECT course_id, (hour AT TIME ZONE 'UTC')::date, url_id, sum(visits), count(DISTINCT username)
+	FROM d_learner_page_hour WHERE course_id IN (${TOUCHED_COURSES}) GROUP BY 1, 2, 3`,
+	`INSERT INTO d_page_day (course_id, day, url_id, visits, visitors)
+	SELECT NULL, (hour AT TIME ZONE 'UTC')::date, url_id, sum(visits), count(DISTINCT username)
+	FROM d_learner_page_hour WHERE course_id <> '' GROUP BY 2, 3`,
+	`DELETE FROM d_problem_answer WHERE course_id IN (${TOUCHED_COURSES})`,
+	// Each learner's first and last answers split into their parts (one row per part and attempt).
+	`INSERT INTO d_problem_answer (course_id, problem_id, part, answer, first_attempts, last_attempts)
+	SELECT course_id, problem_id, part, answer, count(*) FILTER (WHERE is_first), count(*) FILTER (WHERE NOT is_first)
+	FROM (
+		SELECT l.course_id, l.problem_id, a.key AS part,
+			CASE jsonb_typeof(a.value) WHEN 'array' THEN (SELECT string_agg(x, ', ' ORDER BY x) FROM jsonb_array_elements_text(a.value) x)
+				ELSE a.value #>> '{}' END AS answer,
+			e.is_first
+		FROM d_learner_problem l
+			CROSS JOIN LATERAL (VALUES (l.first_answers, true), (l.last_answers, false)) AS e(answers, is_first)
+			CROSS JOIN LATERAL jsonb_each(e.answers) a
+		WHERE l.first_answers IS NOT NULL AND l.course_id IN (${TOUCHED_COURSES})
+	) answers
+	GROUP BY 1, 2, 3, 4`,
+];
+
 /** Query string and fragment stripped, %xx decoded (invalid sequences kept), trailing slashes removed. */
 export function normalizePageUrl(raw: string): string {
 	let url = raw.trim();
@@ -398,6 +431,7 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean): Promi
 	await client.query(VIDEO_INTERVALS);
 	await client.query(LEARNER_VIDEOS);
 	await client.query(LEARNER_PROBLEMS);
+	for (const step of PER_COURSE_STEPS) await client.query(step);
 }
 
 /**

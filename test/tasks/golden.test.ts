@@ -287,6 +287,18 @@ describe('pages', () => {
 		]);
 	});
 
+	it('page-visits-by-day in UTC (counted per day when the tables were built), per course and in a date range', async () => {
+		// bob's visit of 21:10Z falls on 03-04 in UTC (03-05 in Moscow): two visitors of seq1 that day.
+		assert.deepEqual(await rows('page-visits-by-day'), [
+			['2024-03-04', `${PAGE}/seq1`, 'Week 1: Motion', 2, 2],
+			['2024-03-04', PAGE, null, 1, 1],
+			['2024-03-04', `${PAGE}/тест`, null, 1, 1],
+			['2024-03-05', BOOK_PAGE, null, 1, 1],
+		]);
+		assert.deepEqual(await rows('page-visits-by-day', {course: HIST}), [['2024-03-05', BOOK_PAGE, null, 1, 1]]);
+		assert.deepEqual(await rows('page-visits-by-day', {from: '2024-03-05', to: '2024-03-06'}), [['2024-03-05', BOOK_PAGE, null, 1, 1]]);
+	});
+
 	it('page-names, learner-path, page-transitions', async () => {
 		assert.deepEqual(await rows('page-names'), [[`${PAGE}/seq1`, 'Week 1: Motion']]);
 		assert.deepEqual(await rows('page-names', {course: HIST}), []);
@@ -297,6 +309,9 @@ describe('pages', () => {
 			[4, 3, '2024-03-05 10:05:00', BOOK_PAGE, null],
 		]);
 		assert.deepEqual(await rows('page-transitions'), [[PAGE, `${PAGE}/seq1`, 1, 1]]);
+		assert.deepEqual(await rows('page-transitions', {course: PHYS}), [[PAGE, `${PAGE}/seq1`, 1, 1]]);
+		assert.deepEqual(await rows('page-transitions', {course: HIST}), []);
+		assert.deepEqual(await rows('page-transitions', {from: '2024-03-04', to: '2024-03-04'}), [[PAGE, `${PAGE}/seq1`, 1, 1]]);
 	});
 
 	it('learner-unit-events: chosen event types per learner and unit', async () => {
