@@ -62,50 +62,48 @@ FROM fresh_key WHERE is_type`;
  */
 const FRESH_EVENTS = `
 WITH source AS MATERIALIZED (
+	-- Rows that need their payload also carry their names (and only they: the payload readers below filter
+	-- on them, and the other rows stay narrow ids).
 	SELECT e.load_id, l.learner_id, t.type_id, e.user_id, e.time, e.event_source = 'server' AS server, p.url_id, a.agent_id,
 		coalesce(lower(btrim(split_part(split_part(e.accept_language, ',', 1), ';', 1))), '') AS language,
-		t.with_payload, CASE WHEN t.with_payload THEN e.event END AS payload
+		CASE WHEN t.with_payload THEN l.course_id END AS course_id, CASE WHEN t.with_payload THEN l.username END AS username,
+		CASE WHEN t.with_payload THEN t.event_type END AS event_type, t.video_action, CASE WHEN t.with_payload THEN e.event END AS payload
 	FROM events e
 		JOIN fresh_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = coalesce(e.username, '')
 		JOIN fresh_type t ON t.event_type = coalesce(e.event_type, '')
 		LEFT JOIN d_page p ON p.page = e.page
 		LEFT JOIN d_agent a ON a.agent = e.agent
 	WHERE e.load_id = ANY($1)
-), payload AS (
-	SELECT l.course_id, l.username, t.event_type, t.video_action, s.user_id, s.time, s.server, s.payload
-	FROM source s JOIN fresh_learner l USING (learner_id) JOIN fresh_type t USING (type_id)
-	WHERE s.with_payload
 ), enrollments AS (
 	INSERT INTO d_enrollment (course_id, user_id, username, time, activated, mode)
 	SELECT course_id, coalesce(d_number(payload -> 'user_id')::bigint, user_id), username, time,
 		event_type = 'edx.course.enrollment.activated', payload ->> 'mode'
-	FROM payload WHERE time IS NOT NULL AND event_type IN ('edx.course.enrollment.activated', 'edx.course.enrollment.deactivated')
+	FROM source WHERE event_type IN ('edx.course.enrollment.activated', 'edx.course.enrollment.deactivated') AND time IS NOT NULL
 ), videos AS (
 	INSERT INTO d_video_event (course_id, username, time, action, video_id, position, old_position, new_position, duration)
 	SELECT course_id, username, time, video_action, payload ->> 'id', d_number(payload -> 'currentTime'),
 		d_number(payload -> 'old_time'), d_number(payload -> 'new_time'), d_number(payload -> 'duration')
-	FROM payload WHERE time IS NOT NULL AND username <> '' AND video_action IS NOT NULL AND payload ->> 'id' IS NOT NULL
+	FROM source WHERE video_action IS NOT NULL AND time IS NOT NULL AND username <> '' AND payload ->> 'id' IS NOT NULL
 ), problems AS (
 	INSERT INTO d_problem_event (course_id, username, time, problem_id, kind, correct, answers)
 	SELECT course_id, username, time, payload ->> 'problem_id',
 		CASE WHEN event_type = 'problem_check' THEN 'check' ELSE 'show_answer' END,
 		CASE WHEN event_type = 'problem_check' THEN payload ->> 'success' = 'correct' END,
 		CASE WHEN event_type = 'problem_check' AND jsonb_typeof(payload -> 'answers') = 'object' THEN payload -> 'answers' END
-	FROM payload
+	FROM source
 	-- The type first: reading a payload field costs far more than comparing the type.
-	WHERE time IS NOT NULL AND username <> ''
-		AND ((event_type = 'problem_check' AND server) OR event_type IN ('showanswer', 'show_answer', 'edx.problem.showanswer'))
-		AND payload ->> 'problem_id' IS NOT NULL
+	WHERE ((event_type = 'problem_check' AND server) OR event_type IN ('showanswer', 'show_answer', 'edx.problem.showanswer'))
+		AND time IS NOT NULL AND username <> '' AND payload ->> 'problem_id' IS NOT NULL
 ), textbooks AS (
 	-- The PDF's name is the last part of its URL (event.chapter), without a query.
 	INSERT INTO d_textbook_event (course_id, username, time, event_type, pdf, query)
 	SELECT course_id, username, time, event_type,
 		nullif(regexp_replace(split_part(split_part(payload ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), ''),
 		payload ->> 'query'
-	FROM payload WHERE time IS NOT NULL AND username <> '' AND event_type LIKE 'textbook.%'
+	FROM source WHERE event_type LIKE 'textbook.%' AND time IS NOT NULL AND username <> ''
 ), targets AS (
 	INSERT INTO fresh_target (page, name, time)
-	SELECT payload ->> 'target_url', btrim(payload ->> 'target_name'), time FROM payload WHERE payload ->> 'target_url' IS NOT NULL
+	SELECT payload ->> 'target_url', btrim(payload ->> 'target_name'), time FROM source WHERE payload ->> 'target_url' IS NOT NULL
 )
 INSERT INTO fresh (load_id, learner_id, type_id, user_id, time, server, url_id, agent_id, language)
 SELECT load_id, learner_id, type_id, user_id, time, server, url_id, agent_id, language FROM source`;
