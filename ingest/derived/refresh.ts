@@ -27,18 +27,22 @@ const PAYLOAD_NEEDED = `(${VIDEO_ACTION} IS NOT NULL OR event_type IN ('problem_
 	OR event_type LIKE 'textbook.%')`;
 
 /**
- * The distinct learners (course and username), event types, pages and agents of the new events, in one
- * scan: the steps below work on integer ids for them and name the few aggregated rows at the end.
+ * The distinct learners (course and username), event types and pages of the new events, in one scan: the
+ * steps below work on integer ids for them and name the few aggregated rows at the end. The same scan
+ * counts each learner's events per user agent and language (is_client rows, for d_client), so the
+ * second scan needs neither.
  */
 const FRESH_KEYS = `
 CREATE TEMP TABLE fresh_key ON COMMIT DROP AS
-SELECT GROUPING(course_id, username) = 0 AS is_learner, GROUPING(event_type) = 0 AS is_type, GROUPING(page) = 0 AS is_page,
-	GROUPING(agent) = 0 AS is_agent, course_id, username, event_type, page, agent
+SELECT GROUPING(course_id, username) = 0 AND GROUPING(agent) = 1 AS is_learner, GROUPING(event_type) = 0 AS is_type,
+	GROUPING(page) = 0 AS is_page, GROUPING(agent) = 0 AS is_client,
+	course_id, username, event_type, page, agent, language, count(time) AS timed_events
 FROM (
-	SELECT coalesce(course_id, '') AS course_id, coalesce(username, '') AS username, coalesce(event_type, '') AS event_type, page, agent
+	SELECT coalesce(course_id, '') AS course_id, coalesce(username, '') AS username, coalesce(event_type, '') AS event_type, page, agent,
+		coalesce(lower(btrim(split_part(split_part(accept_language, ',', 1), ';', 1))), '') AS language, time
 	FROM events WHERE load_id = ANY($1)
 ) e
-GROUP BY GROUPING SETS ((course_id, username), (event_type), (page), (agent))`;
+GROUP BY GROUPING SETS ((course_id, username), (event_type), (page), (course_id, username, agent, language))`;
 const FRESH_LEARNERS = `
 CREATE TEMP TABLE fresh_learner ON COMMIT DROP AS
 SELECT (row_number() OVER ())::int AS learner_id, course_id, username FROM fresh_key WHERE is_learner`;
@@ -64,15 +68,13 @@ const FRESH_EVENTS = `
 WITH source AS MATERIALIZED (
 	-- Rows that need their payload also carry their names (and only they: the payload readers below filter
 	-- on them, and the other rows stay narrow ids).
-	SELECT e.load_id, l.learner_id, t.type_id, e.user_id, e.time, e.event_source = 'server' AS server, p.url_id, a.agent_id,
-		coalesce(lower(btrim(split_part(split_part(e.accept_language, ',', 1), ';', 1))), '') AS language,
+	SELECT e.load_id, l.learner_id, t.type_id, e.user_id, e.time, e.event_source = 'server' AS server, p.url_id,
 		CASE WHEN t.with_payload THEN l.course_id END AS course_id, CASE WHEN t.with_payload THEN l.username END AS username,
 		CASE WHEN t.with_payload THEN t.event_type END AS event_type, t.video_action, CASE WHEN t.with_payload THEN e.event END AS payload
 	FROM events e
 		JOIN fresh_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = coalesce(e.username, '')
 		JOIN fresh_type t ON t.event_type = coalesce(e.event_type, '')
 		LEFT JOIN d_page p ON p.page = e.page
-		LEFT JOIN d_agent a ON a.agent = e.agent
 	WHERE e.load_id = ANY($1)
 ), enrollments AS (
 	INSERT INTO d_enrollment (course_id, user_id, username, time, activated, mode)
@@ -105,8 +107,8 @@ WITH source AS MATERIALIZED (
 	INSERT INTO fresh_target (page, name, time)
 	SELECT payload ->> 'target_url', btrim(payload ->> 'target_name'), time FROM source WHERE payload ->> 'target_url' IS NOT NULL
 )
-INSERT INTO fresh (load_id, learner_id, type_id, user_id, time, server, url_id, agent_id, language)
-SELECT load_id, learner_id, type_id, user_id, time, server, url_id, agent_id, language FROM source`;
+INSERT INTO fresh (load_id, learner_id, type_id, user_id, time, server, url_id)
+SELECT load_id, learner_id, type_id, user_id, time, server, url_id FROM source`;
 
 /** Counts per load, learner, type and UTC hour: the hourly and per-learner count tables are rolled up from it. */
 const FRESH_HOURS = `
@@ -177,11 +179,11 @@ const ADDITIVE_STEPS: string[] = [
 	FROM (
 		SELECT learner_id, url_id, type_id, count(*) AS events FROM fresh WHERE url_id IS NOT NULL AND time IS NOT NULL GROUP BY 1, 2, 3
 	) s JOIN fresh_learner l USING (learner_id) JOIN fresh_type t USING (type_id) WHERE l.username <> ''`,
+	// Counted by the first scan (agent strings are distinct in d_agent; 0 = no agent).
 	`INSERT INTO d_client (course_id, username, agent_id, language, events)
-	SELECT l.course_id, l.username, s.agent_id, s.language, s.events
-	FROM (
-		SELECT learner_id, coalesce(agent_id, 0) AS agent_id, language, count(*) AS events FROM fresh WHERE time IS NOT NULL GROUP BY 1, 2, 3
-	) s JOIN fresh_learner l USING (learner_id) WHERE l.username <> ''`,
+	SELECT k.course_id, k.username, coalesce(a.agent_id, 0), k.language, k.timed_events
+	FROM fresh_key k LEFT JOIN d_agent a ON a.agent = k.agent
+	WHERE k.is_client AND k.username <> '' AND k.timed_events > 0`,
 ];
 
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
@@ -395,7 +397,7 @@ async function addNewPages(client: pg.PoolClient, candidates: string): Promise<v
 }
 
 async function addNewAgents(client: pg.PoolClient): Promise<void> {
-	const query = `SELECT agent FROM fresh_key f WHERE is_agent AND agent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM d_agent a WHERE a.agent = f.agent)`;
+	const query = `SELECT DISTINCT agent FROM fresh_key f WHERE is_client AND agent IS NOT NULL AND NOT EXISTS (SELECT 1 FROM d_agent a WHERE a.agent = f.agent)`;
 	await inBatches<{agent: string}>(client, query, async (rows) => {
 		const parsed = rows.map((row) => parseAgent(row.agent));
 		await client.query('INSERT INTO d_agent (agent, browser, os, device) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])', [
@@ -473,7 +475,7 @@ export async function refreshDerived(pool: pg.Pool, onStep?: (step: string, ms: 
 		// Fresh statistics for the lookups just filled, so joins against them are planned as hash joins.
 		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type');
 		await client.query(`CREATE TEMP TABLE fresh (load_id int NOT NULL, learner_id int NOT NULL, type_id int NOT NULL, user_id bigint,
-			time timestamptz, server boolean, url_id int, agent_id int, language text NOT NULL) ON COMMIT DROP`);
+			time timestamptz, server boolean, url_id int) ON COMMIT DROP`);
 		await client.query('CREATE TEMP TABLE fresh_target (page text NOT NULL, name text, time timestamptz) ON COMMIT DROP');
 		await client.query(FRESH_EVENTS, [loadIds]);
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
