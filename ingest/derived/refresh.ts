@@ -68,7 +68,7 @@ const FRESH_EVENTS = `
 WITH source AS MATERIALIZED (
 	-- Rows that need their payload also carry their names (and only they: the payload readers below filter
 	-- on them, and the other rows stay narrow ids).
-	SELECT e.load_id, l.learner_id, t.type_id, e.user_id, e.time, e.event_source = 'server' AS server, p.url_id,
+	SELECT e.load_id, l.learner_id, t.type_id, e.user_id, e.time, e.event_source = 'server' AS server, p.url_id, t.closes,
 		CASE WHEN t.with_payload THEN l.course_id END AS course_id, CASE WHEN t.with_payload THEN l.username END AS username,
 		CASE WHEN t.with_payload THEN t.event_type END AS event_type, t.video_action, CASE WHEN t.with_payload THEN e.event END AS payload
 	FROM events e
@@ -107,8 +107,8 @@ WITH source AS MATERIALIZED (
 	INSERT INTO fresh_target (page, name, time)
 	SELECT payload ->> 'target_url', btrim(payload ->> 'target_name'), time FROM source WHERE payload ->> 'target_url' IS NOT NULL
 )
-INSERT INTO fresh (load_id, learner_id, type_id, user_id, time, server, url_id)
-SELECT load_id, learner_id, type_id, user_id, time, server, url_id FROM source`;
+INSERT INTO fresh (load_id, learner_id, type_id, user_id, time, server, url_id, closes)
+SELECT load_id, learner_id, type_id, user_id, time, server, url_id, closes FROM source`;
 
 /** Counts per load, learner, type and UTC hour: the hourly and per-learner count tables are rolled up from it. */
 const FRESH_HOURS = `
@@ -411,8 +411,10 @@ async function addNewAgents(client: pg.PoolClient): Promise<void> {
 
 /** The per-learner tables of the learners in learners_to_refresh, from their whole history. */
 async function recomputeLearners(client: pg.PoolClient, earlier: boolean): Promise<void> {
+	// Without statistics the planner expects a few thousand learners of unknown spread and joins them to
+	// each grouped output by sorting both sides (merge joins) instead of hashing the learners.
+	await client.query('ANALYZE learners_to_refresh');
 	if (earlier) {
-		await client.query('ANALYZE learners_to_refresh');
 		for (const table of PER_LEARNER_TABLES) {
 			await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
 		}
@@ -424,8 +426,8 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean): Promi
 	} else {
 		// First build: the new events are all the events.
 		await client.query(perLearnerStatement(`
-			SELECT f.learner_id, f.time, t.closes, f.url_id
-			FROM fresh f JOIN fresh_type t USING (type_id)
+			SELECT f.learner_id, f.time, f.closes, f.url_id
+			FROM fresh f
 			WHERE f.time IS NOT NULL AND f.learner_id IN (SELECT learner_id FROM learners_to_refresh)`));
 	}
 	await client.query(VIDEO_INTERVALS);
@@ -475,7 +477,7 @@ export async function refreshDerived(pool: pg.Pool, onStep?: (step: string, ms: 
 		// Fresh statistics for the lookups just filled, so joins against them are planned as hash joins.
 		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type');
 		await client.query(`CREATE TEMP TABLE fresh (load_id int NOT NULL, learner_id int NOT NULL, type_id int NOT NULL, user_id bigint,
-			time timestamptz, server boolean, url_id int) ON COMMIT DROP`);
+			time timestamptz, server boolean, url_id int, closes boolean NOT NULL) ON COMMIT DROP`);
 		await client.query('CREATE TEMP TABLE fresh_target (page text NOT NULL, name text, time timestamptz) ON COMMIT DROP');
 		await client.query(FRESH_EVENTS, [loadIds]);
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
