@@ -462,4 +462,20 @@ CREATE TABLE d_problem_answer (
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 112,
+		description: 'time on task per learner and UTC day (time-on-course-by-day in UTC reads these)',
+		sql: `
+-- Per learner: d_learner_gap summed per UTC day for idle cutoffs of 5 and 30 minutes (NULL: no such gap).
+CREATE TABLE d_learner_day_time (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	day date NOT NULL,
+	seconds_5 double precision,
+	seconds_30 double precision
+);
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

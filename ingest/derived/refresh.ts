@@ -189,7 +189,7 @@ const ADDITIVE_STEPS: string[] = [
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
 const PER_LEARNER_TABLES = [
 	'd_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval', 'd_learner_problem', 'd_learner_video', 'd_learner_page', 'd_learner_transition', 'd_learner_time',
-	'd_learner_page_hour',
+	'd_learner_page_hour', 'd_learner_day_time',
 ];
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_course_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
@@ -226,6 +226,15 @@ WITH stepped AS MATERIALIZED (
 	SELECT r.course_id, r.username, g.hour, g.seconds_5, g.seconds_30
 	FROM (
 		SELECT learner_id, hour, sum(seconds) FILTER (WHERE minute < 5) AS seconds_5, sum(seconds) FILTER (WHERE minute < 30) AS seconds_30
+		FROM gap_sums GROUP BY 1, 2
+	) g JOIN learners_to_refresh r USING (learner_id)
+), day_times AS (
+	-- The same per UTC day (time-on-course-by-day in UTC reads these).
+	INSERT INTO d_learner_day_time (course_id, username, day, seconds_5, seconds_30)
+	SELECT r.course_id, r.username, g.day, g.seconds_5, g.seconds_30
+	FROM (
+		SELECT learner_id, (hour AT TIME ZONE 'UTC')::date AS day,
+			sum(seconds) FILTER (WHERE minute < 5) AS seconds_5, sum(seconds) FILTER (WHERE minute < 30) AS seconds_30
 		FROM gap_sums GROUP BY 1, 2
 	) g JOIN learners_to_refresh r USING (learner_id)
 ), sessions AS (

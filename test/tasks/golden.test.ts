@@ -187,6 +187,15 @@ describe('engagement', () => {
 			['alice', '2024-03-04', 20],
 			['alice', '2024-03-05', 8],
 		]);
+		// UTC days of the 5-minute cutoff (summed per day at build time), and a cutoff read from the gaps by minute.
+		const physFive = [
+			['alice', '2024-03-04', 10],
+			['bob', '2024-03-04', 7.1],
+			['carol', '2024-03-05', 1.5],
+			['dave', '2024-03-06', 2],
+		];
+		assert.deepEqual(await rows('time-on-course-by-day', {course: PHYS, idle: '5'}), physFive);
+		assert.deepEqual(await rows('time-on-course-by-day', {course: PHYS, idle: '5', tz: 'Etc/GMT'}), physFive);
 	});
 
 	it('sessions: 30-minute gaps and page_close split them, lone events are not sessions', async () => {
