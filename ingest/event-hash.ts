@@ -9,7 +9,7 @@ export const TIME_PREFIX_BIAS = 2 ** 40;
  * valid time), then the first 80 bits of the sha256 of its JSON text (sha256 runs in hardware on
  * current CPUs). Identical lines have the same time, so they still collide. Leading with the time
  * makes the unique index grow at its right edge as a log goes forward: with a random key, keeping it
- * was a third of the server's loading work, and more once the index outgrows memory.
+ * up cost the server 1.1-1.4 s per 300k events instead of 0.45 s, and more once it outgrows memory.
  */
 export function eventHash(json: Uint8Array, time: EventTime | undefined): string {
 	const prefix = time === undefined ? 0 : time.seconds + TIME_PREFIX_BIAS;
