@@ -478,4 +478,20 @@ CREATE TABLE d_learner_day_time (
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 113,
+		description: 'the per-learner ordering input kept narrow (incremental loads recompute learners from it, not from events)',
+		sql: `
+-- Appended: every event of a learner with a time, as the per-learner statement reads it.
+CREATE TABLE d_learner_event (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	time timestamptz NOT NULL,
+	closes boolean NOT NULL,
+	url_id int
+);
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

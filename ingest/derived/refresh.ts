@@ -184,6 +184,11 @@ const ADDITIVE_STEPS: string[] = [
 	SELECT k.course_id, k.username, coalesce(a.agent_id, 0), k.language, k.timed_events
 	FROM fresh_key k LEFT JOIN d_agent a ON a.agent = k.agent
 	WHERE k.is_client AND k.username <> '' AND k.timed_events > 0`,
+	// What the per-learner statement reads, kept narrow: a later load recomputes the learners it touches
+	// from these rows instead of joining their whole history out of the events table (14 GB at 10M events).
+	`INSERT INTO d_learner_event (course_id, username, time, closes, url_id)
+	SELECT l.course_id, l.username, f.time, f.closes, f.url_id
+	FROM fresh f JOIN fresh_learner l USING (learner_id) WHERE f.time IS NOT NULL AND l.username <> ''`,
 ];
 
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
@@ -194,7 +199,7 @@ const PER_LEARNER_TABLES = [
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_course_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
 	'd_learner_page_type', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
-	'd_page_day', 'd_problem_answer',
+	'd_page_day', 'd_problem_answer', 'd_learner_event',
 ];
 
 /**
@@ -428,10 +433,8 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean): Promi
 			await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
 		}
 		await client.query(perLearnerStatement(`
-			SELECT r.learner_id, e.time, coalesce(e.event_type = 'page_close', false) AS closes, p.url_id
-			FROM events e JOIN learners_to_refresh r ON r.course_id = coalesce(e.course_id, '') AND r.username = e.username
-				LEFT JOIN d_page p ON p.page = e.page
-			WHERE e.time IS NOT NULL`));
+			SELECT r.learner_id, e.time, e.closes, e.url_id
+			FROM d_learner_event e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`));
 	} else {
 		// First build: the new events are all the events.
 		await client.query(perLearnerStatement(`
