@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
-import {openDatabase} from '../../ingest/db/database.js';
+import {ensureDatabaseExists, openDatabase} from '../../ingest/db/database.js';
 import {startEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {runIngest} from '../../ingest/engine.js';
@@ -11,20 +11,23 @@ import type {IngestSummary} from '../../ingest/progress.js';
 import {wholeNumberFlag} from '../tools/cli-arguments.js';
 import {cachedBenchLog} from './helpers/bench-log.js';
 import {cleanCopyFor, timeJsonbCopy} from './helpers/jsonb-copy-baseline.js';
+import {median} from './helpers/median.js';
 import {PeakRss, clientCpuSeconds, serverCpuSeconds} from './helpers/process-stats.js';
 
 /**
- * npm run bench:ingest [-- --events N] [--workers N] [--seed S] [--bad-lines K] [--keep]
+ * npm run bench:ingest [-- --events N] [--workers N] [--seed S] [--bad-lines K] [--rounds R] [--keep]
  *
  * On one embedded PostgreSQL started for the run, measures (1) the naive ceiling: a plain COPY of the
  * log's lines into a one-column jsonb table, and (2) our full ingest (runIngest: typed columns,
  * dedupe, indexes, manifest, rejected lines, then the derived tables) into a fresh database, then
  * (3) a re-run on the same file, which must skip it. Prints time, MB/s, events/s, peak RSS and CPU of
  * each, and the speed ratio ours / COPY (target >= 1.5x, aim 2x). The log is generated once and
- * cached in the temp folder.
+ * cached in the temp folder. With --rounds R > 1, R - 1 more pairs (baseline, then our load into a
+ * fresh database) follow, and the median of the pairs' ratios is printed: the machine's speed drifts
+ * between runs, so pairs measured minutes apart compare better than separate runs.
  */
 
-const USAGE = 'Usage: npm run bench:ingest -- [--events N (default 1000000)] [--workers N] [--seed S] [--bad-lines K] [--keep]';
+const USAGE = 'Usage: npm run bench:ingest -- [--events N (default 1000000)] [--workers N] [--seed S] [--bad-lines K] [--rounds R (default 1)] [--keep]';
 
 function wholeNumber(name: string, value: string | undefined, fallback: number | undefined, minimum: number): number | undefined {
 	return wholeNumberFlag(name, value, minimum) ?? fallback;
@@ -33,7 +36,7 @@ function wholeNumber(name: string, value: string | undefined, fallback: number |
 function parseOptions() {
 	const {values} = parseArgs({
 		options: {
-			events: {type: 'string'}, workers: {type: 'string'}, seed: {type: 'string'}, 'bad-lines': {type: 'string'}, keep: {type: 'boolean'},
+			events: {type: 'string'}, workers: {type: 'string'}, seed: {type: 'string'}, 'bad-lines': {type: 'string'}, rounds: {type: 'string'}, keep: {type: 'boolean'},
 			help: {type: 'boolean', short: 'h'}, 'prepare-only': {type: 'boolean'},
 		},
 		strict: true,
@@ -46,6 +49,7 @@ function parseOptions() {
 		seed: wholeNumber('seed', values.seed, 1, 0)!,
 		// About one bad line in 10 000, as in real exports: the rejection path is part of the work.
 		badLines: wholeNumber('bad-lines', values['bad-lines'], Math.ceil(events / 10_000), 0)!,
+		rounds: wholeNumber('rounds', values.rounds, 1, 1)!,
 		keep: values.keep ?? false,
 		prepareOnly: values['prepare-only'] ?? false,
 	};
@@ -154,16 +158,20 @@ async function main(): Promise<number> {
 	let exitCode = 0;
 	try {
 		const {pool} = database;
-		await pool.query('CREATE DATABASE bench_baseline');
-		const baselineUrl = Object.assign(new URL(database.url), {pathname: '/bench_baseline'}).toString();
+		const databaseNamed = (name: string) => Object.assign(new URL(database.url), {pathname: `/${name}`}).toString();
+		const measureBaseline = async () => {
+			await pool.query('CREATE DATABASE bench_baseline');
+			say('baseline: COPY into a one-column jsonb table …');
+			const figures = await measured(server.dataDir, () => timeJsonbCopy(databaseNamed('bench_baseline'), copy));
+			if (figures.result.rows !== copy.lines) throw new Error(`the baseline loaded ${figures.result.rows} rows, expected ${copy.lines}`);
+			// Its WAL must not be checkpointed during our run, nor its table left to share the cache.
+			await pool.query('DROP DATABASE bench_baseline');
+			await pool.query('CHECKPOINT');
+			return figures;
+		};
 
-		say('baseline: COPY into a one-column jsonb table …');
 		const loadBefore = os.loadavg()[0]!;
-		const baseline = await measured(server.dataDir, () => timeJsonbCopy(baselineUrl, copy));
-		if (baseline.result.rows !== copy.lines) throw new Error(`the baseline loaded ${baseline.result.rows} rows, expected ${copy.lines}`);
-		// Its WAL must not be checkpointed during our run, nor its table left to share the cache.
-		await pool.query('DROP DATABASE bench_baseline');
-		await pool.query('CHECKPOINT');
+		const baseline = await measureBaseline();
 
 		say(`ours: runIngest${options.workers ? ` with ${options.workers} workers` : ''} …`);
 		let load: Figures | undefined;
@@ -210,6 +218,30 @@ async function main(): Promise<number> {
 		console.log(`counts: read ${summary.lines} lines = loaded ${summary.loaded} + duplicates ${summary.duplicates} + rejected ${summary.rejected}; ` +
 			`events table ${counted[0]!.count}; truth ${truth.lines} = ${truth.goodEvents} + ${truth.duplicateLines} + ${truth.rejectedLines}: ${matches ? 'match' : 'MISMATCH'}`);
 		console.log(`peak RSS of this process (worker threads included): baseline ${Math.round(baseline.peakRss / MB)} MB, ingest ${Math.round(ours.peakRss / MB)} MB, re-run ${Math.round(rerun.peakRss / MB)} MB (target <= 300 MB)`);
+		if (options.rounds > 1) {
+			const ratios = [loadRatio];
+			for (let round = 2; round <= options.rounds; round++) {
+				const baselineSeconds = (await measureBaseline()).seconds;
+				// Our load again, into a fresh database of the same server (its derived build runs, untimed).
+				const url = databaseNamed(`bench_round_${round}`);
+				await ensureDatabaseExists(url);
+				const fresh = await openDatabase({databaseUrl: url, workdir});
+				say(`ours: runIngest (round ${round}) …`);
+				let loadedAt: number | undefined;
+				const started = performance.now();
+				await runIngest({databaseUrl: url, pool: fresh.pool, paths: [log.file], workers: options.workers, onProgress: (snapshot) => {
+					if (snapshot.phase === 'deriving' && loadedAt === undefined) loadedAt = performance.now();
+				}});
+				await fresh.close();
+				await pool.query(`DROP DATABASE bench_round_${round}`);
+				await pool.query('CHECKPOINT');
+				loadAverages.push(os.loadavg()[0]!);
+				const loadSecondsNow = ((loadedAt ?? performance.now()) - started) / 1000;
+				ratios.push(truth.bytes / loadSecondsNow / (copy.sourceBytes / baselineSeconds));
+				console.log(`round ${round}: baseline ${baselineSeconds.toFixed(2)} s, our load ${loadSecondsNow.toFixed(2)} s, ratio ${ratios.at(-1)!.toFixed(2)}x`);
+			}
+			console.log(`ratios of the ${ratios.length} pairs: ${ratios.map((ratio) => `${ratio.toFixed(2)}x`).join(', ')}; median ${median(ratios).toFixed(2)}x (target >= 1.5x)`);
+		}
 		const cpu = (row: Row) => (row.clientCpu ?? 0) + (row.serverCpu ?? 0);
 		if (fullRow.serverCpu !== undefined) {
 			console.log(`CPU (client + server): baseline ${cpu(baselineRow).toFixed(1)} s, our load ${cpu(loadRow).toFixed(1)} s, with derived tables ${cpu(fullRow).toFixed(1)} s`);

@@ -10,6 +10,7 @@ import {runIngest} from '../../ingest/engine.js';
 import type {IngestSummary} from '../../ingest/progress.js';
 import {loadTaskCatalogue, runTask, type TaskDefinition} from '../../source/tasks/index.js';
 import {GENERATOR_VERSION, generateLog} from '../tools/generator.js';
+import {median} from './helpers/median.js';
 
 /**
  * npm run bench:tasks [-- --events N] [-- --log FILE]
@@ -34,12 +35,6 @@ async function benchLog(): Promise<string> {
 		await generateLog({events, seed, file});
 	}
 	return file;
-}
-
-function median(numbers: number[]): number {
-	const sorted = [...numbers].sort((a, b) => a - b);
-	const middle = Math.floor(sorted.length / 2);
-	return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 async function timed(body: () => Promise<unknown>): Promise<number> {
