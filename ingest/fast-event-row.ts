@@ -318,7 +318,6 @@ function writeJson(out: RowBuffer, start: number, stop: number): void {
 	out.copy(src, start, stop);
 }
 
-
 /** A JSON string's content (between `start` and `stop`, quotes excluded), decoded to UTF-8. */
 function writeDecoded(out: RowBuffer, start: number, stop: number, escaped: number): void {
 	if (!escaped) {

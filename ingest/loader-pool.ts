@@ -71,8 +71,7 @@ export class LoaderPool {
 		if (reply.ok) {
 			recycleChunkBuffer(reply.buffer);
 			waiter.resolve(reply.stats);
-		}
-		else waiter.reject(new LoaderError(reply.message, reply.code));
+		} else waiter.reject(new LoaderError(reply.message, reply.code));
 		this.capacityWaiters.shift()?.();
 	}
 

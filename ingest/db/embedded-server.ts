@@ -178,8 +178,8 @@ function writeServerSettings(dataDir: string): void {
 	const file = path.join(dataDir, 'postgresql.conf');
 	const current = fs.readFileSync(file, 'utf8');
 	const marker = current.indexOf(SETTINGS_MARKER);
-	const base = marker < 0 ? current : current.slice(0, marker).replace(/\n$/, '');
-	fs.writeFileSync(file, base + serverSettings);
+	const wanted = (marker < 0 ? current : current.slice(0, marker).replace(/\n$/, '')) + serverSettings;
+	if (wanted !== current) fs.writeFileSync(file, wanted);
 }
 
 export function readPassword(workdir: Workdir): string | undefined {
