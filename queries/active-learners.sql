@@ -12,15 +12,21 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: period_start asc
 -- chart: line x=period_start y=active,video,problem,forum
+WITH learner_days AS (
+	-- UTC days were summed when the tables were built (d_learner_day); other time zones put the UTC hours in their days.
+	SELECT course_id, username, day, activity, video, problem, forum FROM d_learner_day WHERE :tz = 'UTC'
+	UNION ALL
+	SELECT course_id, username, (hour AT TIME ZONE :tz)::date, activity, video, problem, forum FROM d_learner_hour WHERE :tz <> 'UTC'
+)
 SELECT period_start, count(*) FILTER (WHERE activity > 0) AS active, count(*) FILTER (WHERE video > 0) AS video,
 	count(*) FILTER (WHERE problem > 0) AS problem, count(*) FILTER (WHERE forum > 0) AS forum
 FROM (
-	SELECT CASE WHEN :period = 'week' THEN date_trunc('week', hour AT TIME ZONE :tz)::date ELSE (hour AT TIME ZONE :tz)::date END AS period_start,
+	SELECT CASE WHEN :period = 'week' THEN date_trunc('week', day::timestamp)::date ELSE day END AS period_start,
 		username, sum(activity) AS activity, sum(video) AS video, sum(problem) AS problem, sum(forum) AS forum
-	FROM d_learner_hour
+	FROM learner_days
 	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
-		AND (:from IS NULL OR (hour AT TIME ZONE :tz)::date >= :from)
-		AND (:to IS NULL OR (hour AT TIME ZONE :tz)::date <= :to)
+		AND (:from IS NULL OR day >= :from)
+		AND (:to IS NULL OR day <= :to)
 	GROUP BY 1, 2
 ) per_learner
 GROUP BY period_start

@@ -23,14 +23,19 @@ WITH reference AS (
 	WHERE s.is_enrolled AND l.first_passed IS NULL
 		AND (s.course_id = :course OR (:course IS NULL AND s.course_id <> ''))
 ), active_days AS (
-	SELECT h.course_id, h.username, count(DISTINCT (h.hour AT TIME ZONE :tz)::date) AS days
-	FROM d_learner_hour h JOIN candidates c ON c.course_id = h.course_id AND c.username = h.username
-	WHERE h.activity > 0 AND c.days_inactive > :days
-	GROUP BY h.course_id, h.username
+	-- UTC days from d_learner_day; other time zones put the learners' UTC hours in their days.
+	SELECT l.course_id, l.username, count(DISTINCT l.day) AS days
+	FROM (
+		SELECT course_id, username, day FROM d_learner_day WHERE :tz = 'UTC' AND activity > 0
+		UNION ALL
+		SELECT course_id, username, (hour AT TIME ZONE :tz)::date FROM d_learner_hour WHERE :tz <> 'UTC' AND activity > 0
+	) l JOIN candidates c ON c.course_id = l.course_id AND c.username = l.username
+	WHERE c.days_inactive > :days
+	GROUP BY l.course_id, l.username
 )
 SELECT c.username, c.course_id, c.first_enrolled AT TIME ZONE :tz AS enrolled_at, c.last_activity AT TIME ZONE :tz AS last_activity,
 	c.days_inactive, coalesce(a.days, 0) AS days_active
 FROM candidates c
 LEFT JOIN active_days a ON a.course_id = c.course_id AND a.username = c.username
 WHERE c.days_inactive > :days
-ORDER BY c.days_inactive DESC, c.username
+ORDER BY c.days_inactive DESC, c.username, c.course_id

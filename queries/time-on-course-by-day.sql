@@ -13,19 +13,8 @@
 -- param: idle | integer(1..240) | 30 | Idle cutoff in minutes (edx2bigquery uses 30 and 5)
 -- sort: day asc
 -- chart: line x=day y=minutes
-WITH gaps AS (
-	-- UTC days with the usual cutoffs were summed when the tables were built (d_learner_day_time); other
-	-- zones read the hourly sums (d_learner_time), any other cutoff the gaps by minute.
-	SELECT course_id, username, day, CASE WHEN :idle = 5 THEN seconds_5 ELSE seconds_30 END AS seconds
-	FROM d_learner_day_time WHERE :tz = 'UTC' AND :idle IN (5, 30)
-	UNION ALL
-	SELECT course_id, username, (hour AT TIME ZONE :tz)::date, CASE WHEN :idle = 5 THEN seconds_5 ELSE seconds_30 END
-	FROM d_learner_time WHERE :tz <> 'UTC' AND :idle IN (5, 30)
-	UNION ALL
-	SELECT course_id, username, (hour AT TIME ZONE :tz)::date, seconds FROM d_learner_gap WHERE :idle NOT IN (5, 30) AND minute < :idle
-)
 SELECT username, day, round(sum(seconds)::numeric / 60, 1) AS minutes
-FROM gaps
+FROM d_time_on_task(:tz, :idle)
 WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
 	AND (:user IS NULL OR username = :user)
 	AND (:from IS NULL OR day >= :from)

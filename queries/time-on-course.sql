@@ -15,19 +15,13 @@
 -- param: idle | integer(1..240) | 30 | Idle cutoff in minutes (edx2bigquery uses 30 and 5)
 -- sort: minutes desc
 -- chart: bar x=username y=minutes
-WITH gaps AS (
-	-- The usual cutoffs read the hourly sums (d_learner_time); any other cutoff the gaps by minute.
-	SELECT course_id, username, hour, CASE WHEN :idle = 5 THEN seconds_5 ELSE seconds_30 END AS seconds
-	FROM d_learner_time WHERE :idle IN (5, 30)
-	UNION ALL
-	SELECT course_id, username, hour, seconds FROM d_learner_gap WHERE :idle NOT IN (5, 30) AND minute < :idle
-), per_day AS (
-	SELECT username, (hour AT TIME ZONE :tz)::date AS day, sum(seconds) AS seconds
-	FROM gaps
+WITH per_day AS (
+	SELECT username, day, sum(seconds) AS seconds
+	FROM d_time_on_task(:tz, :idle)
 	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:user IS NULL OR username = :user)
-		AND (:from IS NULL OR (hour AT TIME ZONE :tz)::date >= :from)
-		AND (:to IS NULL OR (hour AT TIME ZONE :tz)::date <= :to)
+		AND (:from IS NULL OR day >= :from)
+		AND (:to IS NULL OR day <= :to)
 	GROUP BY 1, 2
 ), counted AS (
 	SELECT username, sum(seconds) AS seconds, count(*) FILTER (WHERE seconds > 0) AS days FROM per_day GROUP BY username

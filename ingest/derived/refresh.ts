@@ -145,6 +145,17 @@ const ADDITIVE_STEPS: string[] = [
 			coalesce(sum(h.events) FILTER (WHERE t.is_forum), 0) AS forum
 		FROM fresh_hour h JOIN fresh_type t USING (type_id) WHERE h.hour IS NOT NULL GROUP BY 1, 2
 	) s JOIN fresh_learner l USING (learner_id) WHERE l.username <> ''`,
+	`INSERT INTO d_learner_day (course_id, username, day, activity, video, problem, forum, plays, threads, responses, comments)
+	SELECT l.course_id, l.username, s.day, s.activity, s.video, s.problem, s.forum, s.plays, s.threads, s.responses, s.comments
+	FROM (
+		SELECT h.learner_id, (h.hour AT TIME ZONE 'UTC')::date AS day, coalesce(sum(h.events) FILTER (WHERE NOT t.is_enrollment), 0) AS activity,
+			coalesce(sum(h.events) FILTER (WHERE t.is_video), 0) AS video, coalesce(sum(h.events) FILTER (WHERE t.is_problem), 0) AS problem,
+			coalesce(sum(h.events) FILTER (WHERE t.is_forum), 0) AS forum, coalesce(sum(h.events) FILTER (WHERE t.is_play), 0) AS plays,
+			coalesce(sum(h.events) FILTER (WHERE t.event_type = 'edx.forum.thread.created'), 0) AS threads,
+			coalesce(sum(h.events) FILTER (WHERE t.event_type = 'edx.forum.response.created'), 0) AS responses,
+			coalesce(sum(h.events) FILTER (WHERE t.event_type = 'edx.forum.comment.created'), 0) AS comments
+		FROM fresh_hour h JOIN fresh_type t USING (type_id) WHERE h.hour IS NOT NULL GROUP BY 1, 2
+	) s JOIN fresh_learner l USING (learner_id) WHERE l.username <> ''`,
 	`INSERT INTO d_learner AS l (course_id, username, user_id, first_time, last_time, events, first_activity, last_activity,
 		video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate)
 	SELECT l.course_id, l.username, max(h.user_id), min(h.first_time), max(h.last_time), sum(h.events),
@@ -198,7 +209,7 @@ const PER_LEARNER_TABLES = [
 ];
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_course_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
-	'd_learner_page_type', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
+	'd_learner_page_type', 'd_learner_day', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
 	'd_page_day', 'd_problem_answer', 'd_learner_event',
 ];
 
