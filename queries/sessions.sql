@@ -13,19 +13,32 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- param: min_seconds | integer(0..3600) | 5 | Sessions this long or shorter are not counted
 -- sort: sessions desc
-SELECT username, count(*) AS sessions,
-	round(sum(seconds)::numeric / 60, 1) AS total_minutes,
-	round((percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds))::numeric / 60, 1) AS median_minutes,
-	round(max(seconds)::numeric / 60, 1) AS longest_minutes
-FROM (
-	-- date_part gives double precision: a third faster than extract's numeric here, same rounded answers.
-	SELECT username, date_part('epoch', end_time - start_time) AS seconds
-	FROM d_session
-	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
+WITH pooled_learners AS (
+	-- All courses together, a learner of several courses has their sessions pooled: a median cannot be combined.
+	SELECT username FROM d_learner WHERE :course IS NULL AND course_id <> '' GROUP BY username HAVING count(*) > 1
+), summed AS (
+	-- The default answer (min_seconds 5, any day) was computed per learner when the tables were built.
+	SELECT username, sessions, seconds, median_seconds, longest_seconds
+	FROM d_learner_session
+	WHERE :min_seconds = 5 AND :from IS NULL AND :to IS NULL
+		AND (course_id = :course OR (:course IS NULL AND course_id <> '' AND username NOT IN (SELECT username FROM pooled_learners)))
 		AND (:user IS NULL OR username = :user)
-		AND (:from IS NULL OR (start_time AT TIME ZONE :tz)::date >= :from)
-		AND (:to IS NULL OR (start_time AT TIME ZONE :tz)::date <= :to)
-) s
-WHERE seconds > :min_seconds
-GROUP BY username
+	UNION ALL
+	SELECT username, count(*), sum(seconds), percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds), max(seconds)
+	FROM (
+		-- date_part gives double precision: a third faster than extract's numeric here, same rounded answers.
+		SELECT username, date_part('epoch', end_time - start_time) AS seconds
+		FROM d_session
+		WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
+			AND (:user IS NULL OR username = :user)
+			AND (:from IS NULL OR (start_time AT TIME ZONE :tz)::date >= :from)
+			AND (:to IS NULL OR (start_time AT TIME ZONE :tz)::date <= :to)
+			AND NOT (:min_seconds = 5 AND :from IS NULL AND :to IS NULL AND (:course IS NOT NULL OR username NOT IN (SELECT username FROM pooled_learners)))
+	) s
+	WHERE seconds > :min_seconds
+	GROUP BY username
+)
+SELECT username, sessions, round(seconds::numeric / 60, 1) AS total_minutes, round(median_seconds::numeric / 60, 1) AS median_minutes,
+	round(longest_seconds::numeric / 60, 1) AS longest_minutes
+FROM summed
 ORDER BY sessions DESC, username

@@ -533,4 +533,22 @@ $$;
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 115,
+		description: 'session count, total, median and longest per learner (the sessions task without a date range)',
+		sql: `
+-- Per learner: their sessions longer than 5 seconds (the sessions task's default min_seconds) counted and
+-- summed, with the median and the longest length in seconds.
+CREATE TABLE d_learner_session (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	sessions bigint NOT NULL,
+	seconds double precision NOT NULL,
+	median_seconds double precision NOT NULL,
+	longest_seconds double precision NOT NULL
+);
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

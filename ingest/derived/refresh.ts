@@ -212,7 +212,7 @@ const ADDITIVE_STEPS: string[] = [
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
 const PER_LEARNER_TABLES = [
 	'd_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval', 'd_learner_problem', 'd_learner_video', 'd_learner_page', 'd_learner_transition', 'd_learner_time',
-	'd_learner_page_hour', 'd_learner_day_time',
+	'd_learner_page_hour', 'd_learner_day_time', 'd_learner_session',
 ];
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_course_hour', 'd_learner_type_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
@@ -260,11 +260,21 @@ WITH stepped AS MATERIALIZED (
 			sum(seconds) FILTER (WHERE minute < 5) AS seconds_5, sum(seconds) FILTER (WHERE minute < 30) AS seconds_30
 		FROM gap_sums GROUP BY 1, 2
 	) g JOIN learners_to_refresh r USING (learner_id)
+), session_rows AS MATERIALIZED (
+	SELECT learner_id, min(time) AS start_time, max(time) AS end_time, count(*) AS events FROM stepped GROUP BY learner_id, session
 ), sessions AS (
 	INSERT INTO d_session (course_id, username, start_time, end_time, events)
-	SELECT r.course_id, r.username, s.start_time, s.end_time, s.events
-	FROM (SELECT learner_id, min(time) AS start_time, max(time) AS end_time, count(*) AS events FROM stepped GROUP BY learner_id, session) s
-		JOIN learners_to_refresh r USING (learner_id)
+	SELECT r.course_id, r.username, s.start_time, s.end_time, s.events FROM session_rows s JOIN learners_to_refresh r USING (learner_id)
+), session_sums AS (
+	-- The sessions task's default answer (sessions over 5 s, any day), so that it does not sort every session by learner.
+	INSERT INTO d_learner_session (course_id, username, sessions, seconds, median_seconds, longest_seconds)
+	SELECT r.course_id, r.username, s.sessions, s.seconds, s.median_seconds, s.longest_seconds
+	FROM (
+		SELECT learner_id, count(*) AS sessions, sum(seconds) AS seconds, percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median_seconds,
+			max(seconds) AS longest_seconds
+		FROM (SELECT learner_id, date_part('epoch', end_time - start_time) AS seconds FROM session_rows) lengths
+		WHERE seconds > 5 GROUP BY learner_id
+	) s JOIN learners_to_refresh r USING (learner_id)
 ), visits AS MATERIALIZED (
 	SELECT learner_id, time, url_id, session_start,
 		CASE WHEN NOT session_start THEN previous_url_id END AS previous_url_id
