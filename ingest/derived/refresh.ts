@@ -127,6 +127,29 @@ FROM fresh GROUP BY 1, 2, 3, 4`;
 /** fresh_hour with its learner and type (names and flags). */
 const HOURS = `fresh_hour h JOIN fresh_learner l USING (learner_id) JOIN fresh_type t USING (type_id)`;
 
+/**
+ * fresh_hour summed per learner and hour with the counts and first times the per-learner tables need, in
+ * one pass: d_learner_hour, d_learner_day and d_learner each read these (a tenth of fresh_hour's rows at 10M
+ * events) instead of joining and grouping fresh_hour again. Counts are bigint: summing numeric is several times slower.
+ */
+const FRESH_LEARNER_HOURS = `
+CREATE TEMP TABLE fresh_learner_hour ON COMMIT DROP AS
+SELECT h.learner_id, h.hour, sum(h.events)::bigint AS events, max(h.user_id) AS user_id, min(h.first_time) AS first_time, max(h.last_time) AS last_time,
+	coalesce(sum(h.events) FILTER (WHERE NOT t.is_enrollment), 0)::bigint AS activity,
+	min(h.first_time) FILTER (WHERE NOT t.is_enrollment) AS first_activity, max(h.last_time) FILTER (WHERE NOT t.is_enrollment) AS last_activity,
+	coalesce(sum(h.events) FILTER (WHERE t.is_video), 0)::bigint AS video, coalesce(sum(h.events) FILTER (WHERE t.is_problem), 0)::bigint AS problem,
+	coalesce(sum(h.events) FILTER (WHERE t.is_forum), 0)::bigint AS forum, coalesce(sum(h.events) FILTER (WHERE t.is_play), 0)::bigint AS plays,
+	coalesce(sum(h.server_events) FILTER (WHERE t.event_type = 'problem_check'), 0)::bigint AS problem_checks,
+	coalesce(sum(h.events) FILTER (WHERE t.is_forum_post), 0)::bigint AS forum_posts,
+	coalesce(sum(h.events) FILTER (WHERE t.event_type = 'edx.forum.thread.created'), 0)::bigint AS threads,
+	coalesce(sum(h.events) FILTER (WHERE t.event_type = 'edx.forum.response.created'), 0)::bigint AS responses,
+	coalesce(sum(h.events) FILTER (WHERE t.event_type = 'edx.forum.comment.created'), 0)::bigint AS comments,
+	min(h.first_time) FILTER (WHERE t.is_exam) AS first_exam, min(h.first_time) FILTER (WHERE t.is_passed) AS first_passed,
+	min(h.first_time) FILTER (WHERE t.is_certificate) AS first_certificate
+FROM fresh_hour h JOIN fresh_type t USING (type_id)
+WHERE h.hour IS NOT NULL AND h.learner_id IN (SELECT learner_id FROM fresh_learner WHERE username <> '')
+GROUP BY 1, 2`;
+
 const ADDITIVE_STEPS: string[] = [
 	`INSERT INTO d_load_stats (load_id, events, no_course, no_user, no_time)
 	SELECT h.load_id, sum(h.events), coalesce(sum(h.events) FILTER (WHERE l.course_id = ''), 0),
@@ -145,33 +168,26 @@ const ADDITIVE_STEPS: string[] = [
 		FROM fresh_hour h JOIN fresh_type t USING (type_id) WHERE h.hour IS NOT NULL GROUP BY 1, 2, 3
 	) s JOIN fresh_learner l USING (learner_id) WHERE l.username <> ''`,
 	`INSERT INTO d_learner_hour (course_id, username, hour, events, activity, video, problem, forum)
-	SELECT l.course_id, l.username, s.hour, s.events, s.activity, s.video, s.problem, s.forum
-	FROM (
-		SELECT h.learner_id, h.hour, sum(h.events) AS events, coalesce(sum(h.events) FILTER (WHERE NOT t.is_enrollment), 0) AS activity,
-			coalesce(sum(h.events) FILTER (WHERE t.is_video), 0) AS video, coalesce(sum(h.events) FILTER (WHERE t.is_problem), 0) AS problem,
-			coalesce(sum(h.events) FILTER (WHERE t.is_forum), 0) AS forum
-		FROM fresh_hour h JOIN fresh_type t USING (type_id) WHERE h.hour IS NOT NULL GROUP BY 1, 2
-	) s JOIN fresh_learner l USING (learner_id) WHERE l.username <> ''`,
+	SELECT l.course_id, l.username, h.hour, h.events, h.activity, h.video, h.problem, h.forum
+	FROM fresh_learner_hour h JOIN fresh_learner l USING (learner_id)`,
 	`INSERT INTO d_learner_day (course_id, username, day, activity, video, problem, forum, plays, threads, responses, comments)
 	SELECT l.course_id, l.username, s.day, s.activity, s.video, s.problem, s.forum, s.plays, s.threads, s.responses, s.comments
 	FROM (
-		SELECT h.learner_id, (h.hour AT TIME ZONE 'UTC')::date AS day, coalesce(sum(h.events) FILTER (WHERE NOT t.is_enrollment), 0) AS activity,
-			coalesce(sum(h.events) FILTER (WHERE t.is_video), 0) AS video, coalesce(sum(h.events) FILTER (WHERE t.is_problem), 0) AS problem,
-			coalesce(sum(h.events) FILTER (WHERE t.is_forum), 0) AS forum, coalesce(sum(h.events) FILTER (WHERE t.is_play), 0) AS plays,
-			coalesce(sum(h.events) FILTER (WHERE t.event_type = 'edx.forum.thread.created'), 0) AS threads,
-			coalesce(sum(h.events) FILTER (WHERE t.event_type = 'edx.forum.response.created'), 0) AS responses,
-			coalesce(sum(h.events) FILTER (WHERE t.event_type = 'edx.forum.comment.created'), 0) AS comments
-		FROM fresh_hour h JOIN fresh_type t USING (type_id) WHERE h.hour IS NOT NULL GROUP BY 1, 2
-	) s JOIN fresh_learner l USING (learner_id) WHERE l.username <> ''`,
+		SELECT learner_id, (hour AT TIME ZONE 'UTC')::date AS day, sum(activity) AS activity, sum(video) AS video, sum(problem) AS problem,
+			sum(forum) AS forum, sum(plays) AS plays, sum(threads) AS threads, sum(responses) AS responses, sum(comments) AS comments
+		FROM fresh_learner_hour GROUP BY 1, 2
+	) s JOIN fresh_learner l USING (learner_id)`,
 	`INSERT INTO d_learner AS l (course_id, username, user_id, first_time, last_time, events, first_activity, last_activity,
 		video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate)
-	SELECT l.course_id, l.username, max(h.user_id), min(h.first_time), max(h.last_time), sum(h.events),
-		min(h.first_time) FILTER (WHERE NOT t.is_enrollment), max(h.last_time) FILTER (WHERE NOT t.is_enrollment),
-		coalesce(sum(h.events) FILTER (WHERE t.is_video), 0), coalesce(sum(h.events) FILTER (WHERE t.is_play), 0),
-		coalesce(sum(h.server_events) FILTER (WHERE t.event_type = 'problem_check'), 0),
-		coalesce(sum(h.events) FILTER (WHERE t.is_forum_post), 0),
-		min(h.first_time) FILTER (WHERE t.is_exam), min(h.first_time) FILTER (WHERE t.is_passed), min(h.first_time) FILTER (WHERE t.is_certificate)
-	FROM ${HOURS} WHERE h.hour IS NOT NULL AND l.username <> '' GROUP BY 1, 2
+	SELECT l.course_id, l.username, h.user_id, h.first_time, h.last_time, h.events, h.first_activity, h.last_activity,
+		h.video, h.plays, h.problem_checks, h.forum_posts, h.first_exam, h.first_passed, h.first_certificate
+	FROM (
+		SELECT learner_id, max(user_id) AS user_id, min(first_time) AS first_time, max(last_time) AS last_time, sum(events) AS events,
+			min(first_activity) AS first_activity, max(last_activity) AS last_activity, sum(video) AS video, sum(plays) AS plays,
+			sum(problem_checks) AS problem_checks, sum(forum_posts) AS forum_posts,
+			min(first_exam) AS first_exam, min(first_passed) AS first_passed, min(first_certificate) AS first_certificate
+		FROM fresh_learner_hour GROUP BY learner_id
+	) h JOIN fresh_learner l USING (learner_id)
 	ON CONFLICT (md5(course_id), md5(username)) DO UPDATE SET user_id = coalesce(excluded.user_id, l.user_id),
 		first_time = least(l.first_time, excluded.first_time), last_time = greatest(l.last_time, excluded.last_time),
 		events = l.events + excluded.events,
@@ -523,6 +539,7 @@ export async function refreshDerived(pool: pg.Pool, onStep?: (step: string, ms: 
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
 		await addNewPages(client, 'SELECT page FROM fresh_target');
 		await client.query(FRESH_HOURS);
+		await client.query(FRESH_LEARNER_HOURS);
 		await client.query('ANALYZE fresh, fresh_hour');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
 
