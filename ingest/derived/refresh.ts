@@ -124,8 +124,11 @@ SELECT load_id, learner_id, type_id, date_trunc('hour', time) AS hour, count(*) 
 	min(time) AS first_time, max(time) AS last_time, max(user_id) AS user_id
 FROM fresh GROUP BY 1, 2, 3, 4`;
 
-/** fresh_hour with its learner and type (names and flags). */
-const HOURS = `fresh_hour h JOIN fresh_learner l USING (learner_id) JOIN fresh_type t USING (type_id)`;
+/** fresh_hour summed per load, course, learner or not, type and hour: the per-course count tables are summed from these. */
+const FRESH_COURSE_HOURS = `
+CREATE TEMP TABLE fresh_course_hour ON COMMIT DROP AS
+SELECT h.load_id, l.course_id, l.username = '' AS anonymous, h.type_id, h.hour, sum(h.events)::bigint AS events
+FROM fresh_hour h JOIN fresh_learner l USING (learner_id) GROUP BY 1, 2, 3, 4, 5`;
 
 /**
  * fresh_hour summed per learner and hour with the counts and first times the per-learner tables need, in
@@ -152,15 +155,15 @@ GROUP BY 1, 2`;
 
 const ADDITIVE_STEPS: string[] = [
 	`INSERT INTO d_load_stats (load_id, events, no_course, no_user, no_time)
-	SELECT h.load_id, sum(h.events), coalesce(sum(h.events) FILTER (WHERE l.course_id = ''), 0),
-		coalesce(sum(h.events) FILTER (WHERE l.username = ''), 0), coalesce(sum(h.events) FILTER (WHERE h.hour IS NULL), 0)
-	FROM fresh_hour h JOIN fresh_learner l USING (learner_id) GROUP BY h.load_id`,
+	SELECT load_id, sum(events), coalesce(sum(events) FILTER (WHERE course_id = ''), 0), coalesce(sum(events) FILTER (WHERE anonymous), 0),
+		coalesce(sum(events) FILTER (WHERE hour IS NULL), 0)
+	FROM fresh_course_hour GROUP BY load_id`,
 	`INSERT INTO d_type_total (course_id, event_type, events)
-	SELECT l.course_id, t.event_type, sum(h.events) FROM ${HOURS} WHERE h.hour IS NOT NULL GROUP BY 1, 2`,
+	SELECT c.course_id, t.event_type, sum(c.events) FROM fresh_course_hour c JOIN fresh_type t USING (type_id) WHERE c.hour IS NOT NULL GROUP BY 1, 2`,
 	`INSERT INTO d_type_hour (course_id, hour, event_type, events)
-	SELECT l.course_id, h.hour, t.hourly_type, sum(h.events) FROM ${HOURS} WHERE h.hour IS NOT NULL GROUP BY 1, 2, 3`,
+	SELECT c.course_id, c.hour, t.hourly_type, sum(c.events) FROM fresh_course_hour c JOIN fresh_type t USING (type_id) WHERE c.hour IS NOT NULL GROUP BY 1, 2, 3`,
 	`INSERT INTO d_course_hour (course_id, hour, events)
-	SELECT l.course_id, h.hour, sum(h.events) FROM fresh_hour h JOIN fresh_learner l USING (learner_id) WHERE h.hour IS NOT NULL GROUP BY 1, 2`,
+	SELECT course_id, hour, sum(events) FROM fresh_course_hour WHERE hour IS NOT NULL GROUP BY 1, 2`,
 	`INSERT INTO d_learner_type_hour (course_id, username, hour, event_type, events)
 	SELECT l.course_id, l.username, s.hour, s.hourly_type, s.events
 	FROM (
@@ -540,6 +543,7 @@ export async function refreshDerived(pool: pg.Pool, onStep?: (step: string, ms: 
 		await addNewPages(client, 'SELECT page FROM fresh_target');
 		await client.query(FRESH_HOURS);
 		await client.query(FRESH_LEARNER_HOURS);
+		await client.query(FRESH_COURSE_HOURS);
 		await client.query('ANALYZE fresh, fresh_hour');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
 
