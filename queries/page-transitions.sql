@@ -9,11 +9,31 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- param: top | integer(1..100000) | 100 | Number of transitions to list
 -- sort: transitions desc
-WITH pairs AS (
-	-- Without a date range the sums per course (d_course_transition; course_id NULL: all courses together) answer.
-	SELECT previous_url_id, url_id, transitions, learners
-	FROM d_course_transition
-	WHERE :from IS NULL AND :to IS NULL AND (course_id = :course OR (:course IS NULL AND course_id IS NULL))
+WITH summed AS MATERIALIZED (
+	-- Without a date range the per-learner sums answer: a learner has one row per pair and course.
+	SELECT previous_url_id, url_id, sum(transitions) AS transitions, sum(learners) AS learners, count(*) > 1 AS in_several_courses
+	FROM (
+		SELECT course_id, previous_url_id, url_id, sum(transitions) AS transitions, count(*) AS learners
+		FROM d_learner_transition
+		WHERE :from IS NULL AND :to IS NULL
+			AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+		GROUP BY course_id, previous_url_id, url_id
+	) per_course
+	GROUP BY previous_url_id, url_id
+), repeated AS (
+	-- All courses together: a learner who made the same transition in several courses counts once. Only
+	-- pairs seen in several courses can repeat (pages are mostly a course's own, so there are few).
+	SELECT previous_url_id, url_id, sum(courses - 1)::bigint AS repeats
+	FROM (
+		SELECT d.previous_url_id, d.url_id, d.username, count(*) AS courses
+		FROM d_learner_transition d JOIN summed s USING (previous_url_id, url_id)
+		WHERE s.in_several_courses AND :course IS NULL AND d.course_id <> ''
+		GROUP BY d.previous_url_id, d.url_id, d.username HAVING count(*) > 1
+	) m
+	GROUP BY previous_url_id, url_id
+), pairs AS (
+	SELECT s.previous_url_id, s.url_id, s.transitions, s.learners - coalesce(r.repeats, 0) AS learners
+	FROM summed s LEFT JOIN repeated r USING (previous_url_id, url_id)
 	UNION ALL
 	-- With a date range, the visits themselves.
 	SELECT previous_url_id, url_id, count(*), count(DISTINCT username)

@@ -12,20 +12,23 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: visits desc
 -- chart: bar x=url y=visits
-WITH per_page AS (
-	-- Without a date range the sums per course (d_course_page; course_id NULL: all courses together) answer.
-	SELECT url_id, visits, visitors
-	FROM d_course_page
-	WHERE :from IS NULL AND :to IS NULL AND (course_id = :course OR (:course IS NULL AND course_id IS NULL))
+WITH per_learner AS (
+	-- Without a date range the per-learner sums (d_learner_page) answer; with one, the visits themselves.
+	SELECT url_id, username, sum(visits) AS visits
+	FROM d_learner_page
+	WHERE :from IS NULL AND :to IS NULL
+		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+	GROUP BY url_id, username
 	UNION ALL
-	-- With one, the visits themselves.
-	SELECT url_id, count(*), count(DISTINCT username)
+	SELECT url_id, username, count(*) AS visits
 	FROM d_page_visit
 	WHERE NOT (:from IS NULL AND :to IS NULL)
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
 		AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
-	GROUP BY url_id
+	GROUP BY url_id, username
+), per_page AS (
+	SELECT url_id, sum(visits) AS visits, count(*) AS visitors FROM per_learner GROUP BY url_id
 )
 SELECT u.url, n.name, p.visits, p.visitors
 FROM per_page p JOIN d_url u ON u.url_id = p.url_id LEFT JOIN d_page_name n ON n.url = u.url

@@ -551,27 +551,4 @@ CREATE TABLE d_learner_session (
 UPDATE loads SET derived_done = false;
 `,
 	},
-	{
-		version: 116,
-		description: 'page visits and page transitions per course (the page tasks without a date range read these)',
-		sql: `
--- Per course, like d_page_day (course_id NULL: every course together): d_learner_page and d_learner_transition
--- summed, with their distinct learners.
-CREATE TABLE d_course_page (
-	course_id text,
-	url_id int NOT NULL,
-	visits bigint NOT NULL,
-	visitors bigint NOT NULL
-);
-CREATE TABLE d_course_transition (
-	course_id text,
-	previous_url_id int NOT NULL,
-	url_id int NOT NULL,
-	transitions bigint NOT NULL,
-	learners bigint NOT NULL
-);
-
-UPDATE loads SET derived_done = false;
-`,
-	},
 ];

@@ -36,6 +36,7 @@ const fixture = path.join(projectRoot, 'test', 'fixtures', 'tasks', 'golden.log'
 // Created at the top level: the helper drops each database after this file's tests.
 const goldenUrl = await createTestDatabase('golden');
 const splitUrl = await createTestDatabase('golden_split');
+const reversedUrl = await createTestDatabase('golden_reversed');
 
 async function loadedPool(url: string, files: string[]): Promise<pg.Pool> {
 	const pool = new pg.Pool(clientConfig(url));
@@ -422,7 +423,7 @@ describe('incremental derived tables', () => {
 	const valuesFor = (task: TaskDefinition): Record<string, string> =>
 		task.id === 'learner-path' ? {user: 'bob'} : task.id === 'video-dropoff' ? {video: 'vid1'} : {};
 
-	it('loading the fixture in two parts gives the same answers as loading it at once, and as one rebuild of both loads', async () => {
+	it('loading the fixture in two parts, in either order, gives the same answers as loading it at once, and as one rebuild of both loads', async () => {
 		// The split falls inside bob's evening: his gaps, sessions and video intervals span both loads.
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-split-'));
 		const lines = fs.readFileSync(fixture, 'utf8').trimEnd().split('\n');
@@ -447,6 +448,17 @@ describe('incremental derived tables', () => {
 			await refreshDerived(split);
 			for (const [index, task] of [...tasks.values()].entries()) {
 				assert.deepEqual((await runTask(split, task, valuesFor(task))).rows, incremental[index]!.rows, `${task.id} after a full rebuild`);
+			}
+			// The later part first, then the earlier one (an old file found late): the second refresh reaches back
+			// before the first load's days.
+			const reversed = await loadedPool(reversedUrl, [second, first]);
+			try {
+				for (const task of tasks.values()) {
+					if (task.id === 'data-health') continue;
+					assert.deepEqual((await runTask(reversed, task, valuesFor(task))).rows, (await runTask(pool, task, valuesFor(task))).rows, `${task.id}, parts in reverse`);
+				}
+			} finally {
+				await reversed.end();
 			}
 		} finally {
 			await split.end();
