@@ -6,6 +6,7 @@ import {describe, it} from 'node:test';
 import {loadTaskCatalogue, parseTaskFile, defaultQueriesDir} from '../../source/tasks/index.js';
 import {namedParameters, toPositional} from '../../source/tasks/placeholders.js';
 import {projectRoot} from '../helpers/shared.js';
+import {tempDir} from '../helpers/temp-dir.js';
 
 const GOOD = `-- id: my-task
 -- title: My task
@@ -22,7 +23,7 @@ SELECT :course AS course, :idle AS idle, :by, :who, :course::text
 `;
 
 function folderWith(files: Record<string, string>): string {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'queries-'));
+	const dir = tempDir('queries-');
 	for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
 	return dir;
 }

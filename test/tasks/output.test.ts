@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {describe, it} from 'node:test';
 import {formatResult, saveResult, type TaskResult} from '../../source/tasks/index.js';
+import {tempDir} from '../helpers/temp-dir.js';
 
 const result: TaskResult = {
 	taskId: 'learners',
@@ -52,7 +52,7 @@ describe('formatResult', () => {
 
 describe('saveResult', () => {
 	it('writes under a Windows-safe generated name and never overwrites', async () => {
-		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'result-'));
+		const dir = tempDir('result-');
 		const first = await saveResult(result, {format: 'csv', resultDir: dir, course: 'course-v1:Uni+PHYS+2024'});
 		const second = await saveResult(result, {format: 'csv', resultDir: dir, course: 'course-v1:Uni+PHYS+2024'});
 		assert.equal(first.rows, 2);
@@ -64,14 +64,14 @@ describe('saveResult', () => {
 	});
 
 	it('a hostile course or task id cannot leave the result folder', async () => {
-		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'result-'));
+		const dir = tempDir('result-');
 		const saved = await saveResult({...result, taskId: '../../evil'}, {format: 'json', resultDir: dir, course: '..\\..\\x:y+z/../'});
 		assert.equal(path.dirname(saved.path), dir);
 		assert.doesNotMatch(path.basename(saved.path), /[:+\\/]|\.\./);
 	});
 
 	it('--out refuses an existing file and keeps it intact', async () => {
-		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'result-'));
+		const dir = tempDir('result-');
 		const out = path.join(dir, 'mine.md');
 		fs.writeFileSync(out, 'keep me');
 		await assert.rejects(saveResult(result, {format: 'md', out}), /already exists/);
