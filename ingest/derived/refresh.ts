@@ -246,7 +246,9 @@ const ALL_TABLES = [
  */
 function perLearnerStatement(source: string): string {
 	// Sessions are numbered by a second window over the first one's output, which is already in that order (no second sort).
-	const learner = 'PARTITION BY learner_id ORDER BY time, closes';
+	// The URL breaks ties of time: a recomputed learner then gets the same visits as before, which d_page_day's
+	// untouched days rely on.
+	const learner = 'PARTITION BY learner_id ORDER BY time, closes, url_id';
 	return `
 WITH stepped AS MATERIALIZED (
 	SELECT learner_id, time, closes, url_id, gap,
