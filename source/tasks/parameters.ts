@@ -65,14 +65,17 @@ export function coerceValue(parameter: TaskParameter, raw: string): string {
 	}
 }
 
-/** The canonical spelling of a time zone PostgreSQL knows (case-insensitive), or a UserError. */
+/** The tz database's other names for UTC itself: tasks test for 'UTC' to read their tables of UTC days. */
+const UTC_ALIASES = new Set(['etc/utc', 'etc/uct', 'uct', 'etc/universal', 'universal', 'etc/zulu', 'zulu']);
+
+/** The canonical spelling of a time zone PostgreSQL knows (case-insensitive; UTC for its aliases), or a UserError. */
 async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: string): Promise<string> {
 	const {rows} = await pool.query<{name: string}>(
 		'SELECT name FROM pg_timezone_names WHERE lower(name) = lower($1) ORDER BY name = $1 DESC LIMIT 1',
 		[value],
 	);
 	if (rows.length === 0) throw new UserError(`Parameter "${parameter.name}": unknown time zone ${quoted(value)}; use a name like UTC or Europe/Moscow.`);
-	return rows[0]!.name;
+	return UTC_ALIASES.has(value.toLowerCase()) ? 'UTC' : rows[0]!.name;
 }
 
 /** Courses with events, busiest first (course '' = events without a course is left out). */

@@ -46,6 +46,9 @@ describe('runTask parameters', () => {
 
 	it('time zones are checked against the server and spelled canonically', async () => {
 		assert.equal((await runTask(pool, task('course-summary'), {tz: 'europe/moscow'})).parameters.tz, 'Europe/Moscow');
+		// Other names of UTC are UTC, so the day-based tasks read their UTC-day tables for them too.
+		assert.equal((await runTask(pool, task('course-summary'), {tz: 'Etc/UTC'})).parameters.tz, 'UTC');
+		assert.equal((await runTask(pool, task('course-summary'), {tz: 'zulu'})).parameters.tz, 'UTC');
 	});
 
 	it('bad values get one clear sentence', async () => {
