@@ -14,15 +14,17 @@
 -- param: min_seconds | integer(0..3600) | 5 | Sessions this long or shorter are not counted
 -- sort: sessions desc
 WITH pooled_learners AS (
-	-- All courses together, a learner of several courses has their sessions pooled: a median cannot be combined.
+	-- All courses together, a learner of several courses has their sessions pooled: a median cannot be combined
+	-- (none when one course is read).
 	SELECT username FROM d_learner WHERE :course IS NULL AND course_id <> '' GROUP BY username HAVING count(*) > 1
 ), summed AS (
 	-- The default answer (min_seconds 5, any day) was computed per learner when the tables were built.
 	SELECT username, sessions, seconds, median_seconds, longest_seconds
 	FROM d_learner_session
 	WHERE :min_seconds = 5 AND :from IS NULL AND :to IS NULL
-		AND (course_id = :course OR (:course IS NULL AND course_id <> '' AND username NOT IN (SELECT username FROM pooled_learners)))
+		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:user IS NULL OR username = :user)
+		AND username NOT IN (SELECT username FROM pooled_learners)
 	UNION ALL
 	SELECT username, count(*), sum(seconds), percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds), max(seconds)
 	FROM (
@@ -33,6 +35,8 @@ WITH pooled_learners AS (
 			AND (:user IS NULL OR username = :user)
 			AND (:from IS NULL OR (start_time AT TIME ZONE :tz)::date >= :from)
 			AND (:to IS NULL OR (start_time AT TIME ZONE :tz)::date <= :to)
+			-- What the summed rows above do not answer (":course IS NOT NULL OR" lets the planner drop this scan
+			-- when a course is given, before it looks at pooled_learners).
 			AND NOT (:min_seconds = 5 AND :from IS NULL AND :to IS NULL AND (:course IS NOT NULL OR username NOT IN (SELECT username FROM pooled_learners)))
 	) s
 	WHERE seconds > :min_seconds
