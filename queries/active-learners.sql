@@ -12,19 +12,13 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: period_start asc
 -- chart: line x=period_start y=active,video,problem,forum
-WITH learner_days AS (
-	-- UTC days were summed when the tables were built (d_learner_day); other time zones put the UTC hours in their days.
-	SELECT course_id, username, day, activity, video, problem, forum FROM d_learner_day WHERE :tz = 'UTC'
-	UNION ALL
-	SELECT course_id, username, (hour AT TIME ZONE :tz)::date, activity, video, problem, forum FROM d_learner_hour WHERE :tz <> 'UTC'
-)
 SELECT period_start, count(*) FILTER (WHERE activity) AS active, count(*) FILTER (WHERE video) AS video,
 	count(*) FILTER (WHERE problem) AS problem, count(*) FILTER (WHERE forum) AS forum
 FROM (
 	-- Flags, not sums: a learner counts once per period (booleans group several times faster than numeric sums).
 	SELECT CASE WHEN :period = 'week' THEN date_trunc('week', day::timestamp)::date ELSE day END AS period_start,
 		username, bool_or(activity > 0) AS activity, bool_or(video > 0) AS video, bool_or(problem > 0) AS problem, bool_or(forum > 0) AS forum
-	FROM learner_days
+	FROM d_learner_days(:tz)
 	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:from IS NULL OR day >= :from)
 		AND (:to IS NULL OR day <= :to)

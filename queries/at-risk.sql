@@ -23,17 +23,9 @@ WITH reference AS (
 	WHERE s.is_enrolled AND l.first_passed IS NULL
 		AND (s.course_id = :course OR (:course IS NULL AND s.course_id <> ''))
 ), active_days AS (
-	-- Every learner's active days (UTC days from d_learner_day; other time zones put the UTC hours in their days),
-	-- hashed: joining the candidates first made the planner sort all the days by learner.
+	-- Every learner's active days, hashed: joining the candidates first made the planner sort all the days by learner.
 	SELECT course_id, username, count(*) AS days
-	FROM (
-		SELECT DISTINCT course_id, username, day
-		FROM (
-			SELECT course_id, username, day FROM d_learner_day WHERE :tz = 'UTC' AND activity > 0
-			UNION ALL
-			SELECT course_id, username, (hour AT TIME ZONE :tz)::date FROM d_learner_hour WHERE :tz <> 'UTC' AND activity > 0
-		) active
-	) l
+	FROM (SELECT DISTINCT course_id, username, day FROM d_learner_days(:tz) WHERE activity > 0) active
 	GROUP BY course_id, username
 )
 SELECT c.username, c.course_id, c.first_enrolled AT TIME ZONE :tz AS enrolled_at, c.last_activity AT TIME ZONE :tz AS last_activity,

@@ -10,21 +10,10 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: day asc
 -- chart: line x=day y=threads,responses,comments
-WITH learner_days AS (
-	-- UTC days: the posts summed per learner and day when the tables were built (d_learner_day); other time
-	-- zones: per learner, hour and type.
-	SELECT course_id, username, day, threads, responses, comments FROM d_learner_day WHERE :tz = 'UTC' AND threads + responses + comments > 0
-	UNION ALL
-	SELECT course_id, username, (hour AT TIME ZONE :tz)::date,
-		CASE event_type WHEN 'edx.forum.thread.created' THEN events ELSE 0 END,
-		CASE event_type WHEN 'edx.forum.response.created' THEN events ELSE 0 END,
-		CASE event_type WHEN 'edx.forum.comment.created' THEN events ELSE 0 END
-	FROM d_learner_type_hour
-	WHERE :tz <> 'UTC' AND event_type IN ('edx.forum.thread.created', 'edx.forum.response.created', 'edx.forum.comment.created')
-)
 SELECT day, sum(threads) AS threads, sum(responses) AS responses, sum(comments) AS comments, count(DISTINCT username) AS posters
-FROM learner_days
-WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
+FROM d_learner_days(:tz)
+WHERE threads + responses + comments > 0
+	AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 	AND (:from IS NULL OR day >= :from)
 	AND (:to IS NULL OR day <= :to)
 GROUP BY 1

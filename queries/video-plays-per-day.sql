@@ -15,15 +15,9 @@ WITH plays AS (
 	WHERE event_type IN ('play_video', 'edx.video.played') AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 	GROUP BY 1
 ), viewers AS (
-	-- UTC days: the learners' plays per day (d_learner_day); other time zones: per hour and type.
 	SELECT day, count(DISTINCT username) AS viewers
-	FROM d_learner_day
-	WHERE :tz = 'UTC' AND plays > 0 AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
-	GROUP BY 1
-	UNION ALL
-	SELECT (hour AT TIME ZONE :tz)::date AS day, count(DISTINCT username) AS viewers
-	FROM d_learner_type_hour
-	WHERE :tz <> 'UTC' AND event_type IN ('play_video', 'edx.video.played') AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+	FROM d_learner_days(:tz)
+	WHERE plays > 0 AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 	GROUP BY 1
 )
 SELECT p.day, p.plays, coalesce(v.viewers, 0) AS viewers

@@ -496,11 +496,13 @@ UPDATE loads SET derived_done = false;
 	},
 	{
 		version: 114,
-		description: 'activity per learner and UTC day (the day-based activity tasks read these in UTC)',
+		description: 'activity per learner and UTC day, plays and forum posts per learner and hour (the day-based activity tasks)',
 		sql: `
--- Additive: a learner's events per UTC day by activity kind (as in d_learner_hour), video plays and forum
--- posts by kind. The activity tasks read these in UTC (a few times fewer rows than the hours at 10M
--- events); other time zones read the hours.
+-- The hours get the plays and forum posts by kind too, so that any time zone's days can be made from them.
+ALTER TABLE d_learner_hour ADD COLUMN plays bigint NOT NULL DEFAULT 0, ADD COLUMN threads bigint NOT NULL DEFAULT 0,
+	ADD COLUMN responses bigint NOT NULL DEFAULT 0, ADD COLUMN comments bigint NOT NULL DEFAULT 0;
+
+-- Additive: d_learner_hour summed per UTC day (a few times fewer rows than the hours at 10M events).
 CREATE TABLE d_learner_day (
 	course_id text NOT NULL,
 	username text NOT NULL,
@@ -514,6 +516,19 @@ CREATE TABLE d_learner_day (
 	responses bigint NOT NULL,
 	comments bigint NOT NULL
 );
+
+-- A learner's activity per calendar day in a time zone (the day-based activity tasks read this): the UTC days
+-- summed when the tables were built, or the hours put in the zone's days. Several rows can share a learner
+-- and day (appended loads, hours): callers sum them or count learners. Inlined like d_time_on_task below.
+CREATE FUNCTION d_learner_days(tz text) RETURNS TABLE (course_id text, username text, day date, activity bigint, video bigint,
+	problem bigint, forum bigint, plays bigint, threads bigint, responses bigint, comments bigint)
+LANGUAGE sql STABLE AS $$
+	SELECT d.course_id, d.username, d.day, d.activity, d.video, d.problem, d.forum, d.plays, d.threads, d.responses, d.comments
+	FROM d_learner_day d WHERE tz = 'UTC'
+	UNION ALL
+	SELECT h.course_id, h.username, (h.hour AT TIME ZONE tz)::date, h.activity, h.video, h.problem, h.forum, h.plays, h.threads, h.responses, h.comments
+	FROM d_learner_hour h WHERE tz <> 'UTC'
+$$;
 
 -- Time on task per learner and calendar day in a time zone, for an idle cutoff in minutes (the time tasks
 -- read this): UTC days with the usual cutoffs were summed when the tables were built; other zones read

@@ -170,8 +170,8 @@ const ADDITIVE_STEPS: string[] = [
 		SELECT h.learner_id, h.hour, t.hourly_type, sum(h.events) AS events
 		FROM fresh_hour h JOIN fresh_type t USING (type_id) WHERE h.hour IS NOT NULL GROUP BY 1, 2, 3
 	) s JOIN fresh_learner l USING (learner_id) WHERE l.username <> ''`,
-	`INSERT INTO d_learner_hour (course_id, username, hour, events, activity, video, problem, forum)
-	SELECT l.course_id, l.username, h.hour, h.events, h.activity, h.video, h.problem, h.forum
+	`INSERT INTO d_learner_hour (course_id, username, hour, events, activity, video, problem, forum, plays, threads, responses, comments)
+	SELECT l.course_id, l.username, h.hour, h.events, h.activity, h.video, h.problem, h.forum, h.plays, h.threads, h.responses, h.comments
 	FROM fresh_learner_hour h JOIN fresh_learner l USING (learner_id)`,
 	`INSERT INTO d_learner_day (course_id, username, day, activity, video, problem, forum, plays, threads, responses, comments)
 	SELECT l.course_id, l.username, s.day, s.activity, s.video, s.problem, s.forum, s.plays, s.threads, s.responses, s.comments
