@@ -384,7 +384,7 @@ const TOUCHED_COURSES = `SELECT DISTINCT course_id FROM learners_to_refresh WHER
  * they are recomputed, so days before it keep their d_page_day rows (a daily file rebuilds a day or two,
  * not the whole term: 16 s of a 10k-event refresh at 10M events).
  */
-const FIRST_NEW_DAY = `(SELECT (min(hour) AT TIME ZONE 'UTC')::date FROM fresh_hour)`;
+const FIRST_NEW_DAY = `(SELECT (min(hour) AT TIME ZONE 'UTC')::date FROM fresh_course_hour)`;
 
 /**
  * Tables summed per course from the per-learner tables (counts of distinct learners cannot be patched
