@@ -3,7 +3,7 @@ import type {Readable} from 'node:stream';
 import type pg from 'pg';
 import {refreshDerived} from './derived/refresh.js';
 import {UserError, redactSecrets} from './errors.js';
-import {LineChunker} from './line-chunker.js';
+import {LineChunker, type Chunk} from './line-chunker.js';
 import {LoaderError, LoaderPool} from './loader-pool.js';
 import {finishSource, planSource, recordFailedSource, type SourceIdentity} from './manifest.js';
 import type {FileProgress, IngestSnapshot, IngestSummary} from './progress.js';
@@ -207,11 +207,16 @@ async function loadStream(
 	if (!archive) tracker.startFile(progress);
 	// Plain files seek to where the committed prefix ends; compressed ones are read from the start.
 	progress.bytesDone = identity.kind === 'plain' ? plan.startOffset : 0;
-	const chunker = new LineChunker({startOffset: identity.kind === 'plain' ? plan.startOffset : 0, firstLine: identity.kind === 'plain' ? plan.firstLine : 1, maxLineBytes: context.maxLineBytes});
-	const skipBefore = identity.kind === 'plain' ? 0 : plan.startOffset;
+	const plain = identity.kind === 'plain';
+	const skipBefore = plain ? 0 : plan.startOffset;
+	const {committedRanges} = plan;
+	// Chunks end where committed data begins and ends, so each one is either all committed or all new.
+	const boundaries = [skipBefore, ...committedRanges.flatMap((range) => [range.start, range.end])];
+	const chunker = new LineChunker({startOffset: plain ? plan.startOffset : 0, firstLine: plain ? plan.firstLine : 1, maxLineBytes: context.maxLineBytes, boundaries});
+	const isCommitted = (chunk: Chunk) => chunk.startOffset < skipBefore || committedRanges.some((range) => range.start <= chunk.startOffset && chunk.endOffset <= range.end);
 	const chunkDone: Array<Promise<void>> = [];
-	const dispatch = async (chunk: ReturnType<LineChunker['end']>[number]) => {
-		if (chunk.startOffset < skipBefore || plan.committedChunks.has(chunk.startOffset)) return;
+	const dispatch = async (chunk: Chunk) => {
+		if (isCommitted(chunk)) return;
 		await loaders.capacity();
 		const job = {...chunk, fileId: plan.fileId, loadId: context.loadId, maxLineBytes: context.maxLineBytes};
 		chunkDone.push(

@@ -23,6 +23,8 @@ export type ChunkerOptions = {
 	firstLine?: number;
 	maxChunkLines?: number;
 	maxChunkBytes?: number;
+	/** Offsets a chunk must end at when a line ends there (where committed data begins or ends, on resume), ascending. */
+	boundaries?: number[];
 	maxLineBytes: number;
 	/** How much of an overlong line is kept for the rejected_lines table. */
 	keepBytes?: number;
@@ -52,6 +54,9 @@ export class LineChunker {
 	private readonly maxChunkBytes: number;
 	private readonly maxLineBytes: number;
 	private readonly keepBytes: number;
+	private readonly boundaries: number[];
+	/** The first boundary not passed yet. */
+	private boundaryIndex = 0;
 	private parts: Buffer[] = [];
 	private partsLength = 0;
 	private chunkStart: number;
@@ -71,6 +76,7 @@ export class LineChunker {
 		this.maxChunkBytes = options.maxChunkBytes ?? 2 * 1024 * 1024;
 		this.maxLineBytes = options.maxLineBytes;
 		this.keepBytes = Math.min(options.keepBytes ?? 64 * 1024, options.maxLineBytes);
+		this.boundaries = options.boundaries ?? [];
 	}
 
 	push(buffer: Buffer): Chunk[] {
@@ -92,7 +98,7 @@ export class LineChunker {
 			position = end;
 			if (newline >= 0) {
 				this.finishLine();
-				if (this.lines >= this.maxChunkLines || this.realBytes >= this.maxChunkBytes) {
+				if (this.lines >= this.maxChunkLines || this.realBytes >= this.maxChunkBytes || this.atBoundary()) {
 					this.keep(buffer.subarray(runStart, end));
 					runStart = end;
 					done.push(this.cut());
@@ -107,6 +113,13 @@ export class LineChunker {
 	end(): Chunk[] {
 		if (this.lineBytes > 0) this.finishLine();
 		return this.lines > 0 ? [this.cut()] : [];
+	}
+
+	/** Whether the line just finished ends at a boundary. */
+	private atBoundary(): boolean {
+		const offset = this.chunkStart + this.realBytes;
+		while (this.boundaryIndex < this.boundaries.length && this.boundaries[this.boundaryIndex]! < offset) this.boundaryIndex++;
+		return this.boundaries[this.boundaryIndex] === offset;
 	}
 
 	private keep(piece: Buffer): void {

@@ -28,8 +28,12 @@ export type LoadPlan =
 			/** Where reading starts (end of the committed prefix) and the number of the line found there. */
 			startOffset: number;
 			firstLine: number;
-			/** Start offsets of chunks committed beyond the prefix (a killed run commits out of order). */
-			committedChunks: Set<number>;
+			/**
+			 * Byte ranges of the chunks committed beyond the prefix (a killed run commits out of order), in order.
+			 * The reader cuts its chunks where they begin and end and skips what lies inside them, so they stay right even
+			 * if the run that committed them cut chunks of another size.
+			 */
+			committedRanges: Array<{start: number; end: number}>;
 			resumed: boolean;
 	  };
 
@@ -105,8 +109,8 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		startOffset = last.start_offset;
 		firstLine = last.first_line;
 	}
-	const committedChunks = new Set(chunks.slice(index).map((chunk) => chunk.start_offset));
-	return {action: 'load', fileId, startOffset, firstLine, committedChunks, resumed: chunks.length > 0};
+	const committedRanges = chunks.slice(index).map((chunk) => ({start: chunk.start_offset, end: chunk.end_offset}));
+	return {action: 'load', fileId, startOffset, firstLine, committedRanges, resumed: chunks.length > 0};
 }
 
 /** Totals of a file are the sums over its committed chunks (so they stay right across resumes). */

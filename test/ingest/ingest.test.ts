@@ -210,4 +210,40 @@ describe('resuming an interrupted load', () => {
 		const {rows} = await database.pool.query('SELECT status, lines_read, loaded FROM source_files WHERE file_id = $1', [fileId]);
 		assert.deepEqual(rows, [{status: 'loaded', lines_read: 22_000, loaded: 22_000}]);
 	});
+
+	it('resumes a load that a version cutting other chunk sizes left half-done (plain and .gz)', async () => {
+		const content = Buffer.from(lines(40_000, 52_000));
+		const plainFile = path.join(dir, 'other-chunks.log');
+		const gzFile = path.join(dir, 'other-chunks.log.gz');
+		fs.writeFileSync(plainFile, content);
+		fs.writeFileSync(gzFile, zlib.gzipSync(content));
+		// Line n (1-based) starts at offsets[n - 1].
+		const offsets = [0];
+		for (let at = content.indexOf(0x0a); at >= 0; at = content.indexOf(0x0a, at + 1)) offsets.push(at + 1);
+		for (const file of [plainFile, gzFile]) {
+			assert.equal((await ingest(database, [file])).loaded, 12_000, file);
+			const fileId = (await database.pool.query('SELECT file_id FROM source_files WHERE path = $1', [file])).rows[0].file_id;
+			// What an older run would leave: lines 1-2999 and 5001-8777 committed in chunks unlike today's, the rest not.
+			const committed = [[1, 3000], [5001, 8778]] as const;
+			await database.pool.query('DELETE FROM file_chunks WHERE file_id = $1', [fileId]);
+			await database.pool.query('DELETE FROM events WHERE file_id = $1 AND NOT (line_no < 3000 OR (line_no >= 5001 AND line_no < 8778))', [fileId]);
+			for (const [first, next] of committed) {
+				await database.pool.query(
+					`INSERT INTO file_chunks (file_id, start_offset, end_offset, first_line, lines, blank_lines, loaded, duplicates, rejected)
+					 VALUES ($1, $2, $3, $4, $5, 0, $5, 0, 0)`,
+					[fileId, offsets[first - 1], offsets[next - 1], first, next - first],
+				);
+			}
+			await database.pool.query("UPDATE source_files SET status = 'loading' WHERE file_id = $1", [fileId]);
+
+			const resumed = await ingest(database, [file]);
+			const missing = 12_000 - 2999 - 3777;
+			assert.deepEqual([resumed.lines, resumed.loaded, resumed.duplicates], [missing, missing, 0], file);
+			assert.equal(await count('SELECT count(DISTINCT line_no) FROM events WHERE file_id = $1', [fileId]), 12_000);
+			const {rows} = await database.pool.query('SELECT status, lines_read, loaded FROM source_files WHERE file_id = $1', [fileId]);
+			assert.deepEqual(rows, [{status: 'loaded', lines_read: 12_000, loaded: 12_000}], file);
+			// So that the .gz copy, loaded next, stores its events anew instead of finding them duplicates.
+			await database.pool.query('DELETE FROM events WHERE file_id = $1', [fileId]);
+		}
+	});
 });

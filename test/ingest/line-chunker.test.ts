@@ -38,6 +38,15 @@ describe('LineChunker', () => {
 		);
 	});
 
+	it('ends a chunk at each boundary a line ends on, whatever the size limits', () => {
+		const text = 'aa\nbb\ncc\ndd\nee\n';
+		for (const pieceSize of [1, 4, 100]) {
+			const chunks = chunkAll(text, pieceSize, {maxChunkLines: 10, maxLineBytes: 100, boundaries: [0, 3, 4, 9, 12]});
+			// 4 is inside a line: no cut there.
+			assert.deepEqual(chunks.map((chunk) => [chunk.startOffset, chunk.endOffset, chunk.firstLine]), [[0, 3, 1], [3, 9, 2], [9, 12, 4], [12, 15, 5]]);
+		}
+	});
+
 	it('keeps only the head of an overlong line and reports its real length', () => {
 		const long = 'y'.repeat(1000);
 		for (const pieceSize of [1, 13, 4096]) {
