@@ -60,7 +60,7 @@ function eventLines(chunk: ParsedChunk): EventLine[] {
 }
 
 /**
- * Row buffers of stored chunks, used again: a new 2 MB buffer per chunk made V8 run a full garbage
+ * Row buffers of stored chunks, used again: a new buffer per chunk made V8 run a full garbage
  * collection every few chunks (its heuristics count such memory), about a sixth of a loader's time.
  */
 const spareRowBuffers: RowBuffer[] = [];

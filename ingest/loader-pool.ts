@@ -16,7 +16,7 @@ export class LoaderError extends Error {
 
 /**
  * Keeps each thread's heap small (V8 would otherwise let it grow far beyond what a chunk needs):
- * a chunk is at most 2 MB plus one line of at most --max-line-bytes (16 MiB by default).
+ * a chunk is at most 4 MB plus one line of at most --max-line-bytes (16 MiB by default).
  */
 const WORKER_HEAP = {maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 128};
 
