@@ -22,9 +22,9 @@ const VIDEO_ACTION = `CASE event_type
  */
 const HOURLY_TYPE = `CASE WHEN event_type LIKE '/%' THEN '(server request)' ELSE event_type END`;
 /**
- * Which reader of the payload an event type feeds (NULL: its payload is not copied). Each reader filters
- * on its kind first: PostgreSQL orders a filter's conditions by cost, so a type list written first still
- * ran after a payload field lookup, which then read every payload (a second of a 1M-event build).
+ * Which reader of the payload an event type feeds (NULL: its payload is not read). Payload fields are
+ * read only under a test of this kind: with a type list in a filter instead, PostgreSQL (which orders a
+ * filter's conditions by cost) ran a payload field lookup first, on every payload (a second at 1M events).
  */
 const PAYLOAD_KIND = `CASE
 	WHEN ${VIDEO_ACTION} IS NOT NULL THEN 'video'
@@ -70,49 +70,60 @@ FROM fresh_key WHERE is_type`;
  * same statement reads the payloads of the event types that need one into the event tables (player
  * events, problem checks, textbook events, enrollment changes) and keeps the pages they target with
  * their names (fresh_target: numbered and named once the rest is read).
+ *
+ * Each reader's payload fields are read as the events are scanned, so the rows kept for the readers
+ * hold those values and not the whole payload: with it, they outgrew work_mem at 1M events (261 MB)
+ * and were written to disk and read back by each reader.
  */
 const FRESH_EVENTS = `
 WITH source AS MATERIALIZED (
-	-- Rows that need their payload also carry their names (and only they: the payload readers below filter
-	-- on them, and the other rows stay narrow ids).
-	SELECT e.load_id, l.learner_id, t.type_id, e.user_id, e.time, e.event_source = 'server' AS server, p.url_id, t.closes,
-		t.payload_kind, CASE WHEN t.payload_kind IS NOT NULL THEN l.course_id END AS course_id,
-		CASE WHEN t.payload_kind IS NOT NULL THEN l.username END AS username, CASE WHEN t.payload_kind IS NOT NULL THEN t.event_type END AS event_type,
-		t.video_action, CASE WHEN t.payload_kind IS NOT NULL THEN e.event END AS payload
-	FROM events e
-		JOIN fresh_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = coalesce(e.username, '')
-		JOIN fresh_type t ON t.event_type = coalesce(e.event_type, '')
-		LEFT JOIN d_page p ON p.page = e.page
-	WHERE e.load_id = ANY($1)
+	-- Rows that feed a reader also carry their names (and only they: the other rows stay narrow ids).
+	SELECT load_id, learner_id, type_id, user_id, time, server, url_id, closes, payload_kind, video_action,
+		CASE WHEN payload_kind IS NOT NULL THEN course_id END AS course_id, CASE WHEN payload_kind IS NOT NULL THEN username END AS username,
+		CASE WHEN payload_kind IS NOT NULL THEN event_type END AS event_type,
+		CASE WHEN payload_kind = 'enrollment' THEN d_number(payload -> 'user_id')::bigint END AS enrolled_user_id,
+		CASE WHEN payload_kind = 'enrollment' THEN payload ->> 'mode' END AS mode,
+		CASE WHEN payload_kind = 'video' THEN payload ->> 'id' END AS video_id,
+		CASE WHEN payload_kind = 'video' THEN d_number(payload -> 'currentTime') END AS position,
+		CASE WHEN payload_kind = 'video' THEN d_number(payload -> 'old_time') END AS old_position,
+		CASE WHEN payload_kind = 'video' THEN d_number(payload -> 'new_time') END AS new_position,
+		CASE WHEN payload_kind = 'video' THEN d_number(payload -> 'duration') END AS duration,
+		CASE WHEN payload_kind = 'problem' THEN payload ->> 'problem_id' END AS problem_id,
+		CASE WHEN payload_kind = 'problem' AND event_type = 'problem_check' THEN payload ->> 'success' = 'correct' END AS correct,
+		CASE WHEN payload_kind = 'problem' AND event_type = 'problem_check' AND jsonb_typeof(payload -> 'answers') = 'object' THEN payload -> 'answers' END AS answers,
+		-- The PDF's name is the last part of its URL (event.chapter), without a query.
+		CASE WHEN payload_kind = 'textbook' THEN nullif(regexp_replace(split_part(split_part(payload ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), '') END AS pdf,
+		CASE WHEN payload_kind = 'textbook' THEN payload ->> 'query' END AS query,
+		CASE WHEN payload_kind = 'target' THEN payload ->> 'target_url' END AS target_url,
+		CASE WHEN payload_kind = 'target' THEN btrim(payload ->> 'target_name') END AS target_name
+	FROM (
+		SELECT e.load_id, l.learner_id, t.type_id, e.user_id, e.time, e.event_source = 'server' AS server, p.url_id, t.closes,
+			t.payload_kind, t.video_action, l.course_id, l.username, t.event_type, e.event AS payload
+		FROM events e
+			JOIN fresh_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = coalesce(e.username, '')
+			JOIN fresh_type t ON t.event_type = coalesce(e.event_type, '')
+			LEFT JOIN d_page p ON p.page = e.page
+		WHERE e.load_id = ANY($1)
+	) e
 ), enrollments AS (
 	INSERT INTO d_enrollment (course_id, user_id, username, time, activated, mode)
-	SELECT course_id, coalesce(d_number(payload -> 'user_id')::bigint, user_id), username, time,
-		event_type = 'edx.course.enrollment.activated', payload ->> 'mode'
+	SELECT course_id, coalesce(enrolled_user_id, user_id), username, time, event_type = 'edx.course.enrollment.activated', mode
 	FROM source WHERE payload_kind = 'enrollment' AND time IS NOT NULL
 ), videos AS (
 	INSERT INTO d_video_event (course_id, username, time, action, video_id, position, old_position, new_position, duration)
-	SELECT course_id, username, time, video_action, payload ->> 'id', d_number(payload -> 'currentTime'),
-		d_number(payload -> 'old_time'), d_number(payload -> 'new_time'), d_number(payload -> 'duration')
-	FROM source WHERE payload_kind = 'video' AND time IS NOT NULL AND username <> '' AND payload ->> 'id' IS NOT NULL
+	SELECT course_id, username, time, video_action, video_id, position, old_position, new_position, duration
+	FROM source WHERE payload_kind = 'video' AND time IS NOT NULL AND username <> '' AND video_id IS NOT NULL
 ), problems AS (
 	INSERT INTO d_problem_event (course_id, username, time, problem_id, kind, correct, answers)
-	SELECT course_id, username, time, payload ->> 'problem_id',
-		CASE WHEN event_type = 'problem_check' THEN 'check' ELSE 'show_answer' END,
-		CASE WHEN event_type = 'problem_check' THEN payload ->> 'success' = 'correct' END,
-		CASE WHEN event_type = 'problem_check' AND jsonb_typeof(payload -> 'answers') = 'object' THEN payload -> 'answers' END
+	SELECT course_id, username, time, problem_id, CASE WHEN event_type = 'problem_check' THEN 'check' ELSE 'show_answer' END, correct, answers
 	FROM source
-	WHERE payload_kind = 'problem' AND (event_type <> 'problem_check' OR server)
-		AND time IS NOT NULL AND username <> '' AND payload ->> 'problem_id' IS NOT NULL
+	WHERE payload_kind = 'problem' AND (event_type <> 'problem_check' OR server) AND time IS NOT NULL AND username <> '' AND problem_id IS NOT NULL
 ), textbooks AS (
-	-- The PDF's name is the last part of its URL (event.chapter), without a query.
 	INSERT INTO d_textbook_event (course_id, username, time, event_type, pdf, query)
-	SELECT course_id, username, time, event_type,
-		nullif(regexp_replace(split_part(split_part(payload ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), ''),
-		payload ->> 'query'
-	FROM source WHERE payload_kind = 'textbook' AND time IS NOT NULL AND username <> ''
+	SELECT course_id, username, time, event_type, pdf, query FROM source WHERE payload_kind = 'textbook' AND time IS NOT NULL AND username <> ''
 ), targets AS (
 	INSERT INTO fresh_target (page, name, time)
-	SELECT payload ->> 'target_url', btrim(payload ->> 'target_name'), time FROM source WHERE payload_kind = 'target' AND payload ->> 'target_url' IS NOT NULL
+	SELECT target_url, target_name, time FROM source WHERE payload_kind = 'target' AND target_url IS NOT NULL
 )
 INSERT INTO fresh (load_id, learner_id, type_id, user_id, time, server, url_id, closes)
 SELECT load_id, learner_id, type_id, user_id, time, server, url_id, closes FROM source`;
