@@ -362,6 +362,9 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 
 	it('forum-activity and forum-contributors', async () => {
 		assert.deepEqual(await rows('forum-activity'), [['2024-03-04', 1, 0, 0, 1]]);
+		// Other zones read the hourly rows: alice's thread of 11:20Z is on the next day at UTC+14.
+		assert.deepEqual(await rows('forum-activity', {tz: 'Europe/Moscow'}), [['2024-03-04', 1, 0, 0, 1]]);
+		assert.deepEqual(await rows('forum-activity', {tz: 'Pacific/Kiritimati'}), [['2024-03-05', 1, 0, 0, 1]]);
 		assert.deepEqual(await rows('forum-contributors'), [['alice', 1, 1, 0, 0, 0]]);
 	});
 
