@@ -65,17 +65,18 @@ export function coerceValue(parameter: TaskParameter, raw: string): string {
 	}
 }
 
-/** The tz database's other names for UTC itself: tasks test for 'UTC' to read their tables of UTC days. */
-const UTC_ALIASES = new Set(['etc/utc', 'etc/uct', 'uct', 'etc/universal', 'universal', 'etc/zulu', 'zulu']);
-
-/** The canonical spelling of a time zone PostgreSQL knows (case-insensitive; UTC for its aliases), or a UserError. */
+/**
+ * The canonical spelling of a time zone PostgreSQL knows (case-insensitive), or a UserError. The tz
+ * database's other names of UTC itself (Etc/UTC, Zulu, Universal, UCT, …: those it abbreviates UTC)
+ * become UTC, so tasks, which test for 'UTC' to read their tables of UTC days, do so for them too.
+ */
 async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: string): Promise<string> {
-	const {rows} = await pool.query<{name: string}>(
-		'SELECT name FROM pg_timezone_names WHERE lower(name) = lower($1) ORDER BY name = $1 DESC LIMIT 1',
+	const {rows} = await pool.query<{name: string; is_utc: boolean}>(
+		`SELECT name, abbrev = 'UTC' AS is_utc FROM pg_timezone_names WHERE lower(name) = lower($1) ORDER BY name = $1 DESC LIMIT 1`,
 		[value],
 	);
 	if (rows.length === 0) throw new UserError(`Parameter "${parameter.name}": unknown time zone ${quoted(value)}; use a name like UTC or Europe/Moscow.`);
-	return UTC_ALIASES.has(value.toLowerCase()) ? 'UTC' : rows[0]!.name;
+	return rows[0]!.is_utc ? 'UTC' : rows[0]!.name;
 }
 
 /** Courses with events, busiest first (course '' = events without a course is left out). */
