@@ -18,10 +18,11 @@ WITH pooled_learners AS (
 	-- (none when one course is read).
 	SELECT username FROM d_learner WHERE :course IS NULL AND course_id <> '' GROUP BY username HAVING count(*) > 1
 ), summed AS (
-	-- The default answer (min_seconds 5, any day) was computed per learner when the tables were built.
+	-- The default answer (min_seconds = d_session_summary_min_seconds(), 5; any day) was computed per learner when the
+	-- tables were built.
 	SELECT username, sessions, seconds, median_seconds, longest_seconds
 	FROM d_learner_session
-	WHERE :min_seconds = 5 AND :from IS NULL AND :to IS NULL
+	WHERE :min_seconds = d_session_summary_min_seconds() AND :from IS NULL AND :to IS NULL
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:user IS NULL OR username = :user)
 		AND username NOT IN (SELECT username FROM pooled_learners)
@@ -37,7 +38,7 @@ WITH pooled_learners AS (
 			AND (:to IS NULL OR (start_time AT TIME ZONE :tz)::date <= :to)
 			-- What the summed rows above do not answer (":course IS NOT NULL OR" lets the planner drop this scan
 			-- when a course is given, before it looks at pooled_learners).
-			AND NOT (:min_seconds = 5 AND :from IS NULL AND :to IS NULL AND (:course IS NOT NULL OR username NOT IN (SELECT username FROM pooled_learners)))
+			AND NOT (:min_seconds = d_session_summary_min_seconds() AND :from IS NULL AND :to IS NULL AND (:course IS NOT NULL OR username NOT IN (SELECT username FROM pooled_learners)))
 	) s
 	WHERE seconds > :min_seconds
 	GROUP BY username

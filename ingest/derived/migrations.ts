@@ -566,4 +566,13 @@ CREATE TABLE d_learner_session (
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 116,
+		description: 'the shortest session d_learner_session counts, as a function the build and the sessions task both read',
+		sql: `
+-- Sessions this long or shorter (seconds) are left out of d_learner_session: the sessions task's default.
+-- Inlined and folded to its value by the planner, so the task can still drop the branch it does not need.
+CREATE FUNCTION d_session_summary_min_seconds() RETURNS double precision LANGUAGE sql IMMUTABLE AS 'SELECT 5::double precision';
+`,
+	},
 ];

@@ -298,14 +298,15 @@ WITH stepped AS MATERIALIZED (
 	INSERT INTO d_session (course_id, username, start_time, end_time, events)
 	SELECT r.course_id, r.username, s.start_time, s.end_time, s.events FROM session_rows s JOIN learners_to_refresh r USING (learner_id)
 ), session_sums AS (
-	-- The sessions task's default answer (sessions over 5 s, any day), so that it does not sort every session by learner.
+	-- The sessions task's default answer (sessions longer than d_session_summary_min_seconds(), any day), so that it
+	-- does not sort every session by learner.
 	INSERT INTO d_learner_session (course_id, username, sessions, seconds, median_seconds, longest_seconds)
 	SELECT r.course_id, r.username, s.sessions, s.seconds, s.median_seconds, s.longest_seconds
 	FROM (
 		SELECT learner_id, count(*) AS sessions, sum(seconds) AS seconds, percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median_seconds,
 			max(seconds) AS longest_seconds
 		FROM (SELECT learner_id, date_part('epoch', end_time - start_time) AS seconds FROM session_rows) lengths
-		WHERE seconds > 5 GROUP BY learner_id
+		WHERE seconds > d_session_summary_min_seconds() GROUP BY learner_id
 	) s JOIN learners_to_refresh r USING (learner_id)
 ), visits AS MATERIALIZED (
 	SELECT learner_id, time, url_id, session_start,
