@@ -59,6 +59,30 @@ export function int8Field(out: RowBuffer, value: number): void {
 	out.length += 12;
 }
 
+export function int2Field(out: RowBuffer, value: number): void {
+	out.reserve(6);
+	int32At(out, out.length, 2);
+	out.bytes.writeInt16BE(value, out.length + 4);
+	out.length += 6;
+}
+
+export function float8Field(out: RowBuffer, value: number): void {
+	out.reserve(12);
+	int32At(out, out.length, 8);
+	out.bytes.writeDoubleBE(value, out.length + 4);
+	out.length += 12;
+}
+
+export function boolField(out: RowBuffer, value: boolean): void {
+	out.reserve(5);
+	int32At(out, out.length, 1);
+	out.bytes[out.length + 4] = value ? 1 : 0;
+	out.length += 5;
+}
+
+/** date: days since 2000-01-01. */
+export const dateField = (out: RowBuffer, day: number) => int4Field(out, day);
+
 const HEX = new Uint8Array(128);
 for (let digit = 0; digit < 16; digit++) {
 	HEX['0123456789abcdef'.charCodeAt(digit)] = digit;
@@ -122,6 +146,65 @@ export function readFields(row: Buffer, start: number, count: number): Array<Buf
 	}
 	return fields;
 }
+
+/**
+ * Rows of a binary COPY ... TO STDOUT, from the pieces the stream delivers (a row may span two). For each
+ * complete row, `onRow` gets the bytes and where each field's value starts in them (-1 for NULL; its
+ * length is the 4 bytes before), valid during the call only: no object is made per field.
+ */
+export class BinaryRowReader {
+	private pending: Buffer = Buffer.alloc(0);
+	private headerRead = false;
+	private starts = new Int32Array(16);
+
+	constructor(private readonly onRow: (data: Buffer, starts: Int32Array) => void) {}
+
+	push(piece: Buffer): void {
+		const data = this.pending.length === 0 ? piece : Buffer.concat([this.pending, piece]);
+		let at = 0;
+		if (!this.headerRead) {
+			if (data.length < BINARY_HEADER.length) {
+				this.pending = data;
+				return;
+			}
+			// Signature, flags, then a header extension of the length given after the flags.
+			at = BINARY_HEADER.length + data.readUInt32BE(BINARY_HEADER.length - 4);
+			this.headerRead = true;
+		}
+		for (;;) {
+			const next = this.readRow(data, at);
+			if (next === undefined) break;
+			at = next;
+		}
+		this.pending = data.subarray(at);
+	}
+
+	/** Reads the row at `at` (or the trailer); returns where the next one starts, or undefined if it is not complete yet. */
+	private readRow(data: Buffer, at: number): number | undefined {
+		if (data.length - at < 2) return undefined;
+		const count = data.readInt16BE(at);
+		if (count < 0) return data.length;
+		if (count > this.starts.length) this.starts = new Int32Array(count);
+		const starts = this.starts;
+		let next = at + 2;
+		for (let index = 0; index < count; index++) {
+			if (data.length - next < 4) return undefined;
+			const length = data.readInt32BE(next);
+			next += 4;
+			if (length < 0) starts[index] = -1;
+			else {
+				if (data.length - next < length) return undefined;
+				starts[index] = next;
+				next += length;
+			}
+		}
+		this.onRow(data, starts);
+		return next;
+	}
+}
+
+/** An int8 field's value (at most 53 bits, as timestamps within ±285 years of 2000 are) at `at`. */
+export const readInt8 = (data: Buffer, at: number) => data.readInt32BE(at) * 2 ** 32 + data.readUInt32BE(at + 4);
 
 /** A row from its fields (null for NULL). */
 export function writeRow(out: RowBuffer, fields: Array<Buffer | null>): void {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import {UAParser} from 'ua-parser-js';
+import {recomputeTimelines} from './timelines.js';
 
 /** Serialises refreshes of one database (two processes sharing a --db server). */
 const REFRESH_LOCK = 7_240_100;
@@ -250,98 +251,6 @@ const ALL_TABLES = [
 	'd_page_day', 'd_problem_answer', 'd_learner_event',
 ];
 
-/**
- * Gaps, sessions, page visits and their per-learner sums from one ordering of the learners' events
- * (`source`: learner_id, time, closes, url_id), in one statement: the ordered rows are kept in memory
- * once instead of in a temp table, and the outputs are grouped by learner id and named afterwards.
- */
-function perLearnerStatement(source: string): string {
-	// Sessions are numbered by a second window over the first one's output, which is already in that order (no second sort).
-	// The URL breaks ties of time: a recomputed learner then gets the same visits as before, which d_page_day's
-	// untouched days rely on.
-	const learner = 'PARTITION BY learner_id ORDER BY time, closes, url_id';
-	return `
-WITH stepped AS MATERIALIZED (
-	SELECT learner_id, time, closes, url_id, gap,
-		sum((gap IS NULL OR gap > 1800 OR after_close)::int) OVER (${learner}) AS session
-	FROM (
-		SELECT learner_id, time, closes, url_id,
-			extract(epoch FROM time - lag(time) OVER w) AS gap, lag(closes) OVER w AS after_close
-		FROM (${source}) ordered WINDOW w AS (${learner})
-	) lagged
-), gap_sums AS MATERIALIZED (
-	SELECT learner_id, date_trunc('hour', time) AS hour, floor(gap / 60)::smallint AS minute, sum(gap)::double precision AS seconds, count(*) AS gaps
-	FROM stepped WHERE gap < 4 * 3600 GROUP BY 1, 2, 3
-), gaps AS (
-	INSERT INTO d_learner_gap (course_id, username, hour, minute, seconds, gaps)
-	SELECT r.course_id, r.username, g.hour, g.minute, g.seconds, g.gaps FROM gap_sums g JOIN learners_to_refresh r USING (learner_id)
-), times AS (
-	-- Time on task per hour for the usual idle cutoffs (gap < C minutes <=> minute < C).
-	INSERT INTO d_learner_time (course_id, username, hour, seconds_5, seconds_30)
-	SELECT r.course_id, r.username, g.hour, g.seconds_5, g.seconds_30
-	FROM (
-		SELECT learner_id, hour, sum(seconds) FILTER (WHERE minute < 5) AS seconds_5, sum(seconds) FILTER (WHERE minute < 30) AS seconds_30
-		FROM gap_sums GROUP BY 1, 2
-	) g JOIN learners_to_refresh r USING (learner_id)
-), day_times AS (
-	-- The same per UTC day (time-on-course-by-day in UTC reads these).
-	INSERT INTO d_learner_day_time (course_id, username, day, seconds_5, seconds_30)
-	SELECT r.course_id, r.username, g.day, g.seconds_5, g.seconds_30
-	FROM (
-		SELECT learner_id, (hour AT TIME ZONE 'UTC')::date AS day,
-			sum(seconds) FILTER (WHERE minute < 5) AS seconds_5, sum(seconds) FILTER (WHERE minute < 30) AS seconds_30
-		FROM gap_sums GROUP BY 1, 2
-	) g JOIN learners_to_refresh r USING (learner_id)
-), session_rows AS MATERIALIZED (
-	SELECT learner_id, min(time) AS start_time, max(time) AS end_time, count(*) AS events FROM stepped GROUP BY learner_id, session
-), sessions AS (
-	INSERT INTO d_session (course_id, username, start_time, end_time, events)
-	SELECT r.course_id, r.username, s.start_time, s.end_time, s.events FROM session_rows s JOIN learners_to_refresh r USING (learner_id)
-), session_sums AS (
-	-- The sessions task's default answer (sessions longer than d_session_summary_min_seconds(), any day), so that it
-	-- does not sort every session by learner.
-	INSERT INTO d_learner_session (course_id, username, sessions, seconds, median_seconds, longest_seconds)
-	SELECT r.course_id, r.username, s.sessions, s.seconds, s.median_seconds, s.longest_seconds
-	FROM (
-		SELECT learner_id, count(*) AS sessions, sum(seconds) AS seconds, percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds) AS median_seconds,
-			max(seconds) AS longest_seconds
-		FROM (SELECT learner_id, date_part('epoch', end_time - start_time) AS seconds FROM session_rows) lengths
-		WHERE seconds > d_session_summary_min_seconds() GROUP BY learner_id
-	) s JOIN learners_to_refresh r USING (learner_id)
-), visits AS MATERIALIZED (
-	SELECT learner_id, time, url_id, session_start,
-		CASE WHEN NOT session_start THEN previous_url_id END AS previous_url_id
-	FROM (
-		SELECT learner_id, time, url_id, previous_url_id,
-			previous_url_id IS NULL OR url_id <> previous_url_id OR time - previous_time > interval '30 minutes' OR previous_closes AS arrival,
-			previous_url_id IS NULL OR time - previous_time > interval '30 minutes' OR previous_closes AS session_start
-		FROM (
-			SELECT learner_id, time, url_id,
-				lag(url_id) OVER w AS previous_url_id, lag(time) OVER w AS previous_time, lag(closes) OVER w AS previous_closes
-			FROM stepped WHERE url_id IS NOT NULL
-			WINDOW w AS (${learner})
-		) paged
-	) v WHERE arrival
-), pages AS (
-	-- Page visits and transitions summed over time (the page tasks without a date range read these), visits per hour.
-	INSERT INTO d_learner_page (course_id, username, url_id, visits)
-	SELECT r.course_id, r.username, v.url_id, v.visits
-	FROM (SELECT learner_id, url_id, count(*) AS visits FROM visits GROUP BY 1, 2) v JOIN learners_to_refresh r USING (learner_id)
-), page_hours AS (
-	INSERT INTO d_learner_page_hour (course_id, username, hour, url_id, visits)
-	SELECT r.course_id, r.username, v.hour, v.url_id, v.visits
-	FROM (SELECT learner_id, date_trunc('hour', time) AS hour, url_id, count(*) AS visits FROM visits GROUP BY 1, 2, 3) v
-		JOIN learners_to_refresh r USING (learner_id)
-), transitions AS (
-	INSERT INTO d_learner_transition (course_id, username, previous_url_id, url_id, transitions)
-	SELECT r.course_id, r.username, v.previous_url_id, v.url_id, v.transitions
-	FROM (SELECT learner_id, previous_url_id, url_id, count(*) AS transitions FROM visits WHERE previous_url_id IS NOT NULL GROUP BY 1, 2, 3) v
-		JOIN learners_to_refresh r USING (learner_id)
-)
-INSERT INTO d_page_visit (course_id, username, time, url_id, session_start, previous_url_id)
-SELECT r.course_id, r.username, v.time, v.url_id, v.session_start, v.previous_url_id FROM visits v JOIN learners_to_refresh r USING (learner_id)`;
-}
-
 // A play opens an interval at its position; the learner's next event on the same video closes it
 // (pause/stop at their position, seek at the position it left) if it comes within 30 minutes.
 const VIDEO_INTERVALS = `
@@ -493,7 +402,7 @@ async function addNewAgents(client: pg.PoolClient): Promise<void> {
 }
 
 /** The per-learner tables of the learners in learners_to_refresh, from their whole history. */
-async function recomputeLearners(client: pg.PoolClient, earlier: boolean): Promise<void> {
+async function recomputeLearners(client: pg.PoolClient, earlier: boolean, onStep?: StepTimer): Promise<void> {
 	// Without statistics the planner expects a few thousand learners of unknown spread and joins them to
 	// each grouped output by sorting both sides (merge joins) instead of hashing the learners.
 	await client.query('ANALYZE learners_to_refresh');
@@ -501,16 +410,19 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean): Promi
 		for (const table of PER_LEARNER_TABLES) {
 			await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
 		}
-		await client.query(perLearnerStatement(`
-			SELECT r.learner_id, e.time, e.closes, e.url_id
-			FROM d_learner_event e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`));
-	} else {
-		// First build: the new events are all the events.
-		await client.query(perLearnerStatement(`
-			SELECT f.learner_id, f.time, f.closes, f.url_id
-			FROM fresh f
-			WHERE f.time IS NOT NULL AND f.learner_id IN (SELECT learner_id FROM learners_to_refresh)`));
 	}
+	const started = performance.now();
+	await recomputeTimelines(
+		client,
+		earlier
+			? `SELECT r.learner_id, e.time, e.closes, e.url_id
+				FROM d_learner_event e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`
+			: // First build: the new events are all the events.
+				`SELECT f.learner_id, f.time, f.closes, f.url_id
+				FROM fresh f
+				WHERE f.time IS NOT NULL AND f.learner_id IN (SELECT learner_id FROM learners_to_refresh)`,
+	);
+	onStep?.('learner timelines: sorted, walked in Node, stored by COPY', performance.now() - started);
 	await client.query(VIDEO_INTERVALS);
 	await client.query(LEARNER_VIDEOS);
 	await client.query(LEARNER_PROBLEMS);
@@ -524,7 +436,9 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean): Promi
  * order-dependent tables are recomputed for the learners those events belong to. One transaction:
  * a crash leaves the loads pending and the tables as they were. Called by the ingest engine after loading.
  */
-export async function refreshDerived(pool: pg.Pool, onStep?: (step: string, ms: number) => void): Promise<void> {
+type StepTimer = (step: string, ms: number) => void;
+
+export async function refreshDerived(pool: pg.Pool, onStep?: StepTimer): Promise<void> {
 	const connection = await pool.connect();
 	// Optional per-statement timing (the benchmark prints where the build time goes).
 	const client = onStep ? timedClient(connection, onStep) : connection;
@@ -572,7 +486,7 @@ export async function refreshDerived(pool: pg.Pool, onStep?: (step: string, ms: 
 		const learners = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
 			SELECT learner_id, course_id, username FROM fresh_learner WHERE username <> ''`);
 		// Nothing new (every file already loaded) means no learner's history changed.
-		if (learners.rowCount) await recomputeLearners(client, earlier);
+		if (learners.rowCount) await recomputeLearners(client, earlier, onStep);
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
 		await client.query('COMMIT');
 	} catch (error) {
@@ -583,14 +497,16 @@ export async function refreshDerived(pool: pg.Pool, onStep?: (step: string, ms: 
 	}
 }
 
-function timedClient(client: pg.PoolClient, onStep: (step: string, ms: number) => void): pg.PoolClient {
-	const query = client.query.bind(client) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+function timedClient(client: pg.PoolClient, onStep: StepTimer): pg.PoolClient {
+	const query = client.query.bind(client) as (text: unknown, values?: unknown[]) => Promise<pg.QueryResult>;
+	const timedQuery = async (text: string, values?: unknown[]) => {
+		const started = performance.now();
+		const result = await query(text, values);
+		onStep(text.replace(/\s+/g, ' ').trim().slice(0, 70), performance.now() - started);
+		return result;
+	};
 	return Object.assign(Object.create(client) as pg.PoolClient, {
-		async query(text: string, values?: unknown[]) {
-			const started = performance.now();
-			const result = await query(text, values);
-			onStep(text.replace(/\s+/g, ' ').trim().slice(0, 70), performance.now() - started);
-			return result;
-		},
+		// COPY streams are passed through untimed (their caller times them).
+		query: (text: unknown, values?: unknown[]) => (typeof text === 'string' ? timedQuery(text, values) : query(text, values)),
 	});
 }

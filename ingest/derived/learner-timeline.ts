@@ -1,0 +1,199 @@
+/**
+ * What one learner's ordered events say (time on task, sessions, page visits), computed in one walk
+ * over them: the part of the derived build that depends on the order of events. PostgreSQL did this
+ * with window functions over every event; here the database only sorts and stores.
+ *
+ * Times are microseconds since 2000-01-01 00:00 UTC (PostgreSQL's own timestamptz origin), so hours
+ * and days are whole multiples of it and gaps are exact integers.
+ */
+
+/** An event of a learner: its time, whether it is a page_close, its page (URL id; null without a page). */
+export type TimelineEvent = {time: number; closes: boolean; urlId: number | null};
+
+export const MICROS_PER_SECOND = 1_000_000;
+const MINUTE = 60 * MICROS_PER_SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** A gap of more than 30 minutes ends a session and makes a new page visit. */
+const SESSION_BREAK = 30 * MINUTE;
+/** Gaps of 4 hours or more never count as time on task (no idle cutoff is that long): not stored. */
+const LONGEST_GAP = 4 * HOUR;
+/** The idle cutoffs kept per hour and per day (edx2bigquery's 5 and 30 minutes). */
+const SHORT_CUTOFF_MINUTES = 5;
+const LONG_CUTOFF_MINUTES = 30;
+
+export type GapRow = {hour: number; minute: number; seconds: number; gaps: number};
+/** Time on task for the two usual cutoffs (null: no gap under that cutoff). */
+export type TimeRow = {seconds5: number | null; seconds30: number | null};
+export type SessionRow = {start: number; end: number; events: number};
+export type SessionSummary = {sessions: number; seconds: number; medianSeconds: number; longestSeconds: number};
+export type VisitRow = {time: number; urlId: number; sessionStart: boolean; previousUrlId: number | null};
+
+export type LearnerTimeline = {
+	/** Gaps between consecutive events (shorter than 4 hours) per UTC hour of the later event and whole minute of length. */
+	gaps: GapRow[];
+	hourTimes: Array<TimeRow & {hour: number}>;
+	/** day: days since 2000-01-01 (UTC). */
+	dayTimes: Array<TimeRow & {day: number}>;
+	/** A gap of more than 30 minutes or a page_close ends a session. */
+	sessions: SessionRow[];
+	/** Over the sessions longer than the summary's minimum; undefined when there is none. */
+	sessionSummary: SessionSummary | undefined;
+	/** Arrivals on a page: another page than the previous page event, 30 minutes after it, or after a page_close. */
+	visits: VisitRow[];
+	pageVisits: Array<{urlId: number; visits: number}>;
+	pageHourVisits: Array<{hour: number; urlId: number; visits: number}>;
+	transitions: Array<{previousUrlId: number; urlId: number; transitions: number}>;
+};
+
+export const hourOf = (time: number) => Math.floor(time / HOUR) * HOUR;
+export const dayOf = (time: number) => Math.floor(time / DAY);
+
+const samePlace = (a: TimelineEvent, b: TimelineEvent) => a.time === b.time && a.closes === b.closes && a.urlId === b.urlId;
+
+/** Adds `value` under two keys of a two-level map. */
+function count<K1, K2>(map: Map<K1, Map<K2, number>>, first: K1, second: K2, value = 1): void {
+	let inner = map.get(first);
+	if (!inner) map.set(first, (inner = new Map()));
+	inner.set(second, (inner.get(second) ?? 0) + value);
+}
+
+/** Micros summed per two keys, with the number of gaps: seconds are divided once, from the exact sum. */
+type GapSum = {micros: number; gaps: number};
+
+function timeRows<K>(byKey: Map<K, Map<number, GapSum>>): Array<TimeRow & {key: K}> {
+	const rows: Array<TimeRow & {key: K}> = [];
+	for (const [key, minutes] of byKey) {
+		let short: number | null = null;
+		let long: number | null = null;
+		for (const [minute, sum] of minutes) {
+			if (minute < SHORT_CUTOFF_MINUTES) short = (short ?? 0) + sum.micros;
+			if (minute < LONG_CUTOFF_MINUTES) long = (long ?? 0) + sum.micros;
+		}
+		rows.push({key, seconds5: short === null ? null : short / MICROS_PER_SECOND, seconds30: long === null ? null : long / MICROS_PER_SECOND});
+	}
+	return rows;
+}
+
+/** The interpolated median (PostgreSQL's percentile_cont(0.5)) of sorted values. */
+function median(sorted: number[]): number {
+	const position = 0.5 * (sorted.length - 1);
+	const low = sorted[Math.floor(position)]!;
+	const high = sorted[Math.ceil(position)]!;
+	return low + (high - low) * (position - Math.floor(position));
+}
+
+function sessionSummary(sessions: SessionRow[], minSeconds: number): SessionSummary | undefined {
+	let totalMicros = 0;
+	const lengths: number[] = [];
+	for (const session of sessions) {
+		const micros = session.end - session.start;
+		if (micros / MICROS_PER_SECOND <= minSeconds) continue;
+		totalMicros += micros;
+		lengths.push(micros / MICROS_PER_SECOND);
+	}
+	if (lengths.length === 0) return undefined;
+	lengths.sort((a, b) => a - b);
+	return {sessions: lengths.length, seconds: totalMicros / MICROS_PER_SECOND, medianSeconds: median(lengths), longestSeconds: lengths.at(-1)!};
+}
+
+/**
+ * Sessions and gaps. Events at the same time, page and page_close flag count as one step: a session
+ * number is the running count of session starts up to the last of them (PostgreSQL's default window
+ * frame, which the previous SQL build used), so a run of identical page_close events is one session.
+ */
+function walkSessions(events: TimelineEvent[]): {sessions: SessionRow[]; gapsByHour: Map<number, Map<number, GapSum>>} {
+	const sessions: SessionRow[] = [];
+	const gapsByHour = new Map<number, Map<number, GapSum>>();
+	let sessionNumber = 0;
+	let current: (SessionRow & {number: number}) | undefined;
+	for (let start = 0; start < events.length; ) {
+		let end = start + 1;
+		while (end < events.length && samePlace(events[start]!, events[end]!)) end++;
+		for (let index = start; index < end; index++) {
+			const event = events[index]!;
+			const previous = events[index - 1];
+			if (!previous) {
+				sessionNumber++;
+				continue;
+			}
+			const gap = event.time - previous.time;
+			if (gap > SESSION_BREAK || previous.closes) sessionNumber++;
+			if (gap < LONGEST_GAP) {
+				const hour = hourOf(event.time);
+				let minutes = gapsByHour.get(hour);
+				if (!minutes) gapsByHour.set(hour, (minutes = new Map()));
+				const minute = Math.floor(gap / MINUTE);
+				const sum = minutes.get(minute);
+				if (sum) {
+					sum.micros += gap;
+					sum.gaps++;
+				} else minutes.set(minute, {micros: gap, gaps: 1});
+			}
+		}
+		const time = events[start]!.time;
+		if (current?.number !== sessionNumber) {
+			if (current) sessions.push({start: current.start, end: current.end, events: current.events});
+			current = {number: sessionNumber, start: time, end: time, events: 0};
+		}
+		current.end = time;
+		current.events += end - start;
+		start = end;
+	}
+	if (current) sessions.push({start: current.start, end: current.end, events: current.events});
+	return {sessions, gapsByHour};
+}
+
+function walkVisits(events: TimelineEvent[]): VisitRow[] {
+	const visits: VisitRow[] = [];
+	let previous: TimelineEvent | undefined;
+	for (const event of events) {
+		if (event.urlId === null) continue;
+		const sessionStart = !previous || event.time - previous.time > SESSION_BREAK || previous.closes;
+		if (sessionStart || event.urlId !== previous!.urlId) {
+			visits.push({time: event.time, urlId: event.urlId, sessionStart, previousUrlId: sessionStart ? null : previous!.urlId});
+		}
+		previous = event;
+	}
+	return visits;
+}
+
+/** One learner's timeline from their events, sorted by time, then page_close last, then URL id (no page last). */
+export function learnerTimeline(events: TimelineEvent[], options: {sessionSummaryMinSeconds: number}): LearnerTimeline {
+	const {sessions, gapsByHour} = walkSessions(events);
+	const gaps: GapRow[] = [];
+	const gapsByDay = new Map<number, Map<number, GapSum>>();
+	for (const [hour, minutes] of gapsByHour) {
+		for (const [minute, sum] of minutes) {
+			gaps.push({hour, minute, seconds: sum.micros / MICROS_PER_SECOND, gaps: sum.gaps});
+			const day = dayOf(hour);
+			let dayMinutes = gapsByDay.get(day);
+			if (!dayMinutes) gapsByDay.set(day, (dayMinutes = new Map()));
+			const daySum = dayMinutes.get(minute);
+			if (daySum) {
+				daySum.micros += sum.micros;
+				daySum.gaps += sum.gaps;
+			} else dayMinutes.set(minute, {micros: sum.micros, gaps: sum.gaps});
+		}
+	}
+	const visits = walkVisits(events);
+	const byPage = new Map<number, number>();
+	const byHourPage = new Map<number, Map<number, number>>();
+	const byTransition = new Map<number, Map<number, number>>();
+	for (const visit of visits) {
+		byPage.set(visit.urlId, (byPage.get(visit.urlId) ?? 0) + 1);
+		count(byHourPage, hourOf(visit.time), visit.urlId);
+		if (visit.previousUrlId !== null) count(byTransition, visit.previousUrlId, visit.urlId);
+	}
+	return {
+		gaps,
+		hourTimes: timeRows(gapsByHour).map(({key, ...times}) => ({hour: key, ...times})),
+		dayTimes: timeRows(gapsByDay).map(({key, ...times}) => ({day: key, ...times})),
+		sessions,
+		sessionSummary: sessionSummary(sessions, options.sessionSummaryMinSeconds),
+		visits,
+		pageVisits: [...byPage].map(([urlId, visits]) => ({urlId, visits})),
+		pageHourVisits: [...byHourPage].flatMap(([hour, pages]) => [...pages].map(([urlId, visits]) => ({hour, urlId, visits}))),
+		transitions: [...byTransition].flatMap(([previousUrlId, pages]) => [...pages].map(([urlId, transitions]) => ({previousUrlId, urlId, transitions}))),
+	};
+}

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import {BINARY_HEADER, BINARY_TRAILER, BinaryRowReader, boolField, int4Field, nullField, startRow, textField} from '../../ingest/copy-binary.js';
+import {RowBuffer} from '../../ingest/row-buffer.js';
+
+describe('BinaryRowReader', () => {
+	it('reads every row of a binary COPY stream, whatever the pieces it arrives in', () => {
+		const out = new RowBuffer();
+		out.copy(BINARY_HEADER, 0, BINARY_HEADER.length);
+		const rows: Array<[number, string | null, boolean]> = [
+			[1, 'ada', true],
+			[-7, null, false],
+			[2_000_000_000, 'ünïcode', true],
+		];
+		for (const [id, name, flag] of rows) {
+			startRow(out, 3);
+			int4Field(out, id);
+			if (name === null) nullField(out);
+			else textField(out, name);
+			boolField(out, flag);
+		}
+		out.copy(BINARY_TRAILER, 0, BINARY_TRAILER.length);
+		const stream = Buffer.from(out.view());
+		for (const pieceSize of [1, 3, 7, stream.length]) {
+			const read: Array<[number, string | null, boolean]> = [];
+			const reader = new BinaryRowReader((data, starts) => {
+				const name = starts[1]! < 0 ? null : data.toString('utf8', starts[1], starts[1]! + data.readInt32BE(starts[1]! - 4));
+				read.push([data.readInt32BE(starts[0]!), name, data[starts[2]!] === 1]);
+			});
+			for (let start = 0; start < stream.length; start += pieceSize) reader.push(stream.subarray(start, start + pieceSize));
+			assert.deepEqual(read, rows, `pieces of ${pieceSize} bytes`);
+		}
+	});
+});

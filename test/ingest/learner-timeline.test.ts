@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import {learnerTimeline, type TimelineEvent} from '../../ingest/derived/learner-timeline.js';
+
+// 2024-01-01 00:00 UTC in microseconds since 2000-01-01 (8766 days later).
+const MIDNIGHT = 8766 * 86_400_000_000;
+const HOUR = 3_600_000_000;
+const at = (hours: number, minutes: number) => MIDNIGHT + hours * HOUR + minutes * 60_000_000;
+const event = (hours: number, minutes: number, urlId: number | null, closes = false): TimelineEvent => ({time: at(hours, minutes), closes, urlId});
+
+/**
+ * One learner's day: a first session 0:00–0:12 over pages 1 and 2; an idle 2 h 28 min; a lone event at
+ * 2:40; two identical page_close events at 2:43; an event after them at 2:50; 4 h 10 min away (not time
+ * on task); a last session 7:00–7:20 on page 3.
+ */
+const day: TimelineEvent[] = [
+	event(0, 0, 1),
+	event(0, 10, 1),
+	event(0, 12, 2),
+	event(0, 12, null),
+	event(2, 40, 2),
+	event(2, 43, 2, true),
+	event(2, 43, 2, true),
+	event(2, 50, 2),
+	event(7, 0, 3),
+	event(7, 20, 3),
+];
+
+describe('learnerTimeline', () => {
+	const timeline = learnerTimeline(day, {sessionSummaryMinSeconds: 5});
+
+	it('stores gaps under 4 hours by the hour of the later event and their whole minutes', () => {
+		const gaps = timeline.gaps.map((gap) => [(gap.hour - MIDNIGHT) / HOUR, gap.minute, gap.seconds, gap.gaps]);
+		assert.deepEqual(
+			gaps.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!),
+			[
+				[0, 0, 0, 1],
+				[0, 2, 120, 1],
+				[0, 10, 600, 1],
+				[2, 0, 0, 1],
+				[2, 3, 180, 1],
+				[2, 7, 420, 1],
+				[2, 148, 8880, 1],
+				[7, 20, 1200, 1],
+			],
+		);
+	});
+
+	it('sums time on task per hour and day under 5 and 30 minutes (null when no gap is that short)', () => {
+		const hours = timeline.hourTimes.map((time) => [(time.hour - MIDNIGHT) / HOUR, time.seconds5, time.seconds30]);
+		assert.deepEqual(
+			hours.sort((a, b) => a[0]! - b[0]!),
+			[
+				[0, 120, 720],
+				[2, 180, 600],
+				[7, null, 1200],
+			],
+		);
+		assert.deepEqual(timeline.dayTimes, [{day: 8766, seconds5: 300, seconds30: 2520}]);
+	});
+
+	it('ends sessions after 30 idle minutes and after a page_close; identical page_close events are one session', () => {
+		assert.deepEqual(
+			timeline.sessions.map((session) => [session.start, session.end, session.events]),
+			[
+				[at(0, 0), at(0, 12), 4],
+				[at(2, 40), at(2, 40), 1],
+				[at(2, 43), at(2, 43), 2],
+				[at(2, 50), at(2, 50), 1],
+				[at(7, 0), at(7, 20), 2],
+			],
+		);
+		// Only the sessions over 5 seconds: 12 and 20 minutes.
+		assert.deepEqual(timeline.sessionSummary, {sessions: 2, seconds: 1920, medianSeconds: 960, longestSeconds: 1200});
+	});
+
+	it('counts arrivals on pages, with the previous page within a session', () => {
+		assert.deepEqual(
+			timeline.visits.map((visit) => [visit.time, visit.urlId, visit.sessionStart, visit.previousUrlId]),
+			[
+				[at(0, 0), 1, true, null],
+				[at(0, 12), 2, false, 1],
+				[at(2, 40), 2, true, null],
+				[at(2, 43), 2, true, null],
+				[at(2, 50), 2, true, null],
+				[at(7, 0), 3, true, null],
+			],
+		);
+		assert.deepEqual(timeline.pageVisits, [
+			{urlId: 1, visits: 1},
+			{urlId: 2, visits: 4},
+			{urlId: 3, visits: 1},
+		]);
+		assert.deepEqual(
+			timeline.pageHourVisits.map((visits) => [(visits.hour - MIDNIGHT) / HOUR, visits.urlId, visits.visits]),
+			[
+				[0, 1, 1],
+				[0, 2, 1],
+				[2, 2, 3],
+				[7, 3, 1],
+			],
+		);
+		assert.deepEqual(timeline.transitions, [{previousUrlId: 1, urlId: 2, transitions: 1}]);
+	});
+
+	it('has no session summary when no session is longer than the minimum', () => {
+		const short = learnerTimeline([event(0, 0, 1), event(0, 0, 1)], {sessionSummaryMinSeconds: 5});
+		assert.equal(short.sessionSummary, undefined);
+		assert.deepEqual(short.sessions, [{start: at(0, 0), end: at(0, 0), events: 2}]);
+	});
+});
