@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import {UAParser} from 'ua-parser-js';
+import {countFreshEvents} from './fresh-counts.js';
 import {recomputeTimelines} from './timelines.js';
 
 /** Serialises refreshes of one database (two processes sharing a --db server). */
@@ -63,7 +64,9 @@ SELECT (row_number() OVER ())::int AS type_id, event_type, ${HOURLY_TYPE} AS hou
 	coalesce(${FORUM_KIND}, false) AS is_forum, coalesce(${ENROLLMENT_KIND}, false) AS is_enrollment,
 	event_type IN ('play_video', 'edx.video.played') AS is_play, event_type LIKE 'edx.forum.%.created' AS is_forum_post,
 	event_type LIKE 'edx.special\\_exam.%' AS is_exam, event_type IN ('edx.course.grade.passed.first_time', 'edx.certificate.created') AS is_passed,
-	event_type LIKE 'edx.certificate.%' AS is_certificate, event_type = 'page_close' AS closes
+	event_type LIKE 'edx.certificate.%' AS is_certificate, event_type = 'page_close' AS closes, event_type = 'problem_check' AS is_problem_check,
+	event_type = 'edx.forum.thread.created' AS is_thread, event_type = 'edx.forum.response.created' AS is_response,
+	event_type = 'edx.forum.comment.created' AS is_comment
 FROM fresh_key WHERE is_type`;
 
 /**
@@ -129,89 +132,21 @@ WITH source AS MATERIALIZED (
 INSERT INTO fresh (load_id, learner_id, type_id, user_id, time, server, url_id, closes)
 SELECT load_id, learner_id, type_id, user_id, time, server, url_id, closes FROM source`;
 
-/** Counts per load, learner, type and UTC hour: the hourly and per-learner count tables are rolled up from it. */
-const FRESH_HOURS = `
-CREATE TEMP TABLE fresh_hour ON COMMIT DROP AS
-SELECT load_id, learner_id, type_id, date_trunc('hour', time) AS hour, count(*) AS events, count(*) FILTER (WHERE server) AS server_events,
-	min(time) AS first_time, max(time) AS last_time, max(user_id) AS user_id
-FROM fresh GROUP BY 1, 2, 3, 4`;
+/** The learners' counts of the new events (see fresh-counts.ts) merged into d_learner: counts add, first/last take least/greatest. */
+const MERGE_LEARNER_TOTALS = `
+INSERT INTO d_learner AS l SELECT * FROM fresh_learner_total
+ON CONFLICT (md5(course_id), md5(username)) DO UPDATE SET user_id = coalesce(excluded.user_id, l.user_id),
+	first_time = least(l.first_time, excluded.first_time), last_time = greatest(l.last_time, excluded.last_time),
+	events = l.events + excluded.events,
+	first_activity = least(l.first_activity, excluded.first_activity), last_activity = greatest(l.last_activity, excluded.last_activity),
+	video_events = l.video_events + excluded.video_events, video_plays = l.video_plays + excluded.video_plays,
+	problem_checks = l.problem_checks + excluded.problem_checks, forum_posts = l.forum_posts + excluded.forum_posts,
+	first_exam = least(l.first_exam, excluded.first_exam), first_passed = least(l.first_passed, excluded.first_passed),
+	first_certificate = least(l.first_certificate, excluded.first_certificate)`;
 
-/** fresh_hour summed per load, course, learner or not, type and hour: the per-course count tables are summed from these. */
-const FRESH_COURSE_HOURS = `
-CREATE TEMP TABLE fresh_course_hour ON COMMIT DROP AS
-SELECT h.load_id, l.course_id, l.username = '' AS anonymous, h.type_id, h.hour, sum(h.events)::bigint AS events
-FROM fresh_hour h JOIN fresh_learner l USING (learner_id) GROUP BY 1, 2, 3, 4, 5`;
-
-/**
- * fresh_hour summed per learner and hour with the counts and first times the per-learner tables need, in
- * one pass: d_learner_hour, d_learner_day and d_learner each read these (a tenth of fresh_hour's rows at 10M
- * events) instead of joining and grouping fresh_hour again. Counts are bigint: summing numeric is several times slower.
- */
-const FRESH_LEARNER_HOURS = `
-CREATE TEMP TABLE fresh_learner_hour ON COMMIT DROP AS
-SELECT h.learner_id, h.hour, sum(h.events)::bigint AS events, max(h.user_id) AS user_id, min(h.first_time) AS first_time, max(h.last_time) AS last_time,
-	coalesce(sum(h.events) FILTER (WHERE NOT t.is_enrollment), 0)::bigint AS activity,
-	min(h.first_time) FILTER (WHERE NOT t.is_enrollment) AS first_activity, max(h.last_time) FILTER (WHERE NOT t.is_enrollment) AS last_activity,
-	coalesce(sum(h.events) FILTER (WHERE t.is_video), 0)::bigint AS video, coalesce(sum(h.events) FILTER (WHERE t.is_problem), 0)::bigint AS problem,
-	coalesce(sum(h.events) FILTER (WHERE t.is_forum), 0)::bigint AS forum, coalesce(sum(h.events) FILTER (WHERE t.is_play), 0)::bigint AS plays,
-	coalesce(sum(h.server_events) FILTER (WHERE t.event_type = 'problem_check'), 0)::bigint AS problem_checks,
-	coalesce(sum(h.events) FILTER (WHERE t.is_forum_post), 0)::bigint AS forum_posts,
-	coalesce(sum(h.events) FILTER (WHERE t.event_type = 'edx.forum.thread.created'), 0)::bigint AS threads,
-	coalesce(sum(h.events) FILTER (WHERE t.event_type = 'edx.forum.response.created'), 0)::bigint AS responses,
-	coalesce(sum(h.events) FILTER (WHERE t.event_type = 'edx.forum.comment.created'), 0)::bigint AS comments,
-	min(h.first_time) FILTER (WHERE t.is_exam) AS first_exam, min(h.first_time) FILTER (WHERE t.is_passed) AS first_passed,
-	min(h.first_time) FILTER (WHERE t.is_certificate) AS first_certificate
-FROM fresh_hour h JOIN fresh_type t USING (type_id)
-WHERE h.hour IS NOT NULL AND h.learner_id IN (SELECT learner_id FROM fresh_learner WHERE username <> '')
-GROUP BY 1, 2`;
-
+/** The additive steps left in SQL (the counts are made by countFreshEvents). */
 const ADDITIVE_STEPS: string[] = [
-	`INSERT INTO d_load_stats (load_id, events, no_course, no_user, no_time)
-	SELECT load_id, sum(events), coalesce(sum(events) FILTER (WHERE course_id = ''), 0), coalesce(sum(events) FILTER (WHERE anonymous), 0),
-		coalesce(sum(events) FILTER (WHERE hour IS NULL), 0)
-	FROM fresh_course_hour GROUP BY load_id`,
-	`INSERT INTO d_type_total (course_id, event_type, events)
-	SELECT c.course_id, t.event_type, sum(c.events) FROM fresh_course_hour c JOIN fresh_type t USING (type_id) WHERE c.hour IS NOT NULL GROUP BY 1, 2`,
-	`INSERT INTO d_type_hour (course_id, hour, event_type, events)
-	SELECT c.course_id, c.hour, t.hourly_type, sum(c.events) FROM fresh_course_hour c JOIN fresh_type t USING (type_id) WHERE c.hour IS NOT NULL GROUP BY 1, 2, 3`,
-	`INSERT INTO d_course_hour (course_id, hour, events)
-	SELECT course_id, hour, sum(events) FROM fresh_course_hour WHERE hour IS NOT NULL GROUP BY 1, 2`,
-	`INSERT INTO d_learner_type_hour (course_id, username, hour, event_type, events)
-	SELECT l.course_id, l.username, s.hour, s.hourly_type, s.events
-	FROM (
-		SELECT h.learner_id, h.hour, t.hourly_type, sum(h.events) AS events
-		FROM fresh_hour h JOIN fresh_type t USING (type_id) WHERE h.hour IS NOT NULL GROUP BY 1, 2, 3
-	) s JOIN fresh_learner l USING (learner_id) WHERE l.username <> ''`,
-	`INSERT INTO d_learner_hour (course_id, username, hour, events, activity, video, problem, forum, plays, threads, responses, comments)
-	SELECT l.course_id, l.username, h.hour, h.events, h.activity, h.video, h.problem, h.forum, h.plays, h.threads, h.responses, h.comments
-	FROM fresh_learner_hour h JOIN fresh_learner l USING (learner_id)`,
-	`INSERT INTO d_learner_day (course_id, username, day, activity, video, problem, forum, plays, threads, responses, comments)
-	SELECT l.course_id, l.username, s.day, s.activity, s.video, s.problem, s.forum, s.plays, s.threads, s.responses, s.comments
-	FROM (
-		SELECT learner_id, (hour AT TIME ZONE 'UTC')::date AS day, sum(activity) AS activity, sum(video) AS video, sum(problem) AS problem,
-			sum(forum) AS forum, sum(plays) AS plays, sum(threads) AS threads, sum(responses) AS responses, sum(comments) AS comments
-		FROM fresh_learner_hour GROUP BY 1, 2
-	) s JOIN fresh_learner l USING (learner_id)`,
-	`INSERT INTO d_learner AS l (course_id, username, user_id, first_time, last_time, events, first_activity, last_activity,
-		video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate)
-	SELECT l.course_id, l.username, h.user_id, h.first_time, h.last_time, h.events, h.first_activity, h.last_activity,
-		h.video, h.plays, h.problem_checks, h.forum_posts, h.first_exam, h.first_passed, h.first_certificate
-	FROM (
-		SELECT learner_id, max(user_id) AS user_id, min(first_time) AS first_time, max(last_time) AS last_time, sum(events) AS events,
-			min(first_activity) AS first_activity, max(last_activity) AS last_activity, sum(video) AS video, sum(plays) AS plays,
-			sum(problem_checks) AS problem_checks, sum(forum_posts) AS forum_posts,
-			min(first_exam) AS first_exam, min(first_passed) AS first_passed, min(first_certificate) AS first_certificate
-		FROM fresh_learner_hour GROUP BY learner_id
-	) h JOIN fresh_learner l USING (learner_id)
-	ON CONFLICT (md5(course_id), md5(username)) DO UPDATE SET user_id = coalesce(excluded.user_id, l.user_id),
-		first_time = least(l.first_time, excluded.first_time), last_time = greatest(l.last_time, excluded.last_time),
-		events = l.events + excluded.events,
-		first_activity = least(l.first_activity, excluded.first_activity), last_activity = greatest(l.last_activity, excluded.last_activity),
-		video_events = l.video_events + excluded.video_events, video_plays = l.video_plays + excluded.video_plays,
-		problem_checks = l.problem_checks + excluded.problem_checks, forum_posts = l.forum_posts + excluded.forum_posts,
-		first_exam = least(l.first_exam, excluded.first_exam), first_passed = least(l.first_passed, excluded.first_passed),
-		first_certificate = least(l.first_certificate, excluded.first_certificate)`,
-	// Every user id of the new events (with a time or not), not only the largest per learner as in fresh_hour.
+	// Every user id of the new events (with a time or not), not only the largest per learner as in d_learner.
 	`INSERT INTO d_user (user_id, username)
 	SELECT f.user_id, min(l.username)
 	FROM (SELECT DISTINCT user_id, learner_id FROM fresh WHERE user_id IS NOT NULL) f JOIN fresh_learner l USING (learner_id)
@@ -223,21 +158,11 @@ const ADDITIVE_STEPS: string[] = [
 	WHERE f.time IS NOT NULL AND f.name <> ''
 	ORDER BY p.url, f.time DESC
 	ON CONFLICT (md5(url)) DO UPDATE SET name = excluded.name, time = excluded.time WHERE excluded.time >= n.time`,
-	`INSERT INTO d_learner_page_type (course_id, username, url_id, event_type, events)
-	SELECT l.course_id, l.username, s.url_id, t.event_type, s.events
-	FROM (
-		SELECT learner_id, url_id, type_id, count(*) AS events FROM fresh WHERE url_id IS NOT NULL AND time IS NOT NULL GROUP BY 1, 2, 3
-	) s JOIN fresh_learner l USING (learner_id) JOIN fresh_type t USING (type_id) WHERE l.username <> ''`,
 	// Counted by the first scan (agent strings are distinct in d_agent; 0 = no agent).
 	`INSERT INTO d_client (course_id, username, agent_id, language, events)
 	SELECT k.course_id, k.username, coalesce(a.agent_id, 0), k.language, k.timed_events
 	FROM fresh_key k LEFT JOIN d_agent a ON a.agent = k.agent
 	WHERE k.is_client AND k.username <> '' AND k.timed_events > 0`,
-	// What the per-learner statement reads, kept narrow: a later load recomputes the learners it touches
-	// from these rows instead of joining their whole history out of the events table (14 GB at 10M events).
-	`INSERT INTO d_learner_event (course_id, username, time, closes, url_id)
-	SELECT l.course_id, l.username, f.time, f.closes, f.url_id
-	FROM fresh f JOIN fresh_learner l USING (learner_id) WHERE f.time IS NOT NULL AND l.username <> ''`,
 ];
 
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
@@ -305,7 +230,7 @@ const TOUCHED_COURSES = `SELECT DISTINCT course_id FROM learners_to_refresh WHER
  * they are recomputed, so days before it keep their d_page_day rows (a daily file rebuilds a day or two,
  * not the whole term: 16 s of a 10k-event refresh at 10M events).
  */
-const FIRST_NEW_DAY = `(SELECT (min(hour) AT TIME ZONE 'UTC')::date FROM fresh_course_hour)`;
+const FIRST_NEW_DAY = `(SELECT (min(time) AT TIME ZONE 'UTC')::date FROM fresh)`;
 
 /**
  * Tables summed per course from the per-learner tables (counts of distinct learners cannot be patched
@@ -401,7 +326,10 @@ async function addNewAgents(client: pg.PoolClient): Promise<void> {
 	});
 }
 
-/** The per-learner tables of the learners in learners_to_refresh, from their whole history. */
+/**
+ * The per-learner tables of the learners in learners_to_refresh, from their whole history: their timelines
+ * (unless this is the first build, whose counting pass walked them) and their video and problem tables.
+ */
 async function recomputeLearners(client: pg.PoolClient, earlier: boolean, onStep?: StepTimer): Promise<void> {
 	// Without statistics the planner expects a few thousand learners of unknown spread and joins them to
 	// each grouped output by sorting both sides (merge joins) instead of hashing the learners.
@@ -410,19 +338,14 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean, onStep
 		for (const table of PER_LEARNER_TABLES) {
 			await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
 		}
+		const started = performance.now();
+		await recomputeTimelines(
+			client,
+			`SELECT r.learner_id, e.time, e.closes, e.url_id
+			FROM d_learner_event e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`,
+		);
+		onStep?.('learner timelines: sorted, walked in Node, stored by COPY', performance.now() - started);
 	}
-	const started = performance.now();
-	await recomputeTimelines(
-		client,
-		earlier
-			? `SELECT r.learner_id, e.time, e.closes, e.url_id
-				FROM d_learner_event e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`
-			: // First build: the new events are all the events.
-				`SELECT f.learner_id, f.time, f.closes, f.url_id
-				FROM fresh f
-				WHERE f.time IS NOT NULL AND f.learner_id IN (SELECT learner_id FROM learners_to_refresh)`,
-	);
-	onStep?.('learner timelines: sorted, walked in Node, stored by COPY', performance.now() - started);
 	await client.query(VIDEO_INTERVALS);
 	await client.query(LEARNER_VIDEOS);
 	await client.query(LEARNER_PROBLEMS);
@@ -477,11 +400,13 @@ export async function refreshDerived(pool: pg.Pool, onStep?: StepTimer): Promise
 		await client.query(FRESH_EVENTS, [loadIds]);
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
 		await addNewPages(client, 'SELECT page FROM fresh_target');
-		await client.query(FRESH_HOURS);
-		await client.query(FRESH_LEARNER_HOURS);
-		await client.query(FRESH_COURSE_HOURS);
-		await client.query('ANALYZE fresh, fresh_hour');
+		await client.query('ANALYZE fresh');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
+		const started = performance.now();
+		// On a first build the same pass walks the timelines: every event of every learner is new.
+		await countFreshEvents(client, {timelines: !earlier});
+		onStep?.('counts (and first timelines): sorted, walked in Node, stored by COPY', performance.now() - started);
+		await client.query(MERGE_LEARNER_TOTALS);
 
 		const learners = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
 			SELECT learner_id, course_id, username FROM fresh_learner WHERE username <> ''`);

@@ -1,0 +1,301 @@
+import type pg from 'pg';
+import {boolField, dateField, int4Field, int8Field, nullField, readInt8, startRow, textField} from '../copy-binary.js';
+import type {RowBuffer} from '../row-buffer.js';
+import {dayOf, hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
+import {learnerFields, type LearnerRowHandlers, readLearnerRows, withSpilledTables} from './streamed-copy.js';
+import {TIMELINE_TABLES, timelineOptions, writeTimeline} from './timelines.js';
+
+/**
+ * The additive tables (counts per course, learner, hour, type, page, load) from the new events, in one
+ * pass over them in Node: PostgreSQL sorts the narrow rows of `fresh` by learner and time and streams
+ * them; each learner's counts are written when their last event has arrived, the per-course counts at
+ * the end. On a first build the same pass walks the learners' timelines (their events are all new).
+ */
+
+/** What an event type counts as: classified once in SQL (fresh_type), read here by name. */
+type TypeKind = {
+	event_type: string;
+	hourly_type: string;
+	is_enrollment: boolean;
+	is_video: boolean;
+	is_problem: boolean;
+	is_forum: boolean;
+	is_play: boolean;
+	is_forum_post: boolean;
+	is_exam: boolean;
+	is_passed: boolean;
+	is_certificate: boolean;
+	is_problem_check: boolean;
+	is_thread: boolean;
+	is_response: boolean;
+	is_comment: boolean;
+};
+
+const COUNT_TABLES = {
+	d_load_stats: 'load_id, events, no_course, no_user, no_time',
+	d_type_total: 'course_id, event_type, events',
+	d_type_hour: 'course_id, hour, event_type, events',
+	d_course_hour: 'course_id, hour, events',
+	d_learner_type_hour: 'course_id, username, hour, event_type, events',
+	d_learner_hour: 'course_id, username, hour, events, activity, video, problem, forum, plays, threads, responses, comments',
+	d_learner_day: 'course_id, username, day, activity, video, problem, forum, plays, threads, responses, comments',
+	// Merged into d_learner by the caller (a learner seen in earlier loads has a row there already).
+	fresh_learner_total:
+		'course_id, username, user_id, first_time, last_time, events, first_activity, last_activity, video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate',
+	d_learner_page_type: 'course_id, username, url_id, event_type, events',
+	// What a later load's timelines are recomputed from (narrow: not the events table).
+	d_learner_event: 'course_id, username, time, closes, url_id',
+};
+type CountTable = keyof typeof COUNT_TABLES | keyof typeof TIMELINE_TABLES;
+
+/** The hourly counts of d_learner_hour, in its column order: events, then the kinds (d_learner_day has the kinds only). */
+const HOUR_COUNTS = 9;
+/** What one event of a type adds to them. */
+function hourIncrement(kind: TypeKind): number[] {
+	return [1, !kind.is_enrollment, kind.is_video, kind.is_problem, kind.is_forum, kind.is_play, kind.is_thread, kind.is_response, kind.is_comment].map(Number);
+}
+
+type Type = {kind: TypeKind; increment: number[]};
+type Learner = {courseId: string; username: string; fields: Buffer};
+
+/** One learner's counts over their new events (those with a time). */
+class LearnerCounts {
+	readonly hours = new Map<number, {counts: number[]; types: Map<string, number>}>();
+	readonly pageTypes = new Map<number, Map<string, number>>();
+	readonly types = new Map<Type, number>();
+	userId: bigint | null = null;
+	first = 0;
+	last = 0;
+	events = 0;
+	firstActivity: number | null = null;
+	lastActivity: number | null = null;
+	videoEvents = 0;
+	plays = 0;
+	problemChecks = 0;
+	forumPosts = 0;
+	firstExam: number | null = null;
+	firstPassed: number | null = null;
+	firstCertificate: number | null = null;
+
+	/** Events arrive in time order. */
+	add(type: Type, time: number, urlId: number | null, userId: bigint | null, server: boolean): void {
+		const {kind} = type;
+		const hour = hourOf(time);
+		let counts = this.hours.get(hour);
+		if (!counts) this.hours.set(hour, (counts = {counts: new Array<number>(HOUR_COUNTS).fill(0), types: new Map()}));
+		for (let index = 0; index < HOUR_COUNTS; index++) counts.counts[index]! += type.increment[index]!;
+		counts.types.set(kind.hourly_type, (counts.types.get(kind.hourly_type) ?? 0) + 1);
+		this.types.set(type, (this.types.get(type) ?? 0) + 1);
+		if (urlId !== null) {
+			let types = this.pageTypes.get(urlId);
+			if (!types) this.pageTypes.set(urlId, (types = new Map()));
+			types.set(kind.event_type, (types.get(kind.event_type) ?? 0) + 1);
+		}
+		if (userId !== null && (this.userId === null || userId > this.userId)) this.userId = userId;
+		if (this.events++ === 0) this.first = time;
+		this.last = time;
+		if (!kind.is_enrollment) {
+			this.firstActivity ??= time;
+			this.lastActivity = time;
+		}
+		if (kind.is_video) this.videoEvents++;
+		if (kind.is_play) this.plays++;
+		if (kind.is_problem_check && server) this.problemChecks++;
+		if (kind.is_forum_post) this.forumPosts++;
+		if (kind.is_exam) this.firstExam ??= time;
+		if (kind.is_passed) this.firstPassed ??= time;
+		if (kind.is_certificate) this.firstCertificate ??= time;
+	}
+}
+
+const maybeTime = (out: RowBuffer, time: number | null) => (time === null ? nullField(out) : int8Field(out, time));
+
+function writeLearner(rows: (table: CountTable) => RowBuffer, learner: Learner, counts: LearnerCounts): void {
+	const row = (table: CountTable, fields: number) => {
+		const out = rows(table);
+		startRow(out, fields + 2);
+		out.copy(learner.fields, 0, learner.fields.length);
+		return out;
+	};
+	const days = new Map<number, number[]>();
+	for (const [hour, {counts: hourCounts, types}] of counts.hours) {
+		for (const [type, events] of types) {
+			const out = row('d_learner_type_hour', 3);
+			int8Field(out, hour);
+			textField(out, type);
+			int8Field(out, events);
+		}
+		const out = row('d_learner_hour', HOUR_COUNTS + 1);
+		int8Field(out, hour);
+		for (const value of hourCounts) int8Field(out, value);
+		const day = dayOf(hour);
+		const dayCounts = days.get(day);
+		if (dayCounts) for (let index = 1; index < HOUR_COUNTS; index++) dayCounts[index]! += hourCounts[index]!;
+		else days.set(day, [...hourCounts]);
+	}
+	for (const [day, dayCounts] of days) {
+		const out = row('d_learner_day', HOUR_COUNTS);
+		dateField(out, day);
+		for (let index = 1; index < HOUR_COUNTS; index++) int8Field(out, dayCounts[index]!);
+	}
+	for (const [urlId, types] of counts.pageTypes) {
+		for (const [type, events] of types) {
+			const out = row('d_learner_page_type', 3);
+			int4Field(out, urlId);
+			textField(out, type);
+			int8Field(out, events);
+		}
+	}
+	const out = row('fresh_learner_total', 13);
+	if (counts.userId === null) nullField(out);
+	else {
+		out.reserve(12);
+		out.bytes.writeInt32BE(8, out.length);
+		out.bytes.writeBigInt64BE(counts.userId, out.length + 4);
+		out.length += 12;
+	}
+	int8Field(out, counts.first);
+	int8Field(out, counts.last);
+	int8Field(out, counts.events);
+	maybeTime(out, counts.firstActivity);
+	maybeTime(out, counts.lastActivity);
+	int8Field(out, counts.videoEvents);
+	int8Field(out, counts.plays);
+	int8Field(out, counts.problemChecks);
+	int8Field(out, counts.forumPosts);
+	maybeTime(out, counts.firstExam);
+	maybeTime(out, counts.firstPassed);
+	maybeTime(out, counts.firstCertificate);
+}
+
+/** Events per course: per type, per hour and hourly type, per hour (summed from each learner's counts, anonymous ones too). */
+class CourseCounts {
+	readonly types = new Map<string, number>();
+	readonly hourTypes = new Map<number, Map<string, number>>();
+	readonly hours = new Map<number, number>();
+
+	addLearner(counts: LearnerCounts): void {
+		for (const [type, events] of counts.types) this.types.set(type.kind.event_type, (this.types.get(type.kind.event_type) ?? 0) + events);
+		for (const [hour, {counts: hourCounts, types}] of counts.hours) {
+			this.hours.set(hour, (this.hours.get(hour) ?? 0) + hourCounts[0]!);
+			let hourTypes = this.hourTypes.get(hour);
+			if (!hourTypes) this.hourTypes.set(hour, (hourTypes = new Map()));
+			for (const [type, events] of types) hourTypes.set(type, (hourTypes.get(type) ?? 0) + events);
+		}
+	}
+
+	write(rows: (table: CountTable) => RowBuffer, courseId: string): void {
+		for (const [type, events] of this.types) {
+			const out = rows('d_type_total');
+			startRow(out, 3);
+			textField(out, courseId);
+			textField(out, type);
+			int8Field(out, events);
+		}
+		for (const [hour, types] of this.hourTypes) {
+			for (const [type, events] of types) {
+				const out = rows('d_type_hour');
+				startRow(out, 4);
+				textField(out, courseId);
+				int8Field(out, hour);
+				textField(out, type);
+				int8Field(out, events);
+			}
+		}
+		for (const [hour, events] of this.hours) {
+			const out = rows('d_course_hour');
+			startRow(out, 3);
+			textField(out, courseId);
+			int8Field(out, hour);
+			int8Field(out, events);
+		}
+	}
+}
+
+/**
+ * Counts the events of `fresh` into the additive tables and d_learner_event (and, with `timelines`, walks
+ * every learner's timeline into the per-learner tables). d_learner is left to merge from fresh_learner_total.
+ */
+export async function countFreshEvents(client: pg.PoolClient, options: {timelines: boolean}): Promise<void> {
+	const {rows: typeRows} = await client.query<TypeKind & {type_id: number}>('SELECT * FROM fresh_type');
+	const types = new Map(typeRows.map((kind) => [kind.type_id, {kind, increment: hourIncrement(kind)}]));
+	const {rows: learnerRows} = await client.query<{learner_id: number; course_id: string; username: string}>('SELECT learner_id, course_id, username FROM fresh_learner');
+	const learners = new Map(
+		learnerRows.map((row) => [row.learner_id, {courseId: row.course_id, username: row.username, fields: learnerFields(row.course_id, row.username)}]),
+	);
+	const walk = options.timelines ? await timelineOptions(client) : undefined;
+	await client.query('CREATE TEMP TABLE fresh_learner_total (LIKE d_learner) ON COMMIT DROP');
+	const tables = options.timelines ? {...COUNT_TABLES, ...TIMELINE_TABLES} : COUNT_TABLES;
+	await withSpilledTables<CountTable, void>(tables as Record<CountTable, string>, async (spilled) => {
+		const rows = (table: CountTable) => spilled.rows(table);
+		const loadStats = new Map<number, number[]>();
+		const courses = new Map<string, CourseCounts>();
+		let statsLoadId: number | undefined;
+		let stats: number[] = [];
+		let learner: Learner;
+		let counts: LearnerCounts;
+		let timeline: TimelineEvent[];
+		const handlers: LearnerRowHandlers = {
+			start: (learnerId) => {
+				learner = learners.get(learnerId)!;
+				counts = new LearnerCounts();
+				timeline = [];
+			},
+			// Fields: learner_id, time (NULL last), closes, url_id, type_id, load_id, user_id, server.
+			row: (data, starts) => {
+				const {courseId, username} = learner;
+				const loadId = data.readInt32BE(starts[5]!);
+				if (loadId !== statsLoadId) {
+					stats = loadStats.get(loadId) ?? [0, 0, 0, 0];
+					loadStats.set(loadId, stats);
+					statsLoadId = loadId;
+				}
+				stats[0]!++;
+				if (courseId === '') stats[1]!++;
+				if (username === '') stats[2]!++;
+				if (starts[1]! < 0) {
+					stats[3]!++;
+					return;
+				}
+				const time = readInt8(data, starts[1]!);
+				const type = types.get(data.readInt32BE(starts[4]!))!;
+				const urlId = starts[3]! < 0 ? null : data.readInt32BE(starts[3]!);
+				const userId = starts[6]! < 0 ? null : data.readBigInt64BE(starts[6]!);
+				counts.add(type, time, urlId, userId, starts[7]! >= 0 && data[starts[7]!] === 1);
+				if (username === '') return;
+				const closes = data[starts[2]!] === 1;
+				const out = rows('d_learner_event');
+				startRow(out, 5);
+				out.copy(learner.fields, 0, learner.fields.length);
+				int8Field(out, time);
+				boolField(out, closes);
+				if (urlId === null) nullField(out);
+				else int4Field(out, urlId);
+				if (walk) timeline.push({time, closes, urlId});
+			},
+			end: () => {
+				if (counts.events === 0) return;
+				let course = courses.get(learner.courseId);
+				if (!course) courses.set(learner.courseId, (course = new CourseCounts()));
+				course.addLearner(counts);
+				if (learner.username === '') return;
+				writeLearner(rows, learner, counts);
+				if (walk) writeTimeline(spilled, learner.fields, learnerTimeline(timeline, walk));
+			},
+		};
+		await readLearnerRows(
+			client,
+			'SELECT learner_id, time, closes, url_id, type_id, load_id, user_id, server FROM fresh ORDER BY learner_id, time, closes, url_id',
+			handlers,
+			spilled,
+		);
+		for (const [loadId, stats] of loadStats) {
+			const out = rows('d_load_stats');
+			startRow(out, 5);
+			int4Field(out, loadId);
+			for (const value of stats) int8Field(out, value);
+		}
+		for (const [courseId, course] of courses) course.write(rows, courseId);
+		await spilled.store(client);
+	});
+}
