@@ -101,7 +101,12 @@ export type LearnerRowHandlers = {
 	end(): void;
 };
 
-/** Streams the rows of `query` (binary COPY, sorted by learner id) to `handlers`, spilling `tables` between pieces. */
+/**
+ * Streams the rows of `query` (binary COPY, sorted by learner id) to `handlers`, spilling `tables` between
+ * pieces. If a handler or a spill fails (a full disk, say), the rest of the COPY is read and dropped
+ * before the error is thrown: the connection cannot roll back, or do anything else, until its COPY has
+ * ended, and a stream left unread would keep both waiting for ever.
+ */
 export async function readLearnerRows(client: pg.PoolClient, query: string, handlers: LearnerRowHandlers, tables: {spillIfFull(): Promise<void>}): Promise<void> {
 	let learnerId: number | undefined;
 	const reader = new BinaryRowReader((data, starts) => {
@@ -113,10 +118,17 @@ export async function readLearnerRows(client: pg.PoolClient, query: string, hand
 		}
 		handlers.row(data, starts);
 	});
+	let failure: {error: unknown} | undefined;
 	for await (const piece of client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`))) {
-		reader.push(piece as Buffer);
-		await tables.spillIfFull();
+		if (failure) continue;
+		try {
+			reader.push(piece as Buffer);
+			await tables.spillIfFull();
+		} catch (error) {
+			failure = {error};
+		}
 	}
+	if (failure) throw failure.error;
 	if (learnerId !== undefined) handlers.end();
 }
 

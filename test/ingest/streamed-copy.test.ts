@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import {after, describe, it} from 'node:test';
+import pg from 'pg';
+import {clientConfig} from '../../ingest/db/database.js';
+import {readLearnerRows, withSpilledTables} from '../../ingest/derived/streamed-copy.js';
+import {int8Field, startRow} from '../../ingest/copy-binary.js';
+import {createTestDatabase} from '../helpers/database.js';
+
+const pool = new pg.Pool(clientConfig(await createTestDatabase('streamed_copy')));
+// The database is dropped (its sessions ended) after the tests: an idle pooled client then reports an error.
+pool.on('error', () => {});
+after(() => pool.end());
+
+describe('streamed COPY of the derived build', () => {
+	// 3 learners × 40,000 rows: several pieces of the stream, and a spill of the written rows.
+	const query = 'SELECT (n / 40000)::int AS learner_id, n::bigint AS value FROM generate_series(0, 119999) n ORDER BY 1, 2';
+
+	it('hands each learner its rows in order, and stores what was written from them', async () => {
+		const client = await pool.connect();
+		try {
+			await client.query('BEGIN');
+			await client.query('CREATE TEMP TABLE sums (learner_id bigint, rows bigint, total bigint) ON COMMIT DROP');
+			const seen: number[] = [];
+			await withSpilledTables({sums: 'learner_id, rows, total'}, async (tables) => {
+				let rows = 0;
+				let total = 0;
+				let learner = -1;
+				await readLearnerRows(
+					client,
+					query,
+					{
+						start: (id) => {
+							learner = id;
+							rows = 0;
+							total = 0;
+							seen.push(id);
+						},
+						row: (data, starts) => {
+							rows++;
+							total += Number(data.readBigInt64BE(starts[1]!));
+						},
+						end: () => {
+							const out = tables.rows('sums');
+							startRow(out, 3);
+							int8Field(out, learner);
+							int8Field(out, rows);
+							int8Field(out, total);
+						},
+					},
+					tables,
+				);
+				await tables.store(client);
+			});
+			const {rows} = await client.query<{learner_id: string; rows: string; total: string}>('SELECT * FROM sums ORDER BY 1');
+			assert.deepEqual(seen, [0, 1, 2]);
+			// Learner k has values 40000k … 40000k + 39999.
+			assert.deepEqual(
+				rows.map((row) => [Number(row.learner_id), Number(row.rows), Number(row.total)]),
+				[0, 1, 2].map((k) => [k, 40_000, 40_000 * 40_000 * k + (39_999 * 40_000) / 2]),
+			);
+			await client.query('COMMIT');
+		} finally {
+			client.release();
+		}
+	});
+
+	// Before the fix, the COPY was left unread and the ROLLBACK waited for ever.
+	it('a failing handler rejects with its error, and the connection can still roll back (no COPY left hanging)', {timeout: 60_000}, async () => {
+		const client = await pool.connect();
+		try {
+			await client.query('BEGIN');
+			let rows = 0;
+			const failing = readLearnerRows(
+				client,
+				query,
+				{
+					start: () => {},
+					row: () => {
+						if (++rows === 50_000) throw new Error('disk full (simulated)');
+					},
+					end: () => {},
+				},
+				{spillIfFull: async () => {}},
+			);
+			await assert.rejects(failing, /disk full \(simulated\)/);
+			assert.equal(rows, 50_000, 'no row is handled after the failure');
+			await client.query('ROLLBACK');
+			const {rows: [check]} = await client.query<{one: number}>('SELECT 1 AS one');
+			assert.equal(check!.one, 1);
+		} finally {
+			client.release();
+		}
+	});
+});
