@@ -22,6 +22,8 @@ export type IngestOptions = {
 	signal?: AbortSignal;
 	onProgress?: (snapshot: IngestSnapshot) => void;
 	progressIntervalMs?: number;
+	/** Where the derived build keeps its temporary files (default: the system's temp folder). */
+	scratchDir?: string;
 };
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -80,7 +82,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 			if (pending[0]!.work) {
 				tracker.phase = 'deriving';
 				emit();
-				await refreshDerived(pool);
+				await refreshDerived(pool, {scratchDir: options.scratchDir});
 			}
 			tracker.phase = 'done';
 		}
@@ -113,7 +115,7 @@ function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: 
  * upgrade whose migrations ask for a rebuild, or after a load killed before its refresh), so that
  * tasks run outside the app never answer from stale tables. Returns at once when nothing is pending.
  */
-export async function deriveIfPending(pool: pg.Pool): Promise<void> {
+export async function deriveIfPending(pool: pg.Pool, scratchDir?: string): Promise<void> {
 	const {rows} = await pool.query<{pending: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE NOT derived_done) AS pending');
 	if (!rows[0]!.pending) return;
 	const client = await pool.connect();
@@ -122,7 +124,7 @@ export async function deriveIfPending(pool: pg.Pool): Promise<void> {
 		// An ingest running now refreshes when it finishes; its half-loaded load must not be marked derived.
 		if (!lock[0]!.locked) return;
 		try {
-			await refreshDerived(pool);
+			await refreshDerived(pool, {scratchDir});
 		} finally {
 			await client.query('SELECT pg_advisory_unlock($1)', [INGEST_LOCK]);
 		}

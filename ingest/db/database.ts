@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import {UserError, redactSecrets} from '../errors.js';
 import {DATABASE_NAME, startEmbeddedServer, stopEmbeddedServer} from './embedded-server.js';
@@ -17,6 +18,11 @@ export type Database = {
 	displayUrl: string;
 	pool: pg.Pool;
 	embedded: boolean;
+	/**
+	 * Where the derived build keeps its temporary files (a few GB at 10M events): in the workdir, on the
+	 * disk chosen for the data, rather than in a system temp folder that may live in memory.
+	 */
+	scratchDir: string;
 	close(): Promise<void>;
 };
 
@@ -83,6 +89,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 		displayUrl,
 		pool,
 		embedded,
+		scratchDir: path.join(workdir.root, 'tmp'),
 		async close() {
 			await pool.end().catch(() => {});
 			// A server kept running by `db start` stays up for psql, notebooks and the next run.

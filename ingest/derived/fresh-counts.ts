@@ -216,7 +216,7 @@ class CourseCounts {
  * Counts the events of `fresh` into the additive tables and d_learner_event (and, with `timelines`, walks
  * every learner's timeline into the per-learner tables). d_learner is left to merge from fresh_learner_total.
  */
-export async function countFreshEvents(client: pg.PoolClient, options: {timelines: boolean}): Promise<void> {
+export async function countFreshEvents(client: pg.PoolClient, options: {timelines: boolean; scratchDir?: string | undefined}): Promise<void> {
 	const {rows: typeRows} = await client.query<TypeKind & {type_id: number}>('SELECT * FROM fresh_type');
 	const types = new Map(typeRows.map((kind) => [kind.type_id, {kind, increment: hourIncrement(kind)}]));
 	const {rows: learnerRows} = await client.query<{learner_id: number; course_id: string; username: string}>('SELECT learner_id, course_id, username FROM fresh_learner');
@@ -226,7 +226,7 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 	const walk = options.timelines ? await timelineOptions(client) : undefined;
 	await client.query('CREATE TEMP TABLE fresh_learner_total (LIKE d_learner) ON COMMIT DROP');
 	const tables = options.timelines ? {...COUNT_TABLES, ...TIMELINE_TABLES} : COUNT_TABLES;
-	await withSpilledTables<CountTable, void>(tables as Record<CountTable, string>, async (spilled) => {
+	await withSpilledTables<CountTable, void>(tables as Record<CountTable, string>, options.scratchDir, async (spilled) => {
 		const rows = (table: CountTable) => spilled.rows(table);
 		const loadStats = new Map<number, number[]>();
 		const courses = new Map<string, CourseCounts>();

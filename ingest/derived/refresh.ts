@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import {UAParser} from 'ua-parser-js';
 import {countFreshEvents} from './fresh-counts.js';
+import {recomputeVideos} from './learner-videos.js';
 import {recomputeTimelines} from './timelines.js';
 
 /** Serialises refreshes of one database (two processes sharing a --db server). */
@@ -176,22 +177,6 @@ const ALL_TABLES = [
 	'd_page_day', 'd_problem_answer', 'd_learner_event',
 ];
 
-// A play opens an interval at its position; the learner's next event on the same video closes it
-// (pause/stop at their position, seek at the position it left) if it comes within 30 minutes.
-const VIDEO_INTERVALS = `
-INSERT INTO d_video_interval (course_id, username, video_id, start_time, start_position, end_position)
-SELECT course_id, username, video_id, time, position, end_position
-FROM (
-	SELECT v.course_id, v.username, v.video_id, v.time, v.action, v.position,
-		lead(v.action) OVER w AS next_action, lead(v.time) OVER w AS next_time,
-		CASE lead(v.action) OVER w WHEN 'seek' THEN lead(v.old_position) OVER w ELSE lead(v.position) OVER w END AS end_position
-	FROM d_video_event v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
-	WHERE v.action IN ('play', 'pause', 'seek', 'stop')
-	WINDOW w AS (PARTITION BY v.course_id, v.username, v.video_id ORDER BY v.time, v.action)
-) s
-WHERE action = 'play' AND next_action IN ('pause', 'stop', 'seek') AND next_time - time <= interval '30 minutes'
-	AND position IS NOT NULL AND end_position >= position`;
-
 // Per learner and problem: attempts numbered in time order (ties broken by the answers, so the first and
 // the last of two simultaneous checks are different ones).
 const LEARNER_PROBLEMS = `
@@ -206,21 +191,6 @@ FROM (
 	FROM d_problem_event p JOIN learners_to_refresh r ON r.course_id = p.course_id AND r.username = p.username
 ) attempts
 GROUP BY course_id, username, problem_id`;
-
-// Per learner and video: player events summed, then the watching intervals (built just before).
-const LEARNER_VIDEOS = `
-INSERT INTO d_learner_video (course_id, username, video_id, plays, reported_duration, furthest, watched_seconds, reached)
-SELECT e.course_id, e.username, e.video_id, e.plays, e.reported_duration, e.furthest, i.seconds, i.reached
-FROM (
-	SELECT v.course_id, v.username, v.video_id, count(*) FILTER (WHERE v.action = 'play') AS plays,
-		max(v.duration) AS reported_duration, max(greatest(v.position, v.old_position, v.new_position)) AS furthest
-	FROM d_video_event v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
-	GROUP BY 1, 2, 3
-) e LEFT JOIN (
-	SELECT i.course_id, i.username, i.video_id, sum(i.end_position - i.start_position) AS seconds, max(i.end_position) AS reached
-	FROM d_video_interval i JOIN learners_to_refresh r ON r.course_id = i.course_id AND r.username = i.username
-	GROUP BY 1, 2, 3
-) i ON i.course_id = e.course_id AND i.username = e.username AND i.video_id = e.video_id`;
 
 /** The courses of the learners just recomputed: the per-course tables below are rebuilt for these. */
 const TOUCHED_COURSES = `SELECT DISTINCT course_id FROM learners_to_refresh WHERE course_id <> ''`;
@@ -330,7 +300,7 @@ async function addNewAgents(client: pg.PoolClient): Promise<void> {
  * The per-learner tables of the learners in learners_to_refresh, from their whole history: their timelines
  * (unless this is the first build, whose counting pass walked them) and their video and problem tables.
  */
-async function recomputeLearners(client: pg.PoolClient, earlier: boolean, onStep?: StepTimer): Promise<void> {
+async function recomputeLearners(client: pg.PoolClient, earlier: boolean, {onStep, scratchDir}: RefreshOptions): Promise<void> {
 	// Without statistics the planner expects a few thousand learners of unknown spread and joins them to
 	// each grouped output by sorting both sides (merge joins) instead of hashing the learners.
 	await client.query('ANALYZE learners_to_refresh');
@@ -338,16 +308,16 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean, onStep
 		for (const table of PER_LEARNER_TABLES) {
 			await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
 		}
-		const started = performance.now();
-		await recomputeTimelines(
-			client,
-			`SELECT r.learner_id, e.time, e.closes, e.url_id
-			FROM d_learner_event e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`,
+		await timedStep(onStep, 'learner timelines: sorted, walked in Node, stored by COPY', () =>
+			recomputeTimelines(
+				client,
+				`SELECT r.learner_id, e.time, e.closes, e.url_id
+				FROM d_learner_event e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`,
+				scratchDir,
+			),
 		);
-		onStep?.('learner timelines: sorted, walked in Node, stored by COPY', performance.now() - started);
 	}
-	await client.query(VIDEO_INTERVALS);
-	await client.query(LEARNER_VIDEOS);
+	await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, scratchDir));
 	await client.query(LEARNER_PROBLEMS);
 	for (const step of PER_COURSE_STEPS) await client.query(step);
 }
@@ -361,9 +331,16 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean, onStep
  */
 type StepTimer = (step: string, ms: number) => void;
 
-export async function refreshDerived(pool: pg.Pool, onStep?: StepTimer): Promise<void> {
+export type RefreshOptions = {
+	/** Per-statement timing (the benchmark prints where the build time goes). */
+	onStep?: StepTimer;
+	/** Where the rows computed in Node wait for their COPY (default: the system's temp folder). */
+	scratchDir?: string;
+};
+
+export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}): Promise<void> {
+	const {onStep, scratchDir} = options;
 	const connection = await pool.connect();
-	// Optional per-statement timing (the benchmark prints where the build time goes).
 	const client = onStep ? timedClient(connection, onStep) : connection;
 	try {
 		await client.query('BEGIN');
@@ -402,16 +379,16 @@ export async function refreshDerived(pool: pg.Pool, onStep?: StepTimer): Promise
 		await addNewPages(client, 'SELECT page FROM fresh_target');
 		await client.query('ANALYZE fresh');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
-		const started = performance.now();
 		// On a first build the same pass walks the timelines: every event of every learner is new.
-		await countFreshEvents(client, {timelines: !earlier});
-		onStep?.('counts (and first timelines): sorted, walked in Node, stored by COPY', performance.now() - started);
+		await timedStep(onStep, 'counts (and first timelines): sorted, walked in Node, stored by COPY', () =>
+			countFreshEvents(client, {timelines: !earlier, scratchDir}),
+		);
 		await client.query(MERGE_LEARNER_TOTALS);
 
 		const learners = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
 			SELECT learner_id, course_id, username FROM fresh_learner WHERE username <> ''`);
 		// Nothing new (every file already loaded) means no learner's history changed.
-		if (learners.rowCount) await recomputeLearners(client, earlier, onStep);
+		if (learners.rowCount) await recomputeLearners(client, earlier, options);
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
 		await client.query('COMMIT');
 	} catch (error) {
@@ -420,6 +397,13 @@ export async function refreshDerived(pool: pg.Pool, onStep?: StepTimer): Promise
 	} finally {
 		connection.release();
 	}
+}
+
+/** Runs a step done partly in Node (its COPY streams are not timed by timedClient). */
+async function timedStep(onStep: StepTimer | undefined, step: string, body: () => Promise<void>): Promise<void> {
+	const started = performance.now();
+	await body();
+	onStep?.(step, performance.now() - started);
 }
 
 function timedClient(client: pg.PoolClient, onStep: StepTimer): pg.PoolClient {

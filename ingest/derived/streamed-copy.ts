@@ -54,8 +54,9 @@ export class SpilledTables<Table extends string> {
 		this.tables = new Map(Object.keys(columns).map((table) => [table as Table, new SpilledTable(path.join(folder, `${table}.bin`))]));
 	}
 
-	static async create<Table extends string>(columns: Record<Table, string>): Promise<SpilledTables<Table>> {
-		return new SpilledTables(await fs.promises.mkdtemp(path.join(os.tmpdir(), 'openpolyedu-derived-')), columns);
+	static async create<Table extends string>(columns: Record<Table, string>, parent = os.tmpdir()): Promise<SpilledTables<Table>> {
+		await fs.promises.mkdir(parent, {recursive: true});
+		return new SpilledTables(await fs.promises.mkdtemp(path.join(parent, 'openpolyedu-derived-')), columns);
 	}
 
 	/** Where the next row of `table` is written (start it with startRow). */
@@ -80,12 +81,13 @@ export class SpilledTables<Table extends string> {
 	}
 }
 
-/** Runs `body` with tables spilled to a temporary folder, removed afterwards whatever happens. */
+/** Runs `body` with tables spilled to a temporary folder (in `parent`, default the system's), removed afterwards whatever happens. */
 export async function withSpilledTables<Table extends string, T>(
 	columns: Record<Table, string>,
+	parent: string | undefined,
 	body: (tables: SpilledTables<Table>) => Promise<T>,
 ): Promise<T> {
-	const tables = await SpilledTables.create(columns);
+	const tables = await SpilledTables.create(columns, parent);
 	try {
 		return await body(tables);
 	} finally {

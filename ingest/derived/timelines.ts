@@ -99,13 +99,13 @@ export async function timelineOptions(client: pg.PoolClient): Promise<{sessionSu
  * events by learner and streams them; each learner is walked as soon as their last event arrives, and
  * the rows are stored by COPY once the stream has ended (the same transaction, the same connection).
  */
-export async function recomputeTimelines(client: pg.PoolClient, source: string): Promise<void> {
+export async function recomputeTimelines(client: pg.PoolClient, source: string, scratchDir?: string): Promise<void> {
 	const {rows: learnerRows} = await client.query<{learner_id: number; course_id: string; username: string}>(
 		'SELECT learner_id, course_id, username FROM learners_to_refresh',
 	);
 	const learners = new Map(learnerRows.map((row) => [row.learner_id, learnerFields(row.course_id, row.username)]));
 	const options = await timelineOptions(client);
-	await withSpilledTables(TIMELINE_TABLES, async (tables) => {
+	await withSpilledTables(TIMELINE_TABLES, scratchDir, async (tables) => {
 		let learner: Buffer;
 		let events: TimelineEvent[] = [];
 		const handlers: LearnerRowHandlers = {

@@ -108,7 +108,8 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 	const loading = sharedRun<IngestSummary, IngestSnapshot>(async (onProgress, signal) => {
 		await opening.join(() => {});
 		const {workers, maxLineBytes} = context.flags;
-		return runIngest({databaseUrl: open().url, pool: open().pool, paths: ingestPaths([]), workers, maxLineBytes, signal, onProgress});
+		const {url, pool, scratchDir} = open();
+		return runIngest({databaseUrl: url, pool, paths: ingestPaths([]), workers, maxLineBytes, scratchDir, signal, onProgress});
 	});
 	const logFile = path.join(workdirOf(context).logs, 'tui.log');
 	return {

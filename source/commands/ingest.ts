@@ -55,6 +55,7 @@ export async function ingestHeadless(context: CommandContext, database: Database
 			paths,
 			workers: context.flags.workers,
 			maxLineBytes: context.flags.maxLineBytes,
+			scratchDir: database.scratchDir,
 			signal: controller.signal,
 			onProgress(snapshot) {
 				if (snapshot.phase === 'deriving' && lastPhase !== 'deriving') context.stderr.write('building the derived tables the tasks read…\n');

@@ -47,7 +47,7 @@ export const runCommand: Command = async (context) => {
 	process.once('SIGINT', onInterrupt);
 	try {
 		const result = await withDatabase(context, async (database) => {
-			await deriveIfPending(database.pool);
+			await deriveIfPending(database.pool, database.scratchDir);
 			try {
 				return await runTask(database.pool, task, values, {signal: controller.signal});
 			} catch (error) {

@@ -72,7 +72,7 @@ try {
 	// A full rebuild from scratch (all loads pending again), for comparison.
 	await pool.query('UPDATE loads SET derived_done = false');
 	const steps: Array<[string, number]> = [];
-	const rebuildMs = await timed(() => refreshDerived(pool, (step, ms) => steps.push([step, ms])));
+	const rebuildMs = await timed(() => refreshDerived(pool, {onStep: (step, ms) => steps.push([step, ms])}));
 	process.stdout.write(`derived tables, full rebuild: ${(rebuildMs / 1000).toFixed(1)} s; slowest steps:\n`);
 	for (const [step, ms] of steps.sort((a, b) => b[1] - a[1]).slice(0, 8)) process.stdout.write(`  ${(ms / 1000).toFixed(2)} s  ${step}\n`);
 	await pool.query('VACUUM ANALYZE');

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
@@ -21,7 +24,8 @@ describe('streamed COPY of the derived build', () => {
 			await client.query('BEGIN');
 			await client.query('CREATE TEMP TABLE sums (learner_id bigint, rows bigint, total bigint) ON COMMIT DROP');
 			const seen: number[] = [];
-			await withSpilledTables({sums: 'learner_id, rows, total'}, async (tables) => {
+			const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'streamed-copy-'));
+			await withSpilledTables({sums: 'learner_id, rows, total'}, path.join(scratch, 'tmp'), async (tables) => {
 				let rows = 0;
 				let total = 0;
 				let learner = -1;
@@ -50,7 +54,10 @@ describe('streamed COPY of the derived build', () => {
 					tables,
 				);
 				await tables.store(client);
+				assert.equal(fs.readdirSync(path.join(scratch, 'tmp')).length, 1, 'the rows wait in a folder of the scratch folder');
 			});
+			assert.deepEqual(fs.readdirSync(path.join(scratch, 'tmp')), [], 'and it is removed afterwards');
+			fs.rmSync(scratch, {recursive: true});
 			const {rows} = await client.query<{learner_id: string; rows: string; total: string}>('SELECT * FROM sums ORDER BY 1');
 			assert.deepEqual(seen, [0, 1, 2]);
 			// Learner k has values 40000k … 40000k + 39999.

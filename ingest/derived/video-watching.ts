@@ -1,0 +1,63 @@
+/**
+ * What one learner's player events on one video say: the intervals they watched and the sums the video
+ * tasks read. Times are microseconds since 2000-01-01 UTC (see learner-timeline.ts); positions seconds.
+ */
+
+export type VideoAction = 'play' | 'pause' | 'seek' | 'stop' | 'load' | 'speed';
+export type PlayerEvent = {
+	time: number;
+	action: VideoAction;
+	position: number | null;
+	oldPosition: number | null;
+	newPosition: number | null;
+	duration: number | null;
+};
+/** A watching interval: from a play's position to where the next pause, stop or seek found the player. */
+export type WatchInterval = {start: number; startPosition: number; endPosition: number};
+export type VideoWatching = {
+	intervals: WatchInterval[];
+	plays: number;
+	reportedDuration: number | null;
+	/** The furthest position any event reports. */
+	furthest: number | null;
+	/** Sum and furthest end of the intervals (null without any). */
+	watchedSeconds: number | null;
+	reached: number | null;
+};
+
+/** A play is closed by the next event of the same video within 30 minutes, if that is a pause, stop or seek. */
+const INTERVAL_CLOSE = 30 * 60 * 1_000_000;
+const CLOSES_INTERVAL = new Set<VideoAction>(['pause', 'stop', 'seek']);
+const MOVES_PLAYER = new Set<VideoAction>(['play', 'pause', 'seek', 'stop']);
+
+const larger = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
+
+/** One learner's events on one video, sorted by time, then action. */
+export function videoWatching(events: PlayerEvent[]): VideoWatching {
+	let plays = 0;
+	let reportedDuration: number | null = null;
+	let furthest: number | null = null;
+	for (const event of events) {
+		if (event.action === 'play') plays++;
+		reportedDuration = larger(reportedDuration, event.duration);
+		furthest = larger(furthest, larger(event.position, larger(event.oldPosition, event.newPosition)));
+	}
+	// Loads and speed changes neither open nor close an interval: only the player's moves follow each other.
+	const moves = events.filter((event) => MOVES_PLAYER.has(event.action));
+	const intervals: WatchInterval[] = [];
+	for (let index = 0; index + 1 < moves.length; index++) {
+		const play = moves[index]!;
+		const next = moves[index + 1]!;
+		if (play.action !== 'play' || play.position === null || !CLOSES_INTERVAL.has(next.action) || next.time - play.time > INTERVAL_CLOSE) continue;
+		// A seek reports where the player was when it left (old position); a pause or stop where it is.
+		const endPosition = next.action === 'seek' ? next.oldPosition : next.position;
+		if (endPosition !== null && endPosition >= play.position) intervals.push({start: play.time, startPosition: play.position, endPosition});
+	}
+	let watchedSeconds: number | null = null;
+	let reached: number | null = null;
+	for (const interval of intervals) {
+		watchedSeconds = (watchedSeconds ?? 0) + (interval.endPosition - interval.startPosition);
+		reached = larger(reached, interval.endPosition);
+	}
+	return {intervals, plays, reportedDuration, furthest, watchedSeconds, reached};
+}
