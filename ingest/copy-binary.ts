@@ -80,6 +80,18 @@ export function boolField(out: RowBuffer, value: boolean): void {
 	out.length += 5;
 }
 
+/** float8, or NULL for null. */
+export function float8OrNullField(out: RowBuffer, value: number | null): void {
+	if (value === null) nullField(out);
+	else float8Field(out, value);
+}
+
+/** int8, or NULL for null. */
+export function int8OrNullField(out: RowBuffer, value: number | null): void {
+	if (value === null) nullField(out);
+	else int8Field(out, value);
+}
+
 /** date: days since 2000-01-01. */
 export const dateField = (out: RowBuffer, day: number) => int4Field(out, day);
 

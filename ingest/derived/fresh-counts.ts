@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import {boolField, dateField, int4Field, int8Field, nullField, readInt8, startRow, textField} from '../copy-binary.js';
+import {boolField, dateField, int4Field, int8Field, int8OrNullField, nullField, readInt8, startRow, textField} from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
 import {dayOf, hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
 import {learnerFields, type LearnerRowHandlers, readLearnerRows, withSpilledTables} from './streamed-copy.js';
@@ -108,8 +108,6 @@ class LearnerCounts {
 	}
 }
 
-const maybeTime = (out: RowBuffer, time: number | null) => (time === null ? nullField(out) : int8Field(out, time));
-
 function writeLearner(rows: (table: CountTable) => RowBuffer, learner: Learner, counts: LearnerCounts): void {
 	const row = (table: CountTable, fields: number) => {
 		const out = rows(table);
@@ -157,15 +155,15 @@ function writeLearner(rows: (table: CountTable) => RowBuffer, learner: Learner, 
 	int8Field(out, counts.first);
 	int8Field(out, counts.last);
 	int8Field(out, counts.events);
-	maybeTime(out, counts.firstActivity);
-	maybeTime(out, counts.lastActivity);
+	int8OrNullField(out, counts.firstActivity);
+	int8OrNullField(out, counts.lastActivity);
 	int8Field(out, counts.videoEvents);
 	int8Field(out, counts.plays);
 	int8Field(out, counts.problemChecks);
 	int8Field(out, counts.forumPosts);
-	maybeTime(out, counts.firstExam);
-	maybeTime(out, counts.firstPassed);
-	maybeTime(out, counts.firstCertificate);
+	int8OrNullField(out, counts.firstExam);
+	int8OrNullField(out, counts.firstPassed);
+	int8OrNullField(out, counts.firstCertificate);
 }
 
 /** Events per course: per type, per hour and hourly type, per hour (summed from each learner's counts, anonymous ones too). */

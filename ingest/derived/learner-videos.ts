@@ -1,7 +1,6 @@
 import type pg from 'pg';
-import {float8Field, int8Field, nullField, readInt8, startRow, textField} from '../copy-binary.js';
-import type {RowBuffer} from '../row-buffer.js';
-import {learnerFields, type LearnerRowHandlers, readLearnerRows, withSpilledTables} from './streamed-copy.js';
+import {float8Field, float8OrNullField, int8Field, readInt8, startRow, textField} from '../copy-binary.js';
+import {learnerFieldsById, type LearnerRowHandlers, readLearnerRows, withSpilledTables} from './streamed-copy.js';
 import {type PlayerEvent, type VideoAction, videoWatching} from './video-watching.js';
 
 const VIDEO_TABLES = {
@@ -9,18 +8,13 @@ const VIDEO_TABLES = {
 	d_learner_video: 'course_id, username, video_id, plays, reported_duration, furthest, watched_seconds, reached',
 };
 
-const maybeFloat = (out: RowBuffer, value: number | null) => (value === null ? nullField(out) : float8Field(out, value));
-
 /**
  * The watching intervals and per-video sums (d_video_interval, d_learner_video) of the learners in
  * learners_to_refresh, from all their player events: PostgreSQL sorts them by learner, video, time and
  * action and streams them; Node walks each learner's videos (video-watching.ts) and COPYs the rows back.
  */
 export async function recomputeVideos(client: pg.PoolClient, scratchDir?: string): Promise<void> {
-	const {rows: learnerRows} = await client.query<{learner_id: number; course_id: string; username: string}>(
-		'SELECT learner_id, course_id, username FROM learners_to_refresh',
-	);
-	const learners = new Map(learnerRows.map((row) => [row.learner_id, learnerFields(row.course_id, row.username)]));
+	const learners = await learnerFieldsById(client, 'learners_to_refresh');
 	await withSpilledTables(VIDEO_TABLES, scratchDir, async (tables) => {
 		let learner: Buffer;
 		let videoId: string | undefined;
@@ -43,10 +37,10 @@ export async function recomputeVideos(client: pg.PoolClient, scratchDir?: string
 			}
 			const out = row('d_learner_video', 5);
 			int8Field(out, watching.plays);
-			maybeFloat(out, watching.reportedDuration);
-			maybeFloat(out, watching.furthest);
-			maybeFloat(out, watching.watchedSeconds);
-			maybeFloat(out, watching.reached);
+			float8OrNullField(out, watching.reportedDuration);
+			float8OrNullField(out, watching.furthest);
+			float8OrNullField(out, watching.watchedSeconds);
+			float8OrNullField(out, watching.reached);
 			events = [];
 		};
 		const number = (data: Buffer, at: number) => (at < 0 ? null : data.readDoubleBE(at));

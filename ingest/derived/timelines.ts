@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import {boolField, dateField, float8Field, int2Field, int4Field, int8Field, nullField, readInt8, startRow} from '../copy-binary.js';
+import {boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int8Field, nullField, readInt8, startRow} from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
 import {learnerTimeline, type LearnerTimeline, type TimelineEvent} from './learner-timeline.js';
-import {learnerFields, type LearnerRowHandlers, readLearnerRows, withSpilledTables} from './streamed-copy.js';
+import {learnerFieldsById, type LearnerRowHandlers, readLearnerRows, withSpilledTables} from './streamed-copy.js';
 
 /** The tables written from the timelines, with their columns. */
 export const TIMELINE_TABLES = {
@@ -26,7 +26,6 @@ export function writeTimeline(tables: {rows(table: TimelineTable): RowBuffer}, l
 		out.copy(learner, 0, learner.length);
 		return out;
 	};
-	const maybeFloat = (out: RowBuffer, value: number | null) => (value === null ? nullField(out) : float8Field(out, value));
 	for (const gap of timeline.gaps) {
 		const out = row('d_learner_gap', 4);
 		int8Field(out, gap.hour);
@@ -37,14 +36,14 @@ export function writeTimeline(tables: {rows(table: TimelineTable): RowBuffer}, l
 	for (const time of timeline.hourTimes) {
 		const out = row('d_learner_time', 3);
 		int8Field(out, time.hour);
-		maybeFloat(out, time.seconds5);
-		maybeFloat(out, time.seconds30);
+		float8OrNullField(out, time.seconds5);
+		float8OrNullField(out, time.seconds30);
 	}
 	for (const time of timeline.dayTimes) {
 		const out = row('d_learner_day_time', 3);
 		dateField(out, time.day);
-		maybeFloat(out, time.seconds5);
-		maybeFloat(out, time.seconds30);
+		float8OrNullField(out, time.seconds5);
+		float8OrNullField(out, time.seconds30);
 	}
 	for (const session of timeline.sessions) {
 		const out = row('d_session', 3);
@@ -100,10 +99,7 @@ export async function timelineOptions(client: pg.PoolClient): Promise<{sessionSu
  * the rows are stored by COPY once the stream has ended (the same transaction, the same connection).
  */
 export async function recomputeTimelines(client: pg.PoolClient, source: string, scratchDir?: string): Promise<void> {
-	const {rows: learnerRows} = await client.query<{learner_id: number; course_id: string; username: string}>(
-		'SELECT learner_id, course_id, username FROM learners_to_refresh',
-	);
-	const learners = new Map(learnerRows.map((row) => [row.learner_id, learnerFields(row.course_id, row.username)]));
+	const learners = await learnerFieldsById(client, 'learners_to_refresh');
 	const options = await timelineOptions(client);
 	await withSpilledTables(TIMELINE_TABLES, scratchDir, async (tables) => {
 		let learner: Buffer;
