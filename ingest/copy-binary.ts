@@ -86,6 +86,12 @@ export function float8OrNullField(out: RowBuffer, value: number | null): void {
 	else float8Field(out, value);
 }
 
+/** bool, or NULL for null. */
+export function boolOrNullField(out: RowBuffer, value: boolean | null): void {
+	if (value === null) nullField(out);
+	else boolField(out, value);
+}
+
 /** int8, or NULL for null. */
 export function int8OrNullField(out: RowBuffer, value: number | null): void {
 	if (value === null) nullField(out);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import {UAParser} from 'ua-parser-js';
 import {countFreshEvents} from './fresh-counts.js';
-import {recomputeVideos} from './learner-videos.js';
+import {recomputeProblems, recomputeVideos} from './learner-items.js';
 import {recomputeTimelines} from './timelines.js';
 
 /** Serialises refreshes of one database (two processes sharing a --db server). */
@@ -177,21 +177,6 @@ const ALL_TABLES = [
 	'd_page_day', 'd_problem_answer', 'd_learner_event',
 ];
 
-// Per learner and problem: attempts numbered in time order (ties broken by the answers, so the first and
-// the last of two simultaneous checks are different ones).
-const LEARNER_PROBLEMS = `
-INSERT INTO d_learner_problem (course_id, username, problem_id, checks, first_correct, first_correct_attempt, first_answers, last_answers, showed_answer)
-SELECT course_id, username, problem_id, count(*) FILTER (WHERE kind = 'check'), bool_or(attempt = 1 AND correct), min(attempt) FILTER (WHERE correct),
-	(array_agg(answers ORDER BY time, answers::text) FILTER (WHERE answers IS NOT NULL))[1],
-	(array_agg(answers ORDER BY time DESC, answers::text DESC) FILTER (WHERE answers IS NOT NULL))[1],
-	bool_or(kind = 'show_answer')
-FROM (
-	SELECT p.course_id, p.username, p.problem_id, p.kind, p.time, p.correct, p.answers,
-		CASE WHEN p.kind = 'check' THEN row_number() OVER (PARTITION BY p.course_id, p.username, p.problem_id, p.kind ORDER BY p.time) END AS attempt
-	FROM d_problem_event p JOIN learners_to_refresh r ON r.course_id = p.course_id AND r.username = p.username
-) attempts
-GROUP BY course_id, username, problem_id`;
-
 /** The courses of the learners just recomputed: the per-course tables below are rebuilt for these. */
 const TOUCHED_COURSES = `SELECT DISTINCT course_id FROM learners_to_refresh WHERE course_id <> ''`;
 
@@ -318,7 +303,7 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean, {onSte
 		);
 	}
 	await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, scratchDir));
-	await client.query(LEARNER_PROBLEMS);
+	await timedStep(onStep, 'problems: sorted, walked in Node, stored by COPY', () => recomputeProblems(client, scratchDir));
 	for (const step of PER_COURSE_STEPS) await client.query(step);
 }
 

@@ -1,0 +1,161 @@
+import type pg from 'pg';
+import {
+	beginField,
+	boolField,
+	boolOrNullField,
+	endField,
+	float8Field,
+	float8OrNullField,
+	int8Field,
+	int8OrNullField,
+	nullField,
+	readInt8,
+	startRow,
+	textField,
+} from '../copy-binary.js';
+import type {RowBuffer} from '../row-buffer.js';
+import {type ProblemEvent, problemAttempts} from './problem-attempts.js';
+import {learnerFieldsById, readLearnerRows, withSpilledTables} from './streamed-copy.js';
+import {type PlayerEvent, type VideoAction, videoWatching} from './video-watching.js';
+
+/** The bytes of a binary text (or jsonb) field, or null. */
+const fieldBytes = (data: Buffer, start: number) => (start < 0 ? null : data.subarray(start, start + data.readInt32BE(start - 4)));
+const fieldText = (data: Buffer, start: number) => fieldBytes(data, start)?.toString() ?? null;
+
+/**
+ * Walks each learner's events on each item (a video, a problem) of learners_to_refresh: `query` gives
+ * learner_id, the item's id (text), then the event's fields, sorted by both ids first. `write` gets an
+ * item's events once they are complete and a function that starts a row of a table with the learner's
+ * course, username and the item's id; the rows are COPYed into `tables` at the end.
+ */
+async function walkLearnerItems<Table extends string, Event>(
+	client: pg.PoolClient,
+	scratchDir: string | undefined,
+	tables: Record<Table, string>,
+	query: string,
+	decode: (data: Buffer, starts: Int32Array) => Event,
+	write: (row: (table: Table, fields: number) => RowBuffer, events: Event[]) => void,
+): Promise<void> {
+	const learners = await learnerFieldsById(client, 'learners_to_refresh');
+	await withSpilledTables(tables, scratchDir, async (spilled) => {
+		let learner: Buffer;
+		let item: string | null = null;
+		let events: Event[] = [];
+		const row = (table: Table, fields: number) => {
+			const out = spilled.rows(table);
+			startRow(out, fields + 3);
+			out.copy(learner, 0, learner.length);
+			textField(out, item!);
+			return out;
+		};
+		const finishItem = () => {
+			if (events.length > 0) write(row, events);
+			events = [];
+		};
+		await readLearnerRows(
+			client,
+			query,
+			{
+				start: (learnerId) => {
+					learner = learners.get(learnerId)!;
+					item = null;
+				},
+				row: (data, starts) => {
+					const id = fieldText(data, starts[1]!);
+					if (id !== item) {
+						finishItem();
+						item = id;
+					}
+					events.push(decode(data, starts));
+				},
+				end: finishItem,
+			},
+			spilled,
+		);
+		await spilled.store(client);
+	});
+}
+
+const number = (data: Buffer, start: number) => (start < 0 ? null : data.readDoubleBE(start));
+
+/**
+ * The watching intervals and per-video sums (d_video_interval, d_learner_video) of the learners in
+ * learners_to_refresh, from all their player events (see video-watching.ts).
+ */
+export async function recomputeVideos(client: pg.PoolClient, scratchDir?: string): Promise<void> {
+	await walkLearnerItems(
+		client,
+		scratchDir,
+		{
+			d_video_interval: 'course_id, username, video_id, start_time, start_position, end_position',
+			d_learner_video: 'course_id, username, video_id, plays, reported_duration, furthest, watched_seconds, reached',
+		},
+		`SELECT r.learner_id, v.video_id, v.time, v.action, v.position, v.old_position, v.new_position, v.duration
+		FROM d_video_event v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
+		ORDER BY 1, 2, 3, 4`,
+		(data, starts): PlayerEvent => ({
+			time: readInt8(data, starts[2]!),
+			action: fieldText(data, starts[3]!) as VideoAction,
+			position: number(data, starts[4]!),
+			oldPosition: number(data, starts[5]!),
+			newPosition: number(data, starts[6]!),
+			duration: number(data, starts[7]!),
+		}),
+		(row, events) => {
+			const watching = videoWatching(events);
+			for (const interval of watching.intervals) {
+				const out = row('d_video_interval', 3);
+				int8Field(out, interval.start);
+				float8Field(out, interval.startPosition);
+				float8Field(out, interval.endPosition);
+			}
+			const out = row('d_learner_video', 5);
+			int8Field(out, watching.plays);
+			float8OrNullField(out, watching.reportedDuration);
+			float8OrNullField(out, watching.furthest);
+			float8OrNullField(out, watching.watchedSeconds);
+			float8OrNullField(out, watching.reached);
+		},
+	);
+}
+
+function bytesOrNullField(out: RowBuffer, bytes: Buffer | null): void {
+	if (bytes === null) return nullField(out);
+	const at = beginField(out);
+	out.copy(bytes, 0, bytes.length);
+	endField(out, at);
+}
+
+/** The per-problem attempts (d_learner_problem) of the learners in learners_to_refresh (see problem-attempts.ts). */
+export async function recomputeProblems(client: pg.PoolClient, scratchDir?: string): Promise<void> {
+	await walkLearnerItems(
+		client,
+		scratchDir,
+		{
+			d_learner_problem: 'course_id, username, problem_id, checks, first_correct, first_correct_attempt, first_answers, last_answers, showed_answer',
+		},
+		// Ties of time are ordered by the answers' text, as the SQL build did.
+		`SELECT r.learner_id, p.problem_id, p.kind, p.correct, p.answers
+		FROM d_problem_event p JOIN learners_to_refresh r ON r.course_id = p.course_id AND r.username = p.username
+		ORDER BY 1, 2, p.time, p.answers::text`,
+		(data, starts): ProblemEvent => {
+			const correct = starts[3]!;
+			return {
+				kind: fieldText(data, starts[2]!) as ProblemEvent['kind'],
+				correct: correct < 0 ? null : data[correct] === 1,
+				// Copied: a view would keep the stream's whole piece in memory.
+				answers: starts[4]! < 0 ? null : Buffer.from(fieldBytes(data, starts[4]!)!),
+			};
+		},
+		(row, events) => {
+			const attempts = problemAttempts(events);
+			const out = row('d_learner_problem', 6);
+			int8Field(out, attempts.checks);
+			boolOrNullField(out, attempts.firstCorrect);
+			int8OrNullField(out, attempts.firstCorrectAttempt);
+			bytesOrNullField(out, attempts.firstAnswers);
+			bytesOrNullField(out, attempts.lastAnswers);
+			boolField(out, attempts.showedAnswer);
+		},
+	);
+}

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import {type ProblemEvent, problemAttempts} from '../../ingest/derived/problem-attempts.js';
+
+const check = (correct: boolean | null, answers?: string): ProblemEvent => ({kind: 'check', correct, answers: answers === undefined ? null : Buffer.from(answers)});
+const showAnswer: ProblemEvent = {kind: 'show_answer', correct: null, answers: null};
+
+describe('problemAttempts', () => {
+	it('numbers the checks, finds the first correct one and keeps the first and last answers', () => {
+		const attempts = problemAttempts([check(false, 'a'), showAnswer, check(null), check(true, 'b'), check(true, 'c')]);
+		assert.equal(attempts.checks, 4);
+		assert.equal(attempts.firstCorrect, false);
+		assert.equal(attempts.firstCorrectAttempt, 3);
+		assert.equal(attempts.firstAnswers?.toString(), 'a');
+		assert.equal(attempts.lastAnswers?.toString(), 'c');
+		assert.equal(attempts.showedAnswer, true);
+	});
+
+	it('knows the first try was right, and leaves it unknown when a lone check has no grade', () => {
+		assert.equal(problemAttempts([check(true), check(false)]).firstCorrect, true);
+		assert.equal(problemAttempts([check(true), check(false)]).firstCorrectAttempt, 1);
+		assert.equal(problemAttempts([check(null)]).firstCorrect, null);
+		// A second check settles it: the first was not (known to be) correct.
+		assert.equal(problemAttempts([check(null), check(true)]).firstCorrect, false);
+	});
+
+	it('a learner who only looked at the answer has no checks and no first-try result', () => {
+		assert.deepEqual(problemAttempts([showAnswer]), {
+			checks: 0,
+			firstCorrect: null,
+			firstCorrectAttempt: null,
+			firstAnswers: null,
+			lastAnswers: null,
+			showedAnswer: true,
+		});
+	});
+});
