@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {startEmbeddedServer, stopEmbeddedServer, connectionUrl, readPassword} from '../ingest/db/embedded-server.js';
+import {startEmbeddedServer, stopEmbeddedServer, connectionUrl, readPassword, removeWorkdir} from '../ingest/db/embedded-server.js';
 import {ensureWorkdir, resolveWorkdir} from '../ingest/db/workdir.js';
 
 /**
@@ -38,5 +38,5 @@ const code = await new Promise<number>((resolve) => {
 	child.on('exit', (exitCode) => resolve(exitCode ?? 1));
 });
 await stopEmbeddedServer(workdir);
-fs.rmSync(workdir.root, {recursive: true, force: true});
+removeWorkdir(workdir);
 process.exitCode = code;

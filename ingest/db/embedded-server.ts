@@ -118,6 +118,24 @@ function clusterDirectory(workdir: Workdir, runAs: RunAs): string {
 const OWNER_FILE = 'workdir';
 
 /**
+ * Deletes a workdir whose server is stopped, and its cluster when that lives under /var/lib (see
+ * clusterDirectory): otherwise, as root, deleting the workdir leaves the cluster behind until
+ * pruneOrphanClusters finds it (27 GB for a 10M-event benchmark).
+ */
+export function removeWorkdir(workdir: Workdir): void {
+	let home: string | undefined;
+	try {
+		const candidate = path.dirname(fs.realpathSync(workdir.pgdata));
+		// Only a home of ours made for this very workdir.
+		if (fs.readFileSync(path.join(candidate, OWNER_FILE), 'utf8') === fs.realpathSync(workdir.root)) home = candidate;
+	} catch {
+		home = undefined;
+	}
+	fs.rmSync(workdir.root, {recursive: true, force: true});
+	if (home) fs.rmSync(home, {recursive: true, force: true});
+}
+
+/**
  * A cluster kept under /var/lib for a workdir that has since been deleted would fill the disk
  * unseen: remove those whose workdir no longer links to them (and whose server is not running).
  */

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
 import {ensureDatabaseExists, openDatabase} from '../../ingest/db/database.js';
-import {startEmbeddedServer} from '../../ingest/db/embedded-server.js';
+import {removeWorkdir, startEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {runIngest} from '../../ingest/engine.js';
 import type {IngestSummary} from '../../ingest/progress.js';
@@ -255,7 +255,7 @@ async function main(): Promise<number> {
 	} finally {
 		await database.close();
 		if (options.keep) say(`kept ${root}`);
-		else fs.rmSync(root, {recursive: true, force: true});
+		else removeWorkdir(workdir);
 	}
 	return exitCode;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import {parseArgs} from 'node:util';
 import type pg from 'pg';
 import {openDatabase} from '../../ingest/db/database.js';
+import {removeWorkdir} from '../../ingest/db/embedded-server.js';
 import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {runIngest} from '../../ingest/engine.js';
@@ -125,5 +126,5 @@ try {
 	process.stdout.write(`\ntable sizes:\n${sizes.map((row) => `${row.table}\t${row.rows}\t${row.size}`).join('\n')}\n`);
 } finally {
 	await database.close();
-	if (!values.keep) fs.rmSync(workdir.root, {recursive: true, force: true});
+	if (!values.keep) removeWorkdir(workdir);
 }

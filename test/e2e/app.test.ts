@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
+import {removeWorkdir} from '../../ingest/db/embedded-server.js';
+import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {projectRoot} from '../helpers/shared.js';
 import {FIXTURE_EXPECTED, fixtureLog} from './fixture-log.js';
 
@@ -96,6 +98,7 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 		spawnSync('tmux', ['send-keys', '-t', session, 'C-c']);
 		await waitForScreen(session, /EXIT=\d+/, 30_000).catch(() => {});
 		spawnSync('tmux', ['kill-session', '-t', session]);
+		removeWorkdir(resolveWorkdir(path.join(dir, 'workdir')));
 		fs.rmSync(dir, {recursive: true, force: true});
 	}
 });
@@ -112,6 +115,7 @@ test('without a terminal the app runs headless: the ingest summary, then the tas
 		assert.match(run.stdout, /^event-types,Activity,Event types$/m);
 		assert.doesNotMatch(run.stdout, /\u001B\[\?1049h/, 'no alternate screen when not on a terminal');
 	} finally {
+		removeWorkdir(resolveWorkdir(path.join(dir, 'workdir')));
 		fs.rmSync(dir, {recursive: true, force: true});
 	}
 });

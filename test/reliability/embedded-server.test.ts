@@ -6,7 +6,7 @@ import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig, ensureDatabaseExists} from '../../ingest/db/database.js';
-import {connectionUrl, embeddedServerStatus, readPassword, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
+import {connectionUrl, embeddedServerStatus, readPassword, removeWorkdir, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 import {assertAccounting, assertOnlyCommittedChunks, loadedContent} from './helpers/accounting.js';
@@ -23,10 +23,7 @@ const workdir = resolveWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyed
 ensureWorkdir(workdir);
 after(async () => {
 	await stopEmbeddedServer(workdir).catch(() => false);
-	const cluster = fs.existsSync(workdir.pgdata) ? fs.realpathSync(workdir.pgdata) : undefined;
-	fs.rmSync(workdir.root, {recursive: true, force: true});
-	// As root the cluster may live outside the workdir (see clusterDirectory): remove it too.
-	if (cluster && !cluster.startsWith(workdir.root)) fs.rmSync(path.dirname(cluster), {recursive: true, force: true});
+	removeWorkdir(workdir);
 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
