@@ -92,6 +92,12 @@ export function boolOrNullField(out: RowBuffer, value: boolean | null): void {
 	else boolField(out, value);
 }
 
+/** int4, or NULL for null. */
+export function int4OrNullField(out: RowBuffer, value: number | null): void {
+	if (value === null) nullField(out);
+	else int4Field(out, value);
+}
+
 /** int8, or NULL for null. */
 export function int8OrNullField(out: RowBuffer, value: number | null): void {
 	if (value === null) nullField(out);
@@ -124,9 +130,14 @@ export function timestampField(out: RowBuffer, seconds: number, micros: number):
 		return;
 	}
 	// Beyond ±285 years of 2000 a double cannot hold every microsecond.
+	bigint8Field(out, BigInt(seconds) * 1_000_000n + BigInt(micros));
+}
+
+/** int8 of any size. */
+export function bigint8Field(out: RowBuffer, value: bigint): void {
 	out.reserve(12);
 	int32At(out, out.length, 8);
-	out.bytes.writeBigInt64BE(BigInt(seconds) * 1_000_000n + BigInt(micros), out.length + 4);
+	out.bytes.writeBigInt64BE(value, out.length + 4);
 	out.length += 12;
 }
 
@@ -227,12 +238,13 @@ export const readInt8 = (data: Buffer, at: number) => data.readInt32BE(at) * 2 *
 /** A row from its fields (null for NULL). */
 export function writeRow(out: RowBuffer, fields: Array<Buffer | null>): void {
 	startRow(out, fields.length);
-	for (const field of fields) {
-		if (field === null) nullField(out);
-		else {
-			const at = beginField(out);
-			out.copy(field, 0, field.length);
-			endField(out, at);
-		}
-	}
+	for (const field of fields) bytesField(out, field);
+}
+
+/** A field from its value's bytes in binary form as they are (NULL for null). */
+export function bytesField(out: RowBuffer, bytes: Buffer | null): void {
+	if (bytes === null) return nullField(out);
+	const at = beginField(out);
+	out.copy(bytes, 0, bytes.length);
+	endField(out, at);
 }

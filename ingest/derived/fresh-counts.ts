@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import {boolField, dateField, int4Field, int8Field, int8OrNullField, nullField, readInt8, startRow, textField} from '../copy-binary.js';
-import type {RowBuffer} from '../row-buffer.js';
+import {bigint8Field, boolField, dateField, int4Field, int4OrNullField, int8Field, int8OrNullField, nullField, readInt8, startRow, textField} from '../copy-binary.js';
 import {dayOf, hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
-import {learnerFields, type LearnerRowHandlers, readLearnerRows, withSpilledTables} from './streamed-copy.js';
+import {learnerFields, type LearnerRowHandlers, readLearnerRows, type SpilledTables, withSpilledTables} from './streamed-copy.js';
+import {entry, newMap, tally} from './tally.js';
 import {TIMELINE_TABLES, timelineOptions, writeTimeline} from './timelines.js';
 
 /**
@@ -58,9 +58,12 @@ function hourIncrement(kind: TypeKind): number[] {
 type Type = {kind: TypeKind; increment: number[]};
 type Learner = {courseId: string; username: string; fields: Buffer};
 
+type HourCounts = {counts: number[]; types: Map<string, number>};
+const newHour = (): HourCounts => ({counts: new Array<number>(HOUR_COUNTS).fill(0), types: new Map()});
+
 /** One learner's counts over their new events (those with a time). */
 class LearnerCounts {
-	readonly hours = new Map<number, {counts: number[]; types: Map<string, number>}>();
+	readonly hours = new Map<number, HourCounts>();
 	readonly pageTypes = new Map<number, Map<string, number>>();
 	readonly types = new Map<Type, number>();
 	userId: bigint | null = null;
@@ -80,17 +83,11 @@ class LearnerCounts {
 	/** Events arrive in time order. */
 	add(type: Type, time: number, urlId: number | null, userId: bigint | null, server: boolean): void {
 		const {kind} = type;
-		const hour = hourOf(time);
-		let counts = this.hours.get(hour);
-		if (!counts) this.hours.set(hour, (counts = {counts: new Array<number>(HOUR_COUNTS).fill(0), types: new Map()}));
+		const counts = entry(this.hours, hourOf(time), newHour);
 		for (let index = 0; index < HOUR_COUNTS; index++) counts.counts[index]! += type.increment[index]!;
-		counts.types.set(kind.hourly_type, (counts.types.get(kind.hourly_type) ?? 0) + 1);
-		this.types.set(type, (this.types.get(type) ?? 0) + 1);
-		if (urlId !== null) {
-			let types = this.pageTypes.get(urlId);
-			if (!types) this.pageTypes.set(urlId, (types = new Map()));
-			types.set(kind.event_type, (types.get(kind.event_type) ?? 0) + 1);
-		}
+		tally(counts.types, kind.hourly_type);
+		tally(this.types, type);
+		if (urlId !== null) tally(entry(this.pageTypes, urlId, newMap<string, number>), kind.event_type);
 		if (userId !== null && (this.userId === null || userId > this.userId)) this.userId = userId;
 		if (this.events++ === 0) this.first = time;
 		this.last = time;
@@ -108,13 +105,8 @@ class LearnerCounts {
 	}
 }
 
-function writeLearner(rows: (table: CountTable) => RowBuffer, learner: Learner, counts: LearnerCounts): void {
-	const row = (table: CountTable, fields: number) => {
-		const out = rows(table);
-		startRow(out, fields + 2);
-		out.copy(learner.fields, 0, learner.fields.length);
-		return out;
-	};
+function writeLearner(tables: SpilledTables<CountTable>, learner: Learner, counts: LearnerCounts): void {
+	const row = (table: CountTable, fields: number) => tables.learnerRow(table, learner.fields, fields);
 	const days = new Map<number, number[]>();
 	for (const [hour, {counts: hourCounts, types}] of counts.hours) {
 		for (const [type, events] of types) {
@@ -146,12 +138,7 @@ function writeLearner(rows: (table: CountTable) => RowBuffer, learner: Learner, 
 	}
 	const out = row('fresh_learner_total', 13);
 	if (counts.userId === null) nullField(out);
-	else {
-		out.reserve(12);
-		out.bytes.writeInt32BE(8, out.length);
-		out.bytes.writeBigInt64BE(counts.userId, out.length + 4);
-		out.length += 12;
-	}
+	else bigint8Field(out, counts.userId);
 	int8Field(out, counts.first);
 	int8Field(out, counts.last);
 	int8Field(out, counts.events);
@@ -173,18 +160,17 @@ class CourseCounts {
 	readonly hours = new Map<number, number>();
 
 	addLearner(counts: LearnerCounts): void {
-		for (const [type, events] of counts.types) this.types.set(type.kind.event_type, (this.types.get(type.kind.event_type) ?? 0) + events);
+		for (const [type, events] of counts.types) tally(this.types, type.kind.event_type, events);
 		for (const [hour, {counts: hourCounts, types}] of counts.hours) {
-			this.hours.set(hour, (this.hours.get(hour) ?? 0) + hourCounts[0]!);
-			let hourTypes = this.hourTypes.get(hour);
-			if (!hourTypes) this.hourTypes.set(hour, (hourTypes = new Map()));
-			for (const [type, events] of types) hourTypes.set(type, (hourTypes.get(type) ?? 0) + events);
+			tally(this.hours, hour, hourCounts[0]!);
+			const hourTypes = entry(this.hourTypes, hour, newMap<string, number>);
+			for (const [type, events] of types) tally(hourTypes, type, events);
 		}
 	}
 
-	write(rows: (table: CountTable) => RowBuffer, courseId: string): void {
+	write(tables: SpilledTables<CountTable>, courseId: string): void {
 		for (const [type, events] of this.types) {
-			const out = rows('d_type_total');
+			const out = tables.rows('d_type_total');
 			startRow(out, 3);
 			textField(out, courseId);
 			textField(out, type);
@@ -192,7 +178,7 @@ class CourseCounts {
 		}
 		for (const [hour, types] of this.hourTypes) {
 			for (const [type, events] of types) {
-				const out = rows('d_type_hour');
+				const out = tables.rows('d_type_hour');
 				startRow(out, 4);
 				textField(out, courseId);
 				int8Field(out, hour);
@@ -201,7 +187,7 @@ class CourseCounts {
 			}
 		}
 		for (const [hour, events] of this.hours) {
-			const out = rows('d_course_hour');
+			const out = tables.rows('d_course_hour');
 			startRow(out, 3);
 			textField(out, courseId);
 			int8Field(out, hour);
@@ -225,7 +211,6 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 	await client.query('CREATE TEMP TABLE fresh_learner_total (LIKE d_learner) ON COMMIT DROP');
 	const tables = options.timelines ? {...COUNT_TABLES, ...TIMELINE_TABLES} : COUNT_TABLES;
 	await withSpilledTables<CountTable, void>(tables as Record<CountTable, string>, options.scratchDir, async (spilled) => {
-		const rows = (table: CountTable) => spilled.rows(table);
 		const loadStats = new Map<number, number[]>();
 		const courses = new Map<string, CourseCounts>();
 		let statsLoadId: number | undefined;
@@ -244,8 +229,7 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 				const {courseId, username} = learner;
 				const loadId = data.readInt32BE(starts[5]!);
 				if (loadId !== statsLoadId) {
-					stats = loadStats.get(loadId) ?? [0, 0, 0, 0];
-					loadStats.set(loadId, stats);
+					stats = entry(loadStats, loadId, () => [0, 0, 0, 0]);
 					statsLoadId = loadId;
 				}
 				stats[0]!++;
@@ -262,22 +246,17 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 				counts.add(type, time, urlId, userId, starts[7]! >= 0 && data[starts[7]!] === 1);
 				if (username === '') return;
 				const closes = data[starts[2]!] === 1;
-				const out = rows('d_learner_event');
-				startRow(out, 5);
-				out.copy(learner.fields, 0, learner.fields.length);
+				const out = spilled.learnerRow('d_learner_event', learner.fields, 3);
 				int8Field(out, time);
 				boolField(out, closes);
-				if (urlId === null) nullField(out);
-				else int4Field(out, urlId);
+				int4OrNullField(out, urlId);
 				if (walk) timeline.push({time, closes, urlId});
 			},
 			end: () => {
 				if (counts.events === 0) return;
-				let course = courses.get(learner.courseId);
-				if (!course) courses.set(learner.courseId, (course = new CourseCounts()));
-				course.addLearner(counts);
+				entry(courses, learner.courseId, () => new CourseCounts()).addLearner(counts);
 				if (learner.username === '') return;
-				writeLearner(rows, learner, counts);
+				writeLearner(spilled, learner, counts);
 				if (walk) writeTimeline(spilled, learner.fields, learnerTimeline(timeline, walk));
 			},
 		};
@@ -288,12 +267,12 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 			spilled,
 		);
 		for (const [loadId, stats] of loadStats) {
-			const out = rows('d_load_stats');
+			const out = spilled.rows('d_load_stats');
 			startRow(out, 5);
 			int4Field(out, loadId);
 			for (const value of stats) int8Field(out, value);
 		}
-		for (const [courseId, course] of courses) course.write(rows, courseId);
+		for (const [courseId, course] of courses) course.write(spilled, courseId);
 		await spilled.store(client);
 	});
 }

@@ -1,21 +1,18 @@
 import type pg from 'pg';
 import {
-	beginField,
 	boolField,
 	boolOrNullField,
-	endField,
+	bytesField,
 	float8Field,
 	float8OrNullField,
 	int8Field,
 	int8OrNullField,
-	nullField,
 	readInt8,
-	startRow,
 	textField,
 } from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
 import {type ProblemEvent, problemAttempts} from './problem-attempts.js';
-import {learnerFieldsById, readLearnerRows, withSpilledTables} from './streamed-copy.js';
+import {type LearnerFields, readLearnerRows, withSpilledTables} from './streamed-copy.js';
 import {type PlayerEvent, type VideoAction, videoWatching} from './video-watching.js';
 
 /** The bytes of a binary text (or jsonb) field, or null. */
@@ -30,21 +27,19 @@ const fieldText = (data: Buffer, start: number) => fieldBytes(data, start)?.toSt
  */
 async function walkLearnerItems<Table extends string, Event>(
 	client: pg.PoolClient,
+	learners: LearnerFields,
 	scratchDir: string | undefined,
 	tables: Record<Table, string>,
 	query: string,
 	decode: (data: Buffer, starts: Int32Array) => Event,
 	write: (row: (table: Table, fields: number) => RowBuffer, events: Event[]) => void,
 ): Promise<void> {
-	const learners = await learnerFieldsById(client, 'learners_to_refresh');
 	await withSpilledTables(tables, scratchDir, async (spilled) => {
 		let learner: Buffer;
 		let item: string | null = null;
 		let events: Event[] = [];
 		const row = (table: Table, fields: number) => {
-			const out = spilled.rows(table);
-			startRow(out, fields + 3);
-			out.copy(learner, 0, learner.length);
+			const out = spilled.learnerRow(table, learner, fields + 1);
 			textField(out, item!);
 			return out;
 		};
@@ -82,9 +77,10 @@ const number = (data: Buffer, start: number) => (start < 0 ? null : data.readDou
  * The watching intervals and per-video sums (d_video_interval, d_learner_video) of the learners in
  * learners_to_refresh, from all their player events (see video-watching.ts).
  */
-export async function recomputeVideos(client: pg.PoolClient, scratchDir?: string): Promise<void> {
+export async function recomputeVideos(client: pg.PoolClient, learners: LearnerFields, scratchDir?: string): Promise<void> {
 	await walkLearnerItems(
 		client,
+		learners,
 		scratchDir,
 		{
 			d_video_interval: 'course_id, username, video_id, start_time, start_position, end_position',
@@ -119,17 +115,11 @@ export async function recomputeVideos(client: pg.PoolClient, scratchDir?: string
 	);
 }
 
-function bytesOrNullField(out: RowBuffer, bytes: Buffer | null): void {
-	if (bytes === null) return nullField(out);
-	const at = beginField(out);
-	out.copy(bytes, 0, bytes.length);
-	endField(out, at);
-}
-
 /** The per-problem attempts (d_learner_problem) of the learners in learners_to_refresh (see problem-attempts.ts). */
-export async function recomputeProblems(client: pg.PoolClient, scratchDir?: string): Promise<void> {
+export async function recomputeProblems(client: pg.PoolClient, learners: LearnerFields, scratchDir?: string): Promise<void> {
 	await walkLearnerItems(
 		client,
+		learners,
 		scratchDir,
 		{
 			d_learner_problem: 'course_id, username, problem_id, checks, first_correct, first_correct_attempt, first_answers, last_answers, showed_answer',
@@ -153,8 +143,8 @@ export async function recomputeProblems(client: pg.PoolClient, scratchDir?: stri
 			int8Field(out, attempts.checks);
 			boolOrNullField(out, attempts.firstCorrect);
 			int8OrNullField(out, attempts.firstCorrectAttempt);
-			bytesOrNullField(out, attempts.firstAnswers);
-			bytesOrNullField(out, attempts.lastAnswers);
+			bytesField(out, attempts.firstAnswers);
+			bytesField(out, attempts.lastAnswers);
 			boolField(out, attempts.showedAnswer);
 		},
 	);

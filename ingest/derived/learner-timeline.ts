@@ -7,10 +7,12 @@
  * and days are whole multiples of it and gaps are exact integers.
  */
 
+import {entry, newMap, tally} from './tally.js';
+
 /** An event of a learner: its time, whether it is a page_close, its page (URL id; null without a page). */
 export type TimelineEvent = {time: number; closes: boolean; urlId: number | null};
 
-export const MICROS_PER_SECOND = 1_000_000;
+const MICROS_PER_SECOND = 1_000_000;
 const MINUTE = 60 * MICROS_PER_SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -51,17 +53,10 @@ export const dayOf = (time: number) => Math.floor(time / DAY);
 
 const samePlace = (a: TimelineEvent, b: TimelineEvent) => a.time === b.time && a.closes === b.closes && a.urlId === b.urlId;
 
-/** Adds `value` under two keys of a two-level map. */
-function count<K1, K2>(map: Map<K1, Map<K2, number>>, first: K1, second: K2, value = 1): void {
-	let inner = map.get(first);
-	if (!inner) map.set(first, (inner = new Map()));
-	inner.set(second, (inner.get(second) ?? 0) + value);
-}
-
-/** Micros summed per two keys, with the number of gaps: seconds are divided once, from the exact sum. */
+/** Gap micros summed per hour and whole minute, with the number of gaps: seconds are divided once, from the exact sum. */
 type GapSum = {micros: number; gaps: number};
 
-function timeRows<K>(byKey: Map<K, Map<number, GapSum>>): Array<TimeRow & {key: K}> {
+function timeRows<K>(byKey: Map<K, Map<number, {micros: number}>>): Array<TimeRow & {key: K}> {
 	const rows: Array<TimeRow & {key: K}> = [];
 	for (const [key, minutes] of byKey) {
 		let short: number | null = null;
@@ -120,15 +115,9 @@ function walkSessions(events: TimelineEvent[]): {sessions: SessionRow[]; gapsByH
 			const gap = event.time - previous.time;
 			if (gap > SESSION_BREAK || previous.closes) sessionNumber++;
 			if (gap < LONGEST_GAP) {
-				const hour = hourOf(event.time);
-				let minutes = gapsByHour.get(hour);
-				if (!minutes) gapsByHour.set(hour, (minutes = new Map()));
-				const minute = Math.floor(gap / MINUTE);
-				const sum = minutes.get(minute);
-				if (sum) {
-					sum.micros += gap;
-					sum.gaps++;
-				} else minutes.set(minute, {micros: gap, gaps: 1});
+				const sum = entry(entry(gapsByHour, hourOf(event.time), newMap<number, GapSum>), Math.floor(gap / MINUTE), () => ({micros: 0, gaps: 0}));
+				sum.micros += gap;
+				sum.gaps++;
 			}
 		}
 		const time = events[start]!.time;
@@ -162,18 +151,11 @@ function walkVisits(events: TimelineEvent[]): VisitRow[] {
 export function learnerTimeline(events: TimelineEvent[], options: {sessionSummaryMinSeconds: number}): LearnerTimeline {
 	const {sessions, gapsByHour} = walkSessions(events);
 	const gaps: GapRow[] = [];
-	const gapsByDay = new Map<number, Map<number, GapSum>>();
+	const gapsByDay = new Map<number, Map<number, {micros: number}>>();
 	for (const [hour, minutes] of gapsByHour) {
 		for (const [minute, sum] of minutes) {
 			gaps.push({hour, minute, seconds: sum.micros / MICROS_PER_SECOND, gaps: sum.gaps});
-			const day = dayOf(hour);
-			let dayMinutes = gapsByDay.get(day);
-			if (!dayMinutes) gapsByDay.set(day, (dayMinutes = new Map()));
-			const daySum = dayMinutes.get(minute);
-			if (daySum) {
-				daySum.micros += sum.micros;
-				daySum.gaps += sum.gaps;
-			} else dayMinutes.set(minute, {micros: sum.micros, gaps: sum.gaps});
+			entry(entry(gapsByDay, dayOf(hour), newMap<number, {micros: number}>), minute, () => ({micros: 0})).micros += sum.micros;
 		}
 	}
 	const visits = walkVisits(events);
@@ -181,9 +163,9 @@ export function learnerTimeline(events: TimelineEvent[], options: {sessionSummar
 	const byHourPage = new Map<number, Map<number, number>>();
 	const byTransition = new Map<number, Map<number, number>>();
 	for (const visit of visits) {
-		byPage.set(visit.urlId, (byPage.get(visit.urlId) ?? 0) + 1);
-		count(byHourPage, hourOf(visit.time), visit.urlId);
-		if (visit.previousUrlId !== null) count(byTransition, visit.previousUrlId, visit.urlId);
+		tally(byPage, visit.urlId);
+		tally(entry(byHourPage, hourOf(visit.time), newMap<number, number>), visit.urlId);
+		if (visit.previousUrlId !== null) tally(entry(byTransition, visit.previousUrlId, newMap<number, number>), visit.urlId);
 	}
 	return {
 		gaps,

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import {UAParser} from 'ua-parser-js';
 import {countFreshEvents} from './fresh-counts.js';
 import {recomputeProblems, recomputeVideos} from './learner-items.js';
+import {learnerFieldsById} from './streamed-copy.js';
 import {recomputeTimelines} from './timelines.js';
 
 /** Serialises refreshes of one database (two processes sharing a --db server). */
@@ -181,25 +182,29 @@ const ALL_TABLES = [
 const TOUCHED_COURSES = `SELECT DISTINCT course_id FROM learners_to_refresh WHERE course_id <> ''`;
 
 /**
- * The first UTC day of the new events: a learner's visits before their first new event do not change when
- * they are recomputed, so days before it keep their d_page_day rows (a daily file rebuilds a day or two,
- * not the whole term: 16 s of a 10k-event refresh at 10M events).
+ * The first UTC day of the new events, read once: a learner's visits before their first new event do not
+ * change when they are recomputed, so days before it keep their d_page_day rows (a daily file rebuilds a
+ * day or two, not the whole term: 16 s of a 10k-event refresh at 10M events).
  */
-const FIRST_NEW_DAY = `(SELECT (min(time) AT TIME ZONE 'UTC')::date FROM fresh)`;
+const FIRST_NEW_DAY = `SELECT (min(time) AT TIME ZONE 'UTC')::date::text AS day FROM fresh`;
 
 /**
- * Tables summed per course from the per-learner tables (counts of distinct learners cannot be patched
- * learner by learner): rebuilt for the touched courses; d_page_day's all-course rows (course_id NULL) each
- * time, from the first new day on.
+ * d_page_day, summed per course from the per-learner tables (counts of distinct learners cannot be patched
+ * learner by learner): rebuilt for the touched courses, and its all-course rows (course_id NULL) each time,
+ * from the first new day ($1) on.
  */
-const PER_COURSE_STEPS: string[] = [
-	`DELETE FROM d_page_day WHERE day >= ${FIRST_NEW_DAY} AND (course_id IS NULL OR course_id IN (${TOUCHED_COURSES}))`,
+const PAGE_DAY_STEPS: string[] = [
+	`DELETE FROM d_page_day WHERE day >= $1::date AND (course_id IS NULL OR course_id IN (${TOUCHED_COURSES}))`,
 	`INSERT INTO d_page_day (course_id, day, url_id, visits, visitors)
 	SELECT course_id, (hour AT TIME ZONE 'UTC')::date, url_id, sum(visits), count(DISTINCT username)
-	FROM d_learner_page_hour WHERE hour >= ${FIRST_NEW_DAY}::timestamp AT TIME ZONE 'UTC' AND course_id IN (${TOUCHED_COURSES}) GROUP BY 1, 2, 3`,
+	FROM d_learner_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE 'UTC' AND course_id IN (${TOUCHED_COURSES}) GROUP BY 1, 2, 3`,
 	`INSERT INTO d_page_day (course_id, day, url_id, visits, visitors)
 	SELECT NULL, (hour AT TIME ZONE 'UTC')::date, url_id, sum(visits), count(DISTINCT username)
-	FROM d_learner_page_hour WHERE hour >= ${FIRST_NEW_DAY}::timestamp AT TIME ZONE 'UTC' AND course_id <> '' GROUP BY 2, 3`,
+	FROM d_learner_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE 'UTC' AND course_id <> '' GROUP BY 2, 3`,
+];
+
+/** d_problem_answer, rebuilt for the touched courses from the per-learner table. */
+const PROBLEM_ANSWER_STEPS: string[] = [
 	`DELETE FROM d_problem_answer WHERE course_id IN (${TOUCHED_COURSES})`,
 	// Each learner's first and last answers split into their parts (one row per part and attempt).
 	`INSERT INTO d_problem_answer (course_id, problem_id, part, answer, first_attempts, last_attempts)
@@ -289,22 +294,18 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean, {onSte
 	// Without statistics the planner expects a few thousand learners of unknown spread and joins them to
 	// each grouped output by sorting both sides (merge joins) instead of hashing the learners.
 	await client.query('ANALYZE learners_to_refresh');
+	const learners = await learnerFieldsById(client, 'learners_to_refresh');
 	if (earlier) {
 		for (const table of PER_LEARNER_TABLES) {
 			await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
 		}
-		await timedStep(onStep, 'learner timelines: sorted, walked in Node, stored by COPY', () =>
-			recomputeTimelines(
-				client,
-				`SELECT r.learner_id, e.time, e.closes, e.url_id
-				FROM d_learner_event e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username`,
-				scratchDir,
-			),
-		);
+		await timedStep(onStep, 'learner timelines: sorted, walked in Node, stored by COPY', () => recomputeTimelines(client, learners, scratchDir));
 	}
-	await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, scratchDir));
-	await timedStep(onStep, 'problems: sorted, walked in Node, stored by COPY', () => recomputeProblems(client, scratchDir));
-	for (const step of PER_COURSE_STEPS) await client.query(step);
+	await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, learners, scratchDir));
+	await timedStep(onStep, 'problems: sorted, walked in Node, stored by COPY', () => recomputeProblems(client, learners, scratchDir));
+	const {rows: [{day}]} = await client.query<{day: string}>(FIRST_NEW_DAY);
+	for (const step of PAGE_DAY_STEPS) await client.query(step, [day]);
+	for (const step of PROBLEM_ANSWER_STEPS) await client.query(step);
 }
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import {pipeline} from 'node:stream/promises';
 import type pg from 'pg';
 import {from as copyFrom, to as copyTo} from 'pg-copy-streams';
-import {BINARY_HEADER, BINARY_TRAILER, BinaryRowReader, textField} from '../copy-binary.js';
+import {BINARY_HEADER, BINARY_TRAILER, BinaryRowReader, startRow, textField} from '../copy-binary.js';
 import {RowBuffer} from '../row-buffer.js';
 
 /**
@@ -62,6 +62,14 @@ export class SpilledTables<Table extends string> {
 	/** Where the next row of `table` is written (start it with startRow). */
 	rows(table: Table): RowBuffer {
 		return this.tables.get(table)!.rows;
+	}
+
+	/** Starts a row of `table` with a learner's course and username (see learnerFields), to be followed by `fields` more. */
+	learnerRow(table: Table, learner: Buffer, fields: number): RowBuffer {
+		const out = this.rows(table);
+		startRow(out, fields + 2);
+		out.copy(learner, 0, learner.length);
+		return out;
 	}
 
 	async spillIfFull(): Promise<void> {
@@ -134,8 +142,11 @@ export async function readLearnerRows(client: pg.PoolClient, query: string, hand
 	if (learnerId !== undefined) handlers.end();
 }
 
+/** Learners by id, as the fields their rows start with (see learnerFields). */
+export type LearnerFields = Map<number, Buffer>;
+
 /** The learners of `table` (learner_id, course_id, username) by id, as the fields their rows start with. */
-export async function learnerFieldsById(client: pg.PoolClient, table: string): Promise<Map<number, Buffer>> {
+export async function learnerFieldsById(client: pg.PoolClient, table: string): Promise<LearnerFields> {
 	const {rows} = await client.query<{learner_id: number; course_id: string; username: string}>(`SELECT learner_id, course_id, username FROM ${table}`);
 	return new Map(rows.map((row) => [row.learner_id, learnerFields(row.course_id, row.username)]));
 }

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import {boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int8Field, nullField, readInt8, startRow} from '../copy-binary.js';
+import {boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int4OrNullField, int8Field, readInt8} from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
 import {learnerTimeline, type LearnerTimeline, type TimelineEvent} from './learner-timeline.js';
-import {learnerFieldsById, type LearnerRowHandlers, readLearnerRows, withSpilledTables} from './streamed-copy.js';
+import {type LearnerFields, type LearnerRowHandlers, readLearnerRows, withSpilledTables} from './streamed-copy.js';
 
 /** The tables written from the timelines, with their columns. */
 export const TIMELINE_TABLES = {
@@ -19,13 +19,8 @@ export const TIMELINE_TABLES = {
 export type TimelineTable = keyof typeof TIMELINE_TABLES;
 
 /** Writes a learner's timeline as rows of the tables, each row starting with the learner's course and username. */
-export function writeTimeline(tables: {rows(table: TimelineTable): RowBuffer}, learner: Buffer, timeline: LearnerTimeline): void {
-	const row = (table: TimelineTable, fields: number) => {
-		const out = tables.rows(table);
-		startRow(out, fields + 2);
-		out.copy(learner, 0, learner.length);
-		return out;
-	};
+export function writeTimeline(tables: {learnerRow(table: TimelineTable, learner: Buffer, fields: number): RowBuffer}, learner: Buffer, timeline: LearnerTimeline): void {
+	const row = (table: TimelineTable, fields: number) => tables.learnerRow(table, learner, fields);
 	for (const gap of timeline.gaps) {
 		const out = row('d_learner_gap', 4);
 		int8Field(out, gap.hour);
@@ -64,8 +59,7 @@ export function writeTimeline(tables: {rows(table: TimelineTable): RowBuffer}, l
 		int8Field(out, visit.time);
 		int4Field(out, visit.urlId);
 		boolField(out, visit.sessionStart);
-		if (visit.previousUrlId === null) nullField(out);
-		else int4Field(out, visit.previousUrlId);
+		int4OrNullField(out, visit.previousUrlId);
 	}
 	for (const page of timeline.pageVisits) {
 		const out = row('d_learner_page', 2);
@@ -93,13 +87,12 @@ export async function timelineOptions(client: pg.PoolClient): Promise<{sessionSu
 }
 
 /**
- * Computes the timelines of the learners of `source` (a query of learner_id, time, closes, url_id whose
- * learners are in learners_to_refresh) and appends them to the per-learner tables. PostgreSQL sorts the
- * events by learner and streams them; each learner is walked as soon as their last event arrives, and
- * the rows are stored by COPY once the stream has ended (the same transaction, the same connection).
+ * Recomputes the timelines of the learners in learners_to_refresh (`learners`) after an incremental load,
+ * from their whole history in d_learner_event, and appends them to the per-learner tables. PostgreSQL
+ * sorts the events by learner and streams them; each learner is walked as soon as their last event
+ * arrives, and the rows are stored by COPY once the stream has ended (the same transaction and connection).
  */
-export async function recomputeTimelines(client: pg.PoolClient, source: string, scratchDir?: string): Promise<void> {
-	const learners = await learnerFieldsById(client, 'learners_to_refresh');
+export async function recomputeTimelines(client: pg.PoolClient, learners: LearnerFields, scratchDir?: string): Promise<void> {
 	const options = await timelineOptions(client);
 	await withSpilledTables(TIMELINE_TABLES, scratchDir, async (tables) => {
 		let learner: Buffer;
@@ -116,7 +109,14 @@ export async function recomputeTimelines(client: pg.PoolClient, source: string, 
 			},
 			end: () => writeTimeline(tables, learner, learnerTimeline(events, options)),
 		};
-		await readLearnerRows(client, `SELECT * FROM (${source}) events ORDER BY 1, 2, 3, 4`, handlers, tables);
+		await readLearnerRows(
+			client,
+			`SELECT r.learner_id, e.time, e.closes, e.url_id
+			FROM d_learner_event e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username
+			ORDER BY 1, 2, 3, 4`,
+			handlers,
+			tables,
+		);
 		await tables.store(client);
 	});
 }
