@@ -14,11 +14,15 @@ import {RowBuffer} from '../row-buffer.js';
  * they would not fit in memory.
  */
 
-/** Rows are written to a table's file once this many bytes are buffered. */
-const SPILL_BYTES = 4 * 1024 * 1024;
+/**
+ * Rows are written to a table's file once this many bytes are buffered. Up to 19 tables are written at
+ * once: with 4 MB buffers, allocated whole, the ingest process peaked at 334 MB instead of 223 MB.
+ */
+const SPILL_BYTES = 1024 * 1024;
 
 class SpilledTable {
-	readonly rows = new RowBuffer(SPILL_BYTES + (1 << 16));
+	// Grown as rows come (most tables of a small load never reach the spill size).
+	readonly rows = new RowBuffer(1 << 16);
 	private handle: fs.promises.FileHandle | undefined;
 
 	constructor(readonly file: string) {
