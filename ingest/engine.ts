@@ -69,6 +69,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		}
 		await Promise.all(context.finishing);
 		if (context.fatal) throw context.fatal;
+		// The loader threads (their heaps and connections) are not needed to derive: freed before it, not after.
+		await loaders.close();
+		loaders = undefined;
 		if (signal?.aborted) {
 			tracker.phase = 'cancelled';
 		} else {
