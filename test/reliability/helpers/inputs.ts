@@ -28,6 +28,8 @@ export type FaultInputs = {
 	/** What source_files will name each input (path, or path!member) → its decompressed bytes. */
 	contents: Map<string, Buffer>;
 	lines: number;
+	/** The `firstInput` of the export that follows this one. */
+	nextInput: number;
 };
 
 const EVENTS_PER_INPUT = 1000;
@@ -35,11 +37,12 @@ const EVENTS_PER_INPUT = 1000;
 /**
  * About `events` events in inputs of ~1000 events each (so that a load has many files and chunks to
  * be interrupted between), cycling through plain, overlapping, .gz and .zip (two members, one gzipped).
+ * `firstInput` > 0 writes a later export: the files (and events) that follow the first `firstInput` inputs.
  */
-export async function writeFaultInputs(dir: string, events: number, random: Random): Promise<FaultInputs> {
+export async function writeFaultInputs(dir: string, events: number, random: Random, firstInput = 0): Promise<FaultInputs> {
 	const contents = new Map<string, Buffer>();
 	const count = Math.max(5, Math.ceil(events / EVENTS_PER_INPUT));
-	for (let index = 0; index < count; index++) {
+	for (let index = firstInput; index < firstInput + count; index++) {
 		const from = index * EVENTS_PER_INPUT;
 		const to = from + EVENTS_PER_INPUT;
 		const name = path.join(dir, `tracking.log-2017${String(index + 1).padStart(4, '0')}`);
@@ -76,6 +79,15 @@ export async function writeFaultInputs(dir: string, events: number, random: Rand
 			}
 		}
 	}
-	const lines = [...contents.values()].reduce((sum, content) => sum + content.toString('latin1').split('\n').length - 1, 0);
-	return {dir, contents, lines};
+	return {dir, contents, lines: lineCount(contents), nextInput: firstInput + count};
+}
+
+/** Every input of `batches`, as one load of their common folder. */
+export function mergedInputs(batches: FaultInputs[]): FaultInputs {
+	const contents = new Map(batches.flatMap((batch) => [...batch.contents]));
+	return {dir: batches[0]!.dir, contents, lines: lineCount(contents), nextInput: batches.at(-1)!.nextInput};
+}
+
+function lineCount(contents: Map<string, Buffer>): number {
+	return [...contents.values()].reduce((sum, content) => sum + content.toString('latin1').split('\n').length - 1, 0);
 }
