@@ -99,35 +99,68 @@ async function reachableBinaries(runAs: RunAs): Promise<Binaries> {
 
 /**
  * The cluster lives in workdir/pgdata. As root, when postgres cannot reach the workdir, the cluster
- * is kept in /var/lib/openpolyedu-tui/<hash of the workdir path> and workdir/pgdata links to it.
+ * is kept in a folder of its own under /var/lib/openpolyedu-tui and workdir/pgdata links to it; the
+ * folder names its workdir (OWNER_FILE), updated at each start so that a moved workdir keeps it.
  */
 function clusterDirectory(workdir: Workdir, runAs: RunAs): string {
-	if (fs.existsSync(workdir.pgdata)) return fs.realpathSync(workdir.pgdata);
+	if (fs.existsSync(workdir.pgdata)) {
+		const dataDir = fs.realpathSync(workdir.pgdata);
+		claimCluster(dataDir, workdir);
+		return dataDir;
+	}
+	const target = linkTarget(workdir.pgdata);
+	if (target !== undefined) {
+		throw new UserError(`${workdir.pgdata} links to ${target}, which no longer exists; delete the link to start over with an empty database.`);
+	}
 	if (!runAs || canReach(runAs, workdir.root)) return workdir.pgdata;
-	const owner = fs.realpathSync(workdir.root);
-	const key = crypto.createHash('sha256').update(owner).digest('hex').slice(0, 16);
-	const home = path.join(SYSTEM_HOME, `cluster-${key}`);
-	fs.mkdirSync(home, {recursive: true});
+	fs.mkdirSync(SYSTEM_HOME, {recursive: true});
 	fs.chmodSync(SYSTEM_HOME, 0o755);
+	// A new name for each cluster: a workdir made again at the path of a moved one must not take its cluster.
+	const home = fs.mkdtempSync(path.join(SYSTEM_HOME, 'cluster-'));
 	fs.chmodSync(home, 0o755);
-	fs.writeFileSync(path.join(home, OWNER_FILE), owner);
+	fs.writeFileSync(path.join(home, OWNER_FILE), fs.realpathSync(workdir.root));
 	fs.symlinkSync(path.join(home, 'pgdata'), workdir.pgdata);
 	return path.join(home, 'pgdata');
 }
 
 const OWNER_FILE = 'workdir';
 
+function linkTarget(file: string): string | undefined {
+	try {
+		return fs.readlinkSync(file);
+	} catch {
+		return undefined;
+	}
+}
+
+/** The workdir that a cluster under SYSTEM_HOME belongs to (undefined for any other cluster). */
+function ownerOf(dataDir: string): string | undefined {
+	const home = path.dirname(dataDir);
+	if (path.dirname(home) !== SYSTEM_HOME) return undefined;
+	try {
+		return fs.readFileSync(path.join(home, OWNER_FILE), 'utf8');
+	} catch {
+		return undefined;
+	}
+}
+
+function claimCluster(dataDir: string, workdir: Workdir): void {
+	const owner = ownerOf(dataDir);
+	const root = fs.realpathSync(workdir.root);
+	if (owner !== undefined && owner !== root) fs.writeFileSync(path.join(path.dirname(dataDir), OWNER_FILE), root);
+}
+
 /**
  * Deletes a workdir whose server is stopped, and its cluster when that lives under /var/lib (see
- * clusterDirectory): otherwise, as root, deleting the workdir leaves the cluster behind until
- * pruneOrphanClusters finds it (27 GB for a 10M-event benchmark).
+ * clusterDirectory): otherwise, as root, deleting the workdir leaves the cluster behind (27 GB for a
+ * 10M-event benchmark).
  */
 export function removeWorkdir(workdir: Workdir): void {
 	let home: string | undefined;
 	try {
-		const candidate = path.dirname(fs.realpathSync(workdir.pgdata));
+		const dataDir = fs.realpathSync(workdir.pgdata);
 		// Only a home of ours made for this very workdir.
-		if (fs.readFileSync(path.join(candidate, OWNER_FILE), 'utf8') === fs.realpathSync(workdir.root)) home = candidate;
+		if (ownerOf(dataDir) === fs.realpathSync(workdir.root)) home = path.dirname(dataDir);
 	} catch {
 		home = undefined;
 	}
@@ -136,31 +169,36 @@ export function removeWorkdir(workdir: Workdir): void {
 }
 
 /**
- * A cluster kept under /var/lib for a workdir that has since been deleted would fill the disk
- * unseen: remove those whose workdir no longer links to them (and whose server is not running).
+ * Clusters under /var/lib whose workdir is gone from where it last started them: deleted by hand, or
+ * moved and not used since (it takes its cluster back at its next start). They are listed by
+ * `db status`, never deleted for the user: a moved workdir's database is not garbage.
  */
-function pruneOrphanClusters(): void {
+export function unclaimedClusters(): Array<{home: string; owner: string; bytes: number}> {
 	let entries: string[];
 	try {
 		entries = fs.readdirSync(SYSTEM_HOME).filter((entry) => entry.startsWith('cluster-'));
 	} catch {
-		return;
+		return [];
 	}
-	for (const entry of entries) {
-		const home = path.join(SYSTEM_HOME, entry);
-		const dataDir = path.join(home, 'pgdata');
-		// Leave young ones alone: another process may be creating its cluster right now.
-		const age = Date.now() - (fs.statSync(home, {throwIfNoEntry: false})?.mtimeMs ?? 0);
-		if (age < 10 * 60_000) continue;
+	return entries.flatMap((entry) => {
+		const dataDir = path.join(SYSTEM_HOME, entry, 'pgdata');
+		const owner = ownerOf(dataDir) ?? '';
 		let linked = false;
 		try {
-			const owner = fs.readFileSync(path.join(home, OWNER_FILE), 'utf8');
 			linked = fs.realpathSync(path.join(owner, 'pgdata')) === dataDir;
 		} catch {
 			linked = false;
 		}
-		if (!linked && runningPort(dataDir) === undefined) fs.rmSync(home, {recursive: true, force: true});
+		return linked ? [] : [{home: path.dirname(dataDir), owner, bytes: folderBytes(path.dirname(dataDir))}];
+	});
+}
+
+function folderBytes(folder: string): number {
+	let bytes = 0;
+	for (const entry of fs.readdirSync(folder, {withFileTypes: true, recursive: true})) {
+		if (entry.isFile()) bytes += fs.statSync(path.join(entry.parentPath, entry.name), {throwIfNoEntry: false})?.size ?? 0;
 	}
+	return bytes;
 }
 
 const SETTINGS_MARKER = '# --- openpolyedu-tui ---';
@@ -296,7 +334,6 @@ export function connectionUrl(password: string, port: number, database = DATABAS
 /** Start the embedded server for this workdir, or attach to the one already running on it. */
 export async function startEmbeddedServer(workdir: Workdir, onStep: (step: string) => void = () => {}): Promise<EmbeddedServer> {
 	const runAs = postgresUser();
-	if (runAs) pruneOrphanClusters();
 	const binaries = await reachableBinaries(runAs);
 	const dataDir = clusterDirectory(workdir, runAs);
 	const logFd = fs.openSync(path.join(workdir.logs, 'postgres.log'), 'a');

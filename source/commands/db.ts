@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import {ensureDatabaseExists} from '../../ingest/db/database.js';
-import {connectionUrl, embeddedServerStatus, readPassword, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
+import {connectionUrl, embeddedServerStatus, readPassword, startEmbeddedServer, stopEmbeddedServer, unclaimedClusters} from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {redactSecrets, UserError} from '../../ingest/errors.js';
+import {formatBytes} from '../format.js';
 import {workdirOf, type Command} from './context.js';
 
 /**
  * `db start` keeps the embedded server running after we exit (for psql, DBeaver, notebooks) and
- * prints its URL; `db stop` stops it; `db status` tells whether it runs and where.
+ * prints its URL; `db stop` stops it; `db status` tells whether it runs and where, and lists the
+ * clusters (as root, under /var/lib) that no workdir uses any more.
  */
 export const dbCommand: Command = async (context) => {
 	const [action] = context.args;
@@ -45,6 +47,12 @@ export const dbCommand: Command = async (context) => {
 		else {
 			const password = readPassword(workdir) ?? '';
 			context.stdout.write(`Running on 127.0.0.1:${status.port} (cluster in ${status.dataDir}): ${redactSecrets(connectionUrl(password, status.port))}\n`);
+		}
+		for (const cluster of unclaimedClusters()) {
+			context.stdout.write(
+				`Not used by any workdir: ${cluster.home} (${formatBytes(cluster.bytes)}; last started from ${cluster.owner || 'an unknown workdir'}). ` +
+					'A workdir moved away takes it back at its next start; otherwise delete the folder to free the space.\n',
+			);
 		}
 		return 0;
 	}

@@ -148,3 +148,59 @@ describe('what the embedded server lets in', () => {
 		}
 	});
 });
+
+describe('a workdir moved to another folder', () => {
+	it('keeps its database there, even after a new workdir started at its old path; a link to a deleted cluster gets one sentence', async () => {
+		// mkdtemp's 0700 keeps postgres out: as root, the clusters live under /var/lib (see clusterDirectory).
+		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-move-'));
+		const original = resolveWorkdir(path.join(parent, 'first'));
+		const moved = resolveWorkdir(path.join(parent, 'moved'));
+		const remade = resolveWorkdir(original.root);
+		after(async () => {
+			for (const each of [moved, remade]) {
+				await stopEmbeddedServer(each).catch(() => false);
+				removeWorkdir(each);
+			}
+			fs.rmSync(parent, {recursive: true, force: true});
+		});
+		const query = async (server: {url: string}, sql: string) => {
+			await ensureDatabaseExists(server.url);
+			const client = new pg.Client(clientConfig(server.url));
+			await client.connect();
+			try {
+				return (await client.query(sql)).rows;
+			} finally {
+				await client.end();
+			}
+		};
+		ensureWorkdir(original);
+		await query(await startEmbeddedServer(original), 'CREATE TABLE kept AS SELECT 42 AS answer');
+		await stopEmbeddedServer(original);
+		const cluster = fs.realpathSync(original.pgdata);
+		fs.renameSync(original.root, moved.root);
+		// An hour old: an earlier version deleted a cluster whose workdir had gone, at the next start of any workdir.
+		const anHourAgo = new Date(Date.now() - 3_600_000);
+		fs.utimesSync(path.dirname(cluster), anHourAgo, anHourAgo);
+
+		ensureWorkdir(remade);
+		const fresh = await startEmbeddedServer(remade);
+		assert.equal((await query(fresh, "SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'kept'"))[0].n, 0, 'the new workdir has a database of its own');
+		await stopEmbeddedServer(remade);
+		assert.notEqual(fs.realpathSync(remade.pgdata), cluster);
+		const listed = async (workdir: typeof moved) => (await runCli(['db', 'status', '--workdir', workdir.root])).stdout.includes(`Not used by any workdir: ${path.dirname(cluster)} (`);
+		if (cluster !== moved.pgdata) assert.ok(await listed(remade), 'db status lists the cluster of the moved workdir');
+
+		const back = await startEmbeddedServer(moved);
+		assert.deepEqual(await query(back, 'SELECT answer FROM kept'), [{answer: 42}], 'the moved workdir still has its data');
+		await stopEmbeddedServer(moved);
+		assert.equal(await listed(moved), false, 'started from its new folder, the cluster is claimed again');
+		console.log(`# embedded-server: a moved workdir kept its cluster (${cluster === moved.pgdata ? 'inside the workdir' : path.dirname(cluster)})`);
+
+		const dangling = resolveWorkdir(path.join(parent, 'dangling'));
+		ensureWorkdir(dangling);
+		fs.symlinkSync(path.join(parent, 'deleted-cluster'), dangling.pgdata);
+		const failed = await runCli(['db', 'start', '--workdir', dangling.root]);
+		assert.equal(failed.code, 1);
+		assert.match(failed.stderr.trim(), /^[^\n]*links to [^\n]*deleted-cluster, which no longer exists; delete the link to start over with an empty database\.$/);
+	});
+});
