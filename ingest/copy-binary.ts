@@ -104,6 +104,39 @@ export function int8OrNullField(out: RowBuffer, value: number | null): void {
 	else int8Field(out, value);
 }
 
+/** Element type oids of the arrays written here. */
+export const ARRAY_OF = {bool: 16, int4: 23, timestamptz: 1184} as const;
+
+/**
+ * A one-dimensional array of `count` elements of type `elementOid`: `writeElements` writes each with the
+ * field writers above (an element is encoded like a field: its length, -1 for NULL, then its value).
+ */
+export function arrayField(out: RowBuffer, elementOid: number, count: number, hasNulls: boolean, writeElements: () => void): void {
+	const at = beginField(out);
+	out.reserve(20);
+	int32At(out, out.length, 1);
+	int32At(out, out.length + 4, hasNulls ? 1 : 0);
+	int32At(out, out.length + 8, elementOid);
+	int32At(out, out.length + 12, count);
+	int32At(out, out.length + 16, 1);
+	out.length += 20;
+	writeElements();
+	endField(out, at);
+}
+
+/** Calls `onElement` with where each element of the one-dimensional array field at `at` starts (-1 for NULL). */
+export function readArray(data: Buffer, at: number, onElement: (start: number) => void): void {
+	if (data.readInt32BE(at) === 0) return;
+	const count = data.readInt32BE(at + 12);
+	let next = at + 20;
+	for (let index = 0; index < count; index++) {
+		const length = data.readInt32BE(next);
+		next += 4;
+		onElement(length < 0 ? -1 : next);
+		if (length > 0) next += length;
+	}
+}
+
 /** date: days since 2000-01-01. */
 export const dateField = (out: RowBuffer, day: number) => int4Field(out, day);
 

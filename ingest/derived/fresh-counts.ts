@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import {bigint8Field, boolField, dateField, int4Field, int4OrNullField, int8Field, int8OrNullField, nullField, readInt8, startRow, textField} from '../copy-binary.js';
+import {bigint8Field, dateField, int4Field, int8Field, int8OrNullField, nullField, readInt8, startRow, textField} from '../copy-binary.js';
 import {dayOf, hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
 import {learnerFields, type LearnerRowHandlers, readLearnerRows, type SpilledTables, withSpilledTables} from './streamed-copy.js';
 import {entry, newMap, tally} from './tally.js';
-import {TIMELINE_TABLES, timelineOptions, writeTimeline} from './timelines.js';
+import {LEARNER_EVENTS_COLUMNS, TIMELINE_TABLES, timelineOptions, writeLearnerEvents, writeTimeline} from './timelines.js';
 
 /**
  * The additive tables (counts per course, learner, hour, type, page, load) from the new events, in one
@@ -43,8 +43,8 @@ const COUNT_TABLES = {
 	fresh_learner_total:
 		'course_id, username, user_id, first_time, last_time, events, first_activity, last_activity, video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate',
 	d_learner_page_type: 'course_id, username, url_id, event_type, events',
-	// What a later load's timelines are recomputed from (narrow: not the events table).
-	d_learner_event: 'course_id, username, time, closes, url_id',
+	// What a later load's timelines are recomputed from (arrays per learner: not the events table).
+	d_learner_events: LEARNER_EVENTS_COLUMNS,
 };
 type CountTable = keyof typeof COUNT_TABLES | keyof typeof TIMELINE_TABLES;
 
@@ -197,7 +197,7 @@ class CourseCounts {
 }
 
 /**
- * Counts the events of `fresh` into the additive tables and d_learner_event (and, with `timelines`, walks
+ * Counts the events of `fresh` into the additive tables and d_learner_events (and, with `timelines`, walks
  * every learner's timeline into the per-learner tables). d_learner is left to merge from fresh_learner_total.
  */
 export async function countFreshEvents(client: pg.PoolClient, options: {timelines: boolean; scratchDir?: string | undefined}): Promise<void> {
@@ -244,19 +244,14 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 				const urlId = starts[3]! < 0 ? null : data.readInt32BE(starts[3]!);
 				const userId = starts[6]! < 0 ? null : data.readBigInt64BE(starts[6]!);
 				counts.add(type, time, urlId, userId, starts[7]! >= 0 && data[starts[7]!] === 1);
-				if (username === '') return;
-				const closes = data[starts[2]!] === 1;
-				const out = spilled.learnerRow('d_learner_event', learner.fields, 3);
-				int8Field(out, time);
-				boolField(out, closes);
-				int4OrNullField(out, urlId);
-				if (walk) timeline.push({time, closes, urlId});
+				if (username !== '') timeline.push({time, closes: data[starts[2]!] === 1, urlId});
 			},
 			end: () => {
 				if (counts.events === 0) return;
 				entry(courses, learner.courseId, () => new CourseCounts()).addLearner(counts);
 				if (learner.username === '') return;
 				writeLearner(spilled, learner, counts);
+				writeLearnerEvents(spilled, learner.fields, timeline);
 				if (walk) writeTimeline(spilled, learner.fields, learnerTimeline(timeline, walk));
 			},
 		};

@@ -51,6 +51,16 @@ export type LearnerTimeline = {
 export const hourOf = (time: number) => Math.floor(time / HOUR) * HOUR;
 export const dayOf = (time: number) => Math.floor(time / DAY);
 
+/** The order the walk needs, as PostgreSQL's ORDER BY time, closes, url_id gives it: false before true, no page last. */
+export function compareTimelineEvents(a: TimelineEvent, b: TimelineEvent): number {
+	if (a.time !== b.time) return a.time - b.time;
+	if (a.closes !== b.closes) return a.closes ? 1 : -1;
+	if (a.urlId === b.urlId) return 0;
+	if (a.urlId === null) return 1;
+	if (b.urlId === null) return -1;
+	return a.urlId - b.urlId;
+}
+
 const samePlace = (a: TimelineEvent, b: TimelineEvent) => a.time === b.time && a.closes === b.closes && a.urlId === b.urlId;
 
 /** Gap micros summed per hour and whole minute, with the number of gaps: seconds are divided once, from the exact sum. */

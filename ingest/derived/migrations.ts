@@ -575,4 +575,26 @@ UPDATE loads SET derived_done = false;
 CREATE FUNCTION d_session_summary_min_seconds() RETURNS double precision LANGUAGE sql IMMUTABLE AS 'SELECT 5::double precision';
 `,
 	},
+	{
+		version: 117,
+		description: "each learner's events as arrays, one row per learner and build, instead of a row per event",
+		sql: `
+-- What a later build recomputes a learner's timeline from: their events with a time, as three arrays of one
+-- length in time order (time, whether the event is a page_close, the page's url id or NULL), one row per
+-- learner and build (and per 10,000 events). A row per event repeated course and username: ten times the
+-- size, and a build reading a learner's history read a row per event.
+DROP TABLE d_learner_event;
+CREATE TABLE d_learner_events (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	times timestamptz[] NOT NULL,
+	closes boolean[] NOT NULL,
+	url_ids int[] NOT NULL
+);
+-- Not compressed: pglz would cost the build CPU on every row for little space.
+ALTER TABLE d_learner_events ALTER times SET STORAGE EXTERNAL, ALTER closes SET STORAGE EXTERNAL, ALTER url_ids SET STORAGE EXTERNAL;
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

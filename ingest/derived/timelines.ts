@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import {boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int4OrNullField, int8Field, readInt8} from '../copy-binary.js';
+import {ARRAY_OF, arrayField, boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int4OrNullField, int8Field, readArray, readInt8} from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
-import {learnerTimeline, type LearnerTimeline, type TimelineEvent} from './learner-timeline.js';
+import {compareTimelineEvents, learnerTimeline, type LearnerTimeline, type TimelineEvent} from './learner-timeline.js';
 import {type LearnerFields, type LearnerRowHandlers, readLearnerRows, withSpilledTables} from './streamed-copy.js';
 
 /** The tables written from the timelines, with their columns. */
@@ -18,8 +18,43 @@ export const TIMELINE_TABLES = {
 };
 export type TimelineTable = keyof typeof TIMELINE_TABLES;
 
+/** What later builds recompute a learner's timeline from: their events, as arrays (see the migration). */
+export const LEARNER_EVENTS_COLUMNS = 'course_id, username, times, closes, url_ids';
+
+/** Events per d_learner_events row: a row stays a few hundred KB however busy the learner. */
+const EVENTS_PER_ROW = 10_000;
+
+type LearnerRowWriter<Table extends string> = {learnerRow(table: Table, learner: Buffer, fields: number): RowBuffer};
+
+/** Appends a learner's new events (in timeline order) as d_learner_events rows. */
+export function writeLearnerEvents(tables: LearnerRowWriter<'d_learner_events'>, learner: Buffer, events: TimelineEvent[]): void {
+	for (let from = 0; from < events.length; from += EVENTS_PER_ROW) {
+		const part = events.slice(from, from + EVENTS_PER_ROW);
+		const out = tables.learnerRow('d_learner_events', learner, 3);
+		arrayField(out, ARRAY_OF.timestamptz, part.length, false, () => {
+			for (const event of part) int8Field(out, event.time);
+		});
+		arrayField(out, ARRAY_OF.bool, part.length, false, () => {
+			for (const event of part) boolField(out, event.closes);
+		});
+		arrayField(out, ARRAY_OF.int4, part.length, part.some((event) => event.urlId === null), () => {
+			for (const event of part) int4OrNullField(out, event.urlId);
+		});
+	}
+}
+
+/** Reads the events of a d_learner_events row (its three arrays from field `first` on) into `events`. */
+function readLearnerEvents(data: Buffer, starts: Int32Array, first: number, events: TimelineEvent[]): void {
+	const from = events.length;
+	readArray(data, starts[first]!, (at) => events.push({time: readInt8(data, at), closes: false, urlId: null}));
+	let index = from;
+	readArray(data, starts[first + 1]!, (at) => (events[index++]!.closes = data[at] === 1));
+	index = from;
+	readArray(data, starts[first + 2]!, (at) => (events[index++]!.urlId = at < 0 ? null : data.readInt32BE(at)));
+}
+
 /** Writes a learner's timeline as rows of the tables, each row starting with the learner's course and username. */
-export function writeTimeline(tables: {learnerRow(table: TimelineTable, learner: Buffer, fields: number): RowBuffer}, learner: Buffer, timeline: LearnerTimeline): void {
+export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: Buffer, timeline: LearnerTimeline): void {
 	const row = (table: TimelineTable, fields: number) => tables.learnerRow(table, learner, fields);
 	for (const gap of timeline.gaps) {
 		const out = row('d_learner_gap', 4);
@@ -88,9 +123,10 @@ export async function timelineOptions(client: pg.PoolClient): Promise<{sessionSu
 
 /**
  * Recomputes the timelines of the learners in learners_to_refresh (`learners`) after an incremental load,
- * from their whole history in d_learner_event, and appends them to the per-learner tables. PostgreSQL
- * sorts the events by learner and streams them; each learner is walked as soon as their last event
- * arrives, and the rows are stored by COPY once the stream has ended (the same transaction and connection).
+ * from their whole history in d_learner_events (a few rows per learner: one per build that brought them
+ * events), and appends them to the per-learner tables. Each learner's rows are merged into time order and
+ * walked as soon as their last row arrives; the rows made are stored by COPY once the stream has ended
+ * (the same transaction and connection).
  */
 export async function recomputeTimelines(client: pg.PoolClient, learners: LearnerFields, scratchDir?: string): Promise<void> {
 	const options = await timelineOptions(client);
@@ -102,18 +138,15 @@ export async function recomputeTimelines(client: pg.PoolClient, learners: Learne
 				learner = learners.get(learnerId)!;
 				events = [];
 			},
-			// Fields: learner_id int4, time timestamptz (int8 microseconds), closes bool, url_id int4 or NULL.
-			row: (data, starts) => {
-				const url = starts[3]!;
-				events.push({time: readInt8(data, starts[1]!), closes: data[starts[2]!] === 1, urlId: url < 0 ? null : data.readInt32BE(url)});
-			},
-			end: () => writeTimeline(tables, learner, learnerTimeline(events, options)),
+			// Fields: learner_id, then the row's three arrays.
+			row: (data, starts) => readLearnerEvents(data, starts, 1, events),
+			end: () => writeTimeline(tables, learner, learnerTimeline(events.sort(compareTimelineEvents), options)),
 		};
 		await readLearnerRows(
 			client,
-			`SELECT r.learner_id, e.time, e.closes, e.url_id
-			FROM d_learner_event e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username
-			ORDER BY 1, 2, 3, 4`,
+			`SELECT r.learner_id, e.times, e.closes, e.url_ids
+			FROM d_learner_events e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username
+			ORDER BY 1`,
 			handlers,
 			tables,
 		);

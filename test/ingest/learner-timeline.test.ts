@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {learnerTimeline, type TimelineEvent} from '../../ingest/derived/learner-timeline.js';
+import {compareTimelineEvents, learnerTimeline, type TimelineEvent} from '../../ingest/derived/learner-timeline.js';
 
 // 2024-01-01 00:00 UTC in microseconds since 2000-01-01 (8766 days later).
 const MIDNIGHT = 8766 * 86_400_000_000;
@@ -107,5 +107,15 @@ describe('learnerTimeline', () => {
 		const short = learnerTimeline([event(0, 0, 1), event(0, 0, 1)], {sessionSummaryMinSeconds: 5});
 		assert.equal(short.sessionSummary, undefined);
 		assert.deepEqual(short.sessions, [{start: at(0, 0), end: at(0, 0), events: 2}]);
+	});
+});
+
+describe('compareTimelineEvents', () => {
+	it("puts a history stored in pieces back in PostgreSQL's order: time, then page_close last, then url id with no page last", () => {
+		// The day's events split over two builds' rows, the second one's first.
+		const pieces = [...day.slice(5), ...day.slice(0, 5)].reverse();
+		assert.deepEqual([...pieces].sort(compareTimelineEvents), day);
+		const sameTime = [event(1, 0, null, true), event(1, 0, null), event(1, 0, 9), event(1, 0, 4, true), event(1, 0, 4)];
+		assert.deepEqual(sameTime.sort(compareTimelineEvents), [event(1, 0, 4), event(1, 0, 9), event(1, 0, null), event(1, 0, 4, true), event(1, 0, null, true)]);
 	});
 });

@@ -6,7 +6,7 @@ import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
 import {readLearnerRows, withSpilledTables} from '../../ingest/derived/streamed-copy.js';
-import {int8Field, startRow} from '../../ingest/copy-binary.js';
+import {ARRAY_OF, arrayField, boolField, int4Field, int4OrNullField, int8Field, readArray, readInt8, startRow} from '../../ingest/copy-binary.js';
 import {createTestDatabase} from '../helpers/database.js';
 
 const pool = new pg.Pool(clientConfig(await createTestDatabase('streamed_copy')));
@@ -65,6 +65,60 @@ describe('streamed COPY of the derived build', () => {
 				rows.map((row) => [Number(row.learner_id), Number(row.rows), Number(row.total)]),
 				[0, 1, 2].map((k) => [k, 40_000, 40_000 * 40_000 * k + (39_999 * 40_000) / 2]),
 			);
+			await client.query('COMMIT');
+		} finally {
+			client.release();
+		}
+	});
+
+	it('arrays written with arrayField are stored as PostgreSQL arrays, and readArray reads them back', async () => {
+		const client = await pool.connect();
+		// Microseconds since 2000-01-01: 2017-05-01T10:00:00Z and a microsecond later.
+		const times = [546948000_000_000, 546948000_000_001];
+		const urls = [7, null];
+		try {
+			await client.query('BEGIN');
+			await client.query('CREATE TEMP TABLE arrays (learner_id int, times timestamptz[], closes boolean[], url_ids int[], empty int[]) ON COMMIT DROP');
+			await withSpilledTables({arrays: 'learner_id, times, closes, url_ids, empty'}, undefined, async (tables) => {
+				const out = tables.rows('arrays');
+				startRow(out, 5);
+				int4Field(out, 1);
+				arrayField(out, ARRAY_OF.timestamptz, 2, false, () => times.forEach((time) => int8Field(out, time)));
+				arrayField(out, ARRAY_OF.bool, 2, false, () => [false, true].forEach((closes) => boolField(out, closes)));
+				arrayField(out, ARRAY_OF.int4, 2, true, () => urls.forEach((url) => int4OrNullField(out, url)));
+				arrayField(out, ARRAY_OF.int4, 0, false, () => {});
+				await tables.store(client);
+			});
+			const {rows: [stored]} = await client.query(`SELECT array_to_json(times)::text AS times, closes::text, url_ids::text, empty::text FROM arrays`);
+			assert.deepEqual(stored, {
+				times: '["2017-05-01T10:00:00+00:00","2017-05-01T10:00:00.000001+00:00"]',
+				closes: '{f,t}',
+				url_ids: '{7,NULL}',
+				empty: '{}',
+			});
+			const read: unknown[][] = [];
+			await readLearnerRows(
+				client,
+				'SELECT learner_id, times, closes, url_ids, empty FROM arrays',
+				{
+					start: () => {},
+					row: (data, starts) => {
+						for (const [field, value] of [
+							[1, (at: number) => readInt8(data, at)],
+							[2, (at: number) => data[at] === 1],
+							[3, (at: number) => (at < 0 ? null : data.readInt32BE(at))],
+							[4, (at: number) => at],
+						] as const) {
+							const values: unknown[] = [];
+							readArray(data, starts[field]!, (at) => values.push(value(at)));
+							read.push(values);
+						}
+					},
+					end: () => {},
+				},
+				{spillIfFull: async () => {}},
+			);
+			assert.deepEqual(read, [times, [false, true], urls, []]);
 			await client.query('COMMIT');
 		} finally {
 			client.release();
