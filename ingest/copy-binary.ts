@@ -265,6 +265,15 @@ export class BinaryRowReader {
 	}
 }
 
+/** The value's bytes of the field at `start` of a row read by BinaryRowReader (a text, jsonb, …), or null for NULL. */
+export const fieldBytes = (data: Buffer, start: number) => (start < 0 ? null : data.subarray(start, start + data.readInt32BE(start - 4)));
+
+/** The field at `start` of a row read by BinaryRowReader, written as it is (same type): no value is decoded. */
+export function copiedField(out: RowBuffer, data: Buffer, start: number): void {
+	if (start < 0) return nullField(out);
+	out.copy(data, start - 4, start + data.readInt32BE(start - 4));
+}
+
 /** An int8 field's value (at most 53 bits, as timestamps within ±285 years of 2000 are) at `at`. */
 export const readInt8 = (data: Buffer, at: number) => data.readInt32BE(at) * 2 ** 32 + data.readUInt32BE(at + 4);
 

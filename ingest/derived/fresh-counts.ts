@@ -2,19 +2,20 @@ import type pg from 'pg';
 import {bigint8Field, dateField, int4Field, int8Field, int8OrNullField, nullField, readInt8, startRow, textField} from '../copy-binary.js';
 import {dayOf, hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
 import {learnerFields, type LearnerRowHandlers, readLearnerRows, type SpilledTables, withSpilledTables} from './streamed-copy.js';
+import {PAYLOAD_COLUMNS, READER_TABLES, type ReaderKind, type ReaderTable, SCAN, writeReaderRows} from './event-readers.js';
 import {entry, newMap, tally} from './tally.js';
 import {LEARNER_EVENTS_COLUMNS, TIMELINE_TABLES, timelineOptions, writeLearnerEvents, writeTimeline} from './timelines.js';
 
 /**
- * The additive tables (counts per course, learner, hour, type, page, load) from the new events, in one
- * pass over them in Node: PostgreSQL sorts the narrow rows of `fresh` by learner and time and streams
- * them; each learner's counts are written when their last event has arrived, the per-course counts at
- * the end. On a first build the same pass walks the learners' timelines (their events are all new).
+ * The additive tables (counts per course, learner, hour, type, page, load) and the readers' event tables
+ * from the new events, in one pass over them in Node: PostgreSQL scans the events once, as integer ids
+ * with the payload fields the readers need, sorts them by learner and time and streams them; each
+ * learner's counts are written when their last event has arrived, the per-course counts at the end. On a
+ * first build the same pass walks the learners' timelines (their events are all new).
  */
 
 /** What an event type counts as: classified once in SQL (fresh_type), read here by name. */
-type TypeKind = {
-	event_type: string;
+type TypeKind = ReaderKind & {
 	hourly_type: string;
 	is_enrollment: boolean;
 	is_video: boolean;
@@ -45,8 +46,9 @@ const COUNT_TABLES = {
 	d_learner_page_type: 'course_id, username, url_id, event_type, events',
 	// What a later load's timelines are recomputed from (arrays per learner: not the events table).
 	d_learner_events: LEARNER_EVENTS_COLUMNS,
+	fresh_user: 'user_id, username',
 };
-type CountTable = keyof typeof COUNT_TABLES | keyof typeof TIMELINE_TABLES;
+type CountTable = keyof typeof COUNT_TABLES | keyof typeof TIMELINE_TABLES | ReaderTable;
 
 /** The hourly counts of d_learner_hour, in its column order: events, then the kinds (d_learner_day has the kinds only). */
 const HOUR_COUNTS = 9;
@@ -197,10 +199,29 @@ class CourseCounts {
 }
 
 /**
- * Counts the events of `fresh` into the additive tables and d_learner_events (and, with `timelines`, walks
- * every learner's timeline into the per-learner tables). d_learner is left to merge from fresh_learner_total.
+ * The new events (of the loads in fresh_load) as ids, with their payload fields where their type reads
+ * one, sorted by learner and time: the one scan of the events the counting pass makes.
  */
-export async function countFreshEvents(client: pg.PoolClient, options: {timelines: boolean; scratchDir?: string | undefined}): Promise<void> {
+const SCAN_QUERY = `
+SELECT l.learner_id, e.time, t.closes, p.url_id, t.type_id, e.load_id, e.user_id, e.event_source = 'server', ${PAYLOAD_COLUMNS}
+FROM events e
+	JOIN fresh_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = coalesce(e.username, '')
+	JOIN fresh_type t ON t.event_type = coalesce(e.event_type, '')
+	LEFT JOIN d_page p ON p.page = e.page
+-- An array (computed once) rather than a join: the scan itself skips the other loads' events.
+WHERE e.load_id = ANY ((SELECT array_agg(load_id) FROM fresh_load)::int[])
+ORDER BY 1, 2, 3, 4`;
+
+/** Microseconds since 2000-01-01 UTC → its UTC day as YYYY-MM-DD. */
+const dayText = (time: number) => new Date(Date.UTC(2000, 0, 1) + Math.floor(time / 1000)).toISOString().slice(0, 10);
+
+/**
+ * Counts the new events into the additive tables and d_learner_events, writes the readers' event tables
+ * (see event-readers.ts) and each named learner's user ids (fresh_user, for d_user), and with `timelines`
+ * walks every learner's timeline into the per-learner tables. d_learner is left to merge from
+ * fresh_learner_total. Returns the UTC day of the earliest new event (null if none has a time).
+ */
+export async function countFreshEvents(client: pg.PoolClient, options: {timelines: boolean; scratchDir?: string | undefined}): Promise<{firstDay: string | null}> {
 	const {rows: typeRows} = await client.query<TypeKind & {type_id: number}>('SELECT * FROM fresh_type');
 	const types = new Map(typeRows.map((kind) => [kind.type_id, {kind, increment: hourIncrement(kind)}]));
 	const {rows: learnerRows} = await client.query<{learner_id: number; course_id: string; username: string}>('SELECT learner_id, course_id, username FROM fresh_learner');
@@ -209,7 +230,10 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 	);
 	const walk = options.timelines ? await timelineOptions(client) : undefined;
 	await client.query('CREATE TEMP TABLE fresh_learner_total (LIKE d_learner) ON COMMIT DROP');
-	const tables = options.timelines ? {...COUNT_TABLES, ...TIMELINE_TABLES} : COUNT_TABLES;
+	await client.query('CREATE TEMP TABLE fresh_target (page text NOT NULL, name text, time timestamptz) ON COMMIT DROP');
+	await client.query('CREATE TEMP TABLE fresh_user (user_id bigint NOT NULL, username text NOT NULL) ON COMMIT DROP');
+	const tables = {...COUNT_TABLES, ...READER_TABLES, ...(options.timelines ? TIMELINE_TABLES : {})};
+	let firstTime = Infinity;
 	await withSpilledTables<CountTable, void>(tables as Record<CountTable, string>, options.scratchDir, async (spilled) => {
 		const loadStats = new Map<number, number[]>();
 		const courses = new Map<string, CourseCounts>();
@@ -218,16 +242,18 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 		let learner: Learner;
 		let counts: LearnerCounts;
 		let timeline: TimelineEvent[];
+		let userIds: Set<bigint>;
 		const handlers: LearnerRowHandlers = {
 			start: (learnerId) => {
 				learner = learners.get(learnerId)!;
 				counts = new LearnerCounts();
 				timeline = [];
+				userIds = new Set();
 			},
-			// Fields: learner_id, time (NULL last), closes, url_id, type_id, load_id, user_id, server.
+			// Fields: see SCAN (time NULL last).
 			row: (data, starts) => {
 				const {courseId, username} = learner;
-				const loadId = data.readInt32BE(starts[5]!);
+				const loadId = data.readInt32BE(starts[SCAN.loadId]!);
 				if (loadId !== statsLoadId) {
 					stats = entry(loadStats, loadId, () => [0, 0, 0, 0]);
 					statsLoadId = loadId;
@@ -235,18 +261,27 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 				stats[0]!++;
 				if (courseId === '') stats[1]!++;
 				if (username === '') stats[2]!++;
-				if (starts[1]! < 0) {
+				const type = types.get(data.readInt32BE(starts[SCAN.typeId]!))!;
+				if (type.kind.payload_kind !== null) writeReaderRows(spilled, data, starts, learner, type.kind);
+				const userId = starts[SCAN.userId]! < 0 ? null : data.readBigInt64BE(starts[SCAN.userId]!);
+				if (userId !== null && username !== '') userIds.add(userId);
+				if (starts[SCAN.time]! < 0) {
 					stats[3]!++;
 					return;
 				}
-				const time = readInt8(data, starts[1]!);
-				const type = types.get(data.readInt32BE(starts[4]!))!;
-				const urlId = starts[3]! < 0 ? null : data.readInt32BE(starts[3]!);
-				const userId = starts[6]! < 0 ? null : data.readBigInt64BE(starts[6]!);
-				counts.add(type, time, urlId, userId, starts[7]! >= 0 && data[starts[7]!] === 1);
-				if (username !== '') timeline.push({time, closes: data[starts[2]!] === 1, urlId});
+				const time = readInt8(data, starts[SCAN.time]!);
+				if (time < firstTime) firstTime = time;
+				const urlId = starts[SCAN.urlId]! < 0 ? null : data.readInt32BE(starts[SCAN.urlId]!);
+				counts.add(type, time, urlId, userId, starts[SCAN.server]! >= 0 && data[starts[SCAN.server]!] === 1);
+				if (username !== '') timeline.push({time, closes: data[starts[SCAN.closes]!] === 1, urlId});
 			},
 			end: () => {
+				for (const userId of userIds) {
+					const out = spilled.rows('fresh_user');
+					startRow(out, 2);
+					bigint8Field(out, userId);
+					textField(out, learner.username);
+				}
 				if (counts.events === 0) return;
 				entry(courses, learner.courseId, () => new CourseCounts()).addLearner(counts);
 				if (learner.username === '') return;
@@ -255,12 +290,7 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 				if (walk) writeTimeline(spilled, learner.fields, learnerTimeline(timeline, walk));
 			},
 		};
-		await readLearnerRows(
-			client,
-			'SELECT learner_id, time, closes, url_id, type_id, load_id, user_id, server FROM fresh ORDER BY learner_id, time, closes, url_id',
-			handlers,
-			spilled,
-		);
+		await readLearnerRows(client, SCAN_QUERY, handlers, spilled);
 		for (const [loadId, stats] of loadStats) {
 			const out = spilled.rows('d_load_stats');
 			startRow(out, 5);
@@ -270,4 +300,5 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 		for (const [courseId, course] of courses) course.write(spilled, courseId);
 		await spilled.store(client);
 	});
+	return {firstDay: firstTime === Infinity ? null : dayText(firstTime)};
 }

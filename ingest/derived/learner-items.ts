@@ -3,6 +3,7 @@ import {
 	boolField,
 	boolOrNullField,
 	bytesField,
+	fieldBytes,
 	float8Field,
 	float8OrNullField,
 	int8Field,
@@ -15,8 +16,6 @@ import {type ProblemEvent, problemAttempts} from './problem-attempts.js';
 import {type LearnerFields, readLearnerRows, withSpilledTables} from './streamed-copy.js';
 import {type PlayerEvent, type VideoAction, videoWatching} from './video-watching.js';
 
-/** The bytes of a binary text (or jsonb) field, or null. */
-const fieldBytes = (data: Buffer, start: number) => (start < 0 ? null : data.subarray(start, start + data.readInt32BE(start - 4)));
 const fieldText = (data: Buffer, start: number) => fieldBytes(data, start)?.toString() ?? null;
 
 /**

@@ -71,69 +71,6 @@ SELECT (row_number() OVER ())::int AS type_id, event_type, ${HOURLY_TYPE} AS hou
 	event_type = 'edx.forum.comment.created' AS is_comment
 FROM fresh_key WHERE is_type`;
 
-/**
- * The new events as narrow rows of integer ids (fresh), from a second and last scan of events; the
- * same statement reads the payloads of the event types that need one into the event tables (player
- * events, problem checks, textbook events, enrollment changes) and keeps the pages they target with
- * their names (fresh_target: numbered and named once the rest is read).
- *
- * Each reader's payload fields are read as the events are scanned, so the rows kept for the readers
- * hold those values and not the whole payload: with it, they outgrew work_mem at 1M events (261 MB)
- * and were written to disk and read back by each reader.
- */
-const FRESH_EVENTS = `
-WITH source AS MATERIALIZED (
-	-- Rows that feed a reader also carry their names (and only they: the other rows stay narrow ids).
-	SELECT load_id, learner_id, type_id, user_id, time, server, url_id, closes, payload_kind, video_action,
-		CASE WHEN payload_kind IS NOT NULL THEN course_id END AS course_id, CASE WHEN payload_kind IS NOT NULL THEN username END AS username,
-		CASE WHEN payload_kind IS NOT NULL THEN event_type END AS event_type,
-		CASE WHEN payload_kind = 'enrollment' THEN d_number(payload -> 'user_id')::bigint END AS enrolled_user_id,
-		CASE WHEN payload_kind = 'enrollment' THEN payload ->> 'mode' END AS mode,
-		CASE WHEN payload_kind = 'video' THEN payload ->> 'id' END AS video_id,
-		CASE WHEN payload_kind = 'video' THEN d_number(payload -> 'currentTime') END AS position,
-		CASE WHEN payload_kind = 'video' THEN d_number(payload -> 'old_time') END AS old_position,
-		CASE WHEN payload_kind = 'video' THEN d_number(payload -> 'new_time') END AS new_position,
-		CASE WHEN payload_kind = 'video' THEN d_number(payload -> 'duration') END AS duration,
-		CASE WHEN payload_kind = 'problem' THEN payload ->> 'problem_id' END AS problem_id,
-		CASE WHEN payload_kind = 'problem' AND event_type = 'problem_check' THEN payload ->> 'success' = 'correct' END AS correct,
-		CASE WHEN payload_kind = 'problem' AND event_type = 'problem_check' AND jsonb_typeof(payload -> 'answers') = 'object' THEN payload -> 'answers' END AS answers,
-		-- The PDF's name is the last part of its URL (event.chapter), without a query.
-		CASE WHEN payload_kind = 'textbook' THEN nullif(regexp_replace(split_part(split_part(payload ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), '') END AS pdf,
-		CASE WHEN payload_kind = 'textbook' THEN payload ->> 'query' END AS query,
-		CASE WHEN payload_kind = 'target' THEN payload ->> 'target_url' END AS target_url,
-		CASE WHEN payload_kind = 'target' THEN btrim(payload ->> 'target_name') END AS target_name
-	FROM (
-		SELECT e.load_id, l.learner_id, t.type_id, e.user_id, e.time, e.event_source = 'server' AS server, p.url_id, t.closes,
-			t.payload_kind, t.video_action, l.course_id, l.username, t.event_type, e.event AS payload
-		FROM events e
-			JOIN fresh_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = coalesce(e.username, '')
-			JOIN fresh_type t ON t.event_type = coalesce(e.event_type, '')
-			LEFT JOIN d_page p ON p.page = e.page
-		WHERE e.load_id = ANY($1)
-	) e
-), enrollments AS (
-	INSERT INTO d_enrollment (course_id, user_id, username, time, activated, mode)
-	SELECT course_id, coalesce(enrolled_user_id, user_id), username, time, event_type = 'edx.course.enrollment.activated', mode
-	FROM source WHERE payload_kind = 'enrollment' AND time IS NOT NULL
-), videos AS (
-	INSERT INTO d_video_event (course_id, username, time, action, video_id, position, old_position, new_position, duration)
-	SELECT course_id, username, time, video_action, video_id, position, old_position, new_position, duration
-	FROM source WHERE payload_kind = 'video' AND time IS NOT NULL AND username <> '' AND video_id IS NOT NULL
-), problems AS (
-	INSERT INTO d_problem_event (course_id, username, time, problem_id, kind, correct, answers)
-	SELECT course_id, username, time, problem_id, CASE WHEN event_type = 'problem_check' THEN 'check' ELSE 'show_answer' END, correct, answers
-	FROM source
-	WHERE payload_kind = 'problem' AND (event_type <> 'problem_check' OR server) AND time IS NOT NULL AND username <> '' AND problem_id IS NOT NULL
-), textbooks AS (
-	INSERT INTO d_textbook_event (course_id, username, time, event_type, pdf, query)
-	SELECT course_id, username, time, event_type, pdf, query FROM source WHERE payload_kind = 'textbook' AND time IS NOT NULL AND username <> ''
-), targets AS (
-	INSERT INTO fresh_target (page, name, time)
-	SELECT target_url, target_name, time FROM source WHERE payload_kind = 'target' AND target_url IS NOT NULL
-)
-INSERT INTO fresh (load_id, learner_id, type_id, user_id, time, server, url_id, closes)
-SELECT load_id, learner_id, type_id, user_id, time, server, url_id, closes FROM source`;
-
 /** The learners' counts of the new events (see fresh-counts.ts) merged into d_learner: counts add, first/last take least/greatest. */
 const MERGE_LEARNER_TOTALS = `
 INSERT INTO d_learner AS l SELECT * FROM fresh_learner_total
@@ -146,13 +83,11 @@ ON CONFLICT (md5(course_id), md5(username)) DO UPDATE SET user_id = coalesce(exc
 	first_exam = least(l.first_exam, excluded.first_exam), first_passed = least(l.first_passed, excluded.first_passed),
 	first_certificate = least(l.first_certificate, excluded.first_certificate)`;
 
-/** The additive steps left in SQL (the counts are made by countFreshEvents). */
+/** The additive steps left in SQL, after the counting pass (countFreshEvents) whose rows they read. */
 const ADDITIVE_STEPS: string[] = [
 	// Every user id of the new events (with a time or not), not only the largest per learner as in d_learner.
 	`INSERT INTO d_user (user_id, username)
-	SELECT f.user_id, min(l.username)
-	FROM (SELECT DISTINCT user_id, learner_id FROM fresh WHERE user_id IS NOT NULL) f JOIN fresh_learner l USING (learner_id)
-	WHERE l.username <> '' GROUP BY f.user_id
+	SELECT user_id, min(username) FROM fresh_user GROUP BY user_id
 	ON CONFLICT (user_id) DO NOTHING`,
 	`INSERT INTO d_page_name AS n (url, name, time)
 	SELECT DISTINCT ON (p.url) p.url, f.name, f.time
@@ -182,16 +117,11 @@ const ALL_TABLES = [
 const TOUCHED_COURSES = `SELECT DISTINCT course_id FROM learners_to_refresh WHERE course_id <> ''`;
 
 /**
- * The first UTC day of the new events, read once: a learner's visits before their first new event do not
- * change when they are recomputed, so days before it keep their d_page_day rows (a daily file rebuilds a
- * day or two, not the whole term: 16 s of a 10k-event refresh at 10M events).
- */
-const FIRST_NEW_DAY = `SELECT (min(time) AT TIME ZONE 'UTC')::date::text AS day FROM fresh`;
-
-/**
  * d_page_day, summed per course from the per-learner tables (counts of distinct learners cannot be patched
  * learner by learner): rebuilt for the touched courses, and its all-course rows (course_id NULL) each time,
- * from the first new day ($1) on.
+ * from the first UTC day of the new events ($1) on. A learner's visits before their first new event do not
+ * change when they are recomputed, so earlier days keep their rows (a daily file rebuilds a day or two, not
+ * the whole term: 16 s of a 10k-event refresh at 10M events).
  */
 const PAGE_DAY_STEPS: string[] = [
 	`DELETE FROM d_page_day WHERE day >= $1::date AND (course_id IS NULL OR course_id IN (${TOUCHED_COURSES}))`,
@@ -290,7 +220,7 @@ async function addNewAgents(client: pg.PoolClient): Promise<void> {
  * The per-learner tables of the learners in learners_to_refresh, from their whole history: their timelines
  * (unless this is the first build, whose counting pass walked them) and their video and problem tables.
  */
-async function recomputeLearners(client: pg.PoolClient, earlier: boolean, {onStep, scratchDir}: RefreshOptions): Promise<void> {
+async function recomputeLearners(client: pg.PoolClient, earlier: boolean, firstDay: string | null, {onStep, scratchDir}: RefreshOptions): Promise<void> {
 	// Without statistics the planner expects a few thousand learners of unknown spread and joins them to
 	// each grouped output by sorting both sides (merge joins) instead of hashing the learners.
 	await client.query('ANALYZE learners_to_refresh');
@@ -303,8 +233,7 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean, {onSte
 	}
 	await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, learners, scratchDir));
 	await timedStep(onStep, 'problems: sorted, walked in Node, stored by COPY', () => recomputeProblems(client, learners, scratchDir));
-	const {rows: [{day}]} = await client.query<{day: string}>(FIRST_NEW_DAY);
-	for (const step of PAGE_DAY_STEPS) await client.query(step, [day]);
+	for (const step of PAGE_DAY_STEPS) await client.query(step, [firstDay]);
 	for (const step of PROBLEM_ANSWER_STEPS) await client.query(step);
 }
 
@@ -350,31 +279,28 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await client.query('SET LOCAL default_statistics_target = 10');
 		await client.query('ANALYZE events (load_id)');
 		await client.query('SET LOCAL default_statistics_target TO DEFAULT');
+		// The scan of the counting pass is a COPY, which takes no parameters: it reads the load ids from here.
+		await client.query('CREATE TEMP TABLE fresh_load ON COMMIT DROP AS SELECT unnest($1::int[]) AS load_id', [loadIds]);
 		await client.query(FRESH_KEYS, [loadIds]);
 		await client.query(FRESH_LEARNERS);
 		await client.query(FRESH_TYPES);
 		await addNewPages(client, 'SELECT page FROM fresh_key WHERE is_page');
 		await addNewAgents(client);
 		// Fresh statistics for the lookups just filled, so joins against them are planned as hash joins.
-		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type');
-		await client.query(`CREATE TEMP TABLE fresh (load_id int NOT NULL, learner_id int NOT NULL, type_id int NOT NULL, user_id bigint,
-			time timestamptz, server boolean, url_id int, closes boolean NOT NULL) ON COMMIT DROP`);
-		await client.query('CREATE TEMP TABLE fresh_target (page text NOT NULL, name text, time timestamptz) ON COMMIT DROP');
-		await client.query(FRESH_EVENTS, [loadIds]);
-		// Pages named by outline and link clicks (their target) may not have been visited yet.
-		await addNewPages(client, 'SELECT page FROM fresh_target');
-		await client.query('ANALYZE fresh');
-		for (const step of ADDITIVE_STEPS) await client.query(step);
+		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type, fresh_load');
 		// On a first build the same pass walks the timelines: every event of every learner is new.
-		await timedStep(onStep, 'counts (and first timelines): sorted, walked in Node, stored by COPY', () =>
+		const {firstDay} = await timedStep(onStep, 'counts, event tables (and first timelines): scanned, sorted, walked in Node, stored by COPY', () =>
 			countFreshEvents(client, {timelines: !earlier, scratchDir}),
 		);
+		// Pages named by outline and link clicks (their target) may not have been visited yet.
+		await addNewPages(client, 'SELECT page FROM fresh_target');
+		for (const step of ADDITIVE_STEPS) await client.query(step);
 		await client.query(MERGE_LEARNER_TOTALS);
 
 		const learners = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
 			SELECT learner_id, course_id, username FROM fresh_learner WHERE username <> ''`);
 		// Nothing new (every file already loaded) means no learner's history changed.
-		if (learners.rowCount) await recomputeLearners(client, earlier, options);
+		if (learners.rowCount) await recomputeLearners(client, earlier, firstDay, options);
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
 		await client.query('COMMIT');
 	} catch (error) {
@@ -386,10 +312,11 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 }
 
 /** Runs a step done partly in Node (its COPY streams are not timed by timedClient). */
-async function timedStep(onStep: StepTimer | undefined, step: string, body: () => Promise<void>): Promise<void> {
+async function timedStep<T>(onStep: StepTimer | undefined, step: string, body: () => Promise<T>): Promise<T> {
 	const started = performance.now();
-	await body();
+	const result = await body();
 	onStep?.(step, performance.now() - started);
+	return result;
 }
 
 function timedClient(client: pg.PoolClient, onStep: StepTimer): pg.PoolClient {

@@ -1,0 +1,134 @@
+import {boolField, copiedField, startRow, textField} from '../copy-binary.js';
+import type {RowBuffer} from '../row-buffer.js';
+
+/**
+ * The event tables the readers of payloads fill from the new events: player events, problem checks and
+ * shown answers, textbook events, enrollment changes, and the pages that outline and link clicks name
+ * (fresh_target, numbered and named once the pass is over). The counting pass (fresh-counts.ts) reads the
+ * payload fields in its scan of the events and writes these rows as the events stream by.
+ */
+export const READER_TABLES = {
+	d_enrollment: 'course_id, username, user_id, time, activated, mode',
+	d_video_event: 'course_id, username, time, action, video_id, position, old_position, new_position, duration',
+	d_problem_event: 'course_id, username, time, problem_id, kind, correct, answers',
+	d_textbook_event: 'course_id, username, time, event_type, pdf, query',
+	fresh_target: 'page, name, time',
+};
+export type ReaderTable = keyof typeof READER_TABLES;
+
+/**
+ * The payload fields, as columns of a scan of `events e` joined to `fresh_type t`: each is read only for
+ * the event types whose payload kind needs it (a NULL elsewhere), so most rows carry no payload value.
+ * Their order is that of SCAN.
+ */
+export const PAYLOAD_COLUMNS = `
+	CASE WHEN t.payload_kind = 'enrollment' THEN d_number(e.event -> 'user_id')::bigint END,
+	CASE WHEN t.payload_kind = 'enrollment' THEN e.event ->> 'mode' END,
+	CASE WHEN t.payload_kind = 'video' THEN e.event ->> 'id' END,
+	CASE WHEN t.payload_kind = 'video' THEN d_number(e.event -> 'currentTime') END,
+	CASE WHEN t.payload_kind = 'video' THEN d_number(e.event -> 'old_time') END,
+	CASE WHEN t.payload_kind = 'video' THEN d_number(e.event -> 'new_time') END,
+	CASE WHEN t.payload_kind = 'video' THEN d_number(e.event -> 'duration') END,
+	CASE WHEN t.payload_kind = 'problem' THEN e.event ->> 'problem_id' END,
+	CASE WHEN t.payload_kind = 'problem' AND t.event_type = 'problem_check' THEN e.event ->> 'success' = 'correct' END,
+	CASE WHEN t.payload_kind = 'problem' AND t.event_type = 'problem_check' AND jsonb_typeof(e.event -> 'answers') = 'object' THEN e.event -> 'answers' END,
+	-- The PDF's name is the last part of its URL (event.chapter), without a query.
+	CASE WHEN t.payload_kind = 'textbook' THEN nullif(regexp_replace(split_part(split_part(e.event ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), '') END,
+	CASE WHEN t.payload_kind = 'textbook' THEN e.event ->> 'query' END,
+	CASE WHEN t.payload_kind = 'target' THEN e.event ->> 'target_url' END,
+	CASE WHEN t.payload_kind = 'target' THEN btrim(e.event ->> 'target_name') END`;
+
+/**
+ * The fields of a row of the counting pass's scan (see fresh-counts.ts), by number: the event's own, then
+ * the payload columns above in their order.
+ */
+export const SCAN = {
+	learnerId: 0,
+	time: 1,
+	closes: 2,
+	urlId: 3,
+	typeId: 4,
+	loadId: 5,
+	userId: 6,
+	server: 7,
+	enrolledUserId: 8,
+	mode: 9,
+	videoId: 10,
+	position: 11,
+	oldPosition: 12,
+	newPosition: 13,
+	duration: 14,
+	problemId: 15,
+	correct: 16,
+	answers: 17,
+	pdf: 18,
+	query: 19,
+	targetUrl: 20,
+	targetName: 21,
+} as const;
+
+/** What a reader needs of an event type (from fresh_type). */
+export type ReaderKind = {event_type: string; payload_kind: string | null; video_action: string | null};
+
+type Tables = {rows(table: ReaderTable): RowBuffer; learnerRow(table: ReaderTable, learner: Buffer, fields: number): RowBuffer};
+
+/**
+ * Writes the rows an event of the scan gives the readers (none for most events), with the filters their
+ * tables had in SQL; `starts` tells where each field of the row starts in `data` (see BinaryRowReader).
+ */
+export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array, learner: {username: string; fields: Buffer}, kind: ReaderKind): void {
+	const time = starts[SCAN.time]!;
+	const copy = (out: RowBuffer, field: number) => copiedField(out, data, starts[field]!);
+	switch (kind.payload_kind) {
+		case 'target':
+			if (starts[SCAN.targetUrl]! >= 0) {
+				const out = tables.rows('fresh_target');
+				startRow(out, 3);
+				copy(out, SCAN.targetUrl);
+				copy(out, SCAN.targetName);
+				copy(out, SCAN.time);
+			}
+			return;
+		case 'enrollment': {
+			if (time < 0) return;
+			const out = tables.learnerRow('d_enrollment', learner.fields, 4);
+			// The enrolled user: event.user_id, else the event's user id.
+			copy(out, starts[SCAN.enrolledUserId]! >= 0 ? SCAN.enrolledUserId : SCAN.userId);
+			copy(out, SCAN.time);
+			boolField(out, kind.event_type === 'edx.course.enrollment.activated');
+			copy(out, SCAN.mode);
+			return;
+		}
+		case 'video': {
+			if (time < 0 || learner.username === '' || starts[SCAN.videoId]! < 0) return;
+			const out = tables.learnerRow('d_video_event', learner.fields, 7);
+			copy(out, SCAN.time);
+			textField(out, kind.video_action!);
+			for (let field = SCAN.videoId; field <= SCAN.duration; field++) copy(out, field);
+			return;
+		}
+		case 'problem': {
+			const check = kind.event_type === 'problem_check';
+			// A check counts from the server's event (the browser's repeats it, without the grading).
+			const server = starts[SCAN.server]!;
+			if (time < 0 || learner.username === '' || starts[SCAN.problemId]! < 0 || (check && !(server >= 0 && data[server] === 1))) return;
+			const out = tables.learnerRow('d_problem_event', learner.fields, 5);
+			copy(out, SCAN.time);
+			copy(out, SCAN.problemId);
+			textField(out, check ? 'check' : 'show_answer');
+			copy(out, SCAN.correct);
+			copy(out, SCAN.answers);
+			return;
+		}
+		case 'textbook': {
+			if (time < 0 || learner.username === '') return;
+			const out = tables.learnerRow('d_textbook_event', learner.fields, 4);
+			copy(out, SCAN.time);
+			textField(out, kind.event_type);
+			copy(out, SCAN.pdf);
+			copy(out, SCAN.query);
+			return;
+		}
+		default:
+	}
+}
