@@ -54,12 +54,20 @@ FROM (
 	FROM events WHERE load_id = ANY($1)
 ) e
 GROUP BY GROUPING SETS ((course_id, username), (event_type), (page), (course_id, username, agent, language))`;
+/**
+ * The lookups the counting pass's scan of the events joins (and the load ids it keeps) are plain tables,
+ * made and dropped inside the build's transaction (a failed build rolls them back): parallel workers cannot
+ * read a session's temporary tables, and with plain ones PostgreSQL scans, joins and sorts the events on
+ * two cores (Gather Merge), 12 s → 9.6 s for that pass at 1M events. The advisory lock keeps two builds
+ * from meeting on their names.
+ */
+const SCANNED_LOOKUPS = ['fresh_learner', 'fresh_type', 'fresh_load'];
 const FRESH_LEARNERS = `
-CREATE TEMP TABLE fresh_learner ON COMMIT DROP AS
+CREATE TABLE fresh_learner AS
 SELECT (row_number() OVER ())::int AS learner_id, course_id, username FROM fresh_key WHERE is_learner`;
 /** Each event type classified once (edx2bigquery's activity kinds and the flags the steps filter on). */
 const FRESH_TYPES = `
-CREATE TEMP TABLE fresh_type ON COMMIT DROP AS
+CREATE TABLE fresh_type AS
 SELECT (row_number() OVER ())::int AS type_id, event_type, ${HOURLY_TYPE} AS hourly_type, ${VIDEO_ACTION} AS video_action,
 	${PAYLOAD_KIND} AS payload_kind,
 	coalesce(${VIDEO_KIND}, false) AS is_video, coalesce(${PROBLEM_KIND}, false) AS is_problem,
@@ -280,7 +288,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await client.query('ANALYZE events (load_id)');
 		await client.query('SET LOCAL default_statistics_target TO DEFAULT');
 		// The scan of the counting pass is a COPY, which takes no parameters: it reads the load ids from here.
-		await client.query('CREATE TEMP TABLE fresh_load ON COMMIT DROP AS SELECT unnest($1::int[]) AS load_id', [loadIds]);
+		await client.query('CREATE TABLE fresh_load AS SELECT unnest($1::int[]) AS load_id', [loadIds]);
 		await client.query(FRESH_KEYS, [loadIds]);
 		await client.query(FRESH_LEARNERS);
 		await client.query(FRESH_TYPES);
@@ -301,6 +309,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 			SELECT learner_id, course_id, username FROM fresh_learner WHERE username <> ''`);
 		// Nothing new (every file already loaded) means no learner's history changed.
 		if (learners.rowCount) await recomputeLearners(client, earlier, firstDay, options);
+		await client.query(`DROP TABLE ${SCANNED_LOOKUPS.join(', ')}`);
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
 		await client.query('COMMIT');
 	} catch (error) {
