@@ -222,8 +222,24 @@ export class BinaryRowReader {
 	constructor(private readonly onRow: (data: Buffer, starts: Int32Array) => void) {}
 
 	push(piece: Buffer): void {
-		const data = this.pending.length === 0 ? piece : Buffer.concat([this.pending, piece]);
+		let data = piece;
 		let at = 0;
+		if (this.pending.length > 0 && this.headerRead) {
+			// Only the row cut at the end of the last piece is joined with as much of this one as it needs:
+			// joining whole pieces copied the stream once more.
+			for (let take = Math.min(piece.length, 4096); ; take = Math.min(piece.length, take * 2)) {
+				const joined = Buffer.concat([this.pending, piece.subarray(0, take)]);
+				const next = this.readRow(joined, 0);
+				if (next !== undefined) {
+					at = next - this.pending.length;
+					break;
+				}
+				if (take === piece.length) {
+					this.pending = joined;
+					return;
+				}
+			}
+		} else if (this.pending.length > 0) data = Buffer.concat([this.pending, piece]);
 		if (!this.headerRead) {
 			if (data.length < BINARY_HEADER.length) {
 				this.pending = data;

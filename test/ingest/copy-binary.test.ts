@@ -4,13 +4,16 @@ import {BINARY_HEADER, BINARY_TRAILER, BinaryRowReader, boolField, int4Field, nu
 import {RowBuffer} from '../../ingest/row-buffer.js';
 
 describe('BinaryRowReader', () => {
-	it('reads every row of a binary COPY stream, whatever the pieces it arrives in', () => {
+	it('reads every row of a binary COPY stream, whatever the pieces it arrives in (rows cut across several)', () => {
 		const out = new RowBuffer();
 		out.copy(BINARY_HEADER, 0, BINARY_HEADER.length);
 		const rows: Array<[number, string | null, boolean]> = [
 			[1, 'ada', true],
 			[-7, null, false],
 			[2_000_000_000, 'ünïcode', true],
+			// Longer than the first part of a piece that is joined to a cut row (4 KB), and than some pieces.
+			[3, 'x'.repeat(10_000), false],
+			[4, 'after the long one', true],
 		];
 		for (const [id, name, flag] of rows) {
 			startRow(out, 3);
@@ -21,7 +24,7 @@ describe('BinaryRowReader', () => {
 		}
 		out.copy(BINARY_TRAILER, 0, BINARY_TRAILER.length);
 		const stream = Buffer.from(out.view());
-		for (const pieceSize of [1, 3, 7, stream.length]) {
+		for (const pieceSize of [1, 3, 7, 1000, 5000, stream.length]) {
 			const read: Array<[number, string | null, boolean]> = [];
 			const reader = new BinaryRowReader((data, starts) => {
 				const name = starts[1]! < 0 ? null : data.toString('utf8', starts[1], starts[1]! + data.readInt32BE(starts[1]! - 4));
