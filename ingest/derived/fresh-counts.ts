@@ -81,11 +81,19 @@ class LearnerCounts {
 	firstExam: number | null = null;
 	firstPassed: number | null = null;
 	firstCertificate: number | null = null;
+	// Events come in time order: most fall in the hour of the one before, whose counts are kept at hand.
+	private hour = Number.NaN;
+	private hourCounts: HourCounts | undefined;
 
 	/** Events arrive in time order. */
 	add(type: Type, time: number, urlId: number | null, userId: bigint | null, server: boolean): void {
 		const {kind} = type;
-		const counts = entry(this.hours, hourOf(time), newHour);
+		const hour = hourOf(time);
+		if (hour !== this.hour) {
+			this.hour = hour;
+			this.hourCounts = entry(this.hours, hour, newHour);
+		}
+		const counts = this.hourCounts!;
 		for (let index = 0; index < HOUR_COUNTS; index++) counts.counts[index]! += type.increment[index]!;
 		tally(counts.types, kind.hourly_type);
 		tally(this.types, type);
@@ -243,12 +251,29 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 		let counts: LearnerCounts;
 		let timeline: TimelineEvent[];
 		let userIds: Set<bigint>;
+		// A learner's events nearly always repeat one user id: it is made a bigint only when its bytes change.
+		let userId: bigint | null = null;
+		let userIdHigh = 0;
+		let userIdLow = 0;
+		const readUserId = (data: Buffer, at: number): bigint | null => {
+			if (at < 0) return null;
+			const high = data.readInt32BE(at);
+			const low = data.readInt32BE(at + 4);
+			if (userId === null || high !== userIdHigh || low !== userIdLow) {
+				userId = data.readBigInt64BE(at);
+				userIdHigh = high;
+				userIdLow = low;
+				if (learner.username !== '') userIds.add(userId);
+			}
+			return userId;
+		};
 		const handlers: LearnerRowHandlers = {
 			start: (learnerId) => {
 				learner = learners.get(learnerId)!;
 				counts = new LearnerCounts();
 				timeline = [];
 				userIds = new Set();
+				userId = null;
 			},
 			// Fields: see SCAN (time NULL last).
 			row: (data, starts) => {
@@ -263,8 +288,7 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 				if (username === '') stats[2]!++;
 				const type = types.get(data.readInt32BE(starts[SCAN.typeId]!))!;
 				if (type.kind.payload_kind !== null) writeReaderRows(spilled, data, starts, learner, type.kind);
-				const userId = starts[SCAN.userId]! < 0 ? null : data.readBigInt64BE(starts[SCAN.userId]!);
-				if (userId !== null && username !== '') userIds.add(userId);
+				const eventUserId = readUserId(data, starts[SCAN.userId]!);
 				if (starts[SCAN.time]! < 0) {
 					stats[3]!++;
 					return;
@@ -272,7 +296,7 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 				const time = readInt8(data, starts[SCAN.time]!);
 				if (time < firstTime) firstTime = time;
 				const urlId = starts[SCAN.urlId]! < 0 ? null : data.readInt32BE(starts[SCAN.urlId]!);
-				counts.add(type, time, urlId, userId, starts[SCAN.server]! >= 0 && data[starts[SCAN.server]!] === 1);
+				counts.add(type, time, urlId, eventUserId, starts[SCAN.server]! >= 0 && data[starts[SCAN.server]!] === 1);
 				if (username !== '') timeline.push({time, closes: data[starts[SCAN.closes]!] === 1, urlId});
 			},
 			end: () => {
