@@ -207,29 +207,37 @@ class CourseCounts {
 }
 
 /**
- * The new events (of the loads in fresh_load) as ids, with their payload fields where their type reads
- * one, sorted by learner and time: the one scan of the events the counting pass makes.
+ * The new events (of the loads `loadIds`) as ids, with their payload fields where their type reads one,
+ * sorted by learner and time: the one scan of the events the counting pass makes. A COPY takes no
+ * parameters, so the load ids (integers from the loads table, never user input) are written into it:
+ * as constants the planner sees them, and an incremental build's scan reads the new load's block ranges
+ * (BRIN) instead of the whole table.
  */
-const SCAN_QUERY = `
+function scanQuery(loadIds: number[]): string {
+	if (!loadIds.every(Number.isSafeInteger)) throw new Error(`load ids must be integers: ${loadIds.join(', ')}`);
+	return `
 SELECT l.learner_id, e.time, t.closes, p.url_id, t.type_id, e.load_id, e.user_id, e.event_source = 'server', ${PAYLOAD_COLUMNS}
 FROM events e
 	JOIN fresh_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = coalesce(e.username, '')
 	JOIN fresh_type t ON t.event_type = coalesce(e.event_type, '')
 	LEFT JOIN d_page p ON p.page = e.page
--- An array (computed once) rather than a join: the scan itself skips the other loads' events.
-WHERE e.load_id = ANY ((SELECT array_agg(load_id) FROM fresh_load)::int[])
+WHERE e.load_id = ANY ('{${loadIds.join(',')}}'::int[])
 ORDER BY 1, 2, 3, 4`;
+}
 
 /** Microseconds since 2000-01-01 UTC → its UTC day as YYYY-MM-DD. */
 const dayText = (time: number) => new Date(Date.UTC(2000, 0, 1) + Math.floor(time / 1000)).toISOString().slice(0, 10);
 
 /**
- * Counts the new events into the additive tables and d_learner_events, writes the readers' event tables
+ * Counts the new events (of `loadIds`) into the additive tables and d_learner_events, writes the readers' event tables
  * (see event-readers.ts) and each named learner's user ids (fresh_user, for d_user), and with `timelines`
  * walks every learner's timeline into the per-learner tables. d_learner is left to merge from
  * fresh_learner_total. Returns the UTC day of the earliest new event (null if none has a time).
  */
-export async function countFreshEvents(client: pg.PoolClient, options: {timelines: boolean; scratchDir?: string | undefined}): Promise<{firstDay: string | null}> {
+export async function countFreshEvents(
+	client: pg.PoolClient,
+	options: {loadIds: number[]; timelines: boolean; scratchDir?: string | undefined},
+): Promise<{firstDay: string | null}> {
 	const {rows: typeRows} = await client.query<TypeKind & {type_id: number}>('SELECT * FROM fresh_type');
 	const types = new Map(typeRows.map((kind) => [kind.type_id, {kind, increment: hourIncrement(kind)}]));
 	const {rows: learnerRows} = await client.query<{learner_id: number; course_id: string; username: string}>('SELECT learner_id, course_id, username FROM fresh_learner');
@@ -314,7 +322,7 @@ export async function countFreshEvents(client: pg.PoolClient, options: {timeline
 				if (walk) writeTimeline(spilled, learner.fields, learnerTimeline(timeline, walk));
 			},
 		};
-		await readLearnerRows(client, SCAN_QUERY, handlers, spilled);
+		await readLearnerRows(client, scanQuery(options.loadIds), handlers, spilled);
 		for (const [loadId, stats] of loadStats) {
 			const out = spilled.rows('d_load_stats');
 			startRow(out, 5);
