@@ -141,9 +141,19 @@ const PAGE_DAY_STEPS: string[] = [
 	FROM d_learner_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE 'UTC' AND course_id <> '' GROUP BY 2, 3`,
 ];
 
-/** d_problem_answer, rebuilt for the touched courses from the per-learner table. */
+/**
+ * d_problem_answer, rebuilt for the problems the new events may have changed: those on which a touched
+ * learner has a problem event from the first UTC day of the new events ($1) on (a superset of the
+ * problems with new events; a learner's first and last answers change only there). Rebuilding the whole
+ * courses instead took 2 s of a 10k-event refresh at 10M events.
+ */
+const TOUCHED_PROBLEMS = `
+CREATE TEMP TABLE touched_problem ON COMMIT DROP AS
+SELECT DISTINCT p.course_id, p.problem_id
+FROM d_problem_event p JOIN learners_to_refresh r ON r.course_id = p.course_id AND r.username = p.username
+WHERE r.course_id <> '' AND p.time >= $1::date::timestamp AT TIME ZONE 'UTC'`;
 const PROBLEM_ANSWER_STEPS: string[] = [
-	`DELETE FROM d_problem_answer WHERE course_id IN (${TOUCHED_COURSES})`,
+	`DELETE FROM d_problem_answer a USING touched_problem t WHERE a.course_id = t.course_id AND a.problem_id = t.problem_id`,
 	// Each learner's first and last answers split into their parts (one row per part and attempt).
 	`INSERT INTO d_problem_answer (course_id, problem_id, part, answer, first_attempts, last_attempts)
 	SELECT course_id, problem_id, part, answer, count(*) FILTER (WHERE is_first), count(*) FILTER (WHERE NOT is_first)
@@ -155,7 +165,7 @@ const PROBLEM_ANSWER_STEPS: string[] = [
 		FROM d_learner_problem l
 			CROSS JOIN LATERAL (VALUES (l.first_answers, true), (l.last_answers, false)) AS e(answers, is_first)
 			CROSS JOIN LATERAL jsonb_each(e.answers) a
-		WHERE l.first_answers IS NOT NULL AND l.course_id IN (${TOUCHED_COURSES})
+		WHERE l.first_answers IS NOT NULL AND (l.course_id, l.problem_id) IN (SELECT course_id, problem_id FROM touched_problem)
 	) answers
 	GROUP BY 1, 2, 3, 4`,
 ];
@@ -242,6 +252,8 @@ async function recomputeLearners(client: pg.PoolClient, earlier: boolean, firstD
 	await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, learners, scratchDir));
 	await timedStep(onStep, 'problems: sorted, walked in Node, stored by COPY', () => recomputeProblems(client, learners, scratchDir));
 	for (const step of PAGE_DAY_STEPS) await client.query(step, [firstDay]);
+	await client.query(TOUCHED_PROBLEMS, [firstDay]);
+	await client.query('ANALYZE touched_problem');
 	for (const step of PROBLEM_ANSWER_STEPS) await client.query(step);
 }
 
