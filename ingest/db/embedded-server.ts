@@ -110,7 +110,7 @@ function clusterDirectory(workdir: Workdir, runAs: RunAs): string {
 	}
 	const target = linkTarget(workdir.pgdata);
 	if (target !== undefined) {
-		throw new UserError(`${workdir.pgdata} links to ${target}, which no longer exists; delete the link to start over with an empty database.`);
+		throw new UserError(missingClusterSentence(workdir, target));
 	}
 	if (!runAs || canReach(runAs, workdir.root)) return workdir.pgdata;
 	fs.mkdirSync(SYSTEM_HOME, {recursive: true});
@@ -124,6 +124,9 @@ function clusterDirectory(workdir: Workdir, runAs: RunAs): string {
 }
 
 const OWNER_FILE = 'workdir';
+
+export const missingClusterSentence = (workdir: Workdir, target: string) =>
+	`${workdir.pgdata} links to ${target}, which no longer exists; delete the link to start over with an empty database.`;
 
 function linkTarget(file: string): string | undefined {
 	try {
@@ -372,9 +375,10 @@ export async function stopEmbeddedServer(workdir: Workdir): Promise<boolean> {
 	}
 }
 
-export function embeddedServerStatus(workdir: Workdir): {initialised: boolean; port?: number; dataDir: string} {
+export function embeddedServerStatus(workdir: Workdir): {initialised: boolean; port?: number; dataDir: string; missingLinkTarget?: string} {
 	const dataDir = fs.existsSync(workdir.pgdata) ? fs.realpathSync(workdir.pgdata) : workdir.pgdata;
 	const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
-	return {initialised, port: initialised ? runningPort(dataDir) : undefined, dataDir};
+	const missingLinkTarget = fs.existsSync(workdir.pgdata) ? undefined : linkTarget(workdir.pgdata);
+	return {initialised, port: initialised ? runningPort(dataDir) : undefined, dataDir, missingLinkTarget};
 }
 

@@ -1,6 +1,14 @@
 import fs from 'node:fs';
 import {ensureDatabaseExists} from '../../ingest/db/database.js';
-import {connectionUrl, embeddedServerStatus, readPassword, startEmbeddedServer, stopEmbeddedServer, unclaimedClusters} from '../../ingest/db/embedded-server.js';
+import {
+	connectionUrl,
+	embeddedServerStatus,
+	missingClusterSentence,
+	readPassword,
+	startEmbeddedServer,
+	stopEmbeddedServer,
+	unclaimedClusters,
+} from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {redactSecrets, UserError} from '../../ingest/errors.js';
 import {formatBytes} from '../format.js';
@@ -42,7 +50,8 @@ export const dbCommand: Command = async (context) => {
 	}
 	if (action === 'status') {
 		const status = embeddedServerStatus(workdir);
-		if (!status.initialised) context.stdout.write(`No database in ${workdir.root} yet.\n`);
+		if (status.missingLinkTarget !== undefined) context.stdout.write(`${missingClusterSentence(workdir, status.missingLinkTarget)}\n`);
+		else if (!status.initialised) context.stdout.write(`No database in ${workdir.root} yet.\n`);
 		else if (status.port === undefined) context.stdout.write(`Stopped (cluster in ${status.dataDir}).\n`);
 		else {
 			const password = readPassword(workdir) ?? '';

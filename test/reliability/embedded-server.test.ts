@@ -202,5 +202,7 @@ describe('a workdir moved to another folder', () => {
 		const failed = await runCli(['db', 'start', '--workdir', dangling.root]);
 		assert.equal(failed.code, 1);
 		assert.match(failed.stderr.trim(), /^[^\n]*links to [^\n]*deleted-cluster, which no longer exists; delete the link to start over with an empty database\.$/);
+		const status = await runCli(['db', 'status', '--workdir', dangling.root]);
+		assert.equal(status.stdout.split('\n')[0], failed.stderr.trim(), 'db status says the same');
 	});
 });
