@@ -80,29 +80,18 @@ export function boolField(out: RowBuffer, value: boolean): void {
 	out.length += 5;
 }
 
-/** float8, or NULL for null. */
-export function float8OrNullField(out: RowBuffer, value: number | null): void {
-	if (value === null) nullField(out);
-	else float8Field(out, value);
-}
+/** A writer of `T` values that writes NULL for null. */
+const orNull =
+	<T>(write: (out: RowBuffer, value: T) => void) =>
+	(out: RowBuffer, value: T | null): void => {
+		if (value === null) nullField(out);
+		else write(out, value);
+	};
 
-/** bool, or NULL for null. */
-export function boolOrNullField(out: RowBuffer, value: boolean | null): void {
-	if (value === null) nullField(out);
-	else boolField(out, value);
-}
-
-/** int4, or NULL for null. */
-export function int4OrNullField(out: RowBuffer, value: number | null): void {
-	if (value === null) nullField(out);
-	else int4Field(out, value);
-}
-
-/** int8, or NULL for null. */
-export function int8OrNullField(out: RowBuffer, value: number | null): void {
-	if (value === null) nullField(out);
-	else int8Field(out, value);
-}
+export const float8OrNullField = orNull(float8Field);
+export const boolOrNullField = orNull(boolField);
+export const int4OrNullField = orNull(int4Field);
+export const int8OrNullField = orNull(int8Field);
 
 /** Element type oids of the arrays written here. */
 export const ARRAY_OF = {bool: 16, int4: 23, timestamptz: 1184} as const;
@@ -173,6 +162,8 @@ export function bigint8Field(out: RowBuffer, value: bigint): void {
 	out.bytes.writeBigInt64BE(value, out.length + 4);
 	out.length += 12;
 }
+
+export const bigint8OrNullField = orNull(bigint8Field);
 
 /** jsonb: a version byte (1), then the JSON text. */
 export const JSONB_VERSION = 1;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import {bigint8Field, dateField, int4Field, int8Field, int8OrNullField, nullField, readInt8, startRow, textField} from '../copy-binary.js';
+import {bigint8Field, bigint8OrNullField, dateField, int4Field, int8Field, int8OrNullField, readInt8, startRow, textField} from '../copy-binary.js';
 import {dayOf, hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
 import {learnerFields, type LearnerRowHandlers, readLearnerRows, type SpilledTables, withSpilledTables} from './streamed-copy.js';
 import {PAYLOAD_COLUMNS, READER_TABLES, type ReaderKind, type ReaderTable, SCAN, writeReaderRows} from './event-readers.js';
@@ -147,8 +147,7 @@ function writeLearner(tables: SpilledTables<CountTable>, learner: Learner, count
 		}
 	}
 	const out = row('fresh_learner_total', 13);
-	if (counts.userId === null) nullField(out);
-	else bigint8Field(out, counts.userId);
+	bigint8OrNullField(out, counts.userId);
 	int8Field(out, counts.first);
 	int8Field(out, counts.last);
 	int8Field(out, counts.events);

@@ -55,8 +55,8 @@ FROM (
 ) e
 GROUP BY GROUPING SETS ((course_id, username), (event_type), (page), (course_id, username, agent, language))`;
 /**
- * The lookups the counting pass's scan of the events joins (and the load ids it keeps) are plain tables,
- * made and dropped inside the build's transaction (a failed build rolls them back): parallel workers cannot
+ * The lookups the counting pass's scan of the events joins are plain tables, made and dropped inside
+ * the build's transaction (a failed build rolls them back): parallel workers cannot
  * read a session's temporary tables, and with plain ones PostgreSQL scans, joins and sorts the events on
  * two cores (Gather Merge), 12 s → 9.6 s for that pass at 1M events. The advisory lock keeps two builds
  * from meeting on their names.
