@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import {bigint8Field, bigint8OrNullField, dateField, int4Field, int8Field, int8OrNullField, readInt8, startRow, textField} from '../copy-binary.js';
 import {dayOf, hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
-import {learnerFields, type LearnerRowHandlers, readLearnerRows, type SpilledTables, withSpilledTables} from './streamed-copy.js';
+import {learnerFields, type LearnerFields, type LearnerRowHandlers, readLearnerRows, type SpilledTables, withSpilledTables} from './streamed-copy.js';
 import {PAYLOAD_COLUMNS, READER_TABLES, type ReaderKind, type ReaderTable, SCAN, writeReaderRows} from './event-readers.js';
 import {entry, newMap, tally} from './tally.js';
 import {LEARNER_EVENTS_COLUMNS, TIMELINE_TABLES, timelineOptions, writeLearnerEvents, writeTimeline} from './timelines.js';
@@ -231,12 +231,13 @@ const dayText = (time: number) => new Date(Date.UTC(2000, 0, 1) + Math.floor(tim
  * Counts the new events (of `loadIds`) into the additive tables and d_learner_events, writes the readers' event tables
  * (see event-readers.ts) and each named learner's user ids (fresh_user, for d_user), and with `timelines`
  * walks every learner's timeline into the per-learner tables. d_learner is left to merge from
- * fresh_learner_total. Returns the UTC day of the earliest new event (null if none has a time).
+ * fresh_learner_total. Returns the UTC day of the earliest new event (null if none has a time), and the
+ * learners' leading fields by id, for the per-learner passes that follow.
  */
 export async function countFreshEvents(
 	client: pg.PoolClient,
 	options: {loadIds: number[]; timelines: boolean; scratchDir?: string | undefined},
-): Promise<{firstDay: string | null}> {
+): Promise<{firstDay: string | null; learners: LearnerFields}> {
 	const {rows: typeRows} = await client.query<TypeKind & {type_id: number}>('SELECT * FROM fresh_type');
 	const types = new Map(typeRows.map((kind) => [kind.type_id, {kind, increment: hourIncrement(kind)}]));
 	const {rows: learnerRows} = await client.query<{learner_id: number; course_id: string; username: string}>('SELECT learner_id, course_id, username FROM fresh_learner');
@@ -331,5 +332,5 @@ export async function countFreshEvents(
 		for (const [courseId, course] of courses) course.write(spilled, courseId);
 		await spilled.store(client);
 	});
-	return {firstDay: firstTime === Infinity ? null : dayText(firstTime)};
+	return {firstDay: firstTime === Infinity ? null : dayText(firstTime), learners: new Map([...learners].map(([id, learner]) => [id, learner.fields]))};
 }

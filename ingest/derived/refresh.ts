@@ -2,7 +2,7 @@ import type pg from 'pg';
 import {UAParser} from 'ua-parser-js';
 import {countFreshEvents} from './fresh-counts.js';
 import {recomputeProblems, recomputeVideos} from './learner-items.js';
-import {learnerFieldsById} from './streamed-copy.js';
+import type {LearnerFields} from './streamed-copy.js';
 import {recomputeTimelines} from './timelines.js';
 
 /** Serialises refreshes of one database (two processes sharing a --db server). */
@@ -238,11 +238,15 @@ async function addNewAgents(client: pg.PoolClient): Promise<void> {
  * The per-learner tables of the learners in learners_to_refresh, from their whole history: their timelines
  * (unless this is the first build, whose counting pass walked them) and their video and problem tables.
  */
-async function recomputeLearners(client: pg.PoolClient, earlier: boolean, firstDay: string | null, {onStep, scratchDir}: RefreshOptions): Promise<void> {
+async function recomputeLearners(
+	client: pg.PoolClient,
+	earlier: boolean,
+	{firstDay, learners}: {firstDay: string | null; learners: LearnerFields},
+	{onStep, scratchDir}: RefreshOptions,
+): Promise<void> {
 	// Without statistics the planner expects a few thousand learners of unknown spread and joins them to
 	// each grouped output by sorting both sides (merge joins) instead of hashing the learners.
 	await client.query('ANALYZE learners_to_refresh');
-	const learners = await learnerFieldsById(client, 'learners_to_refresh');
 	if (earlier) {
 		for (const table of PER_LEARNER_TABLES) {
 			await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
@@ -313,7 +317,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		// Fresh statistics for the lookups just filled, so joins against them are planned as hash joins.
 		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type');
 		// On a first build the same pass walks the timelines: every event of every learner is new.
-		const {firstDay} = await timedStep(onStep, 'counts, event tables (and first timelines): scanned, sorted, walked in Node, stored by COPY', () =>
+		const counted = await timedStep(onStep, 'counts, event tables (and first timelines): scanned, sorted, walked in Node, stored by COPY', () =>
 			countFreshEvents(client, {loadIds, timelines: !earlier, scratchDir}),
 		);
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
@@ -321,10 +325,10 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		for (const step of ADDITIVE_STEPS) await client.query(step);
 		await client.query(MERGE_LEARNER_TOTALS);
 
-		const learners = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
+		const toRefresh = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
 			SELECT learner_id, course_id, username FROM fresh_learner WHERE username <> ''`);
 		// Nothing new (every file already loaded) means no learner's history changed.
-		if (learners.rowCount) await recomputeLearners(client, earlier, firstDay, options);
+		if (toRefresh.rowCount) await recomputeLearners(client, earlier, counted, options);
 		await client.query(`DROP TABLE ${SCANNED_LOOKUPS.join(', ')}`);
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
 		await client.query('COMMIT');

@@ -149,12 +149,6 @@ export async function readLearnerRows(client: pg.PoolClient, query: string, hand
 /** Learners by id, as the fields their rows start with (see learnerFields). */
 export type LearnerFields = Map<number, Buffer>;
 
-/** The learners of `table` (learner_id, course_id, username) by id, as the fields their rows start with. */
-export async function learnerFieldsById(client: pg.PoolClient, table: string): Promise<LearnerFields> {
-	const {rows} = await client.query<{learner_id: number; course_id: string; username: string}>(`SELECT learner_id, course_id, username FROM ${table}`);
-	return new Map(rows.map((row) => [row.learner_id, learnerFields(row.course_id, row.username)]));
-}
-
 /** A learner's course and username as two binary fields, encoded once: each row of theirs starts with them. */
 export function learnerFields(courseId: string, username: string): Buffer {
 	const out = new RowBuffer(Buffer.byteLength(courseId) + Buffer.byteLength(username) + 8);
