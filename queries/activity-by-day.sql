@@ -12,14 +12,16 @@
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: day asc
-SELECT (hour AT TIME ZONE :tz)::date AS day, event_type, sum(events) AS events
+SELECT (time AT TIME ZONE :tz)::date AS day, event_type, sum(events) AS events
 FROM (
-	SELECT course_id, hour, event_type, events FROM d_type_hour WHERE :user IS NULL
+	SELECT course_id, hour AS time, event_type, events FROM d_type_hour WHERE :user IS NULL
 	UNION ALL
-	SELECT course_id, hour, event_type, events FROM d_learner_type_hour WHERE username = :user
+	-- One learner: their events one by one (times and hourly types, as arrays).
+	SELECT e.course_id, t.time, t.event_type, 1 FROM d_learner_events e CROSS JOIN LATERAL unnest(e.times, e.event_types) AS t(time, event_type)
+	WHERE e.username = :user
 ) activity
 WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
-	AND (:from IS NULL OR (hour AT TIME ZONE :tz)::date >= :from)
-	AND (:to IS NULL OR (hour AT TIME ZONE :tz)::date <= :to)
+	AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
+	AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
 GROUP BY 1, 2
 ORDER BY day, events DESC, event_type

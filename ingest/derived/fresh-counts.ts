@@ -37,7 +37,6 @@ const COUNT_TABLES = {
 	d_type_total: 'course_id, event_type, events',
 	d_type_hour: 'course_id, hour, event_type, events',
 	d_course_hour: 'course_id, hour, events',
-	d_learner_type_hour: 'course_id, username, hour, event_type, events',
 	d_learner_hour: 'course_id, username, hour, events, activity, video, problem, forum, plays, threads, responses, comments',
 	d_learner_day: 'course_id, username, day, activity, video, problem, forum, plays, threads, responses, comments',
 	// Merged into d_learner by the caller (a learner seen in earlier loads has a row there already).
@@ -118,13 +117,7 @@ class LearnerCounts {
 function writeLearner(tables: SpilledTables<CountTable>, learner: Learner, counts: LearnerCounts): void {
 	const row = (table: CountTable, fields: number) => tables.learnerRow(table, learner.fields, fields);
 	const days = new Map<number, number[]>();
-	for (const [hour, {counts: hourCounts, types}] of counts.hours) {
-		for (const [type, events] of types) {
-			const out = row('d_learner_type_hour', 3);
-			int8Field(out, hour);
-			textField(out, type);
-			int8Field(out, events);
-		}
+	for (const [hour, {counts: hourCounts}] of counts.hours) {
 		const out = row('d_learner_hour', HOUR_COUNTS + 1);
 		int8Field(out, hour);
 		for (const value of hourCounts) int8Field(out, value);
@@ -258,6 +251,7 @@ export async function countFreshEvents(
 		let learner: Learner;
 		let counts: LearnerCounts;
 		let timeline: TimelineEvent[];
+		let timelineTypes: string[];
 		let userIds: Set<bigint>;
 		// A learner's events nearly always repeat one user id: it is made a bigint only when its bytes change.
 		let userId: bigint | null = null;
@@ -280,6 +274,7 @@ export async function countFreshEvents(
 				learner = learners.get(learnerId)!;
 				counts = new LearnerCounts();
 				timeline = [];
+				timelineTypes = [];
 				userIds = new Set();
 				userId = null;
 			},
@@ -305,7 +300,10 @@ export async function countFreshEvents(
 				if (time < firstTime) firstTime = time;
 				const urlId = starts[SCAN.urlId]! < 0 ? null : data.readInt32BE(starts[SCAN.urlId]!);
 				counts.add(type, time, urlId, eventUserId, starts[SCAN.server]! >= 0 && data[starts[SCAN.server]!] === 1);
-				if (username !== '') timeline.push({time, closes: data[starts[SCAN.closes]!] === 1, urlId});
+				if (username !== '') {
+					timeline.push({time, closes: data[starts[SCAN.closes]!] === 1, urlId});
+					timelineTypes.push(type.kind.hourly_type);
+				}
 			},
 			end: () => {
 				for (const userId of userIds) {
@@ -318,7 +316,7 @@ export async function countFreshEvents(
 				entry(courses, learner.courseId, () => new CourseCounts()).addLearner(counts);
 				if (learner.username === '') return;
 				writeLearner(spilled, learner, counts);
-				writeLearnerEvents(spilled, learner.fields, timeline);
+				writeLearnerEvents(spilled, learner.fields, timeline, timelineTypes);
 				if (walk) writeTimeline(spilled, learner.fields, learnerTimeline(timeline, walk));
 			},
 		};

@@ -597,4 +597,19 @@ ALTER TABLE d_learner_events ALTER times SET STORAGE EXTERNAL, ALTER closes SET 
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 118,
+		description: "each event's type in d_learner_events, instead of d_learner_type_hour",
+		sql: `
+-- One learner's activity by type per day (activity-by-day for a user) is read from their events' types (the
+-- hourly type: server requests as "(server request)"), beside their times; d_learner_type_hour, the
+-- largest derived table (a row per learner, hour and type), served that one question only.
+DROP TABLE d_learner_type_hour;
+TRUNCATE d_learner_events;
+ALTER TABLE d_learner_events ADD COLUMN event_types text[] NOT NULL;
+ALTER TABLE d_learner_events ALTER event_types SET STORAGE EXTERNAL;
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import {ARRAY_OF, arrayField, boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int4OrNullField, int8Field, readArray, readInt8} from '../copy-binary.js';
+import {ARRAY_OF, arrayField, boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int4OrNullField, int8Field, readArray, readInt8, textField} from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
 import {compareTimelineEvents, learnerTimeline, type LearnerTimeline, type TimelineEvent} from './learner-timeline.js';
 import {type LearnerFields, type LearnerRowHandlers, readLearnerRows, withSpilledTables} from './streamed-copy.js';
@@ -19,18 +19,18 @@ export const TIMELINE_TABLES = {
 export type TimelineTable = keyof typeof TIMELINE_TABLES;
 
 /** What later builds recompute a learner's timeline from: their events, as arrays (see the migration). */
-export const LEARNER_EVENTS_COLUMNS = 'course_id, username, times, closes, url_ids';
+export const LEARNER_EVENTS_COLUMNS = 'course_id, username, times, closes, url_ids, event_types';
 
 /** Events per d_learner_events row: a row stays a few hundred KB however busy the learner. */
 const EVENTS_PER_ROW = 10_000;
 
 type LearnerRowWriter<Table extends string> = {learnerRow(table: Table, learner: Buffer, fields: number): RowBuffer};
 
-/** Appends a learner's new events (in timeline order) as d_learner_events rows. */
-export function writeLearnerEvents(tables: LearnerRowWriter<'d_learner_events'>, learner: Buffer, events: TimelineEvent[]): void {
+/** Appends a learner's new events (in timeline order) and their hourly types (`types`, in the same order) as d_learner_events rows. */
+export function writeLearnerEvents(tables: LearnerRowWriter<'d_learner_events'>, learner: Buffer, events: TimelineEvent[], types: string[]): void {
 	for (let from = 0; from < events.length; from += EVENTS_PER_ROW) {
 		const part = events.slice(from, from + EVENTS_PER_ROW);
-		const out = tables.learnerRow('d_learner_events', learner, 3);
+		const out = tables.learnerRow('d_learner_events', learner, 4);
 		arrayField(out, ARRAY_OF.timestamptz, part.length, false, () => {
 			for (const event of part) int8Field(out, event.time);
 		});
@@ -39,6 +39,9 @@ export function writeLearnerEvents(tables: LearnerRowWriter<'d_learner_events'>,
 		});
 		arrayField(out, ARRAY_OF.int4, part.length, part.some((event) => event.urlId === null), () => {
 			for (const event of part) int4OrNullField(out, event.urlId);
+		});
+		arrayField(out, ARRAY_OF.text, part.length, false, () => {
+			for (let index = from; index < from + part.length; index++) textField(out, types[index]);
 		});
 	}
 }
