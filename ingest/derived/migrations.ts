@@ -612,4 +612,11 @@ ALTER TABLE d_learner_events ALTER event_types SET STORAGE EXTERNAL;
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 119,
+		description: 'd_learner_page_type indexed by event type',
+		// learner-unit-events reads the rows of a few event types (a quarter of the table at 1M events for its
+		// default four): 230 ms to 150 ms there, for about 0.2 s more to store the table's rows at 1M.
+		sql: `CREATE INDEX d_learner_page_type_type ON d_learner_page_type (event_type);`,
+	},
 ];
