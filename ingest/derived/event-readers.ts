@@ -1,4 +1,6 @@
-import {boolField, copiedField, startRow, textField} from '../copy-binary.js';
+import {boolField, copiedField, fieldBytes, readInt8, startRow, textField} from '../copy-binary.js';
+import type {LearnerItemEvents} from './learner-items.js';
+import type {VideoAction} from './video-watching.js';
 import type {RowBuffer} from '../row-buffer.js';
 
 /**
@@ -75,8 +77,9 @@ type Tables = {rows(table: ReaderTable): RowBuffer; learnerRow(table: ReaderTabl
 /**
  * Writes the rows an event of the scan gives the readers (none for most events), with the filters their
  * tables had in SQL; `starts` tells where each field of the row starts in `data` (see BinaryRowReader).
+ * Says whether it wrote one.
  */
-export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array, learner: {username: string; fields: Buffer}, kind: ReaderKind): void {
+export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array, learner: {username: string; fields: Buffer}, kind: ReaderKind): boolean {
 	const time = starts[SCAN.time]!;
 	const copy = (out: RowBuffer, field: number) => copiedField(out, data, starts[field]!);
 	switch (kind.payload_kind) {
@@ -87,48 +90,82 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 				copy(out, SCAN.targetUrl);
 				copy(out, SCAN.targetName);
 				copy(out, SCAN.time);
+				return true;
 			}
-			return;
+			return false;
 		case 'enrollment': {
-			if (time < 0) return;
+			if (time < 0) return false;
 			const out = tables.learnerRow('d_enrollment', learner.fields, 4);
 			// The enrolled user: event.user_id, else the event's user id.
 			copy(out, starts[SCAN.enrolledUserId]! >= 0 ? SCAN.enrolledUserId : SCAN.userId);
 			copy(out, SCAN.time);
 			boolField(out, kind.event_type === 'edx.course.enrollment.activated');
 			copy(out, SCAN.mode);
-			return;
+			return true;
 		}
 		case 'video': {
-			if (time < 0 || learner.username === '' || starts[SCAN.videoId]! < 0) return;
+			if (time < 0 || learner.username === '' || starts[SCAN.videoId]! < 0) return false;
 			const out = tables.learnerRow('d_video_event', learner.fields, 7);
 			copy(out, SCAN.time);
 			textField(out, kind.video_action!);
 			for (let field = SCAN.videoId; field <= SCAN.duration; field++) copy(out, field);
-			return;
+			return true;
 		}
 		case 'problem': {
 			const check = kind.event_type === 'problem_check';
 			// A check counts from the server's event (the browser's repeats it, without the grading).
 			const server = starts[SCAN.server]!;
-			if (time < 0 || learner.username === '' || starts[SCAN.problemId]! < 0 || (check && !(server >= 0 && data[server] === 1))) return;
+			if (time < 0 || learner.username === '' || starts[SCAN.problemId]! < 0 || (check && !(server >= 0 && data[server] === 1))) return false;
 			const out = tables.learnerRow('d_problem_event', learner.fields, 5);
 			copy(out, SCAN.time);
 			copy(out, SCAN.problemId);
 			textField(out, check ? 'check' : 'show_answer');
 			copy(out, SCAN.correct);
 			copy(out, SCAN.answers);
-			return;
+			return true;
 		}
 		case 'textbook': {
-			if (time < 0 || learner.username === '') return;
+			if (time < 0 || learner.username === '') return false;
 			const out = tables.learnerRow('d_textbook_event', learner.fields, 4);
 			copy(out, SCAN.time);
 			textField(out, kind.event_type);
 			copy(out, SCAN.pdf);
 			copy(out, SCAN.query);
-			return;
+			return true;
 		}
 		default:
+			return false;
+	}
+}
+
+const text = (data: Buffer, start: number) => fieldBytes(data, start)!.toString();
+const number = (data: Buffer, start: number) => (start < 0 ? null : data.readDoubleBE(start));
+
+/**
+ * Adds a player or problem event whose reader row writeReaderRows has just written to the learner's
+ * events by item (a first build walks them in the counting pass; see LearnerItemEvents).
+ */
+export function addItemEvent(items: LearnerItemEvents, data: Buffer, starts: Int32Array, kind: ReaderKind): void {
+	// Other readers keep events without a time (outline clicks name their target anyway): not these two.
+	if (kind.payload_kind !== 'video' && kind.payload_kind !== 'problem') return;
+	const time = readInt8(data, starts[SCAN.time]!);
+	if (kind.payload_kind === 'video') {
+		items.addVideo(text(data, starts[SCAN.videoId]!), {
+			time,
+			action: kind.video_action as VideoAction,
+			position: number(data, starts[SCAN.position]!),
+			oldPosition: number(data, starts[SCAN.oldPosition]!),
+			newPosition: number(data, starts[SCAN.newPosition]!),
+			duration: number(data, starts[SCAN.duration]!),
+		});
+	} else {
+		const correct = starts[SCAN.correct]!;
+		const answers = fieldBytes(data, starts[SCAN.answers]!);
+		items.addProblem(text(data, starts[SCAN.problemId]!), time, {
+			kind: kind.event_type === 'problem_check' ? 'check' : 'show_answer',
+			correct: correct < 0 ? null : data[correct] === 1,
+			// Copied: a view would keep the stream's whole piece in memory.
+			answers: answers && Buffer.from(answers),
+		});
 	}
 }

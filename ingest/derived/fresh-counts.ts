@@ -2,7 +2,9 @@ import type pg from 'pg';
 import {bigint8Field, bigint8OrNullField, dateField, int4Field, int8Field, int8OrNullField, readInt8, startRow, textField} from '../copy-binary.js';
 import {dayOf, hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
 import {learnerFields, type LearnerFields, type LearnerRowHandlers, readLearnerRows, type SpilledTables, withSpilledTables} from './streamed-copy.js';
-import {PAYLOAD_COLUMNS, READER_TABLES, type ReaderKind, type ReaderTable, SCAN, writeReaderRows} from './event-readers.js';
+import {addItemEvent, PAYLOAD_COLUMNS, READER_TABLES, type ReaderKind, type ReaderTable, SCAN, writeReaderRows} from './event-readers.js';
+import {LearnerItemEvents, PROBLEM_TABLES, VIDEO_TABLES} from './learner-items.js';
+import {PAGE_DAY_TABLE, PageDayCounts} from './page-days.js';
 import {entry, newMap, tally} from './tally.js';
 import {LEARNER_EVENTS_COLUMNS, TIMELINE_TABLES, timelineOptions, writeLearnerEvents, writeTimeline} from './timelines.js';
 
@@ -11,7 +13,7 @@ import {LEARNER_EVENTS_COLUMNS, TIMELINE_TABLES, timelineOptions, writeLearnerEv
  * from the new events, in one pass over them in Node: PostgreSQL scans the events once, as integer ids
  * with the payload fields the readers need, sorts them by learner and time and streams them; each
  * learner's counts are written when their last event has arrived, the per-course counts at the end. On a
- * first build the same pass walks the learners' timelines (their events are all new).
+ * first build the same pass walks the learners' timelines, videos and problems (their events are all new).
  */
 
 /** What an event type counts as: classified once in SQL (fresh_type), read here by name. */
@@ -47,7 +49,13 @@ const COUNT_TABLES = {
 	d_learner_events: LEARNER_EVENTS_COLUMNS,
 	fresh_user: 'user_id, username',
 };
-type CountTable = keyof typeof COUNT_TABLES | keyof typeof TIMELINE_TABLES | ReaderTable;
+type CountTable =
+	| keyof typeof COUNT_TABLES
+	| keyof typeof TIMELINE_TABLES
+	| keyof typeof VIDEO_TABLES
+	| keyof typeof PROBLEM_TABLES
+	| keyof typeof PAGE_DAY_TABLE
+	| ReaderTable;
 
 /** The hourly counts of d_learner_hour, in its column order: events, then the kinds (d_learner_day has the kinds only). */
 const HOUR_COUNTS = 9;
@@ -217,6 +225,18 @@ WHERE e.load_id = ANY ('{${loadIds.join(',')}}'::int[])
 ORDER BY 1, 2, 3, 4`;
 }
 
+/** The usernames of more than one course (of a course other than ''). */
+function usernamesInSeveralCourses(learners: Array<{course_id: string; username: string}>): Set<string> {
+	const seen = new Set<string>();
+	const shared = new Set<string>();
+	for (const {course_id: courseId, username} of learners) {
+		if (courseId === '' || username === '') continue;
+		if (seen.has(username)) shared.add(username);
+		seen.add(username);
+	}
+	return shared;
+}
+
 /** Microseconds since 2000-01-01 UTC → its UTC day as YYYY-MM-DD. */
 const dayText = (time: number) => new Date(Date.UTC(2000, 0, 1) + Math.floor(time / 1000)).toISOString().slice(0, 10);
 
@@ -241,7 +261,7 @@ export async function countFreshEvents(
 	await client.query('CREATE TEMP TABLE fresh_learner_total (LIKE d_learner) ON COMMIT DROP');
 	await client.query('CREATE TEMP TABLE fresh_target (page text NOT NULL, name text, time timestamptz) ON COMMIT DROP');
 	await client.query('CREATE TEMP TABLE fresh_user (user_id bigint NOT NULL, username text NOT NULL) ON COMMIT DROP');
-	const tables = {...COUNT_TABLES, ...READER_TABLES, ...(options.timelines ? TIMELINE_TABLES : {})};
+	const tables = {...COUNT_TABLES, ...READER_TABLES, ...(options.timelines ? {...TIMELINE_TABLES, ...VIDEO_TABLES, ...PROBLEM_TABLES, ...PAGE_DAY_TABLE} : {})};
 	let firstTime = Infinity;
 	await withSpilledTables<CountTable, void>(tables as Record<CountTable, string>, options.scratchDir, async (spilled) => {
 		const loadStats = new Map<number, number[]>();
@@ -252,6 +272,8 @@ export async function countFreshEvents(
 		let counts: LearnerCounts;
 		let timeline: TimelineEvent[];
 		let timelineTypes: string[];
+		let items: LearnerItemEvents | undefined;
+		const pageDays = walk && new PageDayCounts(usernamesInSeveralCourses(learnerRows));
 		let userIds: Set<bigint>;
 		// A learner's events nearly always repeat one user id: it is made a bigint only when its bytes change.
 		let userId: bigint | null = null;
@@ -275,6 +297,7 @@ export async function countFreshEvents(
 				counts = new LearnerCounts();
 				timeline = [];
 				timelineTypes = [];
+				items = walk && new LearnerItemEvents();
 				userIds = new Set();
 				userId = null;
 			},
@@ -290,7 +313,7 @@ export async function countFreshEvents(
 				if (courseId === '') stats[1]!++;
 				if (username === '') stats[2]!++;
 				const type = types.get(data.readInt32BE(starts[SCAN.typeId]!))!;
-				if (type.kind.payload_kind !== null) writeReaderRows(spilled, data, starts, learner, type.kind);
+				if (type.kind.payload_kind !== null && writeReaderRows(spilled, data, starts, learner, type.kind) && items) addItemEvent(items, data, starts, type.kind);
 				const eventUserId = readUserId(data, starts[SCAN.userId]!);
 				if (starts[SCAN.time]! < 0) {
 					stats[3]!++;
@@ -317,10 +340,15 @@ export async function countFreshEvents(
 				if (learner.username === '') return;
 				writeLearner(spilled, learner, counts);
 				writeLearnerEvents(spilled, learner.fields, timeline, timelineTypes);
-				if (walk) writeTimeline(spilled, learner.fields, learnerTimeline(timeline, walk));
+				if (!walk) return;
+				const walked = learnerTimeline(timeline, walk);
+				writeTimeline(spilled, learner.fields, walked);
+				items!.write(spilled, learner.fields);
+				if (learner.courseId !== '') pageDays!.addLearner(learner.courseId, learner.username, walked.pageHourVisits);
 			},
 		};
 		await readLearnerRows(client, scanQuery(options.loadIds), handlers, spilled);
+		pageDays?.write((table) => spilled.rows(table));
 		for (const [loadId, stats] of loadStats) {
 			const out = spilled.rows('d_load_stats');
 			startRow(out, 5);

@@ -13,10 +13,21 @@ import {
 } from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
 import {type ProblemEvent, problemAttempts} from './problem-attempts.js';
-import {type LearnerFields, readLearnerRows, withSpilledTables} from './streamed-copy.js';
+import {type LearnerFields, readLearnerRows, type LearnerRowWriter, withSpilledTables} from './streamed-copy.js';
 import {type PlayerEvent, type VideoAction, videoWatching} from './video-watching.js';
 
 const fieldText = (data: Buffer, start: number) => fieldBytes(data, start)?.toString() ?? null;
+
+/** Starts a row of `table` with a learner's course and username and an item's id, to be followed by `fields` more. */
+type ItemRow<Table extends string> = (table: Table, fields: number) => RowBuffer;
+
+function itemRow<Table extends string>(tables: LearnerRowWriter<Table>, learner: Buffer, item: string): ItemRow<Table> {
+	return (table, fields) => {
+		const out = tables.learnerRow(table, learner, fields + 1);
+		textField(out, item);
+		return out;
+	};
+}
 
 /**
  * Walks each learner's events on each item (a video, a problem) of learners_to_refresh: `query` gives
@@ -31,19 +42,14 @@ async function walkLearnerItems<Table extends string, Event>(
 	tables: Record<Table, string>,
 	query: string,
 	decode: (data: Buffer, starts: Int32Array) => Event,
-	write: (row: (table: Table, fields: number) => RowBuffer, events: Event[]) => void,
+	write: (row: ItemRow<Table>, events: Event[]) => void,
 ): Promise<void> {
 	await withSpilledTables(tables, scratchDir, async (spilled) => {
 		let learner: Buffer;
 		let item: string | null = null;
 		let events: Event[] = [];
-		const row = (table: Table, fields: number) => {
-			const out = spilled.learnerRow(table, learner, fields + 1);
-			textField(out, item!);
-			return out;
-		};
 		const finishItem = () => {
-			if (events.length > 0) write(row, events);
+			if (events.length > 0) write(itemRow(spilled, learner, item!), events);
 			events = [];
 		};
 		await readLearnerRows(
@@ -72,6 +78,29 @@ async function walkLearnerItems<Table extends string, Event>(
 
 const number = (data: Buffer, start: number) => (start < 0 ? null : data.readDoubleBE(start));
 
+export const VIDEO_TABLES = {
+	d_video_interval: 'course_id, username, video_id, start_time, start_position, end_position',
+	d_learner_video: 'course_id, username, video_id, plays, reported_duration, furthest, watched_seconds, reached',
+};
+type VideoTable = keyof typeof VIDEO_TABLES;
+
+/** A learner's rows of one video, from their player events on it sorted by time, then action. */
+function writeVideo(row: ItemRow<VideoTable>, events: PlayerEvent[]): void {
+	const watching = videoWatching(events);
+	for (const interval of watching.intervals) {
+		const out = row('d_video_interval', 3);
+		int8Field(out, interval.start);
+		float8Field(out, interval.startPosition);
+		float8Field(out, interval.endPosition);
+	}
+	const out = row('d_learner_video', 5);
+	int8Field(out, watching.plays);
+	float8OrNullField(out, watching.reportedDuration);
+	float8OrNullField(out, watching.furthest);
+	float8OrNullField(out, watching.watchedSeconds);
+	float8OrNullField(out, watching.reached);
+}
+
 /**
  * The watching intervals and per-video sums (d_video_interval, d_learner_video) of the learners in
  * learners_to_refresh, from all their player events (see video-watching.ts).
@@ -81,10 +110,7 @@ export async function recomputeVideos(client: pg.PoolClient, learners: LearnerFi
 		client,
 		learners,
 		scratchDir,
-		{
-			d_video_interval: 'course_id, username, video_id, start_time, start_position, end_position',
-			d_learner_video: 'course_id, username, video_id, plays, reported_duration, furthest, watched_seconds, reached',
-		},
+		VIDEO_TABLES,
 		`SELECT r.learner_id, v.video_id, v.time, v.action, v.position, v.old_position, v.new_position, v.duration
 		FROM d_video_event v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
 		ORDER BY 1, 2, 3, 4`,
@@ -96,22 +122,25 @@ export async function recomputeVideos(client: pg.PoolClient, learners: LearnerFi
 			newPosition: number(data, starts[6]!),
 			duration: number(data, starts[7]!),
 		}),
-		(row, events) => {
-			const watching = videoWatching(events);
-			for (const interval of watching.intervals) {
-				const out = row('d_video_interval', 3);
-				int8Field(out, interval.start);
-				float8Field(out, interval.startPosition);
-				float8Field(out, interval.endPosition);
-			}
-			const out = row('d_learner_video', 5);
-			int8Field(out, watching.plays);
-			float8OrNullField(out, watching.reportedDuration);
-			float8OrNullField(out, watching.furthest);
-			float8OrNullField(out, watching.watchedSeconds);
-			float8OrNullField(out, watching.reached);
-		},
+		writeVideo,
 	);
+}
+
+export const PROBLEM_TABLES = {
+	d_learner_problem: 'course_id, username, problem_id, checks, first_correct, first_correct_attempt, first_answers, last_answers, showed_answer',
+};
+type ProblemTable = keyof typeof PROBLEM_TABLES;
+
+/** A learner's row of one problem, from their events on it sorted by time, then answers (see problem-attempts.ts). */
+function writeProblem(row: ItemRow<ProblemTable>, events: ProblemEvent[]): void {
+	const attempts = problemAttempts(events);
+	const out = row('d_learner_problem', 6);
+	int8Field(out, attempts.checks);
+	boolOrNullField(out, attempts.firstCorrect);
+	int8OrNullField(out, attempts.firstCorrectAttempt);
+	bytesField(out, attempts.firstAnswers);
+	bytesField(out, attempts.lastAnswers);
+	boolField(out, attempts.showedAnswer);
 }
 
 /** The per-problem attempts (d_learner_problem) of the learners in learners_to_refresh (see problem-attempts.ts). */
@@ -120,9 +149,7 @@ export async function recomputeProblems(client: pg.PoolClient, learners: Learner
 		client,
 		learners,
 		scratchDir,
-		{
-			d_learner_problem: 'course_id, username, problem_id, checks, first_correct, first_correct_attempt, first_answers, last_answers, showed_answer',
-		},
+		PROBLEM_TABLES,
 		// Ties of time are ordered by the answers' text, as the SQL build did.
 		`SELECT r.learner_id, p.problem_id, p.kind, p.correct, p.answers
 		FROM d_problem_event p JOIN learners_to_refresh r ON r.course_id = p.course_id AND r.username = p.username
@@ -136,15 +163,51 @@ export async function recomputeProblems(client: pg.PoolClient, learners: Learner
 				answers: starts[4]! < 0 ? null : Buffer.from(fieldBytes(data, starts[4]!)!),
 			};
 		},
-		(row, events) => {
-			const attempts = problemAttempts(events);
-			const out = row('d_learner_problem', 6);
-			int8Field(out, attempts.checks);
-			boolOrNullField(out, attempts.firstCorrect);
-			int8OrNullField(out, attempts.firstCorrectAttempt);
-			bytesField(out, attempts.firstAnswers);
-			bytesField(out, attempts.lastAnswers);
-			boolField(out, attempts.showedAnswer);
-		},
+		writeProblem,
 	);
+}
+
+/** jsonb as COPY sends it: a version byte, then the JSON text (what answers::text sorts by, byte by byte in the C collation). */
+const answersText = (answers: Buffer | null) => answers?.subarray(1) ?? null;
+
+/** As ORDER BY time, answers::text sorts them: equal times by answers, NULL last. */
+function compareProblemEvents(a: TimedProblemEvent, b: TimedProblemEvent): number {
+	if (a.time !== b.time) return a.time - b.time;
+	const [x, y] = [answersText(a.event.answers), answersText(b.event.answers)];
+	if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+	return Buffer.compare(x, y);
+}
+type TimedProblemEvent = {time: number; event: ProblemEvent};
+
+/**
+ * One learner's player and problem events by video and problem, gathered while their events stream by in
+ * time order (the counting pass of a first build, where every event is new): written as recomputeVideos
+ * and recomputeProblems would, without reading d_video_event and d_problem_event back.
+ */
+export class LearnerItemEvents {
+	private readonly videos = new Map<string, PlayerEvent[]>();
+	private readonly problems = new Map<string, TimedProblemEvent[]>();
+
+	addVideo(videoId: string, event: PlayerEvent): void {
+		let events = this.videos.get(videoId);
+		if (!events) this.videos.set(videoId, (events = []));
+		events.push(event);
+	}
+
+	addProblem(problemId: string, time: number, event: ProblemEvent): void {
+		let events = this.problems.get(problemId);
+		if (!events) this.problems.set(problemId, (events = []));
+		events.push({time, event});
+	}
+
+	/** Writes the learner's rows; the events came in time order, so the sorts only order equal times. */
+	write(tables: LearnerRowWriter<VideoTable | ProblemTable>, learner: Buffer): void {
+		for (const [videoId, events] of this.videos) {
+			events.sort((a, b) => a.time - b.time || (a.action < b.action ? -1 : a.action > b.action ? 1 : 0));
+			writeVideo(itemRow(tables, learner, videoId), events);
+		}
+		for (const [problemId, events] of this.problems) {
+			writeProblem(itemRow(tables, learner, problemId), events.sort(compareProblemEvents).map((timed) => timed.event));
+		}
+	}
 }

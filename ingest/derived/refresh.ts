@@ -124,7 +124,8 @@ const ALL_TABLES = [
 const TOUCHED_COURSES = `SELECT DISTINCT course_id FROM learners_to_refresh WHERE course_id <> ''`;
 
 /**
- * d_page_day, summed per course from the per-learner tables (counts of distinct learners cannot be patched
+ * d_page_day after an incremental load (a first build sums it as it walks the timelines: page-days.ts),
+ * summed per course from the per-learner tables (counts of distinct learners cannot be patched
  * learner by learner): rebuilt for the touched courses, and its all-course rows (course_id NULL) each time,
  * from the first UTC day of the new events ($1) on. A learner's visits before their first new event do not
  * change when they are recomputed, so earlier days keep their rows (a daily file rebuilds a day or two, not
@@ -234,8 +235,9 @@ async function addNewAgents(client: pg.PoolClient): Promise<void> {
 }
 
 /**
- * The per-learner tables of the learners in learners_to_refresh, from their whole history: their timelines
- * (unless this is the first build, whose counting pass walked them) and their video and problem tables.
+ * The per-learner tables of the learners in learners_to_refresh, from their whole history: their timelines,
+ * video and problem tables and d_page_day (unless this is the first build, whose counting pass walked or
+ * summed them), then d_problem_answer.
  */
 async function recomputeLearners(
 	client: pg.PoolClient,
@@ -251,10 +253,10 @@ async function recomputeLearners(
 			await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
 		}
 		await timedStep(onStep, 'learner timelines: sorted, walked in Node, stored by COPY', () => recomputeTimelines(client, learners, scratchDir));
+		await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, learners, scratchDir));
+		await timedStep(onStep, 'problems: sorted, walked in Node, stored by COPY', () => recomputeProblems(client, learners, scratchDir));
+		for (const step of PAGE_DAY_STEPS) await client.query(step, [firstDay]);
 	}
-	await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, learners, scratchDir));
-	await timedStep(onStep, 'problems: sorted, walked in Node, stored by COPY', () => recomputeProblems(client, learners, scratchDir));
-	for (const step of PAGE_DAY_STEPS) await client.query(step, [firstDay]);
 	await client.query(TOUCHED_PROBLEMS, [firstDay]);
 	await client.query('ANALYZE touched_problem');
 	for (const step of PROBLEM_ANSWER_STEPS) await client.query(step);
@@ -315,7 +317,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await addNewAgents(client);
 		// Fresh statistics for the lookups just filled, so joins against them are planned as hash joins.
 		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type');
-		// On a first build the same pass walks the timelines: every event of every learner is new.
+		// On a first build the same pass walks the timelines, videos and problems: every event of every learner is new.
 		const counted = await timedStep(onStep, 'counts, event tables (and first timelines): scanned, sorted, walked in Node, stored by COPY', () =>
 			countFreshEvents(client, {loadIds, timelines: !earlier, scratchDir}),
 		);

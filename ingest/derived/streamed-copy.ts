@@ -47,6 +47,9 @@ class SpilledTable {
 	}
 }
 
+/** What writes rows that start with a learner's course and username (see SpilledTables.learnerRow). */
+export type LearnerRowWriter<Table extends string> = {learnerRow(table: Table, learner: Buffer, fields: number): RowBuffer};
+
 /** Binary COPY rows for a set of tables (table name → the columns the rows give, in order). */
 export class SpilledTables<Table extends string> {
 	private readonly tables: Map<Table, SpilledTable>;

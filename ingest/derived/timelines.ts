@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import {ARRAY_OF, arrayField, boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int4OrNullField, int8Field, readArray, readInt8, textField} from '../copy-binary.js';
-import type {RowBuffer} from '../row-buffer.js';
 import {compareTimelineEvents, learnerTimeline, type LearnerTimeline, type TimelineEvent} from './learner-timeline.js';
-import {type LearnerFields, type LearnerRowHandlers, readLearnerRows, withSpilledTables} from './streamed-copy.js';
+import {type LearnerFields, type LearnerRowHandlers, type LearnerRowWriter, readLearnerRows, withSpilledTables} from './streamed-copy.js';
 
 /** The tables written from the timelines, with their columns. */
 export const TIMELINE_TABLES = {
@@ -23,8 +22,6 @@ export const LEARNER_EVENTS_COLUMNS = 'course_id, username, times, closes, url_i
 
 /** Events per d_learner_events row: a row stays a few hundred KB however busy the learner. */
 const EVENTS_PER_ROW = 10_000;
-
-type LearnerRowWriter<Table extends string> = {learnerRow(table: Table, learner: Buffer, fields: number): RowBuffer};
 
 /** Appends a learner's new events (in timeline order) and their hourly types (`types`, in the same order) as d_learner_events rows. */
 export function writeLearnerEvents(tables: LearnerRowWriter<'d_learner_events'>, learner: Buffer, events: TimelineEvent[], types: string[]): void {
