@@ -96,7 +96,9 @@ try {
 		return given;
 	};
 	const catalogue = await loadTaskCatalogue();
-	const lines = [['task', 'median ms', 'x baseline', 'rows', 'target 200 ms'].join('\t')];
+	// The issue's targets: 200 ms at 1M events, 1 s at 10M (and, here, above 1M).
+	const targetMs = loaded <= 1_000_000 ? 200 : 1000;
+	const lines = [['task', 'median ms', 'x baseline', 'rows', `target ${targetMs} ms`].join('\t')];
 	let slowest = 0;
 	for (const task of catalogue.tasks) {
 		const times: number[] = [];
@@ -108,7 +110,7 @@ try {
 		}
 		const taskMedian = median(times);
 		slowest = Math.max(slowest, taskMedian);
-		lines.push([task.id, taskMedian.toFixed(1), (taskMedian / baseline).toFixed(3), rows, taskMedian <= 200 ? 'ok' : 'SLOW'].join('\t'));
+		lines.push([task.id, taskMedian.toFixed(1), (taskMedian / baseline).toFixed(3), rows, taskMedian <= targetMs ? 'ok' : 'SLOW'].join('\t'));
 	}
 	process.stdout.write(`${lines.join('\n')}\n\nslowest task: ${slowest.toFixed(1)} ms (${(slowest / baseline).toFixed(3)} x baseline)\n`);
 	// An incremental load on top: a small log of the same learners a little later (a new daily file).
