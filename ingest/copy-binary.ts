@@ -275,6 +275,12 @@ export class BinaryRowReader {
 /** The value's bytes of the field at `start` of a row read by BinaryRowReader (a text, jsonb, …), or null for NULL. */
 export const fieldBytes = (data: Buffer, start: number) => (start < 0 ? null : data.subarray(start, start + data.readInt32BE(start - 4)));
 
+/** A text field's value at `start` (see fieldBytes), or null for NULL. */
+export const fieldText = (data: Buffer, start: number) => fieldBytes(data, start)?.toString() ?? null;
+
+/** A float8 field's value at `at` (a value's start, as BinaryRowReader gives it), or null for NULL (-1). */
+export const readFloat8OrNull = (data: Buffer, at: number) => (at < 0 ? null : data.readDoubleBE(at));
+
 /** The field at `start` of a row read by BinaryRowReader, written as it is (same type): no value is decoded. */
 export function copiedField(out: RowBuffer, data: Buffer, start: number): void {
 	if (start < 0) return nullField(out);

@@ -1,5 +1,5 @@
-import {boolField, copiedField, fieldBytes, readInt8, startRow, textField} from '../copy-binary.js';
-import type {LearnerItemEvents} from './learner-items.js';
+import {boolField, copiedField, fieldText, readInt8, startRow, textField} from '../copy-binary.js';
+import {type LearnerItemEvents, playerEvent, problemEvent} from './learner-items.js';
 import type {VideoAction} from './video-watching.js';
 import type {RowBuffer} from '../row-buffer.js';
 
@@ -138,9 +138,6 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 	}
 }
 
-const text = (data: Buffer, start: number) => fieldBytes(data, start)!.toString();
-const number = (data: Buffer, start: number) => (start < 0 ? null : data.readDoubleBE(start));
-
 /**
  * Adds a player or problem event whose reader row writeReaderRows has just written to the learner's
  * events by item (a first build walks them in the counting pass; see LearnerItemEvents).
@@ -149,23 +146,11 @@ export function addItemEvent(items: LearnerItemEvents, data: Buffer, starts: Int
 	// Other readers keep events without a time (outline clicks name their target anyway): not these two.
 	if (kind.payload_kind !== 'video' && kind.payload_kind !== 'problem') return;
 	const time = readInt8(data, starts[SCAN.time]!);
+	// The video and problem ids are never NULL here: writeReaderRows wrote no row without them.
 	if (kind.payload_kind === 'video') {
-		items.addVideo(text(data, starts[SCAN.videoId]!), {
-			time,
-			action: kind.video_action as VideoAction,
-			position: number(data, starts[SCAN.position]!),
-			oldPosition: number(data, starts[SCAN.oldPosition]!),
-			newPosition: number(data, starts[SCAN.newPosition]!),
-			duration: number(data, starts[SCAN.duration]!),
-		});
+		items.addVideo(fieldText(data, starts[SCAN.videoId]!)!, playerEvent(data, starts, time, kind.video_action as VideoAction, SCAN.position));
 	} else {
-		const correct = starts[SCAN.correct]!;
-		const answers = fieldBytes(data, starts[SCAN.answers]!);
-		items.addProblem(text(data, starts[SCAN.problemId]!), time, {
-			kind: kind.event_type === 'problem_check' ? 'check' : 'show_answer',
-			correct: correct < 0 ? null : data[correct] === 1,
-			// Copied: a view would keep the stream's whole piece in memory.
-			answers: answers && Buffer.from(answers),
-		});
+		const problemKind = kind.event_type === 'problem_check' ? 'check' : 'show_answer';
+		items.addProblem(fieldText(data, starts[SCAN.problemId]!)!, time, problemEvent(data, problemKind, starts[SCAN.correct]!, starts[SCAN.answers]!));
 	}
 }

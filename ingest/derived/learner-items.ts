@@ -4,10 +4,12 @@ import {
 	boolOrNullField,
 	bytesField,
 	fieldBytes,
+	fieldText,
 	float8Field,
 	float8OrNullField,
 	int8Field,
 	int8OrNullField,
+	readFloat8OrNull,
 	readInt8,
 	textField,
 } from '../copy-binary.js';
@@ -15,8 +17,6 @@ import type {RowBuffer} from '../row-buffer.js';
 import {type ProblemEvent, problemAttempts} from './problem-attempts.js';
 import {type LearnerFields, readLearnerRows, type LearnerRowWriter, withSpilledTables} from './streamed-copy.js';
 import {type PlayerEvent, type VideoAction, videoWatching} from './video-watching.js';
-
-const fieldText = (data: Buffer, start: number) => fieldBytes(data, start)?.toString() ?? null;
 
 /** Starts a row of `table` with a learner's course and username and an item's id, to be followed by `fields` more. */
 type ItemRow<Table extends string> = (table: Table, fields: number) => RowBuffer;
@@ -76,7 +76,28 @@ async function walkLearnerItems<Table extends string, Event>(
 	});
 }
 
-const number = (data: Buffer, start: number) => (start < 0 ? null : data.readDoubleBE(start));
+/** A player event from a row whose position, old position, new position and duration are float8 fields from field `first` on. */
+export function playerEvent(data: Buffer, starts: Int32Array, time: number, action: VideoAction, first: number): PlayerEvent {
+	return {
+		time,
+		action,
+		position: readFloat8OrNull(data, starts[first]!),
+		oldPosition: readFloat8OrNull(data, starts[first + 1]!),
+		newPosition: readFloat8OrNull(data, starts[first + 2]!),
+		duration: readFloat8OrNull(data, starts[first + 3]!),
+	};
+}
+
+/** A problem event from a row's correct (bool) and answers (jsonb) fields, which start at `correct` and `answers`. */
+export function problemEvent(data: Buffer, kind: ProblemEvent['kind'], correct: number, answers: number): ProblemEvent {
+	const bytes = fieldBytes(data, answers);
+	return {
+		kind,
+		correct: correct < 0 ? null : data[correct] === 1,
+		// Copied: a view would keep the stream's whole piece in memory.
+		answers: bytes && Buffer.from(bytes),
+	};
+}
 
 export const VIDEO_TABLES = {
 	d_video_interval: 'course_id, username, video_id, start_time, start_position, end_position',
@@ -114,14 +135,7 @@ export async function recomputeVideos(client: pg.PoolClient, learners: LearnerFi
 		`SELECT r.learner_id, v.video_id, v.time, v.action, v.position, v.old_position, v.new_position, v.duration
 		FROM d_video_event v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
 		ORDER BY 1, 2, 3, 4`,
-		(data, starts): PlayerEvent => ({
-			time: readInt8(data, starts[2]!),
-			action: fieldText(data, starts[3]!) as VideoAction,
-			position: number(data, starts[4]!),
-			oldPosition: number(data, starts[5]!),
-			newPosition: number(data, starts[6]!),
-			duration: number(data, starts[7]!),
-		}),
+		(data, starts) => playerEvent(data, starts, readInt8(data, starts[2]!), fieldText(data, starts[3]!) as VideoAction, 4),
 		writeVideo,
 	);
 }
@@ -154,15 +168,7 @@ export async function recomputeProblems(client: pg.PoolClient, learners: Learner
 		`SELECT r.learner_id, p.problem_id, p.kind, p.correct, p.answers
 		FROM d_problem_event p JOIN learners_to_refresh r ON r.course_id = p.course_id AND r.username = p.username
 		ORDER BY 1, 2, p.time, p.answers::text`,
-		(data, starts): ProblemEvent => {
-			const correct = starts[3]!;
-			return {
-				kind: fieldText(data, starts[2]!) as ProblemEvent['kind'],
-				correct: correct < 0 ? null : data[correct] === 1,
-				// Copied: a view would keep the stream's whole piece in memory.
-				answers: starts[4]! < 0 ? null : Buffer.from(fieldBytes(data, starts[4]!)!),
-			};
-		},
+		(data, starts) => problemEvent(data, fieldText(data, starts[2]!) as ProblemEvent['kind'], starts[3]!, starts[4]!),
 		writeProblem,
 	);
 }
