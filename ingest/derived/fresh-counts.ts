@@ -225,31 +225,19 @@ WHERE e.load_id = ANY ('{${loadIds.join(',')}}'::int[])
 ORDER BY 1, 2, 3, 4`;
 }
 
-/** The usernames of more than one course (of a course other than ''). */
-function usernamesInSeveralCourses(learners: Array<{course_id: string; username: string}>): Set<string> {
-	const seen = new Set<string>();
-	const shared = new Set<string>();
-	for (const {course_id: courseId, username} of learners) {
-		if (courseId === '' || username === '') continue;
-		if (seen.has(username)) shared.add(username);
-		seen.add(username);
-	}
-	return shared;
-}
-
 /** Microseconds since 2000-01-01 UTC → its UTC day as YYYY-MM-DD. */
 const dayText = (time: number) => new Date(Date.UTC(2000, 0, 1) + Math.floor(time / 1000)).toISOString().slice(0, 10);
 
 /**
  * Counts the new events (of `loadIds`) into the additive tables and d_learner_events, writes the readers' event tables
- * (see event-readers.ts) and each named learner's user ids (fresh_user, for d_user), and with `timelines`
- * walks every learner's timeline into the per-learner tables. d_learner is left to merge from
+ * (see event-readers.ts) and each named learner's user ids (fresh_user, for d_user), and on a `firstBuild`
+ * walks every learner's timeline, videos and problems into the per-learner tables and sums d_page_day. d_learner is left to merge from
  * fresh_learner_total. Returns the UTC day of the earliest new event (null if none has a time), and the
  * learners' leading fields by id, for the per-learner passes that follow.
  */
 export async function countFreshEvents(
 	client: pg.PoolClient,
-	options: {loadIds: number[]; timelines: boolean; scratchDir?: string | undefined},
+	options: {loadIds: number[]; firstBuild: boolean; scratchDir?: string | undefined},
 ): Promise<{firstDay: string | null; learners: LearnerFields}> {
 	const {rows: typeRows} = await client.query<TypeKind & {type_id: number}>('SELECT * FROM fresh_type');
 	const types = new Map(typeRows.map((kind) => [kind.type_id, {kind, increment: hourIncrement(kind)}]));
@@ -257,11 +245,11 @@ export async function countFreshEvents(
 	const learners = new Map(
 		learnerRows.map((row) => [row.learner_id, {courseId: row.course_id, username: row.username, fields: learnerFields(row.course_id, row.username)}]),
 	);
-	const walk = options.timelines ? await timelineOptions(client) : undefined;
+	const walk = options.firstBuild ? await timelineOptions(client) : undefined;
 	await client.query('CREATE TEMP TABLE fresh_learner_total (LIKE d_learner) ON COMMIT DROP');
 	await client.query('CREATE TEMP TABLE fresh_target (page text NOT NULL, name text, time timestamptz) ON COMMIT DROP');
 	await client.query('CREATE TEMP TABLE fresh_user (user_id bigint NOT NULL, username text NOT NULL) ON COMMIT DROP');
-	const tables = {...COUNT_TABLES, ...READER_TABLES, ...(options.timelines ? {...TIMELINE_TABLES, ...VIDEO_TABLES, ...PROBLEM_TABLES, ...PAGE_DAY_TABLE} : {})};
+	const tables = {...COUNT_TABLES, ...READER_TABLES, ...(options.firstBuild ? {...TIMELINE_TABLES, ...VIDEO_TABLES, ...PROBLEM_TABLES, ...PAGE_DAY_TABLE} : {})};
 	let firstTime = Infinity;
 	await withSpilledTables<CountTable, void>(tables as Record<CountTable, string>, options.scratchDir, async (spilled) => {
 		const loadStats = new Map<number, number[]>();
@@ -273,7 +261,7 @@ export async function countFreshEvents(
 		let timeline: TimelineEvent[];
 		let timelineTypes: string[];
 		let items: LearnerItemEvents | undefined;
-		const pageDays = walk && new PageDayCounts(usernamesInSeveralCourses(learnerRows));
+		const pageDays = walk && new PageDayCounts(learnerRows);
 		let userIds: Set<bigint>;
 		// A learner's events nearly always repeat one user id: it is made a bigint only when its bytes change.
 		let userId: bigint | null = null;

@@ -22,8 +22,19 @@ export class PageDayCounts {
 	private readonly byCourse = new Map<string, PageDays>();
 	private readonly allCourses: PageDays = new Map();
 
-	/** `sharedUsernames`: the usernames met in more than one course (their visits are counted apart for the all-course rows). */
-	constructor(private readonly sharedUsernames: Set<string>) {}
+	/** The usernames met in more than one course: their visits are counted apart for the all-course rows. */
+	private readonly sharedUsernames: Set<string>;
+
+	/** `learners`: every learner of the build. */
+	constructor(learners: Array<{course_id: string; username: string}>) {
+		const seen = new Set<string>();
+		this.sharedUsernames = new Set();
+		for (const {course_id: courseId, username} of learners) {
+			if (courseId === '' || username === '') continue;
+			if (seen.has(username)) this.sharedUsernames.add(username);
+			seen.add(username);
+		}
+	}
 
 	/** Adds a named learner's visits (of a course other than ''). */
 	addLearner(courseId: string, username: string, visits: LearnerTimeline['pageHourVisits']): void {

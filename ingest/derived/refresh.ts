@@ -318,8 +318,8 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		// Fresh statistics for the lookups just filled, so joins against them are planned as hash joins.
 		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type');
 		// On a first build the same pass walks the timelines, videos and problems: every event of every learner is new.
-		const counted = await timedStep(onStep, 'counts, event tables (and first timelines): scanned, sorted, walked in Node, stored by COPY', () =>
-			countFreshEvents(client, {loadIds, timelines: !earlier, scratchDir}),
+		const counted = await timedStep(onStep, 'counts, event tables (and a first build: the walks): scanned, sorted, walked in Node, stored by COPY', () =>
+			countFreshEvents(client, {loadIds, firstBuild: !earlier, scratchDir}),
 		);
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
 		await addNewPages(client, 'SELECT page FROM fresh_target');
