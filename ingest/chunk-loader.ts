@@ -3,7 +3,6 @@ import {Readable} from 'node:stream';
 import type pg from 'pg';
 import {from as copyFrom} from 'pg-copy-streams';
 import {BINARY_HEADER, BINARY_TRAILER, int4Field, int8Field, readFields, startRow, writeRow} from './copy-binary.js';
-import {ChunkKeys, LOAD_KEY_COLUMNS, loadKeysOf} from './chunk-keys.js';
 import {copyBytea, copyField} from './copy-text.js';
 import {EVENT_COLUMNS} from './event-fields.js';
 import {parseLineInto, type RejectReason} from './parse-line.js';
@@ -44,17 +43,7 @@ const DEADLOCK = '40P01';
  * `rows` holds every event's row (binary COPY, see copy-binary.ts): the body of the chunk's COPY. Each event
  * is 6 numbers in `eventSpans` (see EVENT_SPAN), so no object is made per line on the fast path.
  */
-export type ParsedChunk = {
-	rows: Buffer;
-	rowBuffer: RowBuffer;
-	data: Buffer;
-	eventSpans: number[];
-	/** The keys of the events in `rows`, stored with them when they all are (see ChunkKeys). */
-	keys: ChunkKeys;
-	rejected: RejectedLine[];
-	blankLines: number;
-	duplicates: number;
-};
+export type ParsedChunk = {rows: Buffer; rowBuffer: RowBuffer; data: Buffer; eventSpans: number[]; rejected: RejectedLine[]; blankLines: number; duplicates: number};
 
 /** Row start and end in `rows`, line start and end in `data`, line number, byte offset in the file. */
 const EVENT_SPAN = 6;
@@ -98,7 +87,6 @@ export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 	const eventSpans: number[] = [];
 	const rejected: RejectedLine[] = [];
 	const seen = new Set<string>();
-	const keys = new ChunkKeys(job.loadId);
 	let blankLines = 0;
 	let duplicates = 0;
 	let position = 0;
@@ -129,7 +117,6 @@ export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 		if (parsed.kind === 'event' && !seen.has(parsed.hash)) {
 			seen.add(parsed.hash);
 			eventSpans.push(rowStart, out.length, lineStart, end, lineNo, lineOffset);
-			keys.add(out.bytes, rowStart);
 			continue;
 		}
 		out.length = rowStart;
@@ -137,7 +124,7 @@ export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 		else if (parsed.kind === 'rejected') rejected.push({lineNo, offset: lineOffset, reason: parsed.reason, detail: parsed.detail, raw});
 		else duplicates++;
 	}
-	return {rows: out.view(), rowBuffer: out, data, eventSpans, keys, rejected, blankLines, duplicates};
+	return {rows: out.view(), rowBuffer: out, data, eventSpans, rejected, blankLines, duplicates};
 }
 
 async function copyText(client: pg.ClientBase, statement: string, body: Buffer): Promise<void> {
@@ -145,20 +132,19 @@ async function copyText(client: pg.ClientBase, statement: string, body: Buffer):
 	await pipeline(Readable.from([body]), client.query(copyFrom(statement)));
 }
 
-/** COPY of binary rows (header and trailer added) into `table` (`columns`). */
-async function copyBinaryRows(client: pg.ClientBase, table: string, columns: string, rows: Buffer): Promise<void> {
+/** COPY of binary rows into events or its staging table. */
+async function copyEventRows(client: pg.ClientBase, table: string, rows: Buffer): Promise<void> {
 	if (rows.length === 0) return;
-	await pipeline(Readable.from([BINARY_HEADER, rows, BINARY_TRAILER]), client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN (FORMAT binary)`)));
+	await pipeline(Readable.from([BINARY_HEADER, rows, BINARY_TRAILER]), client.query(copyFrom(`COPY ${table} (${eventColumns}) FROM STDIN (FORMAT binary)`)));
 }
 
 const isDataError = (error: unknown) => /^(22|54)/.test(String((error as {code?: string}).code ?? ''));
 
 type InsertStrategy = (client: pg.ClientBase, chunk: ParsedChunk, rejected: RejectedLine[]) => Promise<number>;
 
-/** Fast path: COPY straight into events (a duplicate of an already-stored event aborts it), and their keys. */
+/** Fast path: COPY straight into events (a duplicate of an already-stored event aborts it). */
 async function copyEvents(client: pg.ClientBase, chunk: ParsedChunk): Promise<number> {
-	await copyBinaryRows(client, 'events', eventColumns, chunk.rows);
-	await copyBinaryRows(client, 'load_keys', LOAD_KEY_COLUMNS, chunk.keys.copyRows());
+	await copyEventRows(client, 'events', chunk.rows);
 	return eventCount(chunk);
 }
 
@@ -166,24 +152,18 @@ async function copyEvents(client: pg.ClientBase, chunk: ParsedChunk): Promise<nu
 const insertNewEvents: InsertStrategy = (client, chunk) => insertViaStaging(client, chunk.rows);
 
 /**
- * COPY to a staging table, insert what is new, with the keys of what was inserted. An event already
- * stored from this very file and line (a chunk read again) counts as loaded, not as a duplicate (its
- * keys were stored with it).
+ * COPY to a staging table, insert what is new. An event already stored from this very file and
+ * line (a chunk read again) counts as loaded, not as a duplicate.
  */
 async function insertViaStaging(client: pg.ClientBase, body: Buffer): Promise<number> {
 	await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_events (LIKE events)');
 	await client.query('TRUNCATE staging_events');
-	await copyBinaryRows(client, 'staging_events', eventColumns, body);
+	await copyEventRows(client, 'staging_events', body);
 	const {rows} = await client.query<{own: number}>(
 		'SELECT count(*) AS own FROM staging_events s JOIN events e USING (event_hash) WHERE e.file_id = s.file_id AND e.line_no = s.line_no',
 	);
-	const {rows: [inserted]} = await client.query<{events: number}>(`
-		WITH inserted AS (
-			INSERT INTO events SELECT * FROM staging_events ON CONFLICT (event_hash) DO NOTHING
-			RETURNING load_id, time, username, course_id, event_type, page, agent, accept_language
-		), keys AS (INSERT INTO load_keys (${LOAD_KEY_COLUMNS}) ${loadKeysOf('inserted')})
-		SELECT count(*)::int AS events FROM inserted`);
-	return inserted!.events + Number(rows[0]!.own);
+	const result = await client.query(`INSERT INTO events SELECT * FROM staging_events ON CONFLICT (event_hash) DO NOTHING`);
+	return (result.rowCount ?? 0) + Number(rows[0]!.own);
 }
 
 const EVENT_COLUMN = EVENT_COLUMNS.indexOf('event');

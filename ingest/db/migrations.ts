@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import {LOAD_KEY_COLUMNS, loadKeysOf} from '../chunk-keys.js';
 import {TIME_PREFIX_BIAS} from '../event-hash.js';
 import {derivedMigrations} from '../derived/migrations.js';
 
@@ -155,29 +154,6 @@ CREATE UNIQUE INDEX events_event_hash ON events (event_hash);
 		// during COPY, about 5 % of the server's load time in an A/B; a page holds up to 8160 bytes anyway,
 		// and the derived build, which reads those payloads, no longer decompresses them.
 		sql: `ALTER TABLE events SET (toast_tuple_target = 8160);`,
-	},
-	{
-		version: 6,
-		description: 'the keys of each load (learners, event types, pages, clients), stored with its chunks',
-		// Written by each chunk's transaction (see chunk-keys.ts); the derived build reads them instead of a
-		// scan of every new event. Rows come in load order: a BRIN index finds a load's. The loads stored
-		// before get theirs from the events, once.
-		sql: `
-CREATE TABLE load_keys (
-	load_id int NOT NULL,
-	-- 'learner' (username, course_id), 'type' (event_type), 'page' (page), 'client' (username, course_id, agent, accept_language: timed_events)
-	kind text NOT NULL,
-	username text,
-	course_id text,
-	event_type text,
-	page text,
-	agent text,
-	accept_language text,
-	timed_events bigint
-);
-CREATE INDEX load_keys_load_brin ON load_keys USING brin (load_id);
-INSERT INTO load_keys (${LOAD_KEY_COLUMNS}) ${loadKeysOf('events')};
-`,
 	},
 ];
 

@@ -38,21 +38,22 @@ const PAYLOAD_KIND = `CASE
 	WHEN event_type LIKE 'textbook.%' THEN 'textbook' END`;
 
 /**
- * The distinct learners (course and username), event types and pages of the new events, from the keys
- * their chunks stored (load_keys; see chunk-keys.ts), not from a scan of the events: the steps below work
- * on integer ids for them and name the few aggregated rows at the end. The clients (is_client rows) are
- * each learner's events with a time per user agent and language (for d_client).
+ * The distinct learners (course and username), event types and pages of the new events, in one scan: the
+ * steps below work on integer ids for them and name the few aggregated rows at the end. The same scan
+ * counts each learner's events per user agent and language (is_client rows, for d_client), so the
+ * second scan needs neither.
  */
 const FRESH_KEYS = `
 CREATE TEMP TABLE fresh_key ON COMMIT DROP AS
-SELECT kind = 'learner' AS is_learner, kind = 'type' AS is_type, kind = 'page' AS is_page, kind = 'client' AS is_client,
-	course_id, username, event_type, page, agent, language, sum(timed_events)::bigint AS timed_events
+SELECT GROUPING(course_id, username) = 0 AND GROUPING(agent) = 1 AS is_learner, GROUPING(event_type) = 0 AS is_type,
+	GROUPING(page) = 0 AS is_page, GROUPING(agent) = 0 AS is_client,
+	course_id, username, event_type, page, agent, language, count(time) AS timed_events
 FROM (
-	SELECT kind, coalesce(course_id, '') AS course_id, coalesce(username, '') AS username, coalesce(event_type, '') AS event_type, page, agent,
-		coalesce(lower(btrim(split_part(split_part(accept_language, ',', 1), ';', 1))), '') AS language, timed_events
-	FROM load_keys WHERE load_id = ANY($1)
-) k
-GROUP BY kind, course_id, username, event_type, page, agent, language`;
+	SELECT coalesce(course_id, '') AS course_id, coalesce(username, '') AS username, coalesce(event_type, '') AS event_type, page, agent,
+		coalesce(lower(btrim(split_part(split_part(accept_language, ',', 1), ';', 1))), '') AS language, time
+	FROM events WHERE load_id = ANY($1)
+) e
+GROUP BY GROUPING SETS ((course_id, username), (event_type), (page), (course_id, username, agent, language))`;
 /**
  * The lookups the counting pass's scan of the events joins are plain tables, made and dropped inside
  * the build's transaction (a failed build rolls them back): parallel workers cannot
@@ -102,7 +103,7 @@ const ADDITIVE_STEPS: string[] = [
 	WHERE f.time IS NOT NULL AND f.name <> ''
 	ORDER BY p.url, f.time DESC
 	ON CONFLICT (md5(url)) DO UPDATE SET name = excluded.name, time = excluded.time WHERE excluded.time >= n.time`,
-	// Counted from load_keys (agent strings are distinct in d_agent; 0 = no agent).
+	// Counted by the first scan (agent strings are distinct in d_agent; 0 = no agent).
 	`INSERT INTO d_client (course_id, username, agent_id, language, events)
 	SELECT k.course_id, k.username, coalesce(a.agent_id, 0), k.language, k.timed_events
 	FROM fresh_key k LEFT JOIN d_agent a ON a.agent = k.agent
@@ -303,7 +304,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		// an incremental build read the new load's ranges only (a 10k-event refresh at 10M events: 12 s →
 		// 7 s). They are the new loads' pages, read just after by the scans anyway; a first build reads
 		// everything and skips this, so the first incremental one summarizes the whole table once.
-		if (earlier) await client.query(`SELECT brin_summarize_new_values('events_load_brin'), brin_summarize_new_values('load_keys_load_brin')`);
+		if (earlier) await client.query(`SELECT brin_summarize_new_values('events_load_brin')`);
 		// The new loads' events came after the last statistics: without fresh ones the planner takes the new
 		// load ids for a handful of rows and joins them to the learners by nested loops (minutes instead of
 		// seconds). A small sample is enough for the few distinct load ids.

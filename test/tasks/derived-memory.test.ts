@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {describe, it} from 'node:test';
-import {LOAD_KEY_COLUMNS, loadKeysOf} from '../../ingest/chunk-keys.js';
 import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 import {projectRoot} from '../helpers/shared.js';
 
@@ -35,8 +34,6 @@ describe('derived build memory', () => {
 			FROM generate_series(1, $2) i`,
 			[COURSE, DISTINCT_PAGES],
 		);
-		// The keys the loader would have stored with them.
-		await pool.query(`INSERT INTO load_keys (${LOAD_KEY_COLUMNS}) ${loadKeysOf('(SELECT * FROM events WHERE load_id = (SELECT max(load_id) FROM loads)) e')}`);
 		const child = spawnSync(process.execPath, ['--import', REPORT_MAX_RSS, CHILD, memoryDatabase.url], {encoding: 'utf8'});
 		assert.equal(child.status, 0, child.stderr);
 		const peakMb = Number(/openpolyedu-test-max-rss-kb=(\d+)/.exec(child.stderr)![1]) / 1024;
