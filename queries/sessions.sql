@@ -43,7 +43,7 @@ WITH pooled_learners AS (
 	WHERE seconds > :min_seconds
 	GROUP BY username
 )
-SELECT username, sessions, round(seconds::numeric / 60, 1) AS total_minutes, round(median_seconds::numeric / 60, 1) AS median_minutes,
-	round(longest_seconds::numeric / 60, 1) AS longest_minutes
+SELECT username, sessions, d_minutes(seconds) AS total_minutes, d_minutes(median_seconds) AS median_minutes,
+	d_minutes(longest_seconds) AS longest_minutes
 FROM summed
 ORDER BY sessions DESC, username

@@ -13,7 +13,7 @@
 -- param: idle | integer(1..240) | 30 | Idle cutoff in minutes (edx2bigquery uses 30 and 5)
 -- sort: day asc
 -- chart: line x=day y=minutes
-SELECT username, day, round(sum(seconds)::numeric / 60, 1) AS minutes
+SELECT username, day, d_minutes(sum(seconds)) AS minutes
 FROM d_time_on_task(:tz, :idle)
 WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
 	AND (:user IS NULL OR username = :user)

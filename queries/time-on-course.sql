@@ -29,6 +29,6 @@ WITH per_day AS (
 	SELECT DISTINCT username FROM d_learner
 	WHERE (course_id = :course OR (:course IS NULL AND course_id <> '')) AND (:user IS NULL OR username = :user)
 )
-SELECT l.username, round(coalesce(c.seconds, 0)::numeric / 60, 1) AS minutes, coalesce(c.days, 0) AS days
+SELECT l.username, d_minutes(coalesce(c.seconds, 0)) AS minutes, coalesce(c.days, 0) AS days
 FROM learners l LEFT JOIN counted c ON c.username = l.username
 ORDER BY minutes DESC, l.username

@@ -21,7 +21,7 @@ WITH per_learner AS (
 	FROM per_learner GROUP BY video_id
 )
 SELECT v.video_id, v.viewers, v.plays,
-	round(coalesce(v.seconds, 0)::numeric / 60, 1) AS watched_minutes,
+	d_minutes(coalesce(v.seconds, 0)) AS watched_minutes,
 	round(v.duration::numeric, 1) AS duration_seconds,
 	count(*) FILTER (WHERE p.reached >= 0.95 * v.duration) AS completed
 FROM videos v JOIN per_learner p ON p.video_id = v.video_id

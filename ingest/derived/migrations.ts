@@ -619,4 +619,15 @@ UPDATE loads SET derived_done = false;
 		// default four): 230 ms to 150 ms there, for about 0.2 s more to store the table's rows at 1M.
 		sql: `CREATE INDEX d_learner_page_type_type ON d_learner_page_type (event_type);`,
 	},
+	{
+		version: 120,
+		description: 'd_minutes: seconds as minutes to a tenth, in double precision',
+		// round(seconds::numeric / 60, 1) gives the same figures but turns each double into numeric through
+		// its text: a fifth of time-on-course-by-day's time for its 33k-row answer at 1M events.
+		sql: `
+-- Seconds as minutes rounded to a tenth, halves up (seconds are never negative). Inlined by the planner.
+CREATE FUNCTION d_minutes(seconds double precision) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS 'SELECT floor(seconds / 6 + 0.5) / 10';
+`,
+	},
 ];
