@@ -43,7 +43,7 @@ const COUNT_TABLES = {
 	d_learner_day: 'course_id, username, day, activity, video, problem, forum, plays, threads, responses, comments',
 	// Merged into d_learner by the caller (a learner seen in earlier loads has a row there already).
 	fresh_learner_total:
-		'course_id, username, user_id, first_time, last_time, events, first_activity, last_activity, video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate',
+		'course_id, username, user_id, first_time, last_time, events, first_activity, last_activity, video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate, active_days',
 	d_learner_page_type: 'course_id, username, url_id, event_type, events',
 	// What a later load's timelines are recomputed from (arrays per learner: not the events table).
 	d_learner_events: LEARNER_EVENTS_COLUMNS,
@@ -134,7 +134,9 @@ function writeLearner(tables: SpilledTables<CountTable>, learner: Learner, count
 		if (dayCounts) for (let index = 1; index < HOUR_COUNTS; index++) dayCounts[index]! += hourCounts[index]!;
 		else days.set(day, [...hourCounts]);
 	}
+	let activeDays = 0;
 	for (const [day, dayCounts] of days) {
+		if (dayCounts[1]! > 0) activeDays++;
 		const out = row('d_learner_day', HOUR_COUNTS);
 		dateField(out, day);
 		for (let index = 1; index < HOUR_COUNTS; index++) int8Field(out, dayCounts[index]!);
@@ -147,7 +149,7 @@ function writeLearner(tables: SpilledTables<CountTable>, learner: Learner, count
 			int8Field(out, events);
 		}
 	}
-	const out = row('fresh_learner_total', 13);
+	const out = row('fresh_learner_total', 14);
 	bigint8OrNullField(out, counts.userId);
 	int8Field(out, counts.first);
 	int8Field(out, counts.last);
@@ -161,6 +163,8 @@ function writeLearner(tables: SpilledTables<CountTable>, learner: Learner, count
 	int8OrNullField(out, counts.firstExam);
 	int8OrNullField(out, counts.firstPassed);
 	int8OrNullField(out, counts.firstCertificate);
+	// Exact for a learner new to d_learner (all their days are in these events); recounted after a merge.
+	int4Field(out, activeDays);
 }
 
 /** Events per course: per type, per hour and hourly type, per hour (summed from each learner's counts, anonymous ones too). */

@@ -89,7 +89,19 @@ ON CONFLICT (md5(course_id), md5(username)) DO UPDATE SET user_id = coalesce(exc
 	video_events = l.video_events + excluded.video_events, video_plays = l.video_plays + excluded.video_plays,
 	problem_checks = l.problem_checks + excluded.problem_checks, forum_posts = l.forum_posts + excluded.forum_posts,
 	first_exam = least(l.first_exam, excluded.first_exam), first_passed = least(l.first_passed, excluded.first_passed),
-	first_certificate = least(l.first_certificate, excluded.first_certificate)`;
+	first_certificate = least(l.first_certificate, excluded.first_certificate), active_days = NULL`;
+/**
+ * Active days cannot be added up (two loads may share a day): the learners the merge just met again are
+ * recounted from d_learner_day (its rows of every load).
+ */
+const RECOUNT_ACTIVE_DAYS = `
+UPDATE d_learner l SET active_days = a.days
+FROM (
+	SELECT d.course_id, d.username, count(DISTINCT d.day) FILTER (WHERE d.activity > 0)::int AS days
+	FROM d_learner_day d JOIN d_learner n ON n.course_id = d.course_id AND n.username = d.username AND n.active_days IS NULL
+	GROUP BY 1, 2
+) a
+WHERE l.course_id = a.course_id AND l.username = a.username`;
 
 /** The additive steps left in SQL, after the counting pass (countFreshEvents) whose rows they read. */
 const ADDITIVE_STEPS: string[] = [
@@ -326,6 +338,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await addNewPages(client, 'SELECT page FROM fresh_target');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
 		await client.query(MERGE_LEARNER_TOTALS);
+		if (earlier) await client.query(RECOUNT_ACTIVE_DAYS);
 
 		const toRefresh = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
 			SELECT learner_id, course_id, username FROM fresh_learner WHERE username <> ''`);
