@@ -29,6 +29,7 @@ export type GapRow = {hour: number; minute: number; seconds: number; gaps: numbe
 export type TimeRow = {seconds5: number | null; seconds30: number | null};
 export type SessionRow = {start: number; end: number; events: number};
 export type SessionSummary = {sessions: number; seconds: number; medianSeconds: number; longestSeconds: number};
+export type TimeTotal = TimeRow & {days5: number; days30: number};
 export type VisitRow = {time: number; urlId: number; sessionStart: boolean; previousUrlId: number | null};
 
 export type LearnerTimeline = {
@@ -41,6 +42,8 @@ export type LearnerTimeline = {
 	sessions: SessionRow[];
 	/** Over the sessions longer than the summary's minimum; undefined when there is none. */
 	sessionSummary: SessionSummary | undefined;
+	/** dayTimes summed (in day order) and their days with time > 0 counted, per cutoff; undefined without days. */
+	timeTotal: TimeTotal | undefined;
 	/** Arrivals on a page: another page than the previous page event, 30 minutes after it, or after a page_close. */
 	visits: VisitRow[];
 	pageVisits: Array<{urlId: number; visits: number}>;
@@ -78,6 +81,19 @@ function timeRows<K>(byKey: Map<K, Map<number, {micros: number}>>): Array<TimeRo
 		rows.push({key, seconds5: short === null ? null : short / MICROS_PER_SECOND, seconds30: long === null ? null : long / MICROS_PER_SECOND});
 	}
 	return rows;
+}
+
+/** The day rows summed as the time tasks sum them (NULL when no day has a value; a day counts when its time is over 0). */
+function timeTotal(days: TimeRow[]): TimeTotal | undefined {
+	if (days.length === 0) return undefined;
+	const total: TimeTotal = {seconds5: null, seconds30: null, days5: 0, days30: 0};
+	for (const {seconds5, seconds30} of days) {
+		if (seconds5 !== null) total.seconds5 = (total.seconds5 ?? 0) + seconds5;
+		if (seconds30 !== null) total.seconds30 = (total.seconds30 ?? 0) + seconds30;
+		if (seconds5 !== null && seconds5 > 0) total.days5++;
+		if (seconds30 !== null && seconds30 > 0) total.days30++;
+	}
+	return total;
 }
 
 /** The interpolated median (PostgreSQL's percentile_cont(0.5)) of sorted values. */
@@ -177,12 +193,14 @@ export function learnerTimeline(events: TimelineEvent[], options: {sessionSummar
 		tally(entry(byHourPage, hourOf(visit.time), newMap<number, number>), visit.urlId);
 		if (visit.previousUrlId !== null) tally(entry(byTransition, visit.previousUrlId, newMap<number, number>), visit.urlId);
 	}
+	const dayTimes = timeRows(gapsByDay).map(({key, ...times}) => ({day: key, ...times}));
 	return {
 		gaps,
 		hourTimes: timeRows(gapsByHour).map(({key, ...times}) => ({hour: key, ...times})),
-		dayTimes: timeRows(gapsByDay).map(({key, ...times}) => ({day: key, ...times})),
+		dayTimes,
 		sessions,
 		sessionSummary: sessionSummary(sessions, options.sessionSummaryMinSeconds),
+		timeTotal: timeTotal(dayTimes),
 		visits,
 		pageVisits: [...byPage].map(([urlId, visits]) => ({urlId, visits})),
 		pageHourVisits: [...byHourPage].flatMap(([hour, pages]) => [...pages].map(([urlId, visits]) => ({hour, urlId, visits}))),

@@ -642,4 +642,22 @@ ALTER TABLE d_learner ADD COLUMN active_days integer;
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 122,
+		description: "each learner's time on task summed over their UTC days (time-on-course's default answer)",
+		sql: `
+-- Per learner: d_learner_day_time summed (NULL: no such gap) and its days with time counted, for idle cutoffs
+-- of 5 and 30 minutes. time-on-course with any day reads these instead of grouping every learner's days.
+CREATE TABLE d_learner_time_total (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	seconds_5 double precision,
+	seconds_30 double precision,
+	days_5 integer NOT NULL,
+	days_30 integer NOT NULL
+);
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

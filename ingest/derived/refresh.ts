@@ -125,7 +125,7 @@ const ADDITIVE_STEPS: string[] = [
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
 const PER_LEARNER_TABLES = [
 	'd_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval', 'd_learner_problem', 'd_learner_video', 'd_learner_page', 'd_learner_transition', 'd_learner_time',
-	'd_learner_page_hour', 'd_learner_day_time', 'd_learner_session',
+	'd_learner_page_hour', 'd_learner_day_time', 'd_learner_session', 'd_learner_time_total',
 ];
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',

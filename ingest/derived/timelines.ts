@@ -10,6 +10,7 @@ export const TIMELINE_TABLES = {
 	d_learner_day_time: 'course_id, username, day, seconds_5, seconds_30',
 	d_session: 'course_id, username, start_time, end_time, events',
 	d_learner_session: 'course_id, username, sessions, seconds, median_seconds, longest_seconds',
+	d_learner_time_total: 'course_id, username, seconds_5, seconds_30, days_5, days_30',
 	d_page_visit: 'course_id, username, time, url_id, session_start, previous_url_id',
 	d_learner_page: 'course_id, username, url_id, visits',
 	d_learner_page_hour: 'course_id, username, hour, url_id, visits',
@@ -80,6 +81,14 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 		int8Field(out, session.start);
 		int8Field(out, session.end);
 		int8Field(out, session.events);
+	}
+	const total = timeline.timeTotal;
+	if (total) {
+		const out = row('d_learner_time_total', 4);
+		float8OrNullField(out, total.seconds5);
+		float8OrNullField(out, total.seconds30);
+		int4Field(out, total.days5);
+		int4Field(out, total.days30);
 	}
 	const summary = timeline.sessionSummary;
 	if (summary) {

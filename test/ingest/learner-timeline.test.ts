@@ -59,6 +59,18 @@ describe('learnerTimeline', () => {
 		assert.deepEqual(timeline.dayTimes, [{day: 8766, seconds5: 300, seconds30: 2520}]);
 	});
 
+	it('totals the days per cutoff and counts the days with time over 0 (time-on-course reads these)', () => {
+		// The next day a zero gap only (0 s under both cutoffs: no day with time); the day after, a 20-minute gap.
+		const days = learnerTimeline([...day, event(24, 0, 1), event(24, 0, 2), event(48, 0, 1), event(48, 20, 1)], {sessionSummaryMinSeconds: 5});
+		assert.deepEqual(days.dayTimes, [
+			{day: 8766, seconds5: 300, seconds30: 2520},
+			{day: 8767, seconds5: 0, seconds30: 0},
+			{day: 8768, seconds5: null, seconds30: 1200},
+		]);
+		assert.deepEqual(days.timeTotal, {seconds5: 300, seconds30: 3720, days5: 1, days30: 2});
+		assert.equal(learnerTimeline([event(0, 0, 1)], {sessionSummaryMinSeconds: 5}).timeTotal, undefined);
+	});
+
 	it('ends sessions after 30 idle minutes and after a page_close; identical page_close events are one session', () => {
 		assert.deepEqual(
 			timeline.sessions.map((session) => [session.start, session.end, session.events]),
