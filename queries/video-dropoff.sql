@@ -9,14 +9,41 @@
 -- param: segment | integer(1..3600) | 10 | Segment length in seconds
 -- sort: segment_start asc
 -- chart: line x=segment_start y=viewers
-SELECT segment * :segment AS segment_start, count(*) AS viewers, sum(views) AS views
-FROM (
-	-- Views per segment and learner first (hashed), then counted: counting distinct learners per segment sorted every view.
-	SELECT s.segment, i.username, count(*) AS views
+WITH intervals AS (
+	-- Each interval as the segments it covers, first to last (excluded).
+	SELECT username, floor(i.start_position / :segment)::bigint AS first, ceil(i.end_position / :segment)::bigint AS last
 	FROM d_video_interval i
-	CROSS JOIN LATERAL generate_series(floor(i.start_position / :segment)::bigint, ceil(i.end_position / :segment)::bigint - 1) AS s(segment)
 	WHERE i.video_id = :video AND (i.course_id = :course OR (:course IS NULL AND i.course_id <> ''))
-	GROUP BY s.segment, i.username
-) per_viewer
-GROUP BY segment
+		AND ceil(i.end_position / :segment) > floor(i.start_position / :segment)
+), merged AS (
+	-- A learner's overlapping intervals merged (numbered islands), so that each covered segment counts them once.
+	SELECT username, min(first) AS first, max(last) AS last
+	FROM (
+		SELECT username, first, last, count(*) FILTER (WHERE is_new) OVER (PARTITION BY username ORDER BY first, last) AS island
+		FROM (
+			SELECT username, first, last,
+				first > coalesce(max(last) OVER (PARTITION BY username ORDER BY first, last ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), first - 1) AS is_new
+			FROM intervals
+		) starts
+	) islands
+	GROUP BY username, island
+), changes AS (
+	-- Where the counts change: +1 where a range starts, -1 where it ends (ranges of learners: viewers; intervals: views).
+	SELECT segment, sum(viewers) AS viewers, sum(views) AS views
+	FROM (
+		SELECT first AS segment, 1 AS viewers, 0 AS views FROM merged
+		UNION ALL SELECT last, -1, 0 FROM merged
+		UNION ALL SELECT first, 0, 1 FROM intervals
+		UNION ALL SELECT last, 0, -1 FROM intervals
+	) deltas
+	GROUP BY segment
+), runs AS (
+	-- The counts from each change to the next: a few rows per video, however many intervals it has (expanding
+	-- every interval into its segments and counting distinct learners per segment took 1.1 s at 10M events).
+	SELECT segment, lead(segment) OVER (ORDER BY segment) AS next, sum(viewers) OVER (ORDER BY segment) AS viewers, sum(views) OVER (ORDER BY segment) AS views
+	FROM changes
+)
+SELECT s.segment * :segment AS segment_start, r.viewers, r.views
+FROM runs r CROSS JOIN LATERAL generate_series(r.segment, r.next - 1) AS s(segment)
+WHERE r.views > 0
 ORDER BY segment_start
