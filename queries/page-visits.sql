@@ -12,12 +12,18 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: visits desc
 -- chart: bar x=url y=visits
-WITH per_learner AS (
-	-- Without a date range the per-learner sums (d_learner_page) answer; with one, the visits themselves.
+WITH pooled_learners AS (
+	-- All courses together, a learner of several courses is one visitor of a page, whichever courses they saw it
+	-- in (none when one course is read).
+	SELECT username FROM d_learner WHERE :course IS NULL AND course_id <> '' GROUP BY username HAVING count(*) > 1
+), per_learner AS (
+	-- What must be summed per learner first: the pooled learners' sums (d_learner_page) without a date range;
+	-- with one, the visits themselves.
 	SELECT url_id, username, sum(visits) AS visits
 	FROM d_learner_page
 	WHERE :from IS NULL AND :to IS NULL
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+		AND username IN (SELECT username FROM pooled_learners)
 	GROUP BY url_id, username
 	UNION ALL
 	SELECT url_id, username, count(*) AS visits
@@ -29,7 +35,17 @@ WITH per_learner AS (
 	GROUP BY url_id, username
 ), per_page AS (
 	SELECT url_id, sum(visits) AS visits, count(*) AS visitors FROM per_learner GROUP BY url_id
+	UNION ALL
+	-- d_learner_page has one row per learner, course and page: every other learner is counted straight per page
+	-- (grouping all of them by learner first took most of a second at 10M events).
+	SELECT url_id, sum(visits), count(*)
+	FROM d_learner_page
+	WHERE :from IS NULL AND :to IS NULL
+		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+		AND username NOT IN (SELECT username FROM pooled_learners)
+	GROUP BY url_id
 )
-SELECT u.url, n.name, p.visits, p.visitors
+SELECT u.url, n.name, sum(p.visits) AS visits, sum(p.visitors) AS visitors
 FROM per_page p JOIN d_url u ON u.url_id = p.url_id LEFT JOIN d_page_name n ON n.url = u.url
-ORDER BY p.visits DESC, u.url
+GROUP BY u.url, n.name
+ORDER BY visits DESC, u.url
