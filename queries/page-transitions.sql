@@ -26,8 +26,11 @@ WITH summed AS MATERIALIZED (
 	SELECT previous_url_id, url_id, sum(courses - 1)::bigint AS repeats
 	FROM (
 		SELECT d.previous_url_id, d.url_id, d.username, count(*) AS courses
-		FROM d_learner_transition d JOIN summed s USING (previous_url_id, url_id)
-		WHERE s.in_several_courses AND :course IS NULL AND d.course_id <> ''
+		FROM d_learner_transition d
+		-- A semi-join the planner hashes (joined, it once sorted all 1.1M rows at 10M events to merge them), read
+		-- only when some pair is in several courses (a one-time test).
+		WHERE (d.previous_url_id, d.url_id) IN (SELECT previous_url_id, url_id FROM summed WHERE in_several_courses)
+			AND EXISTS (SELECT FROM summed WHERE in_several_courses) AND :course IS NULL AND d.course_id <> ''
 		GROUP BY d.previous_url_id, d.url_id, d.username HAVING count(*) > 1
 	) m
 	GROUP BY previous_url_id, url_id
