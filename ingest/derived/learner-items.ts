@@ -15,6 +15,7 @@ import {
 } from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
 import {type ProblemEvent, problemAttempts} from './problem-attempts.js';
+import {entry, newList} from './tally.js';
 import {type LearnerFields, readLearnerRows, type LearnerRowWriter, withSpilledTables} from './streamed-copy.js';
 import {type PlayerEvent, type VideoAction, videoWatching} from './video-watching.js';
 
@@ -195,15 +196,11 @@ export class LearnerItemEvents {
 	private readonly problems = new Map<string, TimedProblemEvent[]>();
 
 	addVideo(videoId: string, event: PlayerEvent): void {
-		let events = this.videos.get(videoId);
-		if (!events) this.videos.set(videoId, (events = []));
-		events.push(event);
+		entry(this.videos, videoId, newList<PlayerEvent>).push(event);
 	}
 
 	addProblem(problemId: string, time: number, event: ProblemEvent): void {
-		let events = this.problems.get(problemId);
-		if (!events) this.problems.set(problemId, (events = []));
-		events.push({time, event});
+		entry(this.problems, problemId, newList<TimedProblemEvent>).push({time, event});
 	}
 
 	/** Writes the learner's rows; the events came in time order, so the sorts only order equal times. */

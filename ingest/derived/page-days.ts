@@ -1,7 +1,7 @@
 import {dateField, int4Field, int8Field, nullField, startRow, textField} from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
 import {dayOf, type LearnerTimeline} from './learner-timeline.js';
-import {entry, newMap} from './tally.js';
+import {entry, newMap, tally} from './tally.js';
 
 /**
  * d_page_day (visits and distinct visitors per course, UTC day and URL; course NULL: all courses
@@ -40,8 +40,7 @@ export class PageDayCounts {
 	addLearner(courseId: string, username: string, visits: LearnerTimeline['pageHourVisits']): void {
 		const days = new Map<number, Map<number, number>>();
 		for (const {hour, urlId, visits: count} of visits) {
-			const pages = entry(days, dayOf(hour), newMap<number, number>);
-			pages.set(urlId, (pages.get(urlId) ?? 0) + count);
+			tally(entry(days, dayOf(hour), newMap<number, number>), urlId, count);
 		}
 		const course = entry(this.byCourse, courseId, newMap<number, Map<number, PageDay>>);
 		const shared = this.sharedUsernames.has(username);

@@ -14,3 +14,6 @@ export function entry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 
 /** A new Map, for entry(). */
 export const newMap = <K, V>() => new Map<K, V>();
+
+/** A new array, for entry(). */
+export const newList = <T>(): T[] => [];
