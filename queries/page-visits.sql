@@ -15,7 +15,7 @@
 WITH pooled_learners AS (
 	-- All courses together, a learner of several courses is one visitor of a page, whichever courses they saw it
 	-- in (none when one course is read).
-	SELECT username FROM d_learner WHERE :course IS NULL AND course_id <> '' GROUP BY username HAVING count(*) > 1
+	SELECT username FROM d_learners_of_several_courses() WHERE :course IS NULL
 ), per_learner AS (
 	-- What must be summed per learner first: the pooled learners' sums (d_learner_page) without a date range;
 	-- with one, the visits themselves.

@@ -16,7 +16,7 @@
 WITH pooled_learners AS (
 	-- All courses together, a learner of several courses has their sessions pooled: a median cannot be combined
 	-- (none when one course is read).
-	SELECT username FROM d_learner WHERE :course IS NULL AND course_id <> '' GROUP BY username HAVING count(*) > 1
+	SELECT username FROM d_learners_of_several_courses() WHERE :course IS NULL
 ), summed AS (
 	-- The default answer (min_seconds = d_session_summary_min_seconds(), 5; any day) was computed per learner when the
 	-- tables were built.

@@ -18,7 +18,7 @@
 WITH pooled_learners AS (
 	-- All courses together, a learner of several courses has their days pooled (a day in two courses counts
 	-- once): their per-course totals cannot be added up (none when one course is read).
-	SELECT username FROM d_learner WHERE :course IS NULL AND course_id <> '' GROUP BY username HAVING count(*) > 1
+	SELECT username FROM d_learners_of_several_courses() WHERE :course IS NULL
 ), per_day AS (
 	SELECT username, day, sum(seconds) AS seconds
 	FROM d_time_on_task(:tz, :idle)

@@ -660,4 +660,16 @@ CREATE TABLE d_learner_time_total (
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 123,
+		description: 'the usernames with rows in several courses, as a function the tasks share',
+		sql: `
+-- Usernames in d_learner for more than one course. Read all courses together, a task pools these learners'
+-- rows (per-course sums, medians or distinct counts cannot be combined); the others it reads straight. Inlined
+-- by the planner.
+CREATE FUNCTION d_learners_of_several_courses() RETURNS TABLE (username text) LANGUAGE sql STABLE AS $$
+	SELECT username FROM d_learner WHERE course_id <> '' GROUP BY username HAVING count(*) > 1
+$$;
+`,
+	},
 ];
