@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type {Readable} from 'node:stream';
 import type pg from 'pg';
+import {currentDayZone} from './derived/day-zone.js';
 import {refreshDerived} from './derived/refresh.js';
 import {UserError, redactSecrets} from './errors.js';
 import {LineChunker, type Chunk} from './line-chunker.js';
@@ -24,6 +25,8 @@ export type IngestOptions = {
 	progressIntervalMs?: number;
 	/** Where the derived build keeps its temporary files (default: the system's temp folder). */
 	scratchDir?: string;
+	/** The time zone of the derived tables' days (canonical name; default: the one they have, UTC at first). */
+	dayZone?: string;
 };
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -82,10 +85,11 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 				 WHERE load_id = $1 RETURNING NOT derived_done AS work`,
 				[loadId],
 			);
-			if (pending[0]!.work) {
+			const rezone = options.dayZone !== undefined && options.dayZone !== (await currentDayZone(pool));
+			if (pending[0]!.work || rezone) {
 				tracker.phase = 'deriving';
 				emit();
-				await refreshDerived(pool, {scratchDir: options.scratchDir});
+				await refreshDerived(pool, {scratchDir: options.scratchDir, dayZone: options.dayZone});
 			}
 			tracker.phase = 'done';
 		}

@@ -23,14 +23,14 @@ WITH reference AS (
 	WHERE s.is_enrolled AND l.first_passed IS NULL
 		AND (s.course_id = :course OR (:course IS NULL AND s.course_id <> ''))
 ), active_days AS (
-	-- In UTC, d_learner counts them (active_days); in another zone every learner's active days, hashed:
+	-- In the day zone (see README), d_learner counts them (active_days); in another zone every learner's active days, hashed:
 	-- joining the candidates first made the planner sort all the days by learner.
 	SELECT course_id, username, count(*) AS days
-	FROM (SELECT DISTINCT course_id, username, day FROM d_learner_days(:tz) WHERE activity > 0 AND :tz <> 'UTC') active
+	FROM (SELECT DISTINCT course_id, username, day FROM d_learner_days(:tz) WHERE activity > 0 AND :tz <> d_day_zone()) active
 	GROUP BY course_id, username
 )
 SELECT c.username, c.course_id, c.first_enrolled AT TIME ZONE :tz AS enrolled_at, c.last_activity AT TIME ZONE :tz AS last_activity,
-	c.days_inactive, coalesce(CASE WHEN :tz = 'UTC' THEN c.active_days ELSE a.days END, 0) AS days_active
+	c.days_inactive, coalesce(CASE WHEN :tz = d_day_zone() THEN c.active_days ELSE a.days END, 0) AS days_active
 FROM candidates c
 LEFT JOIN active_days a ON a.course_id = c.course_id AND a.username = c.username
 WHERE c.days_inactive > :days

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import {bigint8Field, bigint8OrNullField, dateField, int4Field, int8Field, int8OrNullField, readInt8, startRow, textField} from '../copy-binary.js';
-import {dayOf, hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
+import {dayText, type DayOf} from './day-zone.js';
+import {hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
 import {learnerFields, type LearnerFields, type LearnerRowHandlers, readLearnerRows, type SpilledTables, withSpilledTables} from './streamed-copy.js';
 import {addItemEvent, PAYLOAD_COLUMNS, READER_TABLES, type ReaderKind, type ReaderTable, SCAN, writeReaderRows} from './event-readers.js';
 import {LearnerItemEvents, PROBLEM_TABLES, VIDEO_TABLES} from './learner-items.js';
@@ -122,7 +123,7 @@ class LearnerCounts {
 	}
 }
 
-function writeLearner(tables: SpilledTables<CountTable>, learner: Learner, counts: LearnerCounts): void {
+function writeLearner(tables: SpilledTables<CountTable>, learner: Learner, counts: LearnerCounts, dayOf: DayOf): void {
 	const row = (table: CountTable, fields: number) => tables.learnerRow(table, learner.fields, fields);
 	const days = new Map<number, number[]>();
 	for (const [hour, {counts: hourCounts}] of counts.hours) {
@@ -229,14 +230,11 @@ WHERE e.load_id = ANY ('{${loadIds.join(',')}}'::int[])
 ORDER BY 1, 2, 3, 4`;
 }
 
-/** Microseconds since 2000-01-01 UTC → its UTC day as YYYY-MM-DD. */
-const dayText = (time: number) => new Date(Date.UTC(2000, 0, 1) + Math.floor(time / 1000)).toISOString().slice(0, 10);
-
 /**
  * Counts the new events (of `loadIds`) into the additive tables and d_learner_events, writes the readers' event tables
  * (see event-readers.ts) and each named learner's user ids (fresh_user, for d_user), and on a `firstBuild`
  * walks every learner's timeline, videos and problems into the per-learner tables and sums d_page_day. d_learner is left to merge from
- * fresh_learner_total. Returns the UTC day of the earliest new event (null if none has a time), and the
+ * fresh_learner_total. Returns the day (in the day zone) of the earliest new event (null if none has a time), and the
  * learners' leading fields by id, for the per-learner passes that follow.
  */
 export async function countFreshEvents(
@@ -249,7 +247,8 @@ export async function countFreshEvents(
 	const learners = new Map(
 		learnerRows.map((row) => [row.learner_id, {courseId: row.course_id, username: row.username, fields: learnerFields(row.course_id, row.username)}]),
 	);
-	const walk = options.firstBuild ? await timelineOptions(client) : undefined;
+	const timelines = await timelineOptions(client);
+	const walk = options.firstBuild ? timelines : undefined;
 	await client.query('CREATE TEMP TABLE fresh_learner_total (LIKE d_learner) ON COMMIT DROP');
 	await client.query('CREATE TEMP TABLE fresh_target (page text NOT NULL, name text, time timestamptz) ON COMMIT DROP');
 	await client.query('CREATE TEMP TABLE fresh_user (user_id bigint NOT NULL, username text NOT NULL) ON COMMIT DROP');
@@ -265,7 +264,7 @@ export async function countFreshEvents(
 		let timeline: TimelineEvent[];
 		let timelineTypes: string[];
 		let items: LearnerItemEvents | undefined;
-		const pageDays = walk && new PageDayCounts(learnerRows);
+		const pageDays = walk && new PageDayCounts(learnerRows, walk.dayOf);
 		let userIds: Set<bigint>;
 		// A learner's events nearly always repeat one user id: it is made a bigint only when its bytes change.
 		let userId: bigint | null = null;
@@ -330,7 +329,7 @@ export async function countFreshEvents(
 				if (counts.events === 0) return;
 				entry(courses, learner.courseId, () => new CourseCounts()).addLearner(counts);
 				if (learner.username === '') return;
-				writeLearner(spilled, learner, counts);
+				writeLearner(spilled, learner, counts, timelines.dayOf);
 				writeLearnerEvents(spilled, learner.fields, timeline, timelineTypes);
 				if (!walk) return;
 				const walked = learnerTimeline(timeline, walk);
@@ -350,5 +349,5 @@ export async function countFreshEvents(
 		for (const [courseId, course] of courses) course.write(spilled, courseId);
 		await spilled.store(client);
 	});
-	return {firstDay: firstTime === Infinity ? null : dayText(firstTime), learners: new Map([...learners].map(([id, learner]) => [id, learner.fields]))};
+	return {firstDay: firstTime === Infinity ? null : dayText(timelines.dayOf(firstTime)), learners: new Map([...learners].map(([id, learner]) => [id, learner.fields]))};
 }

@@ -7,6 +7,7 @@
  * and days are whole multiples of it and gaps are exact integers.
  */
 
+import type {DayOf} from './day-zone.js';
 import {entry, newMap, tally} from './tally.js';
 
 /** An event of a learner: its time, whether it is a page_close, its page (URL id; null without a page). */
@@ -15,7 +16,6 @@ export type TimelineEvent = {time: number; closes: boolean; urlId: number | null
 const MICROS_PER_SECOND = 1_000_000;
 const MINUTE = 60 * MICROS_PER_SECOND;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 /** A gap of more than 30 minutes ends a session and makes a new page visit. */
 const SESSION_BREAK = 30 * MINUTE;
 /** Gaps of 4 hours or more never count as time on task (no idle cutoff is that long): not stored. */
@@ -36,7 +36,7 @@ export type LearnerTimeline = {
 	/** Gaps between consecutive events (shorter than 4 hours) per UTC hour of the later event and whole minute of length. */
 	gaps: GapRow[];
 	hourTimes: Array<TimeRow & {hour: number}>;
-	/** day: days since 2000-01-01 (UTC). */
+	/** day: days since 2000-01-01 in the day zone (see day-zone.ts). */
 	dayTimes: Array<TimeRow & {day: number}>;
 	/** A gap of more than 30 minutes or a page_close ends a session. */
 	sessions: SessionRow[];
@@ -52,7 +52,6 @@ export type LearnerTimeline = {
 };
 
 export const hourOf = (time: number) => Math.floor(time / HOUR) * HOUR;
-export const dayOf = (time: number) => Math.floor(time / DAY);
 
 /** The order the walk needs, as PostgreSQL's ORDER BY time, closes, url_id gives it: false before true, no page last. */
 export function compareTimelineEvents(a: TimelineEvent, b: TimelineEvent): number {
@@ -173,15 +172,17 @@ function walkVisits(events: TimelineEvent[]): VisitRow[] {
 	return visits;
 }
 
+export type TimelineOptions = {sessionSummaryMinSeconds: number; dayOf: DayOf};
+
 /** One learner's timeline from their events, sorted by time, then page_close last, then URL id (no page last). */
-export function learnerTimeline(events: TimelineEvent[], options: {sessionSummaryMinSeconds: number}): LearnerTimeline {
+export function learnerTimeline(events: TimelineEvent[], options: TimelineOptions): LearnerTimeline {
 	const {sessions, gapsByHour} = walkSessions(events);
 	const gaps: GapRow[] = [];
 	const gapsByDay = new Map<number, Map<number, {micros: number}>>();
 	for (const [hour, minutes] of gapsByHour) {
 		for (const [minute, sum] of minutes) {
 			gaps.push({hour, minute, seconds: sum.micros / MICROS_PER_SECOND, gaps: sum.gaps});
-			entry(entry(gapsByDay, dayOf(hour), newMap<number, {micros: number}>), minute, () => ({micros: 0})).micros += sum.micros;
+			entry(entry(gapsByDay, options.dayOf(hour), newMap<number, {micros: number}>), minute, () => ({micros: 0})).micros += sum.micros;
 		}
 	}
 	const visits = walkVisits(events);

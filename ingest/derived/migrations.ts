@@ -672,4 +672,52 @@ CREATE FUNCTION d_learners_of_several_courses() RETURNS TABLE (username text) LA
 $$;
 `,
 	},
+	{
+		version: 124,
+		description: 'the time zone of the day tables, chosen by the user (UTC until then)',
+		// OpenEdu's courses live in Moscow time: asked for its days, the tasks read the hourly tables instead
+		// of the day tables built in UTC (4.9 s for page-visits-by-day at 10M events against 0.1 s in UTC).
+		sql: `
+-- The zone whose calendar days d_learner_day, d_learner_day_time, d_page_day, d_learner_time_total and
+-- d_learner.active_days count. IMMUTABLE, with the zone written into its body: the planner folds a task's
+-- "tz = d_day_zone()" to true or false and drops the branch it rules out. d_set_day_zone rewrites it.
+CREATE FUNCTION d_day_zone() RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$SELECT 'UTC'::text$$;
+
+-- Makes "zone" (a name of pg_timezone_names) the day tables' zone. When it changes, every load is marked for
+-- the derived build again: called inside the build's transaction, the tables are rebuilt in the same commit.
+CREATE FUNCTION d_set_day_zone(zone text) RETURNS void LANGUAGE plpgsql AS $body$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = zone) THEN
+		RAISE EXCEPTION 'unknown time zone %', zone;
+	END IF;
+	IF zone <> d_day_zone() THEN
+		EXECUTE format('CREATE OR REPLACE FUNCTION d_day_zone() RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L',
+			format('SELECT %L::text', zone));
+		UPDATE loads SET derived_done = false;
+	END IF;
+END
+$body$;
+
+CREATE OR REPLACE FUNCTION d_learner_days(tz text) RETURNS TABLE (course_id text, username text, day date, activity bigint, video bigint,
+	problem bigint, forum bigint, plays bigint, threads bigint, responses bigint, comments bigint)
+LANGUAGE sql STABLE AS $$
+	SELECT d.course_id, d.username, d.day, d.activity, d.video, d.problem, d.forum, d.plays, d.threads, d.responses, d.comments
+	FROM d_learner_day d WHERE tz = d_day_zone()
+	UNION ALL
+	SELECT h.course_id, h.username, (h.hour AT TIME ZONE tz)::date, h.activity, h.video, h.problem, h.forum, h.plays, h.threads, h.responses, h.comments
+	FROM d_learner_hour h WHERE tz <> d_day_zone()
+$$;
+
+CREATE OR REPLACE FUNCTION d_time_on_task(tz text, idle bigint) RETURNS TABLE (course_id text, username text, day date, seconds double precision)
+LANGUAGE sql STABLE AS $$
+	SELECT t.course_id, t.username, t.day, CASE WHEN idle = 5 THEN t.seconds_5 ELSE t.seconds_30 END
+	FROM d_learner_day_time t WHERE tz = d_day_zone() AND idle IN (5, 30)
+	UNION ALL
+	SELECT t.course_id, t.username, (t.hour AT TIME ZONE tz)::date, CASE WHEN idle = 5 THEN t.seconds_5 ELSE t.seconds_30 END
+	FROM d_learner_time t WHERE tz <> d_day_zone() AND idle IN (5, 30)
+	UNION ALL
+	SELECT g.course_id, g.username, (g.hour AT TIME ZONE tz)::date, g.seconds FROM d_learner_gap g WHERE idle NOT IN (5, 30) AND g.minute < idle
+$$;
+`,
+	},
 ];

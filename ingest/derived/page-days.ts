@@ -1,10 +1,11 @@
 import {dateField, int4Field, int8Field, nullField, startRow, textField} from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
-import {dayOf, type LearnerTimeline} from './learner-timeline.js';
+import type {DayOf} from './day-zone.js';
+import type {LearnerTimeline} from './learner-timeline.js';
 import {entry, newMap, tally} from './tally.js';
 
 /**
- * d_page_day (visits and distinct visitors per course, UTC day and URL; course NULL: all courses
+ * d_page_day (visits and distinct visitors per course, day (of the day zone) and URL; course NULL: all courses
  * together) summed from the learners' timelines as a first build walks them, instead of from
  * d_learner_page_hour afterwards (13 s of a 10M-event build: distinct counts sort every row). Each
  * learner comes once, so a learner is one visitor of each page and day they visited; across courses, a
@@ -26,7 +27,10 @@ export class PageDayCounts {
 	private readonly sharedUsernames: Set<string>;
 
 	/** `learners`: every learner of the build. */
-	constructor(learners: Array<{course_id: string; username: string}>) {
+	constructor(
+		learners: Array<{course_id: string; username: string}>,
+		private readonly dayOf: DayOf,
+	) {
 		const seen = new Set<string>();
 		this.sharedUsernames = new Set();
 		for (const {course_id: courseId, username} of learners) {
@@ -40,7 +44,7 @@ export class PageDayCounts {
 	addLearner(courseId: string, username: string, visits: LearnerTimeline['pageHourVisits']): void {
 		const days = new Map<number, Map<number, number>>();
 		for (const {hour, urlId, visits: count} of visits) {
-			tally(entry(days, dayOf(hour), newMap<number, number>), urlId, count);
+			tally(entry(days, this.dayOf(hour), newMap<number, number>), urlId, count);
 		}
 		const course = entry(this.byCourse, courseId, newMap<number, Map<number, PageDay>>);
 		const shared = this.sharedUsernames.has(username);

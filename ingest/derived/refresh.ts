@@ -140,23 +140,23 @@ const TOUCHED_COURSES = `SELECT DISTINCT course_id FROM learners_to_refresh WHER
  * d_page_day after an incremental load (a first build sums it as it walks the timelines: page-days.ts),
  * summed per course from the per-learner tables (counts of distinct learners cannot be patched
  * learner by learner): rebuilt for the touched courses, and its all-course rows (course_id NULL) each time,
- * from the first UTC day of the new events ($1) on. A learner's visits before their first new event do not
+ * from the day (in the day zone) of the earliest new event ($1) on. A learner's visits before their first new event do not
  * change when they are recomputed, so earlier days keep their rows (a daily file rebuilds a day or two, not
  * the whole term: 16 s of a 10k-event refresh at 10M events).
  */
 const PAGE_DAY_STEPS: string[] = [
 	`DELETE FROM d_page_day WHERE day >= $1::date AND (course_id IS NULL OR course_id IN (${TOUCHED_COURSES}))`,
 	`INSERT INTO d_page_day (course_id, day, url_id, visits, visitors)
-	SELECT course_id, (hour AT TIME ZONE 'UTC')::date, url_id, sum(visits), count(DISTINCT username)
-	FROM d_learner_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE 'UTC' AND course_id IN (${TOUCHED_COURSES}) GROUP BY 1, 2, 3`,
+	SELECT course_id, (hour AT TIME ZONE d_day_zone())::date, url_id, sum(visits), count(DISTINCT username)
+	FROM d_learner_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE d_day_zone() AND course_id IN (${TOUCHED_COURSES}) GROUP BY 1, 2, 3`,
 	`INSERT INTO d_page_day (course_id, day, url_id, visits, visitors)
-	SELECT NULL, (hour AT TIME ZONE 'UTC')::date, url_id, sum(visits), count(DISTINCT username)
-	FROM d_learner_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE 'UTC' AND course_id <> '' GROUP BY 2, 3`,
+	SELECT NULL, (hour AT TIME ZONE d_day_zone())::date, url_id, sum(visits), count(DISTINCT username)
+	FROM d_learner_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE d_day_zone() AND course_id <> '' GROUP BY 2, 3`,
 ];
 
 /**
  * d_problem_answer, rebuilt for the problems the new events may have changed: those on which a touched
- * learner has a problem event from the first UTC day of the new events ($1) on (a superset of the
+ * learner has a problem event from the day of the earliest new event ($1) on (a superset of the
  * problems with new events; a learner's first and last answers change only there). Rebuilding the whole
  * courses instead took 2 s of a 10k-event refresh at 10M events.
  */
@@ -164,7 +164,7 @@ const TOUCHED_PROBLEMS = `
 CREATE TEMP TABLE touched_problem ON COMMIT DROP AS
 SELECT DISTINCT p.course_id, p.problem_id
 FROM d_problem_event p JOIN learners_to_refresh r ON r.course_id = p.course_id AND r.username = p.username
-WHERE r.course_id <> '' AND p.time >= $1::date::timestamp AT TIME ZONE 'UTC'`;
+WHERE r.course_id <> '' AND p.time >= $1::date::timestamp AT TIME ZONE d_day_zone()`;
 const PROBLEM_ANSWER_STEPS: string[] = [
 	`DELETE FROM d_problem_answer a USING touched_problem t WHERE a.course_id = t.course_id AND a.problem_id = t.problem_id`,
 	// Each learner's first and last answers split into their parts (one row per part and attempt).
@@ -289,16 +289,20 @@ export type RefreshOptions = {
 	onStep?: StepTimer;
 	/** Where the rows computed in Node wait for their COPY (default: the system's temp folder). */
 	scratchDir?: string;
+	/** The day tables' time zone (canonical name; see day-zone.ts): when it changes, everything is rebuilt in it. */
+	dayZone?: string;
 };
 
 export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}): Promise<void> {
-	const {onStep, scratchDir} = options;
+	const {onStep, scratchDir, dayZone} = options;
 	const connection = await pool.connect();
 	const client = onStep ? timedClient(connection, onStep) : connection;
 	try {
 		await client.query('BEGIN');
 		await client.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK]);
 		await client.query(`SET LOCAL work_mem = '256MB'`);
+		// A new zone marks every load pending (d_set_day_zone): the loads below are then all of them, rebuilt in this transaction.
+		if (dayZone !== undefined) await client.query('SELECT d_set_day_zone($1)', [dayZone]);
 		// A load killed half-way never finishes; once a later load has finished, its events are final too.
 		const {rows} = await client.query<{load_id: number}>(`
 			SELECT load_id FROM loads WHERE NOT derived_done

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import {ARRAY_OF, arrayField, boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int4OrNullField, int8Field, readArray, readInt8, textField} from '../copy-binary.js';
-import {compareTimelineEvents, learnerTimeline, type LearnerTimeline, type TimelineEvent} from './learner-timeline.js';
+import {dayOfInZone} from './day-zone.js';
+import {compareTimelineEvents, learnerTimeline, type LearnerTimeline, type TimelineEvent, type TimelineOptions} from './learner-timeline.js';
 import {type LearnerFields, type LearnerRowHandlers, type LearnerRowWriter, readLearnerRows, withSpilledTables} from './streamed-copy.js';
 
 /** The tables written from the timelines, with their columns. */
@@ -125,9 +126,11 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 }
 
 /** The options of learnerTimeline, from the database (where the tasks read them too). */
-export async function timelineOptions(client: pg.PoolClient): Promise<{sessionSummaryMinSeconds: number}> {
-	const {rows: [{seconds}]} = await client.query<{seconds: number}>('SELECT d_session_summary_min_seconds()::float8 AS seconds');
-	return {sessionSummaryMinSeconds: seconds};
+export async function timelineOptions(client: pg.PoolClient): Promise<TimelineOptions> {
+	const {rows: [{seconds, zone}]} = await client.query<{seconds: number; zone: string}>(
+		'SELECT d_session_summary_min_seconds()::float8 AS seconds, d_day_zone() AS zone',
+	);
+	return {sessionSummaryMinSeconds: seconds, dayOf: dayOfInZone(zone)};
 }
 
 /**

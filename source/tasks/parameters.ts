@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import {canonicalTimeZone} from '../../ingest/derived/day-zone.js';
 import {UserError} from '../../ingest/errors.js';
 import type {TaskDefinition, TaskParameter} from './types.js';
 
@@ -65,18 +66,11 @@ export function coerceValue(parameter: TaskParameter, raw: string): string {
 	}
 }
 
-/**
- * The canonical spelling of a time zone PostgreSQL knows (case-insensitive), or a UserError. The tz
- * database's other names of UTC itself (Etc/UTC, Zulu, Universal, UCT, …: those it abbreviates UTC)
- * become UTC, so tasks, which test for 'UTC' to read their tables of UTC days, do so for them too.
- */
+/** The canonical spelling of a time zone PostgreSQL knows (see canonicalTimeZone), or a UserError. */
 async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: string): Promise<string> {
-	const {rows} = await pool.query<{name: string; is_utc: boolean}>(
-		`SELECT name, abbrev = 'UTC' AS is_utc FROM pg_timezone_names WHERE lower(name) = lower($1) ORDER BY name = $1 DESC LIMIT 1`,
-		[value],
-	);
-	if (rows.length === 0) throw new UserError(`Parameter "${parameter.name}": unknown time zone ${quoted(value)}; use a name like UTC or Europe/Moscow.`);
-	return rows[0]!.is_utc ? 'UTC' : rows[0]!.name;
+	const zone = await canonicalTimeZone(pool, value);
+	if (zone === undefined) throw new UserError(`Parameter "${parameter.name}": unknown time zone ${quoted(value)}; use a name like UTC or Europe/Moscow.`);
+	return zone;
 }
 
 /** Courses with events, busiest first (course '' = events without a course is left out). */

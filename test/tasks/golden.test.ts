@@ -37,12 +37,13 @@ const fixture = path.join(projectRoot, 'test', 'fixtures', 'tasks', 'golden.log'
 const goldenUrl = await createTestDatabase('golden');
 const splitUrl = await createTestDatabase('golden_split');
 const reversedUrl = await createTestDatabase('golden_reversed');
+const moscowUrl = await createTestDatabase('golden_moscow');
 
-async function loadedPool(url: string, files: string[]): Promise<pg.Pool> {
+async function loadedPool(url: string, files: string[], dayZone?: string): Promise<pg.Pool> {
 	const pool = new pg.Pool(clientConfig(url));
 	// The helper drops the database (closing idle connections) before this file's own after() runs.
 	pool.on('error', () => {});
-	for (const file of files) await runIngest({databaseUrl: url, pool, paths: [file], workers: 1});
+	for (const file of files) await runIngest({databaseUrl: url, pool, paths: [file], workers: 1, dayZone});
 	return pool;
 }
 
@@ -428,19 +429,26 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 	});
 });
 
+const valuesFor = (task: TaskDefinition): Record<string, string> =>
+	// at-risk lists nobody by default (14 days): with 0 its days active are compared too.
+	task.id === 'learner-path' ? {user: 'bob'} : task.id === 'video-dropoff' ? {video: 'vid1'} : task.id === 'at-risk' ? {days: '0'} : {};
+
+/** The fixture in two loads, the first at line 17 (inside bob's evening, so both loads hold it). */
+function splitFixture(): {first: string; second: string; remove(): void} {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-split-'));
+	const lines = fs.readFileSync(fixture, 'utf8').trimEnd().split('\n');
+	const first = path.join(dir, 'part1.log');
+	const second = path.join(dir, 'part2.log');
+	fs.writeFileSync(first, `${lines.slice(0, 17).join('\n')}\n`);
+	fs.writeFileSync(second, `${lines.slice(17).join('\n')}\n`);
+	return {first, second, remove: () => fs.rmSync(dir, {recursive: true, force: true})};
+}
+
 describe('incremental derived tables', () => {
-	const valuesFor = (task: TaskDefinition): Record<string, string> =>
-		// at-risk lists nobody by default (14 days): with 0 its days active are compared too.
-		task.id === 'learner-path' ? {user: 'bob'} : task.id === 'video-dropoff' ? {video: 'vid1'} : task.id === 'at-risk' ? {days: '0'} : {};
 
 	it('loading the fixture in two parts, in either order, gives the same answers as loading it at once, and as one rebuild of both loads', async () => {
 		// The split falls inside bob's evening: his gaps, sessions and video intervals span both loads.
-		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-split-'));
-		const lines = fs.readFileSync(fixture, 'utf8').trimEnd().split('\n');
-		const first = path.join(dir, 'part1.log');
-		const second = path.join(dir, 'part2.log');
-		fs.writeFileSync(first, `${lines.slice(0, 17).join('\n')}\n`);
-		fs.writeFileSync(second, `${lines.slice(17).join('\n')}\n`);
+		const {first, second, remove} = splitFixture();
 		const split = await loadedPool(splitUrl, [first, second]);
 		try {
 			const {rows: loads} = await split.query<{count: number}>('SELECT count(*)::int AS count FROM loads WHERE derived_done');
@@ -476,7 +484,43 @@ describe('incremental derived tables', () => {
 			}
 		} finally {
 			await split.end();
-			fs.rmSync(dir, {recursive: true, force: true});
+			remove();
+		}
+	});
+});
+
+describe('the day zone (the days the day tables count)', () => {
+	it('built in Moscow time, in two loads, every task answers as built in UTC, in UTC and in Moscow time; a new zone rebuilds', async () => {
+		const {first, second, remove} = splitFixture();
+		const moscow = await loadedPool(moscowUrl, [first, second], 'Europe/Moscow');
+		try {
+			const dayZone = async () => (await moscow.query<{zone: string}>('SELECT d_day_zone() AS zone')).rows[0]!.zone;
+			assert.equal(await dayZone(), 'Europe/Moscow');
+			// bob enrolls at 23:30 Moscow time on March 4; his plays at 21:10 and 21:12 UTC are on March 5 there.
+			const bobsDays = async () =>
+				(await moscow.query(`SELECT day::text, sum(plays)::int AS plays FROM d_learner_day WHERE username = 'bob' GROUP BY 1 ORDER BY 1`)).rows;
+			assert.deepEqual(await bobsDays(), [{day: '2024-03-04', plays: 0}, {day: '2024-03-05', plays: 2}, {day: '2024-03-06', plays: 0}]);
+			const compare = async (label: string) => {
+				for (const task of tasks.values()) {
+					if (task.id === 'data-health') continue; // counts files, and there are two here
+					const zones = task.parameters.some((parameter) => parameter.name === 'tz') ? ['UTC', 'Europe/Moscow', 'Asia/Kolkata'] : ['UTC'];
+					for (const tz of zones) {
+						const values = {...valuesFor(task), ...(tz === 'UTC' ? {} : {tz})};
+						assert.deepEqual((await runTask(moscow, task, values)).rows, (await runTask(pool, task, values)).rows, `${task.id} in ${tz}, ${label}`);
+					}
+				}
+			};
+			await compare('built in Moscow time');
+			// Back to UTC with nothing new to load: every load is built again, in UTC.
+			await runIngest({databaseUrl: moscowUrl, pool: moscow, paths: [first], workers: 1, dayZone: 'UTC'});
+			assert.equal(await dayZone(), 'UTC');
+			assert.deepEqual(await bobsDays(), [{day: '2024-03-04', plays: 2}, {day: '2024-03-06', plays: 0}]);
+			const {rows: pending} = await moscow.query<{count: number}>('SELECT count(*)::int AS count FROM loads WHERE NOT derived_done');
+			assert.equal(pending[0]!.count, 0);
+			await compare('built again in UTC');
+		} finally {
+			await moscow.end();
+			remove();
 		}
 	});
 });

@@ -1,0 +1,66 @@
+import type pg from 'pg';
+
+/**
+ * The calendar days of the day tables (d_learner_day, d_learner_day_time, d_page_day, …) are those of
+ * one time zone, the day zone: UTC unless the user picks another (OpenEdu's courses live in Moscow
+ * time). Tasks asked for days in that zone read those tables; in any other zone, the hourly ones.
+ */
+
+const MICROS_PER_HOUR = 3_600_000_000;
+const MICROS_PER_DAY = 24 * MICROS_PER_HOUR;
+const MILLIS_2000 = Date.UTC(2000, 0, 1);
+
+/** Microseconds since 2000-01-01 00:00 UTC → its day in the day zone, as days since 2000-01-01. */
+export type DayOf = (time: number) => number;
+
+/**
+ * The day of a time in `zone`. The zone's offset is looked up once per UTC hour (time zones change
+ * offset on the hour), so a day is the one of the hour's start, as PostgreSQL's
+ * (hour AT TIME ZONE zone)::date gives it for the hourly tables.
+ */
+export function dayOfInZone(zone: string): DayOf {
+	if (zone === 'UTC') return (time) => Math.floor(time / MICROS_PER_DAY);
+	const format = new Intl.DateTimeFormat('en-US', {
+		timeZone: zone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: 'numeric',
+		day: 'numeric',
+		hour: 'numeric',
+	});
+	const dayOfHour = new Map<number, number>();
+	return (time) => {
+		const hour = Math.floor(time / MICROS_PER_HOUR);
+		let day = dayOfHour.get(hour);
+		if (day === undefined) {
+			const parts = Object.fromEntries(format.formatToParts(MILLIS_2000 + hour * 3_600_000).map((part) => [part.type, part.value]));
+			const localMidnight = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day));
+			day = Math.round((localMidnight - MILLIS_2000) / 86_400_000);
+			dayOfHour.set(hour, day);
+		}
+		return day;
+	};
+}
+
+/** A day (days since 2000-01-01) as YYYY-MM-DD. */
+export const dayText = (day: number) => new Date(MILLIS_2000 + day * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The name PostgreSQL knows `value` by (case-insensitive), or undefined. The tz database's other names
+ * of UTC itself (Etc/UTC, Zulu, Universal, …: those it abbreviates UTC) become UTC, the name the day
+ * zone and the tasks' defaults use.
+ */
+export async function canonicalTimeZone(queryable: pg.Pool | pg.PoolClient, value: string): Promise<string | undefined> {
+	const {rows} = await queryable.query<{name: string; is_utc: boolean}>(
+		`SELECT name, abbrev = 'UTC' AS is_utc FROM pg_timezone_names WHERE lower(name) = lower($1) ORDER BY name = $1 DESC LIMIT 1`,
+		[value],
+	);
+	if (rows.length === 0) return undefined;
+	return rows[0]!.is_utc ? 'UTC' : rows[0]!.name;
+}
+
+/** The day zone of the derived tables now. */
+export async function currentDayZone(queryable: pg.Pool | pg.PoolClient): Promise<string> {
+	const {rows} = await queryable.query<{zone: string}>('SELECT d_day_zone() AS zone');
+	return rows[0]!.zone;
+}
