@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Database} from '../../ingest/db/database.js';
+import {currentDayZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {redactSecrets} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
@@ -8,7 +9,7 @@ import {listCourses, loadTaskCatalogue, runTask, saveResult} from '../tasks/inde
 import {enterFullScreen} from '../ui/fullscreen.js';
 import type {AppServices} from '../ui/services.js';
 import {workdirOf, withDatabase, type Command, type CommandContext} from './context.js';
-import {ingestCommand, ingestPaths} from './ingest.js';
+import {dayZoneFlag, ingestCommand, ingestPaths} from './ingest.js';
 import {tasksCommand} from './tasks.js';
 
 /**
@@ -109,7 +110,8 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		await opening.join(() => {});
 		const {workers, maxLineBytes} = context.flags;
 		const {url, pool, scratchDir} = open();
-		return runIngest({databaseUrl: url, pool, paths: ingestPaths([]), workers, maxLineBytes, scratchDir, signal, onProgress});
+		const dayZone = await dayZoneFlag(pool, context.flags.tz);
+		return runIngest({databaseUrl: url, pool, paths: ingestPaths([]), workers, maxLineBytes, scratchDir, dayZone, signal, onProgress});
 	});
 	const logFile = path.join(workdirOf(context).logs, 'tui.log');
 	return {
@@ -121,6 +123,7 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		ingest: (signal, onProgress) => loading.join(onProgress, signal),
 		loadCatalogue: () => loadTaskCatalogue(),
 		listCourses: () => listCourses(open().pool),
+		dayZone: () => currentDayZone(open().pool),
 		runTask: (task, values, signal) => runTask(open().pool, task, values, {signal}),
 		saveResult: (result, format, course) => saveResult(result, {format, course}),
 		logError(error) {

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type pg from 'pg';
 import type {Database} from '../../ingest/db/database.js';
+import {canonicalTimeZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
@@ -13,6 +15,17 @@ export function ingestPaths(args: string[]): string[] {
 	const input = path.join(process.cwd(), 'input');
 	if (!fs.existsSync(input)) throw new UserError(`There is no input/ folder in ${process.cwd()}; put logs there or name them: openpolyedu-tui ingest FILE…`);
 	return [input];
+}
+
+/**
+ * The --tz of ingest and the app: the zone to count the derived tables' days in (canonical name), or
+ * undefined to keep theirs. An unknown zone is a UserError.
+ */
+export async function dayZoneFlag(pool: pg.Pool, tz: string | undefined): Promise<string | undefined> {
+	if (tz === undefined) return undefined;
+	const zone = await canonicalTimeZone(pool, tz);
+	if (zone === undefined) throw new UserError(`Unknown time zone "${tz}" for --tz; use a name like UTC or Europe/Moscow.`);
+	return zone;
 }
 
 export function progressLine(snapshot: IngestSnapshot): string {
@@ -49,10 +62,12 @@ export async function ingestHeadless(context: CommandContext, database: Database
 	const onSignal = () => controller.abort();
 	process.once('SIGINT', onSignal);
 	try {
+		const dayZone = await dayZoneFlag(database.pool, context.flags.tz);
 		const summary = await runIngest({
 			databaseUrl: database.url,
 			pool: database.pool,
 			paths,
+			dayZone,
 			workers: context.flags.workers,
 			maxLineBytes: context.flags.maxLineBytes,
 			scratchDir: database.scratchDir,

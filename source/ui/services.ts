@@ -13,6 +13,8 @@ export type AppServices = {
 	ingest(signal: AbortSignal, onProgress: (snapshot: IngestSnapshot) => void): Promise<IngestSummary>;
 	loadCatalogue(): Promise<TaskCatalogue>;
 	listCourses(): Promise<Course[]>;
+	/** The time zone the database counts days in (after the load: `--tz` may change it). */
+	dayZone(): Promise<string>;
 	runTask(task: TaskDefinition, values: Record<string, string>, signal: AbortSignal): Promise<TaskResult>;
 	saveResult(result: TaskResult, format: OutputFormat, course: string | undefined): Promise<{path: string; rows: number}>;
 	/** Where unexpected errors are written in full (the screen shows one sentence). */

@@ -45,9 +45,26 @@ describe('the headless commands', () => {
 		const option = cli('ingest', '--bogus');
 		assert.equal(option.code, 2);
 		assert.match(option.stderr, /^Unknown option --bogus for "ingest"/);
+		const zone = cli('ingest', path.join(dir, 'day.log'), '--tz', 'Mars/Olympus', '--db', url);
+		assert.equal(zone.code, 1);
+		assert.equal(zone.stderr.trim().split('\n').length, 1);
+		assert.match(zone.stderr, /^Unknown time zone "Mars\/Olympus" for --tz/);
 		const command = cli('frobnicate');
 		assert.equal(command.code, 2);
 		assert.match(command.stderr, /^Unknown command "frobnicate"/);
+	});
+
+	it('ingest --tz keeps the days in that zone, rebuilding what was loaded even when nothing is new', async () => {
+		const result = cli('ingest', path.join(dir, 'day.log'), '--tz', 'europe/moscow', '--db', url);
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /files: 0 loaded, 1 skipped/);
+		const pool = new pg.Pool(clientConfig(url));
+		try {
+			const {rows} = await pool.query(`SELECT d_day_zone() AS zone, bool_and(derived_done) AS done, (SELECT count(*)::int FROM d_learner_day) AS days FROM loads`);
+			assert.deepEqual(rows, [{zone: 'Europe/Moscow', done: true, days: 7}]);
+		} finally {
+			await pool.end();
+		}
 	});
 
 	it('an unreachable database is one sentence, without the password', () => {

@@ -94,6 +94,13 @@ test('menu → course picker (several courses) → form with the course filled i
 	assert.equal(state.screen.name, 'result');
 });
 
+test("a form's time zone starts from the database's day zone, once it is known", () => {
+	const form = (state: AppState) => (state.screen.name === 'form' ? Object.fromEntries(state.screen.form.fields.map((field) => [field.parameter.name, field.value])) : undefined);
+	const single = atMenu([courses[0]!]);
+	assert.deepEqual(form(keys(single, 'j', 'enter')), {course: 'course-v1:A+1+2024', tz: 'UTC'});
+	assert.deepEqual(form(keys(apply(single, {type: 'day-zone', zone: 'Europe/Moscow'}), 'j', 'enter')), {course: 'course-v1:A+1+2024', tz: 'Europe/Moscow'});
+});
+
 test('with one course the picker is skipped; a task whose only parameter is the course runs at once', () => {
 	const single = atMenu([courses[0]!]);
 	assert.equal(single.course, 'course-v1:A+1+2024');

@@ -64,6 +64,7 @@ function fakeServices(overrides: Partial<AppServices> = {}): Fake {
 		},
 		loadCatalogue: async () => ({tasks, problems: []}),
 		listCourses: async () => [{courseId: 'course-v1:A+1+2024', events: 9}],
+		dayZone: async () => 'Europe/Moscow',
 		runTask: async (task) => ({...result([['pause_video', 2], ['play_video', 5], ['problem_check', 1]]), taskId: task.id}),
 		async saveResult(saved, format) {
 			fake.saved.push({result: saved, format});
@@ -91,7 +92,8 @@ test('the whole flow at 80×24: load meters, summary, menu, form, table, sort, s
 		assert.match(menu, /course course-v1:A\+1\+2024/);
 		assert.match(menu, /Activity\n▸ Activity by day/);
 		await press(stdin, 'j', ENTER);
-		await waitFor(lastFrame, /tz +UTC/);
+		// The form starts from the database's day zone.
+		await waitFor(lastFrame, /tz +Europe\/Moscow/);
 		await press(stdin, ENTER);
 		const table = await waitFor(lastFrame, 'row 1/3 · col 1/2');
 		assert.match(table, /event_type +events\n/);

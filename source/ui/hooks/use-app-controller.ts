@@ -69,6 +69,7 @@ export function useAppController(services: AppServices, size: {width: number; he
 			latest = undefined;
 			try {
 				await courses;
+				dispatch({type: 'day-zone', zone: await track(services.dayZone())});
 			} catch (error) {
 				services.logError(error);
 				dispatch({type: 'error', fatal: true, error: describeError(error, 'courses')});

@@ -55,6 +55,8 @@ export type AppState = {
 	courses?: Course[];
 	/** The course last picked: the default of every task's course parameter. */
 	course?: string;
+	/** The database's day zone: the default of every task's time zone parameter (undefined until known). */
+	timeZone?: string;
 	menu: MenuState;
 	/** The help overlay and how far it is scrolled; undefined when closed. */
 	help?: {offset: number};
@@ -75,6 +77,7 @@ export type AppEvent =
 	| {type: 'ingest-finished'; summary: IngestSummary}
 	| {type: 'catalogue'; tasks: TaskDefinition[]; problems: TaskProblem[]}
 	| {type: 'courses'; courses: Course[]}
+	| {type: 'day-zone'; zone: string}
 	| {type: 'task-finished'; runId: number; result: TaskResult}
 	| {type: 'task-failed'; runId: number; error: ErrorInfo}
 	| {type: 'saved'; id: number; path: string; rows: number}
@@ -144,6 +147,8 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 			return {...state, tasks: event.tasks, problems: event.problems, menu: {...state.menu, selectedId: state.menu.selectedId ?? visibleTasks(event.tasks, '')[0]?.id}};
 		case 'courses':
 			return {...state, courses: event.courses, course: state.course ?? (event.courses.length === 1 ? event.courses[0]?.courseId : undefined)};
+		case 'day-zone':
+			return {...state, timeZone: event.zone};
 		case 'task-finished':
 			return state.screen.name === 'running' && state.screen.runId === event.runId ? showResult(state, state.screen, event.result) : state;
 		case 'task-failed':
@@ -220,7 +225,7 @@ function openTask(state: AppState, task: TaskDefinition): AppState {
 }
 
 function openForm(state: AppState, task: TaskDefinition, course: string | undefined): AppState {
-	const form = createFormState(task, course);
+	const form = createFormState(task, {course, timeZone: state.timeZone});
 	// A task whose only parameter is the course just picked (or none at all) runs at once.
 	const needsForm = form.fields.some((field) => field.parameter.type !== 'course');
 	return needsForm ? {...state, screen: {name: 'form', task, form}} : run(state, task, form);
@@ -409,6 +414,6 @@ function onResultAction(state: AppState, screen: ResultScreen, action: Action): 
 
 /** The form as it was submitted, so a re-run (or Esc from its running screen) keeps the values. */
 function createFormStateFromValues(screen: ResultScreen): FormState {
-	const form = createFormState(screen.task, undefined);
+	const form = createFormState(screen.task, {});
 	return {...form, fields: form.fields.map((field) => ({...field, value: screen.values[field.parameter.name] ?? ''}))};
 }

@@ -2,7 +2,7 @@ import type {TaskDefinition, TaskParameter} from '../../tasks/types.js';
 
 /**
  * The parameter form of a task: one field per parameter, prefilled with its default (the course
- * with the one picked). Choice and yes/no fields cycle with ←/→; the others are typed into.
+ * with the one picked, a time zone with the database's day zone: its days answer fastest). Choice and yes/no fields cycle with ←/→; the others are typed into.
  */
 export type FormField = {parameter: TaskParameter; value: string};
 
@@ -17,14 +17,16 @@ function optionsOf(parameter: TaskParameter): string[] | undefined {
 	return parameter.type === 'choice' ? parameter.choices : undefined;
 }
 
-export function createFormState(task: TaskDefinition, course: string | undefined): FormState {
-	return {
-		fields: task.parameters.map((parameter) => ({
-			parameter,
-			value: parameter.type === 'course' && course !== undefined ? course : (parameter.default ?? ''),
-		})),
-		focus: 0,
-	};
+export type FormDefaults = {course?: string | undefined; timeZone?: string | undefined};
+
+function prefilled(parameter: TaskParameter, {course, timeZone}: FormDefaults): string {
+	if (parameter.type === 'course' && course !== undefined) return course;
+	if (parameter.type === 'timezone' && timeZone !== undefined) return timeZone;
+	return parameter.default ?? '';
+}
+
+export function createFormState(task: TaskDefinition, defaults: FormDefaults): FormState {
+	return {fields: task.parameters.map((parameter) => ({parameter, value: prefilled(parameter, defaults)})), focus: 0};
 }
 
 export function formReducer(state: FormState, action: FormAction): FormState {
