@@ -12,16 +12,21 @@
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: day asc
-SELECT (time AT TIME ZONE :tz)::date AS day, event_type, sum(events) AS events
+SELECT day, event_type, sum(events) AS events
 FROM (
-	SELECT course_id, hour AS time, event_type, events FROM d_type_hour WHERE :user IS NULL
+	-- Everyone, in the day zone (see README): counted per day when the tables were built.
+	SELECT course_id, day, event_type, events FROM d_type_day WHERE :user IS NULL AND :tz = d_day_zone()
+	UNION ALL
+	-- Everyone, in another zone: the hours put in its days.
+	SELECT course_id, (hour AT TIME ZONE :tz)::date, event_type, events FROM d_type_hour WHERE :user IS NULL AND :tz <> d_day_zone()
 	UNION ALL
 	-- One learner: their events one by one (times and hourly types, as arrays).
-	SELECT e.course_id, t.time, t.event_type, 1 FROM d_learner_events e CROSS JOIN LATERAL unnest(e.times, e.event_types) AS t(time, event_type)
+	SELECT e.course_id, (t.time AT TIME ZONE :tz)::date, t.event_type, 1
+	FROM d_learner_events e CROSS JOIN LATERAL unnest(e.times, e.event_types) AS t(time, event_type)
 	WHERE e.username = :user
 ) activity
 WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
-	AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
-	AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
+	AND (:from IS NULL OR day >= :from)
+	AND (:to IS NULL OR day <= :to)
 GROUP BY 1, 2
 ORDER BY day, events DESC, event_type

@@ -39,6 +39,7 @@ const COUNT_TABLES = {
 	d_load_stats: 'load_id, events, no_course, no_user, no_time',
 	d_type_total: 'course_id, event_type, events',
 	d_type_hour: 'course_id, hour, event_type, events',
+	d_type_day: 'course_id, day, event_type, events',
 	d_course_hour: 'course_id, hour, events',
 	d_learner_hour: 'course_id, username, hour, events, activity, video, problem, forum, plays, threads, responses, comments',
 	d_learner_day: 'course_id, username, day, activity, video, problem, forum, plays, threads, responses, comments',
@@ -183,7 +184,7 @@ class CourseCounts {
 		}
 	}
 
-	write(tables: SpilledTables<CountTable>, courseId: string): void {
+	write(tables: SpilledTables<CountTable>, courseId: string, dayOf: DayOf): void {
 		for (const [type, events] of this.types) {
 			const out = tables.rows('d_type_total');
 			startRow(out, 3);
@@ -191,12 +192,25 @@ class CourseCounts {
 			textField(out, type);
 			int8Field(out, events);
 		}
+		const dayTypes = new Map<number, Map<string, number>>();
 		for (const [hour, types] of this.hourTypes) {
+			const typesOfDay = entry(dayTypes, dayOf(hour), newMap<string, number>);
 			for (const [type, events] of types) {
 				const out = tables.rows('d_type_hour');
 				startRow(out, 4);
 				textField(out, courseId);
 				int8Field(out, hour);
+				textField(out, type);
+				int8Field(out, events);
+				tally(typesOfDay, type, events);
+			}
+		}
+		for (const [day, types] of dayTypes) {
+			for (const [type, events] of types) {
+				const out = tables.rows('d_type_day');
+				startRow(out, 4);
+				textField(out, courseId);
+				dateField(out, day);
 				textField(out, type);
 				int8Field(out, events);
 			}
@@ -346,7 +360,7 @@ export async function countFreshEvents(
 			int4Field(out, loadId);
 			for (const value of stats) int8Field(out, value);
 		}
-		for (const [courseId, course] of courses) course.write(spilled, courseId);
+		for (const [courseId, course] of courses) course.write(spilled, courseId, timelines.dayOf);
 		await spilled.store(client);
 	});
 	return {firstDay: firstTime === Infinity ? null : dayText(timelines.dayOf(firstTime)), learners: new Map([...learners].map(([id, learner]) => [id, learner.fields]))};

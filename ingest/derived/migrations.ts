@@ -720,4 +720,21 @@ LANGUAGE sql STABLE AS $$
 $$;
 `,
 	},
+	{
+		version: 125,
+		description: 'events per course, day (of the day zone) and event type (activity-by-day for everyone)',
+		// activity-by-day put every row of d_type_hour in its day: 160 ms of CPU at 1M events in UTC, 250 ms in
+		// Moscow time, for a few thousand days and types.
+		sql: `
+-- Appended per load, like d_type_hour (server requests counted together as "(server request)"): callers sum.
+CREATE TABLE d_type_day (
+	course_id text NOT NULL,
+	day date NOT NULL,
+	event_type text NOT NULL,
+	events bigint NOT NULL
+);
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

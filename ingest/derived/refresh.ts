@@ -128,7 +128,7 @@ const PER_LEARNER_TABLES = [
 	'd_learner_page_hour', 'd_learner_day_time', 'd_learner_session', 'd_learner_time_total',
 ];
 const ALL_TABLES = [
-	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
+	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
 	'd_learner_page_type', 'd_learner_day', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
 	'd_page_day', 'd_problem_answer', 'd_learner_events',
 ];
