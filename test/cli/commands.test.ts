@@ -58,6 +58,7 @@ describe('the headless commands', () => {
 		const result = cli('ingest', path.join(dir, 'day.log'), '--tz', 'europe/moscow', '--db', url);
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout, /files: 0 loaded, 1 skipped/);
+		assert.match(result.stdout, /^days are now counted in Europe\/Moscow \(was UTC\): the derived tables were rebuilt$/m);
 		const pool = new pg.Pool(clientConfig(url));
 		try {
 			const {rows} = await pool.query(`SELECT d_day_zone() AS zone, bool_and(derived_done) AS done, (SELECT count(*)::int FROM d_learner_day) AS days FROM loads`);
