@@ -67,9 +67,10 @@ export function useAppController(services: AppServices, size: {width: number; he
 				dispatch({type: 'error', fatal: false, error: describeError(error, 'ingest')});
 			}
 			latest = undefined;
+			// Known after the load (its --tz may change it); only a default of the forms, so a failure is just logged.
+			void track(services.dayZone()).then((zone) => dispatch({type: 'day-zone', zone}), (error: unknown) => services.logError(error));
 			try {
 				await courses;
-				dispatch({type: 'day-zone', zone: await track(services.dayZone())});
 			} catch (error) {
 				services.logError(error);
 				dispatch({type: 'error', fatal: true, error: describeError(error, 'courses')});

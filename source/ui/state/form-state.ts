@@ -2,7 +2,8 @@ import type {TaskDefinition, TaskParameter} from '../../tasks/types.js';
 
 /**
  * The parameter form of a task: one field per parameter, prefilled with its default (the course
- * with the one picked, a time zone with the database's day zone: its days answer fastest). Choice and yes/no fields cycle with ←/→; the others are typed into.
+ * with the one picked, a time zone with the database's day zone: its days answer fastest). Choice
+ * and yes/no fields cycle with ←/→; the others are typed into.
  */
 export type FormField = {parameter: TaskParameter; value: string};
 
