@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import {bigint8Field, bigint8OrNullField, dateField, int4Field, int8Field, int8OrNullField, readInt8, startRow, textField} from '../copy-binary.js';
+import type {RowBuffer} from '../row-buffer.js';
 import {dayText, type DayOf} from './day-zone.js';
 import {hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
 import {learnerFields, type LearnerFields, type LearnerRowHandlers, readLearnerRows, type SpilledTables, withSpilledTables} from './streamed-copy.js';
@@ -195,26 +196,22 @@ class CourseCounts {
 		const dayTypes = new Map<number, Map<string, number>>();
 		for (const [hour, types] of this.hourTypes) {
 			const typesOfDay = entry(dayTypes, dayOf(hour), newMap<string, number>);
-			for (const [type, events] of types) {
-				const out = tables.rows('d_type_hour');
-				startRow(out, 4);
-				textField(out, courseId);
-				int8Field(out, hour);
-				textField(out, type);
-				int8Field(out, events);
-				tally(typesOfDay, type, events);
-			}
+			for (const [type, events] of types) tally(typesOfDay, type, events);
 		}
-		for (const [day, types] of dayTypes) {
-			for (const [type, events] of types) {
-				const out = tables.rows('d_type_day');
-				startRow(out, 4);
-				textField(out, courseId);
-				dateField(out, day);
-				textField(out, type);
-				int8Field(out, events);
+		const writeTypes = (table: 'd_type_hour' | 'd_type_day', byTime: Map<number, Map<string, number>>, timeField: (out: RowBuffer, time: number) => void) => {
+			for (const [time, types] of byTime) {
+				for (const [type, events] of types) {
+					const out = tables.rows(table);
+					startRow(out, 4);
+					textField(out, courseId);
+					timeField(out, time);
+					textField(out, type);
+					int8Field(out, events);
+				}
 			}
-		}
+		};
+		writeTypes('d_type_hour', this.hourTypes, int8Field);
+		writeTypes('d_type_day', dayTypes, dateField);
 		for (const [hour, events] of this.hours) {
 			const out = tables.rows('d_course_hour');
 			startRow(out, 3);
