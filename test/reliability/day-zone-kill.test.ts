@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, it} from 'node:test';
+import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
+import {startCli} from './helpers/cli.js';
+
+/** The derived build's advisory lock (REFRESH_LOCK in refresh.ts): held for the whole rebuild. */
+const REFRESH_LOCK = 7_240_100;
+const EVENTS = 30_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('killed while rebuilding the derived tables in a new day zone', () => {
+	it('keeps the old zone and its tables whole; the next run rebuilds in the new zone', async () => {
+		const database = await openTestDatabase('day_zone_kill');
+		const dir = fixtureDir();
+		const file = path.join(dir, 'day.log');
+		// Late evening in UTC (22:xx), so every event is on the next day in Moscow time (UTC+3).
+		fs.writeFileSync(file, lines(0, EVENTS).replaceAll('T09:', 'T22:'));
+		assert.equal((await ingest(database, [file])).phase, 'done');
+		const scalar = async (sql: string) => Object.values((await database.pool.query(sql)).rows[0] as object)[0];
+		const days = async () => (await database.pool.query('SELECT day::text, sum(plays)::int AS plays FROM d_learner_day GROUP BY 1 ORDER BY 1')).rows;
+		const utcDays = await days();
+		assert.deepEqual(utcDays, [{day: '2018-09-17', plays: EVENTS}]);
+
+		// Killed as soon as the rebuild holds its lock: a build that finishes first (a fast machine) is undone
+		// by switching back, and tried again.
+		let killed = false;
+		for (let attempt = 1; attempt <= 5 && !killed; attempt++) {
+			const started = Date.now();
+			const run = startCli(['ingest', '--db', database.url, '--tz', 'Europe/Moscow', file]);
+			let exited = false;
+			void run.done.then(() => (exited = true));
+			while (!exited && Number(await scalar(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = ${REFRESH_LOCK} AND granted`)) === 0) {
+				await sleep(5);
+			}
+			killed = !exited && run.child.kill('SIGKILL');
+			const result = await run.done;
+			console.log(`# day-zone-kill: attempt ${attempt}, ${killed ? 'killed mid-rebuild' : 'the rebuild finished first'} after ${Date.now() - started} ms`);
+			if (!killed) {
+				assert.equal(result.code, 0, result.stderr);
+				await ingest(database, [file], {dayZone: 'UTC'});
+			}
+		}
+		assert.ok(killed, 'the rebuild was killed while it ran');
+		// The server rolls the dead client's transaction back once it notices the closed socket.
+		for (let wait = 0; wait < 200 && Number(await scalar(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = ${REFRESH_LOCK}`)) > 0; wait++) {
+			await sleep(50);
+		}
+		assert.equal(await scalar('SELECT d_day_zone()'), 'UTC');
+		assert.equal(await scalar('SELECT bool_and(derived_done) FROM loads'), true);
+		assert.deepEqual(await days(), utcDays, 'the tables of UTC days are whole');
+
+		const again = await startCli(['ingest', '--db', database.url, '--tz', 'Europe/Moscow', file]).done;
+		assert.equal(again.code, 0, again.stderr);
+		assert.equal(await scalar('SELECT d_day_zone()'), 'Europe/Moscow');
+		assert.equal(await scalar('SELECT bool_and(derived_done) FROM loads'), true);
+		assert.deepEqual(await days(), [{day: '2018-09-18', plays: EVENTS}]);
+	});
+});
