@@ -24,7 +24,27 @@ export function menuNotices(courses: Course[] | undefined, problems: TaskProblem
 	return notices;
 }
 
-export function MenuScreen({tasks, menu, courses, course, problems, lastIngest, width, height}: {tasks: TaskDefinition[]; menu: MenuState; courses?: Course[]; course?: string; problems: TaskProblem[]; lastIngest?: IngestSummary; width: number; height: number}) {
+export function MenuScreen({
+	tasks,
+	menu,
+	courses,
+	course,
+	dayZone,
+	problems,
+	lastIngest,
+	width,
+	height,
+}: {
+	tasks: TaskDefinition[];
+	menu: MenuState;
+	courses?: Course[];
+	course?: string;
+	dayZone?: string;
+	problems: TaskProblem[];
+	lastIngest?: IngestSummary;
+	width: number;
+	height: number;
+}) {
 	const shown = visibleTasks(tasks, menu.filter);
 	const lines = menuLines(shown);
 	const selected = shown[selectedPosition(menu, shown)];
@@ -38,6 +58,7 @@ export function MenuScreen({tasks, menu, courses, course, problems, lastIngest, 
 		<Box flexDirection="column" width={width}>
 			<Text wrap="truncate-end">
 				<Text bold>Tasks</Text> · {shown.length} of {tasks.length} · {courseText}
+				{dayZone === undefined ? '' : ` · days: ${dayZone}`}
 				{menu.filter || menu.editingFilter ? (
 					<Text color="yellow">
 						{' '}
