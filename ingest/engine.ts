@@ -55,6 +55,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	lockClient.on('error', () => {});
 	let loaders: LoaderPool | undefined;
 	const timer = setInterval(emit, options.progressIntervalMs ?? 250);
+	let dayZoneChange: IngestSummary['dayZoneChange'];
 	try {
 		const {rows} = await lockClient.query<{locked: boolean}>('SELECT pg_try_advisory_lock($1) AS locked', [INGEST_LOCK]);
 		if (!rows[0]!.locked) throw new UserError('Another ingest is already loading into this database; wait for it to finish.');
@@ -85,11 +86,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 				 WHERE load_id = $1 RETURNING NOT derived_done AS work`,
 				[loadId],
 			);
-			const rezone = options.dayZone !== undefined && options.dayZone !== (await currentDayZone(pool));
-			if (pending[0]!.work || rezone) {
+			const {dayZone} = options;
+			const previousZone = dayZone === undefined ? undefined : await currentDayZone(pool);
+			const change = dayZone !== undefined && previousZone !== undefined && previousZone !== dayZone ? {from: previousZone, to: dayZone} : undefined;
+			if (pending[0]!.work || change) {
 				tracker.phase = 'deriving';
 				emit();
-				await refreshDerived(pool, {scratchDir: options.scratchDir, dayZone: options.dayZone});
+				await refreshDerived(pool, {scratchDir: options.scratchDir, dayZone});
+				dayZoneChange = change;
 			}
 			tracker.phase = 'done';
 		}
@@ -110,7 +114,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	const snapshot = tracker.snapshot();
 	options.onProgress?.(snapshot);
 	const count = (status: FileProgress['status']) => snapshot.files.filter((file) => file.status === status).length;
-	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped'), filesFailed: count('failed')};
+	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped'), filesFailed: count('failed'), dayZoneChange};
 }
 
 function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: number): FileProgress {

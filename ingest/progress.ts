@@ -54,4 +54,6 @@ export type IngestSummary = IngestSnapshot & {
 	filesLoaded: number;
 	filesSkipped: number;
 	filesFailed: number;
+	/** Set when this run's dayZone option changed the day zone (and the derived tables were rebuilt in it). */
+	dayZoneChange?: {from: string; to: string};
 };

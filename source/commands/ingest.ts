@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import type {Database} from '../../ingest/db/database.js';
-import {canonicalTimeZone, currentDayZone} from '../../ingest/derived/day-zone.js';
+import {canonicalTimeZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
@@ -51,6 +51,8 @@ export function summaryLines(summary: IngestSummary): string[] {
 	const reasons = Object.entries(summary.rejectedByReason).filter(([, count]) => count > 0);
 	if (reasons.length > 0) lines.push(`rejected by reason: ${reasons.map(([reason, count]) => `${reason} ${count}`).join(', ')} (see: openpolyedu-tui rejected)`);
 	for (const file of summary.files.filter((item) => item.status === 'failed')) lines.push(`failed: ${file.label}: ${file.note ?? 'unknown error'}`);
+	const change = summary.dayZoneChange;
+	if (change) lines.push(`days are now counted in ${change.to} (was ${change.from}): the derived tables were rebuilt`);
 	return lines;
 }
 
@@ -63,7 +65,6 @@ export async function ingestHeadless(context: CommandContext, database: Database
 	process.once('SIGINT', onSignal);
 	try {
 		const dayZone = await dayZoneFlag(database.pool, context.flags.tz);
-		const previousZone = await currentDayZone(database.pool);
 		const summary = await runIngest({
 			databaseUrl: database.url,
 			pool: database.pool,
@@ -82,9 +83,6 @@ export async function ingestHeadless(context: CommandContext, database: Database
 			},
 		});
 		for (const line of summaryLines(summary)) context.stdout.write(`${line}\n`);
-		if (summary.phase === 'done' && dayZone !== undefined && dayZone !== previousZone) {
-			context.stdout.write(`days are now counted in ${dayZone} (was ${previousZone}): the derived tables were rebuilt\n`);
-		}
 		if (summary.phase === 'cancelled') {
 			context.stderr.write('Cancelled; what was committed stays, and the next ingest resumes from there.\n');
 			return 130;
