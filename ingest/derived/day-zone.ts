@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import {entry} from './tally.js';
 
 /**
  * The calendar days of the day tables (d_learner_day, d_learner_day_time, d_page_day, …) are those of
@@ -6,8 +7,10 @@ import type pg from 'pg';
  * time). Tasks asked for days in that zone read those tables; in any other zone, the hourly ones.
  */
 
-const MICROS_PER_HOUR = 3_600_000_000;
-const MICROS_PER_DAY = 24 * MICROS_PER_HOUR;
+const MILLIS_PER_HOUR = 3_600_000;
+const MILLIS_PER_DAY = 24 * MILLIS_PER_HOUR;
+const MICROS_PER_HOUR = 1000 * MILLIS_PER_HOUR;
+const MICROS_PER_DAY = 1000 * MILLIS_PER_DAY;
 const MILLIS_2000 = Date.UTC(2000, 0, 1);
 
 /** Microseconds since 2000-01-01 00:00 UTC → its day in the day zone, as days since 2000-01-01. */
@@ -20,30 +23,20 @@ export type DayOf = (time: number) => number;
  */
 export function dayOfInZone(zone: string): DayOf {
 	if (zone === 'UTC') return (time) => Math.floor(time / MICROS_PER_DAY);
-	const format = new Intl.DateTimeFormat('en-US', {
-		timeZone: zone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: 'numeric',
-		day: 'numeric',
-		hour: 'numeric',
-	});
+	const format = new Intl.DateTimeFormat('en-US', {timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric'});
+	const localDay = (hour: number) => {
+		const parts = Object.fromEntries(format.formatToParts(MILLIS_2000 + hour * MILLIS_PER_HOUR).map((part) => [part.type, part.value]));
+		return Math.round((Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)) - MILLIS_2000) / MILLIS_PER_DAY);
+	};
 	const dayOfHour = new Map<number, number>();
 	return (time) => {
 		const hour = Math.floor(time / MICROS_PER_HOUR);
-		let day = dayOfHour.get(hour);
-		if (day === undefined) {
-			const parts = Object.fromEntries(format.formatToParts(MILLIS_2000 + hour * 3_600_000).map((part) => [part.type, part.value]));
-			const localMidnight = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day));
-			day = Math.round((localMidnight - MILLIS_2000) / 86_400_000);
-			dayOfHour.set(hour, day);
-		}
-		return day;
+		return entry(dayOfHour, hour, () => localDay(hour));
 	};
 }
 
 /** A day (days since 2000-01-01) as YYYY-MM-DD. */
-export const dayText = (day: number) => new Date(MILLIS_2000 + day * 86_400_000).toISOString().slice(0, 10);
+export const dayText = (day: number) => new Date(MILLIS_2000 + day * MILLIS_PER_DAY).toISOString().slice(0, 10);
 
 /**
  * The name PostgreSQL knows `value` by (case-insensitive), or undefined. The tz database's other names
