@@ -14,11 +14,11 @@
 -- sort: day asc
 SELECT day, event_type, sum(events) AS events
 FROM (
-	-- Everyone, in the day zone (see README): counted per day when the tables were built.
-	SELECT course_id, day, event_type, events FROM d_type_day WHERE :user IS NULL AND :tz = d_day_zone()
+	-- Everyone, in the day zone or UTC (see README): counted per day when the tables were built.
+	SELECT course_id, day, event_type, events FROM d_type_days(:tz) WHERE :user IS NULL
 	UNION ALL
 	-- Everyone, in another zone: the hours put in its days.
-	SELECT course_id, (hour AT TIME ZONE :tz)::date, event_type, events FROM d_type_hour WHERE :user IS NULL AND :tz <> d_day_zone()
+	SELECT course_id, (hour AT TIME ZONE :tz)::date, event_type, events FROM d_type_hour WHERE :user IS NULL AND d_day_source(:tz) = 'hours'
 	UNION ALL
 	-- One learner: their events one by one (times and hourly types, as arrays).
 	SELECT e.course_id, (t.time AT TIME ZONE :tz)::date, t.event_type, 1

@@ -28,16 +28,16 @@ WITH pooled_learners AS (
 		AND (:to IS NULL OR day <= :to)
 		-- What the totals below do not answer (":course IS NOT NULL OR" lets the planner drop this scan when a
 		-- course is given, before it looks at pooled_learners).
-		AND NOT (:tz = d_day_zone() AND :idle IN (5, 30) AND :from IS NULL AND :to IS NULL
+		AND NOT (d_day_source(:tz) <> 'hours' AND :idle IN (5, 30) AND :from IS NULL AND :to IS NULL
 			AND (:course IS NOT NULL OR username NOT IN (SELECT username FROM pooled_learners)))
 	GROUP BY 1, 2
 ), counted AS (
 	SELECT username, sum(seconds) AS seconds, count(*) FILTER (WHERE seconds > 0) AS days FROM per_day GROUP BY username
 	UNION ALL
-	-- The default answer (days of the day zone, the usual cutoffs, any day) was summed per learner when the tables were built.
+	-- The default answer (days of the day zone or UTC, the usual cutoffs, any day) was summed per learner when the tables were built.
 	SELECT username, CASE WHEN :idle = 5 THEN seconds_5 ELSE seconds_30 END, CASE WHEN :idle = 5 THEN days_5 ELSE days_30 END
-	FROM d_learner_time_total
-	WHERE :tz = d_day_zone() AND :idle IN (5, 30) AND :from IS NULL AND :to IS NULL
+	FROM d_learner_time_totals(:tz)
+	WHERE :idle IN (5, 30) AND :from IS NULL AND :to IS NULL
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:user IS NULL OR username = :user)
 		AND username NOT IN (SELECT username FROM pooled_learners)

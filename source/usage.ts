@@ -22,7 +22,8 @@ export const usage = `
     --workers N          Parser/loader threads (default: CPU cores, at most 4)
     --max-line-bytes N   Longer lines are rejected as too long (default 16777216)
     --tz ZONE            Count the precomputed days in this time zone (kept until changed; default
-                         UTC): tasks answer fastest in it. A new zone rebuilds the derived tables.
+                         UTC): tasks answer fastest in it and in UTC. A new zone rebuilds the
+                         derived tables.
 
   Options of run
     --course ID          Course id (default: the only course, or all)

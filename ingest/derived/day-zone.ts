@@ -4,7 +4,8 @@ import {entry} from './tally.js';
 /**
  * The calendar days of the day tables (d_learner_day, d_learner_day_time, d_page_day, …) are those of
  * one time zone, the day zone: UTC unless the user picks another (OpenEdu's courses live in Moscow
- * time). Tasks asked for days in that zone read those tables; in any other zone, the hourly ones.
+ * time); UTC's days are kept beside them then (dayTablesOf). Tasks asked for days in one of these zones read
+ * those tables; in any other zone, the hourly ones.
  */
 
 const MILLIS_PER_HOUR = 3_600_000;
@@ -33,6 +34,18 @@ export function dayOfInZone(zone: string): DayOf {
 		const hour = Math.floor(time / MICROS_PER_HOUR);
 		return entry(dayOfHour, hour, () => localDay(hour));
 	};
+}
+
+/**
+ * A set of day tables: the day zone's (d_learner_day, …) and, while the day zone is another, UTC's
+ * (d_learner_day_utc, …), so that the tasks' default zone reads days too.
+ */
+export type DayTables = {suffix: '' | '_utc'; dayOf: DayOf};
+
+/** The day tables built for day zone `zone`. */
+export function dayTablesOf(zone: string): DayTables[] {
+	const zoneDays: DayTables = {suffix: '', dayOf: dayOfInZone(zone)};
+	return zone === 'UTC' ? [zoneDays] : [zoneDays, {suffix: '_utc', dayOf: dayOfInZone('UTC')}];
 }
 
 /** A day (days since 2000-01-01) as YYYY-MM-DD. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import {bigint8Field, bigint8OrNullField, dateField, int4Field, int8Field, int8OrNullField, readInt8, startRow, textField} from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
-import {dayText, type DayOf} from './day-zone.js';
+import {type DayTables, dayText} from './day-zone.js';
 import {hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
 import {learnerFields, type LearnerFields, type LearnerRowHandlers, readLearnerRows, type SpilledTables, withSpilledTables} from './streamed-copy.js';
 import {addItemEvent, PAYLOAD_COLUMNS, READER_TABLES, type ReaderKind, type ReaderTable, SCAN, writeReaderRows} from './event-readers.js';
@@ -41,9 +41,11 @@ const COUNT_TABLES = {
 	d_type_total: 'course_id, event_type, events',
 	d_type_hour: 'course_id, hour, event_type, events',
 	d_type_day: 'course_id, day, event_type, events',
+	d_type_day_utc: 'course_id, day, event_type, events',
 	d_course_hour: 'course_id, hour, events',
 	d_learner_hour: 'course_id, username, hour, events, activity, video, problem, forum, plays, threads, responses, comments',
 	d_learner_day: 'course_id, username, day, activity, video, problem, forum, plays, threads, responses, comments',
+	d_learner_day_utc: 'course_id, username, day, activity, video, problem, forum, plays, threads, responses, comments',
 	// Merged into d_learner by the caller (a learner seen in earlier loads has a row there already).
 	fresh_learner_total:
 		'course_id, username, user_id, first_time, last_time, events, first_activity, last_activity, video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate, active_days',
@@ -125,24 +127,29 @@ class LearnerCounts {
 	}
 }
 
-function writeLearner(tables: SpilledTables<CountTable>, learner: Learner, counts: LearnerCounts, dayOf: DayOf): void {
+function writeLearner(tables: SpilledTables<CountTable>, learner: Learner, counts: LearnerCounts, dayTables: DayTables[]): void {
 	const row = (table: CountTable, fields: number) => tables.learnerRow(table, learner.fields, fields);
-	const days = new Map<number, number[]>();
 	for (const [hour, {counts: hourCounts}] of counts.hours) {
 		const out = row('d_learner_hour', HOUR_COUNTS + 1);
 		int8Field(out, hour);
 		for (const value of hourCounts) int8Field(out, value);
-		const day = dayOf(hour);
-		const dayCounts = days.get(day);
-		if (dayCounts) for (let index = 1; index < HOUR_COUNTS; index++) dayCounts[index]! += hourCounts[index]!;
-		else days.set(day, [...hourCounts]);
 	}
 	let activeDays = 0;
-	for (const [day, dayCounts] of days) {
-		if (dayCounts[1]! > 0) activeDays++;
-		const out = row('d_learner_day', HOUR_COUNTS);
-		dateField(out, day);
-		for (let index = 1; index < HOUR_COUNTS; index++) int8Field(out, dayCounts[index]!);
+	for (const {suffix, dayOf} of dayTables) {
+		const days = new Map<number, number[]>();
+		for (const [hour, {counts: hourCounts}] of counts.hours) {
+			const day = dayOf(hour);
+			const dayCounts = days.get(day);
+			if (dayCounts) for (let index = 1; index < HOUR_COUNTS; index++) dayCounts[index]! += hourCounts[index]!;
+			else days.set(day, [...hourCounts]);
+		}
+		for (const [day, dayCounts] of days) {
+			// d_learner.active_days counts the day zone's days (the first set).
+			if (suffix === '' && dayCounts[1]! > 0) activeDays++;
+			const out = row(`d_learner_day${suffix}`, HOUR_COUNTS);
+			dateField(out, day);
+			for (let index = 1; index < HOUR_COUNTS; index++) int8Field(out, dayCounts[index]!);
+		}
 	}
 	for (const [urlId, types] of counts.pageTypes) {
 		for (const [type, events] of types) {
@@ -185,7 +192,7 @@ class CourseCounts {
 		}
 	}
 
-	write(tables: SpilledTables<CountTable>, courseId: string, dayOf: DayOf): void {
+	write(tables: SpilledTables<CountTable>, courseId: string, dayTables: DayTables[]): void {
 		for (const [type, events] of this.types) {
 			const out = tables.rows('d_type_total');
 			startRow(out, 3);
@@ -193,12 +200,7 @@ class CourseCounts {
 			textField(out, type);
 			int8Field(out, events);
 		}
-		const dayTypes = new Map<number, Map<string, number>>();
-		for (const [hour, types] of this.hourTypes) {
-			const typesOfDay = entry(dayTypes, dayOf(hour), newMap<string, number>);
-			for (const [type, events] of types) tally(typesOfDay, type, events);
-		}
-		const writeTypes = (table: 'd_type_hour' | 'd_type_day', byTime: Map<number, Map<string, number>>, timeField: (out: RowBuffer, time: number) => void) => {
+		const writeTypes = (table: 'd_type_hour' | 'd_type_day' | 'd_type_day_utc', byTime: Map<number, Map<string, number>>, timeField: (out: RowBuffer, time: number) => void) => {
 			for (const [time, types] of byTime) {
 				for (const [type, events] of types) {
 					const out = tables.rows(table);
@@ -211,7 +213,14 @@ class CourseCounts {
 			}
 		};
 		writeTypes('d_type_hour', this.hourTypes, int8Field);
-		writeTypes('d_type_day', dayTypes, dateField);
+		for (const {suffix, dayOf} of dayTables) {
+			const dayTypes = new Map<number, Map<string, number>>();
+			for (const [hour, types] of this.hourTypes) {
+				const typesOfDay = entry(dayTypes, dayOf(hour), newMap<string, number>);
+				for (const [type, events] of types) tally(typesOfDay, type, events);
+			}
+			writeTypes(`d_type_day${suffix}`, dayTypes, dateField);
+		}
 		for (const [hour, events] of this.hours) {
 			const out = tables.rows('d_course_hour');
 			startRow(out, 3);
@@ -241,17 +250,20 @@ WHERE e.load_id = ANY ('{${loadIds.join(',')}}'::int[])
 ORDER BY 1, 2, 3, 4`;
 }
 
+/** The day of the earliest new event in a set of day tables' zone (null if no new event has a time). */
+export type FirstDay = {suffix: DayTables['suffix']; day: string | null};
+
 /**
  * Counts the new events (of `loadIds`) into the additive tables and d_learner_events, writes the readers' event tables
  * (see event-readers.ts) and each named learner's user ids (fresh_user, for d_user), and on a `firstBuild`
  * walks every learner's timeline, videos and problems into the per-learner tables and sums d_page_day. d_learner is left to merge from
- * fresh_learner_total. Returns the day (in the day zone) of the earliest new event (null if none has a time), and the
- * learners' leading fields by id, for the per-learner passes that follow.
+ * fresh_learner_total. Returns the day of the earliest new event for each set of day tables (see day-zone.ts), and
+ * the learners' leading fields by id, for the per-learner passes that follow.
  */
 export async function countFreshEvents(
 	client: pg.PoolClient,
 	options: {loadIds: number[]; firstBuild: boolean; scratchDir?: string | undefined},
-): Promise<{firstDay: string | null; learners: LearnerFields}> {
+): Promise<{firstDays: FirstDay[]; learners: LearnerFields}> {
 	const {rows: typeRows} = await client.query<TypeKind & {type_id: number}>('SELECT * FROM fresh_type');
 	const types = new Map(typeRows.map((kind) => [kind.type_id, {kind, increment: hourIncrement(kind)}]));
 	const {rows: learnerRows} = await client.query<{learner_id: number; course_id: string; username: string}>('SELECT learner_id, course_id, username FROM fresh_learner');
@@ -275,7 +287,7 @@ export async function countFreshEvents(
 		let timeline: TimelineEvent[];
 		let timelineTypes: string[];
 		let items: LearnerItemEvents | undefined;
-		const pageDays = walk && new PageDayCounts(learnerRows, walk.dayOf);
+		const pageDays = walk?.dayTables.map((days) => new PageDayCounts(learnerRows, days));
 		let userIds: Set<bigint>;
 		// A learner's events nearly always repeat one user id: it is made a bigint only when its bytes change.
 		let userId: bigint | null = null;
@@ -340,25 +352,28 @@ export async function countFreshEvents(
 				if (counts.events === 0) return;
 				entry(courses, learner.courseId, () => new CourseCounts()).addLearner(counts);
 				if (learner.username === '') return;
-				writeLearner(spilled, learner, counts, timelines.dayOf);
+				writeLearner(spilled, learner, counts, timelines.dayTables);
 				writeLearnerEvents(spilled, learner.fields, timeline, timelineTypes);
 				if (!walk) return;
 				const walked = learnerTimeline(timeline, walk);
 				writeTimeline(spilled, learner.fields, walked);
 				items!.write(spilled, learner.fields);
-				if (learner.courseId !== '') pageDays!.addLearner(learner.courseId, learner.username, walked.pageHourVisits);
+				if (learner.courseId !== '') for (const days of pageDays!) days.addLearner(learner.courseId, learner.username, walked.pageHourVisits);
 			},
 		};
 		await readLearnerRows(client, scanQuery(options.loadIds), handlers, spilled);
-		pageDays?.write((table) => spilled.rows(table));
+		for (const days of pageDays ?? []) days.write((table) => spilled.rows(table));
 		for (const [loadId, stats] of loadStats) {
 			const out = spilled.rows('d_load_stats');
 			startRow(out, 5);
 			int4Field(out, loadId);
 			for (const value of stats) int8Field(out, value);
 		}
-		for (const [courseId, course] of courses) course.write(spilled, courseId, timelines.dayOf);
+		for (const [courseId, course] of courses) course.write(spilled, courseId, timelines.dayTables);
 		await spilled.store(client);
 	});
-	return {firstDay: firstTime === Infinity ? null : dayText(timelines.dayOf(firstTime)), learners: new Map([...learners].map(([id, learner]) => [id, learner.fields]))};
+	return {
+		firstDays: timelines.dayTables.map(({suffix, dayOf}) => ({suffix, day: firstTime === Infinity ? null : dayText(dayOf(firstTime))})),
+		learners: new Map([...learners].map(([id, learner]) => [id, learner.fields])),
+	};
 }

@@ -7,7 +7,7 @@
  * and days are whole multiples of it and gaps are exact integers.
  */
 
-import type {DayOf} from './day-zone.js';
+import type {DayTables} from './day-zone.js';
 import {entry, newMap, tally} from './tally.js';
 
 /** An event of a learner: its time, whether it is a page_close, its page (URL id; null without a page). */
@@ -30,20 +30,25 @@ export type TimeRow = {seconds5: number | null; seconds30: number | null};
 export type SessionRow = {start: number; end: number; events: number};
 export type SessionSummary = {sessions: number; seconds: number; medianSeconds: number; longestSeconds: number};
 export type TimeTotal = TimeRow & {days5: number; days30: number};
+/** A learner's time on task per day of one set of day tables (day: days since 2000-01-01 in its zone). */
+export type DayTimes = {
+	suffix: DayTables['suffix'];
+	times: Array<TimeRow & {day: number}>;
+	/** times summed (in day order) and their days with time > 0 counted, per cutoff; undefined without days. */
+	total: TimeTotal | undefined;
+};
 export type VisitRow = {time: number; urlId: number; sessionStart: boolean; previousUrlId: number | null};
 
 export type LearnerTimeline = {
 	/** Gaps between consecutive events (shorter than 4 hours) per UTC hour of the later event and whole minute of length. */
 	gaps: GapRow[];
 	hourTimes: Array<TimeRow & {hour: number}>;
-	/** day: days since 2000-01-01 in the day zone (see day-zone.ts). */
-	dayTimes: Array<TimeRow & {day: number}>;
+	/** Per set of day tables (see day-zone.ts), in the order of the options' dayTables. */
+	days: DayTimes[];
 	/** A gap of more than 30 minutes or a page_close ends a session. */
 	sessions: SessionRow[];
 	/** Over the sessions longer than the summary's minimum; undefined when there is none. */
 	sessionSummary: SessionSummary | undefined;
-	/** dayTimes summed (in day order) and their days with time > 0 counted, per cutoff; undefined without days. */
-	timeTotal: TimeTotal | undefined;
 	/** Arrivals on a page: another page than the previous page event, 30 minutes after it, or after a page_close. */
 	visits: VisitRow[];
 	pageVisits: Array<{urlId: number; visits: number}>;
@@ -172,19 +177,24 @@ function walkVisits(events: TimelineEvent[]): VisitRow[] {
 	return visits;
 }
 
-export type TimelineOptions = {sessionSummaryMinSeconds: number; dayOf: DayOf};
+export type TimelineOptions = {sessionSummaryMinSeconds: number; dayTables: DayTables[]};
 
 /** One learner's timeline from their events, sorted by time, then page_close last, then URL id (no page last). */
 export function learnerTimeline(events: TimelineEvent[], options: TimelineOptions): LearnerTimeline {
 	const {sessions, gapsByHour} = walkSessions(events);
 	const gaps: GapRow[] = [];
-	const gapsByDay = new Map<number, Map<number, {micros: number}>>();
 	for (const [hour, minutes] of gapsByHour) {
-		for (const [minute, sum] of minutes) {
-			gaps.push({hour, minute, seconds: sum.micros / MICROS_PER_SECOND, gaps: sum.gaps});
-			entry(entry(gapsByDay, options.dayOf(hour), newMap<number, {micros: number}>), minute, () => ({micros: 0})).micros += sum.micros;
-		}
+		for (const [minute, sum] of minutes) gaps.push({hour, minute, seconds: sum.micros / MICROS_PER_SECOND, gaps: sum.gaps});
 	}
+	const days = options.dayTables.map(({suffix, dayOf}) => {
+		const gapsByDay = new Map<number, Map<number, {micros: number}>>();
+		for (const [hour, minutes] of gapsByHour) {
+			const day = entry(gapsByDay, dayOf(hour), newMap<number, {micros: number}>);
+			for (const [minute, sum] of minutes) entry(day, minute, () => ({micros: 0})).micros += sum.micros;
+		}
+		const times = timeRows(gapsByDay).map(({key, ...times}) => ({day: key, ...times}));
+		return {suffix, times, total: timeTotal(times)};
+	});
 	const visits = walkVisits(events);
 	const byPage = new Map<number, number>();
 	const byHourPage = new Map<number, Map<number, number>>();
@@ -194,14 +204,12 @@ export function learnerTimeline(events: TimelineEvent[], options: TimelineOption
 		tally(entry(byHourPage, hourOf(visit.time), newMap<number, number>), visit.urlId);
 		if (visit.previousUrlId !== null) tally(entry(byTransition, visit.previousUrlId, newMap<number, number>), visit.urlId);
 	}
-	const dayTimes = timeRows(gapsByDay).map(({key, ...times}) => ({day: key, ...times}));
 	return {
 		gaps,
 		hourTimes: timeRows(gapsByHour).map(({key, ...times}) => ({hour: key, ...times})),
-		dayTimes,
+		days,
 		sessions,
 		sessionSummary: sessionSummary(sessions, options.sessionSummaryMinSeconds),
-		timeTotal: timeTotal(dayTimes),
 		visits,
 		pageVisits: [...byPage].map(([urlId, visits]) => ({urlId, visits})),
 		pageHourVisits: [...byHourPage].flatMap(([hour, pages]) => [...pages].map(([urlId, visits]) => ({hour, urlId, visits}))),

@@ -737,4 +737,74 @@ CREATE TABLE d_type_day (
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 126,
+		description: "UTC's days beside the day zone's, so that the tasks' default zone stays fast when the day zone is another",
+		// Built in Moscow time, page-visits-by-day in UTC (run's default) read the hourly tables: 3.9 s at 10M
+		// events against 0.2 s in the day zone.
+		sql: `
+-- Written only while the day zone is not UTC: the days of UTC, as their day-zone namesakes count the zone's.
+CREATE TABLE d_type_day_utc (LIKE d_type_day);
+CREATE TABLE d_learner_day_utc (LIKE d_learner_day);
+CREATE TABLE d_learner_day_time_utc (LIKE d_learner_day_time);
+CREATE TABLE d_learner_time_total_utc (LIKE d_learner_time_total);
+CREATE TABLE d_page_day_utc (LIKE d_page_day);
+
+-- Where days in zone "tz" are read from: 'day zone' (d_learner_day, …), 'utc' (d_learner_day_utc, …) or
+-- 'hours' (the hourly tables). IMMUTABLE like d_day_zone(): with tz a constant, the planner folds a test of it
+-- and drops the branches it rules out.
+CREATE FUNCTION d_day_source(tz text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT CASE WHEN tz = d_day_zone() THEN 'day zone' WHEN tz = 'UTC' THEN 'utc' ELSE 'hours' END
+$$;
+
+-- The rows of a day table counted in zone tz (none when its days are not kept: d_day_source(tz) = 'hours').
+CREATE FUNCTION d_type_days(tz text) RETURNS TABLE (course_id text, day date, event_type text, events bigint) LANGUAGE sql STABLE AS $$
+	SELECT course_id, day, event_type, events FROM d_type_day WHERE d_day_source(tz) = 'day zone'
+	UNION ALL
+	SELECT course_id, day, event_type, events FROM d_type_day_utc WHERE d_day_source(tz) = 'utc'
+$$;
+CREATE FUNCTION d_page_days(tz text) RETURNS TABLE (course_id text, day date, url_id int, visits bigint, visitors bigint) LANGUAGE sql STABLE AS $$
+	SELECT course_id, day, url_id, visits, visitors FROM d_page_day WHERE d_day_source(tz) = 'day zone'
+	UNION ALL
+	SELECT course_id, day, url_id, visits, visitors FROM d_page_day_utc WHERE d_day_source(tz) = 'utc'
+$$;
+CREATE FUNCTION d_learner_time_totals(tz text) RETURNS TABLE (course_id text, username text, seconds_5 double precision,
+	seconds_30 double precision, days_5 integer, days_30 integer)
+LANGUAGE sql STABLE AS $$
+	SELECT course_id, username, seconds_5, seconds_30, days_5, days_30 FROM d_learner_time_total WHERE d_day_source(tz) = 'day zone'
+	UNION ALL
+	SELECT course_id, username, seconds_5, seconds_30, days_5, days_30 FROM d_learner_time_total_utc WHERE d_day_source(tz) = 'utc'
+$$;
+
+CREATE OR REPLACE FUNCTION d_learner_days(tz text) RETURNS TABLE (course_id text, username text, day date, activity bigint, video bigint,
+	problem bigint, forum bigint, plays bigint, threads bigint, responses bigint, comments bigint)
+LANGUAGE sql STABLE AS $$
+	SELECT d.course_id, d.username, d.day, d.activity, d.video, d.problem, d.forum, d.plays, d.threads, d.responses, d.comments
+	FROM d_learner_day d WHERE d_day_source(tz) = 'day zone'
+	UNION ALL
+	SELECT d.course_id, d.username, d.day, d.activity, d.video, d.problem, d.forum, d.plays, d.threads, d.responses, d.comments
+	FROM d_learner_day_utc d WHERE d_day_source(tz) = 'utc'
+	UNION ALL
+	SELECT h.course_id, h.username, (h.hour AT TIME ZONE tz)::date, h.activity, h.video, h.problem, h.forum, h.plays, h.threads, h.responses, h.comments
+	FROM d_learner_hour h WHERE d_day_source(tz) = 'hours'
+$$;
+
+CREATE OR REPLACE FUNCTION d_time_on_task(tz text, idle bigint) RETURNS TABLE (course_id text, username text, day date, seconds double precision)
+LANGUAGE sql STABLE AS $$
+	SELECT t.course_id, t.username, t.day, CASE WHEN idle = 5 THEN t.seconds_5 ELSE t.seconds_30 END
+	FROM d_learner_day_time t WHERE d_day_source(tz) = 'day zone' AND idle IN (5, 30)
+	UNION ALL
+	SELECT t.course_id, t.username, t.day, CASE WHEN idle = 5 THEN t.seconds_5 ELSE t.seconds_30 END
+	FROM d_learner_day_time_utc t WHERE d_day_source(tz) = 'utc' AND idle IN (5, 30)
+	UNION ALL
+	SELECT t.course_id, t.username, (t.hour AT TIME ZONE tz)::date, CASE WHEN idle = 5 THEN t.seconds_5 ELSE t.seconds_30 END
+	FROM d_learner_time t WHERE d_day_source(tz) = 'hours' AND idle IN (5, 30)
+	UNION ALL
+	SELECT g.course_id, g.username, (g.hour AT TIME ZONE tz)::date, g.seconds FROM d_learner_gap g WHERE idle NOT IN (5, 30) AND g.minute < idle
+$$;
+
+-- A database built in another day zone has no UTC days yet.
+UPDATE loads SET derived_done = false WHERE d_day_zone() <> 'UTC';
+`,
+	},
 ];

@@ -1,17 +1,17 @@
 import {dateField, int4Field, int8Field, nullField, startRow, textField} from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
-import type {DayOf} from './day-zone.js';
+import type {DayTables} from './day-zone.js';
 import type {LearnerTimeline} from './learner-timeline.js';
 import {entry, newMap, tally} from './tally.js';
 
 /**
- * d_page_day (visits and distinct visitors per course, day (of the day zone) and URL; course NULL: all courses
+ * d_page_day (visits and distinct visitors per course, day (of the day zone; d_page_day_utc: of UTC) and URL; course NULL: all courses
  * together) summed from the learners' timelines as a first build walks them, instead of from
  * d_learner_page_hour afterwards (13 s of a 10M-event build: distinct counts sort every row). Each
  * learner comes once, so a learner is one visitor of each page and day they visited; across courses, a
  * username met in several courses counts once.
  */
-export const PAGE_DAY_TABLE = {d_page_day: 'course_id, day, url_id, visits, visitors'};
+export const PAGE_DAY_TABLE = {d_page_day: 'course_id, day, url_id, visits, visitors', d_page_day_utc: 'course_id, day, url_id, visits, visitors'};
 
 /** A page on a day: visits, and visitors (besides those in `usernames`, kept for the all-course rows only). */
 type PageDay = {visits: number; visitors: number; usernames?: Set<string>};
@@ -29,7 +29,7 @@ export class PageDayCounts {
 	/** `learners`: every learner of the build. */
 	constructor(
 		learners: Array<{course_id: string; username: string}>,
-		private readonly dayOf: DayOf,
+		private readonly days: DayTables,
 	) {
 		const seen = new Set<string>();
 		this.sharedUsernames = new Set();
@@ -44,7 +44,7 @@ export class PageDayCounts {
 	addLearner(courseId: string, username: string, visits: LearnerTimeline['pageHourVisits']): void {
 		const days = new Map<number, Map<number, number>>();
 		for (const {hour, urlId, visits: count} of visits) {
-			tally(entry(days, this.dayOf(hour), newMap<number, number>), urlId, count);
+			tally(entry(days, this.days.dayOf(hour), newMap<number, number>), urlId, count);
 		}
 		const course = entry(this.byCourse, courseId, newMap<number, Map<number, PageDay>>);
 		const shared = this.sharedUsernames.has(username);
@@ -63,11 +63,11 @@ export class PageDayCounts {
 		}
 	}
 
-	write(rows: (table: 'd_page_day') => RowBuffer): void {
+	write(rows: (table: keyof typeof PAGE_DAY_TABLE) => RowBuffer): void {
 		const writeDays = (courseId: string | null, days: PageDays) => {
 			for (const [day, pages] of days) {
 				for (const [urlId, counts] of pages) {
-					const out = rows('d_page_day');
+					const out = rows(`d_page_day${this.days.suffix}`);
 					startRow(out, 5);
 					if (courseId === null) nullField(out);
 					else textField(out, courseId);

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import {UAParser} from 'ua-parser-js';
-import {countFreshEvents} from './fresh-counts.js';
+import {countFreshEvents, type FirstDay} from './fresh-counts.js';
 import {recomputeProblems, recomputeVideos} from './learner-items.js';
 import type {LearnerFields} from './streamed-copy.js';
 import {recomputeTimelines} from './timelines.js';
@@ -125,34 +125,39 @@ const ADDITIVE_STEPS: string[] = [
 /** Tables recomputed per learner (they depend on the order of all the learner's events). */
 const PER_LEARNER_TABLES = [
 	'd_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval', 'd_learner_problem', 'd_learner_video', 'd_learner_page', 'd_learner_transition', 'd_learner_time',
-	'd_learner_page_hour', 'd_learner_day_time', 'd_learner_session', 'd_learner_time_total',
+	'd_learner_page_hour', 'd_learner_day_time', 'd_learner_day_time_utc', 'd_learner_session', 'd_learner_time_total', 'd_learner_time_total_utc',
 ];
 const ALL_TABLES = [
-	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_page_name',
-	'd_learner_page_type', 'd_learner_day', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
-	'd_page_day', 'd_problem_answer', 'd_learner_events',
+	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_type_day_utc', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment',
+	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
+	'd_page_day', 'd_page_day_utc', 'd_problem_answer', 'd_learner_events',
 ];
 
 /** The courses of the learners just recomputed: the per-course tables below are rebuilt for these. */
 const TOUCHED_COURSES = `SELECT DISTINCT course_id FROM learners_to_refresh WHERE course_id <> ''`;
 
 /**
- * d_page_day after an incremental load (a first build sums it as it walks the timelines: page-days.ts),
- * summed per course from the per-learner tables (counts of distinct learners cannot be patched
- * learner by learner): rebuilt for the touched courses, and its all-course rows (course_id NULL) each time,
- * from the day (in the day zone) of the earliest new event ($1) on. A learner's visits before their first new event do not
- * change when they are recomputed, so earlier days keep their rows (a daily file rebuilds a day or two, not
- * the whole term: 16 s of a 10k-event refresh at 10M events).
+ * d_page_day (or d_page_day_utc: `suffix`, see day-zone.ts) after an incremental load (a first build sums it
+ * as it walks the timelines: page-days.ts), summed per course from the per-learner tables (counts of distinct
+ * learners cannot be patched learner by learner): rebuilt for the touched courses, and its all-course rows
+ * (course_id NULL) each time, from the day (in the table's zone) of the earliest new event ($1) on. A
+ * learner's visits before their first new event do not change when they are recomputed, so earlier days
+ * keep their rows (a daily file rebuilds a day or two, not the whole term: 16 s of a 10k-event refresh at
+ * 10M events).
  */
-const PAGE_DAY_STEPS: string[] = [
-	`DELETE FROM d_page_day WHERE day >= $1::date AND (course_id IS NULL OR course_id IN (${TOUCHED_COURSES}))`,
-	`INSERT INTO d_page_day (course_id, day, url_id, visits, visitors)
-	SELECT course_id, (hour AT TIME ZONE d_day_zone())::date, url_id, sum(visits), count(DISTINCT username)
-	FROM d_learner_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE d_day_zone() AND course_id IN (${TOUCHED_COURSES}) GROUP BY 1, 2, 3`,
-	`INSERT INTO d_page_day (course_id, day, url_id, visits, visitors)
-	SELECT NULL, (hour AT TIME ZONE d_day_zone())::date, url_id, sum(visits), count(DISTINCT username)
-	FROM d_learner_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE d_day_zone() AND course_id <> '' GROUP BY 2, 3`,
-];
+function pageDaySteps(suffix: FirstDay['suffix']): string[] {
+	const table = `d_page_day${suffix}`;
+	const zone = suffix === '' ? 'd_day_zone()' : `'UTC'`;
+	return [
+		`DELETE FROM ${table} WHERE day >= $1::date AND (course_id IS NULL OR course_id IN (${TOUCHED_COURSES}))`,
+		`INSERT INTO ${table} (course_id, day, url_id, visits, visitors)
+		SELECT course_id, (hour AT TIME ZONE ${zone})::date, url_id, sum(visits), count(DISTINCT username)
+		FROM d_learner_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE ${zone} AND course_id IN (${TOUCHED_COURSES}) GROUP BY 1, 2, 3`,
+		`INSERT INTO ${table} (course_id, day, url_id, visits, visitors)
+		SELECT NULL, (hour AT TIME ZONE ${zone})::date, url_id, sum(visits), count(DISTINCT username)
+		FROM d_learner_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE ${zone} AND course_id <> '' GROUP BY 2, 3`,
+	];
+}
 
 /**
  * d_problem_answer, rebuilt for the problems the new events may have changed: those on which a touched
@@ -255,7 +260,7 @@ async function addNewAgents(client: pg.PoolClient): Promise<void> {
 async function recomputeLearners(
 	client: pg.PoolClient,
 	earlier: boolean,
-	{firstDay, learners}: {firstDay: string | null; learners: LearnerFields},
+	{firstDays, learners}: {firstDays: FirstDay[]; learners: LearnerFields},
 	{onStep, scratchDir}: RefreshOptions,
 ): Promise<void> {
 	// Without statistics the planner expects a few thousand learners of unknown spread and joins them to
@@ -268,8 +273,9 @@ async function recomputeLearners(
 		await timedStep(onStep, 'learner timelines: sorted, walked in Node, stored by COPY', () => recomputeTimelines(client, learners, scratchDir));
 		await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, learners, scratchDir));
 		await timedStep(onStep, 'problems: sorted, walked in Node, stored by COPY', () => recomputeProblems(client, learners, scratchDir));
-		for (const step of PAGE_DAY_STEPS) await client.query(step, [firstDay]);
+		for (const {suffix, day} of firstDays) for (const step of pageDaySteps(suffix)) await client.query(step, [day]);
 	}
+	const firstDay = firstDays.find(({suffix}) => suffix === '')!.day;
 	await client.query(TOUCHED_PROBLEMS, [firstDay]);
 	await client.query('ANALYZE touched_problem');
 	for (const step of PROBLEM_ANSWER_STEPS) await client.query(step);

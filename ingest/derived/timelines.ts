@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import {ARRAY_OF, arrayField, boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int4OrNullField, int8Field, readArray, readInt8, textField} from '../copy-binary.js';
-import {dayOfInZone} from './day-zone.js';
+import {dayTablesOf} from './day-zone.js';
 import {compareTimelineEvents, learnerTimeline, type LearnerTimeline, type TimelineEvent, type TimelineOptions} from './learner-timeline.js';
 import {type LearnerFields, type LearnerRowHandlers, type LearnerRowWriter, readLearnerRows, withSpilledTables} from './streamed-copy.js';
 
@@ -9,9 +9,11 @@ export const TIMELINE_TABLES = {
 	d_learner_gap: 'course_id, username, hour, minute, seconds, gaps',
 	d_learner_time: 'course_id, username, hour, seconds_5, seconds_30',
 	d_learner_day_time: 'course_id, username, day, seconds_5, seconds_30',
+	d_learner_day_time_utc: 'course_id, username, day, seconds_5, seconds_30',
 	d_session: 'course_id, username, start_time, end_time, events',
 	d_learner_session: 'course_id, username, sessions, seconds, median_seconds, longest_seconds',
 	d_learner_time_total: 'course_id, username, seconds_5, seconds_30, days_5, days_30',
+	d_learner_time_total_utc: 'course_id, username, seconds_5, seconds_30, days_5, days_30',
 	d_page_visit: 'course_id, username, time, url_id, session_start, previous_url_id',
 	d_learner_page: 'course_id, username, url_id, visits',
 	d_learner_page_hour: 'course_id, username, hour, url_id, visits',
@@ -71,25 +73,26 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 		float8OrNullField(out, time.seconds5);
 		float8OrNullField(out, time.seconds30);
 	}
-	for (const time of timeline.dayTimes) {
-		const out = row('d_learner_day_time', 3);
-		dateField(out, time.day);
-		float8OrNullField(out, time.seconds5);
-		float8OrNullField(out, time.seconds30);
+	for (const {suffix, times, total} of timeline.days) {
+		for (const time of times) {
+			const out = row(`d_learner_day_time${suffix}`, 3);
+			dateField(out, time.day);
+			float8OrNullField(out, time.seconds5);
+			float8OrNullField(out, time.seconds30);
+		}
+		if (total) {
+			const out = row(`d_learner_time_total${suffix}`, 4);
+			float8OrNullField(out, total.seconds5);
+			float8OrNullField(out, total.seconds30);
+			int4Field(out, total.days5);
+			int4Field(out, total.days30);
+		}
 	}
 	for (const session of timeline.sessions) {
 		const out = row('d_session', 3);
 		int8Field(out, session.start);
 		int8Field(out, session.end);
 		int8Field(out, session.events);
-	}
-	const total = timeline.timeTotal;
-	if (total) {
-		const out = row('d_learner_time_total', 4);
-		float8OrNullField(out, total.seconds5);
-		float8OrNullField(out, total.seconds30);
-		int4Field(out, total.days5);
-		int4Field(out, total.days30);
 	}
 	const summary = timeline.sessionSummary;
 	if (summary) {
@@ -130,7 +133,7 @@ export async function timelineOptions(client: pg.PoolClient): Promise<TimelineOp
 	const {rows: [{seconds, zone}]} = await client.query<{seconds: number; zone: string}>(
 		'SELECT d_session_summary_min_seconds()::float8 AS seconds, d_day_zone() AS zone',
 	);
-	return {sessionSummaryMinSeconds: seconds, dayOf: dayOfInZone(zone)};
+	return {sessionSummaryMinSeconds: seconds, dayTables: dayTablesOf(zone)};
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {dayOfInZone} from '../../ingest/derived/day-zone.js';
+import {dayTablesOf} from '../../ingest/derived/day-zone.js';
 import {compareTimelineEvents, learnerTimeline, type TimelineEvent} from '../../ingest/derived/learner-timeline.js';
 
 // 2024-01-01 00:00 UTC in microseconds since 2000-01-01 (8766 days later).
@@ -8,7 +8,7 @@ const MIDNIGHT = 8766 * 86_400_000_000;
 const HOUR = 3_600_000_000;
 const at = (hours: number, minutes: number) => MIDNIGHT + hours * HOUR + minutes * 60_000_000;
 const event = (hours: number, minutes: number, urlId: number | null, closes = false): TimelineEvent => ({time: at(hours, minutes), closes, urlId});
-const options = {sessionSummaryMinSeconds: 5, dayOf: dayOfInZone('UTC')};
+const options = {sessionSummaryMinSeconds: 5, dayTables: dayTablesOf('UTC')};
 
 /**
  * One learner's day: a first session 0:00–0:12 over pages 1 and 2; an idle 2 h 28 min; a lone event at
@@ -58,28 +58,28 @@ describe('learnerTimeline', () => {
 				[7, null, 1200],
 			],
 		);
-		assert.deepEqual(timeline.dayTimes, [{day: 8766, seconds5: 300, seconds30: 2520}]);
+		assert.deepEqual(timeline.days[0]!.times, [{day: 8766, seconds5: 300, seconds30: 2520}]);
 	});
 
 	it('totals the days per cutoff and counts the days with time over 0 (time-on-course reads these)', () => {
 		// The next day a zero gap only (0 s under both cutoffs: no day with time); the day after, a 20-minute gap.
 		const days = learnerTimeline([...day, event(24, 0, 1), event(24, 0, 2), event(48, 0, 1), event(48, 20, 1)], options);
-		assert.deepEqual(days.dayTimes, [
+		assert.deepEqual(days.days[0]!.times, [
 			{day: 8766, seconds5: 300, seconds30: 2520},
 			{day: 8767, seconds5: 0, seconds30: 0},
 			{day: 8768, seconds5: null, seconds30: 1200},
 		]);
-		assert.deepEqual(days.timeTotal, {seconds5: 300, seconds30: 3720, days5: 1, days30: 2});
-		assert.equal(learnerTimeline([event(0, 0, 1)], options).timeTotal, undefined);
+		assert.deepEqual(days.days[0]!.total, {seconds5: 300, seconds30: 3720, days5: 1, days30: 2});
+		assert.equal(learnerTimeline([event(0, 0, 1)], options).days[0]!.total, undefined);
 	});
 
-	it('puts time in the days of the day zone: a gap belongs to the day of the hour that ends it', () => {
+	it('puts time in the days of the day zone, and of UTC beside it: a gap belongs to the day of the hour that ends it', () => {
 		// 23:50 and 00:10 Moscow time (UTC+3): the gap ends at 21:10 UTC, on the next day in Moscow.
 		const evening = [event(20, 50, 1), event(21, 10, 1)];
-		assert.deepEqual(learnerTimeline(evening, options).dayTimes, [{day: 8766, seconds5: null, seconds30: 1200}]);
-		const moscow = learnerTimeline(evening, {...options, dayOf: dayOfInZone('Europe/Moscow')});
-		assert.deepEqual(moscow.dayTimes, [{day: 8767, seconds5: null, seconds30: 1200}]);
-		assert.deepEqual(moscow.timeTotal, {seconds5: null, seconds30: 1200, days5: 0, days30: 1});
+		const utcDay = {suffix: '_utc', times: [{day: 8766, seconds5: null, seconds30: 1200}], total: {seconds5: null, seconds30: 1200, days5: 0, days30: 1}};
+		assert.deepEqual(learnerTimeline(evening, options).days, [{...utcDay, suffix: ''}]);
+		const moscow = learnerTimeline(evening, {...options, dayTables: dayTablesOf('Europe/Moscow')});
+		assert.deepEqual(moscow.days, [{suffix: '', times: [{day: 8767, seconds5: null, seconds30: 1200}], total: utcDay.total}, utcDay]);
 	});
 
 	it('ends sessions after 30 idle minutes and after a page_close; identical page_close events are one session', () => {

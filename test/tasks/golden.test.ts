@@ -497,9 +497,20 @@ describe('the day zone (the days the day tables count)', () => {
 			const dayZone = async () => (await moscow.query<{zone: string}>('SELECT d_day_zone() AS zone')).rows[0]!.zone;
 			assert.equal(await dayZone(), 'Europe/Moscow');
 			// bob enrolls at 23:30 Moscow time on March 4; his plays at 21:10 and 21:12 UTC are on March 5 there.
-			const bobsDays = async () =>
-				(await moscow.query(`SELECT day::text, sum(plays)::int AS plays FROM d_learner_day WHERE username = 'bob' GROUP BY 1 ORDER BY 1`)).rows;
+			const bobsDays = async (table = 'd_learner_day') =>
+				(await moscow.query(`SELECT day::text, sum(plays)::int AS plays FROM ${table} WHERE username = 'bob' GROUP BY 1 ORDER BY 1`)).rows;
+			const utcDays = [{day: '2024-03-04', plays: 2}, {day: '2024-03-06', plays: 0}];
 			assert.deepEqual(await bobsDays(), [{day: '2024-03-04', plays: 0}, {day: '2024-03-05', plays: 2}, {day: '2024-03-06', plays: 0}]);
+			// UTC's days are kept beside them, and the tasks' default zone reads them instead of the hourly tables.
+			assert.deepEqual(await bobsDays('d_learner_day_utc'), utcDays);
+			// The planner keeps the branch of the zone's table only (the day-zone tests fold to constants).
+			const tablesRead = async (tz: string) => {
+				const {rows} = await moscow.query<{'QUERY PLAN': string}>('EXPLAIN SELECT count(*) FROM d_learner_days($1::text)', [tz]);
+				return rows.flatMap((row) => /Scan on (\w+)/.exec(row['QUERY PLAN'])?.[1] ?? []).sort();
+			};
+			assert.deepEqual(await tablesRead('UTC'), ['d_learner_day_utc']);
+			assert.deepEqual(await tablesRead('Europe/Moscow'), ['d_learner_day']);
+			assert.deepEqual(await tablesRead('Asia/Kolkata'), ['d_learner_hour']);
 			const compare = async (label: string) => {
 				for (const task of tasks.values()) {
 					if (task.id === 'data-health') continue; // counts files, and there are two here
@@ -514,7 +525,8 @@ describe('the day zone (the days the day tables count)', () => {
 			// Back to UTC with nothing new to load: every load is built again, in UTC.
 			await runIngest({databaseUrl: moscowUrl, pool: moscow, paths: [first], workers: 1, dayZone: 'UTC'});
 			assert.equal(await dayZone(), 'UTC');
-			assert.deepEqual(await bobsDays(), [{day: '2024-03-04', plays: 2}, {day: '2024-03-06', plays: 0}]);
+			assert.deepEqual(await bobsDays(), utcDays);
+			assert.deepEqual(await bobsDays('d_learner_day_utc'), []);
 			const {rows: pending} = await moscow.query<{count: number}>('SELECT count(*)::int AS count FROM loads WHERE NOT derived_done');
 			assert.equal(pending[0]!.count, 0);
 			await compare('built again in UTC');
