@@ -10,6 +10,7 @@ import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {runIngest} from '../../ingest/engine.js';
 import type {IngestSummary} from '../../ingest/progress.js';
 import {loadTaskCatalogue, runTask, type TaskDefinition} from '../../source/tasks/index.js';
+import {FlagError, wholeNumberFlag} from '../tools/cli-arguments.js';
 import {GENERATOR_VERSION, generateLog} from '../tools/generator.js';
 import {median} from './helpers/median.js';
 
@@ -23,9 +24,28 @@ import {median} from './helpers/median.js';
  */
 const RUNS = 5;
 
-const {values} = parseArgs({options: {events: {type: 'string'}, log: {type: 'string'}, seed: {type: 'string'}, keep: {type: 'boolean'}}});
-const events = Number((values.events ?? '1000000').replace(/_/g, ''));
-const seed = Number(values.seed ?? '1');
+const USAGE = 'Usage: npm run bench:tasks -- [--events N (default 1000000) | --log FILE] [--seed S] [--keep]';
+
+/** The flags, or a one-sentence complaint and the usage (exit 1), or the usage alone for --help. */
+function parseOptions() {
+	try {
+		const {values} = parseArgs({
+			options: {events: {type: 'string'}, log: {type: 'string'}, seed: {type: 'string'}, keep: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}},
+			strict: true,
+		});
+		if (values.log !== undefined && !fs.existsSync(values.log)) throw new FlagError(`--log: no such file: ${values.log}.`);
+		return {...values, events: wholeNumberFlag('events', values.events, 1) ?? 1_000_000, seed: wholeNumberFlag('seed', values.seed, 0) ?? 1};
+	} catch (error) {
+		console.error(`${(error as Error).message.split('\n')[0]!.replace(/\.?$/, '.')}\n${USAGE}`);
+		process.exit(1);
+	}
+}
+
+const {events, seed, ...values} = parseOptions();
+if (values.help) {
+	console.log(USAGE);
+	process.exit(0);
+}
 
 async function benchLog(): Promise<string> {
 	if (values.log) return path.resolve(values.log);
