@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import {chartLines, downsample} from '../../source/ui/lib/chart.js';
 import {cappedWidths, fitCell, naturalWidths, stringWidth, visibleColumns} from '../../source/ui/lib/columns.js';
 import path from 'node:path';
-import {bar, cellText, clock, displayPath, percent, sparkline, thousands} from '../../source/ui/lib/format.js';
+import {bar, cellText, clock, dayZonesText, displayPath, percent, sparkline, thousands} from '../../source/ui/lib/format.js';
 import {result} from './fixtures.js';
 
 test('figures: separators, clock with unknown as --:--, bars and sparklines of a fixed width', () => {
@@ -65,4 +65,9 @@ test('charts fit the space they are given', () => {
 	assert.equal(bars[2], '… 1 more rows');
 	assert.match(chartLines(result([]), {kind: 'bar', x: 'nope', y: ['events']}, 40, 5)[0] ?? '', /needs columns nope/);
 	assert.deepEqual(downsample([1, 3, 5, 7], 2), [2, 6]);
+});
+
+test('the zones of the precomputed days: UTC alone, or the day zone and UTC', () => {
+	assert.equal(dayZonesText('UTC'), 'UTC');
+	assert.equal(dayZonesText('Europe/Moscow'), 'Europe/Moscow + UTC');
 });

@@ -53,3 +53,8 @@ export function displayPath(label: string): string {
 	const relative = path.relative(process.cwd(), label);
 	return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : label;
 }
+
+/** The zones whose days the database keeps precomputed (the day zone, and UTC beside another): the tasks answer fastest in them. */
+export function dayZonesText(dayZone: string): string {
+	return dayZone === 'UTC' ? 'UTC' : `${dayZone} + UTC`;
+}

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import type {IngestSummary} from '../../../ingest/progress.js';
 import type {TaskDefinition, TaskProblem} from '../../tasks/types.js';
 import {fitCell} from '../lib/columns.js';
-import {thousands} from '../lib/format.js';
+import {dayZonesText, thousands} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
 import {menuLines, selectedPosition, visibleTasks, type MenuState} from '../state/menu-state.js';
 
@@ -58,7 +58,7 @@ export function MenuScreen({
 		<Box flexDirection="column" width={width}>
 			<Text wrap="truncate-end">
 				<Text bold>Tasks</Text> · {shown.length} of {tasks.length} · {courseText}
-				{dayZone === undefined ? '' : ` · days: ${dayZone}`}
+				{dayZone === undefined ? '' : ` · days: ${dayZonesText(dayZone)}`}
 				{menu.filter || menu.editingFilter ? (
 					<Text color="yellow">
 						{' '}
