@@ -36,16 +36,20 @@ type TypeKind = ReaderKind & {
 	is_comment: boolean;
 };
 
+// The day tables and their UTC twins (see day-zone.ts) take the same columns.
+const TYPE_DAY_COLUMNS = 'course_id, day, event_type, events';
+const LEARNER_DAY_COLUMNS = 'course_id, username, day, activity, video, problem, forum, plays, threads, responses, comments';
+
 const COUNT_TABLES = {
 	d_load_stats: 'load_id, events, no_course, no_user, no_time',
 	d_type_total: 'course_id, event_type, events',
 	d_type_hour: 'course_id, hour, event_type, events',
-	d_type_day: 'course_id, day, event_type, events',
-	d_type_day_utc: 'course_id, day, event_type, events',
+	d_type_day: TYPE_DAY_COLUMNS,
+	d_type_day_utc: TYPE_DAY_COLUMNS,
 	d_course_hour: 'course_id, hour, events',
 	d_learner_hour: 'course_id, username, hour, events, activity, video, problem, forum, plays, threads, responses, comments',
-	d_learner_day: 'course_id, username, day, activity, video, problem, forum, plays, threads, responses, comments',
-	d_learner_day_utc: 'course_id, username, day, activity, video, problem, forum, plays, threads, responses, comments',
+	d_learner_day: LEARNER_DAY_COLUMNS,
+	d_learner_day_utc: LEARNER_DAY_COLUMNS,
 	// Merged into d_learner by the caller (a learner seen in earlier loads has a row there already).
 	fresh_learner_total:
 		'course_id, username, user_id, first_time, last_time, events, first_activity, last_activity, video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate, active_days',

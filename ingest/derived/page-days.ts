@@ -4,14 +4,16 @@ import type {DayTables} from './day-zone.js';
 import type {LearnerTimeline} from './learner-timeline.js';
 import {entry, newMap, tally} from './tally.js';
 
+const PAGE_DAY_COLUMNS = 'course_id, day, url_id, visits, visitors';
+
 /**
- * d_page_day (visits and distinct visitors per course, day (of the day zone; d_page_day_utc: of UTC) and URL; course NULL: all courses
- * together) summed from the learners' timelines as a first build walks them, instead of from
+ * d_page_day (visits and distinct visitors per course, day (of the day zone; d_page_day_utc: of UTC) and URL;
+ * course NULL: all courses together) summed from the learners' timelines as a first build walks them, instead of from
  * d_learner_page_hour afterwards (13 s of a 10M-event build: distinct counts sort every row). Each
  * learner comes once, so a learner is one visitor of each page and day they visited; across courses, a
  * username met in several courses counts once.
  */
-export const PAGE_DAY_TABLE = {d_page_day: 'course_id, day, url_id, visits, visitors', d_page_day_utc: 'course_id, day, url_id, visits, visitors'};
+export const PAGE_DAY_TABLE = {d_page_day: PAGE_DAY_COLUMNS, d_page_day_utc: PAGE_DAY_COLUMNS};
 
 /** A page on a day: visits, and visitors (besides those in `usernames`, kept for the all-course rows only). */
 type PageDay = {visits: number; visitors: number; usernames?: Set<string>};

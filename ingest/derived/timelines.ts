@@ -4,16 +4,20 @@ import {dayTablesOf} from './day-zone.js';
 import {compareTimelineEvents, learnerTimeline, type LearnerTimeline, type TimelineEvent, type TimelineOptions} from './learner-timeline.js';
 import {type LearnerFields, type LearnerRowHandlers, type LearnerRowWriter, readLearnerRows, withSpilledTables} from './streamed-copy.js';
 
+// The day tables and their UTC twins (see day-zone.ts) take the same columns.
+const DAY_TIME_COLUMNS = 'course_id, username, day, seconds_5, seconds_30';
+const TIME_TOTAL_COLUMNS = 'course_id, username, seconds_5, seconds_30, days_5, days_30';
+
 /** The tables written from the timelines, with their columns. */
 export const TIMELINE_TABLES = {
 	d_learner_gap: 'course_id, username, hour, minute, seconds, gaps',
 	d_learner_time: 'course_id, username, hour, seconds_5, seconds_30',
-	d_learner_day_time: 'course_id, username, day, seconds_5, seconds_30',
-	d_learner_day_time_utc: 'course_id, username, day, seconds_5, seconds_30',
+	d_learner_day_time: DAY_TIME_COLUMNS,
+	d_learner_day_time_utc: DAY_TIME_COLUMNS,
 	d_session: 'course_id, username, start_time, end_time, events',
 	d_learner_session: 'course_id, username, sessions, seconds, median_seconds, longest_seconds',
-	d_learner_time_total: 'course_id, username, seconds_5, seconds_30, days_5, days_30',
-	d_learner_time_total_utc: 'course_id, username, seconds_5, seconds_30, days_5, days_30',
+	d_learner_time_total: TIME_TOTAL_COLUMNS,
+	d_learner_time_total_utc: TIME_TOTAL_COLUMNS,
 	d_page_visit: 'course_id, username, time, url_id, session_start, previous_url_id',
 	d_learner_page: 'course_id, username, url_id, visits',
 	d_learner_page_hour: 'course_id, username, hour, url_id, visits',
