@@ -3,7 +3,9 @@ import {bigint8Field, bigint8OrNullField, dateField, int4Field, int8Field, int8O
 import type {RowBuffer} from '../row-buffer.js';
 import {type DayTables, dayText} from './day-zone.js';
 import {hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
-import {learnerFields, type LearnerFields, type LearnerRowHandlers, readLearnerRows, type SpilledTables, withSpilledTables} from './streamed-copy.js';
+import {from as copyFrom, to as copyTo} from 'pg-copy-streams';
+import {pipeline} from 'node:stream/promises';
+import {learnerFields, type LearnerFields, type LearnerRowHandlers, PipedTables, readLearnerRows, type TableRows} from './streamed-copy.js';
 import {addItemEvent, PAYLOAD_COLUMNS, READER_TABLES, type ReaderKind, type ReaderTable, SCAN, writeReaderRows} from './event-readers.js';
 import {LearnerItemEvents, PROBLEM_TABLES, VIDEO_TABLES} from './learner-items.js';
 import {PAGE_DAY_TABLE, PageDayCounts} from './page-days.js';
@@ -131,7 +133,7 @@ class LearnerCounts {
 	}
 }
 
-function writeLearner(tables: SpilledTables<CountTable>, learner: Learner, counts: LearnerCounts, dayTables: DayTables[]): void {
+function writeLearner(tables: TableRows<CountTable>, learner: Learner, counts: LearnerCounts, dayTables: DayTables[]): void {
 	const row = (table: CountTable, fields: number) => tables.learnerRow(table, learner.fields, fields);
 	for (const [hour, {counts: hourCounts}] of counts.hours) {
 		const out = row('d_learner_hour', HOUR_COUNTS + 1);
@@ -196,7 +198,7 @@ class CourseCounts {
 		}
 	}
 
-	write(tables: SpilledTables<CountTable>, courseId: string, dayTables: DayTables[]): void {
+	write(tables: TableRows<CountTable>, courseId: string, dayTables: DayTables[]): void {
 		for (const [type, events] of this.types) {
 			const out = tables.rows('d_type_total');
 			startRow(out, 3);
@@ -236,6 +238,27 @@ class CourseCounts {
 }
 
 /**
+ * The lookups the scan joins (this build's learners and event types, and the URL ids of its pages),
+ * copied from the build's connection into plain tables of the reader's transaction: the build's own are
+ * not committed, and parallel workers (the scan runs on two) cannot read a session's temporary tables.
+ * The reader's transaction is rolled back at the end, and them with it.
+ */
+const SCAN_LOOKUPS = [
+	['scan_learner (learner_id int NOT NULL, course_id text NOT NULL, username text NOT NULL)', 'SELECT learner_id, course_id, username FROM fresh_learner'],
+	['scan_type (type_id int NOT NULL, event_type text NOT NULL, closes boolean NOT NULL, payload_kind text)', 'SELECT type_id, event_type, closes, payload_kind FROM fresh_type'],
+	['scan_page (page text NOT NULL, url_id int NOT NULL)', 'SELECT p.page, p.url_id FROM d_page p JOIN fresh_key k ON k.page = p.page WHERE k.is_page'],
+];
+
+async function copyScanLookups(client: pg.PoolClient, reader: pg.ClientBase): Promise<void> {
+	for (const [table, rows] of SCAN_LOOKUPS) {
+		await reader.query(`CREATE TABLE ${table}`);
+		const name = table!.split(' ')[0]!;
+		await pipeline(client.query(copyTo(`COPY (${rows}) TO STDOUT (FORMAT binary)`)), reader.query(copyFrom(`COPY ${name} FROM STDIN (FORMAT binary)`)));
+	}
+	await reader.query('ANALYZE scan_learner, scan_type, scan_page');
+}
+
+/**
  * The new events (of the loads `loadIds`) as ids, with their payload fields where their type reads one,
  * sorted by learner and time: the one scan of the events the counting pass makes. A COPY takes no
  * parameters, so the load ids (integers from the loads table, never user input) are written into it:
@@ -247,9 +270,9 @@ function scanQuery(loadIds: number[]): string {
 	return `
 SELECT l.learner_id, e.time, t.closes, p.url_id, t.type_id, e.load_id, e.user_id, e.event_source = 'server', ${PAYLOAD_COLUMNS}
 FROM events e
-	JOIN fresh_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = coalesce(e.username, '')
-	JOIN fresh_type t ON t.event_type = coalesce(e.event_type, '')
-	LEFT JOIN d_page p ON p.page = e.page
+	JOIN scan_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = coalesce(e.username, '')
+	JOIN scan_type t ON t.event_type = coalesce(e.event_type, '')
+	LEFT JOIN scan_page p ON p.page = e.page
 WHERE e.load_id = ANY ('{${loadIds.join(',')}}'::int[])
 ORDER BY 1, 2, 3, 4`;
 }
@@ -261,12 +284,15 @@ export type FirstDay = {suffix: DayTables['suffix']; day: string | null};
  * Counts the new events (of `loadIds`) into the additive tables and d_learner_events, writes the readers' event tables
  * (see event-readers.ts) and each named learner's user ids (fresh_user, for d_user), and on a `firstBuild`
  * walks every learner's timeline, videos and problems into the per-learner tables and sums d_page_day. d_learner is left to merge from
- * fresh_learner_total. Returns the day of the earliest new event for each set of day tables (see day-zone.ts), and
- * the learners' leading fields by id, for the per-learner passes that follow.
+ * fresh_learner_total. The events are read on `reader`, a second connection, while the rows made go to
+ * `client` (the build's transaction): reading and storing run at once (see PipedTables). Returns the day of
+ * the earliest new event for each set of day tables (see day-zone.ts), and the learners' leading fields by
+ * id, for the per-learner passes that follow.
  */
 export async function countFreshEvents(
 	client: pg.PoolClient,
-	options: {loadIds: number[]; firstBuild: boolean; scratchDir?: string | undefined},
+	reader: pg.ClientBase,
+	options: {loadIds: number[]; firstBuild: boolean},
 ): Promise<{firstDays: FirstDay[]; learners: LearnerFields}> {
 	const {rows: typeRows} = await client.query<TypeKind & {type_id: number}>('SELECT * FROM fresh_type');
 	const types = new Map(typeRows.map((kind) => [kind.type_id, {kind, increment: hourIncrement(kind)}]));
@@ -281,7 +307,11 @@ export async function countFreshEvents(
 	await client.query('CREATE TEMP TABLE fresh_user (user_id bigint NOT NULL, username text NOT NULL) ON COMMIT DROP');
 	const tables = {...COUNT_TABLES, ...READER_TABLES, ...(options.firstBuild ? {...TIMELINE_TABLES, ...VIDEO_TABLES, ...PROBLEM_TABLES, ...PAGE_DAY_TABLE} : {})};
 	let firstTime = Infinity;
-	await withSpilledTables<CountTable, void>(tables as Record<CountTable, string>, options.scratchDir, async (spilled) => {
+	const spilled = new PipedTables<CountTable>(client, tables as Record<CountTable, string>);
+	await reader.query('BEGIN');
+	try {
+		await reader.query(`SET LOCAL work_mem = '256MB'`);
+		await copyScanLookups(client, reader);
 		const loadStats = new Map<number, number[]>();
 		const courses = new Map<string, CourseCounts>();
 		let statsLoadId: number | undefined;
@@ -365,7 +395,7 @@ export async function countFreshEvents(
 				if (learner.courseId !== '') for (const days of pageDays!) days.addLearner(learner.courseId, learner.username, walked.pageHourVisits);
 			},
 		};
-		await readLearnerRows(client, scanQuery(options.loadIds), handlers, spilled);
+		await readLearnerRows(reader, scanQuery(options.loadIds), handlers, spilled);
 		for (const days of pageDays ?? []) days.write((table) => spilled.rows(table));
 		for (const [loadId, stats] of loadStats) {
 			const out = spilled.rows('d_load_stats');
@@ -374,8 +404,11 @@ export async function countFreshEvents(
 			for (const value of stats) int8Field(out, value);
 		}
 		for (const [courseId, course] of courses) course.write(spilled, courseId, timelines.dayTables);
-		await spilled.store(client);
-	});
+		await spilled.store();
+	} finally {
+		await spilled.finished();
+		await reader.query('ROLLBACK').catch(() => {});
+	}
 	return {
 		firstDays: timelines.dayTables.map(({suffix, dayOf}) => ({suffix, day: firstTime === Infinity ? null : dayText(dayOf(firstTime))})),
 		learners: new Map([...learners].map(([id, learner]) => [id, learner.fields])),

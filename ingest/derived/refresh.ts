@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import {UAParser} from 'ua-parser-js';
 import {countFreshEvents, type FirstDay} from './fresh-counts.js';
 import {recomputeProblems, recomputeVideos} from './learner-items.js';
@@ -54,20 +54,13 @@ FROM (
 	FROM events WHERE load_id = ANY($1)
 ) e
 GROUP BY GROUPING SETS ((course_id, username), (event_type), (page), (course_id, username, agent, language))`;
-/**
- * The lookups the counting pass's scan of the events joins are plain tables, made and dropped inside
- * the build's transaction (a failed build rolls them back): parallel workers cannot
- * read a session's temporary tables, and with plain ones PostgreSQL scans, joins and sorts the events on
- * two cores (Gather Merge), 12 s → 9.6 s for that pass at 1M events. The advisory lock keeps two builds
- * from meeting on their names.
- */
-const SCANNED_LOOKUPS = ['fresh_learner', 'fresh_type'];
+/** This build's learners and event types, numbered (the counting pass's scan joins copies: see fresh-counts.ts). */
 const FRESH_LEARNERS = `
-CREATE TABLE fresh_learner AS
+CREATE TEMP TABLE fresh_learner ON COMMIT DROP AS
 SELECT (row_number() OVER ())::int AS learner_id, course_id, username FROM fresh_key WHERE is_learner`;
 /** Each event type classified once (edx2bigquery's activity kinds and the flags the steps filter on). */
 const FRESH_TYPES = `
-CREATE TABLE fresh_type AS
+CREATE TEMP TABLE fresh_type ON COMMIT DROP AS
 SELECT (row_number() OVER ())::int AS type_id, event_type, ${HOURLY_TYPE} AS hourly_type, ${VIDEO_ACTION} AS video_action,
 	${PAYLOAD_KIND} AS payload_kind,
 	coalesce(${VIDEO_KIND}, false) AS is_video, coalesce(${PROBLEM_KIND}, false) AS is_problem,
@@ -300,10 +293,26 @@ export type RefreshOptions = {
 };
 
 export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}): Promise<void> {
-	const {onStep, scratchDir, dayZone} = options;
+	const {onStep, dayZone} = options;
 	const connection = await pool.connect();
 	const client = onStep ? timedClient(connection, onStep) : connection;
+	// The counting pass reads the events on a second connection while this one stores what it makes: its
+	// own, not one of the pool's, which the caller may have sized to one.
+	const reader = new pg.Client(pool.options);
+	// A lost connection also fails the query that uses it, which reports it.
+	reader.on('error', () => {});
 	try {
+		await reader.connect();
+		// The new loads' events came after the last statistics: without fresh ones the planner takes the new
+		// load ids for a handful of rows and joins them to the learners by nested loops (minutes instead of
+		// seconds). A small sample is enough for the few distinct load ids. Committed first, for the reader.
+		const {rows: [{pending}]} = await client.query<{pending: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE NOT derived_done) AS pending');
+		if (pending || dayZone !== undefined) {
+			await client.query('BEGIN');
+			await client.query('SET LOCAL default_statistics_target = 10');
+			await client.query('ANALYZE events (load_id)');
+			await client.query('COMMIT');
+		}
 		await client.query('BEGIN');
 		await client.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK]);
 		await client.query(`SET LOCAL work_mem = '256MB'`);
@@ -327,12 +336,6 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		// 7 s). They are the new loads' pages, read just after by the scans anyway; a first build reads
 		// everything and skips this, so the first incremental one summarizes the whole table once.
 		if (earlier) await client.query(`SELECT brin_summarize_new_values('events_load_brin')`);
-		// The new loads' events came after the last statistics: without fresh ones the planner takes the new
-		// load ids for a handful of rows and joins them to the learners by nested loops (minutes instead of
-		// seconds). A small sample is enough for the few distinct load ids.
-		await client.query('SET LOCAL default_statistics_target = 10');
-		await client.query('ANALYZE events (load_id)');
-		await client.query('SET LOCAL default_statistics_target TO DEFAULT');
 		await client.query(FRESH_KEYS, [loadIds]);
 		await client.query(FRESH_LEARNERS);
 		await client.query(FRESH_TYPES);
@@ -342,7 +345,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type');
 		// On a first build the same pass walks the timelines, videos and problems: every event of every learner is new.
 		const counted = await timedStep(onStep, 'counts, event tables (and a first build: the walks): scanned, sorted, walked in Node, stored by COPY', () =>
-			countFreshEvents(client, {loadIds, firstBuild: !earlier, scratchDir}),
+			countFreshEvents(client, reader, {loadIds, firstBuild: !earlier}),
 		);
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
 		await addNewPages(client, 'SELECT page FROM fresh_target');
@@ -354,13 +357,13 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 			SELECT learner_id, course_id, username FROM fresh_learner WHERE username <> ''`);
 		// Nothing new (every file already loaded) means no learner's history changed.
 		if (toRefresh.rowCount) await recomputeLearners(client, earlier, counted, options);
-		await client.query(`DROP TABLE ${SCANNED_LOOKUPS.join(', ')}`);
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
 		await client.query('COMMIT');
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => {});
 		throw error;
 	} finally {
+		await reader.end().catch(() => {});
 		connection.release();
 	}
 }

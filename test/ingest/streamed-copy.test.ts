@@ -5,14 +5,16 @@ import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
-import {readLearnerRows, withSpilledTables} from '../../ingest/derived/streamed-copy.js';
-import {ARRAY_OF, arrayField, boolField, int4Field, int4OrNullField, int8Field, readArray, readInt8, startRow} from '../../ingest/copy-binary.js';
+import {PipedTables, readLearnerRows, withSpilledTables} from '../../ingest/derived/streamed-copy.js';
+import {ARRAY_OF, arrayField, boolField, int4Field, int4OrNullField, int8Field, readArray, readInt8, startRow, textField} from '../../ingest/copy-binary.js';
 import {createTestDatabase} from '../helpers/database.js';
 
 const pool = new pg.Pool(clientConfig(await createTestDatabase('streamed_copy')));
 // The database is dropped (its sessions ended) after the tests: an idle pooled client then reports an error.
 pool.on('error', () => {});
 after(() => pool.end());
+
+const PAD = 'x'.repeat(100);
 
 describe('streamed COPY of the derived build', () => {
 	// 3 learners × 40,000 rows: several pieces of the stream, and a spill of the written rows.
@@ -122,6 +124,81 @@ describe('streamed COPY of the derived build', () => {
 			await client.query('COMMIT');
 		} finally {
 			client.release();
+		}
+	});
+
+	it('PipedTables: rows read on one connection are stored on another while the reading goes on, in pieces', async () => {
+		const [reader, writer] = [await pool.connect(), await pool.connect()];
+		try {
+			await writer.query('BEGIN');
+			await writer.query('CREATE TEMP TABLE piped (learner_id int, value bigint, pad text) ON COMMIT DROP');
+			const tables = new PipedTables(writer, {piped: 'learner_id, value, pad'});
+			// 120,000 rows of about 130 bytes: pieces of 4 MB are sent before the reading ends.
+			let pieceSentWhileReading = false;
+			await readLearnerRows(
+				reader,
+				query,
+				{
+					start: () => {},
+					row: (data, starts) => {
+						const out = tables.rows('piped');
+						startRow(out, 3);
+						int4Field(out, data.readInt32BE(starts[0]!));
+						int8Field(out, Number(data.readBigInt64BE(starts[1]!)));
+						textField(out, PAD);
+					},
+					end: () => {},
+				},
+				{
+					spillIfFull: async () => {
+						await tables.spillIfFull();
+						if (!pieceSentWhileReading) pieceSentWhileReading = (await writer.query('SELECT count(*)::int AS n FROM piped')).rows[0].n > 0;
+					},
+				},
+			);
+			await tables.store();
+			assert.ok(pieceSentWhileReading, 'rows were stored before the reading ended');
+			const {rows: [stored]} = await writer.query<{rows: number; total: string; learners: number}>(
+				'SELECT count(*)::int AS rows, sum(value)::text AS total, count(DISTINCT learner_id)::int AS learners FROM piped',
+			);
+			assert.deepEqual(stored, {rows: 120_000, total: String((119_999 * 120_000) / 2), learners: 3});
+			await writer.query('COMMIT');
+		} finally {
+			reader.release();
+			writer.release();
+		}
+	});
+
+	it('PipedTables: a COPY that fails is reported (by the next spill or the store), and both connections go on', {timeout: 60_000}, async () => {
+		const [reader, writer] = [await pool.connect(), await pool.connect()];
+		try {
+			await writer.query('BEGIN');
+			// Every value is refused by the table: the first piece's COPY fails.
+			await writer.query('CREATE TEMP TABLE refusing (learner_id int, value bigint CHECK (value < 0), pad text) ON COMMIT DROP');
+			const tables = new PipedTables(writer, {refusing: 'learner_id, value, pad'});
+			const failing = readLearnerRows(
+				reader,
+				query,
+				{
+					start: () => {},
+					row: (data, starts) => {
+						const out = tables.rows('refusing');
+						startRow(out, 3);
+						int4Field(out, data.readInt32BE(starts[0]!));
+						int8Field(out, Number(data.readBigInt64BE(starts[1]!)));
+						textField(out, PAD);
+					},
+					end: () => {},
+				},
+				tables,
+			).then(() => tables.store());
+			await assert.rejects(failing, /violates check constraint/);
+			await tables.finished();
+			await writer.query('ROLLBACK');
+			for (const client of [reader, writer]) assert.equal((await client.query<{one: number}>('SELECT 1 AS one')).rows[0]!.one, 1);
+		} finally {
+			reader.release();
+			writer.release();
 		}
 	});
 
