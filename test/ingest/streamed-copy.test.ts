@@ -5,7 +5,7 @@ import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
-import {PipedTables, readLearnerRows, withSpilledTables} from '../../ingest/derived/streamed-copy.js';
+import {type LearnerRowHandlers, PipedTables, readLearnerRows, withSpilledTables} from '../../ingest/derived/streamed-copy.js';
 import {ARRAY_OF, arrayField, boolField, int4Field, int4OrNullField, int8Field, readArray, readInt8, startRow, textField} from '../../ingest/copy-binary.js';
 import {createTestDatabase} from '../helpers/database.js';
 
@@ -15,6 +15,21 @@ pool.on('error', () => {});
 after(() => pool.end());
 
 const PAD = 'x'.repeat(100);
+
+/** Handlers that copy each row read (learner id, value) into `table`, padded to about 130 bytes. */
+function copyingTo<Table extends string>(tables: PipedTables<Table>, table: Table): LearnerRowHandlers {
+	return {
+		start: () => {},
+		row: (data, starts) => {
+			const out = tables.rows(table);
+			startRow(out, 3);
+			int4Field(out, data.readInt32BE(starts[0]!));
+			int8Field(out, Number(data.readBigInt64BE(starts[1]!)));
+			textField(out, PAD);
+		},
+		end: () => {},
+	};
+}
 
 describe('streamed COPY of the derived build', () => {
 	// 3 learners × 40,000 rows: several pieces of the stream, and a spill of the written rows.
@@ -138,17 +153,7 @@ describe('streamed COPY of the derived build', () => {
 			await readLearnerRows(
 				reader,
 				query,
-				{
-					start: () => {},
-					row: (data, starts) => {
-						const out = tables.rows('piped');
-						startRow(out, 3);
-						int4Field(out, data.readInt32BE(starts[0]!));
-						int8Field(out, Number(data.readBigInt64BE(starts[1]!)));
-						textField(out, PAD);
-					},
-					end: () => {},
-				},
+				copyingTo(tables, 'piped'),
 				{
 					spillIfFull: async () => {
 						await tables.spillIfFull();
@@ -179,17 +184,7 @@ describe('streamed COPY of the derived build', () => {
 			const failing = readLearnerRows(
 				reader,
 				query,
-				{
-					start: () => {},
-					row: (data, starts) => {
-						const out = tables.rows('refusing');
-						startRow(out, 3);
-						int4Field(out, data.readInt32BE(starts[0]!));
-						int8Field(out, Number(data.readBigInt64BE(starts[1]!)));
-						textField(out, PAD);
-					},
-					end: () => {},
-				},
+				copyingTo(tables, 'refusing'),
 				tables,
 			).then(() => tables.store());
 			await assert.rejects(failing, /violates check constraint/);
