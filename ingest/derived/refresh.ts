@@ -296,13 +296,8 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 	const {onStep, dayZone} = options;
 	const connection = await pool.connect();
 	const client = onStep ? timedClient(connection, onStep) : connection;
-	// The counting pass reads the events on a second connection while this one stores what it makes: its
-	// own, not one of the pool's, which the caller may have sized to one.
-	const reader = new pg.Client(pool.options);
-	// A lost connection also fails the query that uses it, which reports it.
-	reader.on('error', () => {});
+	let reader: pg.Client | undefined;
 	try {
-		await reader.connect();
 		// The new loads' events came after the last statistics: without fresh ones the planner takes the new
 		// load ids for a handful of rows and joins them to the learners by nested loops (minutes instead of
 		// seconds). A small sample is enough for the few distinct load ids. Committed first, for the reader.
@@ -343,9 +338,15 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await addNewAgents(client);
 		// Fresh statistics for the lookups just filled, so joins against them are planned as hash joins.
 		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type');
+		// The counting pass reads the events on a second connection while this one stores what it makes: its
+		// own, not one of the pool's, which the caller may have sized to one.
+		reader = new pg.Client(pool.options);
+		// A lost connection also fails the query that uses it, which reports it.
+		reader.on('error', () => {});
+		await reader.connect();
 		// On a first build the same pass walks the timelines, videos and problems: every event of every learner is new.
 		const counted = await timedStep(onStep, 'counts, event tables (and a first build: the walks): scanned, sorted, walked in Node, stored by COPY', () =>
-			countFreshEvents(client, reader, {loadIds, firstBuild: !earlier}),
+			countFreshEvents(client, reader!, {loadIds, firstBuild: !earlier}),
 		);
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
 		await addNewPages(client, 'SELECT page FROM fresh_target');
@@ -363,7 +364,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await client.query('ROLLBACK').catch(() => {});
 		throw error;
 	} finally {
-		await reader.end().catch(() => {});
+		await reader?.end().catch(() => {});
 		connection.release();
 	}
 }
