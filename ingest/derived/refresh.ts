@@ -286,7 +286,7 @@ type StepTimer = (step: string, ms: number) => void;
 export type RefreshOptions = {
 	/** Per-statement timing (the benchmark prints where the build time goes). */
 	onStep?: StepTimer;
-	/** Where the rows computed in Node wait for their COPY (default: the system's temp folder). */
+	/** Where the rows an incremental build recomputes in Node wait for their COPY (default: the system's temp folder). */
 	scratchDir?: string;
 	/** The day tables' time zone (canonical name; see day-zone.ts): when it changes, everything is rebuilt in it. */
 	dayZone?: string;
