@@ -3,9 +3,7 @@ import {bigint8Field, bigint8OrNullField, dateField, int4Field, int8Field, int8O
 import type {RowBuffer} from '../row-buffer.js';
 import {type DayTables, dayText} from './day-zone.js';
 import {hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
-import {from as copyFrom, to as copyTo} from 'pg-copy-streams';
-import {pipeline} from 'node:stream/promises';
-import {learnerFields, type LearnerFields, type LearnerRowHandlers, PipedTables, readLearnerRows, type TableRows} from './streamed-copy.js';
+import {copyBetween, learnerFields, type LearnerFields, type LearnerRowHandlers, PipedTables, readLearnerRows, type TableRows} from './streamed-copy.js';
 import {addItemEvent, PAYLOAD_COLUMNS, READER_TABLES, type ReaderKind, type ReaderTable, SCAN, writeReaderRows} from './event-readers.js';
 import {LearnerItemEvents, PROBLEM_TABLES, VIDEO_TABLES} from './learner-items.js';
 import {PAGE_DAY_TABLE, PageDayCounts} from './page-days.js';
@@ -252,8 +250,7 @@ const SCAN_LOOKUPS = [
 async function copyScanLookups(client: pg.PoolClient, reader: pg.ClientBase): Promise<void> {
 	for (const [table, rows] of SCAN_LOOKUPS) {
 		await reader.query(`CREATE TABLE ${table}`);
-		const name = table!.split(' ')[0]!;
-		await pipeline(client.query(copyTo(`COPY (${rows}) TO STDOUT (FORMAT binary)`)), reader.query(copyFrom(`COPY ${name} FROM STDIN (FORMAT binary)`)));
+		await copyBetween(client, rows!, reader, table!.split(' ')[0]!);
 	}
 	await reader.query('ANALYZE scan_learner, scan_type, scan_page');
 }

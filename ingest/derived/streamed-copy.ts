@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {once} from 'node:events';
 import {Readable} from 'node:stream';
-import {pipeline} from 'node:stream/promises';
+import {finished, pipeline} from 'node:stream/promises';
 import type pg from 'pg';
 import {from as copyFrom, to as copyTo} from 'pg-copy-streams';
 import {BINARY_HEADER, BINARY_TRAILER, BinaryRowReader, startRow, textField} from '../copy-binary.js';
@@ -245,6 +246,32 @@ export async function readLearnerRows(client: pg.ClientBase, query: string, hand
 	}
 	if (failure) throw failure.error;
 	if (learnerId !== undefined) handlers.end();
+}
+
+/**
+ * Copies the rows of `query` on `source` into `table` on `target` (two connections, binary COPY). The COPY out
+ * is read to its end even when the COPY in fails: an unread COPY would keep `source` from doing anything else,
+ * a ROLLBACK included. When the COPY out fails, the COPY in is abandoned (CopyFail), which frees `target`.
+ */
+export async function copyBetween(source: pg.ClientBase, query: string, target: pg.ClientBase, table: string): Promise<void> {
+	const into = target.query(copyFrom(`COPY ${table} FROM STDIN (FORMAT binary)`));
+	let failure: {error: unknown} | undefined;
+	const stored = finished(into).catch((error: unknown) => {
+		failure ??= {error};
+	});
+	try {
+		for await (const piece of source.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`))) {
+			if (failure) continue;
+			if (!into.write(piece)) await Promise.race([once(into, 'drain').catch(() => {}), stored]);
+		}
+	} catch (error) {
+		into.destroy(error as Error);
+		await stored;
+		throw error;
+	}
+	if (!failure) into.end();
+	await stored;
+	if (failure) throw failure.error;
 }
 
 /** Learners by id, as the fields their rows start with (see learnerFields). */

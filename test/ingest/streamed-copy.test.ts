@@ -5,7 +5,7 @@ import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
-import {type LearnerRowHandlers, PipedTables, readLearnerRows, withSpilledTables} from '../../ingest/derived/streamed-copy.js';
+import {copyBetween, type LearnerRowHandlers, PipedTables, readLearnerRows, withSpilledTables} from '../../ingest/derived/streamed-copy.js';
 import {ARRAY_OF, arrayField, boolField, int4Field, int4OrNullField, int8Field, readArray, readInt8, startRow, textField} from '../../ingest/copy-binary.js';
 import {createTestDatabase} from '../helpers/database.js';
 
@@ -15,6 +15,22 @@ pool.on('error', () => {});
 after(() => pool.end());
 
 const PAD = 'x'.repeat(100);
+
+/** Runs `body` with two connections of the pool, released afterwards. */
+async function withTwoConnections(body: (first: pg.PoolClient, second: pg.PoolClient) => Promise<void>): Promise<void> {
+	const [first, second] = [await pool.connect(), await pool.connect()];
+	try {
+		await body(first, second);
+	} finally {
+		first.release();
+		second.release();
+	}
+}
+
+/** Each connection answers a query: none is left inside a COPY or an aborted transaction. */
+async function assertAnswering(...clients: pg.PoolClient[]): Promise<void> {
+	for (const client of clients) assert.equal((await client.query<{one: number}>('SELECT 1 AS one')).rows[0]!.one, 1);
+}
 
 /** Handlers that copy each row read (learner id, value) into `table`, padded to about 130 bytes. */
 function copyingTo<Table extends string>(tables: PipedTables<Table>, table: Table): LearnerRowHandlers {
@@ -143,58 +159,66 @@ describe('streamed COPY of the derived build', () => {
 	});
 
 	it('PipedTables: rows read on one connection are stored on another while the reading goes on, in pieces', async () => {
-		const [reader, writer] = [await pool.connect(), await pool.connect()];
-		try {
-			await writer.query('BEGIN');
-			await writer.query('CREATE TEMP TABLE piped (learner_id int, value bigint, pad text) ON COMMIT DROP');
-			const tables = new PipedTables(writer, {piped: 'learner_id, value, pad'});
-			// 120,000 rows of about 130 bytes: pieces of 4 MB are sent before the reading ends.
-			let pieceSentWhileReading = false;
-			await readLearnerRows(
-				reader,
-				query,
-				copyingTo(tables, 'piped'),
-				{
-					spillIfFull: async () => {
-						await tables.spillIfFull();
-						if (!pieceSentWhileReading) pieceSentWhileReading = (await writer.query('SELECT count(*)::int AS n FROM piped')).rows[0].n > 0;
-					},
+		await withTwoConnections(async (reader, writer) => {
+		await writer.query('BEGIN');
+		await writer.query('CREATE TEMP TABLE piped (learner_id int, value bigint, pad text) ON COMMIT DROP');
+		const tables = new PipedTables(writer, {piped: 'learner_id, value, pad'});
+		// 120,000 rows of about 130 bytes: pieces of 4 MB are sent before the reading ends.
+		let pieceSentWhileReading = false;
+		await readLearnerRows(
+			reader,
+			query,
+			copyingTo(tables, 'piped'),
+			{
+				spillIfFull: async () => {
+					await tables.spillIfFull();
+					if (!pieceSentWhileReading) pieceSentWhileReading = (await writer.query('SELECT count(*)::int AS n FROM piped')).rows[0].n > 0;
 				},
-			);
-			await tables.store();
-			assert.ok(pieceSentWhileReading, 'rows were stored before the reading ended');
-			const {rows: [stored]} = await writer.query<{rows: number; total: string; learners: number}>(
-				'SELECT count(*)::int AS rows, sum(value)::text AS total, count(DISTINCT learner_id)::int AS learners FROM piped',
-			);
-			assert.deepEqual(stored, {rows: 120_000, total: String((119_999 * 120_000) / 2), learners: 3});
-			await writer.query('COMMIT');
-		} finally {
-			reader.release();
-			writer.release();
-		}
+			},
+		);
+		await tables.store();
+		assert.ok(pieceSentWhileReading, 'rows were stored before the reading ended');
+		const {rows: [stored]} = await writer.query<{rows: number; total: string; learners: number}>(
+			'SELECT count(*)::int AS rows, sum(value)::text AS total, count(DISTINCT learner_id)::int AS learners FROM piped',
+		);
+		assert.deepEqual(stored, {rows: 120_000, total: String((119_999 * 120_000) / 2), learners: 3});
+		await writer.query('COMMIT');
+		});
 	});
 
 	it('PipedTables: a COPY that fails is reported (by the next spill or the store), and both connections go on', {timeout: 60_000}, async () => {
-		const [reader, writer] = [await pool.connect(), await pool.connect()];
-		try {
-			await writer.query('BEGIN');
-			// Every value is refused by the table: the first piece's COPY fails.
-			await writer.query('CREATE TEMP TABLE refusing (learner_id int, value bigint CHECK (value < 0), pad text) ON COMMIT DROP');
-			const tables = new PipedTables(writer, {refusing: 'learner_id, value, pad'});
-			const failing = readLearnerRows(
-				reader,
-				query,
-				copyingTo(tables, 'refusing'),
-				tables,
-			).then(() => tables.store());
-			await assert.rejects(failing, /violates check constraint/);
-			await tables.finished();
-			await writer.query('ROLLBACK');
-			for (const client of [reader, writer]) assert.equal((await client.query<{one: number}>('SELECT 1 AS one')).rows[0]!.one, 1);
-		} finally {
-			reader.release();
-			writer.release();
-		}
+		await withTwoConnections(async (reader, writer) => {
+		await writer.query('BEGIN');
+		// Every value is refused by the table: the first piece's COPY fails.
+		await writer.query('CREATE TEMP TABLE refusing (learner_id int, value bigint CHECK (value < 0), pad text) ON COMMIT DROP');
+		const tables = new PipedTables(writer, {refusing: 'learner_id, value, pad'});
+		const failing = readLearnerRows(
+			reader,
+			query,
+			copyingTo(tables, 'refusing'),
+			tables,
+		).then(() => tables.store());
+		await assert.rejects(failing, /violates check constraint/);
+		await tables.finished();
+		await writer.query('ROLLBACK');
+		for (const client of [reader, writer]) assert.equal((await client.query<{one: number}>('SELECT 1 AS one')).rows[0]!.one, 1);
+		});
+	});
+
+	it('copyBetween copies rows from one connection to another; when the target refuses them, both connections can still roll back', {timeout: 60_000}, async () => {
+		await withTwoConnections(async (source, target) => {
+		await target.query('BEGIN');
+		await target.query('CREATE TEMP TABLE copied (value bigint) ON COMMIT DROP');
+		await copyBetween(source, 'SELECT n::bigint FROM generate_series(1, 200000) n', target, 'copied');
+		assert.equal((await target.query<{total: string}>('SELECT sum(value)::text AS total FROM copied')).rows[0]!.total, String((200_000 * 200_001) / 2));
+		// 200,000 rows, the first refused: the rest of the COPY out is still read.
+		await target.query('CREATE TEMP TABLE refused (value bigint CHECK (value < 0)) ON COMMIT DROP');
+		await source.query('BEGIN');
+		await assert.rejects(copyBetween(source, 'SELECT n::bigint FROM generate_series(1, 200000) n', target, 'refused'), /violates check constraint/);
+		await source.query('ROLLBACK');
+		await target.query('ROLLBACK');
+		for (const client of [source, target]) assert.equal((await client.query<{one: number}>('SELECT 1 AS one')).rows[0]!.one, 1);
+		});
 	});
 
 	// Before the fix, the COPY was left unread and the ROLLBACK waited for ever.
