@@ -242,17 +242,17 @@ class CourseCounts {
  * The reader's transaction is rolled back at the end, and them with it.
  */
 const SCAN_LOOKUPS = [
-	['scan_learner (learner_id int NOT NULL, course_id text NOT NULL, username text NOT NULL)', 'SELECT learner_id, course_id, username FROM fresh_learner'],
-	['scan_type (type_id int NOT NULL, event_type text NOT NULL, closes boolean NOT NULL, payload_kind text)', 'SELECT type_id, event_type, closes, payload_kind FROM fresh_type'],
-	['scan_page (page text NOT NULL, url_id int NOT NULL)', 'SELECT p.page, p.url_id FROM d_page p JOIN fresh_key k ON k.page = p.page WHERE k.is_page'],
+	{table: 'scan_learner', columns: 'learner_id int NOT NULL, course_id text NOT NULL, username text NOT NULL', rows: 'SELECT learner_id, course_id, username FROM fresh_learner'},
+	{table: 'scan_type', columns: 'type_id int NOT NULL, event_type text NOT NULL, closes boolean NOT NULL, payload_kind text', rows: 'SELECT type_id, event_type, closes, payload_kind FROM fresh_type'},
+	{table: 'scan_page', columns: 'page text NOT NULL, url_id int NOT NULL', rows: 'SELECT p.page, p.url_id FROM d_page p JOIN fresh_key k ON k.page = p.page WHERE k.is_page'},
 ];
 
 async function copyScanLookups(client: pg.PoolClient, reader: pg.ClientBase): Promise<void> {
-	for (const [table, rows] of SCAN_LOOKUPS) {
-		await reader.query(`CREATE TABLE ${table}`);
-		await copyBetween(client, rows!, reader, table!.split(' ')[0]!);
+	for (const {table, columns, rows} of SCAN_LOOKUPS) {
+		await reader.query(`CREATE TABLE ${table} (${columns})`);
+		await copyBetween(client, rows, reader, table);
 	}
-	await reader.query('ANALYZE scan_learner, scan_type, scan_page');
+	await reader.query(`ANALYZE ${SCAN_LOOKUPS.map(({table}) => table).join(', ')}`);
 }
 
 /**
@@ -304,7 +304,7 @@ export async function countFreshEvents(
 	await client.query('CREATE TEMP TABLE fresh_user (user_id bigint NOT NULL, username text NOT NULL) ON COMMIT DROP');
 	const tables = {...COUNT_TABLES, ...READER_TABLES, ...(options.firstBuild ? {...TIMELINE_TABLES, ...VIDEO_TABLES, ...PROBLEM_TABLES, ...PAGE_DAY_TABLE} : {})};
 	let firstTime = Infinity;
-	const spilled = new PipedTables<CountTable>(client, tables as Record<CountTable, string>);
+	const piped = new PipedTables<CountTable>(client, tables as Record<CountTable, string>);
 	await reader.query('BEGIN');
 	try {
 		await reader.query(`SET LOCAL work_mem = '256MB'`);
@@ -358,7 +358,7 @@ export async function countFreshEvents(
 				if (courseId === '') stats[1]!++;
 				if (username === '') stats[2]!++;
 				const type = types.get(data.readInt32BE(starts[SCAN.typeId]!))!;
-				if (type.kind.payload_kind !== null && writeReaderRows(spilled, data, starts, learner, type.kind) && items) addItemEvent(items, data, starts, type.kind);
+				if (type.kind.payload_kind !== null && writeReaderRows(piped, data, starts, learner, type.kind) && items) addItemEvent(items, data, starts, type.kind);
 				const eventUserId = readUserId(data, starts[SCAN.userId]!);
 				if (starts[SCAN.time]! < 0) {
 					stats[3]!++;
@@ -375,7 +375,7 @@ export async function countFreshEvents(
 			},
 			end: () => {
 				for (const userId of userIds) {
-					const out = spilled.rows('fresh_user');
+					const out = piped.rows('fresh_user');
 					startRow(out, 2);
 					bigint8Field(out, userId);
 					textField(out, learner.username);
@@ -383,27 +383,27 @@ export async function countFreshEvents(
 				if (counts.events === 0) return;
 				entry(courses, learner.courseId, () => new CourseCounts()).addLearner(counts);
 				if (learner.username === '') return;
-				writeLearner(spilled, learner, counts, timelines.dayTables);
-				writeLearnerEvents(spilled, learner.fields, timeline, timelineTypes);
+				writeLearner(piped, learner, counts, timelines.dayTables);
+				writeLearnerEvents(piped, learner.fields, timeline, timelineTypes);
 				if (!walk) return;
 				const walked = learnerTimeline(timeline, walk);
-				writeTimeline(spilled, learner.fields, walked);
-				items!.write(spilled, learner.fields);
+				writeTimeline(piped, learner.fields, walked);
+				items!.write(piped, learner.fields);
 				if (learner.courseId !== '') for (const days of pageDays!) days.addLearner(learner.courseId, learner.username, walked.pageHourVisits);
 			},
 		};
-		await readLearnerRows(reader, scanQuery(options.loadIds), handlers, spilled);
-		for (const days of pageDays ?? []) days.write((table) => spilled.rows(table));
+		await readLearnerRows(reader, scanQuery(options.loadIds), handlers, piped);
+		for (const days of pageDays ?? []) days.write((table) => piped.rows(table));
 		for (const [loadId, stats] of loadStats) {
-			const out = spilled.rows('d_load_stats');
+			const out = piped.rows('d_load_stats');
 			startRow(out, 5);
 			int4Field(out, loadId);
 			for (const value of stats) int8Field(out, value);
 		}
-		for (const [courseId, course] of courses) course.write(spilled, courseId, timelines.dayTables);
-		await spilled.store();
+		for (const [courseId, course] of courses) course.write(piped, courseId, timelines.dayTables);
+		await piped.store();
 	} finally {
-		await spilled.finished();
+		await piped.finished();
 		await reader.query('ROLLBACK').catch(() => {});
 	}
 	return {
