@@ -300,14 +300,12 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 	try {
 		// The new loads' events came after the last statistics: without fresh ones the planner takes the new
 		// load ids for a handful of rows and joins them to the learners by nested loops (minutes instead of
-		// seconds). A small sample is enough for the few distinct load ids. Committed first, for the reader.
-		const {rows: [{pending}]} = await client.query<{pending: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE NOT derived_done) AS pending');
-		if (pending || dayZone !== undefined) {
-			await client.query('BEGIN');
-			await client.query('SET LOCAL default_statistics_target = 10');
-			await client.query('ANALYZE events (load_id)');
-			await client.query('COMMIT');
-		}
+		// seconds). A small sample is enough for the few distinct load ids. Committed first, for the reader
+		// (callers come here when loads are pending).
+		await client.query('BEGIN');
+		await client.query('SET LOCAL default_statistics_target = 10');
+		await client.query('ANALYZE events (load_id)');
+		await client.query('COMMIT');
 		await client.query('BEGIN');
 		await client.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK]);
 		await client.query(`SET LOCAL work_mem = '256MB'`);
@@ -340,13 +338,14 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type');
 		// The counting pass reads the events on a second connection while this one stores what it makes: its
 		// own, not one of the pool's, which the caller may have sized to one.
-		reader = new pg.Client(pool.options);
+		const counting = new pg.Client(pool.options);
+		reader = counting;
 		// A lost connection also fails the query that uses it, which reports it.
-		reader.on('error', () => {});
-		await reader.connect();
+		counting.on('error', () => {});
+		await counting.connect();
 		// On a first build the same pass walks the timelines, videos and problems: every event of every learner is new.
 		const counted = await timedStep(onStep, 'counts, event tables (and a first build: the walks): scanned, sorted, walked in Node, stored by COPY', () =>
-			countFreshEvents(client, reader!, {loadIds, firstBuild: !earlier}),
+			countFreshEvents(client, counting, {loadIds, firstBuild: !earlier}),
 		);
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
 		await addNewPages(client, 'SELECT page FROM fresh_target');
