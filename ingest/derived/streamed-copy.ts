@@ -23,14 +23,14 @@ import {RowBuffer} from '../row-buffer.js';
  */
 const SPILL_BYTES = 1024 * 1024;
 /**
- * A PipedTables piece (one COPY) is sent once this many bytes of a table are buffered: pieces of 1 MB
- * made the 1M-event counting pass wait 3-3.6 s for its COPYs, pieces of 4 MB 1.3 s (and 2 MB pieces with
- * a 16 MB queue were no faster than storing after the reading). Peak RSS of a 1M-event rebuild: 345 MB
- * against 228 MB with the rows spilled to files.
+ * Bytes all of PipedTables' tables may buffer: beyond, the fullest is sent as a piece (one COPY), so a
+ * busy table sends big pieces and the memory stays bounded however many tables there are. (A fixed 4 MB
+ * per table took bench:ingest's peak RSS to 377 MB, over its 300 MB target; pieces of 1 MB per table
+ * made the 1M-event counting pass wait 3-3.6 s for its COPYs.)
  */
-const PIECE_BYTES = 4 * 1024 * 1024;
+const BUFFERED_BYTES = 16 * 1024 * 1024;
 /** Bytes of PipedTables' pieces waiting for their COPY before the reading waits for them. */
-const QUEUED_BYTES = 32 * 1024 * 1024;
+const QUEUED_BYTES = 16 * 1024 * 1024;
 
 class SpilledTable {
 	// Grown as rows come (most tables of a small load never reach the spill size).
@@ -136,7 +136,7 @@ export async function withSpilledTables<Table extends string, T>(
 
 /**
  * Binary COPY rows for a set of tables, sent to `writer` (the build's connection, idle while a second one
- * reads) a piece of PIECE_BYTES at a time, one COPY per piece: the tables fill while the rows are made
+ * reads) a piece at a time (see BUFFERED_BYTES), one COPY per piece: the tables fill while the rows are made
  * instead of after (a 1M-event rebuild: 12.1-16.8 s against 12.8-19.1 s, interleaved). At most
  * QUEUED_BYTES wait to be sent; beyond that the reading waits.
  */
@@ -153,11 +153,11 @@ export class PipedTables<Table extends string> extends TableRows<Table> {
 		private readonly columns: Record<Table, string>,
 	) {
 		super();
-		this.buffers = new Map(Object.keys(columns).map((table) => [table as Table, PipedTables.newPiece(1 << 16)]));
+		this.buffers = new Map(Object.keys(columns).map((table) => [table as Table, PipedTables.newPiece()]));
 	}
 
-	private static newPiece(capacity: number): RowBuffer {
-		const rows = new RowBuffer(capacity);
+	private static newPiece(): RowBuffer {
+		const rows = new RowBuffer(1 << 16);
 		rows.copy(BINARY_HEADER, 0, BINARY_HEADER.length);
 		return rows;
 	}
@@ -167,7 +167,13 @@ export class PipedTables<Table extends string> extends TableRows<Table> {
 	}
 
 	async spillIfFull(): Promise<void> {
-		for (const [table, rows] of this.buffers) if (rows.length >= PIECE_BYTES) this.send(table);
+		let buffered = 0;
+		for (const rows of this.buffers.values()) buffered += rows.length;
+		while (buffered > BUFFERED_BYTES) {
+			const [fullest, rows] = [...this.buffers].reduce((most, next) => (next[1].length > most[1].length ? next : most));
+			buffered -= rows.length;
+			this.send(fullest);
+		}
 		// The oldest piece is sent first: waiting for it makes room without draining the queue.
 		while (this.queued > QUEUED_BYTES) await this.inFlight[0];
 		if (this.failure) throw this.failure.error;
@@ -188,9 +194,9 @@ export class PipedTables<Table extends string> extends TableRows<Table> {
 	private send(table: Table): void {
 		const rows = this.buffers.get(table)!;
 		rows.copy(BINARY_TRAILER, 0, BINARY_TRAILER.length);
-		// The piece keeps the buffer's bytes; the table writes on in a new one, with room for the row that fills it.
+		// The piece keeps the buffer's bytes; the table writes on in a new one.
 		const piece = rows.view();
-		this.buffers.set(table, PipedTables.newPiece(PIECE_BYTES + (1 << 16)));
+		this.buffers.set(table, PipedTables.newPiece());
 		this.queued += piece.length;
 		const sent = (this.inFlight.at(-1) ?? Promise.resolve()).then(async () => {
 			// After a failure the connection's transaction is aborted: the rest is dropped, the failure reported once.

@@ -14,7 +14,7 @@ const pool = new pg.Pool(clientConfig(await createTestDatabase('streamed_copy'))
 pool.on('error', () => {});
 after(() => pool.end());
 
-const PAD = 'x'.repeat(100);
+const PAD = 'x'.repeat(200);
 
 /** Runs `body` with two connections of the pool, released afterwards. */
 async function withTwoConnections(body: (first: pg.PoolClient, second: pg.PoolClient) => Promise<void>): Promise<void> {
@@ -32,7 +32,7 @@ async function assertAnswering(...clients: pg.PoolClient[]): Promise<void> {
 	for (const client of clients) assert.equal((await client.query<{one: number}>('SELECT 1 AS one')).rows[0]!.one, 1);
 }
 
-/** Handlers that copy each row read (learner id, value) into `table`, padded to about 130 bytes. */
+/** Handlers that copy each row read (learner id, value) into `table`, padded to about 230 bytes. */
 function copyingTo<Table extends string>(tables: PipedTables<Table>, table: Table): LearnerRowHandlers {
 	return {
 		start: () => {},
@@ -163,7 +163,7 @@ describe('streamed COPY of the derived build', () => {
 		await writer.query('BEGIN');
 		await writer.query('CREATE TEMP TABLE piped (learner_id int, value bigint, pad text) ON COMMIT DROP');
 		const tables = new PipedTables(writer, {piped: 'learner_id, value, pad'});
-		// 120,000 rows of about 130 bytes: pieces of 4 MB are sent before the reading ends.
+		// 120,000 rows of about 230 bytes (27 MB): pieces are sent before the reading ends.
 		let pieceSentWhileReading = false;
 		await readLearnerRows(
 			reader,
