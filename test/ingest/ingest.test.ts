@@ -57,11 +57,10 @@ describe('ingest of a file with every quirk of real logs', () => {
 	});
 
 	it('skips the same file on a second run and changes nothing', async () => {
-		const started = Date.now();
 		const summary = await ingest(database, [file]);
+		// No line read again (lines 0): the skip is decided before the file is read, not timed here.
 		assert.deepEqual([summary.lines, summary.loaded, summary.filesSkipped], [0, 0, 1]);
 		assert.equal(summary.files[0]!.note, 'already loaded');
-		assert.ok(Date.now() - started < 5000);
 		assert.equal(await count('SELECT count(*) FROM events'), 6);
 	});
 });
