@@ -21,9 +21,9 @@ export const usage = `
   Options of ingest
     --workers N          Parser/loader threads (default: CPU cores, at most 4)
     --max-line-bytes N   Longer lines are rejected as too long (default 16777216)
-    --tz ZONE            Count the precomputed days in this time zone (kept until changed; default
-                         UTC): tasks answer fastest in it and in UTC. A new zone rebuilds the
-                         derived tables.
+    --tz ZONE            Count the precomputed days in this time zone (kept until changed; a new
+                         database: Europe/Moscow, OpenEdu's): tasks answer fastest in it and in
+                         UTC. A new zone rebuilds the derived tables.
 
   Options of run
     --course ID          Course id (default: the only course, or all)

@@ -807,4 +807,21 @@ $$;
 UPDATE loads SET derived_done = false WHERE d_day_zone() <> 'UTC';
 `,
 	},
+	{
+		version: 127,
+		description: "a new database counts its days in Moscow time (OpenEdu's zone), UTC's beside them",
+		// Built in UTC, the tasks asked for Moscow days read the hourly tables: page-visits-by-day 3.2 s at 10M
+		// events, at-risk 1.1 s, time-on-course-by-day 1.4 s, against 0.1-0.8 s in Moscow time; building both
+		// zones' days costs no measurable time (a 10M rebuild: 105.9 s in Moscow time, 109.1 s in UTC).
+		sql: `
+-- Only where nothing was loaded yet: a database already built keeps the zone it has (the user may have chosen it).
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM loads) THEN
+		PERFORM d_set_day_zone('Europe/Moscow');
+	END IF;
+END
+$$;
+`,
+	},
 ];

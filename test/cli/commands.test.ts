@@ -55,14 +55,18 @@ describe('the headless commands', () => {
 	});
 
 	it('ingest --tz keeps the days in that zone, rebuilding what was loaded even when nothing is new', async () => {
-		const result = cli('ingest', path.join(dir, 'day.log'), '--tz', 'europe/moscow', '--db', url);
-		assert.equal(result.code, 0, result.stderr);
-		assert.match(result.stdout, /files: 0 loaded, 1 skipped/);
-		assert.match(result.stdout, /^days are now counted in Europe\/Moscow \(was UTC\): the derived tables were rebuilt$/m);
 		const pool = new pg.Pool(clientConfig(url));
+		const dayZone = async () => (await pool.query(`SELECT d_day_zone() AS zone, bool_and(derived_done) AS done, (SELECT count(*)::int FROM d_learner_day) AS days,
+			(SELECT count(*)::int FROM d_learner_day_utc) AS utc_days FROM loads`)).rows;
 		try {
-			const {rows} = await pool.query(`SELECT d_day_zone() AS zone, bool_and(derived_done) AS done, (SELECT count(*)::int FROM d_learner_day) AS days FROM loads`);
-			assert.deepEqual(rows, [{zone: 'Europe/Moscow', done: true, days: 7}]);
+			// A new database counts its days in Moscow time (OpenEdu's), and UTC's beside them.
+			assert.deepEqual(await dayZone(), [{zone: 'Europe/Moscow', done: true, days: 7, utc_days: 7}]);
+			const result = cli('ingest', path.join(dir, 'day.log'), '--tz', 'utc', '--db', url);
+			assert.equal(result.code, 0, result.stderr);
+			assert.match(result.stdout, /files: 0 loaded, 1 skipped/);
+			assert.match(result.stdout, /^days are now counted in UTC \(was Europe\/Moscow\): the derived tables were rebuilt$/m);
+			// In UTC the day tables are UTC's: no twins.
+			assert.deepEqual(await dayZone(), [{zone: 'UTC', done: true, days: 7, utc_days: 0}]);
 		} finally {
 			await pool.end();
 		}

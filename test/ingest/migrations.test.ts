@@ -61,4 +61,25 @@ describe('schema migrations', () => {
 			await client.end();
 		}
 	});
+
+	it("127 counts a new database's days in Moscow time, and leaves the zone of a database with loads", async () => {
+		const url = await createTestDatabase('migration-127');
+		const client = new pg.Client(clientConfig(url));
+		await client.connect();
+		try {
+			const zone = async () => (await client.query<{zone: string}>('SELECT d_day_zone() AS zone')).rows[0]!.zone;
+			assert.equal(await zone(), 'Europe/Moscow');
+			const sql = migrations.find((migration) => migration.version === 127)!.sql;
+			// As a database built in UTC before 127 stands.
+			await client.query(`SELECT d_set_day_zone('UTC')`);
+			await client.query('INSERT INTO loads (finished_at) VALUES (now())');
+			await client.query(sql);
+			assert.equal(await zone(), 'UTC');
+			await client.query('DELETE FROM loads');
+			await client.query(sql);
+			assert.equal(await zone(), 'Europe/Moscow');
+		} finally {
+			await client.end();
+		}
+	});
 });
