@@ -88,12 +88,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 			);
 			const {dayZone} = options;
 			const previousZone = dayZone === undefined ? undefined : await currentDayZone(pool);
-			const change = dayZone !== undefined && previousZone !== undefined && previousZone !== dayZone ? {from: previousZone, to: dayZone} : undefined;
-			if (pending[0]!.work || change) {
+			const newZone = dayZone !== undefined && previousZone !== undefined && previousZone !== dayZone;
+			if (pending[0]!.work || newZone) {
+				// Reported as a change only where earlier loads had days in the old zone (not on a new database's first load).
+				const {rows: built} = await pool.query<{earlier: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE derived_done AND load_id <> $1) AS earlier', [loadId]);
 				tracker.phase = 'deriving';
 				emit();
 				await refreshDerived(pool, {scratchDir: options.scratchDir, dayZone});
-				dayZoneChange = change;
+				if (newZone && built[0]!.earlier) dayZoneChange = {from: previousZone, to: dayZone};
 			}
 			tracker.phase = 'done';
 		}

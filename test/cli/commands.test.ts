@@ -72,6 +72,20 @@ describe('the headless commands', () => {
 		}
 	});
 
+	it("ingest --tz on a new database's first load sets the zone without calling it a rebuild", async () => {
+		const freshUrl = await createTestDatabase('cli_first_zone');
+		const result = cli('ingest', path.join(dir, 'day.log'), '--tz', 'UTC', '--db', freshUrl);
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /files: 1 loaded/);
+		assert.doesNotMatch(result.stdout, /days are now counted/);
+		const pool = new pg.Pool(clientConfig(freshUrl));
+		try {
+			assert.deepEqual((await pool.query('SELECT d_day_zone() AS zone, (SELECT count(*)::int FROM d_learner_day) AS days')).rows, [{zone: 'UTC', days: 7}]);
+		} finally {
+			await pool.end();
+		}
+	});
+
 	it('an unreachable database is one sentence, without the password', () => {
 		const result = cli('files', '--db', 'postgres://someone:s3cret-pw@127.0.0.1:1/nothing');
 		assert.equal(result.code, 1);
