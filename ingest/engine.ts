@@ -7,7 +7,7 @@ import {UserError, redactSecrets} from './errors.js';
 import {LineChunker, type Chunk} from './line-chunker.js';
 import {LoaderError, LoaderPool} from './loader-pool.js';
 import {finishSource, planSource, recordFailedSource, type SourceIdentity} from './manifest.js';
-import type {FileProgress, IngestSnapshot, IngestSummary} from './progress.js';
+import type {DerivedProgress, FileProgress, IngestSnapshot, IngestSummary} from './progress.js';
 import {ProgressTracker} from './progress-tracker.js';
 import {discoverSources, fingerprintFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
 
@@ -94,7 +94,13 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 				const {rows: built} = await pool.query<{earlier: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE derived_done AND load_id <> $1) AS earlier', [loadId]);
 				tracker.phase = 'deriving';
 				emit();
-				await refreshDerived(pool, {scratchDir: options.scratchDir, dayZone});
+				const onProgress = (progress: DerivedProgress) => {
+					const newStep = progress.step !== tracker.derived?.step;
+					tracker.derived = progress;
+					// Each step is shown as it starts (a short one could fall between two of the timer's snapshots).
+					if (newStep) emit();
+				};
+				await refreshDerived(pool, {scratchDir: options.scratchDir, dayZone, onProgress});
 				if (newZone && built[0]!.earlier) dayZoneChange = {from: previousZone, to: dayZone};
 			}
 			tracker.phase = 'done';

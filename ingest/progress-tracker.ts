@@ -1,5 +1,5 @@
 import type {ChunkStats} from './chunk-loader.js';
-import {LINE_COUNTS, type FileProgress, type IngestPhase, type IngestSnapshot, type LineCounts} from './progress.js';
+import {LINE_COUNTS, type DerivedProgress, type FileProgress, type IngestPhase, type IngestSnapshot, type LineCounts} from './progress.js';
 
 const RATE_WINDOW_MS = 5000;
 
@@ -11,6 +11,9 @@ export class ProgressTracker {
 	private readonly rejectedByReason: Record<string, number> = {};
 	private readonly samples: Array<{at: number; bytes: number; events: number}> = [];
 	private current?: FileProgress;
+	/** The derived build's progress (phase 'deriving'), and samples of its counting for the rate. */
+	derived?: DerivedProgress;
+	private readonly derivedSamples: Array<{at: number; events: number}> = [];
 
 	constructor(
 		private readonly startedAt: number,
@@ -50,6 +53,7 @@ export class ProgressTracker {
 		const eventsPerSecond = seconds > 0 ? (loaded - first.events) / seconds : 0;
 		const loading = this.phase === 'loading';
 		return {
+			...this.derivedSnapshot(at),
 			phase: this.phase,
 			elapsedMs: at - this.startedAt,
 			bytesTotal,
@@ -63,5 +67,18 @@ export class ProgressTracker {
 			files: this.files.map((file) => ({...file})),
 			error: this.error,
 		};
+	}
+
+	/** The derived build's progress with the counting's ETA (over the same window as the load's rates). */
+	private derivedSnapshot(at: number): Pick<IngestSnapshot, 'derived'> {
+		const {derived} = this;
+		if (this.phase !== 'deriving' || !derived) return {};
+		if (derived.step !== 'counting') return {derived: {...derived}};
+		this.derivedSamples.push({at, events: derived.eventsDone});
+		while (this.derivedSamples.length > 2 && at - this.derivedSamples[0]!.at > RATE_WINDOW_MS) this.derivedSamples.shift();
+		const first = this.derivedSamples[0]!;
+		const eventsPerSecond = at > first.at ? ((derived.eventsDone - first.events) * 1000) / (at - first.at) : 0;
+		const etaSeconds = eventsPerSecond > 0 ? Math.max(0, derived.eventsTotal - derived.eventsDone) / eventsPerSecond : undefined;
+		return {derived: {...derived, etaSeconds}};
 	}
 }

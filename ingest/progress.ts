@@ -32,6 +32,24 @@ export type FileProgress = LineCounts & {
 
 export type IngestPhase = 'scanning' | 'loading' | 'deriving' | 'done' | 'cancelled' | 'failed';
 
+/** The steps of the derived build (phase 'deriving'), in order; 'recomputing' only when earlier loads were built. */
+export const DERIVED_STEPS = {
+	listing: 'listing the new learners, event types, pages and user agents',
+	sorting: 'sorting the new events by learner (PostgreSQL)',
+	counting: 'counting the new events and walking the timelines',
+	recomputing: 'recomputing the learners met again',
+	committing: 'committing',
+} as const;
+export type DerivedStep = keyof typeof DERIVED_STEPS;
+
+/** Where the derived build is: most of its time goes to the counting, which reads each new event once. */
+export type DerivedProgress = {
+	step: DerivedStep;
+	/** The new events counted so far, of about eventsTotal (the loads' file counts). */
+	eventsDone: number;
+	eventsTotal: number;
+};
+
 /** Totals are over the files; lines = loaded + duplicates + rejected holds once the load has finished. */
 export type IngestSnapshot = LineCounts & {
 	phase: IngestPhase;
@@ -48,6 +66,8 @@ export type IngestSnapshot = LineCounts & {
 	files: FileProgress[];
 	/** Fatal error message when phase is 'failed'. */
 	error?: string;
+	/** In phase 'deriving': its step and counts, and the seconds the counting has left at its current rate. */
+	derived?: DerivedProgress & {etaSeconds?: number};
 };
 
 export type IngestSummary = IngestSnapshot & {

@@ -1,4 +1,5 @@
 /** Human-readable figures for progress lines and summaries (shared by the CLI and the TUI). */
+import {DERIVED_STEPS, type DerivedProgress, type IngestSnapshot} from '../ingest/progress.js';
 
 export function formatBytes(bytes: number): string {
 	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -21,4 +22,22 @@ export function formatDuration(milliseconds: number): string {
 
 export function formatCount(count: number): string {
 	return count.toLocaleString('en-US');
+}
+
+/** While the derived build counts: the events counted and its ETA ("4,300,000 of 10,000,000 events · ETA 0:45"); else ''. */
+export function derivedCountsText(derived: NonNullable<IngestSnapshot['derived']>): string {
+	if (derived.step !== 'counting') return '';
+	const counts = `${formatCount(derived.eventsDone)} of ${formatCount(Math.max(derived.eventsDone, derived.eventsTotal))} events`;
+	return derived.etaSeconds === undefined ? counts : `${counts} · ETA ${formatDuration(derived.etaSeconds * 1000)}`;
+}
+
+/** The derived build's step in words, with its counts while it counts. */
+export function derivedStepText(derived: NonNullable<IngestSnapshot['derived']>): string {
+	return [DERIVED_STEPS[derived.step], derivedCountsText(derived)].filter(Boolean).join(' · ');
+}
+
+/** The share of the new events counted (the counting is most of the build): 100 once past it. */
+export function derivedPercent(derived: DerivedProgress): number {
+	if (derived.step === 'recomputing' || derived.step === 'committing') return 100;
+	return derived.eventsTotal > 0 ? Math.min(100, Math.floor((100 * derived.eventsDone) / derived.eventsTotal)) : 0;
 }

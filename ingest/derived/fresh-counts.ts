@@ -274,6 +274,9 @@ WHERE e.load_id = ANY ('{${loadIds.join(',')}}'::int[])
 ORDER BY 1, 2, 3, 4`;
 }
 
+/** How often (in events read) the counting pass reports its progress. */
+const EVENTS_REPORTED = 1 << 14;
+
 /** The day of the earliest new event in a set of day tables' zone (null if no new event has a time). */
 export type FirstDay = {suffix: DayTables['suffix']; day: string | null};
 
@@ -289,7 +292,7 @@ export type FirstDay = {suffix: DayTables['suffix']; day: string | null};
 export async function countFreshEvents(
 	client: pg.PoolClient,
 	reader: pg.ClientBase,
-	options: {loadIds: number[]; firstBuild: boolean},
+	options: {loadIds: number[]; firstBuild: boolean; onEvents?: (eventsRead: number) => void},
 ): Promise<{firstDays: FirstDay[]; learners: LearnerFields}> {
 	const {rows: typeRows} = await client.query<TypeKind & {type_id: number}>('SELECT * FROM fresh_type');
 	const types = new Map(typeRows.map((kind) => [kind.type_id, {kind, increment: hourIncrement(kind)}]));
@@ -320,6 +323,8 @@ export async function countFreshEvents(
 		let items: LearnerItemEvents | undefined;
 		const pageDays = walk?.dayTables.map((days) => new PageDayCounts(learnerRows, days));
 		let userIds: Set<bigint>;
+		// Reported on the first event (the server's sort is over) and every EVENTS_REPORTED after.
+		let eventsRead = 0;
 		// A learner's events nearly always repeat one user id: it is made a bigint only when its bytes change.
 		let userId: bigint | null = null;
 		let userIdHigh = 0;
@@ -348,6 +353,7 @@ export async function countFreshEvents(
 			},
 			// Fields: see SCAN (time NULL last).
 			row: (data, starts) => {
+				if (eventsRead++ % EVENTS_REPORTED === 0) options.onEvents?.(eventsRead);
 				const {courseId, username} = learner;
 				const loadId = data.readInt32BE(starts[SCAN.loadId]!);
 				if (loadId !== statsLoadId) {
@@ -393,6 +399,7 @@ export async function countFreshEvents(
 			},
 		};
 		await readLearnerRows(reader, scanQuery(options.loadIds), handlers, piped);
+		options.onEvents?.(eventsRead);
 		for (const days of pageDays ?? []) days.write((table) => piped.rows(table));
 		for (const [loadId, stats] of loadStats) {
 			const out = piped.rows('d_load_stats');

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import {UAParser} from 'ua-parser-js';
+import type {DerivedProgress, DerivedStep} from '../progress.js';
 import {countFreshEvents, type FirstDay} from './fresh-counts.js';
 import {recomputeProblems, recomputeVideos} from './learner-items.js';
 import type {LearnerFields} from './streamed-copy.js';
@@ -300,6 +301,8 @@ export type RefreshOptions = {
 	scratchDir?: string;
 	/** The day tables' time zone (canonical name; see day-zone.ts): when it changes, everything is rebuilt in it. */
 	dayZone?: string;
+	/** Each step as it starts, and the counting pass's events every few thousand (for the progress meters). */
+	onProgress?: (progress: DerivedProgress) => void;
 };
 
 export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}): Promise<void> {
@@ -331,6 +334,14 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 			return;
 		}
 		const {rows: [{earlier}]} = await client.query<{earlier: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE derived_done) AS earlier');
+		// About: a file resumed by a later load is counted whole under that load.
+		const {rows: [{eventsTotal}]} = await client.query<{eventsTotal: number}>(
+			'SELECT coalesce(sum(loaded), 0)::float8 AS "eventsTotal" FROM source_files WHERE load_id = ANY($1)',
+			[loadIds],
+		);
+		let eventsDone = 0;
+		const report = (step: DerivedStep) => options.onProgress?.({step, eventsDone, eventsTotal});
+		report('listing');
 		// Nothing derived yet (first load, or after a reset): start from empty tables.
 		if (!earlier) await client.query(`TRUNCATE ${ALL_TABLES.join(', ')}`);
 		// The block ranges of events.load_id's BRIN index that no summary covers yet (insert-triggered
@@ -354,8 +365,13 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		counting.on('error', () => {});
 		await counting.connect();
 		// On a first build the same pass walks the timelines, videos and problems: every event of every learner is new.
+		report('sorting');
+		const onEvents = (eventsRead: number) => {
+			eventsDone = eventsRead;
+			report('counting');
+		};
 		const counted = await timedStep(onStep, 'counts, event tables (and a first build: the walks): scanned, sorted, walked in Node, stored by COPY', () =>
-			countFreshEvents(client, counting, {loadIds, firstBuild: !earlier}),
+			countFreshEvents(client, counting, {loadIds, firstBuild: !earlier, onEvents}),
 		);
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
 		await addNewPages(client, 'SELECT page FROM fresh_target');
@@ -366,8 +382,12 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		const toRefresh = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
 			SELECT learner_id, course_id, username FROM fresh_learner WHERE username <> ''`);
 		// Nothing new (every file already loaded) means no learner's history changed.
-		if (toRefresh.rowCount) await recomputeLearners(client, earlier, counted, options);
+		if (toRefresh.rowCount) {
+			if (earlier) report('recomputing');
+			await recomputeLearners(client, earlier, counted, options);
+		}
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
+		report('committing');
 		await client.query('COMMIT');
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => {});

@@ -6,7 +6,7 @@ import {canonicalTimeZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
-import {formatBytes, formatDuration, formatCount} from '../format.js';
+import {derivedPercent, derivedStepText, formatBytes, formatDuration, formatCount} from '../format.js';
 import {withDatabase, type Command, type CommandContext} from './context.js';
 
 /** The default source, input/ in the current folder; named paths must exist. */
@@ -29,6 +29,8 @@ export async function dayZoneFlag(pool: pg.Pool, tz: string | undefined): Promis
 }
 
 export function progressLine(snapshot: IngestSnapshot): string {
+	const {derived} = snapshot;
+	if (snapshot.phase === 'deriving' && derived) return `deriving ${derivedPercent(derived)}% · ${derivedStepText(derived)}`;
 	const percent = snapshot.bytesTotal > 0 ? Math.floor((100 * snapshot.bytesDone) / snapshot.bytesTotal) : 100;
 	const eta = snapshot.etaSeconds === undefined ? '–' : formatDuration(snapshot.etaSeconds * 1000);
 	return [
@@ -77,7 +79,7 @@ export async function ingestHeadless(context: CommandContext, database: Database
 			onProgress(snapshot) {
 				if (snapshot.phase === 'deriving' && lastPhase !== 'deriving') context.stderr.write('building the derived tables the tasks read…\n');
 				lastPhase = snapshot.phase;
-				if (snapshot.phase !== 'loading' || Date.now() - lastPrinted < 1000) return;
+				if ((snapshot.phase !== 'loading' && snapshot.phase !== 'deriving') || Date.now() - lastPrinted < 1000) return;
 				lastPrinted = Date.now();
 				context.stderr.write(`${progressLine(snapshot)}\n`);
 			},

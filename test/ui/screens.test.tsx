@@ -137,6 +137,25 @@ test('snapshots are sampled: a burst of 2,000 renders a handful of frames', asyn
 	}
 });
 
+test('the derived build after the load shows its step, the events counted and its ETA, within 80 columns', async () => {
+	const services = fakeServices();
+	const {lastFrame, unmount} = render(<App services={services} width={80} height={24} />);
+	try {
+		await waitFor(lastFrame, 'Files (1 of 2 done)');
+		services.progress?.(snapshot({phase: 'deriving', derived: {step: 'counting', eventsDone: 4_300_000, eventsTotal: 10_000_000, etaSeconds: 45}}));
+		const frame = await waitFor(lastFrame, 'updating the tables the tasks read');
+		assert.match(frame, /Tables █+░+  43%/);
+		assert.match(frame, /\n {7}4,300,000 of 10,000,000 events · ETA 0:45\n {7}counting the new events and walking the timelines\n/);
+		for (const line of frame.split('\n')) assert.ok(stringWidth(line) <= 80, `line wider than 80: ${line}`);
+		assert.ok(frame.split('\n').length <= 23, 'never taller than rows - 1');
+		services.progress?.(snapshot({phase: 'deriving', derived: {step: 'committing', eventsDone: 10_000_000, eventsTotal: 10_000_000}}));
+		assert.match(await waitFor(lastFrame, '       committing'), /Tables █+ 100%/);
+		services.finishIngest();
+	} finally {
+		unmount();
+	}
+});
+
 test('a database that cannot be opened is a readable message with what to do, not a stack trace', async () => {
 	const services = fakeServices({
 		open: async () => {

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
-import {formatBytes} from '../../format.js';
-import type {FileProgress, IngestSnapshot} from '../../../ingest/progress.js';
+import {derivedCountsText, derivedPercent, formatBytes} from '../../format.js';
+import {DERIVED_STEPS, type FileProgress, type IngestSnapshot} from '../../../ingest/progress.js';
 import {bar, clock, displayPath, percent, sparkline, thousands} from '../lib/format.js';
 
 const statusMarks: Record<FileProgress['status'], string> = {pending: '·', skipped: '=', loading: '▸', loaded: '✓', failed: '✗'};
@@ -83,6 +83,28 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 				<FileLine key={`${file.label}-${index}`} file={file} width={width} />
 			))}
 			{hidden > 0 && <Text dimColor>… {hidden} more files</Text>}
+		</Box>
+	);
+}
+
+/** The derived build after the load: how far its counting of the new events is, and the step it is on. */
+export function DerivedPanel({derived, width}: {derived: NonNullable<IngestSnapshot['derived']>; width: number}) {
+	const share = derivedPercent(derived);
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text>
+				<Text bold>Tables </Text>
+				{bar(share, 100, Math.max(10, width - 13))} {`${share}%`.padStart(4)}
+			</Text>
+			<Text wrap="truncate-end">
+				{'       '}
+				{derivedCountsText(derived)}
+			</Text>
+			<Text wrap="truncate-end">
+				{'       '}
+				{DERIVED_STEPS[derived.step]}
+			</Text>
+			<Text> </Text>
 		</Box>
 	);
 }

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {formatBytes} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
-import {Counts, ProgressPanel} from '../components/progress-panel.js';
+import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
 import {clock, thousands} from '../lib/format.js';
 
 const phaseTitles: Record<IngestSnapshot['phase'], string> = {
@@ -20,7 +20,12 @@ export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, 
 			<Text bold>
 				Loading logs · {cancelling ? 'cancelling (rolling back the current chunk)…' : phaseTitles[snapshot?.phase ?? 'scanning']}
 			</Text>
-			{snapshot ? <ProgressPanel snapshot={snapshot} rateHistory={rateHistory} width={width} height={height - 3} /> : <Text dimColor>Looking for new files in the inputs…</Text>}
+			{snapshot?.phase === 'deriving' && snapshot.derived && <DerivedPanel derived={snapshot.derived} width={width} />}
+			{snapshot ? (
+				<ProgressPanel snapshot={snapshot} rateHistory={rateHistory} width={width} height={height - (snapshot.derived ? 7 : 3)} />
+			) : (
+				<Text dimColor>Looking for new files in the inputs…</Text>
+			)}
 			{confirmCancel && (
 				<Box borderStyle="round" borderColor="yellow" paddingX={1}>
 					<Text>Cancel the load? What is loaded stays, and the rest resumes next time. (y/n)</Text>

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {describe, it} from 'node:test';
+import type {IngestSnapshot} from '../../ingest/progress.js';
+import {ProgressTracker} from '../../ingest/progress-tracker.js';
+import {progressLine} from '../../source/commands/ingest.js';
+import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
+
+const database = await openTestDatabase('derived_progress');
+const dir = fixtureDir();
+
+/** The deriving snapshots of an ingest of `text`: one per step as it starts (and the timer's, dropped here as repeats). */
+async function derivingSteps(name: string, text: string): Promise<Array<NonNullable<IngestSnapshot['derived']>>> {
+	const file = path.join(dir, name);
+	fs.writeFileSync(file, text);
+	const seen: Array<NonNullable<IngestSnapshot['derived']>> = [];
+	const summary = await ingest(database, [file], {
+		onProgress: (snapshot) => {
+			if (snapshot.phase === 'deriving' && snapshot.derived && snapshot.derived.step !== seen.at(-1)?.step) seen.push(snapshot.derived);
+		},
+	});
+	assert.equal(summary.phase, 'done');
+	return seen;
+}
+
+describe('the derived build reports its progress', () => {
+	it('each step as it starts; the counting of every new event (a second load recomputes the learners met again)', async () => {
+		const first = await derivingSteps('first.log', lines(0, 20_000));
+		assert.deepEqual(
+			first.map(({step}) => step),
+			['listing', 'sorting', 'counting', 'committing'],
+		);
+		// The total comes from the files' counts; when it commits, every new event was read once.
+		assert.deepEqual(first.at(-1), {step: 'committing', eventsDone: 20_000, eventsTotal: 20_000});
+		// Its first report is the first event read: the server's sort is over.
+		assert.equal(first[2]!.eventsDone, 1);
+
+		const second = await derivingSteps('second.log', lines(20_000, 23_000));
+		assert.deepEqual(
+			second.map(({step}) => step),
+			['listing', 'sorting', 'counting', 'recomputing', 'committing'],
+		);
+		assert.deepEqual(second.at(-1), {step: 'committing', eventsDone: 3000, eventsTotal: 3000});
+	});
+
+	it("puts the counting's ETA in the snapshot from its rate, and the headless line says it", () => {
+		let now = 0;
+		const tracker = new ProgressTracker(0, () => now);
+		tracker.phase = 'deriving';
+		tracker.derived = {step: 'counting', eventsDone: 1000, eventsTotal: 101_000};
+		assert.equal(tracker.snapshot().derived!.etaSeconds, undefined, 'no rate from one sample');
+		now = 2000;
+		tracker.derived = {step: 'counting', eventsDone: 11_000, eventsTotal: 101_000};
+		const snapshot = tracker.snapshot();
+		// 10,000 events in 2 s: 90,000 left take 18 s.
+		assert.equal(snapshot.derived!.etaSeconds, 18);
+		assert.equal(progressLine(snapshot), 'deriving 10% · counting the new events and walking the timelines · 11,000 of 101,000 events · ETA 0:18');
+		tracker.derived = {step: 'committing', eventsDone: 101_000, eventsTotal: 101_000};
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · committing');
+		tracker.phase = 'done';
+		assert.equal(tracker.snapshot().derived, undefined, 'only while deriving');
+	});
+});
