@@ -134,7 +134,7 @@ function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: 
  * upgrade whose migrations ask for a rebuild, or after a load killed before its refresh), so that
  * tasks run outside the app never answer from stale tables. Returns at once when nothing is pending.
  */
-export async function deriveIfPending(pool: pg.Pool, scratchDir?: string): Promise<void> {
+export async function deriveIfPending(pool: pg.Pool, scratchDir?: string, onProgress?: (progress: DerivedProgress) => void): Promise<void> {
 	const {rows} = await pool.query<{pending: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE NOT derived_done) AS pending');
 	if (!rows[0]!.pending) return;
 	const client = await pool.connect();
@@ -143,7 +143,7 @@ export async function deriveIfPending(pool: pg.Pool, scratchDir?: string): Promi
 		// An ingest running now refreshes when it finishes; its half-loaded load must not be marked derived.
 		if (!lock[0]!.locked) return;
 		try {
-			await refreshDerived(pool, {scratchDir});
+			await refreshDerived(pool, {scratchDir, onProgress});
 		} finally {
 			await client.query('SELECT pg_advisory_unlock($1)', [INGEST_LOCK]);
 		}

@@ -1,6 +1,9 @@
 import {UserError} from '../../ingest/errors.js';
 import {loadTaskCatalogue, runTask, formatResult, saveResult, type OutputFormat} from '../tasks/index.js';
 import {deriveIfPending} from '../../ingest/engine.js';
+import type {DerivedProgress} from '../../ingest/progress.js';
+import {ProgressTracker} from '../../ingest/progress-tracker.js';
+import {progressLine} from './ingest.js';
 import {withDatabase, type CommandContext, type Command} from './context.js';
 
 const FORMATS: OutputFormat[] = ['csv', 'json', 'md'];
@@ -27,6 +30,25 @@ function parameterValues(context: CommandContext): Record<string, string> {
 	return values;
 }
 
+/**
+ * On stderr, what a build of pending loads is doing before the task runs (after an upgrade that asks for a
+ * rebuild, it takes as long as the first build): a line when it starts, then the ingest's deriving line
+ * every second.
+ */
+function derivedProgressPrinter(context: CommandContext): (progress: DerivedProgress) => void {
+	const tracker = new ProgressTracker(Date.now());
+	tracker.phase = 'deriving';
+	let lastPrinted = 0;
+	return (progress) => {
+		if (!tracker.derived) context.stderr.write('Building the derived tables the tasks read (loads are pending) before the task runs…\n');
+		tracker.derived = progress;
+		const snapshot = tracker.snapshot();
+		if (Date.now() - lastPrinted < 1000) return;
+		lastPrinted = Date.now();
+		context.stderr.write(`${progressLine(snapshot)}\n`);
+	};
+}
+
 /** `run <task>`: runs one task and prints the table, or writes it with --out FILE / --save. */
 export const runCommand: Command = async (context) => {
 	const [taskId, ...extra] = context.args;
@@ -47,7 +69,7 @@ export const runCommand: Command = async (context) => {
 	process.once('SIGINT', onInterrupt);
 	try {
 		const result = await withDatabase(context, async (database) => {
-			await deriveIfPending(database.pool, database.scratchDir);
+			await deriveIfPending(database.pool, database.scratchDir, derivedProgressPrinter(context));
 			try {
 				return await runTask(database.pool, task, values, {signal: controller.signal});
 			} catch (error) {

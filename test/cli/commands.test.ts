@@ -122,6 +122,8 @@ describe('run after a load whose derived tables were not built', () => {
 			const learners = cli('run', 'learners', '--db', pendingUrl, '--format', 'json');
 			assert.equal(learners.code, 0, learners.stderr);
 			assert.equal(JSON.parse(learners.stdout).length, 7);
+			// Said on stderr (stdout is the answer): the wait, and its first step.
+			assert.match(learners.stderr, /^Building the derived tables the tasks read \(loads are pending\) before the task runs…\nderiving 0% · listing the new learners/);
 			const {rows} = await pool.query('SELECT bool_and(derived_done) AS done FROM loads');
 			assert.equal(rows[0].done, true);
 		} finally {
