@@ -56,6 +56,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	let loaders: LoaderPool | undefined;
 	const timer = setInterval(emit, options.progressIntervalMs ?? 250);
 	let dayZoneChange: IngestSummary['dayZoneChange'];
+	let derivedCancelled = false;
 	try {
 		const {rows} = await lockClient.query<{locked: boolean}>('SELECT pg_try_advisory_lock($1) AS locked', [INGEST_LOCK]);
 		if (!rows[0]!.locked) throw new UserError('Another ingest is already loading into this database; wait for it to finish.');
@@ -100,10 +101,16 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 					// Each step is shown as it starts (a short one could fall between two of the timer's snapshots).
 					if (newStep) emit();
 				};
-				await refreshDerived(pool, {scratchDir: options.scratchDir, dayZone, onProgress});
-				if (newZone && built[0]!.earlier) dayZoneChange = {from: previousZone, to: dayZone};
+				try {
+					await refreshDerived(pool, {scratchDir: options.scratchDir, dayZone, onProgress, signal});
+					if (newZone && built[0]!.earlier) dayZoneChange = {from: previousZone, to: dayZone};
+				} catch (error) {
+					// Cancelled: the build rolled back, and its loads stay pending for the next ingest (or run).
+					if (!signal?.aborted) throw error;
+					derivedCancelled = true;
+				}
 			}
-			tracker.phase = 'done';
+			tracker.phase = derivedCancelled ? 'cancelled' : 'done';
 		}
 	} catch (error) {
 		tracker.phase = 'failed';
@@ -122,7 +129,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	const snapshot = tracker.snapshot();
 	options.onProgress?.(snapshot);
 	const count = (status: FileProgress['status']) => snapshot.files.filter((file) => file.status === status).length;
-	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped'), filesFailed: count('failed'), dayZoneChange};
+	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped'), filesFailed: count('failed'), dayZoneChange, ...(derivedCancelled ? {derivedCancelled} : {})};
 }
 
 function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: number): FileProgress {

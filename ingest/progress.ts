@@ -76,4 +76,6 @@ export type IngestSummary = IngestSnapshot & {
 	filesFailed: number;
 	/** Set when this run's dayZone option changed the day zone (and the derived tables were rebuilt in it). */
 	dayZoneChange?: {from: string; to: string};
+	/** Set when the cancel came during the derived build: everything was loaded, and the tables the tasks read are not updated yet. */
+	derivedCancelled?: true;
 };

@@ -303,14 +303,35 @@ export type RefreshOptions = {
 	dayZone?: string;
 	/** Each step as it starts, and the counting pass's events every few thousand (for the progress meters). */
 	onProgress?: (progress: DerivedProgress) => void;
+	/** Cancels the build: its running statements are cancelled on the server, it rolls back and rejects with an AbortError. */
+	signal?: AbortSignal;
 };
 
+/** Cancels the statements running on the backends `pids`, from a connection of its own (the pool's may all be busy). */
+async function cancelBackends(pool: pg.Pool, pids: number[]): Promise<void> {
+	const canceller = new pg.Client(pool.options);
+	canceller.on('error', () => {});
+	try {
+		await canceller.connect();
+		await canceller.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) pid', [pids]);
+	} finally {
+		await canceller.end().catch(() => {});
+	}
+}
+
+const backendPid = async (client: pg.ClientBase) => (await client.query<{pid: number}>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+
 export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}): Promise<void> {
-	const {onStep, dayZone} = options;
+	const {onStep, dayZone, signal} = options;
+	signal?.throwIfAborted();
 	const connection = await pool.connect();
 	const client = onStep ? timedClient(connection, onStep) : connection;
 	let reader: pg.Client | undefined;
+	const pids: number[] = [];
+	const cancel = () => void cancelBackends(pool, pids).catch(() => {});
+	signal?.addEventListener('abort', cancel, {once: true});
 	try {
+		pids.push(await backendPid(connection));
 		// The new loads' events came after the last statistics: without fresh ones the planner takes the new
 		// load ids for a handful of rows and joins them to the learners by nested loops (minutes instead of
 		// seconds). A small sample is enough for the few distinct load ids. Committed first, for the reader
@@ -340,7 +361,11 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 			[loadIds],
 		);
 		let eventsDone = 0;
-		const report = (step: DerivedStep) => options.onProgress?.({step, eventsDone, eventsTotal});
+		// Between statements an abort has nothing to cancel: each step checks it as it starts.
+		const report = (step: DerivedStep) => {
+			signal?.throwIfAborted();
+			options.onProgress?.({step, eventsDone, eventsTotal});
+		};
 		report('listing');
 		// Nothing derived yet (first load, or after a reset): start from empty tables.
 		if (!earlier) await client.query(`TRUNCATE ${ALL_TABLES.join(', ')}`);
@@ -364,6 +389,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		// A lost connection also fails the query that uses it, which reports it.
 		counting.on('error', () => {});
 		await counting.connect();
+		pids.push(await backendPid(counting));
 		// On a first build the same pass walks the timelines, videos and problems: every event of every learner is new.
 		report('sorting');
 		const onEvents = (eventsRead: number) => {
@@ -391,8 +417,11 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await client.query('COMMIT');
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => {});
+		// A statement cancelled by the abort fails with its own error: the abort is the reason.
+		signal?.throwIfAborted();
 		throw error;
 	} finally {
+		signal?.removeEventListener('abort', cancel);
 		await reader?.end().catch(() => {});
 		connection.release();
 	}

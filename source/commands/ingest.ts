@@ -86,7 +86,11 @@ export async function ingestHeadless(context: CommandContext, database: Database
 		});
 		for (const line of summaryLines(summary)) context.stdout.write(`${line}\n`);
 		if (summary.phase === 'cancelled') {
-			context.stderr.write('Cancelled; what was committed stays, and the next ingest resumes from there.\n');
+			context.stderr.write(
+				summary.derivedCancelled
+					? 'Cancelled while updating the tables the tasks read: everything is loaded, and the next ingest (or run) updates them.\n'
+					: 'Cancelled; what was committed stays, and the next ingest resumes from there.\n',
+			);
 			return 130;
 		}
 		if (summary.filesFailed > 0) {

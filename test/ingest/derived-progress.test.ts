@@ -44,6 +44,28 @@ describe('the derived build reports its progress', () => {
 		assert.deepEqual(second.at(-1), {step: 'committing', eventsDone: 3000, eventsTotal: 3000});
 	});
 
+	it('a cancel during the build rolls it back: everything stays loaded, and the next ingest builds it', async () => {
+		const cancelled = await openTestDatabase('derived_cancel');
+		const file = path.join(dir, 'cancelled.log');
+		fs.writeFileSync(file, lines(0, 20_000));
+		const controller = new AbortController();
+		const summary = await ingest(cancelled, [file], {
+			signal: controller.signal,
+			// Cancelled as the counting starts: its statements are cancelled on the server.
+			onProgress: (snapshot) => snapshot.derived?.step === 'counting' && controller.abort(),
+		});
+		assert.deepEqual([summary.phase, summary.derivedCancelled, summary.loaded], ['cancelled', true, 20_000]);
+		const state = async () =>
+			(await cancelled.pool.query('SELECT (SELECT count(*)::int FROM events) AS events, (SELECT count(*)::int FROM d_learner) AS learners, bool_and(derived_done) AS built FROM loads')).rows[0];
+		assert.deepEqual(await state(), {events: 20_000, learners: 0, built: false});
+		// Nothing left running on the server.
+		const {rows} = await cancelled.pool.query(`SELECT count(*)::int AS running FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle' AND pid <> pg_backend_pid()`);
+		assert.equal(rows[0].running, 0);
+		const again = await ingest(cancelled, [file]);
+		assert.deepEqual([again.phase, again.filesSkipped], ['done', 1]);
+		assert.deepEqual(await state(), {events: 20_000, learners: 7, built: true});
+	});
+
 	it("puts the counting's ETA in the snapshot from its rate, and the headless line says it", () => {
 		let now = 0;
 		const tracker = new ProgressTracker(0, () => now);

@@ -156,6 +156,30 @@ test('the derived build after the load shows its step, the events counted and it
 	}
 });
 
+test('a cancel during the derived build says what it rolls back, and the summary that everything is loaded', async () => {
+	const services = fakeServices({
+		async ingest(signal, onProgress) {
+			onProgress(snapshot({phase: 'deriving', derived: {step: 'counting', eventsDone: 10, eventsTotal: 100}}));
+			await new Promise((resolve) => signal.addEventListener('abort', resolve, {once: true}));
+			// The rollback takes a moment: the screen says what it rolls back meanwhile.
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			return summary({phase: 'cancelled', derivedCancelled: true});
+		},
+	});
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	try {
+		await waitFor(lastFrame, 'updating the tables the tasks read');
+		await press(stdin, ESC);
+		await waitFor(lastFrame, 'Cancel the load?');
+		await press(stdin, 'y');
+		await waitFor(lastFrame, "Loading logs · cancelling (rolling back the tables' update)…");
+		const frame = await waitFor(lastFrame, 'Load cancelled');
+		assert.match(frame.replace(/\s+/g, ' '), /Everything is loaded; the tables the tasks read are updated the next time the app starts/);
+	} finally {
+		unmount();
+	}
+});
+
 test('a database that cannot be opened is a readable message with what to do, not a stack trace', async () => {
 	const services = fakeServices({
 		open: async () => {

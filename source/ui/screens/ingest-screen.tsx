@@ -18,7 +18,10 @@ export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, 
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text bold>
-				Loading logs · {cancelling ? 'cancelling (rolling back the current chunk)…' : phaseTitles[snapshot?.phase ?? 'scanning']}
+				Loading logs ·{' '}
+				{cancelling
+					? `cancelling (rolling back ${snapshot?.phase === 'deriving' ? "the tables' update" : 'the current chunk'})…`
+					: phaseTitles[snapshot?.phase ?? 'scanning']}
 			</Text>
 			{snapshot?.phase === 'deriving' && snapshot.derived && <DerivedPanel derived={snapshot.derived} width={width} />}
 			{snapshot ? (
@@ -55,7 +58,13 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 			</Text>
 			{reasons.length > 0 && <Text color="red">rejected by reason: {reasons.map(([reason, count]) => `${reason} ${thousands(count)}`).join(', ')}</Text>}
 			{summary.error && <Text color="red">{summary.error}</Text>}
-			{summary.phase === 'cancelled' && <Text color="yellow">The rest of the files load the next time the app starts.</Text>}
+			{summary.phase === 'cancelled' && (
+				<Text color="yellow">
+					{summary.derivedCancelled
+						? 'Everything is loaded; the tables the tasks read are updated the next time the app starts (until then the tasks answer without this load).'
+						: 'The rest of the files load the next time the app starts.'}
+				</Text>
+			)}
 			{summary.rejected > 0 && <Text dimColor>The rejected lines are kept: openpolyedu-tui rejected lists them.</Text>}
 		</Box>
 	);
