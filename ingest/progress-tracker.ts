@@ -3,17 +3,32 @@ import {LINE_COUNTS, type DerivedProgress, type FileProgress, type IngestPhase, 
 
 const RATE_WINDOW_MS = 5000;
 
+/** Rates per second of some counters over the last RATE_WINDOW_MS, from a sample taken at each snapshot. */
+class RateWindow<Counter extends string> {
+	private readonly samples: Array<{at: number; values: Record<Counter, number>}> = [];
+
+	/** Adds the counters' values at `at` and returns each one's rate since the window's oldest sample (0 until there is one). */
+	rates(at: number, values: Record<Counter, number>): Record<Counter, number> {
+		this.samples.push({at, values});
+		while (this.samples.length > 2 && at - this.samples[0]!.at > RATE_WINDOW_MS) this.samples.shift();
+		const first = this.samples[0]!;
+		const seconds = (at - first.at) / 1000;
+		const counters = Object.keys(values) as Counter[];
+		return Object.fromEntries(counters.map((counter) => [counter, seconds > 0 ? (values[counter] - first.values[counter]) / seconds : 0])) as Record<Counter, number>;
+	}
+}
+
 /** Accumulates what the loader reports and turns it into snapshots with smoothed rates and an ETA. */
 export class ProgressTracker {
 	phase: IngestPhase = 'scanning';
 	error?: string;
 	readonly files: FileProgress[] = [];
 	private readonly rejectedByReason: Record<string, number> = {};
-	private readonly samples: Array<{at: number; bytes: number; events: number}> = [];
+	private readonly loadRates = new RateWindow<'bytes' | 'events'>();
 	private current?: FileProgress;
-	/** The derived build's progress (phase 'deriving'), and samples of its counting for the rate. */
+	/** The derived build's progress (phase 'deriving'), and its counting's rate. */
 	derived?: DerivedProgress;
-	private readonly derivedSamples: Array<{at: number; events: number}> = [];
+	private readonly countingRates = new RateWindow<'events'>();
 
 	constructor(
 		private readonly startedAt: number,
@@ -45,12 +60,7 @@ export class ProgressTracker {
 		const loaded = counts.loaded;
 		// Skipped files count as done for the bytes, but they are not throughput.
 		const movingBytes = total((file) => (file.status === 'skipped' ? 0 : file.bytesDone));
-		this.samples.push({at, bytes: movingBytes, events: loaded});
-		while (this.samples.length > 2 && at - this.samples[0]!.at > RATE_WINDOW_MS) this.samples.shift();
-		const first = this.samples[0]!;
-		const seconds = (at - first.at) / 1000;
-		const bytesPerSecond = seconds > 0 ? (movingBytes - first.bytes) / seconds : 0;
-		const eventsPerSecond = seconds > 0 ? (loaded - first.events) / seconds : 0;
+		const {bytes: bytesPerSecond, events: eventsPerSecond} = this.loadRates.rates(at, {bytes: movingBytes, events: loaded});
 		const loading = this.phase === 'loading';
 		return {
 			...this.derivedSnapshot(at),
@@ -74,10 +84,7 @@ export class ProgressTracker {
 		const {derived} = this;
 		if (this.phase !== 'deriving' || !derived) return {};
 		if (derived.step !== 'counting') return {derived: {...derived}};
-		this.derivedSamples.push({at, events: derived.eventsDone});
-		while (this.derivedSamples.length > 2 && at - this.derivedSamples[0]!.at > RATE_WINDOW_MS) this.derivedSamples.shift();
-		const first = this.derivedSamples[0]!;
-		const eventsPerSecond = at > first.at ? ((derived.eventsDone - first.events) * 1000) / (at - first.at) : 0;
+		const {events: eventsPerSecond} = this.countingRates.rates(at, {events: derived.eventsDone});
 		const etaSeconds = eventsPerSecond > 0 ? Math.max(0, derived.eventsTotal - derived.eventsDone) / eventsPerSecond : undefined;
 		return {derived: {...derived, etaSeconds}};
 	}
