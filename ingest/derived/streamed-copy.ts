@@ -26,11 +26,12 @@ const SPILL_BYTES = 1024 * 1024;
  * Bytes all of PipedTables' tables may buffer: beyond, the fullest is sent as a piece (one COPY), so a
  * busy table sends big pieces and the memory stays bounded however many tables there are. (A fixed 4 MB
  * per table took bench:ingest's peak RSS to 377 MB, over its 300 MB target; pieces of 1 MB per table
- * made the 1M-event counting pass wait 3-3.6 s for its COPYs.)
+ * made the 1M-event counting pass wait 3-3.6 s for its COPYs. 16 MB here and queued: 293-302 MB with a
+ * new database's two zones of days; 8 MB: 271-284 MB, and a 1M rebuild 11.4 s against 11.3 s, interleaved.)
  */
-const BUFFERED_BYTES = 16 * 1024 * 1024;
+const BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Bytes of PipedTables' pieces waiting for their COPY before the reading waits for them. */
-const QUEUED_BYTES = 16 * 1024 * 1024;
+const QUEUED_BYTES = 8 * 1024 * 1024;
 
 class SpilledTable {
 	// Grown as rows come (most tables of a small load never reach the spill size).
