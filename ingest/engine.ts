@@ -2,7 +2,7 @@ import os from 'node:os';
 import type {Readable} from 'node:stream';
 import type pg from 'pg';
 import {currentDayZone} from './derived/day-zone.js';
-import {refreshDerived} from './derived/refresh.js';
+import {refreshDerived, type RefreshOptions} from './derived/refresh.js';
 import {UserError, redactSecrets} from './errors.js';
 import {LineChunker, type Chunk} from './line-chunker.js';
 import {LoaderError, LoaderPool} from './loader-pool.js';
@@ -141,7 +141,7 @@ function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: 
  * upgrade whose migrations ask for a rebuild, or after a load killed before its refresh), so that
  * tasks run outside the app never answer from stale tables. Returns at once when nothing is pending.
  */
-export async function deriveIfPending(pool: pg.Pool, scratchDir?: string, onProgress?: (progress: DerivedProgress) => void): Promise<void> {
+export async function deriveIfPending(pool: pg.Pool, scratchDir?: string, options: Pick<RefreshOptions, 'onProgress' | 'signal'> = {}): Promise<void> {
 	const {rows} = await pool.query<{pending: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE NOT derived_done) AS pending');
 	if (!rows[0]!.pending) return;
 	const client = await pool.connect();
@@ -150,7 +150,7 @@ export async function deriveIfPending(pool: pg.Pool, scratchDir?: string, onProg
 		// An ingest running now refreshes when it finishes; its half-loaded load must not be marked derived.
 		if (!lock[0]!.locked) return;
 		try {
-			await refreshDerived(pool, {scratchDir, onProgress});
+			await refreshDerived(pool, {scratchDir, ...options});
 		} finally {
 			await client.query('SELECT pg_advisory_unlock($1)', [INGEST_LOCK]);
 		}

@@ -69,7 +69,12 @@ export const runCommand: Command = async (context) => {
 	process.once('SIGINT', onInterrupt);
 	try {
 		const result = await withDatabase(context, async (database) => {
-			await deriveIfPending(database.pool, database.scratchDir, derivedProgressPrinter(context));
+			try {
+				await deriveIfPending(database.pool, database.scratchDir, {onProgress: derivedProgressPrinter(context), signal: controller.signal});
+			} catch (error) {
+				if (controller.signal.aborted) throw new UserError('Cancelled while building the derived tables: they were left as they were, and the next ingest or run builds them.');
+				throw error;
+			}
 			try {
 				return await runTask(database.pool, task, values, {signal: controller.signal});
 			} catch (error) {
