@@ -244,7 +244,7 @@ class CourseCounts {
 const SCAN_LOOKUPS = [
 	{table: 'scan_learner', columns: 'learner_id int NOT NULL, course_id text NOT NULL, username text NOT NULL', rows: 'SELECT learner_id, course_id, username FROM fresh_learner'},
 	{table: 'scan_type', columns: 'type_id int NOT NULL, event_type text NOT NULL, closes boolean NOT NULL, payload_kind text', rows: 'SELECT type_id, event_type, closes, payload_kind FROM fresh_type'},
-	{table: 'scan_page', columns: 'page text NOT NULL, url_id int NOT NULL', rows: 'SELECT p.page, p.url_id FROM d_page p JOIN fresh_key k ON k.page = p.page WHERE k.is_page'},
+	{table: 'scan_page', columns: 'page text NOT NULL, url_id int NOT NULL', rows: 'SELECT p.page, p.url_id FROM d_page p JOIN (SELECT DISTINCT page FROM fresh_type_page) k ON k.page = p.page'},
 ];
 
 async function copyScanLookups(client: pg.PoolClient, reader: pg.ClientBase): Promise<void> {
