@@ -285,4 +285,12 @@ test('menu notices: no data yet, unreadable task files, what the last load broug
 			'Last load: 990 new events, 3 rejected lines.',
 		],
 	);
+	// Cancelled (while loading, or while updating the tables): the tasks do not see its events yet.
+	assert.deepEqual(
+		menuNotices([{courseId: 'c', events: 1}], [], summary({phase: 'cancelled', derivedCancelled: true})).map((notice) => [notice.tone, notice.text]),
+		[
+			['warning', 'The last load was cancelled: the tasks answer without its new events until the next start finishes it.'],
+			['info', 'Last load: 990 new events, 3 rejected lines.'],
+		],
+	);
 });

@@ -19,6 +19,8 @@ export function menuNotices(courses: Course[] | undefined, problems: TaskProblem
 	if (courses && courses.length === 0) notices.push({text: 'No data yet: put tracking logs (.log, .gz, .zip or folders) into input/ and start the app again.', tone: 'warning'});
 	for (const problem of problems.slice(0, 2)) notices.push({text: `Task file ${problem.file} skipped: ${problem.message}`, tone: 'warning'});
 	if (problems.length > 2) notices.push({text: `… and ${problems.length - 2} more task files skipped (openpolyedu-tui tasks lists them).`, tone: 'warning'});
+	// A cancelled load's events (or all of them, when the tables' update was cancelled) reach the tables the tasks read only when a later load finishes.
+	if (lastIngest?.phase === 'cancelled') notices.push({text: 'The last load was cancelled: the tasks answer without its new events until the next start finishes it.', tone: 'warning'});
 	if (lastIngest && lastIngest.lines === 0 && lastIngest.phase === 'done') notices.push({text: 'No new data in the inputs; everything was already loaded.', tone: 'info'});
 	else if (lastIngest) notices.push({text: `Last load: ${thousands(lastIngest.loaded)} new events, ${thousands(lastIngest.rejected)} rejected lines.`, tone: 'info'});
 	return notices;
