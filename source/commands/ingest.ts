@@ -60,7 +60,8 @@ export function summaryLines(summary: IngestSummary): string[] {
 
 /** Headless ingest with a progress line about once a second on stderr; returns the exit code. */
 export async function ingestHeadless(context: CommandContext, database: Database, paths: string[]): Promise<number> {
-	let lastPrinted = 0;
+	// The first line a second in: a run that only skips loaded files prints no "loading 0%".
+	let lastPrinted = Date.now();
 	let lastPhase = '';
 	const controller = new AbortController();
 	const onSignal = () => controller.abort();
