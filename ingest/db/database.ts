@@ -38,6 +38,26 @@ export function clientConfig(url: string): pg.ClientConfig {
 	return {connectionString: url, options: '-c TimeZone=UTC', application_name: 'openpolyedu-tui'};
 }
 
+/** The server process of a connection (what cancelBackends cancels). */
+export async function backendPid(client: pg.ClientBase): Promise<number> {
+	return (await client.query<{pid: number}>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+}
+
+/**
+ * Cancels the statements running on the server processes `pids` (their transactions then fail, for their
+ * owners to roll back), from a connection of its own: the pool's may all be busy, with those statements.
+ */
+export async function cancelBackends(pool: pg.Pool, pids: number[]): Promise<void> {
+	const canceller = new pg.Client(pool.options);
+	canceller.on('error', () => {});
+	try {
+		await canceller.connect();
+		await canceller.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) pid', [pids]);
+	} finally {
+		await canceller.end().catch(() => {});
+	}
+}
+
 export async function ensureDatabaseExists(url: string): Promise<void> {
 	const target = new URL(url);
 	const admin = new pg.Client(clientConfig(Object.assign(new URL(url), {pathname: '/postgres'}).toString()));

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import {UAParser} from 'ua-parser-js';
+import {backendPid, cancelBackends} from '../db/database.js';
 import type {DerivedProgress, DerivedStep} from '../progress.js';
 import {countFreshEvents, type FirstDay} from './fresh-counts.js';
 import {recomputeProblems, recomputeVideos} from './learner-items.js';
@@ -314,20 +315,6 @@ export type RefreshOptions = {
 	/** Cancels the build: its running statements are cancelled on the server, it rolls back and rejects with an AbortError. */
 	signal?: AbortSignal;
 };
-
-/** Cancels the statements running on the backends `pids`, from a connection of its own (the pool's may all be busy). */
-async function cancelBackends(pool: pg.Pool, pids: number[]): Promise<void> {
-	const canceller = new pg.Client(pool.options);
-	canceller.on('error', () => {});
-	try {
-		await canceller.connect();
-		await canceller.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) pid', [pids]);
-	} finally {
-		await canceller.end().catch(() => {});
-	}
-}
-
-const backendPid = async (client: pg.ClientBase) => (await client.query<{pid: number}>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
 
 export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}): Promise<void> {
 	const {onStep, dayZone, signal} = options;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import {backendPid, cancelBackends} from '../../ingest/db/database.js';
 import {UserError} from '../../ingest/errors.js';
 import {resolveParameters, sqlTypeOf} from './parameters.js';
 import {toPositional} from './placeholders.js';
@@ -67,11 +68,11 @@ export async function runTask(
 	let cancelled = false;
 	const onAbort = () => {
 		cancelled = true;
-		pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {});
+		cancelBackends(pool, [pid]).catch(() => {});
 	};
 	let pid = 0;
 	try {
-		pid = (await client.query<{pid: number}>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+		pid = await backendPid(client);
 		if (signal?.aborted) throw abortError();
 		signal?.addEventListener('abort', onAbort, {once: true});
 		await client.query('BEGIN TRANSACTION READ ONLY');
