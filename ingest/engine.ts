@@ -88,11 +88,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 				[loadId],
 			);
 			const {dayZone} = options;
-			const previousZone = dayZone === undefined ? undefined : await currentDayZone(pool);
-			const newZone = dayZone !== undefined && previousZone !== undefined && previousZone !== dayZone;
+			// A new zone rebuilds what was loaded even when nothing is new.
+			const newZone = dayZone !== undefined && (await currentDayZone(pool)) !== dayZone;
 			if (pending[0]!.work || newZone) {
-				// Reported as a change only where earlier loads had days in the old zone (not on a new database's first load).
-				const {rows: built} = await pool.query<{earlier: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE derived_done AND load_id <> $1) AS earlier', [loadId]);
 				tracker.phase = 'deriving';
 				emit();
 				const onProgress = (progress: DerivedProgress) => {
@@ -102,8 +100,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 					if (newStep) emit();
 				};
 				try {
-					await refreshDerived(pool, {scratchDir: options.scratchDir, dayZone, onProgress, signal});
-					if (newZone && built[0]!.earlier) dayZoneChange = {from: previousZone, to: dayZone};
+					({dayZoneChange} = await refreshDerived(pool, {scratchDir: options.scratchDir, dayZone, onProgress, signal}));
 				} catch (error) {
 					// Cancelled: the build rolled back, and its loads stay pending for the next ingest (or run).
 					if (!signal?.aborted) throw error;

@@ -316,7 +316,10 @@ export type RefreshOptions = {
 	signal?: AbortSignal;
 };
 
-export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}): Promise<void> {
+/** What a build did that its caller reports: the day zone it moved the days to from another (not on a database with nothing built yet). */
+export type RefreshResult = {dayZoneChange?: {from: string; to: string}};
+
+export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}): Promise<RefreshResult> {
 	const {onStep, dayZone, signal} = options;
 	signal?.throwIfAborted();
 	const connection = await pool.connect();
@@ -339,7 +342,12 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await client.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK]);
 		await client.query(`SET LOCAL work_mem = '256MB'`);
 		// A new zone marks every load pending (d_set_day_zone): the loads below are then all of them, rebuilt in this transaction.
-		if (dayZone !== undefined) await client.query('SELECT d_set_day_zone($1)', [dayZone]);
+		const result: RefreshResult = {};
+		if (dayZone !== undefined) {
+			const {rows: [before]} = await client.query<{zone: string; built: boolean}>('SELECT d_day_zone() AS zone, EXISTS (SELECT 1 FROM d_load_stats) AS built');
+			await client.query('SELECT d_set_day_zone($1)', [dayZone]);
+			if (before!.zone !== dayZone && before!.built) result.dayZoneChange = {from: before!.zone, to: dayZone};
+		}
 		// A load killed half-way never finishes; once a later load has finished, its events are final too.
 		const {rows} = await client.query<{load_id: number}>(`
 			SELECT load_id FROM loads WHERE NOT derived_done
@@ -347,7 +355,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		const loadIds = rows.map((row) => row.load_id);
 		if (loadIds.length === 0) {
 			await client.query('COMMIT');
-			return;
+			return result;
 		}
 		const {rows: [{earlier}]} = await client.query<{earlier: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE derived_done) AS earlier');
 		// About: a file resumed by a later load is counted whole under that load.
@@ -412,6 +420,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
 		report('committing');
 		await client.query('COMMIT');
+		return result;
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => {});
 		// A statement cancelled by the abort fails with its own error: the abort is the reason.
