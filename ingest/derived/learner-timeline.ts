@@ -17,7 +17,7 @@ const MICROS_PER_SECOND = 1_000_000;
 const MINUTE = 60 * MICROS_PER_SECOND;
 const HOUR = 60 * MINUTE;
 /** A gap of more than 30 minutes ends a session and makes a new page visit. */
-const SESSION_BREAK = 30 * MINUTE;
+export const SESSION_BREAK = 30 * MINUTE;
 /** Gaps of 4 hours or more never count as time on task (no idle cutoff is that long): not stored. */
 const LONGEST_GAP = 4 * HOUR;
 /** The idle cutoffs kept per hour and per day (edx2bigquery's 5 and 30 minutes). */

@@ -3,9 +3,9 @@ import {UAParser} from 'ua-parser-js';
 import {backendPid, cancelBackends} from '../db/database.js';
 import type {DerivedProgress, DerivedStep} from '../progress.js';
 import {countFreshEvents, type FirstDay} from './fresh-counts.js';
-import {recomputeProblems, recomputeVideos} from './learner-items.js';
+import {PROBLEM_TABLES, recomputeProblems, recomputeVideos, VIDEO_TABLES} from './learner-items.js';
 import type {LearnerFields} from './streamed-copy.js';
-import {recomputeTimelines} from './timelines.js';
+import {RECOMPUTED_TIMELINE_ROWS, recomputeTimelines, TIMELINE_TABLES} from './timelines.js';
 
 /** Serialises refreshes of one database (two processes sharing a --db server). */
 const REFRESH_LOCK = 7_240_100;
@@ -125,10 +125,19 @@ const ADDITIVE_STEPS: string[] = [
 	WHERE k.username <> '' AND k.timed_events > 0`,
 ];
 
-/** Tables recomputed per learner (they depend on the order of all the learner's events). */
-const PER_LEARNER_TABLES = [
-	'd_learner_gap', 'd_session', 'd_page_visit', 'd_video_interval', 'd_learner_problem', 'd_learner_video', 'd_learner_page', 'd_learner_transition', 'd_learner_time',
-	'd_learner_page_hour', 'd_learner_day_time', 'd_learner_day_time_utc', 'd_learner_session', 'd_learner_time_total', 'd_learner_time_total_utc',
+/** Tables recomputed per learner (they depend on the order of all the learner's events): from timelines, and per video or problem. */
+const ITEM_TABLES = [...Object.keys(VIDEO_TABLES), ...Object.keys(PROBLEM_TABLES)];
+const PER_LEARNER_TABLES = [...Object.keys(TIMELINE_TABLES), ...ITEM_TABLES];
+/**
+ * The rows the recomputations replace: the touched learners' rows in the item tables, and in the timeline
+ * tables those their new timed events can change (a learner without any keeps their timeline).
+ */
+const REPLACED_ROWS = [
+	...Object.entries(RECOMPUTED_TIMELINE_ROWS).map(
+		([table, rows]) =>
+			`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username AND r.since IS NOT NULL${rows ? ` AND ${rows}` : ''}`,
+	),
+	...ITEM_TABLES.map((table) => `DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`),
 ];
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_type_day_utc', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment',
@@ -280,9 +289,7 @@ async function recomputeLearners(
 	// each grouped output by sorting both sides (merge joins) instead of hashing the learners.
 	await client.query('ANALYZE learners_to_refresh');
 	if (earlier) {
-		for (const table of PER_LEARNER_TABLES) {
-			await client.query(`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`);
-		}
+		for (const step of REPLACED_ROWS) await client.query(step);
 		await timedStep(onStep, 'learner timelines: sorted, walked in Node, stored by COPY', () => recomputeTimelines(client, learners, scratchDir));
 		await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, learners, scratchDir));
 		await timedStep(onStep, 'problems: sorted, walked in Node, stored by COPY', () => recomputeProblems(client, learners, scratchDir));
@@ -410,8 +417,11 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await client.query(MERGE_LEARNER_TOTALS);
 		if (earlier) await client.query(RECOUNT_ACTIVE_DAYS);
 
+		// since: the learner's first new event with a time (see RECOMPUTED_TIMELINE_ROWS).
 		const toRefresh = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
-			SELECT learner_id, course_id, username FROM fresh_learner WHERE username <> ''`);
+			SELECT f.learner_id, f.course_id, f.username, t.first_time AS since
+			FROM fresh_learner f LEFT JOIN fresh_learner_total t ON t.course_id = f.course_id AND t.username = f.username
+			WHERE f.username <> ''`);
 		// Nothing new (every file already loaded) means no learner's history changed.
 		if (toRefresh.rowCount) {
 			if (earlier) report('recomputing');

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import {ARRAY_OF, arrayField, boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int4OrNullField, int8Field, readArray, readInt8, textField} from '../copy-binary.js';
-import {dayTablesOf} from './day-zone.js';
-import {compareTimelineEvents, learnerTimeline, type LearnerTimeline, type TimelineEvent, type TimelineOptions} from './learner-timeline.js';
+import {type DayTables, dayTablesOf} from './day-zone.js';
+import {compareTimelineEvents, hourOf, learnerTimeline, type LearnerTimeline, SESSION_BREAK, type TimelineEvent, type TimelineOptions} from './learner-timeline.js';
 import {type LearnerFields, type LearnerRowHandlers, type LearnerRowWriter, readLearnerRows, withSpilledTables} from './streamed-copy.js';
 
 // The day tables and their UTC twins (see day-zone.ts) take the same columns.
@@ -24,6 +24,44 @@ export const TIMELINE_TABLES = {
 	d_learner_transition: 'course_id, username, previous_url_id, url_id, transitions',
 };
 export type TimelineTable = keyof typeof TIMELINE_TABLES;
+
+/**
+ * A walk's rows before the first of a learner's new events (`since`) depend on earlier events only: a page
+ * visit on the page event before it, an hour's (or a day's) gaps on the events up to the end of that hour
+ * (day), a session on the events up to 30 minutes after its end (a session that ended earlier stays ended).
+ * So an incremental build replaces only the rows from these bounds on, and the whole-history sums (null
+ * here), instead of every touched learner's whole history: a daily file of 83k events (5,000 learners) at
+ * 10M events built in 10.2-11.6 s instead of 13.0-13.9 s (interleaved). Each bound is given on
+ * learners_to_refresh r (its column since) and a table's row t; TimelineBounds gives the same bounds in Node.
+ */
+const SINCE_HOUR = `date_bin('1 hour', r.since, timestamptz '2000-01-01 00:00:00+00')`;
+export const RECOMPUTED_TIMELINE_ROWS: Record<TimelineTable, string | null> = {
+	d_learner_gap: `t.hour >= ${SINCE_HOUR}`,
+	d_learner_time: `t.hour >= ${SINCE_HOUR}`,
+	d_learner_page_hour: `t.hour >= ${SINCE_HOUR}`,
+	// A day of the hourly sums is that of its hour's start (see day-zone.ts), from the day before on: where a
+	// clock goes back across midnight, a later hour can fall on the day before.
+	d_learner_day_time: `t.day >= (${SINCE_HOUR} AT TIME ZONE d_day_zone())::date - 1`,
+	d_learner_day_time_utc: `t.day >= (${SINCE_HOUR} AT TIME ZONE 'UTC')::date - 1`,
+	d_session: `t.end_time >= r.since - make_interval(secs => ${SESSION_BREAK / 1_000_000})`,
+	d_page_visit: 't.time >= r.since',
+	d_learner_session: null,
+	d_learner_time_total: null,
+	d_learner_time_total_utc: null,
+	d_learner_page: null,
+	d_learner_transition: null,
+};
+
+/** RECOMPUTED_TIMELINE_ROWS's bounds for one learner, in Node (times in microseconds since 2000, days since 2000 per day tables). */
+type TimelineBounds = {time: number; hour: number; sessionEnd: number; days: Record<DayTables['suffix'], number>};
+
+const EVERY_ROW: TimelineBounds = {time: -Infinity, hour: -Infinity, sessionEnd: -Infinity, days: {'': -Infinity, _utc: -Infinity}};
+
+function timelineBounds(since: number, dayTables: DayTables[]): TimelineBounds {
+	const days = {...EVERY_ROW.days};
+	for (const {suffix, dayOf} of dayTables) days[suffix] = dayOf(hourOf(since)) - 1;
+	return {time: since, hour: hourOf(since), sessionEnd: since - SESSION_BREAK, days};
+}
 
 /** What later builds recompute a learner's timeline from: their events, as arrays (see the migration). */
 export const LEARNER_EVENTS_COLUMNS = 'course_id, username, times, closes, url_ids, event_types';
@@ -61,10 +99,14 @@ function readLearnerEvents(data: Buffer, starts: Int32Array, first: number, even
 	readArray(data, starts[first + 2]!, (at) => (events[index++]!.urlId = at < 0 ? null : data.readInt32BE(at)));
 }
 
-/** Writes a learner's timeline as rows of the tables, each row starting with the learner's course and username. */
-export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: Buffer, timeline: LearnerTimeline): void {
+/**
+ * Writes a learner's timeline as rows of the tables, each row starting with the learner's course and username:
+ * all of them, or (`from`) those an incremental build replaces.
+ */
+export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: Buffer, timeline: LearnerTimeline, from = EVERY_ROW): void {
 	const row = (table: TimelineTable, fields: number) => tables.learnerRow(table, learner, fields);
 	for (const gap of timeline.gaps) {
+		if (gap.hour < from.hour) continue;
 		const out = row('d_learner_gap', 4);
 		int8Field(out, gap.hour);
 		int2Field(out, gap.minute);
@@ -72,6 +114,7 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 		int8Field(out, gap.gaps);
 	}
 	for (const time of timeline.hourTimes) {
+		if (time.hour < from.hour) continue;
 		const out = row('d_learner_time', 3);
 		int8Field(out, time.hour);
 		float8OrNullField(out, time.seconds5);
@@ -79,6 +122,7 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 	}
 	for (const {suffix, times, total} of timeline.days) {
 		for (const time of times) {
+			if (time.day < from.days[suffix]) continue;
 			const out = row(`d_learner_day_time${suffix}`, 3);
 			dateField(out, time.day);
 			float8OrNullField(out, time.seconds5);
@@ -93,6 +137,7 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 		}
 	}
 	for (const session of timeline.sessions) {
+		if (session.end < from.sessionEnd) continue;
 		const out = row('d_session', 3);
 		int8Field(out, session.start);
 		int8Field(out, session.end);
@@ -107,6 +152,7 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 		float8Field(out, summary.longestSeconds);
 	}
 	for (const visit of timeline.visits) {
+		if (visit.time < from.time) continue;
 		const out = row('d_page_visit', 4);
 		int8Field(out, visit.time);
 		int4Field(out, visit.urlId);
@@ -119,6 +165,7 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 		int8Field(out, page.visits);
 	}
 	for (const page of timeline.pageHourVisits) {
+		if (page.hour < from.hour) continue;
 		const out = row('d_learner_page_hour', 3);
 		int8Field(out, page.hour);
 		int4Field(out, page.urlId);
@@ -141,9 +188,10 @@ export async function timelineOptions(client: pg.PoolClient): Promise<TimelineOp
 }
 
 /**
- * Recomputes the timelines of the learners in learners_to_refresh (`learners`) after an incremental load,
- * from their whole history in d_learner_events (a few rows per learner: one per build that brought them
- * events), and appends them to the per-learner tables. Each learner's rows are merged into time order and
+ * Recomputes the timelines of the learners in learners_to_refresh (`learners`) with new timed events
+ * after an incremental load, from their whole history in d_learner_events (a few rows per learner: one per
+ * build that brought them events), and appends the rows that replace those the caller deleted (see
+ * RECOMPUTED_TIMELINE_ROWS) to the per-learner tables. Each learner's rows are merged into time order and
  * walked as soon as their last row arrives; the rows made are stored by COPY once the stream has ended
  * (the same transaction and connection).
  */
@@ -151,20 +199,25 @@ export async function recomputeTimelines(client: pg.PoolClient, learners: Learne
 	const options = await timelineOptions(client);
 	await withSpilledTables(TIMELINE_TABLES, scratchDir, async (tables) => {
 		let learner: Buffer;
+		let since = 0;
 		let events: TimelineEvent[] = [];
 		const handlers: LearnerRowHandlers = {
 			start: (learnerId) => {
 				learner = learners.get(learnerId)!;
 				events = [];
 			},
-			// Fields: learner_id, then the row's three arrays.
-			row: (data, starts) => readLearnerEvents(data, starts, 1, events),
-			end: () => writeTimeline(tables, learner, learnerTimeline(events.sort(compareTimelineEvents), options)),
+			// Fields: learner_id, since (the same in each of the learner's rows), then the row's three arrays.
+			row: (data, starts) => {
+				since = readInt8(data, starts[1]!);
+				readLearnerEvents(data, starts, 2, events);
+			},
+			end: () => writeTimeline(tables, learner, learnerTimeline(events.sort(compareTimelineEvents), options), timelineBounds(since, options.dayTables)),
 		};
 		await readLearnerRows(
 			client,
-			`SELECT r.learner_id, e.times, e.closes, e.url_ids
+			`SELECT r.learner_id, r.since, e.times, e.closes, e.url_ids
 			FROM d_learner_events e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username
+			WHERE r.since IS NOT NULL
 			ORDER BY 1`,
 			handlers,
 			tables,
