@@ -1,5 +1,5 @@
 import {boolField, copiedField, fieldText, readInt8, startRow, textField} from '../copy-binary.js';
-import {type LearnerItemEvents, playerEvent, problemEvent} from './learner-items.js';
+import {type LearnerItemEvents, type LearnerItemIds, playerEvent, problemEvent} from './learner-items.js';
 import type {VideoAction} from './video-watching.js';
 import type {RowBuffer} from '../row-buffer.js';
 
@@ -153,4 +153,10 @@ export function addItemEvent(items: LearnerItemEvents, data: Buffer, starts: Int
 		const problemKind = kind.event_type === 'problem_check' ? 'check' : 'show_answer';
 		items.addProblem(fieldText(data, starts[SCAN.problemId]!)!, time, problemEvent(data, problemKind, starts[SCAN.correct]!, starts[SCAN.answers]!));
 	}
+}
+
+/** Adds the video or problem of an event whose reader row writeReaderRows has just written to the learner's touched items. */
+export function addItemId(ids: LearnerItemIds, data: Buffer, starts: Int32Array, kind: ReaderKind): void {
+	if (kind.payload_kind === 'video') ids.add('video', fieldText(data, starts[SCAN.videoId]!)!);
+	else if (kind.payload_kind === 'problem') ids.add('problem', fieldText(data, starts[SCAN.problemId]!)!);
 }

@@ -4,8 +4,8 @@ import type {RowBuffer} from '../row-buffer.js';
 import {type DayTables, dayText} from './day-zone.js';
 import {hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
 import {copyBetween, learnerFields, type LearnerFields, type LearnerRowHandlers, PipedTables, readLearnerRows, type TableRows} from './streamed-copy.js';
-import {addItemEvent, PAYLOAD_COLUMNS, READER_TABLES, type ReaderKind, type ReaderTable, SCAN, writeReaderRows} from './event-readers.js';
-import {LearnerItemEvents, PROBLEM_TABLES, VIDEO_TABLES} from './learner-items.js';
+import {addItemEvent, addItemId, PAYLOAD_COLUMNS, READER_TABLES, type ReaderKind, type ReaderTable, SCAN, writeReaderRows} from './event-readers.js';
+import {FRESH_ITEM_TABLES, LearnerItemEvents, LearnerItemIds, PROBLEM_TABLES, VIDEO_TABLES} from './learner-items.js';
 import {PAGE_DAY_TABLE, PageDayCounts} from './page-days.js';
 import {entry, newMap, tally} from './tally.js';
 import {LEARNER_EVENTS_COLUMNS, TIMELINE_TABLES, timelineOptions, writeLearnerEvents, writeTimeline} from './timelines.js';
@@ -63,6 +63,7 @@ type CountTable =
 	| keyof typeof TIMELINE_TABLES
 	| keyof typeof VIDEO_TABLES
 	| keyof typeof PROBLEM_TABLES
+	| keyof typeof FRESH_ITEM_TABLES
 	| keyof typeof PAGE_DAY_TABLE
 	| ReaderTable;
 
@@ -305,7 +306,11 @@ export async function countFreshEvents(
 	await client.query('CREATE TEMP TABLE fresh_learner_total (LIKE d_learner) ON COMMIT DROP');
 	await client.query('CREATE TEMP TABLE fresh_target (page text NOT NULL, name text, time timestamptz) ON COMMIT DROP');
 	await client.query('CREATE TEMP TABLE fresh_user (user_id bigint NOT NULL, username text NOT NULL) ON COMMIT DROP');
-	const tables = {...COUNT_TABLES, ...READER_TABLES, ...(options.firstBuild ? {...TIMELINE_TABLES, ...VIDEO_TABLES, ...PROBLEM_TABLES, ...PAGE_DAY_TABLE} : {})};
+	if (!walk) {
+		await client.query('CREATE TEMP TABLE fresh_video_item (course_id text NOT NULL, username text NOT NULL, video_id text NOT NULL) ON COMMIT DROP');
+		await client.query('CREATE TEMP TABLE fresh_problem_item (course_id text NOT NULL, username text NOT NULL, problem_id text NOT NULL) ON COMMIT DROP');
+	}
+	const tables = {...COUNT_TABLES, ...READER_TABLES, ...(walk ? {...TIMELINE_TABLES, ...VIDEO_TABLES, ...PROBLEM_TABLES, ...PAGE_DAY_TABLE} : FRESH_ITEM_TABLES)};
 	let firstTime = Infinity;
 	const piped = new PipedTables<CountTable>(client, tables as Record<CountTable, string>);
 	await reader.query('BEGIN');
@@ -320,7 +325,9 @@ export async function countFreshEvents(
 		let counts: LearnerCounts;
 		let timeline: TimelineEvent[];
 		let timelineTypes: string[];
+		// A first build walks the learners' videos and problems here; a later one lists those it recomputes.
 		let items: LearnerItemEvents | undefined;
+		let itemIds: LearnerItemIds | undefined;
 		const pageDays = walk?.dayTables.map((days) => new PageDayCounts(learnerRows, days));
 		let userIds: Set<bigint>;
 		// Reported on the first event (the server's sort is over) and every EVENTS_REPORTED after.
@@ -348,6 +355,7 @@ export async function countFreshEvents(
 				timeline = [];
 				timelineTypes = [];
 				items = walk && new LearnerItemEvents();
+				itemIds = walk ? undefined : new LearnerItemIds();
 				userIds = new Set();
 				userId = null;
 			},
@@ -364,7 +372,10 @@ export async function countFreshEvents(
 				if (courseId === '') stats[1]!++;
 				if (username === '') stats[2]!++;
 				const type = types.get(data.readInt32BE(starts[SCAN.typeId]!))!;
-				if (type.kind.payload_kind !== null && writeReaderRows(piped, data, starts, learner, type.kind) && items) addItemEvent(items, data, starts, type.kind);
+				if (type.kind.payload_kind !== null && writeReaderRows(piped, data, starts, learner, type.kind)) {
+					if (items) addItemEvent(items, data, starts, type.kind);
+					else addItemId(itemIds!, data, starts, type.kind);
+				}
 				const eventUserId = readUserId(data, starts[SCAN.userId]!);
 				if (starts[SCAN.time]! < 0) {
 					stats[3]!++;
@@ -391,7 +402,10 @@ export async function countFreshEvents(
 				if (learner.username === '') return;
 				writeLearner(piped, learner, counts, timelines.dayTables);
 				writeLearnerEvents(piped, learner.fields, timeline, timelineTypes);
-				if (!walk) return;
+				if (!walk) {
+					itemIds!.write(piped, learner.fields);
+					return;
+				}
 				const walked = learnerTimeline(timeline, walk);
 				writeTimeline(piped, learner.fields, walked);
 				items!.write(piped, learner.fields);

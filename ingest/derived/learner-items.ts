@@ -124,8 +124,45 @@ function writeVideo(row: ItemRow<VideoTable>, events: PlayerEvent[]): void {
 }
 
 /**
- * The watching intervals and per-video sums (d_video_interval, d_learner_video) of the learners in
- * learners_to_refresh, from all their player events (see video-watching.ts).
+ * The videos and problems that the new events of an incremental build touch, per learner (the counting
+ * pass writes them: see LearnerItemIds): a learner's rows of the other videos and problems do not change,
+ * as each is walked from its own events only. An 83k-event daily file at 10M events: videos 0.6-0.9 s
+ * and problems 0.25 s, against 1.5-1.7 s and 0.6-0.8 s for every video and problem of each learner with
+ * new events (the whole build 8.6-8.9 s against 9.4-10.8 s, interleaved).
+ */
+export const FRESH_ITEM_TABLES = {
+	fresh_video_item: 'course_id, username, video_id',
+	fresh_problem_item: 'course_id, username, problem_id',
+};
+type FreshItemTable = keyof typeof FRESH_ITEM_TABLES;
+
+/** The rows recomputeVideos and recomputeProblems replace: those of the touched items. */
+export const REPLACED_ITEM_ROWS = [
+	...['d_video_interval', 'd_learner_video'].map(
+		(table) => `DELETE FROM ${table} t USING fresh_video_item i WHERE t.course_id = i.course_id AND t.username = i.username AND t.video_id = i.video_id`,
+	),
+	`DELETE FROM d_learner_problem t USING fresh_problem_item i WHERE t.course_id = i.course_id AND t.username = i.username AND t.problem_id = i.problem_id`,
+];
+
+/** The videos and problems one learner's new events touch (distinct ids), gathered as the counting pass streams them. */
+export class LearnerItemIds {
+	private readonly videos = new Set<string>();
+	private readonly problems = new Set<string>();
+
+	add(kind: 'video' | 'problem', id: string): void {
+		(kind === 'video' ? this.videos : this.problems).add(id);
+	}
+
+	write(tables: LearnerRowWriter<FreshItemTable>, learner: Buffer): void {
+		for (const [table, ids] of [['fresh_video_item', this.videos], ['fresh_problem_item', this.problems]] as const) {
+			for (const id of ids) textField(tables.learnerRow(table, learner, 1), id);
+		}
+	}
+}
+
+/**
+ * The watching intervals and per-video sums (d_video_interval, d_learner_video) of the videos in
+ * fresh_video_item, from all their learner's player events on them (see video-watching.ts).
  */
 export async function recomputeVideos(client: pg.PoolClient, learners: LearnerFields, scratchDir?: string): Promise<void> {
 	await walkLearnerItems(
@@ -134,7 +171,9 @@ export async function recomputeVideos(client: pg.PoolClient, learners: LearnerFi
 		scratchDir,
 		VIDEO_TABLES,
 		`SELECT r.learner_id, v.video_id, v.time, v.action, v.position, v.old_position, v.new_position, v.duration
-		FROM d_video_event v JOIN learners_to_refresh r ON r.course_id = v.course_id AND r.username = v.username
+		FROM d_video_event v
+			JOIN fresh_video_item i ON i.course_id = v.course_id AND i.username = v.username AND i.video_id = v.video_id
+			JOIN learners_to_refresh r ON r.course_id = i.course_id AND r.username = i.username
 		ORDER BY 1, 2, 3, 4`,
 		(data, starts) => playerEvent(data, starts, readInt8(data, starts[2]!), fieldText(data, starts[3]!) as VideoAction, 4),
 		writeVideo,
@@ -158,7 +197,7 @@ function writeProblem(row: ItemRow<ProblemTable>, events: ProblemEvent[]): void 
 	boolField(out, attempts.showedAnswer);
 }
 
-/** The per-problem attempts (d_learner_problem) of the learners in learners_to_refresh (see problem-attempts.ts). */
+/** The attempts (d_learner_problem) on the problems in fresh_problem_item, from all their learner's events on them (see problem-attempts.ts). */
 export async function recomputeProblems(client: pg.PoolClient, learners: LearnerFields, scratchDir?: string): Promise<void> {
 	await walkLearnerItems(
 		client,
@@ -167,7 +206,9 @@ export async function recomputeProblems(client: pg.PoolClient, learners: Learner
 		PROBLEM_TABLES,
 		// Ties of time are ordered by the answers' text, as the SQL build did.
 		`SELECT r.learner_id, p.problem_id, p.kind, p.correct, p.answers
-		FROM d_problem_event p JOIN learners_to_refresh r ON r.course_id = p.course_id AND r.username = p.username
+		FROM d_problem_event p
+			JOIN fresh_problem_item i ON i.course_id = p.course_id AND i.username = p.username AND i.problem_id = p.problem_id
+			JOIN learners_to_refresh r ON r.course_id = i.course_id AND r.username = i.username
 		ORDER BY 1, 2, p.time, p.answers::text`,
 		(data, starts) => problemEvent(data, fieldText(data, starts[2]!) as ProblemEvent['kind'], starts[3]!, starts[4]!),
 		writeProblem,

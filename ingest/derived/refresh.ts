@@ -3,7 +3,7 @@ import {UAParser} from 'ua-parser-js';
 import {backendPid, cancelBackends} from '../db/database.js';
 import type {DerivedProgress, DerivedStep} from '../progress.js';
 import {countFreshEvents, type FirstDay} from './fresh-counts.js';
-import {PROBLEM_TABLES, recomputeProblems, recomputeVideos, VIDEO_TABLES} from './learner-items.js';
+import {PROBLEM_TABLES, recomputeProblems, recomputeVideos, REPLACED_ITEM_ROWS, VIDEO_TABLES} from './learner-items.js';
 import type {LearnerFields} from './streamed-copy.js';
 import {RECOMPUTED_TIMELINE_ROWS, recomputeTimelines, TIMELINE_TABLES} from './timelines.js';
 
@@ -126,18 +126,17 @@ const ADDITIVE_STEPS: string[] = [
 ];
 
 /** Tables recomputed per learner (they depend on the order of all the learner's events): from timelines, and per video or problem. */
-const ITEM_TABLES = [...Object.keys(VIDEO_TABLES), ...Object.keys(PROBLEM_TABLES)];
-const PER_LEARNER_TABLES = [...Object.keys(TIMELINE_TABLES), ...ITEM_TABLES];
+const PER_LEARNER_TABLES = [...Object.keys(TIMELINE_TABLES), ...Object.keys(VIDEO_TABLES), ...Object.keys(PROBLEM_TABLES)];
 /**
- * The rows the recomputations replace: the touched learners' rows in the item tables, and in the timeline
- * tables those their new timed events can change (a learner without any keeps their timeline).
+ * The rows the recomputations replace: in the timeline tables those the touched learners' new timed events
+ * can change (a learner without any keeps their timeline), and the rows of the videos and problems touched.
  */
 const REPLACED_ROWS = [
 	...Object.entries(RECOMPUTED_TIMELINE_ROWS).map(
 		([table, rows]) =>
 			`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username AND r.since IS NOT NULL${rows ? ` AND ${rows}` : ''}`,
 	),
-	...ITEM_TABLES.map((table) => `DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username`),
+	...REPLACED_ITEM_ROWS,
 ];
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_type_day_utc', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment',
@@ -289,6 +288,7 @@ async function recomputeLearners(
 	// each grouped output by sorting both sides (merge joins) instead of hashing the learners.
 	await client.query('ANALYZE learners_to_refresh');
 	if (earlier) {
+		await client.query('ANALYZE fresh_video_item, fresh_problem_item');
 		for (const step of REPLACED_ROWS) await client.query(step);
 		await timedStep(onStep, 'learner timelines: sorted, walked in Node, stored by COPY', () => recomputeTimelines(client, learners, scratchDir));
 		await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, learners, scratchDir));

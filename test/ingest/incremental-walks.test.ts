@@ -4,13 +4,13 @@ import path from 'node:path';
 import {describe, it} from 'node:test';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
-import {timelineRows} from '../helpers/timeline-rows.js';
+import {walkedRows} from '../helpers/walked-rows.js';
 import {generateLog} from '../tools/generator.js';
 
-const database = await openTestDatabase('incremental_timelines');
+const database = await openTestDatabase('incremental_walks');
 const dir = fixtureDir();
 
-describe('an incremental build replaces only the timeline rows that new events change', () => {
+describe('an incremental build replaces only the walked rows (timelines, videos, problems) that new events change', () => {
 	it('two loads split mid-day (with some older events in the second) leave the rows of a build from scratch', async () => {
 		const log = path.join(dir, 'term.log');
 		await generateLog({events: 6000, learners: 40, courses: 2, start: '2018-09-01T00:00:00Z', days: 4, seed: 7, file: log});
@@ -32,12 +32,12 @@ describe('an incremental build replaces only the timeline rows that new events c
 		fs.writeFileSync(files[1]!, `${second.join('\n')}\n`);
 		for (const file of files) assert.equal((await ingest(database, [file])).phase, 'done');
 
-		const incremental = await timelineRows(database.pool);
-		for (const table of ['d_session', 'd_page_visit', 'd_learner_gap', 'd_learner_day_time', 'd_learner_day_time_utc']) {
+		const incremental = await walkedRows(database.pool);
+		for (const table of ['d_session', 'd_page_visit', 'd_learner_gap', 'd_learner_day_time', 'd_learner_day_time_utc', 'd_video_interval', 'd_learner_video', 'd_learner_problem']) {
 			assert.ok(incremental[table]!.length > 50, `${table} has rows to compare (${incremental[table]!.length})`);
 		}
 		await database.pool.query('UPDATE loads SET derived_done = false');
 		await refreshDerived(database.pool);
-		assert.deepEqual(await timelineRows(database.pool), incremental);
+		assert.deepEqual(await walkedRows(database.pool), incremental);
 	});
 });
