@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
 import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
+import {generateLog} from '../tools/generator.js';
 
 const database = await openTestDatabase('first_build');
+const rangesDatabase = await openTestDatabase('first_build_ranges');
 const dir = fixtureDir();
 
 describe('a first build, which walks videos and problems inside its counting pass', () => {
@@ -31,5 +33,16 @@ describe('a first build, which walks videos and problems inside its counting pas
 		// The click has no time: its target is numbered as a page, but not named.
 		const {rows: [named]} = await database.pool.query<{count: number}>('SELECT count(*)::int AS count FROM d_page_name');
 		assert.equal(named!.count, 0);
+	});
+
+	it('summarizes the block ranges of the load ids (BRIN) beside its work, so the next build has none left to summarize', async () => {
+		// 3,000 events fill three ranges of 128 pages (the last one, partial, is summarized by neither).
+		const log = path.join(dir, 'ranges.log');
+		await generateLog({events: 3000, seed: 3, file: log});
+		assert.equal((await ingest(rangesDatabase, [log])).phase, 'done');
+		const {rows: [blocks]} = await rangesDatabase.pool.query<{blocks: number}>(`SELECT (pg_relation_size('events') / current_setting('block_size')::int)::int AS blocks`);
+		assert.ok(blocks!.blocks > 256, `${blocks!.blocks} pages`);
+		const {rows: [left]} = await rangesDatabase.pool.query<{ranges: number}>(`SELECT brin_summarize_new_values('events_load_brin')::int AS ranges`);
+		assert.equal(left!.ranges, 0);
 	});
 });
