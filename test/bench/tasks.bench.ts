@@ -13,7 +13,7 @@ import type {IngestSummary} from '../../ingest/progress.js';
 import {loadTaskCatalogue, runTask, type TaskDefinition} from '../../source/tasks/index.js';
 import {dayZonesText} from '../../source/ui/lib/format.js';
 import {FlagError, wholeNumberFlag} from '../tools/cli-arguments.js';
-import {GENERATOR_VERSION, generateLog} from '../tools/generator.js';
+import {defaultLearners, GENERATOR_VERSION, type GenerateOptions, generateLog} from '../tools/generator.js';
 import {median} from './helpers/median.js';
 
 /**
@@ -152,12 +152,26 @@ try {
 	await timeTasks(zoned, 'Europe/Moscow');
 	// An incremental load on top: a small log of the same learners a little later (a new daily file).
 	const extra = path.join(path.dirname(workdir.root), `${path.basename(workdir.root)}-extra.log`);
-	await generateLog({events: 10_000, seed: seed + 1, file: extra, start: '2018-12-30T00:00:00Z', days: 2});
-	const incremental = await timedIngest(database.url, pool, extra);
-	fs.rmSync(extra, {force: true});
-	fs.rmSync(`${extra}.truth.json`, {force: true});
+	/** Generates a log that `options` describe, loads it on top and times it (the file goes afterwards). */
+	const timedExtraIngest = async (options: Omit<GenerateOptions, 'file'>) => {
+		await generateLog({...options, file: extra});
+		try {
+			return await timedIngest(database.url, pool, extra);
+		} finally {
+			fs.rmSync(extra, {force: true});
+			fs.rmSync(`${extra}.truth.json`, {force: true});
+		}
+	};
+	const incremental = await timedExtraIngest({events: 10_000, seed: seed + 1, start: '2018-12-30T00:00:00Z', days: 2});
 	process.stdout.write(
 		`\nincremental load of 10000 more events: ingest ${(incremental.ingestMs / 1000).toFixed(1)} s, derived refresh ${(incremental.deriveMs / 1000).toFixed(1)} s\n`,
+	);
+	// A course's daily file: a day's share of a 120-day term's events, by a fifth of its learners (each
+	// learner's history is walked again; the rows their new events change are replaced).
+	const day = {events: Math.round(loaded / 120), learners: Math.max(1, Math.round(defaultLearners(loaded) / 5))};
+	const daily = await timedExtraIngest({...day, seed: seed + 2, start: '2019-01-01T00:00:00Z', days: 1});
+	process.stdout.write(
+		`a day's file (${day.events} events by ${day.learners} learners): ingest ${(daily.ingestMs / 1000).toFixed(1)} s, derived refresh ${(daily.deriveMs / 1000).toFixed(1)} s = ${((100 * daily.deriveMs) / daily.ingestMs).toFixed(0)} % of its load\n`,
 	);
 	const {rows: sizes} = await pool.query<{table: string; rows: number; size: string}>(`
 		SELECT relname AS table, reltuples::bigint AS rows, pg_size_pretty(pg_total_relation_size(oid)) AS size
