@@ -52,7 +52,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	const lockClient = await pool.connect();
 	// Held idle through the load: if the server drops it, the loaders' connections report the failure; an
 	// unheard 'error' event here would crash the process instead of ending the ingest with a clear message.
-	lockClient.on('error', () => {});
+	const ignoreError = () => {};
+	lockClient.on('error', ignoreError);
 	let loaders: LoaderPool | undefined;
 	const timer = setInterval(emit, options.progressIntervalMs ?? 250);
 	let dayZoneChange: IngestSummary['dayZoneChange'];
@@ -121,6 +122,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		clearInterval(timer);
 		await loaders?.close();
 		await lockClient.query('SELECT pg_advisory_unlock($1)', [INGEST_LOCK]).catch(() => {});
+		// The pool hands this client out again: one listener more per ingest would pile up on it.
+		lockClient.off('error', ignoreError);
 		lockClient.release();
 	}
 	const snapshot = tracker.snapshot();
