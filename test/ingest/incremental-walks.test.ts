@@ -3,12 +3,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
-import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
+import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
+import {SHARED_MISSING, sharedCorpus} from '../helpers/shared.js';
 import {walkedRows} from '../helpers/walked-rows.js';
 import {generateLog} from '../tools/generator.js';
 
 const database = await openTestDatabase('incremental_walks');
+const closedDatabase = await openTestDatabase('incremental_walks_closed');
 const dir = fixtureDir();
+const corpus = sharedCorpus();
+const corpusDatabase = corpus ? await openTestDatabase('incremental_walks_corpus') : undefined;
 
 describe('an incremental build replaces only the walked rows (timelines, videos, problems) that new events change', () => {
 	it('two loads split mid-day (with some older events in the second) leave the rows of a build from scratch', async () => {
@@ -39,5 +43,33 @@ describe('an incremental build replaces only the walked rows (timelines, videos,
 		await database.pool.query('UPDATE loads SET derived_done = false');
 		await refreshDerived(database.pool);
 		assert.deepEqual(await walkedRows(database.pool), incremental);
+	});
+
+	it('a session a page_close ended less than 30 minutes before the new events stays, and the one they open is added', async () => {
+		// learner1 (eventLine(1, …)): a page at 10:00, its page_close at 10:05; then, in the next load, another page at 10:20.
+		const page = (name: string) => `https://courses.openedu.ru/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/${name}/`;
+		const at = (time: string, type: string, name: string) => eventLine(1, {time: `2018-09-17T${time}:00+00:00`, event_type: type, name: type, page: page(name), event: '{}'});
+		const files = ['before.log', 'after.log'].map((name) => path.join(dir, name));
+		fs.writeFileSync(files[0]!, `${at('10:00', 'seq_goto', 'a')}\n${at('10:05', 'page_close', 'a')}\n`);
+		fs.writeFileSync(files[1]!, `${at('10:20', 'seq_goto', 'b')}\n`);
+		for (const file of files) assert.equal((await ingest(closedDatabase, [file])).phase, 'done');
+		const incremental = await walkedRows(closedDatabase.pool);
+		assert.equal(incremental.d_session!.length, 2, 'the closed session and the new one');
+		await closedDatabase.pool.query('UPDATE loads SET derived_done = false');
+		await refreshDerived(closedDatabase.pool);
+		assert.deepEqual(await walkedRows(closedDatabase.pool), incremental);
+	});
+
+	it('real logs loaded file by file (in name order, not time order) leave the rows of a build from scratch', {skip: corpus ? false : SHARED_MISSING}, async () => {
+		// The analytics pipeline's fixtures: devstack learners met again across files years apart, page_close,
+		// videos and problems, anonymous and course-less events, a Segment.io file and an empty one.
+		const folder = path.join(corpus!, 'openedx-unsupported__edx-analytics-pipeline');
+		const files = fs.readdirSync(folder).filter((name) => name.endsWith('.log')).sort();
+		for (const file of files) assert.equal((await ingest(corpusDatabase!, [path.join(folder, file)])).phase, 'done', file);
+		const incremental = await walkedRows(corpusDatabase!.pool);
+		assert.ok(incremental.d_session!.length > 50 && incremental.d_page_visit!.length > 50 && incremental.d_learner_problem!.length > 10, 'rows to compare');
+		await corpusDatabase!.pool.query('UPDATE loads SET derived_done = false');
+		await refreshDerived(corpusDatabase!.pool);
+		assert.deepEqual(await walkedRows(corpusDatabase!.pool), incremental);
 	});
 });
