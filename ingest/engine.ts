@@ -92,7 +92,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 			// A new zone rebuilds what was loaded even when nothing is new.
 			const newZone = dayZone !== undefined && (await currentDayZone(pool)) !== dayZone;
 			if (pending[0]!.work || newZone) {
-				tracker.phase = 'deriving';
+				tracker.startDeriving();
 				emit();
 				const onProgress = (progress: DerivedProgress) => {
 					const newStep = progress.step !== tracker.derived?.step;

@@ -29,11 +29,18 @@ export class ProgressTracker {
 	/** The derived build's progress (phase 'deriving'), and its counting's rate. */
 	derived?: DerivedProgress;
 	private readonly countingRates = new RateWindow<'events'>();
+	private derivingSince?: number;
 
 	constructor(
 		private readonly startedAt: number,
 		private readonly now: () => number = Date.now,
 	) {}
+
+	/** Enters phase 'deriving' (the summary tells the load's time from the build's). */
+	startDeriving(): void {
+		this.phase = 'deriving';
+		this.derivingSince = this.now();
+	}
 
 	addFile(file: FileProgress): FileProgress {
 		this.files.push(file);
@@ -66,6 +73,7 @@ export class ProgressTracker {
 			...this.derivedSnapshot(at),
 			phase: this.phase,
 			elapsedMs: at - this.startedAt,
+			...(this.derivingSince === undefined ? {} : {derivedMs: at - this.derivingSince}),
 			bytesTotal,
 			bytesDone,
 			...counts,

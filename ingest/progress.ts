@@ -68,6 +68,8 @@ export type IngestSnapshot = LineCounts & {
 	error?: string;
 	/** In phase 'deriving': its step and counts, and the seconds the counting has left at its current rate. */
 	derived?: DerivedProgress & {etaSeconds?: number};
+	/** Of elapsedMs, the time since the derived build started (set once it has). */
+	derivedMs?: number;
 };
 
 export type IngestSummary = IngestSnapshot & {

@@ -50,6 +50,10 @@ export function summaryLines(summary: IngestSummary): string[] {
 		`read ${summary.lines} lines: loaded ${summary.loaded}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`,
 		`files: ${summary.filesLoaded} loaded, ${summary.filesSkipped} skipped (already loaded), ${summary.filesFailed} failed; ${summary.blankLines} blank lines ignored; ${formatBytes(summary.bytesDone)} in ${formatDuration(summary.elapsedMs)}`,
 	];
+	const {derivedMs} = summary;
+	if (derivedMs !== undefined && summary.phase === 'done') {
+		lines.push(`time: loading ${formatDuration(summary.elapsedMs - derivedMs)}, updating the tables the tasks read ${formatDuration(derivedMs)}`);
+	}
 	const reasons = Object.entries(summary.rejectedByReason).filter(([, count]) => count > 0);
 	if (reasons.length > 0) lines.push(`rejected by reason: ${reasons.map(([reason, count]) => `${reason} ${count}`).join(', ')} (see: openpolyedu-tui rejected)`);
 	for (const file of summary.files.filter((item) => item.status === 'failed')) lines.push(`failed: ${file.label}: ${file.note ?? 'unknown error'}`);

@@ -25,6 +25,7 @@ describe('the headless commands', () => {
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout, /^read 46 lines: loaded 40, duplicates 5, rejected 1$/m);
 		assert.match(result.stdout, /files: 1 loaded, 0 skipped \(already loaded\), 0 failed; 1 blank lines ignored/);
+		assert.match(result.stdout, /^time: loading \d+:\d\d, updating the tables the tasks read \d+:\d\d$/m);
 		assert.match(result.stdout, /rejected by reason: malformed-json 1/);
 	});
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import {describe, it} from 'node:test';
 import type {IngestSnapshot} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
-import {progressLine} from '../../source/commands/ingest.js';
+import {progressLine, summaryLines} from '../../source/commands/ingest.js';
 import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 
 const database = await openTestDatabase('derived_progress');
@@ -69,7 +69,8 @@ describe('the derived build reports its progress', () => {
 	it("puts the counting's ETA in the snapshot from its rate, and the headless line says it", () => {
 		let now = 0;
 		const tracker = new ProgressTracker(0, () => now);
-		tracker.phase = 'deriving';
+		assert.equal(tracker.snapshot().derivedMs, undefined, 'not before the build starts');
+		tracker.startDeriving();
 		tracker.derived = {step: 'counting', eventsDone: 1000, eventsTotal: 101_000};
 		assert.equal(tracker.snapshot().derived!.etaSeconds, undefined, 'no rate from one sample');
 		now = 2000;
@@ -81,6 +82,11 @@ describe('the derived build reports its progress', () => {
 		tracker.derived = {step: 'committing', eventsDone: 101_000, eventsTotal: 101_000};
 		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · committing');
 		tracker.phase = 'done';
-		assert.equal(tracker.snapshot().derived, undefined, 'only while deriving');
+		now = 2500;
+		const summary = {...tracker.snapshot(), filesLoaded: 1, filesSkipped: 0, filesFailed: 0};
+		assert.equal(summary.derived, undefined, 'only while deriving');
+		// The summary tells the build's time from the load's (here the tracker started with the build).
+		assert.equal(summary.derivedMs, 2500);
+		assert.ok(summaryLines(summary).includes('time: loading 0:00, updating the tables the tasks read 0:03'));
 	});
 });

@@ -60,7 +60,7 @@ function fakeServices(overrides: Partial<AppServices> = {}): Fake {
 			fake.progress = onProgress;
 			onProgress(snapshot());
 			await ingestDone.promise;
-			return summary();
+			return summary({derivedMs: 2000});
 		},
 		loadCatalogue: async () => ({tasks, problems: []}),
 		listCourses: async () => [{courseId: 'course-v1:A+1+2024', events: 9}],
@@ -86,6 +86,9 @@ test('the whole flow at 80×24: load meters, summary, menu, form, table, sort, s
 		assert.match(loading, /rejected 3/);
 		services.finishIngest();
 		const done = await waitFor(lastFrame, 'Load finished');
+		// 5 s in all, 2 of them the derived build: the rate is the load's (1 MB read in 3 s).
+		assert.match(done, /Load finished in 0:05 \(loading 0:03, updating the tables 0:02\)/);
+		assert.match(done, /read at 0\.3 MB\/s on average/);
 		assert.match(done, /read 1,000 lines: loaded 990 · duplicates 7 · rejected 3/);
 		await press(stdin, ENTER);
 		// The header names the course and the zones of the precomputed days (the tasks answer fastest in them).

@@ -41,14 +41,18 @@ export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, 
 /** After the load: the summary with the overall average rate (rsync's end line). */
 export function SummaryScreen({summary, width}: {summary: IngestSummary; width: number}) {
 	const seconds = summary.elapsedMs / 1000;
+	// The rate is the load's: without the derived build that followed it.
+	const derivedSeconds = (summary.derivedMs ?? 0) / 1000;
+	const loadSeconds = seconds - derivedSeconds;
 	// Files skipped as already loaded were not read: they do not count towards the average rate.
 	const bytesRead = summary.files.filter((file) => file.status !== 'skipped').reduce((sum, file) => sum + file.bytesDone, 0);
-	const rate = seconds > 0 ? bytesRead / 1e6 / seconds : 0;
+	const rate = loadSeconds > 0 ? bytesRead / 1e6 / loadSeconds : 0;
 	const reasons = Object.entries(summary.rejectedByReason);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text bold color={summary.phase === 'failed' ? 'red' : summary.phase === 'cancelled' ? 'yellow' : 'green'}>
 				Load {summary.phase === 'done' ? 'finished' : summary.phase} in {clock(seconds)}
+				{summary.phase === 'done' && summary.derivedMs !== undefined && ` (loading ${clock(loadSeconds)}, updating the tables ${clock(derivedSeconds)})`}
 			</Text>
 			<Text>
 				read {thousands(summary.lines)} lines: <Counts loaded={summary.loaded} duplicates={summary.duplicates} rejected={summary.rejected} />
