@@ -163,12 +163,22 @@ function pageDaySteps(suffix: FirstDay['suffix']): string[] {
 		`DELETE FROM ${table} WHERE day >= $1::date AND (course_id IS NULL OR course_id IN (${TOUCHED_COURSES}))`,
 		`INSERT INTO ${table} (course_id, day, url_id, visits, visitors)
 		SELECT course_id, (hour AT TIME ZONE ${zone})::date, url_id, sum(visits), count(DISTINCT username)
-		FROM d_learner_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE ${zone} AND course_id IN (${TOUCHED_COURSES}) GROUP BY 1, 2, 3`,
+		FROM recent_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE ${zone} AND course_id IN (${TOUCHED_COURSES}) GROUP BY 1, 2, 3`,
 		`INSERT INTO ${table} (course_id, day, url_id, visits, visitors)
 		SELECT NULL, (hour AT TIME ZONE ${zone})::date, url_id, sum(visits), count(DISTINCT username)
-		FROM d_learner_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE ${zone} AND course_id <> '' GROUP BY 2, 3`,
+		FROM recent_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE ${zone} GROUP BY 2, 3`,
 	];
 }
+
+/**
+ * The rows of d_learner_page_hour that pageDaySteps sum (courses' rows from the earliest of the first
+ * days on, $1 and $2 the day zone's and UTC's): read once for both sets of day tables, where each of their
+ * four statements scanned the whole table: 0.28 s against 0.69-0.74 s of a daily file's build at 10M events.
+ */
+const RECENT_PAGE_HOURS = `
+CREATE TEMP TABLE recent_page_hour ON COMMIT DROP AS
+SELECT course_id, username, hour, url_id, visits FROM d_learner_page_hour
+WHERE course_id <> '' AND hour >= least($1::date::timestamp AT TIME ZONE d_day_zone(), $2::date::timestamp AT TIME ZONE 'UTC')`;
 
 /**
  * d_problem_answer, rebuilt for the problems the new events may have changed: those on which a touched
@@ -293,6 +303,8 @@ async function recomputeLearners(
 		await timedStep(onStep, 'learner timelines: sorted, walked in Node, stored by COPY', () => recomputeTimelines(client, learners, scratchDir));
 		await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, learners, scratchDir));
 		await timedStep(onStep, 'problems: sorted, walked in Node, stored by COPY', () => recomputeProblems(client, learners, scratchDir));
+		const dayOf = (suffix: FirstDay['suffix']) => firstDays.find((first) => first.suffix === suffix)?.day ?? null;
+		await client.query(RECENT_PAGE_HOURS, [dayOf(''), dayOf('_utc')]);
 		for (const {suffix, day} of firstDays) for (const step of pageDaySteps(suffix)) await client.query(step, [day]);
 	}
 	const firstDay = firstDays.find(({suffix}) => suffix === '')!.day;

@@ -5,7 +5,7 @@ import {describe, it} from 'node:test';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 import {SHARED_MISSING, sharedCorpus} from '../helpers/shared.js';
-import {walkedRows} from '../helpers/walked-rows.js';
+import {recomputedRows} from '../helpers/recomputed-rows.js';
 import {generateLog} from '../tools/generator.js';
 
 const database = await openTestDatabase('incremental_walks');
@@ -36,13 +36,13 @@ describe('an incremental build replaces only the walked rows (timelines, videos,
 		fs.writeFileSync(files[1]!, `${second.join('\n')}\n`);
 		for (const file of files) assert.equal((await ingest(database, [file])).phase, 'done');
 
-		const incremental = await walkedRows(database.pool);
-		for (const table of ['d_session', 'd_page_visit', 'd_learner_gap', 'd_learner_day_time', 'd_learner_day_time_utc', 'd_video_interval', 'd_learner_video', 'd_learner_problem']) {
+		const incremental = await recomputedRows(database.pool);
+		for (const table of ['d_session', 'd_page_visit', 'd_learner_gap', 'd_learner_day_time', 'd_learner_day_time_utc', 'd_video_interval', 'd_learner_video', 'd_learner_problem', 'd_page_day', 'd_page_day_utc']) {
 			assert.ok(incremental[table]!.length > 50, `${table} has rows to compare (${incremental[table]!.length})`);
 		}
 		await database.pool.query('UPDATE loads SET derived_done = false');
 		await refreshDerived(database.pool);
-		assert.deepEqual(await walkedRows(database.pool), incremental);
+		assert.deepEqual(await recomputedRows(database.pool), incremental);
 	});
 
 	it('a session a page_close ended less than 30 minutes before the new events stays, and the one they open is added', async () => {
@@ -53,11 +53,11 @@ describe('an incremental build replaces only the walked rows (timelines, videos,
 		fs.writeFileSync(files[0]!, `${at('10:00', 'seq_goto', 'a')}\n${at('10:05', 'page_close', 'a')}\n`);
 		fs.writeFileSync(files[1]!, `${at('10:20', 'seq_goto', 'b')}\n`);
 		for (const file of files) assert.equal((await ingest(closedDatabase, [file])).phase, 'done');
-		const incremental = await walkedRows(closedDatabase.pool);
+		const incremental = await recomputedRows(closedDatabase.pool);
 		assert.equal(incremental.d_session!.length, 2, 'the closed session and the new one');
 		await closedDatabase.pool.query('UPDATE loads SET derived_done = false');
 		await refreshDerived(closedDatabase.pool);
-		assert.deepEqual(await walkedRows(closedDatabase.pool), incremental);
+		assert.deepEqual(await recomputedRows(closedDatabase.pool), incremental);
 	});
 
 	it('real logs loaded file by file (in name order, not time order) leave the rows of a build from scratch', {skip: corpus ? false : SHARED_MISSING}, async () => {
@@ -66,10 +66,10 @@ describe('an incremental build replaces only the walked rows (timelines, videos,
 		const folder = path.join(corpus!, 'openedx-unsupported__edx-analytics-pipeline');
 		const files = fs.readdirSync(folder).filter((name) => name.endsWith('.log')).sort();
 		for (const file of files) assert.equal((await ingest(corpusDatabase!, [path.join(folder, file)])).phase, 'done', file);
-		const incremental = await walkedRows(corpusDatabase!.pool);
+		const incremental = await recomputedRows(corpusDatabase!.pool);
 		assert.ok(incremental.d_session!.length > 50 && incremental.d_page_visit!.length > 50 && incremental.d_learner_problem!.length > 10, 'rows to compare');
 		await corpusDatabase!.pool.query('UPDATE loads SET derived_done = false');
 		await refreshDerived(corpusDatabase!.pool);
-		assert.deepEqual(await walkedRows(corpusDatabase!.pool), incremental);
+		assert.deepEqual(await recomputedRows(corpusDatabase!.pool), incremental);
 	});
 });
