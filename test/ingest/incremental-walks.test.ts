@@ -14,7 +14,7 @@ const dir = fixtureDir();
 const corpus = sharedCorpus();
 const corpusDatabase = corpus ? await openTestDatabase('incremental_walks_corpus') : undefined;
 
-describe('an incremental build replaces only the walked rows (timelines, videos, problems) that new events change', () => {
+describe('an incremental build replaces only the rows that new events change (walked per learner, and their per-course sums)', () => {
 	it('two loads split mid-day (with some older events in the second) leave the rows of a build from scratch', async () => {
 		const log = path.join(dir, 'term.log');
 		await generateLog({events: 6000, learners: 40, courses: 2, start: '2018-09-01T00:00:00Z', days: 4, seed: 7, file: log});
