@@ -30,6 +30,8 @@ export class ProgressTracker {
 	derived?: DerivedProgress;
 	private readonly countingRates = new RateWindow<'events'>();
 	private derivingSince?: number;
+	/** The derived step seen last, and since when. */
+	private step?: {name: DerivedProgress['step']; since: number};
 
 	constructor(
 		private readonly startedAt: number,
@@ -87,13 +89,15 @@ export class ProgressTracker {
 		};
 	}
 
-	/** The derived build's progress with the counting's ETA (over the same window as the load's rates). */
+	/** The derived build's progress with its step's time and the counting's ETA (over the same window as the load's rates). */
 	private derivedSnapshot(at: number): Pick<IngestSnapshot, 'derived'> {
 		const {derived} = this;
 		if (this.phase !== 'deriving' || !derived) return {};
-		if (derived.step !== 'counting') return {derived: {...derived}};
+		if (this.step?.name !== derived.step) this.step = {name: derived.step, since: at};
+		const stepMs = at - this.step.since;
+		if (derived.step !== 'counting') return {derived: {...derived, stepMs}};
 		const {events: eventsPerSecond} = this.countingRates.rates(at, {events: derived.eventsDone});
 		const etaSeconds = eventsPerSecond > 0 ? Math.max(0, derived.eventsTotal - derived.eventsDone) / eventsPerSecond : undefined;
-		return {derived: {...derived, etaSeconds}};
+		return {derived: {...derived, etaSeconds, stepMs}};
 	}
 }

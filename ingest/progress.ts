@@ -66,8 +66,12 @@ export type IngestSnapshot = LineCounts & {
 	files: FileProgress[];
 	/** Fatal error message when phase is 'failed'. */
 	error?: string;
-	/** In phase 'deriving': its step and counts, and the seconds the counting has left at its current rate. */
-	derived?: DerivedProgress & {etaSeconds?: number};
+	/**
+	 * In phase 'deriving': its step and counts, the seconds the counting has left at its current rate, and
+	 * how long the step has run (the steps without counts show that they are alive: at 10M events
+	 * PostgreSQL's sort alone takes half a minute).
+	 */
+	derived?: DerivedProgress & {etaSeconds?: number; stepMs: number};
 	/** Of elapsedMs, the time since the derived build started (set once it has). */
 	derivedMs?: number;
 };

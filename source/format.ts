@@ -24,9 +24,9 @@ export function formatCount(count: number): string {
 	return count.toLocaleString('en-US');
 }
 
-/** While the derived build counts: the events counted and its ETA ("4,300,000 of 10,000,000 events · ETA 0:45"); else ''. */
+/** While the derived build counts: the events counted and its ETA ("4,300,000 of 10,000,000 events · ETA 0:45"); in its other steps, how long the step has run ("0:12 so far"). */
 export function derivedCountsText(derived: NonNullable<IngestSnapshot['derived']>): string {
-	if (derived.step !== 'counting') return '';
+	if (derived.step !== 'counting') return `${formatDuration(derived.stepMs)} so far`;
 	const counts = `${formatCount(derived.eventsDone)} of ${formatCount(Math.max(derived.eventsDone, derived.eventsTotal))} events`;
 	return derived.etaSeconds === undefined ? counts : `${counts} · ETA ${formatDuration(derived.etaSeconds * 1000)}`;
 }

@@ -31,8 +31,9 @@ describe('the derived build reports its progress', () => {
 			first.map(({step}) => step),
 			['listing', 'sorting', 'counting', 'committing'],
 		);
-		// The total comes from the files' counts; when it commits, every new event was read once.
-		assert.deepEqual(first.at(-1), {step: 'committing', eventsDone: 20_000, eventsTotal: 20_000});
+		// The total comes from the files' counts; when it commits, every new event was read once (each step is
+		// reported as it starts: 0 ms into it).
+		assert.deepEqual(first.at(-1), {step: 'committing', eventsDone: 20_000, eventsTotal: 20_000, stepMs: 0});
 		// Its first report is the first event read: the server's sort is over.
 		assert.equal(first[2]!.eventsDone, 1);
 
@@ -41,7 +42,7 @@ describe('the derived build reports its progress', () => {
 			second.map(({step}) => step),
 			['listing', 'sorting', 'counting', 'recomputing', 'committing'],
 		);
-		assert.deepEqual(second.at(-1), {step: 'committing', eventsDone: 3000, eventsTotal: 3000});
+		assert.deepEqual(second.at(-1), {step: 'committing', eventsDone: 3000, eventsTotal: 3000, stepMs: 0});
 	});
 
 	it('a cancel during the build rolls it back: everything stays loaded, and the next ingest builds it', async () => {
@@ -80,13 +81,17 @@ describe('the derived build reports its progress', () => {
 		assert.equal(snapshot.derived!.etaSeconds, 18);
 		assert.equal(progressLine(snapshot), 'deriving 10% · counting the new events and walking the timelines · 11,000 of 101,000 events · ETA 0:18');
 		tracker.derived = {step: 'committing', eventsDone: 101_000, eventsTotal: 101_000};
-		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · committing');
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · committing · 0:00 so far');
+		now = 2400;
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · committing · 0:00 so far');
+		now = 14_000;
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · committing · 0:12 so far', 'the time since the step started');
 		tracker.phase = 'done';
-		now = 2500;
+		now = 15_000;
 		const summary = {...tracker.snapshot(), filesLoaded: 1, filesSkipped: 0, filesFailed: 0};
 		assert.equal(summary.derived, undefined, 'only while deriving');
 		// The summary tells the build's time from the load's (here the tracker started with the build).
-		assert.equal(summary.derivedMs, 2500);
-		assert.ok(summaryLines(summary).includes('time: loading 0:00, updating the tables the tasks read 0:03'));
+		assert.equal(summary.derivedMs, 15_000);
+		assert.ok(summaryLines(summary).includes('time: loading 0:00, updating the tables the tasks read 0:15'));
 	});
 });

@@ -145,14 +145,15 @@ test('the derived build after the load shows its step, the events counted and it
 	const {lastFrame, unmount} = render(<App services={services} width={80} height={24} />);
 	try {
 		await waitFor(lastFrame, 'Files (1 of 2 done)');
-		services.progress?.(snapshot({phase: 'deriving', derived: {step: 'counting', eventsDone: 4_300_000, eventsTotal: 10_000_000, etaSeconds: 45}}));
+		services.progress?.(snapshot({phase: 'deriving', derived: {step: 'counting', eventsDone: 4_300_000, eventsTotal: 10_000_000, etaSeconds: 45, stepMs: 30_000}}));
 		const frame = await waitFor(lastFrame, 'updating the tables the tasks read');
 		assert.match(frame, /Tables █+░+  43%/);
 		assert.match(frame, /\n {7}4,300,000 of 10,000,000 events · ETA 0:45\n {7}counting the new events and walking the timelines\n/);
 		for (const line of frame.split('\n')) assert.ok(stringWidth(line) <= 80, `line wider than 80: ${line}`);
 		assert.ok(frame.split('\n').length <= 23, 'never taller than rows - 1');
-		services.progress?.(snapshot({phase: 'deriving', derived: {step: 'committing', eventsDone: 10_000_000, eventsTotal: 10_000_000}}));
-		assert.match(await waitFor(lastFrame, '       committing'), /Tables █+ 100%/);
+		services.progress?.(snapshot({phase: 'deriving', derived: {step: 'committing', eventsDone: 10_000_000, eventsTotal: 10_000_000, stepMs: 12_000}}));
+		// A step without counts shows how long it has run.
+		assert.match(await waitFor(lastFrame, '       committing'), /Tables █+ 100%\n {7}0:12 so far\n {7}committing\n/);
 		services.finishIngest();
 	} finally {
 		unmount();
@@ -162,7 +163,7 @@ test('the derived build after the load shows its step, the events counted and it
 test('a cancel during the derived build says what it rolls back, and the summary that everything is loaded', async () => {
 	const services = fakeServices({
 		async ingest(signal, onProgress) {
-			onProgress(snapshot({phase: 'deriving', derived: {step: 'counting', eventsDone: 10, eventsTotal: 100}}));
+			onProgress(snapshot({phase: 'deriving', derived: {step: 'counting', eventsDone: 10, eventsTotal: 100, stepMs: 0}}));
 			await new Promise((resolve) => signal.addEventListener('abort', resolve, {once: true}));
 			// The rollback takes a moment: the screen says what it rolls back meanwhile.
 			await new Promise((resolve) => setTimeout(resolve, 300));
