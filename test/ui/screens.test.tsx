@@ -88,7 +88,8 @@ test('the whole flow at 80×24: load meters, summary, menu, form, table, sort, s
 		const done = await waitFor(lastFrame, 'Load finished');
 		// 5 s in all, 2 of them the derived build: the rate is the load's (1 MB read in 3 s).
 		assert.match(done, /Load finished in 0:05 \(loading 0:03, updating the tables 0:02\)/);
-		assert.match(done, /read at 0\.3 MB\/s on average/);
+		assert.match(done, /read at 0\.3 MB\/s on average\nfiles: 2 loaded, 0 already loaded, 0 failed\n/);
+		for (const line of done.split('\n')) assert.ok(stringWidth(line) <= 80, `line wider than 80: ${line}`);
 		assert.match(done, /read 1,000 lines: loaded 990 · duplicates 7 · rejected 3/);
 		await press(stdin, ENTER);
 		// The header names the course and the zones of the precomputed days (the tasks answer fastest in them).

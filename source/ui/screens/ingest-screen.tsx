@@ -58,7 +58,11 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 				read {thousands(summary.lines)} lines: <Counts loaded={summary.loaded} duplicates={summary.duplicates} rejected={summary.rejected} />
 			</Text>
 			<Text>
-				{formatBytes(bytesRead)} read at {rate.toFixed(1)} MB/s on average · files: {summary.filesLoaded} loaded, {summary.filesSkipped} already loaded, {summary.filesFailed} failed
+				{formatBytes(bytesRead)} read at {rate.toFixed(1)} MB/s on average
+			</Text>
+			{/* On a line of its own: beside the rate it ran past 80 columns. */}
+			<Text>
+				files: {summary.filesLoaded} loaded, {summary.filesSkipped} already loaded, {summary.filesFailed} failed
 			</Text>
 			{reasons.length > 0 && <Text color="red">rejected by reason: {reasons.map(([reason, count]) => `${reason} ${thousands(count)}`).join(', ')}</Text>}
 			{summary.error && <Text color="red">{summary.error}</Text>}
