@@ -48,13 +48,28 @@ export async function backendPid(client: pg.ClientBase): Promise<number> {
  * owners to roll back), from a connection of its own: the pool's may all be busy, with those statements.
  */
 export async function cancelBackends(pool: pg.Pool, pids: number[]): Promise<void> {
-	const canceller = new pg.Client(pool.options);
-	canceller.on('error', () => {});
+	const canceller = await ownConnection(pool);
 	try {
-		await canceller.connect();
 		await canceller.query('SELECT pg_cancel_backend(pid) FROM unnest($1::int[]) pid', [pids]);
 	} finally {
 		await canceller.end().catch(() => {});
+	}
+}
+
+/**
+ * A connection to the pool's database that is not one of the pool's (the caller may have sized it to one,
+ * or its connections may be busy), connected; the caller ends it. A lost connection also fails the query
+ * that uses it, which reports it: its 'error' events are not also thrown.
+ */
+export async function ownConnection(pool: pg.Pool): Promise<pg.Client> {
+	const client = new pg.Client(pool.options);
+	client.on('error', () => {});
+	try {
+		await client.connect();
+		return client;
+	} catch (error) {
+		await client.end().catch(() => {});
+		throw error;
 	}
 }
 

@@ -1,6 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import {UAParser} from 'ua-parser-js';
-import {backendPid, cancelBackends} from '../db/database.js';
+import {backendPid, cancelBackends, ownConnection} from '../db/database.js';
 import type {DerivedProgress, DerivedStep} from '../progress.js';
 import {countFreshEvents, type FirstDay} from './fresh-counts.js';
 import {PROBLEM_TABLES, recomputeProblems, recomputeVideos, REPLACED_ITEM_ROWS, VIDEO_TABLES} from './learner-items.js';
@@ -297,18 +297,17 @@ async function recomputeLearners(
 	// Without statistics the planner expects a few thousand learners of unknown spread and joins them to
 	// each grouped output by sorting both sides (merge joins) instead of hashing the learners.
 	await client.query('ANALYZE learners_to_refresh');
+	const dayOf = (suffix: FirstDay['suffix']) => firstDays.find((first) => first.suffix === suffix)?.day ?? null;
 	if (earlier) {
 		await client.query('ANALYZE fresh_video_item, fresh_problem_item');
 		for (const step of REPLACED_ROWS) await client.query(step);
 		await timedStep(onStep, 'learner timelines: sorted, walked in Node, stored by COPY', () => recomputeTimelines(client, learners, scratchDir));
 		await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, learners, scratchDir));
 		await timedStep(onStep, 'problems: sorted, walked in Node, stored by COPY', () => recomputeProblems(client, learners, scratchDir));
-		const dayOf = (suffix: FirstDay['suffix']) => firstDays.find((first) => first.suffix === suffix)?.day ?? null;
 		await client.query(RECENT_PAGE_HOURS, [dayOf(''), dayOf('_utc')]);
 		for (const {suffix, day} of firstDays) for (const step of pageDaySteps(suffix)) await client.query(step, [day]);
 	}
-	const firstDay = firstDays.find(({suffix}) => suffix === '')!.day;
-	await client.query(TOUCHED_PROBLEMS, [firstDay]);
+	await client.query(TOUCHED_PROBLEMS, [dayOf('')]);
 	await client.query('ANALYZE touched_problem');
 	for (const step of PROBLEM_ANSWER_STEPS) await client.query(step);
 }
@@ -408,13 +407,9 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await addNewAgents(client);
 		// Fresh statistics for the lookups just filled, so joins against them are planned as hash joins.
 		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type');
-		// The counting pass reads the events on a second connection while this one stores what it makes: its
-		// own, not one of the pool's, which the caller may have sized to one.
-		const counting = new pg.Client(pool.options);
+		// The counting pass reads the events on a second connection while this one stores what it makes.
+		const counting = await ownConnection(pool);
 		reader = counting;
-		// A lost connection also fails the query that uses it, which reports it.
-		counting.on('error', () => {});
-		await counting.connect();
 		pids.push(await backendPid(counting));
 		// On a first build the same pass walks the timelines, videos and problems: every event of every learner is new.
 		report('sorting');
@@ -469,17 +464,16 @@ const SUMMARIZE_LOAD_RANGES = `SELECT brin_summarize_new_values('events_load_bri
  * the build does. Never rejects: if this fails, the next incremental build summarizes instead.
  */
 async function summarizeLoadRanges(pool: pg.Pool, pids: number[], signal: AbortSignal | undefined): Promise<void> {
-	const summarizer = new pg.Client(pool.options);
-	summarizer.on('error', () => {});
+	let summarizer: pg.Client | undefined;
 	try {
-		await summarizer.connect();
+		summarizer = await ownConnection(pool);
 		pids.push(await backendPid(summarizer));
 		// An abort before the pid was known cancelled the others only.
 		if (!signal?.aborted) await summarizer.query(SUMMARIZE_LOAD_RANGES);
 	} catch {
 		// Cancelled with the build, or failed: nothing is lost but time.
 	} finally {
-		await summarizer.end().catch(() => {});
+		await summarizer?.end().catch(() => {});
 	}
 }
 
