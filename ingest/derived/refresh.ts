@@ -42,7 +42,7 @@ const PAYLOAD_KIND = `CASE
 /**
  * The distinct learners (course and username), event types and pages of the new events: the steps below
  * work on integer ids for them and name the few aggregated rows at the end. Two aggregates, each run by
- * parallel workers (see PARALLEL_KEYS), instead of one GROUPING SETS scan, which PostgreSQL runs in one
+ * parallel workers (see FREE_PARALLELISM), instead of one GROUPING SETS scan, which PostgreSQL runs in one
  * process (1.7 s at 1M events against 0.8 + 0.5 s). The first counts each learner's events per user agent
  * and language (for d_client; its learners are all the learners), the second lists the event types and pages.
  */
@@ -59,11 +59,11 @@ const FRESH_KEYS = [
 	SELECT coalesce(event_type, '') AS event_type, page FROM events WHERE load_id = ANY($1) GROUP BY 1, 2`,
 ];
 /**
- * The planner, costing the workers' hand-over of every group, keeps these aggregates in one process: on 2
- * cores they are faster in three (the gathered groups are a few thousand).
+ * The planner, costing the workers' hand-over of every row, keeps the aggregates of FRESH_KEYS and the scans
+ * of REPLACED_ROWS in one process: on 2 cores they are faster in three (what is gathered is small).
  */
-const PARALLEL_KEYS = ['SET LOCAL parallel_setup_cost = 0', 'SET LOCAL parallel_tuple_cost = 0'];
-const SERIAL_DEFAULTS = ['RESET parallel_setup_cost', 'RESET parallel_tuple_cost'];
+const FREE_PARALLELISM = ['SET LOCAL parallel_setup_cost = 0', 'SET LOCAL parallel_tuple_cost = 0'];
+const DEFAULT_PARALLELISM = ['RESET parallel_setup_cost', 'RESET parallel_tuple_cost'];
 /** This build's learners and event types, numbered (the counting pass's scan joins copies: see fresh-counts.ts). */
 const FRESH_LEARNERS = `
 CREATE TEMP TABLE fresh_learner ON COMMIT DROP AS
@@ -130,12 +130,19 @@ const PER_LEARNER_TABLES = [...Object.keys(TIMELINE_TABLES), ...Object.keys(VIDE
 /**
  * The rows the recomputations replace: in the timeline tables those the touched learners' new timed events
  * can change (a learner without any keeps their timeline), and the rows of the videos and problems touched.
+ * A timeline table's rows are listed by their row ids first, by a scan PostgreSQL runs on parallel workers
+ * (never a DELETE's own: each was a seq scan of a whole table in one process), then deleted by those ids.
  */
 const REPLACED_ROWS = [
-	...Object.entries(RECOMPUTED_TIMELINE_ROWS).map(
-		([table, rows]) =>
-			`DELETE FROM ${table} t USING learners_to_refresh r WHERE t.course_id = r.course_id AND t.username = r.username AND r.since IS NOT NULL${rows ? ` AND ${rows}` : ''}`,
-	),
+	...FREE_PARALLELISM,
+	...Object.entries(RECOMPUTED_TIMELINE_ROWS).flatMap(([table, rows]) => [
+		`CREATE TEMP TABLE replaced_row ON COMMIT DROP AS
+		SELECT t.ctid AS row FROM ${table} t JOIN learners_to_refresh r ON t.course_id = r.course_id AND t.username = r.username
+		WHERE r.since IS NOT NULL${rows ? ` AND ${rows}` : ''}`,
+		`DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT row FROM replaced_row))`,
+		'DROP TABLE replaced_row',
+	]),
+	...DEFAULT_PARALLELISM,
 	...REPLACED_ITEM_ROWS,
 ];
 const ALL_TABLES = [
@@ -398,9 +405,9 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		// everything, and summarizes beside its work instead (see summarizeLoadRanges).
 		if (earlier) await client.query(SUMMARIZE_LOAD_RANGES);
 		else summarizing = summarizeLoadRanges(pool, pids, signal);
-		for (const step of PARALLEL_KEYS) await client.query(step);
+		for (const step of FREE_PARALLELISM) await client.query(step);
 		for (const step of FRESH_KEYS) await client.query(step, [loadIds]);
-		for (const step of SERIAL_DEFAULTS) await client.query(step);
+		for (const step of DEFAULT_PARALLELISM) await client.query(step);
 		await client.query(FRESH_LEARNERS);
 		await client.query(FRESH_TYPES);
 		await addNewPages(client, 'SELECT page FROM fresh_type_page');
@@ -427,7 +434,8 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		if (earlier) await client.query(RECOUNT_ACTIVE_DAYS);
 
 		// since: the learner's first new event with a time (see RECOMPUTED_TIMELINE_ROWS).
-		const toRefresh = await client.query(`CREATE TEMP TABLE learners_to_refresh ON COMMIT DROP AS
+		// A plain table, dropped before the commit: parallel workers cannot read a session's temporary tables (see REPLACED_ROWS).
+		const toRefresh = await client.query(`CREATE TABLE learners_to_refresh AS
 			SELECT f.learner_id, f.course_id, f.username, t.first_time AS since
 			FROM fresh_learner f LEFT JOIN fresh_learner_total t ON t.course_id = f.course_id AND t.username = f.username
 			WHERE f.username <> ''`);
@@ -436,6 +444,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 			if (earlier) report('recomputing');
 			await recomputeLearners(client, earlier, counted, options);
 		}
+		await client.query('DROP TABLE learners_to_refresh');
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
 		report('committing');
 		await client.query('COMMIT');
