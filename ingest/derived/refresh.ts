@@ -47,13 +47,11 @@ const PAYLOAD_KIND = `CASE
  * and language (for d_client; its learners are all the learners), the second lists the event types and pages.
  */
 const FRESH_KEYS = [
+	// By the Accept-Language header as sent: its language is taken from the few groups (see ADDITIVE_STEPS),
+	// not from every event (at 1M events 0.88-1.41 s against 1.13-2.42 s, four runs interleaved).
 	`CREATE TEMP TABLE fresh_client ON COMMIT DROP AS
-	SELECT course_id, username, agent, language, count(time) AS timed_events
-	FROM (
-		SELECT coalesce(course_id, '') AS course_id, coalesce(username, '') AS username, agent,
-			coalesce(lower(btrim(split_part(split_part(accept_language, ',', 1), ';', 1))), '') AS language, time
-		FROM events WHERE load_id = ANY($1)
-	) e
+	SELECT coalesce(course_id, '') AS course_id, coalesce(username, '') AS username, agent, accept_language, count(time) AS timed_events
+	FROM events WHERE load_id = ANY($1)
 	GROUP BY 1, 2, 3, 4`,
 	`CREATE TEMP TABLE fresh_type_page ON COMMIT DROP AS
 	SELECT coalesce(event_type, '') AS event_type, page FROM events WHERE load_id = ANY($1) GROUP BY 1, 2`,
@@ -118,11 +116,14 @@ const ADDITIVE_STEPS: string[] = [
 	WHERE f.time IS NOT NULL AND f.name <> ''
 	ORDER BY p.url, f.time DESC
 	ON CONFLICT (md5(url)) DO UPDATE SET name = excluded.name, time = excluded.time WHERE excluded.time >= n.time`,
-	// Counted by the first scan (agent strings are distinct in d_agent; 0 = no agent).
+	// Counted by the first scan (agent strings are distinct in d_agent; 0 = no agent). The language: the
+	// first tag of Accept-Language, lower case ('' for none).
 	`INSERT INTO d_client (course_id, username, agent_id, language, events)
-	SELECT k.course_id, k.username, coalesce(a.agent_id, 0), k.language, k.timed_events
+	SELECT k.course_id, k.username, coalesce(a.agent_id, 0), coalesce(lower(btrim(split_part(split_part(k.accept_language, ',', 1), ';', 1))), ''),
+		sum(k.timed_events)
 	FROM fresh_client k LEFT JOIN d_agent a ON a.agent = k.agent
-	WHERE k.username <> '' AND k.timed_events > 0`,
+	WHERE k.username <> '' AND k.timed_events > 0
+	GROUP BY 1, 2, 3, 4`,
 ];
 
 /** Tables recomputed per learner (they depend on the order of all the learner's events): from timelines, and per video or problem. */
