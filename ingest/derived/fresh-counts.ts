@@ -307,8 +307,9 @@ export async function countFreshEvents(
 	await client.query('CREATE TEMP TABLE fresh_target (page text NOT NULL, name text, time timestamptz) ON COMMIT DROP');
 	await client.query('CREATE TEMP TABLE fresh_user (user_id bigint NOT NULL, username text NOT NULL) ON COMMIT DROP');
 	if (!walk) {
-		await client.query('CREATE TEMP TABLE fresh_video_item (course_id text NOT NULL, username text NOT NULL, video_id text NOT NULL) ON COMMIT DROP');
-		await client.query('CREATE TEMP TABLE fresh_problem_item (course_id text NOT NULL, username text NOT NULL, problem_id text NOT NULL) ON COMMIT DROP');
+		// Plain tables, which parallel workers can read (see DROPPED_BEFORE_COMMIT in refresh.ts).
+		await client.query('CREATE TABLE fresh_video_item (course_id text NOT NULL, username text NOT NULL, video_id text NOT NULL)');
+		await client.query('CREATE TABLE fresh_problem_item (course_id text NOT NULL, username text NOT NULL, problem_id text NOT NULL)');
 	}
 	const tables = {...COUNT_TABLES, ...READER_TABLES, ...(walk ? {...TIMELINE_TABLES, ...VIDEO_TABLES, ...PROBLEM_TABLES, ...PAGE_DAY_TABLE} : FRESH_ITEM_TABLES)};
 	let firstTime = Infinity;

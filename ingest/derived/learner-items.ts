@@ -136,12 +136,15 @@ export const FRESH_ITEM_TABLES = {
 };
 type FreshItemTable = keyof typeof FRESH_ITEM_TABLES;
 
-/** The rows recomputeVideos and recomputeProblems replace: those of the touched items. */
+/**
+ * The rows recomputeVideos and recomputeProblems replace: those of the touched items. Each is a table `t` and
+ * what selects its rows to replace: the table of touched items (`i`) and the condition that joins them.
+ */
+const videoOf = 'i.course_id = t.course_id AND i.username = t.username AND i.video_id = t.video_id';
 export const REPLACED_ITEM_ROWS = [
-	...['d_video_interval', 'd_learner_video'].map(
-		(table) => `DELETE FROM ${table} t USING fresh_video_item i WHERE t.course_id = i.course_id AND t.username = i.username AND t.video_id = i.video_id`,
-	),
-	`DELETE FROM d_learner_problem t USING fresh_problem_item i WHERE t.course_id = i.course_id AND t.username = i.username AND t.problem_id = i.problem_id`,
+	{table: 'd_video_interval', using: 'fresh_video_item i', where: videoOf},
+	{table: 'd_learner_video', using: 'fresh_video_item i', where: videoOf},
+	{table: 'd_learner_problem', using: 'fresh_problem_item i', where: 'i.course_id = t.course_id AND i.username = t.username AND i.problem_id = t.problem_id'},
 ];
 
 /** The videos and problems one learner's new events touch (distinct ids), gathered as the counting pass streams them. */

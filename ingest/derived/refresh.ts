@@ -131,21 +131,30 @@ const PER_LEARNER_TABLES = [...Object.keys(TIMELINE_TABLES), ...Object.keys(VIDE
 /**
  * The rows the recomputations replace: in the timeline tables those the touched learners' new timed events
  * can change (a learner without any keeps their timeline), and the rows of the videos and problems touched.
- * A timeline table's rows are listed by their row ids first, by a scan PostgreSQL runs on parallel workers
- * (never a DELETE's own: each was a seq scan of a whole table in one process), then deleted by those ids.
+ * They are listed by their row ids first, by a scan PostgreSQL runs on parallel workers (never a DELETE's
+ * own: each was a seq scan of a whole table in one process), then deleted by those ids.
  */
 const REPLACED_ROWS = [
 	...FREE_PARALLELISM,
-	...Object.entries(RECOMPUTED_TIMELINE_ROWS).flatMap(([table, rows]) => [
-		`CREATE TEMP TABLE replaced_row ON COMMIT DROP AS
-		SELECT t.ctid AS row FROM ${table} t JOIN learners_to_refresh r ON t.course_id = r.course_id AND t.username = r.username
-		WHERE r.since IS NOT NULL${rows ? ` AND ${rows}` : ''}`,
+	...[
+		...Object.entries(RECOMPUTED_TIMELINE_ROWS).map(([table, rows]) => ({
+			table,
+			using: 'learners_to_refresh r',
+			where: `r.course_id = t.course_id AND r.username = t.username AND r.since IS NOT NULL${rows ? ` AND ${rows}` : ''}`,
+		})),
+		...REPLACED_ITEM_ROWS,
+	].flatMap(({table, using, where}) => [
+		`CREATE TEMP TABLE replaced_row ON COMMIT DROP AS SELECT t.ctid AS row FROM ${table} t, ${using} WHERE ${where}`,
 		`DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT row FROM replaced_row))`,
 		'DROP TABLE replaced_row',
 	]),
 	...DEFAULT_PARALLELISM,
-	...REPLACED_ITEM_ROWS,
 ];
+/**
+ * The plain tables of a build's transaction (parallel workers cannot read a session's temporary tables),
+ * dropped before it commits: the touched learners, and in an incremental build their touched items.
+ */
+const DROPPED_BEFORE_COMMIT = {first: 'DROP TABLE learners_to_refresh', incremental: 'DROP TABLE learners_to_refresh, fresh_video_item, fresh_problem_item'};
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_type_day_utc', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment',
 	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
@@ -439,7 +448,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		if (earlier) await client.query(RECOUNT_ACTIVE_DAYS);
 
 		// since: the learner's first new event with a time (see RECOMPUTED_TIMELINE_ROWS).
-		// A plain table, dropped before the commit: parallel workers cannot read a session's temporary tables (see REPLACED_ROWS).
+		// A plain table (see DROPPED_BEFORE_COMMIT).
 		const toRefresh = await client.query(`CREATE TABLE learners_to_refresh AS
 			SELECT f.learner_id, f.course_id, f.username, t.first_time AS since
 			FROM fresh_learner f LEFT JOIN fresh_learner_total t ON t.course_id = f.course_id AND t.username = f.username
@@ -449,7 +458,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 			if (earlier) report('recomputing');
 			await recomputeLearners(client, earlier, counted, options);
 		}
-		await client.query('DROP TABLE learners_to_refresh');
+		await client.query(earlier ? DROPPED_BEFORE_COMMIT.incremental : DROPPED_BEFORE_COMMIT.first);
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
 		report('committing');
 		await client.query('COMMIT');
