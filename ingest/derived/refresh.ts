@@ -178,12 +178,22 @@ function pageDaySteps(suffix: FirstDay['suffix']): string[] {
 	const zone = suffix === '' ? 'd_day_zone()' : `'UTC'`;
 	return [
 		`DELETE FROM ${table} WHERE day >= $1::date AND (course_id IS NULL OR course_id IN (${TOUCHED_COURSES}))`,
+		// Visitors counted as the groups of a first aggregate per learner: count(DISTINCT) sorts every row
+		// (778k recent rows at 10M events: 1.65-1.80 s against 3.2-3.7 s for the courses' rows).
 		`INSERT INTO ${table} (course_id, day, url_id, visits, visitors)
-		SELECT course_id, (hour AT TIME ZONE ${zone})::date, url_id, sum(visits), count(DISTINCT username)
-		FROM recent_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE ${zone} AND course_id IN (${TOUCHED_COURSES}) GROUP BY 1, 2, 3`,
+		SELECT course_id, day, url_id, sum(visits), count(*)
+		FROM (
+			SELECT course_id, (hour AT TIME ZONE ${zone})::date AS day, url_id, username, sum(visits) AS visits
+			FROM recent_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE ${zone} AND course_id IN (${TOUCHED_COURSES}) GROUP BY 1, 2, 3, 4
+		) visitor
+		GROUP BY 1, 2, 3`,
 		`INSERT INTO ${table} (course_id, day, url_id, visits, visitors)
-		SELECT NULL, (hour AT TIME ZONE ${zone})::date, url_id, sum(visits), count(DISTINCT username)
-		FROM recent_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE ${zone} GROUP BY 2, 3`,
+		SELECT NULL, day, url_id, sum(visits), count(*)
+		FROM (
+			SELECT (hour AT TIME ZONE ${zone})::date AS day, url_id, username, sum(visits) AS visits
+			FROM recent_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE ${zone} GROUP BY 1, 2, 3
+		) visitor
+		GROUP BY 2, 3`,
 	];
 }
 
