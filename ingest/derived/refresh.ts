@@ -387,10 +387,6 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await client.query('BEGIN');
 		await client.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK]);
 		await client.query(`SET LOCAL work_mem = '256MB'`);
-		// A first build writes its tables without WAL (truncated in this transaction, with wal_level minimal)
-		// and its commit makes the OS write them to disk: asked to write them back as they are written, it
-		// leaves less for the commit (1M events: 0.95-1.17 s against 1.38-1.87 s, five runs interleaved).
-		await client.query(`SET LOCAL backend_flush_after = '2MB'`);
 		// A new zone marks every load pending (d_set_day_zone): the loads below are then all of them, rebuilt in this transaction.
 		const result: RefreshResult = {};
 		if (dayZone !== undefined) {
