@@ -44,7 +44,8 @@ const PAYLOAD_KIND = `CASE
  * work on integer ids for them and name the few aggregated rows at the end. Two aggregates, each run by
  * parallel workers (see FREE_PARALLELISM), instead of one GROUPING SETS scan, which PostgreSQL runs in one
  * process (1.7 s at 1M events against 0.8 + 0.5 s). The first counts each learner's events per user agent
- * and language (for d_client; its learners are all the learners), the second lists the event types and pages.
+ * and Accept-Language header (for d_client; its learners are all the learners), the second lists the event
+ * types and pages.
  */
 const FRESH_KEYS = [
 	// By the Accept-Language header as sent: its language is taken from the few groups (see ADDITIVE_STEPS),
