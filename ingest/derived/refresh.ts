@@ -373,7 +373,10 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 	let reader: pg.Client | undefined;
 	let summarizing: Promise<void> | undefined;
 	const pids: number[] = [];
-	const cancel = () => void cancelBackends(pool, pids).catch(() => {});
+	let cancelling: Promise<void> | undefined;
+	const cancel = () => {
+		cancelling = cancelBackends(pool, pids).catch(() => {});
+	};
 	signal?.addEventListener('abort', cancel, {once: true});
 	try {
 		pids.push(await backendPid(connection));
@@ -479,6 +482,8 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		signal?.removeEventListener('abort', cancel);
 		// Not left running past the build (a caller may stop the server next).
 		await summarizing;
+		// The cancel's own statement too (it ran on a pooled connection, beside the build's end).
+		await cancelling;
 		await reader?.end().catch(() => {});
 		connection.release();
 	}
