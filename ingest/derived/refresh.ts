@@ -153,9 +153,10 @@ const REPLACED_ROWS = [
 ];
 /**
  * The plain tables of a build's transaction (parallel workers cannot read a session's temporary tables),
- * dropped before it commits: the touched learners, and in an incremental build their touched items.
+ * analyzed once filled and dropped before it commits: the touched learners, and in an incremental build
+ * their touched items (written by the counting pass).
  */
-const DROPPED_BEFORE_COMMIT = {first: 'DROP TABLE learners_to_refresh', incremental: 'DROP TABLE learners_to_refresh, fresh_video_item, fresh_problem_item'};
+const PLAIN_TABLES = (earlier: boolean) => (earlier ? 'learners_to_refresh, fresh_video_item, fresh_problem_item' : 'learners_to_refresh');
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_type_day_utc', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment',
 	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
@@ -324,10 +325,9 @@ async function recomputeLearners(
 ): Promise<void> {
 	// Without statistics the planner expects a few thousand learners of unknown spread and joins them to
 	// each grouped output by sorting both sides (merge joins) instead of hashing the learners.
-	await client.query('ANALYZE learners_to_refresh');
+	await client.query(`ANALYZE ${PLAIN_TABLES(earlier)}`);
 	const dayOf = (suffix: FirstDay['suffix']) => firstDays.find((first) => first.suffix === suffix)?.day ?? null;
 	if (earlier) {
-		await client.query('ANALYZE fresh_video_item, fresh_problem_item');
 		for (const step of REPLACED_ROWS) await client.query(step);
 		await timedStep(onStep, 'learner timelines: sorted, walked in Node, stored by COPY', () => recomputeTimelines(client, learners, scratchDir));
 		await timedStep(onStep, 'videos: sorted, walked in Node, stored by COPY', () => recomputeVideos(client, learners, scratchDir));
@@ -458,7 +458,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		if (earlier) await client.query(RECOUNT_ACTIVE_DAYS);
 
 		// since: the learner's first new event with a time (see RECOMPUTED_TIMELINE_ROWS).
-		// A plain table (see DROPPED_BEFORE_COMMIT).
+		// A plain table (see PLAIN_TABLES).
 		const toRefresh = await client.query(`CREATE TABLE learners_to_refresh AS
 			SELECT f.learner_id, f.course_id, f.username, t.first_time AS since
 			FROM fresh_learner f LEFT JOIN fresh_learner_total t ON t.course_id = f.course_id AND t.username = f.username
@@ -468,7 +468,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 			if (earlier) report('recomputing');
 			await recomputeLearners(client, earlier, counted, options);
 		}
-		await client.query(earlier ? DROPPED_BEFORE_COMMIT.incremental : DROPPED_BEFORE_COMMIT.first);
+		await client.query(`DROP TABLE ${PLAIN_TABLES(earlier)}`);
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);
 		report('committing');
 		await client.query('COMMIT');
