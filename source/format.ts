@@ -20,6 +20,11 @@ export function formatDuration(milliseconds: number): string {
 	return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
 }
 
+/** Of an ingest's elapsed time, the load's: without the derived build that followed it (if one has started). */
+export function loadingMs(snapshot: Pick<IngestSnapshot, 'elapsedMs' | 'derivedMs'>): number {
+	return snapshot.elapsedMs - (snapshot.derivedMs ?? 0);
+}
+
 export function formatCount(count: number): string {
 	return count.toLocaleString('en-US');
 }

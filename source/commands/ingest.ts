@@ -6,7 +6,7 @@ import {canonicalTimeZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
-import {derivedPercent, derivedStepText, formatBytes, formatDuration, formatCount} from '../format.js';
+import {derivedPercent, derivedStepText, formatBytes, formatDuration, formatCount, loadingMs} from '../format.js';
 import {withDatabase, type Command, type CommandContext} from './context.js';
 
 /** The default source, input/ in the current folder; named paths must exist. */
@@ -52,7 +52,7 @@ export function summaryLines(summary: IngestSummary): string[] {
 	];
 	const {derivedMs} = summary;
 	if (derivedMs !== undefined && summary.phase === 'done') {
-		lines.push(`time: loading ${formatDuration(summary.elapsedMs - derivedMs)}, updating the tables the tasks read ${formatDuration(derivedMs)}`);
+		lines.push(`time: loading ${formatDuration(loadingMs(summary))}, updating the tables the tasks read ${formatDuration(derivedMs)}`);
 	}
 	const reasons = Object.entries(summary.rejectedByReason).filter(([, count]) => count > 0);
 	if (reasons.length > 0) lines.push(`rejected by reason: ${reasons.map(([reason, count]) => `${reason} ${count}`).join(', ')} (see: openpolyedu-tui rejected)`);

@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {formatBytes} from '../../format.js';
+import {formatBytes, loadingMs} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
 import {clock, thousands} from '../lib/format.js';
@@ -42,8 +42,7 @@ export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, 
 export function SummaryScreen({summary, width}: {summary: IngestSummary; width: number}) {
 	const seconds = summary.elapsedMs / 1000;
 	// The rate is the load's: without the derived build that followed it.
-	const derivedSeconds = (summary.derivedMs ?? 0) / 1000;
-	const loadSeconds = seconds - derivedSeconds;
+	const loadSeconds = loadingMs(summary) / 1000;
 	// Files skipped as already loaded were not read: they do not count towards the average rate.
 	const bytesRead = summary.files.filter((file) => file.status !== 'skipped').reduce((sum, file) => sum + file.bytesDone, 0);
 	const rate = loadSeconds > 0 ? bytesRead / 1e6 / loadSeconds : 0;
@@ -52,7 +51,7 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 		<Box flexDirection="column" width={width}>
 			<Text bold color={summary.phase === 'failed' ? 'red' : summary.phase === 'cancelled' ? 'yellow' : 'green'}>
 				Load {summary.phase === 'done' ? 'finished' : summary.phase} in {clock(seconds)}
-				{summary.phase === 'done' && summary.derivedMs !== undefined && ` (loading ${clock(loadSeconds)}, updating the tables ${clock(derivedSeconds)})`}
+				{summary.phase === 'done' && summary.derivedMs !== undefined && ` (loading ${clock(loadSeconds)}, updating the tables ${clock(summary.derivedMs / 1000)})`}
 			</Text>
 			<Text>
 				read {thousands(summary.lines)} lines: <Counts loaded={summary.loaded} duplicates={summary.duplicates} rejected={summary.rejected} />
