@@ -65,10 +65,10 @@ export async function runTask(
 
 	const client = await pool.connect();
 	const started = performance.now();
-	let cancelled = false;
+	// Awaited before returning, so no cancel's connection outlives the task.
+	let cancelling: Promise<void> | undefined;
 	const onAbort = () => {
-		cancelled = true;
-		cancelBackends(pool, [pid]).catch(() => {});
+		cancelling = cancelBackends(pool, [pid]).catch(() => {});
 	};
 	let pid = 0;
 	try {
@@ -87,12 +87,13 @@ export async function runTask(
 		};
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => {});
-		if (cancelled || (error as {code?: string}).code === QUERY_CANCELED) throw abortError();
+		if (cancelling || (error as {code?: string}).code === QUERY_CANCELED) throw abortError();
 		if (error instanceof DOMException) throw error;
 		const message = error instanceof Error ? error.message : String(error);
 		throw new UserError(`Task "${task.id}" failed in the database: ${message} (${task.file}).`);
 	} finally {
 		signal?.removeEventListener('abort', onAbort);
 		client.release();
+		await cancelling;
 	}
 }
