@@ -1,11 +1,8 @@
 import meow from 'meow';
 import {UserError, redactSecrets} from '../ingest/errors.js';
 import {commands, type CommandContext} from './commands/index.js';
-import {usage, flagSpec, commandFlags} from './usage.js';
-
-function kebab(name: string): string {
-	return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-}
+import {checkedFlags} from './commands/context.js';
+import {usage, flagSpec, commandFlags, kebab} from './usage.js';
 
 /** Option names as typed (meow also reports unset ones with defaults, so we read argv). */
 function givenFlags(argv: string[]): string[] {
@@ -51,15 +48,15 @@ export async function main(argv: string[]): Promise<number> {
 			return 2;
 		}
 	}
-	const context: CommandContext = {
-		args,
-		flags: cli.flags,
-		// An empty DATABASE_URL (exported but blank) means none: the embedded server.
-		databaseUrl: (cli.flags.db as string | undefined) ?? (process.env.DATABASE_URL || undefined),
-		stdout: process.stdout,
-		stderr: process.stderr,
-	};
 	try {
+		const context: CommandContext = {
+			args,
+			flags: checkedFlags(cli.flags),
+			// An empty DATABASE_URL (exported but blank) means none: the embedded server.
+			databaseUrl: (cli.flags.db as string | undefined) ?? (process.env.DATABASE_URL || undefined),
+			stdout: process.stdout,
+			stderr: process.stderr,
+		};
 		return await command(context);
 	} catch (error) {
 		if (error instanceof UserError) {

@@ -52,14 +52,15 @@ export const flagSpec = {
 	help: {type: 'boolean', shortFlag: 'h'},
 	version: {type: 'boolean'},
 	yes: {type: 'boolean', shortFlag: 'y'},
-	workers: {type: 'number'},
-	maxLineBytes: {type: 'number'},
+	// Read as text (see WHOLE_NUMBER_FLAGS): meow would turn a typo into NaN.
+	workers: {type: 'string'},
+	maxLineBytes: {type: 'string'},
 	course: {type: 'string'},
 	user: {type: 'string'},
 	from: {type: 'string'},
 	to: {type: 'string'},
 	tz: {type: 'string'},
-	idle: {type: 'number'},
+	idle: {type: 'string'},
 	param: {type: 'string', isMultiple: true},
 	format: {type: 'string'},
 	out: {type: 'string'},
@@ -67,6 +68,11 @@ export const flagSpec = {
 	bom: {type: 'boolean'},
 	tui: {type: 'boolean', default: true},
 } as const;
+
+/** An option's name as typed on the command line (maxLineBytes → max-line-bytes). */
+export function kebab(name: string): string {
+	return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
 
 /** Which options each command accepts, besides the common ones. */
 export const commandFlags: Record<string, string[]> = {

@@ -2,10 +2,29 @@ import type {Database} from '../../ingest/db/database.js';
 import {openDatabase} from '../../ingest/db/database.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {resolveWorkdir, ensureWorkdir, type Workdir} from '../../ingest/db/workdir.js';
-import type {flagSpec} from '../usage.js';
+import {UserError} from '../../ingest/errors.js';
+import {kebab, type flagSpec} from '../usage.js';
 
-type FlagValue<T> = T extends {isMultiple: true} ? string[] | undefined : T extends {type: 'string'} ? string | undefined : T extends {type: 'number'} ? number | undefined : boolean | undefined;
-export type Flags = {[K in keyof typeof flagSpec]: FlagValue<(typeof flagSpec)[K]>};
+type FlagValue<T> = T extends {isMultiple: true} ? string[] | undefined : T extends {type: 'string'} ? string | undefined : boolean | undefined;
+export type ParsedFlags = {[K in keyof typeof flagSpec]: FlagValue<(typeof flagSpec)[K]>};
+
+/** Options that take a whole number, with their ranges; given as text, so a bad value is quoted back as typed. */
+const WHOLE_NUMBER_FLAGS = {workers: {min: 1, max: 64}, maxLineBytes: {min: 1, max: 2 ** 30}} as const;
+type WholeNumberFlag = keyof typeof WHOLE_NUMBER_FLAGS;
+export type Flags = Omit<ParsedFlags, WholeNumberFlag> & {[K in WholeNumberFlag]: number | undefined};
+
+/** The flags with the whole-number options checked and converted; a bad one is a UserError sentence. */
+export function checkedFlags(flags: ParsedFlags): Flags {
+	const numbers = {} as {[K in WholeNumberFlag]: number | undefined};
+	for (const [name, {min, max}] of Object.entries(WHOLE_NUMBER_FLAGS) as Array<[WholeNumberFlag, {min: number; max: number}]>) {
+		const text = flags[name]?.trim();
+		if (text === undefined) continue;
+		const value = /^\d{1,10}$/.test(text) ? Number(text) : Number.NaN;
+				if (!(value >= min && value <= max)) throw new UserError(`--${kebab(name)} must be a whole number from ${min} to ${max}, not ${JSON.stringify(flags[name])}.`);
+		numbers[name] = value;
+	}
+	return {...flags, ...numbers};
+}
 
 export type CommandContext = {
 	args: string[];

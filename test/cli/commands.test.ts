@@ -50,6 +50,11 @@ describe('the headless commands', () => {
 		assert.equal(zone.code, 1);
 		assert.equal(zone.stderr.trim().split('\n').length, 1);
 		assert.match(zone.stderr, /^Unknown time zone "Mars\/Olympus" for --tz/);
+		for (const [flag, value] of [['--workers', 'abc'], ['--workers', '0'], ['--max-line-bytes', '1e3']]) {
+			const number = cli('ingest', path.join(dir, 'day.log'), flag!, value!, '--db', url);
+			assert.equal(number.code, 1);
+			assert.equal(number.stderr, `${flag} must be a whole number from 1 to ${flag === '--workers' ? 64 : 2 ** 30}, not "${value}".\n`);
+		}
 		const command = cli('frobnicate');
 		assert.equal(command.code, 2);
 		assert.match(command.stderr, /^Unknown command "frobnicate"/);
