@@ -94,14 +94,34 @@ export async function resolveParameters(pool: pg.Pool, task: TaskDefinition, val
 	}
 	const resolved: Record<string, string> = {};
 	for (const parameter of task.parameters) {
-		let value = coerceValue(parameter, values[parameter.name] ?? parameter.default ?? '');
+		// An empty value is no value: a script's unset variable (`--tz "$TZ"`) gets the default, not NULL.
+		let value = coerceValue(parameter, values[parameter.name]?.trim() || parameter.default || '');
 		if (value === '' && parameter.required) throw new UserError(`Task "${task.id}" needs a value for "${parameter.name}" (${parameter.description}).`);
 		if (value !== '' && parameter.type === 'timezone') value = await resolveTimezone(pool, parameter, value);
-		if (value === '' && parameter.type === 'course') {
-			const courses = await listCourses(pool);
-			if (courses.length === 1) value = courses[0]!.courseId;
-		}
+		if (parameter.type === 'course') value = await resolveCourse(pool, value);
+		if (value !== '' && parameter.type === 'user') await checkLearner(pool, value);
 		resolved[parameter.name] = value;
 	}
+	const {from, to} = resolved;
+	// A reversed range would answer with an empty table that looks like "no activity".
+	if (from && to && from > to) throw new UserError(`The date range is empty: "from" (${from}) is after "to" (${to}).`);
 	return resolved;
+}
+
+/** A course the database has events of (an empty one: the only course, else all): a typo must not look like an empty course. */
+async function resolveCourse(pool: pg.Pool, value: string): Promise<string> {
+	const courses = await listCourses(pool);
+	if (value === '') return courses.length === 1 ? courses[0]!.courseId : '';
+	if (courses.some((course) => course.courseId === value)) return value;
+	const known = courses.slice(0, 5).map((course) => course.courseId).join(', ') + (courses.length > 5 ? ', …' : '');
+	throw new UserError(courses.length === 0 ? `No course ${quoted(value)}: the database has no course yet.` : `No course ${quoted(value)} in the database (its courses: ${known}).`);
+}
+
+/** A learner the database knows (by any event of theirs, or by user id): a misspelt name must not look like an idle learner. */
+async function checkLearner(pool: pg.Pool, username: string): Promise<void> {
+	const {rows} = await pool.query<{known: boolean}>(
+		'SELECT EXISTS (SELECT 1 FROM d_learner WHERE username = $1) OR EXISTS (SELECT 1 FROM d_user WHERE username = $1) AS known',
+		[username],
+	);
+	if (!rows[0]!.known) throw new UserError(`No learner ${quoted(username)} in the database.`);
 }

@@ -44,6 +44,14 @@ describe('runTask parameters', () => {
 		]);
 	});
 
+	it('an empty value takes the default (an unset shell variable is not NULL)', async () => {
+		const result = await runTask(pool, task('activity-by-day'), {tz: '', course: ' ', user: 'alice'});
+		assert.equal(result.parameters.tz, 'UTC');
+		assert.equal(result.parameters.course, HIST);
+		assert.deepEqual(result.rows, (await runTask(pool, task('activity-by-day'), {user: 'alice'})).rows);
+		assert.ok(result.rows.length > 0 && result.rows.every((row) => row[0] !== null));
+	});
+
 	it('time zones are checked against the server and spelled canonically', async () => {
 		assert.equal((await runTask(pool, task('course-summary'), {tz: 'europe/moscow'})).parameters.tz, 'Europe/Moscow');
 		// Other names of UTC are UTC, so the day-based tasks read their UTC-day tables for them too.
@@ -58,6 +66,9 @@ describe('runTask parameters', () => {
 			['time-on-course', {idle: '5.5'}, /^Parameter "idle" must be a whole number, not "5\.5"\.$/],
 			['time-on-course', {idle: '0'}, /^Parameter "idle" must be between 1 and 240, not 0\.$/],
 			['active-learners', {period: 'month'}, /^Parameter "period" must be one of day, week, not "month"\.$/],
+			['course-summary', {course: 'course-v1:Uni+HSIT+2024'}, /^No course "course-v1:Uni\+HSIT\+2024" in the database \(its courses: course-v1:Uni\+HIST\+2024\)\.$/],
+			['learners', {user: 'alcie'}, /^No learner "alcie" in the database\.$/],
+			['activity-by-day', {from: '2024-03-05', to: '2024-03-01'}, /^The date range is empty: "from" \(2024-03-05\) is after "to" \(2024-03-01\)\.$/],
 			['learners', {idle: '5'}, /^Task "learners" has no parameter "idle" \(its parameters: course, user, tz\)\.$/],
 			['learner-path', {}, /^Task "learner-path" needs a value for "user" \(Learner username\)\.$/],
 		];
