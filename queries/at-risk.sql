@@ -3,7 +3,7 @@
 -- group: Completion
 -- description: Learners currently enrolled whose last learning activity (or enrollment, if they never
 --   started) is more than `days` days before the reference day — by default the last day with any event
---   in the course (logs are historical, so "now" would flag everyone). Lists days since last activity and
+--   in that course, each course its own (logs are historical, so "now" would flag everyone). Lists days since last activity and
 --   days active (calendar days in the time zone with learning activity). Finished learners (passing grade
 --   or certificate) are left out.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
@@ -12,13 +12,15 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: days_inactive desc
 WITH reference AS (
-	SELECT coalesce(:as_of, (max(hour) AT TIME ZONE :tz)::date) AS day
+	-- Per course: all courses together, one recent course would make every other course's learners look gone.
+	SELECT course_id, coalesce(:as_of, (max(hour) AT TIME ZONE :tz)::date) AS day
 	FROM d_course_hour WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
+	GROUP BY course_id
 ), candidates AS (
 	SELECT s.course_id, s.username, s.first_enrolled, l.last_activity, l.active_days,
 		r.day - (greatest(l.last_activity, s.first_enrolled) AT TIME ZONE :tz)::date AS days_inactive
 	FROM d_enrollment_state s
-	CROSS JOIN reference r
+	JOIN reference r ON r.course_id = s.course_id
 	LEFT JOIN d_learner l ON l.course_id = s.course_id AND l.username = s.username
 	WHERE s.is_enrolled AND l.first_passed IS NULL
 		AND (s.course_id = :course OR (:course IS NULL AND s.course_id <> ''))
