@@ -11,7 +11,7 @@
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
 -- param: tz | timezone | UTC | Time zone for days
 -- param: idle | integer(1..240) | 30 | Idle cutoff in minutes (edx2bigquery uses 30 and 5)
--- sort: day asc
+-- sort: username asc
 -- chart: line x=day y=minutes
 SELECT username, day, d_minutes(sum(seconds)) AS minutes
 FROM d_time_on_task(:tz, :idle)

@@ -432,6 +432,25 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 	it('every task in the catalogue is covered above', () => {
 		assert.equal(tasks.size, 37);
 	});
+
+	it("every task's rows come in the order its sort header names", async () => {
+		let sorted = 0;
+		for (const task of tasks.values()) {
+			if (!task.sort) continue;
+			const result = await runTask(pool, task, valuesFor(task));
+			const column = result.columns.findIndex((candidate) => candidate.name === task.sort!.column);
+			assert.ok(column >= 0, `${task.id}: no column ${task.sort.column}`);
+			const sign = task.sort.direction === 'asc' ? 1 : -1;
+			for (let index = 1; index < result.rows.length; index++) {
+				const [before, after] = [result.rows[index - 1]![column]!, result.rows[index]![column]!];
+				// NULLs sort last ascending in PostgreSQL, first descending.
+				const order = before === after ? 0 : before === null ? 1 : after === null ? -1 : before < after ? -1 : 1;
+				assert.ok(order * sign <= 0, `${task.id}: row ${index} (${String(after)}) before row ${index - 1} (${String(before)}) by ${task.sort.column} ${task.sort.direction}`);
+			}
+			if (result.rows.length > 1) sorted++;
+		}
+		assert.ok(sorted >= 25, `${sorted} tasks with several rows checked`);
+	});
 });
 
 const valuesFor = (task: TaskDefinition): Record<string, string> =>
