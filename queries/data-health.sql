@@ -2,10 +2,10 @@
 -- title: Data health
 -- group: Data
 -- description: What was loaded and what was not, over every input: files loaded / failed / loading,
---   lines read, blank lines, events loaded, duplicates (the same line seen again, in the same or another
---   file), rejected lines in total and per reason, and loaded events lacking a course, a username or a
---   time (they are kept but left out of per-course or per-learner tasks). lines read = blank + loaded +
---   duplicates + rejected.
+--   non-blank lines read, blank lines (ignored, counted apart), events loaded, duplicates (the same line
+--   seen again, in the same or another file), rejected lines in total and per reason, and loaded events
+--   lacking a course, a username or a time (they are kept but left out of per-course or per-learner
+--   tasks). lines read = loaded + duplicates + rejected.
 -- sort: step asc
 WITH files AS (
 	SELECT count(*) FILTER (WHERE status = 'loaded') AS loaded_files, count(*) FILTER (WHERE status = 'failed') AS failed_files,
