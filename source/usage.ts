@@ -32,7 +32,8 @@ export const usage = `
     --tz ZONE            Time zone for days and hours (default UTC; e.g. Europe/Moscow)
     --idle MINUTES       Idle cutoff for time on task (default 30)
     --param NAME=VALUE   Any other task parameter (repeatable)
-    --format csv|json|md Output format (default: aligned table on a terminal, csv otherwise)
+    --format csv|json|md Output format, also of tasks, files and rejected (default: aligned
+                         table on a terminal, csv otherwise)
     --out FILE           Write to FILE;  --save  write to result/ under a generated name
     --bom                Start CSV files with a UTF-8 BOM (for Excel)
 

@@ -41,6 +41,12 @@ function toIsoUtc(value: string): string {
 	return match ? `${match[1]}T${match[2]}Z` : value;
 }
 
+/** A query's columns (with their kinds) and rows as a task's result holds them (see resultTypes). */
+export async function queryTable(client: pg.ClientBase | pg.Pool, text: string, values: unknown[] = []): Promise<Pick<TaskResult, 'columns' | 'rows'>> {
+	const result = await client.query({text, values, rowMode: 'array', types: resultTypes});
+	return {columns: result.fields.map((field) => ({name: field.name, kind: kindOf(field.dataTypeID)})), rows: result.rows as TaskResult['rows']};
+}
+
 function abortError(): DOMException {
 	return new DOMException('The task was cancelled.', 'AbortError');
 }
@@ -76,15 +82,9 @@ export async function runTask(
 		if (signal?.aborted) throw abortError();
 		signal?.addEventListener('abort', onAbort, {once: true});
 		await client.query('BEGIN TRANSACTION READ ONLY');
-		const result = await client.query({text, values: bound, rowMode: 'array', types: resultTypes});
+		const table = await queryTable(client, text, bound);
 		await client.query('COMMIT');
-		return {
-			taskId: task.id,
-			columns: result.fields.map((field) => ({name: field.name, kind: kindOf(field.dataTypeID)})),
-			rows: result.rows as TaskResult['rows'],
-			parameters,
-			elapsedMs: performance.now() - started,
-		};
+		return {taskId: task.id, ...table, parameters, elapsedMs: performance.now() - started};
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => {});
 		if (cancelling || (error as {code?: string}).code === QUERY_CANCELED) throw abortError();

@@ -36,6 +36,14 @@ describe('the headless commands', () => {
 		assert.deepEqual([path.basename(row.file), row.status, row.lines_read, row.loaded, row.duplicates, row.rejected], ['day.log', 'loaded', 46, 40, 5, 1]);
 		const rejected = cli('rejected', '--db', url, '--format', 'json');
 		assert.deepEqual(JSON.parse(rejected.stdout).map((line: {line_no: number; reason: string}) => [line.line_no, line.reason]), [[41, 'malformed-json']]);
+		// The formats of run and tasks.
+		const csv = cli('files', '--db', url, '--format', 'csv').stdout.split('\n');
+		assert.equal(csv[0], 'id,file,kind,size,status,lines_read,loaded,duplicates,rejected,blank_lines,finished,error');
+		assert.match(csv[1]!, /,loaded,46,40,5,1,1,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,$/);
+		assert.match(cli('rejected', '--db', url, '--format', 'md').stdout, /^\| file \| line_no \| byte_offset \| reason \|.*\n\| --- \| ---: \| ---: \| --- \|/);
+		const bad = cli('files', '--db', url, '--format', 'tsv');
+		assert.equal(bad.code, 1);
+		assert.equal(bad.stderr, '--format must be csv, json or md, not "tsv".\n');
 	});
 
 	it('a missing input, a bad option or an unknown command get one sentence and a non-zero exit', () => {
@@ -107,7 +115,8 @@ describe('the headless commands', () => {
 		const reset = cli('reset', '--db', url, '--yes');
 		assert.equal(reset.code, 0, reset.stderr);
 		assert.match(reset.stdout, /Deleted 40 events/);
-		assert.match(cli('files', '--db', url).stdout, /No files loaded yet/);
+		// Off a terminal an empty listing is still CSV (a terminal gets "No files loaded yet").
+		assert.equal(cli('files', '--db', url).stdout, 'id,file,kind,size,status,lines_read,loaded,duplicates,rejected,blank_lines,finished,error\n');
 		// The derived tables are emptied too: the tasks see no learner any more.
 		const learners = cli('run', 'learners', '--db', url, '--format', 'json');
 		assert.equal(learners.code, 0, learners.stderr);
