@@ -108,9 +108,11 @@ WHERE l.course_id = a.course_id AND l.username = a.username`;
 /** The additive steps left in SQL, after the counting pass (countFreshEvents) whose rows they read. */
 const ADDITIVE_STEPS: string[] = [
 	// Every user id of the new events (with a time or not), not only the largest per learner as in d_learner.
-	`INSERT INTO d_user (user_id, username)
+	// The least of a user id's names over every load, as one build of all of them takes: whichever load came
+	// first must not decide (a user id logged under several names, as in test courses, named learners by load order).
+	`INSERT INTO d_user AS u (user_id, username)
 	SELECT user_id, min(username) FROM fresh_user GROUP BY user_id
-	ON CONFLICT (user_id) DO NOTHING`,
+	ON CONFLICT (user_id) DO UPDATE SET username = excluded.username WHERE excluded.username < u.username`,
 	`INSERT INTO d_page_name AS n (url, name, time)
 	SELECT DISTINCT ON (p.url) p.url, f.name, f.time
 	FROM fresh_target f JOIN d_page p ON p.page = f.page

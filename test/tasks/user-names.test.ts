@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {it} from 'node:test';
+import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
+
+/**
+ * One user id logged under two names, in two files: "zed" enrolls (and does nothing more), then "amy",
+ * the same user id, watches a video. The enrollment belongs to the name d_user keeps for the id, the
+ * least one ("amy", who started): whichever file is loaded first, and as one build of both.
+ */
+const COURSE = 'course-v1:spbstu+PHYLOS+fall_2018';
+const dir = fixtureDir();
+const enrolled = path.join(dir, 'zed.log');
+const watched = path.join(dir, 'amy.log');
+fs.writeFileSync(
+	enrolled,
+	`${eventLine(1, {username: 'zed', event_source: 'server', event_type: 'edx.course.enrollment.activated', name: undefined, page: null, context: {user_id: 7, course_id: COURSE, org_id: 'spbstu', path: '/event'}, event: {user_id: 7, course_id: COURSE, mode: 'audit'}})}\n`,
+);
+fs.writeFileSync(watched, `${eventLine(2, {username: 'amy', context: {user_id: 7, course_id: COURSE, org_id: 'spbstu', path: '/event'}})}\n`);
+const orders = {'zed first': [[enrolled], [watched]], 'amy first': [[watched], [enrolled]], 'both at once': [[enrolled, watched]]};
+const databases = await Promise.all(Object.keys(orders).map((name) => openTestDatabase(`user_names_${name.split(' ')[0]}`)));
+
+it('a user id under several names gets the same name whatever order its files are loaded in', async () => {
+	const {tasks} = await loadTaskCatalogue();
+	const task = (id: string) => tasks.find((candidate) => candidate.id === id)!;
+	for (const [index, [order, loads]] of Object.entries(orders).entries()) {
+		const database = databases[index]!;
+		for (const paths of loads) await ingest(database, paths);
+		const {rows} = await database.pool.query('SELECT user_id::int, username FROM d_user');
+		assert.deepEqual(rows, [{user_id: 7, username: 'amy'}], order);
+		// amy started: nobody enrolled without starting; the funnel's enrolled learner is amy, who started.
+		assert.deepEqual((await runTask(database.pool, task('enrolled-not-started'), {})).rows, [], order);
+		const funnel = (await runTask(database.pool, task('funnel'), {})).rows.slice(0, 2).map((row) => row.slice(0, 3));
+		assert.deepEqual(funnel, [[1, 'enrolled', 1], [2, 'started', 1]], order);
+	}
+});
