@@ -3,7 +3,7 @@
 -- group: Pages
 -- description: For the chosen event types (comma-separated; default: video play, pause and load, and
 --   outline clicks), the number of each learner's events per page (normalised URL: the unit) and type,
---   with the section name when known. Only events that carry a page.
+--   with the section name when known. Only events that carry a page (a URL: see page-visits).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: user | user | | Learner username (empty: all learners)
 -- param: types | text | play_video,pause_video,load_video,edx.ui.lms.outline.selected | Event types, comma-separated

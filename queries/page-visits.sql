@@ -5,7 +5,9 @@
 --   from the page of the learner's previous event, or that comes more than 30 minutes after it or after a
 --   page_close. So video pings and problem checks on an open page are not extra visits (the original
 --   counted every event). Pages are normalised: query and fragment stripped, %xx decoded, no trailing
---   slash. name = the section name seen in outline clicks (see page-names), when known.
+--   slash. Only URLs are pages (starting with http://, https:// or /): the server's x_module of problem
+--   checks and dashboard are not, so a problem check does not split a visit. name = the section name seen
+--   in outline clicks (see page-names), when known.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)

@@ -824,4 +824,22 @@ END
 $$;
 `,
 	},
+	{
+		version: 128,
+		description: "only URLs are pages: the server's placeholders (x_module, dashboard) are no page",
+		// Server-side problem checks log "x_module" as their page: counted as one, it was the most visited
+		// "page" and split each visit of a unit in two (unit, x_module, unit).
+		sql: `
+-- A logged page is a page (numbered in d_page and d_url) only when it is a URL: it starts with http://, https://
+-- (any case) or /. Events on any other page count as events without a page. Inlined by the planner.
+CREATE FUNCTION d_is_page_url(page text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$SELECT page ~* '^(https?://|/)'$$;
+
+DELETE FROM d_page WHERE NOT d_is_page_url(page);
+DELETE FROM d_url u WHERE NOT EXISTS (SELECT 1 FROM d_page p WHERE p.url_id = u.url_id);
+DELETE FROM d_page_name n WHERE NOT EXISTS (SELECT 1 FROM d_url u WHERE u.url = n.url);
+
+-- The visits they split and the events counted on them: rebuilt from scratch at the next refresh.
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -287,9 +287,13 @@ async function inBatches<Row extends Record<string, string>>(client: pg.PoolClie
 	await client.query('CLOSE new_values');
 }
 
-/** Numbers the pages of `candidates` (a query of one text column, page) that d_page does not know yet. */
+/**
+ * Numbers the pages of `candidates` (a query of one text column, page) that d_page does not know yet. Only
+ * URLs (d_is_page_url): the server's placeholders (x_module, dashboard) get no URL id, so every step that
+ * looks a page up in d_page counts their events as events without a page.
+ */
 async function addNewPages(client: pg.PoolClient, candidates: string): Promise<void> {
-	const query = `SELECT DISTINCT page FROM (${candidates}) pages WHERE page IS NOT NULL AND NOT EXISTS (SELECT 1 FROM d_page p WHERE p.page = pages.page)`;
+	const query = `SELECT DISTINCT page FROM (${candidates}) pages WHERE d_is_page_url(page) AND NOT EXISTS (SELECT 1 FROM d_page p WHERE p.page = pages.page)`;
 	// Normalised in Node batch by batch, then numbered in two set-based statements.
 	await client.query('CREATE TEMP TABLE IF NOT EXISTS new_page (page text NOT NULL, url text NOT NULL) ON COMMIT DROP');
 	await client.query('TRUNCATE new_page');

@@ -82,4 +82,17 @@ describe('schema migrations', () => {
 			await client.end();
 		}
 	});
+
+	it('128: a logged page is a page only when it is a URL', async () => {
+		const url = await createTestDatabase('migration-128');
+		const client = new pg.Client(clientConfig(url));
+		await client.connect();
+		try {
+			const pages = ['https://openedu.ru/courses/x/', 'HTTP://host/a', 'Https://host/b', '/courses/x/about', '/', 'x_module', 'dashboard', 'idashboard', '', ' /a', 'courses/x', 'ftp://host/c'];
+			const {rows} = await client.query<{page: string}>('SELECT page FROM unnest($1::text[]) page WHERE d_is_page_url(page)', [pages]);
+			assert.deepEqual(rows.map((row) => row.page), pages.slice(0, 5));
+		} finally {
+			await client.end();
+		}
+	});
 });
