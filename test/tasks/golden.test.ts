@@ -5,6 +5,7 @@ import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
+import {migrations} from '../../ingest/db/migrations.js';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {runIngest} from '../../ingest/engine.js';
 import {loadTaskCatalogue, runTask, type TaskDefinition, type TaskResult} from '../../source/tasks/index.js';
@@ -13,20 +14,22 @@ import {projectRoot} from '../helpers/shared.js';
 import {recomputedRows} from '../helpers/recomputed-rows.js';
 
 /**
- * Every task on test/fixtures/tasks/golden.log (34 events, loaded through the real ingest engine),
+ * Every task on test/fixtures/tasks/golden.log (36 events, loaded through the real ingest engine),
  * checked against answers worked out by hand from the fixture. The fixture, in short:
  * - PHYS (course-v1:Uni+PHYS+2024), 2024-03-04 (a Monday) … 03-06, times UTC unless said:
  *   an anonymous about-page hit 08:00; alice enrolls 09:00, outline click 09:05 (ch1), load/play/pause/
- *   play/stop on vid1 09:06–09:08:10 (positions 0→90, 90→100 of 100 s), problem p1 wrong 09:10 and
- *   right 09:11, then idles 2 h: seq_next 11:11 on a %-encoded page, page_close 11:15, forum thread 11:20.
+ *   play/stop on vid1 09:06–09:08:10 (positions 0→90, 90→100 of 100 s), problem p1 wrong 09:10, graded
+ *   back on the unit's page 09:10:30, right 09:11, then idles 2 h: seq_next 11:11 on a %-encoded page, page_close 11:15, forum thread 11:20.
  *   bob enrolls 20:30, plays vid1 at "2024-03-05T00:10:00+03:00" (21:10Z), seeks 30→80 21:12, plays
  *   21:12:05 (never ends), pauses vid2 without playing it 21:20, shows the answer 21:24, answers p1
  *   right 21:25, unenrolls 03-06 10:00. carol views the about page 03-05 07:59, enrolls 08:00 and again
  *   08:00:30, nothing else. dave enrolls 03-06 12:00, starts a timed exam 12:01, passes 12:30,
  *   certificate 12:31.
  * - HIST (course-v1:Uni+HIST+2024, no exams): alice enrolls 03-05 10:00, PDF page loaded 10:05,
- *   scrolled 10:06, searches "Newton Laws" 10:07 and "newton" 10:08.
+ *   scrolled 10:06, changes her e-mail settings 10:06:30, searches "Newton Laws" 10:07 and "newton" 10:08.
  * - alice's /dashboard at 08:55 has no course.
+ * - As in real logs, the server's problem checks and show-answer log the page "x_module", and the e-mail
+ *   settings change (a server event) the page "dashboard": no URLs, so not pages.
  */
 const PHYS = 'course-v1:Uni+PHYS+2024';
 const HIST = 'course-v1:Uni+HIST+2024';
@@ -39,6 +42,7 @@ const goldenUrl = await createTestDatabase('golden');
 const splitUrl = await createTestDatabase('golden_split');
 const reversedUrl = await createTestDatabase('golden_reversed');
 const moscowUrl = await createTestDatabase('golden_moscow');
+const placeholderPagesUrl = await createTestDatabase('golden_placeholder_pages');
 
 async function loadedPool(url: string, files: string[], dayZone?: string): Promise<pg.Pool> {
 	const pool = new pg.Pool(clientConfig(url));
@@ -71,21 +75,21 @@ after(async () => {
 
 describe('overview and learners', () => {
 	it('course-summary: all courses together, and one course', async () => {
-		// 33 events with a course; 5 enrollments (alice twice), bob's ended; carol's about page counts as activity.
-		assert.deepEqual(await rows('course-summary'), [[33, 4, '2024-03-04', '2024-03-06', 3, 5, 4, 1, 4, 2, 2, 1]]);
-		assert.deepEqual(await rows('course-summary', {course: HIST}), [[5, 1, '2024-03-05', '2024-03-05', 1, 1, 1, 0, 1, 0, 0, 0]]);
+		// 35 events with a course; 5 enrollments (alice twice), bob's ended; carol's about page counts as activity.
+		assert.deepEqual(await rows('course-summary'), [[35, 4, '2024-03-04', '2024-03-06', 3, 5, 4, 1, 4, 2, 2, 1]]);
+		assert.deepEqual(await rows('course-summary', {course: HIST}), [[6, 1, '2024-03-05', '2024-03-05', 1, 1, 1, 0, 1, 0, 0, 0]]);
 	});
 
 	it('course-comparison: one row per course', async () => {
 		assert.deepEqual(await rows('course-comparison'), [
-			[PHYS, 28, 4, '2024-03-04', '2024-03-06', 3, 4, 3, 4, 2, 2, 1],
-			[HIST, 5, 1, '2024-03-05', '2024-03-05', 1, 1, 1, 1, 0, 0, 0],
+			[PHYS, 29, 4, '2024-03-04', '2024-03-06', 3, 4, 3, 4, 2, 2, 1],
+			[HIST, 6, 1, '2024-03-05', '2024-03-05', 1, 1, 1, 1, 0, 0, 0],
 		]);
 	});
 
 	it('learners: first/last seen in the time zone, events summed over courses', async () => {
 		assert.deepEqual(await rows('learners'), [
-			['alice', 1, '2024-03-04 09:00:00', '2024-03-05 10:08:00', 17],
+			['alice', 1, '2024-03-04 09:00:00', '2024-03-05 10:08:00', 19],
 			['bob', 2, '2024-03-04 20:30:00', '2024-03-06 10:00:00', 8],
 			['dave', 4, '2024-03-06 12:00:00', '2024-03-06 12:31:00', 4],
 			['carol', 3, '2024-03-05 07:59:00', '2024-03-05 08:00:30', 3],
@@ -95,12 +99,13 @@ describe('overview and learners', () => {
 
 	it('event-types: counts and shares', async () => {
 		const types = await rows('event-types');
-		assert.equal(types.reduce((sum, row) => sum + (row[1] as number), 0), 33);
-		assert.deepEqual(types[0], ['edx.course.enrollment.activated', 6, 18.18]);
-		assert.deepEqual(types[1], ['play_video', 4, 12.12]);
-		assert.deepEqual(types.find((row) => row[0] === `/courses/${PHYS}/about`), [`/courses/${PHYS}/about`, 2, 6.06]);
+		assert.equal(types.reduce((sum, row) => sum + (row[1] as number), 0), 35);
+		assert.deepEqual(types[0], ['edx.course.enrollment.activated', 6, 17.14]);
+		assert.deepEqual(types[1], ['play_video', 4, 11.43]);
+		assert.deepEqual(types.find((row) => row[0] === `/courses/${PHYS}/about`), [`/courses/${PHYS}/about`, 2, 5.71]);
 		assert.deepEqual((await rows('event-types', {course: HIST})).map((row) => row.slice(0, 2)), [
 			['textbook.pdf.search.executed', 2],
+			['change-email-settings', 1],
 			['edx.course.enrollment.activated', 1],
 			['textbook.pdf.page.loaded', 1],
 			['textbook.pdf.page.scrolled', 1],
@@ -130,7 +135,7 @@ describe('activity', () => {
 	it('activity-by-day for everyone sums to the events per day', async () => {
 		const perDay = new Map<string, number>();
 		for (const [day, , events] of await rows('activity-by-day')) perDay.set(day as string, (perDay.get(day as string) ?? 0) + (events as number));
-		assert.deepEqual(Object.fromEntries(perDay), {'2024-03-04': 20, '2024-03-05': 8, '2024-03-06': 5});
+		assert.deepEqual(Object.fromEntries(perDay), {'2024-03-04': 21, '2024-03-05': 9, '2024-03-06': 5});
 	});
 
 	it('active-learners per day, per week, and in Moscow time', async () => {
@@ -151,13 +156,13 @@ describe('activity', () => {
 	it('activity-heatmap: weekday × hour', async () => {
 		const utc = await rows('activity-heatmap');
 		const cells = (row: TaskResult['rows'][number]) => Object.fromEntries(row.slice(2, 26).flatMap((count, hour) => (count ? [[hour, count]] : [])));
-		assert.deepEqual(cells(utc[0]!), {8: 1, 9: 9, 11: 3, 20: 1, 21: 6});
-		assert.deepEqual(cells(utc[1]!), {7: 1, 8: 2, 10: 5});
+		assert.deepEqual(cells(utc[0]!), {8: 1, 9: 10, 11: 3, 20: 1, 21: 6});
+		assert.deepEqual(cells(utc[1]!), {7: 1, 8: 2, 10: 6});
 		assert.deepEqual(cells(utc[2]!), {10: 1, 12: 4});
-		assert.deepEqual(utc.map((row) => row[26]), [20, 8, 5, 0, 0, 0, 0]);
+		assert.deepEqual(utc.map((row) => row[26]), [21, 9, 5, 0, 0, 0, 0]);
 		const moscow = await rows('activity-heatmap', {tz: 'Europe/Moscow'});
-		assert.deepEqual(cells(moscow[0]!), {11: 1, 12: 9, 14: 3, 23: 1});
-		assert.deepEqual(cells(moscow[1]!), {0: 6, 10: 1, 11: 2, 13: 5});
+		assert.deepEqual(cells(moscow[0]!), {11: 1, 12: 10, 14: 3, 23: 1});
+		assert.deepEqual(cells(moscow[1]!), {0: 6, 10: 1, 11: 2, 13: 6});
 	});
 
 	it('video-plays-per-day: plays and viewers, split at Moscow midnight', async () => {
@@ -246,9 +251,9 @@ describe('enrollment and completion', () => {
 
 	it('started-not-finished and finished, by each definition of finishing', async () => {
 		const started = [
-			['alice', HIST, '2024-03-05 10:05:00', '2024-03-05 10:08:00', 5],
+			['alice', HIST, '2024-03-05 10:05:00', '2024-03-05 10:08:00', 6],
 			['bob', PHYS, '2024-03-04 21:10:00', '2024-03-04 21:25:00', 8],
-			['alice', PHYS, '2024-03-04 09:05:00', '2024-03-04 11:20:00', 12],
+			['alice', PHYS, '2024-03-04 09:05:00', '2024-03-04 11:20:00', 13],
 		];
 		assert.deepEqual(await rows('started-not-finished'), started);
 		assert.deepEqual(await rows('started-not-finished', {finish: 'exam'}), started);
@@ -336,6 +341,19 @@ describe('pages', () => {
 		assert.deepEqual(await rows('page-transitions', {from: '2024-03-04', to: '2024-03-04'}), [[PAGE, `${PAGE}/seq1`, 1, 1]]);
 	});
 
+	it("the server's placeholder pages (x_module, dashboard) are no pages and split no visit", async () => {
+		// alice: the unit (seq1), her check on x_module 09:10, the unit 09:10:30, x_module 09:11: one visit of
+		// the unit (page-visits, learner-path and page-transitions above); in HIST the PDF, dashboard, the PDF: one.
+		assert.deepEqual(await rows('learner-path', {user: 'alice', course: HIST}), [[1, 1, '2024-03-05 10:05:00', BOOK_PAGE, null]]);
+		// bob: the unit 21:10–21:20, then x_module (show-answer 21:24, check 21:25).
+		assert.deepEqual(await rows('learner-path', {user: 'bob'}), [[1, 1, '2024-03-04 21:10:00', `${PAGE}/seq1`, 'Week 1: Motion']]);
+		// Their events are events without a page: counted, but on no unit.
+		assert.deepEqual(await rows('learner-unit-events', {user: 'alice', types: 'problem_check,problem_graded,change-email-settings'}), [
+			['alice', `${PAGE}/seq1`, 'Week 1: Motion', 'problem_graded', 1],
+		]);
+		assert.deepEqual((await rows('event-types', {course: PHYS})).find((row) => row[0] === 'problem_check')?.slice(0, 2), ['problem_check', 3]);
+	});
+
 	it('learner-unit-events: chosen event types per learner and unit', async () => {
 		assert.deepEqual(await rows('learner-unit-events', {user: 'bob', types: 'play_video, pause_video'}), [
 			['bob', `${PAGE}/seq1`, 'Week 1: Motion', 'pause_video', 1],
@@ -391,23 +409,23 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 
 	it('devices and languages, parsed from the agent once per distinct agent', async () => {
 		assert.deepEqual(await rows('devices'), [
-			['(none)', 2, 7, 21.9],
-			['Firefox', 1, 17, 53.1],
-			['Chrome', 1, 8, 25],
+			['(none)', 2, 7, 20.6],
+			['Firefox', 1, 19, 55.9],
+			['Chrome', 1, 8, 23.5],
 		]);
 		assert.deepEqual(await rows('devices', {by: 'device'}), [
-			['(none)', 2, 7, 21.9],
-			['desktop', 1, 17, 53.1],
-			['mobile', 1, 8, 25],
+			['(none)', 2, 7, 20.6],
+			['desktop', 1, 19, 55.9],
+			['mobile', 1, 8, 23.5],
 		]);
 		assert.deepEqual(await rows('devices', {by: 'os'}), [
-			['(none)', 2, 7, 21.9],
-			['Mac OS', 1, 17, 53.1],
-			['Android', 1, 8, 25],
+			['(none)', 2, 7, 20.6],
+			['Mac OS', 1, 19, 55.9],
+			['Android', 1, 8, 23.5],
 		]);
 		assert.deepEqual(await rows('languages'), [
 			['(none)', 2, 7],
-			['ru-ru', 1, 17],
+			['ru-ru', 1, 19],
 			['en-us', 1, 8],
 		]);
 	});
@@ -418,9 +436,9 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 			'files loaded': 1,
 			'files failed': 0,
 			'files still loading or interrupted': 0,
-			'lines read': 34,
+			'lines read': 36,
 			'blank lines': 0,
-			'events loaded': 34,
+			'events loaded': 36,
 			'duplicate lines': 0,
 			'rejected lines': 0,
 			'events without a course': 1,
@@ -457,14 +475,14 @@ const valuesFor = (task: TaskDefinition): Record<string, string> =>
 	// at-risk lists nobody by default (14 days): with 0 its days active are compared too.
 	task.id === 'learner-path' ? {user: 'bob'} : task.id === 'video-dropoff' ? {video: 'vid1'} : task.id === 'at-risk' ? {days: '0'} : {};
 
-/** The fixture in two loads, the first at line 17 (inside bob's evening, so both loads hold it). */
+/** The fixture in two loads, the first at line 18 (inside bob's evening, so both loads hold it). */
 function splitFixture(): {first: string; second: string; remove(): void} {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golden-split-'));
 	const lines = fs.readFileSync(fixture, 'utf8').trimEnd().split('\n');
 	const first = path.join(dir, 'part1.log');
 	const second = path.join(dir, 'part2.log');
-	fs.writeFileSync(first, `${lines.slice(0, 17).join('\n')}\n`);
-	fs.writeFileSync(second, `${lines.slice(17).join('\n')}\n`);
+	fs.writeFileSync(first, `${lines.slice(0, 18).join('\n')}\n`);
+	fs.writeFileSync(second, `${lines.slice(18).join('\n')}\n`);
 	return {first, second, remove: () => fs.rmSync(dir, {recursive: true, force: true})};
 }
 
@@ -572,6 +590,34 @@ describe('the day zone (the days the day tables count)', () => {
 		} finally {
 			await moscow.end();
 			remove();
+		}
+	});
+});
+
+describe('migration 128 (only URLs are pages) on a database built before it', () => {
+	it('removes the placeholder pages, and the rebuild it asks for answers every task as a database built after it', async () => {
+		const old = await loadedPool(placeholderPagesUrl, [fixture], 'UTC');
+		try {
+			// Built as before 128, when every logged page was numbered as a page.
+			await old.query(`CREATE OR REPLACE FUNCTION d_is_page_url(page text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT page IS NOT NULL'`);
+			await old.query('UPDATE loads SET derived_done = false');
+			await refreshDerived(old);
+			const visited = async () => (await runTask(old, tasks.get('page-visits')!, {})).rows.map((row) => row[0]);
+			assert.ok((await visited()).includes('x_module') && (await visited()).includes('dashboard'), 'the old build counted them as pages');
+			await old.query('DROP FUNCTION d_is_page_url(text)');
+			await old.query(migrations.find((migration) => migration.version === 128)!.sql);
+			const placeholders = async (table: string, column: string) =>
+				(await old.query<{count: number}>(`SELECT count(*)::int AS count FROM ${table} WHERE ${column} IN ('x_module', 'dashboard')`)).rows[0]!.count;
+			assert.deepEqual([await placeholders('d_page', 'page'), await placeholders('d_url', 'url')], [0, 0]);
+			const {rows: pending} = await old.query<{count: number}>('SELECT count(*)::int AS count FROM loads WHERE NOT derived_done');
+			assert.equal(pending[0]!.count, 1);
+			// The next ingest (nothing new to load) rebuilds.
+			await runIngest({databaseUrl: placeholderPagesUrl, pool: old, paths: [fixture], workers: 1, dayZone: 'UTC'});
+			for (const task of tasks.values()) {
+				assert.deepEqual((await runTask(old, task, valuesFor(task))).rows, (await runTask(pool, task, valuesFor(task))).rows, task.id);
+			}
+		} finally {
+			await old.end();
 		}
 	});
 });
