@@ -842,4 +842,42 @@ DELETE FROM d_page_name n WHERE NOT EXISTS (SELECT 1 FROM d_url u WHERE u.url = 
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 129,
+		description: 'd_words: the words of a text, case-folded and split by Unicode rules',
+		// The databases use the C collation, whose lower() and [[:alnum:]] know ASCII only: pdf-search-words
+		// dropped every Cyrillic word. pg_c_utf8 (PostgreSQL 17+) has Unicode's classes and case mapping.
+		sql: `
+-- The words of "query": lower case, split on anything that is not a letter or digit, in the first collation
+-- that knows Cyrillic letters: pg_c_utf8 (PostgreSQL 17+), else ICU's root collation (older servers built
+-- with ICU), else the database's own (a UTF-8 locale). With none, calling it raises an error that says so,
+-- rather than drop every word that is not ASCII. Inlined by the planner.
+DO $$
+DECLARE
+	candidate text;
+	knows_cyrillic boolean;
+BEGIN
+	FOREACH candidate IN ARRAY ARRAY['pg_c_utf8', 'und-x-icu', 'default'] LOOP
+		BEGIN
+			EXECUTE format($probe$SELECT lower('Ёж' COLLATE %1$I) = 'ёж' AND 'ж' ~ ('^[[:alpha:]]$' COLLATE %1$I)$probe$, candidate)
+				INTO knows_cyrillic;
+		EXCEPTION WHEN OTHERS THEN
+			-- No such collation here (or a database that is not UTF-8).
+			knows_cyrillic := false;
+		END;
+		IF knows_cyrillic THEN
+			EXECUTE format('CREATE FUNCTION d_words(query text) RETURNS SETOF text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L',
+				format($body$SELECT word FROM regexp_split_to_table(lower(query COLLATE %I), '[^[:alnum:]]+') AS word WHERE word <> ''$body$, candidate));
+			RETURN;
+		END IF;
+	END LOOP;
+	CREATE FUNCTION d_words(query text) RETURNS SETOF text LANGUAGE plpgsql IMMUTABLE AS $body$
+	BEGIN
+		RAISE EXCEPTION 'splitting text into words needs PostgreSQL 17 or newer, a server built with ICU, or a database with a UTF-8 locale: this one knows ASCII letters only';
+	END
+	$body$;
+END
+$$;
+`,
+	},
 ];
