@@ -3,7 +3,8 @@
 -- group: Pages
 -- description: The pages one learner visited, in order, with consecutive events on the same page
 --   collapsed into one visit and numbered sessions (a new session after more than 30 minutes without a
---   page event or after a page_close). Times are wall-clock times in the time zone.
+--   page event or after a page_close), with the section name when known (see page-names). Times are
+--   wall-clock times in the time zone.
 -- param: user | user | required | Learner username
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
@@ -12,8 +13,8 @@
 -- sort: step asc
 SELECT row_number() OVER (ORDER BY v.time, u.url) AS step,
 	sum(v.session_start::int) OVER (ORDER BY v.time, u.url) AS session,
-	v.time AT TIME ZONE :tz AS time, u.url, n.name
-FROM d_page_visit v JOIN d_url u ON u.url_id = v.url_id LEFT JOIN d_page_name n ON n.url = u.url
+	v.time AT TIME ZONE :tz AS time, u.url, u.name
+FROM d_page_visit v JOIN d_url_name u ON u.url_id = v.url_id
 WHERE v.username = :user
 	AND (v.course_id = :course OR (:course IS NULL AND v.course_id <> ''))
 	AND (:from IS NULL OR (v.time AT TIME ZONE :tz)::date >= :from)

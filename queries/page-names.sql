@@ -1,13 +1,16 @@
 -- id: page-names
 -- title: Page URL to section name
 -- group: Pages
--- description: Normalised page URLs and the section names learners saw for them, taken from the
---   target_url / target_name of outline and link clicks (edx.ui.lms.outline.selected,
---   edx.ui.lms.link_clicked); the most recent name wins. Only pages someone clicked to are named. With a
+-- description: Normalised page URLs and their section names. A URL's own name is the one learners saw
+--   for it in outline and link clicks (target_url / target_name of edx.ui.lms.outline.selected,
+--   edx.ui.lms.link_clicked); the most recent name wins. A URL without one takes the name of the section
+--   (sequential) it belongs to, from any URL of that section in the same course: a page
+--   …/courseware/<chapter>/<sequential>/<n> is named by a click to …/jump_to/…type@sequential+block@<sequential>,
+--   and so are the learning MFE's pages of that sequential. Only URLs with a name are listed. With a
 --   course, only URLs containing the course id.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: url asc
 SELECT url, name
-FROM d_page_name
-WHERE :course IS NULL OR strpos(url, :course) > 0
+FROM d_url_name
+WHERE name IS NOT NULL AND (:course IS NULL OR strpos(url, :course) > 0)
 ORDER BY url

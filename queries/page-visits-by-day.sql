@@ -2,7 +2,8 @@
 -- title: Page visits per day
 -- group: Pages
 -- description: Visits per calendar day (in the time zone) and page; a visit is a learner's arrival on a
---   normalised page (see page-visits for the definition), not every event on it.
+--   normalised page (see page-visits for the definition), not every event on it; with the section name
+--   when known (see page-names).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
@@ -24,6 +25,6 @@ WITH per_page AS (
 		AND (:to IS NULL OR (hour AT TIME ZONE :tz)::date <= :to)
 	GROUP BY 1, 2
 )
-SELECT p.day, u.url, n.name, p.visits, p.visitors
-FROM per_page p JOIN d_url u ON u.url_id = p.url_id LEFT JOIN d_page_name n ON n.url = u.url
+SELECT p.day, u.url, u.name, p.visits, p.visitors
+FROM per_page p JOIN d_url_name u ON u.url_id = p.url_id
 ORDER BY p.day, p.visits DESC, u.url

@@ -6,8 +6,8 @@
 --   page_close. So video pings and problem checks on an open page are not extra visits (the original
 --   counted every event). Pages are normalised: query and fragment stripped, %xx decoded, no trailing
 --   slash. Only URLs are pages (starting with http://, https:// or /): the server's x_module of problem
---   checks and dashboard are not, so a problem check does not split a visit. name = the section name seen
---   in outline clicks (see page-names), when known.
+--   checks and dashboard are not, so a problem check does not split a visit. name = the page's section
+--   name, when known (see page-names).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
@@ -47,7 +47,7 @@ WITH pooled_learners AS (
 		AND username NOT IN (SELECT username FROM pooled_learners)
 	GROUP BY url_id
 )
-SELECT u.url, n.name, sum(p.visits) AS visits, sum(p.visitors) AS visitors
-FROM per_page p JOIN d_url u ON u.url_id = p.url_id LEFT JOIN d_page_name n ON n.url = u.url
-GROUP BY u.url, n.name
+SELECT u.url, u.name, sum(p.visits) AS visits, sum(p.visitors) AS visitors
+FROM per_page p JOIN d_url_name u ON u.url_id = p.url_id
+GROUP BY u.url, u.name
 ORDER BY visits DESC, u.url

@@ -880,4 +880,47 @@ END
 $$;
 `,
 	},
+	{
+		version: 130,
+		description: "each page URL's name: its own, else its section's (a view, nothing to rebuild)",
+		// Outline clicks name …/jump_to/…type@sequential+block@<id>, but learners visit
+		// …/courseware/<chapter>/<id>/<n>: page-visits named none of the generated log's pages.
+		sql: `
+-- The section (sequential) a normalised page URL belongs to, as "<course>/<sequential id>", or NULL. The
+-- course is the part of its key after "course-v1:" (or "ccx-v1:"; an old key ORG/COURSE/RUN whole), as a
+-- block key carries it:
+--   …block-v1:ORG+COURSE+RUN+type@sequential+block@<id>…  (jump_to links, the learning MFE's pages)
+--   …/courses/course-v1:ORG+COURSE+RUN/courseware/<chapter>/<id>[/<position>]  (the LMS's pages)
+-- String functions, not a regular expression with groups: 2.5 µs a URL against 40-90 µs.
+CREATE FUNCTION d_url_section(url text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT CASE
+		WHEN strpos(url, '+type@sequential+block@') > 0 THEN
+			nullif(split_part(split_part(url, '+type@sequential+block@', 1), 'block-v1:', 2), '') || '/'
+				|| nullif(split_part(split_part(url, '+type@sequential+block@', 2), '/', 1), '')
+		WHEN strpos(url, '/courseware/') > 0 THEN
+			nullif(substr(split_part(split_part(url, '/courseware/', 1), '/courses/', 2),
+				strpos(split_part(split_part(url, '/courseware/', 1), '/courses/', 2), ':') + 1), '') || '/'
+				|| nullif(split_part(split_part(url, '/courseware/', 2), '/', 2), '')
+	END
+$$;
+
+-- Each URL's section name: its own (d_page_name: outline and link clicks to it), else the latest name of any
+-- URL of its section. A view, so a name learned in a later load names the pages visited before it.
+CREATE VIEW d_url_name AS
+-- Materialized: every URL is named once, before a task joins its rows (left to itself, the planner joined
+-- learner-unit-events' 47k rows to d_url first and took each row's section: 541 ms against 211 ms at 1M events).
+WITH named AS MATERIALIZED (
+	SELECT u.url_id, u.url, coalesce(own.name, section.name) AS name
+	FROM d_url u
+		LEFT JOIN d_page_name own ON own.url = u.url
+		LEFT JOIN (
+			SELECT DISTINCT ON (d_url_section(url)) d_url_section(url) AS section, name
+			FROM d_page_name
+			WHERE d_url_section(url) IS NOT NULL
+			ORDER BY d_url_section(url), time DESC, name
+		) section ON section.section = d_url_section(u.url)
+)
+SELECT url_id, url, name FROM named;
+`,
+	},
 ];
