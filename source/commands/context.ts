@@ -20,7 +20,7 @@ export function checkedFlags(flags: ParsedFlags): Flags {
 		const text = flags[name]?.trim();
 		if (text === undefined) continue;
 		const value = /^\d{1,10}$/.test(text) ? Number(text) : Number.NaN;
-				if (!(value >= min && value <= max)) throw new UserError(`--${kebab(name)} must be a whole number from ${min} to ${max}, not ${JSON.stringify(flags[name])}.`);
+		if (!(value >= min && value <= max)) throw new UserError(`--${kebab(name)} must be a whole number from ${min} to ${max}, not ${JSON.stringify(flags[name])}.`);
 		numbers[name] = value;
 	}
 	return {...flags, ...numbers};
