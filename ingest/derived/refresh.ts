@@ -81,10 +81,13 @@ SELECT (row_number() OVER ())::int AS type_id, event_type, ${HOURLY_TYPE} AS hou
 	event_type = 'edx.forum.comment.created' AS is_comment
 FROM (SELECT DISTINCT event_type FROM fresh_type_page) t`;
 
-/** The learners' counts of the new events (see fresh-counts.ts) merged into d_learner: counts add, first/last take least/greatest. */
+/**
+ * The learners' counts of the new events (see fresh-counts.ts) merged into d_learner: counts add, first/last take
+ * least/greatest, and the user id the greatest seen, as one build of every load takes it (a name logged with several ids).
+ */
 const MERGE_LEARNER_TOTALS = `
 INSERT INTO d_learner AS l SELECT * FROM fresh_learner_total
-ON CONFLICT (md5(course_id), md5(username)) DO UPDATE SET user_id = coalesce(excluded.user_id, l.user_id),
+ON CONFLICT (md5(course_id), md5(username)) DO UPDATE SET user_id = greatest(excluded.user_id, l.user_id),
 	first_time = least(l.first_time, excluded.first_time), last_time = greatest(l.last_time, excluded.last_time),
 	events = l.events + excluded.events,
 	first_activity = least(l.first_activity, excluded.first_activity), last_activity = greatest(l.last_activity, excluded.last_activity),

@@ -19,17 +19,22 @@ fs.writeFileSync(
 	`${eventLine(1, {username: 'zed', event_source: 'server', event_type: 'edx.course.enrollment.activated', name: undefined, page: null, context: {user_id: 7, course_id: COURSE, org_id: 'spbstu', path: '/event'}, event: {user_id: 7, course_id: COURSE, mode: 'audit'}})}\n`,
 );
 fs.writeFileSync(watched, `${eventLine(2, {username: 'amy', context: {user_id: 7, course_id: COURSE, org_id: 'spbstu', path: '/event'}})}\n`);
+// And one name logged with two user ids, one in each file (as test accounts are): the greatest is kept.
+fs.appendFileSync(enrolled, `${eventLine(3, {username: 'honor', context: {user_id: 6, course_id: COURSE, org_id: 'spbstu', path: '/event'}})}\n`);
+fs.appendFileSync(watched, `${eventLine(4, {username: 'honor', context: {user_id: 2, course_id: COURSE, org_id: 'spbstu', path: '/event'}})}\n`);
 const orders = {'zed first': [[enrolled], [watched]], 'amy first': [[watched], [enrolled]], 'both at once': [[enrolled, watched]]};
 const databases = await Promise.all(Object.keys(orders).map((name) => openTestDatabase(`user_names_${name.split(' ')[0]}`)));
 
-it('a user id under several names gets the same name whatever order its files are loaded in', async () => {
+it('a user id under several names, and a name under several user ids, come out the same whatever order the files are loaded in', async () => {
 	const {tasks} = await loadTaskCatalogue();
 	const task = (id: string) => tasks.find((candidate) => candidate.id === id)!;
 	for (const [index, [order, loads]] of Object.entries(orders).entries()) {
 		const database = databases[index]!;
 		for (const paths of loads) await ingest(database, paths);
-		const {rows} = await database.pool.query('SELECT user_id::int, username FROM d_user');
+		const {rows} = await database.pool.query('SELECT user_id::int, username FROM d_user WHERE user_id = 7');
 		assert.deepEqual(rows, [{user_id: 7, username: 'amy'}], order);
+		const learners = (await runTask(database.pool, task('learners'), {})).rows.map((row) => row.slice(0, 2));
+		assert.deepEqual(learners, [['honor', 6], ['amy', 7], ['zed', 7]], order);
 		// amy started: nobody enrolled without starting; the funnel's enrolled learner is amy, who started.
 		assert.deepEqual((await runTask(database.pool, task('enrolled-not-started'), {})).rows, [], order);
 		const funnel = (await runTask(database.pool, task('funnel'), {})).rows.slice(0, 2).map((row) => row.slice(0, 3));
