@@ -14,4 +14,4 @@ LEFT JOIN d_learner l ON l.course_id = s.course_id AND l.username = s.username
 WHERE s.is_enrolled
 	AND (s.course_id = :course OR (:course IS NULL AND s.course_id <> ''))
 	AND (l.last_activity IS NULL OR l.last_activity < s.first_enrolled)
-ORDER BY enrolled_at, s.username
+ORDER BY enrolled_at, s.username, s.course_id, s.user_id

@@ -17,4 +17,4 @@ FROM (
 	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
 ) l
 WHERE finished IS NOT NULL
-ORDER BY finished_at, username
+ORDER BY finished_at, username, course_id

@@ -17,4 +17,4 @@ LEFT JOIN d_enrollment_state s ON s.course_id = l.course_id AND s.username = l.u
 WHERE l.last_activity >= coalesce(s.first_enrolled, '-infinity')
 	AND (l.course_id = :course OR (:course IS NULL AND l.course_id <> ''))
 	AND (CASE :finish WHEN 'exam' THEN l.first_exam WHEN 'certificate' THEN l.first_certificate ELSE l.first_passed END) IS NULL
-ORDER BY last_activity DESC, l.username
+ORDER BY last_activity DESC, l.username, l.course_id
