@@ -924,4 +924,30 @@ FROM d_url u
 	) section ON section.section = u.section;
 `,
 	},
+	{
+		version: 131,
+		description: "an enrollment's learner is never the staff member who enrolled them",
+		// An instructor enrolling learners logs the enrollment under their own username (event.user_id is the
+		// learner's): enrolled-not-started listed "staff" for learners with no event of their own.
+		sql: `
+-- The enrolled user's name is d_user's (their own events); failing that, the name the enrollment events were
+-- logged under only where it is the enrolled user's own (a name d_user does not know, or knows with this user id),
+-- else none. Looked up per enrolled user, after grouping: as fast as before on 178k enrollments.
+CREATE OR REPLACE VIEW d_enrollment_state AS
+SELECT s.course_id, s.user_id,
+	coalesce(s.username, CASE WHEN s.user_id IS NULL OR actor.user_ids IS NULL OR s.user_id = ANY (actor.user_ids) THEN s.logged_as END) AS username,
+	s.first_enrolled, s.last_change, s.is_enrolled, s.activations, s.deactivations
+FROM (
+	SELECT e.course_id, e.user_id, u.username, (array_agg(e.username ORDER BY e.time DESC))[1] AS logged_as,
+		min(e.time) FILTER (WHERE e.activated) AS first_enrolled,
+		max(e.time) AS last_change,
+		(array_agg(e.activated ORDER BY e.time DESC, e.activated))[1] AS is_enrolled,
+		count(*) FILTER (WHERE e.activated) AS activations,
+		count(*) FILTER (WHERE NOT e.activated) AS deactivations
+	FROM d_enrollment e LEFT JOIN d_user u ON u.user_id = e.user_id
+	GROUP BY e.course_id, e.user_id, coalesce(e.user_id::text, e.username), u.username
+) s
+LEFT JOIN (SELECT username, array_agg(user_id) AS user_ids FROM d_user GROUP BY username) actor ON s.username IS NULL AND actor.username = s.logged_as;
+`,
+	},
 ];

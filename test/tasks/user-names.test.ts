@@ -41,3 +41,22 @@ it('a user id under several names, and a name under several user ids, come out t
 		assert.deepEqual(funnel, [[1, 'enrolled', 1], [2, 'started', 1]], order);
 	}
 });
+
+it('learners enrolled by a staff member are not named after them', async () => {
+	const database = await openTestDatabase('user_names_staff');
+	const course = 'course-v1:QA+T7+2020';
+	const context = (userId: number) => ({user_id: userId, course_id: course, org_id: 'QA', path: '/event'});
+	// The instructor (user id 9, who has events of their own) enrolls 501, 502 and 503; 501 then studies.
+	const enroll = (n: number, userId: number) =>
+		eventLine(n, {username: 'staff', event_source: 'server', event_type: 'edx.course.enrollment.activated', name: undefined, page: null, context: context(9), event: {user_id: userId, course_id: course, mode: 'audit'}});
+	const file = path.join(dir, 'staff.log');
+	fs.writeFileSync(file, `${[eventLine(10, {username: 'staff', context: context(9)}), enroll(11, 501), enroll(12, 502), enroll(13, 503), eventLine(20, {username: 'learner501', context: context(501)})].join('\n')}\n`);
+	await ingest(database, [file]);
+	const {tasks} = await loadTaskCatalogue();
+	const task = (id: string) => tasks.find((candidate) => candidate.id === id)!;
+	// 502 and 503 never logged an event of their own: no name is known for them (was "staff" twice).
+	const notStarted = (await runTask(database.pool, task('enrolled-not-started'), {})).rows.map((row) => row.slice(0, 2));
+	assert.deepEqual(notStarted, [[null, 502], [null, 503]]);
+	const funnel = (await runTask(database.pool, task('funnel'), {})).rows.slice(0, 2).map((row) => row.slice(0, 3));
+	assert.deepEqual(funnel, [[1, 'enrolled', 3], [2, 'started', 1]]);
+});
