@@ -950,4 +950,14 @@ FROM (
 LEFT JOIN (SELECT username, array_agg(user_id) AS user_ids FROM d_user GROUP BY username) actor ON s.username IS NULL AND actor.username = s.logged_as;
 `,
 	},
+	{
+		version: 132,
+		description: 'the Open edX mobile apps are mobile devices (user agents parsed again)',
+		// The iOS app's agent and Android's okhttp were parsed as Other / Other / desktop.
+		sql: `
+-- Every agent is parsed again by the rebuild (d_agent is kept across builds; the rebuild re-counts d_client).
+DELETE FROM d_agent;
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

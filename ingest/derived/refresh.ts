@@ -260,8 +260,19 @@ export function normalizePageUrl(raw: string): string {
 
 export type ParsedAgent = {browser: string; os: string; device: string};
 
+/** The Open edX mobile apps' own agents, which the parser does not know (it would say Other, Other, desktop). */
+const MOBILE_APPS: Array<[RegExp, ParsedAgent]> = [
+	// The iOS app: "edX/org.edx.mobile (2.16.1; OS Version 12.2 (Build 16E227))" (the Android app's agent starts
+	// with Android's own, "Dalvik/2.1.0 (Linux; U; Android 9; …) edX/org.edx.mobile/…", which the parser reads).
+	[/^edX\/org\.edx\.mobile \(/i, {browser: 'edX app', os: 'iOS', device: 'mobile'}],
+	// The Android app's HTTP client, which some of its requests name alone: "okhttp/3.12.1".
+	[/^okhttp\//i, {browser: 'Android app (okhttp)', os: 'Android', device: 'mobile'}],
+];
+
 /** Browser family, OS family and device type (desktop unless the parser says mobile, tablet, …). */
 export function parseAgent(agent: string): ParsedAgent {
+	const app = MOBILE_APPS.find(([pattern]) => pattern.test(agent));
+	if (app) return {...app[1]};
 	const result = new UAParser(agent).getResult();
 	return {browser: result.browser.name ?? 'Other', os: result.os.name ?? 'Other', device: result.device.type ?? 'desktop'};
 }
