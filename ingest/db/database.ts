@@ -57,6 +57,26 @@ export async function cancelBackends(pool: pg.Pool, pids: number[]): Promise<voi
 }
 
 /**
+ * While `signal` is not aborted, an abort cancels the statements of the server processes `pids` (read when it
+ * happens, so the caller may add to them) with cancelBackends. `settle` stops listening and waits for a cancel
+ * already started: its own connection never outlives the caller's work.
+ */
+export function cancelOnAbort(pool: pg.Pool, signal: AbortSignal | undefined, pids: number[]): {requested(): boolean; settle(): Promise<void>} {
+	let cancelling: Promise<void> | undefined;
+	const cancel = () => {
+		cancelling = cancelBackends(pool, pids).catch(() => {});
+	};
+	signal?.addEventListener('abort', cancel, {once: true});
+	return {
+		requested: () => cancelling !== undefined,
+		async settle() {
+			signal?.removeEventListener('abort', cancel);
+			await cancelling;
+		},
+	};
+}
+
+/**
  * A connection to the pool's database that is not one of the pool's (the caller may have sized it to one,
  * or its connections may be busy), connected; the caller ends it. A lost connection also fails the query
  * that uses it, which reports it: its 'error' events are not also thrown.

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import {UAParser} from 'ua-parser-js';
-import {backendPid, cancelBackends, ownConnection} from '../db/database.js';
+import {backendPid, cancelOnAbort, ownConnection} from '../db/database.js';
 import type {DerivedProgress, DerivedStep} from '../progress.js';
 import {countFreshEvents, type FirstDay} from './fresh-counts.js';
 import {PROBLEM_TABLES, recomputeProblems, recomputeVideos, REPLACED_ITEM_ROWS, VIDEO_TABLES} from './learner-items.js';
@@ -393,11 +393,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 	let reader: pg.Client | undefined;
 	let summarizing: Promise<void> | undefined;
 	const pids: number[] = [];
-	let cancelling: Promise<void> | undefined;
-	const cancel = () => {
-		cancelling = cancelBackends(pool, pids).catch(() => {});
-	};
-	signal?.addEventListener('abort', cancel, {once: true});
+	const cancellation = cancelOnAbort(pool, signal, pids);
 	try {
 		pids.push(await backendPid(connection));
 		// The new loads' events came after the last statistics: without fresh ones the planner takes the new
@@ -499,11 +495,9 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		signal?.throwIfAborted();
 		throw error;
 	} finally {
-		signal?.removeEventListener('abort', cancel);
-		// Not left running past the build (a caller may stop the server next).
+		// Not left running past the build (a caller may stop the server next), nor the cancel's own statement.
 		await summarizing;
-		// The cancel's own statement too (it ran on a pooled connection, beside the build's end).
-		await cancelling;
+		await cancellation.settle();
 		await reader?.end().catch(() => {});
 		connection.release();
 	}

@@ -1,5 +1,4 @@
-import {formatResult} from '../tasks/index.js';
-import {queryTable} from '../tasks/run.js';
+import {formatResult, queryTable} from '../tasks/index.js';
 import {withDatabase, type Command, type CommandContext} from './context.js';
 import {outputFormatOf} from './run.js';
 

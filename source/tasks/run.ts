@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import {backendPid, cancelBackends} from '../../ingest/db/database.js';
+import {backendPid, cancelOnAbort} from '../../ingest/db/database.js';
 import {UserError} from '../../ingest/errors.js';
 import {resolveParameters, sqlTypeOf} from './parameters.js';
 import {toPositional} from './placeholders.js';
@@ -71,29 +71,23 @@ export async function runTask(
 
 	const client = await pool.connect();
 	const started = performance.now();
-	// Awaited before returning, so no cancel's connection outlives the task.
-	let cancelling: Promise<void> | undefined;
-	const onAbort = () => {
-		cancelling = cancelBackends(pool, [pid]).catch(() => {});
-	};
-	let pid = 0;
+	const pids: number[] = [];
+	const cancellation = cancelOnAbort(pool, signal, pids);
 	try {
-		pid = await backendPid(client);
+		pids.push(await backendPid(client));
 		if (signal?.aborted) throw abortError();
-		signal?.addEventListener('abort', onAbort, {once: true});
 		await client.query('BEGIN TRANSACTION READ ONLY');
 		const table = await queryTable(client, text, bound);
 		await client.query('COMMIT');
 		return {taskId: task.id, ...table, parameters, elapsedMs: performance.now() - started};
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => {});
-		if (cancelling || (error as {code?: string}).code === QUERY_CANCELED) throw abortError();
+		if (cancellation.requested() || (error as {code?: string}).code === QUERY_CANCELED) throw abortError();
 		if (error instanceof DOMException) throw error;
 		const message = error instanceof Error ? error.message : String(error);
 		throw new UserError(`Task "${task.id}" failed in the database: ${message} (${task.file}).`);
 	} finally {
-		signal?.removeEventListener('abort', onAbort);
 		client.release();
-		await cancelling;
+		await cancellation.settle();
 	}
 }
