@@ -15,10 +15,33 @@ export type SourceKind = 'plain' | 'gz' | 'zip';
 
 export type SourceFile = {path: string; kind: SourceKind; size: number; mtime: Date};
 
+/** A name's format by its extension (zip members; files on disk are read by contentKindOf). */
 export function kindOf(file: string): SourceKind {
 	const lower = file.toLowerCase();
 	if (lower.endsWith('.gz')) return 'gz';
 	if (lower.endsWith('.zip')) return 'zip';
+	return 'plain';
+}
+
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
+// A local file header, or the end record of an empty archive.
+const ZIP_MAGICS = [Buffer.from('PK\x03\x04', 'latin1'), Buffer.from('PK\x05\x06', 'latin1')];
+
+/**
+ * A file's format by its first bytes, as gzip and zip mark themselves: a gzipped log saved as `.log`
+ * was read as text, every line rejected, and its content then counted as loaded. Its name decides for a
+ * file too short to tell, or one that cannot be read (opening it for the load reports why).
+ */
+export function contentKindOf(file: string, size: number): SourceKind {
+	if (size < 4) return kindOf(file);
+	let head: Buffer;
+	try {
+		head = readFileAt(file, 4, 0);
+	} catch {
+		return kindOf(file);
+	}
+	if (head.subarray(0, 2).equals(GZIP_MAGIC)) return 'gz';
+	if (ZIP_MAGICS.some((magic) => head.equals(magic))) return 'zip';
 	return 'plain';
 }
 
@@ -39,7 +62,7 @@ export function discoverSources(paths: string[]): SourceFile[] {
 			const entries = fs.readdirSync(target).sort((a, b) => a.localeCompare(b, undefined, {numeric: true}));
 			for (const entry of entries) if (!skippedInFolders.test(entry)) visit(path.join(target, entry), false);
 		} else if (stat.isFile() && (explicit || !skippedInFolders.test(path.basename(target)))) {
-			found.push({path: path.resolve(target), kind: kindOf(target), size: stat.size, mtime: stat.mtime});
+			found.push({path: path.resolve(target), kind: contentKindOf(target, stat.size), size: stat.size, mtime: stat.mtime});
 		}
 	};
 	for (const target of paths) visit(target, true);
@@ -61,6 +84,15 @@ function readAt(fd: number, length: number, position: number): Buffer {
 	return buffer;
 }
 
+function readFileAt(file: string, length: number, position: number): Buffer {
+	const fd = fs.openSync(file, 'r');
+	try {
+		return readAt(fd, length, position);
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
 /** Content identity of a file on disk: its size and first and last 64 KiB; and of its head alone (for growth). */
 export function fingerprintFile(file: string): {fingerprint: string; headHash: string; size: number} {
 	const fd = fs.openSync(file, 'r');
@@ -77,21 +109,11 @@ export function fingerprintFile(file: string): {fingerprint: string; headHash: s
 
 /** Hash of a file's first `length` bytes: does a file still begin as it did when it was smaller? */
 export function headHashOf(file: string, length: number): string {
-	const fd = fs.openSync(file, 'r');
-	try {
-		return sha256(readAt(fd, length, 0));
-	} finally {
-		fs.closeSync(fd);
-	}
+	return sha256(readFileAt(file, length, 0));
 }
 
 export function isNewlineAt(file: string, offset: number): boolean {
-	const fd = fs.openSync(file, 'r');
-	try {
-		return readAt(fd, 1, offset)[0] === 0x0a;
-	} finally {
-		fs.closeSync(fd);
-	}
+	return readFileAt(file, 1, offset)[0] === 0x0a;
 }
 
 /** Counts bytes flowing through, for "bytes read" progress on the compressed side. */

@@ -108,6 +108,23 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		]);
 	});
 
+	it('reads a file as its first bytes say, whatever its name', async () => {
+		const gzipNamedLog = path.join(dir, 'gzipped-but-named.log');
+		const zipNamedLog = path.join(dir, 'zipped-but-named.log');
+		const plainNamedGz = path.join(dir, 'plain-but-named.log.gz');
+		fs.writeFileSync(gzipNamedLog, zlib.gzipSync(lines(1000, 1040)));
+		await writeZip(zipNamedLog, [{name: 'tracking.log', data: Buffer.from(lines(1040, 1050))}]);
+		fs.writeFileSync(plainNamedGz, lines(1050, 1055));
+		const summary = await ingest(database, [gzipNamedLog, zipNamedLog, plainNamedGz]);
+		assert.deepEqual([summary.lines, summary.loaded, summary.rejected], [55, 55, 0]);
+		const {rows} = await database.pool.query('SELECT kind, loaded FROM source_files WHERE path = ANY ($1) ORDER BY path', [[gzipNamedLog, zipNamedLog, plainNamedGz]]);
+		assert.deepEqual(rows, [
+			{kind: 'gz', loaded: 40},
+			{kind: 'plain', loaded: 5},
+			{kind: 'zip', loaded: 10},
+		]);
+	});
+
 	it('loads only the new part of a log that grew', async () => {
 		const file = path.join(dir, 'tracking.log');
 		fs.writeFileSync(file, lines(300, 400));
