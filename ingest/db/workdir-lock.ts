@@ -14,8 +14,9 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * One app process per workdir: a second one would fight over the cluster. The lock file holds the
- * owner's pid; a lock left by a killed process (pid gone) is taken over.
+ * One app process per workdir: a second one would fight over the cluster (commands that only read
+ * share it where the server is not theirs: see withDatabase). The lock file holds the owner's pid; a
+ * lock left by a killed process (pid gone) is taken over.
  */
 export function acquireWorkdirLock(workdir: Workdir): () => void {
 	for (let attempt = 0; attempt < 3; attempt++) {
@@ -35,7 +36,7 @@ export function acquireWorkdirLock(workdir: Workdir): () => void {
 			const owner = Number.parseInt(readOrEmpty(workdir.lockFile), 10);
 			if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
 				throw new UserError(
-					`Another openpolyedu-tui (pid ${owner}) is already using the workdir ${workdir.root}; wait for it to finish or pass a different --workdir.`,
+					`Another openpolyedu-tui (pid ${owner}) is already using the workdir ${workdir.root}; wait for it to finish, pass a different --workdir, or (to run tasks beside it) keep the database running with openpolyedu-tui db start before starting both.`,
 				);
 			}
 			fs.rmSync(workdir.lockFile, {force: true});

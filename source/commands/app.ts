@@ -102,7 +102,7 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 						ready();
 						await closed;
 					},
-					onStep,
+					{onStep},
 				).catch(fail);
 			}),
 	);

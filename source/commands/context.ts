@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import type {Database} from '../../ingest/db/database.js';
 import {openDatabase} from '../../ingest/db/database.js';
+import {embeddedServerStatus} from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {resolveWorkdir, ensureWorkdir, type Workdir} from '../../ingest/db/workdir.js';
 import {UserError} from '../../ingest/errors.js';
@@ -44,16 +46,27 @@ export function workdirOf(context: CommandContext): Workdir {
 }
 
 /**
+ * Whether the server is not this process's to start or stop: --db, or the embedded one that `db start`
+ * keeps running now. The workdir lock guards only that; the database's own locks order migrations,
+ * loads and builds, so a command that reads (run, files, rejected) can then share the workdir.
+ */
+function serverIsShared(context: CommandContext, workdir: Workdir): boolean {
+	return context.databaseUrl !== undefined || (fs.existsSync(workdir.keepRunningFile) && embeddedServerStatus(workdir).port !== undefined);
+}
+
+/**
  * Runs `body` with the workdir locked and the database open (and migrated); always closes both,
- * which also stops an embedded server this process started.
+ * which also stops an embedded server this process started. A `reader` leaves the lock alone where
+ * the server is shared (see serverIsShared), so scripts can run tasks side by side.
  */
 export async function withDatabase<T>(
 	context: CommandContext,
 	body: (database: Database, workdir: Workdir) => Promise<T>,
-	onStep?: (step: string) => void,
+	options: {onStep?: (step: string) => void; reader?: boolean} = {},
 ): Promise<T> {
+	const {onStep, reader = false} = options;
 	const workdir = workdirOf(context);
-	const release = acquireWorkdirLock(workdir);
+	const release = reader && serverIsShared(context, workdir) ? () => {} : acquireWorkdirLock(workdir);
 	try {
 		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep});
 		try {

@@ -13,7 +13,7 @@ async function printListing(context: CommandContext, name: string, sql: string, 
 		if (table.rows.length === 0 && format === 'table') context.stdout.write(`${whenEmpty}\n`);
 		else context.stdout.write(formatResult({taskId: name, ...table, parameters: {}, elapsedMs: 0}, format));
 		return 0;
-	});
+	}, {reader: true});
 }
 
 /** `files`: what was loaded from where, with the per-file accounting. */

@@ -81,7 +81,7 @@ export const runCommand: Command = async (context) => {
 				if (error instanceof DOMException && error.name === 'AbortError') throw new UserError('Cancelled: the query was stopped on the server.');
 				throw error;
 			}
-		});
+		}, {reader: true});
 		if (flags.out !== undefined || flags.save) {
 			const saved = await saveResult(result, {
 				format: format === 'table' ? 'csv' : format,

@@ -7,6 +7,7 @@ import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig, ensureDatabaseExists} from '../../ingest/db/database.js';
 import {connectionUrl, embeddedServerStatus, readPassword, removeWorkdir, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
+import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 import {assertAccounting, assertOnlyCommittedChunks, loadedContent} from './helpers/accounting.js';
@@ -204,5 +205,30 @@ describe('a workdir moved to another folder', () => {
 		assert.match(failed.stderr.trim(), /^[^\n]*links to [^\n]*deleted-cluster, which no longer exists; delete the link to start over with an empty database\.$/);
 		const status = await runCli(['db', 'status', '--workdir', dangling.root]);
 		assert.equal(status.stdout.split('\n')[0], failed.stderr.trim(), 'db status says the same');
+	});
+});
+
+describe('a server kept running by db start', () => {
+	it('serves runs beside the process that holds the workdir, and only until db stop', async () => {
+		const started = await runCli(['db', 'start', '--workdir', workdir.root]);
+		assert.equal(started.code, 0, started.stderr);
+		const release = acquireWorkdirLock(workdir);
+		try {
+			const [first, second] = await Promise.all(['course-summary', 'event-types'].map((task) => runCli(['run', task, '--workdir', workdir.root, '--format', 'json'])));
+			assert.deepEqual([first!.code, second!.code], [0, 0], `${first!.stderr}${second!.stderr}`);
+			assert.ok(Array.isArray(JSON.parse(first!.stdout)));
+			assert.notEqual(embeddedServerStatus(workdir).port, undefined, 'the runs leave the kept server running');
+		} finally {
+			release();
+		}
+		assert.equal((await runCli(['db', 'stop', '--workdir', workdir.root])).code, 0);
+		const releaseAgain = acquireWorkdirLock(workdir);
+		try {
+			const refused = await runCli(['run', 'course-summary', '--workdir', workdir.root]);
+			assert.equal(refused.code, 1);
+			assert.match(refused.stderr, new RegExp(`pid ${process.pid}`), 'without a kept server, a run waits its turn as before');
+		} finally {
+			releaseAgain();
+		}
 	});
 });

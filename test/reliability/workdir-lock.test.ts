@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, describe, it} from 'node:test';
+import pg from 'pg';
+import {clientConfig} from '../../ingest/db/database.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {createTestDatabase} from '../helpers/database.js';
@@ -18,7 +20,7 @@ const newWorkdir = () => {
 	ensureWorkdir(workdir);
 	return workdir;
 };
-const REFUSAL = /Another openpolyedu-tui \(pid \d+\) is already using the workdir .+; wait for it to finish or pass a different --workdir\./;
+const REFUSAL = /Another openpolyedu-tui \(pid \d+\) is already using the workdir .+; wait for it to finish, pass a different --workdir, or \(to run tasks beside it\) keep the database running with openpolyedu-tui db start before starting both\./;
 
 describe('two instances on one workdir', () => {
 	it('refuses a second CLI while one ingests, and lets the first finish', async () => {
@@ -39,14 +41,36 @@ describe('two instances on one workdir', () => {
 
 	it('refuses in-process, and takes over the lock of a process that died', async () => {
 		const workdir = newWorkdir();
+		const input = path.join(fixtureDir(), 'small.log');
+		fs.writeFileSync(input, lines(0, 10));
 		const release = acquireWorkdirLock(workdir);
-		const refused = await runCli(['files', '--db', url, '--workdir', workdir.root]);
+		const refused = await runCli(['ingest', '--db', url, '--workdir', workdir.root, input]);
 		assert.equal(refused.code, 1);
 		assert.match(refused.stderr, new RegExp(`pid ${process.pid}`));
 		release();
 		// A killed run leaves its lock file behind with a pid that no longer runs.
 		fs.writeFileSync(workdir.lockFile, '2147483646');
-		const after = await runCli(['files', '--db', url, '--workdir', workdir.root]);
+		const after = await runCli(['ingest', '--db', url, '--workdir', workdir.root, input]);
 		assert.equal(after.code, 0, after.stderr);
+	});
+
+	it('lets commands that read run beside the owner when the server is not theirs to start or stop (--db)', async () => {
+		const workdir = newWorkdir();
+		const release = acquireWorkdirLock(workdir);
+		try {
+			const [files, summary] = await Promise.all([
+				runCli(['files', '--db', url, '--workdir', workdir.root, '--format', 'csv']),
+				runCli(['run', 'event-types', '--db', url, '--workdir', workdir.root, '--format', 'json']),
+			]);
+			assert.equal(files.code, 0, files.stderr);
+			assert.match(files.stdout, /small\.log,plain/);
+			assert.equal(summary.code, 0, summary.stderr);
+			const pool = new pg.Pool(clientConfig(url));
+			const {rows} = await pool.query<{count: string}>('SELECT count(*) FROM events').finally(() => pool.end());
+			assert.equal(JSON.parse(summary.stdout).reduce((sum: number, row: {events: number}) => sum + row.events, 0), Number(rows[0]!.count));
+			assert.equal(fs.readFileSync(workdir.lockFile, 'utf8'), String(process.pid), 'the owner keeps its lock');
+		} finally {
+			release();
+		}
 	});
 });
