@@ -14,11 +14,12 @@ import {tasksCommand} from './tasks.js';
 
 /**
  * No command: the full-screen app on a terminal; otherwise (piped, CI, --no-tui) the headless
- * equivalent — the ingest command (its progress line), then the task list.
+ * equivalent — the ingest command (its progress and summary on stderr), then the task list.
  */
 export const appCommand: Command = async (context) => {
 	if (!context.stdout.isTTY || !process.stdin.isTTY || context.flags.tui === false) {
-		const code = await ingestCommand(context);
+		// The load's summary goes with its progress to stderr: stdout carries only the task list, for scripts.
+		const code = await ingestCommand({...context, stdout: context.stderr});
 		return code === 0 ? tasksCommand(context) : code;
 	}
 	const services = databaseServices(context);

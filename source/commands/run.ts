@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {UserError} from '../../ingest/errors.js';
 import {loadTaskCatalogue, runTask, formatResult, saveResult, type OutputFormat} from '../tasks/index.js';
 import {deriveIfPending} from '../../ingest/engine.js';
@@ -14,6 +15,14 @@ export function outputFormatOf(context: CommandContext): OutputFormat | 'table' 
 	if (format === undefined) return context.stdout.isTTY ? 'table' : 'csv';
 	if (!FORMATS.includes(format as OutputFormat)) throw new UserError(`--format must be csv, json or md, not "${format}".`);
 	return format as OutputFormat;
+}
+
+/** The format of a file written by --out or --save: --format, else --out's extension (.csv, .json, .md), else CSV. */
+function fileFormatOf(context: CommandContext): OutputFormat {
+	const {format, out} = context.flags;
+	if (format !== undefined) return outputFormatOf(context) as OutputFormat;
+	const extension = path.extname(out ?? '').slice(1).toLowerCase();
+	return FORMATS.find((candidate) => candidate === extension) ?? 'csv';
 }
 
 /** Parameter values from the common flags and every --param name=value. */
@@ -56,6 +65,7 @@ export const runCommand: Command = async (context) => {
 	if (extra.length > 0) throw new UserError(`run takes one task, but got also "${extra.join(' ')}".`);
 	const {flags} = context;
 	if (flags.out !== undefined && flags.save) throw new UserError('Use either --out FILE or --save, not both.');
+	if (flags.out?.trim() === '') throw new UserError('--out needs a file name (--save picks one in result/).');
 	const format = outputFormatOf(context);
 	const values = parameterValues(context);
 	const catalogue = await loadTaskCatalogue();
@@ -84,7 +94,7 @@ export const runCommand: Command = async (context) => {
 		}, {reader: true});
 		if (flags.out !== undefined || flags.save) {
 			const saved = await saveResult(result, {
-				format: format === 'table' ? 'csv' : format,
+				format: fileFormatOf(context),
 				out: flags.out,
 				course: result.parameters.course,
 				bom: flags.bom,

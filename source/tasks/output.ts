@@ -107,6 +107,7 @@ export async function saveResult(
 	try {
 		if (options.out) {
 			const target = path.resolve(options.out);
+			if (fs.statSync(target, {throwIfNoEntry: false})?.isDirectory()) throw new UserError(`${target} is a folder; give --out a file name in it, or use --save.`);
 			fs.mkdirSync(path.dirname(target), {recursive: true});
 			if (!writeNew(target, content)) throw new UserError(`${target} already exists; choose another --out file or remove it first.`);
 			return {path: target, rows: result.rows.length};

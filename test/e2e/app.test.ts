@@ -103,7 +103,7 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 	}
 });
 
-test('without a terminal the app runs headless: the ingest summary, then the task list', {timeout: 120_000}, () => {
+test('without a terminal the app runs headless: the ingest summary (on stderr), then the task list (alone on stdout)', {timeout: 120_000}, () => {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-headless-'));
 	try {
 		fs.mkdirSync(path.join(dir, 'input'));
@@ -111,7 +111,8 @@ test('without a terminal the app runs headless: the ingest summary, then the tas
 		const run = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), '--workdir', path.join(dir, 'workdir')], {cwd: dir, encoding: 'utf8'});
 		assert.equal(run.status, 0, run.stderr);
 		const {lines, loaded, duplicates, rejected} = FIXTURE_EXPECTED;
-		assert.match(run.stdout, new RegExp(`read ${lines} lines: loaded ${loaded}, duplicates ${duplicates}, rejected ${rejected}`));
+		assert.match(run.stderr, new RegExp(`read ${lines} lines: loaded ${loaded}, duplicates ${duplicates}, rejected ${rejected}`));
+		assert.equal(run.stdout.split('\n')[0], 'id,group,title');
 		assert.match(run.stdout, /^event-types,Activity,Event types$/m);
 		assert.doesNotMatch(run.stdout, /\u001B\[\?1049h/, 'no alternate screen when not on a terminal');
 	} finally {

@@ -115,6 +115,15 @@ describe('tasks and run commands', () => {
 		assert.ok(lines.includes('course-summary,Overview,Course summary'));
 	});
 
+	it('with no command off a terminal, loads input/ (its summary on stderr) and prints only the task list on stdout', () => {
+		fs.mkdirSync(path.join(temp, 'input'), {recursive: true});
+		const headless = cli();
+		assert.equal(headless.status, 0, headless.stderr);
+		assert.equal(headless.stdout.split('\n')[0], 'id,group,title');
+		assert.equal(headless.stdout.trim().split('\n').length, tasks.size + 1);
+		assert.match(headless.stderr, /^read \d+ lines: loaded \d+, duplicates \d+, rejected \d+$/m);
+	});
+
 	it('run prints json, saves with --save, writes --out, and rejects bad flags', () => {
 		const printed = cli('run', 'pdf-search-words', '--format', 'json');
 		assert.equal(printed.status, 0, printed.stderr);
@@ -134,6 +143,15 @@ describe('tasks and run commands', () => {
 		const again = cli('run', 'pdf-views', '--format', 'md', '--out', out);
 		assert.equal(again.status, 1);
 		assert.match(again.stderr, /already exists/);
+		// Without --format, a file is written in the format its name says (CSV for any other name).
+		for (const [name, starts] of [['views.json', '[\n  {\n    "pdf": "history_book.pdf",'], ['views.MD', '| pdf | viewers |'], ['views.txt', 'pdf,viewers,']] as const) {
+			assert.equal(cli('run', 'pdf-views', '--out', path.join(temp, name)).status, 0, name);
+			assert.ok(fs.readFileSync(path.join(temp, name), 'utf8').startsWith(starts), name);
+		}
+		const folder = cli('run', 'pdf-views', '--out', temp);
+		assert.deepEqual([folder.status, folder.stderr], [1, `${temp} is a folder; give --out a file name in it, or use --save.\n`]);
+		const empty = cli('run', 'pdf-views', '--out', '');
+		assert.deepEqual([empty.status, empty.stderr], [1, '--out needs a file name (--save picks one in result/).\n']);
 		for (const [args, message] of [
 			[['run', 'nope'], /^Unknown task "nope"; run openpolyedu-tui tasks for the list\.\n$/],
 			[['run'], /^Name the task to run/],
