@@ -31,13 +31,14 @@ export async function main(argv: string[]): Promise<number> {
 		description: false,
 	});
 	const [name = '', ...args] = cli.input;
-	if (cli.flags.help) {
+	// `run <task> --help` describes the task (see taskHelp).
+	if (cli.flags.help && !(name === 'run' && args.length > 0)) {
 		process.stdout.write(`${usage}\n`);
 		return 0;
 	}
 	const command = commands[name];
 	if (!command) {
-		process.stderr.write(`Unknown command "${name}"; run openpolyedu-tui --help for the list of commands.\n${usage}\n`);
+		process.stderr.write(`Unknown command "${name}"; run openpolyedu-tui --help for the list of commands.\n`);
 		return 2;
 	}
 	const allowed = new Set([...commandFlags.common, ...(commandFlags[name] ?? [])]);

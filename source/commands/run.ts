@@ -1,6 +1,6 @@
 import path from 'node:path';
 import {UserError} from '../../ingest/errors.js';
-import {loadTaskCatalogue, runTask, formatResult, saveResult, type OutputFormat} from '../tasks/index.js';
+import {loadTaskCatalogue, runTask, formatResult, saveResult, type OutputFormat, type TaskDefinition, type TaskParameter} from '../tasks/index.js';
 import {deriveIfPending} from '../../ingest/engine.js';
 import type {DerivedProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
@@ -58,6 +58,50 @@ function derivedProgressPrinter(context: CommandContext): (progress: DerivedProg
 	};
 }
 
+/** The options of `run` that set a parameter of the same name (the others go through --param). */
+const PARAMETER_FLAGS = new Set(['course', 'user', 'from', 'to', 'tz', 'idle']);
+
+/** `text` in lines of at most `width` characters, each after `indent` (a word longer than that keeps its own line). */
+function wrapped(text: string, indent: string, width = 100): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(/\s+/).filter(Boolean)) {
+		if (line && indent.length + line.length + 1 + word.length > width) {
+			lines.push(indent + line);
+			line = word;
+		} else line = line ? `${line} ${word}` : word;
+	}
+	return line ? [...lines, indent + line] : lines;
+}
+
+/** `run <task> --help`: what the task counts, and how to give each of its parameters. */
+export function taskHelp(task: TaskDefinition): string {
+	const option = (parameter: TaskParameter) =>
+		PARAMETER_FLAGS.has(parameter.name) ? `--${parameter.name} ${parameter.type.toUpperCase()}` : `--param ${parameter.name}=${parameter.type.toUpperCase()}`;
+	const options = task.parameters.map(option);
+	const width = Math.max(0, ...options.map((text) => text.length)) + 2;
+	const parameters = task.parameters.map((parameter, index) => {
+		const facts = [parameter.required ? 'required' : '', parameter.default ? `default ${parameter.default}` : '', parameter.choices ? `one of ${parameter.choices.join(', ')}` : '']
+			.filter(Boolean)
+			.join('; ');
+		return `    ${options[index]!.padEnd(width)}${parameter.description}${facts ? ` (${facts})` : ''}`;
+	});
+	return [
+		'',
+		`  ${task.id}: ${task.title} (${task.group})`,
+		'',
+		...wrapped(task.description, '  '),
+		'',
+		parameters.length > 0 ? '  Parameters' : '  No parameters.',
+		...parameters,
+		...(task.sort ? ['', `  Rows sorted by ${task.sort.column} ${task.sort.direction}.`] : []),
+		'',
+		`  $ openpolyedu-tui run ${task.id} [options] [--format csv|json|md] [--out FILE | --save]`,
+		`  (${task.file})`,
+		'',
+	].join('\n');
+}
+
 /** `run <task>`: runs one task and prints the table, or writes it with --out FILE / --save. */
 export const runCommand: Command = async (context) => {
 	const [taskId, ...extra] = context.args;
@@ -73,6 +117,10 @@ export const runCommand: Command = async (context) => {
 	if (!task) {
 		const problem = catalogue.problems.find((entry) => entry.message.includes(taskId));
 		throw new UserError(problem ? `Task "${taskId}" cannot be loaded: ${problem.message}` : `Unknown task "${taskId}"; run openpolyedu-tui tasks for the list.`);
+	}
+	if (flags.help) {
+		context.stdout.write(taskHelp(task));
+		return 0;
 	}
 	const controller = new AbortController();
 	const onInterrupt = () => controller.abort();

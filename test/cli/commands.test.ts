@@ -65,7 +65,19 @@ describe('the headless commands', () => {
 		}
 		const command = cli('frobnicate');
 		assert.equal(command.code, 2);
-		assert.match(command.stderr, /^Unknown command "frobnicate"/);
+		assert.equal(command.stderr, 'Unknown command "frobnicate"; run openpolyedu-tui --help for the list of commands.\n');
+	});
+
+	it('run <task> --help tells what the task counts and how to give each parameter', () => {
+		const help = cli('run', 'learner-unit-events', '--help');
+		assert.equal(help.code, 0, help.stderr);
+		assert.match(help.stdout, /^ {2}learner-unit-events: Events per learner per unit \(Pages\)$/m);
+		assert.match(help.stdout, /^ {4}--course COURSE +Course id/m);
+		assert.match(help.stdout, /^ {4}--param types=TEXT +Event types, comma-separated \(default play_video,pause_video,load_video,edx\.ui\.lms\.outline\.selected\)$/m);
+		const definition = help.stdout.split('\n  Parameters\n')[0]!.split('\n').slice(3);
+		assert.ok(definition.length > 1 && definition.every((line) => line.length <= 100), 'the definition is wrapped');
+		const unknown = cli('run', 'nope', '--help');
+		assert.deepEqual([unknown.code, unknown.stderr], [1, 'Unknown task "nope"; run openpolyedu-tui tasks for the list.\n']);
 	});
 
 	it('ingest --tz keeps the days in that zone, rebuilding what was loaded even when nothing is new', async () => {
