@@ -51,6 +51,8 @@ const skippedInFolders = /^(\..*|readme(\.\w+)?|.*\.(md|truth\.json))$/i;
 /** Expands paths into files, in a stable natural order (daily files load in date order). */
 export function discoverSources(paths: string[]): SourceFile[] {
 	const found: SourceFile[] = [];
+	// Real paths of the folders walked: a link back up the tree is walked once, not until ELOOP.
+	const walked = new Set<string>();
 	const visit = (target: string, explicit: boolean) => {
 		let stat: fs.Stats;
 		try {
@@ -59,10 +61,16 @@ export function discoverSources(paths: string[]): SourceFile[] {
 			throw new UserError(`The input path ${target} does not exist.`);
 		}
 		if (stat.isDirectory()) {
+			const real = fs.realpathSync(target);
+			if (walked.has(real)) return;
+			walked.add(real);
 			const entries = fs.readdirSync(target).sort((a, b) => a.localeCompare(b, undefined, {numeric: true}));
 			for (const entry of entries) if (!skippedInFolders.test(entry)) visit(path.join(target, entry), false);
 		} else if (stat.isFile() && (explicit || !skippedInFolders.test(path.basename(target)))) {
 			found.push({path: path.resolve(target), kind: contentKindOf(target, stat.size), size: stat.size, mtime: stat.mtime});
+		} else if (explicit && !stat.isFile()) {
+			// A pipe or device has no content to fingerprint or resume: it was passed over with exit 0.
+			throw new UserError(`The input ${target} is not a file or folder; save the log to a file first.`);
 		}
 	};
 	for (const target of paths) visit(target, true);

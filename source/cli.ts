@@ -1,7 +1,7 @@
 import meow from 'meow';
 import {UserError, redactSecrets} from '../ingest/errors.js';
 import {commands, type CommandContext} from './commands/index.js';
-import {checkedFlags} from './commands/context.js';
+import {checkedDatabaseUrl, checkedFlags} from './commands/context.js';
 import {usage, flagSpec, commandFlags, kebab} from './usage.js';
 
 /** Option names as typed (meow also reports unset ones with defaults, so we read argv). */
@@ -54,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
 			args,
 			flags: checkedFlags(cli.flags),
 			// An empty DATABASE_URL (exported but blank) means none: the embedded server.
-			databaseUrl: (cli.flags.db as string | undefined) ?? (process.env.DATABASE_URL || undefined),
+			databaseUrl: checkedDatabaseUrl((cli.flags.db as string | undefined) ?? (process.env.DATABASE_URL || undefined)),
 			stdout: process.stdout,
 			stderr: process.stderr,
 		};

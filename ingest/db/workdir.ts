@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {UserError} from '../errors.js';
 
 /** Where every piece of runtime state lives, below one folder (`--workdir`, default ./workdir). */
 export type Workdir = {
@@ -27,6 +28,24 @@ export function resolveWorkdir(dir: string | undefined): Workdir {
 	};
 }
 
+/** Creates `folder` and its missing parents one level at a time: Node's recursive mkdir spins forever where a level cannot be made (under /proc). */
+function makeFolders(folder: string): void {
+	const missing: string[] = [];
+	for (let at = path.resolve(folder); !fs.existsSync(at) && path.dirname(at) !== at; at = path.dirname(at)) missing.unshift(at);
+	for (const level of missing) {
+		try {
+			fs.mkdirSync(level);
+		} catch (error) {
+			// Another process may have made it in the meantime.
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+		}
+	}
+}
+
 export function ensureWorkdir(workdir: Workdir): void {
-	fs.mkdirSync(workdir.logs, {recursive: true});
+	try {
+		makeFolders(workdir.logs);
+	} catch (error) {
+		throw new UserError(`Cannot use ${workdir.root} as the workdir: ${(error as Error).message}.`);
+	}
 }

@@ -17,6 +17,10 @@ export type Flags = Omit<ParsedFlags, WholeNumberFlag> & {[K in WholeNumberFlag]
 
 /** The flags with the whole-number options checked and converted; a bad one is a UserError sentence. */
 export function checkedFlags(flags: ParsedFlags): Flags {
+	// An option given without its value: an empty --workdir meant the current folder, an empty --db "localhost".
+	for (const name of ['workdir', 'db'] as const) {
+		if (flags[name]?.trim() === '') throw new UserError(`--${name} needs a value (${name === 'db' ? 'a postgres:// URL' : 'a folder'}).`);
+	}
 	const numbers = {} as {[K in WholeNumberFlag]: number | undefined};
 	for (const [name, {min, max}] of Object.entries(WHOLE_NUMBER_FLAGS) as Array<[WholeNumberFlag, {min: number; max: number}]>) {
 		const text = flags[name]?.trim();
@@ -38,6 +42,16 @@ export type CommandContext = {
 };
 
 export type Command = (context: CommandContext) => Promise<number>;
+
+/** --db (or DATABASE_URL) checked to be a PostgreSQL URL: pg reads any other text as a host name or defaults. */
+export function checkedDatabaseUrl(url: string | undefined): string | undefined {
+	if (url !== undefined && !/^(postgres|postgresql):\/\//i.test(url.trim())) {
+		// Only the scheme is quoted back: the rest may hold a password.
+		const given = url.includes('://') ? `${url.split('://')[0]}://…` : url.slice(0, 40);
+		throw new UserError(`--db (or DATABASE_URL) must be a PostgreSQL URL such as postgres://user:password@host:5432/database, not "${given}".`);
+	}
+	return url;
+}
 
 export function workdirOf(context: CommandContext): Workdir {
 	const workdir = resolveWorkdir(context.flags.workdir);

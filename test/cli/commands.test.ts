@@ -119,6 +119,39 @@ describe('the headless commands', () => {
 		assert.ok(!result.stderr.includes('s3cret-pw'));
 	});
 
+	it('a bad --db or --workdir value, or an input that is not a file, is one sentence (never a hang or a stack)', () => {
+		const sentence = (result: {code: number | null; stderr: string}, pattern: RegExp) => {
+			assert.equal(result.code, 1, result.stderr);
+			assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+			assert.match(result.stderr.trim(), pattern);
+		};
+		sentence(cli('files', '--workdir', ''), /^--workdir needs a value \(a folder\)\.$/);
+		sentence(cli('files', '--db', ''), /^--db needs a value \(a postgres:\/\/ URL\)\.$/);
+		sentence(cli('files', '--db', 'notaurl'), /^--db \(or DATABASE_URL\) must be a PostgreSQL URL such as .*, not "notaurl"\.$/);
+		const mysql = cli('files', '--db', 'mysql://root:s3cret-pw@localhost/db');
+		sentence(mysql, /not "mysql:\/\/…"\.$/);
+		assert.ok(!mysql.stderr.includes('s3cret-pw'));
+		const aFile = path.join(dir, 'not-a-folder');
+		fs.writeFileSync(aFile, '');
+		sentence(cli('files', '--db', url, '--workdir', aFile), /^Cannot use .*not-a-folder as the workdir: ENOTDIR/);
+		if (process.platform === 'linux') {
+			// Node's recursive mkdir loops forever under /proc: the app must not.
+			const proc = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'files', '--db', url, '--workdir', '/proc/openpolyedu-test/wd'], {encoding: 'utf8', timeout: 20_000});
+			sentence({code: proc.status, stderr: proc.stderr}, /^Cannot use \/proc\/openpolyedu-test\/wd as the workdir: ENOENT/);
+		}
+		if (process.platform !== 'win32') sentence(cli('ingest', '/dev/null', '--db', url), /^The input \/dev\/null is not a file or folder; save the log to a file first\.$/);
+	});
+
+	it('walks a folder that links back to itself once', {skip: process.platform === 'win32' ? 'symlinks need rights on Windows' : false}, async () => {
+		const folder = path.join(dir, 'looped');
+		fs.mkdirSync(folder, {recursive: true});
+		fs.writeFileSync(path.join(folder, 'a.log'), lines(500, 503));
+		fs.symlinkSync(folder, path.join(folder, 'loop'));
+		const result = cli('ingest', folder, '--db', await createTestDatabase('cli_loop'));
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /^read 3 lines: loaded 3, duplicates 0, rejected 0$/m);
+	});
+
 	it('reset asks for --yes off a terminal, then empties everything', () => {
 		const refused = cli('reset', '--db', url);
 		assert.equal(refused.code, 1);
