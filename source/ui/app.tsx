@@ -4,7 +4,7 @@ import {HelpOverlay} from './components/help-overlay.js';
 import {KeyHints} from './components/key-hints.js';
 import {useAppController} from './hooks/use-app-controller.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {keyName, typedText} from './keymap.js';
+import {keyPresses} from './keymap.js';
 import {ErrorScreen} from './screens/error-screen.js';
 import {CourseScreen, FormScreen, RunningScreen} from './screens/form-screens.js';
 import {IngestScreen, SummaryScreen} from './screens/ingest-screen.js';
@@ -44,10 +44,7 @@ export function App({services, width, height, onQuit, quitSignal}: AppProps) {
 	}, [quitSignal, dispatch]);
 	useInput(
 		(input, key) => {
-			const text = typedText(input, key);
-			// Fast typing and pastes arrive as one string: replay them key by key.
-			if (text.length > 1) for (const char of text) dispatch({type: 'key', name: char === ' ' ? 'space' : char, text: char});
-			else dispatch({type: 'key', name: keyName(input, key), text});
+			for (const press of keyPresses(input, key)) dispatch({type: 'key', ...press});
 		},
 		{isActive: !state.quitting},
 	);

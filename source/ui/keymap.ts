@@ -137,7 +137,7 @@ export const keymap: Binding[] = [
 ];
 
 /** Ink's (input, key) as one name: "up", "pagedown", "enter", "ctrl+s", "shift+tab", or the typed character. */
-export function keyName(input: string, key: Key): string {
+function keyName(input: string, key: Key): string {
 	if (key.upArrow) return 'up';
 	if (key.downArrow) return 'down';
 	if (key.leftArrow) return 'left';
@@ -155,11 +155,37 @@ export function keyName(input: string, key: Key): string {
 	return input;
 }
 
-/** What a key press types into a text field ('' for named keys and Ctrl/Alt chords); pastes come whole. */
-export function typedText(input: string, key: Key): string {
+/** What a single key press types into a text field ('' for named keys and Ctrl/Alt chords). */
+function typedText(input: string, key: Key): string {
 	const named = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end;
 	if (named || key.return || key.escape || key.tab || key.backspace || key.delete || key.ctrl || key.meta) return '';
 	return input.replace(/[\u0000-\u001F\u007F]/g, '');
+}
+
+/** One key: its name in the keymap, and what it types into a text field ('' for named keys and chords). */
+export type KeyPress = {name: string; text: string};
+
+const controlNames: Record<string, string> = {'\r': 'enter', '\t': 'tab', '\b': 'backspace', '\u007F': 'backspace'};
+
+/** A character of a several-key input, named as Ink names it when it comes alone. */
+function charKey(char: string): KeyPress {
+	const control = controlNames[char];
+	if (control) return {name: control, text: ''};
+	if (char < ' ') return {name: `ctrl+${String.fromCharCode(char.charCodeAt(0) + 96)}`, text: ''};
+	return {name: char === ' ' ? 'space' : char, text: char};
+}
+
+/**
+ * The keys one useInput call holds, in order. Ink 6.8 cuts stdin chunks only at escape sequences
+ * (build/input-parser.js: arrows, Home, Esc… arrive one per call), so keys that arrive together
+ * without one (key repeat, a paste, a busy machine) come as one string with no key flag set:
+ * "ab\x7f\r" is a, b, Backspace, Enter. A paste is typed character by character, so it lands whole.
+ */
+export function keyPresses(input: string, key: Key): KeyPress[] {
+	const chars = [...input];
+	if (chars.length > 1) return chars.map(charKey);
+	const name = keyName(input, key);
+	return name ? [{name, text: typedText(input, key)}] : [];
 }
 
 /** The action bound to `name` in `scope` itself (callers fall back to 'global'). */

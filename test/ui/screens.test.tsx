@@ -124,6 +124,35 @@ test('the whole flow at 80×24: load meters, summary, menu, form, table, sort, s
 	}
 });
 
+test('keys that arrive in one chunk all count: a field emptied, typed and run at once, then s and Enter save', async () => {
+	const ran: Array<Record<string, string>> = [];
+	const services = fakeServices({
+		runTask: async (task, values) => {
+			ran.push(values);
+			return {...result([['play_video', 5]]), taskId: task.id};
+		},
+	});
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	try {
+		services.finishIngest();
+		await waitFor(lastFrame, 'Load finished');
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, 'Tasks · 4 of 4');
+		// Down and Enter in one read: the form of the second task.
+		await press(stdin, 'j\r');
+		await waitFor(lastFrame, /tz +Europe\/Moscow/);
+		// Tab, thirteen Backspaces (key repeat), a pasted zone, two typos taken back, Enter.
+		await press(stdin, `\t${'\u007F'.repeat(13)}Asia/Kolkataab\u007F\u007F\r`);
+		await waitFor(lastFrame, 'row 1/1');
+		assert.deepEqual(ran, [{course: 'course-v1:A+1+2024', tz: 'Asia/Kolkata'}]);
+		await press(stdin, 's\r');
+		await waitFor(lastFrame, `Saved 1 rows to ${path.join('result', 'x.csv')}`);
+		assert.deepEqual(services.saved.map((saved) => saved.format), ['csv']);
+	} finally {
+		unmount();
+	}
+});
+
 test('snapshots are sampled: a burst of 2,000 renders a handful of frames', async () => {
 	const services = fakeServices();
 	const {lastFrame, frames, unmount} = render(<App services={services} width={80} height={24} />);

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import type {Key} from 'ink';
+import {keyPresses} from '../../source/ui/keymap.js';
+
+/** Ink's key flags for an input: none set unless given (a several-key input never has any). */
+function flags(set: Partial<Key> = {}): Key {
+	const none: Key = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false};
+	return {...none, ...set};
+}
+
+const names = (input: string, key = flags()) => keyPresses(input, key).map((press) => press.name);
+
+test('an input holding several keys is cut into them, in order: text, Backspace, Enter, Tab, Ctrl chords', () => {
+	assert.deepEqual(keyPresses('ab\u007F\r', flags()), [
+		{name: 'a', text: 'a'},
+		{name: 'b', text: 'b'},
+		{name: 'backspace', text: ''},
+		{name: 'enter', text: ''},
+	]);
+	assert.deepEqual(names('\u007F'.repeat(10)), Array(10).fill('backspace'));
+	assert.deepEqual(names('s\r'), ['s', 'enter']);
+	assert.deepEqual(names('x\by\tz\u0003'), ['x', 'backspace', 'y', 'tab', 'z', 'ctrl+c']);
+	assert.deepEqual(names('j k'), ['j', 'space', 'k']);
+});
+
+test('a pasted text types every character, so it lands whole; astral characters stay whole', () => {
+	const pasted = keyPresses('Asia/Kolkata 😀', flags());
+	assert.equal(pasted.map((press) => press.text).join(''), 'Asia/Kolkata 😀');
+	assert.deepEqual(keyPresses('😀', flags()), [{name: '😀', text: '😀'}]);
+});
+
+test('a single key keeps the name Ink gave it', () => {
+	assert.deepEqual(keyPresses('', flags({upArrow: true})), [{name: 'up', text: ''}]);
+	assert.deepEqual(keyPresses('', flags({delete: true})), [{name: 'backspace', text: ''}]);
+	assert.deepEqual(keyPresses('s', flags({ctrl: true})), [{name: 'ctrl+s', text: ''}]);
+	assert.deepEqual(keyPresses('G', flags({shift: true})), [{name: 'G', text: 'G'}]);
+	assert.deepEqual(keyPresses('', flags({escape: true, meta: true})), [{name: 'escape', text: ''}]);
+});
