@@ -43,7 +43,10 @@ export type Action =
 	| 'save-json'
 	| 'save-md'
 	| 'accept'
-	| 'erase';
+	| 'erase'
+	| 'field-start'
+	| 'field-end'
+	| 'clear-field';
 
 export type Binding = {
 	action: Action;
@@ -90,9 +93,12 @@ export const keymap: Binding[] = [
 
 	{action: 'previous-field', scope: 'form', keys: ['up', 'shift+tab'], label: '↑/Shift-Tab', description: 'previous parameter'},
 	{action: 'next-field', scope: 'form', keys: ['down', 'tab'], label: '↓/Tab', description: 'next parameter', hint: 'next field'},
-	{action: 'left', scope: 'form', keys: ['left'], label: '←', description: 'previous choice (choice and yes/no parameters)'},
-	{action: 'right', scope: 'form', keys: ['right'], label: '→', description: 'next choice (choice and yes/no parameters)'},
-	{action: 'erase', scope: 'form', keys: ['backspace'], label: 'Backspace', description: 'erase the last character (type to edit a value)'},
+	{action: 'left', scope: 'form', keys: ['left'], label: '←', description: 'move the cursor left (choice and yes/no parameters: previous choice)'},
+	{action: 'right', scope: 'form', keys: ['right'], label: '→', description: 'move the cursor right (choice and yes/no parameters: next choice)'},
+	{action: 'field-start', scope: 'form', keys: ['home', 'ctrl+a'], label: 'Home/Ctrl-A', description: 'cursor to the start of the value'},
+	{action: 'field-end', scope: 'form', keys: ['end', 'ctrl+e'], label: 'End/Ctrl-E', description: 'cursor to the end of the value'},
+	{action: 'erase', scope: 'form', keys: ['backspace'], label: 'Backspace', description: 'erase the character before the cursor (type to edit a value)'},
+	{action: 'clear-field', scope: 'form', keys: ['ctrl+u'], label: 'Ctrl-U', description: 'clear the value'},
 	{action: 'run', scope: 'form', keys: ['enter'], label: 'Enter', description: 'run the task with these values', hint: 'run'},
 	{action: 'back', scope: 'form', keys: ['escape'], label: 'Esc', description: 'back to the menu', hint: 'back'},
 
@@ -128,7 +134,12 @@ export const keymap: Binding[] = [
 
 	{action: 'accept', scope: 'text', keys: ['enter'], label: 'Enter', description: 'accept what you typed (search, filter)', hint: 'accept'},
 	{action: 'back', scope: 'text', keys: ['escape'], label: 'Esc', description: 'clear and stop typing', hint: 'clear'},
-	{action: 'erase', scope: 'text', keys: ['backspace'], label: 'Backspace', description: 'erase the last character'},
+	{action: 'erase', scope: 'text', keys: ['backspace'], label: 'Backspace', description: 'erase the character before the cursor'},
+	{action: 'clear-field', scope: 'text', keys: ['ctrl+u'], label: 'Ctrl-U', description: 'clear what you typed'},
+	{action: 'left', scope: 'text', keys: ['left'], label: '←', description: 'move the cursor left'},
+	{action: 'right', scope: 'text', keys: ['right'], label: '→', description: 'move the cursor right'},
+	{action: 'field-start', scope: 'text', keys: ['home', 'ctrl+a'], label: 'Home/Ctrl-A', description: 'cursor to the start'},
+	{action: 'field-end', scope: 'text', keys: ['end', 'ctrl+e'], label: 'End/Ctrl-E', description: 'cursor to the end'},
 	{action: 'up', scope: 'text', keys: ['up'], label: '↑', description: 'previous task, while filtering the menu'},
 	{action: 'down', scope: 'text', keys: ['down'], label: '↓', description: 'next task, while filtering the menu'},
 

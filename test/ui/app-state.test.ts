@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {hintLine, keymap} from '../../source/ui/keymap.js';
 import {appReducer, createAppState, scopeOf, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
-import {result, snapshot, summary, tasks} from './fixtures.js';
+import {result, snapshot, summary, task, tasks} from './fixtures.js';
 
 const courses = [
 	{courseId: 'course-v1:A+1+2024', events: 100},
@@ -66,7 +66,7 @@ test('while filtering the menu, arrows move the selection and Enter accepts the 
 	assert.equal(state.menu.editingFilter, true);
 	assert.equal(state.menu.selectedId, 'event-types');
 	const accepted = keys(state, 'enter');
-	assert.deepEqual([accepted.menu.editingFilter, accepted.menu.filter, accepted.screen.name], [false, 'act', 'menu']);
+	assert.deepEqual([accepted.menu.editingFilter, accepted.menu.filter.value, accepted.screen.name], [false, 'act', 'menu']);
 });
 
 test('Ctrl-C quits from any screen, even while typing', () => {
@@ -99,6 +99,31 @@ test("a form's time zone starts from the database's day zone, once it is known",
 	const single = atMenu([courses[0]!]);
 	assert.deepEqual(form(keys(single, 'j', 'enter')), {course: 'course-v1:A+1+2024', tz: 'UTC'});
 	assert.deepEqual(form(keys(apply(single, {type: 'day-zone', zone: 'Europe/Moscow'}), 'j', 'enter')), {course: 'course-v1:A+1+2024', tz: 'Europe/Moscow'});
+});
+
+test('form text fields: Ctrl-U clears, ←/→ and Home/End move the cursor, typing and Backspace work at it; choices still cycle', () => {
+	const tz = (state: AppState) => (state.screen.name === 'form' ? state.screen.form.fields[1] : undefined);
+	const form = keys(atMenu([courses[0]!]), 'j', 'enter', 'tab');
+	assert.deepEqual(tz(keys(form, 'ctrl+u')), {...tz(form), value: '', cursor: 0});
+	assert.deepEqual(tz(keys(form, 'ctrl+u', 'B', 'r', 'l', 'left', 'left', 'e', 'home', 'X', 'end', 'i', 'n', 'right')), {...tz(form), value: 'XBerlin', cursor: 7});
+	assert.deepEqual(tz(keys(form, 'left', 'left', 'backspace', 'ctrl+a', 'backspace', 'ctrl+e', 'backspace')), {...tz(form), value: 'T', cursor: 1}, 'Backspace erases before the cursor, nothing at the start');
+	const withChoice = apply(atMenu([courses[0]!]), {type: 'catalogue', problems: [], tasks: [task('by-unit', 'Activity', {parameters: [{name: 'unit', type: 'choice', choices: ['day', 'week'], default: 'day', description: 'Unit'}]})]});
+	const choice = (state: AppState) => (state.screen.name === 'form' ? state.screen.form.fields[0]?.value : undefined);
+	const opened = keys(withChoice, 'enter');
+	assert.deepEqual([choice(keys(opened, 'right')), choice(keys(opened, 'left', 'left')), choice(keys(opened, 'ctrl+u', 'x', 'backspace'))], ['week', 'day', 'day']);
+});
+
+test('the menu filter and the result search are text fields too: Ctrl-U clears them, ← and Home move their cursor', () => {
+	const filtering = keys(atMenu(), '/', 'a', 'y', 'left', 'd', 'home');
+	assert.deepEqual(filtering.menu.filter, {value: 'ady', cursor: 0});
+	const refiltered = keys(filtering, 'ctrl+u', 'l', 'e', 'a', 'r', 'n');
+	assert.deepEqual([refiltered.menu.filter, refiltered.menu.selectedId], [{value: 'learn', cursor: 5}, 'learners']);
+	const typing = keys(atResult(), '/', 'r', 'o', 'b', 'home', 'p');
+	assert.deepEqual(typing.screen.name === 'result' && typing.screen.searchInput, {value: 'prob', cursor: 1});
+	const searching = keys(typing, 'ctrl+u', 'p', 'a', 'u', 'enter');
+	if (searching.screen.name !== 'result') throw new Error('no result');
+	assert.equal(searching.screen.table.search, 'pau');
+	assert.equal(searching.screen.table.cursorRow, 1);
 });
 
 test('with one course the picker is skipped; a task whose only parameter is the course runs at once', () => {
@@ -148,7 +173,7 @@ test('result keys drive the table; / types a search (q and ? included), Enter fi
 	state = keys(state, '/', 'q', '?');
 	assert.equal(state.quitting, false);
 	assert.equal(state.help, undefined);
-	assert.equal(state.screen.name === 'result' && state.screen.searchInput, 'q?');
+	assert.equal(state.screen.name === 'result' && state.screen.searchInput?.value, 'q?');
 });
 
 test('s asks for the format; Enter saves CSV, and the saved message names the file and rows', () => {

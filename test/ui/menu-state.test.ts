@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {initialMenuState, menuLines, menuReducer, selectedPosition, visibleTasks, type MenuAction, type MenuState} from '../../source/ui/state/menu-state.js';
+import type {TextEdit} from '../../source/ui/state/text-field.js';
 import {tasks} from './fixtures.js';
+
+const edit = (change: TextEdit): MenuAction => ({type: 'edit', edit: change});
 
 function apply(...actions: MenuAction[]): MenuState {
 	return actions.reduce((state, action) => menuReducer(state, action, tasks, 2), {...initialMenuState, selectedId: 'event-types'} as MenuState);
@@ -31,14 +34,22 @@ test('up/down/page/top/bottom move over the visible tasks only', () => {
 });
 
 test('typing a filter keeps the selection when it is still listed, else selects the first match; Esc clears it', () => {
-	const typed = apply({type: 'start-filter'}, {type: 'type', text: 'ev'});
+	const typed = apply({type: 'start-filter'}, edit({type: 'type', text: 'ev'}));
 	assert.equal(typed.editingFilter, true);
 	assert.equal(typed.selectedId, 'event-types');
-	const other = apply({type: 'start-filter'}, {type: 'type', text: 'learn'});
+	const other = apply({type: 'start-filter'}, edit({type: 'type', text: 'learn'}));
 	assert.equal(other.selectedId, 'learners');
-	const erased = menuReducer(other, {type: 'erase'}, tasks, 2);
-	assert.equal(erased.filter, 'lear');
+	const erased = menuReducer(other, edit({type: 'erase'}), tasks, 2);
+	assert.equal(erased.filter.value, 'lear');
 	const cleared = menuReducer(other, {type: 'clear-filter'}, tasks, 2);
-	assert.deepEqual([cleared.filter, cleared.editingFilter, cleared.selectedId], ['', false, 'learners']);
+	assert.deepEqual([cleared.filter.value, cleared.editingFilter, cleared.selectedId], ['', false, 'learners']);
 	assert.equal(selectedPosition(cleared, visibleTasks(tasks, '')), 2);
+});
+
+test('the filter is edited at its cursor, and Ctrl-U empties it and lists every task again', () => {
+	const typed = apply({type: 'start-filter'}, edit({type: 'type', text: 'dy'}), edit({type: 'move', by: -1}), edit({type: 'type', text: 'a'}));
+	assert.deepEqual(typed.filter, {value: 'day', cursor: 2});
+	assert.equal(typed.selectedId, 'activity-by-day');
+	const cleared = menuReducer(typed, edit({type: 'clear'}), tasks, 2);
+	assert.deepEqual([cleared.filter, cleared.editingFilter, visibleTasks(tasks, cleared.filter.value).length], [{value: '', cursor: 0}, true, 4]);
 });

@@ -153,6 +153,25 @@ test('keys that arrive in one chunk all count: a field emptied, typed and run at
 	}
 });
 
+test('a text field shows its cursor: ← moves it, typing goes there, Ctrl-U clears the field', async () => {
+	const services = fakeServices();
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	try {
+		services.finishIngest();
+		await waitFor(lastFrame, 'Load finished');
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, 'Tasks · 4 of 4');
+		await press(stdin, 'j', ENTER);
+		await waitFor(lastFrame, /tz +Europe\/Moscow/);
+		await press(stdin, '\t', '\u001B[D\u001B[D\u001B[D', 'X');
+		await waitFor(lastFrame, /▸ tz +Europe\/MosX▏cow\n/);
+		await press(stdin, '\u0015');
+		await waitFor(lastFrame, /▸ tz +▏\n/);
+	} finally {
+		unmount();
+	}
+});
+
 test('snapshots are sampled: a burst of 2,000 renders a handful of frames', async () => {
 	const services = fakeServices();
 	const {lastFrame, frames, unmount} = render(<App services={services} width={80} height={24} />);

@@ -5,6 +5,7 @@ import type {TaskDefinition} from '../../tasks/types.js';
 import {clock, thousands} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
 import type {FormState} from '../state/form-state.js';
+import {withCursor} from '../state/text-field.js';
 import {firstSentence} from './menu-screen.js';
 
 /** Which course a task runs on, when the database holds several. */
@@ -43,8 +44,7 @@ export function FormScreen({task, form, width}: {task: TaskDefinition; form: For
 						{isFocused ? '▸ ' : '  '}
 						{field.parameter.name.padEnd(labelWidth)}
 						<Text inverse={isFocused}>
-							{choice ? `‹ ${field.value || '—'} ›` : field.value}
-							{isFocused && !choice ? '▏' : ''}
+							{choice ? `‹ ${field.value || '—'} ›` : isFocused ? withCursor(field) : field.value}
 						</Text>
 						{!field.value && !isFocused && <Text dimColor> (none)</Text>}
 					</Text>

@@ -5,6 +5,7 @@ import {fitCell} from '../lib/columns.js';
 import {dayZonesText, thousands} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
 import {menuLines, selectedPosition, visibleTasks, type MenuState} from '../state/menu-state.js';
+import {withCursor} from '../state/text-field.js';
 
 /** First sentence of a description: the one-line summary in the menu. */
 export function firstSentence(text: string): string {
@@ -47,7 +48,7 @@ export function MenuScreen({
 	width: number;
 	height: number;
 }) {
-	const shown = visibleTasks(tasks, menu.filter);
+	const shown = visibleTasks(tasks, menu.filter.value);
 	const lines = menuLines(shown);
 	const selected = shown[selectedPosition(menu, shown)];
 	const notices = menuNotices(courses, problems, lastIngest);
@@ -61,11 +62,10 @@ export function MenuScreen({
 			<Text wrap="truncate-end">
 				<Text bold>Tasks</Text> · {shown.length} of {tasks.length} · {courseText}
 				{dayZone === undefined ? '' : ` · days: ${dayZonesText(dayZone)}`}
-				{menu.filter || menu.editingFilter ? (
+				{menu.filter.value || menu.editingFilter ? (
 					<Text color="yellow">
 						{' '}
-						· filter: {menu.filter}
-						{menu.editingFilter ? '▏' : ''}
+						· filter: {menu.editingFilter ? withCursor(menu.filter) : menu.filter.value}
 					</Text>
 				) : null}
 			</Text>
@@ -75,7 +75,7 @@ export function MenuScreen({
 				</Text>
 			))}
 			{tasks.length === 0 && <Text dimColor>Reading the task list…</Text>}
-			{tasks.length > 0 && shown.length === 0 && <Text dimColor>No task matches "{menu.filter}" (Esc clears the filter).</Text>}
+			{tasks.length > 0 && shown.length === 0 && <Text dimColor>No task matches "{menu.filter.value}" (Esc clears the filter).</Text>}
 			{lines.slice(start, start + room).map((line) =>
 				line.kind === 'group' ? (
 					<Text key={`group-${line.group}`} bold color="cyan">

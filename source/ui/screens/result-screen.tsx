@@ -5,6 +5,7 @@ import {chartLines} from '../lib/chart.js';
 import {cellText, thousands} from '../lib/format.js';
 import type {Flash, ResultScreen as ResultScreenState} from '../state/app-state.js';
 import {resultLayout} from '../state/app-state.js';
+import {withCursor} from '../state/text-field.js';
 
 /** "row 12/3,400 · col 2/7", plus sort, search and filter when set. */
 export function positionText(screen: ResultScreenState): string {
@@ -53,7 +54,8 @@ export function ResultScreen({screen, flash, width, height}: {screen: ResultScre
 			)}
 			{screen.searchInput !== undefined ? (
 				<Text color="yellow">
-					Search: {screen.searchInput}▏<Text dimColor> Enter find · Esc clear</Text>
+					Search: {withCursor(screen.searchInput)}
+					<Text dimColor> Enter find · Esc clear</Text>
 				</Text>
 			) : screen.choosingFormat ? (
 				<Text color="yellow">Save the {thousands(table.view.length)} rows, sorted and filtered as shown, as:</Text>

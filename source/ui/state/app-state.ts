@@ -5,6 +5,7 @@ import {cappedWidths, naturalWidths} from '../lib/columns.js';
 import {createFormState, formReducer, formValues, type FormState} from './form-state.js';
 import {initialMenuState, menuReducer, selectedPosition, visibleTasks, type MenuState} from './menu-state.js';
 import {createTableState, tableReducer, type TableState} from './table-state.js';
+import {editText, textField, type TextEdit, type TextField} from './text-field.js';
 
 /**
  * The whole app as one pure state machine: starting → ingest → summary → menu → course → form →
@@ -26,7 +27,7 @@ export type ResultScreen = {
 	chart: boolean;
 	cellOpen: boolean;
 	/** Defined while typing a search. */
-	searchInput?: string;
+	searchInput?: TextField;
 	choosingFormat: boolean;
 	/** Set while a save runs (the saving hook watches it). */
 	saving?: {format: OutputFormat; id: number};
@@ -246,20 +247,33 @@ function onKey(state: AppState, name: string, text: string): AppState {
 	const own = scopeAction(scope, name);
 	if (own === 'quit') return {...state, quitting: true};
 	if (own === 'help') return {...state, help: {offset: 0}};
+	if (scope === 'text' || scope === 'form') {
+		// In a field every other printable key is typed (so "?" or "q" can be searched for).
+		const edit = own ? textEdits[own] : text ? ({type: 'type', text} as const) : undefined;
+		if (edit) return editField(state, edit);
+	}
 	if (own) return onAction(state, own);
-	// In a field every other printable key is typed (so "?" or "q" can be searched for).
-	if ((scope === 'text' || scope === 'form') && text) return typeText(state, text);
 	const global = scopeAction('global', name);
 	if (global === 'quit') return {...state, quitting: true};
 	if (global === 'help') return {...state, help: {offset: 0}};
 	return state;
 }
 
-function typeText(state: AppState, text: string): AppState {
+/** The keys that edit the field being typed into, whichever it is. */
+const textEdits: Partial<Record<Action, TextEdit>> = {
+	left: {type: 'move', by: -1},
+	right: {type: 'move', by: 1},
+	'field-start': {type: 'home'},
+	'field-end': {type: 'end'},
+	erase: {type: 'erase'},
+	'clear-field': {type: 'clear'},
+};
+
+function editField(state: AppState, edit: TextEdit): AppState {
 	const {screen} = state;
-	if (screen.name === 'menu') return {...state, menu: menuReducer(state.menu, {type: 'type', text}, state.tasks, menuPageSize(state.height))};
-	if (screen.name === 'form') return {...state, screen: {...screen, form: formReducer(screen.form, {type: 'type', text})}};
-	if (screen.name === 'result' && screen.searchInput !== undefined) return {...state, screen: {...screen, searchInput: screen.searchInput + text}};
+	if (screen.name === 'menu') return {...state, menu: menuReducer(state.menu, {type: 'edit', edit}, state.tasks, menuPageSize(state.height))};
+	if (screen.name === 'form') return {...state, screen: {...screen, form: formReducer(screen.form, {type: 'edit', edit})}};
+	if (screen.name === 'result' && screen.searchInput) return {...state, screen: {...screen, searchInput: editText(screen.searchInput, edit)}};
 	return state;
 }
 
@@ -319,12 +333,10 @@ function onMenuAction(state: AppState, action: Action): AppState {
 			return menu({type: 'start-filter'});
 		case 'accept':
 			return menu({type: 'end-filter'});
-		case 'erase':
-			return menu({type: 'erase'});
 		case 'back':
 			return menu({type: 'clear-filter'});
 		case 'open': {
-			const tasks = visibleTasks(state.tasks, state.menu.filter);
+			const tasks = visibleTasks(state.tasks, state.menu.filter.value);
 			const task = tasks[selectedPosition(state.menu, tasks)];
 			return task ? openTask(state, task) : state;
 		}
@@ -340,12 +352,6 @@ function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, 
 			return form({type: 'focus', by: 1});
 		case 'previous-field':
 			return form({type: 'focus', by: -1});
-		case 'left':
-			return form({type: 'cycle', by: -1});
-		case 'right':
-			return form({type: 'cycle', by: 1});
-		case 'erase':
-			return form({type: 'erase'});
 		case 'run': {
 			const course = screen.form.fields.find((field) => field.parameter.type === 'course')?.value;
 			return run(course ? {...state, course} : state, screen.task, screen.form);
@@ -376,9 +382,8 @@ const tableActions: Partial<Record<Action, Parameters<typeof tableReducer>[1]>> 
 function onResultAction(state: AppState, screen: ResultScreen, action: Action): AppState {
 	const update = (changes: Partial<ResultScreen>) => ({...state, screen: {...screen, ...changes}});
 	if (screen.searchInput !== undefined) {
-		if (action === 'erase') return update({searchInput: screen.searchInput.slice(0, -1)});
 		if (action === 'back') return update({searchInput: undefined, table: tableReducer(screen.table, {type: 'search', query: ''})});
-		if (action === 'accept') return update({searchInput: undefined, table: tableReducer(screen.table, {type: 'search', query: screen.searchInput})});
+		if (action === 'accept') return update({searchInput: undefined, table: tableReducer(screen.table, {type: 'search', query: screen.searchInput.value})});
 		return state;
 	}
 	if (screen.cellOpen) return action === 'back' ? update({cellOpen: false}) : state;
@@ -392,7 +397,7 @@ function onResultAction(state: AppState, screen: ResultScreen, action: Action): 
 	if (tableAction) return update({table: tableReducer(screen.table, tableAction)});
 	switch (action) {
 		case 'search':
-			return update({searchInput: ''});
+			return update({searchInput: textField()});
 		case 'view-cell':
 			return screen.table.view.length > 0 ? update({cellOpen: true}) : state;
 		case 'chart': {
@@ -415,5 +420,5 @@ function onResultAction(state: AppState, screen: ResultScreen, action: Action): 
 /** The form as it was submitted, so a re-run (or Esc from its running screen) keeps the values. */
 function createFormStateFromValues(screen: ResultScreen): FormState {
 	const form = createFormState(screen.task, {});
-	return {...form, fields: form.fields.map((field) => ({...field, value: screen.values[field.parameter.name] ?? ''}))};
+	return {...form, fields: form.fields.map((field) => ({...field, ...textField(screen.values[field.parameter.name] ?? '')}))};
 }

@@ -1,15 +1,16 @@
 import type {TaskDefinition, TaskParameter} from '../../tasks/types.js';
+import {editText, textField, type TextEdit, type TextField} from './text-field.js';
 
 /**
  * The parameter form of a task: one field per parameter, prefilled with its default (the course
  * with the one picked, a time zone with the database's day zone: its days answer fastest). Choice
- * and yes/no fields cycle with ←/→; the others are typed into.
+ * and yes/no fields cycle with ←/→; the others are text fields.
  */
-export type FormField = {parameter: TaskParameter; value: string};
+export type FormField = TextField & {parameter: TaskParameter};
 
 export type FormState = {fields: FormField[]; focus: number};
 
-export type FormAction = {type: 'focus'; by: number} | {type: 'type'; text: string} | {type: 'erase'} | {type: 'cycle'; by: 1 | -1};
+export type FormAction = {type: 'focus'; by: number} | {type: 'edit'; edit: TextEdit};
 
 const yesNo = ['false', 'true'];
 
@@ -27,7 +28,7 @@ function prefilled(parameter: TaskParameter, {course, timeZone}: FormDefaults): 
 }
 
 export function createFormState(task: TaskDefinition, defaults: FormDefaults): FormState {
-	return {fields: task.parameters.map((parameter) => ({parameter, value: prefilled(parameter, defaults)})), focus: 0};
+	return {fields: task.parameters.map((parameter) => ({parameter, ...textField(prefilled(parameter, defaults))})), focus: 0};
 }
 
 export function formReducer(state: FormState, action: FormAction): FormState {
@@ -37,16 +38,15 @@ export function formReducer(state: FormState, action: FormAction): FormState {
 	const field = state.fields[state.focus];
 	if (!field) return state;
 	const options = optionsOf(field.parameter);
-	let value = field.value;
-	if (action.type === 'cycle') {
-		if (!options?.length) return state;
-		value = options[(((options.indexOf(value) + action.by) % options.length) + options.length) % options.length] ?? value;
-	} else if (options) {
-		return state;
-	} else {
-		value = action.type === 'type' ? value + action.text : value.slice(0, -1);
-	}
-	return {...state, fields: state.fields.map((other, index) => (index === state.focus ? {...other, value} : other))};
+	const edited = options ? chosen(field, options, action.edit) : editText(field, action.edit);
+	return {...state, fields: state.fields.map((other, index) => (index === state.focus ? edited : other))};
+}
+
+/** ←/→ on a choice field: the previous / next choice, round the list; other edits do nothing. */
+function chosen(field: FormField, options: string[], edit: TextEdit): FormField {
+	if (edit.type !== 'move' || options.length === 0) return field;
+	const index = (((options.indexOf(field.value) + edit.by) % options.length) + options.length) % options.length;
+	return {...field, ...textField(options[index] ?? field.value)};
 }
 
 /** The values to run with: empty fields are left out so the task's own defaults apply. */

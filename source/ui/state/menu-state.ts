@@ -1,11 +1,12 @@
 import type {TaskDefinition} from '../../tasks/types.js';
+import {editText, textField, type TextEdit, type TextField} from './text-field.js';
 
 /**
  * The task menu: tasks grouped as their metadata says, filtered by what was typed after `/`
  * (every word must appear in the id, title or group), and a cursor over the tasks.
  */
 export type MenuState = {
-	filter: string;
+	filter: TextField;
 	/** Typing goes into the filter. */
 	editingFilter: boolean;
 	/** Id of the highlighted task (kept when the filter changes, if still listed). */
@@ -20,12 +21,11 @@ export type MenuAction =
 	| {type: 'top'}
 	| {type: 'bottom'}
 	| {type: 'start-filter'}
-	| {type: 'type'; text: string}
-	| {type: 'erase'}
+	| {type: 'edit'; edit: TextEdit}
 	| {type: 'end-filter'}
 	| {type: 'clear-filter'};
 
-export const initialMenuState: MenuState = {filter: '', editingFilter: false};
+export const initialMenuState: MenuState = {filter: textField(), editingFilter: false};
 
 /** The tasks the filter keeps, in menu order: by group (in order of first appearance), then title. */
 export function visibleTasks(tasks: TaskDefinition[], filter: string): TaskDefinition[] {
@@ -55,7 +55,7 @@ export function selectedPosition(state: MenuState, tasks: TaskDefinition[]): num
 }
 
 export function menuReducer(state: MenuState, action: MenuAction, allTasks: TaskDefinition[], pageSize: number): MenuState {
-	const tasks = visibleTasks(allTasks, state.filter);
+	const tasks = visibleTasks(allTasks, state.filter.value);
 	const select = (position: number) => ({...state, selectedId: tasks[Math.max(0, Math.min(tasks.length - 1, position))]?.id});
 	switch (action.type) {
 		case 'move':
@@ -68,19 +68,17 @@ export function menuReducer(state: MenuState, action: MenuAction, allTasks: Task
 			return select(tasks.length - 1);
 		case 'start-filter':
 			return {...state, editingFilter: true};
-		case 'type':
-			return withFilter(state, state.filter + action.text, allTasks);
-		case 'erase':
-			return withFilter(state, state.filter.slice(0, -1), allTasks);
+		case 'edit':
+			return withFilter(state, editText(state.filter, action.edit), allTasks);
 		case 'end-filter':
 			return {...state, editingFilter: false};
 		case 'clear-filter':
-			return {...withFilter(state, '', allTasks), editingFilter: false};
+			return {...withFilter(state, textField(), allTasks), editingFilter: false};
 	}
 }
 
-function withFilter(state: MenuState, filter: string, allTasks: TaskDefinition[]): MenuState {
-	const tasks = visibleTasks(allTasks, filter);
+function withFilter(state: MenuState, filter: TextField, allTasks: TaskDefinition[]): MenuState {
+	const tasks = visibleTasks(allTasks, filter.value);
 	const stillThere = tasks.some((task) => task.id === state.selectedId);
 	return {...state, filter, selectedId: stillThere ? state.selectedId : tasks[0]?.id};
 }
