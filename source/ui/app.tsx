@@ -1,10 +1,10 @@
-import {Box, Text, useApp, useInput} from 'ink';
+import {Box, Text, useApp} from 'ink';
 import {useEffect} from 'react';
 import {HelpOverlay} from './components/help-overlay.js';
 import {KeyHints} from './components/key-hints.js';
 import {useAppController} from './hooks/use-app-controller.js';
+import {useKeyPresses} from './hooks/use-key-presses.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
-import {keyPresses} from './keymap.js';
 import {ErrorScreen} from './screens/error-screen.js';
 import {CourseScreen, FormScreen, RunningScreen} from './screens/form-screens.js';
 import {IngestScreen, SummaryScreen} from './screens/ingest-screen.js';
@@ -42,12 +42,7 @@ export function App({services, width, height, onQuit, quitSignal}: AppProps) {
 		quitSignal?.addEventListener('abort', quit, {once: true});
 		return () => quitSignal?.removeEventListener('abort', quit);
 	}, [quitSignal, dispatch]);
-	useInput(
-		(input, key) => {
-			for (const press of keyPresses(input, key)) dispatch({type: 'key', ...press});
-		},
-		{isActive: !state.quitting},
-	);
+	useKeyPresses((press) => dispatch({type: 'key', ...press}), !state.quitting);
 	const rows = usableHeight(height);
 	const scope = scopeOf(state);
 	return (

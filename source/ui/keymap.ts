@@ -62,7 +62,7 @@ export type Binding = {
 
 export const keymap: Binding[] = [
 	{action: 'quit', scope: 'global', keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit at once (cancels a running load or query cleanly)'},
-	{action: 'help', scope: 'global', keys: ['?'], label: '?', description: 'show / hide this help'},
+	{action: 'help', scope: 'global', keys: ['?', 'f1'], label: '?/F1', description: 'show / hide this help (in a text field ? is typed: F1)'},
 
 	{action: 'up', scope: 'help', keys: ['up', 'k'], label: '↑/k', description: 'scroll the help up'},
 	{action: 'down', scope: 'help', keys: ['down', 'j'], label: '↓/j', description: 'scroll the help down'},
@@ -186,16 +186,21 @@ function charKey(char: string): KeyPress {
 	return {name: char === ' ' ? 'space' : char, text: char};
 }
 
+/** F1 as xterm and tmux, rxvt and PuTTY, and the Linux console send it. */
+const f1Sequences = new Set(['\u001BOP', '\u001B[11~', '\u001B[[A']);
+
 /**
  * The keys one useInput call holds, in order. Ink 6.8 cuts stdin chunks only at escape sequences
  * (build/input-parser.js: arrows, Home, Esc… arrive one per call), so keys that arrive together
  * without one (key repeat, a paste, a busy machine) come as one string with no key flag set:
  * "ab\x7f\r" is a, b, Backspace, Enter. A paste is typed character by character, so it lands whole.
+ * `sequence` is what Ink's parser emitted for the call: it names F1, which useInput reports like
+ * F2 to F12 (no flag, no input); keys with no name are dropped.
  */
-export function keyPresses(input: string, key: Key): KeyPress[] {
+export function keyPresses(input: string, key: Key, sequence: string): KeyPress[] {
 	const chars = [...input];
 	if (chars.length > 1) return chars.map(charKey);
-	const name = keyName(input, key);
+	const name = keyName(input, key) || (f1Sequences.has(sequence) ? 'f1' : '');
 	return name ? [{name, text: typedText(input, key)}] : [];
 }
 
@@ -208,7 +213,7 @@ export function scopeAction(scope: Scope, name: string): Action | undefined {
 export function hintLine(scope: Scope): string {
 	const own = keymap.filter((binding) => binding.scope === scope && binding.hint).map((binding) => `${binding.label} ${binding.hint}`);
 	// In fields "?" is typed, not help.
-	return (scope === 'text' || scope === 'form' ? own : [...own, '? help']).join(' · ');
+	return [...own, scope === 'text' || scope === 'form' ? 'F1 help' : '? help'].join(' · ');
 }
 
 export const scopeTitles: Record<Scope, string> = {

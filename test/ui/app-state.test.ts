@@ -213,6 +213,9 @@ test('? opens the help over any screen; arrows scroll it; any other key closes i
 	const closed = keys(help, 'x');
 	assert.equal(closed.help, undefined);
 	assert.equal(closed.screen.name, 'menu', 'the closing key does nothing else');
+	// F1 too, also where ? is typed (a form, a search) and on the result table.
+	for (const state of [atMenu(), keys(atMenu([courses[0]!]), 'j', 'enter'), atResult(), keys(atResult(), '/')]) assert.deepEqual(keys(state, 'f1').help, {offset: 0}, state.screen.name);
+	assert.equal(keys(atResult(), 'f1', 'f1').help, undefined, 'F1 hides it again');
 });
 
 test('the keymap has no key bound twice in one scope, and hints come from it', () => {
@@ -226,4 +229,5 @@ test('the keymap has no key bound twice in one scope, and hints come from it', (
 	}
 	assert.equal(hintLine('menu'), 'Enter choose · / filter · q quit · ? help');
 	assert.ok(!hintLine('form').includes('? help'), 'in fields ? is typed');
+	assert.match(hintLine('text'), / · F1 help$/);
 });

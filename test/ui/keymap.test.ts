@@ -9,10 +9,10 @@ function flags(set: Partial<Key> = {}): Key {
 	return {...none, ...set};
 }
 
-const names = (input: string, key = flags()) => keyPresses(input, key).map((press) => press.name);
+const names = (input: string, key = flags()) => keyPresses(input, key, input).map((press) => press.name);
 
 test('an input holding several keys is cut into them, in order: text, Backspace, Enter, Tab, Ctrl chords', () => {
-	assert.deepEqual(keyPresses('ab\u007F\r', flags()), [
+	assert.deepEqual(keyPresses('ab\u007F\r', flags(), 'ab\u007F\r'), [
 		{name: 'a', text: 'a'},
 		{name: 'b', text: 'b'},
 		{name: 'backspace', text: ''},
@@ -25,15 +25,21 @@ test('an input holding several keys is cut into them, in order: text, Backspace,
 });
 
 test('a pasted text types every character, so it lands whole; astral characters stay whole', () => {
-	const pasted = keyPresses('Asia/Kolkata 😀', flags());
+	const pasted = keyPresses('Asia/Kolkata 😀', flags(), 'Asia/Kolkata 😀');
 	assert.equal(pasted.map((press) => press.text).join(''), 'Asia/Kolkata 😀');
-	assert.deepEqual(keyPresses('😀', flags()), [{name: '😀', text: '😀'}]);
+	assert.deepEqual(keyPresses('😀', flags(), '😀'), [{name: '😀', text: '😀'}]);
 });
 
 test('a single key keeps the name Ink gave it', () => {
-	assert.deepEqual(keyPresses('', flags({upArrow: true})), [{name: 'up', text: ''}]);
-	assert.deepEqual(keyPresses('', flags({delete: true})), [{name: 'backspace', text: ''}]);
-	assert.deepEqual(keyPresses('s', flags({ctrl: true})), [{name: 'ctrl+s', text: ''}]);
-	assert.deepEqual(keyPresses('G', flags({shift: true})), [{name: 'G', text: 'G'}]);
-	assert.deepEqual(keyPresses('', flags({escape: true, meta: true})), [{name: 'escape', text: ''}]);
+	assert.deepEqual(keyPresses('', flags({upArrow: true}), '\u001B[A'), [{name: 'up', text: ''}]);
+	assert.deepEqual(keyPresses('', flags({delete: true}), '\u007F'), [{name: 'backspace', text: ''}]);
+	assert.deepEqual(keyPresses('s', flags({ctrl: true}), '\u0013'), [{name: 'ctrl+s', text: ''}]);
+	assert.deepEqual(keyPresses('G', flags({shift: true}), 'G'), [{name: 'G', text: 'G'}]);
+	assert.deepEqual(keyPresses('', flags({escape: true, meta: true}), '\u001B'), [{name: 'escape', text: ''}]);
+});
+
+test('F1 is named from the sequence Ink parsed (xterm, rxvt, Linux console); F2 and other unnamed keys give nothing', () => {
+	for (const f1 of ['\u001BOP', '\u001B[11~', '\u001B[[A']) assert.deepEqual(keyPresses('', flags(), f1), [{name: 'f1', text: ''}]);
+	assert.deepEqual(keyPresses('', flags(), '\u001BOQ'), []);
+	assert.deepEqual(keyPresses('', flags(), '\u001B[2~'), []);
 });

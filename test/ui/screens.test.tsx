@@ -124,7 +124,7 @@ test('the whole flow at 80×24: load meters, summary, menu, form, table, sort, s
 	}
 });
 
-test('keys that arrive in one chunk all count: a field emptied, typed and run at once, then s and Enter save', async () => {
+test('keys that arrive in one chunk all count: a field emptied, typed and run at once, then s and Enter save; F1 opens the help there', async () => {
 	const ran: Array<Record<string, string>> = [];
 	const services = fakeServices({
 		runTask: async (task, values) => {
@@ -148,6 +148,12 @@ test('keys that arrive in one chunk all count: a field emptied, typed and run at
 		await press(stdin, 's\r');
 		await waitFor(lastFrame, `Saved 1 rows to ${path.join('result', 'x.csv')}`);
 		assert.deepEqual(services.saved.map((saved) => saved.format), ['csv']);
+		// F1 (as xterm and tmux send it) opens the help on the result table, and closes it.
+		await press(stdin, '\u001BOP');
+		await waitFor(lastFrame, 'Result table');
+		await press(stdin, '\u001BOP');
+		await waitFor(lastFrame, 'row 1/1');
+		assert.doesNotMatch(lastFrame() ?? '', /Result table/);
 	} finally {
 		unmount();
 	}
