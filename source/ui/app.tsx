@@ -12,7 +12,7 @@ import {MenuScreen} from './screens/menu-screen.js';
 import {ResultScreen} from './screens/result-screen.js';
 import {StartingScreen} from './screens/starting-screen.js';
 import type {AppServices} from './services.js';
-import {scopeOf, usableHeight, type AppState} from './state/app-state.js';
+import {coursePageSize, scopeOf, usableHeight, type AppState} from './state/app-state.js';
 
 export type AppProps = {
 	services: AppServices;
@@ -72,7 +72,7 @@ function CurrentScreen({state, width, height}: {state: AppState; width: number; 
 		case 'menu':
 			return <MenuScreen tasks={state.tasks} menu={state.menu} courses={state.courses} course={state.course} dayZone={state.timeZone} problems={state.problems} lastIngest={state.lastIngest} width={width} height={height} />;
 		case 'course':
-			return <CourseScreen task={screen.task} choices={screen.choices} cursor={screen.cursor} courses={state.courses ?? []} width={width} />;
+			return <CourseScreen task={screen.task} choices={screen.choices} cursor={screen.cursor} courses={state.courses ?? []} width={width} rows={coursePageSize(state.height)} />;
 		case 'form':
 			return <FormScreen task={screen.task} form={screen.form} width={width} />;
 		case 'running':

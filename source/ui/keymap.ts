@@ -88,6 +88,10 @@ export const keymap: Binding[] = [
 
 	{action: 'up', scope: 'course', keys: ['up', 'k'], label: '↑/k', description: 'previous course'},
 	{action: 'down', scope: 'course', keys: ['down', 'j'], label: '↓/j', description: 'next course'},
+	{action: 'page-up', scope: 'course', keys: ['pageup', 'ctrl+b'], label: 'PgUp/Ctrl-B', description: 'previous page'},
+	{action: 'page-down', scope: 'course', keys: ['pagedown', 'ctrl+f'], label: 'PgDn/Ctrl-F', description: 'next page'},
+	{action: 'top', scope: 'course', keys: ['home', 'g'], label: 'g/Home', description: 'first course'},
+	{action: 'bottom', scope: 'course', keys: ['end', 'G'], label: 'G/End', description: 'last course (all courses, when the task allows it)'},
 	{action: 'open', scope: 'course', keys: ['enter'], label: 'Enter', description: 'use this course', hint: 'choose'},
 	{action: 'back', scope: 'course', keys: ['escape'], label: 'Esc', description: 'back to the menu', hint: 'back'},
 

@@ -94,6 +94,17 @@ test('menu → course picker (several courses) → form with the course filled i
 	assert.equal(state.screen.name, 'result');
 });
 
+test('the course picker moves as every list does: End/G to the last choice, Home/g to the first, PgDn/PgUp by a page', () => {
+	const picker = keys(atMenu(), 'j', 'enter');
+	const cursor = (state: AppState) => (state.screen.name === 'course' ? state.screen.cursor : undefined);
+	assert.deepEqual([cursor(keys(picker, 'end')), cursor(keys(picker, 'G')), cursor(keys(picker, 'end', 'home')), cursor(keys(picker, 'G', 'g'))], [2, 2, 0, 0]);
+	const all = keys(picker, 'end', 'enter');
+	assert.deepEqual(all.screen.name === 'form' && all.screen.form.fields.map((field) => field.value), ['', 'UTC'], 'End then Enter: all courses, not the first');
+	const many = keys(atMenu(Array.from({length: 30}, (_, index) => ({courseId: `course-v1:X+${index}+2024`, events: 1}))), 'j', 'enter');
+	// 24 rows: 21 courses fit under the title, above the hint line.
+	assert.deepEqual([cursor(keys(many, 'pagedown')), cursor(keys(many, 'pagedown', 'pagedown')), cursor(keys(many, 'end', 'pageup')), cursor(keys(many, 'ctrl+f', 'ctrl+b'))], [21, 30, 9, 0]);
+});
+
 test("a form's time zone starts from the database's day zone, once it is known", () => {
 	const form = (state: AppState) => (state.screen.name === 'form' ? Object.fromEntries(state.screen.form.fields.map((field) => [field.parameter.name, field.value])) : undefined);
 	const single = atMenu([courses[0]!]);

@@ -178,6 +178,28 @@ test('a text field shows its cursor: ← moves it, typing goes there, Ctrl-U cle
 	}
 });
 
+test('a course picker longer than the screen scrolls to its cursor; End shows the last choice', async () => {
+	const courses = Array.from({length: 30}, (_, index) => ({courseId: `course-v1:X+${index}+2024`, events: index}));
+	const services = fakeServices({listCourses: async () => courses});
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	try {
+		services.finishIngest();
+		await waitFor(lastFrame, 'Load finished');
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, 'Tasks · 4 of 4 · 30 courses');
+		await press(stdin, ENTER);
+		const top = await waitFor(lastFrame, 'which course? 1 of 31');
+		assert.match(top, /▸ course-v1:X\+0\+2024/);
+		await press(stdin, '\u001B[F');
+		const bottom = await waitFor(lastFrame, 'which course? 31 of 31');
+		assert.match(bottom, /▸ all courses/);
+		assert.doesNotMatch(bottom, /X\+0\+2024/);
+		assert.ok(bottom.split('\n').length <= 23, 'never taller than rows - 1');
+	} finally {
+		unmount();
+	}
+});
+
 test('snapshots are sampled: a burst of 2,000 renders a handful of frames', async () => {
 	const services = fakeServices();
 	const {lastFrame, frames, unmount} = render(<App services={services} width={80} height={24} />);

@@ -5,18 +5,22 @@ import type {TaskDefinition} from '../../tasks/types.js';
 import {clock, thousands} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
 import type {FormState} from '../state/form-state.js';
+import {windowStart} from '../state/list-cursor.js';
 import {withCursor} from '../state/text-field.js';
 import {firstSentence} from './menu-screen.js';
 
-/** Which course a task runs on, when the database holds several. */
-export function CourseScreen({task, choices, cursor, courses, width}: {task: TaskDefinition; choices: Array<string | undefined>; cursor: number; courses: Course[]; width: number}) {
+/** Which course a task runs on, when the database holds several; `rows` of them fit, scrolled to the cursor. */
+export function CourseScreen({task, choices, cursor, courses, width, rows}: {task: TaskDefinition; choices: Array<string | undefined>; cursor: number; courses: Course[]; width: number; rows: number}) {
 	const events = new Map(courses.map((course) => [course.courseId, course.events]));
+	const start = windowStart(cursor, choices.length, rows);
 	return (
 		<Box flexDirection="column" width={width}>
-			<Text bold>{task.title} · which course?</Text>
-			{choices.map((choice, index) => (
-				<Text key={choice ?? '(all)'} inverse={index === cursor} wrap="truncate-end">
-					{index === cursor ? '▸ ' : '  '}
+			<Text bold>
+				{task.title} · which course?{choices.length > rows ? ` ${cursor + 1} of ${choices.length}` : ''}
+			</Text>
+			{choices.slice(start, start + rows).map((choice, offset) => (
+				<Text key={choice ?? '(all)'} inverse={start + offset === cursor} wrap="truncate-end">
+					{start + offset === cursor ? '▸ ' : '  '}
 					{choice ?? 'all courses'}
 					{choice !== undefined && <Text dimColor> {thousands(events.get(choice) ?? 0)} events</Text>}
 				</Text>

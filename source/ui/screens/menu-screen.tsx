@@ -4,6 +4,7 @@ import type {TaskDefinition, TaskProblem} from '../../tasks/types.js';
 import {fitCell} from '../lib/columns.js';
 import {dayZonesText, thousands} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
+import {windowStart} from '../state/list-cursor.js';
 import {menuLines, selectedPosition, visibleTasks, type MenuState} from '../state/menu-state.js';
 import {withCursor} from '../state/text-field.js';
 
@@ -54,7 +55,7 @@ export function MenuScreen({
 	const notices = menuNotices(courses, problems, lastIngest);
 	const room = Math.max(3, height - 2 - notices.length);
 	const selectedLine = lines.findIndex((line) => line.kind === 'task' && line.task.id === selected?.id);
-	const start = Math.max(0, Math.min(selectedLine - Math.floor(room / 2), lines.length - room));
+	const start = windowStart(selectedLine, lines.length, room);
 	const titleWidth = Math.min(36, Math.max(...shown.map((task) => task.title.length), 10) + 2);
 	const courseText = courses === undefined ? 'listing courses…' : courses.length === 0 ? 'no courses yet' : course ? `course ${course}` : `${courses.length} courses`;
 	return (

@@ -3,6 +3,7 @@ import type {OutputFormat, TaskDefinition, TaskProblem, TaskResult} from '../../
 import {scopeAction, type Action, type Scope} from '../keymap.js';
 import {cappedWidths, naturalWidths} from '../lib/columns.js';
 import {createFormState, formReducer, formValues, type FormState} from './form-state.js';
+import {movedCursor, type ListMove} from './list-cursor.js';
 import {initialMenuState, menuReducer, selectedPosition, visibleTasks, type MenuState} from './menu-state.js';
 import {createTableState, tableReducer, type TableState} from './table-state.js';
 import {editText, textField, type TextEdit, type TextField} from './text-field.js';
@@ -110,6 +111,11 @@ export function resultLayout(state: Pick<AppState, 'width' | 'height'>, chart: b
 /** Menu lines that fit (for PgUp/PgDn). */
 export function menuPageSize(height: number): number {
 	return Math.max(3, usableHeight(height) - 6);
+}
+
+/** Courses that fit under the picker's title (for PgUp/PgDn and its scrolling). */
+export function coursePageSize(height: number): number {
+	return Math.max(1, usableHeight(height) - 2);
 }
 
 export function scopeOf(state: AppState): Scope {
@@ -293,10 +299,8 @@ function onAction(state: AppState, action: Action): AppState {
 			return onMenuAction(state, action);
 		case 'course': {
 			if (action === 'back') return {...state, screen: {name: 'menu'}};
-			if (action === 'up' || action === 'down') {
-				const cursor = Math.max(0, Math.min(screen.choices.length - 1, screen.cursor + (action === 'up' ? -1 : 1)));
-				return {...state, screen: {...screen, cursor}};
-			}
+			const move = listMoves[action];
+			if (move) return {...state, screen: {...screen, cursor: movedCursor(screen.cursor, screen.choices.length, coursePageSize(state.height), move)}};
 			if (action !== 'open') return state;
 			const course = screen.choices[screen.cursor];
 			return openForm({...state, course}, screen.task, course);
@@ -313,22 +317,22 @@ function onAction(state: AppState, action: Action): AppState {
 	}
 }
 
+/** The keys that move a list's cursor (the menu, the course picker). */
+const listMoves: Partial<Record<Action, ListMove>> = {
+	up: {type: 'move', by: -1},
+	down: {type: 'move', by: 1},
+	'page-up': {type: 'page', by: -1},
+	'page-down': {type: 'page', by: 1},
+	top: {type: 'top'},
+	bottom: {type: 'bottom'},
+};
+
 function onMenuAction(state: AppState, action: Action): AppState {
 	const page = menuPageSize(state.height);
 	const menu = (menuAction: Parameters<typeof menuReducer>[1]) => ({...state, menu: menuReducer(state.menu, menuAction, state.tasks, page)});
+	const move = listMoves[action];
+	if (move) return menu(move);
 	switch (action) {
-		case 'up':
-			return menu({type: 'move', by: -1});
-		case 'down':
-			return menu({type: 'move', by: 1});
-		case 'page-up':
-			return menu({type: 'page', by: -1});
-		case 'page-down':
-			return menu({type: 'page', by: 1});
-		case 'top':
-			return menu({type: 'top'});
-		case 'bottom':
-			return menu({type: 'bottom'});
 		case 'filter':
 			return menu({type: 'start-filter'});
 		case 'accept':

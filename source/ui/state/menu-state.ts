@@ -1,4 +1,5 @@
 import type {TaskDefinition} from '../../tasks/types.js';
+import {movedCursor, type ListMove} from './list-cursor.js';
 import {editText, textField, type TextEdit, type TextField} from './text-field.js';
 
 /**
@@ -16,10 +17,7 @@ export type MenuState = {
 export type MenuLine = {kind: 'group'; group: string} | {kind: 'task'; task: TaskDefinition; position: number};
 
 export type MenuAction =
-	| {type: 'move'; by: number}
-	| {type: 'page'; by: 1 | -1}
-	| {type: 'top'}
-	| {type: 'bottom'}
+	| ListMove
 	| {type: 'start-filter'}
 	| {type: 'edit'; edit: TextEdit}
 	| {type: 'end-filter'}
@@ -56,16 +54,12 @@ export function selectedPosition(state: MenuState, tasks: TaskDefinition[]): num
 
 export function menuReducer(state: MenuState, action: MenuAction, allTasks: TaskDefinition[], pageSize: number): MenuState {
 	const tasks = visibleTasks(allTasks, state.filter.value);
-	const select = (position: number) => ({...state, selectedId: tasks[Math.max(0, Math.min(tasks.length - 1, position))]?.id});
 	switch (action.type) {
 		case 'move':
-			return select(selectedPosition(state, tasks) + action.by);
 		case 'page':
-			return select(selectedPosition(state, tasks) + action.by * Math.max(1, pageSize));
 		case 'top':
-			return select(0);
 		case 'bottom':
-			return select(tasks.length - 1);
+			return {...state, selectedId: tasks[movedCursor(selectedPosition(state, tasks), tasks.length, pageSize, action)]?.id};
 		case 'start-filter':
 			return {...state, editingFilter: true};
 		case 'edit':
