@@ -105,6 +105,22 @@ test('the course picker moves as every list does: End/G to the last choice, Home
 	assert.deepEqual([cursor(keys(many, 'pagedown')), cursor(keys(many, 'pagedown', 'pagedown')), cursor(keys(many, 'end', 'pageup')), cursor(keys(many, 'ctrl+f', 'ctrl+b'))], [21, 30, 9, 0]);
 });
 
+test('the next course picker starts on the last pick, "all courses" included', () => {
+	const cursor = (state: AppState) => (state.screen.name === 'course' ? state.screen.choices[state.screen.cursor] : 'no picker');
+	assert.equal(cursor(keys(atMenu(), 'j', 'enter')), 'course-v1:A+1+2024', 'the first course before any pick');
+	const all = keys(atMenu(), 'j', 'enter', 'end', 'enter', 'escape');
+	assert.equal(cursor(keys(all, 'enter')), undefined, 'all courses again');
+	assert.equal(cursor(keys(all, 'k', 'enter')), undefined, 'for another task too');
+	const second = keys(atMenu(), 'j', 'enter', 'j', 'enter', 'escape');
+	assert.equal(cursor(keys(second, 'enter')), 'course-v1:B+2+2024');
+	// A course typed into the form after picking all courses is the new last pick.
+	const typed = keys(all, 'enter', 'enter', ...'course-v1:B+2+2024', 'enter', 'escape', 'escape');
+	assert.equal(typed.screen.name, 'menu');
+	assert.equal(cursor(keys(typed, 'enter')), 'course-v1:B+2+2024');
+	const needsOne = apply(all, {type: 'catalogue', problems: [], tasks: [task('one-course', 'Activity', {parameters: [{name: 'course', type: 'course', required: true, description: 'Course id'}]})]});
+	assert.equal(cursor(keys(needsOne, 'enter')), 'course-v1:A+1+2024', 'a task that needs one course starts on the first');
+});
+
 test("a form's time zone starts from the database's day zone, once it is known", () => {
 	const form = (state: AppState) => (state.screen.name === 'form' ? Object.fromEntries(state.screen.form.fields.map((field) => [field.parameter.name, field.value])) : undefined);
 	const single = atMenu([courses[0]!]);

@@ -57,6 +57,8 @@ export type AppState = {
 	courses?: Course[];
 	/** The course last picked: the default of every task's course parameter. */
 	course?: string;
+	/** "all courses" was the last pick: the next course picker starts on it. */
+	allCourses: boolean;
 	/** The database's day zone: the default of every task's time zone parameter (undefined until known). */
 	timeZone?: string;
 	menu: MenuState;
@@ -93,7 +95,7 @@ export type AppEvent =
 const HISTORY_POINTS = 120;
 
 export function createAppState(width: number, height: number): AppState {
-	return {width, height, screen: {name: 'starting', step: 'opening the workdir'}, tasks: [], problems: [], menu: initialMenuState, quitting: false, counter: 0};
+	return {width, height, screen: {name: 'starting', step: 'opening the workdir'}, tasks: [], problems: [], menu: initialMenuState, allCourses: false, quitting: false, counter: 0};
 }
 
 /** Lines the screens may use: Ink 6 clears the whole terminal on every frame once the output is as tall as the terminal. */
@@ -225,7 +227,9 @@ function courseChoices(state: AppState, task: TaskDefinition): Array<string | un
 function openTask(state: AppState, task: TaskDefinition): AppState {
 	const choices = courseChoices(state, task);
 	if (choices) {
-		const cursor = state.course === undefined ? 0 : Math.max(0, choices.indexOf(state.course));
+		// On the last pick, "all courses" included (absent when the task needs one course: the first).
+		const last = state.allCourses || state.course !== undefined ? choices.indexOf(state.course) : 0;
+		const cursor = Math.max(0, last);
 		return {...state, screen: {name: 'course', task, choices, cursor}};
 	}
 	return openForm(state, task, state.course);
@@ -303,7 +307,7 @@ function onAction(state: AppState, action: Action): AppState {
 			if (move) return {...state, screen: {...screen, cursor: movedCursor(screen.cursor, screen.choices.length, coursePageSize(state.height), move)}};
 			if (action !== 'open') return state;
 			const course = screen.choices[screen.cursor];
-			return openForm({...state, course}, screen.task, course);
+			return openForm({...state, course, allCourses: course === undefined}, screen.task, course);
 		}
 		case 'form':
 			return onFormAction(state, screen, action);
@@ -358,7 +362,7 @@ function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, 
 			return form({type: 'focus', by: -1});
 		case 'run': {
 			const course = screen.form.fields.find((field) => field.parameter.type === 'course')?.value;
-			return run(course ? {...state, course} : state, screen.task, screen.form);
+			return run(course ? {...state, course, allCourses: false} : state, screen.task, screen.form);
 		}
 		case 'back':
 			return {...state, screen: {name: 'menu'}};
