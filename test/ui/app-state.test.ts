@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {hintLine, keymap} from '../../source/ui/keymap.js';
+import {positionText} from '../../source/ui/screens/result-screen.js';
 import {appReducer, createAppState, scopeOf, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
 
@@ -201,6 +202,18 @@ test('result keys drive the table; / types a search (q and ? included), Enter fi
 	assert.equal(state.quitting, false);
 	assert.equal(state.help, undefined);
 	assert.equal(state.screen.name === 'result' && state.screen.searchInput?.value, 'q?');
+});
+
+test('the status bar shows a search only while one is on: not after a search that found nothing, nor after Esc', () => {
+	const position = (state: AppState) => (state.screen.name === 'result' ? positionText(state.screen) : '');
+	const missed = keys(atResult(), '/', 'z', 'z', 'z', 'z', 'enter');
+	assert.equal(position(missed), 'row 1/3 · col 1/2');
+	assert.equal(missed.screen.name === 'result' && missed.screen.table.notice, 'No match for "zzzz".');
+	assert.equal(position(keys(missed, 'f', 'f')), 'row 1/3 · col 1/2', 'f has no search to filter by');
+	const found = keys(atResult(), '/', 'p', 'a', 'u', 'enter', 'f');
+	assert.equal(position(found), 'row 1/1 · col 1/2 · filtered of 3 · /pau');
+	assert.equal(position(keys(found, '/', 'z', 'z', 'enter')), 'row 1/1 · col 1/2 · filtered of 3 · /pau', 'a search that finds nothing leaves the one on');
+	assert.equal(position(keys(found, '/', 'escape')), 'row 2/3 · col 1/2', 'Esc turns search and filter off');
 });
 
 test('s asks for the format; Enter saves CSV, and the saved message names the file and rows', () => {

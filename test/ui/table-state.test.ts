@@ -77,6 +77,8 @@ test('search jumps to the next match, n and N move between matches and wrap arou
 	const none = apply(state, {type: 'search', query: 'zeta'});
 	assert.equal(none.cursorRow, 2, 'no match: the cursor stays');
 	assert.equal(none.notice, 'No match for "zeta".');
+	assert.equal(none.search, 'ALP', 'and the search before it stays on');
+	assert.equal(apply(table(rows, 5, [10]), {type: 'search', query: 'zeta'}).search, '', 'no search is left on that matches nothing');
 });
 
 test('numbers are found as shown (1,234) and as typed (1234)', () => {
@@ -93,10 +95,9 @@ test('f keeps only the matching rows, in the current sort; f again shows all row
 	const filtered = apply(table(rows, 5, [5, 5]), {type: 'move-column', by: 1}, {type: 'sort', direction: 'asc'}, {type: 'search', query: 'x'}, {type: 'toggle-filter'});
 	assert.deepEqual(filtered.view, [2, 0]);
 	assert.deepEqual(apply(filtered, {type: 'toggle-filter'}).view, [1, 2, 0, 3]);
-	const emptied = apply(filtered, {type: 'search', query: 'nothing'});
-	assert.deepEqual(emptied.view, []);
-	assert.equal(emptied.cursorRow, 0);
-	assert.equal(emptied.notice, 'No row matches "nothing".');
+	// A search that matches nothing leaves the filtered rows as they were, rather than an empty table.
+	const unchanged = apply(filtered, {type: 'search', query: 'nothing'});
+	assert.deepEqual([unchanged.view, unchanged.search, unchanged.filtered, unchanged.notice], [[2, 0], 'x', true, 'No match for "nothing".']);
 });
 
 test('100,000 rows sort, search and scroll without copying the rows', () => {

@@ -80,6 +80,8 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 		case 'search': {
 			const query = action.query.trim();
 			if (!query) return withView({...next, search: '', filtered: false}, {keepRow: true});
+			// A search that finds nothing changes nothing (no empty view, no marker of a search that is not on), and says so.
+			if (!next.rows.some((row) => rowMatches(row, query.toLowerCase()))) return {...next, notice: `No match for "${query}".`};
 			const searched = {...next, search: query};
 			if (next.filtered) return withView(searched, {keepRow: false});
 			return jumpToMatch(searched, next.cursorRow, 1);
@@ -129,8 +131,7 @@ function withView(state: TableState, {keepRow}: {keepRow: boolean}): TableState 
 	const current = state.view[state.cursorRow];
 	const view = computeView(state.rows, state.sort, state.search, state.filtered);
 	const found = keepRow && current !== undefined ? view.indexOf(current) : -1;
-	const notice = state.filtered && view.length === 0 ? `No row matches "${state.search}".` : undefined;
-	return scrolled({...state, view, cursorRow: Math.max(0, found), topRow: found >= 0 ? state.topRow : 0, notice});
+	return scrolled({...state, view, cursorRow: Math.max(0, found), topRow: found >= 0 ? state.topRow : 0});
 }
 
 function jumpToMatch(state: TableState, from: number, step: 1 | -1): TableState {
