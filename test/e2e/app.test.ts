@@ -51,6 +51,12 @@ async function send(session: string, ...keys: string[]): Promise<void> {
 	}
 }
 
+/** Several keys in one write, as a paste or key repeat delivers them (the app reads them in one chunk). */
+async function burst(session: string, keys: string): Promise<void> {
+	tmux('send-keys', '-t', session, '-l', keys);
+	await new Promise((resolve) => setTimeout(resolve, 120));
+}
+
 test('end to end in tmux: load a fixture log, run a task, save its table', {skip: tmuxReady ? false : 'skipped: tmux is not installed and could not be installed (apt-get)', timeout: 180_000}, async () => {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-e2e-'));
 	const session = `openpolyedu-e2e-${process.pid}`;
@@ -67,7 +73,8 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 
 		await send(session, 'Enter');
 		await waitForScreen(session, /Tasks · \d+ of \d+ · course course-v1:TestX\+T101\+2024/, 10_000);
-		await send(session, '/', 'e', 'v', 'e', 'n', 't', 'Space', 't', 'y', 'p', 'e', 's', 'Enter');
+		// A typo taken back and Enter, all in one write.
+		await burst(session, '/event typos\u007F\u007F\u007Fpes\r');
 		await waitForScreen(session, /filter: event types\n(.*\n)*▸ Event types/, 10_000);
 		await send(session, 'Enter');
 		// A task with parameters besides the course opens its form first (Enter runs it with the defaults).
@@ -76,9 +83,7 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 		const firstRow = table.split('\n')[3] ?? '';
 		assert.match(firstRow, new RegExp(`^${FIXTURE_EXPECTED.firstEventType} +${FIXTURE_EXPECTED.firstEventCount} +55\\.56`), `first row: ${firstRow}`);
 
-		await send(session, 's');
-		await waitForScreen(session, /sorted and filtered as shown/, 10_000);
-		await send(session, 'Enter');
+		await burst(session, 's\r');
 		await waitForScreen(session, /Saved 4 rows to result/, 10_000);
 		const saved = fs.readdirSync(path.join(dir, 'result'));
 		assert.equal(saved.length, 1);
