@@ -60,6 +60,16 @@ export type Binding = {
 	hint?: string;
 };
 
+/** The editing keys of a text field, the same in the form as in a search or filter (readline's Ctrl-A/E/U). */
+function fieldEditing(scope: Scope): Binding[] {
+	return [
+		{action: 'field-start', scope, keys: ['home', 'ctrl+a'], label: 'Home/Ctrl-A', description: 'cursor to the start of the field'},
+		{action: 'field-end', scope, keys: ['end', 'ctrl+e'], label: 'End/Ctrl-E', description: 'cursor to the end of the field'},
+		{action: 'erase', scope, keys: ['backspace'], label: 'Backspace', description: 'erase the character before the cursor'},
+		{action: 'clear-field', scope, keys: ['ctrl+u'], label: 'Ctrl-U', description: 'clear the field'},
+	];
+}
+
 export const keymap: Binding[] = [
 	{action: 'quit', scope: 'global', keys: ['ctrl+c'], label: 'Ctrl-C', description: 'quit at once (cancels a running load or query cleanly)'},
 	{action: 'help', scope: 'global', keys: ['?', 'f1'], label: '?/F1', description: 'show / hide this help (in a text field ? is typed: F1)'},
@@ -99,10 +109,7 @@ export const keymap: Binding[] = [
 	{action: 'next-field', scope: 'form', keys: ['down', 'tab'], label: '↓/Tab', description: 'next parameter', hint: 'next field'},
 	{action: 'left', scope: 'form', keys: ['left'], label: '←', description: 'move the cursor left (choice and yes/no parameters: previous choice)'},
 	{action: 'right', scope: 'form', keys: ['right'], label: '→', description: 'move the cursor right (choice and yes/no parameters: next choice)'},
-	{action: 'field-start', scope: 'form', keys: ['home', 'ctrl+a'], label: 'Home/Ctrl-A', description: 'cursor to the start of the value'},
-	{action: 'field-end', scope: 'form', keys: ['end', 'ctrl+e'], label: 'End/Ctrl-E', description: 'cursor to the end of the value'},
-	{action: 'erase', scope: 'form', keys: ['backspace'], label: 'Backspace', description: 'erase the character before the cursor (type to edit a value)'},
-	{action: 'clear-field', scope: 'form', keys: ['ctrl+u'], label: 'Ctrl-U', description: 'clear the value'},
+	...fieldEditing('form'),
 	{action: 'run', scope: 'form', keys: ['enter'], label: 'Enter', description: 'run the task with these values', hint: 'run'},
 	{action: 'back', scope: 'form', keys: ['escape'], label: 'Esc', description: 'back to the menu', hint: 'back'},
 
@@ -138,12 +145,9 @@ export const keymap: Binding[] = [
 
 	{action: 'accept', scope: 'text', keys: ['enter'], label: 'Enter', description: 'accept what you typed (search, filter)', hint: 'accept'},
 	{action: 'back', scope: 'text', keys: ['escape'], label: 'Esc', description: 'clear and stop typing', hint: 'clear'},
-	{action: 'erase', scope: 'text', keys: ['backspace'], label: 'Backspace', description: 'erase the character before the cursor'},
-	{action: 'clear-field', scope: 'text', keys: ['ctrl+u'], label: 'Ctrl-U', description: 'clear what you typed'},
 	{action: 'left', scope: 'text', keys: ['left'], label: '←', description: 'move the cursor left'},
 	{action: 'right', scope: 'text', keys: ['right'], label: '→', description: 'move the cursor right'},
-	{action: 'field-start', scope: 'text', keys: ['home', 'ctrl+a'], label: 'Home/Ctrl-A', description: 'cursor to the start'},
-	{action: 'field-end', scope: 'text', keys: ['end', 'ctrl+e'], label: 'End/Ctrl-E', description: 'cursor to the end'},
+	...fieldEditing('text'),
 	{action: 'up', scope: 'text', keys: ['up'], label: '↑', description: 'previous task, while filtering the menu'},
 	{action: 'down', scope: 'text', keys: ['down'], label: '↓', description: 'next task, while filtering the menu'},
 

@@ -76,6 +76,21 @@ function fakeServices(overrides: Partial<AppServices> = {}): Fake {
 	return fake;
 }
 
+/** The app at 80×24 past a finished load, on the task menu (unmounted again if it never gets there). */
+async function renderAtMenu(services: Fake): Promise<ReturnType<typeof render>> {
+	const rendered = render(<App services={services} width={80} height={24} />);
+	try {
+		services.finishIngest();
+		await waitFor(rendered.lastFrame, 'Load finished');
+		await press(rendered.stdin, ENTER);
+		await waitFor(rendered.lastFrame, 'Tasks · 4 of 4');
+		return rendered;
+	} catch (error) {
+		rendered.unmount();
+		throw error;
+	}
+}
+
 test('the whole flow at 80×24: load meters, summary, menu, form, table, sort, save', async () => {
 	const services = fakeServices();
 	let exitCode: number | undefined;
@@ -132,12 +147,8 @@ test('keys that arrive in one chunk all count: a field emptied, typed and run at
 			return {...result([['play_video', 5]]), taskId: task.id};
 		},
 	});
-	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
 	try {
-		services.finishIngest();
-		await waitFor(lastFrame, 'Load finished');
-		await press(stdin, ENTER);
-		await waitFor(lastFrame, 'Tasks · 4 of 4');
 		// Down and Enter in one read: the form of the second task.
 		await press(stdin, 'j\r');
 		await waitFor(lastFrame, /tz +Europe\/Moscow/);
@@ -161,12 +172,8 @@ test('keys that arrive in one chunk all count: a field emptied, typed and run at
 
 test('a text field shows its cursor: ← moves it, typing goes there, Ctrl-U clears the field', async () => {
 	const services = fakeServices();
-	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
 	try {
-		services.finishIngest();
-		await waitFor(lastFrame, 'Load finished');
-		await press(stdin, ENTER);
-		await waitFor(lastFrame, 'Tasks · 4 of 4');
 		await press(stdin, 'j', ENTER);
 		await waitFor(lastFrame, /tz +Europe\/Moscow/);
 		await press(stdin, '\t', '\u001B[D\u001B[D\u001B[D', 'X');
@@ -181,11 +188,8 @@ test('a text field shows its cursor: ← moves it, typing goes there, Ctrl-U cle
 test('a course picker longer than the screen scrolls to its cursor; End shows the last choice', async () => {
 	const courses = Array.from({length: 30}, (_, index) => ({courseId: `course-v1:X+${index}+2024`, events: index}));
 	const services = fakeServices({listCourses: async () => courses});
-	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
 	try {
-		services.finishIngest();
-		await waitFor(lastFrame, 'Load finished');
-		await press(stdin, ENTER);
 		await waitFor(lastFrame, 'Tasks · 4 of 4 · 30 courses');
 		await press(stdin, ENTER);
 		const top = await waitFor(lastFrame, 'which course? 1 of 31');
@@ -333,12 +337,8 @@ test('the progress panel fits 80 columns and highlights rejected lines', () => {
 test('a long cell is cut with a marker in the table and shown whole with Space', async () => {
 	const long = `${'word '.repeat(60)}END`;
 	const services = fakeServices({runTask: async (task) => ({...result([[long, 1]]), taskId: task.id})});
-	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
 	try {
-		services.finishIngest();
-		await waitFor(lastFrame, 'Load finished');
-		await press(stdin, ENTER);
-		await waitFor(lastFrame, 'Tasks · 4 of 4');
 		await press(stdin, 'j', ENTER, ENTER);
 		const table = await waitFor(lastFrame, 'row 1/1');
 		assert.match(table, /^(word )+wor… +1$/m);
