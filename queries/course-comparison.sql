@@ -8,9 +8,12 @@
 -- sort: events desc
 -- chart: bar x=course_id y=learners
 WITH hours AS (
-	SELECT course_id, sum(events) AS events, min(hour) AS first_hour, max(hour) AS last_hour,
+	SELECT course_id, min(hour) AS first_hour, max(hour) AS last_hour,
 		count(DISTINCT (hour AT TIME ZONE :tz)::date) AS active_days
 	FROM d_course_hour WHERE course_id <> '' GROUP BY course_id
+), totals AS (
+	-- Every event, with a time or not (as course-summary counts them).
+	SELECT course_id, sum(events) AS events FROM d_type_total WHERE course_id <> '' GROUP BY course_id
 ), learners AS (
 	SELECT course_id, count(*) AS learners,
 		count(*) FILTER (WHERE first_activity IS NOT NULL) AS active_learners,
@@ -22,12 +25,13 @@ WITH hours AS (
 	SELECT course_id, count(*) FILTER (WHERE activations > 0) AS enrolled_ever, count(*) FILTER (WHERE is_enrolled) AS enrolled_now
 	FROM d_enrollment_state GROUP BY course_id
 )
-SELECT h.course_id, h.events, coalesce(l.learners, 0) AS learners,
+SELECT h.course_id, t.events, coalesce(l.learners, 0) AS learners,
 	(h.first_hour AT TIME ZONE :tz)::date AS first_day, (h.last_hour AT TIME ZONE :tz)::date AS last_day, h.active_days,
 	coalesce(e.enrolled_ever, 0) AS enrolled_ever, coalesce(e.enrolled_now, 0) AS enrolled_now,
 	coalesce(l.active_learners, 0) AS active_learners, coalesce(l.video_viewers, 0) AS video_viewers,
 	coalesce(l.problem_solvers, 0) AS problem_solvers, coalesce(l.forum_posters, 0) AS forum_posters
 FROM hours h
+JOIN totals t ON t.course_id = h.course_id
 LEFT JOIN learners l ON l.course_id = h.course_id
 LEFT JOIN enrollment e ON e.course_id = h.course_id
-ORDER BY h.events DESC, h.course_id
+ORDER BY t.events DESC, h.course_id

@@ -2,7 +2,7 @@
 -- title: Course summary
 -- group: Overview
 -- description: One row of headline figures for the course (or all courses together). events = every
---   logged event with the course id (learner or not); learners = distinct usernames with an event;
+--   logged event with the course id (learner or not; with a time or not: data-health counts those without); learners = distinct usernames with an event;
 --   first/last day and active days are calendar days in the chosen time zone; enrolled_ever = user-course
 --   pairs with at least one enrollment activation, enrolled_now = those whose latest enrollment change is
 --   an activation, unenrolled = the difference; active learners = learners with learning activity (any
@@ -11,7 +11,7 @@
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: tz | timezone | UTC | Time zone for days (e.g. Europe/Moscow)
 WITH hours AS (
-	SELECT sum(events) AS events, min(hour) AS first_hour, max(hour) AS last_hour,
+	SELECT min(hour) AS first_hour, max(hour) AS last_hour,
 		count(DISTINCT (hour AT TIME ZONE :tz)::date) AS active_days
 	FROM d_course_hour
 	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
@@ -28,7 +28,7 @@ WITH hours AS (
 	FROM d_enrollment_state
 	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
 )
-SELECT coalesce(h.events, 0) AS events, l.learners,
+SELECT (SELECT coalesce(sum(events), 0) FROM d_type_total WHERE course_id = :course OR (:course IS NULL AND course_id <> '')) AS events, l.learners,
 	(h.first_hour AT TIME ZONE :tz)::date AS first_day, (h.last_hour AT TIME ZONE :tz)::date AS last_day, h.active_days,
 	e.enrolled_ever, e.enrolled_now, e.enrolled_ever - e.enrolled_now AS unenrolled,
 	l.active_learners, l.video_viewers, l.problem_solvers, l.forum_posters

@@ -2,7 +2,7 @@
 -- title: Event types
 -- group: Activity
 -- description: Each event_type with its number of events and its share of all events in the course,
---   over the whole log. Server requests log their URL path as the event type, so each page or block
+--   over the whole log (events without a readable time too: data-health counts them). Server requests log their URL path as the event type, so each page or block
 --   requested appears as its own type here (per-day tasks count them together as "(server request)").
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: events desc

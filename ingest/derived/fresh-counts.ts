@@ -80,7 +80,7 @@ type Learner = {courseId: string; username: string; fields: Buffer};
 type HourCounts = {counts: number[]; types: Map<string, number>};
 const newHour = (): HourCounts => ({counts: new Array<number>(HOUR_COUNTS).fill(0), types: new Map()});
 
-/** One learner's counts over their new events (those with a time). */
+/** One learner's counts over their new events (those with a time; `types`: all of them). */
 class LearnerCounts {
 	readonly hours = new Map<number, HourCounts>();
 	readonly pageTypes = new Map<number, Map<string, number>>();
@@ -113,7 +113,6 @@ class LearnerCounts {
 		const counts = this.hourCounts!;
 		for (let index = 0; index < HOUR_COUNTS; index++) counts.counts[index]! += type.increment[index]!;
 		tally(counts.types, kind.hourly_type);
-		tally(this.types, type);
 		if (urlId !== null) tally(entry(this.pageTypes, urlId, newMap<string, number>), kind.event_type);
 		if (userId !== null && (this.userId === null || userId > this.userId)) this.userId = userId;
 		if (this.events++ === 0) this.first = time;
@@ -188,8 +187,12 @@ class CourseCounts {
 	readonly hourTypes = new Map<number, Map<string, number>>();
 	readonly hours = new Map<number, number>();
 
+	/** Every event of the learner's, those without a time too (d_type_total counts each logged event). */
+	addTypes(types: Map<Type, number>): void {
+		for (const [type, events] of types) tally(this.types, type.kind.event_type, events);
+	}
+
 	addLearner(counts: LearnerCounts): void {
-		for (const [type, events] of counts.types) tally(this.types, type.kind.event_type, events);
 		for (const [hour, {counts: hourCounts, types}] of counts.hours) {
 			tally(this.hours, hour, hourCounts[0]!);
 			const hourTypes = entry(this.hourTypes, hour, newMap<string, number>);
@@ -373,6 +376,7 @@ export async function countFreshEvents(
 				if (courseId === '') stats[1]!++;
 				if (username === '') stats[2]!++;
 				const type = types.get(data.readInt32BE(starts[SCAN.typeId]!))!;
+				tally(counts.types, type);
 				if (type.kind.payload_kind !== null && writeReaderRows(piped, data, starts, learner, type.kind)) {
 					if (items) addItemEvent(items, data, starts, type.kind);
 					else addItemId(itemIds!, data, starts, type.kind);
@@ -398,8 +402,10 @@ export async function countFreshEvents(
 					bigint8Field(out, userId);
 					textField(out, learner.username);
 				}
+				const course = entry(courses, learner.courseId, () => new CourseCounts());
+				course.addTypes(counts.types);
 				if (counts.events === 0) return;
-				entry(courses, learner.courseId, () => new CourseCounts()).addLearner(counts);
+				course.addLearner(counts);
 				if (learner.username === '') return;
 				writeLearner(piped, learner, counts, timelines.dayTables);
 				writeLearnerEvents(piped, learner.fields, timeline, timelineTypes);

@@ -960,4 +960,17 @@ DELETE FROM d_agent;
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 133,
+		description: 'event types count the events without a time too',
+		// d_type_total counted only events with a time, so event-types and course-summary left out those whose time is
+		// missing or unreadable. The builds count them now; the loads built before are counted here, once.
+		sql: `
+INSERT INTO d_type_total (course_id, event_type, events)
+SELECT coalesce(e.course_id, ''), coalesce(e.event_type, ''), count(*)
+FROM events e JOIN loads l ON l.load_id = e.load_id AND l.derived_done
+WHERE e.time IS NULL
+GROUP BY 1, 2;
+`,
+	},
 ];
