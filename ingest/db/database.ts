@@ -111,16 +111,32 @@ function describeConnectionError(error: unknown, displayUrl: string): UserError 
 	return new UserError(`Cannot reach the database at ${displayUrl}: ${redactSecrets(message)}.`);
 }
 
+/** PostgreSQL's "the database system is starting up / shutting down". */
+const CANNOT_CONNECT_NOW = '57P03';
+
+/**
+ * The URL of the workdir's embedded server, with our database in it. A server left running by a killed run is
+ * adopted (and stopped like one we started); one caught starting up or shutting down (another process's, just
+ * done) is waited for and started again, not reported as a crash.
+ */
+async function startedEmbeddedUrl(workdir: Workdir, onStep: (step: string) => void): Promise<string> {
+	for (let attempt = 1; ; attempt++) {
+		const {url} = await startEmbeddedServer(workdir, onStep);
+		try {
+			await ensureDatabaseExists(url);
+			return url;
+		} catch (error) {
+			if ((error as {code?: string}).code !== CANNOT_CONNECT_NOW || attempt === 40) throw describeConnectionError(error, redactSecrets(url));
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	}
+}
+
 export async function openDatabase(options: OpenOptions): Promise<Database> {
 	const {workdir} = options;
 	const onStep = options.onStep ?? (() => {});
 	ensureWorkdir(workdir);
-	let url = options.databaseUrl;
-	if (url === undefined) {
-		// A server left running by a killed run is adopted, and stopped like one we started.
-		url = (await startEmbeddedServer(workdir, onStep)).url;
-		await ensureDatabaseExists(url);
-	}
+	const url = options.databaseUrl ?? (await startedEmbeddedUrl(workdir, onStep));
 	const displayUrl = redactSecrets(url);
 	const pool = new pg.Pool({...clientConfig(url), max: 4});
 	// An idle client that loses its server must not crash the process; the next query reports it.

@@ -232,3 +232,21 @@ describe('a server kept running by db start', () => {
 		}
 	});
 });
+
+describe('a server caught shutting down', {skip: POSIX ? false : 'skipped: a smart shutdown by SIGTERM (POSIX)'}, () => {
+	it('is waited for and started again, not reported as a crash', async () => {
+		const server = await startEmbeddedServer(workdir);
+		await ensureDatabaseExists(server.url);
+		const holder = new pg.Client(clientConfig(server.url));
+		await holder.connect();
+		holder.on('error', () => {});
+		// A smart shutdown waits for its clients; until they leave, new connections get 57P03.
+		const pid = Number(fs.readFileSync(path.join(fs.realpathSync(workdir.pgdata), 'postmaster.pid'), 'utf8').split('\n')[0]);
+		process.kill(pid, 'SIGTERM');
+		await sleep(300);
+		setTimeout(() => void holder.end().catch(() => {}), 1500);
+		const listed = await runCli(['files', '--workdir', workdir.root, '--format', 'csv']);
+		assert.equal(listed.code, 0, listed.stderr);
+		assert.match(listed.stdout, /^id,file,kind,size,status/);
+	});
+});
