@@ -302,6 +302,44 @@ test('no data yet: the menu says what to do', async () => {
 	}
 });
 
+test('a start that only finishes the tables’ update an earlier load’s cancel left lists the courses it built', async () => {
+	const courses = [
+		[],
+		['A', 'B', 'C'].map((name) => ({courseId: `course-v1:X+${name}+2024`, events: 9})),
+	];
+	const services = fakeServices({
+		// Listed as the load starts (the tables not updated yet), and again once it has updated them.
+		listCourses: async () => courses.shift() ?? [],
+		ingest: async () => summary({lines: 0, loaded: 0, duplicates: 0, rejected: 0, derivedMs: 2000}),
+	});
+	const {lastFrame, unmount} = render(<App services={services} width={80} height={24} />);
+	try {
+		// Before, the courses listed as the load started stayed: "no courses yet" and "No data yet".
+		const menu = await waitFor(lastFrame, 'Tasks · 4 of 4 · 3 courses');
+		assert.doesNotMatch(menu, /No data yet/);
+	} finally {
+		unmount();
+	}
+});
+
+test('after a cancel of the tables’ update the menu says so in 80 columns, not that there is no data', async () => {
+	const services = fakeServices({
+		// The update rolled back: the tables the courses are read from are still empty.
+		listCourses: async () => [],
+		ingest: async () => summary({phase: 'cancelled', derivedCancelled: true}),
+	});
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	try {
+		await waitFor(lastFrame, 'Load cancelled');
+		await press(stdin, ENTER);
+		const menu = await waitFor(lastFrame, 'Tasks · 4 of 4');
+		assert.match(menu, /^Load cancelled: the tasks see its new events once the next start finishes it\.$/m);
+		assert.doesNotMatch(menu, /No data yet/);
+	} finally {
+		unmount();
+	}
+});
+
 test('the result table renders only the visible rows of 100,000, and follows G to the end', () => {
 	const rows = Array.from({length: 100_000}, (_, index) => [`type ${index}`, index] as [string, number]);
 	const taskResult = result(rows);
@@ -370,7 +408,7 @@ test('menu notices: no data yet, unreadable task files, what the last load broug
 	assert.deepEqual(
 		menuNotices([{courseId: 'c', events: 1}], [], summary({phase: 'cancelled', derivedCancelled: true})).map((notice) => [notice.tone, notice.text]),
 		[
-			['warning', 'The last load was cancelled: the tasks answer without its new events until the next start finishes it.'],
+			['warning', 'Load cancelled: the tasks see its new events once the next start finishes it.'],
 			['info', 'Last load: 990 new events, 3 rejected lines.'],
 		],
 	);

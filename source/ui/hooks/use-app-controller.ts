@@ -52,13 +52,14 @@ export function useAppController(services: AppServices, size: {width: number; he
 				},
 			);
 			dispatch({type: 'ingest-started'});
-			// Courses are listed while the load looks for new data, and again only if it loaded some.
+			// Courses are listed while the load looks for new data, and again only if it updated the tables they
+			// are read from (also when it loaded nothing new: an earlier load's update, cancelled, is finished first).
 			const listCourses = () => track(services.listCourses()).then((courses) => dispatch({type: 'courses', courses}));
 			let courses = listCourses();
 			try {
 				const summary = await track(services.ingest(ingestAbort.current.signal, (snapshot) => (latest = snapshot)));
 				await catalogue;
-				if (summary.loaded > 0) courses = courses.catch(() => {}).then(listCourses);
+				if (summary.phase === 'done' && summary.derivedMs !== undefined) courses = courses.catch(() => {}).then(listCourses);
 				dispatch({type: 'ingest-finished', summary});
 			} catch (error) {
 				// What loaded before the failure is kept: the tasks still run on it.

@@ -18,11 +18,13 @@ export function firstSentence(text: string): string {
 /** Notices above the list: no data yet, unreadable task files, what the last load brought. */
 export function menuNotices(courses: Course[] | undefined, problems: TaskProblem[], lastIngest: IngestSummary | undefined): Array<{text: string; tone: 'warning' | 'info'}> {
 	const notices: Array<{text: string; tone: 'warning' | 'info'}> = [];
-	if (courses && courses.length === 0) notices.push({text: 'No data yet: put tracking logs (.log, .gz, .zip or folders) into input/ and start the app again.', tone: 'warning'});
+	// After a cancel the courses may be missing only from the tables not updated yet: the cancel's notice says so.
+	if (courses?.length === 0 && lastIngest?.phase !== 'cancelled') notices.push({text: 'No data yet: put tracking logs (.log, .gz, .zip or folders) into input/ and start the app again.', tone: 'warning'});
 	for (const problem of problems.slice(0, 2)) notices.push({text: `Task file ${problem.file} skipped: ${problem.message}`, tone: 'warning'});
 	if (problems.length > 2) notices.push({text: `… and ${problems.length - 2} more task files skipped (openpolyedu-tui tasks lists them).`, tone: 'warning'});
 	// A cancelled load's events (or all of them, when the tables' update was cancelled) reach the tables the tasks read only when a later load finishes.
-	if (lastIngest?.phase === 'cancelled') notices.push({text: 'The last load was cancelled: the tasks answer without its new events until the next start finishes it.', tone: 'warning'});
+	// Short enough for 80 columns (a notice is one line).
+	if (lastIngest?.phase === 'cancelled') notices.push({text: 'Load cancelled: the tasks see its new events once the next start finishes it.', tone: 'warning'});
 	if (lastIngest && lastIngest.lines === 0 && lastIngest.phase === 'done') notices.push({text: 'No new data in the inputs; everything was already loaded.', tone: 'info'});
 	else if (lastIngest) notices.push({text: `Last load: ${thousands(lastIngest.loaded)} new events, ${thousands(lastIngest.rejected)} rejected lines.`, tone: 'info'});
 	return notices;
