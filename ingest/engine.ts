@@ -198,8 +198,6 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 			const before = context.finishing.length;
 			await loadStream(context, identity, memberProgress, (_startOffset, onBytes) => member.open(onBytes), progress);
 			finishedMembers.push(...context.finishing.slice(before));
-			// The archive's line in the progress is the sum of its members.
-			progress.bytesDone = Math.min(progress.bytesTotal, members.reduce((sum, item) => sum + item.bytesDone, 0));
 		});
 	} catch (error) {
 		const message = `cannot read the archive: ${describe(error)}`;
@@ -223,19 +221,36 @@ async function loadStream(
 	archive?: FileProgress,
 ): Promise<void> {
 	const {tracker, loaders} = context;
+	// bytesDone only grows, and an archive's is the sum of its members'.
+	const advance = (bytesDone: number) => {
+		const delta = Math.min(progress.bytesTotal, bytesDone) - progress.bytesDone;
+		if (delta <= 0) return;
+		progress.bytesDone += delta;
+		if (archive) archive.bytesDone += delta;
+	};
 	const plan = await planSource(context.pool, identity, context.loadId);
 	if (plan.action === 'skip') {
 		progress.status = 'skipped';
 		progress.note = plan.reason;
-		progress.bytesDone = progress.bytesTotal;
+		advance(progress.bytesTotal);
 		return;
 	}
 	progress.fileId = plan.fileId;
 	if (plan.resumed) progress.note = `resumed at line ${plan.firstLine}`;
 	if (!archive) tracker.startFile(progress);
-	// Plain files seek to where the committed prefix ends; compressed ones are read from the start.
-	progress.bytesDone = identity.kind === 'plain' ? plan.startOffset : 0;
 	const plain = identity.kind === 'plain';
+	// The meters follow the content committed, not the bytes read: the reader runs up to a few chunks per
+	// loader thread ahead of the load (a whole small file). Plain files seek to where the committed prefix
+	// ends; compressed ones are read from the start, and their on-disk share is the committed content
+	// times the ratio read so far (on-disk bytes are counted at the inflater's output, so that ratio holds).
+	let contentRead = plain ? plan.startOffset : 0;
+	let contentDone = contentRead;
+	let diskRead = 0;
+	const addDone = (chunk: Chunk) => {
+		contentDone += chunk.endOffset - chunk.startOffset;
+		advance(plain ? contentDone : contentRead > 0 ? (diskRead * contentDone) / contentRead : 0);
+	};
+	advance(contentDone);
 	const skipBefore = plain ? 0 : plan.startOffset;
 	const {committedRanges} = plan;
 	// Chunks end where committed data begins and ends, so each one is either all committed or all new.
@@ -244,12 +259,15 @@ async function loadStream(
 	const isCommitted = (chunk: Chunk) => chunk.startOffset < skipBefore || committedRanges.some((range) => range.start <= chunk.startOffset && chunk.endOffset <= range.end);
 	const chunkDone: Array<Promise<void>> = [];
 	const dispatch = async (chunk: Chunk) => {
-		if (isCommitted(chunk)) return;
+		if (isCommitted(chunk)) return addDone(chunk);
 		await loaders.capacity();
 		const job = {...chunk, fileId: plan.fileId, loadId: context.loadId, maxLineBytes: context.maxLineBytes};
 		chunkDone.push(
 			loaders.run(job).then(
-				(stats) => tracker.addChunk(progress, stats, archive),
+				(stats) => {
+					tracker.addChunk(progress, stats, archive);
+					addDone(chunk);
+				},
 				(error: Error) => {
 					context.fatal ??= error;
 				},
@@ -259,9 +277,10 @@ async function loadStream(
 	let readError: string | undefined;
 	try {
 		const stream = await open(plan.startOffset, (count) => {
-			progress.bytesDone += count;
+			diskRead += count;
 		});
 		for await (const buffer of stream) {
+			contentRead += (buffer as Buffer).length;
 			for (const chunk of chunker.push(buffer as Buffer)) await dispatch(chunk);
 			if (context.signal?.aborted || context.fatal) {
 				stream.destroy();
@@ -279,7 +298,7 @@ async function loadStream(
 			await finishSource(context.pool, plan.fileId, readError);
 			progress.status = readError ? 'failed' : 'loaded';
 			if (readError) progress.note = readError;
-			progress.bytesDone = progress.bytesTotal;
+			advance(progress.bytesTotal);
 		}),
 	);
 }

@@ -143,7 +143,15 @@ export function openFileContent(file: SourceFile, startOffset: number, onDiskByt
 	if (file.kind === 'plain') {
 		return pipeline(fs.createReadStream(file.path, {start: startOffset, highWaterMark: READ_SIZE}), byteCounter(onDiskBytes), ignore);
 	}
-	return pipeline(fs.createReadStream(file.path, {highWaterMark: READ_SIZE}), byteCounter(onDiskBytes), zlib.createGunzip({chunkSize: READ_SIZE}), ignore);
+	// Counted as the inflater hands its output on: the compressed bytes read ahead of it (a megabyte, a
+	// large part of a small file) would let the meters run ahead of the load (see loadStream).
+	const gunzip = zlib.createGunzip({chunkSize: READ_SIZE});
+	let counted = 0;
+	const consumed = byteCounter(() => {
+		onDiskBytes(gunzip.bytesWritten - counted);
+		counted = gunzip.bytesWritten;
+	});
+	return pipeline(fs.createReadStream(file.path, {highWaterMark: READ_SIZE}), gunzip, consumed, ignore);
 }
 
 export type ZipMember = {
