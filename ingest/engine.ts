@@ -6,7 +6,7 @@ import {refreshDerived, type RefreshOptions} from './derived/refresh.js';
 import {UserError, redactSecrets} from './errors.js';
 import {LineChunker, type Chunk} from './line-chunker.js';
 import {LoaderError, LoaderPool} from './loader-pool.js';
-import {finishSource, planSource, recordFailedSource, type SourceIdentity} from './manifest.js';
+import {finishSource, planSource, recordFailedSource, recordInterrupted, type SourceIdentity} from './manifest.js';
 import type {DerivedProgress, FileProgress, IngestSnapshot, IngestSummary} from './progress.js';
 import {ProgressTracker} from './progress-tracker.js';
 import {discoverSources, fingerprintFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
@@ -56,6 +56,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	lockClient.on('error', ignoreError);
 	let loaders: LoaderPool | undefined;
 	const timer = setInterval(emit, options.progressIntervalMs ?? 250);
+	const cancelLoaders = () => loaders?.cancel();
+	signal?.addEventListener('abort', cancelLoaders, {once: true});
 	let dayZoneChange: IngestSummary['dayZoneChange'];
 	let derivedCancelled = false;
 	try {
@@ -79,6 +81,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		await loaders.close();
 		loaders = undefined;
 		if (signal?.aborted) {
+			await recordInterrupted(pool, loadId);
 			tracker.phase = 'cancelled';
 		} else {
 			// A run that found nothing new (the common re-run) has nothing to derive: it returns at once.
@@ -120,6 +123,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		throw error instanceof UserError ? error : new UserError(tracker.error);
 	} finally {
 		clearInterval(timer);
+		signal?.removeEventListener('abort', cancelLoaders);
 		await loaders?.close();
 		await lockClient.query('SELECT pg_advisory_unlock($1)', [INGEST_LOCK]).catch(() => {});
 		// The pool hands this client out again: one listener more per ingest would pile up on it.
@@ -261,10 +265,14 @@ async function loadStream(
 	const dispatch = async (chunk: Chunk) => {
 		if (isCommitted(chunk)) return addDone(chunk);
 		await loaders.capacity();
+		// A cancel while waiting for room: the chunk is not sent (it would be stored after the cancel).
+		if (context.signal?.aborted) return;
 		const job = {...chunk, fileId: plan.fileId, loadId: context.loadId, maxLineBytes: context.maxLineBytes};
 		chunkDone.push(
 			loaders.run(job).then(
 				(stats) => {
+					// Undefined: dropped unstored by a cancel.
+					if (!stats) return;
 					tracker.addChunk(progress, stats, archive);
 					addDone(chunk);
 				},

@@ -113,18 +113,23 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	return {action: 'load', fileId, startOffset, firstLine, committedRanges, resumed: chunks.length > 0};
 }
 
-/** Totals of a file are the sums over its committed chunks (so they stay right across resumes). */
+/** Totals of a file (of `f`) are the sums over its committed chunks (so they stay right across resumes). */
+const COMMITTED_TOTALS = `(lines_read, blank_lines, loaded, duplicates, rejected, content_bytes) =
+	(SELECT coalesce(sum(lines), 0), coalesce(sum(blank_lines), 0), coalesce(sum(loaded), 0), coalesce(sum(duplicates), 0), coalesce(sum(rejected), 0),
+	        coalesce(max(end_offset), 0)
+	 FROM file_chunks c WHERE c.file_id = f.file_id)`;
+
 export async function finishSource(pool: pg.Pool, fileId: number, error: string | undefined): Promise<void> {
-	await pool.query(
-		`UPDATE source_files f SET status = $2, error = $3, finished_at = now(),
-		   lines_read = c.lines, blank_lines = c.blank_lines, loaded = c.loaded, duplicates = c.duplicates, rejected = c.rejected,
-		   content_bytes = c.content_bytes
-		 FROM (SELECT coalesce(sum(lines), 0) AS lines, coalesce(sum(blank_lines), 0) AS blank_lines, coalesce(sum(loaded), 0) AS loaded,
-		              coalesce(sum(duplicates), 0) AS duplicates, coalesce(sum(rejected), 0) AS rejected, coalesce(max(end_offset), 0) AS content_bytes
-		       FROM file_chunks WHERE file_id = $1) c
-		 WHERE f.file_id = $1`,
-		[fileId, error === undefined ? 'loaded' : 'failed', error ?? null],
-	);
+	await pool.query(`UPDATE source_files f SET status = $2, error = $3, finished_at = now(), ${COMMITTED_TOTALS} WHERE f.file_id = $1`, [
+		fileId,
+		error === undefined ? 'loaded' : 'failed',
+		error ?? null,
+	]);
+}
+
+/** A cancelled load's unfinished files keep status 'loading' (the next run resumes them) and show what they committed. */
+export async function recordInterrupted(pool: pg.Pool, loadId: number): Promise<void> {
+	await pool.query(`UPDATE source_files f SET ${COMMITTED_TOTALS} WHERE f.load_id = $1 AND f.status = 'loading'`, [loadId]);
 }
 
 /** A .zip that cannot be opened at all still gets a row, so `files` shows what happened. */

@@ -8,8 +8,10 @@ import type pg from 'pg';
 import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 
 const dir = fixtureDir();
-const [plainDatabase, gzDatabase] = await Promise.all(['load_progress_plain', 'load_progress_gz'].map((name) => openTestDatabase(name)));
+const [plainDatabase, gzDatabase, database] = await Promise.all(['load_progress_plain', 'load_progress_gz', 'load_cancel'].map((name) => openTestDatabase(name)));
 const EVENTS = 60_000;
+/** 5,000 lines (2.2 MB) to a chunk. */
+const CHUNK_LINES = 5000;
 
 type Seen = {file: FileProgress; loaded: number};
 
@@ -50,5 +52,45 @@ describe('the load meters follow what is loaded, not what the reader has read ah
 			assert.ok(progress.bytesDone / progress.bytesTotal <= loaded / EVENTS + 0.1, `${progress.bytesDone} of ${progress.bytesTotal} bytes done with ${loaded} lines loaded`);
 		}
 		assert.ok(seen.some(({file: progress}) => progress.bytesDone > 0), 'it moves while loading');
+	});
+});
+
+describe('a cancel during the load', () => {
+	const file = path.join(dir, 'cancelled.log');
+	fs.writeFileSync(file, lines(0, EVENTS));
+	const committed = async () =>
+		(await database.pool.query<{chunks: number; events: number}>('SELECT (SELECT count(*)::int FROM file_chunks) AS chunks, (SELECT count(*)::int FROM events) AS events')).rows[0]!;
+	let chunksAtCancel = 0;
+
+	it('stores no more than the chunk each loader thread is storing (its queued chunks and the reader’s next are dropped)', async () => {
+		const controller = new AbortController();
+		const summary = await ingest(database, [file], {
+			workers: 1,
+			progressIntervalMs: 5,
+			signal: controller.signal,
+			onProgress: (snapshot) => {
+				// Once a chunk is stored the reader has filled the thread's queue and waits for room.
+				if (snapshot.loaded > 0 && !controller.signal.aborted) {
+					chunksAtCancel = snapshot.loaded / CHUNK_LINES;
+					controller.abort();
+				}
+			},
+		});
+		assert.equal(summary.phase, 'cancelled');
+		const {chunks, events} = await committed();
+		// The one being stored as the cancel came (a race may let the queued one begin): before, the queued
+		// one and the reader's next were stored too.
+		assert.ok(chunks - chunksAtCancel <= 1, `${chunks - chunksAtCancel} chunks stored after the cancel`);
+		assert.ok(events < EVENTS, 'the rest is left for the next run');
+		assert.equal(summary.loaded, events, 'the summary counts what is stored');
+	});
+
+	it('its interrupted file shows the counts it committed, and the next run loads the rest', async () => {
+		const {events} = await committed();
+		const {rows} = await database.pool.query('SELECT status, lines_read, loaded, duplicates, rejected, blank_lines FROM source_files');
+		assert.deepEqual(rows, [{status: 'loading', lines_read: events, loaded: events, duplicates: 0, rejected: 0, blank_lines: 0}]);
+		const again = await ingest(database, [file]);
+		assert.equal(again.loaded, EVENTS - events);
+		assert.deepEqual((await database.pool.query('SELECT status, loaded FROM source_files')).rows, [{status: 'loaded', loaded: EVENTS}]);
 	});
 });
