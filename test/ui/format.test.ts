@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {chartLines, downsample} from '../../source/ui/lib/chart.js';
-import {cappedWidths, fitCell, naturalWidths, stringWidth, visibleColumns} from '../../source/ui/lib/columns.js';
+import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
 import path from 'node:path';
 import {bar, cellText, clock, dayZonesText, displayPath, percent, sparkline, thousands} from '../../source/ui/lib/format.js';
 import {result} from './fixtures.js';
@@ -47,10 +47,44 @@ test('widths: measured once from header and rows, capped at max(20, half the scr
 	assert.deepEqual(natural, [70, 7], 'header + 1 for the sort mark');
 	assert.deepEqual(cappedWidths(natural, 80), [40, 7]);
 	assert.deepEqual(cappedWidths(natural, 30), [20, 7]);
-	assert.deepEqual(visibleColumns([40, 6, 30], 0, 75), [0, 1]);
-	assert.deepEqual(visibleColumns([40, 6, 30], 0, 80), [0, 1, 2], "exactly fitting");
-	assert.deepEqual(visibleColumns([90, 6], 0, 80), [0], 'at least one column');
-	assert.deepEqual(visibleColumns([40, 6, 30], 1, 80), [1, 2]);
+	const shown = (widths: number[], left: number, page: number) => columnLayout(widths, left, page).columns.map(({index, width}) => `${index}:${width}`);
+	assert.deepEqual(shown([40, 6, 30], 0, 80), ['0:40', '1:6', '2:30'], 'exactly fitting');
+	assert.deepEqual(shown([90, 6], 0, 80), ['0:78'], 'at least one column, cut to the room left beside the "›"');
+	assert.deepEqual(shown([40, 6, 30], 1, 80), ['1:6', '2:30'], 'the 40-wide first column is more than a third: not pinned');
+});
+
+test('the column layout uses the width: a column that does not fit whole is cut to the room left, not hidden', () => {
+	// learner-path at 80 columns: step, session, time, url (capped at 39), name.
+	const layout = columnLayout([5, 8, 26, 39, 24], 0, 79);
+	assert.deepEqual(layout.columns, [{index: 0, width: 5}, {index: 1, width: 8}, {index: 2, width: 26}, {index: 3, width: 32}]);
+	assert.equal(layout.hiddenRight, true);
+	assert.equal(layout.hiddenLeft, false);
+	const line = layout.columns.reduce((sum, column) => sum + column.width, 0) + 2 * (layout.columns.length - 1) + 2;
+	assert.equal(line, 79, 'cells, gaps and " ›" fill the page exactly');
+	assert.deepEqual(columnLayout([5, 8, 19, 39], 0, 79).columns.at(-1), {index: 3, width: 39}, 'the last column fits without room for a "›"');
+	assert.deepEqual(columnLayout([30, 30, 20], 0, 70).columns.map((column) => column.index), [0, 1], 'less than 10 cells left: not worth showing');
+});
+
+test('scrolled right, the label column stays pinned with a "‹" before the scrolled columns', () => {
+	const widths = [9, 12, 12, 12, 12, 12, 12, 12];
+	const layout = columnLayout(widths, 4, 60);
+	assert.deepEqual(layout.columns.map((column) => column.index), [0, 4, 5, 6]);
+	assert.equal(layout.hiddenLeft, true);
+	assert.equal(layout.hiddenRight, true);
+	assert.equal(columnLayout(widths, 1, 60).hiddenLeft, false, 'nothing hidden between the pinned column and column 1');
+	const wide = columnLayout([30, 12, 12, 12], 2, 60);
+	assert.deepEqual(wide.columns.map((column) => column.index), [2, 3], 'a first column over a third of the page scrolls away');
+	assert.equal(wide.hiddenLeft, true);
+});
+
+test('URL-like cells keep their end, which tells them apart; other text is cut at the end', () => {
+	const url = 'https://courses.openedu.ru/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/d1b8dc32/3616154e/1';
+	assert.equal(fitCell(url, 20, false), '…d1b8dc32/3616154e/1');
+	assert.ok(keepsEnd('block-v1:spbstu+PHYLOS+fall_2018+type@vertical+block@abc'));
+	assert.ok(keepsEnd('/courses/x/y'));
+	assert.ok(!keepsEnd('1.1 Лабораторная работа'));
+	assert.ok(!keepsEnd('see https://example.org/a for details'), 'prose mentioning a URL reads from its start');
+	assert.equal(fitCell('a long value', 6, false), 'a lon…');
 });
 
 test('charts fit the space they are given', () => {

@@ -358,6 +358,63 @@ test('the result table renders only the visible rows of 100,000, and follows G t
 	}
 });
 
+/** The result screen's state for `taskResult` at a size, after some table actions. */
+function resultScreenState(taskResult: TaskResult, width: number, height: number, actions: Parameters<typeof tableReducer>[1][] = []): ResultScreenState {
+	const natural = naturalWidths(taskResult);
+	const layout = resultLayout({width, height}, false);
+	const created = createTableState(taskResult.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)});
+	const table = actions.reduce(tableReducer, created);
+	return {name: 'result', task: tasks[0]!, values: {}, result: taskResult, naturalWidths: natural, table, chart: false, cellOpen: false, choosingFormat: false};
+}
+
+const COURSE_URL = 'https://courses.openedu.ru/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/d1b8dc32b647cec8940732899ea57623';
+
+function learnerPath(): TaskResult {
+	const pages = ['3616154e5abba01239c18f1e41a9ad80/1', '3616154e5abba01239c18f1e41a9ad80/2', '81c4b13d70826a1e98e25a588e066c8a/1'];
+	return {
+		taskId: 'learner-path',
+		columns: [{name: 'step', kind: 'number'}, {name: 'session', kind: 'number'}, {name: 'time', kind: 'timestamp'}, {name: 'url', kind: 'text'}, {name: 'name', kind: 'text'}],
+		rows: pages.map((page, index) => [index + 1, 1, `2024-03-02 11:33:3${index}.68198${index}`, `${COURSE_URL}/${page}`, '1.1 Лабораторная работа']),
+		parameters: {},
+		elapsedMs: 3,
+	};
+}
+
+test('learner-path: the URL column is shown at 80 and 120 columns with the end that tells pages apart', () => {
+	for (const width of [80, 120]) {
+		const {lastFrame, unmount} = render(<ResultScreen screen={resultScreenState(learnerPath(), width, 24)} width={width} height={24} />);
+		try {
+			const frame = lastFrame() ?? '';
+			assert.match(frame, / url /, `${width}: the url column is shown`);
+			for (const end of ['3616154e5abba01239c18f1e41a9ad80/1', '3616154e5abba01239c18f1e41a9ad80/2', '81c4b13d70826a1e98e25a588e066c8a/1']) {
+				assert.match(frame, new RegExp(`…\\S*${end.slice(-24)}`), `${width}: the end of ${end} visible`);
+			}
+			// Header, rule and rows stay off the last column, as the page width says.
+			for (const line of frame.split('\n').slice(1, 6)) assert.ok(stringWidth(line) < width, `${width}: too wide: ${line}`);
+		} finally {
+			unmount();
+		}
+	}
+});
+
+test('scrolled right, the first column stays and a "‹" shows that columns are hidden', () => {
+	const days = ['Monday', 'Tuesday', 'Wednesday'];
+	const hours = Array.from({length: 12}, (_, hour) => ({name: `h${String(hour).padStart(2, '0')}_events`, kind: 'number' as const}));
+	const heatmap: TaskResult = {taskId: 'activity-heatmap', columns: [{name: 'day_name', kind: 'text'}, ...hours], rows: days.map((day, index) => [day, ...hours.map((_, hour) => index * 100 + hour)]), parameters: {}, elapsedMs: 1};
+	const right = Array.from({length: 8}, () => ({type: 'move-column' as const, by: 1}));
+	const {lastFrame, unmount} = render(<ResultScreen screen={resultScreenState(heatmap, 80, 24, right)} width={80} height={24} />);
+	try {
+		const frame = lastFrame() ?? '';
+		const header = frame.split('\n')[1] ?? '';
+		assert.match(header, /^day_name +‹ +h0\d_events/, header);
+		assert.match(header, /h07_events ›$/, 'the cursor column');
+		assert.doesNotMatch(header, /h00_events/);
+		assert.match(frame, /^Wednesday +2\d\d /m, 'the label beside its values');
+	} finally {
+		unmount();
+	}
+});
+
 test('the progress panel fits 80 columns and highlights rejected lines', () => {
 	const {lastFrame, unmount} = render(<ProgressPanel snapshot={snapshot()} rateHistory={[1, 5, 9]} width={80} height={20} />);
 	try {

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
+import type {ReactNode} from 'react';
 import type {TaskResult} from '../../tasks/types.js';
-import {COLUMN_GAP, fitCell, visibleColumns} from '../lib/columns.js';
+import {COLUMN_GAP, columnLayout, fitCell} from '../lib/columns.js';
 import {cellText} from '../lib/format.js';
 import type {TableState} from '../state/table-state.js';
 
@@ -9,47 +10,53 @@ const gap = ' '.repeat(COLUMN_GAP);
 /**
  * The visible window of a result: only rows topRow … topRow + pageRows are rendered, so 100k rows
  * cost what 20 do. One line per row (not @alcalzone/ink-table's two), widths fixed per result so
- * nothing jumps while scrolling; numbers right-aligned, NULL dimmed, "›" when columns continue.
+ * nothing jumps while scrolling; numbers right-aligned, NULL dimmed, "‹" / "›" when columns are
+ * hidden to the left / right, the first column pinned when scrolled (see columnLayout).
  */
 export function ResultTable({result, table}: {result: Pick<TaskResult, 'columns'>; table: TableState}) {
-	const columns = visibleColumns(table.columnWidths, table.leftColumn, table.pageWidth);
-	const lastShown = columns.at(-1) ?? 0;
-	const more = lastShown < result.columns.length - 1;
-	const widthOf = (index: number) => table.columnWidths[index] ?? 1;
+	const layout = columnLayout(table.columnWidths, table.leftColumn, table.pageWidth);
 	const isNumber = (index: number) => result.columns[index]?.kind === 'number';
 	const visibleRows = table.view.slice(table.topRow, table.topRow + table.pageRows);
 	const sortMark = (index: number) => (table.sort?.column === index ? (table.sort.direction === 'asc' ? '▲' : '▼') : '');
+	// The "‹" goes before the first scrolled column: after the pinned one, if any.
+	const markerBefore = layout.hiddenLeft ? layout.columns.find((column) => column.index >= table.leftColumn)?.index : undefined;
+	const cells = (render: (column: {index: number; width: number}) => ReactNode, marker: ReactNode) =>
+		layout.columns.map((column, position) => (
+			<Text key={column.index}>
+				{position > 0 && gap}
+				{column.index === markerBefore && marker}
+				{render(column)}
+			</Text>
+		));
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end">
-				{columns.map((index) => {
-					const name = `${result.columns[index]?.name ?? ''}${sortMark(index)}`;
-					return (
-						<Text key={index} bold underline={index === table.cursorColumn}>
-							{fitCell(name, widthOf(index), isNumber(index))}
-							{gap}
+				{cells(
+					({index, width}) => (
+						<Text bold underline={index === table.cursorColumn}>
+							{fitCell(`${result.columns[index]?.name ?? ''}${sortMark(index)}`, width, isNumber(index))}
 						</Text>
-					);
-				})}
-				{more && <Text color="yellow">›</Text>}
+					),
+					<Text color="yellow">‹ </Text>,
+				)}
+				{layout.hiddenRight && <Text color="yellow"> ›</Text>}
 			</Text>
 			<Text dimColor wrap="truncate-end">
-				{columns.map((index) => '─'.repeat(widthOf(index))).join(gap)}
+				{cells(({width}) => '─'.repeat(width), '  ')}
 			</Text>
 			{visibleRows.map((rowIndex, offset) => {
 				const row = table.rows[rowIndex] ?? [];
 				const isCursorRow = table.topRow + offset === table.cursorRow;
 				return (
 					<Text key={rowIndex} wrap="truncate-end" inverse={isCursorRow}>
-						{columns.map((index) => {
+						{cells(({index, width}) => {
 							const value = row[index] ?? null;
 							return (
-								<Text key={index} dimColor={value === null} bold={isCursorRow && index === table.cursorColumn}>
-									{fitCell(cellText(value), widthOf(index), isNumber(index))}
-									{gap}
+								<Text dimColor={value === null} bold={isCursorRow && index === table.cursorColumn}>
+									{fitCell(cellText(value), width, isNumber(index))}
 								</Text>
 							);
-						})}
+						}, '  ')}
 					</Text>
 				);
 			})}

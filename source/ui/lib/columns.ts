@@ -24,23 +24,66 @@ export function cappedWidths(natural: number[], screenWidth: number): number[] {
 	return natural.map((width) => Math.min(width, cap, Math.max(1, screenWidth - 1)));
 }
 
-/** Indices of the columns shown from `left` on within `pageWidth` cells (always at least one). */
-export function visibleColumns(widths: number[], left: number, pageWidth: number): number[] {
-	const shown: number[] = [];
-	let used = 0;
-	for (let index = left; index < widths.length; index++) {
-		const width = widths[index] ?? 0;
-		if (shown.length > 0 && used + width > pageWidth) break;
-		shown.push(index);
+/** Cells the "‹ " before scrolled columns and the " ›" after them take. */
+const MARKER_WIDTH = 2;
+/** A column cut narrower than this is not worth showing: it is left for the next page. */
+const MIN_SQUEEZED_WIDTH = 10;
+
+export type ColumnLayout = {
+	/** The columns shown, in order, each with the cells it gets (the last may be cut narrower than its width). */
+	columns: Array<{index: number; width: number}>;
+	/** Columns hidden between the pinned column (or the left edge) and the scrolled ones: shown as "‹". */
+	hiddenLeft: boolean;
+	/** Columns after the last shown: shown as "›". */
+	hiddenRight: boolean;
+};
+
+/**
+ * The columns shown from `left` on within `pageWidth` cells. Scrolled right, the first column (the
+ * row's label: day, weekday…) stays pinned when it takes at most a third of the page, so the rest
+ * still has room. A column that does not fit whole is cut to the room left rather than leaving it
+ * blank, and at least one column is always shown.
+ */
+export function columnLayout(widths: number[], left: number, pageWidth: number): ColumnLayout {
+	const pinned = left > 0 && (widths[0] ?? 0) <= Math.floor(pageWidth / 3);
+	const hiddenLeft = left > (pinned ? 1 : 0);
+	const columns: ColumnLayout['columns'] = pinned ? [{index: 0, width: widths[0] ?? 1}] : [];
+	let used = (pinned ? (widths[0] ?? 0) + COLUMN_GAP : 0) + (hiddenLeft ? MARKER_WIDTH : 0);
+	const start = pinned ? Math.max(1, left) : left;
+	const scrolled = widths.slice(start);
+	const allFit = scrolled.reduce((sum, width) => sum + width + COLUMN_GAP, used - COLUMN_GAP) <= pageWidth;
+	// Unless the rest fits, keep room for the "›".
+	const room = pageWidth - (allFit ? 0 : MARKER_WIDTH);
+	for (let index = start; index < widths.length; index++) {
+		const width = widths[index] ?? 1;
+		const free = room - used;
+		const first = columns.length === (pinned ? 1 : 0);
+		if (width <= free) columns.push({index, width});
+		else if (first || free >= MIN_SQUEEZED_WIDTH) columns.push({index, width: Math.max(1, Math.min(width, free))});
+		if (width > free) break;
 		used += width + COLUMN_GAP;
 	}
-	return shown;
+	const last = columns.at(-1)?.index ?? 0;
+	return {columns, hiddenLeft, hiddenRight: last < widths.length - 1};
 }
 
-/** Pads or truncates (with "…") to exactly `width` cells; numbers go right. */
+/** Is the column shown at its whole width (the cursor's column must be)? */
+export function showsWhole(layout: ColumnLayout, widths: number[], index: number): boolean {
+	return layout.columns.some((column) => column.index === index && column.width >= (widths[index] ?? 1));
+}
+
+/**
+ * Text whose end tells values apart (URLs, paths, Open edX keys such as block-v1:…@hash): cut at the
+ * start, since these share a long prefix (https://courses.openedu.ru/courses/course-v1:…).
+ */
+export function keepsEnd(text: string): boolean {
+	return /^(?:[a-z][\w+.-]*:\/\/|\/|[a-z]+-v1:)\S+$/i.test(text);
+}
+
+/** Pads or truncates (with "…") to exactly `width` cells; numbers go right, URL-like text keeps its end. */
 export function fitCell(text: string, width: number, alignRight: boolean): string {
 	const flat = text.replace(/[\r\n\t]+/g, ' ');
-	const cut = stringWidth(flat) > width ? cliTruncate(flat, width, {position: 'end', truncationCharacter: '…'}) : flat;
+	const cut = stringWidth(flat) > width ? cliTruncate(flat, width, {position: keepsEnd(flat) ? 'start' : 'end', truncationCharacter: '…'}) : flat;
 	const padding = ' '.repeat(Math.max(0, width - stringWidth(cut)));
 	return alignRight ? padding + cut : cut + padding;
 }

@@ -1,5 +1,5 @@
 import {cellText} from '../lib/format.js';
-import {visibleColumns} from '../lib/columns.js';
+import {columnLayout, showsWhole} from '../lib/columns.js';
 
 /**
  * The result table's whole interaction state as one pure reducer: cursor, scroll offsets, sort,
@@ -158,7 +158,8 @@ function scrolled(state: TableState): TableState {
 	const cursorColumn = clamp(state.cursorColumn, 0, columnCount - 1);
 	let leftColumn = clamp(state.leftColumn, 0, columnCount - 1);
 	if (cursorColumn < leftColumn) leftColumn = cursorColumn;
-	while (leftColumn < cursorColumn && !visibleColumns(state.columnWidths, leftColumn, state.pageWidth).includes(cursorColumn)) leftColumn++;
+	const whole = (left: number) => showsWhole(columnLayout(state.columnWidths, left, state.pageWidth), state.columnWidths, cursorColumn);
+	while (leftColumn < cursorColumn && !whole(leftColumn)) leftColumn++;
 	return {...state, cursorRow, topRow, cursorColumn, leftColumn};
 }
 
