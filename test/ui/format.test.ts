@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import {chartLines, downsample} from '../../source/ui/lib/chart.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
 import path from 'node:path';
-import {bar, cellText, clock, dayZonesText, displayPath, percent, sparkline, thousands} from '../../source/ui/lib/format.js';
+import {bar, cellText, clock, dayZonesText, displayPath, percent, sparkline, thousands, timestampText} from '../../source/ui/lib/format.js';
 import {result} from './fixtures.js';
 
 test('figures: separators, clock with unknown as --:--, bars and sparklines of a fixed width', () => {
@@ -32,6 +32,15 @@ test('cells: integers with separators, decimals to 3 places, NULL as <null>', ()
 	assert.equal(cellText(-1234.56789), '-1,234.568');
 	assert.equal(cellText(null), '<null>');
 	assert.equal(cellText(true), 'true');
+});
+
+test('timestamps are shown to the second, whatever fraction PostgreSQL printed', () => {
+	assert.equal(cellText('2024-03-01 15:09:38.731565', 'timestamp'), '2024-03-01 15:09:38');
+	assert.equal(cellText('2024-03-01 04:42:02.36468', 'timestamp'), '2024-03-01 04:42:02');
+	assert.equal(cellText('2024-03-01 03:32:22', 'timestamp'), '2024-03-01 03:32:22');
+	assert.equal(cellText('2024-03-01T03:32:22.5Z', 'timestamp'), '2024-03-01 03:32:22 UTC', 'timestamptz says it is UTC');
+	assert.equal(cellText('2024-03-01 15:09:38.731565', 'text'), '2024-03-01 15:09:38.731565', 'only timestamp columns');
+	assert.equal(timestampText('infinity'), 'infinity');
 });
 
 test('cells are padded or cut to exactly their width, CJK counted double, numbers on the right', () => {

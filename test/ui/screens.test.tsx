@@ -370,15 +370,35 @@ function resultScreenState(taskResult: TaskResult, width: number, height: number
 const COURSE_URL = 'https://courses.openedu.ru/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/d1b8dc32b647cec8940732899ea57623';
 
 function learnerPath(): TaskResult {
+	// PostgreSQL prints as many fraction digits as are not zero.
+	const times = ['2024-03-02 11:33:30.681983', '2024-03-02 11:33:41.70172', '2024-03-02 11:34:02'];
 	const pages = ['3616154e5abba01239c18f1e41a9ad80/1', '3616154e5abba01239c18f1e41a9ad80/2', '81c4b13d70826a1e98e25a588e066c8a/1'];
 	return {
 		taskId: 'learner-path',
 		columns: [{name: 'step', kind: 'number'}, {name: 'session', kind: 'number'}, {name: 'time', kind: 'timestamp'}, {name: 'url', kind: 'text'}, {name: 'name', kind: 'text'}],
-		rows: pages.map((page, index) => [index + 1, 1, `2024-03-02 11:33:3${index}.68198${index}`, `${COURSE_URL}/${page}`, '1.1 Лабораторная работа']),
+		rows: pages.map((page, index) => [index + 1, 1, times[index]!, `${COURSE_URL}/${page}`, '1.1 Лабораторная работа']),
 		parameters: {},
 		elapsedMs: 3,
 	};
 }
+
+test('learner-path: times all to the second in the table, in full in the Space view', async () => {
+	const services = fakeServices({runTask: async (task) => ({...learnerPath(), taskId: task.id})});
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={120} height={24} />);
+	try {
+		services.finishIngest();
+		await waitFor(lastFrame, 'Load finished');
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, 'Tasks · 4 of 4');
+		await press(stdin, 'j', ENTER, ENTER);
+		const table = await waitFor(lastFrame, 'row 1/3');
+		assert.deepEqual(table.match(/2024-03-02 \S+ /g), ['2024-03-02 11:33:30 ', '2024-03-02 11:33:41 ', '2024-03-02 11:34:02 ']);
+		await press(stdin, 'l', 'l', ' ');
+		assert.match(await waitFor(lastFrame, /╭/), /2024-03-02 11:33:30\.681983/);
+	} finally {
+		unmount();
+	}
+});
 
 test('learner-path: the URL column is shown at 80 and 120 columns with the end that tells pages apart', () => {
 	for (const width of [80, 120]) {

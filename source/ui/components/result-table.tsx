@@ -53,7 +53,7 @@ export function ResultTable({result, table}: {result: Pick<TaskResult, 'columns'
 							const value = row[index] ?? null;
 							return (
 								<Text dimColor={value === null} bold={isCursorRow && index === table.cursorColumn}>
-									{fitCell(cellText(value), width, isNumber(index))}
+									{fitCell(cellText(value, result.columns[index]?.kind), width, isNumber(index))}
 								</Text>
 							);
 						}, '  ')}

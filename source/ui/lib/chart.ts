@@ -44,8 +44,9 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 		colors: ys.map((_, index) => colors[index % colors.length]),
 		format: (value: number) => thousands(value).padStart(labelWidth - 2),
 	});
-	const first = cellText(rows[0]?.[x] ?? null);
-	const last = cellText(rows.at(-1)?.[x] ?? null);
+	const kind = result.columns[x]?.kind;
+	const first = cellText(rows[0]?.[x] ?? null, kind);
+	const last = cellText(rows.at(-1)?.[x] ?? null, kind);
 	const legend = ys.map((index) => result.columns[index]?.name).join(', ');
 	const axis = `${' '.repeat(labelWidth)}${first}${' '.repeat(Math.max(1, points - first.length - last.length))}${last}`;
 	return [...plot.split('\n'), `${axis.slice(0, width)}`, `${' '.repeat(labelWidth)}${legend} by ${result.columns[x]?.name ?? ''}`.slice(0, width)];
@@ -53,7 +54,7 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 
 function barLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, y: number, width: number, height: number): string[] {
 	const rows = result.rows.slice(0, Math.max(1, height - 1));
-	const labels = rows.map((row) => cellText(row[x] ?? null));
+	const labels = rows.map((row) => cellText(row[x] ?? null, result.columns[x]?.kind));
 	const labelWidth = Math.min(Math.max(...labels.map((label) => label.length), 1), Math.floor(width / 3));
 	const values = rows.map((row) => numeric(row[y]));
 	const max = Math.max(...values, 0);

@@ -13,7 +13,7 @@ export function naturalWidths(result: Pick<TaskResult, 'columns' | 'rows'>): num
 	return result.columns.map((column, index) => {
 		// One more cell for the sort mark (▲/▼) after the name.
 		let width = stringWidth(column.name) + 1;
-		for (const row of result.rows.slice(0, SAMPLED_ROWS)) width = Math.max(width, stringWidth(cellText(row[index] ?? null)));
+		for (const row of result.rows.slice(0, SAMPLED_ROWS)) width = Math.max(width, stringWidth(cellText(row[index] ?? null, column.kind)));
 		return Math.max(width, 1);
 	});
 }

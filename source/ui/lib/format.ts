@@ -1,6 +1,7 @@
 /** Screen-only formatting (bars, sparklines, cells) on top of the shared figures in source/format.ts. */
 import path from 'node:path';
 import {formatCount, formatDuration} from '../../format.js';
+import type {ColumnKind} from '../../tasks/types.js';
 
 /** Whole numbers with thousands separators (k9s AsThousands): rates are rounded first. */
 export function thousands(value: number): string {
@@ -36,9 +37,13 @@ export function sparkline(values: number[], width: number): string {
 		.join('');
 }
 
-/** How a table cell shows a value: integers with separators, decimals to at most 3 places. */
-export function cellText(value: string | number | boolean | null): string {
+/**
+ * How a table cell shows a value: integers with separators, decimals to at most 3 places, timestamps
+ * to the second (saved files and the Space view keep the full value).
+ */
+export function cellText(value: string | number | boolean | null, kind?: ColumnKind): string {
 	if (value === null) return '<null>';
+	if (kind === 'timestamp' && typeof value === 'string') return timestampText(value);
 	if (typeof value === 'number') {
 		if (Number.isInteger(value)) return thousands(value);
 		const [whole = '0', fraction = ''] = value.toFixed(3).replace(/0+$/, '').split('.');
@@ -46,6 +51,15 @@ export function cellText(value: string | number | boolean | null): string {
 		return `${sign}${thousands(Math.abs(Number(whole)))}${fraction ? `.${fraction}` : ''}`;
 	}
 	return String(value);
+}
+
+/**
+ * PostgreSQL drops trailing zeros of the fraction (04:42:02.36468, 03:32:22): cut to the second, every
+ * timestamp has one width; a UTC one (ISO, from timestamptz) says so.
+ */
+export function timestampText(text: string): string {
+	const match = /^(\d{4,}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z?)$/.exec(text);
+	return match ? `${match[1]} ${match[2]}${match[3] ? ' UTC' : ''}` : text;
 }
 
 /** A path as the user thinks of it: relative to the current folder when inside it (input/big.log). */
