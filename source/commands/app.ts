@@ -126,7 +126,7 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		listCourses: () => listCourses(open().pool),
 		dayZone: () => currentDayZone(open().pool),
 		runTask: (task, values, signal) => runTask(open().pool, task, values, {signal}),
-		saveResult: (result, format, course) => saveResult(result, {format, course}),
+		saveResult: (result, format) => saveResult(result, {format}),
 		logError(error) {
 			const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
 			fs.appendFileSync(logFile, `${new Date().toISOString()} ${redactSecrets(text)}\n`);

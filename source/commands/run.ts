@@ -144,7 +144,6 @@ export const runCommand: Command = async (context) => {
 			const saved = await saveResult(result, {
 				format: fileFormatOf(context),
 				out: flags.out,
-				course: result.parameters.course,
 				bom: flags.bom,
 			});
 			context.stderr.write(`Saved ${saved.rows} rows to ${saved.path}\n`);

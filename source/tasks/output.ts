@@ -63,9 +63,23 @@ const EXTENSIONS: Record<OutputFormat, string> = {csv: 'csv', json: 'json', md: 
 /**
  * Safe on every file system: letters, digits, `_`, `-` only (no `:` `+` `/` `\`). No dot either: Windows
  * reads everything before a name's first dot as the name, so `aux.x_…csv` would be the AUX device.
+ * Letters of any script count (a learner named борис stays борис), composed (NFC) whatever the input was.
  */
 function fileNamePart(text: string): string {
-	return text.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'all';
+	const safe = text.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '');
+	// At most 64 UTF-8 bytes a part, so four parts stay under the 255 bytes file systems allow.
+	let part = '';
+	for (const char of safe) {
+		if (Buffer.byteLength(part + char) > 64) break;
+		part += char;
+	}
+	return part;
+}
+
+/** `<task>_<course|all>[_<learner>]_<UTC timestamp>`: a run for one learner names them. */
+export function resultFileBase(result: Pick<TaskResult, 'taskId' | 'parameters'>, when: Date): string {
+	const learner = fileNamePart(result.parameters.user ?? '');
+	return [fileNamePart(result.taskId) || 'task', fileNamePart(result.parameters.course ?? '') || 'all', ...(learner ? [learner] : []), timestampPart(when)].join('_');
 }
 
 /** 2026-11-25T15:48:18.123Z → 20261125T154818Z */
@@ -96,12 +110,12 @@ function writeNew(target: string, content: string): boolean {
 }
 
 /**
- * Saves a result: to `out`, or to resultDir (default ./result) under a generated name
- * `<task>_<course|all>_<UTC timestamp>[-n].<ext>`. Never overwrites an existing file.
+ * Saves a result: to `out`, or to resultDir (default ./result) under a name from its task and
+ * parameters (resultFileBase) and `[-n].<ext>`. Never overwrites an existing file.
  */
 export async function saveResult(
 	result: TaskResult,
-	options: {format: OutputFormat; out?: string; resultDir?: string; course?: string; bom?: boolean},
+	options: {format: OutputFormat; out?: string; resultDir?: string; bom?: boolean},
 ): Promise<{path: string; rows: number}> {
 	const content = formatResult(result, options.format, {bom: options.bom});
 	try {
@@ -114,7 +128,7 @@ export async function saveResult(
 		}
 		const dir = path.resolve(options.resultDir ?? path.join(process.cwd(), 'result'));
 		fs.mkdirSync(dir, {recursive: true});
-		const base = `${fileNamePart(result.taskId)}_${fileNamePart(options.course ?? '')}_${timestampPart(new Date())}`;
+		const base = resultFileBase(result, new Date());
 		for (let attempt = 1; attempt < 1000; attempt++) {
 			const target = path.join(dir, `${base}${attempt > 1 ? `-${attempt}` : ''}.${EXTENSIONS[options.format]}`);
 			if (writeNew(target, content)) return {path: target, rows: result.rows.length};

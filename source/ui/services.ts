@@ -16,7 +16,8 @@ export type AppServices = {
 	/** The time zone the database counts days in (after the load: `--tz` may change it). */
 	dayZone(): Promise<string>;
 	runTask(task: TaskDefinition, values: Record<string, string>, signal: AbortSignal): Promise<TaskResult>;
-	saveResult(result: TaskResult, format: OutputFormat, course: string | undefined): Promise<{path: string; rows: number}>;
+	/** Names the file after the result's task and parameters (course, learner). */
+	saveResult(result: TaskResult, format: OutputFormat): Promise<{path: string; rows: number}>;
 	/** Where unexpected errors are written in full (the screen shows one sentence). */
 	logError(error: unknown): void;
 };

@@ -27,28 +27,28 @@ const tempDir = (prefix: string) => {
 const HOSTILE_IDS = [
 	'../../../etc/passwd', '/etc/passwd', 'C:\\Windows\\System32\\drivers', '\\\\server\\share\\x', 'course-v1:Org+Course+2024',
 	'..', '.', '', ' ', '...', 'a/../../b', 'x:y+z/w\\v', 'CON', 'nul', 'COM1', 'lpt9', 'aux.txt', 'name.', 'name ',
-	'<script>|?*"', 'tab\there\nnewline\r', '\u0000nul', 'é日本🎓', 'x'.repeat(400), '%2e%2e%2f', 'ccx-v1:Org+Course+2024+ccx@3',
+	'<script>|?*"', 'tab\there\nnewline\r', '\u0000nul', 'é日本🎓', 'x'.repeat(400), '日本'.repeat(100), '%2e%2e%2f', 'ccx-v1:Org+Course+2024+ccx@3',
 ];
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 
 const sample: TaskResult = {taskId: 'learners', columns: [{name: 'n', kind: 'number'}], rows: [[1]], parameters: {}, elapsedMs: 0};
 
-describe('saved file names from hostile course and task ids', () => {
+describe('saved file names from hostile course, learner and task ids', () => {
 	it('stay directly inside result/ and are valid names on Windows', async () => {
 		const root = tempDir('openpolyedu-names-');
 		const resultDir = path.join(root, 'result');
 		let saved = 0;
 		for (const id of HOSTILE_IDS) {
 			for (const format of ['csv', 'json', 'md'] as const) {
-				for (const [taskId, course] of [[id, 'course-v1:a+b+c'], ['learners', id], [id, id]]) {
-					const {path: file} = await saveResult({...sample, taskId: taskId!}, {format, resultDir, course});
-					const where = `task ${JSON.stringify(taskId)}, course ${JSON.stringify(course)}, ${format}`;
+				for (const [taskId, course, user] of [[id, 'course-v1:a+b+c', ''], ['learners', id, ''], ['learner-path', 'c', id], [id, id, id]]) {
+					const {path: file} = await saveResult({...sample, taskId: taskId!, parameters: {course: course!, user: user!}}, {format, resultDir});
+					const where = `task ${JSON.stringify(taskId)}, course ${JSON.stringify(course)}, user ${JSON.stringify(user)}, ${format}`;
 					assert.equal(path.dirname(file), resultDir, `${where}: inside result/`);
 					const name = path.basename(file);
 					assert.doesNotMatch(name, /[<>:"/\\|?*\u0000-\u001f]/, `${where}: no character Windows forbids (${name})`);
 					assert.doesNotMatch(name, /[. ]$/, `${where}: does not end in a dot or space`);
 					assert.doesNotMatch(name, WINDOWS_RESERVED, `${where}: not a reserved device name`);
-					assert.ok(!name.includes('..') && name.length <= 255, `${where}: no .., at most 255 characters`);
+					assert.ok(!name.includes('..') && Buffer.byteLength(name) <= 255, `${where}: no .., at most 255 bytes`);
 					assert.ok(name.endsWith(`.${format}`), `${where}: keeps its extension`);
 					saved++;
 				}

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
 import {formatResult, saveResult, type TaskResult} from '../../source/tasks/index.js';
+import {resultFileBase} from '../../source/tasks/output.js';
 import {tempDir} from '../helpers/temp-dir.js';
 
 const result: TaskResult = {
@@ -53,8 +54,8 @@ describe('formatResult', () => {
 describe('saveResult', () => {
 	it('writes under a Windows-safe generated name and never overwrites', async () => {
 		const dir = tempDir('result-');
-		const first = await saveResult(result, {format: 'csv', resultDir: dir, course: 'course-v1:Uni+PHYS+2024'});
-		const second = await saveResult(result, {format: 'csv', resultDir: dir, course: 'course-v1:Uni+PHYS+2024'});
+		const first = await saveResult(result, {format: 'csv', resultDir: dir});
+		const second = await saveResult(result, {format: 'csv', resultDir: dir});
 		assert.equal(first.rows, 2);
 		assert.equal(path.dirname(first.path), dir);
 		assert.match(path.basename(first.path), /^learners_course-v1_Uni_PHYS_2024_\d{8}T\d{6}Z\.csv$/);
@@ -65,9 +66,18 @@ describe('saveResult', () => {
 
 	it('a hostile course or task id cannot leave the result folder', async () => {
 		const dir = tempDir('result-');
-		const saved = await saveResult({...result, taskId: '../../evil'}, {format: 'json', resultDir: dir, course: '..\\..\\x:y+z/../'});
+		const saved = await saveResult({...result, taskId: '../../evil', parameters: {course: '..\\..\\x:y+z/../', user: 'a:b+c/../d'}}, {format: 'json', resultDir: dir});
 		assert.equal(path.dirname(saved.path), dir);
 		assert.doesNotMatch(path.basename(saved.path), /[:+\\/]|\.\./);
+	});
+
+	it('a run for one learner names them, sanitised like the course; all courses and no learner as before', () => {
+		const when = new Date('2024-03-05T10:11:12.345Z');
+		const learnerPath = {taskId: 'learner-path', parameters: {course: 'course-v1:spbstu+PHYLOS+fall_2018', user: 'jolly.clever+sable:1', tz: 'UTC'}};
+		assert.equal(resultFileBase(learnerPath, when), 'learner-path_course-v1_spbstu_PHYLOS_fall_2018_jolly_clever_sable_1_20240305T101112Z');
+		assert.equal(resultFileBase({taskId: 'sessions', parameters: {course: '', user: 'борис'}}, when), 'sessions_all_борис_20240305T101112Z', 'letters of any script');
+		assert.equal(resultFileBase({taskId: 'sessions', parameters: {course: '', user: ''}}, when), 'sessions_all_20240305T101112Z');
+		assert.equal(resultFileBase({taskId: 'learners', parameters: {course: 'c'}}, when), 'learners_c_20240305T101112Z');
 	});
 
 	it('--out refuses an existing file and keeps it intact', async () => {

@@ -113,7 +113,7 @@ export function useAppController(services: AppServices, size: {width: number; he
 		// The whole view, sorted and filtered as on screen, not just the visible slice.
 		const rows = table.view.map((index) => result.rows[index] ?? []);
 		const {id} = saving;
-		track(services.saveResult({...result, rows}, saving.format, screen.values.course)).then(
+		track(services.saveResult({...result, rows}, saving.format)).then(
 			(saved) => dispatch({type: 'saved', id, path: displayPath(saved.path), rows: saved.rows}),
 			(error: unknown) => {
 				services.logError(error);
