@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {hintLine, keymap} from '../../source/ui/keymap.js';
 import {positionText} from '../../source/ui/screens/result-screen.js';
-import {appReducer, createAppState, scopeOf, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
+import {appReducer, createAppState, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
 
 const courses = [
@@ -231,6 +231,24 @@ test('s asks for the format; Enter saves CSV, and the saved message names the fi
 	const failed = apply(csv, {type: 'save-failed', id: csv.screen.saving.id, message: 'disk full'});
 	assert.deepEqual([failed.flash?.text, failed.flash?.tone], ['Not saved: disk full', 'error']);
 	assert.equal(apply(saved, {type: 'flash-expired', id: saved.flash!.id}).flash, undefined);
+});
+
+test('a long saved message takes the lines it needs from the table while it shows, and gives them back', () => {
+	const rows = Array.from({length: 40}, (_, index) => [`type ${index}`, index] as [string, number]);
+	const state = keys(atResult(rows), 'G', 's');
+	if (state.screen.name !== 'result' || state.screen.choosingFormat !== true) throw new Error('not choosing');
+	const pageRows = state.screen.table.pageRows;
+	const csv = keys(state, 'enter');
+	if (csv.screen.name !== 'result' || !csv.screen.saving) throw new Error('not saving');
+	const name = 'learner-path_course-v1_spbstu_PHYLOS_fall_2018_jolly-clever-siberiansable_20240305T101112Z.csv';
+	const saved = apply(csv, {type: 'saved', id: csv.screen.saving.id, path: `result/${name}`, rows: 40});
+	if (saved.screen.name !== 'result') throw new Error('no result');
+	assert.deepEqual(statusLines(saved), ['Saved 40 rows to result/learner-path_course-v1_spbstu_PHYLOS_fall_2018_', 'jolly-clever-siberiansable_20240305T101112Z.csv']);
+	assert.equal(saved.screen.table.pageRows, pageRows - 1, 'one more status line');
+	const {cursorRow, topRow} = saved.screen.table;
+	assert.ok(cursorRow >= topRow && cursorRow < topRow + pageRows - 1, 'the cursor row stays on screen');
+	const expired = apply(saved, {type: 'flash-expired', id: saved.flash!.id});
+	assert.equal(expired.screen.name === 'result' && expired.screen.table.pageRows, pageRows);
 });
 
 test('c toggles the chart for tasks that declare one and gives the table the rest of the screen', () => {

@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import {chartLines, downsample} from '../../source/ui/lib/chart.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
 import path from 'node:path';
-import {bar, cellText, clock, dayZonesText, displayPath, percent, sparkline, thousands, timestampText} from '../../source/ui/lib/format.js';
+import {bar, cellText, clock, dayZonesText, displayPath, percent, sparkline, thousands, timestampText, wrapLines} from '../../source/ui/lib/format.js';
 import {result} from './fixtures.js';
 
 test('figures: separators, clock with unknown as --:--, bars and sparklines of a fixed width', () => {
@@ -108,6 +108,17 @@ test('charts fit the space they are given', () => {
 	assert.equal(bars[2], '… 1 more rows');
 	assert.match(chartLines(result([]), {kind: 'bar', x: 'nope', y: ['events']}, 40, 5)[0] ?? '', /needs columns nope/);
 	assert.deepEqual(downsample([1, 3, 5, 7], 2), [2, 6]);
+});
+
+test('messages wrap after spaces and path separators, a long name anywhere, never wider than asked', () => {
+	const name = 'learner-path_course-v1_spbstu_PHYLOS_fall_2018_jolly-clever-siberiansable_20240305T101112Z.csv';
+	assert.deepEqual(wrapLines(`Saved 15 rows to result/${name}`, 119), [`Saved 15 rows to result/${name}`]);
+	assert.deepEqual(wrapLines(`Saved 15 rows to result/${name}`, 79), ['Saved 15 rows to result/learner-path_course-v1_spbstu_PHYLOS_fall_2018_', 'jolly-clever-siberiansable_20240305T101112Z.csv']);
+	assert.deepEqual(wrapLines(`Saved 15 rows to result/${name}`, 59), ['Saved 15 rows to result/learner-path_course-v1_spbstu_', 'PHYLOS_fall_2018_jolly-clever-siberiansable_', '20240305T101112Z.csv']);
+	assert.deepEqual(wrapLines(`Saved to ${'x'.repeat(25)}`, 10), ['Saved to', 'x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)], 'no break in sight: anywhere');
+	assert.deepEqual(wrapLines('one two three', 7), ['one two', 'three']);
+	assert.deepEqual(wrapLines('a'.repeat(30), 10, 2), ['a'.repeat(10), 'aaaaa…aaaa'], 'past the last line, cut in the middle');
+	for (const line of wrapLines('日本語のテキスト '.repeat(5), 9)) assert.ok(stringWidth(line) <= 9, line);
 });
 
 test('the zones of the precomputed days: UTC alone, or the day zone and UTC', () => {

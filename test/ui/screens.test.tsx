@@ -417,6 +417,26 @@ test('learner-path: the URL column is shown at 80 and 120 columns with the end t
 	}
 });
 
+test('the saved message shows the file name whole, over two lines at 80 columns', async () => {
+	const name = 'learner-path_course-v1_spbstu_PHYLOS_fall_2018_jolly-clever-siberiansable_20240305T101112Z.csv';
+	const services = fakeServices({saveResult: async (saved) => ({path: path.join(process.cwd(), 'result', name), rows: saved.rows.length})});
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	try {
+		services.finishIngest();
+		await waitFor(lastFrame, 'Load finished');
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, 'Tasks · 4 of 4');
+		await press(stdin, 'j', ENTER, ENTER);
+		await waitFor(lastFrame, 'row 1/3');
+		await press(stdin, 's', ENTER);
+		const frame = await waitFor(lastFrame, 'Saved 3 rows');
+		assert.match(frame, new RegExp(`Saved 3 rows to result.learner-path_course-v1_spbstu_PHYLOS_fall_2018_\n${name.slice(47)}\n`));
+		assert.equal(frame.split('\n').length, 23, 'still rows - 1 lines: the table gave one up');
+	} finally {
+		unmount();
+	}
+});
+
 test('scrolled right, the first column stays and a "‹" shows that columns are hidden', () => {
 	const days = ['Monday', 'Tuesday', 'Wednesday'];
 	const hours = Array.from({length: 12}, (_, hour) => ({name: `h${String(hour).padStart(2, '0')}_events`, kind: 'number' as const}));

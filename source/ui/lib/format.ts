@@ -1,5 +1,7 @@
 /** Screen-only formatting (bars, sparklines, cells) on top of the shared figures in source/format.ts. */
 import path from 'node:path';
+import cliTruncate from 'cli-truncate';
+import stringWidth from 'string-width';
 import {formatCount, formatDuration} from '../../format.js';
 import type {ColumnKind} from '../../tasks/types.js';
 
@@ -71,4 +73,34 @@ export function displayPath(label: string): string {
 /** The zones whose days the database keeps precomputed (the day zone, and UTC beside another): the tasks answer fastest in them. */
 export function dayZonesText(dayZone: string): string {
 	return dayZone === 'UTC' ? 'UTC' : `${dayZone} + UTC`;
+}
+
+/**
+ * Text in lines of at most `width` cells, broken after a space, a path separator or an underscore (as
+ * in a saved file's name) where the line has one, else anywhere: a long file name is shown whole, over
+ * two lines, rather than cut. Past `maxLines` the last line is cut in the middle.
+ */
+export function wrapLines(text: string, width: number, maxLines = Number.POSITIVE_INFINITY): string[] {
+	const lines: string[] = [];
+	let line = '';
+	// Where `line` may be broken: after its last space, separator or underscore.
+	let breakAt = 0;
+	for (const char of text.replace(/[\r\n\t]+/g, ' ')) {
+		if (line && stringWidth(line + char) > width) {
+			if (char === ' ') {
+				lines.push(line.trimEnd());
+				line = '';
+				breakAt = 0;
+				continue;
+			}
+			lines.push((breakAt > 0 ? line.slice(0, breakAt) : line).trimEnd());
+			line = breakAt > 0 ? line.slice(breakAt) : '';
+			breakAt = 0;
+		}
+		line += char;
+		if (' /\\_'.includes(char)) breakAt = line.length;
+	}
+	if (line) lines.push(line);
+	if (lines.length <= maxLines) return lines;
+	return [...lines.slice(0, maxLines - 1), cliTruncate(lines.slice(maxLines - 1).join(''), width, {position: 'middle', truncationCharacter: '…'})];
 }

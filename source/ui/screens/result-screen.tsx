@@ -2,9 +2,9 @@ import {Box, Text} from 'ink';
 import {ResultTable} from '../components/result-table.js';
 import {StatusBar} from '../components/status-bar.js';
 import {chartLines} from '../lib/chart.js';
-import {cellText, thousands} from '../lib/format.js';
+import {cellText, thousands, wrapLines} from '../lib/format.js';
 import type {Flash, ResultScreen as ResultScreenState} from '../state/app-state.js';
-import {resultLayout} from '../state/app-state.js';
+import {resultLayout, statusLines} from '../state/app-state.js';
 import {withCursor} from '../state/text-field.js';
 
 /** "row 12/3,400 · col 2/7", plus sort, search and filter when set. */
@@ -18,9 +18,11 @@ export function positionText(screen: ResultScreenState): string {
 
 export function ResultScreen({screen, flash, width, height}: {screen: ResultScreenState; flash?: Flash; width: number; height: number}) {
 	const {table, result, task} = screen;
-	const layout = resultLayout({width, height}, screen.chart);
+	const layout = resultLayout({width, height, flash}, screen.chart);
 	const cursorValue = table.rows[table.view[table.cursorRow] ?? -1]?.[table.cursorColumn] ?? null;
-	const notice = table.notice ? {text: table.notice, tone: 'info' as const, id: -1} : flash;
+	// The table's notice (no match…) is the answer to the last key: it goes before a flash, on one line.
+	const flashLines = statusLines({width, flash});
+	const message = table.notice ? {lines: wrapLines(table.notice, width - 1, 1), tone: 'info' as const} : flash && flashLines && {lines: flashLines, tone: flash.tone};
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text wrap="truncate-end">
@@ -62,7 +64,7 @@ export function ResultScreen({screen, flash, width, height}: {screen: ResultScre
 			) : screen.saving ? (
 				<Text color="yellow">Saving {thousands(table.view.length)} rows as {screen.saving.format.toUpperCase()}…</Text>
 			) : (
-				<StatusBar left={`Tasks › ${task.id}`} flash={notice} right={positionText(screen)} />
+				<StatusBar left={`Tasks › ${task.id}`} message={message} right={positionText(screen)} width={width} />
 			)}
 		</Box>
 	);

@@ -2,6 +2,7 @@ import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import type {OutputFormat, TaskDefinition, TaskProblem, TaskResult} from '../../tasks/types.js';
 import {scopeAction, type Action, type Scope} from '../keymap.js';
 import {cappedWidths, naturalWidths} from '../lib/columns.js';
+import {wrapLines} from '../lib/format.js';
 import {createFormState, formReducer, formValues, type FormState} from './form-state.js';
 import {movedCursor, type ListMove} from './list-cursor.js';
 import {initialMenuState, menuReducer, selectedPosition, visibleTasks, type MenuState} from './menu-state.js';
@@ -103,9 +104,18 @@ export function usableHeight(height: number): number {
 	return Math.max(6, height - 1);
 }
 
+/** A flash on the result screen wraps to at most this many lines (a saved file's name is shown whole). */
+export const FLASH_LINES = 3;
+
+/** The lines of the result screen's status bar: one, or the flash's lines. */
+export function statusLines(state: Pick<AppState, 'width' | 'flash'>): string[] | undefined {
+	return state.flash && wrapLines(state.flash.text, state.width - 1, FLASH_LINES);
+}
+
 /** Rows of the result table and of the chart above it (title, header, rule, status and hint lines excluded). */
-export function resultLayout(state: Pick<AppState, 'width' | 'height'>, chart: boolean): {pageRows: number; pageWidth: number; chartHeight: number} {
-	const body = Math.max(2, usableHeight(state.height) - 5);
+export function resultLayout(state: Pick<AppState, 'width' | 'height' | 'flash'>, chart: boolean): {pageRows: number; pageWidth: number; chartHeight: number} {
+	const status = statusLines(state)?.length ?? 1;
+	const body = Math.max(2, usableHeight(state.height) - 4 - status);
 	const chartHeight = chart ? Math.max(4, Math.floor(body / 2)) : 0;
 	return {pageRows: Math.max(1, body - chartHeight), pageWidth: Math.max(10, state.width - 1), chartHeight};
 }
@@ -172,7 +182,7 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 		case 'quit':
 			return {...state, quitting: true};
 		case 'flash-expired':
-			return state.flash?.id === event.id ? {...state, flash: undefined} : state;
+			return state.flash?.id === event.id ? relayout({...state, flash: undefined}) : state;
 	}
 }
 
@@ -190,7 +200,8 @@ function afterIngest(state: AppState, summary: IngestSummary): AppState {
 }
 
 function withFlash(state: AppState, text: string, tone: Flash['tone'] = 'info'): AppState {
-	return {...state, counter: state.counter + 1, flash: {text, tone, id: state.counter + 1}};
+	// The table gives the lines a long flash takes back when it expires.
+	return relayout({...state, counter: state.counter + 1, flash: {text, tone, id: state.counter + 1}});
 }
 
 function finishSave(state: AppState, id: number, flash: Omit<Flash, 'id'>): AppState {
