@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {hintLine, keymap} from '../../source/ui/keymap.js';
 import {positionText} from '../../source/ui/screens/result-screen.js';
-import {appReducer, createAppState, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
+import {appReducer, createAppState, resultLayout, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
 
 const courses = [
@@ -249,6 +249,12 @@ test('a long saved message takes the lines it needs from the table while it show
 	assert.ok(cursorRow >= topRow && cursorRow < topRow + pageRows - 1, 'the cursor row stays on screen');
 	const expired = apply(saved, {type: 'flash-expired', id: saved.flash!.id});
 	assert.equal(expired.screen.name === 'result' && expired.screen.table.pageRows, pageRows);
+});
+
+test('a chart too short to read gives way to a one-line note; with room it gets at least its minimum', () => {
+	assert.deepEqual(resultLayout({width: 60, height: 15}, true), {pageRows: 3, pageWidth: 59, chartHeight: 6, chartFits: true});
+	assert.deepEqual(resultLayout({width: 60, height: 12}, true), {pageRows: 5, pageWidth: 59, chartHeight: 1, chartFits: false});
+	assert.equal(resultLayout({width: 80, height: 24}, true).chartHeight, 9);
 });
 
 test('c toggles the chart for tasks that declare one and gives the table the rest of the screen', () => {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {chartLines, downsample} from '../../source/ui/lib/chart.js';
+import {chartLines, downsample, resample} from '../../source/ui/lib/chart.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
 import path from 'node:path';
+import {stripVTControlCharacters} from 'node:util';
 import {bar, cellText, clock, dayZonesText, displayPath, percent, sparkline, thousands, timestampText, wrapLines} from '../../source/ui/lib/format.js';
 import {result} from './fixtures.js';
 
@@ -101,7 +102,7 @@ test('charts fit the space they are given', () => {
 	const line = chartLines({columns: [{name: 'day', kind: 'date'}, {name: 'events', kind: 'number'}], rows: days}, {kind: 'line', x: 'day', y: ['events']}, 60, 10);
 	assert.equal(line.length, 10, 'plot, axis and legend lines fill the height exactly');
 	for (const text of line) assert.ok(stringWidth(text) <= 60, `"${text}" wider than 60`);
-	assert.match(line.at(-1) ?? '', /events by day/);
+	assert.match(stripVTControlCharacters(line.at(-1) ?? ''), /events by day/);
 	const bars = chartLines(result([['play_video', 5], ['pause_video', 2], ['problem_check', 1]]), {kind: 'bar', x: 'event_type', y: ['events']}, 40, 3);
 	assert.equal(bars.length, 3, 'two bars and the "more rows" line');
 	assert.match(bars[0] ?? '', /^play_video +█+ 5$/);
@@ -119,6 +120,27 @@ test('messages wrap after spaces and path separators, a long name anywhere, neve
 	assert.deepEqual(wrapLines('one two three', 7), ['one two', 'three']);
 	assert.deepEqual(wrapLines('a'.repeat(30), 10, 2), ['a'.repeat(10), 'aaaaa…aaaa'], 'past the last line, cut in the middle');
 	for (const line of wrapLines('日本語のテキスト '.repeat(5), 9)) assert.ok(stringWidth(line) <= 9, line);
+});
+
+test('a line chart of 20 days spans the width, its x labels under its first and last point, its legend in the lines\' colours', () => {
+	const days = Array.from({length: 20}, (_, index) => [`2024-03-${String(index + 1).padStart(2, '0')}`, (index * 7) % 13, index % 5] as [string, number, number]);
+	const plays = {columns: [{name: 'day', kind: 'date' as const}, {name: 'plays', kind: 'number' as const}, {name: 'viewers', kind: 'number' as const}], rows: days};
+	const lines = chartLines(plays, {kind: 'line', x: 'day', y: ['plays', 'viewers']}, 119, 12);
+	const plain = lines.map((line) => stripVTControlCharacters(line));
+	const lastPoint = Math.max(...plain.slice(0, -2).map((line) => line.trimEnd().length)) - 1;
+	assert.equal(lastPoint, 117, 'the plot reaches the last column but the blank asciichart ends its lines with');
+	const axis = plain.at(-2) ?? '';
+	assert.equal(axis.trimEnd().length - 1, lastPoint, 'the last day ends under the last point');
+	assert.match(axis, /^ +2024-03-01 +2024-03-20$/);
+	assert.equal(axis.indexOf('2024-03-01'), plain[0]!.search(/[┤┼]/), 'the first day starts under the y-axis, where the first point is');
+	const legend = lines.at(-1) ?? '';
+	assert.ok(legend.includes('\u001B[36mplays\u001B[0m'), 'plays in cyan, like its line');
+	assert.ok(legend.includes('\u001B[33mviewers\u001B[0m'), 'viewers in yellow, like its line');
+	for (const line of lines) assert.ok(stringWidth(line) <= 119);
+	assert.deepEqual(resample([0, 10], 5), [0, 2.5, 5, 7.5, 10], 'two days over 5 columns');
+	assert.deepEqual(resample([0, 9, 0], 7), [0, 3, 6, 9, 6, 3, 0], 'every value on a column of its own');
+	assert.equal(Math.max(...resample([0, 9, 0, 0], 9)), 9, 'a peak between two columns is still drawn whole');
+	assert.deepEqual(resample([1, 3, 5, 7], 2), [2, 6], 'more values than columns: averaged');
 });
 
 test('the zones of the precomputed days: UTC alone, or the day zone and UTC', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import {stripVTControlCharacters} from 'node:util';
 import {test} from 'node:test';
 import {render} from 'ink-testing-library';
 import {UserError} from '../../ingest/errors.js';
@@ -434,6 +435,22 @@ test('the saved message shows the file name whole, over two lines at 80 columns'
 		assert.equal(frame.split('\n').length, 23, 'still rows - 1 lines: the table gave one up');
 	} finally {
 		unmount();
+	}
+});
+
+test('at 60×12 the chart gives way to a one-line note; at 60×15 it is drawn 6 lines tall', () => {
+	const days: TaskResult = {taskId: 'activity-by-day', columns: [{name: 'day', kind: 'date'}, {name: 'events', kind: 'number'}], rows: [['2024-03-01', 5], ['2024-03-02', 9], ['2024-03-03', 2]], parameters: {}, elapsedMs: 1};
+	for (const [height, expected] of [[12, /The chart needs a taller terminal/], [15, /events by day/]] as const) {
+		const screen = {...resultScreenState(days, 60, height), task: tasks[1]!, chart: true};
+		const {lastFrame, unmount} = render(<ResultScreen screen={screen} width={60} height={height} />);
+		try {
+			const frame = stripVTControlCharacters(lastFrame() ?? '');
+			assert.match(frame, expected);
+			assert.equal(frame.split('\n').length, height - 2, 'the screen fits (the hint line is the app\'s)');
+			if (height === 15) assert.equal(frame.split('\n').filter((line) => /[┤┼]/.test(line)).length, 4, 'a 4-line plot');
+		} finally {
+			unmount();
+		}
 	}
 });
 

@@ -3,6 +3,7 @@ declare module 'asciichart' {
 	type PlotConfig = {height?: number; colors?: string[]; format?: (value: number, index: number) => string; min?: number; max?: number};
 	const asciichart: {
 		plot(series: number[] | number[][], config?: PlotConfig): string;
+		colored(text: string, color: string): string;
 		cyan: string;
 		yellow: string;
 		magenta: string;

@@ -1,4 +1,5 @@
 import asciichart from 'asciichart';
+import cliTruncate from 'cli-truncate';
 import type {ChartSpec, TaskResult} from '../../tasks/types.js';
 import {cellText, thousands} from './format.js';
 
@@ -19,6 +20,9 @@ function numeric(value: unknown): number {
 	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
+/** Lines a chart needs to be read (a line chart: a 4-line plot, the x-axis and the legend). */
+export const MIN_CHART_HEIGHT = 6;
+
 /** Averages consecutive values into at most `buckets` points. */
 export function downsample(values: number[], buckets: number): number[] {
 	if (values.length <= buckets) return values;
@@ -30,26 +34,50 @@ export function downsample(values: number[], buckets: number): number[] {
 	return points;
 }
 
+/**
+ * Values as at most `columns` points that span them: averaged into buckets when there are more,
+ * spread over all of them when fewer (straight lines between), so 20 days fill the plot rather
+ * than its first 20 columns.
+ */
+export function resample(values: number[], columns: number): number[] {
+	if (values.length >= columns || values.length < 2) return downsample(values, columns);
+	// Value k sits on column round(k · (columns - 1) / (n - 1)): its peak is drawn, not averaged away.
+	const columnOf = (at: number) => Math.round((at * (columns - 1)) / (values.length - 1));
+	let at = 0;
+	return Array.from({length: columns}, (_, column) => {
+		while (at < values.length - 2 && columnOf(at + 1) <= column) at++;
+		const from = values[at] ?? 0;
+		const to = values[at + 1] ?? from;
+		return from + ((to - from) * (column - columnOf(at))) / (columnOf(at + 1) - columnOf(at));
+	});
+}
+
 function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: number[], width: number, height: number): string[] {
 	// Ordered along the x-axis whatever the table's sort is.
 	const rows = [...result.rows].sort((a, b) => (String(a[x]) < String(b[x]) ? -1 : String(a[x]) > String(b[x]) ? 1 : 0));
 	const allValues = rows.flatMap((row) => ys.map((index) => numeric(row[index])));
 	const labelWidth = Math.max(...allValues.map((value) => thousands(value).length), 1) + 3;
-	const points = Math.max(2, width - labelWidth - 2);
-	const series = ys.map((index) => downsample(rows.map((row) => numeric(row[index])), points));
-	const colors = [asciichart.cyan, asciichart.yellow, asciichart.magenta, asciichart.green];
+	// asciichart puts the first point on the y-axis (column labelWidth - 1), then one point a column.
+	const series = ys.map((index) => resample(rows.map((row) => numeric(row[index])), Math.max(2, width - labelWidth)));
+	const points = series[0]?.length ?? 0;
+	const palette = [asciichart.cyan, asciichart.yellow, asciichart.magenta, asciichart.green];
+	const colors = ys.map((_, index) => palette[index % palette.length] ?? asciichart.default);
 	const plot = asciichart.plot(series, {
 		// asciichart draws height + 1 lines; two more for the x-axis labels and the legend.
 		height: Math.max(1, height - 3),
-		colors: ys.map((_, index) => colors[index % colors.length]),
+		colors,
 		format: (value: number) => thousands(value).padStart(labelWidth - 2),
 	});
 	const kind = result.columns[x]?.kind;
 	const first = cellText(rows[0]?.[x] ?? null, kind);
 	const last = cellText(rows.at(-1)?.[x] ?? null, kind);
-	const legend = ys.map((index) => result.columns[index]?.name).join(', ');
-	const axis = `${' '.repeat(labelWidth)}${first}${' '.repeat(Math.max(1, points - first.length - last.length))}${last}`;
-	return [...plot.split('\n'), `${axis.slice(0, width)}`, `${' '.repeat(labelWidth)}${legend} by ${result.columns[x]?.name ?? ''}`.slice(0, width)];
+	// Each series' name in its line's colour: the legend says which line is which.
+	const legend = ys.map((index, position) => asciichart.colored(result.columns[index]?.name ?? '', colors[position] ?? asciichart.default)).join(', ');
+	// The first label under the first point, the last one ending under the last.
+	const between = points - first.length - last.length;
+	const axis = `${' '.repeat(labelWidth - 1)}${between >= 1 ? `${first}${' '.repeat(between)}${last}` : first}`;
+	const fit = (line: string) => cliTruncate(line, width, {truncationCharacter: '…'});
+	return [...plot.split('\n'), fit(axis), fit(`${' '.repeat(labelWidth - 1)}${legend} by ${result.columns[x]?.name ?? ''}`)];
 }
 
 function barLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, y: number, width: number, height: number): string[] {

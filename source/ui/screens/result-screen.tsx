@@ -33,7 +33,12 @@ export function ResultScreen({screen, flash, width, height}: {screen: ResultScre
 					{Object.entries(screen.values).map(([name, value]) => ` · ${name}=${value}`).join('')}
 				</Text>
 			</Text>
-			{screen.chart && task.chart && (
+			{screen.chart && task.chart && !layout.chartFits && (
+				<Text dimColor wrap="truncate-end">
+					(The chart needs a taller terminal; c hides this line.)
+				</Text>
+			)}
+			{screen.chart && task.chart && layout.chartFits && (
 				<Box flexDirection="column" height={layout.chartHeight} overflow="hidden">
 					{chartLines(result, task.chart, width - 1, layout.chartHeight).map((line, index) => (
 						<Text key={index} wrap="truncate-end">

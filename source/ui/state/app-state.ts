@@ -1,6 +1,7 @@
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import type {OutputFormat, TaskDefinition, TaskProblem, TaskResult} from '../../tasks/types.js';
 import {scopeAction, type Action, type Scope} from '../keymap.js';
+import {MIN_CHART_HEIGHT} from '../lib/chart.js';
 import {cappedWidths, naturalWidths} from '../lib/columns.js';
 import {wrapLines} from '../lib/format.js';
 import {createFormState, formReducer, formValues, type FormState} from './form-state.js';
@@ -112,12 +113,20 @@ export function statusLines(state: Pick<AppState, 'width' | 'flash'>): string[] 
 	return state.flash && wrapLines(state.flash.text, state.width - 1, FLASH_LINES);
 }
 
-/** Rows of the result table and of the chart above it (title, header, rule, status and hint lines excluded). */
-export function resultLayout(state: Pick<AppState, 'width' | 'height' | 'flash'>, chart: boolean): {pageRows: number; pageWidth: number; chartHeight: number} {
+/** Table rows the chart leaves at the least; with less room it gives way to a one-line note. */
+const MIN_TABLE_ROWS = 3;
+
+/**
+ * Rows of the result table and of the chart above it (title, header, rule, status and hint lines
+ * excluded). A chart too short to read is not drawn: `chartFits` is false and it takes one line.
+ */
+export function resultLayout(state: Pick<AppState, 'width' | 'height' | 'flash'>, chart: boolean): {pageRows: number; pageWidth: number; chartHeight: number; chartFits: boolean} {
 	const status = statusLines(state)?.length ?? 1;
 	const body = Math.max(2, usableHeight(state.height) - 4 - status);
-	const chartHeight = chart ? Math.max(4, Math.floor(body / 2)) : 0;
-	return {pageRows: Math.max(1, body - chartHeight), pageWidth: Math.max(10, state.width - 1), chartHeight};
+	const wanted = Math.max(MIN_CHART_HEIGHT, Math.floor(body / 2));
+	const chartFits = body - wanted >= MIN_TABLE_ROWS;
+	const chartHeight = chart ? (chartFits ? wanted : 1) : 0;
+	return {pageRows: Math.max(1, body - chartHeight), pageWidth: Math.max(10, state.width - 1), chartHeight, chartFits};
 }
 
 /** Menu lines that fit (for PgUp/PgDn). */
