@@ -77,9 +77,9 @@ function fakeServices(overrides: Partial<AppServices> = {}): Fake {
 	return fake;
 }
 
-/** The app at 80×24 past a finished load, on the task menu (unmounted again if it never gets there). */
-async function renderAtMenu(services: Fake): Promise<ReturnType<typeof render>> {
-	const rendered = render(<App services={services} width={80} height={24} />);
+/** The app at `width`×`height` past a finished load, on the task menu (unmounted again if it never gets there). */
+async function renderAtMenu(services: Fake, width = 80, height = 24): Promise<ReturnType<typeof render>> {
+	const rendered = render(<App services={services} width={width} height={height} />);
 	try {
 		services.finishIngest();
 		await waitFor(rendered.lastFrame, 'Load finished');
@@ -90,6 +90,13 @@ async function renderAtMenu(services: Fake): Promise<ReturnType<typeof render>> 
 		rendered.unmount();
 		throw error;
 	}
+}
+
+/** Renders the app with `services` and runs the menu's second task (its only parameter is the course: no form). */
+async function openResult(services: Fake, width: number, height: number) {
+	const rendered = await renderAtMenu(services, width, height);
+	await press(rendered.stdin, 'j', ENTER, ENTER);
+	return rendered;
 }
 
 test('the whole flow at 80×24: load meters, summary, menu, form, table, sort, save', async () => {
@@ -385,13 +392,8 @@ function learnerPath(): TaskResult {
 
 test('learner-path: times all to the second in the table, in full in the Space view', async () => {
 	const services = fakeServices({runTask: async (task) => ({...learnerPath(), taskId: task.id})});
-	const {lastFrame, stdin, unmount} = render(<App services={services} width={120} height={24} />);
+	const {lastFrame, stdin, unmount} = await openResult(services, 120, 24);
 	try {
-		services.finishIngest();
-		await waitFor(lastFrame, 'Load finished');
-		await press(stdin, ENTER);
-		await waitFor(lastFrame, 'Tasks · 4 of 4');
-		await press(stdin, 'j', ENTER, ENTER);
 		const table = await waitFor(lastFrame, 'row 1/3');
 		assert.deepEqual(table.match(/2024-03-02 \S+ /g), ['2024-03-02 11:33:30 ', '2024-03-02 11:33:41 ', '2024-03-02 11:34:02 ']);
 		await press(stdin, 'l', 'l', ' ');
@@ -421,13 +423,8 @@ test('learner-path: the URL column is shown at 80 and 120 columns with the end t
 test('the saved message shows the file name whole, over two lines at 80 columns', async () => {
 	const name = 'learner-path_course-v1_spbstu_PHYLOS_fall_2018_jolly-clever-siberiansable_20240305T101112Z.csv';
 	const services = fakeServices({saveResult: async (saved) => ({path: path.join(process.cwd(), 'result', name), rows: saved.rows.length})});
-	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	const {lastFrame, stdin, unmount} = await openResult(services, 80, 24);
 	try {
-		services.finishIngest();
-		await waitFor(lastFrame, 'Load finished');
-		await press(stdin, ENTER);
-		await waitFor(lastFrame, 'Tasks · 4 of 4');
-		await press(stdin, 'j', ENTER, ENTER);
 		await waitFor(lastFrame, 'row 1/3');
 		await press(stdin, 's', ENTER);
 		const frame = await waitFor(lastFrame, 'Saved 3 rows');
@@ -489,9 +486,8 @@ test('the progress panel fits 80 columns and highlights rejected lines', () => {
 test('a long cell is cut with a marker in the table and shown whole with Space', async () => {
 	const long = `${'word '.repeat(60)}END`;
 	const services = fakeServices({runTask: async (task) => ({...result([[long, 1]]), taskId: task.id})});
-	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
+	const {lastFrame, stdin, unmount} = await openResult(services, 80, 24);
 	try {
-		await press(stdin, 'j', ENTER, ENTER);
 		const table = await waitFor(lastFrame, 'row 1/1');
 		assert.match(table, /^(word )+wor… +1$/m);
 		assert.doesNotMatch(table, /END/);
