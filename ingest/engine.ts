@@ -295,10 +295,11 @@ async function loadStream(
 				break;
 			}
 		}
-		// A stream that failed keeps its partial last chunk unloaded, so a repaired file resumes cleanly.
 		if (!context.signal?.aborted && !context.fatal) for (const chunk of chunker.end()) await dispatch(chunk);
 	} catch (error) {
 		readError = describe(error);
+		// The whole lines read before the fault are loaded too (a truncated .gz lost up to a chunk of them).
+		if (!context.signal?.aborted && !context.fatal) for (const chunk of chunker.wholeLines()) await dispatch(chunk);
 	}
 	context.finishing.push(
 		Promise.all(chunkDone).then(async () => {

@@ -123,6 +123,21 @@ export class LineChunker {
 		return this.lines > 0 ? [this.cut()] : [];
 	}
 
+	/**
+	 * The whole lines read so far, without the last one if it was cut short (a stream that failed stops
+	 * mid-line): what was read before a fault is kept, and a repaired file resumes after it.
+	 */
+	wholeLines(): Chunk[] {
+		if (this.lineBytes > 0) {
+			// A cut line holds its first keepBytes and a newline (see append).
+			this.takeBack(this.lineCut ? this.keepBytes + 1 : this.lineBytes);
+			this.realBytes -= this.lineBytes;
+			this.lineBytes = 0;
+			this.lineCut = false;
+		}
+		return this.lines > 0 ? [this.cut()] : [];
+	}
+
 	/** Whether the line just finished ends at a boundary. */
 	private atBoundary(): boolean {
 		const offset = this.chunkStart + this.realBytes;

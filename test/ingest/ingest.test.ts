@@ -160,6 +160,11 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		const summary = await ingest(database, [corrupt, good]);
 		assert.equal(summary.files[0]!.status, 'failed');
 		assert.match(summary.files[0]!.note!, /unexpected end of file/);
+		// Every whole line before the fault is kept (the half line it cut is not).
+		const readable = zlib.gunzipSync(gz.subarray(0, Math.floor(gz.length / 2)), {finishFlush: zlib.constants.Z_SYNC_FLUSH}).toString();
+		const wholeLines = readable.split('\n').length - 1;
+		assert.ok(wholeLines > 0 && !readable.endsWith('\n'));
+		assert.deepEqual([summary.files[0]!.loaded, summary.files[0]!.rejected], [wholeLines, 0]);
 		assert.deepEqual([summary.files[1]!.status, summary.files[1]!.loaded], ['loaded', 10]);
 		assert.equal(summary.filesFailed, 1);
 		const {rows} = await database.pool.query("SELECT status, error FROM source_files WHERE path = $1", [corrupt]);

@@ -27,6 +27,24 @@ describe('LineChunker', () => {
 		}
 	});
 
+	it('after a fault, gives the whole lines read and drops the one cut short, overlong or not', () => {
+		for (const [text, maxLineBytes, expected] of [
+			['a\nbb\nccc', 100, 'a\nbb\n'],
+			['a\nbb\n' + 'x'.repeat(50), 10, 'a\nbb\n'],
+			['a\nbb\n' + 'x'.repeat(20) + '\nyy', 10, `a\nbb\n${'x'.repeat(10)}\n`],
+		] as const) {
+			for (const pieceSize of [1, 3, 100]) {
+				const chunker = new LineChunker({maxLineBytes, keepBytes: 10});
+				const chunks: Chunk[] = [];
+				for (let at = 0; at < text.length; at += pieceSize) chunks.push(...chunker.push(Buffer.from(text.slice(at, at + pieceSize))));
+				chunks.push(...chunker.wholeLines());
+				assert.equal(chunks.map((chunk) => chunk.data.toString()).join(''), expected, `${JSON.stringify(text)} by ${pieceSize}`);
+				const last = chunks.at(-1)!;
+				assert.equal(last.endOffset, text.lastIndexOf('\n') + 1, 'the chunks end after the last newline');
+			}
+		}
+	});
+
 	it('restarting at a chunk boundary cuts the same chunks again (what resume relies on)', () => {
 		const text = Array.from({length: 50}, (_, index) => `line ${index} ${'x'.repeat(index % 7)}`).join('\n');
 		const whole = chunkAll(text, 7, {maxChunkLines: 4, maxChunkBytes: 30, maxLineBytes: 100});
