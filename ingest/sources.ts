@@ -29,14 +29,14 @@ const ZIP_MAGICS = [Buffer.from('PK\x03\x04', 'latin1'), Buffer.from('PK\x05\x06
 
 /**
  * A file's format by its first bytes, as gzip and zip mark themselves: a gzipped log saved as `.log`
- * was read as text, every line rejected, and its content then counted as loaded. Its name decides for a
- * file too short to tell, or one that cannot be read (opening it for the load reports why).
+ * was read as text, every line rejected, and its content then counted as loaded. Its name decides only
+ * for a file that cannot be read (opening it for the load reports why); an empty file is plain, whatever
+ * its name.
  */
 export function contentKindOf(file: string, size: number): SourceKind {
-	if (size < 4) return kindOf(file);
 	let head: Buffer;
 	try {
-		head = readFileAt(file, 4, 0);
+		head = readFileAt(file, Math.min(4, size), 0);
 	} catch {
 		return kindOf(file);
 	}
@@ -58,7 +58,10 @@ export function discoverSources(paths: string[]): SourceFile[] {
 		try {
 			stat = fs.statSync(target);
 		} catch {
-			throw new UserError(`The input path ${target} does not exist.`);
+			if (explicit) throw new UserError(`The input path ${target} does not exist.`);
+			// A link in a folder whose target is gone: it fails on its own (files failed), the others load.
+			found.push({path: path.resolve(target), kind: kindOf(target), size: 0, mtime: new Date(0)});
+			return;
 		}
 		if (stat.isDirectory()) {
 			const real = fs.realpathSync(target);

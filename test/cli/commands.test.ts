@@ -142,7 +142,7 @@ describe('the headless commands', () => {
 		if (process.platform !== 'win32') sentence(cli('ingest', '/dev/null', '--db', url), /^The input \/dev\/null is not a file or folder; save the log to a file first\.$/);
 	});
 
-	it('walks a folder that links back to itself once', {skip: process.platform === 'win32' ? 'symlinks need rights on Windows' : false}, async () => {
+	it('walks a folder that links back to itself once, and fails a dangling link on its own', {skip: process.platform === 'win32' ? 'symlinks need rights on Windows' : false}, async () => {
 		const folder = path.join(dir, 'looped');
 		fs.mkdirSync(folder, {recursive: true});
 		fs.writeFileSync(path.join(folder, 'a.log'), lines(500, 503));
@@ -150,6 +150,14 @@ describe('the headless commands', () => {
 		const result = cli('ingest', folder, '--db', await createTestDatabase('cli_loop'));
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout, /^read 3 lines: loaded 3, duplicates 0, rejected 0$/m);
+		// A link whose target is gone fails on its own; the other files still load.
+		fs.symlinkSync(path.join(dir, 'gone.log'), path.join(folder, 'dangling.log'));
+		fs.writeFileSync(path.join(folder, 'b.log'), lines(503, 505));
+		const dangling = cli('ingest', folder, '--db', await createTestDatabase('cli_dangling'));
+		assert.equal(dangling.code, 1);
+		assert.match(dangling.stdout, /^read 5 lines: loaded 5, duplicates 0, rejected 0$/m);
+		assert.match(dangling.stdout, /files: 2 loaded, 0 skipped \(already loaded\), 1 failed/);
+		assert.match(dangling.stdout, /dangling\.log: cannot read: ENOENT/);
 	});
 
 	it('reset asks for --yes off a terminal, then empties everything', () => {

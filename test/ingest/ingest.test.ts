@@ -115,13 +115,21 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		fs.writeFileSync(gzipNamedLog, zlib.gzipSync(lines(1000, 1040)));
 		await writeZip(zipNamedLog, [{name: 'tracking.log', data: Buffer.from(lines(1040, 1050))}]);
 		fs.writeFileSync(plainNamedGz, lines(1050, 1055));
-		const summary = await ingest(database, [gzipNamedLog, zipNamedLog, plainNamedGz]);
-		assert.deepEqual([summary.lines, summary.loaded, summary.rejected], [55, 55, 0]);
-		const {rows} = await database.pool.query('SELECT kind, loaded FROM source_files WHERE path = ANY ($1) ORDER BY path', [[gzipNamedLog, zipNamedLog, plainNamedGz]]);
+		// Too short to be gzip: an empty file, and one blank line.
+		const emptyNamedGz = path.join(dir, 'empty.gz');
+		const newlineNamedGz = path.join(dir, 'newline.gz');
+		fs.writeFileSync(emptyNamedGz, '');
+		fs.writeFileSync(newlineNamedGz, '\n');
+		const inputs = [gzipNamedLog, zipNamedLog, plainNamedGz, emptyNamedGz, newlineNamedGz];
+		const summary = await ingest(database, inputs);
+		assert.deepEqual([summary.lines, summary.loaded, summary.rejected, summary.filesFailed], [55, 55, 0, 0]);
+		const {rows} = await database.pool.query('SELECT kind, status, loaded FROM source_files WHERE path = ANY ($1) ORDER BY path', [inputs]);
 		assert.deepEqual(rows, [
-			{kind: 'gz', loaded: 40},
-			{kind: 'plain', loaded: 5},
-			{kind: 'zip', loaded: 10},
+			{kind: 'plain', status: 'loaded', loaded: 0},
+			{kind: 'gz', status: 'loaded', loaded: 40},
+			{kind: 'plain', status: 'loaded', loaded: 0},
+			{kind: 'plain', status: 'loaded', loaded: 5},
+			{kind: 'zip', status: 'loaded', loaded: 10},
 		]);
 	});
 
