@@ -4,6 +4,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import {describe, it} from 'node:test';
 import type {FileProgress} from '../../ingest/progress.js';
+import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import type pg from 'pg';
 import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 
@@ -92,5 +93,19 @@ describe('a cancel during the load', () => {
 		const again = await ingest(database, [file]);
 		assert.equal(again.loaded, EVENTS - events);
 		assert.deepEqual((await database.pool.query('SELECT status, loaded FROM source_files')).rows, [{status: 'loaded', loaded: EVENTS}]);
+	});
+});
+
+describe('the load reports its progress', () => {
+	it("counts the bytes of this run's work: files already loaded leave the totals once skipped, unless all are", () => {
+		const file = (label: string, bytesTotal: number, bytesDone: number, status: 'pending' | 'skipped' | 'loading') =>
+			({label, kind: 'plain', bytesTotal, bytesDone, lines: 0, blankLines: 0, loaded: 0, duplicates: 0, rejected: 0, status}) as const;
+		const tracker = new ProgressTracker(0, () => 1000);
+		tracker.addFile({...file('old.log', 140, 140, 'skipped')});
+		const fresh = tracker.addFile({...file('new.gz', 20, 5, 'loading')});
+		assert.deepEqual([tracker.snapshot().bytesDone, tracker.snapshot().bytesTotal], [5, 20]);
+		fresh.status = 'skipped';
+		fresh.bytesDone = 20;
+		assert.deepEqual([tracker.snapshot().bytesDone, tracker.snapshot().bytesTotal], [160, 160], 'a run with nothing new is all done');
 	});
 });
