@@ -29,6 +29,11 @@ export function formatCount(count: number): string {
 	return count.toLocaleString('en-US');
 }
 
+/** "1 row", "2,500 rows". */
+export function rowCount(count: number): string {
+	return `${formatCount(count)} ${count === 1 ? 'row' : 'rows'}`;
+}
+
 /** While the derived build counts: the events counted and its ETA ("4,300,000 of 10,000,000 events · ETA 0:45"); in its other steps, how long the step has run ("0:12 so far"). */
 export function derivedCountsText(derived: NonNullable<IngestSnapshot['derived']>): string {
 	if (derived.step !== 'counting') return `${formatDuration(derived.stepMs)} so far`;

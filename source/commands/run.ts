@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {UserError} from '../../ingest/errors.js';
+import {rowCount} from '../format.js';
 import {loadTaskCatalogue, runTask, formatResult, saveResult, type OutputFormat, type TaskDefinition, type TaskParameter} from '../tasks/index.js';
 import {deriveIfPending} from '../../ingest/engine.js';
 import type {DerivedProgress} from '../../ingest/progress.js';
@@ -146,7 +147,7 @@ export const runCommand: Command = async (context) => {
 				out: flags.out,
 				bom: flags.bom,
 			});
-			context.stderr.write(`Saved ${saved.rows} rows to ${saved.path}\n`);
+			context.stderr.write(`Saved ${rowCount(saved.rows)} to ${saved.path}\n`);
 		} else {
 			context.stdout.write(formatResult(result, format, {bom: flags.bom}));
 		}

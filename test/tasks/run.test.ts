@@ -136,7 +136,7 @@ describe('tasks and run commands', () => {
 		const [file] = fs.readdirSync(path.join(temp, 'result'));
 		assert.match(file!, /^time-on-course_course-v1_Uni_HIST_2024_\d{8}T\d{6}Z\.csv$/);
 		assert.equal(fs.readFileSync(path.join(temp, 'result', file!), 'utf8'), '\uFEFFusername,minutes,days\nalice,3,1\n');
-		assert.match(saved.stderr, /^Saved 1 rows to .*time-on-course_/);
+		assert.match(saved.stderr, /^Saved 1 row to .*time-on-course_/);
 		const out = path.join(temp, 'visits.md');
 		assert.equal(cli('run', 'pdf-views', '--format', 'md', '--out', out).status, 0);
 		assert.equal(fs.readFileSync(out, 'utf8'), '| pdf | viewers | page_loads | events |\n| --- | ---: | ---: | ---: |\n| history_book.pdf | 1 | 1 | 4 |\n');

@@ -165,7 +165,7 @@ test('keys that arrive in one chunk all count: a field emptied, typed and run at
 		await waitFor(lastFrame, 'row 1/1');
 		assert.deepEqual(ran, [{course: 'course-v1:A+1+2024', tz: 'Asia/Kolkata'}]);
 		await press(stdin, 's\r');
-		await waitFor(lastFrame, `Saved 1 rows to ${path.join('result', 'x.csv')}`);
+		await waitFor(lastFrame, `Saved 1 row to ${path.join('result', 'x.csv')}`);
 		assert.deepEqual(services.saved.map((saved) => saved.format), ['csv']);
 		// F1 (as xterm and tmux send it) opens the help on the result table, and closes it.
 		await press(stdin, '\u001BOP');

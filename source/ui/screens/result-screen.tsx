@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {rowCount} from '../../format.js';
 import {ResultTable} from '../components/result-table.js';
 import {StatusBar} from '../components/status-bar.js';
 import {chartLines} from '../lib/chart.js';
@@ -29,7 +30,7 @@ export function ResultScreen({screen, flash, width, height}: {screen: ResultScre
 				<Text bold>{task.title}</Text>
 				<Text dimColor>
 					{' '}
-					· {thousands(result.rows.length)} rows · {result.elapsedMs < 1000 ? `${Math.round(result.elapsedMs)} ms` : `${(result.elapsedMs / 1000).toFixed(1)} s`}
+					· {rowCount(result.rows.length)} · {result.elapsedMs < 1000 ? `${Math.round(result.elapsedMs)} ms` : `${(result.elapsedMs / 1000).toFixed(1)} s`}
 					{Object.entries(screen.values).map(([name, value]) => ` · ${name}=${value}`).join('')}
 				</Text>
 			</Text>
@@ -65,9 +66,9 @@ export function ResultScreen({screen, flash, width, height}: {screen: ResultScre
 					<Text dimColor> Enter find · Esc clear</Text>
 				</Text>
 			) : screen.choosingFormat ? (
-				<Text color="yellow">Save the {thousands(table.view.length)} rows, sorted and filtered as shown, as:</Text>
+				<Text color="yellow">Save the {rowCount(table.view.length)}, sorted and filtered as shown, as:</Text>
 			) : screen.saving ? (
-				<Text color="yellow">Saving {thousands(table.view.length)} rows as {screen.saving.format.toUpperCase()}…</Text>
+				<Text color="yellow">Saving {rowCount(table.view.length)} as {screen.saving.format.toUpperCase()}…</Text>
 			) : (
 				<StatusBar left={`Tasks › ${task.id}`} message={message} right={positionText(screen)} width={width} />
 			)}

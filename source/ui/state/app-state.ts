@@ -1,4 +1,5 @@
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
+import {rowCount} from '../../format.js';
 import type {OutputFormat, TaskDefinition, TaskProblem, TaskResult} from '../../tasks/types.js';
 import {scopeAction, type Action, type Scope} from '../keymap.js';
 import {MIN_CHART_HEIGHT} from '../lib/chart.js';
@@ -183,7 +184,7 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 			if (state.screen.name !== 'running' || state.screen.runId !== event.runId) return state;
 			return {...state, screen: {name: 'error', fatal: false, back: {name: 'form', task: state.screen.task, form: state.screen.form}, ...event.error}};
 		case 'saved':
-			return finishSave(state, event.id, {text: `Saved ${event.rows.toLocaleString('en-US')} rows to ${event.path}`, tone: 'info'});
+			return finishSave(state, event.id, {text: `Saved ${rowCount(event.rows)} to ${event.path}`, tone: 'info'});
 		case 'save-failed':
 			return finishSave(state, event.id, {text: `Not saved: ${event.message}`, tone: 'error'});
 		case 'error':
