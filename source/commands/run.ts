@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {UserError} from '../../ingest/errors.js';
 import {rowCount} from '../format.js';
+import {wrapLines} from '../ui/lib/format.js';
 import {loadTaskCatalogue, runTask, formatResult, saveResult, type OutputFormat, type TaskDefinition, type TaskParameter} from '../tasks/index.js';
 import {deriveIfPending} from '../../ingest/engine.js';
 import type {DerivedProgress} from '../../ingest/progress.js';
@@ -26,12 +27,14 @@ function fileFormatOf(context: CommandContext): OutputFormat {
 	return FORMATS.find((candidate) => candidate === extension) ?? 'csv';
 }
 
+/** The options of `run` that set a parameter of the same name (the others go through --param). */
+const PARAMETER_FLAGS = ['course', 'user', 'from', 'to', 'tz', 'idle'] as const;
+
 /** Parameter values from the common flags and every --param name=value. */
 function parameterValues(context: CommandContext): Record<string, string> {
 	const {flags} = context;
 	const values: Record<string, string> = {};
-	const common = {course: flags.course, user: flags.user, from: flags.from, to: flags.to, tz: flags.tz, idle: flags.idle};
-	for (const [name, value] of Object.entries(common)) if (value !== undefined) values[name] = String(value);
+	for (const name of PARAMETER_FLAGS) if (flags[name] !== undefined) values[name] = String(flags[name]);
 	for (const pair of flags.param ?? []) {
 		const match = /^([^=]+)=(.*)$/s.exec(pair);
 		if (!match) throw new UserError(`--param must be written name=value, not "${pair}".`);
@@ -59,26 +62,10 @@ function derivedProgressPrinter(context: CommandContext): (progress: DerivedProg
 	};
 }
 
-/** The options of `run` that set a parameter of the same name (the others go through --param). */
-const PARAMETER_FLAGS = new Set(['course', 'user', 'from', 'to', 'tz', 'idle']);
-
-/** `text` in lines of at most `width` characters, each after `indent` (a word longer than that keeps its own line). */
-function wrapped(text: string, indent: string, width = 100): string[] {
-	const lines: string[] = [];
-	let line = '';
-	for (const word of text.split(/\s+/).filter(Boolean)) {
-		if (line && indent.length + line.length + 1 + word.length > width) {
-			lines.push(indent + line);
-			line = word;
-		} else line = line ? `${line} ${word}` : word;
-	}
-	return line ? [...lines, indent + line] : lines;
-}
-
 /** `run <task> --help`: what the task counts, and how to give each of its parameters. */
 export function taskHelp(task: TaskDefinition): string {
 	const option = (parameter: TaskParameter) =>
-		PARAMETER_FLAGS.has(parameter.name) ? `--${parameter.name} ${parameter.type.toUpperCase()}` : `--param ${parameter.name}=${parameter.type.toUpperCase()}`;
+		(PARAMETER_FLAGS as readonly string[]).includes(parameter.name) ? `--${parameter.name} ${parameter.type.toUpperCase()}` : `--param ${parameter.name}=${parameter.type.toUpperCase()}`;
 	const options = task.parameters.map(option);
 	const width = Math.max(0, ...options.map((text) => text.length)) + 2;
 	const parameters = task.parameters.map((parameter, index) => {
@@ -91,7 +78,7 @@ export function taskHelp(task: TaskDefinition): string {
 		'',
 		`  ${task.id}: ${task.title} (${task.group})`,
 		'',
-		...wrapped(task.description, '  '),
+		...wrapLines(task.description, 98).map((line) => `  ${line}`),
 		'',
 		parameters.length > 0 ? '  Parameters' : '  No parameters.',
 		...parameters,
