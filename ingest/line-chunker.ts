@@ -31,6 +31,7 @@ export type ChunkerOptions = {
 };
 
 const NEWLINE = 0x0a;
+const CR = 0x0d;
 
 /**
  * A chunk is one transaction and one COPY of its events, and each costs PostgreSQL a fixed amount (a
@@ -76,6 +77,8 @@ export class LineChunker {
 	/** Bytes of the line being read so far, and whether it has been cut. */
 	private lineBytes = 0;
 	private lineCut = false;
+	/** Whether the last piece pushed ended in a \r without a \n (the \r of a \r\n split between reads). */
+	private endsInCr = false;
 
 	constructor(options: ChunkerOptions) {
 		this.chunkStart = options.startOffset ?? 0;
@@ -95,15 +98,17 @@ export class LineChunker {
 		while (position < buffer.length) {
 			const newline = buffer.indexOf(NEWLINE, position);
 			const end = newline < 0 ? buffer.length : newline + 1;
-			if (this.lineCut || this.lineBytes + (end - position) > this.maxLineBytes) {
+			const ending = this.endingBytes(buffer, position, end, newline >= 0);
+			if (this.lineCut || this.lineBytes + (end - position) - ending > this.maxLineBytes) {
 				this.keep(buffer.subarray(runStart, position));
-				this.append(buffer.subarray(position, end));
+				this.append(buffer.subarray(position, end), ending);
 				runStart = end;
 			} else {
 				this.realBytes += end - position;
 				this.lineBytes += end - position;
 			}
 			position = end;
+			this.endsInCr = newline < 0 && buffer[end - 1] === CR;
 			if (newline >= 0) {
 				this.finishLine();
 				if (this.lines >= this.maxChunkLines || this.realBytes >= this.maxChunkBytes || this.atBoundary()) {
@@ -138,6 +143,17 @@ export class LineChunker {
 		return this.lines > 0 ? [this.cut()] : [];
 	}
 
+	/**
+	 * The bytes of the line's ending in the piece `buffer[start, end)` (\n or \r\n, its \r possibly at the end of
+	 * the piece before, or here at the end of one that has no \n yet): the limit counts a line's content only,
+	 * so a line of exactly --max-line-bytes is loaded whatever its ending.
+	 */
+	private endingBytes(buffer: Buffer, start: number, end: number, hasNewline: boolean): number {
+		if (!hasNewline) return end > start && buffer[end - 1] === CR ? 1 : 0;
+		const newline = end - 1;
+		return 1 + ((newline > start ? buffer[newline - 1] === CR : this.endsInCr) ? 1 : 0);
+	}
+
 	/** Whether the line just finished ends at a boundary. */
 	private atBoundary(): boolean {
 		const offset = this.chunkStart + this.realBytes;
@@ -151,13 +167,13 @@ export class LineChunker {
 		this.partsLength += piece.length;
 	}
 
-	/** A piece of a line that is, or may become, longer than the limit. */
-	private append(piece: Buffer): void {
+	/** A piece of a line that is, or may become, longer than the limit (`ending`: see endingBytes). */
+	private append(piece: Buffer, ending: number): void {
 		this.realBytes += piece.length;
 		const before = this.lineBytes;
 		this.lineBytes += piece.length;
 		if (this.lineCut) return;
-		if (this.lineBytes <= this.maxLineBytes) {
+		if (this.lineBytes - ending <= this.maxLineBytes) {
 			this.keep(piece);
 			return;
 		}

@@ -75,4 +75,19 @@ describe('LineChunker', () => {
 			assert.equal(chunk!.endOffset, 3 + 1001 + 6);
 		}
 	});
+
+	it('counts a line against the limit without its ending (\\n or \\r\\n, split between reads or not)', () => {
+		for (const ending of ['\n', '\r\n']) {
+			const text = `${'a'.repeat(10)}${ending}${'b'.repeat(11)}${ending}c`;
+			for (const pieceSize of [1, 2, 3, 11, 12, 100]) {
+				const chunks = chunkAll(text, pieceSize, {maxLineBytes: 10, keepBytes: 4});
+				const label = `${JSON.stringify(ending)} by ${pieceSize}`;
+				assert.deepEqual(chunks.flatMap((chunk) => chunk.overlong), [{index: 1, length: 11 + ending.length}], label);
+				assert.equal(chunks.map((chunk) => chunk.data.toString()).join(''), `${'a'.repeat(10)}${ending}bbbb\nc`, label);
+			}
+		}
+		// A \r inside a line is content: 10 bytes and a \r are over a limit of 10.
+		const [chunk] = chunkAll(`${'a'.repeat(10)}\rx\n`, 11, {maxLineBytes: 10, keepBytes: 4});
+		assert.deepEqual(chunk!.overlong, [{index: 0, length: 13}]);
+	});
 });
