@@ -20,7 +20,8 @@ export const usage = `
 
   Options of ingest
     --workers N          Parser/loader threads (default: CPU cores, at most 4)
-    --max-line-bytes N   Longer lines are rejected as too long (default 16777216)
+    --max-line-bytes N   Longer lines (not counting their ending) are rejected as too long
+                         (default 16777216)
     --tz ZONE            Count the precomputed days in this time zone (kept until changed; a new
                          database: Europe/Moscow, OpenEdu's): tasks answer fastest in it and in
                          UTC. A new zone rebuilds the derived tables.
@@ -36,6 +37,10 @@ export const usage = `
                          table on a terminal, csv otherwise)
     --out FILE           Write to FILE;  --save  write to result/ under a generated name
     --bom                Start CSV files with a UTF-8 BOM (for Excel)
+
+  Options of rejected
+    --raw                The rejected lines themselves, as their files held them, one per line
+                         (to repair and load again: rejected --raw > repaired.log)
 
   Options of the app
     --no-tui             Run headless: ingest, then list the tasks
@@ -67,6 +72,7 @@ export const flagSpec = {
 	out: {type: 'string'},
 	save: {type: 'boolean'},
 	bom: {type: 'boolean'},
+	raw: {type: 'boolean'},
 	tui: {type: 'boolean', default: true},
 } as const;
 
@@ -83,7 +89,7 @@ export const commandFlags: Record<string, string[]> = {
 	tasks: ['format'],
 	run: ['course', 'user', 'from', 'to', 'tz', 'idle', 'param', 'format', 'out', 'save', 'bom'],
 	files: ['format'],
-	rejected: ['format'],
+	rejected: ['format', 'raw'],
 	reset: ['yes', 'y'],
 	db: [],
 };

@@ -1,3 +1,5 @@
+import {once} from 'node:events';
+import {UserError} from '../../ingest/errors.js';
 import {formatResult, queryTable} from '../tasks/index.js';
 import {withDatabase, type Command, type CommandContext} from './context.js';
 import {outputFormatOf} from './run.js';
@@ -27,9 +29,10 @@ export const filesCommand: Command = async (context) =>
 		'No files loaded yet; run openpolyedu-tui ingest.',
 	);
 
-/** `rejected`: every rejected line with where it was and why (the raw bytes stay in rejected_lines.raw). */
-export const rejectedCommand: Command = async (context) =>
-	printListing(
+/** `rejected`: every rejected line with where it was and why; with --raw, the lines themselves. */
+export const rejectedCommand: Command = async (context) => {
+	if (context.flags.raw) return writeRejectedLines(context);
+	return printListing(
 		context,
 		'rejected',
 		`SELECT CASE WHEN f.member = '' THEN f.path ELSE f.path || '!' || f.member END AS file, r.line_no, r.byte_offset, r.reason, r.detail,
@@ -37,3 +40,36 @@ export const rejectedCommand: Command = async (context) =>
 		 FROM rejected_lines r JOIN source_files f USING (file_id) ORDER BY r.file_id, r.line_no`,
 		'No rejected lines.',
 	);
+};
+
+/** Rejected lines fetched per round trip (each can be up to the 64 KiB kept of an overlong line). */
+const RAW_BATCH = 500;
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * `rejected --raw`: the rejected lines' bytes as their files held them, each ending in a newline, in the
+ * order of `rejected` (to repair them and load the result: nothing is escaped or cut, except the lines
+ * over --max-line-bytes, of which only the first 64 KiB were kept). Fetched through a cursor, written with
+ * the pipe's back-pressure, so memory stays bounded whatever their number.
+ */
+async function writeRejectedLines(context: CommandContext): Promise<number> {
+	if (context.flags.format !== undefined) throw new UserError('--raw prints the lines themselves: it takes no --format.');
+	return withDatabase(context, async ({pool}) => {
+		const client = await pool.connect();
+		try {
+			await client.query('BEGIN TRANSACTION READ ONLY');
+			await client.query('DECLARE rejected_raw NO SCROLL CURSOR FOR SELECT raw FROM rejected_lines ORDER BY file_id, line_no');
+			for (;;) {
+				const {rows} = await client.query<{raw: Buffer}>(`FETCH ${RAW_BATCH} FROM rejected_raw`);
+				for (const {raw} of rows) {
+					if (!context.stdout.write(Buffer.concat([raw, NEWLINE]))) await once(context.stdout, 'drain');
+				}
+				if (rows.length < RAW_BATCH) break;
+			}
+			await client.query('COMMIT');
+		} finally {
+			client.release();
+		}
+		return 0;
+	}, {reader: true});
+}

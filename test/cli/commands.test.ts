@@ -46,6 +46,20 @@ describe('the headless commands', () => {
 		assert.equal(bad.stderr, '--format must be csv, json or md, not "tsv".\n');
 	});
 
+	it('rejected --raw gives the rejected lines back byte for byte, in file and line order', async () => {
+		const rawUrl = await createTestDatabase('cli_raw');
+		const bad = [Buffer.from('{"time": "2024-01-01T00:00:00Z", "cut\r'), Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), Buffer.from('[1, 2]')];
+		const first = path.join(dir, 'raw-a.log');
+		const second = path.join(dir, 'raw-b.log');
+		fs.writeFileSync(first, Buffer.concat([Buffer.from(lines(0, 2)), bad[0]!, Buffer.from('\n'), Buffer.from(lines(2, 3)), bad[1]!, Buffer.from('\n')]));
+		fs.writeFileSync(second, Buffer.concat([bad[2]!, Buffer.from('\n'), Buffer.from(lines(3, 4))]));
+		assert.equal(cli('ingest', first, second, '--db', rawUrl).code, 0);
+		const raw = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'rejected', '--raw', '--db', rawUrl], {cwd: dir, env: {...process.env, DATABASE_URL: ''}});
+		assert.equal(raw.status, 0, raw.stderr.toString());
+		assert.deepEqual(raw.stdout, Buffer.concat(bad.flatMap((line) => [line, Buffer.from('\n')])));
+		assert.equal(cli('rejected', '--raw', '--format', 'csv', '--db', rawUrl).stderr, '--raw prints the lines themselves: it takes no --format.\n');
+	});
+
 	it('a missing input, a bad option or an unknown command get one sentence and a non-zero exit', () => {
 		const missing = cli('ingest', path.join(dir, 'nope.log'), '--db', url);
 		assert.equal(missing.code, 1);
