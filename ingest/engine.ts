@@ -236,6 +236,7 @@ async function loadStream(
 	if (plan.action === 'skip') {
 		progress.status = 'skipped';
 		progress.note = plan.reason;
+		progress.sameContentAs = plan.sameContentAs;
 		advance(progress.bytesTotal);
 		return;
 	}

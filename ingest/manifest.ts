@@ -21,7 +21,7 @@ export type SourceIdentity = {
 };
 
 export type LoadPlan =
-	| {action: 'skip'; reason: string}
+	| {action: 'skip'; reason: string; /** The input (label) whose content this is, when it is another one. */ sameContentAs?: string}
 	| {
 			action: 'load';
 			fileId: number;
@@ -48,8 +48,9 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	);
 	if (sameContent[0]) {
 		const same = sameContent[0];
-		const isSelf = same.path === source.path && same.member === source.member;
-		return {action: 'skip', reason: isSelf ? 'already loaded' : `same content as ${same.member ? `${same.path}!${same.member}` : same.path}`};
+		if (same.path === source.path && same.member === source.member) return {action: 'skip', reason: 'already loaded'};
+		const sameContentAs = same.member ? `${same.path}!${same.member}` : same.path;
+		return {action: 'skip', reason: `same content as ${sameContentAs}`, sameContentAs};
 	}
 	const {rows} = await pool.query<FileRow>("SELECT file_id, status, head_hash, size_bytes, fingerprint FROM source_files WHERE path = $1 AND member = $2 AND status <> 'replaced'", [
 		source.path,

@@ -28,6 +28,8 @@ export type FileProgress = LineCounts & {
 	status: FileStatus;
 	/** Why it was skipped (already loaded …) or failed. */
 	note?: string;
+	/** Skipped because another input (this label) with the same content was loaded. */
+	sameContentAs?: string;
 };
 
 export type IngestPhase = 'scanning' | 'loading' | 'deriving' | 'done' | 'cancelled' | 'failed';

@@ -1,5 +1,5 @@
 /** Human-readable figures for progress lines and summaries (shared by the CLI and the TUI). */
-import {DERIVED_STEPS, type DerivedProgress, type IngestSnapshot} from '../ingest/progress.js';
+import {DERIVED_STEPS, type DerivedProgress, type FileProgress, type IngestSnapshot} from '../ingest/progress.js';
 
 export function formatBytes(bytes: number): string {
 	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -50,4 +50,16 @@ export function derivedStepText(derived: NonNullable<IngestSnapshot['derived']>)
 export function derivedPercent(derived: DerivedProgress): number {
 	if (derived.step === 'recomputing' || derived.step === 'committing') return 100;
 	return derived.eventsTotal > 0 ? Math.min(100, Math.floor((100 * derived.eventsDone) / derived.eventsTotal)) : 0;
+}
+
+/**
+ * The inputs a load's summary names one by one: those that failed, and why, and those skipped as a copy
+ * of another input (a renamed copy of a loaded log is otherwise only "1 skipped", and `files` has no row for it).
+ */
+export function fileNotices(files: FileProgress[]): string[] {
+	return files.flatMap((file) => {
+		if (file.status === 'failed') return [`failed: ${file.label}: ${file.note ?? 'unknown error'}`];
+		if (file.sameContentAs !== undefined) return [`skipped: ${file.label}: same content as ${file.sameContentAs}, which is loaded`];
+		return [];
+	});
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import {describe, it} from 'node:test';
 import zlib from 'node:zlib';
 import {UserError} from '../../ingest/errors.js';
+import {summaryLines} from '../../source/commands/ingest.js';
 import {eventLine, fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 import {writeZip} from '../helpers/zip.js';
 
@@ -61,7 +62,20 @@ describe('ingest of a file with every quirk of real logs', () => {
 		// No line read again (lines 0): the skip is decided before the file is read, not timed here.
 		assert.deepEqual([summary.lines, summary.loaded, summary.filesSkipped], [0, 0, 1]);
 		assert.equal(summary.files[0]!.note, 'already loaded');
+		assert.equal(summary.files[0]!.sameContentAs, undefined);
 		assert.equal(await count('SELECT count(*) FROM events'), 6);
+	});
+
+	it('names the loaded input a renamed copy is skipped for, and the summary says so', async () => {
+		const copy = path.join(dir, 'quirks-copy.log');
+		fs.copyFileSync(file, copy);
+		const summary = await ingest(database, [copy]);
+		assert.deepEqual([summary.lines, summary.filesSkipped], [0, 1]);
+		assert.equal(summary.files[0]!.sameContentAs, path.resolve(file));
+		assert.deepEqual(
+			summaryLines(summary).filter((line) => line.startsWith('skipped')),
+			[`skipped: ${summary.files[0]!.label}: same content as ${path.resolve(file)}, which is loaded`],
+		);
 	});
 });
 

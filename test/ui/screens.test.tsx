@@ -11,6 +11,7 @@ import {ProgressPanel} from '../../source/ui/components/progress-panel.js';
 import {stringWidth} from '../../source/ui/lib/columns.js';
 import {menuNotices} from '../../source/ui/screens/menu-screen.js';
 import {ResultScreen} from '../../source/ui/screens/result-screen.js';
+import {SummaryScreen} from '../../source/ui/screens/ingest-screen.js';
 import type {AppServices} from '../../source/ui/services.js';
 import {createTableState, tableReducer} from '../../source/ui/state/table-state.js';
 import {naturalWidths, cappedWidths} from '../../source/ui/lib/columns.js';
@@ -268,6 +269,29 @@ test('a cancel during the derived build says what it rolls back, and the summary
 		await waitFor(lastFrame, "Loading logs · cancelling (rolling back the tables' update)…");
 		const frame = await waitFor(lastFrame, 'Load cancelled');
 		assert.match(frame.replace(/\s+/g, ' '), /Everything is loaded; the tables the tasks read are updated the next time the app starts/);
+	} finally {
+		unmount();
+	}
+});
+
+test('the summary names the inputs that failed and the copies skipped, the first four, in 80 columns', () => {
+	const file = (label: string, extra: object) => ({...snapshot().files[0]!, label, ...extra});
+	const files = [
+		file('a.log', {status: 'loaded'}),
+		file('b.log.gz', {status: 'failed', note: 'unexpected end of file'}),
+		file('copy-of-a.log', {status: 'skipped', note: 'same content as /data/a.log', sameContentAs: '/data/a.log'}),
+		file('c.log', {status: 'skipped', note: 'already loaded'}),
+		...['d', 'e', 'f'].map((name) => file(`${name}.zip`, {status: 'failed', note: 'not a zip file'})),
+	];
+	const {lastFrame, unmount} = render(<SummaryScreen summary={summary({files, filesFailed: 4, filesSkipped: 2})} width={80} />);
+	try {
+		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+		assert.ok(lines.includes('failed: b.log.gz: unexpected end of file'));
+		assert.ok(lines.includes('skipped: copy-of-a.log: same content as /data/a.log, which is loaded'));
+		assert.ok(lines.includes('failed: d.zip: not a zip file') && lines.includes('failed: e.zip: not a zip file'));
+		assert.ok(!lines.some((line) => line.includes('f.zip') || line.includes('c.log')));
+		assert.ok(lines.includes('… and 1 more (openpolyedu-tui files lists every input)'));
+		assert.ok(lines.every((line) => stringWidth(line) <= 80));
 	} finally {
 		unmount();
 	}

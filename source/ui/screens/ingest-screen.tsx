@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {formatBytes, loadingMs} from '../../format.js';
+import {fileNotices, formatBytes, loadingMs} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
 import {clock, thousands} from '../lib/format.js';
@@ -38,6 +38,9 @@ export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, 
 	);
 }
 
+/** Failed and copied inputs named in the summary; the rest are counted (the menu comes next, below it). */
+const SHOWN_NOTICES = 4;
+
 /** After the load: the summary with the overall average rate (rsync's end line). */
 export function SummaryScreen({summary, width}: {summary: IngestSummary; width: number}) {
 	const seconds = summary.elapsedMs / 1000;
@@ -47,6 +50,7 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 	const bytesRead = summary.files.filter((file) => file.status !== 'skipped').reduce((sum, file) => sum + file.bytesDone, 0);
 	const rate = loadSeconds > 0 ? bytesRead / 1e6 / loadSeconds : 0;
 	const reasons = Object.entries(summary.rejectedByReason);
+	const notices = fileNotices(summary.files);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text bold color={summary.phase === 'failed' ? 'red' : summary.phase === 'cancelled' ? 'yellow' : 'green'}>
@@ -63,6 +67,12 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 			<Text>
 				files: {summary.filesLoaded} loaded, {summary.filesSkipped} already loaded, {summary.filesFailed} failed
 			</Text>
+			{notices.slice(0, SHOWN_NOTICES).map((notice) => (
+				<Text key={notice} color={notice.startsWith('failed') ? 'red' : 'yellow'} wrap="truncate-middle">
+					{notice}
+				</Text>
+			))}
+			{notices.length > SHOWN_NOTICES && <Text dimColor>… and {notices.length - SHOWN_NOTICES} more (openpolyedu-tui files lists every input)</Text>}
 			{reasons.length > 0 && <Text color="red">rejected by reason: {reasons.map(([reason, count]) => `${reason} ${thousands(count)}`).join(', ')}</Text>}
 			{summary.error && <Text color="red">{summary.error}</Text>}
 			{summary.phase === 'cancelled' && (
