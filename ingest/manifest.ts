@@ -115,10 +115,7 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 }
 
 /** Totals of a file (of `f`) are the sums over its committed chunks (so they stay right across resumes). */
-const COMMITTED_TOTALS = `(lines_read, blank_lines, loaded, duplicates, rejected, content_bytes) =
-	(SELECT coalesce(sum(lines), 0), coalesce(sum(blank_lines), 0), coalesce(sum(loaded), 0), coalesce(sum(duplicates), 0), coalesce(sum(rejected), 0),
-	        coalesce(max(end_offset), 0)
-	 FROM file_chunks c WHERE c.file_id = f.file_id)`;
+const COMMITTED_TOTALS = `(lines_read, blank_lines, loaded, duplicates, rejected, content_bytes) = (SELECT * FROM file_committed_counts(f.file_id))`;
 
 export async function finishSource(pool: pg.Pool, fileId: number, error: string | undefined): Promise<void> {
 	await pool.query(`UPDATE source_files f SET status = $2, error = $3, finished_at = now(), ${COMMITTED_TOTALS} WHERE f.file_id = $1`, [

@@ -12,7 +12,8 @@ WITH files AS (
 		count(*) FILTER (WHERE status = 'loading') AS loading_files,
 		coalesce(sum(lines_read), 0) AS lines_read, coalesce(sum(blank_lines), 0) AS blank_lines, coalesce(sum(loaded), 0) AS loaded,
 		coalesce(sum(duplicates), 0) AS duplicates, coalesce(sum(rejected), 0) AS rejected
-	FROM source_files
+	-- A file still loading, or whose load was killed, counts what its chunks committed.
+	FROM source_file_counts
 ), derived AS (
 	SELECT coalesce(sum(no_course), 0) AS no_course, coalesce(sum(no_user), 0) AS no_user, coalesce(sum(no_time), 0) AS no_time FROM d_load_stats
 )

@@ -155,6 +155,26 @@ CREATE UNIQUE INDEX events_event_hash ON events (event_hash);
 		// and the derived build, which reads those payloads, no longer decompresses them.
 		sql: `ALTER TABLE events SET (toast_tuple_target = 8160);`,
 	},
+	{
+		version: 6,
+		description: 'a file still loading, or whose load was killed, shows what its chunks committed',
+		// A file's counts are written when it finishes: after a kill -9, files and data-health showed 0 loaded
+		// until the next run, though its events were there. The totals are summed from its chunks instead.
+		sql: `
+CREATE FUNCTION file_committed_counts(file int, OUT lines_read bigint, OUT blank_lines bigint, OUT loaded bigint,
+	OUT duplicates bigint, OUT rejected bigint, OUT content_bytes bigint)
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(sum(lines), 0), coalesce(sum(blank_lines), 0), coalesce(sum(loaded), 0), coalesce(sum(duplicates), 0),
+		coalesce(sum(rejected), 0), coalesce(max(end_offset), 0)
+	FROM file_chunks WHERE file_id = file
+$$;
+-- source_files with the counts of a file still loading taken from its chunks (only for those: the others' are final).
+CREATE VIEW source_file_counts AS
+SELECT f.file_id, f.path, f.member, f.kind, f.size_bytes, f.status, f.error, f.load_id, f.started_at, f.finished_at,
+	coalesce(c.lines_read, f.lines_read) AS lines_read, coalesce(c.blank_lines, f.blank_lines) AS blank_lines,
+	coalesce(c.loaded, f.loaded) AS loaded, coalesce(c.duplicates, f.duplicates) AS duplicates, coalesce(c.rejected, f.rejected) AS rejected
+FROM source_files f LEFT JOIN LATERAL (SELECT * FROM file_committed_counts(f.file_id) WHERE f.status = 'loading') c ON true;`,
+	},
 ];
 
 export const migrations: Migration[] = [...coreMigrations, ...derivedMigrations].sort((a, b) => a.version - b.version);

@@ -23,9 +23,11 @@ export const filesCommand: Command = async (context) =>
 	printListing(
 		context,
 		'files',
-		`SELECT file_id AS id, CASE WHEN member = '' THEN path ELSE path || '!' || member END AS file, kind, pg_size_pretty(size_bytes) AS size, status,
+		// The size in bytes, as a number for scripts (pg_size_pretty's MiB disagreed with the app's MB); the
+		// counts of a file still loading, or whose load was killed, are those its chunks committed.
+		`SELECT file_id AS id, CASE WHEN member = '' THEN path ELSE path || '!' || member END AS file, kind, size_bytes AS bytes, status,
 		        lines_read, loaded, duplicates, rejected, blank_lines, to_char(finished_at, 'YYYY-MM-DD HH24:MI:SS') AS finished, error
-		 FROM source_files ORDER BY file_id`,
+		 FROM source_file_counts ORDER BY file_id`,
 		'No files loaded yet; run openpolyedu-tui ingest.',
 	);
 

@@ -38,12 +38,33 @@ describe('the headless commands', () => {
 		assert.deepEqual(JSON.parse(rejected.stdout).map((line: {line_no: number; reason: string}) => [line.line_no, line.reason]), [[41, 'malformed-json']]);
 		// The formats of run and tasks.
 		const csv = cli('files', '--db', url, '--format', 'csv').stdout.split('\n');
-		assert.equal(csv[0], 'id,file,kind,size,status,lines_read,loaded,duplicates,rejected,blank_lines,finished,error');
+		assert.equal(csv[0], 'id,file,kind,bytes,status,lines_read,loaded,duplicates,rejected,blank_lines,finished,error');
 		assert.match(csv[1]!, /,loaded,46,40,5,1,1,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,$/);
 		assert.match(cli('rejected', '--db', url, '--format', 'md').stdout, /^\| file \| line_no \| byte_offset \| reason \|.*\n\| --- \| ---: \| ---: \| --- \|/);
 		const bad = cli('files', '--db', url, '--format', 'tsv');
 		assert.equal(bad.code, 1);
 		assert.equal(bad.stderr, '--format must be csv, json or md, not "tsv".\n');
+	});
+
+	it('files and data-health count what a killed load committed, before the next run finishes it', async () => {
+		const killedUrl = await createTestDatabase('cli_killed');
+		const file = path.join(dir, 'killed.log');
+		fs.writeFileSync(file, `${lines(0, 30)}not json\n`);
+		assert.equal(cli('ingest', file, '--db', killedUrl).code, 0);
+		const pool = new pg.Pool(clientConfig(killedUrl));
+		try {
+			// What a kill -9 after the first of two chunks leaves: one chunk's rows, the file still 'loading' with no totals.
+			await pool.query(`DELETE FROM file_chunks WHERE start_offset > 0;
+				UPDATE file_chunks SET lines = 20, loaded = 20, rejected = 0, end_offset = 100;
+				UPDATE source_files SET status = 'loading', lines_read = 0, loaded = 0, rejected = 0, finished_at = NULL`);
+		} finally {
+			await pool.end();
+		}
+		const [row] = JSON.parse(cli('files', '--db', killedUrl, '--format', 'json').stdout);
+		assert.deepEqual([row.status, row.lines_read, row.loaded, row.rejected, row.bytes], ['loading', 20, 20, 0, fs.statSync(file).size]);
+		const health = JSON.parse(cli('run', 'data-health', '--db', killedUrl, '--format', 'json').stdout) as Array<{item: string; count: number}>;
+		const counted = (item: string) => health.find((line) => line.item === item)?.count;
+		assert.deepEqual([counted('files still loading or interrupted'), counted('lines read'), counted('events loaded')], [1, 20, 20]);
 	});
 
 	it('rejected --raw gives the rejected lines back byte for byte, in file and line order', async () => {
@@ -183,7 +204,7 @@ describe('the headless commands', () => {
 		assert.equal(reset.code, 0, reset.stderr);
 		assert.match(reset.stdout, /Deleted 40 events/);
 		// Off a terminal an empty listing is still CSV (a terminal gets "No files loaded yet").
-		assert.equal(cli('files', '--db', url).stdout, 'id,file,kind,size,status,lines_read,loaded,duplicates,rejected,blank_lines,finished,error\n');
+		assert.equal(cli('files', '--db', url).stdout, 'id,file,kind,bytes,status,lines_read,loaded,duplicates,rejected,blank_lines,finished,error\n');
 		// The derived tables are emptied too: the tasks see no learner any more.
 		const learners = cli('run', 'learners', '--db', url, '--format', 'json');
 		assert.equal(learners.code, 0, learners.stderr);

@@ -247,6 +247,6 @@ describe('a server caught shutting down', {skip: POSIX ? false : 'skipped: a sma
 		setTimeout(() => void holder.end().catch(() => {}), 1500);
 		const listed = await runCli(['files', '--workdir', workdir.root, '--format', 'csv']);
 		assert.equal(listed.code, 0, listed.stderr);
-		assert.match(listed.stdout, /^id,file,kind,size,status/);
+		assert.match(listed.stdout, /^id,file,kind,bytes,status/);
 	});
 });
