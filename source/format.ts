@@ -63,3 +63,12 @@ export function fileNotices(files: FileProgress[]): string[] {
 		return [];
 	});
 }
+
+/**
+ * PostgreSQL drops trailing zeros of the fraction (04:42:02.36468, 03:32:22): cut to the second, every
+ * timestamp has one width; a UTC one (ISO, from timestamptz) says so. For screens: files keep the full value.
+ */
+export function timestampText(text: string): string {
+	const match = /^(\d{4,}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z?)$/.exec(text);
+	return match ? `${match[1]} ${match[2]}${match[3] ? ' UTC' : ''}` : text;
+}

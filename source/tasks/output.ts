@@ -3,6 +3,7 @@ import path from 'node:path';
 import {stringify} from 'csv-stringify/sync';
 import stringWidth from 'string-width';
 import {UserError} from '../../ingest/errors.js';
+import {timestampText} from '../format.js';
 import type {OutputFormat, TaskResult} from './types.js';
 
 type Cell = TaskResult['rows'][number][number];
@@ -31,9 +32,12 @@ function toMarkdown(result: TaskResult): string {
 	].join('\n') + '\n';
 }
 
-/** Aligned columns for a terminal (display width aware), numbers right-aligned, one line per row. */
+/** Aligned columns for a terminal (display width aware), numbers right-aligned, timestamps to the second as in the app, one line per row. */
 function toTable(result: TaskResult): string {
-	const oneLine = (value: Cell) => cellText(value).replace(/[\r\n\t]+/g, ' ');
+	const oneLine = (value: Cell, index: number) => {
+		const text = cellText(value).replace(/[\r\n\t]+/g, ' ');
+		return result.columns[index]!.kind === 'timestamp' ? timestampText(text) : text;
+	};
 	const cells = [result.columns.map((column) => column.name), ...result.rows.map((row) => row.map(oneLine))];
 	const widths = result.columns.map((_, index) => Math.max(...cells.map((row) => stringWidth(row[index]!))));
 	const pad = (text: string, index: number) => {

@@ -14,7 +14,7 @@ const result: TaskResult = {
 		{name: 'last_seen', kind: 'timestamp'},
 	],
 	rows: [
-		['ann, "the" first', 12, '2024-03-04 09:00:00'],
+		['ann, "the" first', 12, '2024-03-04 09:00:00.123456'],
 		['борис|b\nline', 7, null],
 	],
 	parameters: {course: 'course-v1:Uni+PHYS+2024'},
@@ -24,13 +24,13 @@ const result: TaskResult = {
 describe('formatResult', () => {
 	it('csv quotes with a real CSV writer, BOM on request', () => {
 		const csv = formatResult(result, 'csv');
-		assert.equal(csv, 'username,events,last_seen\n"ann, ""the"" first",12,2024-03-04 09:00:00\n"борис|b\nline",7,\n');
+		assert.equal(csv, 'username,events,last_seen\n"ann, ""the"" first",12,2024-03-04 09:00:00.123456\n"борис|b\nline",7,\n');
 		assert.ok(formatResult(result, 'csv', {bom: true}).startsWith('\uFEFFusername'));
 	});
 
 	it('json: one object per row, numbers as numbers, null kept', () => {
 		assert.deepEqual(JSON.parse(formatResult(result, 'json')), [
-			{username: 'ann, "the" first', events: 12, last_seen: '2024-03-04 09:00:00'},
+			{username: 'ann, "the" first', events: 12, last_seen: '2024-03-04 09:00:00.123456'},
 			{username: 'борис|b\nline', events: 7, last_seen: null},
 		]);
 	});
@@ -38,11 +38,11 @@ describe('formatResult', () => {
 	it('markdown escapes pipes and line breaks, right-aligns numbers', () => {
 		assert.equal(
 			formatResult(result, 'md'),
-			'| username | events | last_seen |\n| --- | ---: | --- |\n| ann, "the" first | 12 | 2024-03-04 09:00:00 |\n| борис\\|b<br>line | 7 |  |\n',
+			'| username | events | last_seen |\n| --- | ---: | --- |\n| ann, "the" first | 12 | 2024-03-04 09:00:00.123456 |\n| борис\\|b<br>line | 7 |  |\n',
 		);
 	});
 
-	it('table aligns by display width, numbers to the right', () => {
+	it('table aligns by display width, numbers to the right, timestamps to the second (the files keep them whole)', () => {
 		const lines = formatResult(result, 'table').split('\n');
 		assert.equal(lines[0], 'username          events  last_seen');
 		assert.equal(lines[1], '----------------  ------  -------------------');

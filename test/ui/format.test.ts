@@ -4,7 +4,8 @@ import {chartLines, downsample, resample} from '../../source/ui/lib/chart.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
 import path from 'node:path';
 import {stripVTControlCharacters} from 'node:util';
-import {bar, cellText, clock, dayZonesText, displayPath, percent, sparkline, thousands, timestampText, wrapLines} from '../../source/ui/lib/format.js';
+import {timestampText} from '../../source/format.js';
+import {bar, cellText, clock, dayZonesText, displayPath, percent, sparkline, thousands, wrapLines} from '../../source/ui/lib/format.js';
 import {result} from './fixtures.js';
 
 test('figures: separators, clock with unknown as --:--, bars and sparklines of a fixed width', () => {

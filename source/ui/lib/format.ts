@@ -2,7 +2,7 @@
 import path from 'node:path';
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
-import {formatCount, formatDuration} from '../../format.js';
+import {formatCount, formatDuration, timestampText} from '../../format.js';
 import type {ColumnKind} from '../../tasks/types.js';
 
 /** Whole numbers with thousands separators (k9s AsThousands): rates are rounded first. */
@@ -53,15 +53,6 @@ export function cellText(value: string | number | boolean | null, kind?: ColumnK
 		return `${sign}${thousands(Math.abs(Number(whole)))}${fraction ? `.${fraction}` : ''}`;
 	}
 	return String(value);
-}
-
-/**
- * PostgreSQL drops trailing zeros of the fraction (04:42:02.36468, 03:32:22): cut to the second, every
- * timestamp has one width; a UTC one (ISO, from timestamptz) says so.
- */
-export function timestampText(text: string): string {
-	const match = /^(\d{4,}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z?)$/.exec(text);
-	return match ? `${match[1]} ${match[2]}${match[3] ? ' UTC' : ''}` : text;
 }
 
 /** A path as the user thinks of it: relative to the current folder when inside it (input/big.log). */
