@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import {pipeline, Transform, type Readable} from 'node:stream';
+import {pipeline, Readable, Transform} from 'node:stream';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import {UserError} from './errors.js';
@@ -15,7 +15,7 @@ export type SourceKind = 'plain' | 'gz' | 'zip';
 
 export type SourceFile = {path: string; kind: SourceKind; size: number; mtime: Date};
 
-/** A name's format by its extension (zip members; files on disk are read by contentKindOf). */
+/** A name's format by its extension: for a file that cannot be read (others are known by their first bytes: contentKindOf, gunzipIfGzip). */
 export function kindOf(file: string): SourceKind {
 	const lower = file.toLowerCase();
 	if (lower.endsWith('.gz')) return 'gz';
@@ -139,8 +139,51 @@ function byteCounter(onBytes: (count: number) => void): Transform {
 
 const READ_SIZE = 1024 * 1024;
 
+/**
+ * A stream's first `length` bytes (fewer if it ends before), and the stream to read from its start: the
+ * same one with them put back, or, if it ended meanwhile, one of just those bytes.
+ */
+function peek(stream: Readable, length: number): Promise<{head: Buffer; stream: Readable}> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let read = 0;
+		const finish = (ended: boolean) => {
+			stream.off('readable', onReadable);
+			stream.off('end', onEnd);
+			stream.off('error', reject);
+			const head = Buffer.concat(chunks);
+			if (ended) return resolve({head, stream: Readable.from(head.length > 0 ? [head] : [])});
+			stream.unshift(head);
+			resolve({head, stream});
+		};
+		const onReadable = () => {
+			let chunk: Buffer | null;
+			while (read < length && (chunk = stream.read() as Buffer | null) !== null) {
+				chunks.push(chunk);
+				read += chunk.length;
+			}
+			if (read >= length) finish(false);
+		};
+		const onEnd = () => finish(true);
+		stream.on('readable', onReadable);
+		stream.once('end', onEnd);
+		stream.once('error', reject);
+	});
+}
+
+/**
+ * Decompressed content gunzipped once more when it is gzip itself (a .gz inside a .gz, a gzipped zip member
+ * whose name does not end in .gz): read as text, its lines were all rejected and its content counted as
+ * loaded, as with a gzipped file named .log (see contentKindOf).
+ */
+async function gunzipIfGzip(content: Readable): Promise<Readable> {
+	const {head, stream} = await peek(content, GZIP_MAGIC.length);
+	if (!head.subarray(0, GZIP_MAGIC.length).equals(GZIP_MAGIC)) return stream;
+	return pipeline(stream, zlib.createGunzip({chunkSize: READ_SIZE}), () => {});
+}
+
 /** Decompressed content of a plain or .gz file, from a decompressed offset (plain files seek there). */
-export function openFileContent(file: SourceFile, startOffset: number, onDiskBytes: (count: number) => void): Readable {
+export async function openFileContent(file: SourceFile, startOffset: number, onDiskBytes: (count: number) => void): Promise<Readable> {
 	// pipeline() carries an error of any stage (missing file, corrupt gzip) to the stream we return.
 	const ignore = () => {};
 	if (file.kind === 'plain') {
@@ -154,7 +197,7 @@ export function openFileContent(file: SourceFile, startOffset: number, onDiskByt
 		onDiskBytes(gunzip.bytesWritten - counted);
 		counted = gunzip.bytesWritten;
 	});
-	return pipeline(fs.createReadStream(file.path, {highWaterMark: READ_SIZE}), gunzip, consumed, ignore);
+	return gunzipIfGzip(pipeline(fs.createReadStream(file.path, {highWaterMark: READ_SIZE}), gunzip, consumed, ignore));
 }
 
 export type ZipMember = {
@@ -164,7 +207,7 @@ export type ZipMember = {
 	open(onDiskBytes: (count: number) => void): Promise<Readable>;
 };
 
-/** Walks the members of a .zip one at a time (members ending in .gz are gunzipped too). */
+/** Walks the members of a .zip one at a time (gzipped members are gunzipped too). */
 export async function forEachZipMember(file: string, visit: (member: ZipMember) => Promise<void>): Promise<void> {
 	const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
 		yauzl.open(file, {lazyEntries: true, autoClose: false}, (error, opened) => (error ? reject(error) : resolve(opened))),
@@ -206,9 +249,8 @@ export async function forEachZipMember(file: string, visit: (member: ZipMember) 
 							// yauzl has no hook on the compressed side: count decompressed bytes scaled to the member's compressed size.
 							const ratio = entry.uncompressedSize > 0 ? entry.compressedSize / entry.uncompressedSize : 1;
 							const counter = byteCounter((count) => onDiskBytes(count * ratio));
-							const ignore = () => {};
-							if (kindOf(entry.fileName) !== 'gz') return resolve(pipeline(stream, counter, ignore));
-							resolve(pipeline(stream, counter, zlib.createGunzip({chunkSize: READ_SIZE}), ignore));
+							// Gunzipped when its bytes are gzip, whatever its name (a .gz member that is plain text is read as text).
+							gunzipIfGzip(pipeline(stream, counter, () => {})).then(resolve, reject);
 						}),
 					),
 			});

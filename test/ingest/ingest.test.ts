@@ -147,6 +147,29 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		]);
 	});
 
+	it('gunzips content that is gzip again: a .gz inside a .gz, a gzipped zip member named .log; a plain member named .gz is text', async () => {
+		const twice = path.join(dir, 'twice.log.gz');
+		fs.writeFileSync(twice, zlib.gzipSync(zlib.gzipSync(lines(1100, 1120))));
+		const archive = path.join(dir, 'members-by-content.zip');
+		await writeZip(archive, [
+			{name: 'gzipped.log', data: zlib.gzipSync(lines(1120, 1130))},
+			{name: 'plain.log.gz', data: Buffer.from(lines(1130, 1133))},
+			// Shorter than the gzip magic, and empty: read as they are.
+			{name: 'one-byte.log', data: Buffer.from('\n')},
+			{name: 'empty.log', data: Buffer.alloc(0)},
+		]);
+		const summary = await ingest(database, [twice, archive]);
+		assert.deepEqual([summary.lines, summary.loaded, summary.rejected, summary.filesFailed], [33, 33, 0, 0]);
+		const {rows} = await database.pool.query('SELECT member, loaded, blank_lines FROM source_files WHERE path = ANY ($1) ORDER BY path, member', [[twice, archive]]);
+		assert.deepEqual(rows, [
+			{member: 'empty.log', loaded: 0, blank_lines: 0},
+			{member: 'gzipped.log', loaded: 10, blank_lines: 0},
+			{member: 'one-byte.log', loaded: 0, blank_lines: 1},
+			{member: 'plain.log.gz', loaded: 3, blank_lines: 0},
+			{member: '', loaded: 20, blank_lines: 0},
+		]);
+	});
+
 	it('loads only the new part of a log that grew', async () => {
 		const file = path.join(dir, 'tracking.log');
 		fs.writeFileSync(file, lines(300, 400));
