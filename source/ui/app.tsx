@@ -12,7 +12,7 @@ import {MenuScreen} from './screens/menu-screen.js';
 import {ResultScreen} from './screens/result-screen.js';
 import {StartingScreen} from './screens/starting-screen.js';
 import type {AppServices} from './services.js';
-import {coursePageSize, scopeOf, usableHeight, type AppState} from './state/app-state.js';
+import {coursePageSize, helpPageSize, scopeOf, usableHeight, type AppState} from './state/app-state.js';
 
 export type AppProps = {
 	services: AppServices;
@@ -48,7 +48,7 @@ export function App({services, width, height, onQuit, quitSignal}: AppProps) {
 	return (
 		<Box flexDirection="column" width={width} height={rows} overflow="hidden">
 			<Box flexDirection="column" flexGrow={1} overflow="hidden">
-				{state.help ? <HelpOverlay scope={scope} offset={state.help.offset} width={width} height={rows - 1} /> : <CurrentScreen state={state} width={width} height={rows - 1} />}
+				{state.help ? <HelpOverlay scope={scope} offset={state.help.offset} width={width} rows={helpPageSize(height)} /> : <CurrentScreen state={state} width={width} height={rows - 1} />}
 			</Box>
 			{state.flash && state.screen.name !== 'result' && !state.help && (
 				<Text color={state.flash.tone === 'error' ? 'red' : 'green'} wrap="truncate-end">

@@ -76,7 +76,9 @@ export const keymap: Binding[] = [
 
 	{action: 'up', scope: 'help', keys: ['up', 'k'], label: '↑/k', description: 'scroll the help up'},
 	{action: 'down', scope: 'help', keys: ['down', 'j'], label: '↓/j', description: 'scroll the help down'},
-	{action: 'back', scope: 'help', keys: ['escape', '?', 'q'], label: 'Esc/?', description: 'close the help (so does any other key)', hint: 'close'},
+	{action: 'page-up', scope: 'help', keys: ['pageup', 'ctrl+b'], label: 'PgUp/Ctrl-B', description: 'scroll the help up a page'},
+	{action: 'page-down', scope: 'help', keys: ['pagedown', 'ctrl+f'], label: 'PgDn/Ctrl-F', description: 'scroll the help down a page'},
+	{action: 'back', scope: 'help', keys: ['escape', '?', 'q'], label: 'Esc/?/q', description: 'close the help (so does F1)', hint: 'close'},
 
 	{action: 'cancel-ingest', scope: 'ingest', keys: ['escape', 'q'], label: 'Esc/q', description: 'cancel the load (asks first; it resumes next time)', hint: 'cancel'},
 	{action: 'yes', scope: 'confirm', keys: ['y'], label: 'y', description: 'yes, cancel the load', hint: 'yes'},
@@ -215,6 +217,17 @@ export function keyPresses(input: string, key: Key, sequence: string): KeyPress[
 /** The action bound to `name` in `scope` itself (callers fall back to 'global'). */
 export function scopeAction(scope: Scope, name: string): Action | undefined {
 	return keymap.find((binding) => binding.scope === scope && binding.keys.includes(name))?.action;
+}
+
+export type HelpLine = {heading: string} | {label: string; description: string};
+
+/** The help overlay's lines for a screen: its keys, then the global ones, each under its title. */
+export function helpLines(scope: Scope): HelpLine[] {
+	const scopes: Scope[] = scope === 'global' ? ['global'] : [scope, 'global'];
+	return scopes.flatMap((shown) => [
+		{heading: scopeTitles[shown]},
+		...keymap.filter((binding) => binding.scope === shown).map((binding) => ({label: binding.label, description: binding.description})),
+	]);
 }
 
 /** The bottom hint line of a scope: "Enter choose · / filter · q quit · ? help". */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {hintLine, keymap} from '../../source/ui/keymap.js';
+import {helpLines, hintLine, keymap} from '../../source/ui/keymap.js';
 import {positionText} from '../../source/ui/screens/result-screen.js';
 import {appReducer, createAppState, resultLayout, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
@@ -270,16 +270,31 @@ test('c toggles the chart for tasks that declare one and gives the table the res
 	assert.ok(resized.screen.name === 'result' && resized.screen.table.pageRows > charted.screen.table.pageRows);
 });
 
-test('? opens the help over any screen; arrows scroll it; any other key closes it', () => {
+test('? opens the help over any screen; Esc, ? and q close it, other keys do nothing', () => {
 	const help = keys(atMenu(), '?');
 	assert.deepEqual(help.help, {offset: 0});
-	assert.deepEqual(keys(help, 'j', 'j', 'k').help, {offset: 1});
-	const closed = keys(help, 'x');
-	assert.equal(closed.help, undefined);
-	assert.equal(closed.screen.name, 'menu', 'the closing key does nothing else');
+	for (const close of ['escape', '?', 'q']) {
+		const closed = keys(help, close);
+		assert.equal(closed.help, undefined, close);
+		assert.deepEqual([closed.screen.name, closed.quitting], ['menu', false], `${close}: the closing key does nothing else`);
+	}
+	for (const other of ['x', 'enter', 'G', 'pagedown', 'pageup']) assert.deepEqual(keys(help, other), help, `${other} leaves the help open`);
+	assert.equal(keys(help, 'ctrl+c').quitting, true, 'Ctrl-C still quits at once');
 	// F1 too, also where ? is typed (a form, a search) and on the result table.
 	for (const state of [atMenu(), keys(atMenu([courses[0]!]), 'j', 'enter'), atResult(), keys(atResult(), '/')]) assert.deepEqual(keys(state, 'f1').help, {offset: 0}, state.screen.name);
 	assert.equal(keys(atResult(), 'f1', 'f1').help, undefined, 'F1 hides it again');
+});
+
+test('a help taller than the screen scrolls by lines and by pages (PgUp/PgDn), and stops at its last page', () => {
+	// The result table's keys and the global ones: 24 lines, 19 of them at a time at 80×24.
+	const help = keys(atResult(), '?');
+	assert.equal(helpLines('result').length, 24);
+	const offset = (...names: string[]) => keys(help, ...names).help?.offset;
+	assert.deepEqual([offset('j', 'j', 'k'), offset('pagedown'), offset('pagedown', 'pageup'), offset('ctrl+f', 'j', 'k'), offset('k')], [1, 5, 0, 4, 0]);
+	const scrolled = keys(help, 'pagedown');
+	assert.equal(scrolled.screen.name === 'result' && scrolled.screen.table.cursorRow, 0, 'the table under it does not move');
+	// Taller, the same help fits: nothing to scroll.
+	assert.deepEqual(keys(apply(help, {type: 'resize', width: 80, height: 40}), 'pagedown', 'j').help, {offset: 0});
 });
 
 test('the keymap has no key bound twice in one scope, and hints come from it', () => {

@@ -179,6 +179,27 @@ test('keys that arrive in one chunk all count: a field emptied, typed and run at
 	}
 });
 
+test('PgDn and PgUp scroll a help taller than the screen and leave it open; Esc closes it', async () => {
+	const services = fakeServices();
+	const {lastFrame, stdin, unmount} = await openResult(services, 80, 24);
+	try {
+		await waitFor(lastFrame, 'row 1/3');
+		await press(stdin, '?');
+		const top = await waitFor(lastFrame, 'Keys 1–19 of 24');
+		assert.match(top, /Result table/);
+		await press(stdin, '\u001B[6~');
+		const bottom = await waitFor(lastFrame, 'Keys 6–24 of 24');
+		assert.match(bottom, /Ctrl-C +quit at once/);
+		assert.doesNotMatch(bottom, /Result table/);
+		await press(stdin, '\u001B[5~');
+		await waitFor(lastFrame, 'Keys 1–19 of 24');
+		await press(stdin, ESC);
+		assert.doesNotMatch(await waitFor(lastFrame, 'row 1/3'), /Keys/);
+	} finally {
+		unmount();
+	}
+});
+
 test('a text field shows its cursor: ← moves it, typing goes there, Ctrl-U clears the field', async () => {
 	const services = fakeServices();
 	const {lastFrame, stdin, unmount} = await renderAtMenu(services);

@@ -1,29 +1,25 @@
 import {Box, Text} from 'ink';
-import {keymap, scopeTitles, type Scope} from '../keymap.js';
+import {helpLines, type Scope} from '../keymap.js';
 
-/** `?`: the keys of the current screen and the global ones, straight from the keymap table. */
-export function HelpOverlay({scope, offset, width, height}: {scope: Scope; offset: number; width: number; height: number}) {
-	const scopes: Scope[] = scope === 'global' ? ['global'] : [scope, 'global'];
-	const lines = scopes.flatMap((shown) => [
-		{heading: scopeTitles[shown]},
-		...keymap.filter((binding) => binding.scope === shown).map((binding) => ({label: binding.label, description: binding.description})),
-	]);
-	const room = Math.max(1, height - 3);
-	const start = Math.min(offset, Math.max(0, lines.length - room));
-	const labelWidth = Math.max(...lines.map((line) => ('label' in line ? (line.label?.length ?? 0) : 0))) + 2;
+/** `?`: the keys of the current screen and the global ones, straight from the keymap table; `rows` of them at a time. */
+export function HelpOverlay({scope, offset, width, rows}: {scope: Scope; offset: number; width: number; rows: number}) {
+	const lines = helpLines(scope);
+	// A resize may leave the offset past the last page.
+	const start = Math.min(offset, Math.max(0, lines.length - rows));
+	const labelWidth = Math.max(...lines.map((line) => ('label' in line ? line.label.length : 0))) + 2;
 	return (
-		<Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={Math.min(width, 90)} height={Math.min(height, lines.length + 3)}>
-			<Text bold>
-				Keys{lines.length > room ? ` ${start + 1}–${Math.min(lines.length, start + room)} of ${lines.length} (↑/↓ scroll)` : ''} · any other key closes
+		<Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={Math.min(width, 90)} height={Math.min(rows, lines.length) + 3}>
+			<Text bold wrap="truncate-end">
+				Keys{lines.length > rows ? ` ${start + 1}–${Math.min(lines.length, start + rows)} of ${lines.length} (↑/↓, PgUp/PgDn scroll)` : ''} · Esc closes
 			</Text>
-			{lines.slice(start, start + room).map((line, index) =>
+			{lines.slice(start, start + rows).map((line, index) =>
 				'heading' in line ? (
 					<Text key={index} bold color="cyan">
 						{line.heading}
 					</Text>
 				) : (
 					<Text key={index} wrap="truncate-end">
-						{(line.label ?? '').padEnd(labelWidth)}
+						{line.label.padEnd(labelWidth)}
 						{line.description}
 					</Text>
 				),

@@ -1,7 +1,7 @@
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {rowCount} from '../../format.js';
 import type {OutputFormat, TaskDefinition, TaskProblem, TaskResult} from '../../tasks/types.js';
-import {scopeAction, type Action, type Scope} from '../keymap.js';
+import {helpLines, scopeAction, type Action, type Scope} from '../keymap.js';
 import {MIN_CHART_HEIGHT} from '../lib/chart.js';
 import {cappedWidths, naturalWidths} from '../lib/columns.js';
 import {wrapLines} from '../lib/format.js';
@@ -140,6 +140,11 @@ export function coursePageSize(height: number): number {
 	return Math.max(1, usableHeight(height) - 2);
 }
 
+/** Lines of keys the help overlay shows at once: the screen's lines less its border and title. */
+export function helpPageSize(height: number): number {
+	return Math.max(1, usableHeight(height) - 4);
+}
+
 export function scopeOf(state: AppState): Scope {
 	const {screen} = state;
 	switch (screen.name) {
@@ -270,9 +275,16 @@ function run(state: AppState, task: TaskDefinition, form: FormState): AppState {
 
 function onKey(state: AppState, name: string, text: string): AppState {
 	if (state.help) {
-		const scroll = scopeAction('help', name);
-		if (scroll === 'up' || scroll === 'down') return {...state, help: {offset: Math.max(0, state.help.offset + (scroll === 'up' ? -1 : 1))}};
-		return {...state, help: undefined};
+		// Only the close keys (and F1) close the help; Ctrl-C still quits; other keys do nothing.
+		const action = scopeAction('help', name) ?? scopeAction('global', name);
+		if (action === 'quit') return {...state, quitting: true};
+		if (action === 'back' || action === 'help') return {...state, help: undefined};
+		const move = action && listMoves[action];
+		if (!move) return state;
+		// The offset is the help's top line: it stops where the last page is full, so a help that fits does not move.
+		const lines = helpLines(scopeOf(state)).length;
+		const rows = helpPageSize(state.height);
+		return {...state, help: {offset: movedCursor(state.help.offset, Math.max(0, lines - rows) + 1, rows, move)}};
 	}
 	const scope = scopeOf(state);
 	const own = scopeAction(scope, name);
