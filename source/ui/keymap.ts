@@ -44,6 +44,7 @@ export type Action =
 	| 'save-md'
 	| 'accept'
 	| 'erase'
+	| 'delete'
 	| 'field-start'
 	| 'field-end'
 	| 'clear-field';
@@ -66,6 +67,7 @@ function fieldEditing(scope: Scope): Binding[] {
 		{action: 'field-start', scope, keys: ['home', 'ctrl+a'], label: 'Home/Ctrl-A', description: 'cursor to the start of the field'},
 		{action: 'field-end', scope, keys: ['end', 'ctrl+e'], label: 'End/Ctrl-E', description: 'cursor to the end of the field'},
 		{action: 'erase', scope, keys: ['backspace'], label: 'Backspace', description: 'erase the character before the cursor'},
+		{action: 'delete', scope, keys: ['delete'], label: 'Delete', description: 'erase the character at the cursor'},
 		{action: 'clear-field', scope, keys: ['ctrl+u'], label: 'Ctrl-U', description: 'clear the field'},
 	];
 }
@@ -157,8 +159,14 @@ export const keymap: Binding[] = [
 	{action: 'quit', scope: 'error', keys: ['q'], label: 'q', description: 'quit', hint: 'quit'},
 ];
 
+/**
+ * The Delete key as terminals send it: ESC [3~ (with modifiers ESC [3;5~; rxvt ESC [3$ and ESC [3^).
+ * Ink names it 'delete' as it names the Backspace key's DEL (\x7f), so only the sequence tells them apart.
+ */
+const deleteSequence = /^\u001B\[3[~;$^]/;
+
 /** Ink's (input, key) as one name: "up", "pagedown", "enter", "ctrl+s", "shift+tab", or the typed character. */
-function keyName(input: string, key: Key): string {
+function keyName(input: string, key: Key, sequence: string): string {
 	if (key.upArrow) return 'up';
 	if (key.downArrow) return 'down';
 	if (key.leftArrow) return 'left';
@@ -170,6 +178,7 @@ function keyName(input: string, key: Key): string {
 	if (key.return) return 'enter';
 	if (key.escape) return 'escape';
 	if (key.tab) return key.shift ? 'shift+tab' : 'tab';
+	if (key.delete && deleteSequence.test(sequence)) return 'delete';
 	if (key.backspace || key.delete) return 'backspace';
 	if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
 	if (input === ' ') return 'space';
@@ -205,12 +214,12 @@ const f1Sequences = new Set(['\u001BOP', '\u001B[11~', '\u001B[[A']);
  * without one (key repeat, a paste, a busy machine) come as one string with no key flag set:
  * "ab\x7f\r" is a, b, Backspace, Enter. A paste is typed character by character, so it lands whole.
  * `sequence` is what Ink's parser emitted for the call: it names F1, which useInput reports like
- * F2 to F12 (no flag, no input); keys with no name are dropped.
+ * F2 to F12 (no flag, no input), and tells Delete from Backspace; keys with no name are dropped.
  */
 export function keyPresses(input: string, key: Key, sequence: string): KeyPress[] {
 	const chars = [...input];
 	if (chars.length > 1) return chars.map(charKey);
-	const name = keyName(input, key) || (f1Sequences.has(sequence) ? 'f1' : '');
+	const name = keyName(input, key, sequence) || (f1Sequences.has(sequence) ? 'f1' : '');
 	return name ? [{name, text: typedText(input, key)}] : [];
 }
 

@@ -135,6 +135,7 @@ test('form text fields: Ctrl-U clears, ←/→ and Home/End move the cursor, typ
 	assert.deepEqual(tz(keys(form, 'ctrl+u')), {...tz(form), value: '', cursor: 0});
 	assert.deepEqual(tz(keys(form, 'ctrl+u', 'B', 'r', 'l', 'left', 'left', 'e', 'home', 'X', 'end', 'i', 'n', 'right')), {...tz(form), value: 'XBerlin', cursor: 7});
 	assert.deepEqual(tz(keys(form, 'left', 'left', 'backspace', 'ctrl+a', 'backspace', 'ctrl+e', 'backspace')), {...tz(form), value: 'T', cursor: 1}, 'Backspace erases before the cursor, nothing at the start');
+	assert.deepEqual(tz(keys(form, 'left', 'left', 'delete', 'ctrl+e', 'delete')), {...tz(form), value: 'UC', cursor: 2}, 'Delete erases at the cursor, nothing at the end');
 	const withChoice = apply(atMenu([courses[0]!]), {type: 'catalogue', problems: [], tasks: [task('by-unit', 'Activity', {parameters: [{name: 'unit', type: 'choice', choices: ['day', 'week'], default: 'day', description: 'Unit'}]})]});
 	const choice = (state: AppState) => (state.screen.name === 'form' ? state.screen.form.fields[0]?.value : undefined);
 	const opened = keys(withChoice, 'enter');
@@ -144,6 +145,7 @@ test('form text fields: Ctrl-U clears, ←/→ and Home/End move the cursor, typ
 test('the menu filter and the result search are text fields too: Ctrl-U clears them, ← and Home move their cursor', () => {
 	const filtering = keys(atMenu(), '/', 'a', 'y', 'left', 'd', 'home');
 	assert.deepEqual(filtering.menu.filter, {value: 'ady', cursor: 0});
+	assert.deepEqual(keys(filtering, 'delete').menu.filter, {value: 'dy', cursor: 0});
 	const refiltered = keys(filtering, 'ctrl+u', 'l', 'e', 'a', 'r', 'n');
 	assert.deepEqual([refiltered.menu.filter, refiltered.menu.selectedId], [{value: 'learn', cursor: 5}, 'learners']);
 	const typing = keys(atResult(), '/', 'r', 'o', 'b', 'home', 'p');

@@ -38,6 +38,12 @@ test('a single key keeps the name Ink gave it', () => {
 	assert.deepEqual(keyPresses('', flags({escape: true, meta: true}), '\u001B'), [{name: 'escape', text: ''}]);
 });
 
+test('Delete (ESC [3~, with modifiers, rxvt) is named delete; Backspace (DEL or BS) stays backspace, though Ink flags DEL as delete too', () => {
+	for (const sequence of ['\u001B[3~', '\u001B[3;5~', '\u001B[3$', '\u001B[3^']) assert.deepEqual(keyPresses('', flags({delete: true}), sequence), [{name: 'delete', text: ''}], JSON.stringify(sequence));
+	assert.deepEqual(keyPresses('', flags({delete: true}), '\u007F'), [{name: 'backspace', text: ''}]);
+	assert.deepEqual(keyPresses('', flags({backspace: true}), '\b'), [{name: 'backspace', text: ''}]);
+});
+
 test('F1 is named from the sequence Ink parsed (xterm, rxvt, Linux console); F2 and other unnamed keys give nothing', () => {
 	for (const f1 of ['\u001BOP', '\u001B[11~', '\u001B[[A']) assert.deepEqual(keyPresses('', flags(), f1), [{name: 'f1', text: ''}]);
 	assert.deepEqual(keyPresses('', flags(), '\u001BOQ'), []);

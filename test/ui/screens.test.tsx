@@ -200,7 +200,7 @@ test('PgDn and PgUp scroll a help taller than the screen and leave it open; Esc 
 	}
 });
 
-test('a text field shows its cursor: ← moves it, typing goes there, Ctrl-U clears the field', async () => {
+test('a text field shows its cursor: ← moves it, typing goes there, Delete and Backspace erase after and before it, Ctrl-U clears the field', async () => {
 	const services = fakeServices();
 	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
 	try {
@@ -208,6 +208,11 @@ test('a text field shows its cursor: ← moves it, typing goes there, Ctrl-U cle
 		await waitFor(lastFrame, /tz +Europe\/Moscow/);
 		await press(stdin, '\t', '\u001B[D\u001B[D\u001B[D', 'X');
 		await waitFor(lastFrame, /▸ tz +Europe\/MosX▏cow\n/);
+		// Delete erases the character after the cursor (it erased the one before, as Backspace does).
+		await press(stdin, '\u001B[3~');
+		await waitFor(lastFrame, /▸ tz +Europe\/MosX▏ow\n/);
+		await press(stdin, '\u007F');
+		await waitFor(lastFrame, /▸ tz +Europe\/Mos▏ow\n/);
 		await press(stdin, '\u0015');
 		await waitFor(lastFrame, /▸ tz +▏\n/);
 	} finally {

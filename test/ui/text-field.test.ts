@@ -11,6 +11,12 @@ test('a field starts with its cursor after the text; typing and Backspace work a
 	assert.deepEqual(edit(textField('abc'), {type: 'home'}, {type: 'erase'}), {value: 'abc', cursor: 0}, 'nothing before the cursor');
 });
 
+test('Delete erases the character at the cursor and leaves the cursor where it is; nothing at the end', () => {
+	assert.deepEqual(edit(textField('abc'), {type: 'home'}, {type: 'delete'}), {value: 'bc', cursor: 0});
+	assert.deepEqual(edit(textField('a😀b'), {type: 'move', by: -1}, {type: 'move', by: -1}, {type: 'delete'}), {value: 'ab', cursor: 1}, 'an emoji is one character');
+	assert.deepEqual(edit(textField('abc'), {type: 'delete'}), {value: 'abc', cursor: 3});
+});
+
 test('the cursor stays inside the text; End goes after it; Ctrl-U clears the field', () => {
 	assert.equal(edit(textField('ab'), {type: 'move', by: 1}).cursor, 2);
 	assert.equal(edit(textField('ab'), {type: 'home'}, {type: 'move', by: -1}).cursor, 0);

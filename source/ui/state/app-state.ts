@@ -309,6 +309,7 @@ const textEdits: Partial<Record<Action, TextEdit>> = {
 	'field-start': {type: 'home'},
 	'field-end': {type: 'end'},
 	erase: {type: 'erase'},
+	delete: {type: 'delete'},
 	'clear-field': {type: 'clear'},
 };
 

@@ -1,11 +1,12 @@
 /**
  * A one-line text field (a form value, the menu filter, the result search): its text and a cursor
- * counted in characters (code points, so an emoji is one step). Typing and Backspace work at the
- * cursor; ←/→ and Home/End move it; Ctrl-U clears the field.
+ * counted in characters (code points, so an emoji is one step). Typing, Backspace (the character
+ * before the cursor) and Delete (the one after it) work at the cursor; ←/→ and Home/End move it;
+ * Ctrl-U clears the field.
  */
 export type TextField = {value: string; cursor: number};
 
-export type TextEdit = {type: 'type'; text: string} | {type: 'erase'} | {type: 'clear'} | {type: 'move'; by: 1 | -1} | {type: 'home'} | {type: 'end'};
+export type TextEdit = {type: 'type'; text: string} | {type: 'erase'} | {type: 'delete'} | {type: 'clear'} | {type: 'move'; by: 1 | -1} | {type: 'home'} | {type: 'end'};
 
 /** A field holding `value`, the cursor after it (where typing continues). */
 export function textField(value = ''): TextField {
@@ -23,6 +24,8 @@ export function editText<Field extends TextField>(field: Field, edit: TextEdit):
 		}
 		case 'erase':
 			return cursor === 0 ? field : at([...chars.slice(0, cursor - 1), ...chars.slice(cursor)], cursor - 1);
+		case 'delete':
+			return cursor === chars.length ? field : at([...chars.slice(0, cursor), ...chars.slice(cursor + 1)], cursor);
 		case 'clear':
 			return at([], 0);
 		case 'move':
