@@ -16,7 +16,7 @@ import type {AppServices} from '../../source/ui/services.js';
 import {createTableState, tableReducer} from '../../source/ui/state/table-state.js';
 import {naturalWidths, cappedWidths} from '../../source/ui/lib/columns.js';
 import {resultLayout, type ResultScreen as ResultScreenState} from '../../source/ui/state/app-state.js';
-import {result, snapshot, summary, tasks} from './fixtures.js';
+import {result, snapshot, summary, task, tasks} from './fixtures.js';
 
 const ENTER = '\r';
 const ESC = '\u001B';
@@ -464,6 +464,28 @@ test('learner-path: the URL column is shown at 80 and 120 columns with the end t
 			}
 			// Header, rule and rows stay off the last column, as the page width says.
 			for (const line of frame.split('\n').slice(1, 6)) assert.ok(stringWidth(line) < width, `${width}: too wide: ${line}`);
+		} finally {
+			unmount();
+		}
+	}
+});
+
+test("the title line shows a learner's name whole at 80 and 60 columns, cutting the course and the other values first", () => {
+	const learners = task('learners', 'Learners', {
+		parameters: [
+			{name: 'course', type: 'course', description: 'Course id'},
+			{name: 'user', type: 'user', description: 'Learner username'},
+			{name: 'tz', type: 'timezone', description: 'Time zone', default: 'UTC'},
+		],
+	});
+	const values = {course: 'course-v1:spbstu+PHYLOS+fall_2018', user: 'jolly-clever-siberiansable', tz: 'Europe/Moscow'};
+	for (const width of [80, 60]) {
+		const screen = {...resultScreenState(learnerPath(), width, 24), task: learners, values};
+		const {lastFrame, unmount} = render(<ResultScreen screen={screen} width={width} height={24} />);
+		try {
+			const title = (lastFrame() ?? '').split('\n')[0] ?? '';
+			assert.match(title, /^Learners · 3 rows · .*user=jolly-clever-siberiansable$/, `${width}: ${title}`);
+			assert.ok(stringWidth(title) < width, `${width}: too wide: ${title}`);
 		} finally {
 			unmount();
 		}

@@ -4,6 +4,7 @@ import {ResultTable} from '../components/result-table.js';
 import {StatusBar} from '../components/status-bar.js';
 import {chartLines} from '../lib/chart.js';
 import {cellText, thousands, wrapLines} from '../lib/format.js';
+import {titleLine} from '../lib/title-line.js';
 import type {Flash, ResultScreen as ResultScreenState} from '../state/app-state.js';
 import {resultLayout, statusLines} from '../state/app-state.js';
 import {withCursor} from '../state/text-field.js';
@@ -20,6 +21,7 @@ export function positionText(screen: ResultScreenState): string {
 export function ResultScreen({screen, flash, width, height}: {screen: ResultScreenState; flash?: Flash; width: number; height: number}) {
 	const {table, result, task} = screen;
 	const layout = resultLayout({width, height, flash}, screen.chart);
+	const title = titleLine(task, screen.values, result, width - 1);
 	const cursorValue = table.rows[table.view[table.cursorRow] ?? -1]?.[table.cursorColumn] ?? null;
 	// The table's notice (no match…) is the answer to the last key: it goes before a flash, on one line.
 	const flashLines = statusLines({width, flash});
@@ -27,12 +29,8 @@ export function ResultScreen({screen, flash, width, height}: {screen: ResultScre
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text wrap="truncate-end">
-				<Text bold>{task.title}</Text>
-				<Text dimColor>
-					{' '}
-					· {rowCount(result.rows.length)} · {result.elapsedMs < 1000 ? `${Math.round(result.elapsedMs)} ms` : `${(result.elapsedMs / 1000).toFixed(1)} s`}
-					{Object.entries(screen.values).map(([name, value]) => ` · ${name}=${value}`).join('')}
-				</Text>
+				<Text bold>{title.title}</Text>
+				<Text dimColor>{title.details}</Text>
 			</Text>
 			{screen.chart && task.chart && !layout.chartFits && (
 				<Text dimColor wrap="truncate-end">
