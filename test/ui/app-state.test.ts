@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {helpLines, hintLine, keymap} from '../../source/ui/keymap.js';
 import {positionText} from '../../source/ui/screens/result-screen.js';
-import {appReducer, createAppState, resultLayout, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
+import {appReducer, createAppState, exitCodeOf, resultLayout, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
 
 const courses = [
@@ -60,6 +60,21 @@ test('Esc during the load asks first; n keeps loading, y cancels', () => {
 	assert.deepEqual(kept.screen.name === 'ingest' && [kept.screen.confirmCancel, kept.screen.cancelling], [false, false]);
 	const cancelled = keys(loading, 'q', 'y');
 	assert.deepEqual(cancelled.screen.name === 'ingest' && [cancelled.screen.confirmCancel, cancelled.screen.cancelling], [false, true]);
+});
+
+test('the exit code: 130 once a running load was cancelled (then as ever after), 1 after a fatal error, else 0', () => {
+	const loading = apply(createAppState(80, 24), {type: 'ingest-started'});
+	assert.equal(exitCodeOf(keys(createAppState(80, 24), 'ctrl+c')), 130, 'Ctrl-C while the database starts: the load never ran to its end');
+	assert.equal(exitCodeOf(keys(loading, 'ctrl+c')), 130, 'Ctrl-C while loading cancels the load');
+	const cancelled = apply(keys(loading, 'q', 'y'), {type: 'ingest-finished', summary: summary({phase: 'cancelled'})});
+	assert.equal(cancelled.screen.name, 'summary');
+	assert.equal(exitCodeOf(keys(cancelled, 'q')), 130, 'q on the summary of a cancelled load');
+	assert.equal(exitCodeOf(keys(cancelled, 'enter', 'q')), 130, 'and later, from the menu');
+	assert.equal(exitCodeOf(apply(loading, {type: 'ingest-finished', summary: summary({phase: 'cancelled', derivedCancelled: true})})), 130, "a cancel of the tables' update too");
+	const finished = apply(loading, {type: 'ingest-finished', summary: summary()});
+	assert.equal(exitCodeOf(keys(finished, 'q')), 0, 'a normal quit after the load finished');
+	assert.equal(exitCodeOf(keys(atMenu(), 'q')), 0, 'nothing new to load');
+	assert.equal(exitCodeOf(apply(createAppState(80, 24), {type: 'error', fatal: true, error: {title: 't', message: 'm', hint: 'h'}})), 1);
 });
 
 test('while filtering the menu, arrows move the selection and Enter accepts the filter', () => {

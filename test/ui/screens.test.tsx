@@ -323,6 +323,43 @@ test('the summary names the inputs that failed and the copies skipped, the first
 	}
 });
 
+test('a load cancelled with q then y exits 130 when the app quits, as ingest does; Ctrl-C while loading too', async () => {
+	const cancellable = () =>
+		fakeServices({
+			async ingest(signal, onProgress) {
+				onProgress(snapshot());
+				await new Promise((resolve) => signal.addEventListener('abort', resolve, {once: true}));
+				return summary({phase: 'cancelled'});
+			},
+		});
+	let exitCode: number | undefined;
+	const cancelled = render(<App services={cancellable()} width={80} height={24} onQuit={(code) => (exitCode = code)} />);
+	try {
+		await waitFor(cancelled.lastFrame, 'Files (1 of 2 done)');
+		await press(cancelled.stdin, 'q');
+		await waitFor(cancelled.lastFrame, 'Cancel the load?');
+		await press(cancelled.stdin, 'y');
+		await waitFor(cancelled.lastFrame, 'Load cancelled');
+		await press(cancelled.stdin, 'q');
+		await waitFor(cancelled.lastFrame, 'Closing…');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		assert.equal(exitCode, 130);
+	} finally {
+		cancelled.unmount();
+	}
+	exitCode = undefined;
+	const interrupted = render(<App services={cancellable()} width={80} height={24} onQuit={(code) => (exitCode = code)} />);
+	try {
+		await waitFor(interrupted.lastFrame, 'Files (1 of 2 done)');
+		await press(interrupted.stdin, '\u0003');
+		await waitFor(interrupted.lastFrame, 'Closing…');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		assert.equal(exitCode, 130);
+	} finally {
+		interrupted.unmount();
+	}
+});
+
 test('a database that cannot be opened is a readable message with what to do, not a stack trace', async () => {
 	const services = fakeServices({
 		open: async () => {

@@ -3,7 +3,7 @@ import type {IngestSnapshot} from '../../../ingest/progress.js';
 import {describeError} from '../lib/errors.js';
 import {displayPath} from '../lib/format.js';
 import type {AppServices} from '../services.js';
-import {appReducer, createAppState, type AppEvent, type AppState} from '../state/app-state.js';
+import {appReducer, createAppState, exitCodeOf, type AppEvent, type AppState} from '../state/app-state.js';
 
 /** Snapshots reach the screen at most this often: rendering must not slow the load. */
 export const SNAPSHOT_INTERVAL_MS = 250;
@@ -12,8 +12,8 @@ const FLASH_MS = 4000;
 /**
  * Runs the app's side effects for the state machine in state/app-state.ts: start-up (database, load,
  * catalogue, courses), the query of the running screen, saving, flash expiry and a clean quit (every
- * load or query aborted and awaited before `onQuit`, so a COPY is rolled back before the screen goes;
- * the exit code is 1 when the app ends on a fatal error).
+ * load or query aborted and awaited before `onQuit`, so a COPY is rolled back before the screen goes,
+ * with the exit code exitCodeOf gives).
  */
 export function useAppController(services: AppServices, size: {width: number; height: number}, onQuit: (exitCode: number) => void): [AppState, Dispatch<AppEvent>] {
 	const [state, dispatch] = useReducer(appReducer, size, ({width, height}) => createAppState(width, height));
@@ -134,7 +134,7 @@ export function useAppController(services: AppServices, size: {width: number; he
 		ingestAbort.current.abort();
 		queryAbort.current?.abort();
 		// Wait for the load to roll back and the query to be cancelled before the screen goes.
-		const exitCode = state.screen.name === 'error' && state.screen.fatal ? 1 : 0;
+		const exitCode = exitCodeOf(state);
 		void Promise.allSettled([...inFlight.current]).then(() => onQuit(exitCode));
 	}, [state.quitting]);
 

@@ -101,6 +101,18 @@ export function createAppState(width: number, height: number): AppState {
 	return {width, height, screen: {name: 'starting', step: 'opening the workdir'}, tasks: [], problems: [], menu: initialMenuState, allCourses: false, quitting: false, counter: 0};
 }
 
+/**
+ * The code the app exits with once it has quit: 1 after a fatal error; 130 when a running load was
+ * cancelled — y at "Cancel the load?" (whatever is done after it), or a quit before the load ended —
+ * as the headless `ingest` exits on a cancel; else 0.
+ */
+export function exitCodeOf(state: AppState): number {
+	const {screen} = state;
+	if (screen.name === 'error' && screen.fatal) return 1;
+	const loadCut = screen.name === 'starting' || screen.name === 'ingest' || state.lastIngest?.phase === 'cancelled';
+	return loadCut ? 130 : 0;
+}
+
 /** Lines the screens may use: Ink 6 clears the whole terminal on every frame once the output is as tall as the terminal. */
 export function usableHeight(height: number): number {
 	return Math.max(6, height - 1);
