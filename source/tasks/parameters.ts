@@ -66,6 +66,16 @@ export function coerceValue(parameter: TaskParameter, raw: string): string {
 	}
 }
 
+/** A learner name the database does not know; `course` is the one the task was to run for ('' = all courses). */
+export class UnknownLearnerError extends UserError {
+	constructor(
+		readonly username: string,
+		readonly course: string,
+	) {
+		super(`No learner ${quoted(username)} in the database.`);
+	}
+}
+
 /** The canonical spelling of a time zone PostgreSQL knows (see canonicalTimeZone), or a UserError. */
 async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: string): Promise<string> {
 	const zone = await canonicalTimeZone(pool, value);
@@ -99,8 +109,13 @@ export async function resolveParameters(pool: pg.Pool, task: TaskDefinition, val
 		if (value === '' && parameter.required) throw new UserError(`Task "${task.id}" needs a value for "${parameter.name}" (${parameter.description}).`);
 		if (value !== '' && parameter.type === 'timezone') value = await resolveTimezone(pool, parameter, value);
 		if (parameter.type === 'course') value = await resolveCourse(pool, value);
-		if (value !== '' && parameter.type === 'user') await checkLearner(pool, value);
 		resolved[parameter.name] = value;
+	}
+	// Learners are checked once the course is resolved (learner-path names it after the learner): the error carries it.
+	const course = task.parameters.find((parameter) => parameter.type === 'course');
+	for (const parameter of task.parameters) {
+		const value = resolved[parameter.name];
+		if (parameter.type === 'user' && value) await checkLearner(pool, value, course ? (resolved[course.name] ?? '') : '');
 	}
 	const {from, to} = resolved;
 	// A reversed range would answer with an empty table that looks like "no activity".
@@ -118,10 +133,10 @@ async function resolveCourse(pool: pg.Pool, value: string): Promise<string> {
 }
 
 /** A learner the database knows (by any event of theirs, or by user id): a misspelt name must not look like an idle learner. */
-async function checkLearner(pool: pg.Pool, username: string): Promise<void> {
+async function checkLearner(pool: pg.Pool, username: string, course: string): Promise<void> {
 	const {rows} = await pool.query<{known: boolean}>(
 		'SELECT EXISTS (SELECT 1 FROM d_learner WHERE username = $1) OR EXISTS (SELECT 1 FROM d_user WHERE username = $1) AS known',
 		[username],
 	);
-	if (!rows[0]!.known) throw new UserError(`No learner ${quoted(username)} in the database.`);
+	if (!rows[0]!.known) throw new UnknownLearnerError(username, course);
 }

@@ -9,6 +9,7 @@ import {clientConfig} from '../../ingest/db/database.js';
 import {runIngest} from '../../ingest/engine.js';
 import {UserError} from '../../ingest/errors.js';
 import {loadTaskCatalogue, runTask, type TaskDefinition} from '../../source/tasks/index.js';
+import {UnknownLearnerError} from '../../source/tasks/parameters.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {projectRoot} from '../helpers/shared.js';
 
@@ -74,6 +75,12 @@ describe('runTask parameters', () => {
 		];
 		for (const [id, values, message] of cases) {
 			await assert.rejects(runTask(pool, task(id), values), (error: Error) => error instanceof UserError && message.test(error.message), `${id} ${JSON.stringify(values)}`);
+		}
+	});
+	it('an unknown learner is an UnknownLearnerError naming the course the task was to run for (the TUI tells where the names are)', async () => {
+		// The course may come after the learner (learner-path) or be left empty (the only course).
+		for (const [id, values] of [['learner-path', {user: 'alcie', course: HIST}], ['learners', {user: 'alcie'}]] as const) {
+			await assert.rejects(runTask(pool, task(id), values), (error: Error) => error instanceof UnknownLearnerError && error.username === 'alcie' && error.course === HIST, id);
 		}
 	});
 });

@@ -5,6 +5,7 @@ import {test} from 'node:test';
 import {render} from 'ink-testing-library';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot} from '../../ingest/progress.js';
+import {UnknownLearnerError} from '../../source/tasks/parameters.js';
 import type {OutputFormat, TaskResult} from '../../source/tasks/types.js';
 import {App} from '../../source/ui/app.js';
 import {ProgressPanel} from '../../source/ui/components/progress-panel.js';
@@ -377,6 +378,25 @@ test('a database that cannot be opened is a readable message with what to do, no
 		await waitFor(lastFrame, 'Closing…');
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		assert.equal(exitCode, 1, 'a fatal error exits non-zero');
+	} finally {
+		unmount();
+	}
+});
+
+test('a learner not in the data: the message says so and where the names are, not to load data', async () => {
+	const services = fakeServices({
+		runTask: async () => {
+			throw new UnknownLearnerError('jolly-clever-siberiansable', 'course-v1:A+1+2024');
+		},
+	});
+	const {lastFrame, stdin, unmount} = await openResult(services, 80, 24);
+	try {
+		const frame = (await waitFor(lastFrame, 'No such learner')).replace(/[│\s]+/g, ' ');
+		assert.match(frame, /No learner "jolly-clever-siberiansable" in the database\./);
+		assert.match(frame, /The Learners task \(learners in the menu\) lists the learners of course-v1:A\+1\+2024 by name/);
+		assert.doesNotMatch(frame, /input\//);
+		await press(stdin, ESC);
+		await waitFor(lastFrame, 'Enter run');
 	} finally {
 		unmount();
 	}

@@ -1,4 +1,5 @@
 import {UserError} from '../../../ingest/errors.js';
+import {UnknownLearnerError} from '../../tasks/parameters.js';
 import type {ErrorInfo} from '../state/app-state.js';
 
 /** What went wrong, in words: the stage it happened in decides the title and what to do next. */
@@ -17,6 +18,11 @@ const advice: Record<Stage, {title: string; hint: string}> = {
 
 /** One readable sentence, never a stack trace (the full error goes to the log). */
 export function describeError(error: unknown, stage: Stage): ErrorInfo {
+	// A misspelt learner is no matter of loading data: say where the right names are.
+	if (error instanceof UnknownLearnerError) {
+		const whose = error.course ? `the learners of ${error.course}` : 'every learner';
+		return {title: 'No such learner', message: error.message, hint: `The Learners task (learners in the menu) lists ${whose} by name, as the logs spell it.`};
+	}
 	const raw = error instanceof Error ? error.message : String(error);
 	const message = error instanceof UserError ? raw : firstLine(raw);
 	return {...advice[stage], message: message || 'Unknown error.'};
