@@ -62,7 +62,7 @@ test('Esc during the load asks first; n keeps loading, y cancels', () => {
 	assert.deepEqual(cancelled.screen.name === 'ingest' && [cancelled.screen.confirmCancel, cancelled.screen.cancelling], [false, true]);
 });
 
-test('the exit code: 130 once a running load was cancelled (then as ever after), 1 after a fatal error, else 0', () => {
+test('the exit code: 130 once a running load was cancelled (then as ever after), 1 after a fatal error or a load with a failed input, else 0', () => {
 	const loading = apply(createAppState(80, 24), {type: 'ingest-started'});
 	assert.equal(exitCodeOf(keys(createAppState(80, 24), 'ctrl+c')), 130, 'Ctrl-C while the database starts: the load never ran to its end');
 	assert.equal(exitCodeOf(keys(loading, 'ctrl+c')), 130, 'Ctrl-C while loading cancels the load');
@@ -74,6 +74,9 @@ test('the exit code: 130 once a running load was cancelled (then as ever after),
 	const finished = apply(loading, {type: 'ingest-finished', summary: summary()});
 	assert.equal(exitCodeOf(keys(finished, 'q')), 0, 'a normal quit after the load finished');
 	assert.equal(exitCodeOf(keys(atMenu(), 'q')), 0, 'nothing new to load');
+	const inputFailed = apply(loading, {type: 'ingest-finished', summary: summary({filesFailed: 1})});
+	assert.equal(exitCodeOf(keys(inputFailed, 'enter', 'q')), 1, 'an input failed: 1, as ingest exits, after using the tasks too');
+	assert.equal(exitCodeOf(keys(apply(loading, {type: 'ingest-finished', summary: summary({phase: 'failed', error: 'lost'})}), 'q')), 1, 'a failed load');
 	assert.equal(exitCodeOf(apply(createAppState(80, 24), {type: 'error', fatal: true, error: {title: 't', message: 'm', hint: 'h'}})), 1);
 });
 

@@ -110,7 +110,9 @@ export function exitCodeOf(state: AppState): number {
 	const {screen} = state;
 	if (screen.name === 'error' && screen.fatal) return 1;
 	const loadCut = screen.name === 'starting' || screen.name === 'ingest' || state.lastIngest?.phase === 'cancelled';
-	return loadCut ? 130 : 0;
+	if (loadCut) return 130;
+	// As ingest: an input that could not be loaded completely (or a load that failed) is a failure for scripts.
+	return state.lastIngest && (state.lastIngest.phase === 'failed' || state.lastIngest.filesFailed > 0) ? 1 : 0;
 }
 
 /** Lines the screens may use: Ink 6 clears the whole terminal on every frame once the output is as tall as the terminal. */
