@@ -66,13 +66,17 @@ export function coerceValue(parameter: TaskParameter, raw: string): string {
 	}
 }
 
-/** A learner name the database does not know; `course` is the one the task was to run for ('' = all courses). */
+/**
+ * A learner name the database does not know, or (`elsewhere`) knows only in other courses than `course`,
+ * the one the task was to run for ('' = all courses).
+ */
 export class UnknownLearnerError extends UserError {
 	constructor(
 		readonly username: string,
 		readonly course: string,
+		elsewhere = false,
 	) {
-		super(`No learner ${quoted(username)} in the database.`);
+		super(elsewhere ? `No learner ${quoted(username)} in ${course}: they have events in other courses only.` : `No learner ${quoted(username)} in the database.`);
 	}
 }
 
@@ -132,11 +136,17 @@ async function resolveCourse(pool: pg.Pool, value: string): Promise<string> {
 	throw new UserError(courses.length === 0 ? `No course ${quoted(value)}: the database has no course yet.` : `No course ${quoted(value)} in the database (its courses: ${known}).`);
 }
 
-/** A learner the database knows (by any event of theirs, or by user id): a misspelt name must not look like an idle learner. */
+/**
+ * A learner the database knows (by any event of theirs, or by user id), and in `course` when one is chosen:
+ * a misspelt name, or a learner of another course, must not look like an idle learner.
+ */
 async function checkLearner(pool: pg.Pool, username: string, course: string): Promise<void> {
-	const {rows} = await pool.query<{known: boolean}>(
-		'SELECT EXISTS (SELECT 1 FROM d_learner WHERE username = $1) OR EXISTS (SELECT 1 FROM d_user WHERE username = $1) AS known',
-		[username],
+	const {rows} = await pool.query<{known: boolean; inCourse: boolean}>(
+		`SELECT EXISTS (SELECT 1 FROM d_learner WHERE username = $1) OR EXISTS (SELECT 1 FROM d_user WHERE username = $1) AS known,
+		        EXISTS (SELECT 1 FROM d_learner WHERE username = $1 AND course_id = $2) AS "inCourse"`,
+		[username, course],
 	);
-	if (!rows[0]!.known) throw new UnknownLearnerError(username, course);
+	const {known, inCourse} = rows[0]!;
+	if (!known) throw new UnknownLearnerError(username, course);
+	if (course !== '' && !inCourse) throw new UnknownLearnerError(username, course, true);
 }

@@ -97,6 +97,12 @@ describe('overview and learners', () => {
 		assert.deepEqual(await rows('learners', {user: 'bob', tz: 'Europe/Moscow'}), [['bob', 2, '2024-03-04 23:30:00', '2024-03-06 13:00:00', 8]]);
 	});
 
+	it('a learner of other courses only is refused for the chosen course, not answered with an empty table', async () => {
+		assert.deepEqual((await rows('learners', {user: 'alice', course: HIST})).map((row) => row[0]), ['alice']);
+		await assert.rejects(rows('learners', {user: 'bob', course: HIST}), {message: `No learner "bob" in ${HIST}: they have events in other courses only.`});
+		await assert.rejects(rows('learner-path', {user: 'bob', course: HIST}), {message: `No learner "bob" in ${HIST}: they have events in other courses only.`});
+	});
+
 	it('event-types: counts and shares', async () => {
 		const types = await rows('event-types');
 		assert.equal(types.reduce((sum, row) => sum + (row[1] as number), 0), 35);
