@@ -141,23 +141,36 @@ function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: 
 }
 
 /**
+ * What deriveIfPending found: nothing pending, pending loads it built, or pending loads that another
+ * process (an ingest, or another command building them) holds: `eventsLeftOut` are not counted yet.
+ */
+export type PendingLoads = {state: 'none' | 'built'} | {state: 'busy'; eventsLeftOut: number};
+
+/**
  * Brings the derived tables up to date when loads are pending and no ingest is running (after an
  * upgrade whose migrations ask for a rebuild, or after a load killed before its refresh), so that
  * tasks run outside the app never answer from stale tables. Returns at once when nothing is pending.
  */
-export async function deriveIfPending(pool: pg.Pool, scratchDir?: string, options: Pick<RefreshOptions, 'onProgress' | 'signal'> = {}): Promise<void> {
+export async function deriveIfPending(pool: pg.Pool, scratchDir?: string, options: Pick<RefreshOptions, 'onProgress' | 'signal'> = {}): Promise<PendingLoads> {
 	const {rows} = await pool.query<{pending: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE NOT derived_done) AS pending');
-	if (!rows[0]!.pending) return;
+	if (!rows[0]!.pending) return {state: 'none'};
 	const client = await pool.connect();
 	try {
 		const {rows: lock} = await client.query<{locked: boolean}>('SELECT pg_try_advisory_lock($1) AS locked', [INGEST_LOCK]);
 		// An ingest running now refreshes when it finishes; its half-loaded load must not be marked derived.
-		if (!lock[0]!.locked) return;
+		// Its caller answers from the tables as they are, and must say what that leaves out.
+		if (!lock[0]!.locked) {
+			const {rows: left} = await client.query<{events: number}>(
+				'SELECT coalesce(sum(f.loaded), 0)::float8 AS events FROM source_file_counts f JOIN loads l USING (load_id) WHERE NOT l.derived_done',
+			);
+			return {state: 'busy', eventsLeftOut: left[0]!.events};
+		}
 		try {
 			await refreshDerived(pool, {scratchDir, ...options});
 		} finally {
 			await client.query('SELECT pg_advisory_unlock($1)', [INGEST_LOCK]);
 		}
+		return {state: 'built'};
 	} finally {
 		client.release();
 	}

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import {UserError} from '../../ingest/errors.js';
-import {rowCount} from '../format.js';
+import {formatCount, rowCount} from '../format.js';
 import {wrapLines} from '../ui/lib/format.js';
 import {loadTaskCatalogue, runTask, formatResult, saveResult, type OutputFormat, type TaskDefinition, type TaskParameter} from '../tasks/index.js';
 import {deriveIfPending} from '../../ingest/engine.js';
@@ -62,6 +62,11 @@ function derivedProgressPrinter(context: CommandContext): (progress: DerivedProg
 	};
 }
 
+/** Said when a task answers beside another process that is loading or building (see deriveIfPending). */
+export function pendingNote(events: number): string {
+	return `Not counted yet: ${formatCount(events)} events that another openpolyedu-tui is still loading or adding to the tables the tasks read; run the task again once it has finished.`;
+}
+
 /** `run <task> --help`: what the task counts, and how to give each of its parameters. */
 export function taskHelp(task: TaskDefinition): string {
 	const option = (parameter: TaskParameter) =>
@@ -116,7 +121,8 @@ export const runCommand: Command = async (context) => {
 	try {
 		const result = await withDatabase(context, async (database) => {
 			try {
-				await deriveIfPending(database.pool, database.scratchDir, {onProgress: derivedProgressPrinter(context), signal: controller.signal});
+				const pending = await deriveIfPending(database.pool, database.scratchDir, {onProgress: derivedProgressPrinter(context), signal: controller.signal});
+				if (pending.state === 'busy') context.stderr.write(`${pendingNote(pending.eventsLeftOut)}\n`);
 			} catch (error) {
 				if (controller.signal.aborted) throw new UserError('Cancelled while building the derived tables: they were left as they were, and the next ingest or run builds them.');
 				throw error;

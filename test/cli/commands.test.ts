@@ -8,6 +8,7 @@ import {clientConfig} from '../../ingest/db/database.js';
 import {fixtureDir, lines} from '../helpers/ingest.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {projectRoot} from '../helpers/shared.js';
+import {pendingNote} from '../../source/commands/run.js';
 
 const url = await createTestDatabase('cli');
 const dir = fixtureDir();
@@ -231,6 +232,27 @@ describe('run after a load whose derived tables were not built', () => {
 			assert.equal(rows[0].done, true);
 		} finally {
 			await pool.end();
+		}
+	});
+
+	it('says what its answer leaves out while another process holds the pending loads', async () => {
+		const busyUrl = await createTestDatabase('cli_busy');
+		const file = path.join(dir, 'busy.log');
+		fs.writeFileSync(file, lines(0, 14));
+		assert.equal(cli('ingest', file, '--db', busyUrl).code, 0);
+		const holder = new pg.Client(clientConfig(busyUrl));
+		await holder.connect();
+		try {
+			// What another run building them, or an ingest still loading, looks like: the loads pending, the ingest lock taken.
+			await holder.query('UPDATE loads SET derived_done = false');
+			await holder.query('SELECT pg_advisory_lock(7240002)');
+			const answer = cli('run', 'learners', '--db', busyUrl, '--format', 'json');
+			assert.equal(answer.code, 0, answer.stderr);
+			assert.equal(JSON.parse(answer.stdout).length, 7, 'the tables as they are');
+			assert.equal(answer.stderr, `${pendingNote(14)}\n`);
+			assert.match(pendingNote(14), /^Not counted yet: 14 events that another openpolyedu-tui is still loading/);
+		} finally {
+			await holder.end();
 		}
 	});
 });
