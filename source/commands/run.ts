@@ -134,6 +134,7 @@ export const runCommand: Command = async (context) => {
 				throw error;
 			}
 		}, {reader: true});
+		for (const note of result.notes ?? []) context.stderr.write(`Note: ${note}\n`);
 		if (flags.out !== undefined || flags.save) {
 			const saved = await saveResult(result, {
 				format: fileFormatOf(context),

@@ -87,6 +87,34 @@ async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: s
 	return zone;
 }
 
+/**
+ * What an answer's values make it leave approximate, in sentences: every table counts events by whole UTC
+ * hours (days too, in any zone), so a zone whose offset is not whole hours (India's +05:30, Nepal's +05:45,
+ * Newfoundland's -03:30) gets each event in the local hour (and day) where its UTC hour starts.
+ */
+export async function parameterNotes(queryable: pg.ClientBase, task: TaskDefinition, resolved: Record<string, string>): Promise<string[]> {
+	const notes: string[] = [];
+	for (const parameter of task.parameters) {
+		const zone = resolved[parameter.name];
+		if (parameter.type !== 'timezone' || !zone) continue;
+		// Its offsets now and half a year ago (summer and winter time).
+		const {rows} = await queryable.query<{minutes: number}>(
+			`SELECT DISTINCT (extract(epoch FROM (t AT TIME ZONE $1) - (t AT TIME ZONE 'UTC')) / 60)::int AS minutes
+			 FROM (VALUES (now()), (now() - interval '6 months')) AS v(t)`,
+			[zone],
+		);
+		const odd = rows.find((row) => row.minutes % 60 !== 0);
+		if (!odd) continue;
+		const offset = `UTC${odd.minutes < 0 ? '-' : '+'}${String(Math.floor(Math.abs(odd.minutes) / 60)).padStart(2, '0')}:${String(Math.abs(odd.minutes) % 60).padStart(2, '0')}`;
+		// A UTC hour starts this many minutes past a local hour: events before that minute fall in the local hour before.
+		const early = ((odd.minutes % 60) + 60) % 60;
+		notes.push(
+			`${zone} is ${offset}, and events are counted by whole UTC hours: those in the first ${early} minutes of a local hour count in the hour before (just after midnight, in the day before).`,
+		);
+	}
+	return notes;
+}
+
 /** Courses with events, busiest first (course '' = events without a course is left out). */
 export async function listCourses(pool: pg.Pool): Promise<Array<{courseId: string; events: number}>> {
 	const {rows} = await pool.query<{courseId: string; events: number}>(

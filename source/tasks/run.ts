@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import {backendPid, cancelOnAbort} from '../../ingest/db/database.js';
 import {UserError} from '../../ingest/errors.js';
-import {resolveParameters, sqlTypeOf} from './parameters.js';
+import {parameterNotes, resolveParameters, sqlTypeOf} from './parameters.js';
 import {toPositional} from './placeholders.js';
 import type {ColumnKind, TaskDefinition, TaskResult} from './types.js';
 
@@ -79,7 +79,10 @@ export async function runTask(
 		await client.query('BEGIN TRANSACTION READ ONLY');
 		const table = await queryTable(client, text, bound);
 		await client.query('COMMIT');
-		return {taskId: task.id, ...table, parameters, elapsedMs: performance.now() - started};
+		const elapsedMs = performance.now() - started;
+		// On this connection: a pool of one (the tests', a caller's) would wait for it forever.
+		const notes = await parameterNotes(client, task, parameters);
+		return {taskId: task.id, ...table, parameters, elapsedMs, ...(notes.length > 0 ? {notes} : {})};
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => {});
 		if (cancellation.requested() || (error as {code?: string}).code === QUERY_CANCELED) throw abortError();

@@ -59,6 +59,8 @@ export type TaskResult = {
 	/** Parameter values actually used (after defaults). */
 	parameters: Record<string, string>;
 	elapsedMs: number;
+	/** What the answer leaves approximate, in sentences (see parameterNotes). */
+	notes?: string[];
 };
 
 export type OutputFormat = 'csv' | 'json' | 'md';

@@ -42,6 +42,10 @@ describe('the headless commands', () => {
 		assert.equal(csv[0], 'id,file,kind,bytes,status,lines_read,loaded,duplicates,rejected,blank_lines,finished,error');
 		assert.match(csv[1]!, /,loaded,46,40,5,1,1,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,$/);
 		assert.match(cli('rejected', '--db', url, '--format', 'md').stdout, /^\| file \| line_no \| byte_offset \| reason \|.*\n\| --- \| ---: \| ---: \| --- \|/);
+		// A caveat of the answer goes to stderr; stdout stays the answer.
+		const kolkata = cli('run', 'activity-by-day', '--db', url, '--tz', 'Asia/Kolkata', '--format', 'json');
+		assert.ok(Array.isArray(JSON.parse(kolkata.stdout)));
+		assert.match(kolkata.stderr, /^Note: Asia\/Kolkata is UTC\+05:30, and events are counted by whole UTC hours: .*\n$/);
 		const bad = cli('files', '--db', url, '--format', 'tsv');
 		assert.equal(bad.code, 1);
 		assert.equal(bad.stderr, '--format must be csv, json or md, not "tsv".\n');

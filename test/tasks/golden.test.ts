@@ -97,6 +97,16 @@ describe('overview and learners', () => {
 		assert.deepEqual(await rows('learners', {user: 'bob', tz: 'Europe/Moscow'}), [['bob', 2, '2024-03-04 23:30:00', '2024-03-06 13:00:00', 8]]);
 	});
 
+	it('a zone whose offset is not whole hours gets a note that events are counted by UTC hours; others none', async () => {
+		const notesOf = async (values: Record<string, string>) => (await runTask(pool, tasks.get('activity-by-day')!, values)).notes;
+		assert.deepEqual(await notesOf({tz: 'Asia/Kolkata'}), [
+			'Asia/Kolkata is UTC+05:30, and events are counted by whole UTC hours: those in the first 30 minutes of a local hour count in the hour before (just after midnight, in the day before).',
+		]);
+		assert.match((await notesOf({tz: 'Asia/Kathmandu'}))![0]!, /^Asia\/Kathmandu is UTC\+05:45, .* the first 45 minutes of a local hour/);
+		assert.match((await notesOf({tz: 'America/St_Johns'}))![0]!, /^America\/St_Johns is UTC-0[23]:30, .* the first 30 minutes of a local hour/);
+		for (const tz of ['UTC', 'Europe/Moscow', 'America/New_York']) assert.equal(await notesOf({tz}), undefined, tz);
+	});
+
 	it('a learner of other courses only is refused for the chosen course, not answered with an empty table', async () => {
 		assert.deepEqual((await rows('learners', {user: 'alice', course: HIST})).map((row) => row[0]), ['alice']);
 		await assert.rejects(rows('learners', {user: 'bob', course: HIST}), {message: `No learner "bob" in ${HIST}: they have events in other courses only.`});

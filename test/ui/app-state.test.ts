@@ -109,8 +109,12 @@ test('menu → course picker (several courses) → form with the course filled i
 	assert.deepEqual(state.screen.values, {course: 'course-v1:B+2+2024', tz: 'Europe/Moscow'}, '"/" is typed into a field, not a filter');
 	const {runId} = state.screen;
 	assert.equal(apply(state, {type: 'task-finished', runId: runId + 1, result: result([])}).screen.name, 'running', 'a stale run is ignored');
+	// What an answer leaves approximate shows with it, in the status bar.
+	const noted = apply(state, {type: 'task-finished', runId, result: {...result([['play_video', 5]]), notes: ['Asia/Kolkata is UTC+05:30, …']}});
+	assert.deepEqual([noted.screen.name, noted.flash?.text], ['result', 'Asia/Kolkata is UTC+05:30, …']);
 	state = apply(state, {type: 'task-finished', runId, result: result([['play_video', 5]])});
 	assert.equal(state.screen.name, 'result');
+	assert.equal(state.flash, undefined);
 });
 
 test('the course picker moves as every list does: End/G to the last choice, Home/g to the first, PgDn/PgUp by a page', () => {

@@ -252,7 +252,8 @@ function showResult(state: AppState, running: Extract<Screen, {name: 'running'}>
 	const layout = resultLayout(state, false);
 	const table = createTableState(result.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)});
 	const screen: ResultScreen = {name: 'result', task: running.task, values: running.values, result, naturalWidths: natural, table, chart: false, cellOpen: false, choosingFormat: false};
-	return {...state, screen};
+	// What the answer leaves approximate is said as it shows (the status bar's flash).
+	return result.notes ? withFlash({...state, screen}, result.notes.join(' ')) : {...state, screen};
 }
 
 /** Course choices for a task: every course, plus "all courses" when the parameter may be left empty. */
