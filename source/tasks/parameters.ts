@@ -24,7 +24,8 @@ function quoted(value: string): string {
 }
 
 function isCalendarDate(value: string): boolean {
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+	// Year 0000 is valid ISO but not in PostgreSQL's calendar (1 BC comes before AD 1): it failed in the database.
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith('0000')) return false;
 	const date = new Date(`${value}T00:00:00Z`);
 	return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
