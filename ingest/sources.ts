@@ -140,7 +140,7 @@ function byteCounter(onBytes: (count: number) => void): Transform {
 const READ_SIZE = 1024 * 1024;
 
 /**
- * A stream's first `length` bytes (fewer if it ends before), and the stream to read from its start: the
+ * A stream's first `length` bytes or more (its first chunks; fewer if it ends before), and the stream to read from its start: the
  * same one with them put back, or, if it ended meanwhile, one of just those bytes.
  */
 function peek(stream: Readable, length: number): Promise<{head: Buffer; stream: Readable}> {
@@ -250,7 +250,17 @@ export async function forEachZipMember(file: string, visit: (member: ZipMember) 
 							const ratio = entry.uncompressedSize > 0 ? entry.compressedSize / entry.uncompressedSize : 1;
 							const counter = byteCounter((count) => onDiskBytes(count * ratio));
 							// Gunzipped when its bytes are gzip, whatever its name (a .gz member that is plain text is read as text).
-							gunzipIfGzip(pipeline(stream, counter, () => {})).then(resolve, reject);
+							gunzipIfGzip(pipeline(stream, counter, () => {}))
+								.then(async (content) => {
+									// A zip inside the zip would be read as text: every line rejected, its events never loaded.
+									const {head, stream: whole} = await peek(content, ZIP_MAGICS[0]!.length);
+									if (ZIP_MAGICS.some((magic) => head.subarray(0, magic.length).equals(magic))) {
+										whole.destroy();
+										throw new Error('a zip archive inside the zip is not read: unzip it and load its files');
+									}
+									return whole;
+								})
+								.then(resolve, reject);
 						}),
 					),
 			});

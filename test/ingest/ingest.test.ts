@@ -170,6 +170,24 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		]);
 	});
 
+	it('a zip inside a zip fails on its own, with what to do, instead of being read as text', async () => {
+		const inner = path.join(dir, 'inner.zip');
+		await writeZip(inner, [{name: 'tracking.log', data: Buffer.from(lines(1140, 1150))}]);
+		const outer = path.join(dir, 'outer.zip');
+		await writeZip(outer, [
+			{name: 'a/export.zip', data: fs.readFileSync(inner)},
+			{name: 'b/tracking.log', data: Buffer.from(lines(1150, 1154))},
+		]);
+		fs.rmSync(inner);
+		const summary = await ingest(database, [outer]);
+		assert.deepEqual([summary.lines, summary.loaded, summary.rejected, summary.filesFailed], [4, 4, 0, 1]);
+		const {rows} = await database.pool.query('SELECT member, status, lines_read, error FROM source_files WHERE path = $1 ORDER BY member', [outer]);
+		assert.deepEqual(rows, [
+			{member: 'a/export.zip', status: 'failed', lines_read: 0, error: 'a zip archive inside the zip is not read: unzip it and load its files'},
+			{member: 'b/tracking.log', status: 'loaded', lines_read: 4, error: null},
+		]);
+	});
+
 	it('loads only the new part of a log that grew', async () => {
 		const file = path.join(dir, 'tracking.log');
 		fs.writeFileSync(file, lines(300, 400));
