@@ -2,7 +2,7 @@ import meow from 'meow';
 import {UserError, redactSecrets} from '../ingest/errors.js';
 import {commands, type CommandContext} from './commands/index.js';
 import {checkedDatabaseUrl, checkedFlags} from './commands/context.js';
-import {usage, flagSpec, commandFlags, kebab} from './usage.js';
+import {usage, flagSpec, commandFlags, kebab, UsageError} from './usage.js';
 
 /** Option names as typed (meow also reports unset ones with defaults, so we read argv). */
 function givenFlags(argv: string[]): string[] {
@@ -15,41 +15,48 @@ function givenFlags(argv: string[]): string[] {
 	return names;
 }
 
+/** The parsed command line; meow's complaint (an option given twice: it would get a list) is a usage error. */
+function parse(argv: string[]) {
+	try {
+		return meow(usage, {
+			importMeta: import.meta,
+			argv,
+			flags: flagSpec,
+			allowUnknownFlags: true,
+			autoHelp: false,
+			autoVersion: true,
+			description: false,
+		});
+	} catch (error) {
+		// "The flag --maxLineBytes can only be set once.": the option named as typed.
+		const message = (error as Error).message.replace(/--(\w+)/, (_, key: string) => `--${kebab(key)}`).replace(/\.$/, '');
+		throw new UsageError(`${message}; run openpolyedu-tui --help.`);
+	}
+}
+
 /** Runs one CLI invocation and returns the exit code (never throws for user mistakes). */
 export async function main(argv: string[]): Promise<number> {
 	// `openpolyedu-tui files | head` closes our stdout early: that is not an error.
 	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 		if (error.code === 'EPIPE') process.exit(0);
 	});
-	const cli = meow(usage, {
-		importMeta: import.meta,
-		argv,
-		flags: flagSpec,
-		allowUnknownFlags: true,
-		autoHelp: false,
-		autoVersion: true,
-		description: false,
-	});
-	const [name = '', ...args] = cli.input;
-	// `run <task> --help` describes the task (see taskHelp).
-	if (cli.flags.help && !(name === 'run' && args.length > 0)) {
-		process.stdout.write(`${usage}\n`);
-		return 0;
-	}
-	const command = commands[name];
-	if (!command) {
-		process.stderr.write(`Unknown command "${name}"; run openpolyedu-tui --help for the list of commands.\n`);
-		return 2;
-	}
-	const allowed = new Set([...commandFlags.common, ...(commandFlags[name] ?? [])]);
-	for (const flag of givenFlags(argv)) {
-		if (!allowed.has(flag) && !allowed.has(kebab(flag))) {
-			const shown = flag.length === 1 ? `-${flag}` : `--${flag}`;
-			process.stderr.write(`Unknown option ${shown} for ${name ? `"${name}"` : 'the app'}; run openpolyedu-tui --help.\n`);
-			return 2;
-		}
-	}
 	try {
+		const cli = parse(argv);
+		const [name = '', ...args] = cli.input;
+		// `run <task> --help` describes the task (see taskHelp).
+		if (cli.flags.help && !(name === 'run' && args.length > 0)) {
+			process.stdout.write(`${usage}\n`);
+			return 0;
+		}
+		const command = commands[name];
+		if (!command) throw new UsageError(`Unknown command "${name}"; run openpolyedu-tui --help for the list of commands.`);
+		const allowed = new Set([...commandFlags.common, ...(commandFlags[name] ?? [])]);
+		for (const flag of givenFlags(argv)) {
+			if (!allowed.has(flag) && !allowed.has(kebab(flag))) {
+				const shown = flag.length === 1 ? `-${flag}` : `--${flag}`;
+				throw new UsageError(`Unknown option ${shown} for ${name ? `"${name}"` : 'the app'}; run openpolyedu-tui --help.`);
+			}
+		}
 		const context: CommandContext = {
 			args,
 			flags: checkedFlags(cli.flags),
@@ -62,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
 	} catch (error) {
 		if (error instanceof UserError) {
 			process.stderr.write(`${error.message}\n`);
-			return 1;
+			return error instanceof UsageError ? 2 : 1;
 		}
 		const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
 		process.stderr.write(`Unexpected error: ${redactSecrets(message)}\n`);

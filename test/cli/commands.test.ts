@@ -108,6 +108,23 @@ describe('the headless commands', () => {
 		assert.equal(command.stderr, 'Unknown command "frobnicate"; run openpolyedu-tui --help for the list of commands.\n');
 	});
 
+	it('an option given twice is a usage error: one sentence and exit 2, before anything runs', () => {
+		for (const [args, flag] of [
+			[['run', 'activity-by-day', '--tz', 'UTC', '--tz', 'Europe/Moscow'], '--tz'],
+			[['run', 'learners', '--course', 'a', '--course=b'], '--course'],
+			[['ingest', '--workers', '1', '--workers', '2'], '--workers'],
+			[['ingest', '--max-line-bytes', '10', '--max-line-bytes', '20'], '--max-line-bytes'],
+			[['tasks', '--format', 'csv', '--format', 'json'], '--format'],
+		] as const) {
+			const twice = cli(...args, '--db', url);
+			assert.deepEqual([twice.code, twice.stdout, twice.stderr], [2, '', `The flag ${flag} can only be set once; run openpolyedu-tui --help.\n`], args.join(' '));
+		}
+		// --param is the one option meant to be repeated.
+		const params = cli('run', 'learners', '--param', 'tz=UTC', '--param', 'user=learner1', '--db', url, '--format', 'json');
+		assert.equal(params.code, 0, params.stderr);
+		assert.deepEqual(JSON.parse(params.stdout).map((row: {username: string}) => row.username), ['learner1']);
+	});
+
 	it('run <task> --help tells what the task counts and how to give each parameter', () => {
 		const help = cli('run', 'learner-unit-events', '--help');
 		assert.equal(help.code, 0, help.stderr);
