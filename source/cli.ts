@@ -2,7 +2,7 @@ import meow from 'meow';
 import {UserError, redactSecrets} from '../ingest/errors.js';
 import {commands, type CommandContext} from './commands/index.js';
 import {checkedDatabaseUrl, checkedFlags} from './commands/context.js';
-import {usage, flagSpec, commandFlags, kebab, UsageError} from './usage.js';
+import {usage, flagSpec, commandArguments, commandFlags, kebab, UsageError} from './usage.js';
 
 /** Option names as typed (meow also reports unset ones with defaults, so we read argv). */
 function givenFlags(argv: string[]): string[] {
@@ -56,6 +56,11 @@ export async function main(argv: string[]): Promise<number> {
 				const shown = flag.length === 1 ? `-${flag}` : `--${flag}`;
 				throw new UsageError(`Unknown option ${shown} for ${name ? `"${name}"` : 'the app'}; run openpolyedu-tui --help.`);
 			}
+		}
+		const extra = args.slice(commandArguments[name]);
+		if (extra.length > 0) {
+			const taken = [name, ...args.slice(0, commandArguments[name])].join(' ');
+			throw new UsageError(`Unexpected argument${extra.length > 1 ? 's' : ''} "${extra.join(' ')}" for ${name ? `"${taken}"` : 'the app'}; run openpolyedu-tui --help.`);
 		}
 		const context: CommandContext = {
 			args,

@@ -100,3 +100,6 @@ export const commandFlags: Record<string, string[]> = {
 	reset: ['yes', 'y'],
 	db: [],
 };
+
+/** How many arguments each command takes after its name: ingest any number of paths, run its task, db its action. */
+export const commandArguments: Record<string, number> = {'': 0, ingest: Infinity, tasks: 0, run: 1, files: 0, rejected: 0, reset: 0, db: 1};

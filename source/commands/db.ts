@@ -12,6 +12,7 @@ import {
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {redactSecrets, UserError} from '../../ingest/errors.js';
 import {formatBytes} from '../format.js';
+import {UsageError} from '../usage.js';
 import {workdirOf, type Command} from './context.js';
 
 /**
@@ -20,7 +21,8 @@ import {workdirOf, type Command} from './context.js';
  * clusters (as root, under /var/lib) that no workdir uses any more.
  */
 export const dbCommand: Command = async (context) => {
-	const [action] = context.args;
+	const [action = ''] = context.args;
+	if (!['start', 'stop', 'status'].includes(action)) throw new UsageError(`Unknown db action "${action}"; use: openpolyedu-tui db start | stop | status.`);
 	if (context.databaseUrl) throw new UserError('db start/stop/status manage the embedded server; with --db or DATABASE_URL your own server is in charge.');
 	const workdir = workdirOf(context);
 	if (action === 'start') {
@@ -48,22 +50,20 @@ export const dbCommand: Command = async (context) => {
 			release();
 		}
 	}
-	if (action === 'status') {
-		const status = embeddedServerStatus(workdir);
-		if (status.missingLinkTarget !== undefined) context.stdout.write(`${missingClusterSentence(workdir, status.missingLinkTarget)}\n`);
-		else if (!status.initialised) context.stdout.write(`No database in ${workdir.root} yet.\n`);
-		else if (status.port === undefined) context.stdout.write(`Stopped (cluster in ${status.dataDir}).\n`);
-		else {
-			const password = readPassword(workdir) ?? '';
-			context.stdout.write(`Running on 127.0.0.1:${status.port} (cluster in ${status.dataDir}): ${redactSecrets(connectionUrl(password, status.port))}\n`);
-		}
-		for (const cluster of unclaimedClusters()) {
-			context.stdout.write(
-				`Not used by any workdir: ${cluster.home} (${formatBytes(cluster.bytes)}; last started from ${cluster.owner || 'an unknown workdir'}). ` +
-					'A workdir moved away takes it back at its next start; otherwise delete the folder to free the space.\n',
-			);
-		}
-		return 0;
+	// db status
+	const status = embeddedServerStatus(workdir);
+	if (status.missingLinkTarget !== undefined) context.stdout.write(`${missingClusterSentence(workdir, status.missingLinkTarget)}\n`);
+	else if (!status.initialised) context.stdout.write(`No database in ${workdir.root} yet.\n`);
+	else if (status.port === undefined) context.stdout.write(`Stopped (cluster in ${status.dataDir}).\n`);
+	else {
+		const password = readPassword(workdir) ?? '';
+		context.stdout.write(`Running on 127.0.0.1:${status.port} (cluster in ${status.dataDir}): ${redactSecrets(connectionUrl(password, status.port))}\n`);
 	}
-	throw new UserError(`Unknown db action "${action ?? ''}"; use: openpolyedu-tui db start | stop | status.`);
+	for (const cluster of unclaimedClusters()) {
+		context.stdout.write(
+			`Not used by any workdir: ${cluster.home} (${formatBytes(cluster.bytes)}; last started from ${cluster.owner || 'an unknown workdir'}). ` +
+				'A workdir moved away takes it back at its next start; otherwise delete the folder to free the space.\n',
+		);
+	}
+	return 0;
 };

@@ -125,6 +125,24 @@ describe('the headless commands', () => {
 		assert.deepEqual(JSON.parse(params.stdout).map((row: {username: string}) => row.username), ['learner1']);
 	});
 
+	it('an argument a command does not take, or an unknown db action, is a usage error (exit 2) that changes nothing', () => {
+		const workdir = path.join(dir, 'untouched-workdir');
+		for (const [args, message] of [
+			[['tasks', 'extra'], 'Unexpected argument "extra" for "tasks"'],
+			[['files', 'extra'], 'Unexpected argument "extra" for "files"'],
+			[['rejected', 'a', 'b'], 'Unexpected arguments "a b" for "rejected"'],
+			[['reset', '--yes', 'now'], 'Unexpected argument "now" for "reset"'],
+			[['run', 'learners', 'extra'], 'Unexpected argument "extra" for "run learners"'],
+			[['db', 'start', 'extra'], 'Unexpected argument "extra" for "db start"'],
+		] as const) {
+			const refused = cli(...args, '--workdir', workdir);
+			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [2, '', `${message}; run openpolyedu-tui --help.\n`], args.join(' '));
+		}
+		const restart = cli('db', 'restart', '--workdir', workdir);
+		assert.deepEqual([restart.code, restart.stderr], [2, 'Unknown db action "restart"; use: openpolyedu-tui db start | stop | status.\n']);
+		assert.ok(!fs.existsSync(workdir), 'no workdir was made, no server started');
+	});
+
 	it('run <task> --help tells what the task counts and how to give each parameter', () => {
 		const help = cli('run', 'learner-unit-events', '--help');
 		assert.equal(help.code, 0, help.stderr);
