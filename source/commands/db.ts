@@ -10,6 +10,7 @@ import {
 	unclaimedClusters,
 } from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
+import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {redactSecrets, UserError} from '../../ingest/errors.js';
 import {formatBytes} from '../format.js';
 import {UsageError} from '../usage.js';
@@ -24,7 +25,8 @@ export const dbCommand: Command = async (context) => {
 	const [action = ''] = context.args;
 	if (!['start', 'stop', 'status'].includes(action)) throw new UsageError(`Unknown db action "${action}"; use: openpolyedu-tui db start | stop | status.`);
 	if (context.databaseUrl) throw new UserError('db start/stop/status manage the embedded server; with --db or DATABASE_URL your own server is in charge.');
-	const workdir = workdirOf(context);
+	// status only looks: a mistyped --workdir must not be made.
+	const workdir = action === 'status' ? resolveWorkdir(context.flags.workdir) : workdirOf(context);
 	if (action === 'start') {
 		const release = acquireWorkdirLock(workdir);
 		try {

@@ -143,6 +143,14 @@ describe('the headless commands', () => {
 		assert.ok(!fs.existsSync(workdir), 'no workdir was made, no server started');
 	});
 
+	it('db status of a workdir that does not exist says so, and makes nothing', () => {
+		const workdir = path.join(dir, 'no-such-parent', 'workdir');
+		const status = cli('db', 'status', '--workdir', workdir);
+		assert.equal(status.code, 0, status.stderr);
+		assert.equal(status.stdout.split('\n')[0], `No database in ${workdir} yet.`);
+		assert.ok(!fs.existsSync(path.dirname(workdir)));
+	});
+
 	it('run <task> --help tells what the task counts and how to give each parameter', () => {
 		const help = cli('run', 'learner-unit-events', '--help');
 		assert.equal(help.code, 0, help.stderr);
