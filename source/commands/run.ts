@@ -7,9 +7,11 @@ import {deriveIfPending} from '../../ingest/engine.js';
 import type {DerivedProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import {progressLine} from './ingest.js';
+import {UsageError} from '../usage.js';
 import {withDatabase, type CommandContext, type Command} from './context.js';
 
 const FORMATS: OutputFormat[] = ['csv', 'json', 'md'];
+const FORMAT_NAMES: Record<OutputFormat | 'table', string> = {csv: 'CSV', json: 'JSON', md: 'Markdown', table: 'the table printed on a terminal'};
 
 /** --format, else an aligned table on a terminal and CSV in a pipe. */
 export function outputFormatOf(context: CommandContext): OutputFormat | 'table' {
@@ -102,7 +104,9 @@ export const runCommand: Command = async (context) => {
 	const {flags} = context;
 	if (flags.out !== undefined && flags.save) throw new UserError('Use either --out FILE or --save, not both.');
 	if (flags.out?.trim() === '') throw new UserError('--out needs a file name (--save picks one in result/).');
-	const format = outputFormatOf(context);
+	const fileFormat = flags.out !== undefined || flags.save ? fileFormatOf(context) : undefined;
+	const format = fileFormat ?? outputFormatOf(context);
+	if (flags.bom && format !== 'csv') throw new UsageError(`--bom applies only to CSV output, not to ${FORMAT_NAMES[format]}; drop it or use --format csv.`);
 	const values = parameterValues(context);
 	const catalogue = await loadTaskCatalogue();
 	const task = catalogue.tasks.find((candidate) => candidate.id === taskId);
@@ -134,9 +138,9 @@ export const runCommand: Command = async (context) => {
 			}
 		}, {reader: true});
 		for (const note of result.notes ?? []) context.stderr.write(`Note: ${note}\n`);
-		if (flags.out !== undefined || flags.save) {
+		if (fileFormat) {
 			const saved = await saveResult(result, {
-				format: fileFormatOf(context),
+				format: fileFormat,
 				out: flags.out,
 				bom: flags.bom,
 			});

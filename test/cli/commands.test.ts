@@ -143,6 +143,22 @@ describe('the headless commands', () => {
 		assert.ok(!fs.existsSync(workdir), 'no workdir was made, no server started');
 	});
 
+	it('--bom is refused unless the output is CSV, and still starts CSV output', () => {
+		const out = path.join(dir, 'learners.json');
+		for (const [args, name] of [
+			[['--format', 'json'], 'JSON'],
+			[['--format', 'md', '--save'], 'Markdown'],
+			[['--out', out], 'JSON'],
+		] as const) {
+			const refused = cli('run', 'learners', '--bom', ...args, '--db', url);
+			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [2, '', `--bom applies only to CSV output, not to ${name}; drop it or use --format csv.\n`], args.join(' '));
+		}
+		assert.ok(!fs.existsSync(out) && !fs.existsSync(path.join(dir, 'result')), 'nothing was written');
+		const csv = cli('run', 'learners', '--bom', '--db', url);
+		assert.equal(csv.code, 0, csv.stderr);
+		assert.ok(csv.stdout.startsWith('\uFEFFusername,'));
+	});
+
 	it('db status of a workdir that does not exist says so, and makes nothing', () => {
 		const workdir = path.join(dir, 'no-such-parent', 'workdir');
 		const status = cli('db', 'status', '--workdir', workdir);
