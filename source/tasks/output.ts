@@ -113,6 +113,19 @@ function writeNew(target: string, content: string): boolean {
 	}
 }
 
+/** Makes `dir` and its parents; a file in the way is one sentence (mkdir says EEXIST or ENOTDIR). */
+function makeFolder(dir: string): void {
+	try {
+		fs.mkdirSync(dir, {recursive: true});
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
+		let file = dir;
+		while (!fs.existsSync(file)) file = path.dirname(file);
+		throw new UserError(`Cannot save in ${dir}: ${file === dir ? 'it' : file} is a file, not a folder; move it away first.`);
+	}
+}
+
 /**
  * Saves a result: to `out`, or to resultDir (default ./result) under a name from its task and
  * parameters (resultFileBase) and `[-n].<ext>`. Never overwrites an existing file.
@@ -125,13 +138,13 @@ export async function saveResult(
 	try {
 		if (options.out) {
 			const target = path.resolve(options.out);
+			makeFolder(path.dirname(target));
 			if (fs.statSync(target, {throwIfNoEntry: false})?.isDirectory()) throw new UserError(`${target} is a folder; give --out a file name in it, or use --save.`);
-			fs.mkdirSync(path.dirname(target), {recursive: true});
 			if (!writeNew(target, content)) throw new UserError(`${target} already exists; choose another --out file or remove it first.`);
 			return {path: target, rows: result.rows.length};
 		}
 		const dir = path.resolve(options.resultDir ?? path.join(process.cwd(), 'result'));
-		fs.mkdirSync(dir, {recursive: true});
+		makeFolder(dir);
 		const base = resultFileBase(result, new Date());
 		for (let attempt = 1; attempt < 1000; attempt++) {
 			const target = path.join(dir, `${base}${attempt > 1 ? `-${attempt}` : ''}.${EXTENSIONS[options.format]}`);

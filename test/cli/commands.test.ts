@@ -159,6 +159,19 @@ describe('the headless commands', () => {
 		assert.ok(csv.stdout.startsWith('\uFEFFusername,'));
 	});
 
+	it('saving where a file stands in for the folder is one sentence', () => {
+		const blocker = path.join(dir, 'result');
+		fs.writeFileSync(blocker, 'not a folder');
+		try {
+			const saved = cli('run', 'learners', '--save', '--db', url);
+			assert.deepEqual([saved.code, saved.stderr], [1, `Cannot save in ${blocker}: it is a file, not a folder; move it away first.\n`]);
+			const nested = cli('run', 'learners', '--out', path.join(blocker, 'sub', 'learners.csv'), '--db', url);
+			assert.deepEqual([nested.code, nested.stderr], [1, `Cannot save in ${path.join(blocker, 'sub')}: ${blocker} is a file, not a folder; move it away first.\n`]);
+		} finally {
+			fs.rmSync(blocker);
+		}
+	});
+
 	it('db status of a workdir that does not exist says so, and makes nothing', () => {
 		const workdir = path.join(dir, 'no-such-parent', 'workdir');
 		const status = cli('db', 'status', '--workdir', workdir);
