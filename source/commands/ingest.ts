@@ -90,6 +90,8 @@ export async function ingestHeadless(context: CommandContext, database: Database
 			},
 		});
 		for (const line of summaryLines(summary)) context.stdout.write(`${line}\n`);
+		// Else "read 0 lines" alone reads like logs with nothing in them.
+		if (summary.files.length === 0) context.stderr.write(`No log files were found in ${paths.join(', ')}; nothing was loaded.\n`);
 		if (summary.phase === 'cancelled') {
 			context.stderr.write(
 				summary.derivedCancelled

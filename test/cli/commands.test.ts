@@ -30,6 +30,16 @@ describe('the headless commands', () => {
 		assert.match(result.stdout, /rejected by reason: malformed-json 1/);
 	});
 
+	it('ingest of a folder without log files says so, and exits 0', () => {
+		const empty = path.join(dir, 'empty');
+		fs.mkdirSync(empty);
+		fs.writeFileSync(path.join(empty, 'README.md'), 'only notes here\n');
+		const result = cli('ingest', empty, '--db', url);
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /^read 0 lines: loaded 0, duplicates 0, rejected 0$/m);
+		assert.equal(result.stderr, `No log files were found in ${empty}; nothing was loaded.\n`);
+	});
+
 	it('files and rejected list what was loaded and what was not', () => {
 		const files = cli('files', '--db', url, '--format', 'json');
 		assert.equal(files.code, 0, files.stderr);
