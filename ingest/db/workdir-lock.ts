@@ -35,8 +35,12 @@ export function acquireWorkdirLock(workdir: Workdir): () => void {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 			const owner = Number.parseInt(readOrEmpty(workdir.lockFile), 10);
 			if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+				const inUse = `Another openpolyedu-tui (pid ${owner}) is already using the workdir ${workdir.root}`;
+				// With db start in effect, only what needs the workdir to itself holds the lock: db start is no advice then.
 				throw new UserError(
-					`Another openpolyedu-tui (pid ${owner}) is already using the workdir ${workdir.root}; wait for it to finish, pass a different --workdir, or (to run tasks beside it) keep the database running with openpolyedu-tui db start before starting both.`,
+					fs.existsSync(workdir.keepRunningFile)
+						? `${inUse} (an ingest, a reset or the app, which need it to themselves even while db start keeps the database running); wait for it to finish, or pass a different --workdir.`
+						: `${inUse}; wait for it to finish, pass a different --workdir, or (to run tasks beside it) keep the database running with openpolyedu-tui db start before starting both.`,
 				);
 			}
 			fs.rmSync(workdir.lockFile, {force: true});

@@ -54,6 +54,29 @@ describe('two instances on one workdir', () => {
 		assert.equal(after.code, 0, after.stderr);
 	});
 
+	it('with db start in effect, tells what holds the workdir instead of advising db start', async () => {
+		const workdir = newWorkdir();
+		const input = path.join(fixtureDir(), 'kept.log');
+		fs.writeFileSync(input, lines(0, 10));
+		fs.writeFileSync(workdir.keepRunningFile, 'kept running by: openpolyedu-tui db start\n');
+		const release = acquireWorkdirLock(workdir);
+		try {
+			for (const args of [['db', 'stop'], ['ingest', '--db', url, input]]) {
+				const refused = await runCli([...args, '--workdir', workdir.root]);
+				assert.deepEqual(
+					[refused.code, refused.stderr],
+					[
+						1,
+						`Another openpolyedu-tui (pid ${process.pid}) is already using the workdir ${workdir.root} (an ingest, a reset or the app, which need it to themselves even while db start keeps the database running); wait for it to finish, or pass a different --workdir.\n`,
+					],
+					args.join(' '),
+				);
+			}
+		} finally {
+			release();
+		}
+	});
+
 	it('lets commands that read run beside the owner when the server is not theirs to start or stop (--db)', async () => {
 		const workdir = newWorkdir();
 		const release = acquireWorkdirLock(workdir);
