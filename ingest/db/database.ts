@@ -23,6 +23,8 @@ export type Database = {
 	 * disk chosen for the data, rather than in a system temp folder that may live in memory.
 	 */
 	scratchDir: string;
+	/** Whether the server dropped one of the pool's connections (stopped, crashed or ended it): why a query failed. */
+	connectionLost(): boolean;
 	close(): Promise<void>;
 };
 
@@ -141,6 +143,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 	const pool = new pg.Pool({...clientConfig(url), max: 4});
 	// An idle client that loses its server must not crash the process; the next query reports it.
 	pool.on('error', () => {});
+	// Nor one in use (the pool listens only to idle ones): its query fails, and its owner reports that.
+	let connectionLost = false;
+	pool.on('connect', (client) => client.on('error', () => (connectionLost = true)));
 	onStep('applying migrations');
 	try {
 		const client = await pool.connect();
@@ -161,6 +166,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 		pool,
 		embedded,
 		scratchDir: path.join(workdir.root, 'tmp'),
+		connectionLost: () => connectionLost,
 		async close() {
 			await pool.end().catch(() => {});
 			// A server kept running by `db start` stays up for psql, notebooks and the next run.

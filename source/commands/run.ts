@@ -123,17 +123,17 @@ export const runCommand: Command = async (context) => {
 	process.once('SIGINT', onInterrupt);
 	try {
 		const result = await withDatabase(context, async (database) => {
+			let building = true;
 			try {
 				const pending = await deriveIfPending(database.pool, database.scratchDir, {onProgress: derivedProgressPrinter(context), signal: controller.signal});
 				if (pending.state === 'busy') context.stderr.write(`${pendingNote(pending.eventsLeftOut)}\n`);
-			} catch (error) {
-				if (controller.signal.aborted) throw new UserError('Cancelled while building the derived tables: they were left as they were, and the next ingest or run builds them.');
-				throw error;
-			}
-			try {
+				building = false;
 				return await runTask(database.pool, task, values, {signal: controller.signal});
 			} catch (error) {
+				if (building && controller.signal.aborted) throw new UserError('Cancelled while building the derived tables: they were left as they were, and the next ingest or run builds them.');
 				if (error instanceof DOMException && error.name === 'AbortError') throw new UserError('Cancelled: the query was stopped on the server.');
+				// The driver's words ("terminating connection due to administrator command") do not say what happened.
+				if (database.connectionLost()) throw new UserError('The database was stopped (or the connection to it lost) while the task ran; run the task again when it is back.');
 				throw error;
 			}
 		}, {reader: true});

@@ -9,6 +9,7 @@ import {fixtureDir, lines} from '../helpers/ingest.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {projectRoot} from '../helpers/shared.js';
 import {pendingNote} from '../../source/commands/run.js';
+import {blockedRun} from '../reliability/helpers/cli.js';
 
 const url = await createTestDatabase('cli');
 const dir = fixtureDir();
@@ -339,6 +340,27 @@ describe('run after a load whose derived tables were not built', () => {
 			assert.match(pendingNote(14), /^Not counted yet: 14 events that another openpolyedu-tui is still loading/);
 		} finally {
 			await holder.end();
+		}
+	});
+});
+
+describe('a run whose database goes away', () => {
+	it('says so in one sentence when the server ends its connection mid-query (it crashed on an unheard error event)', async () => {
+		const pool = new pg.Pool(clientConfig(url));
+		pool.on('error', () => {});
+		// startCli runs in the project: its default workdir must not be touched.
+		const {run, backend, holder} = await blockedRun(pool, ['--db', url, '--workdir', path.join(dir, 'workdir')]);
+		try {
+			await pool.query('SELECT pg_terminate_backend($1)', [backend]);
+			const result = await run.done;
+			assert.deepEqual(
+				[result.code, result.stdout, result.stderr],
+				[1, '', 'The database was stopped (or the connection to it lost) while the task ran; run the task again when it is back.\n'],
+			);
+		} finally {
+			await holder.query('ROLLBACK');
+			holder.release();
+			await pool.end();
 		}
 	});
 });

@@ -11,7 +11,7 @@ import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 import {assertAccounting, assertOnlyCommittedChunks, loadedContent} from './helpers/accounting.js';
-import {runCli, startCli} from './helpers/cli.js';
+import {blockedRun, runCli, startCli} from './helpers/cli.js';
 import {writeFaultInputs} from './helpers/inputs.js';
 import {seededRandom} from './helpers/seed.js';
 
@@ -229,6 +229,25 @@ describe('a server kept running by db start', () => {
 			assert.match(refused.stderr, new RegExp(`pid ${process.pid}`), 'without a kept server, a run waits its turn as before');
 		} finally {
 			releaseAgain();
+		}
+	});
+
+	it('tells a run in progress that db stop stopped the database, in one sentence (it crashed with a stack)', async () => {
+		assert.equal((await runCli(['db', 'start', '--workdir', workdir.root])).code, 0);
+		const pool = new pg.Pool(clientConfig(connectionUrl(readPassword(workdir)!, embeddedServerStatus(workdir).port!)));
+		pool.on('error', () => {});
+		const {run, holder} = await blockedRun(pool, ['--workdir', workdir.root]);
+		try {
+			const stopped = await runCli(['db', 'stop', '--workdir', workdir.root]);
+			assert.equal(stopped.code, 0, stopped.stderr);
+			const result = await run.done;
+			assert.deepEqual(
+				[result.code, result.stderr],
+				[1, 'The database was stopped (or the connection to it lost) while the task ran; run the task again when it is back.\n'],
+			);
+		} finally {
+			holder.release(true);
+			await pool.end();
 		}
 	});
 });

@@ -2,6 +2,7 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
+import type pg from 'pg';
 import {projectRoot} from '../../helpers/shared.js';
 
 /** The real CLI, as a user runs it, in a child process (so it can be killed, measured, read). */
@@ -53,4 +54,26 @@ export function runCli(args: string[], options: {env?: NodeJS.ProcessEnv; measur
 function pathToImport(file: string): string {
 	if (!fs.existsSync(file)) throw new Error(`${file} is missing: build with npx tsc -p .`);
 	return pathToFileURL(file).href;
+}
+
+/**
+ * Starts `run data-health` (its query reads rejected_lines) while a client of `pool` holds a lock on that
+ * table, and resolves once the run's query waits for it on the server: a run that lasts as long as the test
+ * wants. The caller ends the holder's transaction and releases it.
+ */
+export async function blockedRun(pool: pg.Pool, args: string[]): Promise<{run: CliRun; backend: number; holder: pg.PoolClient}> {
+	const holder = await pool.connect();
+	// The test may stop the server under it: its lost connection is expected, not a crash.
+	holder.on('error', () => {});
+	await holder.query('BEGIN');
+	await holder.query('LOCK TABLE rejected_lines IN ACCESS EXCLUSIVE MODE');
+	const run = startCli(['run', 'data-health', '--format', 'json', ...args]);
+	for (;;) {
+		const {rows} = await pool.query<{pid: number}>(
+			"SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'openpolyedu-tui' AND wait_event_type = 'Lock'",
+		);
+		if (rows.length > 0) return {run, backend: rows[0]!.pid, holder};
+		if (run.child.exitCode !== null) throw new Error(`the run ended before its query waited: ${run.stderr()}`);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
 }
