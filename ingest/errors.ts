@@ -5,6 +5,8 @@
  */
 export class UserError extends Error {
 	override name = 'UserError';
+	/** The CLI's exit code after it. */
+	readonly exitCode: number = 1;
 }
 
 /** Removes passwords from connection strings before anything is printed or logged. */

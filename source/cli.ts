@@ -74,7 +74,7 @@ export async function main(argv: string[]): Promise<number> {
 	} catch (error) {
 		if (error instanceof UserError) {
 			process.stderr.write(`${error.message}\n`);
-			return error instanceof UsageError ? 2 : 1;
+			return error.exitCode;
 		}
 		const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
 		process.stderr.write(`Unexpected error: ${redactSecrets(message)}\n`);

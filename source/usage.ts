@@ -3,6 +3,7 @@ import {UserError} from '../ingest/errors.js';
 /** A mistake in the command line itself (an unknown command or option, an option given twice): exit code 2. */
 export class UsageError extends UserError {
 	override name = 'UsageError';
+	override readonly exitCode = 2;
 }
 
 export const usage = `

@@ -32,6 +32,25 @@ export function checkedFlags(flags: ParsedFlags): Flags {
 	return {...flags, ...numbers};
 }
 
+/** The user cancelled the command (Ctrl-C, SIGTERM): exit code 130, as for a process ended by SIGINT. */
+export class CancelledError extends UserError {
+	override name = 'CancelledError';
+	override readonly exitCode = 130;
+}
+
+/**
+ * Aborted by Ctrl-C (SIGINT) or SIGTERM (kill's default, a service manager, a CI timeout), so that the command
+ * stops its work on the server, stops the server it started and releases the workdir rather than die with them
+ * left behind. A second Ctrl-C still ends the process at once. `dispose` stops listening.
+ */
+export function cancelOnSignals(): {signal: AbortSignal; dispose(): void} {
+	const controller = new AbortController();
+	const abort = () => controller.abort();
+	const signals = ['SIGINT', 'SIGTERM'] as const;
+	for (const name of signals) process.once(name, abort);
+	return {signal: controller.signal, dispose: () => signals.forEach((name) => process.off(name, abort))};
+}
+
 export type CommandContext = {
 	args: string[];
 	flags: Flags;

@@ -7,7 +7,7 @@ import {runIngest} from '../../ingest/engine.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
 import {derivedPercent, derivedStepText, fileNotices, formatBytes, formatDuration, formatCount, loadingMs} from '../format.js';
-import {withDatabase, type Command, type CommandContext} from './context.js';
+import {cancelOnSignals, withDatabase, type Command, type CommandContext} from './context.js';
 
 /** The default source, input/ in the current folder; named paths must exist. */
 export function ingestPaths(args: string[]): string[] {
@@ -63,54 +63,53 @@ export function summaryLines(summary: IngestSummary): string[] {
 }
 
 /** Headless ingest with a progress line about once a second on stderr; returns the exit code. */
-export async function ingestHeadless(context: CommandContext, database: Database, paths: string[]): Promise<number> {
+export async function ingestHeadless(context: CommandContext, database: Database, paths: string[], signal: AbortSignal): Promise<number> {
 	// The first line a second in: a run that only skips loaded files prints no "loading 0%".
 	let lastPrinted = Date.now();
 	let lastPhase = '';
-	const controller = new AbortController();
-	const onSignal = () => controller.abort();
-	process.once('SIGINT', onSignal);
-	try {
-		const dayZone = await dayZoneFlag(database.pool, context.flags.tz);
-		const summary = await runIngest({
-			databaseUrl: database.url,
-			pool: database.pool,
-			paths,
-			dayZone,
-			workers: context.flags.workers,
-			maxLineBytes: context.flags.maxLineBytes,
-			scratchDir: database.scratchDir,
-			signal: controller.signal,
-			onProgress(snapshot) {
-				if (snapshot.phase === 'deriving' && lastPhase !== 'deriving') context.stderr.write('building the derived tables the tasks read…\n');
-				lastPhase = snapshot.phase;
-				if ((snapshot.phase !== 'loading' && snapshot.phase !== 'deriving') || Date.now() - lastPrinted < 1000) return;
-				lastPrinted = Date.now();
-				context.stderr.write(`${progressLine(snapshot)}\n`);
-			},
-		});
-		for (const line of summaryLines(summary)) context.stdout.write(`${line}\n`);
-		// Else "read 0 lines" alone reads like logs with nothing in them.
-		if (summary.files.length === 0) context.stderr.write(`No log files were found in ${paths.join(', ')}; nothing was loaded.\n`);
-		if (summary.phase === 'cancelled') {
-			context.stderr.write(
-				summary.derivedCancelled
-					? 'Cancelled while updating the tables the tasks read: everything is loaded, and the next ingest (or run) updates them.\n'
-					: 'Cancelled; what was committed stays, and the next ingest resumes from there.\n',
-			);
-			return 130;
-		}
-		if (summary.filesFailed > 0) {
-			context.stderr.write(`${summary.filesFailed} input(s) could not be loaded completely; the others are loaded.\n`);
-			return 1;
-		}
-		return 0;
-	} finally {
-		process.off('SIGINT', onSignal);
+	const dayZone = await dayZoneFlag(database.pool, context.flags.tz);
+	const summary = await runIngest({
+		databaseUrl: database.url,
+		pool: database.pool,
+		paths,
+		dayZone,
+		workers: context.flags.workers,
+		maxLineBytes: context.flags.maxLineBytes,
+		scratchDir: database.scratchDir,
+		signal,
+		onProgress(snapshot) {
+			if (snapshot.phase === 'deriving' && lastPhase !== 'deriving') context.stderr.write('building the derived tables the tasks read…\n');
+			lastPhase = snapshot.phase;
+			if ((snapshot.phase !== 'loading' && snapshot.phase !== 'deriving') || Date.now() - lastPrinted < 1000) return;
+			lastPrinted = Date.now();
+			context.stderr.write(`${progressLine(snapshot)}\n`);
+		},
+	});
+	for (const line of summaryLines(summary)) context.stdout.write(`${line}\n`);
+	// Else "read 0 lines" alone reads like logs with nothing in them.
+	if (summary.files.length === 0) context.stderr.write(`No log files were found in ${paths.join(', ')}; nothing was loaded.\n`);
+	if (summary.phase === 'cancelled') {
+		context.stderr.write(
+			summary.derivedCancelled
+				? 'Cancelled while updating the tables the tasks read: everything is loaded, and the next ingest (or run) updates them.\n'
+				: 'Cancelled; what was committed stays, and the next ingest resumes from there.\n',
+		);
+		return 130;
 	}
+	if (summary.filesFailed > 0) {
+		context.stderr.write(`${summary.filesFailed} input(s) could not be loaded completely; the others are loaded.\n`);
+		return 1;
+	}
+	return 0;
 }
 
 export const ingestCommand: Command = async (context) => {
 	const paths = ingestPaths(context.args);
-	return withDatabase(context, (database) => ingestHeadless(context, database, paths));
+	// Listening from before the server starts: a signal then still stops it and releases the workdir.
+	const {signal, dispose} = cancelOnSignals();
+	try {
+		return await withDatabase(context, (database) => ingestHeadless(context, database, paths, signal));
+	} finally {
+		dispose();
+	}
 };

@@ -8,7 +8,7 @@ import type {DerivedProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import {progressLine} from './ingest.js';
 import {UsageError} from '../usage.js';
-import {withDatabase, type CommandContext, type Command} from './context.js';
+import {CancelledError, cancelOnSignals, withDatabase, type CommandContext, type Command} from './context.js';
 
 const FORMATS: OutputFormat[] = ['csv', 'json', 'md'];
 const FORMAT_NAMES: Record<OutputFormat | 'table', string> = {csv: 'CSV', json: 'JSON', md: 'Markdown', table: 'the table printed on a terminal'};
@@ -118,20 +118,18 @@ export const runCommand: Command = async (context) => {
 		context.stdout.write(taskHelp(task));
 		return 0;
 	}
-	const controller = new AbortController();
-	const onInterrupt = () => controller.abort();
-	process.once('SIGINT', onInterrupt);
+	const {signal, dispose} = cancelOnSignals();
 	try {
 		const result = await withDatabase(context, async (database) => {
 			let building = true;
 			try {
-				const pending = await deriveIfPending(database.pool, database.scratchDir, {onProgress: derivedProgressPrinter(context), signal: controller.signal});
+				const pending = await deriveIfPending(database.pool, database.scratchDir, {onProgress: derivedProgressPrinter(context), signal});
 				if (pending.state === 'busy') context.stderr.write(`${pendingNote(pending.eventsLeftOut)}\n`);
 				building = false;
-				return await runTask(database.pool, task, values, {signal: controller.signal});
+				return await runTask(database.pool, task, values, {signal});
 			} catch (error) {
-				if (building && controller.signal.aborted) throw new UserError('Cancelled while building the derived tables: they were left as they were, and the next ingest or run builds them.');
-				if (error instanceof DOMException && error.name === 'AbortError') throw new UserError('Cancelled: the query was stopped on the server.');
+				if (building && signal.aborted) throw new CancelledError('Cancelled while building the derived tables: they were left as they were, and the next ingest or run builds them.');
+				if (error instanceof DOMException && error.name === 'AbortError') throw new CancelledError('Cancelled: the query was stopped on the server.');
 				// The driver's words ("terminating connection due to administrator command") do not say what happened.
 				if (database.connectionLost()) throw new UserError('The database was stopped (or the connection to it lost) while the task ran; run the task again when it is back.');
 				throw error;
@@ -150,6 +148,6 @@ export const runCommand: Command = async (context) => {
 		}
 		return 0;
 	} finally {
-		process.off('SIGINT', onInterrupt);
+		dispose();
 	}
 };

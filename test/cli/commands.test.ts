@@ -9,7 +9,7 @@ import {fixtureDir, lines} from '../helpers/ingest.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {projectRoot} from '../helpers/shared.js';
 import {pendingNote} from '../../source/commands/run.js';
-import {blockedRun} from '../reliability/helpers/cli.js';
+import {blockedRun, startCli} from '../reliability/helpers/cli.js';
 
 const url = await createTestDatabase('cli');
 const dir = fixtureDir();
@@ -359,6 +359,63 @@ describe('a run whose database goes away', () => {
 			);
 		} finally {
 			await holder.query('ROLLBACK');
+			holder.release();
+			await pool.end();
+		}
+	});
+});
+
+describe('run and ingest stopped by Ctrl-C or SIGTERM', () => {
+	it('run cancels its query on the server and exits 130 (SIGTERM killed it with the query left running; Ctrl-C exited 1)', async () => {
+		const pool = new pg.Pool(clientConfig(url));
+		pool.on('error', () => {});
+		try {
+			for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+				const {run, backend, holder} = await blockedRun(pool, ['--db', url, '--workdir', path.join(dir, 'workdir')]);
+				try {
+					run.child.kill(signal);
+					const result = await run.done;
+					assert.deepEqual([result.code, result.stdout, result.stderr], [130, '', 'Cancelled: the query was stopped on the server.\n'], signal);
+					// Still behind the lock: only a cancel can have ended it.
+					const {rows} = await pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [backend]);
+					assert.equal(rows[0].n, 0, `${signal}: its query no longer runs on the server`);
+				} finally {
+					await holder.query('ROLLBACK');
+					holder.release();
+				}
+			}
+		} finally {
+			await pool.end();
+		}
+	});
+
+	it('ingest on SIGTERM stops, releases the workdir and exits 130, as on Ctrl-C', async () => {
+		const ingestUrl = await createTestDatabase('cli_sigterm');
+		const workdir = path.join(dir, 'sigterm-workdir');
+		const file = path.join(dir, 'sigterm.log');
+		fs.writeFileSync(file, lines(0, 20));
+		const pool = new pg.Pool(clientConfig(ingestUrl));
+		pool.on('error', () => {});
+		// The load waits behind this lock until the signal has been sent.
+		const holder = await pool.connect();
+		try {
+			await holder.query('BEGIN');
+			await holder.query('LOCK TABLE loads IN ACCESS EXCLUSIVE MODE');
+			const ingest = startCli(['ingest', file, '--db', ingestUrl, '--workdir', workdir]);
+			const waiting = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'openpolyedu-tui' AND wait_event_type = 'Lock'";
+			while ((await pool.query(waiting)).rows[0].n === 0) {
+				assert.equal(ingest.child.exitCode, null, ingest.stderr());
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+			ingest.child.kill('SIGTERM');
+			await new Promise((resolve) => setTimeout(resolve, 500));
+			await holder.query('ROLLBACK');
+			const result = await ingest.done;
+			assert.equal(result.code, 130, result.stderr);
+			assert.match(result.stderr, /^Cancelled; what was committed stays, and the next ingest resumes from there\.$/m);
+			assert.ok(!fs.existsSync(path.join(workdir, 'app.lock')), 'the workdir lock is released');
+			assert.equal((await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n, 0, 'nothing loaded after the signal');
+		} finally {
 			holder.release();
 			await pool.end();
 		}

@@ -252,6 +252,26 @@ describe('a server kept running by db start', () => {
 	});
 });
 
+describe('a run ended by SIGTERM', {skip: POSIX ? false : 'skipped: signals (POSIX)'}, () => {
+	it('cancels its query, stops the server it started and releases the workdir (it died leaving both)', async () => {
+		// Up before the run (as a killed run leaves it), so the query can be held: the run adopts it as its own.
+		const server = await startEmbeddedServer(workdir);
+		const pool = new pg.Pool(clientConfig(server.url));
+		pool.on('error', () => {});
+		const {run, holder} = await blockedRun(pool, ['--workdir', workdir.root]);
+		try {
+			run.child.kill('SIGTERM');
+			const result = await run.done;
+			assert.deepEqual([result.code, result.stderr], [130, 'Cancelled: the query was stopped on the server.\n']);
+			assert.equal(embeddedServerStatus(workdir).port, undefined, 'the server is stopped');
+			assert.ok(!fs.existsSync(workdir.lockFile), 'the workdir lock is released');
+		} finally {
+			holder.release(true);
+			await pool.end();
+		}
+	});
+});
+
 describe('a server caught shutting down', {skip: POSIX ? false : 'skipped: a smart shutdown by SIGTERM (POSIX)'}, () => {
 	it('is waited for and started again, not reported as a crash', async () => {
 		const server = await startEmbeddedServer(workdir);
