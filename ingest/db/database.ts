@@ -113,8 +113,11 @@ function describeConnectionError(error: unknown, displayUrl: string): UserError 
 	return new UserError(`Cannot reach the database at ${displayUrl}: ${redactSecrets(message)}.`);
 }
 
-/** PostgreSQL's "the database system is starting up / shutting down". */
-const CANNOT_CONNECT_NOW = '57P03';
+/**
+ * PostgreSQL's "the database system is starting up / shutting down", and what a connection gets from a server
+ * caught further into its shutdown: reset while it closes, or refused once it has.
+ */
+const SERVER_BETWEEN_STATES = new Set(['57P03', 'ECONNRESET', 'ECONNREFUSED']);
 
 /**
  * The URL of the workdir's embedded server, with our database in it. A server left running by a killed run is
@@ -128,7 +131,7 @@ async function startedEmbeddedUrl(workdir: Workdir, onStep: (step: string) => vo
 			await ensureDatabaseExists(url);
 			return url;
 		} catch (error) {
-			if ((error as {code?: string}).code !== CANNOT_CONNECT_NOW || attempt === 40) throw describeConnectionError(error, redactSecrets(url));
+			if (!SERVER_BETWEEN_STATES.has((error as {code?: string}).code ?? '') || attempt === 40) throw describeConnectionError(error, redactSecrets(url));
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}
 	}
