@@ -65,3 +65,13 @@ export function snapshot(extra: Partial<IngestSnapshot> = {}): IngestSnapshot {
 export function summary(extra: Partial<IngestSummary> = {}): IngestSummary {
 	return {...snapshot({phase: 'done', bytesDone: 4_000_000, etaSeconds: 0}), filesLoaded: 2, filesSkipped: 0, filesFailed: 0, ...extra};
 }
+
+/** A task about one learner, with the values whose title line must keep the learner whole (see title-line.ts). */
+export const learnersTask = task('learners', 'Learners', {
+	parameters: [
+		{name: 'course', type: 'course', description: 'Course id'},
+		{name: 'user', type: 'user', description: 'Learner username'},
+		{name: 'tz', type: 'timezone', description: 'Time zone', default: 'UTC'},
+	],
+});
+export const learnerValues = {course: 'course-v1:spbstu+PHYLOS+fall_2018', user: 'jolly-clever-siberiansable', tz: 'Europe/Moscow'};

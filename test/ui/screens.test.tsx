@@ -17,7 +17,7 @@ import type {AppServices} from '../../source/ui/services.js';
 import {createTableState, tableReducer} from '../../source/ui/state/table-state.js';
 import {naturalWidths, cappedWidths} from '../../source/ui/lib/columns.js';
 import {resultLayout, type ResultScreen as ResultScreenState} from '../../source/ui/state/app-state.js';
-import {result, snapshot, summary, task, tasks} from './fixtures.js';
+import {learnersTask, learnerValues, result, snapshot, summary, task, tasks} from './fixtures.js';
 
 const ENTER = '\r';
 const ESC = '\u001B';
@@ -528,16 +528,8 @@ test('learner-path: the URL column is shown at 80 and 120 columns with the end t
 });
 
 test("the title line shows a learner's name whole at 80 and 60 columns, cutting the course and the other values first", () => {
-	const learners = task('learners', 'Learners', {
-		parameters: [
-			{name: 'course', type: 'course', description: 'Course id'},
-			{name: 'user', type: 'user', description: 'Learner username'},
-			{name: 'tz', type: 'timezone', description: 'Time zone', default: 'UTC'},
-		],
-	});
-	const values = {course: 'course-v1:spbstu+PHYLOS+fall_2018', user: 'jolly-clever-siberiansable', tz: 'Europe/Moscow'};
 	for (const width of [80, 60]) {
-		const screen = {...resultScreenState(learnerPath(), width, 24), task: learners, values};
+		const screen = {...resultScreenState(learnerPath(), width, 24), task: learnersTask, values: learnerValues};
 		const {lastFrame, unmount} = render(<ResultScreen screen={screen} width={width} height={24} />);
 		try {
 			const title = (lastFrame() ?? '').split('\n')[0] ?? '';

@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {titleLine} from '../../source/ui/lib/title-line.js';
-import {task} from './fixtures.js';
+import {learnersTask, learnerValues} from './fixtures.js';
 
-const learners = task('learners', 'Learners', {
-	parameters: [
-		{name: 'course', type: 'course', description: 'Course id'},
-		{name: 'user', type: 'user', description: 'Learner username'},
-		{name: 'tz', type: 'timezone', description: 'Time zone', default: 'UTC'},
-	],
-});
-const values = {course: 'course-v1:spbstu+PHYLOS+fall_2018', user: 'jolly-clever-siberiansable', tz: 'Europe/Moscow'};
 const line = (width: number, result = {rows: [[1], [2], [3]], elapsedMs: 133}) => {
-	const {title, details} = titleLine(learners, values, result, width);
+	const {title, details} = titleLine(learnersTask, learnerValues, result, width);
 	return title + details;
 };
 
 test('the title line shows everything when it fits', () => {
 	assert.equal(line(200), 'Learners · 3 rows · 133 ms · course=course-v1:spbstu+PHYLOS+fall_2018 · user=jolly-clever-siberiansable · tz=Europe/Moscow');
-	assert.deepEqual(titleLine(learners, {}, {rows: [], elapsedMs: 1500}, 200), {title: 'Learners', details: ' · 0 rows · 1.5 s'});
+	assert.deepEqual(titleLine(learnersTask, {}, {rows: [], elapsedMs: 1500}, 200), {title: 'Learners', details: ' · 0 rows · 1.5 s'});
 });
 
 test('too wide, the time, the other values and the course are cut first: the learner stays whole at 80 and 60 columns', () => {
