@@ -4,19 +4,25 @@
 -- description: The pages one learner visited, in order, with consecutive events on the same page
 --   collapsed into one visit and numbered sessions (a new session after more than 30 minutes without a
 --   page event or after a page_close), with the section name when known (see page-names). Times are
---   wall-clock times in the time zone.
+--   wall-clock times in the time zone. Steps and sessions keep their numbers from the learner's whole
+--   history when a date range is given.
 -- param: user | user | required | Learner username
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
 -- param: tz | timezone | UTC | Time zone for times
 -- sort: step asc
-SELECT row_number() OVER (ORDER BY v.time, u.url) AS step,
-	sum(v.session_start::int) OVER (ORDER BY v.time, u.url) AS session,
-	v.time AT TIME ZONE :tz AS time, u.url, u.name
-FROM d_page_visit v JOIN d_url_name u ON u.url_id = v.url_id
-WHERE v.username = :user
-	AND (v.course_id = :course OR (:course IS NULL AND v.course_id <> ''))
-	AND (:from IS NULL OR (v.time AT TIME ZONE :tz)::date >= :from)
-	AND (:to IS NULL OR (v.time AT TIME ZONE :tz)::date <= :to)
+SELECT step, session, time AT TIME ZONE :tz AS time, url, name
+FROM (
+	-- Steps and sessions are numbered over the learner's whole history, then the range is cut out of it: a range that
+	-- starts inside a session shows that session's number (it was numbered 0), and every range the same numbers.
+	SELECT row_number() OVER (ORDER BY v.time, u.url) AS step,
+		sum(v.session_start::int) OVER (ORDER BY v.time, u.url) AS session,
+		v.time, u.url, u.name
+	FROM d_page_visit v JOIN d_url_name u ON u.url_id = v.url_id
+	WHERE v.username = :user
+		AND (v.course_id = :course OR (:course IS NULL AND v.course_id <> ''))
+) visit
+WHERE (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
+	AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
 ORDER BY step

@@ -351,6 +351,13 @@ describe('pages', () => {
 			[3, 2, '2024-03-04 11:11:00', `${PAGE}/тест`, null],
 			[4, 3, '2024-03-05 10:05:00', BOOK_PAGE, null],
 		]);
+		// A range keeps the numbers of the whole history (the second session used to restart as session 0, step 1).
+		assert.deepEqual(await rows('learner-path', {user: 'alice', from: '2024-03-05'}), [[4, 3, '2024-03-05 10:05:00', BOOK_PAGE, null]]);
+		assert.deepEqual(await rows('learner-path', {user: 'alice', to: '2024-03-04'}), [
+			[1, 1, '2024-03-04 09:05:00', PAGE, null],
+			[2, 1, '2024-03-04 09:06:00', `${PAGE}/seq1`, 'Week 1: Motion'],
+			[3, 2, '2024-03-04 11:11:00', `${PAGE}/тест`, null],
+		]);
 		assert.deepEqual(await rows('page-transitions'), [[PAGE, `${PAGE}/seq1`, 1, 1]]);
 		assert.deepEqual(await rows('page-transitions', {course: PHYS}), [[PAGE, `${PAGE}/seq1`, 1, 1]]);
 		assert.deepEqual(await rows('page-transitions', {course: HIST}), []);
