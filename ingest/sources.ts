@@ -15,7 +15,7 @@ export type SourceKind = 'plain' | 'gz' | 'zip';
 
 export type SourceFile = {path: string; kind: SourceKind; size: number; mtime: Date};
 
-/** A name's format by its extension: for a file that cannot be read (others are known by their first bytes: contentKindOf, gunzipIfGzip). */
+/** A name's format by its extension: for a file that cannot be read (others are known by their first bytes: contentKindOf, decodedContent). */
 export function kindOf(file: string): SourceKind {
 	const lower = file.toLowerCase();
 	if (lower.endsWith('.gz')) return 'gz';
@@ -40,8 +40,13 @@ export function contentKindOf(file: string, size: number): SourceKind {
 	} catch {
 		return kindOf(file);
 	}
-	if (head.subarray(0, 2).equals(GZIP_MAGIC)) return 'gz';
-	if (ZIP_MAGICS.some((magic) => head.equals(magic))) return 'zip';
+	return kindOfHead(head);
+}
+
+/** A content's format by its first bytes (up to 4), as gzip and zip mark themselves. */
+function kindOfHead(head: Buffer): SourceKind {
+	if (head.subarray(0, GZIP_MAGIC.length).equals(GZIP_MAGIC)) return 'gz';
+	if (ZIP_MAGICS.some((magic) => head.subarray(0, magic.length).equals(magic))) return 'zip';
 	return 'plain';
 }
 
@@ -172,14 +177,22 @@ function peek(stream: Readable, length: number): Promise<{head: Buffer; stream: 
 }
 
 /**
- * Decompressed content gunzipped once more when it is gzip itself (a .gz inside a .gz, a gzipped zip member
- * whose name does not end in .gz): read as text, its lines were all rejected and its content counted as
- * loaded, as with a gzipped file named .log (see contentKindOf).
+ * Decompressed content (of a .gz, or a zip member) read as its own first bytes say, as files are (see
+ * contentKindOf): gunzipped once more when it is gzip itself (a .gz inside a .gz, a gzipped member whose name
+ * does not end in .gz), which read as text had every line rejected and its content counted as loaded; and
+ * refused when it is a zip archive, which read as text loaded none of its events.
  */
-async function gunzipIfGzip(content: Readable): Promise<Readable> {
-	const {head, stream} = await peek(content, GZIP_MAGIC.length);
-	if (!head.subarray(0, GZIP_MAGIC.length).equals(GZIP_MAGIC)) return stream;
-	return pipeline(stream, zlib.createGunzip({chunkSize: READ_SIZE}), () => {});
+async function decodedContent(content: Readable, container: 'gz' | 'zip'): Promise<Readable> {
+	const {head, stream} = await peek(content, ZIP_MAGICS[0]!.length);
+	switch (kindOfHead(head)) {
+		case 'gz':
+			return pipeline(stream, zlib.createGunzip({chunkSize: READ_SIZE}), () => {});
+		case 'zip':
+			stream.destroy();
+			throw new Error(`a zip archive inside the ${container} is not read: unzip it and load its files`);
+		default:
+			return stream;
+	}
 }
 
 /** Decompressed content of a plain or .gz file, from a decompressed offset (plain files seek there). */
@@ -197,7 +210,7 @@ export async function openFileContent(file: SourceFile, startOffset: number, onD
 		onDiskBytes(gunzip.bytesWritten - counted);
 		counted = gunzip.bytesWritten;
 	});
-	return gunzipIfGzip(pipeline(fs.createReadStream(file.path, {highWaterMark: READ_SIZE}), gunzip, consumed, ignore));
+	return decodedContent(pipeline(fs.createReadStream(file.path, {highWaterMark: READ_SIZE}), gunzip, consumed, ignore), 'gz');
 }
 
 export type ZipMember = {
@@ -249,18 +262,8 @@ export async function forEachZipMember(file: string, visit: (member: ZipMember) 
 							// yauzl has no hook on the compressed side: count decompressed bytes scaled to the member's compressed size.
 							const ratio = entry.uncompressedSize > 0 ? entry.compressedSize / entry.uncompressedSize : 1;
 							const counter = byteCounter((count) => onDiskBytes(count * ratio));
-							// Gunzipped when its bytes are gzip, whatever its name (a .gz member that is plain text is read as text).
-							gunzipIfGzip(pipeline(stream, counter, () => {}))
-								.then(async (content) => {
-									// A zip inside the zip would be read as text: every line rejected, its events never loaded.
-									const {head, stream: whole} = await peek(content, ZIP_MAGICS[0]!.length);
-									if (ZIP_MAGICS.some((magic) => head.subarray(0, magic.length).equals(magic))) {
-										whole.destroy();
-										throw new Error('a zip archive inside the zip is not read: unzip it and load its files');
-									}
-									return whole;
-								})
-								.then(resolve, reject);
+							// Read by its bytes, whatever its name (a .gz member that is plain text is read as text).
+							decodedContent(pipeline(stream, counter, () => {}), 'zip').then(resolve, reject);
 						}),
 					),
 			});
