@@ -2,14 +2,15 @@
 -- title: Data health
 -- group: Data
 -- description: What was loaded and what was not, over every input: files loaded / failed / loading,
---   non-blank lines read, blank lines (ignored, counted apart), events loaded, duplicates (the same line
+--   files replaced by other content under the same name (a rotated log: the old content's events and
+--   lines stay, and count below), non-blank lines read, blank lines (ignored, counted apart), events loaded, duplicates (the same line
 --   seen again, in the same or another file), rejected lines in total and per reason, and loaded events
 --   lacking a course, a username or a time (they are kept but left out of per-course or per-learner
 --   tasks). lines read = loaded + duplicates + rejected.
 -- sort: step asc
 WITH files AS (
 	SELECT count(*) FILTER (WHERE status = 'loaded') AS loaded_files, count(*) FILTER (WHERE status = 'failed') AS failed_files,
-		count(*) FILTER (WHERE status = 'loading') AS loading_files,
+		count(*) FILTER (WHERE status = 'loading') AS loading_files, count(*) FILTER (WHERE status = 'replaced') AS replaced_files,
 		coalesce(sum(lines_read), 0) AS lines_read, coalesce(sum(blank_lines), 0) AS blank_lines, coalesce(sum(loaded), 0) AS loaded,
 		coalesce(sum(duplicates), 0) AS duplicates, coalesce(sum(rejected), 0) AS rejected
 	-- A file still loading, or whose load was killed, counts what its chunks committed.
@@ -20,12 +21,13 @@ WITH files AS (
 SELECT step, item, count FROM (
 	SELECT s.* FROM files f, derived d, LATERAL (VALUES
 		(1, 'files loaded', f.loaded_files), (2, 'files failed', f.failed_files), (3, 'files still loading or interrupted', f.loading_files),
-		(4, 'lines read', f.lines_read), (5, 'blank lines', f.blank_lines), (6, 'events loaded', f.loaded),
-		(7, 'duplicate lines', f.duplicates), (8, 'rejected lines', f.rejected),
+		(4, 'files replaced by other content', f.replaced_files),
+		(5, 'lines read', f.lines_read), (6, 'blank lines', f.blank_lines), (7, 'events loaded', f.loaded),
+		(8, 'duplicate lines', f.duplicates), (9, 'rejected lines', f.rejected),
 		(20, 'events without a course', d.no_course), (21, 'events without a username', d.no_user), (22, 'events without a time', d.no_time)
 	) AS s(step, item, count)
 	UNION ALL
-	SELECT 9 + (row_number() OVER (ORDER BY count(*) DESC, reason))::int / 1000, 'rejected: ' || reason, count(*)
+	SELECT 10 + (row_number() OVER (ORDER BY count(*) DESC, reason))::int / 1000, 'rejected: ' || reason, count(*)
 	FROM rejected_lines GROUP BY reason
 ) rows
 ORDER BY step, item

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
 import zlib from 'node:zlib';
+import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
 import {eventLine, fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 import {writeZip} from '../helpers/zip.js';
 import {assertAccounting, assertOnlyCommittedChunks, contentOf} from './helpers/accounting.js';
@@ -111,18 +112,28 @@ describe('inputs that fail while being read', () => {
 	});
 });
 
-describe('a file replaced by other content under the same name', () => {
+describe('a file replaced by other content under the same name', async () => {
+	const dataHealthTask = (await loadTaskCatalogue()).tasks.find((task) => task.id === 'data-health')!;
 	it('loads the new content and keeps what the old one loaded', async () => {
 		const rotated = path.join(dir, 'rotated.log');
 		fs.writeFileSync(rotated, `${lines(40_000, 40_002)}not json\n${lines(40_002, 40_005)}`);
 		const first = await ingest(database, [rotated]);
 		assert.deepEqual([first.loaded, first.rejected], [5, 1]);
+		const health = async () =>
+			Object.fromEntries((await runTask(database.pool, dataHealthTask, {})).rows.map((row) => [row[1], row[2]])) as Record<string, number>;
+		const before = await health();
 		// Log rotation: the same name now holds other lines, with a bad line at the same line number.
 		fs.writeFileSync(rotated, `${lines(41_000, 41_002)}{"broken\n${lines(41_002, 41_010)}`);
 		const second = await ingest(database, [rotated]);
 		assert.equal(second.phase, 'done');
 		assert.deepEqual([second.loaded, second.rejected], [10, 1]);
 		assert.equal(await count("SELECT count(*) FROM events WHERE username LIKE 'learner%' AND time IS NOT NULL AND event_hash IS NOT NULL AND (event->>'currentTime')::int BETWEEN 40000 AND 40004"), 5, 'the old content\'s events stay');
+		// The old content's lines still count in data-health, beside a file row that says where they came from.
+		const after = await health();
+		assert.deepEqual(
+			['files loaded', 'files replaced by other content', 'lines read', 'rejected lines'].map((item) => after[item]! - before[item]!),
+			[0, 1, 11, 1],
+		);
 		await assertAccounting(database.pool, new Map([[rotated, contentOf(rotated)]]));
 	});
 });

@@ -459,6 +459,7 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 			'files loaded': 1,
 			'files failed': 0,
 			'files still loading or interrupted': 0,
+			'files replaced by other content': 0,
 			'lines read': 36,
 			'blank lines': 0,
 			'events loaded': 36,
