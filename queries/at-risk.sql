@@ -1,8 +1,9 @@
 -- id: at-risk
 -- title: At-risk learners (dropout)
 -- group: Completion
--- description: Learners currently enrolled whose last learning activity (or enrollment, if they never
---   started) is more than `days` days before the reference day — by default the last day with any event
+-- description: Learners currently enrolled (their latest enrollment change is an activation; of changes at
+--   the same time, the last in the log's order: the file loaded first, then line by line) whose last
+--   learning activity (or enrollment, if they never started) is more than `days` days before the reference day — by default the last day with any event
 --   in that course, each course its own (logs are historical, so "now" would flag everyone). Lists days since last activity and
 --   days active (calendar days in the time zone with learning activity). Finished learners (passing grade
 --   or certificate) are left out.

@@ -5,7 +5,8 @@
 --   logged event with the course id (learner or not; with a time or not: data-health counts those without); learners = distinct usernames with an event;
 --   first/last day and active days are calendar days in the chosen time zone; enrolled_ever = user-course
 --   pairs with at least one enrollment activation, enrolled_now = those whose latest enrollment change is
---   an activation, unenrolled = the difference; active learners = learners with learning activity (any
+--   an activation (of changes at the same time, the last in the log's order: the file loaded first, then
+--   line by line), unenrolled = the difference; active learners = learners with learning activity (any
 --   event other than enrollment changes); video viewers played a video, problem solvers submitted a graded
 --   problem check, forum posters created a thread, response or comment.
 -- param: course | course | | Course id (empty: the only course, or all courses together)

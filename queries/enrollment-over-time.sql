@@ -4,7 +4,9 @@
 -- description: Per calendar day (in the time zone): activations and deactivations that changed a
 --   learner's state (a repeated activation of an enrolled learner, or deactivation of an unenrolled one,
 --   is ignored, as in edX Insights), the net change, and current enrollment at the end of the day (the
---   running total since the first event in the log, including days before the range).
+--   running total since the first event in the log, including days before the range). Changes logged at
+--   the same time are taken in the log's order (the file loaded first, then line by line): a deactivation
+--   followed by an activation in the same second (a change of mode) leaves the learner enrolled.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
@@ -13,7 +15,7 @@
 -- chart: line x=day y=current_enrollment
 WITH changes AS (
 	SELECT time, activated,
-		activated IS DISTINCT FROM coalesce(lag(activated) OVER (PARTITION BY course_id, coalesce(user_id::text, username) ORDER BY time, activated), false) AS changed
+		activated IS DISTINCT FROM coalesce(lag(activated) OVER (PARTITION BY course_id, coalesce(user_id::text, username) ORDER BY time, file_id, line_no), false) AS changed
 	FROM d_enrollment
 	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
 ), days AS (

@@ -10,7 +10,7 @@ import type {RowBuffer} from '../row-buffer.js';
  * payload fields in its scan of the events and writes these rows as the events stream by.
  */
 export const READER_TABLES = {
-	d_enrollment: 'course_id, username, user_id, time, activated, mode',
+	d_enrollment: 'course_id, username, user_id, time, activated, mode, file_id, line_no',
 	d_video_event: 'course_id, username, time, action, video_id, position, old_position, new_position, duration',
 	d_problem_event: 'course_id, username, time, problem_id, kind, correct, answers',
 	d_textbook_event: 'course_id, username, time, event_type, pdf, query',
@@ -26,6 +26,8 @@ export type ReaderTable = keyof typeof READER_TABLES;
 export const PAYLOAD_COLUMNS = `
 	CASE WHEN t.payload_kind = 'enrollment' THEN d_number(e.event -> 'user_id')::bigint END,
 	CASE WHEN t.payload_kind = 'enrollment' THEN e.event ->> 'mode' END,
+	CASE WHEN t.payload_kind = 'enrollment' THEN e.file_id END,
+	CASE WHEN t.payload_kind = 'enrollment' THEN e.line_no END,
 	CASE WHEN t.payload_kind = 'video' THEN e.event ->> 'id' END,
 	CASE WHEN t.payload_kind = 'video' THEN d_number(e.event -> 'currentTime') END,
 	CASE WHEN t.payload_kind = 'video' THEN d_number(e.event -> 'old_time') END,
@@ -55,18 +57,20 @@ export const SCAN = {
 	server: 7,
 	enrolledUserId: 8,
 	mode: 9,
-	videoId: 10,
-	position: 11,
-	oldPosition: 12,
-	newPosition: 13,
-	duration: 14,
-	problemId: 15,
-	correct: 16,
-	answers: 17,
-	pdf: 18,
-	query: 19,
-	targetUrl: 20,
-	targetName: 21,
+	fileId: 10,
+	lineNo: 11,
+	videoId: 12,
+	position: 13,
+	oldPosition: 14,
+	newPosition: 15,
+	duration: 16,
+	problemId: 17,
+	correct: 18,
+	answers: 19,
+	pdf: 20,
+	query: 21,
+	targetUrl: 22,
+	targetName: 23,
 } as const;
 
 /** What a reader needs of an event type (from fresh_type). */
@@ -95,12 +99,15 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 			return false;
 		case 'enrollment': {
 			if (time < 0) return false;
-			const out = tables.learnerRow('d_enrollment', learner.fields, 4);
+			const out = tables.learnerRow('d_enrollment', learner.fields, 6);
 			// The enrolled user: event.user_id, else the event's user id.
 			copy(out, starts[SCAN.enrolledUserId]! >= 0 ? SCAN.enrolledUserId : SCAN.userId);
 			copy(out, SCAN.time);
 			boolField(out, kind.event_type === 'edx.course.enrollment.activated');
 			copy(out, SCAN.mode);
+			// Where the event is in the log: it orders changes logged at the same time.
+			copy(out, SCAN.fileId);
+			copy(out, SCAN.lineNo);
 			return true;
 		}
 		case 'video': {

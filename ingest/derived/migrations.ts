@@ -973,4 +973,33 @@ WHERE e.time IS NULL
 GROUP BY 1, 2;
 `,
 	},
+	{
+		version: 134,
+		description: "enrollment changes logged at the same time are taken in the log's order",
+		// At equal times enrollment-over-time took a deactivation first and d_enrollment_state an activation first:
+		// a learner deactivated and activated again in one second was enrolled in one task and not in the others.
+		sql: `
+-- Filled again by the rebuild this asks for (the columns are the event's file and line).
+TRUNCATE d_enrollment;
+ALTER TABLE d_enrollment ADD COLUMN file_id integer NOT NULL, ADD COLUMN line_no bigint NOT NULL;
+UPDATE loads SET derived_done = false;
+
+-- Changes at the same time in the log's order: the file loaded first, then line by line.
+CREATE OR REPLACE VIEW d_enrollment_state AS
+SELECT s.course_id, s.user_id,
+	coalesce(s.username, CASE WHEN s.user_id IS NULL OR actor.user_ids IS NULL OR s.user_id = ANY (actor.user_ids) THEN s.logged_as END) AS username,
+	s.first_enrolled, s.last_change, s.is_enrolled, s.activations, s.deactivations
+FROM (
+	SELECT e.course_id, e.user_id, u.username, (array_agg(e.username ORDER BY e.time DESC, e.file_id DESC, e.line_no DESC))[1] AS logged_as,
+		min(e.time) FILTER (WHERE e.activated) AS first_enrolled,
+		max(e.time) AS last_change,
+		(array_agg(e.activated ORDER BY e.time DESC, e.file_id DESC, e.line_no DESC))[1] AS is_enrolled,
+		count(*) FILTER (WHERE e.activated) AS activations,
+		count(*) FILTER (WHERE NOT e.activated) AS deactivations
+	FROM d_enrollment e LEFT JOIN d_user u ON u.user_id = e.user_id
+	GROUP BY e.course_id, e.user_id, coalesce(e.user_id::text, e.username), u.username
+) s
+LEFT JOIN (SELECT username, array_agg(user_id) AS user_ids FROM d_user GROUP BY username) actor ON s.username IS NULL AND actor.username = s.logged_as;
+`,
+	},
 ];

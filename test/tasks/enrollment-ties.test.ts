@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {it} from 'node:test';
+import {refreshDerived} from '../../ingest/derived/refresh.js';
+import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
+
+/**
+ * Enrollment changes logged at the same time, taken in the log's order (file loaded first, then line):
+ * - x enrolls 05-01 10:00; on 05-05 at 10:00 a deactivation, then an activation (a change of mode): enrolled.
+ * - y enrolls 05-01 11:00; on 05-05 at 12:00 an activation (a repeat), then a deactivation: not enrolled.
+ * - w enrolls 05-02 09:00; a deactivation 05-06 09:00 in the first file, an activation at the same time in
+ *   the second file, loaded after it: enrolled.
+ * - z enrolls 05-20 08:00 and visits a page at 08:05 (the course's last day).
+ */
+const COURSE = 'course-v1:Uni+TIES+2024';
+const USER_IDS: Record<string, number> = {x: 1, y: 2, w: 3, z: 4};
+const line = (username: string, time: string, eventType: string, extra: object = {}) =>
+	JSON.stringify({
+		username, event_type: eventType, event_source: 'server', time: `2024-05-${time}:00+00:00`, page: null,
+		context: {course_id: COURSE, user_id: USER_IDS[username], org_id: 'Uni', path: '/event'},
+		event: {course_id: COURSE, user_id: USER_IDS[username], mode: 'audit'}, ...extra,
+	});
+const activated = (username: string, time: string, mode = 'audit') =>
+	line(username, time, 'edx.course.enrollment.activated', {event: {course_id: COURSE, user_id: USER_IDS[username], mode}});
+const deactivated = (username: string, time: string) => line(username, time, 'edx.course.enrollment.deactivated');
+const dir = fixtureDir();
+const first = path.join(dir, 'first.log');
+const second = path.join(dir, 'second.log');
+fs.writeFileSync(
+	first,
+	`${[
+		activated('x', '01T10:00'),
+		activated('y', '01T11:00'),
+		activated('w', '02T09:00'),
+		deactivated('x', '05T10:00'),
+		activated('x', '05T10:00', 'verified'),
+		activated('y', '05T12:00'),
+		deactivated('y', '05T12:00'),
+		deactivated('w', '06T09:00'),
+		activated('z', '20T08:00'),
+		line('z', '20T08:05', 'seq_goto', {event_source: 'browser', page: `https://openedu.ru/courses/${COURSE}/courseware/a/b/1`}),
+	].join('\n')}\n`,
+);
+fs.writeFileSync(second, `${activated('w', '06T09:00')}\n`);
+const database = await openTestDatabase('enrollment_ties');
+const {tasks} = await loadTaskCatalogue();
+const run = async (id: string) => (await runTask(database.pool, tasks.find((task) => task.id === id)!, {})).rows;
+
+async function assertAnswers(label: string): Promise<void> {
+	assert.deepEqual(
+		await run('enrollment-over-time'),
+		[
+			['2024-05-01', 2, 0, 2, 2],
+			['2024-05-02', 1, 0, 1, 3],
+			['2024-05-05', 1, 2, -1, 2],
+			['2024-05-06', 1, 1, 0, 2],
+			['2024-05-20', 1, 0, 1, 3],
+		],
+		label,
+	);
+	// enrolled ever 4, now 3 (x, w, z), unenrolled 1 (y): as enrollment-over-time ends.
+	assert.deepEqual((await run('course-summary'))[0]!.slice(5, 8), [4, 3, 1], label);
+	assert.deepEqual((await run('course-comparison'))[0]!.slice(6, 8), [4, 3], label);
+	assert.deepEqual(
+		await run('enrolled-not-started'),
+		[
+			['x', 1, COURSE, '2024-05-01 10:00:00'],
+			['w', 3, COURSE, '2024-05-02 09:00:00'],
+		],
+		label,
+	);
+	assert.deepEqual(
+		await run('at-risk'),
+		[
+			['x', COURSE, '2024-05-01 10:00:00', null, 19, 0],
+			['w', COURSE, '2024-05-02 09:00:00', null, 18, 0],
+		],
+		label,
+	);
+}
+
+it("enrollment changes at the same time are taken in the log's order by every task", async () => {
+	await ingest(database, [first]);
+	await ingest(database, [second]);
+	await assertAnswers('two loads');
+	await database.pool.query('UPDATE loads SET derived_done = false');
+	await refreshDerived(database.pool);
+	await assertAnswers('one build of both loads');
+});
