@@ -7,6 +7,7 @@
 --   (edx.course.grade.passed.first_time) or a certificate (edx.certificate.created); certificate = any
 --   edx.certificate.* event; exam = any edx.special_exam.* event (the original's definition, which means
 --   "started a proctored or timed exam", not passed, and never happens in courses without such exams).
+--   events = the learner's events in the course, with a time or not.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: finish | choice(passed,certificate,exam) | passed | What counts as finishing the course
 -- param: tz | timezone | UTC | Time zone for the first and last activity times

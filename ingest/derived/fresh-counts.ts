@@ -80,14 +80,14 @@ type Learner = {courseId: string; username: string; fields: Buffer};
 type HourCounts = {counts: number[]; types: Map<string, number>};
 const newHour = (): HourCounts => ({counts: new Array<number>(HOUR_COUNTS).fill(0), types: new Map()});
 
-/** One learner's counts over their new events (those with a time; `types`: all of them). */
+/** One learner's counts over their new events (those with a time; `types`, `events` and `userId`: all of them). */
 class LearnerCounts {
 	readonly hours = new Map<number, HourCounts>();
 	readonly pageTypes = new Map<number, Map<string, number>>();
 	readonly types = new Map<Type, number>();
 	userId: bigint | null = null;
-	first = 0;
-	last = 0;
+	first: number | null = null;
+	last: number | null = null;
 	events = 0;
 	firstActivity: number | null = null;
 	lastActivity: number | null = null;
@@ -102,8 +102,15 @@ class LearnerCounts {
 	private hour = Number.NaN;
 	private hourCounts: HourCounts | undefined;
 
-	/** Events arrive in time order. */
-	add(type: Type, time: number, urlId: number | null, userId: bigint | null, server: boolean): void {
+	/** Every event, with a time or not. */
+	count(type: Type, userId: bigint | null): void {
+		tally(this.types, type);
+		this.events++;
+		if (userId !== null && (this.userId === null || userId > this.userId)) this.userId = userId;
+	}
+
+	/** Events with a time, counted first, arrive in time order. */
+	add(type: Type, time: number, urlId: number | null, server: boolean): void {
 		const {kind} = type;
 		const hour = hourOf(time);
 		if (hour !== this.hour) {
@@ -114,8 +121,7 @@ class LearnerCounts {
 		for (let index = 0; index < HOUR_COUNTS; index++) counts.counts[index]! += type.increment[index]!;
 		tally(counts.types, kind.hourly_type);
 		if (urlId !== null) tally(entry(this.pageTypes, urlId, newMap<string, number>), kind.event_type);
-		if (userId !== null && (this.userId === null || userId > this.userId)) this.userId = userId;
-		if (this.events++ === 0) this.first = time;
+		this.first ??= time;
 		this.last = time;
 		if (!kind.is_enrollment) {
 			this.firstActivity ??= time;
@@ -165,8 +171,8 @@ function writeLearner(tables: TableRows<CountTable>, learner: Learner, counts: L
 	}
 	const out = row('fresh_learner_total', 14);
 	bigint8OrNullField(out, counts.userId);
-	int8Field(out, counts.first);
-	int8Field(out, counts.last);
+	int8OrNullField(out, counts.first);
+	int8OrNullField(out, counts.last);
 	int8Field(out, counts.events);
 	int8OrNullField(out, counts.firstActivity);
 	int8OrNullField(out, counts.lastActivity);
@@ -376,12 +382,11 @@ export async function countFreshEvents(
 				if (courseId === '') stats[1]!++;
 				if (username === '') stats[2]!++;
 				const type = types.get(data.readInt32BE(starts[SCAN.typeId]!))!;
-				tally(counts.types, type);
+				counts.count(type, readUserId(data, starts[SCAN.userId]!));
 				if (type.kind.payload_kind !== null && writeReaderRows(piped, data, starts, learner, type.kind)) {
 					if (items) addItemEvent(items, data, starts, type.kind);
 					else addItemId(itemIds!, data, starts, type.kind);
 				}
-				const eventUserId = readUserId(data, starts[SCAN.userId]!);
 				if (starts[SCAN.time]! < 0) {
 					stats[3]!++;
 					return;
@@ -389,7 +394,7 @@ export async function countFreshEvents(
 				const time = readInt8(data, starts[SCAN.time]!);
 				if (time < firstTime) firstTime = time;
 				const urlId = starts[SCAN.urlId]! < 0 ? null : data.readInt32BE(starts[SCAN.urlId]!);
-				counts.add(type, time, urlId, eventUserId, starts[SCAN.server]! >= 0 && data[starts[SCAN.server]!] === 1);
+				counts.add(type, time, urlId, starts[SCAN.server]! >= 0 && data[starts[SCAN.server]!] === 1);
 				if (username !== '') {
 					timeline.push({time, closes: data[starts[SCAN.closes]!] === 1, urlId});
 					timelineTypes.push(type.kind.hourly_type);
@@ -404,8 +409,8 @@ export async function countFreshEvents(
 				}
 				const course = entry(courses, learner.courseId, () => new CourseCounts());
 				course.addTypes(counts.types);
-				if (counts.events === 0) return;
 				course.addLearner(counts);
+				// A learner whose events all lack a time is a learner too (d_learner), with no hours, days or timeline.
 				if (learner.username === '') return;
 				writeLearner(piped, learner, counts, timelines.dayTables);
 				writeLearnerEvents(piped, learner.fields, timeline, timelineTypes);

@@ -1002,4 +1002,14 @@ FROM (
 LEFT JOIN (SELECT username, array_agg(user_id) AS user_ids FROM d_user GROUP BY username) actor ON s.username IS NULL AND actor.username = s.logged_as;
 `,
 	},
+	{
+		version: 135,
+		description: 'a learner whose events have no time is a learner; learner and client counts take every event',
+		// d_learner had no row for a learner whose every event lacks a time (learners and time-on-course left them
+		// out), and its events, like d_client's, counted only the events with a time.
+		sql: `
+ALTER TABLE d_learner ALTER COLUMN first_time DROP NOT NULL, ALTER COLUMN last_time DROP NOT NULL;
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -51,7 +51,7 @@ const FRESH_KEYS = [
 	// By the Accept-Language header as sent: its language is taken from the few groups (see ADDITIVE_STEPS),
 	// not from every event (at 1M events 0.88-1.41 s against 1.13-2.42 s, four runs interleaved).
 	`CREATE TEMP TABLE fresh_client ON COMMIT DROP AS
-	SELECT coalesce(course_id, '') AS course_id, coalesce(username, '') AS username, agent, accept_language, count(time) AS timed_events
+	SELECT coalesce(course_id, '') AS course_id, coalesce(username, '') AS username, agent, accept_language, count(*) AS events
 	FROM events WHERE load_id = ANY($1)
 	GROUP BY 1, 2, 3, 4`,
 	`CREATE TEMP TABLE fresh_type_page ON COMMIT DROP AS
@@ -84,6 +84,7 @@ FROM (SELECT DISTINCT event_type FROM fresh_type_page) t`;
 /**
  * The learners' counts of the new events (see fresh-counts.ts) merged into d_learner: counts add, first/last take
  * least/greatest, and the user id the greatest seen, as one build of every load takes it (a name logged with several ids).
+ * Active days are recounted (below) unless the new events have no time, which adds no day.
  */
 const MERGE_LEARNER_TOTALS = `
 INSERT INTO d_learner AS l SELECT * FROM fresh_learner_total
@@ -94,7 +95,8 @@ ON CONFLICT (md5(course_id), md5(username)) DO UPDATE SET user_id = greatest(exc
 	video_events = l.video_events + excluded.video_events, video_plays = l.video_plays + excluded.video_plays,
 	problem_checks = l.problem_checks + excluded.problem_checks, forum_posts = l.forum_posts + excluded.forum_posts,
 	first_exam = least(l.first_exam, excluded.first_exam), first_passed = least(l.first_passed, excluded.first_passed),
-	first_certificate = least(l.first_certificate, excluded.first_certificate), active_days = NULL`;
+	first_certificate = least(l.first_certificate, excluded.first_certificate),
+	active_days = CASE WHEN excluded.first_time IS NULL THEN l.active_days END`;
 /**
  * Active days cannot be added up (two loads may share a day): the learners the merge just met again are
  * recounted from d_learner_day (its rows of every load).
@@ -122,13 +124,13 @@ const ADDITIVE_STEPS: string[] = [
 	WHERE f.time IS NOT NULL AND f.name <> ''
 	ORDER BY p.url, f.time DESC
 	ON CONFLICT (md5(url)) DO UPDATE SET name = excluded.name, time = excluded.time WHERE excluded.time >= n.time`,
-	// Counted by the first scan (agent strings are distinct in d_agent; 0 = no agent). The language: the
-	// first tag of Accept-Language, lower case ('' for none).
+	// Counted by the first scan (agent strings are distinct in d_agent; 0 = no agent), every event (with a time or
+	// not, as d_learner counts them). The language: the first tag of Accept-Language, lower case ('' for none).
 	`INSERT INTO d_client (course_id, username, agent_id, language, events)
 	SELECT k.course_id, k.username, coalesce(a.agent_id, 0), coalesce(lower(btrim(split_part(split_part(k.accept_language, ',', 1), ';', 1))), ''),
-		sum(k.timed_events)
+		sum(k.events)
 	FROM fresh_client k LEFT JOIN d_agent a ON a.agent = k.agent
-	WHERE k.username <> '' AND k.timed_events > 0
+	WHERE k.username <> ''
 	GROUP BY 1, 2, 3, 4`,
 ];
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {it} from 'node:test';
 import {migrations} from '../../ingest/db/migrations.js';
+import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
 import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
@@ -43,6 +44,46 @@ it('event-types, course-summary and course-comparison count the events without a
 	assert.deepEqual((await run('course-comparison')).map((row) => row.slice(0, 2)), [['course-v1:spbstu+PHYLOS+fall_2018', 7]]);
 	const health = new Map((await run('data-health')).map((row) => [row[1], row[2]]));
 	assert.equal(health.get('events without a time'), 4);
+});
+
+/**
+ * Learners whose events lack a time: learner1 has one event with a time and two without (one in each load),
+ * learner3 only events without one (an unreadable time, then none).
+ */
+const learnersFirst = path.join(dir, 'learners-1.log');
+const learnersSecond = path.join(dir, 'learners-2.log');
+fs.writeFileSync(learnersFirst, `${[eventLine(1), eventLine(8, {time: undefined}), eventLine(3, {time: 'yesterday'})].join('\n')}\n`);
+fs.writeFileSync(learnersSecond, `${[eventLine(15, {time: undefined}), eventLine(10, {time: undefined})].join('\n')}\n`);
+const learnersDatabase = await openTestDatabase('untimed_learners');
+const learnerRows = async (id: string) => (await runTask(learnersDatabase.pool, tasks.find((task) => task.id === id)!, {})).rows;
+
+async function assertUntimedLearners(label: string): Promise<void> {
+	const seen = '2018-09-17 09:00:01.000001';
+	assert.deepEqual(
+		await learnerRows('learners'),
+		[
+			['learner1', 1001, seen, seen, 3],
+			['learner3', 1003, null, null, 2],
+		],
+		label,
+	);
+	assert.deepEqual(await learnerRows('time-on-course'), [['learner1', 0, 0], ['learner3', 0, 0]], label);
+	assert.deepEqual((await learnerRows('course-summary'))[0]!.slice(0, 2), [5, 2], label);
+	assert.deepEqual(await learnerRows('started-not-finished'), [['learner1', 'course-v1:spbstu+PHYLOS+fall_2018', seen, seen, 3]], label);
+	assert.deepEqual(await learnerRows('devices'), [['(none)', 2, 5, 100]], label);
+	assert.deepEqual(await learnerRows('languages'), [['(none)', 2, 5]], label);
+	// Events without a time add no day: learner1's day is not recounted away by the second load.
+	const {rows} = await learnersDatabase.pool.query('SELECT username, active_days FROM d_learner ORDER BY 1');
+	assert.deepEqual(rows, [{username: 'learner1', active_days: 1}, {username: 'learner3', active_days: 0}], label);
+}
+
+it('a learner whose events have no time is a learner, and every event of a learner counts', async () => {
+	await ingest(learnersDatabase, [learnersFirst]);
+	await ingest(learnersDatabase, [learnersSecond]);
+	await assertUntimedLearners('two loads');
+	await learnersDatabase.pool.query('UPDATE loads SET derived_done = false');
+	await refreshDerived(learnersDatabase.pool);
+	await assertUntimedLearners('one build of both loads');
 });
 
 it('migration 133 adds them to a database built when only timed events were counted', async () => {
