@@ -1,4 +1,4 @@
-import {boolField, copiedField, fieldText, readInt8, startRow, textField} from '../copy-binary.js';
+import {ARRAY_OF, arrayField, boolField, copiedField, fieldText, nullField, readInt8, startRow, textField} from '../copy-binary.js';
 import {type LearnerItemEvents, type LearnerItemIds, playerEvent, problemEvent} from './learner-items.js';
 import type {VideoAction} from './video-watching.js';
 import type {RowBuffer} from '../row-buffer.js';
@@ -13,7 +13,7 @@ export const READER_TABLES = {
 	d_enrollment: 'course_id, username, user_id, time, activated, mode, file_id, line_no',
 	d_video_event: 'course_id, username, time, action, video_id, position, old_position, new_position, duration',
 	d_problem_event: 'course_id, username, time, problem_id, kind, correct, answers',
-	d_textbook_event: 'course_id, username, time, event_type, pdf, query',
+	d_textbook_event: 'course_id, username, time, event_type, pdf, query, words',
 	fresh_target: 'page, name, time',
 };
 export type ReaderTable = keyof typeof READER_TABLES;
@@ -133,16 +133,36 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 		}
 		case 'textbook': {
 			if (time < 0 || learner.username === '') return false;
-			const out = tables.learnerRow('d_textbook_event', learner.fields, 4);
+			const out = tables.learnerRow('d_textbook_event', learner.fields, 5);
 			copy(out, SCAN.time);
 			textField(out, kind.event_type);
 			copy(out, SCAN.pdf);
 			copy(out, SCAN.query);
+			const query = kind.event_type === 'textbook.pdf.search.executed' ? fieldText(data, starts[SCAN.query]!) : null;
+			const words = query === null ? [] : searchWords(query);
+			if (words.length === 0) nullField(out);
+			else arrayField(out, ARRAY_OF.text, words.length, false, () => words.forEach((word) => textField(out, word)));
 			return true;
 		}
 		default:
 			return false;
 	}
+}
+
+/** Runs of letters, marks and numbers (Unicode's general categories L, M and N). */
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+
+/**
+ * The distinct words of a search query: its NFKC form (x² is x2, ﬁ is fi) split into runs of letters, marks
+ * (a Devanagari vowel sign or virama stays in its word) and numbers (any script's digits), each case-folded
+ * (STRASSE and straße, ΣΑΣ and σας are one word). JavaScript has no case folding: the lower case of the upper
+ * case of the lower case makes the same words as Unicode's full case folding, but for the dotless ı, which
+ * becomes i.
+ */
+export function searchWords(query: string): string[] {
+	const words = new Set<string>();
+	for (const [word] of query.normalize('NFKC').matchAll(WORD)) words.add(word.toLowerCase().toUpperCase().toLowerCase().normalize('NFKC'));
+	return [...words];
 }
 
 /**

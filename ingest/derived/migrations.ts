@@ -1012,4 +1012,16 @@ ALTER TABLE d_learner ALTER COLUMN first_time DROP NOT NULL, ALTER COLUMN last_t
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 136,
+		description: "a PDF search's words, split and case-folded in Node when the search is built",
+		// d_words split at anything [[:alnum:]] does not know (Arabic-Indic digits, Devanagari's virama) and took
+		// lower case for case folding (STRASSE and straße were two words): SQL has no Unicode categories to split on.
+		sql: `
+-- Filled by the rebuild this asks for (searchWords in event-readers.ts); NULL for other events and queries without a word.
+ALTER TABLE d_textbook_event ADD COLUMN words text[];
+DROP FUNCTION d_words(text);
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -10,7 +10,8 @@ import {pyDumps} from '../tools/event-lines.js';
  * Russian text and section names, on OpenEdu-shaped events (written as Python's json.dumps does, non-ASCII
  * as \uXXXX), with answers worked out by hand:
  * - PDF searches on 2024-03-05 in KAZ by ann ("Интеграл", "интеграл Римана"), ben ("ИНТЕГРАЛ: Ёж",
- *   "ёж-Hello,World!") and cat ("Привет мир Hello-World"), and by cat in LIT ("Ёлка 2024").
+ *   "ёж-Hello,World!") and cat ("Привет мир Hello-World"), and by cat in LIT ("Ёлка 2024"); in WORLD by dan
+ *   ("١٢٣ abc", "नमस्ते", "ΣΑΣ") and eve ("STRASSE", "straße Straße", "σας", "x² ﬁle").
  * - First load, 2024-03-04: ann visits KAZ's courseware pages of sequentials s1 (its page without a position,
  *   then /1 and /2) and s2 (/1, /2) from 09:00 to 09:04, then s1's unit in the learning MFE at 09:05; ben
  *   visits LIT's page /courseware/ch1/s1/1 (the same sequential id in another course) at 09:00.
@@ -20,6 +21,7 @@ import {pyDumps} from '../tools/event-lines.js';
  */
 const KAZ = 'course-v1:Uni+KAZ+2024';
 const LIT = 'course-v1:Uni+LIT+2024';
+const WORLD = 'course-v1:Uni+WORLD+2024';
 const LMS = 'https://courses.openedu.ru/courses';
 const block = (type: string, id: string) => `block-v1:Uni+KAZ+2024+type@${type}+block@${id}`;
 const S1 = `${LMS}/${KAZ}/courseware/ch1/s1`;
@@ -27,7 +29,7 @@ const S2 = `${LMS}/${KAZ}/courseware/ch1/s2`;
 const MFE_UNIT = `https://apps.openedu.ru/learning/course/${KAZ}/${block('sequential', 's1')}/${block('vertical', 'u1')}`;
 const OUTLINE = `${LMS}/${KAZ}/course`;
 const OTHER_COURSE = `${LMS}/${LIT}/courseware/ch1/s1/1`;
-const USERS: Record<string, number> = {ann: 1, ben: 2, cat: 3};
+const USERS: Record<string, number> = {ann: 1, ben: 2, cat: 3, dan: 4, eve: 5};
 
 function line(username: string, course: string, time: string, eventType: string, page: string | null, payload: object): string {
 	return pyDumps({
@@ -50,6 +52,13 @@ const visits = [
 	search('ben', KAZ, '10:03', 'ёж-Hello,World!'),
 	search('cat', KAZ, '10:04', 'Привет мир Hello-World'),
 	search('cat', LIT, '10:05', 'Ёлка 2024'),
+	search('dan', WORLD, '11:00', '١٢٣ abc'),
+	search('dan', WORLD, '11:01', 'नमस्ते'),
+	search('dan', WORLD, '11:02', 'ΣΑΣ'),
+	search('eve', WORLD, '11:03', 'STRASSE'),
+	search('eve', WORLD, '11:04', 'straße Straße'),
+	search('eve', WORLD, '11:05', 'σας'),
+	search('eve', WORLD, '11:06', 'x² ﬁle'),
 	visit('ann', KAZ, '09:00', `${S1}/`),
 	visit('ann', KAZ, '09:01', `${S1}/1`),
 	visit('ann', KAZ, '09:02', `${S1}/2?activate_block_id=x`),
@@ -95,7 +104,37 @@ describe('pdf-search-words: Unicode words', () => {
 		];
 		assert.deepEqual(await rows('pdf-search-words', {course: KAZ}), kaz);
 		assert.deepEqual(await rows('pdf-search-words', {course: LIT}), [['2024', 1, 1], ['ёлка', 1, 1]]);
-		assert.deepEqual(await rows('pdf-search-words'), [...kaz.slice(0, 4), ['2024', 1, 1], ...kaz.slice(4), ['ёлка', 1, 1]]);
+	});
+
+	it('keeps any script\'s digits and a word\'s combining marks, folds case fully (ß, final sigma) after NFKC, and counts a search once per word', async () => {
+		const world = [
+			['strasse', 2, 1],
+			['σας', 2, 2],
+			['abc', 1, 1],
+			['file', 1, 1],
+			['x2', 1, 1],
+			['١٢٣', 1, 1],
+			['नमस्ते', 1, 1],
+		];
+		assert.deepEqual(await rows('pdf-search-words', {course: WORLD}), world);
+		assert.deepEqual(await rows('pdf-search-words'), [
+			['интеграл', 3, 2],
+			['hello', 2, 2],
+			['strasse', 2, 1],
+			['world', 2, 2],
+			['σας', 2, 2],
+			['ёж', 2, 1],
+			['2024', 1, 1],
+			['abc', 1, 1],
+			['file', 1, 1],
+			['x2', 1, 1],
+			['мир', 1, 1],
+			['привет', 1, 1],
+			['римана', 1, 1],
+			['ёлка', 1, 1],
+			['١٢٣', 1, 1],
+			['नमस्ते', 1, 1],
+		]);
 	});
 });
 
