@@ -49,7 +49,7 @@ export type LearnerTimeline = {
 	sessions: SessionRow[];
 	/** Over the sessions longer than the summary's minimum; undefined when there is none. */
 	sessionSummary: SessionSummary | undefined;
-	/** Arrivals on a page: another page than the previous page event, 30 minutes after it, or after a page_close. */
+	/** Arrivals on a page: another page than the previous page event, 30 minutes after it, or after a page_close (with a page or not). */
 	visits: VisitRow[];
 	pageVisits: Array<{urlId: number; visits: number}>;
 	pageHourVisits: Array<{hour: number; urlId: number; visits: number}>;
@@ -166,13 +166,19 @@ function walkSessions(events: TimelineEvent[]): {sessions: SessionRow[]; gapsByH
 function walkVisits(events: TimelineEvent[]): VisitRow[] {
 	const visits: VisitRow[] = [];
 	let previous: TimelineEvent | undefined;
+	// A page_close since the previous page event, its own or one without a page (as walkSessions splits there too).
+	let closed = false;
 	for (const event of events) {
-		if (event.urlId === null) continue;
-		const sessionStart = !previous || event.time - previous.time > SESSION_BREAK || previous.closes;
+		if (event.urlId === null) {
+			closed ||= event.closes;
+			continue;
+		}
+		const sessionStart = !previous || event.time - previous.time > SESSION_BREAK || closed;
 		if (sessionStart || event.urlId !== previous!.urlId) {
 			visits.push({time: event.time, urlId: event.urlId, sessionStart, previousUrlId: sessionStart ? null : previous!.urlId});
 		}
 		previous = event;
+		closed = event.closes;
 	}
 	return visits;
 }

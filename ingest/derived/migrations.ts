@@ -1024,4 +1024,10 @@ DROP FUNCTION d_words(text);
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 137,
+		description: 'a page_close without a page ends the page visit',
+		// The timeline walk ended a visit only at a page_close with a page, while sessions split at any page_close.
+		sql: `UPDATE loads SET derived_done = false;`,
+	},
 ];

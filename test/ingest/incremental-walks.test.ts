@@ -10,6 +10,7 @@ import {generateLog} from '../tools/generator.js';
 
 const database = await openTestDatabase('incremental_walks');
 const closedDatabase = await openTestDatabase('incremental_walks_closed');
+const closedWithoutPageDatabase = await openTestDatabase('incremental_walks_closed_no_page');
 const dir = fixtureDir();
 const corpus = sharedCorpus();
 const corpusDatabase = corpus ? await openTestDatabase('incremental_walks_corpus') : undefined;
@@ -58,6 +59,26 @@ describe('an incremental build replaces only the rows that new events change (wa
 		await closedDatabase.pool.query('UPDATE loads SET derived_done = false');
 		await refreshDerived(closedDatabase.pool);
 		assert.deepEqual(await recomputedRows(closedDatabase.pool), incremental);
+	});
+
+	it('a page_close without a page ends the page visit, in a first build and in the next load\'s', async () => {
+		// learner1: page a at 10:00, a page_close without a page at 10:05; in the next load, page a again at 10:10.
+		const page = `https://courses.openedu.ru/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/a/`;
+		const at = (time: string, type: string, onPage: string | null) =>
+			eventLine(1, {time: `2018-09-17T${time}:00+00:00`, event_type: type, name: type, page: onPage, event: '{}'});
+		const files = ['opened.log', 'reopened.log'].map((name) => path.join(dir, name));
+		fs.writeFileSync(files[0]!, `${at('10:00', 'seq_goto', page)}\n${at('10:05', 'page_close', null)}\n`);
+		fs.writeFileSync(files[1]!, `${at('10:10', 'seq_goto', page)}\n`);
+		for (const file of files) assert.equal((await ingest(closedWithoutPageDatabase, [file])).phase, 'done');
+		const visits = async () =>
+			(await closedWithoutPageDatabase.pool.query('SELECT to_char(time, \'HH24:MI\') AS time, session_start FROM d_page_visit ORDER BY time')).rows;
+		const expected = [{time: '10:00', session_start: true}, {time: '10:10', session_start: true}];
+		assert.deepEqual(await visits(), expected);
+		const incremental = await recomputedRows(closedWithoutPageDatabase.pool);
+		await closedWithoutPageDatabase.pool.query('UPDATE loads SET derived_done = false');
+		await refreshDerived(closedWithoutPageDatabase.pool);
+		assert.deepEqual(await recomputedRows(closedWithoutPageDatabase.pool), incremental);
+		assert.deepEqual(await visits(), expected);
 	});
 
 	it('real logs loaded file by file (in name order, not time order) leave the rows of a build from scratch', {skip: corpus ? false : SHARED_MISSING}, async () => {

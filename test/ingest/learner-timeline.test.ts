@@ -126,6 +126,26 @@ describe('learnerTimeline', () => {
 		assert.deepEqual(timeline.transitions, [{previousUrlId: 1, urlId: 2, transitions: 1}]);
 	});
 
+	it('ends a page visit at a page_close without a page too, as it ends the session', () => {
+		// Page 1, its page_close logged without a page, page 2 a minute later, an event without a page, page 2 again.
+		const closed = learnerTimeline([event(0, 0, 1), event(0, 5, null, true), event(0, 6, 2), event(0, 8, null), event(0, 9, 2)], options);
+		assert.deepEqual(
+			closed.sessions.map((session) => [session.start, session.end, session.events]),
+			[
+				[at(0, 0), at(0, 5), 2],
+				[at(0, 6), at(0, 9), 3],
+			],
+		);
+		assert.deepEqual(
+			closed.visits.map((visit) => [visit.time, visit.urlId, visit.sessionStart, visit.previousUrlId]),
+			[
+				[at(0, 0), 1, true, null],
+				[at(0, 6), 2, true, null],
+			],
+		);
+		assert.deepEqual(closed.transitions, []);
+	});
+
 	it('has no session summary when no session is longer than the minimum', () => {
 		const short = learnerTimeline([event(0, 0, 1), event(0, 0, 1)], options);
 		assert.equal(short.sessionSummary, undefined);
