@@ -37,4 +37,6 @@ SELECT c.username, c.course_id, c.first_enrolled AT TIME ZONE :tz AS enrolled_at
 FROM candidates c
 LEFT JOIN active_days a ON a.course_id = c.course_id AND a.username = c.username
 WHERE c.days_inactive > :days
-ORDER BY c.days_inactive DESC, c.username, c.course_id
+-- A name (or none: enrolled by staff) can have several enrolled user ids in a course: their rows differ by the enrollment
+-- time only (the rest is the name's), which makes the order total.
+ORDER BY c.days_inactive DESC, c.username, c.course_id, c.first_enrolled
