@@ -6,7 +6,7 @@
 --   with the section name when known (see page-names). Only events that carry a page (a URL: see page-visits).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: user | user | | Learner username (empty: all learners)
--- param: types | text | play_video,pause_video,load_video,edx.ui.lms.outline.selected | Event types, comma-separated
+-- param: types | event-types | play_video,pause_video,load_video,edx.ui.lms.outline.selected | Event types, comma-separated
 -- sort: username asc
 SELECT p.username, u.url, u.name, p.event_type, sum(p.events) AS events
 -- Named before summing: the one sort that orders the result also groups it (no hash table of every row).

@@ -5,7 +5,7 @@
 --   their first attempt and on their last (most recent) attempt, as in edX Insights' answer distribution.
 --   A multiple-choice answer with several options is listed as its options joined by ", ".
 -- param: course | course | | Course id (empty: the only course, or all courses together)
--- param: problem | text | | Problem id (empty: all problems)
+-- param: problem | problem | | Problem id (empty: all problems)
 -- sort: problem_id asc
 SELECT problem_id, part, answer, sum(first_attempts)::bigint AS first_attempts, sum(last_attempts)::bigint AS last_attempts
 FROM d_problem_answer -- learners per course, problem part and answer, counted when the tables were built

@@ -4,7 +4,7 @@
 -- description: For one video, how many learners watched each segment of it (default 10-second segments,
 --   from the watching intervals of video-engagement): viewers = distinct learners whose intervals cover (part
 --   of) the segment, views = intervals covering it. Where the curve falls, learners stop watching.
--- param: video | text | required | Video id (event.id of the player events; see video-engagement)
+-- param: video | video | required | Video id (event.id of the player events; see video-engagement)
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: segment | integer(1..3600) | 10 | Segment length in seconds
 -- sort: segment_start asc

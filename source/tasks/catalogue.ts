@@ -12,7 +12,7 @@ export const defaultQueriesDir = path.resolve(path.dirname(fileURLToPath(import.
 const HEADER_KEYS = ['id', 'title', 'group', 'description', 'param', 'chart', 'sort'] as const;
 type HeaderKey = (typeof HEADER_KEYS)[number];
 const KEY_LINE = new RegExp(`^--\\s*(${HEADER_KEYS.join('|')}):\\s?(.*)$`);
-const PARAMETER_TYPES: ParameterType[] = ['text', 'course', 'user', 'date', 'timezone', 'integer', 'number', 'boolean', 'choice'];
+const PARAMETER_TYPES: ParameterType[] = ['text', 'course', 'user', 'video', 'problem', 'event-types', 'date', 'timezone', 'integer', 'number', 'boolean', 'choice'];
 const TASK_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const PARAMETER_NAME = /^[a-z_][a-z0-9_]*$/;
 

@@ -89,12 +89,22 @@ async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: s
 }
 
 /**
- * What an answer's values make it leave approximate, in sentences: every table counts events by whole UTC
+ * What an answer's values make it leave out or approximate, in sentences. Event types that no event has count
+ * nothing (a misspelt one among others). Every table counts events by whole UTC
  * hours (days too, in any zone), so a zone whose offset is not whole hours (India's +05:30, Nepal's +05:45,
  * Newfoundland's -03:30) gets each event in the local hour (and day) where its UTC hour starts.
  */
 export async function parameterNotes(queryable: pg.ClientBase, task: TaskDefinition, resolved: Record<string, string>): Promise<string[]> {
 	const notes: string[] = [];
+	const course = task.parameters.find((parameter) => parameter.type === 'course');
+	const courseValue = course ? (resolved[course.name] ?? '') : '';
+	for (const parameter of task.parameters) {
+		const list = resolved[parameter.name];
+		if (parameter.type !== 'event-types' || !list) continue;
+		// Some of the types have events (else the task was refused): the others count nothing, and a typo must say so.
+		const unknown = await unknownEventTypes(queryable, list, courseValue);
+		if (unknown.length > 0) notes.push(noEventsOf(unknown, courseValue));
+	}
 	for (const parameter of task.parameters) {
 		const zone = resolved[parameter.name];
 		if (parameter.type !== 'timezone' || !zone) continue;
@@ -144,16 +154,58 @@ export async function resolveParameters(pool: pg.Pool, task: TaskDefinition, val
 		if (parameter.type === 'course') value = await resolveCourse(pool, value);
 		resolved[parameter.name] = value;
 	}
-	// Learners are checked once the course is resolved (learner-path names it after the learner): the error carries it.
+	// Learners and items are checked once the course is resolved (learner-path names it after the learner): the error carries it.
 	const course = task.parameters.find((parameter) => parameter.type === 'course');
+	const courseValue = course ? (resolved[course.name] ?? '') : '';
 	for (const parameter of task.parameters) {
 		const value = resolved[parameter.name];
-		if (parameter.type === 'user' && value) await checkLearner(pool, value, course ? (resolved[course.name] ?? '') : '');
+		if (!value) continue;
+		if (parameter.type === 'user') await checkLearner(pool, value, courseValue);
+		if (parameter.type === 'video' || parameter.type === 'problem') await checkItem(pool, ITEMS[parameter.type], value, courseValue);
+		if (parameter.type === 'event-types' && (await unknownEventTypes(pool, value, courseValue)).length === eventTypesOf(value).length) {
+			throw new UserError(noEventsOf(eventTypesOf(value), courseValue));
+		}
 	}
 	const {from, to} = resolved;
 	// A reversed range would answer with an empty table that looks like "no activity".
 	if (from && to && from > to) throw new UserError(`The date range is empty: "from" (${from}) is after "to" (${to}).`);
 	return resolved;
+}
+
+/** Where a course's videos and problems are listed (by the tasks that read them), and which task lists them for the user. */
+const ITEMS = {
+	video: {what: 'video', table: 'd_learner_video', column: 'video_id', listedBy: 'video-engagement'},
+	problem: {what: 'problem', table: 'd_learner_problem', column: 'problem_id', listedBy: 'problems'},
+};
+
+const inCourse = (course: string) => (course === '' ? 'in the database' : `in ${course}`);
+
+/** A video or problem with learners' events (in `course`, when one is chosen): a misspelt id must not look like an unwatched video. */
+async function checkItem(pool: pg.Pool, item: (typeof ITEMS)[keyof typeof ITEMS], id: string, course: string): Promise<void> {
+	const {rows} = await pool.query<{known: boolean}>(
+		`SELECT EXISTS (SELECT 1 FROM ${item.table} WHERE ${item.column} = $1 AND (course_id = $2 OR $2 = '')) AS known`,
+		[id, course],
+	);
+	if (!rows[0]!.known) throw new UserError(`No ${item.what} ${quoted(id)} ${inCourse(course)} (${item.listedBy} lists them).`);
+}
+
+/** The event types of a comma-separated list, as the tasks' SQL splits it (spaces dropped). */
+function eventTypesOf(list: string): string[] {
+	return list.replaceAll(' ', '').split(',').filter((type) => type !== '');
+}
+
+const noEventsOf = (types: string[], course: string) =>
+	`No events of type ${types.map(quoted).join(', ')} ${inCourse(course)}: event types are case-sensitive (event-types lists them).`;
+
+/** The types of `list` that no event has (in `course`, when one is chosen). */
+async function unknownEventTypes(queryable: pg.ClientBase | pg.Pool, list: string, course: string): Promise<string[]> {
+	const types = eventTypesOf(list);
+	const {rows} = await queryable.query<{eventType: string}>(
+		`SELECT DISTINCT event_type AS "eventType" FROM d_type_total WHERE event_type = ANY ($1) AND (course_id = $2 OR ($2 = '' AND course_id <> ''))`,
+		[types, course],
+	);
+	const known = new Set(rows.map((row) => row.eventType));
+	return types.filter((type) => !known.has(type));
 }
 
 /** A course the database has events of (an empty one: the only course, else all): a typo must not look like an empty course. */

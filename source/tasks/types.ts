@@ -3,7 +3,7 @@
  * the TUI). Tasks are data: one .sql file per task in queries/, with a metadata header.
  */
 
-export type ParameterType = 'text' | 'course' | 'user' | 'date' | 'timezone' | 'integer' | 'number' | 'boolean' | 'choice';
+export type ParameterType = 'text' | 'course' | 'user' | 'video' | 'problem' | 'event-types' | 'date' | 'timezone' | 'integer' | 'number' | 'boolean' | 'choice';
 
 export type TaskParameter = {
 	name: string;

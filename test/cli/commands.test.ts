@@ -196,7 +196,7 @@ describe('the headless commands', () => {
 		assert.equal(help.code, 0, help.stderr);
 		assert.match(help.stdout, /^ {2}learner-unit-events: Events per learner per unit \(Pages\)$/m);
 		assert.match(help.stdout, /^ {4}--course COURSE +Course id/m);
-		assert.match(help.stdout, /^ {4}--param types=TEXT +Event types, comma-separated \(default play_video,pause_video,load_video,edx\.ui\.lms\.outline\.selected\)$/m);
+		assert.match(help.stdout, /^ {4}--param types=EVENT-TYPES +Event types, comma-separated \(default play_video,pause_video,load_video,edx\.ui\.lms\.outline\.selected\)$/m);
 		const definition = help.stdout.split('\n  Parameters\n')[0]!.split('\n').slice(3);
 		assert.ok(definition.length > 1 && definition.every((line) => line.length <= 100), 'the definition is wrapped');
 		const unknown = cli('run', 'nope', '--help');

@@ -61,7 +61,7 @@ describe('task file header', () => {
 		const messages = catalogue.problems.map((problem) => problem.message);
 		assert.deepEqual(messages, [
 			'b-no-id.sql: the header has no "id:" line.',
-			'c-bad-type.sql: parameter "idle" has unknown type "float" (known: text, course, user, date, timezone, integer, number, boolean, choice).',
+			'c-bad-type.sql: parameter "idle" has unknown type "float" (known: text, course, user, video, problem, event-types, date, timezone, integer, number, boolean, choice).',
 			'd-undeclared.sql: the SQL uses :missing, which no "param:" line declares.',
 			'e-duplicate.sql: id "my-task" is already used by a-good.sql.',
 			'f-bad-default.sql: its default: Parameter "idle" must be a whole number, not "thirty".',

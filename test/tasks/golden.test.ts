@@ -113,6 +113,19 @@ describe('overview and learners', () => {
 		await assert.rejects(rows('learner-path', {user: 'bob', course: HIST}), {message: `No learner "bob" in ${HIST}: they have events in other courses only.`});
 	});
 
+	it('a misspelt video, problem or event type is refused, or noted among known types, not answered with an empty table', async () => {
+		await assert.rejects(rows('video-dropoff', {video: 'vid9'}), {message: 'No video "vid9" in the database (video-engagement lists them).'});
+		await assert.rejects(rows('video-dropoff', {video: 'vid1', course: HIST}), {message: `No video "vid1" in ${HIST} (video-engagement lists them).`});
+		await assert.rejects(rows('problem-answers', {problem: 'P1'}), {message: 'No problem "P1" in the database (problems lists them).'});
+		const caseSensitive = 'event types are case-sensitive (event-types lists them).';
+		await assert.rejects(rows('learner-unit-events', {types: 'PLAY_VIDEO'}), {message: `No events of type "PLAY_VIDEO" in the database: ${caseSensitive}`});
+		const run = (types: string) => runTask(pool, tasks.get('learner-unit-events')!, {types});
+		const mixed = await run('play_video, PLAY_VIDEO,pause');
+		assert.deepEqual(mixed.notes, [`No events of type "PLAY_VIDEO", "pause" in the database: ${caseSensitive}`]);
+		assert.deepEqual(mixed.rows, (await run('play_video')).rows);
+		assert.equal((await run('play_video')).notes, undefined);
+	});
+
 	it('event-types: counts and shares', async () => {
 		const types = await rows('event-types');
 		assert.equal(types.reduce((sum, row) => sum + (row[1] as number), 0), 35);

@@ -30,7 +30,7 @@ after(async () => {
 });
 
 const FREE_TEXT: TaskParameter['type'][] = ['text'];
-const CHECKED_NAMES: TaskParameter['type'][] = ['user', 'course'];
+const CHECKED_NAMES: TaskParameter['type'][] = ['user', 'course', 'video', 'problem', 'event-types'];
 
 async function fingerprint(pool: pg.Pool): Promise<unknown> {
 	const {rows: tables} = await pool.query(`SELECT string_agg(tablename, ',' ORDER BY tablename) AS names FROM pg_tables WHERE schemaname = 'public'`);
@@ -41,7 +41,14 @@ async function fingerprint(pool: pg.Pool): Promise<unknown> {
 it('every task treats hostile values as plain values', async () => {
 	const hostileLog = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-')), 'hostile.log');
 	const event = {username: HOSTILE, event_type: 'page_close', event_source: 'browser', time: '2024-03-01T10:00:00+00:00', page: 'https://lms.example/courses/x/', context: {course_id: HOSTILE, user_id: 99}, event: '{}'};
-	fs.writeFileSync(hostileLog, `${JSON.stringify(event)}\n`);
+	// The hostile name is also a video, a problem and an event type, so that their checks find it.
+	const named = [
+		{...event, event_type: 'play_video', event: JSON.stringify({id: HOSTILE, currentTime: 0})},
+		{...event, event_type: 'problem_check', event_source: 'server', event: {problem_id: HOSTILE, success: 'correct', answers: {}}},
+		// A list of event types loses its spaces (as in learner-unit-events' SQL).
+		{...event, event_type: HOSTILE.replaceAll(' ', '')},
+	];
+	fs.writeFileSync(hostileLog, [event, ...named].map((line) => `${JSON.stringify(line)}\n`).join(''));
 	await runIngest({databaseUrl: loadedUrl, pool: loaded, paths: [path.join(projectRoot, 'test', 'fixtures', 'tasks', 'golden.log'), hostileLog], workers: 1});
 	fs.rmSync(path.dirname(hostileLog), {recursive: true, force: true});
 	const before = await fingerprint(loaded);
