@@ -4,15 +4,38 @@ import {commands, type CommandContext} from './commands/index.js';
 import {checkedDatabaseUrl, checkedFlags} from './commands/context.js';
 import {usage, flagSpec, commandArguments, commandFlags, kebab, UsageError} from './usage.js';
 
-/** Option names as typed (meow also reports unset ones with defaults, so we read argv). */
-function givenFlags(argv: string[]): string[] {
-	const names: string[] = [];
-	for (const token of argv) {
+/** Options that take a value, as typed (max-line-bytes). */
+const VALUE_FLAGS = new Set(Object.entries(flagSpec).flatMap(([name, spec]) => (spec.type === 'string' ? [kebab(name)] : [])));
+
+/**
+ * Checks the options as typed (meow also reports unset ones with defaults, so we read argv): each one must be
+ * one of `command`'s, and one that takes a value must have it. meow gave it '' (the default, silently) when it
+ * was the last word, or when the next word starts with "-", which it reads as options of its own.
+ */
+function checkGivenFlags(argv: string[], command: string): void {
+	const allowed = new Set([...commandFlags.common, ...(commandFlags[command] ?? [])]);
+	for (let index = 0; index < argv.length; index++) {
+		const token = argv[index]!;
 		if (token === '--') break;
-		if (token.startsWith('--')) names.push(token.slice(2).split('=')[0]!.replace(/^no-/, ''));
-		else if (/^-[a-zA-Z]/.test(token)) names.push(...token.slice(1));
+		const long = token.startsWith('--');
+		// A word such as -2018-09-02 is a run of short options to meow, whatever its first character.
+		if (!long && !/^-./.test(token)) continue;
+		const names = long ? [token.slice(2).split('=')[0]!.replace(/^no-/, '')] : [...token.slice(1)];
+		for (const flag of names) {
+			if (!allowed.has(flag) && !allowed.has(kebab(flag))) {
+				const shown = flag.length === 1 ? `-${flag}` : `--${flag}`;
+				throw new UsageError(`Unknown option ${shown} for ${command ? `"${command}"` : 'the app'}; run openpolyedu-tui --help.`);
+			}
+		}
+		if (!long || token.includes('=') || !VALUE_FLAGS.has(kebab(names[0]!))) continue;
+		const value = argv[index + 1];
+		if (value === undefined || /^-./.test(value)) {
+			// -2018-09-02 was meant as the value; --user is the next option.
+			const hint = value === undefined || /^--?[a-z]/i.test(value) ? '' : ` (a value that starts with "-" is written ${token}=${value})`;
+			throw new UsageError(`${token} needs a value${hint}; run openpolyedu-tui --help.`);
+		}
+		index++;
 	}
-	return names;
 }
 
 /** The parsed command line; meow's complaint (an option given twice: it would get a list) is a usage error. */
@@ -50,13 +73,7 @@ export async function main(argv: string[]): Promise<number> {
 		}
 		const command = commands[name];
 		if (!command) throw new UsageError(`Unknown command "${name}"; run openpolyedu-tui --help for the list of commands.`);
-		const allowed = new Set([...commandFlags.common, ...(commandFlags[name] ?? [])]);
-		for (const flag of givenFlags(argv)) {
-			if (!allowed.has(flag) && !allowed.has(kebab(flag))) {
-				const shown = flag.length === 1 ? `-${flag}` : `--${flag}`;
-				throw new UsageError(`Unknown option ${shown} for ${name ? `"${name}"` : 'the app'}; run openpolyedu-tui --help.`);
-			}
-		}
+		checkGivenFlags(argv, name);
 		const extra = args.slice(commandArguments[name]);
 		if (extra.length > 0) {
 			const taken = [name, ...args.slice(0, commandArguments[name])].join(' ');

@@ -136,6 +136,28 @@ describe('the headless commands', () => {
 		assert.deepEqual(JSON.parse(params.stdout).map((row: {username: string}) => row.username), ['learner1']);
 	});
 
+	it('an option that takes a value, given without one, is a usage error naming it (it silently took the default)', () => {
+		const workdir = path.join(dir, 'untouched-by-missing-values');
+		for (const [args, message] of [
+			[['run', 'course-summary', '--course'], '--course needs a value'],
+			[['run', 'learners', '--course', '--user', 'learner1'], '--course needs a value'],
+			[['run', 'activity-by-day', '--to', '-2018-09-02'], '--to needs a value (a value that starts with "-" is written --to=-2018-09-02)'],
+			[['run', 'learners', '--param'], '--param needs a value'],
+			[['ingest', '--max-line-bytes'], '--max-line-bytes needs a value'],
+			[['files', '--format'], '--format needs a value'],
+			// Alone, such a word was read as short options (-2, -0, -1, -8) and dropped.
+			[['run', 'learners', '-2018-09-02'], 'Unknown option -2 for "run"'],
+		] as const) {
+			const refused = cli(...args, '--workdir', workdir);
+			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [2, '', `${message}; run openpolyedu-tui --help.\n`], args.join(' '));
+		}
+		assert.ok(!fs.existsSync(workdir), 'nothing ran');
+		// Written with "=", a value that starts with "-" is the value (here a date the task refuses).
+		const dashed = cli('run', 'activity-by-day', '--to=-2018-09-02', '--db', url);
+		assert.equal(dashed.code, 1);
+		assert.match(dashed.stderr, /-2018-09-02/);
+	});
+
 	it('an argument a command does not take, or an unknown db action, is a usage error (exit 2) that changes nothing', () => {
 		const workdir = path.join(dir, 'untouched-workdir');
 		for (const [args, message] of [
