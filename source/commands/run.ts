@@ -32,15 +32,23 @@ function fileFormatOf(context: CommandContext): OutputFormat {
 /** The options of `run` that set a parameter of the same name (the others go through --param). */
 const PARAMETER_FLAGS = ['course', 'user', 'from', 'to', 'tz', 'idle'] as const;
 
-/** Parameter values from the common flags and every --param name=value. */
+/** Parameter values from the common flags and every --param name=value; a parameter given twice is a usage error (the last one won). */
 function parameterValues(context: CommandContext): Record<string, string> {
 	const {flags} = context;
 	const values: Record<string, string> = {};
-	for (const name of PARAMETER_FLAGS) if (flags[name] !== undefined) values[name] = String(flags[name]);
+	const givenAs: Record<string, string> = {};
+	for (const name of PARAMETER_FLAGS) {
+		if (flags[name] === undefined) continue;
+		values[name] = String(flags[name]);
+		givenAs[name] = `--${name}`;
+	}
 	for (const pair of flags.param ?? []) {
 		const match = /^([^=]+)=(.*)$/s.exec(pair);
 		if (!match) throw new UserError(`--param must be written name=value, not "${pair}".`);
-		values[match[1]!.trim()] = match[2]!;
+		const name = match[1]!.trim();
+		if (givenAs[name]) throw new UsageError(`The parameter ${name} is given twice (${givenAs[name]} and --param ${pair}); give it once.`);
+		values[name] = match[2]!;
+		givenAs[name] = `--param ${pair}`;
 	}
 	return values;
 }

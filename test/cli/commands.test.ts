@@ -136,6 +136,21 @@ describe('the headless commands', () => {
 		assert.deepEqual(JSON.parse(params.stdout).map((row: {username: string}) => row.username), ['learner1']);
 	});
 
+	it('a parameter given both by its option and by --param (or by two --param) is a usage error: the last one silently won', () => {
+		for (const [args, message] of [
+			[['run', 'activity-by-day', '--tz', 'UTC', '--param', 'tz=Europe/Moscow'], 'tz is given twice (--tz and --param tz=Europe/Moscow)'],
+			[['run', 'learners', '--param', 'course=a', '--course', 'b'], 'course is given twice (--course and --param course=a)'],
+			[['run', 'learner-path', '--user', 'learner1', '--param', ' user=learner2'], 'user is given twice (--user and --param  user=learner2)'],
+			[['run', 'activity-by-day', '--from', '2018-09-01', '--param', 'from=2018-09-02'], 'from is given twice (--from and --param from=2018-09-02)'],
+			[['run', 'activity-by-day', '--to', '2018-09-30', '--param', 'to='], 'to is given twice (--to and --param to=)'],
+			[['run', 'time-on-course', '--idle', '5', '--param', 'idle=30'], 'idle is given twice (--idle and --param idle=30)'],
+			[['run', 'active-learners', '--param', 'period=day', '--param', 'period=week'], 'period is given twice (--param period=day and --param period=week)'],
+		] as const) {
+			const refused = cli(...args, '--db', url);
+			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [2, '', `The parameter ${message}; give it once.\n`], args.join(' '));
+		}
+	});
+
 	it('an option that takes a value, given without one, is a usage error naming it (it silently took the default)', () => {
 		const workdir = path.join(dir, 'untouched-by-missing-values');
 		for (const [args, message] of [
