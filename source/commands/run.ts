@@ -108,9 +108,9 @@ export function taskHelp(task: TaskDefinition): string {
 /** `run <task>`: runs one task and prints the table, or writes it with --out FILE / --save. */
 export const runCommand: Command = async (context) => {
 	const [taskId] = context.args;
-	if (!taskId) throw new UserError('Name the task to run, e.g. openpolyedu-tui run course-summary (openpolyedu-tui tasks lists them).');
+	if (!taskId) throw new UsageError('Name the task to run, e.g. openpolyedu-tui run course-summary (openpolyedu-tui tasks lists them).');
 	const {flags} = context;
-	if (flags.out !== undefined && flags.save) throw new UserError('Use either --out FILE or --save, not both.');
+	if (flags.out !== undefined && flags.save) throw new UsageError('Use either --out FILE or --save, not both.');
 	if (flags.out?.trim() === '') throw new UserError('--out needs a file name (--save picks one in result/).');
 	const fileFormat = flags.out !== undefined || flags.save ? fileFormatOf(context) : undefined;
 	const format = fileFormat ?? outputFormatOf(context);

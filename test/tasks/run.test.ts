@@ -162,7 +162,6 @@ describe('tasks and run commands', () => {
 		assert.deepEqual([empty.status, empty.stderr], [1, '--out needs a file name (--save picks one in result/).\n']);
 		for (const [args, message] of [
 			[['run', 'nope'], /^Unknown task "nope"; run openpolyedu-tui tasks for the list\.\n$/],
-			[['run'], /^Name the task to run/],
 			[['run', 'learners', '--format', 'xml'], /^--format must be csv, json or md, not "xml"\.\n$/],
 			[['run', 'learners', '--param', 'tz'], /^--param must be written name=value, not "tz"\.\n$/],
 			[['run', 'activity-by-day', '--from', 'yesterday'], /^Parameter "from" must be a date/],
@@ -171,5 +170,14 @@ describe('tasks and run commands', () => {
 			assert.equal(failed.status, 1, args.join(' '));
 			assert.match(failed.stderr, message);
 		}
+		// Mistakes in the command line itself are usage errors (they exited 1).
+		for (const [args, message] of [
+			[['run'], 'Name the task to run, e.g. openpolyedu-tui run course-summary (openpolyedu-tui tasks lists them).\n'],
+			[['run', 'pdf-views', '--out', path.join(temp, 'both.csv'), '--save'], 'Use either --out FILE or --save, not both.\n'],
+		] as const) {
+			const refused = cli(...args);
+			assert.deepEqual([refused.status, refused.stderr], [2, message], args.join(' '));
+		}
+		assert.ok(!fs.existsSync(path.join(temp, 'both.csv')));
 	});
 });
