@@ -5,7 +5,6 @@ import {UserError, redactSecrets} from '../errors.js';
 import {DATABASE_NAME, startEmbeddedServer, stopEmbeddedServer} from './embedded-server.js';
 import {migrate} from './migrations.js';
 import type {Workdir} from './workdir.js';
-import {ensureWorkdir} from './workdir.js';
 
 // bigint (count(*), sums) and numeric come back as JS numbers: our counts stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -140,7 +139,6 @@ async function startedEmbeddedUrl(workdir: Workdir, onStep: (step: string) => vo
 export async function openDatabase(options: OpenOptions): Promise<Database> {
 	const {workdir} = options;
 	const onStep = options.onStep ?? (() => {});
-	ensureWorkdir(workdir);
 	const url = options.databaseUrl ?? (await startedEmbeddedUrl(workdir, onStep));
 	const displayUrl = redactSecrets(url);
 	const pool = new pg.Pool({...clientConfig(url), max: 4});

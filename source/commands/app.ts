@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Database} from '../../ingest/db/database.js';
+import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {currentDayZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {redactSecrets} from '../../ingest/errors.js';
@@ -8,7 +9,7 @@ import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
 import {listCourses, loadTaskCatalogue, runTask, saveResult} from '../tasks/index.js';
 import {enterFullScreen} from '../ui/fullscreen.js';
 import type {AppServices} from '../ui/services.js';
-import {workdirOf, withDatabase, type Command, type CommandContext} from './context.js';
+import {withDatabase, type Command, type CommandContext} from './context.js';
 import {dayZoneFlag, ingestCommand, ingestPaths} from './ingest.js';
 import {tasksCommand} from './tasks.js';
 
@@ -114,7 +115,7 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		const dayZone = await dayZoneFlag(pool, context.flags.tz);
 		return runIngest({databaseUrl: url, pool, paths: ingestPaths([]), workers, maxLineBytes, scratchDir, dayZone, signal, onProgress});
 	});
-	const logFile = path.join(workdirOf(context).logs, 'tui.log');
+	const workdir = resolveWorkdir(context.flags.workdir);
 	return {
 		prestart() {
 			// Errors surface when the app joins these runs.
@@ -129,7 +130,8 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		saveResult: (result, format) => saveResult(result, {format}),
 		logError(error) {
 			const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-			fs.appendFileSync(logFile, `${new Date().toISOString()} ${redactSecrets(text)}\n`);
+			ensureWorkdir(workdir, workdir.logs);
+			fs.appendFileSync(path.join(workdir.logs, 'tui.log'), `${new Date().toISOString()} ${redactSecrets(text)}\n`);
 		},
 		async close() {
 			// A load the app never joined (a signal during start-up) is cancelled and rolled back first.

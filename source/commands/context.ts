@@ -3,7 +3,7 @@ import type {Database} from '../../ingest/db/database.js';
 import {openDatabase} from '../../ingest/db/database.js';
 import {embeddedServerStatus} from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
-import {resolveWorkdir, ensureWorkdir, type Workdir} from '../../ingest/db/workdir.js';
+import {resolveWorkdir, type Workdir} from '../../ingest/db/workdir.js';
 import {UserError} from '../../ingest/errors.js';
 import {kebab, type flagSpec} from '../usage.js';
 
@@ -72,12 +72,6 @@ export function checkedDatabaseUrl(url: string | undefined): string | undefined 
 	return url;
 }
 
-export function workdirOf(context: CommandContext): Workdir {
-	const workdir = resolveWorkdir(context.flags.workdir);
-	ensureWorkdir(workdir);
-	return workdir;
-}
-
 /**
  * Whether the server is not this process's to start or stop: --db, or the embedded one that `db start`
  * keeps running now. The workdir lock guards only that; the database's own locks order migrations,
@@ -98,7 +92,8 @@ export async function withDatabase<T>(
 	options: {onStep?: (step: string) => void; reader?: boolean} = {},
 ): Promise<T> {
 	const {onStep, reader = false} = options;
-	const workdir = workdirOf(context);
+	// Made by the lock or the embedded server, when they need it: a reader with --db writes nothing there.
+	const workdir = resolveWorkdir(context.flags.workdir);
 	const release = reader && serverIsShared(context, workdir) ? () => {} : acquireWorkdirLock(workdir);
 	try {
 		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep});

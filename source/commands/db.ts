@@ -14,7 +14,7 @@ import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {redactSecrets, UserError} from '../../ingest/errors.js';
 import {formatBytes} from '../format.js';
 import {UsageError} from '../usage.js';
-import {workdirOf, type Command} from './context.js';
+import type {Command} from './context.js';
 
 /**
  * `db start` keeps the embedded server running after we exit (for psql, DBeaver, notebooks) and
@@ -25,8 +25,8 @@ export const dbCommand: Command = async (context) => {
 	const [action = ''] = context.args;
 	if (!['start', 'stop', 'status'].includes(action)) throw new UsageError(`Unknown db action "${action}"; use: openpolyedu-tui db start | stop | status.`);
 	if (context.databaseUrl) throw new UserError('db start/stop/status manage the embedded server; with --db or DATABASE_URL your own server is in charge.');
-	// status only looks: a mistyped --workdir must not be made.
-	const workdir = action === 'status' ? resolveWorkdir(context.flags.workdir) : workdirOf(context);
+	// Only start makes the workdir (with its lock): status and stop of a mistyped --workdir must not make it.
+	const workdir = resolveWorkdir(context.flags.workdir);
 	if (action === 'start') {
 		const release = acquireWorkdirLock(workdir);
 		try {
@@ -42,6 +42,10 @@ export const dbCommand: Command = async (context) => {
 		}
 	}
 	if (action === 'stop') {
+		if (!fs.existsSync(workdir.root)) {
+			context.stdout.write(`The embedded PostgreSQL was not running: there is no workdir ${workdir.root}.\n`);
+			return 0;
+		}
 		const release = acquireWorkdirLock(workdir);
 		try {
 			fs.rmSync(workdir.keepRunningFile, {force: true});

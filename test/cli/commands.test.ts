@@ -228,6 +228,23 @@ describe('the headless commands', () => {
 		assert.ok(!fs.existsSync(path.dirname(workdir)));
 	});
 
+	it('a command makes no workdir, nor logs folder, that it does not need (db stop made a missing one; --db made logs/)', () => {
+		const missing = path.join(dir, 'missing-workdir');
+		const stop = cli('db', 'stop', '--workdir', missing);
+		assert.deepEqual([stop.code, stop.stdout, stop.stderr], [0, `The embedded PostgreSQL was not running: there is no workdir ${missing}.\n`, '']);
+		// With --db, the commands that read need nothing of the workdir (no lock: the server is not theirs).
+		for (const args of [['files'], ['rejected'], ['run', 'learners']]) {
+			const read = cli(...args, '--db', url, '--workdir', missing, '--format', 'json');
+			assert.equal(read.code, 0, read.stderr);
+		}
+		assert.ok(!fs.existsSync(missing), 'no workdir was made');
+		// ingest holds the workdir's lock even with --db, and writes nothing else there.
+		const locked = path.join(dir, 'lock-only-workdir');
+		const ingest = cli('ingest', path.join(dir, 'day.log'), '--db', url, '--workdir', locked);
+		assert.equal(ingest.code, 0, ingest.stderr);
+		assert.deepEqual(fs.readdirSync(locked), []);
+	});
+
 	it('run <task> --help tells what the task counts and how to give each parameter', () => {
 		const help = cli('run', 'learner-unit-events', '--help');
 		assert.equal(help.code, 0, help.stderr);
@@ -293,10 +310,12 @@ describe('the headless commands', () => {
 		assert.ok(!mysql.stderr.includes('s3cret-pw'));
 		const aFile = path.join(dir, 'not-a-folder');
 		fs.writeFileSync(aFile, '');
-		sentence(cli('files', '--db', url, '--workdir', aFile), /^Cannot use .*not-a-folder as the workdir: ENOTDIR/);
+		// ingest holds the workdir's lock even with --db: it makes the workdir.
+		const log = path.join(dir, 'day.log');
+		sentence(cli('ingest', log, '--db', url, '--workdir', aFile), /^Cannot use (.*not-a-folder) as the workdir: \1 is a file, not a folder\.$/);
 		if (process.platform === 'linux') {
 			// Node's recursive mkdir loops forever under /proc: the app must not.
-			const proc = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'files', '--db', url, '--workdir', '/proc/openpolyedu-test/wd'], {encoding: 'utf8', timeout: 20_000});
+			const proc = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'ingest', log, '--db', url, '--workdir', '/proc/openpolyedu-test/wd'], {encoding: 'utf8', timeout: 20_000});
 			sentence({code: proc.status, stderr: proc.stderr}, /^Cannot use \/proc\/openpolyedu-test\/wd as the workdir: ENOENT/);
 		}
 		if (process.platform !== 'win32') sentence(cli('ingest', '/dev/null', '--db', url), /^The input \/dev\/null is not a file or folder; save the log to a file first\.$/);
