@@ -216,6 +216,9 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 			await loadStream(context, identity, memberProgress, (_startOffset, onBytes) => member.open(onBytes), progress);
 			finishedMembers.push(...context.finishing.slice(before));
 		});
+		// Only a walk to the end tells how many log files the archive holds (a cancel stops it).
+		if (!context.signal?.aborted && !context.fatal) progress.members = members.length;
+		if (progress.members === 0) return await recordEmptyArchive(context, source, progress);
 	} catch (error) {
 		const message = `cannot read the archive: ${describe(error)}`;
 		progress.status = 'failed';
@@ -228,6 +231,25 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 	const failed = members.filter((member) => member.status === 'failed');
 	progress.status = failed.length > 0 ? 'failed' : members.every((member) => member.status === 'skipped') && members.length > 0 ? 'skipped' : 'loaded';
 	progress.note = failed.length > 0 ? `${failed.length} of ${members.length} members failed: ${failed[0]!.note}` : `${members.length} members`;
+}
+
+/**
+ * A .zip with no log file in it (no member, or notes only) is an input of its own, as an empty file is: a row
+ * in the manifest, loaded once and then skipped as already loaded; the summary names it (fileNotices).
+ */
+async function recordEmptyArchive(context: LoadContext, source: SourceFile, progress: FileProgress): Promise<void> {
+	progress.bytesDone = progress.bytesTotal;
+	const {fingerprint, headHash, size} = fingerprintFile(source.path);
+	const plan = await planSource(context.pool, {path: source.path, member: '', kind: 'zip', size, mtime: source.mtime, fingerprint, headHash}, context.loadId);
+	if (plan.action === 'skip') {
+		progress.status = 'skipped';
+		progress.note = plan.reason;
+		progress.sameContentAs = plan.sameContentAs;
+		return;
+	}
+	await finishSource(context.pool, plan.fileId, undefined);
+	progress.fileId = plan.fileId;
+	progress.status = 'loaded';
 }
 
 async function loadStream(

@@ -30,6 +30,8 @@ export type FileProgress = LineCounts & {
 	note?: string;
 	/** Skipped because another input (this label) with the same content was loaded. */
 	sameContentAs?: string;
+	/** A .zip: how many log files it holds (none is said in the summary). */
+	members?: number;
 };
 
 export type IngestPhase = 'scanning' | 'loading' | 'deriving' | 'done' | 'cancelled' | 'failed';

@@ -53,12 +53,14 @@ export function derivedPercent(derived: DerivedProgress): number {
 }
 
 /**
- * The inputs a load's summary names one by one: those that failed, and why, and those skipped as a copy
- * of another input (a renamed copy of a loaded log is otherwise only "1 skipped", and `files` has no row for it).
+ * The inputs a load's summary names one by one: those that failed, and why, archives with no log file in them
+ * (as a folder without one is said), and those skipped as a copy of another input (a renamed copy of a loaded
+ * log is otherwise only "1 skipped", and `files` has no row for it).
  */
 export function fileNotices(files: FileProgress[]): string[] {
 	return files.flatMap((file) => {
 		if (file.status === 'failed') return [`failed: ${file.label}: ${file.note ?? 'unknown error'}`];
+		if (file.members === 0) return [`empty: ${file.label}: no log files in the archive; nothing was loaded from it`];
 		if (file.sameContentAs !== undefined) return [`skipped: ${file.label}: same content as ${file.sameContentAs}, which is loaded`];
 		return [];
 	});

@@ -8,6 +8,7 @@ import {clientConfig} from '../../ingest/db/database.js';
 import {fixtureDir, lines} from '../helpers/ingest.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {projectRoot} from '../helpers/shared.js';
+import {writeZip} from '../helpers/zip.js';
 import {pendingNote} from '../../source/commands/run.js';
 import {blockedRun, startCli} from '../reliability/helpers/cli.js';
 
@@ -39,6 +40,32 @@ describe('the headless commands', () => {
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout, /^read 0 lines: loaded 0, duplicates 0, rejected 0$/m);
 		assert.equal(result.stderr, `No log files were found in ${empty}; nothing was loaded.\n`);
+	});
+
+	it('ingest of a .zip with no log file in it says so, and files lists it as it lists an empty file (it had no row, no word)', async () => {
+		const emptyUrl = await createTestDatabase('cli_empty_zip');
+		const empty = path.join(dir, 'empty.zip');
+		const notes = path.join(dir, 'notes.zip');
+		await writeZip(empty, []);
+		await writeZip(notes, [{name: 'README.md', data: Buffer.from('only notes here\n')}]);
+		const emptyLog = path.join(dir, 'empty.log');
+		fs.writeFileSync(emptyLog, '');
+		const notices = [`empty: ${empty}: no log files in the archive; nothing was loaded from it`, `empty: ${notes}: no log files in the archive; nothing was loaded from it`];
+		const first = cli('ingest', empty, notes, emptyLog, '--db', emptyUrl);
+		assert.equal(first.code, 0, first.stderr);
+		assert.match(first.stdout, /^files: 3 loaded, 0 skipped \(already loaded\), 0 failed;/m);
+		assert.deepEqual(first.stdout.split('\n').filter((line) => line.startsWith('empty: ')), notices);
+		const listed = JSON.parse(cli('files', '--db', emptyUrl, '--format', 'json').stdout) as Array<Record<string, unknown>>;
+		assert.deepEqual(
+			listed.map((row) => [row.file, row.kind, row.bytes, row.status, row.lines_read, row.loaded]),
+			[empty, notes, emptyLog].map((file) => [file, file.endsWith('.zip') ? 'zip' : 'plain', fs.statSync(file).size, 'loaded', 0, 0]),
+		);
+		// Run again, they are skipped as already loaded, and still named.
+		const again = cli('ingest', empty, notes, emptyLog, '--db', emptyUrl);
+		assert.equal(again.code, 0, again.stderr);
+		assert.match(again.stdout, /^files: 0 loaded, 3 skipped \(already loaded\), 0 failed;/m);
+		assert.deepEqual(again.stdout.split('\n').filter((line) => line.startsWith('empty: ')), notices);
+		assert.equal(JSON.parse(cli('files', '--db', emptyUrl, '--format', 'json').stdout).length, 3);
 	});
 
 	it('files and rejected list what was loaded and what was not', () => {
