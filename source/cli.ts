@@ -60,9 +60,14 @@ function parse(argv: string[]) {
 /** Runs one CLI invocation and returns the exit code (never throws for user mistakes). */
 export async function main(argv: string[]): Promise<number> {
 	// `openpolyedu-tui files | head` closes our stdout early: that is not an error.
-	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-		if (error.code === 'EPIPE') process.exit(0);
-	});
+	// A closed terminal fails every write with EIO: unheard, that error ended a load killed by SIGHUP before it
+	// stopped the server. Nothing can be said to that terminal any more; the cleanup goes on.
+	for (const stream of [process.stdout, process.stderr]) {
+		stream.on('error', (error: NodeJS.ErrnoException) => {
+			if (error.code === 'EPIPE' && stream === process.stdout) process.exit(0);
+			if (error.code !== 'EIO') throw error;
+		});
+	}
 	try {
 		const cli = parse(argv);
 		const [name = '', ...args] = cli.input;

@@ -39,14 +39,15 @@ export class CancelledError extends UserError {
 }
 
 /**
- * Aborted by Ctrl-C (SIGINT) or SIGTERM (kill's default, a service manager, a CI timeout), so that the command
- * stops its work on the server, stops the server it started and releases the workdir rather than die with them
- * left behind. A second Ctrl-C still ends the process at once. `dispose` stops listening.
+ * Aborted by Ctrl-C (SIGINT), SIGTERM (kill's default, a service manager, a CI timeout) or SIGHUP (the terminal
+ * closed; Windows sends it when the console window closes, and ends the process some seconds later), so that
+ * the command stops its work on the server, stops the server it started and releases the workdir rather than
+ * die with them left behind. A second Ctrl-C still ends the process at once. `dispose` stops listening.
  */
 export function cancelOnSignals(): {signal: AbortSignal; dispose(): void} {
 	const controller = new AbortController();
 	const abort = () => controller.abort();
-	const signals = ['SIGINT', 'SIGTERM'] as const;
+	const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 	for (const name of signals) process.once(name, abort);
 	return {signal: controller.signal, dispose: () => signals.forEach((name) => process.off(name, abort))};
 }

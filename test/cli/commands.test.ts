@@ -448,12 +448,12 @@ describe('a run whose database goes away', () => {
 	});
 });
 
-describe('run and ingest stopped by Ctrl-C or SIGTERM', () => {
-	it('run cancels its query on the server and exits 130 (SIGTERM killed it with the query left running; Ctrl-C exited 1)', async () => {
+describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal closed)', () => {
+	it('run cancels its query on the server and exits 130 (SIGTERM and SIGHUP killed it with the query left running; Ctrl-C exited 1)', async () => {
 		const pool = new pg.Pool(clientConfig(url));
 		pool.on('error', () => {});
 		try {
-			for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+			for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 				const {run, backend, holder} = await blockedRun(pool, ['--db', url, '--workdir', path.join(dir, 'workdir')]);
 				try {
 					run.child.kill(signal);
@@ -472,34 +472,39 @@ describe('run and ingest stopped by Ctrl-C or SIGTERM', () => {
 		}
 	});
 
-	it('ingest on SIGTERM stops, releases the workdir and exits 130, as on Ctrl-C', async () => {
+	it('ingest on SIGTERM or SIGHUP stops, releases the workdir and exits 130, as on Ctrl-C', async () => {
 		const ingestUrl = await createTestDatabase('cli_sigterm');
 		const workdir = path.join(dir, 'sigterm-workdir');
 		const file = path.join(dir, 'sigterm.log');
 		fs.writeFileSync(file, lines(0, 20));
 		const pool = new pg.Pool(clientConfig(ingestUrl));
 		pool.on('error', () => {});
-		// The load waits behind this lock until the signal has been sent.
-		const holder = await pool.connect();
 		try {
-			await holder.query('BEGIN');
-			await holder.query('LOCK TABLE loads IN ACCESS EXCLUSIVE MODE');
-			const ingest = startCli(['ingest', file, '--db', ingestUrl, '--workdir', workdir]);
-			const waiting = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'openpolyedu-tui' AND wait_event_type = 'Lock'";
-			while ((await pool.query(waiting)).rows[0].n === 0) {
-				assert.equal(ingest.child.exitCode, null, ingest.stderr());
-				await new Promise((resolve) => setTimeout(resolve, 50));
+			for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+				// The load waits behind this lock until the signal has been sent.
+				const holder = await pool.connect();
+				try {
+					await holder.query('BEGIN');
+					await holder.query('LOCK TABLE loads IN ACCESS EXCLUSIVE MODE');
+					const ingest = startCli(['ingest', file, '--db', ingestUrl, '--workdir', workdir]);
+					const waiting = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'openpolyedu-tui' AND wait_event_type = 'Lock'";
+					while ((await pool.query(waiting)).rows[0].n === 0) {
+						assert.equal(ingest.child.exitCode, null, ingest.stderr());
+						await new Promise((resolve) => setTimeout(resolve, 50));
+					}
+					ingest.child.kill(signal);
+					await new Promise((resolve) => setTimeout(resolve, 500));
+					await holder.query('ROLLBACK');
+					const result = await ingest.done;
+					assert.equal(result.code, 130, `${signal}: ${result.stderr}`);
+					assert.match(result.stderr, /^Cancelled; what was committed stays, and the next ingest resumes from there\.$/m);
+					assert.ok(!fs.existsSync(path.join(workdir, 'app.lock')), `${signal}: the workdir lock is released`);
+					assert.equal((await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n, 0, `${signal}: nothing loaded after the signal`);
+				} finally {
+					holder.release();
+				}
 			}
-			ingest.child.kill('SIGTERM');
-			await new Promise((resolve) => setTimeout(resolve, 500));
-			await holder.query('ROLLBACK');
-			const result = await ingest.done;
-			assert.equal(result.code, 130, result.stderr);
-			assert.match(result.stderr, /^Cancelled; what was committed stays, and the next ingest resumes from there\.$/m);
-			assert.ok(!fs.existsSync(path.join(workdir, 'app.lock')), 'the workdir lock is released');
-			assert.equal((await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n, 0, 'nothing loaded after the signal');
 		} finally {
-			holder.release();
 			await pool.end();
 		}
 	});

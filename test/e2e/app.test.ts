@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
-import {removeWorkdir} from '../../ingest/db/embedded-server.js';
+import pg from 'pg';
+import {clientConfig, ensureDatabaseExists} from '../../ingest/db/database.js';
+import {embeddedServerStatus, removeWorkdir, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
+import {migrate} from '../../ingest/db/migrations.js';
 import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {projectRoot} from '../helpers/shared.js';
 import {FIXTURE_EXPECTED, fixtureLog} from './fixture-log.js';
@@ -104,6 +107,52 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 		await waitForScreen(session, /EXIT=\d+/, 30_000).catch(() => {});
 		spawnSync('tmux', ['kill-session', '-t', session]);
 		removeWorkdir(resolveWorkdir(path.join(dir, 'workdir')));
+		fs.rmSync(dir, {recursive: true, force: true});
+	}
+});
+
+test('closing the terminal of an ingest (SIGHUP) cancels it: the server it runs is stopped and the workdir released', {skip: tmuxReady ? false : 'skipped: tmux is not installed and could not be installed (apt-get)', timeout: 180_000}, async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-hangup-'));
+	// mkdtemp's 0700: as root, the server's own user must enter the workdir to keep its cluster inside.
+	fs.chmodSync(dir, 0o755);
+	const session = `openpolyedu-hangup-${process.pid}`;
+	const workdir = resolveWorkdir(path.join(dir, 'workdir'));
+	fs.writeFileSync(path.join(dir, 'fixture.log'), fixtureLog());
+	// Started here, the server is the ingest's to stop (a server left running is adopted); the load waits behind
+	// a lock on loads until the terminal has gone.
+	const server = await startEmbeddedServer(workdir);
+	await ensureDatabaseExists(server.url);
+	// The ingest stops the server under these connections: that is no error.
+	const pool = new pg.Pool(clientConfig(server.url));
+	pool.on('error', () => {});
+	const holder = await pool.connect();
+	holder.on('error', () => {});
+	try {
+		await migrate(holder);
+		await holder.query('BEGIN');
+		await holder.query('LOCK TABLE loads IN ACCESS EXCLUSIVE MODE');
+		const bin = path.join(projectRoot, 'bin', 'openpolyedu-tui.js');
+		tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', dir, `${quote(process.execPath)} ${quote(bin)} ingest fixture.log --workdir ${quote(workdir.root)}`);
+		// Asked outside the holder's transaction, which sees one snapshot of pg_stat_activity.
+		const waiting = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'openpolyedu-tui' AND wait_event_type = 'Lock'";
+		for (let tries = 0; (await pool.query(waiting)).rows[0].n === 0; tries++) {
+			assert.ok(tries < 600, 'the ingest reached the lock');
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		tmux('kill-session', '-t', session);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		// Its cancelled load then writes its summary to a terminal that is gone (EIO), and must go on to stop the server.
+		await holder.query('ROLLBACK');
+		for (let tries = 0; embeddedServerStatus(workdir).port !== undefined || fs.existsSync(workdir.lockFile); tries++) {
+			assert.ok(tries < 300, `the server stopped (${embeddedServerStatus(workdir).port === undefined}) and the workdir released (${!fs.existsSync(workdir.lockFile)})`);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	} finally {
+		holder.release();
+		await pool.end().catch(() => {});
+		spawnSync('tmux', ['kill-session', '-t', session]);
+		await stopEmbeddedServer(workdir).catch(() => false);
+		removeWorkdir(workdir);
 		fs.rmSync(dir, {recursive: true, force: true});
 	}
 });
