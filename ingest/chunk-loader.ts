@@ -140,12 +140,14 @@ async function copyEventRows(client: pg.ClientBase, table: string, rows: Buffer)
 
 const isDataError = (error: unknown) => /^(22|54)/.test(String((error as {code?: string}).code ?? ''));
 
-type InsertStrategy = (client: pg.ClientBase, chunk: ParsedChunk, rejected: RejectedLine[]) => Promise<number>;
+/** Events stored by this chunk, and those an earlier load stored from its very lines (a chunk read again). */
+type Stored = {inserted: number; readAgain: number};
+type InsertStrategy = (client: pg.ClientBase, chunk: ParsedChunk, rejected: RejectedLine[]) => Promise<Stored>;
 
 /** Fast path: COPY straight into events (a duplicate of an already-stored event aborts it). */
-async function copyEvents(client: pg.ClientBase, chunk: ParsedChunk): Promise<number> {
+async function copyEvents(client: pg.ClientBase, chunk: ParsedChunk): Promise<Stored> {
 	await copyEventRows(client, 'events', chunk.rows);
-	return eventCount(chunk);
+	return {inserted: eventCount(chunk), readAgain: 0};
 }
 
 /** Chunks that repeat stored events: through a staging table. */
@@ -153,9 +155,9 @@ const insertNewEvents: InsertStrategy = (client, chunk) => insertViaStaging(clie
 
 /**
  * COPY to a staging table, insert what is new. An event already stored from this very file and
- * line (a chunk read again) counts as loaded, not as a duplicate.
+ * line (a chunk read again) is read again, not a duplicate.
  */
-async function insertViaStaging(client: pg.ClientBase, body: Buffer): Promise<number> {
+async function insertViaStaging(client: pg.ClientBase, body: Buffer): Promise<Stored> {
 	await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_events (LIKE events)');
 	await client.query('TRUNCATE staging_events');
 	await copyEventRows(client, 'staging_events', body);
@@ -163,7 +165,7 @@ async function insertViaStaging(client: pg.ClientBase, body: Buffer): Promise<nu
 		'SELECT count(*) AS own FROM staging_events s JOIN events e USING (event_hash) WHERE e.file_id = s.file_id AND e.line_no = s.line_no',
 	);
 	const result = await client.query(`INSERT INTO events SELECT * FROM staging_events ON CONFLICT (event_hash) DO NOTHING`);
-	return (result.rowCount ?? 0) + Number(rows[0]!.own);
+	return {inserted: result.rowCount ?? 0, readAgain: Number(rows[0]!.own)};
 }
 
 const EVENT_COLUMN = EVENT_COLUMNS.indexOf('event');
@@ -189,27 +191,28 @@ function withPayloadAsText(row: Buffer): Buffer | undefined {
  * refused rows are alone (a few COPYs per bad row, not one per line). A payload refused as JSON is
  * stored as text; anything else refused becomes a rejected line.
  */
-async function insertBisecting(client: pg.ClientBase, chunk: ParsedChunk, rejected: RejectedLine[]): Promise<number> {
-	const store = async (slice: EventLine[]): Promise<number> => {
-		if (slice.length === 0) return 0;
+async function insertBisecting(client: pg.ClientBase, chunk: ParsedChunk, rejected: RejectedLine[]): Promise<Stored> {
+	const store = async (slice: EventLine[]): Promise<Stored> => {
+		if (slice.length === 0) return {inserted: 0, readAgain: 0};
 		await client.query('SAVEPOINT part');
 		try {
-			const loaded = await insertViaStaging(client, Buffer.concat(slice.map((event) => event.row)));
+			const stored = await insertViaStaging(client, Buffer.concat(slice.map((event) => event.row)));
 			await client.query('RELEASE SAVEPOINT part');
-			return loaded;
+			return stored;
 		} catch (error) {
 			await client.query('ROLLBACK TO SAVEPOINT part');
 			await client.query('RELEASE SAVEPOINT part');
 			if (!isDataError(error)) throw error;
 			if (slice.length > 1) {
 				const middle = slice.length >> 1;
-				return (await store(slice.slice(0, middle))) + (await store(slice.slice(middle)));
+				const [first, second] = [await store(slice.slice(0, middle)), await store(slice.slice(middle))];
+				return {inserted: first.inserted + second.inserted, readAgain: first.readAgain + second.readAgain};
 			}
 			const [event] = slice as [EventLine];
 			const asText = withPayloadAsText(event.row);
 			if (asText !== undefined) return store([{...event, row: asText}]);
 			rejected.push({lineNo: event.lineNo, offset: event.offset, reason: 'database-refused', detail: (error as Error).message, raw: event.raw});
-			return 0;
+			return {inserted: 0, readAgain: 0};
 		}
 	};
 	return store(eventLines(chunk));
@@ -238,7 +241,9 @@ export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: P
 		const rejected = [...parseRejected];
 		try {
 			return await inTransaction(client, async () => {
-				const loaded = await strategies[strategy]!(client, parsed, rejected);
+				const {inserted, readAgain} = await strategies[strategy]!(client, parsed, rejected);
+				// The file's totals (sums over its chunks) count the events read again as loaded: the chunk that held them is gone.
+				const loaded = inserted + readAgain;
 				const duplicates = inChunkDuplicates + eventCount(parsed) - loaded - (rejected.length - parseRejected.length);
 				const rejectedRows = rejected.map((line) => `${[job.fileId, line.lineNo, line.offset, line.reason, copyField(line.detail), copyBytea(line.raw)].join('\t')}\n`);
 				await copyText(client, 'COPY rejected_lines (file_id, line_no, byte_offset, reason, detail, raw) FROM STDIN', Buffer.from(rejectedRows.join('')));
@@ -249,7 +254,7 @@ export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: P
 				);
 				const rejectedByReason: ChunkStats['rejectedByReason'] = {};
 				for (const line of rejected) rejectedByReason[line.reason] = (rejectedByReason[line.reason] ?? 0) + 1;
-				return {lines: job.lineCount - blankLines, blankLines, loaded, duplicates, rejected: rejected.length, rejectedByReason};
+				return {lines: job.lineCount - blankLines, blankLines, loaded: inserted, readAgain, duplicates, rejected: rejected.length, rejectedByReason};
 			});
 		} catch (error) {
 			const code = (error as {code?: string}).code;

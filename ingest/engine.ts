@@ -137,7 +137,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 }
 
 function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: number): FileProgress {
-	return {label, kind, bytesTotal, bytesDone: 0, lines: 0, blankLines: 0, loaded: 0, duplicates: 0, rejected: 0, status: 'pending'};
+	return {label, kind, bytesTotal, bytesDone: 0, lines: 0, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 0, status: 'pending'};
 }
 
 /**

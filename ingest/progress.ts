@@ -5,17 +5,22 @@
 
 export type FileStatus = 'pending' | 'skipped' | 'loading' | 'loaded' | 'failed';
 
-/** The accounting of lines, for a chunk, a file or a whole ingest: lines = loaded + duplicates + rejected. */
+/** The accounting of lines, for a chunk, a file or a whole ingest: lines = loaded + readAgain + duplicates + rejected. */
 export type LineCounts = {
 	/** Non-blank lines read. */
 	lines: number;
 	blankLines: number;
 	loaded: number;
+	/**
+	 * Events an earlier load stored from these very lines: a log read up to a half-written last line, which has
+	 * grown since, gets its last chunk read again whole (see planSource). Not new, and not duplicates of others.
+	 */
+	readAgain: number;
 	duplicates: number;
 	rejected: number;
 };
 
-export const LINE_COUNTS: ReadonlyArray<keyof LineCounts> = ['lines', 'blankLines', 'loaded', 'duplicates', 'rejected'];
+export const LINE_COUNTS: ReadonlyArray<keyof LineCounts> = ['lines', 'blankLines', 'loaded', 'readAgain', 'duplicates', 'rejected'];
 
 export type FileProgress = LineCounts & {
 	fileId?: number;

@@ -45,9 +45,13 @@ export function progressLine(snapshot: IngestSnapshot): string {
 		.join(' · ');
 }
 
+/** Events an earlier load had stored, read again because their log grew past a half-written last line: said only when there are some. */
+const readAgainOf = (summary: IngestSummary) =>
+	summary.readAgain > 0 ? `read again ${summary.readAgain} (loaded before: the log grew past its half-written last line), ` : '';
+
 export function summaryLines(summary: IngestSummary): string[] {
 	const lines = [
-		`read ${summary.lines} lines: loaded ${summary.loaded}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`,
+		`read ${summary.lines} lines: loaded ${summary.loaded}, ${readAgainOf(summary)}duplicates ${summary.duplicates}, rejected ${summary.rejected}`,
 		`files: ${summary.filesLoaded} loaded, ${summary.filesSkipped} skipped (already loaded), ${summary.filesFailed} failed; ${summary.blankLines} blank lines ignored; ${formatBytes(summary.bytesDone)} in ${formatDuration(summary.elapsedMs)}`,
 	];
 	const {derivedMs} = summary;

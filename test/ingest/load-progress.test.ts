@@ -99,7 +99,7 @@ describe('a cancel during the load', () => {
 describe('the load reports its progress', () => {
 	it("counts the bytes of this run's work: files already loaded leave the totals once skipped, unless all are", () => {
 		const file = (label: string, bytesTotal: number, bytesDone: number, status: 'pending' | 'skipped' | 'loading') =>
-			({label, kind: 'plain', bytesTotal, bytesDone, lines: 0, blankLines: 0, loaded: 0, duplicates: 0, rejected: 0, status}) as const;
+			({label, kind: 'plain', bytesTotal, bytesDone, lines: 0, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 0, status}) as const;
 		const tracker = new ProgressTracker(0, () => 1000);
 		tracker.addFile({...file('old.log', 140, 140, 'skipped')});
 		const fresh = tracker.addFile({...file('new.gz', 20, 5, 'loading')});

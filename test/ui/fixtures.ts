@@ -39,7 +39,7 @@ export function result(rows: TaskResult['rows'], taskId = 'event-types'): TaskRe
 }
 
 export function file(label: string, status: FileProgress['status'], done: number, total: number, extra: Partial<FileProgress> = {}): FileProgress {
-	return {label, kind: 'plain', bytesTotal: total, bytesDone: done, lines: 0, blankLines: 0, loaded: 0, duplicates: 0, rejected: 0, status, ...extra};
+	return {label, kind: 'plain', bytesTotal: total, bytesDone: done, lines: 0, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 0, status, ...extra};
 }
 
 export function snapshot(extra: Partial<IngestSnapshot> = {}): IngestSnapshot {
@@ -51,6 +51,7 @@ export function snapshot(extra: Partial<IngestSnapshot> = {}): IngestSnapshot {
 		lines: 1000,
 		blankLines: 0,
 		loaded: 990,
+		readAgain: 0,
 		duplicates: 7,
 		rejected: 3,
 		rejectedByReason: {'malformed-json': 3},

@@ -6,10 +6,10 @@ import {bar, clock, displayPath, percent, sparkline, thousands} from '../lib/for
 const statusMarks: Record<FileProgress['status'], string> = {pending: '·', skipped: '=', loading: '▸', loaded: '✓', failed: '✗'};
 
 /** Loaded / duplicates / rejected, rejected in red when there are any. */
-export function Counts({loaded, duplicates, rejected}: {loaded: number; duplicates: number; rejected: number}) {
+export function Counts({loaded, readAgain, duplicates, rejected}: {loaded: number; readAgain: number; duplicates: number; rejected: number}) {
 	return (
 		<Text>
-			loaded {thousands(loaded)} · duplicates {thousands(duplicates)} ·{' '}
+			loaded {thousands(loaded)} · {readAgain > 0 && `read again ${thousands(readAgain)} · `}duplicates {thousands(duplicates)} ·{' '}
 			<Text color={rejected > 0 ? 'red' : undefined} bold={rejected > 0}>
 				rejected {thousands(rejected)}
 			</Text>
@@ -73,7 +73,7 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 			</Text>
 			<Text>
 				{'      '}
-				<Counts loaded={snapshot.loaded} duplicates={snapshot.duplicates} rejected={snapshot.rejected} />
+				<Counts loaded={snapshot.loaded} readAgain={snapshot.readAgain} duplicates={snapshot.duplicates} rejected={snapshot.rejected} />
 			</Text>
 			<Text> </Text>
 			<Text bold>

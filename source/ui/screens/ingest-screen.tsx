@@ -58,7 +58,7 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 				{summary.phase === 'done' && summary.derivedMs !== undefined && ` (loading ${clock(loadSeconds)}, updating the tables ${clock(summary.derivedMs / 1000)})`}
 			</Text>
 			<Text>
-				read {thousands(summary.lines)} lines: <Counts loaded={summary.loaded} duplicates={summary.duplicates} rejected={summary.rejected} />
+				read {thousands(summary.lines)} lines: <Counts loaded={summary.loaded} readAgain={summary.readAgain} duplicates={summary.duplicates} rejected={summary.rejected} />
 			</Text>
 			<Text>
 				{formatBytes(bytesRead)} read at {rate.toFixed(1)} MB/s on average
