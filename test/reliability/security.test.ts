@@ -86,20 +86,22 @@ describe('hostile parameter values', () => {
 		let runs = 0;
 		let turn = 0;
 		for (const task of tasks) {
-			for (const parameter of task.parameters.filter((item) => ['text', 'user', 'course'].includes(item.type))) {
+			for (const parameter of task.parameters.filter((item) => ['text', 'user', 'course', 'video', 'problem', 'event-types'].includes(item.type))) {
 				// In CI each parameter gets a few payloads in turn (all of them over the catalogue); every one with OPENPOLYEDU_BIG=1.
 				const payloads = BIG ? PAYLOADS : Array.from({length: 4}, () => PAYLOADS[turn++ % PAYLOADS.length]!);
 				for (const payload of payloads) {
 					const values: Record<string, string> = {[parameter.name]: payload};
-					for (const other of task.parameters) if (other.required && other !== parameter) values[other.name] = 'alice';
+					// A required video must be one the log has (vid1), or the task is refused before the payload is tried.
+					for (const other of task.parameters) if (other.required && other !== parameter) values[other.name] = other.type === 'video' ? 'vid1' : 'alice';
 					const label = `${task.id} --${parameter.name} ${JSON.stringify(payload.slice(0, 40))}`;
 					if (payload === '' && parameter.required) {
 						await assert.rejects(runTask(loaded, task, values), UserError, label);
 						continue;
 					}
-					if (payload !== '' && (parameter.type === 'user' || parameter.type === 'course')) {
+					if (payload !== '' && parameter.type !== 'text') {
 						// Checked against the database (a bound lookup) before the task runs: unknown, refused with a sentence.
-						await assert.rejects(runTask(loaded, task, values), (error: Error) => error instanceof UserError && /^No (course|learner) /.test(error.message), label);
+						const refused = /^No (course|learner|video|problem|events of type) /;
+						await assert.rejects(runTask(loaded, task, values), (error: Error) => error instanceof UserError && refused.test(error.message), label);
 						runs++;
 						continue;
 					}
