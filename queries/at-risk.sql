@@ -6,7 +6,8 @@
 --   learning activity (or enrollment, if they never started) is more than `days` days before the reference day — by default the last day with any event
 --   in that course, each course its own (logs are historical, so "now" would flag everyone). Lists days since last activity and
 --   days active (calendar days in the time zone with learning activity). Finished learners (passing grade
---   or certificate) are left out.
+--   or certificate) are left out. One row per enrolled user id (user_id): a name can have several in a course,
+--   and one enrolled by a staff member, with no events of their own, may have no name; activity is the name's.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: days | integer(0..3650) | 14 | Inactive for more than this many days
 -- param: as_of | date | | Reference day (empty: the last day with events)
@@ -18,7 +19,7 @@ WITH reference AS (
 	FROM d_course_hour WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
 	GROUP BY course_id
 ), candidates AS (
-	SELECT s.course_id, s.username, s.first_enrolled, l.last_activity, l.active_days,
+	SELECT s.course_id, s.user_id, s.username, s.first_enrolled, l.last_activity, l.active_days,
 		r.day - (greatest(l.last_activity, s.first_enrolled) AT TIME ZONE :tz)::date AS days_inactive
 	FROM d_enrollment_state s
 	JOIN reference r ON r.course_id = s.course_id
@@ -32,11 +33,11 @@ WITH reference AS (
 	FROM (SELECT DISTINCT course_id, username, day FROM d_learner_days(:tz) WHERE activity > 0 AND :tz <> d_day_zone()) active
 	GROUP BY course_id, username
 )
-SELECT c.username, c.course_id, c.first_enrolled AT TIME ZONE :tz AS enrolled_at, c.last_activity AT TIME ZONE :tz AS last_activity,
+SELECT c.username, c.user_id, c.course_id, c.first_enrolled AT TIME ZONE :tz AS enrolled_at, c.last_activity AT TIME ZONE :tz AS last_activity,
 	c.days_inactive, coalesce(CASE WHEN :tz = d_day_zone() THEN c.active_days ELSE a.days END, 0) AS days_active
 FROM candidates c
 LEFT JOIN active_days a ON a.course_id = c.course_id AND a.username = c.username
 WHERE c.days_inactive > :days
 -- A name (or none: enrolled by staff) can have several enrolled user ids in a course: their rows differ by the enrollment
--- time only (the rest is the name's), which makes the order total.
-ORDER BY c.days_inactive DESC, c.username, c.course_id, c.first_enrolled
+-- time and the user id only (the rest is the name's), which make the order total.
+ORDER BY c.days_inactive DESC, c.username, c.course_id, c.first_enrolled, c.user_id

@@ -74,8 +74,8 @@ async function assertAnswers(label: string): Promise<void> {
 	assert.deepEqual(
 		await run('at-risk'),
 		[
-			['x', COURSE, '2024-05-01 10:00:00', null, 19, 0],
-			['w', COURSE, '2024-05-02 09:00:00', null, 18, 0],
+			['x', 1, COURSE, '2024-05-01 10:00:00', null, 19, 0],
+			['w', 3, COURSE, '2024-05-02 09:00:00', null, 18, 0],
 		],
 		label,
 	);

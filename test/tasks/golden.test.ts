@@ -306,19 +306,19 @@ describe('enrollment and completion', () => {
 
 	it('at-risk: inactive for more than N days before the last day of data in the course', async () => {
 		assert.deepEqual(await rows('at-risk'), []);
-		assert.deepEqual(await rows('at-risk', {days: '1'}), [['alice', PHYS, '2024-03-04 09:00:00', '2024-03-04 11:20:00', 2, 1]]);
+		assert.deepEqual(await rows('at-risk', {days: '1'}), [['alice', 1, PHYS, '2024-03-04 09:00:00', '2024-03-04 11:20:00', 2, 1]]);
 		// HIST's last day is 03-05, alice's HIST activity too: all courses together, she is not 1 day behind
 		// PHYS's last day (03-06).
 		assert.deepEqual(await rows('at-risk', {days: '0'}), [
-			['alice', PHYS, '2024-03-04 09:00:00', '2024-03-04 11:20:00', 2, 1],
-			['carol', PHYS, '2024-03-05 08:00:00', '2024-03-05 07:59:00', 1, 1],
+			['alice', 1, PHYS, '2024-03-04 09:00:00', '2024-03-04 11:20:00', 2, 1],
+			['carol', 3, PHYS, '2024-03-05 08:00:00', '2024-03-05 07:59:00', 1, 1],
 		]);
 		assert.deepEqual(await rows('at-risk', {days: '0', course: HIST}), []);
-		assert.deepEqual(await rows('at-risk', {days: '0', course: HIST, as_of: '2024-03-06'}), [['alice', HIST, '2024-03-05 10:00:00', '2024-03-05 10:08:00', 1, 1]]);
+		assert.deepEqual(await rows('at-risk', {days: '0', course: HIST, as_of: '2024-03-06'}), [['alice', 1, HIST, '2024-03-05 10:00:00', '2024-03-05 10:08:00', 1, 1]]);
 		// In another zone the days active are counted from the hourly rows, not read from d_learner.
 		assert.deepEqual(await rows('at-risk', {days: '0', tz: 'Europe/Moscow'}), [
-			['alice', PHYS, '2024-03-04 12:00:00', '2024-03-04 14:20:00', 2, 1],
-			['carol', PHYS, '2024-03-05 11:00:00', '2024-03-05 10:59:00', 1, 1],
+			['alice', 1, PHYS, '2024-03-04 12:00:00', '2024-03-04 14:20:00', 2, 1],
+			['carol', 3, PHYS, '2024-03-05 11:00:00', '2024-03-05 10:59:00', 1, 1],
 		]);
 	});
 });

@@ -54,3 +54,14 @@ it('started-not-finished lists a learner (a name) once per course, as learners a
 		['honor', COURSE, '2024-05-02 10:00:00', '2024-05-02 10:00:00', 3],
 	]);
 });
+
+it('at-risk says which user id each row is: one row per enrolled user id, the name for all of them', async () => {
+	// Reference day 05-05: honor's last activity is 3 days before it, ann's and staff's 2; ann's 41 enrolled on 05-05.
+	assert.deepEqual(await run('at-risk', {days: '0'}), [
+		['honor', 12, COURSE, '2024-05-01 09:00:00', '2024-05-02 10:00:00', 3, 1],
+		['honor', 21, COURSE, '2024-05-01 09:30:00', '2024-05-02 10:00:00', 3, 1],
+		['ann', 40, COURSE, '2024-05-01 08:00:00', '2024-05-03 09:00:00', 2, 1],
+		['staff', 4, COURSE, '2024-05-01 10:00:00', '2024-05-03 08:00:00', 2, 1],
+		['staff', 9, COURSE, '2024-05-01 12:00:00', '2024-05-03 08:00:00', 2, 1],
+	]);
+});
