@@ -3,7 +3,8 @@
 -- group: Overview
 -- description: The course summary side by side, one row per course in the database (same definitions
 --   as course-summary): events, learners, first and last day and active days in the time zone, enrollments
---   ever and now, learners with learning activity, video viewers, problem solvers, forum posters.
+--   ever and now, learners with learning activity, video viewers, problem solvers, forum posters. A course
+--   whose events all lack a readable time has no days (first and last day empty, 0 active days).
 -- param: tz | timezone | UTC | Time zone for days (e.g. Europe/Moscow)
 -- sort: events desc
 -- chart: bar x=course_id y=learners
@@ -25,13 +26,14 @@ WITH hours AS (
 	SELECT course_id, count(*) FILTER (WHERE activations > 0) AS enrolled_ever, count(*) FILTER (WHERE is_enrolled) AS enrolled_now
 	FROM d_enrollment_state GROUP BY course_id
 )
-SELECT h.course_id, t.events, coalesce(l.learners, 0) AS learners,
-	(h.first_hour AT TIME ZONE :tz)::date AS first_day, (h.last_hour AT TIME ZONE :tz)::date AS last_day, h.active_days,
+SELECT t.course_id, t.events, coalesce(l.learners, 0) AS learners,
+	(h.first_hour AT TIME ZONE :tz)::date AS first_day, (h.last_hour AT TIME ZONE :tz)::date AS last_day, coalesce(h.active_days, 0) AS active_days,
 	coalesce(e.enrolled_ever, 0) AS enrolled_ever, coalesce(e.enrolled_now, 0) AS enrolled_now,
 	coalesce(l.active_learners, 0) AS active_learners, coalesce(l.video_viewers, 0) AS video_viewers,
 	coalesce(l.problem_solvers, 0) AS problem_solvers, coalesce(l.forum_posters, 0) AS forum_posters
-FROM hours h
-JOIN totals t ON t.course_id = h.course_id
-LEFT JOIN learners l ON l.course_id = h.course_id
-LEFT JOIN enrollment e ON e.course_id = h.course_id
-ORDER BY t.events DESC, h.course_id
+-- Every course with events: one whose events all lack a time has no hours (no days, as course-summary says).
+FROM totals t
+LEFT JOIN hours h ON h.course_id = t.course_id
+LEFT JOIN learners l ON l.course_id = t.course_id
+LEFT JOIN enrollment e ON e.course_id = t.course_id
+ORDER BY t.events DESC, t.course_id

@@ -126,10 +126,13 @@ export async function parameterNotes(queryable: pg.ClientBase, task: TaskDefinit
 	return notes;
 }
 
-/** Courses with events, busiest first (course '' = events without a course is left out). */
+/**
+ * Courses with events, busiest first (course '' = events without a course is left out). d_type_total counts every
+ * event: the hourly tables have none of a course whose events all lack a readable time, which then could not be chosen.
+ */
 export async function listCourses(pool: pg.Pool): Promise<Array<{courseId: string; events: number}>> {
 	const {rows} = await pool.query<{courseId: string; events: number}>(
-		`SELECT course_id AS "courseId", sum(events)::bigint AS events FROM d_course_hour WHERE course_id <> '' GROUP BY course_id ORDER BY 2 DESC, 1`,
+		`SELECT course_id AS "courseId", sum(events)::bigint AS events FROM d_type_total WHERE course_id <> '' GROUP BY course_id ORDER BY 2 DESC, 1`,
 	);
 	return rows;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import {it} from 'node:test';
 import {migrations} from '../../ingest/db/migrations.js';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
-import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {listCourses, loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
 import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
@@ -93,4 +93,27 @@ it('migration 133 adds them to a database built when only timed events were coun
 	assert.deepEqual(await eventTypes(), [['play_video', 2], ['page_close', 1]]);
 	await database.pool.query(migrations.find((migration) => migration.version === 133)!.sql);
 	assert.deepEqual(await eventTypes(), expected);
+});
+
+/**
+ * A course whose every event lacks a readable time (learner3 with none, learner4 with 'yesterday'), beside
+ * PHYLOS's three timed events: it has events, so it is a course to choose, and the default is all courses.
+ */
+it('a course whose events all lack a time is in the course list, and course-summary and course-comparison count it', async () => {
+	const untimed = 'course-v1:Uni+UNTIMED+2024';
+	const context = {user_id: 1, org_id: 'Uni', course_id: untimed, path: '/event'};
+	const file = path.join(dir, 'untimed-course.log');
+	fs.writeFileSync(file, `${[eventLine(1), eventLine(2), eventLine(5), eventLine(3, {time: undefined, context}), eventLine(4, {time: 'yesterday', context})].join('\n')}\n`);
+	const courses = await openTestDatabase('untimed_course');
+	await ingest(courses, [file]);
+	const phylos = 'course-v1:spbstu+PHYLOS+fall_2018';
+	assert.deepEqual(await listCourses(courses.pool), [{courseId: phylos, events: 3}, {courseId: untimed, events: 2}]);
+	const summary = async (values: Record<string, string>) => (await runTask(courses.pool, tasks.find((task) => task.id === 'course-summary')!, values)).rows;
+	// No day, no enrollment, no learning activity (first_activity takes timed events only): 2 events of 2 learners.
+	assert.deepEqual(await summary({course: untimed}), [[2, 2, null, null, 0, 0, 0, 0, 0, 0, 0, 0]]);
+	assert.deepEqual((await summary({}))[0]!.slice(0, 2), [5, 5]);
+	assert.deepEqual((await runTask(courses.pool, tasks.find((task) => task.id === 'course-comparison')!, {})).rows, [
+		[phylos, 3, 3, '2018-09-17', '2018-09-17', 1, 0, 0, 3, 3, 0, 0],
+		[untimed, 2, 2, null, null, 0, 0, 0, 0, 0, 0, 0],
+	]);
 });
