@@ -4,6 +4,7 @@ import type pg from 'pg';
 import {currentDayZone} from './derived/day-zone.js';
 import {refreshDerived, type RefreshOptions} from './derived/refresh.js';
 import {UserError, redactSecrets} from './errors.js';
+import {HintBitReader} from './hint-bits.js';
 import {LineChunker, type Chunk} from './line-chunker.js';
 import {LoaderError, LoaderPool} from './loader-pool.js';
 import {finishSource, planSource, recordFailedSource, recordInterrupted, type SourceIdentity} from './manifest.js';
@@ -60,6 +61,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	signal?.addEventListener('abort', cancelLoaders, {once: true});
 	let dayZoneChange: IngestSummary['dayZoneChange'];
 	let derivedCancelled = false;
+	let hints: HintBitReader | undefined;
+	let hintTimer: NodeJS.Timeout | undefined;
 	try {
 		const {rows} = await lockClient.query<{locked: boolean}>('SELECT pg_try_advisory_lock($1) AS locked', [INGEST_LOCK]);
 		if (!rows[0]!.locked) throw new UserError('Another ingest is already loading into this database; wait for it to finish.');
@@ -70,6 +73,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		emit();
 		loaders = new LoaderPool(options.databaseUrl, workerCount);
 		const context: LoadContext = {pool, loaders, tracker, loadId, maxLineBytes, signal, finishing: []};
+		hints = await HintBitReader.start(pool);
+		hintTimer = setInterval(() => hints?.poke(), 1000);
 		for (const [index, source] of sources.entries()) {
 			if (signal?.aborted || context.fatal) break;
 			if (source.kind === 'zip') await loadZip(context, source, files[index]!);
@@ -77,6 +82,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		}
 		await Promise.all(context.finishing);
 		if (context.fatal) throw context.fatal;
+		clearInterval(hintTimer);
+		if (!signal?.aborted) await hints?.finish();
 		// The loader threads (their heaps and connections) are not needed to derive: freed before it, not after.
 		await loaders.close();
 		loaders = undefined;
@@ -123,6 +130,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		throw error instanceof UserError ? error : new UserError(tracker.error);
 	} finally {
 		clearInterval(timer);
+		clearInterval(hintTimer);
+		await hints?.stop();
 		signal?.removeEventListener('abort', cancelLoaders);
 		await loaders?.close();
 		await lockClient.query('SELECT pg_advisory_unlock($1)', [INGEST_LOCK]).catch(() => {});

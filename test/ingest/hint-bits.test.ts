@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import {describe, it} from 'node:test';
+import type pg from 'pg';
+import {HintBitReader} from '../../ingest/hint-bits.js';
+import {openTestDatabase} from '../helpers/ingest.js';
+
+/** Committed rows of about 1 KB in `transactions` transactions, as a load's chunks commit them. */
+async function insertRows(pool: pg.Pool, transactions: number, rows: number): Promise<void> {
+	for (let chunk = 0; chunk < transactions; chunk++) {
+		await pool.query(
+			`INSERT INTO events (event_hash, file_id, line_no, load_id, event_type, event)
+			 SELECT gen_random_uuid(), 1, g, 1, 'play_video', jsonb_build_object('pad', repeat('x', 1000)) FROM generate_series(1, $1) g`,
+			[rows],
+		);
+	}
+	// Rows are marked as committed only once their commit is on disk (commits here are asynchronous); a
+	// checkpoint puts it there, and writes the pages out as a load's COPY does.
+	await pool.query('CHECKPOINT');
+}
+
+/** The pages a full read of the events marks (and so writes again). */
+async function pagesDirtiedByAScan(pool: pg.Pool): Promise<number> {
+	const {rows} = await pool.query<{'QUERY PLAN': Array<{Plan: {'Shared Dirtied Blocks': number}}>}>(
+		'EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT count(*) FROM events',
+	);
+	return rows[0]!['QUERY PLAN'][0]!.Plan['Shared Dirtied Blocks'];
+}
+
+describe('the hint-bit reader', async () => {
+	const database = await openTestDatabase('hint_bits');
+
+	it('marks what the load committed, so that the build\'s first read rewrites no page of it', async () => {
+		const {pool} = database;
+		// Unread, committed rows: the first scan marks them, and dirties every page (the check below can fail).
+		await insertRows(pool, 5, 200);
+		assert.ok((await pagesDirtiedByAScan(pool)) >= 25, 'an unread table has its pages dirtied by the first scan');
+		assert.equal(await pagesDirtiedByAScan(pool), 0, 'the second scan finds them marked');
+		// A load: the reader starts at the table's end, and reads what was committed after it.
+		const reader = await HintBitReader.start(pool);
+		await insertRows(pool, 5, 200);
+		await reader.finish();
+		assert.equal(await pagesDirtiedByAScan(pool), 0, 'the reader marked every page the load wrote');
+	});
+});
