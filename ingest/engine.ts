@@ -347,12 +347,18 @@ async function loadStream(
 		if (!context.signal?.aborted && !context.fatal) for (const chunk of chunker.wholeLines()) await dispatch(chunk);
 	}
 	context.finishing.push(
-		Promise.all(chunkDone).then(async () => {
-			if (context.fatal || context.signal?.aborted) return;
-			await finishSource(context.pool, plan.fileId, readError);
-			progress.status = readError ? 'failed' : 'loaded';
-			if (readError) progress.note = readError;
-			advance(progress.bytesTotal);
-		}),
+		Promise.all(chunkDone)
+			.then(async () => {
+				if (context.fatal || context.signal?.aborted) return;
+				await finishSource(context.pool, plan.fileId, readError);
+				progress.status = readError ? 'failed' : 'loaded';
+				if (readError) progress.note = readError;
+				advance(progress.bytesTotal);
+			})
+			// Heard now, not when the files are all read: a database lost while the next file is read rejected this
+			// with no handler yet, and Node ended the process ("Connection terminated unexpectedly" and a stack).
+			.catch((error: Error) => {
+				context.fatal ??= error;
+			}),
 	);
 }
