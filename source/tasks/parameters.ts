@@ -89,41 +89,23 @@ async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: s
 }
 
 /**
- * What an answer's values make it leave out or approximate, in sentences. Event types that no event has count
- * nothing (a misspelt one among others). Every table counts events by whole UTC
- * hours (days too, in any zone), so a zone whose offset is not whole hours (India's +05:30, Nepal's +05:45,
+ * What a time zone makes an answer approximate, in a sentence (or nothing): every table counts events by whole
+ * UTC hours (days too, in any zone), so a zone whose offset is not whole hours (India's +05:30, Nepal's +05:45,
  * Newfoundland's -03:30) gets each event in the local hour (and day) where its UTC hour starts.
  */
-export async function parameterNotes(queryable: pg.ClientBase, task: TaskDefinition, resolved: Record<string, string>): Promise<string[]> {
-	const notes: string[] = [];
-	const course = task.parameters.find((parameter) => parameter.type === 'course');
-	const courseValue = course ? (resolved[course.name] ?? '') : '';
-	for (const parameter of task.parameters) {
-		const list = resolved[parameter.name];
-		if (parameter.type !== 'event-types' || !list) continue;
-		// Some of the types have events (else the task was refused): the others count nothing, and a typo must say so.
-		const unknown = await unknownEventTypes(queryable, list, courseValue);
-		if (unknown.length > 0) notes.push(noEventsOf(unknown, courseValue));
-	}
-	for (const parameter of task.parameters) {
-		const zone = resolved[parameter.name];
-		if (parameter.type !== 'timezone' || !zone) continue;
-		// Its offsets now and half a year ago (summer and winter time).
-		const {rows} = await queryable.query<{minutes: number}>(
-			`SELECT DISTINCT (extract(epoch FROM (t AT TIME ZONE $1) - (t AT TIME ZONE 'UTC')) / 60)::int AS minutes
-			 FROM (VALUES (now()), (now() - interval '6 months')) AS v(t)`,
-			[zone],
-		);
-		const odd = rows.find((row) => row.minutes % 60 !== 0);
-		if (!odd) continue;
-		const offset = `UTC${odd.minutes < 0 ? '-' : '+'}${String(Math.floor(Math.abs(odd.minutes) / 60)).padStart(2, '0')}:${String(Math.abs(odd.minutes) % 60).padStart(2, '0')}`;
-		// A UTC hour starts this many minutes past a local hour: events before that minute fall in the local hour before.
-		const early = ((odd.minutes % 60) + 60) % 60;
-		notes.push(
-			`${zone} is ${offset}, and events are counted by whole UTC hours: those in the first ${early} minutes of a local hour count in the hour before (just after midnight, in the day before).`,
-		);
-	}
-	return notes;
+async function timezoneNote(pool: pg.Pool, zone: string): Promise<string | undefined> {
+	// Its offsets now and half a year ago (summer and winter time).
+	const {rows} = await pool.query<{minutes: number}>(
+		`SELECT DISTINCT (extract(epoch FROM (t AT TIME ZONE $1) - (t AT TIME ZONE 'UTC')) / 60)::int AS minutes
+		 FROM (VALUES (now()), (now() - interval '6 months')) AS v(t)`,
+		[zone],
+	);
+	const odd = rows.find((row) => row.minutes % 60 !== 0);
+	if (!odd) return undefined;
+	const offset = `UTC${odd.minutes < 0 ? '-' : '+'}${String(Math.floor(Math.abs(odd.minutes) / 60)).padStart(2, '0')}:${String(Math.abs(odd.minutes) % 60).padStart(2, '0')}`;
+	// A UTC hour starts this many minutes past a local hour: events before that minute fall in the local hour before.
+	const early = ((odd.minutes % 60) + 60) % 60;
+	return `${zone} is ${offset}, and events are counted by whole UTC hours: those in the first ${early} minutes of a local hour count in the hour before (just after midnight, in the day before).`;
 }
 
 /**
@@ -138,10 +120,16 @@ export async function listCourses(pool: pg.Pool): Promise<Array<{courseId: strin
 }
 
 /**
- * Values for every declared parameter after defaults and checks, keyed by name ('' = none).
+ * Values for every declared parameter after defaults and checks, keyed by name ('' = none), and what those
+ * values make the answer leave out or approximate, in sentences (event types that no event has, among others
+ * that have some; a time zone whose offset is not whole hours).
  * An empty course means the only course when the database holds exactly one, else all courses.
  */
-export async function resolveParameters(pool: pg.Pool, task: TaskDefinition, values: Record<string, string>): Promise<Record<string, string>> {
+export async function resolveParameters(
+	pool: pg.Pool,
+	task: TaskDefinition,
+	values: Record<string, string>,
+): Promise<{resolved: Record<string, string>; notes: string[]}> {
 	for (const name of Object.keys(values)) {
 		if (!task.parameters.some((parameter) => parameter.name === name)) {
 			const known = task.parameters.map((parameter) => parameter.name).join(', ') || 'none';
@@ -160,19 +148,27 @@ export async function resolveParameters(pool: pg.Pool, task: TaskDefinition, val
 	// Learners and items are checked once the course is resolved (learner-path names it after the learner): the error carries it.
 	const course = task.parameters.find((parameter) => parameter.type === 'course');
 	const courseValue = course ? (resolved[course.name] ?? '') : '';
+	const notes: string[] = [];
 	for (const parameter of task.parameters) {
 		const value = resolved[parameter.name];
 		if (!value) continue;
 		if (parameter.type === 'user') await checkLearner(pool, value, courseValue);
 		if (parameter.type === 'video' || parameter.type === 'problem') await checkItem(pool, ITEMS[parameter.type], value, courseValue);
-		if (parameter.type === 'event-types' && (await unknownEventTypes(pool, value, courseValue)).length === eventTypesOf(value).length) {
-			throw new UserError(noEventsOf(eventTypesOf(value), courseValue));
+		if (parameter.type === 'event-types') {
+			const unknown = await unknownEventTypes(pool, value, courseValue);
+			// None with events is refused; some without count nothing, and a typo among them must say so.
+			if (unknown.length === eventTypesOf(value).length) throw new UserError(noEventsOf(unknown, courseValue));
+			if (unknown.length > 0) notes.push(noEventsOf(unknown, courseValue));
+		}
+		if (parameter.type === 'timezone') {
+			const note = await timezoneNote(pool, value);
+			if (note) notes.push(note);
 		}
 	}
 	const {from, to} = resolved;
 	// A reversed range would answer with an empty table that looks like "no activity".
 	if (from && to && from > to) throw new UserError(`The date range is empty: "from" (${from}) is after "to" (${to}).`);
-	return resolved;
+	return {resolved, notes};
 }
 
 /** Where a course's videos and problems are listed (by the tasks that read them), and which task lists them for the user. */
@@ -201,9 +197,9 @@ const noEventsOf = (types: string[], course: string) =>
 	`No events of type ${types.map(quoted).join(', ')} ${inCourse(course)}: event types are case-sensitive (event-types lists them).`;
 
 /** The types of `list` that no event has (in `course`, when one is chosen). */
-async function unknownEventTypes(queryable: pg.ClientBase | pg.Pool, list: string, course: string): Promise<string[]> {
+async function unknownEventTypes(pool: pg.Pool, list: string, course: string): Promise<string[]> {
 	const types = eventTypesOf(list);
-	const {rows} = await queryable.query<{eventType: string}>(
+	const {rows} = await pool.query<{eventType: string}>(
 		`SELECT DISTINCT event_type AS "eventType" FROM d_type_total WHERE event_type = ANY ($1) AND (course_id = $2 OR ($2 = '' AND course_id <> ''))`,
 		[types, course],
 	);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import {backendPid, cancelOnAbort} from '../../ingest/db/database.js';
 import {UserError} from '../../ingest/errors.js';
-import {parameterNotes, resolveParameters, sqlTypeOf} from './parameters.js';
+import {resolveParameters, sqlTypeOf} from './parameters.js';
 import {toPositional} from './placeholders.js';
 import type {ColumnKind, TaskDefinition, TaskResult} from './types.js';
 
@@ -64,7 +64,7 @@ export async function runTask(
 ): Promise<TaskResult> {
 	const {signal} = options;
 	if (signal?.aborted) throw abortError();
-	const parameters = await resolveParameters(pool, task, values);
+	const {resolved: parameters, notes} = await resolveParameters(pool, task, values);
 	const typeOf = new Map(task.parameters.map((parameter) => [parameter.name, sqlTypeOf(parameter)]));
 	const {text, names} = toPositional(task.sql, (name) => typeOf.get(name) ?? 'text');
 	const bound = names.map((name) => (parameters[name] ? parameters[name] : null));
@@ -80,8 +80,6 @@ export async function runTask(
 		const table = await queryTable(client, text, bound);
 		await client.query('COMMIT');
 		const elapsedMs = performance.now() - started;
-		// On this connection: a pool of one (the tests', a caller's) would wait for it forever.
-		const notes = await parameterNotes(client, task, parameters);
 		return {taskId: task.id, ...table, parameters, elapsedMs, ...(notes.length > 0 ? {notes} : {})};
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => {});

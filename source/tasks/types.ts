@@ -59,7 +59,7 @@ export type TaskResult = {
 	/** Parameter values actually used (after defaults). */
 	parameters: Record<string, string>;
 	elapsedMs: number;
-	/** What the answer leaves approximate, in sentences (see parameterNotes). */
+	/** What the answer leaves approximate, in sentences (see resolveParameters). */
 	notes?: string[];
 };
 
