@@ -36,16 +36,6 @@ const expected = [
 	['seq_goto', 1],
 ];
 
-it('event-types, course-summary and course-comparison count the events without a time; data-health names them', async () => {
-	await ingest(database, [first]);
-	await ingest(database, [second]);
-	assert.deepEqual(await eventTypes(), expected);
-	assert.equal((await run('course-summary'))[0]![0], 7);
-	assert.deepEqual((await run('course-comparison')).map((row) => row.slice(0, 2)), [['course-v1:spbstu+PHYLOS+fall_2018', 7]]);
-	const health = new Map((await run('data-health')).map((row) => [row[1], row[2]]));
-	assert.equal(health.get('events without a time'), 4);
-});
-
 /**
  * Learners whose events lack a time: learner1 has one event with a time and two without (one in each load),
  * learner3 only events without one (an unreadable time, then none).
@@ -56,6 +46,16 @@ fs.writeFileSync(learnersFirst, `${[eventLine(1), eventLine(8, {time: undefined}
 fs.writeFileSync(learnersSecond, `${[eventLine(15, {time: undefined}), eventLine(10, {time: undefined})].join('\n')}\n`);
 const learnersDatabase = await openTestDatabase('untimed_learners');
 const learnerRows = async (id: string) => (await runTask(learnersDatabase.pool, tasks.find((task) => task.id === id)!, {})).rows;
+
+it('event-types, course-summary and course-comparison count the events without a time; data-health names them', async () => {
+	await ingest(database, [first]);
+	await ingest(database, [second]);
+	assert.deepEqual(await eventTypes(), expected);
+	assert.equal((await run('course-summary'))[0]![0], 7);
+	assert.deepEqual((await run('course-comparison')).map((row) => row.slice(0, 2)), [['course-v1:spbstu+PHYLOS+fall_2018', 7]]);
+	const health = new Map((await run('data-health')).map((row) => [row[1], row[2]]));
+	assert.equal(health.get('events without a time'), 4);
+});
 
 async function assertUntimedLearners(label: string): Promise<void> {
 	const seen = '2018-09-17 09:00:01.000001';
