@@ -5,12 +5,13 @@ import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {currentDayZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {redactSecrets} from '../../ingest/errors.js';
-import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
+import type {IngestSnapshot} from '../../ingest/progress.js';
 import {listCourses, loadTaskCatalogue, runTask, saveResult} from '../tasks/index.js';
 import {enterFullScreen} from '../ui/fullscreen.js';
 import type {AppServices} from '../ui/services.js';
+import type {AppIngestSummary} from '../ui/state/app-state.js';
 import {withDatabase, type Command, type CommandContext} from './context.js';
-import {dayZoneFlag, ingestCommand, ingestPaths} from './ingest.js';
+import {dayZoneFlag, defaultInput, ingestCommand} from './ingest.js';
 import {tasksCommand} from './tasks.js';
 
 /**
@@ -108,12 +109,17 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 				).catch(fail);
 			}),
 	);
-	const loading = sharedRun<IngestSummary, IngestSnapshot>(async (onProgress, signal) => {
+	const loading = sharedRun<AppIngestSummary, IngestSnapshot>(async (onProgress, signal) => {
 		await opening.join(() => {});
 		const {workers, maxLineBytes} = context.flags;
 		const {url, pool, scratchDir} = open();
 		const dayZone = await dayZoneFlag(pool, context.flags.tz);
-		return runIngest({databaseUrl: url, pool, paths: ingestPaths([]), workers, maxLineBytes, scratchDir, dayZone, signal, onProgress});
+		// Started without input/ (to look at a --workdir's data, say), the app reads nothing and goes to the tasks;
+		// the run still finishes an update of the tables left pending and applies --tz.
+		const input = defaultInput();
+		const noInput = !fs.existsSync(input);
+		const summary = await runIngest({databaseUrl: url, pool, paths: noInput ? [] : [input], workers, maxLineBytes, scratchDir, dayZone, signal, onProgress});
+		return noInput ? {...summary, noInputFolderIn: path.dirname(input)} : summary;
 	});
 	const workdir = resolveWorkdir(context.flags.workdir);
 	return {

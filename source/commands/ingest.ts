@@ -9,10 +9,13 @@ import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
 import {derivedPercent, derivedStepText, fileNotices, formatBytes, formatDuration, formatCount, loadingMs} from '../format.js';
 import {cancelOnSignals, withDatabase, type Command, type CommandContext} from './context.js';
 
-/** The default source, input/ in the current folder; named paths must exist. */
+/** The default source: input/ in the current folder. */
+export const defaultInput = () => path.join(process.cwd(), 'input');
+
+/** The paths named, or the default source, which must exist (named paths are checked as they are read). */
 export function ingestPaths(args: string[]): string[] {
 	if (args.length > 0) return args;
-	const input = path.join(process.cwd(), 'input');
+	const input = defaultInput();
 	if (!fs.existsSync(input)) throw new UserError(`There is no input/ folder in ${process.cwd()}; put logs there or name them: openpolyedu-tui ingest FILE…`);
 	return [input];
 }

@@ -1,6 +1,6 @@
-import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
+import type {IngestSnapshot} from '../../ingest/progress.js';
 import type {OutputFormat, TaskCatalogue, TaskDefinition, TaskResult} from '../tasks/types.js';
-import type {Course} from './state/app-state.js';
+import type {AppIngestSummary, Course} from './state/app-state.js';
 
 /**
  * Everything the app asks of the world, as one object: the real one (source/commands/app.ts) wires the
@@ -10,7 +10,7 @@ export type AppServices = {
 	/** Locks the workdir and opens (starting it if needed) the database, naming each step. */
 	open(onStep: (step: string) => void): Promise<void>;
 	/** Loads what is new in the inputs; resolves with the summary, also when cancelled through `signal`. */
-	ingest(signal: AbortSignal, onProgress: (snapshot: IngestSnapshot) => void): Promise<IngestSummary>;
+	ingest(signal: AbortSignal, onProgress: (snapshot: IngestSnapshot) => void): Promise<AppIngestSummary>;
 	loadCatalogue(): Promise<TaskCatalogue>;
 	listCourses(): Promise<Course[]>;
 	/** The time zone the database counts days in (after the load: `--tz` may change it). */

@@ -101,6 +101,17 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 		assert.match(after, /EXIT=0/);
 		assert.equal(tmux('display-message', '-p', '-t', session, '#{alternate_on}').trim(), '0', 'the normal screen is back');
 		assert.ok(!fs.existsSync(path.join(dir, 'workdir', 'app.lock')), 'the workdir lock is released');
+
+		// Started again from a folder without input/, on the same workdir: straight to the tasks on the loaded data, saying why nothing was read.
+		const elsewhere = path.join(dir, 'elsewhere');
+		fs.mkdirSync(elsewhere);
+		tmux('kill-session', '-t', session);
+		tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '30', '-c', elsewhere, command);
+		const menu = await waitForScreen(session, /Tasks · \d+ of \d+ · course course-v1:TestX\+T101\+2024/, 60_000);
+		assert.match(menu, new RegExp(`Nothing loaded: no input/ folder in ${fs.realpathSync(elsewhere).replace(/[.+]/g, '\\$&')}; put tracking logs there`));
+		assert.doesNotMatch(menu, /No new data|No data yet|could not be loaded/);
+		await send(session, 'q');
+		assert.match(await waitForScreen(session, /EXIT=\d+/, 30_000), /EXIT=0/);
 	} finally {
 		// Ctrl-C first, so the app stops its embedded server before the terminal goes away.
 		spawnSync('tmux', ['send-keys', '-t', session, 'C-c']);

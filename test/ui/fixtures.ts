@@ -1,5 +1,6 @@
-import type {FileProgress, IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
+import type {FileProgress, IngestSnapshot} from '../../ingest/progress.js';
 import type {TaskDefinition, TaskResult} from '../../source/tasks/types.js';
+import type {AppIngestSummary} from '../../source/ui/state/app-state.js';
 
 /** Fakes of the UI's inputs (task definitions, results, progress snapshots) for screen and reducer tests. */
 export function task(id: string, group: string, extra: Partial<TaskDefinition> = {}): TaskDefinition {
@@ -63,7 +64,7 @@ export function snapshot(extra: Partial<IngestSnapshot> = {}): IngestSnapshot {
 	};
 }
 
-export function summary(extra: Partial<IngestSummary> = {}): IngestSummary {
+export function summary(extra: Partial<AppIngestSummary> = {}): AppIngestSummary {
 	return {...snapshot({phase: 'done', bytesDone: 4_000_000, etaSeconds: 0}), filesLoaded: 2, filesSkipped: 0, filesFailed: 0, ...extra};
 }
 

@@ -643,4 +643,12 @@ test('menu notices: no data yet, unreadable task files, what the last load broug
 			['info', 'Last load: 990 new events, 3 rejected lines.'],
 		],
 	);
+	// Started without input/: one notice says where logs go (not also "No data yet", nor "No new data").
+	const noInput = summary({lines: 0, loaded: 0, rejected: 0, noInputFolderIn: '/home/ann/courses'});
+	for (const courses of [[], [{courseId: 'c', events: 1}]]) {
+		assert.deepEqual(
+			menuNotices(courses, [], noInput).map((notice) => [notice.tone, notice.text]),
+			[['warning', 'Nothing loaded: no input/ folder in /home/ann/courses; put tracking logs there and start again.']],
+		);
+	}
 });

@@ -1,9 +1,8 @@
 import {Box, Text} from 'ink';
-import type {IngestSummary} from '../../../ingest/progress.js';
 import type {TaskDefinition, TaskProblem} from '../../tasks/types.js';
 import {fitCell} from '../lib/columns.js';
 import {dayZonesText, thousands} from '../lib/format.js';
-import type {Course} from '../state/app-state.js';
+import type {AppIngestSummary, Course} from '../state/app-state.js';
 import {windowStart} from '../state/list-cursor.js';
 import {menuLines, selectedPosition, visibleTasks, type MenuState} from '../state/menu-state.js';
 import {withCursor} from '../state/text-field.js';
@@ -16,17 +15,22 @@ export function firstSentence(text: string): string {
 }
 
 /** Notices above the list: no data yet, unreadable task files, what the last load brought. */
-export function menuNotices(courses: Course[] | undefined, problems: TaskProblem[], lastIngest: IngestSummary | undefined): Array<{text: string; tone: 'warning' | 'info'}> {
+export function menuNotices(courses: Course[] | undefined, problems: TaskProblem[], lastIngest: AppIngestSummary | undefined): Array<{text: string; tone: 'warning' | 'info'}> {
 	const notices: Array<{text: string; tone: 'warning' | 'info'}> = [];
+	// Started elsewhere than beside input/ (to query a --workdir, say): not an error, but nothing was read. It says where
+	// logs go, which is all "No data yet" would add.
+	if (lastIngest?.noInputFolderIn) notices.push({text: `Nothing loaded: no input/ folder in ${lastIngest.noInputFolderIn}; put tracking logs there and start again.`, tone: 'warning'});
 	// After a cancel the courses may be missing only from the tables not updated yet: the cancel's notice says so.
-	if (courses?.length === 0 && lastIngest?.phase !== 'cancelled') notices.push({text: 'No data yet: put tracking logs (.log, .gz, .zip or folders) into input/ and start the app again.', tone: 'warning'});
+	else if (courses?.length === 0 && lastIngest?.phase !== 'cancelled') notices.push({text: 'No data yet: put tracking logs (.log, .gz, .zip or folders) into input/ and start the app again.', tone: 'warning'});
 	for (const problem of problems.slice(0, 2)) notices.push({text: `Task file ${problem.file} skipped: ${problem.message}`, tone: 'warning'});
 	if (problems.length > 2) notices.push({text: `… and ${problems.length - 2} more task files skipped (openpolyedu-tui tasks lists them).`, tone: 'warning'});
 	// A cancelled load's events (or all of them, when the tables' update was cancelled) reach the tables the tasks read only when a later load finishes.
 	// Short enough for 80 columns (a notice is one line).
 	if (lastIngest?.phase === 'cancelled') notices.push({text: 'Load cancelled: the tasks see its new events once the next start finishes it.', tone: 'warning'});
-	if (lastIngest && lastIngest.lines === 0 && lastIngest.phase === 'done') notices.push({text: 'No new data in the inputs; everything was already loaded.', tone: 'info'});
-	else if (lastIngest) notices.push({text: `Last load: ${thousands(lastIngest.loaded)} new events, ${thousands(lastIngest.rejected)} rejected lines.`, tone: 'info'});
+	// What the load brought (nothing, without input/: its notice says so).
+	const loaded = lastIngest?.noInputFolderIn ? undefined : lastIngest;
+	if (loaded && loaded.lines === 0 && loaded.phase === 'done') notices.push({text: 'No new data in the inputs; everything was already loaded.', tone: 'info'});
+	else if (loaded) notices.push({text: `Last load: ${thousands(loaded.loaded)} new events, ${thousands(loaded.rejected)} rejected lines.`, tone: 'info'});
 	return notices;
 }
 
@@ -47,7 +51,7 @@ export function MenuScreen({
 	course?: string;
 	dayZone?: string;
 	problems: TaskProblem[];
-	lastIngest?: IngestSummary;
+	lastIngest?: AppIngestSummary;
 	width: number;
 	height: number;
 }) {

@@ -19,6 +19,9 @@ import {editText, textField, type TextEdit, type TextField} from './text-field.j
  */
 export type Course = {courseId: string; events: number};
 
+/** The app's load: the ingest's summary, and the folder it started in when that had no input/ (nothing was read). */
+export type AppIngestSummary = IngestSummary & {noInputFolderIn?: string};
+
 export type ErrorInfo = {title: string; message: string; hint: string};
 
 export type ResultScreen = {
@@ -69,7 +72,7 @@ export type AppState = {
 	help?: {offset: number};
 	flash?: Flash;
 	/** The last load's summary, shown on the menu. */
-	lastIngest?: IngestSummary;
+	lastIngest?: AppIngestSummary;
 	quitting: boolean;
 	/** Increments on every run or save, so effects can tell one request from the next. */
 	counter: number;
@@ -81,7 +84,7 @@ export type AppEvent =
 	| {type: 'step'; step: string}
 	| {type: 'ingest-started'}
 	| {type: 'ingest-progress'; snapshot: IngestSnapshot}
-	| {type: 'ingest-finished'; summary: IngestSummary}
+	| {type: 'ingest-finished'; summary: AppIngestSummary}
 	| {type: 'catalogue'; tasks: TaskDefinition[]; problems: TaskProblem[]}
 	| {type: 'courses'; courses: Course[]}
 	| {type: 'day-zone'; zone: string}
@@ -221,7 +224,7 @@ function withSnapshot(screen: Extract<Screen, {name: 'ingest'}>, snapshot: Inges
 	return {...screen, snapshot, lastHistoryMs: snapshot.elapsedMs, rateHistory: [...screen.rateHistory, snapshot.megabytesPerSecond].slice(-HISTORY_POINTS)};
 }
 
-function afterIngest(state: AppState, summary: IngestSummary): AppState {
+function afterIngest(state: AppState, summary: AppIngestSummary): AppState {
 	const nothingNew = summary.phase === 'done' && summary.lines === 0 && summary.filesFailed === 0;
 	// A load that found nothing new goes straight to the menu: the summary is only news when something happened.
 	if (nothingNew) return {...state, lastIngest: summary, screen: {name: 'menu'}};
