@@ -211,6 +211,10 @@ const SETTINGS_MARKER = '# --- openpolyedu-tui ---';
  * full-page writes stay on). wal_compression is off: the only method these binaries have is pglz,
  * whose CPU cost on the full-page images written when the first scan after a load sets hint bits
  * made that scan about 3x slower (300k events: 5.8 s instead of 2.3 s); the images are written whole instead.
+ * io_method sync (PostgreSQL 18's default hands reads to io worker processes): the tables are read from the
+ * page cache, where the hand-over costs CPU and gains nothing (a 1M-event rebuild, four runs interleaved:
+ * server CPU 5.5-5.6 s instead of 6.1-6.2 s, wall 5.9 s instead of 6.2 s on average; bench:ingest's load 10.0 s
+ * instead of 10.7 s).
  */
 const serverSettings = `
 ${SETTINGS_MARKER}
@@ -229,6 +233,7 @@ checkpoint_timeout = '30min'
 synchronous_commit = off
 jit = off
 max_parallel_workers_per_gather = 2
+io_method = 'sync'
 log_min_messages = 'warning'
 `;
 
