@@ -1,7 +1,7 @@
 import meow from 'meow';
 import {UserError, redactSecrets} from '../ingest/errors.js';
 import {commands, type CommandContext} from './commands/index.js';
-import {checkedDatabaseUrl, checkedFlags} from './commands/context.js';
+import {checkedDatabaseUrl, checkedFlags, outputGone} from './commands/context.js';
 import {usage, flagSpec, commandArguments, commandFlags, kebab, UsageError} from './usage.js';
 
 /** Options that take a value, as typed (max-line-bytes). */
@@ -59,13 +59,14 @@ function parse(argv: string[]) {
 
 /** Runs one CLI invocation and returns the exit code (never throws for user mistakes). */
 export async function main(argv: string[]): Promise<number> {
-	// `openpolyedu-tui files | head` closes our stdout early: that is not an error.
-	// A closed terminal fails every write with EIO: unheard, that error ended a load killed by SIGHUP before it
-	// stopped the server. Nothing can be said to that terminal any more; the cleanup goes on.
+	// `openpolyedu-tui files | head` closes our stdout early, `ingest 2>&1 | head` stderr too: not an error, but
+	// what runs is cancelled (see outputGone). A closed terminal fails every write with EIO: unheard, that error
+	// ended a load killed by SIGHUP before it stopped the server. Nothing can be said to either any more (later
+	// writes fail as well, as writes after the stream's end); the cleanup goes on.
 	for (const stream of [process.stdout, process.stderr]) {
 		stream.on('error', (error: NodeJS.ErrnoException) => {
-			if (error.code === 'EPIPE' && stream === process.stdout) process.exit(0);
-			if (error.code !== 'EIO') throw error;
+			if (error.code === 'EPIPE') outputGone();
+			else if (error.code !== 'EIO' && error.code !== 'ERR_STREAM_DESTROYED' && error.code !== 'ERR_STREAM_WRITE_AFTER_END') throw error;
 		});
 	}
 	try {

@@ -42,14 +42,34 @@ export class CancelledError extends UserError {
  * Aborted by Ctrl-C (SIGINT), SIGTERM (kill's default, a service manager, a CI timeout) or SIGHUP (the terminal
  * closed; Windows sends it when the console window closes, and ends the process some seconds later), so that
  * the command stops its work on the server, stops the server it started and releases the workdir rather than
- * die with them left behind. A second Ctrl-C still ends the process at once. `dispose` stops listening.
+ * die with them left behind. A second Ctrl-C still ends the process at once. So does a pipe whose reader has
+ * gone (see outputGone). `dispose` stops listening.
  */
 export function cancelOnSignals(): {signal: AbortSignal; dispose(): void} {
 	const controller = new AbortController();
 	const abort = () => controller.abort();
 	const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 	for (const name of signals) process.once(name, abort);
-	return {signal: controller.signal, dispose: () => signals.forEach((name) => process.off(name, abort))};
+	if (outputLost.signal.aborted) abort();
+	else outputLost.signal.addEventListener('abort', abort, {once: true});
+	return {
+		signal: controller.signal,
+		dispose: () => {
+			signals.forEach((name) => process.off(name, abort));
+			outputLost.signal.removeEventListener('abort', abort);
+		},
+	};
+}
+
+const outputLost = new AbortController();
+
+/**
+ * Called when stdout or stderr is a pipe whose reader has gone (EPIPE: `ingest 2>&1 | head -2`). Where a
+ * process would die of SIGPIPE, a running command is cancelled as by a signal instead: its work on the server
+ * stops, the server it started stops and the workdir is released (an uncaught EPIPE left them behind).
+ */
+export function outputGone(): void {
+	outputLost.abort();
 }
 
 export type CommandContext = {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {execFileSync, spawnSync} from 'node:child_process';
+import {type ChildProcess, execFileSync, spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -162,6 +162,46 @@ test('closing the terminal of an ingest (SIGHUP) cancels it: the server it runs 
 		holder.release();
 		await pool.end().catch(() => {});
 		spawnSync('tmux', ['kill-session', '-t', session]);
+		await stopEmbeddedServer(workdir).catch(() => false);
+		removeWorkdir(workdir);
+		fs.rmSync(dir, {recursive: true, force: true});
+	}
+});
+
+test('a reader of its progress that goes away (ingest 2>&1 | head -1) cancels the ingest: exit 130, the server stopped, the workdir released', {timeout: 120_000}, async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-epipe-'));
+	fs.chmodSync(dir, 0o755);
+	const workdir = resolveWorkdir(path.join(dir, 'workdir'));
+	fs.writeFileSync(path.join(dir, 'fixture.log'), fixtureLog());
+	// The load waits behind a lock on events, printing its "loading" line every second, until the pipe is gone.
+	const server = await startEmbeddedServer(workdir);
+	await ensureDatabaseExists(server.url);
+	const pool = new pg.Pool(clientConfig(server.url));
+	pool.on('error', () => {});
+	const holder = await pool.connect();
+	holder.on('error', () => {});
+	let child: ChildProcess | undefined;
+	try {
+		await migrate(holder);
+		await holder.query('BEGIN');
+		await holder.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
+		const bin = path.join(projectRoot, 'bin', 'openpolyedu-tui.js');
+		const started = spawn(process.execPath, [bin, 'ingest', 'fixture.log', '--workdir', workdir.root], {cwd: dir, stdio: ['ignore', 'ignore', 'pipe']});
+		child = started;
+		const exited = new Promise<number | null>((resolve) => started.on('exit', (code) => resolve(code)));
+		// The first line read, the pipe's read end is closed: the next line written fails with EPIPE.
+		const firstLine = await new Promise<string>((resolve) => started.stderr.once('data', (data: Buffer) => resolve(data.toString())));
+		started.stderr.destroy();
+		assert.match(firstLine, /^loading /);
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		await holder.query('ROLLBACK');
+		assert.equal(await exited, 130, 'cancelled');
+		assert.equal(embeddedServerStatus(workdir).port, undefined, 'the server is stopped');
+		assert.ok(!fs.existsSync(workdir.lockFile), 'the workdir is released');
+	} finally {
+		child?.kill('SIGKILL');
+		holder.release();
+		await pool.end().catch(() => {});
 		await stopEmbeddedServer(workdir).catch(() => false);
 		removeWorkdir(workdir);
 		fs.rmSync(dir, {recursive: true, force: true});
