@@ -42,8 +42,8 @@ export class CancelledError extends UserError {
  * Aborted by Ctrl-C (SIGINT), SIGTERM (kill's default, a service manager, a CI timeout) or SIGHUP (the terminal
  * closed; Windows sends it when the console window closes, and ends the process some seconds later), so that
  * the command stops its work on the server, stops the server it started and releases the workdir rather than
- * die with them left behind. A second Ctrl-C still ends the process at once. So does a pipe whose reader has
- * gone (see outputGone). `dispose` stops listening.
+ * die with them left behind. A pipe whose reader has gone cancels too (see outputGone). A second Ctrl-C still
+ * ends the process at once. `dispose` stops listening.
  */
 export function cancelOnSignals(): {signal: AbortSignal; dispose(): void} {
 	const controller = new AbortController();
