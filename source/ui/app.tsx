@@ -70,7 +70,7 @@ function CurrentScreen({state, width, height}: {state: AppState; width: number; 
 		case 'summary':
 			return <SummaryScreen summary={screen.summary} width={width} />;
 		case 'menu':
-			return <MenuScreen tasks={state.tasks} menu={state.menu} courses={state.courses} course={state.course} dayZone={state.timeZone} problems={state.problems} lastIngest={state.lastIngest} width={width} height={height} />;
+			return <MenuScreen tasks={state.tasks} menu={state.menu} courses={state.courses} eventsWithoutCourse={state.eventsWithoutCourse} course={state.course} dayZone={state.timeZone} problems={state.problems} lastIngest={state.lastIngest} width={width} height={height} />;
 		case 'course':
 			return <CourseScreen task={screen.task} choices={screen.choices} cursor={screen.cursor} courses={state.courses ?? []} width={width} rows={coursePageSize(state.height)} />;
 		case 'form':

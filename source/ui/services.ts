@@ -1,6 +1,6 @@
 import type {IngestSnapshot} from '../../ingest/progress.js';
 import type {OutputFormat, TaskCatalogue, TaskDefinition, TaskResult} from '../tasks/types.js';
-import type {AppIngestSummary, Course} from './state/app-state.js';
+import type {AppIngestSummary, CourseList} from './state/app-state.js';
 
 /**
  * Everything the app asks of the world, as one object: the real one (source/commands/app.ts) wires the
@@ -12,7 +12,7 @@ export type AppServices = {
 	/** Loads what is new in the inputs; resolves with the summary, also when cancelled through `signal`. */
 	ingest(signal: AbortSignal, onProgress: (snapshot: IngestSnapshot) => void): Promise<AppIngestSummary>;
 	loadCatalogue(): Promise<TaskCatalogue>;
-	listCourses(): Promise<Course[]>;
+	listCourses(): Promise<CourseList>;
 	/** The time zone the database counts days in (after the load: `--tz` may change it). */
 	dayZone(): Promise<string>;
 	runTask(task: TaskDefinition, values: Record<string, string>, signal: AbortSignal): Promise<TaskResult>;

@@ -29,7 +29,7 @@ function atMenu(courseList = courses): AppState {
 		{type: 'catalogue', tasks, problems: []},
 		{type: 'ingest-started'},
 		{type: 'ingest-finished', summary: summary({lines: 0, loaded: 0, duplicates: 0, rejected: 0})},
-		{type: 'courses', courses: courseList},
+		{type: 'courses', courses: courseList, eventsWithoutCourse: 0},
 	);
 }
 

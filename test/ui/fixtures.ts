@@ -1,6 +1,6 @@
 import type {FileProgress, IngestSnapshot} from '../../ingest/progress.js';
 import type {TaskDefinition, TaskResult} from '../../source/tasks/types.js';
-import type {AppIngestSummary} from '../../source/ui/state/app-state.js';
+import type {AppIngestSummary, Course, CourseList} from '../../source/ui/state/app-state.js';
 
 /** Fakes of the UI's inputs (task definitions, results, progress snapshots) for screen and reducer tests. */
 export function task(id: string, group: string, extra: Partial<TaskDefinition> = {}): TaskDefinition {
@@ -63,6 +63,9 @@ export function snapshot(extra: Partial<IngestSnapshot> = {}): IngestSnapshot {
 		...extra,
 	};
 }
+
+/** What listCourses gives: these courses, and no events without one unless said. */
+export const courseList = (courses: Course[], eventsWithoutCourse = 0): CourseList => ({courses, eventsWithoutCourse});
 
 export function summary(extra: Partial<AppIngestSummary> = {}): AppIngestSummary {
 	return {...snapshot({phase: 'done', bytesDone: 4_000_000, etaSeconds: 0}), filesLoaded: 2, filesSkipped: 0, filesFailed: 0, ...extra};

@@ -17,7 +17,7 @@ import type {AppServices} from '../../source/ui/services.js';
 import {createTableState, tableReducer} from '../../source/ui/state/table-state.js';
 import {naturalWidths, cappedWidths} from '../../source/ui/lib/columns.js';
 import {resultLayout, type ResultScreen as ResultScreenState} from '../../source/ui/state/app-state.js';
-import {learnersTask, learnerValues, result, snapshot, summary, task, tasks} from './fixtures.js';
+import {courseList, learnersTask, learnerValues, result, snapshot, summary, task, tasks} from './fixtures.js';
 
 const ENTER = '\r';
 const ESC = '\u001B';
@@ -66,7 +66,7 @@ function fakeServices(overrides: Partial<AppServices> = {}): Fake {
 			return summary({derivedMs: 2000});
 		},
 		loadCatalogue: async () => ({tasks, problems: []}),
-		listCourses: async () => [{courseId: 'course-v1:A+1+2024', events: 9}],
+		listCourses: async () => courseList([{courseId: 'course-v1:A+1+2024', events: 9}]),
 		dayZone: async () => 'Europe/Moscow',
 		runTask: async (task) => ({...result([['pause_video', 2], ['play_video', 5], ['problem_check', 1]]), taskId: task.id}),
 		async saveResult(saved, format) {
@@ -223,7 +223,7 @@ test('a text field shows its cursor: ← moves it, typing goes there, Delete and
 
 test('a course picker longer than the screen scrolls to its cursor; End shows the last choice', async () => {
 	const courses = Array.from({length: 30}, (_, index) => ({courseId: `course-v1:X+${index}+2024`, events: index}));
-	const services = fakeServices({listCourses: async () => courses});
+	const services = fakeServices({listCourses: async () => courseList(courses)});
 	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
 	try {
 		await waitFor(lastFrame, 'Tasks · 4 of 4 · 30 courses');
@@ -403,7 +403,7 @@ test('a learner not in the data: the message says so and where the names are, no
 });
 
 test('no data yet: the menu says what to do', async () => {
-	const services = fakeServices({listCourses: async () => []});
+	const services = fakeServices({listCourses: async () => courseList([])});
 	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
 	try {
 		await waitFor(lastFrame, 'Files');
@@ -417,6 +417,22 @@ test('no data yet: the menu says what to do', async () => {
 	}
 });
 
+test('events loaded but none in a course (a Studio log): the menu says so, not that there is no data', async () => {
+	const services = fakeServices({listCourses: async () => courseList([], 13)});
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={100} height={24} />);
+	try {
+		await waitFor(lastFrame, 'Files');
+		services.finishIngest();
+		await waitFor(lastFrame, 'Load finished');
+		await press(stdin, ENTER);
+		const menu = await waitFor(lastFrame, 'No course yet');
+		assert.match(menu, /No course yet: none of the 13 events loaded names one \(Data health counts them\)\./);
+		assert.doesNotMatch(menu, /No data yet/);
+	} finally {
+		unmount();
+	}
+});
+
 test('a start that only finishes the tables’ update an earlier load’s cancel left lists the courses it built', async () => {
 	const courses = [
 		[],
@@ -424,7 +440,7 @@ test('a start that only finishes the tables’ update an earlier load’s cancel
 	];
 	const services = fakeServices({
 		// Listed as the load starts (the tables not updated yet), and again once it has updated them.
-		listCourses: async () => courses.shift() ?? [],
+		listCourses: async () => courseList(courses.shift() ?? []),
 		ingest: async () => summary({lines: 0, loaded: 0, duplicates: 0, rejected: 0, derivedMs: 2000}),
 	});
 	const {lastFrame, unmount} = render(<App services={services} width={80} height={24} />);
@@ -440,7 +456,7 @@ test('a start that only finishes the tables’ update an earlier load’s cancel
 test('after a cancel of the tables’ update the menu says so in 80 columns, not that there is no data', async () => {
 	const services = fakeServices({
 		// The update rolled back: the tables the courses are read from are still empty.
-		listCourses: async () => [],
+		listCourses: async () => courseList([]),
 		ingest: async () => summary({phase: 'cancelled', derivedCancelled: true}),
 	});
 	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);

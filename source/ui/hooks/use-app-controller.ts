@@ -54,7 +54,7 @@ export function useAppController(services: AppServices, size: {width: number; he
 			dispatch({type: 'ingest-started'});
 			// Courses are listed while the load looks for new data, and again only if it updated the tables they
 			// are read from (also when it loaded nothing new: an earlier load's update, cancelled, is finished first).
-			const listCourses = () => track(services.listCourses()).then((courses) => dispatch({type: 'courses', courses}));
+			const listCourses = () => track(services.listCourses()).then((list) => dispatch({type: 'courses', ...list}));
 			let courses = listCourses();
 			try {
 				const summary = await track(services.ingest(ingestAbort.current.signal, (snapshot) => (latest = snapshot)));

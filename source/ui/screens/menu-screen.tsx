@@ -15,13 +15,25 @@ export function firstSentence(text: string): string {
 }
 
 /** Notices above the list: no data yet, unreadable task files, what the last load brought. */
-export function menuNotices(courses: Course[] | undefined, problems: TaskProblem[], lastIngest: AppIngestSummary | undefined): Array<{text: string; tone: 'warning' | 'info'}> {
+export function menuNotices(
+	courses: Course[] | undefined,
+	problems: TaskProblem[],
+	lastIngest: AppIngestSummary | undefined,
+	eventsWithoutCourse = 0,
+): Array<{text: string; tone: 'warning' | 'info'}> {
 	const notices: Array<{text: string; tone: 'warning' | 'info'}> = [];
 	// Started elsewhere than beside input/ (to query a --workdir, say): not an error, but nothing was read. It says where
 	// logs go, which is all "No data yet" would add.
 	if (lastIngest?.noInputFolderIn) notices.push({text: `Nothing loaded: no input/ folder in ${lastIngest.noInputFolderIn}; put tracking logs there and start again.`, tone: 'warning'});
 	// After a cancel the courses may be missing only from the tables not updated yet: the cancel's notice says so.
-	else if (courses?.length === 0 && lastIngest?.phase !== 'cancelled') notices.push({text: 'No data yet: put tracking logs (.log, .gz, .zip or folders) into input/ and start the app again.', tone: 'warning'});
+	else if (courses?.length === 0 && lastIngest?.phase !== 'cancelled') {
+		// Events of Studio or of pages outside courses only: loaded, but no course for a task to count them in.
+		const text =
+			eventsWithoutCourse > 0
+				? `No course yet: none of the ${thousands(eventsWithoutCourse)} events loaded names one (Data health counts them).`
+				: 'No data yet: put tracking logs (.log, .gz, .zip or folders) into input/ and start the app again.';
+		notices.push({text, tone: 'warning'});
+	}
 	for (const problem of problems.slice(0, 2)) notices.push({text: `Task file ${problem.file} skipped: ${problem.message}`, tone: 'warning'});
 	if (problems.length > 2) notices.push({text: `… and ${problems.length - 2} more task files skipped (openpolyedu-tui tasks lists them).`, tone: 'warning'});
 	// A cancelled load's events (or all of them, when the tables' update was cancelled) reach the tables the tasks read only when a later load finishes.
@@ -38,6 +50,7 @@ export function MenuScreen({
 	tasks,
 	menu,
 	courses,
+	eventsWithoutCourse,
 	course,
 	dayZone,
 	problems,
@@ -48,6 +61,7 @@ export function MenuScreen({
 	tasks: TaskDefinition[];
 	menu: MenuState;
 	courses?: Course[];
+	eventsWithoutCourse?: number;
 	course?: string;
 	dayZone?: string;
 	problems: TaskProblem[];
@@ -58,7 +72,7 @@ export function MenuScreen({
 	const shown = visibleTasks(tasks, menu.filter.value);
 	const lines = menuLines(shown);
 	const selected = shown[selectedPosition(menu, shown)];
-	const notices = menuNotices(courses, problems, lastIngest);
+	const notices = menuNotices(courses, problems, lastIngest, eventsWithoutCourse);
 	const room = Math.max(3, height - 2 - notices.length);
 	const selectedLine = lines.findIndex((line) => line.kind === 'task' && line.task.id === selected?.id);
 	const start = windowStart(selectedLine, lines.length, room);

@@ -18,6 +18,8 @@ import {editText, textField, type TextEdit, type TextField} from './text-field.j
  * every transition here is unit-tested without a terminal.
  */
 export type Course = {courseId: string; events: number};
+/** The courses with events, and how many events name no course (see menuNotices). */
+export type CourseList = {courses: Course[]; eventsWithoutCourse: number};
 
 /** The app's load: the ingest's summary, and the folder it started in when that had no input/ (nothing was read). */
 export type AppIngestSummary = IngestSummary & {noInputFolderIn?: string};
@@ -61,6 +63,7 @@ export type AppState = {
 	problems: TaskProblem[];
 	/** undefined until listed (after the load). */
 	courses?: Course[];
+	eventsWithoutCourse?: number;
 	/** The course last picked: the default of every task's course parameter. */
 	course?: string;
 	/** "all courses" was the last pick: the next course picker starts on it. */
@@ -86,7 +89,7 @@ export type AppEvent =
 	| {type: 'ingest-progress'; snapshot: IngestSnapshot}
 	| {type: 'ingest-finished'; summary: AppIngestSummary}
 	| {type: 'catalogue'; tasks: TaskDefinition[]; problems: TaskProblem[]}
-	| {type: 'courses'; courses: Course[]}
+	| ({type: 'courses'} & CourseList)
 	| {type: 'day-zone'; zone: string}
 	| {type: 'task-finished'; runId: number; result: TaskResult}
 	| {type: 'task-failed'; runId: number; error: ErrorInfo}
@@ -197,7 +200,12 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 		case 'catalogue':
 			return {...state, tasks: event.tasks, problems: event.problems, menu: {...state.menu, selectedId: state.menu.selectedId ?? visibleTasks(event.tasks, '')[0]?.id}};
 		case 'courses':
-			return {...state, courses: event.courses, course: state.course ?? (event.courses.length === 1 ? event.courses[0]?.courseId : undefined)};
+			return {
+				...state,
+				courses: event.courses,
+				eventsWithoutCourse: event.eventsWithoutCourse,
+				course: state.course ?? (event.courses.length === 1 ? event.courses[0]?.courseId : undefined),
+			};
 		case 'day-zone':
 			return {...state, timeZone: event.zone};
 		case 'task-finished':
