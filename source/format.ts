@@ -57,14 +57,30 @@ export function derivedPercent(derived: DerivedProgress): number {
  * (as a folder without one is said), and those skipped as a copy of another input (a renamed copy of a loaded
  * log is otherwise only "1 skipped", and `files` has no row for it).
  */
-export function fileNotices(files: FileProgress[]): string[] {
-	return files.flatMap((file) => {
-		if (file.status === 'failed') return [`failed: ${file.label}: ${file.note ?? 'unknown error'}`];
-		if (file.members === 0) return [`empty: ${file.label}: no log files in the archive; nothing was loaded from it`];
-		if (file.sameContentAs !== undefined) return [`skipped: ${file.label}: same content as ${file.sameContentAs}, which is loaded`];
+export function fileNotices(files: FileProgress[]): FileNotice[] {
+	return files.flatMap((file): FileNotice[] => {
+		if (file.status === 'failed') return [{kind: 'failed', file: file.label, reason: file.note ?? 'unknown error'}];
+		if (file.members === 0) return [{kind: 'empty', file: file.label}];
+		if (file.sameContentAs !== undefined) return [{kind: 'copy', file: file.label, of: file.sameContentAs}];
 		return [];
 	});
 }
+
+export type FileNotice = {kind: 'failed'; file: string; reason: string} | {kind: 'empty'; file: string} | {kind: 'copy'; file: string; of: string};
+
+/** A notice as one line (`ingest`); the app lays a copy's two paths on two lines. */
+export function noticeLine(notice: FileNotice): string {
+	switch (notice.kind) {
+		case 'failed':
+			return `failed: ${notice.file}: ${notice.reason}`;
+		case 'empty':
+			return `empty: ${notice.file}: ${EMPTY_ARCHIVE}`;
+		case 'copy':
+			return `skipped: ${notice.file}: same content as ${notice.of}, which is loaded`;
+	}
+}
+
+export const EMPTY_ARCHIVE = 'no log files in the archive; nothing was loaded from it';
 
 /**
  * PostgreSQL drops trailing zeros of the fraction (04:42:02.36468, 03:32:22): cut to the second, every

@@ -6,7 +6,7 @@ import {canonicalTimeZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
-import {derivedPercent, derivedStepText, fileNotices, formatBytes, formatDuration, formatCount, loadingMs} from '../format.js';
+import {derivedPercent, derivedStepText, fileNotices, formatBytes, formatDuration, formatCount, loadingMs, noticeLine} from '../format.js';
 import {cancelOnSignals, withDatabase, type Command, type CommandContext} from './context.js';
 
 /** The default source: input/ in the current folder. */
@@ -63,7 +63,7 @@ export function summaryLines(summary: IngestSummary): string[] {
 	}
 	const reasons = Object.entries(summary.rejectedByReason).filter(([, count]) => count > 0);
 	if (reasons.length > 0) lines.push(`rejected by reason: ${reasons.map(([reason, count]) => `${reason} ${count}`).join(', ')} (see: openpolyedu-tui rejected)`);
-	lines.push(...fileNotices(summary.files));
+	lines.push(...fileNotices(summary.files).map(noticeLine));
 	const change = summary.dayZoneChange;
 	if (change) lines.push(`days are now counted in ${change.to} (was ${change.from}): the derived tables were rebuilt`);
 	return lines;

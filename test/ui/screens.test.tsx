@@ -314,10 +314,32 @@ test('the summary names the inputs that failed and the copies skipped, the first
 	try {
 		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
 		assert.ok(lines.includes('failed: b.log.gz: unexpected end of file'));
-		assert.ok(lines.includes('skipped: copy-of-a.log: same content as /data/a.log, which is loaded'));
+		assert.ok(lines.includes('skipped: copy-of-a.log') && lines.includes('  same content as /data/a.log, which is loaded'));
 		assert.ok(lines.includes('failed: d.zip: not a zip file') && lines.includes('failed: e.zip: not a zip file'));
 		assert.ok(!lines.some((line) => line.includes('f.zip') || line.includes('c.log')));
-		assert.ok(lines.includes('… and 1 more (openpolyedu-tui files lists every input)'));
+		assert.ok(lines.includes('… and 1 more (openpolyedu-tui ingest names them all)'));
+		assert.ok(lines.every((line) => stringWidth(line) <= 80));
+	} finally {
+		unmount();
+	}
+});
+
+test('a copy skipped under a long path: its name and the loaded file\'s stay whole, the folders are cut, on two lines', () => {
+	const copy = {
+		...snapshot().files[0]!,
+		label: '/srv/openedu/exports/spbstu/PHYLOS/fall_2018/daily/tracking-2018-09-17-copy.log',
+		status: 'skipped' as const,
+		sameContentAs: '/srv/openedu/exports/spbstu/PHYLOS/fall_2018/daily/tracking-2018-09-17.log',
+	};
+	const {lastFrame, unmount} = render(<SummaryScreen summary={summary({files: [copy], filesSkipped: 1})} width={80} />);
+	try {
+		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+		const at = lines.findIndex((line) => line.startsWith('skipped: '));
+		// Before, one line cut as a whole: "skipped: /srv/openedu/exp…-2018-09-17.log, which is loaded".
+		assert.deepEqual(lines.slice(at, at + 2), [
+			'skipped: /srv/openedu/exports/…YLOS/fall_2018/daily/tracking-2018-09-17-copy.log',
+			'  same content as /srv/opened…018/daily/tracking-2018-09-17.log, which is loaded',
+		]);
 		assert.ok(lines.every((line) => stringWidth(line) <= 80));
 	} finally {
 		unmount();

@@ -61,6 +61,19 @@ export function displayPath(label: string): string {
 	return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : label;
 }
 
+/**
+ * displayPath in at most `width` columns: the folders are cut in their middle and the file's name kept whole,
+ * as it tells daily files apart (cut in its middle only when it alone is too wide).
+ */
+export function shortPath(label: string, width: number): string {
+	const shown = displayPath(label);
+	if (stringWidth(shown) <= width) return shown;
+	const name = path.basename(shown);
+	const room = width - stringWidth(name);
+	const cut = (text: string, columns: number) => cliTruncate(text, columns, {position: 'middle', truncationCharacter: '…'});
+	return room >= 4 ? cut(shown.slice(0, shown.length - name.length), room) + name : cut(name, width);
+}
+
 /** The zones whose days the database keeps precomputed (the day zone, and UTC beside another): the tasks answer fastest in them. */
 export function dayZonesText(dayZone: string): string {
 	return dayZone === 'UTC' ? 'UTC' : `${dayZone} + UTC`;

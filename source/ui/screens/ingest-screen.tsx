@@ -1,8 +1,9 @@
 import {Box, Text} from 'ink';
-import {fileNotices, formatBytes, loadingMs} from '../../format.js';
+import stringWidth from 'string-width';
+import {EMPTY_ARCHIVE, type FileNotice, fileNotices, formatBytes, loadingMs} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
-import {clock, thousands} from '../lib/format.js';
+import {clock, shortPath, thousands} from '../lib/format.js';
 
 const phaseTitles: Record<IngestSnapshot['phase'], string> = {
 	scanning: 'looking for new data',
@@ -41,6 +42,33 @@ export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, 
 /** Failed and copied inputs named in the summary; the rest are counted (the menu comes next, below it). */
 const SHOWN_NOTICES = 4;
 
+/**
+ * A failed, empty or copied input, its path cut to fit (shortPath): on one line, a copy's two long paths were
+ * cut as one, which lost "same content as" and read as if the copy skipped were the file loaded. What the
+ * second path is, or what the archive lacked, goes on a second line.
+ */
+function FileNoticeLines({notice, width}: {notice: FileNotice; width: number}) {
+	const color = notice.kind === 'failed' ? 'red' : 'yellow';
+	if (notice.kind === 'failed') {
+		// The reason is what to act on: the path gives way first, down to a readable part of it.
+		const room = Math.max(20, width - 'failed: : '.length - stringWidth(notice.reason));
+		return (
+			<Text color={color} wrap="truncate-end">
+				failed: {shortPath(notice.file, room)}: {notice.reason}
+			</Text>
+		);
+	}
+	const [title, detail] = notice.kind === 'empty' ? ['empty', EMPTY_ARCHIVE] : ['skipped', `same content as ${shortPath(notice.of, width - 35)}, which is loaded`];
+	return (
+		<>
+			<Text color={color}>
+				{title}: {shortPath(notice.file, width - title.length - 2)}
+			</Text>
+			<Text color={color}>  {detail}</Text>
+		</>
+	);
+}
+
 /** After the load: the summary with the overall average rate (rsync's end line). */
 export function SummaryScreen({summary, width}: {summary: IngestSummary; width: number}) {
 	const seconds = summary.elapsedMs / 1000;
@@ -68,11 +96,10 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 				files: {summary.filesLoaded} loaded, {summary.filesSkipped} already loaded, {summary.filesFailed} failed
 			</Text>
 			{notices.slice(0, SHOWN_NOTICES).map((notice) => (
-				<Text key={notice} color={notice.startsWith('failed') ? 'red' : 'yellow'} wrap="truncate-middle">
-					{notice}
-				</Text>
+				<FileNoticeLines key={`${notice.kind} ${notice.file}`} notice={notice} width={width} />
 			))}
-			{notices.length > SHOWN_NOTICES && <Text dimColor>… and {notices.length - SHOWN_NOTICES} more (openpolyedu-tui files lists every input)</Text>}
+			{/* `files` has no row for a copy skipped: ingest run again names every one (loading nothing new). */}
+			{notices.length > SHOWN_NOTICES && <Text dimColor>… and {notices.length - SHOWN_NOTICES} more (openpolyedu-tui ingest names them all)</Text>}
 			{reasons.length > 0 && <Text color="red">rejected by reason: {reasons.map(([reason, count]) => `${reason} ${thousands(count)}`).join(', ')}</Text>}
 			{summary.error && <Text color="red">{summary.error}</Text>}
 			{summary.phase === 'cancelled' && (
