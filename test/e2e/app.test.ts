@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {type ChildProcess, execFileSync, spawn, spawnSync} from 'node:child_process';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import pg from 'pg';
 import {clientConfig, ensureDatabaseExists} from '../../ingest/db/database.js';
 import {embeddedServerStatus, removeWorkdir, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {migrate} from '../../ingest/db/migrations.js';
-import {resolveWorkdir} from '../../ingest/db/workdir.js';
+import {resolveWorkdir, type Workdir} from '../../ingest/db/workdir.js';
 import {projectRoot} from '../helpers/shared.js';
 import {FIXTURE_EXPECTED, fixtureLog} from './fixture-log.js';
 
@@ -27,6 +27,7 @@ function haveTmux(): boolean {
 }
 
 const tmuxReady = haveTmux();
+const bin = path.join(projectRoot, 'bin', 'openpolyedu-tui.js');
 
 function tmux(...args: string[]): string {
 	return execFileSync('tmux', args, {encoding: 'utf8'});
@@ -65,7 +66,6 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 	const session = `openpolyedu-e2e-${process.pid}`;
 	fs.mkdirSync(path.join(dir, 'input'));
 	fs.writeFileSync(path.join(dir, 'input', 'fixture.log'), fixtureLog());
-	const bin = path.join(projectRoot, 'bin', 'openpolyedu-tui.js');
 	const command = `${quote(process.execPath)} ${quote(bin)} --workdir ${quote(path.join(dir, 'workdir'))}; echo "EXIT=$?"; sleep 60`;
 	tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', dir, command);
 	try {
@@ -122,15 +122,19 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 	}
 });
 
-test('closing the terminal of an ingest (SIGHUP) cancels it: the server it runs is stopped and the workdir released', {skip: tmuxReady ? false : 'skipped: tmux is not installed and could not be installed (apt-get)', timeout: 180_000}, async () => {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-hangup-'));
+type HeldLoad = {dir: string; workdir: Workdir; pool: pg.Pool; holder: pg.PoolClient};
+
+/**
+ * An ingest's setting for a cancel: a fixture log in a temporary folder, and the embedded server started here
+ * (the ingest adopts it, so it is the ingest's to stop), where `lock` (a LOCK statement) holds the load back
+ * in an open transaction of `holder` until the test rolls it back. Everything is removed afterwards.
+ */
+async function withHeldLoad(prefix: string, lock: string, body: (held: HeldLoad) => Promise<void>): Promise<void> {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 	// mkdtemp's 0700: as root, the server's own user must enter the workdir to keep its cluster inside.
 	fs.chmodSync(dir, 0o755);
-	const session = `openpolyedu-hangup-${process.pid}`;
 	const workdir = resolveWorkdir(path.join(dir, 'workdir'));
 	fs.writeFileSync(path.join(dir, 'fixture.log'), fixtureLog());
-	// Started here, the server is the ingest's to stop (a server left running is adopted); the load waits behind
-	// a lock on loads until the terminal has gone.
 	const server = await startEmbeddedServer(workdir);
 	await ensureDatabaseExists(server.url);
 	// The ingest stops the server under these connections: that is no error.
@@ -141,71 +145,63 @@ test('closing the terminal of an ingest (SIGHUP) cancels it: the server it runs 
 	try {
 		await migrate(holder);
 		await holder.query('BEGIN');
-		await holder.query('LOCK TABLE loads IN ACCESS EXCLUSIVE MODE');
-		const bin = path.join(projectRoot, 'bin', 'openpolyedu-tui.js');
-		tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', dir, `${quote(process.execPath)} ${quote(bin)} ingest fixture.log --workdir ${quote(workdir.root)}`);
-		// Asked outside the holder's transaction, which sees one snapshot of pg_stat_activity.
-		const waiting = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'openpolyedu-tui' AND wait_event_type = 'Lock'";
-		for (let tries = 0; (await pool.query(waiting)).rows[0].n === 0; tries++) {
-			assert.ok(tries < 600, 'the ingest reached the lock');
-			await new Promise((resolve) => setTimeout(resolve, 100));
-		}
-		tmux('kill-session', '-t', session);
-		await new Promise((resolve) => setTimeout(resolve, 500));
-		// Its cancelled load then writes its summary to a terminal that is gone (EIO), and must go on to stop the server.
-		await holder.query('ROLLBACK');
-		for (let tries = 0; embeddedServerStatus(workdir).port !== undefined || fs.existsSync(workdir.lockFile); tries++) {
-			assert.ok(tries < 300, `the server stopped (${embeddedServerStatus(workdir).port === undefined}) and the workdir released (${!fs.existsSync(workdir.lockFile)})`);
-			await new Promise((resolve) => setTimeout(resolve, 100));
-		}
+		await holder.query(lock);
+		await body({dir, workdir, pool, holder});
 	} finally {
 		holder.release();
 		await pool.end().catch(() => {});
-		spawnSync('tmux', ['kill-session', '-t', session]);
 		await stopEmbeddedServer(workdir).catch(() => false);
 		removeWorkdir(workdir);
 		fs.rmSync(dir, {recursive: true, force: true});
 	}
+}
+
+
+test('closing the terminal of an ingest (SIGHUP) cancels it: the server it runs is stopped and the workdir released', {skip: tmuxReady ? false : 'skipped: tmux is not installed and could not be installed (apt-get)', timeout: 180_000}, async () => {
+	const session = `openpolyedu-hangup-${process.pid}`;
+	// The load waits behind a lock on loads until the terminal has gone.
+	await withHeldLoad('openpolyedu-hangup-', 'LOCK TABLE loads IN ACCESS EXCLUSIVE MODE', async ({dir, workdir, pool, holder}) => {
+		try {
+			tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', dir, `${quote(process.execPath)} ${quote(bin)} ingest fixture.log --workdir ${quote(workdir.root)}`);
+			// Asked outside the holder's transaction, which sees one snapshot of pg_stat_activity.
+			const waiting = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'openpolyedu-tui' AND wait_event_type = 'Lock'";
+			for (let tries = 0; (await pool.query(waiting)).rows[0].n === 0; tries++) {
+				assert.ok(tries < 600, 'the ingest reached the lock');
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+			tmux('kill-session', '-t', session);
+			await new Promise((resolve) => setTimeout(resolve, 500));
+			// Its cancelled load then writes its summary to a terminal that is gone (EIO), and must go on to stop the server.
+			await holder.query('ROLLBACK');
+			for (let tries = 0; embeddedServerStatus(workdir).port !== undefined || fs.existsSync(workdir.lockFile); tries++) {
+				assert.ok(tries < 300, `the server stopped (${embeddedServerStatus(workdir).port === undefined}) and the workdir released (${!fs.existsSync(workdir.lockFile)})`);
+				await new Promise((resolve) => setTimeout(resolve, 100));
+			}
+		} finally {
+			spawnSync('tmux', ['kill-session', '-t', session]);
+		}
+	});
 });
 
 test('a reader of its progress that goes away (ingest 2>&1 | head -1) cancels the ingest: exit 130, the server stopped, the workdir released', {timeout: 120_000}, async () => {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-epipe-'));
-	fs.chmodSync(dir, 0o755);
-	const workdir = resolveWorkdir(path.join(dir, 'workdir'));
-	fs.writeFileSync(path.join(dir, 'fixture.log'), fixtureLog());
 	// The load waits behind a lock on events, printing its "loading" line every second, until the pipe is gone.
-	const server = await startEmbeddedServer(workdir);
-	await ensureDatabaseExists(server.url);
-	const pool = new pg.Pool(clientConfig(server.url));
-	pool.on('error', () => {});
-	const holder = await pool.connect();
-	holder.on('error', () => {});
-	let child: ChildProcess | undefined;
-	try {
-		await migrate(holder);
-		await holder.query('BEGIN');
-		await holder.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
-		const bin = path.join(projectRoot, 'bin', 'openpolyedu-tui.js');
-		const started = spawn(process.execPath, [bin, 'ingest', 'fixture.log', '--workdir', workdir.root], {cwd: dir, stdio: ['ignore', 'ignore', 'pipe']});
-		child = started;
-		const exited = new Promise<number | null>((resolve) => started.on('exit', (code) => resolve(code)));
-		// The first line read, the pipe's read end is closed: the next line written fails with EPIPE.
-		const firstLine = await new Promise<string>((resolve) => started.stderr.once('data', (data: Buffer) => resolve(data.toString())));
-		started.stderr.destroy();
-		assert.match(firstLine, /^loading /);
-		await new Promise((resolve) => setTimeout(resolve, 1500));
-		await holder.query('ROLLBACK');
-		assert.equal(await exited, 130, 'cancelled');
-		assert.equal(embeddedServerStatus(workdir).port, undefined, 'the server is stopped');
-		assert.ok(!fs.existsSync(workdir.lockFile), 'the workdir is released');
-	} finally {
-		child?.kill('SIGKILL');
-		holder.release();
-		await pool.end().catch(() => {});
-		await stopEmbeddedServer(workdir).catch(() => false);
-		removeWorkdir(workdir);
-		fs.rmSync(dir, {recursive: true, force: true});
-	}
+	await withHeldLoad('openpolyedu-epipe-', 'LOCK TABLE events IN ACCESS EXCLUSIVE MODE', async ({dir, workdir, holder}) => {
+		const child = spawn(process.execPath, [bin, 'ingest', 'fixture.log', '--workdir', workdir.root], {cwd: dir, stdio: ['ignore', 'ignore', 'pipe']});
+		try {
+			const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+			// The first line read, the pipe's read end is closed: the next line written fails with EPIPE.
+			const firstLine = await new Promise<string>((resolve) => child.stderr.once('data', (data: Buffer) => resolve(data.toString())));
+			child.stderr.destroy();
+			assert.match(firstLine, /^loading /);
+			await new Promise((resolve) => setTimeout(resolve, 1500));
+			await holder.query('ROLLBACK');
+			assert.equal(await exited, 130, 'cancelled');
+			assert.equal(embeddedServerStatus(workdir).port, undefined, 'the server is stopped');
+			assert.ok(!fs.existsSync(workdir.lockFile), 'the workdir is released');
+		} finally {
+			child.kill('SIGKILL');
+		}
+	});
 });
 
 test('without a terminal the app runs headless: the ingest summary (on stderr), then the task list (alone on stdout)', {timeout: 120_000}, () => {
@@ -213,7 +209,7 @@ test('without a terminal the app runs headless: the ingest summary (on stderr), 
 	try {
 		fs.mkdirSync(path.join(dir, 'input'));
 		fs.writeFileSync(path.join(dir, 'input', 'fixture.log'), fixtureLog());
-		const run = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), '--workdir', path.join(dir, 'workdir')], {cwd: dir, encoding: 'utf8'});
+		const run = spawnSync(process.execPath, [bin, '--workdir', path.join(dir, 'workdir')], {cwd: dir, encoding: 'utf8'});
 		assert.equal(run.status, 0, run.stderr);
 		const {lines, loaded, duplicates, rejected} = FIXTURE_EXPECTED;
 		assert.match(run.stderr, new RegExp(`read ${lines} lines: loaded ${loaded}, duplicates ${duplicates}, rejected ${rejected}`));
