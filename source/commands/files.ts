@@ -1,7 +1,7 @@
 import {once} from 'node:events';
 import {UserError} from '../../ingest/errors.js';
 import {formatResult, queryTable} from '../tasks/index.js';
-import {withDatabase, type Command, type CommandContext} from './context.js';
+import {CancelledError, cancelOnSignals, withDatabase, type Command, type CommandContext} from './context.js';
 import {outputFormatOf} from './run.js';
 
 /**
@@ -56,22 +56,33 @@ const NEWLINE = Buffer.from('\n');
  */
 async function writeRejectedLines(context: CommandContext): Promise<number> {
 	if (context.flags.format !== undefined) throw new UserError('--raw prints the lines themselves: it takes no --format.');
-	return withDatabase(context, async ({pool}) => {
-		const client = await pool.connect();
-		try {
-			await client.query('BEGIN TRANSACTION READ ONLY');
-			await client.query('DECLARE rejected_raw NO SCROLL CURSOR FOR SELECT raw FROM rejected_lines ORDER BY file_id, line_no');
-			for (;;) {
-				const {rows} = await client.query<{raw: Buffer}>(`FETCH ${RAW_BATCH} FROM rejected_raw`);
-				for (const {raw} of rows) {
-					if (!context.stdout.write(Buffer.concat([raw, NEWLINE]))) await once(context.stdout, 'drain');
+	// A reader that has gone (`rejected --raw | head`) stops the listing as Ctrl-C does: waiting for a 'drain'
+	// that never comes, its EPIPE was an unexpected error.
+	const {signal, dispose} = cancelOnSignals();
+	try {
+		return await withDatabase(context, async ({pool}) => {
+			const client = await pool.connect();
+			try {
+				await client.query('BEGIN TRANSACTION READ ONLY');
+				await client.query('DECLARE rejected_raw NO SCROLL CURSOR FOR SELECT raw FROM rejected_lines ORDER BY file_id, line_no');
+				for (;;) {
+					signal.throwIfAborted();
+					const {rows} = await client.query<{raw: Buffer}>(`FETCH ${RAW_BATCH} FROM rejected_raw`);
+					for (const {raw} of rows) {
+						if (!context.stdout.write(Buffer.concat([raw, NEWLINE]))) await once(context.stdout, 'drain', {signal});
+					}
+					if (rows.length < RAW_BATCH) break;
 				}
-				if (rows.length < RAW_BATCH) break;
+				await client.query('COMMIT');
+			} finally {
+				client.release();
 			}
-			await client.query('COMMIT');
-		} finally {
-			client.release();
-		}
-		return 0;
-	}, {reader: true});
+			return 0;
+		}, {reader: true});
+	} catch (error) {
+		if (signal.aborted) throw new CancelledError('Cancelled: the rejected lines were not all written.');
+		throw error;
+	} finally {
+		dispose();
+	}
 }

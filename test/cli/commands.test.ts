@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
@@ -122,6 +122,21 @@ describe('the headless commands', () => {
 		assert.equal(raw.status, 0, raw.stderr.toString());
 		assert.deepEqual(raw.stdout, Buffer.concat(bad.flatMap((line) => [line, Buffer.from('\n')])));
 		assert.equal(cli('rejected', '--raw', '--format', 'csv', '--db', rawUrl).stderr, '--raw prints the lines themselves: it takes no --format.\n');
+	});
+
+	it('rejected --raw whose reader goes away (| head -1) stops with one sentence and exit 130 (its EPIPE was an unexpected error, exit 1)', async () => {
+		const manyUrl = await createTestDatabase('cli_raw_epipe');
+		// 1.2 MB of rejected lines: far more than a pipe holds, so the listing waits for its reader.
+		const file = path.join(dir, 'raw-many.log');
+		fs.writeFileSync(file, `${'not json '.repeat(20)}\n`.repeat(6000));
+		assert.equal(cli('ingest', file, '--db', manyUrl).code, 0);
+		const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'rejected', '--raw', '--db', manyUrl], {cwd: dir, env: {...process.env, DATABASE_URL: ''}});
+		let stderr = '';
+		child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+		const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+		await new Promise((resolve) => child.stdout.once('data', resolve));
+		child.stdout.destroy();
+		assert.deepEqual([await exited, stderr], [130, 'Cancelled: the rejected lines were not all written.\n']);
 	});
 
 	it('a missing input, a bad option or an unknown command get one sentence and a non-zero exit', () => {
