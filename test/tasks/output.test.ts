@@ -66,6 +66,20 @@ describe('formatResult', () => {
 		assert.equal(lines[2], 'ann, "the" first      12  2024-03-04 09:00:00');
 		assert.equal(lines[3], 'борис|b line           7');
 	});
+
+	it('table shows control characters as U+FFFD: a rejected line of binary junk cleared the screen, set the title, shifted the charset', () => {
+		const junk: TaskResult = {
+			...result,
+			rows: [
+				['{"a":1\u001b[2J\u001b]0;pwned\u0007}', 1, null],
+				['\u000e\u0008x\u007f\u009b31m', 2, null],
+			],
+		};
+		const lines = formatResult(junk, 'table').split('\n');
+		assert.equal(lines[2], '{"a":1�[2J�]0;pwned�}       1');
+		assert.equal(lines[3], '��x��31m                    2');
+		assert.ok(formatResult(junk, 'csv').includes('\u001b[2J'), 'the files keep the cells exact');
+	});
 });
 
 describe('saveResult', () => {
