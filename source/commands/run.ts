@@ -2,7 +2,7 @@ import path from 'node:path';
 import {UserError} from '../../ingest/errors.js';
 import {formatCount, rowCount} from '../format.js';
 import {wrapLines} from '../ui/lib/format.js';
-import {loadTaskCatalogue, runTask, formatResult, saveResult, type OutputFormat, type TaskDefinition, type TaskParameter} from '../tasks/index.js';
+import {loadTaskCatalogue, runTask, formatResult, saveResult, unknownParameter, type OutputFormat, type TaskDefinition, type TaskParameter} from '../tasks/index.js';
 import {deriveIfPending} from '../../ingest/engine.js';
 import type {DerivedProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
@@ -126,6 +126,9 @@ export const runCommand: Command = async (context) => {
 		context.stdout.write(taskHelp(task));
 		return 0;
 	}
+	// A usage error, as an unknown option is: refused before the database starts.
+	const unknown = unknownParameter(task, values);
+	if (unknown) throw new UsageError(unknown);
 	const {signal, dispose} = cancelOnSignals();
 	try {
 		const result = await withDatabase(context, async (database) => {

@@ -125,6 +125,14 @@ export async function listCourses(pool: pg.Pool): Promise<Array<{courseId: strin
 	return rows;
 }
 
+/** The sentence refusing a value given for a parameter that the task does not have; undefined when all are its own. */
+export function unknownParameter(task: TaskDefinition, values: Record<string, string>): string | undefined {
+	const name = Object.keys(values).find((given) => !task.parameters.some((parameter) => parameter.name === given));
+	if (name === undefined) return undefined;
+	const known = task.parameters.map((parameter) => parameter.name).join(', ') || 'none';
+	return `Task "${task.id}" has no parameter "${name}" (its parameters: ${known}).`;
+}
+
 /**
  * Values for every declared parameter after defaults and checks, keyed by name ('' = none), and what those
  * values make the answer leave out or approximate, in sentences (event types that no event has, among others
@@ -136,12 +144,8 @@ export async function resolveParameters(
 	task: TaskDefinition,
 	values: Record<string, string>,
 ): Promise<{resolved: Record<string, string>; notes: string[]}> {
-	for (const name of Object.keys(values)) {
-		if (!task.parameters.some((parameter) => parameter.name === name)) {
-			const known = task.parameters.map((parameter) => parameter.name).join(', ') || 'none';
-			throw new UserError(`Task "${task.id}" has no parameter "${name}" (its parameters: ${known}).`);
-		}
-	}
+	const unknown = unknownParameter(task, values);
+	if (unknown) throw new UserError(unknown);
 	const resolved: Record<string, string> = {};
 	for (const parameter of task.parameters) {
 		// An empty value is no value: a script's unset variable (`--tz "$TZ"`) gets the default, not NULL.

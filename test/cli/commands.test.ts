@@ -193,6 +193,19 @@ describe('the headless commands', () => {
 		}
 	});
 
+	it('a parameter that the task does not have is a usage error, refused before the database starts (it was exit 1, after starting it)', () => {
+		const workdir = path.join(dir, 'untouched-by-unknown-parameters');
+		for (const [args, message] of [
+			[['run', 'learners', '--idle', '5'], 'Task "learners" has no parameter "idle" (its parameters: course, user, tz).'],
+			[['run', 'activity-by-day', '--param', 'period=week'], 'Task "activity-by-day" has no parameter "period" (its parameters: course, user, from, to, tz).'],
+			[['run', 'learners', '--param', 'USER=learner1'], 'Task "learners" has no parameter "USER" (its parameters: course, user, tz).'],
+		] as const) {
+			const refused = cli(...args, '--workdir', workdir);
+			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [2, '', `${message}\n`], args.join(' '));
+		}
+		assert.ok(!fs.existsSync(workdir), 'no database was started');
+	});
+
 	it('an option that takes a value, given without one, is a usage error naming it (it silently took the default)', () => {
 		const workdir = path.join(dir, 'untouched-by-missing-values');
 		for (const [args, message] of [
