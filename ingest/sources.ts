@@ -53,6 +53,9 @@ function kindOfHead(head: Buffer): SourceKind {
 // In folders, only log-like files: not dotfiles, our own README, nor the generator's truth files.
 const skippedInFolders = /^(\..*|readme(\.\w+)?|.*\.(md|truth\.json))$/i;
 
+/** The sentence for a named input that is not there (a link whose target is gone included). */
+export const missingInput = (target: string) => new UserError(`The input path ${target} does not exist.`);
+
 /** Expands paths into files, in a stable natural order (daily files load in date order). */
 export function discoverSources(paths: string[]): SourceFile[] {
 	const found: SourceFile[] = [];
@@ -63,7 +66,7 @@ export function discoverSources(paths: string[]): SourceFile[] {
 		try {
 			stat = fs.statSync(target);
 		} catch {
-			if (explicit) throw new UserError(`The input path ${target} does not exist.`);
+			if (explicit) throw missingInput(target);
 			// A link in a folder whose target is gone: it fails on its own (files failed), the others load.
 			found.push({path: path.resolve(target), kind: kindOf(target), size: 0, mtime: new Date(0)});
 			return;

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type {Database} from '../../ingest/db/database.js';
 import {canonicalTimeZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
+import {missingInput} from '../../ingest/sources.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
 import {derivedPercent, derivedStepText, fileNotices, formatBytes, formatDuration, formatCount, loadingMs, noticeLine} from '../format.js';
@@ -12,8 +13,11 @@ import {cancelOnSignals, withDatabase, type Command, type CommandContext} from '
 /** The default source: input/ in the current folder. */
 export const defaultInput = () => path.join(process.cwd(), 'input');
 
-/** The paths named, or the default source, which must exist (named paths are checked as they are read). */
+/** The paths named, or the default source; they must exist. */
 export function ingestPaths(args: string[]): string[] {
+	// Checked before the database starts: a mistyped name made the workdir and its cluster.
+	const missing = args.find((named) => !fs.existsSync(named));
+	if (missing !== undefined) throw missingInput(missing);
 	if (args.length > 0) return args;
 	const input = defaultInput();
 	if (!fs.existsSync(input)) throw new UserError(`There is no input/ folder in ${process.cwd()}; put logs there or name them: openpolyedu-tui ingest FILE…`);

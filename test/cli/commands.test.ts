@@ -144,6 +144,11 @@ describe('the headless commands', () => {
 		assert.equal(missing.code, 1);
 		assert.equal(missing.stderr.trim().split('\n').length, 1);
 		assert.match(missing.stderr, /does not exist/);
+		// Refused before the database starts: a mistyped name made the workdir and a 48 MB cluster in it.
+		const workdir = path.join(dir, 'untouched-by-missing-inputs');
+		const typo = cli('ingest', path.join(dir, 'day.log'), path.join(dir, 'day.lgo'), '--workdir', workdir);
+		assert.deepEqual([typo.code, typo.stdout, typo.stderr], [1, '', `The input path ${path.join(dir, 'day.lgo')} does not exist.\n`]);
+		assert.ok(!fs.existsSync(workdir), 'nothing was made');
 		const option = cli('ingest', '--bogus');
 		assert.equal(option.code, 2);
 		assert.match(option.stderr, /^Unknown option --bogus for "ingest"/);
