@@ -28,6 +28,8 @@ export type IngestOptions = {
 	scratchDir?: string;
 	/** The time zone of the derived tables' days (canonical name; default: the one they have, UTC at first). */
 	dayZone?: string;
+	/** Folders never read, even inside an input folder: the workdir (`ingest .` loaded its cluster's files and its password). */
+	skipFolders?: string[];
 };
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -48,7 +50,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	const workerCount = Math.max(1, options.workers ?? Math.min(4, os.availableParallelism()));
 	const tracker = new ProgressTracker(Date.now());
 	const emit = () => options.onProgress?.(tracker.snapshot());
-	const sources = discoverSources(options.paths);
+	const sources = discoverSources(options.paths, options.skipFolders);
 
 	const lockClient = await pool.connect();
 	// Held idle through the load: if the server drops it, the loaders' connections report the failure; an

@@ -56,11 +56,11 @@ const skippedInFolders = /^(\..*|readme(\.\w+)?|.*\.(md|truth\.json))$/i;
 /** The sentence for a named input that is not there (a link whose target is gone included). */
 export const missingInput = (target: string) => new UserError(`The input path ${target} does not exist.`);
 
-/** Expands paths into files, in a stable natural order (daily files load in date order). */
-export function discoverSources(paths: string[]): SourceFile[] {
+/** Expands paths into files, in a stable natural order (daily files load in date order); the `skipped` folders are never walked. */
+export function discoverSources(paths: string[], skipped: string[] = []): SourceFile[] {
 	const found: SourceFile[] = [];
-	// Real paths of the folders walked: a link back up the tree is walked once, not until ELOOP.
-	const walked = new Set<string>();
+	// Real paths of the folders walked: a link back up the tree is walked once, not until ELOOP. The skipped ones count as walked.
+	const walked = new Set<string>(skipped.filter((folder) => fs.existsSync(folder)).map((folder) => fs.realpathSync(folder)));
 	const visit = (target: string, explicit: boolean) => {
 		let stat: fs.Stats;
 		try {

@@ -118,7 +118,7 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		// the run still finishes an update of the tables left pending and applies --tz.
 		const input = defaultInput();
 		const noInput = !fs.existsSync(input);
-		const summary = await runIngest({databaseUrl: url, pool, paths: noInput ? [] : [input], workers, maxLineBytes, scratchDir, dayZone, signal, onProgress});
+		const summary = await runIngest({databaseUrl: url, pool, paths: noInput ? [] : [input], workers, maxLineBytes, scratchDir, dayZone, skipFolders: [workdir.root], signal, onProgress});
 		return noInput ? {...summary, noInputFolderIn: path.dirname(input)} : summary;
 	});
 	const workdir = resolveWorkdir(context.flags.workdir);

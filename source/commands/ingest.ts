@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import type {Database} from '../../ingest/db/database.js';
+import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {canonicalTimeZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {missingInput} from '../../ingest/sources.js';
@@ -87,6 +88,7 @@ export async function ingestHeadless(context: CommandContext, database: Database
 		workers: context.flags.workers,
 		maxLineBytes: context.flags.maxLineBytes,
 		scratchDir: database.scratchDir,
+		skipFolders: [resolveWorkdir(context.flags.workdir).root],
 		signal,
 		onProgress(snapshot) {
 			if (snapshot.phase === 'deriving' && lastPhase !== 'deriving') context.stderr.write('building the derived tables the tasks read…\n');

@@ -68,6 +68,22 @@ describe('the headless commands', () => {
 		assert.equal(JSON.parse(cli('files', '--db', emptyUrl, '--format', 'json').stdout).length, 3);
 	});
 
+	it('ingest of a folder that holds the workdir passes the workdir over (ingest . loaded its cluster files, lock, log and password)', async () => {
+		const ownUrl = await createTestDatabase('cli_workdir_inside');
+		const project = path.join(dir, 'project');
+		const workdir = path.join(project, 'workdir');
+		fs.mkdirSync(path.join(project, 'input'), {recursive: true});
+		fs.mkdirSync(path.join(workdir, 'logs'), {recursive: true});
+		fs.writeFileSync(path.join(project, 'input', 'day.log'), lines(0, 3));
+		fs.writeFileSync(path.join(workdir, 'pg-password'), 'secret\n');
+		fs.writeFileSync(path.join(workdir, 'logs', 'postgres.log'), 'LOG:  database system is ready to accept connections\n');
+		const result = cli('ingest', project, '--db', ownUrl, '--workdir', workdir);
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /^read 3 lines: loaded 3, duplicates 0, rejected 0$/m);
+		const listed = JSON.parse(cli('files', '--db', ownUrl, '--format', 'json').stdout) as Array<{file: string}>;
+		assert.deepEqual(listed.map((row) => row.file), [path.join(project, 'input', 'day.log')]);
+	});
+
 	it('files and rejected list what was loaded and what was not', () => {
 		const files = cli('files', '--db', url, '--format', 'json');
 		assert.equal(files.code, 0, files.stderr);
