@@ -1,6 +1,15 @@
 /** Human-readable figures for progress lines and summaries (shared by the CLI and the TUI). */
 import {DERIVED_STEPS, type DerivedProgress, type FileProgress, type IngestSnapshot} from '../ingest/progress.js';
 
+/** Control characters but line feed and tab (C0, DEL, C1): printed, they drive the terminal (ESC[2J clears it, SO garbles what follows). */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Text from the data (a rejected line, a name, a course id) for a terminal: its control characters shown as U+FFFD. */
+export const terminalSafe = (text: string) => text.replace(CONTROL, '\ufffd');
+
+/** A cell on one line of a terminal: line breaks and tabs as a space, other control characters as U+FFFD. */
+export const oneLineCell = (text: string) => terminalSafe(text.replace(/[\r\n\t]+/g, ' '));
+
 export function formatBytes(bytes: number): string {
 	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
 	let value = bytes;

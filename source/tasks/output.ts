@@ -3,7 +3,7 @@ import path from 'node:path';
 import {stringify} from 'csv-stringify/sync';
 import stringWidth from 'string-width';
 import {UserError} from '../../ingest/errors.js';
-import {timestampText} from '../format.js';
+import {oneLineCell, timestampText} from '../format.js';
 import type {OutputFormat, TaskResult} from './types.js';
 
 type Cell = TaskResult['rows'][number][number];
@@ -47,8 +47,7 @@ function toMarkdown(result: TaskResult): string {
 /** Aligned columns for a terminal (display width aware), numbers right-aligned, timestamps to the second as in the app, one line per row. */
 function toTable(result: TaskResult): string {
 	const oneLine = (value: Cell, index: number) => {
-		// Other control characters (binary junk in a rejected line, an ESC in a name) would drive the terminal.
-		const text = cellText(value).replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+		const text = oneLineCell(cellText(value));
 		return result.columns[index]!.kind === 'timestamp' ? timestampText(text) : text;
 	};
 	const cells = [result.columns.map((column) => column.name), ...result.rows.map((row) => row.map(oneLine))];

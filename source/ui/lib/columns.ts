@@ -1,6 +1,7 @@
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
 import type {TaskResult} from '../../tasks/types.js';
+import {oneLineCell} from '../../format.js';
 import {cellText} from './format.js';
 
 /** Columns are separated by this many spaces. */
@@ -82,7 +83,7 @@ export function keepsEnd(text: string): boolean {
 
 /** Pads or truncates (with "…") to exactly `width` cells; numbers go right, URL-like text keeps its end. */
 export function fitCell(text: string, width: number, alignRight: boolean): string {
-	const flat = text.replace(/[\r\n\t]+/g, ' ');
+	const flat = oneLineCell(text);
 	const cut = stringWidth(flat) > width ? cliTruncate(flat, width, {position: keepsEnd(flat) ? 'start' : 'end', truncationCharacter: '…'}) : flat;
 	const padding = ' '.repeat(Math.max(0, width - stringWidth(cut)));
 	return alignRight ? padding + cut : cut + padding;

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {useEffect, useState} from 'react';
 import type {TaskDefinition} from '../../tasks/types.js';
+import {terminalSafe} from '../../format.js';
 import {clock, thousands} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
 import type {FormState} from '../state/form-state.js';
@@ -21,7 +22,7 @@ export function CourseScreen({task, choices, cursor, courses, width, rows}: {tas
 			{choices.slice(start, start + rows).map((choice, offset) => (
 				<Text key={choice ?? '(all)'} inverse={start + offset === cursor} wrap="truncate-end">
 					{start + offset === cursor ? '▸ ' : '  '}
-					{choice ?? 'all courses'}
+					{choice === undefined ? 'all courses' : terminalSafe(choice)}
 					{choice !== undefined && <Text dimColor> {thousands(events.get(choice) ?? 0)} events</Text>}
 				</Text>
 			))}

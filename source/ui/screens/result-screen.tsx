@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {rowCount} from '../../format.js';
+import {rowCount, terminalSafe} from '../../format.js';
 import {ResultTable} from '../components/result-table.js';
 import {StatusBar} from '../components/status-bar.js';
 import {chartLines} from '../lib/chart.js';
@@ -50,7 +50,7 @@ export function ResultScreen({screen, flash, width, height}: {screen: ResultScre
 				<Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} height={layout.pageRows + 2} overflow="hidden">
 					<Text bold>{result.columns[table.cursorColumn]?.name}</Text>
 					<Text wrap="wrap" dimColor={cursorValue === null}>
-						{typeof cursorValue === 'number' ? String(cursorValue) : cellText(cursorValue)}
+						{typeof cursorValue === 'number' ? String(cursorValue) : terminalSafe(cellText(cursorValue))}
 					</Text>
 				</Box>
 			) : (

@@ -4,9 +4,11 @@ import {chartLines, downsample, resample} from '../../source/ui/lib/chart.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
 import path from 'node:path';
 import {stripVTControlCharacters} from 'node:util';
-import {timestampText} from '../../source/format.js';
+import {terminalSafe, timestampText} from '../../source/format.js';
 import {bar, cellText, clock, dayZonesText, displayPath, percent, sparkline, thousands, wrapLines} from '../../source/ui/lib/format.js';
-import {result} from './fixtures.js';
+import {render} from 'ink-testing-library';
+import {CourseScreen} from '../../source/ui/screens/form-screens.js';
+import {result, tasks} from './fixtures.js';
 
 test('figures: separators, clock with unknown as --:--, bars and sparklines of a fixed width', () => {
 	assert.equal(thousands(1234567.4), '1,234,567');
@@ -51,6 +53,18 @@ test('cells are padded or cut to exactly their width, CJK counted double, number
 	assert.equal(fitCell('a long value', 6, false), 'a lon…');
 	assert.equal(stringWidth(fitCell('日本語のテキスト', 7, false)), 7);
 	assert.equal(fitCell('two\nlines', 9, false), 'two lines', 'newlines flattened');
+});
+
+test('a cell or course id from the data cannot drive the terminal: its control characters show as U+FFFD', () => {
+	// ESC[2J cleared the app's screen, SO switched the charset of everything after it.
+	assert.equal(fitCell('x\u001b[2J\u000ey\u0007\u009b1m', 12, false), 'x\ufffd[2J\ufffdy\ufffd\ufffd1m ');
+	assert.equal(terminalSafe('line 1\nline\t2\r\u001b]0;title\u0007'), 'line 1\nline\t2\ufffd\ufffd]0;title\ufffd', 'line breaks and tabs are the caller\'s');
+	const {lastFrame, unmount} = render(<CourseScreen task={tasks[0]!} choices={['course-v1:X+\u001b[2J+1', undefined]} cursor={0} courses={[]} width={60} rows={5} />);
+	try {
+		assert.ok(!lastFrame()!.includes('\u001b[2J') && lastFrame()!.includes('course-v1:X+\ufffd[2J+1'));
+	} finally {
+		unmount();
+	}
 });
 
 test('widths: measured once from header and rows, capped at max(20, half the screen); columns that fit', () => {
