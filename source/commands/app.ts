@@ -20,9 +20,14 @@ import {tasksCommand} from './tasks.js';
  */
 export const appCommand: Command = async (context) => {
 	if (!context.stdout.isTTY || !process.stdin.isTTY || context.flags.tui === false) {
-		// The load's summary goes with its progress to stderr: stdout carries only the task list, for scripts.
-		const code = await ingestCommand({...context, stdout: context.stderr});
-		return code === 0 ? tasksCommand(context) : code;
+		// As the full-screen app: without input/ nothing is loaded, and an input that failed (exit 1) still
+		// leaves the task list; a cancel ends here. The load's summary goes with its progress to stderr: stdout
+		// carries only the task list, for scripts.
+		let code = 0;
+		if (fs.existsSync(defaultInput())) code = await ingestCommand({...context, stdout: context.stderr});
+		else context.stderr.write(`Nothing loaded: no input/ folder in ${process.cwd()}; put tracking logs there.\n`);
+		if (code !== 0 && code !== 1) return code;
+		return (await tasksCommand(context)) || code;
 	}
 	const services = databaseServices(context);
 	// The database starts, and the load looks for new data, while Ink and React load (a few hundred

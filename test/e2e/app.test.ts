@@ -216,6 +216,19 @@ test('without a terminal the app runs headless: the ingest summary (on stderr), 
 		assert.equal(run.stdout.split('\n')[0], 'id,group,title');
 		assert.match(run.stdout, /^event-types,Activity,Event types$/m);
 		assert.doesNotMatch(run.stdout, /\u001B\[\?1049h/, 'no alternate screen when not on a terminal');
+
+		// As the full-screen app: an input that failed still leaves the task list (exit 1), and so does no input/ (exit 0).
+		fs.writeFileSync(path.join(dir, 'input', 'broken.log.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02]));
+		const failed = spawnSync(process.execPath, [bin, '--workdir', path.join(dir, 'workdir')], {cwd: dir, encoding: 'utf8'});
+		assert.equal(failed.status, 1, failed.stderr);
+		assert.match(failed.stderr, /failed: .*broken\.log\.gz/);
+		assert.match(failed.stdout, /^event-types,Activity,Event types$/m);
+		const elsewhere = path.join(dir, 'elsewhere');
+		fs.mkdirSync(elsewhere);
+		const noInput = spawnSync(process.execPath, [bin, '--workdir', path.join(dir, 'workdir')], {cwd: elsewhere, encoding: 'utf8'});
+		assert.equal(noInput.status, 0, noInput.stderr);
+		assert.match(noInput.stderr, /^Nothing loaded: no input\/ folder in .*elsewhere; put tracking logs there\.$/m);
+		assert.match(noInput.stdout, /^event-types,Activity,Event types$/m);
 	} finally {
 		removeWorkdir(resolveWorkdir(path.join(dir, 'workdir')));
 		fs.rmSync(dir, {recursive: true, force: true});
