@@ -2,7 +2,7 @@ import path from 'node:path';
 import {UserError} from '../../ingest/errors.js';
 import {formatCount, rowCount} from '../format.js';
 import {wrapLines} from '../ui/lib/format.js';
-import {loadTaskCatalogue, runTask, formatResult, saveResult, unknownParameter, type OutputFormat, type TaskDefinition, type TaskParameter} from '../tasks/index.js';
+import {loadTaskCatalogue, runTask, formatResult, outProblem, saveResult, unknownParameter, type OutputFormat, type TaskDefinition, type TaskParameter} from '../tasks/index.js';
 import {deriveIfPending} from '../../ingest/engine.js';
 import type {DerivedProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
@@ -112,6 +112,9 @@ export const runCommand: Command = async (context) => {
 	const {flags} = context;
 	if (flags.out !== undefined && flags.save) throw new UsageError('Use either --out FILE or --save, not both.');
 	if (flags.out?.trim() === '') throw new UserError('--out needs a file name (--save picks one in result/).');
+	// Refused before the database starts and the query runs (minutes on a big database); checked again as it is written.
+	const outIssue = flags.out === undefined ? undefined : outProblem(flags.out);
+	if (outIssue !== undefined) throw new UserError(outIssue);
 	const fileFormat = flags.out !== undefined || flags.save ? fileFormatOf(context) : undefined;
 	const format = fileFormat ?? outputFormatOf(context);
 	if (flags.bom && format !== 'csv') throw new UsageError(`--bom applies only to CSV output, not to ${FORMAT_NAMES[format]}; drop it or use --format csv.`);

@@ -138,6 +138,21 @@ function makeFolder(dir: string): void {
 	}
 }
 
+/** Why --out `out` cannot be written as a new file (a folder, or a file already there), or undefined. */
+export function outProblem(out: string): string | undefined {
+	const target = path.resolve(out);
+	let stat: fs.Stats | undefined;
+	try {
+		stat = fs.statSync(target, {throwIfNoEntry: false});
+	} catch {
+		// A file where a folder of the path should be (ENOTDIR): saving says so, as it makes the folders.
+		return undefined;
+	}
+	if (stat?.isDirectory()) return `${target} is a folder; give --out a file name in it, or use --save.`;
+	if (stat) return `${target} already exists; choose another --out file or remove it first.`;
+	return undefined;
+}
+
 /**
  * Saves a result: to `out`, or to resultDir (default ./result) under a name from its task and
  * parameters (resultFileBase) and `[-n].<ext>`. Never overwrites an existing file.
@@ -147,15 +162,17 @@ export async function saveResult(
 	options: {format: OutputFormat; out?: string; resultDir?: string; bom?: boolean},
 ): Promise<{path: string; rows: number}> {
 	const content = formatResult(result, options.format, {bom: options.bom});
+	const dir = path.resolve(options.out ? path.dirname(options.out) : (options.resultDir ?? path.join(process.cwd(), 'result')));
 	try {
 		if (options.out) {
 			const target = path.resolve(options.out);
-			makeFolder(path.dirname(target));
-			if (fs.statSync(target, {throwIfNoEntry: false})?.isDirectory()) throw new UserError(`${target} is a folder; give --out a file name in it, or use --save.`);
-			if (!writeNew(target, content)) throw new UserError(`${target} already exists; choose another --out file or remove it first.`);
+			makeFolder(dir);
+			const problem = outProblem(target);
+			if (problem !== undefined) throw new UserError(problem);
+			// Made meanwhile (another run): still never overwritten.
+			if (!writeNew(target, content)) throw new UserError(outProblem(target) ?? `${target} could not be written.`);
 			return {path: target, rows: result.rows.length};
 		}
-		const dir = path.resolve(options.resultDir ?? path.join(process.cwd(), 'result'));
 		makeFolder(dir);
 		const base = resultFileBase(result, new Date());
 		for (let attempt = 1; attempt < 1000; attempt++) {
@@ -165,7 +182,8 @@ export async function saveResult(
 		throw new UserError(`Could not find a free file name in ${dir}.`);
 	} catch (error) {
 		if (error instanceof UserError) throw error;
-		const code = (error as NodeJS.ErrnoException).code ?? 'error';
-		throw new UserError(`Cannot write the result file (${code}): ${(error as Error).message}.`);
+		// Node names the temporary file it was writing ("EACCES: permission denied, open '/data/.x.csv.12795.tmp'"): the folder is what to fix.
+		const reason = (error as Error).message.replace(/,.*$/s, '');
+		throw new UserError(`Cannot write the result file in ${dir}: ${reason}.`);
 	}
 }

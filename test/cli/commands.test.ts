@@ -227,6 +227,21 @@ describe('the headless commands', () => {
 		assert.ok(!fs.existsSync(workdir), 'no database was started');
 	});
 
+	it('--out naming a file that exists, or a folder, is refused before the database starts (it was refused after the query)', () => {
+		const workdir = path.join(dir, 'untouched-by-out');
+		const existing = path.join(dir, 'kept.csv');
+		fs.writeFileSync(existing, 'kept\n');
+		for (const [out, message] of [
+			[existing, `${existing} already exists; choose another --out file or remove it first.`],
+			[dir, `${dir} is a folder; give --out a file name in it, or use --save.`],
+		] as const) {
+			const refused = cli('run', 'course-summary', '--out', out, '--workdir', workdir);
+			assert.deepEqual([refused.code, refused.stderr], [1, `${message}\n`], out);
+		}
+		assert.ok(!fs.existsSync(workdir), 'no database was started');
+		assert.equal(fs.readFileSync(existing, 'utf8'), 'kept\n');
+	});
+
 	it('an option that takes a value, given without one, is a usage error naming it (it silently took the default)', () => {
 		const workdir = path.join(dir, 'untouched-by-missing-values');
 		for (const [args, message] of [

@@ -120,4 +120,9 @@ describe('saveResult', () => {
 		const fresh = path.join(dir, 'sub', 'new.md');
 		assert.deepEqual(await saveResult(result, {format: 'md', out: fresh}), {path: fresh, rows: 2});
 	});
+
+	it('a folder that cannot take the file is named, not the temporary file written first', {skip: process.platform === 'linux' ? false : 'skipped: needs /proc (Linux)'}, async () => {
+		// Before: "Cannot write the result file (ENOENT): ENOENT: no such file or directory, open '/proc/.x.csv.12795.tmp'."
+		await assert.rejects(saveResult(result, {format: 'csv', out: '/proc/x.csv'}), {message: 'Cannot write the result file in /proc: ENOENT: no such file or directory.'});
+	});
 });
