@@ -43,6 +43,13 @@ export function contentKindOf(file: string, size: number): SourceKind {
 	return kindOfHead(head);
 }
 
+/**
+ * UTF-16 text begins with its byte order mark (Windows PowerShell's `>` writes such files): read as UTF-8,
+ * each of its lines was rejected. The file fails instead, saying how to convert it.
+ */
+const isUtf16 = (head: Buffer) => head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+const utf16Error = () => new Error('UTF-16 text, not UTF-8: save it as UTF-8 first (PowerShell: Get-Content FILE | Set-Content -Encoding utf8 NEWFILE)');
+
 /** A content's format by its first bytes (up to 4), as gzip and zip mark themselves. */
 function kindOfHead(head: Buffer): SourceKind {
 	if (head.subarray(0, GZIP_MAGIC.length).equals(GZIP_MAGIC)) return 'gz';
@@ -194,6 +201,10 @@ async function decodedContent(content: Readable, container: 'gz' | 'zip'): Promi
 			stream.destroy();
 			throw new Error(`a zip archive inside the ${container} is not read: unzip it and load its files`);
 		default:
+			if (isUtf16(head)) {
+				stream.destroy();
+				throw utf16Error();
+			}
 			return stream;
 	}
 }
@@ -203,6 +214,8 @@ export async function openFileContent(file: SourceFile, startOffset: number, onD
 	// pipeline() carries an error of any stage (missing file, corrupt gzip) to the stream we return.
 	const ignore = () => {};
 	if (file.kind === 'plain') {
+		// Read from its start, a file has not loaded a line yet: the one place to look at its first bytes.
+		if (startOffset === 0 && isUtf16(readFileAt(file.path, Math.min(2, file.size), 0))) throw utf16Error();
 		return pipeline(fs.createReadStream(file.path, {start: startOffset, highWaterMark: READ_SIZE}), byteCounter(onDiskBytes), ignore);
 	}
 	// Counted as the inflater hands its output on: the compressed bytes read ahead of it (a megabyte, a

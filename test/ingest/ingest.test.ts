@@ -188,6 +188,33 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		]);
 	});
 
+	it('a UTF-16 log (PowerShell\'s `>`) fails with how to convert it, plain, gzipped or zipped, instead of a rejected line each', async () => {
+		const text = lines(1160, 1163);
+		const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+		const plain = path.join(dir, 'powershell.log');
+		fs.writeFileSync(plain, utf16);
+		const gzipped = path.join(dir, 'powershell.log.gz');
+		fs.writeFileSync(gzipped, zlib.gzipSync(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()])));
+		const zipped = path.join(dir, 'powershell.zip');
+		await writeZip(zipped, [{name: 'tracking.log', data: utf16}]);
+		// A UTF-8 byte order mark is no UTF-16: that file loads.
+		const utf8 = path.join(dir, 'utf8-bom.log');
+		fs.writeFileSync(utf8, `\ufeff${lines(1163, 1164)}`);
+		const summary = await ingest(database, [plain, gzipped, zipped, utf8]);
+		assert.deepEqual([summary.lines, summary.loaded, summary.rejected, summary.filesFailed], [1, 1, 0, 3]);
+		const message = 'UTF-16 text, not UTF-8: save it as UTF-8 first (PowerShell: Get-Content FILE | Set-Content -Encoding utf8 NEWFILE)';
+		const {rows} = await database.pool.query('SELECT path, status, lines_read, error FROM source_files WHERE path = ANY($1) ORDER BY path', [[plain, gzipped, zipped, utf8]]);
+		assert.deepEqual(
+			rows.map((row) => [path.basename(row.path), row.status, row.lines_read, row.error]),
+			[
+				['powershell.log', 'failed', 0, message],
+				['powershell.log.gz', 'failed', 0, message],
+				['powershell.zip', 'failed', 0, message],
+				['utf8-bom.log', 'loaded', 1, null],
+			],
+		);
+	});
+
 	it('loads only the new part of a log that grew', async () => {
 		const file = path.join(dir, 'tracking.log');
 		fs.writeFileSync(file, lines(300, 400));
