@@ -239,6 +239,8 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 	}
 	await Promise.all(finishedMembers);
 	progress.bytesDone = progress.bytesTotal;
+	const copies = members.flatMap(({label, sameContentAs}) => (sameContentAs === undefined ? [] : [{label, sameContentAs}]));
+	if (copies.length > 0) progress.memberCopies = copies;
 	const failed = members.filter((member) => member.status === 'failed');
 	progress.status = failed.length > 0 ? 'failed' : members.every((member) => member.status === 'skipped') && members.length > 0 ? 'skipped' : 'loaded';
 	progress.note = failed.length > 0 ? `${failed.length} of ${members.length} members failed: ${failed[0]!.note}` : `${members.length} members`;

@@ -37,6 +37,8 @@ export type FileProgress = LineCounts & {
 	sameContentAs?: string;
 	/** A .zip: how many log files it holds (none is said in the summary). */
 	members?: number;
+	/** A .zip: its members skipped because another input with the same content was loaded (label: "archive.zip!member"). */
+	memberCopies?: Array<{label: string; sameContentAs: string}>;
 };
 
 export type IngestPhase = 'scanning' | 'loading' | 'deriving' | 'done' | 'cancelled' | 'failed';

@@ -68,10 +68,11 @@ export function derivedPercent(derived: DerivedProgress): number {
  */
 export function fileNotices(files: FileProgress[]): FileNotice[] {
 	return files.flatMap((file): FileNotice[] => {
-		if (file.status === 'failed') return [{kind: 'failed', file: file.label, reason: file.note ?? 'unknown error'}];
+		const memberCopies = (file.memberCopies ?? []).map((copy): FileNotice => ({kind: 'copy', file: copy.label, of: copy.sameContentAs}));
+		if (file.status === 'failed') return [{kind: 'failed', file: file.label, reason: file.note ?? 'unknown error'}, ...memberCopies];
 		if (file.members === 0) return [{kind: 'empty', file: file.label}];
 		if (file.sameContentAs !== undefined) return [{kind: 'copy', file: file.label, of: file.sameContentAs}];
-		return [];
+		return memberCopies;
 	});
 }
 

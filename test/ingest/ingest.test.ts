@@ -76,6 +76,19 @@ describe('ingest of a file with every quirk of real logs', () => {
 			summaryLines(summary).filter((line) => line.startsWith('skipped')),
 			[`skipped: ${summary.files[0]!.label}: same content as ${path.resolve(file)}, which is loaded`],
 		);
+		// So is a member of a .zip whose content another archive's member brought (it was skipped unsaid: the
+		// summary counted the archive alone).
+		const first = path.join(dir, 'export-1.zip');
+		await writeZip(first, [{name: 'day/tracking.log', data: Buffer.from(lines(1170, 1172))}]);
+		await ingest(database, [first]);
+		const second = path.join(dir, 'export-2.zip');
+		await writeZip(second, [{name: 'copy/tracking.log', data: Buffer.from(lines(1170, 1172))}, {name: 'day/next.log', data: Buffer.from(lines(1172, 1173))}]);
+		const fromZip = await ingest(database, [second]);
+		assert.deepEqual([fromZip.lines, fromZip.loaded], [1, 1]);
+		assert.deepEqual(
+			summaryLines(fromZip).filter((line) => line.startsWith('skipped')),
+			[`skipped: ${second}!copy/tracking.log: same content as ${first}!day/tracking.log, which is loaded`],
+		);
 	});
 });
 
