@@ -11,7 +11,7 @@ import {enterFullScreen} from '../ui/fullscreen.js';
 import type {AppServices} from '../ui/services.js';
 import type {AppIngestSummary} from '../ui/state/app-state.js';
 import {withDatabase, type Command, type CommandContext} from './context.js';
-import {dayZoneFlag, defaultInput, ingestCommand} from './ingest.js';
+import {dayZoneFlag, defaultInput, ingestCommand, ourFolders} from './ingest.js';
 import {tasksCommand} from './tasks.js';
 
 /**
@@ -123,7 +123,7 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		// the run still finishes an update of the tables left pending and applies --tz.
 		const input = defaultInput();
 		const noInput = !fs.existsSync(input);
-		const summary = await runIngest({databaseUrl: url, pool, paths: noInput ? [] : [input], workers, maxLineBytes, scratchDir, dayZone, skipFolders: [workdir.root], signal, onProgress});
+		const summary = await runIngest({databaseUrl: url, pool, paths: noInput ? [] : [input], workers, maxLineBytes, scratchDir, dayZone, skipFolders: ourFolders(context), signal, onProgress});
 		return noInput ? {...summary, noInputFolderIn: path.dirname(input)} : summary;
 	});
 	const workdir = resolveWorkdir(context.flags.workdir);

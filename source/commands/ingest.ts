@@ -9,7 +9,11 @@ import {missingInput} from '../../ingest/sources.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
 import {derivedPercent, derivedStepText, fileNotices, formatBytes, formatDuration, formatCount, loadingMs, noticeLine} from '../format.js';
+import {defaultResultDir} from '../tasks/index.js';
 import {cancelOnSignals, withDatabase, type Command, type CommandContext} from './context.js';
+
+/** Never read as inputs (`ingest .` beside them): the workdir (its cluster, password and logs) and result/ (saved tables). */
+export const ourFolders = (context: CommandContext) => [resolveWorkdir(context.flags.workdir).root, defaultResultDir()];
 
 /** The default source: input/ in the current folder. */
 export const defaultInput = () => path.join(process.cwd(), 'input');
@@ -88,7 +92,7 @@ export async function ingestHeadless(context: CommandContext, database: Database
 		workers: context.flags.workers,
 		maxLineBytes: context.flags.maxLineBytes,
 		scratchDir: database.scratchDir,
-		skipFolders: [resolveWorkdir(context.flags.workdir).root],
+		skipFolders: ourFolders(context),
 		signal,
 		onProgress(snapshot) {
 			if (snapshot.phase === 'deriving' && lastPhase !== 'deriving') context.stderr.write('building the derived tables the tasks read…\n');

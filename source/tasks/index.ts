@@ -2,5 +2,5 @@
 export {loadTaskCatalogue, parseTaskFile, defaultQueriesDir} from './catalogue.js';
 export {runTask, queryTable} from './run.js';
 export {eventsWithoutCourse, listCourses, unknownParameter} from './parameters.js';
-export {formatResult, outProblem, saveResult} from './output.js';
+export {defaultResultDir, formatResult, outProblem, saveResult} from './output.js';
 export type * from './types.js';

@@ -138,6 +138,9 @@ function makeFolder(dir: string): void {
 	}
 }
 
+/** Where --save and the app's save key write: result/ in the current folder. */
+export const defaultResultDir = () => path.join(process.cwd(), 'result');
+
 /** Why --out `out` cannot be written as a new file (a folder, or a file already there), or undefined. */
 export function outProblem(out: string): string | undefined {
 	const target = path.resolve(out);
@@ -162,7 +165,7 @@ export async function saveResult(
 	options: {format: OutputFormat; out?: string; resultDir?: string; bom?: boolean},
 ): Promise<{path: string; rows: number}> {
 	const content = formatResult(result, options.format, {bom: options.bom});
-	const dir = path.resolve(options.out ? path.dirname(options.out) : (options.resultDir ?? path.join(process.cwd(), 'result')));
+	const dir = path.resolve(options.out ? path.dirname(options.out) : (options.resultDir ?? defaultResultDir()));
 	try {
 		if (options.out) {
 			const target = path.resolve(options.out);

@@ -15,10 +15,12 @@ import {blockedRun, startCli} from '../reliability/helpers/cli.js';
 const url = await createTestDatabase('cli');
 const dir = fixtureDir();
 
-function cli(...args: string[]) {
-	const result = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), ...args], {cwd: dir, encoding: 'utf8', env: {...process.env, DATABASE_URL: ''}});
+function cliIn(cwd: string, ...args: string[]) {
+	const result = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), ...args], {cwd, encoding: 'utf8', env: {...process.env, DATABASE_URL: ''}});
 	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
+
+const cli = (...args: string[]) => cliIn(dir, ...args);
 
 describe('the headless commands', () => {
 	it('ingest prints the accounting and exits 0, even with rejected lines', () => {
@@ -68,7 +70,7 @@ describe('the headless commands', () => {
 		assert.equal(JSON.parse(cli('files', '--db', emptyUrl, '--format', 'json').stdout).length, 3);
 	});
 
-	it('ingest of a folder that holds the workdir passes the workdir over (ingest . loaded its cluster files, lock, log and password)', async () => {
+	it('ingest of a folder that holds the workdir and result/ passes them over (ingest . loaded the cluster files, lock, log and password, and the saved tables)', async () => {
 		const ownUrl = await createTestDatabase('cli_workdir_inside');
 		const project = path.join(dir, 'project');
 		const workdir = path.join(project, 'workdir');
@@ -77,7 +79,9 @@ describe('the headless commands', () => {
 		fs.writeFileSync(path.join(project, 'input', 'day.log'), lines(0, 3));
 		fs.writeFileSync(path.join(workdir, 'pg-password'), 'secret\n');
 		fs.writeFileSync(path.join(workdir, 'logs', 'postgres.log'), 'LOG:  database system is ready to accept connections\n');
-		const result = cli('ingest', project, '--db', ownUrl, '--workdir', workdir);
+		fs.mkdirSync(path.join(project, 'result'));
+		fs.writeFileSync(path.join(project, 'result', 'learners_all_20240101T000000Z.csv'), 'username,events\nann,3\n');
+		const result = cliIn(project, 'ingest', '.', '--db', ownUrl, '--workdir', 'workdir');
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout, /^read 3 lines: loaded 3, duplicates 0, rejected 0$/m);
 		const listed = JSON.parse(cli('files', '--db', ownUrl, '--format', 'json').stdout) as Array<{file: string}>;
