@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import meow from 'meow';
 import {UserError, redactSecrets} from '../ingest/errors.js';
 import {commands, type CommandContext} from './commands/index.js';
@@ -24,7 +26,9 @@ function checkGivenFlags(argv: string[], command: string): void {
 		for (const flag of names) {
 			if (!allowed.has(flag) && !allowed.has(kebab(flag))) {
 				const shown = flag.length === 1 ? `-${flag}` : `--${flag}`;
-				throw new UsageError(`Unknown option ${shown} for ${command ? `"${command}"` : 'the app'}; run openpolyedu-tui --help.`);
+				// A log whose name starts with "-" reads as options.
+				const file = fs.existsSync(token) ? `; to name the file ${token}, write .${path.sep}${token} or put -- before it` : '; run openpolyedu-tui --help';
+				throw new UsageError(`Unknown option ${shown} for ${command ? `"${command}"` : 'the app'}${file}.`);
 			}
 		}
 		if (!long || token.includes('=') || !VALUE_FLAGS.has(kebab(names[0]!))) continue;

@@ -172,6 +172,10 @@ describe('the headless commands', () => {
 		const option = cli('ingest', '--bogus');
 		assert.equal(option.code, 2);
 		assert.match(option.stderr, /^Unknown option --bogus for "ingest"/);
+		// A log whose name starts with "-" reads as options: the sentence says how to name it.
+		fs.writeFileSync(path.join(dir, '-day.log'), '');
+		const dashed = cli('ingest', '-day.log', '--workdir', workdir);
+		assert.deepEqual([dashed.code, dashed.stderr], [2, `Unknown option -d for "ingest"; to name the file -day.log, write .${path.sep}-day.log or put -- before it.\n`]);
 		const zone = cli('ingest', path.join(dir, 'day.log'), '--tz', 'Mars/Olympus', '--db', url);
 		assert.equal(zone.code, 1);
 		assert.equal(zone.stderr.trim().split('\n').length, 1);
