@@ -28,7 +28,7 @@ export type IngestOptions = {
 	scratchDir?: string;
 	/** The time zone of the derived tables' days (canonical name; default: the one they have, UTC at first). */
 	dayZone?: string;
-	/** Folders never read, even inside an input folder: the workdir (`ingest .` loaded its cluster's files and its password). */
+	/** Folders never read, even inside an input folder: the app's own (its workdir, whose cluster files and password `ingest .` loaded, and result/). */
 	skipFolders?: string[];
 };
 
