@@ -35,6 +35,18 @@ export type IngestOptions = {
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 const INGEST_LOCK = 7_240_002;
 
+/**
+ * A failure of the database under the load (a lost connection, a stopped server), whichever connection met it
+ * first: a loader's (LoaderError), or the manifest's on the pool, whose bare "terminating connection due to
+ * administrator command" said nothing of what was kept (kill-and-resume, a cut connection, seed 3360240672).
+ */
+function isDatabaseFailure(error: unknown): boolean {
+	if (error instanceof LoaderError) return true;
+	const {code, message} = error as {code?: unknown; message?: unknown};
+	// A SQLSTATE (57P01: terminated by the administrator), or the socket under the client gone.
+	return (typeof code === 'string' && /^(?:[0-9A-Z]{5}|ECONNRESET|ECONNREFUSED)$/.test(code)) || /^Connection terminated/.test(String(message));
+}
+
 function describe(error: unknown): string {
 	return redactSecrets(error instanceof Error ? error.message : String(error));
 }
@@ -125,7 +137,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	} catch (error) {
 		tracker.phase = 'failed';
 		tracker.error =
-			error instanceof LoaderError
+			isDatabaseFailure(error)
 				? `The database failed while loading (${describe(error)}); nothing half-written was kept: run the ingest again to resume.`
 				: describe(error);
 		emit();

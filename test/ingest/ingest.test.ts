@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
 import zlib from 'node:zlib';
+import pg from 'pg';
+import {clientConfig} from '../../ingest/db/database.js';
 import {UserError} from '../../ingest/errors.js';
 import {summaryLines} from '../../source/commands/ingest.js';
 import {eventLine, fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
@@ -306,6 +308,34 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 
 	it('says in one sentence when an input does not exist', async () => {
 		await assert.rejects(ingest(database, [path.join(dir, 'missing.log')]), (error: Error) => error instanceof UserError && /does not exist/.test(error.message));
+	});
+
+	it('a connection cut under the manifest (not a loader) is the database failing, with what was kept', async () => {
+		const cut = await openTestDatabase('connection_cut');
+		const file = path.join(dir, 'cut.log');
+		fs.writeFileSync(file, lines(1180, 1182));
+		// The load waits on the pool to plan its file; that connection is then terminated (kill-and-resume's cut
+		// reached it first once, seed 3360240672, and the sentence was PostgreSQL's bare one).
+		const holder = new pg.Client(clientConfig(cut.url));
+		await holder.connect();
+		try {
+			await holder.query('BEGIN');
+			await holder.query('LOCK TABLE source_files IN ACCESS EXCLUSIVE MODE');
+			const load = ingest(cut, [file]);
+			const outcome = load.then(() => undefined, (error: Error) => error);
+			// Asked outside the holder's transaction, which sees one snapshot of pg_stat_activity.
+			const waiting = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
+			for (let tries = 0; (await cut.pool.query(waiting)).rowCount === 0; tries++) {
+				assert.ok(tries < 200, 'the load waits for the manifest');
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+			await cut.pool.query(`SELECT pg_terminate_backend(pid) FROM (${waiting}) w`);
+			const error = await outcome;
+			assert.ok(error instanceof UserError, String(error));
+			assert.equal(error.message, 'The database failed while loading (terminating connection due to administrator command); nothing half-written was kept: run the ingest again to resume.');
+		} finally {
+			await holder.end();
+		}
 	});
 });
 
