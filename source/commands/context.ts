@@ -105,7 +105,9 @@ function serverIsShared(context: CommandContext, workdir: Workdir): boolean {
 /**
  * Runs `body` with the workdir locked and the database open (and migrated); always closes both,
  * which also stops an embedded server this process started. A `reader` leaves the lock alone where
- * the server is shared (see serverIsShared), so scripts can run tasks side by side.
+ * the server is shared (see serverIsShared), so scripts can run tasks side by side, and makes no database:
+ * where the workdir has none, there is nothing to read (a mistyped --workdir made a 48 MB cluster, and a
+ * task answered zeros as if the course had no activity).
  */
 export async function withDatabase<T>(
 	context: CommandContext,
@@ -115,6 +117,13 @@ export async function withDatabase<T>(
 	const {onStep, reader = false} = options;
 	// Made by the lock or the embedded server, when they need it: a reader with --db writes nothing there.
 	const workdir = resolveWorkdir(context.flags.workdir);
+	if (reader && context.databaseUrl === undefined) {
+		const status = embeddedServerStatus(workdir);
+		// A cluster moved away is openDatabase's to explain.
+		if (!status.initialised && status.missingLinkTarget === undefined) {
+			throw new UserError(`No database in ${workdir.root} yet: load logs first (openpolyedu-tui ingest FILE…), or check --workdir.`);
+		}
+	}
 	const release = reader && serverIsShared(context, workdir) ? () => {} : acquireWorkdirLock(workdir);
 	try {
 		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep});

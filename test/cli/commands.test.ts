@@ -235,6 +235,19 @@ describe('the headless commands', () => {
 		assert.ok(!fs.existsSync(workdir), 'no database was started');
 	});
 
+	it('run, files and rejected on a workdir with no database say so and make none (a mistyped --workdir answered zeros)', () => {
+		const workdir = path.join(dir, 'mistyped-workdir');
+		for (const args of [['run', 'course-summary'], ['files'], ['rejected'], ['rejected', '--raw']]) {
+			const refused = cli(...args, '--workdir', workdir);
+			assert.deepEqual(
+				[refused.code, refused.stdout, refused.stderr],
+				[1, '', `No database in ${workdir} yet: load logs first (openpolyedu-tui ingest FILE…), or check --workdir.\n`],
+				args.join(' '),
+			);
+		}
+		assert.ok(!fs.existsSync(workdir), 'no database was made');
+	});
+
 	it('--out naming a file that exists, or a folder, is refused before the database starts (it was refused after the query)', () => {
 		const workdir = path.join(dir, 'untouched-by-out');
 		const existing = path.join(dir, 'kept.csv');
