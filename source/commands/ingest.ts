@@ -34,7 +34,8 @@ export function ingestPaths(args: string[]): string[] {
  * undefined to keep theirs. An unknown zone is a UserError.
  */
 export async function dayZoneFlag(pool: pg.Pool, tz: string | undefined): Promise<string | undefined> {
-	if (tz === undefined) return undefined;
+	// An empty value is no value, as for run: a script's unset variable (`--tz "$TZ"`) keeps the day zone.
+	if (tz === undefined || tz.trim() === '') return undefined;
 	const zone = await canonicalTimeZone(pool, tz);
 	if (zone === undefined) throw new UserError(`Unknown time zone "${tz}" for --tz; use a name like UTC or Europe/Moscow.`);
 	return zone;

@@ -180,6 +180,9 @@ describe('the headless commands', () => {
 		assert.equal(zone.code, 1);
 		assert.equal(zone.stderr.trim().split('\n').length, 1);
 		assert.match(zone.stderr, /^Unknown time zone "Mars\/Olympus" for --tz/);
+		// Empty, as run takes it: the day zone is kept (it was 'Unknown time zone "" for --tz').
+		const unset = cli('ingest', path.join(dir, 'day.log'), '--tz', '', '--db', url);
+		assert.deepEqual([unset.code, unset.stderr], [0, '']);
 		for (const [flag, value] of [['--workers', 'abc'], ['--workers', '0'], ['--max-line-bytes', '1e3']]) {
 			const number = cli('ingest', path.join(dir, 'day.log'), flag!, value!, '--db', url);
 			assert.equal(number.code, 1);
