@@ -107,6 +107,8 @@ test('URL-like cells keep their end, which tells them apart; other text is cut a
 	assert.equal(fitCell(url, 20, false), '…d1b8dc32/3616154e/1');
 	assert.ok(keepsEnd('block-v1:spbstu+PHYLOS+fall_2018+type@vertical+block@abc'));
 	assert.ok(keepsEnd('/courses/x/y'));
+	// The corpus's problem parts and videos: i4x-edX-Open_DemoX-problem-a0effb95…_2_1 and …_3_1 differ at the end only.
+	assert.equal(fitCell('i4x-edX-Open_DemoX-problem-a0effb954cca4759994f1ac9e9434bf4_3_1', 20, false), '…94f1ac9e9434bf4_3_1');
 	assert.ok(!keepsEnd('1.1 Лабораторная работа'));
 	assert.ok(!keepsEnd('see https://example.org/a for details'), 'prose mentioning a URL reads from its start');
 	assert.equal(fitCell('a long value', 6, false), 'a lon…');
