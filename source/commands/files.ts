@@ -8,14 +8,26 @@ import {outputFormatOf} from './run.js';
  * Prints a listing in the formats of `run` and `tasks`: an aligned table on a terminal (or a sentence when
  * it is empty), else --format, where an empty listing is still valid CSV / JSON / Markdown for scripts.
  */
-async function printListing(context: CommandContext, name: string, sql: string, whenEmpty: string): Promise<number> {
+async function printListing(context: CommandContext, name: string, sql: string, whenEmpty: string, shape = (table: Listing) => table): Promise<number> {
 	const format = outputFormatOf(context); // a bad --format is refused before the database starts
 	return withDatabase(context, async ({pool}) => {
-		const table = await queryTable(pool, sql);
+		const table = shape(await queryTable(pool, sql));
 		if (table.rows.length === 0 && format === 'table') context.stdout.write(`${whenEmpty}\n`);
 		else context.stdout.write(formatResult({taskId: name, ...table, parameters: {}, elapsedMs: 0}, format));
 		return 0;
 	}, {reader: true});
+}
+
+type Listing = Awaited<ReturnType<typeof queryTable>>;
+
+/**
+ * The last column (a line's first bytes, bytea as PostgreSQL prints it: \x7b22…) as text: UTF-8 where it is,
+ * so a Russian line reads as such (encode(…, 'escape') gave an octal escape per byte of Cyrillic), and U+FFFD
+ * for bytes that are not.
+ */
+function bytesAsText(table: Listing): Listing {
+	const utf8 = new TextDecoder('utf-8');
+	return {...table, rows: table.rows.map((row) => [...row.slice(0, -1), utf8.decode(Buffer.from(String(row.at(-1)).slice(2), 'hex'))])};
 }
 
 /** `files`: what was loaded from where, with the per-file accounting. */
@@ -38,9 +50,10 @@ export const rejectedCommand: Command = async (context) => {
 		context,
 		'rejected',
 		`SELECT CASE WHEN f.member = '' THEN f.path ELSE f.path || '!' || f.member END AS file, r.line_no, r.byte_offset, r.reason, r.detail,
-		        length(r.raw) AS bytes, encode(substring(r.raw from 1 for 60), 'escape') AS starts_with
+		        length(r.raw) AS bytes, substring(r.raw from 1 for 60) AS starts_with
 		 FROM rejected_lines r JOIN source_files f USING (file_id) ORDER BY r.file_id, r.line_no`,
 		'No rejected lines.',
+		bytesAsText,
 	);
 };
 

@@ -142,6 +142,14 @@ describe('the headless commands', () => {
 		assert.equal(raw.status, 0, raw.stderr.toString());
 		assert.deepEqual(raw.stdout, Buffer.concat(bad.flatMap((line) => [line, Buffer.from('\n')])));
 		assert.equal(cli('rejected', '--raw', '--format', 'csv', '--db', rawUrl).stderr, '--raw prints the lines themselves: it takes no --format.\n');
+		// The listing shows each line's start as UTF-8 text (a Russian line was an octal escape per byte), U+FFFD where it is not.
+		fs.writeFileSync(path.join(dir, 'raw-c.log'), 'Журнал курса: не JSON\n');
+		assert.equal(cli('ingest', path.join(dir, 'raw-c.log'), '--db', rawUrl).code, 0);
+		const listed = JSON.parse(cli('rejected', '--db', rawUrl, '--format', 'json').stdout) as Array<{starts_with: string}>;
+		assert.deepEqual(
+			listed.map((line) => line.starts_with),
+			['{"time": "2024-01-01T00:00:00Z", "cut\r', '{\ufffd\ufffd}', '[1, 2]', 'Журнал курса: не JSON'],
+		);
 	});
 
 	it('rejected --raw whose reader goes away (| head -1) stops with one sentence and exit 130 (its EPIPE was an unexpected error, exit 1)', async () => {
