@@ -6,7 +6,7 @@ import {currentDayZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {redactSecrets} from '../../ingest/errors.js';
 import type {IngestSnapshot} from '../../ingest/progress.js';
-import {eventsWithoutCourse, listCourses, loadTaskCatalogue, runTask, saveResult} from '../tasks/index.js';
+import {courseEvents, loadTaskCatalogue, runTask, saveResult} from '../tasks/index.js';
 import {enterFullScreen} from '../ui/fullscreen.js';
 import type {AppServices} from '../ui/services.js';
 import type {AppIngestSummary} from '../ui/state/app-state.js';
@@ -135,7 +135,7 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		open: (onStep) => opening.join(onStep),
 		ingest: (signal, onProgress) => loading.join(onProgress, signal),
 		loadCatalogue: () => loadTaskCatalogue(),
-		listCourses: async () => ({courses: await listCourses(open().pool), eventsWithoutCourse: await eventsWithoutCourse(open().pool)}),
+		listCourses: () => courseEvents(open().pool),
 		dayZone: () => currentDayZone(open().pool),
 		runTask: (task, values, signal) => runTask(open().pool, task, values, {signal}),
 		saveResult: (result, format) => saveResult(result, {format}),

@@ -109,20 +109,19 @@ async function timezoneNote(pool: pg.Pool, zone: string): Promise<string | undef
 }
 
 /**
- * Courses with events, busiest first (course '' = events without a course is left out). d_type_total counts every
- * event: the hourly tables have none of a course whose events all lack a readable time, which then could not be chosen.
+ * Courses with events, busiest first, and the events that name no course (course '': Studio's previews, the
+ * dashboard, logins), which no task's course holds. d_type_total counts every event: the hourly tables have none
+ * of a course whose events all lack a readable time, which then could not be chosen.
  */
-/** Events that name no course (Studio's previews, the dashboard, logins): no task's course holds them. */
-export async function eventsWithoutCourse(pool: pg.Pool): Promise<number> {
-	const {rows} = await pool.query<{events: number}>(`SELECT coalesce(sum(events), 0)::float8 AS events FROM d_type_total WHERE course_id = ''`);
-	return rows[0]!.events;
+export async function courseEvents(pool: pg.Pool): Promise<{courses: Array<{courseId: string; events: number}>; eventsWithoutCourse: number}> {
+	const {rows} = await pool.query<{courseId: string; events: number}>(
+		`SELECT course_id AS "courseId", sum(events)::bigint AS events FROM d_type_total GROUP BY course_id ORDER BY 2 DESC, 1`,
+	);
+	return {courses: rows.filter((row) => row.courseId !== ''), eventsWithoutCourse: rows.find((row) => row.courseId === '')?.events ?? 0};
 }
 
 export async function listCourses(pool: pg.Pool): Promise<Array<{courseId: string; events: number}>> {
-	const {rows} = await pool.query<{courseId: string; events: number}>(
-		`SELECT course_id AS "courseId", sum(events)::bigint AS events FROM d_type_total WHERE course_id <> '' GROUP BY course_id ORDER BY 2 DESC, 1`,
-	);
-	return rows;
+	return (await courseEvents(pool)).courses;
 }
 
 /** The sentence refusing a value given for a parameter that the task does not have; undefined when all are its own. */
