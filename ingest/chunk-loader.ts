@@ -142,6 +142,8 @@ const isDataError = (error: unknown) => /^(22|54)/.test(String((error as {code?:
 
 /** Events stored by this chunk, and those an earlier load stored from its very lines (a chunk read again). */
 type Stored = {inserted: number; readAgain: number};
+const NOTHING_STORED: Stored = {inserted: 0, readAgain: 0};
+const bothStored = (a: Stored, b: Stored): Stored => ({inserted: a.inserted + b.inserted, readAgain: a.readAgain + b.readAgain});
 type InsertStrategy = (client: pg.ClientBase, chunk: ParsedChunk, rejected: RejectedLine[]) => Promise<Stored>;
 
 /** Fast path: COPY straight into events (a duplicate of an already-stored event aborts it). */
@@ -193,7 +195,7 @@ function withPayloadAsText(row: Buffer): Buffer | undefined {
  */
 async function insertBisecting(client: pg.ClientBase, chunk: ParsedChunk, rejected: RejectedLine[]): Promise<Stored> {
 	const store = async (slice: EventLine[]): Promise<Stored> => {
-		if (slice.length === 0) return {inserted: 0, readAgain: 0};
+		if (slice.length === 0) return NOTHING_STORED;
 		await client.query('SAVEPOINT part');
 		try {
 			const stored = await insertViaStaging(client, Buffer.concat(slice.map((event) => event.row)));
@@ -205,14 +207,13 @@ async function insertBisecting(client: pg.ClientBase, chunk: ParsedChunk, reject
 			if (!isDataError(error)) throw error;
 			if (slice.length > 1) {
 				const middle = slice.length >> 1;
-				const [first, second] = [await store(slice.slice(0, middle)), await store(slice.slice(middle))];
-				return {inserted: first.inserted + second.inserted, readAgain: first.readAgain + second.readAgain};
+				return bothStored(await store(slice.slice(0, middle)), await store(slice.slice(middle)));
 			}
 			const [event] = slice as [EventLine];
 			const asText = withPayloadAsText(event.row);
 			if (asText !== undefined) return store([{...event, row: asText}]);
 			rejected.push({lineNo: event.lineNo, offset: event.offset, reason: 'database-refused', detail: (error as Error).message, raw: event.raw});
-			return {inserted: 0, readAgain: 0};
+			return NOTHING_STORED;
 		}
 	};
 	return store(eventLines(chunk));
