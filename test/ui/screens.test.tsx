@@ -424,35 +424,29 @@ test('a learner not in the data: the message says so and where the names are, no
 	}
 });
 
-test('no data yet: the menu says what to do', async () => {
-	const services = fakeServices({listCourses: async () => courseList([])});
-	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+/** The menu's frame once the app has loaded (fake services) and Enter left the summary, waiting for `text` on it. */
+async function menuAfterLoad(services: Fake, width: number, text: string): Promise<string> {
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={width} height={24} />);
 	try {
 		await waitFor(lastFrame, 'Files');
 		services.finishIngest();
 		await waitFor(lastFrame, 'Load finished');
 		await press(stdin, ENTER);
-		const menu = await waitFor(lastFrame, 'No data yet');
-		assert.match(menu, /input\//);
+		return await waitFor(lastFrame, text);
 	} finally {
 		unmount();
 	}
+}
+
+test('no data yet: the menu says what to do', async () => {
+	const menu = await menuAfterLoad(fakeServices({listCourses: async () => courseList([])}), 80, 'No data yet');
+	assert.match(menu, /input\//);
 });
 
 test('events loaded but none in a course (a Studio log): the menu says so, not that there is no data', async () => {
-	const services = fakeServices({listCourses: async () => courseList([], 13)});
-	const {lastFrame, stdin, unmount} = render(<App services={services} width={100} height={24} />);
-	try {
-		await waitFor(lastFrame, 'Files');
-		services.finishIngest();
-		await waitFor(lastFrame, 'Load finished');
-		await press(stdin, ENTER);
-		const menu = await waitFor(lastFrame, 'No course yet');
-		assert.match(menu, /No course yet: none of the 13 events loaded names one \(Data health counts them\)\./);
-		assert.doesNotMatch(menu, /No data yet/);
-	} finally {
-		unmount();
-	}
+	const menu = await menuAfterLoad(fakeServices({listCourses: async () => courseList([], 13)}), 100, 'No course yet');
+	assert.match(menu, /No course yet: none of the 13 events loaded names one \(Data health counts them\)\./);
+	assert.doesNotMatch(menu, /No data yet/);
 });
 
 test('a start that only finishes the tables’ update an earlier load’s cancel left lists the courses it built', async () => {
