@@ -1,3 +1,4 @@
+import {once} from 'node:events';
 import fs from 'node:fs';
 import type {Database} from '../../ingest/db/database.js';
 import {openDatabase} from '../../ingest/db/database.js';
@@ -70,6 +71,11 @@ const outputLost = new AbortController();
  */
 export function outputGone(): void {
 	outputLost.abort();
+}
+
+/** Writes to a stream, waiting while its buffer is full (a pipe read slower than we write): memory stays bounded. */
+export async function writeOrWait(stream: NodeJS.WritableStream, chunk: string | Buffer, signal: AbortSignal): Promise<void> {
+	if (!stream.write(chunk)) await once(stream, 'drain', {signal});
 }
 
 export type CommandContext = {

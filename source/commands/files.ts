@@ -1,7 +1,6 @@
-import {once} from 'node:events';
 import {UserError} from '../../ingest/errors.js';
 import {formatResult, queryTable} from '../tasks/index.js';
-import {CancelledError, cancelOnSignals, withDatabase, type Command, type CommandContext} from './context.js';
+import {CancelledError, cancelOnSignals, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
 import {outputFormatOf} from './run.js';
 
 /**
@@ -81,9 +80,7 @@ async function writeRejectedLines(context: CommandContext): Promise<number> {
 				for (;;) {
 					signal.throwIfAborted();
 					const {rows} = await client.query<{raw: Buffer}>(`FETCH ${RAW_BATCH} FROM rejected_raw`);
-					for (const {raw} of rows) {
-						if (!context.stdout.write(Buffer.concat([raw, NEWLINE]))) await once(context.stdout, 'drain', {signal});
-					}
+					for (const {raw} of rows) await writeOrWait(context.stdout, Buffer.concat([raw, NEWLINE]), signal);
 					if (rows.length < RAW_BATCH) break;
 				}
 				await client.query('COMMIT');

@@ -1,14 +1,15 @@
 import path from 'node:path';
+import type pg from 'pg';
 import {UserError} from '../../ingest/errors.js';
 import {formatCount, rowCount} from '../format.js';
 import {wrapLines} from '../ui/lib/format.js';
-import {loadTaskCatalogue, runTask, formatResult, outProblem, saveResult, unknownParameter, type OutputFormat, type TaskDefinition, type TaskParameter} from '../tasks/index.js';
+import {loadTaskCatalogue, runTask, streamTask, formatResult, openResultFile, outProblem, resultWriter, unknownParameter, type OutputFormat, type ResultFile, type ResultWriter, type TaskDefinition, type TaskParameter} from '../tasks/index.js';
 import {deriveIfPending} from '../../ingest/engine.js';
 import type {DerivedProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import {progressLine} from './ingest.js';
 import {UsageError} from '../usage.js';
-import {CancelledError, cancelOnSignals, withDatabase, type CommandContext, type Command} from './context.js';
+import {CancelledError, cancelOnSignals, withDatabase, writeOrWait, type CommandContext, type Command} from './context.js';
 
 const FORMATS: OutputFormat[] = ['csv', 'json', 'md'];
 const FORMAT_NAMES: Record<OutputFormat | 'table', string> = {csv: 'CSV', json: 'JSON', md: 'Markdown', table: 'the table printed on a terminal'};
@@ -105,6 +106,39 @@ export function taskHelp(task: TaskDefinition): string {
 	].join('\n');
 }
 
+const printNotes = (context: CommandContext, notes: string[] = []) => notes.forEach((note) => context.stderr.write(`Note: ${note}\n`));
+
+/**
+ * Writes a task's rows in `format` to the --out or --save file, else to stdout, as they come: memory stays
+ * bounded however many there are. A file is put in place only once it is whole.
+ */
+async function writeStreamed(context: CommandContext, pool: pg.Pool, task: TaskDefinition, values: Record<string, string>, format: OutputFormat, signal: AbortSignal): Promise<void> {
+	const {flags} = context;
+	const toFile = flags.out !== undefined || flags.save;
+	let file: ResultFile | undefined;
+	let writer: ResultWriter | undefined;
+	let write = (text: string) => writeOrWait(context.stdout, text, signal);
+	try {
+		const {rows} = await streamTask(pool, task, values, {
+			start: async (head) => {
+				printNotes(context, head.notes);
+				if (toFile) {
+					file = await openResultFile(head, {format, out: flags.out});
+					write = file.write;
+				}
+				writer = resultWriter(head.columns, format, {bom: flags.bom});
+				await write(writer.start());
+			},
+			rows: (rows) => write(writer!.rows(rows)),
+		}, {signal});
+		await write(writer!.end());
+		if (file) context.stderr.write(`Saved ${rowCount(rows)} to ${await file.finish()}\n`);
+	} catch (error) {
+		await file?.discard();
+		throw error;
+	}
+}
+
 /** `run <task>`: runs one task and prints the table, or writes it with --out FILE / --save. */
 export const runCommand: Command = async (context) => {
 	const [taskId] = context.args;
@@ -134,13 +168,20 @@ export const runCommand: Command = async (context) => {
 	if (unknown) throw new UsageError(unknown);
 	const {signal, dispose} = cancelOnSignals();
 	try {
-		const result = await withDatabase(context, async (database) => {
+		return await withDatabase(context, async (database) => {
 			let building = true;
 			try {
 				const pending = await deriveIfPending(database.pool, database.scratchDir, {onProgress: derivedProgressPrinter(context), signal});
 				if (pending.state === 'busy') context.stderr.write(`${pendingNote(pending.eventsLeftOut)}\n`);
 				building = false;
-				return await runTask(database.pool, task, values, {signal});
+				if (format === 'table') {
+					const result = await runTask(database.pool, task, values, {signal});
+					printNotes(context, result.notes);
+					context.stdout.write(formatResult(result, format));
+					return 0;
+				}
+				await writeStreamed(context, database.pool, task, values, format, signal);
+				return 0;
 			} catch (error) {
 				if (building && signal.aborted) throw new CancelledError('Cancelled while building the derived tables: they were left as they were, and the next ingest or run builds them.');
 				if (error instanceof DOMException && error.name === 'AbortError') throw new CancelledError('Cancelled: the query was stopped on the server.');
@@ -149,18 +190,6 @@ export const runCommand: Command = async (context) => {
 				throw error;
 			}
 		}, {reader: true});
-		for (const note of result.notes ?? []) context.stderr.write(`Note: ${note}\n`);
-		if (fileFormat) {
-			const saved = await saveResult(result, {
-				format: fileFormat,
-				out: flags.out,
-				bom: flags.bom,
-			});
-			context.stderr.write(`Saved ${rowCount(saved.rows)} to ${saved.path}\n`);
-		} else {
-			context.stdout.write(formatResult(result, format, {bom: flags.bom}));
-		}
-		return 0;
 	} finally {
 		dispose();
 	}

@@ -15,33 +15,59 @@ function cellText(value: Cell): string {
 /** What Excel reads as the start of a formula (OWASP's list): a learner's name or search can start so. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
+type Columns = TaskResult['columns'];
+type Rows = TaskResult['rows'];
+
+/** A format written a piece at a time (a streamed task): `start`, then `rows` per batch, then `end`. */
+export type ResultWriter = {start(): string; rows(rows: Rows): string; end(): string};
+
 /**
  * CSV; for Excel (`bom`), a text cell that Excel would run as a formula (=HYPERLINK(…) as a username) gets a
  * leading ' that Excel shows as text. Without the BOM the cells are left exact for scripts.
  */
-function toCsv(result: TaskResult, bom: boolean): string {
-	const kinds = result.columns.map((column) => column.kind);
+function csvWriter(columns: Columns, bom: boolean): ResultWriter {
 	const forExcel = (value: Cell, index: number) => {
 		const text = cellText(value);
-		return bom && kinds[index] !== 'number' && FORMULA_START.test(text) ? `'${text}` : text;
+		return bom && columns[index]!.kind !== 'number' && FORMULA_START.test(text) ? `'${text}` : text;
 	};
-	return stringify([result.columns.map((column) => column.name), ...result.rows.map((row) => row.map(forExcel))], {bom, record_delimiter: 'unix'});
+	return {
+		start: () => stringify([columns.map((column) => column.name)], {bom, record_delimiter: 'unix'}),
+		rows: (rows) => stringify(rows.map((row) => row.map(forExcel)), {record_delimiter: 'unix'}),
+		end: () => '',
+	};
 }
 
-function toJson(result: TaskResult): string {
-	const objects = result.rows.map((row) => Object.fromEntries(result.columns.map((column, index) => [column.name, row[index] ?? null])));
-	return `${JSON.stringify(objects, null, 2)}\n`;
+/** An array of objects as JSON.stringify(objects, null, 2) writes it, an object at a time. */
+function jsonWriter(columns: Columns): ResultWriter {
+	let written = 0;
+	const object = (row: Rows[number]) => Object.fromEntries(columns.map((column, index) => [column.name, row[index] ?? null]));
+	return {
+		start: () => '',
+		rows: (rows) => rows.map((row) => `${written++ === 0 ? '[\n' : ',\n'}${JSON.stringify(object(row), null, 2).replace(/^/gm, '  ')}`).join(''),
+		end: () => (written === 0 ? '[]\n' : '\n]\n'),
+	};
 }
 
 /** Markdown: pipes escaped, line breaks as <br>, number columns right-aligned. */
-function toMarkdown(result: TaskResult): string {
+function markdownWriter(columns: Columns): ResultWriter {
 	const escape = (text: string) => text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, '<br>');
-	const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-	return [
-		line(result.columns.map((column) => escape(column.name))),
-		line(result.columns.map((column) => (column.kind === 'number' ? '---:' : '---'))),
-		...result.rows.map((row) => line(row.map((value) => escape(cellText(value))))),
-	].join('\n') + '\n';
+	const line = (cells: string[]) => `| ${cells.join(' | ')} |\n`;
+	return {
+		start: () => line(columns.map((column) => escape(column.name))) + line(columns.map((column) => (column.kind === 'number' ? '---:' : '---'))),
+		rows: (rows) => rows.map((row) => line(row.map((value) => escape(cellText(value))))).join(''),
+		end: () => '',
+	};
+}
+
+export function resultWriter(columns: Columns, format: OutputFormat, options: {bom?: boolean} = {}): ResultWriter {
+	switch (format) {
+		case 'csv':
+			return csvWriter(columns, options.bom ?? false);
+		case 'json':
+			return jsonWriter(columns);
+		case 'md':
+			return markdownWriter(columns);
+	}
 }
 
 /** Aligned columns for a terminal (display width aware), numbers right-aligned, timestamps to the second as in the app, one line per row. */
@@ -62,16 +88,9 @@ function toTable(result: TaskResult): string {
 }
 
 export function formatResult(result: TaskResult, format: OutputFormat | 'table', options: {bom?: boolean} = {}): string {
-	switch (format) {
-		case 'csv':
-			return toCsv(result, options.bom ?? false);
-		case 'json':
-			return toJson(result);
-		case 'md':
-			return toMarkdown(result);
-		case 'table':
-			return toTable(result);
-	}
+	if (format === 'table') return toTable(result);
+	const writer = resultWriter(result.columns, format, options);
+	return writer.start() + writer.rows(result.rows) + writer.end();
 }
 
 const EXTENSIONS: Record<OutputFormat, string> = {csv: 'csv', json: 'json', md: 'md'};
@@ -103,10 +122,8 @@ function timestampPart(date: Date): string {
 	return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
 }
 
-/** Writes to a temp file beside the target, then links it in place: fails rather than overwrite. */
-function writeNew(target: string, content: string): boolean {
-	const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
-	fs.writeFileSync(temp, content);
+/** Links the written `temp` in as `target` (or copies it, without overwriting, where links are not made): false when target exists. */
+function placeNew(temp: string, target: string): boolean {
 	try {
 		fs.linkSync(temp, target);
 		return true;
@@ -120,8 +137,6 @@ function writeNew(target: string, content: string): boolean {
 			if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') return false;
 			throw copyError;
 		}
-	} finally {
-		fs.rmSync(temp, {force: true});
 	}
 }
 
@@ -156,37 +171,75 @@ export function outProblem(out: string): string | undefined {
 	return undefined;
 }
 
-/**
- * Saves a result: to `out`, or to resultDir (default ./result) under a name from its task and
- * parameters (resultFileBase) and `[-n].<ext>`. Never overwrites an existing file.
- */
-export async function saveResult(
-	result: TaskResult,
-	options: {format: OutputFormat; out?: string; resultDir?: string; bom?: boolean},
-): Promise<{path: string; rows: number}> {
-	const content = formatResult(result, options.format, {bom: options.bom});
-	const dir = path.resolve(options.out ? path.dirname(options.out) : (options.resultDir ?? defaultResultDir()));
+/** A result file being written: pieces go to a temp file beside it; `finish` puts it in place (never over another file) and says where. */
+export type ResultFile = {write(text: string): Promise<void>; finish(): Promise<string>; discard(): Promise<void>};
+
+type SaveOptions = {format: OutputFormat; out?: string; resultDir?: string};
+
+/** Runs `step`; a failure of the file system is one sentence naming `dir`. */
+async function inFolder<T>(dir: string, step: () => Promise<T>): Promise<T> {
 	try {
-		if (options.out) {
-			const target = path.resolve(options.out);
-			makeFolder(dir);
-			const problem = outProblem(target);
-			if (problem !== undefined) throw new UserError(problem);
-			// Made meanwhile (another run): still never overwritten.
-			if (!writeNew(target, content)) throw new UserError(outProblem(target) ?? `${target} could not be written.`);
-			return {path: target, rows: result.rows.length};
-		}
-		makeFolder(dir);
-		const base = resultFileBase(result, new Date());
-		for (let attempt = 1; attempt < 1000; attempt++) {
-			const target = path.join(dir, `${base}${attempt > 1 ? `-${attempt}` : ''}.${EXTENSIONS[options.format]}`);
-			if (writeNew(target, content)) return {path: target, rows: result.rows.length};
-		}
-		throw new UserError(`Could not find a free file name in ${dir}.`);
+		return await step();
 	} catch (error) {
 		if (error instanceof UserError) throw error;
 		// Node names the temporary file it was writing ("EACCES: permission denied, open '/data/.x.csv.12795.tmp'"): the folder is what to fix.
 		const reason = (error as Error).message.replace(/,.*$/s, '');
 		throw new UserError(`Cannot write the result file in ${dir}: ${reason}.`);
 	}
+}
+
+/**
+ * Opens a result file: `out`, or in resultDir (default ./result) a name from the task and its parameters
+ * (resultFileBase) and `[-n].<ext>`, taken when it is finished.
+ */
+export async function openResultFile(head: Pick<TaskResult, 'taskId' | 'parameters'>, options: SaveOptions): Promise<ResultFile> {
+	const {out} = options;
+	const dir = path.resolve(out ? path.dirname(out) : (options.resultDir ?? defaultResultDir()));
+	const base = resultFileBase(head, new Date());
+	const candidates = function* (): Generator<string> {
+		if (out) {
+			yield path.resolve(out);
+			return;
+		}
+		for (let attempt = 1; attempt < 1000; attempt++) yield path.join(dir, `${base}${attempt > 1 ? `-${attempt}` : ''}.${EXTENSIONS[options.format]}`);
+	};
+	const first = candidates().next().value!;
+	const temp = path.join(dir, `.${path.basename(first)}.${process.pid}.tmp`);
+	const file = await inFolder(dir, async () => {
+		makeFolder(dir);
+		const problem = out === undefined ? undefined : outProblem(first);
+		if (problem !== undefined) throw new UserError(problem);
+		return fs.promises.open(temp, 'w');
+	});
+	const discard = async () => {
+		await file.close().catch(() => {});
+		fs.rmSync(temp, {force: true});
+	};
+	return {
+		write: (text) => inFolder(dir, () => file.appendFile(text)),
+		finish: () =>
+			inFolder(dir, async () => {
+				try {
+					await file.close();
+					for (const target of candidates()) if (placeNew(temp, target)) return target;
+					// --out made meanwhile (another run): still never overwritten.
+					throw new UserError(out ? (outProblem(first) ?? `${first} could not be written.`) : `Could not find a free file name in ${dir}.`);
+				} finally {
+					await discard();
+				}
+			}),
+		discard,
+	};
+}
+
+/** Saves a whole result (see openResultFile). */
+export async function saveResult(result: TaskResult, options: SaveOptions & {bom?: boolean}): Promise<{path: string; rows: number}> {
+	const file = await openResultFile(result, options);
+	try {
+		await file.write(formatResult(result, options.format, {bom: options.bom}));
+	} catch (error) {
+		await file.discard();
+		throw error;
+	}
+	return {path: await file.finish(), rows: result.rows.length};
 }

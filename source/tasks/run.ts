@@ -3,7 +3,7 @@ import {backendPid, cancelOnAbort} from '../../ingest/db/database.js';
 import {UserError} from '../../ingest/errors.js';
 import {resolveParameters, sqlTypeOf} from './parameters.js';
 import {toPositional} from './placeholders.js';
-import type {ColumnKind, TaskDefinition, TaskResult} from './types.js';
+import type {ColumnKind, TaskDefinition, TaskResult, TaskSink} from './types.js';
 
 const NUMBER_TYPES = new Set([20, 21, 23, 26, 700, 701, 1700]);
 const BOOLEAN_TYPE = 16;
@@ -51,18 +51,21 @@ function abortError(): DOMException {
 	return new DOMException('The task was cancelled.', 'AbortError');
 }
 
+/** A task's parameters as they were used, with the notes they give (see resolveParameters). */
+type Resolved = Pick<TaskResult, 'parameters' | 'notes'>;
+
 /**
- * Runs a task: checks and completes its parameter values, binds each as $n, runs the SQL in a
- * read-only transaction. When `signal` aborts, the query is cancelled on the server (from another
- * connection) and the promise rejects with an AbortError.
+ * Checks and completes a task's parameter values, binds each as $n, and gives `body` the SQL to run in a
+ * read-only transaction on its client. When `signal` aborts, the query is cancelled on the server (from
+ * another connection) and the promise rejects with an AbortError.
  */
-export async function runTask(
+async function inTaskTransaction<T>(
 	pool: pg.Pool,
 	task: TaskDefinition,
 	values: Record<string, string>,
-	options: {signal?: AbortSignal} = {},
-): Promise<TaskResult> {
-	const {signal} = options;
+	signal: AbortSignal | undefined,
+	body: (client: pg.PoolClient, query: {text: string; bound: unknown[]}, resolved: Resolved) => Promise<T>,
+): Promise<T> {
 	if (signal?.aborted) throw abortError();
 	const {resolved: parameters, notes} = await resolveParameters(pool, task, values);
 	const typeOf = new Map(task.parameters.map((parameter) => [parameter.name, sqlTypeOf(parameter)]));
@@ -70,25 +73,71 @@ export async function runTask(
 	const bound = names.map((name) => (parameters[name] ? parameters[name] : null));
 
 	const client = await pool.connect();
-	const started = performance.now();
 	const pids: number[] = [];
 	const cancellation = cancelOnAbort(pool, signal, pids);
 	try {
 		pids.push(await backendPid(client));
 		if (signal?.aborted) throw abortError();
 		await client.query('BEGIN TRANSACTION READ ONLY');
-		const table = await queryTable(client, text, bound);
+		const value = await body(client, {text, bound}, {parameters, ...(notes.length > 0 ? {notes} : {})});
 		await client.query('COMMIT');
-		const elapsedMs = performance.now() - started;
-		return {taskId: task.id, ...table, parameters, elapsedMs, ...(notes.length > 0 ? {notes} : {})};
+		return value;
 	} catch (error) {
 		await client.query('ROLLBACK').catch(() => {});
-		if (cancellation.requested() || (error as {code?: string}).code === QUERY_CANCELED) throw abortError();
-		if (error instanceof DOMException) throw error;
+		if (cancellation.requested() || (error as {code?: string}).code === QUERY_CANCELED || signal?.aborted) throw abortError();
+		// The sink's own (a result file that cannot be written) are not the database's.
+		if (error instanceof DOMException || error instanceof UserError) throw error;
 		const message = error instanceof Error ? error.message : String(error);
 		throw new UserError(`Task "${task.id}" failed in the database: ${message} (${task.file}).`);
 	} finally {
 		client.release();
 		await cancellation.settle();
 	}
+}
+
+/** Runs a task (see inTaskTransaction) and keeps its whole result, as the app shows it. */
+export async function runTask(
+	pool: pg.Pool,
+	task: TaskDefinition,
+	values: Record<string, string>,
+	options: {signal?: AbortSignal} = {},
+): Promise<TaskResult> {
+	const started = performance.now();
+	return inTaskTransaction(pool, task, values, options.signal, async (client, {text, bound}, resolved) => {
+		const table = await queryTable(client, text, bound);
+		return {taskId: task.id, ...table, ...resolved, elapsedMs: performance.now() - started};
+	});
+}
+
+/** Rows fetched per round trip when a result is streamed: a few MB at a time, however large the result. */
+const STREAMED_ROWS = 10_000;
+
+/**
+ * Runs a task as runTask does, but hands its rows to `sink` a batch at a time instead of keeping them: an
+ * export of learner-unit-events with every event type at 10M events (1M rows) took 2.2 GB in memory, and
+ * more would pass Node's heap limit. A cursor runs the query without parallel workers (the server cannot
+ * lend them to a query it may have to pause), 10-20 % slower, so the app keeps runTask for what it shows.
+ */
+export async function streamTask(
+	pool: pg.Pool,
+	task: TaskDefinition,
+	values: Record<string, string>,
+	sink: TaskSink,
+	options: {signal?: AbortSignal; batchRows?: number} = {},
+): Promise<{rows: number}> {
+	const {signal, batchRows = STREAMED_ROWS} = options;
+	return inTaskTransaction(pool, task, values, signal, async (client, {text, bound}, resolved) => {
+		// Planned for the whole result, as a plain query is (by default a cursor's plan favours its first tenth).
+		await client.query('SET LOCAL cursor_tuple_fraction = 1');
+		await client.query({text: `DECLARE task_rows NO SCROLL CURSOR FOR ${text}`, values: bound});
+		let rows = 0;
+		for (let batch = 0; ; batch++) {
+			const table = await queryTable(client, `FETCH ${batchRows} FROM task_rows`);
+			if (batch === 0) await sink.start({taskId: task.id, columns: table.columns, ...resolved});
+			if (table.rows.length > 0) await sink.rows(table.rows);
+			rows += table.rows.length;
+			if (table.rows.length < batchRows) return {rows};
+			signal?.throwIfAborted();
+		}
+	});
 }

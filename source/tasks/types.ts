@@ -63,4 +63,11 @@ export type TaskResult = {
 	notes?: string[];
 };
 
+/** Where a streamed task's rows go (see streamTask): its head first, then its rows a batch at a time. */
+export type TaskSink = {
+	/** Called once, before any rows, also when there are none. */
+	start(head: Omit<TaskResult, 'rows' | 'elapsedMs'>): Promise<void>;
+	rows(rows: TaskResult['rows']): Promise<void>;
+};
+
 export type OutputFormat = 'csv' | 'json' | 'md';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
-import {formatResult, saveResult, type TaskResult} from '../../source/tasks/index.js';
+import {formatResult, openResultFile, resultWriter, saveResult, type TaskResult} from '../../source/tasks/index.js';
 import {resultFileBase} from '../../source/tasks/output.js';
 import {tempDir} from '../helpers/temp-dir.js';
 
@@ -57,6 +57,19 @@ describe('formatResult', () => {
 			formatResult(result, 'md'),
 			'| username | events | last_seen |\n| --- | ---: | --- |\n| ann, "the" first | 12 | 2024-03-04 09:00:00.123456 |\n| борис\\|b<br>line | 7 |  |\n',
 		);
+	});
+
+	it('written a batch at a time (a streamed task), each format is the text of the whole result', () => {
+		for (const [format, bom] of [['csv', false], ['csv', true], ['json', false], ['md', false]] as const) {
+			const writer = resultWriter(result.columns, format, {bom});
+			const batches = writer.start() + writer.rows(result.rows.slice(0, 1)) + writer.rows([]) + writer.rows(result.rows.slice(1)) + writer.end();
+			assert.equal(batches, formatResult(result, format, {bom}), `${format}${bom ? ' with BOM' : ''}`);
+		}
+		// The layout JSON.stringify gives a whole array, which the files had before they were streamed.
+		const objects = result.rows.map((row) => Object.fromEntries(result.columns.map((column, index) => [column.name, row[index]])));
+		assert.equal(formatResult(result, 'json'), `${JSON.stringify(objects, null, 2)}\n`);
+		const none = resultWriter(result.columns, 'json');
+		assert.equal(none.start() + none.end(), '[]\n');
 	});
 
 	it('table aligns by display width, numbers to the right, timestamps to the second (the files keep them whole)', () => {
@@ -119,6 +132,21 @@ describe('saveResult', () => {
 		assert.equal(fs.readFileSync(out, 'utf8'), 'keep me');
 		const fresh = path.join(dir, 'sub', 'new.md');
 		assert.deepEqual(await saveResult(result, {format: 'md', out: fresh}), {path: fresh, rows: 2});
+	});
+
+	it('a result file written in pieces appears only when finished; discarded, it leaves nothing', async () => {
+		const dir = tempDir('result-');
+		const dropped = await openResultFile(result, {format: 'csv', resultDir: dir});
+		await dropped.write('half');
+		assert.deepEqual(fs.readdirSync(dir).filter((name) => !name.endsWith('.tmp')), [], 'nothing under a result name while it is written');
+		await dropped.discard();
+		assert.deepEqual(fs.readdirSync(dir), []);
+		const kept = await openResultFile(result, {format: 'csv', resultDir: dir});
+		await kept.write('a,b\n');
+		await kept.write('1,2\n');
+		const saved = await kept.finish();
+		assert.deepEqual(fs.readdirSync(dir), [path.basename(saved)]);
+		assert.equal(fs.readFileSync(saved, 'utf8'), 'a,b\n1,2\n');
 	});
 
 	it('a folder that cannot take the file is named, not the temporary file written first', {skip: process.platform === 'linux' ? false : 'skipped: needs /proc (Linux)'}, async () => {

@@ -8,7 +8,7 @@ import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
 import {runIngest} from '../../ingest/engine.js';
 import {UserError} from '../../ingest/errors.js';
-import {loadTaskCatalogue, runTask, type TaskDefinition} from '../../source/tasks/index.js';
+import {loadTaskCatalogue, runTask, streamTask, type TaskDefinition, type TaskResult} from '../../source/tasks/index.js';
 import {UnknownLearnerError} from '../../source/tasks/parameters.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {projectRoot} from '../helpers/shared.js';
@@ -83,6 +83,50 @@ describe('runTask parameters', () => {
 		for (const [id, values] of [['learner-path', {user: 'alcie', course: HIST}], ['learners', {user: 'alcie'}]] as const) {
 			await assert.rejects(runTask(pool, task(id), values), (error: Error) => error instanceof UnknownLearnerError && error.username === 'alcie' && error.course === HIST, id);
 		}
+	});
+});
+
+/** Streams a task into memory: the head it was given and its batches, in the order they came. */
+async function streamed(id: string, values: Record<string, string>, options: {batchRows?: number; signal?: AbortSignal; onBatch?: () => void} = {}) {
+	const calls: Array<{head: Omit<TaskResult, 'rows' | 'elapsedMs'>} | {rows: TaskResult['rows']}> = [];
+	const {rows} = await streamTask(pool, task(id), values, {
+		start: async (head) => void calls.push({head}),
+		rows: async (batch) => {
+			calls.push({rows: batch});
+			options.onBatch?.();
+		},
+	}, options);
+	return {count: rows, calls};
+}
+
+describe('streamTask', () => {
+	it('hands over the rows runTask keeps, a batch at a time, after the head (exact multiples of the batch size too)', async () => {
+		const whole = await runTask(pool, task('activity-by-day'), {});
+		assert.equal(whole.rows.length, 5, 'the fixture gives several batches');
+		for (const batchRows of [1, 2, 5, 10_000]) {
+			const {count, calls} = await streamed('activity-by-day', {}, {batchRows});
+			assert.deepEqual(calls[0], {head: {taskId: 'activity-by-day', columns: whole.columns, parameters: whole.parameters}}, `batches of ${batchRows}`);
+			const batches = calls.slice(1).map((call) => ('rows' in call ? call.rows : []));
+			assert.deepEqual(batches.flat(), whole.rows, `batches of ${batchRows}`);
+			assert.ok(batches.every((batch) => batch.length > 0 && batch.length <= batchRows), `batches of ${batchRows}`);
+			assert.equal(count, 5);
+		}
+	});
+
+	it('gives the head of an empty result, and no rows', async () => {
+		const {count, calls} = await streamed('activity-by-day', {from: '2099-01-01'});
+		assert.equal(count, 0);
+		assert.equal(calls.length, 1);
+		assert.deepEqual(
+			'head' in calls[0]! && calls[0].head.columns.map((column) => column.name),
+			(await runTask(pool, task('activity-by-day'), {})).columns.map((column) => column.name),
+		);
+	});
+
+	it('stops between batches when aborted, with an AbortError, and leaves the pool usable', async () => {
+		const controller = new AbortController();
+		await assert.rejects(streamed('activity-by-day', {}, {batchRows: 2, signal: controller.signal, onBatch: () => controller.abort()}), (error: Error) => error.name === 'AbortError');
+		assert.equal((await streamed('activity-by-day', {})).count, 5);
 	});
 });
 
