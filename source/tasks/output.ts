@@ -232,11 +232,17 @@ export async function openResultFile(head: Pick<TaskResult, 'taskId' | 'paramete
 	};
 }
 
-/** Saves a whole result (see openResultFile). */
+/** Rows formatted per write when a whole result is saved: one string of a million rows of JSON is ~330 MB, near V8's limit. */
+const SAVED_ROWS = 10_000;
+
+/** Saves a whole result (see openResultFile), written a slice of rows at a time. */
 export async function saveResult(result: TaskResult, options: SaveOptions & {bom?: boolean}): Promise<{path: string; rows: number}> {
 	const file = await openResultFile(result, options);
 	try {
-		await file.write(formatResult(result, options.format, {bom: options.bom}));
+		const writer = resultWriter(result.columns, options.format, {bom: options.bom});
+		await file.write(writer.start());
+		for (let from = 0; from < result.rows.length; from += SAVED_ROWS) await file.write(writer.rows(result.rows.slice(from, from + SAVED_ROWS)));
+		await file.write(writer.end());
 	} catch (error) {
 		await file.discard();
 		throw error;

@@ -108,6 +108,15 @@ describe('saveResult', () => {
 		assert.deepEqual(fs.readdirSync(dir).filter((name) => name.endsWith('.tmp')), []);
 	});
 
+	it('a result of many slices of rows is saved as the text of the whole (json: one array)', async () => {
+		const dir = tempDir('result-');
+		const many: TaskResult = {...result, rows: Array.from({length: 25_001}, (_, index) => [`learner ${index}`, index, null])};
+		const saved = await saveResult(many, {format: 'json', resultDir: dir});
+		assert.equal(saved.rows, 25_001);
+		assert.equal(fs.readFileSync(saved.path, 'utf8'), formatResult(many, 'json'));
+		assert.equal(JSON.parse(fs.readFileSync(saved.path, 'utf8')).length, 25_001);
+	});
+
 	it('a hostile course or task id cannot leave the result folder', async () => {
 		const dir = tempDir('result-');
 		const saved = await saveResult({...result, taskId: '../../evil', parameters: {course: '..\\..\\x:y+z/../', user: 'a:b+c/../d'}}, {format: 'json', resultDir: dir});
