@@ -5,7 +5,7 @@ import path from 'node:path';
 import {describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
-import {fixtureDir, lines} from '../helpers/ingest.js';
+import {eventLine, fixtureDir, lines} from '../helpers/ingest.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {projectRoot} from '../helpers/shared.js';
 import {writeZip} from '../helpers/zip.js';
@@ -165,6 +165,22 @@ describe('the headless commands', () => {
 		await new Promise((resolve) => child.stdout.once('data', resolve));
 		child.stdout.destroy();
 		assert.deepEqual([await exited, stderr], [130, 'Cancelled: the rejected lines were not all written.\n']);
+	});
+
+	it('run streaming to a reader that goes away (| head -1) stops its query with one sentence and exit 130', async () => {
+		const manyUrl = await createTestDatabase('cli_run_epipe');
+		// 4,000 learners: ~250 KB of the learners task, far more than a pipe holds, so the run waits for its reader.
+		const file = path.join(dir, 'many-learners.log');
+		fs.writeFileSync(file, Array.from({length: 4000}, (_, n) => eventLine(n, {username: `a-learner-with-a-long-name-${n}`})).join('\n') + '\n');
+		assert.equal(cli('ingest', file, '--db', manyUrl).code, 0);
+		const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'run', 'learners', '--format', 'csv', '--db', manyUrl], {cwd: dir, env: {...process.env, DATABASE_URL: ''}});
+		let stderr = '';
+		child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+		const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+		const first = await new Promise<Buffer>((resolve) => child.stdout.once('data', resolve));
+		child.stdout.destroy();
+		assert.deepEqual([await exited, stderr], [130, 'Cancelled: the query was stopped on the server.\n']);
+		assert.match(first.toString(), /^username,/, 'the rows came as they were fetched');
 	});
 
 	it('a missing input, a bad option or an unknown command get one sentence and a non-zero exit', () => {
