@@ -12,12 +12,12 @@ import {ProgressPanel} from '../../source/ui/components/progress-panel.js';
 import {stringWidth} from '../../source/ui/lib/columns.js';
 import {menuNotices} from '../../source/ui/screens/menu-screen.js';
 import {ResultScreen} from '../../source/ui/screens/result-screen.js';
-import {SummaryScreen} from '../../source/ui/screens/ingest-screen.js';
+import {IngestScreen, SummaryScreen} from '../../source/ui/screens/ingest-screen.js';
 import type {AppServices} from '../../source/ui/services.js';
 import {createTableState, tableReducer} from '../../source/ui/state/table-state.js';
 import {naturalWidths, cappedWidths} from '../../source/ui/lib/columns.js';
 import {resultLayout, type ResultScreen as ResultScreenState} from '../../source/ui/state/app-state.js';
-import {courseList, learnersTask, learnerValues, result, snapshot, summary, task, tasks} from './fixtures.js';
+import {courseList, file, learnersTask, learnerValues, result, snapshot, summary, task, tasks} from './fixtures.js';
 
 const ENTER = '\r';
 const ESC = '\u001B';
@@ -633,6 +633,27 @@ test('the progress panel fits 80 columns and highlights rejected lines', () => {
 		assert.match(frame, /▁▄█ MB\/s/);
 	} finally {
 		unmount();
+	}
+});
+
+test('the cancel question fits with the load screen at 60×15 and with 20 daily files at 80×24, while loading and deriving', () => {
+	const daily = Array.from({length: 20}, (_, day) => file(`input/daily/tracking-2018-09-${String(day + 1).padStart(2, '0')}.log`, 'pending', 0, 1000));
+	const derived = {step: 'counting' as const, eventsDone: 10, eventsTotal: 100, stepMs: 0};
+	// The screen's height: rows less the app's hint line and the line Ink 6 must be left.
+	for (const [width, height] of [[60, 13], [80, 22]] as const) {
+		for (const shown of [snapshot({files: daily}), snapshot({files: daily, phase: 'deriving', derived})]) {
+			const {lastFrame, unmount} = render(<IngestScreen snapshot={shown} rateHistory={[1, 2]} confirmCancel cancelling={false} width={width} height={height} />);
+			try {
+				const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+				// Taller, Ink drew the lines of the frame over one another ("… 2 more filesz ███…").
+				assert.ok(lines.length <= height, `${width}×${height} ${shown.phase}: ${lines.length} lines`);
+				assert.match(lines[0] ?? '', /^Loading logs · /);
+				assert.match(lines.join(' '), /Cancel the load\?.*\(y\/n\)/);
+				assert.ok(lines.every((line) => stringWidth(line) <= width));
+			} finally {
+				unmount();
+			}
+		}
 	}
 });
 

@@ -51,11 +51,15 @@ function FileLine({file, width}: {file: FileProgress; width: number}) {
 	);
 }
 
-/** Total and per-file progress of a load (pv / rsync / indicatif fields). */
+/** The panel's lines before its file list: total, rates, sparkline, counts, a blank line and the Files heading. */
+const HEAD_LINES = 6;
+
+/** Total and per-file progress of a load (pv / rsync / indicatif fields) in at most `height` lines: the file list goes first. */
 export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot: IngestSnapshot; rateHistory: number[]; width: number; height: number}) {
 	const barWidth = Math.max(10, width - 36);
 	const done = snapshot.files.filter((file) => file.status === 'loaded' || file.status === 'skipped').length;
-	const {shown, hidden} = filesToShow(snapshot.files, Math.max(1, height - 7));
+	const fileRoom = height - HEAD_LINES;
+	const {shown, hidden} = filesToShow(snapshot.files, fileRoom);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text>
@@ -75,14 +79,18 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 				{'      '}
 				<Counts loaded={snapshot.loaded} readAgain={snapshot.readAgain} duplicates={snapshot.duplicates} rejected={snapshot.rejected} />
 			</Text>
-			<Text> </Text>
-			<Text bold>
-				Files ({done} of {snapshot.files.length} done)
-			</Text>
-			{shown.map((file, index) => (
-				<FileLine key={`${file.label}-${index}`} file={file} width={width} />
-			))}
-			{hidden > 0 && <Text dimColor>… {hidden} more files</Text>}
+			{fileRoom > 0 && (
+				<>
+					<Text> </Text>
+					<Text bold>
+						Files ({done} of {snapshot.files.length} done)
+					</Text>
+					{shown.map((file, index) => (
+						<FileLine key={`${file.label}-${index}`} file={file} width={width} />
+					))}
+					{hidden > 0 && <Text dimColor>… {hidden} more files</Text>}
+				</>
+			)}
 		</Box>
 	);
 }

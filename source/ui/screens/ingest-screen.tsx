@@ -3,7 +3,7 @@ import stringWidth from 'string-width';
 import {EMPTY_ARCHIVE, type FileNotice, fileNotices, formatBytes, loadingMs} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
-import {clock, shortPath, thousands} from '../lib/format.js';
+import {clock, shortPath, thousands, wrapLines} from '../lib/format.js';
 
 const phaseTitles: Record<IngestSnapshot['phase'], string> = {
 	scanning: 'looking for new data',
@@ -14,25 +14,39 @@ const phaseTitles: Record<IngestSnapshot['phase'], string> = {
 	failed: 'failed',
 };
 
-/** The load in progress: totals, rates, sparkline, per-file lines, and the cancel question. */
+const CONFIRM_CANCEL = 'Cancel the load? What is loaded stays, and the rest resumes next time. (y/n)';
+/** The Tables bar, its two lines and a blank one. */
+const DERIVED_LINES = 4;
+
+/**
+ * The load in progress: totals, rates, sparkline, per-file lines, and the cancel question. The progress panel gets
+ * the lines the title, the Tables bar and the question leave: the question's box, drawn over a full panel, made
+ * a short terminal's frame overflow, and Ink then drew lines over one another.
+ */
 export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, width, height}: {snapshot?: IngestSnapshot; rateHistory: number[]; confirmCancel: boolean; cancelling: boolean; width: number; height: number}) {
+	const deriving = snapshot?.phase === 'deriving' && snapshot.derived;
+	// Wrapped here, not by Ink, so that its height is known: inside the border and padding.
+	const question = confirmCancel ? wrapLines(CONFIRM_CANCEL, width - 4) : [];
+	const panelHeight = height - 1 - (deriving ? DERIVED_LINES : 0) - (question.length > 0 ? question.length + 2 : 0);
 	return (
 		<Box flexDirection="column" width={width}>
-			<Text bold>
+			<Text bold wrap="truncate-end">
 				Loading logs ·{' '}
 				{cancelling
 					? `cancelling (rolling back ${snapshot?.phase === 'deriving' ? "the tables' update" : 'the current chunk'})…`
 					: phaseTitles[snapshot?.phase ?? 'scanning']}
 			</Text>
-			{snapshot?.phase === 'deriving' && snapshot.derived && <DerivedPanel derived={snapshot.derived} width={width} />}
+			{deriving && <DerivedPanel derived={deriving} width={width} />}
 			{snapshot ? (
-				<ProgressPanel snapshot={snapshot} rateHistory={rateHistory} width={width} height={height - (snapshot.derived ? 7 : 3)} />
+				<ProgressPanel snapshot={snapshot} rateHistory={rateHistory} width={width} height={panelHeight} />
 			) : (
 				<Text dimColor>Looking for new files in the inputs…</Text>
 			)}
-			{confirmCancel && (
-				<Box borderStyle="round" borderColor="yellow" paddingX={1}>
-					<Text>Cancel the load? What is loaded stays, and the rest resumes next time. (y/n)</Text>
+			{question.length > 0 && (
+				<Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
+					{question.map((line, index) => (
+						<Text key={index}>{line}</Text>
+					))}
 				</Box>
 			)}
 		</Box>
