@@ -74,7 +74,7 @@ function CurrentScreen({state, width, height}: {state: AppState; width: number; 
 		case 'course':
 			return <CourseScreen task={screen.task} choices={screen.choices} cursor={screen.cursor} courses={state.courses ?? []} width={width} rows={coursePageSize(state.height)} />;
 		case 'form':
-			return <FormScreen task={screen.task} form={screen.form} width={width} />;
+			return <FormScreen task={screen.task} form={screen.form} width={width} height={height} />;
 		case 'running':
 			return <RunningScreen task={screen.task} values={screen.values} startedAt={screen.startedAt} />;
 		case 'result':

@@ -136,6 +136,7 @@ test('messages wrap after spaces and path separators, a long name anywhere, neve
 	assert.deepEqual(wrapLines(`Saved to ${'x'.repeat(25)}`, 10), ['Saved to', 'x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)], 'no break in sight: anywhere');
 	assert.deepEqual(wrapLines('one two three', 7), ['one two', 'three']);
 	assert.deepEqual(wrapLines('a'.repeat(30), 10, 2), ['a'.repeat(10), 'aaaaa…aaaa'], 'past the last line, cut in the middle');
+	assert.deepEqual(wrapLines('one two three four five', 9, 2, 'end'), ['one two', 'three fo…'], 'prose: cut at its end, its words still apart');
 	for (const line of wrapLines('日本語のテキスト '.repeat(5), 9)) assert.ok(stringWidth(line) <= 9, line);
 });
 

@@ -11,9 +11,11 @@ import {App} from '../../source/ui/app.js';
 import {ProgressPanel} from '../../source/ui/components/progress-panel.js';
 import {stringWidth} from '../../source/ui/lib/columns.js';
 import {menuNotices} from '../../source/ui/screens/menu-screen.js';
+import {FormScreen} from '../../source/ui/screens/form-screens.js';
 import {ResultScreen} from '../../source/ui/screens/result-screen.js';
 import {IngestScreen, SummaryScreen} from '../../source/ui/screens/ingest-screen.js';
 import type {AppServices} from '../../source/ui/services.js';
+import {createFormState} from '../../source/ui/state/form-state.js';
 import {createTableState, tableReducer} from '../../source/ui/state/table-state.js';
 import {naturalWidths, cappedWidths} from '../../source/ui/lib/columns.js';
 import {resultLayout, type ResultScreen as ResultScreenState} from '../../source/ui/state/app-state.js';
@@ -654,6 +656,26 @@ test('the cancel question fits with the load screen at 60×15 and with 20 daily 
 				unmount();
 			}
 		}
+	}
+});
+
+test('a form on a short screen cuts the description, not the title or the fields (60×15)', () => {
+	const long = task('active-learners', 'Activity', {
+		description: `Distinct learners per calendar day or ISO week${' and what each of them did, by kind of activity'.repeat(8)}. More.`,
+		parameters: ['course', 'period', 'from', 'to', 'tz'].map((name) => ({name, type: 'text' as const, description: `The ${name}`})),
+	});
+	const {lastFrame, unmount} = render(<FormScreen task={long} form={createFormState(long, {})} width={60} height={13} />);
+	try {
+		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+		// Before, the description took 7 lines and the frame 15: Ink cut the title off the top.
+		assert.ok(lines.length <= 13, `${lines.length} lines`);
+		assert.equal(lines[0], 'Active learners');
+		assert.match(lines.slice(1, 6).join(' '), /^Distinct learners per calendar day .*…$/);
+		assert.ok(['course', 'period', 'from', 'to', 'tz'].every((name) => lines.some((line) => line.trimStart().replace(/^▸ /, '').startsWith(name))));
+		assert.equal(lines.at(-1), '  The course');
+		assert.ok(lines.every((line) => stringWidth(line) <= 60));
+	} finally {
+		unmount();
 	}
 });
 

@@ -82,9 +82,10 @@ export function dayZonesText(dayZone: string): string {
 /**
  * Text in lines of at most `width` cells, broken after a space, a path separator or an underscore (as
  * in a saved file's name) where the line has one, else anywhere: a long file name is shown whole, over
- * two lines, rather than cut. Past `maxLines` the last line is cut in the middle.
+ * two lines, rather than cut. Past `maxLines` the last line is cut in the middle (a file's name keeps its end), or
+ * at the end (`cut` 'end', for prose).
  */
-export function wrapLines(text: string, width: number, maxLines = Number.POSITIVE_INFINITY): string[] {
+export function wrapLines(text: string, width: number, maxLines = Number.POSITIVE_INFINITY, cut: 'middle' | 'end' = 'middle'): string[] {
 	const lines: string[] = [];
 	let line = '';
 	// Where `line` may be broken: after its last space, separator or underscore.
@@ -106,5 +107,7 @@ export function wrapLines(text: string, width: number, maxLines = Number.POSITIV
 	}
 	if (line) lines.push(line);
 	if (lines.length <= maxLines) return lines;
-	return [...lines.slice(0, maxLines - 1), cliTruncate(lines.slice(maxLines - 1).join(''), width, {position: 'middle', truncationCharacter: '…'})];
+	// Prose lost its spaces where it was broken; a name was broken after a separator, so its parts join as they are.
+	const rest = lines.slice(maxLines - 1).join(cut === 'end' ? ' ' : '');
+	return [...lines.slice(0, maxLines - 1), cliTruncate(rest, width, {position: cut, truncationCharacter: '…'})];
 }

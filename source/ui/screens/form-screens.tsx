@@ -3,7 +3,7 @@ import Spinner from 'ink-spinner';
 import {useEffect, useState} from 'react';
 import type {TaskDefinition} from '../../tasks/types.js';
 import {terminalSafe} from '../../format.js';
-import {clock, thousands} from '../lib/format.js';
+import {clock, thousands, wrapLines} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
 import type {FormState} from '../state/form-state.js';
 import {windowStart} from '../state/list-cursor.js';
@@ -30,16 +30,25 @@ export function CourseScreen({task, choices, cursor, courses, width, rows}: {tas
 	);
 }
 
-/** The task's parameters with their defaults; Enter runs. */
-export function FormScreen({task, form, width}: {task: TaskDefinition; form: FormState; width: number}) {
+/**
+ * The task's parameters with their defaults; Enter runs. The description gets the `height` the title, the fields
+ * and the focused field's help leave (cut at its end): wrapped whole, it pushed the title, then fields, off a short screen.
+ */
+export function FormScreen({task, form, width, height}: {task: TaskDefinition; form: FormState; width: number; height: number}) {
 	const labelWidth = Math.max(...form.fields.map((field) => field.parameter.name.length), 4) + 2;
 	const focused = form.fields[form.focus];
+	// Title, blank line, fields, the focused field's help.
+	const room = Math.max(1, height - 3 - form.fields.length);
 	return (
 		<Box flexDirection="column" width={width}>
-			<Text bold>{task.title}</Text>
-			<Text dimColor wrap="wrap">
-				{firstSentence(task.description)}
+			<Text bold wrap="truncate-end">
+				{task.title}
 			</Text>
+			{wrapLines(firstSentence(task.description), width, room, 'end').map((line, index) => (
+				<Text key={index} dimColor>
+					{line}
+				</Text>
+			))}
 			<Text> </Text>
 			{form.fields.map((field, index) => {
 				const choice = field.parameter.type === 'choice' || field.parameter.type === 'boolean';
