@@ -326,6 +326,23 @@ test('the summary names the inputs that failed and the copies skipped, the first
 	}
 });
 
+test("a failed input's long reason is shown whole, wrapped, with the path cut first", () => {
+	const reason = 'cannot read the archive: End of central directory record signature not found. Either not a zip file, or file is truncated';
+	const broken = file('/srv/openedu/exports/spbstu/PHYLOS/fall_2018/daily/broken.zip', 'failed', 11, 11, {note: reason});
+	for (const width of [80, 100]) {
+		const {lastFrame, unmount} = render(<SummaryScreen summary={summary({files: [broken], filesFailed: 1})} width={width} />);
+		try {
+			const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+			const at = lines.findIndex((line) => line.startsWith('failed: '));
+			assert.match(lines[at] ?? '', /^failed: \/srv\/.*…/);
+			assert.match(lines.slice(at, at + 3).join(' '), /broken\.zip: cannot read the archive: .* Either not a zip file, or file is truncated/);
+			assert.ok(lines.every((line) => stringWidth(line) <= width));
+		} finally {
+			unmount();
+		}
+	}
+});
+
 test('a copy skipped under a long path: its name and the loaded file\'s stay whole, the folders are cut, on two lines', () => {
 	const copy = {
 		...snapshot().files[0]!,

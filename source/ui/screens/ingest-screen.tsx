@@ -64,10 +64,11 @@ const SHOWN_NOTICES = 4;
 function FileNoticeLines({notice, width}: {notice: FileNotice; width: number}) {
 	const color = notice.kind === 'failed' ? 'red' : 'yellow';
 	if (notice.kind === 'failed') {
-		// The reason is what to act on: the path gives way first, down to a readable part of it.
+		// The reason is what to act on: the path gives way first, down to a readable part of it; a longer reason wraps
+		// (unzip's run past 100 columns, cut in the middle of "not found").
 		const room = Math.max(20, width - 'failed: : '.length - stringWidth(notice.reason));
 		return (
-			<Text color={color} wrap="truncate-end">
+			<Text color={color} wrap="wrap">
 				failed: {shortPath(notice.file, room)}: {notice.reason}
 			</Text>
 		);
