@@ -655,6 +655,17 @@ test('the progress panel fits 80 columns and highlights rejected lines', () => {
 	}
 });
 
+test("at 80 columns a file's line keeps its rejected count: 1,000,000 ev, 44 rej", () => {
+	const big = file('input/big.log.gz', 'loaded', 88_000_000, 88_000_000, {loaded: 1_000_000, rejected: 44});
+	const {lastFrame, unmount} = render(<ProgressPanel snapshot={snapshot({files: [big]})} rateHistory={[]} width={80} height={20} />);
+	try {
+		// Before: "… 88.0 MB/88.0 MB 1,000,000 ev, 44 …".
+		assert.match(stripVTControlCharacters(lastFrame()!), /✓ input\/big\.log\.gz +█{10} 100% +88\.0 MB\/88\.0 MB 1,000,000 ev, 44 rej$/m);
+	} finally {
+		unmount();
+	}
+});
+
 test('the cancel question fits with the load screen at 60×15 and with 20 daily files at 80×24, while loading and deriving', () => {
 	const daily = Array.from({length: 20}, (_, day) => file(`input/daily/tracking-2018-09-${String(day + 1).padStart(2, '0')}.log`, 'pending', 0, 1000));
 	const derived = {step: 'counting' as const, eventsDone: 10, eventsTotal: 100, stepMs: 0};

@@ -27,7 +27,8 @@ export function filesToShow(files: FileProgress[], room: number): {shown: FilePr
 
 function FileLine({file, width}: {file: FileProgress; width: number}) {
 	const barWidth = width >= 100 ? 20 : 10;
-	const sizes = `${formatBytes(file.bytesDone)}/${formatBytes(file.bytesTotal)}`.padStart(19);
+	// 17: the widest pair formatBytes writes (999.9 MB/999.9 MB).
+	const sizes = `${formatBytes(file.bytesDone)}/${formatBytes(file.bytesTotal)}`.padStart(17);
 	const counts = file.status === 'skipped' || file.status === 'failed' ? (file.note ?? file.status) : `${thousands(file.loaded)} ev`;
 	return (
 		<Box width={width}>
@@ -42,7 +43,8 @@ function FileLine({file, width}: {file: FileProgress; width: number}) {
 					{bar(file.bytesDone, file.bytesTotal, barWidth)} {percent(file.bytesDone, file.bytesTotal)} {sizes}
 				</Text>
 			</Box>
-			<Box width={Math.min(24, Math.max(8, width - 62))} flexShrink={0}>
+			{/* At 80 columns "1,000,000 ev, 44 rej" whole: the name is cut in its middle first. */}
+			<Box width={Math.min(24, Math.max(8, width - 58))} flexShrink={0}>
 				<Text color={file.rejected > 0 || file.status === 'failed' ? 'red' : undefined} wrap="truncate-end">
 					{file.rejected > 0 ? `${counts}, ${thousands(file.rejected)} rej` : counts}
 				</Text>
