@@ -666,6 +666,20 @@ test("at 80 columns a file's line keeps its rejected count: 1,000,000 ev, 44 rej
 	}
 });
 
+test('an empty input loaded or already loaded shows a full bar and 100%, not "?%"', () => {
+	const files = [file('input/empty.log', 'loaded', 0, 0), file('input/also-empty.log', 'skipped', 0, 0, {note: 'already loaded'}), file('input/next.log', 'pending', 0, 0)];
+	const {lastFrame, unmount} = render(<ProgressPanel snapshot={snapshot({files})} rateHistory={[]} width={80} height={20} />);
+	try {
+		const frame = stripVTControlCharacters(lastFrame()!);
+		assert.match(frame, /✓ input\/empty\.log +█{10} 100% +0 B\/0 B 0 ev$/m);
+		assert.match(frame, /= input\/also-empty\.log +█{10} 100% +0 B\/0 B already loaded$/m);
+		// Not read yet: its size says nothing yet.
+		assert.match(frame, /· input\/next\.log +░{10} +\?% /);
+	} finally {
+		unmount();
+	}
+});
+
 test('the cancel question fits with the load screen at 60×15 and with 20 daily files at 80×24, while loading and deriving', () => {
 	const daily = Array.from({length: 20}, (_, day) => file(`input/daily/tracking-2018-09-${String(day + 1).padStart(2, '0')}.log`, 'pending', 0, 1000));
 	const derived = {step: 'counting' as const, eventsDone: 10, eventsTotal: 100, stepMs: 0};

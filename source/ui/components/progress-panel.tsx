@@ -30,6 +30,8 @@ function FileLine({file, width}: {file: FileProgress; width: number}) {
 	// 17: the widest pair formatBytes writes (999.9 MB/999.9 MB).
 	const sizes = `${formatBytes(file.bytesDone)}/${formatBytes(file.bytesTotal)}`.padStart(17);
 	const counts = file.status === 'skipped' || file.status === 'failed' ? (file.note ?? file.status) : `${thousands(file.loaded)} ev`;
+	// An empty file read (or skipped) is done, not of unknown size ("░░░ ?%" beside its ✓).
+	const [done, total] = (file.status === 'loaded' || file.status === 'skipped') && file.bytesTotal === 0 ? [1, 1] : [file.bytesDone, file.bytesTotal];
 	return (
 		<Box width={width}>
 			<Box width={2} flexShrink={0}>
@@ -40,7 +42,7 @@ function FileLine({file, width}: {file: FileProgress; width: number}) {
 			</Box>
 			<Box flexShrink={0} paddingX={1}>
 				<Text>
-					{bar(file.bytesDone, file.bytesTotal, barWidth)} {percent(file.bytesDone, file.bytesTotal)} {sizes}
+					{bar(done, total, barWidth)} {percent(done, total)} {sizes}
 				</Text>
 			</Box>
 			{/* At 80 columns "1,000,000 ev, 44 rej" whole: the name is cut in its middle first. */}
