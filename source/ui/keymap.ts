@@ -242,7 +242,8 @@ export function helpLines(scope: Scope): HelpLine[] {
 /** The bottom hint line of a scope: "Enter choose · / filter · q quit · ? help". */
 export function hintLine(scope: Scope): string {
 	const own = keymap.filter((binding) => binding.scope === scope && binding.hint).map((binding) => `${binding.label} ${binding.hint}`);
-	// In fields "?" is typed, not help.
+	// In the help "?" closes it (its own hint says so); in fields "?" is typed, not help.
+	if (scope === 'help') return own.join(' · ');
 	return [...own, scope === 'text' || scope === 'form' ? 'F1 help' : '? help'].join(' · ');
 }
 

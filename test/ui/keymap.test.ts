@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {Key} from 'ink';
-import {keyPresses} from '../../source/ui/keymap.js';
+import {hintLine, keyPresses} from '../../source/ui/keymap.js';
 
 /** Ink's key flags for an input: none set unless given (a several-key input never has any). */
 function flags(set: Partial<Key> = {}): Key {
@@ -48,4 +48,10 @@ test('F1 is named from the sequence Ink parsed (xterm, rxvt, Linux console); F2 
 	for (const f1 of ['\u001BOP', '\u001B[11~', '\u001B[[A']) assert.deepEqual(keyPresses('', flags(), f1), [{name: 'f1', text: ''}]);
 	assert.deepEqual(keyPresses('', flags(), '\u001BOQ'), []);
 	assert.deepEqual(keyPresses('', flags(), '\u001B[2~'), []);
+});
+
+test('the hint line ends with how to get help, except in the help itself, where ? closes it', () => {
+	assert.equal(hintLine('help'), 'Esc/?/q close');
+	assert.match(hintLine('menu'), / · \? help$/);
+	assert.match(hintLine('form'), / · F1 help$/);
 });
