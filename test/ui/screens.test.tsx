@@ -760,6 +760,11 @@ test('menu notices: no data yet, unreadable task files, what the last load broug
 			['info', 'Last load: 990 new events, 3 rejected lines.'],
 		],
 	);
+	// An input that failed (the app exits 1) is still said once the summary is gone.
+	assert.deepEqual(
+		menuNotices([{courseId: 'c', events: 1}], [], summary({filesFailed: 2})).map((notice) => [notice.tone, notice.text]),
+		[['warning', 'Last load: 990 new events, 3 rejected lines, 2 inputs failed.']],
+	);
 	// Started without input/: one notice says where logs go (not also "No data yet", nor "No new data").
 	const noInput = summary({lines: 0, loaded: 0, rejected: 0, noInputFolderIn: '/home/ann/courses'});
 	for (const courses of [[], [{courseId: 'c', events: 1}]]) {

@@ -42,7 +42,11 @@ export function menuNotices(
 	// What the load brought (nothing, without input/: its notice says so).
 	const loaded = lastIngest?.noInputFolderIn ? undefined : lastIngest;
 	if (loaded && loaded.lines === 0 && loaded.phase === 'done') notices.push({text: 'No new data in the inputs; everything was already loaded.', tone: 'info'});
-	else if (loaded) notices.push({text: `Last load: ${thousands(loaded.loaded)} new events, ${thousands(loaded.rejected)} rejected lines.`, tone: 'info'});
+	else if (loaded) {
+		// An input that failed is why the app exits 1: the menu keeps saying so once the summary is gone.
+		const failed = loaded.filesFailed > 0 ? `, ${thousands(loaded.filesFailed)} ${loaded.filesFailed === 1 ? 'input' : 'inputs'} failed` : '';
+		notices.push({text: `Last load: ${thousands(loaded.loaded)} new events, ${thousands(loaded.rejected)} rejected lines${failed}.`, tone: failed ? 'warning' : 'info'});
+	}
 	return notices;
 }
 
