@@ -17,7 +17,7 @@ import {IngestScreen, SummaryScreen} from '../../source/ui/screens/ingest-screen
 import type {AppServices} from '../../source/ui/services.js';
 import {createFormState} from '../../source/ui/state/form-state.js';
 import {createTableState, tableReducer} from '../../source/ui/state/table-state.js';
-import {naturalWidths, cappedWidths} from '../../source/ui/lib/columns.js';
+import {cappedWidths, columnPlaces, naturalWidths} from '../../source/ui/lib/columns.js';
 import {resultLayout, type ResultScreen as ResultScreenState} from '../../source/ui/state/app-state.js';
 import {courseList, file, learnersTask, learnerValues, result, snapshot, summary, task, tasks} from './fixtures.js';
 
@@ -508,11 +508,8 @@ test('after a cancel of the tables’ update the menu says so in 80 columns, not
 
 test('the result table renders only the visible rows of 100,000, and follows G to the end', () => {
 	const rows = Array.from({length: 100_000}, (_, index) => [`type ${index}`, index] as [string, number]);
-	const taskResult = result(rows);
-	const natural = naturalWidths(taskResult);
 	const layout = resultLayout({width: 80, height: 24}, false);
-	const table = tableReducer(createTableState(rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)}), {type: 'bottom'});
-	const screen: ResultScreenState = {name: 'result', task: tasks[0]!, values: {}, result: taskResult, naturalWidths: natural, table, chart: false, cellOpen: false, choosingFormat: false};
+	const screen = resultScreenState(result(rows), 80, 24, [{type: 'bottom'}]);
 	const {lastFrame, unmount} = render(<ResultScreen screen={screen} width={80} height={24} />);
 	try {
 		const frame = lastFrame() ?? '';
@@ -526,11 +523,12 @@ test('the result table renders only the visible rows of 100,000, and follows G t
 
 /** The result screen's state for `taskResult` at a size, after some table actions. */
 function resultScreenState(taskResult: TaskResult, width: number, height: number, actions: Parameters<typeof tableReducer>[1][] = []): ResultScreenState {
-	const natural = naturalWidths(taskResult);
+	const places = columnPlaces(taskResult);
+	const natural = naturalWidths(taskResult, places);
 	const layout = resultLayout({width, height}, false);
 	const created = createTableState(taskResult.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)});
 	const table = actions.reduce(tableReducer, created);
-	return {name: 'result', task: tasks[0]!, values: {}, result: taskResult, naturalWidths: natural, table, chart: false, cellOpen: false, choosingFormat: false};
+	return {name: 'result', task: tasks[0]!, values: {}, result: taskResult, naturalWidths: natural, places, table, chart: false, cellOpen: false, choosingFormat: false};
 }
 
 const COURSE_URL = 'https://courses.openedu.ru/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/d1b8dc32b647cec8940732899ea57623';
@@ -556,6 +554,21 @@ test('learner-path: times all to the second in the table, in full in the Space v
 		assert.deepEqual(table.match(/2024-03-02 \S+ /g), ['2024-03-02 11:33:30 ', '2024-03-02 11:33:41 ', '2024-03-02 11:34:02 ']);
 		await press(stdin, 'l', 'l', ' ');
 		assert.match(await waitFor(lastFrame, /╭/), /2024-03-02 11:33:30\.681983/);
+	} finally {
+		unmount();
+	}
+});
+
+test("a column's decimals line up: every number shows the column's places, 4.10 under 12.44", () => {
+	const shares = result([['play_video', 12.44], ['seq_next', 4.1], ['page_close', 3], ['problem_check', null]]);
+	const {lastFrame, unmount} = render(<ResultScreen screen={resultScreenState(shares, 80, 24)} width={80} height={24} />);
+	try {
+		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+		// Before: "4.1" and "3" ended where "12.44" does, their points out of line.
+		assert.deepEqual(
+			['play_video', 'seq_next', 'page_close', 'problem_check'].map((name) => lines.find((line) => line.startsWith(name))?.replace(/ +/, ' ')),
+			['play_video 12.44', 'seq_next 4.10', 'page_close 3.00', 'problem_check <null>'],
+		);
 	} finally {
 		unmount();
 	}

@@ -10,10 +10,10 @@ const gap = ' '.repeat(COLUMN_GAP);
 /**
  * The visible window of a result: only rows topRow … topRow + pageRows are rendered, so 100k rows
  * cost what 20 do. One line per row (not @alcalzone/ink-table's two), widths fixed per result so
- * nothing jumps while scrolling; numbers right-aligned, NULL dimmed, "‹" / "›" when columns are
+ * nothing jumps while scrolling; numbers right-aligned to the column's decimal places, NULL dimmed, "‹" / "›" when columns are
  * hidden to the left / right, the first column pinned when scrolled (see columnLayout).
  */
-export function ResultTable({result, table}: {result: Pick<TaskResult, 'columns'>; table: TableState}) {
+export function ResultTable({result, table, places}: {result: Pick<TaskResult, 'columns'>; table: TableState; places: number[]}) {
 	const layout = columnLayout(table.columnWidths, table.leftColumn, table.pageWidth);
 	const isNumber = (index: number) => result.columns[index]?.kind === 'number';
 	const visibleRows = table.view.slice(table.topRow, table.topRow + table.pageRows);
@@ -53,7 +53,7 @@ export function ResultTable({result, table}: {result: Pick<TaskResult, 'columns'
 							const value = row[index] ?? null;
 							return (
 								<Text dimColor={value === null} bold={isCursorRow && index === table.cursorColumn}>
-									{fitCell(cellText(value, result.columns[index]?.kind), width, isNumber(index))}
+									{fitCell(cellText(value, result.columns[index]?.kind, places[index]), width, isNumber(index))}
 								</Text>
 							);
 						}, '  ')}

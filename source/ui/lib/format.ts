@@ -39,16 +39,21 @@ export function sparkline(values: number[], width: number): string {
 		.join('');
 }
 
+/** The decimal places a number needs, at most 3 (trailing zeros dropped). */
+export function decimalPlaces(value: number): number {
+	return Number.isInteger(value) ? 0 : (value.toFixed(3).replace(/0+$/, '').split('.')[1]?.length ?? 0);
+}
+
 /**
- * How a table cell shows a value: integers with separators, decimals to at most 3 places, timestamps
- * to the second (saved files and the Space view keep the full value).
+ * How a table cell shows a value: integers with separators, decimals to at most 3 places (or to the column's
+ * `places`, so that its decimal points line up), timestamps to the second (saved files and the Space view keep
+ * the full value).
  */
-export function cellText(value: string | number | boolean | null, kind?: ColumnKind): string {
+export function cellText(value: string | number | boolean | null, kind?: ColumnKind, places?: number): string {
 	if (value === null) return '<null>';
 	if (kind === 'timestamp' && typeof value === 'string') return timestampText(value);
 	if (typeof value === 'number') {
-		if (Number.isInteger(value)) return thousands(value);
-		const [whole = '0', fraction = ''] = value.toFixed(3).replace(/0+$/, '').split('.');
+		const [whole = '0', fraction = ''] = value.toFixed(places ?? decimalPlaces(value)).split('.');
 		const sign = whole.startsWith('-') ? '-' : '';
 		return `${sign}${thousands(Math.abs(Number(whole)))}${fraction ? `.${fraction}` : ''}`;
 	}

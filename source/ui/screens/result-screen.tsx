@@ -55,7 +55,7 @@ export function ResultScreen({screen, flash, width, height}: {screen: ResultScre
 				</Box>
 			) : (
 				<Box height={layout.pageRows + 2} flexDirection="column" overflow="hidden">
-					<ResultTable result={result} table={table} />
+					<ResultTable result={result} table={table} places={screen.places} />
 				</Box>
 			)}
 			{screen.searchInput !== undefined ? (

@@ -3,7 +3,7 @@ import {rowCount} from '../../format.js';
 import type {OutputFormat, TaskDefinition, TaskProblem, TaskResult} from '../../tasks/types.js';
 import {helpLines, scopeAction, type Action, type Scope} from '../keymap.js';
 import {MIN_CHART_HEIGHT} from '../lib/chart.js';
-import {cappedWidths, naturalWidths} from '../lib/columns.js';
+import {cappedWidths, columnPlaces, naturalWidths} from '../lib/columns.js';
 import {wrapLines} from '../lib/format.js';
 import {createFormState, formReducer, formValues, type FormState} from './form-state.js';
 import {movedCursor, type ListMove} from './list-cursor.js';
@@ -32,6 +32,8 @@ export type ResultScreen = {
 	values: Record<string, string>;
 	result: TaskResult;
 	naturalWidths: number[];
+	/** Decimal places of each column (columnPlaces), fixed per result as the widths are. */
+	places: number[];
 	table: TableState;
 	chart: boolean;
 	cellOpen: boolean;
@@ -259,10 +261,11 @@ function relayout(state: AppState): AppState {
 }
 
 function showResult(state: AppState, running: Extract<Screen, {name: 'running'}>, result: TaskResult): AppState {
-	const natural = naturalWidths(result);
+	const places = columnPlaces(result);
+	const natural = naturalWidths(result, places);
 	const layout = resultLayout(state, false);
 	const table = createTableState(result.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)});
-	const screen: ResultScreen = {name: 'result', task: running.task, values: running.values, result, naturalWidths: natural, table, chart: false, cellOpen: false, choosingFormat: false};
+	const screen: ResultScreen = {name: 'result', task: running.task, values: running.values, result, naturalWidths: natural, places, table, chart: false, cellOpen: false, choosingFormat: false};
 	// What the answer leaves approximate is said as it shows (the status bar's flash).
 	return result.notes ? withFlash({...state, screen}, result.notes.join(' ')) : {...state, screen};
 }
