@@ -35,8 +35,9 @@ test('cells: integers with separators, decimals to 3 places, NULL as <null>', ()
 	assert.equal(cellText(2.5), '2.5');
 	assert.equal(cellText(-1234.56789), '-1,234.568');
 	assert.equal(cellText(4.1, 'number', 2), '4.10', "a column's places");
+	assert.equal(cellText(2.5, 'number', 0), '2.5', 'a row past those the places were taken from keeps its own (it was rounded: "3")');
 	assert.equal(cellText(1583, 'number', 1), '1,583.0');
-	assert.equal(cellText(-0.25, 'number', 1), '-0.3');
+	assert.equal(cellText(-0.25, 'number', 3), '-0.250');
 	assert.equal(cellText(null), '<null>');
 	assert.equal(cellText(true), 'true');
 });
