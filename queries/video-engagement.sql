@@ -4,8 +4,10 @@
 -- description: Per video (event.id): viewers = learners who played it; plays; watched_minutes = the sum
 --   of watching intervals, each from a play to the same learner's next pause, stop or seek on that video
 --   (at the position the seek left) within 30 minutes — a play with no such end, or a pause without a
---   play, adds nothing; duration = the longest duration the player reported, else the furthest position
---   anyone reached; completed = learners whose watching reached 95 % of the duration.
+--   play, adds nothing; a play right after a seek made while playing starts where the seek went (the
+--   player often logs its position before the seek, as edX Insights notes); duration = the longest
+--   duration the player reported, else the furthest position anyone reached; completed = learners whose
+--   watching reached 95 % of the duration.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: viewers desc
 -- chart: bar x=video_id y=viewers

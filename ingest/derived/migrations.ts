@@ -1030,4 +1030,10 @@ UPDATE loads SET derived_done = false;
 		// The timeline walk ended a visit only at a page_close with a page, while sessions split at any page_close.
 		sql: `UPDATE loads SET derived_done = false;`,
 	},
+	{
+		version: 138,
+		description: 'a play after a seek made while playing starts where the seek went',
+		// The play event after such a seek often reports the position before it: the skipped part counted as watched.
+		sql: `UPDATE loads SET derived_done = false;`,
+	},
 ];

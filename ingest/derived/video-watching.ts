@@ -12,7 +12,7 @@ export type PlayerEvent = {
 	newPosition: number | null;
 	duration: number | null;
 };
-/** A watching interval: from a play's position to where the next pause, stop or seek found the player. */
+/** A watching interval: from a play's position (after a seek while playing, the seek's target) to where the next pause, stop or seek found the player. */
 export type WatchInterval = {start: number; startPosition: number; endPosition: number};
 export type VideoWatching = {
 	intervals: WatchInterval[];
@@ -29,6 +29,8 @@ export type VideoWatching = {
 const INTERVAL_CLOSE = 30 * 60 * 1_000_000;
 const CLOSES_INTERVAL = new Set<VideoAction>(['pause', 'stop', 'seek']);
 const MOVES_PLAYER = new Set<VideoAction>(['play', 'pause', 'seek', 'stop']);
+const closes = (play: PlayerEvent, next: PlayerEvent) =>
+	play.action === 'play' && CLOSES_INTERVAL.has(next.action) && next.time - play.time <= INTERVAL_CLOSE;
 
 const larger = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
 
@@ -48,10 +50,15 @@ export function videoWatching(events: PlayerEvent[]): VideoWatching {
 	for (let index = 0; index + 1 < moves.length; index++) {
 		const play = moves[index]!;
 		const next = moves[index + 1]!;
-		if (play.action !== 'play' || play.position === null || !CLOSES_INTERVAL.has(next.action) || next.time - play.time > INTERVAL_CLOSE) continue;
+		if (play.position === null || !closes(play, next)) continue;
+		// The play that follows a seek made while playing often reports where the player was before the seek: it
+		// starts where the seek went, as in edX Insights (analytics-pipeline's video.py).
+		const seek = moves[index - 1];
+		const seekTarget = seek?.action === 'seek' && index >= 2 && closes(moves[index - 2]!, seek) ? seek.newPosition : null;
+		const startPosition = seekTarget ?? play.position;
 		// A seek reports where the player was when it left (old position); a pause or stop where it is.
 		const endPosition = next.action === 'seek' ? next.oldPosition : next.position;
-		if (endPosition !== null && endPosition >= play.position) intervals.push({start: play.time, startPosition: play.position, endPosition});
+		if (endPosition !== null && endPosition >= startPosition) intervals.push({start: play.time, startPosition, endPosition});
 	}
 	let watchedSeconds: number | null = null;
 	let reached: number | null = null;

@@ -41,6 +41,26 @@ describe('videoWatching', () => {
 		);
 	});
 
+	it('starts the play after a seek made while playing where the seek went, not where the play says', () => {
+		// The seek 14.2 → 17 while playing, then a play reporting 14 (edX Insights' video_timeline.log fixture).
+		const watching = videoWatching([
+			event(0, 'play', 0),
+			event(1, 'seek', null, {oldPosition: 14.2, newPosition: 7.3}),
+			event(2, 'play', 7.3),
+			event(3, 'seek', null, {oldPosition: 14.2, newPosition: 17}),
+			event(4, 'play', 14),
+			event(5, 'pause', 21.4),
+			// After a pause the player is where the play says, whatever a seek said before.
+			event(6, 'seek', null, {oldPosition: 21.4, newPosition: 30}),
+			event(7, 'play', 21.4),
+			event(8, 'pause', 24.9),
+		]);
+		assert.deepEqual(
+			watching.intervals.map(({startPosition, endPosition}) => [startPosition, endPosition]),
+			[[0, 14.2], [7.3, 14.2], [17, 21.4], [21.4, 24.9]],
+		);
+	});
+
 	it('has no watched time without an interval, and keeps an interval that ends before it starts out', () => {
 		const watching = videoWatching([event(0, 'play', 100), event(1, 'seek', null, {oldPosition: 90, newPosition: 20})]);
 		assert.deepEqual(watching.intervals, []);

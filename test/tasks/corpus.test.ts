@@ -69,6 +69,13 @@ it('tasks agree with the corpus oracles', {skip: corpus ? false : SHARED_MISSING
 		});
 	}
 
+	await t.test('video_timeline.log: views per 5-second segment as edX Insights expects them', async () => {
+		await load('video_timeline.log');
+		// The file's comments: views per segment 1,2,2,1,2 (user 1, who plays at 14 after seeking to 17), 1,1,0,0,0 and 0,0,0,1,1.
+		const segments = await run('video-dropoff', {video: 'i4x-edX-DemoX-video-3cb54a11efae4ccc8a0aade24d14b255', segment: '5'});
+		assert.deepEqual(segments, [[0, 2, 2], [5, 2, 3], [10, 1, 2], [15, 2, 2], [20, 2, 3]]);
+	});
+
 	await t.test('answer_dist_acceptance_tracking.log (events without a course too)', async () => {
 		await load('answer_dist_acceptance_tracking.log');
 		const oracle = oracleOf(sources, 'answer_dist_acceptance_tracking.log');
