@@ -184,7 +184,8 @@ export const runCommand: Command = async (context) => {
 				return 0;
 			} catch (error) {
 				if (building && signal.aborted) throw new CancelledError('Cancelled while building the derived tables: they were left as they were, and the next ingest or run builds them.');
-				if (error instanceof DOMException && error.name === 'AbortError') throw new CancelledError('Cancelled: the query was stopped on the server.');
+				// Not only the query's DOMException: a write waiting for a pipe whose reader has gone rejects with Node's AbortError.
+				if (signal.aborted) throw new CancelledError('Cancelled: the query was stopped on the server.');
 				// The driver's words ("terminating connection due to administrator command") do not say what happened.
 				if (database.connectionLost()) throw new UserError('The database was stopped (or the connection to it lost) while the task ran; run the task again when it is back.');
 				throw error;
