@@ -6,6 +6,7 @@ import {toPositional} from './placeholders.js';
 import type {ColumnKind, TaskDefinition, TaskResult, TaskSink} from './types.js';
 
 const NUMBER_TYPES = new Set([20, 21, 23, 26, 700, 701, 1700]);
+const WHOLE_NUMBER_TYPES = new Set([20, 21, 23]);
 const BOOLEAN_TYPE = 16;
 const DATE_TYPE = 1082;
 const TIMESTAMP_TYPES = new Set([1114, 1184]);
@@ -13,7 +14,9 @@ const TIMESTAMPTZ_TYPE = 1184;
 const JSON_TYPES = new Set([114, 3802]);
 const QUERY_CANCELED = '57014';
 
-function kindOf(dataTypeId: number): ColumnKind {
+function kindOf(dataTypeId: number, name: string): ColumnKind {
+	// A user id of 100119 is no count: "100,119" in the app's table read as one.
+	if (WHOLE_NUMBER_TYPES.has(dataTypeId) && /(^|_)id$/i.test(name)) return 'id';
 	if (NUMBER_TYPES.has(dataTypeId)) return 'number';
 	if (dataTypeId === BOOLEAN_TYPE) return 'boolean';
 	if (dataTypeId === DATE_TYPE) return 'date';
@@ -44,7 +47,7 @@ function toIsoUtc(value: string): string {
 /** A query's columns (with their kinds) and rows as a task's result holds them (see resultTypes). */
 export async function queryTable(client: pg.ClientBase | pg.Pool, text: string, values: unknown[] = []): Promise<Pick<TaskResult, 'columns' | 'rows'>> {
 	const result = await client.query({text, values, rowMode: 'array', types: resultTypes});
-	return {columns: result.fields.map((field) => ({name: field.name, kind: kindOf(field.dataTypeID)})), rows: result.rows as TaskResult['rows']};
+	return {columns: result.fields.map((field) => ({name: field.name, kind: kindOf(field.dataTypeID, field.name)})), rows: result.rows as TaskResult['rows']};
 }
 
 function abortError(): DOMException {

@@ -49,7 +49,8 @@ export type TaskCatalogue = {
 	problems: TaskProblem[];
 };
 
-export type ColumnKind = 'number' | 'text' | 'date' | 'timestamp' | 'boolean' | 'json';
+/** `id`: a whole number that names something (a column `id` or `…_id`, user_id): a number, shown as written. */
+export type ColumnKind = 'number' | 'id' | 'text' | 'date' | 'timestamp' | 'boolean' | 'json';
 
 export type TaskResult = {
 	taskId: string;

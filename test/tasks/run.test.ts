@@ -86,6 +86,14 @@ describe('runTask parameters', () => {
 	});
 });
 
+describe('result columns', () => {
+	it('marks a whole-number column named id or …_id as an identifier (shown without separators), a count as a number', async () => {
+		const {columns} = await runTask(pool, task('learners'), {});
+		const kinds = Object.fromEntries(columns.map((column) => [column.name, column.kind]));
+		assert.deepEqual([kinds.user_id, kinds.events], ['id', 'number']);
+	});
+});
+
 /** Streams a task into memory: the head it was given and its batches, in the order they came. */
 async function streamed(id: string, values: Record<string, string>, options: {batchRows?: number; signal?: AbortSignal; onBatch?: () => void} = {}) {
 	const calls: Array<{head: Omit<TaskResult, 'rows' | 'elapsedMs'>} | {rows: TaskResult['rows']}> = [];

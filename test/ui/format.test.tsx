@@ -38,6 +38,7 @@ test('cells: integers with separators, decimals to 3 places, NULL as <null>', ()
 	assert.equal(cellText(2.5, 'number', 0), '2.5', 'a row past those the places were taken from keeps its own (it was rounded: "3")');
 	assert.equal(cellText(1583, 'number', 1), '1,583.0');
 	assert.equal(cellText(-0.25, 'number', 3), '-0.250');
+	assert.equal(cellText(100119, 'id'), '100119', 'an identifier, not a count');
 	assert.equal(cellText(null), '<null>');
 	assert.equal(cellText(true), 'true');
 });

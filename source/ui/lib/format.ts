@@ -45,13 +45,14 @@ export function decimalPlaces(value: number): number {
 }
 
 /**
- * How a table cell shows a value: integers with separators, decimals to at most 3 places (padded to the column's
+ * How a table cell shows a value: integers with separators (identifiers as written), decimals to at most 3 places (padded to the column's
  * `places`, so that its decimal points line up), timestamps to the second (saved files and the Space view keep
  * the full value).
  */
 export function cellText(value: string | number | boolean | null, kind?: ColumnKind, places?: number): string {
 	if (value === null) return '<null>';
 	if (kind === 'timestamp' && typeof value === 'string') return timestampText(value);
+	if (kind === 'id') return String(value);
 	if (typeof value === 'number') {
 		// Never fewer places than the value needs: `places` comes from the first rows, and a later 2.5 shown as "3" would be wrong, not just out of line.
 		const [whole = '0', fraction = ''] = value.toFixed(Math.max(places ?? 0, decimalPlaces(value))).split('.');
