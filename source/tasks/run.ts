@@ -119,7 +119,8 @@ const STREAMED_ROWS = 10_000;
  * Runs a task as runTask does, but hands its rows to `sink` a batch at a time instead of keeping them: an
  * export of learner-unit-events with every event type at 10M events (1M rows) took 2.2 GB in memory, and
  * more would pass Node's heap limit. A cursor runs the query without parallel workers (the server cannot
- * lend them to a query it may have to pause), 10-20 % slower, so the app keeps runTask for what it shows.
+ * lend them to a query it may have to pause), 15-25 % slower for learner-unit-events at 10M, so the app
+ * keeps runTask for what it shows.
  */
 export async function streamTask(
 	pool: pg.Pool,
