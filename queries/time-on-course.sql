@@ -6,7 +6,9 @@
 --   learner left) adds nothing, a lone event adds nothing. Unlike the original (first-to-last event per
 --   session cookie) a tab left open for hours does not count. A gap belongs to the day of the event that
 --   ends it. Every learner of the course is listed, with 0 when no gap counted (as for a learner whose
---   events have no readable time); days = days (in the time zone) on which time was counted.
+--   events have no readable time); days = days (in the time zone) on which time was counted. Unlike
+--   edx2bigquery, the server's implicit /xblock/ handler events count as events: they come with the
+--   learner's own clicks, so they seldom change a gap.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: user | user | | Learner username (empty: all learners)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
