@@ -5,7 +5,7 @@ import type {Key} from 'ink';
  * from it, so the documentation cannot drift from the behaviour. Every movement has an arrow/named key
  * and a vi-style key (VisiData, k9s, lazygit consensus).
  */
-export type Scope = 'global' | 'help' | 'ingest' | 'confirm' | 'summary' | 'menu' | 'course' | 'form' | 'running' | 'result' | 'cell' | 'save' | 'text' | 'error';
+export type Scope = 'global' | 'help' | 'ingest' | 'confirm' | 'summary' | 'menu' | 'course' | 'form' | 'running' | 'result' | 'cell' | 'save' | 'text' | 'error' | 'fatal';
 
 export type Action =
 	| 'quit'
@@ -157,6 +157,8 @@ export const keymap: Binding[] = [
 
 	{action: 'back', scope: 'error', keys: ['escape', 'enter'], label: 'Esc/Enter', description: 'back to where you were', hint: 'back'},
 	{action: 'quit', scope: 'error', keys: ['q'], label: 'q', description: 'quit', hint: 'quit'},
+	// Nothing to go back to (the database could not be opened): the hint said "Esc/Enter back" for keys that quit.
+	{action: 'quit', scope: 'fatal', keys: ['q', 'escape', 'enter'], label: 'q/Esc', description: 'quit (there is nothing to go back to)', hint: 'quit'},
 ];
 
 /**
@@ -262,4 +264,5 @@ export const scopeTitles: Record<Scope, string> = {
 	save: 'Save format',
 	text: 'Typing a search or filter',
 	error: 'Error message',
+	fatal: 'Error message',
 };

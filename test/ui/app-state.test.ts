@@ -203,9 +203,12 @@ test('a failed task shows the error; Esc returns to the form', () => {
 	assert.equal(keys(failed, 'q').quitting, true);
 });
 
-test('a fatal error (database down) quits on Esc', () => {
+test('a fatal error (database down) quits on Esc, Enter or q, and its hint line says so (it said "Esc/Enter back")', () => {
 	const state = apply(createAppState(80, 24), {type: 'error', fatal: true, error: {title: 'The database could not be opened', message: 'refused', hint: 'Check --db.'}});
-	assert.equal(keys(state, 'escape').quitting, true);
+	for (const key of ['escape', 'enter', 'q']) assert.equal(keys(state, key).quitting, true, key);
+	assert.equal(hintLine(scopeOf(state)), 'q/Esc quit · ? help');
+	const failed = apply(createAppState(80, 24), {type: 'error', fatal: false, error: {title: 'The task did not run', message: 'm', hint: 'h'}});
+	assert.equal(hintLine(scopeOf(failed)), 'Esc/Enter back · q quit · ? help');
 });
 
 function atResult(rows = [['play_video', 5], ['pause_video', 2], ['problem_check', 1]] as Array<[string, number]>): AppState {

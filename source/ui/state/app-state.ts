@@ -180,6 +180,8 @@ export function scopeOf(state: AppState): Scope {
 			if (screen.searchInput !== undefined) return 'text';
 			if (screen.cellOpen) return 'cell';
 			return screen.choosingFormat ? 'save' : 'result';
+		case 'error':
+			return screen.fatal ? 'fatal' : 'error';
 		default:
 			return screen.name;
 	}
@@ -379,8 +381,7 @@ function onAction(state: AppState, action: Action): AppState {
 		case 'result':
 			return onResultAction(state, screen, action);
 		case 'error':
-			if (action !== 'back') return state;
-			return screen.fatal ? {...state, quitting: true} : {...state, screen: screen.back ?? {name: 'menu'}};
+			return action === 'back' ? {...state, screen: screen.back ?? {name: 'menu'}} : state;
 	}
 }
 
