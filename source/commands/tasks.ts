@@ -6,7 +6,7 @@ import {outputFormatOf} from './run.js';
 export const tasksCommand: Command = async (context) => {
 	const format = outputFormatOf(context);
 	const catalogue = await loadTaskCatalogue();
-	for (const problem of catalogue.problems) context.stderr.write(`Skipped task file ${problem.message}\n`);
+	for (const problem of catalogue.problems) context.stderr.write(`Skipped ${problem.message}\n`);
 	const listing: TaskResult = {
 		taskId: 'tasks',
 		columns: [

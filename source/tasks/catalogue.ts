@@ -126,7 +126,7 @@ export async function loadTaskCatalogue(dir: string = defaultQueriesDir): Promis
 		names = (await fs.readdir(dir)).filter((name) => name.toLowerCase().endsWith('.sql')).sort();
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		return {tasks: [], problems: [{file: dir, message: code === 'ENOENT' ? 'the task folder does not exist' : `the task folder cannot be read (${code})`}]};
+		return {tasks: [], problems: [{file: dir, message: `${dir}: ${code === 'ENOENT' ? 'the task folder does not exist' : `the task folder cannot be read (${code})`}.`}]};
 	}
 	const tasks: TaskDefinition[] = [];
 	const problems: TaskProblem[] = [];

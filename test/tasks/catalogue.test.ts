@@ -72,9 +72,10 @@ describe('task file header', () => {
 	});
 
 	it('a missing folder is a problem, not a crash', async () => {
-		const catalogue = await loadTaskCatalogue(path.join(os.tmpdir(), 'no-such-queries-folder'));
+		const missing = path.join(os.tmpdir(), 'no-such-queries-folder');
+		const catalogue = await loadTaskCatalogue(missing);
 		assert.deepEqual(catalogue.tasks, []);
-		assert.equal(catalogue.problems.length, 1);
+		assert.deepEqual(catalogue.problems, [{file: missing, message: `${missing}: the task folder does not exist.`}]);
 	});
 });
 

@@ -754,13 +754,14 @@ test('a long cell is cut with a marker in the table and shown whole with Space',
 
 test('menu notices: no data yet, unreadable task files, what the last load brought', () => {
 	assert.match(menuNotices([], [], undefined)[0]?.text ?? '', /^No data yet: put tracking logs .* into input\//);
-	const problems = [1, 2, 3].map((index) => ({file: `queries/bad-${index}.sql`, message: 'the header has no "id:" line'}));
+	const problems = [1, 2, 3].map((index) => ({file: `queries/bad-${index}.sql`, message: `bad-${index}.sql: the header has no "id:" line.`}));
 	const notices = menuNotices([{courseId: 'c', events: 1}], problems, summary());
 	assert.deepEqual(
 		notices.map((notice) => notice.text),
 		[
-			'Task file queries/bad-1.sql skipped: the header has no "id:" line',
-			'Task file queries/bad-2.sql skipped: the header has no "id:" line',
+			// It named the file twice: 'Task file queries/bad-1.sql skipped: bad-1.sql: the header has no "id:" line.'
+			'Skipped bad-1.sql: the header has no "id:" line.',
+			'Skipped bad-2.sql: the header has no "id:" line.',
 			'… and 1 more task files skipped (openpolyedu-tui tasks lists them).',
 			'Last load: 990 new events, 3 rejected lines.',
 		],

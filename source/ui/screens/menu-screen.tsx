@@ -34,7 +34,7 @@ export function menuNotices(
 				: 'No data yet: put tracking logs (.log, .gz, .zip or folders) into input/ and start the app again.';
 		notices.push({text, tone: 'warning'});
 	}
-	for (const problem of problems.slice(0, 2)) notices.push({text: `Task file ${problem.file} skipped: ${problem.message}`, tone: 'warning'});
+	for (const problem of problems.slice(0, 2)) notices.push({text: `Skipped ${problem.message}`, tone: 'warning'});
 	if (problems.length > 2) notices.push({text: `… and ${problems.length - 2} more task files skipped (openpolyedu-tui tasks lists them).`, tone: 'warning'});
 	// A cancelled load's events (or all of them, when the tables' update was cancelled) reach the tables the tasks read only when a later load finishes.
 	// Short enough for 80 columns (a notice is one line).
