@@ -51,6 +51,14 @@ function describe(error: unknown): string {
 	return redactSecrets(error instanceof Error ? error.message : String(error));
 }
 
+/** Why a file could not be read to its end; zlib's words alone ("incorrect header check") do not say that the file is damaged. */
+function readFailure(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'Z_BUF_ERROR') return `the compressed data ends early (${describe(error)}): a cut download or copy? The whole lines before the cut are loaded; load the complete file to add the rest`;
+	if (code?.startsWith('Z_')) return `the compressed data is damaged (${describe(error)}); the whole lines read before it are loaded`;
+	return describe(error);
+}
+
 /**
  * Streams every input into the events table: files one after the other, each cut into chunks of
  * lines that loader threads parse and COPY in parallel, one transaction per chunk. Safe to kill at
@@ -358,7 +366,7 @@ async function loadStream(
 		}
 		if (!context.signal?.aborted && !context.fatal) for (const chunk of chunker.end()) await dispatch(chunk);
 	} catch (error) {
-		readError = describe(error);
+		readError = readFailure(error);
 		// The whole lines read before the fault are loaded too (a truncated .gz lost up to a chunk of them).
 		if (!context.signal?.aborted && !context.fatal) for (const chunk of chunker.wholeLines()) await dispatch(chunk);
 	}

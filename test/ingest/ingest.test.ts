@@ -264,7 +264,11 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		fs.writeFileSync(good, lines(700, 710));
 		const summary = await ingest(database, [corrupt, good]);
 		assert.equal(summary.files[0]!.status, 'failed');
-		assert.match(summary.files[0]!.note!, /unexpected end of file/);
+		// zlib's words alone did not say what happened, nor what to do.
+		assert.equal(
+			summary.files[0]!.note,
+			'the compressed data ends early (unexpected end of file): a cut download or copy? The whole lines before the cut are loaded; load the complete file to add the rest',
+		);
 		// Every whole line before the fault is kept (the half line it cut is not).
 		const readable = zlib.gunzipSync(gz.subarray(0, Math.floor(gz.length / 2)), {finishFlush: zlib.constants.Z_SYNC_FLUSH}).toString();
 		const wholeLines = readable.split('\n').length - 1;
@@ -274,6 +278,16 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		assert.equal(summary.filesFailed, 1);
 		const {rows} = await database.pool.query("SELECT status, error FROM source_files WHERE path = $1", [corrupt]);
 		assert.equal(rows[0].status, 'failed');
+	});
+
+	it('says a .gz followed by bytes that are not gzip is damaged (zlib said only "incorrect header check")', async () => {
+		const damaged = path.join(dir, 'junk-after.log.gz');
+		fs.writeFileSync(damaged, Buffer.concat([zlib.gzipSync(lines(900, 910)), Buffer.from('not gzip at all\n')]));
+		const summary = await ingest(database, [damaged]);
+		assert.deepEqual(
+			[summary.files[0]!.status, summary.files[0]!.note],
+			['failed', 'the compressed data is damaged (incorrect header check); the whole lines read before it are loaded'],
+		);
 	});
 
 	it('stores a payload that only looks like JSON as text, and the rest of its chunk normally', async () => {
