@@ -343,6 +343,15 @@ test("a failed input's long reason is shown whole, wrapped, with the path cut fi
 	}
 });
 
+test('a load of under a second gives no average rate (a corpus file of 1.6 KB read "at 0.0 MB/s")', () => {
+	const {lastFrame, unmount} = render(<SummaryScreen summary={summary({elapsedMs: 400, derivedMs: 100})} width={80} />);
+	try {
+		assert.match(lastFrame() ?? '', /\n1\.0 MB read in under a second\n/);
+	} finally {
+		unmount();
+	}
+});
+
 test('a copy skipped under a long path: its name and the loaded file\'s stay whole, the folders are cut, on two lines', () => {
 	const copy = {
 		...snapshot().files[0]!,

@@ -104,7 +104,8 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 				read {thousands(summary.lines)} lines: <Counts loaded={summary.loaded} readAgain={summary.readAgain} duplicates={summary.duplicates} rejected={summary.rejected} />
 			</Text>
 			<Text>
-				{formatBytes(bytesRead)} read at {rate.toFixed(1)} MB/s on average
+				{/* An average over less than a second says nothing ("1.6 KB read at 0.0 MB/s"). */}
+				{formatBytes(bytesRead)} read {loadSeconds >= 1 ? `at ${rate.toFixed(1)} MB/s on average` : 'in under a second'}
 			</Text>
 			{/* On a line of its own: beside the rate it ran past 80 columns. */}
 			<Text>
