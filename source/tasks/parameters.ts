@@ -40,7 +40,11 @@ export function coerceValue(parameter: TaskParameter, raw: string): string {
 	const name = `"${parameter.name}"`;
 	switch (parameter.type) {
 		case 'date':
-			if (!isCalendarDate(value)) throw new UserError(`Parameter ${name} must be a date written YYYY-MM-DD (like 2024-03-31), not ${quoted(value)}.`);
+			if (!isCalendarDate(value)) {
+				// Written right but not in the calendar: "must be written YYYY-MM-DD" did not say what was wrong with 2018-02-30.
+				const problem = /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'a day of the calendar' : 'a date written YYYY-MM-DD (like 2024-03-31)';
+				throw new UserError(`Parameter ${name} must be ${problem}, not ${quoted(value)}.`);
+			}
 			return value;
 		case 'integer': {
 			const number = /^[-+]?\d{1,15}$/.test(value) ? Number(value) : Number.NaN;

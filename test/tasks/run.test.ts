@@ -62,8 +62,10 @@ describe('runTask parameters', () => {
 
 	it('bad values get one clear sentence', async () => {
 		const cases: Array<[string, Record<string, string>, RegExp]> = [
-			['activity-by-day', {from: '2024-02-30'}, /^Parameter "from" must be a date written YYYY-MM-DD \(like 2024-03-31\), not "2024-02-30"\.$/],
-			['activity-by-day', {from: '0000-01-01'}, /^Parameter "from" must be a date written YYYY-MM-DD \(like 2024-03-31\), not "0000-01-01"\.$/],
+			['activity-by-day', {from: '31.03.2024'}, /^Parameter "from" must be a date written YYYY-MM-DD \(like 2024-03-31\), not "31\.03\.2024"\.$/],
+			// Written YYYY-MM-DD, not in the calendar: it said "must be written YYYY-MM-DD", as it was.
+			['activity-by-day', {from: '2024-02-30'}, /^Parameter "from" must be a day of the calendar, not "2024-02-30"\.$/],
+			['activity-by-day', {from: '0000-01-01'}, /^Parameter "from" must be a day of the calendar, not "0000-01-01"\.$/],
 			['activity-by-day', {tz: 'Mars/Olympus'}, /^Parameter "tz": unknown time zone "Mars\/Olympus"; use a name like UTC or Europe\/Moscow\.$/],
 			['time-on-course', {idle: '5.5'}, /^Parameter "idle" must be a whole number, not "5\.5"\.$/],
 			['time-on-course', {idle: '0'}, /^Parameter "idle" must be between 1 and 240, not 0\.$/],
