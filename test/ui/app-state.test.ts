@@ -144,6 +144,16 @@ test('the next course picker starts on the last pick, "all courses" included', (
 	assert.equal(cursor(keys(needsOne, 'enter')), 'course-v1:A+1+2024', 'a task that needs one course starts on the first');
 });
 
+test('a form with a required field left empty says so and puts the cursor there, instead of running into an error screen', () => {
+	const path = task('learner-path', 'Pages', {parameters: [{name: 'user', type: 'user', required: true, description: 'Learner username'}, {name: 'tz', type: 'timezone', description: 'Time zone', default: 'UTC'}]});
+	const atForm = keys(apply(atMenu([courses[0]!]), {type: 'catalogue', problems: [], tasks: [path]}), 'enter', 'tab');
+	const refused = keys(atForm, 'enter');
+	assert.equal(refused.screen.name, 'form');
+	assert.equal(refused.screen.name === 'form' && refused.screen.form.focus, 0, 'the cursor on the empty field');
+	assert.deepEqual([refused.flash?.text, refused.flash?.tone], ['"user" needs a value: Learner username.', 'error']);
+	assert.equal(keys(refused, ...'ann', 'enter').screen.name, 'running');
+});
+
 test("a form's time zone starts from the database's day zone, once it is known", () => {
 	const form = (state: AppState) => (state.screen.name === 'form' ? Object.fromEntries(state.screen.form.fields.map((field) => [field.parameter.name, field.value])) : undefined);
 	const single = atMenu([courses[0]!]);

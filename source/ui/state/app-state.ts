@@ -5,7 +5,7 @@ import {helpLines, scopeAction, type Action, type Scope} from '../keymap.js';
 import {MIN_CHART_HEIGHT} from '../lib/chart.js';
 import {cappedWidths, columnPlaces, naturalWidths} from '../lib/columns.js';
 import {wrapLines} from '../lib/format.js';
-import {createFormState, formReducer, formValues, type FormState} from './form-state.js';
+import {createFormState, formReducer, formValues, missingRequired, type FormState} from './form-state.js';
 import {movedCursor, type ListMove} from './list-cursor.js';
 import {initialMenuState, menuReducer, selectedPosition, visibleTasks, type MenuState} from './menu-state.js';
 import {createTableState, tableReducer, type TableState} from './table-state.js';
@@ -425,6 +425,13 @@ function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, 
 		case 'previous-field':
 			return form({type: 'focus', by: -1});
 		case 'run': {
+			// Said on the form, with the field at hand: the task's own refusal came as an error screen.
+			const missing = missingRequired(screen.form);
+			if (missing >= 0) {
+				const {parameter} = screen.form.fields[missing]!;
+				const focused = {...state, screen: {...screen, form: formReducer(screen.form, {type: 'focus', by: missing - screen.form.focus})}};
+				return withFlash(focused, `"${parameter.name}" needs a value: ${parameter.description}.`, 'error');
+			}
 			const course = screen.form.fields.find((field) => field.parameter.type === 'course')?.value;
 			return run(course ? {...state, course, allCourses: false} : state, screen.task, screen.form);
 		}

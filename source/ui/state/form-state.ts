@@ -49,6 +49,11 @@ function chosen(field: FormField, options: string[], edit: TextEdit): FormField 
 	return {...field, ...textField(options[index] ?? field.value)};
 }
 
+/** The first required field left empty, as its index, or -1: the task would only fail on it once started. */
+export function missingRequired(state: FormState): number {
+	return state.fields.findIndex((field) => field.parameter.required && field.value.trim() === '');
+}
+
 /** The values to run with: empty fields are left out so the task's own defaults apply. */
 export function formValues(state: FormState): Record<string, string> {
 	return Object.fromEntries(state.fields.filter((field) => field.value.trim() !== '').map((field) => [field.parameter.name, field.value.trim()]));
