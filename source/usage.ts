@@ -45,7 +45,7 @@ export const usage = `
                          table on a terminal, csv otherwise)
     --out FILE           Write to FILE;  --save  write to result/ under a generated name
     --bom                CSV for Excel: a UTF-8 BOM, and a leading ' to text cells that
-                         Excel would run as a formula (=, +, -, @)
+                         Excel would run as a formula (starting =, +, -, @, a tab or CR)
 
   Options of rejected
     --raw                The rejected lines themselves, as their files held them, one per line
