@@ -237,6 +237,8 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 	context.tracker.startFile(progress);
 	const finishedMembers: Array<Promise<void>> = [];
 	const members: FileProgress[] = [];
+	// What a member's load threw (the database gone while it was planned): the load's failure, not the archive's.
+	let loadFailure: unknown;
 	try {
 		await forEachZipMember(source.path, async (member) => {
 			if (context.signal?.aborted || context.fatal) return;
@@ -244,13 +246,18 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 			members.push(memberProgress);
 			const identity: SourceIdentity = {path: source.path, member: member.name, kind: 'zip', size: member.compressedSize, mtime: source.mtime, fingerprint: member.fingerprint, headHash: member.fingerprint};
 			const before = context.finishing.length;
-			await loadStream(context, identity, memberProgress, (_startOffset, onBytes) => member.open(onBytes), progress);
+			await loadStream(context, identity, memberProgress, (_startOffset, onBytes) => member.open(onBytes), progress).catch((error: unknown) => {
+				loadFailure = error;
+				throw error;
+			});
 			finishedMembers.push(...context.finishing.slice(before));
 		});
 		// Only a walk to the end tells how many log files the archive holds (a cancel stops it).
 		if (!context.signal?.aborted && !context.fatal) progress.members = members.length;
 		if (progress.members === 0) return await recordEmptyArchive(context, source, progress);
 	} catch (error) {
+		// It ends the load as it does for a plain file; recorded as the archive's, it stayed a failed row beside the loaded members.
+		if (error === loadFailure) throw error;
 		const message = `cannot read the archive: ${describe(error)}`;
 		progress.status = 'failed';
 		progress.note = message;

@@ -324,10 +324,9 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		await assert.rejects(ingest(database, [path.join(dir, 'missing.log')]), (error: Error) => error instanceof UserError && /does not exist/.test(error.message));
 	});
 
-	it('a connection cut under the manifest (not a loader) is the database failing, with what was kept', async () => {
-		const cut = await openTestDatabase('connection_cut');
-		const file = path.join(dir, 'cut.log');
-		fs.writeFileSync(file, lines(1180, 1182));
+	/** Ingests `input` while source_files is locked, terminates the load's connection waiting on it, and gives what the load then did. */
+	async function loadWithManifestCut(prefix: string, input: string) {
+		const cut = await openTestDatabase(prefix);
 		// The load waits on the pool to plan its file; that connection is then terminated (kill-and-resume's cut
 		// reached it first once, seed 3360240672, and the sentence was PostgreSQL's bare one).
 		const holder = new pg.Client(clientConfig(cut.url));
@@ -335,8 +334,7 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		try {
 			await holder.query('BEGIN');
 			await holder.query('LOCK TABLE source_files IN ACCESS EXCLUSIVE MODE');
-			const load = ingest(cut, [file]);
-			const outcome = load.then(() => undefined, (error: Error) => error);
+			const outcome = ingest(cut, [input]).then(() => undefined, (error: Error) => error);
 			// Asked outside the holder's transaction, which sees one snapshot of pg_stat_activity.
 			const waiting = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
 			for (let tries = 0; (await cut.pool.query(waiting)).rowCount === 0; tries++) {
@@ -344,12 +342,32 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 				await new Promise((resolve) => setTimeout(resolve, 50));
 			}
 			await cut.pool.query(`SELECT pg_terminate_backend(pid) FROM (${waiting}) w`);
-			const error = await outcome;
-			assert.ok(error instanceof UserError, String(error));
-			assert.equal(error.message, 'The database failed while loading (terminating connection due to administrator command); nothing half-written was kept: run the ingest again to resume.');
+			// A load that goes on to write the manifest waits for the holder: a failure, not a hung test.
+			const hung = new Promise<Error>((resolve) => setTimeout(() => resolve(new Error('the load went on writing the manifest')), 15_000).unref());
+			return {error: await Promise.race([outcome, hung]), pool: cut.pool};
 		} finally {
 			await holder.end();
 		}
+	}
+
+	const CUT_SENTENCE = 'The database failed while loading (terminating connection due to administrator command); nothing half-written was kept: run the ingest again to resume.';
+
+	it('a connection cut under the manifest (not a loader) is the database failing, with what was kept', async () => {
+		const file = path.join(dir, 'cut.log');
+		fs.writeFileSync(file, lines(1180, 1182));
+		const {error} = await loadWithManifestCut('connection_cut', file);
+		assert.ok(error instanceof UserError, String(error));
+		assert.equal(error.message, CUT_SENTENCE);
+	});
+
+	it('so is one cut while a zip member is planned: not the archive failing, which stayed as a failed row beside its loaded member', async () => {
+		// kill-and-resume (seed 900446926, once): "cannot read the archive: terminating connection …" was recorded for the zip.
+		const zip = path.join(dir, 'cut.zip');
+		await writeZip(zip, [{name: 'a/tracking.log', data: Buffer.from(lines(1190, 1192))}]);
+		const {error, pool} = await loadWithManifestCut('connection_cut_zip', zip);
+		assert.ok(error instanceof UserError, String(error));
+		assert.equal(error.message, CUT_SENTENCE);
+		assert.deepEqual((await pool.query("SELECT member, status FROM source_files WHERE status = 'failed'")).rows, []);
 	});
 });
 
