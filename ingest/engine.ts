@@ -7,7 +7,7 @@ import {UserError, redactSecrets} from './errors.js';
 import {HintBitReader} from './hint-bits.js';
 import {LineChunker, type Chunk} from './line-chunker.js';
 import {LoaderError, LoaderPool} from './loader-pool.js';
-import {finishSource, planSource, recordFailedSource, recordInterrupted, type SourceIdentity} from './manifest.js';
+import {finishSource, planSource, recordFailedSource, recordInterrupted, retireFailedArchive, type SourceIdentity} from './manifest.js';
 import type {DerivedProgress, FileProgress, IngestSnapshot, IngestSummary} from './progress.js';
 import {ProgressTracker} from './progress-tracker.js';
 import {discoverSources, fingerprintFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
@@ -265,6 +265,7 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 		return;
 	}
 	await Promise.all(finishedMembers);
+	if (progress.members !== undefined) await retireFailedArchive(context.pool, source.path);
 	progress.bytesDone = progress.bytesTotal;
 	const copies = members.flatMap(({label, sameContentAs}) => (sameContentAs === undefined ? [] : [{label, sameContentAs}]));
 	if (copies.length > 0) progress.memberCopies = copies;

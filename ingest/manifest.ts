@@ -130,6 +130,14 @@ export async function recordInterrupted(pool: pg.Pool, loadId: number): Promise<
 	await pool.query(`UPDATE source_files f SET ${COMMITTED_TOTALS} WHERE f.load_id = $1 AND f.status = 'loading'`, [loadId]);
 }
 
+/**
+ * A .zip whose members could be read: a row of an earlier run that could not open it (a cut download, since
+ * completed) is history now ('replaced'), not a failed input beside the loaded members.
+ */
+export async function retireFailedArchive(pool: pg.Pool, path: string): Promise<void> {
+	await pool.query("UPDATE source_files SET status = 'replaced' WHERE path = $1 AND member = '' AND kind = 'zip' AND status = 'failed'", [path]);
+}
+
 /** A .zip that cannot be opened at all still gets a row, so `files` shows what happened. */
 export async function recordFailedSource(pool: pg.Pool, source: SourceIdentity, loadId: number, error: string): Promise<void> {
 	await pool.query(

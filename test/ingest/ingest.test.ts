@@ -280,6 +280,20 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		assert.equal(rows[0].status, 'failed');
 	});
 
+	it('a .zip that could not be opened (a cut download) and then loads whole leaves its failed row as history, not as a failed input', async () => {
+		const zip = path.join(dir, 'completed-later.zip');
+		await writeZip(zip, [{name: 'a/tracking.log', data: Buffer.from(lines(950, 960))}]);
+		const whole = fs.readFileSync(zip);
+		fs.writeFileSync(zip, whole.subarray(0, whole.length - 30));
+		assert.equal((await ingest(database, [zip])).files[0]!.status, 'failed');
+		fs.writeFileSync(zip, whole);
+		const summary = await ingest(database, [zip]);
+		assert.deepEqual([summary.files[0]!.status, summary.loaded, summary.filesFailed], ['loaded', 10, 0]);
+		const {rows} = await database.pool.query('SELECT member, status FROM source_files WHERE path = $1 ORDER BY file_id', [zip]);
+		// It stayed 'failed' beside the loaded member: files and data-health counted a failed input.
+		assert.deepEqual(rows, [{member: '', status: 'replaced'}, {member: 'a/tracking.log', status: 'loaded'}]);
+	});
+
 	it('says a .gz followed by bytes that are not gzip is damaged (zlib said only "incorrect header check")', async () => {
 		const damaged = path.join(dir, 'junk-after.log.gz');
 		fs.writeFileSync(damaged, Buffer.concat([zlib.gzipSync(lines(900, 910)), Buffer.from('not gzip at all\n')]));
