@@ -4,7 +4,7 @@ import {stringify} from 'csv-stringify/sync';
 import stringWidth from 'string-width';
 import {UserError} from '../../ingest/errors.js';
 import {oneLineCell, timestampText} from '../format.js';
-import type {OutputFormat, TaskResult} from './types.js';
+import {isNumeric, type OutputFormat, type TaskResult} from './types.js';
 
 type Cell = TaskResult['rows'][number][number];
 
@@ -28,7 +28,7 @@ export type ResultWriter = {start(): string; rows(rows: Rows): string; end(): st
 function csvWriter(columns: Columns, bom: boolean): ResultWriter {
 	const forExcel = (value: Cell, index: number) => {
 		const text = cellText(value);
-		return bom && columns[index]!.kind !== 'number' && FORMULA_START.test(text) ? `'${text}` : text;
+		return bom && !isNumeric(columns[index]!.kind) && FORMULA_START.test(text) ? `'${text}` : text;
 	};
 	return {
 		start: () => stringify([columns.map((column) => column.name)], {bom, record_delimiter: 'unix'}),
@@ -53,7 +53,7 @@ function markdownWriter(columns: Columns): ResultWriter {
 	const escape = (text: string) => text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, '<br>');
 	const line = (cells: string[]) => `| ${cells.join(' | ')} |\n`;
 	return {
-		start: () => line(columns.map((column) => escape(column.name))) + line(columns.map((column) => (column.kind === 'number' ? '---:' : '---'))),
+		start: () => line(columns.map((column) => escape(column.name))) + line(columns.map((column) => (isNumeric(column.kind) ? '---:' : '---'))),
 		rows: (rows) => rows.map((row) => line(row.map((value) => escape(cellText(value))))).join(''),
 		end: () => '',
 	};
@@ -80,7 +80,7 @@ function toTable(result: TaskResult): string {
 	const widths = result.columns.map((_, index) => Math.max(...cells.map((row) => stringWidth(row[index]!))));
 	const pad = (text: string, index: number) => {
 		const fill = ' '.repeat(widths[index]! - stringWidth(text));
-		return result.columns[index]!.kind === 'number' ? fill + text : text + fill;
+		return isNumeric(result.columns[index]!.kind) ? fill + text : text + fill;
 	};
 	const lines = cells.map((row) => row.map(pad).join('  ').trimEnd());
 	lines.splice(1, 0, widths.map((width) => '-'.repeat(width)).join('  '));

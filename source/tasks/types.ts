@@ -52,6 +52,9 @@ export type TaskCatalogue = {
 /** `id`: a whole number that names something (a column `id` or `…_id`, user_id): a number, shown as written. */
 export type ColumnKind = 'number' | 'id' | 'text' | 'date' | 'timestamp' | 'boolean' | 'json';
 
+/** Whether a column holds numbers (right-aligned, never an Excel formula): an identifier is one too. */
+export const isNumeric = (kind: ColumnKind | undefined) => kind === 'number' || kind === 'id';
+
 export type TaskResult = {
 	taskId: string;
 	columns: Array<{name: string; kind: ColumnKind}>;

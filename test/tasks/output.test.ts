@@ -59,6 +59,12 @@ describe('formatResult', () => {
 		);
 	});
 
+	it('an identifier column is laid out as a number (right-aligned), though shown without separators in the app', () => {
+		const ids: TaskResult = {...result, columns: [{name: 'user_id', kind: 'id'}, {name: 'username', kind: 'text'}], rows: [[7, 'ann'], [100119, 'борис']]};
+		assert.equal(formatResult(ids, 'md'), '| user_id | username |\n| ---: | --- |\n| 7 | ann |\n| 100119 | борис |\n');
+		assert.equal(formatResult(ids, 'table'), 'user_id  username\n-------  --------\n      7  ann\n 100119  борис\n');
+	});
+
 	it('written a batch at a time (a streamed task), each format is the text of the whole result', () => {
 		for (const [format, bom] of [['csv', false], ['csv', true], ['json', false], ['md', false]] as const) {
 			const writer = resultWriter(result.columns, format, {bom});

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
-import type {TaskResult} from '../../tasks/types.js';
+import {isNumeric, type TaskResult} from '../../tasks/types.js';
 import {COLUMN_GAP, columnLayout, fitCell} from '../lib/columns.js';
 import {cellText} from '../lib/format.js';
 import type {TableState} from '../state/table-state.js';
@@ -15,7 +15,7 @@ const gap = ' '.repeat(COLUMN_GAP);
  */
 export function ResultTable({result, table, places}: {result: Pick<TaskResult, 'columns'>; table: TableState; places: number[]}) {
 	const layout = columnLayout(table.columnWidths, table.leftColumn, table.pageWidth);
-	const isNumber = (index: number) => result.columns[index]?.kind === 'number';
+	const isNumber = (index: number) => isNumeric(result.columns[index]?.kind);
 	const visibleRows = table.view.slice(table.topRow, table.topRow + table.pageRows);
 	const sortMark = (index: number) => (table.sort?.column === index ? (table.sort.direction === 'asc' ? '▲' : '▼') : '');
 	// The "‹" goes before the first scrolled column: after the pinned one, if any.
