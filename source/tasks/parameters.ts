@@ -23,9 +23,11 @@ function quoted(value: string): string {
 	return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
 }
 
+const WRITTEN_AS_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
 function isCalendarDate(value: string): boolean {
 	// Year 0000 is valid ISO but not in PostgreSQL's calendar (1 BC comes before AD 1): it failed in the database.
-	if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith('0000')) return false;
+	if (!WRITTEN_AS_DATE.test(value) || value.startsWith('0000')) return false;
 	const date = new Date(`${value}T00:00:00Z`);
 	return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
@@ -42,7 +44,7 @@ export function coerceValue(parameter: TaskParameter, raw: string): string {
 		case 'date':
 			if (!isCalendarDate(value)) {
 				// Written right but not in the calendar: "must be written YYYY-MM-DD" did not say what was wrong with 2018-02-30.
-				const problem = /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'a day of the calendar' : 'a date written YYYY-MM-DD (like 2024-03-31)';
+				const problem = WRITTEN_AS_DATE.test(value) ? 'a day of the calendar' : 'a date written YYYY-MM-DD (like 2024-03-31)';
 				throw new UserError(`Parameter ${name} must be ${problem}, not ${quoted(value)}.`);
 			}
 			return value;
