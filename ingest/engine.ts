@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type {Readable} from 'node:stream';
-import type pg from 'pg';
+import pg from 'pg';
 import {currentDayZone} from './derived/day-zone.js';
 import {refreshDerived, type RefreshOptions} from './derived/refresh.js';
 import {UserError, redactSecrets} from './errors.js';
@@ -41,10 +41,11 @@ const INGEST_LOCK = 7_240_002;
  * administrator command" said nothing of what was kept (kill-and-resume, a cut connection, seed 3360240672).
  */
 function isDatabaseFailure(error: unknown): boolean {
-	if (error instanceof LoaderError) return true;
+	// The server's own error (57P01: terminated by the administrator): any 5-letter code matched errno ones too (EPIPE, EBADF, EPERM).
+	if (error instanceof LoaderError || error instanceof pg.DatabaseError) return true;
 	const {code, message} = error as {code?: unknown; message?: unknown};
-	// A SQLSTATE (57P01: terminated by the administrator), or the socket under the client gone.
-	return (typeof code === 'string' && /^(?:[0-9A-Z]{5}|ECONNRESET|ECONNREFUSED)$/.test(code)) || /^Connection terminated/.test(String(message));
+	// Or the socket under the client gone.
+	return code === 'ECONNRESET' || code === 'ECONNREFUSED' || /^Connection terminated/.test(String(message));
 }
 
 function describe(error: unknown): string {

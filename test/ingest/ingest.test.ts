@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {once} from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
@@ -382,6 +384,52 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		assert.ok(error instanceof UserError, String(error));
 		assert.equal(error.message, CUT_SENTENCE);
 		assert.deepEqual((await pool.query("SELECT member, status FROM source_files WHERE status = 'failed'")).rows, []);
+	});
+
+	it("is not a file's or a pipe's errno: EBADF, EPERM, EPIPE (5 letters, taken for a SQLSTATE) are said as they are", async () => {
+		const closed = fs.openSync(path.join(dir, 'errno-target.log'), 'w');
+		fs.closeSync(closed);
+		const caught = (action: () => void) => {
+			try {
+				action();
+			} catch (error) {
+				return error as NodeJS.ErrnoException;
+			}
+			throw new Error('the action did not fail');
+		};
+		// A pipe whose reader has closed it.
+		const child = spawn(process.execPath, ['-e', "require('fs').closeSync(0); process.stdout.write('closed'); setInterval(() => {}, 1000)"], {stdio: ['pipe', 'pipe', 'ignore']});
+		await once(child.stdout, 'data');
+		const epipe = await new Promise<NodeJS.ErrnoException>((resolve) => {
+			child.stdin.on('error', resolve);
+			child.stdin.write('x');
+		});
+		child.kill();
+		const errors = [
+			caught(() => fs.fstatSync(closed)),
+			// link(2) refuses a folder, root or not.
+			caught(() => fs.linkSync(dir, `${dir}-link`)),
+			epipe,
+		];
+		assert.deepEqual(
+			errors.map((error) => error.code),
+			['EBADF', 'EPERM', 'EPIPE'],
+		);
+		const file = path.join(dir, 'errno.log');
+		fs.writeFileSync(file, lines(1195, 1196));
+		for (const error of errors) {
+			// The first progress report is inside the load: what it throws ends the load, as a terminal failing once would.
+			let thrown = false;
+			const outcome = await ingest(database, [file], {
+				onProgress() {
+					if (thrown) return;
+					thrown = true;
+					throw error;
+				},
+			}).then(() => undefined, (failure: Error) => failure);
+			assert.ok(outcome instanceof UserError, String(outcome));
+			assert.equal(outcome.message, error.message);
+		}
 	});
 });
 
