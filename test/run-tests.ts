@@ -5,6 +5,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {startEmbeddedServer, stopEmbeddedServer, connectionUrl, readPassword, removeWorkdir} from '../ingest/db/embedded-server.js';
 import {ensureWorkdir, resolveWorkdir} from '../ingest/db/workdir.js';
+import {cancelOnSignals} from '../source/commands/context.js';
 
 /**
  * `npm test`: one real PostgreSQL (the embedded one) for the whole suite, in a throw-away workdir;
@@ -21,22 +22,39 @@ function testFiles(dir: string): string[] {
 	});
 }
 
+// A stop (Ctrl-C, `timeout`'s SIGTERM, a CI's cancel) ends the tests, then stops the server and removes the workdir:
+// the server runs in a session of its own and outlived a killed runner, with its /tmp/openpolyedu-test-* folder.
+const cancel = cancelOnSignals();
 const workdir = resolveWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-test-')));
-// mkdtemp makes it 0700; as root the server's own user must enter it to keep the cluster inside.
-fs.chmodSync(workdir.root, 0o755);
-ensureWorkdir(workdir);
-const server = await startEmbeddedServer(workdir);
-const password = readPassword(workdir)!;
-const port = Number(new URL(server.url).port);
-const filter = process.argv.slice(2);
-const files = testFiles(here).filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)));
-const code = await new Promise<number>((resolve) => {
-	const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], {
-		stdio: 'inherit',
-		env: {...process.env, OPENPOLYEDU_TEST_ADMIN_URL: connectionUrl(password, port, 'postgres')},
-	});
-	child.on('exit', (exitCode) => resolve(exitCode ?? 1));
-});
-await stopEmbeddedServer(workdir);
-removeWorkdir(workdir);
+let code = 130;
+try {
+	// mkdtemp makes it 0700; as root the server's own user must enter it to keep the cluster inside.
+	fs.chmodSync(workdir.root, 0o755);
+	ensureWorkdir(workdir);
+	const server = await startEmbeddedServer(workdir);
+	const password = readPassword(workdir)!;
+	const port = Number(new URL(server.url).port);
+	const filter = process.argv.slice(2);
+	const files = testFiles(here).filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)));
+	if (!cancel.signal.aborted) {
+		code = await new Promise<number>((resolve) => {
+			const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+				stdio: 'inherit',
+				env: {...process.env, OPENPOLYEDU_TEST_ADMIN_URL: connectionUrl(password, port, 'postgres')},
+				signal: cancel.signal,
+			});
+			child.on('error', (error) => {
+				// A cancel's AbortError: the exit that follows resolves.
+				if (cancel.signal.aborted) return;
+				console.error(error.message);
+				resolve(1);
+			});
+			child.on('exit', (exitCode) => resolve(cancel.signal.aborted ? 130 : (exitCode ?? 1)));
+		});
+	}
+} finally {
+	await stopEmbeddedServer(workdir);
+	removeWorkdir(workdir);
+	cancel.dispose();
+}
 process.exitCode = code;
