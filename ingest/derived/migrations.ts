@@ -1036,4 +1036,16 @@ UPDATE loads SET derived_done = false;
 		// The play event after such a seek often reports the position before it: the skipped part counted as watched.
 		sql: `UPDATE loads SET derived_done = false;`,
 	},
+	{
+		version: 139,
+		description: 'a learner enrolled by an event logged without a username has no name',
+		// Its name was the event's username, '' (a bulk enrollment): enrolled-not-started and at-risk showed "", where
+		// the other tasks leave an unknown learner's name empty (NULL). The view of version 134 stays, under this one.
+		sql: `
+ALTER VIEW d_enrollment_state RENAME TO d_enrollment_state_as_logged;
+CREATE VIEW d_enrollment_state AS
+SELECT course_id, user_id, nullif(username, '') AS username, first_enrolled, last_change, is_enrolled, activations, deactivations
+FROM d_enrollment_state_as_logged;
+`,
+	},
 ];

@@ -60,3 +60,19 @@ it('learners enrolled by a staff member are not named after them', async () => {
 	const funnel = (await runTask(database.pool, task('funnel'), {})).rows.slice(0, 2).map((row) => row.slice(0, 3));
 	assert.deepEqual(funnel, [[1, 'enrolled', 3], [2, 'started', 1]]);
 });
+
+it('a learner enrolled by an event without a username has no name (null), as in the other tasks, not ""', async () => {
+	const database = await openTestDatabase('user_names_anonymous');
+	const course = 'course-v1:QA+T8+2020';
+	// Enrolled by a process logged with no username (a bulk enrollment): 601 never logs an event of their own.
+	const enroll = eventLine(30, {username: '', event_source: 'server', event_type: 'edx.course.enrollment.activated', name: undefined, page: null, context: {user_id: 601, course_id: course, org_id: 'QA', path: '/event'}, event: {user_id: 601, course_id: course, mode: 'audit'}});
+	const file = path.join(dir, 'anonymous.log');
+	fs.writeFileSync(file, `${enroll}\n${eventLine(31, {username: 'learner602', context: {user_id: 602, course_id: course, org_id: 'QA', path: '/event'}})}\n`);
+	await ingest(database, [file]);
+	const {tasks} = await loadTaskCatalogue();
+	const task = (id: string) => tasks.find((candidate) => candidate.id === id)!;
+	const notStarted = (await runTask(database.pool, task('enrolled-not-started'), {})).rows.map((row) => row.slice(0, 2));
+	assert.deepEqual(notStarted, [[null, 601]]);
+	const atRisk = (await runTask(database.pool, task('at-risk'), {as_of: '2018-12-31'})).rows.map((row) => row.slice(0, 2));
+	assert.deepEqual(atRisk, [[null, 601]]);
+});
