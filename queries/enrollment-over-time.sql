@@ -6,7 +6,8 @@
 --   is ignored, as in edX Insights), the net change, and current enrollment at the end of the day (the
 --   running total since the first event in the log, including days before the range). Changes logged at
 --   the same time are taken in the log's order (the file loaded first, then line by line): a deactivation
---   followed by an activation in the same second (a change of mode) leaves the learner enrolled.
+--   followed by an activation in the same second (a change of mode) leaves the learner enrolled. Only the
+--   days with a change that counts have a row.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
@@ -20,9 +21,10 @@ WITH changes AS (
 	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
 ), days AS (
 	SELECT (time AT TIME ZONE :tz)::date AS day,
-		count(*) FILTER (WHERE changed AND activated) AS activations,
-		count(*) FILTER (WHERE changed AND NOT activated) AS deactivations
-	FROM changes GROUP BY 1
+		count(*) FILTER (WHERE activated) AS activations,
+		count(*) FILTER (WHERE NOT activated) AS deactivations
+	-- A day whose changes were all ignored has no row, as a day without any (it read 0/0/0).
+	FROM changes WHERE changed GROUP BY 1
 ), running AS (
 	SELECT day, activations, deactivations, activations - deactivations AS net,
 		sum(activations - deactivations) OVER (ORDER BY day) AS current_enrollment

@@ -15,7 +15,7 @@ import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
  * - z enrolls 05-20 08:00 and visits a page at 08:05 (the course's last day).
  */
 const COURSE = 'course-v1:Uni+TIES+2024';
-const USER_IDS: Record<string, number> = {x: 1, y: 2, w: 3, z: 4};
+const USER_IDS: Record<string, number> = {x: 1, y: 2, w: 3, z: 4, u: 5};
 const line = (username: string, time: string, eventType: string, extra: object = {}) =>
 	JSON.stringify({
 		username, event_type: eventType, event_source: 'server', time: `2024-05-${time}:00+00:00`, page: null,
@@ -45,6 +45,10 @@ fs.writeFileSync(
 );
 fs.writeFileSync(second, `${activated('w', '06T09:00')}\n`);
 const database = await openTestDatabase('enrollment_ties');
+// u's repeated activation (05-03) and repeated deactivation (05-07) are the only changes of their days.
+const repeats = path.join(dir, 'repeats.log');
+fs.writeFileSync(repeats, `${[activated('u', '01T10:00'), activated('u', '03T10:00'), deactivated('u', '04T10:00'), deactivated('u', '07T10:00')].join('\n')}\n`);
+const repeatsDatabase = await openTestDatabase('enrollment_repeats');
 const {tasks} = await loadTaskCatalogue();
 const run = async (id: string) => (await runTask(database.pool, tasks.find((task) => task.id === id)!, {})).rows;
 
@@ -88,4 +92,14 @@ it("enrollment changes at the same time are taken in the log's order by every ta
 	await database.pool.query('UPDATE loads SET derived_done = false');
 	await refreshDerived(database.pool);
 	await assertAnswers('one build of both loads');
+});
+
+it('a day whose only enrollment changes are ignored repeats has no row (it read 0/0/0)', async () => {
+	await ingest(repeatsDatabase, [repeats]);
+	const task = tasks.find((candidate) => candidate.id === 'enrollment-over-time')!;
+	assert.deepEqual((await runTask(repeatsDatabase.pool, task, {})).rows, [
+		['2024-05-01', 1, 0, 1, 1],
+		['2024-05-04', 0, 1, -1, 0],
+	]);
+	assert.deepEqual((await runTask(repeatsDatabase.pool, task, {from: '2024-05-02'})).rows, [['2024-05-04', 0, 1, -1, 0]]);
 });
