@@ -4,6 +4,7 @@ import pg from 'pg';
 import {currentDayZone} from './derived/day-zone.js';
 import {refreshDerived, type RefreshOptions} from './derived/refresh.js';
 import {UserError, redactSecrets} from './errors.js';
+import {TRAILING_GARBAGE} from './gunzip.js';
 import {HintBitReader} from './hint-bits.js';
 import {LineChunker, type Chunk} from './line-chunker.js';
 import {LoaderError, LoaderPool} from './loader-pool.js';
@@ -56,6 +57,7 @@ function describe(error: unknown): string {
 function readFailure(error: unknown): string {
 	const code = (error as NodeJS.ErrnoException).code;
 	if (code === 'Z_BUF_ERROR') return `the compressed data ends early (${describe(error)}): a cut download or copy? The whole lines before the cut are loaded; load the complete file to add the rest`;
+	if (code === TRAILING_GARBAGE) return 'bytes that are not gzip data follow the compressed data (gzip -d says "trailing garbage ignored"); every whole line before them is loaded';
 	if (code?.startsWith('Z_')) return `the compressed data is damaged (${describe(error)}); the whole lines read before it are loaded`;
 	return describe(error);
 }

@@ -2,9 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {pipeline, Readable, Transform} from 'node:stream';
-import zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import {UserError} from './errors.js';
+import {gunzipMembers} from './gunzip.js';
 
 /**
  * Finds the inputs (files, .gz, .zip members, folders recursively) and opens them as streams of
@@ -196,7 +196,7 @@ async function decodedContent(content: Readable, container: 'gz' | 'zip'): Promi
 	const {head, stream} = await peek(content, ZIP_MAGICS[0]!.length);
 	switch (kindOfHead(head)) {
 		case 'gz':
-			return pipeline(stream, zlib.createGunzip({chunkSize: READ_SIZE}), () => {});
+			return gunzipped(stream, () => {});
 		case 'zip':
 			stream.destroy();
 			throw new Error(`a zip archive inside the ${container} is not read: unzip it and load its files`);
@@ -211,7 +211,7 @@ async function decodedContent(content: Readable, container: 'gz' | 'zip'): Promi
 
 /** Decompressed content of a plain or .gz file, from a decompressed offset (plain files seek there). */
 export async function openFileContent(file: SourceFile, startOffset: number, onDiskBytes: (count: number) => void): Promise<Readable> {
-	// pipeline() carries an error of any stage (missing file, corrupt gzip) to the stream we return.
+	// The stream we return carries an error of any stage (missing file, corrupt gzip).
 	const ignore = () => {};
 	if (file.kind === 'plain') {
 		// Read from its start, a file has not loaded a line yet: the one place to look at its first bytes.
@@ -220,13 +220,12 @@ export async function openFileContent(file: SourceFile, startOffset: number, onD
 	}
 	// Counted as the inflater hands its output on: the compressed bytes read ahead of it (a megabyte, a
 	// large part of a small file) would let the meters run ahead of the load (see loadStream).
-	const gunzip = zlib.createGunzip({chunkSize: READ_SIZE});
-	let counted = 0;
-	const consumed = byteCounter(() => {
-		onDiskBytes(gunzip.bytesWritten - counted);
-		counted = gunzip.bytesWritten;
-	});
-	return decodedContent(pipeline(fs.createReadStream(file.path, {highWaterMark: READ_SIZE}), gunzip, consumed, ignore), 'gz');
+	return decodedContent(gunzipped(fs.createReadStream(file.path, {highWaterMark: READ_SIZE}), onDiskBytes), 'gz');
+}
+
+/** Gunzipped content as a byte stream (see gunzipMembers), which carries an error of the compressed stream too. */
+function gunzipped(compressed: Readable, onConsumed: (count: number) => void): Readable {
+	return Readable.from(gunzipMembers(compressed, READ_SIZE, onConsumed), {objectMode: false});
 }
 
 export type ZipMember = {
