@@ -5,7 +5,7 @@ import {from as copyFrom} from 'pg-copy-streams';
 import {BINARY_HEADER, BINARY_TRAILER, int4Field, int8Field, readFields, startRow, writeRow} from './copy-binary.js';
 import {copyBytea, copyField} from './copy-text.js';
 import {EVENT_COLUMNS} from './event-fields.js';
-import {parseLineInto, type RejectReason} from './parse-line.js';
+import {parseLineInto, withLoneCrHint, type RejectReason} from './parse-line.js';
 import {RowBuffer} from './row-buffer.js';
 import type {LineCounts} from './progress.js';
 
@@ -104,7 +104,7 @@ export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 		offset += realLength ?? (newline < 0 ? end - position : end - position + 1);
 		position = end + 1;
 		if (realLength !== undefined) {
-			const detail = `a line of ${realLength} bytes exceeds the limit of ${job.maxLineBytes} bytes; its first ${raw.length} bytes are kept`;
+			const detail = withLoneCrHint(`a line of ${realLength} bytes exceeds the limit of ${job.maxLineBytes} bytes; its first ${raw.length} bytes are kept`, raw);
 			rejected.push({lineNo, offset: lineOffset, reason: 'line-too-long', detail, raw});
 			continue;
 		}

@@ -27,6 +27,16 @@ const contextColumns = new Set(['user_id', 'org_id', 'course_id', 'path']);
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const CR = 0x0d;
+const EVENTS_APART_BY_CR = Buffer.from('}\r{');
+
+/**
+ * A rejected line's detail, with the reason when it holds events apart by a lone CR: a file with old Mac line endings
+ * is one line (split at \n only: a lone CR is rare, and splitting at it too would cost every line). Its JSON error
+ * ("non-whitespace character after JSON") or length alone did not say so, nor what to do.
+ */
+export function withLoneCrHint(detail: string, raw: Buffer): string {
+	return raw.includes(EVENTS_APART_BY_CR) ? `${detail}; its events end in a CR alone (old Mac line endings): convert them to LF (an editor's line-ending setting, or tr '\\r' '\\n') and load the file again` : detail;
+}
 
 function trimLine(line: Buffer): Buffer {
 	let start = 0;
@@ -151,7 +161,7 @@ export function parseLineInto(rawLine: Buffer, out: RowBuffer, fastPath = true):
 	} catch (error) {
 		const message = (error as Error).message;
 		const truncated = /end of JSON input|Unterminated string/i.test(message);
-		return {kind: 'rejected', reason: truncated ? 'truncated-json' : 'malformed-json', detail: message};
+		return {kind: 'rejected', reason: truncated ? 'truncated-json' : 'malformed-json', detail: withLoneCrHint(message, line)};
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
 		return {kind: 'rejected', reason: 'not-an-object', detail: 'valid JSON, but not an object'};

@@ -8,6 +8,7 @@ import zlib from 'node:zlib';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
 import {UserError} from '../../ingest/errors.js';
+import {withLoneCrHint} from '../../ingest/parse-line.js';
 import {summaryLines} from '../../source/commands/ingest.js';
 import {eventLine, fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 import {writeZip} from '../helpers/zip.js';
@@ -314,6 +315,28 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		const loaded = async (file: string) => (await database.pool.query('SELECT array_agg(line_no ORDER BY line_no)::int[] AS lines FROM events JOIN source_files USING (file_id) WHERE path = $1', [file])).rows[0].lines;
 		assert.deepEqual(await loaded(damaged), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 		assert.deepEqual(await loaded(zip), [1, 2, 3, 4, 5]);
+	});
+
+	it('says of a file with old Mac line endings (a CR alone), which is one rejected line, what it is and what to do', async () => {
+		const events = lines(1200, 1203).trimEnd().split('\n');
+		const small = path.join(dir, 'mac.log');
+		fs.writeFileSync(small, `${events.join('\r')}\r`);
+		const large = path.join(dir, 'mac-large.log');
+		fs.writeFileSync(large, events.join('\r'));
+		const details = [];
+		for (const [file, maxLineBytes] of [[small, undefined], [large, 600]] as const) {
+			const summary = await ingest(database, [file], maxLineBytes === undefined ? {} : {maxLineBytes});
+			assert.deepEqual([summary.lines, summary.loaded, summary.rejected], [1, 0, 1]);
+			const {rows} = await database.pool.query('SELECT reason, detail FROM rejected_lines JOIN source_files USING (file_id) WHERE path = $1', [file]);
+			details.push([rows[0].reason, rows[0].detail.replace(/^.*?; its events/, '…; its events')]);
+		}
+		const hint = "…; its events end in a CR alone (old Mac line endings): convert them to LF (an editor's line-ending setting, or tr '\\r' '\\n') and load the file again";
+		assert.deepEqual(details, [
+			['malformed-json', hint],
+			['line-too-long', hint],
+		]);
+		// A line rejected for other reasons says nothing of line endings.
+		assert.equal(withLoneCrHint('Unexpected end of JSON input', Buffer.from('{"a": 1}\r')), 'Unexpected end of JSON input');
 	});
 
 	it('stores a payload that only looks like JSON as text, and the rest of its chunk normally', async () => {
