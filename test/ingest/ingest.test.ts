@@ -339,6 +339,16 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		assert.equal(withLoneCrHint('Unexpected end of JSON input', Buffer.from('{"a": 1}\r')), 'Unexpected end of JSON input');
 	});
 
+	it('counts the same event in another export with spaces or tabs after its JSON as a duplicate, not twice', async () => {
+		const first = path.join(dir, 'export-a.log');
+		const second = path.join(dir, 'export-b.log');
+		fs.writeFileSync(first, `${eventLine(1210)}\n${eventLine(1211)}\n`);
+		fs.writeFileSync(second, `${eventLine(1210)}  \n${eventLine(1211)}\t\r\n${eventLine(1212)} \n`);
+		await ingest(database, [first]);
+		const summary = await ingest(database, [second]);
+		assert.deepEqual([summary.lines, summary.loaded, summary.duplicates], [3, 1, 2]);
+	});
+
 	it('stores a payload that only looks like JSON as text, and the rest of its chunk normally', async () => {
 		const file = path.join(dir, 'bad-payload.log');
 		fs.writeFileSync(file, `${lines(800, 810)}${eventLine(810, {event: '{"answer": oops}'})}\n${lines(811, 820)}`);

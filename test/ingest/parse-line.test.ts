@@ -59,6 +59,24 @@ describe('parseLine', () => {
 		assert.match(columns(`2023-05-23 13:53:13,461 INFO - ${json}`).extra!, /_logger_prefix/);
 	});
 
+	it('hashes the JSON without the spaces, tabs and CRs after it, on both paths: the same event with them is a duplicate', () => {
+		const json = JSON.stringify(playVideo);
+		for (const fastPath of [true, false]) {
+			const hashOf = (line: string) => {
+				const parsed = parseLine(Buffer.from(line), {fastPath});
+				assert.equal(parsed.kind, 'event', line);
+				return parsed.kind === 'event' ? parsed.hash : '';
+			};
+			const plain = hashOf(json);
+			assert.deepEqual(
+				[`${json} `, `${json}\t \t`, `${json}  \r`, `${json}\r\r`].map(hashOf),
+				[plain, plain, plain, plain],
+			);
+			// Whitespace inside the JSON is its text: another export's layout is another event.
+			assert.notEqual(hashOf(JSON.stringify(playVideo, null, 1).replace(/\n/g, '')), plain);
+		}
+	});
+
 	it('falls back to the payload, then to URLs, for the course id', () => {
 		const {context: _context, ...noContext} = playVideo;
 		assert.equal(columns(JSON.stringify({...noContext, event: {course_id: 'course-v1:A+B+C', user_id: 5}})).course_id, 'course-v1:A+B+C');

@@ -4,8 +4,8 @@ import {eventHash} from '../../../ingest/event-hash.js';
 
 /**
  * The independent answer for one line: is it a valid JSON object (so it must be loaded, or counted
- * as a duplicate), and which bytes identify it? Written from the documented rules (BOM, one trailing
- * CR and a logger prefix before the first `{` are not part of the event), not from the parser; only
+ * as a duplicate), and which bytes identify it? Written from the documented rules (BOM, the spaces, tabs
+ * and CRs at its end and a logger prefix before the first `{` are not part of the event), not from the parser; only
  * the hash function itself (eventHash, with the time it leads with) is shared.
  */
 
@@ -17,7 +17,9 @@ export type LineOracle = {validObject: false} | {validObject: true; hash: string
 export function oracle(raw: Buffer): LineOracle {
 	let line = raw;
 	if (line.length >= 3 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3);
-	if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+	let end = line.length;
+	while (end > 0 && [0x0d, 0x20, 0x09].includes(line[end - 1]!)) end--;
+	line = line.subarray(0, end);
 	if (!isUtf8(line)) return {validObject: false};
 	let value: unknown;
 	try {
