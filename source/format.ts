@@ -78,19 +78,26 @@ export function fileNotices(files: FileProgress[]): FileNotice[] {
 
 export type FileNotice = {kind: 'failed'; file: string; reason: string} | {kind: 'empty'; file: string} | {kind: 'copy'; file: string; of: string};
 
-/** A notice as one line (`ingest`); the app lays a copy's two paths on two lines. */
-export function noticeLine(notice: FileNotice): string {
+/**
+ * A notice's words, the one source of `ingest`'s line and the app's: what became of the input, and why (the reason,
+ * what the archive lacked, the input it is a copy of). `shown` lays out the copy's other path (the app cuts it to fit).
+ */
+export function noticeWords(notice: FileNotice, shown: (file: string) => string = (file) => file): {title: string; detail: string} {
 	switch (notice.kind) {
 		case 'failed':
-			return `failed: ${notice.file}: ${notice.reason}`;
+			return {title: 'failed', detail: notice.reason};
 		case 'empty':
-			return `empty: ${notice.file}: ${EMPTY_ARCHIVE}`;
+			return {title: 'empty', detail: 'no log files in the archive; nothing was loaded from it'};
 		case 'copy':
-			return `skipped: ${notice.file}: same content as ${notice.of}, which is loaded`;
+			return {title: 'skipped', detail: `same content as ${shown(notice.of)}, which is loaded`};
 	}
 }
 
-export const EMPTY_ARCHIVE = 'no log files in the archive; nothing was loaded from it';
+/** A notice as one line (`ingest`); the app lays a copy's two paths on two lines. */
+export function noticeLine(notice: FileNotice): string {
+	const {title, detail} = noticeWords(notice);
+	return `${title}: ${notice.file}: ${detail}`;
+}
 
 /**
  * PostgreSQL drops trailing zeros of the fraction (04:42:02.36468, 03:32:22): cut to the second, every

@@ -4,6 +4,7 @@ import {stripVTControlCharacters} from 'node:util';
 import {test} from 'node:test';
 import {render} from 'ink-testing-library';
 import {UserError} from '../../ingest/errors.js';
+import {fileNotices, noticeLine, noticeWords} from '../../source/format.js';
 import type {IngestSnapshot} from '../../ingest/progress.js';
 import {UnknownLearnerError} from '../../source/tasks/parameters.js';
 import type {OutputFormat, TaskResult} from '../../source/tasks/types.js';
@@ -321,6 +322,27 @@ test('the summary names the inputs that failed and the copies skipped, the first
 		assert.ok(!lines.some((line) => line.includes('f.zip') || line.includes('c.log')));
 		assert.ok(lines.includes('… and 1 more (openpolyedu-tui ingest names them all)'));
 		assert.ok(lines.every((line) => stringWidth(line) <= 80));
+	} finally {
+		unmount();
+	}
+});
+
+test("the summary's notices say what ingest's lines say, in the same words (one source: noticeWords)", () => {
+	const files = [
+		file('input/b.log.gz', 'failed', 5, 9, {note: 'the compressed data ends early'}),
+		file('input/empty.zip', 'loaded', 22, 22, {members: 0}),
+		file('input/copy.log', 'skipped', 0, 9, {sameContentAs: 'input/a.log'}),
+	];
+	const {lastFrame, unmount} = render(<SummaryScreen summary={summary({files, filesFailed: 1, filesSkipped: 1})} width={120} />);
+	try {
+		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+		// A notice on two lines is its one line broken after the input's name.
+		const shown = fileNotices(files).map((notice) => {
+			const at = lines.findIndex((line) => line.startsWith(`${noticeWords(notice).title}: `));
+			return notice.kind === 'failed' ? lines[at] : `${lines[at]}: ${lines[at + 1]?.trimStart()}`;
+		});
+		assert.deepEqual(shown, fileNotices(files).map(noticeLine));
+		assert.equal(shown.length, 3);
 	} finally {
 		unmount();
 	}

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import {EMPTY_ARCHIVE, type FileNotice, fileNotices, formatBytes, loadingMs} from '../../format.js';
+import {type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
 import {clock, shortPath, thousands, wrapLines} from '../lib/format.js';
@@ -59,21 +59,24 @@ const SHOWN_NOTICES = 4;
 /**
  * A failed, empty or copied input, its path cut to fit (shortPath): on one line, a copy's two long paths were
  * cut as one, which lost "same content as" and read as if the copy skipped were the file loaded. What the
- * second path is, or what the archive lacked, goes on a second line.
+ * second path is, or what the archive lacked, goes on a second line. The words are ingest's (noticeWords).
  */
 function FileNoticeLines({notice, width}: {notice: FileNotice; width: number}) {
 	const color = notice.kind === 'failed' ? 'red' : 'yellow';
 	if (notice.kind === 'failed') {
+		const {title, detail} = noticeWords(notice);
 		// The reason is what to act on: the path gives way first, down to a readable part of it; a longer reason wraps
 		// (unzip's run past 100 columns, cut in the middle of "not found").
-		const room = Math.max(20, width - 'failed: : '.length - stringWidth(notice.reason));
+		const room = Math.max(20, width - stringWidth(`${title}: : ${detail}`));
 		return (
 			<Text color={color} wrap="wrap">
-				failed: {shortPath(notice.file, room)}: {notice.reason}
+				{title}: {shortPath(notice.file, room)}: {detail}
 			</Text>
 		);
 	}
-	const [title, detail] = notice.kind === 'empty' ? ['empty', EMPTY_ARCHIVE] : ['skipped', `same content as ${shortPath(notice.of, width - 35)}, which is loaded`];
+	// The other path gets what the detail's own words and its two-space indent leave.
+	const otherRoom = width - 2 - stringWidth(noticeWords(notice, () => '').detail);
+	const {title, detail} = noticeWords(notice, (file) => shortPath(file, otherRoom));
 	return (
 		<>
 			<Text color={color}>
