@@ -14,6 +14,11 @@ const TIMESTAMPTZ_TYPE = 1184;
 const JSON_TYPES = new Set([114, 3802]);
 const QUERY_CANCELED = '57014';
 
+/** The task's SQL failed on the server (an error in a task file, a refusal of the database): not its values. */
+export class TaskQueryError extends UserError {
+	override name = 'TaskQueryError';
+}
+
 function kindOf(dataTypeId: number, name: string): ColumnKind {
 	// A user id of 100119 is no count: "100,119" in the app's table read as one.
 	if (WHOLE_NUMBER_TYPES.has(dataTypeId) && /(^|_)id$/i.test(name)) return 'id';
@@ -91,7 +96,7 @@ async function inTaskTransaction<T>(
 		// The sink's own (a result file that cannot be written) are not the database's.
 		if (error instanceof DOMException || error instanceof UserError) throw error;
 		const message = error instanceof Error ? error.message : String(error);
-		throw new UserError(`Task "${task.id}" failed in the database: ${message} (${task.file}).`);
+		throw new TaskQueryError(`Task "${task.id}" failed in the database: ${message} (${task.file}).`);
 	} finally {
 		client.release();
 		await cancellation.settle();

@@ -1,20 +1,32 @@
 import {UserError} from '../../../ingest/errors.js';
 import {UnknownLearnerError} from '../../tasks/parameters.js';
+import {TaskQueryError} from '../../tasks/run.js';
 import type {ErrorInfo} from '../state/app-state.js';
 
 /** What went wrong, in words: the stage it happened in decides the title and what to do next. */
 export type Stage = 'open' | 'ingest' | 'catalogue' | 'task' | 'courses';
 
-const advice: Record<Stage, {title: string; hint: string}> = {
+const advice: Record<Exclude<Stage, 'task'>, {title: string; hint: string}> = {
 	open: {
 		title: 'The database could not be opened',
 		hint: 'The embedded server logs to workdir/logs/; --db postgres://… (or DATABASE_URL) uses another server instead.',
 	},
 	ingest: {title: 'The logs could not be loaded', hint: 'Check the files in input/ (what loaded so far is kept, and the load resumes next time).'},
 	catalogue: {title: 'The task list could not be read', hint: 'Check the queries/ folder; each task is one .sql file with a metadata header.'},
-	task: {title: 'The task did not run', hint: 'Check the values (Esc goes back to the form), or load data into input/ and restart.'},
 	courses: {title: 'The courses could not be listed', hint: 'Is the database still running? Restart the app.'},
 };
+
+/**
+ * A task fails on its values, on its SQL or on the database, never on input/: the hint said to load data into
+ * input/ whatever the failure was.
+ */
+function taskAdvice(error: unknown): {title: string; hint: string} {
+	if (error instanceof TaskQueryError) {
+		return {title: 'The task failed in the database', hint: 'The full error is in workdir/logs/tui.log; a task file of your own needs its SQL fixed. The other tasks still run.'};
+	}
+	if (error instanceof UserError) return {title: 'The task did not run', hint: 'Check the values: Esc goes back to the form with them.'};
+	return {title: 'The task did not run', hint: 'Is the database still running? The full error is in workdir/logs/tui.log; restart the app if the next task fails too.'};
+}
 
 /** One readable sentence, never a stack trace (the full error goes to the log). */
 export function describeError(error: unknown, stage: Stage): ErrorInfo {
@@ -25,7 +37,7 @@ export function describeError(error: unknown, stage: Stage): ErrorInfo {
 	}
 	const raw = error instanceof Error ? error.message : String(error);
 	const message = error instanceof UserError ? raw : firstLine(raw);
-	return {...advice[stage], message: message || 'Unknown error.'};
+	return {...(stage === 'task' ? taskAdvice(error) : advice[stage]), message: message || 'Unknown error.'};
 }
 
 function firstLine(text: string): string {

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {UserError} from '../../ingest/errors.js';
+import {TaskQueryError} from '../../source/tasks/run.js';
+import {describeError} from '../../source/ui/lib/errors.js';
+
+test("a task's error screen advises on what failed (its values, its SQL, the database), never to load data into input/", () => {
+	const values = describeError(new UserError('Parameter "idle" must be a whole number, not "5.5".'), 'task');
+	const sql = describeError(new TaskQueryError('Task "mine" failed in the database: division by zero (/app/queries/mine.sql).'), 'task');
+	const lost = describeError(new Error('Connection terminated unexpectedly\n    at Connection.<anonymous>'), 'task');
+	assert.deepEqual(
+		[values, sql, lost].map(({title, hint}) => [title, hint]),
+		[
+			['The task did not run', 'Check the values: Esc goes back to the form with them.'],
+			['The task failed in the database', 'The full error is in workdir/logs/tui.log; a task file of your own needs its SQL fixed. The other tasks still run.'],
+			['The task did not run', 'Is the database still running? The full error is in workdir/logs/tui.log; restart the app if the next task fails too.'],
+		],
+	);
+	assert.equal(lost.message, 'Connection terminated unexpectedly', 'one line, no stack');
+	// A load's failure is about input/: that advice stays there.
+	assert.match(describeError(new UserError('x'), 'ingest').hint, /input\//);
+});
