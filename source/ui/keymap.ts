@@ -197,7 +197,7 @@ function typedText(input: string, key: Key): string {
 /** One key: its name in the keymap, and what it types into a text field ('' for named keys and chords). */
 export type KeyPress = {name: string; text: string};
 
-const controlNames: Record<string, string> = {'\r': 'enter', '\t': 'tab', '\b': 'backspace', '\u007F': 'backspace'};
+const controlNames: Record<string, string> = {'\r': 'enter', '\t': 'tab', '\b': 'backspace', '\u007F': 'backspace', '\u001B': 'escape'};
 
 /** A character of a several-key input, named as Ink names it when it comes alone. */
 function charKey(char: string): KeyPress {
@@ -219,10 +219,29 @@ const f1Sequences = new Set(['\u001BOP', '\u001B[11~', '\u001B[[A']);
  * F2 to F12 (no flag, no input), and tells Delete from Backspace; keys with no name are dropped.
  */
 export function keyPresses(input: string, key: Key, sequence: string): KeyPress[] {
+	const afterEscape = gluedToEscape(sequence);
+	if (afterEscape !== undefined) {
+		const rest = [...afterEscape].length === 1 ? [charKey(afterEscape)] : keyPresses(input, {...key, meta: false}, afterEscape);
+		return [{name: 'escape', text: ''}, ...rest];
+	}
 	const chars = [...input];
 	if (chars.length > 1) return chars.map(charKey);
 	const name = keyName(input, key, sequence) || (f1Sequences.has(sequence) ? 'f1' : '');
 	return name ? [{name, text: typedText(input, key)}] : [];
+}
+
+/**
+ * The key that came glued to an Esc, or undefined. Ink 6.8 reads ESC and the bytes after it in the same chunk as
+ * one Alt chord ("\x1bq" Alt+q, "\x1b\x1b[A" Alt+↑, "\x1b\x1b" one Esc): so it reads Esc then a key pressed
+ * quickly (tmux waits its escape-time, 500 ms by default, and sends them as one; so may a slow link), and the Esc
+ * was lost ("Esc q" in a search did nothing; "Esc j" on a result moved its cursor). The app binds no Alt chord,
+ * so such a chord is Esc, then the key. An escape sequence of one key (ESC [, ESC O) is not one.
+ */
+function gluedToEscape(sequence: string): string | undefined {
+	if (sequence.length < 2 || !sequence.startsWith('\u001B')) return undefined;
+	const rest = sequence.slice(1);
+	const ownSequence = rest.startsWith('[') || (rest.startsWith('O') && rest.length === 2);
+	return ownSequence ? undefined : rest;
 }
 
 /** The action bound to `name` in `scope` itself (callers fall back to 'global'). */

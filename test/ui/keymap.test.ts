@@ -50,6 +50,21 @@ test('F1 is named from the sequence Ink parsed (xterm, rxvt, Linux console); F2 
 	assert.deepEqual(keyPresses('', flags(), '\u001B[2~'), []);
 });
 
+test('a key glued to an Esc (Ink reads them as one Alt chord) is Esc, then that key; an escape sequence of one key stays one', () => {
+	const esc = {name: 'escape', text: ''};
+	// Flags as Ink 6.8 sets them for each sequence (parse-keypress: meta, or option for ESC ESC [).
+	assert.deepEqual(keyPresses('q', flags({meta: true}), '\u001Bq'), [esc, {name: 'q', text: 'q'}]);
+	assert.deepEqual(keyPresses('G', flags({meta: true, shift: true}), '\u001BG'), [esc, {name: 'G', text: 'G'}]);
+	assert.deepEqual(keyPresses('', flags({upArrow: true, meta: true}), '\u001B\u001B[A'), [esc, {name: 'up', text: ''}]);
+	assert.deepEqual(keyPresses('', flags({escape: true, meta: true}), '\u001B\u001B'), [esc, esc]);
+	assert.deepEqual(keyPresses('', flags({return: true, meta: true}), '\u001B\r'), [esc, {name: 'enter', text: ''}]);
+	assert.deepEqual(keyPresses('', flags({delete: true, meta: true}), '\u001B\u001B[3~'), [esc, {name: 'delete', text: ''}]);
+	assert.deepEqual(keyPresses('', flags({meta: true}), '\u001B\u001BOP'), [esc, {name: 'f1', text: ''}]);
+	// xterm's Alt+↑ is one CSI sequence with a modifier: ↑.
+	assert.deepEqual(keyPresses('', flags({upArrow: true, meta: true}), '\u001B[1;3A'), [{name: 'up', text: ''}]);
+	assert.deepEqual(keyPresses('', flags(), '\u001BOP'), [{name: 'f1', text: ''}]);
+});
+
 test('the hint line ends with how to get help, except in the help itself, where ? closes it', () => {
 	assert.equal(hintLine('help'), 'Esc/?/q close');
 	assert.match(hintLine('menu'), / · \? help$/);

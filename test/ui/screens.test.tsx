@@ -183,6 +183,26 @@ test('keys that arrive in one chunk all count: a field emptied, typed and run at
 	}
 });
 
+test('Esc then a key, quickly (one chunk, as tmux sends them): Esc goes back, then the key acts (Ink read an Alt chord and lost the Esc)', async () => {
+	const {lastFrame, stdin, unmount} = await renderAtMenu(fakeServices());
+	try {
+		await press(stdin, 'j', ENTER, ENTER);
+		await waitFor(lastFrame, 'row 1/3');
+		// Esc ↓: back to the menu, then the next task (the row cursor moved instead).
+		await press(stdin, '\u001B\u001B[B');
+		assert.match(await waitFor(lastFrame, 'Tasks · 4 of 4'), /▸ Learners/);
+		await press(stdin, 'k', ENTER, ENTER);
+		await waitFor(lastFrame, 'row 1/3');
+		await press(stdin, '/', 'p', 'l');
+		await waitFor(lastFrame, 'Search: pl');
+		// Esc q: the search cleared, then quit (nothing happened).
+		await press(stdin, '\u001Bq');
+		await waitFor(lastFrame, 'Closing…');
+	} finally {
+		unmount();
+	}
+});
+
 test('PgDn and PgUp scroll a help taller than the screen and leave it open; Esc closes it', async () => {
 	const services = fakeServices();
 	const {lastFrame, stdin, unmount} = await openResult(services, 80, 24);
