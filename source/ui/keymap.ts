@@ -107,7 +107,8 @@ export const keymap: Binding[] = [
 	{action: 'top', scope: 'course', keys: ['home', 'g'], label: 'g/Home', description: 'first course'},
 	{action: 'bottom', scope: 'course', keys: ['end', 'G'], label: 'G/End', description: 'last course (all courses, when the task allows it)'},
 	{action: 'open', scope: 'course', keys: ['enter'], label: 'Enter', description: 'use this course', hint: 'choose'},
-	{action: 'back', scope: 'course', keys: ['escape'], label: 'Esc', description: 'back to the menu', hint: 'back'},
+	{action: 'filter', scope: 'course', keys: ['/'], label: '/', description: 'filter the courses by typing (Esc clears)', hint: 'filter'},
+	{action: 'back', scope: 'course', keys: ['escape'], label: 'Esc', description: 'clear the filter; without one, back to the menu', hint: 'back'},
 
 	{action: 'previous-field', scope: 'form', keys: ['up', 'shift+tab'], label: '↑/Shift-Tab', description: 'previous parameter'},
 	{action: 'next-field', scope: 'form', keys: ['down', 'tab'], label: '↓/Tab', description: 'next parameter', hint: 'next field'},
@@ -152,8 +153,8 @@ export const keymap: Binding[] = [
 	{action: 'left', scope: 'text', keys: ['left'], label: '←', description: 'move the cursor left'},
 	{action: 'right', scope: 'text', keys: ['right'], label: '→', description: 'move the cursor right'},
 	...fieldEditing('text'),
-	{action: 'up', scope: 'text', keys: ['up'], label: '↑', description: 'previous task, while filtering the menu'},
-	{action: 'down', scope: 'text', keys: ['down'], label: '↓', description: 'next task, while filtering the menu'},
+	{action: 'up', scope: 'text', keys: ['up'], label: '↑', description: 'previous task or course, while filtering the menu or the course picker'},
+	{action: 'down', scope: 'text', keys: ['down'], label: '↓', description: 'next task or course, while filtering the menu or the course picker'},
 
 	{action: 'back', scope: 'error', keys: ['escape', 'enter'], label: 'Esc/Enter', description: 'back to where you were', hint: 'back'},
 	{action: 'quit', scope: 'error', keys: ['q'], label: 'q', description: 'quit', hint: 'quit'},

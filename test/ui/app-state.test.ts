@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {helpLines, hintLine, keymap} from '../../source/ui/keymap.js';
 import {positionText} from '../../source/ui/screens/result-screen.js';
+import {pickerView} from '../../source/ui/state/course-picker.js';
 import {appReducer, createAppState, exitCodeOf, resultLayout, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
 
@@ -83,7 +84,7 @@ test('the exit code: 130 once a running load was cancelled (then as ever after),
 test('while filtering the menu, arrows move the selection and Enter accepts the filter', () => {
 	const state = keys(atMenu(), '/', 'a', 'c', 't', 'down');
 	assert.equal(state.menu.editingFilter, true);
-	assert.equal(state.menu.selectedId, 'event-types');
+	assert.equal(state.menu.selected, 'event-types');
 	const accepted = keys(state, 'enter');
 	assert.deepEqual([accepted.menu.editingFilter, accepted.menu.filter.value, accepted.screen.name], [false, 'act', 'menu']);
 });
@@ -119,7 +120,7 @@ test('menu → course picker (several courses) → form with the course filled i
 
 test('the course picker moves as every list does: End/G to the last choice, Home/g to the first, PgDn/PgUp by a page', () => {
 	const picker = keys(atMenu(), 'j', 'enter');
-	const cursor = (state: AppState) => (state.screen.name === 'course' ? state.screen.cursor : undefined);
+	const cursor = (state: AppState) => (state.screen.name === 'course' ? state.screen.list.selected : undefined);
 	assert.deepEqual([cursor(keys(picker, 'end')), cursor(keys(picker, 'G')), cursor(keys(picker, 'end', 'home')), cursor(keys(picker, 'G', 'g'))], [2, 2, 0, 0]);
 	const all = keys(picker, 'end', 'enter');
 	assert.deepEqual(all.screen.name === 'form' && all.screen.form.fields.map((field) => field.value), ['', 'UTC'], 'End then Enter: all courses, not the first');
@@ -128,8 +129,35 @@ test('the course picker moves as every list does: End/G to the last choice, Home
 	assert.deepEqual([cursor(keys(many, 'pagedown')), cursor(keys(many, 'pagedown', 'pagedown')), cursor(keys(many, 'end', 'pageup')), cursor(keys(many, 'ctrl+f', 'ctrl+b'))], [21, 30, 9, 0]);
 });
 
+test('the course picker filters as the menu does: / then words of the course id, arrows move over the matches, Enter accepts, Enter picks; Esc clears, then goes back', () => {
+	const many = atMenu(['DemoX+Demo_Course', 'DemoX+Test_2014', 'OpenCraft+PRDemo1', 'OpenCraft+VD101x', 'Medicine+HRP258'].map((name, index) => ({courseId: `course-v1:${name}`, events: index})));
+	const shown = (state: AppState) => (state.screen.name === 'course' ? pickerView(state.screen.choices, state.screen.list) : undefined);
+	const picked = (state: AppState) => (state.screen.name === 'course' ? state.screen.choices[state.screen.list.selected ?? -1] : 'no picker');
+	const typing = keys(many, 'j', 'enter', '/', ...'DEMO ');
+	assert.equal(scopeOf(typing), 'text');
+	assert.deepEqual(shown(typing), {shown: [0, 1, 2], position: 0}, 'case aside, every course holding "demo"');
+	// "j" is typed, not a move: the filter narrows to the one course holding both words.
+	const narrowed = keys(typing, 'c', 'r', 'down');
+	assert.deepEqual([shown(narrowed), picked(narrowed)], [{shown: [2], position: 0}, 'course-v1:OpenCraft+PRDemo1']);
+	const moved = keys(typing, 'down', 'down');
+	assert.equal(picked(moved), 'course-v1:OpenCraft+PRDemo1', 'arrows move over the matches');
+	const accepted = keys(moved, 'enter');
+	assert.deepEqual([accepted.screen.name, scopeOf(accepted)], ['course', 'course']);
+	const chosen = keys(accepted, 'enter');
+	assert.equal(chosen.screen.name === 'form' && chosen.screen.form.fields[0]?.value, 'course-v1:OpenCraft+PRDemo1');
+	// "all courses" is listed by its words too.
+	assert.deepEqual(shown(keys(many, 'j', 'enter', '/', ...'all')), {shown: [5], position: 0});
+	const none = keys(many, 'j', 'enter', '/', 'z', 'z', 'enter');
+	assert.deepEqual(shown(none), {shown: [], position: 0});
+	assert.equal(keys(none, 'enter').screen.name, 'course', 'nothing to pick: Enter does nothing');
+	const cleared = keys(none, 'escape');
+	assert.deepEqual([cleared.screen.name, shown(cleared)?.shown.length, picked(cleared)], ['course', 6, 'course-v1:DemoX+Demo_Course']);
+	assert.equal(keys(cleared, 'escape').screen.name, 'menu');
+	assert.equal(keys(accepted, 'escape', 'escape').screen.name, 'menu', 'an accepted filter is cleared first');
+});
+
 test('the next course picker starts on the last pick, "all courses" included', () => {
-	const cursor = (state: AppState) => (state.screen.name === 'course' ? state.screen.choices[state.screen.cursor] : 'no picker');
+	const cursor = (state: AppState) => (state.screen.name === 'course' ? state.screen.choices[state.screen.list.selected ?? -1] : 'no picker');
 	assert.equal(cursor(keys(atMenu(), 'j', 'enter')), 'course-v1:A+1+2024', 'the first course before any pick');
 	const all = keys(atMenu(), 'j', 'enter', 'end', 'enter', 'escape');
 	assert.equal(cursor(keys(all, 'enter')), undefined, 'all courses again');
@@ -179,7 +207,7 @@ test('the menu filter and the result search are text fields too: Ctrl-U clears t
 	assert.deepEqual(filtering.menu.filter, {value: 'ady', cursor: 0});
 	assert.deepEqual(keys(filtering, 'delete').menu.filter, {value: 'dy', cursor: 0});
 	const refiltered = keys(filtering, 'ctrl+u', 'l', 'e', 'a', 'r', 'n');
-	assert.deepEqual([refiltered.menu.filter, refiltered.menu.selectedId], [{value: 'learn', cursor: 5}, 'learners']);
+	assert.deepEqual([refiltered.menu.filter, refiltered.menu.selected], [{value: 'learn', cursor: 5}, 'learners']);
 	const typing = keys(atResult(), '/', 'r', 'o', 'b', 'home', 'p');
 	assert.deepEqual(typing.screen.name === 'result' && typing.screen.searchInput, {value: 'prob', cursor: 1});
 	const searching = keys(typing, 'ctrl+u', 'p', 'a', 'u', 'enter');

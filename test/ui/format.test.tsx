@@ -9,6 +9,7 @@ import {bar, cellText, clock, dayZonesText, displayPath, percent, sparkline, tho
 import {render} from 'ink-testing-library';
 import {CourseScreen} from '../../source/ui/screens/form-screens.js';
 import {result, tasks} from './fixtures.js';
+import {filteredList} from '../../source/ui/state/filtered-list.js';
 
 test('figures: separators, clock with unknown as --:--, bars and sparklines of a fixed width', () => {
 	assert.equal(thousands(1234567.4), '1,234,567');
@@ -64,7 +65,7 @@ test('a cell or course id from the data cannot drive the terminal: its control c
 	// ESC[2J cleared the app's screen, SO switched the charset of everything after it.
 	assert.equal(fitCell('x\u001b[2J\u000ey\u0007\u009b1m', 12, false), 'x\ufffd[2J\ufffdy\ufffd\ufffd1m ');
 	assert.equal(terminalSafe('line 1\nline\t2\r\u001b]0;title\u0007'), 'line 1\nline\t2\ufffd\ufffd]0;title\ufffd', 'line breaks and tabs are the caller\'s');
-	const {lastFrame, unmount} = render(<CourseScreen task={tasks[0]!} choices={['course-v1:X+\u001b[2J+1', undefined]} cursor={0} courses={[]} width={60} rows={5} />);
+	const {lastFrame, unmount} = render(<CourseScreen task={tasks[0]!} choices={['course-v1:X+\u001b[2J+1', undefined]} list={filteredList(0)} courses={[]} width={60} rows={5} />);
 	try {
 		assert.ok(!lastFrame()!.includes('\u001b[2J') && lastFrame()!.includes('course-v1:X+\ufffd[2J+1'));
 	} finally {

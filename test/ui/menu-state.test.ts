@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {initialMenuState, menuLines, menuReducer, selectedPosition, visibleTasks, type MenuAction, type MenuState} from '../../source/ui/state/menu-state.js';
+import type {FilteredListAction} from '../../source/ui/state/filtered-list.js';
+import {initialMenuState, menuLines, menuReducer, selectedTask, visibleTasks, type MenuState} from '../../source/ui/state/menu-state.js';
 import type {TextEdit} from '../../source/ui/state/text-field.js';
 import {tasks} from './fixtures.js';
 
-const edit = (change: TextEdit): MenuAction => ({type: 'edit', edit: change});
+const edit = (change: TextEdit): FilteredListAction => ({type: 'edit', edit: change});
 
-function apply(...actions: MenuAction[]): MenuState {
-	return actions.reduce((state, action) => menuReducer(state, action, tasks, 2), {...initialMenuState, selectedId: 'event-types'} as MenuState);
+function apply(...actions: FilteredListAction[]): MenuState {
+	return actions.reduce((state, action) => menuReducer(state, action, tasks, 2), {...initialMenuState, selected: 'event-types'} as MenuState);
 }
 
 test('tasks are grouped in order of first appearance, sorted by title inside a group', () => {
@@ -26,30 +27,30 @@ test('the filter keeps tasks whose id, title or group hold every typed word', ()
 
 test('up/down/page/top/bottom move over the visible tasks only', () => {
 	const order = visibleTasks(tasks, '').map((task) => task.id);
-	assert.equal(apply({type: 'move', by: 1}).selectedId, order[2]);
-	assert.equal(apply({type: 'move', by: -5}).selectedId, order[0], 'clamped');
-	assert.equal(apply({type: 'page', by: 1}).selectedId, order[3], 'page of 2');
-	assert.equal(apply({type: 'bottom'}).selectedId, 'course-summary');
-	assert.equal(apply({type: 'bottom'}, {type: 'top'}).selectedId, 'activity-by-day');
+	assert.equal(apply({type: 'move', by: 1}).selected, order[2]);
+	assert.equal(apply({type: 'move', by: -5}).selected, order[0], 'clamped');
+	assert.equal(apply({type: 'page', by: 1}).selected, order[3], 'page of 2');
+	assert.equal(apply({type: 'bottom'}).selected, 'course-summary');
+	assert.equal(apply({type: 'bottom'}, {type: 'top'}).selected, 'activity-by-day');
 });
 
 test('typing a filter keeps the selection when it is still listed, else selects the first match; Esc clears it', () => {
 	const typed = apply({type: 'start-filter'}, edit({type: 'type', text: 'ev'}));
 	assert.equal(typed.editingFilter, true);
-	assert.equal(typed.selectedId, 'event-types');
+	assert.equal(typed.selected, 'event-types');
 	const other = apply({type: 'start-filter'}, edit({type: 'type', text: 'learn'}));
-	assert.equal(other.selectedId, 'learners');
+	assert.equal(other.selected, 'learners');
 	const erased = menuReducer(other, edit({type: 'erase'}), tasks, 2);
 	assert.equal(erased.filter.value, 'lear');
 	const cleared = menuReducer(other, {type: 'clear-filter'}, tasks, 2);
-	assert.deepEqual([cleared.filter.value, cleared.editingFilter, cleared.selectedId], ['', false, 'learners']);
-	assert.equal(selectedPosition(cleared, visibleTasks(tasks, '')), 2);
+	assert.deepEqual([cleared.filter.value, cleared.editingFilter, cleared.selected], ['', false, 'learners']);
+	assert.equal(selectedTask(cleared, visibleTasks(tasks, ''))?.id, 'learners');
 });
 
 test('the filter is edited at its cursor, and Ctrl-U empties it and lists every task again', () => {
 	const typed = apply({type: 'start-filter'}, edit({type: 'type', text: 'dy'}), edit({type: 'move', by: -1}), edit({type: 'type', text: 'a'}));
 	assert.deepEqual(typed.filter, {value: 'day', cursor: 2});
-	assert.equal(typed.selectedId, 'activity-by-day');
+	assert.equal(typed.selected, 'activity-by-day');
 	const cleared = menuReducer(typed, edit({type: 'clear'}), tasks, 2);
 	assert.deepEqual([cleared.filter, cleared.editingFilter, visibleTasks(tasks, cleared.filter.value).length], [{value: '', cursor: 0}, true, 4]);
 });

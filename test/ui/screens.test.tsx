@@ -244,7 +244,7 @@ test('a text field shows its cursor: ← moves it, typing goes there, Delete and
 	}
 });
 
-test('a course picker longer than the screen scrolls to its cursor; End shows the last choice', async () => {
+test('a course picker longer than the screen scrolls to its cursor; End shows the last choice; / filters it', async () => {
 	const courses = Array.from({length: 30}, (_, index) => ({courseId: `course-v1:X+${index}+2024`, events: index}));
 	const services = fakeServices({listCourses: async () => courseList(courses)});
 	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
@@ -258,6 +258,12 @@ test('a course picker longer than the screen scrolls to its cursor; End shows th
 		assert.match(bottom, /▸ all courses/);
 		assert.doesNotMatch(bottom, /X\+0\+2024/);
 		assert.ok(bottom.split('\n').length <= 23, 'never taller than rows - 1');
+		// "/" filters: the matches only, counted, the filter in the title and the hint line's keys those of typing.
+		await press(stdin, '/', 'x', '+1');
+		const filtered = await waitFor(lastFrame, /which course\? 1 of 11 · filter: x\+1▏/);
+		const listed = filtered.split('\n').filter((line) => line.includes('course-v1:'));
+		assert.deepEqual([listed.length, listed[0]], [11, '▸ course-v1:X+1+2024 1 events']);
+		assert.match(filtered, /Enter accept · Esc clear/);
 	} finally {
 		unmount();
 	}

@@ -5,27 +5,40 @@ import type {TaskDefinition} from '../../tasks/types.js';
 import {terminalSafe} from '../../format.js';
 import {clock, thousands, wrapLines} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
+import {choiceLabel, pickerView, type CourseChoice} from '../state/course-picker.js';
+import {isFiltered, type FilteredList} from '../state/filtered-list.js';
 import type {FormState} from '../state/form-state.js';
 import {windowStart} from '../state/list-cursor.js';
 import {withCursor} from '../state/text-field.js';
 import {firstSentence} from './menu-screen.js';
 
-/** Which course a task runs on, when the database holds several; `rows` of them fit, scrolled to the cursor. */
-export function CourseScreen({task, choices, cursor, courses, width, rows}: {task: TaskDefinition; choices: Array<string | undefined>; cursor: number; courses: Course[]; width: number; rows: number}) {
+/**
+ * Which course a task runs on, when the database holds several; `rows` of them fit, scrolled to the cursor. `/`
+ * filters them as it does the menu (34 courses of a corpus only scrolled).
+ */
+export function CourseScreen({task, choices, list, courses, width, rows}: {task: TaskDefinition; choices: CourseChoice[]; list: FilteredList<number>; courses: Course[]; width: number; rows: number}) {
 	const events = new Map(courses.map((course) => [course.courseId, course.events]));
-	const start = windowStart(cursor, choices.length, rows);
+	const {shown, position} = pickerView(choices, list);
+	const start = windowStart(position, shown.length, rows);
+	const filtered = isFiltered(list);
 	return (
 		<Box flexDirection="column" width={width}>
-			<Text bold>
-				{task.title} · which course?{choices.length > rows ? ` ${cursor + 1} of ${choices.length}` : ''}
+			<Text bold wrap="truncate-end">
+				{task.title} · which course?{shown.length > rows || filtered ? ` ${shown.length === 0 ? 0 : position + 1} of ${shown.length}` : ''}
+				{filtered && <Text color="yellow"> · filter: {list.editingFilter ? withCursor(list.filter) : list.filter.value}</Text>}
 			</Text>
-			{choices.slice(start, start + rows).map((choice, offset) => (
-				<Text key={choice ?? '(all)'} inverse={start + offset === cursor} wrap="truncate-end">
-					{start + offset === cursor ? '▸ ' : '  '}
-					{choice === undefined ? 'all courses' : terminalSafe(choice)}
-					{choice !== undefined && <Text dimColor> {thousands(events.get(choice) ?? 0)} events</Text>}
-				</Text>
-			))}
+			{shown.length === 0 && <Text dimColor>No course matches "{list.filter.value}" (Esc clears the filter).</Text>}
+			{shown.slice(start, start + rows).map((index, offset) => {
+				const choice = choices[index];
+				const isCursor = start + offset === position;
+				return (
+					<Text key={index} inverse={isCursor} wrap="truncate-end">
+						{isCursor ? '▸ ' : '  '}
+						{terminalSafe(choiceLabel(choice))}
+						{choice !== undefined && <Text dimColor> {thousands(events.get(choice) ?? 0)} events</Text>}
+					</Text>
+				);
+			})}
 		</Box>
 	);
 }

@@ -3,8 +3,9 @@ import type {TaskDefinition, TaskProblem} from '../../tasks/types.js';
 import {fitCell} from '../lib/columns.js';
 import {dayZonesText, thousands} from '../lib/format.js';
 import type {AppIngestSummary, Course} from '../state/app-state.js';
+import {isFiltered} from '../state/filtered-list.js';
 import {windowStart} from '../state/list-cursor.js';
-import {menuLines, selectedPosition, visibleTasks, type MenuState} from '../state/menu-state.js';
+import {menuLines, selectedTask, visibleTasks, type MenuState} from '../state/menu-state.js';
 import {withCursor} from '../state/text-field.js';
 
 /** First sentence of a description: the one-line summary in the menu. */
@@ -75,7 +76,7 @@ export function MenuScreen({
 }) {
 	const shown = visibleTasks(tasks, menu.filter.value);
 	const lines = menuLines(shown);
-	const selected = shown[selectedPosition(menu, shown)];
+	const selected = selectedTask(menu, shown);
 	const notices = menuNotices(courses, problems, lastIngest, eventsWithoutCourse);
 	const room = Math.max(3, height - 2 - notices.length);
 	const selectedLine = lines.findIndex((line) => line.kind === 'task' && line.task.id === selected?.id);
@@ -87,7 +88,7 @@ export function MenuScreen({
 			<Text wrap="truncate-end">
 				<Text bold>Tasks</Text> · {shown.length} of {tasks.length} · {courseText}
 				{dayZone === undefined ? '' : ` · days: ${dayZonesText(dayZone)}`}
-				{menu.filter.value || menu.editingFilter ? (
+				{isFiltered(menu) ? (
 					<Text color="yellow">
 						{' '}
 						· filter: {menu.editingFilter ? withCursor(menu.filter) : menu.filter.value}

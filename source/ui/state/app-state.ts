@@ -6,8 +6,10 @@ import {MIN_CHART_HEIGHT} from '../lib/chart.js';
 import {cappedWidths, columnPlaces, naturalWidths} from '../lib/columns.js';
 import {wrapLines} from '../lib/format.js';
 import {createFormState, formReducer, formValues, missingRequired, type FormState} from './form-state.js';
+import {pickerView, shownChoices, type CourseChoice} from './course-picker.js';
+import {filteredList, filteredListReducer, isFiltered, type FilteredList, type FilteredListAction} from './filtered-list.js';
 import {movedCursor, type ListMove} from './list-cursor.js';
-import {initialMenuState, menuReducer, selectedPosition, visibleTasks, type MenuState} from './menu-state.js';
+import {initialMenuState, menuReducer, selectedTask, visibleTasks, type MenuState} from './menu-state.js';
 import {createTableState, tableReducer, type TableState} from './table-state.js';
 import {editText, textField, type TextEdit, type TextField} from './text-field.js';
 
@@ -49,7 +51,7 @@ export type Screen =
 	| {name: 'ingest'; snapshot?: IngestSnapshot; rateHistory: number[]; lastHistoryMs: number; confirmCancel: boolean; cancelling: boolean}
 	| {name: 'summary'; summary: IngestSummary}
 	| {name: 'menu'}
-	| {name: 'course'; task: TaskDefinition; choices: Array<string | undefined>; cursor: number}
+	| {name: 'course'; task: TaskDefinition; choices: CourseChoice[]; list: FilteredList<number>}
 	| {name: 'form'; task: TaskDefinition; form: FormState}
 	| {name: 'running'; task: TaskDefinition; values: Record<string, string>; runId: number; startedAt: number; form: FormState}
 	| ResultScreen
@@ -176,6 +178,8 @@ export function scopeOf(state: AppState): Scope {
 			return screen.confirmCancel ? 'confirm' : 'ingest';
 		case 'menu':
 			return state.menu.editingFilter ? 'text' : 'menu';
+		case 'course':
+			return screen.list.editingFilter ? 'text' : 'course';
 		case 'result':
 			if (screen.searchInput !== undefined) return 'text';
 			if (screen.cellOpen) return 'cell';
@@ -202,7 +206,7 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 		case 'ingest-finished':
 			return afterIngest(state, event.summary);
 		case 'catalogue':
-			return {...state, tasks: event.tasks, problems: event.problems, menu: {...state.menu, selectedId: state.menu.selectedId ?? visibleTasks(event.tasks, '')[0]?.id}};
+			return {...state, tasks: event.tasks, problems: event.problems, menu: {...state.menu, selected: state.menu.selected ?? visibleTasks(event.tasks, '')[0]?.id}};
 		case 'courses':
 			return {
 				...state,
@@ -273,7 +277,7 @@ function showResult(state: AppState, running: Extract<Screen, {name: 'running'}>
 }
 
 /** Course choices for a task: every course, plus "all courses" when the parameter may be left empty. */
-function courseChoices(state: AppState, task: TaskDefinition): Array<string | undefined> | undefined {
+function courseChoices(state: AppState, task: TaskDefinition): CourseChoice[] | undefined {
 	const parameter = task.parameters.find((candidate) => candidate.type === 'course');
 	const courses = state.courses ?? [];
 	if (!parameter || courses.length < 2) return undefined;
@@ -286,8 +290,7 @@ function openTask(state: AppState, task: TaskDefinition): AppState {
 	if (choices) {
 		// On the last pick, "all courses" included (absent when the task needs one course: the first).
 		const last = state.allCourses || state.course !== undefined ? choices.indexOf(state.course) : 0;
-		const cursor = Math.max(0, last);
-		return {...state, screen: {name: 'course', task, choices, cursor}};
+		return {...state, screen: {name: 'course', task, choices, list: filteredList(Math.max(0, last))}};
 	}
 	return openForm(state, task, state.course);
 }
@@ -347,6 +350,7 @@ const textEdits: Partial<Record<Action, TextEdit>> = {
 function editField(state: AppState, edit: TextEdit): AppState {
 	const {screen} = state;
 	if (screen.name === 'menu') return {...state, menu: menuReducer(state.menu, {type: 'edit', edit}, state.tasks, menuPageSize(state.height))};
+	if (screen.name === 'course') return onCourseList(state, screen, {type: 'edit', edit});
 	if (screen.name === 'form') return {...state, screen: {...screen, form: formReducer(screen.form, {type: 'edit', edit})}};
 	if (screen.name === 'result' && screen.searchInput) return {...state, screen: {...screen, searchInput: editText(screen.searchInput, edit)}};
 	return state;
@@ -366,14 +370,8 @@ function onAction(state: AppState, action: Action): AppState {
 			return action === 'continue' ? {...state, screen: {name: 'menu'}} : state;
 		case 'menu':
 			return onMenuAction(state, action);
-		case 'course': {
-			if (action === 'back') return {...state, screen: {name: 'menu'}};
-			const move = listMoves[action];
-			if (move) return {...state, screen: {...screen, cursor: movedCursor(screen.cursor, screen.choices.length, coursePageSize(state.height), move)}};
-			if (action !== 'open') return state;
-			const course = screen.choices[screen.cursor];
-			return openForm({...state, course, allCourses: course === undefined}, screen.task, course);
-		}
+		case 'course':
+			return onCourseAction(state, screen, action);
 		case 'form':
 			return onFormAction(state, screen, action);
 		case 'running':
@@ -385,7 +383,7 @@ function onAction(state: AppState, action: Action): AppState {
 	}
 }
 
-/** The keys that move a list's cursor (the menu, the course picker). */
+/** The keys that move a list's cursor (the menu, the course picker, the help) … */
 const listMoves: Partial<Record<Action, ListMove>> = {
 	up: {type: 'move', by: -1},
 	down: {type: 'move', by: 1},
@@ -394,27 +392,33 @@ const listMoves: Partial<Record<Action, ListMove>> = {
 	top: {type: 'top'},
 	bottom: {type: 'bottom'},
 };
+/** … and those that filter it (the menu, the course picker). */
+const listActions: Partial<Record<Action, FilteredListAction>> = {...listMoves, filter: {type: 'start-filter'}, accept: {type: 'end-filter'}, back: {type: 'clear-filter'}};
 
 function onMenuAction(state: AppState, action: Action): AppState {
-	const page = menuPageSize(state.height);
-	const menu = (menuAction: Parameters<typeof menuReducer>[1]) => ({...state, menu: menuReducer(state.menu, menuAction, state.tasks, page)});
-	const move = listMoves[action];
-	if (move) return menu(move);
-	switch (action) {
-		case 'filter':
-			return menu({type: 'start-filter'});
-		case 'accept':
-			return menu({type: 'end-filter'});
-		case 'back':
-			return menu({type: 'clear-filter'});
-		case 'open': {
-			const tasks = visibleTasks(state.tasks, state.menu.filter.value);
-			const task = tasks[selectedPosition(state.menu, tasks)];
-			return task ? openTask(state, task) : state;
-		}
-		default:
-			return state;
-	}
+	const listAction = listActions[action];
+	if (listAction) return {...state, menu: menuReducer(state.menu, listAction, state.tasks, menuPageSize(state.height))};
+	if (action !== 'open') return state;
+	const task = selectedTask(state.menu, visibleTasks(state.tasks, state.menu.filter.value));
+	return task ? openTask(state, task) : state;
+}
+
+function onCourseList(state: AppState, screen: Extract<Screen, {name: 'course'}>, action: FilteredListAction): AppState {
+	const list = filteredListReducer(screen.list, action, (filter) => shownChoices(screen.choices, filter), coursePageSize(state.height));
+	return {...state, screen: {...screen, list}};
+}
+
+function onCourseAction(state: AppState, screen: Extract<Screen, {name: 'course'}>, action: Action): AppState {
+	// Esc clears a filter first, as on the menu; with none it goes back.
+	if (action === 'back' && !isFiltered(screen.list)) return {...state, screen: {name: 'menu'}};
+	const listAction = listActions[action];
+	if (listAction) return onCourseList(state, screen, listAction);
+	if (action !== 'open') return state;
+	const {shown, position} = pickerView(screen.choices, screen.list);
+	const index = shown[position];
+	if (index === undefined) return state;
+	const course = screen.choices[index];
+	return openForm({...state, course, allCourses: course === undefined}, screen.task, course);
 }
 
 function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, action: Action): AppState {

@@ -1,0 +1,21 @@
+import {matchesFilter, selectedPosition, type FilteredList} from './filtered-list.js';
+
+/**
+ * The course picker's choices: the courses, and undefined for "all courses" where the task allows it. Its list
+ * is keyed by index into them, and filtered as the menu is (`/`, every word in the course id).
+ */
+export type CourseChoice = string | undefined;
+
+export function choiceLabel(choice: CourseChoice): string {
+	return choice ?? 'all courses';
+}
+
+/** The choices the filter keeps (as indices into `choices`), and where the highlighted one is among them. */
+export function pickerView(choices: CourseChoice[], list: FilteredList<number>): {shown: number[]; position: number} {
+	const shown = shownChoices(choices, list.filter.value);
+	return {shown, position: selectedPosition(list, shown)};
+}
+
+export function shownChoices(choices: CourseChoice[], filter: string): number[] {
+	return choices.flatMap((choice, index) => (matchesFilter(choiceLabel(choice), filter) ? [index] : []));
+}

@@ -1,0 +1,64 @@
+import {movedCursor, type ListMove} from './list-cursor.js';
+import {editText, textField, type TextEdit, type TextField} from './text-field.js';
+
+/**
+ * A list narrowed by what is typed after `/` (the task menu, the course picker): the filter, whether typing goes
+ * into it, and the highlighted item by its key, kept while the filter still lists it.
+ */
+export type FilteredList<Key> = {
+	filter: TextField;
+	/** Typing goes into the filter. */
+	editingFilter: boolean;
+	selected?: Key;
+};
+
+export type FilteredListAction = ListMove | {type: 'start-filter'} | {type: 'edit'; edit: TextEdit} | {type: 'end-filter'} | {type: 'clear-filter'};
+
+export function filteredList<Key>(selected?: Key): FilteredList<Key> {
+	return {filter: textField(), editingFilter: false, selected};
+}
+
+/** Does `text` hold every word of the filter, whatever their case? */
+export function matchesFilter(text: string, filter: string): boolean {
+	const lower = text.toLowerCase();
+	return filter
+		.toLowerCase()
+		.split(/\s+/)
+		.every((word) => lower.includes(word));
+}
+
+/** Is a filter being typed or on (Esc clears it before it goes back)? */
+export function isFiltered(state: FilteredList<unknown>): boolean {
+	return state.editingFilter || state.filter.value !== '';
+}
+
+/** Position of the highlighted item among the `keys` listed (the first when the filter left it out). */
+export function selectedPosition<Key>(state: FilteredList<Key>, keys: Key[]): number {
+	return Math.max(0, keys.findIndex((key) => key === state.selected));
+}
+
+/** `listed` gives the keys a filter keeps, in the list's order. */
+export function filteredListReducer<Key>(state: FilteredList<Key>, action: FilteredListAction, listed: (filter: string) => Key[], pageSize: number): FilteredList<Key> {
+	switch (action.type) {
+		case 'move':
+		case 'page':
+		case 'top':
+		case 'bottom': {
+			const keys = listed(state.filter.value);
+			return {...state, selected: keys[movedCursor(selectedPosition(state, keys), keys.length, pageSize, action)]};
+		}
+		case 'start-filter':
+			return {...state, editingFilter: true};
+		case 'edit':
+			return withFilter(state, editText(state.filter, action.edit), listed);
+		case 'end-filter':
+			return {...state, editingFilter: false};
+		case 'clear-filter':
+			return {...withFilter(state, textField(), listed), editingFilter: false};
+	}
+}
+
+function withFilter<Key>(state: FilteredList<Key>, filter: TextField, listed: (filter: string) => Key[]): FilteredList<Key> {
+	const keys = listed(filter.value);
+	return {...state, filter, selected: keys.some((key) => key === state.selected) ? state.selected : keys[0]};
+}
