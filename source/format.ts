@@ -38,9 +38,14 @@ export function formatCount(count: number): string {
 	return count.toLocaleString('en-US');
 }
 
+/** "1 event", "2,500 events": the count and its noun, plural but for one. */
+export function counted(count: number, noun: string): string {
+	return `${formatCount(count)} ${count === 1 ? noun : `${noun}s`}`;
+}
+
 /** "1 row", "2,500 rows". */
 export function rowCount(count: number): string {
-	return `${formatCount(count)} ${count === 1 ? 'row' : 'rows'}`;
+	return counted(count, 'row');
 }
 
 /** While the derived build counts: the events counted and its ETA ("4,300,000 of 10,000,000 events · ETA 0:45"); in its other steps, how long the step has run ("0:12 so far"). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {chartLines, downsample, resample} from '../../source/ui/lib/chart.js';
+import {axisPlaces, chartLines, downsample, resample} from '../../source/ui/lib/chart.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
 import path from 'node:path';
 import {stripVTControlCharacters} from 'node:util';
@@ -129,9 +129,26 @@ test('charts fit the space they are given', () => {
 	const bars = chartLines(result([['play_video', 5], ['pause_video', 2], ['problem_check', 1]]), {kind: 'bar', x: 'event_type', y: ['events']}, 40, 3);
 	assert.equal(bars.length, 3, 'two bars and the "more rows" line');
 	assert.match(bars[0] ?? '', /^play_video +█+ 5$/);
-	assert.equal(bars[2], '… 1 more rows');
+	assert.equal(bars[2], '… 1 more row', 'one row: singular');
 	assert.match(chartLines(result([]), {kind: 'bar', x: 'nope', y: ['events']}, 40, 5)[0] ?? '', /needs columns nope/);
 	assert.deepEqual(downsample([1, 3, 5, 7], 2), [2, 6]);
+});
+
+test("a bar chart's labels are cut as the table's cells: URLs of one course keep the ends that tell them apart", () => {
+	const prefix = '/courses/edX/Open_DemoX/edx_demo_course/xblock/i4x:;_;_edX;_Open_DemoX;_problem;_';
+	const pages = result([[`${prefix}d2e35c1d294b4ba0b3b1048615605d2a/handler/xmodule_handler/problem_check`, 17], [`${prefix}c554538a57664fac80783b99d9d6da7c/handler/xmodule_handler/goto_position`, 12], ['page_close', 9]]);
+	const labels = chartLines(pages, {kind: 'bar', x: 'event_type', y: ['events']}, 80, 4).map((line) => line.slice(0, Math.floor(80 / 3)));
+	// They were cut at the end: "/courses/edX/Open_DemoX/ed" twice.
+	assert.deepEqual(labels, ['…ule_handler/problem_check', '…ule_handler/goto_position', 'page_close'.padEnd(26)]);
+});
+
+test('a line chart labels its y-axis with the decimals that keep its rows apart: 0 to 4 over 6 rows read "4, 3, 3, 2, 1, 1, 0"', () => {
+	const days = [['2014-05-02', 2], ['2014-05-16', 1], ['2014-06-12', 1], ['2014-06-19', 4], ['2014-07-21', 0]] as Array<[string, number]>;
+	const lines = chartLines({columns: [{name: 'day', kind: 'date'}, {name: 'active', kind: 'number'}], rows: days}, {kind: 'line', x: 'day', y: ['active']}, 80, 9);
+	const labels = lines.slice(0, -2).map((line) => stripVTControlCharacters(line).split(/[┤┼]/)[0]!.trim());
+	assert.equal(new Set(labels).size, labels.length, labels.join(', '));
+	assert.deepEqual([labels[0], labels.at(-1)], ['4.0', '0.0']);
+	assert.deepEqual([axisPlaces([0, 4], 6), axisPlaces([0, 562], 14), axisPlaces([0, 0.2], 6), axisPlaces([3, 3], 6)], [1, 0, 2, 0]);
 });
 
 test('messages wrap after spaces and path separators, a long name anywhere, never wider than asked', () => {

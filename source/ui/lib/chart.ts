@@ -1,6 +1,8 @@
 import asciichart from 'asciichart';
 import cliTruncate from 'cli-truncate';
 import type {ChartSpec, TaskResult} from '../../tasks/types.js';
+import {counted} from '../../format.js';
+import {fitCell, stringWidth} from './columns.js';
 import {cellText, thousands} from './format.js';
 
 /**
@@ -52,22 +54,31 @@ export function resample(values: number[], columns: number): number[] {
 	});
 }
 
+/**
+ * The y-axis labels' decimal places: as many as keep two labels a row apart different. Whole numbers labelled
+ * 0 to 4 over 6 rows read "4, 3, 3, 2, 1, 1, 0", which no line could be read against.
+ */
+export function axisPlaces(values: number[], rows: number): number {
+	// asciichart may draw a row more than asked for: the step is taken as that small.
+	const step = (Math.max(...values) - Math.min(...values)) / (rows + 1);
+	return step > 0 && step < 1 ? Math.min(3, Math.ceil(-Math.log10(step))) : 0;
+}
+
 function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: number[], width: number, height: number): string[] {
 	// Ordered along the x-axis whatever the table's sort is.
 	const rows = [...result.rows].sort((a, b) => (String(a[x]) < String(b[x]) ? -1 : String(a[x]) > String(b[x]) ? 1 : 0));
 	const allValues = rows.flatMap((row) => ys.map((index) => numeric(row[index])));
-	const labelWidth = Math.max(...allValues.map((value) => thousands(value).length), 1) + 3;
+	// asciichart draws height + 1 lines; two more for the x-axis labels and the legend.
+	const plotRows = Math.max(1, height - 3);
+	const places = axisPlaces(allValues, plotRows);
+	const label = (value: number) => cellText(Number(value.toFixed(places)), 'number', places);
+	const labelWidth = Math.max(...allValues.map((value) => label(value).length), 1) + 3;
 	// asciichart puts the first point on the y-axis (column labelWidth - 1), then one point a column.
 	const series = ys.map((index) => resample(rows.map((row) => numeric(row[index])), Math.max(2, width - labelWidth)));
 	const points = series[0]?.length ?? 0;
 	const palette = [asciichart.cyan, asciichart.yellow, asciichart.magenta, asciichart.green];
 	const colors = ys.map((_, index) => palette[index % palette.length] ?? asciichart.default);
-	const plot = asciichart.plot(series, {
-		// asciichart draws height + 1 lines; two more for the x-axis labels and the legend.
-		height: Math.max(1, height - 3),
-		colors,
-		format: (value: number) => thousands(value).padStart(labelWidth - 2),
-	});
+	const plot = asciichart.plot(series, {height: plotRows, colors, format: (value: number) => label(value).padStart(labelWidth - 2)});
 	const kind = result.columns[x]?.kind;
 	const first = cellText(rows[0]?.[x] ?? null, kind);
 	const last = cellText(rows.at(-1)?.[x] ?? null, kind);
@@ -83,17 +94,18 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 function barLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, y: number, width: number, height: number): string[] {
 	const rows = result.rows.slice(0, Math.max(1, height - 1));
 	const labels = rows.map((row) => cellText(row[x] ?? null, result.columns[x]?.kind));
-	const labelWidth = Math.min(Math.max(...labels.map((label) => label.length), 1), Math.floor(width / 3));
+	const labelWidth = Math.min(Math.max(...labels.map((label) => stringWidth(label)), 1), Math.floor(width / 3));
 	const values = rows.map((row) => numeric(row[y]));
 	const max = Math.max(...values, 0);
 	const numberWidth = Math.max(...values.map((value) => thousands(value).length));
 	const barRoom = Math.max(1, width - labelWidth - numberWidth - 3);
 	const lines = rows.map((_, index) => {
-		const label = (labels[index] ?? '').slice(0, labelWidth).padEnd(labelWidth);
+		// Cut as the table cuts it: a URL keeps the end that tells it from the others (its start is the course's).
+		const label = fitCell(labels[index] ?? '', labelWidth, false);
 		const value = values[index] ?? 0;
 		const length = max > 0 ? Math.round((value / max) * barRoom) : 0;
 		return `${label} ${'█'.repeat(length)}${' '.repeat(barRoom - length)} ${thousands(value).padStart(numberWidth)}`;
 	});
 	const more = result.rows.length - rows.length;
-	return more > 0 ? [...lines, `… ${thousands(more)} more rows`] : lines;
+	return more > 0 ? [...lines, `… ${counted(more, 'more row')}`] : lines;
 }
