@@ -262,7 +262,7 @@ test('a course picker longer than the screen scrolls to its cursor; End shows th
 		await press(stdin, '/', 'x', '+1');
 		const filtered = await waitFor(lastFrame, /which course\? 1 of 11 · filter: x\+1▏/);
 		const listed = filtered.split('\n').filter((line) => line.includes('course-v1:'));
-		assert.deepEqual([listed.length, listed[0]], [11, '▸ course-v1:X+1+2024 1 events']);
+		assert.deepEqual([listed.length, listed[0]], [11, '▸ course-v1:X+1+2024 1 event'], 'one event: singular');
 		assert.match(filtered, /Enter accept · Esc clear/);
 	} finally {
 		unmount();
@@ -392,9 +392,10 @@ test("a failed input's long reason is shown whole, wrapped, with the path cut fi
 });
 
 test('a load of under a second gives no average rate (a corpus file of 1.6 KB read "at 0.0 MB/s")', () => {
-	const {lastFrame, unmount} = render(<SummaryScreen summary={summary({elapsedMs: 400, derivedMs: 100})} width={80} />);
+	const {lastFrame, unmount} = render(<SummaryScreen summary={summary({elapsedMs: 400, derivedMs: 100, lines: 1})} width={80} />);
 	try {
 		assert.match(lastFrame() ?? '', /\n1\.0 MB read in under a second\n/);
+		assert.match(lastFrame() ?? '', /^read 1 line: /m, 'one line: singular');
 	} finally {
 		unmount();
 	}
@@ -819,7 +820,7 @@ test('menu notices: no data yet, unreadable task files, what the last load broug
 			// It named the file twice: 'Task file queries/bad-1.sql skipped: bad-1.sql: the header has no "id:" line.'
 			'Skipped bad-1.sql: the header has no "id:" line.',
 			'Skipped bad-2.sql: the header has no "id:" line.',
-			'… and 1 more task files skipped (openpolyedu-tui tasks lists them).',
+			'… and 1 more task file skipped (openpolyedu-tui tasks lists them).',
 			'Last load: 990 new events, 3 rejected lines.',
 		],
 	);
@@ -835,6 +836,11 @@ test('menu notices: no data yet, unreadable task files, what the last load broug
 	assert.deepEqual(
 		menuNotices([{courseId: 'c', events: 1}], [], summary({filesFailed: 2})).map((notice) => [notice.tone, notice.text]),
 		[['warning', 'Last load: 990 new events, 3 rejected lines, 2 inputs failed.']],
+	);
+	// One of each is said in the singular ("1 new events, 1 rejected lines").
+	assert.deepEqual(
+		menuNotices([], [], summary({loaded: 1, rejected: 1, filesFailed: 1}), 1).map((notice) => notice.text),
+		['No course yet: none of the 1 event loaded names one (Data health counts them).', 'Last load: 1 new event, 1 rejected line, 1 input failed.'],
 	);
 	// Started without input/: one notice says where logs go (not also "No data yet", nor "No new data").
 	const noInput = summary({lines: 0, loaded: 0, rejected: 0, noInputFolderIn: '/home/ann/courses'});

@@ -2,8 +2,8 @@ import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {useEffect, useState} from 'react';
 import type {TaskDefinition} from '../../tasks/types.js';
-import {terminalSafe} from '../../format.js';
-import {clock, thousands, wrapLines} from '../lib/format.js';
+import {counted, terminalSafe} from '../../format.js';
+import {clock, wrapLines} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
 import {choiceLabel, pickerView, type CourseChoice} from '../state/course-picker.js';
 import {isFiltered, type FilteredList} from '../state/filtered-list.js';
@@ -35,7 +35,7 @@ export function CourseScreen({task, choices, list, courses, width, rows}: {task:
 					<Text key={index} inverse={isCursor} wrap="truncate-end">
 						{isCursor ? '▸ ' : '  '}
 						{terminalSafe(choiceLabel(choice))}
-						{choice !== undefined && <Text dimColor> {thousands(events.get(choice) ?? 0)} events</Text>}
+						{choice !== undefined && <Text dimColor> {counted(events.get(choice) ?? 0, 'event')}</Text>}
 					</Text>
 				);
 			})}

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import {type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords} from '../../format.js';
+import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
 import {clock, shortPath, thousands, wrapLines} from '../lib/format.js';
@@ -104,7 +104,7 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 				{summary.phase === 'done' && summary.derivedMs !== undefined && ` (loading ${clock(loadSeconds)}, updating the tables ${clock(summary.derivedMs / 1000)})`}
 			</Text>
 			<Text>
-				read {thousands(summary.lines)} lines: <Counts loaded={summary.loaded} readAgain={summary.readAgain} duplicates={summary.duplicates} rejected={summary.rejected} />
+				read {counted(summary.lines, 'line')}: <Counts loaded={summary.loaded} readAgain={summary.readAgain} duplicates={summary.duplicates} rejected={summary.rejected} />
 			</Text>
 			<Text>
 				{/* An average over less than a second says nothing ("1.6 KB read at 0.0 MB/s"). */}

@@ -1,7 +1,8 @@
 import {Box, Text} from 'ink';
 import type {TaskDefinition, TaskProblem} from '../../tasks/types.js';
 import {fitCell} from '../lib/columns.js';
-import {dayZonesText, thousands} from '../lib/format.js';
+import {counted} from '../../format.js';
+import {dayZonesText} from '../lib/format.js';
 import type {AppIngestSummary, Course} from '../state/app-state.js';
 import {isFiltered} from '../state/filtered-list.js';
 import {windowStart} from '../state/list-cursor.js';
@@ -31,12 +32,12 @@ export function menuNotices(
 		// Events of Studio or of pages outside courses only: loaded, but no course for a task to count them in.
 		const text =
 			eventsWithoutCourse > 0
-				? `No course yet: none of the ${thousands(eventsWithoutCourse)} events loaded names one (Data health counts them).`
+				? `No course yet: none of the ${counted(eventsWithoutCourse, 'event')} loaded names one (Data health counts them).`
 				: 'No data yet: put tracking logs (.log, .gz, .zip or folders) into input/ and start the app again.';
 		notices.push({text, tone: 'warning'});
 	}
 	for (const problem of problems.slice(0, 2)) notices.push({text: `Skipped ${problem.message}`, tone: 'warning'});
-	if (problems.length > 2) notices.push({text: `… and ${problems.length - 2} more task files skipped (openpolyedu-tui tasks lists them).`, tone: 'warning'});
+	if (problems.length > 2) notices.push({text: `… and ${counted(problems.length - 2, 'more task file')} skipped (openpolyedu-tui tasks lists them).`, tone: 'warning'});
 	// A cancelled load's events (or all of them, when the tables' update was cancelled) reach the tables the tasks read only when a later load finishes.
 	// Short enough for 80 columns (a notice is one line).
 	if (lastIngest?.phase === 'cancelled') notices.push({text: 'Load cancelled: the tasks see its new events once the next start finishes it.', tone: 'warning'});
@@ -45,8 +46,8 @@ export function menuNotices(
 	if (loaded && loaded.lines === 0 && loaded.phase === 'done') notices.push({text: 'No new data in the inputs; everything was already loaded.', tone: 'info'});
 	else if (loaded) {
 		// An input that failed is why the app exits 1: the menu keeps saying so once the summary is gone.
-		const failed = loaded.filesFailed > 0 ? `, ${thousands(loaded.filesFailed)} ${loaded.filesFailed === 1 ? 'input' : 'inputs'} failed` : '';
-		notices.push({text: `Last load: ${thousands(loaded.loaded)} new events, ${thousands(loaded.rejected)} rejected lines${failed}.`, tone: failed ? 'warning' : 'info'});
+		const failed = loaded.filesFailed > 0 ? `, ${counted(loaded.filesFailed, 'input')} failed` : '';
+		notices.push({text: `Last load: ${counted(loaded.loaded, 'new event')}, ${counted(loaded.rejected, 'rejected line')}${failed}.`, tone: failed ? 'warning' : 'info'});
 	}
 	return notices;
 }
