@@ -9,7 +9,9 @@ import type {IngestSnapshot} from '../../ingest/progress.js';
 import {UnknownLearnerError} from '../../source/tasks/parameters.js';
 import type {OutputFormat, TaskResult} from '../../source/tasks/types.js';
 import {App} from '../../source/ui/app.js';
+import {HelpOverlay} from '../../source/ui/components/help-overlay.js';
 import {ProgressPanel} from '../../source/ui/components/progress-panel.js';
+import {scopeTitles, type Scope} from '../../source/ui/keymap.js';
 import {stringWidth} from '../../source/ui/lib/columns.js';
 import {menuNotices} from '../../source/ui/screens/menu-screen.js';
 import {FormScreen} from '../../source/ui/screens/form-screens.js';
@@ -221,6 +223,19 @@ test('PgDn and PgUp scroll a help taller than the screen and leave it open; Esc 
 		assert.doesNotMatch(await waitFor(lastFrame, 'row 1/3'), /Keys/);
 	} finally {
 		unmount();
+	}
+});
+
+test('the help of every screen fits 80 columns: no key described is cut', () => {
+	for (const scope of Object.keys(scopeTitles) as Scope[]) {
+		const {lastFrame, unmount} = render(<HelpOverlay scope={scope} offset={0} width={80} rows={100} />);
+		try {
+			const frame = lastFrame() ?? '';
+			assert.ok(frame.split('\n').length > 4, scope);
+			assert.doesNotMatch(frame, /…/, `${scope}:\n${frame}`);
+		} finally {
+			unmount();
+		}
 	}
 });
 
