@@ -787,6 +787,17 @@ test('the cancel question fits with the load screen at 60×15 and with 20 daily 
 	}
 });
 
+test('an empty field\'s "(none)" stands in the column of the values', () => {
+	const {lastFrame, unmount} = render(<FormScreen task={learnersTask} form={createFormState(learnersTask, {course: 'course-v1:A+1+2024'})} width={80} height={20} />);
+	try {
+		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+		const column = (text: string) => lines.find((line) => line.includes(text))?.indexOf(text);
+		assert.deepEqual([column('(none)'), column('UTC')], [column('course-v1:'), column('course-v1:')]);
+	} finally {
+		unmount();
+	}
+});
+
 test('a form on a short screen cuts the description, not the title or the fields (60×15)', () => {
 	const long = task('active-learners', 'Activity', {
 		description: `Distinct learners per calendar day or ISO week${' and what each of them did, by kind of activity'.repeat(8)}. More.`,

@@ -73,7 +73,8 @@ export function FormScreen({task, form, width, height}: {task: TaskDefinition; f
 						<Text inverse={isFocused}>
 							{choice ? `‹ ${field.value || '—'} ›` : isFocused ? withCursor(field) : field.value}
 						</Text>
-						{!field.value && !isFocused && <Text dimColor> (none)</Text>}
+						{/* In the value's place: a space before it put it a column right of the others. */}
+						{!field.value && !isFocused && <Text dimColor>(none)</Text>}
 					</Text>
 				);
 			})}
