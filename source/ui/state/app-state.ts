@@ -304,7 +304,8 @@ function openForm(state: AppState, task: TaskDefinition, course: string | undefi
 
 function run(state: AppState, task: TaskDefinition, form: FormState): AppState {
 	const counter = state.counter + 1;
-	return {...state, counter, screen: {name: 'running', task, values: formValues(form), form, runId: counter, startedAt: Date.now()}};
+	// A message about the form ('"user" needs a value') is answered by running it: it stayed under the run's error screen.
+	return {...state, counter, flash: undefined, screen: {name: 'running', task, values: formValues(form), form, runId: counter, startedAt: Date.now()}};
 }
 
 function onKey(state: AppState, name: string, text: string): AppState {
