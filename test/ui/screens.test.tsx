@@ -13,7 +13,8 @@ import {HelpOverlay} from '../../source/ui/components/help-overlay.js';
 import {ProgressPanel} from '../../source/ui/components/progress-panel.js';
 import {scopeTitles, type Scope} from '../../source/ui/keymap.js';
 import {stringWidth} from '../../source/ui/lib/columns.js';
-import {menuNotices} from '../../source/ui/screens/menu-screen.js';
+import {MenuScreen, menuNotices} from '../../source/ui/screens/menu-screen.js';
+import {initialMenuState} from '../../source/ui/state/menu-state.js';
 import {FormScreen} from '../../source/ui/screens/form-screens.js';
 import {ResultScreen} from '../../source/ui/screens/result-screen.js';
 import {IngestScreen, SummaryScreen} from '../../source/ui/screens/ingest-screen.js';
@@ -831,6 +832,18 @@ test('a long cell is cut with a marker in the table and shown whole with Space',
 		assert.match(cell, /event_type/);
 		await press(stdin, ESC);
 		assert.doesNotMatch(await waitFor(lastFrame, 'row 1/1'), /END/);
+	} finally {
+		unmount();
+	}
+});
+
+test('the menu fills the lines it is given: title, notice, then tasks to the last line (one stayed blank)', () => {
+	const many = Array.from({length: 30}, (_, index) => task(`task-${String(index).padStart(2, '0')}`, `Group ${Math.floor(index / 5)}`));
+	const {lastFrame, unmount} = render(<MenuScreen tasks={many} menu={initialMenuState} courses={[]} problems={[]} width={80} height={22} />);
+	try {
+		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+		assert.equal(lines.length, 22);
+		assert.match(lines.at(-1) ?? '', /\S/);
 	} finally {
 		unmount();
 	}

@@ -79,7 +79,8 @@ export function MenuScreen({
 	const lines = menuLines(shown);
 	const selected = selectedTask(menu, shown);
 	const notices = menuNotices(courses, problems, lastIngest, eventsWithoutCourse);
-	const room = Math.max(3, height - 2 - notices.length);
+	// Under the title and the notices (the lines saying why the list is empty come only with no list).
+	const room = Math.max(3, height - 1 - notices.length);
 	const selectedLine = lines.findIndex((line) => line.kind === 'task' && line.task.id === selected?.id);
 	const start = windowStart(selectedLine, lines.length, room);
 	const titleWidth = Math.min(36, Math.max(...shown.map((task) => task.title.length), 10) + 2);
