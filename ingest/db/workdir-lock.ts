@@ -13,6 +13,11 @@ function isAlive(pid: number): boolean {
 	}
 }
 
+/** Another live process holds the workdir: its message says which and what to do; the database is no matter of it. */
+export class WorkdirInUseError extends UserError {
+	override name = 'WorkdirInUseError';
+}
+
 /**
  * One app process per workdir: a second one would fight over the cluster (commands that only read
  * share it where the server is not theirs: see withDatabase). The lock file holds the owner's pid; a
@@ -38,7 +43,7 @@ export function acquireWorkdirLock(workdir: Workdir): () => void {
 			if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
 				const inUse = `Another openpolyedu-tui (pid ${owner}) is already using the workdir ${workdir.root}`;
 				// With db start in effect, only what needs the workdir to itself holds the lock: db start is no advice then.
-				throw new UserError(
+				throw new WorkdirInUseError(
 					fs.existsSync(workdir.keepRunningFile)
 						? `${inUse} (an ingest, a reset or the app, which need it to themselves even while db start keeps the database running); wait for it to finish, or pass a different --workdir.`
 						: `${inUse}; wait for it to finish, pass a different --workdir, or (to run tasks beside it) keep the database running with openpolyedu-tui db start before starting both.`,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
-import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
+import {acquireWorkdirLock, WorkdirInUseError} from '../../ingest/db/workdir-lock.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {fixtureDir, lines} from '../helpers/ingest.js';
@@ -48,6 +48,9 @@ describe('two instances on one workdir', () => {
 		assert.equal(refused.code, 1);
 		assert.match(refused.stderr, new RegExp(`pid ${process.pid}`));
 		release();
+		// Held by another live process (here the test runner): a WorkdirInUseError, which the app's error screen words as such.
+		fs.writeFileSync(workdir.lockFile, String(process.ppid));
+		assert.throws(() => acquireWorkdirLock(workdir), (error: Error) => error instanceof WorkdirInUseError && REFUSAL.test(error.message));
 		// A killed run leaves its lock file behind with a pid that no longer runs.
 		fs.writeFileSync(workdir.lockFile, '2147483646');
 		const after = await runCli(['ingest', '--db', url, '--workdir', workdir.root, input]);

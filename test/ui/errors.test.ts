@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import {WorkdirInUseError} from '../../ingest/db/workdir-lock.js';
 import {UserError} from '../../ingest/errors.js';
 import {TaskQueryError} from '../../source/tasks/run.js';
 import {describeError} from '../../source/ui/lib/errors.js';
@@ -19,4 +20,10 @@ test("a task's error screen advises on what failed (its values, its SQL, the dat
 	assert.equal(lost.message, 'Connection terminated unexpectedly', 'one line, no stack');
 	// A load's failure is about input/: that advice stays there.
 	assert.match(describeError(new UserError('x'), 'ingest').hint, /input\//);
+});
+
+test("a workdir another app holds is said so, with its own advice: the server's logs and --db were beside the point", () => {
+	const inUse = describeError(new WorkdirInUseError('Another openpolyedu-tui (pid 42) is already using the workdir /w; wait for it to finish.'), 'open');
+	assert.deepEqual([inUse.title, inUse.hint], ['The workdir is in use', 'Quit the other one, or start this one with another --workdir.']);
+	assert.match(describeError(new UserError('Cannot reach the database'), 'open').hint, /--db postgres/);
 });

@@ -1,3 +1,4 @@
+import {WorkdirInUseError} from '../../../ingest/db/workdir-lock.js';
 import {UserError} from '../../../ingest/errors.js';
 import {UnknownLearnerError} from '../../tasks/parameters.js';
 import {TaskQueryError} from '../../tasks/run.js';
@@ -37,6 +38,8 @@ export function describeError(error: unknown, stage: Stage): ErrorInfo {
 	}
 	const raw = error instanceof Error ? error.message : String(error);
 	const message = error instanceof UserError ? raw : firstLine(raw);
+	// The message says what holds the workdir and what to do; the server's logs and --db were beside the point.
+	if (error instanceof WorkdirInUseError) return {title: 'The workdir is in use', message, hint: 'Quit the other one, or start this one with another --workdir.'};
 	return {...(stage === 'task' ? taskAdvice(error) : advice[stage]), message: message || 'Unknown error.'};
 }
 
