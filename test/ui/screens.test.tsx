@@ -15,6 +15,7 @@ import {scopeTitles, type Scope} from '../../source/ui/keymap.js';
 import {stringWidth} from '../../source/ui/lib/columns.js';
 import {MenuScreen, menuNotices} from '../../source/ui/screens/menu-screen.js';
 import {initialMenuState} from '../../source/ui/state/menu-state.js';
+import {ErrorScreen} from '../../source/ui/screens/error-screen.js';
 import {FormScreen} from '../../source/ui/screens/form-screens.js';
 import {ResultScreen} from '../../source/ui/screens/result-screen.js';
 import {IngestScreen, SummaryScreen} from '../../source/ui/screens/ingest-screen.js';
@@ -493,6 +494,20 @@ test('a database that cannot be opened is a readable message with what to do, no
 		await waitFor(lastFrame, 'Closing…');
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		assert.equal(exitCode, 1, 'a fatal error exits non-zero');
+	} finally {
+		unmount();
+	}
+});
+
+test('an error screen wraps its sentences at spaces: no line starts with the space after a full one', () => {
+	const message = 'Another openpolyedu-tui (pid 23367) is already using the workdir /var/tmp/tui/wd; wait for it to finish, pass a different --workdir, or (to run tasks beside it) keep the database running with openpolyedu-tui db start before starting both.';
+	const {lastFrame, unmount} = render(<ErrorScreen error={{title: 'The workdir is in use', message, hint: 'Quit the other one, or start this one with another --workdir.'}} fatal width={80} />);
+	try {
+		const inside = stripVTControlCharacters(lastFrame()!).split('\n').slice(1, -1).map((line) => line.slice(2, -2));
+		// Ink's own wrap gave "│  before starting both." after a line that filled the box.
+		assert.deepEqual(inside.filter((line) => line.startsWith(' ') && line.trim() !== ''), []);
+		// Whole and in order (a path may be broken after a "/", as a saved file's is).
+		assert.ok(inside.join('').replace(/\s+/g, '').includes(message.replace(/\s+/g, '')));
 	} finally {
 		unmount();
 	}

@@ -1,16 +1,23 @@
 import {Box, Text} from 'ink';
+import {wrapLines} from '../lib/format.js';
 import type {ErrorInfo} from '../state/app-state.js';
 
-/** A failure as words: what happened, the one-sentence cause, and what to do next. */
+/**
+ * A failure as words: what happened, the one-sentence cause, and what to do next. Wrapped here: Ink began a line
+ * with the space after a line that filled the box (" before starting both.").
+ */
 export function ErrorScreen({error, fatal, width}: {error: ErrorInfo; fatal: boolean; width: number}) {
+	const boxWidth = Math.min(width, 100);
+	// Inside the border and the padding.
+	const lines = (text: string) => wrapLines(text, boxWidth - 4).map((line, index) => <Text key={index}>{line}</Text>);
 	return (
-		<Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1} width={Math.min(width, 100)}>
+		<Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1} width={boxWidth}>
 			<Text bold color="red">
 				{error.title}
 			</Text>
-			<Text wrap="wrap">{error.message}</Text>
+			{lines(error.message)}
 			<Text> </Text>
-			<Text wrap="wrap">{error.hint}</Text>
+			{lines(error.hint)}
 			<Text dimColor>{fatal ? 'Press q (or Esc) to quit.' : 'Press Esc to go back, q to quit.'}</Text>
 		</Box>
 	);
