@@ -78,7 +78,7 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 		await waitForScreen(session, /Tasks · \d+ of \d+ · course course-v1:TestX\+T101\+2024/, 10_000);
 		// A typo taken back and Enter, all in one write.
 		await burst(session, '/event typos\u007F\u007F\u007Fpes\r');
-		await waitForScreen(session, /filter: event types\n(.*\n)*▸ Event types/, 10_000);
+		await waitForScreen(session, /filter: event types · course .*\n(.*\n)*▸ Event types/, 10_000);
 		await send(session, 'Enter');
 		// A task with parameters besides the course opens its form first (Enter runs it with the defaults).
 		if (/Enter run/.test(await waitForScreen(session, /Enter run|row 1\/4 · col 1\/3/, 30_000))) await send(session, 'Enter');

@@ -14,9 +14,10 @@ import {ProgressPanel} from '../../source/ui/components/progress-panel.js';
 import {scopeTitles, type Scope} from '../../source/ui/keymap.js';
 import {stringWidth} from '../../source/ui/lib/columns.js';
 import {MenuScreen, menuNotices} from '../../source/ui/screens/menu-screen.js';
+import {filteredList} from '../../source/ui/state/filtered-list.js';
 import {initialMenuState} from '../../source/ui/state/menu-state.js';
 import {ErrorScreen} from '../../source/ui/screens/error-screen.js';
-import {FormScreen} from '../../source/ui/screens/form-screens.js';
+import {CourseScreen, FormScreen} from '../../source/ui/screens/form-screens.js';
 import {ResultScreen} from '../../source/ui/screens/result-screen.js';
 import {IngestScreen, SummaryScreen} from '../../source/ui/screens/ingest-screen.js';
 import type {AppServices} from '../../source/ui/services.js';
@@ -861,6 +862,27 @@ test('the menu fills the lines it is given: title, notice, then tasks to the las
 		assert.match(lines.at(-1) ?? '', /\S/);
 	} finally {
 		unmount();
+	}
+});
+
+test('at 80 columns the filter being typed shows beside a long course id and task title, and a long notice wraps whole', () => {
+	const course = 'course-v1:spbstu+PHYLOS+fall_2018';
+	const typing = {...initialMenuState, editingFilter: true, filter: {value: 'act', cursor: 3}};
+	const noInput = summary({lines: 0, loaded: 0, rejected: 0, noInputFolderIn: '/home/ann/openedu/exports/spbstu'});
+	const menu = render(<MenuScreen tasks={tasks} menu={typing} courses={[{courseId: course, events: 9}]} course={course} dayZone="Europe/Moscow" problems={[]} lastIngest={noInput} width={80} height={22} />);
+	const long = task('problem-answers', 'Problems', {title: 'Problem answer distribution (first vs last attempt)'});
+	const picker = render(<CourseScreen task={long} choices={[course, 'course-v1:urfu+MATAN+fall_2019', undefined]} list={{...filteredList(0), editingFilter: true, filter: {value: 'spbstu', cursor: 6}}} courses={[]} width={80} rows={20} />);
+	try {
+		const lines = stripVTControlCharacters(menu.lastFrame()!).split('\n');
+		// It read "Tasks · 2 of 4 · course course-v1:spbstu+PHYLOS+fall_2018 · days: Europe/Moscow +…".
+		assert.match(lines[0] ?? '', /^Tasks · 2 of 4 · filter: act▏ · course course-v1:spbstu\+PHYLOS\+fall_2018 · days…$/);
+		assert.deepEqual(lines.slice(1, 3), ['Nothing loaded: no input/ folder in /home/ann/openedu/exports/spbstu; put', 'tracking logs there and start again.']);
+		const title = stripVTControlCharacters(picker.lastFrame()!).split('\n')[0] ?? '';
+		assert.match(title, /^Problem answer distribution \(first vs … · which course\? 1 of 1 · filter: spbstu▏$/);
+		for (const line of [...lines, title]) assert.ok(stringWidth(line) <= 80, line);
+	} finally {
+		menu.unmount();
+		picker.unmount();
 	}
 });
 

@@ -3,6 +3,7 @@ import Spinner from 'ink-spinner';
 import {useEffect, useState} from 'react';
 import type {TaskDefinition} from '../../tasks/types.js';
 import {counted, terminalSafe} from '../../format.js';
+import {stringWidth} from '../lib/columns.js';
 import {clock, wrapLines} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
 import {choiceLabel, pickerView, type CourseChoice} from '../state/course-picker.js';
@@ -21,11 +22,15 @@ export function CourseScreen({task, choices, list, courses, width, rows}: {task:
 	const {shown, position} = pickerView(choices, list);
 	const start = windowStart(position, shown.length, rows);
 	const filtered = isFiltered(list);
+	const question = `which course?${shown.length > rows || filtered ? ` ${shown.length === 0 ? 0 : position + 1} of ${shown.length}` : ''}`;
+	const filterText = filtered ? ` · filter: ${list.editingFilter ? withCursor(list.filter) : list.filter.value}` : '';
+	// The task's title gives way: cut at the end of the line, it took the filter being typed with it.
+	const title = wrapLines(task.title, Math.max(10, width - stringWidth(` · ${question}${filterText}`)), 1, 'end')[0];
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text bold wrap="truncate-end">
-				{task.title} · which course?{shown.length > rows || filtered ? ` ${shown.length === 0 ? 0 : position + 1} of ${shown.length}` : ''}
-				{filtered && <Text color="yellow"> · filter: {list.editingFilter ? withCursor(list.filter) : list.filter.value}</Text>}
+				{title} · {question}
+				<Text color="yellow">{filterText}</Text>
 			</Text>
 			{shown.length === 0 && <Text dimColor>No course matches "{list.filter.value}" (Esc clears the filter).</Text>}
 			{shown.slice(start, start + rows).map((index, offset) => {

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import type {TaskDefinition, TaskProblem} from '../../tasks/types.js';
 import {fitCell} from '../lib/columns.js';
 import {counted} from '../../format.js';
-import {dayZonesText} from '../lib/format.js';
+import {dayZonesText, wrapLines} from '../lib/format.js';
 import type {AppIngestSummary, Course} from '../state/app-state.js';
 import {isFiltered} from '../state/filtered-list.js';
 import {windowStart} from '../state/list-cursor.js';
@@ -78,7 +78,8 @@ export function MenuScreen({
 	const shown = visibleTasks(tasks, menu.filter.value);
 	const lines = menuLines(shown);
 	const selected = selectedTask(menu, shown);
-	const notices = menuNotices(courses, problems, lastIngest, eventsWithoutCourse);
+	// Two lines each at most: cut at 80 columns, "no input/ folder in <a path>" lost what to do.
+	const notices = menuNotices(courses, problems, lastIngest, eventsWithoutCourse).flatMap(({text, tone}) => wrapLines(text, width, 2, 'end').map((line) => ({line, tone})));
 	// Under the title and the notices (the lines saying why the list is empty come only with no list).
 	const room = Math.max(3, height - 1 - notices.length);
 	const selectedLine = lines.findIndex((line) => line.kind === 'task' && line.task.id === selected?.id);
@@ -87,19 +88,15 @@ export function MenuScreen({
 	const courseText = courses === undefined ? 'listing courses…' : courses.length === 0 ? 'no courses yet' : course ? `course ${course}` : `${courses.length} courses`;
 	return (
 		<Box flexDirection="column" width={width}>
+			{/* The filter before the course and the zones: behind a long course id, what was typed ran past 80 columns. */}
 			<Text wrap="truncate-end">
-				<Text bold>Tasks</Text> · {shown.length} of {tasks.length} · {courseText}
+				<Text bold>Tasks</Text> · {shown.length} of {tasks.length}
+				{isFiltered(menu) && <Text color="yellow"> · filter: {menu.editingFilter ? withCursor(menu.filter) : menu.filter.value}</Text>} · {courseText}
 				{dayZone === undefined ? '' : ` · days: ${dayZonesText(dayZone)}`}
-				{isFiltered(menu) ? (
-					<Text color="yellow">
-						{' '}
-						· filter: {menu.editingFilter ? withCursor(menu.filter) : menu.filter.value}
-					</Text>
-				) : null}
 			</Text>
 			{notices.map((notice, index) => (
-				<Text key={index} color={notice.tone === 'warning' ? 'yellow' : 'green'} wrap="truncate-end">
-					{notice.text}
+				<Text key={index} color={notice.tone === 'warning' ? 'yellow' : 'green'}>
+					{notice.line}
 				</Text>
 			))}
 			{tasks.length === 0 && <Text dimColor>Reading the task list…</Text>}
