@@ -18,11 +18,14 @@ type Part = {name: string; value: string; shortest: number; rank: number};
  * query's time and the values it ran with. What does not fit is cut, or left out, least important
  * first: the time, the other values (the last first), the course (keeping its end, which tells runs
  * apart), the row count (also in the status bar), the title; the learner a run is about goes last, so
- * their name is whole whenever it fits.
+ * their name is whole whenever it fits. A course left empty is named as it ran: the only one, or all courses.
  */
-export function titleLine(task: TaskDefinition, values: Record<string, string>, result: Pick<TaskResult, 'rows' | 'elapsedMs'>, width: number): {title: string; details: string} {
+export function titleLine(task: TaskDefinition, values: Record<string, string>, result: Pick<TaskResult, 'rows' | 'elapsedMs' | 'parameters'>, width: number): {title: string; details: string} {
 	const elapsed = result.elapsedMs < 1000 ? `${Math.round(result.elapsedMs)} ms` : `${(result.elapsedMs / 1000).toFixed(1)} s`;
-	const valueParts = Object.entries(values).map(([name, value]): Part => {
+	const course = task.parameters.find((parameter) => parameter.type === 'course');
+	// Left out, a run on all of 34 courses read as one on some course.
+	const ranWith = course && !values[course.name] ? {[course.name]: result.parameters[course.name] || 'all courses', ...values} : values;
+	const valueParts = Object.entries(ranWith).map(([name, value]): Part => {
 		const type = task.parameters.find((parameter) => parameter.name === name)?.type;
 		if (type === 'user') return {name, value, shortest: 1, rank: 5};
 		return {name, value, shortest: MIN_CUT, rank: type === 'course' ? 2 : 1};
