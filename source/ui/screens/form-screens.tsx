@@ -7,7 +7,7 @@ import {stringWidth} from '../lib/columns.js';
 import {clock, wrapLines} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
 import {choiceLabel, pickerView, type CourseChoice} from '../state/course-picker.js';
-import {isFiltered, type FilteredList} from '../state/filtered-list.js';
+import {filterLabel, isFiltered, type FilteredList} from '../state/filtered-list.js';
 import type {FormState} from '../state/form-state.js';
 import {windowStart} from '../state/list-cursor.js';
 import {withCursor} from '../state/text-field.js';
@@ -15,15 +15,14 @@ import {firstSentence} from './menu-screen.js';
 
 /**
  * Which course a task runs on, when the database holds several; `rows` of them fit, scrolled to the cursor. `/`
- * filters them as it does the menu (34 courses of a corpus only scrolled).
+ * filters them as it does the menu (the corpus's 33 courses only scrolled).
  */
 export function CourseScreen({task, choices, list, courses, width, rows}: {task: TaskDefinition; choices: CourseChoice[]; list: FilteredList<number>; courses: Course[]; width: number; rows: number}) {
 	const events = new Map(courses.map((course) => [course.courseId, course.events]));
 	const {shown, position} = pickerView(choices, list);
 	const start = windowStart(position, shown.length, rows);
-	const filtered = isFiltered(list);
-	const question = `which course?${shown.length > rows || filtered ? ` ${shown.length === 0 ? 0 : position + 1} of ${shown.length}` : ''}`;
-	const filterText = filtered ? ` · filter: ${list.editingFilter ? withCursor(list.filter) : list.filter.value}` : '';
+	const question = `which course?${shown.length > rows || isFiltered(list) ? ` ${shown.length === 0 ? 0 : position + 1} of ${shown.length}` : ''}`;
+	const filterText = filterLabel(list);
 	// The task's title gives way: cut at the end of the line, it took the filter being typed with it.
 	const title = wrapLines(task.title, Math.max(10, width - stringWidth(` · ${question}${filterText}`)), 1, 'end')[0];
 	return (

@@ -4,10 +4,9 @@ import {fitCell} from '../lib/columns.js';
 import {counted} from '../../format.js';
 import {dayZonesText, wrapLines} from '../lib/format.js';
 import type {AppIngestSummary, Course} from '../state/app-state.js';
-import {isFiltered} from '../state/filtered-list.js';
+import {filterLabel} from '../state/filtered-list.js';
 import {windowStart} from '../state/list-cursor.js';
 import {menuLines, selectedTask, visibleTasks, type MenuState} from '../state/menu-state.js';
-import {withCursor} from '../state/text-field.js';
 
 /** First sentence of a description: the one-line summary in the menu. */
 export function firstSentence(text: string): string {
@@ -91,7 +90,7 @@ export function MenuScreen({
 			{/* The filter before the course and the zones: behind a long course id, what was typed ran past 80 columns. */}
 			<Text wrap="truncate-end">
 				<Text bold>Tasks</Text> · {shown.length} of {tasks.length}
-				{isFiltered(menu) && <Text color="yellow"> · filter: {menu.editingFilter ? withCursor(menu.filter) : menu.filter.value}</Text>} · {courseText}
+				<Text color="yellow">{filterLabel(menu)}</Text> · {courseText}
 				{dayZone === undefined ? '' : ` · days: ${dayZonesText(dayZone)}`}
 			</Text>
 			{notices.map((notice, index) => (

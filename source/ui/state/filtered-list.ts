@@ -1,5 +1,5 @@
 import {movedCursor, type ListMove} from './list-cursor.js';
-import {editText, textField, type TextEdit, type TextField} from './text-field.js';
+import {editText, textField, withCursor, type TextEdit, type TextField} from './text-field.js';
 
 /**
  * A list narrowed by what is typed after `/` (the task menu, the course picker): the filter, whether typing goes
@@ -30,6 +30,11 @@ export function matchesFilter(text: string, filter: string): boolean {
 /** Is a filter being typed or on (Esc clears it before it goes back)? */
 export function isFiltered(state: FilteredList<unknown>): boolean {
 	return state.editingFilter || state.filter.value !== '';
+}
+
+/** The filter as a title shows it, " · filter: …" (with the cursor while typed), or '' when there is none. */
+export function filterLabel(state: FilteredList<unknown>): string {
+	return isFiltered(state) ? ` · filter: ${state.editingFilter ? withCursor(state.filter) : state.filter.value}` : '';
 }
 
 /** Position of the highlighted item among the `keys` listed (the first when the filter left it out). */
