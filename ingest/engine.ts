@@ -335,6 +335,7 @@ async function loadStream(
 		advance(plain ? contentDone : contentRead > 0 ? (diskRead * contentDone) / contentRead : 0);
 	};
 	advance(contentDone);
+	if (plain && plan.startOffset > 0) progress.bytesBefore = progress.bytesDone;
 	const skipBefore = plain ? 0 : plan.startOffset;
 	const {committedRanges} = plan;
 	// Chunks end where committed data begins and ends, so each one is either all committed or all new.

@@ -30,6 +30,8 @@ export type FileProgress = LineCounts & {
 	/** On-disk bytes (compressed for .gz/.zip) and how many of them have been read. */
 	bytesTotal: number;
 	bytesDone: number;
+	/** Of bytesDone, those an earlier run loaded and this one did not read (a plain file resumed or grown starts after them). */
+	bytesBefore?: number;
 	status: FileStatus;
 	/** Why it was skipped (already loaded …) or failed. */
 	note?: string;
@@ -67,6 +69,8 @@ export type IngestSnapshot = LineCounts & {
 	elapsedMs: number;
 	bytesTotal: number;
 	bytesDone: number;
+	/** The on-disk bytes this run has read: not those of files skipped, nor those before where a file resumed. */
+	bytesRead: number;
 	rejectedByReason: Record<string, number>;
 	/** Smoothed over the last few seconds. */
 	megabytesPerSecond: number;

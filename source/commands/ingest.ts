@@ -65,7 +65,7 @@ const readAgainOf = (summary: IngestSummary) =>
 export function summaryLines(summary: IngestSummary): string[] {
 	const lines = [
 		`read ${summary.lines} lines: loaded ${summary.loaded}, ${readAgainOf(summary)}duplicates ${summary.duplicates}, rejected ${summary.rejected}`,
-		`files: ${summary.filesLoaded} loaded, ${summary.filesSkipped} skipped (already loaded), ${summary.filesFailed} failed; ${summary.blankLines} blank lines ignored; ${formatBytes(summary.bytesDone)} in ${formatDuration(summary.elapsedMs)}`,
+		`files: ${summary.filesLoaded} loaded, ${summary.filesSkipped} skipped (already loaded), ${summary.filesFailed} failed; ${summary.blankLines} blank lines ignored; ${formatBytes(summary.bytesRead)} read in ${formatDuration(summary.elapsedMs)}`,
 	];
 	const {derivedMs} = summary;
 	if (derivedMs !== undefined && summary.phase === 'done') {

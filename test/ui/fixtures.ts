@@ -49,6 +49,8 @@ export function snapshot(extra: Partial<IngestSnapshot> = {}): IngestSnapshot {
 		elapsedMs: 5000,
 		bytesTotal: 4_000_000,
 		bytesDone: 1_000_000,
+		// a.log's, loaded in this run.
+		bytesRead: 1_000_000,
 		lines: 1000,
 		blankLines: 0,
 		loaded: 990,

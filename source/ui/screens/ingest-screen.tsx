@@ -92,8 +92,7 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 	const seconds = summary.elapsedMs / 1000;
 	// The rate is the load's: without the derived build that followed it.
 	const loadSeconds = loadingMs(summary) / 1000;
-	// Files skipped as already loaded were not read: they do not count towards the average rate.
-	const bytesRead = summary.files.filter((file) => file.status !== 'skipped').reduce((sum, file) => sum + file.bytesDone, 0);
+	const {bytesRead} = summary;
 	const rate = loadSeconds > 0 ? bytesRead / 1e6 / loadSeconds : 0;
 	const reasons = Object.entries(summary.rejectedByReason);
 	const notices = fileNotices(summary.files);
