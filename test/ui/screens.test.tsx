@@ -927,3 +927,24 @@ test('menu notices: no data yet, unreadable task files, what the last load broug
 		);
 	}
 });
+
+test('a bar chart draws the rows as the table shows them: sorted by the values, then only those that match a search', () => {
+	const types = result([['load_video', 2], ['play_video', 9], ['pause_video', 5], ['problem_check', 7]]);
+	const barsOf = (frame: string) => stripVTControlCharacters(frame).split('\n').filter((line) => line.includes('█')).map((line) => line.split(' ')[0]);
+	const sortedDown = [{type: 'move-column' as const, by: 1}, {type: 'sort' as const, direction: 'desc' as const}];
+	const filtered = [...sortedDown, {type: 'search' as const, query: 'video'}, {type: 'toggle-filter' as const}];
+	const expected = [
+		[[], ['load_video', 'play_video', 'pause_video', 'problem_check']],
+		[sortedDown, ['play_video', 'problem_check', 'pause_video', 'load_video']],
+		[filtered, ['play_video', 'pause_video', 'load_video']],
+	] as const;
+	for (const [actions, bars] of expected) {
+		const screen = {...resultScreenState(types, 80, 24, [...actions]), chart: true};
+		const {lastFrame, unmount} = render(<ResultScreen screen={screen} width={80} height={24} />);
+		try {
+			assert.deepEqual(barsOf(lastFrame() ?? ''), bars);
+		} finally {
+			unmount();
+		}
+	}
+});

@@ -95,6 +95,11 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 	}
 }
 
+/** The rows as the table shows them, sorted and filtered: what the chart draws. */
+export function viewRows(state: Pick<TableState, 'rows' | 'view'>): Cell[][] {
+	return state.view.map((row) => state.rows[row]!);
+}
+
 /** Does any cell of the row contain the query (case-insensitive, as displayed)? */
 export function rowMatches(row: Cell[], lowerQuery: string): boolean {
 	return row.some((value) => cellText(value).toLowerCase().includes(lowerQuery) || (typeof value === 'number' && String(value).includes(lowerQuery)));
