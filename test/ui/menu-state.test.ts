@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {FilteredListAction} from '../../source/ui/state/filtered-list.js';
-import {initialMenuState, menuLines, menuReducer, selectedTask, visibleTasks, type MenuState} from '../../source/ui/state/menu-state.js';
+import {initialMenuState, menuLines, menuReducer, menuWindow, selectedTask, visibleTasks, type MenuState} from '../../source/ui/state/menu-state.js';
 import type {TextEdit} from '../../source/ui/state/text-field.js';
-import {tasks} from './fixtures.js';
+import {task, tasks} from './fixtures.js';
 
 const edit = (change: TextEdit): FilteredListAction => ({type: 'edit', edit: change});
 
@@ -53,4 +53,16 @@ test('the filter is edited at its cursor, and Ctrl-U empties it and lists every 
 	assert.equal(typed.selected, 'activity-by-day');
 	const cleared = menuReducer(typed, edit({type: 'clear'}), tasks, 2);
 	assert.deepEqual([cleared.filter, cleared.editingFilter, visibleTasks(tasks, cleared.filter.value).length], [{value: '', cursor: 0}, true, 4]);
+});
+
+test('a group heading never ends the window while its tasks are below it', () => {
+	// # A, a1, a2, a3, # B, b1, b2: lines 0-6.
+	const lines = menuLines(visibleTasks([...['a1', 'a2', 'a3'].map((id) => task(id, 'A')), ...['b1', 'b2'].map((id) => task(id, 'B'))], ''));
+	const shown = ({start, end}: {start: number; end: number}) => lines.slice(start, end).map((line) => (line.kind === 'group' ? `# ${line.group}` : line.task.id));
+	// Centred on a2 (line 2), 5 lines would end with "# B": one line down instead, b1 under its heading.
+	assert.deepEqual(shown(menuWindow(lines, 2, 5)), ['a1', 'a2', 'a3', '# B', 'b1']);
+	// Centred on a1 (line 1), 3 lines end with a task: as they are.
+	assert.deepEqual(shown(menuWindow(lines, 1, 3)), ['# A', 'a1', 'a2']);
+	// At the end of the list: its last lines.
+	assert.deepEqual(shown(menuWindow(lines, 6, 3)), ['# B', 'b1', 'b2']);
 });

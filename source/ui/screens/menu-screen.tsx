@@ -5,8 +5,7 @@ import {counted} from '../../format.js';
 import {dayZonesText, wrapLines} from '../lib/format.js';
 import type {AppIngestSummary, Course} from '../state/app-state.js';
 import {filterLabel} from '../state/filtered-list.js';
-import {windowStart} from '../state/list-cursor.js';
-import {menuLines, selectedTask, visibleTasks, type MenuState} from '../state/menu-state.js';
+import {menuLines, menuWindow, selectedTask, visibleTasks, type MenuState} from '../state/menu-state.js';
 
 /** First sentence of a description: the one-line summary in the menu. */
 export function firstSentence(text: string): string {
@@ -82,7 +81,7 @@ export function MenuScreen({
 	// Under the title and the notices (the lines saying why the list is empty come only with no list).
 	const room = Math.max(3, height - 1 - notices.length);
 	const selectedLine = lines.findIndex((line) => line.kind === 'task' && line.task.id === selected?.id);
-	const start = windowStart(selectedLine, lines.length, room);
+	const {start, end} = menuWindow(lines, selectedLine, room);
 	const titleWidth = Math.min(36, Math.max(...shown.map((task) => task.title.length), 10) + 2);
 	const courseText = courses === undefined ? 'listing courses…' : courses.length === 0 ? 'no courses yet' : course ? `course ${course}` : `${courses.length} courses`;
 	return (
@@ -100,7 +99,7 @@ export function MenuScreen({
 			))}
 			{tasks.length === 0 && <Text dimColor>Reading the task list…</Text>}
 			{tasks.length > 0 && shown.length === 0 && <Text dimColor>No task matches "{menu.filter.value}" (Esc clears the filter).</Text>}
-			{lines.slice(start, start + room).map((line) =>
+			{lines.slice(start, end).map((line) =>
 				line.kind === 'group' ? (
 					<Text key={`group-${line.group}`} bold color="cyan">
 						{line.group}

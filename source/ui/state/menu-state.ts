@@ -1,4 +1,5 @@
 import type {TaskDefinition} from '../../tasks/types.js';
+import {windowStart} from './list-cursor.js';
 import {filteredList, filteredListReducer, matchesFilter, selectedPosition, type FilteredList, type FilteredListAction} from './filtered-list.js';
 
 /**
@@ -27,6 +28,18 @@ export function menuLines(tasks: TaskDefinition[]): MenuLine[] {
 		lines.push({kind: 'task', task, position});
 	});
 	return lines;
+}
+
+/**
+ * The lines of the menu on screen, `room` at most, with the selected one among them (centred while it can be). A
+ * group's heading is never the last line while its tasks are below (at 100×30 "Forum" ended the screen alone):
+ * the window moves down a line. The selected line stays on screen: it is a task, so never the menu's first line,
+ * and below the window's top wherever the window starts (centred, or the last lines).
+ */
+export function menuWindow(lines: MenuLine[], selectedLine: number, room: number): {start: number; end: number} {
+	const start = windowStart(selectedLine, lines.length, room);
+	const end = Math.min(lines.length, start + room);
+	return end < lines.length && lines[end - 1]?.kind === 'group' ? {start: start + 1, end: end + 1} : {start, end};
 }
 
 /** The highlighted task among those shown (the first when it was filtered out). */
