@@ -3,7 +3,7 @@ import path from 'node:path';
 import meow from 'meow';
 import {UserError, redactSecrets} from '../ingest/errors.js';
 import {commands, type CommandContext} from './commands/index.js';
-import {checkedDatabaseUrl, checkedFlags, outputGone} from './commands/context.js';
+import {checkedDatabaseUrl, checkedFlags, outputFailed, outputFailure, outputGone} from './commands/context.js';
 import {usage, flagSpec, commandArguments, commandFlags, kebab, UsageError} from './usage.js';
 
 /** Options that take a value, as typed (max-line-bytes). */
@@ -66,45 +66,56 @@ export async function main(argv: string[]): Promise<number> {
 	// `openpolyedu-tui files | head` closes our stdout early, `ingest 2>&1 | head` stderr too: not an error, but
 	// what runs is cancelled (see outputGone). A closed terminal fails every write with EIO: unheard, that error
 	// ended a load killed by SIGHUP before it stopped the server. Nothing can be said to either any more (later
-	// writes fail as well, as writes after the stream's end); the cleanup goes on.
-	for (const stream of [process.stdout, process.stderr]) {
+	// writes fail as well, as writes after the stream's end); the cleanup goes on. Any other failed write (a full
+	// disk) cancels as well, and is said (see outputFailed).
+	for (const [name, stream] of [['stdout', process.stdout], ['stderr', process.stderr]] as const) {
 		stream.on('error', (error: NodeJS.ErrnoException) => {
 			if (error.code === 'EPIPE') outputGone();
-			else if (error.code !== 'EIO' && error.code !== 'ERR_STREAM_DESTROYED' && error.code !== 'ERR_STREAM_WRITE_AFTER_END') throw error;
+			else if (error.code !== 'EIO' && error.code !== 'ERR_STREAM_DESTROYED' && error.code !== 'ERR_STREAM_WRITE_AFTER_END') outputFailed(name, error);
 		});
 	}
+	let code: number;
+	let said = '';
 	try {
-		const cli = parse(argv);
-		const [name = '', ...args] = cli.input;
-		// `run <task> --help` describes the task (see taskHelp).
-		if (cli.flags.help && !(name === 'run' && args.length > 0)) {
-			process.stdout.write(`${usage}\n`);
-			return 0;
-		}
-		const command = commands[name];
-		if (!command) throw new UsageError(`Unknown command "${name}"; run openpolyedu-tui --help for the list of commands.`);
-		checkGivenFlags(argv, name);
-		const extra = args.slice(commandArguments[name]);
-		if (extra.length > 0) {
-			const taken = [name, ...args.slice(0, commandArguments[name])].join(' ');
-			throw new UsageError(`Unexpected argument${extra.length > 1 ? 's' : ''} "${extra.join(' ')}" for ${name ? `"${taken}"` : 'the app'}; run openpolyedu-tui --help.`);
-		}
-		const context: CommandContext = {
-			args,
-			flags: checkedFlags(cli.flags),
-			// An empty DATABASE_URL (exported but blank) means none: the embedded server.
-			databaseUrl: checkedDatabaseUrl((cli.flags.db as string | undefined) ?? (process.env.DATABASE_URL || undefined)),
-			stdout: process.stdout,
-			stderr: process.stderr,
-		};
-		return await command(context);
+		code = await dispatch(argv);
 	} catch (error) {
-		if (error instanceof UserError) {
-			process.stderr.write(`${error.message}\n`);
-			return error.exitCode;
-		}
+		code = error instanceof UserError ? error.exitCode : 1;
 		const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-		process.stderr.write(`Unexpected error: ${redactSecrets(message)}\n`);
-		return 1;
+		said = error instanceof UserError ? error.message : `Unexpected error: ${redactSecrets(message)}`;
 	}
+	// A write that failed is why the command stopped (it says "Cancelled"), or spoils an output it thought whole.
+	// A file's write fails at once, but its error event comes on a later tick: wait for it.
+	await new Promise((resolve) => setImmediate(resolve));
+	const failure = outputFailure();
+	if (failure !== undefined) [code, said] = [1, failure];
+	if (said) process.stderr.write(`${said}\n`);
+	return code;
+}
+
+/** Parses the command line and runs its command; a user's mistake is a UserError. */
+async function dispatch(argv: string[]): Promise<number> {
+	const cli = parse(argv);
+	const [name = '', ...args] = cli.input;
+	// `run <task> --help` describes the task (see taskHelp).
+	if (cli.flags.help && !(name === 'run' && args.length > 0)) {
+		process.stdout.write(`${usage}\n`);
+		return 0;
+	}
+	const command = commands[name];
+	if (!command) throw new UsageError(`Unknown command "${name}"; run openpolyedu-tui --help for the list of commands.`);
+	checkGivenFlags(argv, name);
+	const extra = args.slice(commandArguments[name]);
+	if (extra.length > 0) {
+		const taken = [name, ...args.slice(0, commandArguments[name])].join(' ');
+		throw new UsageError(`Unexpected argument${extra.length > 1 ? 's' : ''} "${extra.join(' ')}" for ${name ? `"${taken}"` : 'the app'}; run openpolyedu-tui --help.`);
+	}
+	const context: CommandContext = {
+		args,
+		flags: checkedFlags(cli.flags),
+		// An empty DATABASE_URL (exported but blank) means none: the embedded server.
+		databaseUrl: checkedDatabaseUrl((cli.flags.db as string | undefined) ?? (process.env.DATABASE_URL || undefined)),
+		stdout: process.stdout,
+		stderr: process.stderr,
+	};
+	return await command(context);
 }

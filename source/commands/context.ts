@@ -73,6 +73,23 @@ export function outputGone(): void {
 	outputLost.abort();
 }
 
+let writeFailure: string | undefined;
+
+/**
+ * Called when stdout or stderr refuses a write for another reason (ENOSPC: `run … > out.csv` on a full disk).
+ * The command is cancelled as for a gone reader, and outputFailure then says why, with exit code 1: the
+ * error was thrown from the stream's event, a stack trace that left the embedded server running and the
+ * workdir locked.
+ */
+export function outputFailed(stream: 'stdout' | 'stderr', error: Error): void {
+	// Node adds the call that failed (", write"): the reason is what the user can act on.
+	writeFailure ??= `Could not write to ${stream} (${error.message.replace(/,.*$/s, '')}): the output is incomplete.`;
+	outputLost.abort();
+}
+
+/** The sentence for a write that failed (see outputFailed), or undefined. */
+export const outputFailure = () => writeFailure;
+
 /** Writes to a stream, waiting while its buffer is full (a pipe read slower than we write): memory stays bounded. */
 export async function writeOrWait(stream: NodeJS.WritableStream, chunk: string | Buffer, signal: AbortSignal): Promise<void> {
 	if (!stream.write(chunk)) await once(stream, 'drain', {signal});

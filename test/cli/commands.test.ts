@@ -493,6 +493,32 @@ describe('the headless commands', () => {
 		assert.equal(learners.code, 0, learners.stderr);
 		assert.deepEqual(JSON.parse(learners.stdout), []);
 	});
+
+	it('output to a full disk is one sentence and exit 1, the workdir released (the write error was a stack trace, the server and lock left behind)', {skip: fs.existsSync('/dev/full') ? false : 'no /dev/full on this system'}, async () => {
+		const fullUrl = await createTestDatabase('cli_full_disk');
+		const workdir = path.join(dir, 'full-disk-workdir');
+		const file = path.join(dir, 'full-disk.log');
+		fs.writeFileSync(file, lines(0, 12));
+		const toFullDisk = (...args: string[]) => {
+			const full = fs.openSync('/dev/full', 'w');
+			try {
+				const result = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), ...args], {cwd: dir, encoding: 'utf8', stdio: ['ignore', full, 'pipe'], env: {...process.env, DATABASE_URL: ''}});
+				return {code: result.status, stderr: result.stderr};
+			} finally {
+				fs.closeSync(full);
+			}
+		};
+		const sentence = 'Could not write to stdout (ENOSPC: no space left on device): the output is incomplete.';
+		// The load finished; only its summary was lost.
+		const ingest = toFullDisk('ingest', file, '--db', fullUrl, '--workdir', workdir);
+		assert.deepEqual([ingest.code, ingest.stderr.split('\n').filter((line) => !/^(loading|deriving|building)/.test(line))], [1, [sentence, '']]);
+		assert.deepEqual(fs.readdirSync(workdir), [], 'the lock is released');
+		assert.equal(JSON.parse(cli('files', '--db', fullUrl, '--format', 'json').stdout)[0].loaded, 12);
+		for (const args of [['run', 'learners', '--format', 'csv'], ['files'], ['tasks']]) {
+			const result = toFullDisk(...args, '--db', fullUrl);
+			assert.deepEqual([result.code, result.stderr], [1, `${sentence}\n`], args.join(' '));
+		}
+	});
 });
 
 describe('run after a load whose derived tables were not built', () => {
