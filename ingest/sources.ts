@@ -63,6 +63,41 @@ const skippedInFolders = /^(\..*|readme(\.\w+)?|.*\.(md|truth\.json))$/i;
 /** The sentence for a named input that is not there (a link whose target is gone included). */
 export const missingInput = (target: string) => new UserError(`The input path ${target} does not exist.`);
 
+/** Natural name order: tracking.log-9 before tracking.log-10, so daily files load in date order. */
+const naturalOrder = (a: string, b: string) => a.localeCompare(b, undefined, {numeric: true});
+
+/** Whether a path holds a wildcard (* or ?) that a shell would have expanded. */
+export const hasWildcards = (named: string) => /[*?]/.test(named);
+
+/**
+ * What a path with wildcards names, in natural order, as a POSIX shell expands it (`*` any run of characters,
+ * `?` one; a name that starts with "." only for a part that does): Windows' cmd and PowerShell pass
+ * `logs\tracking.log-2018*.gz` to the program as typed, and bash does when nothing matches. Empty when nothing does.
+ */
+export function expandWildcards(pattern: string): string[] {
+	const {root} = path.parse(pattern);
+	const parts = pattern.slice(root.length).split(path.sep === '\\' ? /[\\/]+/ : /\/+/).filter(Boolean);
+	let matches = [root];
+	for (const part of parts) {
+		if (!hasWildcards(part)) {
+			matches = matches.map((match) => path.join(match, part));
+			continue;
+		}
+		const source = part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+		const regex = new RegExp(`^${source}$`, process.platform === 'win32' ? 'i' : '');
+		matches = matches.flatMap((folder) => {
+			let entries: string[];
+			try {
+				entries = fs.readdirSync(folder || '.');
+			} catch {
+				return []; // not a folder, or not readable: no match there
+			}
+			return entries.filter((entry) => regex.test(entry) && (part.startsWith('.') || !entry.startsWith('.'))).sort(naturalOrder).map((entry) => path.join(folder, entry));
+		});
+	}
+	return matches.filter((match) => fs.existsSync(match));
+}
+
 /** Expands paths into files, in a stable natural order (daily files load in date order); the `skipped` folders are never walked. */
 export function discoverSources(paths: string[], skipped: string[] = []): SourceFile[] {
 	const found: SourceFile[] = [];
@@ -82,7 +117,7 @@ export function discoverSources(paths: string[], skipped: string[] = []): Source
 			const real = fs.realpathSync(target);
 			if (walked.has(real)) return;
 			walked.add(real);
-			const entries = fs.readdirSync(target).sort((a, b) => a.localeCompare(b, undefined, {numeric: true}));
+			const entries = fs.readdirSync(target).sort(naturalOrder);
 			for (const entry of entries) if (!skippedInFolders.test(entry)) visit(path.join(target, entry), false);
 		} else if (stat.isFile() && (explicit || !skippedInFolders.test(path.basename(target)))) {
 			found.push({path: path.resolve(target), kind: contentKindOf(target, stat.size), size: stat.size, mtime: stat.mtime});

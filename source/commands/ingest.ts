@@ -5,7 +5,7 @@ import type {Database} from '../../ingest/db/database.js';
 import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {canonicalTimeZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
-import {missingInput} from '../../ingest/sources.js';
+import {expandWildcards, hasWildcards, missingInput} from '../../ingest/sources.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
 import {derivedPercent, derivedStepText, fileNotices, formatBytes, formatDuration, formatCount, loadingMs, noticeLine} from '../format.js';
@@ -18,12 +18,18 @@ export const ourFolders = (context: CommandContext) => [resolveWorkdir(context.f
 /** The default source: input/ in the current folder. */
 export const defaultInput = () => path.join(process.cwd(), 'input');
 
-/** The paths named, or the default source; they must exist. */
+/** The paths named (wildcards the shell left expanded here), or the default source; they must exist. */
 export function ingestPaths(args: string[]): string[] {
 	// Checked before the database starts: a mistyped name made the workdir and its cluster.
-	const missing = args.find((named) => !fs.existsSync(named));
+	const named = args.flatMap((arg) => {
+		if (fs.existsSync(arg) || !hasWildcards(arg)) return [arg];
+		const matches = expandWildcards(arg);
+		if (matches.length === 0) throw new UserError(`No file or folder matches ${arg}.`);
+		return matches;
+	});
+	const missing = named.find((file) => !fs.existsSync(file));
 	if (missing !== undefined) throw missingInput(missing);
-	if (args.length > 0) return args;
+	if (named.length > 0) return named;
 	const input = defaultInput();
 	if (!fs.existsSync(input)) throw new UserError(`There is no input/ folder in ${process.cwd()}; put logs there or name them: openpolyedu-tui ingest FILE…`);
 	return [input];

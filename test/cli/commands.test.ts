@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import {describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
@@ -492,6 +493,28 @@ describe('the headless commands', () => {
 		const learners = cli('run', 'learners', '--db', url, '--format', 'json');
 		assert.equal(learners.code, 0, learners.stderr);
 		assert.deepEqual(JSON.parse(learners.stdout), []);
+	});
+
+	it('ingest expands the wildcards a shell left as typed, in natural order (Windows cmd and PowerShell do: "does not exist")', async () => {
+		const globUrl = await createTestDatabase('cli_wildcards');
+		const logs = path.join(dir, 'wildcard-logs');
+		for (const folder of ['2018-09', '2018-10', 'other']) fs.mkdirSync(path.join(logs, folder), {recursive: true});
+		const days = [path.join('2018-09', 'tracking.log-2'), path.join('2018-09', 'tracking.log-10'), path.join('2018-10', 'tracking.log-1')];
+		days.forEach((day, index) => fs.writeFileSync(path.join(logs, `${day}.gz`), zlib.gzipSync(lines(index * 10, index * 10 + 10))));
+		fs.writeFileSync(path.join(logs, '2018-09', '.tracking.log-3.gz'), zlib.gzipSync(lines(90, 95)));
+		fs.writeFileSync(path.join(logs, 'other', 'tracking.log-4.gz'), zlib.gzipSync(lines(95, 100)));
+		// No shell here: the patterns reach the CLI as typed.
+		const result = cli('ingest', path.join(logs, '2018-*', 'tracking.log-*.gz'), '--db', globUrl);
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /^read 30 lines: loaded 30, duplicates 0, rejected 0$/m);
+		const listed = JSON.parse(cli('files', '--db', globUrl, '--format', 'json').stdout) as Array<{file: string}>;
+		assert.deepEqual(listed.map((row) => row.file), days.map((day) => path.join(logs, `${day}.gz`)));
+		const single = cli('ingest', path.join(logs, 'oth?r', '*'), '--db', globUrl);
+		assert.match(single.stdout, /^read 5 lines: loaded 5,/m);
+		const workdir = path.join(dir, 'untouched-by-wildcards');
+		const none = cli('ingest', path.join(logs, '2018-*', '*.zip'), '--workdir', workdir);
+		assert.deepEqual([none.code, none.stdout, none.stderr], [1, '', `No file or folder matches ${path.join(logs, '2018-*', '*.zip')}.\n`]);
+		assert.ok(!fs.existsSync(workdir), 'nothing was made');
 	});
 
 	it('output to a full disk is one sentence and exit 1, the workdir released (the write error was a stack trace, the server and lock left behind)', {skip: fs.existsSync('/dev/full') ? false : 'no /dev/full on this system'}, async () => {
