@@ -8,6 +8,10 @@ import {usage, flagSpec, commandArguments, commandFlags, kebab, UsageError} from
 
 /** Options that take a value, as typed (max-line-bytes). */
 const VALUE_FLAGS = new Set(Object.entries(flagSpec).flatMap(([name, spec]) => (spec.type === 'string' ? [kebab(name)] : [])));
+/** Options meant to be given more than once (--param). */
+const REPEATABLE = new Set(Object.entries(flagSpec).flatMap(([name, spec]) => ('isMultiple' in spec && spec.isMultiple ? [kebab(name)] : [])));
+/** The long name of each short option (y → yes). */
+const LONG_NAMES: Record<string, string> = Object.fromEntries(Object.entries(flagSpec).flatMap(([name, spec]) => ('shortFlag' in spec ? [[spec.shortFlag, kebab(name)]] : [])));
 
 /**
  * Checks the options as typed (meow also reports unset ones with defaults, so we read argv): each one must be
@@ -16,6 +20,7 @@ const VALUE_FLAGS = new Set(Object.entries(flagSpec).flatMap(([name, spec]) => (
  */
 function checkGivenFlags(argv: string[], command: string): void {
 	const allowed = new Set([...commandFlags.common, ...(commandFlags[command] ?? [])]);
+	const given = new Set<string>();
 	for (let index = 0; index < argv.length; index++) {
 		const token = argv[index]!;
 		if (token === '--') break;
@@ -30,6 +35,10 @@ function checkGivenFlags(argv: string[], command: string): void {
 				const file = fs.existsSync(token) ? `; to name the file ${token}, write .${path.sep}${token} or put -- before it` : '; run openpolyedu-tui --help';
 				throw new UsageError(`Unknown option ${shown} for ${command ? `"${command}"` : 'the app'}${file}.`);
 			}
+			// meow refuses an option with a value given twice, but lets a switch's last one win (--save --no-save).
+			const name = LONG_NAMES[flag] ?? kebab(flag);
+			if (given.has(name) && !REPEATABLE.has(name)) throw new UsageError(`The flag --${name} can only be set once; run openpolyedu-tui --help.`);
+			given.add(name);
 		}
 		if (!long || token.includes('=') || !VALUE_FLAGS.has(kebab(names[0]!))) continue;
 		const value = argv[index + 1];
