@@ -121,8 +121,7 @@ async function dispatch(argv: string[]): Promise<number> {
 	const context: CommandContext = {
 		args,
 		flags: checkedFlags(cli.flags),
-		// An empty DATABASE_URL (exported but blank) means none: the embedded server.
-		databaseUrl: checkedDatabaseUrl((cli.flags.db as string | undefined) ?? (process.env.DATABASE_URL || undefined)),
+		databaseUrl: checkedDatabaseUrl((cli.flags.db as string | undefined) ?? process.env.DATABASE_URL),
 		stdout: process.stdout,
 		stderr: process.stderr,
 	};

@@ -107,11 +107,15 @@ export type CommandContext = {
 export type Command = (context: CommandContext) => Promise<number>;
 
 /** --db (or DATABASE_URL) checked to be a PostgreSQL URL: pg reads any other text as a host name or defaults. */
-export function checkedDatabaseUrl(url: string | undefined): string | undefined {
-	if (url !== undefined && !/^(postgres|postgresql):\/\//i.test(url.trim())) {
+export function checkedDatabaseUrl(given: string | undefined): string | undefined {
+	// Spaces or a CR around it are no part of it (cmd's `set DATABASE_URL=… ` keeps the space): pg read " postgres://…"
+	// as a host name, and "…/openpolyedu " as the database "openpolyedu ". A blank one (DATABASE_URL exported but
+	// empty) means none: the embedded server (a blank --db was refused by checkedFlags).
+	const url = given?.trim() || undefined;
+	if (url !== undefined && !/^(postgres|postgresql):\/\//i.test(url)) {
 		// Only the scheme is quoted back: the rest may hold a password.
-		const given = url.includes('://') ? `${url.split('://')[0]}://…` : url.slice(0, 40);
-		throw new UserError(`--db (or DATABASE_URL) must be a PostgreSQL URL such as postgres://user:password@host:5432/database, not "${given}".`);
+		const shown = url.includes('://') ? `${url.split('://')[0]}://…` : url.slice(0, 40);
+		throw new UserError(`--db (or DATABASE_URL) must be a PostgreSQL URL such as postgres://user:password@host:5432/database, not "${shown}".`);
 	}
 	return url;
 }

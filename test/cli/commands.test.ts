@@ -468,6 +468,21 @@ describe('the headless commands', () => {
 		if (process.platform !== 'win32') sentence(cli('ingest', '/dev/null', '--db', url), /^The input \/dev\/null is not a file or folder; save the log to a file first\.$/);
 	});
 
+	it('a --db or DATABASE_URL with spaces or a CR around it connects (cmd\'s "set DATABASE_URL=… " keeps the space: ENOTFOUND, or no database "openpolyedu ")', () => {
+		const expected = cli('files', '--db', url, '--format', 'csv');
+		assert.equal(expected.code, 0, expected.stderr);
+		for (const padded of [` ${url}`, `${url} `, `${url}\r`]) {
+			const flag = cli('files', '--db', padded, '--format', 'csv');
+			assert.deepEqual([flag.code, flag.stdout, flag.stderr], [0, expected.stdout, ''], JSON.stringify(padded));
+			const env = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'files', '--format', 'csv'], {cwd: dir, encoding: 'utf8', env: {...process.env, DATABASE_URL: padded}});
+			assert.deepEqual([env.status, env.stdout, env.stderr], [0, expected.stdout, ''], JSON.stringify(padded));
+		}
+		// Blank, as an empty one, it names no server: the embedded one of the workdir, which has no database here.
+		const workdir = path.join(dir, 'blank-database-url');
+		const blank = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'files', '--workdir', workdir], {cwd: dir, encoding: 'utf8', env: {...process.env, DATABASE_URL: ' '}});
+		assert.deepEqual([blank.status, blank.stderr], [1, `No database in ${workdir} yet: load logs first (openpolyedu-tui ingest FILE…), or check --workdir.\n`]);
+	});
+
 	it('walks a folder that links back to itself once, and fails a dangling link on its own', {skip: process.platform === 'win32' ? 'symlinks need rights on Windows' : false}, async () => {
 		const folder = path.join(dir, 'looped');
 		fs.mkdirSync(folder, {recursive: true});
