@@ -109,7 +109,11 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
 
 function describeConnectionError(error: unknown, displayUrl: string): UserError {
 	const message = error instanceof Error ? error.message : String(error);
-	return new UserError(`Cannot reach the database at ${displayUrl}: ${redactSecrets(message)}.`);
+	// pg's words for a URL without a password where the server asks for one: "SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string".
+	const reason = /client password must be a string/.test(message)
+		? 'the server asks for a password and none was given; put it in the URL (postgres://user:password@host/database) or in PGPASSWORD'
+		: redactSecrets(message);
+	return new UserError(`Cannot reach the database at ${displayUrl}: ${reason}.`);
 }
 
 /**

@@ -441,6 +441,15 @@ describe('the headless commands', () => {
 		assert.equal(result.code, 1);
 		assert.match(result.stderr, /^Cannot reach the database at postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/nothing/);
 		assert.ok(!result.stderr.includes('s3cret-pw'));
+		// A server that asks for a password the URL does not give: pg said 'SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string'.
+		const noPassword = Object.assign(new URL(url), {password: ''}).toString();
+		const env: NodeJS.ProcessEnv = {...process.env, DATABASE_URL: ''};
+		delete env.PGPASSWORD;
+		const asked = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'files', '--db', noPassword], {cwd: dir, encoding: 'utf8', env});
+		assert.deepEqual(
+			[asked.status, asked.stderr],
+			[1, `Cannot reach the database at ${noPassword}: the server asks for a password and none was given; put it in the URL (postgres://user:password@host/database) or in PGPASSWORD.\n`],
+		);
 	});
 
 	it('a bad --db or --workdir value, or an input that is not a file, is one sentence (never a hang or a stack)', () => {
