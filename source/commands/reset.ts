@@ -1,6 +1,6 @@
 import readline from 'node:readline/promises';
 import {UserError} from '../../ingest/errors.js';
-import {withDatabase, type Command} from './context.js';
+import {CancelledError, withDatabase, type Command} from './context.js';
 
 /** Empties every table of the schema (the loader's and the derived ones alike) but schema_version. */
 export const RESET_STATEMENT = `DO $$ BEGIN
@@ -12,8 +12,18 @@ async function confirmed(context: Parameters<Command>[0]): Promise<boolean> {
 	if (context.flags.yes) return true;
 	if (!process.stdin.isTTY) throw new UserError('reset deletes all loaded data; pass --yes to confirm when not at a terminal.');
 	const prompt = readline.createInterface({input: process.stdin, output: context.stderr});
+	// Ctrl-C cancels here as anywhere (exit 130), and Ctrl-D gives no answer: readline rejected both with an
+	// AbortError, which read as an unexpected error with its stack.
+	const interrupt = new AbortController();
+	prompt.once('SIGINT', () => interrupt.abort());
 	try {
-		const answer = await prompt.question('Delete ALL loaded events, files and rejected lines? Type "yes" to confirm: ');
+		const answer = await prompt.question('Delete ALL loaded events, files and rejected lines? Type "yes" to confirm: ', {signal: interrupt.signal}).catch((error: Error) => {
+			if (error.name !== 'AbortError') throw error;
+			// Ctrl-D leaves the cursor after the prompt (readline ends the line of a Ctrl-C itself).
+			if (!interrupt.signal.aborted) context.stderr.write('\n');
+			return '';
+		});
+		if (interrupt.signal.aborted) throw new CancelledError('Cancelled; nothing was deleted.');
 		return answer.trim().toLowerCase() === 'yes';
 	} finally {
 		prompt.close();

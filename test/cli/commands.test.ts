@@ -548,6 +548,26 @@ describe('the headless commands', () => {
 		assert.ok(!fs.existsSync(workdir), 'nothing was made');
 	});
 
+	it('reset at a terminal: Ctrl-C cancels (exit 130), Ctrl-D answers no (both were an "Unexpected error: AbortError" with its stack)', {skip: spawnSync('script', ['-V']).status === 0 ? false : 'script(1), which gives the CLI a terminal, is not installed'}, async () => {
+		const keptUrl = await createTestDatabase('cli_reset_prompt');
+		assert.equal(cli('ingest', path.join(dir, 'day.log'), '--db', keptUrl).code, 0);
+		const quoted = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+		for (const [key, code, said] of [['\x03', 130, 'Cancelled; nothing was deleted.'], ['\x04', 1, 'Nothing deleted.']] as const) {
+			const command = [process.execPath, path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'reset', '--db', keptUrl].map(quoted).join(' ');
+			const child = spawn('script', ['-qec', command, '/dev/null'], {cwd: dir, env: {...process.env, DATABASE_URL: ''}});
+			let output = '';
+			child.stdout.on('data', (data: Buffer) => {
+				const asked = output.includes('Type "yes" to confirm: ');
+				output += data.toString();
+				if (!asked && output.includes('Type "yes" to confirm: ')) child.stdin.write(key);
+			});
+			const exited = await new Promise<number | null>((resolve) => child.on('close', resolve));
+			const after = output.split('Type "yes" to confirm: ')[1] ?? output;
+			assert.deepEqual([exited, after.replace(/\x1b\[\d*G/g, '').trim()], [code, said], JSON.stringify(output));
+		}
+		assert.equal(JSON.parse(cli('files', '--db', keptUrl, '--format', 'json').stdout)[0].loaded, 40, 'nothing was deleted');
+	});
+
 	it('output to a full disk is one sentence and exit 1, the workdir released (the write error was a stack trace, the server and lock left behind)', {skip: fs.existsSync('/dev/full') ? false : 'no /dev/full on this system'}, async () => {
 		const fullUrl = await createTestDatabase('cli_full_disk');
 		const workdir = path.join(dir, 'full-disk-workdir');
