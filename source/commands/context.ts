@@ -62,6 +62,22 @@ export function cancelOnSignals(): {signal: AbortSignal; dispose(): void} {
 	};
 }
 
+/**
+ * Runs `body` with cancelOnSignals' signal: once cancelled, its failure is a CancelledError saying `cancelled`
+ * (exit 130), and the signal has not ended the process, so withDatabase still stops the server it started.
+ */
+export async function cancellable<T>(cancelled: string, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+	const {signal, dispose} = cancelOnSignals();
+	try {
+		return await body(signal);
+	} catch (error) {
+		if (signal.aborted) throw new CancelledError(cancelled);
+		throw error;
+	} finally {
+		dispose();
+	}
+}
+
 const outputLost = new AbortController();
 
 /**

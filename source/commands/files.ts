@@ -1,6 +1,6 @@
 import {UserError} from '../../ingest/errors.js';
 import {formatResult, queryTable} from '../tasks/index.js';
-import {CancelledError, cancelOnSignals, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
+import {cancellable, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
 import {outputFormatOf} from './run.js';
 
 /**
@@ -9,12 +9,17 @@ import {outputFormatOf} from './run.js';
  */
 async function printListing(context: CommandContext, name: string, sql: string, whenEmpty: string, shape = (table: Listing) => table): Promise<number> {
 	const format = outputFormatOf(context); // a bad --format is refused before the database starts
-	return withDatabase(context, async ({pool}) => {
-		const table = shape(await queryTable(pool, sql));
-		if (table.rows.length === 0 && format === 'table') context.stdout.write(`${whenEmpty}\n`);
-		else context.stdout.write(formatResult({taskId: name, ...table, parameters: {}, elapsedMs: 0}, format));
-		return 0;
-	}, {reader: true});
+	// Ctrl-C, SIGTERM or SIGHUP while the server starts or the query runs: killed, the listing left the embedded server running.
+	return cancellable('Cancelled: nothing was listed.', (signal) =>
+		withDatabase(context, async ({pool}) => {
+			signal.throwIfAborted();
+			const table = shape(await queryTable(pool, sql));
+			signal.throwIfAborted();
+			if (table.rows.length === 0 && format === 'table') context.stdout.write(`${whenEmpty}\n`);
+			else context.stdout.write(formatResult({taskId: name, ...table, parameters: {}, elapsedMs: 0}, format));
+			return 0;
+		}, {reader: true}),
+	);
 }
 
 type Listing = Awaited<ReturnType<typeof queryTable>>;
@@ -70,9 +75,8 @@ async function writeRejectedLines(context: CommandContext): Promise<number> {
 	if (context.flags.format !== undefined) throw new UserError('--raw prints the lines themselves: it takes no --format.');
 	// A reader that has gone (`rejected --raw | head`) stops the listing as Ctrl-C does: waiting for a 'drain'
 	// that never comes, its EPIPE was an unexpected error.
-	const {signal, dispose} = cancelOnSignals();
-	try {
-		return await withDatabase(context, async ({pool}) => {
+	return cancellable('Cancelled: the rejected lines were not all written.', (signal) =>
+		withDatabase(context, async ({pool}) => {
 			const client = await pool.connect();
 			try {
 				await client.query('BEGIN TRANSACTION READ ONLY');
@@ -88,11 +92,6 @@ async function writeRejectedLines(context: CommandContext): Promise<number> {
 				client.release();
 			}
 			return 0;
-		}, {reader: true});
-	} catch (error) {
-		if (signal.aborted) throw new CancelledError('Cancelled: the rejected lines were not all written.');
-		throw error;
-	} finally {
-		dispose();
-	}
+		}, {reader: true}),
+	);
 }

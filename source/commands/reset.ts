@@ -1,6 +1,6 @@
 import readline from 'node:readline/promises';
 import {UserError} from '../../ingest/errors.js';
-import {CancelledError, withDatabase, type Command} from './context.js';
+import {cancellable, CancelledError, withDatabase, type Command} from './context.js';
 
 /** Empties every table of the schema (the loader's and the derived ones alike) but schema_version. */
 export const RESET_STATEMENT = `DO $$ BEGIN
@@ -35,10 +35,16 @@ export const resetCommand: Command = async (context) => {
 		context.stderr.write('Nothing deleted.\n');
 		return 1;
 	}
-	return withDatabase(context, async ({pool}) => {
-		const {rows} = await pool.query<{events: number}>('SELECT count(*) AS events FROM events');
-		await pool.query(RESET_STATEMENT);
-		context.stdout.write(`Deleted ${rows[0]!.events} events and every loaded file's records.\n`);
-		return 0;
-	});
+	// Listening once the answer is in (not at the prompt, which reads Ctrl-C itself): a signal while the server
+	// starts stops it rather than the process, which left it running.
+	return cancellable('Cancelled; nothing was deleted.', (signal) =>
+		withDatabase(context, async ({pool}) => {
+			signal.throwIfAborted();
+			const {rows} = await pool.query<{events: number}>('SELECT count(*) AS events FROM events');
+			signal.throwIfAborted();
+			await pool.query(RESET_STATEMENT);
+			context.stdout.write(`Deleted ${rows[0]!.events} events and every loaded file's records.\n`);
+			return 0;
+		}),
+	);
 };

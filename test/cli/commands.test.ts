@@ -684,6 +684,45 @@ describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal clos
 		}
 	});
 
+	it('files, rejected and reset on a signal stop with one sentence and exit 130, the workdir released (the signal killed them, leaving the server they started)', async () => {
+		const listedUrl = await createTestDatabase('cli_listing_signal');
+		const workdir = path.join(dir, 'listing-signal-workdir');
+		assert.equal(cli('ingest', path.join(dir, 'day.log'), '--db', listedUrl).code, 0);
+		const pool = new pg.Pool(clientConfig(listedUrl));
+		pool.on('error', () => {});
+		try {
+			for (const [args, table, said] of [
+				[['files'], 'source_files', 'Cancelled: nothing was listed.'],
+				[['rejected'], 'rejected_lines', 'Cancelled: nothing was listed.'],
+				[['reset', '--yes'], 'events', 'Cancelled; nothing was deleted.'],
+			] as const) {
+				// The command waits behind this lock until the signal has been sent.
+				const holder = await pool.connect();
+				try {
+					await holder.query('BEGIN');
+					await holder.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+					const command = startCli([...args, '--db', listedUrl, '--workdir', workdir]);
+					const waiting = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'openpolyedu-tui' AND wait_event_type = 'Lock'";
+					while ((await pool.query(waiting)).rows[0].n === 0) {
+						assert.equal(command.child.exitCode, null, command.stderr());
+						await new Promise((resolve) => setTimeout(resolve, 50));
+					}
+					command.child.kill('SIGTERM');
+					await new Promise((resolve) => setTimeout(resolve, 300));
+					await holder.query('ROLLBACK');
+					const result = await command.done;
+					assert.deepEqual([result.code, result.signal, result.stdout, result.stderr], [130, null, '', `${said}\n`], args.join(' '));
+					assert.ok(!fs.existsSync(path.join(workdir, 'app.lock')), `${args.join(' ')}: the workdir lock is released`);
+				} finally {
+					holder.release();
+				}
+			}
+			assert.equal((await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n, 40, 'nothing was deleted');
+		} finally {
+			await pool.end();
+		}
+	});
+
 	it('ingest on SIGTERM or SIGHUP stops, releases the workdir and exits 130, as on Ctrl-C', async () => {
 		const ingestUrl = await createTestDatabase('cli_sigterm');
 		const workdir = path.join(dir, 'sigterm-workdir');
