@@ -22,6 +22,8 @@ export const defaultInput = () => path.join(process.cwd(), 'input');
 export function ingestPaths(args: string[]): string[] {
 	// Checked before the database starts: a mistyped name made the workdir and its cluster.
 	const named = args.flatMap((arg) => {
+		// "-" is standard input to many tools: a pipe has no content to fingerprint or resume from (see discoverSources).
+		if (arg === '-' && !fs.existsSync(arg)) throw new UserError('ingest reads files, not standard input ("-"); save the log to a file first.');
 		if (fs.existsSync(arg) || !hasWildcards(arg)) return [arg];
 		const matches = expandWildcards(arg);
 		if (matches.length === 0) throw new UserError(`No file or folder matches ${arg}.`);

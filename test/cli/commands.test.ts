@@ -526,7 +526,7 @@ describe('the headless commands', () => {
 		assert.deepEqual(JSON.parse(learners.stdout), []);
 	});
 
-	it('ingest expands the wildcards a shell left as typed, in natural order (Windows cmd and PowerShell do: "does not exist")', async () => {
+	it('ingest expands the wildcards a shell left as typed, in natural order (Windows cmd and PowerShell do: "does not exist"), and refuses "-" in a sentence of its own', async () => {
 		const globUrl = await createTestDatabase('cli_wildcards');
 		const logs = path.join(dir, 'wildcard-logs');
 		for (const folder of ['2018-09', '2018-10', 'other']) fs.mkdirSync(path.join(logs, folder), {recursive: true});
@@ -542,6 +542,9 @@ describe('the headless commands', () => {
 		assert.deepEqual(listed.map((row) => row.file), days.map((day) => path.join(logs, `${day}.gz`)));
 		const single = cli('ingest', path.join(logs, 'oth?r', '*'), '--db', globUrl);
 		assert.match(single.stdout, /^read 5 lines: loaded 5,/m);
+		// "-" is standard input to many tools: 'The input path - does not exist.'
+		const stdin = cli('ingest', '-', '--db', globUrl);
+		assert.deepEqual([stdin.code, stdin.stderr], [1, 'ingest reads files, not standard input ("-"); save the log to a file first.\n']);
 		const workdir = path.join(dir, 'untouched-by-wildcards');
 		const none = cli('ingest', path.join(logs, '2018-*', '*.zip'), '--workdir', workdir);
 		assert.deepEqual([none.code, none.stdout, none.stderr], [1, '', `No file or folder matches ${path.join(logs, '2018-*', '*.zip')}.\n`]);
