@@ -8,6 +8,11 @@ import {startCli} from './helpers/cli.js';
 /** The derived build's advisory lock (REFRESH_LOCK in refresh.ts): held for the whole rebuild. */
 const REFRESH_LOCK = 7_240_100;
 const EVENTS = 30_000;
+/**
+ * pg_locks lists the locks of every database of the server: another test file's build beside this one held the
+ * same advisory lock, and the ingest was killed while it still loaded, before its own build (its load row pending).
+ */
+const THIS_DATABASE = 'database = (SELECT oid FROM pg_database WHERE datname = current_database())';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('killed while rebuilding the derived tables in a new day zone', () => {
@@ -32,7 +37,7 @@ describe('killed while rebuilding the derived tables in a new day zone', () => {
 			const run = startCli(['ingest', '--db', database.url, '--tz', 'Europe/Moscow', file]);
 			let exited = false;
 			void run.done.then(() => (exited = true));
-			while (!exited && Number(await scalar(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = ${REFRESH_LOCK} AND granted`)) === 0) {
+			while (!exited && Number(await scalar(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = ${REFRESH_LOCK} AND ${THIS_DATABASE} AND granted`)) === 0) {
 				await sleep(5);
 			}
 			killed = !exited && run.child.kill('SIGKILL');
@@ -45,14 +50,14 @@ describe('killed while rebuilding the derived tables in a new day zone', () => {
 		}
 		assert.ok(killed, 'the rebuild was killed while it ran');
 		// The server rolls the dead client's transaction back once it notices the closed socket.
-		for (let wait = 0; wait < 200 && Number(await scalar(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = ${REFRESH_LOCK}`)) > 0; wait++) {
+		for (let wait = 0; wait < 200 && Number(await scalar(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = ${REFRESH_LOCK} AND ${THIS_DATABASE}`)) > 0; wait++) {
 			await sleep(50);
 		}
 		assert.equal(await scalar('SELECT d_day_zone()'), 'UTC');
 		// Listed rather than counted: this failed once under load, and the rows say which load stayed pending and why.
 		const pending = await database.pool.query(
 			`SELECT l.load_id, l.started_at::text, l.finished_at::text, (SELECT count(*)::int FROM source_files f WHERE f.load_id = l.load_id) AS files,
-				(SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND objid = ${REFRESH_LOCK}) AS build_locks
+				(SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND objid = ${REFRESH_LOCK} AND ${THIS_DATABASE}) AS build_locks
 			FROM loads l WHERE NOT l.derived_done`,
 		);
 		assert.deepEqual(pending.rows, [], 'every load stays built');
