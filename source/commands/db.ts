@@ -22,7 +22,8 @@ import type {Command} from './context.js';
  * clusters (as root, under /var/lib) that no workdir uses any more.
  */
 export const dbCommand: Command = async (context) => {
-	const [action = ''] = context.args;
+	const [action] = context.args;
+	if (action === undefined) throw new UsageError('db needs an action: openpolyedu-tui db start | stop | status.');
 	if (!['start', 'stop', 'status'].includes(action)) throw new UsageError(`Unknown db action "${action}"; use: openpolyedu-tui db start | stop | status.`);
 	if (context.databaseUrl) throw new UserError('db start/stop/status manage the embedded server; with --db or DATABASE_URL your own server is in charge.');
 	// Only start makes the workdir (with its lock): status and stop of a mistyped --workdir must not make it.

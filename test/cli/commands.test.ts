@@ -335,6 +335,9 @@ describe('the headless commands', () => {
 		}
 		const restart = cli('db', 'restart', '--workdir', workdir);
 		assert.deepEqual([restart.code, restart.stderr], [2, 'Unknown db action "restart"; use: openpolyedu-tui db start | stop | status.\n']);
+		// Without an action it had said 'Unknown db action ""'.
+		const bare = cli('db', '--workdir', workdir);
+		assert.deepEqual([bare.code, bare.stderr], [2, 'db needs an action: openpolyedu-tui db start | stop | status.\n']);
 		assert.ok(!fs.existsSync(workdir), 'no workdir was made, no server started');
 	});
 
