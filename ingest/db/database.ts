@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import {parse} from 'pg-connection-string';
 import {UserError, redactSecrets} from '../errors.js';
 import {DATABASE_NAME, startEmbeddedServer, stopEmbeddedServer} from './embedded-server.js';
 import {migrate} from './migrations.js';
@@ -36,7 +37,11 @@ export type OpenOptions = {
 
 /** Sessions run in UTC so that timestamps without an offset are read as UTC. */
 export function clientConfig(url: string): pg.ClientConfig {
-	return {connectionString: url, options: '-c TimeZone=UTC', application_name: 'openpolyedu-tui'};
+	// The URL's own values win over ours, as they did when pg parsed it. Its sslmode means what it means to psql (libpq):
+	// `require` encrypts without checking the certificate; pg 8 took it for verify-full, and printed a 10-line
+	// SECURITY WARNING on every command. A URL that says uselibpqcompat itself is left to it (both is an error).
+	const parsed = parse(url, /[?&]uselibpqcompat=/i.test(url) ? {} : {useLibpqCompat: true});
+	return {options: '-c TimeZone=UTC', application_name: 'openpolyedu-tui', ...(parsed as pg.ClientConfig)};
 }
 
 /** The server process of a connection (what cancelBackends cancels). */

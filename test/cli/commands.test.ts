@@ -455,6 +455,18 @@ describe('the headless commands', () => {
 		);
 	});
 
+	it('sslmode in a --db URL means what it means to psql, without a warning: require against a server without SSL is one sentence', () => {
+		// pg took require for verify-full and printed a 10-line 'SECURITY WARNING: The SSL modes …' on every command.
+		const withSsl = new URL(url);
+		withSsl.searchParams.set('sslmode', 'require');
+		const required = cli('files', '--db', withSsl.toString());
+		assert.deepEqual([required.code, required.stderr.replace(/:[^:@/]*@/, ':***@')], [1, `Cannot reach the database at ${withSsl.toString().replace(/:[^:@/]*@/, ':***@')}: The server does not support SSL connections.\n`]);
+		withSsl.searchParams.set('sslmode', 'disable');
+		const disabled = cli('files', '--db', withSsl.toString(), '--format', 'csv');
+		assert.deepEqual([disabled.code, disabled.stderr], [0, '']);
+		assert.match(disabled.stdout, /^id,file,kind,/);
+	});
+
 	it('a bad --db or --workdir value, or an input that is not a file, is one sentence (never a hang or a stack)', () => {
 		const sentence = (result: {code: number | null; stderr: string}, pattern: RegExp) => {
 			assert.equal(result.code, 1, result.stderr);
