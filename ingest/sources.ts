@@ -246,12 +246,11 @@ async function decodedContent(content: Readable, container: 'gz' | 'zip'): Promi
 
 /** Decompressed content of a plain or .gz file, from a decompressed offset (plain files seek there). */
 export async function openFileContent(file: SourceFile, startOffset: number, onDiskBytes: (count: number) => void): Promise<Readable> {
-	// The stream we return carries an error of any stage (missing file, corrupt gzip).
-	const ignore = () => {};
+	// The stream we return carries an error of any stage (missing file, corrupt gzip): pipeline's and gunzipped's do.
 	if (file.kind === 'plain') {
 		// Read from its start, a file has not loaded a line yet: the one place to look at its first bytes.
 		if (startOffset === 0 && isUtf16(readFileAt(file.path, Math.min(2, file.size), 0))) throw utf16Error();
-		return pipeline(fs.createReadStream(file.path, {start: startOffset, highWaterMark: READ_SIZE}), byteCounter(onDiskBytes), ignore);
+		return pipeline(fs.createReadStream(file.path, {start: startOffset, highWaterMark: READ_SIZE}), byteCounter(onDiskBytes), () => {});
 	}
 	// Counted as the inflater hands its output on: the compressed bytes read ahead of it (a megabyte, a
 	// large part of a small file) would let the meters run ahead of the load (see loadStream).
