@@ -87,9 +87,12 @@ function fakeServices(overrides: Partial<AppServices> = {}): Fake {
 	return fake;
 }
 
-/** The app at `width`×`height` past a finished load, on the task menu (unmounted again if it never gets there). */
-async function renderAtMenu(services: Fake, width = 80, height = 24): Promise<ReturnType<typeof render>> {
-	const rendered = render(<App services={services} width={width} height={height} />);
+/**
+ * The app at `width`×`height` past a finished load, on the task menu (unmounted again if it never gets there).
+ * `onQuit` keeps the last frame: Ink's own exit unmounts and may blank it before a poll sees "Closing…".
+ */
+async function renderAtMenu(services: Fake, width = 80, height = 24, onQuit?: (exitCode: number) => void): Promise<ReturnType<typeof render>> {
+	const rendered = render(<App services={services} width={width} height={height} onQuit={onQuit} />);
 	try {
 		services.finishIngest();
 		await waitFor(rendered.lastFrame, 'Load finished');
@@ -189,7 +192,8 @@ test('keys that arrive in one chunk all count: a field emptied, typed and run at
 });
 
 test('Esc then a key, quickly (one chunk, as tmux sends them): Esc goes back, then the key acts (Ink read an Alt chord and lost the Esc)', async () => {
-	const {lastFrame, stdin, unmount} = await renderAtMenu(fakeServices());
+	let exitCode: number | undefined;
+	const {lastFrame, stdin, unmount} = await renderAtMenu(fakeServices(), 80, 24, (code) => (exitCode = code));
 	try {
 		await press(stdin, 'j', ENTER, ENTER);
 		await waitFor(lastFrame, 'row 1/3');
@@ -203,6 +207,8 @@ test('Esc then a key, quickly (one chunk, as tmux sends them): Esc goes back, th
 		// Esc q: the search cleared, then quit (nothing happened).
 		await press(stdin, '\u001Bq');
 		await waitFor(lastFrame, 'Closing…');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		assert.equal(exitCode, 0);
 	} finally {
 		unmount();
 	}
