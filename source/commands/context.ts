@@ -7,6 +7,7 @@ import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {resolveWorkdir, type Workdir} from '../../ingest/db/workdir.js';
 import {UserError} from '../../ingest/errors.js';
 import {kebab, type flagSpec} from '../usage.js';
+import {meantPath} from './quoted-path.js';
 
 type FlagValue<T> = T extends {isMultiple: true} ? string[] | undefined : T extends {type: 'string'} ? string | undefined : boolean | undefined;
 export type ParsedFlags = {[K in keyof typeof flagSpec]: FlagValue<(typeof flagSpec)[K]>};
@@ -16,8 +17,8 @@ const WHOLE_NUMBER_FLAGS = {workers: {min: 1, max: 64}, maxLineBytes: {min: 1, m
 type WholeNumberFlag = keyof typeof WHOLE_NUMBER_FLAGS;
 export type Flags = Omit<ParsedFlags, WholeNumberFlag> & {[K in WholeNumberFlag]: number | undefined};
 
-/** The flags with the whole-number options checked and converted; a bad one is a UserError sentence. */
-export function checkedFlags(flags: ParsedFlags): Flags {
+/** The flags with the whole-number options checked and converted, and paths as meant; a bad one is a UserError sentence. */
+export function checkedFlags(flags: ParsedFlags, platform: NodeJS.Platform = process.platform): Flags {
 	// An option given without its value: an empty --workdir meant the current folder, an empty --db "localhost".
 	for (const name of ['workdir', 'db'] as const) {
 		if (flags[name]?.trim() === '') throw new UserError(`--${name} needs a value (${name === 'db' ? 'a postgres:// URL' : 'a folder'}).`);
@@ -30,7 +31,8 @@ export function checkedFlags(flags: ParsedFlags): Flags {
 		if (!(value >= min && value <= max)) throw new UserError(`--${kebab(name)} must be a whole number from ${min} to ${max}, not ${JSON.stringify(flags[name])}.`);
 		numbers[name] = value;
 	}
-	return {...flags, ...numbers};
+	const paths = {workdir: flags.workdir && meantPath(flags.workdir, platform), out: flags.out && meantPath(flags.out, platform)};
+	return {...flags, ...numbers, ...paths};
 }
 
 /** The user cancelled the command (Ctrl-C, SIGTERM): exit code 130, as for a process ended by SIGINT. */

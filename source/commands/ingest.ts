@@ -6,6 +6,7 @@ import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {canonicalTimeZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {expandWildcards, hasWildcards, missingInput} from '../../ingest/sources.js';
+import {meantPath} from './quoted-path.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
 import {derivedPercent, derivedStepText, fileNotices, formatBytes, formatDuration, formatCount, loadingMs, noticeLine} from '../format.js';
@@ -19,9 +20,10 @@ export const ourFolders = (context: CommandContext) => [resolveWorkdir(context.f
 export const defaultInput = () => path.join(process.cwd(), 'input');
 
 /** The paths named (wildcards the shell left expanded here), or the default source; they must exist. */
-export function ingestPaths(args: string[]): string[] {
+export function ingestPaths(args: string[], platform: NodeJS.Platform = process.platform): string[] {
 	// Checked before the database starts: a mistyped name made the workdir and its cluster.
-	const named = args.flatMap((arg) => {
+	const named = args.flatMap((typed) => {
+		const arg = meantPath(typed, platform);
 		// "-" is standard input to many tools: a pipe has no content to fingerprint or resume from (see discoverSources).
 		if (arg === '-' && !fs.existsSync(arg)) throw new UserError('ingest reads files, not standard input ("-"); save the log to a file first.');
 		if (fs.existsSync(arg) || !hasWildcards(arg)) return [arg];
