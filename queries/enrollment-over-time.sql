@@ -14,17 +14,14 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: day asc
 -- chart: line x=day y=current_enrollment
-WITH changes AS (
-	SELECT time, activated,
-		activated IS DISTINCT FROM coalesce(lag(activated) OVER (PARTITION BY course_id, coalesce(user_id::text, username) ORDER BY time, file_id, line_no), false) AS changed
-	FROM d_enrollment
-	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
-), days AS (
+WITH days AS (
 	SELECT (time AT TIME ZONE :tz)::date AS day,
 		count(*) FILTER (WHERE activated) AS activations,
 		count(*) FILTER (WHERE NOT activated) AS deactivations
 	-- A day whose changes were all ignored has no row, as a day without any (it read 0/0/0).
-	FROM changes WHERE changed GROUP BY 1
+	FROM d_enrollment_change
+	WHERE changed AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+	GROUP BY 1
 ), running AS (
 	SELECT day, activations, deactivations, activations - deactivations AS net,
 		sum(activations - deactivations) OVER (ORDER BY day) AS current_enrollment

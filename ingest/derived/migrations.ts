@@ -1048,4 +1048,19 @@ SELECT course_id, user_id, nullif(username, '') AS username, first_enrolled, las
 FROM d_enrollment_state_as_logged;
 `,
 	},
+	{
+		version: 140,
+		description: 'enrollment changes that change the state, for every enrollment task',
+		// enrollment-by-hour and -by-weekday counted every activation, a repeated one of a learner already enrolled
+		// too, where enrollment-over-time (and edX Insights' state machine) ignore it: the histograms of a course
+		// summed to more enrollments than its running total. A view: no rebuild.
+		sql: `
+-- Each enrollment change, with whether it changed the learner's state (enrolled or not, unenrolled before the first):
+-- changes at the same time in the log's order (the file loaded first, then line by line), as d_enrollment_state takes them.
+CREATE VIEW d_enrollment_change AS
+SELECT course_id, user_id, username, time, activated,
+	activated IS DISTINCT FROM coalesce(lag(activated) OVER (PARTITION BY course_id, coalesce(user_id::text, username) ORDER BY time, file_id, line_no), false) AS changed
+FROM d_enrollment;
+`,
+	},
 ];

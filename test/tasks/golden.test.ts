@@ -43,6 +43,7 @@ const splitUrl = await createTestDatabase('golden_split');
 const reversedUrl = await createTestDatabase('golden_reversed');
 const moscowUrl = await createTestDatabase('golden_moscow');
 const placeholderPagesUrl = await createTestDatabase('golden_placeholder_pages');
+const definitionsUrl = await createTestDatabase('golden_definitions');
 
 async function loadedPool(url: string, files: string[], dayZone?: string): Promise<pg.Pool> {
 	const pool = new pg.Pool(clientConfig(url));
@@ -265,13 +266,22 @@ describe('enrollment and completion', () => {
 		]);
 	});
 
-	it('enrollment-by-hour and -by-weekday: histograms in the time zone', async () => {
+	it('enrollment-by-hour and -by-weekday: histograms in the time zone, of the activations that enrolled', async () => {
+		// carol's second activation (08:00:30, already enrolled) is no enrollment, as in enrollment-over-time: the
+		// five enrollments are alice PHYS Mon 09:00, bob Mon 20:30, carol Tue 08:00, alice HIST Tue 10:00, dave Wed 12:00.
 		const byHour = Object.fromEntries((await rows('enrollment-by-hour')).filter((row) => row[1]));
-		assert.deepEqual(byHour, {8: 2, 9: 1, 10: 1, 12: 1, 20: 1});
+		assert.deepEqual(byHour, {8: 1, 9: 1, 10: 1, 12: 1, 20: 1});
 		const moscow = Object.fromEntries((await rows('enrollment-by-hour', {tz: 'Europe/Moscow'})).filter((row) => row[1]));
-		assert.deepEqual(moscow, {11: 2, 12: 1, 13: 1, 15: 1, 23: 1});
+		assert.deepEqual(moscow, {11: 1, 12: 1, 13: 1, 15: 1, 23: 1});
 		assert.equal((await rows('enrollment-by-hour')).length, 24);
-		assert.deepEqual((await rows('enrollment-by-weekday')).map((row) => row[2]), [2, 3, 1, 0, 0, 0, 0]);
+		assert.deepEqual((await rows('enrollment-by-weekday')).map((row) => row[2]), [2, 2, 1, 0, 0, 0, 0]);
+		// The same five as enrollment-over-time's activations.
+		const activations = (await rows('enrollment-over-time')).reduce((sum, row) => sum + Number(row[1]), 0);
+		assert.equal(activations, 5);
+		assert.deepEqual(
+			(await rows('enrollment-by-weekday', {course: PHYS, from: '2024-03-05'})).map((row) => row[2]),
+			[0, 1, 1, 0, 0, 0, 0],
+		);
 	});
 
 	it('enrolled-not-started: carol (activity only before enrolling)', async () => {
@@ -507,6 +517,39 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 			if (result.rows.length > 1) sorted++;
 		}
 		assert.ok(sorted >= 25, `${sorted} tasks with several rows checked`);
+	});
+});
+
+/**
+ * Definitions checked against the reference systems' (edX Insights, edx2bigquery, Aspects), on
+ * test/fixtures/tasks/definitions.log (21 events, course-v1:Uni+DEF+2024, times UTC):
+ * - hank enrolls 2024-02-01 08:00 (Thursday), clicks the outline 08:10, unenrolls 02-02 08:00, enrolls again
+ *   03-10 08:00 (Sunday) and does nothing more.
+ * - 2024-03-11 (Monday): gina enrolls 09:00 and again 09:00:30, erin 09:05, frank 09:10.
+ * - erin plays vid3, whose duration no event reports, 0→30 (10:00:05–10:00:35). frank only opens its unit
+ *   (load_video 10:05, show_transcript 10:05:01) and reads a forum thread (10:06).
+ * - vid4 reports 60 s: erin watches 0→10, seeks to 40 while paused, watches 40→60 (stop); gina watches 0→5.
+ */
+describe('definitions against the reference systems', () => {
+	const DEF = 'course-v1:Uni+DEF+2024';
+	let definitionsPool: pg.Pool;
+	const definitionRows = async (id: string, values: Record<string, string> = {}) => (await runTask(definitionsPool, tasks.get(id)!, values)).rows;
+	before(async () => {
+		definitionsPool = await loadedPool(definitionsUrl, [path.join(projectRoot, 'test', 'fixtures', 'tasks', 'definitions.log')], 'UTC');
+	});
+	after(async () => {
+		await definitionsPool.end();
+	});
+
+	it("enrollment-by-hour and -by-weekday count the activations that enrolled: gina's repeat is none, hank's return is one", async () => {
+		assert.deepEqual(Object.fromEntries((await definitionRows('enrollment-by-hour')).filter((row) => row[1])), {8: 2, 9: 3});
+		assert.deepEqual((await definitionRows('enrollment-by-weekday')).map((row) => row[2]), [3, 0, 0, 1, 0, 0, 1]);
+		assert.deepEqual(await definitionRows('enrollment-over-time'), [
+			['2024-02-01', 1, 0, 1, 1],
+			['2024-02-02', 0, 1, -1, 0],
+			['2024-03-10', 1, 0, 1, 1],
+			['2024-03-11', 3, 0, 3, 4],
+		]);
 	});
 });
 
