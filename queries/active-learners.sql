@@ -2,9 +2,13 @@
 -- title: Active learners per day or week
 -- group: Activity
 -- description: Distinct learners per calendar day or ISO week (Monday start) in the time zone: active =
---   any learning activity (every event except enrollment changes, as in edX Insights); video = a video
---   event (*_video, edx.video.*, transcripts); problem = a problem event (problem_*, edx.problem.*,
---   show answer); forum = an edx.forum.* event.
+--   any learning activity (every event except enrollment changes, as in edX Insights); video = played a
+--   video (play_video / edx.video.played, Insights' PLAYED_VIDEO, as video-plays-per-day's viewers: a
+--   load_video or transcript fetch comes with merely opening a page that holds a video); problem = a problem
+--   event (problem_*, edx.problem.*, show answer), and forum = any edx.forum.* event (reading, voting and
+--   searching too) — wider than Insights' ATTEMPTED_PROBLEM and POSTED_FORUM, so as to count learners working
+--   on problems or in the forum; funnel and course-summary count graded checks and posts. A week at the edge
+--   of a from/to range counts only its days inside the range.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: period | choice(day,week) | day | Bucket: calendar day or ISO week
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
@@ -17,7 +21,7 @@ SELECT period_start, count(*) FILTER (WHERE activity) AS active, count(*) FILTER
 FROM (
 	-- Flags, not sums: a learner counts once per period (booleans group several times faster than numeric sums).
 	SELECT CASE WHEN :period = 'week' THEN date_trunc('week', day::timestamp)::date ELSE day END AS period_start,
-		username, bool_or(activity > 0) AS activity, bool_or(video > 0) AS video, bool_or(problem > 0) AS problem, bool_or(forum > 0) AS forum
+		username, bool_or(activity > 0) AS activity, bool_or(plays > 0) AS video, bool_or(problem > 0) AS problem, bool_or(forum > 0) AS forum
 	FROM d_learner_days(:tz)
 	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
 		AND (:from IS NULL OR day >= :from)

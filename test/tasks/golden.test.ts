@@ -541,6 +541,20 @@ describe('definitions against the reference systems', () => {
 		await definitionsPool.end();
 	});
 
+	it('active-learners: a video learner played one (a load_video or transcript fetch is opening a page); forum is any forum event', async () => {
+		// 03-11: erin, frank and gina active; erin and gina played (frank only loaded vid3); frank read the forum.
+		assert.deepEqual(await definitionRows('active-learners'), [
+			['2024-02-01', 1, 0, 0, 0],
+			['2024-03-11', 3, 2, 0, 1],
+		]);
+		assert.deepEqual(await definitionRows('active-learners', {period: 'week'}), [
+			['2024-01-29', 1, 0, 0, 0],
+			['2024-03-11', 3, 2, 0, 1],
+		]);
+		// As many video learners as course-summary's video viewers.
+		assert.equal((await definitionRows('course-summary'))[0]![9], 2);
+	});
+
 	it("enrollment-by-hour and -by-weekday count the activations that enrolled: gina's repeat is none, hank's return is one", async () => {
 		assert.deepEqual(Object.fromEntries((await definitionRows('enrollment-by-hour')).filter((row) => row[1])), {8: 2, 9: 3});
 		assert.deepEqual((await definitionRows('enrollment-by-weekday')).map((row) => row[2]), [3, 0, 0, 1, 0, 0, 1]);
