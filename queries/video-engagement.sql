@@ -5,27 +5,30 @@
 --   of watching intervals, each from a play to the same learner's next pause, stop or seek on that video
 --   (at the position the seek left) within 30 minutes — a play with no such end, or a pause without a
 --   play, adds nothing; a play right after a seek made while playing starts where the seek went (the
---   player often logs its position before the seek, as edX Insights notes); duration = the longest
---   duration the player reported, else the furthest position anyone reached; completed = learners whose
---   watching reached 95 % of the duration.
+--   player often logs its position before the seek, as edX Insights notes). Minutes are of the video's
+--   own time (positions: at double speed a minute watched takes 30 s; a part watched twice counts twice).
+--   duration = the longest duration the player reported (newer players log it with each event); completed =
+--   learners whose watching reached 95 % of it (edx2bigquery's position rule; Insights takes max(duration −
+--   30 s, 95 %), Aspects 95 % of the seconds watched). Both are empty when no event reported the duration:
+--   the furthest position anyone reached is no length (taken as one, the furthest watcher always completed).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: viewers desc
 -- chart: bar x=video_id y=viewers
 WITH per_learner AS (
-	SELECT video_id, username, sum(plays) AS plays, max(reported_duration) AS reported_duration, max(furthest) AS furthest,
+	SELECT video_id, username, sum(plays) AS plays, max(reported_duration) AS reported_duration,
 		sum(watched_seconds) AS seconds, max(reached) AS reached
 	FROM d_learner_video
 	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
 	GROUP BY video_id, username
 ), videos AS (
 	SELECT video_id, count(*) FILTER (WHERE plays > 0) AS viewers, sum(plays) AS plays,
-		coalesce(max(reported_duration), max(furthest)) AS duration, sum(seconds) AS seconds
+		max(reported_duration) AS duration, sum(seconds) AS seconds
 	FROM per_learner GROUP BY video_id
 )
 SELECT v.video_id, v.viewers, v.plays,
 	d_minutes(coalesce(v.seconds, 0)) AS watched_minutes,
 	round(v.duration::numeric, 1) AS duration_seconds,
-	count(*) FILTER (WHERE p.reached >= 0.95 * v.duration) AS completed
+	CASE WHEN v.duration IS NOT NULL THEN count(*) FILTER (WHERE p.reached >= 0.95 * v.duration) END AS completed
 FROM videos v JOIN per_learner p ON p.video_id = v.video_id
 GROUP BY v.video_id, v.viewers, v.plays, v.seconds, v.duration
 ORDER BY v.viewers DESC, v.video_id

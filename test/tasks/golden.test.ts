@@ -414,7 +414,8 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 		// vid1: alice 0→90 and 90→100, bob 0→30 (the seek's old position); bob's last play never ends.
 		assert.deepEqual(await rows('video-engagement'), [
 			['vid1', 2, 4, 2.2, 100, 1],
-			['vid2', 0, 0, 0, 50, 0],
+			// vid2's duration is not reported (its pause's position, 50, is no length): no completion either.
+			['vid2', 0, 0, 0, null, null],
 		]);
 	});
 
@@ -563,6 +564,14 @@ describe('definitions against the reference systems', () => {
 			['2024-02-02', 0, 1, -1, 0],
 			['2024-03-10', 1, 0, 1, 1],
 			['2024-03-11', 3, 0, 3, 4],
+		]);
+	});
+
+	it('video-engagement: completion needs a reported duration (the furthest position reached is no length)', async () => {
+		// vid4: 10 + 20 + 5 = 35 s watched (0.6 min); erin reached 60 ≥ 95 % of 60, gina 5. vid3: 30 s, length unknown.
+		assert.deepEqual(await definitionRows('video-engagement'), [
+			['vid4', 2, 3, 0.6, 60, 1],
+			['vid3', 1, 1, 0.5, null, null],
 		]);
 	});
 });
