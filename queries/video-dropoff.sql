@@ -3,7 +3,10 @@
 -- group: Video
 -- description: For one video, how many learners watched each segment of it (default 10-second segments,
 --   from the watching intervals of video-engagement): viewers = distinct learners whose intervals cover (part
---   of) the segment, views = intervals covering it. Where the curve falls, learners stop watching.
+--   of) the segment, views = intervals covering it. Where the curve falls, learners stop watching. Every
+--   segment from the start to the last one watched is listed, 0 where nobody watched (a part everyone skips
+--   is a hole in the curve, not a row left out). edX Insights uses 5-second segments and Aspects 1-second ones
+--   (segment=5 or 1); 10 s keeps a 10-minute video to 60 rows.
 -- param: video | video | required | Video id (event.id of the player events; see video-engagement)
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: segment | integer(1..3600) | 10 | Segment length in seconds
@@ -31,7 +34,9 @@ WITH intervals AS (
 	-- Where the counts change: +1 where a range starts, -1 where it ends (ranges of learners: viewers; intervals: views).
 	SELECT segment, sum(viewers) AS viewers, sum(views) AS views
 	FROM (
-		SELECT first AS segment, 1 AS viewers, 0 AS views FROM merged
+		-- The curve starts at the video's start, whether or not anyone watched it.
+		SELECT 0 AS segment, 0 AS viewers, 0 AS views
+		UNION ALL SELECT first, 1, 0 FROM merged
 		UNION ALL SELECT last, -1, 0 FROM merged
 		UNION ALL SELECT first, 0, 1 FROM intervals
 		UNION ALL SELECT last, 0, -1 FROM intervals
@@ -45,5 +50,4 @@ WITH intervals AS (
 )
 SELECT s.segment * :segment AS segment_start, r.viewers, r.views
 FROM runs r CROSS JOIN LATERAL generate_series(r.segment, r.next - 1) AS s(segment)
-WHERE r.views > 0
 ORDER BY segment_start

@@ -574,6 +574,13 @@ describe('definitions against the reference systems', () => {
 			['vid3', 1, 1, 0.5, null, null],
 		]);
 	});
+
+	it('video-dropoff: every segment from the start to the last one watched, 0 where nobody watched', async () => {
+		assert.deepEqual(await definitionRows('video-dropoff', {video: 'vid4'}), [
+			[0, 2, 2], [10, 0, 0], [20, 0, 0], [30, 0, 0], [40, 1, 1], [50, 1, 1],
+		]);
+		assert.deepEqual(await definitionRows('video-dropoff', {video: 'vid4', segment: '20'}), [[0, 2, 2], [20, 0, 0], [40, 1, 1]]);
+	});
 });
 
 const valuesFor = (task: TaskDefinition): Record<string, string> =>
