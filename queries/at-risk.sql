@@ -3,8 +3,11 @@
 -- group: Completion
 -- description: Learners currently enrolled (their latest enrollment change is an activation; of changes at
 --   the same time, the last in the log's order: the file loaded first, then line by line) whose last
---   learning activity (or enrollment, if they never started) is more than `days` days before the reference day — by default the last day with any event
---   in that course, each course its own (logs are historical, so "now" would flag everyone). Lists days since last activity and
+--   learning activity, or latest enrollment if that is later (one who never started, or re-enrolled after
+--   leaving, counts from it), is more than `days` days before the reference day — by default the last day with any event
+--   in that course, each course its own (logs are historical, so "now" would flag everyone). Aspects' at-risk
+--   list takes 7 days without a visit; 14 by default here, so that a learner of a weekly course who skips one
+--   week is not flagged yet (days=7 gives Aspects' list). Lists days since last activity and
 --   days active (calendar days in the time zone with learning activity). Finished learners (passing grade
 --   or certificate) are left out. One row per enrolled user id (user_id): a name can have several in a course,
 --   and one enrolled by a staff member, with no events of their own, may have no name; activity is the name's.
@@ -20,7 +23,7 @@ WITH reference AS (
 	GROUP BY course_id
 ), candidates AS (
 	SELECT s.course_id, s.user_id, s.username, s.first_enrolled, l.last_activity, l.active_days,
-		r.day - (greatest(l.last_activity, s.first_enrolled) AT TIME ZONE :tz)::date AS days_inactive
+		r.day - (greatest(l.last_activity, s.last_change) AT TIME ZONE :tz)::date AS days_inactive
 	FROM d_enrollment_state s
 	JOIN reference r ON r.course_id = s.course_id
 	LEFT JOIN d_learner l ON l.course_id = s.course_id AND l.username = s.username

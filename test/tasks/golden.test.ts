@@ -581,6 +581,12 @@ describe('definitions against the reference systems', () => {
 		]);
 		assert.deepEqual(await definitionRows('video-dropoff', {video: 'vid4', segment: '20'}), [[0, 2, 2], [20, 0, 0], [40, 1, 1]]);
 	});
+
+	it('at-risk counts from the latest enrollment when it is later than the last activity', async () => {
+		// The last day with events is 03-11; hank re-enrolled 03-10: 1 day, not 39 (from his activity on 02-01).
+		assert.deepEqual(await definitionRows('at-risk'), []);
+		assert.deepEqual(await definitionRows('at-risk', {days: '0'}), [['hank', 8, DEF, '2024-02-01 08:00:00', '2024-02-01 08:10:00', 1, 1]]);
+	});
 });
 
 const valuesFor = (task: TaskDefinition): Record<string, string> =>
