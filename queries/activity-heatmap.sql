@@ -2,7 +2,8 @@
 -- title: Activity heatmap (weekday × hour)
 -- group: Activity
 -- description: Events per ISO day of the week (rows, 1 = Monday) and hour of the day (columns h00–h23)
---   in the time zone, all learners, over the date range: when the course is used.
+--   in the time zone, every event of the course (anonymous ones too) over the date range, summed, not
+--   averaged per week: when the course is used.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)

@@ -3,7 +3,8 @@
 -- group: Overview
 -- description: One row of headline figures for the course (or all courses together). events = every
 --   logged event with the course id (learner or not; with a time or not: data-health counts those without); learners = distinct usernames with an event;
---   first/last day and active days are calendar days in the chosen time zone; enrolled_ever = user-course
+--   first/last day and active days (days with any event of the course, anonymous ones and enrollments too)
+--   are calendar days in the chosen time zone; enrolled_ever = user-course
 --   pairs with at least one enrollment activation, enrolled_now = those whose latest enrollment change is
 --   an activation (of changes at the same time, the last in the log's order: the file loaded first, then
 --   line by line), unenrolled = the difference; active learners = learners with learning activity (any

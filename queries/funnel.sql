@@ -4,7 +4,9 @@
 -- description: Of the learners who ever enrolled (an enrollment activation in the log), how many then
 --   reached each stage: started (learning activity at or after enrolling), watched a video (played one),
 --   attempted a problem (a graded problem check), attempted an exam (edx.special_exam.*), passed (passing
---   grade or certificate event). Each stage is counted independently; percent is of the enrolled.
+--   grade or certificate event). Each stage is counted independently (the later stages at any time: a log
+--   seldom has them before the enrollment, and E2B's viewed / explored stages need the course's structure,
+--   which logs do not hold); percent is of the enrolled.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: step asc
 -- chart: bar x=stage y=learners

@@ -5,7 +5,8 @@
 --   who attempted it, attempts, first_try_correct = percent of those learners whose first attempt was
 --   correct, attempts_to_correct = mean number of attempts up to and including the first correct one
 --   (among learners who got it right), solved = learners who got it right at some point, show_answer =
---   learners who used "show answer" on it.
+--   learners who used "show answer" on it. Two checks a second apart (a double click, which the DelftX
+--   database warns of) are two attempts: the log cannot tell them from a quick correction.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: learners desc
 WITH per_learner AS (
