@@ -3,7 +3,8 @@
 -- group: Pages
 -- description: The pages one learner visited, in order, with consecutive events on the same page
 --   collapsed into one visit and numbered sessions (a new session after more than 30 minutes without a
---   page event or after a page_close, logged with a page or without), with the section name when known (see page-names). Times are
+--   page event or after a page_close, logged with a page or without; short ones too, which sessions drops,
+--   and counted over page events only, so the numbers can differ from that task's), with the section name when known (see page-names). Times are
 --   wall-clock times in the time zone. Steps and sessions keep their numbers from the learner's whole
 --   history when a date range is given.
 -- param: user | user | required | Learner username

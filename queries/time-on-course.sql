@@ -8,7 +8,8 @@
 --   ends it. Every learner of the course is listed, with 0 when no gap counted (as for a learner whose
 --   events have no readable time); days = days (in the time zone) on which time was counted. Unlike
 --   edx2bigquery, the server's implicit /xblock/ handler events count as events: they come with the
---   learner's own clicks, so they seldom change a gap.
+--   learner's own clicks, so they seldom change a gap. A page_close ends no gap (edx2bigquery has none
+--   either), where it ends a session: sessions' total minutes can be less (that, and their short sessions).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: user | user | | Learner username (empty: all learners)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
