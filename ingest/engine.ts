@@ -1,14 +1,15 @@
 import os from 'node:os';
 import type {Readable} from 'node:stream';
 import pg from 'pg';
+import type {ChunkStats} from './chunk-loader.js';
 import {currentDayZone} from './derived/day-zone.js';
 import {refreshDerived, type RefreshOptions} from './derived/refresh.js';
 import {UserError, redactSecrets} from './errors.js';
-import {TRAILING_GARBAGE} from './gunzip.js';
+import {TrailingGarbage} from './gunzip.js';
 import {HintBitReader} from './hint-bits.js';
 import {LineChunker, type Chunk} from './line-chunker.js';
 import {LoaderError, LoaderPool} from './loader-pool.js';
-import {finishSource, planSource, recordFailedSource, recordInterrupted, retireFailedArchive, type SourceIdentity} from './manifest.js';
+import {finishSource, planSource, recordFailedSource, recordInterrupted, recordTrailingGarbage, retireFailedArchive, type SourceIdentity, type TrailingGarbageEntry} from './manifest.js';
 import type {DerivedProgress, FileProgress, IngestSnapshot, IngestSummary} from './progress.js';
 import {ProgressTracker} from './progress-tracker.js';
 import {discoverSources, fingerprintFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
@@ -57,7 +58,6 @@ function describe(error: unknown): string {
 function readFailure(error: unknown): string {
 	const code = (error as NodeJS.ErrnoException).code;
 	if (code === 'Z_BUF_ERROR') return `the compressed data ends early (${describe(error)}): a cut download or copy? The whole lines before the cut are loaded; load the complete file to add the rest`;
-	if (code === TRAILING_GARBAGE) return 'bytes that are not gzip data follow the compressed data (gzip -d says "trailing garbage ignored"); every whole line before them is loaded';
 	if (code?.startsWith('Z_')) return `the compressed data is damaged (${describe(error)}); the whole lines read before it are loaded`;
 	return describe(error);
 }
@@ -364,6 +364,7 @@ async function loadStream(
 		);
 	};
 	let readError: string | undefined;
+	let garbage: TrailingGarbageEntry | undefined;
 	try {
 		const stream = await open(plan.startOffset, (count) => {
 			diskRead += count;
@@ -378,14 +379,28 @@ async function loadStream(
 		}
 		if (!context.signal?.aborted && !context.fatal) for (const chunk of chunker.end()) await dispatch(chunk);
 	} catch (error) {
-		readError = readFailure(error);
-		// The whole lines read before the fault are loaded too (a truncated .gz lost up to a chunk of them).
-		if (!context.signal?.aborted && !context.fatal) for (const chunk of chunker.wholeLines()) await dispatch(chunk);
+		const stopped = context.signal?.aborted || context.fatal;
+		if (error instanceof TrailingGarbage) {
+			// The gzip data before it is whole, its last line too (as a file's without a final newline): the file loads, and
+			// the garbage is one rejected entry after its last line, as a bad line would be (gzip -d ignores it).
+			if (!stopped) {
+				for (const chunk of chunker.end()) await dispatch(chunk);
+				garbage = trailingGarbageEntry(plan.fileId, identity.kind === 'zip' ? 'member' : 'file', error, chunker);
+			}
+		} else {
+			readError = readFailure(error);
+			// The whole lines read before the fault are loaded too (a truncated .gz lost up to a chunk of them).
+			if (!stopped) for (const chunk of chunker.wholeLines()) await dispatch(chunk);
+		}
 	}
 	context.finishing.push(
 		Promise.all(chunkDone)
 			.then(async () => {
 				if (context.fatal || context.signal?.aborted) return;
+				if (garbage) {
+					await recordTrailingGarbage(context.pool, garbage);
+					tracker.addChunk(progress, GARBAGE_STATS, archive);
+				}
 				await finishSource(context.pool, plan.fileId, readError);
 				progress.status = readError ? 'failed' : 'loaded';
 				if (readError) progress.note = readError;
@@ -397,4 +412,22 @@ async function loadStream(
 				context.fatal ??= error;
 			}),
 	);
+}
+
+/** A trailing garbage entry's counts: one line read, rejected. */
+const GARBAGE_STATS: ChunkStats = {lines: 1, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 1, rejectedByReason: {'trailing-garbage': 1}};
+
+/** The rejected entry of the trailing garbage met once `chunker` has cut the whole content: as long as an overlong line's at most. */
+function trailingGarbageEntry(fileId: number, container: 'file' | 'member', garbage: TrailingGarbage, chunker: LineChunker): TrailingGarbageEntry {
+	const raw = garbage.head.subarray(0, chunker.keepBytes);
+	const kept = raw.length < garbage.length ? `; its first ${raw.length} bytes are kept` : '';
+	const {offset, line} = chunker.next;
+	return {
+		fileId,
+		contentEnd: offset,
+		lineNo: line,
+		offset: garbage.offset,
+		detail: `${garbage.length} bytes that are not gzip data follow the gzip data, at byte offset ${garbage.offset} of the ${container} (gzip -d says "trailing garbage ignored"); every line before them is loaded${kept}`,
+		raw,
+	};
 }

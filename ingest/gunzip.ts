@@ -1,7 +1,24 @@
 import zlib from 'node:zlib';
+import {KEPT_LINE_BYTES} from './line-chunker.js';
 
-/** The code of the error for bytes after the gzip data that are no gzip member (readFailure words it). */
+/** The code of the error for bytes after the gzip data that are no gzip member. */
 export const TRAILING_GARBAGE = 'ERR_GZIP_TRAILING_GARBAGE';
+
+/**
+ * Bytes after the gzip data that are no gzip member (gzip -d: "trailing garbage ignored"): raised once all the data
+ * before them has been given, with where they start in the compressed bytes, their first bytes and their length.
+ */
+export class TrailingGarbage extends Error {
+	readonly code = TRAILING_GARBAGE;
+
+	constructor(
+		readonly offset: number,
+		readonly head: Buffer,
+		readonly length: number,
+	) {
+		super('trailing garbage after the gzip data');
+	}
+}
 
 const EMPTY: Buffer = Buffer.alloc(0);
 const TRAILER_BYTES = 8;
@@ -19,11 +36,14 @@ function zlibError(message: string, code: string): Error {
 
 const endsEarly = () => zlibError('unexpected end of file', 'Z_BUF_ERROR');
 
-/** The length of the gzip member header that `data` begins with; undefined while it is not all there. */
-function headerLength(data: Buffer, afterMember: boolean): number | undefined {
+/**
+ * The length of the gzip member header that `data` begins with; undefined while it is not all there, null when
+ * `data` follows a member and is no member (gzip -d says "trailing garbage ignored", and keeps what came before).
+ */
+function headerLength(data: Buffer, afterMember: boolean): number | null | undefined {
 	if ((data.length > 0 && data[0] !== 0x1f) || (data.length > 1 && data[1] !== 0x8b)) {
-		// gzip -d says "trailing garbage ignored", and keeps what came before.
-		throw afterMember ? zlibError('trailing garbage after the gzip data', TRAILING_GARBAGE) : zlibError('incorrect header check', 'Z_DATA_ERROR');
+		if (afterMember) return null;
+		throw zlibError('incorrect header check', 'Z_DATA_ERROR');
 	}
 	if (data.length < 10) return undefined;
 	if (data[2] !== 8) throw zlibError('unknown compression method', 'Z_DATA_ERROR');
@@ -39,9 +59,24 @@ function headerLength(data: Buffer, afterMember: boolean): number | undefined {
 	return at <= data.length ? at : undefined;
 }
 
+/** The trailing garbage that begins with `first`, at `offset`: its first bytes kept (as many as of an overlong line), the rest read to its end to be counted. */
+async function trailingGarbage(first: Buffer, offset: number, next: () => Promise<Buffer | undefined>): Promise<TrailingGarbage> {
+	const kept = [first.subarray(0, KEPT_LINE_BYTES)];
+	let keptLength = kept[0]!.length;
+	let length = first.length;
+	for (let chunk = await next(); chunk; chunk = await next()) {
+		length += chunk.length;
+		if (keptLength >= KEPT_LINE_BYTES) continue;
+		kept.push(chunk.subarray(0, KEPT_LINE_BYTES - keptLength));
+		keptLength += kept.at(-1)!.length;
+	}
+	return new TrailingGarbage(offset, Buffer.concat(kept), length);
+}
+
 /**
  * Gunzips as gzip -d does: member after member, zero bytes after them ignored, and bytes after them that are no member
- * an error raised after all that came before. Node's Gunzip inflated what follows a member in the same call as the
+ * raised as TrailingGarbage after all that came before (a .gz inside a .gz: the outer one's garbage is raised once
+ * the inner data has ended whole). Node's Gunzip inflated what follows a member in the same call as the
  * member's end, and raised that error with the call's output unread: up to a megabyte of lines, all of a small file.
  * Each member is inflated raw here, so that its end is seen, then checked against its trailer as Gunzip did.
  * `onConsumed` hears the compressed bytes used as their output is taken.
@@ -50,9 +85,22 @@ export async function* gunzipMembers(compressed: AsyncIterable<Buffer>, chunkSiz
 	const source = compressed[Symbol.asyncIterator]();
 	let pending = EMPTY;
 	let inflater: zlib.InflateRaw | undefined;
+	let consumed = 0;
+	const consume = (count: number) => {
+		consumed += count;
+		onConsumed(count);
+	};
+	// Garbage after the compressed data this one is read from (a .gz inside a .gz): its end, raised once this one ends whole.
+	let sourceGarbage: TrailingGarbage | undefined;
 	const next = async () => {
-		const chunk = await source.next();
-		return chunk.done ? undefined : chunk.value;
+		try {
+			const chunk = await source.next();
+			return chunk.done ? undefined : chunk.value;
+		} catch (error) {
+			if (!(error instanceof TrailingGarbage)) throw error;
+			sourceGarbage = error;
+			return undefined;
+		}
 	};
 	/** Adds the next compressed bytes to `pending`; false at the end. */
 	const more = async () => {
@@ -65,16 +113,19 @@ export async function* gunzipMembers(compressed: AsyncIterable<Buffer>, chunkSiz
 			if (members > 0) {
 				let start: number;
 				while ((start = pending.findIndex((byte) => byte !== 0)) < 0) {
-					onConsumed(pending.length);
+					consume(pending.length);
 					pending = EMPTY;
-					if (!(await more())) return;
+					if (await more()) continue;
+					if (sourceGarbage) throw sourceGarbage;
+					return;
 				}
-				onConsumed(start);
+				consume(start);
 				pending = pending.subarray(start);
 			}
-			let header: number | undefined;
+			let header: number | null | undefined;
 			while ((header = headerLength(pending, members > 0)) === undefined) if (!(await more())) throw endsEarly();
-			onConsumed(header);
+			if (header === null) throw await trailingGarbage(pending, consumed, next);
+			consume(header);
 			let input: Buffer = pending.subarray(header);
 			pending = EMPTY;
 			const member = zlib.createInflateRaw({chunkSize});
@@ -105,15 +156,15 @@ export async function* gunzipMembers(compressed: AsyncIterable<Buffer>, chunkSiz
 				if (crc32) crc = crc32(output, crc);
 				size += output.length;
 				yield output;
-				onConsumed(member.bytesWritten - reported);
+				consume(member.bytesWritten - reported);
 				reported = member.bytesWritten;
 			}
 			pending = await feeding;
-			onConsumed(member.bytesWritten - reported);
+			consume(member.bytesWritten - reported);
 			member.destroy();
 			while (pending.length < TRAILER_BYTES) if (!(await more())) throw endsEarly();
 			if ((crc32 && pending.readUInt32LE(0) !== crc) || pending.readUInt32LE(4) !== size % 2 ** 32) throw zlibError('incorrect data check', 'Z_DATA_ERROR');
-			onConsumed(TRAILER_BYTES);
+			consume(TRAILER_BYTES);
 			pending = pending.subarray(TRAILER_BYTES);
 		}
 	} finally {

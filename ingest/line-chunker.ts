@@ -30,6 +30,9 @@ export type ChunkerOptions = {
 	keepBytes?: number;
 };
 
+/** How much of an overlong line is kept by default. */
+export const KEPT_LINE_BYTES = 64 * 1024;
+
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
@@ -62,7 +65,8 @@ export class LineChunker {
 	private readonly maxChunkLines: number;
 	private readonly maxChunkBytes: number;
 	private readonly maxLineBytes: number;
-	private readonly keepBytes: number;
+	/** How much of an overlong line is kept. */
+	readonly keepBytes: number;
 	private readonly boundaries: number[];
 	/** The first boundary not passed yet. */
 	private boundaryIndex = 0;
@@ -86,7 +90,7 @@ export class LineChunker {
 		this.maxChunkLines = options.maxChunkLines ?? 5000;
 		this.maxChunkBytes = options.maxChunkBytes ?? MAX_CHUNK_BYTES;
 		this.maxLineBytes = options.maxLineBytes;
-		this.keepBytes = Math.min(options.keepBytes ?? 64 * 1024, options.maxLineBytes);
+		this.keepBytes = Math.min(options.keepBytes ?? KEPT_LINE_BYTES, options.maxLineBytes);
 		this.boundaries = options.boundaries ?? [];
 	}
 
@@ -141,6 +145,11 @@ export class LineChunker {
 			this.lineCut = false;
 		}
 		return this.lines > 0 ? [this.cut()] : [];
+	}
+
+	/** Where the next chunk begins: the offset and number of the line after the last one cut (after end(): after the content). */
+	get next(): {offset: number; line: number} {
+		return {offset: this.chunkStart, line: this.chunkFirstLine};
 	}
 
 	/**

@@ -84,6 +84,15 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		);
 		fileId = inserted.rows[0]!.file_id;
 	}
+	// Trailing garbage met before (recordTrailingGarbage's chunk, the one with no bytes) is taken back with its entry, in one
+	// statement: the file may now go on where it was (a garbage repaired into gzip data), or it is met and stored again.
+	if (existing && continues) {
+		await pool.query(
+			`WITH chunk AS (DELETE FROM file_chunks WHERE file_id = $1 AND start_offset = end_offset RETURNING first_line)
+			 DELETE FROM rejected_lines r USING chunk WHERE r.file_id = $1 AND r.line_no = chunk.first_line`,
+			[fileId],
+		);
+	}
 	const {rows: chunks} = await pool.query<{start_offset: number; end_offset: number; first_line: number; next_line: number}>(
 		'SELECT start_offset, end_offset, first_line, first_line + lines + blank_lines AS next_line FROM file_chunks WHERE file_id = $1 ORDER BY start_offset',
 		[fileId],
@@ -123,6 +132,25 @@ export async function finishSource(pool: pg.Pool, fileId: number, error: string 
 		error === undefined ? 'loaded' : 'failed',
 		error ?? null,
 	]);
+}
+
+/** Bytes after a compressed file's gzip data that are not gzip: kept as a rejected entry after its last line (see recordTrailingGarbage). */
+export type TrailingGarbageEntry = {fileId: number; contentEnd: number; lineNo: number; offset: number; detail: string; raw: Buffer};
+
+/**
+ * Stores the trailing garbage as a rejected entry numbered as the line after the last, with a chunk of its own (one line,
+ * rejected, no content bytes: at the content's end), so that the file's counts include it. One statement, so a kill
+ * cannot keep one row without the other. A load that resumes the file or reads it grown takes them back (planSource).
+ */
+export async function recordTrailingGarbage(pool: pg.Pool, entry: TrailingGarbageEntry): Promise<void> {
+	await pool.query(
+		`WITH chunk AS (
+		   INSERT INTO file_chunks (file_id, start_offset, end_offset, first_line, lines, blank_lines, loaded, duplicates, rejected)
+		   VALUES ($1, $2, $2, $3, 1, 0, 0, 0, 1)
+		 )
+		 INSERT INTO rejected_lines (file_id, line_no, byte_offset, reason, detail, raw) VALUES ($1, $3, $4, 'trailing-garbage', $5, $6)`,
+		[entry.fileId, entry.contentEnd, entry.lineNo, entry.offset, entry.detail, entry.raw],
+	);
 }
 
 /** A cancelled load's unfinished files keep status 'loading' (the next run resumes them) and show what they committed. */

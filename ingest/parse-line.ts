@@ -11,7 +11,8 @@ import {RowBuffer} from './row-buffer.js';
  * the fast path (fast-event-row.ts); the rest, the general JSON.parse path below.
  */
 
-export type RejectReason = 'invalid-utf8' | 'malformed-json' | 'truncated-json' | 'not-an-object' | 'line-too-long' | 'unsupported-json' | 'database-refused';
+/** Why a line is rejected; 'trailing-garbage' is no line: the bytes after a .gz's gzip data that are not gzip (see recordTrailingGarbage). */
+export type RejectReason = 'invalid-utf8' | 'malformed-json' | 'truncated-json' | 'not-an-object' | 'line-too-long' | 'unsupported-json' | 'database-refused' | 'trailing-garbage';
 
 type Rejected = {kind: 'rejected'; reason: RejectReason; detail: string};
 /** What parseLineInto says of a line; an event's row has been appended to the RowBuffer. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {Readable} from 'node:stream';
 import {it} from 'node:test';
 import zlib from 'node:zlib';
-import {gunzipMembers} from '../../ingest/gunzip.js';
+import {gunzipMembers, TrailingGarbage} from '../../ingest/gunzip.js';
 import {lines} from '../helpers/ingest.js';
 
 /**
@@ -20,9 +20,15 @@ function withHeaderFields(content: Buffer): Buffer {
 	return Buffer.concat([header, Buffer.from([3, 0, 1, 2, 3]), Buffer.from('tracking.log\0a comment\0'), plain.subarray(10)]);
 }
 
-async function read(compressed: Buffer, readSize: number): Promise<{output: Buffer; consumed: number; error?: string}> {
+/** `bytes` in reads of `readSize`. */
+function chunks(bytes: Buffer, readSize: number): Buffer[] {
 	const reads: Buffer[] = [];
-	for (let at = 0; at < compressed.length; at += readSize) reads.push(compressed.subarray(at, at + readSize));
+	for (let at = 0; at < bytes.length; at += readSize) reads.push(bytes.subarray(at, at + readSize));
+	return reads;
+}
+
+async function read(compressed: Buffer, readSize: number): Promise<{output: Buffer; consumed: number; error?: string}> {
+	const reads = chunks(compressed, readSize);
 	const parts: Buffer[] = [];
 	let consumed = 0;
 	try {
@@ -64,4 +70,43 @@ it('fails as Gunzip did for a cut file and a wrong check, after the data before 
 		const notGzip = await read(Buffer.from('{"event": 1}\n'), readSize);
 		assert.deepEqual([notGzip.error, notGzip.output.length], ['Z_DATA_ERROR', 0]);
 	}
+});
+
+it('raises bytes after the gzip data that are no member as TrailingGarbage: where they start, their first 64 KiB and their length', async () => {
+	const whole = gzip(data);
+	const padded = Buffer.concat([whole, Buffer.alloc(3)]);
+	const big = Buffer.alloc(100_000, '<');
+	for (const readSize of [1 << 20, 4096, 7]) {
+		for (const [before, junk] of [[whole, Buffer.from('<html>')], [padded, big]] as const) {
+			const parts: Buffer[] = [];
+			let caught: unknown;
+			try {
+				for await (const part of gunzipMembers(Readable.from(chunks(Buffer.concat([before, junk]), readSize)), 64 * 1024, () => {})) parts.push(part);
+			} catch (error) {
+				caught = error;
+			}
+			assert.ok(caught instanceof TrailingGarbage, `reads of ${readSize}`);
+			assert.deepEqual([caught.offset, caught.length, caught.head.equals(junk.subarray(0, 65536)), Buffer.concat(parts).equals(data)], [before.length, junk.length, true, true]);
+		}
+	}
+});
+
+it('of a .gz inside a .gz, raises the outer garbage once the inner data has ended whole, and a cut inner one as cut', async () => {
+	const inner = gzip(data);
+	const junk = Buffer.from('junk after the outer data');
+	const read = async (outer: Buffer) => {
+		const parts: Buffer[] = [];
+		try {
+			const content = gunzipMembers(Readable.from(chunks(outer, 4096)), 64 * 1024, () => {});
+			for await (const part of gunzipMembers(content, 64 * 1024, () => {})) parts.push(part);
+		} catch (error) {
+			return {output: Buffer.concat(parts), error};
+		}
+		return {output: Buffer.concat(parts), error: undefined};
+	};
+	const whole = await read(Buffer.concat([gzip(inner), junk]));
+	assert.ok(whole.error instanceof TrailingGarbage);
+	assert.deepEqual([whole.error.offset, whole.error.head.toString(), whole.output.equals(data)], [gzip(inner).length, junk.toString(), true]);
+	const cut = await read(Buffer.concat([gzip(inner.subarray(0, inner.length - 100)), junk]));
+	assert.equal((cut.error as NodeJS.ErrnoException).code, 'Z_BUF_ERROR');
 });

@@ -297,24 +297,89 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		assert.deepEqual(rows, [{member: '', status: 'replaced'}, {member: 'a/tracking.log', status: 'loaded'}]);
 	});
 
-	it('loads all of a .gz followed by bytes that are not gzip, and says so: Node\'s Gunzip lost its last output with them (all of a small file)', async () => {
+	it('loads a .gz followed by bytes that are not gzip, keeps them as one rejected entry, and skips the file next time', async () => {
 		const damaged = path.join(dir, 'junk-after.log.gz');
 		// Two members (gzip -d reads on into the next), then the junk.
-		fs.writeFileSync(damaged, Buffer.concat([zlib.gzipSync(lines(900, 904)), zlib.gzipSync(lines(904, 910)), Buffer.from('not gzip at all\n')]));
+		const gzipData = Buffer.concat([zlib.gzipSync(lines(900, 904)), zlib.gzipSync(lines(904, 910))]);
+		fs.writeFileSync(damaged, Buffer.concat([gzipData, Buffer.from('not gzip at all\n')]));
+		// A gzipped member whose last line has no newline, then more junk than is kept of an overlong line.
+		const bigJunk = Buffer.concat([Buffer.from('<html>'), Buffer.alloc(70_000, 'x')]);
+		const memberData = zlib.gzipSync(lines(910, 915).trimEnd());
 		const zip = path.join(dir, 'junk-after.zip');
-		await writeZip(zip, [{name: 'junk-after.log.gz', data: Buffer.concat([zlib.gzipSync(lines(910, 915)), Buffer.from('<html>')])}]);
-		const summary = await ingest(database, [damaged, zip]);
-		const note = 'bytes that are not gzip data follow the compressed data (gzip -d says "trailing garbage ignored"); every whole line before them is loaded';
+		await writeZip(zip, [{name: 'junk-after.log.gz', data: Buffer.concat([memberData, bigJunk])}]);
+		// Cut inside a second member: its compressed data ends early, as a cut download's (the complete file loads the rest).
+		const cut = path.join(dir, 'cut-second-member.log.gz');
+		fs.writeFileSync(cut, Buffer.concat([zlib.gzipSync(lines(920, 922)), zlib.gzipSync(lines(922, 930)).subarray(0, 40)]));
+		const summary = await ingest(database, [damaged, zip, cut]);
 		assert.deepEqual(
-			summary.files.map((file) => [file.status, file.loaded, file.note]),
+			summary.files.map((file) => [file.status, file.lines, file.loaded, file.rejected]),
 			[
-				['failed', 10, note],
-				['failed', 5, `1 of 1 members failed: ${note}`],
+				['loaded', 11, 10, 1],
+				['loaded', 6, 5, 1],
+				['failed', 2, 2, 0],
 			],
 		);
+		assert.match(summary.files[2]!.note!, /^the compressed data ends early/);
+		assert.deepEqual([summary.filesFailed, summary.rejectedByReason], [1, {'trailing-garbage': 2}]);
+		assert.ok(summaryLines(summary).includes('rejected by reason: trailing-garbage 2 (see: openpolyedu-tui rejected)'));
 		const loaded = async (file: string) => (await database.pool.query('SELECT array_agg(line_no ORDER BY line_no)::int[] AS lines FROM events JOIN source_files USING (file_id) WHERE path = $1', [file])).rows[0].lines;
 		assert.deepEqual(await loaded(damaged), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 		assert.deepEqual(await loaded(zip), [1, 2, 3, 4, 5]);
+		const {rows} = await database.pool.query(
+			`SELECT f.status, f.lines_read::int, f.loaded::int, f.rejected::int, r.line_no::int, r.byte_offset::int, r.reason, r.detail, r.raw
+			 FROM rejected_lines r JOIN source_files f USING (file_id) WHERE f.path = ANY($1) ORDER BY f.path`,
+			[[damaged, zip]],
+		);
+		assert.deepEqual(rows, [
+			{
+				status: 'loaded', lines_read: 11, loaded: 10, rejected: 1, line_no: 11, byte_offset: gzipData.length, reason: 'trailing-garbage',
+				detail: `16 bytes that are not gzip data follow the gzip data, at byte offset ${gzipData.length} of the file (gzip -d says "trailing garbage ignored"); every line before them is loaded`,
+				raw: Buffer.from('not gzip at all\n'),
+			},
+			{
+				status: 'loaded', lines_read: 6, loaded: 5, rejected: 1, line_no: 6, byte_offset: memberData.length, reason: 'trailing-garbage',
+				detail: `70006 bytes that are not gzip data follow the gzip data, at byte offset ${memberData.length} of the member (gzip -d says "trailing garbage ignored"); every line before them is loaded; its first 65536 bytes are kept`,
+				raw: bigJunk.subarray(0, 65536),
+			},
+		]);
+		// Loaded, they are not read again: the file stayed failed and every run read it whole (and said "1 failed").
+		const again = await ingest(database, [damaged, zip]);
+		assert.deepEqual(
+			again.files.map((file) => [file.status, file.note]),
+			[
+				['skipped', 'already loaded'],
+				['skipped', '1 members'],
+			],
+		);
+		assert.deepEqual([again.lines, again.filesFailed], [0, 0]);
+	});
+
+	it('a .gz whose trailing garbage was loaded and that then goes on (the garbage grown, or repaired into gzip data) loads the rest', async () => {
+		const file = path.join(dir, 'junk-then-more.log.gz');
+		// Stored, not compressed: the head the manifest compares (64 KiB) is the first member's, whatever follows it.
+		const first = zlib.gzipSync(lines(60_000, 60_200), {level: 0});
+		assert.ok(first.length > 64 * 1024);
+		fs.writeFileSync(file, Buffer.concat([first, Buffer.from('junk')]));
+		await ingest(database, [file]);
+		const state = async () =>
+			(
+				await database.pool.query(
+					`SELECT f.status, f.lines_read::int, f.loaded::int, f.rejected::int, (SELECT array_agg(r.reason || ' ' || r.line_no || ' ' || length(r.raw) ORDER BY r.line_no) FROM rejected_lines r WHERE r.file_id = f.file_id) AS rejected_lines
+					 FROM source_files f WHERE f.path = $1 AND f.status <> 'replaced'`,
+					[file],
+				)
+			).rows[0];
+		assert.deepEqual(await state(), {status: 'loaded', lines_read: 201, loaded: 200, rejected: 1, rejected_lines: ['trailing-garbage 201 4']});
+		// More garbage: the one entry says what is there now.
+		fs.appendFileSync(file, 'more junk');
+		const grown = await ingest(database, [file]);
+		assert.deepEqual([grown.files[0]!.status, grown.lines, grown.rejected], ['loaded', 1, 1]);
+		assert.deepEqual(await state(), {status: 'loaded', lines_read: 201, loaded: 200, rejected: 1, rejected_lines: ['trailing-garbage 201 13']});
+		// The garbage replaced by a member: its lines follow the first ones (its chunk began where the garbage's was, and failed).
+		fs.writeFileSync(file, Buffer.concat([first, zlib.gzipSync(lines(60_200, 60_207))]));
+		const repaired = await ingest(database, [file]);
+		assert.deepEqual([repaired.files[0]!.status, repaired.lines, repaired.loaded, repaired.filesFailed], ['loaded', 7, 7, 0]);
+		assert.deepEqual(await state(), {status: 'loaded', lines_read: 207, loaded: 207, rejected: 0, rejected_lines: null});
 	});
 
 	it('says of a file with old Mac line endings (a CR alone), which is one rejected line, what it is and what to do', async () => {
