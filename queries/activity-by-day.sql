@@ -18,7 +18,7 @@ FROM (
 	SELECT course_id, day, event_type, events FROM d_type_days(:tz) WHERE :user IS NULL
 	UNION ALL
 	-- Everyone, in another zone: the hours put in its days.
-	SELECT course_id, (hour AT TIME ZONE :tz)::date, event_type, events FROM d_type_hour WHERE :user IS NULL AND d_day_source(:tz) = 'hours'
+	SELECT course_id, d_day_of(hour, :tz, (SELECT d_hour_days(:tz))), event_type, events FROM d_type_hour WHERE :user IS NULL AND d_day_source(:tz) = 'hours'
 	UNION ALL
 	-- One learner: their events one by one (times and hourly types, as arrays).
 	SELECT e.course_id, (t.time AT TIME ZONE :tz)::date, t.event_type, 1

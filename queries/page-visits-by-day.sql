@@ -10,20 +10,11 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: day asc
 WITH per_page AS (
-	-- Days of the day zone and of UTC (see README) were counted when the tables were built (d_page_day; course_id NULL: all courses together).
+	-- Days of the day zone and of UTC (see README) were counted when the tables were built (d_page_day); any
+	-- other zone's are counted from the visits per learner, URL and UTC hour (d_learner_page_hour).
 	SELECT day, url_id, visits, visitors
-	FROM d_page_days(:tz)
-	WHERE (course_id = :course OR (:course IS NULL AND course_id IS NULL))
-		AND (:from IS NULL OR day >= :from)
-		AND (:to IS NULL OR day <= :to)
-	UNION ALL
-	-- Other time zones: visits per learner, URL and UTC hour (d_learner_page_hour), put in days of the time zone.
-	SELECT (hour AT TIME ZONE :tz)::date AS day, url_id, sum(visits) AS visits, count(DISTINCT username) AS visitors
-	FROM d_learner_page_hour
-	WHERE d_day_source(:tz) = 'hours' AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
-		AND (:from IS NULL OR (hour AT TIME ZONE :tz)::date >= :from)
-		AND (:to IS NULL OR (hour AT TIME ZONE :tz)::date <= :to)
-	GROUP BY 1, 2
+	FROM d_page_visitors(:tz, :course)
+	WHERE (:from IS NULL OR day >= :from) AND (:to IS NULL OR day <= :to)
 )
 SELECT p.day, u.url, u.name, p.visits, p.visitors
 FROM per_page p JOIN d_url_name u ON u.url_id = p.url_id

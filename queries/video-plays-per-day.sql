@@ -10,14 +10,14 @@
 -- sort: day asc
 -- chart: line x=day y=plays,viewers
 WITH plays AS (
-	SELECT (hour AT TIME ZONE :tz)::date AS day, sum(events) AS plays
+	-- Each UTC hour put in its day once (d_day_of), not each row: plays are counted per course, hour and event type.
+	SELECT d_day_of(hour, :tz, (SELECT d_hour_days(:tz))) AS day, sum(events) AS plays
 	FROM d_type_hour
 	WHERE event_type IN ('play_video', 'edx.video.played') AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 	GROUP BY 1
 ), viewers AS (
-	SELECT day, count(DISTINCT username) AS viewers
-	FROM d_learner_days(:tz)
-	WHERE plays > 0 AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+	SELECT day, count(*) AS viewers
+	FROM (SELECT DISTINCT day, username FROM d_learner_days(:tz) WHERE plays > 0 AND (course_id = :course OR (:course IS NULL AND course_id <> ''))) viewer_days
 	GROUP BY 1
 )
 SELECT p.day, p.plays, coalesce(v.viewers, 0) AS viewers
