@@ -10,8 +10,7 @@
 -- sort: day asc
 -- chart: line x=day y=plays,viewers
 WITH plays AS (
-	-- Each UTC hour put in its day once (d_day_of), not each row: plays are counted per course, hour and event type.
-	SELECT d_day_of(hour, :tz, (SELECT d_hour_days(:tz))) AS day, sum(events) AS plays
+	SELECT (hour AT TIME ZONE :tz)::date AS day, sum(events) AS plays
 	FROM d_type_hour
 	WHERE event_type IN ('play_video', 'edx.video.played') AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
 	GROUP BY 1
