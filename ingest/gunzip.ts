@@ -1,15 +1,12 @@
 import zlib from 'node:zlib';
 import {KEPT_LINE_BYTES} from './line-chunker.js';
 
-/** The code of the error for bytes after the gzip data that are no gzip member. */
-export const TRAILING_GARBAGE = 'ERR_GZIP_TRAILING_GARBAGE';
-
 /**
  * Bytes after the gzip data that are no gzip member (gzip -d: "trailing garbage ignored"): raised once all the data
  * before them has been given, with where they start in the compressed bytes, their first bytes and their length.
  */
 export class TrailingGarbage extends Error {
-	readonly code = TRAILING_GARBAGE;
+	readonly code = 'ERR_GZIP_TRAILING_GARBAGE';
 
 	constructor(
 		readonly offset: number,
