@@ -33,7 +33,7 @@ function log(first: number): string {
 const counts = async (pool: typeof clean.pool) =>
 	(
 		await pool.query(
-			`SELECT regexp_replace(path, '.*/', '') AS file, status, lines_read::int, blank_lines::int, loaded::int, duplicates::int, rejected::int,
+			`SELECT regexp_replace(path, '.*[\\\\/]', '') AS file, status, lines_read::int, blank_lines::int, loaded::int, duplicates::int, rejected::int,
 			   (SELECT array_agg(r.line_no || ' ' || r.reason ORDER BY r.line_no) FROM rejected_lines r WHERE r.file_id = f.file_id) AS rejected_lines
 			 FROM source_files f ORDER BY path`,
 		)
