@@ -274,7 +274,7 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 	if (copies.length > 0) progress.memberCopies = copies;
 	const failed = members.filter((member) => member.status === 'failed');
 	progress.status = failed.length > 0 ? 'failed' : members.every((member) => member.status === 'skipped') && members.length > 0 ? 'skipped' : 'loaded';
-	progress.note = failed.length > 0 ? `${failed.length} of ${members.length} members failed: ${failed[0]!.note}` : `${members.length} members`;
+	progress.note = failed.length > 0 ? `${failed.length} of ${members.length} members failed: ${failed[0]!.note}` : members.length === 1 ? '1 member' : `${members.length} members`;
 }
 
 /**

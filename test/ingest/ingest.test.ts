@@ -348,7 +348,7 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 			again.files.map((file) => [file.status, file.note]),
 			[
 				['skipped', 'already loaded'],
-				['skipped', '1 members'],
+				['skipped', '1 member'],
 			],
 		);
 		assert.deepEqual([again.lines, again.filesFailed], [0, 0]);
