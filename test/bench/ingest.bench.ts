@@ -13,6 +13,7 @@ import {cachedBenchLog} from './helpers/bench-log.js';
 import {cleanCopyFor, timeJsonbCopy} from './helpers/jsonb-copy-baseline.js';
 import {median} from './helpers/median.js';
 import {PeakRss, clientCpuSeconds, serverCpuSeconds} from './helpers/process-stats.js';
+import {stopOnSignals} from './helpers/stop-on-signals.js';
 
 /**
  * npm run bench:ingest [-- --events N] [--workers N] [--seed S] [--bad-lines K] [--rounds R] [--keep]
@@ -152,6 +153,7 @@ async function main(): Promise<number> {
 	fs.chmodSync(root, 0o755);
 	const workdir = resolveWorkdir(root);
 	ensureWorkdir(workdir);
+	const ignoreSignals = stopOnSignals(workdir, options.keep);
 	say(`starting PostgreSQL in ${root} …`);
 	const server = await startEmbeddedServer(workdir);
 	const database = await openDatabase({workdir});
@@ -253,6 +255,7 @@ async function main(): Promise<number> {
 		}
 		if (!matches || !skipped) exitCode = 1;
 	} finally {
+		ignoreSignals();
 		await database.close();
 		if (options.keep) say(`kept ${root}`);
 		else removeWorkdir(workdir);

@@ -15,6 +15,7 @@ import {dayZonesText} from '../../source/ui/lib/format.js';
 import {FlagError, wholeNumberFlag} from '../tools/cli-arguments.js';
 import {defaultLearners, GENERATOR_VERSION, type GenerateOptions, generateLog} from '../tools/generator.js';
 import {median} from './helpers/median.js';
+import {stopOnSignals} from './helpers/stop-on-signals.js';
 
 /**
  * npm run bench:tasks [-- --events N] [-- --log FILE]
@@ -86,6 +87,7 @@ async function timedIngest(databaseUrl: string, pool: pg.Pool, file: string): Pr
 
 const log = await benchLog();
 const workdir = resolveWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-bench-tasks-')));
+const ignoreSignals = stopOnSignals(workdir, values.keep);
 const database = await openDatabase({workdir});
 try {
 	const {pool} = database;
@@ -185,6 +187,7 @@ try {
 	process.stdout.write(`\nand in Moscow time, which these days then come from the hourly tables for:\n`);
 	await timeTasks(zoned, 'Europe/Moscow');
 } finally {
+	ignoreSignals();
 	await database.close();
 	if (!values.keep) removeWorkdir(workdir);
 }
