@@ -87,7 +87,7 @@ async function timedIngest(databaseUrl: string, pool: pg.Pool, file: string): Pr
 
 const log = await benchLog();
 const workdir = resolveWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-bench-tasks-')));
-const ignoreSignals = stopOnSignals(workdir, values.keep);
+const signalStop = stopOnSignals(workdir, values.keep);
 const database = await openDatabase({workdir});
 try {
 	const {pool} = database;
@@ -187,7 +187,9 @@ try {
 	process.stdout.write(`\nand in Moscow time, which these days then come from the hourly tables for:\n`);
 	await timeTasks(zoned, 'Europe/Moscow');
 } finally {
-	ignoreSignals();
-	await database.close();
-	if (!values.keep) removeWorkdir(workdir);
+	if (!signalStop.requested) {
+		signalStop.dispose();
+		await database.close();
+		if (!values.keep) removeWorkdir(workdir);
+	}
 }
