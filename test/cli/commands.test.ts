@@ -678,7 +678,8 @@ describe('a run whose database goes away', () => {
 	});
 });
 
-describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal closed)', () => {
+// On Windows a child's kill() with a signal terminates it outright (SIGHUP throws): there is nothing to cancel cleanly.
+describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal closed)', {skip: process.platform === 'win32' ? 'skipped: signals sent to a child (POSIX)' : false}, () => {
 	it('run cancels its query on the server and exits 130 (SIGTERM and SIGHUP killed it with the query left running; Ctrl-C exited 1)', async () => {
 		const pool = new pg.Pool(clientConfig(url));
 		pool.on('error', () => {});
