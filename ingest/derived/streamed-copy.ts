@@ -6,7 +6,7 @@ import {finished, pipeline} from 'node:stream/promises';
 import type pg from 'pg';
 import {from as copyFrom, to as copyTo} from 'pg-copy-streams';
 import {BINARY_HEADER, BINARY_TRAILER, BinaryRowReader, startRow, textField} from '../copy-binary.js';
-import {makeFolders} from '../db/workdir.js';
+import {makeFolders, REMOVE_FOLDER} from '../db/workdir.js';
 import {UserError} from '../errors.js';
 import {RowBuffer} from '../row-buffer.js';
 
@@ -124,7 +124,7 @@ export class SpilledTables<Table extends string> extends TableRows<Table> {
 	}
 
 	async dispose(): Promise<void> {
-		await fs.promises.rm(this.folder, {recursive: true, force: true});
+		await fs.promises.rm(this.folder, REMOVE_FOLDER);
 	}
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig, ensureDatabaseExists} from '../../ingest/db/database.js';
-import {connectionUrl, embeddedServerStatus, readPassword, removeWorkdir, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
+import {connectionUrl, embeddedServerStatus, exitCodeText, readPassword, removeWorkdir, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
@@ -150,7 +150,18 @@ describe('what the embedded server lets in', () => {
 	});
 });
 
-describe('a workdir moved to another folder', () => {
+describe('a server binary that Windows cannot load', () => {
+	it('is named with the runtime to install (the exit code alone, 3221225781, said nothing and the log was empty)', () => {
+		assert.equal(
+			exitCodeText('initdb', 3_221_225_781),
+			"initdb exit code 0xC0000135: a library it needs was not found; install Microsoft's latest Visual C++ Redistributable for Visual Studio 2015-2022 (x64), then try again",
+		);
+		assert.match(exitCodeText('pg_ctl', 0xc0000139), /^pg_ctl exit code 0xC0000139: a library it needs is too old; install/);
+		assert.equal(exitCodeText('initdb', 1), 'initdb exit code 1');
+	});
+});
+
+describe('a workdir moved to another folder', {skip: POSIX ? false : 'skipped: makes symlinks (rights on Windows) and renames a folder its server has just left'}, () => {
 	it('keeps its database there, even after a new workdir started at its old path; a link to a deleted cluster gets one sentence', async () => {
 		// mkdtemp's 0700 keeps postgres out: as root, the clusters live under /var/lib (see clusterDirectory).
 		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-move-'));
