@@ -47,9 +47,12 @@ export const usage = `
     --bom                CSV for Excel: a UTF-8 BOM, and a leading ' to text cells that
                          Excel would run as a formula (starting =, +, -, @, a tab or CR)
 
-  Options of rejected
-    --raw                The rejected lines themselves, as their files held them, one per line
-                         (to repair and load again: rejected --raw > repaired.log)
+  Options of files and rejected
+    --format csv|json|md As for run
+    --out FILE           Write to FILE (a new file) instead of stdout; in Windows PowerShell 5.1,
+                         use it rather than >, which re-encodes the output
+    --raw                (rejected) The rejected lines themselves, as their files held them, one
+                         per line (to repair and load again: rejected --raw --out repaired.log)
 
   Options of the app
     --no-tui             Run headless: ingest, then list the tasks
@@ -97,8 +100,8 @@ export const commandFlags: Record<string, string[]> = {
 	ingest: ['workers', 'max-line-bytes', 'tz'],
 	tasks: ['format'],
 	run: ['course', 'user', 'from', 'to', 'tz', 'idle', 'param', 'format', 'out', 'save', 'bom'],
-	files: ['format'],
-	rejected: ['format', 'raw'],
+	files: ['format', 'out'],
+	rejected: ['format', 'raw', 'out'],
 	reset: ['yes', 'y'],
 	db: [],
 };

@@ -1,22 +1,42 @@
 import {UserError} from '../../ingest/errors.js';
-import {formatResult, queryTable} from '../tasks/index.js';
+import {counted, rowCount} from '../format.js';
+import {formatResult, openResultFile, queryTable, type OutputFormat, type ResultFile} from '../tasks/index.js';
 import {cancellable, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
-import {outputFormatOf} from './run.js';
+import {outFileFormat, outputFormatOf} from './run.js';
+
+/** The --out file of a listing (run's, for its checks and its never overwriting), opened as its rows come. */
+const openOut = (context: CommandContext, name: string, format: OutputFormat): Promise<ResultFile> =>
+	openResultFile({taskId: name, parameters: {}}, {format, out: context.flags.out});
 
 /**
  * Prints a listing in the formats of `run` and `tasks`: an aligned table on a terminal (or a sentence when
- * it is empty), else --format, where an empty listing is still valid CSV / JSON / Markdown for scripts.
+ * it is empty), else --format, where an empty listing is still valid CSV / JSON / Markdown for scripts;
+ * with --out, writes it to that new file instead (Windows PowerShell 5.1's `>` writes UTF-16 and garbles
+ * what the console's code page lacks, Cyrillic names on a Western Windows).
  */
 async function printListing(context: CommandContext, name: string, sql: string, whenEmpty: string, shape = (table: Listing) => table): Promise<number> {
-	const format = outputFormatOf(context); // a bad --format is refused before the database starts
+	// A bad --format or --out is refused before the database starts.
+	const fileFormat = outFileFormat(context);
+	const format = fileFormat ?? outputFormatOf(context);
 	// Ctrl-C, SIGTERM or SIGHUP while the server starts or the query runs: killed, the listing left the embedded server running.
 	return cancellable('Cancelled: nothing was listed.', (signal) =>
 		withDatabase(context, async ({pool}) => {
 			signal.throwIfAborted();
 			const table = shape(await queryTable(pool, sql));
 			signal.throwIfAborted();
-			if (table.rows.length === 0 && format === 'table') context.stdout.write(`${whenEmpty}\n`);
-			else context.stdout.write(formatResult({taskId: name, ...table, parameters: {}, elapsedMs: 0}, format));
+			const text = table.rows.length === 0 && format === 'table' ? `${whenEmpty}\n` : formatResult({taskId: name, ...table, parameters: {}, elapsedMs: 0}, format);
+			if (!fileFormat) {
+				context.stdout.write(text);
+				return 0;
+			}
+			const file = await openOut(context, name, fileFormat);
+			try {
+				await file.write(text);
+				context.stderr.write(`Saved ${rowCount(table.rows.length)} to ${await file.finish()}\n`);
+			} catch (error) {
+				await file.discard();
+				throw error;
+			}
 			return 0;
 		}, {reader: true}),
 	);
@@ -73,21 +93,30 @@ const NEWLINE = Buffer.from('\n');
  */
 async function writeRejectedLines(context: CommandContext): Promise<number> {
 	if (context.flags.format !== undefined) throw new UserError('--raw prints the lines themselves: it takes no --format.');
+	const toFile = outFileFormat(context) !== undefined;
 	// A reader that has gone (`rejected --raw | head`) stops the listing as Ctrl-C does: waiting for a 'drain'
 	// that never comes, its EPIPE was an unexpected error.
 	return cancellable('Cancelled: the rejected lines were not all written.', (signal) =>
 		withDatabase(context, async ({pool}) => {
 			const client = await pool.connect();
+			const file = toFile ? await openOut(context, 'rejected', 'csv') : undefined;
+			const write = file ? file.write : (bytes: Buffer) => writeOrWait(context.stdout, bytes, signal);
 			try {
 				await client.query('BEGIN TRANSACTION READ ONLY');
 				await client.query('DECLARE rejected_raw NO SCROLL CURSOR FOR SELECT raw FROM rejected_lines ORDER BY file_id, line_no');
+				let lines = 0;
 				for (;;) {
 					signal.throwIfAborted();
 					const {rows} = await client.query<{raw: Buffer}>(`FETCH ${RAW_BATCH} FROM rejected_raw`);
-					for (const {raw} of rows) await writeOrWait(context.stdout, Buffer.concat([raw, NEWLINE]), signal);
+					for (const {raw} of rows) await write(Buffer.concat([raw, NEWLINE]));
+					lines += rows.length;
 					if (rows.length < RAW_BATCH) break;
 				}
 				await client.query('COMMIT');
+				if (file) context.stderr.write(`Saved ${counted(lines, 'line')} to ${await file.finish()}\n`);
+			} catch (error) {
+				await file?.discard();
+				throw error;
 			} finally {
 				client.release();
 			}

@@ -30,6 +30,19 @@ function fileFormatOf(context: CommandContext): OutputFormat {
 	return FORMATS.find((candidate) => candidate === extension) ?? 'csv';
 }
 
+/**
+ * --out checked before the database starts (an empty name, a folder, a file already there: a run can take
+ * minutes), and the format the file is written in; undefined without --out. `orElse` says what else the command offers.
+ */
+export function outFileFormat(context: CommandContext, orElse = ''): OutputFormat | undefined {
+	const {out} = context.flags;
+	if (out === undefined) return undefined;
+	if (out.trim() === '') throw new UserError(`--out needs a file name${orElse}.`);
+	const problem = outProblem(out);
+	if (problem !== undefined) throw new UserError(problem);
+	return fileFormatOf(context);
+}
+
 /** The options of `run` that set a parameter of the same name (the others go through --param). */
 const PARAMETER_FLAGS = ['course', 'user', 'from', 'to', 'tz', 'idle'] as const;
 
@@ -145,11 +158,8 @@ export const runCommand: Command = async (context) => {
 	if (!taskId) throw new UsageError('Name the task to run, e.g. openpolyedu-tui run course-summary (openpolyedu-tui tasks lists them).');
 	const {flags} = context;
 	if (flags.out !== undefined && flags.save) throw new UsageError('Use either --out FILE or --save, not both.');
-	if (flags.out?.trim() === '') throw new UserError('--out needs a file name (--save picks one in result/).');
-	// Refused before the database starts and the query runs (minutes on a big database); checked again as it is written.
-	const outIssue = flags.out === undefined ? undefined : outProblem(flags.out);
-	if (outIssue !== undefined) throw new UserError(outIssue);
-	const fileFormat = flags.out !== undefined || flags.save ? fileFormatOf(context) : undefined;
+	// Checked again as it is written.
+	const fileFormat = flags.save ? fileFormatOf(context) : outFileFormat(context, ' (--save picks one in result/)');
 	const format = fileFormat ?? outputFormatOf(context);
 	if (flags.bom && format !== 'csv') throw new UsageError(`--bom applies only to CSV output, not to ${FORMAT_NAMES[format]}; drop it or use --format csv.`);
 	const values = parameterValues(context);

@@ -172,7 +172,7 @@ export function outProblem(out: string): string | undefined {
 }
 
 /** A result file being written: pieces go to a temp file beside it; `finish` puts it in place (never over another file) and says where. */
-export type ResultFile = {write(text: string): Promise<void>; finish(): Promise<string>; discard(): Promise<void>};
+export type ResultFile = {write(text: string | Uint8Array): Promise<void>; finish(): Promise<string>; discard(): Promise<void>};
 
 type SaveOptions = {format: OutputFormat; out?: string; resultDir?: string};
 

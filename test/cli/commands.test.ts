@@ -143,6 +143,23 @@ describe('the headless commands', () => {
 		assert.equal(raw.status, 0, raw.stderr.toString());
 		assert.deepEqual(raw.stdout, Buffer.concat(bad.flatMap((line) => [line, Buffer.from('\n')])));
 		assert.equal(cli('rejected', '--raw', '--format', 'csv', '--db', rawUrl).stderr, '--raw prints the lines themselves: it takes no --format.\n');
+		// --out: the same bytes in a new file (Windows PowerShell 5.1's > re-encodes them), never over one that exists.
+		const repaired = path.join(dir, 'repaired.log');
+		const saved = cli('rejected', '--raw', '--out', repaired, '--db', rawUrl);
+		assert.deepEqual([saved.code, saved.stdout, saved.stderr], [0, '', `Saved 3 lines to ${repaired}\n`]);
+		assert.deepEqual(fs.readFileSync(repaired), raw.stdout);
+		const again = cli('rejected', '--raw', '--out', repaired, '--db', rawUrl);
+		assert.deepEqual([again.code, again.stderr], [1, `${repaired} already exists; choose another --out file or remove it first.\n`]);
+		assert.deepEqual(fs.readFileSync(repaired), raw.stdout);
+		const listing = path.join(dir, 'rejected.json');
+		assert.equal(cli('rejected', '--out', listing, '--db', rawUrl).stderr, `Saved 3 rows to ${listing}\n`);
+		assert.deepEqual(
+			(JSON.parse(fs.readFileSync(listing, 'utf8')) as Array<{line_no: number}>).map((line) => line.line_no),
+			(JSON.parse(cli('rejected', '--db', rawUrl, '--format', 'json').stdout) as Array<{line_no: number}>).map((line) => line.line_no),
+		);
+		const filesCsv = path.join(dir, 'files.csv');
+		assert.equal(cli('files', '--out', filesCsv, '--db', rawUrl).code, 0);
+		assert.equal(fs.readFileSync(filesCsv, 'utf8'), cli('files', '--db', rawUrl, '--format', 'csv').stdout);
 		// The listing shows each line's start as UTF-8 text (a Russian line was an octal escape per byte), U+FFFD where it is not.
 		fs.writeFileSync(path.join(dir, 'raw-c.log'), 'Журнал курса: не JSON\n');
 		assert.equal(cli('ingest', path.join(dir, 'raw-c.log'), '--db', rawUrl).code, 0);
