@@ -98,27 +98,29 @@ async function writeRejectedLines(context: CommandContext): Promise<number> {
 	// that never comes, its EPIPE was an unexpected error.
 	return cancellable('Cancelled: the rejected lines were not all written.', (signal) =>
 		withDatabase(context, async ({pool}) => {
-			const client = await pool.connect();
 			const file = toFile ? await openOut(context, 'rejected', 'csv') : undefined;
 			const write = file ? file.write : (bytes: Buffer) => writeOrWait(context.stdout, bytes, signal);
 			try {
-				await client.query('BEGIN TRANSACTION READ ONLY');
-				await client.query('DECLARE rejected_raw NO SCROLL CURSOR FOR SELECT raw FROM rejected_lines ORDER BY file_id, line_no');
 				let lines = 0;
-				for (;;) {
-					signal.throwIfAborted();
-					const {rows} = await client.query<{raw: Buffer}>(`FETCH ${RAW_BATCH} FROM rejected_raw`);
-					for (const {raw} of rows) await write(Buffer.concat([raw, NEWLINE]));
-					lines += rows.length;
-					if (rows.length < RAW_BATCH) break;
+				const client = await pool.connect();
+				try {
+					await client.query('BEGIN TRANSACTION READ ONLY');
+					await client.query('DECLARE rejected_raw NO SCROLL CURSOR FOR SELECT raw FROM rejected_lines ORDER BY file_id, line_no');
+					for (;;) {
+						signal.throwIfAborted();
+						const {rows} = await client.query<{raw: Buffer}>(`FETCH ${RAW_BATCH} FROM rejected_raw`);
+						for (const {raw} of rows) await write(Buffer.concat([raw, NEWLINE]));
+						lines += rows.length;
+						if (rows.length < RAW_BATCH) break;
+					}
+					await client.query('COMMIT');
+				} finally {
+					client.release();
 				}
-				await client.query('COMMIT');
 				if (file) context.stderr.write(`Saved ${counted(lines, 'line')} to ${await file.finish()}\n`);
 			} catch (error) {
 				await file?.discard();
 				throw error;
-			} finally {
-				client.release();
 			}
 			return 0;
 		}, {reader: true}),
