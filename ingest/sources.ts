@@ -102,7 +102,9 @@ export function expandWildcards(pattern: string): string[] {
 export function discoverSources(paths: string[], skipped: string[] = []): SourceFile[] {
 	const found: SourceFile[] = [];
 	// Real paths of the folders walked: a link back up the tree is walked once, not until ELOOP. The skipped ones count as walked.
-	const walked = new Set<string>(skipped.filter((folder) => fs.existsSync(folder)).map((folder) => fs.realpathSync(folder)));
+	// The native realpath: on Windows it gives the case the disk has (the JS one keeps the case typed, so `ingest .`
+	// with --workdir .\WorkDir walked the workdir's cluster and logs as inputs).
+	const walked = new Set<string>(skipped.filter((folder) => fs.existsSync(folder)).map((folder) => fs.realpathSync.native(folder)));
 	const visit = (target: string, explicit: boolean) => {
 		let stat: fs.Stats;
 		try {
@@ -114,7 +116,7 @@ export function discoverSources(paths: string[], skipped: string[] = []): Source
 			return;
 		}
 		if (stat.isDirectory()) {
-			const real = fs.realpathSync(target);
+			const real = fs.realpathSync.native(target);
 			if (walked.has(real)) return;
 			walked.add(real);
 			const entries = fs.readdirSync(target).sort(naturalOrder);
