@@ -11,7 +11,7 @@ import {enterFullScreen} from '../ui/fullscreen.js';
 import type {AppServices} from '../ui/services.js';
 import type {AppIngestSummary} from '../ui/state/app-state.js';
 import {withDatabase, type Command, type CommandContext} from './context.js';
-import {dayZoneFlag, defaultInput, ingestCommand, ourFolders} from './ingest.js';
+import {dayZoneFlag, defaultInput, ingestCommand, ingestInto, ourFolders, zoneFlagGiven} from './ingest.js';
 import {tasksCommand} from './tasks.js';
 
 /**
@@ -19,13 +19,18 @@ import {tasksCommand} from './tasks.js';
  * equivalent — the ingest command (its progress and summary on stderr), then the task list.
  */
 export const appCommand: Command = async (context) => {
+	const zoneGiven = zoneFlagGiven(context.flags.tz);
 	if (!context.stdout.isTTY || !process.stdin.isTTY || context.flags.tui === false) {
-		// As the full-screen app: without input/ nothing is loaded, and an input that failed (exit 1) still
-		// leaves the task list; a cancel ends here. The load's summary goes with its progress to stderr: stdout
-		// carries only the task list, for scripts.
+		// As the full-screen app: without input/ nothing is loaded (but --tz moves the days to its zone), and an
+		// input that failed (exit 1) still leaves the task list; a cancel ends here. The load's summary goes with
+		// its progress to stderr: stdout carries only the task list, for scripts.
 		let code = 0;
-		if (fs.existsSync(defaultInput())) code = await ingestCommand({...context, stdout: context.stderr});
-		else context.stderr.write(`Nothing loaded: no input/ folder in ${process.cwd()}; put tracking logs there.\n`);
+		const toStderr = {...context, stdout: context.stderr};
+		if (fs.existsSync(defaultInput())) code = await ingestCommand(toStderr);
+		else {
+			context.stderr.write(`Nothing loaded: no input/ folder in ${process.cwd()}; put tracking logs there.\n`);
+			if (zoneGiven) code = await ingestInto(toStderr, []);
+		}
 		if (code !== 0 && code !== 1) return code;
 		return (await tasksCommand(context)) || code;
 	}

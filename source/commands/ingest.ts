@@ -44,11 +44,30 @@ export function ingestPaths(args: string[], platform: NodeJS.Platform = process.
  * undefined to keep theirs. An unknown zone is a UserError.
  */
 export async function dayZoneFlag(pool: pg.Pool, tz: string | undefined): Promise<string | undefined> {
-	// An empty value is no value, as for run: a script's unset variable (`--tz "$TZ"`) keeps the day zone.
-	if (tz === undefined || tz.trim() === '') return undefined;
+	if (!zoneGiven(tz)) return undefined;
 	const zone = await canonicalTimeZone(pool, tz);
-	if (zone === undefined) throw new UserError(`Unknown time zone "${tz}" for --tz; use a name like UTC or Europe/Moscow.`);
+	if (zone === undefined) throw unknownZone(tz);
 	return zone;
+}
+
+/** An empty value is no value, as for run: a script's unset variable (`--tz "$TZ"`) keeps the day zone. */
+const zoneGiven = (tz: string | undefined): tz is string => tz !== undefined && tz.trim() !== '';
+
+const unknownZone = (tz: string) => new UserError(`Unknown time zone "${tz}" for --tz; use a name like UTC or Europe/Moscow.`);
+
+/**
+ * Whether the app got a --tz, checked before the database starts and the screen is taken: a misspelt zone was
+ * only found by the load, and the full-screen app showed it as logs that could not be loaded. Node's zones decide
+ * here, as they count the day zone's days (see day-zone.ts); the server's list is checked when the zone is applied.
+ */
+export function zoneFlagGiven(tz: string | undefined): boolean {
+	if (!zoneGiven(tz)) return false;
+	try {
+		new Intl.DateTimeFormat('en-US', {timeZone: tz});
+	} catch {
+		throw unknownZone(tz);
+	}
+	return true;
 }
 
 export function progressLine(snapshot: IngestSnapshot): string {
@@ -115,7 +134,7 @@ export async function ingestHeadless(context: CommandContext, database: Database
 	});
 	for (const line of summaryLines(summary)) context.stdout.write(`${line}\n`);
 	// Else "read 0 lines" alone reads like logs with nothing in them.
-	if (summary.files.length === 0) context.stderr.write(`No log files were found in ${paths.join(', ')}; nothing was loaded.\n`);
+	if (summary.files.length === 0 && paths.length > 0) context.stderr.write(`No log files were found in ${paths.join(', ')}; nothing was loaded.\n`);
 	if (summary.phase === 'cancelled') {
 		context.stderr.write(
 			summary.derivedCancelled
@@ -131,8 +150,10 @@ export async function ingestHeadless(context: CommandContext, database: Database
 	return 0;
 }
 
-export const ingestCommand: Command = async (context) => {
-	const paths = ingestPaths(context.args);
+export const ingestCommand: Command = async (context) => ingestInto(context, ingestPaths(context.args));
+
+/** Headless ingest of `paths` (none: only the tables left pending and --tz) on the command's database; returns the exit code. */
+export async function ingestInto(context: CommandContext, paths: string[]): Promise<number> {
 	// Listening from before the server starts: a signal then still stops it and releases the workdir.
 	const {signal, dispose} = cancelOnSignals();
 	try {
@@ -140,4 +161,4 @@ export const ingestCommand: Command = async (context) => {
 	} finally {
 		dispose();
 	}
-};
+}
