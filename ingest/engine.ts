@@ -178,16 +178,18 @@ function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: 
  * What deriveIfPending found: nothing pending, pending loads it built, or pending loads that another
  * process (an ingest, or another command building them) holds: `eventsLeftOut` are not counted yet.
  */
-export type PendingLoads = {state: 'none' | 'built'} | {state: 'busy'; eventsLeftOut: number};
+/** Inputs an ingest did not load to the end (Ctrl-C, a kill, a lost database): their events loaded so far. */
+export type InterruptedInputs = {files: number; events: number};
+
+export type PendingLoads = {state: 'none' | 'built'; interrupted: InterruptedInputs} | {state: 'busy'; eventsLeftOut: number};
 
 /**
  * Brings the derived tables up to date when loads are pending and no ingest is running (after an
- * upgrade whose migrations ask for a rebuild, or after a load killed before its refresh), so that
- * tasks run outside the app never answer from stale tables. Returns at once when nothing is pending.
+ * upgrade whose migrations ask for a rebuild, or after a load cut off before its refresh), so that
+ * tasks run outside the app never answer from stale tables; and says which inputs an ingest left
+ * half-loaded, whose events so far the tables then count.
  */
 export async function deriveIfPending(pool: pg.Pool, scratchDir?: string, options: Pick<RefreshOptions, 'onProgress' | 'signal'> = {}): Promise<PendingLoads> {
-	const {rows} = await pool.query<{pending: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE NOT derived_done) AS pending');
-	if (!rows[0]!.pending) return {state: 'none'};
 	const client = await pool.connect();
 	try {
 		const {rows: lock} = await client.query<{locked: boolean}>('SELECT pg_try_advisory_lock($1) AS locked', [INGEST_LOCK]);
@@ -200,11 +202,16 @@ export async function deriveIfPending(pool: pg.Pool, scratchDir?: string, option
 			return {state: 'busy', eventsLeftOut: left[0]!.events};
 		}
 		try {
-			await refreshDerived(pool, {scratchDir, ...options});
+			const {rows} = await client.query<{pending: boolean}>('SELECT EXISTS (SELECT 1 FROM loads WHERE NOT derived_done) AS pending');
+			// No ingest runs (this lock says so): a load that never finished was cut off, and its events are built too.
+			if (rows[0]!.pending) await refreshDerived(pool, {scratchDir, ...options, cutOffLoads: true});
+			const {rows: [interrupted]} = await client.query<InterruptedInputs>(
+				`SELECT count(*)::int AS files, coalesce(sum(loaded), 0)::float8 AS events FROM source_file_counts WHERE status = 'loading'`,
+			);
+			return {state: rows[0]!.pending ? 'built' : 'none', interrupted: interrupted!};
 		} finally {
 			await client.query('SELECT pg_advisory_unlock($1)', [INGEST_LOCK]);
 		}
-		return {state: 'built'};
 	} finally {
 		client.release();
 	}

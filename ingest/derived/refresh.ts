@@ -382,6 +382,8 @@ export type RefreshOptions = {
 	onProgress?: (progress: DerivedProgress) => void;
 	/** Cancels the build: its running statements are cancelled on the server, it rolls back and rejects with an AbortError. */
 	signal?: AbortSignal;
+	/** No ingest runs (the caller holds the ingest lock): loads that never finished were cut off, and are built too. */
+	cutOffLoads?: boolean;
 };
 
 /** What a build did that its caller reports: the day zone it moved the days to from another (not on a database with nothing built yet). */
@@ -416,10 +418,13 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 			await client.query('SELECT d_set_day_zone($1)', [dayZone]);
 			if (before!.zone !== dayZone && before!.built) result.dayZoneChange = {from: before!.zone, to: dayZone};
 		}
-		// A load killed half-way never finishes; once a later load has finished, its events are final too.
-		const {rows} = await client.query<{load_id: number}>(`
-			SELECT load_id FROM loads WHERE NOT derived_done
-				AND (finished_at IS NOT NULL OR load_id < (SELECT max(load_id) FROM loads WHERE finished_at IS NOT NULL))`);
+		// A load cut off half-way never finishes; its events are final once a later load has finished, or when
+		// the caller knows that no ingest runs (cutOffLoads): an ingest resuming its files loads the rest as a new load.
+		const {rows} = await client.query<{load_id: number}>(
+			`SELECT load_id FROM loads WHERE NOT derived_done
+				AND ($1 OR finished_at IS NOT NULL OR load_id < (SELECT max(load_id) FROM loads WHERE finished_at IS NOT NULL))`,
+			[options.cutOffLoads ?? false],
+		);
 		const loadIds = rows.map((row) => row.load_id);
 		if (loadIds.length === 0) {
 			await client.query('COMMIT');

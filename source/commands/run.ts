@@ -4,7 +4,7 @@ import {UserError} from '../../ingest/errors.js';
 import {formatCount, rowCount} from '../format.js';
 import {wrapLines} from '../ui/lib/format.js';
 import {loadTaskCatalogue, runTask, streamTask, formatResult, openResultFile, outProblem, resultWriter, unknownParameter, type OutputFormat, type ResultFile, type ResultWriter, type TaskDefinition, type TaskParameter} from '../tasks/index.js';
-import {deriveIfPending} from '../../ingest/engine.js';
+import {deriveIfPending, type InterruptedInputs} from '../../ingest/engine.js';
 import type {DerivedProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import {progressLine} from './ingest.js';
@@ -84,6 +84,12 @@ function derivedProgressPrinter(context: CommandContext): (progress: DerivedProg
 		lastPrinted = Date.now();
 		context.stderr.write(`${progressLine(snapshot)}\n`);
 	};
+}
+
+/** Said when inputs were left half-loaded by an ingest cut off (see deriveIfPending): the answer counts what they have so far. */
+export function interruptedNote({files, events}: InterruptedInputs): string {
+	const inputs = files === 1 ? '1 input was' : `${formatCount(files)} inputs were`;
+	return `Partly loaded: ${inputs} not read to the end (an ingest was interrupted); the answer counts the ${formatCount(events)} events loaded from ${files === 1 ? 'it' : 'them'} so far. Ingest again to load the rest (openpolyedu-tui files shows them as loading).`;
 }
 
 /** Said when a task answers beside another process that is loading or building (see deriveIfPending). */
@@ -183,6 +189,7 @@ export const runCommand: Command = async (context) => {
 			try {
 				const pending = await deriveIfPending(database.pool, database.scratchDir, {onProgress: derivedProgressPrinter(context), signal});
 				if (pending.state === 'busy') context.stderr.write(`${pendingNote(pending.eventsLeftOut)}\n`);
+				else if (pending.interrupted.files > 0) context.stderr.write(`${interruptedNote(pending.interrupted)}\n`);
 				building = false;
 				if (format === 'table') {
 					const result = await runTask(database.pool, task, values, {signal});

@@ -10,7 +10,7 @@ import {eventLine, fixtureDir, lines} from '../helpers/ingest.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {projectRoot} from '../helpers/shared.js';
 import {writeZip} from '../helpers/zip.js';
-import {pendingNote} from '../../source/commands/run.js';
+import {interruptedNote, pendingNote} from '../../source/commands/run.js';
 import {blockedRun, startCli} from '../reliability/helpers/cli.js';
 
 const url = await createTestDatabase('cli');
@@ -647,6 +647,29 @@ describe('run after a load whose derived tables were not built', () => {
 			assert.match(learners.stderr, /^Building the derived tables the tasks read \(loads are pending\) before the task runs…\nderiving 0% · listing the new learners/);
 			const {rows} = await pool.query('SELECT bool_and(derived_done) AS done FROM loads');
 			assert.equal(rows[0].done, true);
+		} finally {
+			await pool.end();
+		}
+	});
+
+	it('after an ingest cut off, builds what it had loaded and says the input is half-read (the answer left its events out, silently)', async () => {
+		const cutUrl = await createTestDatabase('cli_cut');
+		const file = path.join(dir, 'cut.log');
+		fs.writeFileSync(file, lines(0, 14));
+		assert.equal(cli('ingest', file, '--db', cutUrl).code, 0);
+		const pool = new pg.Pool(clientConfig(cutUrl));
+		try {
+			// What Ctrl-C during a load leaves: the load never finished, its tables not built, its file still loading.
+			await pool.query("DELETE FROM d_learner; UPDATE loads SET finished_at = NULL, derived_done = false; UPDATE source_files SET status = 'loading'");
+			const note = `${interruptedNote({files: 1, events: 14})}\n`;
+			assert.match(note, /^Partly loaded: 1 input was not read to the end \(an ingest was interrupted\); the answer counts the 14 events loaded from it so far\./);
+			const learners = cli('run', 'learners', '--db', cutUrl, '--format', 'json');
+			assert.equal(learners.code, 0, learners.stderr);
+			assert.equal(JSON.parse(learners.stdout).length, 7);
+			assert.ok(learners.stderr.endsWith(note), learners.stderr);
+			// Built once; each answer says it again while the input stays half-read.
+			const again = cli('run', 'learners', '--db', cutUrl, '--format', 'json');
+			assert.deepEqual([JSON.parse(again.stdout).length, again.stderr], [7, note]);
 		} finally {
 			await pool.end();
 		}
