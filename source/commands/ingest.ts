@@ -6,6 +6,7 @@ import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {canonicalTimeZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {expandWildcards, hasWildcards, missingInput} from '../../ingest/sources.js';
+import {liveLine} from './live-line.js';
 import {meantPath} from './quoted-path.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
@@ -114,24 +115,30 @@ export async function ingestHeadless(context: CommandContext, database: Database
 	let lastPrinted = Date.now();
 	let lastPhase = '';
 	const dayZone = await dayZoneFlag(database.pool, context.flags.tz);
-	const summary = await runIngest({
-		databaseUrl: database.url,
-		pool: database.pool,
-		paths,
-		dayZone,
-		workers: context.flags.workers,
-		maxLineBytes: context.flags.maxLineBytes,
-		scratchDir: database.scratchDir,
-		skipFolders: ourFolders(context),
-		signal,
-		onProgress(snapshot) {
-			if (snapshot.phase === 'deriving' && lastPhase !== 'deriving') context.stderr.write('building the derived tables the tasks read…\n');
-			lastPhase = snapshot.phase;
-			if ((snapshot.phase !== 'loading' && snapshot.phase !== 'deriving') || Date.now() - lastPrinted < 1000) return;
-			lastPrinted = Date.now();
-			context.stderr.write(`${progressLine(snapshot)}\n`);
-		},
-	});
+	const live = liveLine(context.stderr);
+	let summary: IngestSummary;
+	try {
+		summary = await runIngest({
+			databaseUrl: database.url,
+			pool: database.pool,
+			paths,
+			dayZone,
+			workers: context.flags.workers,
+			maxLineBytes: context.flags.maxLineBytes,
+			scratchDir: database.scratchDir,
+			skipFolders: ourFolders(context),
+			signal,
+			onProgress(snapshot) {
+				if (snapshot.phase === 'deriving' && lastPhase !== 'deriving') live.print('building the derived tables the tasks read…');
+				lastPhase = snapshot.phase;
+				if ((snapshot.phase !== 'loading' && snapshot.phase !== 'deriving') || Date.now() - lastPrinted < 1000) return;
+				lastPrinted = Date.now();
+				live.show(progressLine(snapshot));
+			},
+		});
+	} finally {
+		live.end();
+	}
 	for (const line of summaryLines(summary)) context.stdout.write(`${line}\n`);
 	// Else "read 0 lines" alone reads like logs with nothing in them.
 	if (summary.files.length === 0 && paths.length > 0) context.stderr.write(`No log files were found in ${paths.join(', ')}; nothing was loaded.\n`);

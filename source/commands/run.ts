@@ -8,6 +8,7 @@ import {deriveIfPending, type InterruptedInputs} from '../../ingest/engine.js';
 import type {DerivedProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import {progressLine} from './ingest.js';
+import {liveLine} from './live-line.js';
 import {UsageError} from '../usage.js';
 import {CancelledError, cancelOnSignals, withDatabase, writeOrWait, type CommandContext, type Command} from './context.js';
 
@@ -72,18 +73,20 @@ function parameterValues(context: CommandContext): Record<string, string> {
  * rebuild, it takes as long as the first build): a line when it starts, then the ingest's deriving line
  * every second.
  */
-function derivedProgressPrinter(context: CommandContext): (progress: DerivedProgress) => void {
+function derivedProgressPrinter(context: CommandContext): {onProgress: (progress: DerivedProgress) => void; end: () => void} {
 	const tracker = new ProgressTracker(Date.now());
 	tracker.phase = 'deriving';
 	let lastPrinted = 0;
-	return (progress) => {
-		if (!tracker.derived) context.stderr.write('Building the derived tables the tasks read (loads are pending) before the task runs…\n');
+	const live = liveLine(context.stderr);
+	const onProgress = (progress: DerivedProgress) => {
+		if (!tracker.derived) live.print('Building the derived tables the tasks read (loads are pending) before the task runs…');
 		tracker.derived = progress;
 		const snapshot = tracker.snapshot();
 		if (Date.now() - lastPrinted < 1000) return;
 		lastPrinted = Date.now();
-		context.stderr.write(`${progressLine(snapshot)}\n`);
+		live.show(progressLine(snapshot));
 	};
+	return {onProgress, end: live.end};
 }
 
 /** Said when inputs were left half-loaded by an ingest cut off (see deriveIfPending): the answer counts what they have so far. */
@@ -187,7 +190,8 @@ export const runCommand: Command = async (context) => {
 		return await withDatabase(context, async (database) => {
 			let building = true;
 			try {
-				const pending = await deriveIfPending(database.pool, database.scratchDir, {onProgress: derivedProgressPrinter(context), signal});
+				const printer = derivedProgressPrinter(context);
+				const pending = await deriveIfPending(database.pool, database.scratchDir, {onProgress: printer.onProgress, signal}).finally(printer.end);
 				if (pending.state === 'busy') context.stderr.write(`${pendingNote(pending.eventsLeftOut)}\n`);
 				else if (pending.interrupted.files > 0) context.stderr.write(`${interruptedNote(pending.interrupted)}\n`);
 				building = false;
