@@ -164,10 +164,23 @@ test('the next course picker starts on the last pick, "all courses" included', (
 	assert.equal(cursor(keys(all, 'k', 'enter')), undefined, 'for another task too');
 	const second = keys(atMenu(), 'j', 'enter', 'j', 'enter', 'escape');
 	assert.equal(cursor(keys(second, 'enter')), 'course-v1:B+2+2024');
-	// A course typed into the form after picking all courses is the new last pick.
-	const typed = keys(all, 'enter', 'enter', ...'course-v1:B+2+2024', 'enter', 'escape', 'escape');
+	// A course typed into the form after picking all courses is the new last pick once a task has run with it;
+	// one the task refused ("No course …") is not (it stayed in the menu's header and the next forms).
+	const typedRun = (course: string, outcome: 'finished' | 'failed') => {
+		const running = keys(all, 'enter', 'enter', ...course, 'enter');
+		assert.equal(running.screen.name, 'running');
+		const runId = running.screen.name === 'running' ? running.screen.runId : -1;
+		const ended =
+			outcome === 'finished'
+				? apply(running, {type: 'task-finished', runId, result: result([])})
+				: apply(running, {type: 'task-failed', runId, error: {title: 'The task did not run', message: `No course "${course}".`, hint: ''}});
+		return keys(ended, 'escape', 'escape');
+	};
+	const typed = typedRun('course-v1:B+2+2024', 'finished');
 	assert.equal(typed.screen.name, 'menu');
 	assert.equal(cursor(keys(typed, 'enter')), 'course-v1:B+2+2024');
+	const refused = typedRun('course-v1:B+2+202Y', 'failed');
+	assert.deepEqual([refused.screen.name, refused.course, cursor(keys(refused, 'enter'))], ['menu', undefined, undefined]);
 	const needsOne = apply(all, {type: 'catalogue', problems: [], tasks: [task('one-course', 'Activity', {parameters: [{name: 'course', type: 'course', required: true, description: 'Course id'}]})]});
 	assert.equal(cursor(keys(needsOne, 'enter')), 'course-v1:A+1+2024', 'a task that needs one course starts on the first');
 });

@@ -216,8 +216,13 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 			};
 		case 'day-zone':
 			return {...state, timeZone: event.zone};
-		case 'task-finished':
-			return state.screen.name === 'running' && state.screen.runId === event.runId ? showResult(state, state.screen, event.result) : state;
+		case 'task-finished': {
+			if (state.screen.name !== 'running' || state.screen.runId !== event.runId) return state;
+			// The course typed in the form becomes the next task's only once a task has run with it: one refused
+			// ("No course …") stayed in the menu's header and the next forms.
+			const course = state.screen.form.fields.find((field) => field.parameter.type === 'course')?.value;
+			return showResult(course ? {...state, course, allCourses: false} : state, state.screen, event.result);
+		}
 		case 'task-failed':
 			if (state.screen.name !== 'running' || state.screen.runId !== event.runId) return state;
 			return {...state, screen: {name: 'error', fatal: false, back: {name: 'form', task: state.screen.task, form: state.screen.form}, ...event.error}};
@@ -437,8 +442,7 @@ function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, 
 				const focused = {...state, screen: {...screen, form: formReducer(screen.form, {type: 'focus', by: missing - screen.form.focus})}};
 				return withFlash(focused, `"${parameter.name}" needs a value: ${parameter.description}.`, 'error');
 			}
-			const course = screen.form.fields.find((field) => field.parameter.type === 'course')?.value;
-			return run(course ? {...state, course, allCourses: false} : state, screen.task, screen.form);
+			return run(state, screen.task, screen.form);
 		}
 		case 'back':
 			return {...state, screen: {name: 'menu'}};
