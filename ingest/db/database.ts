@@ -33,6 +33,11 @@ export type OpenOptions = {
 	databaseUrl?: string;
 	workdir: Workdir;
 	onStep?: (step: string) => void;
+	/**
+	 * Only a database that already has our tables (a command that reads, given --db): an empty or a foreign one is
+	 * refused in one sentence instead of given our 46 tables and answered with zeros (a mistyped database name).
+	 */
+	existingOnly?: boolean;
 };
 
 /** Sessions run in UTC so that timestamps without an offset are read as UTC. */
@@ -160,6 +165,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 	try {
 		const client = await pool.connect();
 		try {
+			if (options.existingOnly) {
+				const {rows} = await client.query<{ours: boolean}>(`SELECT to_regclass('schema_version') IS NOT NULL AS ours`);
+				if (!rows[0]!.ours) throw new UserError(`The database at ${displayUrl} holds no openpolyedu-tui data: load logs into it first (openpolyedu-tui ingest FILE… --db URL), or check the URL.`);
+			}
 			await migrate(client);
 		} finally {
 			client.release();

@@ -171,7 +171,7 @@ export async function withDatabase<T>(
 	}
 	const release = reader && serverIsShared(context, workdir) ? () => {} : acquireWorkdirLock(workdir);
 	try {
-		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep});
+		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep, existingOnly: reader && context.databaseUrl !== undefined});
 		try {
 			return await body(database, workdir);
 		} finally {

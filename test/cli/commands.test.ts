@@ -652,6 +652,32 @@ describe('run after a load whose derived tables were not built', () => {
 		}
 	});
 
+	it('refuses a --db database that holds none of our data, in one sentence, and leaves it as it was (it was given our tables and answered zeros)', async () => {
+		const adminUrl = process.env.OPENPOLYEDU_TEST_ADMIN_URL!;
+		const admin = new pg.Client(clientConfig(adminUrl));
+		await admin.connect();
+		const name = `cli_foreign_${process.pid}`;
+		await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+		await admin.query(`CREATE DATABASE ${name}`);
+		const foreignUrl = Object.assign(new URL(adminUrl), {pathname: `/${name}`}).toString();
+		try {
+			for (const args of [['run', 'course-summary'], ['files'], ['rejected', '--raw']]) {
+				const result = cli(...args, '--db', foreignUrl);
+				assert.equal(result.code, 1, args.join(' '));
+				assert.match(result.stderr, /^The database at \S+ holds no openpolyedu-tui data: load logs into it first \(openpolyedu-tui ingest FILE… --db URL\), or check the URL\.\n$/);
+				assert.ok(!result.stderr.includes(new URL(adminUrl).password), 'no password in the message');
+			}
+			const client = new pg.Client(clientConfig(foreignUrl));
+			await client.connect();
+			const {rows} = await client.query(`SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public'`);
+			await client.end();
+			assert.equal(rows[0].tables, 0, 'nothing was created in it');
+		} finally {
+			await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			await admin.end();
+		}
+	});
+
 	it('after an ingest cut off, builds what it had loaded and says the input is half-read (the answer left its events out, silently)', async () => {
 		const cutUrl = await createTestDatabase('cli_cut');
 		const file = path.join(dir, 'cut.log');
