@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import type {Readable} from 'node:stream';
 import pg from 'pg';
@@ -52,6 +53,18 @@ function isDatabaseFailure(error: unknown): boolean {
 
 function describe(error: unknown): string {
 	return redactSecrets(error instanceof Error ? error.message : String(error));
+}
+
+/** Why a file could not be opened: for a link whose target is gone, that (ENOENT alone named the link as if it were missing). */
+function openFailure(file: string, error: unknown): string {
+	if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+		try {
+			if (fs.lstatSync(file).isSymbolicLink()) return `it is a link to ${fs.readlinkSync(file)}, which does not exist`;
+		} catch {
+			// Gone itself meanwhile: the error says so.
+		}
+	}
+	return describe(error);
 }
 
 /** Why a file could not be read to its end; zlib's words alone ("incorrect header check") do not say that the file is damaged. */
@@ -237,7 +250,7 @@ async function loadFile(context: LoadContext, source: SourceFile, progress: File
 		if (source.kind === 'plain') identity.newlineAt = (offset) => isNewlineAt(source.path, offset);
 	} catch (error) {
 		progress.status = 'failed';
-		progress.note = `cannot read: ${describe(error)}`;
+		progress.note = `cannot read: ${openFailure(source.path, error)}`;
 		return;
 	}
 	await loadStream(context, identity, progress, (startOffset, onBytes) => openFileContent(source, startOffset, onBytes));
