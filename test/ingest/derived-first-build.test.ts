@@ -7,6 +7,7 @@ import {generateLog} from '../tools/generator.js';
 
 const database = await openTestDatabase('first_build');
 const rangesDatabase = await openTestDatabase('first_build_ranges');
+const indexDatabase = await openTestDatabase('first_build_indexes');
 const dir = fixtureDir();
 
 describe('a first build, which walks videos and problems inside its counting pass', () => {
@@ -44,5 +45,23 @@ describe('a first build, which walks videos and problems inside its counting pas
 		assert.ok(blocks!.blocks > 256, `${blocks!.blocks} pages`);
 		const {rows: [left]} = await rangesDatabase.pool.query<{ranges: number}>(`SELECT brin_summarize_new_values('events_load_brin')::int AS ranges`);
 		assert.equal(left!.ranges, 0);
+	});
+
+	it('makes again, as the migrations defined them, the indexes it drops while it fills the tables', async () => {
+		const indexes = async () =>
+			(await indexDatabase.pool.query<{definition: string}>(`SELECT indexdef AS definition FROM pg_indexes WHERE tablename LIKE 'd\\_%' ORDER BY 1`)).rows.map(
+				(row) => row.definition,
+			);
+		const migrated = await indexes();
+		assert.ok(migrated.some((definition) => definition.includes('d_learner_page_type_type')), migrated.join('\n'));
+		const log = path.join(dir, 'indexes.log');
+		await generateLog({events: 2000, seed: 4, file: log});
+		assert.equal((await ingest(indexDatabase, [log])).phase, 'done');
+		assert.deepEqual(await indexes(), migrated);
+		// Whole and usable (learner-unit-events finds its event types through it).
+		const {rows: [usable]} = await indexDatabase.pool.query<{usable: boolean}>(
+			`SELECT indisvalid AND indisready AS usable FROM pg_index WHERE indexrelid = 'd_learner_page_type_type'::regclass`,
+		);
+		assert.equal(usable!.usable, true);
 	});
 });
