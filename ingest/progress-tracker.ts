@@ -74,8 +74,12 @@ export class ProgressTracker {
 		// Skipped files and the part of a file loaded before count as done for the bytes, but they are not throughput:
 		// a resumed 466 MB file read 108k lines and said "466.4 MB read at 199.3 MB/s".
 		const bytesRead = total((file) => (file.status === 'skipped' ? 0 : file.bytesDone - (file.bytesBefore ?? 0)));
-		const {bytes: bytesPerSecond, events: eventsPerSecond} = this.loadRates.rates(at, {bytes: bytesRead, events: loaded});
 		const loading = this.phase === 'loading';
+		const {bytes: bytesPerSecond, events: eventsPerSecond} = this.loadRates.rates(at, {bytes: bytesRead, events: loaded});
+		// Once the load is over (the tables being built), the load's own average: the last seconds' rates decayed to 0
+		// on the screen while the build ran, as if the load were stalling.
+		const loadSeconds = this.derivingSince === undefined ? undefined : (this.derivingSince - this.startedAt) / 1000;
+		const average = (count: number, recent: number) => (loadSeconds === undefined ? recent : loadSeconds > 0 ? count / loadSeconds : 0);
 		return {
 			...this.derivedSnapshot(at),
 			phase: this.phase,
@@ -86,8 +90,8 @@ export class ProgressTracker {
 			bytesRead,
 			...counts,
 			rejectedByReason: {...this.rejectedByReason},
-			megabytesPerSecond: bytesPerSecond / 1e6,
-			eventsPerSecond,
+			megabytesPerSecond: average(bytesRead, bytesPerSecond) / 1e6,
+			eventsPerSecond: average(loaded, eventsPerSecond),
 			etaSeconds: loading && bytesPerSecond > 0 ? (bytesTotal - bytesDone) / bytesPerSecond : undefined,
 			currentFile: loading ? this.current?.label : undefined,
 			files: this.files.map((file) => ({...file})),

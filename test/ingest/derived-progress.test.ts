@@ -67,6 +67,27 @@ describe('the derived build reports its progress', () => {
 		assert.deepEqual(await state(), {events: 20_000, learners: 7, built: true});
 	});
 
+	it("keeps the load's average rates while the tables are built (the last seconds' rates decayed to 0 as if it stalled)", () => {
+		let now = 0;
+		const tracker = new ProgressTracker(0, () => now);
+		tracker.phase = 'loading';
+		const file = tracker.addFile({label: 'a.log', kind: 'plain', bytesTotal: 40e6, bytesDone: 0, lines: 0, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 0, status: 'pending'});
+		tracker.startFile(file);
+		tracker.snapshot();
+		// 40 MB and 20,000 events in 8 s, the last 2 s faster.
+		for (const [at, bytes, events] of [[6000, 20e6, 10_000], [8000, 40e6, 20_000]] as const) {
+			now = at;
+			file.bytesDone = bytes;
+			file.loaded = events;
+			tracker.snapshot();
+		}
+		tracker.startDeriving();
+		for (now = 8000; now <= 30_000; now += 1000) {
+			const {megabytesPerSecond, eventsPerSecond} = tracker.snapshot();
+			assert.deepEqual([megabytesPerSecond, eventsPerSecond], [5, 2500], `at ${now} ms`);
+		}
+	});
+
 	it("puts the counting's ETA in the snapshot from its rate, and the headless line says it", () => {
 		let now = 0;
 		const tracker = new ProgressTracker(0, () => now);
