@@ -187,13 +187,13 @@ function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: 
 	return {label, kind, bytesTotal, bytesDone: 0, lines: 0, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 0, status: 'pending'};
 }
 
+/** Inputs an ingest did not load to the end (Ctrl-C, a kill, a lost database): their events loaded so far. */
+export type InterruptedInputs = {files: number; events: number};
+
 /**
  * What deriveIfPending found: nothing pending, pending loads it built, or pending loads that another
  * process (an ingest, or another command building them) holds: `eventsLeftOut` are not counted yet.
  */
-/** Inputs an ingest did not load to the end (Ctrl-C, a kill, a lost database): their events loaded so far. */
-export type InterruptedInputs = {files: number; events: number};
-
 export type PendingLoads = {state: 'none' | 'built'; interrupted: InterruptedInputs} | {state: 'busy'; eventsLeftOut: number};
 
 /**
