@@ -55,6 +55,17 @@ function describe(error: unknown): string {
 	return redactSecrets(error instanceof Error ? error.message : String(error));
 }
 
+/**
+ * Whether a file whose every line was rejected begins with a lone `{` or `[`: JSON spread over many lines (an API's
+ * pretty-printed export), where each line alone is a fragment. Its thousands of malformed-json lines, each with the
+ * parser's words, did not say that the file is no tracking log, nor what to do.
+ */
+async function opensJsonOverLines(pool: pg.Pool, fileId: number): Promise<boolean> {
+	const {rows} = await pool.query<{raw: Buffer}>('SELECT raw FROM rejected_lines WHERE file_id = $1 ORDER BY line_no LIMIT 1', [fileId]);
+	const first = rows[0]?.raw.toString('utf8').replace(/^\uFEFF/, '').trim();
+	return first === '{' || first === '[';
+}
+
 /** Why a file could not be opened: for a link whose target is gone, that (ENOENT alone named the link as if it were missing). */
 function openFailure(file: string, error: unknown): string {
 	if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -424,6 +435,7 @@ async function loadStream(
 				await finishSource(context.pool, plan.fileId, readError);
 				progress.status = readError ? 'failed' : 'loaded';
 				if (readError) progress.note = readError;
+				else if (progress.loaded === 0 && progress.rejected > 1) progress.multiLineJson = await opensJsonOverLines(context.pool, plan.fileId);
 				advance(progress.bytesTotal);
 			})
 			// Heard now, not when the files are all read: a database lost while the next file is read rejected this

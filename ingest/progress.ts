@@ -39,6 +39,8 @@ export type FileProgress = LineCounts & {
 	sameContentAs?: string;
 	/** A .zip: how many log files it holds (none is said in the summary). */
 	members?: number;
+	/** Every line rejected, the first a lone `{` or `[`: JSON spread over many lines (pretty-printed), not a log (said in the summary). */
+	multiLineJson?: boolean;
 	/** A .zip: its members skipped because another input with the same content was loaded (label: "archive.zip!member"). */
 	memberCopies?: Array<{label: string; sameContentAs: string}>;
 };

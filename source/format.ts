@@ -76,12 +76,13 @@ export function fileNotices(files: FileProgress[]): FileNotice[] {
 		const memberCopies = (file.memberCopies ?? []).map((copy): FileNotice => ({kind: 'copy', file: copy.label, of: copy.sameContentAs}));
 		if (file.status === 'failed') return [{kind: 'failed', file: file.label, reason: file.note ?? 'unknown error'}, ...memberCopies];
 		if (file.members === 0) return [{kind: 'empty', file: file.label}];
+		if (file.multiLineJson) return [{kind: 'not-a-log', file: file.label}];
 		if (file.sameContentAs !== undefined) return [{kind: 'copy', file: file.label, of: file.sameContentAs}];
 		return memberCopies;
 	});
 }
 
-export type FileNotice = {kind: 'failed'; file: string; reason: string} | {kind: 'empty'; file: string} | {kind: 'copy'; file: string; of: string};
+export type FileNotice = {kind: 'failed'; file: string; reason: string} | {kind: 'empty' | 'not-a-log'; file: string} | {kind: 'copy'; file: string; of: string};
 
 /**
  * A notice's words, the one source of `ingest`'s line and the app's: what became of the input, and why (the reason,
@@ -93,6 +94,11 @@ export function noticeWords(notice: FileNotice, shown: (file: string) => string 
 			return {title: 'failed', detail: notice.reason};
 		case 'empty':
 			return {title: 'empty', detail: 'no log files in the archive; nothing was loaded from it'};
+		case 'not-a-log':
+			return {
+				title: 'rejected',
+				detail: 'every line: the file is JSON spread over many lines (pretty-printed), where a tracking log has one event per line; put each event on a line of its own (jq -c . FILE, or jq -c ".[]" FILE for an array) and load that',
+			};
 		case 'copy':
 			return {title: 'skipped', detail: `same content as ${shown(notice.of)}, which is loaded`};
 	}

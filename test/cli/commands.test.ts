@@ -45,6 +45,21 @@ describe('the headless commands', () => {
 		assert.equal(result.stderr, `No log files were found in ${empty}; nothing was loaded.\n`);
 	});
 
+	it('ingest of JSON spread over many lines says the file is no log and what to do (thousands of malformed-json lines said neither)', async () => {
+		const jsonUrl = await createTestDatabase('cli_pretty_json');
+		const object = path.join(dir, 'event.json');
+		const array = path.join(dir, 'events.json');
+		const broken = path.join(dir, 'broken.log');
+		fs.writeFileSync(object, `${JSON.stringify({event_type: 'play_video', username: 'ann', time: '2024-01-01T00:00:00Z', event: {id: 'v1'}}, null, 2)}\n`);
+		fs.writeFileSync(array, `\uFEFF${JSON.stringify([{event_type: 'a', time: '2024-01-01T00:00:00Z'}, {event_type: 'b', time: '2024-01-01T00:00:01Z'}], null, 4)}\n`);
+		fs.writeFileSync(broken, 'not json\nnor this\n');
+		const result = cli('ingest', object, array, broken, '--db', jsonUrl);
+		assert.equal(result.code, 0, result.stderr);
+		const notices = result.stdout.split('\n').filter((line) => line.startsWith('rejected: '));
+		const advice = 'every line: the file is JSON spread over many lines (pretty-printed), where a tracking log has one event per line; put each event on a line of its own (jq -c . FILE, or jq -c ".[]" FILE for an array) and load that';
+		assert.deepEqual(notices, [`rejected: ${object}: ${advice}`, `rejected: ${array}: ${advice}`], 'not the file of bad lines, which is a log');
+	});
+
 	it('ingest of a .zip with no log file in it says so, and files lists it as it lists an empty file (it had no row, no word)', async () => {
 		const emptyUrl = await createTestDatabase('cli_empty_zip');
 		const empty = path.join(dir, 'empty.zip');
