@@ -1,8 +1,8 @@
-import {UserError} from '../../ingest/errors.js';
 import {counted, rowCount} from '../format.js';
 import {formatResult, openResultFile, queryTable, type OutputFormat, type ResultFile} from '../tasks/index.js';
 import {cancellable, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
 import {outFileFormat, outputFormatOf} from './run.js';
+import {UsageError} from '../usage.js';
 
 /** The --out file of a listing (run's, for its checks and its never overwriting), opened as its rows come. */
 const openOut = (context: CommandContext, name: string, format: OutputFormat): Promise<ResultFile> =>
@@ -92,7 +92,7 @@ const NEWLINE = Buffer.from('\n');
  * the pipe's back-pressure, so memory stays bounded whatever their number.
  */
 async function writeRejectedLines(context: CommandContext): Promise<number> {
-	if (context.flags.format !== undefined) throw new UserError('--raw prints the lines themselves: it takes no --format.');
+	if (context.flags.format !== undefined) throw new UsageError('--raw prints the lines themselves: it takes no --format.');
 	const toFile = outFileFormat(context) !== undefined;
 	// A reader that has gone (`rejected --raw | head`) stops the listing as Ctrl-C does: waiting for a 'drain'
 	// that never comes, its EPIPE was an unexpected error.

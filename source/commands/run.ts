@@ -59,7 +59,7 @@ function parameterValues(context: CommandContext): Record<string, string> {
 	}
 	for (const pair of flags.param ?? []) {
 		const match = /^([^=]+)=(.*)$/s.exec(pair);
-		if (!match) throw new UserError(`--param must be written name=value, not "${pair}".`);
+		if (!match) throw new UsageError(`--param must be written name=value, not "${pair}".`);
 		const name = match[1]!.trim();
 		if (givenAs[name]) throw new UsageError(`The parameter ${name} is given twice (${givenAs[name]} and --param ${pair}); give it once.`);
 		values[name] = match[2]!;

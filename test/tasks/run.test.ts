@@ -219,7 +219,6 @@ describe('tasks and run commands', () => {
 		for (const [args, message] of [
 			[['run', 'nope'], /^Unknown task "nope"; run openpolyedu-tui tasks for the list\.\n$/],
 			[['run', 'learners', '--format', 'xml'], /^--format must be csv, json or md, not "xml"\.\n$/],
-			[['run', 'learners', '--param', 'tz'], /^--param must be written name=value, not "tz"\.\n$/],
 			[['run', 'activity-by-day', '--from', 'yesterday'], /^Parameter "from" must be a date/],
 		] as const) {
 			const failed = cli(...args);
@@ -230,6 +229,8 @@ describe('tasks and run commands', () => {
 		for (const [args, message] of [
 			[['run'], 'Name the task to run, e.g. openpolyedu-tui run course-summary (openpolyedu-tui tasks lists them).\n'],
 			[['run', 'pdf-views', '--out', path.join(temp, 'both.csv'), '--save'], 'Use either --out FILE or --save, not both.\n'],
+			[['run', 'learners', '--param', 'tz'], '--param must be written name=value, not "tz".\n'],
+			[['rejected', '--raw', '--format', 'csv'], '--raw prints the lines themselves: it takes no --format.\n'],
 		] as const) {
 			const refused = cli(...args);
 			assert.deepEqual([refused.status, refused.stderr], [2, message], args.join(' '));
