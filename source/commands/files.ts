@@ -1,12 +1,24 @@
+import type pg from 'pg';
 import {counted, rowCount} from '../format.js';
 import {formatResult, openResultFile, queryTable, type OutputFormat, type ResultFile} from '../tasks/index.js';
 import {cancellable, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
 import {outFileFormat, outputFormatOf} from './run.js';
 import {UsageError} from '../usage.js';
 
-/** The --out file of a listing (run's, for its checks and its never overwriting), opened as its rows come. */
-const openOut = (context: CommandContext, name: string, format: OutputFormat): Promise<ResultFile> =>
-	openResultFile({taskId: name, parameters: {}}, {format, out: context.flags.out});
+/**
+ * Fills the --out file of a listing (run's result file, for its checks and its never overwriting) with `fill`, puts
+ * it in place and says on stderr what it saved (`fill`'s words: "3 rows"); a failure leaves no file.
+ */
+async function intoOutFile(context: CommandContext, name: string, format: OutputFormat, fill: (file: ResultFile) => Promise<string>): Promise<void> {
+	const file = await openResultFile({taskId: name, parameters: {}}, {format, out: context.flags.out});
+	try {
+		const saved = await fill(file);
+		context.stderr.write(`Saved ${saved} to ${await file.finish()}\n`);
+	} catch (error) {
+		await file.discard();
+		throw error;
+	}
+}
 
 /**
  * Prints a listing in the formats of `run` and `tasks`: an aligned table on a terminal (or a sentence when
@@ -25,18 +37,12 @@ async function printListing(context: CommandContext, name: string, sql: string, 
 			const table = shape(await queryTable(pool, sql));
 			signal.throwIfAborted();
 			const text = table.rows.length === 0 && format === 'table' ? `${whenEmpty}\n` : formatResult({taskId: name, ...table, parameters: {}, elapsedMs: 0}, format);
-			if (!fileFormat) {
-				context.stdout.write(text);
-				return 0;
-			}
-			const file = await openOut(context, name, fileFormat);
-			try {
-				await file.write(text);
-				context.stderr.write(`Saved ${rowCount(table.rows.length)} to ${await file.finish()}\n`);
-			} catch (error) {
-				await file.discard();
-				throw error;
-			}
+			if (!fileFormat) context.stdout.write(text);
+			else
+				await intoOutFile(context, name, fileFormat, async (file) => {
+					await file.write(text);
+					return rowCount(table.rows.length);
+				});
 			return 0;
 		}, {reader: true}),
 	);
@@ -98,31 +104,31 @@ async function writeRejectedLines(context: CommandContext): Promise<number> {
 	// that never comes, its EPIPE was an unexpected error.
 	return cancellable('Cancelled: the rejected lines were not all written.', (signal) =>
 		withDatabase(context, async ({pool}) => {
-			const file = toFile ? await openOut(context, 'rejected', 'csv') : undefined;
-			const write = file ? file.write : (bytes: Buffer) => writeOrWait(context.stdout, bytes, signal);
-			try {
-				let lines = 0;
-				const client = await pool.connect();
-				try {
-					await client.query('BEGIN TRANSACTION READ ONLY');
-					await client.query('DECLARE rejected_raw NO SCROLL CURSOR FOR SELECT raw FROM rejected_lines ORDER BY file_id, line_no');
-					for (;;) {
-						signal.throwIfAborted();
-						const {rows} = await client.query<{raw: Buffer}>(`FETCH ${RAW_BATCH} FROM rejected_raw`);
-						for (const {raw} of rows) await write(Buffer.concat([raw, NEWLINE]));
-						lines += rows.length;
-						if (rows.length < RAW_BATCH) break;
-					}
-					await client.query('COMMIT');
-				} finally {
-					client.release();
-				}
-				if (file) context.stderr.write(`Saved ${counted(lines, 'line')} to ${await file.finish()}\n`);
-			} catch (error) {
-				await file?.discard();
-				throw error;
-			}
+			// The format only names a generated file: --out names this one.
+			if (toFile) await intoOutFile(context, 'rejected', 'csv', async (file) => counted(await copyRejectedLines(pool, file.write, signal), 'line'));
+			else await copyRejectedLines(pool, (bytes) => writeOrWait(context.stdout, bytes, signal), signal);
 			return 0;
 		}, {reader: true}),
 	);
+}
+
+/** Writes every rejected line (its bytes and a newline) with `write`, in the order of `rejected`; returns how many. */
+async function copyRejectedLines(pool: pg.Pool, write: (bytes: Buffer) => Promise<void>, signal: AbortSignal): Promise<number> {
+	let lines = 0;
+	const client = await pool.connect();
+	try {
+		await client.query('BEGIN TRANSACTION READ ONLY');
+		await client.query('DECLARE rejected_raw NO SCROLL CURSOR FOR SELECT raw FROM rejected_lines ORDER BY file_id, line_no');
+		for (;;) {
+			signal.throwIfAborted();
+			const {rows} = await client.query<{raw: Buffer}>(`FETCH ${RAW_BATCH} FROM rejected_raw`);
+			for (const {raw} of rows) await write(Buffer.concat([raw, NEWLINE]));
+			lines += rows.length;
+			if (rows.length < RAW_BATCH) break;
+		}
+		await client.query('COMMIT');
+	} finally {
+		client.release();
+	}
+	return lines;
 }
