@@ -8,6 +8,7 @@ import {generateLog} from '../tools/generator.js';
 const database = await openTestDatabase('first_build');
 const rangesDatabase = await openTestDatabase('first_build_ranges');
 const indexDatabase = await openTestDatabase('first_build_indexes');
+const statisticsDatabase = await openTestDatabase('first_build_statistics');
 const dir = fixtureDir();
 
 describe('a first build, which walks videos and problems inside its counting pass', () => {
@@ -63,5 +64,22 @@ describe('a first build, which walks videos and problems inside its counting pas
 			`SELECT indisvalid AND indisready AS usable FROM pg_index WHERE indexrelid = 'd_learner_page_type_type'::regclass`,
 		);
 		assert.equal(usable!.usable, true);
+	});
+
+	it('leaves planner statistics on the tables it filled, so the tasks run right after it are planned on them', async () => {
+		const log = path.join(dir, 'statistics.log');
+		await generateLog({events: 2000, seed: 5, file: log});
+		assert.equal((await ingest(statisticsDatabase, [log])).phase, 'done');
+		for (const table of ['d_learner_page_type', 'd_learner_hour', 'd_video_event', 'd_learner', 'd_session']) {
+			// A sample of a small table is all of it: the planner's row count is exact.
+			const {rows: [counts]} = await statisticsDatabase.pool.query<{rows: number; planned: number; columns: number}>(
+				`SELECT (SELECT count(*) FROM ${table})::int AS rows, (SELECT reltuples FROM pg_class WHERE oid = $1::regclass)::int AS planned,
+					(SELECT count(*) FROM pg_stats WHERE tablename = $1::text)::int AS columns`,
+				[table],
+			);
+			assert.ok(counts!.rows > 0, `${table} has rows`);
+			assert.equal(counts!.planned, counts!.rows, table);
+			assert.ok(counts!.columns > 0, `${table}: statistics of its columns`);
+		}
 	});
 });
