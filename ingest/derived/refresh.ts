@@ -184,7 +184,7 @@ const REMADE_INDEXES = ['d_learner_page_type_type'];
  * a 10M-event build (it vacuums them first): the tasks run meanwhile were planned without statistics, 23 of
  * the 59 plans of bench:tasks differently (learner-unit-events 1.1-1.9 s against 0.9-1.0 s, at-risk 0.6-0.9 s
  * against 0.4-0.5 s). A 3,000-row sample (target 10) gives the plans of the default 30,000 rows for 56 of the
- * 59 (the other three took 10-40 % less time with it) in 0.6 s at 10M events, against 3.8 s. d_learner_events is
+ * 59 (the other three took 10-45 % less time with it) in 0.6 s at 10M events, against 3.8 s. d_learner_events is
  * left out: no task plan reads it whole, and its arrays took 3.9 s more. Sampled in the transaction that wrote the
  * rows, no page is rewritten to mark them committed, as a first read after the commit does. Incremental loads
  * change a table by a few percent: left to autovacuum.
