@@ -322,7 +322,8 @@ export async function countFreshEvents(
 	}
 	const tables = {...COUNT_TABLES, ...READER_TABLES, ...(walk ? {...TIMELINE_TABLES, ...VIDEO_TABLES, ...PROBLEM_TABLES, ...PAGE_DAY_TABLE} : FRESH_ITEM_TABLES)};
 	let firstTime = Infinity;
-	const piped = new PipedTables<CountTable>(client, tables as Record<CountTable, string>);
+	// A first build emptied every table it writes, in its transaction.
+	const piped = new PipedTables<CountTable>(client, tables as Record<CountTable, string>, options.firstBuild);
 	await reader.query('BEGIN');
 	try {
 		await reader.query(`SET LOCAL work_mem = '256MB'`);

@@ -9,6 +9,7 @@ const database = await openTestDatabase('first_build');
 const rangesDatabase = await openTestDatabase('first_build_ranges');
 const indexDatabase = await openTestDatabase('first_build_indexes');
 const statisticsDatabase = await openTestDatabase('first_build_statistics');
+const frozenDatabase = await openTestDatabase('first_build_frozen');
 const dir = fixtureDir();
 
 describe('a first build, which walks videos and problems inside its counting pass', () => {
@@ -80,6 +81,22 @@ describe('a first build, which walks videos and problems inside its counting pas
 			assert.ok(counts!.rows > 0, `${table} has rows`);
 			assert.equal(counts!.planned, counts!.rows, table);
 			assert.ok(counts!.columns > 0, `${table}: statistics of its columns`);
+		}
+	});
+
+	it('stores its rows frozen: the first reads after it do not rewrite the pages to mark them committed', async () => {
+		const log = path.join(dir, 'frozen.log');
+		await generateLog({events: 2000, seed: 6, file: log});
+		assert.equal((await ingest(frozenDatabase, [log])).phase, 'done');
+		for (const table of ['d_learner_page_type', 'd_video_event', 'd_session', 'd_learner_hour']) {
+			// Pages of frozen rows are marked all-visible as they are filled, and the build's ANALYZE counts them
+			// (rows left to be marked by their first reads have none until a vacuum).
+			const {rows: [pages]} = await frozenDatabase.pool.query<{pages: number; visible: number}>(
+				'SELECT relpages AS pages, relallvisible AS visible FROM pg_class WHERE oid = $1::regclass',
+				[table],
+			);
+			assert.ok(pages!.pages > 0, `${table} has pages`);
+			assert.ok(pages!.visible > 0, `${table}: ${pages!.visible} of ${pages!.pages} pages all-visible`);
 		}
 	});
 });
