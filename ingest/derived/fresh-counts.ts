@@ -77,12 +77,11 @@ function hourIncrement(kind: TypeKind): number[] {
 type Type = {kind: TypeKind; increment: number[]};
 type Learner = {courseId: string; username: string; fields: Buffer};
 
-type HourCounts = {counts: number[]; types: Map<string, number>};
-const newHour = (): HourCounts => ({counts: new Array<number>(HOUR_COUNTS).fill(0), types: new Map()});
+const newHourCounts = () => new Array<number>(HOUR_COUNTS).fill(0);
 
 /** One learner's counts over their new events (those with a time; `types`, `events` and `userId`: all of them). */
 class LearnerCounts {
-	readonly hours = new Map<number, HourCounts>();
+	readonly hours = new Map<number, number[]>();
 	readonly pageTypes = new Map<number, Map<string, number>>();
 	readonly types = new Map<Type, number>();
 	userId: bigint | null = null;
@@ -100,7 +99,11 @@ class LearnerCounts {
 	firstCertificate: number | null = null;
 	// Events come in time order: most fall in the hour of the one before, whose counts are kept at hand.
 	private hour = Number.NaN;
-	private hourCounts: HourCounts | undefined;
+	private hourCounts: number[] | undefined;
+	/** The course's events per hourly type in that hour: tallied there directly (the learner's own are not stored). */
+	private hourTypes: Map<string, number> | undefined;
+
+	constructor(private readonly course: CourseCounts) {}
 
 	/** Every event, with a time or not. */
 	count(type: Type, userId: bigint | null): void {
@@ -115,11 +118,12 @@ class LearnerCounts {
 		const hour = hourOf(time);
 		if (hour !== this.hour) {
 			this.hour = hour;
-			this.hourCounts = entry(this.hours, hour, newHour);
+			this.hourCounts = entry(this.hours, hour, newHourCounts);
+			this.hourTypes = entry(this.course.hourTypes, hour, newMap<string, number>);
 		}
 		const counts = this.hourCounts!;
-		for (let index = 0; index < HOUR_COUNTS; index++) counts.counts[index]! += type.increment[index]!;
-		tally(counts.types, kind.hourly_type);
+		for (let index = 0; index < HOUR_COUNTS; index++) counts[index]! += type.increment[index]!;
+		tally(this.hourTypes!, kind.hourly_type);
 		if (urlId !== null) tally(entry(this.pageTypes, urlId, newMap<string, number>), kind.event_type);
 		this.first ??= time;
 		this.last = time;
@@ -139,7 +143,7 @@ class LearnerCounts {
 
 function writeLearner(tables: TableRows<CountTable>, learner: Learner, counts: LearnerCounts, dayTables: DayTables[]): void {
 	const row = (table: CountTable, fields: number) => tables.learnerRow(table, learner.fields, fields);
-	for (const [hour, {counts: hourCounts}] of counts.hours) {
+	for (const [hour, hourCounts] of counts.hours) {
 		const out = row('d_learner_hour', HOUR_COUNTS + 1);
 		int8Field(out, hour);
 		for (const value of hourCounts) int8Field(out, value);
@@ -147,7 +151,7 @@ function writeLearner(tables: TableRows<CountTable>, learner: Learner, counts: L
 	let activeDays = 0;
 	for (const {suffix, dayOf} of dayTables) {
 		const days = new Map<number, number[]>();
-		for (const [hour, {counts: hourCounts}] of counts.hours) {
+		for (const [hour, hourCounts] of counts.hours) {
 			const day = dayOf(hour);
 			const dayCounts = days.get(day);
 			if (dayCounts) for (let index = 1; index < HOUR_COUNTS; index++) dayCounts[index]! += hourCounts[index]!;
@@ -198,12 +202,9 @@ class CourseCounts {
 		for (const [type, events] of types) tally(this.types, type.kind.event_type, events);
 	}
 
-	addLearner(counts: LearnerCounts): void {
-		for (const [hour, {counts: hourCounts, types}] of counts.hours) {
-			tally(this.hours, hour, hourCounts[0]!);
-			const hourTypes = entry(this.hourTypes, hour, newMap<string, number>);
-			for (const [type, events] of types) tally(hourTypes, type, events);
-		}
+	/** The learner's events per hour (their hourly types are tallied in hourTypes as they come: see LearnerCounts). */
+	addHours(counts: LearnerCounts): void {
+		for (const [hour, hourCounts] of counts.hours) tally(this.hours, hour, hourCounts[0]!);
 	}
 
 	write(tables: TableRows<CountTable>, courseId: string, dayTables: DayTables[]): void {
@@ -362,7 +363,7 @@ export async function countFreshEvents(
 		const handlers: LearnerRowHandlers = {
 			start: (learnerId) => {
 				learner = learners.get(learnerId)!;
-				counts = new LearnerCounts();
+				counts = new LearnerCounts(entry(courses, learner.courseId, () => new CourseCounts()));
 				timeline = [];
 				timelineTypes = [];
 				items = walk && new LearnerItemEvents();
@@ -408,9 +409,9 @@ export async function countFreshEvents(
 					bigint8Field(out, userId);
 					textField(out, learner.username);
 				}
-				const course = entry(courses, learner.courseId, () => new CourseCounts());
+				const course = courses.get(learner.courseId)!;
 				course.addTypes(counts.types);
-				course.addLearner(counts);
+				course.addHours(counts);
 				// A learner whose events all lack a time is a learner too (d_learner), with no hours, days or timeline.
 				if (learner.username === '') return;
 				writeLearner(piped, learner, counts, timelines.dayTables);
