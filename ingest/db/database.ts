@@ -127,6 +127,39 @@ function describeConnectionError(error: unknown, displayUrl: string): UserError 
 }
 
 /**
+ * Tracking logs are UTF-8 JSON with any script in them (Cyrillic course names, learners' answers): a database in
+ * another encoding refused them half-way through a load (SQL_ASCII: "conversion between UTF8 and SQL_ASCII is not
+ * supported", which a second ingest met again) or in a migration (LATIN1).
+ */
+async function checkEncoding(client: pg.ClientBase, displayUrl: string): Promise<void> {
+	const {rows: [{encoding}]} = await client.query<{encoding: string}>(`SELECT current_setting('server_encoding') AS encoding`);
+	if (encoding !== 'UTF8') {
+		throw new UserError(
+			`The database at ${displayUrl} stores text as ${encoding}, and tracking logs need UTF8: use a database made with CREATE DATABASE name ENCODING 'UTF8' TEMPLATE template0.`,
+		);
+	}
+}
+
+/** A failure of the connection itself, not the server's answer to what was asked on it. */
+function isConnectionFailure(error: unknown): boolean {
+	// SQLSTATE class 08 (connection exception) and 57P (the server shutting down or crashed); anything else the server said is an answer.
+	return !(error instanceof pg.DatabaseError) || /^(08|57P)/.test(error.code ?? '');
+}
+
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+/** What the database refused or failed while its tables were made or checked. */
+function describeSetupError(error: unknown, displayUrl: string): UserError {
+	const message = redactSecrets(error instanceof Error ? error.message : String(error));
+	if ((error as {code?: string}).code === INSUFFICIENT_PRIVILEGE) {
+		return new UserError(
+			`The database at ${displayUrl} does not let its user make our tables (${message}): give the user a database of its own (CREATE DATABASE name OWNER user) or CREATE on its schema public, which PostgreSQL 15 and later grant to the database's owner only.`,
+		);
+	}
+	return new UserError(`The database at ${displayUrl} could not be prepared for openpolyedu-tui: ${message}.`);
+}
+
+/**
  * PostgreSQL's "the database system is starting up / shutting down", and what a connection gets from a server
  * caught further into its shutdown: reset while it closes, or refused once it has.
  */
@@ -162,22 +195,23 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 	let connectionLost = false;
 	pool.on('connect', (client) => client.on('error', () => (connectionLost = true)));
 	onStep('applying migrations');
+	let client: pg.PoolClient | undefined;
 	try {
-		const client = await pool.connect();
-		try {
-			if (options.existingOnly) {
-				const {rows} = await client.query<{ours: boolean}>(`SELECT to_regclass('schema_version') IS NOT NULL AS ours`);
-				if (!rows[0]!.ours) throw new UserError(`The database at ${displayUrl} holds no openpolyedu-tui data: load logs into it first (openpolyedu-tui ingest FILE… --db URL), or check the URL.`);
-			}
-			await migrate(client);
-		} finally {
-			client.release();
+		client = await pool.connect();
+		await checkEncoding(client, displayUrl);
+		if (options.existingOnly) {
+			const {rows} = await client.query<{ours: boolean}>(`SELECT to_regclass('schema_version') IS NOT NULL AS ours`);
+			if (!rows[0]!.ours) throw new UserError(`The database at ${displayUrl} holds no openpolyedu-tui data: load logs into it first (openpolyedu-tui ingest FILE… --db URL), or check the URL.`);
 		}
+		await migrate(client);
 	} catch (error) {
+		client?.release();
 		await pool.end().catch(() => {});
 		if (error instanceof UserError) throw error;
-		throw describeConnectionError(error, displayUrl);
+		// Connected, then refused or failed: not a server out of reach (a user without CREATE on public read as one).
+		throw client && !isConnectionFailure(error) ? describeSetupError(error, displayUrl) : describeConnectionError(error, displayUrl);
 	}
+	client.release();
 	const embedded = options.databaseUrl === undefined;
 	return {
 		url,

@@ -693,6 +693,63 @@ describe('run after a load whose derived tables were not built', () => {
 		}
 	});
 
+	it('refuses a --db database not in UTF8, in one sentence, before loading anything (SQL_ASCII failed half-way through the load, again at each retry)', async () => {
+		const adminUrl = process.env.OPENPOLYEDU_TEST_ADMIN_URL!;
+		const admin = new pg.Client(clientConfig(adminUrl));
+		await admin.connect();
+		const name = `cli_ascii_${process.pid}`;
+		await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+		await admin.query(`CREATE DATABASE ${name} ENCODING 'SQL_ASCII' LOCALE 'C' TEMPLATE template0`);
+		const asciiUrl = Object.assign(new URL(adminUrl), {pathname: `/${name}`}).toString();
+		try {
+			const file = path.join(dir, 'ascii.log');
+			fs.writeFileSync(file, lines(0, 3));
+			const result = cli('ingest', file, '--db', asciiUrl);
+			assert.equal(result.code, 1);
+			assert.match(
+				result.stderr,
+				/^The database at \S+ stores text as SQL_ASCII, and tracking logs need UTF8: use a database made with CREATE DATABASE name ENCODING 'UTF8' TEMPLATE template0\.\n$/,
+			);
+			const client = new pg.Client(clientConfig(asciiUrl));
+			await client.connect();
+			const {rows} = await client.query(`SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public'`);
+			await client.end();
+			assert.equal(rows[0].tables, 0, 'nothing was created in it');
+		} finally {
+			await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			await admin.end();
+		}
+	});
+
+	it('a --db user that may not make tables is told so, not that the database cannot be reached', async () => {
+		const adminUrl = process.env.OPENPOLYEDU_TEST_ADMIN_URL!;
+		const admin = new pg.Client(clientConfig(adminUrl));
+		await admin.connect();
+		const [name, role] = [`cli_not_owned_${process.pid}`, `cli_guest_${process.pid}`];
+		await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+		await admin.query(`DROP ROLE IF EXISTS ${role}`);
+		// As a database administrator often sets one up: made by the superuser, the app's user may only connect (PostgreSQL 15 and later
+		// grant CREATE on schema public to the database's owner only).
+		await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'guest-pw'`);
+		await admin.query(`CREATE DATABASE ${name}`);
+		await admin.query(`GRANT CONNECT ON DATABASE ${name} TO ${role}`);
+		const guestUrl = Object.assign(new URL(adminUrl), {pathname: `/${name}`, username: role, password: 'guest-pw'}).toString();
+		try {
+			const file = path.join(dir, 'guest.log');
+			fs.writeFileSync(file, lines(0, 3));
+			const result = cli('ingest', file, '--db', guestUrl);
+			assert.equal(result.code, 1);
+			assert.match(
+				result.stderr,
+				/^The database at postgres:\/\/cli_guest_\d+:\*\*\*@\S+ does not let its user make our tables \(permission denied for schema public\): give the user a database of its own \(CREATE DATABASE name OWNER user\) or CREATE on its schema public, which PostgreSQL 15 and later grant to the database's owner only\.\n$/,
+			);
+		} finally {
+			await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+			await admin.query(`DROP ROLE IF EXISTS ${role}`);
+			await admin.end();
+		}
+	});
+
 	it('after an ingest cut off, builds what it had loaded and says the input is half-read (the answer left its events out, silently)', async () => {
 		const cutUrl = await createTestDatabase('cli_cut');
 		const file = path.join(dir, 'cut.log');
