@@ -779,6 +779,18 @@ test("at 80 columns a file's line keeps its rejected count: 1,000,000 ev, 44 rej
 	}
 });
 
+test("at 100 columns a daily file's name is whole beside short counts (it was cut to 29 characters)", () => {
+	const days = ['19', '20', '21'].map((day) => file(`input/2018/tracking.log-201810${day}.gz`, 'loaded', 820_000, 820_000, {loaded: 8333}));
+	const {lastFrame, unmount} = render(<ProgressPanel snapshot={snapshot({files: days})} rateHistory={[]} width={100} height={20} />);
+	try {
+		const frame = stripVTControlCharacters(lastFrame()!);
+		for (const day of ['19', '20', '21']) assert.match(frame, new RegExp(`✓ input/2018/tracking\\.log-201810${day}\\.gz +█{20} 100% +820\\.0 KB/820\\.0 KB 8,333 ev$`, 'm'));
+		for (const line of frame.split('\n')) assert.ok(stringWidth(line) <= 100, `too wide: ${line}`);
+	} finally {
+		unmount();
+	}
+});
+
 test('an empty input loaded or already loaded shows a full bar and 100%, not "?%"', () => {
 	const files = [file('input/empty.log', 'loaded', 0, 0), file('input/also-empty.log', 'skipped', 0, 0, {note: 'already loaded'}), file('input/next.log', 'pending', 0, 0)];
 	const {lastFrame, unmount} = render(<ProgressPanel snapshot={snapshot({files})} rateHistory={[]} width={80} height={20} />);

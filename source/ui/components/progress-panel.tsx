@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import stringWidth from 'string-width';
 import {derivedCountsText, derivedPercent, formatBytes} from '../../format.js';
 import {DERIVED_STEPS, type FileProgress, type IngestSnapshot} from '../../../ingest/progress.js';
 import {bar, clock, displayPath, percent, sparkline, thousands} from '../lib/format.js';
@@ -25,11 +26,26 @@ export function filesToShow(files: FileProgress[], room: number): {shown: FilePr
 	return {shown: ordered.slice(0, Math.max(0, room - 1)), hidden: ordered.length - Math.max(0, room - 1)};
 }
 
-function FileLine({file, width}: {file: FileProgress; width: number}) {
+/** A file's last column: its events and rejected lines, or why it was skipped or failed. */
+function countsText(file: FileProgress): string {
+	const counts = file.status === 'skipped' || file.status === 'failed' ? (file.note ?? file.status) : `${thousands(file.loaded)} ev`;
+	return file.rejected > 0 ? `${counts}, ${thousands(file.rejected)} rej` : counts;
+}
+
+/**
+ * The width of the files' last column: as wide as the widest of them needs, at most 24 (at 80 columns, 22: "1,000,000
+ * ev, 44 rej" whole, the name is cut in its middle first). Always 24 before, which cut daily files' names
+ * (input/2018/tra…og-20181019.gz) at 100 columns beside a column of "8,333 ev".
+ */
+function countsWidth(files: FileProgress[], width: number): number {
+	const widest = Math.max(0, ...files.map((file) => stringWidth(countsText(file))));
+	return Math.min(24, Math.max(8, width - 58), Math.max(8, widest));
+}
+
+function FileLine({file, width, countsColumn}: {file: FileProgress; width: number; countsColumn: number}) {
 	const barWidth = width >= 100 ? 20 : 10;
 	// 17: the widest pair formatBytes writes (999.9 MB/999.9 MB).
 	const sizes = `${formatBytes(file.bytesDone)}/${formatBytes(file.bytesTotal)}`.padStart(17);
-	const counts = file.status === 'skipped' || file.status === 'failed' ? (file.note ?? file.status) : `${thousands(file.loaded)} ev`;
 	// An empty file read (or skipped) is done, not of unknown size ("░░░ ?%" beside its ✓).
 	const [done, total] = (file.status === 'loaded' || file.status === 'skipped') && file.bytesTotal === 0 ? [1, 1] : [file.bytesDone, file.bytesTotal];
 	return (
@@ -45,10 +61,9 @@ function FileLine({file, width}: {file: FileProgress; width: number}) {
 					{bar(done, total, barWidth)} {percent(done, total)} {sizes}
 				</Text>
 			</Box>
-			{/* At 80 columns "1,000,000 ev, 44 rej" whole: the name is cut in its middle first. */}
-			<Box width={Math.min(24, Math.max(8, width - 58))} flexShrink={0}>
+			<Box width={countsColumn} flexShrink={0}>
 				<Text color={file.rejected > 0 || file.status === 'failed' ? 'red' : undefined} wrap="truncate-end">
-					{file.rejected > 0 ? `${counts}, ${thousands(file.rejected)} rej` : counts}
+					{countsText(file)}
 				</Text>
 			</Box>
 		</Box>
@@ -64,6 +79,7 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 	const done = snapshot.files.filter((file) => file.status === 'loaded' || file.status === 'skipped').length;
 	const fileRoom = height - HEAD_LINES;
 	const {shown, hidden} = filesToShow(snapshot.files, fileRoom);
+	const countsColumn = countsWidth(shown, width);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text>
@@ -90,7 +106,7 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 						Files ({done} of {snapshot.files.length} done)
 					</Text>
 					{shown.map((file, index) => (
-						<FileLine key={`${file.label}-${index}`} file={file} width={width} />
+						<FileLine key={`${file.label}-${index}`} file={file} width={width} countsColumn={countsColumn} />
 					))}
 					{hidden > 0 && <Text dimColor>… {hidden} more files</Text>}
 				</>
