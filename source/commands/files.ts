@@ -2,7 +2,7 @@ import type pg from 'pg';
 import {counted, rowCount} from '../format.js';
 import {formatResult, openResultFile, queryTable, type OutputFormat, type ResultFile} from '../tasks/index.js';
 import {cancellable, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
-import {outFileFormat, outputFormatOf} from './run.js';
+import {outFileFormat, outputFormatOf, printResult} from './run.js';
 import {UsageError} from '../usage.js';
 
 /**
@@ -36,13 +36,17 @@ async function printListing(context: CommandContext, name: string, sql: string, 
 			signal.throwIfAborted();
 			const table = shape(await queryTable(pool, sql));
 			signal.throwIfAborted();
-			const text = table.rows.length === 0 && format === 'table' ? `${whenEmpty}\n` : formatResult({taskId: name, ...table, parameters: {}, elapsedMs: 0}, format);
-			if (!fileFormat) context.stdout.write(text);
-			else
+			const listing = {taskId: name, ...table, parameters: {}, elapsedMs: 0};
+			if (!fileFormat) {
+				if (table.rows.length === 0 && format === 'table') context.stdout.write(`${whenEmpty}\n`);
+				else printResult(context, listing, format);
+			} else {
+				const text = formatResult(listing, fileFormat);
 				await intoOutFile(context, name, fileFormat, async (file) => {
 					await file.write(text);
 					return rowCount(table.rows.length);
 				});
+			}
 			return 0;
 		}, {reader: true}),
 	);

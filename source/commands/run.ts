@@ -3,7 +3,7 @@ import type pg from 'pg';
 import {UserError} from '../../ingest/errors.js';
 import {formatCount, rowCount} from '../format.js';
 import {wrapLines} from '../ui/lib/format.js';
-import {loadTaskCatalogue, runTask, streamTask, formatResult, openResultFile, outProblem, resultWriter, unknownParameter, type OutputFormat, type ResultFile, type ResultWriter, type TaskDefinition, type TaskParameter} from '../tasks/index.js';
+import {loadTaskCatalogue, runTask, streamTask, formatResult, terminalTable, openResultFile, outProblem, resultWriter, unknownParameter, type OutputFormat, type ResultFile, type ResultWriter, type TaskDefinition, type TaskParameter, type TaskResult} from '../tasks/index.js';
 import {deriveIfPending, type InterruptedInputs} from '../../ingest/engine.js';
 import type {DerivedProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
@@ -21,6 +21,20 @@ export function outputFormatOf(context: CommandContext): OutputFormat | 'table' 
 	if (format === undefined) return context.stdout.isTTY ? 'table' : 'csv';
 	if (!FORMATS.includes(format as OutputFormat)) throw new UserError(`--format must be csv, json or md, not "${format}".`);
 	return format as OutputFormat;
+}
+
+/**
+ * `result` in `format` on stdout: the table for a terminal fits its width (text values cut in their middle, said
+ * on stderr; a 150-character URL per row wrapped every line), the other formats whole.
+ */
+export function printResult(context: CommandContext, result: TaskResult, format: OutputFormat | 'table'): void {
+	if (format !== 'table') {
+		context.stdout.write(formatResult(result, format));
+		return;
+	}
+	const {text, cut} = terminalTable(result, context.stdout.columns || Infinity);
+	context.stdout.write(text);
+	if (cut) context.stderr.write(`Values cut (…) to fit the terminal's ${context.stdout.columns} columns: --format csv prints them whole.\n`);
 }
 
 /** The format of a file written by --out or --save: --format, else --out's extension (.csv, .json, .md), else CSV. */
@@ -198,7 +212,7 @@ export const runCommand: Command = async (context) => {
 				if (format === 'table') {
 					const result = await runTask(database.pool, task, values, {signal});
 					printNotes(context, result.notes);
-					context.stdout.write(formatResult(result, format));
+					printResult(context, result, format);
 					return 0;
 				}
 				await writeStreamed(context, database.pool, task, values, format, signal);

@@ -1,6 +1,6 @@
-import {loadTaskCatalogue, formatResult, type TaskResult} from '../tasks/index.js';
+import {loadTaskCatalogue, type TaskResult} from '../tasks/index.js';
 import type {Command} from './context.js';
-import {outputFormatOf} from './run.js';
+import {outputFormatOf, printResult} from './run.js';
 
 /** `tasks`: the catalogue (id, group, title). Reads queries/ only: no database needed. */
 export const tasksCommand: Command = async (context) => {
@@ -18,6 +18,6 @@ export const tasksCommand: Command = async (context) => {
 		parameters: {},
 		elapsedMs: 0,
 	};
-	context.stdout.write(formatResult(listing, format));
+	printResult(context, listing, format);
 	return 0;
 };

@@ -2,5 +2,5 @@
 export {loadTaskCatalogue, parseTaskFile, defaultQueriesDir} from './catalogue.js';
 export {runTask, streamTask, queryTable} from './run.js';
 export {courseEvents, listCourses, unknownParameter} from './parameters.js';
-export {defaultResultDir, formatResult, openResultFile, outProblem, resultWriter, saveResult, type ResultFile, type ResultWriter} from './output.js';
+export {defaultResultDir, formatResult, terminalTable, openResultFile, outProblem, resultWriter, saveResult, type ResultFile, type ResultWriter} from './output.js';
 export type * from './types.js';

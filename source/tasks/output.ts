@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import cliTruncate from 'cli-truncate';
 import {stringify} from 'csv-stringify/sync';
 import stringWidth from 'string-width';
 import {UserError} from '../../ingest/errors.js';
@@ -70,25 +71,63 @@ export function resultWriter(columns: Columns, format: OutputFormat, options: {b
 	}
 }
 
-/** Aligned columns for a terminal (display width aware), numbers right-aligned, timestamps to the second as in the app, one line per row. */
-function toTable(result: TaskResult): string {
+/** Text columns are cut to fit a terminal, down to this width or their name's. */
+const NARROWEST_CUT = 12;
+
+/**
+ * The widths of a table's columns within `maxWidth` (two spaces between columns): each text column gives a
+ * share of what is too much in proportion to what it has above NARROWEST_CUT (or its name's width), so a long
+ * URL gives most and keeps the most (cut alike, every column was as narrow as the shortest needed); numbers,
+ * dates and the like, and the first column, are never cut. When that is not enough, the widths as they were:
+ * the lines wrap anyway, and whole values read better than cut ones.
+ */
+function fittedWidths(widths: number[], cuttable: boolean[], narrowest: number[], maxWidth: number): number[] {
+	const excess = widths.reduce((sum, width) => sum + width, 0) + 2 * (widths.length - 1) - maxWidth;
+	const spare = widths.map((width, index) => (cuttable[index] ? width - narrowest[index]! : 0));
+	const spareTotal = spare.reduce((sum, each) => sum + each, 0);
+	if (excess <= 0 || spareTotal < excess) return widths;
+	const fitted = widths.map((width, index) => width - Math.floor((excess * spare[index]!) / spareTotal));
+	// What the rounding down left: a character each from the columns with the most to spare.
+	let left = fitted.reduce((sum, width) => sum + width, 0) + 2 * (widths.length - 1) - maxWidth;
+	for (const index of spare.map((_, index) => index).sort((a, b) => spare[b]! - spare[a]!)) {
+		if (left <= 0) break;
+		if (spare[index]! > widths[index]! - fitted[index]!) {
+			fitted[index]!--;
+			left--;
+		}
+	}
+	return fitted;
+}
+
+/**
+ * Aligned columns for a terminal (display width aware), numbers right-aligned, timestamps to the second as in
+ * the app, one line per row; with `maxWidth` (the terminal's columns), text values that would make a line wrap
+ * are cut in their middle (…): a URL keeps its start and its end. `cut` says whether any was.
+ */
+export function terminalTable(result: TaskResult, maxWidth = Infinity): {text: string; cut: boolean} {
 	const oneLine = (value: Cell, index: number) => {
 		const text = oneLineCell(cellText(value));
 		return result.columns[index]!.kind === 'timestamp' ? timestampText(text) : text;
 	};
-	const cells = [result.columns.map((column) => column.name), ...result.rows.map((row) => row.map(oneLine))];
-	const widths = result.columns.map((_, index) => Math.max(...cells.map((row) => stringWidth(row[index]!))));
+	const names = result.columns.map((column) => column.name);
+	const cells = [names, ...result.rows.map((row) => row.map(oneLine))];
+	const whole = result.columns.map((_, index) => Math.max(...cells.map((row) => stringWidth(row[index]!))));
+	// Not the first column: what a row is about (a learner, a file, a day), as in the app's table.
+	const cuttable = result.columns.map((column, index) => index > 0 && (column.kind === 'text' || column.kind === 'json'));
+	const narrowest = names.map((name, index) => Math.min(whole[index]!, Math.max(NARROWEST_CUT, stringWidth(name))));
+	const widths = fittedWidths(whole, cuttable, narrowest, maxWidth);
 	const pad = (text: string, index: number) => {
-		const fill = ' '.repeat(widths[index]! - stringWidth(text));
-		return isNumeric(result.columns[index]!.kind) ? fill + text : text + fill;
+		const shown = stringWidth(text) > widths[index]! ? cliTruncate(text, widths[index]!, {position: 'middle', truncationCharacter: '…'}) : text;
+		const fill = ' '.repeat(Math.max(0, widths[index]! - stringWidth(shown)));
+		return isNumeric(result.columns[index]!.kind) ? fill + shown : shown + fill;
 	};
 	const lines = cells.map((row) => row.map(pad).join('  ').trimEnd());
 	lines.splice(1, 0, widths.map((width) => '-'.repeat(width)).join('  '));
-	return `${lines.join('\n')}\n`;
+	return {text: `${lines.join('\n')}\n`, cut: widths.some((width, index) => width < whole[index]!)};
 }
 
 export function formatResult(result: TaskResult, format: OutputFormat | 'table', options: {bom?: boolean} = {}): string {
-	if (format === 'table') return toTable(result);
+	if (format === 'table') return terminalTable(result).text;
 	const writer = resultWriter(result.columns, format, options);
 	return writer.start() + writer.rows(result.rows) + writer.end();
 }

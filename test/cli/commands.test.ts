@@ -10,7 +10,8 @@ import {eventLine, fixtureDir, lines} from '../helpers/ingest.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {projectRoot} from '../helpers/shared.js';
 import {writeZip} from '../helpers/zip.js';
-import {interruptedNote, pendingNote} from '../../source/commands/run.js';
+import {interruptedNote, pendingNote, printResult} from '../../source/commands/run.js';
+import type {CommandContext, Flags} from '../../source/commands/context.js';
 import {blockedRun, startCli} from '../reliability/helpers/cli.js';
 
 const url = await createTestDatabase('cli');
@@ -469,6 +470,33 @@ describe('the headless commands', () => {
 		} finally {
 			await pool.end();
 		}
+	});
+
+	it('a table on a terminal fits its width, and says on stderr that values were cut (URLs wrapped every line)', () => {
+		const written = {stdout: '', stderr: ''};
+		const context = (columns: number) =>
+			({
+				args: [],
+				flags: {param: []} as unknown as Flags,
+				databaseUrl: undefined,
+				stdout: {isTTY: true, columns, write: (text: string) => (written.stdout += text)} as unknown as NodeJS.WriteStream,
+				stderr: {write: (text: string) => (written.stderr += text)} as unknown as NodeJS.WriteStream,
+			}) satisfies CommandContext;
+		const result = {
+			taskId: 'page-visits',
+			columns: [{name: 'url', kind: 'text' as const}, {name: 'name', kind: 'text' as const}, {name: 'visits', kind: 'number' as const}],
+			rows: [['/courses/x/courseware/1', `section ${'name '.repeat(20)}end`, 7]],
+			parameters: {},
+			elapsedMs: 1,
+		};
+		printResult(context(60), result, 'table');
+		assert.ok(written.stdout.split('\n').every((line) => line.length <= 60), written.stdout);
+		assert.match(written.stdout, /^\/courses\/x\/courseware\/1  section name.*….*end +7$/m);
+		assert.equal(written.stderr, "Values cut (…) to fit the terminal's 60 columns: --format csv prints them whole.\n");
+		written.stdout = written.stderr = '';
+		printResult(context(300), result, 'table');
+		assert.match(written.stdout, /section (name ){20}end {2}/);
+		assert.equal(written.stderr, '');
 	});
 
 	it('an unreachable database is one sentence, without the password', () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
-import {formatResult, openResultFile, resultWriter, saveResult, type TaskResult} from '../../source/tasks/index.js';
+import stringWidth from 'string-width';
+import {formatResult, openResultFile, resultWriter, saveResult, terminalTable, type TaskResult} from '../../source/tasks/index.js';
 import {resultFileBase} from '../../source/tasks/output.js';
 import {tempDir} from '../helpers/temp-dir.js';
 
@@ -98,6 +99,39 @@ describe('formatResult', () => {
 		assert.equal(lines[2], '{"a":1�[2J�]0;pwned�}       1');
 		assert.equal(lines[3], '��x��31m                    2');
 		assert.ok(formatResult(junk, 'csv').includes('\u001b[2J'), 'the files keep the cells exact');
+	});
+});
+
+describe('terminalTable (run, files and tasks on a terminal)', () => {
+	const url = (unit: number) => `https://courses.openedu.ru/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/16622c2e589346af3611ef7ad3260533/3bcbaef8893bf153bab9e4b82009474c/${unit}`;
+	const units: TaskResult = {
+		taskId: 'learner-unit-events',
+		columns: [{name: 'username', kind: 'text'}, {name: 'url', kind: 'text'}, {name: 'name', kind: 'text'}, {name: 'event_type', kind: 'text'}, {name: 'events', kind: 'number'}],
+		rows: [
+			['a-rather-long-learner-name', url(1), '1.1 Введение в курс', 'play_video', 1234567],
+			['b', url(2), null, 'edx.ui.lms.outline.selected', 2],
+		],
+		parameters: {},
+		elapsedMs: 1,
+	};
+
+	it('cuts the text values that would wrap in their middle, the long URL most, and keeps the first column and the numbers whole', () => {
+		const {text, cut} = terminalTable(units, 160);
+		const lines = text.trimEnd().split('\n');
+		assert.equal(cut, true);
+		for (const line of lines) assert.ok(stringWidth(line) <= 160, `${stringWidth(line)}: ${line}`);
+		assert.match(lines[2]!, /^a-rather-long-learner-name  https:\/\/courses\.openedu\.ru\/c\S*…\S*9474c\/1 .* 1234567$/);
+		assert.match(lines[3]!, /^b {27}https:.*…\S*9474c\/2 /);
+		// Proportional: of the 79 columns too many, the URL (152 wide, 140 above 12) gives 69, the name and the type (7 and 15 above 12) 3 and 7.
+		assert.deepEqual(lines[1]!.split('  ').map((dashes) => dashes.length), [26, 83, 16, 20, 7]);
+		assert.match(lines[2]!, /  1\.1 Введ… в курс  play_video {12}1234567$/);
+	});
+
+	it('leaves a table whole when cutting its text cannot make it fit, and when it fits', () => {
+		const numbers: TaskResult = {...units, columns: [{name: 'username', kind: 'text'}, ...Array.from({length: 8}, (_, n) => ({name: `count_${n}`, kind: 'number' as const}))], rows: [['ann', ...Array.from({length: 8}, () => 123456789012)]]};
+		assert.deepEqual(terminalTable(numbers, 60), terminalTable(numbers));
+		assert.equal(terminalTable(numbers, 60).cut, false);
+		assert.deepEqual(terminalTable(units, 400), {text: formatResult(units, 'table'), cut: false});
 	});
 });
 
