@@ -24,6 +24,37 @@ function cliIn(cwd: string, ...args: string[]) {
 
 const cli = (...args: string[]) => cliIn(dir, ...args);
 
+/**
+ * Runs `body` with a database that the suite's superuser made (`options` of its CREATE DATABASE), not migrated
+ * as createTestDatabase's are, and drops it afterwards.
+ */
+async function withAdminDatabase(prefix: string, options: string, body: (url: string, adminUrl: string, admin: pg.Client) => Promise<void>): Promise<void> {
+	const adminUrl = process.env.OPENPOLYEDU_TEST_ADMIN_URL!;
+	const admin = new pg.Client(clientConfig(adminUrl));
+	await admin.connect();
+	const name = `${prefix}_${process.pid}`;
+	try {
+		await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+		await admin.query(`CREATE DATABASE ${name} ${options}`);
+		await body(Object.assign(new URL(adminUrl), {pathname: `/${name}`}).toString(), adminUrl, admin);
+	} finally {
+		await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+		await admin.end();
+	}
+}
+
+/** How many tables a database's schema public holds. */
+async function publicTables(url: string): Promise<number> {
+	const client = new pg.Client(clientConfig(url));
+	await client.connect();
+	try {
+		const {rows} = await client.query<{tables: number}>(`SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public'`);
+		return rows[0]!.tables;
+	} finally {
+		await client.end();
+	}
+}
+
 describe('the headless commands', () => {
 	it('ingest prints the accounting and exits 0, even with rejected lines', () => {
 		const file = path.join(dir, 'day.log');
@@ -696,40 +727,19 @@ describe('run after a load whose derived tables were not built', () => {
 	});
 
 	it('refuses a --db database that holds none of our data, in one sentence, and leaves it as it was (it was given our tables and answered zeros)', async () => {
-		const adminUrl = process.env.OPENPOLYEDU_TEST_ADMIN_URL!;
-		const admin = new pg.Client(clientConfig(adminUrl));
-		await admin.connect();
-		const name = `cli_foreign_${process.pid}`;
-		await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-		await admin.query(`CREATE DATABASE ${name}`);
-		const foreignUrl = Object.assign(new URL(adminUrl), {pathname: `/${name}`}).toString();
-		try {
+		await withAdminDatabase('cli_foreign', '', async (foreignUrl, adminUrl) => {
 			for (const args of [['run', 'course-summary'], ['files'], ['rejected', '--raw']]) {
 				const result = cli(...args, '--db', foreignUrl);
 				assert.equal(result.code, 1, args.join(' '));
 				assert.match(result.stderr, /^The database at \S+ holds no openpolyedu-tui data: load logs into it first \(openpolyedu-tui ingest FILE… --db URL\), or check the URL\.\n$/);
 				assert.ok(!result.stderr.includes(new URL(adminUrl).password), 'no password in the message');
 			}
-			const client = new pg.Client(clientConfig(foreignUrl));
-			await client.connect();
-			const {rows} = await client.query(`SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public'`);
-			await client.end();
-			assert.equal(rows[0].tables, 0, 'nothing was created in it');
-		} finally {
-			await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-			await admin.end();
-		}
+			assert.equal(await publicTables(foreignUrl), 0, 'nothing was created in it');
+		});
 	});
 
 	it('refuses a --db database not in UTF8, in one sentence, before loading anything (SQL_ASCII failed half-way through the load, again at each retry)', async () => {
-		const adminUrl = process.env.OPENPOLYEDU_TEST_ADMIN_URL!;
-		const admin = new pg.Client(clientConfig(adminUrl));
-		await admin.connect();
-		const name = `cli_ascii_${process.pid}`;
-		await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-		await admin.query(`CREATE DATABASE ${name} ENCODING 'SQL_ASCII' LOCALE 'C' TEMPLATE template0`);
-		const asciiUrl = Object.assign(new URL(adminUrl), {pathname: `/${name}`}).toString();
-		try {
+		await withAdminDatabase('cli_ascii', `ENCODING 'SQL_ASCII' LOCALE 'C' TEMPLATE template0`, async (asciiUrl) => {
 			const file = path.join(dir, 'ascii.log');
 			fs.writeFileSync(file, lines(0, 3));
 			const result = cli('ingest', file, '--db', asciiUrl);
@@ -738,44 +748,35 @@ describe('run after a load whose derived tables were not built', () => {
 				result.stderr,
 				/^The database at \S+ stores text as SQL_ASCII, and tracking logs need UTF8: use a database made with CREATE DATABASE name ENCODING 'UTF8' TEMPLATE template0\.\n$/,
 			);
-			const client = new pg.Client(clientConfig(asciiUrl));
-			await client.connect();
-			const {rows} = await client.query(`SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public'`);
-			await client.end();
-			assert.equal(rows[0].tables, 0, 'nothing was created in it');
-		} finally {
-			await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-			await admin.end();
-		}
+			assert.equal(await publicTables(asciiUrl), 0, 'nothing was created in it');
+		});
 	});
 
 	it('a --db user that may not make tables is told so, not that the database cannot be reached', async () => {
-		const adminUrl = process.env.OPENPOLYEDU_TEST_ADMIN_URL!;
-		const admin = new pg.Client(clientConfig(adminUrl));
-		await admin.connect();
-		const [name, role] = [`cli_not_owned_${process.pid}`, `cli_guest_${process.pid}`];
-		await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-		await admin.query(`DROP ROLE IF EXISTS ${role}`);
-		// As a database administrator often sets one up: made by the superuser, the app's user may only connect (PostgreSQL 15 and later
-		// grant CREATE on schema public to the database's owner only).
-		await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'guest-pw'`);
-		await admin.query(`CREATE DATABASE ${name}`);
-		await admin.query(`GRANT CONNECT ON DATABASE ${name} TO ${role}`);
-		const guestUrl = Object.assign(new URL(adminUrl), {pathname: `/${name}`, username: role, password: 'guest-pw'}).toString();
-		try {
-			const file = path.join(dir, 'guest.log');
-			fs.writeFileSync(file, lines(0, 3));
-			const result = cli('ingest', file, '--db', guestUrl);
-			assert.equal(result.code, 1);
-			assert.match(
-				result.stderr,
-				/^The database at postgres:\/\/cli_guest_\d+:\*\*\*@\S+ does not let its user make our tables \(permission denied for schema public\): give the user a database of its own \(CREATE DATABASE name OWNER user\) or CREATE on its schema public, which PostgreSQL 15 and later grant to the database's owner only\.\n$/,
-			);
-		} finally {
-			await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+		await withAdminDatabase('cli_not_owned', '', async (databaseUrl, _, admin) => {
+			// As a database administrator often sets one up: made by the superuser, the app's user may only connect (PostgreSQL 15 and
+			// later grant CREATE on schema public to the database's owner only).
+			const role = `cli_guest_${process.pid}`;
 			await admin.query(`DROP ROLE IF EXISTS ${role}`);
-			await admin.end();
-		}
+			await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'guest-pw'`);
+			const name = new URL(databaseUrl).pathname.slice(1);
+			await admin.query(`GRANT CONNECT ON DATABASE ${name} TO ${role}`);
+			const guestUrl = Object.assign(new URL(databaseUrl), {username: role, password: 'guest-pw'}).toString();
+			try {
+				const file = path.join(dir, 'guest.log');
+				fs.writeFileSync(file, lines(0, 3));
+				const result = cli('ingest', file, '--db', guestUrl);
+				assert.equal(result.code, 1);
+				assert.match(
+					result.stderr,
+					/^The database at postgres:\/\/cli_guest_\d+:\*\*\*@\S+ does not let its user make our tables \(permission denied for schema public\): give the user a database of its own \(CREATE DATABASE name OWNER user\) or CREATE on its schema public, which PostgreSQL 15 and later grant to the database's owner only\.\n$/,
+				);
+			} finally {
+				// The role cannot go while the database grants it CONNECT.
+				await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+				await admin.query(`DROP ROLE IF EXISTS ${role}`);
+			}
+		});
 	});
 
 	it('after an ingest cut off, builds what it had loaded and says the input is half-read (the answer left its events out, silently)', async () => {
