@@ -71,6 +71,21 @@ export function resultWriter(columns: Columns, format: OutputFormat, options: {b
 	}
 }
 
+/** Printable ASCII, one column a character: string-width's segmenting took microseconds a cell, a minute for 500k rows. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+const displayWidth = (text: string) => (PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text));
+
+/** `text` cut in its middle (…) to at most `width` columns, and the columns it then takes (a wide character may leave one). */
+function cutInTheMiddle(text: string, width: number): {shown: string; columns: number} {
+	if (!PRINTABLE_ASCII.test(text)) {
+		const shown = cliTruncate(text, width, {position: 'middle', truncationCharacter: '…'});
+		return {shown, columns: stringWidth(shown)};
+	}
+	const head = Math.ceil((width - 1) / 2);
+	return {shown: `${text.slice(0, head)}…${text.slice(text.length - (width - 1 - head))}`, columns: width};
+}
+
 /** Text columns are cut to fit a terminal, down to this width or their name's. */
 const NARROWEST_CUT = 12;
 
@@ -111,14 +126,17 @@ export function terminalTable(result: TaskResult, maxWidth = Infinity): {text: s
 	};
 	const names = result.columns.map((column) => column.name);
 	const cells = [names, ...result.rows.map((row) => row.map(oneLine))];
-	const whole = result.columns.map((_, index) => Math.max(...cells.map((row) => stringWidth(row[index]!))));
+	// A loop, not Math.max(...column): spread over more than about 120k rows, it threw "Maximum call stack size exceeded".
+	const whole = names.map(() => 0);
+	for (const row of cells) for (const [index, text] of row.entries()) whole[index] = Math.max(whole[index]!, displayWidth(text));
 	// Not the first column: what a row is about (a learner, a file, a day), as in the app's table.
 	const cuttable = result.columns.map((column, index) => index > 0 && (column.kind === 'text' || column.kind === 'json'));
-	const narrowest = names.map((name, index) => Math.min(whole[index]!, Math.max(NARROWEST_CUT, stringWidth(name))));
+	const narrowest = names.map((name, index) => Math.min(whole[index]!, Math.max(NARROWEST_CUT, displayWidth(name))));
 	const widths = fittedWidths(whole, cuttable, narrowest, maxWidth);
 	const pad = (text: string, index: number) => {
-		const shown = stringWidth(text) > widths[index]! ? cliTruncate(text, widths[index]!, {position: 'middle', truncationCharacter: '…'}) : text;
-		const fill = ' '.repeat(Math.max(0, widths[index]! - stringWidth(shown)));
+		const columns = displayWidth(text);
+		const {shown, columns: taken} = columns > widths[index]! ? cutInTheMiddle(text, widths[index]!) : {shown: text, columns};
+		const fill = ' '.repeat(widths[index]! - taken);
 		return isNumeric(result.columns[index]!.kind) ? fill + shown : shown + fill;
 	};
 	const lines = cells.map((row) => row.map(pad).join('  ').trimEnd());

@@ -127,6 +127,12 @@ describe('terminalTable (run, files and tasks on a terminal)', () => {
 		assert.match(lines[2]!, /  1\.1 Введ… в курс  play_video {12}1234567$/);
 	});
 
+	it('lays out half a million rows (learner-unit-events at 10M events on a terminal: "Maximum call stack size exceeded")', () => {
+		const many: TaskResult = {...units, columns: units.columns.slice(0, 2), rows: Array.from({length: 500_000}, (_, n) => [`learner-${n}`, url(n)])};
+		const {text} = terminalTable(many, 120);
+		assert.equal(text.split('\n').length, 500_003, 'header, rule, rows and the final newline');
+	});
+
 	it('leaves a table whole when cutting its text cannot make it fit, and when it fits', () => {
 		const numbers: TaskResult = {...units, columns: [{name: 'username', kind: 'text'}, ...Array.from({length: 8}, (_, n) => ({name: `count_${n}`, kind: 'number' as const}))], rows: [['ann', ...Array.from({length: 8}, () => 123456789012)]]};
 		assert.deepEqual(terminalTable(numbers, 60), terminalTable(numbers));
