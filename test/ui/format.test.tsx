@@ -120,6 +120,15 @@ test('URL-like cells keep their end, which tells them apart; other text is cut a
 	assert.equal(fitCell('a long value', 6, false), 'a lon…');
 });
 
+test("a line chart of 332k rows (time-on-course-by-day at 10M events) is drawn: 'Maximum call stack size exceeded' before", () => {
+	const rows = Array.from({length: 332_000}, (_, index) => [`2018-${String(9 + Math.floor(index / 83_000)).padStart(2, '0')}-01`, (index % 97) / 10] as [string, number]);
+	const line = chartLines({columns: [{name: 'day', kind: 'date'}, {name: 'minutes', kind: 'number'}], rows}, {kind: 'line', x: 'day', y: ['minutes']}, 80, 12);
+	assert.equal(line.length, 12);
+	assert.match(stripVTControlCharacters(line.at(-1) ?? ''), /minutes by day/);
+	// The plot of the averaged points (buckets of ~4,000 rows), its labels with one decimal place.
+	assert.match(stripVTControlCharacters(line[0] ?? ''), /^ +\d\.\d ┤/);
+});
+
 test('charts fit the space they are given', () => {
 	const days = Array.from({length: 400}, (_, index) => [`2024-01-${String(index).padStart(3, '0')}`, index % 50] as [string, number]);
 	const line = chartLines({columns: [{name: 'day', kind: 'date'}, {name: 'events', kind: 'number'}], rows: days}, {kind: 'line', x: 'day', y: ['events']}, 60, 10);
