@@ -144,8 +144,7 @@ export function terminalTable(result: TaskResult, maxWidth = Infinity): {text: s
 	return {text: `${lines.join('\n')}\n`, cut: widths.some((width, index) => width < whole[index]!)};
 }
 
-export function formatResult(result: TaskResult, format: OutputFormat | 'table', options: {bom?: boolean} = {}): string {
-	if (format === 'table') return terminalTable(result).text;
+export function formatResult(result: TaskResult, format: OutputFormat, options: {bom?: boolean} = {}): string {
 	const writer = resultWriter(result.columns, format, options);
 	return writer.start() + writer.rows(result.rows) + writer.end();
 }

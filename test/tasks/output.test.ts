@@ -63,7 +63,7 @@ describe('formatResult', () => {
 	it('an identifier column is laid out as a number (right-aligned), though shown without separators in the app', () => {
 		const ids: TaskResult = {...result, columns: [{name: 'user_id', kind: 'id'}, {name: 'username', kind: 'text'}], rows: [[7, 'ann'], [100119, 'борис']]};
 		assert.equal(formatResult(ids, 'md'), '| user_id | username |\n| ---: | --- |\n| 7 | ann |\n| 100119 | борис |\n');
-		assert.equal(formatResult(ids, 'table'), 'user_id  username\n-------  --------\n      7  ann\n 100119  борис\n');
+		assert.equal(terminalTable(ids).text, 'user_id  username\n-------  --------\n      7  ann\n 100119  борис\n');
 	});
 
 	it('written a batch at a time (a streamed task), each format is the text of the whole result', () => {
@@ -80,7 +80,7 @@ describe('formatResult', () => {
 	});
 
 	it('table aligns by display width, numbers to the right, timestamps to the second (the files keep them whole)', () => {
-		const lines = formatResult(result, 'table').split('\n');
+		const lines = terminalTable(result).text.split('\n');
 		assert.equal(lines[0], 'username          events  last_seen');
 		assert.equal(lines[1], '----------------  ------  -------------------');
 		assert.equal(lines[2], 'ann, "the" first      12  2024-03-04 09:00:00');
@@ -95,7 +95,7 @@ describe('formatResult', () => {
 				['\u000e\u0008x\u007f\u009b31m', 2, null],
 			],
 		};
-		const lines = formatResult(junk, 'table').split('\n');
+		const lines = terminalTable(junk).text.split('\n');
 		assert.equal(lines[2], '{"a":1�[2J�]0;pwned�}       1');
 		assert.equal(lines[3], '��x��31m                    2');
 		assert.ok(formatResult(junk, 'csv').includes('\u001b[2J'), 'the files keep the cells exact');
@@ -137,7 +137,8 @@ describe('terminalTable (run, files and tasks on a terminal)', () => {
 		const numbers: TaskResult = {...units, columns: [{name: 'username', kind: 'text'}, ...Array.from({length: 8}, (_, n) => ({name: `count_${n}`, kind: 'number' as const}))], rows: [['ann', ...Array.from({length: 8}, () => 123456789012)]]};
 		assert.deepEqual(terminalTable(numbers, 60), terminalTable(numbers));
 		assert.equal(terminalTable(numbers, 60).cut, false);
-		assert.deepEqual(terminalTable(units, 400), {text: formatResult(units, 'table'), cut: false});
+		assert.deepEqual(terminalTable(units, 400), terminalTable(units));
+		assert.equal(terminalTable(units, 400).cut, false);
 	});
 });
 
