@@ -705,11 +705,17 @@ describe('the headless commands', () => {
 });
 
 describe('run after a load whose derived tables were not built', () => {
-	it('builds them first, so the answer is never stale', async () => {
-		const pendingUrl = await createTestDatabase('cli_pending');
-		const file = path.join(dir, 'pending.log');
+	/** A database of its own with 14 events of one learner loaded (and built) by the CLI. */
+	const loadedDatabase = async (name: string) => {
+		const loadedUrl = await createTestDatabase(`cli_${name}`);
+		const file = path.join(dir, `${name}.log`);
 		fs.writeFileSync(file, lines(0, 14));
-		assert.equal(cli('ingest', file, '--db', pendingUrl).code, 0);
+		assert.equal(cli('ingest', file, '--db', loadedUrl).code, 0);
+		return loadedUrl;
+	};
+
+	it('builds them first, so the answer is never stale', async () => {
+		const pendingUrl = await loadedDatabase('pending');
 		// What a load killed before its refresh (or a migration asking for a rebuild) leaves behind.
 		const pool = new pg.Pool(clientConfig(pendingUrl));
 		try {
@@ -780,10 +786,7 @@ describe('run after a load whose derived tables were not built', () => {
 	});
 
 	it('after an ingest cut off, builds what it had loaded and says the input is half-read (the answer left its events out, silently)', async () => {
-		const cutUrl = await createTestDatabase('cli_cut');
-		const file = path.join(dir, 'cut.log');
-		fs.writeFileSync(file, lines(0, 14));
-		assert.equal(cli('ingest', file, '--db', cutUrl).code, 0);
+		const cutUrl = await loadedDatabase('cut');
 		const pool = new pg.Pool(clientConfig(cutUrl));
 		try {
 			// What Ctrl-C during a load leaves: the load never finished, its tables not built, its file still loading.
@@ -803,10 +806,7 @@ describe('run after a load whose derived tables were not built', () => {
 	});
 
 	it('says what its answer leaves out while another process holds the pending loads', async () => {
-		const busyUrl = await createTestDatabase('cli_busy');
-		const file = path.join(dir, 'busy.log');
-		fs.writeFileSync(file, lines(0, 14));
-		assert.equal(cli('ingest', file, '--db', busyUrl).code, 0);
+		const busyUrl = await loadedDatabase('busy');
 		const holder = new pg.Client(clientConfig(busyUrl));
 		await holder.connect();
 		try {
