@@ -61,6 +61,7 @@ export function snapshot(extra: Partial<IngestSnapshot> = {}): IngestSnapshot {
 		megabytesPerSecond: 12.5,
 		eventsPerSecond: 2400,
 		etaSeconds: 30,
+		currentFile: 'input/b.log.gz',
 		files: [file('input/a.log', 'loaded', 1_000_000, 1_000_000, {loaded: 990}), file('input/b.log.gz', 'loading', 0, 3_000_000)],
 		...extra,
 	};

@@ -768,6 +768,19 @@ test('the progress panel fits 80 columns and highlights rejected lines', () => {
 	}
 });
 
+test('one file is marked ▸, the one being read: those read to their end and still being stored are ▹', () => {
+	// Daily files of a chunk or two: the reader is on the third while the loaders store the first two.
+	const files = ['01', '02', '03', '04'].map((day, index) => file(`input/tracking-2018-09-${day}.log.gz`, index < 3 ? 'loading' : 'pending', index === 0 ? 200_000 : 0, 1_000_000));
+	const {lastFrame, unmount} = render(<ProgressPanel snapshot={snapshot({files, currentFile: 'input/tracking-2018-09-03.log.gz'})} rateHistory={[]} width={100} height={20} />);
+	try {
+		const marks = stripVTControlCharacters(lastFrame()!).split('\n').flatMap((line) => /^(\S) input\/tracking-2018-09-(\d\d)/.exec(line)?.slice(1, 3).join(' ') ?? []);
+		// Before: ▸ 01, ▸ 02, ▸ 03 (the last two at 0 %).
+		assert.deepEqual(marks, ['▹ 01', '▹ 02', '▸ 03', '· 04']);
+	} finally {
+		unmount();
+	}
+});
+
 test("at 80 columns a file's line keeps its rejected count: 1,000,000 ev, 44 rej", () => {
 	const big = file('input/big.log.gz', 'loaded', 88_000_000, 88_000_000, {loaded: 1_000_000, rejected: 44});
 	const {lastFrame, unmount} = render(<ProgressPanel snapshot={snapshot({files: [big]})} rateHistory={[]} width={80} height={20} />);

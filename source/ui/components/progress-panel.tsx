@@ -2,9 +2,8 @@ import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
 import {derivedCountsText, derivedPercent, formatBytes} from '../../format.js';
 import {DERIVED_STEPS, type FileProgress, type IngestSnapshot} from '../../../ingest/progress.js';
+import {fileMark} from '../lib/file-list.js';
 import {bar, clock, displayPath, percent, sparkline, thousands} from '../lib/format.js';
-
-const statusMarks: Record<FileProgress['status'], string> = {pending: '·', skipped: '=', loading: '▸', loaded: '✓', failed: '✗'};
 
 /** Loaded / duplicates / rejected, rejected in red when there are any. */
 export function Counts({loaded, readAgain, duplicates, rejected}: {loaded: number; readAgain: number; duplicates: number; rejected: number}) {
@@ -42,7 +41,7 @@ function countsWidth(files: FileProgress[], width: number): number {
 	return Math.min(24, Math.max(8, width - 58), Math.max(8, widest));
 }
 
-function FileLine({file, width, countsColumn}: {file: FileProgress; width: number; countsColumn: number}) {
+function FileLine({file, mark, width, countsColumn}: {file: FileProgress; mark: string; width: number; countsColumn: number}) {
 	const barWidth = width >= 100 ? 20 : 10;
 	// 17: the widest pair formatBytes writes (999.9 MB/999.9 MB).
 	const sizes = `${formatBytes(file.bytesDone)}/${formatBytes(file.bytesTotal)}`.padStart(17);
@@ -51,7 +50,7 @@ function FileLine({file, width, countsColumn}: {file: FileProgress; width: numbe
 	return (
 		<Box width={width}>
 			<Box width={2} flexShrink={0}>
-				<Text color={file.status === 'failed' ? 'red' : file.status === 'loading' ? 'cyan' : undefined}>{statusMarks[file.status]}</Text>
+				<Text color={file.status === 'failed' ? 'red' : file.status === 'loading' ? 'cyan' : undefined}>{mark}</Text>
 			</Box>
 			<Box flexGrow={1} flexShrink={1} minWidth={8}>
 				<Text wrap="truncate-middle">{displayPath(file.label)}</Text>
@@ -106,7 +105,7 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 						Files ({done} of {snapshot.files.length} done)
 					</Text>
 					{shown.map((file, index) => (
-						<FileLine key={`${file.label}-${index}`} file={file} width={width} countsColumn={countsColumn} />
+						<FileLine key={`${file.label}-${index}`} file={file} mark={fileMark(file, snapshot.currentFile)} width={width} countsColumn={countsColumn} />
 					))}
 					{hidden > 0 && <Text dimColor>… {hidden} more files</Text>}
 				</>
