@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
 import {derivedCountsText, derivedPercent, formatBytes} from '../../format.js';
 import {DERIVED_STEPS, type FileProgress, type IngestSnapshot} from '../../../ingest/progress.js';
-import {fileMark} from '../lib/file-list.js';
+import {fileMark, filesToShow, isDone} from '../lib/file-list.js';
 import {bar, clock, displayPath, percent, sparkline, thousands} from '../lib/format.js';
 
 /** Loaded / duplicates / rejected, rejected in red when there are any. */
@@ -15,14 +15,6 @@ export function Counts({loaded, readAgain, duplicates, rejected}: {loaded: numbe
 			</Text>
 		</Text>
 	);
-}
-
-/** The files worth showing first: the ones loading or failed, then the ones still to come, then the finished. */
-export function filesToShow(files: FileProgress[], room: number): {shown: FileProgress[]; hidden: number} {
-	const rank: Record<FileProgress['status'], number> = {loading: 0, failed: 1, pending: 2, loaded: 3, skipped: 4};
-	const ordered = [...files].sort((a, b) => rank[a.status] - rank[b.status]);
-	if (ordered.length <= room) return {shown: ordered, hidden: 0};
-	return {shown: ordered.slice(0, Math.max(0, room - 1)), hidden: ordered.length - Math.max(0, room - 1)};
 }
 
 /** A file's last column: its events and rejected lines, or why it was skipped or failed. */
@@ -75,9 +67,9 @@ const HEAD_LINES = 6;
 /** Total and per-file progress of a load (pv / rsync / indicatif fields) in at most `height` lines: the file list goes first. */
 export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot: IngestSnapshot; rateHistory: number[]; width: number; height: number}) {
 	const barWidth = Math.max(10, width - 36);
-	const done = snapshot.files.filter((file) => file.status === 'loaded' || file.status === 'skipped').length;
+	const done = snapshot.files.filter(isDone).length;
 	const fileRoom = height - HEAD_LINES;
-	const {shown, hidden} = filesToShow(snapshot.files, fileRoom);
+	const {shown, more} = filesToShow(snapshot.files, fileRoom);
 	const countsColumn = countsWidth(shown, width);
 	return (
 		<Box flexDirection="column" width={width}>
@@ -107,7 +99,7 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 					{shown.map((file, index) => (
 						<FileLine key={`${file.label}-${index}`} file={file} mark={fileMark(file, snapshot.currentFile)} width={width} countsColumn={countsColumn} />
 					))}
-					{hidden > 0 && <Text dimColor>… {hidden} more files</Text>}
+					{more && <Text dimColor>{more}</Text>}
 				</>
 			)}
 		</Box>
