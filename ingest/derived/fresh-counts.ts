@@ -342,7 +342,7 @@ export async function countFreshEvents(
 		let itemIds: LearnerItemIds | undefined;
 		const pageDays = walk?.dayTables.map((days) => new PageDayCounts(learnerRows, days));
 		let userIds: Set<bigint>;
-		// Reported on the first event (the server's sort is over) and every EVENTS_REPORTED after.
+		// Reported as the first event arrives (the server's sort is over: 0 counted yet) and every EVENTS_REPORTED after.
 		let eventsRead = 0;
 		// A learner's events nearly always repeat one user id: it is made a bigint only when its bytes change.
 		let userId: bigint | null = null;
@@ -373,7 +373,9 @@ export async function countFreshEvents(
 			},
 			// Fields: see SCAN (time NULL last).
 			row: (data, starts) => {
-				if (eventsRead++ % EVENTS_REPORTED === 0) options.onEvents?.(eventsRead);
+				// The events counted before this one: the first report said "1 of N" before any was counted.
+				if (eventsRead % EVENTS_REPORTED === 0) options.onEvents?.(eventsRead);
+				eventsRead++;
 				const {courseId, username} = learner;
 				const loadId = data.readInt32BE(starts[SCAN.loadId]!);
 				if (loadId !== statsLoadId) {
