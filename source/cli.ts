@@ -3,7 +3,7 @@ import path from 'node:path';
 import meow from 'meow';
 import {UserError, redactSecrets} from '../ingest/errors.js';
 import {commands, type CommandContext} from './commands/index.js';
-import {checkedDatabaseUrl, checkedFlags, outputFailed, outputFailure, outputGone} from './commands/context.js';
+import {checkedDatabaseUrl, checkedFlags, outputFailed, outputFailure, outputGone, outputReaderGone} from './commands/context.js';
 import {usage, flagSpec, commandArguments, commandFlags, kebab, UsageError} from './usage.js';
 
 /** Options that take a value, as typed (max-line-bytes). */
@@ -97,6 +97,9 @@ export async function main(argv: string[]): Promise<number> {
 	await new Promise((resolve) => setImmediate(resolve));
 	const failure = outputFailure();
 	if (failure !== undefined) [code, said] = [1, failure];
+	// A reader that stopped reading (`run … | head -2`) cancelled the work: no word, and the 141 (128 + SIGPIPE) that
+	// `seq 1000000 | head -2` and git report, which pipefail scripts expect. "Cancelled" and 130 read as a Ctrl-C.
+	else if (code === 130 && outputReaderGone()) [code, said] = [141, ''];
 	if (said) process.stderr.write(`${said}\n`);
 	return code;
 }

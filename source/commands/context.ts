@@ -81,6 +81,7 @@ export async function cancellable<T>(cancelled: string, body: (signal: AbortSign
 }
 
 const outputLost = new AbortController();
+let readerGone = false;
 
 /**
  * Called when stdout or stderr is a pipe whose reader has gone (EPIPE: `ingest 2>&1 | head -2`). Where a
@@ -88,8 +89,12 @@ const outputLost = new AbortController();
  * stops, the server it started stops and the workdir is released (an uncaught EPIPE left them behind).
  */
 export function outputGone(): void {
+	readerGone = true;
 	outputLost.abort();
 }
+
+/** Whether a reader of stdout or stderr went away (see outputGone): main then ends as SIGPIPE would have. */
+export const outputReaderGone = () => readerGone;
 
 let writeFailure: string | undefined;
 

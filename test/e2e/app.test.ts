@@ -183,7 +183,7 @@ test('closing the terminal of an ingest (SIGHUP) cancels it: the server it runs 
 	});
 });
 
-test('a reader of its progress that goes away (ingest 2>&1 | head -1) cancels the ingest: exit 130, the server stopped, the workdir released', {timeout: 120_000}, async () => {
+test('a reader of its progress that goes away (ingest 2>&1 | head -1) cancels the ingest: exit 141 as for SIGPIPE, the server stopped, the workdir released', {timeout: 120_000}, async () => {
 	// The load waits behind a lock on events, printing its "loading" line every second, until the pipe is gone.
 	await withHeldLoad('openpolyedu-epipe-', 'LOCK TABLE events IN ACCESS EXCLUSIVE MODE', async ({dir, workdir, holder}) => {
 		const child = spawn(process.execPath, [bin, 'ingest', 'fixture.log', '--workdir', workdir.root], {cwd: dir, stdio: ['ignore', 'ignore', 'pipe']});
@@ -195,7 +195,7 @@ test('a reader of its progress that goes away (ingest 2>&1 | head -1) cancels th
 			assert.match(firstLine, /^loading /);
 			await new Promise((resolve) => setTimeout(resolve, 1500));
 			await holder.query('ROLLBACK');
-			assert.equal(await exited, 130, 'cancelled');
+			assert.equal(await exited, 141, 'cancelled');
 			assert.equal(embeddedServerStatus(workdir).port, undefined, 'the server is stopped');
 			assert.ok(!fs.existsSync(workdir.lockFile), 'the workdir is released');
 		} finally {
