@@ -51,6 +51,23 @@ function checkGivenFlags(argv: string[], command: string): void {
 	}
 }
 
+/**
+ * `argv` with an option's value "-" joined to it (`--out -` as `--out=-`): meow left "-" as an argument of the
+ * command ("Unexpected argument") and the option empty. "-" is stdout to most tools (see checkedFlags).
+ */
+function dashValuesJoined(argv: string[]): string[] {
+	const joined: string[] = [];
+	for (let index = 0; index < argv.length; index++) {
+		const token = argv[index]!;
+		if (token === '--') return [...joined, ...argv.slice(index)];
+		if (token.startsWith('--') && VALUE_FLAGS.has(token.slice(2)) && argv[index + 1] === '-') {
+			joined.push(`${token}=-`);
+			index++;
+		} else joined.push(token);
+	}
+	return joined;
+}
+
 /** The parsed command line; meow's complaint (an option given twice: it would get a list) is a usage error. */
 function parse(argv: string[]) {
 	try {
@@ -105,7 +122,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** Parses the command line and runs its command; a user's mistake is a UserError. */
-async function dispatch(argv: string[]): Promise<number> {
+async function dispatch(typed: string[]): Promise<number> {
+	const argv = dashValuesJoined(typed);
 	const cli = parse(argv);
 	const [name = '', ...args] = cli.input;
 	// `run <task> --help` describes the task (see taskHelp).

@@ -43,7 +43,8 @@ export const usage = `
     --param NAME=VALUE   Any other task parameter (repeatable)
     --format csv|json|md Output format, also of tasks, files and rejected (default: aligned
                          table on a terminal, csv otherwise)
-    --out FILE           Write to FILE;  --save  write to result/ under a generated name
+    --out FILE           Write to FILE (--out - prints to stdout);  --save  write to result/
+                         under a generated name
     --bom                CSV for Excel: a UTF-8 BOM, and a leading ' to text cells that
                          Excel would run as a formula (starting =, +, -, @, a tab or CR)
 

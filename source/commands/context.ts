@@ -6,7 +6,7 @@ import {embeddedServerStatus} from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {resolveWorkdir, type Workdir} from '../../ingest/db/workdir.js';
 import {UserError} from '../../ingest/errors.js';
-import {kebab, type flagSpec} from '../usage.js';
+import {kebab, UsageError, type flagSpec} from '../usage.js';
 import {meantPath} from './quoted-path.js';
 
 type FlagValue<T> = T extends {isMultiple: true} ? string[] | undefined : T extends {type: 'string'} ? string | undefined : boolean | undefined;
@@ -31,7 +31,11 @@ export function checkedFlags(flags: ParsedFlags, platform: NodeJS.Platform = pro
 		if (!(value >= min && value <= max)) throw new UserError(`--${kebab(name)} must be a whole number from ${min} to ${max}, not ${JSON.stringify(flags[name])}.`);
 		numbers[name] = value;
 	}
-	const paths = {workdir: flags.workdir && meantPath(flags.workdir, platform), out: flags.out && meantPath(flags.out, platform)};
+	// Refused here, before `--out -` reads as no --out.
+	if (flags.out !== undefined && flags.save) throw new UsageError('Use either --out FILE or --save, not both.');
+	// "-" is stdout to most tools: `--out -` prints as without --out, in --format. A file named "-" is written ./-.
+	const out = flags.out === '-' ? undefined : flags.out && meantPath(flags.out, platform);
+	const paths = {workdir: flags.workdir && meantPath(flags.workdir, platform), out};
 	return {...flags, ...numbers, ...paths};
 }
 

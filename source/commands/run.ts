@@ -180,7 +180,6 @@ export const runCommand: Command = async (context) => {
 	const [taskId] = context.args;
 	if (!taskId) throw new UsageError('Name the task to run, e.g. openpolyedu-tui run course-summary (openpolyedu-tui tasks lists them).');
 	const {flags} = context;
-	if (flags.out !== undefined && flags.save) throw new UsageError('Use either --out FILE or --save, not both.');
 	// Checked again as it is written.
 	const fileFormat = flags.save ? fileFormatOf(context) : outFileFormat(context, ' (--save picks one in result/)');
 	const format = fileFormat ?? outputFormatOf(context);

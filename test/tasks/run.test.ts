@@ -204,6 +204,13 @@ describe('tasks and run commands', () => {
 		const out = path.join(temp, 'visits.md');
 		assert.equal(cli('run', 'pdf-views', '--format', 'md', '--out', out).status, 0);
 		assert.equal(fs.readFileSync(out, 'utf8'), '| pdf | viewers | page_loads | events |\n| --- | ---: | ---: | ---: |\n| history_book.pdf | 1 | 1 | 4 |\n');
+		// "-" is stdout, as to most tools ("Unexpected argument"; --out=- wrote a file named "-"); ./- names that file.
+		for (const dash of [['--out', '-'], ['--out=-']]) {
+			const printed = cli('run', 'pdf-views', '--format', 'md', ...dash);
+			assert.deepEqual([printed.status, printed.stdout, printed.stderr], [0, fs.readFileSync(out, 'utf8'), ''], dash.join(' '));
+		}
+		assert.ok(!fs.existsSync(path.join(temp, '-')));
+		assert.equal(cli('run', 'pdf-views', '--out', '-', '--save').stderr, 'Use either --out FILE or --save, not both.\n');
 		const again = cli('run', 'pdf-views', '--format', 'md', '--out', out);
 		assert.equal(again.status, 1);
 		assert.match(again.stderr, /already exists/);
