@@ -20,7 +20,8 @@ const LONG_NAMES: Record<string, string> = Object.fromEntries(Object.entries(fla
  */
 function checkGivenFlags(argv: string[], command: string): void {
 	const allowed = new Set([...commandFlags.common, ...(commandFlags[command] ?? [])]);
-	const given = new Set<string>();
+	/** Each option given, by its long name, as it was typed (--no-tui, -y). */
+	const given = new Map<string, string>();
 	for (let index = 0; index < argv.length; index++) {
 		const token = argv[index]!;
 		if (token === '--') break;
@@ -37,8 +38,13 @@ function checkGivenFlags(argv: string[], command: string): void {
 			}
 			// meow refuses an option with a value given twice, but lets a switch's last one win (--save --no-save).
 			const name = LONG_NAMES[flag] ?? kebab(flag);
-			if (given.has(name) && !REPEATABLE.has(name)) throw new UsageError(`The flag --${name} can only be set once; run openpolyedu-tui --help.`);
-			given.add(name);
+			// Named as typed: --no-tui twice read "--tui", which was not typed.
+			const typed = long ? token.split('=')[0]! : `-${flag}`;
+			const first = given.get(name);
+			if (first !== undefined && !REPEATABLE.has(name)) {
+				throw new UsageError(`The flag ${first === typed ? typed : `${first} / ${typed}`} can only be set once; run openpolyedu-tui --help.`);
+			}
+			given.set(name, typed);
 		}
 		if (!long || token.includes('=') || !VALUE_FLAGS.has(kebab(names[0]!))) continue;
 		const value = argv[index + 1];

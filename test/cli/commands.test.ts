@@ -291,11 +291,13 @@ describe('the headless commands', () => {
 			[['tasks', '--format', 'csv', '--format', 'json'], '--format'],
 			// A switch too: --save --no-save saved, and the run went on.
 			[['run', 'learners', '--save', '--save'], '--save'],
-			[['run', 'learners', '--save', '--no-save'], '--save'],
+			[['run', 'learners', '--save', '--no-save'], '--save / --no-save'],
 			[['run', 'learners', '--format', 'csv', '--bom', '--bom'], '--bom'],
 			[['rejected', '--raw', '--raw'], '--raw'],
-			[['reset', '-y', '--yes'], '--yes'],
-			[['--no-tui', '--no-tui'], '--tui'],
+			[['reset', '-y', '--yes'], '-y / --yes'],
+			[['reset', '-yy'], '-y'],
+			// Named as typed (it said --tui).
+			[['--no-tui', '--no-tui'], '--no-tui'],
 		] as const) {
 			const twice = cli(...args, '--db', url);
 			assert.deepEqual([twice.code, twice.stdout, twice.stderr], [2, '', `The flag ${flag} can only be set once; run openpolyedu-tui --help.\n`], args.join(' '));
