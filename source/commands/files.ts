@@ -1,6 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type pg from 'pg';
-import {counted, rowCount} from '../format.js';
-import {formatResult, openResultFile, queryTable, type OutputFormat, type ResultFile} from '../tasks/index.js';
+import {counted, formatBytes, rowCount} from '../format.js';
+import {formatResult, openResultFile, queryTable, type ColumnKind, type OutputFormat, type ResultFile} from '../tasks/index.js';
 import {cancellable, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
 import {outFileFormat, outputFormatOf, printResult} from './run.js';
 import {UsageError} from '../usage.js';
@@ -26,7 +28,13 @@ async function intoOutFile(context: CommandContext, name: string, format: Output
  * with --out, writes it to that new file instead (Windows PowerShell 5.1's `>` writes UTF-16 and garbles
  * what the console's code page lacks, Cyrillic names on a Western Windows).
  */
-async function printListing(context: CommandContext, name: string, sql: string, whenEmpty: string, shape = (table: Listing) => table): Promise<number> {
+async function printListing(
+	context: CommandContext,
+	name: string,
+	sql: string,
+	whenEmpty: string,
+	{shape = (table: Listing) => table, onTerminal}: {shape?: (table: Listing) => Listing; onTerminal?: (table: Listing) => TerminalListing} = {},
+): Promise<number> {
 	// A bad --format or --out is refused before the database starts.
 	const fileFormat = outFileFormat(context);
 	const format = fileFormat ?? outputFormatOf(context);
@@ -39,7 +47,11 @@ async function printListing(context: CommandContext, name: string, sql: string, 
 			const listing = {taskId: name, ...table, parameters: {}, elapsedMs: 0};
 			if (!fileFormat) {
 				if (table.rows.length === 0 && format === 'table') context.stdout.write(`${whenEmpty}\n`);
-				else printResult(context, listing, format);
+				else if (format === 'table' && onTerminal) {
+					const {heading, ...shown} = onTerminal(table);
+					if (heading) context.stdout.write(`${heading}\n`);
+					printResult(context, {...listing, ...shown}, format);
+				} else printResult(context, listing, format);
 			} else {
 				const text = formatResult(listing, fileFormat);
 				await intoOutFile(context, name, fileFormat, async (file) => {
@@ -53,6 +65,8 @@ async function printListing(context: CommandContext, name: string, sql: string, 
 }
 
 type Listing = Awaited<ReturnType<typeof queryTable>>;
+/** A listing as a terminal shows it, and a line said above it. */
+type TerminalListing = Listing & {heading?: string};
 
 /**
  * The last column (a line's first bytes, bytea as PostgreSQL prints it: \x7b22…) as text: UTF-8 where it is,
@@ -62,6 +76,55 @@ type Listing = Awaited<ReturnType<typeof queryTable>>;
 function bytesAsText(table: Listing): Listing {
 	const utf8 = new TextDecoder('utf-8');
 	return {...table, rows: table.rows.map((row) => [...row.slice(0, -1), utf8.decode(Buffer.from(String(row.at(-1)).slice(2), 'hex'))])};
+}
+
+/** Whether `file` is inside `folder` (a zip member's path!member by its zip's path). */
+const isUnder = (folder: string, file: string) => file.startsWith(folder.endsWith(path.sep) ? folder : `${folder}${path.sep}`);
+
+/**
+ * The folder that every one of `files` is in, if any but the root; one that is not on disk (a zip's
+ * "path.zip!folder", or a folder moved since the load) is not taken.
+ */
+function commonFolder(files: string[]): string | undefined {
+	let folder = path.dirname(files[0] ?? path.sep);
+	while (files.some((file) => !isUnder(folder, file)) || !fs.statSync(folder, {throwIfNoEntry: false})?.isDirectory()) {
+		if (path.dirname(folder) === folder) return undefined;
+		folder = path.dirname(folder);
+	}
+	return path.dirname(folder) === folder ? undefined : folder;
+}
+
+type Row = Listing['rows'][number];
+
+/**
+ * `files` on a terminal, to fit 100 columns (it took 195: every input's absolute path and twelve columns): each
+ * path relative to the current folder when all are under it, else to the folder they share, named above the
+ * table; the size as the app writes it; lines_read left out (it is loaded + duplicates + rejected); an error
+ * after its status; shorter names for duplicates and blank_lines; the time finished to the minute. The terminal table cuts what is still too
+ * wide. The other formats keep every column, full paths and bytes.
+ */
+export function filesOnTerminal(table: Listing, cwd = process.cwd()): TerminalListing {
+	const cell = (row: Row, name: string) => row[table.columns.findIndex((column) => column.name === name)] ?? null;
+	const files = table.rows.map((row) => String(cell(row, 'file')));
+	const base = files.every((file) => isUnder(cwd, file)) ? cwd : commonFolder(files);
+	const shown: Array<[string, ColumnKind, (row: Row) => Row[number]]> = [
+		['id', 'id', (row) => cell(row, 'id')],
+		['file', 'text', (row) => (base ? path.relative(base, String(cell(row, 'file'))) : cell(row, 'file'))],
+		['kind', 'text', (row) => cell(row, 'kind')],
+		['size', 'text', (row) => formatBytes(Number(cell(row, 'bytes')))],
+		['status', 'text', (row) => (cell(row, 'error') ? `${cell(row, 'status')}: ${cell(row, 'error')}` : cell(row, 'status'))],
+		['loaded', 'number', (row) => cell(row, 'loaded')],
+		['dups', 'number', (row) => cell(row, 'duplicates')],
+		['rejected', 'number', (row) => cell(row, 'rejected')],
+		['blank', 'number', (row) => cell(row, 'blank_lines')],
+		// To the minute; a timestamp, which the terminal table does not cut as it cuts text.
+		['finished', 'timestamp', (row) => (cell(row, 'finished') === null ? null : String(cell(row, 'finished')).slice(0, 16))],
+	];
+	return {
+		columns: shown.map(([name, kind]) => ({name, kind})),
+		rows: table.rows.map((row) => shown.map(([, , value]) => value(row))),
+		heading: base && base !== cwd ? `Under ${base}${path.sep}:` : undefined,
+	};
 }
 
 /** `files`: what was loaded from where, with the per-file accounting. */
@@ -75,6 +138,7 @@ export const filesCommand: Command = async (context) =>
 		        lines_read, loaded, duplicates, rejected, blank_lines, to_char(finished_at, 'YYYY-MM-DD HH24:MI:SS') AS finished, error
 		 FROM source_file_counts ORDER BY file_id`,
 		'No files loaded yet; run openpolyedu-tui ingest.',
+		{onTerminal: (table) => filesOnTerminal(table)},
 	);
 
 /** `rejected`: every rejected line with where it was and why; with --raw, the lines themselves. */
@@ -87,7 +151,7 @@ export const rejectedCommand: Command = async (context) => {
 		        length(r.raw) AS bytes, substring(r.raw from 1 for 60) AS starts_with
 		 FROM rejected_lines r JOIN source_files f USING (file_id) ORDER BY r.file_id, r.line_no`,
 		'No rejected lines.',
-		bytesAsText,
+		{shape: bytesAsText},
 	);
 };
 

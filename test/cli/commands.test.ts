@@ -11,6 +11,7 @@ import {createTestDatabase} from '../helpers/database.js';
 import {projectRoot} from '../helpers/shared.js';
 import {writeZip} from '../helpers/zip.js';
 import {interruptedNote, pendingNote, printResult} from '../../source/commands/run.js';
+import {filesCommand, filesOnTerminal} from '../../source/commands/files.js';
 import type {CommandContext, Flags} from '../../source/commands/context.js';
 import {blockedRun, startCli} from '../reliability/helpers/cli.js';
 
@@ -530,6 +531,41 @@ describe('the headless commands', () => {
 		printResult(context(300), result, 'table');
 		assert.match(written.stdout, /section (name ){20}end {2}/);
 		assert.equal(written.stderr, '');
+	});
+
+	it('files on a terminal fits 100 columns: paths from the folder the inputs share, no lines_read (it took 195 columns and wrapped)', async () => {
+		const filesUrl = await createTestDatabase('cli_files_terminal');
+		const logs = path.join(dir, 'terminal-files', 'logs');
+		fs.mkdirSync(path.join(logs, 'old'), {recursive: true});
+		fs.writeFileSync(path.join(logs, 'tracking.log-20181019.gz'), zlib.gzipSync(lines(0, 5)));
+		await writeZip(path.join(logs, 'old', 'export.zip'), [{name: 'day.log', data: Buffer.from(lines(5, 8))}]);
+		assert.equal(cli('ingest', logs, '--db', filesUrl).code, 0);
+		const written = {stdout: '', stderr: ''};
+		const code = await filesCommand({
+			args: [],
+			flags: {param: []} as unknown as Flags,
+			databaseUrl: filesUrl,
+			stdout: {isTTY: true, columns: 100, write: (text: string) => (written.stdout += text)} as unknown as NodeJS.WriteStream,
+			stderr: {write: (text: string) => (written.stderr += text)} as unknown as NodeJS.WriteStream,
+		});
+		assert.equal(code, 0, written.stderr);
+		const shown = written.stdout.split('\n');
+		assert.equal(shown[0], `Under ${logs}${path.sep}:`);
+		assert.match(shown[1]!, /^id {2}file +kind {2}size +status {2}loaded {2}dups {2}rejected {2}blank {2}finished$/);
+		assert.match(shown[3]!, /^ 1 {2}old\/export\.zip!day\.log {4}zip +\d+ B +loaded +3 +0 +0 +0 {2}\d{4}-\d\d-\d\d \d\d:\d\d$/);
+		assert.match(shown[4]!, /^ 2 {2}tracking\.log-20181019\.gz {2}gz +\d+ B +loaded +5 +0 +0 +0 {2}\d{4}-\d\d-\d\d \d\d:\d\d$/);
+		assert.ok(shown.every((line) => line.length <= 100), written.stdout);
+		// Scripts still get every column and the full paths.
+		assert.match(cli('files', '--db', filesUrl, '--format', 'csv').stdout, new RegExp(`^2,${logs}/tracking\\.log-20181019\\.gz,gz,\\d+,loaded,5,5,0,0,0,\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,$`, 'm'));
+	});
+
+	it("files on a terminal: a zip's members in a folder of its own are shown from the zip's folder, which is on disk", () => {
+		const zip = path.join(dir, 'export.zip');
+		const columns = ['id', 'file', 'kind', 'bytes', 'status', 'lines_read', 'loaded', 'duplicates', 'rejected', 'blank_lines', 'finished', 'error'].map((name) => ({name, kind: 'text' as const}));
+		const row = (id: number, member: string) => [id, `${zip}!logs/${member}`, 'zip', 10, 'failed', 1, 0, 0, 0, 0, null, 'unexpected end of file'];
+		const shown = filesOnTerminal({columns, rows: [row(1, 'a.log'), row(2, 'b.log')]}, path.join(dir, 'elsewhere'));
+		assert.equal(shown.heading, `Under ${dir}${path.sep}:`);
+		assert.deepEqual(shown.rows[1], [2, 'export.zip!logs/b.log', 'zip', '10 B', 'failed: unexpected end of file', 0, 0, 0, 0, null]);
 	});
 
 	it('an unreachable database is one sentence, without the password', () => {
