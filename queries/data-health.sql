@@ -1,7 +1,8 @@
 -- id: data-health
 -- title: Data health
 -- group: Data
--- description: What was loaded and what was not, over every input: files loaded / failed / loading,
+-- description: What was loaded and what was not, over every input: files loaded / failed / loading (a
+--   zip's members each count as a file here and in the files listing; ingest's summary counts the zip once),
 --   files replaced by other content under the same name (a rotated log: the old content's events and
 --   lines stay, and count below), non-blank lines read, blank lines (ignored, counted apart), events loaded, duplicates (the same line
 --   seen again, in the same or another file), rejected lines in total and per reason, and loaded events
@@ -20,7 +21,7 @@ WITH files AS (
 )
 SELECT step, item, count FROM (
 	SELECT s.* FROM files f, derived d, LATERAL (VALUES
-		(1, 'files loaded', f.loaded_files), (2, 'files failed', f.failed_files), (3, 'files still loading or interrupted', f.loading_files),
+		(1, 'files loaded (zip members one by one)', f.loaded_files), (2, 'files failed', f.failed_files), (3, 'files still loading or interrupted', f.loading_files),
 		(4, 'files replaced by other content', f.replaced_files),
 		(5, 'lines read', f.lines_read), (6, 'blank lines', f.blank_lines), (7, 'events loaded', f.loaded),
 		(8, 'duplicate lines', f.duplicates), (9, 'rejected lines', f.rejected),
