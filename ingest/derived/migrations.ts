@@ -1154,4 +1154,36 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 `,
 	},
+	{
+		version: 142,
+		description: 'the enrollment state as it was at a given time',
+		// at-risk's as_of took today's enrollments, finishes and last activity: a learner active after that day dropped
+		// out of its list. The state at a time is the state's one definition; the view is the state now.
+		sql: `
+-- Each enrolled (or once enrolled) user id's state from the enrollment changes logged before the time until. A plain SQL
+-- function, which the planner inlines as it does a view: the view below plans as before.
+CREATE FUNCTION d_enrollment_state_until(until timestamptz) RETURNS TABLE (course_id text, user_id bigint, username text,
+	first_enrolled timestamptz, last_change timestamptz, is_enrolled boolean, activations bigint, deactivations bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT s.course_id, s.user_id,
+	-- Unknown (a bulk enrollment logged without a username): NULL, as the other tasks leave an unknown name.
+	nullif(coalesce(s.username, CASE WHEN s.user_id IS NULL OR actor.user_ids IS NULL OR s.user_id = ANY (actor.user_ids) THEN s.logged_as END), ''),
+	s.first_enrolled, s.last_change, s.is_enrolled, s.activations, s.deactivations
+FROM (
+	SELECT e.course_id, e.user_id, u.username, (array_agg(e.username ORDER BY e.time DESC, e.file_id DESC, e.line_no DESC))[1] AS logged_as,
+		min(e.time) FILTER (WHERE e.activated) AS first_enrolled,
+		max(e.time) AS last_change,
+		(array_agg(e.activated ORDER BY e.time DESC, e.file_id DESC, e.line_no DESC))[1] AS is_enrolled,
+		count(*) FILTER (WHERE e.activated) AS activations,
+		count(*) FILTER (WHERE NOT e.activated) AS deactivations
+	FROM d_enrollment e LEFT JOIN d_user u ON u.user_id = e.user_id
+	WHERE e.time < until
+	GROUP BY e.course_id, e.user_id, coalesce(e.user_id::text, e.username), u.username
+) s
+LEFT JOIN (SELECT username, array_agg(user_id) AS user_ids FROM d_user GROUP BY username) actor ON s.username IS NULL AND actor.username = s.logged_as
+$$;
+CREATE OR REPLACE VIEW d_enrollment_state AS SELECT * FROM d_enrollment_state_until('infinity');
+DROP VIEW d_enrollment_state_as_logged;
+`,
+	},
 ];

@@ -56,3 +56,47 @@ it('at-risk rows that tie on days inactive, name and course come out in one orde
 		);
 	}
 });
+
+/**
+ * at-risk as_of: the list as it stood at the end of that day. In another course, ivy enrolls 05-01 09:00, visits
+ * pages 05-01 09:10, 05-03 14:30 and 05-10 16:45; jack enrolls 05-01, visits 05-02 11:00, passes 05-08; kim
+ * enrolls 05-05 and does nothing; lee enrolls 05-01 and unenrolls 05-07. The course's last day is 05-10.
+ */
+it('at-risk as of a day counts neither the enrollments, the finishes nor the activity after it', async () => {
+	const course = 'course-v1:Uni+ASOF+2024';
+	const event = (username: string, userId: number, time: string, eventType: string, page: string | null = null) =>
+		line(username, userId, time, eventType, userId, page).replaceAll(COURSE, course);
+	const page = (unit: number) => `https://openedu.ru/courses/${course}/courseware/a/b/${unit}`;
+	const file = path.join(dir, 'as-of.log');
+	fs.writeFileSync(
+		file,
+		`${[
+			event('ivy', 41, '01T09:00', ACTIVATED),
+			event('ivy', 41, '01T09:10', 'seq_goto', page(1)),
+			event('ivy', 41, '03T14:30', 'seq_goto', page(2)),
+			event('ivy', 41, '10T16:45', 'seq_goto', page(3)),
+			event('jack', 42, '01T09:00', ACTIVATED),
+			event('jack', 42, '02T11:00', 'seq_goto', page(1)),
+			event('jack', 42, '08T12:00', 'edx.course.grade.passed.first_time'),
+			event('kim', 43, '05T09:00', ACTIVATED),
+			event('lee', 44, '01T09:00', ACTIVATED),
+			event('lee', 44, '07T09:00', 'edx.course.enrollment.deactivated'),
+		].join('\n')}\n`,
+	);
+	const database = await openTestDatabase('at_risk_as_of');
+	await ingest(database, [file]);
+	const {tasks} = await loadTaskCatalogue();
+	const atRisk = (values: Record<string, string>) => runTask(database.pool, tasks.find((task) => task.id === 'at-risk')!, {days: '0', ...values});
+	// Now (05-10): ivy was active that day, jack finished, lee left; kim enrolled 5 days before.
+	assert.deepEqual((await atRisk({})).rows, [['kim', 43, course, '2024-05-05 09:00:00', null, 5, 0]]);
+	// On 05-06: ivy's last activity then is the hour of her visit on 05-03 (her 05-10 visit is later); jack had not
+	// passed yet, lee not left; her 05-10 day is not an active day yet.
+	assert.deepEqual((await atRisk({as_of: '2024-05-06'})).rows, [
+		['lee', 44, course, '2024-05-01 09:00:00', null, 5, 0],
+		['jack', 42, course, '2024-05-01 09:00:00', '2024-05-02 11:00:00', 4, 1],
+		['ivy', 41, course, '2024-05-01 09:00:00', '2024-05-03 14:00:00', 3, 2],
+		['kim', 43, course, '2024-05-05 09:00:00', null, 1, 0],
+	]);
+	// On 05-04 kim had not enrolled yet; ivy's visit of 05-03 was the day before.
+	assert.deepEqual((await atRisk({as_of: '2024-05-04'})).rows.map((row) => row[0]), ['lee', 'jack', 'ivy']);
+});
