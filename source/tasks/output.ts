@@ -167,10 +167,17 @@ function fileNamePart(text: string): string {
 	return part;
 }
 
-/** `<task>_<course|all>[_<learner>]_<UTC timestamp>`: a run for one learner names them. */
+/**
+ * `<task>_<course|all>[_<learner>][_<dates>]_<UTC timestamp>`: a run for one learner names them, one for a date
+ * range names it (`2018-10-01_to_2018-10-31`, `from_2018-10-01`, `to_2018-10-31`): October's and November's
+ * results differed by their timestamps only.
+ */
 export function resultFileBase(result: Pick<TaskResult, 'taskId' | 'parameters'>, when: Date): string {
 	const learner = fileNamePart(result.parameters.user ?? '');
-	return [fileNamePart(result.taskId) || 'task', fileNamePart(result.parameters.course ?? '') || 'all', ...(learner ? [learner] : []), timestampPart(when)].join('_');
+	const from = fileNamePart(result.parameters.from ?? '');
+	const to = fileNamePart(result.parameters.to ?? '');
+	const dates = from && to ? [from, 'to', to] : from ? ['from', from] : to ? ['to', to] : [];
+	return [fileNamePart(result.taskId) || 'task', fileNamePart(result.parameters.course ?? '') || 'all', ...(learner ? [learner] : []), ...dates, timestampPart(when)].join('_');
 }
 
 /** 2026-11-25T15:48:18.123Z → 20261125T154818Z */

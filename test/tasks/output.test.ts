@@ -180,6 +180,15 @@ describe('saveResult', () => {
 		assert.equal(resultFileBase({taskId: 'learners', parameters: {course: 'c'}}, when), 'learners_c_20240305T101112Z');
 	});
 
+	it('a run for a date range names it', () => {
+		const when = new Date('2024-03-05T10:11:12.345Z');
+		const named = (dates: Record<string, string>) => resultFileBase({taskId: 'active-learners', parameters: {course: 'c', tz: 'UTC', ...dates}}, when);
+		assert.equal(named({from: '2018-10-01', to: '2018-10-31'}), 'active-learners_c_2018-10-01_to_2018-10-31_20240305T101112Z');
+		assert.equal(named({from: '2018-10-01', to: ''}), 'active-learners_c_from_2018-10-01_20240305T101112Z');
+		assert.equal(named({to: '2018-10-31'}), 'active-learners_c_to_2018-10-31_20240305T101112Z');
+		assert.equal(resultFileBase({taskId: 'sessions', parameters: {course: '', user: 'bob', from: '2018-10-01', to: '2018-10-31'}}, when), 'sessions_all_bob_2018-10-01_to_2018-10-31_20240305T101112Z');
+	});
+
 	it('--out refuses an existing file and keeps it intact', async () => {
 		const dir = tempDir('result-');
 		const out = path.join(dir, 'mine.md');
