@@ -115,6 +115,13 @@ async function timezoneNote(pool: pg.Pool, zone: string): Promise<string | undef
 }
 
 /**
+ * Whether a task's SQL reads the tables (or their functions) that count by UTC hour or day, or time by day:
+ * d_course_hour, d_learner_days, d_time_on_task, d_page_day, … The note above is theirs: `learners` or
+ * `enrollment-by-hour` read exact times, which any zone gets right.
+ */
+const readsHours = (sql: string) => /\bd_\w*(hour|day|time)\w*/.test(sql);
+
+/**
  * Courses with events, busiest first, and the events that name no course (course '': Studio's previews, the
  * dashboard, logins), which no task's course holds. d_type_total counts every event: the hourly tables have none
  * of a course whose events all lack a readable time, which then could not be chosen.
@@ -175,7 +182,7 @@ export async function resolveParameters(
 			if (unknown.length === eventTypesOf(value).length) throw new UserError(noEventsOf(unknown, courseValue));
 			if (unknown.length > 0) notes.push(noEventsOf(unknown, courseValue));
 		}
-		if (parameter.type === 'timezone') {
+		if (parameter.type === 'timezone' && readsHours(task.sql)) {
 			const note = await timezoneNote(pool, value);
 			if (note) notes.push(note);
 		}

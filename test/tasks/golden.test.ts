@@ -106,6 +106,11 @@ describe('overview and learners', () => {
 		assert.match((await notesOf({tz: 'Asia/Kathmandu'}))![0]!, /^Asia\/Kathmandu is UTC\+05:45, .* the first 45 minutes of a local hour/);
 		assert.match((await notesOf({tz: 'America/St_Johns'}))![0]!, /^America\/St_Johns is UTC-0[23]:30, .* the first 30 minutes of a local hour/);
 		for (const tz of ['UTC', 'Europe/Moscow', 'America/New_York']) assert.equal(await notesOf({tz}), undefined, tz);
+		// Tasks of exact times: the first and last events, enrollments by local hour.
+		for (const id of ['learners', 'enrollment-by-hour', 'learner-path', 'sessions']) {
+			const values: Record<string, string> = id === 'learner-path' ? {user: 'alice', tz: 'Asia/Kolkata'} : {tz: 'Asia/Kolkata'};
+			assert.equal((await runTask(pool, tasks.get(id)!, values)).notes, undefined, id);
+		}
 	});
 
 	it('a learner of other courses only is refused for the chosen course, not answered with an empty table', async () => {
