@@ -45,12 +45,14 @@ export function App({services, width, height, onQuit, quitSignal}: AppProps) {
 	useKeyPresses((press) => dispatch({type: 'key', ...press}), !state.quitting);
 	const rows = usableHeight(height);
 	const scope = scopeOf(state);
+	// A flash takes a line of the screen's (a form's fields were squeezed out under "needs a value").
+	const flashShown = state.flash !== undefined && state.screen.name !== 'result' && !state.help;
 	return (
 		<Box flexDirection="column" width={width} height={rows} overflow="hidden">
 			<Box flexDirection="column" flexGrow={1} overflow="hidden">
-				{state.help ? <HelpOverlay scope={scope} offset={state.help.offset} width={width} rows={helpPageSize(height)} /> : <CurrentScreen state={state} width={width} height={rows - 1} />}
+				{state.help ? <HelpOverlay scope={scope} offset={state.help.offset} width={width} rows={helpPageSize(height)} /> : <CurrentScreen state={state} width={width} height={rows - 1 - (flashShown ? 1 : 0)} />}
 			</Box>
-			{state.flash && state.screen.name !== 'result' && !state.help && (
+			{state.flash && flashShown && (
 				<Text color={state.flash.tone === 'error' ? 'red' : 'green'} wrap="truncate-end">
 					{state.flash.text}
 				</Text>

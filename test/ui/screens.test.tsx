@@ -870,6 +870,44 @@ test('a form on a short screen cuts the description, not the title or the fields
 	}
 });
 
+test('a short terminal scrolls the form to the focused field, says how many are above and below, and never overlaps two fields (40×10, 100×9)', async () => {
+	const names = ['course', 'user', 'from', 'to', 'tz', 'idle'];
+	const timeOnCourse = task('time-on-course', 'Engagement', {
+		parameters: names.map((name) => ({name, type: name === 'course' ? ('course' as const) : name === 'tz' ? ('timezone' as const) : ('text' as const), description: `The ${name}`, required: name === 'user', default: name === 'idle' ? '30' : undefined})),
+	});
+	const services = fakeServices({loadCatalogue: async () => ({tasks: [timeOnCourse, ...tasks.slice(1)], problems: []})});
+	const rendered = await renderAtMenu(services);
+	const lines = () => stripVTControlCharacters(rendered.lastFrame() ?? '').split('\n');
+	const fieldLines = () => lines().filter((line) => /^(▸ | {2})[a-z]+ {2,}/.test(line));
+	try {
+		await press(rendered.stdin, ENTER);
+		await waitFor(rendered.lastFrame, '▸ course');
+		rendered.rerender(<App services={services} width={40} height={10} />);
+		await press(rendered.stdin, '\u001B[B', '\u001B[B');
+		let frame = await waitFor(rendered.lastFrame, '▸ from');
+		// Before, Ink squeezed the too-tall form: "from" had no line while the cursor sat on it, and the title was gone.
+		assert.equal(lines()[0], 'Time on course');
+		assert.deepEqual(fieldLines().map((line) => line.slice(2).split(' ')[0]), names, frame);
+		rendered.rerender(<App services={services} width={100} height={9} />);
+		frame = await waitFor(rendered.lastFrame, '↓ 2 more');
+		assert.ok(lines().length <= 8, frame);
+		assert.deepEqual(fieldLines().map((line) => line.slice(2).split(' ')[0]), ['course', 'user', 'from', 'to'], frame);
+		// Each line is one field: at 100×9 "idle" was drawn over "tz" ("idle    30C").
+		assert.equal(fieldLines().find((line) => line.includes('course'))?.trimEnd(), '  course  course-v1:A+1+2024');
+		await press(rendered.stdin, '\u001B[B', '\u001B[B', '\u001B[B');
+		frame = await waitFor(rendered.lastFrame, '▸ idle');
+		assert.match(frame, /^ {2}↑ 2 more\n {2}from +\(none\)\n {2}to +\(none\)\n {2}tz +Europe\/Moscow\n▸ idle +30/m);
+		// The message about a required field takes a line: the field it names stays in view above it.
+		await press(rendered.stdin, ENTER);
+		frame = await waitFor(rendered.lastFrame, '"user" needs a value');
+		assert.ok(lines().length <= 8, frame);
+		assert.match(frame, /^▸ user/m);
+		assert.match(frame, /^Time on course\n {2}course .*\n▸ user +▏\n {2}from +\(none\)\n {2}↓ 3 more\n {2}The user\n"user" needs a value/m);
+	} finally {
+		rendered.unmount();
+	}
+});
+
 test('a long cell is cut with a marker in the table and shown whole with Space', async () => {
 	const long = `${'word '.repeat(60)}END`;
 	const services = fakeServices({runTask: async (task) => ({...result([[long, 1]]), taskId: task.id})});

@@ -8,7 +8,7 @@ import {clock, wrapLines} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
 import {choiceLabel, pickerView, type CourseChoice} from '../state/course-picker.js';
 import {filterLabel, isFiltered, type FilteredList} from '../state/filtered-list.js';
-import type {FormState} from '../state/form-state.js';
+import {formLayout, type FormState} from '../state/form-state.js';
 import {windowStart} from '../state/list-cursor.js';
 import {withCursor} from '../state/text-field.js';
 import {firstSentence} from './menu-screen.js';
@@ -48,28 +48,30 @@ export function CourseScreen({task, choices, list, courses, width, rows}: {task:
 }
 
 /**
- * The task's parameters with their defaults; Enter runs. The description gets the `height` the title, the fields
- * and the focused field's help leave (cut at its end): wrapped whole, it pushed the title, then fields, off a short screen.
+ * The task's parameters with their defaults; Enter runs. What fits `height` is formLayout's: the description
+ * gets the lines the title, the fields and the focused field's help leave (cut at its end), and on a short
+ * screen the fields scroll to the focused one.
  */
 export function FormScreen({task, form, width, height}: {task: TaskDefinition; form: FormState; width: number; height: number}) {
 	const labelWidth = Math.max(...form.fields.map((field) => field.parameter.name.length), 4) + 2;
 	const focused = form.fields[form.focus];
-	// Title, blank line, fields, the focused field's help.
-	const room = Math.max(1, height - 3 - form.fields.length);
+	const {descriptionRoom, start, end, above, below} = formLayout(form.fields.length, form.focus, height);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text bold wrap="truncate-end">
 				{task.title}
 			</Text>
-			{wrapLines(firstSentence(task.description), width, room, 'end').map((line, index) => (
-				<Text key={index} dimColor>
-					{line}
-				</Text>
-			))}
-			<Text> </Text>
-			{form.fields.map((field, index) => {
+			{descriptionRoom > 0 &&
+				wrapLines(firstSentence(task.description), width, descriptionRoom, 'end').map((line, index) => (
+					<Text key={index} dimColor>
+						{line}
+					</Text>
+				))}
+			{descriptionRoom > 0 && <Text> </Text>}
+			{above > 0 && <Text dimColor>{`  ↑ ${above} more`}</Text>}
+			{form.fields.slice(start, end).map((field, offset) => {
 				const choice = field.parameter.type === 'choice' || field.parameter.type === 'boolean';
-				const isFocused = index === form.focus;
+				const isFocused = start + offset === form.focus;
 				return (
 					<Text key={field.parameter.name} wrap="truncate-end">
 						{isFocused ? '▸ ' : '  '}
@@ -82,6 +84,7 @@ export function FormScreen({task, form, width, height}: {task: TaskDefinition; f
 					</Text>
 				);
 			})}
+			{below > 0 && <Text dimColor>{`  ↓ ${below} more`}</Text>}
 			{focused && (
 				<Text dimColor wrap="truncate-end">
 					{'  '}

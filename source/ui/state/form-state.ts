@@ -58,3 +58,23 @@ export function missingRequired(state: FormState): number {
 export function formValues(state: FormState): Record<string, string> {
 	return Object.fromEntries(state.fields.filter((field) => field.value.trim() !== '').map((field) => [field.parameter.name, field.value.trim()]));
 }
+
+/**
+ * What of a form fits `height` lines besides its title and the focused field's help: the description
+ * gets the lines the fields leave (with a blank line after it), and with too few for every field they
+ * scroll to keep the focused one in view, a line saying how many more are above / below taking the
+ * place of those cut off. Left to Ink, a too-tall form lost arbitrary lines (the focused field among them).
+ */
+export type FormLayout = {descriptionRoom: number; start: number; end: number; above: number; below: number};
+
+export function formLayout(count: number, focus: number, height: number): FormLayout {
+	const rows = Math.max(1, height - 2);
+	if (rows >= count + 2) return {descriptionRoom: rows - count - 1, start: 0, end: count, above: 0, below: 0};
+	if (rows >= count) return {descriptionRoom: 0, start: 0, end: count, above: 0, below: 0};
+	// One marker at either end, two in the middle; always the focused field, even where nothing else fits.
+	const edge = Math.max(1, rows - 1);
+	const middle = Math.max(1, rows - 2);
+	const start = focus < edge ? 0 : focus >= count - edge ? count - edge : Math.max(1, Math.min(focus - Math.floor(middle / 2), count - middle - 1));
+	const end = start === 0 || start === count - edge ? start + edge : start + middle;
+	return {descriptionRoom: 0, start, end, above: start, below: count - end};
+}
