@@ -941,7 +941,7 @@ test('the menu fills the lines it is given: title, notice, then tasks to the las
 test('at 80 columns the filter being typed shows beside a long course id and task title, and a long notice wraps whole', () => {
 	const course = 'course-v1:spbstu+PHYLOS+fall_2018';
 	const typing = {...initialMenuState, editingFilter: true, filter: {value: 'act', cursor: 3}};
-	const noInput = summary({lines: 0, loaded: 0, rejected: 0, noInputFolderIn: '/home/ann/openedu/exports/spbstu'});
+	const noInput = summary({lines: 0, loaded: 0, rejected: 0, noInputFolderIn: '/home/ann/openedu/exports/spbstu/fall-2018/physics-of-solids'});
 	const menu = render(<MenuScreen tasks={tasks} menu={typing} courses={[{courseId: course, events: 9}]} course={course} dayZone="Europe/Moscow" problems={[]} lastIngest={noInput} width={80} height={22} />);
 	const long = task('problem-answers', 'Problems', {title: 'Problem answer distribution (first vs last attempt)'});
 	const picker = render(<CourseScreen task={long} choices={[course, 'course-v1:urfu+MATAN+fall_2019', undefined]} list={{...filteredList(0), editingFilter: true, filter: {value: 'spbstu', cursor: 6}}} courses={[]} width={80} rows={20} />);
@@ -949,7 +949,7 @@ test('at 80 columns the filter being typed shows beside a long course id and tas
 		const lines = stripVTControlCharacters(menu.lastFrame()!).split('\n');
 		// It read "Tasks · 2 of 4 · course course-v1:spbstu+PHYLOS+fall_2018 · days: Europe/Moscow +…".
 		assert.match(lines[0] ?? '', /^Tasks · 2 of 4 · filter: act▏ · course course-v1:spbstu\+PHYLOS\+fall_2018 · days…$/);
-		assert.deepEqual(lines.slice(1, 3), ['Nothing loaded: no input/ folder in /home/ann/openedu/exports/spbstu; put', 'tracking logs there and start again.']);
+		assert.deepEqual(lines.slice(1, 3), ['No input/ folder in /home/ann/openedu/exports/spbstu/fall-2018/', 'physics-of-solids: nothing new was read.']);
 		const title = stripVTControlCharacters(picker.lastFrame()!).split('\n')[0] ?? '';
 		assert.match(title, /^Problem answer distribution \(first vs … · which course\? 1 of 1 · filter: spbstu▏$/);
 		for (const line of [...lines, title]) assert.ok(stringWidth(line) <= 80, line);
@@ -991,14 +991,21 @@ test('menu notices: no data yet, unreadable task files, what the last load broug
 		menuNotices([], [], summary({loaded: 1, rejected: 1, filesFailed: 1}), 1).map((notice) => notice.text),
 		['No course yet: none of the 1 event loaded names one (Data health counts them).', 'Last load: 1 new event, 1 rejected line, 1 input failed.'],
 	);
-	// Started without input/: one notice says where logs go (not also "No data yet", nor "No new data").
+	// Started without input/ on an empty database: one notice says where logs go (not also "No data yet", nor "No new data").
 	const noInput = summary({lines: 0, loaded: 0, rejected: 0, noInputFolderIn: '/home/ann/courses'});
-	for (const courses of [[], [{courseId: 'c', events: 1}]]) {
-		assert.deepEqual(
-			menuNotices(courses, [], noInput).map((notice) => [notice.tone, notice.text]),
-			[['warning', 'Nothing loaded: no input/ folder in /home/ann/courses; put tracking logs there and start again.']],
-		);
-	}
+	assert.deepEqual(
+		menuNotices([], [], noInput).map((notice) => [notice.tone, notice.text]),
+		[['warning', 'Nothing loaded: no input/ folder in /home/ann/courses; put tracking logs there and start again.']],
+	);
+	// On a database with data it only says nothing new was read: it told a user looking at 1M events in 3 courses to "start again".
+	assert.deepEqual(
+		menuNotices([{courseId: 'c', events: 1}], [], noInput).map((notice) => [notice.tone, notice.text]),
+		[['info', 'No input/ folder in /home/ann/courses: nothing new was read.']],
+	);
+	assert.deepEqual(
+		menuNotices([], [], noInput, 5).map((notice) => notice.text),
+		['No input/ folder in /home/ann/courses: nothing new was read.', 'No course yet: none of the 5 events loaded names one (Data health counts them).'],
+	);
 });
 
 test('a bar chart draws the rows as the table shows them: sorted by the values, then only those that match a search', () => {

@@ -22,11 +22,14 @@ export function menuNotices(
 	eventsWithoutCourse = 0,
 ): Array<{text: string; tone: 'warning' | 'info'}> {
 	const notices: Array<{text: string; tone: 'warning' | 'info'}> = [];
-	// Started elsewhere than beside input/ (to query a --workdir, say): not an error, but nothing was read. It says where
-	// logs go, which is all "No data yet" would add.
-	if (lastIngest?.noInputFolderIn) notices.push({text: `Nothing loaded: no input/ folder in ${lastIngest.noInputFolderIn}; put tracking logs there and start again.`, tone: 'warning'});
+	// Started elsewhere than beside input/ (to query a --workdir, say): not an error, but nothing was read. Only an empty
+	// database needs to be told where logs go (which is all "No data yet" would add); one with data is just being looked at.
+	const noInputIn = lastIngest?.noInputFolderIn;
+	const empty = courses?.length === 0 && eventsWithoutCourse === 0;
+	if (noInputIn && empty) notices.push({text: `Nothing loaded: no input/ folder in ${noInputIn}; put tracking logs there and start again.`, tone: 'warning'});
+	else if (noInputIn) notices.push({text: `No input/ folder in ${noInputIn}: nothing new was read.`, tone: 'info'});
 	// After a cancel the courses may be missing only from the tables not updated yet: the cancel's notice says so.
-	else if (courses?.length === 0 && lastIngest?.phase !== 'cancelled') {
+	if (courses?.length === 0 && lastIngest?.phase !== 'cancelled' && !(noInputIn && empty)) {
 		// Events of Studio or of pages outside courses only: loaded, but no course for a task to count them in.
 		const text =
 			eventsWithoutCourse > 0
@@ -40,7 +43,7 @@ export function menuNotices(
 	// Short enough for 80 columns (a notice is one line).
 	if (lastIngest?.phase === 'cancelled') notices.push({text: 'Load cancelled: the tasks see its new events once the next start finishes it.', tone: 'warning'});
 	// What the load brought (nothing, without input/: its notice says so).
-	const loaded = lastIngest?.noInputFolderIn ? undefined : lastIngest;
+	const loaded = noInputIn ? undefined : lastIngest;
 	if (loaded && loaded.lines === 0 && loaded.phase === 'done') notices.push({text: 'No new data in the inputs; everything was already loaded.', tone: 'info'});
 	else if (loaded) {
 		// An input that failed is why the app exits 1: the menu keeps saying so once the summary is gone.
