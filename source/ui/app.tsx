@@ -12,7 +12,7 @@ import {MenuScreen} from './screens/menu-screen.js';
 import {ResultScreen} from './screens/result-screen.js';
 import {StartingScreen} from './screens/starting-screen.js';
 import type {AppServices} from './services.js';
-import {coursePageSize, helpPageSize, scopeOf, usableHeight, type AppState} from './state/app-state.js';
+import {coursePageSize, helpPageSize, keyHints, scopeOf, usableHeight, type AppState} from './state/app-state.js';
 
 export type AppProps = {
 	services: AppServices;
@@ -57,7 +57,7 @@ export function App({services, width, height, onQuit, quitSignal}: AppProps) {
 					{state.flash.text}
 				</Text>
 			)}
-			{state.quitting ? <Text dimColor>Closing…</Text> : <KeyHints scope={state.help ? 'help' : scope} />}
+			{state.quitting ? <Text dimColor>Closing…</Text> : <KeyHints scope={state.help ? 'help' : scope} hints={keyHints(state)} />}
 		</Box>
 	);
 }

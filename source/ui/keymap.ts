@@ -261,9 +261,12 @@ export function helpLines(scope: Scope): HelpLine[] {
 	]);
 }
 
-/** The bottom hint line of a scope: "Enter choose · / filter · q quit · ? help". */
-export function hintLine(scope: Scope): string {
-	const own = keymap.filter((binding) => binding.scope === scope && binding.hint).map((binding) => `${binding.label} ${binding.hint}`);
+/**
+ * The bottom hint line of a scope: "Enter choose · / filter · q quit · ? help". `hints` says what a key does in
+ * the state at hand where it is not its usual (] on a column sorted descending restores the original order).
+ */
+export function hintLine(scope: Scope, hints: Partial<Record<Action, string>> = {}): string {
+	const own = keymap.filter((binding) => binding.scope === scope && binding.hint).map((binding) => `${binding.label} ${hints[binding.action] ?? binding.hint}`);
 	// In the help "?" closes it (its own hint says so); in fields "?" is typed, not help.
 	if (scope === 'help') return own.join(' · ');
 	return [...own, scope === 'text' || scope === 'form' ? 'F1 help' : '? help'].join(' · ');

@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import {helpLines, hintLine, keymap} from '../../source/ui/keymap.js';
 import {positionText} from '../../source/ui/screens/result-screen.js';
 import {pickerView} from '../../source/ui/state/course-picker.js';
-import {appReducer, createAppState, exitCodeOf, resultLayout, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
+import {appReducer, createAppState, exitCodeOf, keyHints, resultLayout, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
 
 const courses = [
@@ -294,6 +294,36 @@ test('the status bar shows a search only while one is on: not after a search tha
 	assert.equal(position(found), 'row 1/1 · col 1/2 · filtered of 3 · /pau');
 	assert.equal(position(keys(found, '/', 'z', 'z', 'enter')), 'row 1/1 · col 1/2 · filtered of 3 · /pau', 'a search that finds nothing leaves the one on');
 	assert.equal(position(keys(found, '/', 'escape')), 'row 2/3 · col 1/2', 'Esc turns search and filter off');
+});
+
+test('f and n after a search that found nothing say that no cell matches it, not "Search first"', () => {
+	const notice = (state: AppState) => (state.screen.name === 'result' ? state.screen.table.notice : undefined);
+	const missed = keys(atResult(), '/', 'z', 'z', 'z', 'z', 'enter');
+	assert.equal(notice(keys(missed, 'f')), 'No cell matches "zzzz" (/ searches again).');
+	assert.equal(notice(keys(missed, 'n')), 'No cell matches "zzzz" (/ searches again).');
+	// Esc in a new search forgets it: f has nothing typed to answer about.
+	assert.equal(notice(keys(missed, '/', 'escape', 'f')), 'Search first (/), then f shows only the matching rows.');
+	// With a search on, one that finds nothing leaves it on: f filters by it.
+	const filtered = keys(atResult(), '/', 'p', 'a', 'u', 'enter', '/', 'z', 'z', 'enter', 'f');
+	assert.equal(filtered.screen.name === 'result' && positionText(filtered.screen), 'row 1/1 · col 1/2 · filtered of 3 · /pau');
+});
+
+test('c on a result with no rows says there is nothing to chart (it did nothing and said nothing)', () => {
+	const empty = keys(atResult([]), 'c');
+	assert.equal(empty.screen.name === 'result' && empty.screen.chart, false);
+	assert.equal(empty.flash?.text, 'No rows: nothing to chart.');
+});
+
+test('the hint line says what ] will do: sort descending, or, on the column sorted so, restore the original order', () => {
+	const hint = (state: AppState) => hintLine(scopeOf(state), keyHints(state));
+	const state = keys(atResult(), 'l');
+	assert.match(hint(state), /\] sort desc · /);
+	const sorted = keys(state, ']');
+	assert.match(hint(sorted), /\] original order · /);
+	assert.match(hint(keys(sorted, ']')), /\] sort desc · /, 'pressed again: the original order, and ] sorts again');
+	assert.match(hint(keys(sorted, 'h')), /\] sort desc · /, 'another column');
+	assert.match(hint(keys(sorted, '[')), /\] sort desc · /, 'sorted ascending');
+	assert.doesNotMatch(hint(keys(sorted, '?')), /original order/, 'the help has its own hints');
 });
 
 test('s asks for the format; Enter saves CSV, and the saved message names the file and rows', () => {

@@ -10,7 +10,7 @@ import {pickerView, shownChoices, type CourseChoice} from './course-picker.js';
 import {filteredList, filteredListReducer, isFiltered, type FilteredList, type FilteredListAction} from './filtered-list.js';
 import {movedCursor, type ListMove} from './list-cursor.js';
 import {initialMenuState, menuReducer, selectedTask, visibleTasks, type MenuState} from './menu-state.js';
-import {createTableState, tableReducer, type TableState} from './table-state.js';
+import {createTableState, sortDescHint, tableReducer, type TableState} from './table-state.js';
 import {editText, textField, type TextEdit, type TextField} from './text-field.js';
 
 /**
@@ -189,6 +189,11 @@ export function scopeOf(state: AppState): Scope {
 		default:
 			return screen.name;
 	}
+}
+
+/** What the hint line's keys do in this state, where not their usual (see hintLine). */
+export function keyHints(state: AppState): Partial<Record<Action, string>> {
+	return !state.help && scopeOf(state) === 'result' && state.screen.name === 'result' ? {'sort-desc': sortDescHint(state.screen.table)} : {};
 }
 
 export function appReducer(state: AppState, event: AppEvent): AppState {
@@ -491,6 +496,8 @@ function onResultAction(state: AppState, screen: ResultScreen, action: Action): 
 		case 'chart': {
 			if (!screen.task.chart) return withFlash(state, `${screen.task.id} declares no chart.`);
 			const chart = !screen.chart;
+			// An empty chart drew nothing and said nothing.
+			if (chart && screen.result.rows.length === 0) return withFlash(state, 'No rows: nothing to chart.');
 			const layout = resultLayout(state, chart);
 			return update({chart, table: tableReducer(screen.table, {type: 'resize', pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: screen.table.columnWidths})});
 		}

@@ -28,6 +28,8 @@ export type TableState = {
 	filtered: boolean;
 	/** One-line feedback ("no match for …"), cleared by the next action. */
 	notice?: string;
+	/** The last search, when it found nothing and none is on: f and n answer about it ("Search first" read as if none was typed). */
+	missed?: string;
 };
 
 export type TableAction =
@@ -79,20 +81,29 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 		}
 		case 'search': {
 			const query = action.query.trim();
-			if (!query) return withView({...next, search: '', filtered: false}, {keepRow: true});
+			if (!query) return withView({...next, search: '', filtered: false, missed: undefined}, {keepRow: true});
 			// A search that finds nothing changes nothing (no empty view, no marker of a search that is not on), and says so.
-			if (!next.rows.some((row) => rowMatches(row, query.toLowerCase()))) return {...next, notice: `No match for "${query}".`};
-			const searched = {...next, search: query};
+			if (!next.rows.some((row) => rowMatches(row, query.toLowerCase()))) return {...next, notice: `No match for "${query}".`, missed: next.search ? undefined : query};
+			const searched = {...next, search: query, missed: undefined};
 			if (next.filtered) return withView(searched, {keepRow: false});
 			return jumpToMatch(searched, next.cursorRow, 1);
 		}
 		case 'next-match':
-			if (!next.search) return {...next, notice: 'No search yet: press / to search.'};
+			if (!next.search) return {...next, notice: next.missed ? missedNotice(next.missed) : 'No search yet: press / to search.'};
 			return jumpToMatch(next, next.cursorRow + action.by, action.by);
 		case 'toggle-filter':
-			if (!next.search && !next.filtered) return {...next, notice: 'Search first (/), then f shows only the matching rows.'};
+			if (!next.search && !next.filtered) return {...next, notice: next.missed ? missedNotice(next.missed) : 'Search first (/), then f shows only the matching rows.'};
 			return withView({...next, filtered: !next.filtered}, {keepRow: next.filtered});
 	}
+}
+
+function missedNotice(query: string): string {
+	return `No cell matches "${query}" (/ searches again).`;
+}
+
+/** What ] does here, for the hint line: it sorts descending, or, on the column already sorted so, restores the order. */
+export function sortDescHint(state: Pick<TableState, 'sort' | 'cursorColumn'>): string {
+	return state.sort?.column === state.cursorColumn && state.sort.direction === 'desc' ? 'original order' : 'sort desc';
 }
 
 /** The rows as the table shows them, sorted and filtered: what the chart draws. */
