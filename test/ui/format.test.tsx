@@ -5,7 +5,7 @@ import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidt
 import path from 'node:path';
 import {stripVTControlCharacters} from 'node:util';
 import {terminalSafe, timestampText} from '../../source/format.js';
-import {bar, cellText, clock, dayZonesText, displayPath, percent, sparkline, thousands, wrapLines} from '../../source/ui/lib/format.js';
+import {bar, cellText, clock, dayZonesText, displayPath, percent, sparkline, thousands, wrapLines, wrapProse} from '../../source/ui/lib/format.js';
 import {render} from 'ink-testing-library';
 import {CourseScreen} from '../../source/ui/screens/form-screens.js';
 import {result, tasks} from './fixtures.js';
@@ -170,6 +170,15 @@ test('messages wrap after spaces and path separators, a long name anywhere, neve
 	assert.deepEqual(wrapLines('a'.repeat(30), 10, 2), ['a'.repeat(10), 'aaaaa…aaaa'], 'past the last line, cut in the middle');
 	assert.deepEqual(wrapLines('one two three four five', 9, 2, 'end'), ['one two', 'three fo…'], 'prose: cut at its end, its words still apart');
 	for (const line of wrapLines('日本語のテキスト '.repeat(5), 9)) assert.ok(stringWidth(line) <= 9, line);
+});
+
+test('sentences wrap at spaces; only a word longer than the line is broken, after a separator where it has one', () => {
+	const zone = 'Parameter "tz": unknown time zone "Europe/Moskow"; use a name like UTC or Europe/Moscow.';
+	// wrapLines gave 'Parameter "tz": unknown time zone "Europe/', 'Moskow"; use a name like UTC or Europe/', 'Moscow.'.
+	assert.deepEqual(wrapProse(zone, 40), ['Parameter "tz": unknown time zone', '"Europe/Moskow"; use a name like UTC or', 'Europe/Moscow.']);
+	assert.deepEqual(wrapProse('No course "course-v1:ITMOUniversity+PROGPY+spring_2019" in the database.', 40), ['No course', '"course-v1:ITMOUniversity+PROGPY+spring_', '2019" in the database.']);
+	assert.deepEqual(wrapProse(`id ${'x'.repeat(25)} end`, 10), ['id', 'x'.repeat(10), 'x'.repeat(10), 'xxxxx end'], 'no break in sight: anywhere');
+	assert.deepEqual(wrapProse('one two three', 7), ['one two', 'three']);
 });
 
 test('a line chart of 20 days spans the width, its x labels under its first and last point, its legend in the lines\' colours', () => {

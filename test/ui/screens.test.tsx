@@ -524,6 +524,18 @@ test('an error screen wraps its sentences at spaces: no line starts with the spa
 	}
 });
 
+test('an error screen breaks no word that fits on a line: "Europe/Moscow" stays whole (48 columns)', () => {
+	const message = 'Parameter "tz": unknown time zone "Europe/Moskow"; use a name like UTC or Europe/Moscow.';
+	const {lastFrame, unmount} = render(<ErrorScreen error={{title: 'The task did not run', message, hint: 'Check the values: Esc goes back to the form with them.'}} fatal={false} width={48} />);
+	try {
+		const inside = stripVTControlCharacters(lastFrame()!).split('\n').slice(1, -1).map((line) => line.slice(2, -2).trimEnd());
+		// It read '… zone "Europe/', 'Moskow"; use a name like UTC or Europe/', 'Moscow.'
+		assert.deepEqual(inside.slice(1, 4), ['Parameter "tz": unknown time zone', '"Europe/Moskow"; use a name like UTC or', 'Europe/Moscow.']);
+	} finally {
+		unmount();
+	}
+});
+
 test('a learner not in the data: the message says so and where the names are, not to load data', async () => {
 	const services = fakeServices({
 		runTask: async () => {

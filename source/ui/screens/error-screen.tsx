@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {wrapLines} from '../lib/format.js';
+import {wrapProse} from '../lib/format.js';
 import type {ErrorInfo} from '../state/app-state.js';
 
 /**
@@ -9,7 +9,7 @@ import type {ErrorInfo} from '../state/app-state.js';
 export function ErrorScreen({error, fatal, width}: {error: ErrorInfo; fatal: boolean; width: number}) {
 	const boxWidth = Math.min(width, 100);
 	// Inside the border and the padding.
-	const lines = (text: string) => wrapLines(text, boxWidth - 4).map((line, index) => <Text key={index}>{line}</Text>);
+	const lines = (text: string) => wrapProse(text, boxWidth - 4).map((line, index) => <Text key={index}>{line}</Text>);
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor="red" paddingX={1} width={boxWidth}>
 			<Text bold color="red">
