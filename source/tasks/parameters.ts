@@ -19,8 +19,12 @@ export function sqlTypeOf(parameter: TaskParameter): string {
 	}
 }
 
+/**
+ * A typed value in a message. Ids are shown whole: cut at 60 characters, a problem's block-v1 id lost the part
+ * that tells it from the others ("…+block@7cfa8..."). Only a value longer than any id (a pasted log line) is cut.
+ */
 function quoted(value: string): string {
-	return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+	return JSON.stringify(value.length > 300 ? `${value.slice(0, 297)}...` : value);
 }
 
 const WRITTEN_AS_DATE = /^\d{4}-\d{2}-\d{2}$/;

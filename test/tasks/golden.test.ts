@@ -123,6 +123,9 @@ describe('overview and learners', () => {
 		await assert.rejects(rows('video-dropoff', {video: 'vid9'}), {message: 'No video "vid9" in the database (video-engagement lists them).'});
 		await assert.rejects(rows('video-dropoff', {video: 'vid1', course: HIST}), {message: `No video "vid1" in ${HIST} (video-engagement lists them).`});
 		await assert.rejects(rows('problem-answers', {problem: 'P1'}), {message: 'No problem "P1" in the database (problems lists them).'});
+		// The id as typed, whole: cut at 60 characters it ended "…+block@7cfa8...", where ids differ.
+		const block = 'block-v1:ITMOUniversity+PROGPY+spring_2019+type@problem+block@7cfa8d0b9d4f4e3c8b0a0e2a5c0f1d2e';
+		await assert.rejects(rows('problem-answers', {problem: block}), {message: `No problem "${block}" in the database (problems lists them).`});
 		const caseSensitive = 'event types are case-sensitive (event-types lists them).';
 		await assert.rejects(rows('learner-unit-events', {types: 'PLAY_VIDEO'}), {message: `No events of type "PLAY_VIDEO" in the database: ${caseSensitive}`});
 		const run = (types: string) => runTask(pool, tasks.get('learner-unit-events')!, {types});
