@@ -7,6 +7,8 @@ export class UserError extends Error {
 	override name = 'UserError';
 	/** The CLI's exit code after it. */
 	readonly exitCode: number = 1;
+	/** The task parameter the message is about, when one is: the app's form puts its cursor there. */
+	parameter?: string;
 }
 
 /** Removes passwords from connection strings before anything is printed or logged. */

@@ -164,12 +164,13 @@ export async function resolveParameters(
 	if (unknown) throw new UserError(unknown);
 	const resolved: Record<string, string> = {};
 	for (const parameter of task.parameters) {
-		// An empty value is no value: a script's unset variable (`--tz "$TZ"`) gets the default, not NULL.
-		let value = coerceValue(parameter, values[parameter.name]?.trim() || parameter.default || '');
-		if (value === '' && parameter.required) throw new UserError(`Task "${task.id}" needs a value for "${parameter.name}" (${parameter.description}).`);
-		if (value !== '' && parameter.type === 'timezone') value = await resolveTimezone(pool, parameter, value);
-		if (parameter.type === 'course') value = await resolveCourse(pool, value);
-		resolved[parameter.name] = value;
+		resolved[parameter.name] = await about(parameter, async () => {
+			// An empty value is no value: a script's unset variable (`--tz "$TZ"`) gets the default, not NULL.
+			const value = coerceValue(parameter, values[parameter.name]?.trim() || parameter.default || '');
+			if (value === '' && parameter.required) throw new UserError(`Task "${task.id}" needs a value for "${parameter.name}" (${parameter.description}).`);
+			if (value !== '' && parameter.type === 'timezone') return resolveTimezone(pool, parameter, value);
+			return parameter.type === 'course' ? resolveCourse(pool, value) : value;
+		});
 	}
 	// Learners and items are checked once the course is resolved (learner-path names it after the learner): the error carries it.
 	const course = task.parameters.find((parameter) => parameter.type === 'course');
@@ -178,23 +179,35 @@ export async function resolveParameters(
 	for (const parameter of task.parameters) {
 		const value = resolved[parameter.name];
 		if (!value) continue;
-		if (parameter.type === 'user') await checkLearner(pool, value, courseValue);
-		if (parameter.type === 'video' || parameter.type === 'problem') await checkItem(pool, ITEMS[parameter.type], value, courseValue);
-		if (parameter.type === 'event-types') {
-			const unknown = await unknownEventTypes(pool, value, courseValue);
-			// None with events is refused; some without count nothing, and a typo among them must say so.
-			if (unknown.length === eventTypesOf(value).length) throw new UserError(noEventsOf(unknown, courseValue));
-			if (unknown.length > 0) notes.push(noEventsOf(unknown, courseValue));
-		}
-		if (parameter.type === 'timezone' && readsHours(task.sql)) {
-			const note = await timezoneNote(pool, value);
-			if (note) notes.push(note);
-		}
+		await about(parameter, async () => {
+			if (parameter.type === 'user') await checkLearner(pool, value, courseValue);
+			if (parameter.type === 'video' || parameter.type === 'problem') await checkItem(pool, ITEMS[parameter.type], value, courseValue);
+			if (parameter.type === 'event-types') {
+				const unknown = await unknownEventTypes(pool, value, courseValue);
+				// None with events is refused; some without count nothing, and a typo among them must say so.
+				if (unknown.length === eventTypesOf(value).length) throw new UserError(noEventsOf(unknown, courseValue));
+				if (unknown.length > 0) notes.push(noEventsOf(unknown, courseValue));
+			}
+			if (parameter.type === 'timezone' && readsHours(task.sql)) {
+				const note = await timezoneNote(pool, value);
+				if (note) notes.push(note);
+			}
+		});
 	}
 	const {from, to} = resolved;
 	// A reversed range would answer with an empty table that looks like "no activity".
-	if (from && to && from > to) throw new UserError(`The date range is empty: "from" (${from}) is after "to" (${to}).`);
+	if (from && to && from > to) throw Object.assign(new UserError(`The date range is empty: "from" (${from}) is after "to" (${to}).`), {parameter: 'from'});
 	return {resolved, notes};
+}
+
+/** Runs the checks of one parameter: a UserError they throw is about it (see UserError.parameter). */
+async function about<T>(parameter: TaskParameter, check: () => Promise<T>): Promise<T> {
+	try {
+		return await check();
+	} catch (error) {
+		if (error instanceof UserError) error.parameter ??= parameter.name;
+		throw error;
+	}
 }
 
 /** Where a course's videos and problems are listed (by the tasks that read them), and which task lists them for the user. */

@@ -126,6 +126,14 @@ describe('overview and learners', () => {
 		// The id as typed, whole: cut at 60 characters it ended "…+block@7cfa8...", where ids differ.
 		const block = 'block-v1:ITMOUniversity+PROGPY+spring_2019+type@problem+block@7cfa8d0b9d4f4e3c8b0a0e2a5c0f1d2e';
 		await assert.rejects(rows('problem-answers', {problem: block}), {message: `No problem "${block}" in the database (problems lists them).`});
+		// Each refusal names the parameter it is about: the app's form goes back to that field.
+		await assert.rejects(rows('problem-answers', {problem: block}), {parameter: 'problem'});
+		await assert.rejects(rows('learners', {user: 'nobody'}), {parameter: 'user'});
+		await assert.rejects(rows('activity-by-day', {tz: 'Europe/Moskow'}), {parameter: 'tz'});
+		await assert.rejects(rows('activity-by-day', {course: 'course-v1:none'}), {parameter: 'course'});
+		await assert.rejects(rows('enrollment-over-time', {from: '2024-02-30'}), {parameter: 'from'});
+		await assert.rejects(rows('enrollment-over-time', {from: '2024-03-05', to: '2024-03-01'}), {parameter: 'from'});
+		await assert.rejects(rows('learner-unit-events', {types: 'PLAY_VIDEO'}), {parameter: 'types'});
 		const caseSensitive = 'event types are case-sensitive (event-types lists them).';
 		await assert.rejects(rows('learner-unit-events', {types: 'PLAY_VIDEO'}), {message: `No events of type "PLAY_VIDEO" in the database: ${caseSensitive}`});
 		const run = (types: string) => runTask(pool, tasks.get('learner-unit-events')!, {types});

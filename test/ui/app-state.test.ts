@@ -256,6 +256,17 @@ test('a failed task shows the error; Esc returns to the form', () => {
 	assert.equal(keys(failed, 'q').quitting, true);
 });
 
+test('Esc after an error about a field goes back to the form on that field (it went back to the field Enter was pressed on)', () => {
+	const running = keys(atMenu([courses[0]!]), 'j', 'enter', 'enter');
+	if (running.screen.name !== 'running') throw new Error('not running');
+	const error = {title: 'The task did not run', message: 'Parameter "tz": unknown time zone "Europe/Moskow".', hint: 'Check the values.'};
+	const focus = (state: AppState) => (state.screen.name === 'form' ? state.screen.form.fields[state.screen.form.focus]?.parameter.name : undefined);
+	assert.equal(focus(keys(apply(running, {type: 'task-failed', runId: running.screen.runId, error: {...error, parameter: 'tz'}}), 'escape')), 'tz');
+	// Not about a field (or one the form has not): the cursor stays where it was.
+	assert.equal(focus(keys(apply(running, {type: 'task-failed', runId: running.screen.runId, error}), 'escape')), 'course');
+	assert.equal(focus(keys(apply(running, {type: 'task-failed', runId: running.screen.runId, error: {...error, parameter: 'nope'}}), 'escape')), 'course');
+});
+
 test('a fatal error (database down) quits on Esc, Enter or q, and its hint line says so (it said "Esc/Enter back")', () => {
 	const state = apply(createAppState(80, 24), {type: 'error', fatal: true, error: {title: 'The database could not be opened', message: 'refused', hint: 'Check --db.'}});
 	for (const key of ['escape', 'enter', 'q']) assert.equal(keys(state, key).quitting, true, key);

@@ -27,3 +27,9 @@ test("a workdir another app holds is said so, with its own advice: the server's 
 	assert.deepEqual([inUse.title, inUse.hint], ['The workdir is in use', 'Quit the other one, or start this one with another --workdir.']);
 	assert.match(describeError(new UserError('Cannot reach the database'), 'open').hint, /--db postgres/);
 });
+
+test('an error about a parameter says which, for the form to go back to it; others say none', () => {
+	const zone = Object.assign(new UserError('Parameter "tz": unknown time zone "Europe/Moskow".'), {parameter: 'tz'});
+	assert.equal(describeError(zone, 'task').parameter, 'tz');
+	assert.equal(describeError(new UserError('Cannot reach the database'), 'task').parameter, undefined);
+});

@@ -32,15 +32,17 @@ function taskAdvice(error: unknown): {title: string; hint: string} {
 /** One readable sentence, never a stack trace (the full error goes to the log). */
 export function describeError(error: unknown, stage: Stage): ErrorInfo {
 	// A misspelt learner is no matter of loading data: say where the right names are.
+	// The field the message is about, for the form to go back to.
+	const about = error instanceof UserError && error.parameter !== undefined ? {parameter: error.parameter} : {};
 	if (error instanceof UnknownLearnerError) {
 		const whose = error.course ? `the learners of ${error.course}` : 'every learner';
-		return {title: 'No such learner', message: error.message, hint: `The Learners task (learners in the menu) lists ${whose} by name, as the logs spell it.`};
+		return {title: 'No such learner', message: error.message, hint: `The Learners task (learners in the menu) lists ${whose} by name, as the logs spell it.`, ...about};
 	}
 	const raw = error instanceof Error ? error.message : String(error);
 	const message = error instanceof UserError ? raw : firstLine(raw);
 	// The message says what holds the workdir and what to do; the server's logs and --db were beside the point.
 	if (error instanceof WorkdirInUseError) return {title: 'The workdir is in use', message, hint: 'Quit the other one, or start this one with another --workdir.'};
-	return {...(stage === 'task' ? taskAdvice(error) : advice[stage]), message: message || 'Unknown error.'};
+	return {...(stage === 'task' ? taskAdvice(error) : advice[stage]), message: message || 'Unknown error.', ...about};
 }
 
 function firstLine(text: string): string {

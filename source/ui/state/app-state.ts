@@ -26,7 +26,8 @@ export type CourseList = {courses: Course[]; eventsWithoutCourse: number};
 /** The app's load: the ingest's summary, and the folder it started in when that had no input/ (nothing was read). */
 export type AppIngestSummary = IngestSummary & {noInputFolderIn?: string};
 
-export type ErrorInfo = {title: string; message: string; hint: string};
+/** `parameter`: the task parameter the message is about, when one is (Esc goes back to the form's field). */
+export type ErrorInfo = {title: string; message: string; hint: string; parameter?: string};
 
 export type ResultScreen = {
 	name: 'result';
@@ -228,9 +229,14 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 			const course = state.screen.form.fields.find((field) => field.parameter.type === 'course')?.value;
 			return showResult(course ? {...state, course, allCourses: false} : state, state.screen, event.result);
 		}
-		case 'task-failed':
+		case 'task-failed': {
 			if (state.screen.name !== 'running' || state.screen.runId !== event.runId) return state;
-			return {...state, screen: {name: 'error', fatal: false, back: {name: 'form', task: state.screen.task, form: state.screen.form}, ...event.error}};
+			// Back on the field in error: Esc left the cursor where Enter was pressed, the first field as often as not.
+			const {form} = state.screen;
+			const field = form.fields.findIndex((candidate) => candidate.parameter.name === event.error.parameter);
+			const back = field >= 0 ? formReducer(form, {type: 'focus', by: field - form.focus}) : form;
+			return {...state, screen: {name: 'error', fatal: false, back: {name: 'form', task: state.screen.task, form: back}, ...event.error}};
+		}
 		case 'saved':
 			return finishSave(state, event.id, {text: `Saved ${rowCount(event.rows)} to ${event.path}`, tone: 'info'});
 		case 'save-failed':
