@@ -3,6 +3,7 @@ import path from 'node:path';
 import cliTruncate from 'cli-truncate';
 import {stringify} from 'csv-stringify/sync';
 import stringWidth from 'string-width';
+import {makeFolders} from '../../ingest/db/workdir.js';
 import {UserError} from '../../ingest/errors.js';
 import {oneLineCell, timestampText} from '../format.js';
 import {isNumeric, type OutputFormat, type TaskResult} from './types.js';
@@ -203,34 +204,46 @@ function placeNew(temp: string, target: string): boolean {
 	}
 }
 
-/** Makes `dir` and its parents; a file in the way is one sentence (mkdir says EEXIST or ENOTDIR). */
+/** The file that stands where `dir` or one of its parents should be a folder, or undefined. */
+function fileInTheWay(dir: string): string | undefined {
+	let at = dir;
+	while (!fs.existsSync(at)) at = path.dirname(at);
+	return fs.statSync(at).isDirectory() ? undefined : at;
+}
+
+/** "Cannot save in dir: file is a file, not a folder; …" */
+const notAFolder = (dir: string, file: string) => `Cannot save in ${dir}: ${file === dir ? 'it' : file} is a file, not a folder; move it away first.`;
+
+/** Makes `dir` and its parents (not mkdir's recursive option: it spins forever under /proc); a file in the way is one sentence. */
 function makeFolder(dir: string): void {
 	try {
-		fs.mkdirSync(dir, {recursive: true});
+		makeFolders(dir);
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		if (code !== 'EEXIST' && code !== 'ENOTDIR') throw error;
-		let file = dir;
-		while (!fs.existsSync(file)) file = path.dirname(file);
-		throw new UserError(`Cannot save in ${dir}: ${file === dir ? 'it' : file} is a file, not a folder; move it away first.`);
+		const file = fileInTheWay(dir);
+		if (file === undefined) throw error;
+		throw new UserError(notAFolder(dir, file));
 	}
 }
 
 /** Where --save and the app's save key write: result/ in the current folder. */
 export const defaultResultDir = () => path.join(process.cwd(), 'result');
 
-/** Why --out `out` cannot be written as a new file (a folder, or a file already there), or undefined. */
+/** Why --out `out` cannot be written as a new file (a folder, a file already there, a folder of its path missing), or undefined. */
 export function outProblem(out: string): string | undefined {
 	const target = path.resolve(out);
 	let stat: fs.Stats | undefined;
 	try {
 		stat = fs.statSync(target, {throwIfNoEntry: false});
 	} catch {
-		// A file where a folder of the path should be (ENOTDIR): saving says so, as it makes the folders.
-		return undefined;
+		// A file where a folder of the path should be (ENOTDIR): said below.
 	}
 	if (stat?.isDirectory()) return `${target} is a folder; give --out a file name in it, or use --save.`;
 	if (stat) return `${target} already exists; choose another --out file or remove it first.`;
+	// --out makes no folders, as cp and most tools: a typo in its path must not leave one behind.
+	const dir = path.dirname(target);
+	const file = fileInTheWay(dir);
+	if (file !== undefined) return notAFolder(dir, file);
+	if (!fs.existsSync(dir)) return `The folder ${dir} does not exist; create it first.`;
 	return undefined;
 }
 
@@ -269,7 +282,7 @@ export async function openResultFile(head: Pick<TaskResult, 'taskId' | 'paramete
 	const first = candidates().next().value!;
 	const temp = path.join(dir, `.${path.basename(first)}.${process.pid}.tmp`);
 	const file = await inFolder(dir, async () => {
-		makeFolder(dir);
+		if (out === undefined) makeFolder(dir);
 		const problem = out === undefined ? undefined : outProblem(first);
 		if (problem !== undefined) throw new UserError(problem);
 		return fs.promises.open(temp, 'w');

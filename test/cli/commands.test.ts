@@ -437,6 +437,19 @@ describe('the headless commands', () => {
 		}
 	});
 
+	it('--out into a folder that does not exist is one sentence, also under /proc (Node\'s recursive mkdir spun there forever, deaf to SIGTERM)', {skip: process.platform === 'linux' ? false : 'skipped: needs /proc (Linux)'}, () => {
+		const run = (cwd: string, ...args: string[]) => {
+			const result = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'run', 'learners', '--db', url, ...args], {cwd, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL'});
+			return [result.status, result.stdout, result.stderr];
+		};
+		assert.deepEqual(run(dir, '--out', '/proc/nope/x.csv'), [1, '', 'The folder /proc/nope does not exist; create it first.\n']);
+		const typo = path.join(dir, 'nodir', 'x.csv');
+		assert.deepEqual(run(dir, '--out', typo), [1, '', `The folder ${path.dirname(typo)} does not exist; create it first.\n`]);
+		assert.ok(!fs.existsSync(path.dirname(typo)), 'no folder was made');
+		// SIGKILL: the spinning mkdir ignored SIGTERM. --save makes result/, one level at a time: where it cannot, one sentence.
+		assert.deepEqual(run('/proc', '--save'), [1, '', 'Cannot write the result file in /proc/result: ENOENT: no such file or directory.\n']);
+	});
+
 	it('db status of a workdir that does not exist says so, and makes nothing', () => {
 		const workdir = path.join(dir, 'no-such-parent', 'workdir');
 		const status = cli('db', 'status', '--workdir', workdir);

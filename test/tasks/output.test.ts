@@ -195,8 +195,17 @@ describe('saveResult', () => {
 		fs.writeFileSync(out, 'keep me');
 		await assert.rejects(saveResult(result, {format: 'md', out}), /already exists/);
 		assert.equal(fs.readFileSync(out, 'utf8'), 'keep me');
-		const fresh = path.join(dir, 'sub', 'new.md');
+		const fresh = path.join(dir, 'new.md');
 		assert.deepEqual(await saveResult(result, {format: 'md', out: fresh}), {path: fresh, rows: 2});
+	});
+
+	it('--out makes no folder (a typo in its path made one and said "Saved"); --save makes result/ and its parents', async () => {
+		const dir = tempDir('result-');
+		const typo = path.join(dir, 'nodir', 'x.csv');
+		await assert.rejects(saveResult(result, {format: 'csv', out: typo}), {message: `The folder ${path.join(dir, 'nodir')} does not exist; create it first.`});
+		assert.deepEqual(fs.readdirSync(dir), [], 'nothing was made');
+		const saved = await saveResult(result, {format: 'csv', resultDir: path.join(dir, 'project', 'result')});
+		assert.equal(path.dirname(saved.path), path.join(dir, 'project', 'result'));
 	});
 
 	it('a result file written in pieces appears only when finished; discarded, it leaves nothing', async () => {
