@@ -205,8 +205,10 @@ export const runCommand: Command = async (context) => {
 			try {
 				const printer = derivedProgressPrinter(context);
 				const pending = await deriveIfPending(database.pool, database.scratchDir, {onProgress: printer.onProgress, signal}).finally(printer.end);
-				if (pending.state === 'busy') context.stderr.write(`${pendingNote(pending.eventsLeftOut)}\n`);
-				else if (pending.interrupted.files > 0) context.stderr.write(`${interruptedNote(pending.interrupted)}\n`);
+				// Another run's brief check holds the lock too, with nothing pending: no event is left out, nothing to say.
+				if (pending.state === 'busy') {
+					if (pending.eventsLeftOut > 0) context.stderr.write(`${pendingNote(pending.eventsLeftOut)}\n`);
+				} else if (pending.interrupted.files > 0) context.stderr.write(`${interruptedNote(pending.interrupted)}\n`);
 				building = false;
 				if (format === 'table') {
 					const result = await runTask(database.pool, task, values, {signal});
