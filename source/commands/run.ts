@@ -3,7 +3,7 @@ import type pg from 'pg';
 import {UserError} from '../../ingest/errors.js';
 import {formatCount, rowCount} from '../format.js';
 import {wrapLines} from '../ui/lib/format.js';
-import {loadTaskCatalogue, runTask, streamTask, formatResult, terminalTable, openResultFile, outProblem, resultWriter, unknownParameter, type OutputFormat, type ResultFile, type ResultWriter, type TaskDefinition, type TaskParameter, type TaskResult} from '../tasks/index.js';
+import {loadTaskCatalogue, noRowsNote, runTask, streamTask, formatResult, terminalTable, openResultFile, outProblem, resultWriter, unknownParameter, type OutputFormat, type ResultFile, type ResultWriter, type TaskDefinition, type TaskParameter, type TaskResult} from '../tasks/index.js';
 import {deriveIfPending, type InterruptedInputs} from '../../ingest/engine.js';
 import type {DerivedProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
@@ -148,15 +148,17 @@ const printNotes = (context: CommandContext, notes: string[] = []) => notes.forE
  * Writes a task's rows in `format` to the --out or --save file, else to stdout, as they come: memory stays
  * bounded however many there are. A file is put in place only once it is whole.
  */
-async function writeStreamed(context: CommandContext, pool: pg.Pool, task: TaskDefinition, values: Record<string, string>, format: OutputFormat, signal: AbortSignal): Promise<void> {
+async function writeStreamed(context: CommandContext, pool: pg.Pool, task: TaskDefinition, values: Record<string, string>, format: OutputFormat, signal: AbortSignal): Promise<{rows: number; parameters: Record<string, string>}> {
 	const {flags} = context;
 	const toFile = flags.out !== undefined || flags.save;
 	let file: ResultFile | undefined;
 	let writer: ResultWriter | undefined;
 	let write = (text: string) => writeOrWait(context.stdout, text, signal);
+	let parameters: Record<string, string> = {};
 	try {
 		const {rows} = await streamTask(pool, task, values, {
 			start: async (head) => {
+				parameters = head.parameters;
 				printNotes(context, head.notes);
 				if (toFile) {
 					file = await openResultFile(head, {format, out: flags.out});
@@ -169,6 +171,7 @@ async function writeStreamed(context: CommandContext, pool: pg.Pool, task: TaskD
 		}, {signal});
 		await write(writer!.end());
 		if (file) context.stderr.write(`Saved ${rowCount(rows)} to ${await file.finish()}\n`);
+		return {rows, parameters};
 	} catch (error) {
 		await file?.discard();
 		throw error;
@@ -210,13 +213,15 @@ export const runCommand: Command = async (context) => {
 					if (pending.eventsLeftOut > 0) context.stderr.write(`${pendingNote(pending.eventsLeftOut)}\n`);
 				} else if (pending.interrupted.files > 0) context.stderr.write(`${interruptedNote(pending.interrupted)}\n`);
 				building = false;
+				let answer: {rows: number; parameters: Record<string, string>};
 				if (format === 'table') {
 					const result = await runTask(database.pool, task, values, {signal});
 					printNotes(context, result.notes);
 					printResult(context, result, format);
-					return 0;
-				}
-				await writeStreamed(context, database.pool, task, values, format, signal);
+					answer = {rows: result.rows.length, parameters: result.parameters};
+				} else answer = await writeStreamed(context, database.pool, task, values, format, signal);
+				// On stderr whatever the format: a CSV header or [] alone on stdout stays a valid file.
+				if (answer.rows === 0) context.stderr.write(`${await noRowsNote(database.pool, answer.parameters)}\n`);
 				return 0;
 			} catch (error) {
 				if (building && signal.aborted) throw new CancelledError('Cancelled while building the derived tables: they were left as they were, and the next ingest or run builds them.');

@@ -142,6 +142,8 @@ export function terminalTable(result: TaskResult, maxWidth = Infinity): {text: s
 	};
 	const lines = cells.map((row) => row.map(pad).join('  ').trimEnd());
 	lines.splice(1, 0, widths.map((width) => '-'.repeat(width)).join('  '));
+	// As the app's table says: a header and dashes alone looked cut off.
+	if (result.rows.length === 0) lines.push('(no rows)');
 	return {text: `${lines.join('\n')}\n`, cut: widths.some((width, index) => width < whole[index]!)};
 }
 

@@ -141,6 +141,26 @@ export async function listCourses(pool: pg.Pool): Promise<Array<{courseId: strin
 	return (await courseEvents(pool)).courses;
 }
 
+/**
+ * Said when a task's answer has no rows; when its "from" or "to" lies outside the days the course (or every
+ * course) has events, those days too: an empty table with no word looked like a fault.
+ */
+export async function noRowsNote(pool: pg.Pool, parameters: Record<string, string>): Promise<string> {
+	const {from, to, course = ''} = parameters;
+	const tz = parameters.tz || 'UTC';
+	if (!from && !to) return 'No rows.';
+	const {rows} = await pool.query<{first: string | null; last: string | null}>(
+		`SELECT to_char(min(hour) AT TIME ZONE $2, 'YYYY-MM-DD') AS first, to_char(max(hour) AT TIME ZONE $2, 'YYYY-MM-DD') AS last
+		 FROM d_course_hour WHERE course_id = $1 OR ($1 = '' AND course_id <> '')`,
+		[course, tz],
+	);
+	const {first, last} = rows[0]!;
+	// YYYY-MM-DD strings order as the days do.
+	const side = first === null || last === null ? undefined : from && from > last ? `before "from" (${from})` : to && to < first ? `after "to" (${to})` : undefined;
+	if (!side) return 'No rows.';
+	return `No rows: ${course || 'the courses'} ${course ? 'has' : 'have'} events from ${first} to ${last} (days in ${tz}), all ${side}.`;
+}
+
 /** The sentence refusing a value given for a parameter that the task does not have; undefined when all are its own. */
 export function unknownParameter(task: TaskDefinition, values: Record<string, string>): string | undefined {
 	const name = Object.keys(values).find((given) => !task.parameters.some((parameter) => parameter.name === given));

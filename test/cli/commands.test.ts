@@ -880,6 +880,26 @@ describe('run after a load whose derived tables were not built', () => {
 	});
 });
 
+describe('run with an empty answer', () => {
+	it('says on stderr that there are no rows, with the days of the data when "from" or "to" lie outside them; stdout stays a header or []', async () => {
+		const emptyUrl = await createTestDatabase('cli_empty');
+		const file = path.join(dir, 'empty-answer.log');
+		fs.writeFileSync(file, lines(0, 14));
+		assert.equal(cli('ingest', file, '--db', emptyUrl).code, 0);
+		const course = 'course-v1:spbstu+PHYLOS+fall_2018';
+		const late = cli('run', 'active-learners', '--from', '2030-01-01', '--format', 'csv', '--db', emptyUrl);
+		assert.deepEqual(
+			[late.code, late.stdout, late.stderr],
+			[0, 'period_start,active,video,problem,forum\n', `No rows: ${course} has events from 2018-09-17 to 2018-09-17 (days in UTC), all before "from" (2030-01-01).\n`],
+		);
+		const early = cli('run', 'active-learners', '--param', 'to=2018-01-01', '--tz', 'Europe/Moscow', '--format', 'json', '--db', emptyUrl);
+		assert.deepEqual([early.code, early.stdout, early.stderr], [0, '[]\n', `No rows: ${course} has events from 2018-09-17 to 2018-09-17 (days in Europe/Moscow), all after "to" (2018-01-01).\n`]);
+		// No forum event in the data: no range to blame.
+		const none = cli('run', 'forum-contributors', '--format', 'csv', '--db', emptyUrl);
+		assert.deepEqual([none.code, none.stderr], [0, 'No rows.\n']);
+	});
+});
+
 describe('a run whose database goes away', () => {
 	it('says so in one sentence when the server ends its connection mid-query (it crashed on an unheard error event)', async () => {
 		const pool = new pg.Pool(clientConfig(url));

@@ -115,6 +115,12 @@ describe('terminalTable (run, files and tasks on a terminal)', () => {
 		elapsedMs: 1,
 	};
 
+	it('an empty result says (no rows) under its header, as the app does (the header and dashes alone looked cut off); CSV stays a header', () => {
+		const empty = {...units, columns: units.columns.slice(3), rows: []};
+		assert.equal(terminalTable(empty).text, 'event_type  events\n----------  ------\n(no rows)\n');
+		assert.equal(formatResult(empty, 'csv'), 'event_type,events\n');
+	});
+
 	it('cuts the text values that would wrap in their middle, the long URL most, and keeps the first column and the numbers whole', () => {
 		const {text, cut} = terminalTable(units, 160);
 		const lines = text.trimEnd().split('\n');
