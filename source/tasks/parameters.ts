@@ -69,6 +69,10 @@ export function coerceValue(parameter: TaskParameter, raw: string): string {
 			if (['false', 'no', '0', 'off'].includes(lower)) return 'false';
 			throw new UserError(`Parameter ${name} must be true or false, not ${quoted(value)}.`);
 		}
+		case 'event-types':
+			// Commas alone (",,") are no type: "No events of type  in …" named a blank one.
+			if (eventTypesOf(value).length === 0) throw new UserError(`Parameter ${name} names no event type (${quoted(value)}); give them comma-separated, e.g. play_video,pause_video (event-types lists them).`);
+			return value;
 		case 'choice':
 			if (!parameter.choices?.includes(value)) throw new UserError(`Parameter ${name} must be one of ${parameter.choices?.join(', ')}, not ${quoted(value)}.`);
 			return value;
