@@ -121,7 +121,7 @@ export function taskHelp(task: TaskDefinition): string {
 	const options = task.parameters.map(option);
 	const width = Math.max(0, ...options.map((text) => text.length)) + 2;
 	const parameters = task.parameters.map((parameter, index) => {
-		const facts = [parameter.required ? 'required' : '', parameter.default ? `default ${parameter.default}` : '', parameter.choices ? `one of ${parameter.choices.join(', ')}` : '']
+		const facts = [parameter.required ? 'required' : '', parameter.default ? `default ${parameter.default}` : '', parameter.choices ? `one of ${parameter.choices.join(', ')}` : '', parameter.min !== undefined ? `from ${parameter.min} to ${parameter.max}` : '']
 			.filter(Boolean)
 			.join('; ');
 		return `    ${options[index]!.padEnd(width)}${parameter.description}${facts ? ` (${facts})` : ''}`;

@@ -53,11 +53,14 @@ export function coerceValue(parameter: TaskParameter, raw: string): string {
 			}
 			return value;
 		case 'integer': {
-			const number = /^[-+]?\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
-			if (Number.isNaN(number)) throw new UserError(`Parameter ${name} must be a whole number, not ${quoted(value)}.`);
+			if (!/^[-+]?\d+$/.test(value)) throw new UserError(`Parameter ${name} must be a whole number, not ${quoted(value)}.`);
+			// Any run of digits is a whole number: one too long for its range gets the range ("must be a whole number" it was).
+			const number = Number(value);
+			const shown = Number.isSafeInteger(number) ? String(number) : quoted(value);
 			if ((parameter.min !== undefined && number < parameter.min) || (parameter.max !== undefined && number > parameter.max)) {
-				throw new UserError(`Parameter ${name} must be between ${parameter.min} and ${parameter.max}, not ${number}.`);
+				throw new UserError(`Parameter ${name} must be between ${parameter.min} and ${parameter.max}, not ${shown}.`);
 			}
+			if (!/^[-+]?\d{1,15}$/.test(value)) throw new UserError(`Parameter ${name} must be a whole number of at most 15 digits, not ${shown}.`);
 			return String(number);
 		}
 		case 'number':

@@ -483,6 +483,8 @@ describe('the headless commands', () => {
 		assert.match(help.stdout, /^ {4}--param types=EVENT-TYPES +Event types, comma-separated \(default play_video,pause_video,load_video,edx\.ui\.lms\.outline\.selected\)$/m);
 		const definition = help.stdout.split('\n  Parameters\n')[0]!.split('\n').slice(3);
 		assert.ok(definition.length > 1 && definition.every((line) => line.length <= 100), 'the definition is wrapped');
+		// The range a parameter takes, as a value outside it is told.
+		assert.match(cli('run', 'time-on-course', '--help').stdout, /^ {4}--idle INTEGER +Idle cutoff in minutes .*\(default 30; from 1 to 240\)$/m);
 		const unknown = cli('run', 'nope', '--help');
 		assert.deepEqual([unknown.code, unknown.stderr], [1, 'Unknown task "nope"; run openpolyedu-tui tasks for the list.\n']);
 	});

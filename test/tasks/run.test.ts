@@ -70,6 +70,8 @@ describe('runTask parameters', () => {
 			['activity-by-day', {tz: 'Mars/Olympus'}, /^Parameter "tz": unknown time zone "Mars\/Olympus"; use a name like UTC or Europe\/Moscow\.$/],
 			['time-on-course', {idle: '5.5'}, /^Parameter "idle" must be a whole number, not "5\.5"\.$/],
 			['time-on-course', {idle: '0'}, /^Parameter "idle" must be between 1 and 240, not 0\.$/],
+			// Twenty digits are a whole number too: it said "must be a whole number".
+			['time-on-course', {idle: '99999999999999999999'}, /^Parameter "idle" must be between 1 and 240, not "99999999999999999999"\.$/],
 			// Commas alone: it said 'No events of type  in …', naming a blank type.
 			['learner-unit-events', {types: ' , ,'}, /^Parameter "types" names no event type \(", ,"\); give them comma-separated, e\.g\. play_video,pause_video \(event-types lists them\)\.$/],
 			['active-learners', {period: 'month'}, /^Parameter "period" must be one of day, week, not "month"\.$/],
