@@ -19,8 +19,11 @@ const FORMAT_NAMES: Record<OutputFormat | 'table', string> = {csv: 'CSV', json: 
 export function outputFormatOf(context: CommandContext): OutputFormat | 'table' {
 	const {format} = context.flags;
 	if (format === undefined) return context.stdout.isTTY ? 'table' : 'csv';
-	if (!FORMATS.includes(format as OutputFormat)) throw new UserError(`--format must be csv, json or md, not "${format}".`);
-	return format as OutputFormat;
+	// Any case, as the extension of --out: --format CSV was refused.
+	const known = FORMATS.find((candidate) => candidate === format.toLowerCase());
+	// A usage error, as an unknown option and --bom with JSON are (exit 2): the formats are the command's own words.
+	if (known === undefined) throw new UsageError(`--format must be csv, json or md, not "${format}".`);
+	return known;
 }
 
 /**

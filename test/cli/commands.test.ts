@@ -153,9 +153,12 @@ describe('the headless commands', () => {
 		const kolkata = cli('run', 'activity-by-day', '--db', url, '--tz', 'Asia/Kolkata', '--format', 'json');
 		assert.ok(Array.isArray(JSON.parse(kolkata.stdout)));
 		assert.match(kolkata.stderr, /^Note: Asia\/Kolkata is UTC\+05:30, and events are counted by whole UTC hours: .*\n$/);
+		// A usage error, exit 2 as --bom with JSON is: it was 1.
 		const bad = cli('files', '--db', url, '--format', 'tsv');
-		assert.equal(bad.code, 1);
-		assert.equal(bad.stderr, '--format must be csv, json or md, not "tsv".\n');
+		assert.deepEqual([bad.code, bad.stdout, bad.stderr], [2, '', '--format must be csv, json or md, not "tsv".\n']);
+		// Any case: --format CSV was refused.
+		assert.deepEqual(cli('files', '--db', url, '--format', 'CSV'), cli('files', '--db', url, '--format', 'csv'));
+		assert.equal(cli('run', 'learners', '--db', url, '--format', 'Json').stdout, cli('run', 'learners', '--db', url, '--format', 'json').stdout);
 	});
 
 	it('files and data-health count what a killed load committed, before the next run finishes it', async () => {
