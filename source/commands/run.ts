@@ -13,6 +13,7 @@ import {UsageError} from '../usage.js';
 import {CancelledError, cancelOnSignals, withDatabase, writeOrWait, type CommandContext, type Command} from './context.js';
 
 const FORMATS: OutputFormat[] = ['csv', 'json', 'md'];
+const SPREADSHEETS = ['xlsx', 'xls', 'ods'];
 const FORMAT_NAMES: Record<OutputFormat | 'table', string> = {csv: 'CSV', json: 'JSON', md: 'Markdown', table: 'the table printed on a terminal'};
 
 /** --format, else an aligned table on a terminal and CSV in a pipe. */
@@ -40,11 +41,13 @@ export function printResult(context: CommandContext, result: TaskResult, format:
 	if (cut) context.stderr.write(`Values cut (…) to fit the terminal's ${context.stdout.columns} columns: --format csv prints them whole.\n`);
 }
 
-/** The format of a file written by --out or --save: --format, else --out's extension (.csv, .json, .md), else CSV. */
+/** The format of a file written by --out or --save: --format, else --out's extension (.csv, .json, .md), else CSV (not under a spreadsheet's name). */
 function fileFormatOf(context: CommandContext): OutputFormat {
 	const {format, out} = context.flags;
 	if (format !== undefined) return outputFormatOf(context) as OutputFormat;
 	const extension = path.extname(out ?? '').slice(1).toLowerCase();
+	// CSV under a spreadsheet's name: Excel refuses to open it ("the file format or extension is not valid"). rejected --raw writes log lines, whatever the name.
+	if (SPREADSHEETS.includes(extension) && !context.flags.raw) throw new UsageError(`--out ${out} would be CSV in a .${extension} file, which spreadsheets refuse to open; name it .csv (Excel opens it; add --bom), or give --format csv.`);
 	return FORMATS.find((candidate) => candidate === extension) ?? 'csv';
 }
 

@@ -156,6 +156,14 @@ describe('the headless commands', () => {
 		// A usage error, exit 2 as --bom with JSON is: it was 1.
 		const bad = cli('files', '--db', url, '--format', 'tsv');
 		assert.deepEqual([bad.code, bad.stdout, bad.stderr], [2, '', '--format must be csv, json or md, not "tsv".\n']);
+		// CSV in a .xlsx file, which Excel refuses to open, was written silently; --format csv still writes it.
+		const xlsx = path.join(dir, 'learners.xlsx');
+		const spreadsheet = cli('run', 'learners', '--db', url, '--out', xlsx);
+		assert.deepEqual([spreadsheet.code, spreadsheet.stderr], [2, `--out ${xlsx} would be CSV in a .xlsx file, which spreadsheets refuse to open; name it .csv (Excel opens it; add --bom), or give --format csv.\n`]);
+		assert.ok(!fs.existsSync(xlsx));
+		assert.equal(cli('run', 'learners', '--db', url, '--out', xlsx, '--format', 'csv').code, 0);
+		assert.ok(fs.readFileSync(xlsx, 'utf8').startsWith('username,'));
+		fs.rmSync(xlsx);
 		// Any case: --format CSV was refused.
 		assert.deepEqual(cli('files', '--db', url, '--format', 'CSV'), cli('files', '--db', url, '--format', 'csv'));
 		assert.equal(cli('run', 'learners', '--db', url, '--format', 'Json').stdout, cli('run', 'learners', '--db', url, '--format', 'json').stdout);
