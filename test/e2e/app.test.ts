@@ -108,7 +108,7 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 		tmux('kill-session', '-t', session);
 		tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '30', '-c', elsewhere, command);
 		const menu = await waitForScreen(session, /Tasks · \d+ of \d+ · course course-v1:TestX\+T101\+2024/, 60_000);
-		assert.match(menu, new RegExp(`Nothing loaded: no input/ folder in ${fs.realpathSync(elsewhere).replace(/[.+]/g, '\\$&')}; put tracking logs there`));
+		assert.match(menu, new RegExp(`No input/ folder in ${fs.realpathSync(elsewhere).replace(/[.+]/g, '\\$&')}: nothing new was read\\.`));
 		assert.doesNotMatch(menu, /No new data|No data yet|could not be loaded/);
 		await send(session, 'q');
 		assert.match(await waitForScreen(session, /EXIT=\d+/, 30_000), /EXIT=0/);
