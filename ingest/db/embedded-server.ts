@@ -357,6 +357,16 @@ export function connectionUrl(password: string, port: number, database = DATABAS
 	return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
+/**
+ * pg_ctl starts the server through /bin/sh with its paths in double quotes, where " ends the path and $, ` and \
+ * are the shell's: a workdir named a"b made initdb's cluster, then failed to start with "Unterminated quoted string"
+ * in the server's log. (Windows paths cannot hold ", and cmd.exe takes the others as they are.)
+ */
+export const shellSafe = (file: string, platform: NodeJS.Platform = process.platform) => platform === 'win32' || !/["$`\\\n]/.test(file);
+
+export const shellUnsafeSentence = (file: string) =>
+	`The embedded PostgreSQL cannot run from ${JSON.stringify(file)}: its pg_ctl cannot take a path with " $ \` \\ or a line break in it; choose another --workdir (or move the project).`;
+
 /** The server's log, opened for appending (its folder is made here: a workdir used with --db has none). */
 function openServerLog(workdir: Workdir): number {
 	ensureWorkdir(workdir, workdir.logs);
@@ -371,6 +381,8 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 	const logFd = openServerLog(workdir);
 	try {
 		const dataDir = clusterDirectory(workdir, runAs);
+		const unsafe = [dataDir, binaries.postgres].find((file) => !shellSafe(file));
+		if (unsafe !== undefined) throw new UserError(shellUnsafeSentence(unsafe));
 		if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
 			onStep('creating database cluster');
 			await initialise(workdir, binaries, dataDir, runAs, logFd);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig, ensureDatabaseExists} from '../../ingest/db/database.js';
-import {connectionUrl, embeddedServerStatus, exitCodeText, readPassword, removeWorkdir, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
+import {connectionUrl, embeddedServerStatus, exitCodeText, readPassword, removeWorkdir, shellSafe, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
@@ -158,6 +158,25 @@ describe('a server binary that Windows cannot load', () => {
 		);
 		assert.match(exitCodeText('pg_ctl', 0xc0000139), /^pg_ctl exit code 0xC0000139: a library it needs is too old; install/);
 		assert.equal(exitCodeText('initdb', 1), 'initdb exit code 1');
+	});
+});
+
+describe('a workdir whose path the shell would read', () => {
+	it('is refused in one sentence before a cluster is made (a " in it: initdb ran, then "Unterminated quoted string")', {skip: POSIX ? false : 'skipped: Windows paths cannot hold "'}, async () => {
+		const dir = fixtureDir();
+		// Reachable by the postgres user (as root): else the cluster goes to a folder of its own, whose path is safe.
+		fs.chmodSync(dir, 0o755);
+		const workdir = path.join(dir, 'a"b');
+		const result = await runCli(['db', 'start', '--workdir', workdir]);
+		assert.equal(result.code, 1);
+		assert.match(result.stderr, /^The embedded PostgreSQL cannot run from ".*a\\"b\/pgdata": its pg_ctl cannot take a path with " \$ ` \\ or a line break in it; choose another --workdir \(or move the project\)\.\n$/);
+		assert.equal(fs.existsSync(path.join(workdir, 'pgdata', 'PG_VERSION')), false);
+	});
+
+	it('is any path without " $ ` \\ or a line break, and any path on Windows', () => {
+		for (const file of ['/a b/c\'d/pgdata', '/работа/pgdata', '/x(1)/y&z/pgdata']) assert.equal(shellSafe(file, 'linux'), true, file);
+		for (const file of ['/a"b', '/a$HOME', '/a`id`', '/a\\b', '/a\nb']) assert.equal(shellSafe(file, 'linux'), false, file);
+		assert.equal(shellSafe('C:\\Users\\a$b\\pgdata', 'win32'), true);
 	});
 });
 
