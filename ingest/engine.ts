@@ -10,8 +10,8 @@ import {TrailingGarbage} from './gunzip.js';
 import {HintBitReader} from './hint-bits.js';
 import {LineChunker, type Chunk} from './line-chunker.js';
 import {LoaderError, LoaderPool} from './loader-pool.js';
-import {finishSource, planSource, recordFailedSource, recordInterrupted, recordTrailingGarbage, retireFailedArchive, type SourceIdentity, type TrailingGarbageEntry} from './manifest.js';
-import type {DerivedProgress, FileProgress, IngestSnapshot, IngestSummary} from './progress.js';
+import {finishSource, planSource, recordFailedSource, recordInterrupted, recordTrailingGarbage, retireFailedArchive, supersedeCopies, type SourceIdentity, type TrailingGarbageEntry} from './manifest.js';
+import type {DerivedProgress, FileProgress, IngestSnapshot, IngestSummary, Superseded} from './progress.js';
 import {ProgressTracker} from './progress-tracker.js';
 import {discoverSources, fingerprintFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
 
@@ -110,6 +110,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	signal?.addEventListener('abort', cancelLoaders, {once: true});
 	let dayZoneChange: IngestSummary['dayZoneChange'];
 	let derivedCancelled = false;
+	let superseded: Superseded[] = [];
 	let hints: HintBitReader | undefined;
 	let hintTimer: NodeJS.Timeout | undefined;
 	try {
@@ -131,6 +132,14 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		}
 		await Promise.all(context.finishing);
 		if (context.fatal) throw context.fatal;
+		if (!signal?.aborted) {
+			superseded = await supersedeCopies(pool, loadId);
+			// A cut copy failed in this very load: nothing was left to load from it, so it is no failure of the load.
+			for (const {file, note} of superseded) {
+				const progress = files.find((candidate) => candidate.label === file && candidate.status === 'failed');
+				if (progress) Object.assign(progress, {status: 'skipped', note});
+			}
+		}
 		clearInterval(hintTimer);
 		if (!signal?.aborted) await hints?.finish();
 		// The loader threads (their heaps and connections) are not needed to derive: freed before it, not after.
@@ -191,7 +200,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	const snapshot = tracker.snapshot();
 	options.onProgress?.(snapshot);
 	const count = (status: FileProgress['status']) => snapshot.files.filter((file) => file.status === status).length;
-	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped'), filesFailed: count('failed'), dayZoneChange, ...(derivedCancelled ? {derivedCancelled} : {})};
+	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped'), filesFailed: count('failed'), dayZoneChange, ...(derivedCancelled ? {derivedCancelled} : {}), ...(superseded.length > 0 ? {superseded} : {})};
 }
 
 function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: number): FileProgress {

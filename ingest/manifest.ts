@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import {HEAD_SAMPLE, type SourceKind} from './sources.js';
+import type {Superseded} from './progress.js';
+import {fingerprintFile, HEAD_SAMPLE, prefixFingerprint, type SourceKind} from './sources.js';
 
 /**
  * The source_files manifest: decides for each input whether to skip it (same content already
@@ -37,7 +38,7 @@ export type LoadPlan =
 			resumed: boolean;
 	  };
 
-type FileRow = {file_id: number; status: string; head_hash: string; size_bytes: number; fingerprint: string};
+type FileRow = {file_id: number; status: string; head_hash: string; size_bytes: number; fingerprint: string; error: string | null};
 
 export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: number): Promise<LoadPlan> {
 	const {rows: sameContent} = await pool.query<{path: string; member: string}>(
@@ -52,11 +53,13 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		const sameContentAs = same.member ? `${same.path}!${same.member}` : same.path;
 		return {action: 'skip', reason: `same content as ${sameContentAs}`, sameContentAs};
 	}
-	const {rows} = await pool.query<FileRow>("SELECT file_id, status, head_hash, size_bytes, fingerprint FROM source_files WHERE path = $1 AND member = $2 AND status <> 'replaced'", [
+	const {rows} = await pool.query<FileRow>("SELECT file_id, status, head_hash, size_bytes, fingerprint, error FROM source_files WHERE path = $1 AND member = $2 AND status <> 'replaced'", [
 		source.path,
 		source.member,
 	]);
 	const existing = rows[0];
+	// Another input holds its content whole (supersedeCopies): nothing is left to load from it while it stays as it is.
+	if (existing?.status === 'superseded' && existing.fingerprint === source.fingerprint) return {action: 'skip', reason: existing.error!};
 	// Same beginning and not smaller: an interrupted load or an appended log; its committed chunks stay.
 	const sameHead = (row: FileRow) => {
 		const length = Math.min(HEAD_SAMPLE, row.size_bytes);
@@ -156,6 +159,50 @@ export async function recordTrailingGarbage(pool: pg.Pool, entry: TrailingGarbag
 /** A cancelled load's unfinished files keep status 'loading' (the next run resumes them) and show what they committed. */
 export async function recordInterrupted(pool: pg.Pool, loadId: number): Promise<void> {
 	await pool.query(`UPDATE source_files f SET ${COMMITTED_TOTALS} WHERE f.load_id = $1 AND f.status = 'loading'`, [loadId]);
+}
+
+const labelOf = (path: string, member: string) => (member ? `${path}!${member}` : path);
+
+type CopyCandidate = {file_id: number; path: string; member: string; size_bytes: number; fingerprint: string; of_path: string; of_member: string; of_fingerprint: string};
+
+/**
+ * Inputs left 'loading' (a load cut off) or 'failed' (a cut .gz) whose content an input loaded whole holds, one of the
+ * two met by this load, become 'superseded': otherwise every run said the first was partly loaded, and every ingest
+ * failed on the second though nothing was left to load from either. The same fingerprint is the same content under
+ * another name; a plain or .gz file whose fingerprint is that of the first bytes of a bigger one is a cut copy of it
+ * (read from the bigger one, so only while it is still where it was loaded from, unchanged).
+ */
+export async function supersedeCopies(pool: pg.Pool, loadId: number): Promise<Superseded[]> {
+	const {rows} = await pool.query<CopyCandidate>(
+		`SELECT r.file_id, r.path, r.member, r.size_bytes, r.fingerprint, l.path AS of_path, l.member AS of_member, l.fingerprint AS of_fingerprint
+		 FROM source_files r JOIN source_files l ON l.status = 'loaded' AND l.file_id <> r.file_id AND l.kind = r.kind
+		 WHERE r.status IN ('loading', 'failed') AND (r.load_id = $1 OR l.load_id = $1)
+		   AND (r.fingerprint = l.fingerprint OR (r.kind IN ('plain', 'gz') AND r.size_bytes < l.size_bytes AND (r.size_bytes < $2 OR r.head_hash = l.head_hash)))
+		 ORDER BY r.file_id, r.fingerprint = l.fingerprint DESC, l.file_id`,
+		[loadId, HEAD_SAMPLE],
+	);
+	const superseded: Superseded[] = [];
+	const done = new Set<number>();
+	for (const row of rows) {
+		if (done.has(row.file_id)) continue;
+		const of = labelOf(row.of_path, row.of_member);
+		let note: string;
+		if (row.fingerprint === row.of_fingerprint) note = `same content as ${of}, which is loaded whole; nothing is left to load from it`;
+		else if (isCutCopy(row)) note = `a cut copy of ${of}, which is loaded whole; nothing is left to load from it`;
+		else continue;
+		await pool.query(`UPDATE source_files f SET status = 'superseded', error = $2, finished_at = now(), ${COMMITTED_TOTALS} WHERE f.file_id = $1`, [row.file_id, note]);
+		done.add(row.file_id);
+		superseded.push({file: labelOf(row.path, row.member), note});
+	}
+	return superseded;
+}
+
+function isCutCopy(row: CopyCandidate): boolean {
+	try {
+		return fingerprintFile(row.of_path).fingerprint === row.of_fingerprint && prefixFingerprint(row.of_path, row.size_bytes) === row.fingerprint;
+	} catch {
+		return false; // gone or unreadable: it cannot tell
+	}
 }
 
 /**

@@ -93,6 +93,9 @@ export type IngestSnapshot = LineCounts & {
 	derivedMs?: number;
 };
 
+/** An input whose content another one loaded whole (see supersedeCopies): its label and why nothing is left to load from it. */
+export type Superseded = {file: string; note: string};
+
 export type IngestSummary = IngestSnapshot & {
 	filesLoaded: number;
 	filesSkipped: number;
@@ -101,4 +104,6 @@ export type IngestSummary = IngestSnapshot & {
 	dayZoneChange?: {from: string; to: string};
 	/** Set when the cancel came during the derived build: everything was loaded, and the tables the tasks read are not updated yet. */
 	derivedCancelled?: true;
+	/** Inputs left loading or failed that this load found loaded whole from another one, now 'superseded' (said once, in the summary). */
+	superseded?: Superseded[];
 };

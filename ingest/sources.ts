@@ -156,15 +156,33 @@ function readFileAt(file: string, length: number, position: number): Buffer {
 	}
 }
 
+/** The fingerprint of an open file's first `size` bytes, and the hash of their head. */
+function fingerprintOf(fd: number, size: number): {fingerprint: string; headHash: string} {
+	const sample = Math.min(HEAD_SAMPLE, size);
+	const head = readAt(fd, sample, 0);
+	const tail = readAt(fd, sample, size - sample);
+	return {fingerprint: sha256(`${size}:`, head, tail), headHash: sha256(head)};
+}
+
 /** Content identity of a file on disk: its size and first and last 64 KiB; and of its head alone (for growth). */
 export function fingerprintFile(file: string): {fingerprint: string; headHash: string; size: number} {
 	const fd = fs.openSync(file, 'r');
 	try {
 		const size = fs.fstatSync(fd).size;
-		const sample = Math.min(HEAD_SAMPLE, size);
-		const head = readAt(fd, sample, 0);
-		const tail = readAt(fd, sample, size - sample);
-		return {fingerprint: sha256(`${size}:`, head, tail), headHash: sha256(head), size};
+		return {...fingerprintOf(fd, size), size};
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+/**
+ * The fingerprint a file's first `length` bytes would have as a file of their own: equal to a smaller file's, that
+ * file is (as far as a fingerprint can tell) a cut copy of this one, such as a download stopped early.
+ */
+export function prefixFingerprint(file: string, length: number): string {
+	const fd = fs.openSync(file, 'r');
+	try {
+		return fingerprintOf(fd, length).fingerprint;
 	} finally {
 		fs.closeSync(fd);
 	}

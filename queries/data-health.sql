@@ -4,7 +4,8 @@
 -- description: What was loaded and what was not, over every input: files loaded / failed / loading (a
 --   zip's members each count as a file here and in the files listing; ingest's summary counts the zip once),
 --   files replaced by other content under the same name (a rotated log: the old content's events and
---   lines stay, and count below), non-blank lines read, blank lines (ignored, counted apart), events loaded, duplicates (the same line
+--   lines stay, and count below), files superseded (left loading or failed, their content since loaded whole
+--   from another input: what they loaded stays, and counts below), non-blank lines read, blank lines (ignored, counted apart), events loaded, duplicates (the same line
 --   seen again, in the same or another file), rejected lines in total and per reason, and loaded events
 --   lacking a course, a username or a time (they are kept but left out of per-course or per-learner
 --   tasks). lines read = loaded + duplicates + rejected.
@@ -12,6 +13,7 @@
 WITH files AS (
 	SELECT count(*) FILTER (WHERE status = 'loaded') AS loaded_files, count(*) FILTER (WHERE status = 'failed') AS failed_files,
 		count(*) FILTER (WHERE status = 'loading') AS loading_files, count(*) FILTER (WHERE status = 'replaced') AS replaced_files,
+		count(*) FILTER (WHERE status = 'superseded') AS superseded_files,
 		coalesce(sum(lines_read), 0) AS lines_read, coalesce(sum(blank_lines), 0) AS blank_lines, coalesce(sum(loaded), 0) AS loaded,
 		coalesce(sum(duplicates), 0) AS duplicates, coalesce(sum(rejected), 0) AS rejected
 	-- A file still loading, or whose load was killed, counts what its chunks committed.
@@ -22,7 +24,7 @@ WITH files AS (
 SELECT step, item, count FROM (
 	SELECT s.* FROM files f, derived d, LATERAL (VALUES
 		(1, 'files loaded (zip members one by one)', f.loaded_files), (2, 'files failed', f.failed_files), (3, 'files still loading or interrupted', f.loading_files),
-		(4, 'files replaced by other content', f.replaced_files),
+		(4, 'files replaced by other content', f.replaced_files), (4, 'files superseded by a whole copy', f.superseded_files),
 		(5, 'lines read', f.lines_read), (6, 'blank lines', f.blank_lines), (7, 'events loaded', f.loaded),
 		(8, 'duplicate lines', f.duplicates), (9, 'rejected lines', f.rejected),
 		(20, 'events without a course', d.no_course), (21, 'events without a username', d.no_user), (22, 'events without a time', d.no_time)

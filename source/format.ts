@@ -1,5 +1,5 @@
 /** Human-readable figures for progress lines and summaries (shared by the CLI and the TUI). */
-import {DERIVED_STEPS, type DerivedProgress, type FileProgress, type IngestSnapshot} from '../ingest/progress.js';
+import {DERIVED_STEPS, type DerivedProgress, type IngestSnapshot, type IngestSummary} from '../ingest/progress.js';
 
 /** Control characters but line feed and tab (C0, DEL, C1): printed, they drive the terminal (ESC[2J clears it, SO garbles what follows). */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -68,11 +68,11 @@ export function derivedPercent(derived: DerivedProgress): number {
 
 /**
  * The inputs a load's summary names one by one: those that failed, and why, archives with no log file in them
- * (as a folder without one is said), and those skipped as a copy of another input (a renamed copy of a loaded
- * log is otherwise only "1 skipped", and `files` has no row for it).
+ * (as a folder without one is said), those skipped as a copy of another input (a renamed copy of a loaded
+ * log is otherwise only "1 skipped", and `files` has no row for it), and those found superseded by a whole copy.
  */
-export function fileNotices(files: FileProgress[]): FileNotice[] {
-	return files.flatMap((file): FileNotice[] => {
+export function fileNotices({files, superseded = []}: Pick<IngestSummary, 'files' | 'superseded'>): FileNotice[] {
+	const notices = files.flatMap((file): FileNotice[] => {
 		const memberCopies = (file.memberCopies ?? []).map((copy): FileNotice => ({kind: 'copy', file: copy.label, of: copy.sameContentAs}));
 		if (file.status === 'failed') return [{kind: 'failed', file: file.label, reason: file.note ?? 'unknown error'}, ...memberCopies];
 		if (file.members === 0) return [{kind: 'empty', file: file.label}];
@@ -80,9 +80,14 @@ export function fileNotices(files: FileProgress[]): FileNotice[] {
 		if (file.sameContentAs !== undefined) return [{kind: 'copy', file: file.label, of: file.sameContentAs}];
 		return memberCopies;
 	});
+	return [...notices, ...superseded.map(({file, note}): FileNotice => ({kind: 'superseded', file, note}))];
 }
 
-export type FileNotice = {kind: 'failed'; file: string; reason: string} | {kind: 'empty' | 'not-a-log'; file: string} | {kind: 'copy'; file: string; of: string};
+export type FileNotice =
+	| {kind: 'failed'; file: string; reason: string}
+	| {kind: 'empty' | 'not-a-log'; file: string}
+	| {kind: 'copy'; file: string; of: string}
+	| {kind: 'superseded'; file: string; note: string};
 
 /**
  * A notice's words, the one source of `ingest`'s line and the app's: what became of the input, and why (the reason,
@@ -101,6 +106,8 @@ export function noticeWords(notice: FileNotice, shown: (file: string) => string 
 			};
 		case 'copy':
 			return {title: 'skipped', detail: `same content as ${shown(notice.of)}, which is loaded`};
+		case 'superseded':
+			return {title: 'superseded', detail: notice.note};
 	}
 }
 

@@ -175,6 +175,15 @@ SELECT f.file_id, f.path, f.member, f.kind, f.size_bytes, f.status, f.error, f.l
 	coalesce(c.loaded, f.loaded) AS loaded, coalesce(c.duplicates, f.duplicates) AS duplicates, coalesce(c.rejected, f.rejected) AS rejected
 FROM source_files f LEFT JOIN LATERAL (SELECT * FROM file_committed_counts(f.file_id) WHERE f.status = 'loading') c ON true;`,
 	},
+	{
+		version: 7,
+		description: "a file left loading or failed whose content another input loaded whole is 'superseded'",
+		// An interrupted file loaded whole under another name stayed 'loading' (every run said "Partly loaded"), and a
+		// cut .gz whose complete copy was loaded failed every ingest: error says which input holds their content.
+		sql: `
+ALTER TABLE source_files DROP CONSTRAINT source_files_status_check;
+ALTER TABLE source_files ADD CONSTRAINT source_files_status_check CHECK (status IN ('loading', 'loaded', 'failed', 'replaced', 'superseded'));`,
+	},
 ];
 
 export const migrations: Migration[] = [...coreMigrations, ...derivedMigrations].sort((a, b) => a.version - b.version);

@@ -103,7 +103,7 @@ export function summaryLines(summary: IngestSummary): string[] {
 	}
 	const reasons = Object.entries(summary.rejectedByReason).filter(([, count]) => count > 0);
 	if (reasons.length > 0) lines.push(`rejected by reason: ${reasons.map(([reason, count]) => `${reason} ${count}`).join(', ')} (see: openpolyedu-tui rejected)`);
-	lines.push(...fileNotices(summary.files).map(noticeLine));
+	lines.push(...fileNotices(summary).map(noticeLine));
 	const change = summary.dayZoneChange;
 	if (change) lines.push(`days are now counted in ${change.to} (was ${change.from}): the derived tables were rebuilt`);
 	return lines;

@@ -7,6 +7,7 @@ import {describe, it} from 'node:test';
 import zlib from 'node:zlib';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
+import {deriveIfPending} from '../../ingest/engine.js';
 import {UserError} from '../../ingest/errors.js';
 import {withLoneCrHint} from '../../ingest/parse-line.js';
 import {summaryLines} from '../../source/commands/ingest.js';
@@ -570,6 +571,58 @@ describe('resuming an interrupted load', () => {
 		assert.equal(await count('SELECT count(DISTINCT line_no) FROM events WHERE file_id = $1', [fileId]), 22_000);
 		const {rows} = await database.pool.query('SELECT status, lines_read, loaded FROM source_files WHERE file_id = $1', [fileId]);
 		assert.deepEqual(rows, [{status: 'loaded', lines_read: 22_000, loaded: 22_000}]);
+	});
+
+	it('an interrupted file loaded whole under another name is superseded by it, said once, and no longer partly loaded', async () => {
+		const first = path.join(dir, 'downloads-t.log.gz');
+		fs.writeFileSync(first, zlib.gzipSync(lines(70_000, 82_000)));
+		await ingest(database, [first]);
+		const fileId = (await database.pool.query('SELECT file_id FROM source_files WHERE path = $1', [first])).rows[0].file_id;
+		// What a Ctrl-C leaves: the first chunk committed, the others not, the file still loading.
+		const {rows: chunks} = await database.pool.query('SELECT start_offset, lines FROM file_chunks WHERE file_id = $1 ORDER BY start_offset', [fileId]);
+		await database.pool.query('DELETE FROM events WHERE file_id = $1 AND line_no > $2', [fileId, chunks[0].lines]);
+		await database.pool.query('DELETE FROM file_chunks WHERE file_id = $1 AND start_offset > 0', [fileId]);
+		await database.pool.query("UPDATE source_files SET status = 'loading' WHERE file_id = $1", [fileId]);
+		const kept = chunks[0].lines as number;
+		const moved = path.join(dir, 'input-t.log.gz');
+		fs.renameSync(first, moved);
+
+		const summary = await ingest(database, [moved]);
+		// The whole copy counts the events the interrupted load stored as duplicates: they are stored from the first file.
+		assert.deepEqual([summary.files[0]!.status, summary.loaded, summary.duplicates, summary.filesFailed], ['loaded', 12_000 - kept, kept, 0]);
+		const note = `same content as ${moved}, which is loaded whole; nothing is left to load from it`;
+		assert.deepEqual(summary.superseded, [{file: first, note}]);
+		assert.ok(summaryLines(summary).includes(`superseded: ${first}: ${note}`));
+		const {rows} = await database.pool.query('SELECT status, error, lines_read, loaded FROM source_files WHERE file_id = $1', [fileId]);
+		assert.deepEqual(rows, [{status: 'superseded', error: note, lines_read: kept, loaded: kept}]);
+		// It stayed 'loading': every run said "Partly loaded … Ingest again to load the rest".
+		const pending = await deriveIfPending(database.pool);
+		assert.deepEqual(pending.state !== 'busy' && pending.interrupted, {files: 0, events: 0});
+		const again = await ingest(database, [moved]);
+		assert.deepEqual([again.superseded, again.files[0]!.note], [undefined, 'already loaded']);
+	});
+
+	it('a cut .gz stops failing once its complete copy is loaded: said once, then skipped', async () => {
+		const gz = zlib.gzipSync(lines(83_000, 95_000));
+		const cut = path.join(dir, 'x.log.gz');
+		const whole = path.join(dir, 'x (1).log.gz');
+		fs.writeFileSync(cut, gz.subarray(0, Math.floor(gz.length / 2)));
+		assert.ok(fs.statSync(cut).size > 64 * 1024);
+		assert.equal((await ingest(database, [cut])).filesFailed, 1);
+		fs.writeFileSync(whole, gz);
+
+		const both = await ingest(database, [cut, whole]);
+		const note = `a cut copy of ${whole}, which is loaded whole; nothing is left to load from it`;
+		assert.deepEqual([both.filesFailed, both.files[0]!.status, both.files[1]!.status, both.superseded], [0, 'skipped', 'loaded', [{file: cut, note}]]);
+		assert.equal(await count("SELECT count(*) FROM events WHERE (event->>'currentTime')::int BETWEEN 83000 AND 94999"), 12_000);
+		// It failed every ingest, saying to load the complete file.
+		const later = await ingest(database, [cut, whole]);
+		assert.deepEqual([later.filesFailed, later.filesSkipped, later.superseded, later.files[0]!.note], [0, 2, undefined, note]);
+		// The other order: the complete file loaded before the cut copy is met (a small one: compared by reading the complete file).
+		const small = path.join(dir, 'x-small.log.gz');
+		fs.writeFileSync(small, gz.subarray(0, 20_000));
+		const other = await ingest(database, [small]);
+		assert.deepEqual([other.filesFailed, other.files[0]!.status, other.superseded], [0, 'skipped', [{file: small, note}]]);
 	});
 
 	it('resumes a load that a version cutting other chunk sizes left half-done (plain and .gz)', async () => {

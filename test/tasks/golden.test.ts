@@ -500,6 +500,7 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 			'files failed': 0,
 			'files still loading or interrupted': 0,
 			'files replaced by other content': 0,
+			'files superseded by a whole copy': 0,
 			'lines read': 36,
 			'blank lines': 0,
 			'events loaded': 36,

@@ -388,14 +388,14 @@ test("the summary's notices say what ingest's lines say, in the same words (one 
 	try {
 		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
 		// A notice on two lines is its one line broken after the input's name (a long detail wraps on).
-		const shown = fileNotices(files).map((notice) => {
+		const shown = fileNotices({files}).map((notice) => {
 			const at = lines.findIndex((line) => line.startsWith(`${noticeWords(notice).title}: `));
 			if (notice.kind === 'failed') return lines[at];
 			const rest = lines.slice(at + 1);
 			const end = rest.findIndex((line) => line.trim() === '' || /^(failed|skipped|empty|rejected)[: ]/.test(line));
 			return `${lines[at]}: ${rest.slice(0, end < 0 ? undefined : end).map((line) => line.trim()).join(' ')}`;
 		});
-		assert.deepEqual(shown, fileNotices(files).map(noticeLine));
+		assert.deepEqual(shown, fileNotices({files}).map(noticeLine));
 		assert.equal(shown.length, 4);
 	} finally {
 		unmount();

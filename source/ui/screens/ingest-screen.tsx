@@ -95,7 +95,7 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 	const {bytesRead} = summary;
 	const rate = loadSeconds > 0 ? bytesRead / 1e6 / loadSeconds : 0;
 	const reasons = Object.entries(summary.rejectedByReason);
-	const notices = fileNotices(summary.files);
+	const notices = fileNotices(summary);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text bold color={summary.phase === 'failed' ? 'red' : summary.phase === 'cancelled' ? 'yellow' : 'green'}>
