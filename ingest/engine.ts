@@ -308,6 +308,9 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 		return;
 	}
 	await Promise.all(finishedMembers);
+	// Cut off, it is not read to its end, as a plain file is not: still loading, its bytes those its members committed (it
+	// said "1 loaded" and the whole archive read).
+	if (context.signal?.aborted || context.fatal) return;
 	if (progress.members !== undefined) await retireFailedArchive(context.pool, source.path);
 	progress.bytesDone = progress.bytesTotal;
 	const copies = members.flatMap(({label, sameContentAs}) => (sameContentAs === undefined ? [] : [{label, sameContentAs}]));

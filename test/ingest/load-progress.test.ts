@@ -7,6 +7,7 @@ import type {FileProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import type pg from 'pg';
 import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
+import {writeZip} from '../helpers/zip.js';
 
 const dir = fixtureDir();
 const [plainDatabase, gzDatabase, database] = await Promise.all(['load_progress_plain', 'load_progress_gz', 'load_cancel'].map((name) => openTestDatabase(name)));
@@ -93,6 +94,27 @@ describe('a cancel during the load', () => {
 		const again = await ingest(database, [file]);
 		assert.equal(again.loaded, EVENTS - events);
 		assert.deepEqual((await database.pool.query('SELECT status, loaded FROM source_files')).rows, [{status: 'loaded', loaded: EVENTS}]);
+	});
+});
+
+describe('a cancel during the load of a .zip', () => {
+	it('says it is not loaded, and the bytes its committed lines come from, as of a plain file', async () => {
+		const zipDatabase = await openTestDatabase('load_cancel_zip');
+		const zip = path.join(dir, 'cancelled.zip');
+		await writeZip(zip, [{name: 'tracking.log', data: Buffer.from(lines(0, EVENTS))}]);
+		const controller = new AbortController();
+		const summary = await ingest(zipDatabase, [zip], {
+			workers: 1,
+			progressIntervalMs: 5,
+			signal: controller.signal,
+			onProgress: (snapshot) => snapshot.loaded > 0 && controller.abort(),
+		});
+		assert.equal(summary.phase, 'cancelled');
+		assert.ok(summary.loaded < EVENTS);
+		// It said "files: 1 loaded" and the whole archive read.
+		assert.deepEqual([summary.filesLoaded, summary.files[0]!.status], [0, 'loading']);
+		const size = fs.statSync(zip).size;
+		assert.ok(summary.bytesRead > 0 && summary.bytesRead < size * 0.9, `${summary.bytesRead} of ${size} bytes read`);
 	});
 });
 
