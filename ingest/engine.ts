@@ -109,6 +109,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	const cancelLoaders = () => loaders?.cancel();
 	signal?.addEventListener('abort', cancelLoaders, {once: true});
 	let dayZoneChange: IngestSummary['dayZoneChange'];
+	let dayZoneKept: IngestSummary['dayZoneKept'];
 	let derivedCancelled = false;
 	let superseded: Superseded[] = [];
 	let hints: HintBitReader | undefined;
@@ -158,7 +159,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 			);
 			const {dayZone} = options;
 			// A new zone rebuilds what was loaded even when nothing is new.
-			const newZone = dayZone !== undefined && (await currentDayZone(pool)) !== dayZone;
+			const zoneNow = await currentDayZone(pool);
+			const newZone = dayZone !== undefined && zoneNow !== dayZone;
 			if (pending[0]!.work || newZone) {
 				tracker.startDeriving();
 				emit();
@@ -171,9 +173,11 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 				try {
 					({dayZoneChange} = await refreshDerived(pool, {scratchDir: options.scratchDir, dayZone, onProgress, signal}));
 				} catch (error) {
-					// Cancelled: the build rolled back, and its loads stay pending for the next ingest (or run).
+					// Cancelled: the build rolled back, and its loads stay pending for the next ingest (or run); the zone change
+					// went with it, and is not remembered: the next run builds in the zone kept unless --tz is given again.
 					if (!signal?.aborted) throw error;
 					derivedCancelled = true;
+					if (newZone) dayZoneKept = {zone: zoneNow, asked: dayZone};
 				}
 			}
 			tracker.phase = derivedCancelled ? 'cancelled' : 'done';
@@ -200,7 +204,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	const snapshot = tracker.snapshot();
 	options.onProgress?.(snapshot);
 	const count = (status: FileProgress['status']) => snapshot.files.filter((file) => file.status === status).length;
-	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped'), filesFailed: count('failed'), dayZoneChange, ...(derivedCancelled ? {derivedCancelled} : {}), ...(superseded.length > 0 ? {superseded} : {})};
+	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped'), filesFailed: count('failed'), dayZoneChange, ...(derivedCancelled ? {derivedCancelled} : {}), ...(dayZoneKept ? {dayZoneKept} : {}), ...(superseded.length > 0 ? {superseded} : {})};
 }
 
 function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: number): FileProgress {

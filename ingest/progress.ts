@@ -104,6 +104,8 @@ export type IngestSummary = IngestSnapshot & {
 	dayZoneChange?: {from: string; to: string};
 	/** Set when the cancel came during the derived build: everything was loaded, and the tables the tasks read are not updated yet. */
 	derivedCancelled?: true;
+	/** Set when that cancel came during a day zone change: the zone stays the one the tables had, not the one asked. */
+	dayZoneKept?: {zone: string; asked: string};
 	/** Inputs left loading or failed that this load found loaded whole from another one, now 'superseded' (said once, in the summary). */
 	superseded?: Superseded[];
 };

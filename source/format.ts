@@ -66,6 +66,11 @@ export function derivedPercent(derived: DerivedProgress): number {
 	return derived.eventsTotal > 0 ? Math.min(100, Math.floor((100 * derived.eventsDone) / derived.eventsTotal)) : 0;
 }
 
+/** Of a build cancelled while it changed the day zone, that the change is dropped ('' for any other summary). */
+export function zoneKeptClause({dayZoneKept}: Pick<IngestSummary, 'dayZoneKept'>): string {
+	return dayZoneKept ? `; the days stay counted in ${dayZoneKept.zone} until --tz ${dayZoneKept.asked} is given again` : '';
+}
+
 /**
  * The inputs a load's summary names one by one: those that failed, and why, archives with no log file in them
  * (as a folder without one is said), those skipped as a copy of another input (a renamed copy of a loaded

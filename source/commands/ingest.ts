@@ -10,7 +10,7 @@ import {liveLine} from './live-line.js';
 import {meantPath} from './quoted-path.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
-import {derivedPercent, derivedStepText, fileNotices, formatBytes, formatDuration, formatCount, loadingMs, noticeLine} from '../format.js';
+import {derivedPercent, derivedStepText, fileNotices, formatBytes, formatDuration, formatCount, loadingMs, noticeLine, zoneKeptClause} from '../format.js';
 import {defaultResultDir} from '../tasks/index.js';
 import {cancelOnSignals, withDatabase, type Command, type CommandContext} from './context.js';
 
@@ -145,7 +145,7 @@ export async function ingestHeadless(context: CommandContext, database: Database
 	if (summary.phase === 'cancelled') {
 		context.stderr.write(
 			summary.derivedCancelled
-				? 'Cancelled while updating the tables the tasks read: everything is loaded, and the next ingest (or run) updates them.\n'
+				? `Cancelled while updating the tables the tasks read: everything is loaded, and the next ingest (or run) updates them${zoneKeptClause(summary)}.\n`
 				: 'Cancelled; what was committed stays, and the next ingest resumes from there.\n',
 		);
 		return 130;

@@ -6,6 +6,8 @@ import type {IngestSnapshot} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import {progressLine, summaryLines} from '../../source/commands/ingest.js';
 import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
+import {currentDayZone} from '../../ingest/derived/day-zone.js';
+import {zoneKeptClause} from '../../source/format.js';
 
 const database = await openTestDatabase('derived_progress');
 const dir = fixtureDir();
@@ -65,6 +67,27 @@ describe('the derived build reports its progress', () => {
 		const again = await ingest(cancelled, [file]);
 		assert.deepEqual([again.phase, again.filesSkipped], ['done', 1]);
 		assert.deepEqual(await state(), {events: 20_000, learners: 7, built: true});
+	});
+
+	it('a cancel while the days are recounted in another zone says the zone stays the old one, which it does', async () => {
+		const zoned = await openTestDatabase('derived_cancel_zone');
+		const file = path.join(dir, 'zoned.log');
+		fs.writeFileSync(file, lines(0, 20_000));
+		await ingest(zoned, [file]);
+		const zone = await currentDayZone(zoned.pool);
+		const asked = zone === 'UTC' ? 'Europe/Moscow' : 'UTC';
+		const controller = new AbortController();
+		const summary = await ingest(zoned, [], {
+			dayZone: asked,
+			signal: controller.signal,
+			// As the build starts: it rebuilds every table from the events (no counting step of new events).
+			onProgress: (snapshot) => snapshot.phase === 'deriving' && controller.abort(),
+		});
+		assert.deepEqual([summary.derivedCancelled, summary.dayZoneKept], [true, {zone, asked}]);
+		// It said "the next ingest (or run) updates them", which builds in the zone kept.
+		assert.equal(zoneKeptClause(summary), `; the days stay counted in ${zone} until --tz ${asked} is given again`);
+		assert.equal(await currentDayZone(zoned.pool), zone);
+		assert.equal(zoneKeptClause(await ingest(zoned, [])), '');
 	});
 
 	it("keeps the load's average rates while the tables are built (the last seconds' rates decayed to 0 as if it stalled)", () => {

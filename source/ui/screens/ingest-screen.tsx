@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords} from '../../format.js';
+import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords, zoneKeptClause} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
 import {clock, shortPath, thousands, wrapLines} from '../lib/format.js';
@@ -123,7 +123,7 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 			{summary.phase === 'cancelled' && (
 				<Text color="yellow">
 					{summary.derivedCancelled
-						? 'Everything is loaded; the tables the tasks read are updated the next time the app starts (until then the tasks answer without this load).'
+						? `Everything is loaded; the tables the tasks read are updated the next time the app starts (until then the tasks answer without this load)${zoneKeptClause(summary)}.`
 						: 'The rest of the files load the next time the app starts.'}
 				</Text>
 			)}
