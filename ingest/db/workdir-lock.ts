@@ -3,7 +3,8 @@ import {untilExit} from '../at-exit.js';
 import {UserError} from '../errors.js';
 import {ensureWorkdir, type Workdir} from './workdir.js';
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid runs (ours or another user's). */
+export function isAlive(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
 		return true;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -146,6 +147,19 @@ describe('what the embedded server lets in', () => {
 		assert.equal(fs.statSync(workdir.passwordFile).mode & 0o777, 0o600);
 		for (const log of fs.readdirSync(workdir.logs)) {
 			assert.ok(!fs.readFileSync(path.join(workdir.logs, log), 'utf8').includes(password), `${log} does not contain the password`);
+		}
+	});
+
+	it("removes at its next start the password file of an initdb whose process was killed (a second Ctrl-C), not a running one's", async () => {
+		const folder = path.dirname(fs.realpathSync(workdir.pgdata));
+		const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+		const [left, running] = [gone, process.pid].map((pid) => path.join(folder, `.pwfile-${pid}`));
+		for (const file of [left, running]) fs.writeFileSync(file, `${readPassword(workdir)}\n`, {mode: 0o600});
+		try {
+			// It stayed in the workdir, the password in a second file, until `reset`.
+			await withServer(async () => assert.deepEqual([fs.existsSync(left), fs.existsSync(running)], [false, true]));
+		} finally {
+			fs.rmSync(running, {force: true});
 		}
 	});
 });
