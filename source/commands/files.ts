@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
-import {counted, formatBytes, rowCount} from '../format.js';
-import {formatResult, openResultFile, queryTable, type ColumnKind, type OutputFormat, type ResultFile} from '../tasks/index.js';
+import {counted, formatBytes, formatCount, rowCount} from '../format.js';
+import {fetchInBatches, openResultFile, queryTable, resultWriter, terminalTableWriter, type ColumnKind, type OutputFormat, type ResultFile, type ResultWriter} from '../tasks/index.js';
 import {cancellable, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
-import {outFileFormat, outputFormatOf, printResult} from './run.js';
+import {cutNote, outFileFormat, outputFormatOf} from './run.js';
 import {UsageError} from '../usage.js';
 
 /**
@@ -22,18 +22,91 @@ async function intoOutFile(context: CommandContext, name: string, format: Output
 	}
 }
 
+type Listing = Awaited<ReturnType<typeof queryTable>>;
+type Rows = Listing['rows'];
+/** A listing as a terminal shows it, and a line said above it. */
+type TerminalListing = Listing & {heading?: string};
+/** Where a listing's batches go (see fetchInBatches), and what is said once they have all gone, given how many rows. */
+type ListingSink = {batch(table: Listing, index: number): Promise<void>; end(rows: number): Promise<void>};
+
+/**
+ * Runs `sql` through fetchInBatches on a client of `pool`, in one read-only transaction (one snapshot for all
+ * its batches); returns how many rows it gave.
+ */
+async function fetchListed(pool: pg.Pool, sql: string, batch: ListingSink['batch'], options: {batchRows?: number; signal: AbortSignal}): Promise<number> {
+	const client = await pool.connect();
+	try {
+		await client.query('BEGIN TRANSACTION READ ONLY');
+		const rows = await fetchInBatches(client, sql, [], batch, options);
+		await client.query('COMMIT');
+		return rows;
+	} catch (error) {
+		await client.query('ROLLBACK').catch(() => {});
+		throw error;
+	} finally {
+		client.release();
+	}
+}
+
+/** Batches written in a file format with `write`, each shaped by `shape`. */
+function formattedSink(format: OutputFormat, shape: (rows: Rows) => Rows, write: (text: string) => Promise<void>): ListingSink {
+	let writer: ResultWriter | undefined;
+	return {
+		batch: async (table, index) => {
+			if (index === 0) {
+				writer = resultWriter(table.columns, format);
+				await write(writer.start());
+			}
+			await write(writer!.rows(shape(table.rows)));
+		},
+		end: async () => write(writer!.end()),
+	};
+}
+
+/**
+ * Batches as the aligned table of a terminal (or `whenEmpty`), each shaped by `shape` then `onTerminal`. Its
+ * widths are those of the first batch: a table of a million rows is not held to measure them all.
+ */
+function terminalSink(
+	context: CommandContext,
+	whenEmpty: string,
+	shape: (rows: Rows) => Rows,
+	onTerminal: (table: Listing) => TerminalListing,
+	write: (text: string) => Promise<void>,
+): ListingSink {
+	let table: ReturnType<typeof terminalTableWriter> | undefined;
+	let firstRows = 0;
+	return {
+		batch: async (batch, index) => {
+			const shown = onTerminal({columns: batch.columns, rows: shape(batch.rows)});
+			if (index > 0) return write(table!.rows(shown.rows));
+			if (shown.rows.length === 0) return write(`${whenEmpty}\n`);
+			if (shown.heading) await write(`${shown.heading}\n`);
+			table = terminalTableWriter(shown.columns, shown.rows, context.stdout.columns || Infinity);
+			firstRows = shown.rows.length;
+			await write(table.head);
+		},
+		end: async (rows) => {
+			if (rows > firstRows) {
+				context.stderr.write(`Columns sized to the first ${formatCount(firstRows)} of ${formatCount(rows)} rows${table!.cut() ? ', longer values cut (…)' : ''}: --format csv prints them whole.\n`);
+			} else if (table?.cut()) context.stderr.write(cutNote(context));
+		},
+	};
+}
+
 /**
  * Prints a listing in the formats of `run` and `tasks`: an aligned table on a terminal (or a sentence when
  * it is empty), else --format, where an empty listing is still valid CSV / JSON / Markdown for scripts;
  * with --out, writes it to that new file instead (Windows PowerShell 5.1's `>` writes UTF-16 and garbles
- * what the console's code page lacks, Cyrillic names on a Western Windows).
+ * what the console's code page lacks, Cyrillic names on a Western Windows). Fetched and written `batchRows`
+ * rows at a time, so memory stays bounded: a million rejected lines held at once took 3 GB.
  */
 async function printListing(
 	context: CommandContext,
 	name: string,
 	sql: string,
 	whenEmpty: string,
-	{shape = (table: Listing) => table, onTerminal}: {shape?: (table: Listing) => Listing; onTerminal?: (table: Listing) => TerminalListing} = {},
+	{shape = (rows: Rows) => rows, onTerminal = (table: Listing): TerminalListing => table, batchRows}: {shape?: (rows: Rows) => Rows; onTerminal?: (table: Listing) => TerminalListing; batchRows?: number} = {},
 ): Promise<number> {
 	// A bad --format or --out is refused before the database starts.
 	const fileFormat = outFileFormat(context);
@@ -41,41 +114,30 @@ async function printListing(
 	// Ctrl-C, SIGTERM or SIGHUP while the server starts or the query runs: killed, the listing left the embedded server running.
 	return cancellable('Cancelled: nothing was listed.', (signal) =>
 		withDatabase(context, async ({pool}) => {
-			signal.throwIfAborted();
-			const table = shape(await queryTable(pool, sql));
-			signal.throwIfAborted();
-			const listing = {taskId: name, ...table, parameters: {}, elapsedMs: 0};
-			if (!fileFormat) {
-				if (table.rows.length === 0 && format === 'table') context.stdout.write(`${whenEmpty}\n`);
-				else if (format === 'table' && onTerminal) {
-					const {heading, ...shown} = onTerminal(table);
-					if (heading) context.stdout.write(`${heading}\n`);
-					printResult(context, {...listing, ...shown}, format);
-				} else printResult(context, listing, format);
-			} else {
-				const text = formatResult(listing, fileFormat);
-				await intoOutFile(context, name, fileFormat, async (file) => {
-					await file.write(text);
-					return rowCount(table.rows.length);
-				});
-			}
+			const list = async (sink: ListingSink) => {
+				const rows = await fetchListed(pool, sql, sink.batch, {batchRows, signal});
+				await sink.end(rows);
+				return rows;
+			};
+			const toStdout = (text: string) => writeOrWait(context.stdout, text, signal);
+			if (fileFormat) await intoOutFile(context, name, fileFormat, async (file) => rowCount(await list(formattedSink(fileFormat, shape, file.write))));
+			else if (format === 'table') await list(terminalSink(context, whenEmpty, shape, onTerminal, toStdout));
+			else await list(formattedSink(format, shape, toStdout));
 			return 0;
 		}, {reader: true}),
 	);
 }
 
-type Listing = Awaited<ReturnType<typeof queryTable>>;
-/** A listing as a terminal shows it, and a line said above it. */
-type TerminalListing = Listing & {heading?: string};
+/** A bytea cell as queryTable gives it (as PostgreSQL prints it: \x7b22…) as its bytes. */
+const storedBytes = (cell: Rows[number][number]) => Buffer.from(String(cell).slice(2), 'hex');
 
 /**
- * The last column (a line's first bytes, bytea as PostgreSQL prints it: \x7b22…) as text: UTF-8 where it is,
- * so a Russian line reads as such (encode(…, 'escape') gave an octal escape per byte of Cyrillic), and U+FFFD
- * for bytes that are not.
+ * The last column (a line's first bytes) as text: UTF-8 where it is, so a Russian line reads as such
+ * (encode(…, 'escape') gave an octal escape per byte of Cyrillic), and U+FFFD for bytes that are not.
  */
-function bytesAsText(table: Listing): Listing {
+function bytesAsText(rows: Rows): Rows {
 	const utf8 = new TextDecoder('utf-8');
-	return {...table, rows: table.rows.map((row) => [...row.slice(0, -1), utf8.decode(Buffer.from(String(row.at(-1)).slice(2), 'hex'))])};
+	return rows.map((row) => [...row.slice(0, -1), utf8.decode(storedBytes(row.at(-1)!))]);
 }
 
 /** Whether `file` is inside `folder` (a zip member's path!member by its zip's path). */
@@ -94,7 +156,7 @@ function commonFolder(files: string[]): string | undefined {
 	return path.dirname(folder) === folder ? undefined : folder;
 }
 
-type Row = Listing['rows'][number];
+type Row = Rows[number];
 
 /**
  * `files` on a terminal, to fit 100 columns (it took 195: every input's absolute path and twelve columns): each
@@ -138,12 +200,13 @@ export const filesCommand: Command = async (context) =>
 		        lines_read, loaded, duplicates, rejected, blank_lines, to_char(finished_at, 'YYYY-MM-DD HH24:MI:SS') AS finished, error
 		 FROM source_file_counts ORDER BY file_id`,
 		'No files loaded yet; run openpolyedu-tui ingest.',
-		{onTerminal: (table) => filesOnTerminal(table)},
+		// Fetched whole: a row a file, and the table a terminal shows is shaped from all of them.
+		{onTerminal: (table) => filesOnTerminal(table), batchRows: Infinity},
 	);
 
-/** `rejected`: every rejected line with where it was and why; with --raw, the lines themselves. */
-export const rejectedCommand: Command = async (context) => {
-	if (context.flags.raw) return writeRejectedLines(context);
+/** `rejected`: every rejected line with where it was and why; with --raw, the lines themselves. `batchRows` as fetchInBatches'. */
+export const rejectedCommand = async (context: CommandContext, {batchRows}: {batchRows?: number} = {}): Promise<number> => {
+	if (context.flags.raw) return writeRejectedLines(context, batchRows);
 	return printListing(
 		context,
 		'rejected',
@@ -151,11 +214,11 @@ export const rejectedCommand: Command = async (context) => {
 		        length(r.raw) AS bytes, substring(r.raw from 1 for 60) AS starts_with
 		 FROM rejected_lines r JOIN source_files f USING (file_id) ORDER BY r.file_id, r.line_no`,
 		'No rejected lines.',
-		{shape: bytesAsText},
+		{shape: bytesAsText, batchRows},
 	);
 };
 
-/** Rejected lines fetched per round trip (each can be up to the 64 KiB kept of an overlong line). */
+/** Rejected lines fetched per round trip with --raw (each can be up to the 64 KiB kept of an overlong line). */
 const RAW_BATCH = 500;
 const NEWLINE = Buffer.from('\n');
 
@@ -165,38 +228,21 @@ const NEWLINE = Buffer.from('\n');
  * over --max-line-bytes, of which only the first 64 KiB were kept). Fetched through a cursor, written with
  * the pipe's back-pressure, so memory stays bounded whatever their number.
  */
-async function writeRejectedLines(context: CommandContext): Promise<number> {
+async function writeRejectedLines(context: CommandContext, batchRows = RAW_BATCH): Promise<number> {
 	if (context.flags.format !== undefined) throw new UsageError('--raw prints the lines themselves: it takes no --format.');
 	const toFile = outFileFormat(context) !== undefined;
 	// A reader that has gone (`rejected --raw | head`) stops the listing as Ctrl-C does: waiting for a 'drain'
 	// that never comes, its EPIPE was an unexpected error.
 	return cancellable('Cancelled: the rejected lines were not all written.', (signal) =>
 		withDatabase(context, async ({pool}) => {
+			const copy = (write: (bytes: Buffer) => Promise<void>) =>
+				fetchListed(pool, 'SELECT raw FROM rejected_lines ORDER BY file_id, line_no', async ({rows}) => {
+					for (const [raw] of rows) await write(Buffer.concat([storedBytes(raw!), NEWLINE]));
+				}, {batchRows, signal});
 			// The format only names a generated file: --out names this one.
-			if (toFile) await intoOutFile(context, 'rejected', 'csv', async (file) => counted(await copyRejectedLines(pool, file.write, signal), 'line'));
-			else await copyRejectedLines(pool, (bytes) => writeOrWait(context.stdout, bytes, signal), signal);
+			if (toFile) await intoOutFile(context, 'rejected', 'csv', async (file) => counted(await copy(file.write), 'line'));
+			else await copy((bytes) => writeOrWait(context.stdout, bytes, signal));
 			return 0;
 		}, {reader: true}),
 	);
-}
-
-/** Writes every rejected line (its bytes and a newline) with `write`, in the order of `rejected`; returns how many. */
-async function copyRejectedLines(pool: pg.Pool, write: (bytes: Buffer) => Promise<void>, signal: AbortSignal): Promise<number> {
-	let lines = 0;
-	const client = await pool.connect();
-	try {
-		await client.query('BEGIN TRANSACTION READ ONLY');
-		await client.query('DECLARE rejected_raw NO SCROLL CURSOR FOR SELECT raw FROM rejected_lines ORDER BY file_id, line_no');
-		for (;;) {
-			signal.throwIfAborted();
-			const {rows} = await client.query<{raw: Buffer}>(`FETCH ${RAW_BATCH} FROM rejected_raw`);
-			for (const {raw} of rows) await write(Buffer.concat([raw, NEWLINE]));
-			lines += rows.length;
-			if (rows.length < RAW_BATCH) break;
-		}
-		await client.query('COMMIT');
-	} finally {
-		client.release();
-	}
-	return lines;
 }

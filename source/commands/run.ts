@@ -38,8 +38,11 @@ export function printResult(context: CommandContext, result: TaskResult, format:
 	}
 	const {text, cut} = terminalTable(result, context.stdout.columns || Infinity);
 	context.stdout.write(text);
-	if (cut) context.stderr.write(`Values cut (…) to fit the terminal's ${context.stdout.columns} columns: --format csv prints them whole.\n`);
+	if (cut) context.stderr.write(cutNote(context));
 }
+
+/** Said on stderr when a terminal table has cut values to fit. */
+export const cutNote = (context: CommandContext) => `Values cut (…) to fit the terminal's ${context.stdout.columns} columns: --format csv prints them whole.\n`;
 
 /** The format of a file written by --out or --save: --format, else --out's extension (.csv, .json, .md), else CSV (not under a spreadsheet's name). */
 function fileFormatOf(context: CommandContext): OutputFormat {

@@ -121,30 +121,45 @@ function fittedWidths(widths: number[], cuttable: boolean[], narrowest: number[]
  * are cut in their middle (…): a URL keeps its start and its end. `cut` says whether any was.
  */
 export function terminalTable(result: TaskResult, maxWidth = Infinity): {text: string; cut: boolean} {
+	const table = terminalTableWriter(result.columns, result.rows, maxWidth);
+	// As the app's table says: a header and dashes alone looked cut off.
+	return {text: result.rows.length === 0 ? `${table.head}(no rows)\n` : table.head, cut: table.cut()};
+}
+
+/**
+ * terminalTable written a batch at a time (a listing of a million rows): `head` is the names and the `first`
+ * rows, whose widths the table keeps; `rows` gives later rows' lines. A later value wider than its column is cut
+ * as the first rows' are, except in the columns never cut (numbers, dates, the first), which widen from there.
+ */
+export function terminalTableWriter(columns: Columns, first: Rows, maxWidth = Infinity): {head: string; rows(rows: Rows): string; cut(): boolean} {
 	const oneLine = (value: Cell, index: number) => {
 		const text = oneLineCell(cellText(value));
-		return result.columns[index]!.kind === 'timestamp' ? timestampText(text) : text;
+		return columns[index]!.kind === 'timestamp' ? timestampText(text) : text;
 	};
-	const names = result.columns.map((column) => column.name);
-	const cells = [names, ...result.rows.map((row) => row.map(oneLine))];
+	const names = columns.map((column) => column.name);
+	const cells = [names, ...first.map((row) => row.map(oneLine))];
 	// A loop, not Math.max(...column): spread over more than about 120k rows, it threw "Maximum call stack size exceeded".
 	const whole = names.map(() => 0);
 	for (const row of cells) for (const [index, text] of row.entries()) whole[index] = Math.max(whole[index]!, displayWidth(text));
 	// Not the first column: what a row is about (a learner, a file, a day), as in the app's table.
-	const cuttable = result.columns.map((column, index) => index > 0 && (column.kind === 'text' || column.kind === 'json'));
+	const cuttable = columns.map((column, index) => index > 0 && (column.kind === 'text' || column.kind === 'json'));
 	const narrowest = names.map((name, index) => Math.min(whole[index]!, Math.max(NARROWEST_CUT, displayWidth(name))));
 	const widths = fittedWidths(whole, cuttable, narrowest, maxWidth);
+	let cut = false;
 	const pad = (text: string, index: number) => {
-		const columns = displayWidth(text);
-		const {shown, columns: taken} = columns > widths[index]! ? cutInTheMiddle(text, widths[index]!) : {shown: text, columns};
+		const width = displayWidth(text);
+		if (width > widths[index]! && !cuttable[index]) widths[index] = width;
+		const {shown, columns: taken} = width > widths[index]! ? cutInTheMiddle(text, widths[index]!) : {shown: text, columns: width};
+		if (shown !== text) cut = true;
 		const fill = ' '.repeat(widths[index]! - taken);
-		return isNumeric(result.columns[index]!.kind) ? fill + shown : shown + fill;
+		return isNumeric(columns[index]!.kind) ? fill + shown : shown + fill;
 	};
-	const lines = cells.map((row) => row.map(pad).join('  ').trimEnd());
-	lines.splice(1, 0, widths.map((width) => '-'.repeat(width)).join('  '));
-	// As the app's table says: a header and dashes alone looked cut off.
-	if (result.rows.length === 0) lines.push('(no rows)');
-	return {text: `${lines.join('\n')}\n`, cut: widths.some((width, index) => width < whole[index]!)};
+	const lines = (rows: string[][]) => rows.map((row) => `${row.map(pad).join('  ').trimEnd()}
+`).join('');
+	const [heading, ...firstLines] = cells;
+	const head = lines([heading!]) + `${widths.map((width) => '-'.repeat(width)).join('  ')}
+` + lines(firstLines);
+	return {head, rows: (rows) => lines(rows.map((row) => row.map(oneLine))), cut: () => cut};
 }
 
 export function formatResult(result: TaskResult, format: OutputFormat, options: {bom?: boolean} = {}): string {

@@ -118,7 +118,34 @@ export async function runTask(
 }
 
 /** Rows fetched per round trip when a result is streamed: a few MB at a time, however large the result. */
-const STREAMED_ROWS = 10_000;
+export const STREAMED_ROWS = 10_000;
+
+type Table = Pick<TaskResult, 'columns' | 'rows'>;
+
+/**
+ * Runs `text` through a cursor on `client` (which is in a transaction) and hands `batch` its rows (as queryTable
+ * gives them) `batchRows` at a time, all at once for Infinity; the first batch even when empty, for its columns.
+ * Memory holds one batch, however many rows there are. Returns how many there were.
+ */
+export async function fetchInBatches(
+	client: pg.ClientBase,
+	text: string,
+	values: unknown[],
+	batch: (table: Table, index: number) => Promise<void>,
+	options: {batchRows?: number; signal?: AbortSignal} = {},
+): Promise<number> {
+	const {batchRows = STREAMED_ROWS, signal} = options;
+	await client.query({text: `DECLARE batched_rows NO SCROLL CURSOR FOR ${text}`, values});
+	const fetch = `FETCH ${Number.isFinite(batchRows) ? batchRows : 'ALL'} FROM batched_rows`;
+	let rows = 0;
+	for (let index = 0; ; index++) {
+		signal?.throwIfAborted();
+		const table = await queryTable(client, fetch);
+		if (index === 0 || table.rows.length > 0) await batch(table, index);
+		rows += table.rows.length;
+		if (table.rows.length < batchRows) return rows;
+	}
+}
 
 /**
  * Runs a task as runTask does, but hands its rows to `sink` a batch at a time instead of keeping them: an
@@ -134,19 +161,20 @@ export async function streamTask(
 	sink: TaskSink,
 	options: {signal?: AbortSignal; batchRows?: number} = {},
 ): Promise<{rows: number}> {
-	const {signal, batchRows = STREAMED_ROWS} = options;
+	const {signal, batchRows} = options;
 	return inTaskTransaction(pool, task, values, signal, async (client, {text, bound}, resolved) => {
 		// Planned for the whole result, as a plain query is (by default a cursor's plan favours its first tenth).
 		await client.query('SET LOCAL cursor_tuple_fraction = 1');
-		await client.query({text: `DECLARE task_rows NO SCROLL CURSOR FOR ${text}`, values: bound});
-		let rows = 0;
-		for (let batch = 0; ; batch++) {
-			const table = await queryTable(client, `FETCH ${batchRows} FROM task_rows`);
-			if (batch === 0) await sink.start({taskId: task.id, columns: table.columns, ...resolved});
-			if (table.rows.length > 0) await sink.rows(table.rows);
-			rows += table.rows.length;
-			if (table.rows.length < batchRows) return {rows};
-			signal?.throwIfAborted();
-		}
+		const rows = await fetchInBatches(
+			client,
+			text,
+			bound,
+			async (table, index) => {
+				if (index === 0) await sink.start({taskId: task.id, columns: table.columns, ...resolved});
+				if (table.rows.length > 0) await sink.rows(table.rows);
+			},
+			{batchRows, signal},
+		);
+		return {rows};
 	});
 }
