@@ -6,6 +6,7 @@ import {BINARY_HEADER, BINARY_TRAILER, int4Field, int8Field, readFields, startRo
 import {copyBytea, copyField} from './copy-text.js';
 import {EVENT_COLUMNS} from './event-fields.js';
 import {parseLineInto, withLoneCrHint, type RejectReason} from './parse-line.js';
+import type {OverlongLine} from './line-chunker.js';
 import {RowBuffer} from './row-buffer.js';
 import type {LineCounts} from './progress.js';
 
@@ -23,7 +24,7 @@ export type ChunkJob = {
 	firstLine: number;
 	lineCount: number;
 	data: Uint8Array;
-	overlong: Array<{index: number; length: number}>;
+	overlong: OverlongLine[];
 	maxLineBytes: number;
 };
 
@@ -80,7 +81,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Parses a chunk's lines (CPU work, done while the connection still stores the previous chunk). */
 export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 	const data = Buffer.from(job.data.buffer, job.data.byteOffset, job.data.byteLength);
-	const overlong = new Map(job.overlong.map((line) => [line.index, line.length]));
+	const overlong = new Map(job.overlong.map((line) => [line.index, line]));
 	// Rows are about as long as their lines (keys are dropped, the hash and some escapes added).
 	const out = spareRowBuffers.pop() ?? new RowBuffer(job.data.byteLength + (1 << 16));
 	out.length = 0;
@@ -100,11 +101,12 @@ export async function parseChunk(job: ChunkJob): Promise<ParsedChunk> {
 		const lineNo = job.firstLine + index;
 		const lineOffset = offset;
 		// Overlong lines are cut short in `data`: advance the offset by their real length.
-		const realLength = overlong.size === 0 ? undefined : overlong.get(index);
-		offset += realLength ?? (newline < 0 ? end - position : end - position + 1);
+		const long = overlong.size === 0 ? undefined : overlong.get(index);
+		offset += long?.length ?? (newline < 0 ? end - position : end - position + 1);
 		position = end + 1;
-		if (realLength !== undefined) {
-			const detail = withLoneCrHint(`a line of ${realLength} bytes exceeds the limit of ${job.maxLineBytes} bytes; its first ${raw.length} bytes are kept`, raw);
+		if (long !== undefined) {
+			// Without its ending, as the limit counts it: a line of 201 bytes over a limit of 200 was said to be of 202 (203 with CRLF).
+			const detail = withLoneCrHint(`a line of ${long.length - long.ending} bytes exceeds the limit of ${job.maxLineBytes} bytes; its first ${raw.length} bytes are kept`, raw);
 			rejected.push({lineNo, offset: lineOffset, reason: 'line-too-long', detail, raw});
 			continue;
 		}

@@ -14,9 +14,12 @@ export type Chunk = {
 	lineCount: number;
 	/** The lines, each ending in \n (the last line of a file may lack it). */
 	data: Buffer;
-	/** Lines cut short because they exceeded the limit: index in the chunk and real length. */
-	overlong: Array<{index: number; length: number}>;
+	/** Lines cut short because they exceeded the limit. */
+	overlong: OverlongLine[];
 };
+
+/** A line cut short: its index in the chunk, its real length, and how much of that is its ending (\n, \r\n, or none at the end). */
+export type OverlongLine = {index: number; length: number; ending: number};
 
 export type ChunkerOptions = {
 	startOffset?: number;
@@ -77,10 +80,11 @@ export class LineChunker {
 	private lines = 0;
 	/** Real (uncut) bytes of the current chunk. */
 	private realBytes = 0;
-	private overlong: Array<{index: number; length: number}> = [];
-	/** Bytes of the line being read so far, and whether it has been cut. */
+	private overlong: OverlongLine[] = [];
+	/** Bytes of the line being read so far, whether it has been cut, and the ending of its last piece (once cut). */
 	private lineBytes = 0;
 	private lineCut = false;
+	private lineEnding = 0;
 	/** Whether the last piece pushed ended in a \r without a \n (the \r of a \r\n split between reads). */
 	private endsInCr = false;
 
@@ -106,6 +110,7 @@ export class LineChunker {
 			if (this.lineCut || this.lineBytes + (end - position) - ending > this.maxLineBytes) {
 				this.keep(buffer.subarray(runStart, position));
 				this.append(buffer.subarray(position, end), ending);
+				this.lineEnding = ending;
 				runStart = end;
 			} else {
 				this.realBytes += end - position;
@@ -216,7 +221,8 @@ export class LineChunker {
 	}
 
 	private finishLine(): void {
-		if (this.lineCut) this.overlong.push({index: this.lines, length: this.lineBytes});
+		// The ending, for the length said of the line: the limit counts its content only.
+		if (this.lineCut) this.overlong.push({index: this.lines, length: this.lineBytes, ending: this.lineEnding});
 		this.lines++;
 		this.lineBytes = 0;
 		this.lineCut = false;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
+import {parseChunk, releaseChunk} from '../../ingest/chunk-loader.js';
 import {LineChunker, type Chunk} from '../../ingest/line-chunker.js';
 
 function chunkAll(input: string | Buffer, pieceSize: number, options: ConstructorParameters<typeof LineChunker>[0]): Chunk[] {
@@ -71,7 +72,7 @@ describe('LineChunker', () => {
 			const [chunk] = chunkAll(`ok\n${long}\nafter\n`, pieceSize, {maxLineBytes: 100, keepBytes: 10});
 			assert.equal(chunk!.lineCount, 3);
 			assert.equal(chunk!.data.toString(), `ok\n${'y'.repeat(10)}\nafter\n`);
-			assert.deepEqual(chunk!.overlong, [{index: 1, length: 1001}]);
+			assert.deepEqual(chunk!.overlong, [{index: 1, length: 1001, ending: 1}]);
 			assert.equal(chunk!.endOffset, 3 + 1001 + 6);
 		}
 	});
@@ -82,12 +83,31 @@ describe('LineChunker', () => {
 			for (const pieceSize of [1, 2, 3, 11, 12, 100]) {
 				const chunks = chunkAll(text, pieceSize, {maxLineBytes: 10, keepBytes: 4});
 				const label = `${JSON.stringify(ending)} by ${pieceSize}`;
-				assert.deepEqual(chunks.flatMap((chunk) => chunk.overlong), [{index: 1, length: 11 + ending.length}], label);
+				assert.deepEqual(chunks.flatMap((chunk) => chunk.overlong), [{index: 1, length: 11 + ending.length, ending: ending.length}], label);
 				assert.equal(chunks.map((chunk) => chunk.data.toString()).join(''), `${'a'.repeat(10)}${ending}bbbb\nc`, label);
 			}
 		}
 		// A \r inside a line is content: 10 bytes and a \r are over a limit of 10.
 		const [chunk] = chunkAll(`${'a'.repeat(10)}\rx\n`, 11, {maxLineBytes: 10, keepBytes: 4});
-		assert.deepEqual(chunk!.overlong, [{index: 0, length: 13}]);
+		assert.deepEqual(chunk!.overlong, [{index: 0, length: 13, ending: 1}]);
+	});
+
+	it("says an overlong line's length without its ending, as the limit counts it (201 bytes over a limit of 200 were said to be 202, 203 with CRLF)", async () => {
+		for (const ending of ['\n', '\r\n']) {
+			for (const pieceSize of [1, 7, 200, 201, 4096]) {
+				const chunks = chunkAll(`${'x'.repeat(201)}${ending}${'y'.repeat(300)}`, pieceSize, {maxLineBytes: 200, keepBytes: 50});
+				const details: string[] = [];
+				for (const chunk of chunks) {
+					const parsed = await parseChunk({...chunk, fileId: 1, loadId: 1, maxLineBytes: 200});
+					details.push(...parsed.rejected.map((line) => line.detail));
+					releaseChunk(parsed);
+				}
+				assert.deepEqual(
+					details,
+					['a line of 201 bytes exceeds the limit of 200 bytes; its first 50 bytes are kept', 'a line of 300 bytes exceeds the limit of 200 bytes; its first 50 bytes are kept'],
+					`${JSON.stringify(ending)} by ${pieceSize}`,
+				);
+			}
+		}
 	});
 });
