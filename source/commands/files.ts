@@ -133,10 +133,11 @@ const storedBytes = (cell: Rows[number][number]) => Buffer.from(String(cell).sli
 
 /**
  * The last column (a line's first bytes) as text: UTF-8 where it is, so a Russian line reads as such
- * (encode(…, 'escape') gave an octal escape per byte of Cyrillic), and U+FFFD for bytes that are not.
+ * (encode(…, 'escape') gave an octal escape per byte of Cyrillic), and U+FFFD for bytes that are not. A
+ * file's BOM is kept, as stored: TextDecoder dropped it by default, so the listing differed from --raw.
  */
 function bytesAsText(rows: Rows): Rows {
-	const utf8 = new TextDecoder('utf-8');
+	const utf8 = new TextDecoder('utf-8', {ignoreBOM: true});
 	return rows.map((row) => [...row.slice(0, -1), utf8.decode(storedBytes(row.at(-1)!))]);
 }
 

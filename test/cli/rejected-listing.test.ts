@@ -10,12 +10,14 @@ import {fetchInBatches} from '../../source/tasks/index.js';
 const database = await openTestDatabase('rejected_listing');
 const dir = fixtureDir();
 
-// 3,000 rejected lines in two files: text, Cyrillic, bytes that are not UTF-8, lines over the limit.
+// 3,000 rejected lines in two files: text, Cyrillic, bytes that are not UTF-8, lines over the limit; b.log in
+// CRLF, starting with a UTF-8 BOM.
 const bad = (n: number) =>
 	[Buffer.from(`not json ${n}`), Buffer.from(`Журнал ${n}: не JSON`), Buffer.from([0x7b, 0xcf, 0xf0, 0xe8, 0x7d, 0x30 + (n % 10)]), Buffer.from(`{"long": "${'x'.repeat(200 + (n % 50))}"}`)][n % 4]!;
 const files = [path.join(dir, 'a.log'), path.join(dir, 'b.log')];
 fs.writeFileSync(files[0]!, Buffer.concat(Array.from({length: 2000}, (_, n) => Buffer.concat([bad(n), Buffer.from('\n')]))));
-fs.writeFileSync(files[1]!, Buffer.concat(Array.from({length: 1000}, (_, n) => Buffer.concat([bad(n + 1), Buffer.from('\r\n')]))));
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+fs.writeFileSync(files[1]!, Buffer.concat([BOM, ...Array.from({length: 1000}, (_, n) => Buffer.concat([bad(n + 1), Buffer.from('\r\n')]))]));
 await ingest(database, files, {maxLineBytes: 200});
 
 /** `rejected` with these flags and batch size, on a terminal of `columns` or into a pipe; what it wrote. */
@@ -70,6 +72,9 @@ describe('rejected, a batch at a time (a million rejected lines held at once too
 			[4, 'line-too-long', 200, `{"long": "${'x'.repeat(50)}`],
 		]);
 		assert.deepEqual(rows.at(-1)!.line_no, 1000);
+		// b.log's first line as stored, its BOM included (it was dropped from starts_with alone).
+		assert.deepEqual([rows[2000]!.line_no, rows[2000]!.bytes, rows[2000]!.starts_with], [1, 29, '\ufeffЖурнал 1: не JSON\r']);
+		assert.match((await listed({format: 'csv'}, 7)).stdout, /^.*b\.log,1,0,malformed-json,.*,29,\ufeffЖурнал 1: не JSON\r$/m);
 	});
 
 	it('on a terminal: the table fetched whole when it fits a batch; else sized to its first batch, said on stderr', async () => {
@@ -93,6 +98,7 @@ describe('rejected, a batch at a time (a million rejected lines held at once too
 		const expected = Buffer.concat([
 			...Array.from({length: 2000}, (_, n) => Buffer.concat([bad(n).subarray(0, 200), Buffer.from('\n')])),
 			// The CR of b.log's CRLF is kept: the line's bytes as the file held them.
+			BOM,
 			...Array.from({length: 1000}, (_, n) => Buffer.concat([bad(n + 1).subarray(0, 200), Buffer.from(bad(n + 1).length > 200 ? '\n' : '\r\n')])),
 		]);
 		const out = path.join(dir, 'rejected.log');
