@@ -97,7 +97,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	const workerCount = Math.max(1, options.workers ?? Math.min(4, os.availableParallelism()));
 	const tracker = new ProgressTracker(Date.now());
 	const emit = () => options.onProgress?.(tracker.snapshot());
-	const sources = discoverSources(options.paths, options.skipFolders);
+	const {files: sources, notFiles} = discoverSources(options.paths, options.skipFolders);
 
 	const lockClient = await pool.connect();
 	// Held idle through the load: if the server drops it, the loaders' connections report the failure; an
@@ -204,7 +204,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	const snapshot = tracker.snapshot();
 	options.onProgress?.(snapshot);
 	const count = (status: FileProgress['status']) => snapshot.files.filter((file) => file.status === status).length;
-	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped'), filesFailed: count('failed'), dayZoneChange, ...(derivedCancelled ? {derivedCancelled} : {}), ...(dayZoneKept ? {dayZoneKept} : {}), ...(superseded.length > 0 ? {superseded} : {})};
+	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped'), filesFailed: count('failed'), notFiles, dayZoneChange, ...(derivedCancelled ? {derivedCancelled} : {}), ...(dayZoneKept ? {dayZoneKept} : {}), ...(superseded.length > 0 ? {superseded} : {})};
 }
 
 function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: number): FileProgress {

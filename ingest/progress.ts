@@ -1,3 +1,5 @@
+import type {NotAFile} from './sources.js';
+
 /**
  * Progress snapshots of an ingest: the one thing the CLI progress line and the TUI meters read.
  * Emitted a few times a second (never per line) and once at the end.
@@ -100,6 +102,8 @@ export type IngestSummary = IngestSnapshot & {
 	filesLoaded: number;
 	filesSkipped: number;
 	filesFailed: number;
+	/** The entries of input folders passed over as neither files nor folders (said in the summary). */
+	notFiles?: NotAFile[];
 	/** Set when this run's dayZone option changed the day zone (and the derived tables were rebuilt in it). */
 	dayZoneChange?: {from: string; to: string};
 	/** Set when the cancel came during the derived build: everything was loaded, and the tables the tasks read are not updated yet. */

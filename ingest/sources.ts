@@ -15,6 +15,9 @@ export type SourceKind = 'plain' | 'gz' | 'zip';
 
 export type SourceFile = {path: string; kind: SourceKind; size: number; mtime: Date};
 
+/** An entry of an input folder that is neither a file nor a folder (a named pipe, a socket, a device): passed over, and said. */
+export type NotAFile = {path: string; what: string};
+
 /** A name's format by its extension: for a file that cannot be read (others are known by their first bytes: contentKindOf, decodedContent). */
 export function kindOf(file: string): SourceKind {
 	const lower = file.toLowerCase();
@@ -98,9 +101,20 @@ export function expandWildcards(pattern: string): string[] {
 	return matches.filter((match) => fs.existsSync(match));
 }
 
-/** Expands paths into files, in a stable natural order (daily files load in date order); the `skipped` folders are never walked. */
-export function discoverSources(paths: string[], skipped: string[] = []): SourceFile[] {
+/** What a special file is, in words. */
+function specialKind(stat: fs.Stats): string {
+	if (stat.isFIFO()) return 'a named pipe (FIFO)';
+	if (stat.isSocket()) return 'a socket';
+	return 'a device';
+}
+
+/**
+ * Expands paths into files, in a stable natural order (daily files load in date order); the `skipped` folders are
+ * never walked. The special files met in folders are passed over and returned as `notFiles`, for the summary to say.
+ */
+export function discoverSources(paths: string[], skipped: string[] = []): {files: SourceFile[]; notFiles: NotAFile[]} {
 	const found: SourceFile[] = [];
+	const notFiles: NotAFile[] = [];
 	// Real paths of the folders walked: a link back up the tree is walked once, not until ELOOP. The skipped ones count as walked.
 	// The native realpath: on Windows it gives the case the disk has (the JS one keeps the case typed, so `ingest .`
 	// with --workdir .\WorkDir walked the workdir's cluster and logs as inputs).
@@ -126,11 +140,14 @@ export function discoverSources(paths: string[], skipped: string[] = []): Source
 		} else if (explicit && !stat.isFile()) {
 			// A pipe or device has no content to fingerprint or resume: it was passed over with exit 0.
 			throw new UserError(`The input ${target} is not a file or folder; save the log to a file first.`);
+		} else if (!stat.isFile()) {
+			// In a folder the others load, but a pipe passed over without a word looked like a log with nothing in it.
+			notFiles.push({path: path.resolve(target), what: specialKind(stat)});
 		}
 	};
 	for (const target of paths) visit(target, true);
 	const unique = new Map(found.map((file) => [file.path, file]));
-	return [...unique.values()];
+	return {files: [...unique.values()], notFiles};
 }
 
 export const HEAD_SAMPLE = 64 * 1024;

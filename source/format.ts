@@ -74,9 +74,10 @@ export function zoneKeptClause({dayZoneKept}: Pick<IngestSummary, 'dayZoneKept'>
 /**
  * The inputs a load's summary names one by one: those that failed, and why, archives with no log file in them
  * (as a folder without one is said), those skipped as a copy of another input (a renamed copy of a loaded
- * log is otherwise only "1 skipped", and `files` has no row for it), and those found superseded by a whole copy.
+ * log is otherwise only "1 skipped", and `files` has no row for it), those found superseded by a whole copy,
+ * then what a folder held that is not a file (a named pipe), passed over.
  */
-export function fileNotices({files, superseded = []}: Pick<IngestSummary, 'files' | 'superseded'>): FileNotice[] {
+export function fileNotices({files, superseded = [], notFiles = []}: Pick<IngestSummary, 'files' | 'superseded' | 'notFiles'>): FileNotice[] {
 	const notices = files.flatMap((file): FileNotice[] => {
 		const memberCopies = (file.memberCopies ?? []).map((copy): FileNotice => ({kind: 'copy', file: copy.label, of: copy.sameContentAs}));
 		if (file.status === 'failed') return [{kind: 'failed', file: file.label, reason: file.note ?? 'unknown error'}, ...memberCopies];
@@ -85,14 +86,16 @@ export function fileNotices({files, superseded = []}: Pick<IngestSummary, 'files
 		if (file.sameContentAs !== undefined) return [{kind: 'copy', file: file.label, of: file.sameContentAs}];
 		return memberCopies;
 	});
-	return [...notices, ...superseded.map(({file, note}): FileNotice => ({kind: 'superseded', file, note}))];
+	const passedOver = notFiles.map(({path, what}): FileNotice => ({kind: 'not-a-file', file: path, what}));
+	return [...notices, ...superseded.map(({file, note}): FileNotice => ({kind: 'superseded', file, note})), ...passedOver];
 }
 
 export type FileNotice =
 	| {kind: 'failed'; file: string; reason: string}
 	| {kind: 'empty' | 'not-a-log'; file: string}
 	| {kind: 'copy'; file: string; of: string}
-	| {kind: 'superseded'; file: string; note: string};
+	| {kind: 'superseded'; file: string; note: string}
+	| {kind: 'not-a-file'; file: string; what: string};
 
 /**
  * A notice's words, the one source of `ingest`'s line and the app's: what became of the input, and why (the reason,
@@ -113,6 +116,9 @@ export function noticeWords(notice: FileNotice, shown: (file: string) => string 
 			return {title: 'skipped', detail: `same content as ${shown(notice.of)}, which is loaded`};
 		case 'superseded':
 			return {title: 'superseded', detail: notice.note};
+		case 'not-a-file':
+			// As a named one is refused: "is not a file or folder; save the log to a file first".
+			return {title: 'skipped', detail: `${notice.what}, not a file or folder; save the log to a file to load it`};
 	}
 }
 

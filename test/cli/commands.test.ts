@@ -78,6 +78,21 @@ describe('the headless commands', () => {
 		assert.equal(result.stderr, `No log files were found in ${empty}; nothing was loaded.\n`);
 	});
 
+	it('ingest of a folder with a named pipe in it loads the files and says the pipe was skipped (it was passed over without a word)', {skip: process.platform === 'win32'}, async () => {
+		const pipeUrl = await createTestDatabase('cli_fifo');
+		const folder = path.join(dir, 'with-a-pipe');
+		fs.mkdirSync(folder);
+		fs.writeFileSync(path.join(folder, 'day.log'), lines(0, 3));
+		assert.equal(spawnSync('mkfifo', [path.join(folder, 'live.pipe')]).status, 0);
+		const result = cli('ingest', folder, '--db', pipeUrl);
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /^read 3 lines: loaded 3, duplicates 0, rejected 0$/m);
+		assert.deepEqual(
+			result.stdout.split('\n').filter((line) => line.startsWith('skipped: ')),
+			[`skipped: ${path.join(folder, 'live.pipe')}: a named pipe (FIFO), not a file or folder; save the log to a file to load it`],
+		);
+	});
+
 	it('ingest of JSON spread over many lines says the file is no log and what to do (thousands of malformed-json lines said neither)', async () => {
 		const jsonUrl = await createTestDatabase('cli_pretty_json');
 		const object = path.join(dir, 'event.json');
