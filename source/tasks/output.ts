@@ -32,9 +32,12 @@ function csvWriter(columns: Columns, bom: boolean): ResultWriter {
 		const text = cellText(value);
 		return bom && !isNumeric(columns[index]!.kind) && FORMULA_START.test(text) ? `'${text}` : text;
 	};
+	// A lone CR quoted too: with unix records the writer quotes only \n, and a reader taking CR as a line end split the
+	// row (a rejected CRLF line's starts_with ends with one).
+	const options = {record_delimiter: 'unix', quoted_match: /\r/};
 	return {
-		start: () => stringify([columns.map((column) => column.name)], {bom, record_delimiter: 'unix'}),
-		rows: (rows) => stringify(rows.map((row) => row.map(forExcel)), {record_delimiter: 'unix'}),
+		start: () => stringify([columns.map((column) => column.name)], {bom, ...options}),
+		rows: (rows) => stringify(rows.map((row) => row.map(forExcel)), options),
 		end: () => '',
 	};
 }

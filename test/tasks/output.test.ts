@@ -27,6 +27,8 @@ describe('formatResult', () => {
 		const csv = formatResult(result, 'csv');
 		assert.equal(csv, 'username,events,last_seen\n"ann, ""the"" first",12,2024-03-04 09:00:00.123456\n"борис|b\nline",7,\n');
 		assert.ok(formatResult(result, 'csv', {bom: true}).startsWith('\uFEFFusername'));
+		// A lone CR is a line end to some readers: quoted as \n is.
+		assert.equal(formatResult({...result, rows: [['line 1\r', 1, null]]}, 'csv'), 'username,events,last_seen\n"line 1\r",1,\n');
 	});
 
 	it('csv for Excel (--bom) makes a text cell that starts a formula text; numbers and plain CSV stay exact', () => {
