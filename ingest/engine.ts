@@ -13,6 +13,7 @@ import {LoaderError, LoaderPool} from './loader-pool.js';
 import {finishSource, planSource, recordFailedSource, recordInterrupted, recordTrailingGarbage, retireFailedArchive, supersedeCopies, type SourceIdentity, type TrailingGarbageEntry} from './manifest.js';
 import type {DerivedProgress, FileProgress, IngestSnapshot, IngestSummary, Superseded} from './progress.js';
 import {ProgressTracker} from './progress-tracker.js';
+import {NotALog} from './sniff.js';
 import {discoverSources, fingerprintFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
 
 export type IngestOptions = {
@@ -53,17 +54,6 @@ function isDatabaseFailure(error: unknown): boolean {
 
 function describe(error: unknown): string {
 	return redactSecrets(error instanceof Error ? error.message : String(error));
-}
-
-/**
- * Whether a file whose every line was rejected begins with a lone `{` or `[`: JSON spread over many lines (an API's
- * pretty-printed export), where each line alone is a fragment. Its thousands of malformed-json lines, each with the
- * parser's words, did not say that the file is no tracking log, nor what to do.
- */
-async function opensJsonOverLines(pool: pg.Pool, fileId: number): Promise<boolean> {
-	const {rows} = await pool.query<{raw: Buffer}>('SELECT raw FROM rejected_lines WHERE file_id = $1 ORDER BY line_no LIMIT 1', [fileId]);
-	const first = rows[0]?.raw.toString('utf8').replace(/^\uFEFF/, '').trim();
-	return first === '{' || first === '[';
 }
 
 /** Why a file could not be opened: for a link whose target is gone, that (ENOENT alone named the link as if it were missing). */
@@ -305,6 +295,10 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 	} catch (error) {
 		// It ends the load as it does for a plain file; recorded as the archive's, it stayed a failed row beside the loaded members.
 		if (error === loadFailure) throw error;
+		if (error instanceof NotALog) {
+			progress.notALog = error.message;
+			return await recordEmptyArchive(context, source, progress);
+		}
 		const message = `cannot read the archive: ${describe(error)}`;
 		progress.status = 'failed';
 		progress.note = message;
@@ -317,7 +311,9 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 	if (context.signal?.aborted || context.fatal) return;
 	if (progress.members !== undefined) await retireFailedArchive(context.pool, source.path);
 	progress.bytesDone = progress.bytesTotal;
-	const copies = members.flatMap(({label, sameContentAs}) => (sameContentAs === undefined ? [] : [{label, sameContentAs}]));
+	const notLogs = members.flatMap(({label, notALog}) => (notALog === undefined ? [] : [{label, notALog}]));
+	if (notLogs.length > 0) progress.memberNotLogs = notLogs;
+	const copies = members.flatMap(({label, sameContentAs, notALog}) => (sameContentAs === undefined || notALog !== undefined ? [] : [{label, sameContentAs}]));
 	if (copies.length > 0) progress.memberCopies = copies;
 	const failed = members.filter((member) => member.status === 'failed');
 	progress.status = failed.length > 0 ? 'failed' : members.every((member) => member.status === 'skipped') && members.length > 0 ? 'skipped' : 'loaded';
@@ -325,8 +321,9 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 }
 
 /**
- * A .zip with no log file in it (no member, or notes only) is an input of its own, as an empty file is: a row
- * in the manifest, loaded once and then skipped as already loaded; the summary names it (fileNotices).
+ * A .zip with no log file in it (no member, or notes only), or that is no log (an Office document: its notALog), is an
+ * input of its own, as an empty file is: a row in the manifest, loaded once and then skipped as already loaded; the
+ * summary names it (fileNotices).
  */
 async function recordEmptyArchive(context: LoadContext, source: SourceFile, progress: FileProgress): Promise<void> {
 	progress.bytesDone = progress.bytesTotal;
@@ -338,7 +335,7 @@ async function recordEmptyArchive(context: LoadContext, source: SourceFile, prog
 		progress.sameContentAs = plan.sameContentAs;
 		return;
 	}
-	await finishSource(context.pool, plan.fileId, undefined);
+	await finishSource(context.pool, plan.fileId, undefined, progress.notALog);
 	progress.fileId = plan.fileId;
 	progress.status = 'loaded';
 }
@@ -363,6 +360,7 @@ async function loadStream(
 		progress.status = 'skipped';
 		progress.note = plan.reason;
 		progress.sameContentAs = plan.sameContentAs;
+		progress.notALog = plan.notALog;
 		advance(progress.bytesTotal);
 		return;
 	}
@@ -411,6 +409,7 @@ async function loadStream(
 		);
 	};
 	let readError: string | undefined;
+	let notALog: string | undefined;
 	let garbage: TrailingGarbageEntry | undefined;
 	try {
 		const stream = await open(plan.startOffset, (count) => {
@@ -427,7 +426,10 @@ async function loadStream(
 		if (!context.signal?.aborted && !context.fatal) for (const chunk of chunker.end()) await dispatch(chunk);
 	} catch (error) {
 		const stopped = context.signal?.aborted || context.fatal;
-		if (error instanceof TrailingGarbage) {
+		if (error instanceof NotALog) {
+			// Met before a line was read: nothing of it is loaded, and the file is recorded as done (see NotALog).
+			notALog = error.message;
+		} else if (error instanceof TrailingGarbage) {
 			// The gzip data before it is whole, its last line too (as a file's without a final newline): the file loads, and
 			// the garbage is one rejected entry after its last line, as a bad line would be (gzip -d ignores it).
 			if (!stopped) {
@@ -448,10 +450,10 @@ async function loadStream(
 					await recordTrailingGarbage(context.pool, garbage);
 					tracker.addChunk(progress, GARBAGE_STATS, archive);
 				}
-				await finishSource(context.pool, plan.fileId, readError);
+				await finishSource(context.pool, plan.fileId, readError, notALog);
 				progress.status = readError ? 'failed' : 'loaded';
 				if (readError) progress.note = readError;
-				else if (progress.loaded === 0 && progress.rejected > 1) progress.multiLineJson = await opensJsonOverLines(context.pool, plan.fileId);
+				progress.notALog = notALog;
 				advance(progress.bytesTotal);
 			})
 			// Heard now, not when the files are all read: a database lost while the next file is read rejected this

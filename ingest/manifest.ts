@@ -22,7 +22,14 @@ export type SourceIdentity = {
 };
 
 export type LoadPlan =
-	| {action: 'skip'; reason: string; /** The input (label) whose content this is, when it is another one. */ sameContentAs?: string}
+	| {
+			action: 'skip';
+			reason: string;
+			/** The input (label) whose content this is, when it is another one. */
+			sameContentAs?: string;
+			/** Why that content was found to be no log and skipped when it was first met (see NotALog): said again. */
+			notALog?: string;
+	  }
 	| {
 			action: 'load';
 			fileId: number;
@@ -41,17 +48,19 @@ export type LoadPlan =
 type FileRow = {file_id: number; status: string; head_hash: string; size_bytes: number; fingerprint: string; error: string | null};
 
 export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: number): Promise<LoadPlan> {
-	const {rows: sameContent} = await pool.query<{path: string; member: string}>(
+	const {rows: sameContent} = await pool.query<{path: string; member: string; error: string | null}>(
 		// Also a copy met earlier in this same run, whose last chunks may still be loading.
-		`SELECT path, member FROM source_files WHERE fingerprint = $1 AND (status = 'loaded' OR (status = 'loading' AND load_id = $4))
+		`SELECT path, member, error FROM source_files WHERE fingerprint = $1 AND (status = 'loaded' OR (status = 'loading' AND load_id = $4))
 		 ORDER BY (path = $2 AND member = $3) DESC LIMIT 1`,
 		[source.fingerprint, source.path, source.member, loadId],
 	);
 	if (sameContent[0]) {
 		const same = sameContent[0];
-		if (same.path === source.path && same.member === source.member) return {action: 'skip', reason: 'already loaded'};
+		// A loaded row's error is why its content is no log (finishSource).
+		const notALog = same.error ?? undefined;
+		if (same.path === source.path && same.member === source.member) return {action: 'skip', reason: 'already loaded', notALog};
 		const sameContentAs = same.member ? `${same.path}!${same.member}` : same.path;
-		return {action: 'skip', reason: `same content as ${sameContentAs}`, sameContentAs};
+		return {action: 'skip', reason: `same content as ${sameContentAs}`, sameContentAs, notALog};
 	}
 	const {rows} = await pool.query<FileRow>("SELECT file_id, status, head_hash, size_bytes, fingerprint, error FROM source_files WHERE path = $1 AND member = $2 AND status <> 'replaced'", [
 		source.path,
@@ -129,11 +138,16 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 /** Totals of a file (of `f`) are the sums over its committed chunks (so they stay right across resumes). */
 const COMMITTED_TOTALS = `(lines_read, blank_lines, loaded, duplicates, rejected, content_bytes) = (SELECT * FROM file_committed_counts(f.file_id))`;
 
-export async function finishSource(pool: pg.Pool, fileId: number, error: string | undefined): Promise<void> {
+/**
+ * A file read to its end is loaded, one with an `error` failed. One whose content is no log (`notALog`: see NotALog) is
+ * loaded with nothing from it, as an empty file is, and the reason kept as its error: `files` shows it, and a later
+ * load that skips it says it again (planSource).
+ */
+export async function finishSource(pool: pg.Pool, fileId: number, error: string | undefined, notALog?: string): Promise<void> {
 	await pool.query(`UPDATE source_files f SET status = $2, error = $3, finished_at = now(), ${COMMITTED_TOTALS} WHERE f.file_id = $1`, [
 		fileId,
 		error === undefined ? 'loaded' : 'failed',
-		error ?? null,
+		error ?? notALog ?? null,
 	]);
 }
 

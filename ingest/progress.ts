@@ -41,8 +41,10 @@ export type FileProgress = LineCounts & {
 	sameContentAs?: string;
 	/** A .zip: how many log files it holds (none is said in the summary). */
 	members?: number;
-	/** Every line rejected, the first a lone `{` or `[`: JSON spread over many lines (pretty-printed), not a log (said in the summary). */
-	multiLineJson?: boolean;
+	/** Its content is no tracking log, and nothing was loaded from it: what it looks like and what to do (see NotALog; said in the summary). */
+	notALog?: string;
+	/** A .zip: its members that are no tracking log (label: "archive.zip!member"). */
+	memberNotLogs?: Array<{label: string; notALog: string}>;
 	/** A .zip: its members skipped because another input with the same content was loaded (label: "archive.zip!member"). */
 	memberCopies?: Array<{label: string; sameContentAs: string}>;
 };

@@ -5,6 +5,7 @@ import {pipeline, Readable, Transform} from 'node:stream';
 import yauzl from 'yauzl';
 import {UserError} from './errors.js';
 import {gunzipMembers} from './gunzip.js';
+import {notALog, officeDocument, SNIFF_BYTES, sniffContent} from './sniff.js';
 
 /**
  * Finds the inputs (files, .gz, .zip members, folders recursively) and opens them as streams of
@@ -45,13 +46,6 @@ export function contentKindOf(file: string, size: number): SourceKind {
 	}
 	return kindOfHead(head);
 }
-
-/**
- * UTF-16 text begins with its byte order mark (Windows PowerShell's `>` writes such files): read as UTF-8,
- * each of its lines was rejected. The file fails instead, saying how to convert it.
- */
-const isUtf16 = (head: Buffer) => head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
-const utf16Error = () => new Error('UTF-16 text, not UTF-8: save it as UTF-8 first (PowerShell: Get-Content FILE | Set-Content -Encoding utf8 NEWFILE)');
 
 /** A content's format by its first bytes (up to 4), as gzip and zip mark themselves. */
 function kindOfHead(head: Buffer): SourceKind {
@@ -227,21 +221,37 @@ function byteCounter(onBytes: (count: number) => void): Transform {
 const READ_SIZE = 1024 * 1024;
 
 /**
- * A stream's first `length` bytes or more (its first chunks; fewer if it ends before), and the stream to read from its start: the
- * same one with them put back, or, if it ended meanwhile, one of just those bytes.
+ * A stream's first `length` bytes or more (its first chunks; fewer if it ends before), whether that is all of it, and
+ * the stream to read from its start: the same one with them put back, or, if it ended meanwhile, one of just those
+ * bytes; if it failed meanwhile (`failed`: trailing garbage after a small .gz's data, a damaged one), one of those
+ * bytes and then its error, so that what came before the error is loaded as it was without the peek.
  */
-function peek(stream: Readable, length: number): Promise<{head: Buffer; stream: Readable}> {
-	return new Promise((resolve, reject) => {
+function peek(stream: Readable, length: number): Promise<{head: Buffer; ended: boolean; failed: boolean; stream: Readable}> {
+	return new Promise((resolve) => {
 		const chunks: Buffer[] = [];
 		let read = 0;
-		const finish = (ended: boolean) => {
+		const finish = (ended: boolean, error?: Error) => {
 			stream.off('readable', onReadable);
 			stream.off('end', onEnd);
-			stream.off('error', reject);
+			stream.off('error', onError);
 			const head = Buffer.concat(chunks);
-			if (ended) return resolve({head, stream: Readable.from(head.length > 0 ? [head] : [])});
+			if (error) {
+				return resolve({
+					head,
+					ended,
+					failed: true,
+					stream: Readable.from(
+						(async function* () {
+							if (head.length > 0) yield head;
+							throw error;
+						})(),
+						{objectMode: false},
+					),
+				});
+			}
+			if (ended) return resolve({head, ended, failed: false, stream: Readable.from(head.length > 0 ? [head] : [])});
 			stream.unshift(head);
-			resolve({head, stream});
+			resolve({head, ended, failed: false, stream});
 		};
 		const onReadable = () => {
 			let chunk: Buffer | null;
@@ -252,30 +262,36 @@ function peek(stream: Readable, length: number): Promise<{head: Buffer; stream: 
 			if (read >= length) finish(false);
 		};
 		const onEnd = () => finish(true);
+		const onError = (error: Error) => finish(true, error);
 		stream.on('readable', onReadable);
 		stream.once('end', onEnd);
-		stream.once('error', reject);
+		stream.once('error', onError);
 	});
 }
 
 /**
  * Decompressed content (of a .gz, or a zip member) read as its own first bytes say, as files are (see
  * contentKindOf): gunzipped once more when it is gzip itself (a .gz inside a .gz, a gzipped member whose name
- * does not end in .gz), which read as text had every line rejected and its content counted as loaded; and
- * refused when it is a zip archive, which read as text loaded none of its events.
+ * does not end in .gz), which read as text had every line rejected and its content counted as loaded;
+ * refused when it is a zip archive, which read as text loaded none of its events; and refused or skipped when
+ * it is no tracking log (sniffContent: a .tar.gz, a gzipped CSV).
  */
 async function decodedContent(content: Readable, container: 'gz' | 'zip'): Promise<Readable> {
-	const {head, stream} = await peek(content, ZIP_MAGICS[0]!.length);
+	const {head, ended, failed, stream} = await peek(content, SNIFF_BYTES);
 	switch (kindOfHead(head)) {
 		case 'gz':
-			return gunzipped(stream, () => {});
+			return decodedContent(gunzipped(stream, () => {}), container);
 		case 'zip':
 			stream.destroy();
 			throw new Error(`a zip archive inside the ${container} is not read: unzip it and load its files`);
 		default:
-			if (isUtf16(head)) {
+			// A content cut by a fault is read to it, and fails there: a few bytes before it say little of what it is.
+			if (failed) return stream;
+			try {
+				sniffContent(head, ended);
+			} catch (error) {
 				stream.destroy();
-				throw utf16Error();
+				throw error;
 			}
 			return stream;
 	}
@@ -286,7 +302,7 @@ export async function openFileContent(file: SourceFile, startOffset: number, onD
 	// The stream we return carries an error of any stage (missing file, corrupt gzip): pipeline's and gunzipped's do.
 	if (file.kind === 'plain') {
 		// Read from its start, a file has not loaded a line yet: the one place to look at its first bytes.
-		if (startOffset === 0 && isUtf16(readFileAt(file.path, Math.min(2, file.size), 0))) throw utf16Error();
+		if (startOffset === 0) sniffContent(readFileAt(file.path, Math.min(SNIFF_BYTES, file.size), 0), file.size <= SNIFF_BYTES);
 		return pipeline(fs.createReadStream(file.path, {start: startOffset, highWaterMark: READ_SIZE}), byteCounter(onDiskBytes), () => {});
 	}
 	// Counted as the inflater hands its output on: the compressed bytes read ahead of it (a megabyte, a
@@ -306,35 +322,35 @@ export type ZipMember = {
 	open(onDiskBytes: (count: number) => void): Promise<Readable>;
 };
 
-/** Walks the members of a .zip one at a time (gzipped members are gunzipped too). */
+/** The entries of an open zip, from its central directory (names and sizes: no content is read). */
+async function zipEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+	const entries: yauzl.Entry[] = [];
+	await new Promise<void>((resolve, reject) => {
+		zip.on('entry', (entry: yauzl.Entry) => {
+			entries.push(entry);
+			zip.readEntry();
+		});
+		zip.once('end', resolve);
+		zip.once('error', reject);
+		zip.readEntry();
+	});
+	zip.removeAllListeners('entry');
+	return entries;
+}
+
+/**
+ * Walks the members of a .zip one at a time (gzipped members are gunzipped too). An Office document, which is a zip
+ * (a .xlsx), throws a NotALog before any member is read: its XML members were each rejected as lines.
+ */
 export async function forEachZipMember(file: string, visit: (member: ZipMember) => Promise<void>): Promise<void> {
 	const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
 		yauzl.open(file, {lazyEntries: true, autoClose: false}, (error, opened) => (error ? reject(error) : resolve(opened))),
 	);
 	try {
-		for (;;) {
-			const entry = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
-				const onEntry = (next: yauzl.Entry) => {
-					zip.off('end', onEnd);
-					zip.off('error', onError);
-					resolve(next);
-				};
-				const onEnd = () => {
-					zip.off('entry', onEntry);
-					zip.off('error', onError);
-					resolve(undefined);
-				};
-				const onError = (error: Error) => {
-					zip.off('entry', onEntry);
-					zip.off('end', onEnd);
-					reject(error);
-				};
-				zip.once('entry', onEntry);
-				zip.once('end', onEnd);
-				zip.once('error', onError);
-				zip.readEntry();
-			});
-			if (!entry) return;
+		const entries = await zipEntries(zip);
+		const office = officeDocument(entries.map((entry) => entry.fileName));
+		if (office !== undefined) throw notALog(office);
+		for (const entry of entries) {
 			if (entry.fileName.endsWith('/') || skippedInFolders.test(path.basename(entry.fileName))) continue;
 			await visit({
 				name: entry.fileName,

@@ -73,26 +73,29 @@ export function zoneKeptClause({dayZoneKept}: Pick<IngestSummary, 'dayZoneKept'>
 
 /**
  * The inputs a load's summary names one by one: those that failed, and why, archives with no log file in them
- * (as a folder without one is said), those skipped as a copy of another input (a renamed copy of a loaded
- * log is otherwise only "1 skipped", and `files` has no row for it), those found superseded by a whole copy,
- * then what a folder held that is not a file (a named pipe), passed over.
+ * (as a folder without one is said), those that are no log (and zip members that are none), those skipped as a
+ * copy of another input (a renamed copy of a loaded log is otherwise only "1 skipped", and `files` has no row for it),
+ * those found superseded by a whole copy, then what a folder held that is not a file (a named pipe), passed over.
  */
 export function fileNotices({files, superseded = [], notFiles = []}: Pick<IngestSummary, 'files' | 'superseded' | 'notFiles'>): FileNotice[] {
 	const notices = files.flatMap((file): FileNotice[] => {
-		const memberCopies = (file.memberCopies ?? []).map((copy): FileNotice => ({kind: 'copy', file: copy.label, of: copy.sameContentAs}));
-		if (file.status === 'failed') return [{kind: 'failed', file: file.label, reason: file.note ?? 'unknown error'}, ...memberCopies];
+		const memberNotices = [
+			...(file.memberNotLogs ?? []).map((member): FileNotice => ({kind: 'not-a-log', file: member.label, reason: member.notALog})),
+			...(file.memberCopies ?? []).map((copy): FileNotice => ({kind: 'copy', file: copy.label, of: copy.sameContentAs})),
+		];
+		if (file.status === 'failed') return [{kind: 'failed', file: file.label, reason: file.note ?? 'unknown error'}, ...memberNotices];
 		if (file.members === 0) return [{kind: 'empty', file: file.label}];
-		if (file.multiLineJson) return [{kind: 'not-a-log', file: file.label}];
+		if (file.notALog !== undefined) return [{kind: 'not-a-log', file: file.label, reason: file.notALog}];
 		if (file.sameContentAs !== undefined) return [{kind: 'copy', file: file.label, of: file.sameContentAs}];
-		return memberCopies;
+		return memberNotices;
 	});
 	const passedOver = notFiles.map(({path, what}): FileNotice => ({kind: 'not-a-file', file: path, what}));
 	return [...notices, ...superseded.map(({file, note}): FileNotice => ({kind: 'superseded', file, note})), ...passedOver];
 }
 
 export type FileNotice =
-	| {kind: 'failed'; file: string; reason: string}
-	| {kind: 'empty' | 'not-a-log'; file: string}
+	| {kind: 'failed' | 'not-a-log'; file: string; reason: string}
+	| {kind: 'empty'; file: string}
 	| {kind: 'copy'; file: string; of: string}
 	| {kind: 'superseded'; file: string; note: string}
 	| {kind: 'not-a-file'; file: string; what: string};
@@ -108,10 +111,7 @@ export function noticeWords(notice: FileNotice, shown: (file: string) => string 
 		case 'empty':
 			return {title: 'empty', detail: 'no log files in the archive; nothing was loaded from it'};
 		case 'not-a-log':
-			return {
-				title: 'rejected',
-				detail: 'every line: the file is JSON spread over many lines (pretty-printed), where a tracking log has one event per line; put each event on a line of its own (jq -c . FILE, or jq -c ".[]" FILE for an array) and load that',
-			};
+			return {title: 'skipped', detail: notice.reason};
 		case 'copy':
 			return {title: 'skipped', detail: `same content as ${shown(notice.of)}, which is loaded`};
 		case 'superseded':

@@ -93,19 +93,32 @@ describe('the headless commands', () => {
 		);
 	});
 
-	it('ingest of JSON spread over many lines says the file is no log and what to do (thousands of malformed-json lines said neither)', async () => {
+	it('ingest of JSON spread over many lines or in an array skips it, saying it is no log and what to do (thousands of malformed-json lines, or all but the last element rejected, said neither)', async () => {
 		const jsonUrl = await createTestDatabase('cli_pretty_json');
 		const object = path.join(dir, 'event.json');
 		const array = path.join(dir, 'events.json');
+		const perLine = path.join(dir, 'events-a-line.json');
 		const broken = path.join(dir, 'broken.log');
+		const events = [{event_type: 'a', time: '2024-01-01T00:00:00Z'}, {event_type: 'b', time: '2024-01-01T00:00:01Z'}];
 		fs.writeFileSync(object, `${JSON.stringify({event_type: 'play_video', username: 'ann', time: '2024-01-01T00:00:00Z', event: {id: 'v1'}}, null, 2)}\n`);
-		fs.writeFileSync(array, `\uFEFF${JSON.stringify([{event_type: 'a', time: '2024-01-01T00:00:00Z'}, {event_type: 'b', time: '2024-01-01T00:00:01Z'}], null, 4)}\n`);
-		fs.writeFileSync(broken, 'not json\nnor this\n');
-		const result = cli('ingest', object, array, broken, '--db', jsonUrl);
+		fs.writeFileSync(array, `\uFEFF${JSON.stringify(events, null, 4)}\n`);
+		fs.writeFileSync(perLine, `[\n${events.map((event) => JSON.stringify(event)).join(',\n')}\n]\n`);
+		fs.writeFileSync(broken, '{"event_type": "cut\n{"not json\n');
+		const result = cli('ingest', object, array, perLine, broken, '--db', jsonUrl);
 		assert.equal(result.code, 0, result.stderr);
-		const notices = result.stdout.split('\n').filter((line) => line.startsWith('rejected: '));
-		const advice = 'every line: the file is JSON spread over many lines (pretty-printed), where a tracking log has one event per line; put each event on a line of its own (jq -c . FILE, or jq -c ".[]" FILE for an array) and load that';
-		assert.deepEqual(notices, [`rejected: ${object}: ${advice}`, `rejected: ${array}: ${advice}`], 'not the file of bad lines, which is a log');
+		assert.match(result.stdout, /^read 2 lines: loaded 0, duplicates 0, rejected 2$/m);
+		const notices = result.stdout.split('\n').filter((line) => /^(skipped|rejected): /.test(line));
+		const advice = 'where a tracking log has one event per line; put each event on a line of its own';
+		const arrayAdvice = `skipped: %s: a JSON array, ${advice} (jq -c ".[]" FILE) and load that; nothing was loaded from it`;
+		assert.deepEqual(
+			notices,
+			[
+				`skipped: ${object}: JSON spread over many lines (pretty-printed), ${advice} (jq -c . FILE) and load that; nothing was loaded from it`,
+				arrayAdvice.replace('%s', array),
+				arrayAdvice.replace('%s', perLine),
+			],
+			'not the file of broken events, which is a log whose lines are rejected and kept',
+		);
 	});
 
 	it('ingest of a .zip with no log file in it says so, and files lists it as it lists an empty file (it had no row, no word)', async () => {
@@ -235,7 +248,8 @@ describe('the headless commands', () => {
 		assert.equal(cli('files', '--out', filesCsv, '--db', rawUrl).code, 0);
 		assert.equal(fs.readFileSync(filesCsv, 'utf8'), cli('files', '--db', rawUrl, '--format', 'csv').stdout);
 		// The listing shows each line's start as UTF-8 text (a Russian line was an octal escape per byte), U+FFFD where it is not.
-		fs.writeFileSync(path.join(dir, 'raw-c.log'), 'Журнал курса: не JSON\n');
+		// After an event: text alone is no log, and is skipped (sniffContent).
+		fs.writeFileSync(path.join(dir, 'raw-c.log'), `${lines(4, 5)}Журнал курса: не JSON\n`);
 		assert.equal(cli('ingest', path.join(dir, 'raw-c.log'), '--db', rawUrl).code, 0);
 		const listed = JSON.parse(cli('rejected', '--db', rawUrl, '--format', 'json').stdout) as Array<{starts_with: string}>;
 		assert.deepEqual(
@@ -248,7 +262,7 @@ describe('the headless commands', () => {
 		const manyUrl = await createTestDatabase('cli_raw_epipe');
 		// 1.2 MB of rejected lines: far more than a pipe holds, so the listing waits for its reader.
 		const file = path.join(dir, 'raw-many.log');
-		fs.writeFileSync(file, `${'not json '.repeat(20)}\n`.repeat(6000));
+		fs.writeFileSync(file, `${lines(0, 1)}${`${'not json '.repeat(20)}\n`.repeat(6000)}`);
 		assert.equal(cli('ingest', file, '--db', manyUrl).code, 0);
 		const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'rejected', '--raw', '--db', manyUrl], {cwd: dir, env: {...process.env, DATABASE_URL: ''}});
 		let stderr = '';

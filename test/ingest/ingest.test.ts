@@ -234,6 +234,57 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		);
 	});
 
+	it('skips what is no log with what it is, fails a .tar.gz with how to extract it, and loads a log named .txt (all were read as logs)', async () => {
+		const folder = path.join(dir, 'mixed-inputs');
+		fs.mkdirSync(folder);
+		const inFolder = (name: string) => path.join(folder, name);
+		// A tar header ("ustar" at 257) before the log: it was stored as the first event's logger prefix.
+		const tarHeader = Buffer.alloc(512);
+		tarHeader.write('a.log', 0);
+		tarHeader.write('ustar', 257);
+		fs.writeFileSync(inFolder('logs.tar.gz'), zlib.gzipSync(Buffer.concat([tarHeader, Buffer.from(lines(9100, 9102)), Buffer.alloc(1024)])));
+		fs.writeFileSync(inFolder('syllabus.pdf'), '%PDF-1.4\n1 0 obj\n');
+		fs.writeFileSync(inFolder('grades.csv'), 'name,grade\nann,5\n');
+		await writeZip(inFolder('grades.xlsx'), [
+			{name: '[Content_Types].xml', data: Buffer.from('<Types/>')},
+			{name: 'xl/worksheets/sheet1.xml', data: Buffer.from('<worksheet/>')},
+		]);
+		await writeZip(inFolder('export.zip'), [
+			{name: 'grades.csv', data: Buffer.from('name,grade\nbob,4\n')},
+			{name: 'day.log', data: Buffer.from(lines(9102, 9105))},
+		]);
+		fs.writeFileSync(inFolder('tracking.txt'), `# exported by hand\n${lines(9105, 9107)}`);
+		const summary = await ingest(database, [folder]);
+		assert.deepEqual([summary.lines, summary.loaded, summary.rejected, summary.filesLoaded, summary.filesFailed], [6, 5, 1, 5, 1]);
+		const skipped = (file: string, what: string) => `skipped: ${file}: ${what}, not a tracking log; nothing was loaded from it`;
+		const csv = 'skipped: %s: not a tracking log: none of its first 2 lines is a JSON object (a tracking log has one JSON event per line), as in a CSV file or notes; nothing was loaded from it';
+		const notices = [
+			csv.replace('%s', `${inFolder('export.zip')}!grades.csv`),
+			csv.replace('%s', inFolder('grades.csv')),
+			skipped(inFolder('grades.xlsx'), 'an Excel workbook'),
+			`failed: ${inFolder('logs.tar.gz')}: a tar archive: extract it (tar xf FILE, which reads a .tar.gz too) and load the files it holds`,
+			skipped(inFolder('syllabus.pdf'), 'a PDF document'),
+		];
+		assert.deepEqual(summaryLines(summary).filter((line) => /^(skipped|failed): /.test(line)), notices);
+		const {rows} = await database.pool.query("SELECT path, member, status, lines_read, loaded, error FROM source_files WHERE path LIKE $1 || '%' ORDER BY path, member", [folder]);
+		assert.deepEqual(
+			rows.map((row) => [path.basename(row.path) + (row.member ? `!${row.member}` : ''), row.status, row.lines_read, row.loaded, row.error?.split(/[,:]/)[0] ?? null]),
+			[
+				['export.zip!day.log', 'loaded', 3, 3, null],
+				['export.zip!grades.csv', 'loaded', 0, 0, 'not a tracking log'],
+				['grades.csv', 'loaded', 0, 0, 'not a tracking log'],
+				['grades.xlsx', 'loaded', 0, 0, 'an Excel workbook'],
+				['logs.tar.gz', 'failed', 0, 0, 'a tar archive'],
+				['syllabus.pdf', 'loaded', 0, 0, 'a PDF document'],
+				['tracking.txt', 'loaded', 3, 2, null],
+			],
+		);
+		// Run again, what is no log is skipped as already done, and named again.
+		const again = await ingest(database, [folder]);
+		assert.deepEqual([again.lines, again.filesSkipped, again.filesFailed], [0, 5, 1]);
+		assert.deepEqual(summaryLines(again).filter((line) => /^(skipped|failed): /.test(line)), notices);
+	});
+
 	it('loads only the new part of a log that grew', async () => {
 		const file = path.join(dir, 'tracking.log');
 		fs.writeFileSync(file, lines(300, 400));

@@ -382,14 +382,14 @@ test("the summary's notices say what ingest's lines say, in the same words (one 
 		file('input/b.log.gz', 'failed', 5, 9, {note: 'the compressed data ends early'}),
 		file('input/empty.zip', 'loaded', 22, 22, {members: 0}),
 		file('input/copy.log', 'skipped', 0, 9, {sameContentAs: 'input/a.log'}),
-		file('input/export.json', 'loaded', 3, 3, {multiLineJson: true}),
+		file('input/export.json', 'loaded', 0, 0, {notALog: 'JSON spread over many lines (pretty-printed), where a tracking log has one event per line; put each event on a line of its own (jq -c . FILE) and load that; nothing was loaded from it'}),
 	];
 	const {lastFrame, unmount} = render(<SummaryScreen summary={summary({files, filesFailed: 1, filesSkipped: 1})} width={120} />);
 	try {
 		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
 		// A notice on two lines is its one line broken after the input's name (a long detail wraps on).
 		const shown = fileNotices({files}).map((notice) => {
-			const at = lines.findIndex((line) => line.startsWith(`${noticeWords(notice).title}: `));
+			const at = lines.findIndex((line) => line.startsWith(`${noticeWords(notice).title}: ${notice.file}`));
 			if (notice.kind === 'failed') return lines[at];
 			const rest = lines.slice(at + 1);
 			const end = rest.findIndex((line) => line.trim() === '' || /^(failed|skipped|empty|rejected)[: ]/.test(line));
