@@ -118,7 +118,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		hintTimer = setInterval(() => hints?.poke(), 1000);
 		for (const [index, source] of sources.entries()) {
 			if (signal?.aborted || context.fatal) break;
-			if (source.kind === 'zip') await loadZip(context, source, files[index]!);
+			// No row, as for a link whose target is gone: its name could not be stored either.
+			if (source.unreadable !== undefined) Object.assign(files[index]!, {status: 'failed', note: source.unreadable});
+			else if (source.kind === 'zip') await loadZip(context, source, files[index]!);
 			else await loadFile(context, source, files[index]!);
 		}
 		await Promise.all(context.finishing);

@@ -1,3 +1,4 @@
+import {isUtf8} from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,8 @@ import {notALog, officeDocument, SNIFF_BYTES, sniffContent} from './sniff.js';
 
 export type SourceKind = 'plain' | 'gz' | 'zip';
 
-export type SourceFile = {path: string; kind: SourceKind; size: number; mtime: Date};
+/** `unreadable`: why it cannot be read, known when it was found (its name: notUtf8Name). */
+export type SourceFile = {path: string; kind: SourceKind; size: number; mtime: Date; unreadable?: string};
 
 /** An entry of an input folder that is neither a file nor a folder (a named pipe, a socket, a device): passed over, and said. */
 export type NotAFile = {path: string; what: string};
@@ -57,8 +59,26 @@ function kindOfHead(head: Buffer): SourceKind {
 // In folders, only log-like files: not dotfiles, our own README, nor the generator's truth files.
 const skippedInFolders = /^(\..*|readme(\.\w+)?|.*\.(md|truth\.json))$/i;
 
-/** The sentence for a named input that is not there (a link whose target is gone included). */
-export const missingInput = (target: string) => new UserError(`The input path ${target} does not exist.`);
+/**
+ * A name whose bytes are not UTF-8 (unzip writes a Windows zip's cp1251 names so): Node reads it, in a folder and on
+ * the command line, with U+FFFD in place of those bytes, and no file has that name. It failed "cannot read: ENOENT",
+ * or "does not exist". Loading it would take its name as bytes through every read and a text name for the manifest.
+ */
+export const NOT_UTF8_NAME = 'its name is not UTF-8 (\ufffd marks the bytes that are not), and ingest reads names as UTF-8 only: rename it (convmv -f cp1251 -t utf-8 --notest FILE), or extract the Windows zip it came from with unzip -O cp1251';
+
+/** Whether `target`, as Node decoded it, is the name of an entry of its folder whose bytes are not UTF-8. */
+function hasNotUtf8Name(target: string): boolean {
+	if (!target.includes('\ufffd')) return false;
+	try {
+		return fs.readdirSync(path.dirname(target), {encoding: 'buffer'}).some((entry) => !isUtf8(entry) && entry.toString() === path.basename(target));
+	} catch {
+		return false; // its folder is gone or unreadable too
+	}
+}
+
+/** The sentence for a named input that is not there (a link whose target is gone included), or whose name Node cannot pass on. */
+export const missingInput = (target: string) =>
+	new UserError(hasNotUtf8Name(target) ? `The input path ${target} cannot be read: ${NOT_UTF8_NAME}.` : `The input path ${target} does not exist.`);
 
 /** Natural name order: tracking.log-9 before tracking.log-10, so daily files load in date order. */
 const naturalOrder = (a: string, b: string) => a.localeCompare(b, undefined, {numeric: true});
@@ -127,8 +147,13 @@ export function discoverSources(paths: string[], skipped: string[] = []): {files
 			const real = fs.realpathSync.native(target);
 			if (walked.has(real)) return;
 			walked.add(real);
-			const entries = fs.readdirSync(target).sort(naturalOrder);
-			for (const entry of entries) if (!skippedInFolders.test(entry)) visit(path.join(target, entry), false);
+			const entries = fs.readdirSync(target, {encoding: 'buffer'}).map((bytes) => ({name: bytes.toString(), utf8: isUtf8(bytes)}));
+			for (const {name, utf8} of entries.sort((a, b) => naturalOrder(a.name, b.name))) {
+				if (skippedInFolders.test(name)) continue;
+				const file = path.join(target, name);
+				if (utf8) visit(file, false);
+				else found.push({path: path.resolve(file), kind: kindOf(name), size: 0, mtime: new Date(0), unreadable: NOT_UTF8_NAME});
+			}
 		} else if (stat.isFile() && (explicit || !skippedInFolders.test(path.basename(target)))) {
 			found.push({path: path.resolve(target), kind: contentKindOf(target, stat.size), size: stat.size, mtime: stat.mtime});
 		} else if (explicit && !stat.isFile()) {

@@ -10,7 +10,7 @@ import {clientConfig} from '../../ingest/db/database.js';
 import {deriveIfPending} from '../../ingest/engine.js';
 import {UserError} from '../../ingest/errors.js';
 import {withLoneCrHint} from '../../ingest/parse-line.js';
-import {summaryLines} from '../../source/commands/ingest.js';
+import {ingestPaths, summaryLines} from '../../source/commands/ingest.js';
 import {eventLine, fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 import {writeZip} from '../helpers/zip.js';
 
@@ -283,6 +283,21 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		const again = await ingest(database, [folder]);
 		assert.deepEqual([again.lines, again.filesSkipped, again.filesFailed], [0, 5, 1]);
 		assert.deepEqual(summaryLines(again).filter((line) => /^(skipped|failed): /.test(line)), notices);
+	});
+
+	it('a file whose name is not UTF-8 (a Windows zip unzipped) fails on its own saying to rename it, in a folder and named (it was "cannot read: ENOENT", "does not exist")', {skip: process.platform === 'linux' ? false : 'skipped: names are bytes on Linux only'}, async () => {
+		const folder = path.join(dir, 'cp1251-names');
+		fs.mkdirSync(folder);
+		// "При.log" in cp1251.
+		fs.writeFileSync(Buffer.concat([Buffer.from(`${folder}/`), Buffer.from([0xcf, 0xf0, 0xe8]), Buffer.from('.log')]), lines(9110, 9112));
+		fs.writeFileSync(path.join(folder, 'ok.log'), lines(9112, 9113));
+		const shown = path.join(folder, '\ufffd\ufffd\ufffd.log');
+		const reason = 'its name is not UTF-8 (\ufffd marks the bytes that are not), and ingest reads names as UTF-8 only: rename it (convmv -f cp1251 -t utf-8 --notest FILE), or extract the Windows zip it came from with unzip -O cp1251';
+		const summary = await ingest(database, [folder]);
+		assert.deepEqual([summary.loaded, summary.filesLoaded, summary.filesFailed], [1, 1, 1]);
+		assert.deepEqual(summaryLines(summary).filter((line) => line.startsWith('failed: ')), [`failed: ${shown}: ${reason}`]);
+		assert.throws(() => ingestPaths([shown]), {message: `The input path ${shown} cannot be read: ${reason}.`});
+		assert.throws(() => ingestPaths([path.join(folder, 'gone.log')]), {message: `The input path ${path.join(folder, 'gone.log')} does not exist.`});
 	});
 
 	it('loads only the new part of a log that grew', async () => {
