@@ -6,6 +6,7 @@ import {fetchInBatches, openResultFile, queryTable, resultWriter, terminalTableW
 import {cancellable, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
 import {cutNote, outFileFormat, outputFormatOf} from './run.js';
 import {UsageError} from '../usage.js';
+import {wrapProse} from '../ui/lib/format.js';
 
 /**
  * Fills the --out file of a listing (run's result file, for its checks and its never overwriting) with `fill`, puts
@@ -24,8 +25,8 @@ async function intoOutFile(context: CommandContext, name: string, format: Output
 
 type Listing = Awaited<ReturnType<typeof queryTable>>;
 type Rows = Listing['rows'];
-/** A listing as a terminal shows it, and a line said above it. */
-type TerminalListing = Listing & {heading?: string};
+/** A listing as a terminal shows it, a line said above it and lines said below it. */
+type TerminalListing = Listing & {heading?: string; notes?: string[]};
 /** Where a listing's batches go (see fetchInBatches), and what is said once they have all gone, given how many rows. */
 type ListingSink = {batch(table: Listing, index: number): Promise<void>; end(rows: number): Promise<void>};
 
@@ -79,12 +80,15 @@ function terminalSink(
 	return {
 		batch: async (batch, index) => {
 			const shown = onTerminal({columns: batch.columns, rows: shape(batch.rows)});
-			if (index > 0) return write(table!.rows(shown.rows));
-			if (shown.rows.length === 0) return write(`${whenEmpty}\n`);
-			if (shown.heading) await write(`${shown.heading}\n`);
-			table = terminalTableWriter(shown.columns, shown.rows, context.stdout.columns || Infinity);
-			firstRows = shown.rows.length;
-			await write(table.head);
+			if (index > 0) await write(table!.rows(shown.rows));
+			else {
+				if (shown.rows.length === 0) return write(`${whenEmpty}\n`);
+				if (shown.heading) await write(`${shown.heading}\n`);
+				table = terminalTableWriter(shown.columns, shown.rows, context.stdout.columns || Infinity);
+				firstRows = shown.rows.length;
+				await write(table.head);
+			}
+			if (shown.notes?.length) await write(`\n${shown.notes.join('\n')}\n`);
 		},
 		end: async (rows) => {
 			if (rows > firstRows) {
@@ -162,20 +166,21 @@ type Row = Rows[number];
 /**
  * `files` on a terminal, to fit 100 columns (it took 195: every input's absolute path and twelve columns): each
  * path relative to the current folder when all are under it, else to the folder they share, named above the
- * table; the size as the app writes it; lines_read left out (it is loaded + duplicates + rejected); an error
- * after its status; shorter names for duplicates and blank_lines; the time finished to the minute. The terminal table cuts what is still too
- * wide. The other formats keep every column, full paths and bytes.
+ * table; the size as the app writes it; kind and lines_read left out (the name says the one, loaded + duplicates +
+ * rejected is the other); shorter names
+ * for duplicates and blank_lines; the time finished to the minute; each error or reason below the table, by id, wrapped
+ * to `maxWidth`. The terminal table cuts what is still too wide. The other formats keep every column, full paths and
+ * bytes.
  */
-export function filesOnTerminal(table: Listing, cwd = process.cwd()): TerminalListing {
+export function filesOnTerminal(table: Listing, cwd = process.cwd(), maxWidth = Infinity): TerminalListing {
 	const cell = (row: Row, name: string) => row[table.columns.findIndex((column) => column.name === name)] ?? null;
 	const files = table.rows.map((row) => String(cell(row, 'file')));
 	const base = files.every((file) => isUnder(cwd, file)) ? cwd : commonFolder(files);
 	const shown: Array<[string, ColumnKind, (row: Row) => Row[number]]> = [
 		['id', 'id', (row) => cell(row, 'id')],
 		['file', 'text', (row) => (base ? path.relative(base, String(cell(row, 'file'))) : cell(row, 'file'))],
-		['kind', 'text', (row) => cell(row, 'kind')],
 		['size', 'text', (row) => formatBytes(Number(cell(row, 'bytes')))],
-		['status', 'text', (row) => (cell(row, 'error') ? `${cell(row, 'status')}: ${cell(row, 'error')}` : cell(row, 'status'))],
+		['status', 'text', (row) => cell(row, 'status')],
 		['loaded', 'number', (row) => cell(row, 'loaded')],
 		['dups', 'number', (row) => cell(row, 'duplicates')],
 		['rejected', 'number', (row) => cell(row, 'rejected')],
@@ -183,10 +188,20 @@ export function filesOnTerminal(table: Listing, cwd = process.cwd()): TerminalLi
 		// To the minute; a timestamp, which the terminal table does not cut as it cuts text.
 		['finished', 'timestamp', (row) => (cell(row, 'finished') === null ? null : String(cell(row, 'finished')).slice(0, 16))],
 	];
+	// Below the table, by id, wrapped to the width: beside the status a skipped or superseded input's reason (up to 190
+	// characters) had the status word and the names cut to 13 ('superse…rom it').
+	const notes = table.rows.flatMap((row) => {
+		const error = cell(row, 'error');
+		if (error === null) return [];
+		const id = `${cell(row, 'id')}: `;
+		const [first = '', ...rest] = wrapProse(String(error), Math.max(20, maxWidth - id.length));
+		return [id + first, ...rest.map((line) => ' '.repeat(id.length) + line)];
+	});
 	return {
 		columns: shown.map(([name, kind]) => ({name, kind})),
 		rows: table.rows.map((row) => shown.map(([, , value]) => value(row))),
 		heading: base && base !== cwd ? `Under ${base}${path.sep}:` : undefined,
+		notes,
 	};
 }
 
@@ -202,7 +217,7 @@ export const filesCommand: Command = async (context) =>
 		 FROM source_file_counts ORDER BY file_id`,
 		'No files loaded yet; run openpolyedu-tui ingest.',
 		// Fetched whole: a row a file, and the table a terminal shows is shaped from all of them.
-		{onTerminal: (table) => filesOnTerminal(table), batchRows: Infinity},
+		{onTerminal: (table) => filesOnTerminal(table, process.cwd(), context.stdout.columns || Infinity), batchRows: Infinity},
 	);
 
 /** `rejected`: every rejected line with where it was and why; with --raw, the lines themselves. `batchRows` as fetchInBatches'. */

@@ -12,6 +12,7 @@ import {projectRoot} from '../helpers/shared.js';
 import {writeZip} from '../helpers/zip.js';
 import {interruptedNote, pendingNote, printResult} from '../../source/commands/run.js';
 import {filesCommand, filesOnTerminal} from '../../source/commands/files.js';
+import {terminalTable} from '../../source/tasks/index.js';
 import type {CommandContext, Flags} from '../../source/commands/context.js';
 import {blockedRun, startCli} from '../reliability/helpers/cli.js';
 
@@ -606,9 +607,9 @@ describe('the headless commands', () => {
 		assert.equal(code, 0, written.stderr);
 		const shown = written.stdout.split('\n');
 		assert.equal(shown[0], `Under ${logs}${path.sep}:`);
-		assert.match(shown[1]!, /^id {2}file +kind {2}size +status {2}loaded {2}dups {2}rejected {2}blank {2}finished$/);
-		assert.match(shown[3]!, /^ 1 {2}old\/export\.zip!day\.log {4}zip +\d+ B +loaded +3 +0 +0 +0 {2}\d{4}-\d\d-\d\d \d\d:\d\d$/);
-		assert.match(shown[4]!, /^ 2 {2}tracking\.log-20181019\.gz {2}gz +\d+ B +loaded +5 +0 +0 +0 {2}\d{4}-\d\d-\d\d \d\d:\d\d$/);
+		assert.match(shown[1]!, /^id {2}file +size +status {2}loaded {2}dups {2}rejected {2}blank {2}finished$/);
+		assert.match(shown[3]!, /^ 1 {2}old\/export\.zip!day\.log {4}\d+ B +loaded +3 +0 +0 +0 {2}\d{4}-\d\d-\d\d \d\d:\d\d$/);
+		assert.match(shown[4]!, /^ 2 {2}tracking\.log-20181019\.gz {2}\d+ B +loaded +5 +0 +0 +0 {2}\d{4}-\d\d-\d\d \d\d:\d\d$/);
 		assert.ok(shown.every((line) => line.length <= 100), written.stdout);
 		// Scripts still get every column and the full paths.
 		assert.match(cli('files', '--db', filesUrl, '--format', 'csv').stdout, new RegExp(`^2,${logs}/tracking\\.log-20181019\\.gz,gz,\\d+,loaded,5,5,0,0,0,\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,$`, 'm'));
@@ -620,7 +621,27 @@ describe('the headless commands', () => {
 		const row = (id: number, member: string) => [id, `${zip}!logs/${member}`, 'zip', 10, 'failed', 1, 0, 0, 0, 0, null, 'unexpected end of file'];
 		const shown = filesOnTerminal({columns, rows: [row(1, 'a.log'), row(2, 'b.log')]}, path.join(dir, 'elsewhere'));
 		assert.equal(shown.heading, `Under ${dir}${path.sep}:`);
-		assert.deepEqual(shown.rows[1], [2, 'export.zip!logs/b.log', 'zip', '10 B', 'failed: unexpected end of file', 0, 0, 0, 0, null]);
+		assert.deepEqual(shown.rows[1], [2, 'export.zip!logs/b.log', '10 B', 'failed', 0, 0, 0, 0, null]);
+		assert.deepEqual(shown.notes, ['1: unexpected end of file', '2: unexpected end of file']);
+	});
+
+	it('files on a terminal: a reason goes below the table, wrapped to the width, the names and status whole', () => {
+		const columns = ['id', 'file', 'kind', 'bytes', 'status', 'lines_read', 'loaded', 'duplicates', 'rejected', 'blank_lines', 'finished', 'error'].map((name) => ({name, kind: 'text' as const}));
+		const reason = `a cut copy of ${path.join(dir, 'input', '2018-10-19 (1).gz')}, which is loaded whole; nothing is left to load from it`;
+		const rows = [
+			[1, path.join(dir, 'input', '2018-10-19.gz'), 'gz', 1000, 'superseded', 5, 5, 0, 0, 0, '2026-12-05 09:00:00', reason],
+			[2, path.join(dir, 'input', '2018-10-19 (1).gz'), 'gz', 2000, 'loaded', 9, 9, 0, 0, 0, '2026-12-05 09:00:01', null],
+		];
+		const shown = filesOnTerminal({columns, rows}, dir, 100);
+		const {text, cut} = terminalTable({taskId: 'files', parameters: {}, elapsedMs: 0, ...shown}, 100);
+		const lines = text.split('\n');
+		// Before: "input/…019.gz  gz  1000 B  superse…rom it", the reason beside the status.
+		assert.match(lines[2]!, /^ 1 {2}input\/2018-10-19\.gz {6}1\.0 KB {2}superseded +5 +0 +0 +0 {2}2026-12-05 09:00$/);
+		assert.match(lines[3]!, /^ 2 {2}input\/2018-10-19 \(1\)\.gz {2}2\.0 KB {2}loaded +9/);
+		assert.equal(cut, false);
+		assert.ok([...lines, ...shown.notes!].every((line) => line.length <= 100));
+		assert.equal(shown.notes!.join(' ').replace(/ +/g, ' '), `1: ${reason}`);
+		assert.match(shown.notes![1]!, /^ {3}\S/, 'continued under the reason');
 	});
 
 	it('an unreachable database is one sentence, without the password', () => {
