@@ -28,7 +28,8 @@ export const appCommand: Command = async (context) => {
 		const toStderr = {...context, stdout: context.stderr};
 		if (fs.existsSync(defaultInput())) code = await ingestCommand(toStderr);
 		else {
-			context.stderr.write(`Nothing loaded: no input/ folder in ${process.cwd()}; put tracking logs there.\n`);
+			// As the app's menu says it over a database with data: "Nothing loaded" read as if the database were empty.
+			context.stderr.write(`No input/ folder in ${process.cwd()}: nothing new was read (put tracking logs there to load them).\n`);
 			if (zoneGiven) code = await ingestInto(toStderr, []);
 		}
 		if (code !== 0 && code !== 1) return code;

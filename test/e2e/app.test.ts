@@ -227,7 +227,7 @@ test('without a terminal the app runs headless: the ingest summary (on stderr), 
 		fs.mkdirSync(elsewhere);
 		const noInput = spawnSync(process.execPath, [bin, '--workdir', path.join(dir, 'workdir')], {cwd: elsewhere, encoding: 'utf8'});
 		assert.equal(noInput.status, 0, noInput.stderr);
-		assert.match(noInput.stderr, /^Nothing loaded: no input\/ folder in .*elsewhere; put tracking logs there\.$/m);
+		assert.match(noInput.stderr, /^No input\/ folder in .*elsewhere: nothing new was read \(put tracking logs there to load them\)\.$/m);
 		assert.match(noInput.stdout, /^event-types,Activity,Event types$/m);
 		// Its --tz: a misspelt zone is one sentence and exit 1 before anything starts (it was ignored without input/,
 		// and the full-screen app showed it as logs that could not be loaded); a known one moves the days to it.
