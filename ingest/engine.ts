@@ -196,7 +196,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	const snapshot = tracker.snapshot();
 	options.onProgress?.(snapshot);
 	const count = (status: FileProgress['status']) => snapshot.files.filter((file) => file.status === status).length;
-	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped'), filesFailed: count('failed'), notFiles, dayZoneChange, ...(derivedCancelled ? {derivedCancelled} : {}), ...(dayZoneKept ? {dayZoneKept} : {}), ...(superseded.length > 0 ? {superseded} : {})};
+	// A cut copy superseded in this load is no "already loaded" input: it loaded what it could.
+	const filesSuperseded = snapshot.files.filter((file) => file.status === 'skipped' && superseded.some(({file: label}) => label === file.label)).length;
+	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped') - filesSuperseded, filesSuperseded, filesFailed: count('failed'), notFiles, dayZoneChange, ...(derivedCancelled ? {derivedCancelled} : {}), ...(dayZoneKept ? {dayZoneKept} : {}), ...(superseded.length > 0 ? {superseded} : {})};
 }
 
 function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: number): FileProgress {

@@ -103,6 +103,8 @@ export type Superseded = {file: string; note: string};
 export type IngestSummary = IngestSnapshot & {
 	filesLoaded: number;
 	filesSkipped: number;
+	/** Of the inputs of this load, those found superseded by a whole copy (see Superseded): not counted as skipped. */
+	filesSuperseded?: number;
 	filesFailed: number;
 	/** The entries of input folders passed over as neither files nor folders (said in the summary). */
 	notFiles?: NotAFile[];

@@ -66,6 +66,9 @@ export function derivedPercent(derived: DerivedProgress): number {
 	return derived.eventsTotal > 0 ? Math.min(100, Math.floor((100 * derived.eventsDone) / derived.eventsTotal)) : 0;
 }
 
+/** "1 superseded, " when inputs of the load were (its superseded: lines name them), else nothing. */
+export const supersededOf = ({filesSuperseded = 0}: Pick<IngestSummary, 'filesSuperseded'>) => (filesSuperseded > 0 ? `${filesSuperseded} superseded, ` : '');
+
 /** Of a build cancelled while it changed the day zone, that the change is dropped ('' for any other summary). */
 export function zoneKeptClause({dayZoneKept}: Pick<IngestSummary, 'dayZoneKept'>): string {
 	return dayZoneKept ? `; the days stay counted in ${dayZoneKept.zone} until --tz ${dayZoneKept.asked} is given again` : '';

@@ -680,10 +680,13 @@ describe('resuming an interrupted load', () => {
 		const both = await ingest(database, [cut, whole]);
 		const note = `a cut copy of ${whole}, which is loaded whole; nothing is left to load from it`;
 		assert.deepEqual([both.filesFailed, both.files[0]!.status, both.files[1]!.status, both.superseded], [0, 'skipped', 'loaded', [{file: cut, note}]]);
+		// Counted as superseded, not as "skipped (already loaded)": it had loaded what it could.
+		assert.deepEqual([both.filesLoaded, both.filesSkipped, both.filesSuperseded], [1, 0, 1]);
+		assert.match(summaryLines(both)[1]!, /^files: 1 loaded, 0 skipped \(already loaded\), 1 superseded, 0 failed;/);
 		assert.equal(await count("SELECT count(*) FROM events WHERE (event->>'currentTime')::int BETWEEN 83000 AND 94999"), 12_000);
 		// It failed every ingest, saying to load the complete file.
 		const later = await ingest(database, [cut, whole]);
-		assert.deepEqual([later.filesFailed, later.filesSkipped, later.superseded, later.files[0]!.note], [0, 2, undefined, note]);
+		assert.deepEqual([later.filesFailed, later.filesSkipped, later.filesSuperseded, later.superseded, later.files[0]!.note], [0, 2, 0, undefined, note]);
 		// The other order: the complete file loaded before the cut copy is met (a small one: compared by reading the complete file).
 		const small = path.join(dir, 'x-small.log.gz');
 		fs.writeFileSync(small, gz.subarray(0, 20_000));
