@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import {counted, formatBytes, formatCount, rowCount} from '../format.js';
-import {fetchInBatches, openResultFile, queryTable, resultWriter, terminalTableWriter, type ColumnKind, type OutputFormat, type ResultFile, type ResultWriter} from '../tasks/index.js';
+import {fetchInBatches, openResultFile, queryTable, readOnly, resultWriter, terminalTableWriter, type ColumnKind, type OutputFormat, type ResultFile, type ResultWriter} from '../tasks/index.js';
 import {cancellable, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
 import {cutNote, outFileFormat, outputFormatOf} from './run.js';
 import {UsageError} from '../usage.js';
@@ -37,13 +37,7 @@ type ListingSink = {batch(table: Listing, index: number): Promise<void>; end(row
 async function fetchListed(pool: pg.Pool, sql: string, batch: ListingSink['batch'], options: {batchRows?: number; signal: AbortSignal}): Promise<number> {
 	const client = await pool.connect();
 	try {
-		await client.query('BEGIN TRANSACTION READ ONLY');
-		const rows = await fetchInBatches(client, sql, [], batch, options);
-		await client.query('COMMIT');
-		return rows;
-	} catch (error) {
-		await client.query('ROLLBACK').catch(() => {});
-		throw error;
+		return await readOnly(client, () => fetchInBatches(client, sql, [], batch, options));
 	} finally {
 		client.release();
 	}

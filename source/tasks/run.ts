@@ -59,6 +59,19 @@ function abortError(): DOMException {
 	return new DOMException('The task was cancelled.', 'AbortError');
 }
 
+/** `body` in a read-only transaction on `client` (one snapshot for all its queries): committed, or rolled back when it throws. */
+export async function readOnly<T>(client: pg.ClientBase, body: () => Promise<T>): Promise<T> {
+	await client.query('BEGIN TRANSACTION READ ONLY');
+	try {
+		const value = await body();
+		await client.query('COMMIT');
+		return value;
+	} catch (error) {
+		await client.query('ROLLBACK').catch(() => {});
+		throw error;
+	}
+}
+
 /** A task's parameters as they were used, with the notes they give (see resolveParameters). */
 type Resolved = Pick<TaskResult, 'parameters' | 'notes'>;
 
@@ -86,12 +99,8 @@ async function inTaskTransaction<T>(
 	try {
 		pids.push(await backendPid(client));
 		if (signal?.aborted) throw abortError();
-		await client.query('BEGIN TRANSACTION READ ONLY');
-		const value = await body(client, {text, bound}, {parameters, ...(notes.length > 0 ? {notes} : {})});
-		await client.query('COMMIT');
-		return value;
+		return await readOnly(client, () => body(client, {text, bound}, {parameters, ...(notes.length > 0 ? {notes} : {})}));
 	} catch (error) {
-		await client.query('ROLLBACK').catch(() => {});
 		if (cancellation.requested() || (error as {code?: string}).code === QUERY_CANCELED || signal?.aborted) throw abortError();
 		// The sink's own (a result file that cannot be written) are not the database's.
 		if (error instanceof DOMException || error instanceof UserError) throw error;
@@ -118,7 +127,7 @@ export async function runTask(
 }
 
 /** Rows fetched per round trip when a result is streamed: a few MB at a time, however large the result. */
-export const STREAMED_ROWS = 10_000;
+const STREAMED_ROWS = 10_000;
 
 type Table = Pick<TaskResult, 'columns' | 'rows'>;
 
