@@ -93,14 +93,13 @@ export function fileNotices({files, superseded = [], notFiles = []}: Pick<Ingest
 		return memberNotices;
 	});
 	const passedOver = notFiles.map(({path, what}): FileNotice => ({kind: 'not-a-file', file: path, what}));
-	return [...notices, ...superseded.map(({file, note}): FileNotice => ({kind: 'superseded', file, note})), ...passedOver];
+	return [...notices, ...superseded.map(({file, note}): FileNotice => ({kind: 'superseded', file, reason: note})), ...passedOver];
 }
 
 export type FileNotice =
-	| {kind: 'failed' | 'not-a-log'; file: string; reason: string}
+	| {kind: 'failed' | 'not-a-log' | 'superseded'; file: string; reason: string}
 	| {kind: 'empty'; file: string}
 	| {kind: 'copy'; file: string; of: string}
-	| {kind: 'superseded'; file: string; note: string}
 	| {kind: 'not-a-file'; file: string; what: string};
 
 /**
@@ -118,7 +117,7 @@ export function noticeWords(notice: FileNotice, shown: (file: string) => string 
 		case 'copy':
 			return {title: 'skipped', detail: `same content as ${shown(notice.of)}, which is loaded`};
 		case 'superseded':
-			return {title: 'superseded', detail: notice.note};
+			return {title: 'superseded', detail: notice.reason};
 		case 'not-a-file':
 			// As a named one is refused: "is not a file or folder; save the log to a file first".
 			return {title: 'skipped', detail: `${notice.what}, not a file or folder; save the log to a file to load it`};
