@@ -4,8 +4,8 @@
 -- description: Per video (event.id): viewers = learners who played it; plays; watched_minutes = the sum
 --   of watching intervals, each from a play to the same learner's next pause, stop or seek on that video
 --   (at the position the seek left) within 30 minutes — a play with no such end, or a pause without a
---   play, adds nothing; a play right after a seek made while playing starts where the seek went (the
---   player often logs its position before the seek, as edX Insights notes). Minutes are of the video's
+--   play, adds nothing; a play right after a seek made while playing (within 30 minutes) starts where the seek
+--   went (the player often logs its position before the seek, as edX Insights notes). Minutes are of the video's
 --   own time (positions: at double speed a minute watched takes 30 s; a part watched twice counts twice).
 --   duration = the longest duration the player reported (newer players log it with each event); completed =
 --   learners whose watching reached 95 % of it (edx2bigquery's position rule; Insights takes max(duration −

@@ -1186,4 +1186,10 @@ CREATE OR REPLACE VIEW d_enrollment_state AS SELECT * FROM d_enrollment_state_un
 DROP VIEW d_enrollment_state_as_logged;
 `,
 	},
+	{
+		version: 143,
+		description: 'a play starts where a seek went only within 30 minutes of that seek',
+		// A play days after a seek, on a reloaded page, started at that seek's target: what was watched before it was lost.
+		sql: `UPDATE loads SET derived_done = false;`,
+	},
 ];

@@ -53,8 +53,11 @@ export function videoWatching(events: PlayerEvent[]): VideoWatching {
 		if (play.position === null || !closes(play, next)) continue;
 		// The play that follows a seek made while playing often reports where the player was before the seek: it
 		// starts where the seek went, as in edX Insights (analytics-pipeline's video.py).
+		// Only right after it: a play 30 minutes or more later (the learner came back, often after reloading the page,
+		// which starts the player at 0) reports where the player is.
 		const seek = moves[index - 1];
-		const seekTarget = seek?.action === 'seek' && index >= 2 && closes(moves[index - 2]!, seek) ? seek.newPosition : null;
+		const rightAfterSeek = seek?.action === 'seek' && play.time - seek.time <= INTERVAL_CLOSE;
+		const seekTarget = rightAfterSeek && index >= 2 && closes(moves[index - 2]!, seek) ? seek.newPosition : null;
 		const startPosition = seekTarget ?? play.position;
 		// A seek reports where the player was when it left (old position); a pause or stop where it is.
 		const endPosition = next.action === 'seek' ? next.oldPosition : next.position;
