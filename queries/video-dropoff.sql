@@ -16,8 +16,9 @@ WITH intervals AS (
 	-- Each interval as the segments it covers, first to last (excluded).
 	SELECT username, floor(i.start_position / :segment)::bigint AS first, ceil(i.end_position / :segment)::bigint AS last
 	FROM d_video_interval i
+	-- A play paused where it started covers no part of any segment (at 5 s it counted in segment 0, at 10 s in none).
 	WHERE i.video_id = :video AND (i.course_id = :course OR (:course IS NULL AND i.course_id <> ''))
-		AND ceil(i.end_position / :segment) > floor(i.start_position / :segment)
+		AND i.end_position > i.start_position
 ), merged AS (
 	-- A learner's overlapping intervals merged (numbered islands), so that each covered segment counts them once.
 	SELECT username, min(first) AS first, max(last) AS last
