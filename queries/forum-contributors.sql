@@ -2,7 +2,8 @@
 -- title: Top forum contributors
 -- group: Forum
 -- description: Learners by forum posts created (threads + responses + comments, from
---   edx.forum.*.created events), with each kind and their other forum events (reads, votes, follows …).
+--   edx.forum.*.created events), with each kind and their other edx.forum.* events (reads, votes, follows …;
+--   the server's /discussion/ page requests are not counted: creating a post logs one too).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: top | integer(1..100000) | 50 | Number of learners to list
 -- sort: posts desc
