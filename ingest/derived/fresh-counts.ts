@@ -105,15 +105,16 @@ class LearnerCounts {
 
 	constructor(private readonly course: CourseCounts) {}
 
-	/** Every event, with a time or not. */
-	count(type: Type, userId: bigint | null): void {
+	/** Every event, with a time or not (learner-unit-events counts a page's events untimed too, as the other event counts do). */
+	count(type: Type, userId: bigint | null, urlId: number | null): void {
 		tally(this.types, type);
+		if (urlId !== null) tally(entry(this.pageTypes, urlId, newMap<string, number>), type.kind.event_type);
 		this.events++;
 		if (userId !== null && (this.userId === null || userId > this.userId)) this.userId = userId;
 	}
 
 	/** Events with a time, counted first, arrive in time order. */
-	add(type: Type, time: number, urlId: number | null, server: boolean): void {
+	add(type: Type, time: number, server: boolean): void {
 		const {kind} = type;
 		const hour = hourOf(time);
 		if (hour !== this.hour) {
@@ -124,7 +125,6 @@ class LearnerCounts {
 		const counts = this.hourCounts!;
 		for (let index = 0; index < HOUR_COUNTS; index++) counts[index]! += type.increment[index]!;
 		tally(this.hourTypes!, kind.hourly_type);
-		if (urlId !== null) tally(entry(this.pageTypes, urlId, newMap<string, number>), kind.event_type);
 		this.first ??= time;
 		this.last = time;
 		if (!kind.is_enrollment) {
@@ -386,7 +386,8 @@ export async function countFreshEvents(
 				if (courseId === '') stats[1]!++;
 				if (username === '') stats[2]!++;
 				const type = types.get(data.readInt32BE(starts[SCAN.typeId]!))!;
-				counts.count(type, readUserId(data, starts[SCAN.userId]!));
+				const urlId = starts[SCAN.urlId]! < 0 ? null : data.readInt32BE(starts[SCAN.urlId]!);
+				counts.count(type, readUserId(data, starts[SCAN.userId]!), urlId);
 				if (type.kind.payload_kind !== null && writeReaderRows(piped, data, starts, learner, type.kind)) {
 					if (items) addItemEvent(items, data, starts, type.kind);
 					else addItemId(itemIds!, data, starts, type.kind);
@@ -397,8 +398,7 @@ export async function countFreshEvents(
 				}
 				const time = readInt8(data, starts[SCAN.time]!);
 				if (time < firstTime) firstTime = time;
-				const urlId = starts[SCAN.urlId]! < 0 ? null : data.readInt32BE(starts[SCAN.urlId]!);
-				counts.add(type, time, urlId, starts[SCAN.server]! >= 0 && data[starts[SCAN.server]!] === 1);
+				counts.add(type, time, starts[SCAN.server]! >= 0 && data[starts[SCAN.server]!] === 1);
 				if (username !== '') {
 					timeline.push({time, closes: data[starts[SCAN.closes]!] === 1, urlId});
 					timelineTypes.push(type.kind.hourly_type);

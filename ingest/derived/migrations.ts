@@ -1192,4 +1192,10 @@ DROP VIEW d_enrollment_state_as_logged;
 		// A play days after a seek, on a reloaded page, started at that seek's target: what was watched before it was lost.
 		sql: `UPDATE loads SET derived_done = false;`,
 	},
+	{
+		version: 144,
+		description: "learner-unit-events counts a page's events that have no time",
+		// d_learner_page_type took timed events only, unlike every other count of a learner's events.
+		sql: `UPDATE loads SET derived_done = false;`,
+	},
 ];

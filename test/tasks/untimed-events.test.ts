@@ -72,6 +72,8 @@ async function assertUntimedLearners(label: string): Promise<void> {
 	assert.deepEqual(await learnerRows('started-not-finished'), [['learner1', 'course-v1:spbstu+PHYLOS+fall_2018', seen, seen, 3]], label);
 	assert.deepEqual(await learnerRows('devices'), [['(none)', 2, 5, 100]], label);
 	assert.deepEqual(await learnerRows('languages'), [['(none)', 2, 5]], label);
+	const unitEvents = await runTask(learnersDatabase.pool, tasks.find((task) => task.id === 'learner-unit-events')!, {types: 'play_video'});
+	assert.deepEqual(unitEvents.rows.map((row) => [row[0], row[3], row[4]]), [['learner1', 'play_video', 3], ['learner3', 'play_video', 2]], label);
 	// Events without a time add no day: learner1's day is not recounted away by the second load.
 	const {rows} = await learnersDatabase.pool.query('SELECT username, active_days FROM d_learner ORDER BY 1');
 	assert.deepEqual(rows, [{username: 'learner1', active_days: 1}, {username: 'learner3', active_days: 0}], label);
