@@ -1198,4 +1198,11 @@ DROP VIEW d_enrollment_state_as_logged;
 		// d_learner_page_type took timed events only, unlike every other count of a learner's events.
 		sql: `UPDATE loads SET derived_done = false;`,
 	},
+	{
+		version: 145,
+		description: 'of page names clicked at the same time, the least',
+		// A URL's own name was the later load's on a tie, and either one in a single build: loaded day by day, a log
+		// could name a page otherwise than loaded at once.
+		sql: `UPDATE loads SET derived_done = false;`,
+	},
 ];

@@ -118,12 +118,15 @@ const ADDITIVE_STEPS: string[] = [
 	`INSERT INTO d_user AS u (user_id, username)
 	SELECT user_id, min(username) FROM fresh_user GROUP BY user_id
 	ON CONFLICT (user_id) DO UPDATE SET username = excluded.username WHERE excluded.username < u.username`,
+	// Of names clicked at the same time, the least wins, as d_url_name's section names take it: left to the sort
+	// (and to the later load, on a tie with a stored name) the name depended on how the log was split into loads.
 	`INSERT INTO d_page_name AS n (url, name, time)
 	SELECT DISTINCT ON (p.url) p.url, f.name, f.time
 	FROM fresh_target f JOIN d_page p ON p.page = f.page
 	WHERE f.time IS NOT NULL AND f.name <> ''
-	ORDER BY p.url, f.time DESC
-	ON CONFLICT (md5(url)) DO UPDATE SET name = excluded.name, time = excluded.time WHERE excluded.time >= n.time`,
+	ORDER BY p.url, f.time DESC, f.name
+	ON CONFLICT (md5(url)) DO UPDATE SET name = excluded.name, time = excluded.time
+	WHERE excluded.time > n.time OR (excluded.time = n.time AND excluded.name < n.name)`,
 	// Counted by the first scan (agent strings are distinct in d_agent; 0 = no agent), every event (with a time or
 	// not, as d_learner counts them). The language: the first tag of Accept-Language, lower case ('' for none).
 	`INSERT INTO d_client (course_id, username, agent_id, language, events)

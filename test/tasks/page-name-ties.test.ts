@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {it} from 'node:test';
+import {refreshDerived} from '../../ingest/derived/refresh.js';
+import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
+
+/**
+ * Two outline clicks to one section at the same time, named 'Beta' and 'Alpha' (two learners on a renamed
+ * section, say): the page is named 'Alpha', the least, however the log is split into loads and in whatever order.
+ */
+const COURSE = 'course-v1:Uni+TIE+2024';
+const JUMP = `https://openedu.ru/courses/${COURSE}/jump_to/block-v1:Uni+TIE+2024+type@sequential+block@s1`;
+const click = (username: string, name: string, seconds: string) =>
+	JSON.stringify({
+		username, event_type: 'edx.ui.lms.outline.selected', event_source: 'browser', time: `2024-05-01T10:00:${seconds}+00:00`,
+		page: `https://openedu.ru/courses/${COURSE}/course/`, context: {course_id: COURSE, user_id: 1, org_id: 'Uni', path: '/event'},
+		event: {target_name: name, target_url: JUMP},
+	});
+const dir = fixtureDir();
+const write = (name: string, lines: string[]) => {
+	fs.writeFileSync(path.join(dir, name), `${lines.join('\n')}\n`);
+	return path.join(dir, name);
+};
+const alpha = write('alpha.log', [click('a', 'Alpha', '00')]);
+const beta = write('beta.log', [click('b', 'Beta', '00')]);
+const {tasks} = await loadTaskCatalogue();
+const pageNames = tasks.find((task) => task.id === 'page-names')!;
+
+for (const [label, order] of [['Alpha loaded first', [alpha, beta]], ['Beta loaded first', [beta, alpha]]] as const) {
+	it(`names clicked at the same time: the least wins, loaded one file at a time (${label}) and in one build`, async () => {
+		const database = await openTestDatabase('page_name_ties');
+		for (const file of order) await ingest(database, [file]);
+		assert.deepEqual((await runTask(database.pool, pageNames, {})).rows, [[JUMP, 'Alpha']], `${label}, two loads`);
+		await database.pool.query('UPDATE loads SET derived_done = false');
+		await refreshDerived(database.pool);
+		assert.deepEqual((await runTask(database.pool, pageNames, {})).rows, [[JUMP, 'Alpha']], `${label}, one build`);
+	});
+}
+
+it('a later click still renames the page, a same-time one after it too', async () => {
+	const database = await openTestDatabase('page_name_ties');
+	await ingest(database, [write('later.log', [click('a', 'Zeta', '05'), click('b', 'Old', '01')])]);
+	await ingest(database, [alpha, beta]);
+	assert.deepEqual((await runTask(database.pool, pageNames, {})).rows, [[JUMP, 'Zeta']]);
+	await ingest(database, [write('latest.log', [click('c', 'Omega', '05')])]);
+	assert.deepEqual((await runTask(database.pool, pageNames, {})).rows, [[JUMP, 'Omega']]);
+});
