@@ -5,8 +5,8 @@
 --   any learning activity (every event except enrollment changes, as in edX Insights); video = played a
 --   video (play_video / edx.video.played, Insights' PLAYED_VIDEO, as video-plays-per-day's viewers: a
 --   load_video or transcript fetch comes with merely opening a page that holds a video); problem = a problem
---   event (problem_*, edx.problem.*, showanswer / show_answer, and the server's save_problem_success and
---   reset_problem), and forum = any edx.forum.* event (reading, voting and
+--   event (problem_*, edx.problem.*, showanswer / show_answer, and the server's save_problem_success /
+--   save_problem_fail and reset_problem / reset_problem_fail), and forum = any edx.forum.* event (reading, voting and
 --   searching too) — wider than Insights' ATTEMPTED_PROBLEM and POSTED_FORUM, so as to count learners working
 --   on problems or in the forum; funnel and course-summary count graded checks and posts. A week at the edge
 --   of a from/to range counts only its days inside the range.

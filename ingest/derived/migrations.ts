@@ -1205,4 +1205,10 @@ DROP VIEW d_enrollment_state_as_logged;
 		// could name a page otherwise than loaded at once.
 		sql: `UPDATE loads SET derived_done = false;`,
 	},
+	{
+		version: 146,
+		description: 'a save or reset of a problem the server refused is a problem event',
+		// save_problem_fail and reset_problem_fail are a learner working on a problem, as their successful twins are.
+		sql: `UPDATE loads SET derived_done = false;`,
+	},
 ];

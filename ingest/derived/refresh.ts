@@ -12,7 +12,7 @@ const REFRESH_LOCK = 7_240_100;
 
 /** Enrollment, video, problem, forum, … classification of event types (edx2bigquery's categories). */
 const VIDEO_KIND = `(event_type LIKE '%\\_video' OR event_type LIKE 'edx.video.%' OR event_type LIKE '%transcript%')`;
-const PROBLEM_KIND = `(event_type LIKE 'problem\\_%' OR event_type LIKE 'edx.problem.%' OR event_type IN ('showanswer', 'show_answer', 'save_problem_success', 'reset_problem'))`;
+const PROBLEM_KIND = `(event_type LIKE 'problem\\_%' OR event_type LIKE 'edx.problem.%' OR event_type IN ('showanswer', 'show_answer', 'save_problem_success', 'save_problem_fail', 'reset_problem', 'reset_problem_fail'))`;
 const FORUM_KIND = `(event_type LIKE 'edx.forum.%')`;
 const ENROLLMENT_KIND = `(event_type LIKE 'edx.course.enrollment.%' OR event_type LIKE '%/change\\_enrollment%')`;
 const VIDEO_ACTION = `CASE event_type
