@@ -111,10 +111,16 @@ async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: s
  * Newfoundland's -03:30) gets each event in the local hour (and day) where its UTC hour starts.
  */
 async function timezoneNote(pool: pg.Pool, zone: string): Promise<string | undefined> {
-	// Its offsets now and half a year ago (summer and winter time).
-	const {rows} = await pool.query<{minutes: number}>(
-		`SELECT DISTINCT (extract(epoch FROM (t AT TIME ZONE $1) - (t AT TIME ZONE 'UTC')) / 60)::int AS minutes
-		 FROM (VALUES (now()), (now() - interval '6 months')) AS v(t)`,
+	// Its offsets now and half a year ago (summer and winter time), and on every day of the events' span: a zone's
+	// offset can have been odd in the data's years only (Venezuela was UTC-04:30 from 2007 to 2016). A day apart
+	// catches any offset, none lasting less; the span is one scan of d_course_hour, as d_hour_days makes.
+	const {rows} = await pool.query<{minutes: number; now: boolean}>(
+		`SELECT (extract(epoch FROM (t AT TIME ZONE $1) - (t AT TIME ZONE 'UTC')) / 60)::int AS minutes, bool_or(now) AS now
+		 FROM (SELECT t, true FROM (VALUES (now()), (now() - interval '6 months')) AS n(t)
+			UNION ALL SELECT generate_series(lo, hi, interval '1 day'), false FROM (SELECT min(hour), max(hour) FROM d_course_hour) AS s(lo, hi)
+			UNION ALL SELECT max(hour), false FROM d_course_hour) AS v(t, now)
+		 WHERE t IS NOT NULL
+		 GROUP BY 1 ORDER BY 2 DESC, 1`,
 		[zone],
 	);
 	const odd = rows.find((row) => row.minutes % 60 !== 0);
@@ -122,7 +128,8 @@ async function timezoneNote(pool: pg.Pool, zone: string): Promise<string | undef
 	const offset = `UTC${odd.minutes < 0 ? '-' : '+'}${String(Math.floor(Math.abs(odd.minutes) / 60)).padStart(2, '0')}:${String(Math.abs(odd.minutes) % 60).padStart(2, '0')}`;
 	// A UTC hour starts this many minutes past a local hour: events before that minute fall in the local hour before.
 	const early = ((odd.minutes % 60) + 60) % 60;
-	return `${zone} is ${offset}, and events are counted by whole UTC hours: those in the first ${early} minutes of a local hour count in the hour before (just after midnight, in the day before).`;
+	const was = odd.now ? `is ${offset}` : `was ${offset} at the time of some events`;
+	return `${zone} ${was}, and events are counted by whole UTC hours: those in the first ${early} minutes of a local hour count in the hour before (just after midnight, in the day before).`;
 }
 
 /**
