@@ -6,7 +6,9 @@
 --   page event or after a page_close, logged with a page or without; short ones too, which sessions drops,
 --   and counted over page events only, so the numbers can differ from that task's), with the section name when known (see page-names). Times are
 --   wall-clock times in the time zone. Steps and sessions keep their numbers from the learner's whole
---   history when a date range is given.
+--   history when a date range is given. With all courses together, each course's visits and sessions are
+--   those of that course alone (a page of another course in between neither ends a visit nor continues a
+--   session), and session counts the sessions begun so far in any of them.
 -- param: user | user | required | Learner username
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
