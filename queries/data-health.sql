@@ -24,13 +24,14 @@ WITH files AS (
 SELECT step, item, count FROM (
 	SELECT s.* FROM files f, derived d, LATERAL (VALUES
 		(1, 'files loaded (zip members one by one)', f.loaded_files), (2, 'files failed', f.failed_files), (3, 'files still loading or interrupted', f.loading_files),
-		(4, 'files replaced by other content', f.replaced_files), (4, 'files superseded by a whole copy', f.superseded_files),
-		(5, 'lines read', f.lines_read), (6, 'blank lines', f.blank_lines), (7, 'events loaded', f.loaded),
-		(8, 'duplicate lines', f.duplicates), (9, 'rejected lines', f.rejected),
+		(4, 'files replaced by other content', f.replaced_files), (5, 'files superseded by a whole copy', f.superseded_files),
+		(6, 'lines read', f.lines_read), (7, 'blank lines', f.blank_lines), (8, 'events loaded', f.loaded),
+		(9, 'duplicate lines', f.duplicates), (10, 'rejected lines', f.rejected),
 		(20, 'events without a course', d.no_course), (21, 'events without a username', d.no_user), (22, 'events without a time', d.no_time)
 	) AS s(step, item, count)
 	UNION ALL
-	SELECT 10 + (row_number() OVER (ORDER BY count(*) DESC, reason))::int / 1000, 'rejected: ' || reason, count(*)
+	-- Under the total, the most frequent reason first.
+	SELECT 11, 'rejected: ' || reason, count(*)
 	FROM rejected_lines GROUP BY reason
 ) rows
-ORDER BY step, item
+ORDER BY step, count DESC, item
