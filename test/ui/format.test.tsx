@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {axisPlaces, chartLines, downsample, resample} from '../../source/ui/lib/chart.js';
+import {axisPlaces, chartLines, placePoints, plotLines, xPositions, xStep} from '../../source/ui/lib/chart.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
 import path from 'node:path';
 import {stripVTControlCharacters} from 'node:util';
@@ -125,8 +125,8 @@ test("a line chart of 332k rows (time-on-course-by-day at 10M events) is drawn: 
 	const line = chartLines({columns: [{name: 'day', kind: 'date'}, {name: 'minutes', kind: 'number'}], rows}, {kind: 'line', x: 'day', y: ['minutes']}, 80, 12);
 	assert.equal(line.length, 12);
 	assert.match(stripVTControlCharacters(line.at(-1) ?? ''), /minutes by day/);
-	// The plot of the averaged points (buckets of ~4,000 rows), its labels with one decimal place.
-	assert.match(stripVTControlCharacters(line[0] ?? ''), /^ +\d\.\d ┤/);
+	// The plot of the highest of each column's rows (~4,000 of them), its labels with one decimal place.
+	assert.match(stripVTControlCharacters(line[0] ?? ''), /^ +\d\.\d [┤┼]/);
 });
 
 test('charts fit the space they are given', () => {
@@ -140,7 +140,6 @@ test('charts fit the space they are given', () => {
 	assert.match(bars[0] ?? '', /^play_video +█+ 5$/);
 	assert.equal(bars[2], '… 1 more row', 'one row: singular');
 	assert.match(chartLines(result([]), {kind: 'bar', x: 'nope', y: ['events']}, 40, 5)[0] ?? '', /needs columns nope/);
-	assert.deepEqual(downsample([1, 3, 5, 7], 2), [2, 6]);
 });
 
 test("a bar chart's labels are cut as the table's cells: URLs of one course keep the ends that tell them apart", () => {
@@ -157,7 +156,7 @@ test('a line chart labels its y-axis with the decimals that keep its rows apart:
 	const labels = lines.slice(0, -2).map((line) => stripVTControlCharacters(line).split(/[┤┼]/)[0]!.trim());
 	assert.equal(new Set(labels).size, labels.length, labels.join(', '));
 	assert.deepEqual([labels[0], labels.at(-1)], ['4.0', '0.0']);
-	assert.deepEqual([axisPlaces([0, 4], 6), axisPlaces([0, 562], 14), axisPlaces([0, 0.2], 6), axisPlaces([3, 3], 6)], [1, 0, 2, 0]);
+	assert.deepEqual([axisPlaces([0, 4], 6), axisPlaces([0, 562], 14), axisPlaces([0, 0.2], 6), axisPlaces([3, 3], 6)], [1, 0, 2, 1], 'a flat 3 over 2 to 3: 3.0, 2.9 …');
 });
 
 test('messages wrap after spaces and path separators, a long name anywhere, never wider than asked', () => {
@@ -196,13 +195,72 @@ test('a line chart of 20 days spans the width, its x labels under its first and 
 	assert.ok(legend.includes('\u001B[36mplays\u001B[0m'), 'plays in cyan, like its line');
 	assert.ok(legend.includes('\u001B[33mviewers\u001B[0m'), 'viewers in yellow, like its line');
 	for (const line of lines) assert.ok(stringWidth(line) <= 119);
-	assert.deepEqual(resample([0, 10], 5), [0, 2.5, 5, 7.5, 10], 'two days over 5 columns');
-	assert.deepEqual(resample([0, 9, 0], 7), [0, 3, 6, 9, 6, 3, 0], 'every value on a column of its own');
-	assert.equal(Math.max(...resample([0, 9, 0, 0], 9)), 9, 'a peak between two columns is still drawn whole');
-	assert.deepEqual(resample([1, 3, 5, 7], 2), [2, 6], 'more values than columns: averaged');
+	const spread = (values: number[], columns: number) => placePoints(values.map((_, index) => index), [values], 1, columns).points[0];
+	assert.deepEqual(spread([0, 10], 5), [0, 2.5, 5, 7.5, 10], 'two days over 5 columns');
+	assert.deepEqual(spread([0, 9, 0], 7), [0, 3, 6, 9, 6, 3, 0], 'every value on a column of its own');
+	assert.equal(Math.max(...(spread([0, 9, 0, 0], 9) as number[])), 9, 'a peak between two columns is still drawn whole');
+	assert.deepEqual(spread([1, 3, 5, 7], 2), [3, 7], 'more values than columns: the highest of each');
 });
 
 test('the zones of the precomputed days: UTC alone, or the day zone and UTC', () => {
 	assert.equal(dayZonesText('UTC'), 'UTC');
 	assert.equal(dayZonesText('Europe/Moscow'), 'Europe/Moscow + UTC');
+});
+
+/** The plot's lines without colours, and the column of each plotted cell (0 = the y-axis, where the first point is). */
+function plainPlot(lines: string[]): string[] {
+	return lines.slice(0, -2).map((line) => stripVTControlCharacters(line).replace(/^.*?[┤┼]/, (axis) => ' '.repeat(axis.length - 1) + axis.at(-1)));
+}
+
+test('a line chart places days by date: 2014\'s plays at the left, 2018\'s at the right, a break between (they were drawn side by side)', () => {
+	const days = [['2014-05-02', 9, 3], ['2014-05-03', 1, 1], ['2018-09-01', 1, 1], ['2018-09-02', 8, 2]] as Array<[string, number, number]>;
+	const plays = {columns: [{name: 'day', kind: 'date' as const}, {name: 'plays', kind: 'number' as const}, {name: 'viewers', kind: 'number' as const}], rows: days};
+	const lines = chartLines(plays, {kind: 'line', x: 'day', y: ['plays', 'viewers']}, 120, 9);
+	const plot = plainPlot(lines);
+	const axisAt = plot[0]!.search(/[┤┼]/);
+	// Drawn cells right of the y-axis: the first two days in the first two columns, the last two in the last two.
+	const drawn = new Set(plot.flatMap((line) => [...line].flatMap((char, column) => (column > axisAt && char !== ' ' ? [column - axisAt] : []))));
+	// Two days a column at this scale: 2014's on the y-axis, 2018's in the last column, their highest values.
+	assert.deepEqual([...drawn], [115], 'nothing drawn over the four years without a row');
+	assert.match(stripVTControlCharacters(lines[1] ?? ''), /^ +8 ┤ +─$/);
+	assert.match(stripVTControlCharacters(lines.at(-1) ?? ''), /plays, viewers by day · several rows a column: the highest drawn · a break: no rows for those day values$/);
+	assert.match(stripVTControlCharacters(lines[0] ?? ''), /^ +9 ┼/, 'the greatest value labels the top row');
+});
+
+test("a line chart orders a number x by value: video-dropoff's segment 60 comes after 0, not after 480 (ordered as text)", () => {
+	const segments = [[0, 13], [60, 12], [120, 11], [180, 11], [240, 9], [300, 10], [360, 10], [420, 8], [480, 8]] as Array<[number, number]>;
+	// As the table shows them sorted by viewers, descending.
+	const table = {columns: [{name: 'segment_start', kind: 'number' as const}, {name: 'viewers', kind: 'number' as const}], rows: [...segments].sort((a, b) => b[1] - a[1])};
+	const lines = chartLines(table, {kind: 'line', x: 'segment_start', y: ['viewers']}, 40, 10).map((line) => stripVTControlCharacters(line));
+	assert.match(lines.at(-2) ?? '', /^ +0 +480$/);
+	assert.match(lines[0] ?? '', /^ +13\.0 ┼─/, 'the first point, 13 viewers, on the top row');
+	assert.match(lines[7] ?? '', /^ +8\.0 ┤ +╰─+$/, 'the line ends low, at 8 viewers');
+	assert.doesNotMatch(lines.at(-1) ?? '', /break|highest/, 'segments one step apart: one line, one row a column');
+});
+
+test('a line chart says when a column holds several rows and draws their highest: the top label is the data\'s greatest value', () => {
+	const year = Array.from({length: 365}, (_, index) => [new Date(Date.UTC(2024, 0, 1 + index)).toISOString().slice(0, 10), index === 200 ? 63 : index % 7] as [string, number]);
+	const lines = chartLines({columns: [{name: 'day', kind: 'date'}, {name: 'plays', kind: 'number'}], rows: year}, {kind: 'line', x: 'day', y: ['plays']}, 80, 12).map((line) => stripVTControlCharacters(line));
+	assert.match(lines[0] ?? '', /^ +63 ┤/, 'averaged, the peak read about 13');
+	assert.match(lines.at(-1) ?? '', /plays by day · several rows a column: the highest drawn$/);
+	assert.match(lines.at(-2) ?? '', /^ +2024-01-01 +2024-12-30$/);
+});
+
+test('a NULL is no zero: an all-NULL series is said to have no values and draws nothing; a flat line of zeros has an axis', () => {
+	const days = [['2024-03-01', 0, null], ['2024-03-02', 0, null]] as Array<[string, number, null]>;
+	const result = {columns: [{name: 'day', kind: 'date' as const}, {name: 'plays', kind: 'number' as const}, {name: 'minutes', kind: 'number' as const}], rows: days};
+	const lines = chartLines(result, {kind: 'line', x: 'day', y: ['plays', 'minutes']}, 40, 8).map((line) => stripVTControlCharacters(line));
+	assert.match(lines.at(-1) ?? '', /plays, minutes \(no values\) by day$/);
+	assert.deepEqual(lines.slice(0, -2).map((line) => line.trim()), ['1.0 ┤', '0.8 ┤', '0.6 ┤', '0.4 ┤', '0.2 ┤', '0.0 ┼' + '─'.repeat(33)]);
+	assert.deepEqual(plotLines([[null, 2, null]], 2, [''], String).map((line) => line.replace(/\u001B\[\d+m/g, '')), ['2 ┤─ ', '1.5 ┤  ', '1 ┤  ']);
+});
+
+test('the x positions and the data\'s step: days by date, weekly rows a week apart even after a range\'s short first week', () => {
+	assert.deepEqual(xPositions(['2024-03-01', '2024-03-04'], 'date'), {positions: [19_783, 19_786], ordinal: false});
+	assert.deepEqual(xPositions(['b', 'a'], 'text'), {positions: [0, 1], ordinal: true});
+	assert.equal(xStep([19_783, 19_788, 19_795, 19_802], true), 7, 'a range from a Friday: 5 days, then weeks');
+	assert.equal(xStep([19_783, 19_784, 19_785, 19_792], true), 1, 'days, a week without a row among them');
+	assert.equal(xStep([0, 10, 20, 40], false), 10, 'segments of 10 seconds');
+	assert.deepEqual(placePoints([0, 1, 5, 6], [[1, 2, 3, 4]], 1, 7), {points: [[1, 2, null, null, null, 3, 4]], merged: false, broken: true});
+	assert.deepEqual(placePoints([0, 1, 2, 3], [[1, null, 3, 4]], 1, 4), {points: [[1, null, 3, 4]], merged: false, broken: true}, 'a NULL value is a hole of its own series');
 });

@@ -1,14 +1,14 @@
 import asciichart from 'asciichart';
 import cliTruncate from 'cli-truncate';
-import type {ChartSpec, TaskResult} from '../../tasks/types.js';
+import type {ChartSpec, ColumnKind, TaskResult} from '../../tasks/types.js';
+import type {Cell} from '../state/table-state.js';
 import {counted} from '../../format.js';
 import {fitCell, stringWidth} from './columns.js';
 import {cellText, thousands} from './format.js';
 
 /**
- * The inline chart of a result, as text lines sized to the screen: a line chart (asciichart) over
- * the declared x column, averaging points into buckets when there are more points than columns,
- * or horizontal bars for the first categories.
+ * The inline chart of a result, as text lines sized to the screen: a line chart (asciichart's look) with
+ * its points placed by their x values (time, a number), or horizontal bars for the first categories.
  */
 export function chartLines(result: Pick<TaskResult, 'columns' | 'rows'>, spec: ChartSpec, width: number, height: number): string[] {
 	const x = result.columns.findIndex((column) => column.name === spec.x);
@@ -22,36 +22,79 @@ function numeric(value: unknown): number {
 	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
+/** A value to plot, or null where the cell holds none (NULL is no zero). */
+function plotted(value: unknown): number | null {
+	return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
 /** Lines a chart needs to be read (a line chart: a 4-line plot, the x-axis and the legend). */
 export const MIN_CHART_HEIGHT = 6;
 
-/** Averages consecutive values into at most `buckets` points. */
-export function downsample(values: number[], buckets: number): number[] {
-	if (values.length <= buckets) return values;
-	const points: number[] = [];
-	for (let bucket = 0; bucket < buckets; bucket++) {
-		const slice = values.slice(Math.floor((bucket * values.length) / buckets), Math.floor(((bucket + 1) * values.length) / buckets));
-		points.push(slice.reduce((sum, value) => sum + value, 0) / Math.max(1, slice.length));
-	}
-	return points;
+const DAY_MS = 86_400_000;
+
+/**
+ * Where each x value lies along the axis: days for a date, milliseconds for a timestamp, the number itself; a
+ * column of anything else (or a value that is none of these) by its place in order. Equal spacing squeezed
+ * 2014's days next to 2018's and put segment 60 after 480 (the values were ordered as text).
+ */
+export function xPositions(values: Array<Cell>, kind: ColumnKind | undefined): {positions: number[]; ordinal: boolean} {
+	const position = (value: Cell) => (typeof value === 'number' ? value : kind === 'date' ? Date.parse(`${value}T00:00:00Z`) / DAY_MS : kind === 'timestamp' ? Date.parse(String(value)) : Number.NaN);
+	const positions = values.map(position);
+	return positions.every(Number.isFinite) ? {positions, ordinal: false} : {positions: values.map((_, index) => index), ordinal: true};
 }
 
 /**
- * Values as at most `columns` points that span them: averaged into buckets when there are more,
- * spread over all of them when fewer (straight lines between), so 20 days fill the plot rather
- * than its first 20 columns.
+ * The data's own spacing, so that a longer distance reads as a break: a day (a week for weekly rows, whose
+ * first may be a range's short one), else the commonest distance between neighbours (the segment length).
  */
-export function resample(values: number[], columns: number): number[] {
-	if (values.length >= columns || values.length < 2) return downsample(values, columns);
-	// Value k sits on column round(k · (columns - 1) / (n - 1)): its peak is drawn, not averaged away.
-	const columnOf = (at: number) => Math.round((at * (columns - 1)) / (values.length - 1));
-	let at = 0;
-	return Array.from({length: columns}, (_, column) => {
-		while (at < values.length - 2 && columnOf(at + 1) <= column) at++;
-		const from = values[at] ?? 0;
-		const to = values[at + 1] ?? from;
-		return from + ((to - from) * (column - columnOf(at))) / (columnOf(at + 1) - columnOf(at));
+export function xStep(positions: number[], daily: boolean): number {
+	const counts = new Map<number, number>();
+	for (let index = 1; index < positions.length; index++) {
+		const distance = (positions[index] ?? 0) - (positions[index - 1] ?? 0);
+		if (distance > 0) counts.set(distance, (counts.get(distance) ?? 0) + 1);
+	}
+	let [step, most] = [Number.POSITIVE_INFINITY, 0];
+	for (const [distance, count] of counts) if (count > most || (count === most && distance < step)) [step, most] = [distance, count];
+	if (daily) return step === 7 ? 7 : 1;
+	return Number.isFinite(step) ? step : 1;
+}
+
+/**
+ * Each series as `columns` points placed by x: rows sharing a column give its highest value; columns between two
+ * rows one step apart are drawn straight between them; between rows further apart they stay empty (null), a break
+ * in the line rather than a line through days that have no row. `positions` ascend.
+ */
+export function placePoints(positions: number[], series: Array<Array<number | null>>, step: number, columns: number): {points: Array<Array<number | null>>; merged: boolean; broken: boolean} {
+	const first = positions[0] ?? 0;
+	const span = (positions.at(-1) ?? 0) - first;
+	const columnOf = (at: number) => (span > 0 ? Math.round(((at - first) * (columns - 1)) / span) : 0);
+	let [merged, broken] = [false, false];
+	const points = series.map((values) => {
+		const line: Array<number | null> = Array.from({length: columns}, () => null);
+		let previous: {column: number; at: number} | undefined;
+		values.forEach((value, index) => {
+			if (value === null) return;
+			const at = positions[index] ?? 0;
+			const column = columnOf(at);
+			const before = previous && line[previous.column];
+			if (previous && before !== null && before !== undefined) {
+				if (column === previous.column) {
+					merged = true;
+					line[column] = Math.max(before, value);
+					previous.at = at;
+					return;
+				}
+				if (column > previous.column + 1) {
+					if (at - previous.at > step) broken = true;
+					else for (let between = previous.column + 1; between < column; between++) line[between] = before + ((value - before) * (between - previous.column)) / (column - previous.column);
+				}
+			}
+			line[column] = value;
+			previous = {column, at};
+		});
+		return line;
 	});
+	return {points, merged, broken};
 }
 
 /** The least and the greatest of `values`, by a loop: Math.max(...values) threw "Maximum call stack size exceeded" past about 120k (time-on-course-by-day's 332k rows at 10M events). */
@@ -61,44 +104,96 @@ function extent(values: number[]): {min: number; max: number} {
 	return {min, max};
 }
 
+/** The y-axis' least and greatest values: the data's, or for a flat line (all 0, all 9.6) a unit below or above it. */
+export function axisRange(values: number[]): {min: number; max: number} {
+	const {min, max} = values.length > 0 ? extent(values) : {min: 0, max: 0};
+	if (max > min) return {min, max};
+	return max > 0 ? {min: max - 1, max} : {min, max: min + 1};
+}
+
 /**
  * The y-axis labels' decimal places: as many as keep two labels a row apart different. Whole numbers labelled
  * 0 to 4 over 6 rows read "4, 3, 3, 2, 1, 1, 0", which no line could be read against.
  */
 export function axisPlaces(values: number[], rows: number): number {
-	const {min, max} = extent(values);
-	// asciichart may draw a row more than asked for: the step is taken as that small.
+	const {min, max} = axisRange(values);
+	// Taken a row smaller than the plot's, as when asciichart drew the plot and could add a row.
 	const step = (max - min) / (rows + 1);
 	return step > 0 && step < 1 ? Math.min(3, Math.ceil(-Math.log10(step))) : 0;
 }
 
+/**
+ * The plot as asciichart draws it (its symbols, the first point on the y-axis, the greatest value on the top row,
+ * the least on the bottom one, `rows` + 1 lines), but a null is drawn as nothing: asciichart has no gaps.
+ */
+export function plotLines(series: Array<Array<number | null>>, rows: number, colors: string[], label: (value: number) => string): string[] {
+	const {min, max: top} = axisRange(series.flat().filter((value): value is number => value !== null));
+	const range = top - min;
+	const width = Math.max(1, ...series.map((points) => points.length));
+	const cells = Array.from({length: rows + 1}, () => ['┤', ...Array.from({length: width - 1}, () => ' ')]);
+	const rowOf = (value: number) => Math.round(((top - value) * rows) / range);
+	series.forEach((points, index) => {
+		const draw = (row: number, column: number, symbol: string) => {
+			cells[row]![column] = asciichart.colored(symbol, colors[index] ?? asciichart.default);
+		};
+		points.forEach((value, column) => {
+			if (value === null) return;
+			const before = column > 0 ? points[column - 1] : null;
+			const [from, to] = [rowOf(before ?? value), rowOf(value)];
+			if (before === null || before === undefined || from === to) return draw(to, column, column === 0 ? '┼' : '─');
+			draw(from, column, from < to ? '╮' : '╯');
+			draw(to, column, from < to ? '╰' : '╭');
+			for (let row = Math.min(from, to) + 1; row < Math.max(from, to); row++) draw(row, column, '│');
+		});
+	});
+	return cells.map((line, row) => `${label(top - (row * range) / rows)} ${line.join('')}`);
+}
+
 function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: number[], width: number, height: number): string[] {
-	// Ordered along the x-axis whatever the table's sort is.
-	const rows = [...result.rows].sort((a, b) => (String(a[x]) < String(b[x]) ? -1 : String(a[x]) > String(b[x]) ? 1 : 0));
-	const allValues = rows.flatMap((row) => ys.map((index) => numeric(row[index])));
-	// asciichart draws height + 1 lines; two more for the x-axis labels and the legend.
+	const kind = result.columns[x]?.kind;
+	// Rows without an x value have no place on the axis.
+	const placed = result.rows.filter((row) => row[x] !== null && row[x] !== undefined);
+	const {positions: unsorted, ordinal} = xPositions(placed.map((row) => row[x] ?? null), kind);
+	// Ordered along the x-axis whatever the table's sort is (text by its order, as the table sorts it).
+	const order = placed.map((_, index) => index).sort((a, b) => (ordinal ? compareText(placed[a]?.[x], placed[b]?.[x]) : (unsorted[a] ?? 0) - (unsorted[b] ?? 0)) || a - b);
+	const rows = order.map((index) => placed[index]!);
+	const positions = ordinal ? order.map((_, index) => index) : order.map((index) => unsorted[index] ?? 0);
+	const series = ys.map((index) => rows.map((row) => plotted(row[index])));
+	const allValues = series.flat().filter((value): value is number => value !== null);
+	// The plot's rows and two more for the x-axis labels and the legend.
 	const plotRows = Math.max(1, height - 3);
 	const places = axisPlaces(allValues, plotRows);
 	const label = (value: number) => cellText(Number(value.toFixed(places)), 'number', places);
-	// The widest label is the greatest or the least value's (asciichart's ticks lie between them).
-	const {min, max} = extent(allValues);
+	// The widest label is the greatest or the least value's (the others lie between them).
+	const {min, max} = axisRange(allValues);
 	const labelWidth = Math.max(label(min).length, label(max).length, 1) + 3;
-	// asciichart puts the first point on the y-axis (column labelWidth - 1), then one point a column.
-	const series = ys.map((index) => resample(rows.map((row) => numeric(row[index])), Math.max(2, width - labelWidth)));
-	const points = series[0]?.length ?? 0;
+	// The first point on the y-axis (column labelWidth - 1), then one point a column.
+	const {points, merged, broken} = placePoints(positions, series, ordinal ? 1 : xStep(positions, kind === 'date'), Math.max(2, width - labelWidth));
 	const palette = [asciichart.cyan, asciichart.yellow, asciichart.magenta, asciichart.green];
 	const colors = ys.map((_, index) => palette[index % palette.length] ?? asciichart.default);
-	const plot = asciichart.plot(series, {height: plotRows, colors, format: (value: number) => label(value).padStart(labelWidth - 2)});
-	const kind = result.columns[x]?.kind;
+	const plot = plotLines(points, plotRows, colors, (value) => label(value).padStart(labelWidth - 2));
 	const first = cellText(rows[0]?.[x] ?? null, kind);
 	const last = cellText(rows.at(-1)?.[x] ?? null, kind);
-	// Each series' name in its line's colour: the legend says which line is which.
-	const legend = ys.map((index, position) => asciichart.colored(result.columns[index]?.name ?? '', colors[position] ?? asciichart.default)).join(', ');
-	// The first label under the first point, the last one ending under the last.
-	const between = points - first.length - last.length;
+	// Each series' name in its line's colour: the legend says which line is which (and which has no values).
+	const legend = ys
+		.map((index, position) => `${asciichart.colored(result.columns[index]?.name ?? '', colors[position] ?? asciichart.default)}${series[position]?.some((value) => value !== null) ? '' : ' (no values)'}`)
+		.join(', ');
+	const xName = result.columns[x]?.name ?? '';
+	// What the drawing does with the rows, said where it does it: it is no longer one row a column, evenly spaced.
+	const notes = [
+		merged ? 'several rows a column: the highest drawn' : '',
+		broken ? `a break: no rows for those ${xName} values` : '',
+		placed.length < result.rows.length ? `${counted(result.rows.length - placed.length, 'row')} without ${xName} left out` : '',
+	].filter(Boolean);
+	const between = points[0]!.length - first.length - last.length;
 	const axis = `${' '.repeat(labelWidth - 1)}${between >= 1 ? `${first}${' '.repeat(between)}${last}` : first}`;
 	const fit = (line: string) => cliTruncate(line, width, {truncationCharacter: '…'});
-	return [...plot.split('\n'), fit(axis), fit(`${' '.repeat(labelWidth - 1)}${legend} by ${result.columns[x]?.name ?? ''}`)];
+	return [...plot, fit(axis), fit(`${' '.repeat(labelWidth - 1)}${[`${legend} by ${xName}`, ...notes].join(' · ')}`)];
+}
+
+function compareText(a: Cell | undefined, b: Cell | undefined): number {
+	const [left, right] = [String(a), String(b)];
+	return left < right ? -1 : left > right ? 1 : 0;
 }
 
 function barLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, y: number, width: number, height: number): string[] {
