@@ -1040,3 +1040,23 @@ test('a bar chart draws the rows as the table shows them: sorted by the values, 
 		}
 	}
 });
+
+test('the chart of a result sorted by its values still runs along time, with a break where days have no row', () => {
+	const days: TaskResult = {taskId: 'activity-by-day', columns: [{name: 'day', kind: 'date'}, {name: 'events', kind: 'number'}], rows: [['2024-03-01', 5], ['2024-03-02', 9], ['2024-03-20', 2], ['2024-03-21', 4]], parameters: {}, elapsedMs: 1};
+	// Sorted by events, descending, as ] on that column leaves the table.
+	const screen = {...resultScreenState(days, 80, 24, [{type: 'move-column', by: 1}, {type: 'sort', direction: 'desc'}]), task: tasks[1]!, chart: true};
+	const {lastFrame, unmount} = render(<ResultScreen screen={screen} width={80} height={24} />);
+	try {
+		const frame = stripVTControlCharacters(lastFrame() ?? '');
+		assert.match(frame, /^ +2024-03-01 +2024-03-21$/m);
+		assert.match(frame, /events by day · a break: no rows for those day values/);
+		const plot = frame.split('\n').filter((line) => /[┤┼]/.test(line));
+		// 2 March's 9 events on the top row near the axis, 20 March's 2 on the bottom row near the end, nothing between.
+		const drawn = plot.map((line) => [...line.slice(line.search(/[┤┼]/) + 1)].flatMap((char, column) => (char === ' ' ? [] : [column])));
+		assert.ok(Math.max(...(drawn[0] ?? [])) < 5, plot[0]);
+		assert.ok(Math.min(...(drawn.at(-1) ?? [])) > 65, plot.at(-1));
+		assert.ok(drawn.flat().every((column) => column < 5 || column > 65), plot.join('\n'));
+	} finally {
+		unmount();
+	}
+});
