@@ -114,3 +114,13 @@ test('100,000 rows sort, search and scroll without copying the rows', () => {
 function pick(state: TableState): {cursorRow: number; topRow: number} {
 	return {cursorRow: state.cursorRow, topRow: state.topRow};
 }
+
+test('UTC timestamps sort by time: a whole second (PostgreSQL prints no fraction) before its fractions, either way round', () => {
+	const rows: Cell[][] = [['2024-03-02T11:33:05.5Z'], ['2024-03-02T11:33:05Z'], ['2024-03-02T11:33:04.999Z'], [null]];
+	const sorted = (direction: 'asc' | 'desc') => {
+		const state = tableReducer(createTableState(rows, {pageRows: 10, pageWidth: 80, columnWidths: [24]}), {type: 'sort', direction});
+		return state.view.map((index) => rows[index]![0]);
+	};
+	assert.deepEqual(sorted('asc'), ['2024-03-02T11:33:04.999Z', '2024-03-02T11:33:05Z', '2024-03-02T11:33:05.5Z', null]);
+	assert.deepEqual(sorted('desc'), ['2024-03-02T11:33:05.5Z', '2024-03-02T11:33:05Z', '2024-03-02T11:33:04.999Z', null], 'NULLs last both ways');
+});

@@ -119,9 +119,18 @@ export function rowMatches(row: Cell[], lowerQuery: string): boolean {
 function compareCells(a: Cell, b: Cell): number {
 	// Numbers numerically, everything else as text; NULLs are placed by the caller.
 	if (typeof a === 'number' && typeof b === 'number') return a - b;
-	const left = String(a);
-	const right = String(b);
+	const left = sortText(a);
+	const right = sortText(b);
 	return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/**
+ * A cell as text that sorts as it reads: a UTC timestamp without its Z, since PostgreSQL leaves out a zero fraction
+ * and "…:05Z" sorted after "…:05.5Z" ('.' comes before 'Z'). Without it, a whole second sorts before its fractions.
+ */
+function sortText(value: Cell): string {
+	const text = String(value);
+	return /^\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/.test(text) ? text.slice(0, -1) : text;
 }
 
 /** The display order for the current sort and filter. */
