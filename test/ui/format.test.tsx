@@ -264,3 +264,9 @@ test('the x positions and the data\'s step: days by date, weekly rows a week apa
 	assert.deepEqual(placePoints([0, 1, 5, 6], [[1, 2, 3, 4]], 1, 7), {points: [[1, 2, null, null, null, 3, 4]], merged: false, broken: true});
 	assert.deepEqual(placePoints([0, 1, 2, 3], [[1, null, 3, 4]], 1, 4), {points: [[1, null, 3, 4]], merged: false, broken: true}, 'a NULL value is a hole of its own series');
 });
+
+test('a bar chart of a negative value draws no bar and shows the value (the negative repeat threw)', () => {
+	const bars = chartLines(result([['play_video', 5], ['refund', -3]]), {kind: 'bar', x: 'event_type', y: ['events']}, 40, 5);
+	assert.match(bars[0] ?? '', /^play_video █+ +5$/);
+	assert.match(bars[1] ?? '', /^refund +-3$/);
+});

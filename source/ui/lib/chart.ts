@@ -208,7 +208,8 @@ function barLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, y: nu
 		// Cut as the table cuts it: a URL keeps the end that tells it from the others (its start is the course's).
 		const label = fitCell(labels[index] ?? '', labelWidth, false);
 		const value = values[index] ?? 0;
-		const length = max > 0 ? Math.round((value / max) * barRoom) : 0;
+		// A negative value has no bar (its number says it): '█'.repeat(-3) threw and took the app down.
+		const length = max > 0 ? Math.max(0, Math.round((value / max) * barRoom)) : 0;
 		return `${label} ${'█'.repeat(length)}${' '.repeat(barRoom - length)} ${thousands(value).padStart(numberWidth)}`;
 	});
 	const more = result.rows.length - rows.length;
