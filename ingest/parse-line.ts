@@ -166,7 +166,10 @@ export function parseLineInto(rawLine: Buffer, out: RowBuffer, fastPath = true):
 		parsed = JSON.parse(text);
 	} catch (error) {
 		const message = (error as Error).message;
-		const truncated = /end of JSON input|Unterminated string/i.test(message);
+		// Cut anywhere, a line ends early: also right after a whole value or a comma, where V8 names what it
+		// expected at the position just past the end ("Expected ',' or '}' … at position <length>").
+		const at = /at position (\d+)/.exec(message);
+		const truncated = /end of JSON input|Unterminated string/i.test(message) || (at !== null && Number(at[1]) >= text.length);
 		return {kind: 'rejected', reason: truncated ? 'truncated-json' : 'malformed-json', detail: withLoneCrHint(message, line)};
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {

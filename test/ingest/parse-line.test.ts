@@ -149,6 +149,9 @@ describe('parseLine', () => {
 		assert.equal(reason('[{"a": 1}]'), 'not-an-object');
 		assert.equal(reason('"a {"'), 'not-an-object');
 		assert.equal(reason('{"username": "x", "ev'), 'truncated-json');
+		// Cut just after a whole value, a comma or a name: the line ends early all the same.
+		for (const cut of ['{"username": "x"', '{"a": {"b": 1}', '{"a": [1', '{"a": 1,', '{"a"', '{']) assert.equal(reason(cut), 'truncated-json', cut);
+		assert.equal(reason('{"a": 1}}'), 'malformed-json');
 		assert.equal(reason('{"username": "x",, }'), 'malformed-json');
 		assert.equal(reason('  "username": "x",'), 'malformed-json');
 		assert.equal(reason(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])), 'invalid-utf8');
