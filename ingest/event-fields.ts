@@ -96,8 +96,10 @@ export function validTime(value: unknown): string | undefined {
 	return eventTime(value) === undefined ? undefined : (value as string);
 }
 
-const courseInUrl = /(?:course-v1|ccx-v1):[^/?#\s"]+/;
-const oldCourseInUrl = /\/courses\/([^/?#\s"]+\/[^/?#\s"]+\/[^/?#\s"]+)\//;
+// A key ends where the URL's path segment or a query parameter does: no course key holds '&' ('?course_id=course-v1:A+B+C&enrollment_action=enroll').
+const courseInUrl = /(?:course-v1|ccx-v1):[^/?#&\s"]+/;
+// The run is the URL's last segment too ('/courses/edX/DemoX/Demo_Course', '…/Demo_Course?x=1').
+const oldCourseInUrl = /\/courses\/([^/?#\s"]+\/[^/?#\s"]+\/[^/?#\s"]+)(?=[/?#\s"]|$)/;
 
 /** Course id from a URL or URL-like event_type: opaque keys first, then old Org/Course/Run paths. */
 export function courseFromUrl(url: string | undefined): string | undefined {

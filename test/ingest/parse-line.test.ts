@@ -84,6 +84,11 @@ describe('parseLine', () => {
 		assert.equal(courseFromUrl('/courses/edX/Open_DemoX/edx_demo_course/courseware/x/'), 'edX/Open_DemoX/edx_demo_course');
 		assert.equal(courseFromUrl('/courses/ccx-v1:AcceptanceX+Demo_ccx+T2_2014+ccx@101/info'), 'ccx-v1:AcceptanceX+Demo_ccx+T2_2014+ccx@101');
 		assert.equal(courseFromUrl('/dashboard'), undefined);
+		assert.equal(courseFromUrl('https://x.org/dashboard?course_id=course-v1:A+B+C&enrollment_action=enroll'), 'course-v1:A+B+C');
+		assert.equal(courseFromUrl('/courses/edX/DemoX/Demo_Course'), 'edX/DemoX/Demo_Course');
+		assert.equal(courseFromUrl('https://x.org/courses/edX/DemoX/Demo_Course?x=1'), 'edX/DemoX/Demo_Course');
+		assert.equal(courseFromUrl('/courses/edX/DemoX'), undefined);
+		assert.equal(columns(JSON.stringify({...noContext, event: '{}', page: 'https://x.org/courses/edX/DemoX/Demo_Course#top'})).course_id, 'edX/DemoX/Demo_Course');
 	});
 
 	it('keeps \\u0000 events, replacing NUL with U+FFFD, and lone surrogates too', () => {
