@@ -26,6 +26,6 @@ FROM (
 	WHERE v.username = :user
 		AND (v.course_id = :course OR (:course IS NULL AND v.course_id <> ''))
 ) visit
-WHERE (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
-	AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
+WHERE (:from IS NULL OR time >= (:from::date::timestamp AT TIME ZONE :tz))
+	AND (:to IS NULL OR time < ((:to::date + 1)::timestamp AT TIME ZONE :tz))
 ORDER BY step

@@ -32,8 +32,8 @@ WITH pooled_learners AS (
 	FROM d_page_visit
 	WHERE NOT (:from IS NULL AND :to IS NULL)
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
-		AND (:from IS NULL OR (time AT TIME ZONE :tz)::date >= :from)
-		AND (:to IS NULL OR (time AT TIME ZONE :tz)::date <= :to)
+		AND (:from IS NULL OR time >= (:from::date::timestamp AT TIME ZONE :tz))
+		AND (:to IS NULL OR time < ((:to::date + 1)::timestamp AT TIME ZONE :tz))
 	GROUP BY url_id, username
 ), per_page AS (
 	SELECT url_id, sum(visits) AS visits, count(*) AS visitors FROM per_learner GROUP BY url_id
