@@ -53,9 +53,12 @@ function jsonWriter(columns: Columns): ResultWriter {
 	};
 }
 
-/** Markdown: pipes escaped, line breaks as <br>, number columns right-aligned. */
+/**
+ * Markdown: pipes escaped, line breaks as <br>, number columns right-aligned. A lone CR is a line break too:
+ * Markdown ends a line at it, so left raw it cut the row in two (a username with one did).
+ */
 function markdownWriter(columns: Columns): ResultWriter {
-	const escape = (text: string) => text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, '<br>');
+	const escape = (text: string) => text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r\n|\r|\n/g, '<br>');
 	const line = (cells: string[]) => `| ${cells.join(' | ')} |\n`;
 	return {
 		start: () => line(columns.map((column) => escape(column.name))) + line(columns.map((column) => (isNumeric(column.kind) ? '---:' : '---'))),

@@ -62,6 +62,11 @@ describe('formatResult', () => {
 		);
 	});
 
+	it('markdown writes a lone CR as a line break too: Markdown ends a line there, which cut the row in two', () => {
+		const names: TaskResult = {...result, columns: [{name: 'username', kind: 'text'}], rows: [['cr\ruser'], ['crlf\r\nuser']]};
+		assert.equal(formatResult(names, 'md'), '| username |\n| --- |\n| cr<br>user |\n| crlf<br>user |\n');
+	});
+
 	it('an identifier column is laid out as a number (right-aligned), though shown without separators in the app', () => {
 		const ids: TaskResult = {...result, columns: [{name: 'user_id', kind: 'id'}, {name: 'username', kind: 'text'}], rows: [[7, 'ann'], [100119, 'борис']]};
 		assert.equal(formatResult(ids, 'md'), '| user_id | username |\n| ---: | --- |\n| 7 | ann |\n| 100119 | борис |\n');
