@@ -42,8 +42,15 @@ function csvWriter(columns: Columns, bom: boolean): ResultWriter {
 	};
 }
 
-/** An array of objects as JSON.stringify(objects, null, 2) writes it, an object at a time. */
+/**
+ * An array of objects as JSON.stringify(objects, null, 2) writes it, an object at a time. Refused when two columns
+ * share a name (a task's `SELECT count(*), count(DISTINCT username)` names both count): an object keeps one value
+ * a key, so the other column was dropped without a word.
+ */
 function jsonWriter(columns: Columns): ResultWriter {
+	const names = columns.map((column) => column.name);
+	const twice = names.find((name, index) => names.indexOf(name) !== index);
+	if (twice !== undefined) throw new UserError(`Two columns are named "${twice}", and JSON keys a row's values by column name, so one would be lost: name them apart in the task's SQL (… AS another_name), or use CSV or Markdown.`);
 	let written = 0;
 	const object = (row: Rows[number]) => Object.fromEntries(columns.map((column, index) => [column.name, row[index] ?? null]));
 	return {

@@ -55,6 +55,12 @@ describe('formatResult', () => {
 		]);
 	});
 
+	it('json refuses two columns of one name, which one object per row cannot hold (CSV keeps both)', () => {
+		const counts: TaskResult = {...result, columns: [{name: 'count', kind: 'number'}, {name: 'count', kind: 'number'}], rows: [[5, 3]]};
+		assert.throws(() => formatResult(counts, 'json'), /Two columns are named "count", and JSON keys a row's values by column name/);
+		assert.equal(formatResult(counts, 'csv'), 'count,count\n5,3\n');
+	});
+
 	it('markdown escapes pipes and line breaks, right-aligns numbers', () => {
 		assert.equal(
 			formatResult(result, 'md'),
