@@ -30,16 +30,15 @@ function checkGivenFlags(argv: string[], command: string): void {
 		if (!long && !/^-./.test(token)) continue;
 		const names = long ? [token.slice(2).split('=')[0]!.replace(/^no-/, '')] : [...token.slice(1)];
 		for (const flag of names) {
+			// Named as typed: --no-tui twice, or for run, read "--tui", which was not typed.
+			const typed = long ? token.split('=')[0]! : `-${flag}`;
 			if (!allowed.has(flag) && !allowed.has(kebab(flag))) {
-				const shown = flag.length === 1 ? `-${flag}` : `--${flag}`;
 				// A log whose name starts with "-" reads as options.
 				const file = fs.existsSync(token) ? `; to name the file ${token}, write .${path.sep}${token} or put -- before it` : '; run openpolyedu-tui --help';
-				throw new UsageError(`Unknown option ${shown} for ${command ? `"${command}"` : 'the app'}${file}.`);
+				throw new UsageError(`Unknown option ${typed} for ${command ? `"${command}"` : 'the app'}${file}.`);
 			}
 			// meow refuses an option with a value given twice, but lets a switch's last one win (--save --no-save).
 			const name = LONG_NAMES[flag] ?? kebab(flag);
-			// Named as typed: --no-tui twice read "--tui", which was not typed.
-			const typed = long ? token.split('=')[0]! : `-${flag}`;
 			const first = given.get(name);
 			if (first !== undefined && !REPEATABLE.has(name)) {
 				throw new UsageError(`The flag ${first === typed ? typed : `${first} / ${typed}`} can only be set once; run openpolyedu-tui --help.`);

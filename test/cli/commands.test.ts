@@ -391,6 +391,15 @@ describe('the headless commands', () => {
 		assert.ok(!fs.existsSync(workdir), 'no database was made');
 	});
 
+	it('reset of a workdir with no database says there is nothing to delete and makes none (it made a 48 MB cluster to delete nothing)', () => {
+		const workdir = path.join(dir, 'mistyped-reset-workdir');
+		for (const args of [['reset', '--yes'], ['reset']]) {
+			const reset = cli(...args, '--workdir', workdir);
+			assert.deepEqual([reset.code, reset.stdout, reset.stderr], [0, `No database in ${workdir}: nothing to delete.\n`, ''], args.join(' '));
+		}
+		assert.ok(!fs.existsSync(workdir), 'no database was made');
+	});
+
 	it('--out naming a file that exists, or a folder, is refused before the database starts (it was refused after the query)', () => {
 		const workdir = path.join(dir, 'untouched-by-out');
 		const existing = path.join(dir, 'kept.csv');
@@ -417,6 +426,8 @@ describe('the headless commands', () => {
 			[['files', '--format'], '--format needs a value'],
 			// Alone, such a word was read as short options (-2, -0, -1, -8) and dropped.
 			[['run', 'learners', '-2018-09-02'], 'Unknown option -2 for "run"'],
+			// Named as typed: it read "--tui", which was not typed.
+			[['run', 'learners', '--no-tui'], 'Unknown option --no-tui for "run"'],
 		] as const) {
 			const refused = cli(...args, '--workdir', workdir);
 			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [2, '', `${message}; run openpolyedu-tui --help.\n`], args.join(' '));
