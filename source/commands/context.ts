@@ -156,6 +156,14 @@ function serverIsShared(context: CommandContext, workdir: Workdir): boolean {
 	return context.databaseUrl !== undefined || (fs.existsSync(workdir.keepRunningFile) && embeddedServerStatus(workdir).port !== undefined);
 }
 
+/** Whether the embedded server's workdir has no cluster yet (never with --db, whose database may hold anything). */
+export function hasNoDatabase(context: CommandContext): boolean {
+	if (context.databaseUrl !== undefined) return false;
+	const status = embeddedServerStatus(resolveWorkdir(context.flags.workdir));
+	// A cluster moved away is openDatabase's to explain.
+	return !status.initialised && status.missingLinkTarget === undefined;
+}
+
 /**
  * Runs `body` with the workdir locked and the database open (and migrated); always closes both,
  * which also stops an embedded server this process started. A `reader` leaves the lock alone where
@@ -171,12 +179,8 @@ export async function withDatabase<T>(
 	const {onStep, reader = false} = options;
 	// Made by the lock or the embedded server, when they need it: a reader with --db writes nothing there.
 	const workdir = resolveWorkdir(context.flags.workdir);
-	if (reader && context.databaseUrl === undefined) {
-		const status = embeddedServerStatus(workdir);
-		// A cluster moved away is openDatabase's to explain.
-		if (!status.initialised && status.missingLinkTarget === undefined) {
-			throw new UserError(`No database in ${workdir.root} yet: load logs first (openpolyedu-tui ingest FILE…), or check --workdir.`);
-		}
+	if (reader && hasNoDatabase(context)) {
+		throw new UserError(`No database in ${workdir.root} yet: load logs first (openpolyedu-tui ingest FILE…), or check --workdir.`);
 	}
 	const release = reader && serverIsShared(context, workdir) ? () => {} : acquireWorkdirLock(workdir);
 	try {

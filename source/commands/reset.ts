@@ -1,6 +1,7 @@
 import readline from 'node:readline/promises';
+import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {UserError} from '../../ingest/errors.js';
-import {cancellable, CancelledError, withDatabase, type Command} from './context.js';
+import {cancellable, CancelledError, hasNoDatabase, withDatabase, type Command} from './context.js';
 
 /** Empties every table of the schema (the loader's and the derived ones alike) but schema_version. */
 export const RESET_STATEMENT = `DO $$ BEGIN
@@ -31,6 +32,11 @@ async function confirmed(context: Parameters<Command>[0]): Promise<boolean> {
 }
 
 export const resetCommand: Command = async (context) => {
+	// Nothing to delete: starting the server would make a 48 MB cluster in a mistyped --workdir to delete nothing.
+	if (hasNoDatabase(context)) {
+		context.stdout.write(`No database in ${resolveWorkdir(context.flags.workdir).root}: nothing to delete.\n`);
+		return 0;
+	}
 	if (!(await confirmed(context))) {
 		context.stderr.write('Nothing deleted.\n');
 		return 1;
