@@ -1,4 +1,4 @@
-import {ARRAY_OF, arrayField, boolField, copiedField, fieldText, nullField, readInt8, startRow, textField} from '../copy-binary.js';
+import {ARRAY_OF, arrayField, boolField, copiedField, fieldText, nullField, readFloat8OrNull, readInt8, startRow, textField} from '../copy-binary.js';
 import {type LearnerItemEvents, type LearnerItemIds, playerEvent, problemEvent} from './learner-items.js';
 import type {VideoAction} from './video-watching.js';
 import type {RowBuffer} from '../row-buffer.js';
@@ -12,7 +12,7 @@ import type {RowBuffer} from '../row-buffer.js';
 export const READER_TABLES = {
 	d_enrollment: 'course_id, username, user_id, time, activated, mode, file_id, line_no',
 	d_video_event: 'course_id, username, time, action, video_id, position, old_position, new_position, duration',
-	d_problem_event: 'course_id, username, time, problem_id, kind, correct, answers',
+	d_problem_event: 'course_id, username, time, problem_id, kind, correct, answers, attempts',
 	d_textbook_event: 'course_id, username, time, event_type, pdf, query, words',
 	fresh_target: 'page, name, time',
 };
@@ -36,6 +36,7 @@ export const PAYLOAD_COLUMNS = `
 	CASE WHEN t.payload_kind = 'problem' THEN e.event ->> 'problem_id' END,
 	CASE WHEN t.payload_kind = 'problem' AND t.event_type = 'problem_check' THEN e.event ->> 'success' = 'correct' END,
 	CASE WHEN t.payload_kind = 'problem' AND t.event_type = 'problem_check' AND jsonb_typeof(e.event -> 'answers') = 'object' THEN e.event -> 'answers' END,
+	CASE WHEN t.payload_kind = 'problem' AND t.event_type = 'problem_check' THEN d_number(e.event -> 'attempts') END,
 	-- The PDF's name is the last part of its URL (event.chapter), without a query.
 	CASE WHEN t.payload_kind = 'textbook' THEN nullif(regexp_replace(split_part(split_part(e.event ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), '') END,
 	CASE WHEN t.payload_kind = 'textbook' THEN e.event ->> 'query' END,
@@ -67,10 +68,11 @@ export const SCAN = {
 	problemId: 17,
 	correct: 18,
 	answers: 19,
-	pdf: 20,
-	query: 21,
-	targetUrl: 22,
-	targetName: 23,
+	attempts: 20,
+	pdf: 21,
+	query: 22,
+	targetUrl: 23,
+	targetName: 24,
 } as const;
 
 /** What a reader needs of an event type (from fresh_type). */
@@ -123,12 +125,13 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 			// A check counts from the server's event (the browser's repeats it, without the grading).
 			const server = starts[SCAN.server]!;
 			if (time < 0 || learner.username === '' || starts[SCAN.problemId]! < 0 || (check && !(server >= 0 && data[server] === 1))) return false;
-			const out = tables.learnerRow('d_problem_event', learner.fields, 5);
+			const out = tables.learnerRow('d_problem_event', learner.fields, 6);
 			copy(out, SCAN.time);
 			copy(out, SCAN.problemId);
 			textField(out, check ? 'check' : 'show_answer');
 			copy(out, SCAN.correct);
 			copy(out, SCAN.answers);
+			copy(out, SCAN.attempts);
 			return true;
 		}
 		case 'textbook': {
@@ -178,7 +181,8 @@ export function addItemEvent(items: LearnerItemEvents, data: Buffer, starts: Int
 		items.addVideo(fieldText(data, starts[SCAN.videoId]!)!, playerEvent(data, starts, time, kind.video_action as VideoAction, SCAN.position));
 	} else {
 		const problemKind = kind.event_type === 'problem_check' ? 'check' : 'show_answer';
-		items.addProblem(fieldText(data, starts[SCAN.problemId]!)!, time, problemEvent(data, problemKind, starts[SCAN.correct]!, starts[SCAN.answers]!));
+		const event = problemEvent(data, problemKind, starts[SCAN.correct]!, starts[SCAN.answers]!);
+		items.addProblem(fieldText(data, starts[SCAN.problemId]!)!, {time, attempts: readFloat8OrNull(data, starts[SCAN.attempts]!), event});
 	}
 }
 

@@ -188,7 +188,7 @@ export const PROBLEM_TABLES = {
 };
 type ProblemTable = keyof typeof PROBLEM_TABLES;
 
-/** A learner's row of one problem, from their events on it sorted by time, then answers (see problem-attempts.ts). */
+/** A learner's row of one problem, from their events on it sorted by time, then attempt number and answers (see problem-attempts.ts). */
 function writeProblem(row: ItemRow<ProblemTable>, events: ProblemEvent[]): void {
 	const attempts = problemAttempts(events);
 	const out = row('d_learner_problem', 6);
@@ -207,12 +207,12 @@ export async function recomputeProblems(client: pg.PoolClient, learners: Learner
 		learners,
 		scratchDir,
 		PROBLEM_TABLES,
-		// Ties of time are ordered by the answers' text, as the SQL build did.
+		// Ties of time as compareProblemEvents orders them (NULLs sort last).
 		`SELECT r.learner_id, p.problem_id, p.kind, p.correct, p.answers
 		FROM d_problem_event p
 			JOIN fresh_problem_item i ON i.course_id = p.course_id AND i.username = p.username AND i.problem_id = p.problem_id
 			JOIN learners_to_refresh r ON r.course_id = i.course_id AND r.username = i.username
-		ORDER BY 1, 2, p.time, p.answers::text`,
+		ORDER BY 1, 2, p.time, p.attempts, p.answers::text`,
 		(data, starts) => problemEvent(data, fieldText(data, starts[2]!) as ProblemEvent['kind'], starts[3]!, starts[4]!),
 		writeProblem,
 	);
@@ -221,14 +221,20 @@ export async function recomputeProblems(client: pg.PoolClient, learners: Learner
 /** jsonb as COPY sends it: a version byte, then the JSON text (what answers::text sorts by, byte by byte in the C collation). */
 const answersText = (answers: Buffer | null) => answers?.subarray(1) ?? null;
 
-/** As ORDER BY time, answers::text sorts them: equal times by answers, NULL last. */
+/**
+ * As ORDER BY time, attempts, answers::text sorts them: checks at the same time (whole-second logs, a double
+ * click) by the attempt number the server counted (event.attempts), then by answers; NULLs last. A check
+ * without a number goes after those with one at its time: a total order, so every build takes the same.
+ */
 function compareProblemEvents(a: TimedProblemEvent, b: TimedProblemEvent): number {
 	if (a.time !== b.time) return a.time - b.time;
+	if (a.attempts !== b.attempts) return a.attempts === null ? 1 : b.attempts === null ? -1 : a.attempts - b.attempts;
 	const [x, y] = [answersText(a.event.answers), answersText(b.event.answers)];
 	if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
 	return Buffer.compare(x, y);
 }
-type TimedProblemEvent = {time: number; event: ProblemEvent};
+/** attempts: the check's event.attempts (d_problem_event.attempts), null if it has none. */
+type TimedProblemEvent = {time: number; attempts: number | null; event: ProblemEvent};
 
 /**
  * One learner's player and problem events by video and problem, gathered while their events stream by in
@@ -243,8 +249,8 @@ export class LearnerItemEvents {
 		entry(this.videos, videoId, newList<PlayerEvent>).push(event);
 	}
 
-	addProblem(problemId: string, time: number, event: ProblemEvent): void {
-		entry(this.problems, problemId, newList<TimedProblemEvent>).push({time, event});
+	addProblem(problemId: string, event: TimedProblemEvent): void {
+		entry(this.problems, problemId, newList<TimedProblemEvent>).push(event);
 	}
 
 	/** Writes the learner's rows; the events came in time order, so the sorts only order equal times. */

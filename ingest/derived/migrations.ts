@@ -1211,4 +1211,14 @@ DROP VIEW d_enrollment_state_as_logged;
 		// save_problem_fail and reset_problem_fail are a learner working on a problem, as their successful twins are.
 		sql: `UPDATE loads SET derived_done = false;`,
 	},
+	{
+		version: 147,
+		description: 'problem checks at the same time in the order of their attempt numbers',
+		// Checks in one second were ordered by their answers' text: a wrong then right pair could count as right first.
+		sql: `
+-- A check's event.attempts as d_number reads it (a number or a string of one; NULL otherwise), which orders checks at one time.
+ALTER TABLE d_problem_event ADD COLUMN attempts double precision;
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -1,7 +1,8 @@
 /**
  * What one learner's graded checks and show-answer uses of one problem say (d_learner_problem). The
- * events come sorted by time, then by their answers' JSON text (PostgreSQL sorts them), so the first
- * and the last of two simultaneous checks are different ones, the same on every build.
+ * events come sorted by time, then by the attempt number the server counted (event.attempts), then by
+ * their answers' JSON text (see compareProblemEvents), so the first and the last of two simultaneous checks
+ * are the server's first and last, the same on every build.
  */
 
 /** answers: the jsonb value as COPY sends it (kept as bytes: it goes back the same way). */
