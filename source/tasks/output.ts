@@ -199,16 +199,18 @@ function fileNamePart(text: string): string {
 }
 
 /**
- * `<task>_<course|all>[_<learner>][_<dates>]_<UTC timestamp>`: a run for one learner names them, one for a date
- * range names it (`2018-10-01_to_2018-10-31`, `from_2018-10-01`, `to_2018-10-31`): October's and November's
- * results differed by their timestamps only.
+ * `<task>_<course|all>[_<learner>][_<dates>][_<zone>]_<UTC timestamp>`: a run for one learner names them, one for a
+ * date range names it (`2018-10-01_to_2018-10-31`, `from_2018-10-01`, `to_2018-10-31`), one in a zone other than UTC
+ * names it (`Europe_Moscow`): October's and November's results, or the app's in Moscow time and `run`'s in UTC,
+ * differed by their timestamps only.
  */
 export function resultFileBase(result: Pick<TaskResult, 'taskId' | 'parameters'>, when: Date): string {
 	const learner = fileNamePart(result.parameters.user ?? '');
 	const from = fileNamePart(result.parameters.from ?? '');
 	const to = fileNamePart(result.parameters.to ?? '');
 	const dates = from && to ? [from, 'to', to] : from ? ['from', from] : to ? ['to', to] : [];
-	return [fileNamePart(result.taskId) || 'task', fileNamePart(result.parameters.course ?? '') || 'all', ...(learner ? [learner] : []), ...dates, timestampPart(when)].join('_');
+	const zone = result.parameters.tz && result.parameters.tz !== 'UTC' ? fileNamePart(result.parameters.tz) : '';
+	return [fileNamePart(result.taskId) || 'task', fileNamePart(result.parameters.course ?? '') || 'all', ...(learner ? [learner] : []), ...dates, ...(zone ? [zone] : []), timestampPart(when)].join('_');
 }
 
 /** 2026-11-25T15:48:18.123Z → 20261125T154818Z */

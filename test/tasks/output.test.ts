@@ -208,6 +208,16 @@ describe('saveResult', () => {
 		assert.equal(resultFileBase({taskId: 'sessions', parameters: {course: '', user: 'bob', from: '2018-10-01', to: '2018-10-31'}}, when), 'sessions_all_bob_2018-10-01_to_2018-10-31_20240305T101112Z');
 	});
 
+	it('a run in a zone other than UTC names it (the app in Moscow time and run in UTC saved under names that differed by their timestamps only)', () => {
+		const when = new Date('2024-03-05T10:11:12.345Z');
+		const named = (parameters: Record<string, string>) => resultFileBase({taskId: 'active-learners', parameters: {course: 'c', ...parameters}}, when);
+		assert.equal(named({tz: 'Europe/Moscow'}), 'active-learners_c_Europe_Moscow_20240305T101112Z');
+		assert.equal(named({tz: 'Europe/Moscow', from: '2018-10-01', to: '2018-10-31'}), 'active-learners_c_2018-10-01_to_2018-10-31_Europe_Moscow_20240305T101112Z');
+		// No + on Windows: Etc/GMT+3 and Etc/GMT-3 stay apart all the same.
+		assert.deepEqual([named({tz: 'Etc/GMT+3'}), named({tz: 'Etc/GMT-3'})], ['active-learners_c_Etc_GMT_3_20240305T101112Z', 'active-learners_c_Etc_GMT-3_20240305T101112Z']);
+		assert.equal(named({tz: 'UTC'}), 'active-learners_c_20240305T101112Z');
+	});
+
 	it('--out refuses an existing file and keeps it intact', async () => {
 		const dir = tempDir('result-');
 		const out = path.join(dir, 'mine.md');
