@@ -1,7 +1,7 @@
 import asciichart from 'asciichart';
 import cliTruncate from 'cli-truncate';
 import type {ChartSpec, ColumnKind, TaskResult} from '../../tasks/types.js';
-import type {Cell} from '../state/table-state.js';
+import {type Cell, compareCells} from '../state/table-state.js';
 import {counted} from '../../format.js';
 import {fitCell, stringWidth} from './columns.js';
 import {cellText, thousands} from './format.js';
@@ -18,11 +18,7 @@ export function chartLines(result: Pick<TaskResult, 'columns' | 'rows'>, spec: C
 	return spec.kind === 'bar' ? barLines(result, x, ys[0] ?? 0, width, height) : lineLines(result, x, ys, width, height);
 }
 
-function numeric(value: unknown): number {
-	return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
-/** A value to plot, or null where the cell holds none (NULL is no zero). */
+/** A value to plot, or null where the cell holds none (a line leaves NULL out: it is no zero). */
 function plotted(value: unknown): number | null {
 	return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
@@ -155,7 +151,7 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	const placed = result.rows.filter((row) => row[x] !== null && row[x] !== undefined);
 	const {positions: unsorted, ordinal} = xPositions(placed.map((row) => row[x] ?? null), kind);
 	// Ordered along the x-axis whatever the table's sort is (text by its order, as the table sorts it).
-	const order = placed.map((_, index) => index).sort((a, b) => (ordinal ? compareText(placed[a]?.[x], placed[b]?.[x]) : (unsorted[a] ?? 0) - (unsorted[b] ?? 0)) || a - b);
+	const order = placed.map((_, index) => index).sort((a, b) => (ordinal ? compareCells(placed[a]?.[x] ?? null, placed[b]?.[x] ?? null) : (unsorted[a] ?? 0) - (unsorted[b] ?? 0)) || a - b);
 	const rows = order.map((index) => placed[index]!);
 	const positions = ordinal ? order.map((_, index) => index) : order.map((index) => unsorted[index] ?? 0);
 	const series = ys.map((index) => rows.map((row) => plotted(row[index])));
@@ -191,16 +187,12 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	return [...plot, fit(axis), fit(`${' '.repeat(labelWidth - 1)}${[`${legend} by ${xName}`, ...notes].join(' · ')}`)];
 }
 
-function compareText(a: Cell | undefined, b: Cell | undefined): number {
-	const [left, right] = [String(a), String(b)];
-	return left < right ? -1 : left > right ? 1 : 0;
-}
-
 function barLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, y: number, width: number, height: number): string[] {
 	const rows = result.rows.slice(0, Math.max(1, height - 1));
 	const labels = rows.map((row) => cellText(row[x] ?? null, result.columns[x]?.kind));
 	const labelWidth = Math.min(Math.max(...labels.map((label) => stringWidth(label)), 1), Math.floor(width / 3));
-	const values = rows.map((row) => numeric(row[y]));
+	// A bar of no value is a bar of none.
+	const values = rows.map((row) => plotted(row[y]) ?? 0);
 	const max = Math.max(...values, 0);
 	const numberWidth = Math.max(...values.map((value) => thousands(value).length));
 	const barRoom = Math.max(1, width - labelWidth - numberWidth - 3);

@@ -116,7 +116,7 @@ export function rowMatches(row: Cell[], lowerQuery: string): boolean {
 	return row.some((value) => cellText(value).toLowerCase().includes(lowerQuery) || (typeof value === 'number' && String(value).includes(lowerQuery)));
 }
 
-function compareCells(a: Cell, b: Cell): number {
+export function compareCells(a: Cell, b: Cell): number {
 	// Numbers numerically, everything else as text; NULLs are placed by the caller.
 	if (typeof a === 'number' && typeof b === 'number') return a - b;
 	const left = sortText(a);
