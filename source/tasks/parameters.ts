@@ -117,8 +117,8 @@ async function timezoneNote(pool: pg.Pool, zone: string): Promise<string | undef
 	const {rows} = await pool.query<{minutes: number; now: boolean}>(
 		`SELECT (extract(epoch FROM (t AT TIME ZONE $1) - (t AT TIME ZONE 'UTC')) / 60)::int AS minutes, bool_or(now) AS now
 		 FROM (SELECT t, true FROM (VALUES (now()), (now() - interval '6 months')) AS n(t)
-			UNION ALL SELECT generate_series(lo, hi, interval '1 day'), false FROM (SELECT min(hour), max(hour) FROM d_course_hour) AS s(lo, hi)
-			UNION ALL SELECT max(hour), false FROM d_course_hour) AS v(t, now)
+			UNION ALL SELECT d, false FROM (SELECT min(hour), max(hour) FROM d_course_hour) AS s(lo, hi),
+				LATERAL (SELECT generate_series(lo, hi, interval '1 day') UNION ALL SELECT hi) AS span(d)) AS v(t, now)
 		 WHERE t IS NOT NULL
 		 GROUP BY 1 ORDER BY 2 DESC, 1`,
 		[zone],
