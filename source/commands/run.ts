@@ -3,7 +3,7 @@ import type pg from 'pg';
 import {UserError} from '../../ingest/errors.js';
 import {formatCount, rowCount} from '../format.js';
 import {wrapLines} from '../ui/lib/format.js';
-import {loadTaskCatalogue, noRowsNote, runTask, streamTask, formatResult, terminalTable, openResultFile, outProblem, resultWriter, unknownParameter, type OutputFormat, type ResultFile, type ResultWriter, type TaskDefinition, type TaskParameter, type TaskResult} from '../tasks/index.js';
+import {checkValues, loadTaskCatalogue, noRowsNote, runTask, streamTask, formatResult, terminalTable, openResultFile, outProblem, resultWriter, unknownParameter, type OutputFormat, type ResultFile, type ResultWriter, type TaskDefinition, type TaskParameter, type TaskResult} from '../tasks/index.js';
 import {deriveIfPending, type InterruptedInputs} from '../../ingest/engine.js';
 import type {DerivedProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
@@ -213,6 +213,8 @@ export const runCommand: Command = async (context) => {
 	const {signal, dispose} = cancelOnSignals();
 	try {
 		return await withDatabase(context, async (database) => {
+			// Before a pending build, which can take a minute: a mistyped value is told at once.
+			await checkValues(database.pool, task, values);
 			let building = true;
 			try {
 				const printer = derivedProgressPrinter(context);

@@ -184,9 +184,34 @@ export function unknownParameter(task: TaskDefinition, values: Record<string, st
 }
 
 /**
- * Values for every declared parameter after defaults and checks, keyed by name ('' = none), and what those
- * values make the answer leave out or approximate, in sentences (event types that no event has, among others
- * that have some; a time zone whose offset is not whole hours).
+ * The checks of `values` that read no derived table: written forms and ranges, required values, time zones,
+ * the order of "from" and "to". `run` makes them before it builds pending loads (a minute at 10M events after
+ * an upgrade), so that a mistyped value is told at once, not after the build.
+ * Returns every declared parameter's value after its default, keyed by name ('' = none), time zones canonical.
+ */
+export async function checkValues(pool: pg.Pool, task: TaskDefinition, values: Record<string, string>): Promise<Record<string, string>> {
+	const unknown = unknownParameter(task, values);
+	if (unknown) throw new UserError(unknown);
+	const checked: Record<string, string> = {};
+	for (const parameter of task.parameters) {
+		checked[parameter.name] = await about(parameter, async () => {
+			// An empty value is no value: a script's unset variable (`--tz "$TZ"`) gets the default, not NULL.
+			const value = coerceValue(parameter, values[parameter.name]?.trim() || parameter.default || '');
+			if (value === '' && parameter.required) throw new UserError(`Task "${task.id}" needs a value for "${parameter.name}" (${parameter.description}).`);
+			return value !== '' && parameter.type === 'timezone' ? resolveTimezone(pool, parameter, value) : value;
+		});
+	}
+	const {from, to} = checked;
+	// A reversed range would answer with an empty table that looks like "no activity".
+	if (from && to && from > to) throw Object.assign(new UserError(`The date range is empty: "from" (${from}) is after "to" (${to}).`), {parameter: 'from'});
+	return checked;
+}
+
+/**
+ * Values for every declared parameter after defaults and checks (checkValues, then the course, learners and
+ * items against the database), keyed by name ('' = none), and what those values make the answer leave out or
+ * approximate, in sentences (event types that no event has, among others that have some; a time zone whose
+ * offset is not whole hours).
  * An empty course means the only course when the database holds exactly one, else all courses.
  */
 export async function resolveParameters(
@@ -194,17 +219,9 @@ export async function resolveParameters(
 	task: TaskDefinition,
 	values: Record<string, string>,
 ): Promise<{resolved: Record<string, string>; notes: string[]}> {
-	const unknown = unknownParameter(task, values);
-	if (unknown) throw new UserError(unknown);
-	const resolved: Record<string, string> = {};
+	const resolved = await checkValues(pool, task, values);
 	for (const parameter of task.parameters) {
-		resolved[parameter.name] = await about(parameter, async () => {
-			// An empty value is no value: a script's unset variable (`--tz "$TZ"`) gets the default, not NULL.
-			const value = coerceValue(parameter, values[parameter.name]?.trim() || parameter.default || '');
-			if (value === '' && parameter.required) throw new UserError(`Task "${task.id}" needs a value for "${parameter.name}" (${parameter.description}).`);
-			if (value !== '' && parameter.type === 'timezone') return resolveTimezone(pool, parameter, value);
-			return parameter.type === 'course' ? resolveCourse(pool, value) : value;
-		});
+		if (parameter.type === 'course') resolved[parameter.name] = await about(parameter, () => resolveCourse(pool, resolved[parameter.name]!));
 	}
 	// Learners and items are checked once the course is resolved (learner-path names it after the learner): the error carries it.
 	const course = task.parameters.find((parameter) => parameter.type === 'course');
@@ -228,9 +245,6 @@ export async function resolveParameters(
 			}
 		});
 	}
-	const {from, to} = resolved;
-	// A reversed range would answer with an empty table that looks like "no activity".
-	if (from && to && from > to) throw Object.assign(new UserError(`The date range is empty: "from" (${from}) is after "to" (${to}).`), {parameter: 'from'});
 	return {resolved, notes};
 }
 

@@ -857,6 +857,30 @@ describe('run after a load whose derived tables were not built', () => {
 		}
 	});
 
+	it('tells a mistyped value before building them, and leaves them pending', async () => {
+		const pendingUrl = await loadedDatabase('pending_typo');
+		const pool = new pg.Pool(clientConfig(pendingUrl));
+		try {
+			await pool.query('UPDATE loads SET derived_done = false');
+			const cases: Array<[string[], RegExp]> = [
+				[['run', 'page-visits', '--from', '2018-13-01'], /^Parameter "from" must be a day of the calendar, not "2018-13-01"\.\n$/],
+				[['run', 'activity-by-day', '--tz', 'Mars/Olympus'], /^Parameter "tz": unknown time zone "Mars\/Olympus"; use a name like UTC or Europe\/Moscow\.\n$/],
+				[['run', 'page-visits', '--from', '2018-10-02', '--to', '2018-10-01'], /^The date range is empty: "from" \(2018-10-02\) is after "to" \(2018-10-01\)\.\n$/],
+				[['run', 'time-on-course', '--idle', '0'], /^Parameter "idle" must be between 1 and 240, not 0\.\n$/],
+			];
+			for (const [args, message] of cases) {
+				const result = cli(...args, '--db', pendingUrl);
+				assert.equal(result.code, 1, args.join(' '));
+				// No "Building the derived tables …" first: the answer comes at once.
+				assert.match(result.stderr, message, args.join(' '));
+			}
+			const {rows} = await pool.query('SELECT count(*) FILTER (WHERE derived_done)::int AS done FROM loads');
+			assert.equal(rows[0].done, 0, 'nothing was built');
+		} finally {
+			await pool.end();
+		}
+	});
+
 	it('refuses a --db database that holds none of our data, in one sentence, and leaves it as it was (it was given our tables and answered zeros)', async () => {
 		await withAdminDatabase('cli_foreign', '', async (foreignUrl, adminUrl) => {
 			for (const args of [['run', 'course-summary'], ['files'], ['rejected', '--raw']]) {
