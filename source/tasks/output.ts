@@ -62,10 +62,13 @@ function jsonWriter(columns: Columns): ResultWriter {
 
 /**
  * Markdown: pipes escaped, line breaks as <br>, number columns right-aligned. A lone CR is a line break too:
- * Markdown ends a line at it, so left raw it cut the row in two (a username with one did).
+ * Markdown ends a line at it, so left raw it cut the row in two (a username with one did). `&` and `<` are
+ * written as entities: Markdown renders HTML, so a learner named `<b>x</b>` came out bold and one named
+ * `a<br>b` could not be told from a line break.
  */
 function markdownWriter(columns: Columns): ResultWriter {
-	const escape = (text: string) => text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r\n|\r|\n/g, '<br>');
+	const escape = (text: string) =>
+		text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r\n|\r|\n/g, '<br>');
 	const line = (cells: string[]) => `| ${cells.join(' | ')} |\n`;
 	return {
 		start: () => line(columns.map((column) => escape(column.name))) + line(columns.map((column) => (isNumeric(column.kind) ? '---:' : '---'))),

@@ -73,6 +73,11 @@ describe('formatResult', () => {
 		assert.equal(formatResult(names, 'md'), '| username |\n| --- |\n| cr<br>user |\n| crlf<br>user |\n');
 	});
 
+	it('markdown writes & and < as entities: Markdown renders HTML, and a name with <br> looked like a line break', () => {
+		const names: TaskResult = {...result, columns: [{name: 'username', kind: 'text'}], rows: [['<b>bold</b>'], ['a<br>b'], ['A&amp;B'], ['x > y']]};
+		assert.equal(formatResult(names, 'md'), '| username |\n| --- |\n| &lt;b>bold&lt;/b> |\n| a&lt;br>b |\n| A&amp;amp;B |\n| x > y |\n');
+	});
+
 	it('an identifier column is laid out as a number (right-aligned), though shown without separators in the app', () => {
 		const ids: TaskResult = {...result, columns: [{name: 'user_id', kind: 'id'}, {name: 'username', kind: 'text'}], rows: [[7, 'ann'], [100119, 'борис']]};
 		assert.equal(formatResult(ids, 'md'), '| user_id | username |\n| ---: | --- |\n| 7 | ann |\n| 100119 | борис |\n');
