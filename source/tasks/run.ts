@@ -39,9 +39,20 @@ const resultTypes = {
 		if (NUMBER_TYPES.has(oid)) return (value: string) => Number(value);
 		if (oid === BOOLEAN_TYPE) return (value: string) => value === 't';
 		if (oid === TIMESTAMPTZ_TYPE) return (value: string) => toIsoUtc(value);
-		return (value: string) => value;
+		return sameAsLast();
 	},
 };
+
+/**
+ * A column's text value, as the row before's string when it is the same: results come sorted, so a learner's name
+ * or a page repeats down the rows, and each copy kept cost the collector (learner-unit-events at 10M events, 474k
+ * rows: the client's CPU 650-690 ms against 555-570, the scavenges 1.2 s against 2 s over five runs). pg asks for
+ * the parsers once per query, so each query's columns have their own.
+ */
+function sameAsLast(): (value: string) => string {
+	let last = '';
+	return (value) => (value === last ? last : (last = value));
+}
 
 /** '2024-01-02 03:04:05.678+00' (the session runs in UTC) → '2024-01-02T03:04:05.678Z'. */
 function toIsoUtc(value: string): string {
