@@ -184,18 +184,28 @@ export function unclaimedClusters(): Array<{home: string; owner: string; bytes: 
 	} catch {
 		return [];
 	}
+	// Only root makes these clusters. Another user can read neither the cluster (postgres' own, 0700) nor, often, the
+	// workdir root started it from: whether that is gone cannot be told, and only root can delete the folder, so it is
+	// left out (reading it was an "Unexpected error: EACCES" of db status for every user of a machine where root ran the app).
 	return entries.flatMap((entry) => {
 		const dataDir = path.join(SYSTEM_HOME, entry, 'pgdata');
 		const owner = ownerOf(dataDir) ?? '';
-		let linked = false;
 		try {
-			linked = fs.realpathSync(path.join(owner, 'pgdata')) === dataDir;
-		} catch {
-			linked = false;
+			if (fs.realpathSync(path.join(owner, 'pgdata')) === dataDir) return [];
+		} catch (error) {
+			if (denied(error)) return [];
 		}
-		return linked ? [] : [{home: path.dirname(dataDir), owner, bytes: folderBytes(path.dirname(dataDir))}];
+		try {
+			return [{home: path.dirname(dataDir), owner, bytes: folderBytes(path.dirname(dataDir))}];
+		} catch (error) {
+			if (denied(error)) return [];
+			throw error;
+		}
 	});
 }
+
+/** The error of a path this user may not look into (not one that is gone). */
+const denied = (error: unknown) => ['EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '');
 
 function folderBytes(folder: string): number {
 	let bytes = 0;

@@ -12,7 +12,7 @@ import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 import {assertAccounting, assertOnlyCommittedChunks, loadedContent} from './helpers/accounting.js';
-import {blockedRun, runCli, startCli} from './helpers/cli.js';
+import {blockedRun, CLI, runCli, startCli} from './helpers/cli.js';
 import {writeFaultInputs} from './helpers/inputs.js';
 import {seededRandom} from './helpers/seed.js';
 
@@ -249,6 +249,51 @@ describe('a workdir moved to another folder', {skip: POSIX ? false : 'skipped: m
 		assert.match(failed.stderr.trim(), /^[^\n]*links to [^\n]*deleted-cluster, which no longer exists; delete the link to start over with an empty database\.$/);
 		const status = await runCli(['db', 'status', '--workdir', dangling.root]);
 		assert.equal(status.stdout.split('\n')[0], failed.stderr.trim(), 'db status says the same');
+	});
+});
+
+describe("clusters that root's runs left under /var/lib", () => {
+	it('are left out of db status for another user when it cannot read them, and one whose workdir is gone is still listed (it was an "Unexpected error: EACCES")', (t) => {
+		if (!POSIX || process.getuid?.() !== 0) return t.skip('skipped: needs root, to leave clusters under /var/lib as runs as root do, and to run db status as another user');
+		const nobody = {uid: Number(spawnSync('id', ['-u', 'nobody'], {encoding: 'utf8'}).stdout), gid: Number(spawnSync('id', ['-g', 'nobody'], {encoding: 'utf8'}).stdout)};
+		const asNobody = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], {...nobody, cwd: '/', encoding: 'utf8', env: {...process.env, HOME: '/nonexistent'}});
+		if (!nobody.uid || asNobody('--help').status !== 0) return t.skip(`skipped: the user nobody cannot run ${CLI} (a checkout in a private home)`);
+		const systemHome = path.join(path.sep, 'var', 'lib', 'openpolyedu-tui');
+		fs.mkdirSync(systemHome, {recursive: true, mode: 0o755});
+		// As the code makes them: a folder of its own, readable, naming its workdir; pgdata is the server's own (0700).
+		const cluster = (owner: string, pgdataMode: number) => {
+			const home = fs.mkdtempSync(path.join(systemHome, 'cluster-'));
+			fs.chmodSync(home, 0o755);
+			fs.mkdirSync(path.join(home, 'pgdata'), {mode: pgdataMode});
+			fs.chmodSync(path.join(home, 'pgdata'), pgdataMode);
+			fs.writeFileSync(path.join(home, 'pgdata', 'PG_VERSION'), '18\n');
+			fs.writeFileSync(path.join(home, 'workdir'), owner);
+			return home;
+		};
+		const root = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-private-'));
+		// Beside the private folder, where anyone can see that it is gone.
+		const gone = `${root}-deleted/workdir`;
+		const inPrivate = cluster(path.join(root, 'workdir'), 0o755);
+		fs.mkdirSync(path.join(root, 'workdir'));
+		fs.symlinkSync(path.join(inPrivate, 'pgdata'), path.join(root, 'workdir', 'pgdata'));
+		const unreadable = cluster(gone, 0o700);
+		const readable = cluster(gone, 0o755);
+		after(() => {
+			for (const folder of [root, inPrivate, unreadable, readable]) fs.rmSync(folder, {recursive: true, force: true});
+		});
+		const listed = (stdout: string) => [inPrivate, unreadable, readable].filter((home) => stdout.includes(`Not used by any workdir: ${home} (`));
+
+		const missing = path.join(root, 'no-such-workdir');
+		const theirs = asNobody('db', 'status', '--workdir', missing);
+		assert.equal(theirs.stderr, '');
+		assert.equal(theirs.status, 0);
+		assert.equal(theirs.stdout.split('\n')[0], `No database in ${missing} yet.`);
+		// Its workdir cannot be looked into (root's 0700 mkdtemp), nor can the other's server files: only the last is known gone.
+		assert.deepEqual(listed(theirs.stdout), [readable]);
+		// Its size: PG_VERSION and the file naming the workdir.
+		assert.ok(theirs.stdout.includes(`Not used by any workdir: ${readable} (${3 + Buffer.byteLength(gone)} B; last started from ${gone}). `), theirs.stdout);
+		// Root sees them all as before: the first one is in use, the other two are gone.
+		assert.deepEqual(listed(spawnSync(process.execPath, [CLI, 'db', 'status', '--workdir', missing], {encoding: 'utf8'}).stdout), [unreadable, readable]);
 	});
 });
 
