@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {UserError} from '../errors.js';
-import {ensureWorkdir, REMOVE_FOLDER, type Workdir} from './workdir.js';
+import {assertOwnWorkdir, denied, ensureWorkdir, REMOVE_FOLDER, type Workdir} from './workdir.js';
 import {isAlive} from './workdir-lock.js';
 
 /**
@@ -203,9 +203,6 @@ export function unclaimedClusters(): Array<{home: string; owner: string; bytes: 
 		}
 	});
 }
-
-/** The error of a path this user may not look into (not one that is gone). */
-const denied = (error: unknown) => ['EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '');
 
 function folderBytes(folder: string): number {
 	let bytes = 0;
@@ -451,6 +448,8 @@ export async function stopEmbeddedServer(workdir: Workdir): Promise<boolean> {
 }
 
 export function embeddedServerStatus(workdir: Workdir): {initialised: boolean; port?: number; dataDir: string; missingLinkTarget?: string} {
+	// Another user's cluster cannot be read: it is not "no database yet".
+	assertOwnWorkdir(workdir);
 	const dataDir = fs.existsSync(workdir.pgdata) ? fs.realpathSync(workdir.pgdata) : workdir.pgdata;
 	const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
 	const missingLinkTarget = fs.existsSync(workdir.pgdata) ? undefined : linkTarget(workdir.pgdata);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import {untilExit} from '../at-exit.js';
 import {UserError} from '../errors.js';
-import {ensureWorkdir, type Workdir} from './workdir.js';
+import {assertOwnWorkdir, ensureWorkdir, type Workdir} from './workdir.js';
 
 /** Whether a process with this pid runs (ours or another user's). */
 export function isAlive(pid: number): boolean {
@@ -25,6 +25,7 @@ export class WorkdirInUseError extends UserError {
  * lock left by a killed process (pid gone) is taken over.
  */
 export function acquireWorkdirLock(workdir: Workdir): () => void {
+	assertOwnWorkdir(workdir);
 	ensureWorkdir(workdir);
 	for (let attempt = 0; attempt < 3; attempt++) {
 		try {

@@ -55,6 +55,34 @@ export function ensureWorkdir(workdir: Workdir, folder = workdir.root): void {
 	}
 }
 
+/** The error of a path this user may not look into (not one that is gone). */
+export const denied = (error: unknown) => ['EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '');
+
+/**
+ * Refuses, in one sentence, a workdir that a run as another user made (with sudo, or as root, whose server runs as the
+ * postgres user): this user can neither lock it nor read its cluster, which PostgreSQL runs only as its owner. An
+ * ingest was an "Unexpected error: EACCES", and run and db status said there was no database yet.
+ */
+export function assertOwnWorkdir(workdir: Workdir): void {
+	const uid = process.getuid?.();
+	// Root uses any workdir (see embedded-server); Windows has no uids.
+	if (uid === undefined || uid === 0 || !fs.existsSync(workdir.root)) return;
+	let foreign: boolean;
+	try {
+		fs.accessSync(workdir.root, fs.constants.W_OK);
+		const cluster = fs.statSync(workdir.pgdata, {throwIfNoEntry: false});
+		foreign = cluster !== undefined && cluster.uid !== uid;
+	} catch (error) {
+		if (!denied(error)) throw error;
+		foreign = true;
+	}
+	if (foreign) {
+		throw new UserError(
+			`The workdir ${workdir.root} was made by a run as another user (with sudo, say), and only that user can use its database: run as that user, or pass another --workdir for a database of your own.`,
+		);
+	}
+}
+
 /**
  * fs.rm options for a folder of ours, retried: on Windows a server that has just stopped, or a virus scanner,
  * can hold a file open a moment longer (EBUSY, EPERM, ENOTEMPTY; PostgreSQL's pg_ctl notes it too).

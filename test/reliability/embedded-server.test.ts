@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
+import {spawnSync, type SpawnSyncReturns} from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -254,12 +254,45 @@ describe('a workdir moved to another folder', {skip: POSIX ? false : 'skipped: m
 	});
 });
 
-describe("clusters that root's runs left under /var/lib", () => {
-	it('are left out of db status for another user when it cannot read them, and one whose workdir is gone is still listed (it was an "Unexpected error: EACCES")', (t) => {
-		if (!POSIX || process.getuid?.() !== 0) return t.skip('skipped: needs root, to leave clusters under /var/lib as runs as root do, and to run db status as another user');
-		const nobody = {uid: Number(spawnSync('id', ['-u', 'nobody'], {encoding: 'utf8'}).stdout), gid: Number(spawnSync('id', ['-g', 'nobody'], {encoding: 'utf8'}).stdout)};
-		const asNobody = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], {...nobody, cwd: '/', encoding: 'utf8', env: {...process.env, HOME: '/nonexistent'}});
-		if (!nobody.uid || asNobody('--help').status !== 0) return t.skip(`skipped: the user nobody cannot run ${CLI} (a checkout in a private home)`);
+/**
+ * The CLI run as the user nobody, in what root's runs left: what a user other than root meets. Only root can make
+ * files of another user and switch to one: elsewhere, the reason to skip.
+ */
+function cliAsNobody(): ((...args: string[]) => SpawnSyncReturns<string>) | string {
+	if (!POSIX || process.getuid?.() !== 0) return "skipped: needs root, to leave what root's runs leave and run the CLI as another user";
+	const nobody = {uid: Number(spawnSync('id', ['-u', 'nobody'], {encoding: 'utf8'}).stdout), gid: Number(spawnSync('id', ['-g', 'nobody'], {encoding: 'utf8'}).stdout)};
+	const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], {...nobody, cwd: '/', encoding: 'utf8', env: {...process.env, HOME: '/nonexistent'}});
+	return nobody.uid && run('--help').status === 0 ? run : `skipped: the user nobody cannot run ${CLI} (a checkout in a private home)`;
+}
+
+describe("what root's runs left, used by another user", () => {
+	it('a workdir made by root is one sentence for run, ingest and db status (ingest was an "Unexpected error: EACCES", run and db status said there was no database)', (t) => {
+		const asNobody = cliAsNobody();
+		if (typeof asNobody === 'string') return t.skip(asNobody);
+		// As a run with sudo leaves it: the folder and the password root's, the cluster the postgres user's (0700).
+		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-sudo-'));
+		after(() => fs.rmSync(parent, {recursive: true, force: true}));
+		fs.chmodSync(parent, 0o755);
+		const made = resolveWorkdir(path.join(parent, 'workdir'));
+		fs.mkdirSync(made.pgdata, {recursive: true, mode: 0o700});
+		fs.writeFileSync(path.join(made.pgdata, 'PG_VERSION'), '18\n');
+		fs.writeFileSync(made.passwordFile, 'secret', {mode: 0o600});
+		const log = path.join(parent, 'tracking.log');
+		fs.writeFileSync(log, '{"event_type": "x", "time": "2024-01-01T00:00:00Z"}\n');
+		const sentence = `The workdir ${made.root} was made by a run as another user (with sudo, say), and only that user can use its database: run as that user, or pass another --workdir for a database of your own.\n`;
+		for (const args of [['run', 'course-summary'], ['ingest', log], ['db', 'status']]) {
+			const result = asNobody(...args, '--workdir', made.root);
+			assert.deepEqual([result.status, result.stdout, result.stderr], [1, '', sentence], args.join(' '));
+		}
+		// Its own folder in root's workdir: the cluster alone is enough to tell.
+		fs.chmodSync(made.root, 0o777);
+		assert.deepEqual(asNobody('ingest', log, '--workdir', made.root).stderr, sentence);
+		assert.equal(fs.existsSync(made.lockFile), false, 'no lock was taken');
+	});
+
+	it('clusters under /var/lib it cannot read are left out of db status, and one whose workdir is gone is still listed (it was an "Unexpected error: EACCES")', (t) => {
+		const asNobody = cliAsNobody();
+		if (typeof asNobody === 'string') return t.skip(asNobody);
 		const systemHome = path.join(path.sep, 'var', 'lib', 'openpolyedu-tui');
 		fs.mkdirSync(systemHome, {recursive: true, mode: 0o755});
 		// As the code makes them: a folder of its own, readable, naming its workdir; pgdata is the server's own (0700).
