@@ -147,8 +147,14 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		saveResult: (result, format) => saveResult(result, {format}),
 		logError(error) {
 			const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-			ensureWorkdir(workdir, workdir.logs);
-			fs.appendFileSync(path.join(workdir.logs, 'tui.log'), `${new Date().toISOString()} ${redactSecrets(text)}\n`);
+			// The log is a copy of what the screen says: a workdir that cannot be written (the very error, often) must not
+			// stop the screen from saying it (the app spun at "Opening the workdir…" for good).
+			try {
+				ensureWorkdir(workdir, workdir.logs);
+				fs.appendFileSync(path.join(workdir.logs, 'tui.log'), `${new Date().toISOString()} ${redactSecrets(text)}\n`);
+			} catch {
+				// Nowhere to write it: the screen has it.
+			}
 		},
 		async close() {
 			// A load the app never joined (a signal during start-up) is cancelled and rolled back first.

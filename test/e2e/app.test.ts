@@ -157,6 +157,21 @@ async function withHeldLoad(prefix: string, lock: string, body: (held: HeldLoad)
 }
 
 
+test('a workdir that cannot be made is said on the screen, and q quits with 1 (the app spun at "Opening the workdir…" for good: writing the error to its log failed too)', {skip: tmuxReady ? false : 'skipped: tmux is not installed and could not be installed (apt-get)', timeout: 60_000}, async () => {
+	const session = `openpolyedu-noworkdir-${process.pid}`;
+	// Nothing can be made under /proc, even by root: as a folder without write permission is to another user.
+	const workdir = '/proc/openpolyedu-none/workdir';
+	tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', os.tmpdir(), `${quote(process.execPath)} ${quote(bin)} --workdir ${workdir}; echo "EXIT=$?"; sleep 60`);
+	try {
+		const screen = await waitForScreen(session, /The database could not be opened/, 30_000);
+		assert.match(screen.replace(/[│\s]+/g, ' '), /Cannot use \/proc\/openpolyedu-none\/workdir as the workdir: ENOENT: no such file or directory, mkdir '\/proc\/openpolyedu-none'\./);
+		await send(session, 'q');
+		assert.match(await waitForScreen(session, /EXIT=\d+/, 10_000), /EXIT=1\b/);
+	} finally {
+		spawnSync('tmux', ['kill-session', '-t', session]);
+	}
+});
+
 test('closing the terminal of an ingest (SIGHUP) cancels it: the server it runs is stopped and the workdir released', {skip: tmuxReady ? false : 'skipped: tmux is not installed and could not be installed (apt-get)', timeout: 180_000}, async () => {
 	const session = `openpolyedu-hangup-${process.pid}`;
 	// The load waits behind a lock on loads until the terminal has gone.
