@@ -1009,6 +1009,13 @@ test('menu notices: no data yet, unreadable task files, what the last load broug
 		menuNotices([], [], noInput).map((notice) => [notice.tone, notice.text]),
 		[['warning', 'Nothing loaded: no input/ folder in /home/ann/courses; put tracking logs there and start again.']],
 	);
+	// A first start with nothing in input/ yet: what to do, not also that "everything was already loaded".
+	const nothingNew = summary({lines: 0, loaded: 0, rejected: 0});
+	assert.deepEqual(
+		menuNotices([], [], nothingNew).map((notice) => notice.text),
+		['No data yet: put tracking logs (.log, .gz, .zip or folders) into input/ and start the app again.'],
+	);
+	assert.deepEqual(menuNotices([{courseId: 'c', events: 1}], [], nothingNew).map((notice) => notice.text), ['No new data in the inputs; everything was already loaded.']);
 	// On a database with data it only says nothing new was read: it told a user looking at 1M events in 3 courses to "start again".
 	assert.deepEqual(
 		menuNotices([{courseId: 'c', events: 1}], [], noInput).map((notice) => [notice.tone, notice.text]),

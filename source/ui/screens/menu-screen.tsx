@@ -42,9 +42,12 @@ export function menuNotices(
 	// A cancelled load's events (or all of them, when the tables' update was cancelled) reach the tables the tasks read only when a later load finishes.
 	// Short enough for 80 columns (a notice is one line).
 	if (lastIngest?.phase === 'cancelled') notices.push({text: 'Load cancelled: the tasks see its new events once the next start finishes it.', tone: 'warning'});
-	// What the load brought (nothing, without input/: its notice says so).
+	// What the load brought (nothing, without input/: its notice says so). Nothing from an input/ with no logs yet on an
+	// empty database: "No data yet" says what to do (a first start also said that everything was already loaded).
 	const loaded = noInputIn ? undefined : lastIngest;
-	if (loaded && loaded.lines === 0 && loaded.phase === 'done') notices.push({text: 'No new data in the inputs; everything was already loaded.', tone: 'info'});
+	if (loaded && loaded.lines === 0 && loaded.phase === 'done') {
+		if (!empty) notices.push({text: 'No new data in the inputs; everything was already loaded.', tone: 'info'});
+	}
 	else if (loaded) {
 		// An input that failed is why the app exits 1: the menu keeps saying so once the summary is gone.
 		const failed = loaded.filesFailed > 0 ? `, ${counted(loaded.filesFailed, 'input')} failed` : '';
