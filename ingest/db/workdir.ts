@@ -69,6 +69,8 @@ export function assertOwnWorkdir(workdir: Workdir): void {
 	if (uid === undefined || uid === 0 || !fs.existsSync(workdir.root)) return;
 	let foreign: boolean;
 	try {
+		// A file where the workdir should be is ensureWorkdir's to say.
+		if (!fs.statSync(workdir.root).isDirectory()) return;
 		fs.accessSync(workdir.root, fs.constants.W_OK);
 		const cluster = fs.statSync(workdir.pgdata, {throwIfNoEntry: false});
 		foreign = cluster !== undefined && cluster.uid !== uid;
