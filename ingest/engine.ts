@@ -14,7 +14,7 @@ import {finishSource, planSource, recordFailedSource, recordInterrupted, recordT
 import type {DerivedProgress, FileProgress, IngestSnapshot, IngestSummary, Superseded} from './progress.js';
 import {ProgressTracker} from './progress-tracker.js';
 import {NotALog} from './sniff.js';
-import {discoverSources, fingerprintFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
+import {damagedFingerprint, discoverSources, fingerprintFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
 
 export type IngestOptions = {
 	/** For the loader threads' own connections. */
@@ -68,12 +68,15 @@ function openFailure(file: string, error: unknown): string {
 	return describe(error);
 }
 
-/** Why a file could not be read to its end; zlib's words alone ("incorrect header check") do not say that the file is damaged. */
-function readFailure(error: unknown): string {
+/**
+ * Why a file could not be read to its end, and whether its compressed data is damaged (not cut): zlib's words alone
+ * ("incorrect header check") do not say that the file is damaged.
+ */
+function readFailure(error: unknown): {note: string; damaged: boolean} {
 	const code = (error as NodeJS.ErrnoException).code;
-	if (code === 'Z_BUF_ERROR') return `the compressed data ends early (${describe(error)}): a cut download or copy? The whole lines before the cut are loaded; load the complete file to add the rest`;
-	if (code?.startsWith('Z_')) return `the compressed data is damaged (${describe(error)}); the whole lines read before it are loaded`;
-	return describe(error);
+	if (code === 'Z_BUF_ERROR') return {note: `the compressed data ends early (${describe(error)}): a cut download or copy? The whole lines before the cut are loaded; load the complete file to add the rest`, damaged: false};
+	if (code?.startsWith('Z_')) return {note: `the compressed data is damaged (${describe(error)}); the whole lines read before it are loaded, though the damage may have garbled lines well before it was found (rejected, or loaded if still a JSON object); an intact copy put in its place is loaded whole`, damaged: true};
+	return {note: describe(error), damaged: false};
 }
 
 /**
@@ -413,6 +416,7 @@ async function loadStream(
 		);
 	};
 	let readError: string | undefined;
+	let damagedAs: string | undefined;
 	let notALog: string | undefined;
 	let garbage: TrailingGarbageEntry | undefined;
 	try {
@@ -441,7 +445,10 @@ async function loadStream(
 				garbage = trailingGarbageEntry(plan.fileId, identity.kind === 'zip' ? 'member' : 'file', error, chunker);
 			}
 		} else {
-			readError = readFailure(error);
+			const failure = readFailure(error);
+			readError = failure.note;
+			// A zip member is known by its CRC and sizes, which its damage leaves alone: it keeps them.
+			if (failure.damaged && identity.kind !== 'zip') damagedAs = damagedFingerprint(identity.path);
 			// The whole lines read before the fault are loaded too (a truncated .gz lost up to a chunk of them).
 			if (!stopped) for (const chunk of chunker.wholeLines()) await dispatch(chunk);
 		}
@@ -454,7 +461,7 @@ async function loadStream(
 					await recordTrailingGarbage(context.pool, garbage);
 					tracker.addChunk(progress, GARBAGE_STATS, archive);
 				}
-				await finishSource(context.pool, plan.fileId, readError, notALog);
+				await finishSource(context.pool, plan.fileId, readError, notALog, damagedAs);
 				progress.status = readError ? 'failed' : 'loaded';
 				if (readError) progress.note = readError;
 				progress.notALog = notALog;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type {Superseded} from './progress.js';
-import {fingerprintFile, HEAD_SAMPLE, prefixFingerprint, type SourceKind} from './sources.js';
+import {DAMAGED, damagedFingerprint, fingerprintFile, HEAD_SAMPLE, prefixFingerprint, type SourceKind} from './sources.js';
 
 /**
  * The source_files manifest: decides for each input whether to skip it (same content already
@@ -75,8 +75,11 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		return row.head_hash === (source.headHashAt && length < source.size ? source.headHashAt(length) : source.headHash);
 	};
 	// A .zip member cannot grow, but an interrupted one (same CRC and sizes) resumes like any file.
+	// Damaged compressed data (finishSource) resumes only as the very same bytes: an intact copy in its place loads whole.
+	const sameBytes = (row: FileRow) => !row.fingerprint.startsWith(DAMAGED) || damagedFingerprint(source.path) === row.fingerprint;
 	const continues =
-		existing !== undefined && (source.kind === 'zip' ? existing.fingerprint === source.fingerprint : source.size >= existing.size_bytes && sameHead(existing));
+		existing !== undefined &&
+		(source.kind === 'zip' ? existing.fingerprint === source.fingerprint : source.size >= existing.size_bytes && sameHead(existing) && sameBytes(existing));
 	// Other content under the same name (a rotated log): the old row, its chunks and rejected lines
 	// stay as history, and the new content gets a row of its own.
 	if (existing && !continues) await pool.query("UPDATE source_files SET status = 'replaced', finished_at = coalesce(finished_at, now()) WHERE file_id = $1", [existing.file_id]);
@@ -141,13 +144,15 @@ const COMMITTED_TOTALS = `(lines_read, blank_lines, loaded, duplicates, rejected
 /**
  * A file read to its end is loaded, one with an `error` failed. One whose content is no log (`notALog`: see NotALog) is
  * loaded with nothing from it, as an empty file is, and the reason kept as its error: `files` shows it, and a later
- * load that skips it says it again (planSource).
+ * load that skips it says it again (planSource). One whose compressed data is damaged keeps `damagedAs` as its fingerprint
+ * (see damagedFingerprint).
  */
-export async function finishSource(pool: pg.Pool, fileId: number, error: string | undefined, notALog?: string): Promise<void> {
-	await pool.query(`UPDATE source_files f SET status = $2, error = $3, finished_at = now(), ${COMMITTED_TOTALS} WHERE f.file_id = $1`, [
+export async function finishSource(pool: pg.Pool, fileId: number, error: string | undefined, notALog?: string, damagedAs?: string): Promise<void> {
+	await pool.query(`UPDATE source_files f SET status = $2, error = $3, fingerprint = coalesce($4, fingerprint), finished_at = now(), ${COMMITTED_TOTALS} WHERE f.file_id = $1`, [
 		fileId,
 		error === undefined ? 'loaded' : 'failed',
 		error ?? notALog ?? null,
+		damagedAs ?? null,
 	]);
 }
 

@@ -212,6 +212,25 @@ export function fingerprintFile(file: string): {fingerprint: string; headHash: s
 }
 
 /**
+ * The identity of a file whose compressed data was found damaged: a hash of all its bytes, marked as such. The sampled
+ * fingerprint cannot tell it from an intact copy put in its place (a flipped byte in the middle leaves size, head and
+ * tail alone), and the chunks it committed hold what the damage garbled, so only the very same bytes may resume from them.
+ */
+export function damagedFingerprint(file: string): string {
+	const hash = crypto.createHash('sha256');
+	const fd = fs.openSync(file, 'r');
+	try {
+		const buffer = Buffer.alloc(READ_SIZE);
+		for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, read));
+	} finally {
+		fs.closeSync(fd);
+	}
+	return `${DAMAGED}${hash.digest('hex')}`;
+}
+
+export const DAMAGED = 'damaged:';
+
+/**
  * The fingerprint a file's first `length` bytes would have as a file of their own: equal to a smaller file's, that
  * file is (as far as a fingerprint can tell) a cut copy of this one, such as a download stopped early.
  */

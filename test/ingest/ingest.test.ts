@@ -694,6 +694,32 @@ describe('resuming an interrupted load', () => {
 		assert.deepEqual([other.filesFailed, other.files[0]!.status, other.superseded], [0, 'skipped', [{file: small, note}]]);
 	});
 
+	it('a .gz whose compressed data was damaged loads whole once an intact copy is put in its place', async () => {
+		const gz = zlib.gzipSync(lines(200_000, 212_000));
+		const file = path.join(dir, 'damaged.log.gz');
+		const damaged = Buffer.from(gz);
+		// A flipped byte in the middle, past the first 64 KiB: the size and head stay, and zlib garbles on to the end.
+		damaged[Math.floor(gz.length / 2)]! ^= 0xff;
+		assert.ok(gz.length / 2 > 64 * 1024);
+		fs.writeFileSync(file, damaged);
+		const intact = "SELECT count(DISTINCT event->>'currentTime') AS count FROM events WHERE event->>'currentTime' ~ '^2[01][0-9]{4}$'";
+		const first = await ingest(database, [file]);
+		assert.deepEqual([first.files[0]!.status, first.lines, first.loaded, first.duplicates, first.rejected], ['failed', 12000, 11388, 0, 612]);
+		assert.match(first.files[0]!.note!, /^the compressed data is damaged \(incorrect data check\); .* an intact copy put in its place is loaded whole$/);
+		assert.equal(await count(intact), 10740);
+		// The same damaged bytes again: resumed, nothing read twice, and still failed.
+		const again = await ingest(database, [file]);
+		assert.deepEqual([again.files[0]!.status, again.lines], ['failed', 0]);
+		// 648 of its events are garbled (they stay, as a replaced file's do). Its chunks were taken as the intact file's lines:
+		// "read 0 lines", loaded, and the 1,260 events the damage hid never were.
+		fs.writeFileSync(file, gz);
+		const whole = await ingest(database, [file]);
+		assert.deepEqual([whole.files[0]!.status, whole.lines, whole.loaded, whole.duplicates, whole.rejected], ['loaded', 12000, 1260, 10740, 0]);
+		assert.equal(await count(intact), 12_000);
+		const {rows} = await database.pool.query('SELECT status, lines_read::int FROM source_files WHERE path = $1 ORDER BY file_id', [file]);
+		assert.deepEqual(rows, [{status: 'replaced', lines_read: 12_000}, {status: 'loaded', lines_read: 12_000}]);
+	});
+
 	it('resumes a load that a version cutting other chunk sizes left half-done (plain and .gz)', async () => {
 		const content = Buffer.from(lines(40_000, 52_000));
 		const plainFile = path.join(dir, 'other-chunks.log');
