@@ -447,8 +447,8 @@ async function loadStream(
 		} else {
 			const failure = readFailure(error);
 			readError = failure.note;
-			// A zip member is known by its CRC and sizes, which its damage leaves alone: it keeps them.
-			if (failure.damaged && identity.kind !== 'zip') damagedAs = damagedFingerprint(identity.path);
+			// Of a zip member, the whole .zip's bytes: its CRC and sizes, which identify it, are those of its intact copy.
+			if (failure.damaged) damagedAs = damagedFingerprint(identity.path);
 			// The whole lines read before the fault are loaded too (a truncated .gz lost up to a chunk of them).
 			if (!stopped) for (const chunk of chunker.wholeLines()) await dispatch(chunk);
 		}

@@ -1,3 +1,4 @@
+import {Transform} from 'node:stream';
 import zlib from 'node:zlib';
 import {KEPT_LINE_BYTES} from './line-chunker.js';
 
@@ -32,6 +33,23 @@ function zlibError(message: string, code: string): Error {
 }
 
 const endsEarly = () => zlibError('unexpected end of file', 'Z_BUF_ERROR');
+
+/**
+ * Passes a zip member's bytes on and fails at their end if their CRC-32 is not the one its archive gives (yauzl checks
+ * sizes only): a damaged member garbles its lines and ends as it should, so it loaded as whole.
+ */
+export function crcChecked(expected: number): Transform {
+	let crc = 0;
+	return new Transform({
+		transform(chunk: Buffer, _encoding, callback) {
+			if (crc32) crc = crc32(chunk, crc);
+			callback(null, chunk);
+		},
+		flush(callback) {
+			callback(crc32 && crc !== expected ? zlibError('incorrect data check', 'Z_DATA_ERROR') : null);
+		},
+	});
+}
 
 /**
  * The length of the gzip member header that `data` begins with; undefined while it is not all there, null when

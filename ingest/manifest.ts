@@ -76,10 +76,13 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	};
 	// A .zip member cannot grow, but an interrupted one (same CRC and sizes) resumes like any file.
 	// Damaged compressed data (finishSource) resumes only as the very same bytes: an intact copy in its place loads whole.
-	const sameBytes = (row: FileRow) => !row.fingerprint.startsWith(DAMAGED) || damagedFingerprint(source.path) === row.fingerprint;
 	const continues =
 		existing !== undefined &&
-		(source.kind === 'zip' ? existing.fingerprint === source.fingerprint : source.size >= existing.size_bytes && sameHead(existing) && sameBytes(existing));
+		(existing.fingerprint.startsWith(DAMAGED)
+			? damagedFingerprint(source.path) === existing.fingerprint
+			: source.kind === 'zip'
+				? existing.fingerprint === source.fingerprint
+				: source.size >= existing.size_bytes && sameHead(existing));
 	// Other content under the same name (a rotated log): the old row, its chunks and rejected lines
 	// stay as history, and the new content gets a row of its own.
 	if (existing && !continues) await pool.query("UPDATE source_files SET status = 'replaced', finished_at = coalesce(finished_at, now()) WHERE file_id = $1", [existing.file_id]);

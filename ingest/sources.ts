@@ -5,7 +5,7 @@ import path from 'node:path';
 import {pipeline, Readable, Transform} from 'node:stream';
 import yauzl from 'yauzl';
 import {UserError} from './errors.js';
-import {gunzipMembers} from './gunzip.js';
+import {crcChecked, gunzipMembers} from './gunzip.js';
 import {notALog, officeDocument, SNIFF_BYTES, sniffContent} from './sniff.js';
 
 /**
@@ -409,7 +409,7 @@ export async function forEachZipMember(file: string, visit: (member: ZipMember) 
 							const ratio = entry.uncompressedSize > 0 ? entry.compressedSize / entry.uncompressedSize : 1;
 							const counter = byteCounter((count) => onDiskBytes(count * ratio));
 							// Read by its bytes, whatever its name (a .gz member that is plain text is read as text).
-							decodedContent(pipeline(stream, counter, () => {}), 'zip').then(resolve, reject);
+							decodedContent(pipeline(stream, crcChecked(entry.crc32), counter, () => {}), 'zip').then(resolve, reject);
 						}),
 					),
 			});

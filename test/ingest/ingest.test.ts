@@ -720,6 +720,24 @@ describe('resuming an interrupted load', () => {
 		assert.deepEqual(rows, [{status: 'replaced', lines_read: 12_000}, {status: 'loaded', lines_read: 12_000}]);
 	});
 
+	it('a damaged zip member fails (its CRC-32 was not checked: it loaded as whole), and an intact .zip in its place loads whole', async () => {
+		const zip = path.join(dir, 'damaged.zip');
+		await writeZip(zip, [{name: 'd.log', data: Buffer.from(lines(220_000, 232_000))}]);
+		const intactZip = fs.readFileSync(zip);
+		const damaged = Buffer.from(intactZip);
+		damaged[Math.floor(damaged.length / 2)]! ^= 0xff;
+		fs.writeFileSync(zip, damaged);
+		// Its lines still add up (the damage left the newlines alone here), and it ended as its archive said it should.
+		const first = await ingest(database, [zip]);
+		assert.deepEqual([first.files[0]!.status, first.lines, first.loaded, first.duplicates, first.rejected], ['failed', 12_000, 12_000, 0, 0]);
+		assert.match(first.files[0]!.note!, /^1 of 1 members failed: the compressed data is damaged \(incorrect data check\)/);
+		fs.writeFileSync(zip, intactZip);
+		const whole = await ingest(database, [zip]);
+		assert.deepEqual([whole.files[0]!.status, whole.lines, whole.loaded, whole.duplicates, whole.rejected], ['loaded', 12_000, 4, 11_996, 0]);
+		// The damage garbled 4 events that are still JSON objects: they stay (as a replaced file's do), beside the intact ones.
+		assert.equal(await count('SELECT count(*) FROM events JOIN source_files USING (file_id) WHERE path = $1', [zip]), 12_004);
+	});
+
 	it('resumes a load that a version cutting other chunk sizes left half-done (plain and .gz)', async () => {
 		const content = Buffer.from(lines(40_000, 52_000));
 		const plainFile = path.join(dir, 'other-chunks.log');
