@@ -2,8 +2,9 @@
 -- title: Forum activity per day
 -- group: Forum
 -- description: Per calendar day (in the time zone): threads, responses and comments created
---   (edx.forum.thread.created, edx.forum.response.created, edx.forum.comment.created) and the distinct
---   learners who created any of them.
+--   (edx.forum.thread.created, edx.forum.response.created, edx.forum.comment.created) by learners (a post
+--   without a username, which activity-by-day counts, is not counted) and the distinct learners who created
+--   any of them.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)

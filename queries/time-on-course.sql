@@ -9,7 +9,8 @@
 --   events have no readable time); days = days (in the time zone) on which time was counted. Unlike
 --   edx2bigquery, the server's implicit /xblock/ handler events count as events: they come with the
 --   learner's own clicks, so they seldom change a gap. A page_close ends no gap (edx2bigquery has none
---   either), where it ends a session: sessions' total minutes can be less (that, and their short sessions).
+--   either), where it ends a session: sessions' total minutes can be less (that, and their short sessions),
+--   or more: a gap of exactly 30 minutes continues a session but is not shorter than the 30-minute cutoff.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: user | user | | Learner username (empty: all learners)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)

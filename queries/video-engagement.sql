@@ -1,7 +1,8 @@
 -- id: video-engagement
 -- title: Video engagement per video
 -- group: Video
--- description: Per video (event.id): viewers = learners who played it; plays; watched_minutes = the sum
+-- description: Per video (event.id): viewers = learners who played it; plays = their plays with a time
+--   (video-plays-per-day counts anonymous plays too, which have no learner to follow, so its sum can be more); watched_minutes = the sum
 --   of watching intervals, each from a play to the same learner's next pause, stop or seek on that video
 --   (at the position the seek left) within 30 minutes — a play with no such end, or a pause without a
 --   play, adds nothing; a play right after a seek made while playing (within 30 minutes) starts where the seek
