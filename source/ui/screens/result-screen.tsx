@@ -2,12 +2,11 @@ import {Box, Text} from 'ink';
 import {rowCount, terminalSafe} from '../../format.js';
 import {ResultTable} from '../components/result-table.js';
 import {StatusBar} from '../components/status-bar.js';
-import {chartLines} from '../lib/chart.js';
+import {viewChartLines} from '../lib/chart.js';
 import {cellText, thousands, wrapLines} from '../lib/format.js';
 import {titleLine} from '../lib/title-line.js';
 import type {Flash, ResultScreen as ResultScreenState} from '../state/app-state.js';
 import {resultLayout, statusLines} from '../state/app-state.js';
-import {viewRows} from '../state/table-state.js';
 import {withCursor} from '../state/text-field.js';
 
 /** "row 12/3,400 · col 2/7", plus sort, search and filter when set. */
@@ -41,7 +40,7 @@ export function ResultScreen({screen, flash, width, height}: {screen: ResultScre
 			{screen.chart && task.chart && layout.chartFits && (
 				<Box flexDirection="column" height={layout.chartHeight} overflow="hidden">
 					{/* The table's rows, sorted and filtered as it shows them: bars in its order (a line runs along its x-axis). */}
-					{chartLines({columns: result.columns, rows: viewRows(table)}, task.chart, width - 1, layout.chartHeight).map((line, index) => (
+					{viewChartLines(result, table, task.chart, width - 1, layout.chartHeight).map((line, index) => (
 						<Text key={index} wrap="truncate-end">
 							{line}
 						</Text>
