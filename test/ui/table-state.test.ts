@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {createTableState, tableReducer, type Cell, type TableAction, type TableState} from '../../source/ui/state/table-state.js';
+import {ascendingOrder, createTableState, tableReducer, type Cell, type TableAction, type TableState} from '../../source/ui/state/table-state.js';
 
 function table(rows: Cell[][], pageRows = 5, columnWidths = [10, 10, 10], pageWidth = 80): TableState {
 	return createTableState(rows, {pageRows, pageWidth, columnWidths});
@@ -123,4 +123,24 @@ test('UTC timestamps sort by time: a whole second (PostgreSQL prints no fraction
 	};
 	assert.deepEqual(sorted('asc'), ['2024-03-02T11:33:04.999Z', '2024-03-02T11:33:05Z', '2024-03-02T11:33:05.5Z', null]);
 	assert.deepEqual(sorted('desc'), ['2024-03-02T11:33:05.5Z', '2024-03-02T11:33:05Z', '2024-03-02T11:33:04.999Z', null], 'NULLs last both ways');
+});
+
+test('a column is sorted once per result: the other direction, the original order and the filter reuse its order', () => {
+	// Ties (the 3s, the "b"s) keep the result's order in both directions; NULLs stay last.
+	const rows: Cell[][] = [['b', 3], ['a', null], ['c', 1], ['b', 3], ['a', 2], ['b', null], ['c', 3]];
+	const byNumber = apply(table(rows), {type: 'move-column', by: 1});
+	const ascending = apply(byNumber, {type: 'sort', direction: 'asc'});
+	assert.deepEqual(ascending.view, [2, 4, 0, 3, 6, 1, 5]);
+	const sorted = ascendingOrder(rows, 1).order;
+	// 475k rows took 0.5-0.9 s a key when every [ ] or f sorted them again: the same order object comes back.
+	const descending = apply(ascending, {type: 'sort', direction: 'desc'});
+	assert.deepEqual(descending.view, [0, 3, 6, 4, 2, 1, 5]);
+	const again = apply(descending, {type: 'sort', direction: 'desc'}, {type: 'sort', direction: 'asc'});
+	assert.equal(again.view, sorted);
+	assert.equal(ascendingOrder(rows, 1).order, sorted);
+	const filtered = apply(again, {type: 'search', query: 'b'}, {type: 'toggle-filter'});
+	assert.deepEqual(filtered.view, [0, 3, 5]);
+	assert.equal(ascendingOrder(rows, 1).order, sorted);
+	const byText = apply(table(rows), {type: 'sort', direction: 'desc'});
+	assert.deepEqual(byText.view, [2, 6, 0, 3, 5, 1, 4]);
 });

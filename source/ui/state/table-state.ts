@@ -117,10 +117,22 @@ export function rowMatches(row: Cell[], lowerQuery: string): boolean {
 }
 
 export function compareCells(a: Cell, b: Cell): number {
-	// Numbers numerically, everything else as text; NULLs are placed by the caller.
+	return compareKeys(sortKey(a), sortKey(b));
+}
+
+/** A non-NULL cell as it sorts: a number as itself, anything else as sortText. */
+type SortKey = number | string;
+
+function sortKey(value: Cell): SortKey {
+	return typeof value === 'number' ? value : sortText(value);
+}
+
+function compareKeys(a: SortKey, b: SortKey): number {
+	// Numbers numerically, everything else as text.
 	if (typeof a === 'number' && typeof b === 'number') return a - b;
-	const left = sortText(a);
-	const right = sortText(b);
+	// No destructuring here: this runs some 9M times for a sort of 475k rows.
+	const left = String(a);
+	const right = String(b);
 	return left < right ? -1 : left > right ? 1 : 0;
 }
 
@@ -133,23 +145,61 @@ function sortText(value: Cell): string {
 	return /^\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/.test(text) ? text.slice(0, -1) : text;
 }
 
+/** A column's ascending order, with the key each row sorts by (null for NULL). */
+type Ascending = {order: number[]; keys: Array<SortKey | null>};
+
+/** Each result's rows in ascending order of a column, by column. */
+const ascendingOrders = new WeakMap<Cell[][], Map<number, Ascending>>();
+
+/**
+ * Every row's index in ascending order of the column (ties in the result's order, NULLs last), sorted once per
+ * result and column: the other direction and the filter are read off it. Sorting 475k rows again on every [ ] or f
+ * took 0.5-0.9 s a key, comparing keys made again (a regex for timestamps) twice per comparison.
+ */
+export function ascendingOrder(rows: Cell[][], column: number): Ascending {
+	let orders = ascendingOrders.get(rows);
+	if (!orders) ascendingOrders.set(rows, (orders = new Map()));
+	let ascending = orders.get(column);
+	if (!ascending) {
+		const keys = rows.map((row) => {
+			const value = row[column] ?? null;
+			return value === null ? null : sortKey(value);
+		});
+		const order = rows.map((_, index) => index);
+		order.sort((x, y) => {
+			const a = keys[x] ?? null;
+			const b = keys[y] ?? null;
+			if (a === null || b === null) return a === b ? x - y : a === null ? 1 : -1;
+			return compareKeys(a, b) || x - y;
+		});
+		orders.set(column, (ascending = {order, keys}));
+	}
+	return ascending;
+}
+
+/** The rows in the sort's order: descending is the ascending order's runs of equal cells backwards, each run (ties) and the NULLs still in the result's order. */
+function sortedOrder(rows: Cell[][], sort: SortOrder): number[] {
+	const {order, keys} = ascendingOrder(rows, sort.column);
+	if (sort.direction === 'asc') return order;
+	const key = (position: number) => keys[order[position] ?? -1] ?? null;
+	let nulls = order.length;
+	while (nulls > 0 && key(nulls - 1) === null) nulls--;
+	const descending: number[] = [];
+	for (let end = nulls; end > 0; ) {
+		let start = end - 1;
+		while (start > 0 && compareKeys(key(start - 1)!, key(end - 1)!) === 0) start--;
+		for (let position = start; position < end; position++) descending.push(order[position]!);
+		end = start;
+	}
+	return descending.concat(order.slice(nulls));
+}
+
 /** The display order for the current sort and filter. */
 export function computeView(rows: Cell[][], sort: SortOrder | undefined, search: string, filtered: boolean): number[] {
-	let view = rows.map((_, index) => index);
-	if (filtered && search) {
-		const lower = search.toLowerCase();
-		view = view.filter((index) => rowMatches(rows[index] ?? [], lower));
-	}
-	if (sort) {
-		const sign = sort.direction === 'asc' ? 1 : -1;
-		view.sort((x, y) => {
-			const a = rows[x]?.[sort.column] ?? null;
-			const b = rows[y]?.[sort.column] ?? null;
-			if (a === null || b === null) return a === b ? x - y : a === null ? 1 : -1;
-			return sign * compareCells(a, b) || x - y;
-		});
-	}
-	return view;
+	const order = sort ? sortedOrder(rows, sort) : rows.map((_, index) => index);
+	if (!filtered || !search) return order;
+	const lower = search.toLowerCase();
+	return order.filter((index) => rowMatches(rows[index] ?? [], lower));
 }
 
 function withView(state: TableState, {keepRow}: {keepRow: boolean}): TableState {
