@@ -60,9 +60,15 @@ function toIsoUtc(value: string): string {
 	return match ? `${match[1]}T${match[2]}Z` : value;
 }
 
+/**
+ * Always the extended protocol, which takes one statement: without values pg sends the simple one, which runs
+ * several, so a task file's `SELECT 1; COMMIT; DELETE FROM events` ended the read-only transaction and deleted.
+ */
+const ONE_STATEMENT = {queryMode: 'extended'} as const;
+
 /** A query's columns (with their kinds) and rows as a task's result holds them (see resultTypes). */
 export async function queryTable(client: pg.ClientBase | pg.Pool, text: string, values: unknown[] = []): Promise<Pick<TaskResult, 'columns' | 'rows'>> {
-	const result = await client.query({text, values, rowMode: 'array', types: resultTypes});
+	const result = await client.query({text, values, rowMode: 'array', types: resultTypes, ...ONE_STATEMENT});
 	return {columns: result.fields.map((field) => ({name: field.name, kind: kindOf(field.dataTypeID, field.name)})), rows: result.rows as TaskResult['rows']};
 }
 
@@ -155,7 +161,7 @@ export async function fetchInBatches(
 	options: {batchRows?: number; signal?: AbortSignal} = {},
 ): Promise<number> {
 	const {batchRows = STREAMED_ROWS, signal} = options;
-	await client.query({text: `DECLARE batched_rows NO SCROLL CURSOR FOR ${text}`, values});
+	await client.query({text: `DECLARE batched_rows NO SCROLL CURSOR FOR ${text}`, values, ...ONE_STATEMENT});
 	const fetch = `FETCH ${Number.isFinite(batchRows) ? batchRows : 'ALL'} FROM batched_rows`;
 	let rows = 0;
 	for (let index = 0; ; index++) {

@@ -6,7 +6,7 @@ import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
 import {redactSecrets, UserError} from '../../ingest/errors.js';
-import {loadTaskCatalogue, runTask, saveResult, type TaskResult} from '../../source/tasks/index.js';
+import {loadTaskCatalogue, parseTaskFile, runTask, saveResult, streamTask, type TaskResult} from '../../source/tasks/index.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {ingest} from '../helpers/ingest.js';
 import {projectRoot} from '../helpers/shared.js';
@@ -115,6 +115,26 @@ describe('hostile parameter values', () => {
 		console.log(`# security: ${runs} task runs with hostile values`);
 		assert.ok(runs > (BIG ? 600 : 150));
 		assert.deepEqual(await state(loaded), before, 'the database is unchanged');
+	});
+});
+
+describe('a task file that writes', () => {
+	it('cannot change the database, not even by ending its read-only transaction', async () => {
+		const url = await createTestDatabase('writing_task');
+		const pool = new pg.Pool({...clientConfig(url), max: 2});
+		pool.on('error', () => {});
+		after(() => pool.end());
+		await pool.query('CREATE TABLE canary (x int); INSERT INTO canary VALUES (1)');
+		const header = '-- id: writer\n-- title: Writer\n-- group: Bad\n-- description: Writes.\n';
+		const bodies = ['DELETE FROM canary', 'WITH gone AS (DELETE FROM canary RETURNING x) SELECT * FROM gone', 'SELECT 1 AS a; COMMIT; DELETE FROM canary', 'COMMIT; DROP TABLE canary'];
+		const sink = {start: async () => {}, rows: async () => {}};
+		for (const body of bodies) {
+			const task = parseTaskFile('/x/writer.sql', header + body);
+			for (const run of [() => runTask(pool, task, {}), () => streamTask(pool, task, {}, sink)]) {
+				await assert.rejects(run(), (error: Error) => error instanceof UserError && error.message.startsWith('Task "writer" failed in the database: '), body);
+				assert.deepEqual((await pool.query('SELECT x FROM canary')).rows, [{x: 1}], `${body}: the row is still there`);
+			}
+		}
 	});
 });
 
