@@ -13,6 +13,8 @@ const HEADER_KEYS = ['id', 'title', 'group', 'description', 'param', 'chart', 's
 type HeaderKey = (typeof HEADER_KEYS)[number];
 const KEY_LINE = new RegExp(`^--\\s*(${HEADER_KEYS.join('|')}):\\s?(.*)$`);
 const PARAMETER_TYPES: ParameterType[] = ['text', 'course', 'user', 'video', 'problem', 'event-types', 'date', 'timezone', 'integer', 'number', 'boolean', 'choice'];
+/** A key line with a key that is not one: a word and a colon right after `--` and at most one space (continuations are indented). */
+const UNKNOWN_KEY_LINE = /^-- ?([A-Za-z][\w-]*):(?:\s|$)/;
 const TASK_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const PARAMETER_NAME = /^[a-z_][a-z0-9_]*$/;
 
@@ -34,6 +36,9 @@ function splitHeader(text: string): Header {
 		const match = KEY_LINE.exec(line);
 		if (match) {
 			entries.push({key: match[1] as HeaderKey, value: match[2]!.trim()});
+		} else if (UNKNOWN_KEY_LINE.test(line)) {
+			// A misspelt key ("-- titel: …") read as a continuation made the id "my-task titel: …" or a description longer.
+			throw new TaskFileError(`line ${index + 1} has the unknown key "${UNKNOWN_KEY_LINE.exec(line)![1]}:" (keys: ${HEADER_KEYS.join(', ')}; indent a continuation line that starts with a word and a colon)`);
 		} else if (entries.length > 0) {
 			const continuation = line.replace(/^--\s*/, '');
 			const last = entries[entries.length - 1]!;
@@ -81,7 +86,10 @@ function parseParameter(value: string): TaskParameter {
 function parseChart(value: string): ChartSpec {
 	const match = /^(line|bar)\s+x=(\S+)\s+y=(\S+)$/.exec(value);
 	if (!match) throw new TaskFileError(`"chart: ${value}" must be "line|bar x=column y=column[,column]"`);
-	return {kind: match[1] as ChartSpec['kind'], x: match[2]!, y: match[3]!.split(',')};
+	const y = match[3]!.split(',');
+	// The bars draw one value per row: the other columns were left out without a word.
+	if (match[1] === 'bar' && y.length > 1) throw new TaskFileError(`"chart: ${value}": a bar chart draws one column (y=${y[0]}); a line chart draws several`);
+	return {kind: match[1] as ChartSpec['kind'], x: match[2]!, y};
 }
 
 function parseSort(value: string): TaskDefinition['sort'] {
@@ -102,8 +110,12 @@ export function parseTaskFile(file: string, text: string): TaskDefinition {
 		declared.add(parameter.name);
 	}
 	if (!header.body) throw new TaskFileError('there is no SQL after the header');
-	const undeclared = namedParameters(header.body).filter((name) => !declared.has(name));
+	const used = namedParameters(header.body);
+	const undeclared = used.filter((name) => !declared.has(name));
 	if (undeclared.length > 0) throw new TaskFileError(`the SQL uses :${undeclared[0]}, which no "param:" line declares`);
+	// A parameter the SQL never reads would take a value (in the form, from --param) and change nothing in the answer.
+	const unused = parameters.find((parameter) => !used.includes(parameter.name));
+	if (unused) throw new TaskFileError(`parameter "${unused.name}" is declared, but the SQL never uses :${unused.name}`);
 	const chart = single(header, 'chart', false);
 	const sort = single(header, 'sort', false);
 	return {
@@ -119,6 +131,24 @@ export function parseTaskFile(file: string, text: string): TaskDefinition {
 	};
 }
 
+/** The largest task file read (the largest built-in is under 5 kB): a database dump saved into queries/ is not read whole at every start. */
+const MAX_TASK_FILE_BYTES = 1024 * 1024;
+
+/** A task file's text: UTF-8 (a BOM allowed), neither empty nor larger than MAX_TASK_FILE_BYTES. */
+async function readTaskFile(file: string): Promise<string> {
+	const {size} = await fs.stat(file);
+	if (size > MAX_TASK_FILE_BYTES) throw new TaskFileError(`it is ${(size / 1024 / 1024).toFixed(1)} MB; a task file is at most 1 MB`);
+	const bytes = await fs.readFile(file);
+	if (bytes.toString('latin1').trim() === '') throw new TaskFileError('the file is empty');
+	try {
+		return new TextDecoder('utf-8', {fatal: true}).decode(bytes);
+	} catch {
+		// Read as UTF-8 regardless, a Latin-1 "é" in a title showed as "\uFFFD" in the menu and in `tasks`.
+		const line = bytes.toString('utf8').split('\n').findIndex((text) => text.includes('\uFFFD')) + 1;
+		throw new TaskFileError(`line ${line} is not UTF-8 text; save the file as UTF-8`);
+	}
+}
+
 /** Every queries/*.sql, sorted by group then id; a bad file becomes a problem, the others still load. */
 export async function loadTaskCatalogue(dir: string = defaultQueriesDir): Promise<TaskCatalogue> {
 	let names: string[];
@@ -128,22 +158,33 @@ export async function loadTaskCatalogue(dir: string = defaultQueriesDir): Promis
 		const code = (error as NodeJS.ErrnoException).code;
 		return {tasks: [], problems: [{file: dir, message: `${dir}: ${code === 'ENOENT' ? 'the task folder does not exist' : `the task folder cannot be read (${code})`}.`}]};
 	}
-	const tasks: TaskDefinition[] = [];
+	const parsed: TaskDefinition[] = [];
 	const problems: TaskProblem[] = [];
-	const seen = new Map<string, string>();
+	const problem = (file: string, error: unknown) => {
+		if (!(error instanceof TaskFileError) && !(error as NodeJS.ErrnoException).code) throw error;
+		problems.push({file, message: `${path.basename(file)}: ${(error as Error).message}.`});
+	};
 	for (const name of names) {
 		const file = path.join(dir, name);
 		try {
-			const task = parseTaskFile(file, await fs.readFile(file, 'utf8'));
-			const other = seen.get(task.id);
-			if (other) throw new TaskFileError(`id "${task.id}" is already used by ${path.basename(other)}`);
-			seen.set(task.id, file);
-			tasks.push(task);
+			parsed.push(parseTaskFile(file, await readTaskFile(file)));
 		} catch (error) {
-			if (!(error instanceof TaskFileError) && !(error as NodeJS.ErrnoException).code) throw error;
-			problems.push({file, message: `${name}: ${(error as Error).message}.`});
+			problem(file, error);
 		}
 	}
+	// An id belongs to the file named after it, else to the first by name: a copy of a built-in task under another
+	// name (aaa-mine.sql with "id: course-summary") took course-summary's id and left course-summary.sql unread.
+	const owners = new Map<string, TaskDefinition>();
+	for (const task of parsed) {
+		const owner = owners.get(task.id);
+		if (!owner || (path.basename(task.file) === `${task.id}.sql` && path.basename(owner.file) !== `${task.id}.sql`)) owners.set(task.id, task);
+	}
+	for (const task of parsed) {
+		const owner = owners.get(task.id)!;
+		if (owner !== task) problem(task.file, new TaskFileError(`id "${task.id}" is already used by ${path.basename(owner.file)}`));
+	}
+	problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+	const tasks = parsed.filter((task) => owners.get(task.id) === task);
 	tasks.sort((a, b) => a.group.localeCompare(b.group) || a.id.localeCompare(b.id));
 	return {tasks, problems};
 }

@@ -54,8 +54,14 @@ describe('task file header', () => {
 			'f-bad-default.sql': GOOD.replace('| 30 |', '| thirty |'),
 			'g-no-sql.sql': GOOD.split('SELECT')[0]!,
 			'h-bad-id.sql': GOOD.replace('id: my-task', 'id: My Task'),
+			'i-unused.sql': GOOD.replace('-- sort:', '-- param: spare | integer | 3 | Never read\n-- sort:'),
+			'j-typo.sql': GOOD.replace('-- title:', '-- titel:'),
+			'k-empty.sql': '',
+			'l-bar.sql': GOOD.replace('chart: line', 'chart: bar'),
 			'notes.txt': 'not a task',
 		});
+		fs.writeFileSync(path.join(dir, 'm-latin1.sql'), Buffer.from(GOOD.replace('My task', 'Mon t\u00e2che'), 'latin1'));
+		fs.writeFileSync(path.join(dir, 'n-huge.sql'), `${GOOD}${'-- padding\n'.repeat(200_000)}`);
 		const catalogue = await loadTaskCatalogue(dir);
 		assert.deepEqual(catalogue.tasks.map((task) => task.id), ['my-task']);
 		const messages = catalogue.problems.map((problem) => problem.message);
@@ -67,8 +73,29 @@ describe('task file header', () => {
 			'f-bad-default.sql: its default: Parameter "idle" must be a whole number, not "thirty".',
 			'g-no-sql.sql: there is no SQL after the header.',
 			'h-bad-id.sql: id "My Task" must be kebab-case (lower-case letters and digits joined by -).',
+			'i-unused.sql: parameter "spare" is declared, but the SQL never uses :spare.',
+			'j-typo.sql: line 2 has the unknown key "titel:" (keys: id, title, group, description, param, chart, sort; indent a continuation line that starts with a word and a colon).',
+			'k-empty.sql: the file is empty.',
+			'l-bar.sql: "chart: bar x=day y=events,learners": a bar chart draws one column (y=events); a line chart draws several.',
+			'm-latin1.sql: line 2 is not UTF-8 text; save the file as UTF-8.',
+			'n-huge.sql: it is 2.1 MB; a task file is at most 1 MB.',
 		]);
 		assert.equal(catalogue.problems[0]!.file, path.join(dir, 'b-no-id.sql'));
+	});
+
+	it('a BOM and CRLF line ends are read as plain UTF-8 lines', async () => {
+		const catalogue = await loadTaskCatalogue(folderWith({'crlf.sql': `\uFEFF${GOOD.replaceAll('\n', '\r\n')}`}));
+		assert.deepEqual(catalogue.problems, []);
+		assert.deepEqual({...catalogue.tasks[0], file: ''}, {...parseTaskFile('', GOOD), file: ''});
+	});
+
+	it('an id belongs to the file named after it, whichever sorts first', async () => {
+		const catalogue = await loadTaskCatalogue(folderWith({'aaa-copy.sql': GOOD, 'my-task.sql': GOOD.replace('My task', 'The original'), 'zzz-copy.sql': GOOD}));
+		assert.deepEqual(catalogue.tasks.map((task) => [task.id, task.title, path.basename(task.file)]), [['my-task', 'The original', 'my-task.sql']]);
+		assert.deepEqual(catalogue.problems.map((problem) => problem.message), [
+			'aaa-copy.sql: id "my-task" is already used by my-task.sql.',
+			'zzz-copy.sql: id "my-task" is already used by my-task.sql.',
+		]);
 	});
 
 	it('a missing folder is a problem, not a crash', async () => {
