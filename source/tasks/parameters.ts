@@ -24,7 +24,10 @@ export function sqlTypeOf(parameter: TaskParameter): string {
  * that tells it from the others ("…+block@7cfa8..."). Only a value longer than any id (a pasted log line) is cut.
  */
 function quoted(value: string): string {
-	return JSON.stringify(value.length > 300 ? `${value.slice(0, 297)}...` : value);
+	// Invisible format characters written as escapes: "30\u200b" showed as "30" (a whole number, refused as none), and a
+	// right-to-left override turned the rest of the sentence around on the terminal.
+	const shown = JSON.stringify(value.length > 300 ? `${value.slice(0, 297)}...` : value);
+	return shown.replace(/\p{Cf}/gu, (character) => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }
 
 const WRITTEN_AS_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -6,6 +6,7 @@ import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
 import {redactSecrets, UserError} from '../../ingest/errors.js';
+import {coerceValue} from '../../source/tasks/parameters.js';
 import {loadTaskCatalogue, parseTaskFile, runTask, saveResult, streamTask, type TaskResult} from '../../source/tasks/index.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {ingest} from '../helpers/ingest.js';
@@ -64,6 +65,12 @@ describe('hostile parameter values', () => {
 		"'; DROP TABLE events; --", "' OR '1'='1", "x'); DELETE FROM source_files; --", '$1', ':course', '%', '_', '\\', '\\x00',
 		"'||pg_sleep(5)||'", '"; TRUNCATE events CASCADE; --', '*/ DROP TABLE loads; /*', 'a'.repeat(10_000), '😀\u202e', 'NULL', '',
 	];
+
+	it('a refused value shows its invisible characters as escapes, so that the sentence reads as it is', () => {
+		const idle = {name: 'idle', type: 'integer', description: '', min: 1, max: 240} as const;
+		assert.throws(() => coerceValue(idle, '30\u200b'), {message: 'Parameter "idle" must be a whole number, not "30\\u200b".'});
+		assert.throws(() => coerceValue(idle, '1\u202e0'), {message: 'Parameter "idle" must be a whole number, not "1\\u202e0".'});
+	});
 
 	it('every free-text parameter of every task treats them as plain values; the database is unchanged', async () => {
 		const loadedUrl = await createTestDatabase('hostile_more');
