@@ -10,7 +10,7 @@ import {cancelOnSignals} from '../source/commands/context.js';
 /**
  * `npm test`: one real PostgreSQL (the embedded one) for the whole suite, in a throw-away workdir;
  * each test file creates its own database on it (test/helpers/database.ts). Then node's test runner.
- * Extra arguments are passed to node --test (e.g. a file name filter).
+ * Extra arguments pick the test files whose path contains any of them (`node dist/test/run-tests.js tasks/run`).
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -36,7 +36,11 @@ try {
 	const port = Number(new URL(server.url).port);
 	const filter = process.argv.slice(2);
 	const files = testFiles(here).filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)));
-	if (!cancel.signal.aborted) {
+	// With no file, node --test finds its own: every .js under test/, helpers and tools too, which then fail.
+	if (files.length === 0) {
+		console.error(`No test file's path contains ${filter.map((part) => JSON.stringify(part)).join(' or ')}.`);
+		code = 1;
+	} else if (!cancel.signal.aborted) {
 		code = await new Promise<number>((resolve) => {
 			const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], {
 				stdio: 'inherit',
