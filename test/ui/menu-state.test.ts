@@ -47,6 +47,15 @@ test('typing a filter keeps the selection when it is still listed, else selects 
 	assert.equal(selectedTask(cleared, visibleTasks(tasks, ''))?.id, 'learners');
 });
 
+test('/ starts a new filter: one kept from before is replaced, not added to', () => {
+	const kept = apply({type: 'start-filter'}, edit({type: 'type', text: 'ev'}), {type: 'end-filter'});
+	assert.deepEqual([kept.filter.value, kept.editingFilter, kept.selected], ['ev', false, 'event-types']);
+	const restarted = menuReducer(kept, {type: 'start-filter'}, tasks, 2);
+	assert.deepEqual([restarted.filter, restarted.editingFilter, restarted.selected], [{value: '', cursor: 0}, true, 'event-types']);
+	const typed = menuReducer(restarted, edit({type: 'type', text: 'learn'}), tasks, 2);
+	assert.deepEqual([typed.filter.value, typed.selected], ['learn', 'learners']);
+});
+
 test('the filter is edited at its cursor, and Ctrl-U empties it and lists every task again', () => {
 	const typed = apply({type: 'start-filter'}, edit({type: 'type', text: 'dy'}), edit({type: 'move', by: -1}), edit({type: 'type', text: 'a'}));
 	assert.deepEqual(typed.filter, {value: 'day', cursor: 2});

@@ -53,7 +53,9 @@ export function filteredListReducer<Key>(state: FilteredList<Key>, action: Filte
 			return {...state, selected: keys[movedCursor(selectedPosition(state, keys), keys.length, pageSize, action)]};
 		}
 		case 'start-filter':
-			return {...state, editingFilter: true};
+			// A new filter, as `/` starts a new search in less, vim and k9s: typed after the one kept (the menu keeps its
+			// filter across a task), "sessions" + "time-on" listed nothing.
+			return {...withFilter(state, textField(), listed), editingFilter: true};
 		case 'edit':
 			return withFilter(state, editText(state.filter, action.edit), listed);
 		case 'end-filter':
