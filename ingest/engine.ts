@@ -448,7 +448,7 @@ async function loadStream(
 			const failure = readFailure(error);
 			readError = failure.note;
 			// Of a zip member, the whole .zip's bytes: its CRC and sizes, which identify it, are those of its intact copy.
-			if (failure.damaged) damagedAs = damagedFingerprint(identity.path);
+			if (failure.damaged) damagedAs = plan.damagedAs ?? (await damagedFingerprint(identity.path));
 			// The whole lines read before the fault are loaded too (a truncated .gz lost up to a chunk of them).
 			if (!stopped) for (const chunk of chunker.wholeLines()) await dispatch(chunk);
 		}

@@ -43,6 +43,8 @@ export type LoadPlan =
 			 */
 			committedRanges: Array<{start: number; end: number}>;
 			resumed: boolean;
+			/** The damaged fingerprint of the file this resumes (see damagedFingerprint): the same bytes, not hashed again when they fail again. */
+			damagedAs?: string;
 	  };
 
 type FileRow = {file_id: number; status: string; head_hash: string; size_bytes: number; fingerprint: string; error: string | null};
@@ -76,10 +78,11 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	};
 	// A .zip member cannot grow, but an interrupted one (same CRC and sizes) resumes like any file.
 	// Damaged compressed data (finishSource) resumes only as the very same bytes: an intact copy in its place loads whole.
+	const damagedAs = existing?.fingerprint.startsWith(DAMAGED) ? existing.fingerprint : undefined;
 	const continues =
 		existing !== undefined &&
-		(existing.fingerprint.startsWith(DAMAGED)
-			? damagedFingerprint(source.path) === existing.fingerprint
+		(damagedAs !== undefined
+			? (await damagedFingerprint(source.path)) === damagedAs
 			: source.kind === 'zip'
 				? existing.fingerprint === source.fingerprint
 				: source.size >= existing.size_bytes && sameHead(existing));
@@ -92,7 +95,9 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		await pool.query(
 			`UPDATE source_files SET kind = $2, size_bytes = $3, mtime = $4, fingerprint = $5, head_hash = $6, status = 'loading',
 			 error = NULL, load_id = $7, started_at = now(), finished_at = NULL WHERE file_id = $1`,
-			[fileId, source.kind, source.size, source.mtime ?? null, source.fingerprint, source.headHash, loadId],
+			// A damaged file keeps its fingerprint while it resumes: interrupted before it fails again, it would otherwise be
+			// known by the sampled one, which an intact copy in its place shares.
+			[fileId, source.kind, source.size, source.mtime ?? null, damagedAs ?? source.fingerprint, source.headHash, loadId],
 		);
 	} else {
 		const inserted = await pool.query<{file_id: number}>(
@@ -138,7 +143,7 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		firstLine = last.first_line;
 	}
 	const committedRanges = chunks.slice(index).map((chunk) => ({start: chunk.start_offset, end: chunk.end_offset}));
-	return {action: 'load', fileId, startOffset, firstLine, committedRanges, resumed: chunks.length > 0};
+	return {action: 'load', fileId, startOffset, firstLine, committedRanges, resumed: chunks.length > 0, ...(continues && damagedAs ? {damagedAs} : {})};
 }
 
 /** Totals of a file (of `f`) are the sums over its committed chunks (so they stay right across resumes). */

@@ -8,6 +8,8 @@ import zlib from 'node:zlib';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
 import {deriveIfPending} from '../../ingest/engine.js';
+import {planSource} from '../../ingest/manifest.js';
+import {damagedFingerprint, fingerprintFile} from '../../ingest/sources.js';
 import {UserError} from '../../ingest/errors.js';
 import {withLoneCrHint} from '../../ingest/parse-line.js';
 import {ingestPaths, summaryLines} from '../../source/commands/ingest.js';
@@ -710,6 +712,14 @@ describe('resuming an interrupted load', () => {
 		// The same damaged bytes again: resumed, nothing read twice, and still failed.
 		const again = await ingest(database, [file]);
 		assert.deepEqual([again.files[0]!.status, again.lines], ['failed', 0]);
+		// A resume stopped before the damage is met again (a kill) still knows the file as damaged: known by its sampled
+		// fingerprint meanwhile, the intact copy below, which shares it, went on from the garbled chunks.
+		const {fingerprint, headHash, size} = fingerprintFile(file);
+		const {rows: [load]} = await database.pool.query<{id: number}>('SELECT max(load_id) AS id FROM loads');
+		const resumed = await planSource(database.pool, {path: file, member: '', kind: 'gz', size, mtime: undefined, fingerprint, headHash}, load!.id);
+		const damagedAs = await damagedFingerprint(file);
+		assert.deepEqual([resumed.action, resumed.action === 'load' && resumed.damagedAs], ['load', damagedAs]);
+		assert.deepEqual((await database.pool.query('SELECT fingerprint FROM source_files WHERE path = $1 AND status = $2', [file, 'loading'])).rows, [{fingerprint: damagedAs}]);
 		// 648 of its events are garbled (they stay, as a replaced file's do). Its chunks were taken as the intact file's lines:
 		// "read 0 lines", loaded, and the 1,260 events the damage hid never were.
 		fs.writeFileSync(file, gz);
