@@ -3,61 +3,15 @@ import {backendPid, cancelOnAbort} from '../../ingest/db/database.js';
 import {UserError} from '../../ingest/errors.js';
 import {resolveParameters, sqlTypeOf} from './parameters.js';
 import {toPositional} from './placeholders.js';
-import type {ColumnKind, TaskDefinition, TaskResult, TaskSink} from './types.js';
+import {decoderFor, kindOf, resultTypes} from './result-values.js';
+import {queryWireRows} from './wire-rows.js';
+import type {TaskDefinition, TaskResult, TaskSink} from './types.js';
 
-const NUMBER_TYPES = new Set([20, 21, 23, 26, 700, 701, 1700]);
-const WHOLE_NUMBER_TYPES = new Set([20, 21, 23]);
-const BOOLEAN_TYPE = 16;
-const DATE_TYPE = 1082;
-const TIMESTAMP_TYPES = new Set([1114, 1184]);
-const TIMESTAMPTZ_TYPE = 1184;
-const JSON_TYPES = new Set([114, 3802]);
 const QUERY_CANCELED = '57014';
 
 /** The task's SQL failed on the server (an error in a task file, a refusal of the database): not its values. */
 export class TaskQueryError extends UserError {
 	override name = 'TaskQueryError';
-}
-
-function kindOf(dataTypeId: number, name: string): ColumnKind {
-	// A user id of 100119 is no count: "100,119" in the app's table read as one.
-	if (WHOLE_NUMBER_TYPES.has(dataTypeId) && /(^|_)id$/i.test(name)) return 'id';
-	if (NUMBER_TYPES.has(dataTypeId)) return 'number';
-	if (dataTypeId === BOOLEAN_TYPE) return 'boolean';
-	if (dataTypeId === DATE_TYPE) return 'date';
-	if (TIMESTAMP_TYPES.has(dataTypeId)) return 'timestamp';
-	if (JSON_TYPES.has(dataTypeId)) return 'json';
-	return 'text';
-}
-
-/**
- * Numbers as numbers, booleans as booleans, timestamptz as ISO-8601 UTC; everything else (dates,
- * wall-clock timestamps, JSON, intervals) as PostgreSQL prints it — never JS Dates in the local zone.
- */
-const resultTypes = {
-	getTypeParser(oid: number) {
-		if (NUMBER_TYPES.has(oid)) return (value: string) => Number(value);
-		if (oid === BOOLEAN_TYPE) return (value: string) => value === 't';
-		if (oid === TIMESTAMPTZ_TYPE) return (value: string) => toIsoUtc(value);
-		return sameAsLast();
-	},
-};
-
-/**
- * A column's text value, as the row before's string when it is the same: results come sorted, so a learner's name
- * or a page repeats down the rows, and each copy kept cost the collector (learner-unit-events at 10M events, 474k
- * rows: the client's CPU 650-690 ms against 555-570, the scavenges 1.2 s against 2 s over five runs). pg asks for
- * the parsers once per query, so each query's columns have their own.
- */
-function sameAsLast(): (value: string) => string {
-	let last = '';
-	return (value) => (value === last ? last : (last = value));
-}
-
-/** '2024-01-02 03:04:05.678+00' (the session runs in UTC) → '2024-01-02T03:04:05.678Z'. */
-function toIsoUtc(value: string): string {
-	const match = /^(\d{4,}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)\+00$/.exec(value);
-	return match ? `${match[1]}T${match[2]}Z` : value;
 }
 
 /**
@@ -67,8 +21,8 @@ function toIsoUtc(value: string): string {
 const ONE_STATEMENT = {queryMode: 'extended'} as const;
 
 /** A query's columns (with their kinds) and rows as a task's result holds them (see resultTypes). */
-export async function queryTable(client: pg.ClientBase | pg.Pool, text: string, values: unknown[] = []): Promise<Pick<TaskResult, 'columns' | 'rows'>> {
-	const result = await client.query({text, values, rowMode: 'array', types: resultTypes, ...ONE_STATEMENT});
+export async function queryTable(client: pg.ClientBase, text: string, values: unknown[] = []): Promise<Pick<TaskResult, 'columns' | 'rows'>> {
+	const result = await queryWireRows(client, {text, values, types: resultTypes, ...ONE_STATEMENT}, decoderFor);
 	return {columns: result.fields.map((field) => ({name: field.name, kind: kindOf(field.dataTypeID, field.name)})), rows: result.rows as TaskResult['rows']};
 }
 
