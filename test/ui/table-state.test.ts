@@ -98,6 +98,9 @@ test('f keeps only the matching rows, in the current sort; f again shows all row
 	// A search that matches nothing leaves the filtered rows as they were, rather than an empty table.
 	const unchanged = apply(filtered, {type: 'search', query: 'nothing'});
 	assert.deepEqual([unchanged.view, unchanged.search, unchanged.filtered, unchanged.notice], [[2, 0], 'x', true, 'No match for "nothing".']);
+	// Another search while filtered filters by it, from all the rows (z was not in the filtered view).
+	const other = apply(filtered, {type: 'search', query: 'z'});
+	assert.deepEqual([other.view, other.search, other.filtered, other.cursorRow], [[3], 'z', true, 0]);
 });
 
 test('100,000 rows sort, search and scroll without copying the rows', () => {

@@ -83,10 +83,15 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 			const query = action.query.trim();
 			if (!query) return withView({...next, search: '', filtered: false, missed: undefined}, {keepRow: true});
 			// A search that finds nothing changes nothing (no empty view, no marker of a search that is not on), and says so.
-			if (!next.rows.some((row) => rowMatches(row, query.toLowerCase()))) return {...next, notice: `No match for "${query}".`, missed: next.search ? undefined : query};
+			const notFound = {...next, notice: `No match for "${query}".`, missed: next.search ? undefined : query};
 			const searched = {...next, search: query, missed: undefined};
-			if (next.filtered) return withView(searched, {keepRow: false});
-			return jumpToMatch(searched, next.cursorRow, 1);
+			// One pass over the rows either way (233k rows: 392 ms when a search that found something passed twice).
+			if (next.filtered) {
+				const filtered = withView(searched, {keepRow: false});
+				return filtered.view.length > 0 ? filtered : notFound;
+			}
+			const position = matchPosition(searched, next.cursorRow, 1);
+			return position < 0 ? notFound : jumpTo(searched, position, next.cursorRow, 1);
 		}
 		case 'next-match':
 			if (!next.search) return {...next, notice: next.missed ? missedNotice(next.missed) : 'No search yet: press / to search.'};
@@ -210,16 +215,24 @@ function withView(state: TableState, {keepRow}: {keepRow: boolean}): TableState 
 }
 
 function jumpToMatch(state: TableState, from: number, step: 1 | -1): TableState {
+	const position = matchPosition(state, from, step);
+	return position < 0 ? {...state, notice: `No match for "${state.search}".`} : jumpTo(state, position, from, step);
+}
+
+/** The view position of the first row from `from` on (going by `step`, wrapping around) that matches the search; -1 when none does. */
+function matchPosition(state: TableState, from: number, step: 1 | -1): number {
 	const lower = state.search.toLowerCase();
 	const count = state.view.length;
 	for (let offset = 0; offset < count; offset++) {
 		const position = (((from + step * offset) % count) + count) % count;
-		if (rowMatches(state.rows[state.view[position] ?? -1] ?? [], lower)) {
-			const wrapped = step > 0 ? position < from : position > from;
-			return scrolled({...state, cursorRow: position, notice: wrapped ? 'Search wrapped around.' : undefined});
-		}
+		if (rowMatches(state.rows[state.view[position] ?? -1] ?? [], lower)) return position;
 	}
-	return {...state, notice: `No match for "${state.search}".`};
+	return -1;
+}
+
+function jumpTo(state: TableState, position: number, from: number, step: 1 | -1): TableState {
+	const wrapped = step > 0 ? position < from : position > from;
+	return scrolled({...state, cursorRow: position, notice: wrapped ? 'Search wrapped around.' : undefined});
 }
 
 /** Clamps the cursor and moves the top row / left column just enough to keep the cursor visible. */
