@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {UserError} from '../errors.js';
-import {assertOwnWorkdir, denied, ensureWorkdir, REMOVE_FOLDER, type Workdir} from './workdir.js';
+import {assertOwnWorkdir, denied, ensureWorkdir, REMOVE_FOLDER, type Workdir, WorkdirError} from './workdir.js';
 import {isAlive} from './workdir-lock.js';
 
 /**
@@ -410,7 +410,7 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 	try {
 		const dataDir = clusterDirectory(workdir, runAs);
 		const unsafe = [dataDir, binaries.postgres].find((file) => !shellSafe(file));
-		if (unsafe !== undefined) throw new UserError(shellUnsafeSentence(unsafe));
+		if (unsafe !== undefined) throw new WorkdirError(shellUnsafeSentence(unsafe));
 		// At every start: a cluster may be whole though the initdb that made it was cut off as it ended.
 		removeStalePasswordFiles(dataDir);
 		if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {

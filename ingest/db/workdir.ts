@@ -2,6 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {UserError} from '../errors.js';
 
+/**
+ * A workdir this user cannot use (cannot make or write it, another user's, a path the server cannot take): the
+ * app's advice is another --workdir, not the server's logs, which would be written there.
+ */
+export class WorkdirError extends UserError {
+	override name = 'WorkdirError';
+}
+
 /** Where every piece of runtime state lives, below one folder (`--workdir`, default ./workdir). */
 export type Workdir = {
 	root: string;
@@ -51,7 +59,7 @@ export function ensureWorkdir(workdir: Workdir, folder = workdir.root): void {
 	try {
 		makeFolders(folder);
 	} catch (error) {
-		throw new UserError(`Cannot use ${workdir.root} as the workdir: ${(error as Error).message}.`);
+		throw new WorkdirError(`Cannot use ${workdir.root} as the workdir: ${(error as Error).message}.`);
 	}
 }
 
@@ -79,7 +87,7 @@ export function assertOwnWorkdir(workdir: Workdir): void {
 		foreign = true;
 	}
 	if (foreign) {
-		throw new UserError(
+		throw new WorkdirError(
 			`The workdir ${workdir.root} was made by a run as another user (with sudo, say), and only that user can use its database: run as that user, or pass another --workdir for a database of your own.`,
 		);
 	}

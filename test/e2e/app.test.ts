@@ -163,8 +163,10 @@ test('a workdir that cannot be made is said on the screen, and q quits with 1 (t
 	const workdir = '/proc/openpolyedu-none/workdir';
 	tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', os.tmpdir(), `${quote(process.execPath)} ${quote(bin)} --workdir ${workdir}; echo "EXIT=$?"; sleep 60`);
 	try {
-		const screen = await waitForScreen(session, /The database could not be opened/, 30_000);
-		assert.match(screen.replace(/[│\s]+/g, ' '), /Cannot use \/proc\/openpolyedu-none\/workdir as the workdir: ENOENT: no such file or directory, mkdir '\/proc\/openpolyedu-none'\./);
+		const screen = (await waitForScreen(session, /The workdir cannot be used/, 30_000)).replace(/[│\s]+/g, ' ');
+		assert.match(screen, /Cannot use \/proc\/openpolyedu-none\/workdir as the workdir: ENOENT: no such file or directory, mkdir '\/proc\/openpolyedu-none'\./);
+		// Not the server's logs, which would be in that workdir.
+		assert.match(screen, /Start the app with --workdir and a folder of your own that it can write\./);
 		await send(session, 'q');
 		assert.match(await waitForScreen(session, /EXIT=\d+/, 10_000), /EXIT=1\b/);
 	} finally {

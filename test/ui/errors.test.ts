@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import {WorkdirError} from '../../ingest/db/workdir.js';
 import {WorkdirInUseError} from '../../ingest/db/workdir-lock.js';
 import {UserError} from '../../ingest/errors.js';
 import {TaskQueryError} from '../../source/tasks/run.js';
@@ -26,6 +27,11 @@ test("a workdir another app holds is said so, with its own advice: the server's 
 	const inUse = describeError(new WorkdirInUseError('Another openpolyedu-tui (pid 42) is already using the workdir /w; wait for it to finish.'), 'open');
 	assert.deepEqual([inUse.title, inUse.hint], ['The workdir is in use', 'Quit the other one, or start this one with another --workdir.']);
 	assert.match(describeError(new UserError('Cannot reach the database'), 'open').hint, /--db postgres/);
+});
+
+test('a workdir that cannot be made or used is said so, with another --workdir as the advice (its logs cannot be written)', () => {
+	const info = describeError(new WorkdirError("Cannot use /w as the workdir: EACCES: permission denied, mkdir '/w'."), 'open');
+	assert.deepEqual([info.title, info.hint], ['The workdir cannot be used', 'Start the app with --workdir and a folder of your own that it can write.']);
 });
 
 test('an error about a parameter says which, for the form to go back to it; others say none', () => {
