@@ -85,7 +85,8 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 			// A search that finds nothing changes nothing (no empty view, no marker of a search that is not on), and says so.
 			const notFound = {...next, notice: `No match for "${query}".`, missed: next.search ? undefined : query};
 			const searched = {...next, search: query, missed: undefined};
-			// One pass over the rows either way (233k rows: 392 ms when a search that found something passed twice).
+			// One pass over the rows either way: a search that found something passed twice (time-on-course-by-day at 10M, 337k
+			// rows: 1.3 s to find the last learner, 0.6 s now).
 			if (next.filtered) {
 				const filtered = withView(searched, {keepRow: false});
 				return filtered.view.length > 0 ? filtered : notFound;
