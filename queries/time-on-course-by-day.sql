@@ -14,11 +14,18 @@
 -- sort: username asc
 -- chart: line x=day y=minutes
 SELECT username, day, d_minutes(sum(seconds)) AS minutes
-FROM d_time_on_task(:tz, :idle)
-WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
-	AND (:user IS NULL OR username = :user)
-	AND (:from IS NULL OR day >= :from)
-	AND (:to IS NULL OR day <= :to)
+FROM (
+	-- Sorted before grouping: the planner guesses a tenth as many learner-days as rows (no statistics through
+	-- d_time_on_task's UNION ALL) and hashed them all, then sorted (at 10M events, 337k days: 746 ms on the server
+	-- against 504, and the rows stream as they are grouped).
+	SELECT username, day, seconds
+	FROM d_time_on_task(:tz, :idle)
+	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
+		AND (:user IS NULL OR username = :user)
+		AND (:from IS NULL OR day >= :from)
+		AND (:to IS NULL OR day <= :to)
+	ORDER BY username, day
+) sorted
 GROUP BY 1, 2
 HAVING sum(seconds) > 0
 ORDER BY username, day
