@@ -15,7 +15,7 @@
 -- chart: line x=day y=minutes
 SELECT username, day, d_minutes(sum(seconds)) AS minutes
 FROM (
-	-- Sorted before grouping: the planner guesses a tenth as many learner-days as rows (no statistics through
+	-- Sorted before grouping: the planner guessed a tenth as many learner-days as rows (no statistics through
 	-- d_time_on_task's UNION ALL) and hashed them all, then sorted (at 10M events, 337k days: 746 ms on the server
 	-- against 504, and the rows stream as they are grouped).
 	SELECT username, day, seconds

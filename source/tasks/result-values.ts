@@ -70,7 +70,9 @@ function sameTextAsLast(): FieldDecoder {
 
 /**
  * Whether two ranges hold the same bytes: short ones compared here from the end (names that differ share a start
- * more often than an end), long ones by Buffer.compare, which costs a call as long as a loop over ~50 bytes.
+ * more often than an end), long ones by Buffer.compare, whose cost is mostly the call. In a profile of
+ * learner-unit-events at 10M events: about 100 ms a run so, against 180 with Buffer.compare for every value and
+ * 317 with a loop from the start for every value (a course's URLs share their first 100 bytes).
  */
 function sameBytes(data: Buffer, start: number, end: number, other: Buffer, otherStart: number, otherEnd: number): boolean {
 	const length = end - start;
@@ -80,17 +82,6 @@ function sameBytes(data: Buffer, start: number, end: number, other: Buffer, othe
 	return true;
 }
 const SHORT_BYTES = 48;
-
-/** The same decoders for rows pg read itself (see queryWireRows): from the text it made. */
-export const resultTypes = {
-	getTypeParser(oid: number) {
-		const decode = decoderFor({dataTypeID: oid});
-		return (value: string) => {
-			const bytes = Buffer.from(value);
-			return decode(bytes, 0, bytes.length);
-		};
-	},
-};
 
 /** '2024-01-02 03:04:05.678+00' (the session runs in UTC) → '2024-01-02T03:04:05.678Z'. */
 function toIsoUtc(value: string): string {

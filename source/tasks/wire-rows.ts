@@ -149,10 +149,26 @@ class WireRowsQuery extends PgQuery {
 	}
 }
 
+/**
+ * The same decoders as pg's type parsers, from the text pg made: for the rows pg reads itself (a data row before
+ * the row description, a socket with other listeners).
+ */
+function typesFrom(decoderFor: (field: Field) => FieldDecoder) {
+	return {
+		getTypeParser(oid: number) {
+			const decode = decoderFor({name: '', dataTypeID: oid});
+			return (value: string) => {
+				const bytes = Buffer.from(value);
+				return decode(bytes, 0, bytes.length);
+			};
+		},
+	};
+}
+
 /** Runs `config` on `client` with the rows as arrays, each field decoded by `decoderFor(its column)`. */
 export function queryWireRows(client: pg.ClientBase, config: pg.QueryConfig, decoderFor: (field: Field) => FieldDecoder): Promise<pg.QueryResult<unknown[]>> {
 	return new Promise((resolve, reject) => {
-		const query = new WireRowsQuery(config, decoderFor, (error, result) => (error ? reject(error) : resolve(result as pg.QueryResult<unknown[]>)));
+		const query = new WireRowsQuery({...config, types: typesFrom(decoderFor)}, decoderFor, (error, result) => (error ? reject(error) : resolve(result as pg.QueryResult<unknown[]>)));
 		client.query(query as unknown as pg.Submittable);
 	});
 }
