@@ -25,6 +25,8 @@ export type ChartSpec = {
 	x: string;
 	/** Value column(s). */
 	y: string[];
+	/** A line chart's rows with the same x value are added up, column by column, before they are drawn (`sum`). */
+	sum?: true;
 };
 
 export type TaskDefinition = {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {axisPlaces, chartLines, placePoints, plotLines, viewChartLines, xPositions, xStep} from '../../source/ui/lib/chart.js';
+import {addedUp, axisPlaces, chartLines, placePoints, plotLines, viewChartLines, xPositions, xStep} from '../../source/ui/lib/chart.js';
 import {createTableState, tableReducer, type Cell, type TableAction} from '../../source/ui/state/table-state.js';
 import type {ChartSpec, TaskResult} from '../../source/tasks/types.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
@@ -246,6 +246,31 @@ test('a line chart says when a column holds several rows and draws their highest
 	assert.match(lines[0] ?? '', /^ +63 ┤/, 'averaged, the peak read about 13');
 	assert.match(lines.at(-1) ?? '', /plays by day · several rows a column: the highest drawn$/);
 	assert.match(lines.at(-2) ?? '', /^ +2024-01-01 +2024-12-30$/);
+});
+
+test('a line chart with "sum" adds up the rows of each day: 2, 3 and 5 on one day and 7 on the next plot 10 and 7', () => {
+	assert.deepEqual(addedUp(['A', 'A', 'A', 'B'], [[2, 3, 5, 7]]), {keys: ['A', 'B'], series: [[10, 7]], added: true});
+	assert.deepEqual(addedUp([1, 1, 2, 3, 3], [[null, 4, null, null, null], [1, 2, 3, 4, 5]]), {keys: [1, 2, 3], series: [[4, null, null], [3, 3, 9]], added: true}, 'a NULL adds nothing; all NULL stays none, not 0');
+	assert.deepEqual(addedUp([1, 2], [[1, 2]]), {keys: [1, 2], series: [[1, 2]], added: false});
+	// As the table shows them sorted by visits, descending.
+	const visits = {columns: [{name: 'day', kind: 'date' as const}, {name: 'visits', kind: 'number' as const}], rows: [['2024-03-06', 7], ['2024-03-05', 5], ['2024-03-05', 3], ['2024-03-05', 2]] as Array<[string, number]>};
+	const summed = chartLines(visits, {kind: 'line', x: 'day', y: ['visits'], sum: true}, 40, 6).map((line) => stripVTControlCharacters(line));
+	// The two days one step apart: the line runs straight from 10 down to 7.
+	assert.deepEqual(summed.slice(0, -2), [' 10.0 ┼─────╮                          ', '  9.0 ┤     ╰─────────╮                ', '  8.0 ┤               ╰──────────╮     ', '  7.0 ┤                          ╰─────']);
+	assert.equal(summed.at(-1), '      visits by day · day totals');
+	const highest = chartLines(visits, {kind: 'line', x: 'day', y: ['visits']}, 60, 6).map((line) => stripVTControlCharacters(line));
+	assert.match(highest[0] ?? '', /^ +7 ┤/, 'without sum: the highest row of a day, 5, then 7');
+	assert.match(highest.at(-1) ?? '', /visits by day · several rows a column: the highest drawn$/);
+});
+
+test('a line chart adds up the rows of each day first, then draws the highest sum of the days sharing a column', () => {
+	// A year of three pages a day: day 200's 40 + 20 + 3 = 63 is the greatest sum, though no row is over 40.
+	const year = Array.from({length: 365}, (_, index) => new Date(Date.UTC(2024, 0, 1 + index)).toISOString().slice(0, 10));
+	const rows = year.flatMap((day, index) => (index === 200 ? [40, 20, 3] : [index % 7, 1, 2]).map((visits) => [day, visits] as [string, number]));
+	const lines = chartLines({columns: [{name: 'day', kind: 'date'}, {name: 'visits', kind: 'number'}], rows}, {kind: 'line', x: 'day', y: ['visits'], sum: true}, 80, 12).map((line) => stripVTControlCharacters(line));
+	assert.match(lines[0] ?? '', /^ +63 ┤/);
+	assert.match(lines[9] ?? '', /^ +5 ┼/, 'the bottom: the first column\'s highest day, January 3rd, 2 + 1 + 2');
+	assert.equal(lines.at(-1), '    visits by day · day totals · several rows a column: the highest drawn', 'both notes fit at 80 columns');
 });
 
 test('a NULL is no zero: an all-NULL series is said to have no values and draws nothing; a flat line of zeros has an axis', () => {

@@ -15,7 +15,7 @@ export function chartLines(result: Pick<TaskResult, 'columns' | 'rows'>, spec: C
 	const ys = spec.y.map((name) => result.columns.findIndex((column) => column.name === name)).filter((index) => index >= 0);
 	if (x < 0 || ys.length === 0) return [`The chart needs columns ${spec.x} and ${spec.y.join(', ')}, which this result does not have.`];
 	if (result.rows.length === 0) return ['(no rows to chart)'];
-	return spec.kind === 'bar' ? barLines(result, x, ys[0] ?? 0, width, height) : lineLines(result, x, ys, width, height);
+	return spec.kind === 'bar' ? barLines(result, x, ys[0] ?? 0, width, height) : lineLines(result, x, ys, spec.sum === true, width, height);
 }
 
 /** The last chart drawn of each view, with what it was drawn for. */
@@ -109,6 +109,26 @@ export function placePoints(positions: number[], series: Array<Array<number | nu
 	return {points, merged, broken};
 }
 
+/**
+ * Each series' values of rows with the same x key added up (a header's `sum`): page-visits-by-day has a row a day and
+ * page, and a day's busiest page is not its visits. A NULL adds nothing; a key whose values are all NULL has none.
+ * Equal `keys` (the rows' x positions, or text x values) lie together, as along the axis.
+ */
+export function addedUp<Key>(keys: Key[], series: Array<Array<number | null>>): {keys: Key[]; series: Array<Array<number | null>>; added: boolean} {
+	const starts = keys.flatMap((key, index) => (index === 0 || key !== keys[index - 1] ? [index] : []));
+	const sums = series.map((values) =>
+		starts.map((start, group) => {
+			let sum: number | null = null;
+			for (let index = start; index < (starts[group + 1] ?? keys.length); index++) {
+				const value = values[index];
+				if (value !== null && value !== undefined) sum = (sum ?? 0) + value;
+			}
+			return sum;
+		}),
+	);
+	return {keys: starts.map((start) => keys[start]!), series: sums, added: starts.length < keys.length};
+}
+
 /** The least and the greatest of `values`, by a loop: Math.max(...values) threw "Maximum call stack size exceeded" past about 120k (time-on-course-by-day's 332k rows at 10M events). */
 function extent(values: number[]): {min: number; max: number} {
 	let [min, max] = [Infinity, -Infinity];
@@ -161,7 +181,7 @@ export function plotLines(series: Array<Array<number | null>>, rows: number, col
 	return cells.map((line, row) => `${label(top - (row * range) / rows)} ${line.join('')}`);
 }
 
-function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: number[], width: number, height: number): string[] {
+function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: number[], sum: boolean, width: number, height: number): string[] {
 	const kind = result.columns[x]?.kind;
 	// Rows without an x value have no place on the axis.
 	const placed = result.rows.filter((row) => row[x] !== null && row[x] !== undefined);
@@ -169,8 +189,11 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	// Ordered along the x-axis whatever the table's sort is (text by its order, as the table sorts it).
 	const order = placed.map((_, index) => index).sort((a, b) => (ordinal ? compareCells(placed[a]?.[x] ?? null, placed[b]?.[x] ?? null) : (unsorted[a] ?? 0) - (unsorted[b] ?? 0)) || a - b);
 	const rows = order.map((index) => placed[index]!);
-	const positions = ordinal ? order.map((_, index) => index) : order.map((index) => unsorted[index] ?? 0);
-	const series = ys.map((index) => rows.map((row) => plotted(row[index])));
+	// Text x values are added up by value; each then has its place in order, as each row has without `sum`.
+	const xs = ordinal ? rows.map((row) => row[x] ?? null) : order.map((index) => unsorted[index] ?? 0);
+	const rowValues = ys.map((index) => rows.map((row) => plotted(row[index])));
+	const {keys, series, added} = sum ? addedUp<Cell>(xs, rowValues) : {keys: xs, series: rowValues, added: false};
+	const positions = ordinal ? keys.map((_, index) => index) : keys.map(Number);
 	const allValues = series.flat().filter((value): value is number => value !== null);
 	// The plot's rows and two more for the x-axis labels and the legend.
 	const plotRows = Math.max(1, height - 3);
@@ -193,6 +216,8 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	const xName = result.columns[x]?.name ?? '';
 	// What the drawing does with the rows, said where it does it: it is no longer one row a column, evenly spaced.
 	const notes = [
+		// Short: with the merge's note after it, longer words were cut at 80 columns ("rows of the same day added").
+		added ? `${xName} totals` : '',
 		merged ? 'several rows a column: the highest drawn' : '',
 		broken ? `a break: no rows for those ${xName} values` : '',
 		placed.length < result.rows.length ? `${counted(result.rows.length - placed.length, 'row')} without ${xName} left out` : '',
