@@ -82,14 +82,16 @@ function parseParameter(value: string): TaskParameter {
 	return parameter;
 }
 
-/** `line|bar x=column y=column[,column…]` */
+/** `line|bar x=column y=column[,column…] [sum]` */
 function parseChart(value: string): ChartSpec {
-	const match = /^(line|bar)\s+x=(\S+)\s+y=(\S+)$/.exec(value);
-	if (!match) throw new TaskFileError(`"chart: ${value}" must be "line|bar x=column y=column[,column]"`);
+	const match = /^(line|bar)\s+x=(\S+)\s+y=(\S+)(?:\s+(sum))?$/.exec(value);
+	if (!match) throw new TaskFileError(`"chart: ${value}" must be "line|bar x=column y=column[,column] [sum]"`);
 	const y = match[3]!.split(',');
 	// The bars draw one value per row: the other columns were left out without a word.
 	if (match[1] === 'bar' && y.length > 1) throw new TaskFileError(`"chart: ${value}": a bar chart draws one column (y=${y[0]}); a line chart draws several`);
-	return {kind: match[1] as ChartSpec['kind'], x: match[2]!, y};
+	// A bar is a row of the table, in the table's order: bars of sums would stand for rows the table shows apart.
+	if (match[1] === 'bar' && match[4]) throw new TaskFileError(`"chart: ${value}": a bar chart draws each row as it is; "sum" adds up a line chart's rows of the same x`);
+	return {kind: match[1] as ChartSpec['kind'], x: match[2]!, y, ...(match[4] ? {sum: true as const} : {})};
 }
 
 function parseSort(value: string): TaskDefinition['sort'] {

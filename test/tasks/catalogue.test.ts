@@ -44,6 +44,12 @@ describe('task file header', () => {
 		assert.ok(task.sql.startsWith('SELECT :course'));
 	});
 
+	it('a line chart may add up the rows of the same x: a trailing "sum"', () => {
+		const summed = parseTaskFile('/x/my-task.sql', GOOD.replace('y=events,learners', 'y=events,learners sum'));
+		assert.deepEqual(summed.chart, {kind: 'line', x: 'day', y: ['events', 'learners'], sum: true});
+		assert.equal(parseTaskFile('/x/my-task.sql', GOOD.replace('y=events,learners', 'y=sum')).chart?.sum, undefined, 'a column named sum is a column');
+	});
+
 	it('reports malformed files by name and still loads the others', async () => {
 		const dir = folderWith({
 			'a-good.sql': GOOD,
@@ -58,6 +64,8 @@ describe('task file header', () => {
 			'j-typo.sql': GOOD.replace('-- title:', '-- titel:'),
 			'k-empty.sql': '',
 			'l-bar.sql': GOOD.replace('chart: line', 'chart: bar'),
+			'o-chart-word.sql': GOOD.replace('y=events,learners', 'y=events,learners total'),
+			'p-bar-sum.sql': GOOD.replace('chart: line x=day y=events,learners', 'chart: bar x=day y=events sum'),
 			'notes.txt': 'not a task',
 		});
 		fs.writeFileSync(path.join(dir, 'm-latin1.sql'), Buffer.from(GOOD.replace('My task', 'Mon t\u00e2che'), 'latin1'));
@@ -79,6 +87,8 @@ describe('task file header', () => {
 			'l-bar.sql: "chart: bar x=day y=events,learners": a bar chart draws one column (y=events); a line chart draws several.',
 			'm-latin1.sql: line 2 is not UTF-8 text; save the file as UTF-8.',
 			'n-huge.sql: it is 2.1 MB; a task file is at most 1 MB.',
+			'o-chart-word.sql: "chart: line x=day y=events,learners total" must be "line|bar x=column y=column[,column] [sum]".',
+			'p-bar-sum.sql: "chart: bar x=day y=events sum": a bar chart draws each row as it is; "sum" adds up a line chart\'s rows of the same x.',
 		]);
 		assert.equal(catalogue.problems[0]!.file, path.join(dir, 'b-no-id.sql'));
 	});
