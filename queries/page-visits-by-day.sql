@@ -8,6 +8,7 @@
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
 -- param: tz | timezone | UTC | Time zone for days
+-- chart: line x=day y=visits sum
 -- sort: day asc
 WITH per_page AS (
 	-- Days of the day zone and of UTC (see README) were counted when the tables were built (d_page_day); any

@@ -12,7 +12,7 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- param: idle | integer(1..240) | 30 | Idle cutoff in minutes (edx2bigquery uses 30 and 5)
 -- sort: username asc
--- chart: line x=day y=minutes
+-- chart: line x=day y=minutes sum
 SELECT username, day, d_minutes(sum(seconds)) AS minutes
 FROM (
 	-- Sorted before grouping: the planner guessed a tenth as many learner-days as rows (no statistics through
