@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {addedUp, axisPlaces, chartLines, placePoints, plotLines, viewChartLines, xPositions, xStep} from '../../source/ui/lib/chart.js';
+import {addedUp, axisPlaces, axisRange, chartLines, placePoints, plotLines, viewChartLines, xPositions, xStep} from '../../source/ui/lib/chart.js';
 import {createTableState, tableReducer, type Cell, type TableAction} from '../../source/ui/state/table-state.js';
 import type {ChartSpec, TaskResult} from '../../source/tasks/types.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
@@ -158,7 +158,7 @@ test('a line chart labels its y-axis with the decimals that keep its rows apart:
 	const labels = lines.slice(0, -2).map((line) => stripVTControlCharacters(line).split(/[┤┼]/)[0]!.trim());
 	assert.equal(new Set(labels).size, labels.length, labels.join(', '));
 	assert.deepEqual([labels[0], labels.at(-1)], ['4.0', '0.0']);
-	assert.deepEqual([axisPlaces([0, 4], 6), axisPlaces([0, 562], 14), axisPlaces([0, 0.2], 6), axisPlaces([3, 3], 6)], [1, 0, 2, 1], 'a flat 3 over 2 to 3: 3.0, 2.9 …');
+	assert.deepEqual([axisPlaces([0, 4], 6), axisPlaces([0, 562], 14), axisPlaces([0, 0.2], 6), axisPlaces([3, 3], 6)], [1, 0, 2, 1], 'a flat 3 over 0 to 3: 3.0, 2.5 …');
 });
 
 test('messages wrap after spaces and path separators, a long name anywhere, never wider than asked', () => {
@@ -279,7 +279,19 @@ test('a NULL is no zero: an all-NULL series is said to have no values and draws 
 	const lines = chartLines(result, {kind: 'line', x: 'day', y: ['plays', 'minutes']}, 40, 8).map((line) => stripVTControlCharacters(line));
 	assert.match(lines.at(-1) ?? '', /plays, minutes \(no values\) by day$/);
 	assert.deepEqual(lines.slice(0, -2).map((line) => line.trim()), ['1.0 ┤', '0.8 ┤', '0.6 ┤', '0.4 ┤', '0.2 ┤', '0.0 ┼' + '─'.repeat(33)]);
-	assert.deepEqual(plotLines([[null, 2, null]], 2, [''], String).map((line) => line.replace(/\u001B\[\d+m/g, '')), ['2 ┤─ ', '1.5 ┤  ', '1 ┤  ']);
+	assert.deepEqual(plotLines([[null, 2, null]], 2, [''], String).map((line) => line.replace(/\u001B\[\d+m/g, '')), ['2 ┤─ ', '1 ┤  ', '0 ┤  ']);
+});
+
+test('a line chart of one day writes the day once, and its value on an axis from 0: one row of 42 read "41.0" to "42.0" over "2024-03-05  2024-03-05"', () => {
+	const columns = [{name: 'day', kind: 'date' as const}, {name: 'visits', kind: 'number' as const}];
+	const drawn = (rows: Array<[string, number]>) => chartLines({columns, rows}, {kind: 'line', x: 'day', y: ['visits']}, 40, 7).map((line) => stripVTControlCharacters(line).trimEnd());
+	assert.deepEqual(drawn([['2024-03-05', 42]]), [' 42 ┼', ' 32 ┤', ' 21 ┤', ' 11 ┤', '  0 ┤', '    2024-03-05', '    visits by day']);
+	const summed = chartLines({columns, rows: [['2024-03-05', 2], ['2024-03-05', 3]]}, {kind: 'line', x: 'day', y: ['visits'], sum: true}, 40, 7).map((line) => stripVTControlCharacters(line).trimEnd());
+	assert.deepEqual(summed, [' 5 ┼', ' 4 ┤', ' 3 ┤', ' 1 ┤', ' 0 ┤', '   2024-03-05', '   visits by day · day totals'], "one day's rows added up: one point, 5");
+	assert.deepEqual(drawn([['2024-03-05', -3]]), ['  0.0 ┤', ' -0.8 ┤', ' -1.5 ┤', ' -2.3 ┤', ' -3.0 ┼', '      2024-03-05', '      visits by day'], 'below 0: from the value up to 0');
+	// A flat line of two days keeps both days, and the labels the decimals of its value ("10" with whole numbers).
+	assert.deepEqual(drawn([['2024-03-05', 9.6], ['2024-03-06', 9.6]]).slice(0, 6), [` 9.6 ┼${'─'.repeat(33)}`, ' 7.2 ┤', ' 4.8 ┤', ' 2.4 ┤', ' 0.0 ┤', '     2024-03-05              2024-03-06']);
+	assert.deepEqual([axisRange([42]), axisRange([9.6, 9.6]), axisRange([-3]), axisRange([0, 0]), axisRange([2, 5])], [{min: 0, max: 42}, {min: 0, max: 9.6}, {min: -3, max: 0}, {min: 0, max: 1}, {min: 2, max: 5}]);
 });
 
 test('the x positions and the data\'s step: days by date, weekly rows a week apart even after a range\'s short first week', () => {

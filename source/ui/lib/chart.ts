@@ -4,7 +4,7 @@ import type {ChartSpec, ColumnKind, TaskResult} from '../../tasks/types.js';
 import {type Cell, compareCells, type TableState, viewRows} from '../state/table-state.js';
 import {counted} from '../../format.js';
 import {fitCell, stringWidth} from './columns.js';
-import {cellText, thousands} from './format.js';
+import {cellText, decimalPlaces, thousands} from './format.js';
 
 /**
  * The inline chart of a result, as text lines sized to the screen: a line chart (asciichart's look) with
@@ -136,22 +136,26 @@ function extent(values: number[]): {min: number; max: number} {
 	return {min, max};
 }
 
-/** The y-axis' least and greatest values: the data's, or for a flat line (all 0, all 9.6) a unit below or above it. */
+/**
+ * The y-axis' least and greatest values: the data's, or for a flat line (one row, all 9.6) from 0 to its value (0 to 1
+ * for all 0). A unit below or above it labelled one row of 42 "41.0" to "42.0", as if the line changed within a unit.
+ */
 export function axisRange(values: number[]): {min: number; max: number} {
 	const {min, max} = values.length > 0 ? extent(values) : {min: 0, max: 0};
 	if (max > min) return {min, max};
-	return max > 0 ? {min: max - 1, max} : {min, max: min + 1};
+	return max > 0 ? {min: 0, max} : {min, max: min < 0 ? 0 : 1};
 }
 
 /**
- * The y-axis labels' decimal places: as many as keep two labels a row apart different. Whole numbers labelled
- * 0 to 4 over 6 rows read "4, 3, 3, 2, 1, 1, 0", which no line could be read against.
+ * The y-axis labels' decimal places: as many as keep two labels a row apart different, and as the axis' ends need.
+ * Whole numbers labelled 0 to 4 over 6 rows read "4, 3, 3, 2, 1, 1, 0", which no line could be read against; a
+ * flat 9.6 on an axis from 0 read "10".
  */
 export function axisPlaces(values: number[], rows: number): number {
 	const {min, max} = axisRange(values);
 	// Taken a row smaller than the plot's, as when asciichart drew the plot and could add a row.
 	const step = (max - min) / (rows + 1);
-	return step > 0 && step < 1 ? Math.min(3, Math.ceil(-Math.log10(step))) : 0;
+	return Math.max(step > 0 && step < 1 ? Math.min(3, Math.ceil(-Math.log10(step))) : 0, decimalPlaces(min), decimalPlaces(max));
 }
 
 /**
@@ -223,7 +227,8 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 		placed.length < result.rows.length ? `${counted(result.rows.length - placed.length, 'row')} without ${xName} left out` : '',
 	].filter(Boolean);
 	const between = points[0]!.length - first.length - last.length;
-	const axis = `${' '.repeat(labelWidth - 1)}${between >= 1 ? `${first}${' '.repeat(between)}${last}` : first}`;
+	// One x value (one day's rows) is one label, under its point on the y-axis: it was also written at the right end.
+	const axis = `${' '.repeat(labelWidth - 1)}${between >= 1 && first !== last ? `${first}${' '.repeat(between)}${last}` : first}`;
 	const fit = (line: string) => cliTruncate(line, width, {truncationCharacter: '…'});
 	return [...plot, fit(axis), fit(`${' '.repeat(labelWidth - 1)}${[`${legend} by ${xName}`, ...notes].join(' · ')}`)];
 }
