@@ -48,11 +48,33 @@ async function press(stdin: {write(data: string): void}, ...keys: string[]): Pro
 	}
 }
 
-function deferred<T>(): {promise: Promise<T>; resolve(value: T): void} {
+function deferred<T>(): {promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void} {
 	let resolve!: (value: T) => void;
-	const promise = new Promise<T>((done) => (resolve = done));
-	return {promise, resolve};
+	let reject!: (error: unknown) => void;
+	const promise = new Promise<T>((done, fail) => {
+		resolve = done;
+		reject = fail;
+	});
+	return {promise, resolve, reject};
 }
+
+type HeldRun = ReturnType<typeof deferred<TaskResult>> & {signal: AbortSignal};
+
+/** A runTask whose runs the test settles itself, when it chooses: `runs` holds them in the order the app started them. */
+function heldRuns(): {runs: HeldRun[]; runTask: AppServices['runTask']} {
+	const runs: HeldRun[] = [];
+	return {
+		runs,
+		runTask(_task, _values, signal) {
+			const run = {...deferred<TaskResult>(), signal};
+			runs.push(run);
+			return run.promise;
+		},
+	};
+}
+
+/** What the app's cancelled runs reject with (see inTaskTransaction). */
+const cancelled = () => new DOMException('The task was cancelled.', 'AbortError');
 
 type Fake = AppServices & {saved: Array<{result: TaskResult; format: OutputFormat}>; progress?: (snapshot: IngestSnapshot) => void; finishIngest(): void; errors: unknown[]};
 
@@ -209,6 +231,67 @@ test('Esc then a key, quickly (one chunk, as tmux sends them): Esc goes back, th
 		await waitFor(lastFrame, 'Closing…');
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		assert.equal(exitCode, 0);
+	} finally {
+		unmount();
+	}
+});
+
+test('Esc while a task runs shows the form on the key press, before the cancelled run settles; its late AbortError shows nothing, and a quit still waits for it', async () => {
+	const held = heldRuns();
+	const services = fakeServices({runTask: held.runTask});
+	let exitCode: number | undefined;
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services, 80, 24, (code) => (exitCode = code));
+	try {
+		await press(stdin, 'j', ENTER, ENTER);
+		await waitFor(lastFrame, 'Running Event types');
+		await press(stdin, ESC);
+		// The run is held, so this frame came before it settled.
+		const form = lastFrame() ?? '';
+		assert.match(form, /Enter run/);
+		assert.match(form, /Query cancelled\./);
+		assert.equal(held.runs[0]?.signal.aborted, true, 'the query is cancelled');
+		held.runs[0]?.reject(cancelled());
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		assert.equal(lastFrame(), form, 'its rejection changed nothing');
+		assert.deepEqual(services.errors, []);
+
+		// Cancelled and left: the quit waits for the run to settle (its connection back in the pool) before the app ends.
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, 'Running Event types');
+		await press(stdin, ESC, ESC, 'q');
+		await waitFor(lastFrame, 'Closing…');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		assert.equal(exitCode, undefined, 'still waiting for the cancelled run');
+		held.runs[1]?.reject(cancelled());
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		assert.equal(exitCode, 0);
+		assert.deepEqual(services.errors, []);
+	} finally {
+		unmount();
+	}
+});
+
+test('Esc then Enter at once: the new run shows its own rows, whenever the cancelled one ends, even with rows of its own', async () => {
+	const held = heldRuns();
+	const services = fakeServices({runTask: held.runTask});
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
+	try {
+		await press(stdin, 'j', ENTER, ENTER);
+		await waitFor(lastFrame, 'Running Event types');
+		await press(stdin, ESC, ENTER);
+		const [first, second] = held.runs;
+		assert.equal(first?.signal.aborted, true);
+		assert.equal(second?.signal.aborted, false);
+		const running = await waitFor(lastFrame, 'Running Event types');
+		// Its query ended before the cancel reached the server: a success, while the new run is on screen.
+		first?.resolve(result([['stale_event', 1]]));
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		assert.equal(lastFrame(), running, 'the cancelled run showed its rows');
+		second?.resolve(result([['fresh_event', 2]]));
+		const table = await waitFor(lastFrame, 'row 1/1');
+		assert.match(table, /fresh_event +2/);
+		assert.doesNotMatch(table, /stale_event/);
+		assert.deepEqual(services.errors, []);
 	} finally {
 		unmount();
 	}
