@@ -1,3 +1,4 @@
+import {isUtf8} from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
@@ -43,8 +44,11 @@ async function fetchListed(pool: pg.Pool, sql: string, batch: ListingSink['batch
 	}
 }
 
+/** A listing's rows as `format` writes them (the terminal's table: 'table'). */
+type Shape = (rows: Rows, format: OutputFormat | 'table') => Rows;
+
 /** Batches written in a file format with `write`, each shaped by `shape`. */
-function formattedSink(format: OutputFormat, shape: (rows: Rows) => Rows, write: (text: string) => Promise<void>): ListingSink {
+function formattedSink(format: OutputFormat, shape: Shape, write: (text: string) => Promise<void>): ListingSink {
 	let writer: ResultWriter | undefined;
 	return {
 		batch: async (table, index) => {
@@ -52,7 +56,7 @@ function formattedSink(format: OutputFormat, shape: (rows: Rows) => Rows, write:
 				writer = resultWriter(table.columns, format);
 				await write(writer.start());
 			}
-			await write(writer!.rows(shape(table.rows)));
+			await write(writer!.rows(shape(table.rows, format)));
 		},
 		end: async () => write(writer!.end()),
 	};
@@ -65,7 +69,7 @@ function formattedSink(format: OutputFormat, shape: (rows: Rows) => Rows, write:
 function terminalSink(
 	context: CommandContext,
 	whenEmpty: string,
-	shape: (rows: Rows) => Rows,
+	shape: Shape,
 	onTerminal: (table: Listing) => TerminalListing,
 	write: (text: string) => Promise<void>,
 ): ListingSink {
@@ -73,7 +77,7 @@ function terminalSink(
 	let firstRows = 0;
 	return {
 		batch: async (batch, index) => {
-			const shown = onTerminal({columns: batch.columns, rows: shape(batch.rows)});
+			const shown = onTerminal({columns: batch.columns, rows: shape(batch.rows, 'table')});
 			if (index > 0) await write(table!.rows(shown.rows));
 			else {
 				if (shown.rows.length === 0) return write(`${whenEmpty}\n`);
@@ -104,7 +108,7 @@ async function printListing(
 	name: string,
 	sql: string,
 	whenEmpty: string,
-	{shape = (rows: Rows) => rows, onTerminal = (table: Listing): TerminalListing => table, batchRows}: {shape?: (rows: Rows) => Rows; onTerminal?: (table: Listing) => TerminalListing; batchRows?: number} = {},
+	{shape = (rows: Rows) => rows, onTerminal = (table: Listing): TerminalListing => table, batchRows}: {shape?: Shape; onTerminal?: (table: Listing) => TerminalListing; batchRows?: number} = {},
 ): Promise<number> {
 	// A bad --format or --out is refused before the database starts.
 	const fileFormat = outFileFormat(context);
@@ -129,14 +133,40 @@ async function printListing(
 /** A bytea cell as queryTable gives it (as PostgreSQL prints it: \x7b22…) as its bytes. */
 const storedBytes = (cell: Rows[number][number]) => Buffer.from(String(cell).slice(2), 'hex');
 
+/** What escapedBytes writes as an escape in UTF-8 text: the C0 control characters other than tab, DEL, and the backslash itself. */
+const UNPRINTABLE = /[\x00-\x08\x0a-\x1f\x7f\\]/g;
+const byteEscape = (byte: number) => `\\x${byte.toString(16).padStart(2, '0')}`;
+const escapedText = (text: string) => text.replace(UNPRINTABLE, (character) => (character === '\\' ? '\\\\' : byteEscape(character.charCodeAt(0))));
+/** How many bytes the UTF-8 sequence that `lead` starts has (0: none starts with it). */
+const sequenceLength = (lead: number) => (lead < 0x80 ? 1 : lead < 0xc2 ? 0 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : lead < 0xf5 ? 4 : 0);
+
+/**
+ * `bytes` as text that a CSV cell holds and that gives the bytes back: UTF-8 where it is; a control character but
+ * tab (NUL, CR, ESC …), DEL, and each byte that is no part of UTF-8 as \xNN (in hex); a backslash as \\. A NUL byte
+ * in a CSV breaks Excel and most readers, and U+FFFD said nothing of the bytes it stood for.
+ */
+function escapedBytes(bytes: Buffer): string {
+	if (isUtf8(bytes)) return escapedText(bytes.toString('utf8'));
+	let text = '';
+	for (let at = 0; at < bytes.length; ) {
+		const length = sequenceLength(bytes[at]!);
+		// One sequence at a time: isUtf8 checks its continuation bytes, overlong forms and surrogates.
+		const valid = length > 0 && isUtf8(bytes.subarray(at, at + length));
+		text += valid ? escapedText(bytes.toString('utf8', at, at + length)) : byteEscape(bytes[at]!);
+		at += valid ? length : 1;
+	}
+	return text;
+}
+
 /**
  * The last column (a line's first bytes) as text: UTF-8 where it is, so a Russian line reads as such
- * (encode(…, 'escape') gave an octal escape per byte of Cyrillic), and U+FFFD for bytes that are not. A
- * file's BOM is kept, as stored: TextDecoder dropped it by default, so the listing differed from --raw.
+ * (encode(…, 'escape') gave an octal escape per byte of Cyrillic), and U+FFFD for bytes that are not; in CSV,
+ * escapedBytes. A file's BOM is kept, as stored: TextDecoder dropped it by default, so the listing differed from --raw.
  */
-function bytesAsText(rows: Rows): Rows {
+function bytesAsText(rows: Rows, format: OutputFormat | 'table'): Rows {
 	const utf8 = new TextDecoder('utf-8', {ignoreBOM: true});
-	return rows.map((row) => [...row.slice(0, -1), utf8.decode(storedBytes(row.at(-1)!))]);
+	const text = format === 'csv' ? escapedBytes : (bytes: Buffer) => utf8.decode(bytes);
+	return rows.map((row) => [...row.slice(0, -1), text(storedBytes(row.at(-1)!))]);
 }
 
 /** Whether `file` is inside `folder` (a zip member's path!member by its zip's path). */

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
@@ -20,13 +21,13 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 fs.writeFileSync(files[1]!, Buffer.concat([BOM, ...Array.from({length: 1000}, (_, n) => Buffer.concat([bad(n + 1), Buffer.from('\r\n')]))]));
 await ingest(database, files, {maxLineBytes: 200});
 
-/** `rejected` with these flags and batch size, on a terminal of `columns` or into a pipe; what it wrote. */
-async function listed(flags: Partial<Flags>, batchRows: number, columns?: number): Promise<{stdout: string; stderr: string}> {
+/** `rejected` with these flags and batch size, on a terminal of `columns` or into a pipe, of `from`; what it wrote. */
+async function listed(flags: Partial<Flags>, batchRows: number, columns?: number, from = database): Promise<{stdout: string; stderr: string}> {
 	const written = {stdout: '', stderr: ''};
 	const context: CommandContext = {
 		args: [],
 		flags: {param: [], ...flags} as unknown as Flags,
-		databaseUrl: database.url,
+		databaseUrl: from.url,
 		stdout: {isTTY: columns !== undefined, columns, write: (text: string) => {
 				written.stdout += text;
 				// A stream that never fills: no wait for a 'drain'.
@@ -74,8 +75,8 @@ describe('rejected, a batch at a time (a million rejected lines held at once too
 		assert.deepEqual(rows.at(-1)!.line_no, 1000);
 		// b.log's first line as stored, its BOM included (it was dropped from starts_with alone).
 		assert.deepEqual([rows[2000]!.line_no, rows[2000]!.bytes, rows[2000]!.starts_with], [1, 29, '\ufeffЖурнал 1: не JSON\r']);
-		// Quoted for its CR, which some readers take for a line end.
-		assert.match((await listed({format: 'csv'}, 7)).stdout, /^.*b\.log,1,0,malformed-json,.*,29,"\ufeffЖурнал 1: не JSON\r"$/m);
+		// Its CR written \x0d in CSV: a CR in a cell, which some readers take for a line end, had to be quoted.
+		assert.match((await listed({format: 'csv'}, 7)).stdout, /^.*b\.log,1,0,malformed-json,.*,29,\ufeffЖурнал 1: не JSON\\x0d$/m);
 	});
 
 	it('on a terminal: the table fetched whole when it fits a batch; else sized to its first batch, said on stderr', async () => {
@@ -105,5 +106,62 @@ describe('rejected, a batch at a time (a million rejected lines held at once too
 		const out = path.join(dir, 'rejected.log');
 		await listed({raw: true, out}, 2);
 		assert.deepEqual(fs.readFileSync(out), expected);
+	});
+});
+
+// Lines a CSV cell cannot carry as they are: NUL and other control bytes, bytes that are not UTF-8 (Windows-1251
+// text; an overlong form, a surrogate and a code point past U+10FFFF), a character cut at the 60th byte, a CRLF line.
+const controlBytes = await openTestDatabase('rejected_control_bytes');
+const unprintable = [
+	Buffer.from('{"e": "a\0b\x01\x1b[2J\x7f", "p": "C:\\\\dir"}\tx'),
+	Buffer.concat([Buffer.from('{"name": "'), Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]), Buffer.from(' \0 \\x41 Ж"}')]),
+	Buffer.from([0x7b, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80, 0x7d]),
+	Buffer.from(`{"cut": "${'x'.repeat(50)}Жж", }`),
+	Buffer.from('nul\0 here\r'),
+];
+const unprintableLog = path.join(dir, 'c.log');
+fs.writeFileSync(unprintableLog, Buffer.concat(unprintable.flatMap((line) => [line, Buffer.from('\n')])));
+await ingest(controlBytes, [unprintableLog]);
+
+/** A CSV read by Python's csv module, a reader in wide use, from bytes that must be UTF-8; undefined without python3. */
+function pythonCsv(csv: string): string[][] {
+	const script = 'import csv, io, json, sys\nprint(json.dumps(list(csv.reader(io.StringIO(sys.stdin.buffer.read().decode("utf-8"), newline="")))))';
+	const read = spawnSync('python3', ['-c', script], {input: Buffer.from(csv), encoding: 'utf8'});
+	assert.equal(read.status, 0, read.stderr);
+	return JSON.parse(read.stdout) as string[][];
+}
+
+/** The bytes a CSV starts_with stands for, as the README says to read it: \\ is a backslash, \xNN the byte NN. */
+const bytesOf = (cell: string) => Buffer.concat(cell.split(/(\\\\|\\x[0-9a-f]{2})/).map((part) => (part === '\\\\' ? Buffer.from('\\') : /^\\x[0-9a-f]{2}$/.test(part) ? Buffer.from(part.slice(2), 'hex') : Buffer.from(part))));
+
+const hasPython = spawnSync('python3', ['-c', 'import csv']).status === 0;
+
+describe('rejected --format csv of lines with NUL, control bytes and bytes that are not UTF-8 (their bytes went into the CSV as they were)', () => {
+	it('escapes them so that a CSV reader gets every cell, and the cell gives the line\'s first 60 bytes back', {skip: hasPython ? false : 'skipped: python3, whose csv module reads the CSV here, is not installed'}, async () => {
+		const {stdout, stderr} = await listed({format: 'csv'}, 2, undefined, controlBytes);
+		assert.equal(stderr, '');
+		assert.equal(Buffer.from(stdout).includes(0), false, 'no NUL byte in the CSV');
+		const [header, ...rows] = pythonCsv(stdout);
+		assert.deepEqual(header, ['file', 'line_no', 'byte_offset', 'reason', 'detail', 'bytes', 'starts_with']);
+		assert.deepEqual(rows.map((row) => [row[0], row[1], row[3], row[5]]), [
+			[unprintableLog, '1', 'malformed-json', '36'],
+			[unprintableLog, '2', 'invalid-utf8', '28'],
+			[unprintableLog, '3', 'invalid-utf8', '11'],
+			[unprintableLog, '4', 'malformed-json', '67'],
+			[unprintableLog, '5', 'malformed-json', '10'],
+		]);
+		assert.deepEqual(rows.map((row) => row[6]), [
+			// Tab stays; the file's two backslashes are four.
+			'{"e": "a\\x00b\\x01\\x1b[2J\\x7f", "p": "C:\\\\\\\\dir"}\tx',
+			// Windows-1251 bytes and a NUL escaped, the Cyrillic that is UTF-8 kept, the text \x41 told from a byte.
+			'{"name": "\\xcf\\xf0\\xe8\\xe2\\xe5\\xf2 \\x00 \\\\x41 Ж"}',
+			'{\\xc0\\xaf\\xed\\xa0\\x80\\xf4\\x90\\x80\\x80}',
+			`{"cut": "${'x'.repeat(50)}\\xd0`,
+			'nul\\x00 here\\x0d',
+		]);
+		assert.deepEqual(rows.map((row) => bytesOf(row[6]!)), unprintable.map((line) => line.subarray(0, 60)));
+		// JSON has escapes of its own for control characters: its text is the line's, NUL and all.
+		const json = JSON.parse((await listed({format: 'json'}, 2, undefined, controlBytes)).stdout) as Array<{starts_with: string}>;
+		assert.equal(json[0]!.starts_with, unprintable[0]!.toString());
 	});
 });
