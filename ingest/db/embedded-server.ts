@@ -316,7 +316,54 @@ function removeStalePasswordFiles(dataDir: string): void {
 	}
 }
 
-async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string, runAs: RunAs, logFd: number): Promise<void> {
+/** Where the server, initdb and pg_ctl write what they say (see openServerLog). */
+const serverLogFile = (workdir: Workdir) => path.join(workdir.logs, 'postgres.log');
+
+/** pg_ctl's words that a start failed, which its own reason or the server's precedes: no reason themselves. */
+const NO_REASON = new Set(['could not start server', 'another server might be running; trying to start server anyway']);
+/**
+ * A line of the server's log (after its time and process id) that says why it stopped: a FATAL or PANIC, and the
+ * "could not …" or syntax error that a FATAL sums up ("configuration file … contains errors"); or pg_ctl's or initdb's
+ * own error.
+ */
+const REASON = /^(?:.*?\[\d+\] )?(?:(FATAL|PANIC):\s+(.+)|(?:LOG|WARNING|ERROR):\s+((?:could not|syntax error) .+))$|^(?:pg_ctl: (?:error: )?|initdb: error: )(.+)$/;
+
+/**
+ * Why initdb or pg_ctl failed, in their words or the server's, from the lines of the server's log written since
+ * `from`: up to its first FATAL or PANIC, at most three. Their exit code alone ("pg_ctl exit code 1; see the log")
+ * did not say that the server's user could not open the cluster.
+ */
+function failureReason(workdir: Workdir, from: number): string | undefined {
+	let text: string;
+	try {
+		const fd = fs.openSync(serverLogFile(workdir), 'r');
+		try {
+			const bytes = Buffer.alloc(64 * 1024);
+			text = bytes.toString('utf8', 0, fs.readSync(fd, bytes, 0, bytes.length, from));
+		} finally {
+			fs.closeSync(fd);
+		}
+	} catch {
+		return undefined;
+	}
+	const reasons: string[] = [];
+	for (const line of text.split(/\r?\n/)) {
+		const match = REASON.exec(line.trim());
+		const reason = match?.[2] ?? match?.[3] ?? match?.[4];
+		if (reason === undefined || NO_REASON.has(reason) || reasons.includes(reason)) continue;
+		reasons.push(reason);
+		if (match![1] || reasons.length === 3) break;
+	}
+	return reasons.length > 0 ? reasons.join('; ') : undefined;
+}
+
+/** `what` failed: with the reason the log gives since `from` (see failureReason), or its exit code's text alone. */
+function failedSentence(what: string, tool: string, code: number, workdir: Workdir, from: number): string {
+	const reason = failureReason(workdir, from);
+	return reason ? `${what}: ${reason} (${exitCodeText(tool, code)})` : `${what} (${exitCodeText(tool, code)})`;
+}
+
+async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string, runAs: RunAs, logFd: number, logStart: number): Promise<void> {
 	const password = readPassword(workdir) ?? generatePassword(workdir);
 	fs.rmSync(dataDir, {recursive: true, force: true});
 	fs.mkdirSync(dataDir, {recursive: true, mode: 0o700});
@@ -338,7 +385,7 @@ async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string,
 			runAs,
 			logFd,
 		);
-		if (code !== 0) throw new UserError(`Could not create the database cluster in ${dataDir} (${exitCodeText('initdb', code)}); see ${path.join(workdir.logs, 'postgres.log')}.`);
+		if (code !== 0) throw new UserError(`${failedSentence(`Could not create the database cluster in ${dataDir}`, 'initdb', code, workdir, logStart)}; see ${serverLogFile(workdir)}.`);
 	} finally {
 		fs.rmSync(pwfile, {force: true});
 	}
@@ -398,7 +445,20 @@ export const shellUnsafeSentence = (file: string) =>
 /** The server's log, opened for appending (its folder is made here: a workdir used with --db has none). */
 function openServerLog(workdir: Workdir): number {
 	ensureWorkdir(workdir, workdir.logs);
-	return fs.openSync(path.join(workdir.logs, 'postgres.log'), 'a');
+	return fs.openSync(serverLogFile(workdir), 'a');
+}
+
+/**
+ * The owner, by name, of a cluster that is not the server's user's: as root the server runs as postgres, which
+ * PostgreSQL lets use only a cluster of its own, so one that a run as another user made in their workdir cannot
+ * start. Their files are left as they are (taken over by postgres, the database would no longer be theirs): the
+ * sentence says to run as them.
+ */
+function otherOwner(dataDir: string, runAs: RunAs): string | undefined {
+	if (!runAs) return undefined;
+	const owner = fs.statSync(dataDir, {throwIfNoEntry: false})?.uid;
+	if (owner === undefined || owner === runAs.uid) return undefined;
+	return spawnSync('id', ['-nu', String(owner)], {encoding: 'utf8'}).stdout?.trim() || `with uid ${owner}`;
 }
 
 /** Start the embedded server for this workdir, or attach to the one already running on it. */
@@ -407,6 +467,8 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 	const binaries = await reachableBinaries(runAs);
 	// First: it makes the workdir that the cluster goes in.
 	const logFd = openServerLog(workdir);
+	// Where what this start says begins: why it failed is read from there.
+	const logStart = fs.fstatSync(logFd).size;
 	try {
 		const dataDir = clusterDirectory(workdir, runAs);
 		const unsafe = [dataDir, binaries.postgres].find((file) => !shellSafe(file));
@@ -415,7 +477,7 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 		removeStalePasswordFiles(dataDir);
 		if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
 			onStep('creating database cluster');
-			await initialise(workdir, binaries, dataDir, runAs, logFd);
+			await initialise(workdir, binaries, dataDir, runAs, logFd, logStart);
 		}
 		const password = readPassword(workdir);
 		if (!password) throw new UserError(`The password file ${workdir.passwordFile} is missing; delete ${workdir.pgdata} to create a new cluster.`);
@@ -425,7 +487,12 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 		writeServerSettings(dataDir);
 		const port = await freePort();
 		const code = await run(binaries.pg_ctl, ['start', '-D', dataDir, '-w', '-t', '120', '-s', '-o', `-p ${port}`], runAs, logFd);
-		if (code !== 0) throw new UserError(`The embedded PostgreSQL did not start (${exitCodeText('pg_ctl', code)}); see ${path.join(workdir.logs, 'postgres.log')}.`);
+		if (code !== 0) {
+			const failed = failedSentence('The embedded PostgreSQL did not start', 'pg_ctl', code, workdir, logStart);
+			const owner = otherOwner(dataDir, runAs);
+			if (owner === undefined) throw new UserError(`${failed}; see ${serverLogFile(workdir)}.`);
+			throw new WorkdirError(`${failed}; the database in ${workdir.root} belongs to the user ${owner}, and as root the server runs as ${SUPERUSER}, which cannot use it: run as that user, or pass another --workdir.`);
+		}
 		return {url: connectionUrl(password, port), startedHere: true, dataDir};
 	} finally {
 		fs.closeSync(logFd);

@@ -73,7 +73,7 @@ export const denied = (error: unknown) => ['EACCES', 'EPERM'].includes((error as
  */
 export function assertOwnWorkdir(workdir: Workdir): void {
 	const uid = process.getuid?.();
-	// Root uses any workdir (see embedded-server); Windows has no uids.
+	// Root uses any workdir but one whose cluster another user made, whose start says so (see embedded-server); Windows has no uids.
 	if (uid === undefined || uid === 0 || !fs.existsSync(workdir.root)) return;
 	let foreign: boolean;
 	try {

@@ -10,6 +10,7 @@ import {clientConfig, ensureDatabaseExists} from '../../ingest/db/database.js';
 import {connectionUrl, embeddedServerStatus, exitCodeText, readPassword, removeWorkdir, shellSafe, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
+import {describeError} from '../../source/ui/lib/errors.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 import {assertAccounting, assertOnlyCommittedChunks, loadedContent} from './helpers/accounting.js';
 import {blockedRun, CLI, runCli, startCli} from './helpers/cli.js';
@@ -329,6 +330,62 @@ describe("what root's runs left, used by another user", () => {
 		assert.ok(theirs.stdout.includes(`Not used by any workdir: ${readable} (${3 + Buffer.byteLength(gone)} B; last started from ${gone}). `), theirs.stdout);
 		// Root sees them all as before: the first one is in use, the other two are gone.
 		assert.deepEqual(listed(spawnSync(process.execPath, [CLI, 'db', 'status', '--workdir', missing], {encoding: 'utf8'}).stdout), [unreadable, readable]);
+	});
+});
+
+describe('a server that does not start', () => {
+	it('says why in the server\'s words, not only "pg_ctl exit code 1; see postgres.log"', async () => {
+		const broken = resolveWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-broken-')));
+		after(async () => {
+			await stopEmbeddedServer(broken).catch(() => false);
+			removeWorkdir(broken);
+		});
+		ensureWorkdir(broken);
+		await startEmbeddedServer(broken);
+		await stopEmbeddedServer(broken);
+		// A line of its own before the app's block, which stays: the server's syntax error is why.
+		const settings = path.join(fs.realpathSync(broken.pgdata), 'postgresql.conf');
+		fs.writeFileSync(settings, `listen_addresses = '127.0.0.1' bogus\n${fs.readFileSync(settings, 'utf8')}`);
+		const failed = await runCli(['db', 'start', '--workdir', broken.root]);
+		assert.deepEqual([failed.code, failed.stdout, failed.stderr], [
+			1,
+			'',
+			`The embedded PostgreSQL did not start: syntax error in file "${settings}" line 1, near token "bogus"; configuration file "${settings}" contains errors (pg_ctl exit code 1); see ${path.join(broken.logs, 'postgres.log')}.\n`,
+		]);
+	});
+});
+
+describe("another user's workdir, used by root", () => {
+	it('is one sentence with the server\'s reason, the same in the app, and the user\'s files stay as they were', async (t) => {
+		const asNobody = cliAsNobody();
+		if (typeof asNobody === 'string') return t.skip(asNobody);
+		// The user's own folder, private (0700), and in it a workdir of theirs, made by a run as them.
+		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-theirs-'));
+		const theirs = resolveWorkdir(path.join(parent, 'workdir'));
+		const nobody = Number(spawnSync('id', ['-u', 'nobody'], {encoding: 'utf8'}).stdout);
+		fs.chownSync(parent, nobody, Number(spawnSync('id', ['-g', 'nobody'], {encoding: 'utf8'}).stdout));
+		after(() => {
+			asNobody('db', 'stop', '--workdir', theirs.root);
+			fs.rmSync(parent, {recursive: true, force: true});
+		});
+		const made = asNobody('db', 'start', '--workdir', theirs.root);
+		assert.equal(made.status, 0, made.stderr);
+		assert.equal(asNobody('db', 'stop', '--workdir', theirs.root).status, 0);
+		const modes = () => [parent, theirs.root, theirs.pgdata].map((file) => [fs.statSync(file).uid, fs.statSync(file).mode & 0o777]);
+		const before = modes();
+
+		// As root, the server runs as postgres, which cannot open the cluster: it said "pg_ctl exit code 1; see …" and no more.
+		const sentence =
+			`The embedded PostgreSQL did not start: could not access directory "${theirs.pgdata}": Permission denied (pg_ctl exit code 1); ` +
+			`the database in ${theirs.root} belongs to the user nobody, and as root the server runs as postgres, which cannot use it: run as that user, or pass another --workdir.`;
+		const failed = await runCli(['db', 'start', '--workdir', theirs.root]);
+		assert.deepEqual([failed.code, failed.stdout, failed.stderr], [1, '', `${sentence}\n`]);
+		const error = await startEmbeddedServer(theirs).then(() => undefined, (thrown: unknown) => thrown);
+		assert.deepEqual(describeError(error, 'open'), {title: 'The workdir cannot be used', message: sentence, hint: 'Start the app with --workdir and a folder of your own that it can write.'});
+
+		assert.deepEqual(modes(), before, 'nothing opened up or taken over');
+		assert.deepEqual([parent, theirs.pgdata].map((file) => [fs.statSync(file).uid, fs.statSync(file).mode & 0o777]), [[nobody, 0o700], [nobody, 0o700]]);
+		assert.equal(asNobody('db', 'start', '--workdir', theirs.root).status, 0, 'the user still starts their database');
 	});
 });
 
