@@ -101,9 +101,18 @@ export class UnknownLearnerError extends UserError {
 	}
 }
 
+/**
+ * Each pool's time zones as canonicalTimeZone spelled them, by value as given: its server's zones do not change while
+ * it runs, and a lookup scans them all (16 ms), which `run` made twice (checkValues before a pending build, then the task).
+ */
+const zonesOf = new WeakMap<pg.Pool, Map<string, string | undefined>>();
+
 /** The canonical spelling of a time zone PostgreSQL knows (see canonicalTimeZone), or a UserError. */
 async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: string): Promise<string> {
-	const zone = await canonicalTimeZone(pool, value);
+	const zones = zonesOf.get(pool) ?? new Map<string, string | undefined>();
+	zonesOf.set(pool, zones);
+	if (!zones.has(value)) zones.set(value, await canonicalTimeZone(pool, value));
+	const zone = zones.get(value);
 	if (zone === undefined) throw new UserError(`Parameter "${parameter.name}": unknown time zone ${quoted(value)}; use a name like UTC or Europe/Moscow.`);
 	return zone;
 }

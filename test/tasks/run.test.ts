@@ -8,7 +8,7 @@ import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
 import {runIngest} from '../../ingest/engine.js';
 import {UserError} from '../../ingest/errors.js';
-import {loadTaskCatalogue, runTask, streamTask, type TaskDefinition, type TaskResult} from '../../source/tasks/index.js';
+import {checkValues, loadTaskCatalogue, runTask, streamTask, type TaskDefinition, type TaskResult} from '../../source/tasks/index.js';
 import {UnknownLearnerError} from '../../source/tasks/parameters.js';
 import {TaskQueryError} from '../../source/tasks/run.js';
 import {createTestDatabase} from '../helpers/database.js';
@@ -35,6 +35,27 @@ after(async () => {
 });
 
 describe('runTask parameters', () => {
+	it("run's early check and the task look a time zone up once (each lookup scans the server's zones, 16 ms)", async () => {
+		// A pool of its own, whose queries are counted: run checks the values, then runs the task, on one pool.
+		const counted = new pg.Pool({...clientConfig(url), max: 1});
+		counted.on('error', () => {});
+		const lookups: string[] = [];
+		const query = counted.query.bind(counted) as (...args: unknown[]) => unknown;
+		counted.query = ((...args: unknown[]) => {
+			const text = typeof args[0] === 'string' ? args[0] : (args[0] as {text: string}).text;
+			if (text.includes('pg_timezone_names')) lookups.push(String((args[1] as unknown[])[0]));
+			return query(...args);
+		}) as typeof counted.query;
+		try {
+			assert.equal((await checkValues(counted, task('activity-by-day'), {tz: 'europe/moscow'})).tz, 'Europe/Moscow');
+			assert.equal((await runTask(counted, task('activity-by-day'), {tz: 'europe/moscow'})).parameters.tz, 'Europe/Moscow');
+			assert.equal((await runTask(counted, task('activity-by-day'), {tz: 'Europe/Moscow'})).parameters.tz, 'Europe/Moscow');
+			assert.deepEqual(lookups, ['europe/moscow', 'Europe/Moscow']);
+		} finally {
+			await counted.end();
+		}
+	});
+
 	it('an empty course means the only course; defaults are reported', async () => {
 		const result = await runTask(pool, task('time-on-course'), {});
 		assert.deepEqual(result.parameters, {course: HIST, user: '', from: '', to: '', tz: 'UTC', idle: '30'});
