@@ -363,10 +363,41 @@ function failedSentence(what: string, tool: string, code: number, workdir: Workd
 	return reason ? `${what}: ${reason} (${exitCodeText(tool, code)})` : `${what} (${exitCodeText(tool, code)})`;
 }
 
+/** What a cluster's folder holds (initdb's files, and the server's while it runs): nothing else is the app's to delete. */
+const CLUSTER_ENTRIES = new Set([
+	'base', 'global', 'pg_commit_ts', 'pg_dynshmem', 'pg_hba.conf', 'pg_ident.conf', 'pg_logical', 'pg_multixact', 'pg_notify', 'pg_replslot',
+	'pg_serial', 'pg_snapshots', 'pg_stat', 'pg_stat_tmp', 'pg_subtrans', 'pg_tblspc', 'pg_twophase', 'pg_wal', 'pg_xact', 'postgresql.auto.conf',
+	'postgresql.conf', 'postmaster.opts', 'postmaster.pid', 'current_logfiles', 'log',
+]);
+
+/**
+ * The cluster's folder made empty for initdb, which refuses a folder with anything in it: what an initdb cut off
+ * (a second Ctrl-C, kill -9) left is removed; a folder with other files is refused in one sentence. pgdata may be a
+ * link to any folder (one on a bigger disk), and emptying it whole deleted whatever that folder held.
+ */
+function emptyForInitdb(workdir: Workdir, dataDir: string): void {
+	const where = dataDir === workdir.pgdata ? dataDir : `${dataDir} (where ${workdir.pgdata} leads)`;
+	let entries: string[];
+	try {
+		entries = fs.readdirSync(dataDir);
+	} catch (error) {
+		const {code} = error as NodeJS.ErrnoException;
+		if (code === 'ENOTDIR') throw new WorkdirError(`${where} is a file, not a folder for the database cluster; the app does not delete it: move it away.`);
+		if (code !== 'ENOENT') throw error;
+		fs.mkdirSync(dataDir, {recursive: true, mode: 0o700});
+		return;
+	}
+	const foreign = entries.filter((entry) => !CLUSTER_ENTRIES.has(entry));
+	if (foreign.length > 0) {
+		const named = `${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}`;
+		throw new WorkdirError(`${where} holds no database cluster but other files (${named}), which the app does not delete: move them away, or let ${workdir.pgdata} be an empty folder.`);
+	}
+	for (const entry of entries) fs.rmSync(path.join(dataDir, entry), {recursive: true, force: true});
+}
+
 async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string, runAs: RunAs, logFd: number, logStart: number): Promise<void> {
 	const password = readPassword(workdir) ?? generatePassword(workdir);
-	fs.rmSync(dataDir, {recursive: true, force: true});
-	fs.mkdirSync(dataDir, {recursive: true, mode: 0o700});
+	emptyForInitdb(workdir, dataDir);
 	// initdb reads the password from a file that the server's user must be able to read: keep it beside the cluster, briefly.
 	const pwfile = pwfileOf(dataDir, process.pid);
 	fs.writeFileSync(pwfile, `${password}\n`, {mode: 0o600});

@@ -255,6 +255,61 @@ describe('a workdir moved to another folder', {skip: POSIX ? false : 'skipped: m
 	});
 });
 
+describe('a pgdata that is not a cluster', {skip: POSIX ? false : 'skipped: makes symlinks (rights on Windows)'}, () => {
+	it("is refused in one sentence when it holds other files, which stay (its folder was emptied whole); a cut initdb's leftovers are cleared", async () => {
+		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-pgdata-'));
+		// As root the server's user must reach the folder pgdata leads to (mkdtemp makes it 0700).
+		fs.chmodSync(parent, 0o755);
+		const linked = resolveWorkdir(path.join(parent, 'linked'));
+		after(async () => {
+			await stopEmbeddedServer(linked).catch(() => false);
+			removeWorkdir(linked);
+			fs.rmSync(parent, {recursive: true, force: true});
+		});
+		// A folder on a "bigger disk" that pgdata was made to lead to, with a file of the user's in it.
+		const disk = path.join(parent, 'disk');
+		fs.mkdirSync(disk);
+		fs.writeFileSync(path.join(disk, 'thesis.txt'), 'four years of work');
+		ensureWorkdir(linked);
+		fs.symlinkSync(disk, linked.pgdata);
+		const refused = await runCli(['db', 'start', '--workdir', linked.root]);
+		assert.equal(refused.code, 1);
+		assert.equal(
+			refused.stderr.trim(),
+			`${fs.realpathSync(disk)} (where ${linked.pgdata} leads) holds no database cluster but other files (thesis.txt), which the app does not delete: move them away, or let ${linked.pgdata} be an empty folder.`,
+		);
+		assert.equal(fs.readFileSync(path.join(disk, 'thesis.txt'), 'utf8'), 'four years of work');
+
+		// A plain file where the cluster's folder goes.
+		const plain = resolveWorkdir(path.join(parent, 'plain'));
+		ensureWorkdir(plain);
+		fs.writeFileSync(plain.pgdata, 'not a folder');
+		const file = await runCli(['db', 'start', '--workdir', plain.root]);
+		assert.equal(file.code, 1);
+		// Named as it is found (macOS' temporary folders lie behind a link).
+		const real = fs.realpathSync(plain.pgdata);
+		assert.equal(file.stderr.trim(), `${real === plain.pgdata ? real : `${real} (where ${plain.pgdata} leads)`} is a file, not a folder for the database cluster; the app does not delete it: move it away.`);
+		assert.equal(fs.readFileSync(plain.pgdata, 'utf8'), 'not a folder');
+
+		// What an initdb killed half-way leaves (no PG_VERSION yet) is the app's own, and is cleared for the next one.
+		fs.rmSync(path.join(disk, 'thesis.txt'));
+		for (const folder of ['base/1', 'global', 'pg_wal']) fs.mkdirSync(path.join(disk, folder), {recursive: true});
+		fs.writeFileSync(path.join(disk, 'base', '1', '112'), 'half-written');
+		fs.writeFileSync(path.join(disk, 'postgresql.conf'), '# cut off');
+		const server = await startEmbeddedServer(linked);
+		await ensureDatabaseExists(server.url);
+		const client = new pg.Client(clientConfig(server.url));
+		await client.connect();
+		try {
+			assert.deepEqual((await client.query('SELECT 42 AS answer')).rows, [{answer: 42}]);
+		} finally {
+			await client.end();
+			await stopEmbeddedServer(linked);
+		}
+		assert.ok(fs.existsSync(path.join(disk, 'PG_VERSION')), 'the cluster was made where pgdata leads');
+	});
+});
+
 /**
  * The CLI run as the user nobody, in what root's runs left: what a user other than root meets. Only root can make
  * files of another user and switch to one: elsewhere, the reason to skip.
