@@ -160,12 +160,12 @@ function escapedBytes(bytes: Buffer): string {
 
 /**
  * The last column (a line's first bytes) as text: UTF-8 where it is, so a Russian line reads as such
- * (encode(…, 'escape') gave an octal escape per byte of Cyrillic), and U+FFFD for bytes that are not; in CSV,
+ * (encode(…, 'escape') gave an octal escape per byte of Cyrillic), and U+FFFD for bytes that are not; in CSV and Markdown,
  * escapedBytes. A file's BOM is kept, as stored: TextDecoder dropped it by default, so the listing differed from --raw.
  */
 function bytesAsText(rows: Rows, format: OutputFormat | 'table'): Rows {
 	const utf8 = new TextDecoder('utf-8', {ignoreBOM: true});
-	const text = format === 'csv' ? escapedBytes : (bytes: Buffer) => utf8.decode(bytes);
+	const text = format === 'csv' || format === 'md' ? escapedBytes : (bytes: Buffer) => utf8.decode(bytes);
 	return rows.map((row) => [...row.slice(0, -1), text(storedBytes(row.at(-1)!))]);
 }
 
