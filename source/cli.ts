@@ -82,7 +82,7 @@ function parse(argv: string[]) {
 			flags: flagSpec,
 			allowUnknownFlags: true,
 			autoHelp: false,
-			autoVersion: true,
+			autoVersion: false,
 			description: false,
 		});
 	} catch (error) {
@@ -131,6 +131,11 @@ async function dispatch(typed: string[]): Promise<number> {
 	const argv = dashValuesJoined(typed);
 	const cli = parse(argv);
 	const [name = '', ...args] = cli.input;
+	// meow's own --version works only as the one word: `files --version` listed the files.
+	if (cli.flags.version) {
+		process.stdout.write(`${cli.pkg.version}\n`);
+		return 0;
+	}
 	// `run <task> --help` describes the task (see taskHelp).
 	if (cli.flags.help && !(name === 'run' && args.length > 0)) {
 		process.stdout.write(`${usage}\n`);

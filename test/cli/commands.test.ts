@@ -541,6 +541,14 @@ describe('the headless commands', () => {
 		assert.deepEqual([unknown.code, unknown.stderr], [1, 'Unknown task "nope"; run openpolyedu-tui tasks for the list.\n']);
 	});
 
+	it('--version prints the version beside a command or options too (meow printed it only as the one word: files --version listed the files)', () => {
+		const {version} = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {version: string};
+		for (const args of [['--version'], ['files', '--version', '--db', url], ['run', 'learners', '--db', url, '--version']]) {
+			const result = cli(...args);
+			assert.deepEqual([result.code, result.stdout, result.stderr], [0, `${version}\n`, ''], args.join(' '));
+		}
+	});
+
 	it('ingest --tz keeps the days in that zone, rebuilding what was loaded even when nothing is new', async () => {
 		const pool = new pg.Pool(clientConfig(url));
 		const dayZone = async () => (await pool.query(`SELECT d_day_zone() AS zone, bool_and(derived_done) AS done, (SELECT count(*)::int FROM d_learner_day) AS days,
