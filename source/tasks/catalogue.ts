@@ -139,7 +139,8 @@ const MAX_TASK_FILE_BYTES = 1024 * 1024;
 /** A task file's text: UTF-8 (a BOM allowed), neither empty nor larger than MAX_TASK_FILE_BYTES. */
 async function readTaskFile(file: string): Promise<string> {
 	const {size} = await fs.stat(file);
-	if (size > MAX_TASK_FILE_BYTES) throw new TaskFileError(`it is ${(size / 1024 / 1024).toFixed(1)} MB; a task file is at most 1 MB`);
+	// Rounded up: a file just over the limit was "1.0 MB; … at most 1 MB".
+	if (size > MAX_TASK_FILE_BYTES) throw new TaskFileError(`it is ${(Math.ceil((size / MAX_TASK_FILE_BYTES) * 10) / 10).toFixed(1)} MB; a task file is at most 1 MB`);
 	const bytes = await fs.readFile(file);
 	if (bytes.toString('latin1').trim() === '') throw new TaskFileError('the file is empty');
 	try {

@@ -70,6 +70,7 @@ describe('task file header', () => {
 		});
 		fs.writeFileSync(path.join(dir, 'm-latin1.sql'), Buffer.from(GOOD.replace('My task', 'Mon t\u00e2che'), 'latin1'));
 		fs.writeFileSync(path.join(dir, 'n-huge.sql'), `${GOOD}${'-- padding\n'.repeat(200_000)}`);
+		fs.writeFileSync(path.join(dir, 'n-over.sql'), `${GOOD}${'-- padding\n'.repeat(95_400)}`);
 		const catalogue = await loadTaskCatalogue(dir);
 		assert.deepEqual(catalogue.tasks.map((task) => task.id), ['my-task']);
 		const messages = catalogue.problems.map((problem) => problem.message);
@@ -87,6 +88,7 @@ describe('task file header', () => {
 			'l-bar.sql: "chart: bar x=day y=events,learners": a bar chart draws one column (y=events); a line chart draws several.',
 			'm-latin1.sql: line 2 is not UTF-8 text; save the file as UTF-8.',
 			'n-huge.sql: it is 2.1 MB; a task file is at most 1 MB.',
+			'n-over.sql: it is 1.1 MB; a task file is at most 1 MB.',
 			'o-chart-word.sql: "chart: line x=day y=events,learners total" must be "line|bar x=column y=column[,column] [sum]".',
 			'p-bar-sum.sql: "chart: bar x=day y=events sum": a bar chart draws each row as it is; "sum" adds up a line chart\'s rows of the same x.',
 		]);
