@@ -58,6 +58,7 @@ export const usage = `
   Options of the app
     --no-tui             Run headless: ingest, then list the tasks
     --tz ZONE            As for ingest; the task forms then start from this zone
+    --workers N, --max-line-bytes N  As for ingest
 
   Examples
     $ openpolyedu-tui
