@@ -188,6 +188,12 @@ ALTER TABLE source_files ADD CONSTRAINT source_files_status_check CHECK (status 
 
 export const migrations: Migration[] = [...coreMigrations, ...derivedMigrations].sort((a, b) => a.version - b.version);
 
+/**
+ * The tables the migrations make (a later one may have dropped some), schema_version aside: what is ours to empty in a
+ * database that may hold other tables too (--db), which are left alone.
+ */
+export const migratedTables = (): string[] => [...new Set(migrations.flatMap(({sql}) => [...sql.matchAll(/\bCREATE TABLE (\w+)/g)].map((match) => match[1]!)))];
+
 const MIGRATION_LOCK = 7_240_001;
 
 export async function migrate(client: pg.ClientBase): Promise<number[]> {

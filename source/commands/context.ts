@@ -169,14 +169,15 @@ export function hasNoDatabase(context: CommandContext): boolean {
  * which also stops an embedded server this process started. A `reader` leaves the lock alone where
  * the server is shared (see serverIsShared), so scripts can run tasks side by side, and makes no database:
  * where the workdir has none, there is nothing to read (a mistyped --workdir made a 48 MB cluster, and a
- * task answered zeros as if the course had no activity).
+ * task answered zeros as if the course had no activity). `existingOnly` (a reader's by default) refuses a --db
+ * database without our tables, untouched (see openDatabase).
  */
 export async function withDatabase<T>(
 	context: CommandContext,
 	body: (database: Database, workdir: Workdir) => Promise<T>,
-	options: {onStep?: (step: string) => void; reader?: boolean} = {},
+	options: {onStep?: (step: string) => void; reader?: boolean; existingOnly?: boolean} = {},
 ): Promise<T> {
-	const {onStep, reader = false} = options;
+	const {onStep, reader = false, existingOnly = reader} = options;
 	// Made by the lock or the embedded server, when they need it: a reader with --db writes nothing there.
 	const workdir = resolveWorkdir(context.flags.workdir);
 	if (reader && hasNoDatabase(context)) {
@@ -184,7 +185,7 @@ export async function withDatabase<T>(
 	}
 	const release = reader && serverIsShared(context, workdir) ? () => {} : acquireWorkdirLock(workdir);
 	try {
-		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep, existingOnly: reader && context.databaseUrl !== undefined});
+		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep, existingOnly: existingOnly && context.databaseUrl !== undefined});
 		try {
 			return await body(database, workdir);
 		} finally {

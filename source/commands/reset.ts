@@ -1,13 +1,26 @@
 import readline from 'node:readline/promises';
+import pg from 'pg';
+import {migratedTables} from '../../ingest/db/migrations.js';
 import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {UserError} from '../../ingest/errors.js';
 import {cancellable, CancelledError, hasNoDatabase, withDatabase, type Command} from './context.js';
 
-/** Empties every table of the schema (the loader's and the derived ones alike) but schema_version. */
-export const RESET_STATEMENT = `DO $$ BEGIN
-	EXECUTE (SELECT 'TRUNCATE ' || string_agg(format('%I', tablename), ', ') || ' RESTART IDENTITY CASCADE'
-	         FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_version');
-END $$`;
+const FEATURE_NOT_SUPPORTED = '0A000';
+
+/**
+ * Empties our tables (the loader's and the derived ones alike) but schema_version, and only ours: a --db database may
+ * hold tables of its own, which the TRUNCATE of every table in the schema (CASCADE) emptied as well.
+ */
+async function emptyOurTables(pool: pg.Pool): Promise<void> {
+	const {rows} = await pool.query<{name: string}>('SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY($1)', [migratedTables()]);
+	try {
+		await pool.query(`TRUNCATE ${rows.map(({name}) => pg.escapeIdentifier(name)).join(', ')} RESTART IDENTITY`);
+	} catch (error) {
+		// Another table refers to ours: without CASCADE, TRUNCATE refuses as a whole ('Table "notes" references "events".').
+		if (!(error instanceof pg.DatabaseError) || error.code !== FEATURE_NOT_SUPPORTED || !error.detail) throw error;
+		throw new UserError(`Nothing was deleted: ${error.detail.replace(/\.$/, '')}, and reset empties only openpolyedu-tui's tables: drop that foreign key, or empty that table first.`);
+	}
+}
 
 async function confirmed(context: Parameters<Command>[0]): Promise<boolean> {
 	if (context.flags.yes) return true;
@@ -44,13 +57,18 @@ export const resetCommand: Command = async (context) => {
 	// Listening once the answer is in (not at the prompt, which reads Ctrl-C itself): a signal while the server
 	// starts stops it rather than the process, which left it running.
 	return cancellable('Cancelled; nothing was deleted.', (signal) =>
-		withDatabase(context, async ({pool}) => {
-			signal.throwIfAborted();
-			const {rows} = await pool.query<{events: number}>('SELECT count(*) AS events FROM events');
-			signal.throwIfAborted();
-			await pool.query(RESET_STATEMENT);
-			context.stdout.write(`Deleted ${rows[0]!.events} events and every loaded file's records.\n`);
-			return 0;
-		}),
+		withDatabase(
+			context,
+			async ({pool}) => {
+				signal.throwIfAborted();
+				const {rows} = await pool.query<{events: number}>('SELECT count(*) AS events FROM events');
+				signal.throwIfAborted();
+				await emptyOurTables(pool);
+				context.stdout.write(`Deleted ${rows[0]!.events} events and every loaded file's records.\n`);
+				return 0;
+			},
+			// A --db database without our tables is refused as it is: it was given our tables, only to have them emptied.
+			{existingOnly: true},
+		),
 	);
 };

@@ -901,6 +901,44 @@ describe('run after a load whose derived tables were not built', () => {
 		});
 	});
 
+	it("reset with --db empties our tables only: the database's own keep their rows (every table of the schema was truncated, CASCADE), one that refers to ours stops it whole, and a database without our data is refused as it is", async () => {
+		await withAdminDatabase('cli_reset_shared', '', async (sharedUrl) => {
+			const client = new pg.Client(clientConfig(sharedUrl));
+			await client.connect();
+			const count = async (table: string) => (await client.query<{rows: number}>(`SELECT count(*)::int AS rows FROM ${table}`)).rows[0]!.rows;
+			try {
+				await client.query(`CREATE TABLE customers (id int PRIMARY KEY, name text); INSERT INTO customers VALUES (1, 'ann'), (2, 'bob')`);
+				// Nothing of ours in it yet: it was given our tables, to have them emptied (and the customers with them).
+				const refused = cli('reset', '--yes', '--db', sharedUrl);
+				assert.equal(refused.code, 1);
+				assert.match(refused.stderr, /^The database at \S+ holds no openpolyedu-tui data: load logs into it first \(openpolyedu-tui ingest FILE… --db URL\), or check the URL\.\n$/);
+				assert.equal(await publicTables(sharedUrl), 1, 'nothing was created in it');
+				assert.equal(await count('customers'), 2);
+
+				const log = path.join(dir, 'shared.log');
+				fs.writeFileSync(log, lines(0, 12));
+				assert.equal(cli('ingest', log, '--db', sharedUrl).code, 0);
+				const reset = cli('reset', '--yes', '--db', sharedUrl);
+				assert.deepEqual([reset.code, reset.stdout, reset.stderr], [0, "Deleted 12 events and every loaded file's records.\n", '']);
+				assert.equal(await count('customers'), 2, "the database's own table keeps its rows");
+				assert.equal(await count('events'), 0);
+
+				// A table of theirs with a foreign key to ours: TRUNCATE … CASCADE emptied it too.
+				assert.equal(cli('ingest', log, '--db', sharedUrl).code, 0);
+				await client.query('CREATE TABLE notes (file_id int REFERENCES source_files, note text); INSERT INTO notes SELECT file_id, $$a note$$ FROM source_files');
+				const referred = cli('reset', '--yes', '--db', sharedUrl);
+				assert.deepEqual([referred.code, referred.stdout, referred.stderr], [
+					1,
+					'',
+					`Nothing was deleted: Table "notes" references "source_files", and reset empties only openpolyedu-tui's tables: drop that foreign key, or empty that table first.\n`,
+				]);
+				assert.deepEqual([await count('notes'), await count('events'), await count('customers')], [1, 12, 2]);
+			} finally {
+				await client.end();
+			}
+		});
+	});
+
 	it('refuses a --db database not in UTF8, in one sentence, before loading anything (SQL_ASCII failed half-way through the load, again at each retry)', async () => {
 		await withAdminDatabase('cli_ascii', `ENCODING 'SQL_ASCII' LOCALE 'C' TEMPLATE template0`, async (asciiUrl) => {
 			const file = path.join(dir, 'ascii.log');
