@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {UserError} from '../errors.js';
-import {assertOwnWorkdir, denied, ensureWorkdir, REMOVE_FOLDER, type Workdir, WorkdirError} from './workdir.js';
+import {assertOwnWorkdir, denied, ensureWorkdir, openOwnFile, REMOVE_FOLDER, type Workdir, WorkdirError, writeOwnFile} from './workdir.js';
 import {isAlive} from './workdir-lock.js';
 
 /**
@@ -264,8 +264,7 @@ export function readPassword(workdir: Workdir): string | undefined {
 
 function generatePassword(workdir: Workdir): string {
 	const password = crypto.randomBytes(24).toString('base64url');
-	fs.writeFileSync(workdir.passwordFile, password, {mode: 0o600});
-	fs.chmodSync(workdir.passwordFile, 0o600);
+	writeOwnFile(workdir.passwordFile, password, {mode: 0o600});
 	return password;
 }
 
@@ -476,7 +475,7 @@ export const shellUnsafeSentence = (file: string) =>
 /** The server's log, opened for appending (its folder is made here: a workdir used with --db has none). */
 function openServerLog(workdir: Workdir): number {
 	ensureWorkdir(workdir, workdir.logs);
-	return fs.openSync(serverLogFile(workdir), 'a');
+	return openOwnFile(serverLogFile(workdir), {append: true});
 }
 
 /**

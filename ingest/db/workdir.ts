@@ -63,6 +63,35 @@ export function ensureWorkdir(workdir: Workdir, folder = workdir.root): void {
 	}
 }
 
+/**
+ * Opens one of the app's own files in the workdir to write it (from empty, or at its end with `append`), never through
+ * a link in its place: one was written through, over whatever it led to (run as root in a workdir that another user can
+ * write, any file of the machine). A link there is refused in one sentence; `mode` is the file's, made or found.
+ */
+export function openOwnFile(file: string, options: {append?: boolean; mode?: number} = {}): number {
+	const {O_WRONLY, O_CREAT, O_APPEND, O_TRUNC, O_NOFOLLOW} = fs.constants;
+	let fd: number;
+	try {
+		// Windows has no O_NOFOLLOW (links there need a right that users seldom have).
+		fd = fs.openSync(file, O_WRONLY | O_CREAT | (options.append ? O_APPEND : O_TRUNC) | (O_NOFOLLOW ?? 0), options.mode ?? 0o644);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ELOOP') throw error;
+		throw new WorkdirError(`${file} is a link (to ${fs.readlinkSync(file)}) where the app keeps a file of its own; it does not write through it: delete the link.`);
+	}
+	if (options.mode !== undefined) fs.fchmodSync(fd, options.mode);
+	return fd;
+}
+
+/** Writes `text` to one of the app's own files in the workdir (see openOwnFile). */
+export function writeOwnFile(file: string, text: string, options: {append?: boolean; mode?: number} = {}): void {
+	const fd = openOwnFile(file, options);
+	try {
+		fs.writeFileSync(fd, text);
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
 /** The error of a path this user may not look into (not one that is gone). */
 export const denied = (error: unknown) => ['EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '');
 

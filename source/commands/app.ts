@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {Database} from '../../ingest/db/database.js';
-import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
+import {ensureWorkdir, resolveWorkdir, writeOwnFile} from '../../ingest/db/workdir.js';
 import {currentDayZone} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {redactSecrets} from '../../ingest/errors.js';
@@ -151,7 +151,7 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 			// stop the screen from saying it (the app spun at "Opening the workdir…" for good).
 			try {
 				ensureWorkdir(workdir, workdir.logs);
-				fs.appendFileSync(path.join(workdir.logs, 'tui.log'), `${new Date().toISOString()} ${redactSecrets(text)}\n`);
+				writeOwnFile(path.join(workdir.logs, 'tui.log'), `${new Date().toISOString()} ${redactSecrets(text)}\n`, {append: true});
 			} catch {
 				// Nowhere to write it: the screen has it.
 			}

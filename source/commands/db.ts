@@ -10,7 +10,7 @@ import {
 	unclaimedClusters,
 } from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
-import {resolveWorkdir} from '../../ingest/db/workdir.js';
+import {resolveWorkdir, writeOwnFile} from '../../ingest/db/workdir.js';
 import {redactSecrets, UserError} from '../../ingest/errors.js';
 import {formatBytes} from '../format.js';
 import {UsageError} from '../usage.js';
@@ -30,14 +30,20 @@ export const dbCommand: Command = async (context) => {
 	const workdir = resolveWorkdir(context.flags.workdir);
 	if (action === 'start') {
 		const release = acquireWorkdirLock(workdir);
+		const kept = fs.lstatSync(workdir.keepRunningFile, {throwIfNoEntry: false}) !== undefined;
 		try {
+			// Before the server starts: where it cannot be written (a link in its place), nothing is left running.
+			writeOwnFile(workdir.keepRunningFile, 'kept running by: openpolyedu-tui db start\n');
 			const server = await startEmbeddedServer(workdir);
 			await ensureDatabaseExists(server.url);
-			fs.writeFileSync(workdir.keepRunningFile, 'kept running by: openpolyedu-tui db start\n');
 			context.stderr.write(server.startedHere ? 'Started the embedded PostgreSQL; it keeps running until: openpolyedu-tui db stop\n' : 'The embedded PostgreSQL was already running.\n');
 			// The URL holds the generated password on purpose: it is what the user asked for, on their own terminal.
 			context.stdout.write(`${server.url}\n`);
 			return 0;
+		} catch (error) {
+			// A start that failed leaves no marker of its own: the runs after it would leave the server they start running.
+			if (!kept) fs.rmSync(workdir.keepRunningFile, {force: true});
+			throw error;
 		} finally {
 			release();
 		}

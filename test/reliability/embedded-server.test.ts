@@ -310,6 +310,42 @@ describe('a pgdata that is not a cluster', {skip: POSIX ? false : 'skipped: make
 	});
 });
 
+describe("a link where the app keeps a file of its own in the workdir", {skip: POSIX ? false : 'skipped: makes symlinks (rights on Windows)'}, () => {
+	it('is refused in one sentence, and what it leads to stays as it was (db start wrote over it; run as root, any file of the machine)', async () => {
+		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-links-'));
+		fs.chmodSync(parent, 0o755);
+		const linked = resolveWorkdir(path.join(parent, 'workdir'));
+		after(async () => {
+			await stopEmbeddedServer(linked).catch(() => false);
+			removeWorkdir(linked);
+			fs.rmSync(parent, {recursive: true, force: true});
+		});
+		const precious = path.join(parent, 'thesis.txt');
+		fs.writeFileSync(precious, 'four years of work');
+		const gone = path.join(parent, 'made-by-the-app');
+		ensureWorkdir(linked, linked.logs);
+		const refusal = (file: string, target: string) =>
+			`${file} is a link (to ${target}) where the app keeps a file of its own; it does not write through it: delete the link.\n`;
+
+		// Each in turn: db start's marker, the server's log, and the password file a first start generates (a link to nothing: it made that file).
+		for (const [file, target] of [[linked.keepRunningFile, precious], [path.join(linked.logs, 'postgres.log'), precious], [linked.passwordFile, gone]] as const) {
+			fs.symlinkSync(target, file);
+			const refused = await runCli(['db', 'start', '--workdir', linked.root]);
+			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [1, '', refusal(file, target)], file);
+			assert.equal(fs.readFileSync(precious, 'utf8'), 'four years of work');
+			assert.equal(fs.existsSync(gone), false, 'nothing made where the link leads');
+			assert.equal(fs.readlinkSync(file), target, 'the link is left as it is');
+			assert.equal(embeddedServerStatus(linked).port, undefined, 'no server left running');
+			fs.rmSync(file);
+		}
+		const started = await runCli(['db', 'start', '--workdir', linked.root]);
+		assert.equal(started.code, 0, started.stderr);
+		assert.equal(fs.readFileSync(linked.keepRunningFile, 'utf8'), 'kept running by: openpolyedu-tui db start\n');
+		assert.equal(fs.statSync(linked.passwordFile).mode & 0o777, 0o600);
+		assert.equal((await runCli(['db', 'stop', '--workdir', linked.root])).code, 0);
+	});
+});
+
 /**
  * The CLI run as the user nobody, in what root's runs left: what a user other than root meets. Only root can make
  * files of another user and switch to one: elsewhere, the reason to skip.
