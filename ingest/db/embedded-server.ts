@@ -105,6 +105,7 @@ async function reachableBinaries(runAs: RunAs): Promise<Binaries> {
  */
 function clusterDirectory(workdir: Workdir, runAs: RunAs): string {
 	if (fs.existsSync(workdir.pgdata)) {
+		if (runAs) refuseOthersLink(workdir);
 		const dataDir = fs.realpathSync(workdir.pgdata);
 		claimCluster(dataDir, workdir);
 		return dataDir;
@@ -125,6 +126,22 @@ function clusterDirectory(workdir: Workdir, runAs: RunAs): string {
 }
 
 const OWNER_FILE = 'workdir';
+
+/** A user's name, for a sentence ("with uid N" where it has none). */
+const userName = (uid: number) => spawnSync('id', ['-nu', String(uid)], {encoding: 'utf8'}).stdout?.trim() || `with uid ${uid}`;
+
+/**
+ * As root, a pgdata link that another user made is not followed: where it leads, the postgres user would be handed an
+ * empty folder (/var/empty, say) and a cluster (another PostgreSQL's) would get our settings, and such a link can be
+ * planted in any workdir that user can write.
+ */
+function refuseOthersLink(workdir: Workdir): void {
+	const link = fs.lstatSync(workdir.pgdata);
+	if (!link.isSymbolicLink() || link.uid === 0) return;
+	throw new WorkdirError(
+		`${workdir.pgdata} is a link (to ${fs.readlinkSync(workdir.pgdata)}) that the user ${userName(link.uid)} made, and root does not follow another user's link to the database cluster: run as that user, or pass another --workdir.`,
+	);
+}
 
 export const missingClusterSentence = (workdir: Workdir, target: string) =>
 	`${workdir.pgdata} links to ${target}, which no longer exists; delete the link to start over with an empty database.`;
@@ -374,7 +391,7 @@ const CLUSTER_ENTRIES = new Set([
  * (a second Ctrl-C, kill -9) left is removed; a folder with other files is refused in one sentence. pgdata may be a
  * link to any folder (one on a bigger disk), and emptying it whole deleted whatever that folder held.
  */
-function emptyForInitdb(workdir: Workdir, dataDir: string): void {
+function emptyForInitdb(workdir: Workdir, dataDir: string, runAs: RunAs): void {
 	const where = dataDir === workdir.pgdata ? dataDir : `${dataDir} (where ${workdir.pgdata} leads)`;
 	let entries: string[];
 	try {
@@ -386,6 +403,11 @@ function emptyForInitdb(workdir: Workdir, dataDir: string): void {
 		fs.mkdirSync(dataDir, {recursive: true, mode: 0o700});
 		return;
 	}
+	// As root the folder becomes the postgres user's (see initialise): one of another user's was taken from them.
+	const owner = fs.statSync(dataDir).uid;
+	if (runAs && owner !== 0 && owner !== runAs.uid) {
+		throw new WorkdirError(`${where} belongs to the user ${userName(owner)}, and as root the server runs as ${SUPERUSER}, which the app does not hand a folder of theirs: run as that user, or pass another --workdir.`);
+	}
 	const foreign = entries.filter((entry) => !CLUSTER_ENTRIES.has(entry));
 	if (foreign.length > 0) {
 		const named = `${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}`;
@@ -396,7 +418,7 @@ function emptyForInitdb(workdir: Workdir, dataDir: string): void {
 
 async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string, runAs: RunAs, logFd: number, logStart: number): Promise<void> {
 	const password = readPassword(workdir) ?? generatePassword(workdir);
-	emptyForInitdb(workdir, dataDir);
+	emptyForInitdb(workdir, dataDir, runAs);
 	// initdb reads the password from a file that the server's user must be able to read: keep it beside the cluster, briefly.
 	const pwfile = pwfileOf(dataDir, process.pid);
 	fs.writeFileSync(pwfile, `${password}\n`, {mode: 0o600});
@@ -488,7 +510,7 @@ function otherOwner(dataDir: string, runAs: RunAs): string | undefined {
 	if (!runAs) return undefined;
 	const owner = fs.statSync(dataDir, {throwIfNoEntry: false})?.uid;
 	if (owner === undefined || owner === runAs.uid) return undefined;
-	return spawnSync('id', ['-nu', String(owner)], {encoding: 'utf8'}).stdout?.trim() || `with uid ${owner}`;
+	return userName(owner);
 }
 
 /** Start the embedded server for this workdir, or attach to the one already running on it. */
@@ -514,12 +536,14 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 		const existing = runningPort(dataDir);
 		if (existing !== undefined) return {url: connectionUrl(password, existing), startedHere: false, dataDir};
 		onStep('starting database');
-		writeServerSettings(dataDir);
+		// As root, a cluster of another user's is left to the server to refuse, in its words: nothing is written into it
+		// (its postgresql.conf, a link of theirs, was rewritten wherever it led).
+		const owner = otherOwner(dataDir, runAs);
+		if (owner === undefined) writeServerSettings(dataDir);
 		const port = await freePort();
 		const code = await run(binaries.pg_ctl, ['start', '-D', dataDir, '-w', '-t', '120', '-s', '-o', `-p ${port}`], runAs, logFd);
 		if (code !== 0) {
 			const failed = failedSentence('The embedded PostgreSQL did not start', 'pg_ctl', code, workdir, logStart);
-			const owner = otherOwner(dataDir, runAs);
 			if (owner === undefined) throw new UserError(`${failed}; see ${serverLogFile(workdir)}.`);
 			throw new WorkdirError(`${failed}; the database in ${workdir.root} belongs to the user ${owner}, and as root the server runs as ${SUPERUSER}, which cannot use it: run as that user, or pass another --workdir.`);
 		}

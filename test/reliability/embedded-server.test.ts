@@ -478,6 +478,61 @@ describe("another user's workdir, used by root", () => {
 		assert.deepEqual([parent, theirs.pgdata].map((file) => [fs.statSync(file).uid, fs.statSync(file).mode & 0o777]), [[nobody, 0o700], [nobody, 0o700]]);
 		assert.equal(asNobody('db', 'start', '--workdir', theirs.root).status, 0, 'the user still starts their database');
 	});
+
+	it("hands the postgres user no folder of theirs, follows no link of theirs, and writes nothing into a cluster of theirs (each was taken over or written through)", async (t) => {
+		if (!POSIX || process.getuid?.() !== 0) return t.skip('skipped: needs root, to make files of another user');
+		const id = (flag: string) => Number(spawnSync('id', [flag, 'nobody'], {encoding: 'utf8'}).stdout);
+		const nobody = {uid: id('-u'), gid: id('-g')};
+		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-handover-'));
+		fs.chmodSync(parent, 0o755);
+		after(() => fs.rmSync(parent, {recursive: true, force: true}));
+		const ownerAndMode = (file: string) => [fs.statSync(file).uid, fs.statSync(file).mode & 0o777];
+		const theirs = (...files: string[]) => files.forEach((file) => fs.lchownSync(file, nobody.uid, nobody.gid));
+
+		// An empty folder of theirs that root's pgdata leads to: it became the postgres user's (0700), with a cluster in it.
+		const folder = path.join(parent, 'theirs');
+		fs.mkdirSync(folder, {mode: 0o755});
+		theirs(folder);
+		const linked = resolveWorkdir(path.join(parent, 'linked'));
+		ensureWorkdir(linked);
+		fs.symlinkSync(folder, linked.pgdata);
+		const handed = await runCli(['db', 'start', '--workdir', linked.root]);
+		assert.deepEqual([handed.code, handed.stdout, handed.stderr], [
+			1,
+			'',
+			`${fs.realpathSync(folder)} (where ${linked.pgdata} leads) belongs to the user nobody, and as root the server runs as postgres, which the app does not hand a folder of theirs: run as that user, or pass another --workdir.\n`,
+		]);
+		assert.deepEqual([ownerAndMode(folder), fs.readdirSync(folder)], [[nobody.uid, 0o755], []]);
+
+		// A link of theirs, in a workdir they can write, to an empty folder of root's (as /var/empty, which sshd needs to be root's).
+		const system = path.join(parent, 'empty');
+		fs.mkdirSync(system, {mode: 0o755});
+		const planted = resolveWorkdir(path.join(parent, 'planted'));
+		ensureWorkdir(planted);
+		fs.symlinkSync(system, planted.pgdata);
+		theirs(planted.root, planted.pgdata);
+		const followed = await runCli(['db', 'start', '--workdir', planted.root]);
+		assert.deepEqual([followed.code, followed.stdout, followed.stderr], [
+			1,
+			'',
+			`${planted.pgdata} is a link (to ${system}) that the user nobody made, and root does not follow another user's link to the database cluster: run as that user, or pass another --workdir.\n`,
+		]);
+		assert.deepEqual([ownerAndMode(system), fs.readdirSync(system)], [[0, 0o755], []]);
+
+		// A cluster of theirs whose postgresql.conf is a link to a file of root's: root's file got the app's settings.
+		const cluster = resolveWorkdir(path.join(parent, 'cluster'));
+		fs.mkdirSync(cluster.pgdata, {recursive: true, mode: 0o700});
+		fs.writeFileSync(path.join(cluster.pgdata, 'PG_VERSION'), '18\n');
+		fs.writeFileSync(cluster.passwordFile, 'secret', {mode: 0o600});
+		const rootsFile = path.join(parent, 'roots.conf');
+		fs.writeFileSync(rootsFile, "root's own settings\n");
+		fs.symlinkSync(rootsFile, path.join(cluster.pgdata, 'postgresql.conf'));
+		theirs(cluster.root, cluster.pgdata, path.join(cluster.pgdata, 'PG_VERSION'), path.join(cluster.pgdata, 'postgresql.conf'), cluster.passwordFile);
+		const written = await runCli(['db', 'start', '--workdir', cluster.root]);
+		assert.equal(written.code, 1);
+		assert.match(written.stderr, /the database in \S+ belongs to the user nobody, and as root the server runs as postgres, which cannot use it: run as that user, or pass another --workdir\.\n$/);
+		assert.equal(fs.readFileSync(rootsFile, 'utf8'), "root's own settings\n");
+	});
 });
 
 describe('a server kept running by db start', () => {
