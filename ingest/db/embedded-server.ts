@@ -421,12 +421,19 @@ async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string,
 	emptyForInitdb(workdir, dataDir, runAs);
 	// initdb reads the password from a file that the server's user must be able to read: keep it beside the cluster, briefly.
 	const pwfile = pwfileOf(dataDir, process.pid);
-	fs.writeFileSync(pwfile, `${password}\n`, {mode: 0o600});
+	// Made anew and handed over through its descriptor: what stood under this name was opened, then chowned, wherever it
+	// led (as root, a link planted under the pid beside a cluster in a folder another user can write: any file).
+	fs.rmSync(pwfile, {force: true});
+	const fd = fs.openSync(pwfile, 'wx', 0o600);
 	try {
-		if (runAs) {
-			fs.chownSync(dataDir, runAs.uid, runAs.gid);
-			fs.chownSync(pwfile, runAs.uid, runAs.gid);
+		try {
+			fs.writeFileSync(fd, `${password}\n`);
+			if (runAs) fs.fchownSync(fd, runAs.uid, runAs.gid);
+		} finally {
+			fs.closeSync(fd);
 		}
+		// lchown: a folder swapped for a link meanwhile (its parent may be another user's) hands over the link alone.
+		if (runAs) fs.lchownSync(dataDir, runAs.uid, runAs.gid);
 		const code = await run(
 			binaries.initdb,
 			// No data checksums (PostgreSQL 18 turns them on by default): with them, setting hint bits on the

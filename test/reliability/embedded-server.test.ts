@@ -344,6 +344,28 @@ describe("a link where the app keeps a file of its own in the workdir", {skip: P
 		assert.equal(fs.statSync(linked.passwordFile).mode & 0o777, 0o600);
 		assert.equal((await runCli(['db', 'stop', '--workdir', linked.root])).code, 0);
 	});
+
+	it("under initdb's password file is replaced, not written through: what it leads to keeps its bytes and its owner (run as root, it was handed to postgres)", async () => {
+		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-pwfile-'));
+		fs.chmodSync(parent, 0o755);
+		const fresh = resolveWorkdir(path.join(parent, 'workdir'));
+		after(async () => {
+			await stopEmbeddedServer(fresh).catch(() => false);
+			removeWorkdir(fresh);
+			fs.rmSync(parent, {recursive: true, force: true});
+		});
+		const precious = path.join(parent, 'thesis.txt');
+		fs.writeFileSync(precious, 'four years of work', {mode: 0o644});
+		const before = fs.statSync(precious);
+		ensureWorkdir(fresh);
+		// Where the first start hands initdb the password: beside the cluster, named by this process' id (planted by whoever can write there).
+		fs.symlinkSync(precious, path.join(fresh.root, `.pwfile-${process.pid}`));
+		await startEmbeddedServer(fresh);
+		await stopEmbeddedServer(fresh);
+		const now = fs.statSync(precious);
+		assert.deepEqual([fs.readFileSync(precious, 'utf8'), now.uid, now.mode], ['four years of work', before.uid, before.mode]);
+		assert.equal(fs.existsSync(path.join(fresh.root, `.pwfile-${process.pid}`)), false, 'its own file removed after initdb');
+	});
 });
 
 /**
