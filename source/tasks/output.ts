@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import cliTruncate from 'cli-truncate';
@@ -315,12 +316,14 @@ export async function openResultFile(head: Pick<TaskResult, 'taskId' | 'paramete
 		for (let attempt = 1; attempt < 1000; attempt++) yield path.join(dir, `${base}${attempt > 1 ? `-${attempt}` : ''}.${EXTENSIONS[options.format]}`);
 	};
 	const first = candidates().next().value!;
-	const temp = path.join(dir, `.${path.basename(first)}.${process.pid}.tmp`);
+	// A name no one can foresee, made anew ('wx'): one named by the pid alone was opened through whatever stood there,
+	// a link planted in the folder (run as root into another user's folder: any file of the machine, emptied).
+	const temp = path.join(dir, `.${path.basename(first)}.${process.pid}-${crypto.randomBytes(6).toString('hex')}.tmp`);
 	const file = await inFolder(dir, async () => {
 		if (out === undefined) makeFolder(dir);
 		const problem = out === undefined ? undefined : outProblem(first);
 		if (problem !== undefined) throw new UserError(problem);
-		return fs.promises.open(temp, 'w');
+		return fs.promises.open(temp, 'wx');
 	});
 	const discard = async () => {
 		await file.close().catch(() => {});

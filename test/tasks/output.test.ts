@@ -233,6 +233,19 @@ describe('saveResult', () => {
 		assert.deepEqual(await saveResult(result, {format: 'md', out: fresh}), {path: fresh, rows: 2});
 	});
 
+	it("writes first to a file of its own: a link under the name it used (the pid's, beside --out) is not written through (what it led to was emptied, and linked in as the result)", {skip: process.platform === 'win32' ? 'skipped: makes symlinks (rights on Windows)' : false}, async () => {
+		const dir = tempDir('result-');
+		const precious = path.join(dir, 'thesis.txt');
+		fs.writeFileSync(precious, 'four years of work');
+		const planted = path.join(dir, `.x.csv.${process.pid}.tmp`);
+		fs.symlinkSync(precious, planted);
+		const out = path.join(dir, 'x.csv');
+		assert.deepEqual(await saveResult(result, {format: 'csv', out}), {path: out, rows: 2});
+		assert.equal(fs.readFileSync(precious, 'utf8'), 'four years of work');
+		assert.deepEqual([fs.lstatSync(out).isFile(), fs.readFileSync(out, 'utf8')], [true, formatResult(result, 'csv')]);
+		assert.equal(fs.readlinkSync(planted), precious, 'left as it was');
+	});
+
 	it('--out makes no folder (a typo in its path made one and said "Saved"); --save makes result/ and its parents', async () => {
 		const dir = tempDir('result-');
 		const typo = path.join(dir, 'nodir', 'x.csv');
