@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import {untilExit} from '../at-exit.js';
 import {UserError} from '../errors.js';
-import {assertOwnWorkdir, ensureWorkdir, type Workdir} from './workdir.js';
+import {assertOwnWorkdir, ensureWorkdir, type Workdir, WorkdirError} from './workdir.js';
 
 /** Whether a process with this pid runs (ours or another user's). */
 export function isAlive(pid: number): boolean {
@@ -41,8 +41,17 @@ export function acquireWorkdirLock(workdir: Workdir): () => void {
 			});
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-			const owner = Number.parseInt(readOrEmpty(workdir.lockFile), 10);
-			if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+			const text = readLock(workdir.lockFile);
+			// Released meanwhile: try again.
+			if (text === undefined) continue;
+			// Ours hold a pid and nothing else: another program's app.lock (a --workdir such as ~ or .) was taken for a stale one and deleted.
+			if (!/^\d+$/.test(text)) {
+				throw new WorkdirError(
+					`${workdir.lockFile} holds no process id, so it is no lock of openpolyedu-tui's (another program's file, or one being written this moment), and the app does not delete it: pass another --workdir, or remove it if no openpolyedu-tui is running.`,
+				);
+			}
+			const owner = Number(text);
+			if (owner !== process.pid && isAlive(owner)) {
 				const inUse = `Another openpolyedu-tui (pid ${owner}) is already using the workdir ${workdir.root}`;
 				// With db start in effect, only what needs the workdir to itself holds the lock: db start is no advice then.
 				throw new WorkdirInUseError(
@@ -57,10 +66,11 @@ export function acquireWorkdirLock(workdir: Workdir): () => void {
 	throw new UserError(`Could not take the lock ${workdir.lockFile}; remove it if no openpolyedu-tui is running.`);
 }
 
-function readOrEmpty(file: string): string {
+/** The lock's text; undefined when it is gone, '' when it cannot be read (a folder, another user's). */
+function readLock(file: string): string | undefined {
 	try {
 		return fs.readFileSync(file, 'utf8');
-	} catch {
-		return '';
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : '';
 	}
 }

@@ -57,6 +57,19 @@ describe('two instances on one workdir', () => {
 		assert.equal(after.code, 0, after.stderr);
 	});
 
+	it("leaves another program's app.lock as it is, in one sentence (a --workdir such as ~ or . took it for a stale lock and deleted it)", async () => {
+		const workdir = newWorkdir();
+		const input = path.join(fixtureDir(), 'other.log');
+		fs.writeFileSync(input, lines(0, 3));
+		const sentence = `${workdir.lockFile} holds no process id, so it is no lock of openpolyedu-tui's (another program's file, or one being written this moment), and the app does not delete it: pass another --workdir, or remove it if no openpolyedu-tui is running.`;
+		for (const text of ['{"pid": 2147483646, "by": "another program"}\n', '']) {
+			fs.writeFileSync(workdir.lockFile, text);
+			const refused = await runCli(['ingest', '--db', url, '--workdir', workdir.root, input]);
+			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [1, '', `${sentence}\n`], JSON.stringify(text));
+			assert.equal(fs.readFileSync(workdir.lockFile, 'utf8'), text);
+		}
+	});
+
 	it('with db start in effect, tells what holds the workdir instead of advising db start', async () => {
 		const workdir = newWorkdir();
 		const input = path.join(fixtureDir(), 'kept.log');
