@@ -165,10 +165,28 @@ function ownerOf(dataDir: string): string | undefined {
 	}
 }
 
+/** Whether the workdir `owner` leads to the cluster `dataDir` (throws where it cannot be looked into). */
+function leadsTo(owner: string, dataDir: string): boolean {
+	try {
+		return fs.realpathSync(path.join(owner, 'pgdata')) === dataDir;
+	} catch (error) {
+		if (denied(error)) throw error;
+		return false;
+	}
+}
+
 function claimCluster(dataDir: string, workdir: Workdir): void {
 	const owner = ownerOf(dataDir);
 	const root = fs.realpathSync(workdir.root);
-	if (owner !== undefined && owner !== root) fs.writeFileSync(path.join(path.dirname(dataDir), OWNER_FILE), root);
+	if (owner === undefined || owner === root) return;
+	// Moved, the workdir takes its cluster along; copied with its link (cp -a), the copy shared the original's database:
+	// its reset emptied the original's, and its runs stopped the server under the original's.
+	if (leadsTo(owner, dataDir)) {
+		throw new WorkdirError(
+			`${workdir.pgdata} leads to the database of the workdir ${owner}, which still uses it (a copy of that workdir, its link copied as it was): delete ${workdir.pgdata} to start this one with an empty database, or use ${owner}.`,
+		);
+	}
+	fs.writeFileSync(path.join(path.dirname(dataDir), OWNER_FILE), root);
 }
 
 /**
@@ -208,9 +226,9 @@ export function unclaimedClusters(): Array<{home: string; owner: string; bytes: 
 		const dataDir = path.join(SYSTEM_HOME, entry, 'pgdata');
 		const owner = ownerOf(dataDir) ?? '';
 		try {
-			if (fs.realpathSync(path.join(owner, 'pgdata')) === dataDir) return [];
-		} catch (error) {
-			if (denied(error)) return [];
+			if (leadsTo(owner, dataDir)) return [];
+		} catch {
+			return [];
 		}
 		try {
 			return [{home: path.dirname(dataDir), owner, bytes: folderBytes(path.dirname(dataDir))}];

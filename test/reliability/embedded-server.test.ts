@@ -11,7 +11,7 @@ import {connectionUrl, embeddedServerStatus, exitCodeText, readPassword, removeW
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {describeError} from '../../source/ui/lib/errors.js';
-import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
+import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 import {assertAccounting, assertOnlyCommittedChunks, loadedContent} from './helpers/accounting.js';
 import {blockedRun, CLI, runCli, startCli} from './helpers/cli.js';
 import {writeFaultInputs} from './helpers/inputs.js';
@@ -252,6 +252,36 @@ describe('a workdir moved to another folder', {skip: POSIX ? false : 'skipped: m
 		assert.match(failed.stderr.trim(), /^[^\n]*links to [^\n]*deleted-cluster, which no longer exists; delete the link to start over with an empty database\.$/);
 		const status = await runCli(['db', 'status', '--workdir', dangling.root]);
 		assert.equal(status.stdout.split('\n')[0], failed.stderr.trim(), 'db status says the same');
+	});
+
+	it("copied with its link, does not share its database with the copy (the copy's reset emptied it)", async (t) => {
+		if (process.getuid?.() !== 0) return t.skip('skipped: only root keeps clusters under /var/lib, linked from the workdir');
+		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-copy-'));
+		const original = resolveWorkdir(path.join(parent, 'course'));
+		const copy = resolveWorkdir(path.join(parent, 'course-backup'));
+		after(async () => {
+			await stopEmbeddedServer(original).catch(() => false);
+			// The cluster goes with whichever names it last (the copy, when it took it over).
+			for (const each of [original, copy]) removeWorkdir(each);
+			fs.rmSync(parent, {recursive: true, force: true});
+		});
+		const input = path.join(parent, 'day.log');
+		fs.writeFileSync(input, lines(0, 5));
+		assert.equal((await runCli(['ingest', input, '--workdir', original.root])).code, 0);
+		const owner = path.join(path.dirname(fs.realpathSync(original.pgdata)), 'workdir');
+		// As `cp -a course course-backup` copies it: the link to the cluster under /var/lib as it is.
+		fs.cpSync(original.root, copy.root, {recursive: true, verbatimSymlinks: true});
+		assert.equal(fs.realpathSync(copy.pgdata), fs.realpathSync(original.pgdata));
+
+		const reset = await runCli(['reset', '--yes', '--workdir', copy.root]);
+		assert.deepEqual([reset.code, reset.stdout, reset.stderr], [
+			1,
+			'',
+			`${copy.pgdata} leads to the database of the workdir ${fs.realpathSync(original.root)}, which still uses it (a copy of that workdir, its link copied as it was): delete ${copy.pgdata} to start this one with an empty database, or use ${fs.realpathSync(original.root)}.\n`,
+		]);
+		assert.equal(fs.readFileSync(owner, 'utf8'), fs.realpathSync(original.root), 'still the original\'s');
+		const files = await runCli(['files', '--workdir', original.root, '--format', 'json']);
+		assert.deepEqual(JSON.parse(files.stdout).map((row: {loaded: number}) => row.loaded), [5], 'its data is there');
 	});
 });
 
