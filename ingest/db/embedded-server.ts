@@ -397,11 +397,14 @@ function failedSentence(what: string, tool: string, code: number, workdir: Workd
 	return reason ? `${what}: ${reason} (${exitCodeText(tool, code)})` : `${what} (${exitCodeText(tool, code)})`;
 }
 
-/** What a cluster's folder holds (initdb's files, and the server's while it runs): nothing else is the app's to delete. */
+/**
+ * What initdb makes in a cluster's folder: nothing else is the app's to delete. A server's own files (postmaster.pid, and
+ * log/ with logging_collector) are not: none ran where PG_VERSION is missing, and a folder of nothing but a log/ of the user's was emptied.
+ */
 const CLUSTER_ENTRIES = new Set([
 	'base', 'global', 'pg_commit_ts', 'pg_dynshmem', 'pg_hba.conf', 'pg_ident.conf', 'pg_logical', 'pg_multixact', 'pg_notify', 'pg_replslot',
 	'pg_serial', 'pg_snapshots', 'pg_stat', 'pg_stat_tmp', 'pg_subtrans', 'pg_tblspc', 'pg_twophase', 'pg_wal', 'pg_xact', 'postgresql.auto.conf',
-	'postgresql.conf', 'postmaster.opts', 'postmaster.pid', 'current_logfiles', 'log',
+	'postgresql.conf',
 ]);
 
 /**

@@ -310,6 +310,21 @@ describe('a pgdata that is not a cluster', {skip: POSIX ? false : 'skipped: make
 		);
 		assert.equal(fs.readFileSync(path.join(disk, 'thesis.txt'), 'utf8'), 'four years of work');
 
+		// Nothing but a log/ of the user's: a running server's name (logging_collector's), which no initdb makes, and it was emptied.
+		const logged = path.join(parent, 'logged');
+		fs.mkdirSync(path.join(logged, 'log'), {recursive: true});
+		fs.writeFileSync(path.join(logged, 'log', 'lab.log'), 'measurements');
+		fs.rmSync(linked.pgdata);
+		fs.symlinkSync(logged, linked.pgdata);
+		const kept = await runCli(['db', 'start', '--workdir', linked.root]);
+		assert.deepEqual(
+			[kept.code, kept.stderr.trim()],
+			[1, `${fs.realpathSync(logged)} (where ${linked.pgdata} leads) holds no database cluster but other files (log), which the app does not delete: move them away, or let ${linked.pgdata} be an empty folder.`],
+		);
+		assert.equal(fs.readFileSync(path.join(logged, 'log', 'lab.log'), 'utf8'), 'measurements');
+		fs.rmSync(linked.pgdata);
+		fs.symlinkSync(disk, linked.pgdata);
+
 		// A plain file where the cluster's folder goes.
 		const plain = resolveWorkdir(path.join(parent, 'plain'));
 		ensureWorkdir(plain);
