@@ -289,6 +289,24 @@ function writeServerSettings(dataDir: string): void {
 	if (wanted !== current) fs.writeFileSync(file, wanted);
 }
 
+/**
+ * A cluster without the password file the app made with it: to delete the cluster for a new one is advice only for one
+ * of the app's own (its settings block written at a start). Another PostgreSQL's (a --workdir such as a Docker project's
+ * folder, whose pgdata is its database's) was to be deleted too.
+ */
+function missingPassword(workdir: Workdir, dataDir: string): UserError {
+	let settings = '';
+	try {
+		settings = fs.readFileSync(path.join(dataDir, 'postgresql.conf'), 'utf8');
+	} catch {
+		// None, or not readable: not known to be ours.
+	}
+	if (settings.includes(SETTINGS_MARKER)) return new UserError(`The password file ${workdir.passwordFile} is missing; delete ${workdir.pgdata} to create a new cluster.`);
+	return new WorkdirError(
+		`${workdir.pgdata} holds a PostgreSQL cluster that openpolyedu-tui did not make (without its password file, and no settings of the app's in its postgresql.conf), which the app leaves alone: pass another --workdir.`,
+	);
+}
+
 export function readPassword(workdir: Workdir): string | undefined {
 	try {
 		return fs.readFileSync(workdir.passwordFile, 'utf8').trim();
@@ -560,7 +578,7 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 			await initialise(workdir, binaries, dataDir, runAs, logFd, logStart);
 		}
 		const password = readPassword(workdir);
-		if (!password) throw new UserError(`The password file ${workdir.passwordFile} is missing; delete ${workdir.pgdata} to create a new cluster.`);
+		if (!password) throw missingPassword(workdir, dataDir);
 		const existing = runningPort(dataDir);
 		if (existing !== undefined) return {url: connectionUrl(password, existing), startedHere: false, dataDir};
 		onStep('starting database');

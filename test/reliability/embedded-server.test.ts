@@ -353,6 +353,33 @@ describe('a pgdata that is not a cluster', {skip: POSIX ? false : 'skipped: make
 		}
 		assert.ok(fs.existsSync(path.join(disk, 'PG_VERSION')), 'the cluster was made where pgdata leads');
 	});
+
+	it("that is another PostgreSQL's (a Docker project's pgdata, given as --workdir .) is left alone in one sentence, not named for deletion", async () => {
+		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-foreign-'));
+		after(() => fs.rmSync(parent, {recursive: true, force: true}));
+		const cluster = (folder: string, settings: string) => {
+			fs.mkdirSync(path.join(folder, 'pgdata', 'base'), {recursive: true, mode: 0o700});
+			fs.writeFileSync(path.join(folder, 'pgdata', 'PG_VERSION'), '16\n');
+			fs.writeFileSync(path.join(folder, 'pgdata', 'postgresql.conf'), settings);
+			return resolveWorkdir(folder);
+		};
+		// A project whose database runs in Docker, its cluster in ./pgdata: "delete …/pgdata to create a new cluster" was the advice.
+		const project = cluster(path.join(parent, 'project'), "listen_addresses = '*'\n");
+		fs.writeFileSync(path.join(project.root, 'docker-compose.yml'), 'services: {db: {image: postgres, volumes: [./pgdata:/var/lib/postgresql/data]}}\n');
+		for (const args of [['reset', '--yes'], ['db', 'start']]) {
+			const refused = await runCli([...args, '--workdir', project.root]);
+			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [
+				1,
+				'',
+				`${project.pgdata} holds a PostgreSQL cluster that openpolyedu-tui did not make (without its password file, and no settings of the app's in its postgresql.conf), which the app leaves alone: pass another --workdir.\n`,
+			]);
+		}
+		assert.equal(fs.readFileSync(path.join(project.pgdata, 'postgresql.conf'), 'utf8'), "listen_addresses = '*'\n");
+		// The app's own cluster, its password file lost: a new one is the way on.
+		const ours = cluster(path.join(parent, 'ours'), "listen_addresses = '*'\n# --- openpolyedu-tui ---\nlisten_addresses = '127.0.0.1'\n");
+		const lost = await runCli(['db', 'start', '--workdir', ours.root]);
+		assert.equal(lost.stderr, `The password file ${ours.passwordFile} is missing; delete ${ours.pgdata} to create a new cluster.\n`);
+	});
 });
 
 describe("a link where the app keeps a file of its own in the workdir", {skip: POSIX ? false : 'skipped: makes symlinks (rights on Windows)'}, () => {
