@@ -290,18 +290,17 @@ function writeServerSettings(dataDir: string): void {
 }
 
 /**
- * A cluster without the password file the app made with it: to delete the cluster for a new one is advice only for one
- * of the app's own (its settings block written at a start). Another PostgreSQL's (a --workdir such as a Docker project's
- * folder, whose pgdata is its database's) was to be deleted too.
+ * Another PostgreSQL's cluster in pgdata (a Docker project's ./pgdata with --workdir ., the user's own in ~/pgdata with
+ * --workdir ~), told by neither the password file the app makes before initdb nor its settings block, written at each
+ * start: the app advised deleting it for a new one, and db stop stopped its server.
  */
-function missingPassword(workdir: Workdir, dataDir: string): UserError {
-	let settings = '';
+function foreignCluster(workdir: Workdir, dataDir: string): WorkdirError | undefined {
+	if (readPassword(workdir) !== undefined) return undefined;
 	try {
-		settings = fs.readFileSync(path.join(dataDir, 'postgresql.conf'), 'utf8');
+		if (fs.readFileSync(path.join(dataDir, 'postgresql.conf'), 'utf8').includes(SETTINGS_MARKER)) return undefined;
 	} catch {
 		// None, or not readable: not known to be ours.
 	}
-	if (settings.includes(SETTINGS_MARKER)) return new UserError(`The password file ${workdir.passwordFile} is missing; delete ${workdir.pgdata} to create a new cluster.`);
 	return new WorkdirError(
 		`${workdir.pgdata} holds a PostgreSQL cluster that openpolyedu-tui did not make (without its password file, and no settings of the app's in its postgresql.conf), which the app leaves alone: pass another --workdir.`,
 	);
@@ -578,7 +577,7 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 			await initialise(workdir, binaries, dataDir, runAs, logFd, logStart);
 		}
 		const password = readPassword(workdir);
-		if (!password) throw missingPassword(workdir, dataDir);
+		if (!password) throw foreignCluster(workdir, dataDir) ?? new UserError(`The password file ${workdir.passwordFile} is missing; delete ${workdir.pgdata} to create a new cluster.`);
 		const existing = runningPort(dataDir);
 		if (existing !== undefined) return {url: connectionUrl(password, existing), startedHere: false, dataDir};
 		onStep('starting database');
@@ -603,6 +602,8 @@ export async function stopEmbeddedServer(workdir: Workdir): Promise<boolean> {
 	if (!fs.existsSync(workdir.pgdata)) return false;
 	const dataDir = fs.realpathSync(workdir.pgdata);
 	if (runningPort(dataDir) === undefined) return false;
+	const foreign = foreignCluster(workdir, dataDir);
+	if (foreign) throw foreign;
 	const runAs = postgresUser();
 	const binaries = await reachableBinaries(runAs);
 	const logFd = openServerLog(workdir);

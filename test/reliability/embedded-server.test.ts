@@ -354,7 +354,7 @@ describe('a pgdata that is not a cluster', {skip: POSIX ? false : 'skipped: make
 		assert.ok(fs.existsSync(path.join(disk, 'PG_VERSION')), 'the cluster was made where pgdata leads');
 	});
 
-	it("that is another PostgreSQL's (a Docker project's pgdata, given as --workdir .) is left alone in one sentence, not named for deletion", async () => {
+	it("that is another PostgreSQL's (a Docker project's pgdata with --workdir ., one's own ~/pgdata with --workdir ~) is left alone in one sentence: not named for deletion, its server not stopped", async () => {
 		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-foreign-'));
 		after(() => fs.rmSync(parent, {recursive: true, force: true}));
 		const cluster = (folder: string, settings: string) => {
@@ -379,6 +379,30 @@ describe('a pgdata that is not a cluster', {skip: POSIX ? false : 'skipped: make
 		const ours = cluster(path.join(parent, 'ours'), "listen_addresses = '*'\n# --- openpolyedu-tui ---\nlisten_addresses = '127.0.0.1'\n");
 		const lost = await runCli(['db', 'start', '--workdir', ours.root]);
 		assert.equal(lost.stderr, `The password file ${ours.passwordFile} is missing; delete ${ours.pgdata} to create a new cluster.\n`);
+
+		// The user's own PostgreSQL running on ~/pgdata, and db stop --workdir ~: it was stopped. (Made here by the app, then
+		// stripped of what tells the app's own: its password file and its settings block.)
+		fs.chmodSync(parent, 0o755);
+		const home = resolveWorkdir(path.join(parent, 'home'));
+		after(async () => {
+			await stopEmbeddedServer(home).catch(() => false);
+			removeWorkdir(home);
+		});
+		ensureWorkdir(home);
+		await startEmbeddedServer(home);
+		const settings = path.join(fs.realpathSync(home.pgdata), 'postgresql.conf');
+		const ownSettings = fs.readFileSync(settings, 'utf8');
+		fs.writeFileSync(settings, ownSettings.slice(0, ownSettings.indexOf('# --- openpolyedu-tui ---')));
+		fs.renameSync(home.passwordFile, `${home.passwordFile}.aside`);
+		const stop = await runCli(['db', 'stop', '--workdir', home.root]);
+		assert.deepEqual([stop.code, stop.stdout, stop.stderr], [
+			1,
+			'',
+			`${home.pgdata} holds a PostgreSQL cluster that openpolyedu-tui did not make (without its password file, and no settings of the app's in its postgresql.conf), which the app leaves alone: pass another --workdir.\n`,
+		]);
+		assert.notEqual(embeddedServerStatus(home).port, undefined, 'its server still runs');
+		fs.renameSync(`${home.passwordFile}.aside`, home.passwordFile);
+		assert.equal(await stopEmbeddedServer(home), true);
 	});
 });
 
