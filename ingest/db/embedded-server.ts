@@ -132,8 +132,8 @@ const userName = (uid: number) => spawnSync('id', ['-nu', String(uid)], {encodin
 
 /**
  * As root, a pgdata link that another user made is not followed: where it leads, the postgres user would be handed an
- * empty folder (/var/empty, say) and a cluster (another PostgreSQL's) would get our settings, and such a link can be
- * planted in any workdir that user can write.
+ * empty folder (/var/empty, say), and a cluster (another PostgreSQL's, another workdir's) would get our settings or have
+ * its server stopped; such a link can be planted in any workdir that user can write.
  */
 function refuseOthersLink(workdir: Workdir): void {
 	const link = fs.lstatSync(workdir.pgdata);
@@ -600,6 +600,7 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 
 export async function stopEmbeddedServer(workdir: Workdir): Promise<boolean> {
 	if (!fs.existsSync(workdir.pgdata)) return false;
+	if (isRoot()) refuseOthersLink(workdir);
 	const dataDir = fs.realpathSync(workdir.pgdata);
 	if (runningPort(dataDir) === undefined) return false;
 	const foreign = foreignCluster(workdir, dataDir);

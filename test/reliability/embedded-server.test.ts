@@ -597,7 +597,7 @@ describe("another user's workdir, used by root", () => {
 		assert.equal(asNobody('db', 'start', '--workdir', theirs.root).status, 0, 'the user still starts their database');
 	});
 
-	it("hands the postgres user no folder of theirs, follows no link of theirs, and writes nothing into a cluster of theirs (each was taken over or written through)", async (t) => {
+	it("hands the postgres user no folder of theirs, follows no link of theirs (to start or to stop a server), and writes nothing into a cluster of theirs (each was taken over, written through or stopped)", async (t) => {
 		if (!POSIX || process.getuid?.() !== 0) return t.skip('skipped: needs root, to make files of another user');
 		const id = (flag: string) => Number(spawnSync('id', [flag, 'nobody'], {encoding: 'utf8'}).stdout);
 		const nobody = {uid: id('-u'), gid: id('-g')};
@@ -636,6 +636,25 @@ describe("another user's workdir, used by root", () => {
 			`${planted.pgdata} is a link (to ${system}) that the user nobody made, and root does not follow another user's link to the database cluster: run as that user, or pass another --workdir.\n`,
 		]);
 		assert.deepEqual([ownerAndMode(system), fs.readdirSync(system)], [[0, 0o755], []]);
+		// The same link to the cluster of a database root keeps running, with a password file of theirs: db stop stopped it.
+		const roots = resolveWorkdir(path.join(parent, 'roots'));
+		after(async () => {
+			await stopEmbeddedServer(roots).catch(() => false);
+			removeWorkdir(roots);
+		});
+		assert.equal((await runCli(['db', 'start', '--workdir', roots.root])).code, 0);
+		fs.rmSync(planted.pgdata);
+		fs.symlinkSync(fs.realpathSync(roots.pgdata), planted.pgdata);
+		fs.writeFileSync(planted.passwordFile, 'guessed');
+		theirs(planted.pgdata, planted.passwordFile);
+		const stopped = await runCli(['db', 'stop', '--workdir', planted.root]);
+		assert.deepEqual([stopped.code, stopped.stdout, stopped.stderr], [
+			1,
+			'',
+			`${planted.pgdata} is a link (to ${fs.realpathSync(roots.pgdata)}) that the user nobody made, and root does not follow another user's link to the database cluster: run as that user, or pass another --workdir.\n`,
+		]);
+		assert.notEqual(embeddedServerStatus(roots).port, undefined, "root's database still runs");
+		assert.equal((await runCli(['db', 'stop', '--workdir', roots.root])).code, 0);
 
 		// A cluster of theirs whose postgresql.conf is a link to a file of root's: root's file got the app's settings.
 		const cluster = resolveWorkdir(path.join(parent, 'cluster'));
