@@ -3,7 +3,7 @@ import {createHash} from 'node:crypto';
 import {describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
-import {migrate, migrations} from '../../ingest/db/migrations.js';
+import {migratedTables, migrate, migrations} from '../../ingest/db/migrations.js';
 import {eventTime} from '../../ingest/event-fields.js';
 import {eventHash} from '../../ingest/event-hash.js';
 import {createTestDatabase} from '../helpers/database.js';
@@ -28,6 +28,19 @@ describe('schema migrations', () => {
 			} finally {
 				await second.end();
 			}
+		} finally {
+			await client.end();
+		}
+	});
+
+	it("name every table they leave in migratedTables, which reset empties (and nothing else: a --db database may hold others)", async () => {
+		const url = await createTestDatabase('migrated_tables');
+		const client = new pg.Client(clientConfig(url));
+		await client.connect();
+		try {
+			const {rows} = await client.query<{name: string}>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_version' ORDER BY 1`);
+			const named = new Set(migratedTables());
+			assert.deepEqual(rows.map((row) => row.name).filter((name) => !named.has(name)), [], 'a table made otherwise than by CREATE TABLE name');
 		} finally {
 			await client.end();
 		}
