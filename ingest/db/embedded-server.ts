@@ -212,7 +212,7 @@ export function removeWorkdir(workdir: Workdir): void {
  * moved and not used since (it takes its cluster back at its next start). They are listed by
  * `db status`, never deleted for the user: a moved workdir's database is not garbage.
  */
-export function unclaimedClusters(): Array<{home: string; owner: string; bytes: number}> {
+export function unclaimedClusters(): Array<{home: string; owner: string; bytes: number; port: number | undefined}> {
 	let entries: string[];
 	try {
 		entries = fs.readdirSync(SYSTEM_HOME).filter((entry) => entry.startsWith('cluster-'));
@@ -231,7 +231,8 @@ export function unclaimedClusters(): Array<{home: string; owner: string; bytes: 
 			return [];
 		}
 		try {
-			return [{home: path.dirname(dataDir), owner, bytes: folderBytes(path.dirname(dataDir))}];
+			// Its server may still run: a workdir moved while db start kept it up (advice to delete it would delete a live database).
+			return [{home: path.dirname(dataDir), owner, bytes: folderBytes(path.dirname(dataDir)), port: runningPort(dataDir)}];
 		} catch (error) {
 			if (denied(error)) return [];
 			throw error;

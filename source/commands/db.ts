@@ -73,9 +73,11 @@ export const dbCommand: Command = async (context) => {
 		context.stdout.write(`Running on 127.0.0.1:${status.port} (cluster in ${status.dataDir}): ${redactSecrets(connectionUrl(password, status.port))}\n`);
 	}
 	for (const cluster of unclaimedClusters()) {
+		const about = `Not used by any workdir: ${cluster.home} (${formatBytes(cluster.bytes)}; last started from ${cluster.owner || 'an unknown workdir'}).`;
 		context.stdout.write(
-			`Not used by any workdir: ${cluster.home} (${formatBytes(cluster.bytes)}; last started from ${cluster.owner || 'an unknown workdir'}). ` +
-				'A workdir moved away takes it back at its next start; otherwise delete the folder to free the space.\n',
+			cluster.port === undefined
+				? `${about} A workdir moved away takes it back at its next start; otherwise delete the folder to free the space.\n`
+				: `${about} Its server still runs, on port ${cluster.port}: a workdir moved while db start kept it running uses it, and db stop there stops it; do not delete the folder while it runs.\n`,
 		);
 	}
 	return 0;

@@ -464,6 +464,27 @@ describe("a link where the app keeps a file of its own in the workdir", {skip: P
 	});
 });
 
+describe('a workdir moved while db start keeps its server running', {skip: POSIX && process.getuid?.() === 0 ? false : 'skipped: needs root, whose clusters live under /var/lib'}, () => {
+	it('lists its cluster as one whose server runs, not as one to delete (db status advised deleting a live database)', async () => {
+		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-moved-running-'));
+		const first = resolveWorkdir(path.join(parent, 'first'));
+		const moved = resolveWorkdir(path.join(parent, 'moved'));
+		after(async () => {
+			await stopEmbeddedServer(moved).catch(() => false);
+			removeWorkdir(moved);
+			fs.rmSync(parent, {recursive: true, force: true});
+		});
+		ensureWorkdir(first);
+		await startEmbeddedServer(first);
+		fs.renameSync(first.root, moved.root);
+		const home = path.dirname(fs.realpathSync(moved.pgdata));
+		const line = async () => (await runCli(['db', 'status', '--workdir', moved.root])).stdout.split('\n').find((each) => each.startsWith(`Not used by any workdir: ${home} (`));
+		assert.match((await line()) ?? '', /\)\. Its server still runs, on port \d+: a workdir moved while db start kept it running uses it, and db stop there stops it; do not delete the folder while it runs\.$/);
+		assert.equal(await stopEmbeddedServer(moved), true, 'db stop from the moved workdir stops it');
+		assert.match((await line()) ?? '', /\)\. A workdir moved away takes it back at its next start; otherwise delete the folder to free the space\.$/);
+	});
+});
+
 /**
  * The CLI run as the user nobody, in what root's runs left: what a user other than root meets. Only root can make
  * files of another user and switch to one: elsewhere, the reason to skip.
