@@ -9,7 +9,7 @@ import pg from 'pg';
 import {clientConfig, ensureDatabaseExists} from '../../ingest/db/database.js';
 import {connectionUrl, embeddedServerStatus, exitCodeText, readPassword, removeWorkdir, shellSafe, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
-import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
+import {ensureWorkdir, REMOVE_FOLDER, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {describeError} from '../../source/ui/lib/errors.js';
 import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 import {assertAccounting, assertOnlyCommittedChunks, loadedContent} from './helpers/accounting.js';
@@ -469,15 +469,18 @@ describe('a workdir moved while db start keeps its server running', {skip: POSIX
 		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-moved-running-'));
 		const first = resolveWorkdir(path.join(parent, 'first'));
 		const moved = resolveWorkdir(path.join(parent, 'moved'));
+		let home = '';
 		after(async () => {
 			await stopEmbeddedServer(moved).catch(() => false);
 			removeWorkdir(moved);
+			// Never started from its new place, the cluster still names the old one, so removeWorkdir leaves it.
+			if (home) fs.rmSync(home, REMOVE_FOLDER);
 			fs.rmSync(parent, {recursive: true, force: true});
 		});
 		ensureWorkdir(first);
 		await startEmbeddedServer(first);
 		fs.renameSync(first.root, moved.root);
-		const home = path.dirname(fs.realpathSync(moved.pgdata));
+		home = path.dirname(fs.realpathSync(moved.pgdata));
 		const line = async () => (await runCli(['db', 'status', '--workdir', moved.root])).stdout.split('\n').find((each) => each.startsWith(`Not used by any workdir: ${home} (`));
 		assert.match((await line()) ?? '', /\)\. Its server still runs, on port \d+: a workdir moved while db start kept it running uses it, and db stop there stops it; do not delete the folder while it runs\.$/);
 		assert.equal(await stopEmbeddedServer(moved), true, 'db stop from the moved workdir stops it');
