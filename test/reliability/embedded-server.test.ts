@@ -9,7 +9,7 @@ import pg from 'pg';
 import {clientConfig, ensureDatabaseExists} from '../../ingest/db/database.js';
 import {connectionUrl, embeddedServerStatus, exitCodeText, readPassword, removeWorkdir, shellSafe, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
-import {ensureWorkdir, REMOVE_FOLDER, resolveWorkdir} from '../../ingest/db/workdir.js';
+import {ensureWorkdir, REMOVE_FOLDER, resolveWorkdir, type Workdir} from '../../ingest/db/workdir.js';
 import {describeError} from '../../source/ui/lib/errors.js';
 import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 import {assertAccounting, assertOnlyCommittedChunks, loadedContent} from './helpers/accounting.js';
@@ -58,6 +58,30 @@ async function withServer<T>(body: (pool: pg.Pool, url: string) => Promise<T>): 
 		await pool.end();
 		await stopEmbeddedServer(workdir);
 	}
+}
+
+/**
+ * A temporary folder of one test's own, and workdirs in it by name: after the test their servers are stopped, their
+ * workdirs (clusters under /var/lib too) removed, and the folder deleted. `open` (0755): as root, the postgres user
+ * reaches what is made in it (mkdtemp makes it 0700).
+ */
+function testFolder(prefix: string, options: {open?: boolean} = {}): {parent: string; workdir: (name: string) => Workdir} {
+	const parent = fs.mkdtempSync(path.join(os.tmpdir(), `openpolyedu-${prefix}-`));
+	if (options.open) fs.chmodSync(parent, 0o755);
+	const made: Workdir[] = [];
+	after(async () => {
+		for (const each of made) {
+			await stopEmbeddedServer(each).catch(() => false);
+			removeWorkdir(each);
+		}
+		fs.rmSync(parent, {recursive: true, force: true});
+	});
+	const workdir = (name: string) => {
+		const each = resolveWorkdir(path.join(parent, name));
+		made.push(each);
+		return each;
+	};
+	return {parent, workdir};
 }
 
 describe('the embedded database stopped in the middle of an ingest', {skip: POSIX ? false : 'skipped: stops the server with SIGQUIT (POSIX)'}, () => {
@@ -287,15 +311,9 @@ describe('a workdir moved to another folder', {skip: POSIX ? false : 'skipped: m
 
 describe('a pgdata that is not a cluster', {skip: POSIX ? false : 'skipped: makes symlinks (rights on Windows)'}, () => {
 	it("is refused in one sentence when it holds other files, which stay (its folder was emptied whole); a cut initdb's leftovers are cleared", async () => {
-		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-pgdata-'));
-		// As root the server's user must reach the folder pgdata leads to (mkdtemp makes it 0700).
-		fs.chmodSync(parent, 0o755);
-		const linked = resolveWorkdir(path.join(parent, 'linked'));
-		after(async () => {
-			await stopEmbeddedServer(linked).catch(() => false);
-			removeWorkdir(linked);
-			fs.rmSync(parent, {recursive: true, force: true});
-		});
+		// As root the server's user must reach the folder pgdata leads to.
+		const {parent, workdir} = testFolder('pgdata', {open: true});
+		const linked = workdir('linked');
 		// A folder on a "bigger disk" that pgdata was made to lead to, with a file of the user's in it.
 		const disk = path.join(parent, 'disk');
 		fs.mkdirSync(disk);
@@ -326,7 +344,7 @@ describe('a pgdata that is not a cluster', {skip: POSIX ? false : 'skipped: make
 		fs.symlinkSync(disk, linked.pgdata);
 
 		// A plain file where the cluster's folder goes.
-		const plain = resolveWorkdir(path.join(parent, 'plain'));
+		const plain = workdir('plain');
 		ensureWorkdir(plain);
 		fs.writeFileSync(plain.pgdata, 'not a folder');
 		const file = await runCli(['db', 'start', '--workdir', plain.root]);
@@ -408,14 +426,8 @@ describe('a pgdata that is not a cluster', {skip: POSIX ? false : 'skipped: make
 
 describe("a link where the app keeps a file of its own in the workdir", {skip: POSIX ? false : 'skipped: makes symlinks (rights on Windows)'}, () => {
 	it('is refused in one sentence, and what it leads to stays as it was (db start wrote over it; run as root, any file of the machine)', async () => {
-		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-links-'));
-		fs.chmodSync(parent, 0o755);
-		const linked = resolveWorkdir(path.join(parent, 'workdir'));
-		after(async () => {
-			await stopEmbeddedServer(linked).catch(() => false);
-			removeWorkdir(linked);
-			fs.rmSync(parent, {recursive: true, force: true});
-		});
+		const {parent, workdir} = testFolder('links', {open: true});
+		const linked = workdir('workdir');
 		const precious = path.join(parent, 'thesis.txt');
 		fs.writeFileSync(precious, 'four years of work');
 		const gone = path.join(parent, 'made-by-the-app');
@@ -442,14 +454,8 @@ describe("a link where the app keeps a file of its own in the workdir", {skip: P
 	});
 
 	it("under initdb's password file is replaced, not written through: what it leads to keeps its bytes and its owner (run as root, it was handed to postgres)", async () => {
-		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-pwfile-'));
-		fs.chmodSync(parent, 0o755);
-		const fresh = resolveWorkdir(path.join(parent, 'workdir'));
-		after(async () => {
-			await stopEmbeddedServer(fresh).catch(() => false);
-			removeWorkdir(fresh);
-			fs.rmSync(parent, {recursive: true, force: true});
-		});
+		const {parent, workdir} = testFolder('pwfile', {open: true});
+		const fresh = workdir('workdir');
 		const precious = path.join(parent, 'thesis.txt');
 		fs.writeFileSync(precious, 'four years of work', {mode: 0o644});
 		const before = fs.statSync(precious);
@@ -466,17 +472,13 @@ describe("a link where the app keeps a file of its own in the workdir", {skip: P
 
 describe('a workdir moved while db start keeps its server running', {skip: POSIX && process.getuid?.() === 0 ? false : 'skipped: needs root, whose clusters live under /var/lib'}, () => {
 	it('lists its cluster as one whose server runs, not as one to delete (db status advised deleting a live database)', async () => {
-		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-moved-running-'));
+		const {parent, workdir} = testFolder('moved-running');
+		// Renamed to moved before the test ends: only moved is left to clean up.
 		const first = resolveWorkdir(path.join(parent, 'first'));
-		const moved = resolveWorkdir(path.join(parent, 'moved'));
+		const moved = workdir('moved');
 		let home = '';
-		after(async () => {
-			await stopEmbeddedServer(moved).catch(() => false);
-			removeWorkdir(moved);
-			// Never started from its new place, the cluster still names the old one, so removeWorkdir leaves it.
-			if (home) fs.rmSync(home, REMOVE_FOLDER);
-			fs.rmSync(parent, {recursive: true, force: true});
-		});
+		// After testFolder's: never started from its new place, the cluster still names the old one, so removeWorkdir leaves it.
+		after(() => home && fs.rmSync(home, REMOVE_FOLDER));
 		ensureWorkdir(first);
 		await startEmbeddedServer(first);
 		fs.renameSync(first.root, moved.root);
