@@ -145,7 +145,7 @@ export function taskHelp(task: TaskDefinition): string {
 		...parameters,
 		...(task.sort ? ['', `  Rows sorted by ${task.sort.column} ${task.sort.direction}.`] : []),
 		'',
-		`  $ openpolyedu-tui run ${task.id} [options] [--format csv|json|md] [--out FILE | --save]`,
+		`  $ openpolyedu-tui run ${task.id} [options] [--format csv|json|md] [--bom] [--out FILE | --save]`,
 		`  (${task.file})`,
 		'',
 	].join('\n');
