@@ -84,6 +84,15 @@ function testFolder(prefix: string, options: {open?: boolean} = {}): {parent: st
 	return {parent, workdir};
 }
 
+/** A workdir as a run of the app leaves it, but no server ever ran: its password file and a cluster folder (0700) with PG_VERSION. */
+function madeWorkdir(root: string): Workdir {
+	const made = resolveWorkdir(root);
+	fs.mkdirSync(made.pgdata, {recursive: true, mode: 0o700});
+	fs.writeFileSync(path.join(made.pgdata, 'PG_VERSION'), '18\n');
+	fs.writeFileSync(made.passwordFile, 'secret', {mode: 0o600});
+	return made;
+}
+
 describe('the embedded database stopped in the middle of an ingest', {skip: POSIX ? false : 'skipped: stops the server with SIGQUIT (POSIX)'}, () => {
 	it('fails with a clear message, keeps only whole chunks, and the next run resumes to a clean load', async () => {
 		const {random, seed} = seededRandom('embedded-server');
@@ -509,10 +518,7 @@ describe("what root's runs left, used by another user", () => {
 		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-sudo-'));
 		after(() => fs.rmSync(parent, {recursive: true, force: true}));
 		fs.chmodSync(parent, 0o755);
-		const made = resolveWorkdir(path.join(parent, 'workdir'));
-		fs.mkdirSync(made.pgdata, {recursive: true, mode: 0o700});
-		fs.writeFileSync(path.join(made.pgdata, 'PG_VERSION'), '18\n');
-		fs.writeFileSync(made.passwordFile, 'secret', {mode: 0o600});
+		const made = madeWorkdir(path.join(parent, 'workdir'));
 		const log = path.join(parent, 'tracking.log');
 		fs.writeFileSync(log, '{"event_type": "x", "time": "2024-01-01T00:00:00Z"}\n');
 		const sentence = `The workdir ${made.root} was made by a run as another user (with sudo, say), and only that user can use its database: run as that user, or pass another --workdir for a database of your own.\n`;
@@ -683,10 +689,7 @@ describe("another user's workdir, used by root", () => {
 		assert.equal((await runCli(['db', 'stop', '--workdir', roots.root])).code, 0);
 
 		// A cluster of theirs whose postgresql.conf is a link to a file of root's: root's file got the app's settings.
-		const cluster = resolveWorkdir(path.join(parent, 'cluster'));
-		fs.mkdirSync(cluster.pgdata, {recursive: true, mode: 0o700});
-		fs.writeFileSync(path.join(cluster.pgdata, 'PG_VERSION'), '18\n');
-		fs.writeFileSync(cluster.passwordFile, 'secret', {mode: 0o600});
+		const cluster = madeWorkdir(path.join(parent, 'cluster'));
 		const rootsFile = path.join(parent, 'roots.conf');
 		fs.writeFileSync(rootsFile, "root's own settings\n");
 		fs.symlinkSync(rootsFile, path.join(cluster.pgdata, 'postgresql.conf'));
