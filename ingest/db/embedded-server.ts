@@ -443,9 +443,10 @@ function emptyForInitdb(workdir: Workdir, dataDir: string, runAs: RunAs): void {
 		return;
 	}
 	// As root the folder becomes the postgres user's (see initialise): one of another user's was taken from them.
-	const owner = fs.statSync(dataDir).uid;
-	if (runAs && owner !== 0 && owner !== runAs.uid) {
-		throw new WorkdirError(`${where} belongs to the user ${userName(owner)}, and as root the server runs as ${SUPERUSER}, which the app does not hand a folder of theirs: run as that user, or pass another --workdir.`);
+	// Root's own folder is root's to give.
+	const owner = fs.statSync(dataDir).uid === 0 ? undefined : otherOwner(dataDir, runAs);
+	if (owner !== undefined) {
+		throw new WorkdirError(`${where} belongs to the user ${owner}, and as root the server runs as ${SUPERUSER}, which the app does not hand a folder of theirs: run as that user, or pass another --workdir.`);
 	}
 	const foreign = entries.filter((entry) => !CLUSTER_ENTRIES.has(entry));
 	if (foreign.length > 0) {
