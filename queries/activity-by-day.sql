@@ -11,6 +11,7 @@
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
 -- param: tz | timezone | UTC | Time zone for days
+-- chart: line x=day y=events sum
 -- sort: day asc
 SELECT day, event_type, sum(events) AS events
 FROM (

@@ -140,8 +140,9 @@ describe('the project catalogue', () => {
 			for (const id of ['course-summary', 'learners', 'event-types', 'activity-by-day', 'video-plays-per-day', 'enrollment-over-time', 'time-on-course', 'enrolled-not-started', 'active-learners']) {
 				assert.ok(ids.includes(id), id);
 			}
-			// A row per day and page, and per day and learner: their charts draw each day's total, not its busiest row.
+			// A row per day and event type, day and page, day and learner: their charts draw each day's total, not its busiest row.
 			assert.deepEqual(Object.fromEntries(catalogue.tasks.filter((task) => task.chart?.sum).map((task) => [task.id, task.chart])), {
+				'activity-by-day': {kind: 'line', x: 'day', y: ['events'], sum: true},
 				'page-visits-by-day': {kind: 'line', x: 'day', y: ['visits'], sum: true},
 				'time-on-course-by-day': {kind: 'line', x: 'day', y: ['minutes'], sum: true},
 			});
