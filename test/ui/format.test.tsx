@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {addedUp, axisPlaces, axisRange, chartLines, placePoints, plotLines, viewChartLines, xPositions, xStep} from '../../source/ui/lib/chart.js';
+import {addedUp, axisPlaces, axisRange, chartLines, placePoints, plotLines, viewChartLines, wholeRows, xPositions, xStep} from '../../source/ui/lib/chart.js';
 import {createTableState, tableReducer, type Cell, type TableAction} from '../../source/ui/state/table-state.js';
 import type {ChartSpec, TaskResult} from '../../source/tasks/types.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
@@ -152,12 +152,15 @@ test("a bar chart's labels are cut as the table's cells: URLs of one course keep
 	assert.deepEqual(labels, ['…ule_handler/problem_check', '…ule_handler/goto_position', 'page_close'.padEnd(26)]);
 });
 
-test('a line chart labels its y-axis with the decimals that keep its rows apart: 0 to 4 over 6 rows read "4, 3, 3, 2, 1, 1, 0"', () => {
+test('a line chart labels its y-axis with the decimals that keep its rows apart: 0 to 4 over 6 rows read "4, 3, 3, 2, 1, 1, 0"; whole numbers get a row each', () => {
 	const days = [['2014-05-02', 2], ['2014-05-16', 1], ['2014-06-12', 1], ['2014-06-19', 4], ['2014-07-21', 0]] as Array<[string, number]>;
 	const lines = chartLines({columns: [{name: 'day', kind: 'date'}, {name: 'active', kind: 'number'}], rows: days}, {kind: 'line', x: 'day', y: ['active']}, 80, 9);
 	const labels = lines.slice(0, -2).map((line) => stripVTControlCharacters(line).split(/[┤┼]/)[0]!.trim());
 	assert.equal(new Set(labels).size, labels.length, labels.join(', '));
-	assert.deepEqual([labels[0], labels.at(-1)], ['4.0', '0.0']);
+	assert.deepEqual(labels, ['4', '3', '2', '1', '0'], 'whole numbers over fewer units than rows: a row a unit (it read 4.0, 3.3, 2.7 …)');
+	const tall = chartLines({columns: [{name: 'day', kind: 'date'}, {name: 'active', kind: 'number'}], rows: days}, {kind: 'line', x: 'day', y: ['active']}, 80, 12);
+	assert.deepEqual(tall.slice(0, -2).map((line) => stripVTControlCharacters(line).split(/[┤┼]/)[0]!.trim()), ['4', '', '3', '', '2', '', '1', '', '0'], 'two rows a unit, the rows between unlabelled');
+	assert.deepEqual([wholeRows([0, 4], 6), wholeRows([0, 4], 9), wholeRows([0, 4.5], 9), wholeRows([3, 8], 6), wholeRows([3, 9], 6), wholeRows([2, 2], 6)], [4, 8, undefined, 5, undefined, 6]);
 	assert.deepEqual([axisPlaces([0, 4], 6), axisPlaces([0, 562], 14), axisPlaces([0, 0.2], 6), axisPlaces([3, 3], 6)], [1, 0, 2, 1], 'a flat 3 over 0 to 3: 3.0, 2.5 …');
 });
 
@@ -235,8 +238,8 @@ test("a line chart orders a number x by value: video-dropoff's segment 60 comes 
 	const table = {columns: [{name: 'segment_start', kind: 'number' as const}, {name: 'viewers', kind: 'number' as const}], rows: [...segments].sort((a, b) => b[1] - a[1])};
 	const lines = chartLines(table, {kind: 'line', x: 'segment_start', y: ['viewers']}, 40, 10).map((line) => stripVTControlCharacters(line));
 	assert.match(lines.at(-2) ?? '', /^ +0 +480$/);
-	assert.match(lines[0] ?? '', /^ +13\.0 ┼─/, 'the first point, 13 viewers, on the top row');
-	assert.match(lines[7] ?? '', /^ +8\.0 ┤ +╰─+$/, 'the line ends low, at 8 viewers');
+	assert.match(lines[0] ?? '', /^ +13 ┼─/, 'the first point, 13 viewers, on the top row');
+	assert.match(lines[5] ?? '', /^ +8 ┤ +╰─+$/, 'the line ends low, at 8 viewers');
 	assert.doesNotMatch(lines.at(-1) ?? '', /break|highest/, 'segments one step apart: one line, one row a column');
 });
 
@@ -278,7 +281,7 @@ test('a NULL is no zero: an all-NULL series is said to have no values and draws 
 	const result = {columns: [{name: 'day', kind: 'date' as const}, {name: 'plays', kind: 'number' as const}, {name: 'minutes', kind: 'number' as const}], rows: days};
 	const lines = chartLines(result, {kind: 'line', x: 'day', y: ['plays', 'minutes']}, 40, 8).map((line) => stripVTControlCharacters(line));
 	assert.match(lines.at(-1) ?? '', /plays, minutes \(no values\) by day$/);
-	assert.deepEqual(lines.slice(0, -2).map((line) => line.trim()), ['1.0 ┤', '0.8 ┤', '0.6 ┤', '0.4 ┤', '0.2 ┤', '0.0 ┼' + '─'.repeat(33)]);
+	assert.deepEqual(lines.slice(0, -2).map((line) => line.trim()), ['1 ┤', '┤', '┤', '┤', '┤', '0 ┼' + '─'.repeat(35)]);
 	assert.deepEqual(plotLines([[null, 2, null]], 2, [''], String).map((line) => line.replace(/\u001B\[\d+m/g, '')), ['2 ┤─ ', '1 ┤  ', '0 ┤  ']);
 });
 
@@ -288,7 +291,7 @@ test('a line chart of one day writes the day once, and its value on an axis from
 	assert.deepEqual(drawn([['2024-03-05', 42]]), [' 42 ┼', ' 32 ┤', ' 21 ┤', ' 11 ┤', '  0 ┤', '    2024-03-05', '    visits by day']);
 	const summed = chartLines({columns, rows: [['2024-03-05', 2], ['2024-03-05', 3]]}, {kind: 'line', x: 'day', y: ['visits'], sum: true}, 40, 7).map((line) => stripVTControlCharacters(line).trimEnd());
 	assert.deepEqual(summed, [' 5 ┼', ' 4 ┤', ' 3 ┤', ' 1 ┤', ' 0 ┤', '   2024-03-05', '   visits by day · day totals'], "one day's rows added up: one point, 5");
-	assert.deepEqual(drawn([['2024-03-05', -3]]), ['  0.0 ┤', ' -0.8 ┤', ' -1.5 ┤', ' -2.3 ┤', ' -3.0 ┼', '      2024-03-05', '      visits by day'], 'below 0: from the value up to 0');
+	assert.deepEqual(drawn([['2024-03-05', -3]]), ['  0 ┤', ' -1 ┤', ' -2 ┤', ' -3 ┼', '    2024-03-05', '    visits by day'], 'below 0: from the value up to 0');
 	// A flat line of two days keeps both days, and the labels the decimals of its value ("10" with whole numbers).
 	assert.deepEqual(drawn([['2024-03-05', 9.6], ['2024-03-06', 9.6]]).slice(0, 6), [` 9.6 ┼${'─'.repeat(33)}`, ' 7.2 ┤', ' 4.8 ┤', ' 2.4 ┤', ' 0.0 ┤', '     2024-03-05              2024-03-06']);
 	assert.deepEqual([axisRange([42]), axisRange([9.6, 9.6]), axisRange([-3]), axisRange([0, 0]), axisRange([2, 5])], [{min: 0, max: 42}, {min: 0, max: 9.6}, {min: -3, max: 0}, {min: 0, max: 1}, {min: 2, max: 5}]);

@@ -159,6 +159,18 @@ export function axisPlaces(values: number[], rows: number): number {
 }
 
 /**
+ * The plot's rows for whole numbers that span fewer units than the plot has rows: a whole number of rows a unit, so
+ * that each whole value has a labelled row of its own and the rows between have no label (a count of 3 was drawn on
+ * a row labelled 3.1). Undefined for other values.
+ */
+export function wholeRows(values: number[], rows: number): number | undefined {
+	if (!values.every(Number.isInteger)) return undefined;
+	const {min, max} = axisRange(values);
+	const units = max - min;
+	return units < rows ? units * Math.floor(rows / units) : undefined;
+}
+
+/**
  * The plot as asciichart draws it (its symbols, the first point on the y-axis, the greatest value on the top row,
  * the least on the bottom one, `rows` + 1 lines), but a null is drawn as nothing: asciichart has no gaps.
  */
@@ -200,9 +212,12 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	const positions = ordinal ? keys.map((_, index) => index) : keys.map(Number);
 	const allValues = series.flat().filter((value): value is number => value !== null);
 	// The plot's rows and two more for the x-axis labels and the legend.
-	const plotRows = Math.max(1, height - 3);
-	const places = axisPlaces(allValues, plotRows);
+	const unitRows = wholeRows(allValues, Math.max(1, height - 3));
+	const plotRows = unitRows ?? Math.max(1, height - 3);
+	const places = unitRows === undefined ? axisPlaces(allValues, plotRows) : 0;
 	const label = (value: number) => cellText(Number(value.toFixed(places)), 'number', places);
+	// Rows between two whole values, when each has rows of its own: a label there would repeat or round one.
+	const rowLabel = (value: number) => (unitRows !== undefined && Math.abs(value - Math.round(value)) > 1e-9 ? '' : label(value));
 	// The widest label is the greatest or the least value's (the others lie between them).
 	const {min, max} = axisRange(allValues);
 	const labelWidth = Math.max(label(min).length, label(max).length, 1) + 3;
@@ -210,7 +225,7 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	const {points, merged, broken} = placePoints(positions, series, ordinal ? 1 : xStep(positions, kind === 'date'), Math.max(2, width - labelWidth));
 	const palette = [asciichart.cyan, asciichart.yellow, asciichart.magenta, asciichart.green];
 	const colors = ys.map((_, index) => palette[index % palette.length] ?? asciichart.default);
-	const plot = plotLines(points, plotRows, colors, (value) => label(value).padStart(labelWidth - 2));
+	const plot = plotLines(points, plotRows, colors, (value) => rowLabel(value).padStart(labelWidth - 2));
 	const first = cellText(rows[0]?.[x] ?? null, kind);
 	const last = cellText(rows.at(-1)?.[x] ?? null, kind);
 	// Each series' name in its line's colour: the legend says which line is which (and which has no values).
