@@ -4,6 +4,7 @@ import meow from 'meow';
 import {UserError, redactSecrets} from '../ingest/errors.js';
 import {commands, type CommandContext} from './commands/index.js';
 import {checkedDatabaseUrl, checkedFlags, outputFailed, outputFailure, outputGone, outputReaderGone} from './commands/context.js';
+import {didYouMean} from './suggest.js';
 import {usage, flagSpec, commandArguments, commandFlags, kebab, UsageError} from './usage.js';
 
 /** Options that take a value, as typed (max-line-bytes). */
@@ -35,7 +36,8 @@ function checkGivenFlags(argv: string[], command: string): void {
 			if (!allowed.has(flag) && !allowed.has(kebab(flag))) {
 				// A log whose name starts with "-" reads as options.
 				const file = fs.existsSync(token) ? `; to name the file ${token}, write .${path.sep}${token} or put -- before it` : '; run openpolyedu-tui --help';
-				throw new UsageError(`Unknown option ${typed} for ${command ? `"${command}"` : 'the app'}${file}.`);
+				const guess = long ? didYouMean(typed, [...allowed].filter((name) => name.length > 1).map((name) => `--${kebab(name)}`)) : '';
+				throw new UsageError(`Unknown option ${typed} for ${command ? `"${command}"` : 'the app'}${guess}${file}.`);
 			}
 			// meow refuses an option with a value given twice, but lets a switch's last one win (--save --no-save).
 			const name = LONG_NAMES[flag] ?? kebab(flag);
@@ -142,7 +144,7 @@ async function dispatch(typed: string[]): Promise<number> {
 		return 0;
 	}
 	const command = commands[name];
-	if (!command) throw new UsageError(`Unknown command "${name}"; run openpolyedu-tui --help for the list of commands.`);
+	if (!command) throw new UsageError(`Unknown command "${name}"${didYouMean(name, Object.keys(commands).filter(Boolean))}; run openpolyedu-tui --help for the list of commands.`);
 	checkGivenFlags(argv, name);
 	const extra = args.slice(commandArguments[name]);
 	if (extra.length > 0) {

@@ -65,6 +65,12 @@ export async function canonicalTimeZone(queryable: pg.Pool | pg.PoolClient, valu
 	return rows[0]!.is_utc ? 'UTC' : rows[0]!.name;
 }
 
+/** Every time zone the server knows: what a misspelt one is matched against. */
+export async function timeZoneNames(queryable: pg.Pool | pg.PoolClient): Promise<string[]> {
+	const {rows} = await queryable.query<{name: string}>('SELECT name FROM pg_timezone_names ORDER BY name');
+	return rows.map((row) => row.name);
+}
+
 /** The day zone of the derived tables now. */
 export async function currentDayZone(queryable: pg.Pool | pg.PoolClient): Promise<string> {
 	const {rows} = await queryable.query<{zone: string}>('SELECT d_day_zone() AS zone');

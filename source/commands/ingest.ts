@@ -3,10 +3,11 @@ import path from 'node:path';
 import type pg from 'pg';
 import type {Database} from '../../ingest/db/database.js';
 import {resolveWorkdir} from '../../ingest/db/workdir.js';
-import {canonicalTimeZone} from '../../ingest/derived/day-zone.js';
+import {canonicalTimeZone, timeZoneNames} from '../../ingest/derived/day-zone.js';
 import {runIngest} from '../../ingest/engine.js';
 import {expandWildcards, hasWildcards, missingInput} from '../../ingest/sources.js';
 import {liveLine} from './live-line.js';
+import {didYouMean} from '../suggest.js';
 import {meantPath} from './quoted-path.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
@@ -47,14 +48,15 @@ export function ingestPaths(args: string[], platform: NodeJS.Platform = process.
 export async function dayZoneFlag(pool: pg.Pool, tz: string | undefined): Promise<string | undefined> {
 	if (!zoneGiven(tz)) return undefined;
 	const zone = await canonicalTimeZone(pool, tz);
-	if (zone === undefined) throw unknownZone(tz);
+	if (zone === undefined) throw unknownZone(tz, await timeZoneNames(pool));
 	return zone;
 }
 
 /** An empty value is no value, as for run: a script's unset variable (`--tz "$TZ"`) keeps the day zone. */
 const zoneGiven = (tz: string | undefined): tz is string => tz !== undefined && tz.trim() !== '';
 
-const unknownZone = (tz: string) => new UserError(`Unknown time zone "${tz}" for --tz; use a name like UTC or Europe/Moscow.`);
+/** Named against the server's zones where it runs, else against Node's (which spell a few differently: Asia/Calcutta). */
+const unknownZone = (tz: string, zones: string[]) => new UserError(`Unknown time zone "${tz}" for --tz${didYouMean(tz, zones)}; use a name like UTC or Europe/Moscow.`);
 
 /**
  * Whether the app got a --tz, checked before the database starts and the screen is taken: a misspelt zone was
@@ -66,7 +68,7 @@ export function zoneFlagGiven(tz: string | undefined): boolean {
 	try {
 		new Intl.DateTimeFormat('en-US', {timeZone: tz});
 	} catch {
-		throw unknownZone(tz);
+		throw unknownZone(tz, ['UTC', ...Intl.supportedValuesOf('timeZone')]);
 	}
 	return true;
 }

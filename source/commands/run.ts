@@ -9,6 +9,7 @@ import type {DerivedProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import {progressLine} from './ingest.js';
 import {liveLine} from './live-line.js';
+import {didYouMean} from '../suggest.js';
 import {UsageError} from '../usage.js';
 import {CancelledError, cancelOnSignals, withDatabase, writeOrWait, type CommandContext, type Command} from './context.js';
 
@@ -201,7 +202,7 @@ export const runCommand: Command = async (context) => {
 	const task = catalogue.tasks.find((candidate) => candidate.id === taskId);
 	if (!task) {
 		const problem = catalogue.problems.find((entry) => entry.message.includes(taskId));
-		throw new UserError(problem ? `Task "${taskId}" cannot be loaded: ${problem.message}` : `Unknown task "${taskId}"; run openpolyedu-tui tasks for the list.`);
+		throw new UserError(problem ? `Task "${taskId}" cannot be loaded: ${problem.message}` : `Unknown task "${taskId}"${didYouMean(taskId, catalogue.tasks.map((candidate) => candidate.id))}; run openpolyedu-tui tasks for the list.`);
 	}
 	if (flags.help) {
 		context.stdout.write(taskHelp(task));

@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import {canonicalTimeZone} from '../../ingest/derived/day-zone.js';
+import {canonicalTimeZone, timeZoneNames} from '../../ingest/derived/day-zone.js';
 import {UserError} from '../../ingest/errors.js';
+import {closest, didYouMean} from '../suggest.js';
 import type {TaskDefinition, TaskParameter} from './types.js';
 
 /** The SQL type each parameter is bound as (the placeholder gets this cast). */
@@ -113,7 +114,7 @@ async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: s
 	zonesOf.set(pool, zones);
 	if (!zones.has(value)) zones.set(value, await canonicalTimeZone(pool, value));
 	const zone = zones.get(value);
-	if (zone === undefined) throw new UserError(`Parameter "${parameter.name}": unknown time zone ${quoted(value)}; use a name like UTC or Europe/Moscow.`);
+	if (zone === undefined) throw new UserError(`Parameter "${parameter.name}": unknown time zone ${quoted(value)}${didYouMean(value, await timeZoneNames(pool))}; use a name like UTC or Europe/Moscow.`);
 	return zone;
 }
 
@@ -187,12 +188,18 @@ export async function noRowsNote(pool: pg.Pool, parameters: Record<string, strin
 	return `No rows: ${course || 'the courses'} ${course ? 'has' : 'have'} events from ${first} to ${last} (days in ${tz}), all ${side}.`;
 }
 
+/** The end of a sentence that lists the names a value may take: the one it most likely meant, asked, or a full stop. */
+function guessed(value: string, names: string[]): string {
+	const guess = closest(value, names);
+	return guess === undefined ? '.' : `; did you mean "${guess}"?`;
+}
+
 /** The sentence refusing a value given for a parameter that the task does not have; undefined when all are its own. */
 export function unknownParameter(task: TaskDefinition, values: Record<string, string>): string | undefined {
 	const name = Object.keys(values).find((given) => !task.parameters.some((parameter) => parameter.name === given));
 	if (name === undefined) return undefined;
 	const known = task.parameters.map((parameter) => parameter.name).join(', ') || 'none';
-	return `Task "${task.id}" has no parameter "${name}" (its parameters: ${known}).`;
+	return `Task "${task.id}" has no parameter "${name}" (its parameters: ${known})${guessed(name, task.parameters.map((parameter) => parameter.name))}`;
 }
 
 /**
@@ -312,7 +319,7 @@ async function resolveCourse(pool: pg.Pool, value: string): Promise<string> {
 	if (value === '') return courses.length === 1 ? courses[0]!.courseId : '';
 	if (courses.some((course) => course.courseId === value)) return value;
 	const known = courses.slice(0, 5).map((course) => course.courseId).join(', ') + (courses.length > 5 ? ', …' : '');
-	throw new UserError(courses.length === 0 ? `No course ${quoted(value)}: the database has no course yet.` : `No course ${quoted(value)} in the database (its courses: ${known}).`);
+	throw new UserError(courses.length === 0 ? `No course ${quoted(value)}: the database has no course yet.` : `No course ${quoted(value)} in the database (its courses: ${known})${guessed(value, courses.map((course) => course.courseId))}`);
 }
 
 /**

@@ -370,7 +370,7 @@ describe('the headless commands', () => {
 		for (const [args, message] of [
 			[['run', 'learners', '--idle', '5'], 'Task "learners" has no parameter "idle" (its parameters: course, user, tz).'],
 			[['run', 'activity-by-day', '--param', 'period=week'], 'Task "activity-by-day" has no parameter "period" (its parameters: course, user, from, to, tz).'],
-			[['run', 'learners', '--param', 'USER=learner1'], 'Task "learners" has no parameter "USER" (its parameters: course, user, tz).'],
+			[['run', 'learners', '--param', 'USER=learner1'], 'Task "learners" has no parameter "USER" (its parameters: course, user, tz); did you mean "user"?'],
 		] as const) {
 			const refused = cli(...args, '--workdir', workdir);
 			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [2, '', `${message}\n`], args.join(' '));

@@ -249,7 +249,7 @@ test('without a terminal the app runs headless: the ingest summary (on stderr), 
 		// Its --tz: a misspelt zone is one sentence and exit 1 before anything starts (it was ignored without input/,
 		// and the full-screen app showed it as logs that could not be loaded); a known one moves the days to it.
 		const misspelt = spawnSync(process.execPath, [bin, '--tz', 'Europe/Moskow', '--workdir', path.join(dir, 'workdir')], {cwd: elsewhere, encoding: 'utf8'});
-		assert.deepEqual([misspelt.status, misspelt.stderr, misspelt.stdout], [1, 'Unknown time zone "Europe/Moskow" for --tz; use a name like UTC or Europe/Moscow.\n', '']);
+		assert.deepEqual([misspelt.status, misspelt.stderr, misspelt.stdout], [1, 'Unknown time zone "Europe/Moskow" for --tz (did you mean "Europe/Moscow"?); use a name like UTC or Europe/Moscow.\n', '']);
 		const tokyo = spawnSync(process.execPath, [bin, '--tz', 'asia/tokyo', '--workdir', path.join(dir, 'workdir')], {cwd: elsewhere, encoding: 'utf8'});
 		assert.equal(tokyo.status, 0, tokyo.stderr);
 		assert.match(tokyo.stderr, /^days are now counted in Asia\/Tokyo \(was Europe\/Moscow\): the derived tables were rebuilt$/m);

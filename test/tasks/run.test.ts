@@ -96,7 +96,7 @@ describe('runTask parameters', () => {
 			// Commas alone: it said 'No events of type  in …', naming a blank type.
 			['learner-unit-events', {types: ' , ,'}, /^Parameter "types" names no event type \(", ,"\); give them comma-separated, e\.g\. play_video,pause_video \(event-types lists them\)\.$/],
 			['active-learners', {period: 'month'}, /^Parameter "period" must be one of day, week, not "month"\.$/],
-			['course-summary', {course: 'course-v1:Uni+HSIT+2024'}, /^No course "course-v1:Uni\+HSIT\+2024" in the database \(its courses: course-v1:Uni\+HIST\+2024\)\.$/],
+			['course-summary', {course: 'course-v1:Uni+HSIT+2024'}, /^No course "course-v1:Uni\+HSIT\+2024" in the database \(its courses: course-v1:Uni\+HIST\+2024\); did you mean "course-v1:Uni\+HIST\+2024"\?$/],
 			['learners', {user: 'alcie'}, /^No learner "alcie" in the database\.$/],
 			['activity-by-day', {from: '2024-03-05', to: '2024-03-01'}, /^The date range is empty: "from" \(2024-03-05\) is after "to" \(2024-03-01\)\.$/],
 			['learners', {idle: '5'}, /^Task "learners" has no parameter "idle" \(its parameters: course, user, tz\)\.$/],
