@@ -59,7 +59,7 @@ const zoneGiven = (tz: string | undefined): tz is string => tz !== undefined && 
 const unknownZone = (tz: string, zones: string[]) => new UserError(`Unknown time zone "${tz}" for --tz${didYouMean(tz, zones)}; use a name like UTC or Europe/Moscow.`);
 
 /**
- * Whether the app got a --tz, checked before the database starts and the screen is taken: a misspelt zone was
+ * Whether ingest or the app got a --tz, checked before the database starts (and the screen is taken): a misspelt zone was
  * only found by the load, and the full-screen app showed it as logs that could not be loaded. Node's zones decide
  * here, as they count the day zone's days (see day-zone.ts); the server's list is checked when the zone is applied.
  */
@@ -159,7 +159,11 @@ export async function ingestHeadless(context: CommandContext, database: Database
 	return 0;
 }
 
-export const ingestCommand: Command = async (context) => ingestInto(context, ingestPaths(context.args));
+export const ingestCommand: Command = async (context) => {
+	// A flag's mistake before the inputs': told the missing input/ first, the user fixed that to be told of the zone.
+	zoneFlagGiven(context.flags.tz);
+	return ingestInto(context, ingestPaths(context.args));
+};
 
 /** Headless ingest of `paths` (none: only the tables left pending and --tz) on the command's database; returns the exit code. */
 export async function ingestInto(context: CommandContext, paths: string[]): Promise<number> {

@@ -311,6 +311,10 @@ describe('the headless commands', () => {
 		assert.equal(zone.code, 1);
 		assert.equal(zone.stderr.trim().split('\n').length, 1);
 		assert.match(zone.stderr, /^Unknown time zone "Mars\/Olympus" for --tz/);
+		// Told before a missing input, as the app tells it (it was told only once the input was there).
+		const zoneFirst = cli('ingest', path.join(dir, 'day.lgo'), '--tz', 'Mars/Olympus', '--workdir', workdir);
+		assert.deepEqual([zoneFirst.code, zoneFirst.stderr], [1, 'Unknown time zone "Mars/Olympus" for --tz; use a name like UTC or Europe/Moscow.\n']);
+		assert.ok(!fs.existsSync(workdir), 'nothing was made');
 		// Empty, as run takes it: the day zone is kept (it was 'Unknown time zone "" for --tz').
 		const unset = cli('ingest', path.join(dir, 'day.log'), '--tz', '', '--db', url);
 		assert.deepEqual([unset.code, unset.stderr], [0, '']);
