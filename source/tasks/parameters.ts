@@ -97,8 +97,9 @@ export class UnknownLearnerError extends UserError {
 		readonly username: string,
 		readonly course: string,
 		elsewhere = false,
+		guess = '',
 	) {
-		super(elsewhere ? `No learner ${quoted(username)} in ${course}: they have events in other courses only.` : `No learner ${quoted(username)} in the database.`);
+		super(elsewhere ? `No learner ${quoted(username)} in ${course}: they have events in other courses only.` : `No learner ${quoted(username)} in the database${guess}.`);
 	}
 }
 
@@ -322,6 +323,12 @@ async function resolveCourse(pool: pg.Pool, value: string): Promise<string> {
 	throw new UserError(courses.length === 0 ? `No course ${quoted(value)}: the database has no course yet.` : `No course ${quoted(value)} in the database (its courses: ${known})${guessed(value, courses.map((course) => course.courseId))}`);
 }
 
+/** Every learner's name (by an event or a user id), for a misspelt one to be matched against: read only then. */
+async function learnerNames(pool: pg.Pool): Promise<string[]> {
+	const {rows} = await pool.query<{username: string}>('SELECT username FROM d_learner UNION SELECT username FROM d_user');
+	return rows.map((row) => row.username);
+}
+
 /**
  * A learner the database knows (by any event of theirs, or by user id), and in `course` when one is chosen:
  * a misspelt name, or a learner of another course, must not look like an idle learner.
@@ -333,6 +340,6 @@ async function checkLearner(pool: pg.Pool, username: string, course: string): Pr
 		[username, course],
 	);
 	const {known, inCourse} = rows[0]!;
-	if (!known) throw new UnknownLearnerError(username, course);
+	if (!known) throw new UnknownLearnerError(username, course, false, didYouMean(username, await learnerNames(pool)));
 	if (course !== '' && !inCourse) throw new UnknownLearnerError(username, course, true);
 }
