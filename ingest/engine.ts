@@ -5,6 +5,7 @@ import pg from 'pg';
 import type {ChunkStats} from './chunk-loader.js';
 import {currentDayZone} from './derived/day-zone.js';
 import {refreshDerived, type RefreshOptions} from './derived/refresh.js';
+import {diskFullError, type DiskFullOutcome, type StatePlaces} from './disk-full.js';
 import {UserError, redactSecrets} from './errors.js';
 import {TrailingGarbage} from './gunzip.js';
 import {HintBitReader} from './hint-bits.js';
@@ -16,7 +17,8 @@ import {ProgressTracker} from './progress-tracker.js';
 import {NotALog} from './sniff.js';
 import {damagedFingerprint, discoverSources, fingerprintFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
 
-export type IngestOptions = {
+/** scratchDir: where the derived build keeps its temporary files; the places also name a disk that fills up (see diskFullError). */
+export type IngestOptions = StatePlaces & {
 	/** For the loader threads' own connections. */
 	databaseUrl: string;
 	pool: pg.Pool;
@@ -28,8 +30,6 @@ export type IngestOptions = {
 	signal?: AbortSignal;
 	onProgress?: (snapshot: IngestSnapshot) => void;
 	progressIntervalMs?: number;
-	/** Where the derived build keeps its temporary files (default: the system's temp folder). */
-	scratchDir?: string;
 	/** The time zone of the derived tables' days (canonical name; default: the one they have, UTC at first). */
 	dayZone?: string;
 	/** Folders never read, even inside an input folder: the app's own (its workdir, whose cluster files and password `ingest .` loaded, and result/). */
@@ -51,6 +51,10 @@ function isDatabaseFailure(error: unknown): boolean {
 	// Or the socket under the client gone.
 	return code === 'ECONNRESET' || code === 'ECONNREFUSED' || /^Connection terminated/.test(String(message));
 }
+
+/** A full disk while loading, and while building the derived tables after it: what was kept, and how to go on. */
+const LOAD_STOPPED: DiskFullOutcome = {outcome: 'nothing half-written was kept', retry: 'run the ingest again to resume'};
+const BUILD_STOPPED: DiskFullOutcome = {outcome: 'the logs are loaded, and the tables the tasks read were left as they were', retry: 'run the ingest again to update them'};
 
 function describe(error: unknown): string {
 	return redactSecrets(error instanceof Error ? error.message : String(error));
@@ -178,13 +182,15 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 			tracker.phase = derivedCancelled ? 'cancelled' : 'done';
 		}
 	} catch (error) {
+		const diskFull = diskFullError(error, options, tracker.phase === 'deriving' ? BUILD_STOPPED : LOAD_STOPPED);
 		tracker.phase = 'failed';
 		tracker.error =
-			isDatabaseFailure(error)
+			diskFull?.message ??
+			(isDatabaseFailure(error)
 				? `The database failed while loading (${describe(error)}); nothing half-written was kept: run the ingest again to resume.`
-				: describe(error);
+				: describe(error));
 		emit();
-		throw error instanceof UserError ? error : new UserError(tracker.error);
+		throw diskFull ?? (error instanceof UserError ? error : new UserError(tracker.error));
 	} finally {
 		clearInterval(timer);
 		clearInterval(hintTimer);

@@ -16,3 +16,8 @@ export function redactSecrets(text: string): string {
 	// Greedy to the last @ of the URL: a password may itself hold a raw @ (URL parsers split at the last one).
 	return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)\S*@/gi, '$1***@');
 }
+
+/** A full disk stopped the work: its message says which folder's disk, how much is free, and what to do (see disk-full.ts). */
+export class DiskFullError extends UserError {
+	override name = 'DiskFullError';
+}

@@ -117,3 +117,15 @@ export type IngestSummary = IngestSnapshot & {
 	/** Inputs left loading or failed that this load found loaded whole from another one, now 'superseded' (said once, in the summary). */
 	superseded?: Superseded[];
 };
+
+/** A size for people, in decimal units (1.6 GB): progress lines, summaries, free space on a disk. */
+export function formatBytes(bytes: number): string {
+	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1000 && unit < units.length - 1) {
+		value /= 1000;
+		unit++;
+	}
+	return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}

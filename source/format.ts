@@ -1,6 +1,8 @@
 /** Human-readable figures for progress lines and summaries (shared by the CLI and the TUI). */
 import {DERIVED_STEPS, type DerivedProgress, type IngestSnapshot, type IngestSummary} from '../ingest/progress.js';
 
+export {formatBytes} from '../ingest/progress.js';
+
 /** Control characters but line feed and tab (C0, DEL, C1): printed, they drive the terminal (ESC[2J clears it, SO garbles what follows). */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
@@ -9,17 +11,6 @@ export const terminalSafe = (text: string) => text.replace(CONTROL, '\ufffd');
 
 /** A cell on one line of a terminal: line breaks and tabs as a space, other control characters as U+FFFD. */
 export const oneLineCell = (text: string) => terminalSafe(text.replace(/[\r\n\t]+/g, ' '));
-
-export function formatBytes(bytes: number): string {
-	const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-	let value = bytes;
-	let unit = 0;
-	while (value >= 1000 && unit < units.length - 1) {
-		value /= 1000;
-		unit++;
-	}
-	return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
 
 export function formatDuration(milliseconds: number): string {
 	const seconds = Math.max(0, Math.round(milliseconds / 1000));

@@ -3,7 +3,8 @@ import path from 'node:path';
 import pg from 'pg';
 import {parse} from 'pg-connection-string';
 import {UserError, redactSecrets} from '../errors.js';
-import {DATABASE_NAME, startEmbeddedServer, stopEmbeddedServer} from './embedded-server.js';
+import type {StatePlaces} from '../disk-full.js';
+import {DATABASE_NAME, serverFailureSince, startEmbeddedServer, stopEmbeddedServer} from './embedded-server.js';
 import {migrate} from './migrations.js';
 import type {Workdir} from './workdir.js';
 
@@ -11,7 +12,7 @@ import type {Workdir} from './workdir.js';
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
-export type Database = {
+export type Database = StatePlaces & {
 	/** Full connection string (with password): for worker connections, never for printing. */
 	url: string;
 	/** The same without the password, for messages. */
@@ -23,6 +24,7 @@ export type Database = {
 	 * disk chosen for the data, rather than in a system temp folder that may live in memory.
 	 */
 	scratchDir: string;
+	serverFailure(): string | undefined;
 	/** Whether the server dropped one of the pool's connections (stopped, crashed or ended it): why a query failed. */
 	connectionLost(): boolean;
 	close(): Promise<void>;
@@ -170,12 +172,12 @@ const SERVER_BETWEEN_STATES = new Set(['57P03', 'ECONNRESET', 'ECONNREFUSED']);
  * adopted (and stopped like one we started); one caught starting up or shutting down (another process's, just
  * done) is waited for and started again, not reported as a crash.
  */
-async function startedEmbeddedUrl(workdir: Workdir, onStep: (step: string) => void): Promise<string> {
+async function startedEmbedded(workdir: Workdir, onStep: (step: string) => void): Promise<{url: string; dataDir: string}> {
 	for (let attempt = 1; ; attempt++) {
-		const {url} = await startEmbeddedServer(workdir, onStep);
+		const {url, dataDir} = await startEmbeddedServer(workdir, onStep);
 		try {
 			await ensureDatabaseExists(url);
-			return url;
+			return {url, dataDir};
 		} catch (error) {
 			if (!SERVER_BETWEEN_STATES.has((error as {code?: string}).code ?? '') || attempt === 40) throw describeConnectionError(error, redactSecrets(url));
 			await new Promise((resolve) => setTimeout(resolve, 250));
@@ -186,7 +188,10 @@ async function startedEmbeddedUrl(workdir: Workdir, onStep: (step: string) => vo
 export async function openDatabase(options: OpenOptions): Promise<Database> {
 	const {workdir} = options;
 	const onStep = options.onStep ?? (() => {});
-	const url = options.databaseUrl ?? (await startedEmbeddedUrl(workdir, onStep));
+	const server = options.databaseUrl === undefined ? await startedEmbedded(workdir, onStep) : undefined;
+	const url = options.databaseUrl ?? server!.url;
+	// Only the embedded server's log is the app's to read, and only from here on.
+	const serverFailure = server ? serverFailureSince(workdir) : () => undefined;
 	const displayUrl = redactSecrets(url);
 	const pool = new pg.Pool({...clientConfig(url), max: 4});
 	// An idle client that loses its server must not crash the process; the next query reports it.
@@ -212,13 +217,15 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 		throw client && !isConnectionFailure(error) ? describeSetupError(error, displayUrl) : describeConnectionError(error, displayUrl);
 	}
 	client.release();
-	const embedded = options.databaseUrl === undefined;
+	const embedded = server !== undefined;
 	return {
 		url,
 		displayUrl,
 		pool,
 		embedded,
+		dataDir: server?.dataDir,
 		scratchDir: path.join(workdir.root, 'tmp'),
+		serverFailure,
 		connectionLost: () => connectionLost,
 		async close() {
 			await pool.end().catch(() => {});

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import {clusterDiskFull} from '../disk-full.js';
 import {UserError} from '../errors.js';
 import {assertOwnWorkdir, denied, ensureWorkdir, openOwnFile, REMOVE_FOLDER, type Workdir, WorkdirError, writeOwnFile} from './workdir.js';
 import {isAlive} from './workdir-lock.js';
@@ -409,6 +410,15 @@ function failureReason(workdir: Workdir, from: number): string | undefined {
 	return reasons.length > 0 ? reasons.join('; ') : undefined;
 }
 
+/**
+ * Reads, when called, why the server failed since now, in its log's words (see failureReason): a server that stops on a
+ * PANIC leaves its clients only a cut connection.
+ */
+export function serverFailureSince(workdir: Workdir): () => string | undefined {
+	const from = fs.statSync(serverLogFile(workdir), {throwIfNoEntry: false})?.size ?? 0;
+	return () => failureReason(workdir, from);
+}
+
 /** `what` failed: with the reason the log gives since `from` (see failureReason), or its exit code's text alone. */
 function failedSentence(what: string, tool: string, code: number, workdir: Workdir, from: number): string {
 	const reason = failureReason(workdir, from);
@@ -484,7 +494,12 @@ async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string,
 			runAs,
 			logFd,
 		);
-		if (code !== 0) throw new UserError(`${failedSentence(`Could not create the database cluster in ${dataDir}`, 'initdb', code, workdir, logStart)}; see ${serverLogFile(workdir)}.`);
+		if (code !== 0) {
+			throw (
+				clusterDiskFull(failureReason(workdir, logStart), dataDir, {outcome: 'the database could not be created', retry: 'run again'}) ??
+				new UserError(`${failedSentence(`Could not create the database cluster in ${dataDir}`, 'initdb', code, workdir, logStart)}; see ${serverLogFile(workdir)}.`)
+			);
+		}
 	} finally {
 		fs.rmSync(pwfile, {force: true});
 	}
@@ -590,6 +605,9 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 		const port = await freePort();
 		const code = await run(binaries.pg_ctl, ['start', '-D', dataDir, '-w', '-t', '120', '-s', '-o', `-p ${port}`], runAs, logFd);
 		if (code !== 0) {
+			// Its WAL cannot be written (what a load that filled the disk leaves): recovery needs room first.
+			const full = clusterDiskFull(failureReason(workdir, logStart), dataDir, {outcome: 'the database could not start', retry: 'run again (what was saved is kept)'});
+			if (full) throw full;
 			const failed = failedSentence('The embedded PostgreSQL did not start', 'pg_ctl', code, workdir, logStart);
 			if (owner === undefined) throw new UserError(`${failed}; see ${serverLogFile(workdir)}.`);
 			throw new WorkdirError(`${failed}; the database in ${workdir.root} belongs to the user ${owner}, and as root the server runs as ${SUPERUSER}, which cannot use it: run as that user, or pass another --workdir.`);

@@ -123,13 +123,13 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 	const loading = sharedRun<AppIngestSummary, IngestSnapshot>(async (onProgress, signal) => {
 		await opening.join(() => {});
 		const {workers, maxLineBytes} = context.flags;
-		const {url, pool, scratchDir} = open();
+		const {url, pool, scratchDir, dataDir, serverFailure} = open();
 		const dayZone = await dayZoneFlag(pool, context.flags.tz);
 		// Started without input/ (to look at a --workdir's data, say), the app reads nothing and goes to the tasks;
 		// the run still finishes an update of the tables left pending and applies --tz.
 		const input = defaultInput();
 		const noInput = !fs.existsSync(input);
-		const summary = await runIngest({databaseUrl: url, pool, paths: noInput ? [] : [input], workers, maxLineBytes, scratchDir, dayZone, skipFolders: ourFolders(context), signal, onProgress});
+		const summary = await runIngest({databaseUrl: url, pool, paths: noInput ? [] : [input], workers, maxLineBytes, scratchDir, dataDir, serverFailure, dayZone, skipFolders: ourFolders(context), signal, onProgress});
 		return noInput ? {...summary, noInputFolderIn: path.dirname(input)} : summary;
 	});
 	const workdir = resolveWorkdir(context.flags.workdir);

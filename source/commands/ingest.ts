@@ -128,6 +128,8 @@ export async function ingestHeadless(context: CommandContext, database: Database
 			workers: context.flags.workers,
 			maxLineBytes: context.flags.maxLineBytes,
 			scratchDir: database.scratchDir,
+			dataDir: database.dataDir,
+			serverFailure: database.serverFailure,
 			skipFolders: ourFolders(context),
 			signal,
 			onProgress(snapshot) {
