@@ -57,7 +57,9 @@ class SpilledTable {
 
 	private async spill(): Promise<void> {
 		this.handle ??= await fs.promises.open(this.file, 'w');
-		await this.handle.write(this.rows.bytes, 0, this.rows.length);
+		// writeFile writes until every byte is written or the write fails: write() alone wrote part of them on a nearly
+		// full disk and said so only in its count, and the COPY read a row cut short ("unexpected EOF in COPY data").
+		await this.handle.writeFile(this.rows.view());
 		this.rows.length = 0;
 	}
 }
