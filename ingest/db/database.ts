@@ -3,7 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import {parse} from 'pg-connection-string';
 import {UserError, redactSecrets} from '../errors.js';
-import type {StatePlaces} from '../disk-full.js';
+import {diskFullError, type StatePlaces} from '../disk-full.js';
 import {DATABASE_NAME, serverFailureSince, startEmbeddedServer, stopEmbeddedServer} from './embedded-server.js';
 import {migrate} from './migrations.js';
 import type {Workdir} from './workdir.js';
@@ -213,6 +213,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 		client?.release();
 		await pool.end().catch(() => {});
 		if (error instanceof UserError) throw error;
+		// A migration that needs room (or a server that stops on a PANIC for want of it).
+		const diskFull = diskFullError(error, {dataDir: server?.dataDir, serverFailure}, {outcome: 'the database could not be prepared', retry: 'run again'});
+		if (diskFull) throw diskFull;
 		// Connected, then refused or failed: not a server out of reach (a user without CREATE on public read as one).
 		throw client && !isConnectionFailure(error) ? describeSetupError(error, displayUrl) : describeConnectionError(error, displayUrl);
 	}

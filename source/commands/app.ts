@@ -3,6 +3,7 @@ import path from 'node:path';
 import type {Database} from '../../ingest/db/database.js';
 import {ensureWorkdir, resolveWorkdir, writeOwnFile} from '../../ingest/db/workdir.js';
 import {currentDayZone} from '../../ingest/derived/day-zone.js';
+import {diskFullError} from '../../ingest/disk-full.js';
 import {runIngest} from '../../ingest/engine.js';
 import {redactSecrets} from '../../ingest/errors.js';
 import type {IngestSnapshot} from '../../ingest/progress.js';
@@ -12,6 +13,7 @@ import type {AppServices} from '../ui/services.js';
 import type {AppIngestSummary} from '../ui/state/app-state.js';
 import {withDatabase, type Command, type CommandContext} from './context.js';
 import {dayZoneFlag, defaultInput, ingestCommand, ingestInto, ourFolders, zoneFlagGiven} from './ingest.js';
+import {TASK_STOPPED} from './run.js';
 import {tasksCommand} from './tasks.js';
 
 /**
@@ -143,7 +145,10 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		loadCatalogue: () => loadTaskCatalogue(),
 		listCourses: () => courseEvents(open().pool),
 		dayZone: () => currentDayZone(open().pool),
-		runTask: (task, values, signal) => runTask(open().pool, task, values, {signal}),
+		runTask: (task, values, signal) =>
+			runTask(open().pool, task, values, {signal}).catch((error: unknown) => {
+				throw diskFullError(error, open(), TASK_STOPPED) ?? error;
+			}),
 		saveResult: (result, format) => saveResult(result, {format}),
 		logError(error) {
 			const text = error instanceof Error ? (error.stack ?? error.message) : String(error);

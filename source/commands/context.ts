@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type {Database} from '../../ingest/db/database.js';
 import {openDatabase} from '../../ingest/db/database.js';
 import {embeddedServerStatus} from '../../ingest/db/embedded-server.js';
+import {diskFullError, type DiskFullOutcome} from '../../ingest/disk-full.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {resolveWorkdir, type Workdir} from '../../ingest/db/workdir.js';
 import {UserError} from '../../ingest/errors.js';
@@ -164,6 +165,8 @@ export function hasNoDatabase(context: CommandContext): boolean {
 	return !status.initialised && status.missingLinkTarget === undefined;
 }
 
+const COMMAND_STOPPED: DiskFullOutcome = {outcome: 'the command stopped, and nothing half-written was kept', retry: 'run it again'};
+
 /**
  * Runs `body` with the workdir locked and the database open (and migrated); always closes both,
  * which also stops an embedded server this process started. A `reader` leaves the lock alone where
@@ -188,6 +191,9 @@ export async function withDatabase<T>(
 		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep, existingOnly: existingOnly && context.databaseUrl !== undefined});
 		try {
 			return await body(database, workdir);
+		} catch (error) {
+			// A command that says nothing of its own about a full disk (files, rejected, reset: a sort or a WAL that needs room).
+			throw diskFullError(error, database, COMMAND_STOPPED) ?? error;
 		} finally {
 			await database.close();
 		}

@@ -4,6 +4,7 @@ import {UserError} from '../../ingest/errors.js';
 import {formatCount, rowCount} from '../format.js';
 import {wrapLines} from '../ui/lib/format.js';
 import {checkValues, loadTaskCatalogue, noRowsNote, runTask, streamTask, formatResult, terminalTable, openResultFile, outProblem, resultWriter, unknownParameter, type OutputFormat, type ResultFile, type ResultWriter, type TaskDefinition, type TaskParameter, type TaskResult} from '../tasks/index.js';
+import {diskFullError, type DiskFullOutcome} from '../../ingest/disk-full.js';
 import {deriveIfPending, type InterruptedInputs} from '../../ingest/engine.js';
 import type {DerivedProgress} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
@@ -188,6 +189,10 @@ async function writeStreamed(context: CommandContext, pool: pg.Pool, task: TaskD
 	}
 }
 
+/** A full disk while the pending loads are built before the task, and while the task runs (a sort spilled to disk). */
+const BUILD_STOPPED: DiskFullOutcome = {outcome: 'the tables the tasks read were left as they were, and the task did not run', retry: 'run it again'};
+export const TASK_STOPPED: DiskFullOutcome = {outcome: 'the task did not run', retry: 'run it again'};
+
 /** `run <task>`: runs one task and prints the table, or writes it with --out FILE / --save. */
 export const runCommand: Command = async (context) => {
 	const [taskId] = context.args;
@@ -239,6 +244,9 @@ export const runCommand: Command = async (context) => {
 				if (building && signal.aborted) throw new CancelledError('Cancelled while building the derived tables: they were left as they were, and the next ingest or run builds them.');
 				// Not only the query's DOMException: a write waiting for a pipe whose reader has gone rejects with Node's AbortError.
 				if (signal.aborted) throw new CancelledError('Cancelled: the query was stopped on the server.');
+				// Before a lost connection: a server whose WAL cannot be written stops on a PANIC.
+				const diskFull = diskFullError(error, database, building ? BUILD_STOPPED : TASK_STOPPED);
+				if (diskFull) throw diskFull;
 				// The driver's words ("terminating connection due to administrator command") do not say what happened.
 				if (database.connectionLost()) throw new UserError('The database was stopped (or the connection to it lost) while the task ran; run the task again when it is back.');
 				throw error;
