@@ -54,7 +54,7 @@ export function diskFullSentence(where: {folder?: string; words?: string; altern
 }
 
 /** For a full disk under the app's own folders: a workdir elsewhere is the other way out. */
-const LARGER_DISK = 'use a --workdir on a larger disk';
+export const LARGER_DISK = 'use a --workdir on a larger disk';
 
 /** Whether the words of the server's log (see StatePlaces.serverFailure) say that its disk is full. */
 const saysNoSpace = (said: string | undefined): said is string => said !== undefined && NO_SPACE.test(said);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import {untilExit} from '../at-exit.js';
-import {UserError} from '../errors.js';
+import {diskFullSentence, LARGER_DISK} from '../disk-full.js';
+import {DiskFullError, UserError} from '../errors.js';
 import {assertOwnWorkdir, ensureWorkdir, type Workdir, WorkdirError} from './workdir.js';
 
 /** Whether a process with this pid runs (ours or another user's). */
@@ -30,7 +31,14 @@ export function acquireWorkdirLock(workdir: Workdir): () => void {
 	for (let attempt = 0; attempt < 3; attempt++) {
 		try {
 			const fd = fs.openSync(workdir.lockFile, 'wx');
-			fs.writeSync(fd, String(process.pid));
+			try {
+				fs.writeSync(fd, String(process.pid));
+			} catch (error) {
+				// Made here ('wx'), it is ours to remove: left empty (the disk full), it was taken for another program's file by every later run.
+				fs.closeSync(fd);
+				fs.rmSync(workdir.lockFile, {force: true});
+				throw (error as NodeJS.ErrnoException).code === 'ENOSPC' ? new DiskFullError(diskFullSentence({folder: workdir.root, alternative: LARGER_DISK}, {outcome: 'nothing was started', retry: 'run again'})) : error;
+			}
 			fs.closeSync(fd);
 			return untilExit(() => {
 				try {
