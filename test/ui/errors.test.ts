@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {WorkdirError} from '../../ingest/db/workdir.js';
 import {WorkdirInUseError} from '../../ingest/db/workdir-lock.js';
-import {UserError} from '../../ingest/errors.js';
+import {DiskFullError, UserError} from '../../ingest/errors.js';
 import {TaskQueryError} from '../../source/tasks/run.js';
 import {describeError} from '../../source/ui/lib/errors.js';
 
@@ -38,4 +38,12 @@ test('an error about a parameter says which, for the form to go back to it; othe
 	const zone = Object.assign(new UserError('Parameter "tz": unknown time zone "Europe/Moskow".'), {parameter: 'tz'});
 	assert.equal(describeError(zone, 'task').parameter, 'tz');
 	assert.equal(describeError(new UserError('Cannot reach the database'), 'task').parameter, undefined);
+});
+
+test('a full disk is titled so at every stage, its advice to free space or use another --workdir (input/ or the values were beside the point)', () => {
+	const full = new DiskFullError('The disk holding /w/pgdata ran out of space (1.2 MB free now): nothing half-written was kept; free space on it and run the ingest again to resume.');
+	for (const stage of ['open', 'ingest', 'task'] as const) {
+		const info = describeError(full, stage);
+		assert.deepEqual([info.title, info.message, info.hint], ['A disk ran out of space', full.message, 'What was saved is kept: free space on that disk, or start the app with --workdir on a larger disk.'], stage);
+	}
 });
