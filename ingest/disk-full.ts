@@ -59,9 +59,14 @@ export const LARGER_DISK = 'use a --workdir on a larger disk';
 /** Whether the words of the server's log (see StatePlaces.serverFailure) say that its disk is full. */
 const saysNoSpace = (said: string | undefined): said is string => said !== undefined && NO_SPACE.test(said);
 
-/** What the server said of its full disk: its disk_full error, or for a connection it cut, its log's words when they say so. */
+/**
+ * What the server said of its full disk: its disk_full error (a loader thread's passes the code on, see LoaderError: with
+ * --db, the load said "The database failed while loading (could not extend file …)"), or for a connection it cut, its
+ * log's words when they say so.
+ */
 function serverDiskFull(error: unknown, serverFailure: StatePlaces['serverFailure']): string | undefined {
-	if (error instanceof pg.DatabaseError && error.code === DISK_FULL) return error.message;
+	const {code, message} = (error ?? {}) as {code?: unknown; message?: unknown};
+	if (code === DISK_FULL) return String(message);
 	const said = connectionCut(error) ? serverFailure?.() : undefined;
 	return saysNoSpace(said) ? said : undefined;
 }
