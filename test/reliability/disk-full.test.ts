@@ -23,14 +23,14 @@ import {runCli, type CliResult} from './helpers/cli.js';
  */
 type SmallDisk = {dir: string; resize(size: string): void; workdir(name: string): Workdir};
 
-function smallDisk(size: string, at?: string): SmallDisk | string {
+function smallDisk(size: string, {at, owner}: {at?: string; owner?: {uid: number; gid: number}} = {}): SmallDisk | string {
 	if (process.platform !== 'linux' || process.getuid?.() !== 0) return 'skipped: mounting a small disk (tmpfs) needs root on Linux';
 	// `at`: a folder made anew for it (an empty one the app made is removed first; rmdir refuses one with files).
 	if (at !== undefined && fs.existsSync(at)) fs.rmdirSync(at);
 	if (at !== undefined) fs.mkdirSync(at);
 	const dir = at ?? fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-disk-'));
 	const mount = (options: string) => spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], {encoding: 'utf8'});
-	const mounted = mount(`size=${size},mode=0755`);
+	const mounted = mount(`size=${size},${owner ? `mode=0700,uid=${owner.uid},gid=${owner.gid}` : 'mode=0755'}`);
 	if (mounted.status !== 0) {
 		fs.rmdirSync(dir);
 		return `skipped: a small disk (tmpfs) cannot be mounted here (no CAP_SYS_ADMIN?): ${(mounted.stderr || String(mounted.error)).trim()}`;
@@ -74,8 +74,10 @@ const FREE = String.raw`\(\d+(\.\d)? [KMG]?B free now\)`;
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The sentence for the disk holding `folder`, from the words after it that `rest` gives (a regular expression). */
 const fullDisk = (folder: string, rest: string) => new RegExp(`^The disk holding ${escaped(folder)} ran out of space ${FREE}: ${rest}$`);
-const LOAD_STOPPED = String.raw`nothing half-written was kept; free space on it \(or use a --workdir on a larger disk\) and run the ingest again to resume\.`;
-const BUILD_STOPPED = String.raw`the logs are loaded, and the tables the tasks read were left as they were; free space on it \(or use a --workdir on a larger disk\) and run the ingest again to update them\.`;
+const OR_LARGER_DISK = String.raw` \(or use a --workdir on a larger disk\)`;
+/** The end of a load's sentence, with the other way than freeing space where there is one. */
+const loadStopped = (or: string) => String.raw`nothing half-written was kept; free space on it${or} and run the ingest again to resume\.`;
+const BUILD_STOPPED = String.raw`the logs are loaded, and the tables the tasks read were left as they were; free space on it${OR_LARGER_DISK} and run the ingest again to update them\.`;
 
 /** The answers of a few tasks that read every kind of derived table. */
 async function answers(pool: pg.Pool): Promise<unknown[]> {
@@ -116,7 +118,7 @@ describe('the disk of the embedded server filling up', () => {
 		const pgdata = fs.realpathSync(workdir.pgdata);
 		assert.ok(pgdata.startsWith(disk.dir), `the cluster is on the small disk (${pgdata})`);
 		assert.deepEqual([failed.code, failed.stdout], [1, ''], failed.stderr);
-		assert.match(said(failed), fullDisk(pgdata, LOAD_STOPPED));
+		assert.match(said(failed), fullDisk(pgdata, loadStopped(OR_LARGER_DISK)));
 		assert.equal(embeddedServerStatus(workdir).port, undefined, 'no server left running');
 		assert.equal(fs.existsSync(workdir.lockFile), false, 'the workdir is released');
 
@@ -143,6 +145,49 @@ describe('the disk of the embedded server filling up', () => {
 	});
 });
 
+describe("a --db server's disk filling up", () => {
+	it('is said with the server\'s own words (its disk is not the app\'s to look at), and the load resumes to a clean one once there is room', async (t) => {
+		const admin = new pg.Client(clientConfig(process.env.OPENPOLYEDU_TEST_ADMIN_URL!));
+		await admin.connect();
+		// A tablespace of the suite's server on a small disk, for one database: its WAL stays on the server's own disk.
+		const name = `disk_full_server_${process.pid}`;
+		let made = false;
+		// Before the disk's unmount (hooks run in the order they were added).
+		after(async () => {
+			if (made) {
+				await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+				await admin.query(`DROP TABLESPACE IF EXISTS ${name}`);
+			}
+			await admin.end();
+		});
+		const {data_directory: cluster} = (await admin.query<{data_directory: string}>('SHOW data_directory')).rows[0]!;
+		const disk = smallDisk('20M', {owner: fs.statSync(cluster)});
+		if (typeof disk === 'string') return t.skip(disk);
+		await admin.query(`CREATE TABLESPACE ${name} LOCATION ${admin.escapeLiteral(disk.dir)}`);
+		made = true;
+		await admin.query(`CREATE DATABASE ${name} TABLESPACE ${name}`);
+		const url = Object.assign(new URL(process.env.OPENPOLYEDU_TEST_ADMIN_URL!), {pathname: `/${name}`}).toString();
+		const log = path.join(fixtureDir(), 'course.log');
+		await generateLog({events: 20_000, seed: 14, file: log});
+
+		const failed = await runCli(['ingest', '--db', url, '--workers', '2', log]);
+		assert.equal(failed.code, 1, failed.stderr);
+		assert.match(said(failed), new RegExp(String.raw`^The database server's disk ran out of space \(could not .* file "pg_tblspc/.*: No space left on device\): ${loadStopped('')}$`));
+		disk.resize('200M');
+		assert.equal((await runCli(['ingest', '--db', url, '--workers', '2', log])).code, 0);
+		const clean = await openTestDatabase('disk_full_server_clean');
+		await ingest(clean, [log]);
+		const resumed = new pg.Pool(clientConfig(url));
+		resumed.on('error', () => {});
+		try {
+			const label = (file: string) => path.basename(file);
+			assert.deepEqual({content: await loadedContent(resumed, label), answers: await answers(resumed)}, {content: await loadedContent(clean.pool, label), answers: await answers(clean.pool)});
+		} finally {
+			await resumed.end();
+		}
+	});
+});
+
 describe("the derived build's scratch folder filling up", () => {
 	it("says so for ingest and run (a spill written in part was a row cut short: 'unexpected EOF in COPY data'); with room, the build gives a clean load's answers", async (t) => {
 		const dir = fixtureDir();
@@ -158,7 +203,7 @@ describe("the derived build's scratch folder filling up", () => {
 		const workdir = resolveWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-scratch-')));
 		const withDb = ['--db', database.url, '--workdir', workdir.root];
 		assert.equal((await runCli(['ingest', ...withDb, first])).code, 0);
-		const disk = smallDisk('256k', path.join(workdir.root, 'tmp'));
+		const disk = smallDisk('256k', {at: path.join(workdir.root, 'tmp')});
 		after(() => fs.rmSync(workdir.root, {recursive: true, force: true}));
 		if (typeof disk === 'string') return t.skip(disk);
 
@@ -167,7 +212,7 @@ describe("the derived build's scratch folder filling up", () => {
 		assert.match(said(failed), fullDisk(disk.dir, BUILD_STOPPED));
 		const run = await runCli(['run', 'course-summary', '--format', 'csv', ...withDb]);
 		assert.deepEqual([run.code, run.stdout], [1, ''], run.stderr);
-		assert.match(said(run), fullDisk(disk.dir, String.raw`the tables the tasks read were left as they were, and the task did not run; free space on it \(or use a --workdir on a larger disk\) and run it again\.`));
+		assert.match(said(run), fullDisk(disk.dir, String.raw`the tables the tasks read were left as they were, and the task did not run; free space on it${OR_LARGER_DISK} and run it again\.`));
 		assert.deepEqual(fs.readdirSync(disk.dir), [], 'no spill files left');
 
 		disk.resize('64M');
@@ -212,7 +257,7 @@ describe('results and the workdir lock on a full disk', () => {
 		const workdir = disk.workdir('wd');
 		const locked = await runCli(['ingest', '--db', database.url, '--workdir', workdir.root, log]);
 		assert.equal(locked.code, 1, locked.stderr);
-		assert.match(said(locked), fullDisk(workdir.root, String.raw`nothing was started; free space on it \(or use a --workdir on a larger disk\) and run again\.`));
+		assert.match(said(locked), fullDisk(workdir.root, String.raw`nothing was started; free space on it${OR_LARGER_DISK} and run again\.`));
 		assert.deepEqual(fs.readdirSync(workdir.root), [], 'no lock left');
 		assert.deepEqual(fs.readdirSync(disk.dir).sort(), ['filler', 'result', 'wd']);
 		fs.rmSync(path.join(disk.dir, 'filler'));
