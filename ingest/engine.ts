@@ -17,7 +17,7 @@ import {ProgressTracker} from './progress-tracker.js';
 import {NotALog} from './sniff.js';
 import {damagedFingerprint, discoverSources, fingerprintFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
 
-/** scratchDir: where the derived build keeps its temporary files; the places also name a disk that fills up (see diskFullError). */
+/** With where the state is kept (StatePlaces): the derived build's scratch folder, and what names a disk that fills up. */
 export type IngestOptions = StatePlaces & {
 	/** For the loader threads' own connections. */
 	databaseUrl: string;

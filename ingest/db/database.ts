@@ -24,6 +24,7 @@ export type Database = StatePlaces & {
 	 * disk chosen for the data, rather than in a system temp folder that may live in memory.
 	 */
 	scratchDir: string;
+	/** See StatePlaces: with --db it says nothing (the server's log is not the app's to read). */
 	serverFailure(): string | undefined;
 	/** Whether the server dropped one of the pool's connections (stopped, crashed or ended it): why a query failed. */
 	connectionLost(): boolean;
