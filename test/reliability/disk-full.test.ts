@@ -33,7 +33,7 @@ function smallDisk(size: string, {at, owner}: {at?: string; owner?: {uid: number
 	const mounted = mount(`size=${size},${owner ? `mode=0700,uid=${owner.uid},gid=${owner.gid}` : 'mode=0755'}`);
 	if (mounted.status !== 0) {
 		fs.rmdirSync(dir);
-		return `skipped: a small disk (tmpfs) cannot be mounted here (no CAP_SYS_ADMIN?): ${(mounted.stderr || String(mounted.error)).trim()}`;
+		return `skipped: a small disk (tmpfs) cannot be mounted here (no CAP_SYS_ADMIN?): ${(mounted.stderr || String(mounted.error)).trim().split('\n')[0]}`;
 	}
 	const workdirs: Workdir[] = [];
 	after(async () => {
