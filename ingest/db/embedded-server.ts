@@ -3,8 +3,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import {clusterDiskFull} from '../disk-full.js';
-import {UserError} from '../errors.js';
+import {clusterDiskFull, diskFullSentence, type DiskFullOutcome, LARGER_DISK} from '../disk-full.js';
+import {DiskFullError, UserError} from '../errors.js';
 import {assertOwnWorkdir, denied, ensureWorkdir, openOwnFile, REMOVE_FOLDER, type Workdir, WorkdirError, writeOwnFile} from './workdir.js';
 import {isAlive} from './workdir-lock.js';
 
@@ -282,13 +282,35 @@ io_method = 'sync'
 log_min_messages = 'warning'
 `;
 
+/** A start stopped by a full disk: nothing was lost. */
+const SERVER_NOT_STARTED: DiskFullOutcome = {outcome: 'the database could not start', retry: 'run again (what was saved is kept)'};
+
 /** Our block of postgresql.conf, rewritten at every start so that a cluster made by an older version gets today's settings. */
 function writeServerSettings(dataDir: string): void {
 	const file = path.join(dataDir, 'postgresql.conf');
 	const current = fs.readFileSync(file, 'utf8');
 	const marker = current.indexOf(SETTINGS_MARKER);
 	const wanted = (marker < 0 ? current : current.slice(0, marker).replace(/\n$/, '')) + serverSettings;
-	if (wanted !== current) fs.writeFileSync(file, wanted);
+	if (wanted === current) return;
+	// Written beside it, then renamed over it: rewritten in place, a full disk left it empty (initdb's settings with it).
+	const temporary = `${file}.openpolyedu.tmp`;
+	const {uid, gid, mode} = fs.statSync(file);
+	fs.rmSync(temporary, {force: true});
+	// 'wx': a link the postgres user put at its name is not written through by root.
+	const fd = fs.openSync(temporary, 'wx', mode & 0o777);
+	try {
+		fs.writeFileSync(fd, wanted);
+		// As root, the file stays the postgres user's, for its server to read.
+		if (process.getuid?.() === 0) fs.fchownSync(fd, uid, gid);
+		fs.fsyncSync(fd);
+	} catch (error) {
+		fs.closeSync(fd);
+		fs.rmSync(temporary, {force: true});
+		if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new DiskFullError(diskFullSentence({folder: dataDir, alternative: LARGER_DISK}, SERVER_NOT_STARTED));
+		throw error;
+	}
+	fs.closeSync(fd);
+	fs.renameSync(temporary, file);
 }
 
 /**
@@ -606,7 +628,7 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 		const code = await run(binaries.pg_ctl, ['start', '-D', dataDir, '-w', '-t', '120', '-s', '-o', `-p ${port}`], runAs, logFd);
 		if (code !== 0) {
 			// Its WAL cannot be written (what a load that filled the disk leaves): recovery needs room first.
-			const full = clusterDiskFull(failureReason(workdir, logStart), dataDir, {outcome: 'the database could not start', retry: 'run again (what was saved is kept)'});
+			const full = clusterDiskFull(failureReason(workdir, logStart), dataDir, SERVER_NOT_STARTED);
 			if (full) throw full;
 			const failed = failedSentence('The embedded PostgreSQL did not start', 'pg_ctl', code, workdir, logStart);
 			if (owner === undefined) throw new UserError(`${failed}; see ${serverLogFile(workdir)}.`);

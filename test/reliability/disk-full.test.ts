@@ -145,6 +145,27 @@ describe('the disk of the embedded server filling up', () => {
 	});
 });
 
+describe('the settings a start writes into the cluster, on a full disk', () => {
+	it("leave postgresql.conf as it was (rewritten in place, it was left empty) and say so; with room, the start writes them", async (t) => {
+		const disk = smallDisk('72M');
+		if (typeof disk === 'string') return t.skip(disk);
+		const workdir = disk.workdir('wd');
+		await onServer(workdir, async () => {});
+		const pgdata = fs.realpathSync(workdir.pgdata);
+		const conf = path.join(pgdata, 'postgresql.conf');
+		// As a cluster made by a version with other settings: the next start rewrites its block.
+		const older = fs.readFileSync(conf, 'utf8').replace("log_min_messages = 'warning'", "log_min_messages = 'notice'");
+		fs.writeFileSync(conf, older);
+		disk.resize(String(usedBytes(disk.dir) + 4096));
+		await assert.rejects(startEmbeddedServer(workdir), (error: Error) => error instanceof DiskFullError && fullDisk(pgdata, String.raw`the database could not start; free space on it${OR_LARGER_DISK} and run again \(what was saved is kept\)\.`).test(error.message));
+		assert.equal(fs.readFileSync(conf, 'utf8'), older, 'postgresql.conf whole');
+		assert.deepEqual(fs.readdirSync(pgdata).filter((name) => name.startsWith('postgresql.conf')), ['postgresql.conf'], 'no temporary file left');
+		disk.resize('200M');
+		await onServer(workdir, async () => {});
+		assert.match(fs.readFileSync(conf, 'utf8'), /log_min_messages = 'warning'/);
+	});
+});
+
 describe("a --db server's disk filling up", () => {
 	it('is said with the server\'s own words (its disk is not the app\'s to look at), and the load resumes to a clean one once there is room', async (t) => {
 		const admin = new pg.Client(clientConfig(process.env.OPENPOLYEDU_TEST_ADMIN_URL!));
