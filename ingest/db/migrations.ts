@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import {UserError} from '../errors.js';
 import {TIME_PREFIX_BIAS} from '../event-hash.js';
 import {derivedMigrations} from '../derived/migrations.js';
 
@@ -202,6 +203,15 @@ export async function migrate(client: pg.ClientBase): Promise<number[]> {
 		await client.query('CREATE TABLE IF NOT EXISTS schema_version (version int PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
 		const {rows} = await client.query<{version: number}>('SELECT version FROM schema_version');
 		const applied = new Set(rows.map((row) => row.version));
+		// A version this build does not know was applied by a newer one (a workdir opened again after a downgrade): its
+		// tables may mean something else now, and a build of ours or a load could corrupt them. Refused before anything runs.
+		const known = new Set(migrations.map((migration) => migration.version));
+		const newer = [...applied].filter((version) => !known.has(version)).sort((a, b) => a - b);
+		if (newer.length > 0) {
+			throw new UserError(
+				`This database was written by a newer version of openpolyedu-tui (its schema has ${newer.length === 1 ? 'version' : 'versions'} ${newer.join(', ')}, which this one does not know): update openpolyedu-tui to open it; it was left as it was.`,
+			);
+		}
 		const appliedNow: number[] = [];
 		for (const migration of migrations) {
 			if (applied.has(migration.version)) continue;

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import {describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
@@ -7,6 +10,8 @@ import {migratedTables, migrate, migrations} from '../../ingest/db/migrations.js
 import {eventTime} from '../../ingest/event-fields.js';
 import {eventHash} from '../../ingest/event-hash.js';
 import {createTestDatabase} from '../helpers/database.js';
+import {fixtureDir, lines} from '../helpers/ingest.js';
+import {projectRoot} from '../helpers/shared.js';
 
 describe('schema migrations', () => {
 	it('are recorded once each; applying them again changes nothing', async () => {
@@ -28,6 +33,34 @@ describe('schema migrations', () => {
 			} finally {
 				await second.end();
 			}
+		} finally {
+			await client.end();
+		}
+	});
+
+	it('refuse a database that a newer version migrated, in one sentence, before anything runs or is loaded (it was used as if it were ours)', async () => {
+		const url = await createTestDatabase('newer_schema');
+		const client = new pg.Client(clientConfig(url));
+		await client.connect();
+		try {
+			// As after a newer version's migration 9999, then this one's last migration missing: were it applied again, it would fail otherwise.
+			const last = migrations.at(-1)!.version;
+			await client.query(`DELETE FROM schema_version WHERE version = $1`, [last]);
+			await client.query(`INSERT INTO schema_version (version, description) VALUES (9999, 'a newer version')`);
+			const versions = async () => (await client.query<{version: number}>('SELECT version FROM schema_version ORDER BY version')).rows.map((row) => row.version);
+			const before = await versions();
+			await assert.rejects(migrate(client), {name: 'UserError', message: /^This database was written by a newer version of openpolyedu-tui \(its schema has version 9999, which this one does not know\)/});
+			assert.deepEqual(await versions(), before);
+			const log = path.join(fixtureDir(), 'tracking.log');
+			fs.writeFileSync(log, lines(0, 10));
+			for (const args of [['ingest', log], ['files'], ['run', 'event-types']]) {
+				const result = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), ...args, '--db', url], {encoding: 'utf8', env: {...process.env, DATABASE_URL: ''}});
+				assert.equal(result.status, 1, `${args[0]}: ${result.stderr}`);
+				assert.match(result.stderr, /^This database was written by a newer version of openpolyedu-tui .*; it was left as it was\.\n$/, args[0]);
+			}
+			assert.deepEqual(await versions(), before);
+			const {rows: [{events}]} = await client.query<{events: number}>('SELECT count(*)::int AS events FROM events');
+			assert.equal(events, 0, 'nothing was loaded');
 		} finally {
 			await client.end();
 		}
