@@ -101,15 +101,23 @@ const courseInUrl = /(?:course-v1|ccx-v1):[^/?#&\s"]+/;
 // The run is the URL's last segment too ('/courses/edX/DemoX/Demo_Course', '…/Demo_Course?x=1').
 const oldCourseInUrl = /\/courses\/([^/?#\s"]+\/[^/?#\s"]+\/[^/?#\s"]+)(?=[/?#\s"]|$)/;
 
-/** Course id from a URL or URL-like event_type: opaque keys first, then old Org/Course/Run paths. */
-export function courseFromUrl(url: string | undefined): string | undefined {
-	if (!url) return undefined;
-	const opaque = courseInUrl.exec(url);
-	if (opaque) return decodeURIComponentSafe(opaque[0]);
-	const old = oldCourseInUrl.exec(url);
-	if (old && !old[1]!.startsWith('course-v1:')) return decodeURIComponentSafe(old[1]!);
-	return undefined;
+/**
+ * What reads a course id from a URL or URL-like event_type with these patterns: opaque keys first, then old
+ * Org/Course/Run paths (group 1). Migration 8 reads stored events with the patterns the loader had before.
+ */
+export function courseKeyReader(opaqueKey: RegExp, oldStyleKey: RegExp): (url: string | undefined) => string | undefined {
+	return (url) => {
+		if (!url) return undefined;
+		const opaque = opaqueKey.exec(url);
+		if (opaque) return decodeURIComponentSafe(opaque[0]);
+		const old = oldStyleKey.exec(url);
+		if (old && !old[1]!.startsWith('course-v1:')) return decodeURIComponentSafe(old[1]!);
+		return undefined;
+	};
 }
+
+/** Course id from a URL or URL-like event_type. */
+export const courseFromUrl = courseKeyReader(courseInUrl, oldCourseInUrl);
 
 function decodeURIComponentSafe(text: string): string {
 	try {

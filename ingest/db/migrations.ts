@@ -2,13 +2,20 @@ import type pg from 'pg';
 import {UserError} from '../errors.js';
 import {TIME_PREFIX_BIAS} from '../event-hash.js';
 import {derivedMigrations} from '../derived/migrations.js';
+import {recomputeUrlCourses} from './url-courses.js';
 
 /**
  * Versioned schema. Each migration runs once, in its own transaction, recorded in schema_version;
  * an advisory lock makes two processes starting at once apply them one after the other.
  * Append new migrations; never edit one that has shipped.
  */
-export type Migration = {version: number; description: string; sql: string};
+export type Migration = {
+	version: number;
+	description: string;
+	sql: string;
+	/** What SQL alone cannot do (the loader's own reading of a field), run after sql in the same transaction. */
+	run?: (client: pg.ClientBase) => Promise<void>;
+};
 
 /** Versions 1–99 belong to the loader's tables; 100 and up to the task layer's derived tables (ingest/derived). */
 const coreMigrations: Migration[] = [
@@ -185,6 +192,14 @@ FROM source_files f LEFT JOIN LATERAL (SELECT * FROM file_committed_counts(f.fil
 ALTER TABLE source_files DROP CONSTRAINT source_files_status_check;
 ALTER TABLE source_files ADD CONSTRAINT source_files_status_check CHECK (status IN ('loading', 'loaded', 'failed', 'replaced', 'superseded'));`,
 	},
+	{
+		version: 8,
+		description: 'events loaded before get the course the loader now reads from their URL',
+		// A kept database answered with the courses of the loader's old rule ('course-v1:A+B+C&enrollment_action=enroll',
+		// none for /courses/Org/Course/Run ending the URL) where a new one loaded from the same logs had the right ones.
+		sql: '',
+		run: recomputeUrlCourses,
+	},
 ];
 
 export const migrations: Migration[] = [...coreMigrations, ...derivedMigrations].sort((a, b) => a.version - b.version);
@@ -218,6 +233,7 @@ export async function migrate(client: pg.ClientBase): Promise<number[]> {
 			await client.query('BEGIN');
 			try {
 				await client.query(migration.sql);
+				await migration.run?.(client);
 				await client.query('INSERT INTO schema_version (version, description) VALUES ($1, $2)', [migration.version, migration.description]);
 				await client.query('COMMIT');
 			} catch (error) {

@@ -9,8 +9,10 @@ import {clientConfig} from '../../ingest/db/database.js';
 import {migratedTables, migrate, migrations} from '../../ingest/db/migrations.js';
 import {eventTime} from '../../ingest/event-fields.js';
 import {eventHash} from '../../ingest/event-hash.js';
+import {refreshDerived} from '../../ingest/derived/refresh.js';
+import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
 import {createTestDatabase} from '../helpers/database.js';
-import {fixtureDir, lines} from '../helpers/ingest.js';
+import {eventLine, fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 import {projectRoot} from '../helpers/shared.js';
 
 describe('schema migrations', () => {
@@ -140,5 +142,59 @@ describe('schema migrations', () => {
 		} finally {
 			await client.end();
 		}
+	});
+
+	it('8 gives events an older loader stored the course the loader now reads from their URL, and the rebuilt tables answer as for a new load', async () => {
+		const phylos = 'course-v1:spbstu+PHYLOS+fall_2018';
+		const enrollPage = `https://courses.openedu.ru/register?course_id=${phylos}&enrollment_action=enroll`;
+		const context = (userId: number, more: Record<string, unknown> = {}) => ({user_id: userId, course_id: '', path: '/event', ...more});
+		const log = path.join(fixtureDir(), 'url-courses.log');
+		fs.writeFileSync(
+			log,
+			`${[
+				eventLine(1),
+				// Line 2: the old rule took the query's next parameter into the course.
+				eventLine(2, {context: context(1002), page: enrollPage, event_type: '/change_enrollment', event: '{}'}),
+				// Lines 3 and 4: an old-style key ending the URL, or before '?', gave none; line 4's organisation is context's own.
+				eventLine(3, {context: context(1003), page: 'https://courses.edx.org/courses/edX/DemoX/Demo_Course'}),
+				eventLine(4, {context: context(1004, {org_id: 'Other'}), page: 'https://courses.edx.org/courses/edX/DemoX/Demo_Course?activate=1'}),
+				// Lines 5 and 6 keep their course with '&' in it: context's, and the payload's.
+				eventLine(5, {context: context(1005, {course_id: 'course-v1:Odd+A&B+1'}), page: enrollPage}),
+				eventLine(6, {context: context(1006), page: enrollPage, event: JSON.stringify({course_id: 'course-v1:Pay+L&1'})}),
+			].join('\n')}\n`,
+		);
+		const database = await openTestDatabase('migration_8');
+		await ingest(database, [log]);
+		const events = async () => (await database.pool.query('SELECT line_no, course_id, org_id FROM events ORDER BY line_no')).rows;
+		const loaded = await events();
+		assert.deepEqual(loaded.map((row) => row.course_id), [phylos, phylos, 'edX/DemoX/Demo_Course', 'edX/DemoX/Demo_Course', 'course-v1:Odd+A&B+1', 'course-v1:Pay+L&1']);
+		const {tasks} = await loadTaskCatalogue();
+		const answers = async () => (await runTask(database.pool, tasks.find((task) => task.id === 'course-comparison')!, {})).rows;
+		const fresh = await answers();
+		// As the loader before 8 stored lines 2 to 4, and the tables built from them.
+		await database.pool.query(`UPDATE events SET course_id = $1 WHERE line_no = 2`, [`${phylos}&enrollment_action=enroll`]);
+		await database.pool.query(`UPDATE events SET course_id = NULL, org_id = CASE line_no WHEN 3 THEN NULL ELSE org_id END WHERE line_no IN (3, 4)`);
+		await database.pool.query('UPDATE loads SET derived_done = false');
+		await refreshDerived(database.pool);
+		assert.notDeepEqual(await answers(), fresh);
+		const migration8 = async () => {
+			const client = await database.pool.connect();
+			try {
+				await client.query('BEGIN');
+				await migrations.find((migration) => migration.version === 8)!.run!(client);
+				await client.query('COMMIT');
+			} finally {
+				client.release();
+			}
+		};
+		await migration8();
+		assert.deepEqual(await events(), loaded);
+		const pending = async () => (await database.pool.query<{pending: number}>('SELECT count(*)::int AS pending FROM loads WHERE NOT derived_done')).rows[0]!.pending;
+		assert.ok((await pending()) > 0, 'the derived tables are to be rebuilt');
+		await refreshDerived(database.pool);
+		assert.deepEqual(await answers(), fresh);
+		// Nothing left to change: the tables stay built.
+		await migration8();
+		assert.equal(await pending(), 0);
 	});
 });
