@@ -597,6 +597,24 @@ function otherOwner(dataDir: string, runAs: RunAs): string | undefined {
 	return userName(owner);
 }
 
+/**
+ * A cluster made by another major version of PostgreSQL than the binaries' (a workdir kept while the app's embedded
+ * PostgreSQL moved on) cannot be started by them: said with what to do, before anything is written into it, instead
+ * of the server's "database files are incompatible with server".
+ */
+function otherMajorSentence(workdir: Workdir, dataDir: string, binaries: Binaries): string | undefined {
+	let made: string;
+	try {
+		made = fs.readFileSync(path.join(dataDir, 'PG_VERSION'), 'utf8').trim();
+	} catch {
+		// Not readable by us (another user's cluster): the server says why it cannot start.
+		return undefined;
+	}
+	const ours = /\(PostgreSQL\) (\d+)/.exec(spawnSync(binaries.postgres, ['--version'], {encoding: 'utf8'}).stdout ?? '')?.[1];
+	if (ours === undefined || made === ours) return undefined;
+	return `The database in ${workdir.root} was made by PostgreSQL ${made}, and this version of openpolyedu-tui runs PostgreSQL ${ours}, which cannot open it: load the logs into a new --workdir, or use the openpolyedu-tui version that made it; the database was left as it was.`;
+}
+
 /** Start the embedded server for this workdir, or attach to the one already running on it. */
 export async function startEmbeddedServer(workdir: Workdir, onStep: (step: string) => void = () => {}): Promise<EmbeddedServer> {
 	const runAs = postgresUser();
@@ -623,6 +641,8 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 		// As root, a cluster of another user's is left to the server to refuse, in its words: nothing is written into it
 		// (its postgresql.conf, a link of theirs, was rewritten wherever it led).
 		const owner = otherOwner(dataDir, runAs);
+		const otherMajor = otherMajorSentence(workdir, dataDir, binaries);
+		if (otherMajor !== undefined) throw new UserError(otherMajor);
 		if (owner === undefined) writeServerSettings(dataDir);
 		const port = await freePort();
 		const code = await run(binaries.pg_ctl, ['start', '-D', dataDir, '-w', '-t', '120', '-s', '-o', `-p ${port}`], runAs, logFd);

@@ -594,6 +594,28 @@ describe('a server that does not start', () => {
 			`The embedded PostgreSQL did not start: syntax error in file "${settings}" line 1, near token "bogus"; configuration file "${settings}" contains errors (pg_ctl exit code 1); see ${path.join(broken.logs, 'postgres.log')}.\n`,
 		]);
 	});
+
+	it('because its cluster was made by another major version of PostgreSQL says so and what to do, and writes nothing into it (it said "database files are incompatible with server")', async () => {
+		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-major-'));
+		after(() => fs.rmSync(parent, {recursive: true, force: true}));
+		fs.chmodSync(parent, 0o755);
+		const made = madeWorkdir(path.join(parent, 'workdir'));
+		fs.writeFileSync(path.join(made.pgdata, 'PG_VERSION'), '17\n');
+		// The suite's server runs the same embedded PostgreSQL.
+		const admin = new pg.Client(clientConfig(process.env.OPENPOLYEDU_TEST_ADMIN_URL!));
+		await admin.connect();
+		const {rows: [{ours}]} = await admin.query<{ours: number}>(`SELECT current_setting('server_version_num')::int / 10000 AS ours`);
+		await admin.end();
+		for (const args of [['run', 'course-summary'], ['db', 'start']]) {
+			const refused = await runCli([...args, '--workdir', made.root]);
+			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [
+				1,
+				'',
+				`The database in ${made.root} was made by PostgreSQL 17, and this version of openpolyedu-tui runs PostgreSQL ${ours}, which cannot open it: load the logs into a new --workdir, or use the openpolyedu-tui version that made it; the database was left as it was.\n`,
+			], args.join(' '));
+		}
+		assert.deepEqual(fs.readdirSync(made.pgdata), ['PG_VERSION']);
+	});
 });
 
 describe("another user's workdir, used by root", () => {
