@@ -200,6 +200,15 @@ ALTER TABLE source_files ADD CONSTRAINT source_files_status_check CHECK (status 
 		sql: '',
 		run: recomputeUrlCourses,
 	},
+	{
+		version: 9,
+		description: "one current row per input path, not one row (a database made before 'replaced' rows)",
+		// Version 1 had UNIQUE (path, member) until a path's older content became a 'replaced' row, and was changed in place: a
+		// database made before kept the constraint, and a rotated log (its path now holding other content) failed every ingest.
+		sql: `
+ALTER TABLE source_files DROP CONSTRAINT IF EXISTS source_files_path_member_key;
+CREATE UNIQUE INDEX IF NOT EXISTS source_files_current ON source_files (path, member) WHERE status <> 'replaced';`,
+	},
 ];
 
 export const migrations: Migration[] = [...coreMigrations, ...derivedMigrations].sort((a, b) => a.version - b.version);

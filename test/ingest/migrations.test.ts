@@ -197,4 +197,22 @@ describe('schema migrations', () => {
 		await migration8();
 		assert.equal(await pending(), 0);
 	});
+
+	it("9 lets a database made before 'replaced' rows load a path that holds other content now (every such ingest failed on the old unique key)", async () => {
+		const database = await openTestDatabase('migration_9');
+		// As version 1 made source_files before the rows of replaced content.
+		await database.pool.query('DROP INDEX source_files_current');
+		await database.pool.query('ALTER TABLE source_files ADD CONSTRAINT source_files_path_member_key UNIQUE (path, member)');
+		const log = path.join(fixtureDir(), 'rotated.log');
+		const rotate = async (from: number) => {
+			fs.writeFileSync(log, lines(from, from + 5));
+			return ingest(database, [log]);
+		};
+		await rotate(0);
+		await assert.rejects(rotate(100), /source_files_path_member_key/);
+		await database.pool.query(migrations.find((migration) => migration.version === 9)!.sql);
+		await rotate(200);
+		const {rows} = await database.pool.query('SELECT status, loaded FROM source_files ORDER BY file_id');
+		assert.deepEqual(rows, [{status: 'replaced', loaded: 5}, {status: 'loaded', loaded: 5}]);
+	});
 });
