@@ -7,7 +7,8 @@ import {recomputeUrlCourses} from './url-courses.js';
 /**
  * Versioned schema. Each migration runs once, in its own transaction, recorded in schema_version;
  * an advisory lock makes two processes starting at once apply them one after the other.
- * Append new migrations; never edit one that has shipped.
+ * Append new migrations; never edit one that has shipped, nor its description (a database whose migration of a version
+ * has another description is refused, or undone: see undoneMigrations).
  */
 export type Migration = {
 	version: number;
@@ -219,36 +220,66 @@ export const migrations: Migration[] = [...coreMigrations, ...derivedMigrations]
  */
 export const migratedTables = (): string[] => [...new Set(migrations.flatMap(({sql}) => [...sql.matchAll(/\bCREATE TABLE (\w+)/g)].map((match) => match[1]!)))];
 
+/**
+ * Migrations that some databases got under a version number that then went to another migration (builds of a few hours
+ * on 2026-12-02): undone, so that the version's own migration runs in their place. A database with any other migration
+ * that is not this version's (its description differs) is refused: 114 and 116 of those hours cannot be taken over.
+ */
+const undoneMigrations = [
+	{version: 6, description: 'the keys of each load (learners, event types, pages, clients), stored with its chunks', sql: 'DROP TABLE load_keys'},
+];
+
 const MIGRATION_LOCK = 7_240_001;
+
+async function inTransaction(client: pg.ClientBase, work: () => Promise<void>): Promise<void> {
+	await client.query('BEGIN');
+	try {
+		await work();
+		await client.query('COMMIT');
+	} catch (error) {
+		await client.query('ROLLBACK');
+		throw error;
+	}
+}
 
 export async function migrate(client: pg.ClientBase): Promise<number[]> {
 	await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
 	try {
 		await client.query('CREATE TABLE IF NOT EXISTS schema_version (version int PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-		const {rows} = await client.query<{version: number}>('SELECT version FROM schema_version');
+		const {rows} = await client.query<{version: number; description: string}>('SELECT version, description FROM schema_version ORDER BY version');
 		const applied = new Set(rows.map((row) => row.version));
 		// A version this build does not know was applied by a newer one (a workdir opened again after a downgrade): its
 		// tables may mean something else now, and a build of ours or a load could corrupt them. Refused before anything runs.
-		const known = new Set(migrations.map((migration) => migration.version));
-		const newer = [...applied].filter((version) => !known.has(version)).sort((a, b) => a - b);
+		const known = new Map(migrations.map((migration) => [migration.version, migration.description]));
+		const newer = [...applied].filter((version) => !known.has(version));
 		if (newer.length > 0) {
 			throw new UserError(
 				`This database was written by a newer version of openpolyedu-tui (its schema has ${newer.length === 1 ? 'version' : 'versions'} ${newer.join(', ')}, which this one does not know): update openpolyedu-tui to open it; it was left as it was.`,
 			);
 		}
+		const others = rows.filter((row) => known.get(row.version) !== row.description);
+		const undos = undoneMigrations.filter((undo) => others.some((row) => row.version === undo.version && row.description === undo.description));
+		const kept = others.filter((row) => !undos.some((undo) => undo.version === row.version));
+		if (kept.length > 0) {
+			throw new UserError(
+				`This database was made by an early build of openpolyedu-tui whose ${kept.map((row) => `migration ${row.version} ("${row.description}")`).join(' and ')} this version does not have and cannot take over: load the logs into a new --workdir; it was left as it was.`,
+			);
+		}
+		for (const undo of undos) {
+			await inTransaction(client, async () => {
+				await client.query(undo.sql);
+				await client.query('DELETE FROM schema_version WHERE version = $1', [undo.version]);
+			});
+			applied.delete(undo.version);
+		}
 		const appliedNow: number[] = [];
 		for (const migration of migrations) {
 			if (applied.has(migration.version)) continue;
-			await client.query('BEGIN');
-			try {
+			await inTransaction(client, async () => {
 				await client.query(migration.sql);
 				await migration.run?.(client);
 				await client.query('INSERT INTO schema_version (version, description) VALUES ($1, $2)', [migration.version, migration.description]);
-				await client.query('COMMIT');
-			} catch (error) {
-				await client.query('ROLLBACK');
-				throw error;
-			}
+			});
 			appliedNow.push(migration.version);
 		}
 		return appliedNow;

@@ -215,4 +215,29 @@ describe('schema migrations', () => {
 		const {rows} = await database.pool.query('SELECT status, loaded FROM source_files ORDER BY file_id');
 		assert.deepEqual(rows, [{status: 'replaced', loaded: 5}, {status: 'loaded', loaded: 5}]);
 	});
+
+	it("take over a database of the early builds whose migration 6 was another (it failed every ingest: file_committed_counts did not exist), and refuse one whose 114 was another, in one sentence", async () => {
+		const url = await createTestDatabase('replaced_migrations');
+		const client = new pg.Client(clientConfig(url));
+		await client.connect();
+		try {
+			// As a database of those hours stands: their 6 made load_keys, and the 6 of today never ran.
+			await client.query(`UPDATE schema_version SET description = 'the keys of each load (learners, event types, pages, clients), stored with its chunks' WHERE version = 6`);
+			await client.query('DROP VIEW source_file_counts; DROP FUNCTION file_committed_counts; CREATE TABLE load_keys (load_id int)');
+			assert.deepEqual(await migrate(client), [6]);
+			const {rows: [objects]} = await client.query(`SELECT to_regclass('load_keys') AS keys, to_regclass('source_file_counts') AS counts`);
+			assert.deepEqual(objects, {keys: null, counts: 'source_file_counts'});
+			const description = async (version: number) => (await client.query('SELECT description FROM schema_version WHERE version = $1', [version])).rows[0].description;
+			assert.equal(await description(6), migrations.find((migration) => migration.version === 6)!.description);
+			const early = 'activity per learner and UTC day (an early build)';
+			await client.query('UPDATE schema_version SET description = $1 WHERE version = 114', [early]);
+			await assert.rejects(migrate(client), {
+				name: 'UserError',
+				message: `This database was made by an early build of openpolyedu-tui whose migration 114 ("${early}") this version does not have and cannot take over: load the logs into a new --workdir; it was left as it was.`,
+			});
+			assert.equal(await description(114), early);
+		} finally {
+			await client.end();
+		}
+	});
 });
