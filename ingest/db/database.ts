@@ -200,6 +200,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 	// Nor one in use (the pool listens only to idle ones): its query fails, and its owner reports that.
 	let connectionLost = false;
 	pool.on('connect', (client) => client.on('error', () => (connectionLost = true)));
+	const embedded = server !== undefined;
+	// A server kept running by `db start` stays up for psql, notebooks and the next run.
+	const stopUnlessKept = async () => {
+		if (embedded && !fs.existsSync(workdir.keepRunningFile)) await stopEmbeddedServer(workdir);
+	};
 	onStep('applying migrations');
 	let client: pg.PoolClient | undefined;
 	try {
@@ -213,6 +218,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 	} catch (error) {
 		client?.release();
 		await pool.end().catch(() => {});
+		// As close() would: a database refused (one a newer version migrated) or failed in a migration left the server running.
+		await stopUnlessKept().catch(() => {});
 		if (error instanceof UserError) throw error;
 		// A migration that needs room (or a server that stops on a PANIC for want of it).
 		const diskFull = diskFullError(error, {dataDir: server?.dataDir, serverFailure}, {outcome: 'the database could not be prepared', retry: 'run again'});
@@ -221,7 +228,6 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 		throw client && !isConnectionFailure(error) ? describeSetupError(error, displayUrl) : describeConnectionError(error, displayUrl);
 	}
 	client.release();
-	const embedded = server !== undefined;
 	return {
 		url,
 		displayUrl,
@@ -233,8 +239,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 		connectionLost: () => connectionLost,
 		async close() {
 			await pool.end().catch(() => {});
-			// A server kept running by `db start` stays up for psql, notebooks and the next run.
-			if (embedded && !fs.existsSync(workdir.keepRunningFile)) await stopEmbeddedServer(workdir);
+			await stopUnlessKept();
 		},
 	};
 }

@@ -618,6 +618,33 @@ describe('a server that does not start', () => {
 	});
 });
 
+describe('a database the app refuses', () => {
+	it('leaves no server running that the run started (it stayed up after the sentence)', async () => {
+		const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-refused-'));
+		fs.chmodSync(parent, 0o755);
+		const workdir = resolveWorkdir(path.join(parent, 'workdir'));
+		after(async () => {
+			await stopEmbeddedServer(workdir).catch(() => false);
+			removeWorkdir(workdir);
+			fs.rmSync(parent, {recursive: true, force: true});
+		});
+		ensureWorkdir(workdir);
+		const {url} = await startEmbeddedServer(workdir);
+		await ensureDatabaseExists(url);
+		// As a newer version leaves it: a schema version this one does not know.
+		const client = new pg.Client(clientConfig(url));
+		await client.connect();
+		await client.query(`CREATE TABLE schema_version (version int PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+		await client.query(`INSERT INTO schema_version (version, description) VALUES (9999, 'a newer version')`);
+		await client.end();
+		await stopEmbeddedServer(workdir);
+		const refused = await runCli(['files', '--workdir', workdir.root]);
+		assert.equal(refused.code, 1);
+		assert.match(refused.stderr, /^This database was written by a newer version of openpolyedu-tui/);
+		assert.equal(embeddedServerStatus(workdir).port, undefined, 'the server is stopped');
+	});
+});
+
 describe("another user's workdir, used by root", () => {
 	it('is one sentence with the server\'s reason, the same in the app, and the user\'s files stay as they were', async (t) => {
 		const asNobody = cliAsNobody();
