@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import {entry} from './tally.js';
 
 /**
  * The calendar days of the day tables (d_learner_day, d_learner_day_time, d_page_day, …) are those of
@@ -30,9 +29,12 @@ export function dayOfInZone(zone: string): DayOf {
 		return Math.round((Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)) - MILLIS_2000) / MILLIS_PER_DAY);
 	};
 	const dayOfHour = new Map<number, number>();
+	// Called for every hour of every learner's rows: no closure is made per call (as entry() would need).
 	return (time) => {
 		const hour = Math.floor(time / MICROS_PER_HOUR);
-		return entry(dayOfHour, hour, () => localDay(hour));
+		let day = dayOfHour.get(hour);
+		if (day === undefined) dayOfHour.set(hour, (day = localDay(hour)));
+		return day;
 	};
 }
 

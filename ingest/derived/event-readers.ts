@@ -87,15 +87,14 @@ type Tables = {rows(table: ReaderTable): RowBuffer; learnerRow(table: ReaderTabl
  */
 export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array, learner: {username: string; fields: Buffer}, kind: ReaderKind): boolean {
 	const time = starts[SCAN.time]!;
-	const copy = (out: RowBuffer, field: number) => copiedField(out, data, starts[field]!);
 	switch (kind.payload_kind) {
 		case 'target':
 			if (starts[SCAN.targetUrl]! >= 0) {
 				const out = tables.rows('fresh_target');
 				startRow(out, 3);
-				copy(out, SCAN.targetUrl);
-				copy(out, SCAN.targetName);
-				copy(out, SCAN.time);
+				copiedField(out, data, starts[SCAN.targetUrl]!);
+				copiedField(out, data, starts[SCAN.targetName]!);
+				copiedField(out, data, starts[SCAN.time]!);
 				return true;
 			}
 			return false;
@@ -103,21 +102,21 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 			if (time < 0) return false;
 			const out = tables.learnerRow('d_enrollment', learner.fields, 6);
 			// The enrolled user: event.user_id, else the event's user id.
-			copy(out, starts[SCAN.enrolledUserId]! >= 0 ? SCAN.enrolledUserId : SCAN.userId);
-			copy(out, SCAN.time);
+			copiedField(out, data, starts[starts[SCAN.enrolledUserId]! >= 0 ? SCAN.enrolledUserId : SCAN.userId]!);
+			copiedField(out, data, starts[SCAN.time]!);
 			boolField(out, kind.event_type === 'edx.course.enrollment.activated');
-			copy(out, SCAN.mode);
+			copiedField(out, data, starts[SCAN.mode]!);
 			// Where the event is in the log: it orders changes logged at the same time.
-			copy(out, SCAN.fileId);
-			copy(out, SCAN.lineNo);
+			copiedField(out, data, starts[SCAN.fileId]!);
+			copiedField(out, data, starts[SCAN.lineNo]!);
 			return true;
 		}
 		case 'video': {
 			if (time < 0 || learner.username === '' || starts[SCAN.videoId]! < 0) return false;
 			const out = tables.learnerRow('d_video_event', learner.fields, 7);
-			copy(out, SCAN.time);
+			copiedField(out, data, starts[SCAN.time]!);
 			textField(out, kind.video_action!);
-			for (let field = SCAN.videoId; field <= SCAN.duration; field++) copy(out, field);
+			for (let field = SCAN.videoId; field <= SCAN.duration; field++) copiedField(out, data, starts[field]!);
 			return true;
 		}
 		case 'problem': {
@@ -126,21 +125,21 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 			const server = starts[SCAN.server]!;
 			if (time < 0 || learner.username === '' || starts[SCAN.problemId]! < 0 || (check && !(server >= 0 && data[server] === 1))) return false;
 			const out = tables.learnerRow('d_problem_event', learner.fields, 6);
-			copy(out, SCAN.time);
-			copy(out, SCAN.problemId);
+			copiedField(out, data, starts[SCAN.time]!);
+			copiedField(out, data, starts[SCAN.problemId]!);
 			textField(out, check ? 'check' : 'show_answer');
-			copy(out, SCAN.correct);
-			copy(out, SCAN.answers);
-			copy(out, SCAN.attempts);
+			copiedField(out, data, starts[SCAN.correct]!);
+			copiedField(out, data, starts[SCAN.answers]!);
+			copiedField(out, data, starts[SCAN.attempts]!);
 			return true;
 		}
 		case 'textbook': {
 			if (time < 0 || learner.username === '') return false;
 			const out = tables.learnerRow('d_textbook_event', learner.fields, 5);
-			copy(out, SCAN.time);
+			copiedField(out, data, starts[SCAN.time]!);
 			textField(out, kind.event_type);
-			copy(out, SCAN.pdf);
-			copy(out, SCAN.query);
+			copiedField(out, data, starts[SCAN.pdf]!);
+			copiedField(out, data, starts[SCAN.query]!);
 			const query = kind.event_type === 'textbook.pdf.search.executed' ? fieldText(data, starts[SCAN.query]!) : null;
 			const words = query === null ? [] : searchWords(query);
 			if (words.length === 0) nullField(out);

@@ -157,10 +157,11 @@ function writeLearner(tables: TableRows<CountTable>, learner: Learner, counts: L
 			if (dayCounts) for (let index = 1; index < HOUR_COUNTS; index++) dayCounts[index]! += hourCounts[index]!;
 			else days.set(day, [...hourCounts]);
 		}
+		const table = `d_learner_day${suffix}` as const;
 		for (const [day, dayCounts] of days) {
 			// d_learner.active_days counts the day zone's days (the first set).
 			if (suffix === '' && dayCounts[1]! > 0) activeDays++;
-			const out = row(`d_learner_day${suffix}`, HOUR_COUNTS);
+			const out = row(table, HOUR_COUNTS);
 			dateField(out, day);
 			for (let index = 1; index < HOUR_COUNTS; index++) int8Field(out, dayCounts[index]!);
 		}

@@ -72,19 +72,18 @@ const samePlace = (a: TimelineEvent, b: TimelineEvent) => a.time === b.time && a
 
 /** Gap micros summed per hour and whole minute, with the number of gaps: seconds are divided once, from the exact sum. */
 type GapSum = {micros: number; gaps: number};
+const newGapSum = (): GapSum => ({micros: 0, gaps: 0});
+const newMicros = () => ({micros: 0});
 
-function timeRows<K>(byKey: Map<K, Map<number, {micros: number}>>): Array<TimeRow & {key: K}> {
-	const rows: Array<TimeRow & {key: K}> = [];
-	for (const [key, minutes] of byKey) {
-		let short: number | null = null;
-		let long: number | null = null;
-		for (const [minute, sum] of minutes) {
-			if (minute < SHORT_CUTOFF_MINUTES) short = (short ?? 0) + sum.micros;
-			if (minute < LONG_CUTOFF_MINUTES) long = (long ?? 0) + sum.micros;
-		}
-		rows.push({key, seconds5: short === null ? null : short / MICROS_PER_SECOND, seconds30: long === null ? null : long / MICROS_PER_SECOND});
+/** Time on task under the two cutoffs, from gap micros per whole minute. */
+function timeRow(minutes: Map<number, {micros: number}>): TimeRow {
+	let short: number | null = null;
+	let long: number | null = null;
+	for (const [minute, sum] of minutes) {
+		if (minute < SHORT_CUTOFF_MINUTES) short = (short ?? 0) + sum.micros;
+		if (minute < LONG_CUTOFF_MINUTES) long = (long ?? 0) + sum.micros;
 	}
-	return rows;
+	return {seconds5: short === null ? null : short / MICROS_PER_SECOND, seconds30: long === null ? null : long / MICROS_PER_SECOND};
 }
 
 /** The day rows summed as the time tasks sum them (NULL when no day has a value; a day counts when its time is over 0). */
@@ -132,6 +131,9 @@ function walkSessions(events: TimelineEvent[]): {sessions: SessionRow[]; gapsByH
 	const gapsByHour = new Map<number, Map<number, GapSum>>();
 	let sessionNumber = 0;
 	let current: (SessionRow & {number: number}) | undefined;
+	// Events come in time order: most gaps end in the hour of the one before, whose minutes are kept at hand.
+	let hour = Number.NaN;
+	let minutes: Map<number, GapSum> | undefined;
 	for (let start = 0; start < events.length; ) {
 		let end = start + 1;
 		while (end < events.length && samePlace(events[start]!, events[end]!)) end++;
@@ -145,7 +147,11 @@ function walkSessions(events: TimelineEvent[]): {sessions: SessionRow[]; gapsByH
 			const gap = event.time - previous.time;
 			if (gap > SESSION_BREAK || previous.closes) sessionNumber++;
 			if (gap < LONGEST_GAP) {
-				const sum = entry(entry(gapsByHour, hourOf(event.time), newMap<number, GapSum>), Math.floor(gap / MINUTE), () => ({micros: 0, gaps: 0}));
+				if (hourOf(event.time) !== hour) {
+					hour = hourOf(event.time);
+					minutes = entry(gapsByHour, hour, newMap<number, GapSum>);
+				}
+				const sum = entry(minutes!, Math.floor(gap / MINUTE), newGapSum);
 				sum.micros += gap;
 				sum.gaps++;
 			}
@@ -196,11 +202,20 @@ export function learnerTimeline(events: TimelineEvent[], options: TimelineOption
 		const gapsByDay = new Map<number, Map<number, {micros: number}>>();
 		for (const [hour, minutes] of gapsByHour) {
 			const day = entry(gapsByDay, dayOf(hour), newMap<number, {micros: number}>);
-			for (const [minute, sum] of minutes) entry(day, minute, () => ({micros: 0})).micros += sum.micros;
+			for (const [minute, sum] of minutes) entry(day, minute, newMicros).micros += sum.micros;
 		}
-		const times = timeRows(gapsByDay).map(({key, ...times}) => ({day: key, ...times}));
+		const times: DayTimes['times'] = [];
+		for (const [day, minutes] of gapsByDay) {
+			const {seconds5, seconds30} = timeRow(minutes);
+			times.push({day, seconds5, seconds30});
+		}
 		return {suffix, times, total: timeTotal(times)};
 	});
+	const hourTimes: LearnerTimeline['hourTimes'] = [];
+	for (const [hour, minutes] of gapsByHour) {
+		const {seconds5, seconds30} = timeRow(minutes);
+		hourTimes.push({hour, seconds5, seconds30});
+	}
 	const visits = walkVisits(events);
 	const byPage = new Map<number, number>();
 	const byHourPage = new Map<number, Map<number, number>>();
@@ -210,15 +225,22 @@ export function learnerTimeline(events: TimelineEvent[], options: TimelineOption
 		tally(entry(byHourPage, hourOf(visit.time), newMap<number, number>), visit.urlId);
 		if (visit.previousUrlId !== null) tally(entry(byTransition, visit.previousUrlId, newMap<number, number>), visit.urlId);
 	}
+	// Plain loops: spreading the maps into arrays made a few arrays per row.
+	const pageVisits: LearnerTimeline['pageVisits'] = [];
+	for (const [urlId, count] of byPage) pageVisits.push({urlId, visits: count});
+	const pageHourVisits: LearnerTimeline['pageHourVisits'] = [];
+	for (const [hour, pages] of byHourPage) for (const [urlId, count] of pages) pageHourVisits.push({hour, urlId, visits: count});
+	const transitions: LearnerTimeline['transitions'] = [];
+	for (const [previousUrlId, pages] of byTransition) for (const [urlId, count] of pages) transitions.push({previousUrlId, urlId, transitions: count});
 	return {
 		gaps,
-		hourTimes: timeRows(gapsByHour).map(({key, ...times}) => ({hour: key, ...times})),
+		hourTimes,
 		days,
 		sessions,
 		sessionSummary: sessionSummary(sessions, options.sessionSummaryMinSeconds),
 		visits,
-		pageVisits: [...byPage].map(([urlId, visits]) => ({urlId, visits})),
-		pageHourVisits: [...byHourPage].flatMap(([hour, pages]) => [...pages].map(([urlId, visits]) => ({hour, urlId, visits}))),
-		transitions: [...byTransition].flatMap(([previousUrlId, pages]) => [...pages].map(([urlId, transitions]) => ({previousUrlId, urlId, transitions}))),
+		pageVisits,
+		pageHourVisits,
+		transitions,
 	};
 }

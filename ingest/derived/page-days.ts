@@ -45,8 +45,15 @@ export class PageDayCounts {
 	/** Adds a named learner's visits (of a course other than ''). */
 	addLearner(courseId: string, username: string, visits: LearnerTimeline['pageHourVisits']): void {
 		const days = new Map<number, Map<number, number>>();
-		for (const {hour, urlId, visits: count} of visits) {
-			tally(entry(days, this.days.dayOf(hour), newMap<number, number>), urlId, count);
+		// The visits come grouped by hour: each hour's day is looked up once.
+		let hour = Number.NaN;
+		let pages: Map<number, number> | undefined;
+		for (const visit of visits) {
+			if (visit.hour !== hour) {
+				hour = visit.hour;
+				pages = entry(days, this.days.dayOf(hour), newMap<number, number>);
+			}
+			tally(pages!, visit.urlId, visit.visits);
 		}
 		const course = entry(this.byCourse, courseId, newMap<number, Map<number, PageDay>>);
 		const shared = this.sharedUsernames.has(username);
@@ -66,10 +73,11 @@ export class PageDayCounts {
 	}
 
 	write(rows: (table: keyof typeof PAGE_DAY_TABLE) => RowBuffer): void {
+		const table = `d_page_day${this.days.suffix}` as const;
 		const writeDays = (courseId: string | null, days: PageDays) => {
 			for (const [day, pages] of days) {
 				for (const [urlId, counts] of pages) {
-					const out = rows(`d_page_day${this.days.suffix}`);
+					const out = rows(table);
 					startRow(out, 5);
 					if (courseId === null) nullField(out);
 					else textField(out, courseId);

@@ -121,9 +121,10 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 		float8OrNullField(out, time.seconds30);
 	}
 	for (const {suffix, times, total} of timeline.days) {
+		const table = `d_learner_day_time${suffix}` as const;
 		for (const time of times) {
 			if (time.day < from.days[suffix]) continue;
-			const out = row(`d_learner_day_time${suffix}`, 3);
+			const out = row(table, 3);
 			dateField(out, time.day);
 			float8OrNullField(out, time.seconds5);
 			float8OrNullField(out, time.seconds30);
