@@ -307,7 +307,9 @@ export async function countFreshEvents(
 	options: {loadIds: number[]; firstBuild: boolean; onEvents?: (eventsRead: number) => void},
 ): Promise<{firstDays: FirstDay[]; learners: LearnerFields}> {
 	const {rows: typeRows} = await client.query<TypeKind & {type_id: number}>('SELECT * FROM fresh_type');
-	const types = new Map(typeRows.map((kind) => [kind.type_id, {kind, increment: hourIncrement(kind)}]));
+	// By id (1 to the number of types: see FRESH_TYPES in refresh.ts), looked up for every event.
+	const types: Type[] = [];
+	for (const kind of typeRows) types[kind.type_id] = {kind, increment: hourIncrement(kind)};
 	const {rows: learnerRows} = await client.query<{learner_id: number; course_id: string; username: string}>('SELECT learner_id, course_id, username FROM fresh_learner');
 	const learners = new Map(
 		learnerRows.map((row) => [row.learner_id, {courseId: row.course_id, username: row.username, fields: learnerFields(row.course_id, row.username)}]),
@@ -386,7 +388,7 @@ export async function countFreshEvents(
 				stats[0]!++;
 				if (courseId === '') stats[1]!++;
 				if (username === '') stats[2]!++;
-				const type = types.get(data.readInt32BE(starts[SCAN.typeId]!))!;
+				const type = types[data.readInt32BE(starts[SCAN.typeId]!)]!;
 				const urlId = starts[SCAN.urlId]! < 0 ? null : data.readInt32BE(starts[SCAN.urlId]!);
 				counts.count(type, readUserId(data, starts[SCAN.userId]!), urlId);
 				if (type.kind.payload_kind !== null && writeReaderRows(piped, data, starts, learner, type.kind)) {
