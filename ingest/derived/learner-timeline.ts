@@ -147,8 +147,9 @@ function walkSessions(events: TimelineEvent[]): {sessions: SessionRow[]; gapsByH
 			const gap = event.time - previous.time;
 			if (gap > SESSION_BREAK || previous.closes) sessionNumber++;
 			if (gap < LONGEST_GAP) {
-				if (hourOf(event.time) !== hour) {
-					hour = hourOf(event.time);
+				const eventHour = hourOf(event.time);
+				if (eventHour !== hour) {
+					hour = eventHour;
 					minutes = entry(gapsByHour, hour, newMap<number, GapSum>);
 				}
 				const sum = entry(minutes!, Math.floor(gap / MINUTE), newGapSum);
