@@ -35,3 +35,14 @@ describe('BinaryRowReader', () => {
 		}
 	});
 });
+
+describe('RowBuffer.text', () => {
+	it('writes the UTF-8 bytes of any string, short ASCII ones (copied by hand) and others (encoded) alike', () => {
+		// A non-ASCII character after an ASCII start (the hand copy stops and the encoder rewrites from the start),
+		// a lone surrogate, astral characters, and strings on both sides of the 64-character hand-copy limit.
+		const values = ['', 'problem_check', 'abc ünïcode', 'x\u{d800}y', 'emoji 😀', 'a'.repeat(63), 'b'.repeat(64), `${'c'.repeat(70)}é`];
+		const out = new RowBuffer(4);
+		for (const value of values) out.text(value);
+		assert.deepEqual(Buffer.from(out.view()), Buffer.concat(values.map((value) => Buffer.from(value))));
+	});
+});
