@@ -48,6 +48,15 @@ async function press(stdin: {write(data: string): void}, ...keys: string[]): Pro
 	}
 }
 
+/** Polls `ready` until it holds: the app's effects (a run started, one cancelled) may come just after the frame that shows them. */
+async function until(ready: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+	const started = Date.now();
+	while (!ready()) {
+		assert.ok(Date.now() - started < timeoutMs, what);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
+
 function deferred<T>(): {promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void} {
 	let resolve!: (value: T) => void;
 	let reject!: (error: unknown) => void;
@@ -250,10 +259,7 @@ test('Esc while a task runs shows the form on the key press, before the cancelle
 		assert.match(form, /Enter run/);
 		assert.match(form, /Query cancelled\./);
 		// Cancelled by the effect of leaving the running screen, which may run just after the frame is drawn.
-		for (let tries = 0; !held.runs[0]?.signal.aborted; tries++) {
-			assert.ok(tries < 100, 'the query is cancelled');
-			await new Promise((resolve) => setTimeout(resolve, 10));
-		}
+		await until(() => held.runs[0]?.signal.aborted === true, 'the query is cancelled');
 		held.runs[0]?.reject(cancelled());
 		await new Promise((resolve) => setTimeout(resolve, 50));
 		assert.equal(lastFrame(), form, 'its rejection changed nothing');
@@ -283,6 +289,8 @@ test('Esc then Enter at once: the new run shows its own rows, whenever the cance
 		await press(stdin, 'j', ENTER, ENTER);
 		await waitFor(lastFrame, 'Running Event types');
 		await press(stdin, ESC, ENTER);
+		// Under load the new run's effect came after the keys were sent: its run was not there yet.
+		await until(() => held.runs.length === 2, 'the second run started');
 		const [first, second] = held.runs;
 		assert.equal(first?.signal.aborted, true);
 		assert.equal(second?.signal.aborted, false);
