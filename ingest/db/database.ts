@@ -36,6 +36,8 @@ export type OpenOptions = {
 	databaseUrl?: string;
 	workdir: Workdir;
 	onStep?: (step: string) => void;
+	/** Told each migration applied to a database made by an earlier version of the app (see migrate). */
+	onUpdate?: (description: string) => void;
 	/**
 	 * Only a database that already has our tables (a command that reads, given --db): an empty or a foreign one is
 	 * refused in one sentence instead of given our 46 tables and answered with zeros (a mistyped database name).
@@ -214,7 +216,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 			const {rows} = await client.query<{ours: boolean}>(`SELECT to_regclass('schema_version') IS NOT NULL AS ours`);
 			if (!rows[0]!.ours) throw new UserError(`The database at ${displayUrl} holds no openpolyedu-tui data: load logs into it first (openpolyedu-tui ingest FILE… --db URL), or check the URL.`);
 		}
-		await migrate(client);
+		await migrate(client, options.onUpdate);
 	} catch (error) {
 		client?.release();
 		await pool.end().catch(() => {});

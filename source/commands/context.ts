@@ -188,7 +188,10 @@ export async function withDatabase<T>(
 	}
 	const release = reader && serverIsShared(context, workdir) ? () => {} : acquireWorkdirLock(workdir);
 	try {
-		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep, existingOnly: existingOnly && context.databaseUrl !== undefined});
+		// The app shows it as its start-up step; a command says it on stderr (its output may be a file's content).
+		const onUpdate = (description: string) =>
+			onStep ? onStep(`updating the database for this version: ${description}`) : context.stderr.write(`Updating the database for this version of openpolyedu-tui: ${description}…\n`);
+		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep, onUpdate, existingOnly: existingOnly && context.databaseUrl !== undefined});
 		try {
 			return await body(database, workdir);
 		} catch (error) {
