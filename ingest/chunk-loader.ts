@@ -30,7 +30,12 @@ export type ChunkJob = {
 
 export type ChunkStats = LineCounts & {
 	rejectedByReason: Partial<Record<RejectReason, number>>;
+	/** Events of this chunk that a later input of the same load had stored first: now this one's (counted in loaded), and duplicates of those. */
+	creditedFrom: CreditedFrom[];
 };
+
+/** How many events a later input (by file id) gave over to an earlier one (see insertViaStaging). */
+export type CreditedFrom = {fileId: number; events: number};
 
 /** An event of a parsed chunk, for the rare paths that store events one by one: its COPY row and its line. */
 type EventLine = {row: Buffer; raw: Buffer; lineNo: number; offset: number};
@@ -142,24 +147,50 @@ async function copyEventRows(client: pg.ClientBase, table: string, rows: Buffer)
 
 const isDataError = (error: unknown) => /^(22|54)/.test(String((error as {code?: string}).code ?? ''));
 
-/** Events stored by this chunk, and those an earlier load stored from its very lines (a chunk read again). */
-type Stored = {inserted: number; readAgain: number};
-const NOTHING_STORED: Stored = {inserted: 0, readAgain: 0};
-const bothStored = (a: Stored, b: Stored): Stored => ({inserted: a.inserted + b.inserted, readAgain: a.readAgain + b.readAgain});
+/**
+ * Events stored by this chunk (new ones and those credited to it from later inputs), those an earlier load stored
+ * from its very lines (a chunk read again), and the inputs that gave events over.
+ */
+type Stored = {inserted: number; readAgain: number; creditedFrom: CreditedFrom[]};
+const NOTHING_STORED: Stored = {inserted: 0, readAgain: 0, creditedFrom: []};
+const bothStored = (a: Stored, b: Stored): Stored => ({inserted: a.inserted + b.inserted, readAgain: a.readAgain + b.readAgain, creditedFrom: [...a.creditedFrom, ...b.creditedFrom]});
 type InsertStrategy = (client: pg.ClientBase, chunk: ParsedChunk, rejected: RejectedLine[]) => Promise<Stored>;
 
 /** Fast path: COPY straight into events (a duplicate of an already-stored event aborts it). */
 async function copyEvents(client: pg.ClientBase, chunk: ParsedChunk): Promise<Stored> {
 	await copyEventRows(client, 'events', chunk.rows);
-	return {inserted: eventCount(chunk), readAgain: 0};
+	return {inserted: eventCount(chunk), readAgain: 0, creditedFrom: []};
 }
 
 /** Chunks that repeat stored events: through a staging table. */
 const insertNewEvents: InsertStrategy = (client, chunk) => insertViaStaging(client, chunk.rows);
 
 /**
+ * An event of an input that a later input of the same load stored first (their chunks ran in parallel) becomes this
+ * one's: its file and line, and a duplicate in that input's chunk. So which input of a load is credited with an event
+ * does not depend on timing: the first in load order (the lowest file id, the order `files` lists), as one loader
+ * thread would do. Not across loads: an input loaded before keeps what it loaded (its tables are built). That input's
+ * counts are its chunks' until it is finished, which waits for the inputs before it (loadStream).
+ */
+const CREDIT_EARLIER_INPUT = `
+WITH taken AS (
+	UPDATE events e SET file_id = s.file_id, line_no = s.line_no
+	FROM staging_events s, events was
+	WHERE e.event_hash = s.event_hash AND was.event_hash = s.event_hash AND e.file_id > s.file_id AND e.load_id = s.load_id
+	RETURNING was.file_id, was.line_no
+), per_chunk AS (
+	SELECT c.file_id, c.start_offset, count(*)::int AS events
+	FROM taken t JOIN file_chunks c ON c.file_id = t.file_id AND t.line_no >= c.first_line AND t.line_no < c.first_line + c.lines + c.blank_lines
+	GROUP BY c.file_id, c.start_offset
+), moved AS (
+	UPDATE file_chunks c SET loaded = c.loaded - p.events, duplicates = c.duplicates + p.events
+	FROM per_chunk p WHERE c.file_id = p.file_id AND c.start_offset = p.start_offset
+)
+SELECT file_id AS "fileId", sum(events)::int AS events FROM per_chunk GROUP BY file_id`;
+
+/**
  * COPY to a staging table, insert what is new. An event already stored from this very file and
- * line (a chunk read again) is read again, not a duplicate.
+ * line (a chunk read again) is read again, not a duplicate; one a later input of this load stored is credited to this one.
  */
 async function insertViaStaging(client: pg.ClientBase, body: Buffer): Promise<Stored> {
 	await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_events (LIKE events)');
@@ -169,7 +200,10 @@ async function insertViaStaging(client: pg.ClientBase, body: Buffer): Promise<St
 		'SELECT count(*) AS own FROM staging_events s JOIN events e USING (event_hash) WHERE e.file_id = s.file_id AND e.line_no = s.line_no',
 	);
 	const result = await client.query(`INSERT INTO events SELECT * FROM staging_events ON CONFLICT (event_hash) DO NOTHING`);
-	return {inserted: result.rowCount ?? 0, readAgain: Number(rows[0]!.own)};
+	// After the insert, which waited for any chunk storing the same events to commit.
+	const {rows: creditedFrom} = await client.query<CreditedFrom>(CREDIT_EARLIER_INPUT);
+	const credited = creditedFrom.reduce((sum, from) => sum + from.events, 0);
+	return {inserted: (result.rowCount ?? 0) + credited, readAgain: Number(rows[0]!.own), creditedFrom};
 }
 
 const EVENT_COLUMN = EVENT_COLUMNS.indexOf('event');
@@ -244,7 +278,7 @@ export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: P
 		const rejected = [...parseRejected];
 		try {
 			return await inTransaction(client, async () => {
-				const {inserted, readAgain} = await strategies[strategy]!(client, parsed, rejected);
+				const {inserted, readAgain, creditedFrom} = await strategies[strategy]!(client, parsed, rejected);
 				// The file's totals (sums over its chunks) count the events read again as loaded: the chunk that held them is gone.
 				const loaded = inserted + readAgain;
 				const duplicates = inChunkDuplicates + eventCount(parsed) - loaded - (rejected.length - parseRejected.length);
@@ -257,7 +291,7 @@ export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: P
 				);
 				const rejectedByReason: ChunkStats['rejectedByReason'] = {};
 				for (const line of rejected) rejectedByReason[line.reason] = (rejectedByReason[line.reason] ?? 0) + 1;
-				return {lines: job.lineCount - blankLines, blankLines, loaded: inserted, readAgain, duplicates, rejected: rejected.length, rejectedByReason};
+				return {lines: job.lineCount - blankLines, blankLines, loaded: inserted, readAgain, duplicates, rejected: rejected.length, rejectedByReason, creditedFrom};
 			});
 		} catch (error) {
 			const code = (error as {code?: string}).code;

@@ -120,7 +120,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		tracker.phase = 'loading';
 		emit();
 		loaders = new LoaderPool(options.databaseUrl, workerCount);
-		const context: LoadContext = {pool, loaders, tracker, loadId, maxLineBytes, signal, finishing: []};
+		const context: LoadContext = {pool, loaders, tracker, loadId, maxLineBytes, signal, finishing: [], inputs: new Map()};
 		hints = await HintBitReader.start(pool);
 		hintTimer = setInterval(() => hints?.poke(), 1000);
 		for (const [index, source] of sources.entries()) {
@@ -264,8 +264,10 @@ type LoadContext = {
 	loadId: number;
 	maxLineBytes: number;
 	signal?: AbortSignal;
-	/** Per-file completions still running (a file's last chunks finish while the next file is read). */
+	/** Per-file completions still running (a file's last chunks finish while the next file is read), in load order. */
 	finishing: Array<Promise<void>>;
+	/** This load's inputs by file id: one credited with events another stored first (see ChunkStats.creditedFrom) gives them over. */
+	inputs: Map<number, {progress: FileProgress; archive?: FileProgress}>;
 	fatal?: Error;
 };
 
@@ -378,6 +380,7 @@ async function loadStream(
 		return;
 	}
 	progress.fileId = plan.fileId;
+	context.inputs.set(plan.fileId, {progress, archive});
 	if (plan.resumed) progress.note = `resumed at line ${plan.firstLine}`;
 	if (!archive) tracker.startFile(progress);
 	const plain = identity.kind === 'plain';
@@ -413,6 +416,10 @@ async function loadStream(
 					// Undefined: dropped unstored by a cancel.
 					if (!stats) return;
 					tracker.addChunk(progress, stats, archive);
+					for (const {fileId, events} of stats.creditedFrom) {
+						const later = context.inputs.get(fileId)!;
+						tracker.giveCredit(later.progress, events, later.archive);
+					}
 					addDone(chunk);
 				},
 				(error: Error) => {
@@ -459,8 +466,11 @@ async function loadStream(
 			if (!stopped) for (const chunk of chunker.wholeLines()) await dispatch(chunk);
 		}
 	}
+	// A file is finished (its counts summed from its chunks) after those before it: their chunks may still take events
+	// from its own (see insertViaStaging).
+	const earlier = context.finishing.at(-1);
 	context.finishing.push(
-		Promise.all(chunkDone)
+		Promise.all([earlier, ...chunkDone])
 			.then(async () => {
 				if (context.fatal || context.signal?.aborted) return;
 				if (garbage) {
@@ -482,7 +492,7 @@ async function loadStream(
 }
 
 /** A trailing garbage entry's counts: one line read, rejected. */
-const GARBAGE_STATS: ChunkStats = {lines: 1, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 1, rejectedByReason: {'trailing-garbage': 1}};
+const GARBAGE_STATS: ChunkStats = {lines: 1, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 1, rejectedByReason: {'trailing-garbage': 1}, creditedFrom: []};
 
 /** The rejected entry of the trailing garbage met once `chunker` has cut the whole content: as long as an overlong line's at most. */
 function trailingGarbageEntry(fileId: number, container: 'file' | 'member', garbage: TrailingGarbage, chunker: LineChunker): TrailingGarbageEntry {

@@ -60,6 +60,14 @@ export class ProgressTracker {
 		for (const [reason, count] of Object.entries(stats.rejectedByReason)) this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + (count ?? 0);
 	}
 
+	/** Events a file loaded that an input before it in the load was credited with: duplicates of it now. */
+	giveCredit(file: FileProgress, events: number, archive?: FileProgress): void {
+		for (const target of archive ? [file, archive] : [file]) {
+			target.loaded -= events;
+			target.duplicates += events;
+		}
+	}
+
 	snapshot(): IngestSnapshot {
 		const at = this.now();
 		const total = (pick: (file: FileProgress) => number) => this.files.reduce((sum, file) => sum + pick(file), 0);
