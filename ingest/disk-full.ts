@@ -71,6 +71,14 @@ function serverDiskFull(error: unknown, serverFailure: StatePlaces['serverFailur
 	return saysNoSpace(said) ? said : undefined;
 }
 
+/**
+ * Node's ENOSPC met writing a file of the app's own under `folder` (a spill, the lock, a result, the cluster's settings) as
+ * the sentence for a full disk, else undefined. `alternative`: another way out than freeing space, if there is one.
+ */
+export function folderDiskFull(error: unknown, folder: string, then: DiskFullOutcome, alternative?: string): DiskFullError | undefined {
+	return (error as {code?: unknown} | undefined)?.code === 'ENOSPC' ? new DiskFullError(diskFullSentence({folder, alternative}, then)) : undefined;
+}
+
 /** The embedded server's cluster folder `dataDir` on a full disk, when its log's words `said` (see failureReason) say so; else undefined. */
 export function clusterDiskFull(said: string | undefined, dataDir: string, then: DiskFullOutcome): DiskFullError | undefined {
 	return saysNoSpace(said) ? new DiskFullError(diskFullSentence({folder: dataDir, alternative: LARGER_DISK}, then)) : undefined;
@@ -83,7 +91,8 @@ export function clusterDiskFull(said: string | undefined, dataDir: string, then:
 export function diskFullError(error: unknown, places: StatePlaces, then: DiskFullOutcome): DiskFullError | undefined {
 	if (error instanceof DiskFullError) return error;
 	// Node's own file writes (a server's codes are SQLSTATEs): only the derived build writes files of the app's as it works.
-	if ((error as {code?: unknown} | undefined)?.code === 'ENOSPC') return new DiskFullError(diskFullSentence({folder: places.scratchDir ?? os.tmpdir(), alternative: LARGER_DISK}, then));
+	const ownFile = folderDiskFull(error, places.scratchDir ?? os.tmpdir(), then, LARGER_DISK);
+	if (ownFile) return ownFile;
 	const words = serverDiskFull(error, places.serverFailure);
 	if (words === undefined) return undefined;
 	return new DiskFullError(diskFullSentence(places.dataDir === undefined ? {words} : {folder: places.dataDir, alternative: LARGER_DISK}, then));

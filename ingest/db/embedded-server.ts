@@ -3,8 +3,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import {clusterDiskFull, diskFullSentence, type DiskFullOutcome, LARGER_DISK} from '../disk-full.js';
-import {DiskFullError, UserError} from '../errors.js';
+import {clusterDiskFull, type DiskFullOutcome, folderDiskFull, LARGER_DISK} from '../disk-full.js';
+import {UserError} from '../errors.js';
 import {assertOwnWorkdir, denied, ensureWorkdir, openOwnFile, REMOVE_FOLDER, type Workdir, WorkdirError, writeOwnFile} from './workdir.js';
 import {isAlive} from './workdir-lock.js';
 
@@ -306,8 +306,7 @@ function writeServerSettings(dataDir: string): void {
 	} catch (error) {
 		fs.closeSync(fd);
 		fs.rmSync(temporary, {force: true});
-		if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new DiskFullError(diskFullSentence({folder: dataDir, alternative: LARGER_DISK}, SERVER_NOT_STARTED));
-		throw error;
+		throw folderDiskFull(error, dataDir, SERVER_NOT_STARTED, LARGER_DISK) ?? error;
 	}
 	fs.closeSync(fd);
 	fs.renameSync(temporary, file);

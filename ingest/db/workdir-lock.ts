@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import {untilExit} from '../at-exit.js';
-import {diskFullSentence, LARGER_DISK} from '../disk-full.js';
-import {DiskFullError, UserError} from '../errors.js';
+import {folderDiskFull, LARGER_DISK} from '../disk-full.js';
+import {UserError} from '../errors.js';
 import {assertOwnWorkdir, ensureWorkdir, type Workdir, WorkdirError} from './workdir.js';
 
 /** Whether a process with this pid runs (ours or another user's). */
@@ -37,7 +37,7 @@ export function acquireWorkdirLock(workdir: Workdir): () => void {
 				// Made here ('wx'), it is ours to remove: left empty (the disk full), it was taken for another program's file by every later run.
 				fs.closeSync(fd);
 				fs.rmSync(workdir.lockFile, {force: true});
-				throw (error as NodeJS.ErrnoException).code === 'ENOSPC' ? new DiskFullError(diskFullSentence({folder: workdir.root, alternative: LARGER_DISK}, {outcome: 'nothing was started', retry: 'run again'})) : error;
+				throw folderDiskFull(error, workdir.root, {outcome: 'nothing was started', retry: 'run again'}, LARGER_DISK) ?? error;
 			}
 			fs.closeSync(fd);
 			return untilExit(() => {

@@ -5,8 +5,8 @@ import cliTruncate from 'cli-truncate';
 import {stringify} from 'csv-stringify/sync';
 import stringWidth from 'string-width';
 import {makeFolders} from '../../ingest/db/workdir.js';
-import {diskFullSentence} from '../../ingest/disk-full.js';
-import {DiskFullError, UserError} from '../../ingest/errors.js';
+import {folderDiskFull} from '../../ingest/disk-full.js';
+import {UserError} from '../../ingest/errors.js';
 import {oneLineCell, timestampText} from '../format.js';
 import {isNumeric, type OutputFormat, type TaskResult} from './types.js';
 
@@ -295,7 +295,8 @@ async function inFolder<T>(dir: string, step: () => Promise<T>): Promise<T> {
 		return await step();
 	} catch (error) {
 		if (error instanceof UserError) throw error;
-		if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new DiskFullError(diskFullSentence({folder: dir}, {outcome: 'no file was left', retry: 'try again'}));
+		const full = folderDiskFull(error, dir, {outcome: 'no file was left', retry: 'try again'});
+		if (full) throw full;
 		// Node names the temporary file it was writing ("EACCES: permission denied, open '/data/.x.csv.12795.tmp'"): the folder is what to fix.
 		const reason = (error as Error).message.replace(/,.*$/s, '');
 		throw new UserError(`Cannot write the result file in ${dir}: ${reason}.`);
