@@ -33,112 +33,111 @@ const cliOn = (url: string, ...args: string[]) => spawnSync(process.execPath, [p
 describe('schema migrations', () => {
 	it('are recorded once each; applying them again changes nothing', async () => {
 		await withMigratedDatabase('migrations', async ({client, url}) => {
-		// createTestDatabase already migrated: every version is recorded, in order.
-		const {rows} = await client.query<{version: number}>('SELECT version FROM schema_version ORDER BY version');
-		assert.deepEqual(rows.map((row) => row.version), migrations.map((migration) => migration.version));
-		assert.deepEqual(await migrate(client), []);
-		const {rows: again} = await client.query('SELECT count(*)::int AS count FROM schema_version');
-		assert.equal(again[0].count, migrations.length);
-		// Two processes starting at once: the advisory lock makes the second wait, then find nothing to do.
-		const second = new pg.Client(clientConfig(url));
-		await second.connect();
-		try {
-			assert.deepEqual(await Promise.all([migrate(client), migrate(second)]), [[], []]);
-		} finally {
-			await second.end();
-		}
+			// createTestDatabase already migrated: every version is recorded, in order.
+			const {rows} = await client.query<{version: number}>('SELECT version FROM schema_version ORDER BY version');
+			assert.deepEqual(rows.map((row) => row.version), migrations.map((migration) => migration.version));
+			assert.deepEqual(await migrate(client), []);
+			const {rows: again} = await client.query('SELECT count(*)::int AS count FROM schema_version');
+			assert.equal(again[0].count, migrations.length);
+			// Two processes starting at once: the advisory lock makes the second wait, then find nothing to do.
+			const second = new pg.Client(clientConfig(url));
+			await second.connect();
+			try {
+				assert.deepEqual(await Promise.all([migrate(client), migrate(second)]), [[], []]);
+			} finally {
+				await second.end();
+			}
 		});
 	});
 
 	it('refuse a database that a newer version migrated, in one sentence, before anything runs or is loaded (it was used as if it were ours)', async () => {
 		await withMigratedDatabase('newer_schema', async ({client, url}) => {
-		// As after a newer version's migration 9999, then this one's last migration missing: were it applied again, it would fail otherwise.
-		const last = migrations.at(-1)!.version;
-		await client.query(`DELETE FROM schema_version WHERE version = $1`, [last]);
-		await client.query(`INSERT INTO schema_version (version, description) VALUES (9999, 'a newer version')`);
-		const versions = async () => (await client.query<{version: number}>('SELECT version FROM schema_version ORDER BY version')).rows.map((row) => row.version);
-		const before = await versions();
-		await assert.rejects(migrate(client), {name: 'UserError', message: /^This database was written by a newer version of openpolyedu-tui \(its schema has version 9999, which this one does not know\)/});
-		assert.deepEqual(await versions(), before);
-		const log = path.join(fixtureDir(), 'tracking.log');
-		fs.writeFileSync(log, lines(0, 10));
-		for (const args of [['ingest', log], ['files'], ['run', 'event-types']]) {
-			const result = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), ...args, '--db', url], {encoding: 'utf8', env: {...process.env, DATABASE_URL: ''}});
-			assert.equal(result.status, 1, `${args[0]}: ${result.stderr}`);
-			assert.match(result.stderr, /^This database was written by a newer version of openpolyedu-tui .*; it was left as it was\.\n$/, args[0]);
-		}
-		assert.deepEqual(await versions(), before);
-		const {rows: [{events}]} = await client.query<{events: number}>('SELECT count(*)::int AS events FROM events');
-		assert.equal(events, 0, 'nothing was loaded');
+			// As after a newer version's migration 9999, then this one's last migration missing: were it applied again, it would fail otherwise.
+			const last = migrations.at(-1)!.version;
+			await client.query(`DELETE FROM schema_version WHERE version = $1`, [last]);
+			await client.query(`INSERT INTO schema_version (version, description) VALUES (9999, 'a newer version')`);
+			const versions = async () => (await client.query<{version: number}>('SELECT version FROM schema_version ORDER BY version')).rows.map((row) => row.version);
+			const before = await versions();
+			await assert.rejects(migrate(client), {name: 'UserError', message: /^This database was written by a newer version of openpolyedu-tui \(its schema has version 9999, which this one does not know\)/});
+			assert.deepEqual(await versions(), before);
+			const log = path.join(fixtureDir(), 'tracking.log');
+			fs.writeFileSync(log, lines(0, 10));
+			for (const args of [['ingest', log], ['files'], ['run', 'event-types']]) {
+				const result = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), ...args, '--db', url], {encoding: 'utf8', env: {...process.env, DATABASE_URL: ''}});
+				assert.equal(result.status, 1, `${args[0]}: ${result.stderr}`);
+				assert.match(result.stderr, /^This database was written by a newer version of openpolyedu-tui .*; it was left as it was\.\n$/, args[0]);
+			}
+			assert.deepEqual(await versions(), before);
+			const {rows: [{events}]} = await client.query<{events: number}>('SELECT count(*)::int AS events FROM events');
+			assert.equal(events, 0, 'nothing was loaded');
 		});
 	});
 
 	it('applied to a database of an earlier version, each is said on stderr before it runs (one scanned 10M events for 35 s without a word)', async () => {
 		await withMigratedDatabase('update_said', async ({client, url}) => {
-		// As a database of the version before 9 (whose SQL can run again).
-		await client.query('DELETE FROM schema_version WHERE version = 9');
-		const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), ...args, '--db', url], {encoding: 'utf8', env: {...process.env, DATABASE_URL: ''}});
-		const updated = cliOn(url, 'files', '--format', 'csv');
-		assert.equal(updated.status, 0, updated.stderr);
-		const nine = migrations.find((migration) => migration.version === 9)!.description;
-		assert.equal(updated.stderr, `Updating the database for this version of openpolyedu-tui: ${nine}…\n`);
-		assert.equal(cliOn(url, 'files', '--format', 'csv').stderr, '', 'said once');
+			// As a database of the version before 9 (whose SQL can run again).
+			await client.query('DELETE FROM schema_version WHERE version = 9');
+			const updated = cliOn(url, 'files', '--format', 'csv');
+			assert.equal(updated.status, 0, updated.stderr);
+			const nine = migrations.find((migration) => migration.version === 9)!.description;
+			assert.equal(updated.stderr, `Updating the database for this version of openpolyedu-tui: ${nine}…\n`);
+			assert.equal(cliOn(url, 'files', '--format', 'csv').stderr, '', 'said once');
 		});
 	});
 
 	it("name every table they leave in migratedTables, which reset empties (and nothing else: a --db database may hold others)", async () => {
 		await withMigratedDatabase('migrated_tables', async ({client}) => {
-		const {rows} = await client.query<{name: string}>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_version' ORDER BY 1`);
-		const named = new Set(migratedTables());
-		assert.deepEqual(rows.map((row) => row.name).filter((name) => !named.has(name)), [], 'a table made otherwise than by CREATE TABLE name');
+			const {rows} = await client.query<{name: string}>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_version' ORDER BY 1`);
+			const named = new Set(migratedTables());
+			assert.deepEqual(rows.map((row) => row.name).filter((name) => !named.has(name)), [], 'a table made otherwise than by CREATE TABLE name');
 		});
 	});
 
 	it('3 turns stored event hashes into time-led ones equal to what the loader now computes', async () => {
 		await withMigratedDatabase('migration-3', async ({client}) => {
-		const lines = [
-			{json: '{"time":"2019-03-04T05:06:07.891+03:00","event_type":"a"}', time: '2019-03-04T05:06:07.891+03:00'},
-			// Before 2000 and before 1970: the prefix still counts whole seconds down (floor, not toward zero).
-			{json: '{"time":"1969-12-31T23:59:59.5Z","event_type":"b"}', time: '1969-12-31T23:59:59.5Z'},
-			{json: '{"event_type":"no time"}', time: null},
-		];
-		for (const [index, line] of lines.entries()) {
-			// As version 2 stored it: the first 128 bits of the sha256.
-			const oldHash = createHash('sha256').update(line.json).digest('hex').slice(0, 32);
-			await client.query('INSERT INTO events (event_hash, file_id, line_no, load_id, time) VALUES ($1, 0, $2, 0, $3)', [oldHash, index, line.time]);
-		}
-		await client.query(migrations.find((migration) => migration.version === 3)!.sql);
-		const {rows} = await client.query<{hash: string}>("SELECT replace(event_hash::text, '-', '') AS hash FROM events ORDER BY line_no");
-		assert.deepEqual(
-			rows.map((row) => row.hash),
-			lines.map((line) => eventHash(Buffer.from(line.json), line.time === null ? undefined : eventTime(line.time))),
-		);
-		assert.ok(rows[0]!.hash.startsWith('0100'), 'a time after 2000 leads with the bias plus its seconds');
-		assert.ok(rows[2]!.hash.startsWith('000000000000'), 'no time leads with zeros');
+			const lines = [
+				{json: '{"time":"2019-03-04T05:06:07.891+03:00","event_type":"a"}', time: '2019-03-04T05:06:07.891+03:00'},
+				// Before 2000 and before 1970: the prefix still counts whole seconds down (floor, not toward zero).
+				{json: '{"time":"1969-12-31T23:59:59.5Z","event_type":"b"}', time: '1969-12-31T23:59:59.5Z'},
+				{json: '{"event_type":"no time"}', time: null},
+			];
+			for (const [index, line] of lines.entries()) {
+				// As version 2 stored it: the first 128 bits of the sha256.
+				const oldHash = createHash('sha256').update(line.json).digest('hex').slice(0, 32);
+				await client.query('INSERT INTO events (event_hash, file_id, line_no, load_id, time) VALUES ($1, 0, $2, 0, $3)', [oldHash, index, line.time]);
+			}
+			await client.query(migrations.find((migration) => migration.version === 3)!.sql);
+			const {rows} = await client.query<{hash: string}>("SELECT replace(event_hash::text, '-', '') AS hash FROM events ORDER BY line_no");
+			assert.deepEqual(
+				rows.map((row) => row.hash),
+				lines.map((line) => eventHash(Buffer.from(line.json), line.time === null ? undefined : eventTime(line.time))),
+			);
+			assert.ok(rows[0]!.hash.startsWith('0100'), 'a time after 2000 leads with the bias plus its seconds');
+			assert.ok(rows[2]!.hash.startsWith('000000000000'), 'no time leads with zeros');
 		});
 	});
 
 	it("127 counts a new database's days in Moscow time, and leaves the zone of a database with loads", async () => {
 		await withMigratedDatabase('migration-127', async ({client}) => {
-		const zone = async () => (await client.query<{zone: string}>('SELECT d_day_zone() AS zone')).rows[0]!.zone;
-		assert.equal(await zone(), 'Europe/Moscow');
-		const sql = migrations.find((migration) => migration.version === 127)!.sql;
-		// As a database built in UTC before 127 stands.
-		await client.query(`SELECT d_set_day_zone('UTC')`);
-		await client.query('INSERT INTO loads (finished_at) VALUES (now())');
-		await client.query(sql);
-		assert.equal(await zone(), 'UTC');
-		await client.query('DELETE FROM loads');
-		await client.query(sql);
-		assert.equal(await zone(), 'Europe/Moscow');
+			const zone = async () => (await client.query<{zone: string}>('SELECT d_day_zone() AS zone')).rows[0]!.zone;
+			assert.equal(await zone(), 'Europe/Moscow');
+			const sql = migrations.find((migration) => migration.version === 127)!.sql;
+			// As a database built in UTC before 127 stands.
+			await client.query(`SELECT d_set_day_zone('UTC')`);
+			await client.query('INSERT INTO loads (finished_at) VALUES (now())');
+			await client.query(sql);
+			assert.equal(await zone(), 'UTC');
+			await client.query('DELETE FROM loads');
+			await client.query(sql);
+			assert.equal(await zone(), 'Europe/Moscow');
 		});
 	});
 
 	it('128: a logged page is a page only when it is a URL', async () => {
 		await withMigratedDatabase('migration-128', async ({client}) => {
-		const pages = ['https://openedu.ru/courses/x/', 'HTTP://host/a', 'Https://host/b', '/courses/x/about', '/', 'x_module', 'dashboard', 'idashboard', '', ' /a', 'courses/x', 'ftp://host/c'];
-		const {rows} = await client.query<{page: string}>('SELECT page FROM unnest($1::text[]) page WHERE d_is_page_url(page)', [pages]);
-		assert.deepEqual(rows.map((row) => row.page), pages.slice(0, 5));
+			const pages = ['https://openedu.ru/courses/x/', 'HTTP://host/a', 'Https://host/b', '/courses/x/about', '/', 'x_module', 'dashboard', 'idashboard', '', ' /a', 'courses/x', 'ftp://host/c'];
+			const {rows} = await client.query<{page: string}>('SELECT page FROM unnest($1::text[]) page WHERE d_is_page_url(page)', [pages]);
+			assert.deepEqual(rows.map((row) => row.page), pages.slice(0, 5));
 		});
 	});
 
@@ -216,21 +215,21 @@ describe('schema migrations', () => {
 
 	it("take over a database of the early builds whose migration 6 was another (it failed every ingest: file_committed_counts did not exist), and refuse one whose 114 was another, in one sentence", async () => {
 		await withMigratedDatabase('replaced_migrations', async ({client}) => {
-		// As a database of those hours stands: their 6 made load_keys, and the 6 of today never ran.
-		await client.query(`UPDATE schema_version SET description = 'the keys of each load (learners, event types, pages, clients), stored with its chunks' WHERE version = 6`);
-		await client.query('DROP VIEW source_file_counts; DROP FUNCTION file_committed_counts; CREATE TABLE load_keys (load_id int)');
-		assert.deepEqual(await migrate(client), [6]);
-		const {rows: [objects]} = await client.query(`SELECT to_regclass('load_keys') AS keys, to_regclass('source_file_counts') AS counts`);
-		assert.deepEqual(objects, {keys: null, counts: 'source_file_counts'});
-		const description = async (version: number) => (await client.query('SELECT description FROM schema_version WHERE version = $1', [version])).rows[0].description;
-		assert.equal(await description(6), migrations.find((migration) => migration.version === 6)!.description);
-		const early = 'activity per learner and UTC day (an early build)';
-		await client.query('UPDATE schema_version SET description = $1 WHERE version = 114', [early]);
-		await assert.rejects(migrate(client), {
-			name: 'UserError',
-			message: `This database was made by an early build of openpolyedu-tui whose migration 114 ("${early}") this version does not have and cannot take over: load the logs into a new --workdir; it was left as it was.`,
-		});
-		assert.equal(await description(114), early);
+			// As a database of those hours stands: their 6 made load_keys, and the 6 of today never ran.
+			await client.query(`UPDATE schema_version SET description = 'the keys of each load (learners, event types, pages, clients), stored with its chunks' WHERE version = 6`);
+			await client.query('DROP VIEW source_file_counts; DROP FUNCTION file_committed_counts; CREATE TABLE load_keys (load_id int)');
+			assert.deepEqual(await migrate(client), [6]);
+			const {rows: [objects]} = await client.query(`SELECT to_regclass('load_keys') AS keys, to_regclass('source_file_counts') AS counts`);
+			assert.deepEqual(objects, {keys: null, counts: 'source_file_counts'});
+			const description = async (version: number) => (await client.query('SELECT description FROM schema_version WHERE version = $1', [version])).rows[0].description;
+			assert.equal(await description(6), migrations.find((migration) => migration.version === 6)!.description);
+			const early = 'activity per learner and UTC day (an early build)';
+			await client.query('UPDATE schema_version SET description = $1 WHERE version = 114', [early]);
+			await assert.rejects(migrate(client), {
+				name: 'UserError',
+				message: `This database was made by an early build of openpolyedu-tui whose migration 114 ("${early}") this version does not have and cannot take over: load the logs into a new --workdir; it was left as it was.`,
+			});
+			assert.equal(await description(114), early);
 		});
 	});
 });
