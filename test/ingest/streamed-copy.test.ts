@@ -27,11 +27,6 @@ async function withTwoConnections(body: (first: pg.PoolClient, second: pg.PoolCl
 	}
 }
 
-/** Each connection answers a query: none is left inside a COPY or an aborted transaction. */
-async function assertAnswering(...clients: pg.PoolClient[]): Promise<void> {
-	for (const client of clients) assert.equal((await client.query<{one: number}>('SELECT 1 AS one')).rows[0]!.one, 1);
-}
-
 /** Handlers that copy each row read (learner id, value) into `table`, padded to about 230 bytes. */
 function copyingTo<Table extends string>(tables: PipedTables<Table>, table: Table): LearnerRowHandlers {
 	return {
