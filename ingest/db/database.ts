@@ -43,6 +43,8 @@ export type OpenOptions = {
 	 * refused in one sentence instead of given our 46 tables and answered with zeros (a mistyped database name).
 	 */
 	existingOnly?: boolean;
+	/** Aborted (Ctrl-C), a connection still being made is given up at once. */
+	signal?: AbortSignal;
 };
 
 /** Sessions run in UTC so that timestamps without an offset are read as UTC. */
@@ -51,7 +53,25 @@ export function clientConfig(url: string): pg.ClientConfig {
 	// `require` encrypts without checking the certificate; pg 8 took it for verify-full, and printed a 10-line
 	// SECURITY WARNING on every command. A URL that says uselibpqcompat itself is left to it (both is an error).
 	const parsed = parse(url, /[?&]uselibpqcompat=/i.test(url) ? {} : {useLibpqCompat: true});
-	return {options: '-c TimeZone=UTC', application_name: 'openpolyedu-tui', ...(parsed as pg.ClientConfig)};
+	return {options: '-c TimeZone=UTC', application_name: 'openpolyedu-tui', connectionTimeoutMillis: connectTimeoutMillis(parsed.connect_timeout as string | undefined), ...(parsed as pg.ClientConfig)};
+}
+
+const DEFAULT_CONNECT_TIMEOUT_SECONDS = 30;
+
+/**
+ * How long a connection may take, as libpq reads it: the URL's connect_timeout, else PGCONNECT_TIMEOUT, in whole
+ * seconds (0 or less: no limit; 1 counts as 2). pg reads neither, and waits as long as the network does: a host that
+ * drops the packets held a command (and the app's start) for two minutes, a port that accepts and never answers for ever.
+ * Unlike libpq, no value means 30 seconds.
+ */
+function connectTimeoutMillis(fromUrl: string | undefined): number {
+	const given = fromUrl ?? process.env.PGCONNECT_TIMEOUT;
+	if (given === undefined || given.trim() === '') return DEFAULT_CONNECT_TIMEOUT_SECONDS * 1000;
+	if (!/^\s*[-+]?\d+\s*$/.test(given)) {
+		throw new UserError(`connect_timeout (in the --db URL or PGCONNECT_TIMEOUT) must be a whole number of seconds, not "${given}".`);
+	}
+	const seconds = Number(given);
+	return seconds <= 0 ? 0 : Math.max(seconds, 2) * 1000;
 }
 
 /** The server process of a connection (what cancelBackends cancels). */
@@ -97,15 +117,20 @@ export function cancelOnAbort(pool: pg.Pool, signal: AbortSignal | undefined, pi
  * or its connections may be busy), connected; the caller ends it. A lost connection also fails the query
  * that uses it, which reports it: its 'error' events are not also thrown.
  */
-export async function ownConnection(pool: pg.Pool): Promise<pg.Client> {
+export async function ownConnection(pool: pg.Pool, signal?: AbortSignal): Promise<pg.Client> {
 	const client = new pg.Client(pool.options);
 	client.on('error', () => {});
+	// A cancel gives up on a server that is slow to answer (a connect waits up to the connect timeout).
+	const giveUp = () => client.connection.stream.destroy();
+	signal?.addEventListener('abort', giveUp, {once: true});
 	try {
 		await client.connect();
 		return client;
 	} catch (error) {
 		await client.end().catch(() => {});
 		throw error;
+	} finally {
+		signal?.removeEventListener('abort', giveUp);
 	}
 }
 
@@ -127,7 +152,9 @@ function describeConnectionError(error: unknown, displayUrl: string): UserError 
 	// pg's words for a URL without a password where the server asks for one: "SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string".
 	const reason = /client password must be a string/.test(message)
 		? 'the server asks for a password and none was given; put it in the URL (postgres://user:password@host/database) or in PGPASSWORD'
-		: redactSecrets(message);
+		: message === 'timeout expired' // pg's words when its connect timeout ends the attempt
+			? `no answer in ${clientConfig(displayUrl).connectionTimeoutMillis! / 1000} seconds; check the host and port, or give the URL a longer connect_timeout (in seconds)`
+			: redactSecrets(message);
 	return new UserError(`Cannot reach the database at ${displayUrl}: ${reason}.`);
 }
 
@@ -208,9 +235,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 		if (embedded && !fs.existsSync(workdir.keepRunningFile)) await stopEmbeddedServer(workdir);
 	};
 	onStep('applying migrations');
-	let client: pg.PoolClient | undefined;
+	let client: pg.Client | undefined;
 	try {
-		client = await pool.connect();
+		// Not from the pool: a pool drops a client that failed to connect without closing its socket, and a server
+		// that asked for a password none was given kept the process alive until its authentication_timeout (60 s).
+		client = await ownConnection(pool, options.signal);
 		await checkEncoding(client, displayUrl);
 		if (options.existingOnly) {
 			const {rows} = await client.query<{ours: boolean}>(`SELECT to_regclass('schema_version') IS NOT NULL AS ours`);
@@ -218,7 +247,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 		}
 		await migrate(client, options.onUpdate);
 	} catch (error) {
-		client?.release();
+		await client?.end().catch(() => {});
 		await pool.end().catch(() => {});
 		// As close() would: a database refused (one a newer version migrated) or failed in a migration left the server running.
 		await stopUnlessKept().catch(() => {});
@@ -229,7 +258,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 		// Connected, then refused or failed: not a server out of reach (a user without CREATE on public read as one).
 		throw client && !isConnectionFailure(error) ? describeSetupError(error, displayUrl) : describeConnectionError(error, displayUrl);
 	}
-	client.release();
+	await client.end();
 	return {
 		url,
 		displayUrl,

@@ -178,9 +178,9 @@ const COMMAND_STOPPED: DiskFullOutcome = {outcome: 'the command stopped, and not
 export async function withDatabase<T>(
 	context: CommandContext,
 	body: (database: Database, workdir: Workdir) => Promise<T>,
-	options: {onStep?: (step: string) => void; reader?: boolean; existingOnly?: boolean} = {},
+	options: {onStep?: (step: string) => void; reader?: boolean; existingOnly?: boolean; signal?: AbortSignal} = {},
 ): Promise<T> {
-	const {onStep, reader = false, existingOnly = reader} = options;
+	const {onStep, reader = false, existingOnly = reader, signal} = options;
 	// Made by the lock or the embedded server, when they need it: a reader with --db writes nothing there.
 	const workdir = resolveWorkdir(context.flags.workdir);
 	if (reader && hasNoDatabase(context)) {
@@ -191,7 +191,7 @@ export async function withDatabase<T>(
 		// The app shows it as its start-up step; a command says it on stderr (its output may be a file's content).
 		const onUpdate = (description: string) =>
 			onStep ? onStep(`updating the database for this version: ${description}`) : context.stderr.write(`Updating the database for this version of openpolyedu-tui: ${description}…\n`);
-		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep, onUpdate, existingOnly: existingOnly && context.databaseUrl !== undefined});
+		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep, onUpdate, existingOnly: existingOnly && context.databaseUrl !== undefined, signal});
 		try {
 			return await body(database, workdir);
 		} catch (error) {

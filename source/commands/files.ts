@@ -126,7 +126,7 @@ async function printListing(
 			else if (format === 'table') await list(terminalSink(context, whenEmpty, shape, onTerminal, toStdout));
 			else await list(formattedSink(format, shape, toStdout));
 			return 0;
-		}, {reader: true}),
+		}, {reader: true, signal}),
 	);
 }
 
@@ -283,6 +283,6 @@ async function writeRejectedLines(context: CommandContext, batchRows = RAW_BATCH
 			if (toFile) await intoOutFile(context, 'rejected', 'csv', async (file) => counted(await copy(file.write), 'line'));
 			else await copy((bytes) => writeOrWait(context.stdout, bytes, signal));
 			return 0;
-		}, {reader: true}),
+		}, {reader: true, signal}),
 	);
 }

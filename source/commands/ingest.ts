@@ -172,7 +172,7 @@ export async function ingestInto(context: CommandContext, paths: string[]): Prom
 	// Listening from before the server starts: a signal then still stops it and releases the workdir.
 	const {signal, dispose} = cancelOnSignals();
 	try {
-		return await withDatabase(context, (database) => ingestHeadless(context, database, paths, signal));
+		return await withDatabase(context, (database) => ingestHeadless(context, database, paths, signal), {signal});
 	} finally {
 		dispose();
 	}

@@ -68,7 +68,7 @@ export const resetCommand: Command = async (context) => {
 				return 0;
 			},
 			// A --db database without our tables is refused as it is: it was given our tables, only to have them emptied.
-			{existingOnly: true},
+			{existingOnly: true, signal},
 		),
 	);
 };

@@ -251,7 +251,7 @@ export const runCommand: Command = async (context) => {
 				if (database.connectionLost()) throw new UserError('The database was stopped (or the connection to it lost) while the task ran; run the task again when it is back.');
 				throw error;
 			}
-		}, {reader: true});
+		}, {reader: true, signal});
 	} finally {
 		dispose();
 	}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {describe, it} from 'node:test';
@@ -8,13 +9,13 @@ import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
 import {eventLine, fixtureDir, lines} from '../helpers/ingest.js';
 import {createTestDatabase} from '../helpers/database.js';
-import {projectRoot} from '../helpers/shared.js';
+import {projectRoot, until} from '../helpers/shared.js';
 import {writeZip} from '../helpers/zip.js';
 import {interruptedNote, pendingNote, printResult} from '../../source/commands/run.js';
 import {filesCommand, filesOnTerminal} from '../../source/commands/files.js';
 import {terminalTable} from '../../source/tasks/index.js';
 import type {CommandContext, Flags} from '../../source/commands/context.js';
-import {blockedRun, startCli} from '../reliability/helpers/cli.js';
+import {blockedRun, runCli, startCli} from '../reliability/helpers/cli.js';
 
 const url = await createTestDatabase('cli');
 const dir = fixtureDir();
@@ -676,11 +677,40 @@ describe('the headless commands', () => {
 		const noPassword = Object.assign(new URL(url), {password: ''}).toString();
 		const env: NodeJS.ProcessEnv = {...process.env, DATABASE_URL: ''};
 		delete env.PGPASSWORD;
-		const asked = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'files', '--db', noPassword], {cwd: dir, encoding: 'utf8', env});
+		// It also kept the process alive for the server's authentication_timeout (60 s): the pool left the failed socket open.
+		const asked = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), 'files', '--db', noPassword], {cwd: dir, encoding: 'utf8', env, timeout: 30_000});
 		assert.deepEqual(
 			[asked.status, asked.stderr],
 			[1, `Cannot reach the database at ${noPassword}: the server asks for a password and none was given; put it in the URL (postgres://user:password@host/database) or in PGPASSWORD.\n`],
 		);
+	});
+
+	it('a server that accepts and never answers ends at the connect timeout, or at once on Ctrl-C (pg waited as long as the socket stayed open)', async () => {
+		const silent = net.createServer(() => {});
+		const accepted = new Set<net.Socket>();
+		silent.on('connection', (socket) => accepted.add(socket));
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		try {
+			const address = `postgres://someone:pw@127.0.0.1:${(silent.address() as net.AddressInfo).port}/db`;
+			// Not spawnSync: this process must accept the connections as they come.
+			const timedOut = await runCli(['files', '--db', `${address}?connect_timeout=2`]);
+			assert.deepEqual(
+				[timedOut.code, timedOut.stderr],
+				[1, `Cannot reach the database at ${address.replace(':pw@', ':***@')}?connect_timeout=2: no answer in 2 seconds; check the host and port, or give the URL a longer connect_timeout (in seconds).\n`],
+			);
+			// Without connect_timeout it would wait 30 s: Ctrl-C once connected gives up at once.
+			const run = startCli(['files', '--db', address]);
+			const waiting = accepted.size;
+			await until(() => accepted.size > waiting, 'the command connects', 20_000);
+			run.child.kill('SIGINT');
+			const cancelled = await run.done;
+			assert.deepEqual([cancelled.code, cancelled.stderr], [130, 'Cancelled: nothing was listed.\n']);
+			const badValue = cli('files', '--db', `${address}?connect_timeout=soon`);
+			assert.deepEqual([badValue.code, badValue.stderr], [1, 'connect_timeout (in the --db URL or PGCONNECT_TIMEOUT) must be a whole number of seconds, not "soon".\n']);
+		} finally {
+			accepted.forEach((socket) => socket.destroy());
+			silent.close();
+		}
 	});
 
 	it('sslmode in a --db URL means what it means to psql, without a warning: require against a server without SSL is one sentence', () => {

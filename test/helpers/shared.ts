@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -13,3 +14,12 @@ export function sharedCorpus(): string | undefined {
 export const SHARED_MISSING = 'skipped: ../shared/corpus is not present beside the project';
 
 export {projectRoot};
+
+/** Polls `ready` until it holds, failing with `what` after `timeoutMs`: for effects that come a moment after what a test awaited. */
+export async function until(ready: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+	const started = Date.now();
+	while (!ready()) {
+		assert.ok(Date.now() - started < timeoutMs, what);
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+}
