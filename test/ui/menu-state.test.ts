@@ -64,14 +64,16 @@ test('the filter is edited at its cursor, and Ctrl-U empties it and lists every 
 	assert.deepEqual([cleared.filter, cleared.editingFilter, visibleTasks(tasks, cleared.filter.value).length], [{value: '', cursor: 0}, true, 4]);
 });
 
-test('a group heading never ends the window while its tasks are below it', () => {
-	// # A, a1, a2, a3, # B, b1, b2: lines 0-6.
-	const lines = menuLines(visibleTasks([...['a1', 'a2', 'a3'].map((id) => task(id, 'A')), ...['b1', 'b2'].map((id) => task(id, 'B'))], ''));
+test('a group heading never ends the window while its tasks are below it, nor leaves the top with its tasks on screen', () => {
+	// # A, a1, a2, a3, a4, # B, b1, b2: lines 0-7.
+	const lines = menuLines(visibleTasks([...['a1', 'a2', 'a3', 'a4'].map((id) => task(id, 'A')), ...['b1', 'b2'].map((id) => task(id, 'B'))], ''));
 	const shown = ({start, end}: {start: number; end: number}) => lines.slice(start, end).map((line) => (line.kind === 'group' ? `# ${line.group}` : line.task.id));
-	// Centred on a2 (line 2), 5 lines would end with "# B": one line down instead, b1 under its heading.
-	assert.deepEqual(shown(menuWindow(lines, 2, 5)), ['a1', 'a2', 'a3', '# B', 'b1']);
+	// Centred on a3 (line 3), 5 lines would end with "# B": one line down instead, b1 under its heading.
+	assert.deepEqual(shown(menuWindow(lines, 3, 5)), ['a2', 'a3', 'a4', '# B', 'b1']);
+	// At the top, 6 lines would end with "# B": moved down, a1 to a4 lost "# A" (the app's first group at 110×32). A line early instead.
+	assert.deepEqual(shown(menuWindow(lines, 1, 6)), ['# A', 'a1', 'a2', 'a3', 'a4']);
 	// Centred on a1 (line 1), 3 lines end with a task: as they are.
 	assert.deepEqual(shown(menuWindow(lines, 1, 3)), ['# A', 'a1', 'a2']);
 	// At the end of the list: its last lines.
-	assert.deepEqual(shown(menuWindow(lines, 6, 3)), ['# B', 'b1', 'b2']);
+	assert.deepEqual(shown(menuWindow(lines, 7, 3)), ['# B', 'b1', 'b2']);
 });

@@ -1027,15 +1027,21 @@ test('a long cell is cut with a marker in the table and shown whole with Space',
 	}
 });
 
-test('the menu fills the lines it is given: title, notice, then tasks to the last line (one stayed blank)', () => {
+test('the menu fills the lines it is given: title, notice, then tasks to the last line (one stayed blank), under their first heading', () => {
 	const many = Array.from({length: 30}, (_, index) => task(`task-${String(index).padStart(2, '0')}`, `Group ${Math.floor(index / 5)}`));
-	const {lastFrame, unmount} = render(<MenuScreen tasks={many} menu={initialMenuState} courses={[]} problems={[]} width={80} height={22} />);
+	// Title, the notice's two lines, then 20 lines: 3 groups of a heading and 5 tasks, "Group 3" and its first task.
+	const full = render(<MenuScreen tasks={many} menu={initialMenuState} courses={[]} problems={[]} width={80} height={23} />);
+	// One line fewer would end with "Group 3" alone: the list ends a line early rather than lose "Group 0" off its top.
+	const short = render(<MenuScreen tasks={many} menu={initialMenuState} courses={[]} problems={[]} width={80} height={22} />);
 	try {
-		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
-		assert.equal(lines.length, 22);
+		const lines = stripVTControlCharacters(full.lastFrame()!).split('\n');
+		assert.equal(lines.length, 23);
 		assert.match(lines.at(-1) ?? '', /\S/);
+		const shortLines = stripVTControlCharacters(short.lastFrame()!).split('\n');
+		assert.deepEqual([shortLines.length, shortLines[3], shortLines.at(-1)?.trim().split(/ {2,}/)[0]], [21, 'Group 0', 'Task 14']);
 	} finally {
-		unmount();
+		full.unmount();
+		short.unmount();
 	}
 });
 

@@ -33,13 +33,16 @@ export function menuLines(tasks: TaskDefinition[]): MenuLine[] {
 /**
  * The lines of the menu on screen, `room` at most, with the selected one among them (centred while it can be). A
  * group's heading is never the last line while its tasks are below (at 100×30 "Forum" ended the screen alone):
- * the window moves down a line. The selected line stays on screen: it is a task, so never the menu's first line,
- * and below the window's top wherever the window starts (centred, or the last lines).
+ * the window moves down a line, or, where that would take a heading off its top and leave its tasks under none (at
+ * 110×32 the first group's, "Activity", at the top of the menu), ends a line early. The selected line stays on
+ * screen: it is a task, never the heading dropped at the end, and below the window's top wherever the window starts
+ * (centred, or the last lines).
  */
 export function menuWindow(lines: MenuLine[], selectedLine: number, room: number): {start: number; end: number} {
 	const start = windowStart(selectedLine, lines.length, room);
 	const end = Math.min(lines.length, start + room);
-	return end < lines.length && lines[end - 1]?.kind === 'group' ? {start: start + 1, end: end + 1} : {start, end};
+	if (end === lines.length || lines[end - 1]?.kind !== 'group') return {start, end};
+	return lines[start]?.kind === 'group' ? {start, end: end - 1} : {start: start + 1, end: end + 1};
 }
 
 /** The highlighted task among those shown (the first when it was filtered out). */
