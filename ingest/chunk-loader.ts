@@ -169,14 +169,16 @@ const insertNewEvents: InsertStrategy = (client, chunk) => insertViaStaging(clie
  * An event of an input that a later input of the same load stored first (their chunks ran in parallel) becomes this
  * one's: its file and line, and a duplicate in that input's chunk. So which input of a load is credited with an event
  * does not depend on timing: the first in load order (the lowest file id, the order `files` lists), as one loader
- * thread would do. Not across loads: an input loaded before keeps what it loaded (its tables are built). That input's
- * counts are its chunks' until it is finished, which waits for the inputs before it (loadStream).
+ * thread would do; and within an input, its first line (a later chunk of the same input may have stored a repeat
+ * first: enrollment changes at one time are taken in the log's order, by their lines). Not across loads: an input
+ * loaded before keeps what it loaded (its tables are built). That input's counts are its chunks' until it is
+ * finished, which waits for the inputs before it (loadStream).
  */
 const CREDIT_EARLIER_INPUT = `
 WITH taken AS (
 	UPDATE events e SET file_id = s.file_id, line_no = s.line_no
 	FROM staging_events s, events was
-	WHERE e.event_hash = s.event_hash AND was.event_hash = s.event_hash AND e.file_id > s.file_id AND e.load_id = s.load_id
+	WHERE e.event_hash = s.event_hash AND was.event_hash = s.event_hash AND (e.file_id, e.line_no) > (s.file_id, s.line_no) AND e.load_id = s.load_id
 	RETURNING was.file_id, was.line_no
 ), per_chunk AS (
 	SELECT c.file_id, c.start_offset, count(*)::int AS events

@@ -75,3 +75,22 @@ describe('inputs that share events', () => {
 		assert.deepEqual(byName(stored), byName([...expectedCounts(first), ...expectedCounts(rest, new Set(first.flatMap(({events}) => events)))]));
 	});
 });
+
+describe('an input that repeats one of its events in a later chunk', () => {
+	// 5,000 lines make a chunk: line 5,001, a repeat of line 1, is a chunk of its own, stored at once by another thread
+	// while the first chunk's 5,000 events are still being parsed and copied.
+	const repeats = path.join(fixtureDir(), 'repeat.log');
+	fs.writeFileSync(repeats, `${lines(0, 5000)}${lines(0, 1)}`);
+
+	it('credits it to its first line, whatever the threads', async () => {
+		for (const workers of [4, 4, 4, 2]) {
+			const database = await openTestDatabase('credit_line');
+			await ingest(database, [repeats], {workers});
+			const {rows} = await database.pool.query<{line_no: number}>(`SELECT line_no::int FROM events WHERE time = $1`, [JSON.parse(lines(0, 1)).time]);
+			assert.deepEqual(rows, [{line_no: 1}], `${workers} loader threads`);
+			// Its chunks count it where its lines are: loaded in the first, a duplicate in the second.
+			const {rows: chunks} = await database.pool.query('SELECT first_line::int, loaded, duplicates FROM file_chunks ORDER BY first_line');
+			assert.deepEqual(chunks, [{first_line: 1, loaded: 5000, duplicates: 0}, {first_line: 5001, loaded: 0, duplicates: 1}], `${workers} loader threads`);
+		}
+	});
+});
