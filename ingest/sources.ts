@@ -80,8 +80,12 @@ function hasNotUtf8Name(target: string): boolean {
 export const missingInput = (target: string) =>
 	new UserError(hasNotUtf8Name(target) ? `The input path ${target} cannot be read: ${NOT_UTF8_NAME}.` : `The input path ${target} does not exist.`);
 
-/** Natural name order: tracking.log-9 before tracking.log-10, so daily files load in date order. */
-const naturalOrder = (a: string, b: string) => a.localeCompare(b, undefined, {numeric: true});
+/**
+ * Natural name order: tracking.log-9 before tracking.log-10, so daily files load in date order. English rules on
+ * every machine: the machine's own language (Node takes it from LANG) put aa.log after z.log in Danish and y.log
+ * before j.log in Lithuanian, and the files' load order decides which input an event they share is credited to.
+ */
+export const naturalOrder = (a: string, b: string) => a.localeCompare(b, 'en', {numeric: true});
 
 /** Whether a path holds a wildcard (* or ?) that a shell would have expanded. */
 export const hasWildcards = (named: string) => /[*?]/.test(named);
