@@ -19,8 +19,10 @@ SELECT step, session, time AT TIME ZONE :tz AS time, url, name
 FROM (
 	-- Steps and sessions are numbered over the learner's whole history, then the range is cut out of it: a range that
 	-- starts inside a session shows that session's number (it was numbered 0), and every range the same numbers.
-	SELECT row_number() OVER (ORDER BY v.time, u.url) AS step,
-		sum(v.session_start::int) OVER (ORDER BY v.time, u.url) AS session,
+	-- Visits at the same time in the walk's order (URLs in byte order, whatever the database's collation): the first of
+	-- them starts the session.
+	SELECT row_number() OVER (ORDER BY v.time, u.url COLLATE "C") AS step,
+		sum(v.session_start::int) OVER (ORDER BY v.time, u.url COLLATE "C") AS session,
 		v.time, u.url, u.name
 	FROM d_page_visit v JOIN d_url_name u ON u.url_id = v.url_id
 	WHERE v.username = :user

@@ -256,7 +256,13 @@ class CourseCounts {
 const SCAN_LOOKUPS = [
 	{table: 'scan_learner', columns: 'learner_id int NOT NULL, course_id text NOT NULL, username text NOT NULL', rows: 'SELECT learner_id, course_id, username FROM fresh_learner'},
 	{table: 'scan_type', columns: 'type_id int NOT NULL, event_type text NOT NULL, closes boolean NOT NULL, payload_kind text', rows: 'SELECT type_id, event_type, closes, payload_kind FROM fresh_type'},
-	{table: 'scan_page', columns: 'page text NOT NULL, url_id int NOT NULL', rows: 'SELECT p.page, p.url_id FROM d_page p JOIN (SELECT DISTINCT page FROM fresh_type_page) k ON k.page = p.page'},
+	// url_order: the URL's place in byte order among these, which orders a learner's page events at one time (see timelineOrder).
+	{
+		table: 'scan_page',
+		columns: 'page text NOT NULL, url_id int NOT NULL, url_order int NOT NULL',
+		rows: `SELECT p.page, p.url_id, dense_rank() OVER (ORDER BY u.url COLLATE "C")::int
+			FROM d_page p JOIN d_url u ON u.url_id = p.url_id JOIN (SELECT DISTINCT page FROM fresh_type_page) k ON k.page = p.page`,
+	},
 ];
 
 async function copyScanLookups(client: pg.PoolClient, reader: pg.ClientBase): Promise<void> {
@@ -269,7 +275,8 @@ async function copyScanLookups(client: pg.PoolClient, reader: pg.ClientBase): Pr
 
 /**
  * The new events (of the loads `loadIds`) as ids, with their payload fields where their type reads one,
- * sorted by learner and time: the one scan of the events the counting pass makes. A COPY takes no
+ * sorted by learner and time, then as timelineOrder orders a learner's events at one time: the one scan of the
+ * events the counting pass makes (a first build walks each learner's timeline in this order). A COPY takes no
  * parameters, so the load ids (integers from the loads table, never user input) are written into it:
  * as constants the planner sees them, and an incremental build's scan reads the new load's block ranges
  * (BRIN) instead of the whole table.
@@ -283,7 +290,7 @@ FROM events e
 	JOIN scan_type t ON t.event_type = coalesce(e.event_type, '')
 	LEFT JOIN scan_page p ON p.page = e.page
 WHERE e.load_id = ANY ('{${loadIds.join(',')}}'::int[])
-ORDER BY 1, 2, 3, 4`;
+ORDER BY 1, 2, 3, p.url_order`;
 }
 
 /** How often (in events read) the counting pass reports its progress. */

@@ -17,7 +17,7 @@ import type {RowBuffer} from '../row-buffer.js';
 import {type ProblemEvent, problemAttempts} from './problem-attempts.js';
 import {entry, newList} from './tally.js';
 import {type LearnerFields, readLearnerRows, type LearnerRowWriter, withSpilledTables} from './streamed-copy.js';
-import {type PlayerEvent, type VideoAction, videoWatching} from './video-watching.js';
+import {comparePlayerEvents, type PlayerEvent, type VideoAction, videoWatching} from './video-watching.js';
 
 /** Starts a row of `table` with a learner's course and username and an item's id, to be followed by `fields` more. */
 type ItemRow<Table extends string> = (table: Table, fields: number) => RowBuffer;
@@ -106,7 +106,7 @@ export const VIDEO_TABLES = {
 };
 type VideoTable = keyof typeof VIDEO_TABLES;
 
-/** A learner's rows of one video, from their player events on it sorted by time, then action. */
+/** A learner's rows of one video, from their player events on it in comparePlayerEvents's order. */
 function writeVideo(row: ItemRow<VideoTable>, events: PlayerEvent[]): void {
 	const watching = videoWatching(events);
 	for (const interval of watching.intervals) {
@@ -173,11 +173,12 @@ export async function recomputeVideos(client: pg.PoolClient, learners: LearnerFi
 		learners,
 		scratchDir,
 		VIDEO_TABLES,
+		// Each video's events in comparePlayerEvents's order.
 		`SELECT r.learner_id, v.video_id, v.time, v.action, v.position, v.old_position, v.new_position, v.duration
 		FROM d_video_event v
 			JOIN fresh_video_item i ON i.course_id = v.course_id AND i.username = v.username AND i.video_id = v.video_id
 			JOIN learners_to_refresh r ON r.course_id = i.course_id AND r.username = i.username
-		ORDER BY 1, 2, 3, 4`,
+		ORDER BY 1, 2, 3, v.action COLLATE "C", 5, 6, 7, 8`,
 		(data, starts) => playerEvent(data, starts, readInt8(data, starts[2]!), fieldText(data, starts[3]!) as VideoAction, 4),
 		writeVideo,
 	);
@@ -207,12 +208,12 @@ export async function recomputeProblems(client: pg.PoolClient, learners: Learner
 		learners,
 		scratchDir,
 		PROBLEM_TABLES,
-		// Ties of time as compareProblemEvents orders them (NULLs sort last).
+		// Ties of time as compareProblemEvents orders them (NULLs sort last; text in byte order, whatever the database's collation).
 		`SELECT r.learner_id, p.problem_id, p.kind, p.correct, p.answers
 		FROM d_problem_event p
 			JOIN fresh_problem_item i ON i.course_id = p.course_id AND i.username = p.username AND i.problem_id = p.problem_id
 			JOIN learners_to_refresh r ON r.course_id = i.course_id AND r.username = i.username
-		ORDER BY 1, 2, p.time, p.attempts, p.answers::text`,
+		ORDER BY 1, 2, p.time, p.attempts, p.answers::text COLLATE "C", p.kind COLLATE "C", p.correct`,
 		(data, starts) => problemEvent(data, fieldText(data, starts[2]!) as ProblemEvent['kind'], starts[3]!, starts[4]!),
 		writeProblem,
 	);
@@ -222,16 +223,21 @@ export async function recomputeProblems(client: pg.PoolClient, learners: Learner
 const answersText = (answers: Buffer | null) => answers?.subarray(1) ?? null;
 
 /**
- * As ORDER BY time, attempts, answers::text sorts them: checks at the same time (whole-second logs, a double
- * click) by the attempt number the server counted (event.attempts), then by answers; NULLs last. A check
- * without a number goes after those with one at its time: a total order, so every build takes the same.
+ * As ORDER BY time, attempts, answers::text, kind, correct sorts them: checks at the same time (whole-second logs, a
+ * double click) by the attempt number the server counted (event.attempts), then by answers, then a check before a
+ * show-answer and a wrong check before a right one; NULLs last. A check without a number goes after those with one
+ * at its time. Events left equal are alike in all that is read of them: every build walks the same.
  */
 function compareProblemEvents(a: TimedProblemEvent, b: TimedProblemEvent): number {
 	if (a.time !== b.time) return a.time - b.time;
 	if (a.attempts !== b.attempts) return a.attempts === null ? 1 : b.attempts === null ? -1 : a.attempts - b.attempts;
 	const [x, y] = [answersText(a.event.answers), answersText(b.event.answers)];
-	if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
-	return Buffer.compare(x, y);
+	if (x !== y && (x === null || y === null)) return x === null ? 1 : -1;
+	const answers = x === null || y === null ? 0 : Buffer.compare(x, y);
+	if (answers !== 0) return answers;
+	if (a.event.kind !== b.event.kind) return a.event.kind === 'check' ? -1 : 1;
+	if (a.event.correct === b.event.correct) return 0;
+	return a.event.correct === null ? 1 : b.event.correct === null ? -1 : a.event.correct ? 1 : -1;
 }
 /** attempts: the check's event.attempts (d_problem_event.attempts), null if it has none. */
 type TimedProblemEvent = {time: number; attempts: number | null; event: ProblemEvent};
@@ -256,8 +262,7 @@ export class LearnerItemEvents {
 	/** Writes the learner's rows; the events came in time order, so the sorts only order equal times. */
 	write(tables: LearnerRowWriter<VideoTable | ProblemTable>, learner: Buffer): void {
 		for (const [videoId, events] of this.videos) {
-			events.sort((a, b) => a.time - b.time || (a.action < b.action ? -1 : a.action > b.action ? 1 : 0));
-			writeVideo(itemRow(tables, learner, videoId), events);
+			writeVideo(itemRow(tables, learner, videoId), events.sort(comparePlayerEvents));
 		}
 		for (const [problemId, events] of this.problems) {
 			writeProblem(itemRow(tables, learner, problemId), events.sort(compareProblemEvents).map((timed) => timed.event));

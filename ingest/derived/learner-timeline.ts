@@ -58,14 +58,26 @@ export type LearnerTimeline = {
 
 export const hourOf = (time: number) => Math.floor(time / HOUR) * HOUR;
 
-/** The order the walk needs, as PostgreSQL's ORDER BY time, closes, url_id gives it: false before true, no page last. */
-export function compareTimelineEvents(a: TimelineEvent, b: TimelineEvent): number {
-	if (a.time !== b.time) return a.time - b.time;
-	if (a.closes !== b.closes) return a.closes ? 1 : -1;
-	if (a.urlId === b.urlId) return 0;
-	if (a.urlId === null) return 1;
-	if (b.urlId === null) return -1;
-	return a.urlId - b.urlId;
+/**
+ * Each URL id's place in the byte order of the URLs (see urlOrder in timelines.ts). URL ids are numbered as loads
+ * first meet the URLs, so ordering page events at one time by id made the visits depend on how the log was split
+ * into loads; the URLs' own order does not.
+ */
+export type UrlOrder = Int32Array;
+
+/**
+ * The order the walk needs, as the counting pass's scan gives it (ORDER BY time, closes, the URL's place): time,
+ * then page_close last, then the page's URL in byte order, no page last.
+ */
+export function timelineOrder(urlOrder: UrlOrder): (a: TimelineEvent, b: TimelineEvent) => number {
+	return (a, b) => {
+		if (a.time !== b.time) return a.time - b.time;
+		if (a.closes !== b.closes) return a.closes ? 1 : -1;
+		if (a.urlId === b.urlId) return 0;
+		if (a.urlId === null) return 1;
+		if (b.urlId === null) return -1;
+		return urlOrder[a.urlId]! - urlOrder[b.urlId]!;
+	};
 }
 
 const samePlace = (a: TimelineEvent, b: TimelineEvent) => a.time === b.time && a.closes === b.closes && a.urlId === b.urlId;
@@ -192,7 +204,7 @@ function walkVisits(events: TimelineEvent[]): VisitRow[] {
 
 export type TimelineOptions = {sessionSummaryMinSeconds: number; dayTables: DayTables[]};
 
-/** One learner's timeline from their events, sorted by time, then page_close last, then URL id (no page last). */
+/** One learner's timeline from their events, in timelineOrder. */
 export function learnerTimeline(events: TimelineEvent[], options: TimelineOptions): LearnerTimeline {
 	const {sessions, gapsByHour} = walkSessions(events);
 	const gaps: GapRow[] = [];

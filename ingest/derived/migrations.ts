@@ -1221,4 +1221,12 @@ ALTER TABLE d_problem_event ADD COLUMN attempts double precision;
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 148,
+		description: "a learner's page, player and problem events at the same time in an order of their own content",
+		// Page events at one time went by URL id, which loads number as they first meet the URLs; player events at one
+		// time and action, and problem checks alike in time, attempt and answers, went in the order they were stored:
+		// visits, watched seconds and first-try correctness could change with the split of the logs into files and loads.
+		sql: `UPDATE loads SET derived_done = false;`,
+	},
 ];

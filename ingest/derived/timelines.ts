@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import {ARRAY_OF, arrayField, boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int4OrNullField, int8Field, readArray, readInt8, textField} from '../copy-binary.js';
 import {type DayTables, dayTablesOf} from './day-zone.js';
-import {compareTimelineEvents, hourOf, learnerTimeline, type LearnerTimeline, SESSION_BREAK, type TimelineEvent, type TimelineOptions} from './learner-timeline.js';
+import {hourOf, learnerTimeline, type LearnerTimeline, SESSION_BREAK, type TimelineEvent, type TimelineOptions, timelineOrder, type UrlOrder} from './learner-timeline.js';
 import {type LearnerFields, type LearnerRowHandlers, type LearnerRowWriter, readLearnerRows, withSpilledTables} from './streamed-copy.js';
 
 // The day tables and their UTC twins (see day-zone.ts) take the same columns.
@@ -188,6 +188,14 @@ export async function timelineOptions(client: pg.PoolClient): Promise<TimelineOp
 	return {sessionSummaryMinSeconds: seconds, dayTables: dayTablesOf(zone)};
 }
 
+/** Each URL id's place in the byte order of the URLs (whatever the database's collation), for timelineOrder. */
+async function urlOrder(client: pg.PoolClient): Promise<UrlOrder> {
+	const {rows: [{ids}]} = await client.query<{ids: number[] | null}>(`SELECT array_agg(url_id ORDER BY url COLLATE "C") AS ids FROM d_url`);
+	const order = new Int32Array((ids ?? []).reduce((largest, id) => Math.max(largest, id), 0) + 1);
+	ids?.forEach((id, place) => (order[id] = place));
+	return order;
+}
+
 /**
  * Recomputes the timelines of the learners in learners_to_refresh (`learners`) with new timed events
  * after an incremental load, from their whole history in d_learner_events (a few rows per learner: one per
@@ -198,6 +206,7 @@ export async function timelineOptions(client: pg.PoolClient): Promise<TimelineOp
  */
 export async function recomputeTimelines(client: pg.PoolClient, learners: LearnerFields, scratchDir?: string): Promise<void> {
 	const options = await timelineOptions(client);
+	const order = timelineOrder(await urlOrder(client));
 	await withSpilledTables(TIMELINE_TABLES, scratchDir, async (tables) => {
 		let learner: Buffer;
 		let since = 0;
@@ -212,7 +221,7 @@ export async function recomputeTimelines(client: pg.PoolClient, learners: Learne
 				since = readInt8(data, starts[1]!);
 				readLearnerEvents(data, starts, 2, events);
 			},
-			end: () => writeTimeline(tables, learner, learnerTimeline(events.sort(compareTimelineEvents), options), timelineBounds(since, options.dayTables)),
+			end: () => writeTimeline(tables, learner, learnerTimeline(events.sort(order), options), timelineBounds(since, options.dayTables)),
 		};
 		await readLearnerRows(
 			client,

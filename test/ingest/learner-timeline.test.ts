@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {dayTablesOf} from '../../ingest/derived/day-zone.js';
-import {compareTimelineEvents, learnerTimeline, type TimelineEvent} from '../../ingest/derived/learner-timeline.js';
+import {learnerTimeline, type TimelineEvent, timelineOrder} from '../../ingest/derived/learner-timeline.js';
 
 // 2024-01-01 00:00 UTC in microseconds since 2000-01-01 (8766 days later).
 const MIDNIGHT = 8766 * 86_400_000_000;
@@ -153,12 +153,17 @@ describe('learnerTimeline', () => {
 	});
 });
 
-describe('compareTimelineEvents', () => {
-	it("puts a history stored in pieces back in PostgreSQL's order: time, then page_close last, then url id with no page last", () => {
+describe('timelineOrder', () => {
+	it("puts a history stored in pieces back in the scan's order: time, then page_close last, then the URL's place with no page last", () => {
+		// URL ids 0 to 9 in their own order.
+		const byId = timelineOrder(Int32Array.from({length: 10}, (_, id) => id));
 		// The day's events split over two builds' rows, the second one's first.
 		const pieces = [...day.slice(5), ...day.slice(0, 5)].reverse();
-		assert.deepEqual([...pieces].sort(compareTimelineEvents), day);
+		assert.deepEqual([...pieces].sort(byId), day);
 		const sameTime = [event(1, 0, null, true), event(1, 0, null), event(1, 0, 9), event(1, 0, 4, true), event(1, 0, 4)];
-		assert.deepEqual(sameTime.sort(compareTimelineEvents), [event(1, 0, 4), event(1, 0, 9), event(1, 0, null), event(1, 0, 4, true), event(1, 0, null, true)]);
+		assert.deepEqual([...sameTime].sort(byId), [event(1, 0, 4), event(1, 0, 9), event(1, 0, null), event(1, 0, 4, true), event(1, 0, null, true)]);
+		// URL 9 before URL 4 in byte order (another load numbered it later): its event comes first.
+		const nineFirst = timelineOrder(Int32Array.from({length: 10}, (_, id) => (id === 9 ? -1 : id)));
+		assert.deepEqual([...sameTime].sort(nineFirst), [event(1, 0, 9), event(1, 0, 4), event(1, 0, null), event(1, 0, 4, true), event(1, 0, null, true)]);
 	});
 });
