@@ -2,7 +2,7 @@
 -- title: At-risk learners (dropout)
 -- group: Completion
 -- description: Learners currently enrolled (their latest enrollment change is an activation; of changes at
---   the same time, the last in the log's order: the file loaded first, then line by line) whose last
+--   the same time, the last in the log's order: the file whose name comes first, then line by line) whose last
 --   learning activity, or latest enrollment if that is later (one who never started, or re-enrolled after
 --   leaving, counts from it), is more than `days` days before the reference day — by default the last day with any event
 --   in that course, each course its own (logs are historical, so "now" would flag everyone). With `as_of`, the

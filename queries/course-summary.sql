@@ -6,7 +6,7 @@
 --   first/last day and active days (days with any event of the course, anonymous ones and enrollments too)
 --   are calendar days in the chosen time zone; enrolled_ever = user-course
 --   pairs with at least one enrollment activation, enrolled_now = those whose latest enrollment change is
---   an activation (of changes at the same time, the last in the log's order: the file loaded first, then
+--   an activation (of changes at the same time, the last in the log's order: the file whose name comes first, then
 --   line by line), unenrolled = the difference; active learners = learners with learning activity (any
 --   event other than enrollment changes); video viewers played a video, problem solvers submitted a graded
 --   problem check, forum posters created a thread, response or comment.

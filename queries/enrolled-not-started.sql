@@ -2,7 +2,7 @@
 -- title: Enrolled but never started
 -- group: Completion
 -- description: Learners currently enrolled (their latest enrollment change is an activation; of changes at
---   the same time, the last in the log's order: the file loaded first, then line by line) with no
+--   the same time, the last in the log's order: the file whose name comes first, then line by line) with no
 --   learning activity — no event other than enrollment changes and the enrollment request — at or after
 --   their first activation. Unlike the original this ignores learners who unenrolled again, and a single
 --   event after enrolling already counts as starting (the original required a positive session time).

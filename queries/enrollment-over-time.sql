@@ -5,7 +5,7 @@
 --   learner's state (a repeated activation of an enrolled learner, or deactivation of an unenrolled one,
 --   is ignored, as in edX Insights), the net change, and current enrollment at the end of the day (the
 --   running total since the first event in the log, including days before the range). Changes logged at
---   the same time are taken in the log's order (the file loaded first, then line by line): a deactivation
+--   the same time are taken in the log's order (the file whose name comes first, then line by line): a deactivation
 --   followed by an activation in the same second (a change of mode) leaves the learner enrolled. Only the
 --   days with a change that counts have a row.
 -- param: course | course | | Course id (empty: the only course, or all courses together)

@@ -7,11 +7,11 @@ import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
- * Enrollment changes logged at the same time, taken in the log's order (file loaded first, then line):
+ * Enrollment changes logged at the same time, taken in the log's order (the file whose name comes first, then line):
  * - x enrolls 05-01 10:00; on 05-05 at 10:00 a deactivation, then an activation (a change of mode): enrolled.
  * - y enrolls 05-01 11:00; on 05-05 at 12:00 an activation (a repeat), then a deactivation: not enrolled.
- * - w enrolls 05-02 09:00; a deactivation 05-06 09:00 in the first file, an activation at the same time in
- *   the second file, loaded after it: enrolled.
+ * - w enrolls 05-02 09:00; a deactivation 05-06 09:00 in first.log, an activation at the same time in
+ *   second.log, after it by name whichever is loaded first: enrolled.
  * - z enrolls 05-20 08:00 and visits a page at 08:05 (the course's last day).
  */
 const COURSE = 'course-v1:Uni+TIES+2024';
@@ -44,15 +44,14 @@ fs.writeFileSync(
 	].join('\n')}\n`,
 );
 fs.writeFileSync(second, `${activated('w', '06T09:00')}\n`);
-const database = await openTestDatabase('enrollment_ties');
 // u's repeated activation (05-03) and repeated deactivation (05-07) are the only changes of their days.
 const repeats = path.join(dir, 'repeats.log');
 fs.writeFileSync(repeats, `${[activated('u', '01T10:00'), activated('u', '03T10:00'), deactivated('u', '04T10:00'), deactivated('u', '07T10:00')].join('\n')}\n`);
 const repeatsDatabase = await openTestDatabase('enrollment_repeats');
 const {tasks} = await loadTaskCatalogue();
-const run = async (id: string, values: Record<string, string> = {}) => (await runTask(database.pool, tasks.find((task) => task.id === id)!, values)).rows;
 
-async function assertAnswers(label: string): Promise<void> {
+async function assertAnswers(database: Awaited<ReturnType<typeof openTestDatabase>>, label: string): Promise<void> {
+	const run = async (id: string, values: Record<string, string> = {}) => (await runTask(database.pool, tasks.find((task) => task.id === id)!, values)).rows;
 	assert.deepEqual(
 		await run('enrollment-over-time'),
 		[
@@ -87,14 +86,20 @@ async function assertAnswers(label: string): Promise<void> {
 	);
 }
 
-it("enrollment changes at the same time are taken in the log's order by every task", async () => {
-	await ingest(database, [first]);
-	await ingest(database, [second]);
-	await assertAnswers('two loads');
-	await database.pool.query('UPDATE loads SET derived_done = false');
-	await refreshDerived(database.pool);
-	await assertAnswers('one build of both loads');
-});
+for (const [label, loads] of [
+	['two loads', [[first], [second]]],
+	['two loads, second.log first', [[second], [first]]],
+	['one load, second.log named first', [[second, first]]],
+] as const) {
+	it(`enrollment changes at the same time are taken in the log's order by every task (${label})`, async () => {
+		const database = await openTestDatabase('enrollment_ties');
+		for (const paths of loads) await ingest(database, [...paths]);
+		await assertAnswers(database, label);
+		await database.pool.query('UPDATE loads SET derived_done = false');
+		await refreshDerived(database.pool);
+		await assertAnswers(database, `${label}, one build of it`);
+	});
+}
 
 it('a day whose only enrollment changes are ignored repeats has no row (it read 0/0/0)', async () => {
 	await ingest(repeatsDatabase, [repeats]);
