@@ -22,7 +22,8 @@ export async function writeFileOrder(client: pg.ClientBase): Promise<void> {
 			(a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0) ||
 			a.file_id - b.file_id,
 	);
-	await client.query('TRUNCATE d_file_order');
+	// Not TRUNCATE: its lock would hold every task that reads the enrollment state until the build commits.
+	await client.query('DELETE FROM d_file_order');
 	await client.query('INSERT INTO d_file_order (file_id, position) SELECT * FROM unnest($1::int[], $2::int[])', [
 		rows.map((row) => row.file_id),
 		rows.map((_, position) => position),

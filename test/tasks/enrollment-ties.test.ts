@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {it} from 'node:test';
+import pg from 'pg';
+import {clientConfig} from '../../ingest/db/database.js';
+import {writeFileOrder} from '../../ingest/derived/file-order.js';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
@@ -100,6 +103,24 @@ for (const [label, loads] of [
 		await assertAnswers(database, `${label}, one build of it`);
 	});
 }
+
+it("the enrollment tasks answer while a build rewrites the files' order (from the last build)", async () => {
+	const database = await openTestDatabase('enrollment_ties_build');
+	await ingest(database, [first, second]);
+	const build = await database.pool.connect();
+	// A lock the build held until its commit would stop the task: a second is plenty.
+	const reader = new pg.Pool({...clientConfig(database.url), max: 2, options: '-c lock_timeout=1000'});
+	try {
+		await build.query('BEGIN');
+		await writeFileOrder(build);
+		const summary = await runTask(reader, tasks.find((task) => task.id === 'course-summary')!, {});
+		assert.deepEqual(summary.rows[0]!.slice(5, 8), [4, 3, 1]);
+	} finally {
+		await build.query('ROLLBACK');
+		build.release();
+		await reader.end();
+	}
+});
 
 it('a day whose only enrollment changes are ignored repeats has no row (it read 0/0/0)', async () => {
 	await ingest(repeatsDatabase, [repeats]);
