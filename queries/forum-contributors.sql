@@ -3,7 +3,8 @@
 -- group: Forum
 -- description: Learners by forum posts created (threads + responses + comments, from
 --   edx.forum.*.created events), with each kind and their other edx.forum.* events (reads, votes, follows …;
---   the server's /discussion/ page requests are not counted: creating a post logs one too).
+--   the server's /discussion/ page requests are not counted: creating a post logs one too). Ranked by posts, then
+--   other forum events, then username: learners tied at the top cut are taken in that order.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: top | integer(1..100000) | 50 | Number of learners to list
 -- sort: posts desc

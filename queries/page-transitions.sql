@@ -2,7 +2,8 @@
 -- title: Top page-to-page transitions
 -- group: Pages
 -- description: How learners move: pairs of consecutive page visits within one session (see
---   learner-path), with the number of transitions and of distinct learners making them.
+--   learner-path), with the number of transitions and of distinct learners making them. Ranked by transitions,
+--   then by the from and to URLs: pairs tied at the top cut are taken in that order.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
