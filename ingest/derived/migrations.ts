@@ -1,5 +1,5 @@
 import type {Migration} from '../db/migrations.js';
-import {writeFileOrder} from './file-order.js';
+import {writeFilePositions} from './file-order.js';
 
 /**
  * Derived tables that the analytic tasks read (versions 100 and up), filled by refreshDerived.
@@ -1236,15 +1236,11 @@ UPDATE loads SET derived_done = false;
 		// Taken in the order the files were loaded, a learner unenrolled in one file and enrolled in another at the same
 		// time was enrolled or not with the order of the ingest's arguments, or of the ingests.
 		sql: `
--- Every input's place in the natural order of the names (then of a zip's members' names, then by the fingerprints):
--- written by each build, and here (writeFileOrder in file-order.ts).
-CREATE TABLE d_file_order (
-	file_id int PRIMARY KEY,
-	position int NOT NULL
-);
+-- The place of the change's input in the natural order of the inputs' names (then of a zip's members' names, then by
+-- the fingerprints): written by each build, and here (writeFilePositions in file-order.ts).
+ALTER TABLE d_enrollment ADD COLUMN file_position int;
 
--- As in 142, changes at the same time in the log's order: the file whose name comes first, then line by line. A
--- file without a place (none: each build writes them all) would come after the others.
+-- As in 142, changes at the same time in the log's order: the file whose name comes first, then line by line.
 CREATE OR REPLACE FUNCTION d_enrollment_state_until(until timestamptz) RETURNS TABLE (course_id text, user_id bigint, username text,
 	first_enrolled timestamptz, last_change timestamptz, is_enrolled boolean, activations bigint, deactivations bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -1253,13 +1249,13 @@ SELECT s.course_id, s.user_id,
 	nullif(coalesce(s.username, CASE WHEN s.user_id IS NULL OR actor.user_ids IS NULL OR s.user_id = ANY (actor.user_ids) THEN s.logged_as END), ''),
 	s.first_enrolled, s.last_change, s.is_enrolled, s.activations, s.deactivations
 FROM (
-	SELECT e.course_id, e.user_id, u.username, (array_agg(e.username ORDER BY e.time DESC, o.position DESC, e.line_no DESC))[1] AS logged_as,
+	SELECT e.course_id, e.user_id, u.username, (array_agg(e.username ORDER BY e.time DESC, e.file_position DESC, e.line_no DESC))[1] AS logged_as,
 		min(e.time) FILTER (WHERE e.activated) AS first_enrolled,
 		max(e.time) AS last_change,
-		(array_agg(e.activated ORDER BY e.time DESC, o.position DESC, e.line_no DESC))[1] AS is_enrolled,
+		(array_agg(e.activated ORDER BY e.time DESC, e.file_position DESC, e.line_no DESC))[1] AS is_enrolled,
 		count(*) FILTER (WHERE e.activated) AS activations,
 		count(*) FILTER (WHERE NOT e.activated) AS deactivations
-	FROM d_enrollment e LEFT JOIN d_file_order o ON o.file_id = e.file_id LEFT JOIN d_user u ON u.user_id = e.user_id
+	FROM d_enrollment e LEFT JOIN d_user u ON u.user_id = e.user_id
 	WHERE e.time < until
 	GROUP BY e.course_id, e.user_id, coalesce(e.user_id::text, e.username), u.username
 ) s
@@ -1267,10 +1263,10 @@ LEFT JOIN (SELECT username, array_agg(user_id) AS user_ids FROM d_user GROUP BY 
 $$;
 
 CREATE OR REPLACE VIEW d_enrollment_change AS
-SELECT e.course_id, e.user_id, e.username, e.time, e.activated,
-	e.activated IS DISTINCT FROM coalesce(lag(e.activated) OVER (PARTITION BY e.course_id, coalesce(e.user_id::text, e.username) ORDER BY e.time, o.position, e.line_no), false) AS changed
-FROM d_enrollment e LEFT JOIN d_file_order o ON o.file_id = e.file_id;
+SELECT course_id, user_id, username, time, activated,
+	activated IS DISTINCT FROM coalesce(lag(activated) OVER (PARTITION BY course_id, coalesce(user_id::text, username) ORDER BY time, file_position, line_no), false) AS changed
+FROM d_enrollment;
 `,
-		run: writeFileOrder,
+		run: writeFilePositions,
 	},
 ];

@@ -3,7 +3,7 @@ import {UAParser} from 'ua-parser-js';
 import {inBatches} from '../db/batches.js';
 import {backendPid, cancelOnAbort, ownConnection} from '../db/database.js';
 import type {DerivedProgress, DerivedStep} from '../progress.js';
-import {writeFileOrder} from './file-order.js';
+import {writeFilePositions} from './file-order.js';
 import {countFreshEvents, type FirstDay} from './fresh-counts.js';
 import {PROBLEM_TABLES, recomputeProblems, recomputeVideos, REPLACED_ITEM_ROWS, VIDEO_TABLES} from './learner-items.js';
 import type {LearnerFields} from './streamed-copy.js';
@@ -488,8 +488,8 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
 		await addNewPages(client, 'SELECT page FROM fresh_target');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
-		// The new inputs take their places among the others (the enrollment views order changes at one time by them).
-		await writeFileOrder(client);
+		// The new enrollment changes' files take their places among the others (which order changes at one time).
+		await writeFilePositions(client);
 		await client.query(MERGE_LEARNER_TOTALS);
 		if (earlier) await client.query(RECOUNT_ACTIVE_DAYS);
 
