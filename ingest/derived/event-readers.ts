@@ -24,7 +24,8 @@ export type ReaderTable = keyof typeof READER_TABLES;
  * Their order is that of SCAN.
  */
 export const PAYLOAD_COLUMNS = `
-	CASE WHEN t.payload_kind = 'enrollment' THEN d_number(e.event -> 'user_id')::bigint END,
+	-- A user id past bigint's range (1e30) is unknown, as one that is no number is (the cast raised, failing every build).
+	CASE WHEN t.payload_kind = 'enrollment' AND abs(d_number(e.event -> 'user_id')) < 9e18 THEN d_number(e.event -> 'user_id')::bigint END,
 	CASE WHEN t.payload_kind = 'enrollment' THEN e.event ->> 'mode' END,
 	CASE WHEN t.payload_kind = 'enrollment' THEN e.file_id END,
 	CASE WHEN t.payload_kind = 'enrollment' THEN e.line_no END,
