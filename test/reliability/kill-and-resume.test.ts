@@ -119,7 +119,9 @@ describe('killed and cut at random points of a multi-file load', () => {
 			// The server drops a dead client's session (and its advisory lock) once it notices the closed socket.
 			for (let wait = 0; wait < 200 && (await scalar(`SELECT count(*) ${appBackends}`)) > 0; wait++) await sleep(50);
 			assert.equal(await scalar(`SELECT count(*) ${appBackends}`), 0, 'the server let go of the dead connections');
-			await assertOnlyCommittedChunks(faulted.pool);
+			// Through the watcher: a connection of faulted.pool's, idle until the pool's 10 s idle timeout, has the app's
+			// application_name, and the wait above took it for a dead connection of the CLI's (9 s after each fault).
+			await assertOnlyCommittedChunks(watcher);
 		}
 
 		const finalStarted = Date.now();
