@@ -143,8 +143,8 @@ async function dispatch(typed: string[]): Promise<number> {
 		process.stdout.write(`${usage}\n`);
 		return 0;
 	}
-	const command = commands[name];
-	if (!command) throw new UsageError(`Unknown command "${name}"${didYouMean(name, Object.keys(commands).filter(Boolean))}; run openpolyedu-tui --help for the list of commands.`);
+	const loadCommand = commands[name];
+	if (!loadCommand) throw new UsageError(`Unknown command "${name}"${didYouMean(name, Object.keys(commands).filter(Boolean))}; run openpolyedu-tui --help for the list of commands.`);
 	checkGivenFlags(argv, name);
 	const extra = args.slice(commandArguments[name]);
 	if (extra.length > 0) {
@@ -158,5 +158,6 @@ async function dispatch(typed: string[]): Promise<number> {
 		stdout: process.stdout,
 		stderr: process.stderr,
 	};
+	const command = await loadCommand();
 	return await command(context);
 }
