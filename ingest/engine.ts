@@ -5,6 +5,7 @@ import pg from 'pg';
 import type {ChunkStats} from './chunk-loader.js';
 import {currentDayZone} from './derived/day-zone.js';
 import {refreshDerived, type RefreshOptions} from './derived/refresh.js';
+import {giveUpLockWaitsOn, isGivenUp, trackBackend} from './db/lock-waits.js';
 import {diskFullError, type DiskFullOutcome, type StatePlaces} from './disk-full.js';
 import {UserError, redactSecrets} from './errors.js';
 import {TrailingGarbage} from './gunzip.js';
@@ -102,6 +103,16 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	const ignoreError = () => {};
 	lockClient.on('error', ignoreError);
 	let loaders: LoaderPool | undefined;
+	// The loader threads' connections are the pool's too, for the watch of lock waits; forgotten once closed.
+	const forgetLoaders: Array<() => void> = [];
+	const closeLoaders = async () => {
+		await loaders?.close();
+		loaders = undefined;
+		for (const forget of forgetLoaders.splice(0)) forget();
+	};
+	// A cancel is not kept waiting by another session's lock: a chunk's COPY or the manifest's statement that waits is
+	// given up (cancelled, and rolled back); the load then ends as cancelled, below.
+	const keepWaiting = giveUpLockWaitsOn(pool, signal);
 	const timer = setInterval(emit, options.progressIntervalMs ?? 250);
 	const cancelLoaders = () => loaders?.cancel();
 	signal?.addEventListener('abort', cancelLoaders, {once: true});
@@ -119,7 +130,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		const files = sources.map((source) => tracker.addFile(newFileProgress(source.path, source.kind, source.size)));
 		tracker.phase = 'loading';
 		emit();
-		loaders = new LoaderPool(options.databaseUrl, workerCount);
+		loaders = new LoaderPool(options.databaseUrl, workerCount, (pid) => forgetLoaders.push(trackBackend(pool, pid)));
 		const context: LoadContext = {pool, loaders, tracker, loadId, maxLineBytes, signal, finishing: [], inputs: new Map()};
 		hints = await HintBitReader.start(pool);
 		hintTimer = setInterval(() => hints?.poke(), 1000);
@@ -143,8 +154,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		clearInterval(hintTimer);
 		if (!signal?.aborted) await hints?.finish();
 		// The loader threads (their heaps and connections) are not needed to derive: freed before it, not after.
-		await loaders.close();
-		loaders = undefined;
+		await closeLoaders();
 		if (signal?.aborted) {
 			await recordInterrupted(pool, loadId);
 			tracker.phase = 'cancelled';
@@ -182,21 +192,26 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 			tracker.phase = derivedCancelled ? 'cancelled' : 'done';
 		}
 	} catch (error) {
-		const diskFull = diskFullError(error, options, tracker.phase === 'deriving' ? BUILD_STOPPED : LOAD_STOPPED);
-		tracker.phase = 'failed';
-		tracker.error =
-			diskFull?.message ??
-			(isDatabaseFailure(error)
-				? `The database failed while loading (${describe(error)}); nothing half-written was kept: run the ingest again to resume.`
-				: describe(error));
-		emit();
-		throw diskFull ?? (error instanceof UserError ? error : new UserError(tracker.error));
+		// A statement of the load's that waited for another session's lock, given up on the cancel: the load is cancelled.
+		if (isGivenUp(error, signal)) tracker.phase = 'cancelled';
+		else {
+			const diskFull = diskFullError(error, options, tracker.phase === 'deriving' ? BUILD_STOPPED : LOAD_STOPPED);
+			tracker.phase = 'failed';
+			tracker.error =
+				diskFull?.message ??
+				(isDatabaseFailure(error)
+					? `The database failed while loading (${describe(error)}); nothing half-written was kept: run the ingest again to resume.`
+					: describe(error));
+			emit();
+			throw diskFull ?? (error instanceof UserError ? error : new UserError(tracker.error));
+		}
 	} finally {
 		clearInterval(timer);
 		clearInterval(hintTimer);
 		await hints?.stop();
 		signal?.removeEventListener('abort', cancelLoaders);
-		await loaders?.close();
+		await closeLoaders();
+		keepWaiting();
 		await lockClient.query('SELECT pg_advisory_unlock($1)', [INGEST_LOCK]).catch(() => {});
 		// The pool hands this client out again: one listener more per ingest would pile up on it.
 		lockClient.off('error', ignoreError);

@@ -1,6 +1,7 @@
 import {parentPort, workerData} from 'node:worker_threads';
 import pg from 'pg';
 import {clientConfig} from './db/database.js';
+import {processIdOf} from './db/lock-waits.js';
 import {parseChunk, releaseChunk, storeChunk, type ChunkJob, type ChunkStats} from './chunk-loader.js';
 
 /**
@@ -16,6 +17,8 @@ export type WorkerRequest = {id: number; job: ChunkJob} | {cancel: true};
 export type WorkerReply =
 	| {id: number; ok: true; stats?: ChunkStats; buffer: ArrayBuffer}
 	| {id: number; ok: false; message: string; code?: string};
+/** Sent once connected: the thread's server process, for the watch of lock waits (see LoaderPool). */
+export type WorkerBackend = {backend: number};
 
 const {databaseUrl} = workerData as {databaseUrl: string};
 const client = new pg.Client(clientConfig(databaseUrl));
@@ -23,7 +26,10 @@ let broken: Error | undefined;
 client.on('error', (error) => {
 	broken = error;
 });
-const ready = client.connect().then(() => client.query('SET synchronous_commit = off'));
+const ready = client.connect().then(async () => {
+	parentPort!.postMessage({backend: processIdOf(client)} satisfies WorkerBackend);
+	await client.query('SET synchronous_commit = off');
+});
 ready.catch(() => {}); // reported with the first chunk
 
 // Parsing starts as soon as a chunk arrives; storing goes one chunk at a time, in arrival order. So

@@ -1,7 +1,7 @@
 import {Worker} from 'node:worker_threads';
 import type {ChunkJob, ChunkStats} from './chunk-loader.js';
 import {recycleChunkBuffer} from './line-chunker.js';
-import type {WorkerReply, WorkerRequest} from './load-worker.js';
+import type {WorkerBackend, WorkerReply, WorkerRequest} from './load-worker.js';
 
 /** Errors from the database side of a worker (lost connection, server stopped): fatal for the ingest. */
 export class LoaderError extends Error {
@@ -31,11 +31,12 @@ export class LoaderPool {
 	private nextId = 1;
 	private readonly maxInFlight: number;
 
-	constructor(databaseUrl: string, size: number) {
+	/** `onBackend` is told each thread's server process once it has connected. */
+	constructor(databaseUrl: string, size: number, onBackend: (pid: number) => void = () => {}) {
 		this.maxInFlight = size * 2;
 		this.slots = Array.from({length: size}, () => {
 			const slot: Slot = {worker: new Worker(new URL('./load-worker.js', import.meta.url), {workerData: {databaseUrl}, resourceLimits: WORKER_HEAP}), inFlight: 0};
-			slot.worker.on('message', (reply: WorkerReply) => this.settle(reply));
+			slot.worker.on('message', (reply: WorkerReply | WorkerBackend) => ('backend' in reply ? onBackend(reply.backend) : this.settle(reply)));
 			slot.worker.on('error', (error) => this.failSlot(slot, error));
 			slot.worker.on('exit', () => this.failSlot(slot, new Error('a loader thread stopped')));
 			return slot;

@@ -5,6 +5,7 @@ import {parse} from 'pg-connection-string';
 import {UserError, redactSecrets} from '../errors.js';
 import {diskFullError, type StatePlaces} from '../disk-full.js';
 import {DATABASE_NAME, serverFailureSince, startEmbeddedServer, stopEmbeddedServer} from './embedded-server.js';
+import {giveUpLockWaitsOn, processIdOf, trackBackend, watchLockWaits} from './lock-waits.js';
 import {migrate} from './migrations.js';
 import type {Workdir} from './workdir.js';
 
@@ -43,8 +44,13 @@ export type OpenOptions = {
 	 * refused in one sentence instead of given our 46 tables and answered with zeros (a mistyped database name).
 	 */
 	existingOnly?: boolean;
-	/** Aborted (Ctrl-C), a connection still being made is given up at once. */
+	/**
+	 * Aborted (Ctrl-C), a connection still being made is given up at once, and so is, until close, every wait for a
+	 * lock that another session holds (see giveUpLockWaitsOn).
+	 */
 	signal?: AbortSignal;
+	/** Told each wait for another session's lock that lasts, in words, and undefined once none is left (see watchLockWaits). */
+	onLockWait?: (wait: string | undefined) => void;
 };
 
 /** Sessions run in UTC so that timestamps without an offset are read as UTC. */
@@ -125,6 +131,8 @@ export async function ownConnection(pool: pg.Pool, signal?: AbortSignal): Promis
 	signal?.addEventListener('abort', giveUp, {once: true});
 	try {
 		await client.connect();
+		// One of the pool's for the watch of lock waits, until it ends.
+		client.once('end', trackBackend(pool, processIdOf(client)));
 		return client;
 	} catch (error) {
 		await client.end().catch(() => {});
@@ -224,6 +232,13 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 	const serverFailure = server ? serverFailureSince(workdir) : () => undefined;
 	const displayUrl = redactSecrets(url);
 	const pool = new pg.Pool({...clientConfig(url), max: 4});
+	const lockWaits = watchLockWaits(pool, options.onLockWait ?? (() => {}));
+	const keepWaiting = giveUpLockWaitsOn(pool, options.signal);
+	// Before the pool ends (the watch asks on a connection of its own) and the server stops.
+	const stopWatching = async () => {
+		keepWaiting();
+		await lockWaits.stop();
+	};
 	// An idle client that loses its server must not crash the process; the next query reports it.
 	pool.on('error', () => {});
 	// Nor one in use (the pool listens only to idle ones): its query fails, and its owner reports that.
@@ -248,6 +263,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 		await migrate(client, options.onUpdate);
 	} catch (error) {
 		await client?.end().catch(() => {});
+		await stopWatching();
 		await pool.end().catch(() => {});
 		// As close() would: a database refused (one a newer version migrated) or failed in a migration left the server running.
 		await stopUnlessKept().catch(() => {});
@@ -269,6 +285,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 		serverFailure,
 		connectionLost: () => connectionLost,
 		async close() {
+			await stopWatching();
 			await pool.end().catch(() => {});
 			await stopUnlessKept();
 		},

@@ -8,6 +8,7 @@ import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {resolveWorkdir, type Workdir} from '../../ingest/db/workdir.js';
 import {UserError} from '../../ingest/errors.js';
 import {kebab, UsageError, type flagSpec} from '../usage.js';
+import {liveLine} from './live-line.js';
 import {meantPath} from './quoted-path.js';
 
 type FlagValue<T> = T extends {isMultiple: true} ? string[] | undefined : T extends {type: 'string'} ? string | undefined : boolean | undefined;
@@ -178,7 +179,7 @@ const COMMAND_STOPPED: DiskFullOutcome = {outcome: 'the command stopped, and not
 export async function withDatabase<T>(
 	context: CommandContext,
 	body: (database: Database, workdir: Workdir) => Promise<T>,
-	options: {onStep?: (step: string) => void; reader?: boolean; existingOnly?: boolean; signal?: AbortSignal} = {},
+	options: {onStep?: (step: string) => void; onLockWait?: (wait: string | undefined) => void; reader?: boolean; existingOnly?: boolean; signal?: AbortSignal} = {},
 ): Promise<T> {
 	const {onStep, reader = false, existingOnly = reader, signal} = options;
 	// Made by the lock or the embedded server, when they need it: a reader with --db writes nothing there.
@@ -191,7 +192,11 @@ export async function withDatabase<T>(
 		// The app shows it as its start-up step; a command says it on stderr (its output may be a file's content).
 		const onUpdate = (description: string) =>
 			onStep ? onStep(`updating the database for this version: ${description}`) : context.stderr.write(`Updating the database for this version of openpolyedu-tui: ${description}…\n`);
-		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep, onUpdate, existingOnly: existingOnly && context.databaseUrl !== undefined, signal});
+		// A line of its own, above a progress line the command may be showing (see liveLine); the end of the wait needs no
+		// word: the command goes on.
+		const onLockWait =
+			options.onLockWait ?? ((wait?: string) => wait && liveLine(context.stderr).print(`Waiting for ${wait}; the command goes on once it is released (Ctrl-C stops it).`));
+		const database = await openDatabase({databaseUrl: context.databaseUrl, workdir, onStep, onUpdate, onLockWait, existingOnly: existingOnly && context.databaseUrl !== undefined, signal});
 		try {
 			return await body(database, workdir);
 		} catch (error) {

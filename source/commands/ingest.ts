@@ -13,7 +13,7 @@ import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
 import {derivedPercent, derivedStepText, fileNotices, supersededOf, formatBytes, formatDuration, formatCount, loadingMs, noticeLine, zoneKeptClause} from '../format.js';
 import {defaultResultDir} from '../tasks/index.js';
-import {cancelOnSignals, withDatabase, type Command, type CommandContext} from './context.js';
+import {cancellable, withDatabase, type Command, type CommandContext} from './context.js';
 
 /** Never read as inputs (`ingest .` beside them): the workdir (its cluster, password and logs) and result/ (saved tables). */
 export const ourFolders = (context: CommandContext) => [resolveWorkdir(context.flags.workdir).root, defaultResultDir()];
@@ -144,8 +144,8 @@ export async function ingestHeadless(context: CommandContext, database: Database
 		live.end();
 	}
 	for (const line of summaryLines(summary)) context.stdout.write(`${line}\n`);
-	// Else "read 0 lines" alone reads like logs with nothing in them.
-	if (summary.files.length === 0 && paths.length > 0) context.stderr.write(`No log files were found in ${paths.join(', ')}; nothing was loaded.\n`);
+	// Else "read 0 lines" alone reads like logs with nothing in them (a load cancelled before it listed them has none either).
+	if (summary.files.length === 0 && paths.length > 0 && summary.phase !== 'cancelled') context.stderr.write(`No log files were found in ${paths.join(', ')}; nothing was loaded.\n`);
 	if (summary.phase === 'cancelled') {
 		context.stderr.write(
 			summary.derivedCancelled
@@ -169,11 +169,9 @@ export const ingestCommand: Command = async (context) => {
 
 /** Headless ingest of `paths` (none: only the tables left pending and --tz) on the command's database; returns the exit code. */
 export async function ingestInto(context: CommandContext, paths: string[]): Promise<number> {
-	// Listening from before the server starts: a signal then still stops it and releases the workdir.
-	const {signal, dispose} = cancelOnSignals();
-	try {
-		return await withDatabase(context, (database) => ingestHeadless(context, database, paths, signal), {signal});
-	} finally {
-		dispose();
-	}
+	// Listening from before the server starts: a signal then still stops it and releases the workdir. Cancelled before the
+	// load (the server starting, a wait for a lock), it ends as a cancelled load does.
+	return cancellable('Cancelled; what was committed stays, and the next ingest resumes from there.', (signal) =>
+		withDatabase(context, (database) => ingestHeadless(context, database, paths, signal), {signal}),
+	);
 }

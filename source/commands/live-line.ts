@@ -17,6 +17,17 @@ export type LiveLine = {
  * write their logs.
  */
 export function liveLine(stream: NodeJS.WritableStream & {isTTY?: boolean; columns?: number}): LiveLine {
+	// One per stream: a line printed by another part of the command (a wait for a lock) goes above the progress line, not into it.
+	const known = liveLines.get(stream);
+	if (known) return known;
+	const line = newLiveLine(stream);
+	liveLines.set(stream, line);
+	return line;
+}
+
+const liveLines = new WeakMap<NodeJS.WritableStream, LiveLine>();
+
+function newLiveLine(stream: NodeJS.WritableStream & {isTTY?: boolean; columns?: number}): LiveLine {
 	let shown = false;
 	const end = () => {
 		if (shown) stream.write('\n');

@@ -6,10 +6,10 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import {describe, it} from 'node:test';
 import pg from 'pg';
-import {clientConfig} from '../../ingest/db/database.js';
+import {backendPid, clientConfig} from '../../ingest/db/database.js';
 import {eventLine, fixtureDir, lines} from '../helpers/ingest.js';
 import {createTestDatabase} from '../helpers/database.js';
-import {projectRoot, until} from '../helpers/shared.js';
+import {projectRoot, settled, until} from '../helpers/shared.js';
 import {writeZip} from '../helpers/zip.js';
 import {interruptedNote, pendingNote, printResult} from '../../source/commands/run.js';
 import {filesCommand, filesOnTerminal} from '../../source/commands/files.js';
@@ -1124,36 +1124,35 @@ describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal clos
 		}
 	});
 
-	it('files, rejected and reset on a signal stop with one sentence and exit 130, the workdir released (the signal killed them, leaving the server they started)', async () => {
+	it('files, rejected and reset waiting for another session\'s lock say so, and a signal stops them at once with one sentence and exit 130, the workdir released (they sat silent, deaf to the signal until the lock was released: reset then deleted everything and exited 0)', async () => {
 		const listedUrl = await createTestDatabase('cli_listing_signal');
 		const workdir = path.join(dir, 'listing-signal-workdir');
 		assert.equal(cli('ingest', path.join(dir, 'day.log'), '--db', listedUrl).code, 0);
-		const pool = new pg.Pool(clientConfig(listedUrl));
+		// Another user's psql, say, left idle in its transaction.
+		const pool = new pg.Pool({...clientConfig(listedUrl), application_name: 'psql'});
 		pool.on('error', () => {});
+		const user = decodeURIComponent(new URL(listedUrl).username);
 		try {
 			for (const [args, table, said] of [
 				[['files'], 'source_files', 'Cancelled: nothing was listed.'],
 				[['rejected'], 'rejected_lines', 'Cancelled: nothing was listed.'],
 				[['reset', '--yes'], 'events', 'Cancelled; nothing was deleted.'],
 			] as const) {
-				// The command waits behind this lock until the signal has been sent.
+				// The command waits behind this lock, which is held until it has ended.
 				const holder = await pool.connect();
 				try {
 					await holder.query('BEGIN');
 					await holder.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+					const holderPid = await backendPid(holder);
 					const command = startCli([...args, '--db', listedUrl, '--workdir', workdir]);
-					const waiting = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'openpolyedu-tui' AND wait_event_type = 'Lock'";
-					while ((await pool.query(waiting)).rows[0].n === 0) {
-						assert.equal(command.child.exitCode, null, command.stderr());
-						await new Promise((resolve) => setTimeout(resolve, 50));
-					}
+					await until(() => command.stderr().includes('Waiting for'), `${args.join(' ')} says what it waits for: ${command.stderr()}`, 30_000);
 					command.child.kill('SIGTERM');
-					await new Promise((resolve) => setTimeout(resolve, 300));
-					await holder.query('ROLLBACK');
-					const result = await command.done;
-					assert.deepEqual([result.code, result.signal, result.stdout, result.stderr], [130, null, '', `${said}\n`], args.join(' '));
+					const result = await settled(command.done, `${args.join(' ')} ends on the signal while the lock is still held`);
+					const waiting = `Waiting for a lock on ${table} held by another session (server process ${holderPid}: psql, user ${user}, idle in transaction); the command goes on once it is released (Ctrl-C stops it).`;
+					assert.deepEqual([result.code, result.signal, result.stdout, result.stderr], [130, null, '', `${waiting}\n${said}\n`], args.join(' '));
 					assert.ok(!fs.existsSync(path.join(workdir, 'app.lock')), `${args.join(' ')}: the workdir lock is released`);
 				} finally {
+					await holder.query('ROLLBACK');
 					holder.release();
 				}
 			}
@@ -1163,7 +1162,7 @@ describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal clos
 		}
 	});
 
-	it('ingest on SIGTERM or SIGHUP stops, releases the workdir and exits 130, as on Ctrl-C', async () => {
+	it('ingest waiting for another session\'s lock says so, and SIGTERM or SIGHUP stops it at once, releases the workdir and exits 130, as on Ctrl-C (it waited for the lock to be released: a frozen "0 events/s", deaf to the signal)', async () => {
 		const ingestUrl = await createTestDatabase('cli_sigterm');
 		const workdir = path.join(dir, 'sigterm-workdir');
 		const file = path.join(dir, 'sigterm.log');
@@ -1172,31 +1171,30 @@ describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal clos
 		pool.on('error', () => {});
 		try {
 			for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
-				// The load waits behind this lock until the signal has been sent.
+				// The load waits behind this lock, which is held until it has ended.
 				const holder = await pool.connect();
 				try {
 					await holder.query('BEGIN');
 					await holder.query('LOCK TABLE loads IN ACCESS EXCLUSIVE MODE');
+					const holderPid = await backendPid(holder);
 					const ingest = startCli(['ingest', file, '--db', ingestUrl, '--workdir', workdir]);
-					const waiting = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'openpolyedu-tui' AND wait_event_type = 'Lock'";
-					while ((await pool.query(waiting)).rows[0].n === 0) {
-						assert.equal(ingest.child.exitCode, null, ingest.stderr());
-						await new Promise((resolve) => setTimeout(resolve, 50));
-					}
+					await until(() => ingest.stderr().includes('Waiting for'), `the ingest says what it waits for: ${ingest.stderr()}`, 30_000);
 					ingest.child.kill(signal);
-					await new Promise((resolve) => setTimeout(resolve, 500));
-					await holder.query('ROLLBACK');
-					const result = await ingest.done;
+					const result = await settled(ingest.done, `${signal} ends the ingest while the lock is still held`);
 					assert.equal(result.code, 130, `${signal}: ${result.stderr}`);
-					assert.match(result.stderr, /^Cancelled; what was committed stays, and the next ingest resumes from there\.$/m);
+					// Held by a session of the same name (the test's pool), not of this process.
+					const waiting = `Waiting for a lock on loads held by another openpolyedu-tui (server process ${holderPid}: user ${decodeURIComponent(new URL(ingestUrl).username)}, idle in transaction); the command goes on once it is released (Ctrl-C stops it).`;
+					assert.equal(result.stderr, `${waiting}\nCancelled; what was committed stays, and the next ingest resumes from there.\n`);
 					assert.ok(!fs.existsSync(path.join(workdir, 'app.lock')), `${signal}: the workdir lock is released`);
-					assert.equal((await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n, 0, `${signal}: nothing loaded after the signal`);
 				} finally {
+					await holder.query('ROLLBACK');
 					holder.release();
 				}
+				assert.equal((await pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n, 0, `${signal}: nothing loaded after the signal`);
 			}
 		} finally {
 			await pool.end();
 		}
 	});
+
 });

@@ -23,3 +23,16 @@ export async function until(ready: () => boolean, what: string, timeoutMs = 5000
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }
+
+/** `promise`'s outcome, failing with `what` if it takes longer than `timeoutMs`: a bound that only a hang reaches, not a timing. */
+export async function settled<T>(promise: Promise<T>, what: string, timeoutMs = 30_000): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new assert.AssertionError({message: what})), timeoutMs);
+	});
+	try {
+		return await Promise.race([promise, late]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
