@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import {setTimeout} from 'node:timers/promises';
 import pg from 'pg';
 import {parse} from 'pg-connection-string';
 import {UserError, redactSecrets} from '../errors.js';
 import {diskFullError, type StatePlaces} from '../disk-full.js';
-import {DATABASE_NAME, serverFailureSince, startEmbeddedServer, stopEmbeddedServer} from './embedded-server.js';
+import {DATABASE_NAME, serverFailureSince, staleServerFileSentence, startEmbeddedServer, stopEmbeddedServer, type StartOptions} from './embedded-server.js';
 import {giveUpLockWaitsOn, processIdOf, trackBackend, watchLockWaits} from './lock-waits.js';
 import {migrate} from './migrations.js';
 import type {Workdir} from './workdir.js';
@@ -45,12 +46,14 @@ export type OpenOptions = {
 	 */
 	existingOnly?: boolean;
 	/**
-	 * Aborted (Ctrl-C), a connection still being made is given up at once, and so is, until close, every wait for a
-	 * lock that another session holds (see giveUpLockWaitsOn).
+	 * Aborted (Ctrl-C, the app's quit), a start of the embedded server or a connection still being made is given up at
+	 * once, and so is, until close, every wait for a lock that another session holds (see giveUpLockWaitsOn).
 	 */
 	signal?: AbortSignal;
 	/** Told each wait for another session's lock that lasts, in words, and undefined once none is left (see watchLockWaits). */
 	onLockWait?: (wait: string | undefined) => void;
+	/** Told when the embedded server's start replays the WAL of an unclean stop, which can take minutes (see startEmbeddedServer). */
+	onRecovery?: () => void;
 };
 
 /** Sessions run in UTC so that timestamps without an offset are read as UTC. */
@@ -124,15 +127,24 @@ export function cancelOnAbort(pool: pg.Pool, signal: AbortSignal | undefined, pi
  * that uses it, which reports it: its 'error' events are not also thrown.
  */
 export async function ownConnection(pool: pg.Pool, signal?: AbortSignal): Promise<pg.Client> {
-	const client = new pg.Client(pool.options);
+	const client = await connected(new pg.Client(pool.options), signal);
+	// One of the pool's for the watch of lock waits, until it ends.
+	client.once('end', trackBackend(pool, processIdOf(client)));
+	return client;
+}
+
+/**
+ * `client`, connected; when it cannot be, it is ended (its socket too) and the error thrown. A cancel gives up on a
+ * server that is slow to answer (a connect waits up to the connect timeout). Its 'error' events are not thrown: a lost
+ * connection fails the query that uses it, which reports it.
+ */
+async function connected(client: pg.Client, signal: AbortSignal | undefined): Promise<pg.Client> {
+	signal?.throwIfAborted();
 	client.on('error', () => {});
-	// A cancel gives up on a server that is slow to answer (a connect waits up to the connect timeout).
 	const giveUp = () => client.connection.stream.destroy();
 	signal?.addEventListener('abort', giveUp, {once: true});
 	try {
 		await client.connect();
-		// One of the pool's for the watch of lock waits, until it ends.
-		client.once('end', trackBackend(pool, processIdOf(client)));
 		return client;
 	} catch (error) {
 		await client.end().catch(() => {});
@@ -142,10 +154,9 @@ export async function ownConnection(pool: pg.Pool, signal?: AbortSignal): Promis
 	}
 }
 
-export async function ensureDatabaseExists(url: string): Promise<void> {
+export async function ensureDatabaseExists(url: string, signal?: AbortSignal): Promise<void> {
 	const target = new URL(url);
-	const admin = new pg.Client(clientConfig(Object.assign(new URL(url), {pathname: '/postgres'}).toString()));
-	await admin.connect();
+	const admin = await connected(new pg.Client(clientConfig(Object.assign(new URL(url), {pathname: '/postgres'}).toString())), signal);
 	try {
 		const name = decodeURIComponent(target.pathname.slice(1)) || DATABASE_NAME;
 		const {rowCount} = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -208,17 +219,30 @@ const SERVER_BETWEEN_STATES = new Set(['57P03', 'ECONNRESET', 'ECONNREFUSED']);
 /**
  * The URL of the workdir's embedded server, with our database in it. A server left running by a killed run is
  * adopted (and stopped like one we started); one caught starting up or shutting down (another process's, just
- * done) is waited for and started again, not reported as a crash.
+ * done) is waited for and started again, not reported as a crash. A cancel gives up the start and the waits, and
+ * stops a server this call started.
  */
-async function startedEmbedded(workdir: Workdir, onStep: (step: string) => void): Promise<{url: string; dataDir: string}> {
+async function startedEmbedded(workdir: Workdir, onStep: (step: string) => void, options: StartOptions): Promise<{url: string; dataDir: string}> {
+	const {signal} = options;
 	for (let attempt = 1; ; attempt++) {
-		const {url, dataDir} = await startEmbeddedServer(workdir, onStep);
+		const {url, dataDir, startedHere} = await startEmbeddedServer(workdir, onStep, options);
 		try {
-			await ensureDatabaseExists(url);
+			await ensureDatabaseExists(url, signal);
 			return {url, dataDir};
 		} catch (error) {
-			if (!SERVER_BETWEEN_STATES.has((error as {code?: string}).code ?? '') || attempt === 40) throw describeConnectionError(error, redactSecrets(url));
-			await new Promise((resolve) => setTimeout(resolve, 250));
+			if (!signal?.aborted) {
+				const code = (error as {code?: string}).code ?? '';
+				// Refused by a server that says it is ready: there is none (said at once; it was 10 s of tries, then "ECONNREFUSED").
+				const stale = code === 'ECONNREFUSED' && !startedHere ? staleServerFileSentence(dataDir) : undefined;
+				if (stale !== undefined) throw new UserError(stale);
+				if (!SERVER_BETWEEN_STATES.has(code) || attempt === 40) throw describeConnectionError(error, redactSecrets(url));
+				// Ended early by a cancel, which is then seen below.
+				await setTimeout(250, undefined, {signal}).catch(() => {});
+				if (!signal?.aborted) continue;
+			}
+			if (startedHere) await stopEmbeddedServer(workdir).catch(() => {});
+			signal?.throwIfAborted();
+			throw error;
 		}
 	}
 }
@@ -226,14 +250,15 @@ async function startedEmbedded(workdir: Workdir, onStep: (step: string) => void)
 export async function openDatabase(options: OpenOptions): Promise<Database> {
 	const {workdir} = options;
 	const onStep = options.onStep ?? (() => {});
-	const server = options.databaseUrl === undefined ? await startedEmbedded(workdir, onStep) : undefined;
+	const {signal} = options;
+	const server = options.databaseUrl === undefined ? await startedEmbedded(workdir, onStep, {signal, onRecovery: options.onRecovery}) : undefined;
 	const url = options.databaseUrl ?? server!.url;
 	// Only the embedded server's log is the app's to read, and only from here on.
 	const serverFailure = server ? serverFailureSince(workdir) : () => undefined;
 	const displayUrl = redactSecrets(url);
 	const pool = new pg.Pool({...clientConfig(url), max: 4});
 	const lockWaits = watchLockWaits(pool, options.onLockWait ?? (() => {}));
-	const keepWaiting = giveUpLockWaitsOn(pool, options.signal);
+	const keepWaiting = giveUpLockWaitsOn(pool, signal);
 	// Before the pool ends (the watch asks on a connection of its own) and the server stops.
 	const stopWatching = async () => {
 		keepWaiting();
@@ -254,7 +279,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 	try {
 		// Not from the pool: a pool drops a client that failed to connect without closing its socket, and a server
 		// that asked for a password none was given kept the process alive until its authentication_timeout (60 s).
-		client = await ownConnection(pool, options.signal);
+		client = await ownConnection(pool, signal);
 		await checkEncoding(client, displayUrl);
 		if (options.existingOnly) {
 			const {rows} = await client.query<{ours: boolean}>(`SELECT to_regclass('schema_version') IS NOT NULL AS ours`);

@@ -343,12 +343,24 @@ function generatePassword(workdir: Workdir): string {
 	return password;
 }
 
-function run(command: string, args: string[], runAs: RunAs, logFd: number): Promise<number> {
+/**
+ * Runs a PostgreSQL program to its end; when `signal` aborts, it is sent SIGINT, as a terminal's Ctrl-C does: initdb
+ * then removes what it made, and pg_ctl start passes it on to the server it is waiting for, which shuts down (on
+ * Windows the program is ended; see startEmbeddedServer). Nothing else sends it to them: the app's Ctrl-C is a key, and a
+ * SIGTERM reaches only our process, which then waited for the start to end.
+ */
+function run(command: string, args: string[], runAs: RunAs, logFd: number, signal?: AbortSignal): Promise<number> {
 	return new Promise((resolve, reject) => {
 		// The log file is opened by us and inherited, so the server can write to it even where it cannot open the path itself.
 		const child = spawn(command, args, {stdio: ['ignore', logFd, logFd], windowsHide: true, ...(runAs ?? {})});
+		const interrupt = () => child.kill('SIGINT');
+		if (signal?.aborted) interrupt();
+		else signal?.addEventListener('abort', interrupt, {once: true});
 		child.on('error', reject);
-		child.on('exit', (code) => resolve(code ?? 1));
+		child.on('exit', (code) => {
+			signal?.removeEventListener('abort', interrupt);
+			resolve(code ?? 1);
+		});
 	});
 }
 
@@ -408,18 +420,8 @@ const REASON = /^(?:.*?\[\d+\] )?(?:(FATAL|PANIC):\s+(.+)|(?:LOG|WARNING|ERROR):
  * did not say that the server's user could not open the cluster.
  */
 function failureReason(workdir: Workdir, from: number): string | undefined {
-	let text: string;
-	try {
-		const fd = fs.openSync(serverLogFile(workdir), 'r');
-		try {
-			const bytes = Buffer.alloc(64 * 1024);
-			text = bytes.toString('utf8', 0, fs.readSync(fd, bytes, 0, bytes.length, from));
-		} finally {
-			fs.closeSync(fd);
-		}
-	} catch {
-		return undefined;
-	}
+	const text = logSince(workdir, from);
+	if (text === undefined) return undefined;
 	const reasons: string[] = [];
 	for (const line of text.split(/\r?\n/)) {
 		const match = REASON.exec(line.trim());
@@ -429,6 +431,38 @@ function failureReason(workdir: Workdir, from: number): string | undefined {
 		if (match![1] || reasons.length === 3) break;
 	}
 	return reasons.length > 0 ? reasons.join('; ') : undefined;
+}
+
+/** The first 64 KB of the server's log from the byte `from` on (undefined when it cannot be read). */
+function logSince(workdir: Workdir, from: number): string | undefined {
+	try {
+		const fd = fs.openSync(serverLogFile(workdir), 'r');
+		try {
+			const bytes = Buffer.alloc(64 * 1024);
+			return bytes.toString('utf8', 0, fs.readSync(fd, bytes, 0, bytes.length, from));
+		} finally {
+			fs.closeSync(fd);
+		}
+	} catch {
+		return undefined;
+	}
+}
+
+/** The server's words, as a start begins, for a cluster whose server did not stop cleanly (a crash, a kill -9, a power cut). */
+const RECOVERY = /database system was (?:not properly shut down|interrupted)/;
+
+/**
+ * Until the returned function is called, watches the log from `from` on for a start that replays the WAL of an unclean
+ * stop, and tells `onRecovery` once: after a large load that can take minutes (up to max_wal_size to replay), where a
+ * start otherwise takes a second.
+ */
+function watchRecovery(workdir: Workdir, from: number, onRecovery: () => void): () => void {
+	const timer = setInterval(() => {
+		if (!RECOVERY.test(logSince(workdir, from) ?? '')) return;
+		clearInterval(timer);
+		onRecovery();
+	}, 500);
+	return () => clearInterval(timer);
 }
 
 /**
@@ -487,7 +521,7 @@ function emptyForInitdb(workdir: Workdir, dataDir: string, runAs: RunAs): void {
 	for (const entry of entries) fs.rmSync(path.join(dataDir, entry), {recursive: true, force: true});
 }
 
-async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string, runAs: RunAs, logFd: number, logStart: number): Promise<void> {
+async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string, runAs: RunAs, logFd: number, logStart: number, signal?: AbortSignal): Promise<void> {
 	const password = readPassword(workdir) ?? generatePassword(workdir);
 	emptyForInitdb(workdir, dataDir, runAs);
 	// initdb reads the password from a file that the server's user must be able to read: keep it beside the cluster, briefly.
@@ -514,7 +548,10 @@ async function initialise(workdir: Workdir, binaries: Binaries, dataDir: string,
 			[`--pgdata=${dataDir}`, `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-data-checksums', '--no-instructions'],
 			runAs,
 			logFd,
+			signal,
 		);
+		// Interrupted, initdb removed what it had made (or left it for emptyForInitdb to clear at the next start).
+		signal?.throwIfAborted();
 		if (code !== 0) {
 			throw (
 				clusterDiskFull(failureReason(workdir, logStart), dataDir, {outcome: 'the database could not be created', retry: 'run again'}) ??
@@ -614,8 +651,15 @@ function otherMajorSentence(workdir: Workdir, dataDir: string, binaries: Binarie
 	return `The database in ${workdir.root} was made by PostgreSQL ${made}, and this version of openpolyedu-tui runs PostgreSQL ${ours}, which cannot open it: load the logs into a new --workdir, or use the openpolyedu-tui version that made it; the database was left as it was.`;
 }
 
+export type StartOptions = {
+	/** Aborted, the start is given up (see run) and the server it launched is stopped. */
+	signal?: AbortSignal;
+	/** Told once when the start turns out to replay the WAL of an unclean stop, which can take minutes (see watchRecovery). */
+	onRecovery?: () => void;
+};
+
 /** Start the embedded server for this workdir, or attach to the one already running on it. */
-export async function startEmbeddedServer(workdir: Workdir, onStep: (step: string) => void = () => {}): Promise<EmbeddedServer> {
+export async function startEmbeddedServer(workdir: Workdir, onStep: (step: string) => void = () => {}, {signal, onRecovery = () => {}}: StartOptions = {}): Promise<EmbeddedServer> {
 	const runAs = postgresUser();
 	const binaries = await reachableBinaries(runAs);
 	// First: it makes the workdir that the cluster goes in.
@@ -630,7 +674,7 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 		removeStalePasswordFiles(dataDir);
 		if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
 			onStep('creating database cluster');
-			await initialise(workdir, binaries, dataDir, runAs, logFd, logStart);
+			await initialise(workdir, binaries, dataDir, runAs, logFd, logStart, signal);
 		}
 		const password = readPassword(workdir);
 		if (!password) throw foreignCluster(workdir, dataDir) ?? new UserError(`The password file ${workdir.passwordFile} is missing; delete ${workdir.pgdata} to create a new cluster.`);
@@ -644,7 +688,17 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 		if (otherMajor !== undefined) throw new UserError(otherMajor);
 		if (owner === undefined) writeServerSettings(dataDir);
 		const port = await freePort();
-		const code = await run(binaries.pg_ctl, ['start', '-D', dataDir, '-w', '-t', '120', '-s', '-o', `-p ${port}`], runAs, logFd);
+		// A day, not two minutes: a server that replays up to max_wal_size (8 GB) of WAL after a crash can take longer on
+		// a slow disk, and pg_ctl then gave up with "server did not start in time" and left it starting. The wait is said
+		// (onRecovery), and a cancel gives it up.
+		const stopWatching = watchRecovery(workdir, logStart, onRecovery);
+		const code = await run(binaries.pg_ctl, ['start', '-D', dataDir, '-w', '-t', String(24 * 3600), '-s', '-o', `-p ${port}`], runAs, logFd, signal).finally(stopWatching);
+		if (signal?.aborted) {
+			// pg_ctl passed the interrupt on to the server, which is shutting down; ended instead (Windows), it left the
+			// server starting on its own. Either way not left running.
+			await stopEmbeddedServer(workdir).catch(() => {});
+			signal.throwIfAborted();
+		}
 		if (code !== 0) {
 			// Its WAL cannot be written (what a load that filled the disk leaves): recovery needs room first.
 			const full = clusterDiskFull(failureReason(workdir, logStart), dataDir, SERVER_NOT_STARTED);
@@ -657,6 +711,25 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 	} finally {
 		fs.closeSync(logFd);
 	}
+}
+
+/**
+ * Why nothing answers on the port of a server that postmaster.pid says is running and ready (a server starting or
+ * stopping refuses connections for a moment, and says so there): the file was left by a server that did not stop
+ * cleanly, and its process id is still in use (another program's now, as Windows and containers soon give the low
+ * ones out again; or a killed server's own, not yet reaped). Undefined when the file does not say that.
+ */
+export function staleServerFileSentence(dataDir: string): string | undefined {
+	const file = path.join(dataDir, 'postmaster.pid');
+	let lines: string[];
+	try {
+		lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+	} catch {
+		return undefined;
+	}
+	// Line 8 is the server's status: starting, stopping, ready or standby.
+	if (lines[7]?.trim() !== 'ready') return undefined;
+	return `${file} says that the embedded PostgreSQL runs (process ${lines[0]}, port ${lines[3]}), but nothing answers on that port: the server stopped without removing the file (a crash, a kill, a restart of the machine). Delete the file if no PostgreSQL runs on ${dataDir}, and run again.`;
 }
 
 export async function stopEmbeddedServer(workdir: Workdir): Promise<boolean> {

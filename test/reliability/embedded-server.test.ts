@@ -16,6 +16,7 @@ import {assertAccounting, assertOnlyCommittedChunks, loadedContent} from './help
 import {blockedRun, CLI, runCli, startCli} from './helpers/cli.js';
 import {writeFaultInputs} from './helpers/inputs.js';
 import {seededRandom} from './helpers/seed.js';
+import {settled, until} from '../helpers/shared.js';
 
 /**
  * The app's own embedded PostgreSQL, in a workdir of its own: stopped (immediate shutdown, as a
@@ -829,5 +830,72 @@ describe('a server caught shutting down', {skip: POSIX ? false : 'skipped: a sma
 		const listed = await runCli(['files', '--workdir', workdir.root, '--format', 'csv']);
 		assert.equal(listed.code, 0, listed.stderr);
 		assert.match(listed.stdout, /^id,file,kind,bytes,status/);
+	});
+});
+
+describe('a start that waits', () => {
+	it('replaying the WAL of an unclean stop says so, and a signal gives it up at once: the server stopped, the workdir released (a SIGTERM waited for the whole start, up to two minutes, in silence)', {skip: POSIX ? false : 'skipped: stops the server with SIGQUIT (POSIX)'}, async () => {
+		const slow = testFolder('recovering', {open: true}).workdir('workdir');
+		ensureWorkdir(slow);
+		await startEmbeddedServer(slow);
+		const dataDir = fs.realpathSync(slow.pgdata);
+		// An immediate shutdown, as a crash leaves the cluster: the next start replays its WAL.
+		process.kill(Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]), 'SIGQUIT');
+		await until(() => embeddedServerStatus(slow).port === undefined, 'the server stopped', 30_000);
+		// A replay that takes long: asked for an archive that answers each request 5 s later, with nothing.
+		const {uid, gid} = fs.statSync(dataDir);
+		for (const [file, text] of [['recovery.signal', ''], ['postgresql.auto.conf', "restore_command = 'sleep 5; exit 1'\n"]]) {
+			fs.appendFileSync(path.join(dataDir, file), text);
+			fs.chownSync(path.join(dataDir, file), uid, gid);
+		}
+		const run = startCli(['files', '--workdir', slow.root]);
+		await until(() => run.stderr() !== '' || run.child.exitCode !== null, 'the start says something', 60_000);
+		assert.equal(run.stderr(), 'Recovering the embedded PostgreSQL, which did not stop cleanly (a crash or a kill): this can take minutes after a large load (Ctrl-C stops it)…\n');
+		// To our process alone, as a service manager sends it, or as the app's q is: pg_ctl never heard of it.
+		run.child.kill('SIGTERM');
+		const result = await settled(run.done, 'the run ends on SIGTERM while the server starts');
+		assert.deepEqual([result.code, result.stdout, result.stderr.split('\n').at(-2)], [130, '', 'Cancelled: nothing was listed.']);
+		assert.equal(embeddedServerStatus(slow).port, undefined, 'the server it was starting is stopped');
+		assert.ok(!fs.existsSync(slow.lockFile), 'the workdir lock is released');
+	});
+
+	it("on a postmaster.pid left by a crash, whose process id another program has now, is one sentence at once, and a signal ends a wait for its port (it tried for 10 s, then said ECONNREFUSED; a port that accepts and never answers held it 30 s, deaf to Ctrl-C)", async () => {
+		const stale = testFolder('stale-pid', {open: true}).workdir('workdir');
+		ensureWorkdir(stale);
+		await startEmbeddedServer(stale);
+		await stopEmbeddedServer(stale);
+		const dataDir = fs.realpathSync(stale.pgdata);
+		const pidFile = path.join(dataDir, 'postmaster.pid');
+		// Ours, as the server writes it (pid, folder, start time, port, socket folder, address, shared memory, status),
+		// with the process id of this test: a live process that is no PostgreSQL.
+		const leave = (port: number) => fs.writeFileSync(pidFile, `${process.pid}\n${dataDir}\n1765000000\n${port}\n\n127.0.0.1\n  1234567  7\nready   \n`);
+		const listener = net.createServer();
+		const accepted = new Set<net.Socket>();
+		listener.on('connection', (socket) => accepted.add(socket));
+		await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+		const port = (listener.address() as net.AddressInfo).port;
+		try {
+			// Nothing on the port: refused.
+			await new Promise<void>((resolve) => listener.close(() => resolve()));
+			leave(port);
+			const refused = await settled(runCli(['files', '--workdir', stale.root]), 'the stale file is said at once');
+			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [
+				1,
+				'',
+				`${pidFile} says that the embedded PostgreSQL runs (process ${process.pid}, port ${port}), but nothing answers on that port: the server stopped without removing the file (a crash, a kill, a restart of the machine). Delete the file if no PostgreSQL runs on ${dataDir}, and run again.\n`,
+			]);
+			// Another program on the port that accepts and never answers: a signal ends the wait.
+			await new Promise<void>((resolve) => listener.listen(port, '127.0.0.1', resolve));
+			const waiting = startCli(['files', '--workdir', stale.root]);
+			await until(() => accepted.size > 0, 'the run connects', 30_000);
+			waiting.child.kill('SIGTERM');
+			const cancelled = await settled(waiting.done, 'the run ends on SIGTERM while it waits for the port');
+			assert.deepEqual([cancelled.code, cancelled.stderr], [130, 'Cancelled: nothing was listed.\n']);
+			assert.ok(fs.existsSync(pidFile), 'the file is left as it was');
+		} finally {
+			accepted.forEach((socket) => socket.destroy());
+			listener.close();
+			fs.rmSync(pidFile, {force: true});
+		}
 	});
 });
