@@ -103,23 +103,29 @@ export function watchLockWaits(pool: pg.Pool, onWait: (wait: string | undefined)
 	pool.on('connect', (client) => backends.add(processIdOf(client)));
 	pool.on('remove', (client) => backends.delete(processIdOf(client)));
 	let client: pg.Client | undefined;
+	// The watch's connection while it is made: stop gives it up (a server that does not answer held it 30 s).
+	let connecting: pg.Client | undefined;
 	let running: Promise<void> | undefined;
 	let again = false;
 	let stopped = false;
 	let seen: string | undefined;
 	let said: string | undefined;
 	const check = async () => {
+		// Nothing to watch (a cancel before the first connection was made): no connection of the watch's either.
+		if (backends.size === 0) return;
 		const giveUp = [...watch.givingUp].some((signal) => signal.aborted);
 		if (!client) {
-			const connecting = new pg.Client(pool.options);
-			connecting.on('error', () => {});
+			const made = (connecting = new pg.Client(pool.options));
+			made.on('error', () => {});
 			try {
-				await connecting.connect();
+				await made.connect();
 			} catch {
-				await connecting.end().catch(() => {});
+				await made.end().catch(() => {});
 				return;
+			} finally {
+				connecting = undefined;
 			}
-			client = connecting;
+			client = made;
 			if (stopped) return;
 		}
 		let rows: WaitRow[];
@@ -152,9 +158,7 @@ export function watchLockWaits(pool: pg.Pool, onWait: (wait: string | undefined)
 	};
 	const watch: Watch = {backends, givingUp: new Set(), poll};
 	watches.set(pool, watch);
-	const timer = setInterval(() => {
-		if (backends.size > 0) poll();
-	}, POLL_MS);
+	const timer = setInterval(poll, POLL_MS);
 	// Never what keeps the process alive.
 	timer.unref();
 	return {
@@ -162,6 +166,7 @@ export function watchLockWaits(pool: pg.Pool, onWait: (wait: string | undefined)
 			stopped = true;
 			clearInterval(timer);
 			watches.delete(pool);
+			connecting?.connection.stream.destroy();
 			await running;
 			await client?.end().catch(() => {});
 		},
