@@ -274,12 +274,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 	const stopUnlessKept = async () => {
 		if (embedded && !fs.existsSync(workdir.keepRunningFile)) await stopEmbeddedServer(workdir);
 	};
-	onStep('applying migrations');
+	// Not "applying migrations" until connected: a --db server that does not answer was waited for under that name.
+	onStep('connecting to the database');
 	let client: pg.Client | undefined;
 	try {
 		// Not from the pool: a pool drops a client that failed to connect without closing its socket, and a server
 		// that asked for a password none was given kept the process alive until its authentication_timeout (60 s).
 		client = await ownConnection(pool, signal);
+		onStep('applying migrations');
 		await checkEncoding(client, displayUrl);
 		if (options.existingOnly) {
 			const {rows} = await client.query<{ours: boolean}>(`SELECT to_regclass('schema_version') IS NOT NULL AS ours`);

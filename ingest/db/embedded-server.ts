@@ -449,7 +449,7 @@ function logSince(workdir: Workdir, from: number): string | undefined {
 }
 
 /** The server's words, as a start begins, for a cluster whose server did not stop cleanly (a crash, a kill -9, a power cut). */
-const RECOVERY = /database system was (?:not properly shut down|interrupted)/;
+const RECOVERY = /database system was (?:not properly shut down|interrupted|shut down in recovery)/;
 
 /**
  * Until the returned function is called, watches the log from `from` on for a start that replays the WAL of an unclean

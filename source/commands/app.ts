@@ -100,6 +100,10 @@ function sharedRun<T, E>(start: (emit: (event: E) => void, signal: AbortSignal) 
 /** The app's services on the real database, engine and task layer; the database stays open until close(). */
 function databaseServices(context: CommandContext): AppServices & {close(): Promise<void>; prestart(): void} {
 	let database: Database | undefined;
+	// The database's waits for other sessions' locks go to the app's listener, once it listens (the latest replayed).
+	let lockWait: string | undefined;
+	let lockWaitListener = (_wait: string | undefined) => {};
+	const onLockWait = (wait: string | undefined) => lockWaitListener((lockWait = wait));
 	let finish = () => {};
 	let session: Promise<void> = Promise.resolve();
 	const open = () => {
@@ -107,7 +111,7 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		return database;
 	};
 	const opening = sharedRun<void, string>(
-		(onStep) =>
+		(onStep, signal) =>
 			new Promise((ready, fail) => {
 				const closed = new Promise<void>((resolve) => (finish = resolve));
 				// withDatabase locks the workdir and opens the database; it holds both until close().
@@ -118,7 +122,8 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 						ready();
 						await closed;
 					},
-					{onStep},
+					// The quit gives up the start, and the waits for other sessions' locks from then on.
+					{onStep, onLockWait, signal},
 				).catch(fail);
 			}),
 	);
@@ -140,7 +145,11 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 			// Errors surface when the app joins these runs.
 			loading.join(() => {}).catch(() => {});
 		},
-		open: (onStep) => opening.join(onStep),
+		open: (onStep, signal) => opening.join(onStep, signal),
+		onLockWait(listener) {
+			lockWaitListener = listener;
+			listener(lockWait);
+		},
 		ingest: (signal, onProgress) => loading.join(onProgress, signal),
 		loadCatalogue: () => loadTaskCatalogue(),
 		listCourses: () => courseEvents(open().pool),

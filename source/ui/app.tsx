@@ -12,7 +12,7 @@ import {MenuScreen} from './screens/menu-screen.js';
 import {ResultScreen} from './screens/result-screen.js';
 import {StartingScreen} from './screens/starting-screen.js';
 import type {AppServices} from './services.js';
-import {coursePageSize, helpPageSize, keyHints, scopeOf, usableHeight, type AppState} from './state/app-state.js';
+import {coursePageSize, helpPageSize, keyHints, lockWaitLines, scopeOf, usableHeight, type AppState} from './state/app-state.js';
 
 export type AppProps = {
 	services: AppServices;
@@ -47,11 +47,17 @@ export function App({services, width, height, onQuit, quitSignal}: AppProps) {
 	const scope = scopeOf(state);
 	// A flash takes a line of the screen's (a form's fields were squeezed out under "needs a value").
 	const flashShown = state.flash !== undefined && state.screen.name !== 'result' && !state.help;
+	const waiting = lockWaitLines(state);
 	return (
 		<Box flexDirection="column" width={width} height={rows} overflow="hidden">
 			<Box flexDirection="column" flexGrow={1} overflow="hidden">
-				{state.help ? <HelpOverlay scope={scope} offset={state.help.offset} width={width} rows={helpPageSize(height)} /> : <CurrentScreen state={state} width={width} height={rows - 1 - (flashShown ? 1 : 0)} />}
+				{state.help ? <HelpOverlay scope={scope} offset={state.help.offset} width={width} rows={helpPageSize(height)} /> : <CurrentScreen state={state} width={width} height={rows - 1 - (flashShown ? 1 : 0) - waiting.length} />}
 			</Box>
+			{waiting.map((line, index) => (
+				<Text key={index} color="yellow">
+					{line}
+				</Text>
+			))}
 			{state.flash && flashShown && (
 				<Text color={state.flash.tone === 'error' ? 'red' : 'green'} wrap="truncate-end">
 					{state.flash.text}

@@ -5,7 +5,7 @@ import type {Key} from 'ink';
  * from it, so the documentation cannot drift from the behaviour. Every movement has an arrow/named key
  * and a vi-style key (VisiData, k9s, lazygit consensus).
  */
-export type Scope = 'global' | 'help' | 'ingest' | 'confirm' | 'summary' | 'menu' | 'course' | 'form' | 'running' | 'result' | 'cell' | 'save' | 'text' | 'error' | 'fatal';
+export type Scope = 'global' | 'help' | 'starting' | 'ingest' | 'confirm' | 'summary' | 'menu' | 'course' | 'form' | 'running' | 'result' | 'cell' | 'save' | 'text' | 'error' | 'fatal';
 
 export type Action =
 	| 'quit'
@@ -81,6 +81,9 @@ export const keymap: Binding[] = [
 	{action: 'page-up', scope: 'help', keys: ['pageup', 'ctrl+b'], label: 'PgUp/Ctrl-B', description: 'scroll the help up a page'},
 	{action: 'page-down', scope: 'help', keys: ['pagedown', 'ctrl+f'], label: 'PgDn/Ctrl-F', description: 'scroll the help down a page'},
 	{action: 'back', scope: 'help', keys: ['escape', '?', 'q'], label: 'Esc/?/q', description: 'close the help (so does F1)', hint: 'close'},
+
+	// A start can wait long (a server replaying its WAL, a --db that does not answer, another session's lock): only Ctrl-C left it.
+	{action: 'quit', scope: 'starting', keys: ['q', 'escape'], label: 'q/Esc', description: 'quit (gives up the start: a server being started is stopped)', hint: 'quit'},
 
 	{action: 'cancel-ingest', scope: 'ingest', keys: ['escape', 'q'], label: 'Esc/q', description: 'cancel the load (asks first; it resumes next time)', hint: 'cancel'},
 	{action: 'yes', scope: 'confirm', keys: ['y'], label: 'y', description: 'yes, cancel the load', hint: 'yes'},
@@ -275,6 +278,7 @@ export function hintLine(scope: Scope, hints: Partial<Record<Action, string>> = 
 export const scopeTitles: Record<Scope, string> = {
 	global: 'Everywhere',
 	help: 'This help',
+	starting: 'Starting',
 	ingest: 'Loading logs',
 	confirm: 'Cancel the load?',
 	summary: 'Load summary',

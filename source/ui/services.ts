@@ -7,8 +7,10 @@ import type {AppIngestSummary, CourseList} from './state/app-state.js';
  * database, the ingest engine and the task layer; screen tests pass fakes of these UI inputs.
  */
 export type AppServices = {
-	/** Locks the workdir and opens (starting it if needed) the database, naming each step. */
-	open(onStep: (step: string) => void): Promise<void>;
+	/** Locks the workdir and opens (starting it if needed) the database, naming each step; `signal` (the quit) gives it up. */
+	open(onStep: (step: string) => void, signal: AbortSignal): Promise<void>;
+	/** Tells `listener` each wait for another session's lock that lasts, in words, and undefined once none is left. */
+	onLockWait(listener: (wait: string | undefined) => void): void;
 	/** Loads what is new in the inputs; resolves with the summary, also when cancelled through `signal`. */
 	ingest(signal: AbortSignal, onProgress: (snapshot: IngestSnapshot) => void): Promise<AppIngestSummary>;
 	loadCatalogue(): Promise<TaskCatalogue>;

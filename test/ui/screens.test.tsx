@@ -105,6 +105,7 @@ function fakeServices(overrides: Partial<AppServices> = {}): Fake {
 			return {path: path.join(process.cwd(), 'result', `x.${format}`), rows: saved.rows.length};
 		},
 		logError: (error) => fake.errors.push(error),
+		onLockWait: () => {},
 		...overrides,
 	};
 	return fake;
@@ -574,6 +575,35 @@ test('a load cancelled with q then y exits 130 when the app quits, as ingest doe
 		assert.equal(exitCode, 130);
 	} finally {
 		interrupted.unmount();
+	}
+});
+
+test('a start that waits for another session\'s lock says so, and q or Ctrl-C gives the start up: the app quits at once with 130, nothing logged (it said only its step, q did nothing, and Ctrl-C waited for the start to end)', async () => {
+	for (const key of ['q', '\u0003']) {
+		let listener: (wait: string | undefined) => void = () => {};
+		let opening: AbortSignal | undefined;
+		const services = fakeServices({
+			onLockWait: (listen) => (listener = listen),
+			async open(onStep, signal) {
+				onStep('applying migrations');
+				opening = signal;
+				// Only a cancel ends it, as a wait for a lock that is never released.
+				await new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), {once: true}));
+			},
+		});
+		let exitCode: number | undefined;
+		const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} onQuit={(code) => (exitCode = code)} />);
+		try {
+			await waitFor(lastFrame, 'Applying migrations…');
+			listener('a lock on source_files held by another session (server process 4321: psql, user bob, idle in transaction)');
+			const frame = await waitFor(lastFrame, 'Waiting for');
+			assert.match(frame.replace(/\s*\n/g, ' '), /Waiting for a lock on source_files held by another session \(server process 4321: psql, user bob, idle in transaction\)… q\/Esc quit · \? help/);
+			await press(stdin, key);
+			await until(() => exitCode !== undefined, `${JSON.stringify(key)} quits`, 5000);
+			assert.deepEqual([exitCode, opening?.aborted, services.errors], [130, true, []], JSON.stringify(key));
+		} finally {
+			unmount();
+		}
 	}
 });
 

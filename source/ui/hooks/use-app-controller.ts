@@ -18,6 +18,8 @@ const FLASH_MS = 4000;
 export function useAppController(services: AppServices, size: {width: number; height: number}, onQuit: (exitCode: number) => void): [AppState, Dispatch<AppEvent>] {
 	const [state, dispatch] = useReducer(appReducer, size, ({width, height}) => createAppState(width, height));
 	const ingestAbort = useRef(new AbortController());
+	// Aborted by the quit: a start of the database (a server starting, a --db that does not answer, a wait for a lock) is given up.
+	const quitAbort = useRef(new AbortController());
 	const queryAbort = useRef<AbortController | undefined>(undefined);
 	const inFlight = useRef(new Set<Promise<unknown>>());
 	const track = <T>(promise: Promise<T>): Promise<T> => {
@@ -36,10 +38,13 @@ export function useAppController(services: AppServices, size: {width: number; he
 			if (latest) dispatch({type: 'ingest-progress', snapshot: latest});
 			latest = undefined;
 		}, SNAPSHOT_INTERVAL_MS);
+		services.onLockWait((wait) => dispatch({type: 'lock-wait', wait}));
 		const startUp = async () => {
 			try {
-				await services.open((step) => dispatch({type: 'step', step}));
+				await services.open((step) => dispatch({type: 'step', step}), quitAbort.current.signal);
 			} catch (error) {
+				// Given up by the quit: nothing went wrong.
+				if (quitAbort.current.signal.aborted) return;
 				services.logError(error);
 				dispatch({type: 'error', fatal: true, error: describeError(error, 'open')});
 				return;
@@ -131,6 +136,7 @@ export function useAppController(services: AppServices, size: {width: number; he
 
 	useEffect(() => {
 		if (!state.quitting) return;
+		quitAbort.current.abort();
 		ingestAbort.current.abort();
 		queryAbort.current?.abort();
 		// Wait for the load to roll back and the query to be cancelled before the screen goes.

@@ -81,6 +81,8 @@ export type AppState = {
 	flash?: Flash;
 	/** The last load's summary, shown on the menu. */
 	lastIngest?: AppIngestSummary;
+	/** A wait of the database's for another session's lock, in words (see watchLockWaits). */
+	lockWait?: string;
 	quitting: boolean;
 	/** Increments on every run or save, so effects can tell one request from the next. */
 	counter: number;
@@ -102,6 +104,7 @@ export type AppEvent =
 	| {type: 'save-failed'; id: number; message: string}
 	| {type: 'error'; error: ErrorInfo; fatal: boolean}
 	| {type: 'flash-expired'; id: number}
+	| {type: 'lock-wait'; wait?: string}
 	/** A termination signal: leave as Ctrl-C does. */
 	| {type: 'quit'};
 
@@ -174,7 +177,7 @@ export function scopeOf(state: AppState): Scope {
 	const {screen} = state;
 	switch (screen.name) {
 		case 'starting':
-			return 'global';
+			return 'starting';
 		case 'ingest':
 			return screen.confirmCancel ? 'confirm' : 'ingest';
 		case 'menu':
@@ -247,7 +250,18 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 			return {...state, quitting: true};
 		case 'flash-expired':
 			return state.flash?.id === event.id ? relayout({...state, flash: undefined}) : state;
+		case 'lock-wait':
+			return {...state, lockWait: event.wait};
 	}
+}
+
+/**
+ * The lines saying a wait for another session's lock (at most two, cut at the end), shown where the app waits on the
+ * database (starting, loading, running a task): a load sat at 0 events/s there, and a start at its step, saying nothing.
+ */
+export function lockWaitLines(state: Pick<AppState, 'lockWait' | 'screen' | 'help' | 'width'>): string[] {
+	if (state.lockWait === undefined || state.help || !['starting', 'ingest', 'running'].includes(state.screen.name)) return [];
+	return wrapLines(`Waiting for ${state.lockWait}…`, state.width - 1, 2, 'end');
 }
 
 function withSnapshot(screen: Extract<Screen, {name: 'ingest'}>, snapshot: IngestSnapshot): Extract<Screen, {name: 'ingest'}> {
