@@ -125,6 +125,10 @@ export async function main(argv: string[]): Promise<number> {
 	// `seq 1000000 | head -2` and git report, which pipefail scripts expect. "Cancelled" and 130 read as a Ctrl-C.
 	else if (code === 130 && outputReaderGone()) [code, said] = [141, ''];
 	if (said) process.stderr.write(`${said}\n`);
+	// Cancelled with output that a reader has stopped reading (a pipe into a pager left waiting): Node waits to write
+	// it, and that kept the process alive after its "Cancelled" for as long as no one read. Left unwritten (the output
+	// is incomplete, as the exit code says); all the rest is done by now: the server stopped, the workdir released.
+	if (code === 130 && process.stdout.writableLength > 0) process.exit(code);
 	return code;
 }
 

@@ -291,6 +291,38 @@ describe('the headless commands', () => {
 		assert.match(first.toString(), /^username,/, 'the rows came as they were fetched');
 	});
 
+	it('run and rejected --raw whose reader stops reading (a pager left waiting) end on Ctrl-C: exit 130 and their sentence, the workdir released (they said it, then waited for good for the reader to read what they had written)', {skip: process.platform === 'win32' ? 'skipped: signals sent to a child (POSIX)' : false}, async () => {
+		const manyUrl = await createTestDatabase('cli_stalled_reader');
+		const workdir = path.join(dir, 'stalled-reader-workdir');
+		// Far more than a pipe holds of both: 4,000 learners, 6,000 rejected lines.
+		const file = path.join(dir, 'stalled-reader.log');
+		const learners = Array.from({length: 4000}, (_, n) => eventLine(n, {username: `a-learner-with-a-long-name-${n}`})).join('\n');
+		fs.writeFileSync(file, `${learners}\n${`${'not json '.repeat(20)}\n`.repeat(6000)}`);
+		assert.equal(cli('ingest', file, '--db', manyUrl).code, 0);
+		for (const [args, said] of [
+			[['rejected', '--raw'], 'Cancelled: the rejected lines were not all written.'],
+			[['run', 'learners', '--format', 'csv'], 'Cancelled: the query was stopped on the server.'],
+		] as const) {
+			const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), ...args, '--db', manyUrl, '--workdir', workdir], {cwd: dir, env: {...process.env, DATABASE_URL: ''}});
+			try {
+				let stderr = '';
+				child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+				const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+				// Read once, then no more: the command fills the pipe and waits.
+				await new Promise((resolve) => child.stdout.once('data', resolve));
+				child.stdout.pause();
+				await new Promise((resolve) => setTimeout(resolve, 500));
+				child.kill('SIGINT');
+				const code = await settled(exited, `${args.join(' ')} ends on Ctrl-C though its reader reads no more`);
+				assert.deepEqual([code, stderr], [130, `${said}\n`], args.join(' '));
+				assert.ok(!fs.existsSync(path.join(workdir, 'app.lock')), `${args.join(' ')}: the workdir lock is released`);
+			} finally {
+				child.stdout.destroy();
+				child.kill('SIGKILL');
+			}
+		}
+	});
+
 	it('a missing input, a bad option or an unknown command get one sentence and a non-zero exit', () => {
 		const missing = cli('ingest', path.join(dir, 'nope.log'), '--db', url);
 		assert.equal(missing.code, 1);
