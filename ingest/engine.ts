@@ -38,6 +38,11 @@ export type IngestOptions = StatePlaces & {
 };
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** Another process is loading into the database (its advisory lock): nothing here is at fault, input/ least of all. */
+export class IngestBusyError extends UserError {
+	override name = 'IngestBusyError';
+}
 const INGEST_LOCK = 7_240_002;
 
 /**
@@ -124,7 +129,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	let hintTimer: NodeJS.Timeout | undefined;
 	try {
 		const {rows} = await lockClient.query<{locked: boolean}>('SELECT pg_try_advisory_lock($1) AS locked', [INGEST_LOCK]);
-		if (!rows[0]!.locked) throw new UserError('Another ingest is already loading into this database; wait for it to finish.');
+		if (!rows[0]!.locked) throw new IngestBusyError('Another ingest is already loading into this database; wait for it to finish.');
 		const {rows: load} = await pool.query<{load_id: number}>('INSERT INTO loads DEFAULT VALUES RETURNING load_id');
 		const loadId = load[0]!.load_id;
 		const files = sources.map((source) => tracker.addFile(newFileProgress(source.path, source.kind, source.size)));

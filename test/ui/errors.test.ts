@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {WorkdirError} from '../../ingest/db/workdir.js';
 import {WorkdirInUseError} from '../../ingest/db/workdir-lock.js';
+import {IngestBusyError} from '../../ingest/engine.js';
 import {DiskFullError, UserError} from '../../ingest/errors.js';
 import {TaskQueryError} from '../../source/tasks/run.js';
 import {describeError} from '../../source/ui/lib/errors.js';
@@ -27,6 +28,11 @@ test("a workdir another app holds is said so, with its own advice: the server's 
 	const inUse = describeError(new WorkdirInUseError('Another openpolyedu-tui (pid 42) is already using the workdir /w; wait for it to finish.'), 'open');
 	assert.deepEqual([inUse.title, inUse.hint], ['The workdir is in use', 'Quit the other one, or start this one with another --workdir.']);
 	assert.match(describeError(new UserError('Cannot reach the database'), 'open').hint, /--db postgres/);
+});
+
+test('a load refused because another process is loading says so, without advice to check input/ (it told the user to check their files)', () => {
+	const busy = describeError(new IngestBusyError('Another ingest is already loading into this database; wait for it to finish.'), 'ingest');
+	assert.deepEqual([busy.title, busy.hint], ['Another load is running', 'The tasks run on what is loaded so far; start the app again once that load has finished to load input/.']);
 });
 
 test('a workdir that cannot be made or used is said so, with another --workdir as the advice (its logs cannot be written)', () => {

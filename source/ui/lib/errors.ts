@@ -1,5 +1,6 @@
 import {WorkdirError} from '../../../ingest/db/workdir.js';
 import {WorkdirInUseError} from '../../../ingest/db/workdir-lock.js';
+import {IngestBusyError} from '../../../ingest/engine.js';
 import {DiskFullError, UserError} from '../../../ingest/errors.js';
 import {UnknownLearnerError} from '../../tasks/parameters.js';
 import {TaskQueryError} from '../../tasks/run.js';
@@ -43,6 +44,8 @@ export function describeError(error: unknown, stage: Stage): ErrorInfo {
 	const message = error instanceof UserError ? raw : firstLine(raw);
 	// The message says what holds the workdir and what to do; the server's logs and --db were beside the point.
 	if (error instanceof WorkdirInUseError) return {title: 'The workdir is in use', message, hint: 'Quit the other one, or start this one with another --workdir.'};
+	// Nothing to check in input/, as the load's advice said: the other load holds the database for a while.
+	if (error instanceof IngestBusyError) return {title: 'Another load is running', message, hint: 'The tasks run on what is loaded so far; start the app again once that load has finished to load input/.'};
 	// Whatever the stage: the input files, the task's values or the server's logs were beside the point.
 	if (error instanceof DiskFullError) return {title: 'A disk ran out of space', message, hint: 'What was saved is kept: free space on that disk, or start the app with --workdir on a larger disk.', ...about};
 	// Its logs would be written there too: the hint to read them did not fit.
