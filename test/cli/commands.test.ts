@@ -323,6 +323,20 @@ describe('the headless commands', () => {
 		}
 	});
 
+	it('a second ingest into a database another one is loading into is one sentence and exit 1, at once', async () => {
+		const busyUrl = await createTestDatabase('cli_ingest_busy');
+		// What a running ingest holds for the whole load (see runIngest).
+		const loading = new pg.Client(clientConfig(busyUrl));
+		await loading.connect();
+		try {
+			await loading.query('SELECT pg_advisory_lock(7240002)');
+			const second = await settled(runCli(['ingest', path.join(dir, 'day.log'), '--db', busyUrl, '--workdir', path.join(dir, 'busy-workdir')]), 'the second ingest ends at once');
+			assert.deepEqual([second.code, second.stdout, second.stderr], [1, '', 'Another ingest is already loading into this database; wait for it to finish.\n']);
+		} finally {
+			await loading.end();
+		}
+	});
+
 	it('a missing input, a bad option or an unknown command get one sentence and a non-zero exit', () => {
 		const missing = cli('ingest', path.join(dir, 'nope.log'), '--db', url);
 		assert.equal(missing.code, 1);
