@@ -166,8 +166,10 @@ export function hasNoDatabase(context: CommandContext): boolean {
 	return !status.initialised && status.missingLinkTarget === undefined;
 }
 
-/** What a start of the embedded server that replays the WAL of an unclean stop is doing (see OpenOptions.onRecovery). */
+/** What a start of the embedded server that replays the WAL of an unclean stop is doing (see OpenOptions.onRecovery): the app's step. */
 const RECOVERING = 'recovering the embedded PostgreSQL, which did not stop cleanly (a crash or a kill): this can take minutes after a large load';
+/** The same, as a command says it on stderr. */
+export const recoveringLine = `${RECOVERING[0]!.toUpperCase()}${RECOVERING.slice(1)} (Ctrl-C stops it)…\n`;
 
 const COMMAND_STOPPED: DiskFullOutcome = {outcome: 'the command stopped, and nothing half-written was kept', retry: 'run it again'};
 
@@ -195,8 +197,7 @@ export async function withDatabase<T>(
 		// The app shows it as its start-up step; a command says it on stderr (its output may be a file's content).
 		const onUpdate = (description: string) =>
 			onStep ? onStep(`updating the database for this version: ${description}`) : context.stderr.write(`Updating the database for this version of openpolyedu-tui: ${description}…\n`);
-		const onRecovery = () =>
-			onStep ? onStep(RECOVERING) : context.stderr.write(`${RECOVERING[0]!.toUpperCase()}${RECOVERING.slice(1)} (Ctrl-C stops it)…\n`);
+		const onRecovery = () => (onStep ? onStep(RECOVERING) : context.stderr.write(recoveringLine));
 		// A line of its own, above a progress line the command may be showing (see liveLine); the end of the wait needs no
 		// word: the command goes on.
 		const onLockWait =

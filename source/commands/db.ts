@@ -14,7 +14,7 @@ import {resolveWorkdir, writeOwnFile} from '../../ingest/db/workdir.js';
 import {redactSecrets, UserError} from '../../ingest/errors.js';
 import {formatBytes} from '../format.js';
 import {UsageError} from '../usage.js';
-import type {Command} from './context.js';
+import {cancellable, recoveringLine, type Command} from './context.js';
 
 /**
  * `db start` keeps the embedded server running after we exit (for psql, DBeaver, notebooks) and
@@ -32,14 +32,18 @@ export const dbCommand: Command = async (context) => {
 		const release = acquireWorkdirLock(workdir);
 		const kept = fs.lstatSync(workdir.keepRunningFile, {throwIfNoEntry: false}) !== undefined;
 		try {
-			// Before the server starts: where it cannot be written (a link in its place), nothing is left running.
-			writeOwnFile(workdir.keepRunningFile, 'kept running by: openpolyedu-tui db start\n');
-			const server = await startEmbeddedServer(workdir);
-			await ensureDatabaseExists(server.url);
-			context.stderr.write(server.startedHere ? 'Started the embedded PostgreSQL; it keeps running until: openpolyedu-tui db stop\n' : 'The embedded PostgreSQL was already running.\n');
-			// The URL holds the generated password on purpose: it is what the user asked for, on their own terminal.
-			context.stdout.write(`${server.url}\n`);
-			return 0;
+			// A start that replays the WAL of an unclean stop takes minutes after a large load: said, and a signal gives it up
+			// (killed by Ctrl-C, db start left its marker, and every later run its server running).
+			return await cancellable('Cancelled: the embedded PostgreSQL was not started.', async (signal) => {
+				// Before the server starts: where it cannot be written (a link in its place), nothing is left running.
+				writeOwnFile(workdir.keepRunningFile, 'kept running by: openpolyedu-tui db start\n');
+				const server = await startEmbeddedServer(workdir, () => {}, {signal, onRecovery: () => context.stderr.write(recoveringLine)});
+				await ensureDatabaseExists(server.url, signal);
+				context.stderr.write(server.startedHere ? 'Started the embedded PostgreSQL; it keeps running until: openpolyedu-tui db stop\n' : 'The embedded PostgreSQL was already running.\n');
+				// The URL holds the generated password on purpose: it is what the user asked for, on their own terminal.
+				context.stdout.write(`${server.url}\n`);
+				return 0;
+			});
 		} catch (error) {
 			// A start that failed leaves no marker of its own: the runs after it would leave the server they start running.
 			if (!kept) fs.rmSync(workdir.keepRunningFile, {force: true});
