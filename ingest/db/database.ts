@@ -287,7 +287,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 			const {rows} = await client.query<{ours: boolean}>(`SELECT to_regclass('schema_version') IS NOT NULL AS ours`);
 			if (!rows[0]!.ours) throw new UserError(`The database at ${displayUrl} holds no openpolyedu-tui data: load logs into it first (openpolyedu-tui ingest FILE… --db URL), or check the URL.`);
 		}
-		await migrate(client, options.onUpdate);
+		// A cancel stops a migration that takes long (one reads every event: 35 s at 10M): it rolls back, and runs again
+		// at the next start. Ctrl-C and the app's quit waited for it.
+		const cancellation = cancelOnAbort(pool, signal, [processIdOf(client)]);
+		try {
+			await migrate(client, options.onUpdate);
+		} finally {
+			await cancellation.settle();
+		}
 	} catch (error) {
 		await client?.end().catch(() => {});
 		await stopWatching();

@@ -1209,6 +1209,35 @@ describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal clos
 		}
 	});
 
+	it('a migration that runs long is stopped by a signal at once: rolled back, exit 130 (the command waited for it to end)', async () => {
+		const slowUrl = await createTestDatabase('cli_slow_migration');
+		const admin = new pg.Client(clientConfig(slowUrl));
+		await admin.connect();
+		try {
+			// Migration 9 (an ALTER TABLE first), applied again, takes ten minutes here; one that reads every event takes 35 s at 10M.
+			await admin.query(`CREATE FUNCTION slow_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(600); END $$`);
+			await admin.query(`CREATE EVENT TRIGGER slow_ddl ON ddl_command_start WHEN TAG IN ('ALTER TABLE') EXECUTE FUNCTION slow_ddl()`);
+			await admin.query('DELETE FROM schema_version WHERE version = 9');
+			const command = startCli(['files', '--db', slowUrl, '--workdir', path.join(dir, 'slow-migration-workdir')]);
+			const running = "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'openpolyedu-tui' AND wait_event = 'PgSleep'";
+			while ((await admin.query(running)).rows[0].n === 0) {
+				assert.equal(command.child.exitCode, null, command.stderr());
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+			command.child.kill('SIGTERM');
+			const result = await settled(command.done, 'the command ends on the signal, its migration stopped');
+			assert.deepEqual([result.code, result.stdout, result.stderr], [
+				130,
+				'',
+				"Updating the database for this version of openpolyedu-tui: one current row per input path, not one row (a database made before 'replaced' rows)…\nCancelled: nothing was listed.\n",
+			]);
+			assert.equal((await admin.query('SELECT count(*)::int AS n FROM schema_version WHERE version = 9')).rows[0].n, 0, 'the migration is not recorded');
+		} finally {
+			await admin.query('DROP EVENT TRIGGER IF EXISTS slow_ddl');
+			await admin.end();
+		}
+	});
+
 	it('ingest waiting for another session\'s lock says so, and SIGTERM or SIGHUP stops it at once, releases the workdir and exits 130, as on Ctrl-C (it waited for the lock to be released: a frozen "0 events/s", deaf to the signal)', async () => {
 		const ingestUrl = await createTestDatabase('cli_sigterm');
 		const workdir = path.join(dir, 'sigterm-workdir');
