@@ -69,7 +69,9 @@ try {
 		code = 1;
 	} else if (!cancel.signal.aborted) {
 		code = await new Promise<number>((resolve) => {
-			const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+			// Three files at a time on CI's two cores: a file often waits (on a CLI it spawned, an initdb's fsync, a server's
+			// start or stop, a kill's aftermath), and two left the cores a fifth idle.
+			const child = spawn(process.execPath, ['--test', '--test-concurrency=3', ...files], {
 				stdio: 'inherit',
 				env: {...process.env, OPENPOLYEDU_TEST_ADMIN_URL: adminUrl, OPENPOLYEDU_TEST_TEMPLATE: TEMPLATE_DATABASE},
 				signal: cancel.signal,
