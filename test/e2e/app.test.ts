@@ -199,6 +199,25 @@ test('closing the terminal of an ingest (SIGHUP) cancels it: the server it runs 
 	});
 });
 
+test('a start of the app that waits for another session\'s lock says so, and q quits at once, the lock still held: the server stopped, the workdir released (q did nothing there, and Ctrl-C waited for the lock)', {skip: tmuxReady ? false : 'skipped: tmux is not installed and could not be installed (apt-get)', timeout: 180_000}, async () => {
+	const session = `openpolyedu-startwait-${process.pid}`;
+	// A psql, say, left idle in a transaction that read source_files: migration 9, applied again, waits to alter it.
+	await withHeldLoad('openpolyedu-startwait-', 'SELECT count(*) FROM source_files', async ({dir, workdir, pool}) => {
+		try {
+			await pool.query('DELETE FROM schema_version WHERE version = 9');
+			tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', dir, `${quote(process.execPath)} ${quote(bin)} --workdir ${quote(workdir.root)}; echo "EXIT=$?"; sleep 60`);
+			const screen = (await waitForScreen(session, /Waiting for/, 60_000)).replace(/\s*\n\s*/g, ' ');
+			assert.match(screen, /Updating the database for this version: .*Waiting for a lock on source_files held by another openpolyedu-tui \(server process \d+: user postgres, idle in transaction\)… q\/Esc quit/);
+			await send(session, 'q');
+			assert.match(await waitForScreen(session, /EXIT=\d+/, 20_000), /EXIT=130\b/);
+			assert.equal(embeddedServerStatus(workdir).port, undefined, 'the server is stopped');
+			assert.ok(!fs.existsSync(workdir.lockFile), 'the workdir is released');
+		} finally {
+			spawnSync('tmux', ['kill-session', '-t', session]);
+		}
+	});
+});
+
 test('a reader of its progress that goes away (ingest 2>&1 | head -1) cancels the ingest: exit 141 as for SIGPIPE, the server stopped, the workdir released', {timeout: 120_000}, async () => {
 	// The load waits behind a lock on events, held until the end, printing its "loading" line every second (and the wait's).
 	await withHeldLoad('openpolyedu-epipe-', 'LOCK TABLE events IN ACCESS EXCLUSIVE MODE', async ({dir, workdir}) => {
