@@ -297,10 +297,16 @@ test('a line chart of one day writes the day once, and its value on an axis from
 	assert.deepEqual([axisRange([42]), axisRange([9.6, 9.6]), axisRange([-3]), axisRange([0, 0]), axisRange([2, 5])], [{min: 0, max: 42}, {min: 0, max: 9.6}, {min: -3, max: 0}, {min: 0, max: 1}, {min: 2, max: 5}]);
 });
 
-test('the x positions and the data\'s step: days by date, weekly rows a week apart even after a range\'s short first week', () => {
+test('the x positions and the data\'s step: days by date, weekly rows by their Mondays a week apart', () => {
 	assert.deepEqual(xPositions(['2024-03-01', '2024-03-04'], 'date'), {positions: [19_783, 19_786], ordinal: false});
 	assert.deepEqual(xPositions(['b', 'a'], 'text'), {positions: [0, 1], ordinal: true});
-	assert.equal(xStep([19_783, 19_788, 19_795, 19_802], true), 7, 'a range from a Friday: 5 days, then weeks');
+	assert.equal(xStep([19_779, 19_786, 19_800, 19_807], true), 7, 'ISO weeks from Monday 2024-02-26, one without a row');
+	assert.equal(xStep([19_782, 19_789], true), 1, 'two Thursdays a week apart are days, with six days between them');
+	assert.equal(xStep([-3, 4, 11], true), 7, 'Mondays before 1970 too');
+	const columns = [{name: 'day', kind: 'date' as const}, {name: 'plays', kind: 'number' as const}];
+	const legend = (days: string[]) => stripVTControlCharacters(chartLines({columns, rows: [[days[0]!, 1], [days[1]!, 7]]}, {kind: 'line', x: 'day', y: ['plays']}, 30, 6).at(-1)!);
+	assert.match(legend(['2014-06-12', '2014-06-19']), /a break/, 'video-plays-per-day: no line across the days without a play');
+	assert.doesNotMatch(legend(['2024-02-26', '2024-03-04']), /a break/, 'active-learners by week: joined');
 	assert.equal(xStep([19_783, 19_784, 19_785, 19_792], true), 1, 'days, a week without a row among them');
 	assert.equal(xStep([0, 10, 20, 40], false), 10, 'segments of 10 seconds');
 	assert.deepEqual(placePoints([0, 1, 5, 6], [[1, 2, 3, 4]], 1, 7), {points: [[1, 2, null, null, null, 3, 4]], merged: false, broken: true});

@@ -55,9 +55,16 @@ export function xPositions(values: Array<Cell>, kind: ColumnKind | undefined): {
 	return positions.every(Number.isFinite) ? {positions, ordinal: false} : {positions: values.map((_, index) => index), ordinal: true};
 }
 
+/** Whether a day number (days since 1970-01-01, a Thursday) is a Monday, where an ISO week starts. */
+function isMonday(day: number): boolean {
+	return (((day + 3) % 7) + 7) % 7 === 0;
+}
+
 /**
- * The data's own spacing, so that a longer distance reads as a break: a day (a week for weekly rows, whose
- * first may be a range's short one), else the commonest distance between neighbours (the segment length).
+ * The data's own spacing, so that a longer distance reads as a break: a day (a week for weekly rows: a week
+ * apart and each an ISO week's Monday), else the commonest distance between neighbours (the segment length).
+ * A week apart alone is no weekly row: video-plays-per-day's two days a week apart were drawn joined, a rise
+ * across six days without a play.
  */
 export function xStep(positions: number[], daily: boolean): number {
 	const counts = new Map<number, number>();
@@ -67,7 +74,7 @@ export function xStep(positions: number[], daily: boolean): number {
 	}
 	let [step, most] = [Number.POSITIVE_INFINITY, 0];
 	for (const [distance, count] of counts) if (count > most || (count === most && distance < step)) [step, most] = [distance, count];
-	if (daily) return step === 7 ? 7 : 1;
+	if (daily) return step === 7 && positions.every(isMonday) ? 7 : 1;
 	return Number.isFinite(step) ? step : 1;
 }
 
