@@ -9,10 +9,22 @@ import {usage, flagSpec, commandArguments, commandFlags, kebab, UsageError} from
 
 /** Options that take a value, as typed (max-line-bytes). */
 const VALUE_FLAGS = new Set(Object.entries(flagSpec).flatMap(([name, spec]) => (spec.type === 'string' ? [kebab(name)] : [])));
+/** Every command's options (--no-tui is the app's, not a task parameter). */
+const ALL_FLAGS = new Set(Object.keys(flagSpec).map(kebab));
 /** Options meant to be given more than once (--param). */
 const REPEATABLE = new Set(Object.entries(flagSpec).flatMap(([name, spec]) => ('isMultiple' in spec && spec.isMultiple ? [kebab(name)] : [])));
 /** The long name of each short option (y → yes). */
 const LONG_NAMES: Record<string, string> = Object.fromEntries(Object.entries(flagSpec).flatMap(([name, spec]) => ('shortFlag' in spec ? [[spec.shortFlag, kebab(name)]] : [])));
+
+/**
+ * For run: an unknown `--name value` is most likely a task's own parameter (`run active-learners --period week`),
+ * which `run <task> --help` lists as `--param period=…`: the sentence says how to write it.
+ */
+function taskParameterAdvice(token: string, next: string | undefined): string {
+	const [name, written] = token.slice(2).split(/=(.*)/s);
+	const value = written ?? (next !== undefined && !next.startsWith('-') ? next : 'VALUE');
+	return `; a task's own parameter is written --param ${name}=${value} (run openpolyedu-tui run <task> --help lists them)`;
+}
 
 /**
  * Checks the options as typed (meow also reports unset ones with defaults, so we read argv): each one must be
@@ -35,9 +47,10 @@ function checkGivenFlags(argv: string[], command: string): void {
 			const typed = long ? token.split('=')[0]! : `-${flag}`;
 			if (!allowed.has(flag) && !allowed.has(kebab(flag))) {
 				// A log whose name starts with "-" reads as options.
-				const file = fs.existsSync(token) ? `; to name the file ${token}, write .${path.sep}${token} or put -- before it` : '; run openpolyedu-tui --help';
 				const guess = long ? didYouMean(typed, [...allowed].filter((name) => name.length > 1).map((name) => `--${kebab(name)}`)) : '';
-				throw new UsageError(`Unknown option ${typed} for ${command ? `"${command}"` : 'the app'}${guess}${file}.`);
+				const file = fs.existsSync(token) ? `; to name the file ${token}, write .${path.sep}${token} or put -- before it` : '';
+				const advice = file || (command === 'run' && long && !guess && !ALL_FLAGS.has(kebab(flag)) ? taskParameterAdvice(token, argv[index + 1]) : '; run openpolyedu-tui --help');
+				throw new UsageError(`Unknown option ${typed} for ${command ? `"${command}"` : 'the app'}${guess}${advice}.`);
 			}
 			// meow refuses an option with a value given twice, but lets a switch's last one win (--save --no-save).
 			const name = LONG_NAMES[flag] ?? kebab(flag);

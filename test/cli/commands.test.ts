@@ -483,6 +483,16 @@ describe('the headless commands', () => {
 			const refused = cli(...args, '--workdir', workdir);
 			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [2, '', `${message}; run openpolyedu-tui --help.\n`], args.join(' '));
 		}
+		// A task's own parameter given as an option: the sentence writes it as --param.
+		for (const [args, written] of [
+			[['--period', 'week'], 'period=week'],
+			[['--period=week'], 'period=week'],
+			[['--period'], 'period=VALUE'],
+		] as const) {
+			const refused = cli('run', 'active-learners', ...args, '--workdir', workdir);
+			const advice = `; a task's own parameter is written --param ${written} (run openpolyedu-tui run <task> --help lists them).\n`;
+			assert.deepEqual([refused.code, refused.stderr], [2, `Unknown option --period for "run"${advice}`], args.join(' '));
+		}
 		assert.ok(!fs.existsSync(workdir), 'nothing ran');
 		// Written with "=", a value that starts with "-" is the value (here a date the task refuses).
 		const dashed = cli('run', 'activity-by-day', '--to=-2018-09-02', '--db', url);
