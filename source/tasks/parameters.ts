@@ -165,6 +165,20 @@ export async function courseEvents(pool: pg.Pool): Promise<{courses: Array<{cour
 	return {courses: rows.filter((row) => row.courseId !== ''), eventsWithoutCourse: rows.find((row) => row.courseId === '')?.events ?? 0};
 }
 
+/**
+ * The learners with events in `course` ('' = every course together, as the tasks read them: their figures summed,
+ * the events of no course left out), most active first, then by name: the app's learner picker lists them. Events
+ * as the learners task counts them (every event, with a time or not). d_learner has a row per learner and course:
+ * 32k rows at 10M events and 25k learners, one scan of which answers in a tenth of a second.
+ */
+export async function learnerEvents(pool: pg.Pool, course: string): Promise<Array<{username: string; events: number}>> {
+	const {rows} = await pool.query<{username: string; events: number}>(
+		`SELECT username, sum(events)::bigint AS events FROM d_learner WHERE course_id <> '' AND (course_id = $1 OR $1 = '') GROUP BY username ORDER BY 2 DESC, 1`,
+		[course],
+	);
+	return rows;
+}
+
 export async function listCourses(pool: pg.Pool): Promise<Array<{courseId: string; events: number}>> {
 	return (await courseEvents(pool)).courses;
 }
