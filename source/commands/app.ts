@@ -7,7 +7,7 @@ import {diskFullError} from '../../ingest/disk-full.js';
 import {runIngest} from '../../ingest/engine.js';
 import {redactSecrets} from '../../ingest/errors.js';
 import type {IngestSnapshot} from '../../ingest/progress.js';
-import {courseEvents, loadTaskCatalogue, runTask, saveResult} from '../tasks/index.js';
+import {courseEvents, learnerEvents, loadTaskCatalogue, runTask, saveResult} from '../tasks/index.js';
 import {enterFullScreen} from '../ui/fullscreen.js';
 import type {AppServices} from '../ui/services.js';
 import type {AppIngestSummary} from '../ui/state/app-state.js';
@@ -153,6 +153,7 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		ingest: (signal, onProgress) => loading.join(onProgress, signal),
 		loadCatalogue: () => loadTaskCatalogue(),
 		listCourses: () => courseEvents(open().pool),
+		listLearners: (course) => learnerEvents(open().pool, course),
 		dayZone: () => currentDayZone(open().pool),
 		runTask: (task, values, signal) =>
 			runTask(open().pool, task, values, {signal}).catch((error: unknown) => {

@@ -6,13 +6,13 @@ import {useAppController} from './hooks/use-app-controller.js';
 import {useKeyPresses} from './hooks/use-key-presses.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {ErrorScreen} from './screens/error-screen.js';
-import {CourseScreen, FormScreen, RunningScreen} from './screens/form-screens.js';
+import {CourseScreen, FormScreen, LearnerScreen, RunningScreen} from './screens/form-screens.js';
 import {IngestScreen, SummaryScreen} from './screens/ingest-screen.js';
 import {MenuScreen} from './screens/menu-screen.js';
 import {ResultScreen} from './screens/result-screen.js';
 import {StartingScreen} from './screens/starting-screen.js';
 import type {AppServices} from './services.js';
-import {coursePageSize, helpPageSize, keyHints, lockWaitLines, scopeOf, usableHeight, type AppState} from './state/app-state.js';
+import {coursePageSize, helpPageSize, keyHints, learnerPageSize, lockWaitLines, scopeOf, usableHeight, type AppState} from './state/app-state.js';
 
 export type AppProps = {
 	services: AppServices;
@@ -81,6 +81,8 @@ function CurrentScreen({state, width, height}: {state: AppState; width: number; 
 			return <MenuScreen tasks={state.tasks} menu={state.menu} courses={state.courses} eventsWithoutCourse={state.eventsWithoutCourse} course={state.course} dayZone={state.timeZone} problems={state.problems} lastIngest={state.lastIngest} width={width} height={height} />;
 		case 'course':
 			return <CourseScreen task={screen.task} choices={screen.choices} list={screen.list} courses={state.courses ?? []} width={width} rows={coursePageSize(state.height)} />;
+		case 'learner':
+			return <LearnerScreen task={screen.task} course={screen.course} learners={screen.learners} list={screen.list} width={width} rows={learnerPageSize(state.height)} />;
 		case 'form':
 			return <FormScreen task={screen.task} form={screen.form} width={width} height={height} />;
 		case 'running':

@@ -5,7 +5,7 @@ import type {Key} from 'ink';
  * from it, so the documentation cannot drift from the behaviour. Every movement has an arrow/named key
  * and a vi-style key (VisiData, k9s, lazygit consensus).
  */
-export type Scope = 'global' | 'help' | 'starting' | 'ingest' | 'confirm' | 'summary' | 'menu' | 'course' | 'form' | 'running' | 'result' | 'cell' | 'save' | 'text' | 'error' | 'fatal';
+export type Scope = 'global' | 'help' | 'starting' | 'ingest' | 'confirm' | 'summary' | 'menu' | 'course' | 'learner' | 'form' | 'running' | 'result' | 'cell' | 'save' | 'text' | 'error' | 'fatal';
 
 export type Action =
 	| 'quit'
@@ -25,6 +25,7 @@ export type Action =
 	| 'filter'
 	| 'next-field'
 	| 'previous-field'
+	| 'pick-learner'
 	| 'run'
 	| 'cancel-query'
 	| 'view-cell'
@@ -60,6 +61,18 @@ export type Binding = {
 	/** Short word(s) for the one-line hint at the bottom of the screen; absent = help only. */
 	hint?: string;
 };
+
+/** The moves of a picker's list (courses, learners), as the menu's. */
+function pickerMoves(scope: Scope, item: string, last = `last ${item}`): Binding[] {
+	return [
+		{action: 'up', scope, keys: ['up', 'k'], label: '↑/k', description: `previous ${item}`},
+		{action: 'down', scope, keys: ['down', 'j'], label: '↓/j', description: `next ${item}`},
+		{action: 'page-up', scope, keys: ['pageup', 'ctrl+b'], label: 'PgUp/Ctrl-B', description: 'previous page'},
+		{action: 'page-down', scope, keys: ['pagedown', 'ctrl+f'], label: 'PgDn/Ctrl-F', description: 'next page'},
+		{action: 'top', scope, keys: ['home', 'g'], label: 'g/Home', description: `first ${item}`},
+		{action: 'bottom', scope, keys: ['end', 'G'], label: 'G/End', description: last},
+	];
+}
 
 /** The editing keys of a text field, the same in the form as in a search or filter (readline's Ctrl-A/E/U). */
 function fieldEditing(scope: Scope): Binding[] {
@@ -103,22 +116,25 @@ export const keymap: Binding[] = [
 	{action: 'back', scope: 'menu', keys: ['escape'], label: 'Esc', description: 'clear the filter'},
 	{action: 'quit', scope: 'menu', keys: ['q'], label: 'q', description: 'quit', hint: 'quit'},
 
-	{action: 'up', scope: 'course', keys: ['up', 'k'], label: '↑/k', description: 'previous course'},
-	{action: 'down', scope: 'course', keys: ['down', 'j'], label: '↓/j', description: 'next course'},
-	{action: 'page-up', scope: 'course', keys: ['pageup', 'ctrl+b'], label: 'PgUp/Ctrl-B', description: 'previous page'},
-	{action: 'page-down', scope: 'course', keys: ['pagedown', 'ctrl+f'], label: 'PgDn/Ctrl-F', description: 'next page'},
-	{action: 'top', scope: 'course', keys: ['home', 'g'], label: 'g/Home', description: 'first course'},
-	{action: 'bottom', scope: 'course', keys: ['end', 'G'], label: 'G/End', description: 'last course (all courses, when the task allows it)'},
+	...pickerMoves('course', 'course', 'last course (all courses, when the task allows it)'),
 	{action: 'open', scope: 'course', keys: ['enter'], label: 'Enter', description: 'use this course', hint: 'choose'},
 	{action: 'filter', scope: 'course', keys: ['/'], label: '/', description: 'filter the courses by typing (Esc clears)', hint: 'filter'},
 	{action: 'back', scope: 'course', keys: ['escape'], label: 'Esc', description: 'clear the filter; without one, back to the menu', hint: 'back'},
+
+	...pickerMoves('learner', 'learner'),
+	{action: 'open', scope: 'learner', keys: ['enter'], label: 'Enter', description: 'put this learner into the field', hint: 'choose'},
+	{action: 'filter', scope: 'learner', keys: ['/'], label: '/', description: 'filter the learners by typing (Esc clears)', hint: 'filter'},
+	{action: 'back', scope: 'learner', keys: ['escape'], label: 'Esc', description: 'clear the filter; without one, back to the form unchanged', hint: 'back'},
 
 	{action: 'previous-field', scope: 'form', keys: ['up', 'shift+tab'], label: '↑/Shift-Tab', description: 'previous parameter'},
 	{action: 'next-field', scope: 'form', keys: ['down', 'tab'], label: '↓/Tab', description: 'next parameter', hint: 'next field'},
 	{action: 'left', scope: 'form', keys: ['left'], label: '←', description: 'move the cursor left (a choice or yes/no: the previous choice)'},
 	{action: 'right', scope: 'form', keys: ['right'], label: '→', description: 'move the cursor right (a choice or yes/no: the next choice)'},
 	...fieldEditing('form'),
-	{action: 'run', scope: 'form', keys: ['enter'], label: 'Enter', description: 'run the task with these values', hint: 'run'},
+	// A Ctrl chord, as printable keys are typed; one no terminal takes (Windows Terminal keeps its Ctrl+Shift chords and
+	// Ctrl-V; F2 needs Fn on many laptops). Its hint shows on a user field only (see keyHints).
+	{action: 'pick-learner', scope: 'form', keys: ['ctrl+l'], label: 'Ctrl-L', description: 'pick a learner from a list (on a user field)', hint: 'learners'},
+	{action: 'run', scope: 'form', keys: ['enter'], label: 'Enter', description: 'run the task (a required learner left empty: pick one first)', hint: 'run'},
 	{action: 'back', scope: 'form', keys: ['escape'], label: 'Esc', description: 'back to the menu', hint: 'back'},
 
 	{action: 'cancel-query', scope: 'running', keys: ['escape'], label: 'Esc', description: 'cancel the query on the server', hint: 'cancel'},
@@ -156,8 +172,8 @@ export const keymap: Binding[] = [
 	{action: 'left', scope: 'text', keys: ['left'], label: '←', description: 'move the cursor left'},
 	{action: 'right', scope: 'text', keys: ['right'], label: '→', description: 'move the cursor right'},
 	...fieldEditing('text'),
-	{action: 'up', scope: 'text', keys: ['up'], label: '↑', description: 'previous task or course, while filtering a list'},
-	{action: 'down', scope: 'text', keys: ['down'], label: '↓', description: 'next task or course, while filtering a list'},
+	{action: 'up', scope: 'text', keys: ['up'], label: '↑', description: 'previous task, course or learner, while filtering a list'},
+	{action: 'down', scope: 'text', keys: ['down'], label: '↓', description: 'next task, course or learner, while filtering a list'},
 
 	{action: 'back', scope: 'error', keys: ['escape', 'enter'], label: 'Esc/Enter', description: 'back to where you were', hint: 'back'},
 	{action: 'quit', scope: 'error', keys: ['q'], label: 'q', description: 'quit', hint: 'quit'},
@@ -266,10 +282,14 @@ export function helpLines(scope: Scope): HelpLine[] {
 
 /**
  * The bottom hint line of a scope: "Enter choose · / filter · q quit · ? help". `hints` says what a key does in
- * the state at hand where it is not its usual (] on a column sorted descending restores the original order).
+ * the state at hand where it is not its usual (] on a column sorted descending restores the original order), ''
+ * where it does nothing (Ctrl-L off a user field), which leaves it out.
  */
 export function hintLine(scope: Scope, hints: Partial<Record<Action, string>> = {}): string {
-	const own = keymap.filter((binding) => binding.scope === scope && binding.hint).map((binding) => `${binding.label} ${hints[binding.action] ?? binding.hint}`);
+	const own = keymap.flatMap((binding) => {
+		const hint = binding.scope === scope ? (hints[binding.action] ?? binding.hint) : undefined;
+		return hint ? [`${binding.label} ${hint}`] : [];
+	});
 	// In the help "?" closes it (its own hint says so); in fields "?" is typed, not help.
 	if (scope === 'help') return own.join(' · ');
 	return [...own, scope === 'text' || scope === 'form' ? 'F1 help' : '? help'].join(' · ');
@@ -284,6 +304,7 @@ export const scopeTitles: Record<Scope, string> = {
 	summary: 'Load summary',
 	menu: 'Task menu',
 	course: 'Course picker',
+	learner: 'Learner picker',
 	form: 'Parameters',
 	running: 'Running a task',
 	result: 'Result table',

@@ -186,15 +186,113 @@ test('the next course picker starts on the last pick, "all courses" included', (
 });
 
 test('a form with a required field left empty says so and puts the cursor there, instead of running into an error screen', () => {
-	const path = task('learner-path', 'Pages', {parameters: [{name: 'user', type: 'user', required: true, description: 'Learner username'}, {name: 'tz', type: 'timezone', description: 'Time zone', default: 'UTC'}]});
-	const atForm = keys(apply(atMenu([courses[0]!]), {type: 'catalogue', problems: [], tasks: [path]}), 'enter', 'tab');
+	const atRisk = task('at-risk', 'Completion', {parameters: [{name: 'as_of', type: 'date', required: true, description: 'Reference day'}, {name: 'tz', type: 'timezone', description: 'Time zone', default: 'UTC'}]});
+	const atForm = keys(apply(atMenu([courses[0]!]), {type: 'catalogue', problems: [], tasks: [atRisk]}), 'enter', 'tab');
 	const refused = keys(atForm, 'enter');
 	assert.equal(refused.screen.name, 'form');
 	assert.equal(refused.screen.name === 'form' && refused.screen.form.focus, 0, 'the cursor on the empty field');
-	assert.deepEqual([refused.flash?.text, refused.flash?.tone], ['"user" needs a value: Learner username.', 'error']);
-	const ran = keys(refused, ...'ann', 'enter');
+	assert.deepEqual([refused.flash?.text, refused.flash?.tone], ['"as_of" needs a value: Reference day.', 'error']);
+	const ran = keys(refused, ...'2024-01-31', 'enter');
 	assert.equal(ran.screen.name, 'running');
 	assert.equal(ran.flash, undefined, 'the message about the empty field goes once the form runs');
+});
+
+/** learner-path's parameters: a required learner first, then the course and the zone. */
+const learnerPath = task('learner-path', 'Pages', {
+	parameters: [
+		{name: 'user', type: 'user', required: true, description: 'Learner username'},
+		{name: 'course', type: 'course', description: 'Course id'},
+		{name: 'tz', type: 'timezone', description: 'Time zone', default: 'UTC'},
+	],
+});
+/** Names as logs spell them: spaces, quotes, Cyrillic; most active first, as listLearners gives them. */
+const learners = [
+	{username: 'Анна Петрова', events: 40},
+	{username: "o'brien \"ob\"", events: 25},
+	{username: 'bob', events: 25},
+	{username: 'zoë', events: 1},
+];
+
+/** The learner-path form on course A (picked in the course picker), the cursor on its user field. */
+function atLearnerForm(): AppState {
+	return keys(apply(atMenu(), {type: 'catalogue', problems: [], tasks: [learnerPath]}), 'enter', 'enter');
+}
+
+/** The picker's answer to the request it made. */
+function listed(state: AppState, list = learners): AppState {
+	return state.screen.name === 'learner' ? apply(state, {type: 'learners', requestId: state.screen.requestId, learners: list}) : state;
+}
+
+const fieldValues = (state: AppState) => (state.screen.name === 'form' ? state.screen.form.fields.map((field) => field.value) : `on ${state.screen.name}`);
+const highlighted = (state: AppState) => (state.screen.name === 'learner' ? state.screen.learners?.[state.screen.list.selected ?? -1]?.username : `on ${state.screen.name}`);
+
+test("Ctrl-L on a user field lists the learners of the form's course; Enter puts the name in, Esc leaves the form as it was", () => {
+	const form = atLearnerForm();
+	assert.deepEqual(fieldValues(form), ['', 'course-v1:A+1+2024', 'UTC']);
+	assert.match(hintLine(scopeOf(form), keyHints(form)), /↓\/Tab next field · Ctrl-L learners · Enter run/, 'the key shown on a user field');
+	const opening = keys(form, 'ctrl+l');
+	assert.equal(opening.screen.name, 'learner');
+	if (opening.screen.name !== 'learner') return;
+	assert.deepEqual([opening.screen.course, opening.screen.learners, scopeOf(opening)], ['course-v1:A+1+2024', undefined, 'learner']);
+	// Keys before the list is there move nothing; an answer to an earlier opening is not this one's.
+	assert.deepEqual(keys(opening, 'j', '/', 'x').screen, opening.screen);
+	assert.equal(apply(opening, {type: 'learners', requestId: opening.screen.requestId - 1, learners}).screen, opening.screen);
+	const open = listed(opening);
+	assert.equal(highlighted(open), 'Анна Петрова', 'the most active first');
+	const picked = keys(open, 'j', 'enter');
+	assert.deepEqual(fieldValues(picked), ["o'brien \"ob\"", 'course-v1:A+1+2024', 'UTC'], 'the name whole, quotes and all');
+	assert.equal(picked.screen.name === 'form' && picked.screen.form.focus, 0, 'still on the user field');
+	// Opened again on a name, the cursor is on it; Esc after moving changes nothing.
+	const again = listed(keys(picked, 'ctrl+l'));
+	assert.equal(highlighted(again), "o'brien \"ob\"");
+	assert.deepEqual(keys(again, 'G', 'escape').screen, picked.screen);
+	// With the course field emptied, every course's learners.
+	const allCourses = keys(picked, 'tab', 'ctrl+u', 'shift+tab', 'ctrl+l');
+	assert.equal(allCourses.screen.name === 'learner' && allCourses.screen.course, '');
+	// Off a user field Ctrl-L does nothing, and the hint line does not offer it.
+	const onZone = keys(picked, 'tab', 'tab');
+	assert.deepEqual(keys(onZone, 'ctrl+l').screen, onZone.screen);
+	assert.doesNotMatch(hintLine(scopeOf(onZone), keyHints(onZone)), /Ctrl-L/);
+});
+
+test('Enter with the required learner left empty opens the picker on that field instead of refusing; it moves and filters as the course picker', () => {
+	const form = keys(atLearnerForm(), 'tab', 'tab');
+	const opened = keys(form, 'enter');
+	assert.deepEqual([opened.screen.name, opened.screen.name === 'learner' && opened.screen.form.focus, opened.flash], ['learner', 0, undefined]);
+	const many = Array.from({length: 50}, (_, index) => ({username: `learner${index}`, events: 50 - index}));
+	const open = listed(opened, many);
+	// 24 rows: 20 learners fit under the title and the line saying whose they are.
+	assert.deepEqual(['end', 'home', 'pagedown', 'ctrl+b'].map((name) => highlighted(keys(open, 'G', 'g', name))), ['learner49', 'learner0', 'learner20', 'learner0']);
+	// "/" then words of the name, arrows over the matches, Enter accepts, Enter picks.
+	const typing = keys(open, '/', ...'learner4');
+	assert.deepEqual([scopeOf(typing), highlighted(typing)], ['text', 'learner4']);
+	const picked = keys(typing, 'down', 'enter', 'enter');
+	assert.deepEqual(fieldValues(picked), ['learner40', 'course-v1:A+1+2024', 'UTC']);
+	// Esc clears the filter first, then goes back to the form as it was (focused on the user field).
+	const cleared = keys(typing, 'enter', 'escape');
+	assert.deepEqual([cleared.screen.name, highlighted(cleared)], ['learner', 'learner4']);
+	assert.deepEqual(keys(cleared, 'escape').screen, opened.screen.name === 'learner' ? {name: 'form', task: learnerPath, form: opened.screen.form} : undefined);
+	// Picked, the form runs.
+	assert.equal(keys(picked, 'enter').screen.name, 'running');
+});
+
+test('a name begun in the field filters the picker by it; none matching, or none listed, Enter picks nothing', () => {
+	const begun = listed(keys(atLearnerForm(), ...'ПЕТР', 'ctrl+l'));
+	assert.equal(begun.screen.name === 'learner' && begun.screen.list.filter.value, 'ПЕТР');
+	assert.deepEqual([scopeOf(begun), highlighted(begun)], ['learner', 'Анна Петрова'], 'case aside, not typing: Enter picks');
+	assert.deepEqual(fieldValues(keys(begun, 'enter')), ['Анна Петрова', 'course-v1:A+1+2024', 'UTC']);
+	const unmatched = listed(keys(atLearnerForm(), ...'nobody', 'ctrl+l'));
+	assert.deepEqual([keys(unmatched, 'enter').screen.name, fieldValues(keys(unmatched, 'escape', 'escape'))], ['learner', ['nobody', 'course-v1:A+1+2024', 'UTC']]);
+	const empty = listed(keys(atLearnerForm(), 'ctrl+l'), []);
+	assert.deepEqual([keys(empty, 'enter').screen.name, keys(empty, 'escape').screen.name], ['learner', 'form']);
+});
+
+test('learners that could not be listed: an error screen whose Esc goes back to the form', () => {
+	const opening = keys(atLearnerForm(), ...'bo', 'ctrl+l');
+	const requestId = opening.screen.name === 'learner' ? opening.screen.requestId : -1;
+	const failed = apply(opening, {type: 'learners-failed', requestId, error: {title: 'The learners could not be listed', message: 'Connection lost.', hint: ''}});
+	assert.deepEqual([failed.screen.name, scopeOf(failed)], ['error', 'error']);
+	assert.deepEqual(fieldValues(keys(failed, 'escape')), ['bo', 'course-v1:A+1+2024', 'UTC']);
 });
 
 test("a form's time zone starts from the database's day zone, once it is known", () => {

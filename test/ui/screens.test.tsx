@@ -98,6 +98,7 @@ function fakeServices(overrides: Partial<AppServices> = {}): Fake {
 		},
 		loadCatalogue: async () => ({tasks, problems: []}),
 		listCourses: async () => courseList([{courseId: 'course-v1:A+1+2024', events: 9}]),
+		listLearners: async () => [],
 		dayZone: async () => 'Europe/Moscow',
 		runTask: async (task) => ({...result([['pause_video', 2], ['play_video', 5], ['problem_check', 1]]), taskId: task.id}),
 		async saveResult(saved, format) {
@@ -378,6 +379,93 @@ test('a course picker longer than the screen scrolls to its cursor; End shows th
 		const listed = filtered.split('\n').filter((line) => line.includes('course-v1:'));
 		assert.deepEqual([listed.length, listed[0]], [11, '▸ course-v1:X+1+2024 1 event'], 'one event: singular');
 		assert.match(filtered, /Enter accept · Esc clear/);
+	} finally {
+		unmount();
+	}
+});
+
+/** The fake catalogue with the Learners task's user parameter, required as learner-path's is when `required`. */
+function withUserTask(required: boolean): Pick<AppServices, 'loadCatalogue'> {
+	const parameters = learnersTask.parameters.map((parameter) => (parameter.type === 'user' ? {...parameter, required} : parameter));
+	return {loadCatalogue: async () => ({tasks: tasks.map((each) => (each.id === 'learners' ? {...learnersTask, parameters} : each)), problems: []})};
+}
+
+const CTRL_L = '\u000C';
+
+test("Ctrl-L on a user field lists the learners of the form's course while they come, filters them and puts the one picked into the field", async () => {
+	const asked: string[] = [];
+	const answer = deferred<Array<{username: string; events: number}>>();
+	const ran: Array<Record<string, string>> = [];
+	const services = fakeServices({
+		...withUserTask(false),
+		listLearners: (course) => {
+			asked.push(course);
+			return answer.promise;
+		},
+		runTask: async (task, values) => {
+			ran.push(values);
+			return {...result([]), taskId: task.id};
+		},
+	});
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
+	try {
+		await press(stdin, '/', 'learners', ENTER, ENTER);
+		// On the course field the key is not offered; on the user field it is.
+		assert.doesNotMatch(await waitFor(lastFrame, /▸ course +course-v1/), /Ctrl-L/);
+		await press(stdin, '\t');
+		assert.match(await waitFor(lastFrame, /▸ user +▏/), /↓\/Tab next field · Ctrl-L learners · Enter run · Esc back · F1 help/);
+		await press(stdin, CTRL_L);
+		await waitFor(lastFrame, 'Listing the learners of course-v1:A+1+2024…');
+		assert.deepEqual(asked, ['course-v1:A+1+2024']);
+		answer.resolve([
+			{username: 'Анна Петрова', events: 40},
+			{username: 'bob smith', events: 25},
+			{username: `o'brien "ob"`, events: 3},
+			{username: '山田 太郎', events: 1},
+		]);
+		const list = await waitFor(lastFrame, '4 learners of course-v1:A+1+2024, most active first');
+		assert.match(list, /Learners · which learner\?\n/);
+		assert.match(list, /▸ Анна Петрова 40 events\n {2}bob smith 25 events\n {2}o'brien "ob" 3 events\n {2}山田 太郎 1 event\n/);
+		assert.match(list, /Enter choose · \/ filter · Esc back/);
+		await press(stdin, '/', 'SMI');
+		assert.match(await waitFor(lastFrame, 'which learner? 1 of 1 · filter: SMI▏'), /▸ bob smith 25 events\n/);
+		await press(stdin, ENTER, ENTER);
+		await waitFor(lastFrame, /▸ user +bob smith▏/);
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, '(no rows)');
+		assert.equal(ran[0]?.user, 'bob smith');
+		assert.deepEqual(services.errors, []);
+	} finally {
+		unmount();
+	}
+});
+
+test('25,000 learners at 60×15: Enter on the empty required field opens the picker, which draws what fits, scrolls to End and keeps the width; Esc leaves the form as it was', async () => {
+	const many = Array.from({length: 25_000}, (_, index) => ({username: `jolly-clever-siberiansable-${index}`, events: 25_000 - index}));
+	const services = fakeServices({...withUserTask(true), listLearners: async () => many});
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services, 60, 15);
+	try {
+		await press(stdin, '/', 'learners', ENTER, ENTER);
+		await waitFor(lastFrame, /▸ course +course-v1/);
+		await press(stdin, ENTER);
+		const top = await waitFor(lastFrame, 'which learner? 1 of 25,000');
+		assert.match(top, /25,000 learners of course-v1:A\+1\+2024, most active first/);
+		assert.doesNotMatch(top, /needs a value/, 'the picker, not a refusal');
+		const fits = (frame: string) => {
+			const lines = frame.split('\n');
+			assert.ok(lines.length <= 14, `never taller than rows - 1:\n${frame}`);
+			for (const line of lines) assert.ok(stringWidth(line) <= 60, `line wider than 60: ${line}`);
+			return lines.filter((line) => line.includes('jolly-clever'));
+		};
+		// 15 rows: 14 lines, less the title, the line saying whose, and the hint line.
+		assert.equal(fits(top).length, 11);
+		await press(stdin, '\u001B[F');
+		const bottom = await waitFor(lastFrame, 'which learner? 25,000 of 25,000');
+		assert.match(fits(bottom).at(-1) ?? '', /▸ jolly-clever-siberiansable-24999 1 event/);
+		await press(stdin, ESC);
+		const form = await waitFor(lastFrame, /  user +\(none\)|▸ user +▏/);
+		assert.match(form, /▸ user +▏/, 'back on the user field, still empty');
+		assert.deepEqual(services.errors, []);
 	} finally {
 		unmount();
 	}
@@ -665,7 +753,7 @@ test('a learner not in the data: the message says so and where the names are, no
 	try {
 		const frame = (await waitFor(lastFrame, 'No such learner')).replace(/[│\s]+/g, ' ');
 		assert.match(frame, /No learner "jolly-clever-siberiansable" in the database\./);
-		assert.match(frame, /The Learners task \(learners in the menu\) lists the learners of course-v1:A\+1\+2024 by name/);
+		assert.match(frame, /Esc, then Ctrl-L on the user field, lists the learners of course-v1:A\+1\+2024 to pick from/);
 		assert.doesNotMatch(frame, /input\//);
 		await press(stdin, ESC);
 		await waitFor(lastFrame, 'Enter run');

@@ -111,6 +111,20 @@ export function useAppController(services: AppServices, size: {width: number; he
 		return () => abort.abort();
 	}, [running?.runId]);
 
+	// The learner picker's list, asked for once per opening; an answer after Esc is dropped (its requestId is gone).
+	const listing = screen.name === 'learner' && !screen.learners ? screen : undefined;
+	useEffect(() => {
+		if (!listing) return;
+		const {requestId} = listing;
+		track(services.listLearners(listing.course)).then(
+			(learners) => dispatch({type: 'learners', requestId, learners}),
+			(error: unknown) => {
+				services.logError(error);
+				dispatch({type: 'learners-failed', requestId, error: describeError(error, 'learners')});
+			},
+		);
+	}, [listing?.requestId]);
+
 	const saving = screen.name === 'result' ? screen.saving : undefined;
 	useEffect(() => {
 		if (!saving || screen.name !== 'result') return;

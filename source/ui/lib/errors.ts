@@ -7,7 +7,7 @@ import {TaskQueryError} from '../../tasks/run.js';
 import type {ErrorInfo} from '../state/app-state.js';
 
 /** What went wrong, in words: the stage it happened in decides the title and what to do next. */
-export type Stage = 'open' | 'ingest' | 'catalogue' | 'task' | 'courses';
+export type Stage = 'open' | 'ingest' | 'catalogue' | 'task' | 'courses' | 'learners';
 
 const advice: Record<Exclude<Stage, 'task'>, {title: string; hint: string}> = {
 	open: {
@@ -17,6 +17,7 @@ const advice: Record<Exclude<Stage, 'task'>, {title: string; hint: string}> = {
 	ingest: {title: 'The logs could not be loaded', hint: 'Check the files in input/ (what loaded so far is kept, and the load resumes next time).'},
 	catalogue: {title: 'The task list could not be read', hint: 'Check the queries/ folder; each task is one .sql file with a metadata header.'},
 	courses: {title: 'The courses could not be listed', hint: 'Is the database still running? Restart the app.'},
+	learners: {title: 'The learners could not be listed', hint: 'Esc goes back to the form, where a name can be typed; is the database still running?'},
 };
 
 /**
@@ -33,12 +34,12 @@ function taskAdvice(error: unknown): {title: string; hint: string} {
 
 /** One readable sentence, never a stack trace (the full error goes to the log). */
 export function describeError(error: unknown, stage: Stage): ErrorInfo {
-	// A misspelt learner is no matter of loading data: say where the right names are.
+	// A misspelt learner is no matter of loading data: say where the right names are (Esc lands on the user field).
 	// The field the message is about, for the form to go back to.
 	const about = error instanceof UserError && error.parameter !== undefined ? {parameter: error.parameter} : {};
 	if (error instanceof UnknownLearnerError) {
 		const whose = error.course ? `the learners of ${error.course}` : 'every learner';
-		return {title: 'No such learner', message: error.message, hint: `The Learners task (learners in the menu) lists ${whose} by name, as the logs spell it.`, ...about};
+		return {title: 'No such learner', message: error.message, hint: `Esc, then Ctrl-L on the user field, lists ${whose} to pick from, as the logs spell them (so does the Learners task).`, ...about};
 	}
 	const raw = error instanceof Error ? error.message : String(error);
 	const message = error instanceof UserError ? raw : firstLine(raw);

@@ -8,13 +8,14 @@ import {wrapLines} from '../lib/format.js';
 import {createFormState, formReducer, formValues, missingRequired, type FormState} from './form-state.js';
 import {pickerView, shownChoices, type CourseChoice} from './course-picker.js';
 import {filteredList, filteredListReducer, isFiltered, type FilteredList, type FilteredListAction} from './filtered-list.js';
+import {learnerView, openedList, shownLearners, type Learner} from './learner-picker.js';
 import {movedCursor, type ListMove} from './list-cursor.js';
 import {initialMenuState, menuReducer, selectedTask, visibleTasks, type MenuState} from './menu-state.js';
 import {createTableState, sortDescHint, tableReducer, type TableState} from './table-state.js';
 import {editText, textField, type TextEdit, type TextField} from './text-field.js';
 
 /**
- * The whole app as one pure state machine: starting → ingest → summary → menu → course → form →
+ * The whole app as one pure state machine: starting → ingest → summary → menu → course → form (⇄ learner) →
  * running → result → menu, with help, confirmations and errors as flags or screens. Side effects
  * (open the database, run the load or a query, save) are started by hooks watching this state, so
  * every transition here is unit-tested without a terminal.
@@ -54,6 +55,11 @@ export type Screen =
 	| {name: 'menu'}
 	| {name: 'course'; task: TaskDefinition; choices: CourseChoice[]; list: FilteredList<number>}
 	| {name: 'form'; task: TaskDefinition; form: FormState}
+	/**
+	 * The learner picker, opened on the form's focused user field: the learners of the form's course ('' = all courses),
+	 * undefined while they are listed (the hook watching `requestId` asks for them); Esc goes back to `form` unchanged.
+	 */
+	| {name: 'learner'; task: TaskDefinition; form: FormState; course: string; requestId: number; learners?: Learner[]; list: FilteredList<number>}
 	| {name: 'running'; task: TaskDefinition; values: Record<string, string>; runId: number; startedAt: number; form: FormState}
 	| ResultScreen
 	| ({name: 'error'; fatal: boolean; back?: Screen} & ErrorInfo);
@@ -97,6 +103,8 @@ export type AppEvent =
 	| {type: 'ingest-finished'; summary: AppIngestSummary}
 	| {type: 'catalogue'; tasks: TaskDefinition[]; problems: TaskProblem[]}
 	| ({type: 'courses'} & CourseList)
+	| {type: 'learners'; requestId: number; learners: Learner[]}
+	| {type: 'learners-failed'; requestId: number; error: ErrorInfo}
 	| {type: 'day-zone'; zone: string}
 	| {type: 'task-finished'; runId: number; result: TaskResult}
 	| {type: 'task-failed'; runId: number; error: ErrorInfo}
@@ -168,6 +176,11 @@ export function coursePageSize(height: number): number {
 	return Math.max(1, usableHeight(height) - 2);
 }
 
+/** Learners that fit under the picker's title and the line saying whose they are. */
+export function learnerPageSize(height: number): number {
+	return Math.max(1, coursePageSize(height) - 1);
+}
+
 /** Lines of keys the help overlay shows at once: the screen's lines less its border and title. */
 export function helpPageSize(height: number): number {
 	return Math.max(1, usableHeight(height) - 4);
@@ -184,6 +197,8 @@ export function scopeOf(state: AppState): Scope {
 			return state.menu.editingFilter ? 'text' : 'menu';
 		case 'course':
 			return screen.list.editingFilter ? 'text' : 'course';
+		case 'learner':
+			return screen.list.editingFilter ? 'text' : 'learner';
 		case 'result':
 			if (screen.searchInput !== undefined) return 'text';
 			if (screen.cellOpen) return 'cell';
@@ -195,9 +210,14 @@ export function scopeOf(state: AppState): Scope {
 	}
 }
 
-/** What the hint line's keys do in this state, where not their usual (see hintLine). */
+/** What the hint line's keys do in this state, where not their usual ('' where they do nothing: see hintLine). */
 export function keyHints(state: AppState): Partial<Record<Action, string>> {
-	return !state.help && scopeOf(state) === 'result' && state.screen.name === 'result' ? {'sort-desc': sortDescHint(state.screen.table)} : {};
+	const {screen} = state;
+	if (state.help) return {};
+	if (screen.name === 'result' && scopeOf(state) === 'result') return {'sort-desc': sortDescHint(screen.table)};
+	// The learner picker's key is told where it works: on a user field.
+	if (screen.name === 'form' && screen.form.fields[screen.form.focus]?.parameter.type !== 'user') return {'pick-learner': ''};
+	return {};
 }
 
 export function appReducer(state: AppState, event: AppEvent): AppState {
@@ -225,6 +245,17 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 			};
 		case 'day-zone':
 			return {...state, timeZone: event.zone};
+		case 'learners': {
+			const {screen} = state;
+			if (screen.name !== 'learner' || screen.requestId !== event.requestId) return state;
+			const field = screen.form.fields[screen.form.focus];
+			return {...state, screen: {...screen, learners: event.learners, list: openedList(event.learners, field?.value ?? '')}};
+		}
+		case 'learners-failed': {
+			const {screen} = state;
+			if (screen.name !== 'learner' || screen.requestId !== event.requestId) return state;
+			return {...state, screen: {name: 'error', fatal: false, back: {name: 'form', task: screen.task, form: screen.form}, ...event.error}};
+		}
 		case 'task-finished': {
 			if (state.screen.name !== 'running' || state.screen.runId !== event.runId) return state;
 			// The course typed in the form becomes the next task's only once a task has run with it: one refused
@@ -382,6 +413,7 @@ function editField(state: AppState, edit: TextEdit): AppState {
 	const {screen} = state;
 	if (screen.name === 'menu') return {...state, menu: menuReducer(state.menu, {type: 'edit', edit}, state.tasks, menuPageSize(state.height))};
 	if (screen.name === 'course') return onCourseList(state, screen, {type: 'edit', edit});
+	if (screen.name === 'learner') return onLearnerList(state, screen, {type: 'edit', edit});
 	if (screen.name === 'form') return {...state, screen: {...screen, form: formReducer(screen.form, {type: 'edit', edit})}};
 	if (screen.name === 'result' && screen.searchInput) return {...state, screen: {...screen, searchInput: editText(screen.searchInput, edit)}};
 	return state;
@@ -405,6 +437,8 @@ function onAction(state: AppState, action: Action): AppState {
 			return onCourseAction(state, screen, action);
 		case 'form':
 			return onFormAction(state, screen, action);
+		case 'learner':
+			return onLearnerAction(state, screen, action);
 		case 'running':
 			return action === 'cancel-query' ? withFlash({...state, screen: {name: 'form', task: screen.task, form: screen.form}}, 'Query cancelled.') : state;
 		case 'result':
@@ -414,7 +448,7 @@ function onAction(state: AppState, action: Action): AppState {
 	}
 }
 
-/** The keys that move a list's cursor (the menu, the course picker, the help) … */
+/** The keys that move a list's cursor (the menu, the course and learner pickers, the help) … */
 const listMoves: Partial<Record<Action, ListMove>> = {
 	up: {type: 'move', by: -1},
 	down: {type: 'move', by: 1},
@@ -423,7 +457,7 @@ const listMoves: Partial<Record<Action, ListMove>> = {
 	top: {type: 'top'},
 	bottom: {type: 'bottom'},
 };
-/** … and those that filter it (the menu, the course picker). */
+/** … and those that filter it (the menu, the pickers). */
 const listActions: Partial<Record<Action, FilteredListAction>> = {...listMoves, filter: {type: 'start-filter'}, accept: {type: 'end-filter'}, back: {type: 'clear-filter'}};
 
 function onMenuAction(state: AppState, action: Action): AppState {
@@ -459,13 +493,17 @@ function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, 
 			return form({type: 'focus', by: 1});
 		case 'previous-field':
 			return form({type: 'focus', by: -1});
+		case 'pick-learner':
+			return screen.form.fields[screen.form.focus]?.parameter.type === 'user' ? openLearnerPicker(state, screen.task, screen.form) : state;
 		case 'run': {
 			// Said on the form, with the field at hand: the task's own refusal came as an error screen.
 			const missing = missingRequired(screen.form);
 			if (missing >= 0) {
 				const {parameter} = screen.form.fields[missing]!;
-				const focused = {...state, screen: {...screen, form: formReducer(screen.form, {type: 'focus', by: missing - screen.form.focus})}};
-				return withFlash(focused, `"${parameter.name}" needs a value: ${parameter.description}.`, 'error');
+				const focused = formReducer(screen.form, {type: 'focus', by: missing - screen.form.focus});
+				// A learner is picked from a list rather than recalled: learner-path's "needs a value" sent users to the Learners task.
+				if (parameter.type === 'user') return openLearnerPicker(state, screen.task, focused);
+				return withFlash({...state, screen: {...screen, form: focused}}, `"${parameter.name}" needs a value: ${parameter.description}.`, 'error');
 			}
 			return run(state, screen.task, screen.form);
 		}
@@ -474,6 +512,35 @@ function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, 
 		default:
 			return state;
 	}
+}
+
+/** The picker on the focused field of `form`, for the learners of the course in its course field (none: all courses). */
+function openLearnerPicker(state: AppState, task: TaskDefinition, form: FormState): AppState {
+	const course = form.fields.find((field) => field.parameter.type === 'course')?.value.trim() ?? '';
+	const counter = state.counter + 1;
+	return {...state, counter, flash: undefined, screen: {name: 'learner', task, form, course, requestId: counter, list: filteredList()}};
+}
+
+function onLearnerList(state: AppState, screen: Extract<Screen, {name: 'learner'}>, action: FilteredListAction): AppState {
+	const {learners} = screen;
+	// Nothing to move over or filter until they are listed.
+	if (!learners) return state;
+	const list = filteredListReducer(screen.list, action, (filter) => shownLearners(learners, filter), learnerPageSize(state.height));
+	return {...state, screen: {...screen, list}};
+}
+
+function onLearnerAction(state: AppState, screen: Extract<Screen, {name: 'learner'}>, action: Action): AppState {
+	const back = (form: FormState) => ({...state, screen: {name: 'form' as const, task: screen.task, form}});
+	// Esc clears a filter first, as in the course picker; with none the form is back as it was.
+	if (action === 'back' && !isFiltered(screen.list)) return back(screen.form);
+	const listAction = listActions[action];
+	if (listAction) return onLearnerList(state, screen, listAction);
+	if (action !== 'open' || !screen.learners) return state;
+	const {shown, position} = learnerView(screen.learners, screen.list);
+	const learner = screen.learners[shown[position] ?? -1];
+	if (!learner) return state;
+	const {form} = screen;
+	return back({...form, fields: form.fields.map((field, index) => (index === form.focus ? {...field, ...textField(learner.username)} : field))});
 }
 
 const tableActions: Partial<Record<Action, Parameters<typeof tableReducer>[1]>> = {

@@ -1,4 +1,4 @@
-import {matchesFilter, selectedPosition, type FilteredList} from './filtered-list.js';
+import {indexedView, matchingIndices, type FilteredList} from './filtered-list.js';
 
 /**
  * The course picker's choices: the courses, and undefined for "all courses" where the task allows it. Its list
@@ -12,10 +12,9 @@ export function choiceLabel(choice: CourseChoice): string {
 
 /** The choices the filter keeps (as indices into `choices`), and where the highlighted one is among them. */
 export function pickerView(choices: CourseChoice[], list: FilteredList<number>): {shown: number[]; position: number} {
-	const shown = shownChoices(choices, list.filter.value);
-	return {shown, position: selectedPosition(list, shown)};
+	return indexedView(choices.map(choiceLabel), list);
 }
 
 export function shownChoices(choices: CourseChoice[], filter: string): number[] {
-	return choices.flatMap((choice, index) => (matchesFilter(choiceLabel(choice), filter) ? [index] : []));
+	return matchingIndices(choices.map(choiceLabel), filter);
 }
