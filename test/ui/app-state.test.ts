@@ -276,13 +276,16 @@ test('Enter with the required learner left empty opens the picker on that field 
 	assert.equal(keys(picked, 'enter').screen.name, 'running');
 });
 
-test('a name begun in the field filters the picker by it; none matching, or none listed, Enter picks nothing', () => {
+test('a name begun in the field is the filter, still typed: it goes on there, a typo is mended with Backspace; none matching, or none listed, Enter picks nothing', () => {
 	const begun = listed(keys(atLearnerForm(), ...'ПЕТР', 'ctrl+l'));
 	assert.equal(begun.screen.name === 'learner' && begun.screen.list.filter.value, 'ПЕТР');
-	assert.deepEqual([scopeOf(begun), highlighted(begun)], ['learner', 'Анна Петрова'], 'case aside, not typing: Enter picks');
-	assert.deepEqual(fieldValues(keys(begun, 'enter')), ['Анна Петрова', 'course-v1:A+1+2024', 'UTC']);
-	const unmatched = listed(keys(atLearnerForm(), ...'nobody', 'ctrl+l'));
-	assert.deepEqual([keys(unmatched, 'enter').screen.name, fieldValues(keys(unmatched, 'escape', 'escape'))], ['learner', ['nobody', 'course-v1:A+1+2024', 'UTC']]);
+	assert.deepEqual([scopeOf(begun), highlighted(begun)], ['text', 'Анна Петрова'], 'case aside');
+	assert.deepEqual(fieldValues(keys(begun, 'enter', 'enter')), ['Анна Петрова', 'course-v1:A+1+2024', 'UTC'], 'Enter accepts the filter, Enter picks');
+	assert.equal(highlighted(keys(begun, ...Array(4).fill('backspace'), ...'bob')), 'bob', 'typing goes on in the filter');
+	const misspelt = listed(keys(atLearnerForm(), ...'bobb', 'ctrl+l'));
+	assert.deepEqual([highlighted(misspelt), highlighted(keys(misspelt, 'backspace'))], [undefined, 'bob']);
+	const unmatched = keys(misspelt, 'enter');
+	assert.deepEqual([keys(unmatched, 'enter').screen.name, fieldValues(keys(unmatched, 'escape', 'escape'))], ['learner', ['bobb', 'course-v1:A+1+2024', 'UTC']]);
 	const empty = listed(keys(atLearnerForm(), 'ctrl+l'), []);
 	assert.deepEqual([keys(empty, 'enter').screen.name, keys(empty, 'escape').screen.name], ['learner', 'form']);
 });

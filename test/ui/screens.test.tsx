@@ -413,7 +413,9 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 		// On the course field the key is not offered; on the user field it is.
 		assert.doesNotMatch(await waitFor(lastFrame, /▸ course +course-v1/), /Ctrl-L/);
 		await press(stdin, '\t');
-		assert.match(await waitFor(lastFrame, /▸ user +▏/), /↓\/Tab next field · Ctrl-L learners · Enter run · Esc back · F1 help/);
+		const onUser = await waitFor(lastFrame, /▸ user +▏/);
+		assert.match(onUser, /↓\/Tab next field · Ctrl-L learners · Enter run · Esc back · F1 help/);
+		assert.match(onUser, / {2}Learner username \(Ctrl-L lists them\)\n/, 'in the field help too, which a narrow screen does not cut');
 		await press(stdin, CTRL_L);
 		await waitFor(lastFrame, 'Listing the learners of course-v1:A+1+2024…');
 		assert.deepEqual(asked, ['course-v1:A+1+2024']);

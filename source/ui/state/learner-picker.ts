@@ -7,14 +7,15 @@ export type Learner = {username: string; events: number};
 const names = (learners: Learner[]) => learners.map((learner) => learner.username);
 
 /**
- * The picker's list as it opens on a field holding `value`: on that learner when it names one; filtered by it when it
- * is the start of a name (typed, then Ctrl-L to look the rest up); on the most active learner when empty.
+ * The picker's list as it opens on a field holding `value`: on that learner when it names one; on the most active
+ * learner when empty; else filtered by it, still being typed: a name begun goes on in the filter, and a misspelt one
+ * (back from "No learner …") is mended with Backspace, not retyped after an Esc.
  */
 export function openedList(learners: Learner[], value: string): FilteredList<number> {
 	const typed = value.trim();
 	const named = learners.findIndex((learner) => learner.username === typed);
 	if (typed === '' || named >= 0) return filteredList(Math.max(0, named));
-	return {...filteredList(matchingIndices(names(learners), typed)[0]), filter: textField(typed)};
+	return {...filteredList(matchingIndices(names(learners), typed)[0]), filter: textField(typed), editingFilter: true};
 }
 
 /** The learners the filter keeps (as indices into `learners`), and where the highlighted one is among them. */
