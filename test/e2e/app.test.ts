@@ -110,6 +110,16 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 		const menu = await waitForScreen(session, /Tasks · \d+ of \d+ · course course-v1:TestX\+T101\+2024/, 60_000);
 		assert.match(menu, new RegExp(`No input/ folder in ${fs.realpathSync(elsewhere).replace(/[.+]/g, '\\$&')}: nothing new was read\\.`));
 		assert.doesNotMatch(menu, /No new data|No data yet|could not be loaded/);
+		// learner-path needs a learner: Enter on its empty field lists them from the database, most active first.
+		await burst(session, '/path\r');
+		await send(session, 'Enter');
+		await waitForScreen(session, /▸ user +▏/, 10_000);
+		await send(session, 'Enter');
+		await waitForScreen(session, /2 learners of course-v1:TestX\+T101\+2024, most active first\n▸ alice 5 events\n {2}bob 4 events\n/, 10_000);
+		await send(session, 'j', 'Enter');
+		await waitForScreen(session, /▸ user +bob▏/, 10_000);
+		await send(session, 'Enter');
+		await waitForScreen(session, /A learner's path over pages · .*user=bob/, 30_000);
 		await send(session, 'q');
 		assert.match(await waitForScreen(session, /EXIT=\d+/, 30_000), /EXIT=0/);
 	} finally {
