@@ -195,9 +195,18 @@ SELECT file_id AS "fileId", sum(events)::int AS events FROM per_chunk GROUP BY f
  * line (a chunk read again) is read again, not a duplicate; one a later input of this load stored is credited to this one.
  */
 async function insertViaStaging(client: pg.ClientBase, body: Buffer): Promise<Stored> {
+	await emptyStaging(client);
+	await copyEventRows(client, 'staging_events', body);
+	return insertFromStaging(client);
+}
+
+async function emptyStaging(client: pg.ClientBase): Promise<void> {
 	await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_events (LIKE events)');
 	await client.query('TRUNCATE staging_events');
-	await copyEventRows(client, 'staging_events', body);
+}
+
+/** Inserts what is new of the staged events (see insertViaStaging). */
+async function insertFromStaging(client: pg.ClientBase): Promise<Stored> {
 	const {rows} = await client.query<{own: number}>(
 		'SELECT count(*) AS own FROM staging_events s JOIN events e USING (event_hash) WHERE e.file_id = s.file_id AND e.line_no = s.line_no',
 	);
@@ -227,9 +236,64 @@ function withPayloadAsText(row: Buffer): Buffer | undefined {
 }
 
 /**
- * Last resort when PostgreSQL refuses some row's data: halves of the chunk are stored apart until the
- * refused rows are alone (a few COPYs per bad row, not one per line). A payload refused as JSON is
- * stored as text; anything else refused becomes a rejected line.
+ * The row of a COPY of `rows` rows into staging_events that PostgreSQL's error names (1 for the first), or undefined.
+ * Its context "COPY staging_events, line N, column event" is the last line of `where` (a JSON error's own context,
+ * before it, quotes the payload: anything may be written there); in translations too the first number after the table
+ * name is the row.
+ */
+function refusedRow(error: unknown, rows: number): number | undefined {
+	const where = (error as {where?: string}).where ?? '';
+	const named = /^COPY staging_events\D*?(\d+)/.exec(where.slice(where.lastIndexOf('\n') + 1));
+	const row = Number(named?.[1]);
+	return row >= 1 && row <= rows ? row : undefined;
+}
+
+/** Rejected for what PostgreSQL said of it. */
+const refusedLine = (event: EventLine, error: unknown): RejectedLine => ({lineNo: event.lineNo, offset: event.offset, reason: 'database-refused', detail: (error as Error).message, raw: event.raw});
+
+/**
+ * When PostgreSQL refuses some row's data: the chunk's events go to the staging table by COPYs that each stop at the
+ * row PostgreSQL names. The rows before it are copied again; a payload refused as JSON is tried again as text, anything
+ * else refused becomes a rejected line; the rest goes on. Then what is new is inserted once. So a refused row costs one
+ * failed COPY (halving the chunk took about five, and a staging insert after each half).
+ */
+async function insertSplittingAtRefusals(client: pg.ClientBase, chunk: ParsedChunk, rejected: RejectedLine[]): Promise<Stored> {
+	await emptyStaging(client);
+	const events = eventLines(chunk);
+	const copy = (from: number, to: number) => copyEventRows(client, 'staging_events', Buffer.concat(events.slice(from, to).map((event) => event.row)));
+	for (let from = 0; from < events.length; ) {
+		await client.query('SAVEPOINT part');
+		try {
+			await copy(from, events.length);
+			await client.query('RELEASE SAVEPOINT part');
+			break;
+		} catch (error) {
+			await client.query('ROLLBACK TO SAVEPOINT part');
+			await client.query('RELEASE SAVEPOINT part');
+			const row = isDataError(error) ? refusedRow(error, events.length - from) : undefined;
+			// Named no row: found by halves instead (storeChunk's next strategy).
+			if (row === undefined) throw error;
+			const refused = from + row - 1;
+			// PostgreSQL took the rows before it: an error now is no refusal of theirs, and fails this strategy too.
+			await copy(from, refused);
+			const asText = withPayloadAsText(events[refused]!.row);
+			if (asText === undefined) {
+				rejected.push(refusedLine(events[refused]!, error));
+				from = refused + 1;
+			} else {
+				// Tried again, as the first row of the next COPY.
+				events[refused] = {...events[refused]!, row: asText};
+				from = refused;
+			}
+		}
+	}
+	return insertFromStaging(client);
+}
+
+/**
+ * Last resort when PostgreSQL refuses some row's data and names no row of the COPY (a refusal in the insert from
+ * staging, or a translation that words the COPY's context otherwise): halves of the chunk are stored apart until the
+ * refused rows are alone. A payload refused as JSON is stored as text; anything else refused becomes a rejected line.
  */
 async function insertBisecting(client: pg.ClientBase, chunk: ParsedChunk, rejected: RejectedLine[]): Promise<Stored> {
 	const store = async (slice: EventLine[]): Promise<Stored> => {
@@ -250,7 +314,7 @@ async function insertBisecting(client: pg.ClientBase, chunk: ParsedChunk, reject
 			const [event] = slice as [EventLine];
 			const asText = withPayloadAsText(event.row);
 			if (asText !== undefined) return store([{...event, row: asText}]);
-			rejected.push({lineNo: event.lineNo, offset: event.offset, reason: 'database-refused', detail: (error as Error).message, raw: event.raw});
+			rejected.push(refusedLine(event, error));
 			return NOTHING_STORED;
 		}
 	};
@@ -272,8 +336,9 @@ async function inTransaction<T>(client: pg.ClientBase, body: () => Promise<T>): 
 /** Stores a parsed chunk: its events, rejected lines and file_chunks row in one transaction. */
 export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: ParsedChunk): Promise<ChunkStats> {
 	const {rejected: parseRejected, blankLines, duplicates: inChunkDuplicates} = parsed;
-	// Fast COPY first; a chunk repeating stored events goes through staging; data PostgreSQL refuses, by halves.
-	const strategies: InsertStrategy[] = [copyEvents, insertNewEvents, insertBisecting];
+	// Fast COPY first; a chunk repeating stored events goes through staging; data PostgreSQL refuses, split at the rows
+	// it names, or else by halves.
+	const strategies: InsertStrategy[] = [copyEvents, insertNewEvents, insertSplittingAtRefusals, insertBisecting];
 	let strategy = 0;
 	let deadlocks = 0;
 	for (;;) {
@@ -300,7 +365,9 @@ export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: P
 			// Two workers inserting the same repeated events in opposite order: PostgreSQL aborts one; run it again.
 			if (code === DEADLOCK && deadlocks++ < 10) continue;
 			if (strategy === 0 && code === UNIQUE_VIOLATION) strategy = 1;
+			// Data PostgreSQL refuses: split at the rows it names; should that fail too, by halves.
 			else if (strategy < 2 && isDataError(error)) strategy = 2;
+			else if (strategy === 2 && isDataError(error)) strategy = 3;
 			else throw error;
 		}
 	}
