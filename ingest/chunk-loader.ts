@@ -221,18 +221,55 @@ const EVENT_COLUMN = EVENT_COLUMNS.indexOf('event');
 const EVENT_TEXT_COLUMN = EVENT_COLUMNS.indexOf('event_text');
 const FORMAT_COLUMN = EVENT_COLUMNS.indexOf('event_format');
 
-/** The row with a payload PostgreSQL refused as JSON moved to event_text, or undefined when it was not JSON-typed. */
-function withPayloadAsText(row: Buffer): Buffer | undefined {
+/** What JSON.parse refuses, jsonb refuses too (refused-rows.test.ts checks it on mutated payloads). */
+function isJson(text: string): boolean {
+	try {
+		JSON.parse(text);
+		return true;
+	} catch (error) {
+		// Anything but a syntax error is no verdict: left to PostgreSQL.
+		return !(error instanceof SyntaxError);
+	}
+}
+
+/**
+ * The row with its payload string moved to event_text (PostgreSQL refused it as JSON), or undefined when it was not
+ * JSON-typed; with `ifNotJson`, only when JSON.parse refuses it too.
+ */
+function withPayloadAsText(row: Buffer, ifNotJson = false): Buffer | undefined {
 	// A row starts with its number of fields (2 bytes).
 	const fields = readFields(row, 2, EVENT_COLUMNS.length);
 	if (fields[FORMAT_COLUMN]?.toString() !== 'string') return undefined;
 	// jsonb starts with its version byte; text is the JSON text alone.
-	fields[EVENT_TEXT_COLUMN] = fields[EVENT_COLUMN]!.subarray(1);
+	const json = fields[EVENT_COLUMN]!.subarray(1);
+	if (ifNotJson && isJson(json.toString())) return undefined;
+	fields[EVENT_TEXT_COLUMN] = json;
 	fields[EVENT_COLUMN] = null;
 	fields[FORMAT_COLUMN] = Buffer.from('text');
 	const out = new RowBuffer(row.length);
 	writeRow(out, fields);
 	return out.view();
+}
+
+/**
+ * The chunk with each payload string that is not JSON moved to text, or undefined when it has none. The parser leaves
+ * such strings for jsonb to check (checking each would cost every load, see payloadOf in parse-line.ts); in a chunk
+ * PostgreSQL refused they are the usual refusals (a damaged .gz garbles payloads), and finding each by a failed COPY
+ * cost far more than this pass.
+ */
+function withInvalidJsonAsText(chunk: ParsedChunk): ParsedChunk | undefined {
+	const out = new RowBuffer(chunk.rows.length + (1 << 16));
+	const eventSpans = [...chunk.eventSpans];
+	let changed = false;
+	for (let at = 0; at < eventSpans.length; at += EVENT_SPAN) {
+		const row = chunk.rows.subarray(eventSpans[at], eventSpans[at + 1]);
+		const stored = withPayloadAsText(row, true) ?? row;
+		if (stored !== row) changed = true;
+		eventSpans[at] = out.length;
+		out.copy(stored, 0, stored.length);
+		eventSpans[at + 1] = out.length;
+	}
+	return changed ? {...chunk, rows: out.view(), rowBuffer: out, eventSpans} : undefined;
 }
 
 /**
@@ -341,11 +378,13 @@ export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: P
 	const strategies: InsertStrategy[] = [copyEvents, insertNewEvents, insertSplittingAtRefusals, insertBisecting];
 	let strategy = 0;
 	let deadlocks = 0;
+	let chunk = parsed;
+	let checkedJson = false;
 	for (;;) {
 		const rejected = [...parseRejected];
 		try {
 			return await inTransaction(client, async () => {
-				const {inserted, readAgain, creditedFrom} = await strategies[strategy]!(client, parsed, rejected);
+				const {inserted, readAgain, creditedFrom} = await strategies[strategy]!(client, chunk, rejected);
 				// The file's totals (sums over its chunks) count the events read again as loaded: the chunk that held them is gone.
 				const loaded = inserted + readAgain;
 				const duplicates = inChunkDuplicates + eventCount(parsed) - loaded - (rejected.length - parseRejected.length);
@@ -364,8 +403,17 @@ export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: P
 			const code = (error as {code?: string}).code;
 			// Two workers inserting the same repeated events in opposite order: PostgreSQL aborts one; run it again.
 			if (code === DEADLOCK && deadlocks++ < 10) continue;
+			if (isDataError(error) && !checkedJson) {
+				// Data PostgreSQL refuses: first the same again with the payloads that are not JSON as text, if there are any.
+				checkedJson = true;
+				const repaired = withInvalidJsonAsText(parsed);
+				if (repaired) {
+					chunk = repaired;
+					continue;
+				}
+			}
 			if (strategy === 0 && code === UNIQUE_VIOLATION) strategy = 1;
-			// Data PostgreSQL refuses: split at the rows it names; should that fail too, by halves.
+			// Other data PostgreSQL refuses: split at the rows it names; should that fail too, by halves.
 			else if (strategy < 2 && isDataError(error)) strategy = 2;
 			else if (strategy === 2 && isDataError(error)) strategy = 3;
 			else throw error;

@@ -6,6 +6,7 @@ import {clientConfig} from '../../ingest/db/database.js';
 import {parseLine} from '../../ingest/parse-line.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {eventLine} from '../helpers/ingest.js';
+import {seededRandom} from '../reliability/helpers/seed.js';
 
 /**
  * Rows our parser accepts and PostgreSQL refuses, stored one chunk at a time (storeChunk, on a real server): a payload
@@ -94,7 +95,7 @@ describe('rows PostgreSQL refuses', () => {
 		]);
 	});
 
-	it('finds each refused row at one failed COPY', async () => {
+	it('finds payloads that are not JSON without a failed COPY each, and other refused rows at one failed COPY each', async () => {
 		const deep = JSON.parse(`${'['.repeat(2000)}${']'.repeat(2000)}`) as unknown;
 		const lines = Array.from({length: 1000}, (_, index) => {
 			if (index % 50 === 7) return eventLine(20_000 + index, {event: '{#}'});
@@ -103,7 +104,7 @@ describe('rows PostgreSQL refuses', () => {
 		const {stats} = await storeLines(lines);
 		assert.deepEqual([stats.loaded, stats.rejected], [996, 4]);
 		// 20 payloads not JSON, 4 objects too deep: halving the chunk took 159 failed COPYs, and emptied the staging table 291 times.
-		assert.deepEqual([sent('ROLLBACK TO SAVEPOINT'), sent('TRUNCATE staging_events')], [24, 1]);
+		assert.deepEqual([sent('ROLLBACK TO SAVEPOINT'), sent('TRUNCATE staging_events')], [4, 1]);
 	});
 
 	it('finds by halves a refused row that PostgreSQL names no row of (here a trigger\'s refusal, in the insert from staging)', async () => {
@@ -126,5 +127,30 @@ describe('rows PostgreSQL refuses', () => {
 		} finally {
 			await client.query('DROP TRIGGER refuse_learner ON events');
 		}
+	});
+
+	it('refuses as jsonb each payload JSON.parse refuses (the loader moves those to text before the server says so)', async () => {
+		const {random} = seededRandom('refused-rows json grammar');
+		const payloads = ['{"id":"video1","currentTime":12.5,"a":[1,-0,2e5,{"b":null}],"c":true,"d":"x\\u00e9\\n\\"q"}', '[{"x": 1.0E+2}, "s", false, [], {}]', '{"POST": {}, "GET": {"a": ["1"]}}'];
+		// JSON's own characters, whitespace JSON has and has not, escapes, and characters beyond ASCII.
+		const alphabet = [...' \t\n\r\f\v{}[]":,.-+eE0123456789\\/ubfnrtxé\u2028\u00a0\u0001\u007f\ufeff'];
+		const refused = Array.from({length: 20_000}, () => {
+			let text = payloads[random.int(0, payloads.length - 1)]!;
+			for (let edit = random.int(1, 3); edit > 0; edit--) {
+				const at = random.int(0, text.length);
+				text = `${text.slice(0, at)}${random.chance(0.7) ? alphabet[random.int(0, alphabet.length - 1)] : ''}${text.slice(at + (random.chance(0.5) ? 1 : 0))}`;
+			}
+			return text;
+		}).filter((text) => {
+			try {
+				JSON.parse(text);
+				return false;
+			} catch {
+				return true;
+			}
+		});
+		assert.ok(refused.length > 10_000);
+		const {rows} = await client.query("SELECT x FROM unnest($1::text[]) x WHERE pg_input_is_valid(x, 'jsonb')", [refused]);
+		assert.deepEqual(rows, []);
 	});
 });
