@@ -9,6 +9,7 @@ import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
 import {runIngest} from '../../ingest/engine.js';
 import type {IngestSummary} from '../../ingest/progress.js';
 import {wholeNumberFlag} from '../tools/cli-arguments.js';
+import {benchFlags} from './helpers/bench-flags.js';
 import {cachedBenchLog} from './helpers/bench-log.js';
 import {cleanCopyFor, timeJsonbCopy} from './helpers/jsonb-copy-baseline.js';
 import {median} from './helpers/median.js';
@@ -131,17 +132,7 @@ async function measured<T>(dataDir: string, body: (mark: () => Figures) => Promi
 let signalStop: SignalStop | undefined;
 
 async function main(): Promise<number> {
-	let options: Options;
-	try {
-		options = parseOptions();
-	} catch (error) {
-		console.error(`${(error as Error).message.split('\n')[0]!.replace(/\.?$/, '.')}\n${USAGE}`);
-		return 1;
-	}
-	if (options.help) {
-		console.log(USAGE);
-		return 0;
-	}
+	const options = benchFlags(USAGE, parseOptions);
 	if (options.prepareOnly) {
 		await prepare(options);
 		return 0;

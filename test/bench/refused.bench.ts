@@ -4,13 +4,14 @@ import path from 'node:path';
 import readline from 'node:readline';
 import {parseArgs} from 'node:util';
 import {ensureDatabaseExists, openDatabase} from '../../ingest/db/database.js';
-import {removeWorkdir, startEmbeddedServer} from '../../ingest/db/embedded-server.js';
-import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
-import {runIngest} from '../../ingest/engine.js';
+import {removeWorkdir} from '../../ingest/db/embedded-server.js';
+import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {wholeNumberFlag} from '../tools/cli-arguments.js';
+import {benchFlags} from './helpers/bench-flags.js';
 import {cachedBenchLog} from './helpers/bench-log.js';
 import {median} from './helpers/median.js';
 import {type SignalStop, stopOnSignals} from './helpers/stop-on-signals.js';
+import {timedIngest} from './helpers/timed-ingest.js';
 
 /**
  * npm run bench:refused [-- --events N] [--seed S] [--rounds R]
@@ -30,15 +31,15 @@ const RATES = [0, 0.001, 0.01];
 
 const say = (text: string) => process.stderr.write(`${text}\n`);
 
-function parseOptions() {
+const options = benchFlags(USAGE, () => {
 	const {values} = parseArgs({options: {events: {type: 'string'}, seed: {type: 'string'}, rounds: {type: 'string'}, help: {type: 'boolean', short: 'h'}}, strict: true});
 	return {
-		help: values.help ?? false,
+		help: values.help,
 		events: wholeNumberFlag('events', values.events, 1) ?? 200_000,
 		seed: wholeNumberFlag('seed', values.seed, 0) ?? 1,
 		rounds: wholeNumberFlag('rounds', values.rounds, 1) ?? 1,
 	};
-}
+});
 
 const PAYLOAD = '"event": "{';
 
@@ -72,17 +73,6 @@ async function garbledCopy(file: string, rate: number): Promise<{file: string; g
 let signalStop: SignalStop | undefined;
 
 async function main(): Promise<number> {
-	let options: ReturnType<typeof parseOptions>;
-	try {
-		options = parseOptions();
-	} catch (error) {
-		console.error(`${(error as Error).message.split('\n')[0]!.replace(/\.?$/, '.')}\n${USAGE}`);
-		return 1;
-	}
-	if (options.help) {
-		console.log(USAGE);
-		return 0;
-	}
 	say(`log: ${options.events.toLocaleString('en-US')} events, seed ${options.seed} (cached in the temp folder) …`);
 	const log = await cachedBenchLog({name: 'refused', events: options.events, seed: options.seed, badLines: 0});
 	const inputs = await Promise.all(RATES.map((rate) => (rate === 0 ? {file: log.file, garbled: 0} : garbledCopy(log.file, rate))));
@@ -91,10 +81,8 @@ async function main(): Promise<number> {
 	// Reachable by the postgres user when running as root, so the cluster stays inside this folder.
 	fs.chmodSync(root, 0o755);
 	const workdir = resolveWorkdir(root);
-	ensureWorkdir(workdir);
 	signalStop = stopOnSignals(workdir);
 	say(`starting PostgreSQL in ${root} …`);
-	await startEmbeddedServer(workdir);
 	const database = await openDatabase({workdir});
 	let exitCode = 0;
 	try {
@@ -110,12 +98,8 @@ async function main(): Promise<number> {
 				await ensureDatabaseExists(url);
 				const fresh = await openDatabase({databaseUrl: url, workdir});
 				say(`round ${round}: ${input.garbled} refused payloads …`);
-				let loadedAt: number | undefined;
-				const started = performance.now();
-				const summary = await runIngest({databaseUrl: url, pool: fresh.pool, paths: [input.file], onProgress: (snapshot) => {
-					if (snapshot.phase === 'deriving' && loadedAt === undefined) loadedAt = performance.now();
-				}});
-				seconds[index]!.push(((loadedAt ?? performance.now()) - started) / 1000);
+				const {summary, ingestMs} = await timedIngest(url, fresh.pool, input.file);
+				seconds[index]!.push(ingestMs / 1000);
 				const {rows: [stored]} = await fresh.pool.query<{events: number; text: number}>(
 					"SELECT count(*)::int AS events, (count(*) FILTER (WHERE event_format = 'text'))::int AS text FROM events",
 				);

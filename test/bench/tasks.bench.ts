@@ -2,20 +2,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
-import type pg from 'pg';
 import {openDatabase} from '../../ingest/db/database.js';
 import {removeWorkdir} from '../../ingest/db/embedded-server.js';
 import {resolveWorkdir} from '../../ingest/db/workdir.js';
 import {currentDayZone} from '../../ingest/derived/day-zone.js';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
-import {runIngest} from '../../ingest/engine.js';
-import type {IngestSummary} from '../../ingest/progress.js';
 import {loadTaskCatalogue, runTask, type TaskDefinition} from '../../source/tasks/index.js';
 import {dayZonesText} from '../../source/ui/lib/format.js';
 import {FlagError, wholeNumberFlag} from '../tools/cli-arguments.js';
 import {defaultLearners, GENERATOR_VERSION, type GenerateOptions, generateLog} from '../tools/generator.js';
+import {benchFlags} from './helpers/bench-flags.js';
 import {median} from './helpers/median.js';
 import {stopOnSignals} from './helpers/stop-on-signals.js';
+import {timedIngest} from './helpers/timed-ingest.js';
 
 /**
  * npm run bench:tasks [-- --events N] [-- --log FILE]
@@ -31,26 +30,14 @@ const RUNS = 5;
 
 const USAGE = 'Usage: npm run bench:tasks -- [--events N (default 1000000) | --log FILE] [--seed S] [--keep]';
 
-/** The flags, or a one-sentence complaint and the usage (exit 1), or the usage alone for --help. */
-function parseOptions() {
-	try {
-		const {values} = parseArgs({
-			options: {events: {type: 'string'}, log: {type: 'string'}, seed: {type: 'string'}, keep: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}},
-			strict: true,
-		});
-		if (values.log !== undefined && !fs.existsSync(values.log)) throw new FlagError(`--log: no such file: ${values.log}.`);
-		return {...values, events: wholeNumberFlag('events', values.events, 1) ?? 1_000_000, seed: wholeNumberFlag('seed', values.seed, 0) ?? 1};
-	} catch (error) {
-		console.error(`${(error as Error).message.split('\n')[0]!.replace(/\.?$/, '.')}\n${USAGE}`);
-		process.exit(1);
-	}
-}
-
-const {events, seed, ...values} = parseOptions();
-if (values.help) {
-	console.log(USAGE);
-	process.exit(0);
-}
+const {events, seed, ...values} = benchFlags(USAGE, () => {
+	const {values} = parseArgs({
+		options: {events: {type: 'string'}, log: {type: 'string'}, seed: {type: 'string'}, keep: {type: 'boolean'}, help: {type: 'boolean', short: 'h'}},
+		strict: true,
+	});
+	if (values.log !== undefined && !fs.existsSync(values.log)) throw new FlagError(`--log: no such file: ${values.log}.`);
+	return {...values, events: wholeNumberFlag('events', values.events, 1) ?? 1_000_000, seed: wholeNumberFlag('seed', values.seed, 0) ?? 1};
+});
 
 async function benchLog(): Promise<string> {
 	if (values.log) return path.resolve(values.log);
@@ -68,21 +55,6 @@ async function timed(body: () => Promise<unknown>): Promise<number> {
 	const started = performance.now();
 	await body();
 	return performance.now() - started;
-}
-
-/** The engine builds the derived tables right after loading, announced by the 'deriving' phase. */
-async function timedIngest(databaseUrl: string, pool: pg.Pool, file: string): Promise<{summary: IngestSummary; ingestMs: number; deriveMs: number}> {
-	const started = performance.now();
-	let derivingAt = 0;
-	const summary = await runIngest({
-		databaseUrl,
-		pool,
-		paths: [file],
-		onProgress: (snapshot) => {
-			if (snapshot.phase === 'deriving' && !derivingAt) derivingAt = performance.now();
-		},
-	});
-	return {summary, ingestMs: derivingAt - started, deriveMs: performance.now() - derivingAt};
 }
 
 const log = await benchLog();
