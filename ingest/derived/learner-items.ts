@@ -17,7 +17,7 @@ import type {RowBuffer} from '../row-buffer.js';
 import {type ProblemEvent, problemAttempts} from './problem-attempts.js';
 import {entry, newList} from './tally.js';
 import {type LearnerFields, readLearnerRows, type LearnerRowWriter, withSpilledTables} from './streamed-copy.js';
-import {comparePlayerEvents, type PlayerEvent, type VideoAction, videoWatching} from './video-watching.js';
+import {comparePlayerEvents, PLAYER_ACTION_ORDER, type PlayerEvent, type VideoAction, videoWatching} from './video-watching.js';
 
 /** Starts a row of `table` with a learner's course and username and an item's id, to be followed by `fields` more. */
 type ItemRow<Table extends string> = (table: Table, fields: number) => RowBuffer;
@@ -178,7 +178,7 @@ export async function recomputeVideos(client: pg.PoolClient, learners: LearnerFi
 		FROM d_video_event v
 			JOIN fresh_video_item i ON i.course_id = v.course_id AND i.username = v.username AND i.video_id = v.video_id
 			JOIN learners_to_refresh r ON r.course_id = i.course_id AND r.username = i.username
-		ORDER BY 1, 2, 3, v.action COLLATE "C", 5, 6, 7, 8`,
+		ORDER BY 1, 2, 3, array_position(ARRAY[${PLAYER_ACTION_ORDER.map((action) => `'${action}'`).join(', ')}], v.action), 5, 6, 7, 8`,
 		(data, starts) => playerEvent(data, starts, readInt8(data, starts[2]!), fieldText(data, starts[3]!) as VideoAction, 4),
 		writeVideo,
 	);

@@ -1291,4 +1291,11 @@ CREATE OR REPLACE FUNCTION d_number(value jsonb) RETURNS double precision LANGUA
 $$;
 `,
 	},
+	{
+		version: 151,
+		description: "a learner's player events at the same time: pauses, seeks and stops before a play",
+		// In byte order a play came before the seek logged a moment before it (a seek made while playing): the seek ended
+		// that play at once and the next play started at its target, so logs with whole seconds lost what was watched.
+		sql: `UPDATE loads SET derived_done = false;`,
+	},
 ];

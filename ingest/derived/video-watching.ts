@@ -29,14 +29,23 @@ export type VideoWatching = {
 const compareNumbers = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a - b);
 
 /**
+ * The actions at one time in walking order (logs with whole seconds have many such ties): the pauses, seeks and stops
+ * that end watching before a play that starts it, loads first and speed changes last (neither starts nor ends anything).
+ * A seek made while playing is logged a moment before the play that follows it (the corpus' user_activity_tracking.log:
+ * 0.1 s apart); in byte order the play came first, so the seek ended it at once and the next play, minutes later,
+ * started at the seek's target: that log with its times cut to whole seconds watched nothing instead of 1.1 minutes.
+ */
+export const PLAYER_ACTION_ORDER: readonly VideoAction[] = ['load', 'pause', 'seek', 'stop', 'play', 'speed'];
+
+/**
  * The order a learner's events on a video are walked in, as recomputeVideos's ORDER BY gives it: time, action (in
- * byte order), then position, old position, new position and duration, null last. Events at one time were in the
- * order they were stored, which the split of the log into files and loads decided: two plays in one second (from 10
- * and from 20, paused at 50) watched 40 s or 30 s.
+ * PLAYER_ACTION_ORDER), then position, old position, new position and duration, null last. Events at one time were in
+ * the order they were stored, which the split of the log into files and loads decided: two plays in one second (from
+ * 10 and from 20, paused at 50) watched 40 s or 30 s.
  */
 export function comparePlayerEvents(a: PlayerEvent, b: PlayerEvent): number {
 	if (a.time !== b.time) return a.time - b.time;
-	if (a.action !== b.action) return a.action < b.action ? -1 : 1;
+	if (a.action !== b.action) return PLAYER_ACTION_ORDER.indexOf(a.action) - PLAYER_ACTION_ORDER.indexOf(b.action);
 	return (
 		compareNumbers(a.position, b.position) ||
 		compareNumbers(a.oldPosition, b.oldPosition) ||
