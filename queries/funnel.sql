@@ -1,7 +1,8 @@
 -- id: funnel
 -- title: Funnel from enrollment to completion
 -- group: Completion
--- description: Of the learners who ever enrolled (an enrollment activation in the log), how many then
+-- description: Of the learners who ever enrolled (an enrollment activation in the log; one per enrolled user id
+--   and course, as course-summary's enrolled_ever counts them, each with the activity of its name), how many then
 --   reached each stage: started (learning activity at or after enrolling), watched a video (played one),
 --   attempted a problem (a graded problem check), attempted an exam (edx.special_exam.*), passed (passing
 --   grade or certificate event). Each stage is counted independently (the later stages at any time: a log
