@@ -19,10 +19,11 @@ SELECT step, session, time AT TIME ZONE :tz AS time, url, name
 FROM (
 	-- Steps and sessions are numbered over the learner's whole history, then the range is cut out of it: a range that
 	-- starts inside a session shows that session's number (it was numbered 0), and every range the same numbers.
-	-- Visits at the same time in the walk's order (URLs in byte order, whatever the database's collation): the first of
-	-- them starts the session.
-	SELECT row_number() OVER (ORDER BY v.time, u.url COLLATE "C") AS step,
-		sum(v.session_start::int) OVER (ORDER BY v.time, u.url COLLATE "C") AS session,
+	-- Visits at the same time in the walk's order (a page_close's page last, then URLs in byte order, whatever the
+	-- database's collation): the first of them starts the session. By URL alone, a page closed in the second another
+	-- page was opened came first, back in the session before.
+	SELECT row_number() OVER (ORDER BY v.time, v.closes, u.url COLLATE "C") AS step,
+		sum(v.session_start::int) OVER (ORDER BY v.time, v.closes, u.url COLLATE "C") AS session,
 		v.time, u.url, u.name
 	FROM d_page_visit v JOIN d_url_name u ON u.url_id = v.url_id
 	WHERE v.username = :user

@@ -37,7 +37,8 @@ export type DayTimes = {
 	/** times summed (in day order) and their days with time > 0 counted, per cutoff; undefined without days. */
 	total: TimeTotal | undefined;
 };
-export type VisitRow = {time: number; urlId: number; sessionStart: boolean; previousUrlId: number | null};
+/** closes: made by a page_close's page, which the walk takes after the other events at its time (learner-path orders by it). */
+export type VisitRow = {time: number; urlId: number; sessionStart: boolean; previousUrlId: number | null; closes: boolean};
 
 export type LearnerTimeline = {
 	/** Gaps between consecutive events (shorter than 4 hours) per UTC hour of the later event and whole minute of length. */
@@ -194,7 +195,7 @@ function walkVisits(events: TimelineEvent[]): VisitRow[] {
 		}
 		const sessionStart = !previous || event.time - previous.time > SESSION_BREAK || closed;
 		if (sessionStart || event.urlId !== previous!.urlId) {
-			visits.push({time: event.time, urlId: event.urlId, sessionStart, previousUrlId: sessionStart ? null : previous!.urlId});
+			visits.push({time: event.time, urlId: event.urlId, sessionStart, previousUrlId: sessionStart ? null : previous!.urlId, closes: event.closes});
 		}
 		previous = event;
 		closed = event.closes;

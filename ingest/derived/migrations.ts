@@ -1298,4 +1298,14 @@ $$;
 		// that play at once and the next play started at its target, so logs with whole seconds lost what was watched.
 		sql: `UPDATE loads SET derived_done = false;`,
 	},
+	{
+		version: 152,
+		description: "a page visit made by a page_close's page is marked, for learner-path's order at one time",
+		// The walk takes a page_close after the other events at its time; learner-path ordered visits at one time by URL
+		// alone, so a page closed in the second another was opened came first (in the session before), unlike transitions.
+		sql: `
+ALTER TABLE d_page_visit ADD COLUMN closes boolean NOT NULL DEFAULT false;
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -18,7 +18,7 @@ export const TIMELINE_TABLES = {
 	d_learner_session: 'course_id, username, sessions, seconds, median_seconds, longest_seconds',
 	d_learner_time_total: TIME_TOTAL_COLUMNS,
 	d_learner_time_total_utc: TIME_TOTAL_COLUMNS,
-	d_page_visit: 'course_id, username, time, url_id, session_start, previous_url_id',
+	d_page_visit: 'course_id, username, time, url_id, session_start, previous_url_id, closes',
 	d_learner_page: 'course_id, username, url_id, visits',
 	d_learner_page_hour: 'course_id, username, hour, url_id, visits',
 	d_learner_transition: 'course_id, username, previous_url_id, url_id, transitions',
@@ -154,11 +154,12 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 	}
 	for (const visit of timeline.visits) {
 		if (visit.time < from.time) continue;
-		const out = row('d_page_visit', 4);
+		const out = row('d_page_visit', 5);
 		int8Field(out, visit.time);
 		int4Field(out, visit.urlId);
 		boolField(out, visit.sessionStart);
 		int4OrNullField(out, visit.previousUrlId);
+		boolField(out, visit.closes);
 	}
 	for (const page of timeline.pageVisits) {
 		const out = row('d_learner_page', 2);

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {it} from 'node:test';
+import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
+
+/**
+ * A page_close at the same time as another page's event (whole seconds): the walk takes the page_close last, its page
+ * visited just before it ends the session. pia visits section A at 10:00:00; at 11:00:00 (a new session) she opens B
+ * and closes A in the same second; at 11:10:00 she is on B again, after the close. So she went A | B, A | B: four
+ * visits in three sessions, transitions B → A only. learner-path ordered visits at one time by URL, so it showed
+ * A (in session 1) before B at 11:00: A, A, B, as if the page_close's visit came first, against page-transitions.
+ */
+const COURSE = 'course-v1:Uni+CLOSE+2024';
+const PAGE = (section: string) => `https://openedu.ru/courses/${COURSE}/courseware/ch1/${section}`;
+const line = (eventType: string, time: string, section: string) =>
+	JSON.stringify({
+		username: 'pia', event_type: eventType, event_source: 'browser', time: `2024-03-01T${time}+00:00`, page: `${PAGE(section)}/`,
+		context: {course_id: COURSE, user_id: 1, org_id: 'Uni', path: '/event'}, event: {},
+	});
+const file = path.join(fixtureDir(), 'close-ties.log');
+fs.writeFileSync(
+	file,
+	`${[line('page_view', '10:00:00', 'seqA'), line('page_close', '11:00:00', 'seqA'), line('page_view', '11:00:00', 'seqB'), line('page_view', '11:10:00', 'seqB')].join('\n')}\n`,
+);
+const database = await openTestDatabase('page_close_ties');
+await ingest(database, [file]);
+const {tasks} = await loadTaskCatalogue();
+const run = async (id: string, values: Record<string, string> = {}) => (await runTask(database.pool, tasks.find((task) => task.id === id)!, values)).rows;
+
+it('learner-path lists the visits at one time in the walk’s order: a page_close’s page last', async () => {
+	assert.deepEqual(await run('learner-path', {user: 'pia'}), [
+		[1, 1, '2024-03-01 10:00:00', PAGE('seqA'), null],
+		[2, 2, '2024-03-01 11:00:00', PAGE('seqB'), null],
+		[3, 2, '2024-03-01 11:00:00', PAGE('seqA'), null],
+		[4, 3, '2024-03-01 11:10:00', PAGE('seqB'), null],
+	]);
+});
+
+it('page-transitions agrees: B → A in the second session', async () => {
+	assert.deepEqual(await run('page-transitions'), [[PAGE('seqB'), PAGE('seqA'), 1, 1]]);
+});
