@@ -2,7 +2,7 @@
 -- title: Page visits (total)
 -- group: Pages
 -- description: Visits per page: a visit is a learner's arrival on a page — an event whose page differs
---   from the page of the learner's previous event, or that comes more than 30 minutes after it or after a
+--   from the page of the learner's previous event with a page, or that comes more than 30 minutes after it or after a
 --   page_close (logged with a page or without). So video pings and problem checks on an open page are not extra visits (the original
 --   counted every event). Pages are normalised: query and fragment stripped, %xx decoded, no trailing
 --   slash. Only URLs are pages (starting with http://, https:// or /): the server's x_module of problem

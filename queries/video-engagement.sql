@@ -5,10 +5,12 @@
 --   (video-plays-per-day counts anonymous plays too, which have no learner to follow, so its sum can be more); watched_minutes = the sum
 --   of watching intervals, each from a play to the same learner's next pause, stop or seek on that video
 --   (at the position the seek left) within 30 minutes — a play with no such end, or a pause without a
---   play, adds nothing; a play right after a seek made while playing (within 30 minutes) starts where the seek
+--   play, adds nothing; a play right after a seek made while playing (within 30 minutes; loads and speed changes
+--   between them neither open nor close anything, so they do not count) starts where the seek
 --   went (the player often logs its position before the seek, as edX Insights notes). Minutes are of the video's
 --   own time (positions: at double speed a minute watched takes 30 s; a part watched twice counts twice).
---   duration = the longest duration the player reported (newer players log it with each event); completed =
+--   duration = the longest duration the player reported in the learners' events (newer players log it with each
+--   event; anonymous ones are not read); completed =
 --   learners whose watching reached 95 % of it (edx2bigquery's position rule; Insights takes max(duration −
 --   30 s, 95 %), Aspects 95 % of the seconds watched). Both are empty when no event reported the duration:
 --   the furthest position anyone reached is no length (taken as one, the furthest watcher always completed).
