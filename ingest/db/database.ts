@@ -5,7 +5,7 @@ import pg from 'pg';
 import {parse} from 'pg-connection-string';
 import {UserError, redactSecrets} from '../errors.js';
 import {diskFullError, type StatePlaces} from '../disk-full.js';
-import {DATABASE_NAME, serverFailureSince, staleServerFileSentence, startEmbeddedServer, stopEmbeddedServer, type StartOptions} from './embedded-server.js';
+import {DATABASE_NAME, serverFailureSince, startEmbeddedServer, stopEmbeddedServer, type StartOptions} from './embedded-server.js';
 import {giveUpLockWaitsOn, processIdOf, trackBackend, watchLockWaits} from './lock-waits.js';
 import {migrate} from './migrations.js';
 import type {Workdir} from './workdir.js';
@@ -232,9 +232,6 @@ async function startedEmbedded(workdir: Workdir, onStep: (step: string) => void,
 		} catch (error) {
 			if (!signal?.aborted) {
 				const code = (error as {code?: string}).code ?? '';
-				// Refused by a server that says it is ready: there is none (said at once; it was 10 s of tries, then "ECONNREFUSED").
-				const stale = code === 'ECONNREFUSED' && !startedHere ? staleServerFileSentence(dataDir) : undefined;
-				if (stale !== undefined) throw new UserError(stale);
 				if (!SERVER_BETWEEN_STATES.has(code) || attempt === 40) throw describeConnectionError(error, redactSecrets(url));
 				// Ended early by a cancel, which is then seen below.
 				await setTimeout(250, undefined, {signal}).catch(() => {});

@@ -574,24 +574,26 @@ function freePort(): Promise<number> {
 	});
 }
 
-/** The port of a server that runs on this cluster now, read from postmaster.pid (pid on line 1, port on line 4). */
-function runningPort(dataDir: string): number | undefined {
+/** What postmaster.pid says of the server on a cluster (its lines: pid, folder, start time, port, socket folder, address, shared memory, status). */
+type ServerFile = {file: string; pid: number; port: number; status: string | undefined};
+
+/** The postmaster.pid of a server whose process id is in use now (undefined when there is none, or its process is gone). */
+function serverFile(dataDir: string): ServerFile | undefined {
+	const file = path.join(dataDir, 'postmaster.pid');
 	let lines: string[];
 	try {
-		lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split(/\r?\n/);
+		lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
 	} catch {
 		return undefined;
 	}
 	const pid = Number(lines[0]);
 	const port = Number(lines[3]);
-	if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
-	try {
-		process.kill(pid, 0);
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
-	}
-	return port;
+	if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !isAlive(pid)) return undefined;
+	return {file, pid, port, status: lines[7]?.trim()};
 }
+
+/** The port of a server that runs on this cluster now, as far as postmaster.pid tells (see staleServerSentence). */
+const runningPort = (dataDir: string) => serverFile(dataDir)?.port;
 
 export type EmbeddedServer = {
 	url: string;
@@ -678,8 +680,8 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 		}
 		const password = readPassword(workdir);
 		if (!password) throw foreignCluster(workdir, dataDir) ?? new UserError(`The password file ${workdir.passwordFile} is missing; delete ${workdir.pgdata} to create a new cluster.`);
-		const existing = runningPort(dataDir);
-		if (existing !== undefined) return {url: connectionUrl(password, existing), startedHere: false, dataDir};
+		const existing = await runningServer(dataDir);
+		if (existing !== undefined) return {url: connectionUrl(password, existing.port), startedHere: false, dataDir};
 		onStep('starting database');
 		// As root, a cluster of another user's is left to the server to refuse, in its words: nothing is written into it
 		// (its postgresql.conf, a link of theirs, was rewritten wherever it led).
@@ -713,30 +715,71 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 	}
 }
 
-/**
- * Why nothing answers on the port of a server that postmaster.pid says is running and ready (a server starting or
- * stopping refuses connections for a moment, and says so there): the file was left by a server that did not stop
- * cleanly, and its process id is still in use (another program's now, as Windows and containers soon give the low
- * ones out again; or a killed server's own, not yet reaped). Undefined when the file does not say that.
- */
-export function staleServerFileSentence(dataDir: string): string | undefined {
-	const file = path.join(dataDir, 'postmaster.pid');
-	let lines: string[];
+/** The folder that process `pid` works in, where this system shows it (Linux, for our own or, as root, any process). */
+function workingFolder(pid: number): string | undefined {
+	if (process.platform !== 'linux') return undefined;
 	try {
-		lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+		return fs.readlinkSync(path.join(path.sep, 'proc', String(pid), 'cwd'));
 	} catch {
 		return undefined;
 	}
-	// Line 8 is the server's status: starting, stopping, ready or standby.
-	if (lines[7]?.trim() !== 'ready') return undefined;
-	return `${file} says that the embedded PostgreSQL runs (process ${lines[0]}, port ${lines[3]}), but nothing answers on that port: the server stopped without removing the file (a crash, a kill, a restart of the machine). Delete the file if no PostgreSQL runs on ${dataDir}, and run again.`;
 }
 
+/** PostgreSQL's SSLRequest (length 8, code 80877103): a server answers it with one byte, S or N, even while it starts or stops. */
+const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
+
+/** Whether a PostgreSQL answers on this port of 127.0.0.1 within two seconds (not another program, nor nothing). */
+export function answersAsPostgres(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const socket = net.connect({host: '127.0.0.1', port});
+		const done = (answer: boolean) => {
+			socket.destroy();
+			resolve(answer);
+		};
+		socket.setTimeout(2000, () => done(false));
+		socket.on('error', () => done(false));
+		socket.on('connect', () => socket.write(SSL_REQUEST));
+		socket.once('data', (data) => done(data.length === 1 && (data[0] === 0x53 || data[0] === 0x4e)));
+		socket.on('end', () => done(false));
+	});
+}
+
+/**
+ * Why the process that postmaster.pid names is not the cluster's server, when it is known not to be (undefined
+ * otherwise): a server that did not stop cleanly (a crash, a kill, a restart of the machine) leaves the file, and its
+ * process id goes to another program (Windows and containers soon give the low ones out again). pg_ctl stop signals
+ * whatever process the file names: db stop ended a sleep of the postgres user's. Every process of a server works in
+ * its cluster's folder, which Linux shows; elsewhere a server that says it is ready answers on its port (one starting
+ * or stopping may not, for a moment, and is taken at its word).
+ */
+async function staleServerSentence(dataDir: string, server: ServerFile): Promise<string | undefined> {
+	const folder = workingFolder(server.pid);
+	let why: string;
+	if (folder !== undefined) {
+		if (folder === dataDir) return undefined;
+		why = `process ${server.pid} is another program (working in ${folder})`;
+	} else {
+		if (server.status !== 'ready' || (await answersAsPostgres(server.port))) return undefined;
+		why = 'no PostgreSQL answers on that port';
+	}
+	return `${server.file} says that the embedded PostgreSQL runs (process ${server.pid}, port ${server.port}), but ${why}: the server stopped without removing the file (a crash, a kill, a restart of the machine), and the app signals no process on its word. Delete the file if no PostgreSQL runs on ${dataDir}, and run again.`;
+}
+
+/** The cluster's server as postmaster.pid names it, when it runs; a file that names another program is said (see staleServerSentence). */
+async function runningServer(dataDir: string): Promise<ServerFile | undefined> {
+	const server = serverFile(dataDir);
+	if (server === undefined) return undefined;
+	const stale = await staleServerSentence(dataDir, server);
+	if (stale !== undefined) throw new UserError(stale);
+	return server;
+}
+
+/** Stops the server of the workdir's cluster (false when none runs); a postmaster.pid that names another program is said, never signalled. */
 export async function stopEmbeddedServer(workdir: Workdir): Promise<boolean> {
 	if (!fs.existsSync(workdir.pgdata)) return false;
 	if (isRoot()) refuseOthersLink(workdir);
 	const dataDir = fs.realpathSync(workdir.pgdata);
-	if (runningPort(dataDir) === undefined) return false;
+	if ((await runningServer(dataDir)) === undefined) return false;
 	const foreign = foreignCluster(workdir, dataDir);
 	if (foreign) throw foreign;
 	const runAs = postgresUser();

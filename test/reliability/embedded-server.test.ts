@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {spawnSync, type SpawnSyncReturns} from 'node:child_process';
+import {spawn, spawnSync, type ChildProcess, type SpawnSyncReturns} from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -7,7 +7,7 @@ import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig, ensureDatabaseExists} from '../../ingest/db/database.js';
-import {connectionUrl, embeddedServerStatus, exitCodeText, readPassword, removeWorkdir, shellSafe, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
+import {answersAsPostgres, connectionUrl, embeddedServerStatus, exitCodeText, readPassword, removeWorkdir, shellSafe, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {ensureWorkdir, REMOVE_FOLDER, resolveWorkdir, type Workdir} from '../../ingest/db/workdir.js';
 import {describeError} from '../../source/ui/lib/errors.js';
@@ -873,25 +873,20 @@ describe('a start that waits', () => {
 		await stopEmbeddedServer(stale);
 		const dataDir = fs.realpathSync(stale.pgdata);
 		const pidFile = path.join(dataDir, 'postmaster.pid');
-		// Ours, as the server writes it (pid, folder, start time, port, socket folder, address, shared memory, status),
-		// with the process id of this test: a live process that is no PostgreSQL.
-		const leave = (port: number) => fs.writeFileSync(pidFile, `${process.pid}\n${dataDir}\n1765000000\n${port}\n\n127.0.0.1\n  1234567  7\nready   \n`);
 		const listener = net.createServer();
 		const accepted = new Set<net.Socket>();
 		listener.on('connection', (socket) => accepted.add(socket));
 		await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
 		const port = (listener.address() as net.AddressInfo).port;
 		try {
-			// Nothing on the port: refused.
+			// Nothing on the port, and the process id of this test: a live process that is no PostgreSQL.
 			await new Promise<void>((resolve) => listener.close(() => resolve()));
-			leave(port);
+			forgeServerFile(dataDir, process.pid, port, 'ready');
 			const refused = await settled(runCli(['files', '--workdir', stale.root]), 'the stale file is said at once');
-			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [
-				1,
-				'',
-				`${pidFile} says that the embedded PostgreSQL runs (process ${process.pid}, port ${port}), but nothing answers on that port: the server stopped without removing the file (a crash, a kill, a restart of the machine). Delete the file if no PostgreSQL runs on ${dataDir}, and run again.\n`,
-			]);
-			// Another program on the port that accepts and never answers: a signal ends the wait.
+			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [1, '', `${staleSentence(dataDir, process.pid, port)}\n`]);
+			// Another program on the port that accepts and never answers, for a process that may be the server (one of
+			// the server's user, in the cluster's folder, still starting): a signal ends the wait.
+			forgeServerFile(dataDir, standIn(dataDir, dataDir).pid!, port, 'starting');
 			await new Promise<void>((resolve) => listener.listen(port, '127.0.0.1', resolve));
 			const waiting = startCli(['files', '--workdir', stale.root]);
 			await until(() => accepted.size > 0, 'the run connects', 30_000);
@@ -906,3 +901,78 @@ describe('a start that waits', () => {
 		}
 	});
 });
+
+describe('a postmaster.pid left by a crash, whose process id another program of the server\'s user has now', () => {
+	it('is not signalled by db stop, db start or a run: each says so in one sentence and exits 1 (pg_ctl stop sent SIGINT to whatever process the file named)', async () => {
+		const stale = testFolder('stale-stop', {open: true}).workdir('workdir');
+		ensureWorkdir(stale);
+		await startEmbeddedServer(stale);
+		await stopEmbeddedServer(stale);
+		const dataDir = fs.realpathSync(stale.pgdata);
+		const other = standIn(dataDir);
+		const ended = new Promise<string>((resolve) => other.on('exit', (code, signal) => resolve(`ended (${signal ?? code})`)));
+		// A port where nothing listens: on Linux the process' working folder tells it is another program, elsewhere the silent port.
+		const port = await new Promise<number>((resolve) => {
+			const probe = net.createServer().listen(0, '127.0.0.1', () => {
+				const {port} = probe.address() as net.AddressInfo;
+				probe.close(() => resolve(port));
+			});
+		});
+		forgeServerFile(dataDir, other.pid!, port, 'ready');
+		const said = `${staleSentence(dataDir, other.pid!, port)}\n`;
+		try {
+			for (const args of [['db', 'stop'], ['db', 'start'], ['files']]) {
+				const result = await runCli([...args, '--workdir', stale.root]);
+				// pg_ctl waits for the process it signalled: had it signalled this one, its end would be seen by now.
+				assert.equal(await Promise.race([ended, sleep(500).then(() => 'running')]), 'running', `${args.join(' ')}: the other program still runs`);
+				assert.deepEqual([result.code, result.stdout, result.stderr], [1, '', said], args.join(' '));
+			}
+			assert.ok(!fs.existsSync(stale.keepRunningFile), 'db start left no marker');
+		} finally {
+			fs.rmSync(path.join(dataDir, 'postmaster.pid'), {force: true});
+		}
+	});
+});
+
+describe('whether a PostgreSQL answers on a port (where the working folder of a process cannot be read: not Linux)', () => {
+	it('is yes for the server, no for a program that accepts and never answers, and no for a closed port, within two seconds', async () => {
+		// Reads what it is sent (and sees the probe leave), answers nothing.
+		const silent = net.createServer((socket) => socket.on('error', () => {}).resume());
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		const port = (silent.address() as net.AddressInfo).port;
+		try {
+			await withServer(async (_pool, url) => assert.equal(await answersAsPostgres(Number(new URL(url).port)), true, 'the server'));
+			const started = Date.now();
+			assert.equal(await answersAsPostgres(port), false, 'a silent program');
+			assert.ok(Date.now() - started < 3000, 'given up within two seconds');
+		} finally {
+			await new Promise<void>((resolve) => silent.close(() => resolve()));
+		}
+		assert.equal(await answersAsPostgres(port), false, 'a closed port');
+	});
+});
+
+/** A postmaster.pid as the server writes it (pid, folder, start time, port, socket folder, address, shared memory, status). */
+function forgeServerFile(dataDir: string, pid: number, port: number, status: string): void {
+	const file = path.join(dataDir, 'postmaster.pid');
+	fs.writeFileSync(file, `${pid}\n${dataDir}\n1765000000\n${port}\n\n127.0.0.1\n  1234567  7\n${status.padEnd(8)}\n`);
+	const {uid, gid} = fs.statSync(dataDir);
+	fs.chownSync(file, uid, gid);
+}
+
+/**
+ * A harmless process of the server's user (as root, postgres: pg_ctl runs as that user, and can signal only its
+ * processes), working in `cwd`; killed after the test.
+ */
+function standIn(dataDir: string, cwd?: string): ChildProcess {
+	const {uid, gid} = fs.statSync(dataDir);
+	const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 600_000)'], {stdio: 'ignore', cwd, ...(process.getuid?.() === 0 ? {uid, gid} : {})});
+	after(() => void child.kill('SIGKILL'));
+	return child;
+}
+
+/** What the app says of a postmaster.pid whose process `pid` is not the server (see staleServerSentence). */
+function staleSentence(dataDir: string, pid: number, port: number): string {
+	const why = process.platform === 'linux' ? `process ${pid} is another program (working in ${fs.readlinkSync(`/proc/${pid}/cwd`)})` : 'no PostgreSQL answers on that port';
+	return `${path.join(dataDir, 'postmaster.pid')} says that the embedded PostgreSQL runs (process ${pid}, port ${port}), but ${why}: the server stopped without removing the file (a crash, a kill, a restart of the machine), and the app signals no process on its word. Delete the file if no PostgreSQL runs on ${dataDir}, and run again.`;
+}
