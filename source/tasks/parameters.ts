@@ -4,6 +4,9 @@ import {UserError} from '../../ingest/errors.js';
 import {closest, didYouMean} from '../suggest.js';
 import type {TaskDefinition, TaskParameter} from './types.js';
 
+/** Where the checks' queries run: a pool, or the connection of the task they are for (which a cancel of the task reaches). */
+type Queryable = pg.Pool | pg.PoolClient;
+
 /** The SQL type each parameter is bound as (the placeholder gets this cast). */
 export function sqlTypeOf(parameter: TaskParameter): string {
 	switch (parameter.type) {
@@ -109,13 +112,13 @@ export class UnknownLearnerError extends UserError {
  */
 const zonesOf = new WeakMap<pg.Pool, Map<string, string | undefined>>();
 
-/** The canonical spelling of a time zone PostgreSQL knows (see canonicalTimeZone), or a UserError. */
-async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: string): Promise<string> {
+/** The canonical spelling of a time zone PostgreSQL knows (see canonicalTimeZone), or a UserError; looked up on `db`, kept for `pool`. */
+async function resolveTimezone(pool: pg.Pool, db: Queryable, parameter: TaskParameter, value: string): Promise<string> {
 	const zones = zonesOf.get(pool) ?? new Map<string, string | undefined>();
 	zonesOf.set(pool, zones);
-	if (!zones.has(value)) zones.set(value, await canonicalTimeZone(pool, value));
+	if (!zones.has(value)) zones.set(value, await canonicalTimeZone(db, value));
 	const zone = zones.get(value);
-	if (zone === undefined) throw new UserError(`Parameter "${parameter.name}": unknown time zone ${quoted(value)}${didYouMean(value, await timeZoneNames(pool))}; use a name like UTC or Europe/Moscow.`);
+	if (zone === undefined) throw new UserError(`Parameter "${parameter.name}": unknown time zone ${quoted(value)}${didYouMean(value, await timeZoneNames(db))}; use a name like UTC or Europe/Moscow.`);
 	return zone;
 }
 
@@ -124,11 +127,11 @@ async function resolveTimezone(pool: pg.Pool, parameter: TaskParameter, value: s
  * UTC hours (days too, in any zone), so a zone whose offset is not whole hours (India's +05:30, Nepal's +05:45,
  * Newfoundland's -03:30) gets each event in the local hour (and day) where its UTC hour starts.
  */
-async function timezoneNote(pool: pg.Pool, zone: string): Promise<string | undefined> {
+async function timezoneNote(db: Queryable, zone: string): Promise<string | undefined> {
 	// Its offsets now and half a year ago (summer and winter time), and on every day of the events' span: a zone's
 	// offset can have been odd in the data's years only (Venezuela was UTC-04:30 from 2007 to 2016). A day apart
 	// catches any offset, none lasting less; the span is one scan of d_course_hour, as d_hour_days makes.
-	const {rows} = await pool.query<{minutes: number; now: boolean}>(
+	const {rows} = await db.query<{minutes: number; now: boolean}>(
 		`SELECT (extract(epoch FROM (t AT TIME ZONE $1) - (t AT TIME ZONE 'UTC')) / 60)::int AS minutes, bool_or(now) AS now
 		 FROM (SELECT t, true FROM (VALUES (now()), (now() - interval '6 months')) AS n(t)
 			UNION ALL SELECT d, false FROM (SELECT min(hour), max(hour) FROM d_course_hour) AS s(lo, hi),
@@ -158,8 +161,8 @@ const readsHours = (sql: string) => /\bd_\w*(hour|day|time)\w*/.test(sql);
  * dashboard, logins), which no task's course holds. d_type_total counts every event: the hourly tables have none
  * of a course whose events all lack a readable time, which then could not be chosen.
  */
-export async function courseEvents(pool: pg.Pool): Promise<{courses: Array<{courseId: string; events: number}>; eventsWithoutCourse: number}> {
-	const {rows} = await pool.query<{courseId: string; events: number}>(
+export async function courseEvents(db: Queryable): Promise<{courses: Array<{courseId: string; events: number}>; eventsWithoutCourse: number}> {
+	const {rows} = await db.query<{courseId: string; events: number}>(
 		`SELECT course_id AS "courseId", sum(events)::bigint AS events FROM d_type_total GROUP BY course_id ORDER BY 2 DESC, 1`,
 	);
 	return {courses: rows.filter((row) => row.courseId !== ''), eventsWithoutCourse: rows.find((row) => row.courseId === '')?.events ?? 0};
@@ -179,8 +182,8 @@ export async function learnerEvents(pool: pg.Pool, course: string): Promise<Arra
 	return rows;
 }
 
-export async function listCourses(pool: pg.Pool): Promise<Array<{courseId: string; events: number}>> {
-	return (await courseEvents(pool)).courses;
+export async function listCourses(db: Queryable): Promise<Array<{courseId: string; events: number}>> {
+	return (await courseEvents(db)).courses;
 }
 
 /**
@@ -223,7 +226,7 @@ export function unknownParameter(task: TaskDefinition, values: Record<string, st
  * an upgrade), so that a mistyped value is told at once, not after the build.
  * Returns every declared parameter's value after its default, keyed by name ('' = none), time zones canonical.
  */
-export async function checkValues(pool: pg.Pool, task: TaskDefinition, values: Record<string, string>): Promise<Record<string, string>> {
+export async function checkValues(pool: pg.Pool, task: TaskDefinition, values: Record<string, string>, db: Queryable = pool): Promise<Record<string, string>> {
 	const unknown = unknownParameter(task, values);
 	if (unknown) throw new UserError(unknown);
 	const checked: Record<string, string> = {};
@@ -232,7 +235,7 @@ export async function checkValues(pool: pg.Pool, task: TaskDefinition, values: R
 			// An empty value is no value: a script's unset variable (`--tz "$TZ"`) gets the default, not NULL.
 			const value = coerceValue(parameter, values[parameter.name]?.trim() || parameter.default || '');
 			if (value === '' && parameter.required) throw new UserError(`Task "${task.id}" needs a value for "${parameter.name}" (${parameter.description}).`);
-			return value !== '' && parameter.type === 'timezone' ? resolveTimezone(pool, parameter, value) : value;
+			return value !== '' && parameter.type === 'timezone' ? resolveTimezone(pool, db, parameter, value) : value;
 		});
 	}
 	const {from, to} = checked;
@@ -246,16 +249,18 @@ export async function checkValues(pool: pg.Pool, task: TaskDefinition, values: R
  * items against the database), keyed by name ('' = none), and what those values make the answer leave out or
  * approximate, in sentences (event types that no event has, among others that have some; a time zone whose
  * offset is not whole hours).
- * An empty course means the only course when the database holds exactly one, else all courses.
+ * An empty course means the only course when the database holds exactly one, else all courses. The queries run on
+ * `db` (the pool's time zones are kept for `pool`).
  */
 export async function resolveParameters(
 	pool: pg.Pool,
 	task: TaskDefinition,
 	values: Record<string, string>,
+	db: Queryable = pool,
 ): Promise<{resolved: Record<string, string>; notes: string[]}> {
-	const resolved = await checkValues(pool, task, values);
+	const resolved = await checkValues(pool, task, values, db);
 	for (const parameter of task.parameters) {
-		if (parameter.type === 'course') resolved[parameter.name] = await about(parameter, () => resolveCourse(pool, resolved[parameter.name]!));
+		if (parameter.type === 'course') resolved[parameter.name] = await about(parameter, () => resolveCourse(db, resolved[parameter.name]!));
 	}
 	// Learners and items are checked once the course is resolved (learner-path names it after the learner): the error carries it.
 	const course = task.parameters.find((parameter) => parameter.type === 'course');
@@ -265,16 +270,16 @@ export async function resolveParameters(
 		const value = resolved[parameter.name];
 		if (!value) continue;
 		await about(parameter, async () => {
-			if (parameter.type === 'user') await checkLearner(pool, value, courseValue);
-			if (parameter.type === 'video' || parameter.type === 'problem') await checkItem(pool, ITEMS[parameter.type], value, courseValue);
+			if (parameter.type === 'user') await checkLearner(db, value, courseValue);
+			if (parameter.type === 'video' || parameter.type === 'problem') await checkItem(db, ITEMS[parameter.type], value, courseValue);
 			if (parameter.type === 'event-types') {
-				const unknown = await unknownEventTypes(pool, value, courseValue);
+				const unknown = await unknownEventTypes(db, value, courseValue);
 				// None with events is refused; some without count nothing, and a typo among them must say so.
 				if (unknown.length === eventTypesOf(value).length) throw new UserError(noEventsOf(unknown, courseValue));
 				if (unknown.length > 0) notes.push(noEventsOf(unknown, courseValue));
 			}
 			if (parameter.type === 'timezone' && readsHours(task.sql)) {
-				const note = await timezoneNote(pool, value);
+				const note = await timezoneNote(db, value);
 				if (note) notes.push(note);
 			}
 		});
@@ -301,8 +306,8 @@ const ITEMS = {
 const inCourse = (course: string) => (course === '' ? 'in the database' : `in ${course}`);
 
 /** A video or problem with learners' events (in `course`, when one is chosen): a misspelt id must not look like an unwatched video. */
-async function checkItem(pool: pg.Pool, item: (typeof ITEMS)[keyof typeof ITEMS], id: string, course: string): Promise<void> {
-	const {rows} = await pool.query<{known: boolean}>(
+async function checkItem(db: Queryable, item: (typeof ITEMS)[keyof typeof ITEMS], id: string, course: string): Promise<void> {
+	const {rows} = await db.query<{known: boolean}>(
 		`SELECT EXISTS (SELECT 1 FROM ${item.table} WHERE ${item.column} = $1 AND (course_id = $2 OR $2 = '')) AS known`,
 		[id, course],
 	);
@@ -318,9 +323,9 @@ const noEventsOf = (types: string[], course: string) =>
 	`No events of type ${types.map(quoted).join(', ')} ${inCourse(course)}: event types are case-sensitive (event-types lists them).`;
 
 /** The types of `list` that no event has (in `course`, when one is chosen). */
-async function unknownEventTypes(pool: pg.Pool, list: string, course: string): Promise<string[]> {
+async function unknownEventTypes(db: Queryable, list: string, course: string): Promise<string[]> {
 	const types = eventTypesOf(list);
-	const {rows} = await pool.query<{eventType: string}>(
+	const {rows} = await db.query<{eventType: string}>(
 		`SELECT DISTINCT event_type AS "eventType" FROM d_type_total WHERE event_type = ANY ($1) AND (course_id = $2 OR ($2 = '' AND course_id <> ''))`,
 		[types, course],
 	);
@@ -329,8 +334,8 @@ async function unknownEventTypes(pool: pg.Pool, list: string, course: string): P
 }
 
 /** A course the database has events of (an empty one: the only course, else all): a typo must not look like an empty course. */
-async function resolveCourse(pool: pg.Pool, value: string): Promise<string> {
-	const courses = await listCourses(pool);
+async function resolveCourse(db: Queryable, value: string): Promise<string> {
+	const courses = await listCourses(db);
 	if (value === '') return courses.length === 1 ? courses[0]!.courseId : '';
 	if (courses.some((course) => course.courseId === value)) return value;
 	const known = courses.slice(0, 5).map((course) => course.courseId).join(', ') + (courses.length > 5 ? ', …' : '');
@@ -338,8 +343,8 @@ async function resolveCourse(pool: pg.Pool, value: string): Promise<string> {
 }
 
 /** Every learner's name (by an event or a user id), for a misspelt one to be matched against: read only then. */
-async function learnerNames(pool: pg.Pool): Promise<string[]> {
-	const {rows} = await pool.query<{username: string}>('SELECT username FROM d_learner UNION SELECT username FROM d_user');
+async function learnerNames(db: Queryable): Promise<string[]> {
+	const {rows} = await db.query<{username: string}>('SELECT username FROM d_learner UNION SELECT username FROM d_user');
 	return rows.map((row) => row.username);
 }
 
@@ -347,13 +352,13 @@ async function learnerNames(pool: pg.Pool): Promise<string[]> {
  * A learner the database knows (by any event of theirs, or by user id), and in `course` when one is chosen:
  * a misspelt name, or a learner of another course, must not look like an idle learner.
  */
-async function checkLearner(pool: pg.Pool, username: string, course: string): Promise<void> {
-	const {rows} = await pool.query<{known: boolean; inCourse: boolean}>(
+async function checkLearner(db: Queryable, username: string, course: string): Promise<void> {
+	const {rows} = await db.query<{known: boolean; inCourse: boolean}>(
 		`SELECT EXISTS (SELECT 1 FROM d_learner WHERE username = $1) OR EXISTS (SELECT 1 FROM d_user WHERE username = $1) AS known,
 		        EXISTS (SELECT 1 FROM d_learner WHERE username = $1 AND course_id = $2) AS "inCourse"`,
 		[username, course],
 	);
 	const {known, inCourse} = rows[0]!;
-	if (!known) throw new UnknownLearnerError(username, course, false, didYouMean(username, await learnerNames(pool)));
+	if (!known) throw new UnknownLearnerError(username, course, false, didYouMean(username, await learnerNames(db)));
 	if (course !== '' && !inCourse) throw new UnknownLearnerError(username, course, true);
 }

@@ -59,18 +59,21 @@ async function inTaskTransaction<T>(
 	body: (client: pg.PoolClient, query: {text: string; bound: unknown[]}, resolved: Resolved) => Promise<T>,
 ): Promise<T> {
 	if (signal?.aborted) throw abortError();
-	const {resolved: parameters, notes} = await resolveParameters(pool, task, values);
-	const typeOf = new Map(task.parameters.map((parameter) => [parameter.name, sqlTypeOf(parameter)]));
-	const {text, names} = toPositional(task.sql, (name) => typeOf.get(name) ?? 'text');
-	const bound = names.map((name) => (parameters[name] ? parameters[name] : null));
-
 	const client = await pool.connect();
 	const pids: number[] = [];
 	const cancellation = cancelOnAbort(pool, signal, pids);
 	try {
 		pids.push(await backendPid(client));
 		if (signal?.aborted) throw abortError();
-		return await readOnly(client, () => body(client, {text, bound}, {parameters, ...(notes.length > 0 ? {notes} : {})}));
+		return await readOnly(client, async () => {
+			// On the task's connection, which the cancel reaches: run from the pool, a check that waited for another
+			// session's lock (a course looked up in d_type_total while a build held it) kept the app's Esc waiting too.
+			const {resolved: parameters, notes} = await resolveParameters(pool, task, values, client);
+			const typeOf = new Map(task.parameters.map((parameter) => [parameter.name, sqlTypeOf(parameter)]));
+			const {text, names} = toPositional(task.sql, (name) => typeOf.get(name) ?? 'text');
+			const bound = names.map((name) => (parameters[name] ? parameters[name] : null));
+			return body(client, {text, bound}, {parameters, ...(notes.length > 0 ? {notes} : {})});
+		});
 	} catch (error) {
 		if (cancellation.requested() || (error as {code?: string}).code === QUERY_CANCELED || signal?.aborted) throw abortError();
 		// The sink's own (a result file that cannot be written) are not the database's.

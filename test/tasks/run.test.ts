@@ -12,7 +12,7 @@ import {checkValues, loadTaskCatalogue, runTask, streamTask, type TaskDefinition
 import {UnknownLearnerError} from '../../source/tasks/parameters.js';
 import {TaskQueryError} from '../../source/tasks/run.js';
 import {createTestDatabase} from '../helpers/database.js';
-import {projectRoot} from '../helpers/shared.js';
+import {projectRoot, settled} from '../helpers/shared.js';
 
 /** The runner (parameter checks, defaults, cancel) and the `tasks` / `run` commands, on the HIST course alone. */
 const url = await createTestDatabase('task_run');
@@ -40,12 +40,15 @@ describe('runTask parameters', () => {
 		const counted = new pg.Pool({...clientConfig(url), max: 1});
 		counted.on('error', () => {});
 		const lookups: string[] = [];
-		const query = counted.query.bind(counted) as (...args: unknown[]) => unknown;
-		counted.query = ((...args: unknown[]) => {
-			const text = typeof args[0] === 'string' ? args[0] : (args[0] as {text: string}).text;
-			if (text.includes('pg_timezone_names')) lookups.push(String((args[1] as unknown[])[0]));
-			return query(...args);
-		}) as typeof counted.query;
+		// On its connection, where the pool's queries and the task's (run on the connection it takes) go.
+		counted.on('connect', (client) => {
+			const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+			client.query = ((...args: unknown[]) => {
+				const text = typeof args[0] === 'string' ? args[0] : (args[0] as {text: string}).text;
+				if (text.includes('pg_timezone_names')) lookups.push(String((args[1] as unknown[])[0]));
+				return query(...args);
+			}) as typeof client.query;
+		});
 		try {
 			assert.equal((await checkValues(counted, task('activity-by-day'), {tz: 'europe/moscow'})).tz, 'Europe/Moscow');
 			assert.equal((await runTask(counted, task('activity-by-day'), {tz: 'europe/moscow'})).parameters.tz, 'Europe/Moscow');
@@ -192,6 +195,34 @@ describe('cancelling', () => {
 			// The connection went back to the pool in a usable state.
 			assert.equal((await next).rows.length, 1);
 		} finally {
+			await single.end();
+		}
+	});
+
+	it("an abort gives up a parameter check's wait for another session's lock at once, and the connection is usable again (Esc left it waiting until the other session let go)", {timeout: 30_000}, async () => {
+		const single = new pg.Pool({...clientConfig(url), max: 1});
+		const holder = await pool.connect();
+		const waiting = `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+		try {
+			// The course is looked up in d_type_total before the task's own query runs.
+			await holder.query('BEGIN');
+			await holder.query('LOCK TABLE d_type_total IN ACCESS EXCLUSIVE MODE');
+			const controller = new AbortController();
+			const cancelled = runTask(single, task('time-on-course'), {course: HIST}, {signal: controller.signal});
+			for (let tries = 0; (await pool.query(waiting)).rows[0].waiting === 0; tries++) {
+				assert.ok(tries < 500, 'the check waits for the lock');
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+			const started = performance.now();
+			controller.abort();
+			await assert.rejects(settled(cancelled, 'the run ends while the lock is still held', 10_000), (error: Error) => error.name === 'AbortError');
+			assert.ok(performance.now() - started < 2000, `given up at once (${Math.round(performance.now() - started)} ms)`);
+			assert.equal((await pool.query(waiting)).rows[0].waiting, 0, 'nothing of ours waits for the lock');
+			await holder.query('ROLLBACK');
+			assert.equal((await runTask(single, task('time-on-course'), {course: HIST})).parameters.course, HIST);
+		} finally {
+			await holder.query('ROLLBACK').catch(() => {});
+			holder.release();
 			await single.end();
 		}
 	});
