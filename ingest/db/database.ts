@@ -5,7 +5,7 @@ import pg from 'pg';
 import {parse} from 'pg-connection-string';
 import {UserError, redactSecrets} from '../errors.js';
 import {diskFullError, type StatePlaces} from '../disk-full.js';
-import {DATABASE_NAME, serverFailureSince, startEmbeddedServer, stopEmbeddedServer, type StartOptions} from './embedded-server.js';
+import {DATABASE_NAME, serverFailureSince, serverLogFile, startEmbeddedServer, stopEmbeddedServer, type StartOptions} from './embedded-server.js';
 import {giveUpLockWaitsOn, processIdOf, trackBackend, watchLockWaits} from './lock-waits.js';
 import {migrate} from './migrations.js';
 import type {Workdir} from './workdir.js';
@@ -166,14 +166,21 @@ export async function ensureDatabaseExists(url: string, signal?: AbortSignal): P
 	}
 }
 
-function describeConnectionError(error: unknown, displayUrl: string): UserError {
+/**
+ * Why a server could not be reached, in a sentence; `embedded`: the workdir's own server, whose URL the user never
+ * wrote (a timeout's advice to check its host and port and give it a connect_timeout made no sense there).
+ */
+function describeConnectionError(error: unknown, displayUrl: string, embedded?: Workdir): UserError {
 	const message = error instanceof Error ? error.message : String(error);
+	const waited = `no answer in ${clientConfig(displayUrl).connectionTimeoutMillis! / 1000} seconds`;
 	// pg's words for a URL without a password where the server asks for one: "SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string".
 	const reason = /client password must be a string/.test(message)
 		? 'the server asks for a password and none was given; put it in the URL (postgres://user:password@host/database) or in PGPASSWORD'
-		: message === 'timeout expired' // pg's words when its connect timeout ends the attempt
-			? `no answer in ${clientConfig(displayUrl).connectionTimeoutMillis! / 1000} seconds; check the host and port, or give the URL a longer connect_timeout (in seconds)`
-			: redactSecrets(message);
+		: message !== 'timeout expired' // pg's words when its connect timeout ends the attempt
+			? redactSecrets(message)
+			: embedded
+				? `${waited} from the embedded PostgreSQL, whose process runs (too busy, or stuck: see ${serverLogFile(embedded)}); run again, or give it longer with the environment variable PGCONNECT_TIMEOUT (in seconds)`
+				: `${waited}; check the host and port, or give the URL a longer connect_timeout (in seconds)`;
 	return new UserError(`Cannot reach the database at ${displayUrl}: ${reason}.`);
 }
 
@@ -232,7 +239,7 @@ async function startedEmbedded(workdir: Workdir, onStep: (step: string) => void,
 		} catch (error) {
 			if (!signal?.aborted) {
 				const code = (error as {code?: string}).code ?? '';
-				if (!SERVER_BETWEEN_STATES.has(code) || attempt === 40) throw describeConnectionError(error, redactSecrets(url));
+				if (!SERVER_BETWEEN_STATES.has(code) || attempt === 40) throw describeConnectionError(error, redactSecrets(url), workdir);
 				// Ended early by a cancel, which is then seen below.
 				await setTimeout(250, undefined, {signal}).catch(() => {});
 				if (!signal?.aborted) continue;
@@ -303,7 +310,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 		const diskFull = diskFullError(error, {dataDir: server?.dataDir, serverFailure}, {outcome: 'the database could not be prepared', retry: 'run again'});
 		if (diskFull) throw diskFull;
 		// Connected, then refused or failed: not a server out of reach (a user without CREATE on public read as one).
-		throw client && !isConnectionFailure(error) ? describeSetupError(error, displayUrl) : describeConnectionError(error, displayUrl);
+		throw client && !isConnectionFailure(error) ? describeSetupError(error, displayUrl) : describeConnectionError(error, displayUrl, embedded ? workdir : undefined);
 	}
 	await client.end();
 	return {

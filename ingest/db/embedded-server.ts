@@ -403,7 +403,7 @@ function removeStalePasswordFiles(dataDir: string): void {
 }
 
 /** Where the server, initdb and pg_ctl write what they say (see openServerLog). */
-const serverLogFile = (workdir: Workdir) => path.join(workdir.logs, 'postgres.log');
+export const serverLogFile = (workdir: Workdir) => path.join(workdir.logs, 'postgres.log');
 
 /** pg_ctl's words that a start failed, which its own reason or the server's precedes: no reason themselves. */
 const NO_REASON = new Set(['could not start server', 'another server might be running; trying to start server anyway']);

@@ -795,6 +795,27 @@ describe('a server kept running by db start', () => {
 	});
 });
 
+describe('an embedded server that does not answer', {skip: process.platform === 'linux' ? false : 'skipped: stops the server with SIGSTOP, which only Linux tells from a stale postmaster.pid (by its working folder)'}, () => {
+	it('is said with advice for the embedded server, not for a --db URL (check its host and port, give it a connect_timeout)', async () => {
+		const stuck = testFolder('stuck', {open: true}).workdir('workdir');
+		ensureWorkdir(stuck);
+		const server = await startEmbeddedServer(stuck);
+		const pid = Number(fs.readFileSync(path.join(server.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+		// Stopped, the server's port still takes connections (the kernel's backlog), and nothing answers on them.
+		process.kill(pid, 'SIGSTOP');
+		try {
+			const result = await runCli(['files', '--workdir', stuck.root], {env: {PGCONNECT_TIMEOUT: '2'}});
+			const url = connectionUrl('***', Number(new URL(server.url).port));
+			assert.deepEqual(
+				[result.code, result.stderr],
+				[1, `Cannot reach the database at ${url}: no answer in 2 seconds from the embedded PostgreSQL, whose process runs (too busy, or stuck: see ${path.join(stuck.logs, 'postgres.log')}); run again, or give it longer with the environment variable PGCONNECT_TIMEOUT (in seconds).\n`],
+			);
+		} finally {
+			process.kill(pid, 'SIGCONT');
+		}
+	});
+});
+
 describe('a run ended by SIGTERM', {skip: POSIX ? false : 'skipped: signals (POSIX)'}, () => {
 	it('cancels its query, stops the server it started and releases the workdir (it died leaving both)', async () => {
 		// Up before the run (as a killed run leaves it), so the query can be held: the run adopts it as its own.
