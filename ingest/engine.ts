@@ -58,9 +58,14 @@ function isDatabaseFailure(error: unknown): boolean {
 	return code === 'ECONNRESET' || code === 'ECONNREFUSED' || /^Connection terminated/.test(String(message));
 }
 
-/** A full disk while loading, and while building the derived tables after it: what was kept, and how to go on. */
-const LOAD_STOPPED: DiskFullOutcome = {outcome: 'nothing half-written was kept', retry: 'run the ingest again to resume'};
-const BUILD_STOPPED: DiskFullOutcome = {outcome: 'the logs are loaded, and the tables the tasks read were left as they were', retry: 'run the ingest again to update them'};
+/**
+ * A failure (a full disk, the database's) while loading, and while building the derived tables after it: what was
+ * being done, what was kept, and how to go on. A build's was said as a load's ("failed while loading; nothing
+ * half-written was kept: run the ingest again to resume"), though every log was loaded.
+ */
+type Stopped = DiskFullOutcome & {doing: string};
+const LOAD_STOPPED: Stopped = {doing: 'loading', outcome: 'nothing half-written was kept', retry: 'run the ingest again to resume'};
+const BUILD_STOPPED: Stopped = {doing: 'building the derived tables', outcome: 'the logs are loaded, and the tables the tasks read were left as they were', retry: 'run the ingest again to update them'};
 
 function describe(error: unknown): string {
 	return redactSecrets(error instanceof Error ? error.message : String(error));
@@ -200,13 +205,12 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		// A statement of the load's that waited for another session's lock, given up on the cancel: the load is cancelled.
 		if (isGivenUp(error, signal)) tracker.phase = 'cancelled';
 		else {
-			const diskFull = diskFullError(error, options, tracker.phase === 'deriving' ? BUILD_STOPPED : LOAD_STOPPED);
+			const stopped = tracker.phase === 'deriving' ? BUILD_STOPPED : LOAD_STOPPED;
+			const diskFull = diskFullError(error, options, stopped);
 			tracker.phase = 'failed';
 			tracker.error =
 				diskFull?.message ??
-				(isDatabaseFailure(error)
-					? `The database failed while loading (${describe(error)}); nothing half-written was kept: run the ingest again to resume.`
-					: describe(error));
+				(isDatabaseFailure(error) ? `The database failed while ${stopped.doing} (${describe(error)}); ${stopped.outcome}: ${stopped.retry}.` : describe(error));
 			emit();
 			throw diskFull ?? (error instanceof UserError ? error : new UserError(tracker.error));
 		}

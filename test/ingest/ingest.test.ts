@@ -517,26 +517,28 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		await assert.rejects(ingest(database, [path.join(dir, 'missing.log')]), (error: Error) => error instanceof UserError && /does not exist/.test(error.message));
 	});
 
-	/** Ingests `input` while source_files is locked, terminates the load's connection waiting on it, and gives what the load then did. */
-	async function loadWithManifestCut(prefix: string, input: string) {
+	/** Ingests `input` while `table` is locked, terminates the load's connection waiting on it, and gives what the load then did. */
+	async function loadWithCut(prefix: string, input: string, table = 'source_files') {
 		const cut = await openTestDatabase(prefix);
-		// The load waits on the pool to plan its file; that connection is then terminated (kill-and-resume's cut
-		// reached it first once, seed 3360240672, and the sentence was PostgreSQL's bare one).
+		// As openDatabase's pool does: a connection lost while in use fails its query, which reports it (the build's has no listener of its own).
+		cut.pool.on('connect', (client) => client.on('error', () => {}));
+		// The load waits on the pool (for source_files, to plan its file); that connection is then terminated (kill-and-resume's
+		// cut reached it first once, seed 3360240672, and the sentence was PostgreSQL's bare one).
 		const holder = new pg.Client(clientConfig(cut.url));
 		await holder.connect();
 		try {
 			await holder.query('BEGIN');
-			await holder.query('LOCK TABLE source_files IN ACCESS EXCLUSIVE MODE');
+			await holder.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
 			const outcome = ingest(cut, [input]).then(() => undefined, (error: Error) => error);
 			// Asked outside the holder's transaction, which sees one snapshot of pg_stat_activity.
 			const waiting = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
 			for (let tries = 0; (await cut.pool.query(waiting)).rowCount === 0; tries++) {
-				assert.ok(tries < 200, 'the load waits for the manifest');
+				assert.ok(tries < 200, `the load waits for ${table}`);
 				await new Promise((resolve) => setTimeout(resolve, 50));
 			}
 			await cut.pool.query(`SELECT pg_terminate_backend(pid) FROM (${waiting}) w`);
-			// A load that goes on to write the manifest waits for the holder: a failure, not a hung test.
-			const hung = new Promise<Error>((resolve) => setTimeout(() => resolve(new Error('the load went on writing the manifest')), 15_000).unref());
+			// A load that goes on to write the table waits for the holder: a failure, not a hung test.
+			const hung = new Promise<Error>((resolve) => setTimeout(() => resolve(new Error(`the load went on writing ${table}`)), 15_000).unref());
 			return {error: await Promise.race([outcome, hung]), pool: cut.pool};
 		} finally {
 			await holder.end();
@@ -548,7 +550,7 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 	it('a connection cut under the manifest (not a loader) is the database failing, with what was kept', async () => {
 		const file = path.join(dir, 'cut.log');
 		fs.writeFileSync(file, lines(1180, 1182));
-		const {error} = await loadWithManifestCut('connection_cut', file);
+		const {error} = await loadWithCut('connection_cut', file);
 		assert.ok(error instanceof UserError, String(error));
 		assert.equal(error.message, CUT_SENTENCE);
 	});
@@ -557,10 +559,22 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		// kill-and-resume (seed 900446926, once): "cannot read the archive: terminating connection …" was recorded for the zip.
 		const zip = path.join(dir, 'cut.zip');
 		await writeZip(zip, [{name: 'a/tracking.log', data: Buffer.from(lines(1190, 1192))}]);
-		const {error, pool} = await loadWithManifestCut('connection_cut_zip', zip);
+		const {error, pool} = await loadWithCut('connection_cut_zip', zip);
 		assert.ok(error instanceof UserError, String(error));
 		assert.equal(error.message, CUT_SENTENCE);
 		assert.deepEqual((await pool.query("SELECT member, status FROM source_files WHERE status = 'failed'")).rows, []);
+	});
+
+	it('a connection cut while the derived tables are built is said as the build failing, with the logs loaded (it said "failed while loading; run the ingest again to resume")', async () => {
+		const file = path.join(dir, 'cut-build.log');
+		fs.writeFileSync(file, lines(1200, 1202));
+		const {error, pool} = await loadWithCut('connection_cut_build', file, 'd_type_total');
+		assert.ok(error instanceof UserError, String(error));
+		assert.equal(
+			error.message,
+			'The database failed while building the derived tables (terminating connection due to administrator command); the logs are loaded, and the tables the tasks read were left as they were: run the ingest again to update them.',
+		);
+		assert.deepEqual((await pool.query('SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM d_type_total)::int AS built')).rows, [{events: 2, built: 0}]);
 	});
 
 	it("is not a file's or a pipe's errno: EBADF, EPERM, EPIPE (5 letters, taken for a SQLSTATE) are said as they are", async () => {
