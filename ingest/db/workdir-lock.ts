@@ -68,10 +68,35 @@ export function acquireWorkdirLock(workdir: Workdir): () => void {
 						: `${inUse}; wait for it to finish, pass a different --workdir, or (to run tasks beside it) keep the database running with openpolyedu-tui db start before starting both.`,
 				);
 			}
-			fs.rmSync(workdir.lockFile, {force: true});
+			removeDeadLock(workdir.lockFile, text);
 		}
 	}
 	throw new UserError(`Could not take the lock ${workdir.lockFile}; remove it if no openpolyedu-tui is running.`);
+}
+
+/**
+ * Removes the lock of a dead process, whose text was `judged`, and no other: two runs that found it at once both
+ * deleted "it", the second one the lock that the first had just made in its place, and both went on (2 rounds of 10,
+ * six runs started together after a crash). The file is renamed away (one rename wins), and put back when it turns
+ * out to be another's new lock.
+ */
+function removeDeadLock(file: string, judged: string): void {
+	const aside = `${file}.${process.pid}.dead`;
+	try {
+		fs.renameSync(file, aside);
+	} catch (error) {
+		// Removed by another run meanwhile: nothing of ours to remove.
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+		throw error;
+	}
+	if (readLock(aside) !== judged) {
+		try {
+			fs.linkSync(aside, file);
+		} catch {
+			// A third run made one meanwhile: that one holds the workdir now.
+		}
+	}
+	fs.rmSync(aside, {force: true});
 }
 
 /** The lock's text; undefined when it is gone, '' when it cannot be read (a folder, another user's). */

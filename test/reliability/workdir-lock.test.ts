@@ -57,6 +57,31 @@ describe('two instances on one workdir', () => {
 		assert.equal(after.code, 0, after.stderr);
 	});
 
+	it('takes over a dead process\'s lock only: another run that took it over a moment before keeps it (two runs started together after a crash both deleted "it", and both went on)', () => {
+		const workdir = newWorkdir();
+		fs.writeFileSync(workdir.lockFile, '2147483646');
+		// The other run (here the test runner, alive) takes the dead lock over right after this one has read it: the
+		// moment between the read and the delete, which two processes started together met in 2 rounds of 10.
+		const read = fs.readFileSync;
+		let overtaken = false;
+		fs.readFileSync = ((...args: Parameters<typeof read>) => {
+			const text = read(...args);
+			if (!overtaken && args[0] === workdir.lockFile) {
+				overtaken = true;
+				fs.rmSync(workdir.lockFile);
+				fs.writeFileSync(workdir.lockFile, String(process.ppid));
+			}
+			return text;
+		}) as typeof read;
+		try {
+			assert.throws(() => acquireWorkdirLock(workdir), (error: Error) => error instanceof WorkdirInUseError && error.message.includes(`pid ${process.ppid}`));
+		} finally {
+			fs.readFileSync = read;
+		}
+		assert.ok(overtaken, 'the lock was read');
+		assert.deepEqual([fs.readFileSync(workdir.lockFile, 'utf8'), fs.readdirSync(workdir.root).filter((name) => name.startsWith('app.lock'))], [String(process.ppid), ['app.lock']]);
+	});
+
 	it("leaves another program's app.lock as it is, in one sentence (a --workdir such as ~ or . took it for a stale lock and deleted it)", async () => {
 		const workdir = newWorkdir();
 		const input = path.join(fixtureDir(), 'other.log');
