@@ -888,11 +888,7 @@ describe('a start that waits', () => {
 	});
 
 	it("on a postmaster.pid left by a crash, whose process id another program has now, is one sentence at once, and a signal ends a wait for its port (it tried for 10 s, then said ECONNREFUSED; a port that accepts and never answers held it 30 s, deaf to Ctrl-C)", async () => {
-		const stale = testFolder('stale-pid', {open: true}).workdir('workdir');
-		ensureWorkdir(stale);
-		await startEmbeddedServer(stale);
-		await stopEmbeddedServer(stale);
-		const dataDir = fs.realpathSync(stale.pgdata);
+		const {workdir: stale, dataDir} = await stoppedCluster('stale-pid');
 		const pidFile = path.join(dataDir, 'postmaster.pid');
 		const listener = net.createServer();
 		const accepted = new Set<net.Socket>();
@@ -925,11 +921,7 @@ describe('a start that waits', () => {
 
 describe('a postmaster.pid left by a crash, whose process id another program of the server\'s user has now', () => {
 	it('is not signalled by db stop, db start or a run: each says so in one sentence and exits 1 (pg_ctl stop sent SIGINT to whatever process the file named)', async () => {
-		const stale = testFolder('stale-stop', {open: true}).workdir('workdir');
-		ensureWorkdir(stale);
-		await startEmbeddedServer(stale);
-		await stopEmbeddedServer(stale);
-		const dataDir = fs.realpathSync(stale.pgdata);
+		const {workdir: stale, dataDir} = await stoppedCluster('stale-stop');
 		const other = standIn(dataDir);
 		const ended = new Promise<string>((resolve) => other.on('exit', (code, signal) => resolve(`ended (${signal ?? code})`)));
 		// A port where nothing listens: on Linux the process' working folder tells it is another program, elsewhere the silent port.
@@ -972,6 +964,15 @@ describe('whether a PostgreSQL answers on a port (where the working folder of a 
 		assert.equal(await answersAsPostgres(port), false, 'a closed port');
 	});
 });
+
+/** A workdir of its own (see testFolder) with a cluster whose server has run and stopped, for a postmaster.pid to be forged in. */
+async function stoppedCluster(prefix: string): Promise<{workdir: Workdir; dataDir: string}> {
+	const workdir = testFolder(prefix, {open: true}).workdir('workdir');
+	ensureWorkdir(workdir);
+	await startEmbeddedServer(workdir);
+	await stopEmbeddedServer(workdir);
+	return {workdir, dataDir: fs.realpathSync(workdir.pgdata)};
+}
 
 /** A postmaster.pid as the server writes it (pid, folder, start time, port, socket folder, address, shared memory, status). */
 function forgeServerFile(dataDir: string, pid: number, port: number, status: string): void {
