@@ -6,7 +6,7 @@ import path from 'node:path';
 import {test} from 'node:test';
 import pg from 'pg';
 import {clientConfig, ensureDatabaseExists} from '../../ingest/db/database.js';
-import {embeddedServerStatus, removeWorkdir, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
+import {connectionUrl, embeddedServerStatus, readPassword, removeWorkdir, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {migrate} from '../../ingest/db/migrations.js';
 import {resolveWorkdir, type Workdir} from '../../ingest/db/workdir.js';
 import {projectRoot, settled} from '../helpers/shared.js';
@@ -128,6 +128,59 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 		await waitForScreen(session, /EXIT=\d+/, 30_000).catch(() => {});
 		spawnSync('tmux', ['kill-session', '-t', session]);
 		removeWorkdir(resolveWorkdir(path.join(dir, 'workdir')));
+		fs.rmSync(dir, {recursive: true, force: true});
+	}
+});
+
+test("Esc on a task whose parameter checks wait for another session's lock gives the wait up at once, the lock still held (the check waited until the other session let go; only quitting gave it up)", {skip: tmuxReady ? false : 'skipped: tmux is not installed and could not be installed (apt-get)', timeout: 180_000}, async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-e2e-esc-'));
+	const session = `openpolyedu-e2e-esc-${process.pid}`;
+	const workdir = resolveWorkdir(path.join(dir, 'workdir'));
+	fs.mkdirSync(path.join(dir, 'input'));
+	fs.writeFileSync(path.join(dir, 'input', 'fixture.log'), fixtureLog());
+	const command = `${quote(process.execPath)} ${quote(bin)} --workdir ${quote(workdir.root)}; echo "EXIT=$?"; sleep 60`;
+	tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '30', '-c', dir, command);
+	let pool: pg.Pool | undefined;
+	try {
+		await waitForScreen(session, /Load finished/, 90_000);
+		await send(session, 'Enter');
+		await waitForScreen(session, /Tasks · \d+ of \d+ · course/, 10_000);
+		// Another session (a psql, say) holds the table where the task's course is looked up, as a build's swap does.
+		pool = new pg.Pool({...clientConfig(connectionUrl(readPassword(workdir)!, embeddedServerStatus(workdir).port!)), application_name: 'psql'});
+		pool.on('error', () => {});
+		const holder = await pool.connect();
+		await holder.query('BEGIN');
+		await holder.query('LOCK TABLE d_type_total IN ACCESS EXCLUSIVE MODE');
+		const waiting = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'openpolyedu-tui' AND wait_event_type = 'Lock'`;
+		try {
+			await burst(session, '/event types\r');
+			await waitForScreen(session, /▸ Event types/, 10_000);
+			await send(session, 'Enter');
+			if (/Enter run/.test(await waitForScreen(session, /Enter run|Waiting for a lock/, 30_000))) await send(session, 'Enter');
+			await waitForScreen(session, /Waiting for a lock on d_type_total held by another session/, 30_000);
+			await send(session, 'Escape');
+			const started = Date.now();
+			while ((await pool.query(waiting)).rows[0].n > 0) {
+				assert.ok(Date.now() - started < 3000, 'the check still waits for the lock after Esc');
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+		} finally {
+			await holder.query('ROLLBACK');
+			holder.release();
+		}
+		// Back from the task's form to the menu, then quit.
+		await waitForScreen(session, /Enter run · Esc back/, 10_000);
+		await send(session, 'Escape');
+		await waitForScreen(session, /Tasks · \d+ of \d+ · filter/, 10_000);
+		await send(session, 'q');
+		assert.match(await waitForScreen(session, /EXIT=\d+/, 30_000), /EXIT=0/);
+	} finally {
+		await pool?.end().catch(() => {});
+		// Ctrl-C first, so the app stops its embedded server before the terminal goes away.
+		spawnSync('tmux', ['send-keys', '-t', session, 'C-c']);
+		await waitForScreen(session, /EXIT=\d+/, 30_000).catch(() => {});
+		spawnSync('tmux', ['kill-session', '-t', session]);
+		removeWorkdir(workdir);
 		fs.rmSync(dir, {recursive: true, force: true});
 	}
 });
