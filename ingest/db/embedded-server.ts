@@ -765,13 +765,17 @@ async function staleServerSentence(dataDir: string, server: ServerFile): Promise
 	return `${server.file} says that the embedded PostgreSQL runs (process ${server.pid}, port ${server.port}), but ${why}: the server stopped without removing the file (a crash, a kill, a restart of the machine), and the app signals no process on its word. Delete the file if no PostgreSQL runs on ${dataDir}, and run again.`;
 }
 
+/** What is wrong with the cluster's postmaster.pid when it names another program than its server (see staleServerSentence). */
+export async function staleServerFile(dataDir: string): Promise<string | undefined> {
+	const server = serverFile(dataDir);
+	return server && staleServerSentence(dataDir, server);
+}
+
 /** The cluster's server as postmaster.pid names it, when it runs; a file that names another program is said (see staleServerSentence). */
 async function runningServer(dataDir: string): Promise<ServerFile | undefined> {
-	const server = serverFile(dataDir);
-	if (server === undefined) return undefined;
-	const stale = await staleServerSentence(dataDir, server);
+	const stale = await staleServerFile(dataDir);
 	if (stale !== undefined) throw new UserError(stale);
-	return server;
+	return serverFile(dataDir);
 }
 
 /** Stops the server of the workdir's cluster (false when none runs); a postmaster.pid that names another program is said, never signalled. */

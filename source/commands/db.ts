@@ -5,6 +5,7 @@ import {
 	embeddedServerStatus,
 	missingClusterSentence,
 	readPassword,
+	staleServerFile,
 	startEmbeddedServer,
 	stopEmbeddedServer,
 	unclaimedClusters,
@@ -69,9 +70,12 @@ export const dbCommand: Command = async (context) => {
 	}
 	// db status
 	const status = embeddedServerStatus(workdir);
+	// A postmaster.pid left by a crash, whose process id another program has now, was said as a server running.
+	const stale = status.port === undefined ? undefined : await staleServerFile(status.dataDir);
 	if (status.missingLinkTarget !== undefined) context.stdout.write(`${missingClusterSentence(workdir, status.missingLinkTarget)}\n`);
 	else if (!status.initialised) context.stdout.write(`No database in ${workdir.root} yet.\n`);
 	else if (status.port === undefined) context.stdout.write(`Stopped (cluster in ${status.dataDir}).\n`);
+	else if (stale !== undefined) context.stdout.write(`${stale}\n`);
 	else {
 		const password = readPassword(workdir) ?? '';
 		context.stdout.write(`Running on 127.0.0.1:${status.port} (cluster in ${status.dataDir}): ${redactSecrets(connectionUrl(password, status.port))}\n`);

@@ -941,6 +941,9 @@ describe('a postmaster.pid left by a crash, whose process id another program of 
 				assert.deepEqual([result.code, result.stdout, result.stderr], [1, '', said], args.join(' '));
 			}
 			assert.ok(!fs.existsSync(stale.keepRunningFile), 'db start left no marker');
+			// Nor is it said to run (it was "Running on 127.0.0.1:…").
+			const status = await runCli(['db', 'status', '--workdir', stale.root]);
+			assert.deepEqual([status.code, status.stdout, status.stderr], [0, said, ''], 'db status');
 		} finally {
 			fs.rmSync(path.join(dataDir, 'postmaster.pid'), {force: true});
 		}
