@@ -196,7 +196,7 @@ export async function noRowsNote(pool: pg.Pool, parameters: Record<string, strin
 	if (!from && !to) return 'No rows.';
 	const {rows} = await pool.query<{first: string | null; last: string | null}>(
 		`SELECT to_char(min(hour) AT TIME ZONE $2, 'YYYY-MM-DD') AS first, to_char(max(hour) AT TIME ZONE $2, 'YYYY-MM-DD') AS last
-		 FROM d_course_hour WHERE course_id = $1 OR ($1 = '' AND course_id <> '')`,
+		 FROM d_course_hour WHERE course_id <> '' AND (course_id = $1 OR $1 = '')`,
 		[course, tz],
 	);
 	const {first, last} = rows[0]!;
@@ -308,7 +308,7 @@ const inCourse = (course: string) => (course === '' ? 'in the database' : `in ${
 /** A video or problem with learners' events (in `course`, when one is chosen): a misspelt id must not look like an unwatched video. */
 async function checkItem(db: Queryable, item: (typeof ITEMS)[keyof typeof ITEMS], id: string, course: string): Promise<void> {
 	const {rows} = await db.query<{known: boolean}>(
-		`SELECT EXISTS (SELECT 1 FROM ${item.table} WHERE ${item.column} = $1 AND (course_id = $2 OR $2 = '')) AS known`,
+		`SELECT EXISTS (SELECT 1 FROM ${item.table} WHERE ${item.column} = $1 AND course_id <> '' AND (course_id = $2 OR $2 = '')) AS known`,
 		[id, course],
 	);
 	if (!rows[0]!.known) throw new UserError(`No ${item.what} ${quoted(id)} ${inCourse(course)} (${item.listedBy} lists them).`);
@@ -326,7 +326,7 @@ const noEventsOf = (types: string[], course: string) =>
 async function unknownEventTypes(db: Queryable, list: string, course: string): Promise<string[]> {
 	const types = eventTypesOf(list);
 	const {rows} = await db.query<{eventType: string}>(
-		`SELECT DISTINCT event_type AS "eventType" FROM d_type_total WHERE event_type = ANY ($1) AND (course_id = $2 OR ($2 = '' AND course_id <> ''))`,
+		`SELECT DISTINCT event_type AS "eventType" FROM d_type_total WHERE event_type = ANY ($1) AND course_id <> '' AND (course_id = $2 OR $2 = '')`,
 		[types, course],
 	);
 	const known = new Set(rows.map((row) => row.eventType));

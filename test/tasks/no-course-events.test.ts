@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {before, describe, it} from 'node:test';
+import {loadTaskCatalogue, noRowsNote, runTask, type TaskDefinition} from '../../source/tasks/index.js';
+import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
+
+const X = 'course-v1:Uni+X+2024';
+const Y = 'course-v1:Uni+Y+2024';
+
+// Opened at the top level: the helper closes the pool after this file's tests.
+const database = await openTestDatabase('no_course_events');
+
+/**
+ * Two courses with events on 2024-03-04 and 2024-03-05, and events of no course (course_id '': the dashboard, a
+ * video outside any course) in 2020, of a type and a video that no course has. "All courses" is every course but
+ * '': the checks of the parameters took '' in with the empty course value, so a type or video seen only outside
+ * the courses passed as known (an empty answer, no word), and the no-rows note named 2020 as the courses' first day.
+ */
+describe('events of no course, with all courses chosen', () => {
+	let tasks: Map<string, TaskDefinition>;
+	const run = (id: string, values: Record<string, string>) => runTask(database.pool, tasks.get(id)!, values);
+
+	before(async () => {
+		const event = (n: number, course: string, time: string, type: string, payload: Record<string, unknown> = {}) =>
+			eventLine(n, {username: 'ann', time, page: 'https://lms.example.org/dashboard', name: type, event_type: type, event: JSON.stringify(payload), context: {user_id: 7, course_id: course, path: '/event'}});
+		const file = path.join(fixtureDir(), 'no-course.log');
+		const events = [
+			event(1, X, '2024-03-04T10:00:00+00:00', 'seq_goto'),
+			event(2, Y, '2024-03-05T10:00:00+00:00', 'play_video', {id: 'course-video', currentTime: 0}),
+			event(3, '', '2020-01-01T10:00:00+00:00', 'dashboard_only'),
+			event(4, '', '2020-01-01T10:01:00+00:00', 'play_video', {id: 'stray-video', currentTime: 0}),
+		];
+		fs.writeFileSync(file, `${events.join('\n')}\n`);
+		await ingest(database, [file]);
+		tasks = new Map((await loadTaskCatalogue()).tasks.map((task) => [task.id, task]));
+	});
+
+	it('an event type only events of no course have is no type of the courses', async () => {
+		await assert.rejects(run('learner-unit-events', {types: 'dashboard_only'}), {message: 'No events of type "dashboard_only" in the database: event types are case-sensitive (event-types lists them).'});
+	});
+
+	it('a video only events of no course have is no video of the courses', async () => {
+		await assert.rejects(run('video-dropoff', {video: 'stray-video'}), {message: /^No video "stray-video" in the database/});
+		await assert.doesNotReject(run('video-dropoff', {video: 'course-video'}), 'a course video passes');
+	});
+
+	it("the no-rows note gives the courses' days, not those of events of no course", async () => {
+		assert.equal(
+			await noRowsNote(database.pool, {from: '2025-01-01', course: ''}),
+			'No rows: the courses have events from 2024-03-04 to 2024-03-05 (days in UTC), all before "from" (2025-01-01).',
+		);
+	});
+});
