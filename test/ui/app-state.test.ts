@@ -181,6 +181,13 @@ test('the next course picker starts on the last pick, "all courses" included', (
 	assert.equal(cursor(keys(typed, 'enter')), 'course-v1:B+2+2024');
 	const refused = typedRun('course-v1:B+2+202Y', 'failed');
 	assert.deepEqual([refused.screen.name, refused.course, cursor(keys(refused, 'enter'))], ['menu', undefined, undefined]);
+	// A course emptied in the form ran with all courses: the header named the course picked before, and the next
+	// picker started on it.
+	const picked = keys(atMenu(), 'j', 'enter', 'j', 'enter');
+	const emptied = keys(picked, ...Array.from({length: 'course-v1:B+2+2024'.length}, () => 'backspace'), 'enter');
+	const emptiedRun = emptied.screen.name === 'running' ? emptied.screen.runId : -1;
+	const ranAll = keys(apply(emptied, {type: 'task-finished', runId: emptiedRun, result: {...result([]), parameters: {course: ''}}}), 'escape', 'escape');
+	assert.deepEqual([ranAll.screen.name, ranAll.course, ranAll.allCourses, cursor(keys(ranAll, 'enter'))], ['menu', undefined, true, undefined]);
 	const needsOne = apply(all, {type: 'catalogue', problems: [], tasks: [task('one-course', 'Activity', {parameters: [{name: 'course', type: 'course', required: true, description: 'Course id'}]})]});
 	assert.equal(cursor(keys(needsOne, 'enter')), 'course-v1:A+1+2024', 'a task that needs one course starts on the first');
 });

@@ -259,9 +259,12 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 		case 'task-finished': {
 			if (state.screen.name !== 'running' || state.screen.runId !== event.runId) return state;
 			// The course typed in the form becomes the next task's only once a task has run with it: one refused
-			// ("No course …") stayed in the menu's header and the next forms.
-			const course = state.screen.form.fields.find((field) => field.parameter.type === 'course')?.value;
-			return showResult(course ? {...state, course, allCourses: false} : state, state.screen, event.result);
+			// ("No course …") stayed in the menu's header and the next forms. One emptied ran with all courses (or the
+			// only one, as the task resolved it), where the header went on naming the course picked before.
+			const field = state.screen.form.fields.find((candidate) => candidate.parameter.type === 'course');
+			if (!field) return showResult(state, state.screen, event.result);
+			const course = event.result.parameters[field.parameter.name] ?? field.value.trim();
+			return showResult(course ? {...state, course, allCourses: false} : {...state, course: undefined, allCourses: true}, state.screen, event.result);
 		}
 		case 'task-failed': {
 			if (state.screen.name !== 'running' || state.screen.runId !== event.runId) return state;
