@@ -513,6 +513,11 @@ function emptyForInitdb(workdir: Workdir, dataDir: string, runAs: RunAs): void {
 	if (owner !== undefined) {
 		throw new WorkdirError(`${where} belongs to the user ${owner}, and as root the server runs as ${SUPERUSER}, which the app does not hand a folder of theirs: run as that user, or pass another --workdir.`);
 	}
+	// initdb writes PG_VERSION before it bootstraps (which writes pg_control): a cluster with one and not the other lost
+	// its PG_VERSION afterwards (a copy in part, a sync tool), and emptying it deleted every loaded event.
+	if (fs.existsSync(path.join(dataDir, 'global', 'pg_control'))) {
+		throw new WorkdirError(`${where} holds a database cluster whose PG_VERSION file is missing (damaged, or copied in part), which the app does not delete: put the file back (it holds the PostgreSQL major version, such as 18), or move the folder away to start a new database.`);
+	}
 	const foreign = entries.filter((entry) => !CLUSTER_ENTRIES.has(entry));
 	if (foreign.length > 0) {
 		const named = `${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}`;

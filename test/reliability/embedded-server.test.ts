@@ -364,8 +364,22 @@ describe('a pgdata that is not a cluster', {skip: POSIX ? false : 'skipped: make
 		assert.equal(file.stderr.trim(), `${real === plain.pgdata ? real : `${real} (where ${plain.pgdata} leads)`} is a file, not a folder for the database cluster; the app does not delete it: move it away.`);
 		assert.equal(fs.readFileSync(plain.pgdata, 'utf8'), 'not a folder');
 
-		// What an initdb killed half-way leaves (no PG_VERSION yet) is the app's own, and is cleared for the next one.
+		// A cluster that lost only its PG_VERSION (initdb writes it before pg_control) is data, not a cut initdb's
+		// leftovers: it was emptied for a new cluster.
 		fs.rmSync(path.join(disk, 'thesis.txt'));
+		for (const folder of ['base/16384', 'global']) fs.mkdirSync(path.join(disk, folder), {recursive: true});
+		fs.writeFileSync(path.join(disk, 'global', 'pg_control'), 'control');
+		fs.writeFileSync(path.join(disk, 'base', '16384', '16385'), 'events');
+		const damaged = await runCli(['db', 'start', '--workdir', linked.root]);
+		assert.deepEqual(
+			[damaged.code, damaged.stderr.trim()],
+			[1, `${fs.realpathSync(disk)} (where ${linked.pgdata} leads) holds a database cluster whose PG_VERSION file is missing (damaged, or copied in part), which the app does not delete: put the file back (it holds the PostgreSQL major version, such as 18), or move the folder away to start a new database.`],
+		);
+		assert.equal(fs.readFileSync(path.join(disk, 'base', '16384', '16385'), 'utf8'), 'events');
+		fs.rmSync(path.join(disk, 'base'), {recursive: true});
+		fs.rmSync(path.join(disk, 'global'), {recursive: true});
+
+		// What an initdb killed half-way leaves (no PG_VERSION yet) is the app's own, and is cleared for the next one.
 		for (const folder of ['base/1', 'global', 'pg_wal']) fs.mkdirSync(path.join(disk, folder), {recursive: true});
 		fs.writeFileSync(path.join(disk, 'base', '1', '112'), 'half-written');
 		fs.writeFileSync(path.join(disk, 'postgresql.conf'), '# cut off');
