@@ -235,6 +235,9 @@ async function startedEmbedded(workdir: Workdir, onStep: (step: string) => void,
 		const {url, dataDir, startedHere} = await startEmbeddedServer(workdir, onStep, options);
 		try {
 			await ensureDatabaseExists(url, signal);
+			// A marker with no server running was left by a db start killed before its server came up (or by a restart
+			// of the machine): every run after it left the server it started running.
+			if (startedHere) fs.rmSync(workdir.keepRunningFile, {force: true});
 			return {url, dataDir};
 		} catch (error) {
 			if (!signal?.aborted) {

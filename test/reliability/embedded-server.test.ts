@@ -789,6 +789,14 @@ describe('a server kept running by db start', () => {
 		}
 	});
 
+	it('whose server is gone (db start killed before it came up, a restart of the machine) is no reason for a run to leave its own server running', async () => {
+		assert.equal(embeddedServerStatus(workdir).port, undefined, 'no server before');
+		fs.writeFileSync(workdir.keepRunningFile, 'kept running by: openpolyedu-tui db start\n');
+		const ran = await runCli(['run', 'course-summary', '--workdir', workdir.root, '--format', 'json']);
+		assert.equal(ran.code, 0, ran.stderr);
+		assert.deepEqual([embeddedServerStatus(workdir).port, fs.existsSync(workdir.keepRunningFile)], [undefined, false], 'the run stopped the server it started');
+	});
+
 	it('tells a run in progress that db stop stopped the database, in one sentence (it crashed with a stack)', async () => {
 		assert.equal((await runCli(['db', 'start', '--workdir', workdir.root])).code, 0);
 		const pool = new pg.Pool(clientConfig(connectionUrl(readPassword(workdir)!, embeddedServerStatus(workdir).port!)));
