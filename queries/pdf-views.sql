@@ -3,7 +3,9 @@
 -- group: Textbooks
 -- description: Per PDF (the file name at the end of event.chapter): viewers = distinct learners with any
 --   textbook.pdf.* event on it, page_loads = textbook.pdf.page.loaded events, events = all its textbook
---   events. (The original called scroll-event counts "unique views".)
+--   events. (The original called scroll-event counts "unique views".) The viewer logs its page loads and page turns
+--   as book events naming their kind in event.name (textbook.pdf.page.loaded, textbook.pdf.page.navigatednext): such
+--   an event counts as the textbook.pdf.* event it names.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: viewers desc
 -- chart: bar x=pdf y=viewers

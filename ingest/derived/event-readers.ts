@@ -42,7 +42,8 @@ export const PAYLOAD_COLUMNS = `
 	CASE WHEN t.payload_kind = 'textbook' THEN nullif(regexp_replace(split_part(split_part(e.event ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), '') END,
 	CASE WHEN t.payload_kind = 'textbook' THEN e.event ->> 'query' END,
 	CASE WHEN t.payload_kind = 'target' THEN e.event ->> 'target_url' END,
-	CASE WHEN t.payload_kind = 'target' THEN btrim(e.event ->> 'target_name') END`;
+	CASE WHEN t.payload_kind = 'target' THEN btrim(e.event ->> 'target_name') END,
+	CASE WHEN t.payload_kind = 'textbook' AND t.event_type = 'book' THEN e.event ->> 'name' END`;
 
 /**
  * The fields of a row of the counting pass's scan (see fresh-counts.ts), by number: the event's own, then
@@ -74,6 +75,7 @@ export const SCAN = {
 	query: 22,
 	targetUrl: 23,
 	targetName: 24,
+	bookName: 25,
 } as const;
 
 /** What a reader needs of an event type (from fresh_type). */
@@ -135,13 +137,16 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 			return true;
 		}
 		case 'textbook': {
-			if (time < 0 || learner.username === '') return false;
+			// A \`book\` event (the PDF viewer's page loads and turns, in the Open edX reference) is the textbook.pdf.* event its
+			// payload names; one without such a name (the PNG viewer's, or the PDF viewer's before 2014) is no PDF's.
+			const eventType = kind.event_type === 'book' ? fieldText(data, starts[SCAN.bookName]!) : kind.event_type;
+			if (time < 0 || learner.username === '' || eventType === null || !eventType.startsWith('textbook.')) return false;
 			const out = tables.learnerRow('d_textbook_event', learner.fields, 5);
 			copiedField(out, data, starts[SCAN.time]!);
-			textField(out, kind.event_type);
+			textField(out, eventType);
 			copiedField(out, data, starts[SCAN.pdf]!);
 			copiedField(out, data, starts[SCAN.query]!);
-			const query = kind.event_type === 'textbook.pdf.search.executed' ? fieldText(data, starts[SCAN.query]!) : null;
+			const query = eventType === 'textbook.pdf.search.executed' ? fieldText(data, starts[SCAN.query]!) : null;
 			const words = query === null ? [] : searchWords(query);
 			if (words.length === 0) nullField(out);
 			else arrayField(out, ARRAY_OF.text, words.length, false, () => words.forEach((word) => textField(out, word)));

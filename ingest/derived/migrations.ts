@@ -1308,4 +1308,11 @@ ALTER TABLE d_page_visit ADD COLUMN closes boolean NOT NULL DEFAULT false;
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 153,
+		description: "the PDF viewer's book events are the textbook.pdf.* events their payloads name",
+		// The viewer logs its page loads and turns as \`book\` events (event.name textbook.pdf.page.loaded, …); the textbook
+		// table took event types alone, so pdf-views showed no page load and no viewer of the corpus' PDFs.
+		sql: `UPDATE loads SET derived_done = false;`,
+	},
 ];

@@ -39,7 +39,8 @@ const PAYLOAD_KIND = `CASE
 	WHEN event_type IN ('problem_check', 'showanswer', 'show_answer', 'edx.problem.showanswer') THEN 'problem'
 	WHEN event_type IN ('edx.course.enrollment.activated', 'edx.course.enrollment.deactivated') THEN 'enrollment'
 	WHEN event_type IN ('edx.ui.lms.outline.selected', 'edx.ui.lms.link_clicked') THEN 'target'
-	WHEN event_type LIKE 'textbook.%' THEN 'textbook' END`;
+	-- The PDF viewer logs its page loads and turns as \`book\` events, their textbook.pdf.* name in the payload.
+	WHEN event_type LIKE 'textbook.%' OR event_type = 'book' THEN 'textbook' END`;
 
 /**
  * The distinct learners (course and username), event types and pages of the new events: the steps below
