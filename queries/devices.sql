@@ -3,8 +3,9 @@
 -- group: Audience
 -- description: Learners and events by browser family, operating system or device type (by), parsed
 --   from the user-agent string with ua-parser-js; device is desktop unless the parser reports mobile,
---   tablet, console, smarttv, wearable or embedded. A learner using several is counted under each;
---   events without a user agent are "(none)". Every event of a learner counts, with a time or not.
+--   tablet, console, smarttv, wearable or embedded; a browser or OS it does not name is "Other". A learner
+--   using several is counted under each; events without a user agent are "(none)". Every event of a learner
+--   counts, with a time or not.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: by | choice(browser,os,device) | browser | Group by browser, os or device type
 -- sort: learners desc

@@ -7,7 +7,8 @@
 --   (sequential) it belongs to, from any URL of that section in the same course: a page
 --   …/courseware/<chapter>/<sequential>/<n> is named by a click to …/jump_to/…type@sequential+block@<sequential>,
 --   and so are the learning MFE's pages of that sequential. Only URLs with a name are listed. With a
---   course, only URLs containing the course id.
+--   course, only URLs containing the course id. Every outline and link click names its target, whether the click's
+--   own event has a course or not: the URL says which course it is of.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: url asc
 SELECT url, name

@@ -2,7 +2,8 @@
 -- title: PDF textbook scrolling
 -- group: Textbooks
 -- description: Per PDF: scroll events (textbook.pdf.page.scrolled only — the original counted every
---   event with "pdf" in its type), the distinct learners who scrolled, and scrolls per scrolling learner.
+--   event with "pdf" in its type), the distinct learners who scrolled, and scrolls per scrolling learner. Only
+--   learners' events with a readable time count (a scroll without a username or a time is not in scrolls either).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: scrolls desc
 SELECT pdf, sum(scrolls)::bigint AS scrolls, count(*) AS learners, round(sum(scrolls) / count(*), 1) AS scrolls_per_learner

@@ -5,7 +5,8 @@
 --   (textbook.pdf.search.executed, event.query): each query is normalised (NFKC: x² is x2), split into
 --   runs of Unicode letters, marks and numbers (any script's digits; a Devanagari word keeps its vowel
 --   signs), and each word case-folded (Интеграл and интеграл, STRASSE and straße are one word; the Turkish
---   dotless ı folds to i); per word, the searches containing it and the distinct learners.
+--   dotless ı folds to i); per word, the searches containing it and the distinct learners. Only learners' searches
+--   with a readable time count (a search without a username or a time is not in searches either).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: searches desc
 SELECT w.word, count(*) AS searches, count(DISTINCT t.username) AS learners

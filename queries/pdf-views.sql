@@ -5,7 +5,8 @@
 --   textbook.pdf.* event on it, page_loads = textbook.pdf.page.loaded events, events = all its textbook
 --   events. (The original called scroll-event counts "unique views".) The viewer logs its page loads and page turns
 --   as book events naming their kind in event.name (textbook.pdf.page.loaded, textbook.pdf.page.navigatednext): such
---   an event counts as the textbook.pdf.* event it names.
+--   an event counts as the textbook.pdf.* event it names. Only learners' events with a readable time count (one
+--   without a username or a time is in event-types and data-health, not here), in page_loads and events too.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: viewers desc
 -- chart: bar x=pdf y=viewers
