@@ -42,7 +42,9 @@ export const PAYLOAD_COLUMNS = `
 	CASE WHEN t.payload_kind = 'textbook' THEN nullif(regexp_replace(split_part(split_part(e.event ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), '') END,
 	CASE WHEN t.payload_kind = 'textbook' THEN e.event ->> 'query' END,
 	CASE WHEN t.payload_kind = 'target' THEN e.event ->> 'target_url' END,
-	CASE WHEN t.payload_kind = 'target' THEN btrim(e.event ->> 'target_name') END,
+	-- A name without the white space around it (a title's indentation, line breaks, no-break spaces): one of white space
+	-- alone is none, and does not hide an earlier name.
+	CASE WHEN t.payload_kind = 'target' THEN btrim(e.event ->> 'target_name', E' \\t\\n\\r\\f\\v\\u00a0') END,
 	CASE WHEN t.payload_kind = 'textbook' AND t.event_type = 'book' THEN e.event ->> 'name' END`;
 
 /**
@@ -137,7 +139,7 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 			return true;
 		}
 		case 'textbook': {
-			// A \`book\` event (the PDF viewer's page loads and turns, in the Open edX reference) is the textbook.pdf.* event its
+			// A `book` event (the PDF viewer's page loads and turns, in the Open edX reference) is the textbook.pdf.* event its
 			// payload names; one without such a name (the PNG viewer's, or the PDF viewer's before 2014) is no PDF's.
 			const eventType = kind.event_type === 'book' ? fieldText(data, starts[SCAN.bookName]!) : kind.event_type;
 			if (time < 0 || learner.username === '' || eventType === null || !eventType.startsWith('textbook.')) return false;

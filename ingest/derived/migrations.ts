@@ -1310,9 +1310,10 @@ UPDATE loads SET derived_done = false;
 	},
 	{
 		version: 153,
-		description: "the PDF viewer's book events are the textbook.pdf.* events their payloads name",
-		// The viewer logs its page loads and turns as \`book\` events (event.name textbook.pdf.page.loaded, …); the textbook
-		// table took event types alone, so pdf-views showed no page load and no viewer of the corpus' PDFs.
+		description: "the PDF viewer's book events are the textbook.pdf.* events their payloads name; clicked names lose all white space around them",
+		// The viewer logs its page loads and turns as `book` events (event.name textbook.pdf.page.loaded, …); the textbook
+		// table took event types alone, so pdf-views showed no page load and no viewer of the corpus' PDFs. Clicked names
+		// lost only the spaces around them: a name of a line break alone hid the section's earlier name.
 		sql: `UPDATE loads SET derived_done = false;`,
 	},
 ];

@@ -47,3 +47,14 @@ it('a later click still renames the page, a same-time one after it too', async (
 	await ingest(database, [write('latest.log', [click('c', 'Omega', '05')])]);
 	assert.deepEqual((await runTask(database.pool, pageNames, {})).rows, [[JUMP, 'Omega']]);
 });
+
+it('a name loses the white space around it (tabs, line breaks, no-break spaces): one of white space alone names nothing', async () => {
+	// 'Intro' at 10:00:00, then a click at :05 whose name is a line break alone (a title element left empty): the page keeps
+	// 'Intro'. Another section's name comes with a tab before and a line break and a no-break space after: 'Day 1'.
+	const day = JUMP.replace('block@s1', 'block@s2');
+	const other = JSON.parse(click('b', '\tDay 1\n\u00a0', '00')) as {event: {target_url: string}};
+	other.event.target_url = day;
+	const database = await openTestDatabase('page_name_ties');
+	await ingest(database, [write('blank.log', [click('a', 'Intro', '00'), click('a', '\n', '05'), JSON.stringify(other)])]);
+	assert.deepEqual((await runTask(database.pool, pageNames, {})).rows, [[JUMP, 'Intro'], [day, 'Day 1']]);
+});
