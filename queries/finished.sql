@@ -4,8 +4,9 @@
 -- description: Learners who finished the course and when (first time), by the chosen definition:
 --   passed = a passing grade (edx.course.grade.passed.first_time) or a certificate (edx.certificate.created);
 --   certificate = any edx.certificate.* event; exam = any edx.special_exam.* event (the original's
---   definition: attempting a proctored/timed exam, which is not passing it). events = the learner's events
---   in the course, with a time or not.
+--   definition: attempting a proctored/timed exam, which is not passing it). first_activity = the learner's first
+--   learning activity in the course (any event but enrollment changes and /change_enrollment), in the time zone;
+--   events = the learner's events in the course, with a time or not.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: finish | choice(passed,certificate,exam) | passed | What counts as finishing the course
 -- param: tz | timezone | UTC | Time zone for the times
