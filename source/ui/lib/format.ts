@@ -41,7 +41,10 @@ export function sparkline(values: number[], width: number): string {
 
 /** The decimal places a number needs, at most 3 (trailing zeros dropped). */
 export function decimalPlaces(value: number): number {
-	return Number.isInteger(value) ? 0 : (value.toFixed(3).replace(/0+$/, '').split('.')[1]?.length ?? 0);
+	if (Number.isInteger(value) || !Number.isFinite(value)) return 0;
+	// Read off the three places' trailing zeros: a replace and a split per number were a third of a search for one.
+	const fraction = value.toFixed(3).slice(-3);
+	return fraction === '000' ? 0 : fraction.endsWith('00') ? 1 : fraction.endsWith('0') ? 2 : 3;
 }
 
 /**
@@ -57,9 +60,23 @@ export function cellText(value: string | number | boolean | null, kind?: ColumnK
 		// Never fewer places than the value needs: `places` comes from the first rows, and a later 2.5 shown as "3" would be wrong, not just out of line.
 		const [whole = '0', fraction = ''] = value.toFixed(Math.max(places ?? 0, decimalPlaces(value))).split('.');
 		const sign = whole.startsWith('-') ? '-' : '';
-		return `${sign}${thousands(Math.abs(Number(whole)))}${fraction ? `.${fraction}` : ''}`;
+		const digits = whole.slice(sign.length);
+		// Up to 15 digits toFixed writes the whole part exactly as toLocaleString does; past them it writes the double's
+		// binary digits (…683,968 for …680,000) or an exponent (1e+21), and NaN: those go through thousands.
+		return `${sign}${/^\d{1,15}$/.test(digits) ? grouped(digits) : thousands(Math.abs(Number(whole)))}${fraction ? `.${fraction}` : ''}`;
 	}
 	return String(value);
+}
+
+/**
+ * "1234567" as "1,234,567", as toLocaleString('en-US') groups it: by hand, since a search formats every number cell
+ * of a result and toLocaleString took most of it (a filter by 58.1 over time-on-course-by-day's 337k rows: 0.8 s).
+ */
+function grouped(digits: string): string {
+	const first = digits.length % 3 || 3;
+	let text = digits.slice(0, first);
+	for (let at = first; at < digits.length; at += 3) text += `,${digits.slice(at, at + 3)}`;
+	return text;
 }
 
 /** A path as the user thinks of it: relative to the current folder when inside it (input/big.log). */
