@@ -97,6 +97,27 @@ describe('formatResult', () => {
 		assert.equal(none.start() + none.end(), '[]\n');
 	});
 
+	it('JSON is written without an object made and pretty-printed a row (learner-unit-events at 10M, 475k rows: 3.1 s, keys answered late while it ran), and a U+2028 in a value kept as it is', () => {
+		const rows: TaskResult['rows'] = [...result.rows, ['x\u2028"\\', Number.NaN, 'true'], [null, -0.5, '']];
+		const wide = {...result, rows};
+		const objects = rows.map((row) => Object.fromEntries(result.columns.map((column, index) => [column.name, row[index]])));
+		const expected = `${JSON.stringify(objects, null, 2)}\n`;
+		const stringify = JSON.stringify;
+		let prettyPrinted = 0;
+		JSON.stringify = ((value: unknown, replacer?: never, space?: string | number) => {
+			if (space !== undefined) prettyPrinted++;
+			return stringify(value, replacer, space);
+		}) as typeof JSON.stringify;
+		let written: string;
+		try {
+			written = formatResult(wide, 'json');
+		} finally {
+			JSON.stringify = stringify;
+		}
+		assert.equal(written, expected);
+		assert.equal(prettyPrinted, 0);
+	});
+
 	it('table aligns by display width, numbers to the right, timestamps to the second (the files keep them whole)', () => {
 		const lines = terminalTable(result).text.split('\n');
 		assert.equal(lines[0], 'username          events  last_seen');
