@@ -957,6 +957,25 @@ test('at 60×12 the chart gives way to a one-line note; at 60×15 it is drawn 6 
 	}
 });
 
+test('a search longer than the line is shown on one line around its cursor: wrapped, it pushed the header off the table at 60×15', () => {
+	const term = 'zealous-zealous-yellowperch-and-a-long-term-here-and-more-and-more';
+	for (const cursor of [[...term].length, 3]) {
+		const screen = {...resultScreenState(learnerPath(), 60, 15), searchInput: {value: term, cursor}};
+		const {lastFrame, unmount} = render(<ResultScreen screen={screen} width={60} height={15} />);
+		try {
+			const lines = stripVTControlCharacters(lastFrame() ?? '').split('\n');
+			assert.equal(lines.length, 13, 'the screen fits (the hint line is the app\'s)');
+			assert.match(lines[1] ?? '', /^ *step +session +time/, 'the header is on screen');
+			const search = lines.find((line) => line.startsWith('Search: ')) ?? '';
+			assert.ok(stringWidth(search) <= 59, search);
+			// The cursor and the text at it are in sight, the cut ends marked.
+			assert.match(search, cursor === 3 ? /^Search: zea▏lous-.*…/ : /^Search: …[^▏]*-and-more▏/);
+		} finally {
+			unmount();
+		}
+	}
+});
+
 test('scrolled right, the first column stays and a "‹" shows that columns are hidden', () => {
 	const days = ['Monday', 'Tuesday', 'Wednesday'];
 	const hours = Array.from({length: 12}, (_, hour) => ({name: `h${String(hour).padStart(2, '0')}_events`, kind: 'number' as const}));

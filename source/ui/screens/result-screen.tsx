@@ -7,7 +7,12 @@ import {cellText, thousands, wrapLines} from '../lib/format.js';
 import {titleLine} from '../lib/title-line.js';
 import type {Flash, ResultScreen as ResultScreenState} from '../state/app-state.js';
 import {resultLayout, statusLines} from '../state/app-state.js';
-import {withCursor} from '../state/text-field.js';
+import {fittedField} from '../state/text-field.js';
+
+const SEARCH_LABEL = 'Search: ';
+const SEARCH_HINT = ' Enter find · Esc clear';
+/** Cells the search's text keeps on a narrow screen, its hint then cut. */
+const MIN_SEARCH_WIDTH = 12;
 
 /** "row 12/3,400 · col 2/7", plus sort, search and filter when set. */
 export function positionText(screen: ResultScreenState): string {
@@ -60,9 +65,10 @@ export function ResultScreen({screen, flash, width, height}: {screen: ResultScre
 				</Box>
 			)}
 			{screen.searchInput !== undefined ? (
-				<Text color="yellow">
-					Search: {withCursor(screen.searchInput)}
-					<Text dimColor> Enter find · Esc clear</Text>
+				<Text color="yellow" wrap="truncate-end">
+					{SEARCH_LABEL}
+					{fittedField(screen.searchInput, Math.max(MIN_SEARCH_WIDTH, width - 1 - SEARCH_LABEL.length - SEARCH_HINT.length))}
+					<Text dimColor>{SEARCH_HINT}</Text>
 				</Text>
 			) : screen.choosingFormat ? (
 				<Text color="yellow">Save the {rowCount(table.view.length)}, sorted and filtered as shown, as:</Text>

@@ -1,3 +1,5 @@
+import stringWidth from 'string-width';
+
 /**
  * A one-line text field (a form value, the menu filter, the result search): its text and a cursor
  * counted in characters (code points, so an emoji is one step). Typing, Backspace (the character
@@ -41,4 +43,19 @@ export function editText<Field extends TextField>(field: Field, edit: TextEdit):
 export function withCursor(field: TextField): string {
 	const chars = [...field.value];
 	return `${chars.slice(0, field.cursor).join('')}▏${chars.slice(field.cursor).join('')}`;
+}
+
+/**
+ * withCursor in at most `width` cells: a longer text is cut around the cursor, "…" where it is cut, the text before the
+ * cursor (what was just typed) kept first. A search wrapped onto a second line pushed the table's header off the screen.
+ */
+export function fittedField(field: TextField, width: number): string {
+	const chars = [...withCursor(field)];
+	const shown = (from: number, to: number) => `${from > 0 ? '…' : ''}${chars.slice(from, to).join('')}${to < chars.length ? '…' : ''}`;
+	const fits = (from: number, to: number) => stringWidth(shown(from, to)) <= width;
+	// The cursor's bar is chars[cursor].
+	let [from, to] = [field.cursor, field.cursor + 1];
+	while (from > 0 && fits(from - 1, to)) from--;
+	while (to < chars.length && fits(from, to + 1)) to++;
+	return shown(from, to);
 }
