@@ -47,6 +47,15 @@ test('typing a filter keeps the selection when it is still listed, else selects 
 	assert.equal(selectedTask(cleared, visibleTasks(tasks, ''))?.id, 'learners');
 });
 
+test('a filter that names a task by its id or title selects it, though other tasks listed before it hold the word too', () => {
+	const several = [task('active-learners', 'Activity', {title: 'Active learners per day'}), task('at-risk', 'Completion', {title: 'At-risk learners'}), task('learners', 'Learners', {title: 'Learners'})];
+	const typed = (text: string) => [{type: 'start-filter'} as const, edit({type: 'type', text})].reduce((state, action) => menuReducer(state, action, several, 2), {...initialMenuState, selected: 'active-learners'} as MenuState);
+	assert.deepEqual(visibleTasks(several, 'learners').map((each) => each.id), ['active-learners', 'at-risk', 'learners'], 'all three listed, in menu order');
+	assert.equal(typed('learners').selected, 'learners', 'its id');
+	assert.equal(typed('At-Risk Learners ').selected, 'at-risk', 'its title, whatever the case');
+	assert.equal(typed('learn').selected, 'active-learners', 'a word of several: the selection stays');
+});
+
 test('/ starts a new filter: one kept from before is replaced, not added to', () => {
 	const kept = apply({type: 'start-filter'}, edit({type: 'type', text: 'ev'}), {type: 'end-filter'});
 	assert.deepEqual([kept.filter.value, kept.editingFilter, kept.selected], ['ev', false, 'event-types']);

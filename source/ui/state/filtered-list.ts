@@ -55,8 +55,17 @@ export function selectedPosition<Key>(state: FilteredList<Key>, keys: Key[]): nu
 	return Math.max(0, keys.findIndex((key) => key === state.selected));
 }
 
-/** `listed` gives the keys a filter keeps, in the list's order. */
-export function filteredListReducer<Key>(state: FilteredList<Key>, action: FilteredListAction, listed: (filter: string) => Key[], pageSize: number): FilteredList<Key> {
+/**
+ * `listed` gives the keys a filter keeps, in the list's order; `named`, the key that a filter names outright (the menu:
+ * a task's id or title), which typing it selects.
+ */
+export function filteredListReducer<Key>(
+	state: FilteredList<Key>,
+	action: FilteredListAction,
+	listed: (filter: string) => Key[],
+	pageSize: number,
+	named: (filter: string) => Key | undefined = () => undefined,
+): FilteredList<Key> {
 	switch (action.type) {
 		case 'move':
 		case 'page':
@@ -69,8 +78,11 @@ export function filteredListReducer<Key>(state: FilteredList<Key>, action: Filte
 			// A new filter, as `/` starts a new search in less, vim and k9s: typed after the one kept (the menu keeps its
 			// filter across a task), "sessions" + "time-on" listed nothing.
 			return {...withFilter(state, textField(), listed), editingFilter: true};
-		case 'edit':
-			return withFilter(state, editText(state.filter, action.edit), listed);
+		case 'edit': {
+			const edited = withFilter(state, editText(state.filter, action.edit), listed);
+			// "learners" listed Active learners, At-risk learners … before Learners, and Enter ran the one selected.
+			return {...edited, selected: named(edited.filter.value) ?? edited.selected};
+		}
 		case 'end-filter':
 			return {...state, editingFilter: false};
 		case 'clear-filter':

@@ -50,6 +50,12 @@ export function selectedTask(state: MenuState, shown: TaskDefinition[]): TaskDef
 	return shown[selectedPosition(state, shown.map((task) => task.id))];
 }
 
+/** The task a filter names outright: its id or its title, whatever the case. */
+function namedTask(tasks: TaskDefinition[], filter: string): string | undefined {
+	const typed = filter.trim().toLowerCase();
+	return tasks.find((task) => task.id === typed || task.title.toLowerCase() === typed)?.id;
+}
+
 export function menuReducer(state: MenuState, action: FilteredListAction, allTasks: TaskDefinition[], pageSize: number): MenuState {
-	return filteredListReducer(state, action, (filter) => visibleTasks(allTasks, filter).map((task) => task.id), pageSize);
+	return filteredListReducer(state, action, (filter) => visibleTasks(allTasks, filter).map((task) => task.id), pageSize, (filter) => namedTask(allTasks, filter));
 }
