@@ -63,7 +63,7 @@ export function App({services, width, height, onQuit, quitSignal}: AppProps) {
 					{state.flash.text}
 				</Text>
 			)}
-			{state.quitting ? <Text dimColor>Closing…</Text> : <KeyHints scope={state.help ? 'help' : scope} hints={keyHints(state)} />}
+			{state.quitting ? <Text dimColor>Closing…</Text> : <KeyHints scope={state.help ? 'help' : scope} hints={keyHints(state)} width={state.width} />}
 		</Box>
 	);
 }

@@ -285,14 +285,18 @@ export function helpLines(scope: Scope): HelpLine[] {
  * the state at hand where it is not its usual (] on a column sorted descending restores the original order), ''
  * where it does nothing (Ctrl-L off a user field), which leaves it out.
  */
-export function hintLine(scope: Scope, hints: Partial<Record<Action, string>> = {}): string {
+export function hintLine(scope: Scope, hints: Partial<Record<Action, string>> = {}, width = Number.POSITIVE_INFINITY): string {
 	const own = keymap.flatMap((binding) => {
 		const hint = binding.scope === scope ? (hints[binding.action] ?? binding.hint) : undefined;
 		return hint ? [`${binding.label} ${hint}`] : [];
 	});
 	// In the help "?" closes it (its own hint says so); in fields "?" is typed, not help.
-	if (scope === 'help') return own.join(' · ');
-	return [...own, scope === 'text' || scope === 'form' ? 'F1 help' : '? help'].join(' · ');
+	const help = scope === 'help' ? [] : [scope === 'text' || scope === 'form' ? 'F1 help' : '? help'];
+	// Too wide, the line lost its end, the help key among them (the result screen at 60 columns): the last of the
+	// screen's own hints go first, and the help lists them all.
+	let shown = own;
+	while (shown.length > 1 && help.length > 0 && [...shown, ...help].join(' · ').length > width) shown = shown.slice(0, -1);
+	return [...shown, ...help].join(' · ');
 }
 
 export const scopeTitles: Record<Scope, string> = {

@@ -70,3 +70,14 @@ test('the hint line ends with how to get help, except in the help itself, where 
 	assert.match(hintLine('menu'), / · \? help$/);
 	assert.match(hintLine('form'), / · F1 help$/);
 });
+
+test('a hint line too wide for the terminal drops its last own hints, not the help key (at 60 columns the result screen lost "q quit · ? help")', () => {
+	const whole = hintLine('result');
+	assert.ok(whole.length > 60, `the whole line is wider than 60: ${whole}`);
+	const narrow = hintLine('result', {}, 60);
+	assert.ok(narrow.length <= 60, narrow);
+	assert.match(narrow, / · \? help$/);
+	assert.ok(whole.startsWith(narrow.slice(0, -' · ? help'.length)), 'the first hints kept, in order');
+	assert.equal(hintLine('result', {}, whole.length), whole, 'a line that fits is whole');
+	assert.equal(hintLine('result', {}, 5).split(' · ').length, 2, 'one own hint at least, then the help key (the terminal cuts the rest)');
+});
