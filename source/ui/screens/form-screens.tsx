@@ -21,24 +21,37 @@ import {firstSentence} from './menu-screen.js';
 export function CourseScreen({task, choices, list, courses, width, rows}: {task: TaskDefinition; choices: CourseChoice[]; list: FilteredList<number>; courses: Course[]; width: number; rows: number}) {
 	const events = new Map(courses.map((course) => [course.courseId, course.events]));
 	const {shown, position} = pickerView(choices, list);
-	const start = windowStart(position, shown.length, rows);
 	return (
 		<Box flexDirection="column" width={width}>
 			<PickerTitle title={task.title} question={`which course?${pickerCount(shown.length, position, rows, list)}`} list={list} width={width} />
 			{shown.length === 0 && <Text dimColor>No course matches "{list.filter.value}" (Esc clears the filter).</Text>}
-			{shown.slice(start, start + rows).map((index, offset) => {
-				const choice = choices[index];
-				const isCursor = start + offset === position;
-				return (
-					<Text key={index} inverse={isCursor} wrap="truncate-end">
-						{isCursor ? '▸ ' : '  '}
-						{terminalSafe(choiceLabel(choice))}
-						{choice !== undefined && <Text dimColor> {counted(events.get(choice) ?? 0, 'event')}</Text>}
-					</Text>
-				);
-			})}
+			<PickerRows
+				shown={shown}
+				position={position}
+				rows={rows}
+				line={(index) => {
+					const choice = choices[index];
+					return {label: choiceLabel(choice), events: choice === undefined ? undefined : (events.get(choice) ?? 0)};
+				}}
+			/>
 		</Box>
 	);
+}
+
+/** The `rows` of a picker's list around its cursor: each one's label, and its events where it has a count. */
+function PickerRows({shown, position, rows, line}: {shown: number[]; position: number; rows: number; line: (index: number) => {label: string; events: number | undefined}}) {
+	const start = windowStart(position, shown.length, rows);
+	return shown.slice(start, start + rows).map((index, offset) => {
+		const {label, events} = line(index);
+		const isCursor = start + offset === position;
+		return (
+			<Text key={index} inverse={isCursor} wrap="truncate-end">
+				{isCursor ? '▸ ' : '  '}
+				{terminalSafe(label)}
+				{events !== undefined && <Text dimColor> {counted(events, 'event')}</Text>}
+			</Text>
+		);
+	});
 }
 
 /** " 3 of 1,200" after a picker's question, when the list is longer than the screen or filtered; else nothing. */
@@ -77,7 +90,6 @@ export function LearnerScreen({task, course, learners, list, width, rows}: {task
 		);
 	}
 	const {shown, position} = learnerView(learners, list);
-	const start = windowStart(position, shown.length, rows);
 	return (
 		<Box flexDirection="column" width={width}>
 			<PickerTitle title={task.title} question={`which learner?${pickerCount(shown.length, position, rows, list)}`} list={list} width={width} />
@@ -85,17 +97,7 @@ export function LearnerScreen({task, course, learners, list, width, rows}: {task
 				{learners.length === 0 ? `No learner has events in ${where} (Esc goes back to the form).` : `${counted(learners.length, 'learner')} of ${where}, most active first`}
 			</Text>
 			{learners.length > 0 && shown.length === 0 && <Text dimColor>No learner matches "{list.filter.value}" (Esc clears the filter).</Text>}
-			{shown.slice(start, start + rows).map((index, offset) => {
-				const learner = learners[index]!;
-				const isCursor = start + offset === position;
-				return (
-					<Text key={index} inverse={isCursor} wrap="truncate-end">
-						{isCursor ? '▸ ' : '  '}
-						{terminalSafe(learner.username)}
-						<Text dimColor> {counted(learner.events, 'event')}</Text>
-					</Text>
-				);
-			})}
+			<PickerRows shown={shown} position={position} rows={rows} line={(index) => ({label: learners[index]!.username, events: learners[index]!.events})} />
 		</Box>
 	);
 }
