@@ -27,8 +27,12 @@ export async function createTestDatabase(prefix = 'test'): Promise<string> {
 	after(async () => {
 		const dropper = new pg.Client(clientConfig(adminUrl));
 		await dropper.connect();
-		await dropper.query(`DROP DATABASE IF EXISTS ${dropper.escapeIdentifier(name)} WITH (FORCE)`);
-		await dropper.end();
+		// Ended when the drop fails too: the open connection kept the file's process alive, and the suite hung.
+		try {
+			await dropper.query(`DROP DATABASE IF EXISTS ${dropper.escapeIdentifier(name)} WITH (FORCE)`);
+		} finally {
+			await dropper.end();
+		}
 	});
 	return url;
 }
