@@ -171,34 +171,39 @@ describe("a --db server's disk filling up", () => {
 		// A server of the test's own, not the suite's: while the small disk is full no checkpoint of its server succeeds,
 		// and another test file's DROP DATABASE (which asks for one) failed, its connection left open, its file hung.
 		const workdir = resolveWorkdir(path.join(fixtureDir(), 'db-server'));
-		await onServer(workdir, async (admin, serverUrl) => {
-			// A tablespace on a small disk, for one database: its WAL stays on the server's own disk.
-			const name = 'disk_full_server';
-			const {data_directory: cluster} = (await admin.query<{data_directory: string}>('SHOW data_directory')).rows[0]!;
-			const disk = smallDisk('20M', {owner: fs.statSync(cluster)});
-			if (typeof disk === 'string') return t.skip(disk);
-			await admin.query(`CREATE TABLESPACE ${name} LOCATION ${pg.escapeLiteral(disk.dir)}`);
-			await admin.query(`CREATE DATABASE ${name} TABLESPACE ${name}`);
-			const url = Object.assign(new URL(serverUrl), {pathname: `/${name}`}).toString();
-			const log = path.join(fixtureDir(), 'course.log');
-			await generateLog({events: 20_000, seed: 14, file: log});
+		// As root its cluster lives under /var/lib, which removing the fixture folder left behind (db status listed it).
+		try {
+			await onServer(workdir, async (admin, serverUrl) => {
+				// A tablespace on a small disk, for one database: its WAL stays on the server's own disk.
+				const name = 'disk_full_server';
+				const {data_directory: cluster} = (await admin.query<{data_directory: string}>('SHOW data_directory')).rows[0]!;
+				const disk = smallDisk('20M', {owner: fs.statSync(cluster)});
+				if (typeof disk === 'string') return t.skip(disk);
+				await admin.query(`CREATE TABLESPACE ${name} LOCATION ${pg.escapeLiteral(disk.dir)}`);
+				await admin.query(`CREATE DATABASE ${name} TABLESPACE ${name}`);
+				const url = Object.assign(new URL(serverUrl), {pathname: `/${name}`}).toString();
+				const log = path.join(fixtureDir(), 'course.log');
+				await generateLog({events: 20_000, seed: 14, file: log});
 
-			const failed = await runCli(['ingest', '--db', url, '--workers', '2', log]);
-			assert.equal(failed.code, 1, failed.stderr);
-			assert.match(said(failed), new RegExp(String.raw`^The database server's disk ran out of space \(could not .* file "pg_tblspc/.*: No space left on device\): ${loadStopped('')}$`));
-			disk.resize('200M');
-			assert.equal((await runCli(['ingest', '--db', url, '--workers', '2', log])).code, 0);
-			const clean = await openTestDatabase('disk_full_server_clean');
-			await ingest(clean, [log]);
-			const resumed = new pg.Pool(clientConfig(url));
-			resumed.on('error', () => {});
-			try {
-				const label = (file: string) => path.basename(file);
-				assert.deepEqual({content: await loadedContent(resumed, label), answers: await answers(resumed)}, {content: await loadedContent(clean.pool, label), answers: await answers(clean.pool)});
-			} finally {
-				await resumed.end();
-			}
-		});
+				const failed = await runCli(['ingest', '--db', url, '--workers', '2', log]);
+				assert.equal(failed.code, 1, failed.stderr);
+				assert.match(said(failed), new RegExp(String.raw`^The database server's disk ran out of space \(could not .* file "pg_tblspc/.*: No space left on device\): ${loadStopped('')}$`));
+				disk.resize('200M');
+				assert.equal((await runCli(['ingest', '--db', url, '--workers', '2', log])).code, 0);
+				const clean = await openTestDatabase('disk_full_server_clean');
+				await ingest(clean, [log]);
+				const resumed = new pg.Pool(clientConfig(url));
+				resumed.on('error', () => {});
+				try {
+					const label = (file: string) => path.basename(file);
+					assert.deepEqual({content: await loadedContent(resumed, label), answers: await answers(resumed)}, {content: await loadedContent(clean.pool, label), answers: await answers(clean.pool)});
+				} finally {
+					await resumed.end();
+				}
+			});
+		} finally {
+			removeWorkdir(workdir);
+		}
 	});
 });
 
