@@ -6,8 +6,9 @@ import {clientConfig} from '../../ingest/db/database.js';
 import {createTestDatabase} from '../helpers/database.js';
 
 /**
- * Every kind of value a task gives, with NULLs, repeats (the decoders reuse the row before's string),
- * multi-byte text, a value longer than a socket read (a message split over reads) and enough rows
+ * Every kind of value a task gives, with NULLs, repeats (the decoders reuse an earlier row's string: the row
+ * before's, or one found by a hash of its last bytes, which values that differ only at their start share; more
+ * distinct values than the decoder keeps), multi-byte text, a value longer than a socket read (a message split over reads) and enough rows
  * (about 6 MB) for many reads.
  */
 const ALL_KINDS = `
@@ -18,7 +19,7 @@ const ALL_KINDS = `
 		repeat('é€😀', g % 40) AS unicode, CASE WHEN g = 7 THEN repeat('long ', 40000) END AS long,
 		'2024-01-02 03:04:05.678+00'::timestamptz + g * interval '1 hour 1 second' AS ts,
 		'2024-01-02 03:04:05'::timestamp AS wall, date '2024-01-01' + g AS day, jsonb_build_object('g', g) AS j,
-		'' AS empty, $1::text AS bound
+		'' AS empty, $1::text AS bound, 'v' || (g % 5000) AS cycled, (g % 3) || repeat('-', 20) AS same_tail
 	FROM generate_series(1, 20000) g`;
 
 /** What pg itself makes of the same rows, with the conversions a task's result promises. */
