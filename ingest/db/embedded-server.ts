@@ -80,23 +80,38 @@ export function canReach(runAs: NonNullable<RunAs>, target: string): boolean {
 	}
 }
 
-async function reachableBinaries(runAs: RunAs): Promise<Binaries> {
+async function reachableBinaries(runAs: RunAs, onStep: (step: string) => void = () => {}): Promise<Binaries> {
 	const shipped = await shippedBinaries();
 	if (!runAs || canReach(runAs, shipped.postgres)) return shipped;
-	// Copy the whole native tree (bin, lib, share) once per version to a folder postgres can reach.
+	// The whole native tree (bin, lib, share), once per version, in a folder postgres can reach.
 	const nativeDir = path.dirname(path.dirname(shipped.postgres));
 	const version = fs.readFileSync(path.join(nativeDir, '..', 'package.json'), 'utf8').match(/"version":\s*"([^"]+)"/)?.[1] ?? 'unknown';
+	fs.mkdirSync(SYSTEM_HOME, {recursive: true, mode: 0o755});
+	fs.chmodSync(SYSTEM_HOME, 0o755);
 	const copy = path.join(SYSTEM_HOME, `postgres-${version}`);
-	if (!fs.existsSync(path.join(copy, 'bin', path.basename(shipped.postgres)))) {
-		fs.mkdirSync(SYSTEM_HOME, {recursive: true, mode: 0o755});
-		fs.chmodSync(SYSTEM_HOME, 0o755);
-		const staging = `${copy}.partial-${process.pid}`;
-		fs.cpSync(nativeDir, staging, {recursive: true, verbatimSymlinks: true});
-		fs.rmSync(copy, {recursive: true, force: true});
-		fs.renameSync(staging, copy);
-	}
+	await copyOnce(nativeDir, copy, path.join('bin', path.basename(shipped.postgres)), onStep);
 	const inCopy = (file: string) => path.join(copy, 'bin', path.basename(file));
 	return {initdb: inCopy(shipped.initdb), pg_ctl: inCopy(shipped.pg_ctl), postgres: inCopy(shipped.postgres)};
+}
+
+/**
+ * Copies `from` to `copy` unless `copy` has `mark` (a file of the tree; the folder is only ever renamed into place whole).
+ * The copy is asynchronous: at a first start as root the app's screen stayed blank and deaf to q for the 60 MB of it
+ * (2.5 s on a quiet machine, over 20 s on a busy one). A copy another run put in place meanwhile is kept, not
+ * replaced: that run may be starting its server from it.
+ */
+export async function copyOnce(from: string, copy: string, mark: string, onStep: (step: string) => void): Promise<void> {
+	const whole = () => fs.existsSync(path.join(copy, mark));
+	if (whole()) return;
+	onStep('copying the PostgreSQL programs where the postgres user can reach them');
+	const staging = `${copy}.partial-${process.pid}`;
+	await fs.promises.cp(from, staging, {recursive: true, verbatimSymlinks: true});
+	if (whole()) {
+		fs.rmSync(staging, {recursive: true, force: true});
+		return;
+	}
+	fs.rmSync(copy, {recursive: true, force: true});
+	fs.renameSync(staging, copy);
 }
 
 /**
@@ -668,7 +683,7 @@ export type StartOptions = {
 /** Start the embedded server for this workdir, or attach to the one already running on it. */
 export async function startEmbeddedServer(workdir: Workdir, onStep: (step: string) => void = () => {}, {signal, onRecovery = () => {}}: StartOptions = {}): Promise<EmbeddedServer> {
 	const runAs = postgresUser();
-	const binaries = await reachableBinaries(runAs);
+	const binaries = await reachableBinaries(runAs, onStep);
 	// First: it makes the workdir that the cluster goes in.
 	const logFd = openServerLog(workdir);
 	// Where what this start says begins: why it failed is read from there.
