@@ -44,6 +44,19 @@ function csvWriter(columns: Columns, bom: boolean): ResultWriter {
 	};
 }
 
+/** A JSON number as PostgreSQL writes a numeric or a float (`-12.50`, `1e+301`). */
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
+
+/**
+ * A value in JSON: a number kept as its text (one a double would change: 9007199254740993) with every digit, as JSON
+ * allows; NaN and ±Infinity, which JSON has no number for, as the text CSV writes (JSON.stringify wrote null, read
+ * back as NULL).
+ */
+function jsonValue(value: Cell, numeric: boolean): string {
+	if (typeof value === 'number' && !Number.isFinite(value)) return JSON.stringify(String(value));
+	return numeric && typeof value === 'string' && JSON_NUMBER.test(value) ? value : JSON.stringify(value);
+}
+
 /**
  * An array of objects as JSON.stringify(objects, null, 2) writes it, an object at a time. Refused when two columns
  * share a name (a task's `SELECT count(*), count(DISTINCT username)` names both count): an object keeps one value
@@ -58,7 +71,8 @@ function jsonWriter(columns: Columns): ResultWriter {
 	// pretty-printed and indented again by a regex a row took 3.1 s for 475k rows, and the regex's ^ also matched after
 	// a U+2028 in a value (JSON leaves it raw), putting two spaces into the value.
 	const keys = columns.map((column) => `    ${JSON.stringify(column.name)}: `);
-	const object = (row: Rows[number]) => (keys.length === 0 ? '  {}' : `  {\n${keys.map((key, index) => key + JSON.stringify(row[index] ?? null)).join(',\n')}\n  }`);
+	const numeric = columns.map((column) => isNumeric(column.kind));
+	const object = (row: Rows[number]) => (keys.length === 0 ? '  {}' : `  {\n${keys.map((key, index) => key + jsonValue(row[index] ?? null, numeric[index]!)).join(',\n')}\n  }`);
 	return {
 		start: () => '',
 		rows: (rows) => rows.map((row) => `${written++ === 0 ? '[\n' : ',\n'}${object(row)}`).join(''),

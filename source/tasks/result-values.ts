@@ -34,11 +34,15 @@ export function decoderFor(field: {dataTypeID: number}): FieldDecoder {
 	return sharedText();
 }
 
-/** What Number() makes of the text, without making the text for up to 15 digits (every count and id). */
-function decodeNumber(data: Buffer, start: number, end: number): number {
+/**
+ * What Number() makes of the text, without making the text for up to 15 digits (every count and id); a value a
+ * double cannot hold (a bigint past 2^53, a numeric of more than 15 significant digits, as avg() gives) stays the
+ * text PostgreSQL wrote (see exactNumber).
+ */
+function decodeNumber(data: Buffer, start: number, end: number): number | string {
 	const negative = data[start] === 0x2d;
 	let at = negative ? start + 1 : start;
-	if (end === at || end - at > 15) return Number(data.toString('latin1', start, end));
+	if (end === at || end - at > 15) return exactNumber(data.toString('latin1', start, end));
 	let value = 0;
 	for (; at < end; at++) {
 		const digit = data[at]! - 0x30;
@@ -46,6 +50,26 @@ function decodeNumber(data: Buffer, start: number, end: number): number {
 		value = value * 10 + digit;
 	}
 	return negative ? -value : value;
+}
+
+/**
+ * The number `text` is, or the text itself where a double would change it: 9007199254740993 was written
+ * 9007199254740992, 1/3 lost its last five digits and a numeric of 400 digits became Infinity, in CSV too. Up to 15
+ * digits always fit (decodeNumber's short texts never come here). NaN and ±Infinity are numbers as they are.
+ */
+function exactNumber(text: string): number | string {
+	const number = Number(text);
+	if (Number.isNaN(number) || text.endsWith('Infinity')) return number;
+	return Number.isFinite(number) && decimalDigits(String(number)) === decimalDigits(text) ? number : text;
+}
+
+/** A decimal as its significant digits and exponent: "-0012.50", "-1.25e1" and "-12.5" are all "-125e-1". */
+function decimalDigits(text: string): string {
+	const [, sign = '', whole = '', fraction = '', exponent = '0'] = /^(-?)(\d*)\.?(\d*)(?:e([-+]?\d+))?$/i.exec(text) ?? [];
+	const digits = (whole + fraction).replace(/^0+/, '');
+	const significant = digits.replace(/0+$/, '');
+	if (significant === '') return '0';
+	return `${sign}${significant}e${Number(exponent) - fraction.length + digits.length - significant.length}`;
 }
 
 /**

@@ -60,7 +60,7 @@ export const isNumeric = (kind: ColumnKind | undefined) => kind === 'number' || 
 export type TaskResult = {
 	taskId: string;
 	columns: Array<{name: string; kind: ColumnKind}>;
-	/** Row-major values: numbers as numbers, dates/timestamps as ISO strings, NULL as null. */
+	/** Row-major values: numbers as numbers (one a double cannot hold as PostgreSQL's text), dates/timestamps as ISO strings, NULL as null. */
 	rows: Array<Array<string | number | boolean | null>>;
 	/** Parameter values actually used (after defaults). */
 	parameters: Record<string, string>;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {after, before, describe, it} from 'node:test';
 import pg from 'pg';
+import {formatResult} from '../../source/tasks/output.js';
 import {queryTable} from '../../source/tasks/run.js';
 import {clientConfig} from '../../ingest/db/database.js';
 import {createTestDatabase} from '../helpers/database.js';
@@ -22,10 +23,13 @@ const ALL_KINDS = `
 		'' AS empty, $1::text AS bound, 'v' || (g % 5000) AS cycled, (g % 3) || repeat('-', 20) AS same_tail
 	FROM generate_series(1, 20000) g`;
 
+/** A whole number as a number when a double holds it exactly, else its text (every digit kept). */
+const exactWhole = (value: string) => (/^-?\d+$/.test(value) && BigInt(Number(value)) !== BigInt(value) ? value : Number(value));
+
 /** What pg itself makes of the same rows, with the conversions a task's result promises. */
 const REFERENCE_TYPES = {
 	getTypeParser(oid: number) {
-		if ([20, 21, 23, 26, 700, 701, 1700].includes(oid)) return Number;
+		if ([20, 21, 23, 26, 700, 701, 1700].includes(oid)) return exactWhole;
 		if (oid === 16) return (value: string) => value === 't';
 		if (oid === 1184) return (value: string) => value.replace(' ', 'T').replace(/\+00$/, 'Z');
 		return (value: string) => value;
@@ -67,7 +71,7 @@ describe('task rows read from the wire', () => {
 		assert.deepEqual(table.columns.map((column) => column.name), expected.fields.map((field) => field.name));
 		// The conversions themselves, on one row.
 		const row = table.rows[6]!;
-		assert.deepEqual(row.slice(0, 6), [7, 7, 7_000_000_049, 9_007_199_254_740_992, -7, 2.3333]);
+		assert.deepEqual(row.slice(0, 6), [7, 7, 7_000_000_049, '9007199254740993', -7, 2.3333]);
 		assert.equal(row[15], 'long '.repeat(40_000));
 		assert.equal(row[16], '2024-01-02T10:04:12.678Z');
 		assert.deepEqual([row[12], table.rows[7]![12], table.rows[4]![13]], [false, true, null]);
@@ -116,6 +120,28 @@ describe('task rows read from the wire', () => {
 			(error: {code?: string}) => error.code === '22012',
 		);
 		assert.deepEqual((await queryTable(client, 'SELECT 41 + 1 AS answer')).rows, [[42]]);
+	});
+
+	it('keep every digit of a number a double cannot hold, in CSV, JSON and Markdown (9007199254740993 was written 9007199254740992)', async () => {
+		const table = await queryTable(
+			client,
+			`SELECT 9007199254740993::bigint AS big, -123456789012345678::bigint AS user_id, avg(x) AS mean, 1 / 3::numeric AS third,
+				(10::numeric ^ 400)::numeric(500, 0) AS vast, 2.50::numeric(20, 2) AS short, 1e-320::float8 AS tiny, 0.1::float8 + 0.2 AS sum,
+				'NaN'::numeric AS nan, '-Infinity'::float8 AS minus_infinity
+			 FROM (VALUES (1), (2), (4)) v(x)`,
+		);
+		const [big, userId, mean, third, vast, ...rest] = table.rows[0]!;
+		assert.deepEqual([big, userId, mean, third], ['9007199254740993', '-123456789012345678', '2.3333333333333333', '0.33333333333333333333']);
+		assert.equal(vast, `1${'0'.repeat(400)}`, 'not Infinity');
+		assert.deepEqual(rest.slice(0, 3), [2.5, 1e-320, 0.30000000000000004], 'numbers a double holds stay numbers');
+		const result = {taskId: 'digits', ...table, parameters: {}, elapsedMs: 0};
+		const written = `9007199254740993,-123456789012345678,2.3333333333333333,0.33333333333333333333,1${'0'.repeat(400)},2.5,1e-320,0.30000000000000004`;
+		assert.equal(formatResult(result, 'csv').split('\n')[1], `${written},NaN,-Infinity`);
+		assert.equal(formatResult(result, 'md').split('\n')[2], `| ${written.replaceAll(',', ' | ')} | NaN | -Infinity |`);
+		const json = formatResult(result, 'json');
+		assert.match(json, /"big": 9007199254740993,\n {4}"user_id": -123456789012345678,\n {4}"mean": 2.3333333333333333,/);
+		// JSON has no NaN nor Infinity: as text, not null (which is NULL).
+		assert.deepEqual(Object.values(JSON.parse(json)[0]).slice(5), [2.5, 1e-320, 0.30000000000000004, 'NaN', '-Infinity']);
 	});
 
 	it('are empty, with the columns, when there are none', async () => {

@@ -142,6 +142,11 @@ test('charts fit the space they are given', () => {
 	assert.match(bars[0] ?? '', /^play_video +█+ 5$/);
 	assert.equal(bars[2], '… 1 more row', 'one row: singular');
 	assert.match(chartLines(result([]), {kind: 'bar', x: 'nope', y: ['events']}, 40, 5)[0] ?? '', /needs columns nope/);
+	// A number kept as text, as a double cannot hold it, gets its bar, drawn to the nearest double (it had none, and 0).
+	const huge = chartLines(result([['a', '90071992547409930'], ['b', 45035996273704960]]), {kind: 'bar', x: 'event_type', y: ['events']}, 60, 3);
+	const bar = (line = '') => line.split('█').length - 1;
+	assert.match(huge[0] ?? '', /^a █+ 90,071,992,547,409,940$/);
+	assert.equal(bar(huge[0]), 2 * bar(huge[1]));
 });
 
 test("a bar chart's labels are cut as the table's cells: URLs of one course keep the ends that tell them apart", () => {

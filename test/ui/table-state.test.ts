@@ -211,3 +211,10 @@ test('a column is sorted once per result: the other direction, the original orde
 	const byText = apply(table(rows), {type: 'sort', direction: 'desc'});
 	assert.deepEqual(byText.view, [2, 6, 0, 3, 5, 1, 4]);
 });
+
+test("a number a task keeps as text (past a double's digits) sorts by its value among the column's numbers", () => {
+	// As text, 95 came after 9007199254740993 and 100000000000000000001 before 12.
+	const rows: Cell[][] = [['a', '9007199254740993'], ['b', 95], ['c', '100000000000000000001'], ['d', 12], ['e', '-12345678901234567'], ['f', '0.33333333333333333333'], ['g', '12345678.123456789']];
+	const sorted = apply(table(rows), {type: 'move-column', by: 1}, {type: 'sort', direction: 'asc'});
+	assert.deepEqual(sorted.view, [4, 5, 3, 1, 6, 0, 2]);
+});

@@ -1,7 +1,7 @@
 import asciichart from 'asciichart';
 import cliTruncate from 'cli-truncate';
 import type {ChartSpec, ColumnKind, TaskResult} from '../../tasks/types.js';
-import {type Cell, compareCells, type TableState, viewRows} from '../state/table-state.js';
+import {type Cell, compareCells, numberKeptAsText, type TableState, viewRows} from '../state/table-state.js';
 import {counted} from '../../format.js';
 import {fitCell, stringWidth} from './columns.js';
 import {cellText, decimalPlaces, thousands} from './format.js';
@@ -48,8 +48,9 @@ function shownInResultOrder({rows, view}: Pick<TableState, 'rows' | 'view'>): Ce
 }
 
 /** A value to plot, or null where the cell holds none (a line leaves NULL out: it is no zero). */
-function plotted(value: unknown): number | null {
-	return typeof value === 'number' && Number.isFinite(value) ? value : null;
+function plotted(value: Cell): number | null {
+	const number = typeof value === 'number' ? value : numberKeptAsText(value);
+	return number !== undefined && Number.isFinite(number) ? number : null;
 }
 
 /** Lines a chart needs to be read (a line chart: a 4-line plot, the x-axis and the legend). */

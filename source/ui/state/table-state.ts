@@ -146,7 +146,15 @@ export function compareCells(a: Cell, b: Cell): number {
 type SortKey = number | string;
 
 function sortKey(value: Cell): SortKey {
-	return typeof value === 'number' ? value : sortText(value);
+	return typeof value === 'number' ? value : (numberKeptAsText(value) ?? sortText(value));
+}
+
+/**
+ * A number that a result keeps as its text, as a double cannot hold its digits (decodeNumber in result-values.ts:
+ * 9007199254740993, 12345678.123456789), as near as a double gets (to sort and draw it among the others); else undefined.
+ */
+export function numberKeptAsText(value: Cell): number | undefined {
+	return typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) && value.replace(/\D/g, '').length > 15 ? Number(value) : undefined;
 }
 
 function compareKeys(a: SortKey, b: SortKey): number {
