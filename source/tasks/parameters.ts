@@ -84,7 +84,8 @@ export function coerceValue(parameter: TaskParameter, raw: string): string {
 			if (eventTypesOf(value).length === 0) throw new UserError(`Parameter ${name} names no event type (${quoted(value)}); give them comma-separated, e.g. play_video,pause_video (event-types lists them).`);
 			return value;
 		case 'choice':
-			if (!parameter.choices?.includes(value)) throw new UserError(`Parameter ${name} must be one of ${parameter.choices?.join(', ')}, not ${quoted(value)}.`);
+			// As a mistyped task or zone is: `period=Week` or `wek` is told "week".
+			if (!parameter.choices?.includes(value)) throw new UserError(`Parameter ${name} must be one of ${parameter.choices?.join(', ')}, not ${quoted(value)}${didYouMean(value, parameter.choices ?? [])}.`);
 			return value;
 		default:
 			return value;
