@@ -2,7 +2,7 @@ import {isUtf8} from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
-import {counted, formatBytes, formatCount, rowCount} from '../format.js';
+import {counted, formatBytes, formatCount, rowCount, timestampText} from '../format.js';
 import {fetchInBatches, openResultFile, queryTable, readOnly, resultWriter, terminalTableWriter, type ColumnKind, type OutputFormat, type ResultFile, type ResultWriter} from '../tasks/index.js';
 import {cancellable, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
 import {cutNote, outFileFormat, outputFormatOf} from './run.js';
@@ -210,7 +210,7 @@ export function filesOnTerminal(table: Listing, cwd = process.cwd(), maxWidth = 
 		['rejected', 'number', (row) => cell(row, 'rejected')],
 		['blank', 'number', (row) => cell(row, 'blank_lines')],
 		// To the minute; a timestamp, which the terminal table does not cut as it cuts text.
-		['finished', 'timestamp', (row) => (cell(row, 'finished') === null ? null : String(cell(row, 'finished')).slice(0, 16))],
+		['finished', 'timestamp', (row) => (cell(row, 'finished') === null ? null : timestampText(String(cell(row, 'finished'))).slice(0, 16))],
 	];
 	// Below the table, by id, wrapped to the width: beside the status a skipped or superseded input's reason (up to 190
 	// characters) had the status word and the names cut to 13 ('superse…rom it').
@@ -235,9 +235,10 @@ export const filesCommand: Command = async (context) =>
 		context,
 		'files',
 		// The size in bytes, as a number for scripts (pg_size_pretty's MiB disagreed with the app's MB); the
-		// counts of a file still loading, or whose load was killed, are those its chunks committed.
+		// counts of a file still loading, or whose load was killed, are those its chunks committed. The time finished
+		// to the second, in UTC as tasks write a time (2026-12-06T10:21:05Z): it said no zone, read as the local time.
 		`SELECT file_id AS id, CASE WHEN member = '' THEN path ELSE path || '!' || member END AS file, kind, size_bytes AS bytes, status,
-		        lines_read, loaded, duplicates, rejected, blank_lines, to_char(finished_at, 'YYYY-MM-DD HH24:MI:SS') AS finished, error
+		        lines_read, loaded, duplicates, rejected, blank_lines, date_trunc('second', finished_at) AS finished, error
 		 FROM source_file_counts ORDER BY file_id`,
 		'No files loaded yet; run openpolyedu-tui ingest.',
 		// Fetched whole: a row a file, and the table a terminal shows is shaped from all of them.

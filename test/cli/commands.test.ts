@@ -177,7 +177,8 @@ describe('the headless commands', () => {
 		// The formats of run and tasks.
 		const csv = cli('files', '--db', url, '--format', 'csv').stdout.split('\n');
 		assert.equal(csv[0], 'id,file,kind,bytes,status,lines_read,loaded,duplicates,rejected,blank_lines,finished,error');
-		assert.match(csv[1]!, /,loaded,46,40,5,1,1,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,$/);
+		// The time finished says its zone, UTC, as a task's times do (it said none, read as the local time).
+		assert.match(csv[1]!, /,loaded,46,40,5,1,1,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ,$/);
 		assert.match(cli('rejected', '--db', url, '--format', 'md').stdout, /^\| file \| line_no \| byte_offset \| reason \|.*\n\| --- \| ---: \| ---: \| --- \|/);
 		// A caveat of the answer goes to stderr; stdout stays the answer.
 		const kolkata = cli('run', 'activity-by-day', '--db', url, '--tz', 'Asia/Kolkata', '--format', 'json');
@@ -692,7 +693,7 @@ describe('the headless commands', () => {
 		assert.match(shown[4]!, /^ 2 {2}tracking\.log-20181019\.gz {2}\d+ B +loaded +5 +0 +0 +0 {2}\d{4}-\d\d-\d\d \d\d:\d\d$/);
 		assert.ok(shown.every((line) => line.length <= 100), written.stdout);
 		// Scripts still get every column and the full paths.
-		assert.match(cli('files', '--db', filesUrl, '--format', 'csv').stdout, new RegExp(`^2,${logs}/tracking\\.log-20181019\\.gz,gz,\\d+,loaded,5,5,0,0,0,\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,$`, 'm'));
+		assert.match(cli('files', '--db', filesUrl, '--format', 'csv').stdout, new RegExp(`^2,${logs}/tracking\\.log-20181019\\.gz,gz,\\d+,loaded,5,5,0,0,0,\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ,$`, 'm'));
 	});
 
 	it("files on a terminal: a zip's members in a folder of its own are shown from the zip's folder, which is on disk", () => {
