@@ -16,6 +16,7 @@ import {CancelledError, cancelOnSignals, withDatabase, writeOrWait, type Command
 
 const FORMATS: OutputFormat[] = ['csv', 'json', 'md'];
 const SPREADSHEETS = ['xlsx', 'xls', 'ods'];
+const TAB_SEPARATED = ['tsv', 'tab'];
 const FORMAT_NAMES: Record<OutputFormat | 'table', string> = {csv: 'CSV', json: 'JSON', md: 'Markdown', table: 'the table printed on a terminal'};
 
 /** --format, else an aligned table on a terminal and CSV in a pipe. */
@@ -53,6 +54,8 @@ function fileFormatOf(context: CommandContext): OutputFormat {
 	const extension = path.extname(out ?? '').slice(1).toLowerCase();
 	// CSV under a spreadsheet's name: Excel refuses to open it ("the file format or extension is not valid"). rejected --raw writes log lines, whatever the name.
 	if (SPREADSHEETS.includes(extension) && !context.flags.raw) throw new UsageError(`--out ${out} would be CSV in a .${extension} file, which spreadsheets refuse to open; name it .csv (Excel opens it; add --bom), or give --format csv.`);
+	// Commas under a tab-separated name: read with its tabs (read_csv(sep='\t'), Excel, cut -f), a row was one column.
+	if (TAB_SEPARATED.includes(extension) && !context.flags.raw) throw new UsageError(`--out ${out} would be comma-separated CSV in a .${extension} file, which readers split at tabs; name it .csv, or give --format csv.`);
 	return FORMATS.find((candidate) => candidate === extension) ?? 'csv';
 }
 

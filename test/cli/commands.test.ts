@@ -195,6 +195,11 @@ describe('the headless commands', () => {
 		assert.equal(cli('run', 'learners', '--db', url, '--out', xlsx, '--format', 'csv').code, 0);
 		assert.ok(fs.readFileSync(xlsx, 'utf8').startsWith('username,'));
 		fs.rmSync(xlsx);
+		// Commas in a .tsv file, read at its tabs as one column, were written silently too.
+		const tsv = path.join(dir, 'learners.tsv');
+		const tabs = cli('run', 'learners', '--db', url, '--out', tsv);
+		assert.deepEqual([tabs.code, tabs.stdout, tabs.stderr], [2, '', `--out ${tsv} would be comma-separated CSV in a .tsv file, which readers split at tabs; name it .csv, or give --format csv.\n`]);
+		assert.ok(!fs.existsSync(tsv));
 		// Any case: --format CSV was refused.
 		assert.deepEqual(cli('files', '--db', url, '--format', 'CSV'), cli('files', '--db', url, '--format', 'csv'));
 		assert.equal(cli('run', 'learners', '--db', url, '--format', 'Json').stdout, cli('run', 'learners', '--db', url, '--format', 'json').stdout);
