@@ -197,7 +197,8 @@ function keyName(input: string, key: Key, sequence: string): string {
 	if (key.pageDown) return 'pagedown';
 	if (key.home) return 'home';
 	if (key.end) return 'end';
-	if (key.return) return 'enter';
+	// LF: what Ctrl-J, and Ctrl-Enter in Windows Terminal, send (Ink names it 'enter' but sets no flag for it).
+	if (key.return || input === '\n') return 'enter';
 	if (key.escape) return 'escape';
 	if (key.tab) return key.shift ? 'shift+tab' : 'tab';
 	if (key.delete && deleteSequence.test(sequence)) return 'delete';
@@ -217,7 +218,7 @@ function typedText(input: string, key: Key): string {
 /** One key: its name in the keymap, and what it types into a text field ('' for named keys and chords). */
 export type KeyPress = {name: string; text: string};
 
-const controlNames: Record<string, string> = {'\r': 'enter', '\t': 'tab', '\b': 'backspace', '\u007F': 'backspace', '\u001B': 'escape'};
+const controlNames: Record<string, string> = {'\r': 'enter', '\n': 'enter', '\t': 'tab', '\b': 'backspace', '\u007F': 'backspace', '\u001B': 'escape'};
 
 /** A character of a several-key input, named as Ink names it when it comes alone. */
 function charKey(char: string): KeyPress {
@@ -227,8 +228,16 @@ function charKey(char: string): KeyPress {
 	return {name: char === ' ' ? 'space' : char, text: char};
 }
 
-/** F1 as xterm and tmux, rxvt and PuTTY, and the Linux console send it. */
-const f1Sequences = new Set(['\u001BOP', '\u001B[11~', '\u001B[[A']);
+/**
+ * Escape sequences whose keys Ink gives no flag: F1 as xterm and tmux, rxvt and PuTTY, and the Linux console send
+ * it, and the keypad's Enter in application keypad mode.
+ */
+const sequenceNames: Record<string, string> = {'\u001BOP': 'f1', '\u001B[11~': 'f1', '\u001B[[A': 'f1', '\u001BOM': 'enter'};
+
+/** An escape sequence of one key (ESC [ …, ESC O and one character), not an Esc with a key glued to it. */
+function isKeySequence(sequence: string): boolean {
+	return sequence.startsWith('\u001B[') || (sequence.startsWith('\u001BO') && sequence.length === 3);
+}
 
 /**
  * The keys one useInput call holds, in order. Ink 6.8 cuts stdin chunks only at escape sequences
@@ -244,9 +253,16 @@ export function keyPresses(input: string, key: Key, sequence: string): KeyPress[
 		const rest = [...afterEscape].length === 1 ? [charKey(afterEscape)] : keyPresses(input, {...key, meta: false}, afterEscape);
 		return [{name: 'escape', text: ''}, ...rest];
 	}
-	const chars = [...input];
+	// Ink passes the bytes after ESC of a sequence it cannot name as typed text: a bracketed paste's ends
+	// (ESC [200~) typed "[200~" into a field and its "[" sorted a result; so did Shift-F1 (ESC [1;2P) and other keys.
+	if (isKeySequence(sequence)) {
+		const name = keyName('', key, sequence) || (sequenceNames[sequence] ?? '');
+		return name ? [{name, text: ''}] : [];
+	}
+	// CR LF, as a paste may hold it, is one line break.
+	const chars = [...input.replaceAll('\r\n', '\r')];
 	if (chars.length > 1) return chars.map(charKey);
-	const name = keyName(input, key, sequence) || (f1Sequences.has(sequence) ? 'f1' : '');
+	const name = keyName(input, key, sequence);
 	return name ? [{name, text: typedText(input, key)}] : [];
 }
 
@@ -259,9 +275,7 @@ export function keyPresses(input: string, key: Key, sequence: string): KeyPress[
  */
 function gluedToEscape(sequence: string): string | undefined {
 	if (sequence.length < 2 || !sequence.startsWith('\u001B')) return undefined;
-	const rest = sequence.slice(1);
-	const ownSequence = rest.startsWith('[') || (rest.startsWith('O') && rest.length === 2);
-	return ownSequence ? undefined : rest;
+	return isKeySequence(sequence) ? undefined : sequence.slice(1);
 }
 
 /** The action bound to `name` in `scope` itself (callers fall back to 'global'). */

@@ -50,6 +50,26 @@ test('F1 is named from the sequence Ink parsed (xterm, rxvt, Linux console); F2 
 	assert.deepEqual(keyPresses('', flags(), '\u001B[2~'), []);
 });
 
+test('an escape sequence Ink has no name for is no key: its bytes were typed ("[200~" into a field, its "[" sorted a result)', () => {
+	// (input, flags) as Ink 6.8 hands them over: the sequence without its ESC, as text.
+	assert.deepEqual(keyPresses('[200~', flags(), '\u001B[200~'), [], 'a bracketed paste starts');
+	assert.deepEqual(keyPresses('[201~', flags(), '\u001B[201~'), [], 'a bracketed paste ends');
+	assert.deepEqual(keyPresses('[1;2P', flags({shift: true}), '\u001B[1;2P'), [], "xterm's Shift-F1");
+	assert.deepEqual(keyPresses('[25~', flags(), '\u001B[25~'), [], 'F13');
+	assert.deepEqual(keyPresses('[I', flags(), '\u001B[I'), [], 'a focus report');
+	assert.deepEqual(keyPresses('Oj', flags(), '\u001BOj'), [], 'the keypad\'s * in application mode');
+	// Home and End as each terminal family sends them, and Ctrl-arrows: named by Ink, kept.
+	assert.deepEqual(keyPresses('', flags({home: true}), '\u001B[7~'), [{name: 'home', text: ''}]);
+	assert.deepEqual(keyPresses('', flags({rightArrow: true, ctrl: true}), '\u001B[1;5C'), [{name: 'right', text: ''}]);
+});
+
+test('Enter as LF (Ctrl-J, Ctrl-Enter) and as the keypad sends it in application mode (ESC O M) is Enter; CR LF in a chunk is one', () => {
+	assert.deepEqual(keyPresses('\n', flags(), '\n'), [{name: 'enter', text: ''}]);
+	assert.deepEqual(keyPresses('OM', flags(), '\u001BOM'), [{name: 'enter', text: ''}]);
+	assert.deepEqual(names('ab\n'), ['a', 'b', 'enter']);
+	assert.deepEqual(names('ab\r\n'), ['a', 'b', 'enter']);
+});
+
 test('a key glued to an Esc (Ink reads them as one Alt chord) is Esc, then that key; an escape sequence of one key stays one', () => {
 	const esc = {name: 'escape', text: ''};
 	// Flags as Ink 6.8 sets them for each sequence (parse-keypress: meta, or option for ESC ESC [).

@@ -239,6 +239,26 @@ test('Esc then a key, quickly (one chunk, as tmux sends them): Esc goes back, th
 	}
 });
 
+test('keys as other terminals send them reach the app through Ink\'s parser: unnamed sequences type nothing, LF and keypad Enter accept', async () => {
+	const {lastFrame, stdin, unmount} = await renderAtMenu(fakeServices());
+	try {
+		await press(stdin, 'j', ENTER, ENTER);
+		await waitFor(lastFrame, 'row 1/3');
+		// Shift-F1 (xterm) and a bracketed paste's ends: their "[" sorted the column ascending.
+		await press(stdin, '\u001B[1;2P', '\u001B[200~', '\u001B[201~');
+		assert.doesNotMatch(lastFrame() ?? '', /▲/);
+		await press(stdin, '/', '\u001B[200~', 'pl', '\u001B[201~');
+		assert.match(await waitFor(lastFrame, 'Search: pl'), /Search: pl▏/);
+		// Accepted: the cursor on the match, the search in the status line.
+		await press(stdin, '\n');
+		await waitFor(lastFrame, 'row 2/3 · col 1/2 · /pl');
+		await press(stdin, '/', 'pa', '\u001BOM');
+		await waitFor(lastFrame, 'row 1/3 · col 1/2 · /pa');
+	} finally {
+		unmount();
+	}
+});
+
 test('Esc while a task runs shows the form on the key press, before the cancelled run settles; its late AbortError shows nothing, and a quit still waits for it', async () => {
 	const held = heldRuns();
 	const services = fakeServices({runTask: held.runTask});
