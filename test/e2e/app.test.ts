@@ -84,7 +84,7 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 		if (/Enter run/.test(await waitForScreen(session, /Enter run|row 1\/4 · col 1\/3/, 30_000))) await send(session, 'Enter');
 		const table = await waitForScreen(session, /row 1\/4 · col 1\/3/, 30_000);
 		const firstRow = table.split('\n')[3] ?? '';
-		assert.match(firstRow, new RegExp(`^${FIXTURE_EXPECTED.firstEventType} +${FIXTURE_EXPECTED.firstEventCount} +55\\.56`), `first row: ${firstRow}`);
+		assert.match(firstRow, new RegExp(`^▸ ${FIXTURE_EXPECTED.firstEventType} +${FIXTURE_EXPECTED.firstEventCount} +55\\.56`), `first row: ${firstRow}`);
 
 		await burst(session, 's\r');
 		await waitForScreen(session, /Saved 4 rows to result/, 10_000);

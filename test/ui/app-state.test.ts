@@ -481,8 +481,8 @@ test('a long saved message takes the lines it needs from the table while it show
 });
 
 test('a chart too short to read gives way to a one-line note; with room it gets at least its minimum', () => {
-	assert.deepEqual(resultLayout({width: 60, height: 15}, true), {pageRows: 3, pageWidth: 59, chartHeight: 6, chartFits: true});
-	assert.deepEqual(resultLayout({width: 60, height: 12}, true), {pageRows: 5, pageWidth: 59, chartHeight: 1, chartFits: false});
+	assert.deepEqual(resultLayout({width: 60, height: 15}, true), {pageRows: 3, pageWidth: 57, chartHeight: 6, chartFits: true});
+	assert.deepEqual(resultLayout({width: 60, height: 12}, true), {pageRows: 5, pageWidth: 57, chartHeight: 1, chartFits: false});
 	assert.equal(resultLayout({width: 80, height: 24}, true).chartHeight, 9);
 });
 

@@ -165,7 +165,7 @@ test('the whole flow at 80×24: load meters, summary, menu, form, table, sort, s
 		assert.match(table, /pause_video +2\n/, 'numbers right-aligned under their header');
 		await press(stdin, 'l', ']');
 		const sorted = await waitFor(lastFrame, 'events▼');
-		assert.match(sorted, /play_video +5\n *pause_video +2\n *problem_check +1/);
+		assert.match(sorted, /play_video +5\n▸? +pause_video +2\n +problem_check +1/);
 		await press(stdin, 's');
 		await waitFor(lastFrame, 'sorted and filtered as shown, as:');
 		await press(stdin, ENTER);
@@ -856,7 +856,7 @@ test('the result table renders only the visible rows of 100,000, and follows G t
 		const frame = lastFrame() ?? '';
 		assert.match(frame, /row 100,000\/100,000 · col 1\/2/);
 		assert.match(frame, /type 99999 +99,999/);
-		assert.equal(frame.split('\n').filter((line) => line.startsWith('type ')).length, layout.pageRows);
+		assert.equal(frame.split('\n').filter((line) => /^[▸ ] type /.test(line)).length, layout.pageRows);
 	} finally {
 		unmount();
 	}
@@ -907,11 +907,27 @@ test("a column's decimals line up: every number shows the column's places, 4.10 
 		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
 		// Before: "4.1" and "3" ended where "12.44" does, their points out of line.
 		assert.deepEqual(
-			['play_video', 'seq_next', 'page_close', 'problem_check'].map((name) => lines.find((line) => line.startsWith(name))?.replace(/ +/, ' ')),
+			['play_video', 'seq_next', 'page_close', 'problem_check'].map((name) => lines.find((line) => line.slice(2).startsWith(name))?.slice(2).replace(/ +/, ' ')),
 			['play_video 12.44', 'seq_next 4.10', 'page_close 3.00', 'problem_check <null>'],
 		);
 	} finally {
 		unmount();
+	}
+});
+
+test('the row cursor shows without colour or inverse (FORCE_COLOR=0, TERM=dumb, a monochrome terminal): a ▸ before its row', () => {
+	const rows = result([['play_video', 12], ['seq_next', 4], ['page_close', 3]]);
+	for (const [moves, row] of [[0, 'play_video'], [2, 'page_close']] as const) {
+		const screen = resultScreenState(rows, 80, 24, Array.from({length: moves}, () => ({type: 'move-row', by: 1}) as const));
+		const {lastFrame, unmount} = render(<ResultScreen screen={screen} width={80} height={24} />);
+		try {
+			// Attributes stripped, as a terminal without them shows the frame: the row was told by inverse video alone.
+			const lines = stripVTControlCharacters(lastFrame() ?? '').split('\n');
+			assert.deepEqual(lines.filter((line) => line.startsWith('▸')).map((line) => line.split(/ +/)[1]), [row]);
+			assert.match(lines[1] ?? '', /^ {2}event_type/, 'the header stays over its column');
+		} finally {
+			unmount();
+		}
 	}
 });
 
@@ -1005,10 +1021,10 @@ test('scrolled right, the first column stays and a "‹" shows that columns are 
 	try {
 		const frame = lastFrame() ?? '';
 		const header = frame.split('\n')[1] ?? '';
-		assert.match(header, /^day_name +‹ +h0\d_events/, header);
-		assert.match(header, /h07_events ›$/, 'the cursor column');
+		assert.match(header, /^ {2}day_name +‹ +h0\d_events/, header);
+		assert.match(header, /h07_events .*›$/, 'the cursor column, and more after it');
 		assert.doesNotMatch(header, /h00_events/);
-		assert.match(frame, /^Wednesday +2\d\d /m, 'the label beside its values');
+		assert.match(frame, /^[▸ ] Wednesday +2\d\d /m, 'the label beside its values');
 	} finally {
 		unmount();
 	}
@@ -1174,7 +1190,7 @@ test('a long cell is cut with a marker in the table and shown whole with Space',
 	const {lastFrame, stdin, unmount} = await openResult(services, 80, 24);
 	try {
 		const table = await waitFor(lastFrame, 'row 1/1');
-		assert.match(table, /^(word )+wor… +1$/m);
+		assert.match(table, /^▸ (word )+w[or]*… +1$/m);
 		assert.doesNotMatch(table, /END/);
 		await press(stdin, ' ');
 		const cell = await waitFor(lastFrame, 'END');

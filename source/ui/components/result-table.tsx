@@ -1,17 +1,18 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import {isNumeric, type TaskResult} from '../../tasks/types.js';
-import {COLUMN_GAP, columnLayout, fitCell} from '../lib/columns.js';
+import {COLUMN_GAP, ROW_MARK_WIDTH, columnLayout, fitCell} from '../lib/columns.js';
 import {cellText} from '../lib/format.js';
 import type {TableState} from '../state/table-state.js';
 
 const gap = ' '.repeat(COLUMN_GAP);
+const unmarked = ' '.repeat(ROW_MARK_WIDTH);
 
 /**
  * The visible window of a result: only rows topRow … topRow + pageRows are rendered, so 100k rows
  * cost what 20 do. One line per row (not @alcalzone/ink-table's two), widths fixed per result so
  * nothing jumps while scrolling; numbers right-aligned to the column's decimal places, NULL dimmed, "‹" / "›" when columns are
- * hidden to the left / right, the first column pinned when scrolled (see columnLayout).
+ * hidden to the left / right, the first column pinned when scrolled (see columnLayout); "▸ " before the cursor's row.
  */
 export function ResultTable({result, table, places}: {result: Pick<TaskResult, 'columns'>; table: TableState; places: number[]}) {
 	const layout = columnLayout(table.columnWidths, table.leftColumn, table.pageWidth);
@@ -31,6 +32,7 @@ export function ResultTable({result, table, places}: {result: Pick<TaskResult, '
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end">
+				{unmarked}
 				{cells(
 					({index, width}) => (
 						<Text bold underline={index === table.cursorColumn}>
@@ -42,6 +44,7 @@ export function ResultTable({result, table, places}: {result: Pick<TaskResult, '
 				{layout.hiddenRight && <Text color="yellow"> ›</Text>}
 			</Text>
 			<Text dimColor wrap="truncate-end">
+				{unmarked}
 				{cells(({width}) => '─'.repeat(width), '  ')}
 			</Text>
 			{visibleRows.map((rowIndex, offset) => {
@@ -49,6 +52,7 @@ export function ResultTable({result, table, places}: {result: Pick<TaskResult, '
 				const isCursorRow = table.topRow + offset === table.cursorRow;
 				return (
 					<Text key={rowIndex} wrap="truncate-end" inverse={isCursorRow}>
+						{isCursorRow ? '▸ ' : unmarked}
 						{cells(({index, width}) => {
 							const value = row[index] ?? null;
 							return (

@@ -6,6 +6,11 @@ import {cellText, decimalPlaces} from './format.js';
 
 /** Columns are separated by this many spaces. */
 export const COLUMN_GAP = 2;
+/**
+ * Cells before each table line: "▸ " on the cursor's row, as the menu and pickers mark theirs. Inverse video alone
+ * showed it, and a terminal without attributes (FORCE_COLOR=0, TERM=dumb) showed no cursor at all.
+ */
+export const ROW_MARK_WIDTH = 2;
 /** Widths are measured once per result, over the header and this many rows (as VisiData does). */
 const SAMPLED_ROWS = 1000;
 

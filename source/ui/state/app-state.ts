@@ -3,7 +3,7 @@ import {rowCount} from '../../format.js';
 import type {OutputFormat, TaskDefinition, TaskProblem, TaskResult} from '../../tasks/types.js';
 import {helpLines, scopeAction, type Action, type Scope} from '../keymap.js';
 import {MIN_CHART_HEIGHT} from '../lib/chart.js';
-import {cappedWidths, columnPlaces, naturalWidths} from '../lib/columns.js';
+import {ROW_MARK_WIDTH, cappedWidths, columnPlaces, naturalWidths} from '../lib/columns.js';
 import {wrapLines} from '../lib/format.js';
 import {createFormState, formReducer, formValues, missingRequired, type FormState} from './form-state.js';
 import {pickerView, shownChoices, type CourseChoice} from './course-picker.js';
@@ -163,7 +163,7 @@ export function resultLayout(state: Pick<AppState, 'width' | 'height' | 'flash'>
 	const wanted = Math.max(MIN_CHART_HEIGHT, Math.floor(body / 2));
 	const chartFits = body - wanted >= MIN_TABLE_ROWS;
 	const chartHeight = chart ? (chartFits ? wanted : 1) : 0;
-	return {pageRows: Math.max(1, body - chartHeight), pageWidth: Math.max(10, state.width - 1), chartHeight, chartFits};
+	return {pageRows: Math.max(1, body - chartHeight), pageWidth: Math.max(10, state.width - 1 - ROW_MARK_WIDTH), chartHeight, chartFits};
 }
 
 /** Menu lines that fit (for PgUp/PgDn). */
