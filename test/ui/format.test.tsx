@@ -212,6 +212,18 @@ test('a line chart of 20 days spans the width, its x labels under its first and 
 	assert.deepEqual(spread([1, 3, 5, 7], 2), [3, 7], 'more values than columns: the highest of each');
 });
 
+test('several lines are told apart without colour: each ends in its number, which the legend puts before its name', () => {
+	const days = [['2024-03-01', 1, 9], ['2024-03-02', 3, 5], ['2024-03-03', 8, 2]] as Array<[string, number, number]>;
+	const plays = {columns: [{name: 'day', kind: 'date' as const}, {name: 'plays', kind: 'number' as const}, {name: 'viewers', kind: 'number' as const}], rows: days};
+	// As a terminal without colour shows it: the lines crossed, in cyan and yellow only.
+	const plain = chartLines(plays, {kind: 'line', x: 'day', y: ['plays', 'viewers']}, 40, 9).map((line) => stripVTControlCharacters(line).trimEnd());
+	assert.match(plain[1] ?? '', /^ +8 ┤ .*╭──1$/, 'plays ends at 8');
+	assert.match(plain[5] ?? '', /^ +2 ┤ .*╰────2$/, 'viewers ends at 2');
+	assert.equal(plain.at(-1), '   1 plays, 2 viewers by day');
+	const one = chartLines({...plays, columns: plays.columns.slice(0, 2)}, {kind: 'line', x: 'day', y: ['plays']}, 40, 9).map((line) => stripVTControlCharacters(line));
+	assert.deepEqual(one.slice(0, -2).filter((line) => /\d/.test(line.slice(line.search(/[┤┼]/)))), [], 'one line needs no mark');
+});
+
 test('the zones of the precomputed days: UTC alone, or the day zone and UTC', () => {
 	assert.equal(dayZonesText('UTC'), 'UTC');
 	assert.equal(dayZonesText('Europe/Moscow'), 'Europe/Moscow + UTC');
@@ -232,8 +244,8 @@ test('a line chart places days by date: 2014\'s plays at the left, 2018\'s at th
 	const drawn = new Set(plot.flatMap((line) => [...line].flatMap((char, column) => (column > axisAt && char !== ' ' ? [column - axisAt] : []))));
 	// Two days a column at this scale: 2014's on the y-axis, 2018's in the last column, their highest values.
 	assert.deepEqual([...drawn], [115], 'nothing drawn over the four years without a row');
-	assert.match(stripVTControlCharacters(lines[1] ?? ''), /^ +8 ┤ +─$/);
-	assert.match(stripVTControlCharacters(lines.at(-1) ?? ''), /plays, viewers by day · several rows a column: the highest drawn · a break: no rows for those day values$/);
+	assert.match(stripVTControlCharacters(lines[1] ?? ''), /^ +8 ┤ +1$/, "plays' last point, its mark");
+	assert.match(stripVTControlCharacters(lines.at(-1) ?? ''), /1 plays, 2 viewers by day · several rows a column: the highest drawn · a break: no rows for those day values$/);
 	assert.match(stripVTControlCharacters(lines[0] ?? ''), /^ +9 ┼/, 'the greatest value labels the top row');
 });
 
@@ -285,8 +297,8 @@ test('a NULL is no zero: an all-NULL series is said to have no values and draws 
 	const days = [['2024-03-01', 0, null], ['2024-03-02', 0, null]] as Array<[string, number, null]>;
 	const result = {columns: [{name: 'day', kind: 'date' as const}, {name: 'plays', kind: 'number' as const}, {name: 'minutes', kind: 'number' as const}], rows: days};
 	const lines = chartLines(result, {kind: 'line', x: 'day', y: ['plays', 'minutes']}, 40, 8).map((line) => stripVTControlCharacters(line));
-	assert.match(lines.at(-1) ?? '', /plays, minutes \(no values\) by day$/);
-	assert.deepEqual(lines.slice(0, -2).map((line) => line.trim()), ['1 ┤', '┤', '┤', '┤', '┤', '0 ┼' + '─'.repeat(35)]);
+	assert.match(lines.at(-1) ?? '', /1 plays, 2 minutes \(no values\) by day$/);
+	assert.deepEqual(lines.slice(0, -2).map((line) => line.trim()), ['1 ┤', '┤', '┤', '┤', '┤', '0 ┼' + '─'.repeat(34) + '1']);
 	assert.deepEqual(plotLines([[null, 2, null]], 2, [''], String).map((line) => line.replace(/\u001B\[\d+m/g, '')), ['2 ┤─ ', '1 ┤  ', '0 ┤  ']);
 });
 

@@ -193,9 +193,10 @@ export function wholeRows(values: number[], rows: number): number | undefined {
 
 /**
  * The plot as asciichart draws it (its symbols, the first point on the y-axis, the greatest value on the top row,
- * the least on the bottom one, `rows` + 1 lines), but a null is drawn as nothing: asciichart has no gaps.
+ * the least on the bottom one, `rows` + 1 lines), but a null is drawn as nothing: asciichart has no gaps. A series'
+ * mark, when it has one, is drawn on its last point, over the lines.
  */
-export function plotLines(series: Array<Array<number | null>>, rows: number, colors: string[], label: (value: number) => string): string[] {
+export function plotLines(series: Array<Array<number | null>>, rows: number, colors: string[], label: (value: number) => string, marks: string[] = []): string[] {
 	const {min, max: top} = axisRange(series.flat().filter((value): value is number => value !== null));
 	const range = top - min;
 	const width = Math.max(1, ...series.map((points) => points.length));
@@ -215,8 +216,16 @@ export function plotLines(series: Array<Array<number | null>>, rows: number, col
 			for (let row = Math.min(from, to) + 1; row < Math.max(from, to); row++) draw(row, column, '│');
 		});
 	});
+	series.forEach((points, index) => {
+		const last = points.findLastIndex((value) => value !== null);
+		const mark = marks[index];
+		if (mark && last >= 0) cells[rowOf(points[last]!)]![last] = asciichart.colored(mark, colors[index] ?? asciichart.default);
+	});
 	return cells.map((line, row) => `${label(top - (row * range) / rows)} ${line.join('')}`);
 }
+
+/** One cell each, so a mark takes a point's place (a chart with more series leaves the rest unmarked). */
+const SERIES_MARKS = [...'123456789'];
 
 function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: number[], sum: boolean, width: number, height: number): string[] {
 	const kind = result.columns[x]?.kind;
@@ -246,12 +255,15 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	const {points, merged, broken} = placePoints(positions, series, ordinal ? 1 : xStep(positions, kind === 'date'), Math.max(2, width - labelWidth));
 	const palette = [asciichart.cyan, asciichart.yellow, asciichart.magenta, asciichart.green];
 	const colors = ys.map((_, index) => palette[index % palette.length] ?? asciichart.default);
-	const plot = plotLines(points, plotRows, colors, (value) => rowLabel(value).padStart(labelWidth - 2));
+	// Lines told apart by their colour alone were one tangle without colour (FORCE_COLOR=0, a monochrome terminal)
+	// and to a colour-blind eye: with several, each line ends in its number, which the legend puts before its name.
+	const marks = ys.length > 1 ? ys.map((_, index) => SERIES_MARKS[index] ?? '') : [];
+	const plot = plotLines(points, plotRows, colors, (value) => rowLabel(value).padStart(labelWidth - 2), marks);
 	const first = cellText(rows[0]?.[x] ?? null, kind);
 	const last = cellText(rows.at(-1)?.[x] ?? null, kind);
 	// Each series' name in its line's colour: the legend says which line is which (and which has no values).
 	const legend = ys
-		.map((index, position) => `${asciichart.colored(result.columns[index]?.name ?? '', colors[position] ?? asciichart.default)}${series[position]?.some((value) => value !== null) ? '' : ' (no values)'}`)
+		.map((index, position) => `${marks[position] ? `${marks[position]} ` : ''}${asciichart.colored(result.columns[index]?.name ?? '', colors[position] ?? asciichart.default)}${series[position]?.some((value) => value !== null) ? '' : ' (no values)'}`)
 		.join(', ');
 	const xName = result.columns[x]?.name ?? '';
 	// What the drawing does with the rows, said where it does it: it is no longer one row a column, evenly spaced.
