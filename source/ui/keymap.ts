@@ -278,6 +278,36 @@ function gluedToEscape(sequence: string): string | undefined {
 	return isKeySequence(sequence) ? undefined : sequence.slice(1);
 }
 
+/** A bracketed paste's start and end, which the terminal sends around a paste once the app asks (see fullscreen.ts). */
+const PASTE_START = '\u001B[200~';
+const PASTE_END = '\u001B[201~';
+
+/**
+ * What a pasted chunk types: its text, with line breaks and tabs as spaces (a field holds one line: pasted as keys, a
+ * spreadsheet cell's "alice\r\n" ran the task and a tab went to the next field) and no other control character. It
+ * has no key name, so a paste outside a text field does nothing (as keys, a pasted "q" quit the app from the menu).
+ */
+function pastedPresses(raw: string): KeyPress[] {
+	const text = raw.replace(/[\r\n\t]+/g, ' ').replace(/[\u0000-\u001F\u007F]/g, '');
+	return text ? [{name: '', text}] : [];
+}
+
+/**
+ * A reader of Ink's useInput calls into keys (keyPresses), which knows whether a bracketed paste is under way:
+ * what comes between its start and end is text, not keys.
+ */
+export function createKeyReader(): (input: string, key: Key, sequence: string) => KeyPress[] {
+	let pasting = false;
+	return (input, key, sequence) => {
+		if (sequence === PASTE_START || sequence === PASTE_END) {
+			pasting = sequence === PASTE_START;
+			return [];
+		}
+		if (pasting) return isKeySequence(sequence) ? [] : pastedPresses(sequence);
+		return keyPresses(input, key, sequence);
+	};
+}
+
 /** The action bound to `name` in `scope` itself (callers fall back to 'global'). */
 export function scopeAction(scope: Scope, name: string): Action | undefined {
 	return keymap.find((binding) => binding.scope === scope && binding.keys.includes(name))?.action;

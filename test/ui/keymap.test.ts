@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {Key} from 'ink';
-import {hintLine, keyPresses} from '../../source/ui/keymap.js';
+import {createKeyReader, hintLine, keyPresses} from '../../source/ui/keymap.js';
 
 /** Ink's key flags for an input: none set unless given (a several-key input never has any). */
 function flags(set: Partial<Key> = {}): Key {
@@ -68,6 +68,19 @@ test('Enter as LF (Ctrl-J, Ctrl-Enter) and as the keypad sends it in application
 	assert.deepEqual(keyPresses('OM', flags(), '\u001BOM'), [{name: 'enter', text: ''}]);
 	assert.deepEqual(names('ab\n'), ['a', 'b', 'enter']);
 	assert.deepEqual(names('ab\r\n'), ['a', 'b', 'enter']);
+});
+
+test('a bracketed paste is text, not keys: line breaks and tabs as spaces, no key name; the keys after it are keys again', () => {
+	const read = createKeyReader();
+	// Each call as Ink 6.8 makes it: the markers apart (escape sequences), the text between them in one call.
+	assert.deepEqual(read('[200~', flags(), '\u001B[200~'), []);
+	assert.deepEqual(read('alice\r\n\tbob\r', flags(), 'alice\r\n\tbob\r'), [{name: '', text: 'alice bob '}]);
+	assert.deepEqual(read('q', flags(), 'q'), [{name: '', text: 'q'}], 'a paste of "q" does not quit');
+	assert.deepEqual(read('', flags({return: true}), '\r'), [{name: '', text: ' '}], 'a chunk of one line break');
+	assert.deepEqual(read('', flags({upArrow: true}), '\u001B[A'), [], 'an escape sequence in a paste is nothing');
+	assert.deepEqual(read('[201~', flags(), '\u001B[201~'), []);
+	assert.deepEqual(read('q', flags(), 'q'), [{name: 'q', text: 'q'}]);
+	assert.deepEqual(read('', flags({return: true}), '\r'), [{name: 'enter', text: ''}]);
 });
 
 test('a key glued to an Esc (Ink reads them as one Alt chord) is Esc, then that key; an escape sequence of one key stays one', () => {

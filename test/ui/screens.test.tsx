@@ -259,6 +259,24 @@ test('keys as other terminals send them reach the app through Ink\'s parser: unn
 	}
 });
 
+test('a bracketed paste types its text into the search, line breaks as spaces, and does nothing on the menu (its "q" quit)', async () => {
+	let exitCode: number | undefined;
+	const {lastFrame, stdin, unmount} = await renderAtMenu(fakeServices(), 80, 24, (code) => (exitCode = code));
+	try {
+		await press(stdin, '\u001B[200~', 'jq', '\u001B[201~');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		assert.equal(exitCode, undefined);
+		assert.match(lastFrame() ?? '', /▸ Activity by day/, 'the cursor did not move');
+		await press(stdin, 'j', ENTER, ENTER);
+		await waitFor(lastFrame, 'row 1/3');
+		// A cell copied from a spreadsheet ends in CR LF: as keys, its Enter ended the search before the rest came.
+		await press(stdin, '/', '\u001B[200~', 'play\r\n', '\u001B[201~', 'x');
+		assert.match(await waitFor(lastFrame, 'Search: play x'), /Search: play x▏/);
+	} finally {
+		unmount();
+	}
+});
+
 test('Esc while a task runs shows the form on the key press, before the cancelled run settles; its late AbortError shows nothing, and a quit still waits for it', async () => {
 	const held = heldRuns();
 	const services = fakeServices({runTask: held.runTask});

@@ -1,15 +1,16 @@
 import {useInput, useStdin} from 'ink';
-import {useEffect, useRef} from 'react';
-import {keyPresses, type KeyPress} from '../keymap.js';
+import {useEffect, useRef, useState} from 'react';
+import {createKeyReader, type KeyPress} from '../keymap.js';
 
 /**
- * Ink's useInput, one call per key (see keyPresses). useInput reports F1 to F12 alike (no flag, no
- * input), so the sequence Ink's input parser emitted is noted by a listener placed ahead of
- * useInput's on the same emitter, to tell F1 (help) from the others.
+ * Ink's useInput, one call per key (see keyPresses), a bracketed paste as the text it types (createKeyReader).
+ * useInput reports F1 to F12 alike (no flag, no input), so the sequence Ink's input parser emitted is noted by a
+ * listener placed ahead of useInput's on the same emitter, to tell F1 (help) from the others.
  */
 export function useKeyPresses(onKey: (press: KeyPress) => void, isActive: boolean): void {
 	const {internal_eventEmitter: events} = useStdin();
 	const sequence = useRef('');
+	const [read] = useState(createKeyReader);
 	useEffect(() => {
 		const note = (raw: string) => {
 			sequence.current = raw;
@@ -21,7 +22,7 @@ export function useKeyPresses(onKey: (press: KeyPress) => void, isActive: boolea
 	}, [events]);
 	useInput(
 		(input, key) => {
-			for (const press of keyPresses(input, key, sequence.current)) onKey(press);
+			for (const press of read(input, key, sequence.current)) onKey(press);
 		},
 		{isActive},
 	);
