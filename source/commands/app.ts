@@ -17,12 +17,21 @@ import {TASK_STOPPED} from './run.js';
 import {tasksCommand} from './tasks.js';
 
 /**
- * No command: the full-screen app on a terminal; otherwise (piped, CI, --no-tui) the headless
+ * Whether the app runs headless: stdout or stdin is not a terminal, --no-tui was given, or the terminal says it
+ * cannot move its cursor (TERM=dumb: Emacs' shell, some IDE consoles), where the full screen's frames were a
+ * stream of escape sequences.
+ */
+export function runsHeadless(stdout: {isTTY?: boolean}, stdin: {isTTY?: boolean}, tui: unknown, env: NodeJS.ProcessEnv): boolean {
+	return !stdout.isTTY || !stdin.isTTY || tui === false || env.TERM === 'dumb';
+}
+
+/**
+ * No command: the full-screen app on a terminal; otherwise (piped, CI, --no-tui, TERM=dumb) the headless
  * equivalent — the ingest command (its progress and summary on stderr), then the task list.
  */
 export const appCommand: Command = async (context) => {
 	const zoneGiven = zoneFlagGiven(context.flags.tz);
-	if (!context.stdout.isTTY || !process.stdin.isTTY || context.flags.tui === false) {
+	if (runsHeadless(context.stdout, process.stdin, context.flags.tui, process.env)) {
 		// As the full-screen app: without input/ nothing is loaded (but --tz moves the days to its zone), and an
 		// input that failed (exit 1) still leaves the task list; a cancel ends here. The load's summary goes with
 		// its progress to stderr: stdout carries only the task list, for scripts.
