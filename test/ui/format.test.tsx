@@ -220,6 +220,9 @@ test('several lines are told apart without colour: each ends in its number, whic
 	assert.match(plain[1] ?? '', /^ +8 ┤ .*╭──1$/, 'plays ends at 8');
 	assert.match(plain[5] ?? '', /^ +2 ┤ .*╰────2$/, 'viewers ends at 2');
 	assert.equal(plain.at(-1), '   1 plays, 2 viewers by day');
+	// Ending together, each keeps a mark: the one drawn last took the only cell.
+	const together = chartLines({...plays, rows: [['2024-03-01', 1, 9], ['2024-03-02', 0, 0], ['2024-03-03', 0, 0]]}, {kind: 'line', x: 'day', y: ['plays', 'viewers']}, 40, 9);
+	assert.match(stripVTControlCharacters(together.at(-3) ?? ''), /^ +0 ┤.*─21$/);
 	const one = chartLines({...plays, columns: plays.columns.slice(0, 2)}, {kind: 'line', x: 'day', y: ['plays']}, 40, 9).map((line) => stripVTControlCharacters(line));
 	assert.deepEqual(one.slice(0, -2).filter((line) => /\d/.test(line.slice(line.search(/[┤┼]/)))), [], 'one line needs no mark');
 });

@@ -194,7 +194,7 @@ export function wholeRows(values: number[], rows: number): number | undefined {
 /**
  * The plot as asciichart draws it (its symbols, the first point on the y-axis, the greatest value on the top row,
  * the least on the bottom one, `rows` + 1 lines), but a null is drawn as nothing: asciichart has no gaps. A series'
- * mark, when it has one, is drawn on its last point, over the lines.
+ * mark, when it has one, is drawn on its last point (or the nearest before it that another mark left), over the lines.
  */
 export function plotLines(series: Array<Array<number | null>>, rows: number, colors: string[], label: (value: number) => string, marks: string[] = []): string[] {
 	const {min, max: top} = axisRange(series.flat().filter((value): value is number => value !== null));
@@ -216,10 +216,17 @@ export function plotLines(series: Array<Array<number | null>>, rows: number, col
 			for (let row = Math.min(from, to) + 1; row < Math.max(from, to); row++) draw(row, column, '│');
 		});
 	});
+	// Lines that end together (at 0, often) had one mark, the last drawn: an earlier mark's cell is passed over.
+	const marked = new Set<string>();
 	series.forEach((points, index) => {
-		const last = points.findLastIndex((value) => value !== null);
 		const mark = marks[index];
-		if (mark && last >= 0) cells[rowOf(points[last]!)]![last] = asciichart.colored(mark, colors[index] ?? asciichart.default);
+		for (let column = points.length - 1; mark && column >= 0; column--) {
+			const value = points[column];
+			if (value === null || value === undefined || marked.has(`${rowOf(value)},${column}`)) continue;
+			marked.add(`${rowOf(value)},${column}`);
+			cells[rowOf(value)]![column] = asciichart.colored(mark, colors[index] ?? asciichart.default);
+			return;
+		}
 	});
 	return cells.map((line, row) => `${label(top - (row * range) / rows)} ${line.join('')}`);
 }
