@@ -26,6 +26,15 @@ export function runsHeadless(stdout: {isTTY?: boolean}, stdin: {isTTY?: boolean}
 }
 
 /**
+ * FORCE_COLOR=0 when Node finds that the terminal is to get no colours and FORCE_COLOR says nothing: the chalk Ink
+ * styles with reads FORCE_COLOR and TERM only, so NO_COLOR (no-color.org) and NODE_DISABLE_COLORS left the screen
+ * coloured. Set before Ink loads (chalk reads it then).
+ */
+export function noColourForInk(stdout: {hasColors?: () => boolean}, env: NodeJS.ProcessEnv): void {
+	if (env.FORCE_COLOR === undefined && stdout.hasColors?.() === false) env.FORCE_COLOR = '0';
+}
+
+/**
  * No command: the full-screen app on a terminal; otherwise (piped, CI, --no-tui, TERM=dumb) the headless
  * equivalent — the ingest command (its progress and summary on stderr), then the task list.
  */
@@ -57,6 +66,7 @@ export const appCommand: Command = async (context) => {
 	// frozen screen. Whether to be interactive is the terminal's question, not the environment's.
 	delete process.env.CI;
 	delete process.env.CONTINUOUS_INTEGRATION;
+	noColourForInk(context.stdout, process.env);
 	const quit = new AbortController();
 	const signals = ['SIGTERM', 'SIGHUP', 'SIGINT'] as const;
 	const onSignal = () => quit.abort();

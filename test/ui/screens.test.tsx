@@ -995,6 +995,19 @@ test('the saved message shows the file name whole, over two lines at 80 columns'
 	}
 });
 
+test('a chart on a terminal without colours (FORCE_COLOR=0, NO_COLOR) is drawn without them: its lines kept asciichart\'s', () => {
+	const days: TaskResult = {taskId: 'activity-by-day', columns: [{name: 'day', kind: 'date'}, {name: 'events', kind: 'number'}], rows: [['2024-03-01', 5], ['2024-03-02', 9], ['2024-03-03', 2]], parameters: {}, elapsedMs: 1};
+	// ink-testing-library's stdout has no hasColors(): no colours, as Ink's own styles have none here either.
+	const {lastFrame, unmount} = render(<ResultScreen screen={{...resultScreenState(days, 60, 15), task: tasks[1]!, chart: true}} width={60} height={15} />);
+	try {
+		const frame = lastFrame() ?? '';
+		assert.match(frame, /events by day/);
+		assert.equal(frame, stripVTControlCharacters(frame));
+	} finally {
+		unmount();
+	}
+});
+
 test('at 60×12 the chart gives way to a one-line note; at 60×15 it is drawn 6 lines tall', () => {
 	const days: TaskResult = {taskId: 'activity-by-day', columns: [{name: 'day', kind: 'date'}, {name: 'events', kind: 'number'}], rows: [['2024-03-01', 5], ['2024-03-02', 9], ['2024-03-03', 2]], parameters: {}, elapsedMs: 1};
 	for (const [height, expected] of [[12, /The chart needs a taller terminal/], [15, /events by day/]] as const) {

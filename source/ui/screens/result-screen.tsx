@@ -1,7 +1,9 @@
+import {stripVTControlCharacters} from 'node:util';
 import {Box, Text} from 'ink';
 import {rowCount, terminalSafe} from '../../format.js';
 import {ResultTable} from '../components/result-table.js';
 import {StatusBar} from '../components/status-bar.js';
+import {useColours} from '../hooks/use-colours.js';
 import {viewChartLines} from '../lib/chart.js';
 import {cellText, thousands, wrapLines} from '../lib/format.js';
 import {titleLine} from '../lib/title-line.js';
@@ -25,6 +27,7 @@ export function positionText(screen: ResultScreenState): string {
 
 export function ResultScreen({screen, flash, width, height}: {screen: ResultScreenState; flash?: Flash; width: number; height: number}) {
 	const {table, result, task} = screen;
+	const colours = useColours();
 	const layout = resultLayout({width, height, flash}, screen.chart);
 	const title = titleLine(task, screen.values, result, width - 1);
 	const cursorValue = table.rows[table.view[table.cursorRow] ?? -1]?.[table.cursorColumn] ?? null;
@@ -47,7 +50,8 @@ export function ResultScreen({screen, flash, width, height}: {screen: ResultScre
 					{/* The table's rows, sorted and filtered as it shows them: bars in its order (a line runs along its x-axis). */}
 					{viewChartLines(result, table, task.chart, width - 1, layout.chartHeight).map((line, index) => (
 						<Text key={index} wrap="truncate-end">
-							{line}
+							{/* Its lines' colours asked off (FORCE_COLOR=0, NO_COLOR) were drawn all the same. */}
+							{colours ? line : stripVTControlCharacters(line)}
 						</Text>
 					))}
 				</Box>
