@@ -1,4 +1,6 @@
 /** Human-readable figures for progress lines and summaries (shared by the CLI and the TUI). */
+import cliTruncate from 'cli-truncate';
+import stringWidth from 'string-width';
 import {DERIVED_STEPS, type DerivedProgress, type IngestSnapshot, type IngestSummary} from '../ingest/progress.js';
 
 export {formatBytes} from '../ingest/progress.js';
@@ -11,6 +13,19 @@ export const terminalSafe = (text: string) => text.replace(CONTROL, '\ufffd');
 
 /** A cell on one line of a terminal: line breaks and tabs as a space, other control characters as U+FFFD. */
 export const oneLineCell = (text: string) => terminalSafe(text.replace(/[\r\n\t]+/g, ' '));
+
+/**
+ * `text` cut with "…" (at its end, start or middle) to at most `width` terminal cells. cli-truncate keeps a wide
+ * character (CJK, emoji) that straddles the last cell: "学生王小…" cut to 8 took 9, and a table's later columns
+ * moved a cell right; so it is asked for a cell less until the cut fits.
+ */
+export function truncated(text: string, width: number, position: 'start' | 'middle' | 'end' = 'end'): string {
+	if (width < 1) return '';
+	for (let room = width; ; room--) {
+		const cut = cliTruncate(text, room, {position, truncationCharacter: '…'});
+		if (room === 1 || stringWidth(cut) <= width) return cut;
+	}
+}
 
 export function formatDuration(milliseconds: number): string {
 	const seconds = Math.max(0, Math.round(milliseconds / 1000));

@@ -1,4 +1,4 @@
-import cliTruncate from 'cli-truncate';
+import {truncated} from '../format.js';
 
 /** Progress lines on stderr, and the other lines written between them. */
 export type LiveLine = {
@@ -40,7 +40,7 @@ function newLiveLine(stream: NodeJS.WritableStream & {isTTY?: boolean; columns?:
 				return;
 			}
 			// One column short of the width: a line that fills the last column moves the cursor on in some terminals.
-			stream.write(`\r${cliTruncate(line, Math.max(10, (stream.columns ?? 80) - 1))}\u001B[K`);
+			stream.write(`\r${truncated(line, Math.max(10, (stream.columns ?? 80) - 1))}\u001B[K`);
 			shown = true;
 		},
 		print(line) {

@@ -1,13 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import cliTruncate from 'cli-truncate';
 import {stringify} from 'csv-stringify/sync';
 import stringWidth from 'string-width';
 import {makeFolders} from '../../ingest/db/workdir.js';
 import {folderDiskFull} from '../../ingest/disk-full.js';
 import {UserError} from '../../ingest/errors.js';
-import {oneLineCell, timestampText} from '../format.js';
+import {oneLineCell, timestampText, truncated} from '../format.js';
 import {isNumeric, type OutputFormat, type TaskResult} from './types.js';
 
 type Cell = TaskResult['rows'][number][number];
@@ -113,10 +112,10 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 const displayWidth = (text: string) => (PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text));
 
-/** `text` cut in its middle (…) to at most `width` columns, and the columns it then takes (a wide character may leave one). */
+/** `text` cut in its middle (…) to at most `width` columns, and the columns it then takes (a wide character may leave one fewer). */
 function cutInTheMiddle(text: string, width: number): {shown: string; columns: number} {
 	if (!PRINTABLE_ASCII.test(text)) {
-		const shown = cliTruncate(text, width, {position: 'middle', truncationCharacter: '…'});
+		const shown = truncated(text, width, 'middle');
 		return {shown, columns: stringWidth(shown)};
 	}
 	const head = Math.ceil((width - 1) / 2);

@@ -127,6 +127,15 @@ describe('formatResult', () => {
 		assert.equal(lines[3], 'борис|b line           7');
 	});
 
+	it('table cut to the terminal keeps its columns in line where a wide character straddles a cut (a line was a cell too wide)', () => {
+		const names: TaskResult = {...result, columns: [{name: 'n', kind: 'number'}, {name: 'username', kind: 'text'}, {name: 'events', kind: 'number'}], rows: [[1, '学生王小明学生王小明学生王小明', 12], [2, 'Иван😀Петров😀Иванович', 7]]};
+		for (let maxWidth = 24; maxWidth <= 30; maxWidth++) {
+			const lines = terminalTable(names, maxWidth).text.split('\n').filter(Boolean);
+			assert.deepEqual(new Set(lines.map((line) => stringWidth(line))).size, 1, `${maxWidth}: ${lines.join(' | ')}`);
+			assert.ok(stringWidth(lines[0]!) <= maxWidth, `${maxWidth}: ${lines[0]}`);
+		}
+	});
+
 	it('table shows control characters as U+FFFD: a rejected line of binary junk cleared the screen, set the title, shifted the charset', () => {
 		const junk: TaskResult = {
 			...result,

@@ -63,6 +63,12 @@ test('cells are padded or cut to exactly their width, CJK counted double, number
 	assert.equal(fitCell('two\nlines', 9, false), 'two lines', 'newlines flattened');
 });
 
+test('a cell cut where a wide character straddles its last cell keeps its width: "学生王小…" took 9 cells of 8 and pushed the next columns', () => {
+	for (const text of ['学生王小明学生王小明', 'Иван😀Петров и 😀😀', 'https://example.org/课程/第一章/第二节']) {
+		for (let width = 1; width <= 12; width++) assert.equal(stringWidth(fitCell(text, width, false)), width, `${text} in ${width}`);
+	}
+});
+
 test('a cell or course id from the data cannot drive the terminal: its control characters show as U+FFFD', () => {
 	// ESC[2J cleared the app's screen, SO switched the charset of everything after it.
 	assert.equal(fitCell('x\u001b[2J\u000ey\u0007\u009b1m', 12, false), 'x\ufffd[2J\ufffdy\ufffd\ufffd1m ');

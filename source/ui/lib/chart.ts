@@ -1,8 +1,7 @@
 import asciichart from 'asciichart';
-import cliTruncate from 'cli-truncate';
 import type {ChartSpec, ColumnKind, TaskResult} from '../../tasks/types.js';
 import {type Cell, compareCells, numberKeptAsText, type TableState, viewRows} from '../state/table-state.js';
-import {counted} from '../../format.js';
+import {counted, truncated} from '../../format.js';
 import {fitCell, stringWidth} from './columns.js';
 import {cellText, decimalPlaces, thousands} from './format.js';
 
@@ -284,7 +283,7 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	const between = points[0]!.length - first.length - last.length;
 	// One x value (one day's rows) is one label, under its point on the y-axis: it was also written at the right end.
 	const axis = `${' '.repeat(labelWidth - 1)}${between >= 1 && first !== last ? `${first}${' '.repeat(between)}${last}` : first}`;
-	const fit = (line: string) => cliTruncate(line, width, {truncationCharacter: '…'});
+	const fit = (line: string) => truncated(line, width);
 	return [...plot, fit(axis), fit(`${' '.repeat(labelWidth - 1)}${[`${legend} by ${xName}`, ...notes].join(' · ')}`)];
 }
 

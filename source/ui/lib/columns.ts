@@ -1,7 +1,6 @@
-import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
 import type {TaskResult} from '../../tasks/types.js';
-import {oneLineCell} from '../../format.js';
+import {oneLineCell, truncated} from '../../format.js';
 import {cellText, decimalPlaces} from './format.js';
 
 /** Columns are separated by this many spaces. */
@@ -98,7 +97,7 @@ export function keepsEnd(text: string): boolean {
 /** Pads or truncates (with "…") to exactly `width` cells; numbers go right, URL-like text keeps its end. */
 export function fitCell(text: string, width: number, alignRight: boolean): string {
 	const flat = oneLineCell(text);
-	const cut = stringWidth(flat) > width ? cliTruncate(flat, width, {position: keepsEnd(flat) ? 'start' : 'end', truncationCharacter: '…'}) : flat;
+	const cut = stringWidth(flat) > width ? truncated(flat, width, keepsEnd(flat) ? 'start' : 'end') : flat;
 	const padding = ' '.repeat(Math.max(0, width - stringWidth(cut)));
 	return alignRight ? padding + cut : cut + padding;
 }

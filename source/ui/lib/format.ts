@@ -1,8 +1,7 @@
 /** Screen-only formatting (bars, sparklines, cells) on top of the shared figures in source/format.ts. */
 import path from 'node:path';
-import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
-import {formatCount, formatDuration, timestampText} from '../../format.js';
+import {formatCount, formatDuration, timestampText, truncated} from '../../format.js';
 import type {ColumnKind} from '../../tasks/types.js';
 
 /** Whole numbers with thousands separators (k9s AsThousands): rates are rounded first. */
@@ -94,7 +93,7 @@ export function shortPath(label: string, width: number): string {
 	if (stringWidth(shown) <= width) return shown;
 	const name = path.basename(shown);
 	const room = width - stringWidth(name);
-	const cut = (text: string, columns: number) => cliTruncate(text, columns, {position: 'middle', truncationCharacter: '…'});
+	const cut = (text: string, columns: number) => truncated(text, columns, 'middle');
 	return room >= 4 ? cut(shown.slice(0, shown.length - name.length), room) + name : cut(name, width);
 }
 
@@ -114,7 +113,7 @@ export function wrapLines(text: string, width: number, maxLines = Number.POSITIV
 	if (lines.length <= maxLines) return lines;
 	// Prose lost its spaces where it was broken; a name was broken after a separator, so its parts join as they are.
 	const rest = lines.slice(maxLines - 1).join(cut === 'end' ? ' ' : '');
-	return [...lines.slice(0, maxLines - 1), cliTruncate(rest, width, {position: cut, truncationCharacter: '…'})];
+	return [...lines.slice(0, maxLines - 1), truncated(rest, width, cut)];
 }
 
 /**

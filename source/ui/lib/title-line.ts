@@ -1,5 +1,4 @@
-import cliTruncate from 'cli-truncate';
-import {rowCount} from '../../format.js';
+import {rowCount, truncated} from '../../format.js';
 import type {TaskDefinition, TaskResult} from '../../tasks/types.js';
 import {keepsEnd, stringWidth} from './columns.js';
 
@@ -46,7 +45,7 @@ export function titleLine(task: TaskDefinition, values: Record<string, string>, 
 		const part = parts[index]!;
 		const room = stringWidth(part.value) - over;
 		if (room >= part.shortest || part.shortest === 1) {
-			parts[index] = {...part, value: cliTruncate(part.value, Math.max(1, room), {position: keepsEnd(part.value) ? 'start' : 'end', truncationCharacter: '…'})};
+			parts[index] = {...part, value: truncated(part.value, Math.max(1, room), keepsEnd(part.value) ? 'start' : 'end')};
 		} else {
 			parts[index] = undefined;
 		}
