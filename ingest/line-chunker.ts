@@ -53,6 +53,12 @@ const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
  */
 const spareBuffers: ArrayBuffer[] = [];
 const REUSED_BUFFER_BYTES = MAX_CHUNK_BYTES + 1024 * 1024;
+/**
+ * A smaller chunk (a daily file's only one, or a file's last) gets a buffer of its own size instead. Each buffer that
+ * arrives in a thread counts its whole size as new memory there: a reused one, sent for a 100 KB daily file, counted
+ * 5 MB, and 3,000 such files made the reading thread run ~430 full garbage collections (loading took 38 s, 26 s so).
+ */
+const SMALL_CHUNK_BYTES = 1024 * 1024;
 
 /** Gives a chunk's buffer back for later chunks (ones made for long lines are left to the collector). */
 export function recycleChunkBuffer(buffer: ArrayBuffer): void {
@@ -60,7 +66,7 @@ export function recycleChunkBuffer(buffer: ArrayBuffer): void {
 }
 
 function chunkBuffer(length: number): Buffer {
-	if (length > REUSED_BUFFER_BYTES) return Buffer.allocUnsafeSlow(length);
+	if (length > REUSED_BUFFER_BYTES || length < SMALL_CHUNK_BYTES) return Buffer.allocUnsafeSlow(length);
 	return Buffer.from(spareBuffers.pop() ?? new ArrayBuffer(REUSED_BUFFER_BYTES), 0, length);
 }
 

@@ -46,6 +46,16 @@ describe('LineChunker', () => {
 		}
 	});
 
+	it("sends a small chunk (a daily file's) in a buffer of its own size, not a reused 5 MB one", () => {
+		const text = 'a\nbb\n'.repeat(1000);
+		for (let run = 0; run < 3; run++) {
+			const [chunk] = chunkAll(text, 4096, {maxLineBytes: 100});
+			assert.equal(chunk!.data.length, text.length);
+			// The whole ArrayBuffer is what moves to the loader thread, and what it counts as new memory.
+			assert.equal(chunk!.data.buffer.byteLength, text.length);
+		}
+	});
+
 	it('restarting at a chunk boundary cuts the same chunks again (what resume relies on)', () => {
 		const text = Array.from({length: 50}, (_, index) => `line ${index} ${'x'.repeat(index % 7)}`).join('\n');
 		const whole = chunkAll(text, 7, {maxChunkLines: 4, maxChunkBytes: 30, maxLineBytes: 100});
