@@ -49,26 +49,31 @@ export type LoadPlan =
 
 type FileRow = {file_id: number; status: string; head_hash: string; size_bytes: number; fingerprint: string; error: string | null};
 
+/**
+ * A loaded input with the same content, if any, and the current row of the same name: one round trip for both, as the
+ * reading thread waits for each file's plan (2,988 daily files waited 15-18 s for four statements each, 11 s for two).
+ */
+type Known = {same_path: string | null; same_member: string | null; same_error: string | null; file_id: number | null} & Omit<FileRow, 'file_id'>;
+
 export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: number): Promise<LoadPlan> {
-	const {rows: sameContent} = await pool.query<{path: string; member: string; error: string | null}>(
-		// Also a copy met earlier in this same run, whose last chunks may still be loading.
-		`SELECT path, member, error FROM source_files WHERE fingerprint = $1 AND (status = 'loaded' OR (status = 'loading' AND load_id = $4))
-		 ORDER BY (path = $2 AND member = $3) DESC LIMIT 1`,
+	const {rows: known} = await pool.query<Known>(
+		`SELECT same.path AS same_path, same.member AS same_member, same.error AS same_error, named.*
+		 FROM (SELECT 1) AS one
+		 -- Also a copy met earlier in this same run, whose last chunks may still be loading.
+		 LEFT JOIN LATERAL (SELECT path, member, error FROM source_files WHERE fingerprint = $1 AND (status = 'loaded' OR (status = 'loading' AND load_id = $4))
+		   ORDER BY (path = $2 AND member = $3) DESC LIMIT 1) AS same ON true
+		 LEFT JOIN LATERAL (SELECT file_id, status, head_hash, size_bytes, fingerprint, error FROM source_files WHERE path = $2 AND member = $3 AND status <> 'replaced') AS named ON true`,
 		[source.fingerprint, source.path, source.member, loadId],
 	);
-	if (sameContent[0]) {
-		const same = sameContent[0];
+	const {same_path: samePath, same_member: sameMember, same_error: sameError, ...named} = known[0]!;
+	if (samePath !== null) {
 		// A loaded row's error is why its content is no log (finishSource).
-		const notALog = same.error ?? undefined;
-		if (same.path === source.path && same.member === source.member) return {action: 'skip', reason: 'already loaded', notALog};
-		const sameContentAs = same.member ? `${same.path}!${same.member}` : same.path;
+		const notALog = sameError ?? undefined;
+		if (samePath === source.path && sameMember === source.member) return {action: 'skip', reason: 'already loaded', notALog};
+		const sameContentAs = sameMember ? `${samePath}!${sameMember}` : samePath;
 		return {action: 'skip', reason: `same content as ${sameContentAs}`, sameContentAs, notALog};
 	}
-	const {rows} = await pool.query<FileRow>("SELECT file_id, status, head_hash, size_bytes, fingerprint, error FROM source_files WHERE path = $1 AND member = $2 AND status <> 'replaced'", [
-		source.path,
-		source.member,
-	]);
-	const existing = rows[0];
+	const existing = named.file_id === null ? undefined : {...named, file_id: named.file_id};
 	// Another input holds its content whole (supersedeCopies): nothing is left to load from it while it stays as it is.
 	if (existing?.status === 'superseded' && existing.fingerprint === source.fingerprint) return {action: 'skip', reason: existing.error!};
 	// Same beginning and not smaller: an interrupted load or an appended log; its committed chunks stay.
@@ -89,33 +94,30 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	// Other content under the same name (a rotated log): the old row, its chunks and rejected lines
 	// stay as history, and the new content gets a row of its own.
 	if (existing && !continues) await pool.query("UPDATE source_files SET status = 'replaced', finished_at = coalesce(finished_at, now()) WHERE file_id = $1", [existing.file_id]);
-	let fileId: number;
-	if (existing && continues) {
-		fileId = existing.file_id;
-		await pool.query(
-			`UPDATE source_files SET kind = $2, size_bytes = $3, mtime = $4, fingerprint = $5, head_hash = $6, status = 'loading',
-			 error = NULL, load_id = $7, started_at = now(), finished_at = NULL WHERE file_id = $1`,
-			// A damaged file keeps its fingerprint while it resumes: interrupted before it fails again, it would otherwise be
-			// known by the sampled one, which an intact copy in its place shares.
-			[fileId, source.kind, source.size, source.mtime ?? null, damagedAs ?? source.fingerprint, source.headHash, loadId],
-		);
-	} else {
+	if (!existing || !continues) {
 		const inserted = await pool.query<{file_id: number}>(
 			`INSERT INTO source_files (path, member, kind, size_bytes, mtime, fingerprint, head_hash, status, load_id)
 			 VALUES ($1, $2, $3, $4, $5, $6, $7, 'loading', $8) RETURNING file_id`,
 			[source.path, source.member, source.kind, source.size, source.mtime ?? null, source.fingerprint, source.headHash, loadId],
 		);
-		fileId = inserted.rows[0]!.file_id;
+		// A new row has no chunks: read from the start (a round trip less for each new daily file).
+		return {action: 'load', fileId: inserted.rows[0]!.file_id, startOffset: 0, firstLine: 1, committedRanges: [], resumed: false};
 	}
+	const fileId = existing.file_id;
+	await pool.query(
+		`UPDATE source_files SET kind = $2, size_bytes = $3, mtime = $4, fingerprint = $5, head_hash = $6, status = 'loading',
+		 error = NULL, load_id = $7, started_at = now(), finished_at = NULL WHERE file_id = $1`,
+		// A damaged file keeps its fingerprint while it resumes: interrupted before it fails again, it would otherwise be
+		// known by the sampled one, which an intact copy in its place shares.
+		[fileId, source.kind, source.size, source.mtime ?? null, damagedAs ?? source.fingerprint, source.headHash, loadId],
+	);
 	// Trailing garbage met before (recordTrailingGarbage's chunk, the one with no bytes) is taken back with its entry, in one
 	// statement: the file may now go on where it was (a garbage repaired into gzip data), or it is met and stored again.
-	if (existing && continues) {
-		await pool.query(
-			`WITH chunk AS (DELETE FROM file_chunks WHERE file_id = $1 AND start_offset = end_offset RETURNING first_line)
-			 DELETE FROM rejected_lines r USING chunk WHERE r.file_id = $1 AND r.line_no = chunk.first_line`,
-			[fileId],
-		);
-	}
+	await pool.query(
+		`WITH chunk AS (DELETE FROM file_chunks WHERE file_id = $1 AND start_offset = end_offset RETURNING first_line)
+		 DELETE FROM rejected_lines r USING chunk WHERE r.file_id = $1 AND r.line_no = chunk.first_line`,
+		[fileId],
+	);
 	const {rows: chunks} = await pool.query<{start_offset: number; end_offset: number; first_line: number; next_line: number}>(
 		'SELECT start_offset, end_offset, first_line, first_line + lines + blank_lines AS next_line FROM file_chunks WHERE file_id = $1 ORDER BY start_offset',
 		[fileId],
@@ -143,7 +145,7 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		firstLine = last.first_line;
 	}
 	const committedRanges = chunks.slice(index).map((chunk) => ({start: chunk.start_offset, end: chunk.end_offset}));
-	return {action: 'load', fileId, startOffset, firstLine, committedRanges, resumed: chunks.length > 0, ...(continues && damagedAs ? {damagedAs} : {})};
+	return {action: 'load', fileId, startOffset, firstLine, committedRanges, resumed: chunks.length > 0, ...(damagedAs ? {damagedAs} : {})};
 }
 
 /** Totals of a file (of `f`) are the sums over its committed chunks (so they stay right across resumes). */
