@@ -69,7 +69,8 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	if (samePath !== null) {
 		// A loaded row's error is why its content is no log (finishSource).
 		const notALog = sameError ?? undefined;
-		if (samePath === source.path && sameMember === source.member) return {action: 'skip', reason: 'already loaded', notALog};
+		// An empty file repeats no other: a folder's empty days are not each named as a copy of the first, in every load.
+		if ((samePath === source.path && sameMember === source.member) || source.size === 0) return {action: 'skip', reason: 'already loaded', notALog};
 		const sameContentAs = sameMember ? `${samePath}!${sameMember}` : samePath;
 		return {action: 'skip', reason: `same content as ${sameContentAs}`, sameContentAs, notALog};
 	}

@@ -819,3 +819,19 @@ describe('a folder of many daily files', () => {
 		await database.pool.query('DELETE FROM loads WHERE load_id = $1', [load!.id]);
 	});
 });
+
+describe('a folder with empty daily files', () => {
+	it('skips an empty file as already loaded, not as a copy of another empty one', async () => {
+		const folder = path.join(dir, 'quiet-days');
+		fs.mkdirSync(folder);
+		fs.writeFileSync(path.join(folder, 'tracking.log-20190701'), lines(410_000, 410_003));
+		for (const day of ['02', '03', '04']) fs.writeFileSync(path.join(folder, `tracking.log-201907${day}`), '');
+		const first = await ingest(database, [folder]);
+		// Empty content is loaded once (an earlier test's empty file may have been it): the other empty days are skipped.
+		assert.deepEqual([first.filesLoaded + first.filesSkipped, first.filesFailed, first.loaded], [4, 0, 3]);
+		assert.deepEqual(summaryLines(first).filter((line) => line.startsWith('skipped')), []);
+		const again = await ingest(database, [folder]);
+		assert.deepEqual([again.filesLoaded, again.filesSkipped], [0, 4]);
+		assert.deepEqual(summaryLines(again).filter((line) => line.startsWith('skipped')), []);
+	});
+});
