@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type pg from 'pg';
 import type {Superseded} from './progress.js';
 import {DAMAGED, damagedFingerprint, fingerprintFile, HEAD_SAMPLE, prefixFingerprint, type SourceKind} from './sources.js';
@@ -53,24 +54,30 @@ type FileRow = {file_id: number; status: string; head_hash: string; size_bytes: 
  * A loaded input with the same content, if any, and the current row of the same name: one round trip for both, as the
  * reading thread waits for each file's plan (2,988 daily files waited 15-18 s for four statements each, 11 s for two).
  */
-type Known = {same_path: string | null; same_member: string | null; same_error: string | null; file_id: number | null} & Omit<FileRow, 'file_id'>;
+type Known = {same_id: number | null; same_path: string | null; same_member: string | null; same_error: string | null; file_id: number | null} & Omit<FileRow, 'file_id'>;
 
 export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: number): Promise<LoadPlan> {
 	const {rows: known} = await pool.query<Known>(
-		`SELECT same.path AS same_path, same.member AS same_member, same.error AS same_error, named.*
+		`SELECT same.file_id AS same_id, same.path AS same_path, same.member AS same_member, same.error AS same_error, named.*
 		 FROM (SELECT 1) AS one
 		 -- Also a copy met earlier in this same run, whose last chunks may still be loading.
-		 LEFT JOIN LATERAL (SELECT path, member, error FROM source_files WHERE fingerprint = $1 AND (status = 'loaded' OR (status = 'loading' AND load_id = $4))
+		 LEFT JOIN LATERAL (SELECT file_id, path, member, error FROM source_files WHERE fingerprint = $1 AND (status = 'loaded' OR (status = 'loading' AND load_id = $4))
 		   ORDER BY (path = $2 AND member = $3) DESC LIMIT 1) AS same ON true
 		 LEFT JOIN LATERAL (SELECT file_id, status, head_hash, size_bytes, fingerprint, error FROM source_files WHERE path = $2 AND member = $3 AND status <> 'replaced') AS named ON true`,
 		[source.fingerprint, source.path, source.member, loadId],
 	);
-	const {same_path: samePath, same_member: sameMember, same_error: sameError, ...named} = known[0]!;
+	const {same_id: sameId, same_path: samePath, same_member: sameMember, same_error: sameError, ...named} = known[0]!;
 	if (samePath !== null) {
 		// A loaded row's error is why its content is no log (finishSource).
 		const notALog = sameError ?? undefined;
 		// An empty file repeats no other: a folder's empty days are not each named as a copy of the first, in every load.
 		if ((samePath === source.path && sameMember === source.member) || source.size === 0) return {action: 'skip', reason: 'already loaded', notALog};
+		// Moved or renamed since: the input it was loaded from is gone and nothing is recorded under this name, so its row
+		// follows it. Named as a copy of a file no longer there, a moved folder's files were each said at every later load.
+		if (named.file_id === null && !fs.existsSync(samePath)) {
+			await pool.query('UPDATE source_files SET path = $2, member = $3 WHERE file_id = $1', [sameId, source.path, source.member]);
+			return {action: 'skip', reason: 'already loaded', notALog};
+		}
 		const sameContentAs = sameMember ? `${samePath}!${sameMember}` : samePath;
 		return {action: 'skip', reason: `same content as ${sameContentAs}`, sameContentAs, notALog};
 	}

@@ -18,6 +18,8 @@ import {writeZip} from '../helpers/zip.js';
 
 const database = await openTestDatabase();
 const dir = fixtureDir();
+// Inputs moved about: apart from `dir`, which other tests read whole.
+const movingDir = fixtureDir();
 const count = async (sql: string, values: unknown[] = []) => Number((await database.pool.query(sql, values)).rows[0].count);
 
 describe('ingest of a file with every quirk of real logs', () => {
@@ -97,6 +99,30 @@ describe('ingest of a file with every quirk of real logs', () => {
 			summaryLines(fromZip).filter((line) => line.startsWith('skipped')),
 			[`skipped: ${second}!copy/tracking.log: same content as ${first}!day/tracking.log, which is loaded`],
 		);
+	});
+
+	it('follows a loaded file moved to another folder: skipped unsaid, listed under its new path, its old place free', async () => {
+		const before = path.join(movingDir, 'daily', '2019-07-01.log');
+		fs.mkdirSync(path.dirname(before), {recursive: true});
+		fs.writeFileSync(before, lines(1240, 1244));
+		await ingest(database, [before]);
+		const after = path.join(movingDir, 'archive', '2019', '2019-07-01.log');
+		fs.mkdirSync(path.dirname(after), {recursive: true});
+		fs.renameSync(before, after);
+		const pathsOf = async () => (await database.pool.query("SELECT path FROM source_files WHERE path LIKE '%2019-07-01.log' AND status <> 'replaced'")).rows.map((row) => row.path);
+
+		for (let run = 0; run < 2; run++) {
+			const moved = await ingest(database, [path.join(movingDir, 'archive')]);
+			// Named as a copy of the file no longer there, it was said at every load after the move.
+			assert.deepEqual([moved.lines, moved.filesSkipped, moved.files[0]!.note, moved.files[0]!.sameContentAs], [0, 1, 'already loaded', undefined]);
+			assert.deepEqual(summaryLines(moved).filter((line) => line.startsWith('skipped')), []);
+			assert.deepEqual(await pathsOf(), [path.resolve(after)]);
+		}
+		// Copied back to where it was, it is a copy of the moved one.
+		fs.copyFileSync(after, before);
+		const copied = await ingest(database, [before]);
+		assert.deepEqual([copied.lines, copied.files[0]!.sameContentAs], [0, path.resolve(after)]);
+		assert.equal(await count('SELECT count(*) FROM events WHERE file_id = (SELECT file_id FROM source_files WHERE path = $1)', [path.resolve(after)]), 4);
 	});
 });
 
