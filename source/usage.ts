@@ -52,6 +52,7 @@ export const usage = `
     --format csv|json|md As for run
     --out FILE           Write to FILE (a new file) instead of stdout; in Windows PowerShell 5.1,
                          use it rather than >, which re-encodes the output
+    --bom                As for run (a rejected line's start is the log's bytes: guard it for Excel)
     --raw                (rejected) The rejected lines themselves, as their files held them, one
                          per line (to repair and load again: rejected --raw --out repaired.log)
 
@@ -102,8 +103,8 @@ export const commandFlags: Record<string, string[]> = {
 	ingest: ['workers', 'max-line-bytes', 'tz'],
 	tasks: ['format'],
 	run: ['course', 'user', 'from', 'to', 'tz', 'idle', 'param', 'format', 'out', 'save', 'bom'],
-	files: ['format', 'out'],
-	rejected: ['format', 'raw', 'out'],
+	files: ['format', 'out', 'bom'],
+	rejected: ['format', 'raw', 'out', 'bom'],
 	reset: ['yes', 'y'],
 	db: [],
 };

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import {counted, formatBytes, formatCount, rowCount, timestampText} from '../format.js';
 import {fetchInBatches, openResultFile, queryTable, readOnly, resultWriter, terminalTableWriter, type ColumnKind, type OutputFormat, type ResultFile, type ResultWriter} from '../tasks/index.js';
 import {cancellable, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
-import {cutNote, outFileFormat, outputFormatOf} from './run.js';
+import {cutNote, outFileFormat, outputFormatOf, refuseBomOutsideCsv} from './run.js';
 import {UsageError} from '../usage.js';
 import {wrapProse} from '../ui/lib/format.js';
 
@@ -48,12 +48,12 @@ async function fetchListed(pool: pg.Pool, sql: string, batch: ListingSink['batch
 type Shape = (rows: Rows, format: OutputFormat | 'table') => Rows;
 
 /** Batches written in a file format with `write`, each shaped by `shape`. */
-function formattedSink(format: OutputFormat, shape: Shape, write: (text: string) => Promise<void>): ListingSink {
+function formattedSink(format: OutputFormat, shape: Shape, write: (text: string) => Promise<void>, bom: boolean | undefined): ListingSink {
 	let writer: ResultWriter | undefined;
 	return {
 		batch: async (table, index) => {
 			if (index === 0) {
-				writer = resultWriter(table.columns, format);
+				writer = resultWriter(table.columns, format, {bom});
 				await write(writer.start());
 			}
 			await write(writer!.rows(shape(table.rows, format)));
@@ -113,6 +113,8 @@ async function printListing(
 	// A bad --format or --out is refused before the database starts.
 	const fileFormat = outFileFormat(context);
 	const format = fileFormat ?? outputFormatOf(context);
+	refuseBomOutsideCsv(context, format);
+	const {bom} = context.flags;
 	// Ctrl-C, SIGTERM or SIGHUP while the server starts or the query runs: killed, the listing left the embedded server running.
 	return cancellable('Cancelled: nothing was listed.', (signal) =>
 		withDatabase(context, async ({pool}) => {
@@ -122,9 +124,9 @@ async function printListing(
 				return rows;
 			};
 			const toStdout = (text: string) => writeOrWait(context.stdout, text, signal);
-			if (fileFormat) await intoOutFile(context, name, fileFormat, async (file) => rowCount(await list(formattedSink(fileFormat, shape, file.write))));
+			if (fileFormat) await intoOutFile(context, name, fileFormat, async (file) => rowCount(await list(formattedSink(fileFormat, shape, file.write, bom))));
 			else if (format === 'table') await list(terminalSink(context, whenEmpty, shape, onTerminal, toStdout));
-			else await list(formattedSink(format, shape, toStdout));
+			else await list(formattedSink(format, shape, toStdout, bom));
 			return 0;
 		}, {reader: true, signal}),
 	);
@@ -270,7 +272,7 @@ const NEWLINE = Buffer.from('\n');
  * the pipe's back-pressure, so memory stays bounded whatever their number.
  */
 async function writeRejectedLines(context: CommandContext, batchRows = RAW_BATCH): Promise<number> {
-	if (context.flags.format !== undefined) throw new UsageError('--raw prints the lines themselves: it takes no --format.');
+	if (context.flags.format !== undefined || context.flags.bom) throw new UsageError(`--raw prints the lines themselves: it takes no ${context.flags.bom ? '--bom' : '--format'}.`);
 	const toFile = outFileFormat(context) !== undefined;
 	// A reader that has gone (`rejected --raw | head`) stops the listing as Ctrl-C does: waiting for a 'drain'
 	// that never comes, its EPIPE was an unexpected error.

@@ -72,6 +72,11 @@ export function outFileFormat(context: CommandContext, orElse = ''): OutputForma
 	return fileFormatOf(context);
 }
 
+/** --bom with any format but CSV is a usage error (run, files, rejected). */
+export function refuseBomOutsideCsv(context: CommandContext, format: OutputFormat | 'table'): void {
+	if (context.flags.bom && format !== 'csv') throw new UsageError(`--bom applies only to CSV output, not to ${FORMAT_NAMES[format]}; drop it or use --format csv.`);
+}
+
 /** The options of `run` that set a parameter of the same name (the others go through --param). */
 const PARAMETER_FLAGS = ['course', 'user', 'from', 'to', 'tz', 'idle'] as const;
 
@@ -204,7 +209,7 @@ export const runCommand: Command = async (context) => {
 	// Checked again as it is written.
 	const fileFormat = flags.save ? fileFormatOf(context) : outFileFormat(context, ' (--save picks one in result/)');
 	const format = fileFormat ?? outputFormatOf(context);
-	if (flags.bom && format !== 'csv') throw new UsageError(`--bom applies only to CSV output, not to ${FORMAT_NAMES[format]}; drop it or use --format csv.`);
+	refuseBomOutsideCsv(context, format);
 	const values = parameterValues(context);
 	const catalogue = await loadTaskCatalogue();
 	const task = catalogue.tasks.find((candidate) => candidate.id === taskId);

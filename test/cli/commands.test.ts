@@ -527,6 +527,23 @@ describe('the headless commands', () => {
 		assert.ok(!fs.existsSync(workdir), 'no workdir was made, no server started');
 	});
 
+	it('rejected and files take --bom: a rejected line holds the log bytes, which Excel would run as a formula', async () => {
+		const bomUrl = await createTestDatabase('cli_bom');
+		const formula = '=HYPERLINK("http://example.com","open me")';
+		fs.writeFileSync(path.join(dir, 'formula.log'), `${lines(6, 7)}${formula}\n`);
+		assert.equal(cli('ingest', path.join(dir, 'formula.log'), '--db', bomUrl).code, 0);
+		const guarded = cli('rejected', '--bom', '--db', bomUrl);
+		assert.equal(guarded.code, 0, guarded.stderr);
+		assert.ok(guarded.stdout.startsWith('\uFEFFfile,'));
+		assert.ok(guarded.stdout.trimEnd().endsWith(`,"'${formula.replaceAll('"', '""')}"`), guarded.stdout);
+		assert.ok(cli('files', '--bom', '--db', bomUrl).stdout.startsWith('\uFEFFid,'));
+		for (const args of [['rejected', '--raw'], ['files', '--format', 'json']]) {
+			const refused = cli(...args, '--bom', '--db', bomUrl);
+			assert.deepEqual([refused.code, refused.stdout], [2, ''], args.join(' '));
+			assert.match(refused.stderr, /^--(raw prints the lines themselves: it takes no --bom|bom applies only to CSV output, not to JSON; drop it or use --format csv)\.\n$/);
+		}
+	});
+
 	it('--bom is refused unless the output is CSV, and still starts CSV output', () => {
 		const out = path.join(dir, 'learners.json');
 		for (const [args, name] of [
