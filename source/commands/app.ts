@@ -13,6 +13,7 @@ import type {AppServices} from '../ui/services.js';
 import type {AppIngestSummary} from '../ui/state/app-state.js';
 import {withDatabase, type Command, type CommandContext} from './context.js';
 import {dayZoneFlag, defaultInput, ingestCommand, ingestInto, ourFolders, zoneFlagGiven} from './ingest.js';
+import {cannotMoveCursor} from './live-line.js';
 import {TASK_STOPPED} from './run.js';
 import {tasksCommand} from './tasks.js';
 
@@ -22,7 +23,7 @@ import {tasksCommand} from './tasks.js';
  * stream of escape sequences.
  */
 export function runsHeadless(stdout: {isTTY?: boolean}, stdin: {isTTY?: boolean}, tui: unknown, env: NodeJS.ProcessEnv): boolean {
-	return !stdout.isTTY || !stdin.isTTY || tui === false || env.TERM === 'dumb';
+	return !stdout.isTTY || !stdin.isTTY || tui === false || cannotMoveCursor(env);
 }
 
 /**

@@ -42,3 +42,12 @@ test('in a pipe or a log, each progress line is a line of its own, whole', () =>
 	live.end();
 	assert.equal(written(), `${progress(33)}\nbuilding the derived tables the tasks read…\n`);
 });
+
+test('on a terminal that cannot move its cursor (TERM=dumb), each progress line is a line of its own: it showed the erase codes', () => {
+	const {out, written} = stream(40);
+	const live = liveLine(out, {TERM: 'dumb'});
+	live.show(progress(33));
+	live.show(progress(43));
+	live.end();
+	assert.equal(written(), `${progress(33)}\n${progress(43)}\n`);
+});
