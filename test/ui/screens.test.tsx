@@ -1319,6 +1319,12 @@ test('menu notices: no data yet, unreadable task files, what the last load broug
 		['No data yet: put tracking logs (.log, .gz, .zip or folders) into input/ and start the app again.'],
 	);
 	assert.deepEqual(menuNotices([{courseId: 'c', events: 1}], [], nothingNew).map((notice) => notice.text), ['No new data in the inputs; everything was already loaded.']);
+	// An input that failed again with no new line (a cut .gz read up to its cut before) is why the app exits 1: the menu
+	// said "everything was already loaded".
+	assert.deepEqual(
+		menuNotices([{courseId: 'c', events: 1}], [], summary({lines: 0, loaded: 0, rejected: 0, filesFailed: 1})).map((notice) => [notice.tone, notice.text]),
+		[['warning', 'Last load: 0 new events, 0 rejected lines, 1 input failed.']],
+	);
 	// On a database with data it only says nothing new was read: it told a user looking at 1M events in 3 courses to "start again".
 	assert.deepEqual(
 		menuNotices([{courseId: 'c', events: 1}], [], noInput).map((notice) => [notice.tone, notice.text]),

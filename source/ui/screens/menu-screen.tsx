@@ -45,7 +45,8 @@ export function menuNotices(
 	// What the load brought (nothing, without input/: its notice says so). Nothing from an input/ with no logs yet on an
 	// empty database: "No data yet" says what to do (a first start also said that everything was already loaded).
 	const loaded = noInputIn ? undefined : lastIngest;
-	if (loaded && loaded.lines === 0 && loaded.phase === 'done') {
+	// An input that failed (again, with no new line) is not "everything loaded": "Last load" names it.
+	if (loaded && loaded.lines === 0 && loaded.phase === 'done' && loaded.filesFailed === 0) {
 		if (!empty) notices.push({text: 'No new data in the inputs; everything was already loaded.', tone: 'info'});
 	}
 	else if (loaded) {
