@@ -28,6 +28,8 @@ test("a workdir another app holds is said so, with its own advice: the server's 
 	const inUse = describeError(new WorkdirInUseError('Another openpolyedu-tui (pid 42) is already using the workdir /w; wait for it to finish.'), 'open');
 	assert.deepEqual([inUse.title, inUse.hint], ['The workdir is in use', 'Quit the other one, or start this one with another --workdir.']);
 	assert.match(describeError(new UserError('Cannot reach the database'), 'open').hint, /--db postgres/);
+	// A --db server that cannot be reached was told that "--db … uses another server instead": what to check in the URL.
+	assert.match(describeError(new UserError('Cannot reach the database at postgres://u:***@db:5432/x: connect ECONNREFUSED.'), 'open').hint, /with --db .*check its host, port, user and password/);
 });
 
 test('a load refused because another process is loading says so, without advice to check input/ (it told the user to check their files)', () => {

@@ -12,7 +12,8 @@ export type Stage = 'open' | 'ingest' | 'catalogue' | 'task' | 'courses' | 'lear
 const advice: Record<Exclude<Stage, 'task'>, {title: string; hint: string}> = {
 	open: {
 		title: 'The database could not be opened',
-		hint: 'The embedded server logs to workdir/logs/; --db postgres://… (or DATABASE_URL) uses another server instead.',
+		// Either way: a user of --db was told that "--db … uses another server instead", which they had done.
+		hint: 'The embedded server logs to workdir/logs/; with --db postgres://… (or DATABASE_URL), check its host, port, user and password, and that its server runs.',
 	},
 	ingest: {title: 'The logs could not be loaded', hint: 'Check the files in input/ (what loaded so far is kept, and the load resumes next time).'},
 	catalogue: {title: 'The task list could not be read', hint: 'Check the queries/ folder; each task is one .sql file with a metadata header.'},
