@@ -445,6 +445,17 @@ test('the hint line says what ] will do: sort descending, or, on the column sort
 	assert.doesNotMatch(hint(keys(sorted, '?')), /original order/, 'the help has its own hints');
 });
 
+test('the hint line offers c chart only for a task that declares a chart', () => {
+	const hint = (state: AppState) => hintLine(scopeOf(state), keyHints(state));
+	assert.match(hint(atResult()), / · c chart · /);
+	// Learners: the third task; Enter, Enter on the course picker's first course, Enter to run its form.
+	const running = keys(atMenu(), 'j', 'j', 'enter', 'enter', 'enter');
+	if (running.screen.name !== 'running' || running.screen.task.id !== 'learners') throw new Error(`not running learners: ${running.screen.name}`);
+	const learners = apply(running, {type: 'task-finished', runId: running.screen.runId, result: result([['x', 1]], 'learners')});
+	assert.equal(scopeOf(learners), 'result');
+	assert.doesNotMatch(hint(learners), /c chart/);
+});
+
 test('s asks for the format; Enter saves CSV, and the saved message names the file and rows', () => {
 	const state = keys(atResult(), 's');
 	assert.equal(scopeOf(state), 'save');

@@ -214,7 +214,8 @@ export function scopeOf(state: AppState): Scope {
 export function keyHints(state: AppState): Partial<Record<Action, string>> {
 	const {screen} = state;
 	if (state.help) return {};
-	if (screen.name === 'result' && scopeOf(state) === 'result') return {'sort-desc': sortDescHint(screen.table)};
+	// c is offered where the task declares a chart (elsewhere it only says that there is none).
+	if (screen.name === 'result' && scopeOf(state) === 'result') return {'sort-desc': sortDescHint(screen.table), ...(screen.task.chart ? {} : {chart: ''})};
 	// The learner picker's key is told where it works: on a user field.
 	if (screen.name === 'form' && screen.form.fields[screen.form.focus]?.parameter.type !== 'user') return {'pick-learner': ''};
 	return {};
