@@ -188,13 +188,15 @@ export async function listCourses(db: Queryable): Promise<Array<{courseId: strin
 }
 
 /**
- * Said when a task's answer has no rows; when its "from" or "to" lies outside the days the course (or every
- * course) has events, those days too: an empty table with no word looked like a fault.
+ * Said when a task's answer has no rows: when its "from" or "to" lies outside the days the course (or every course)
+ * has events, those days; else that the course has none of what the task counts, and where that is defined (a bare
+ * "No rows." for pdf-views on a course without textbooks read as a fault).
  */
-export async function noRowsNote(pool: pg.Pool, parameters: Record<string, string>): Promise<string> {
+export async function noRowsNote(pool: pg.Pool, taskId: string, parameters: Record<string, string>): Promise<string> {
 	const {from, to, course = ''} = parameters;
 	const tz = parameters.tz || 'UTC';
-	if (!from && !to) return 'No rows.';
+	const noneCounted = `No rows: ${course || 'the courses'} ${course ? 'has' : 'have'} none of what this task counts${from || to ? ' on the days asked' : ''}; openpolyedu-tui run ${taskId} --help says what it counts.`;
+	if (!from && !to) return noneCounted;
 	const {rows} = await pool.query<{first: string | null; last: string | null}>(
 		`SELECT to_char(min(hour) AT TIME ZONE $2, 'YYYY-MM-DD') AS first, to_char(max(hour) AT TIME ZONE $2, 'YYYY-MM-DD') AS last
 		 FROM d_course_hour WHERE course_id <> '' AND (course_id = $1 OR $1 = '')`,
@@ -203,7 +205,7 @@ export async function noRowsNote(pool: pg.Pool, parameters: Record<string, strin
 	const {first, last} = rows[0]!;
 	// YYYY-MM-DD strings order as the days do.
 	const side = first === null || last === null ? undefined : from && from > last ? `before "from" (${from})` : to && to < first ? `after "to" (${to})` : undefined;
-	if (!side) return 'No rows.';
+	if (!side) return noneCounted;
 	return `No rows: ${course || 'the courses'} ${course ? 'has' : 'have'} events from ${first} to ${last} (days in ${tz}), all ${side}.`;
 }
 

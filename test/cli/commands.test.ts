@@ -1152,9 +1152,11 @@ describe('run with an empty answer', () => {
 		);
 		const early = cli('run', 'active-learners', '--param', 'to=2018-01-01', '--tz', 'Europe/Moscow', '--format', 'json', '--db', emptyUrl);
 		assert.deepEqual([early.code, early.stdout, early.stderr], [0, '[]\n', `No rows: ${course} has events from 2018-09-17 to 2018-09-17 (days in Europe/Moscow), all after "to" (2018-01-01).\n`]);
-		// No forum event in the data: no range to blame.
+		// No forum event in the data: no range to blame, and the task's own definition says what it counts.
 		const none = cli('run', 'forum-contributors', '--format', 'csv', '--db', emptyUrl);
-		assert.deepEqual([none.code, none.stderr], [0, 'No rows.\n']);
+		assert.deepEqual([none.code, none.stderr], [0, `No rows: ${course} has none of what this task counts; openpolyedu-tui run forum-contributors --help says what it counts.\n`]);
+		const inRange = cli('run', 'forum-activity', '--from', '2018-09-17', '--db', emptyUrl);
+		assert.equal(inRange.stderr, `No rows: ${course} has none of what this task counts on the days asked; openpolyedu-tui run forum-activity --help says what it counts.\n`);
 	});
 });
 

@@ -47,7 +47,7 @@ describe('events of no course, with all courses chosen', () => {
 
 	it("the no-rows note gives the courses' days, not those of events of no course", async () => {
 		assert.equal(
-			await noRowsNote(database.pool, {from: '2025-01-01', course: ''}),
+			await noRowsNote(database.pool, 'learners', {from: '2025-01-01', course: ''}),
 			'No rows: the courses have events from 2024-03-04 to 2024-03-05 (days in UTC), all before "from" (2025-01-01).',
 		);
 	});
