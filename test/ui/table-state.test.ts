@@ -215,6 +215,14 @@ test('a column is sorted once per result: the other direction, the original orde
 test("a number a task keeps as text (past a double's digits) sorts by its value among the column's numbers", () => {
 	// As text, 95 came after 9007199254740993 and 100000000000000000001 before 12.
 	const rows: Cell[][] = [['a', '9007199254740993'], ['b', 95], ['c', '100000000000000000001'], ['d', 12], ['e', '-12345678901234567'], ['f', '0.33333333333333333333'], ['g', '12345678.123456789']];
-	const sorted = apply(table(rows), {type: 'move-column', by: 1}, {type: 'sort', direction: 'asc'});
+	const numbers = createTableState(rows, {pageRows: 5, pageWidth: 80, columnWidths: [10, 10]}, [false, true]);
+	const sorted = apply(numbers, {type: 'move-column', by: 1}, {type: 'sort', direction: 'asc'});
 	assert.deepEqual(sorted.view, [4, 5, 3, 1, 6, 0, 2]);
+});
+
+test('long digit strings in a text column sort as the text they are, not as the nearest double', () => {
+	// As numbers both were 12345678901234568, and a tie kept the result's order; as text a number of 19 digits read 1234567890123456800.
+	const rows: Cell[][] = [['12345678901234568'], ['12345678901234567'], ['abc'], ['1234567890123456789']];
+	const sorted = apply(createTableState(rows, {pageRows: 5, pageWidth: 80, columnWidths: [20]}, [false]), {type: 'sort', direction: 'asc'});
+	assert.deepEqual(sorted.view, [1, 3, 0, 2]);
 });

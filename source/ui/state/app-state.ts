@@ -1,6 +1,6 @@
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {rowCount} from '../../format.js';
-import type {OutputFormat, TaskDefinition, TaskProblem, TaskResult} from '../../tasks/types.js';
+import {isNumeric, type OutputFormat, type TaskDefinition, type TaskProblem, type TaskResult} from '../../tasks/types.js';
 import {helpLines, scopeAction, type Action, type Scope} from '../keymap.js';
 import {MIN_CHART_HEIGHT} from '../lib/chart.js';
 import {ROW_MARK_WIDTH, cappedWidths, columnPlaces, naturalWidths} from '../lib/columns.js';
@@ -335,7 +335,8 @@ function showResult(state: AppState, running: Extract<Screen, {name: 'running'}>
 	const places = columnPlaces(result);
 	const natural = naturalWidths(result, places);
 	const layout = resultLayout(state, false);
-	const table = createTableState(result.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)});
+	const numeric = result.columns.map((column) => isNumeric(column.kind));
+	const table = createTableState(result.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)}, numeric);
 	const screen: ResultScreen = {name: 'result', task: running.task, values: running.values, result, naturalWidths: natural, places, table, chart: false, cellOpen: false, choosingFormat: false};
 	// What the answer leaves approximate is said as it shows (the status bar's flash).
 	return result.notes ? withFlash({...state, screen}, result.notes.join(' ')) : {...state, screen};

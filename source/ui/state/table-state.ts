@@ -23,6 +23,8 @@ export type TableState = {
 	/** Screen cells available for columns, and each column's display width. */
 	pageWidth: number;
 	columnWidths: number[];
+	/** Which columns are numbers (their kind): only there is a text a number kept as text (numberKeptAsText). */
+	numericColumns: boolean[];
 	sort?: SortOrder;
 	search: string;
 	filtered: boolean;
@@ -44,9 +46,10 @@ export type TableAction =
 	| {type: 'next-match'; by: 1 | -1}
 	| {type: 'toggle-filter'};
 
-export function createTableState(rows: Cell[][], layout: {pageRows: number; pageWidth: number; columnWidths: number[]}): TableState {
+export function createTableState(rows: Cell[][], layout: {pageRows: number; pageWidth: number; columnWidths: number[]}, numericColumns: boolean[] = []): TableState {
 	return {
 		rows,
+		numericColumns,
 		view: rows.map((_, index) => index),
 		cursorRow: 0,
 		cursorColumn: 0,
@@ -139,14 +142,16 @@ function mayBeInNumber(lowerQuery: string): boolean {
 }
 
 export function compareCells(a: Cell, b: Cell): number {
-	return compareKeys(sortKey(a), sortKey(b));
+	return compareKeys(sortKey(a, false), sortKey(b, false));
 }
 
-/** A non-NULL cell as it sorts: a number as itself, anything else as sortText. */
+/** A non-NULL cell as it sorts: a number as itself (in a column of numbers, also one kept as text), anything else as sortText. */
 type SortKey = number | string;
 
-function sortKey(value: Cell): SortKey {
-	return typeof value === 'number' ? value : (numberKeptAsText(value) ?? sortText(value));
+function sortKey(value: Cell, numeric: boolean): SortKey {
+	if (typeof value === 'number') return value;
+	// Only a column of numbers holds them: a text column's long digit strings (ids, say) sort as the text they are.
+	return (numeric ? numberKeptAsText(value) : undefined) ?? sortText(value);
 }
 
 /**
@@ -186,14 +191,14 @@ const ascendingOrders = new WeakMap<Cell[][], Map<number, Ascending>>();
  * result and column: the other direction and the filter are read off it. Sorting 475k rows again on every [ ] or f
  * took 0.5-0.9 s a key, comparing keys made again (a regex for timestamps) twice per comparison.
  */
-export function ascendingOrder(rows: Cell[][], column: number): Ascending {
+export function ascendingOrder(rows: Cell[][], column: number, numeric = false): Ascending {
 	let orders = ascendingOrders.get(rows);
 	if (!orders) ascendingOrders.set(rows, (orders = new Map()));
 	let ascending = orders.get(column);
 	if (!ascending) {
 		const keys = rows.map((row) => {
 			const value = row[column] ?? null;
-			return value === null ? null : sortKey(value);
+			return value === null ? null : sortKey(value, numeric);
 		});
 		const order = rows.map((_, index) => index);
 		order.sort((x, y) => {
@@ -208,8 +213,8 @@ export function ascendingOrder(rows: Cell[][], column: number): Ascending {
 }
 
 /** The rows in the sort's order: descending is the ascending order's runs of equal cells backwards, each run (ties) and the NULLs still in the result's order. */
-function sortedOrder(rows: Cell[][], sort: SortOrder): number[] {
-	const {order, keys} = ascendingOrder(rows, sort.column);
+function sortedOrder(rows: Cell[][], sort: SortOrder, numeric: boolean): number[] {
+	const {order, keys} = ascendingOrder(rows, sort.column, numeric);
 	if (sort.direction === 'asc') return order;
 	const key = (position: number) => keys[order[position] ?? -1] ?? null;
 	let nulls = order.length;
@@ -245,8 +250,8 @@ function matchedRowsOf(rows: Cell[][], search: string): Uint8Array {
 }
 
 /** The display order for the current sort and filter. */
-export function computeView(rows: Cell[][], sort: SortOrder | undefined, search: string, filtered: boolean): number[] {
-	const order = sort ? sortedOrder(rows, sort) : rows.map((_, index) => index);
+export function computeView(rows: Cell[][], sort: SortOrder | undefined, search: string, filtered: boolean, numericColumns: boolean[]): number[] {
+	const order = sort ? sortedOrder(rows, sort, numericColumns[sort.column] === true) : rows.map((_, index) => index);
 	if (!filtered || !search) return order;
 	const matched = matchedRowsOf(rows, search);
 	return order.filter((index) => matched[index] === 1);
@@ -254,7 +259,7 @@ export function computeView(rows: Cell[][], sort: SortOrder | undefined, search:
 
 function withView(state: TableState, {keepRow}: {keepRow: boolean}): TableState {
 	const current = state.view[state.cursorRow];
-	const view = computeView(state.rows, state.sort, state.search, state.filtered);
+	const view = computeView(state.rows, state.sort, state.search, state.filtered, state.numericColumns);
 	const found = keepRow && current !== undefined ? view.indexOf(current) : -1;
 	return scrolled({...state, view, cursorRow: Math.max(0, found), topRow: found >= 0 ? state.topRow : 0});
 }
