@@ -195,7 +195,8 @@ export async function listCourses(db: Queryable): Promise<Array<{courseId: strin
 export async function noRowsNote(pool: pg.Pool, taskId: string, parameters: Record<string, string>): Promise<string> {
 	const {from, to, course = ''} = parameters;
 	const tz = parameters.tz || 'UTC';
-	const noneCounted = `No rows: ${course || 'the courses'} ${course ? 'has' : 'have'} none of what this task counts${from || to ? ' on the days asked' : ''}; openpolyedu-tui run ${taskId} --help says what it counts.`;
+	const courseHas = course ? `${course} has` : 'the courses have';
+	const noneCounted = `No rows: ${courseHas} none of what this task counts${from || to ? ' on the days asked' : ''}; openpolyedu-tui run ${taskId} --help says what it counts.`;
 	if (!from && !to) return noneCounted;
 	const {rows} = await pool.query<{first: string | null; last: string | null}>(
 		`SELECT to_char(min(hour) AT TIME ZONE $2, 'YYYY-MM-DD') AS first, to_char(max(hour) AT TIME ZONE $2, 'YYYY-MM-DD') AS last
@@ -206,7 +207,7 @@ export async function noRowsNote(pool: pg.Pool, taskId: string, parameters: Reco
 	// YYYY-MM-DD strings order as the days do.
 	const side = first === null || last === null ? undefined : from && from > last ? `before "from" (${from})` : to && to < first ? `after "to" (${to})` : undefined;
 	if (!side) return noneCounted;
-	return `No rows: ${course || 'the courses'} ${course ? 'has' : 'have'} events from ${first} to ${last} (days in ${tz}), all ${side}.`;
+	return `No rows: ${courseHas} events from ${first} to ${last} (days in ${tz}), all ${side}.`;
 }
 
 /** The end of a sentence that lists the names a value may take: the one it most likely meant, asked, or a full stop. */
