@@ -1,12 +1,11 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import {isNumeric, type TaskResult} from '../../tasks/types.js';
-import {COLUMN_GAP, ROW_MARK_WIDTH, columnLayout, fitCell} from '../lib/columns.js';
+import {COLUMN_GAP, columnLayout, fitCell, rowMark} from '../lib/columns.js';
 import {cellText} from '../lib/format.js';
 import type {TableState} from '../state/table-state.js';
 
 const gap = ' '.repeat(COLUMN_GAP);
-const unmarked = ' '.repeat(ROW_MARK_WIDTH);
 
 /**
  * The visible window of a result: only rows topRow … topRow + pageRows are rendered, so 100k rows
@@ -32,7 +31,7 @@ export function ResultTable({result, table, places}: {result: Pick<TaskResult, '
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate-end">
-				{unmarked}
+				{rowMark(false)}
 				{cells(
 					({index, width}) => (
 						<Text bold underline={index === table.cursorColumn}>
@@ -44,7 +43,7 @@ export function ResultTable({result, table, places}: {result: Pick<TaskResult, '
 				{layout.hiddenRight && <Text color="yellow"> ›</Text>}
 			</Text>
 			<Text dimColor wrap="truncate-end">
-				{unmarked}
+				{rowMark(false)}
 				{cells(({width}) => '─'.repeat(width), '  ')}
 			</Text>
 			{visibleRows.map((rowIndex, offset) => {
@@ -52,7 +51,7 @@ export function ResultTable({result, table, places}: {result: Pick<TaskResult, '
 				const isCursorRow = table.topRow + offset === table.cursorRow;
 				return (
 					<Text key={rowIndex} wrap="truncate-end" inverse={isCursorRow}>
-						{isCursorRow ? '▸ ' : unmarked}
+						{rowMark(isCursorRow)}
 						{cells(({index, width}) => {
 							const value = row[index] ?? null;
 							return (

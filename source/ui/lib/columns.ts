@@ -6,10 +6,11 @@ import {cellText, decimalPlaces} from './format.js';
 /** Columns are separated by this many spaces. */
 export const COLUMN_GAP = 2;
 /**
- * Cells before each table line: "▸ " on the cursor's row, as the menu and pickers mark theirs. Inverse video alone
- * showed it, and a terminal without attributes (FORCE_COLOR=0, TERM=dumb) showed no cursor at all.
+ * What goes before each line of a list or the table: "▸ " on the cursor's, as wide in blanks on the others. Inverse
+ * video alone showed the table's, and a terminal without attributes (FORCE_COLOR=0, TERM=dumb) showed no cursor at all.
  */
-export const ROW_MARK_WIDTH = 2;
+export const rowMark = (isCursor: boolean) => (isCursor ? '▸ ' : '  ');
+export const ROW_MARK_WIDTH = rowMark(true).length;
 /** Widths are measured once per result, over the header and this many rows (as VisiData does). */
 const SAMPLED_ROWS = 1000;
 

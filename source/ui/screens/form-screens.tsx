@@ -3,7 +3,7 @@ import Spinner from 'ink-spinner';
 import {useEffect, useState} from 'react';
 import type {TaskDefinition, TaskParameter} from '../../tasks/types.js';
 import {counted, terminalSafe} from '../../format.js';
-import {stringWidth} from '../lib/columns.js';
+import {rowMark, stringWidth} from '../lib/columns.js';
 import {clock, thousands, wrapLines} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
 import {choiceLabel, pickerView, type CourseChoice} from '../state/course-picker.js';
@@ -46,7 +46,7 @@ function PickerRows({shown, position, rows, line}: {shown: number[]; position: n
 		const isCursor = start + offset === position;
 		return (
 			<Text key={index} inverse={isCursor} wrap="truncate-end">
-				{isCursor ? '▸ ' : '  '}
+				{rowMark(isCursor)}
 				{terminalSafe(label)}
 				{events !== undefined && <Text dimColor> {counted(events, 'event')}</Text>}
 			</Text>
@@ -129,7 +129,7 @@ export function FormScreen({task, form, width, height}: {task: TaskDefinition; f
 				const isFocused = start + offset === form.focus;
 				return (
 					<Text key={field.parameter.name} wrap="truncate-end">
-						{isFocused ? '▸ ' : '  '}
+						{rowMark(isFocused)}
 						{field.parameter.name.padEnd(labelWidth)}
 						<Text inverse={isFocused}>
 							{choice ? `‹ ${field.value || '—'} ›` : isFocused ? withCursor(field) : field.value}

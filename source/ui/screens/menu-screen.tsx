@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {TaskDefinition, TaskProblem} from '../../tasks/types.js';
-import {fitCell} from '../lib/columns.js';
+import {fitCell, rowMark} from '../lib/columns.js';
 import {counted} from '../../format.js';
 import {dayZonesText, wrapLines} from '../lib/format.js';
 import type {AppIngestSummary, Course} from '../state/app-state.js';
@@ -113,7 +113,7 @@ export function MenuScreen({
 					</Text>
 				) : (
 					<Text key={line.task.id} wrap="truncate-end" inverse={line.task.id === selected?.id}>
-						{line.task.id === selected?.id ? '▸ ' : '  '}
+						{rowMark(line.task.id === selected?.id)}
 						{fitCell(line.task.title, titleWidth - 2, false)}
 						{'  '}
 						<Text dimColor={line.task.id !== selected?.id}>{firstSentence(line.task.description)}</Text>
