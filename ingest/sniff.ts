@@ -83,8 +83,12 @@ export function sniffContent(head: Buffer, ended: boolean): void {
 	}
 	const first = lines[0];
 	if (!first) return;
-	if (first.text === '{') throw new NotALog(`JSON spread over many lines (pretty-printed), ${ONE_EVENT_A_LINE} (jq -c . FILE) and load that; nothing was loaded from it`);
 	const events = lines.filter((line) => looksLikeEvent(line.text, line.whole)).length;
+	// A lone "{" opens pretty-printed JSON, where the lines that start with "{" open objects too ("{", "{},"); one that
+	// holds more is an event after a bad first line, and the log loads its good ones (the fuzz test's had 1,050).
+	if (first.text === '{' && !lines.some((line) => looksLikeEvent(line.text, line.whole) && !/^\{\s*\}?,?$/.test(line.text))) {
+		throw new NotALog(`JSON spread over many lines (pretty-printed), ${ONE_EVENT_A_LINE} (jq -c . FILE) and load that; nothing was loaded from it`);
+	}
 	// An array of objects, an API's export: pretty-printed or with an element a line (its lone "[", which no log line is),
 	// or on one line (jq -c .), with no event after it (a log whose first line is a bad one loads its good ones).
 	if (first.text === '[' || (first.text.startsWith('[{') && events === 0)) {

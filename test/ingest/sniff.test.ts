@@ -69,7 +69,11 @@ describe('sniffContent: what is no tracking log, by its first bytes', () => {
 		// A log whose first line is a bad one loads its good ones.
 		assert.equal(verdict(`[1, 2]\n${lines(0, 2)}`), 'log');
 		assert.equal(verdict(`${JSON.stringify(events)}\n${lines(0, 2)}`), 'log');
-		assert.equal(verdict(`${JSON.stringify(events[0], null, 2)}\n`), 'skip: JSON spread over many lines (pretty-printed), where a tracking log has one event per line; put each event on a line of its own (jq -c . FILE) and load that; nothing was loaded from it');
+		const pretty = 'skip: JSON spread over many lines (pretty-printed), where a tracking log has one event per line; put each event on a line of its own (jq -c . FILE) and load that; nothing was loaded from it';
+		assert.equal(verdict(`${JSON.stringify(events[0], null, 2)}\n`), pretty);
+		assert.equal(verdict(`${events.map((event) => JSON.stringify(event, null, 2)).join('\n')}\n`), pretty, 'a log pretty-printed event by event (jq . FILE)');
+		assert.equal(verdict(`${JSON.stringify({events: [events[0], {}, {}]}, null, 2)}\n`), pretty, 'objects nested in an array open lines with "{" too');
+		assert.equal(verdict(`{\n${lines(0, 2)}`), 'log', 'a lone "{" before events is a bad first line');
 	});
 
 	it('fails a Docker json-file log, saying how to unwrap it', () => {
