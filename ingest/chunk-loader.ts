@@ -172,7 +172,7 @@ const insertNewEvents: InsertStrategy = (client, chunk) => insertViaStaging(clie
  * thread would do; and within an input, its first line (a later chunk of the same input may have stored a repeat
  * first: enrollment changes at one time are taken in the log's order, by their lines). Not across loads: an input
  * loaded before keeps what it loaded (its tables are built). That input's counts are its chunks' until it is
- * finished, which waits for the inputs before it (loadStream).
+ * finished, which waits for the inputs before it (loadStream). The events are locked first (LOCK_EVENTS_TO_TAKE).
  */
 const CREDIT_EARLIER_INPUT = `
 WITH taken AS (
@@ -189,6 +189,19 @@ WITH taken AS (
 	FROM per_chunk p WHERE c.file_id = p.file_id AND c.start_offset = p.start_offset
 )
 SELECT file_id AS "fileId", sum(events)::int AS events FROM per_chunk GROUP BY file_id`;
+
+/**
+ * Before CREDIT_EARLIER_INPUT, in a statement of its own: waits for a load taking the same events over from a third
+ * input to commit, and keeps them. Taken in one statement, the input it gave them over was read from the statement's
+ * snapshot, from before that load's change: the third input gave them over twice and the other never did (fresh-clone
+ * CI: part10.log counted 1,200 loaded with 800 events of its own).
+ */
+const LOCK_EVENTS_TO_TAKE = `
+SELECT count(*) FROM (
+	SELECT FROM events e JOIN staging_events s USING (event_hash)
+	WHERE (e.file_id, e.line_no) > (s.file_id, s.line_no) AND e.load_id = s.load_id
+	FOR UPDATE OF e
+) AS locked`;
 
 /**
  * COPY to a staging table, insert what is new. An event already stored from this very file and
@@ -212,6 +225,7 @@ async function insertFromStaging(client: pg.ClientBase): Promise<Stored> {
 	);
 	const result = await client.query(`INSERT INTO events SELECT * FROM staging_events ON CONFLICT (event_hash) DO NOTHING`);
 	// After the insert, which waited for any chunk storing the same events to commit.
+	await client.query(LOCK_EVENTS_TO_TAKE);
 	const {rows: creditedFrom} = await client.query<CreditedFrom>(CREDIT_EARLIER_INPUT);
 	const credited = creditedFrom.reduce((sum, from) => sum + from.events, 0);
 	return {inserted: (result.rowCount ?? 0) + credited, readAgain: Number(rows[0]!.own), creditedFrom};
