@@ -7,7 +7,7 @@ import {diskFullError} from '../../ingest/disk-full.js';
 import {runIngest} from '../../ingest/engine.js';
 import {redactSecrets} from '../../ingest/errors.js';
 import type {IngestSnapshot} from '../../ingest/progress.js';
-import {courseEvents, learnerEvents, loadTaskCatalogue, runTask, saveResult} from '../tasks/index.js';
+import {courseEvents, explainEmpty, learnerEvents, loadTaskCatalogue, runTask, saveResult} from '../tasks/index.js';
 import {enterFullScreen} from '../ui/fullscreen.js';
 import type {AppServices} from '../ui/services.js';
 import type {AppIngestSummary} from '../ui/state/app-state.js';
@@ -176,9 +176,11 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		listLearners: (course) => learnerEvents(open().pool, course),
 		dayZone: () => currentDayZone(open().pool),
 		runTask: (task, values, signal) =>
-			runTask(open().pool, task, values, {signal}).catch((error: unknown) => {
-				throw diskFullError(error, open(), TASK_STOPPED) ?? error;
-			}),
+			runTask(open().pool, task, values, {signal})
+				.then((result) => explainEmpty(open().pool, result))
+				.catch((error: unknown) => {
+					throw diskFullError(error, open(), TASK_STOPPED) ?? error;
+				}),
 		saveResult: (result, format) => saveResult(result, {format}),
 		logError(error) {
 			const text = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import {canonicalTimeZone, timeZoneNames} from '../../ingest/derived/day-zone.js';
 import {UserError} from '../../ingest/errors.js';
 import {closest, didYouMean} from '../suggest.js';
-import type {TaskDefinition, TaskParameter} from './types.js';
+import type {TaskDefinition, TaskParameter, TaskResult} from './types.js';
 
 /** Where the checks' queries run: a pool, or the connection of the task they are for (which a cancel of the task reaches). */
 type Queryable = pg.Pool | pg.PoolClient;
@@ -208,6 +208,12 @@ export async function noRowsNote(pool: pg.Pool, taskId: string, parameters: Reco
 	const side = first === null || last === null ? undefined : from && from > last ? `before "from" (${from})` : to && to < first ? `after "to" (${to})` : undefined;
 	if (!side) return noneCounted;
 	return `No rows: ${courseHas} events from ${first} to ${last} (days in ${tz}), all ${side}.`;
+}
+
+/** `result`, with noRowsNote among its notes when it has none: the app shows them in place of a bare "(no rows)". */
+export async function explainEmpty(pool: pg.Pool, result: TaskResult): Promise<TaskResult> {
+	if (result.rows.length > 0) return result;
+	return {...result, notes: [...(result.notes ?? []), await noRowsNote(pool, result.taskId, result.parameters)]};
 }
 
 /** The end of a sentence that lists the names a value may take: the one it most likely meant, asked, or a full stop. */

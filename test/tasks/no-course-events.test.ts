@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {before, describe, it} from 'node:test';
-import {loadTaskCatalogue, noRowsNote, runTask, type TaskDefinition} from '../../source/tasks/index.js';
+import {explainEmpty, loadTaskCatalogue, noRowsNote, runTask, type TaskDefinition} from '../../source/tasks/index.js';
 import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 const X = 'course-v1:Uni+X+2024';
@@ -50,5 +50,13 @@ describe('events of no course, with all courses chosen', () => {
 			await noRowsNote(database.pool, 'learners', {from: '2025-01-01', course: ''}),
 			'No rows: the courses have events from 2024-03-04 to 2024-03-05 (days in UTC), all before "from" (2025-01-01).',
 		);
+	});
+
+	it('the app gets the no-rows note among an empty answer\'s notes, and a non-empty answer as it was', async () => {
+		const empty = await explainEmpty(database.pool, await run('activity-by-day', {course: X, from: '2024-03-05'}));
+		assert.deepEqual(empty.notes, [`No rows: ${X} has events from 2024-03-04 to 2024-03-04 (days in UTC), all before "from" (2024-03-05).`]);
+		const answer = await run('activity-by-day', {course: X});
+		assert.equal((await explainEmpty(database.pool, answer)).rows.length, 1);
+		assert.equal(await explainEmpty(database.pool, answer), answer);
 	});
 });

@@ -456,6 +456,8 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 		assert.match(onUser, / {2}Learner username \(Ctrl-L lists them\)\n/, 'in the field help too, which a narrow screen does not cut');
 		await press(stdin, CTRL_L);
 		await waitFor(lastFrame, 'Listing the learners of course-v1:A+1+2024…');
+		// The screen says it before the app's effect asks (a busy machine showed the one without the other).
+		await until(() => asked.length > 0, 'the learners are asked for');
 		assert.deepEqual(asked, ['course-v1:A+1+2024']);
 		answer.resolve([
 			{username: 'Анна Петрова', events: 40},
@@ -475,6 +477,20 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 		await waitFor(lastFrame, '(no rows)');
 		assert.equal(ran[0]?.user, 'bob smith');
 		assert.deepEqual(services.errors, []);
+	} finally {
+		unmount();
+	}
+});
+
+test('an empty answer says why where its rows would be, wrapped at 80 columns, not a bare "(no rows)"', async () => {
+	const why = 'No rows: course-v1:A+1+2024 has none of what this task counts; openpolyedu-tui run event-types --help says what it counts.';
+	const services = fakeServices({runTask: async (task) => ({...result([]), taskId: task.id, notes: [why]})});
+	const {lastFrame, unmount} = await openResult(services, 80, 24);
+	try {
+		const frame = await waitFor(lastFrame, 'No rows: course-v1');
+		// Once, in place of the rows: not flashed on the status bar as well.
+		assert.equal(frame.replace(/\s+/g, ' ').split(why).length, 2, frame);
+		assert.doesNotMatch(frame, /\(no rows\)/);
 	} finally {
 		unmount();
 	}

@@ -13,7 +13,7 @@ const gap = ' '.repeat(COLUMN_GAP);
  * nothing jumps while scrolling; numbers right-aligned to the column's decimal places, NULL dimmed, "‹" / "›" when columns are
  * hidden to the left / right, the first column pinned when scrolled (see columnLayout); "▸ " before the cursor's row.
  */
-export function ResultTable({result, table, places}: {result: Pick<TaskResult, 'columns'>; table: TableState; places: number[]}) {
+export function ResultTable({result, table, places}: {result: Pick<TaskResult, 'columns' | 'notes'>; table: TableState; places: number[]}) {
 	const layout = columnLayout(table.columnWidths, table.leftColumn, table.pageWidth);
 	const isNumber = (index: number) => isNumeric(result.columns[index]?.kind);
 	const visibleRows = table.view.slice(table.topRow, table.topRow + table.pageRows);
@@ -63,7 +63,8 @@ export function ResultTable({result, table, places}: {result: Pick<TaskResult, '
 					</Text>
 				);
 			})}
-			{table.view.length === 0 && <Text dimColor>(no rows)</Text>}
+			{/* An empty answer's notes say why it is empty (explainEmpty). */}
+			{table.view.length === 0 && <Text dimColor>{result.notes?.join(' ') ?? '(no rows)'}</Text>}
 		</Box>
 	);
 }

@@ -338,8 +338,9 @@ function showResult(state: AppState, running: Extract<Screen, {name: 'running'}>
 	const numeric = result.columns.map((column) => isNumeric(column.kind));
 	const table = createTableState(result.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)}, numeric);
 	const screen: ResultScreen = {name: 'result', task: running.task, values: running.values, result, naturalWidths: natural, places, table, chart: false, cellOpen: false, choosingFormat: false};
-	// What the answer leaves approximate is said as it shows (the status bar's flash).
-	return result.notes ? withFlash({...state, screen}, result.notes.join(' ')) : {...state, screen};
+	// What the answer leaves approximate is said as it shows (the status bar's flash); an empty one's notes stand in
+	// for its rows (ResultTable) instead.
+	return result.notes && result.rows.length > 0 ? withFlash({...state, screen}, result.notes.join(' ')) : {...state, screen};
 }
 
 /** Course choices for a task: every course, plus "all courses" when the parameter may be left empty. */
