@@ -282,9 +282,27 @@ function makeFolder(dir: string): void {
 /** Where --save and the app's save key write: result/ in the current folder. */
 export const defaultResultDir = () => path.join(process.cwd(), 'result');
 
-/** Why --out `out` cannot be written as a new file (a folder, a file already there, a folder of its path missing), or undefined. */
-export function outProblem(out: string): string | undefined {
+/** Windows' device names: NUL, and NUL.csv too, is the device, whatever the case. */
+const WINDOWS_DEVICE = /^(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+
+/**
+ * Why Windows cannot hold `name` as a file's name, or undefined. Node hands Windows every path in its \\?\ form, which
+ * turns off the rules of Win32 names: `--out NUL` (Windows' /dev/null) made a file named NUL, and `report.` one whose
+ * trailing dot stayed, files that Explorer and del can neither open nor delete.
+ */
+export function windowsNameProblem(name: string): string | undefined {
+	const stem = name.split('.')[0]!.trimEnd();
+	if (WINDOWS_DEVICE.test(stem)) return `${stem} is a device on Windows (as is ${stem} with any extension), not a file name`;
+	if (/[. ]$/.test(name)) return 'Windows names cannot end in a dot or a space';
+	if (/[<>:"|?*\u0000-\u001F]/.test(name)) return 'Windows names cannot hold < > : " | ? * or a control character';
+	return undefined;
+}
+
+/** Why --out `out` cannot be written as a new file (a folder, a file already there, a folder of its path missing, a name Windows cannot hold), or undefined. */
+export function outProblem(out: string, platform: NodeJS.Platform = process.platform): string | undefined {
 	const target = path.resolve(out);
+	const badName = platform === 'win32' ? windowsNameProblem(path.basename(target)) : undefined;
+	if (badName !== undefined) return `--out ${target}: ${badName}; choose another file name.`;
 	let stat: fs.Stats | undefined;
 	try {
 		stat = fs.statSync(target, {throwIfNoEntry: false});

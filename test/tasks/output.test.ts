@@ -4,7 +4,7 @@ import path from 'node:path';
 import {describe, it} from 'node:test';
 import stringWidth from 'string-width';
 import {formatResult, openResultFile, resultWriter, saveResult, terminalTable, type TaskResult} from '../../source/tasks/index.js';
-import {resultFileBase} from '../../source/tasks/output.js';
+import {outProblem, resultFileBase} from '../../source/tasks/output.js';
 import {tempDir} from '../helpers/temp-dir.js';
 
 const result: TaskResult = {
@@ -275,6 +275,20 @@ describe('saveResult', () => {
 		assert.equal(fs.readFileSync(precious, 'utf8'), 'four years of work');
 		assert.deepEqual([fs.lstatSync(out).isFile(), fs.readFileSync(out, 'utf8')], [true, formatResult(result, 'csv')]);
 		assert.equal(fs.readlinkSync(planted), precious, 'left as it was');
+	});
+
+	it("--out on Windows refuses a name Windows cannot hold: Node writes through \\\\?\\, so NUL (Windows' /dev/null) became a file of that name that Explorer cannot delete", () => {
+		const dir = tempDir('result-');
+		const refusal = (name: string) => outProblem(path.join(dir, name), 'win32');
+		assert.equal(refusal('NUL'), `--out ${path.join(dir, 'NUL')}: NUL is a device on Windows (as is NUL with any extension), not a file name; choose another file name.`);
+		assert.match(refusal('con.csv')!, /: con is a device on Windows/);
+		assert.match(refusal('Com1 .tar.gz')!, /: Com1 is a device on Windows/);
+		assert.match(refusal('lpt9')!, /: lpt9 is a device on Windows/);
+		assert.match(refusal('report.')!, /: Windows names cannot end in a dot or a space; choose another file name\.$/);
+		assert.match(refusal('report.csv ')!, /cannot end in a dot or a space/);
+		for (const name of ['a<b.csv', 'a|b.csv', 'what?.csv', 'a*.csv', 'tab\there.csv']) assert.match(refusal(name)!, /cannot hold < > : " \| \? \* or a control character/, name);
+		for (const name of ['nullable.csv', 'console.md', 'com10.csv', 'auxiliary.json', 'result.csv', 'борис.csv']) assert.equal(refusal(name), undefined, name);
+		assert.equal(outProblem(path.join(dir, 'NUL'), 'linux'), undefined, 'elsewhere a name like any other');
 	});
 
 	it('--out makes no folder (a typo in its path made one and said "Saved"); --save makes result/ and its parents', async () => {
