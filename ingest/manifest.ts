@@ -74,7 +74,7 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		if ((samePath === source.path && sameMember === source.member) || source.size === 0) return {action: 'skip', reason: 'already loaded', notALog};
 		// Moved or renamed since: the input it was loaded from is gone and nothing is recorded under this name, so its row
 		// follows it. Named as a copy of a file no longer there, a moved folder's files were each said at every later load.
-		if (named.file_id === null && !fs.existsSync(samePath)) {
+		if (named.file_id === null && movedTo(samePath, source.path)) {
 			await pool.query('UPDATE source_files SET path = $2, member = $3 WHERE file_id = $1', [sameId, source.path, source.member]);
 			return {action: 'skip', reason: 'already loaded', notALog};
 		}
@@ -154,6 +154,27 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	}
 	const committedRanges = chunks.slice(index).map((chunk) => ({start: chunk.start_offset, end: chunk.end_offset}));
 	return {action: 'load', fileId, startOffset, firstLine, committedRanges, resumed: chunks.length > 0, ...(damagedAs ? {damagedAs} : {})};
+}
+
+/**
+ * Whether the input loaded from `recorded` is the one at `current` now: nothing is at its old path, or what is there is
+ * this very file under another name. Windows compares names without case: a file loaded as C:\proj\input\a.log and met
+ * as c:\proj\Input\a.log (VS Code's terminal starts in c:), or through an 8.3 name, still "existed" at its old path, and
+ * was said to be a copy of itself at every load; so was a file reached through a link to its folder.
+ */
+function movedTo(recorded: string, current: string): boolean {
+	const stat = (file: string) => {
+		try {
+			return fs.statSync(file, {bigint: true});
+		} catch {
+			return undefined; // gone, or no longer reachable
+		}
+	};
+	const old = stat(recorded);
+	if (old === undefined) return true;
+	const now = stat(current);
+	// A file system without file ids (some network shares) gives 0: no sign of the same file.
+	return now !== undefined && old.ino !== 0n && old.ino === now.ino && old.dev === now.dev;
 }
 
 /** Totals of a file (of `f`) are the sums over its committed chunks (so they stay right across resumes). */

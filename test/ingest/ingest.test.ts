@@ -124,6 +124,24 @@ describe('ingest of a file with every quirk of real logs', () => {
 		assert.deepEqual([copied.lines, copied.files[0]!.sameContentAs], [0, path.resolve(after)]);
 		assert.equal(await count('SELECT count(*) FROM events WHERE file_id = (SELECT file_id FROM source_files WHERE path = $1)', [path.resolve(after)]), 4);
 	});
+
+	it('takes a loaded file met under another name of its own for itself, not for a copy of itself (Windows: another case, c: for C:; here a link to its folder)', {skip: process.platform === 'win32' ? 'skipped: symlinks need rights on Windows' : false}, async () => {
+		const folder = path.join(movingDir, 'spelled');
+		fs.mkdirSync(folder);
+		fs.writeFileSync(path.join(folder, '2019-08-01.log'), lines(1250, 1253));
+		await ingest(database, [folder]);
+		const otherName = path.join(movingDir, 'Spelled');
+		fs.symlinkSync(folder, otherName);
+		const again = await ingest(database, [otherName]);
+		// It was "same content as …/spelled/2019-08-01.log" (that path still leads to a file) at every load.
+		assert.deepEqual([again.lines, again.filesSkipped, again.files[0]!.note, again.files[0]!.sameContentAs], [0, 1, 'already loaded', undefined]);
+		assert.deepEqual(summaryLines(again).filter((line) => line.startsWith('skipped')), []);
+		// A copy is still named as one.
+		const copy = path.join(movingDir, 'copy-2019-08-01.log');
+		fs.copyFileSync(path.join(folder, '2019-08-01.log'), copy);
+		const copied = await ingest(database, [copy]);
+		assert.deepEqual([copied.lines, copied.files[0]!.sameContentAs], [0, path.join(otherName, '2019-08-01.log')]);
+	});
 });
 
 describe('ingest of overlapping, compressed, archived and nested inputs', () => {
