@@ -51,6 +51,11 @@ class SpilledTable {
 	async close(): Promise<void> {
 		this.rows.copy(BINARY_TRAILER, 0, BINARY_TRAILER.length);
 		await this.spill();
+		await this.release();
+	}
+
+	/** Closes the file, if a spill opened it. */
+	async release(): Promise<void> {
 		await this.handle?.close();
 		this.handle = undefined;
 	}
@@ -126,6 +131,9 @@ export class SpilledTables<Table extends string> extends TableRows<Table> {
 	}
 
 	async dispose(): Promise<void> {
+		// A build that failed or was cancelled before store left the files it had spilled to open: the descriptors leaked,
+		// and on Windows a folder with an open file in it is not removed (ENOTEMPTY), which hid the build's own error.
+		for (const table of this.tables.values()) await table.release();
 		await fs.promises.rm(this.folder, REMOVE_FOLDER);
 	}
 }

@@ -99,6 +99,29 @@ describe('streamed COPY of the derived build', () => {
 		}
 	});
 
+	it('a build that fails after a spill closes the spilled files and removes their folder: the descriptors leaked, and Windows cannot remove a folder with an open file', {skip: process.platform === 'linux' ? false : 'skipped: counts open descriptors in /proc (Linux)'}, async () => {
+		const openFiles = () => fs.readdirSync('/proc/self/fd').length;
+		const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'streamed-copy-'));
+		const before = openFiles();
+		await assert.rejects(
+			withSpilledTables({sums: 'learner_id, rows, total'}, scratch, async (tables) => {
+				// Past the 1 MiB that a table keeps in memory: spilled to its file.
+				for (let row = 0; row < 50_000; row++) {
+					const out = tables.rows('sums');
+					startRow(out, 3);
+					for (let field = 0; field < 3; field++) int8Field(out, row);
+				}
+				await tables.spillIfFull();
+				assert.equal(openFiles(), before + 1, 'the spilled file is open');
+				throw new Error('the build failed');
+			}),
+			/the build failed/,
+		);
+		assert.equal(openFiles(), before);
+		assert.deepEqual(fs.readdirSync(scratch), []);
+		fs.rmSync(scratch, {recursive: true});
+	});
+
 	it('arrays written with arrayField are stored as PostgreSQL arrays, and readArray reads them back', async () => {
 		const client = await pool.connect();
 		// Microseconds since 2000-01-01: 2017-05-01T10:00:00Z and a microsecond later.
