@@ -61,11 +61,14 @@ export function acquireWorkdirLock(workdir: Workdir): () => void {
 			const owner = Number(text);
 			if (owner !== process.pid && isAlive(owner)) {
 				const inUse = `Another openpolyedu-tui (pid ${owner}) is already using the workdir ${workdir.root}`;
+				// Only the pid tells the lock's owner, and a killed run's pid may be another program's by now (Windows gives
+				// them out again soon, and a restart starts them over): the user was told to wait, for good, with no way out.
+				const stale = `If no openpolyedu-tui runs, a run that was killed left the lock, and another program has its process id now: delete ${workdir.lockFile}.`;
 				// With db start in effect, only what needs the workdir to itself holds the lock: db start is no advice then.
 				throw new WorkdirInUseError(
 					fs.existsSync(workdir.keepRunningFile)
-						? `${inUse} (an ingest, a reset or the app, which need it to themselves even while db start keeps the database running); wait for it to finish, or pass a different --workdir.`
-						: `${inUse}; wait for it to finish, pass a different --workdir, or (to run tasks beside it) keep the database running with openpolyedu-tui db start before starting both.`,
+						? `${inUse} (an ingest, a reset or the app, which need it to themselves even while db start keeps the database running); wait for it to finish, or pass a different --workdir. ${stale}`
+						: `${inUse}; wait for it to finish, pass a different --workdir, or (to run tasks beside it) keep the database running with openpolyedu-tui db start before starting both. ${stale}`,
 				);
 			}
 			removeDeadLock(workdir.lockFile, text);

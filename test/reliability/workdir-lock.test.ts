@@ -51,6 +51,10 @@ describe('two instances on one workdir', () => {
 		// Held by another live process (here the test runner): a WorkdirInUseError, which the app's error screen words as such.
 		fs.writeFileSync(workdir.lockFile, String(process.ppid));
 		assert.throws(() => acquireWorkdirLock(workdir), (error: Error) => error instanceof WorkdirInUseError && REFUSAL.test(error.message));
+		// Which may be a killed run's, whose pid another program has now (Windows gives pids out again soon): said how to get out.
+		assert.throws(() => acquireWorkdirLock(workdir), {
+			message: new RegExp(`before starting both\\. If no openpolyedu-tui runs, a run that was killed left the lock, and another program has its process id now: delete ${workdir.lockFile.replace(/[.\\]/g, '\\$&')}\\.$`),
+		});
 		// A killed run leaves its lock file behind with a pid that no longer runs.
 		fs.writeFileSync(workdir.lockFile, '2147483646');
 		const after = await runCli(['ingest', '--db', url, '--workdir', workdir.root, input]);
@@ -108,7 +112,7 @@ describe('two instances on one workdir', () => {
 					[refused.code, refused.stderr],
 					[
 						1,
-						`Another openpolyedu-tui (pid ${process.pid}) is already using the workdir ${workdir.root} (an ingest, a reset or the app, which need it to themselves even while db start keeps the database running); wait for it to finish, or pass a different --workdir.\n`,
+						`Another openpolyedu-tui (pid ${process.pid}) is already using the workdir ${workdir.root} (an ingest, a reset or the app, which need it to themselves even while db start keeps the database running); wait for it to finish, or pass a different --workdir. If no openpolyedu-tui runs, a run that was killed left the lock, and another program has its process id now: delete ${workdir.lockFile}.\n`,
 					],
 					args.join(' '),
 				);
