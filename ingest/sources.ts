@@ -127,6 +127,30 @@ function specialKind(stat: fs.Stats): string {
 }
 
 /**
+ * An input's path as recorded (the manifest knows an input by it): absolute, and on Windows with an upper-case drive letter.
+ * A terminal may start in c:\ (VS Code's does) and another in C:\, and Windows takes both for one folder: a log that grew,
+ * or whose load was cut off, met under the other spelling was a new input, read again from its start.
+ */
+export function inputPath(target: string, paths: path.PlatformPath = path): string {
+	const resolved = paths.resolve(target);
+	return paths.sep === '\\' ? resolved.replace(/^[a-z](?=:)/, (drive) => drive.toUpperCase()) : resolved;
+}
+
+/**
+ * A folder's real path, to know it when met again. The native realpath gives on Windows the case the disk has (the JS
+ * one keeps the case typed, so `ingest .` with --workdir .\WorkDir walked the workdir's cluster and logs as inputs). It
+ * fails (EISDIR) on disks that Windows' mount manager does not know (ImDisk's RAM disks, some virtual disks), where the
+ * JS one is taken: an ingest there ended in "EISDIR: illegal operation on a directory, realpath".
+ */
+function realFolder(folder: string): string {
+	try {
+		return fs.realpathSync.native(folder);
+	} catch {
+		return fs.realpathSync(folder);
+	}
+}
+
+/**
  * Expands paths into files, in a stable natural order (daily files load in date order); the `skipped` folders are
  * never walked. The special files met in folders are passed over and returned as `notFiles`, for the summary to say.
  */
@@ -134,9 +158,7 @@ export function discoverSources(paths: string[], skipped: string[] = []): {files
 	const found: SourceFile[] = [];
 	const notFiles: NotAFile[] = [];
 	// Real paths of the folders walked: a link back up the tree is walked once, not until ELOOP. The skipped ones count as walked.
-	// The native realpath: on Windows it gives the case the disk has (the JS one keeps the case typed, so `ingest .`
-	// with --workdir .\WorkDir walked the workdir's cluster and logs as inputs).
-	const walked = new Set<string>(skipped.filter((folder) => fs.existsSync(folder)).map((folder) => fs.realpathSync.native(folder)));
+	const walked = new Set<string>(skipped.filter((folder) => fs.existsSync(folder)).map(realFolder));
 	const visit = (target: string, explicit: boolean) => {
 		let stat: fs.Stats;
 		try {
@@ -144,11 +166,11 @@ export function discoverSources(paths: string[], skipped: string[] = []): {files
 		} catch {
 			if (explicit) throw missingInput(target);
 			// A link in a folder whose target is gone: it fails on its own (files failed), the others load.
-			found.push({path: path.resolve(target), kind: kindOf(target), size: 0, mtime: new Date(0)});
+			found.push({path: inputPath(target), kind: kindOf(target), size: 0, mtime: new Date(0)});
 			return;
 		}
 		if (stat.isDirectory()) {
-			const real = fs.realpathSync.native(target);
+			const real = realFolder(target);
 			if (walked.has(real)) return;
 			walked.add(real);
 			const entries = fs.readdirSync(target, {encoding: 'buffer'}).map((bytes) => ({name: bytes.toString(), utf8: isUtf8(bytes)}));
@@ -156,16 +178,16 @@ export function discoverSources(paths: string[], skipped: string[] = []): {files
 				if (skippedInFolders.test(name)) continue;
 				const file = path.join(target, name);
 				if (utf8) visit(file, false);
-				else found.push({path: path.resolve(file), kind: kindOf(name), size: 0, mtime: new Date(0), unreadable: NOT_UTF8_NAME});
+				else found.push({path: inputPath(file), kind: kindOf(name), size: 0, mtime: new Date(0), unreadable: NOT_UTF8_NAME});
 			}
 		} else if (stat.isFile() && (explicit || !skippedInFolders.test(path.basename(target)))) {
-			found.push({path: path.resolve(target), kind: contentKindOf(target, stat.size), size: stat.size, mtime: stat.mtime});
+			found.push({path: inputPath(target), kind: contentKindOf(target, stat.size), size: stat.size, mtime: stat.mtime});
 		} else if (explicit && !stat.isFile()) {
 			// A pipe or device has no content to fingerprint or resume: it was passed over with exit 0.
 			throw new UserError(`The input ${target} is not a file or folder; save the log to a file first.`);
 		} else if (!stat.isFile()) {
 			// In a folder the others load, but a pipe passed over without a word looked like a log with nothing in it.
-			notFiles.push({path: path.resolve(target), what: specialKind(stat)});
+			notFiles.push({path: inputPath(target), what: specialKind(stat)});
 		}
 	};
 	for (const target of paths) visit(target, true);

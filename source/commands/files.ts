@@ -171,8 +171,14 @@ function bytesAsText(rows: Rows, format: OutputFormat | 'table'): Rows {
 	return rows.map((row) => [...row.slice(0, -1), text(storedBytes(row.at(-1)!))]);
 }
 
-/** Whether `file` is inside `folder` (a zip member's path!member by its zip's path). */
-const isUnder = (folder: string, file: string) => file.startsWith(folder.endsWith(path.sep) ? folder : `${folder}${path.sep}`);
+/**
+ * Whether `file` is inside `folder` (a zip member's path!member by its zip's path), as path.relative tells: on Windows
+ * whatever the case (inputs are recorded under C:, and VS Code's terminal starts in c:, where every path was shown whole).
+ */
+function isUnder(folder: string, file: string): boolean {
+	const relative = path.relative(folder, file);
+	return relative !== '' && !path.isAbsolute(relative) && relative.split(path.sep)[0] !== '..';
+}
 
 /**
  * The folder that every one of `files` is in, if any but the root; one that is not on disk (a zip's
