@@ -261,8 +261,10 @@ function placeNew(temp: string, target: string): boolean {
 /** The file that stands where `dir` or one of its parents should be a folder, or undefined. */
 function fileInTheWay(dir: string): string | undefined {
 	let at = dir;
-	while (!fs.existsSync(at)) at = path.dirname(at);
-	return fs.statSync(at).isDirectory() ? undefined : at;
+	// Up to the root at most: on Windows the root of a drive or share that is not there (a USB disk taken out, a network
+	// drive offline) is its own parent and never exists, and --out Q:\x.csv looped here for good.
+	while (!fs.existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+	return fs.statSync(at, {throwIfNoEntry: false})?.isDirectory() === false ? at : undefined;
 }
 
 /** "Cannot save in dir: file is a file, not a folder; …" */
