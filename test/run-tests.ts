@@ -62,7 +62,9 @@ try {
 	const adminUrl = connectionUrl(password, port, 'postgres');
 	await createTemplateDatabase(adminUrl);
 	const filter = process.argv.slice(2);
-	const files = testFiles(here).filter((file) => filter.length === 0 || filter.some((part) => file.includes(part)));
+	// Paths compared with / between folders: on Windows `tasks/run` (as this manual writes it) matched no file, and `tasks\run` none elsewhere.
+	const slashed = (text: string) => text.replaceAll('\\', '/');
+	const files = testFiles(here).filter((file) => filter.length === 0 || filter.some((part) => slashed(file).includes(slashed(part))));
 	// With no file, node --test finds its own: every .js under test/, helpers and tools too, which then fail.
 	if (files.length === 0) {
 		console.error(`No test file's path contains ${filter.map((part) => JSON.stringify(part)).join(' or ')}.`);
