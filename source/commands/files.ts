@@ -173,7 +173,8 @@ function bytesAsText(rows: Rows, format: OutputFormat | 'table'): Rows {
 
 /**
  * Whether `file` is inside `folder` (a zip member's path!member by its zip's path), as path.relative tells: on Windows
- * whatever the case (inputs are recorded under C:, and VS Code's terminal starts in c:, where every path was shown whole).
+ * whatever the case: inputs are recorded under C:, and in VS Code's terminal, which starts in c:, the listing named their
+ * folder above the table, and each path from there, instead of input\a.log.
  */
 function isUnder(folder: string, file: string): boolean {
 	const relative = path.relative(folder, file);
