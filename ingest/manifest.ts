@@ -74,10 +74,14 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		if ((samePath === source.path && sameMember === source.member) || source.size === 0) return {action: 'skip', reason: 'already loaded', notALog};
 		// Moved or renamed since: the input it was loaded from is gone and nothing is recorded under this name, so its row
 		// follows it. Named as a copy of a file no longer there, a moved folder's files were each said at every later load.
-		if (named.file_id === null && movedTo(samePath, source.path)) {
+		const recorded = named.file_id === null ? recordedFile(samePath, source.path) : 'another';
+		if (recorded === 'gone') {
 			await pool.query('UPDATE source_files SET path = $2, member = $3 WHERE file_id = $1', [sameId, source.path, source.member]);
 			return {action: 'skip', reason: 'already loaded', notALog};
 		}
+		// The very file under another name of its own: its row stays (followed, a hard link's two names took it from each
+		// other at every load).
+		if (recorded === 'this one') return {action: 'skip', reason: 'already loaded', notALog};
 		const sameContentAs = sameMember ? `${samePath}!${sameMember}` : samePath;
 		return {action: 'skip', reason: `same content as ${sameContentAs}`, sameContentAs, notALog};
 	}
@@ -157,12 +161,12 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 }
 
 /**
- * Whether the input loaded from `recorded` is the one at `current` now: nothing is at its old path, or what is there is
- * this very file under another name. Windows compares names without case: a file loaded as C:\proj\input\a.log and met
- * as c:\proj\Input\a.log (VS Code's terminal starts in c:), or through an 8.3 name, still "existed" at its old path, and
- * was said to be a copy of itself at every load; so was a file reached through a link to its folder.
+ * What is at the path an input was loaded from (`recorded`) now, for the one met at `current`: nothing, this very file
+ * under another name, or another file. Windows compares names without case: a file loaded as C:\proj\input\a.log and
+ * met as c:\proj\Input\a.log (VS Code's terminal starts in c:), or through an 8.3 name, still "existed" at its old
+ * path, and was said to be a copy of itself at every load; so was a file reached through a link to its folder.
  */
-function movedTo(recorded: string, current: string): boolean {
+function recordedFile(recorded: string, current: string): 'gone' | 'this one' | 'another' {
 	const stat = (file: string) => {
 		try {
 			return fs.statSync(file, {bigint: true});
@@ -171,10 +175,10 @@ function movedTo(recorded: string, current: string): boolean {
 		}
 	};
 	const old = stat(recorded);
-	if (old === undefined) return true;
+	if (old === undefined) return 'gone';
 	const now = stat(current);
 	// A file system without file ids (some network shares) gives 0: no sign of the same file.
-	return now !== undefined && old.ino !== 0n && old.ino === now.ino && old.dev === now.dev;
+	return now !== undefined && old.ino !== 0n && old.ino === now.ino && old.dev === now.dev ? 'this one' : 'another';
 }
 
 /** Totals of a file (of `f`) are the sums over its committed chunks (so they stay right across resumes). */

@@ -136,11 +136,21 @@ describe('ingest of a file with every quirk of real logs', () => {
 		// It was "same content as …/spelled/2019-08-01.log" (that path still leads to a file) at every load.
 		assert.deepEqual([again.lines, again.filesSkipped, again.files[0]!.note, again.files[0]!.sameContentAs], [0, 1, 'already loaded', undefined]);
 		assert.deepEqual(summaryLines(again).filter((line) => line.startsWith('skipped')), []);
+		// Its row stays under the name it was loaded by: a hard link's two names, both in the input, took it from each other
+		// at every load.
+		const paths = async () => (await database.pool.query<{path: string}>('SELECT path FROM source_files WHERE path LIKE $1', [`${movingDir}%2019-08-01.log`])).rows.map((row) => row.path);
+		const hardLink = path.join(movingDir, 'linked-2019-08-01.log');
+		fs.linkSync(path.join(folder, '2019-08-01.log'), hardLink);
+		for (let load = 0; load < 2; load++) {
+			const both = await ingest(database, [folder, hardLink]);
+			assert.deepEqual(both.files.map((file) => file.note), ['already loaded', 'already loaded']);
+			assert.deepEqual(await paths(), [path.join(folder, '2019-08-01.log')]);
+		}
 		// A copy is still named as one.
 		const copy = path.join(movingDir, 'copy-2019-08-01.log');
 		fs.copyFileSync(path.join(folder, '2019-08-01.log'), copy);
 		const copied = await ingest(database, [copy]);
-		assert.deepEqual([copied.lines, copied.files[0]!.sameContentAs], [0, path.join(otherName, '2019-08-01.log')]);
+		assert.deepEqual([copied.lines, copied.files[0]!.sameContentAs], [0, path.join(folder, '2019-08-01.log')]);
 	});
 });
 
