@@ -172,7 +172,10 @@ const insertNewEvents: InsertStrategy = (client, chunk) => insertViaStaging(clie
  * thread would do; and within an input, its first line (a later chunk of the same input may have stored a repeat
  * first: enrollment changes at one time are taken in the log's order, by their lines). Not across loads: an input
  * loaded before keeps what it loaded (its tables are built). That input's counts are its chunks' until it is
- * finished, which waits for the inputs before it (loadStream). The events are locked first (LOCK_EVENTS_TO_TAKE).
+ * finished, which waits for the inputs before it (loadStream); but a log loaded before that grew, or an input resumed,
+ * keeps its lower file id and may come later in the load than a new input holding its new events: that one may be
+ * finished, and its totals are changed too (`finished`). The events are locked first (LOCK_EVENTS_TO_TAKE), then those
+ * inputs' rows (LOCK_INPUTS_TO_TAKE_FROM).
  */
 const CREDIT_EARLIER_INPUT = `
 WITH taken AS (
@@ -187,8 +190,13 @@ WITH taken AS (
 ), moved AS (
 	UPDATE file_chunks c SET loaded = c.loaded - p.events, duplicates = c.duplicates + p.events
 	FROM per_chunk p WHERE c.file_id = p.file_id AND c.start_offset = p.start_offset
+), per_input AS (
+	SELECT file_id, sum(events)::int AS events FROM per_chunk GROUP BY file_id
+), finished AS (
+	UPDATE source_files f SET loaded = f.loaded - p.events, duplicates = f.duplicates + p.events
+	FROM per_input p WHERE f.file_id = p.file_id AND f.status <> 'loading'
 )
-SELECT file_id AS "fileId", sum(events)::int AS events FROM per_chunk GROUP BY file_id`;
+SELECT file_id AS "fileId", events FROM per_input`;
 
 /**
  * Before CREDIT_EARLIER_INPUT, in a statement of its own: waits for a load taking the same events over from a third
@@ -201,6 +209,20 @@ SELECT count(*) FROM (
 	SELECT FROM events e JOIN staging_events s USING (event_hash)
 	WHERE (e.file_id, e.line_no) > (s.file_id, s.line_no) AND e.load_id = s.load_id
 	FOR UPDATE OF e
+) AS locked`;
+
+/**
+ * After LOCK_EVENTS_TO_TAKE (the inputs holding the events stay those), the rows of those inputs, in one order: an input's
+ * finish (finishSource) sums its chunks only once no chunk taking events from it is left uncommitted, and one finished
+ * before this statement is seen so by CREDIT_EARLIER_INPUT.
+ */
+const LOCK_INPUTS_TO_TAKE_FROM = `
+SELECT count(*) FROM (
+	SELECT FROM source_files WHERE file_id IN (
+		SELECT e.file_id FROM events e JOIN staging_events s USING (event_hash)
+		WHERE (e.file_id, e.line_no) > (s.file_id, s.line_no) AND e.load_id = s.load_id
+	)
+	ORDER BY file_id FOR UPDATE
 ) AS locked`;
 
 /**
@@ -226,6 +248,7 @@ async function insertFromStaging(client: pg.ClientBase): Promise<Stored> {
 	const result = await client.query(`INSERT INTO events SELECT * FROM staging_events ON CONFLICT (event_hash) DO NOTHING`);
 	// After the insert, which waited for any chunk storing the same events to commit.
 	await client.query(LOCK_EVENTS_TO_TAKE);
+	await client.query(LOCK_INPUTS_TO_TAKE_FROM);
 	const {rows: creditedFrom} = await client.query<CreditedFrom>(CREDIT_EARLIER_INPUT);
 	const credited = creditedFrom.reduce((sum, from) => sum + from.events, 0);
 	return {inserted: (result.rowCount ?? 0) + credited, readAgain: Number(rows[0]!.own), creditedFrom};
@@ -372,7 +395,7 @@ async function insertBisecting(client: pg.ClientBase, chunk: ParsedChunk, reject
 	return store(eventLines(chunk));
 }
 
-async function inTransaction<T>(client: pg.ClientBase, body: () => Promise<T>): Promise<T> {
+export async function inTransaction<T>(client: pg.ClientBase, body: () => Promise<T>): Promise<T> {
 	await client.query('BEGIN');
 	try {
 		const result = await body();

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type pg from 'pg';
+import {inTransaction} from './chunk-loader.js';
 import type {Superseded} from './progress.js';
 import {DAMAGED, damagedFingerprint, fingerprintFile, HEAD_SAMPLE, prefixFingerprint, type SourceKind} from './sources.js';
 
@@ -191,12 +192,23 @@ const COMMITTED_TOTALS = `(lines_read, blank_lines, loaded, duplicates, rejected
  * (see damagedFingerprint).
  */
 export async function finishSource(pool: pg.Pool, fileId: number, error: string | undefined, notALog?: string, damagedAs?: string): Promise<void> {
-	await pool.query(`UPDATE source_files f SET status = $2, error = $3, fingerprint = coalesce($4, fingerprint), finished_at = now(), ${COMMITTED_TOTALS} WHERE f.file_id = $1`, [
-		fileId,
-		error === undefined ? 'loaded' : 'failed',
-		error ?? notALog ?? null,
-		damagedAs ?? null,
-	]);
+	const client = await pool.connect();
+	try {
+		await inTransaction(client, async () => {
+			// Locked first, in a statement of its own: a chunk of an input with a lower file id that came after this one in
+			// the load (a grown log) may be taking events from it (LOCK_INPUTS_TO_TAKE_FROM in chunk-loader.ts). Summed in the
+			// same statement, its chunks were read as they were before that chunk's commit, which changed them.
+			await client.query('SELECT FROM source_files WHERE file_id = $1 FOR UPDATE', [fileId]);
+			await client.query(`UPDATE source_files f SET status = $2, error = $3, fingerprint = coalesce($4, fingerprint), finished_at = now(), ${COMMITTED_TOTALS} WHERE f.file_id = $1`, [
+				fileId,
+				error === undefined ? 'loaded' : 'failed',
+				error ?? notALog ?? null,
+				damagedAs ?? null,
+			]);
+		});
+	} finally {
+		client.release();
+	}
 }
 
 /** Bytes after a compressed file's gzip data that are not gzip: kept as a rejected entry after its last line (see recordTrailingGarbage). */

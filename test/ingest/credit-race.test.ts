@@ -4,6 +4,7 @@ import {setTimeout} from 'node:timers/promises';
 import pg from 'pg';
 import {parseChunk, storeChunk, type ChunkJob} from '../../ingest/chunk-loader.js';
 import {clientConfig} from '../../ingest/db/database.js';
+import {finishSource} from '../../ingest/manifest.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {eventLine} from '../helpers/ingest.js';
 
@@ -94,5 +95,32 @@ describe('inputs of one load taking over an event from one another at once', () 
 			{path: 'middle.log', loaded: 0, duplicates: 1, events: 0},
 			{path: 'last.log', loaded: 0, duplicates: 1, events: 0},
 		]);
+	});
+
+	it('finish an input only once a chunk taking an event from it has committed', async () => {
+		// A log loaded before that grew keeps its lower file id: met after a new input holding its new events, it takes
+		// them while that input may be finishing. Its finish summed the input's chunks as they were before the take
+		// committed: the new input kept saying it loaded the event, with no event of its own.
+		const line = eventLine(2);
+		const grownId = await newInput('grown.log');
+		const newId = await newInput('new.log');
+		await store(last!, newId, line);
+		const takerHeld = holdBefore(middle!, (text) => text.includes('INSERT INTO file_chunks'));
+		const taken = store(middle!, grownId, line);
+		await takerHeld.reached;
+		const pool = new pg.Pool(clientConfig(url));
+		const finished = finishSource(pool, newId, undefined);
+		// Let go once the finish has ended or waits for the taker's lock.
+		const waitsForLock = async () =>
+			(await last!.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%source_files%' AND pid <> pg_backend_pid()")).rowCount === 1;
+		let ended = false;
+		void finished.then(() => (ended = true));
+		for (const started = Date.now(); !ended && !(await waitsForLock()); await setTimeout(10)) assert.ok(Date.now() - started < 10_000, 'the finish ends or waits');
+		takerHeld.open();
+		assert.deepEqual((await taken).creditedFrom, [{fileId: newId, events: 1}]);
+		await finished;
+		await pool.end();
+		const {rows} = await last!.query('SELECT path, status, loaded::int, duplicates::int FROM source_file_counts WHERE file_id = $1', [newId]);
+		assert.deepEqual(rows, [{path: 'new.log', status: 'loaded', loaded: 0, duplicates: 1}]);
 	});
 });
