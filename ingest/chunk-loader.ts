@@ -222,7 +222,8 @@ SELECT count(*) FROM (
 		SELECT e.file_id FROM events e JOIN staging_events s USING (event_hash)
 		WHERE (e.file_id, e.line_no) > (s.file_id, s.line_no) AND e.load_id = s.load_id
 	)
-	ORDER BY file_id FOR UPDATE
+	-- Not FOR UPDATE, which a chunk's file_chunks and rejected_lines rows (their foreign keys) of those inputs would wait for.
+	ORDER BY file_id FOR NO KEY UPDATE
 ) AS locked`;
 
 /**
