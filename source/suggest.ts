@@ -53,3 +53,30 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
 	return guess === undefined ? '' : ` (did you mean "${guess}"?)`;
 }
 
+
+/** `+3`, `UTC+3`, `GMT-03:00`, `+0530`: an offset from UTC, which names no zone. */
+const OFFSET = /^(?:UTC|GMT)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$/i;
+
+/**
+ * ` (…)` for a time zone the server does not know, or nothing. An offset of whole hours is the Etc zone of that
+ * offset, whose name has the sign the other way round (POSIX's: Etc/GMT-3 is UTC+03:00): the nearest name, Etc/GMT+3,
+ * is six hours off. An abbreviation (`MSK`: the known ones, or 2 to 5 capitals) is told with the zones that use it
+ * now: the nearest name (MST) is another continent's. Any other value gets the nearest name, if any.
+ */
+export function zoneGuess(value: string, names: string[], abbreviations = new Map<string, string[]>()): string {
+	const offset = OFFSET.exec(value.trim());
+	if (offset) {
+		const [, sign, hours, minutes = '00'] = offset;
+		const east = sign === '+';
+		if (minutes !== '00' || Number(hours) > (east ? 14 : 12)) return ' (an offset, not a zone: give the name of a place\'s zone, such as Asia/Kolkata)';
+		if (Number(hours) === 0) return ' (did you mean "UTC"?)';
+		const zone = `Etc/GMT${east ? '-' : '+'}${Number(hours)}`;
+		return ` (did you mean "${zone}"? It is UTC${sign}${hours.padStart(2, '0')}:00: the tz database writes the sign the other way round)`;
+	}
+	const zones = abbreviations.get(value.trim().toUpperCase());
+	if (zones || /^[A-Z]{2,5}$/.test(value.trim())) {
+		const shown = zones?.length ? `; zones that use it now: ${zones.slice(0, 5).join(', ')}${zones.length > 5 ? ', …' : ''}` : '';
+		return ` (an abbreviation, not a zone${shown})`;
+	}
+	return didYouMean(value, names);
+}

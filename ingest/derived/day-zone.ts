@@ -67,10 +67,22 @@ export async function canonicalTimeZone(queryable: pg.Pool | pg.PoolClient, valu
 	return rows[0]!.is_utc ? 'UTC' : rows[0]!.name;
 }
 
-/** Every time zone the server knows: what a misspelt one is matched against. */
-export async function timeZoneNames(queryable: pg.Pool | pg.PoolClient): Promise<string[]> {
-	const {rows} = await queryable.query<{name: string}>('SELECT name FROM pg_timezone_names ORDER BY name');
-	return rows.map((row) => row.name);
+/**
+ * Every time zone the server knows, and the abbreviations it knows (upper case), each with the zones that use it
+ * now: what a misspelt zone is matched against.
+ */
+export async function timeZoneNames(queryable: pg.Pool | pg.PoolClient): Promise<{names: string[]; abbreviations: Map<string, string[]>}> {
+	const {rows} = await queryable.query<{name: string; abbrev: string}>('SELECT name, abbrev FROM pg_timezone_names ORDER BY name');
+	const abbreviations = new Map<string, string[]>();
+	const {rows: known} = await queryable.query<{abbrev: string}>('SELECT abbrev FROM pg_timezone_abbrevs');
+	for (const {abbrev} of known) abbreviations.set(abbrev.toUpperCase(), []);
+	for (const {name, abbrev} of rows) {
+		// Zones of a place (Europe/Moscow), not their aliases of another form (W-SU, Etc/GMT-3, MST7MDT) nor a numeric "abbreviation" (+03).
+		if (!/^[A-Za-z]+$/.test(abbrev) || !/^[A-Z][a-z]+\/[A-Z]/.test(name) || name.startsWith('Etc/')) continue;
+		const zones = abbreviations.get(abbrev.toUpperCase()) ?? [];
+		abbreviations.set(abbrev.toUpperCase(), [...zones, name]);
+	}
+	return {names: rows.map((row) => row.name), abbreviations};
 }
 
 /** The day zone of the derived tables now. */

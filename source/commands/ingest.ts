@@ -7,7 +7,7 @@ import {canonicalTimeZone, timeZoneNames} from '../../ingest/derived/day-zone.js
 import {runIngest} from '../../ingest/engine.js';
 import {expandWildcards, hasWildcards, missingInput} from '../../ingest/sources.js';
 import {liveLine} from './live-line.js';
-import {didYouMean} from '../suggest.js';
+import {zoneGuess} from '../suggest.js';
 import {meantPath} from './quoted-path.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
@@ -48,7 +48,10 @@ export function ingestPaths(args: string[], platform: NodeJS.Platform = process.
 export async function dayZoneFlag(pool: pg.Pool, tz: string | undefined): Promise<string | undefined> {
 	if (!zoneGiven(tz)) return undefined;
 	const zone = await canonicalTimeZone(pool, tz);
-	if (zone === undefined) throw unknownZone(tz, await timeZoneNames(pool));
+	if (zone === undefined) {
+		const {names, abbreviations} = await timeZoneNames(pool);
+		throw unknownZone(tz, names, abbreviations);
+	}
 	return zone;
 }
 
@@ -56,7 +59,8 @@ export async function dayZoneFlag(pool: pg.Pool, tz: string | undefined): Promis
 const zoneGiven = (tz: string | undefined): tz is string => tz !== undefined && tz.trim() !== '';
 
 /** Named against the server's zones where it runs, else against Node's (which spell a few differently: Asia/Calcutta). */
-const unknownZone = (tz: string, zones: string[]) => new UserError(`Unknown time zone "${tz}" for --tz${didYouMean(tz, zones)}; use a name like UTC or Europe/Moscow.`);
+const unknownZone = (tz: string, zones: string[], abbreviations?: Map<string, string[]>) =>
+	new UserError(`Unknown time zone "${tz}" for --tz${zoneGuess(tz, zones, abbreviations)}; use a name like UTC or Europe/Moscow.`);
 
 /**
  * Whether ingest or the app got a --tz, checked before the database starts (and the screen is taken): a misspelt zone was

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import {canonicalTimeZone, timeZoneNames} from '../../ingest/derived/day-zone.js';
 import {UserError} from '../../ingest/errors.js';
-import {closest, didYouMean} from '../suggest.js';
+import {closest, didYouMean, zoneGuess} from '../suggest.js';
 import type {TaskDefinition, TaskParameter, TaskResult} from './types.js';
 
 /** Where the checks' queries run: a pool, or the connection of the task they are for (which a cancel of the task reaches). */
@@ -119,7 +119,10 @@ async function resolveTimezone(pool: pg.Pool, db: Queryable, parameter: TaskPara
 	zonesOf.set(pool, zones);
 	if (!zones.has(value)) zones.set(value, await canonicalTimeZone(db, value));
 	const zone = zones.get(value);
-	if (zone === undefined) throw new UserError(`Parameter "${parameter.name}": unknown time zone ${quoted(value)}${didYouMean(value, await timeZoneNames(db))}; use a name like UTC or Europe/Moscow.`);
+	if (zone === undefined) {
+		const {names, abbreviations} = await timeZoneNames(db);
+		throw new UserError(`Parameter "${parameter.name}": unknown time zone ${quoted(value)}${zoneGuess(value, names, abbreviations)}; use a name like UTC or Europe/Moscow.`);
+	}
 	return zone;
 }
 

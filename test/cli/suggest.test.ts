@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {closest, didYouMean} from '../../source/suggest.js';
+import {closest, didYouMean, zoneGuess} from '../../source/suggest.js';
 
 const zones = ['UTC', 'Europe/Moscow', 'Europe/Minsk', 'America/New_York', 'Asia/Kolkata', 'Asia/Kolkata2'];
 const tasks = ['activity-by-day', 'active-learners', 'course-summary', 'course-comparison', 'learners', 'learner-path'];
@@ -27,4 +27,19 @@ test('no guess when two names are as near, or none is near enough', () => {
 	assert.equal(closest('ab', ['xy', 'ac']), 'ac', 'one edit in a short word');
 	assert.equal(didYouMean('rnu', ['run', 'tasks', 'ingest']), ' (did you mean "run"?)');
 	assert.equal(didYouMean('frobnicate', ['run', 'tasks', 'ingest']), '');
+});
+
+test('a time zone given as an offset or an abbreviation is not matched to the nearest name', () => {
+	const names = ['UTC', 'MST', 'Etc/GMT+3', 'Etc/GMT-3', 'Europe/Moscow'];
+	const reversed = ': the tz database writes the sign the other way round)';
+	assert.equal(zoneGuess('GMT+3', names), ` (did you mean "Etc/GMT-3"? It is UTC+03:00${reversed}`, 'not Etc/GMT+3, six hours off');
+	assert.equal(zoneGuess('+3', names), ` (did you mean "Etc/GMT-3"? It is UTC+03:00${reversed}`);
+	assert.equal(zoneGuess('utc-0500', names), ` (did you mean "Etc/GMT+5"? It is UTC-05:00${reversed}`);
+	assert.equal(zoneGuess('+14:00', names), ` (did you mean "Etc/GMT-14"? It is UTC+14:00${reversed}`);
+	assert.equal(zoneGuess('UTC+00', names), ' (did you mean "UTC"?)');
+	assert.match(zoneGuess('+05:45', names), /^ \(an offset, not a zone/, 'no Etc zone has minutes');
+	assert.match(zoneGuess('-13', names), /^ \(an offset, not a zone/, 'west of Etc/GMT+12');
+	assert.equal(zoneGuess('MSK', names), ' (an abbreviation, not a zone)', 'not MST, UTC-07:00');
+	assert.equal(zoneGuess('msk', names, new Map([['MSK', ['Europe/Moscow']]])), ' (an abbreviation, not a zone; zones that use it now: Europe/Moscow)');
+	assert.equal(zoneGuess('Europe/Moskow', names), ' (did you mean "Europe/Moscow"?)', 'a name is still matched to the nearest');
 });

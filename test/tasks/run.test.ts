@@ -105,6 +105,15 @@ describe('runTask parameters', () => {
 			['learners', {user: 'alcie'}, /^No learner "alcie" in the database \(did you mean "alice"\?\)\.$/],
 			['learners', {user: 'zed'}, /^No learner "zed" in the database\.$/],
 			['activity-by-day', {tz: 'Moscow'}, /^Parameter "tz": unknown time zone "Moscow" \(did you mean "Europe\/Moscow"\?\); use a name like UTC or Europe\/Moscow\.$/],
+			// An offset is the Etc zone with the sign reversed: the nearest name to GMT+3 (Etc/GMT+3) is UTC-03:00, and UTC+3 got no guess.
+			['activity-by-day', {tz: 'GMT+3'}, /^Parameter "tz": unknown time zone "GMT\+3" \(did you mean "Etc\/GMT-3"\? It is UTC\+03:00: the tz database writes the sign the other way round\); use/],
+			['activity-by-day', {tz: 'UTC+3'}, /^Parameter "tz": unknown time zone "UTC\+3" \(did you mean "Etc\/GMT-3"\? It is UTC\+03:00: /],
+			['activity-by-day', {tz: '-05:00'}, /^Parameter "tz": unknown time zone "-05:00" \(did you mean "Etc\/GMT\+5"\? It is UTC-05:00: /],
+			['activity-by-day', {tz: '+05:30'}, /^Parameter "tz": unknown time zone "\+05:30" \(an offset, not a zone: give the name of a place's zone, such as Asia\/Kolkata\); use/],
+			// An abbreviation names the zones that use it: Moscow's MSK was taken for "MST" (UTC-07:00), Australia's AEST for "EST".
+			['activity-by-day', {tz: 'MSK'}, /^Parameter "tz": unknown time zone "MSK" \(an abbreviation, not a zone; zones that use it now: [^)]*Europe\/Moscow[^)]*\); use/],
+			['activity-by-day', {tz: 'AEST'}, /^Parameter "tz": unknown time zone "AEST" \(an abbreviation, not a zone; zones that use it now: [^)]*Australia\/Brisbane[^)]*\); use/],
+			['activity-by-day', {tz: 'MSD'}, /^Parameter "tz": unknown time zone "MSD" \(an abbreviation, not a zone\); use/],
 			['activity-by-day', {from: '2024-03-05', to: '2024-03-01'}, /^The date range is empty: "from" \(2024-03-05\) is after "to" \(2024-03-01\)\.$/],
 			['learners', {idle: '5'}, /^Task "learners" has no parameter "idle" \(its parameters: course, user, tz\)\.$/],
 			['learner-path', {}, /^Task "learner-path" needs a value for "user" \(Learner username\)\.$/],
