@@ -291,6 +291,11 @@ export async function resolveParameters(
 				if (unknown.length === eventTypesOf(value).length) throw new UserError(noEventsOf(unknown, courseValue));
 				if (unknown.length > 0) notes.push(noEventsOf(unknown, courseValue));
 			}
+			if (parameter.type === 'timezone') {
+				// Etc/GMT+3 reads as UTC+3 and is UTC-03:00: the answer of a user who took it so is six hours off, without a word.
+				const etc = /^Etc\/GMT([+-])(\d+)$/.exec(value);
+				if (etc) notes.push(`${value} is UTC${etc[1] === '+' ? '-' : '+'}${etc[2]!.padStart(2, '0')}:00: the tz database writes the sign of its Etc/GMT zones the other way round.`);
+			}
 			if (parameter.type === 'timezone' && readsHours(task.sql)) {
 				const note = await timezoneNote(db, value);
 				if (note) notes.push(note);

@@ -29,3 +29,12 @@ it('a zone whose offset was not whole hours at the time of the events gets the n
 	]);
 	assert.equal((await runTask(database.pool, videoPlays, {tz: 'America/New_York'})).notes, undefined);
 });
+
+it("an Etc/GMT zone is told its offset, whose sign is the other way round from the name's", async () => {
+	const learners = tasks.find((task) => task.id === 'learners')!;
+	const west = await runTask(database.pool, learners, {tz: 'Etc/GMT+3'});
+	assert.deepEqual(west.notes, ['Etc/GMT+3 is UTC-03:00: the tz database writes the sign of its Etc/GMT zones the other way round.']);
+	// learner0's one event, at 20:00Z: 17:00 in UTC-03:00.
+	assert.equal(west.rows.find((row) => row[0] === 'learner0')?.[2], '2014-02-28 17:00:00');
+	assert.deepEqual((await runTask(database.pool, videoPlays, {tz: 'etc/gmt-14'})).notes, ['Etc/GMT-14 is UTC+14:00: the tz database writes the sign of its Etc/GMT zones the other way round.']);
+});
