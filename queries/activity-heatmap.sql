@@ -13,8 +13,8 @@ WITH cells AS (
 	SELECT extract(isodow FROM hour AT TIME ZONE :tz)::int AS weekday, extract(hour FROM hour AT TIME ZONE :tz)::int AS h, sum(events) AS events
 	FROM d_course_hour
 	WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
-		AND (:from IS NULL OR hour >= (:from::date::timestamp AT TIME ZONE :tz))
-		AND (:to IS NULL OR hour < ((:to::date + 1)::timestamp AT TIME ZONE :tz))
+		AND (:from IS NULL OR hour >= d_midnight(:from::date, :tz))
+		AND (:to IS NULL OR hour < d_midnight(:to::date + 1, :tz))
 	GROUP BY 1, 2
 )
 SELECT d.weekday, (ARRAY['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'])[d.weekday] AS day_name,

@@ -25,7 +25,7 @@ WITH reference AS (
 	GROUP BY course_id
 ), until AS (
 	-- The end of the day as_of: what came after it was not known that day. Without as_of, everything.
-	SELECT coalesce(((:as_of + 1)::timestamp AT TIME ZONE :tz), 'infinity') AS time
+	SELECT coalesce(d_midnight(:as_of + 1, :tz), 'infinity') AS time
 ), active_before AS (
 	-- With as_of, the last hour with learning activity before its end (times are kept per hour), for the learners
 	-- active after it.

@@ -29,6 +29,6 @@ FROM (
 	WHERE v.username = :user
 		AND (v.course_id = :course OR (:course IS NULL AND v.course_id <> ''))
 ) visit
-WHERE (:from IS NULL OR time >= (:from::date::timestamp AT TIME ZONE :tz))
-	AND (:to IS NULL OR time < ((:to::date + 1)::timestamp AT TIME ZONE :tz))
+WHERE (:from IS NULL OR time >= d_midnight(:from::date, :tz))
+	AND (:to IS NULL OR time < d_midnight(:to::date + 1, :tz))
 ORDER BY step

@@ -44,8 +44,8 @@ WITH summed AS MATERIALIZED (
 	FROM d_page_visit
 	WHERE previous_url_id IS NOT NULL AND NOT (:from IS NULL AND :to IS NULL)
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
-		AND (:from IS NULL OR time >= (:from::date::timestamp AT TIME ZONE :tz))
-		AND (:to IS NULL OR time < ((:to::date + 1)::timestamp AT TIME ZONE :tz))
+		AND (:from IS NULL OR time >= d_midnight(:from::date, :tz))
+		AND (:to IS NULL OR time < d_midnight(:to::date + 1, :tz))
 	GROUP BY previous_url_id, url_id
 )
 SELECT f.url AS from_url, t.url AS to_url, p.transitions, p.learners

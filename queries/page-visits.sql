@@ -33,8 +33,8 @@ WITH pooled_learners AS (
 	FROM d_page_visit
 	WHERE NOT (:from IS NULL AND :to IS NULL)
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
-		AND (:from IS NULL OR time >= (:from::date::timestamp AT TIME ZONE :tz))
-		AND (:to IS NULL OR time < ((:to::date + 1)::timestamp AT TIME ZONE :tz))
+		AND (:from IS NULL OR time >= d_midnight(:from::date, :tz))
+		AND (:to IS NULL OR time < d_midnight(:to::date + 1, :tz))
 	GROUP BY url_id, username
 ), per_page AS (
 	SELECT url_id, sum(visits) AS visits, count(*) AS visitors FROM per_learner GROUP BY url_id

@@ -34,8 +34,8 @@ WITH pooled_learners AS (
 		FROM d_session
 		WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
 			AND (:user IS NULL OR username = :user)
-			AND (:from IS NULL OR start_time >= (:from::date::timestamp AT TIME ZONE :tz))
-			AND (:to IS NULL OR start_time < ((:to::date + 1)::timestamp AT TIME ZONE :tz))
+			AND (:from IS NULL OR start_time >= d_midnight(:from::date, :tz))
+			AND (:to IS NULL OR start_time < d_midnight(:to::date + 1, :tz))
 			-- What the summed rows above do not answer (":course IS NOT NULL OR" lets the planner drop this scan
 			-- when a course is given, before it looks at pooled_learners).
 			AND NOT (:min_seconds = d_session_summary_min_seconds() AND :from IS NULL AND :to IS NULL AND (:course IS NOT NULL OR username NOT IN (SELECT username FROM pooled_learners)))

@@ -1316,4 +1316,19 @@ UPDATE loads SET derived_done = false;
 		// lost only the spaces around them: a name of a line break alone hid the section's earlier name.
 		sql: `UPDATE loads SET derived_done = false;`,
 	},
+	{
+		version: 154,
+		description: 'the first instant of a day in a zone whose clocks go back to a second midnight',
+		// (day::timestamp AT TIME ZONE tz) is the second of two midnights (Havana turned 01:00 back to 00:00 on 2018-11-04),
+		// so a --from of that day lost its first hour, a --to gained it, and an incremental build of d_page_day in such a
+		// day zone summed that day without it.
+		sql: `
+-- The first instant whose day in zone tz is \`day\`: midnight under the offset in force just before the one
+-- PostgreSQL picks, when that is earlier (a midnight that came twice); else PostgreSQL's midnight.
+CREATE FUNCTION d_midnight(day date, tz text) RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT least(s, day::timestamp AT TIME ZONE 'UTC' - (((s - interval '1 microsecond') AT TIME ZONE tz) - ((s - interval '1 microsecond') AT TIME ZONE 'UTC')))
+	FROM (SELECT day::timestamp AT TIME ZONE tz AS s) midnight
+$$;
+`,
+	},
 ];

@@ -220,14 +220,14 @@ function pageDaySteps(suffix: FirstDay['suffix']): string[] {
 		SELECT course_id, day, url_id, sum(visits), count(*)
 		FROM (
 			SELECT course_id, (hour AT TIME ZONE ${zone})::date AS day, url_id, username, sum(visits) AS visits
-			FROM recent_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE ${zone} AND course_id IN (${TOUCHED_COURSES}) GROUP BY 1, 2, 3, 4
+			FROM recent_page_hour WHERE hour >= d_midnight($1::date, ${zone}) AND course_id IN (${TOUCHED_COURSES}) GROUP BY 1, 2, 3, 4
 		) visitor
 		GROUP BY 1, 2, 3`,
 		`INSERT INTO ${table} (course_id, day, url_id, visits, visitors)
 		SELECT NULL, day, url_id, sum(visits), count(*)
 		FROM (
 			SELECT (hour AT TIME ZONE ${zone})::date AS day, url_id, username, sum(visits) AS visits
-			FROM recent_page_hour WHERE hour >= $1::date::timestamp AT TIME ZONE ${zone} GROUP BY 1, 2, 3
+			FROM recent_page_hour WHERE hour >= d_midnight($1::date, ${zone}) GROUP BY 1, 2, 3
 		) visitor
 		GROUP BY 2, 3`,
 	];
@@ -241,7 +241,7 @@ function pageDaySteps(suffix: FirstDay['suffix']): string[] {
 const RECENT_PAGE_HOURS = `
 CREATE TEMP TABLE recent_page_hour ON COMMIT DROP AS
 SELECT course_id, username, hour, url_id, visits FROM d_learner_page_hour
-WHERE course_id <> '' AND hour >= least($1::date::timestamp AT TIME ZONE d_day_zone(), $2::date::timestamp AT TIME ZONE 'UTC')`;
+WHERE course_id <> '' AND hour >= least(d_midnight($1::date, d_day_zone()), $2::date::timestamp AT TIME ZONE 'UTC')`;
 
 /**
  * d_problem_answer, rebuilt for the problems the new events may have changed: those on which a touched
@@ -253,7 +253,7 @@ const TOUCHED_PROBLEMS = `
 CREATE TEMP TABLE touched_problem ON COMMIT DROP AS
 SELECT DISTINCT p.course_id, p.problem_id
 FROM d_problem_event p JOIN learners_to_refresh r ON r.course_id = p.course_id AND r.username = p.username
-WHERE r.course_id <> '' AND p.time >= $1::date::timestamp AT TIME ZONE d_day_zone()`;
+WHERE r.course_id <> '' AND p.time >= d_midnight($1::date, d_day_zone())`;
 const PROBLEM_ANSWER_STEPS: string[] = [
 	`DELETE FROM d_problem_answer a USING touched_problem t WHERE a.course_id = t.course_id AND a.problem_id = t.problem_id`,
 	// Each learner's first and last answers split into their parts (one row per part and attempt).
