@@ -1091,6 +1091,16 @@ test('the progress panel fits 80 columns and highlights rejected lines', () => {
 	}
 });
 
+test('the progress panel shows the ETA the tracker gives, as the headless line does, however early (the tracker decides when it has a basis)', () => {
+	const {lastFrame, unmount} = render(<ProgressPanel snapshot={snapshot({elapsedMs: 1000, etaSeconds: 30})} rateHistory={[]} width={80} height={20} />);
+	try {
+		// It hid an ETA for the first 2 s of its own, which the headless line printed.
+		assert.match(lastFrame() ?? '', /ETA 0:30 · elapsed 0:01/);
+	} finally {
+		unmount();
+	}
+});
+
 test('one file is marked ▸, the one being read: those read to their end and still being stored are ▹', () => {
 	// Daily files of a chunk or two: the reader is on the third while the loaders store the first two.
 	const files = ['01', '02', '03', '04'].map((day, index) => file(`input/tracking-2018-09-${day}.log.gz`, index < 3 ? 'loading' : 'pending', index === 0 ? 200_000 : 0, 1_000_000));

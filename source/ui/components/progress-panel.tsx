@@ -79,7 +79,7 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 			</Text>
 			<Text>
 				{'      '}
-				{snapshot.megabytesPerSecond.toFixed(1)} MB/s · {thousands(snapshot.eventsPerSecond)} events/s · ETA {clock(snapshot.elapsedMs >= 2000 ? snapshot.etaSeconds : undefined)} · elapsed{' '}
+				{snapshot.megabytesPerSecond.toFixed(1)} MB/s · {thousands(snapshot.eventsPerSecond)} events/s · ETA {clock(snapshot.etaSeconds)} · elapsed{' '}
 				{clock(snapshot.elapsedMs / 1000)}
 			</Text>
 			<Text>
