@@ -95,12 +95,13 @@ export class ProgressTracker {
 		const bytesTotal = ofThisRun((file) => file.bytesTotal);
 		const bytesDone = ofThisRun((file) => Math.min(file.bytesDone, file.bytesTotal));
 		const counts = Object.fromEntries(LINE_COUNTS.map((count) => [count, total((file) => file[count])])) as LineCounts;
-		const loaded = counts.loaded;
 		// Skipped files and the part of a file loaded before count as done for the bytes, but they are not throughput:
 		// a resumed 466 MB file read 108k lines and said "466.4 MB read at 199.3 MB/s".
 		const bytesRead = total((file) => (file.status === 'skipped' ? 0 : file.bytesDone - (file.bytesBefore ?? 0)));
 		const loading = this.phase === 'loading';
-		const {bytes: bytesPerSecond, events: eventsPerSecond} = this.loadRates.rates(at, {bytes: bytesRead, events: loaded});
+		// Every line read counts, not only the new events: a log loaded before, read again under another name, said
+		// 0 events/s through 630 MB of duplicates read at 14 MB/s, as if the load had stalled.
+		const {bytes: bytesPerSecond, events: eventsPerSecond} = this.loadRates.rates(at, {bytes: bytesRead, events: counts.lines});
 		// Once the load is over (the tables being built), the load's own average: the last seconds' rates decayed to 0
 		// on the screen while the build ran, as if the load were stalling.
 		const loadSeconds = this.derivingSince === undefined ? undefined : (this.derivingSince - this.startedAt) / 1000;
@@ -116,7 +117,7 @@ export class ProgressTracker {
 			...counts,
 			rejectedByReason: {...this.rejectedByReason},
 			megabytesPerSecond: average(bytesRead, bytesPerSecond) / 1e6,
-			eventsPerSecond: average(loaded, eventsPerSecond),
+			eventsPerSecond: average(counts.lines, eventsPerSecond),
 			etaSeconds: loading ? this.loadEta(at, bytesRead, bytesTotal - bytesDone) : undefined,
 			currentFile: loading ? this.current?.label : undefined,
 			files: this.files.map((file) => ({...file})),

@@ -78,7 +78,7 @@ export type IngestSnapshot = LineCounts & {
 	/** The on-disk bytes this run has read: not those of files skipped, nor those before where a file resumed. */
 	bytesRead: number;
 	rejectedByReason: Record<string, number>;
-	/** Smoothed over the last few seconds. */
+	/** Smoothed over the last few seconds; the events are the lines read (new, duplicates, read again and rejected). */
 	megabytesPerSecond: number;
 	eventsPerSecond: number;
 	/** Seconds left at the current rate; undefined until it can be estimated. */

@@ -101,7 +101,7 @@ describe('the derived build reports its progress', () => {
 		for (const [at, bytes, events] of [[6000, 20e6, 10_000], [8000, 40e6, 20_000]] as const) {
 			now = at;
 			file.bytesDone = bytes;
-			file.loaded = events;
+			file.lines = file.loaded = events;
 			tracker.snapshot();
 		}
 		tracker.startDeriving();
