@@ -120,22 +120,25 @@ describe('the derived build reports its progress', () => {
 		assert.equal(tracker.snapshot().derived!.etaSeconds, undefined, 'no rate from one sample');
 		now = 2000;
 		tracker.derived = {step: 'counting', eventsDone: 11_000, eventsTotal: 101_000};
+		assert.equal(tracker.snapshot().derived!.etaSeconds, undefined, 'no basis in 2 s');
+		now = 6000;
+		tracker.derived = {step: 'counting', eventsDone: 31_000, eventsTotal: 101_000};
 		const snapshot = tracker.snapshot();
-		// 10,000 events in 2 s: 90,000 left take 18 s.
-		assert.equal(snapshot.derived!.etaSeconds, 18);
-		assert.equal(progressLine(snapshot), 'deriving 10% · counting the new events and walking the timelines · 11,000 of 101,000 events · ETA 0:18');
+		// 30,000 events in 6 s: 70,000 left take 14 s.
+		assert.equal(snapshot.derived!.etaSeconds, 14);
+		assert.equal(progressLine(snapshot), 'deriving 30% · counting the new events and walking the timelines · 31,000 of 101,000 events · ETA 0:14');
 		tracker.derived = {step: 'committing', eventsDone: 101_000, eventsTotal: 101_000};
 		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · committing · 0:00 so far');
-		now = 2400;
+		now = 6400;
 		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · committing · 0:00 so far');
-		now = 14_000;
+		now = 18_000;
 		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · committing · 0:12 so far', 'the time since the step started');
 		tracker.phase = 'done';
-		now = 15_000;
+		now = 19_000;
 		const summary = {...tracker.snapshot(), filesLoaded: 1, filesSkipped: 0, filesFailed: 0};
 		assert.equal(summary.derived, undefined, 'only while deriving');
 		// The summary tells the build's time from the load's (here the tracker started with the build).
-		assert.equal(summary.derivedMs, 15_000);
-		assert.ok(summaryLines(summary).includes('time: loading 0:00, updating the tables the tasks read 0:15'));
+		assert.equal(summary.derivedMs, 19_000);
+		assert.ok(summaryLines(summary).includes('time: loading 0:00, updating the tables the tasks read 0:19'));
 	});
 });

@@ -83,3 +83,22 @@ describe('the load’s events/s', () => {
 		assert.equal(eventsPerSecond({loaded: 1000, duplicates: 2000, rejected: 2000}), 20_000);
 	});
 });
+
+describe('the derived build’s counting ETA', () => {
+	it('leaves the wait for its first events out of the rate, and waits 5 s for a basis', () => {
+		let now = 0;
+		const tracker = new ProgressTracker(0, () => now);
+		tracker.startDeriving();
+		// 1M events: the first 65,536 counted 2 s into the step, then 50,000 a second (the end at 21.7 s).
+		const counted = (ms: number) => (ms < 2000 ? 0 : Math.min(1_000_000, 65_536 + (ms - 2000) * 50));
+		const seen = [];
+		for (now = 0; counted(now) < 1_000_000; now += 250) {
+			tracker.derived = {step: 'counting', eventsDone: counted(now), eventsTotal: 1_000_000};
+			seen.push({ms: now, eta: tracker.snapshot().derived!.etaSeconds, left: (1_000_000 - counted(now)) / 50_000});
+		}
+		const shown = seen.filter(({eta}) => eta !== undefined);
+		assert.ok(shown[0]!.ms >= 7000, `first shown ${shown[0]!.ms} ms into the step`);
+		// Counted in, it said 0:29 for 0:19 left at the first batch, as the build of 1M events said 0:57 for 0:22.
+		for (const {ms, eta, left} of shown) assert.ok(Math.abs(eta! - left) < 0.01, `ETA ${eta} s with ${left} s left at ${ms} ms`);
+	});
+});
