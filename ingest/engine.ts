@@ -387,12 +387,15 @@ async function loadStream(
 	archive?: FileProgress,
 ): Promise<void> {
 	const {tracker, loaders} = context;
-	// bytesDone only grows, and an archive's is the sum of its members'.
-	const advance = (bytesDone: number) => {
+	// bytesDone only grows, and an archive's is the sum of its members'. Those an earlier run loaded are bytesBefore too:
+	// done, but no work of this run (see FileProgress.bytesBefore).
+	const advance = (bytesDone: number, loadedBefore = false) => {
 		const delta = Math.min(progress.bytesTotal, bytesDone) - progress.bytesDone;
 		if (delta <= 0) return;
-		progress.bytesDone += delta;
-		if (archive) archive.bytesDone += delta;
+		for (const target of archive ? [progress, archive] : [progress]) {
+			target.bytesDone += delta;
+			if (loadedBefore) target.bytesBefore = (target.bytesBefore ?? 0) + delta;
+		}
 	};
 	const plan = await planSource(context.pool, identity, context.loadId);
 	if (plan.action === 'skip') {
@@ -415,12 +418,11 @@ async function loadStream(
 	let contentRead = plain ? plan.startOffset : 0;
 	let contentDone = contentRead;
 	let diskRead = 0;
-	const addDone = (chunk: Chunk) => {
+	const addDone = (chunk: Chunk, loadedBefore = false) => {
 		contentDone += chunk.endOffset - chunk.startOffset;
-		advance(plain ? contentDone : contentRead > 0 ? (diskRead * contentDone) / contentRead : 0);
+		advance(plain ? contentDone : contentRead > 0 ? (diskRead * contentDone) / contentRead : 0, loadedBefore);
 	};
-	advance(contentDone);
-	if (plain && plan.startOffset > 0) progress.bytesBefore = progress.bytesDone;
+	advance(contentDone, true);
 	const skipBefore = plain ? 0 : plan.startOffset;
 	const {committedRanges} = plan;
 	// Chunks end where committed data begins and ends, so each one is either all committed or all new.
@@ -429,7 +431,9 @@ async function loadStream(
 	const isCommitted = (chunk: Chunk) => chunk.startOffset < skipBefore || committedRanges.some((range) => range.start <= chunk.startOffset && chunk.endOffset <= range.end);
 	const chunkDone: Array<Promise<void>> = [];
 	const dispatch = async (chunk: Chunk) => {
-		if (isCommitted(chunk)) return addDone(chunk);
+		// A .gz resumed passes its loaded part over at the inflater's speed: counted as read, it said 6 MB/s of a load
+		// going at 1.2, and the ETA 0:12 for 0:52 left.
+		if (isCommitted(chunk)) return addDone(chunk, true);
 		await loaders.capacity();
 		// A cancel while waiting for room: the chunk is not sent (it would be stored after the cancel).
 		if (context.signal?.aborted) return;

@@ -32,7 +32,10 @@ export type FileProgress = LineCounts & {
 	/** On-disk bytes (compressed for .gz/.zip) and how many of them have been read. */
 	bytesTotal: number;
 	bytesDone: number;
-	/** Of bytesDone, those an earlier run loaded and this one did not read (a plain file resumed or grown starts after them). */
+	/**
+	 * Of bytesDone, those an earlier run loaded: a plain file resumed or grown starts after them, a compressed one reads
+	 * them again and passes them over. Done, but not this run's work (its bytes read, rates and ETA).
+	 */
 	bytesBefore?: number;
 	status: FileStatus;
 	/** Why it was skipped (already loaded …) or failed. */
