@@ -174,8 +174,8 @@ const insertNewEvents: InsertStrategy = (client, chunk) => insertViaStaging(clie
  * loaded before keeps what it loaded (its tables are built). That input's counts are its chunks' until it is
  * finished, which waits for the inputs before it (loadStream); but a log loaded before that grew, or an input resumed,
  * keeps its lower file id and may come later in the load than a new input holding its new events: that one may be
- * finished, and its totals are changed too (`finished`). The events are locked first (LOCK_EVENTS_TO_TAKE), then those
- * inputs' rows (LOCK_INPUTS_TO_TAKE_FROM).
+ * finished, and its totals are changed too (`finished`). The events are locked first, then those inputs' rows
+ * (LOCK_WHAT_TO_TAKE).
  */
 const CREDIT_EARLIER_INPUT = `
 WITH taken AS (
@@ -199,29 +199,22 @@ WITH taken AS (
 SELECT file_id AS "fileId", events FROM per_input`;
 
 /**
- * Before CREDIT_EARLIER_INPUT, in a statement of its own: waits for a load taking the same events over from a third
- * input to commit, and keeps them. Taken in one statement, the input it gave them over was read from the statement's
- * snapshot, from before that load's change: the third input gave them over twice and the other never did (fresh-clone
- * CI: part10.log counted 1,200 loaded with 800 events of its own).
+ * Before CREDIT_EARLIER_INPUT, in a statement of its own: the events to take (waiting for a load taking them over from
+ * a third input to commit, and keeping them), then the rows of the inputs holding them, in file id order. Taken in one
+ * statement with the credit, the input that gave them over was read from the statement's snapshot, from before that
+ * load's change: the third input gave them over twice and the other never did (fresh-clone CI: part10.log counted 1,200
+ * loaded with 800 events of its own). The inputs' rows: an input's finish (finishSource) sums its chunks only once no
+ * chunk taking events from it is left uncommitted, and one finished before is seen so by CREDIT_EARLIER_INPUT.
+ * The sort locks the inputs after every event (it needs all of them first).
  */
-const LOCK_EVENTS_TO_TAKE = `
-SELECT count(*) FROM (
-	SELECT FROM events e JOIN staging_events s USING (event_hash)
+const LOCK_WHAT_TO_TAKE = `
+WITH held AS (
+	SELECT e.file_id FROM events e JOIN staging_events s USING (event_hash)
 	WHERE (e.file_id, e.line_no) > (s.file_id, s.line_no) AND e.load_id = s.load_id
 	FOR UPDATE OF e
-) AS locked`;
-
-/**
- * After LOCK_EVENTS_TO_TAKE (the inputs holding the events stay those), the rows of those inputs, in one order: an input's
- * finish (finishSource) sums its chunks only once no chunk taking events from it is left uncommitted, and one finished
- * before this statement is seen so by CREDIT_EARLIER_INPUT.
- */
-const LOCK_INPUTS_TO_TAKE_FROM = `
+)
 SELECT count(*) FROM (
-	SELECT FROM source_files WHERE file_id IN (
-		SELECT e.file_id FROM events e JOIN staging_events s USING (event_hash)
-		WHERE (e.file_id, e.line_no) > (s.file_id, s.line_no) AND e.load_id = s.load_id
-	)
+	SELECT FROM source_files WHERE file_id IN (SELECT file_id FROM held)
 	-- Not FOR UPDATE, which a chunk's file_chunks and rejected_lines rows (their foreign keys) of those inputs would wait for.
 	ORDER BY file_id FOR NO KEY UPDATE
 ) AS locked`;
@@ -248,8 +241,7 @@ async function insertFromStaging(client: pg.ClientBase): Promise<Stored> {
 	);
 	const result = await client.query(`INSERT INTO events SELECT * FROM staging_events ON CONFLICT (event_hash) DO NOTHING`);
 	// After the insert, which waited for any chunk storing the same events to commit.
-	await client.query(LOCK_EVENTS_TO_TAKE);
-	await client.query(LOCK_INPUTS_TO_TAKE_FROM);
+	await client.query(LOCK_WHAT_TO_TAKE);
 	const {rows: creditedFrom} = await client.query<CreditedFrom>(CREDIT_EARLIER_INPUT);
 	const credited = creditedFrom.reduce((sum, from) => sum + from.events, 0);
 	return {inserted: (result.rowCount ?? 0) + credited, readAgain: Number(rows[0]!.own), creditedFrom};

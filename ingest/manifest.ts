@@ -196,7 +196,7 @@ export async function finishSource(pool: pg.Pool, fileId: number, error: string 
 	try {
 		await inTransaction(client, async () => {
 			// Locked first, in a statement of its own: a chunk of an input with a lower file id that came after this one in
-			// the load (a grown log) may be taking events from it (LOCK_INPUTS_TO_TAKE_FROM in chunk-loader.ts). Summed in the
+			// the load (a grown log) may be taking events from it (LOCK_WHAT_TO_TAKE in chunk-loader.ts). Summed in the
 			// same statement, its chunks were read as they were before that chunk's commit, which changed them.
 			await client.query('SELECT FROM source_files WHERE file_id = $1 FOR NO KEY UPDATE', [fileId]);
 			await client.query(`UPDATE source_files f SET status = $2, error = $3, fingerprint = coalesce($4, fingerprint), finished_at = now(), ${COMMITTED_TOTALS} WHERE f.file_id = $1`, [
