@@ -7,7 +7,7 @@ import {makeFolders} from '../../ingest/db/workdir.js';
 import {folderDiskFull} from '../../ingest/disk-full.js';
 import {UserError} from '../../ingest/errors.js';
 import {oneLineCell, timestampText, truncated} from '../format.js';
-import {isNumeric, type OutputFormat, type TaskResult} from './types.js';
+import {isNumeric, type ColumnKind, type OutputFormat, type TaskResult} from './types.js';
 
 type Cell = TaskResult['rows'][number][number];
 
@@ -49,11 +49,13 @@ const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
 /**
  * A value in JSON: a number kept as its text (one a double would change: 9007199254740993) with every digit, as JSON
  * allows; NaN and ±Infinity, which JSON has no number for, as the text CSV writes (JSON.stringify wrote null, read
- * back as NULL).
+ * back as NULL). A json or jsonb value is the JSON text PostgreSQL sends (it validated it on the way in), written as
+ * it is: a nested value, its numbers exact; it was a string holding JSON ("{\"a\": 1}"), which a reader had to parse again.
  */
-function jsonValue(value: Cell, numeric: boolean): string {
+function jsonValue(value: Cell, kind: ColumnKind): string {
 	if (typeof value === 'number' && !Number.isFinite(value)) return JSON.stringify(String(value));
-	return numeric && typeof value === 'string' && JSON_NUMBER.test(value) ? value : JSON.stringify(value);
+	if (typeof value === 'string' && (kind === 'json' || (isNumeric(kind) && JSON_NUMBER.test(value)))) return value;
+	return JSON.stringify(value);
 }
 
 /**
@@ -70,8 +72,7 @@ function jsonWriter(columns: Columns): ResultWriter {
 	// pretty-printed and indented again by a regex a row took 3.1 s for 475k rows, and the regex's ^ also matched after
 	// a U+2028 in a value (JSON leaves it raw), putting two spaces into the value.
 	const keys = columns.map((column) => `    ${JSON.stringify(column.name)}: `);
-	const numeric = columns.map((column) => isNumeric(column.kind));
-	const object = (row: Rows[number]) => (keys.length === 0 ? '  {}' : `  {\n${keys.map((key, index) => key + jsonValue(row[index] ?? null, numeric[index]!)).join(',\n')}\n  }`);
+	const object = (row: Rows[number]) => (keys.length === 0 ? '  {}' : `  {\n${keys.map((key, index) => key + jsonValue(row[index] ?? null, columns[index]!.kind)).join(',\n')}\n  }`);
 	return {
 		start: () => '',
 		rows: (rows) => rows.map((row) => `${written++ === 0 ? '[\n' : ',\n'}${object(row)}`).join(''),
