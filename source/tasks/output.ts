@@ -27,15 +27,19 @@ export type ResultWriter = {start(): string; rows(rows: Rows): string; end(): st
 /**
  * CSV; for Excel (`bom`), a text cell that Excel would run as a formula (=HYPERLINK(…) as a username) gets a
  * leading ' that Excel shows as text. Without the BOM the cells are left exact for scripts.
+ * SQL NULL is an empty field and empty text `""`, as PostgreSQL's COPY … CSV writes and reads them: both were an
+ * empty field, and a script could not tell a learner without a section from one whose section is named "".
  */
 function csvWriter(columns: Columns, bom: boolean): ResultWriter {
 	const forExcel = (value: Cell, index: number) => {
-		const text = cellText(value);
+		if (value === null) return null;
+		const text = String(value);
 		return bom && !isNumeric(columns[index]!.kind) && FORMULA_START.test(text) ? `'${text}` : text;
 	};
 	// A lone CR quoted too: with unix records the writer quotes only \n, and a reader taking CR as a line end split the
-	// row (a rejected CRLF line's starts_with ends with one).
-	const options = {record_delimiter: 'unix', quoted_match: /\r/};
+	// row (a rejected CRLF line's starts_with ends with one). An empty text quoted (/^$/), a NULL (null) left empty:
+	// quoted_empty quotes both.
+	const options = {record_delimiter: 'unix', quoted_match: [/\r/, /^$/]};
 	return {
 		start: () => stringify([columns.map((column) => column.name)], {bom, ...options}),
 		rows: (rows) => stringify(rows.map((row) => row.map(forExcel)), options),
