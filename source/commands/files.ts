@@ -254,6 +254,12 @@ export const filesCommand: Command = async (context) =>
 		{onTerminal: (table) => filesOnTerminal(table, process.cwd(), context.stdout.columns || Infinity), batchRows: Infinity},
 	);
 
+/**
+ * On a terminal, where a rejected line is (line_no, byte_offset) written as an id is, not grouped as counts are
+ * (3,000): `sed -n 12345p` and `tail -c +N` take it as it is.
+ */
+const positionsAsWritten = (table: Listing): TerminalListing => ({...table, columns: table.columns.map((column) => (['line_no', 'byte_offset'].includes(column.name) ? {...column, kind: 'id' as const} : column))});
+
 /** `rejected`: every rejected line with where it was and why; with --raw, the lines themselves. `batchRows` as fetchInBatches'. */
 export const rejectedCommand = async (context: CommandContext, {batchRows}: {batchRows?: number} = {}): Promise<number> => {
 	if (context.flags.raw) return writeRejectedLines(context, batchRows);
@@ -264,7 +270,7 @@ export const rejectedCommand = async (context: CommandContext, {batchRows}: {bat
 		        length(r.raw) AS bytes, substring(r.raw from 1 for 60) AS starts_with
 		 FROM rejected_lines r JOIN source_files f USING (file_id) ORDER BY r.file_id, r.line_no`,
 		'No rejected lines.',
-		{shape: bytesAsText, batchRows},
+		{shape: bytesAsText, onTerminal: positionsAsWritten, batchRows},
 	);
 };
 

@@ -6,7 +6,9 @@ import stringWidth from 'string-width';
 import {makeFolders} from '../../ingest/db/workdir.js';
 import {folderDiskFull} from '../../ingest/disk-full.js';
 import {UserError} from '../../ingest/errors.js';
-import {oneLineCell, timestampText, truncated} from '../format.js';
+import {oneLineCell, truncated} from '../format.js';
+import {columnPlaces} from '../ui/lib/columns.js';
+import {cellText as appCellText} from '../ui/lib/format.js';
 import {isNumeric, type ColumnKind, type OutputFormat, type TaskResult} from './types.js';
 
 type Cell = TaskResult['rows'][number][number];
@@ -156,8 +158,9 @@ function fittedWidths(widths: number[], cuttable: boolean[], narrowest: number[]
 }
 
 /**
- * Aligned columns for a terminal (display width aware), numbers right-aligned, timestamps to the second as in
- * the app, one line per row; with `maxWidth` (the terminal's columns), text values that would make a line wrap
+ * Aligned columns for a terminal (display width aware), numbers right-aligned and written as the app writes them
+ * (3,000: the table said 3000 where the app said 3,000; decimals to at most three places, lined up), timestamps to the
+ * second as in the app, one line per row; with `maxWidth` (the terminal's columns), text values that would make a line wrap
  * are cut in their middle (…): a URL keeps its start and its end. `cut` says whether any was.
  */
 export function terminalTable(result: TaskResult, maxWidth = Infinity): {text: string; cut: boolean} {
@@ -172,10 +175,9 @@ export function terminalTable(result: TaskResult, maxWidth = Infinity): {text: s
  * as the first rows' are, except in the columns never cut (numbers, dates, the first), which widen from there.
  */
 export function terminalTableWriter(columns: Columns, first: Rows, maxWidth = Infinity): {head: string; rows(rows: Rows): string; cut(): boolean} {
-	const oneLine = (value: Cell, index: number) => {
-		const text = oneLineCell(cellText(value));
-		return columns[index]!.kind === 'timestamp' ? timestampText(text) : text;
-	};
+	// The app's cells but NULL, which is empty here (the app writes <null>, dimmed).
+	const places = columnPlaces({columns, rows: first});
+	const oneLine = (value: Cell, index: number) => (value === null ? '' : oneLineCell(appCellText(value, columns[index]!.kind, places[index])));
 	const names = columns.map((column) => column.name);
 	const cells = [names, ...first.map((row) => row.map(oneLine))];
 	// A loop, not Math.max(...column): spread over more than about 120k rows, it threw "Maximum call stack size exceeded".
