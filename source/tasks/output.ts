@@ -211,35 +211,61 @@ export function formatResult(result: TaskResult, format: OutputFormat, options: 
 
 const EXTENSIONS: Record<OutputFormat, string> = {csv: 'csv', json: 'json', md: 'md'};
 
+/** The most UTF-8 bytes a file's name may have: 255 on ext4, XFS, Btrfs and APFS (NTFS counts 255 UTF-16 units, never fewer). */
+const NAME_BYTES = 255;
+
+/** `text`'s first characters, within `bytes` UTF-8 bytes (a character is never split). */
+function firstBytes(text: string, bytes: number): string {
+	let kept = '';
+	for (const char of text) {
+		if (Buffer.byteLength(kept + char) > bytes) break;
+		kept += char;
+	}
+	return kept;
+}
+
 /**
  * Safe on every file system: letters, digits, `_`, `-` only (no `:` `+` `/` `\`). No dot either: Windows
  * reads everything before a name's first dot as the name, so `aux.x_…csv` would be the AUX device.
  * Letters of any script count (a learner named борис stays борис), composed (NFC) whatever the input was.
+ * At most `bytes` UTF-8 bytes: a part cut shorter ends in `-` and 8 hex digits of a hash of the whole, so two course
+ * ids that share their first bytes (a university's long name in Cyrillic, 2 bytes a letter) keep names of their own.
  */
-function fileNamePart(text: string): string {
-	const safe = text.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '');
-	// At most 64 UTF-8 bytes a part, so four parts stay under the 255 bytes file systems allow.
-	let part = '';
-	for (const char of safe) {
-		if (Buffer.byteLength(part + char) > 64) break;
-		part += char;
-	}
-	return part;
+function fileNamePart(text: string, bytes: number): string {
+	const whole = text.normalize('NFC');
+	const safe = whole.replace(/[^\p{L}\p{M}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '');
+	if (Buffer.byteLength(safe) <= bytes) return safe;
+	const hash = `-${crypto.createHash('sha256').update(whole).digest('hex').slice(0, 8)}`;
+	return firstBytes(safe, bytes - hash.length).replace(/[_-]+$/, '') + hash;
 }
+
+/** A part's bytes at most, as long as the name's parts together fit. */
+const PART_BYTES = 64;
+/** The bytes of a generated name's stem at most, for its `-999` and `.json` to fit too. */
+const BASE_BYTES = NAME_BYTES - '-999'.length - '.json'.length;
 
 /**
  * `<task>_<course|all>[_<learner>][_<dates>][_<zone>]_<UTC timestamp>`: a run for one learner names them, one for a
  * date range names it (`2018-10-01_to_2018-10-31`, `from_2018-10-01`, `to_2018-10-31`), one in a zone other than UTC
  * names it (`Europe_Moscow`): October's and November's results, or the app's in Moscow time and `run`'s in UTC,
- * differed by their timestamps only.
+ * differed by their timestamps only. Each part is cut to 64 bytes; where they add up to more than a name holds (a long
+ * task id, course id, learner and zone: 264 bytes, and saving failed with ENAMETOOLONG), the longest are cut alike,
+ * shorter, until it fits.
  */
 export function resultFileBase(result: Pick<TaskResult, 'taskId' | 'parameters'>, when: Date): string {
-	const learner = fileNamePart(result.parameters.user ?? '');
-	const from = fileNamePart(result.parameters.from ?? '');
-	const to = fileNamePart(result.parameters.to ?? '');
-	const dates = from && to ? [from, 'to', to] : from ? ['from', from] : to ? ['to', to] : [];
-	const zone = result.parameters.tz && result.parameters.tz !== 'UTC' ? fileNamePart(result.parameters.tz) : '';
-	return [fileNamePart(result.taskId) || 'task', fileNamePart(result.parameters.course ?? '') || 'all', ...(learner ? [learner] : []), ...dates, ...(zone ? [zone] : []), timestampPart(when)].join('_');
+	const {parameters} = result;
+	const named = (bytes: number) => {
+		const part = (text: string | undefined) => fileNamePart(text ?? '', bytes);
+		const [learner, from, to] = [part(parameters.user), part(parameters.from), part(parameters.to)];
+		const dates = from && to ? [from, 'to', to] : from ? ['from', from] : to ? ['to', to] : [];
+		const zone = parameters.tz && parameters.tz !== 'UTC' ? part(parameters.tz) : '';
+		return [part(result.taskId) || 'task', part(parameters.course) || 'all', ...(learner ? [learner] : []), ...dates, ...(zone ? [zone] : []), timestampPart(when)].join('_');
+	};
+	// Ends by 36 bytes a part at the latest: six parts of 36, "to", the timestamp and seven `_` are 241 bytes.
+	let bytes = PART_BYTES;
+	let base = named(bytes);
+	while (Buffer.byteLength(base) > BASE_BYTES) base = named(--bytes);
+	return base;
 }
 
 /** 2026-11-25T15:48:18.123Z → 20261125T154818Z */
@@ -365,7 +391,9 @@ export async function openResultFile(head: Pick<TaskResult, 'taskId' | 'paramete
 	const first = candidates().next().value!;
 	// A name no one can foresee, made anew ('wx'): one named by the pid alone was opened through whatever stood there,
 	// a link planted in the folder (run as root into another user's folder: any file of the machine, emptied).
-	const temp = path.join(dir, `.${path.basename(first)}.${process.pid}-${crypto.randomBytes(6).toString('hex')}.tmp`);
+	// Its name within a name's 255 bytes: `first`'s cut to fit (an --out name of 250 bytes, valid, failed with ENAMETOOLONG).
+	const unforeseen = `.${process.pid}-${crypto.randomBytes(6).toString('hex')}.tmp`;
+	const temp = path.join(dir, `.${firstBytes(path.basename(first), NAME_BYTES - 1 - unforeseen.length)}${unforeseen}`);
 	const file = await inFolder(dir, async () => {
 		if (out === undefined) makeFolder(dir);
 		const problem = out === undefined ? undefined : outProblem(first);

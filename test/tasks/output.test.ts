@@ -254,6 +254,40 @@ describe('saveResult', () => {
 		assert.equal(named({tz: 'UTC'}), 'active-learners_c_20240305T101112Z');
 	});
 
+	it('a saved name and its temporary file stay within the 255 bytes a name may have, however long the parts (saving failed with ENAMETOOLONG)', async () => {
+		const dir = tempDir('result-');
+		// A task of one's own, a Cyrillic course id (2 bytes a letter), a learner and a zone, each over 64 bytes: 264 bytes of name.
+		const long: TaskResult = {
+			...result,
+			taskId: 'learner-unit-events-by-section-and-week-for-the-whole-course-and-more',
+			parameters: {course: `course-v1:${'Университет'.repeat(6)}+ФИЗИКА+осень_2018`, user: 'очень_длинное_имя_учащегося_'.repeat(3), from: '2018-10-01', to: '2018-10-31', tz: `America/${'Argentina_'.repeat(8)}`},
+		};
+		const first = await saveResult(long, {format: 'json', resultDir: dir});
+		const second = await saveResult(long, {format: 'json', resultDir: dir});
+		for (const saved of [first, second]) assert.ok(Buffer.byteLength(path.basename(saved.path)) <= 255, path.basename(saved.path));
+		assert.match(path.basename(second.path), /_\d{8}T\d{6}Z-2\.json$/);
+		assert.match(path.basename(first.path), /^learner-unit-events-by\S*-[0-9a-f]{8}_course-v1_Универ\S*-[0-9a-f]{8}_очень_\S*-[0-9a-f]{8}_2018-10-01_to_2018-10-31_America_Argentina\S*-[0-9a-f]{8}_\d{8}T\d{6}Z\.json$/);
+		// --out of a name of 254 bytes, which the file system takes: its temporary file's was longer.
+		const out = path.join(dir, `${'ж'.repeat(125)}.csv`);
+		assert.deepEqual(await saveResult(result, {format: 'csv', out}), {path: out, rows: 2});
+		assert.deepEqual(fs.readdirSync(dir).filter((name) => name.endsWith('.tmp')), []);
+	});
+
+	it('a part cut to 64 bytes ends in a hash of the whole: two courses that share their first 64 bytes keep names of their own, valid on Windows', () => {
+		const when = new Date('2024-03-05T10:11:12.345Z');
+		const named = (course: string) => resultFileBase({taskId: 'learners', parameters: {course}}, when);
+		const [autumn, spring] = [named(`course-v1:${'Университет'.repeat(3)}+ФИЗ+осень.`), named(`course-v1:${'Университет'.repeat(3)}+ФИЗ+весна.`)];
+		assert.notEqual(autumn, spring);
+		for (const name of [autumn, spring]) {
+			const course = name.slice('learners_'.length, -'_20240305T101112Z'.length);
+			assert.match(course, /^course-v1_Университет\S*-[0-9a-f]{8}$/);
+			assert.ok(Buffer.byteLength(course) <= 64, course);
+			assert.equal(outProblem(path.join(tempDir('result-'), `${name}.csv`), 'win32'), undefined, name);
+		}
+		// Under 64 bytes, as before.
+		assert.equal(named('course-v1:Университет+ФИЗ+осень'), 'learners_course-v1_Университет_ФИЗ_осень_20240305T101112Z');
+	});
+
 	it('--out refuses an existing file and keeps it intact', async () => {
 		const dir = tempDir('result-');
 		const out = path.join(dir, 'mine.md');
