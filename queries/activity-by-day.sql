@@ -5,12 +5,15 @@
 --   learner (user). Uses the top-level event_type, which every event has (the original used `name`,
 --   missing on many server events); server requests, whose event type is their URL path, are counted
 --   together as "(server request)" (event-types lists them one by one). With no user, events without a
---   username count too.
+--   username count too. One learner's events are put in days by their exact times, all learners' by their
+--   UTC hours, as the tables count them: in a zone whose offset is not whole hours (Asia/Kolkata) the
+--   events of the first minutes after midnight are then on the day before (the answer says so).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: user | user | | Learner username (empty: all learners)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
 -- param: tz | timezone | UTC | Time zone for days
+-- exact-with: user
 -- chart: line x=day y=events sum
 -- sort: day asc
 SELECT day, event_type, sum(events) AS events

@@ -9,7 +9,7 @@ import type {ChartSpec, ParameterType, TaskCatalogue, TaskDefinition, TaskParame
 /** queries/ of this installation (not of the current directory): dist/source/tasks → project root. */
 export const defaultQueriesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'queries');
 
-const HEADER_KEYS = ['id', 'title', 'group', 'description', 'param', 'chart', 'sort'] as const;
+const HEADER_KEYS = ['id', 'title', 'group', 'description', 'param', 'chart', 'sort', 'exact-with'] as const;
 type HeaderKey = (typeof HEADER_KEYS)[number];
 const KEY_LINE = new RegExp(`^--\\s*(${HEADER_KEYS.join('|')}):\\s?(.*)$`);
 const PARAMETER_TYPES: ParameterType[] = ['text', 'course', 'user', 'video', 'problem', 'event-types', 'date', 'timezone', 'integer', 'number', 'boolean', 'choice'];
@@ -120,6 +120,8 @@ export function parseTaskFile(file: string, text: string): TaskDefinition {
 	if (unused) throw new TaskFileError(`parameter "${unused.name}" is declared, but the SQL never uses :${unused.name}`);
 	const chart = single(header, 'chart', false);
 	const sort = single(header, 'sort', false);
+	const exactWith = single(header, 'exact-with', false);
+	if (exactWith !== undefined && !declared.has(exactWith)) throw new TaskFileError(`"exact-with: ${exactWith}" must name a parameter that a "param:" line declares`);
 	return {
 		id,
 		title: single(header, 'title', true)!,
@@ -128,6 +130,7 @@ export function parseTaskFile(file: string, text: string): TaskDefinition {
 		parameters,
 		...(chart ? {chart: parseChart(chart)} : {}),
 		...(sort ? {sort: parseSort(sort)} : {}),
+		...(exactWith ? {exactWith} : {}),
 		file,
 		sql: header.body,
 	};

@@ -129,9 +129,11 @@ async function resolveTimezone(pool: pg.Pool, db: Queryable, parameter: TaskPara
 /**
  * What a time zone makes an answer approximate, in a sentence (or nothing): every table counts events by whole
  * UTC hours (days too, in any zone), so a zone whose offset is not whole hours (India's +05:30, Nepal's +05:45,
- * Newfoundland's -03:30) gets each event in the local hour (and day) where its UTC hour starts.
+ * Newfoundland's -03:30) gets each event in the local hour (and day) where its UTC hour starts. A task whose answer
+ * is exact given a parameter (`exact`: its name, and whether it was given) says so, as the two answers then differ
+ * near midnight: one learner's days and all learners' would not add up, without a word.
  */
-async function timezoneNote(db: Queryable, zone: string): Promise<string | undefined> {
+async function timezoneNote(db: Queryable, zone: string, exact?: {name: string; given: boolean}): Promise<string | undefined> {
 	// Its offsets now and half a year ago (summer and winter time), and on every day of the events' span: a zone's
 	// offset can have been odd in the data's years only (Venezuela was UTC-04:30 from 2007 to 2016). A day apart
 	// catches any offset, none lasting less; the span is one scan of d_course_hour, as d_hour_days makes.
@@ -150,7 +152,11 @@ async function timezoneNote(db: Queryable, zone: string): Promise<string | undef
 	// A UTC hour starts this many minutes past a local hour: events before that minute fall in the local hour before.
 	const early = ((odd.minutes % 60) + 60) % 60;
 	const was = odd.now ? `is ${offset}` : `was ${offset} at the time of some events`;
-	return `${zone} ${was}, and events are counted by whole UTC hours: those in the first ${early} minutes of a local hour count in the hour before (just after midnight, in the day before).`;
+	if (exact?.given) {
+		return `${zone} ${was}: given a ${exact.name}, events are put in days by their exact times, but without one by whole UTC hours (those in the first ${early} minutes after midnight in the day before), so near midnight these days can differ from that answer's.`;
+	}
+	const byExactTimes = exact ? ` Given a ${exact.name}, events are put in days by their exact times.` : '';
+	return `${zone} ${was}, and events are counted by whole UTC hours: those in the first ${early} minutes of a local hour count in the hour before (just after midnight, in the day before).${byExactTimes}`;
 }
 
 /**
@@ -297,7 +303,8 @@ export async function resolveParameters(
 				if (etc) notes.push(`${value} is UTC${etc[1] === '+' ? '-' : '+'}${etc[2]!.padStart(2, '0')}:00: the tz database writes the sign of its Etc/GMT zones the other way round.`);
 			}
 			if (parameter.type === 'timezone' && readsHours(task.sql)) {
-				const note = await timezoneNote(db, value);
+				const exact = task.exactWith === undefined ? undefined : {name: task.exactWith, given: Boolean(resolved[task.exactWith])};
+				const note = await timezoneNote(db, value, exact);
 				if (note) notes.push(note);
 			}
 		});

@@ -38,6 +38,11 @@ export type TaskDefinition = {
 	parameters: TaskParameter[];
 	chart?: ChartSpec;
 	sort?: {column: string; direction: 'asc' | 'desc'};
+	/**
+	 * The parameter given which the answer puts events in days by their exact times, not by the UTC hour the tables
+	 * count them in (activity-by-day's user): the note on a zone whose offset is not whole hours says which answer is which.
+	 */
+	exactWith?: string;
 	/** Absolute path of the .sql file. */
 	file: string;
 	sql: string;

@@ -66,6 +66,7 @@ describe('task file header', () => {
 			'l-bar.sql': GOOD.replace('chart: line', 'chart: bar'),
 			'o-chart-word.sql': GOOD.replace('y=events,learners', 'y=events,learners total'),
 			'p-bar-sum.sql': GOOD.replace('chart: line x=day y=events,learners', 'chart: bar x=day y=events sum'),
+			'q-exact-with.sql': GOOD.replace('-- sort:', '-- exact-with: user\n-- sort:'),
 			'notes.txt': 'not a task',
 		});
 		fs.writeFileSync(path.join(dir, 'm-latin1.sql'), Buffer.from(GOOD.replace('My task', 'Mon t\u00e2che'), 'latin1'));
@@ -83,7 +84,7 @@ describe('task file header', () => {
 			'g-no-sql.sql: there is no SQL after the header.',
 			'h-bad-id.sql: id "My Task" must be kebab-case (lower-case letters and digits joined by -).',
 			'i-unused.sql: parameter "spare" is declared, but the SQL never uses :spare.',
-			'j-typo.sql: line 2 has the unknown key "titel:" (keys: id, title, group, description, param, chart, sort; indent a continuation line that starts with a word and a colon).',
+			'j-typo.sql: line 2 has the unknown key "titel:" (keys: id, title, group, description, param, chart, sort, exact-with; indent a continuation line that starts with a word and a colon).',
 			'k-empty.sql: the file is empty.',
 			'l-bar.sql: "chart: bar x=day y=events,learners": a bar chart draws one column (y=events); a line chart draws several.',
 			'm-latin1.sql: line 2 is not UTF-8 text; save the file as UTF-8.',
@@ -91,6 +92,7 @@ describe('task file header', () => {
 			'n-over.sql: it is 1.1 MB; a task file is at most 1 MB.',
 			'o-chart-word.sql: "chart: line x=day y=events,learners total" must be "line|bar x=column y=column[,column] [sum]".',
 			'p-bar-sum.sql: "chart: bar x=day y=events sum": a bar chart draws each row as it is; "sum" adds up a line chart\'s rows of the same x.',
+			'q-exact-with.sql: "exact-with: user" must name a parameter that a "param:" line declares.',
 		]);
 		assert.equal(catalogue.problems[0]!.file, path.join(dir, 'b-no-id.sql'));
 	});

@@ -101,7 +101,7 @@ describe('overview and learners', () => {
 	it('a zone whose offset is not whole hours gets a note that events are counted by UTC hours; others none', async () => {
 		const notesOf = async (values: Record<string, string>) => (await runTask(pool, tasks.get('activity-by-day')!, values)).notes;
 		assert.deepEqual(await notesOf({tz: 'Asia/Kolkata'}), [
-			'Asia/Kolkata is UTC+05:30, and events are counted by whole UTC hours: those in the first 30 minutes of a local hour count in the hour before (just after midnight, in the day before).',
+			'Asia/Kolkata is UTC+05:30, and events are counted by whole UTC hours: those in the first 30 minutes of a local hour count in the hour before (just after midnight, in the day before). Given a user, events are put in days by their exact times.',
 		]);
 		assert.match((await notesOf({tz: 'Asia/Kathmandu'}))![0]!, /^Asia\/Kathmandu is UTC\+05:45, .* the first 45 minutes of a local hour/);
 		assert.match((await notesOf({tz: 'America/St_Johns'}))![0]!, /^America\/St_Johns is UTC-0[23]:30, .* the first 30 minutes of a local hour/);

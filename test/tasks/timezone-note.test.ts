@@ -38,3 +38,42 @@ it("an Etc/GMT zone is told its offset, whose sign is the other way round from t
 	assert.equal(west.rows.find((row) => row[0] === 'learner0')?.[2], '2014-02-28 17:00:00');
 	assert.deepEqual((await runTask(database.pool, videoPlays, {tz: 'etc/gmt-14'})).notes, ['Etc/GMT-14 is UTC+14:00: the tz database writes the sign of its Etc/GMT zones the other way round.']);
 });
+
+/**
+ * Asia/Kolkata is UTC+05:30: its midnight is at 18:30Z. asha's events at 18:20Z (23:50 on 03-01), 18:40Z (00:10 on
+ * 03-02) and 19:10Z (00:40 on 03-02), ravi's at 18:45Z (00:15 on 03-02). activity-by-day puts one learner's events in
+ * days by their exact times, all learners' by their UTC hours, where the hour of 18:00Z starts at 23:30 on 03-01.
+ */
+it("one learner's days in a half-hour zone are by exact times, and the notes tell the two answers apart", async () => {
+	const kolkata = await openTestDatabase('timezone_note_kolkata');
+	const edge = path.join(dir, 'kolkata-midnight.log');
+	const events: Array<[number, string, string]> = [
+		[0, 'asha', '2014-03-01T18:20:00Z'],
+		[7, 'asha', '2014-03-01T18:40:00Z'],
+		[14, 'asha', '2014-03-01T19:10:00Z'],
+		[1, 'ravi', '2014-03-01T18:45:00Z'],
+	];
+	fs.writeFileSync(edge, `${events.map(([n, username, time]) => eventLine(n, {username, time})).join('\n')}\n`);
+	await ingest(kolkata, [edge], {dayZone: 'UTC'});
+	const activity = tasks.find((task) => task.id === 'activity-by-day')!;
+	const everyone = await runTask(kolkata.pool, activity, {tz: 'Asia/Kolkata'});
+	assert.deepEqual(everyone.rows, [
+		['2014-03-01', 'play_video', 3],
+		['2014-03-02', 'play_video', 1],
+	]);
+	assert.deepEqual(everyone.notes, [
+		'Asia/Kolkata is UTC+05:30, and events are counted by whole UTC hours: those in the first 30 minutes of a local hour count in the hour before (just after midnight, in the day before). Given a user, events are put in days by their exact times.',
+	]);
+	const asha = await runTask(kolkata.pool, activity, {tz: 'Asia/Kolkata', user: 'asha'});
+	assert.deepEqual(asha.rows, [
+		['2014-03-01', 'play_video', 1],
+		['2014-03-02', 'play_video', 2],
+	]);
+	assert.deepEqual(asha.notes, [
+		"Asia/Kolkata is UTC+05:30: given a user, events are put in days by their exact times, but without one by whole UTC hours (those in the first 30 minutes after midnight in the day before), so near midnight these days can differ from that answer's.",
+	]);
+	assert.deepEqual((await runTask(kolkata.pool, activity, {tz: 'Asia/Kolkata', user: 'ravi'})).rows, [['2014-03-02', 'play_video', 1]]);
+	// In a zone of whole hours the two agree, and nothing is noted: Moscow's midnight (21:00Z) is an hour's start.
+	const moscow = await runTask(kolkata.pool, activity, {tz: 'Europe/Moscow', user: 'asha'});
+	assert.deepEqual([moscow.rows, moscow.notes], [[['2014-03-01', 'play_video', 3]], undefined]);
+});
