@@ -144,3 +144,10 @@ export function timestampText(text: string): string {
 	const match = /^(\d{4,}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z?)$/.exec(text);
 	return match ? `${match[1]} ${match[2]}${match[3] ? ' UTC' : ''}` : text;
 }
+
+/** First sentence of a task's description: its summary on the app's menu and form, and in the app's sentence for an empty answer. */
+export function firstSentence(text: string): string {
+	const flat = text.replace(/\s+/g, ' ').trim();
+	const end = flat.search(/[.!?](\s|$)/);
+	return end >= 0 ? flat.slice(0, end + 1) : flat;
+}

@@ -177,7 +177,7 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		dayZone: () => currentDayZone(open().pool),
 		runTask: (task, values, signal) =>
 			runTask(open().pool, task, values, {signal})
-				.then((result) => explainEmpty(open().pool, result))
+				.then((result) => explainEmpty(open().pool, task, result))
 				.catch((error: unknown) => {
 					throw diskFullError(error, open(), TASK_STOPPED) ?? error;
 				}),

@@ -246,7 +246,7 @@ export const runCommand: Command = async (context) => {
 					answer = {rows: result.rows.length, parameters: result.parameters};
 				} else answer = await writeStreamed(context, database.pool, task, values, format, signal);
 				// On stderr whatever the format: a CSV header or [] alone on stdout stays a valid file.
-				if (answer.rows === 0) context.stderr.write(`${await noRowsNote(database.pool, task.id, answer.parameters)}\n`);
+				if (answer.rows === 0) context.stderr.write(`${await noRowsNote(database.pool, task, answer.parameters, 'command line')}\n`);
 				return 0;
 			} catch (error) {
 				if (building && signal.aborted) throw new CancelledError('Cancelled while building the derived tables: they were left as they were, and the next ingest or run builds them.');

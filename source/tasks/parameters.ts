@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import {canonicalTimeZone, timeZoneNames} from '../../ingest/derived/day-zone.js';
 import {UserError} from '../../ingest/errors.js';
+import {firstSentence} from '../format.js';
 import {closest, didYouMean, zoneGuess} from '../suggest.js';
 import type {TaskDefinition, TaskParameter, TaskResult} from './types.js';
 
@@ -196,16 +197,28 @@ export async function listCourses(db: Queryable): Promise<Array<{courseId: strin
 	return (await courseEvents(db)).courses;
 }
 
+const courseHas = (course: string) => (course ? `${course} has` : 'the courses have');
+
+/**
+ * Said when a task's answer has no rows and no date range explains it: the course has none of what the task counts,
+ * and what that is (a bare "No rows." for pdf-views on a course without textbooks read as a fault). That is read on
+ * the command line in `run <task> --help`; the app has no such page (nor commands), so there the description's first
+ * sentence, the one its menu and form show, is said in place.
+ */
+export function noneCountedNote(task: TaskDefinition, parameters: Record<string, string>, shownIn: 'command line' | 'app'): string {
+	const {from, to, course = ''} = parameters;
+	const definition = shownIn === 'app' ? `: ${firstSentence(task.description)}` : `; openpolyedu-tui run ${task.id} --help says what it counts.`;
+	return `No rows: ${courseHas(course)} none of what this task counts${from || to ? ' on the days asked' : ''}${definition}`;
+}
+
 /**
  * Said when a task's answer has no rows: when its "from" or "to" lies outside the days the course (or every course)
- * has events, those days; else that the course has none of what the task counts, and where that is defined (a bare
- * "No rows." for pdf-views on a course without textbooks read as a fault).
+ * has events, those days; else noneCountedNote.
  */
-export async function noRowsNote(pool: pg.Pool, taskId: string, parameters: Record<string, string>): Promise<string> {
+export async function noRowsNote(pool: pg.Pool, task: TaskDefinition, parameters: Record<string, string>, shownIn: 'command line' | 'app'): Promise<string> {
 	const {from, to, course = ''} = parameters;
 	const tz = parameters.tz || 'UTC';
-	const courseHas = course ? `${course} has` : 'the courses have';
-	const noneCounted = `No rows: ${courseHas} none of what this task counts${from || to ? ' on the days asked' : ''}; openpolyedu-tui run ${taskId} --help says what it counts.`;
+	const noneCounted = noneCountedNote(task, parameters, shownIn);
 	if (!from && !to) return noneCounted;
 	const {rows} = await pool.query<{first: string | null; last: string | null}>(
 		`SELECT to_char(min(hour) AT TIME ZONE $2, 'YYYY-MM-DD') AS first, to_char(max(hour) AT TIME ZONE $2, 'YYYY-MM-DD') AS last
@@ -216,13 +229,13 @@ export async function noRowsNote(pool: pg.Pool, taskId: string, parameters: Reco
 	// YYYY-MM-DD strings order as the days do.
 	const side = first === null || last === null ? undefined : from && from > last ? `before "from" (${from})` : to && to < first ? `after "to" (${to})` : undefined;
 	if (!side) return noneCounted;
-	return `No rows: ${courseHas} events from ${first} to ${last} (days in ${tz}), all ${side}.`;
+	return `No rows: ${courseHas(course)} events from ${first} to ${last} (days in ${tz}), all ${side}.`;
 }
 
-/** `result`, with noRowsNote among its notes when it has none: the app shows them in place of a bare "(no rows)". */
-export async function explainEmpty(pool: pg.Pool, result: TaskResult): Promise<TaskResult> {
+/** `result` of `task`, with noRowsNote among its notes when it has none: the app shows them in place of a bare "(no rows)". */
+export async function explainEmpty(pool: pg.Pool, task: TaskDefinition, result: TaskResult): Promise<TaskResult> {
 	if (result.rows.length > 0) return result;
-	return {...result, notes: [...(result.notes ?? []), await noRowsNote(pool, result.taskId, result.parameters)]};
+	return {...result, notes: [...(result.notes ?? []), await noRowsNote(pool, task, result.parameters, 'app')]};
 }
 
 /** The end of a sentence that lists the names a value may take: the one it most likely meant, asked, or a full stop. */

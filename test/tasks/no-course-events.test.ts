@@ -47,16 +47,30 @@ describe('events of no course, with all courses chosen', () => {
 
 	it("the no-rows note gives the courses' days, not those of events of no course", async () => {
 		assert.equal(
-			await noRowsNote(database.pool, 'learners', {from: '2025-01-01', course: ''}),
+			await noRowsNote(database.pool, tasks.get('learners')!, {from: '2025-01-01', course: ''}, 'command line'),
 			'No rows: the courses have events from 2024-03-04 to 2024-03-05 (days in UTC), all before "from" (2025-01-01).',
 		);
 	});
 
 	it('the app gets the no-rows note among an empty answer\'s notes, and a non-empty answer as it was', async () => {
-		const empty = await explainEmpty(database.pool, await run('activity-by-day', {course: X, from: '2024-03-05'}));
+		const activity = tasks.get('activity-by-day')!;
+		const empty = await explainEmpty(database.pool, activity, await run('activity-by-day', {course: X, from: '2024-03-05'}));
 		assert.deepEqual(empty.notes, [`No rows: ${X} has events from 2024-03-04 to 2024-03-04 (days in UTC), all before "from" (2024-03-05).`]);
 		const answer = await run('activity-by-day', {course: X});
-		assert.equal((await explainEmpty(database.pool, answer)).rows.length, 1);
-		assert.equal(await explainEmpty(database.pool, answer), answer);
+		assert.equal((await explainEmpty(database.pool, activity, answer)).rows.length, 1);
+		assert.equal(await explainEmpty(database.pool, activity, answer), answer);
+	});
+
+	it("the app's no-rows note says what the task counts, as its menu and form do: it has no `run --help` to point to", async () => {
+		const pdfViews = tasks.get('pdf-views')!;
+		const none = await explainEmpty(database.pool, pdfViews, await run('pdf-views', {course: X}));
+		assert.deepEqual(none.notes, [
+			`No rows: ${X} has none of what this task counts: Per PDF (the file name at the end of event.chapter): viewers = distinct learners with any textbook.pdf.* event on it, page_loads = textbook.pdf.page.loaded events, events = all its textbook events.`,
+		]);
+		// The command line keeps its pointer to the task's help.
+		assert.equal(
+			await noRowsNote(database.pool, pdfViews, {course: X}, 'command line'),
+			`No rows: ${X} has none of what this task counts; openpolyedu-tui run pdf-views --help says what it counts.`,
+		);
 	});
 });

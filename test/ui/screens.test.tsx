@@ -6,7 +6,7 @@ import {render} from 'ink-testing-library';
 import {UserError} from '../../ingest/errors.js';
 import {fileNotices, noticeLine, noticeWords} from '../../source/format.js';
 import type {IngestSnapshot} from '../../ingest/progress.js';
-import {UnknownLearnerError} from '../../source/tasks/parameters.js';
+import {noneCountedNote, UnknownLearnerError} from '../../source/tasks/parameters.js';
 import type {OutputFormat, TaskResult} from '../../source/tasks/types.js';
 import {App} from '../../source/ui/app.js';
 import {HelpOverlay} from '../../source/ui/components/help-overlay.js';
@@ -483,14 +483,22 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 });
 
 test('an empty answer says why where its rows would be, wrapped at 80 columns, not a bare "(no rows)"', async () => {
-	const why = 'No rows: course-v1:A+1+2024 has none of what this task counts; openpolyedu-tui run event-types --help says what it counts.';
-	const services = fakeServices({runTask: async (task) => ({...result([]), taskId: task.id, notes: [why]})});
+	let why = '';
+	const services = fakeServices({
+		runTask: async (task, values) => {
+			why = noneCountedNote(task, values, 'app');
+			return {...result([]), taskId: task.id, notes: [why]};
+		},
+	});
 	const {lastFrame, unmount} = await openResult(services, 80, 24);
 	try {
 		const frame = await waitFor(lastFrame, 'No rows: course-v1');
 		// Once, in place of the rows: not flashed on the status bar as well.
 		assert.equal(frame.replace(/\s+/g, ' ').split(why).length, 2, frame);
 		assert.doesNotMatch(frame, /\(no rows\)/);
+		// What the task counts, as its menu line says it (its description's first sentence): the app has no `run … --help` to send the user to.
+		assert.equal(why, 'No rows: course-v1:A+1+2024 has none of what this task counts: What event-types counts.');
+		assert.doesNotMatch(frame, /--help/);
 	} finally {
 		unmount();
 	}

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {useEffect, useState} from 'react';
 import type {TaskDefinition, TaskParameter} from '../../tasks/types.js';
-import {counted, terminalSafe} from '../../format.js';
+import {counted, firstSentence, terminalSafe} from '../../format.js';
 import {rowMark, stringWidth} from '../lib/columns.js';
 import {clock, thousands, wrapLines} from '../lib/format.js';
 import type {Course} from '../state/app-state.js';
@@ -12,7 +12,6 @@ import {learnerView, type Learner} from '../state/learner-picker.js';
 import {formLayout, type FormState} from '../state/form-state.js';
 import {windowStart} from '../state/list-cursor.js';
 import {withCursor} from '../state/text-field.js';
-import {firstSentence} from './menu-screen.js';
 
 /**
  * Which course a task runs on, when the database holds several; `rows` of them fit, scrolled to the cursor. `/`

@@ -1,18 +1,11 @@
 import {Box, Text} from 'ink';
 import type {TaskDefinition, TaskProblem} from '../../tasks/types.js';
 import {fitCell, rowMark} from '../lib/columns.js';
-import {counted} from '../../format.js';
+import {counted, firstSentence} from '../../format.js';
 import {dayZonesText, wrapLines} from '../lib/format.js';
 import type {AppIngestSummary, Course} from '../state/app-state.js';
 import {filterLabel} from '../state/filtered-list.js';
 import {menuLines, menuWindow, selectedTask, visibleTasks, type MenuState} from '../state/menu-state.js';
-
-/** First sentence of a description: the one-line summary in the menu. */
-export function firstSentence(text: string): string {
-	const flat = text.replace(/\s+/g, ' ').trim();
-	const end = flat.search(/[.!?](\s|$)/);
-	return end >= 0 ? flat.slice(0, end + 1) : flat;
-}
 
 /** Notices above the list: no data yet, unreadable task files, what the last load brought. */
 export function menuNotices(
