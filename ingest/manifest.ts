@@ -52,22 +52,34 @@ export type LoadPlan =
 type FileRow = {file_id: number; status: string; head_hash: string; size_bytes: number; fingerprint: string; error: string | null};
 
 /**
- * A loaded input with the same content, if any, and the current row of the same name: one round trip for both, as the
- * reading thread waits for each file's plan (2,988 daily files waited 15-18 s for four statements each, 11 s for two).
+ * A loaded input with the same content, if any, and the current rows of the same name or of the same file (file id) under
+ * other names (named_path): one round trip for all, as the reading thread waits for each file's plan (2,988 daily files
+ * waited 15-18 s for four statements each, 11 s for two).
  */
-type Known = {same_id: number | null; same_path: string | null; same_member: string | null; same_error: string | null; file_id: number | null} & Omit<FileRow, 'file_id'>;
+type Known = {same_id: number | null; same_path: string | null; same_member: string | null; same_error: string | null; file_id: number | null; named_path: string | null} & Omit<FileRow, 'file_id'>;
 
 export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: number): Promise<LoadPlan> {
+	const file = identityOf(source.path);
 	const {rows: known} = await pool.query<Known>(
 		`SELECT same.file_id AS same_id, same.path AS same_path, same.member AS same_member, same.error AS same_error, named.*
 		 FROM (SELECT 1) AS one
 		 -- Also a copy met earlier in this same run, whose last chunks may still be loading.
 		 LEFT JOIN LATERAL (SELECT file_id, path, member, error FROM source_files WHERE fingerprint = $1 AND (status = 'loaded' OR (status = 'loading' AND load_id = $4))
 		   ORDER BY (path = $2 AND member = $3) DESC LIMIT 1) AS same ON true
-		 LEFT JOIN LATERAL (SELECT file_id, status, head_hash, size_bytes, fingerprint, error FROM source_files WHERE path = $2 AND member = $3 AND status <> 'replaced') AS named ON true`,
-		[source.fingerprint, source.path, source.member, loadId],
+		 LEFT JOIN LATERAL (
+		   SELECT file_id, path AS named_path, status, head_hash, size_bytes, fingerprint, error FROM source_files WHERE path = $2 AND member = $3 AND status <> 'replaced'
+		   UNION ALL
+		   SELECT file_id, path, status, head_hash, size_bytes, fingerprint, error FROM source_files
+		   WHERE file_ino = $5 AND file_dev = $6 AND member = $3 AND path <> $2 AND status <> 'replaced') AS named ON true
+		 ORDER BY named.named_path = $2 DESC, named.file_id DESC`,
+		[source.fingerprint, source.path, source.member, loadId, file?.ino ?? null, file?.dev ?? null],
 	);
-	const {same_id: sameId, same_path: samePath, same_member: sameMember, same_error: sameError, ...named} = known[0]!;
+	const {same_id: sameId, same_path: samePath, same_member: sameMember, same_error: sameError} = known[0]!;
+	const ofThisName = known[0]!.named_path === source.path;
+	// This input's row: the one of its name, else one of another name of the very file (that name leads to this file
+	// still), whose grown log goes on where it stopped: met as C:\logs\x.log after C:\Logs\x.log (Windows and macOS
+	// take both for one), it was read again from its start.
+	const named = known.find((row) => row.file_id !== null && (row.named_path === source.path || recordedFile(row.named_path!, file) === 'this one'));
 	if (samePath !== null) {
 		// A loaded row's error is why its content is no log (finishSource).
 		const notALog = sameError ?? undefined;
@@ -75,9 +87,9 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		if ((samePath === source.path && sameMember === source.member) || source.size === 0) return {action: 'skip', reason: 'already loaded', notALog};
 		// Moved or renamed since: the input it was loaded from is gone and nothing is recorded under this name, so its row
 		// follows it. Named as a copy of a file no longer there, a moved folder's files were each said at every later load.
-		const recorded = named.file_id === null ? recordedFile(samePath, source.path) : 'another';
+		const recorded = ofThisName ? 'another' : recordedFile(samePath, file);
 		if (recorded === 'gone') {
-			await pool.query('UPDATE source_files SET path = $2, member = $3 WHERE file_id = $1', [sameId, source.path, source.member]);
+			await pool.query('UPDATE source_files SET path = $2, member = $3, file_dev = $4, file_ino = $5 WHERE file_id = $1', [sameId, source.path, source.member, file?.dev ?? null, file?.ino ?? null]);
 			return {action: 'skip', reason: 'already loaded', notALog};
 		}
 		// The very file under another name of its own: its row stays (followed, a hard link's two names took it from each
@@ -86,7 +98,7 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 		const sameContentAs = sameMember ? `${samePath}!${sameMember}` : samePath;
 		return {action: 'skip', reason: `same content as ${sameContentAs}`, sameContentAs, notALog};
 	}
-	const existing = named.file_id === null ? undefined : {...named, file_id: named.file_id};
+	const existing = named === undefined ? undefined : {...named, file_id: named.file_id!};
 	// Another input holds its content whole (supersedeCopies): nothing is left to load from it while it stays as it is.
 	if (existing?.status === 'superseded' && existing.fingerprint === source.fingerprint) return {action: 'skip', reason: existing.error!};
 	// Same beginning and not smaller: an interrupted load or an appended log; its committed chunks stay.
@@ -109,9 +121,9 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	if (existing && !continues) await pool.query("UPDATE source_files SET status = 'replaced', finished_at = coalesce(finished_at, now()) WHERE file_id = $1", [existing.file_id]);
 	if (!existing || !continues) {
 		const inserted = await pool.query<{file_id: number}>(
-			`INSERT INTO source_files (path, member, kind, size_bytes, mtime, fingerprint, head_hash, status, load_id)
-			 VALUES ($1, $2, $3, $4, $5, $6, $7, 'loading', $8) RETURNING file_id`,
-			[source.path, source.member, source.kind, source.size, source.mtime ?? null, source.fingerprint, source.headHash, loadId],
+			`INSERT INTO source_files (path, member, kind, size_bytes, mtime, fingerprint, head_hash, status, load_id, file_dev, file_ino)
+			 VALUES ($1, $2, $3, $4, $5, $6, $7, 'loading', $8, $9, $10) RETURNING file_id`,
+			[source.path, source.member, source.kind, source.size, source.mtime ?? null, source.fingerprint, source.headHash, loadId, file?.dev ?? null, file?.ino ?? null],
 		);
 		// A new row has no chunks: read from the start (a round trip less for each new daily file).
 		return {action: 'load', fileId: inserted.rows[0]!.file_id, startOffset: 0, firstLine: 1, committedRanges: [], resumed: false};
@@ -119,10 +131,10 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	const fileId = existing.file_id;
 	await pool.query(
 		`UPDATE source_files SET kind = $2, size_bytes = $3, mtime = $4, fingerprint = $5, head_hash = $6, status = 'loading',
-		 error = NULL, load_id = $7, started_at = now(), finished_at = NULL WHERE file_id = $1`,
+		 error = NULL, load_id = $7, started_at = now(), finished_at = NULL, file_dev = $8, file_ino = $9 WHERE file_id = $1`,
 		// A damaged file keeps its fingerprint while it resumes: interrupted before it fails again, it would otherwise be
 		// known by the sampled one, which an intact copy in its place shares.
-		[fileId, source.kind, source.size, source.mtime ?? null, damagedAs ?? source.fingerprint, source.headHash, loadId],
+		[fileId, source.kind, source.size, source.mtime ?? null, damagedAs ?? source.fingerprint, source.headHash, loadId, file?.dev ?? null, file?.ino ?? null],
 	);
 	// Trailing garbage met before (recordTrailingGarbage's chunk, the one with no bytes) is taken back with its entry, in one
 	// statement: the file may now go on where it was (a garbage repaired into gzip data), or it is met and stored again.
@@ -161,25 +173,30 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	return {action: 'load', fileId, startOffset, firstLine, committedRanges, resumed: chunks.length > 0, ...(damagedAs ? {damagedAs} : {})};
 }
 
+/** A file's volume and file id as stat gives them, in decimal (a 64-bit file id is past a double's whole numbers). */
+type FileIdentity = {dev: string; ino: string};
+
+/** `file`'s identity; null on a file system without file ids (some network shares give 0), undefined when it cannot be read. */
+function identityOf(file: string): FileIdentity | null | undefined {
+	let stats: fs.BigIntStats;
+	try {
+		stats = fs.statSync(file, {bigint: true});
+	} catch {
+		return undefined; // gone, or no longer reachable
+	}
+	return stats.ino === 0n ? null : {dev: String(stats.dev), ino: String(stats.ino)};
+}
+
 /**
- * What is at the path an input was loaded from (`recorded`) now, for the one met at `current`: nothing, this very file
- * under another name, or another file. Windows compares names without case: a file loaded as C:\proj\input\a.log and
- * met as c:\proj\Input\a.log (VS Code's terminal starts in c:), or through an 8.3 name, still "existed" at its old
+ * What is at the path an input was loaded from (`recorded`) now, for the one met whose file is `current`: nothing, this
+ * very file under another name, or another file. Windows compares names without case: a file loaded as C:\proj\input\a.log
+ * and met as c:\proj\Input\a.log (VS Code's terminal starts in c:), or through an 8.3 name, still "existed" at its old
  * path, and was said to be a copy of itself at every load; so was a file reached through a link to its folder.
  */
-function recordedFile(recorded: string, current: string): 'gone' | 'this one' | 'another' {
-	const stat = (file: string) => {
-		try {
-			return fs.statSync(file, {bigint: true});
-		} catch {
-			return undefined; // gone, or no longer reachable
-		}
-	};
-	const old = stat(recorded);
+function recordedFile(recorded: string, current: FileIdentity | null | undefined): 'gone' | 'this one' | 'another' {
+	const old = identityOf(recorded);
 	if (old === undefined) return 'gone';
-	const now = stat(current);
-	// A file system without file ids (some network shares) gives 0: no sign of the same file.
-	return now !== undefined && old.ino !== 0n && old.ino === now.ino && old.dev === now.dev ? 'this one' : 'another';
+	return old !== null && current?.dev === old.dev && current.ino === old.ino ? 'this one' : 'another';
 }
 
 /** Totals of a file (of `f`) are the sums over its committed chunks (so they stay right across resumes). */

@@ -210,6 +210,15 @@ ALTER TABLE source_files ADD CONSTRAINT source_files_status_check CHECK (status 
 ALTER TABLE source_files DROP CONSTRAINT IF EXISTS source_files_path_member_key;
 CREATE UNIQUE INDEX IF NOT EXISTS source_files_current ON source_files (path, member) WHERE status <> 'replaced';`,
 	},
+	{
+		version: 10,
+		description: 'the file each input was read from (volume and file id), to know a grown log met under another name',
+		// A log that grew, met under another name of the same file (another case of a folder's name on Windows and macOS,
+		// a hard link, a link to its folder), was a new input read from its start: only its path named a row.
+		sql: `
+ALTER TABLE source_files ADD COLUMN file_dev numeric, ADD COLUMN file_ino numeric;
+CREATE INDEX source_files_file ON source_files (file_ino) WHERE status <> 'replaced';`,
+	},
 ];
 
 export const migrations: Migration[] = [...coreMigrations, ...derivedMigrations].sort((a, b) => a.version - b.version);

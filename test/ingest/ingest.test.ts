@@ -152,6 +152,37 @@ describe('ingest of a file with every quirk of real logs', () => {
 		const copied = await ingest(database, [copy]);
 		assert.deepEqual([copied.lines, copied.files[0]!.sameContentAs], [0, path.join(folder, '2019-08-01.log')]);
 	});
+
+	it('goes on where it stopped with a grown log met under another name of its own (another case of its folder, a hard link)', async () => {
+		const folder = path.join(movingDir, 'logs');
+		fs.mkdirSync(folder);
+		const log = path.join(folder, 'tracking.log');
+		fs.writeFileSync(log, lines(1260, 1270));
+		assert.equal((await ingest(database, [log])).loaded, 10);
+		// C:\Logs\tracking.log for C:\logs\tracking.log: another case of the folder's name, which Windows and macOS take for
+		// it; a case-sensitive file system (Linux) gets a link of that name to the folder.
+		const otherCase = path.join(movingDir, 'Logs');
+		if (!fs.existsSync(otherCase)) fs.symlinkSync(folder, otherCase);
+		fs.appendFileSync(log, lines(1270, 1275));
+		const grown = await ingest(database, [path.join(otherCase, 'tracking.log')]);
+		// Read from its start as a new input, it was 15 lines read, 10 of them duplicates, and a second row for the one file.
+		assert.deepEqual([grown.lines, grown.loaded, grown.duplicates, grown.files[0]!.note], [5, 5, 0, 'resumed at line 11']);
+		const rows = async () => (await database.pool.query('SELECT path, status, lines_read, loaded FROM source_files WHERE path LIKE $1 ORDER BY file_id', [`${movingDir}%tracking.log`])).rows;
+		// Its row goes on under the name it was loaded by.
+		assert.deepEqual(await rows(), [{path: log, status: 'loaded', lines_read: 15, loaded: 15}]);
+		// So through a hard link, a name of the very file in another folder.
+		const hardLink = path.join(movingDir, 'linked-tracking.log');
+		fs.linkSync(log, hardLink);
+		fs.appendFileSync(log, lines(1275, 1277));
+		const linked = await ingest(database, [hardLink]);
+		assert.deepEqual([linked.lines, linked.loaded, linked.files[0]!.note], [2, 2, 'resumed at line 16']);
+		assert.deepEqual(await rows(), [{path: log, status: 'loaded', lines_read: 17, loaded: 17}]);
+		// Another file of the same beginning is no name of it: a copy that grew apart is read from its start.
+		const copy = path.join(movingDir, 'Logs-copy-tracking.log');
+		fs.copyFileSync(log, copy);
+		fs.appendFileSync(copy, lines(1277, 1278));
+		assert.deepEqual((({lines: read, loaded, duplicates}) => [read, loaded, duplicates])(await ingest(database, [copy])), [18, 1, 17]);
+	});
 });
 
 describe('ingest of overlapping, compressed, archived and nested inputs', () => {
