@@ -433,7 +433,11 @@ async function loadStream(
 	const dispatch = async (chunk: Chunk) => {
 		// A .gz resumed passes its loaded part over at the inflater's speed: counted as read, it said 6 MB/s of a load
 		// going at 1.2, and the ETA 0:12 for 0:52 left.
-		if (isCommitted(chunk)) return addDone(chunk, true);
+		if (isCommitted(chunk)) {
+			// Its share passed over is said instead of the load's rates, which stay at 0 meanwhile (an archive's is its member's).
+			if (chunk.startOffset < skipBefore) for (const target of archive ? [progress, archive] : [progress]) target.passOver = {done: chunk.endOffset, total: skipBefore};
+			return addDone(chunk, true);
+		}
 		await loaders.capacity();
 		// A cancel while waiting for room: the chunk is not sent (it would be stored after the cancel).
 		if (context.signal?.aborted) return;

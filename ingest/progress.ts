@@ -37,6 +37,11 @@ export type FileProgress = LineCounts & {
 	 * them again and passes them over. Done, but not this run's work (its bytes read, rates and ETA).
 	 */
 	bytesBefore?: number;
+	/**
+	 * A compressed file resumed: the content an earlier run loaded, which is decompressed again from the start and
+	 * passed over (not loaded), and how much of it has been passed over so far (uncompressed bytes).
+	 */
+	passOver?: {done: number; total: number};
 	status: FileStatus;
 	/** Why it was skipped (already loaded …) or failed. */
 	note?: string;
@@ -86,6 +91,16 @@ export type IngestSnapshot = LineCounts & {
 	eventsPerSecond: number;
 	/** Seconds left at the current rate; undefined until it can be estimated. */
 	etaSeconds?: number;
+	/**
+	 * While loading, once etaSeconds is known: an estimate of the seconds until the tables the tasks read are updated
+	 * too (the load's ETA and the derived build after it), and of those, the build's (see readyEstimate).
+	 */
+	ready?: {seconds: number; tablesSeconds: number};
+	/**
+	 * While a resumed compressed file's loaded part is passed over (see FileProgress.passOver): which file, its share
+	 * passed over, and the rate of its on-disk bytes. Nothing is loaded meanwhile, and the load's rates say 0.
+	 */
+	passingOver?: {label: string; done: number; total: number; megabytesPerSecond: number};
 	currentFile?: string;
 	files: FileProgress[];
 	/** Fatal error message when phase is 'failed'. */

@@ -54,6 +54,23 @@ export function rowCount(count: number): string {
 	return counted(count, 'row');
 }
 
+/**
+ * While loading, the estimated wait until the tables the tasks read are updated too (see readyEstimate); the load
+ * screen and ingest's line say it alike. Unknown while the load's ETA is.
+ */
+export function readyText(ready: IngestSnapshot['ready']): string {
+	if (!ready) return 'ready in --:-- (load, then updating the tables)';
+	return `ready in ~${formatDuration(ready.seconds * 1000)} (estimate: load, then ~${formatDuration(ready.tablesSeconds * 1000)} updating the tables)`;
+}
+
+/**
+ * A resumed .gz's loaded part being decompressed up to where the last load stopped: said instead of the load's rates,
+ * which are 0 meanwhile (they said 0.0 MB/s while the percentage climbed). Its MB/s is of the on-disk bytes.
+ */
+export function passOverText({done, total, megabytesPerSecond}: NonNullable<IngestSnapshot['passingOver']>): string {
+	return `reading past the part loaded before: ${Math.floor((100 * done) / total)}% at ${megabytesPerSecond.toFixed(1)} MB/s`;
+}
+
 /** While the derived build counts: the events counted and its ETA ("4,300,000 of 10,000,000 events · ETA 0:45"); in its other steps, how long the step has run ("0:12 so far"). */
 export function derivedCountsText(derived: NonNullable<IngestSnapshot['derived']>): string {
 	if (derived.step !== 'counting') return `${formatDuration(derived.stepMs)} so far`;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {describe, it} from 'node:test';
-import type {FileProgress} from '../../ingest/progress.js';
+import type {FileProgress, IngestSnapshot} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import type pg from 'pg';
 import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
@@ -145,8 +145,15 @@ describe('a .gz resumed', () => {
 			onProgress: (snapshot) => snapshot.loaded >= EVENTS / 2 && controller.abort(),
 		});
 		assert.equal(first.phase, 'cancelled');
-		const again = await ingest(resumeDatabase, [file]);
+		const passing: Array<NonNullable<IngestSnapshot['passingOver']>> = [];
+		const again = await ingest(resumeDatabase, [file], {progressIntervalMs: 1, onProgress: (snapshot) => snapshot.passingOver && passing.push(snapshot.passingOver)});
 		assert.equal(again.loaded, EVENTS - first.loaded);
+		// Meanwhile the load's rates said 0.0 MB/s while its percentage climbed: the pass-over is said instead, with its share
+		// of the content loaded before (uncompressed bytes: the whole lines of the first run's events) and its own rate.
+		assert.ok(passing.length > 0, 'no snapshot said the pass-over');
+		const loadedBefore = Buffer.byteLength(lines(0, first.loaded));
+		for (const {label, done, total} of passing) assert.deepEqual([label, total, done > 0 && done < total], [file, loadedBefore, true]);
+		assert.equal(again.passingOver, undefined, 'said after the load');
 		// Read from its start again (a .gz cannot seek), but what it loaded is the rest: the part passed over said 6 MB/s
 		// of a load going at 1.2, and the ETA 0:12 for 0:52 left (1M events, resumed at 61 %).
 		const size = fs.statSync(file).size;

@@ -20,6 +20,7 @@ import {ErrorScreen} from '../../source/ui/screens/error-screen.js';
 import {CourseScreen, FormScreen} from '../../source/ui/screens/form-screens.js';
 import {ResultScreen} from '../../source/ui/screens/result-screen.js';
 import {IngestScreen, SummaryScreen} from '../../source/ui/screens/ingest-screen.js';
+import {progressLine} from '../../source/commands/ingest.js';
 import type {AppServices} from '../../source/ui/services.js';
 import {createFormState} from '../../source/ui/state/form-state.js';
 import {createTableState, tableReducer} from '../../source/ui/state/table-state.js';
@@ -1107,6 +1108,50 @@ test('the progress panel shows the ETA the tracker gives, as the headless line d
 	} finally {
 		unmount();
 	}
+});
+
+test('while loading, the panel and ingest’s line say the estimated wait until the tables are updated too, the same way; once they update, it goes', () => {
+	const loading = snapshot({elapsedMs: 20_000, etaSeconds: 20, ready: {seconds: 45, tablesSeconds: 25}});
+	const said = 'ready in ~0:45 (estimate: load, then ~0:25 updating the tables)';
+	for (const [width, shown] of [
+		[80, `      ${said}`],
+		// Cut at its end on a narrow terminal: the figures stay.
+		[60, '      ready in ~0:45 (estimate: load, then ~0:25 updating t…'],
+	] as const) {
+		const {lastFrame, unmount} = render(<ProgressPanel snapshot={loading} rateHistory={[]} width={width} height={20} />);
+		try {
+			const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+			// Its own line, below the rates.
+			assert.equal(lines[2], shown);
+			assert.ok(lines.every((line) => stringWidth(line) <= width), `too wide at ${width}`);
+		} finally {
+			unmount();
+		}
+	}
+	assert.match(progressLine(loading), / · ETA 0:20 · ready in ~0:45 \(estimate: load, then ~0:25 updating the tables\) · loaded /);
+	const early = render(<ProgressPanel snapshot={snapshot({etaSeconds: undefined})} rateHistory={[]} width={80} height={20} />);
+	try {
+		assert.match(early.lastFrame()!, /^ {6}ready in --:-- \(load, then updating the tables\)$/m);
+	} finally {
+		early.unmount();
+	}
+	const deriving = render(<ProgressPanel snapshot={snapshot({phase: 'deriving', etaSeconds: undefined})} rateHistory={[]} width={80} height={20} />);
+	try {
+		assert.doesNotMatch(deriving.lastFrame()!, /ready in/);
+	} finally {
+		deriving.unmount();
+	}
+});
+
+test('a resumed .gz’s pass-over is said with its share and rate, where the load’s rates said 0.0 MB/s, on the screen and in ingest’s line', () => {
+	const passing = snapshot({megabytesPerSecond: 0, eventsPerSecond: 0, etaSeconds: undefined, passingOver: {label: 'input/b.log.gz', done: 450, total: 1000, megabytesPerSecond: 28.14}});
+	const {lastFrame, unmount} = render(<ProgressPanel snapshot={passing} rateHistory={[]} width={80} height={20} />);
+	try {
+		assert.match(stripVTControlCharacters(lastFrame()!), /^ {6}reading past the part loaded before: 45% at 28\.1 MB\/s · elapsed 0:05$/m);
+	} finally {
+		unmount();
+	}
+	assert.match(progressLine(passing), /^loading 25% 1\.0 MB\/4\.0 MB · reading past the part loaded before: 45% at 28\.1 MB\/s · loaded /);
 });
 
 test('one file is marked ▸, the one being read: those read to their end and still being stored are ▹', () => {

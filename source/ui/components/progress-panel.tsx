@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import {derivedCountsText, derivedPercent, formatBytes} from '../../format.js';
+import {derivedCountsText, derivedPercent, formatBytes, passOverText, readyText} from '../../format.js';
 import {DERIVED_STEPS, type FileProgress, type IngestSnapshot} from '../../../ingest/progress.js';
 import {fileMark, filesToShow, isDone} from '../lib/file-list.js';
 import {bar, clock, displayPath, percent, sparkline, thousands} from '../lib/format.js';
@@ -61,14 +61,16 @@ function FileLine({file, mark, width, countsColumn}: {file: FileProgress; mark: 
 	);
 }
 
-/** The panel's lines before its file list: total, rates, sparkline, counts, a blank line and the Files heading. */
+/** The panel's lines before its file list: total, rates, sparkline, counts, a blank line and the Files heading (and while loading, the wait's estimate). */
 const HEAD_LINES = 6;
 
 /** Total and per-file progress of a load (pv / rsync / indicatif fields) in at most `height` lines: the file list goes first. */
 export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot: IngestSnapshot; rateHistory: number[]; width: number; height: number}) {
 	const barWidth = Math.max(10, width - 36);
 	const done = snapshot.files.filter(isDone).length;
-	const fileRoom = height - HEAD_LINES;
+	// The whole wait, the tables' update included, while loading; once the update runs, its own ETA takes over.
+	const loading = snapshot.phase === 'loading';
+	const fileRoom = height - HEAD_LINES - (loading ? 1 : 0);
 	const {shown, more} = filesToShow(snapshot.files, fileRoom);
 	const countsColumn = countsWidth(shown, width);
 	return (
@@ -77,11 +79,19 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 				<Text bold>Total </Text>
 				{bar(snapshot.bytesDone, snapshot.bytesTotal, barWidth)} {percent(snapshot.bytesDone, snapshot.bytesTotal)} {formatBytes(snapshot.bytesDone)} / {formatBytes(snapshot.bytesTotal)}
 			</Text>
-			<Text>
+			<Text wrap="truncate-end">
 				{'      '}
-				{snapshot.megabytesPerSecond.toFixed(1)} MB/s · {thousands(snapshot.eventsPerSecond)} events/s · ETA {clock(snapshot.etaSeconds)} · elapsed{' '}
-				{clock(snapshot.elapsedMs / 1000)}
+				{snapshot.passingOver
+					? passOverText(snapshot.passingOver)
+					: `${snapshot.megabytesPerSecond.toFixed(1)} MB/s · ${thousands(snapshot.eventsPerSecond)} events/s · ETA ${clock(snapshot.etaSeconds)}`}{' '}
+				· elapsed {clock(snapshot.elapsedMs / 1000)}
 			</Text>
+			{loading && (
+				<Text wrap="truncate-end">
+					{'      '}
+					{readyText(snapshot.ready)}
+				</Text>
+			)}
 			<Text>
 				{'      '}
 				<Text color="cyan">{sparkline(rateHistory, Math.max(10, width - 20))}</Text> MB/s
