@@ -12,7 +12,7 @@ import {TrailingGarbage} from './gunzip.js';
 import {HintBitReader} from './hint-bits.js';
 import {LineChunker, type Chunk} from './line-chunker.js';
 import {LoaderError, LoaderPool} from './loader-pool.js';
-import {finishSource, planSource, recordFailedSource, recordInterrupted, recordTrailingGarbage, retireFailedArchive, supersedeCopies, type SourceIdentity, type TrailingGarbageEntry} from './manifest.js';
+import {eventsNotBuilt, finishSource, planSource, recordFailedSource, recordInterrupted, recordTrailingGarbage, retireFailedArchive, supersedeCopies, type SourceIdentity, type TrailingGarbageEntry} from './manifest.js';
 import type {DerivedProgress, FileProgress, IngestSnapshot, IngestSummary, Superseded} from './progress.js';
 import {ProgressTracker} from './progress-tracker.js';
 import {NotALog} from './sniff.js';
@@ -137,6 +137,7 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		if (!rows[0]!.locked) throw new IngestBusyError('Another ingest is already loading into this database; wait for it to finish.');
 		const {rows: load} = await pool.query<{load_id: number}>('INSERT INTO loads DEFAULT VALUES RETURNING load_id');
 		const loadId = load[0]!.load_id;
+		tracker.eventsPending = await eventsNotBuilt(pool);
 		const files = sources.map((source) => tracker.addFile(newFileProgress(source.path, source.kind, source.size)));
 		tracker.phase = 'loading';
 		emit();

@@ -247,6 +247,12 @@ export async function recordTrailingGarbage(pool: pg.Pool, entry: TrailingGarbag
 	);
 }
 
+/** Events loaded and not in the derived tables yet (a load cancelled before they were built, or this one's so far). */
+export async function eventsNotBuilt(pool: pg.Pool): Promise<number> {
+	const {rows} = await pool.query<{events: number}>('SELECT coalesce(sum(f.loaded), 0)::float8 AS events FROM source_files f JOIN loads l USING (load_id) WHERE NOT l.derived_done');
+	return rows[0]!.events;
+}
+
 /** A cancelled load's unfinished files keep status 'loading' (the next run resumes them) and show what they committed. */
 export async function recordInterrupted(pool: pg.Pool, loadId: number): Promise<void> {
 	await pool.query(`UPDATE source_files f SET ${COMMITTED_TOTALS} WHERE f.load_id = $1 AND f.status = 'loading'`, [loadId]);

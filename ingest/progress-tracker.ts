@@ -25,12 +25,16 @@ const TABLES_PER_LOAD_SECOND = 0.5;
 
 /**
  * Seconds until the tables the tasks read are ready: the load's ETA, then the derived build, estimated for the new
- * events the whole load will have at their share of the lines so far. An estimate: a build that also recomputes
+ * events the whole load will have at their share of the lines so far (loadingMs: the time since its first lines were
+ * stored; a resumed .gz's pass-over before them made a line look 30 % dearer), and for those loaded before and not built yet
+ * (`pending`: a load cancelled, resumed now) at the same cost each. An estimate: a build that also recomputes
  * learners loaded before, or rebuilds for a new day zone, takes longer.
  */
-export function readyEstimate({elapsedMs, etaSeconds, lines, loaded}: {elapsedMs: number; etaSeconds: number; lines: number; loaded: number}): NonNullable<IngestSnapshot['ready']> {
-	const loadSeconds = elapsedMs / 1000 + etaSeconds;
-	const tablesSeconds = loaded > 0 ? TABLES_BASE_SECONDS + TABLES_PER_LOAD_SECOND * loadSeconds * (loaded / lines) : 0;
+export function readyEstimate({loadingMs, etaSeconds, lines, loaded, pending = 0}: {loadingMs: number; etaSeconds: number; lines: number; loaded: number; pending?: number}): NonNullable<IngestSnapshot['ready']> {
+	const loadSeconds = loadingMs / 1000 + etaSeconds;
+	// Each event to build costs a line's share of the load's time (a first chunk of blank lines only has no line).
+	const events = loaded + pending;
+	const tablesSeconds = events > 0 && lines > 0 ? TABLES_BASE_SECONDS + (TABLES_PER_LOAD_SECOND * loadSeconds * events) / lines : 0;
 	return {seconds: etaSeconds + tablesSeconds, tablesSeconds};
 }
 
@@ -75,7 +79,11 @@ export class ProgressTracker {
 	private readonly rejectedByReason: Record<string, number> = {};
 	private readonly loadRates = new RateWindow<'bytes' | 'events' | 'passedOver'>();
 	private readonly loadEta = new Eta();
+	/** When this run's first lines were stored (see readyEstimate). */
+	private firstReadAt?: number;
 	private current?: FileProgress;
+	/** Events loaded before and not built yet: the derived build after this load counts them too (see readyEstimate). */
+	eventsPending = 0;
 	/** The derived build's progress (phase 'deriving'), and its counting's rate. */
 	derived?: DerivedProgress;
 	private readonly countingEta = new Eta();
@@ -144,6 +152,7 @@ export class ProgressTracker {
 		const elapsedMs = at - this.startedAt;
 		// This run's bytes read, from its first chunk committed on.
 		const etaSeconds = loading ? this.loadEta.seconds(at, bytesRead, bytesTotal - bytesDone) : undefined;
+		if (bytesRead > 0) this.firstReadAt ??= at;
 		const passing = loading ? this.files.find((file) => file.status === 'loading' && file.passOver && file.passOver.done < file.passOver.total) : undefined;
 		return {
 			...this.derivedSnapshot(at),
@@ -158,7 +167,7 @@ export class ProgressTracker {
 			megabytesPerSecond: average(bytesRead, bytesPerSecond) / 1e6,
 			eventsPerSecond: average(counts.lines, eventsPerSecond),
 			etaSeconds,
-			...(etaSeconds === undefined ? {} : {ready: readyEstimate({elapsedMs, etaSeconds, lines: counts.lines, loaded: counts.loaded})}),
+			...(etaSeconds === undefined ? {} : {ready: readyEstimate({loadingMs: at - this.firstReadAt!, etaSeconds, lines: counts.lines, loaded: counts.loaded, pending: this.eventsPending})}),
 			...(passing ? {passingOver: {label: passing.label, ...passing.passOver!, megabytesPerSecond: rates.passedOver / 1e6}} : {}),
 			currentFile: loading ? this.current?.label : undefined,
 			files: this.files.map((file) => ({...file})),
