@@ -26,15 +26,16 @@ const TABLES_PER_LOAD_SECOND = 0.5;
 /**
  * Seconds until the tables the tasks read are ready: the load's ETA, then the derived build, estimated for the new
  * events the whole load will have at their share of the lines so far (loadingMs: the time since its first lines were
- * stored; a resumed .gz's pass-over before them made a line look 30 % dearer), and for those loaded before and not built yet
- * (`pending`: a load cancelled, resumed now) at the same cost each. An estimate: a build that also recomputes
- * learners loaded before, or rebuilds for a new day zone, takes longer.
+ * stored; a resumed .gz's pass-over before them made a line look 30 % dearer), and for those loaded before and not
+ * built yet (`pending`: a load cancelled, resumed now) at a line's share of the whole load (`done`: the share of its
+ * bytes done so far, which projects its lines). An estimate: a build that also recomputes learners loaded before, or
+ * rebuilds for a new day zone, takes longer.
  */
-export function readyEstimate({loadingMs, etaSeconds, lines, loaded, pending = 0}: {loadingMs: number; etaSeconds: number; lines: number; loaded: number; pending?: number}): NonNullable<IngestSnapshot['ready']> {
+export function readyEstimate({loadingMs, etaSeconds, lines, loaded, pending = 0, done = 1}: {loadingMs: number; etaSeconds: number; lines: number; loaded: number; pending?: number; done?: number}): NonNullable<IngestSnapshot['ready']> {
 	const loadSeconds = loadingMs / 1000 + etaSeconds;
-	// Each event to build costs a line's share of the load's time (a first chunk of blank lines only has no line).
-	const events = loaded + pending;
-	const tablesSeconds = events > 0 && lines > 0 ? TABLES_BASE_SECONDS + (TABLES_PER_LOAD_SECOND * loadSeconds * events) / lines : 0;
+	// Events to build per line read so far (a first chunk of blank lines only has no line).
+	const perLine = lines > 0 ? (loaded + pending * done) / lines : 0;
+	const tablesSeconds = perLine > 0 ? TABLES_BASE_SECONDS + TABLES_PER_LOAD_SECOND * loadSeconds * perLine : 0;
 	return {seconds: etaSeconds + tablesSeconds, tablesSeconds};
 }
 
@@ -167,7 +168,7 @@ export class ProgressTracker {
 			megabytesPerSecond: average(bytesRead, bytesPerSecond) / 1e6,
 			eventsPerSecond: average(counts.lines, eventsPerSecond),
 			etaSeconds,
-			...(etaSeconds === undefined ? {} : {ready: readyEstimate({loadingMs: at - this.firstReadAt!, etaSeconds, lines: counts.lines, loaded: counts.loaded, pending: this.eventsPending})}),
+			...(etaSeconds === undefined ? {} : {ready: readyEstimate({loadingMs: at - this.firstReadAt!, etaSeconds, lines: counts.lines, loaded: counts.loaded, pending: this.eventsPending, done: bytesRead / (bytesRead + bytesTotal - bytesDone)})}),
 			...(passing ? {passingOver: {label: passing.label, ...passing.passOver!, megabytesPerSecond: rates.passedOver / 1e6}} : {}),
 			currentFile: loading ? this.current?.label : undefined,
 			files: this.files.map((file) => ({...file})),
