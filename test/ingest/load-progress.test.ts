@@ -98,6 +98,28 @@ describe('a cancel during the load', () => {
 	});
 });
 
+/**
+ * Loads `file` (of EVENTS lines) up to half, cancelled, then again to its end, and checks what the second load said
+ * while it passed over the half loaded before (decompressed again from its start): meanwhile the load's rates said
+ * 0.0 MB/s while its percentage climbed, and the pass-over is said instead, with its share of the content loaded
+ * before (uncompressed bytes: the whole lines of the first run's events).
+ */
+async function cancelledThenResumed(database: {url: string; pool: pg.Pool}, file: string) {
+	const controller = new AbortController();
+	const first = await ingest(database, [file], {workers: 1, progressIntervalMs: 5, signal: controller.signal, onProgress: (snapshot) => snapshot.loaded >= EVENTS / 2 && controller.abort()});
+	assert.equal(first.phase, 'cancelled');
+	// Not built: the build after the next load counts them too, and so does its estimate (see readyEstimate).
+	assert.equal(await eventsNotBuilt(database.pool), first.loaded);
+	const passing: Array<NonNullable<IngestSnapshot['passingOver']>> = [];
+	const again = await ingest(database, [file], {progressIntervalMs: 1, onProgress: (snapshot) => snapshot.passingOver && passing.push(snapshot.passingOver)});
+	assert.equal(again.loaded, EVENTS - first.loaded);
+	assert.ok(passing.length > 0, 'no snapshot said the pass-over');
+	const loadedBefore = Buffer.byteLength(lines(0, first.loaded));
+	for (const {label, done, total} of passing) assert.deepEqual([label, total, done > 0 && done < total], [file, loadedBefore, true]);
+	assert.equal(await eventsNotBuilt(database.pool), 0);
+	return {first, again};
+}
+
 describe('a cancel during the load of a .zip', () => {
 	it('says it is not loaded, and the bytes its committed lines come from, as of a plain file', async () => {
 		const zipDatabase = await openTestDatabase('load_cancel_zip');
@@ -116,6 +138,13 @@ describe('a cancel during the load of a .zip', () => {
 		assert.deepEqual([summary.filesLoaded, summary.files[0]!.status], [0, 'loading']);
 		const size = fs.statSync(zip).size;
 		assert.ok(summary.bytesRead > 0 && summary.bytesRead < size * 0.9, `${summary.bytesRead} of ${size} bytes read`);
+	});
+
+	it('resumed, its member is read past the part loaded before, which the archive’s line says', async () => {
+		const zipDatabase = await openTestDatabase('load_resume_zip');
+		const zip = path.join(dir, 'resumed.zip');
+		await writeZip(zip, [{name: 'tracking.log', data: Buffer.from(lines(0, EVENTS))}]);
+		await cancelledThenResumed(zipDatabase, zip);
 	});
 });
 
@@ -138,26 +167,8 @@ describe('a .gz resumed', () => {
 		const resumeDatabase = await openTestDatabase('load_resume_gz');
 		const file = path.join(dir, 'resumed.log.gz');
 		fs.writeFileSync(file, zlib.gzipSync(lines(0, EVENTS)));
-		const controller = new AbortController();
-		const first = await ingest(resumeDatabase, [file], {
-			workers: 1,
-			progressIntervalMs: 5,
-			signal: controller.signal,
-			onProgress: (snapshot) => snapshot.loaded >= EVENTS / 2 && controller.abort(),
-		});
-		assert.equal(first.phase, 'cancelled');
-		// Not built: the build after the next load counts them too, and so does its estimate (see readyEstimate).
-		assert.equal(await eventsNotBuilt(resumeDatabase.pool), first.loaded);
-		const passing: Array<NonNullable<IngestSnapshot['passingOver']>> = [];
-		const again = await ingest(resumeDatabase, [file], {progressIntervalMs: 1, onProgress: (snapshot) => snapshot.passingOver && passing.push(snapshot.passingOver)});
-		assert.equal(again.loaded, EVENTS - first.loaded);
-		// Meanwhile the load's rates said 0.0 MB/s while its percentage climbed: the pass-over is said instead, with its share
-		// of the content loaded before (uncompressed bytes: the whole lines of the first run's events) and its own rate.
-		assert.ok(passing.length > 0, 'no snapshot said the pass-over');
-		const loadedBefore = Buffer.byteLength(lines(0, first.loaded));
-		for (const {label, done, total} of passing) assert.deepEqual([label, total, done > 0 && done < total], [file, loadedBefore, true]);
+		const {first, again} = await cancelledThenResumed(resumeDatabase, file);
 		assert.equal(again.passingOver, undefined, 'said after the load');
-		assert.equal(await eventsNotBuilt(resumeDatabase.pool), 0);
 		// Read from its start again (a .gz cannot seek), but what it loaded is the rest: the part passed over said 6 MB/s
 		// of a load going at 1.2, and the ETA 0:12 for 0:52 left (1M events, resumed at 61 %).
 		const size = fs.statSync(file).size;
