@@ -56,7 +56,7 @@ export function rowCount(count: number): string {
 
 /**
  * While loading, the estimated wait until the tables the tasks read are updated too (see readyEstimate); the load
- * screen and ingest's line say it alike. Unknown while the load's ETA is.
+ * screen says it on a line of its own (ingest's line, short: "ETA 0:20 + ~0:25 tables"). Unknown while the load's ETA is.
  */
 export function readyText(ready: IngestSnapshot['ready']): string {
 	if (!ready) return 'ready in --:-- (load, then updating the tables)';
