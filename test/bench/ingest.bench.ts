@@ -2,7 +2,9 @@ import {fork} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import {parseArgs} from 'node:util';
+import zlib from 'node:zlib';
 import {ensureDatabaseExists, openDatabase} from '../../ingest/db/database.js';
 import {removeWorkdir, startEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
@@ -14,6 +16,7 @@ import {cachedBenchLog} from './helpers/bench-log.js';
 import {cleanCopyFor, timeJsonbCopy} from './helpers/jsonb-copy-baseline.js';
 import {median} from './helpers/median.js';
 import {PeakRss, clientCpuSeconds, serverCpuSeconds} from './helpers/process-stats.js';
+import {timedIngest} from './helpers/timed-ingest.js';
 import {type SignalStop, stopOnSignals} from './helpers/stop-on-signals.js';
 
 /**
@@ -26,10 +29,12 @@ import {type SignalStop, stopOnSignals} from './helpers/stop-on-signals.js';
  * each, and the speed ratio ours / COPY (target >= 1.5x, aim 2x). The log is generated once and
  * cached in the temp folder. With --rounds R > 1, R - 1 more pairs (baseline, then our load into a
  * fresh database) follow, and the median of the pairs' ratios is printed: the machine's speed drifts
- * between runs, so pairs measured minutes apart compare better than separate runs.
+ * between runs, so pairs measured minutes apart compare better than separate runs. With --files N, the log is also
+ * cut into N daily files (year/month folders, every third gzipped, as OpenEdu hands out a year of logs), and R pairs
+ * follow, each loading the one file then the N files into fresh databases: their load times and the ratio many / one.
  */
 
-const USAGE = 'Usage: npm run bench:ingest -- [--events N (default 1000000)] [--workers N] [--seed S] [--bad-lines K] [--rounds R (default 1)] [--keep]';
+const USAGE = 'Usage: npm run bench:ingest -- [--events N (default 1000000)] [--workers N] [--seed S] [--bad-lines K] [--rounds R (default 1)] [--files N] [--keep]';
 
 function wholeNumber(name: string, value: string | undefined, fallback: number | undefined, minimum: number): number | undefined {
 	return wholeNumberFlag(name, value, minimum) ?? fallback;
@@ -38,7 +43,7 @@ function wholeNumber(name: string, value: string | undefined, fallback: number |
 function parseOptions() {
 	const {values} = parseArgs({
 		options: {
-			events: {type: 'string'}, workers: {type: 'string'}, seed: {type: 'string'}, 'bad-lines': {type: 'string'}, rounds: {type: 'string'}, keep: {type: 'boolean'},
+			events: {type: 'string'}, workers: {type: 'string'}, seed: {type: 'string'}, 'bad-lines': {type: 'string'}, rounds: {type: 'string'}, files: {type: 'string'}, keep: {type: 'boolean'},
 			help: {type: 'boolean', short: 'h'}, 'prepare-only': {type: 'boolean'},
 		},
 		strict: true,
@@ -52,6 +57,7 @@ function parseOptions() {
 		// About one bad line in 10 000, as in real exports: the rejection path is part of the work.
 		badLines: wholeNumber('bad-lines', values['bad-lines'], Math.ceil(events / 10_000), 0)!,
 		rounds: wholeNumber('rounds', values.rounds, 1, 1)!,
+		files: wholeNumber('files', values.files, undefined, 2),
 		keep: values.keep ?? false,
 		prepareOnly: values['prepare-only'] ?? false,
 	};
@@ -126,6 +132,31 @@ async function measured<T>(dataDir: string, body: (mark: () => Figures) => Promi
 	const done = {...figures(), seconds};
 	rss.stop();
 	return {...done, result};
+}
+
+/** Cuts the log's lines into `count` daily files under `folder` (year/month folders, every third gzipped). */
+async function dailyFiles(log: string, count: number, lines: number, folder: string): Promise<void> {
+	const perFile = lines / count;
+	const firstDay = Date.UTC(2018, 8, 1);
+	let day = 0;
+	let held: string[] = [];
+	const write = () => {
+		const date = new Date(firstDay + day * 86_400_000).toISOString().slice(0, 10);
+		const dir = path.join(folder, date.slice(0, 4), date.slice(5, 7));
+		fs.mkdirSync(dir, {recursive: true});
+		const content = Buffer.from(held.map((line) => `${line}\n`).join(''));
+		if (day % 3 === 2) fs.writeFileSync(path.join(dir, `tracking.log-${date}.gz`), zlib.gzipSync(content));
+		else fs.writeFileSync(path.join(dir, `tracking.log-${date}`), content);
+		held = [];
+		day++;
+	};
+	let read = 0;
+	for await (const line of readline.createInterface({input: fs.createReadStream(log), crlfDelay: Infinity})) {
+		held.push(line);
+		read++;
+		if (read >= Math.round((day + 1) * perFile) && day < count - 1) write();
+	}
+	write();
 }
 
 /** Set once the server is started: a stop by signal then cleans up instead of main's finally. */
@@ -237,6 +268,32 @@ async function main(): Promise<number> {
 				console.log(`round ${round}: baseline ${baselineSeconds.toFixed(2)} s, our load ${loadSecondsNow.toFixed(2)} s, ratio ${ratios.at(-1)!.toFixed(2)}x`);
 			}
 			console.log(`ratios of the ${ratios.length} pairs: ${ratios.map((ratio) => `${ratio.toFixed(2)}x`).join(', ')}; median ${median(ratios).toFixed(2)}x (target >= 1.5x)`);
+		}
+		if (options.files !== undefined) {
+			const folder = path.join(root, 'daily');
+			say(`cutting the log into ${options.files} daily files …`);
+			await dailyFiles(log.file, options.files, truth.lines, folder);
+			const loadSeconds = async (name: string, input: string) => {
+				const url = databaseNamed(name);
+				await ensureDatabaseExists(url);
+				const fresh = await openDatabase({databaseUrl: url, workdir});
+				say(`ours: runIngest of ${input} …`);
+				const {summary: loaded, ingestMs} = await timedIngest(url, fresh.pool, input);
+				await fresh.close();
+				await pool.query(`DROP DATABASE ${name}`);
+				await pool.query('CHECKPOINT');
+				loadAverages.push(os.loadavg()[0]!);
+				if (loaded.loaded !== truth.goodEvents) throw new Error(`${input} loaded ${loaded.loaded} events, expected ${truth.goodEvents}`);
+				return ingestMs / 1000;
+			};
+			const ratios: number[] = [];
+			for (let round = 1; round <= options.rounds; round++) {
+				const one = await loadSeconds('bench_one_file', log.file);
+				const many = await loadSeconds('bench_many_files', folder);
+				ratios.push(many / one);
+				console.log(`daily files, round ${round}: load of the one file ${one.toFixed(2)} s, of the ${options.files} files ${many.toFixed(2)} s, ratio ${ratios.at(-1)!.toFixed(2)}`);
+			}
+			console.log(`load time ${options.files} files / one file, ${ratios.length} pairs: ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}; median ${median(ratios).toFixed(2)}`);
 		}
 		const cpu = (row: Row) => (row.clientCpu ?? 0) + (row.serverCpu ?? 0);
 		if (fullRow.serverCpu !== undefined) {
