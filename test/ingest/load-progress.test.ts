@@ -98,6 +98,39 @@ describe('a cancel during the load', () => {
 	});
 });
 
+describe('a cancel while a file of a folder is read', () => {
+	it('leaves the files after it as they were, with no row, and the next run loads them', async () => {
+		const folderDatabase = await openTestDatabase('load_cancel_folder');
+		const folder = path.join(dir, 'cancelled-days');
+		fs.mkdirSync(folder);
+		fs.writeFileSync(path.join(folder, 'tracking-2019-03-01.log'), lines(0, EVENTS));
+		fs.writeFileSync(path.join(folder, 'tracking-2019-03-02.log'), lines(EVENTS, EVENTS + 100));
+		fs.writeFileSync(path.join(folder, 'tracking-2019-03-03.log.gz'), zlib.gzipSync(lines(EVENTS + 100, EVENTS + 200)));
+		const controller = new AbortController();
+		const summary = await ingest(folderDatabase, [folder], {
+			workers: 1,
+			progressIntervalMs: 5,
+			signal: controller.signal,
+			onProgress: (snapshot) => snapshot.loaded > 0 && controller.abort(),
+		});
+		assert.equal(summary.phase, 'cancelled');
+		assert.deepEqual(summary.files.map((file) => file.status), ['loading', 'pending', 'pending']);
+		const rows = async () => (await folderDatabase.pool.query('SELECT path, status, loaded FROM source_files ORDER BY file_id')).rows;
+		const first = path.join(folder, 'tracking-2019-03-01.log');
+		assert.deepEqual(await rows(), [{path: first, status: 'loading', loaded: summary.loaded}]);
+		const again = await ingest(folderDatabase, [folder]);
+		assert.deepEqual([again.loaded, again.filesLoaded], [EVENTS + 200 - summary.loaded, 3]);
+		assert.deepEqual(
+			(await rows()).map(({status, loaded}) => [status, loaded]),
+			[
+				['loaded', EVENTS],
+				['loaded', 100],
+				['loaded', 100],
+			],
+		);
+	});
+});
+
 /**
  * Loads `file` (of EVENTS lines) up to half, cancelled, then again to its end, and checks what the second load said
  * while it passed over the half loaded before (decompressed again from its start): meanwhile the load's rates said
