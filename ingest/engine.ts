@@ -298,8 +298,10 @@ type LoadContext = {
 
 async function loadFile(context: LoadContext, source: SourceFile, progress: FileProgress): Promise<void> {
 	let identity: SourceIdentity;
+	let first: {size: number; head: Buffer};
 	try {
-		const {fingerprint, headHash, size} = fingerprintFile(source.path);
+		const {fingerprint, headHash, size, head} = fingerprintFile(source.path);
+		first = {size, head};
 		identity = {path: source.path, member: '', kind: source.kind, size, mtime: source.mtime, fingerprint, headHash, headHashAt: (length) => headHashOf(source.path, length)};
 		if (source.kind === 'plain') identity.newlineAt = (offset) => isNewlineAt(source.path, offset);
 	} catch (error) {
@@ -307,7 +309,7 @@ async function loadFile(context: LoadContext, source: SourceFile, progress: File
 		progress.note = `cannot read: ${openFailure(source.path, error)}`;
 		return;
 	}
-	await loadStream(context, identity, progress, (startOffset, onBytes) => openFileContent(source, startOffset, onBytes));
+	await loadStream(context, identity, progress, (startOffset, onBytes) => openFileContent(source, startOffset, onBytes, first));
 }
 
 async function loadZip(context: LoadContext, source: SourceFile, progress: FileProgress): Promise<void> {
