@@ -16,7 +16,7 @@ import {eventsNotBuilt, finishSource, planSource, recordFailedSource, recordInte
 import type {DerivedProgress, FileProgress, IngestSnapshot, IngestSummary, Superseded} from './progress.js';
 import {ProgressTracker} from './progress-tracker.js';
 import {NotALog} from './sniff.js';
-import {damagedFingerprint, discoverSources, fingerprintFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
+import {damagedFingerprint, discoverSources, fingerprintFile, fingerprintOpenFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
 
 /** With where the state is kept (StatePlaces): the derived build's scratch folder, and what names a disk that fills up. */
 export type IngestOptions = StatePlaces & {
@@ -298,18 +298,30 @@ type LoadContext = {
 
 async function loadFile(context: LoadContext, source: SourceFile, progress: FileProgress): Promise<void> {
 	let identity: SourceIdentity;
+	let fd: number | undefined;
 	let first: {size: number; head: Buffer};
 	try {
-		const {fingerprint, headHash, size, head} = fingerprintFile(source.path);
+		fd = fs.openSync(source.path, 'r');
+		const {fingerprint, headHash, size, head} = fingerprintOpenFile(fd);
 		first = {size, head};
 		identity = {path: source.path, member: '', kind: source.kind, size, mtime: source.mtime, fingerprint, headHash, headHashAt: (length) => headHashOf(source.path, length)};
 		if (source.kind === 'plain') identity.newlineAt = (offset) => isNewlineAt(source.path, offset);
 	} catch (error) {
+		if (fd !== undefined) fs.closeSync(fd);
 		progress.status = 'failed';
 		progress.note = `cannot read: ${openFailure(source.path, error)}`;
 		return;
 	}
-	await loadStream(context, identity, progress, (startOffset, onBytes) => openFileContent(source, startOffset, onBytes, first));
+	// Read through the descriptor fingerprinted (openFileContent then closes it); closed here when it is not read (skipped).
+	let handedOver = false;
+	try {
+		await loadStream(context, identity, progress, (startOffset, onBytes) => {
+			handedOver = true;
+			return openFileContent(source, startOffset, onBytes, fd, first);
+		});
+	} finally {
+		if (!handedOver) fs.closeSync(fd);
+	}
 }
 
 async function loadZip(context: LoadContext, source: SourceFile, progress: FileProgress): Promise<void> {

@@ -232,14 +232,21 @@ function fingerprintOf(fd: number, size: number): {fingerprint: string; headHash
  * is returned too: a plain file read from its start is sniffed from it (openFileContent), which opened each of 3,000
  * daily files once more.
  */
-export function fingerprintFile(file: string): {fingerprint: string; headHash: string; size: number; head: Buffer} {
+export function fingerprintFile(file: string): FileFingerprint {
 	const fd = fs.openSync(file, 'r');
 	try {
-		const size = fs.fstatSync(fd).size;
-		return {...fingerprintOf(fd, size), size};
+		return fingerprintOpenFile(fd);
 	} finally {
 		fs.closeSync(fd);
 	}
+}
+
+export type FileFingerprint = {fingerprint: string; headHash: string; size: number; head: Buffer};
+
+/** fingerprintFile of a file already open: a file loaded is read through the descriptor it was fingerprinted by (openFileContent). */
+export function fingerprintOpenFile(fd: number): FileFingerprint {
+	const size = fs.fstatSync(fd).size;
+	return {...fingerprintOf(fd, size), size};
 }
 
 /**
@@ -378,19 +385,26 @@ async function decodedContent(content: Readable, container: 'gz' | 'zip'): Promi
 }
 
 /**
- * Decompressed content of a plain or .gz file, from a decompressed offset (plain files seek there). `first` is the file's
- * size and first bytes as fingerprintFile read them.
+ * Decompressed content of a plain or .gz file, from a decompressed offset (plain files seek there), read through `fd`,
+ * which the stream closes (a folder of 3,000 daily files opened each once more to read it), and which it is given even
+ * if this throws. `first` is the file's size and first bytes as fingerprintOpenFile read them.
  */
-export async function openFileContent(file: SourceFile, startOffset: number, onDiskBytes: (count: number) => void, first: {size: number; head: Buffer}): Promise<Readable> {
-	// The stream we return carries an error of any stage (missing file, corrupt gzip): pipeline's and gunzipped's do.
+export async function openFileContent(file: SourceFile, startOffset: number, onDiskBytes: (count: number) => void, fd: number, first: {size: number; head: Buffer}): Promise<Readable> {
+	// The stream we return carries an error of any stage (corrupt gzip): pipeline's and gunzipped's do.
 	if (file.kind === 'plain') {
+		const content = fs.createReadStream(file.path, {fd, start: startOffset, highWaterMark: readSizeFor(first.size - startOffset)});
 		// Read from its start, a file has not loaded a line yet: the one place to look at its first bytes (HEAD_SAMPLE holds SNIFF_BYTES).
-		if (startOffset === 0) sniffContent(first.head.subarray(0, SNIFF_BYTES), first.size <= SNIFF_BYTES);
-		return pipeline(fs.createReadStream(file.path, {start: startOffset, highWaterMark: readSizeFor(first.size - startOffset)}), byteCounter(onDiskBytes), () => {});
+		try {
+			if (startOffset === 0) sniffContent(first.head.subarray(0, SNIFF_BYTES), first.size <= SNIFF_BYTES);
+		} catch (error) {
+			content.destroy();
+			throw error;
+		}
+		return pipeline(content, byteCounter(onDiskBytes), () => {});
 	}
 	// Counted as the inflater hands its output on: the compressed bytes read ahead of it (a megabyte, a
 	// large part of a small file) would let the meters run ahead of the load (see loadStream).
-	return decodedContent(gunzipped(fs.createReadStream(file.path, {highWaterMark: readSizeFor(first.size)}), onDiskBytes, readSizeFor(first.size * GZIP_RATIO)), 'gz');
+	return decodedContent(gunzipped(fs.createReadStream(file.path, {fd, highWaterMark: readSizeFor(first.size)}), onDiskBytes, readSizeFor(first.size * GZIP_RATIO)), 'gz');
 }
 
 /** Gunzipped content as a byte stream (see gunzipMembers), which carries an error of the compressed stream too. */
