@@ -921,3 +921,31 @@ describe('a folder with empty daily files', () => {
 		assert.deepEqual(summaryLines(again).filter((line) => line.startsWith('skipped')), []);
 	});
 });
+
+describe('the files a load reads', () => {
+	// A file is read through the descriptor its fingerprint was read by: handed to the stream that reads it, or closed when
+	// it is not read (skipped, or no log).
+	it('are all closed after it: loaded, skipped as already loaded, or no log', {skip: process.platform === 'linux' ? false : 'skipped: open files are counted in /proc/self/fd (Linux)'}, async () => {
+		const folder = path.join(dir, 'closed-after');
+		fs.mkdirSync(folder);
+		fs.writeFileSync(path.join(folder, 'tracking.log-1'), lines(420_000, 420_005));
+		fs.writeFileSync(path.join(folder, 'tracking.log-2.gz'), zlib.gzipSync(lines(420_005, 420_010)));
+		fs.writeFileSync(path.join(folder, 'notes.csv'), 'a,b\n1,2\n');
+		fs.writeFileSync(path.join(folder, 'notes.csv.gz'), zlib.gzipSync('c,d\n3,4\n'));
+		const openHere = () =>
+			fs.readdirSync('/proc/self/fd').filter((fd) => {
+				try {
+					return fs.readlinkSync(path.join('/proc/self/fd', fd)).startsWith(folder);
+				} catch {
+					return false; // closed meanwhile (readdir's own descriptor)
+				}
+			});
+		const first = await ingest(database, [folder]);
+		assert.deepEqual([first.filesLoaded, first.loaded], [4, 10]);
+		const again = await ingest(database, [folder]);
+		assert.equal(again.filesSkipped, 4);
+		// A stream closes its descriptor in a later turn of the event loop.
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		assert.deepEqual(openHere(), []);
+	});
+});
