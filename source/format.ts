@@ -1,7 +1,7 @@
 /** Human-readable figures for progress lines and summaries (shared by the CLI and the TUI). */
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
-import {DERIVED_STEPS, type DerivedProgress, type IngestSnapshot, type IngestSummary} from '../ingest/progress.js';
+import {DERIVED_STEPS, isAfterCounting, type DerivedProgress, type IngestSnapshot, type IngestSummary} from '../ingest/progress.js';
 
 export {formatBytes} from '../ingest/progress.js';
 
@@ -55,12 +55,19 @@ export function rowCount(count: number): string {
 }
 
 /**
- * While loading, the estimated wait until the tables the tasks read are updated too (see readyEstimate); the load
- * screen says it on a line of its own (ingest's line, short: "ETA 0:20 + ~0:25 tables"). Unknown while the load's ETA is.
+ * The estimated wait until the tables the tasks read are updated: while loading, the load's and the update's after it
+ * (see readyEstimate), unknown while the load's ETA is; then, on the same line of the load screen, the update's (see
+ * tablesLeft). ingest's line says it short ("ETA 0:20 + ~0:25 tables", "ready in ~0:25": see readyShort).
  */
-export function readyText(ready: IngestSnapshot['ready']): string {
+export function readyText(ready: IngestSnapshot['ready'], phase: IngestSnapshot['phase']): string {
+	if (phase === 'deriving') return ready ? `${readyShort(ready.seconds)} (estimate: updating the tables)` : 'ready in --:-- (updating the tables)';
 	if (!ready) return 'ready in --:-- (load, then updating the tables)';
 	return `ready in ~${formatDuration(ready.seconds * 1000)} (estimate: load, then ~${formatDuration(ready.tablesSeconds * 1000)} updating the tables)`;
+}
+
+/** "ready in ~0:25"; once an estimate has run out, "ready any moment" (the update goes on: 0:00 would look stuck). */
+export function readyShort(seconds: number): string {
+	return seconds < 0.5 ? 'ready any moment' : `ready in ~${formatDuration(seconds * 1000)}`;
 }
 
 /**
@@ -71,11 +78,14 @@ export function passOverText({done, total, megabytesPerSecond}: NonNullable<Inge
 	return `reading past the part loaded before: ${Math.floor((100 * done) / total)}% at ${megabytesPerSecond.toFixed(1)} MB/s`;
 }
 
-/** While the derived build counts: the events counted and its ETA ("4,300,000 of 10,000,000 events · ETA 0:45"); in its other steps, how long the step has run ("0:12 so far"). */
+/**
+ * While the derived build counts: the events counted ("4,300,000 of 10,000,000 events"); in its other steps, how long
+ * the step has run ("0:12 so far"). The wait for the whole build is said apart (readyText): an ETA here covered the
+ * counting only, and said 0:00 with seconds of the build to go.
+ */
 export function derivedCountsText(derived: NonNullable<IngestSnapshot['derived']>): string {
 	if (derived.step !== 'counting') return `${formatDuration(derived.stepMs)} so far`;
-	const counts = `${formatCount(derived.eventsDone)} of ${formatCount(Math.max(derived.eventsDone, derived.eventsTotal))} events`;
-	return derived.etaSeconds === undefined ? counts : `${counts} · ETA ${formatDuration(derived.etaSeconds * 1000)}`;
+	return `${formatCount(derived.eventsDone)} of ${formatCount(Math.max(derived.eventsDone, derived.eventsTotal))} events`;
 }
 
 /** The derived build's step in words, with its counts while it counts. */
@@ -85,7 +95,7 @@ export function derivedStepText(derived: NonNullable<IngestSnapshot['derived']>)
 
 /** The share of the new events counted (the counting is most of the build): 100 once past it. */
 export function derivedPercent(derived: DerivedProgress): number {
-	if (derived.step === 'recomputing' || derived.step === 'committing') return 100;
+	if (isAfterCounting(derived.step)) return 100;
 	return derived.eventsTotal > 0 ? Math.min(100, Math.floor((100 * derived.eventsDone) / derived.eventsTotal)) : 0;
 }
 

@@ -485,6 +485,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		const counted = await timedStep(onStep, 'counts, event tables (and a first build: the walks): scanned, sorted, walked in Node, stored by COPY', () =>
 			countFreshEvents(client, counting, {loadIds, firstBuild: !earlier, onEvents}),
 		);
+		report('adding');
 		for (const definition of remadeIndexes) await client.query(definition);
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
 		await addNewPages(client, 'SELECT page FROM fresh_target');

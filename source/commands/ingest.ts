@@ -11,7 +11,7 @@ import {zoneGuess} from '../suggest.js';
 import {meantPath} from './quoted-path.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
-import {derivedPercent, derivedStepText, fileNotices, passOverText, supersededOf, formatBytes, formatDuration, formatCount, loadingMs, noticeLine, zoneKeptClause} from '../format.js';
+import {derivedPercent, derivedStepText, fileNotices, passOverText, readyShort, supersededOf, formatBytes, formatDuration, formatCount, loadingMs, noticeLine, zoneKeptClause} from '../format.js';
 import {defaultResultDir} from '../tasks/index.js';
 import {cancellable, withDatabase, type Command, type CommandContext} from './context.js';
 
@@ -79,7 +79,8 @@ export function zoneFlagGiven(tz: string | undefined): boolean {
 
 export function progressLine(snapshot: IngestSnapshot): string {
 	const {derived} = snapshot;
-	if (snapshot.phase === 'deriving' && derived) return `deriving ${derivedPercent(derived)}% · ${derivedStepText(derived)}`;
+	// The wait first: after some 80 characters a terminal cuts the line, and the step's words alone take 50.
+	if (snapshot.phase === 'deriving' && derived) return [`deriving ${derivedPercent(derived)}%`, snapshot.ready && readyShort(snapshot.ready.seconds), derivedStepText(derived)].filter(Boolean).join(' · ');
 	const percent = snapshot.bytesTotal > 0 ? Math.floor((100 * snapshot.bytesDone) / snapshot.bytesTotal) : 100;
 	const eta = snapshot.etaSeconds === undefined ? '–' : formatDuration(snapshot.etaSeconds * 1000);
 	// The load screen's "ready in" line, short: after some 70 characters, an 80-column terminal cut it off (and the

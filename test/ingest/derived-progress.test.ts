@@ -31,7 +31,8 @@ describe('the derived build reports its progress', () => {
 		const first = await derivingSteps('first.log', lines(0, 20_000));
 		assert.deepEqual(
 			first.map(({step}) => step),
-			['listing', 'sorting', 'counting', 'committing'],
+			// After the counting, its own step: said as counting at 100 %, it ran on for seconds (see DERIVED_STEPS).
+			['listing', 'sorting', 'counting', 'adding', 'committing'],
 		);
 		// The total comes from the files' counts; when it commits, every new event was read once (each step is
 		// reported as it starts: 0 ms into it).
@@ -42,7 +43,7 @@ describe('the derived build reports its progress', () => {
 		const second = await derivingSteps('second.log', lines(20_000, 23_000));
 		assert.deepEqual(
 			second.map(({step}) => step),
-			['listing', 'sorting', 'counting', 'recomputing', 'committing'],
+			['listing', 'sorting', 'counting', 'adding', 'recomputing', 'committing'],
 		);
 		assert.deepEqual(second.at(-1), {step: 'committing', eventsDone: 3000, eventsTotal: 3000, stepMs: 0});
 	});
@@ -111,34 +112,46 @@ describe('the derived build reports its progress', () => {
 		}
 	});
 
-	it("puts the counting's ETA in the snapshot from its rate, and the headless line says it", () => {
+	it('estimates the whole build’s wait, not its counting’s alone, and the headless line says it first', () => {
 		let now = 0;
 		const tracker = new ProgressTracker(0, () => now);
 		assert.equal(tracker.snapshot().derivedMs, undefined, 'not before the build starts');
+		// No load before it (a build of the loads left pending): nothing to go by until the counting has a rate.
 		tracker.startDeriving();
 		tracker.derived = {step: 'counting', eventsDone: 1000, eventsTotal: 101_000};
-		assert.equal(tracker.snapshot().derived!.etaSeconds, undefined, 'no rate from one sample');
+		assert.equal(tracker.snapshot().ready, undefined, 'no rate from one sample');
 		now = 2000;
 		tracker.derived = {step: 'counting', eventsDone: 11_000, eventsTotal: 101_000};
-		assert.equal(tracker.snapshot().derived!.etaSeconds, undefined, 'no basis in 2 s');
+		assert.equal(tracker.snapshot().ready, undefined, 'no basis in 2 s');
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 10% · counting the new events and walking the timelines · 11,000 of 101,000 events');
 		now = 6000;
 		tracker.derived = {step: 'counting', eventsDone: 31_000, eventsTotal: 101_000};
 		const snapshot = tracker.snapshot();
-		// 30,000 events in 6 s: 70,000 left take 14 s.
-		assert.equal(snapshot.derived!.etaSeconds, 14);
-		assert.equal(progressLine(snapshot), 'deriving 30% · counting the new events and walking the timelines · 31,000 of 101,000 events · ETA 0:14');
-		tracker.derived = {step: 'committing', eventsDone: 101_000, eventsTotal: 101_000};
-		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · committing · 0:00 so far');
-		now = 6400;
-		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · committing · 0:00 so far');
+		// 30,000 events in 6 s: 70,000 left take 14 s; the steps after it a third of its 20 s.
+		assert.ok(Math.abs(snapshot.ready!.seconds - (14 + 20 / 3)) < 1e-9, `${snapshot.ready!.seconds} s`);
+		assert.equal(progressLine(snapshot), 'deriving 30% · ready in ~0:21 · counting the new events and walking the timelines · 31,000 of 101,000 events');
+		// Every event read 18 s into the counting: the work after it is given 6 s, and the estimate counts down from there,
+		// through the counting's last rows stored (its own ETA said 0:00 there, with seconds of the build to go).
 		now = 18_000;
-		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · committing · 0:12 so far', 'the time since the step started');
+		tracker.derived = {step: 'counting', eventsDone: 101_000, eventsTotal: 101_000};
+		assert.ok(Math.abs(tracker.snapshot().ready!.seconds - 6) < 1e-9);
+		now = 20_000;
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · ready in ~0:04 · counting the new events and walking the timelines · 101,000 of 101,000 events');
+		now = 21_000;
+		tracker.derived = {step: 'adding', eventsDone: 101_000, eventsTotal: 101_000};
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · ready in ~0:03 · adding the new counts to the tables · 0:00 so far');
+		now = 22_000;
+		tracker.derived = {step: 'committing', eventsDone: 101_000, eventsTotal: 101_000};
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · ready in ~0:02 · committing · 0:00 so far');
+		// Run past its estimate, the build is ready any moment, not in 0:00 as if it had stalled.
+		now = 34_000;
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · ready any moment · committing · 0:12 so far', 'the time since the step started');
 		tracker.phase = 'done';
-		now = 19_000;
+		now = 35_000;
 		const summary = {...tracker.snapshot(), filesLoaded: 1, filesSkipped: 0, filesFailed: 0};
-		assert.equal(summary.derived, undefined, 'only while deriving');
+		assert.deepEqual([summary.derived, summary.ready], [undefined, undefined], 'only while deriving');
 		// The summary tells the build's time from the load's (here the tracker started with the build).
-		assert.equal(summary.derivedMs, 19_000);
-		assert.ok(summaryLines(summary).includes('time: loading 0:00, updating the tables the tasks read 0:19'));
+		assert.equal(summary.derivedMs, 35_000);
+		assert.ok(summaryLines(summary).includes('time: loading 0:00, updating the tables the tasks read 0:35'));
 	});
 });

@@ -94,7 +94,9 @@ describe('the derived build’s counting ETA', () => {
 		const seen = [];
 		for (now = 0; counted(now) < 1_000_000; now += 250) {
 			tracker.derived = {step: 'counting', eventsDone: counted(now), eventsTotal: 1_000_000};
-			seen.push({ms: now, eta: tracker.snapshot().derived!.etaSeconds, left: (1_000_000 - counted(now)) / 50_000});
+			const left = (1_000_000 - counted(now)) / 50_000;
+			// The build's wait: the counting's, then a third of its time for the steps after it (see tablesLeft).
+			seen.push({ms: now, eta: tracker.snapshot().ready?.seconds, left: left + (now / 1000 + left) / 3});
 		}
 		const shown = seen.filter(({eta}) => eta !== undefined);
 		assert.ok(shown[0]!.ms >= 7000, `first shown ${shown[0]!.ms} ms into the step`);
@@ -166,6 +168,47 @@ describe('the estimate of the whole wait while loading (the load, then the table
 		const last = seen.at(-1)!;
 		// 10 s in, 10 s left: 19.75 s of load from its first lines stored (at 0.25 s), the update estimated at 5 + 19.75 / 2 s.
 		assert.deepEqual(last, {etaSeconds: 10, ready: {seconds: 24.875, tablesSeconds: 14.875}});
+	});
+});
+
+describe('the estimate of the tables’ update while it runs', () => {
+	it('goes on from the load’s estimate, without a gap, until the counting’s ETA has its basis, then counts down to the end', () => {
+		const {tracker, file, clock} = loadingOne('big.log', 'plain');
+		const seen: Array<{ms: number; phase: string; ready?: number}> = [];
+		const sample = () => {
+			const {phase, ready} = tracker.snapshot();
+			seen.push({ms: clock.now, phase, ready: ready?.seconds});
+		};
+		// 20 s of load: 5 MB and 2,000 new events a second.
+		for (clock.now = 0; clock.now < 20_000; clock.now += 250) {
+			file.bytesDone = clock.now * 5000;
+			file.lines = file.loaded = clock.now * 2;
+			sample();
+		}
+		file.bytesDone = 100 * MB;
+		file.status = 'loaded';
+		tracker.startDeriving();
+		// Listing and sorting for 3 s, the counting of its 40,000 events from 3 s to 13 s (its first ones at 4 s), then 3 s more.
+		for (; clock.now <= 36_000; clock.now += 250) {
+			const ms = clock.now - 20_000;
+			if (ms < 3000) tracker.derived = {step: ms < 1500 ? 'listing' : 'sorting', eventsDone: 0, eventsTotal: 40_000};
+			else if (ms < 13_000) tracker.derived = {step: 'counting', eventsDone: ms < 4000 ? 0 : Math.floor(((ms - 4000) * 40_000) / 9000), eventsTotal: 40_000};
+			else tracker.derived = {step: ms < 15_000 ? 'adding' : 'committing', eventsDone: 40_000, eventsTotal: 40_000};
+			sample();
+		}
+		const from = seen.findIndex(({ready}) => ready !== undefined);
+		assert.deepEqual(seen.slice(from).filter(({ready}) => ready === undefined), [], 'never gone once there');
+		const lastLoading = seen.filter(({phase}) => phase === 'loading').at(-1)!;
+		const firstDeriving = seen.find(({phase}) => phase === 'deriving')!;
+		// Where the load's estimate left off (its 0:00 of load and the update's planned time), not a new guess.
+		assert.ok(Math.abs(firstDeriving.ready! - lastLoading.ready!) < 0.5, `${lastLoading.ready} s, then ${firstDeriving.ready} s`);
+		// Counting down by the second while the build has nothing better (listing, sorting, the counting's first 5 s).
+		const planned = seen.filter(({phase, ms}) => phase === 'deriving' && ms < 29_000);
+		for (const {ms, ready} of planned) assert.ok(Math.abs(ready! - (firstDeriving.ready! - (ms - 20_000) / 1000)) < 0.01, `${ready} s at ${ms} ms`);
+		// Then from the counting: 10 s of it, a third of that for the steps after it.
+		const at = (ms: number) => seen.find((sampled) => sampled.ms === ms)!.ready!;
+		assert.ok(Math.abs(at(30_000) - (3 + 10 / 3)) < 0.3, `${at(30_000)} s at 30 s`);
+		assert.ok(Math.abs(at(34_000) - (10 / 3 - 1)) < 0.01, `${at(34_000)} s at 34 s`);
 	});
 });
 

@@ -553,25 +553,32 @@ test('snapshots are sampled: a burst of 2,000 renders a handful of frames', asyn
 	}
 });
 
-test('the derived build after the load shows its step, the events counted and its ETA, within 80 columns', async () => {
-	const services = fakeServices();
-	const {lastFrame, unmount} = render(<App services={services} width={80} height={24} />);
-	try {
-		await waitFor(lastFrame, 'Files (1 of 2 done)');
-		services.progress?.(snapshot({phase: 'deriving', derived: {step: 'counting', eventsDone: 4_300_000, eventsTotal: 10_000_000, etaSeconds: 45, stepMs: 30_000}}));
-		const frame = await waitFor(lastFrame, 'updating the tables the tasks read');
-		assert.match(frame, /Tables █+░+  43%/);
-		assert.match(frame, /\n {7}4,300,000 of 10,000,000 events · ETA 0:45\n {7}counting the new events and walking the timelines\n/);
-		for (const line of frame.split('\n')) assert.ok(stringWidth(line) <= 80, `line wider than 80: ${line}`);
-		assert.ok(frame.split('\n').length <= 23, 'never taller than rows - 1');
-		services.progress?.(snapshot({phase: 'deriving', derived: {step: 'committing', eventsDone: 10_000_000, eventsTotal: 10_000_000, stepMs: 12_000}}));
-		// A step without counts shows how long it has run.
-		assert.match(await waitFor(lastFrame, '       committing'), /Tables █+ 100%\n {7}0:12 so far\n {7}committing\n/);
-		services.finishIngest();
-	} finally {
-		unmount();
-	}
-});
+for (const width of [80, 60]) {
+	test(`the derived build after the load shows its step, the events counted and the estimated wait for the whole build, within ${width} columns`, async () => {
+		const services = fakeServices();
+		const {lastFrame, unmount} = render(<App services={services} width={width} height={24} />);
+		try {
+			await waitFor(lastFrame, 'Files (1 of 2 done)');
+			services.progress?.(snapshot({phase: 'deriving', derived: {step: 'counting', eventsDone: 4_300_000, eventsTotal: 10_000_000, stepMs: 30_000}, ready: {seconds: 70, tablesSeconds: 70}}));
+			const frame = await waitFor(lastFrame, 'updating the tables the tasks read');
+			assert.match(frame, /Tables █+░+  43%/);
+			// The counting's own ETA, said here, covered the counting only (0:00 with seconds of the build to go).
+			assert.match(frame, /\n {7}4,300,000 of 10,000,000 events\n {7}counting the new events and walking the timel/);
+			// Where the whole wait was said while loading.
+			assert.match(frame, /\n {6}ready in ~1:10 \(estimate: updating the tables\)\n/);
+			for (const line of frame.split('\n')) assert.ok(stringWidth(line) <= width, `line wider than ${width}: ${line}`);
+			assert.ok(frame.split('\n').length <= 23, 'never taller than rows - 1');
+			services.progress?.(snapshot({phase: 'deriving', derived: {step: 'committing', eventsDone: 10_000_000, eventsTotal: 10_000_000, stepMs: 12_000}, ready: {seconds: 0, tablesSeconds: 0}}));
+			// A step without counts shows how long it has run; an estimate run out does not say 0:00 as if stuck.
+			const after = await waitFor(lastFrame, '       committing');
+			assert.match(after, /Tables █+ 100%\n {7}0:12 so far\n {7}committing\n/);
+			assert.match(after, /\n {6}ready any moment \(estimate: updating the tables\)\n/);
+			services.finishIngest();
+		} finally {
+			unmount();
+		}
+	});
+}
 
 test('a cancel during the derived build says what it rolls back, and the summary that everything is loaded', async () => {
 	const services = fakeServices({
@@ -1110,7 +1117,7 @@ test('the progress panel shows the ETA the tracker gives, as the headless line d
 	}
 });
 
-test('while loading, the panel and ingest’s line say the estimated wait until the tables are updated too; once they update, it goes', () => {
+test('while loading, the panel and ingest’s line say the estimated wait until the tables are updated too; once they update, the update’s own', () => {
 	const loading = snapshot({elapsedMs: 20_000, etaSeconds: 20, ready: {seconds: 45, tablesSeconds: 25}});
 	const said = 'ready in ~0:45 (estimate: load, then ~0:25 updating the tables)';
 	for (const [width, shown] of [
@@ -1136,11 +1143,17 @@ test('while loading, the panel and ingest’s line say the estimated wait until 
 	} finally {
 		early.unmount();
 	}
-	const deriving = render(<ProgressPanel snapshot={snapshot({phase: 'deriving', etaSeconds: undefined})} rateHistory={[]} width={80} height={20} />);
-	try {
-		assert.doesNotMatch(deriving.lastFrame()!, /ready in/);
-	} finally {
-		deriving.unmount();
+	for (const [ready, said] of [
+		[{seconds: 20, tablesSeconds: 20}, 'ready in ~0:20 (estimate: updating the tables)'],
+		[undefined, 'ready in --:-- (updating the tables)'],
+	] as const) {
+		const deriving = render(<ProgressPanel snapshot={snapshot({phase: 'deriving', etaSeconds: undefined, ready})} rateHistory={[]} width={60} height={20} />);
+		try {
+			// The same line as while loading: the estimate goes on where it was.
+			assert.equal(stripVTControlCharacters(deriving.lastFrame()!).split('\n')[2], `      ${said}`);
+		} finally {
+			deriving.unmount();
+		}
 	}
 });
 

@@ -61,16 +61,19 @@ function FileLine({file, mark, width, countsColumn}: {file: FileProgress; mark: 
 	);
 }
 
-/** The panel's lines before its file list: total, rates, sparkline, counts, a blank line and the Files heading (and while loading, the wait's estimate). */
+/** The panel's lines before its file list: total, rates, sparkline, counts, a blank line and the Files heading (and while loading and updating the tables, the wait's estimate). */
 const HEAD_LINES = 6;
 
 /** Total and per-file progress of a load (pv / rsync / indicatif fields) in at most `height` lines: the file list goes first. */
 export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot: IngestSnapshot; rateHistory: number[]; width: number; height: number}) {
 	const barWidth = Math.max(10, width - 36);
 	const done = snapshot.files.filter(isDone).length;
-	// The whole wait, the tables' update included, while loading; once the update runs, its own ETA takes over.
-	const loading = snapshot.phase === 'loading';
-	const fileRoom = height - HEAD_LINES - (loading ? 1 : 0);
+	// The whole wait, the tables' update included, while loading; on the same line, the update's own while it runs.
+	const waiting = snapshot.phase === 'loading' || snapshot.phase === 'deriving';
+	const fileRoom = height - HEAD_LINES - (waiting ? 1 : 0);
+	// Short of room for the lines before the list (total, rates, the wait, sparkline, counts; the Tables bar and the
+	// cancel question above the panel at 60×15), the load's sparkline gives way to the wait's estimate.
+	const showSparkline = height >= HEAD_LINES - 2 + (waiting ? 1 : 0);
 	const {shown, more} = filesToShow(snapshot.files, fileRoom);
 	const countsColumn = countsWidth(shown, width);
 	return (
@@ -86,16 +89,18 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 					: `${snapshot.megabytesPerSecond.toFixed(1)} MB/s · ${thousands(snapshot.eventsPerSecond)} events/s · ETA ${clock(snapshot.etaSeconds)}`}{' '}
 				· elapsed {clock(snapshot.elapsedMs / 1000)}
 			</Text>
-			{loading && (
+			{waiting && (
 				<Text wrap="truncate-end">
 					{'      '}
-					{readyText(snapshot.ready)}
+					{readyText(snapshot.ready, snapshot.phase)}
 				</Text>
 			)}
-			<Text>
-				{'      '}
-				<Text color="cyan">{sparkline(rateHistory, Math.max(10, width - 20))}</Text> MB/s
-			</Text>
+			{showSparkline && (
+				<Text>
+					{'      '}
+					<Text color="cyan">{sparkline(rateHistory, Math.max(10, width - 20))}</Text> MB/s
+				</Text>
+			)}
 			<Text>
 				{'      '}
 				<Counts loaded={snapshot.loaded} readAgain={snapshot.readAgain} duplicates={snapshot.duplicates} rejected={snapshot.rejected} />
