@@ -48,22 +48,27 @@ export function readyEstimate({loadingMs, etaSeconds, lines, loaded, pending = 0
 const AFTER_COUNTING_SHARE = 1 / 3;
 
 /**
- * Seconds the derived build has left, an estimate (undefined when there is nothing to go by). Until the counting's ETA
- * has its basis (the listing, PostgreSQL's sort, the counting's first seconds; at 250k events the whole counting): what
- * the load's estimate planned for the build (`plannedSeconds`, see readyEstimate), less the time it has run. Then the
- * counting's ETA, and the work after it at its share of the counting's time; once every event is read, what is left of
- * that share. Never below 0: a build that runs past its estimate is said to be ready any moment.
+ * Seconds the derived build has left, an estimate (undefined when there is nothing to go by). Until the counting has a
+ * rate (the listing, PostgreSQL's sort, the counting's first batch): what the load's estimate planned for the build
+ * (`plannedSeconds`, see readyEstimate), less the time it has run. Then the counting's ETA, and the work after it at its
+ * share of the counting's time, handed over to as the ETA gains its basis (basis 0 to 1): a load faster than the build
+ * (a machine busier after it) planned 7 s for 14, and said "ready any moment" until the ETA came and said 0:06. Once
+ * every event is read, what is left of that share. Never below 0: run past its estimate, it is ready any moment.
  */
 export function tablesLeft({plannedSeconds, derivedSeconds, counting}: {
 	plannedSeconds?: number;
 	/** Since the build started. */
 	derivedSeconds: number;
 	/** How long the counting has run (until every event was read, once they were), its ETA while it reads, and the time since they were all read. */
-	counting?: {seconds: number; etaSeconds?: number; overForSeconds?: number};
+	counting?: {seconds: number; eta?: {seconds: number; basis: number}; overForSeconds?: number};
 }): number | undefined {
 	if (counting?.overForSeconds !== undefined) return Math.max(0, AFTER_COUNTING_SHARE * counting.seconds - counting.overForSeconds);
-	if (counting?.etaSeconds !== undefined) return counting.etaSeconds + AFTER_COUNTING_SHARE * (counting.seconds + counting.etaSeconds);
-	return plannedSeconds === undefined ? undefined : Math.max(0, plannedSeconds - derivedSeconds);
+	const planned = plannedSeconds === undefined ? undefined : Math.max(0, plannedSeconds - derivedSeconds);
+	const eta = counting?.eta;
+	if (!eta) return planned;
+	const counted = eta.seconds + AFTER_COUNTING_SHARE * (counting.seconds + eta.seconds);
+	if (planned === undefined) return eta.basis === 1 ? counted : undefined;
+	return planned * (1 - eta.basis) + counted * eta.basis;
 }
 
 /** Rates per second of some counters over the last windowMs, from a sample taken at each snapshot. */
@@ -92,10 +97,17 @@ class RateWindow<Counter extends string> {
 class Eta {
 	private readonly window = new RateWindow<'done'>(ETA_WINDOW_MS);
 
+	/** The seconds left once they have their basis. */
 	seconds(at: number, done: number, left: number): number | undefined {
+		const estimate = this.estimate(at, done, left);
+		return estimate && estimate.basis === 1 ? estimate.seconds : undefined;
+	}
+
+	/** The seconds left at the rate so far, and how much of its basis it has (0 to 1, from ETA_BASIS_MS on). */
+	estimate(at: number, done: number, left: number): {seconds: number; basis: number} | undefined {
 		if (done === 0) return undefined;
 		const {done: perSecond} = this.window.rates(at, {done});
-		return this.window.spanMs() >= ETA_BASIS_MS && perSecond > 0 ? Math.max(0, left) / perSecond : undefined;
+		return perSecond > 0 ? {seconds: Math.max(0, left) / perSecond, basis: Math.min(1, this.window.spanMs() / ETA_BASIS_MS)} : undefined;
 	}
 }
 
@@ -224,7 +236,7 @@ export class ProgressTracker {
 		if (this.counting && read) this.counting.until ??= at;
 		const counting = this.counting && {
 			seconds: ((this.counting.until ?? at) - this.counting.since) / 1000,
-			etaSeconds: derived?.step === 'counting' && !read ? this.countingEta.seconds(at, derived.eventsDone, derived.eventsTotal - derived.eventsDone) : undefined,
+			eta: derived?.step === 'counting' && !read ? this.countingEta.estimate(at, derived.eventsDone, derived.eventsTotal - derived.eventsDone) : undefined,
 			overForSeconds: this.counting.until === undefined ? undefined : (at - this.counting.until) / 1000,
 		};
 		const left = tablesLeft({plannedSeconds, derivedSeconds: (at - derivingSince) / 1000, counting});
