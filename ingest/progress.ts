@@ -86,6 +86,8 @@ export type DerivedProgress = {
 	/** The new events counted so far, of about eventsTotal (the loads' file counts). */
 	eventsDone: number;
 	eventsTotal: number;
+	/** Earlier loads were built: after the counting, the learners met again are recomputed (see tablesLeft). */
+	incremental?: true;
 };
 
 /** Totals are over the files; lines = loaded + duplicates + rejected holds once the load has finished. */

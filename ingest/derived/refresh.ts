@@ -450,7 +450,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		// Between statements an abort has nothing to cancel: each step checks it as it starts.
 		const report = (step: DerivedStep) => {
 			signal?.throwIfAborted();
-			options.onProgress?.({step, eventsDone, eventsTotal});
+			options.onProgress?.({step, eventsDone, eventsTotal, ...(earlier ? {incremental: true as const} : {})});
 		};
 		report('listing');
 		// Nothing derived yet (first load, or after a reset): start from empty tables.

@@ -45,7 +45,7 @@ describe('the derived build reports its progress', () => {
 			second.map(({step}) => step),
 			['listing', 'sorting', 'counting', 'adding', 'recomputing', 'committing'],
 		);
-		assert.deepEqual(second.at(-1), {step: 'committing', eventsDone: 3000, eventsTotal: 3000, stepMs: 0});
+		assert.deepEqual(second.at(-1), {step: 'committing', eventsDone: 3000, eventsTotal: 3000, incremental: true, stepMs: 0});
 	});
 
 	it('a cancel during the build rolls it back: everything stays loaded, and the next ingest builds it', async () => {
