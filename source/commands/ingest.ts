@@ -80,7 +80,12 @@ export function zoneFlagGiven(tz: string | undefined): boolean {
 export function progressLine(snapshot: IngestSnapshot): string {
 	const {derived} = snapshot;
 	// The wait first: after some 80 characters a terminal cuts the line, and the step's words alone take 50.
-	if (snapshot.phase === 'deriving' && derived) return [`deriving ${derivedPercent(derived)}%`, snapshot.ready && readyShort(snapshot.ready.seconds), derivedStepText(derived)].filter(Boolean).join(' · ');
+	if (snapshot.phase === 'deriving') {
+		// Before its first step (an ANALYZE of the new events, another build's lock) the build has no figures yet: the
+		// load's line said "deriving 100% 0 B/0 B · 0.0 MB/s …" there.
+		const step = derived ? derivedStepText(derived) : 'starting';
+		return [`deriving ${derived ? derivedPercent(derived) : 0}%`, snapshot.ready && readyShort(snapshot.ready.seconds), step].filter(Boolean).join(' · ');
+	}
 	const percent = snapshot.bytesTotal > 0 ? Math.floor((100 * snapshot.bytesDone) / snapshot.bytesTotal) : 100;
 	const eta = snapshot.etaSeconds === undefined ? '–' : formatDuration(snapshot.etaSeconds * 1000);
 	// The load screen's "ready in" line, short: after some 70 characters, an 80-column terminal cut it off (and the

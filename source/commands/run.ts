@@ -108,7 +108,7 @@ function parameterValues(context: CommandContext): Record<string, string> {
  */
 function derivedProgressPrinter(context: CommandContext): {onProgress: (progress: DerivedProgress) => void; end: () => void} {
 	const tracker = new ProgressTracker(Date.now());
-	tracker.phase = 'deriving';
+	tracker.startDeriving();
 	let lastPrinted = 0;
 	const live = liveLine(context.stderr);
 	const onProgress = (progress: DerivedProgress) => {

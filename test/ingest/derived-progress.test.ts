@@ -118,6 +118,8 @@ describe('the derived build reports its progress', () => {
 		assert.equal(tracker.snapshot().derivedMs, undefined, 'not before the build starts');
 		// No load before it (a build of the loads left pending): nothing to go by until the counting has a rate.
 		tracker.startDeriving();
+		// Before its first step: no figures yet, and none of the load's (it said "deriving 100% 0 B/0 B · 0.0 MB/s …").
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 0% · starting');
 		tracker.derived = {step: 'counting', eventsDone: 1000, eventsTotal: 101_000};
 		assert.equal(tracker.snapshot().ready, undefined, 'no rate from one sample');
 		now = 2000;
