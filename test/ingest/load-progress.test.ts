@@ -98,6 +98,12 @@ describe('a cancel during the load', () => {
 	});
 });
 
+/** A load of `input` on one thread, cancelled as soon as its first events are stored. */
+async function cancelledOnceLoading(database: {url: string; pool: pg.Pool}, input: string) {
+	const controller = new AbortController();
+	return ingest(database, [input], {workers: 1, progressIntervalMs: 5, signal: controller.signal, onProgress: (snapshot) => snapshot.loaded > 0 && controller.abort()});
+}
+
 describe('a cancel while a file of a folder is read', () => {
 	it('leaves the files after it as they were, with no row, and the next run loads them', async () => {
 		const folderDatabase = await openTestDatabase('load_cancel_folder');
@@ -106,13 +112,7 @@ describe('a cancel while a file of a folder is read', () => {
 		fs.writeFileSync(path.join(folder, 'tracking-2019-03-01.log'), lines(0, EVENTS));
 		fs.writeFileSync(path.join(folder, 'tracking-2019-03-02.log'), lines(EVENTS, EVENTS + 100));
 		fs.writeFileSync(path.join(folder, 'tracking-2019-03-03.log.gz'), zlib.gzipSync(lines(EVENTS + 100, EVENTS + 200)));
-		const controller = new AbortController();
-		const summary = await ingest(folderDatabase, [folder], {
-			workers: 1,
-			progressIntervalMs: 5,
-			signal: controller.signal,
-			onProgress: (snapshot) => snapshot.loaded > 0 && controller.abort(),
-		});
+		const summary = await cancelledOnceLoading(folderDatabase, folder);
 		assert.equal(summary.phase, 'cancelled');
 		assert.deepEqual(summary.files.map((file) => file.status), ['loading', 'pending', 'pending']);
 		const rows = async () => (await folderDatabase.pool.query('SELECT path, status, loaded FROM source_files ORDER BY file_id')).rows;
@@ -158,13 +158,7 @@ describe('a cancel during the load of a .zip', () => {
 		const zipDatabase = await openTestDatabase('load_cancel_zip');
 		const zip = path.join(dir, 'cancelled.zip');
 		await writeZip(zip, [{name: 'tracking.log', data: Buffer.from(lines(0, EVENTS))}]);
-		const controller = new AbortController();
-		const summary = await ingest(zipDatabase, [zip], {
-			workers: 1,
-			progressIntervalMs: 5,
-			signal: controller.signal,
-			onProgress: (snapshot) => snapshot.loaded > 0 && controller.abort(),
-		});
+		const summary = await cancelledOnceLoading(zipDatabase, zip);
 		assert.equal(summary.phase, 'cancelled');
 		assert.ok(summary.loaded < EVENTS);
 		// It said "files: 1 loaded" and the whole archive read.
