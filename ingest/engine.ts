@@ -16,7 +16,7 @@ import {eventsNotBuilt, finishSource, planSource, recordFailedSource, recordInte
 import type {DerivedProgress, FileProgress, IngestSnapshot, IngestSummary, Superseded} from './progress.js';
 import {ProgressTracker} from './progress-tracker.js';
 import {NotALog} from './sniff.js';
-import {damagedFingerprint, discoverSources, fingerprintFile, fingerprintOpenFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
+import {damagedFingerprint, discoverSources, fileIdentity, fingerprintFile, fingerprintOpenFile, forEachZipMember, headHashOf, isNewlineAt, openFileContent, type SourceFile} from './sources.js';
 
 /** With where the state is kept (StatePlaces): the derived build's scratch folder, and what names a disk that fills up. */
 export type IngestOptions = StatePlaces & {
@@ -302,9 +302,9 @@ async function loadFile(context: LoadContext, source: SourceFile, progress: File
 	let first: {size: number; head: Buffer};
 	try {
 		fd = fs.openSync(source.path, 'r');
-		const {fingerprint, headHash, size, head} = fingerprintOpenFile(fd);
+		const {fingerprint, headHash, size, head, file} = fingerprintOpenFile(fd);
 		first = {size, head};
-		identity = {path: source.path, member: '', kind: source.kind, size, mtime: source.mtime, fingerprint, headHash, headHashAt: (length) => headHashOf(source.path, length)};
+		identity = {path: source.path, member: '', kind: source.kind, size, mtime: source.mtime, fingerprint, headHash, file, headHashAt: (length) => headHashOf(source.path, length)};
 		if (source.kind === 'plain') identity.newlineAt = (offset) => isNewlineAt(source.path, offset);
 	} catch (error) {
 		if (fd !== undefined) fs.closeSync(fd);
@@ -330,12 +330,14 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 	const members: FileProgress[] = [];
 	// What a member's load threw (the database gone while it was planned): the load's failure, not the archive's.
 	let loadFailure: unknown;
+	// The archive's, stat'ed once for all its members (see SourceIdentity.file).
+	const file = fileIdentity(source.path);
 	try {
 		await forEachZipMember(source.path, async (member) => {
 			if (context.signal?.aborted || context.fatal) return;
 			const memberProgress = newFileProgress(`${source.path}!${member.name}`, 'zip', member.compressedSize);
 			members.push(memberProgress);
-			const identity: SourceIdentity = {path: source.path, member: member.name, kind: 'zip', size: member.compressedSize, mtime: source.mtime, fingerprint: member.fingerprint, headHash: member.fingerprint};
+			const identity: SourceIdentity = {path: source.path, member: member.name, kind: 'zip', size: member.compressedSize, mtime: source.mtime, fingerprint: member.fingerprint, headHash: member.fingerprint, file};
 			const before = context.finishing.length;
 			await loadStream(context, identity, memberProgress, (_startOffset, onBytes) => member.open(onBytes), progress).catch((error: unknown) => {
 				loadFailure = error;
@@ -356,7 +358,7 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
 		const message = `cannot read the archive: ${describe(error)}`;
 		progress.status = 'failed';
 		progress.note = message;
-		await recordFailedSource(context.pool, {path: source.path, member: '', kind: 'zip', size: source.size, mtime: source.mtime, fingerprint: `failed:${source.path}`, headHash: ''}, context.loadId, message);
+		await recordFailedSource(context.pool, {path: source.path, member: '', kind: 'zip', size: source.size, mtime: source.mtime, fingerprint: `failed:${source.path}`, headHash: '', file}, context.loadId, message);
 		return;
 	}
 	await Promise.all(finishedMembers);
@@ -381,8 +383,8 @@ async function loadZip(context: LoadContext, source: SourceFile, progress: FileP
  */
 async function recordEmptyArchive(context: LoadContext, source: SourceFile, progress: FileProgress): Promise<void> {
 	progress.bytesDone = progress.bytesTotal;
-	const {fingerprint, headHash, size} = fingerprintFile(source.path);
-	const plan = await planSource(context.pool, {path: source.path, member: '', kind: 'zip', size, mtime: source.mtime, fingerprint, headHash}, context.loadId);
+	const {fingerprint, headHash, size, file} = fingerprintFile(source.path);
+	const plan = await planSource(context.pool, {path: source.path, member: '', kind: 'zip', size, mtime: source.mtime, fingerprint, headHash, file}, context.loadId);
 	if (plan.action === 'skip') {
 		progress.status = 'skipped';
 		progress.note = plan.reason;

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import type pg from 'pg';
 import {inTransaction} from './chunk-loader.js';
 import type {Superseded} from './progress.js';
-import {DAMAGED, damagedFingerprint, fingerprintFile, HEAD_SAMPLE, prefixFingerprint, type SourceKind} from './sources.js';
+import {DAMAGED, damagedFingerprint, fileIdentity, fingerprintFile, HEAD_SAMPLE, prefixFingerprint, type FileIdentity, type SourceKind} from './sources.js';
 
 /**
  * The source_files manifest: decides for each input whether to skip it (same content already
@@ -21,6 +20,8 @@ export type SourceIdentity = {
 	headHashAt?: (length: number) => string;
 	/** Plain files: is the byte at this offset a newline? (A log read while being written may end in half a line.) */
 	newlineAt?: (offset: number) => boolean;
+	/** The file's (an archive's, for a member) volume and file id, from the stat its fingerprint made (see fileIdentity). */
+	file: FileIdentity | null | undefined;
 };
 
 export type LoadPlan =
@@ -59,7 +60,7 @@ type FileRow = {file_id: number; status: string; head_hash: string; size_bytes: 
 type Known = {same_id: number | null; same_path: string | null; same_member: string | null; same_error: string | null; file_id: number | null; named_path: string | null} & Omit<FileRow, 'file_id'>;
 
 export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: number): Promise<LoadPlan> {
-	const file = identityOf(source.path);
+	const {file} = source;
 	const {rows: known} = await pool.query<Known>(
 		`SELECT same.file_id AS same_id, same.path AS same_path, same.member AS same_member, same.error AS same_error, named.*
 		 FROM (SELECT 1) AS one
@@ -173,20 +174,6 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	return {action: 'load', fileId, startOffset, firstLine, committedRanges, resumed: chunks.length > 0, ...(damagedAs ? {damagedAs} : {})};
 }
 
-/** A file's volume and file id as stat gives them, in decimal (a 64-bit file id is past a double's whole numbers). */
-type FileIdentity = {dev: string; ino: string};
-
-/** `file`'s identity; null on a file system without file ids (some network shares give 0), undefined when it cannot be read. */
-function identityOf(file: string): FileIdentity | null | undefined {
-	let stats: fs.BigIntStats;
-	try {
-		stats = fs.statSync(file, {bigint: true});
-	} catch {
-		return undefined; // gone, or no longer reachable
-	}
-	return stats.ino === 0n ? null : {dev: String(stats.dev), ino: String(stats.ino)};
-}
-
 /**
  * What is at the path an input was loaded from (`recorded`) now, for the one met whose file is `current`: nothing, this
  * very file under another name, or another file. Windows compares names without case: a file loaded as C:\proj\input\a.log
@@ -194,7 +181,7 @@ function identityOf(file: string): FileIdentity | null | undefined {
  * path, and was said to be a copy of itself at every load; so was a file reached through a link to its folder.
  */
 function recordedFile(recorded: string, current: FileIdentity | null | undefined): 'gone' | 'this one' | 'another' {
-	const old = identityOf(recorded);
+	const old = fileIdentity(recorded);
 	if (old === undefined) return 'gone';
 	return old !== null && current?.dev === old.dev && current.ino === old.ino ? 'this one' : 'another';
 }

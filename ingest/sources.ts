@@ -241,12 +241,29 @@ export function fingerprintFile(file: string): FileFingerprint {
 	}
 }
 
-export type FileFingerprint = {fingerprint: string; headHash: string; size: number; head: Buffer};
+/** A file's volume and file id as stat gives them, in decimal (a 64-bit file id is past a double's whole numbers). */
+export type FileIdentity = {dev: string; ino: string};
+
+/** null on a file system without file ids (some network shares give 0). */
+const identityFrom = (stats: fs.BigIntStats): FileIdentity | null => (stats.ino === 0n ? null : {dev: String(stats.dev), ino: String(stats.ino)});
+
+/** `file`'s identity (see identityFrom); undefined when it cannot be read. */
+export function fileIdentity(file: string): FileIdentity | null | undefined {
+	try {
+		return identityFrom(fs.statSync(file, {bigint: true}));
+	} catch {
+		return undefined; // gone, or no longer reachable
+	}
+}
+
+/** The file's identity too, from the stat that gives its size: the manifest knows a file met under another name by it. */
+export type FileFingerprint = {fingerprint: string; headHash: string; size: number; head: Buffer; file: FileIdentity | null};
 
 /** fingerprintFile of a file already open: a file loaded is read through the descriptor it was fingerprinted by (openFileContent). */
 export function fingerprintOpenFile(fd: number): FileFingerprint {
-	const size = fs.fstatSync(fd).size;
-	return {...fingerprintOf(fd, size), size};
+	const stats = fs.fstatSync(fd, {bigint: true});
+	const size = Number(stats.size);
+	return {...fingerprintOf(fd, size), size, file: identityFrom(stats)};
 }
 
 /**

@@ -814,9 +814,9 @@ describe('resuming an interrupted load', () => {
 		assert.deepEqual([again.files[0]!.status, again.lines], ['failed', 0]);
 		// A resume stopped before the damage is met again (a kill) still knows the file as damaged: known by its sampled
 		// fingerprint meanwhile, the intact copy below, which shares it, went on from the garbled chunks.
-		const {fingerprint, headHash, size} = fingerprintFile(file);
+		const identity = fingerprintFile(file);
 		const {rows: [load]} = await database.pool.query<{id: number}>('SELECT max(load_id) AS id FROM loads');
-		const resumed = await planSource(database.pool, {path: file, member: '', kind: 'gz', size, mtime: undefined, fingerprint, headHash}, load!.id);
+		const resumed = await planSource(database.pool, {path: file, member: '', kind: 'gz', mtime: undefined, ...identity}, load!.id);
 		const damagedAs = await damagedFingerprint(file);
 		assert.deepEqual([resumed.action, resumed.action === 'load' && resumed.damagedAs], ['load', damagedAs]);
 		assert.deepEqual((await database.pool.query('SELECT fingerprint FROM source_files WHERE path = $1 AND status = $2', [file, 'loading'])).rows, [{fingerprint: damagedAs}]);
@@ -889,17 +889,17 @@ describe('a folder of many daily files', () => {
 	it('plans a new file in two statements: each file waits for them (2,988 daily files waited 15-18 s for four, 11 s for two)', async () => {
 		const file = path.join(dir, 'tracking.log-20190301');
 		fs.writeFileSync(file, lines(400_000, 400_010));
-		const {fingerprint, headHash, size} = fingerprintFile(file);
+		const identity = fingerprintFile(file);
 		const {rows: [load]} = await database.pool.query<{id: number}>('INSERT INTO loads DEFAULT VALUES RETURNING load_id AS id');
 		let statements = 0;
 		const counting = new Proxy(database.pool, {
 			get: (pool, key) => (key === 'query' ? (...args: Parameters<pg.Pool['query']>) => (statements++, pool.query(...args)) : Reflect.get(pool, key)),
 		});
-		const plan = await planSource(counting, {path: file, member: '', kind: 'plain', size, mtime: undefined, fingerprint, headHash}, load!.id);
+		const plan = await planSource(counting, {path: file, member: '', kind: 'plain', mtime: undefined, ...identity}, load!.id);
 		assert.equal(plan.action, 'load');
 		assert.deepEqual([plan.action === 'load' && [plan.startOffset, plan.firstLine, plan.committedRanges, plan.resumed], statements], [[0, 1, [], false], 2]);
 		// The same file met again in this load (its row still loading) is skipped, in one statement.
-		const again = await planSource(counting, {path: file, member: '', kind: 'plain', size, mtime: undefined, fingerprint, headHash}, load!.id);
+		const again = await planSource(counting, {path: file, member: '', kind: 'plain', mtime: undefined, ...identity}, load!.id);
 		assert.deepEqual([again.action, statements], ['skip', 3]);
 		await database.pool.query('DELETE FROM source_files WHERE load_id = $1', [load!.id]);
 		await database.pool.query('DELETE FROM loads WHERE load_id = $1', [load!.id]);
