@@ -56,11 +56,12 @@ export const dayText = (day: number) => new Date(MILLIS_2000 + day * MILLIS_PER_
 /**
  * The name PostgreSQL knows `value` by (case-insensitive), or undefined. The tz database's other names
  * of UTC itself (Etc/UTC, Zulu, Universal, …: those it abbreviates UTC) become UTC, the name the day
- * zone and the tasks' defaults use.
+ * zone and the tasks' defaults use. `Factory` is not a zone: the tz database's placeholder for "local time
+ * not set" (abbreviated -00), which would count in UTC under another name.
  */
 export async function canonicalTimeZone(queryable: pg.Pool | pg.PoolClient, value: string): Promise<string | undefined> {
 	const {rows} = await queryable.query<{name: string; is_utc: boolean}>(
-		`SELECT name, abbrev = 'UTC' AS is_utc FROM pg_timezone_names WHERE lower(name) = lower($1) ORDER BY name = $1 DESC LIMIT 1`,
+		`SELECT name, abbrev = 'UTC' AS is_utc FROM pg_timezone_names WHERE lower(name) = lower($1) AND name <> 'Factory' ORDER BY name = $1 DESC LIMIT 1`,
 		[value],
 	);
 	if (rows.length === 0) return undefined;
@@ -72,7 +73,7 @@ export async function canonicalTimeZone(queryable: pg.Pool | pg.PoolClient, valu
  * now: what a misspelt zone is matched against.
  */
 export async function timeZoneNames(queryable: pg.Pool | pg.PoolClient): Promise<{names: string[]; abbreviations: Map<string, string[]>}> {
-	const {rows} = await queryable.query<{name: string; abbrev: string}>('SELECT name, abbrev FROM pg_timezone_names ORDER BY name');
+	const {rows} = await queryable.query<{name: string; abbrev: string}>(`SELECT name, abbrev FROM pg_timezone_names WHERE name <> 'Factory' ORDER BY name`);
 	const abbreviations = new Map<string, string[]>();
 	const {rows: known} = await queryable.query<{abbrev: string}>('SELECT abbrev FROM pg_timezone_abbrevs');
 	for (const {abbrev} of known) abbreviations.set(abbrev.toUpperCase(), []);

@@ -104,6 +104,10 @@ describe('the day zone', () => {
 		assert.equal(await canonicalTimeZone(database.pool, 'Etc/UTC'), 'UTC');
 		assert.equal(await canonicalTimeZone(database.pool, 'Zulu'), 'UTC');
 		assert.equal(await canonicalTimeZone(database.pool, 'Mars/Olympus_Mons'), undefined);
+		// The tz database's placeholder for "local time not set": not a zone (it would count in UTC).
+		assert.equal(await canonicalTimeZone(database.pool, 'factory'), undefined);
+		// A legacy rule of the tz database, US Eastern time: a real zone.
+		assert.equal(await canonicalTimeZone(database.pool, 'EST5EDT'), 'EST5EDT');
 	});
 
 	it('is set only to a zone PostgreSQL knows, with the value bound', async () => {
