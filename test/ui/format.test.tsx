@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {addedUp, axisPlaces, axisRange, chartLines, placePoints, plotLines, viewChartLines, wholeRows, xPositions, xStep} from '../../source/ui/lib/chart.js';
+import {addedUp, axisPlaces, axisRange, chartLines, orderAlong, placePoints, plotLines, viewChartLines, wholeRows, xPositions, xStep} from '../../source/ui/lib/chart.js';
 import {createTableState, tableReducer, type Cell, type TableAction} from '../../source/ui/state/table-state.js';
 import type {ChartSpec, TaskResult} from '../../source/tasks/types.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
@@ -326,6 +326,10 @@ test('a line chart of one day writes the day once, and its value on an axis from
 test('the x positions and the data\'s step: days by date, weekly rows by their Mondays a week apart', () => {
 	assert.deepEqual(xPositions(['2024-03-01', '2024-03-04'], 'date'), {positions: [19_783, 19_786], ordinal: false});
 	assert.deepEqual(xPositions(['b', 'a'], 'text'), {positions: [0, 1], ordinal: true});
+	assert.deepEqual(xPositions(['2024-03-04', '2024-03-01', '2024-03-04'], 'date').positions, [19_786, 19_783, 19_786], 'a repeated day: its position again');
+	// Rows along the axis: by their x, rows of the same x in the result's order.
+	assert.deepEqual(orderAlong([19_786, 19_783, 19_786, 19_790, 19_783], (a, b) => a - b), [1, 4, 0, 2, 3]);
+	assert.deepEqual(orderAlong(['b', 'a', 'b', 'a'], (a, b) => a.localeCompare(b)), [1, 3, 0, 2]);
 	assert.equal(xStep([19_779, 19_786, 19_800, 19_807], true), 7, 'ISO weeks from Monday 2024-02-26, one without a row');
 	assert.equal(xStep([19_782, 19_789], true), 1, 'two Thursdays a week apart are days, with six days between them');
 	assert.equal(xStep([-3, 4, 11], true), 7, 'Mondays before 1970 too');
