@@ -11,6 +11,7 @@ import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import {progressLine} from './ingest.js';
 import {liveLine} from './live-line.js';
 import {didYouMean} from '../suggest.js';
+import {parameterFacts} from '../tasks/types.js';
 import {UsageError} from '../usage.js';
 import {CancelledError, cancelOnSignals, withDatabase, writeOrWait, type CommandContext, type Command} from './context.js';
 
@@ -140,9 +141,7 @@ export function taskHelp(task: TaskDefinition): string {
 	const options = task.parameters.map(option);
 	const width = Math.max(0, ...options.map((text) => text.length)) + 2;
 	const parameters = task.parameters.map((parameter, index) => {
-		const facts = [parameter.required ? 'required' : '', parameter.default ? `default ${parameter.default}` : '', parameter.choices ? `one of ${parameter.choices.join(', ')}` : '', parameter.min !== undefined ? `from ${parameter.min} to ${parameter.max}` : '']
-			.filter(Boolean)
-			.join('; ');
+		const facts = parameterFacts(parameter).join('; ');
 		return `    ${options[index]!.padEnd(width)}${parameter.description}${facts ? ` (${facts})` : ''}`;
 	});
 	return [

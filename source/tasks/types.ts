@@ -19,6 +19,19 @@ export type TaskParameter = {
 	required?: boolean;
 };
 
+/**
+ * What a parameter's header line says beside its type and description: "required", "default 7", "one of a, b",
+ * "from 1 to 240" (`run <task> --help` and the app's task details say the same).
+ */
+export function parameterFacts(parameter: TaskParameter): string[] {
+	return [
+		parameter.required ? 'required' : '',
+		parameter.default ? `default ${parameter.default}` : '',
+		parameter.choices ? `one of ${parameter.choices.join(', ')}` : '',
+		parameter.min !== undefined ? `from ${parameter.min} to ${parameter.max}` : '',
+	].filter(Boolean);
+}
+
 export type ChartSpec = {
 	kind: 'line' | 'bar';
 	/** Column for the x-axis. */
