@@ -1,11 +1,11 @@
 import {Box, Text} from 'ink';
 import {helpLines, type Scope} from '../keymap.js';
+import {shownTop} from '../state/list-cursor.js';
 
 /** `?`: the keys of the current screen and the global ones, straight from the keymap table; `rows` of them at a time. */
 export function HelpOverlay({scope, offset, width, rows}: {scope: Scope; offset: number; width: number; rows: number}) {
 	const lines = helpLines(scope);
-	// A resize may leave the offset past the last page.
-	const start = Math.min(offset, Math.max(0, lines.length - rows));
+	const start = shownTop(offset, lines.length, rows);
 	const labelWidth = Math.max(...lines.map((line) => ('label' in line ? line.label.length : 0))) + 2;
 	return (
 		<Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={Math.min(width, 90)} height={Math.min(rows, lines.length) + 3}>

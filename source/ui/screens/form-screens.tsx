@@ -1,10 +1,11 @@
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {useEffect, useState} from 'react';
-import type {TaskDefinition, TaskParameter} from '../../tasks/types.js';
+import type {TaskDefinition} from '../../tasks/types.js';
 import {counted, firstSentence, terminalSafe} from '../../format.js';
 import {rowMark, stringWidth} from '../lib/columns.js';
 import {clock, thousands, wrapLines} from '../lib/format.js';
+import {parameterNotes} from '../lib/task-details.js';
 import type {Course} from '../state/app-state.js';
 import {choiceLabel, pickerView, type CourseChoice} from '../state/course-picker.js';
 import {filterLabel, isFiltered, type FilteredList} from '../state/filtered-list.js';
@@ -143,15 +144,12 @@ export function FormScreen({task, form, width, height}: {task: TaskDefinition; f
 				<Text dimColor wrap="truncate-end">
 					{'  '}
 					{focused.parameter.description}
-					{fieldNotes[focused.parameter.type] ?? ''}
+					{parameterNotes[focused.parameter.type] ?? ''}
 				</Text>
 			)}
 		</Box>
 	);
 }
-
-/** Said after the focused field's help: how a date is written; where a learner's name can be picked (the hint line, cut on a narrow screen, may not show it). */
-const fieldNotes: Partial<Record<TaskParameter['type'], string>> = {date: ' (YYYY-MM-DD)', user: ' (Ctrl-L lists them)'};
 
 /** Ticks once a second for the elapsed time: only this line re-renders. */
 function Elapsed({since}: {since: number}) {

@@ -11,3 +11,14 @@ export function movedCursor(cursor: number, count: number, pageSize: number, mov
 export function windowStart(line: number, count: number, room: number): number {
 	return Math.max(0, Math.min(line - Math.floor(room / 2), count - room));
 }
+
+/** The top line of a text `count` lines long shown `rows` at a time: one a resize left past the last full page comes back to it. */
+export function shownTop(top: number, count: number, rows: number): number {
+	return Math.max(0, Math.min(top, count - rows));
+}
+
+/** A scrolled text's top line after `move` (the help, a task's details): it stops where the last page is full, so a text that fits does not move. */
+export function scrolledTop(top: number, count: number, rows: number, move: ListMove): number {
+	// From where the text is shown: from a top a resize left past the end, ↑ moved nothing on screen.
+	return movedCursor(shownTop(top, count, rows), Math.max(0, count - rows) + 1, rows, move);
+}
