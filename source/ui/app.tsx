@@ -5,6 +5,7 @@ import {KeyHints} from './components/key-hints.js';
 import {useAppController} from './hooks/use-app-controller.js';
 import {useKeyPresses} from './hooks/use-key-presses.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {DetailsScreen} from './screens/details-screen.js';
 import {ErrorScreen} from './screens/error-screen.js';
 import {CourseScreen, FormScreen, LearnerScreen, RunningScreen} from './screens/form-screens.js';
 import {IngestScreen, SummaryScreen} from './screens/ingest-screen.js';
@@ -89,6 +90,8 @@ function CurrentScreen({state, width, height}: {state: AppState; width: number; 
 			return <RunningScreen task={screen.task} values={screen.values} startedAt={screen.startedAt} />;
 		case 'result':
 			return <ResultScreen screen={screen} flash={state.flash} width={width} height={state.height} />;
+		case 'details':
+			return <DetailsScreen task={screen.task} top={screen.top} width={width} height={height} />;
 		case 'error':
 			return <ErrorScreen error={screen} fatal={screen.fatal} width={width} />;
 	}

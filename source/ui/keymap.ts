@@ -5,7 +5,7 @@ import type {Key} from 'ink';
  * from it, so the documentation cannot drift from the behaviour. Every movement has an arrow/named key
  * and a vi-style key (VisiData, k9s, lazygit consensus).
  */
-export type Scope = 'global' | 'help' | 'starting' | 'ingest' | 'confirm' | 'summary' | 'menu' | 'course' | 'learner' | 'form' | 'running' | 'result' | 'cell' | 'save' | 'text' | 'error' | 'fatal';
+export type Scope = 'global' | 'help' | 'starting' | 'ingest' | 'confirm' | 'summary' | 'menu' | 'details' | 'course' | 'learner' | 'form' | 'running' | 'result' | 'cell' | 'save' | 'text' | 'error' | 'fatal';
 
 export type Action =
 	| 'quit'
@@ -22,6 +22,7 @@ export type Action =
 	| 'top'
 	| 'bottom'
 	| 'open'
+	| 'details'
 	| 'filter'
 	| 'next-field'
 	| 'previous-field'
@@ -62,7 +63,7 @@ export type Binding = {
 	hint?: string;
 };
 
-/** The moves of a picker's list (courses, learners), as the menu's. */
+/** The moves of a picker's list (courses, learners), as the menu's; a task's details scroll by them too. */
 function pickerMoves(scope: Scope, item: string, last = `last ${item}`): Binding[] {
 	return [
 		{action: 'up', scope, keys: ['up', 'k'], label: '↑/k', description: `previous ${item}`},
@@ -113,6 +114,8 @@ export const keymap: Binding[] = [
 	{action: 'bottom', scope: 'menu', keys: ['end', 'G'], label: 'G/End', description: 'last task'},
 	{action: 'open', scope: 'menu', keys: ['enter'], label: 'Enter', description: 'choose the task (course, parameters, run)', hint: 'choose'},
 	{action: 'filter', scope: 'menu', keys: ['/'], label: '/', description: 'filter the list by typing (Esc clears)', hint: 'filter'},
+	// i as in info; Ctrl-T as in the form, where i is typed: one key for both.
+	{action: 'details', scope: 'menu', keys: ['i', 'ctrl+t'], label: 'i/Ctrl-T', description: 'the task in full: what it counts, parameters, sort, chart', hint: 'details'},
 	{action: 'back', scope: 'menu', keys: ['escape'], label: 'Esc', description: 'clear the filter'},
 	{action: 'quit', scope: 'menu', keys: ['q'], label: 'q', description: 'quit', hint: 'quit'},
 
@@ -136,6 +139,12 @@ export const keymap: Binding[] = [
 	{action: 'pick-learner', scope: 'form', keys: ['ctrl+l'], label: 'Ctrl-L', description: 'pick a learner from a list (on a user field)', hint: 'learners'},
 	{action: 'run', scope: 'form', keys: ['enter'], label: 'Enter', description: 'run the task (a required learner left empty: pick one first)', hint: 'run'},
 	{action: 'back', scope: 'form', keys: ['escape'], label: 'Esc', description: 'back to the menu', hint: 'back'},
+	// Last: a narrow hint line drops it first (the help lists it). Ctrl-T: no terminal takes it (Windows Terminal's is Ctrl+Shift+T).
+	{action: 'details', scope: 'form', keys: ['ctrl+t'], label: 'Ctrl-T', description: 'the task in full: what it counts, parameters, sort, chart', hint: 'details'},
+
+	...pickerMoves('details', 'line'),
+	// As a pager's q (less), and the key that opened it: the details are read and left, as the help is.
+	{action: 'back', scope: 'details', keys: ['escape', 'q', 'i', 'ctrl+t'], label: 'Esc/q', description: 'back to the menu or the form as you left it (i, Ctrl-T too)', hint: 'back'},
 
 	{action: 'cancel-query', scope: 'running', keys: ['escape'], label: 'Esc', description: 'cancel the query on the server', hint: 'cancel'},
 
@@ -351,6 +360,7 @@ export const scopeTitles: Record<Scope, string> = {
 	confirm: 'Cancel the load?',
 	summary: 'Load summary',
 	menu: 'Task menu',
+	details: 'Task details',
 	course: 'Course picker',
 	learner: 'Learner picker',
 	form: 'Parameters',

@@ -3,7 +3,8 @@ import {test} from 'node:test';
 import {helpLines, hintLine, keymap} from '../../source/ui/keymap.js';
 import {positionText} from '../../source/ui/screens/result-screen.js';
 import {pickerView} from '../../source/ui/state/course-picker.js';
-import {appReducer, createAppState, exitCodeOf, keyHints, resultLayout, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
+import {appReducer, createAppState, detailsPageSize, exitCodeOf, keyHints, resultLayout, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
+import {taskDetailLines} from '../../source/ui/lib/task-details.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
 
 const courses = [
@@ -546,7 +547,67 @@ test('the keymap has no key bound twice in one scope, and hints come from it', (
 			seen.add(id);
 		}
 	}
-	assert.equal(hintLine('menu'), 'Enter choose · / filter · q quit · ? help');
+	assert.equal(hintLine('menu'), 'Enter choose · / filter · i/Ctrl-T details · q quit · ? help');
+	assert.equal(hintLine('details'), 'Esc/q back · ? help');
 	assert.ok(!hintLine('form').includes('? help'), 'in fields ? is typed');
 	assert.match(hintLine('text'), / · F1 help$/);
+});
+
+test('i or Ctrl-T on the menu shows the highlighted task in full; Esc, q, i and Ctrl-T go back to the menu as it was, cursor and filter', () => {
+	const menu = keys(atMenu(), 'j');
+	const details = keys(menu, 'i');
+	assert.equal(scopeOf(details), 'details');
+	assert.deepEqual(details.screen, {name: 'details', task: tasks[0], back: {name: 'menu'}, top: 0});
+	assert.deepEqual(keys(menu, 'ctrl+t').screen, details.screen);
+	for (const back of ['escape', 'q', 'i', 'ctrl+t']) {
+		const left = keys(details, back);
+		assert.deepEqual([left.screen, left.quitting, left.menu], [{name: 'menu'}, false, menu.menu], back);
+	}
+	// Filtered: the task under the cursor, and the filter still there after.
+	const filtered = keys(atMenu(), '/', 'l', 'e', 'a', 'r', 'n', 'enter');
+	const learners = keys(filtered, 'i');
+	assert.equal(learners.screen.name === 'details' && learners.screen.task.id, 'learners');
+	assert.deepEqual(keys(learners, 'escape').menu, filtered.menu);
+	// While typing the filter, i is typed.
+	assert.equal(keys(atMenu(), '/', 'i').menu.filter.value, 'i');
+	// ? shows the details' own keys.
+	assert.equal(keys(details, '?').help?.offset, 0);
+});
+
+test('Ctrl-T on the form shows its task in full; Esc goes back to the form as it was, its values and field; i is typed there', () => {
+	const form = keys(atMenu([courses[0]!]), 'j', 'enter', 'tab', 'ctrl+u', 'A', 's', 'i', 'a');
+	if (form.screen.name !== 'form') throw new Error('no form');
+	assert.equal(form.screen.form.fields[1]?.value, 'Asia', 'i typed into the field');
+	const details = keys(form, 'ctrl+t');
+	assert.deepEqual(details.screen.name === 'details' && [details.screen.task.id, details.screen.back], ['event-types', form.screen]);
+	for (const back of ['escape', 'q', 'ctrl+t']) assert.deepEqual(keys(details, 'j', back).screen, form.screen, back);
+	assert.equal(keys(details, 'escape', 'enter').screen.name, 'running', 'and Enter there runs it');
+});
+
+test("a task's details taller than the screen scroll by lines, pages and to either end, and stop at the last full page, at 80×24 and 40×10", () => {
+	const long = task('long-one', 'Activity', {
+		description: Array.from({length: 150}, (_, index) => `word${index}`).join(' '),
+		parameters: Array.from({length: 12}, (_, index) => ({name: `p${index}`, type: 'integer' as const, default: String(index), description: `Parameter ${index}`})),
+	});
+	const at = (width: number, height: number) => keys(apply(createAppState(width, height), {type: 'catalogue', tasks: [long], problems: []}, {type: 'ingest-started'}, {type: 'ingest-finished', summary: summary({lines: 0, loaded: 0, duplicates: 0, rejected: 0})}), 'i');
+	for (const [width, height] of [[80, 24], [40, 10]] as const) {
+		const details = at(width, height);
+		const lines = taskDetailLines(long, width).length;
+		const rows = detailsPageSize(height);
+		assert.equal(rows, height - 3, 'under the top line, above the hint line, in rows - 1');
+		assert.ok(lines > rows * 2, `${width}: ${lines} lines`);
+		const top = (...names: string[]) => {
+			const state = keys(details, ...names);
+			return state.screen.name === 'details' ? state.screen.top : -1;
+		};
+		assert.deepEqual(
+			[top('j', 'j', 'k'), top('pagedown'), top('ctrl+f', 'ctrl+b'), top('G'), top('end', 'j'), top('G', 'g'), top('k'), top('home')],
+			[1, rows, 0, lines - rows, lines - rows, 0, 0, 0],
+			`${width}×${height}`,
+		);
+	}
+	// Scrolled to the end at 40×10, then wider: the text is shorter, its last page is shown, and ↑ moves from it at once.
+	const wider = apply(keys(at(40, 10), 'G'), {type: 'resize', width: 80, height: 24});
+	const up = keys(wider, 'k');
+	assert.equal(up.screen.name === 'details' && up.screen.top, taskDetailLines(long, 80).length - detailsPageSize(24) - 1);
 });

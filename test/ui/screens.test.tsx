@@ -131,6 +131,20 @@ async function renderAtMenu(services: Fake, width = 80, height = 24, onQuit?: (e
 	}
 }
 
+/** The app on the form of the menu's second task (its course and its time zone, from the database's day zone), on the zone's field. */
+async function renderAtZoneField(services: Fake): Promise<ReturnType<typeof render>> {
+	const rendered = await renderAtMenu(services);
+	try {
+		await press(rendered.stdin, 'j', ENTER);
+		await waitFor(rendered.lastFrame, /tz +Europe\/Moscow/);
+		await press(rendered.stdin, '\t');
+		return rendered;
+	} catch (error) {
+		rendered.unmount();
+		throw error;
+	}
+}
+
 /** Renders the app with `services` and runs the menu's second task (its only parameter is the course: no form). */
 async function openResult(services: Fake, width: number, height: number) {
 	const rendered = await renderAtMenu(services, width, height);
@@ -365,6 +379,90 @@ test('PgDn and PgUp scroll a help taller than the screen and leave it open; Esc 
 	}
 });
 
+const CTRL_T = '\u0014';
+
+/** Every line of `frame` within `width` columns, and the frame within rows - 1 lines; its lines. */
+function fitted(frame: string, width: number, height: number): string[] {
+	const lines = frame.split('\n');
+	assert.ok(lines.length <= height - 1, `never taller than rows - 1:\n${frame}`);
+	for (const line of lines) assert.ok(stringWidth(line) <= width, `line wider than ${width}: ${line}`);
+	return lines;
+}
+
+test('i on the menu shows the highlighted task in full, from its title to its chart; Esc goes back to the menu on the same task', async () => {
+	const services = fakeServices();
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
+	try {
+		const menu = await waitFor(lastFrame, 'i/Ctrl-T details');
+		assert.match(menu, /Enter choose · \/ filter · i\/Ctrl-T details · q quit · \? help/);
+		await press(stdin, 'j');
+		await waitFor(lastFrame, /▸ Event types +What event-types counts\.\n/);
+		await press(stdin, 'i');
+		const details = await waitFor(lastFrame, 'Task event-types');
+		const lines = fitted(details, 80, 24);
+		// The whole description: the menu showed its first sentence only.
+		assert.deepEqual(lines.slice(1, 7), ['Event types', 'Group: Activity', 'File: /queries/event-types.sql', '', 'What it counts', '  What event-types counts. More detail follows.']);
+		assert.match(details, /Parameters \(2\)\n  course · course · no default \(the form starts with the course picked\)\n    Course id\n  tz · timezone · default UTC/);
+		assert.match(details, /Rows in the order the SQL gives them/);
+		assert.match(details, /Chart \(c on the result\): a bar of events for each row, labelled by event_type,\n  in the table's order\.\n/, 'wrapped at a space, indented');
+		assert.match(lines.at(-1) ?? '', /^Esc\/q back · \? help$/);
+		await press(stdin, ESC);
+		const back = await waitFor(lastFrame, 'Tasks · 4 of 4');
+		assert.match(back, /▸ Event types/, 'the cursor where it was');
+	} finally {
+		unmount();
+	}
+});
+
+test('Ctrl-T on the form shows the task in full; Esc goes back to the form with what was typed, on the same field', async () => {
+	const {lastFrame, stdin, unmount} = await renderAtZoneField(fakeServices());
+	try {
+		// A value typed (i among its letters: typed, not the menu's key), then Ctrl-T.
+		await press(stdin, '\u0015', 'Asia/Kolkata', CTRL_T);
+		const details = await waitFor(lastFrame, 'Task event-types');
+		assert.match(details, /What event-types counts\. More detail follows\./);
+		await press(stdin, ESC);
+		const form = await waitFor(lastFrame, /▸ tz +Asia\/Kolkata▏/);
+		assert.match(form, /Ctrl-T details/);
+		assert.doesNotMatch(form, /Task event-types/);
+	} finally {
+		unmount();
+	}
+});
+
+/** A user's own task, in the place of the Learners one: a description of 120 words and 14 parameters. */
+const longTask = task('learners', 'Learners', {
+	title: 'Learners, with a title of my own that is longer than a narrow screen',
+	description: `Counts learners. ${Array.from({length: 120}, (_, index) => `word${index}`).join(' ')} end.`,
+	parameters: Array.from({length: 14}, (_, index) => ({name: `parameter_${index}`, type: 'integer' as const, default: String(index), min: 0, max: 100, description: `What parameter ${index} changes, in a sentence`})),
+	sort: {column: 'events', direction: 'desc'},
+});
+
+for (const [width, height] of [[80, 24], [60, 15], [40, 10]] as const) {
+	test(`a long task of one's own at ${width}×${height}: the details fit the screen, say which lines show, and scroll by PgDn, End and Home`, async () => {
+		const services = fakeServices({loadCatalogue: async () => ({tasks: tasks.map((each) => (each.id === 'learners' ? longTask : each)), problems: []})});
+		const {lastFrame, stdin, unmount} = await renderAtMenu(services, width, height);
+		try {
+			await press(stdin, '/', 'learners', ENTER, 'i');
+			const rows = height - 3;
+			const top = await waitFor(lastFrame, new RegExp(`lines 1–${rows} of \\d+`));
+			const total = Number(/of (\d+)/.exec(top)![1]);
+			assert.equal(fitted(top, width, height).length, rows + 2, 'the top line, the rows, the hint line');
+			await press(stdin, '\u001B[6~');
+			fitted(await waitFor(lastFrame, `lines ${rows + 1}–${2 * rows} of ${total}`), width, height);
+			await press(stdin, '\u001B[F');
+			const bottom = await waitFor(lastFrame, `lines ${total - rows + 1}–${total} of ${total}`);
+			assert.match(fitted(bottom, width, height).at(-2) ?? '', /descending\.$/, 'the last line: the sort');
+			await press(stdin, '\u001B[H');
+			await waitFor(lastFrame, `lines 1–${rows} of ${total}`);
+			await press(stdin, 'q');
+			await waitFor(lastFrame, /Tasks · 1 of 4/);
+		} finally {
+			unmount();
+		}
+	});
+}
+
 test('the help of every screen fits 80 columns: no key described is cut', () => {
 	for (const scope of Object.keys(scopeTitles) as Scope[]) {
 		const {lastFrame, unmount} = render(<HelpOverlay scope={scope} offset={0} width={80} rows={100} />);
@@ -379,12 +477,9 @@ test('the help of every screen fits 80 columns: no key described is cut', () => 
 });
 
 test('a text field shows its cursor: ← moves it, typing goes there, Delete and Backspace erase after and before it, Ctrl-U clears the field', async () => {
-	const services = fakeServices();
-	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
+	const {lastFrame, stdin, unmount} = await renderAtZoneField(fakeServices());
 	try {
-		await press(stdin, 'j', ENTER);
-		await waitFor(lastFrame, /tz +Europe\/Moscow/);
-		await press(stdin, '\t', '\u001B[D\u001B[D\u001B[D', 'X');
+		await press(stdin, '\u001B[D\u001B[D\u001B[D', 'X');
 		await waitFor(lastFrame, /▸ tz +Europe\/MosX▏cow\n/);
 		// Delete erases the character after the cursor (it erased the one before, as Backspace does).
 		await press(stdin, '\u001B[3~');

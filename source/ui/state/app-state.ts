@@ -5,11 +5,12 @@ import {helpLines, scopeAction, type Action, type Scope} from '../keymap.js';
 import {MIN_CHART_HEIGHT} from '../lib/chart.js';
 import {ROW_MARK_WIDTH, cappedWidths, columnPlaces, naturalWidths} from '../lib/columns.js';
 import {wrapLines} from '../lib/format.js';
+import {taskDetailLines} from '../lib/task-details.js';
 import {createFormState, formReducer, formValues, missingRequired, type FormState} from './form-state.js';
 import {pickerView, shownChoices, type CourseChoice} from './course-picker.js';
 import {filteredList, filteredListReducer, isFiltered, type FilteredList, type FilteredListAction} from './filtered-list.js';
 import {learnerView, openedList, shownLearners, type Learner} from './learner-picker.js';
-import {movedCursor, type ListMove} from './list-cursor.js';
+import {scrolledTop, type ListMove} from './list-cursor.js';
 import {initialMenuState, menuReducer, selectedTask, visibleTasks, type MenuState} from './menu-state.js';
 import {createTableState, sortDescHint, tableReducer, type TableState} from './table-state.js';
 import {editText, textField, type TextEdit, type TextField} from './text-field.js';
@@ -62,7 +63,12 @@ export type Screen =
 	| {name: 'learner'; task: TaskDefinition; form: FormState; course: string; requestId: number; learners?: Learner[]; list: FilteredList<number>}
 	| {name: 'running'; task: TaskDefinition; values: Record<string, string>; runId: number; startedAt: number; form: FormState}
 	| ResultScreen
+	/** A task's whole definition, scrolled to its line `top`; Esc goes back to `back` as it was (the menu's cursor is the app's). */
+	| {name: 'details'; task: TaskDefinition; back: DetailsOrigin; top: number}
 	| ({name: 'error'; fatal: boolean; back?: Screen} & ErrorInfo);
+
+/** Where a task's details are opened from: the menu (on its highlighted task) or the task's form. */
+export type DetailsOrigin = {name: 'menu'} | {name: 'form'; task: TaskDefinition; form: FormState};
 
 export type Flash = {text: string; tone: 'info' | 'error'; id: number};
 
@@ -179,6 +185,11 @@ export function coursePageSize(height: number): number {
 /** Learners that fit under the picker's title and the line saying whose they are. */
 export function learnerPageSize(height: number): number {
 	return Math.max(1, coursePageSize(height) - 1);
+}
+
+/** Lines of a task's details shown at once: the screen's lines less the hint line and its top line. */
+export function detailsPageSize(height: number): number {
+	return Math.max(1, usableHeight(height) - 2);
 }
 
 /** Lines of keys the help overlay shows at once: the screen's lines less its border and title. */
@@ -383,10 +394,7 @@ function onKey(state: AppState, name: string, text: string): AppState {
 		if (action === 'back' || action === 'help') return {...state, help: undefined};
 		const move = action && listMoves[action];
 		if (!move) return state;
-		// The offset is the help's top line: it stops where the last page is full, so a help that fits does not move.
-		const lines = helpLines(scopeOf(state)).length;
-		const rows = helpPageSize(state.height);
-		return {...state, help: {offset: movedCursor(state.help.offset, Math.max(0, lines - rows) + 1, rows, move)}};
+		return {...state, help: {offset: scrolledTop(state.help.offset, helpLines(scopeOf(state)).length, helpPageSize(state.height), move)}};
 	}
 	const scope = scopeOf(state);
 	const own = scopeAction(scope, name);
@@ -449,9 +457,24 @@ function onAction(state: AppState, action: Action): AppState {
 			return action === 'cancel-query' ? withFlash({...state, screen: {name: 'form', task: screen.task, form: screen.form}}, 'Query cancelled.') : state;
 		case 'result':
 			return onResultAction(state, screen, action);
+		case 'details':
+			return onDetailsAction(state, screen, action);
 		case 'error':
 			return action === 'back' ? {...state, screen: screen.back ?? {name: 'menu'}} : state;
 	}
+}
+
+/** The details of `task`, opened on `back` (the flash goes: the lines are counted without it). */
+function openDetails(state: AppState, task: TaskDefinition, back: DetailsOrigin): AppState {
+	return {...state, flash: undefined, screen: {name: 'details', task, back, top: 0}};
+}
+
+function onDetailsAction(state: AppState, screen: Extract<Screen, {name: 'details'}>, action: Action): AppState {
+	if (action === 'back') return {...state, screen: screen.back};
+	const move = listMoves[action];
+	if (!move) return state;
+	const lines = taskDetailLines(screen.task, state.width).length;
+	return {...state, screen: {...screen, top: scrolledTop(screen.top, lines, detailsPageSize(state.height), move)}};
 }
 
 /** The keys that move a list's cursor (the menu, the course and learner pickers, the help) … */
@@ -469,9 +492,10 @@ const listActions: Partial<Record<Action, FilteredListAction>> = {...listMoves, 
 function onMenuAction(state: AppState, action: Action): AppState {
 	const listAction = listActions[action];
 	if (listAction) return {...state, menu: menuReducer(state.menu, listAction, state.tasks, menuPageSize(state.height))};
-	if (action !== 'open') return state;
+	if (action !== 'open' && action !== 'details') return state;
 	const task = selectedTask(state.menu, visibleTasks(state.tasks, state.menu.filter.value));
-	return task ? openTask(state, task) : state;
+	if (!task) return state;
+	return action === 'open' ? openTask(state, task) : openDetails(state, task, {name: 'menu'});
 }
 
 function onCourseList(state: AppState, screen: Extract<Screen, {name: 'course'}>, action: FilteredListAction): AppState {
@@ -513,6 +537,8 @@ function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, 
 			}
 			return run(state, screen.task, screen.form);
 		}
+		case 'details':
+			return openDetails(state, screen.task, screen);
 		case 'back':
 			return {...state, screen: {name: 'menu'}};
 		default:
