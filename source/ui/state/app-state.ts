@@ -17,7 +17,8 @@ import {editText, textField, type TextEdit, type TextField} from './text-field.j
 
 /**
  * The whole app as one pure state machine: starting → ingest → summary → menu → course → form (⇄ learner) →
- * running → result → menu, with help, confirmations and errors as flags or screens. Side effects
+ * running → result → menu, with help, confirmations and errors as flags or screens, and a task's details over the
+ * menu or the form. Side effects
  * (open the database, run the load or a query, list a picker's learners, save) are started by hooks watching this state, so
  * every transition here is unit-tested without a terminal.
  */
