@@ -112,7 +112,16 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 		assert.doesNotMatch(menu, /No new data|No data yet|could not be loaded/);
 		// learner-path needs a learner: Enter on its empty field lists them from the database, most active first.
 		await burst(session, '/path\r');
+		// Its details (i), read from its header, and Esc back to it on the menu; then Ctrl-T on its form, and back there.
+		await send(session, 'i');
+		await waitForScreen(session, /Task learner-path( · lines \S+ of \d+)?\nA learner's path over pages\nGroup: Pages\n(.*\n)*  user · user · required\n/, 10_000);
+		await send(session, 'Escape');
+		await waitForScreen(session, /▸ A learner's path over pages/, 10_000);
 		await send(session, 'Enter');
+		await waitForScreen(session, /▸ user +▏/, 10_000);
+		await send(session, 'C-t');
+		await waitForScreen(session, /Task learner-path( · lines \S+ of \d+)?\n/, 10_000);
+		await send(session, 'Escape');
 		await waitForScreen(session, /▸ user +▏/, 10_000);
 		await send(session, 'Enter');
 		await waitForScreen(session, /2 learners of course-v1:TestX\+T101\+2024, most active first\n▸ alice 5 events\n {2}bob 4 events\n/, 10_000);
