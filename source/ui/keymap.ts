@@ -114,7 +114,7 @@ export const keymap: Binding[] = [
 	{action: 'bottom', scope: 'menu', keys: ['end', 'G'], label: 'G/End', description: 'last task'},
 	{action: 'open', scope: 'menu', keys: ['enter'], label: 'Enter', description: 'choose the task (course, parameters, run)', hint: 'choose'},
 	{action: 'filter', scope: 'menu', keys: ['/'], label: '/', description: 'filter the list by typing (Esc clears)', hint: 'filter'},
-	// i as in info; Ctrl-T as in the form, where i is typed: one key for both.
+	// i as in info; Ctrl-T as in the form, where i is typed: one key for all three (the course picker's too).
 	{action: 'details', scope: 'menu', keys: ['i', 'ctrl+t'], label: 'i/Ctrl-T', description: 'the task in full: what it counts, parameters, sort, chart', hint: 'details'},
 	{action: 'back', scope: 'menu', keys: ['escape'], label: 'Esc', description: 'clear the filter'},
 	{action: 'quit', scope: 'menu', keys: ['q'], label: 'q', description: 'quit', hint: 'quit'},
@@ -122,6 +122,7 @@ export const keymap: Binding[] = [
 	...pickerMoves('course', 'course', 'last course (all courses, when the task allows it)'),
 	{action: 'open', scope: 'course', keys: ['enter'], label: 'Enter', description: 'use this course', hint: 'choose'},
 	{action: 'filter', scope: 'course', keys: ['/'], label: '/', description: 'filter the courses by typing (Esc clears)', hint: 'filter'},
+	{action: 'details', scope: 'course', keys: ['i', 'ctrl+t'], label: 'i/Ctrl-T', description: 'the task in full: what it counts, parameters, sort, chart', hint: 'details'},
 	{action: 'back', scope: 'course', keys: ['escape'], label: 'Esc', description: 'clear the filter; without one, back to the menu', hint: 'back'},
 
 	...pickerMoves('learner', 'learner'),
@@ -144,7 +145,7 @@ export const keymap: Binding[] = [
 
 	...pickerMoves('details', 'line'),
 	// As a pager's q (less), and the key that opened it: the details are read and left, as the help is.
-	{action: 'back', scope: 'details', keys: ['escape', 'q', 'i', 'ctrl+t'], label: 'Esc/q', description: 'back to the menu or the form as you left it (i, Ctrl-T too)', hint: 'back'},
+	{action: 'back', scope: 'details', keys: ['escape', 'q', 'i', 'ctrl+t'], label: 'Esc/q', description: 'back to where you were, as you left it (i, Ctrl-T too)', hint: 'back'},
 
 	{action: 'cancel-query', scope: 'running', keys: ['escape'], label: 'Esc', description: 'cancel the query on the server', hint: 'cancel'},
 

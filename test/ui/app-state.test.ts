@@ -574,6 +574,19 @@ test('i or Ctrl-T on the menu shows the highlighted task in full; Esc, q, i and 
 	assert.equal(keys(details, '?').help?.offset, 0);
 });
 
+test('i or Ctrl-T in the course picker shows its task in full; Esc goes back to the picker on the same course', () => {
+	const picker = keys(atMenu(), 'j', 'enter', 'j');
+	if (picker.screen.name !== 'course') throw new Error('no picker');
+	const details = keys(picker, 'i');
+	assert.deepEqual(details.screen.name === 'details' && [details.screen.task.id, details.screen.back], ['event-types', picker.screen]);
+	assert.deepEqual(keys(picker, 'ctrl+t').screen, details.screen);
+	assert.deepEqual(keys(details, 'escape').screen, picker.screen);
+	assert.equal(hintLine('course'), 'Enter choose · / filter · i/Ctrl-T details · Esc back · ? help');
+	// While typing its filter, i is typed.
+	const typing = keys(picker, '/', 'i');
+	assert.equal(typing.screen.name === 'course' && typing.screen.list.filter.value, 'i');
+});
+
 test('Ctrl-T on the form shows its task in full; Esc goes back to the form as it was, its values and field; i is typed there', () => {
 	const form = keys(atMenu([courses[0]!]), 'j', 'enter', 'tab', 'ctrl+u', 'A', 's', 'i', 'a');
 	if (form.screen.name !== 'form') throw new Error('no form');

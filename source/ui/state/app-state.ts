@@ -18,7 +18,7 @@ import {editText, textField, type TextEdit, type TextField} from './text-field.j
 /**
  * The whole app as one pure state machine: starting → ingest → summary → menu → course → form (⇄ learner) →
  * running → result → menu, with help, confirmations and errors as flags or screens, and a task's details over the
- * menu or the form. Side effects
+ * menu, the course picker or the form. Side effects
  * (open the database, run the load or a query, list a picker's learners, save) are started by hooks watching this state, so
  * every transition here is unit-tested without a terminal.
  */
@@ -68,8 +68,8 @@ export type Screen =
 	| {name: 'details'; task: TaskDefinition; back: DetailsOrigin; top: number}
 	| ({name: 'error'; fatal: boolean; back?: Screen} & ErrorInfo);
 
-/** Where a task's details are opened from: the menu (on its highlighted task) or the task's form. */
-export type DetailsOrigin = {name: 'menu'} | {name: 'form'; task: TaskDefinition; form: FormState};
+/** Where a task's details are opened from: the menu (on its highlighted task), the task's course picker or its form. */
+export type DetailsOrigin = {name: 'menu'} | Extract<Screen, {name: 'course'} | {name: 'form'}>;
 
 export type Flash = {text: string; tone: 'info' | 'error'; id: number};
 
@@ -507,6 +507,7 @@ function onCourseList(state: AppState, screen: Extract<Screen, {name: 'course'}>
 function onCourseAction(state: AppState, screen: Extract<Screen, {name: 'course'}>, action: Action): AppState {
 	// Esc clears a filter first, as on the menu; with none it goes back.
 	if (action === 'back' && !isFiltered(screen.list)) return {...state, screen: {name: 'menu'}};
+	if (action === 'details') return openDetails(state, screen.task, screen);
 	const listAction = listActions[action];
 	if (listAction) return onCourseList(state, screen, listAction);
 	if (action !== 'open') return state;
