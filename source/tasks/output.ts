@@ -6,9 +6,7 @@ import stringWidth from 'string-width';
 import {makeFolders} from '../../ingest/db/workdir.js';
 import {folderDiskFull} from '../../ingest/disk-full.js';
 import {UserError} from '../../ingest/errors.js';
-import {oneLineCell, truncated} from '../format.js';
-import {columnPlaces} from '../ui/lib/columns.js';
-import {cellText as appCellText} from '../ui/lib/format.js';
+import {cellText as appCellText, columnPlaces, oneLineCell, truncated} from '../format.js';
 import {isNumeric, type ColumnKind, type OutputFormat, type TaskResult} from './types.js';
 
 type Cell = TaskResult['rows'][number][number];

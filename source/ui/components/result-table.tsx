@@ -1,8 +1,8 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
+import {cellText} from '../../format.js';
 import {isNumeric, type TaskResult} from '../../tasks/types.js';
 import {COLUMN_GAP, columnLayout, fitCell, rowMark} from '../lib/columns.js';
-import {cellText} from '../lib/format.js';
 import type {TableState} from '../state/table-state.js';
 
 const gap = ' '.repeat(COLUMN_GAP);

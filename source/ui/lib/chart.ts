@@ -1,9 +1,9 @@
 import asciichart from 'asciichart';
 import type {ChartSpec, ColumnKind, TaskResult} from '../../tasks/types.js';
 import {type Cell, compareCells, numberKeptAsText, type TableState, viewRows} from '../state/table-state.js';
-import {counted, truncated} from '../../format.js';
+import {cellText, counted, decimalPlaces, truncated} from '../../format.js';
 import {fitCell, stringWidth} from './columns.js';
-import {cellText, decimalPlaces, thousands} from './format.js';
+import {thousands} from './format.js';
 
 /**
  * The inline chart of a result, as text lines sized to the screen: a line chart (asciichart's look) with

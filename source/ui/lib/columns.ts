@@ -1,7 +1,6 @@
 import stringWidth from 'string-width';
 import type {TaskResult} from '../../tasks/types.js';
-import {oneLineCell, truncated} from '../../format.js';
-import {cellText, decimalPlaces} from './format.js';
+import {SAMPLED_ROWS, cellText, columnPlaces, oneLineCell, truncated} from '../../format.js';
 
 /** Columns are separated by this many spaces. */
 export const COLUMN_GAP = 2;
@@ -11,17 +10,6 @@ export const COLUMN_GAP = 2;
  */
 export const rowMark = (isCursor: boolean) => (isCursor ? '▸ ' : '  ');
 export const ROW_MARK_WIDTH = rowMark(true).length;
-/** Widths are measured once per result, over the header and this many rows (as VisiData does). */
-const SAMPLED_ROWS = 1000;
-
-/**
- * The decimal places of each column, from its first rows: every number of a column shows as many, so that
- * right-aligned, "4.10" sits under "12.44" (as "4.1" it read as 4 and a tenth out of line).
- */
-export function columnPlaces(result: Pick<TaskResult, 'columns' | 'rows'>): number[] {
-	return result.columns.map((_, index) => Math.max(0, ...result.rows.slice(0, SAMPLED_ROWS).map((row) => (typeof row[index] === 'number' ? decimalPlaces(row[index]) : 0))));
-}
-
 /** Natural width of each column: header and the first rows, measured with string-width (CJK-aware). */
 export function naturalWidths(result: Pick<TaskResult, 'columns' | 'rows'>, places = columnPlaces(result)): number[] {
 	return result.columns.map((column, index) => {

@@ -1,8 +1,7 @@
-/** Screen-only formatting (bars, sparklines, cells) on top of the shared figures in source/format.ts. */
+/** Screen-only formatting (bars, sparklines, paths, wrapped lines) on top of the shared figures and cells in source/format.ts. */
 import path from 'node:path';
 import stringWidth from 'string-width';
-import {formatCount, formatDuration, timestampText, truncated} from '../../format.js';
-import type {ColumnKind} from '../../tasks/types.js';
+import {formatCount, formatDuration, truncated} from '../../format.js';
 
 /** Whole numbers with thousands separators (k9s AsThousands): rates are rounded first. */
 export function thousands(value: number): string {
@@ -36,46 +35,6 @@ export function sparkline(values: number[], width: number): string {
 	return shown
 		.map((value) => (max <= 0 ? sparks[0] : sparks[Math.min(sparks.length - 1, Math.floor((value / max) * (sparks.length - 1)))]))
 		.join('');
-}
-
-/** The decimal places a number needs, at most 3 (trailing zeros dropped). */
-export function decimalPlaces(value: number): number {
-	if (Number.isInteger(value) || !Number.isFinite(value)) return 0;
-	// Read off the three places' trailing zeros: a replace and a split per number were a third of a search for one.
-	const fraction = value.toFixed(3).slice(-3);
-	return fraction === '000' ? 0 : fraction.endsWith('00') ? 1 : fraction.endsWith('0') ? 2 : 3;
-}
-
-/**
- * How a table cell shows a value: integers with separators (identifiers as written), decimals to at most 3 places (padded to the column's
- * `places`, so that its decimal points line up), timestamps to the second (saved files and the Space view keep
- * the full value).
- */
-export function cellText(value: string | number | boolean | null, kind?: ColumnKind, places?: number): string {
-	if (value === null) return '<null>';
-	if (kind === 'timestamp' && typeof value === 'string') return timestampText(value);
-	if (kind === 'id') return String(value);
-	if (typeof value === 'number') {
-		// Never fewer places than the value needs: `places` comes from the first rows, and a later 2.5 shown as "3" would be wrong, not just out of line.
-		const [whole = '0', fraction = ''] = value.toFixed(Math.max(places ?? 0, decimalPlaces(value))).split('.');
-		const sign = whole.startsWith('-') ? '-' : '';
-		const digits = whole.slice(sign.length);
-		// Up to 15 digits toFixed writes the whole part exactly as toLocaleString does; past them it writes the double's
-		// binary digits (…683,968 for …680,000) or an exponent (1e+21), and NaN: those go through thousands.
-		return `${sign}${/^\d{1,15}$/.test(digits) ? grouped(digits) : thousands(Math.abs(Number(whole)))}${fraction ? `.${fraction}` : ''}`;
-	}
-	return String(value);
-}
-
-/**
- * "1234567" as "1,234,567", as toLocaleString('en-US') groups it: by hand, since a search formats every number cell
- * of a result and toLocaleString took most of it (a filter by 58.1 over time-on-course-by-day's 337k rows: 0.8 s).
- */
-function grouped(digits: string): string {
-	const first = digits.length % 3 || 3;
-	let text = digits.slice(0, first);
-	for (let at = first; at < digits.length; at += 3) text += `,${digits.slice(at, at + 3)}`;
-	return text;
 }
 
 /** A path as the user thinks of it: relative to the current folder when inside it (input/big.log). */

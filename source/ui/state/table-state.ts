@@ -1,4 +1,4 @@
-import {cellText} from '../lib/format.js';
+import {cellText} from '../../format.js';
 import {columnLayout, showsWhole} from '../lib/columns.js';
 
 /**
