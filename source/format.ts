@@ -181,25 +181,38 @@ export function decimalPlaces(value: number): number {
 	return fraction === '000' ? 0 : fraction.endsWith('00') ? 1 : fraction.endsWith('0') ? 2 : 3;
 }
 
+/** How the tables (the app's, `run`'s on a terminal) and Markdown show SQL NULL: the app dims it too. */
+export const NULL_MARK = '<null>';
+
+/** A text that reads as NULL_MARK once the quotes and white space around it are passed over (a table trims a cell, Markdown too). */
+const LOOKS_NULL = /^[\s"]*<null>[\s"]*$/;
+
+/**
+ * A value where SQL NULL must be told from a text: NULL as NULL_MARK, an empty text as nothing, and a text that reads
+ * as the mark (`<null>`, ` <null>`, `"<null>"`) within one more pair of quotes (`"<null>"`, `" <null>"`, `""<null>""`):
+ * such a text is shown quoted however many quotes it has, so none looks like NULL, nor like another such text.
+ */
+export function valueText(value: string | number | boolean | null): string {
+	if (value === null) return NULL_MARK;
+	const text = String(value);
+	return LOOKS_NULL.test(text) ? `"${text}"` : text;
+}
+
 /**
  * How a table cell shows a value (the app's table, and the aligned table of `run`, `files` and `rejected`): integers with separators (identifiers as written), decimals to at most 3 places (padded to the column's
  * `places`, so that its decimal points line up), timestamps to the second (saved files and the Space view keep
- * the full value).
+ * the full value); NULL and text as valueText shows them.
  */
 export function cellText(value: string | number | boolean | null, kind?: ColumnKind, places?: number): string {
-	if (value === null) return '<null>';
 	if (kind === 'timestamp' && typeof value === 'string') return timestampText(value);
-	if (kind === 'id') return String(value);
-	if (typeof value === 'number') {
-		// Never fewer places than the value needs: `places` comes from the first rows, and a later 2.5 shown as "3" would be wrong, not just out of line.
-		const [whole = '0', fraction = ''] = value.toFixed(Math.max(places ?? 0, decimalPlaces(value))).split('.');
-		const sign = whole.startsWith('-') ? '-' : '';
-		const digits = whole.slice(sign.length);
-		// Up to 15 digits toFixed writes the whole part exactly as toLocaleString does; past them it writes the double's
-		// binary digits (…683,968 for …680,000) or an exponent (1e+21), and NaN: those go through formatCount.
-		return `${sign}${/^\d{1,15}$/.test(digits) ? grouped(digits) : formatCount(Math.abs(Number(whole)))}${fraction ? `.${fraction}` : ''}`;
-	}
-	return String(value);
+	if (typeof value !== 'number' || kind === 'id') return valueText(value);
+	// Never fewer places than the value needs: `places` comes from the first rows, and a later 2.5 shown as "3" would be wrong, not just out of line.
+	const [whole = '0', fraction = ''] = value.toFixed(Math.max(places ?? 0, decimalPlaces(value))).split('.');
+	const sign = whole.startsWith('-') ? '-' : '';
+	const digits = whole.slice(sign.length);
+	// Up to 15 digits toFixed writes the whole part exactly as toLocaleString does; past them it writes the double's
+	// binary digits (…683,968 for …680,000) or an exponent (1e+21), and NaN: those go through formatCount.
+	return `${sign}${/^\d{1,15}$/.test(digits) ? grouped(digits) : formatCount(Math.abs(Number(whole)))}${fraction ? `.${fraction}` : ''}`;
 }
 
 /**

@@ -6,14 +6,10 @@ import stringWidth from 'string-width';
 import {makeFolders} from '../../ingest/db/workdir.js';
 import {folderDiskFull} from '../../ingest/disk-full.js';
 import {UserError} from '../../ingest/errors.js';
-import {cellText as appCellText, columnPlaces, oneLineCell, truncated} from '../format.js';
+import {cellText, columnPlaces, oneLineCell, truncated, valueText} from '../format.js';
 import {isNumeric, type ColumnKind, type OutputFormat, type TaskResult} from './types.js';
 
 type Cell = TaskResult['rows'][number][number];
-
-function cellText(value: Cell): string {
-	return value === null ? '' : String(value);
-}
 
 /** What Excel reads as the start of a formula (OWASP's list): a learner's name or search can start so. */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -85,7 +81,8 @@ function jsonWriter(columns: Columns): ResultWriter {
 }
 
 /**
- * Markdown: pipes escaped, line breaks as <br>, number columns right-aligned. A lone CR is a line break too:
+ * Markdown: pipes escaped, line breaks as <br>, number columns right-aligned, NULL as the app's tables show it (<null>,
+ * and a text that reads so quoted: see valueText), an empty text as an empty cell; both were an empty cell. A lone CR is a line break too:
  * Markdown ends a line at it, so left raw it cut the row in two (a username with one did). `&` and `<` are
  * written as entities: Markdown renders HTML, so a learner named `<b>x</b>` came out bold and one named
  * `a<br>b` could not be told from a line break.
@@ -96,7 +93,7 @@ function markdownWriter(columns: Columns): ResultWriter {
 	const line = (cells: string[]) => `| ${cells.join(' | ')} |\n`;
 	return {
 		start: () => line(columns.map((column) => escape(column.name))) + line(columns.map((column) => (isNumeric(column.kind) ? '---:' : '---'))),
-		rows: (rows) => rows.map((row) => line(row.map((value) => escape(cellText(value))))).join(''),
+		rows: (rows) => rows.map((row) => line(row.map((value) => escape(valueText(value))))).join(''),
 		end: () => '',
 	};
 }
@@ -158,7 +155,7 @@ function fittedWidths(widths: number[], cuttable: boolean[], narrowest: number[]
 /**
  * Aligned columns for a terminal (display width aware), numbers right-aligned and written as the app writes them
  * (3,000: the table said 3000 where the app said 3,000; decimals to at most three places, lined up), timestamps to the
- * second as in the app, one line per row; with `maxWidth` (the terminal's columns), text values that would make a line wrap
+ * second and NULL as <null> as in the app, one line per row; with `maxWidth` (the terminal's columns), text values that would make a line wrap
  * are cut in their middle (…): a URL keeps its start and its end. `cut` says whether any was.
  */
 export function terminalTable(result: TaskResult, maxWidth = Infinity): {text: string; cut: boolean} {
@@ -173,9 +170,9 @@ export function terminalTable(result: TaskResult, maxWidth = Infinity): {text: s
  * as the first rows' are, except in the columns never cut (numbers, dates, the first), which widen from there.
  */
 export function terminalTableWriter(columns: Columns, first: Rows, maxWidth = Infinity): {head: string; rows(rows: Rows): string; cut(): boolean} {
-	// The app's cells but NULL, which is empty here (the app writes <null>, dimmed).
+	// The app's cells: NULL too, as <null> (it was empty, as an empty text is).
 	const places = columnPlaces({columns, rows: first});
-	const oneLine = (value: Cell, index: number) => (value === null ? '' : oneLineCell(appCellText(value, columns[index]!.kind, places[index])));
+	const oneLine = (value: Cell, index: number) => oneLineCell(cellText(value, columns[index]!.kind, places[index]));
 	const names = columns.map((column) => column.name);
 	const cells = [names, ...first.map((row) => row.map(oneLine))];
 	// A loop, not Math.max(...column): spread over more than about 120k rows, it threw "Maximum call stack size exceeded".

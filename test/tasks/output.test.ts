@@ -64,7 +64,7 @@ describe('formatResult', () => {
 	it('markdown escapes pipes and line breaks, right-aligns numbers', () => {
 		assert.equal(
 			formatResult(result, 'md'),
-			'| username | events | last_seen |\n| --- | ---: | --- |\n| ann, "the" first | 12 | 2024-03-04 09:00:00.123456 |\n| борис\\|b<br>line | 7 |  |\n',
+			'| username | events | last_seen |\n| --- | ---: | --- |\n| ann, "the" first | 12 | 2024-03-04 09:00:00.123456 |\n| борис\\|b<br>line | 7 | &lt;null> |\n',
 		);
 	});
 
@@ -124,7 +124,7 @@ describe('formatResult', () => {
 		assert.equal(lines[0], 'username          events  last_seen');
 		assert.equal(lines[1], '----------------  ------  -------------------');
 		assert.equal(lines[2], 'ann, "the" first      12  2024-03-04 09:00:00');
-		assert.equal(lines[3], 'борис|b line           7');
+		assert.equal(lines[3], 'борис|b line           7  <null>');
 	});
 
 	it('table cut to the terminal keeps its columns in line where a wide character straddles a cut (a line was a cell too wide)', () => {
@@ -145,8 +145,8 @@ describe('formatResult', () => {
 			],
 		};
 		const lines = terminalTable(junk).text.split('\n');
-		assert.equal(lines[2], '{"a":1�[2J�]0;pwned�}       1');
-		assert.equal(lines[3], '��x��31m                    2');
+		assert.equal(lines[2], '{"a":1�[2J�]0;pwned�}       1  <null>');
+		assert.equal(lines[3], '��x��31m                    2  <null>');
 		assert.ok(formatResult(junk, 'csv').includes('\u001b[2J'), 'the files keep the cells exact');
 	});
 });
