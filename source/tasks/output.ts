@@ -2,11 +2,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {stringify} from 'csv-stringify/sync';
+import {parse as parseArray} from 'postgres-array';
 import stringWidth from 'string-width';
 import {makeFolders} from '../../ingest/db/workdir.js';
 import {folderDiskFull} from '../../ingest/disk-full.js';
 import {UserError} from '../../ingest/errors.js';
 import {cellText, columnPlaces, oneLineCell, truncated, valueText} from '../format.js';
+import {toIsoUtc} from './result-values.js';
 import {isNumeric, type ColumnKind, type OutputFormat, type TaskResult} from './types.js';
 
 type Cell = TaskResult['rows'][number][number];
@@ -58,6 +60,22 @@ function jsonValue(value: Cell, kind: ColumnKind): string {
 	return JSON.stringify(value);
 }
 
+/** An array's elements as PostgreSQL's text of it has them: NULL as null, an array of arrays nested. */
+type ArrayElements = Array<string | null | ArrayElements>;
+
+/**
+ * An array column's value in JSON: PostgreSQL's text of it (`{1,NULL}`, `{{"a b",c}}`) read as pg reads an array, each
+ * element written as a value of its kind is (jsonValue): numbers as numbers, booleans (`t`) as booleans, timestamptz
+ * in ISO UTC, json nested, NULL as null; laid out on a line, as PostgreSQL lays out a jsonb array (`[1, null]`).
+ * It was the array's text, `"{1,NULL}"`, which a reader had to parse as PostgreSQL does.
+ */
+function jsonArray(text: string, elements: ColumnKind): string {
+	const element = (value: string): Cell => (elements === 'boolean' ? value === 't' : elements === 'timestamp' ? toIsoUtc(value) : value);
+	const written = (values: ArrayElements): string =>
+		`[${values.map((value) => (Array.isArray(value) ? written(value) : jsonValue(value === null ? null : element(value), elements))).join(', ')}]`;
+	return written(parseArray(text) as ArrayElements);
+}
+
 /**
  * An array of objects as JSON.stringify(objects, null, 2) writes it, an object at a time. Refused when two columns
  * share a name (a task's `SELECT count(*), count(DISTINCT username)` names both count): an object keeps one value
@@ -72,7 +90,8 @@ function jsonWriter(columns: Columns): ResultWriter {
 	// pretty-printed and indented again by a regex a row took 3.1 s for 475k rows, and the regex's ^ also matched after
 	// a U+2028 in a value (JSON leaves it raw), putting two spaces into the value.
 	const keys = columns.map((column) => `    ${JSON.stringify(column.name)}: `);
-	const object = (row: Rows[number]) => (keys.length === 0 ? '  {}' : `  {\n${keys.map((key, index) => key + jsonValue(row[index] ?? null, columns[index]!.kind)).join(',\n')}\n  }`);
+	const value = (cell: Cell, {kind, elements}: Columns[number]) => (elements !== undefined && typeof cell === 'string' ? jsonArray(cell, elements) : jsonValue(cell, kind));
+	const object = (row: Rows[number]) => (keys.length === 0 ? '  {}' : `  {\n${keys.map((key, index) => key + value(row[index] ?? null, columns[index]!)).join(',\n')}\n  }`);
 	return {
 		start: () => '',
 		rows: (rows) => rows.map((row) => `${written++ === 0 ? '[\n' : ',\n'}${object(row)}`).join(''),

@@ -1,4 +1,4 @@
-import type {ColumnKind} from './types.js';
+import type {ColumnKind, TaskResult} from './types.js';
 import type {FieldDecoder} from './wire-rows.js';
 
 // A task's values as its result holds them, from the text PostgreSQL sends (see wire-rows.ts), and the kind of each column.
@@ -11,8 +11,27 @@ const TIMESTAMP_TYPES = new Set([1114, 1184]);
 const TIMESTAMPTZ_TYPE = 1184;
 const JSON_TYPES = new Set([114, 3802]);
 
+/**
+ * The array types whose elements' type is known here, and that type: those pg-types reads as arrays (bool[], int2[] to
+ * int8[], oid[], float4[], float8[], numeric[], char[], name[], bpchar[], varchar[], text[], date[], timestamp[],
+ * timestamptz[], time[], timetz[], interval[], inet[], cidr[], macaddr[], uuid[], json[], jsonb[]). An array of another
+ * type (of an enum, a composite or a range) is a text.
+ */
+const ARRAY_ELEMENTS = new Map([
+	[1000, 16], [1005, 21], [1007, 23], [1016, 20], [1028, 26], [1021, 700], [1022, 701], [1231, 1700], [1002, 18], [1003, 19],
+	[1014, 1042], [1015, 1043], [1009, 25], [1182, 1082], [1115, 1114], [1185, 1184], [1183, 1083], [1270, 1266], [1187, 1186],
+	[1041, 869], [651, 650], [1040, 829], [2951, 2950], [199, 114], [3807, 3802],
+]);
+
+/** A column as a task's result has it: its name, its kind and, for an array, its elements' kind. */
+export function columnOf(field: {name: string; dataTypeID: number}): TaskResult['columns'][number] {
+	const kind = kindOf(field.dataTypeID, field.name);
+	const element = ARRAY_ELEMENTS.get(field.dataTypeID);
+	return element === undefined ? {name: field.name, kind} : {name: field.name, kind, elements: kindOf(element, '')};
+}
+
 /** How the app and the outputs treat a column, from its type (and, for whole numbers, its name). */
-export function kindOf(dataTypeId: number, name: string): ColumnKind {
+function kindOf(dataTypeId: number, name: string): ColumnKind {
 	// A user id of 100119 is no count: "100,119" in the app's table read as one.
 	if (WHOLE_NUMBER_TYPES.has(dataTypeId) && /(^|_)id$/i.test(name)) return 'id';
 	if (NUMBER_TYPES.has(dataTypeId)) return 'number';
@@ -122,7 +141,7 @@ function sameBytes(data: Buffer, start: number, end: number, other: Buffer, othe
 const SHORT_BYTES = 48;
 
 /** '2024-01-02 03:04:05.678+00' (the session runs in UTC) → '2024-01-02T03:04:05.678Z'. */
-function toIsoUtc(value: string): string {
+export function toIsoUtc(value: string): string {
 	const match = /^(\d{4,}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)\+00$/.exec(value);
 	return match ? `${match[1]}T${match[2]}Z` : value;
 }

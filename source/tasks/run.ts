@@ -3,7 +3,7 @@ import {backendPid, cancelOnAbort} from '../../ingest/db/database.js';
 import {UserError} from '../../ingest/errors.js';
 import {resolveParameters, sqlTypeOf} from './parameters.js';
 import {toPositional} from './placeholders.js';
-import {decoderFor, kindOf} from './result-values.js';
+import {columnOf, decoderFor} from './result-values.js';
 import {queryWireRows} from './wire-rows.js';
 import type {TaskDefinition, TaskResult, TaskSink} from './types.js';
 
@@ -23,7 +23,7 @@ const ONE_STATEMENT = {queryMode: 'extended'} as const;
 /** A query's columns (with their kinds) and rows as a task's result holds them (see decoderFor). */
 export async function queryTable(client: pg.ClientBase, text: string, values: unknown[] = []): Promise<Pick<TaskResult, 'columns' | 'rows'>> {
 	const result = await queryWireRows(client, {text, values, ...ONE_STATEMENT}, decoderFor);
-	return {columns: result.fields.map((field) => ({name: field.name, kind: kindOf(field.dataTypeID, field.name)})), rows: result.rows as TaskResult['rows']};
+	return {columns: result.fields.map(columnOf), rows: result.rows as TaskResult['rows']};
 }
 
 function abortError(): DOMException {

@@ -77,7 +77,11 @@ export const isNumeric = (kind: ColumnKind | undefined) => kind === 'number' || 
 
 export type TaskResult = {
 	taskId: string;
-	columns: Array<{name: string; kind: ColumnKind}>;
+	/**
+	 * `elements`: an array column's (text[], int[], jsonb[] …) elements' kind. Its values are PostgreSQL's text of the
+	 * array (`{a,"b c",NULL}`), a text to the app and to CSV and Markdown; JSON writes a JSON array.
+	 */
+	columns: Array<{name: string; kind: ColumnKind; elements?: ColumnKind}>;
 	/** Row-major values: numbers as numbers (one a double cannot hold as PostgreSQL's text), dates/timestamps as ISO strings, NULL as null. */
 	rows: Array<Array<string | number | boolean | null>>;
 	/** Parameter values actually used (after defaults). */

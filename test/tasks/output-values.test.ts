@@ -68,4 +68,49 @@ describe('outputs of what a query gives', () => {
 			[null, '', '<null>', '"<null>"', ' <null>', 'NULL'],
 		);
 	});
+
+	it('write an array column as a JSON array of its elements in their kinds, and as PostgreSQL writes it in CSV, Markdown and the tables', async () => {
+		const arrays = await result(String.raw`
+			SELECT 'ann' AS username, ARRAY['a', 'b c', NULL, '', 'NULL', 'x,"y"\z'] AS words, ARRAY[1, NULL, 3] AS ints,
+				ARRAY[9007199254740993] AS big, ARRAY[1.50, 'NaN'] AS decimals, ARRAY['Infinity', 0.5]::float8[] AS floats,
+				ARRAY[true, false, NULL] AS flags, ARRAY['{"a": [1, 2.50]}', 'null', '"s"', NULL]::jsonb[] AS docs,
+				ARRAY[[1, 2], [3, 4]] AS grid, ARRAY['2024-01-02 03:04:05.5+00'::timestamptz, NULL] AS times,
+				ARRAY[date '2024-01-02'] AS days, '{}'::text[] AS none, NULL::text[] AS missing, '[0:1]={7,8}'::int[] AS shifted`);
+		const json = formatResult(arrays, 'json');
+		assert.equal(
+			json,
+			String.raw`[
+  {
+    "username": "ann",
+    "words": ["a", "b c", null, "", "NULL", "x,\"y\"\\z"],
+    "ints": [1, null, 3],
+    "big": [9007199254740993],
+    "decimals": [1.50, "NaN"],
+    "floats": ["Infinity", 0.5],
+    "flags": [true, false, null],
+    "docs": [{"a": [1, 2.50]}, null, "s", null],
+    "grid": [[1, 2], [3, 4]],
+    "times": ["2024-01-02T03:04:05.5Z", null],
+    "days": ["2024-01-02"],
+    "none": [],
+    "missing": null,
+    "shifted": [7, 8]
+  }
+]
+`,
+		);
+		assert.deepEqual(JSON.parse(json)[0].words, ['a', 'b c', null, '', 'NULL', 'x,"y"\\z']);
+		const words = {...arrays, columns: arrays.columns.slice(0, 3), rows: arrays.rows.map((row) => row.slice(0, 3))};
+		assert.equal(formatResult(words, 'csv'), String.raw`username,words,ints
+ann,"{a,""b c"",NULL,"""",""NULL"",""x,\""y\""\\z""}","{1,NULL,3}"
+`);
+		assert.equal(formatResult(words, 'md'), String.raw`| username | words | ints |
+| --- | --- | --- |
+| ann | {a,"b c",NULL,"","NULL","x,\\"y\\"\\\\z"} | {1,NULL,3} |
+`);
+		assert.equal(terminalTable(words).text, String.raw`username  words                                  ints
+--------  -------------------------------------  ----------
+ann       {a,"b c",NULL,"","NULL","x,\"y\"\\z"}  {1,NULL,3}
+`);
+	});
 });
