@@ -2,12 +2,11 @@ import {isUtf8} from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
-import {counted, formatBytes, formatCount, rowCount, timestampText} from '../format.js';
+import {counted, formatBytes, formatCount, rowCount, timestampText, wrapProse} from '../format.js';
 import {fetchInBatches, openResultFile, queryTable, readOnly, resultWriter, terminalTableWriter, type ColumnKind, type OutputFormat, type ResultFile, type ResultWriter} from '../tasks/index.js';
 import {cancellable, withDatabase, writeOrWait, type Command, type CommandContext} from './context.js';
 import {cutNote, outFileFormat, outputFormatOf, refuseBomOutsideCsv} from './run.js';
 import {UsageError} from '../usage.js';
-import {wrapProse} from '../ui/lib/format.js';
 
 /**
  * Fills the --out file of a listing (run's result file, for its checks and its never overwriting) with `fill`, puts

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type pg from 'pg';
 import {UserError} from '../../ingest/errors.js';
-import {formatCount, rowCount} from '../format.js';
-import {wrapLines} from '../ui/lib/format.js';
+import {formatCount, rowCount, wrapLines} from '../format.js';
 import {checkValues, loadTaskCatalogue, noRowsNote, runTask, streamTask, formatResult, terminalTable, openResultFile, outProblem, resultWriter, unknownParameter, type OutputFormat, type ResultFile, type ResultWriter, type TaskDefinition, type TaskParameter, type TaskResult} from '../tasks/index.js';
 import {diskFullError, type DiskFullOutcome} from '../../ingest/disk-full.js';
 import {deriveIfPending, type InterruptedInputs} from '../../ingest/engine.js';

@@ -1,4 +1,4 @@
-/** Screen-only formatting (bars, sparklines, paths, wrapped lines) on top of the shared figures and cells in source/format.ts. */
+/** Screen-only formatting (bars, sparklines, paths) on top of the shared figures, cells and wrapped lines in source/format.ts. */
 import path from 'node:path';
 import stringWidth from 'string-width';
 import {formatCount, formatDuration, truncated} from '../../format.js';
@@ -59,59 +59,4 @@ export function shortPath(label: string, width: number): string {
 /** The zones whose days the database keeps precomputed (the day zone, and UTC beside another): the tasks answer fastest in them. */
 export function dayZonesText(dayZone: string): string {
 	return dayZone === 'UTC' ? 'UTC' : `${dayZone} + UTC`;
-}
-
-/**
- * Text in lines of at most `width` cells, broken after a space, a path separator or an underscore (as
- * in a saved file's name) where the line has one, else anywhere: a long file name is shown whole, over
- * two lines, rather than cut. Past `maxLines` the last line is cut in the middle (a file's name keeps its end), or
- * at the end (`cut` 'end', for prose).
- */
-export function wrapLines(text: string, width: number, maxLines = Number.POSITIVE_INFINITY, cut: 'middle' | 'end' = 'middle'): string[] {
-	const lines = brokenLines(text, width, false);
-	if (lines.length <= maxLines) return lines;
-	// Prose lost its spaces where it was broken; a name was broken after a separator, so its parts join as they are.
-	const rest = lines.slice(maxLines - 1).join(cut === 'end' ? ' ' : '');
-	return [...lines.slice(0, maxLines - 1), truncated(rest, width, cut)];
-}
-
-/**
- * Sentences in lines of at most `width` cells, broken at spaces: a word longer than a line (an id, a path) is
- * broken after a separator or an underscore, else anywhere. wrapLines broke "Europe/Moscow" and "spring_2019"
- * in an error's sentence where a space before them would do.
- */
-export function wrapProse(text: string, width: number): string[] {
-	return brokenLines(text, width, true);
-}
-
-const BREAKS = ' /\\_';
-
-/** The lines of wrapLines and wrapProse: `prose` breaks at a separator only in a line without a space. */
-function brokenLines(text: string, width: number, prose: boolean): string[] {
-	const lines: string[] = [];
-	let line = '';
-	// Where `line` may be broken: after its last space, and after its last space, separator or underscore.
-	let spaceAt = 0;
-	let breakAt = 0;
-	for (const char of text.replace(/[\r\n\t]+/g, ' ')) {
-		if (line && stringWidth(line + char) > width) {
-			if (char === ' ') {
-				lines.push(line.trimEnd());
-				line = '';
-				spaceAt = breakAt = 0;
-				continue;
-			}
-			const at = prose && spaceAt > 0 ? spaceAt : breakAt;
-			lines.push((at > 0 ? line.slice(0, at) : line).trimEnd());
-			line = at > 0 ? line.slice(at) : '';
-			// What stays on the line has no space (a break after the last one) but may have separators.
-			spaceAt = 0;
-			breakAt = Math.max(...[...BREAKS].map((separator) => line.lastIndexOf(separator))) + 1;
-		}
-		line += char;
-		if (char === ' ') spaceAt = line.length;
-		if (BREAKS.includes(char)) breakAt = line.length;
-	}
-	if (line) lines.push(line);
-	return lines;
 }

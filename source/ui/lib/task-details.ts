@@ -1,9 +1,9 @@
 /** A task's whole definition as lines of the screen's width: what the menu and the form cut to its first sentence. */
-import {terminalSafe} from '../../format.js';
+import {terminalSafe, wrapLines, wrapProse} from '../../format.js';
 import {parameterFacts, type ChartSpec, type ParameterType, type TaskDefinition, type TaskParameter} from '../../tasks/types.js';
 import {shownTop} from '../state/list-cursor.js';
 import {stringWidth} from './columns.js';
-import {displayPath, wrapLines, wrapProse} from './format.js';
+import {displayPath} from './format.js';
 
 /** One line of the details; its first `bold` characters are bold (a parameter's name). */
 export type DetailLine = {text: string; tone: 'title' | 'heading' | 'text' | 'dim'; bold?: number};

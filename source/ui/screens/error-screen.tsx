@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {wrapProse} from '../lib/format.js';
+import {wrapProse} from '../../format.js';
 import type {ErrorInfo} from '../state/app-state.js';
 
 /**

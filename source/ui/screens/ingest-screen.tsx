@@ -1,9 +1,9 @@
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords, supersededOf, zoneKeptClause} from '../../format.js';
+import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords, supersededOf, wrapLines, zoneKeptClause} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
-import {clock, shortPath, thousands, wrapLines} from '../lib/format.js';
+import {clock, shortPath, thousands} from '../lib/format.js';
 
 const phaseTitles: Record<IngestSnapshot['phase'], string> = {
 	scanning: 'looking for new data',

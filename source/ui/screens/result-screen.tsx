@@ -1,11 +1,11 @@
 import {stripVTControlCharacters} from 'node:util';
 import {Box, Text} from 'ink';
-import {cellText, rowCount, terminalSafe} from '../../format.js';
+import {cellText, rowCount, terminalSafe, wrapLines} from '../../format.js';
 import {ResultTable} from '../components/result-table.js';
 import {StatusBar} from '../components/status-bar.js';
 import {useColours} from '../hooks/use-colours.js';
 import {viewChartLines} from '../lib/chart.js';
-import {thousands, wrapLines} from '../lib/format.js';
+import {thousands} from '../lib/format.js';
 import {titleLine} from '../lib/title-line.js';
 import type {Flash, ResultScreen as ResultScreenState} from '../state/app-state.js';
 import {resultLayout, statusLines} from '../state/app-state.js';

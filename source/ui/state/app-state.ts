@@ -1,10 +1,9 @@
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
-import {columnPlaces, rowCount} from '../../format.js';
+import {columnPlaces, rowCount, wrapLines} from '../../format.js';
 import {isNumeric, type OutputFormat, type TaskDefinition, type TaskProblem, type TaskResult} from '../../tasks/types.js';
 import {helpLines, scopeAction, type Action, type Scope} from '../keymap.js';
 import {MIN_CHART_HEIGHT} from '../lib/chart.js';
 import {ROW_MARK_WIDTH, cappedWidths, naturalWidths} from '../lib/columns.js';
-import {wrapLines} from '../lib/format.js';
 import {taskDetailLines} from '../lib/task-details.js';
 import {createFormState, formReducer, formValues, missingRequired, type FormState} from './form-state.js';
 import {pickerView, shownChoices, type CourseChoice} from './course-picker.js';
