@@ -15,7 +15,7 @@ const JSON_TYPES = new Set([114, 3802]);
  * The array types whose elements' type is known here, and that type: those pg-types reads as arrays (bool[], int2[] to
  * int8[], oid[], float4[], float8[], numeric[], char[], name[], bpchar[], varchar[], text[], date[], timestamp[],
  * timestamptz[], time[], timetz[], interval[], inet[], cidr[], macaddr[], uuid[], json[], jsonb[]). An array of another
- * type (of an enum, a composite or a range) is a text.
+ * type (of an enum, a composite or a range) is its text in JSON too, as in the other formats.
  */
 const ARRAY_ELEMENTS = new Map([
 	[1000, 16], [1005, 21], [1007, 23], [1016, 20], [1028, 26], [1021, 700], [1022, 701], [1231, 1700], [1002, 18], [1003, 19],
