@@ -210,13 +210,34 @@ describe('saveResult', () => {
 		assert.deepEqual(fs.readdirSync(dir).filter((name) => name.endsWith('.tmp')), []);
 	});
 
-	it('a result of many slices of rows is saved as the text of the whole (json: one array)', async () => {
+	it('a result of many batches of rows is saved as the text of the whole, in every format (json: one array)', async () => {
 		const dir = tempDir('result-');
-		const many: TaskResult = {...result, rows: Array.from({length: 25_001}, (_, index) => [`learner ${index}`, index, null])};
-		const saved = await saveResult(many, {format: 'json', resultDir: dir});
-		assert.equal(saved.rows, 25_001);
-		assert.equal(fs.readFileSync(saved.path, 'utf8'), formatResult(many, 'json'));
-		assert.equal(JSON.parse(fs.readFileSync(saved.path, 'utf8')).length, 25_001);
+		const many: TaskResult = {...result, rows: Array.from({length: 25_001}, (_, index) => [index % 7 === 0 ? `=learner ${index}` : `learner ${index}`, index, index % 3 === 0 ? null : 'b'])};
+		for (const [format, bom] of [['json', false], ['csv', false], ['csv', true], ['md', false]] as const) {
+			const saved = await saveResult(many, {format, bom, resultDir: dir});
+			assert.equal(saved.rows, 25_001);
+			assert.equal(fs.readFileSync(saved.path, 'utf8'), formatResult(many, format, {bom}), `${format}${bom ? ' with BOM' : ''}`);
+		}
+		assert.equal(JSON.parse(fs.readFileSync(fs.readdirSync(dir).map((name) => path.join(dir, name)).find((name) => name.endsWith('.json'))!, 'utf8')).length, 25_001);
+	});
+
+	it('says the rows written after each batch of 1,000, and the event loop turns between batches (the app\'s keys wait for one batch, not the save)', async () => {
+		const dir = tempDir('result-');
+		const rows: TaskResult = {...result, rows: Array.from({length: 3_500}, (_, index) => [`learner ${index}`, index, null])};
+		const progress: number[] = [];
+		// What other work (a key, a frame) saw of the save while it ran: a callback queued again every turn.
+		const seen: number[] = [];
+		let saving = true;
+		const tick = () => {
+			seen.push(progress.at(-1) ?? 0);
+			if (saving) setImmediate(tick);
+		};
+		setImmediate(tick);
+		const saved = await saveResult(rows, {format: 'csv', resultDir: dir, onProgress: (written) => progress.push(written)});
+		saving = false;
+		assert.deepEqual(progress, [1000, 2000, 3000, 3500]);
+		for (const written of [1000, 2000, 3000]) assert.ok(seen.includes(written), `a turn of the loop after ${written} rows (saw ${[...new Set(seen)].join(', ')})`);
+		assert.equal(fs.readFileSync(saved.path, 'utf8'), formatResult(rows, 'csv'));
 	});
 
 	it('a hostile course or task id cannot leave the result folder', async () => {
