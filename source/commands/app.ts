@@ -181,7 +181,7 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 				.catch((error: unknown) => {
 					throw diskFullError(error, open(), TASK_STOPPED) ?? error;
 				}),
-		saveResult: (result, format) => saveResult(result, {format}),
+		saveResult: (result, format, onProgress) => saveResult(result, {format, onProgress}),
 		logError(error) {
 			const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
 			// The log is a copy of what the screen says: a workdir that cannot be written (the very error, often) must not

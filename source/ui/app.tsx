@@ -13,7 +13,7 @@ import {MenuScreen} from './screens/menu-screen.js';
 import {ResultScreen} from './screens/result-screen.js';
 import {StartingScreen} from './screens/starting-screen.js';
 import type {AppServices} from './services.js';
-import {coursePageSize, helpPageSize, keyHints, learnerPageSize, lockWaitLines, scopeOf, usableHeight, type AppState} from './state/app-state.js';
+import {closingText, coursePageSize, helpPageSize, keyHints, learnerPageSize, lockWaitLines, savingLines, scopeOf, usableHeight, type AppState} from './state/app-state.js';
 
 export type AppProps = {
 	services: AppServices;
@@ -49,13 +49,19 @@ export function App({services, width, height, onQuit, quitSignal}: AppProps) {
 	// A flash takes a line of the screen's (a form's fields were squeezed out under "needs a value").
 	const flashShown = state.flash !== undefined && state.screen.name !== 'result' && !state.help;
 	const waiting = lockWaitLines(state);
+	const saving = savingLines(state);
 	return (
 		<Box flexDirection="column" width={width} height={rows} overflow="hidden">
 			<Box flexDirection="column" flexGrow={1} overflow="hidden">
-				{state.help ? <HelpOverlay scope={scope} offset={state.help.offset} width={width} rows={helpPageSize(height)} /> : <CurrentScreen state={state} width={width} height={rows - 1 - (flashShown ? 1 : 0) - waiting.length} />}
+				{state.help ? <HelpOverlay scope={scope} offset={state.help.offset} width={width} rows={helpPageSize(height)} /> : <CurrentScreen state={state} width={width} height={rows - 1 - (flashShown ? 1 : 0) - waiting.length - saving.length} />}
 			</Box>
 			{waiting.map((line, index) => (
 				<Text key={index} color="yellow">
+					{line}
+				</Text>
+			))}
+			{saving.map((line, index) => (
+				<Text key={index} color="yellow" wrap="truncate-end">
 					{line}
 				</Text>
 			))}
@@ -64,7 +70,7 @@ export function App({services, width, height, onQuit, quitSignal}: AppProps) {
 					{state.flash.text}
 				</Text>
 			)}
-			{state.quitting ? <Text dimColor>Closing…</Text> : <KeyHints scope={state.help ? 'help' : scope} hints={keyHints(state)} width={state.width} />}
+			{state.quitting ? <Text dimColor>{closingText(state)}</Text> : <KeyHints scope={state.help ? 'help' : scope} hints={keyHints(state)} width={state.width} />}
 		</Box>
 	);
 }
@@ -89,7 +95,7 @@ function CurrentScreen({state, width, height}: {state: AppState; width: number; 
 		case 'running':
 			return <RunningScreen task={screen.task} values={screen.values} startedAt={screen.startedAt} />;
 		case 'result':
-			return <ResultScreen screen={screen} flash={state.flash} width={width} height={state.height} />;
+			return <ResultScreen screen={screen} flash={state.flash} saving={state.saving} width={width} height={state.height} />;
 		case 'details':
 			return <DetailsScreen task={screen.task} top={screen.top} width={width} height={height} />;
 		case 'error':

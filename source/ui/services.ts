@@ -21,8 +21,8 @@ export type AppServices = {
 	/** The time zone the database counts days in (after the load: `--tz` may change it). */
 	dayZone(): Promise<string>;
 	runTask(task: TaskDefinition, values: Record<string, string>, signal: AbortSignal): Promise<TaskResult>;
-	/** Names the file after the result's task and parameters (course, learner). */
-	saveResult(result: TaskResult, format: OutputFormat): Promise<{path: string; rows: number}>;
+	/** Names the file after the result's task and parameters (course, learner); `onProgress` hears the rows written so far. */
+	saveResult(result: TaskResult, format: OutputFormat, onProgress: (rows: number) => void): Promise<{path: string; rows: number}>;
 	/** Where unexpected errors are written in full (the screen shows one sentence). */
 	logError(error: unknown): void;
 };

@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import {helpLines, hintLine, keymap} from '../../source/ui/keymap.js';
 import {positionText} from '../../source/ui/screens/result-screen.js';
 import {pickerView} from '../../source/ui/state/course-picker.js';
-import {appReducer, createAppState, detailsPageSize, exitCodeOf, keyHints, resultLayout, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
+import {appReducer, closingText, createAppState, detailsPageSize, exitCodeOf, keyHints, resultLayout, savingLines, savingText, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {taskDetailLines} from '../../source/ui/lib/task-details.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
 
@@ -461,17 +461,58 @@ test('s asks for the format; Enter saves CSV, and the saved message names the fi
 	const state = keys(atResult(), 's');
 	assert.equal(scopeOf(state), 'save');
 	const saving = keys(state, 'j');
-	if (saving.screen.name !== 'result' || !saving.screen.saving) throw new Error('not saving');
-	assert.equal(saving.screen.saving.format, 'json');
+	assert.equal(saving.saving?.format, 'json');
 	const csv = keys(state, 'enter');
-	if (csv.screen.name !== 'result' || !csv.screen.saving) throw new Error('not saving');
-	assert.equal(csv.screen.saving.format, 'csv');
-	const saved = apply(csv, {type: 'saved', id: csv.screen.saving.id, path: 'result/x.csv', rows: 3});
+	if (!csv.saving) throw new Error('not saving');
+	assert.equal(csv.saving.format, 'csv');
+	const saved = apply(csv, {type: 'saved', id: csv.saving.id, path: 'result/x.csv', rows: 3});
 	assert.equal(saved.flash?.text, 'Saved 3 rows to result/x.csv');
-	assert.equal(saved.screen.name === 'result' && saved.screen.saving, undefined);
-	const failed = apply(csv, {type: 'save-failed', id: csv.screen.saving.id, message: 'disk full'});
+	assert.equal(saved.saving, undefined);
+	const failed = apply(csv, {type: 'save-failed', id: csv.saving.id, message: 'disk full'});
 	assert.deepEqual([failed.flash?.text, failed.flash?.tone], ['Not saved: disk full', 'error']);
+	assert.equal(failed.saving, undefined);
 	assert.equal(apply(saved, {type: 'flash-expired', id: saved.flash!.id}).flash, undefined);
+});
+
+test('while a save runs the keys work: the table moves and sorts (the rows saved stay those shown at s), its progress is said, a second save waits, Esc leaves and the end is said on the menu', () => {
+	const csv = keys(atResult(), 'l', '[', 's', 'enter');
+	if (!csv.saving) throw new Error('not saving');
+	const {id} = csv.saving;
+	// The view at the format's choice: sorted by events, ascending.
+	assert.deepEqual(csv.saving.view, [2, 1, 0]);
+	// The cursor stayed on its row, now the last: up one.
+	const down = keys(csv, 'k');
+	assert.equal(down.screen.name === 'result' && down.screen.table.cursorRow, 1);
+	const moved = keys(down, '[');
+	if (moved.screen.name !== 'result') throw new Error('no result');
+	assert.deepEqual(moved.screen.table.view, [0, 1, 2], '[ again: the original order');
+	assert.deepEqual(moved.saving?.view, [2, 1, 0], 'what is saved does not follow the table');
+	assert.equal(scopeOf(moved), 'result');
+	const progressed = apply(moved, {type: 'save-progress', id, written: 2});
+	assert.equal(savingText(progressed.saving!), 'Saving 3 rows as CSV… 66%');
+	assert.deepEqual(apply(moved, {type: 'save-progress', id: id + 1, written: 2}).saving?.written, 0, 'another save\'s progress');
+	// A second save is refused, saying why: s did nothing, and Enter then saved... nothing, silently.
+	const again = keys(progressed, 's');
+	assert.equal(scopeOf(again), 'result');
+	assert.equal(again.flash?.text, 'One save at a time: Saving 3 rows as CSV… 66%');
+	assert.equal(again.saving?.id, id);
+	// The result screen says the progress in its status bar; the menu, after Esc, on its last line.
+	assert.deepEqual(savingLines(progressed), []);
+	const menu = keys(progressed, 'escape');
+	assert.equal(menu.screen.name, 'menu');
+	assert.deepEqual(savingLines(menu), ['Saving 3 rows as CSV… 66%']);
+	assert.deepEqual(savingLines(keys(progressed, '?')), ['Saving 3 rows as CSV… 66%'], 'over the help');
+	const saved = apply(menu, {type: 'saved', id, path: 'result/x.csv', rows: 3});
+	assert.equal(saved.flash?.text, 'Saved 3 rows to result/x.csv', 'its end is said where the user is (it was dropped off the result screen)');
+	assert.deepEqual(savingLines(saved), []);
+});
+
+test('a quit during a save says it waits for the file to be written', () => {
+	const csv = keys(atResult(), 's', 'enter');
+	const quitting = keys(csv, 'q');
+	assert.equal(quitting.quitting, true);
+	assert.equal(closingText(quitting), 'Closing once the save is written…');
+	assert.equal(closingText(apply(quitting, {type: 'saved', id: csv.saving!.id, path: 'result/x.csv', rows: 3})), 'Closing…');
 });
 
 test('a long saved message takes the lines it needs from the table while it shows, and gives them back', () => {
@@ -480,9 +521,9 @@ test('a long saved message takes the lines it needs from the table while it show
 	if (state.screen.name !== 'result' || state.screen.choosingFormat !== true) throw new Error('not choosing');
 	const pageRows = state.screen.table.pageRows;
 	const csv = keys(state, 'enter');
-	if (csv.screen.name !== 'result' || !csv.screen.saving) throw new Error('not saving');
+	if (!csv.saving) throw new Error('not saving');
 	const name = 'learner-path_course-v1_spbstu_PHYLOS_fall_2018_jolly-clever-siberiansable_20240305T101112Z.csv';
-	const saved = apply(csv, {type: 'saved', id: csv.screen.saving.id, path: `result/${name}`, rows: 40});
+	const saved = apply(csv, {type: 'saved', id: csv.saving.id, path: `result/${name}`, rows: 40});
 	if (saved.screen.name !== 'result') throw new Error('no result');
 	assert.deepEqual(statusLines(saved), ['Saved 40 rows to result/learner-path_course-v1_spbstu_PHYLOS_fall_2018_', 'jolly-clever-siberiansable_20240305T101112Z.csv']);
 	assert.equal(saved.screen.table.pageRows, pageRows - 1, 'one more status line');

@@ -1122,6 +1122,65 @@ test('the saved message shows the file name whole, over two lines at 80 columns'
 	}
 });
 
+/** A saveResult the test ends itself: it has written `written` rows when the app's save starts, and waits. */
+function heldSave(written: number) {
+	const save = deferred<{path: string; rows: number}>();
+	const saveResult: AppServices['saveResult'] = (_result, _format, onProgress) => {
+		onProgress(written);
+		return save.promise;
+	};
+	return {save, saveResult};
+}
+
+test('while a save runs the screen says its progress and the keys work: the cursor moves, a second s says why it waits, Esc goes to the menu, which says the save\'s end', async () => {
+	const {save, saveResult} = heldSave(1);
+	const services = fakeServices({saveResult});
+	const {lastFrame, stdin, unmount} = await openResult(services, 80, 24);
+	try {
+		await waitFor(lastFrame, 'row 1/3');
+		await press(stdin, 's', ENTER);
+		// In the status bar, beside the position: the table is still the user's.
+		await waitFor(lastFrame, /Saving 3 rows as CSV… 33% +row 1\/3 · col 1\/2\n/);
+		await press(stdin, 'j');
+		await waitFor(lastFrame, /Saving 3 rows as CSV… 33% +row 2\/3/);
+		await press(stdin, 's');
+		await waitFor(lastFrame, 'One save at a time: Saving 3 rows as CSV… 33%');
+		assert.doesNotMatch(lastFrame() ?? '', /Save the 3 rows/, 'no format asked for');
+		await press(stdin, ESC);
+		const menu = await waitFor(lastFrame, 'Tasks · 4 of 4');
+		assert.match(menu, /\nSaving 3 rows as CSV… 33%\n/);
+		save.resolve({path: path.join(process.cwd(), 'result', 'x.csv'), rows: 3});
+		const saved = await waitFor(lastFrame, `Saved 3 rows to ${path.join('result', 'x.csv')}`);
+		assert.doesNotMatch(saved, /Saving/);
+		assert.deepEqual(services.errors, []);
+	} finally {
+		unmount();
+	}
+});
+
+test('a quit while a save runs waits for the file to be written, saying so', async () => {
+	const {save, saveResult} = heldSave(2);
+	const services = fakeServices({saveResult});
+	let exitCode: number | undefined;
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services, 80, 24, (code) => (exitCode = code));
+	try {
+		await press(stdin, 'j', ENTER, ENTER);
+		await waitFor(lastFrame, 'row 1/3');
+		await press(stdin, 's', ENTER);
+		await waitFor(lastFrame, 'Saving 3 rows as CSV… 66%');
+		await press(stdin, 'q');
+		await waitFor(lastFrame, 'Closing once the save is written…');
+		// Held until the test ends the save: a quit that did not wait would be gone by now.
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		assert.equal(exitCode, undefined, 'not gone while the file is written');
+		save.resolve({path: path.join(process.cwd(), 'result', 'x.csv'), rows: 3});
+		await until(() => exitCode !== undefined, 'the quit once the save is written');
+		assert.equal(exitCode, 0);
+	} finally {
+		unmount();
+	}
+});
+
 test('a chart on a terminal without colours (FORCE_COLOR=0, NO_COLOR) is drawn without them: its lines kept asciichart\'s', () => {
 	const days: TaskResult = {taskId: 'activity-by-day', columns: [{name: 'day', kind: 'date'}, {name: 'events', kind: 'number'}], rows: [['2024-03-01', 5], ['2024-03-02', 9], ['2024-03-03', 2]], parameters: {}, elapsedMs: 1};
 	// ink-testing-library's stdout has no hasColors(): no colours, as Ink's own styles have none here either.

@@ -7,8 +7,9 @@ import type {Flash} from '../state/app-state.js';
  * no match…) comes already wrapped to the width; it takes the breadcrumb's place when it fits beside
  * the position, else the whole bar, so a saved file's name is read whole.
  */
-export function StatusBar({left, message, right, width}: {left: string; message?: {lines: string[]; tone: Flash['tone']}; right?: string; width: number}) {
-	const color = message?.tone === 'error' ? 'red' : 'green';
+export function StatusBar({left, message, right, width}: {left: string; message?: {lines: string[]; tone: Flash['tone'] | 'busy'}; right?: string; width: number}) {
+	// Yellow for what is under way (a save), as the app's other waits.
+	const color = message?.tone === 'error' ? 'red' : message?.tone === 'busy' ? 'yellow' : 'green';
 	const beside = !message || (message.lines.length === 1 && (!right || stringWidth(message.lines[0] ?? '') + 2 + stringWidth(right) <= width - 1));
 	if (message && !beside) {
 		return (

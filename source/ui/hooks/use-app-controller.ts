@@ -12,7 +12,7 @@ const FLASH_MS = 4000;
 /**
  * Runs the app's side effects for the state machine in state/app-state.ts: start-up (database, load,
  * catalogue, courses), the query of the running screen, saving, flash expiry and a clean quit (every
- * load or query aborted and awaited before `onQuit`, so a COPY is rolled back before the screen goes,
+ * load or query aborted and awaited, and a save awaited, before `onQuit`, so a COPY is rolled back before the screen goes,
  * with the exit code exitCodeOf gives).
  */
 export function useAppController(services: AppServices, size: {width: number; height: number}, onQuit: (exitCode: number) => void): [AppState, Dispatch<AppEvent>] {
@@ -125,14 +125,20 @@ export function useAppController(services: AppServices, size: {width: number; he
 		);
 	}, [listing?.requestId]);
 
-	const saving = screen.name === 'result' ? screen.saving : undefined;
+	const {saving} = state;
 	useEffect(() => {
-		if (!saving || screen.name !== 'result') return;
-		const {table, result} = screen;
-		// The whole view, sorted and filtered as on screen, not just the visible slice.
-		const rows = table.view.map((index) => result.rows[index] ?? []);
-		const {id} = saving;
-		track(services.saveResult({...result, rows}, saving.format)).then(
+		if (!saving) return;
+		const {id, result, view} = saving;
+		// The whole view, sorted and filtered as on screen when the format was chosen, not just the visible slice.
+		const rows = view.map((index) => result.rows[index] ?? []);
+		// Progress reaches the screen at most as often as a load's: a frame per batch would slow the save.
+		let shown = 0;
+		const onProgress = (written: number) => {
+			if (Date.now() - shown < SNAPSHOT_INTERVAL_MS) return;
+			shown = Date.now();
+			dispatch({type: 'save-progress', id, written});
+		};
+		track(services.saveResult({...result, rows}, saving.format, onProgress)).then(
 			(saved) => dispatch({type: 'saved', id, path: displayPath(saved.path), rows: saved.rows}),
 			(error: unknown) => {
 				services.logError(error);

@@ -7,8 +7,8 @@ import {useColours} from '../hooks/use-colours.js';
 import {viewChartLines} from '../lib/chart.js';
 import {thousands} from '../lib/format.js';
 import {titleLine} from '../lib/title-line.js';
-import type {Flash, ResultScreen as ResultScreenState} from '../state/app-state.js';
-import {resultLayout, statusLines} from '../state/app-state.js';
+import type {Flash, ResultScreen as ResultScreenState, Saving} from '../state/app-state.js';
+import {resultLayout, savingText, statusLines} from '../state/app-state.js';
 import {fittedField} from '../state/text-field.js';
 
 const SEARCH_LABEL = 'Search: ';
@@ -25,15 +25,20 @@ export function positionText(screen: ResultScreenState): string {
 	return parts.join(' · ');
 }
 
-export function ResultScreen({screen, flash, width, height}: {screen: ResultScreenState; flash?: Flash; width: number; height: number}) {
+export function ResultScreen({screen, flash, saving, width, height}: {screen: ResultScreenState; flash?: Flash; saving?: Saving; width: number; height: number}) {
 	const {table, result, task} = screen;
 	const colours = useColours();
 	const layout = resultLayout({width, height, flash}, screen.chart);
 	const title = titleLine(task, screen.values, result, width - 1);
 	const cursorValue = table.rows[table.view[table.cursorRow] ?? -1]?.[table.cursorColumn] ?? null;
-	// The table's notice (no match…) is the answer to the last key: it goes before a flash, on one line.
+	// The table's notice (no match…) is the answer to the last key: it goes before a flash, on one line; a running save's
+	// progress after both, beside the position (the table moves while it is written).
 	const flashLines = statusLines({width, flash});
-	const message = table.notice ? {lines: wrapLines(table.notice, width - 1, 1), tone: 'info' as const} : flash && flashLines && {lines: flashLines, tone: flash.tone};
+	const message = table.notice
+		? {lines: wrapLines(table.notice, width - 1, 1), tone: 'info' as const}
+		: flash && flashLines
+			? {lines: flashLines, tone: flash.tone}
+			: saving && {lines: [savingText(saving)], tone: 'busy' as const};
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text wrap="truncate-end">
@@ -76,8 +81,6 @@ export function ResultScreen({screen, flash, width, height}: {screen: ResultScre
 				</Text>
 			) : screen.choosingFormat ? (
 				<Text color="yellow">Save the {rowCount(table.view.length)}, sorted and filtered as shown, as:</Text>
-			) : screen.saving ? (
-				<Text color="yellow">Saving {rowCount(table.view.length)} as {screen.saving.format.toUpperCase()}…</Text>
 			) : (
 				<StatusBar left={`Tasks › ${task.id}`} message={message} right={positionText(screen)} width={width} />
 			)}

@@ -45,9 +45,14 @@ export type ResultScreen = {
 	/** Defined while typing a search. */
 	searchInput?: TextField;
 	choosingFormat: boolean;
-	/** Set while a save runs (the saving hook watches it). */
-	saving?: {format: OutputFormat; id: number};
 };
+
+/**
+ * A save that runs: the rows of `result` in `view`'s order (the table's, sorted and filtered, when the format was
+ * chosen), `written` of them written so far. It belongs to the app, not to the result screen: the keys work while it
+ * runs (Esc goes back to the menu, r runs the task again), and its progress and its end are said on whatever screen is up.
+ */
+export type Saving = {id: number; format: OutputFormat; result: TaskResult; view: number[]; written: number};
 
 export type Screen =
 	| {name: 'starting'; step: string}
@@ -95,6 +100,8 @@ export type AppState = {
 	lastIngest?: AppIngestSummary;
 	/** A wait of the database's for another session's lock, in words (see watchLockWaits). */
 	lockWait?: string;
+	/** Set while a save runs (the saving hook watches its id). */
+	saving?: Saving;
 	quitting: boolean;
 	/** Increments on every run or save, so effects can tell one request from the next. */
 	counter: number;
@@ -114,6 +121,7 @@ export type AppEvent =
 	| {type: 'day-zone'; zone: string}
 	| {type: 'task-finished'; runId: number; result: TaskResult}
 	| {type: 'task-failed'; runId: number; error: ErrorInfo}
+	| {type: 'save-progress'; id: number; written: number}
 	| {type: 'saved'; id: number; path: string; rows: number}
 	| {type: 'save-failed'; id: number; message: string}
 	| {type: 'error'; error: ErrorInfo; fatal: boolean}
@@ -154,6 +162,25 @@ export const FLASH_LINES = 3;
 /** The lines of the result screen's status bar: one, or the flash's lines. */
 export function statusLines(state: Pick<AppState, 'width' | 'flash'>): string[] | undefined {
 	return state.flash && wrapLines(state.flash.text, state.width - 1, FLASH_LINES);
+}
+
+/** "Saving 475,000 rows as CSV… 25%" */
+export function savingText(saving: Saving): string {
+	const percent = saving.view.length === 0 ? 100 : Math.floor((100 * saving.written) / saving.view.length);
+	return `Saving ${rowCount(saving.view.length)} as ${saving.format.toUpperCase()}… ${percent}%`;
+}
+
+/**
+ * The line saying a running save at the foot of the screen, where the result screen's status bar does not say it: on
+ * the other screens (Esc left the result while it was written) and over the help.
+ */
+export function savingLines(state: Pick<AppState, 'saving' | 'screen' | 'help'>): string[] {
+	return state.saving && (state.screen.name !== 'result' || state.help) ? [savingText(state.saving)] : [];
+}
+
+/** The quit waits for a running save (the hook awaits it) rather than leave a file half-written: said on the last line. */
+export function closingText(state: Pick<AppState, 'saving'>): string {
+	return state.saving ? 'Closing once the save is written…' : 'Closing…';
 }
 
 /** Table rows the chart leaves at the least; with less room it gives way to a one-line note. */
@@ -286,6 +313,8 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 			const back = field >= 0 ? formReducer(form, {type: 'focus', by: field - form.focus}) : form;
 			return {...state, screen: {name: 'error', fatal: false, back: {name: 'form', task: state.screen.task, form: back}, ...event.error}};
 		}
+		case 'save-progress':
+			return state.saving?.id === event.id ? {...state, saving: {...state.saving, written: event.written}} : state;
 		case 'saved':
 			return finishSave(state, event.id, {text: `Saved ${rowCount(event.rows)} to ${event.path}`, tone: 'info'});
 		case 'save-failed':
@@ -328,10 +357,10 @@ function withFlash(state: AppState, text: string, tone: Flash['tone'] = 'info'):
 	return relayout({...state, counter: state.counter + 1, flash: {text, tone, id: state.counter + 1}});
 }
 
+/** The end of a save, said on whatever screen is up (Esc may have left the result meanwhile). */
 function finishSave(state: AppState, id: number, flash: Omit<Flash, 'id'>): AppState {
-	const {screen} = state;
-	if (screen.name !== 'result' || screen.saving?.id !== id) return state;
-	return withFlash({...state, screen: {...screen, saving: undefined}}, flash.text, flash.tone);
+	if (state.saving?.id !== id) return state;
+	return withFlash({...state, saving: undefined}, flash.text, flash.tone);
 }
 
 function relayout(state: AppState): AppState {
@@ -603,7 +632,10 @@ function onResultAction(state: AppState, screen: ResultScreen, action: Action): 
 	if (screen.choosingFormat) {
 		const formats: Partial<Record<Action, OutputFormat>> = {'save-csv': 'csv', 'save-json': 'json', 'save-md': 'md'};
 		const format = formats[action];
-		if (format) return {...update({choosingFormat: false, saving: {format, id: state.counter + 1}}), counter: state.counter + 1};
+		if (format) {
+			const saving = {id: state.counter + 1, format, result: screen.result, view: screen.table.view, written: 0};
+			return {...update({choosingFormat: false}), saving, counter: saving.id};
+		}
 		return action === 'back' ? update({choosingFormat: false}) : state;
 	}
 	const tableAction = tableActions[action];
@@ -622,7 +654,8 @@ function onResultAction(state: AppState, screen: ResultScreen, action: Action): 
 			return update({chart, table: tableReducer(screen.table, {type: 'resize', pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: screen.table.columnWidths})});
 		}
 		case 'save':
-			return screen.saving ? state : update({choosingFormat: true});
+			// One save at a time: two would race for the disk, and the first's rows are still being written.
+			return state.saving ? withFlash(state, `One save at a time: ${savingText(state.saving)}`) : update({choosingFormat: true});
 		case 'rerun':
 			return run(state, screen.task, createFormStateFromValues(screen));
 		case 'back':
