@@ -13,7 +13,7 @@ import {projectRoot, settled, until} from '../helpers/shared.js';
 import {writeZip} from '../helpers/zip.js';
 import {interruptedNote, pendingNote, printResult} from '../../source/commands/run.js';
 import {filesCommand, filesOnTerminal} from '../../source/commands/files.js';
-import {terminalTable} from '../../source/tasks/index.js';
+import {loadTaskCatalogue, runTask, saveResult, terminalTable} from '../../source/tasks/index.js';
 import type {CommandContext, Flags} from '../../source/commands/context.js';
 import {blockedRun, runCli, startCli} from '../reliability/helpers/cli.js';
 
@@ -203,6 +203,27 @@ describe('the headless commands', () => {
 		// Any case: --format CSV was refused.
 		assert.deepEqual(cli('files', '--db', url, '--format', 'CSV'), cli('files', '--db', url, '--format', 'csv'));
 		assert.equal(cli('run', 'learners', '--db', url, '--format', 'Json').stdout, cli('run', 'learners', '--db', url, '--format', 'json').stdout);
+	});
+
+	it('the app\'s save writes the bytes run --out writes, in each format (the same writers, its batches of rows or run\'s)', async () => {
+		const pool = new pg.Pool(clientConfig(url));
+		try {
+			const {tasks} = await loadTaskCatalogue();
+			for (const id of ['learners', 'learner-unit-events']) {
+				const result = await runTask(pool, tasks.find((task) => task.id === id)!, {});
+				assert.ok(result.rows.length > 0, `${id} has rows`);
+				for (const format of ['csv', 'json', 'md'] as const) {
+					const out = path.join(dir, `${id}-out.${format}`);
+					assert.equal(cli('run', id, '--db', url, '--out', out).code, 0);
+					const saved = await saveResult(result, {format, resultDir: path.join(dir, 'app-saved')});
+					assert.equal(fs.readFileSync(saved.path, 'utf8'), fs.readFileSync(out, 'utf8'), `${id} as ${format}`);
+					fs.rmSync(out);
+				}
+			}
+		} finally {
+			await pool.end();
+			fs.rmSync(path.join(dir, 'app-saved'), {recursive: true, force: true});
+		}
 	});
 
 	it('files and data-health count what a killed load committed, before the next run finishes it', async () => {
