@@ -80,6 +80,23 @@ export function tablesLeft({plannedSeconds, derivedSeconds, counting}: {
 	return planned * (1 - eta.basis) + counted * eta.basis;
 }
 
+/**
+ * The most the derived build's share done says while it runs: an estimate run out ("ready any moment") is no build
+ * over, and a bar at 100 % looked done while its COMMIT, or a recomputing under-estimated, went on.
+ */
+const TABLES_SHARE_RUNNING = 0.99;
+
+/**
+ * The derived build's share done (see IngestSnapshot.tablesDone) from its time so far and the seconds its estimate
+ * has left (tablesLeft): the time so far of the whole. Never below `shown` (the share said before: an estimate that
+ * grows holds the bar until the time catches up, not pulls it back), never above TABLES_SHARE_RUNNING; with nothing
+ * to go by (an estimate not there yet), `shown`.
+ */
+export function tablesShare({derivedSeconds, leftSeconds, shown = 0}: {derivedSeconds: number; leftSeconds?: number; shown?: number}): number {
+	if (leftSeconds === undefined || derivedSeconds + leftSeconds <= 0) return shown;
+	return Math.max(shown, Math.min(TABLES_SHARE_RUNNING, derivedSeconds / (derivedSeconds + leftSeconds)));
+}
+
 /** Rates per second of some counters over the last windowMs, from a sample taken at each snapshot. */
 class RateWindow<Counter extends string> {
 	private readonly samples: Array<{at: number; values: Record<Counter, number>}> = [];
@@ -141,6 +158,8 @@ export class ProgressTracker {
 	private step?: {name: DerivedProgress['step']; since: number};
 	/** When the build's counting started, and when it had read every event (or a step after it started; see tablesLeft). */
 	private counting?: {since: number; until?: number};
+	/** The build's share done said last (see tablesShare). */
+	private tablesDone = 0;
 
 	constructor(
 		private readonly startedAt: number,
@@ -215,7 +234,8 @@ export class ProgressTracker {
 			...this.derivedSnapshot(at, planned || undefined),
 			phase: this.phase,
 			elapsedMs,
-			...(this.derivingSince === undefined ? {} : {derivedMs: at - this.derivingSince}),
+			// Over once the phase is 'done'; cancelled or failed, where it stopped.
+			...(this.derivingSince === undefined ? {} : {derivedMs: at - this.derivingSince, tablesDone: this.phase === 'done' ? 1 : this.tablesDone}),
 			bytesTotal,
 			bytesDone,
 			bytesRead,
@@ -249,7 +269,9 @@ export class ProgressTracker {
 			overForSeconds: this.counting.until === undefined ? undefined : (at - this.counting.until) / 1000,
 			incremental: derived?.incremental,
 		};
-		const left = tablesLeft({plannedSeconds, derivedSeconds: (at - derivingSince) / 1000, counting});
+		const derivedSeconds = (at - derivingSince) / 1000;
+		const left = tablesLeft({plannedSeconds, derivedSeconds, counting});
+		this.tablesDone = tablesShare({derivedSeconds, leftSeconds: left, shown: this.tablesDone});
 		return {
 			...(derived ? {derived: {...derived, stepMs: at - this.step!.since}} : {}),
 			...(left === undefined ? {} : {ready: {seconds: left, tablesSeconds: left}}),

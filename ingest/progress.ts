@@ -126,6 +126,14 @@ export type IngestSnapshot = LineCounts & {
 	derived?: DerivedProgress & {stepMs: number};
 	/** Of elapsedMs, the time since the derived build started (set once it has). */
 	derivedMs?: number;
+	/**
+	 * Of the derived build (set once it has started), the share done, 0 to 1: its time so far against that time and the
+	 * wait's estimate left (`ready`; see tablesShare), so that the Tables bar and the wait's line agree. The share of
+	 * the events counted said 100 % through the steps after the counting (a third of the build's time, more where
+	 * learners met again are recomputed). It never goes back, stays short of 1 while the build runs, and is 1 once
+	 * it is over.
+	 */
+	tablesDone?: number;
 };
 
 /** An input whose content another one loaded whole (see supersedeCopies): its label and why nothing is left to load from it. */

@@ -1,7 +1,7 @@
 /** Human-readable figures for progress lines and summaries, values as table cells show them, and text wrapped to a width (shared by the CLI and the TUI). */
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
-import {DERIVED_STEPS, isAfterCounting, type DerivedProgress, type IngestSnapshot, type IngestSummary} from '../ingest/progress.js';
+import {DERIVED_STEPS, type IngestSnapshot, type IngestSummary} from '../ingest/progress.js';
 import type {ColumnKind, TaskResult} from './tasks/types.js';
 
 export {formatBytes} from '../ingest/progress.js';
@@ -94,10 +94,9 @@ export function derivedStepText(derived: NonNullable<IngestSnapshot['derived']>)
 	return [DERIVED_STEPS[derived.step], derivedCountsText(derived)].filter(Boolean).join(' · ');
 }
 
-/** The share of the new events counted (the counting is most of the build): 100 once past it. */
-export function derivedPercent(derived: DerivedProgress): number {
-	if (isAfterCounting(derived.step)) return 100;
-	return derived.eventsTotal > 0 ? Math.min(100, Math.floor((100 * derived.eventsDone) / derived.eventsTotal)) : 0;
+/** The derived build's share done, in whole percent (see IngestSnapshot.tablesDone): 100 only once it is over. */
+export function tablesPercent({tablesDone = 0}: Pick<IngestSnapshot, 'tablesDone'>): number {
+	return Math.floor(100 * tablesDone);
 }
 
 /** "1 superseded, " when inputs of the load were (its superseded: lines name them), else nothing. */

@@ -11,7 +11,7 @@ import {zoneGuess} from '../suggest.js';
 import {meantPath} from './quoted-path.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
-import {derivedPercent, derivedStepText, fileNotices, passOverText, readyShort, supersededOf, formatBytes, formatDuration, formatCount, loadingMs, noticeLine, zoneKeptClause} from '../format.js';
+import {derivedStepText, tablesPercent, fileNotices, passOverText, readyShort, supersededOf, formatBytes, formatDuration, formatCount, loadingMs, noticeLine, zoneKeptClause} from '../format.js';
 import {defaultResultDir} from '../tasks/index.js';
 import {cancellable, withDatabase, type Command, type CommandContext} from './context.js';
 
@@ -84,8 +84,10 @@ export function progressLine(snapshot: IngestSnapshot): string {
 		// Before its first step (an ANALYZE of the new events, another build's lock) the build has no figures yet: the
 		// load's line said "deriving 100% 0 B/0 B · 0.0 MB/s …" there.
 		const step = derived ? derivedStepText(derived) : 'starting';
-		return [`deriving ${derived ? derivedPercent(derived) : 0}%`, snapshot.ready && readyShort(snapshot.ready.seconds), step].filter(Boolean).join(' · ');
+		return [`deriving ${tablesPercent(snapshot)}%`, snapshot.ready && readyShort(snapshot.ready.seconds), step].filter(Boolean).join(' · ');
 	}
+	// The build's last line, once it is over: the line before it (up to a second before the end) says 99 % at most.
+	if (snapshot.phase === 'done' && snapshot.derivedMs !== undefined) return `deriving ${tablesPercent(snapshot)}% · the tables are updated`;
 	const percent = snapshot.bytesTotal > 0 ? Math.floor((100 * snapshot.bytesDone) / snapshot.bytesTotal) : 100;
 	const eta = snapshot.etaSeconds === undefined ? '–' : formatDuration(snapshot.etaSeconds * 1000);
 	// The load screen's "ready in" line, short: after some 70 characters, an 80-column terminal cut it off (and the
@@ -148,8 +150,9 @@ export async function ingestHeadless(context: CommandContext, database: Database
 			signal,
 			onProgress(snapshot) {
 				if (snapshot.phase === 'deriving' && lastPhase !== 'deriving') live.print('building the derived tables the tasks read…');
+				const built = snapshot.phase === 'done' && lastPhase === 'deriving';
 				lastPhase = snapshot.phase;
-				if ((snapshot.phase !== 'loading' && snapshot.phase !== 'deriving') || Date.now() - lastPrinted < 1000) return;
+				if (!built && ((snapshot.phase !== 'loading' && snapshot.phase !== 'deriving') || Date.now() - lastPrinted < 1000)) return;
 				lastPrinted = Date.now();
 				live.show(progressLine(snapshot));
 			},

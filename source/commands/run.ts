@@ -104,9 +104,9 @@ function parameterValues(context: CommandContext): Record<string, string> {
 /**
  * On stderr, what a build of pending loads is doing before the task runs (after an upgrade that asks for a
  * rebuild, it takes as long as the first build): a line when it starts, then the ingest's deriving line
- * every second.
+ * every second, and its last one once it is over (`built`).
  */
-function derivedProgressPrinter(context: CommandContext): {onProgress: (progress: DerivedProgress) => void; end: () => void} {
+function derivedProgressPrinter(context: CommandContext): {onProgress: (progress: DerivedProgress) => void; built: () => void; end: () => void} {
 	const tracker = new ProgressTracker(Date.now());
 	tracker.startDeriving();
 	let lastPrinted = 0;
@@ -119,7 +119,13 @@ function derivedProgressPrinter(context: CommandContext): {onProgress: (progress
 		lastPrinted = Date.now();
 		live.show(progressLine(snapshot));
 	};
-	return {onProgress, end: live.end};
+	const built = () => {
+		// Nothing was pending: nothing was said.
+		if (!tracker.derived) return;
+		tracker.phase = 'done';
+		live.show(progressLine(tracker.snapshot()));
+	};
+	return {onProgress, built, end: live.end};
 }
 
 /** Said when inputs were left half-loaded by an ingest cut off (see deriveIfPending): the answer counts what they have so far. */
@@ -230,7 +236,12 @@ export const runCommand: Command = async (context) => {
 			let building = true;
 			try {
 				const printer = derivedProgressPrinter(context);
-				const pending = await deriveIfPending(database.pool, database.scratchDir, {onProgress: printer.onProgress, signal}).finally(printer.end);
+				const pending = await deriveIfPending(database.pool, database.scratchDir, {onProgress: printer.onProgress, signal})
+					.then((found) => {
+						printer.built();
+						return found;
+					})
+					.finally(printer.end);
 				// Another run's brief check holds the lock too, with nothing pending: no event is left out, nothing to say.
 				if (pending.state === 'busy') {
 					if (pending.eventsLeftOut > 0) context.stderr.write(`${pendingNote(pending.eventsLeftOut)}\n`);

@@ -68,6 +68,8 @@ describe('the headless commands', () => {
 		assert.match(result.stdout, /files: 1 loaded, 0 skipped \(already loaded\), 0 failed; 1 blank lines ignored/);
 		assert.match(result.stdout, /^time: loading \d+:\d\d, updating the tables the tasks read \d+:\d\d$/m);
 		assert.match(result.stdout, /rejected by reason: malformed-json 1/);
+		// The build's last line says it is over (the one before it, up to a second earlier, said 99 % at most).
+		assert.match(result.stderr, /\nderiving 100% · the tables are updated\n$/);
 	});
 
 	it('ingest of a folder without log files says so, and exits 0', () => {
@@ -995,6 +997,7 @@ describe('run after a load whose derived tables were not built', () => {
 			// 0 B/0 B · 0.0 MB/s …", said at every line when the printer's tracker had not started its build).
 			assert.match(learners.stderr, /^Building the derived tables the tasks read \(loads are pending\) before the task runs…\nderiving 0% · listing the new learners/);
 			assert.doesNotMatch(learners.stderr, / MB\/s/);
+			assert.match(learners.stderr, /\nderiving 100% · the tables are updated\n$/);
 			const {rows} = await pool.query('SELECT bool_and(derived_done) AS done FROM loads');
 			assert.equal(rows[0].done, true);
 		} finally {

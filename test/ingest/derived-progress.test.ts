@@ -125,32 +125,38 @@ describe('the derived build reports its progress', () => {
 		now = 2000;
 		tracker.derived = {step: 'counting', eventsDone: 11_000, eventsTotal: 101_000};
 		assert.equal(tracker.snapshot().ready, undefined, 'no basis in 2 s');
-		assert.equal(progressLine(tracker.snapshot()), 'deriving 10% · counting the new events and walking the timelines · 11,000 of 101,000 events');
+		// Its share done is the estimate's: none yet (the share of the events counted said 10 %).
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 0% · counting the new events and walking the timelines · 11,000 of 101,000 events');
 		now = 6000;
 		tracker.derived = {step: 'counting', eventsDone: 31_000, eventsTotal: 101_000};
 		const snapshot = tracker.snapshot();
 		// 30,000 events in 6 s: 70,000 left take 14 s; the steps after it a third of its 20 s.
 		assert.ok(Math.abs(snapshot.ready!.seconds - (14 + 20 / 3)) < 1e-9, `${snapshot.ready!.seconds} s`);
-		assert.equal(progressLine(snapshot), 'deriving 30% · ready in ~0:21 · counting the new events and walking the timelines · 31,000 of 101,000 events');
+		// 6 s of some 26.7: 22 % of the build (30 % of its events are counted).
+		assert.equal(progressLine(snapshot), 'deriving 22% · ready in ~0:21 · counting the new events and walking the timelines · 31,000 of 101,000 events');
 		// Every event read 18 s into the counting: the work after it is given 6 s, and the estimate counts down from there,
 		// through the counting's last rows stored (its own ETA said 0:00 there, with seconds of the build to go).
 		now = 18_000;
 		tracker.derived = {step: 'counting', eventsDone: 101_000, eventsTotal: 101_000};
 		assert.ok(Math.abs(tracker.snapshot().ready!.seconds - 6) < 1e-9);
 		now = 20_000;
-		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · ready in ~0:04 · counting the new events and walking the timelines · 101,000 of 101,000 events');
+		// Every event counted is 100 % of the counting, not of the build: 20 s of 24.
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 83% · ready in ~0:04 · counting the new events and walking the timelines · 101,000 of 101,000 events');
 		now = 21_000;
 		tracker.derived = {step: 'adding', eventsDone: 101_000, eventsTotal: 101_000};
-		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · ready in ~0:03 · adding the new counts to the tables · 0:00 so far');
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 87% · ready in ~0:03 · adding the new counts to the tables · 0:00 so far');
 		now = 22_000;
 		tracker.derived = {step: 'committing', eventsDone: 101_000, eventsTotal: 101_000};
-		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · ready in ~0:02 · committing · 0:00 so far');
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 91% · ready in ~0:02 · committing · 0:00 so far');
 		// Run past its estimate, the build is ready any moment, not in 0:00 as if it had stalled.
 		now = 34_000;
-		assert.equal(progressLine(tracker.snapshot()), 'deriving 100% · ready any moment · committing · 0:12 so far', 'the time since the step started');
+		// Nor at 100 %: it is not over.
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 99% · ready any moment · committing · 0:12 so far', 'the time since the step started');
 		tracker.phase = 'done';
 		now = 35_000;
 		const summary = {...tracker.snapshot(), filesLoaded: 1, filesSkipped: 0, filesFailed: 0};
+		// Its last line, once it is over.
+		assert.equal(progressLine(summary), 'deriving 100% · the tables are updated');
 		assert.deepEqual([summary.derived, summary.ready], [undefined, undefined], 'only while deriving');
 		// The summary tells the build's time from the load's (here the tracker started with the build).
 		assert.equal(summary.derivedMs, 35_000);

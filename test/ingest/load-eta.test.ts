@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import type {FileProgress} from '../../ingest/progress.js';
-import {ProgressTracker, readyEstimate} from '../../ingest/progress-tracker.js';
+import {ProgressTracker, readyEstimate, tablesShare} from '../../ingest/progress-tracker.js';
 
 const MB = 1e6;
 
@@ -214,6 +214,61 @@ describe('the estimate of the tables’ update while it runs', () => {
 		const at = (ms: number) => seen.find((sampled) => sampled.ms === ms)!.ready!;
 		assert.ok(Math.abs(at(30_000) - (3 + 10 / 3)) < 0.3, `${at(30_000)} s at 30 s`);
 		assert.ok(Math.abs(at(34_000) - (10 / 3 - 1)) < 0.01, `${at(34_000)} s at 34 s`);
+	});
+});
+
+describe('the tables’ update’s share done (the Tables bar, ingest’s deriving line)', () => {
+	it('is its time so far of that time and the estimate left, at most 99 % while it runs, and never goes back', () => {
+		assert.equal(tablesShare({derivedSeconds: 6, leftSeconds: 14}), 0.3);
+		// An estimate run out is no build over.
+		assert.equal(tablesShare({derivedSeconds: 20, leftSeconds: 0}), 0.99);
+		// An estimate that grew (the counting's rate slower than planned) holds what was said until the time catches up.
+		assert.equal(tablesShare({derivedSeconds: 10, leftSeconds: 30, shown: 0.4}), 0.4);
+		assert.equal(tablesShare({derivedSeconds: 30, leftSeconds: 30, shown: 0.4}), 0.5);
+		// Nothing to go by yet: what was said.
+		assert.equal(tablesShare({derivedSeconds: 3, shown: 0.1}), 0.1);
+		assert.equal(tablesShare({derivedSeconds: 0, leftSeconds: 0}), 0);
+	});
+
+	it('follows the wait’s estimate through the build, is short of 100 % when every event is counted, and 100 % once the build is over', () => {
+		const {tracker, file, clock} = loadingOne('big.log', 'plain');
+		// 20 s of load: 5 MB and 2,000 new events a second.
+		for (clock.now = 0; clock.now < 20_000; clock.now += 250) {
+			file.bytesDone = clock.now * 5000;
+			file.lines = file.loaded = clock.now * 2;
+			assert.equal(tracker.snapshot().tablesDone, undefined, 'not while loading');
+		}
+		file.bytesDone = 100 * MB;
+		file.status = 'loaded';
+		tracker.startDeriving();
+		const seen: Array<{ms: number; percent: number; estimated?: number; step?: string}> = [];
+		// Listing and sorting for 3 s, the counting of its 40,000 events from 3 s to 13 s (its first ones at 4 s), the
+		// steps after it from 13 s to 16 s (they are given 10 / 3 s), when the build is over.
+		for (; clock.now < 36_000; clock.now += 250) {
+			const ms = clock.now - 20_000;
+			if (ms < 3000) tracker.derived = {step: ms < 1500 ? 'listing' : 'sorting', eventsDone: 0, eventsTotal: 40_000};
+			else if (ms < 13_000) tracker.derived = {step: 'counting', eventsDone: ms < 4000 ? 0 : Math.floor(((ms - 4000) * 40_000) / 9000), eventsTotal: 40_000};
+			else tracker.derived = {step: ms < 15_000 ? 'adding' : 'committing', eventsDone: 40_000, eventsTotal: 40_000};
+			const {tablesDone, ready, derived} = tracker.snapshot();
+			const seconds = ms / 1000;
+			seen.push({ms, percent: 100 * tablesDone!, estimated: ready && (100 * seconds) / (seconds + ready.seconds), step: derived?.step});
+		}
+		tracker.phase = 'done';
+		assert.equal(tracker.snapshot().tablesDone, 1, 'over');
+		for (const [index, {ms, percent, estimated}] of seen.entries()) {
+			if (index > 0) assert.ok(percent >= seen[index - 1]!.percent, `${seen[index - 1]!.percent} %, then ${percent} % at ${ms} ms`);
+			assert.ok(percent <= 99, `${percent} % at ${ms} ms`);
+			// The wait's line and the bar agree: the bar is the estimate's share, or holds a share said before.
+			if (index === 0 || percent > seen[index - 1]!.percent) assert.ok(Math.abs(percent - Math.min(99, estimated!)) < 1e-9, `${percent} % for ${estimated} % at ${ms} ms`);
+		}
+		const at = (ms: number) => seen.find((sampled) => sampled.ms === ms)!.percent;
+		// The plan (0:14.875 for the build) counts down through the listing and the sort: 2 s of it.
+		assert.ok(Math.abs(at(2000) - (100 * 2) / 14.875) < 1e-9, `${at(2000)} % at 2 s`);
+		// Every event counted 13 s in, 10 / 3 s of the steps after it to go: 80 % (the events' share said 100 %).
+		assert.ok(Math.abs(at(13_000) - (100 * 13) / (13 + 10 / 3)) < 1e-9, `${at(13_000)} % at 13 s`);
+		// Committing, a second before the end, and its last snapshot (the steps after the counting took a third of a second less than given).
+		assert.ok(Math.abs(at(15_000) - (100 * 15) / (15 + 10 / 3 - 2)) < 1e-9, `${at(15_000)} % at 15 s`);
+		assert.ok(Math.abs(at(15_750) - (100 * 15.75) / (13 + 10 / 3)) < 1e-9, `${at(15_750)} % at 15.75 s`);
 	});
 });
 

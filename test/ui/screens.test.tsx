@@ -649,24 +649,25 @@ test('snapshots are sampled: a burst of 2,000 renders a handful of frames', asyn
 });
 
 for (const width of [80, 60]) {
-	test(`the derived build after the load shows its step, the events counted and the estimated wait for the whole build, within ${width} columns`, async () => {
+	test(`the derived build after the load shows its share done and the estimated wait for the whole build, its step and the events counted, within ${width} columns`, async () => {
 		const services = fakeServices();
 		const {lastFrame, unmount} = render(<App services={services} width={width} height={24} />);
 		try {
 			await waitFor(lastFrame, 'Files (1 of 2 done)');
-			services.progress?.(snapshot({phase: 'deriving', derived: {step: 'counting', eventsDone: 4_300_000, eventsTotal: 10_000_000, stepMs: 30_000}, ready: {seconds: 70, tablesSeconds: 70}}));
+			// 30 s into the build with 70 s left: 30 % of it, not the 43 % of the events counted.
+			services.progress?.(snapshot({phase: 'deriving', derived: {step: 'counting', eventsDone: 4_300_000, eventsTotal: 10_000_000, stepMs: 30_000}, ready: {seconds: 70, tablesSeconds: 70}, derivedMs: 30_000, tablesDone: 0.3}));
 			const frame = await waitFor(lastFrame, 'updating the tables the tasks read');
-			assert.match(frame, /Tables █+░+  43%/);
+			assert.match(frame, /Tables █+░+  30%/);
 			// The counting's own ETA, said here, covered the counting only (0:00 with seconds of the build to go).
 			assert.match(frame, /\n {7}4,300,000 of 10,000,000 events\n {7}counting the new events and walking the timel/);
 			// Where the whole wait was said while loading.
 			assert.match(frame, /\n {6}ready in ~1:10 \(estimate: updating the tables\)\n/);
 			for (const line of frame.split('\n')) assert.ok(stringWidth(line) <= width, `line wider than ${width}: ${line}`);
 			assert.ok(frame.split('\n').length <= 23, 'never taller than rows - 1');
-			services.progress?.(snapshot({phase: 'deriving', derived: {step: 'committing', eventsDone: 10_000_000, eventsTotal: 10_000_000, stepMs: 12_000}, ready: {seconds: 0, tablesSeconds: 0}}));
-			// A step without counts shows how long it has run; an estimate run out does not say 0:00 as if stuck.
+			services.progress?.(snapshot({phase: 'deriving', derived: {step: 'committing', eventsDone: 10_000_000, eventsTotal: 10_000_000, stepMs: 12_000}, ready: {seconds: 0, tablesSeconds: 0}, derivedMs: 110_000, tablesDone: 0.99}));
+			// A step without counts shows how long it has run; an estimate run out does not say 0:00 as if stuck, nor 100 % as if done.
 			const after = await waitFor(lastFrame, '       committing');
-			assert.match(after, /Tables █+ 100%\n {7}0:12 so far\n {7}committing\n/);
+			assert.match(after, /Tables █+░*  99%\n {7}0:12 so far\n {7}committing\n/);
 			assert.match(after, /\n {6}ready any moment \(estimate: updating the tables\)\n/);
 			services.finishIngest();
 		} finally {

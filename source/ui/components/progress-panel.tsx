@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import {derivedCountsText, derivedPercent, formatBytes, passOverText, readyText} from '../../format.js';
+import {derivedCountsText, formatBytes, passOverText, readyText} from '../../format.js';
 import {DERIVED_STEPS, type FileProgress, type IngestSnapshot} from '../../../ingest/progress.js';
 import {fileMark, filesToShow, isDone} from '../lib/file-list.js';
 import {bar, clock, displayPath, percent, sparkline, thousands} from '../lib/format.js';
@@ -121,14 +121,13 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 	);
 }
 
-/** The derived build after the load: how far its counting of the new events is, and the step it is on. */
-export function DerivedPanel({derived, width}: {derived: NonNullable<IngestSnapshot['derived']>; width: number}) {
-	const share = derivedPercent(derived);
+/** The derived build after the load: its share done (see tablesPercent), its count or its step's time, and the step it is on. */
+export function DerivedPanel({derived, percent, width}: {derived: NonNullable<IngestSnapshot['derived']>; percent: number; width: number}) {
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text>
 				<Text bold>Tables </Text>
-				{bar(share, 100, Math.max(10, width - 13))} {`${share}%`.padStart(4)}
+				{bar(percent, 100, Math.max(10, width - 13))} {`${percent}%`.padStart(4)}
 			</Text>
 			<Text wrap="truncate-end">
 				{'       '}

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords, supersededOf, wrapLines, zoneKeptClause} from '../../format.js';
+import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords, supersededOf, tablesPercent, wrapLines, zoneKeptClause} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
 import {clock, shortPath, thousands} from '../lib/format.js';
@@ -36,7 +36,7 @@ export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, 
 					? `cancelling (rolling back ${snapshot?.phase === 'deriving' ? "the tables' update" : 'the current chunk'})…`
 					: phaseTitles[snapshot?.phase ?? 'scanning']}
 			</Text>
-			{deriving && <DerivedPanel derived={deriving} width={width} />}
+			{deriving && <DerivedPanel derived={deriving} percent={tablesPercent(snapshot)} width={width} />}
 			{snapshot ? (
 				<ProgressPanel snapshot={snapshot} rateHistory={rateHistory} width={width} height={panelHeight} />
 			) : (
