@@ -14,12 +14,13 @@ const ETA_WINDOW_MS = 15_000;
 const ETA_BASIS_MS = 5000;
 /**
  * The load's ETA leaves out of its rate the first seconds after its first chunk stored too: the loader threads store
- * their first chunks at a third to a half of their later pace, in a fresh load and after a resumed .gz's pass-over
+ * their first chunks at a fifth to a half of their later pace, in a fresh load and after a resumed .gz's pass-over
  * alike (a 250k .gz on a busy machine: 0.9 MB/s for 2.8 s after the pass-over, then 3.1), and the first figure said
- * 1.04 to 1.70 times the time left (four loads recorded, two resumed; 1.76 was seen for a resumed one). The pass-over
+ * 1.04 to 3.57 times the time left (six loads recorded, three resumed; 1.76 was seen for a resumed one). The pass-over
  * itself was never in its rate: its bytes are no bytes read, and the samples start with the first chunk stored after
  * it. The basis is shorter by as much, so the ETA comes when it came before, 5 s after the first chunk stored:
- * replayed on those loads' snapshots, its first figure said 0.81 to 1.27 times the time left.
+ * replayed on those loads' snapshots, its first figure said 0.81 to 1.27 times the time left, but 2.63 where the
+ * slow start lasted 4.8 s (the machine at a load of 17 on 2 cores).
  */
 const LOAD_ETA_WARM_UP_MS = 2000;
 
