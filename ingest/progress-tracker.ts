@@ -93,7 +93,7 @@ export function tablesLeft({plannedSeconds, derivedSeconds, counting}: {
 
 /**
  * The most the derived build's share done says while it runs: an estimate run out ("ready any moment") is no build
- * over, and a bar at 100 % looked done while its COMMIT, or a recomputing under-estimated, went on.
+ * over, and a bar at 100 % would say done while the COMMIT, or a recomputing longer than estimated, goes on.
  */
 const TABLES_SHARE_RUNNING = 0.99;
 
