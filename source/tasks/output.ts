@@ -371,7 +371,13 @@ export function outProblem(out: string, platform: NodeJS.Platform = process.plat
 /** A result file being written: pieces go to a temp file beside it; `finish` puts it in place (never over another file) and says where. */
 export type ResultFile = {write(text: string | Uint8Array): Promise<void>; finish(): Promise<string>; discard(): Promise<void>};
 
-type SaveOptions = {format: OutputFormat; out?: string; resultDir?: string};
+type SaveOptions = {
+	format: OutputFormat;
+	out?: string;
+	resultDir?: string;
+	/** The time a generated name carries (default: now); the same for two saves, the second takes `-2`. */
+	now?: Date;
+};
 
 /** Runs `step`; a failure of the file system is one sentence naming `dir`. */
 async function inFolder<T>(dir: string, step: () => Promise<T>): Promise<T> {
@@ -394,7 +400,7 @@ async function inFolder<T>(dir: string, step: () => Promise<T>): Promise<T> {
 export async function openResultFile(head: Pick<TaskResult, 'taskId' | 'parameters'>, options: SaveOptions): Promise<ResultFile> {
 	const {out} = options;
 	const dir = path.resolve(out ? path.dirname(out) : (options.resultDir ?? defaultResultDir()));
-	const base = resultFileBase(head, new Date());
+	const base = resultFileBase(head, options.now ?? new Date());
 	const candidates = function* (): Generator<string> {
 		if (out) {
 			yield path.resolve(out);
