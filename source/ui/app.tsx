@@ -13,7 +13,7 @@ import {MenuScreen} from './screens/menu-screen.js';
 import {ResultScreen} from './screens/result-screen.js';
 import {StartingScreen} from './screens/starting-screen.js';
 import type {AppServices} from './services.js';
-import {closingText, coursePageSize, helpPageSize, keyHints, learnerPageSize, lockWaitLines, savingLines, scopeOf, usableHeight, type AppState} from './state/app-state.js';
+import {closingText, coursePageSize, flashLineShown, helpPageSize, keyHints, learnerPageSize, lockWaitLines, savingLines, scopeOf, screenHeight, usableHeight, type AppState} from './state/app-state.js';
 
 export type AppProps = {
 	services: AppServices;
@@ -47,13 +47,13 @@ export function App({services, width, height, onQuit, quitSignal}: AppProps) {
 	const rows = usableHeight(height);
 	const scope = scopeOf(state);
 	// A flash takes a line of the screen's (a form's fields were squeezed out under "needs a value").
-	const flashShown = state.flash !== undefined && state.screen.name !== 'result' && !state.help;
+	const flashShown = flashLineShown(state);
 	const waiting = lockWaitLines(state);
 	const saving = savingLines(state);
 	return (
 		<Box flexDirection="column" width={width} height={rows} overflow="hidden">
 			<Box flexDirection="column" flexGrow={1} overflow="hidden">
-				{state.help ? <HelpOverlay scope={scope} offset={state.help.offset} width={width} rows={helpPageSize(height)} /> : <CurrentScreen state={state} width={width} height={rows - 1 - (flashShown ? 1 : 0) - waiting.length - saving.length} />}
+				{state.help ? <HelpOverlay scope={scope} offset={state.help.offset} width={width} rows={helpPageSize(height)} /> : <CurrentScreen state={state} width={width} height={screenHeight(state)} />}
 			</Box>
 			{waiting.map((line, index) => (
 				<Text key={index} color="yellow">

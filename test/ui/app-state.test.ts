@@ -647,7 +647,7 @@ test("a task's details taller than the screen scroll by lines, pages and to eith
 	for (const [width, height] of [[80, 24], [40, 10]] as const) {
 		const details = at(width, height);
 		const lines = taskDetailLines(long, width).length;
-		const rows = detailsPageSize(height);
+		const rows = detailsPageSize(details);
 		assert.equal(rows, height - 3, 'under the top line, above the hint line, in rows - 1');
 		assert.ok(lines > rows * 2, `${width}: ${lines} lines`);
 		const top = (...names: string[]) => {
@@ -663,5 +663,10 @@ test("a task's details taller than the screen scroll by lines, pages and to eith
 	// Scrolled to the end at 40×10, then wider: the text is shorter, its last page is shown, and ↑ moves from it at once.
 	const wider = apply(keys(at(40, 10), 'G'), {type: 'resize', width: 80, height: 24});
 	const up = keys(wider, 'k');
-	assert.equal(up.screen.name === 'details' && up.screen.top, taskDetailLines(long, 80).length - detailsPageSize(24) - 1);
+	assert.equal(up.screen.name === 'details' && up.screen.top, taskDetailLines(long, 80).length - detailsPageSize(up) - 1);
+	// Under a save's progress line the screen has a line less, and a page is a line shorter: PgDn passed over a line never shown.
+	const saving: AppState = {...at(80, 24), saving: {id: 1, format: 'csv', result: result([['play_video', 5]]), view: [0], written: 0}};
+	assert.equal(detailsPageSize(saving), detailsPageSize(at(80, 24)) - 1);
+	const paged = keys(saving, 'pagedown');
+	assert.equal(paged.screen.name === 'details' && paged.screen.top, 20, 'a page of 24 - 1 - 1 (hint line) - 1 (progress) - 1 (top line) lines');
 });

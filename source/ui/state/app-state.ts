@@ -214,9 +214,22 @@ export function learnerPageSize(height: number): number {
 	return Math.max(1, coursePageSize(height) - 1);
 }
 
-/** Lines of a task's details shown at once: the screen's lines less the hint line and its top line. */
-export function detailsPageSize(height: number): number {
-	return Math.max(1, usableHeight(height) - 2);
+/** Whether a flash is shown on a line of its own, under the screen (the result screen shows it in its status bar). */
+export function flashLineShown(state: Pick<AppState, 'flash' | 'screen' | 'help'>): boolean {
+	return state.flash !== undefined && state.screen.name !== 'result' && !state.help;
+}
+
+/** The lines the current screen gets: the usable ones less the hint line and the lines under the screen (a flash, a lock's wait, a save's progress). */
+export function screenHeight(state: Pick<AppState, 'height' | 'width' | 'flash' | 'screen' | 'help' | 'lockWait' | 'saving'>): number {
+	return usableHeight(state.height) - 1 - (flashLineShown(state) ? 1 : 0) - lockWaitLines(state).length - savingLines(state).length;
+}
+
+/**
+ * Lines of a task's details shown at once: the screen's lines less its top line. The height alone (a page a line too
+ * long under a save's progress or a flash) let PgDn pass over a line never shown.
+ */
+export function detailsPageSize(state: Parameters<typeof screenHeight>[0]): number {
+	return Math.max(1, screenHeight(state) - 1);
 }
 
 /** Lines of keys the help overlay shows at once: the screen's lines less its border and title. */
@@ -503,7 +516,7 @@ function onDetailsAction(state: AppState, screen: Extract<Screen, {name: 'detail
 	const move = listMoves[action];
 	if (!move) return state;
 	const lines = taskDetailLines(screen.task, state.width).length;
-	return {...state, screen: {...screen, top: scrolledTop(screen.top, lines, detailsPageSize(state.height), move)}};
+	return {...state, screen: {...screen, top: scrolledTop(screen.top, lines, detailsPageSize(state), move)}};
 }
 
 /** The keys that move a list's cursor (the menu, the course and learner pickers, the help) … */
