@@ -87,9 +87,9 @@ function CurrentScreen({state, width, height}: {state: AppState; width: number; 
 		case 'menu':
 			return <MenuScreen tasks={state.tasks} menu={state.menu} courses={state.courses} eventsWithoutCourse={state.eventsWithoutCourse} course={state.course} dayZone={state.timeZone} problems={state.problems} lastIngest={state.lastIngest} width={width} height={height} />;
 		case 'course':
-			return <CourseScreen task={screen.task} choices={screen.choices} list={screen.list} courses={state.courses ?? []} width={width} rows={coursePageSize(state.height)} />;
+			return <CourseScreen task={screen.task} choices={screen.choices} list={screen.list} courses={state.courses ?? []} width={width} rows={coursePageSize(state)} />;
 		case 'learner':
-			return <LearnerScreen task={screen.task} course={screen.course} learners={screen.learners} list={screen.list} width={width} rows={learnerPageSize(state.height)} />;
+			return <LearnerScreen task={screen.task} course={screen.course} learners={screen.learners} list={screen.list} width={width} rows={learnerPageSize(state)} />;
 		case 'form':
 			return <FormScreen task={screen.task} form={screen.form} width={width} height={height} />;
 		case 'running':

@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import {helpLines, hintLine, keymap} from '../../source/ui/keymap.js';
 import {positionText} from '../../source/ui/screens/result-screen.js';
 import {pickerView} from '../../source/ui/state/course-picker.js';
-import {appReducer, closingText, createAppState, detailsPageSize, exitCodeOf, keyHints, resultLayout, savingLines, savingText, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
+import {appReducer, closingText, coursePageSize, createAppState, detailsPageSize, exitCodeOf, keyHints, resultLayout, savingLines, savingText, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {taskDetailLines} from '../../source/ui/lib/task-details.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
 
@@ -128,6 +128,9 @@ test('the course picker moves as every list does: End/G to the last choice, Home
 	const many = keys(atMenu(Array.from({length: 30}, (_, index) => ({courseId: `course-v1:X+${index}+2024`, events: 1}))), 'j', 'enter');
 	// 24 rows: 21 courses fit under the title, above the hint line.
 	assert.deepEqual([cursor(keys(many, 'pagedown')), cursor(keys(many, 'pagedown', 'pagedown')), cursor(keys(many, 'end', 'pageup')), cursor(keys(many, 'ctrl+f', 'ctrl+b'))], [21, 30, 9, 0]);
+	// Under a save's progress line, 20 fit: a page of 21 hid the last course under it.
+	const saving: AppState = {...many, saving: {id: 1, format: 'csv', result: result([['play_video', 5]]), view: [0], written: 0}};
+	assert.deepEqual([coursePageSize(saving), coursePageSize(many), cursor(keys(saving, 'pagedown'))], [20, 21, 20]);
 });
 
 test('the course picker filters as the menu does: / then words of the course id, arrows move over the matches, Enter accepts, Enter picks; Esc clears, then goes back', () => {

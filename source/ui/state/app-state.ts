@@ -204,14 +204,17 @@ export function menuPageSize(height: number): number {
 	return Math.max(3, usableHeight(height) - 6);
 }
 
-/** Courses that fit under the picker's title (for PgUp/PgDn and its scrolling). */
-export function coursePageSize(height: number): number {
-	return Math.max(1, usableHeight(height) - 2);
+/**
+ * Courses that fit under the picker's title (for PgUp/PgDn and its scrolling), in the lines the screen gets
+ * (screenHeight): under a save's progress line a list sized by the terminal's height hid its last course.
+ */
+export function coursePageSize(state: Parameters<typeof screenHeight>[0]): number {
+	return Math.max(1, screenHeight(state) - 1);
 }
 
 /** Learners that fit under the picker's title and the line saying whose they are. */
-export function learnerPageSize(height: number): number {
-	return Math.max(1, coursePageSize(height) - 1);
+export function learnerPageSize(state: Parameters<typeof screenHeight>[0]): number {
+	return Math.max(1, coursePageSize(state) - 1);
 }
 
 /** Whether a flash is shown on a line of its own, under the screen (the result screen shows it in its status bar). */
@@ -541,7 +544,7 @@ function onMenuAction(state: AppState, action: Action): AppState {
 }
 
 function onCourseList(state: AppState, screen: Extract<Screen, {name: 'course'}>, action: FilteredListAction): AppState {
-	const list = filteredListReducer(screen.list, action, (filter) => shownChoices(screen.choices, filter), coursePageSize(state.height));
+	const list = filteredListReducer(screen.list, action, (filter) => shownChoices(screen.choices, filter), coursePageSize(state));
 	return {...state, screen: {...screen, list}};
 }
 
@@ -600,7 +603,7 @@ function onLearnerList(state: AppState, screen: Extract<Screen, {name: 'learner'
 	const {learners} = screen;
 	// Nothing to move over or filter until they are listed.
 	if (!learners) return state;
-	const list = filteredListReducer(screen.list, action, (filter) => shownLearners(learners, filter), learnerPageSize(state.height));
+	const list = filteredListReducer(screen.list, action, (filter) => shownLearners(learners, filter), learnerPageSize(state));
 	return {...state, screen: {...screen, list}};
 }
 
