@@ -6,7 +6,7 @@ import {fileURLToPath} from 'node:url';
 import pg from 'pg';
 import {clientConfig} from '../ingest/db/database.js';
 import {migrate} from '../ingest/db/migrations.js';
-import {startEmbeddedServer, stopEmbeddedServer, connectionUrl, readPassword, removeWorkdir} from '../ingest/db/embedded-server.js';
+import {startEmbeddedServer, stopEmbeddedServer, connectionUrl, readPassword, removeWorkdir, serverLogFile} from '../ingest/db/embedded-server.js';
 import {ensureWorkdir, resolveWorkdir} from '../ingest/db/workdir.js';
 import {cancelOnSignals} from '../source/commands/context.js';
 
@@ -36,6 +36,10 @@ async function createTemplateDatabase(adminUrl: string): Promise<void> {
 	const admin = new pg.Client(clientConfig(adminUrl));
 	await admin.connect();
 	await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+	// Each line of the server's log names the database and the program: a connection that a failed test lost
+	// ("terminating connection due to administrator command", seen twice, never reproduced) can then be traced.
+	await admin.query(`ALTER SYSTEM SET log_line_prefix = '%m [%p] %d %a '`);
+	await admin.query('SELECT pg_reload_conf()');
 	await admin.end();
 	// Disconnected before the tests run: a database someone is connected to cannot be copied.
 	const client = new pg.Client(clientConfig(Object.assign(new URL(adminUrl), {pathname: `/${TEMPLATE_DATABASE}`}).toString()));
@@ -45,6 +49,17 @@ async function createTemplateDatabase(adminUrl: string): Promise<void> {
 	} finally {
 		await client.end();
 	}
+}
+
+/**
+ * The server's FATAL and PANIC lines (the last 80), on stderr after a failed run: its workdir is removed next, and CI
+ * keeps only the output. Many are a test's own doing (a connection it cut, a server it stopped).
+ */
+function printServerFailures(logFile: string): void {
+	const lines = (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '').split('\n').filter((line) => / (FATAL|PANIC): /.test(line));
+	if (lines.length === 0) return;
+	console.error(`\nThe suite's PostgreSQL said (the FATAL and PANIC lines of ${logFile}, ${Math.min(lines.length, 80)} of ${lines.length}):`);
+	console.error(lines.slice(-80).join('\n'));
 }
 
 // A stop (Ctrl-C, `timeout`'s SIGTERM, a CI's cancel) ends the tests, then stops the server and removes the workdir:
@@ -89,6 +104,7 @@ try {
 	}
 } finally {
 	await stopEmbeddedServer(workdir);
+	if (code !== 0 && code !== 130) printServerFailures(serverLogFile(workdir));
 	removeWorkdir(workdir);
 	cancel.dispose();
 }
