@@ -7,6 +7,7 @@ import yauzl from 'yauzl';
 import {UserError} from './errors.js';
 import {crcChecked, gunzipMembers} from './gunzip.js';
 import {notALog, officeDocument, SNIFF_BYTES, sniffContent} from './sniff.js';
+import {memberName} from './zip-names.js';
 
 /**
  * Finds the inputs (files, .gz, .zip members, folders recursively) and opens them as streams of
@@ -461,13 +462,13 @@ export async function forEachZipMember(file: string, visit: (member: ZipMember) 
 		yauzl.open(file, {lazyEntries: true, autoClose: false}, (error, opened) => (error ? reject(error) : resolve(opened))),
 	);
 	try {
-		const entries = await zipEntries(zip);
-		const office = officeDocument(entries.map((entry) => entry.fileName));
+		const entries = (await zipEntries(zip)).map((entry) => ({entry, name: memberName(entry)}));
+		const office = officeDocument(entries.map(({name}) => name));
 		if (office !== undefined) throw notALog(office);
-		for (const entry of entries) {
-			if (entry.fileName.endsWith('/') || skippedInFolders.test(path.basename(entry.fileName))) continue;
+		for (const {entry, name} of entries) {
+			if (name.endsWith('/') || skippedInFolders.test(path.basename(name))) continue;
 			await visit({
-				name: entry.fileName,
+				name,
 				compressedSize: entry.compressedSize,
 				// The central directory's CRC and sizes identify the content without reading it.
 				fingerprint: `zip:${entry.crc32.toString(16)}:${entry.uncompressedSize}:${entry.compressedSize}`,
