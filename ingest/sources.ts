@@ -65,7 +65,7 @@ const skippedInFolders = /^(\..*|readme(\.\w+)?|.*\.(md|truth\.json))$/i;
  * the command line, with U+FFFD in place of those bytes, and no file has that name. It failed "cannot read: ENOENT",
  * or "does not exist". Loading it would take its name as bytes through every read and a text name for the manifest.
  */
-export const NOT_UTF8_NAME = 'its name is not UTF-8 (\ufffd marks the bytes that are not), and ingest reads names as UTF-8 only: rename it (convmv -f cp1251 -t utf-8 --notest FILE), or extract the Windows zip it came from with unzip -O cp1251';
+export const NOT_UTF8_NAME = 'its name is not UTF-8 (\ufffd marks the bytes that are not), and ingest reads names as UTF-8 only: rename it (convmv -f cp866 -t utf-8 --notest FILE for a name out of a Russian Windows zip, -f cp1251 for one from elsewhere on Windows), or give ingest the .zip it came from, whose names it reads as Windows wrote them';
 
 /** Whether `target`, as Node decoded it, is the name of an entry of its folder whose bytes are not UTF-8. */
 function hasNotUtf8Name(target: string): boolean {

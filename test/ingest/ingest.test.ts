@@ -379,7 +379,7 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		fs.writeFileSync(Buffer.concat([Buffer.from(`${folder}/`), Buffer.from([0xcf, 0xf0, 0xe8]), Buffer.from('.log')]), lines(9110, 9112));
 		fs.writeFileSync(path.join(folder, 'ok.log'), lines(9112, 9113));
 		const shown = path.join(folder, '\ufffd\ufffd\ufffd.log');
-		const reason = 'its name is not UTF-8 (\ufffd marks the bytes that are not), and ingest reads names as UTF-8 only: rename it (convmv -f cp1251 -t utf-8 --notest FILE), or extract the Windows zip it came from with unzip -O cp1251';
+		const reason = 'its name is not UTF-8 (\ufffd marks the bytes that are not), and ingest reads names as UTF-8 only: rename it (convmv -f cp866 -t utf-8 --notest FILE for a name out of a Russian Windows zip, -f cp1251 for one from elsewhere on Windows), or give ingest the .zip it came from, whose names it reads as Windows wrote them';
 		const summary = await ingest(database, [folder]);
 		assert.deepEqual([summary.loaded, summary.filesLoaded, summary.filesFailed], [1, 1, 1]);
 		assert.deepEqual(summaryLines(summary).filter((line) => line.startsWith('failed: ')), [`failed: ${shown}: ${reason}`]);
