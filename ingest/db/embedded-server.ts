@@ -250,7 +250,8 @@ export function unclaimedClusters(): Array<{home: string; owner: string; bytes: 
 			// Its server may still run: a workdir moved while db start kept it up (advice to delete it would delete a live database).
 			return [{home: path.dirname(dataDir), owner, bytes: folderBytes(path.dirname(dataDir)), port: runningPort(dataDir)}];
 		} catch (error) {
-			if (denied(error)) return [];
+			// ENOENT: removed while it was measured (its workdir's run ending, or the user), which crashed db status.
+			if (denied(error) || (error as NodeJS.ErrnoException).code === 'ENOENT') return [];
 			throw error;
 		}
 	});

@@ -589,6 +589,22 @@ describe("what root's runs left, used by another user", () => {
 	});
 });
 
+describe('a cluster folder under /var/lib gone while db status measures it', {skip: POSIX && process.getuid?.() === 0 ? false : 'skipped: needs root, whose clusters live under /var/lib'}, () => {
+	it('is left out, not an "Unexpected error: ENOENT" (a run ending elsewhere removed its cluster as db status counted its bytes)', () => {
+		const systemHome = path.join(path.sep, 'var', 'lib', 'openpolyedu-tui');
+		fs.mkdirSync(systemHome, {recursive: true, mode: 0o755});
+		// What the listing meets when the folder goes between its readdir and the count, every time: a name that leads nowhere.
+		const vanished = path.join(systemHome, `cluster-vanished-${process.pid}`);
+		fs.symlinkSync(path.join(os.tmpdir(), `openpolyedu-no-such-cluster-${process.pid}`), vanished);
+		after(() => fs.rmSync(vanished, {force: true}));
+		const missing = path.join(os.tmpdir(), `openpolyedu-no-workdir-${process.pid}`);
+		const status = spawnSync(process.execPath, [CLI, 'db', 'status', '--workdir', missing], {encoding: 'utf8'});
+		assert.deepEqual([status.status, status.stderr], [0, '']);
+		assert.equal(status.stdout.split('\n')[0], `No database in ${missing} yet.`);
+		assert.ok(!status.stdout.includes(vanished), status.stdout);
+	});
+});
+
 describe('a server that does not start', () => {
 	it('says why in the server\'s words, not only "pg_ctl exit code 1; see postgres.log"', async () => {
 		const broken = resolveWorkdir(fs.mkdtempSync(path.join(os.tmpdir(), 'openpolyedu-broken-')));
