@@ -114,7 +114,7 @@ export const keymap: Binding[] = [
 	{action: 'bottom', scope: 'menu', keys: ['end', 'G'], label: 'G/End', description: 'last task'},
 	{action: 'open', scope: 'menu', keys: ['enter'], label: 'Enter', description: 'choose the task (course, parameters, run)', hint: 'choose'},
 	{action: 'filter', scope: 'menu', keys: ['/'], label: '/', description: 'filter the list by typing (Esc clears)', hint: 'filter'},
-	// i as in info; Ctrl-T as in the form, where i is typed: one key for all three (the course picker's too).
+	// i as in info; Ctrl-T as in the form, where i is typed: one key for all of them (the pickers' too).
 	{action: 'details', scope: 'menu', keys: ['i', 'ctrl+t'], label: 'i/Ctrl-T', description: 'the task in full: what it counts, parameters, sort, chart', hint: 'details'},
 	{action: 'back', scope: 'menu', keys: ['escape'], label: 'Esc', description: 'clear the filter'},
 	{action: 'quit', scope: 'menu', keys: ['q'], label: 'q', description: 'quit', hint: 'quit'},
@@ -128,6 +128,8 @@ export const keymap: Binding[] = [
 	...pickerMoves('learner', 'learner'),
 	{action: 'open', scope: 'learner', keys: ['enter'], label: 'Enter', description: 'put this learner into the field', hint: 'choose'},
 	{action: 'filter', scope: 'learner', keys: ['/'], label: '/', description: 'filter the learners by typing (Esc clears)', hint: 'filter'},
+	// i is free here as in the course picker: the filter is typed after / (and there, in scope 'text', i is typed).
+	{action: 'details', scope: 'learner', keys: ['i', 'ctrl+t'], label: 'i/Ctrl-T', description: 'the task in full: what it counts, parameters, sort, chart', hint: 'details'},
 	{action: 'back', scope: 'learner', keys: ['escape'], label: 'Esc', description: 'clear the filter; without one, back to the form unchanged', hint: 'back'},
 
 	{action: 'previous-field', scope: 'form', keys: ['up', 'shift+tab'], label: '↑/Shift-Tab', description: 'previous parameter'},

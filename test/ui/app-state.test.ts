@@ -641,6 +641,31 @@ test('Ctrl-T on the form shows its task in full; Esc goes back to the form as it
 	assert.equal(keys(details, 'escape', 'enter').screen.name, 'running', 'and Enter there runs it');
 });
 
+test('i or Ctrl-T in the learner picker shows its task in full; Esc or q goes back to the picker with its cursor, filter and page', () => {
+	const many = Array.from({length: 50}, (_, index) => ({username: `learner${index}`, events: 50 - index}));
+	// Filtered to learner1… (11 of them), accepted, and moved down: the filter, the cursor and (by it) the page to keep.
+	const picker = keys(listed(keys(atLearnerForm(), 'ctrl+l'), many), '/', ...'learner1', 'enter', 'j', 'j');
+	if (picker.screen.name !== 'learner') throw new Error('no picker');
+	assert.deepEqual([scopeOf(picker), picker.screen.list.filter.value, highlighted(picker)], ['learner', 'learner1', 'learner11']);
+	assert.equal(hintLine('learner'), 'Enter choose · / filter · i/Ctrl-T details · Esc back · ? help');
+	const details = keys(picker, 'i');
+	assert.deepEqual(details.screen.name === 'details' && [details.screen.task.id, details.screen.back], ['learner-path', picker.screen]);
+	assert.deepEqual(keys(picker, 'ctrl+t').screen, details.screen);
+	for (const back of ['escape', 'q', 'i', 'ctrl+t']) assert.deepEqual(keys(details, 'j', back).screen, picker.screen, back);
+	// While typing its filter (as it opens on a name begun in the field), i is typed.
+	const typing = keys(picker, '/', 'i');
+	assert.equal(typing.screen.name === 'learner' && typing.screen.list.filter.value, 'i');
+	// Opened while the learners are still being listed: the answer, come meanwhile, is there on the way back.
+	const opening = keys(atLearnerForm(), 'ctrl+l');
+	const requestId = opening.screen.name === 'learner' ? opening.screen.requestId : -1;
+	const answered = apply(keys(opening, 'i'), {type: 'learners', requestId, learners});
+	assert.equal(answered.screen.name, 'details', 'the details stay up');
+	assert.deepEqual(keys(answered, 'escape').screen, listed(opening).screen);
+	// So is a refusal: an error screen whose Esc goes back to the form.
+	const failed = apply(keys(opening, 'i'), {type: 'learners-failed', requestId, error: {title: 'The learners could not be listed', message: 'Connection lost.', hint: ''}});
+	assert.deepEqual([failed.screen.name, fieldValues(keys(failed, 'escape'))], ['error', ['', 'course-v1:A+1+2024', 'UTC']]);
+});
+
 test("a task's details taller than the screen scroll by lines, pages and to either end, and stop at the last full page, at 80×24 and 40×10", () => {
 	const long = task('long-one', 'Activity', {
 		description: Array.from({length: 150}, (_, index) => `word${index}`).join(' '),

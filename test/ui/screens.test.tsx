@@ -564,7 +564,7 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 		const list = await waitFor(lastFrame, '4 learners of course-v1:A+1+2024, most active first');
 		assert.match(list, /Learners · which learner\?\n/);
 		assert.match(list, /▸ Анна Петрова 40 events\n {2}bob smith 25 events\n {2}o'brien "ob" 3 events\n {2}山田 太郎 1 event\n/);
-		assert.match(list, /Enter choose · \/ filter · Esc back/);
+		assert.match(list, /Enter choose · \/ filter · i\/Ctrl-T details · Esc back · \? help/);
 		await press(stdin, '/', 'SMI');
 		assert.match(await waitFor(lastFrame, 'which learner? 1 of 1 · filter: SMI▏'), /▸ bob smith 25 events\n/);
 		await press(stdin, ENTER, ENTER);
@@ -572,6 +572,70 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 		await press(stdin, ENTER);
 		await waitFor(lastFrame, '(no rows)');
 		assert.equal(ran[0]?.user, 'bob smith');
+		assert.deepEqual(services.errors, []);
+	} finally {
+		unmount();
+	}
+});
+
+test('i in the learner picker shows the task in full; Esc and q go back to the picker as it was, its filter, cursor and page', async () => {
+	const many = Array.from({length: 30}, (_, index) => ({username: `learner-${index}`, events: 30 - index}));
+	const services = fakeServices({...withUserTask(false), listLearners: async () => many});
+	// 12 rows: 8 learners a page, fewer than the filter keeps.
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services, 80, 12);
+	try {
+		await press(stdin, '/', 'learners', ENTER, ENTER);
+		await waitFor(lastFrame, /▸ course +course-v1/);
+		await press(stdin, '\t', CTRL_L);
+		await waitFor(lastFrame, '30 learners of course-v1:A+1+2024');
+		await press(stdin, '/', 'learner-1', ENTER, 'G', 'k');
+		const picker = await waitFor(lastFrame, 'which learner? 10 of 11');
+		assert.match(picker, /filter: learner-1\n/);
+		assert.match(picker, /▸ learner-18 12 events\n {2}learner-19 11 events\n/, 'on the last page, a line above its end');
+		assert.doesNotMatch(picker, /learner-1 29 events|learner-10 /, 'the first match is on the page before');
+		assert.match(picker, /Enter choose · \/ filter · i\/Ctrl-T details · Esc back · \? help/);
+		for (const back of [ESC, 'q']) {
+			await press(stdin, 'i');
+			const details = await waitFor(lastFrame, 'Task learners');
+			assert.match(details, /Esc\/q back · \? help/);
+			await press(stdin, back);
+			await waitFor(lastFrame, 'which learner?');
+			assert.equal(lastFrame(), picker, `${back === ESC ? 'Esc' : 'q'}: the picker as it was`);
+		}
+		// Enter there still picks the one under the cursor.
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, /▸ user +learner-18▏/);
+		assert.deepEqual(services.errors, []);
+	} finally {
+		unmount();
+	}
+});
+
+test('the details read while the learners are listed: asked for once, and listed on the way back', async () => {
+	const asked: string[] = [];
+	const answer = deferred<Array<{username: string; events: number}>>();
+	const services = fakeServices({
+		...withUserTask(true),
+		listLearners: (course) => {
+			asked.push(course);
+			return answer.promise;
+		},
+	});
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
+	try {
+		await press(stdin, '/', 'learners', ENTER, ENTER);
+		await waitFor(lastFrame, /▸ course +course-v1/);
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, 'Listing the learners of course-v1:A+1+2024…');
+		await until(() => asked.length > 0, 'the learners are asked for');
+		await press(stdin, 'i');
+		await waitFor(lastFrame, 'Task learners');
+		// Back before the answer: the picker waits for the same one (the details went over it, nothing was cancelled).
+		await press(stdin, ESC);
+		await waitFor(lastFrame, 'Listing the learners of course-v1:A+1+2024…');
+		answer.resolve([{username: 'bob smith', events: 25}]);
+		assert.match(await waitFor(lastFrame, '1 learner of course-v1:A+1+2024'), /▸ bob smith 25 events\n/);
+		assert.deepEqual(asked, ['course-v1:A+1+2024'], 'asked once');
 		assert.deepEqual(services.errors, []);
 	} finally {
 		unmount();

@@ -3,7 +3,7 @@ import type {IngestSnapshot} from '../../../ingest/progress.js';
 import {describeError} from '../lib/errors.js';
 import {displayPath} from '../lib/format.js';
 import type {AppServices} from '../services.js';
-import {appReducer, createAppState, exitCodeOf, type AppEvent, type AppState} from '../state/app-state.js';
+import {appReducer, createAppState, exitCodeOf, learnerPicker, type AppEvent, type AppState} from '../state/app-state.js';
 
 /** Snapshots reach the screen at most this often: rendering must not slow the load. */
 export const SNAPSHOT_INTERVAL_MS = 250;
@@ -111,8 +111,10 @@ export function useAppController(services: AppServices, size: {width: number; he
 		return () => abort.abort();
 	}, [running?.runId]);
 
-	// The learner picker's list, asked for once per opening; an answer after Esc is dropped (its requestId is gone).
-	const listing = screen.name === 'learner' && !screen.learners ? screen : undefined;
+	// The learner picker's list, asked for once per opening (its details read meanwhile too); an answer after Esc is
+	// dropped (its requestId is gone).
+	const picker = learnerPicker(screen);
+	const listing = picker && !picker.learners ? picker : undefined;
 	useEffect(() => {
 		if (!listing) return;
 		const {requestId} = listing;

@@ -17,7 +17,7 @@ import {editText, textField, type TextEdit, type TextField} from './text-field.j
 /**
  * The whole app as one pure state machine: starting → ingest → summary → menu → course → form (⇄ learner) →
  * running → result → menu, with help, confirmations and errors as flags or screens, and a task's details over the
- * menu, the course picker or the form. Side effects
+ * menu, the course picker, the form or the learner picker. Side effects
  * (open the database, run the load or a query, list a picker's learners, save) are started by hooks watching this state, so
  * every transition here is unit-tested without a terminal.
  */
@@ -72,8 +72,8 @@ export type Screen =
 	| {name: 'details'; task: TaskDefinition; back: DetailsOrigin; top: number}
 	| ({name: 'error'; fatal: boolean; back?: Screen} & ErrorInfo);
 
-/** Where a task's details are opened from: the menu (on its highlighted task), the task's course picker or its form. */
-export type DetailsOrigin = {name: 'menu'} | Extract<Screen, {name: 'course'} | {name: 'form'}>;
+/** Where a task's details are opened from: the menu (on its highlighted task), the task's course picker, its form or its learner picker. */
+export type DetailsOrigin = {name: 'menu'} | Extract<Screen, {name: 'course'} | {name: 'form'} | {name: 'learner'}>;
 
 export type Flash = {text: string; tone: 'info' | 'error'; id: number};
 
@@ -302,14 +302,17 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 			return {...state, timeZone: event.zone};
 		case 'learners': {
 			const {screen} = state;
-			if (screen.name !== 'learner' || screen.requestId !== event.requestId) return state;
-			const field = screen.form.fields[screen.form.focus];
-			return {...state, screen: {...screen, learners: event.learners, list: openedList(event.learners, field?.value ?? '')}};
+			const picker = learnerPicker(screen);
+			if (picker?.requestId !== event.requestId) return state;
+			const field = picker.form.fields[picker.form.focus];
+			const listed = {...picker, learners: event.learners, list: openedList(event.learners, field?.value ?? '')};
+			// Listed while the task's details are read over the picker: there when Esc goes back to it.
+			return {...state, screen: screen.name === 'details' ? {...screen, back: listed} : listed};
 		}
 		case 'learners-failed': {
-			const {screen} = state;
-			if (screen.name !== 'learner' || screen.requestId !== event.requestId) return state;
-			return {...state, screen: {name: 'error', fatal: false, back: {name: 'form', task: screen.task, form: screen.form}, ...event.error}};
+			const picker = learnerPicker(state.screen);
+			if (picker?.requestId !== event.requestId) return state;
+			return {...state, screen: {name: 'error', fatal: false, back: {name: 'form', task: picker.task, form: picker.form}, ...event.error}};
 		}
 		case 'task-finished': {
 			if (state.screen.name !== 'running' || state.screen.runId !== event.runId) return state;
@@ -344,6 +347,15 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 		case 'lock-wait':
 			return {...state, lockWait: event.wait};
 	}
+}
+
+/**
+ * The learner picker on screen, or under the task's details read over it: its learners are asked for once per opening
+ * (the details do not cancel the listing; their Esc would have found the picker still "Listing…").
+ */
+export function learnerPicker(screen: Screen): Extract<Screen, {name: 'learner'}> | undefined {
+	const shown = screen.name === 'details' ? screen.back : screen;
+	return shown.name === 'learner' ? shown : undefined;
 }
 
 /**
@@ -611,6 +623,7 @@ function onLearnerAction(state: AppState, screen: Extract<Screen, {name: 'learne
 	const back = (form: FormState) => ({...state, screen: {name: 'form' as const, task: screen.task, form}});
 	// Esc clears a filter first, as in the course picker; with none the form is back as it was.
 	if (action === 'back' && !isFiltered(screen.list)) return back(screen.form);
+	if (action === 'details') return openDetails(state, screen.task, screen);
 	const listAction = listActions[action];
 	if (listAction) return onLearnerList(state, screen, listAction);
 	if (action !== 'open' || !screen.learners) return state;
