@@ -132,18 +132,21 @@ export const keymap: Binding[] = [
 	{action: 'details', scope: 'learner', keys: ['i', 'ctrl+t'], label: 'i/Ctrl-T', description: 'the task in full: what it counts, parameters, sort, chart', hint: 'details'},
 	{action: 'back', scope: 'learner', keys: ['escape'], label: 'Esc', description: 'clear the filter; without one, back to the form unchanged', hint: 'back'},
 
+	// In the order the hint line keeps them when cut (see hintLine): at 40 columns, run and back; at 80, all of them (on a
+	// user field "next field" as "field" makes room: with it the line lost Ctrl-T, which only the hint and the help say).
+	{action: 'run', scope: 'form', keys: ['enter'], label: 'Enter', description: 'run the task (a required learner left empty: pick one first)', hint: 'run'},
+	{action: 'back', scope: 'form', keys: ['escape'], label: 'Esc', description: 'back to the menu', hint: 'back'},
 	{action: 'previous-field', scope: 'form', keys: ['up', 'shift+tab'], label: '↑/Shift-Tab', description: 'previous parameter'},
-	{action: 'next-field', scope: 'form', keys: ['down', 'tab'], label: '↓/Tab', description: 'next parameter', hint: 'next field'},
+	{action: 'next-field', scope: 'form', keys: ['down', 'tab'], label: '↓/Tab', description: 'next parameter', hint: 'field'},
 	{action: 'left', scope: 'form', keys: ['left'], label: '←', description: 'move the cursor left (a choice or yes/no: the previous choice)'},
 	{action: 'right', scope: 'form', keys: ['right'], label: '→', description: 'move the cursor right (a choice or yes/no: the next choice)'},
 	...fieldEditing('form'),
-	// A Ctrl chord, as printable keys are typed; one no terminal takes (Windows Terminal keeps its Ctrl+Shift chords and
-	// Ctrl-V; F2 needs Fn on many laptops). Its hint shows on a user field only (see keyHints).
-	{action: 'pick-learner', scope: 'form', keys: ['ctrl+l'], label: 'Ctrl-L', description: 'pick a learner from a list (on a user field)', hint: 'learners'},
-	{action: 'run', scope: 'form', keys: ['enter'], label: 'Enter', description: 'run the task (a required learner left empty: pick one first)', hint: 'run'},
-	{action: 'back', scope: 'form', keys: ['escape'], label: 'Esc', description: 'back to the menu', hint: 'back'},
-	// Last: a narrow hint line drops it first (the help lists it). Ctrl-T: no terminal takes it (Windows Terminal's is Ctrl+Shift+T).
+	// Ctrl-T: no terminal takes it (Windows Terminal's is Ctrl+Shift+T).
 	{action: 'details', scope: 'form', keys: ['ctrl+t'], label: 'Ctrl-T', description: 'the task in full: what it counts, parameters, sort, chart', hint: 'details'},
+	// A Ctrl chord, as printable keys are typed; one no terminal takes (Windows Terminal keeps its Ctrl+Shift chords and
+	// Ctrl-V; F2 needs Fn on many laptops). Its hint shows on a user field only (see keyHints), and goes first when cut:
+	// the field's own help says it too.
+	{action: 'pick-learner', scope: 'form', keys: ['ctrl+l'], label: 'Ctrl-L', description: 'pick a learner from a list (on a user field)', hint: 'learners'},
 
 	...pickerMoves('details', 'line'),
 	// As a pager's q (less), and the key that opened it: the details are read and left, as the help is.

@@ -104,6 +104,15 @@ test('the hint line ends with how to get help, except in the help itself, where 
 	assert.match(hintLine('form'), / · F1 help$/);
 });
 
+test("the form's hint line keeps Ctrl-T details at 80 columns, on a user field too (it dropped it there), and run and back at 40", () => {
+	const offUser = {'pick-learner': ''};
+	assert.equal(hintLine('form', {}, 80), 'Enter run · Esc back · ↓/Tab field · Ctrl-T details · Ctrl-L learners · F1 help');
+	assert.equal(hintLine('form', offUser, 80), 'Enter run · Esc back · ↓/Tab field · Ctrl-T details · F1 help');
+	// Narrow, the learners' key goes first (the user field's help says it), then the details', then the fields'.
+	assert.equal(hintLine('form', {}, 78), 'Enter run · Esc back · ↓/Tab field · Ctrl-T details · F1 help');
+	for (const hints of [{}, offUser]) assert.equal(hintLine('form', hints, 40), 'Enter run · Esc back · F1 help');
+});
+
 test('a hint line too wide for the terminal drops its last own hints, not the help key (at 60 columns the result screen lost "q quit · ? help")', () => {
 	const whole = hintLine('result');
 	assert.ok(whole.length > 60, `the whole line is wider than 60: ${whole}`);

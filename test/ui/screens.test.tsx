@@ -548,7 +548,8 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 		assert.doesNotMatch(await waitFor(lastFrame, /▸ course +course-v1/), /Ctrl-L/);
 		await press(stdin, '\t');
 		const onUser = await waitFor(lastFrame, /▸ user +▏/);
-		assert.match(onUser, /↓\/Tab next field · Ctrl-L learners · Enter run · Esc back · F1 help/);
+		// The whole line at 80 columns: Ctrl-T details was cut off it here.
+		assert.match(onUser, /\nEnter run · Esc back · ↓\/Tab field · Ctrl-T details · Ctrl-L learners · F1 help$/);
 		assert.match(onUser, / {2}Learner username \(Ctrl-L lists them\)\n/, 'in the field help too, which a narrow screen does not cut');
 		await press(stdin, CTRL_L);
 		await waitFor(lastFrame, 'Listing the learners of course-v1:A+1+2024…');
@@ -606,6 +607,19 @@ test('i in the learner picker shows the task in full; Esc and q go back to the p
 		await press(stdin, ENTER);
 		await waitFor(lastFrame, /▸ user +learner-18▏/);
 		assert.deepEqual(services.errors, []);
+	} finally {
+		unmount();
+	}
+});
+
+test("at 40 columns the form's hint line keeps Enter run and Esc back, on a user field too (it showed the next field's key only)", async () => {
+	const {lastFrame, stdin, unmount} = await renderAtMenu(fakeServices(withUserTask(false)), 40, 24);
+	try {
+		await press(stdin, '/', 'learners', ENTER, ENTER);
+		await waitFor(lastFrame, /▸ course +course/);
+		await press(stdin, '\t');
+		const onUser = await waitFor(lastFrame, /▸ user +▏/);
+		assert.match(onUser, /\nEnter run · Esc back · F1 help$/);
 	} finally {
 		unmount();
 	}
