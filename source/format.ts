@@ -102,6 +102,14 @@ export function tablesPercent({tablesDone = 0}: Pick<IngestSnapshot, 'tablesDone
 /** "1 superseded, " when inputs of the load were (its superseded: lines name them), else nothing. */
 export const supersededOf = ({filesSuperseded = 0}: Pick<IngestSummary, 'filesSuperseded'>) => (filesSuperseded > 0 ? `${filesSuperseded} superseded, ` : '');
 
+/**
+ * The zones whose days the database keeps precomputed (the day zone, and UTC beside another): the tasks answer fastest
+ * in them. Said by the menu's header and the tasks bench.
+ */
+export function dayZonesText(dayZone: string): string {
+	return dayZone === 'UTC' ? 'UTC' : `${dayZone} + UTC`;
+}
+
 /** Of a build cancelled while it changed the day zone, that the change is dropped ('' for any other summary). */
 export function zoneKeptClause({dayZoneKept}: Pick<IngestSummary, 'dayZoneKept'>): string {
 	return dayZoneKept ? `; the days stay counted in ${dayZoneKept.zone} until --tz ${dayZoneKept.asked} is given again` : '';

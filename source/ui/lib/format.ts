@@ -55,8 +55,3 @@ export function shortPath(label: string, width: number): string {
 	const cut = (text: string, columns: number) => truncated(text, columns, 'middle');
 	return room >= 4 ? cut(shown.slice(0, shown.length - name.length), room) + name : cut(name, width);
 }
-
-/** The zones whose days the database keeps precomputed (the day zone, and UTC beside another): the tasks answer fastest in them. */
-export function dayZonesText(dayZone: string): string {
-	return dayZone === 'UTC' ? 'UTC' : `${dayZone} + UTC`;
-}

@@ -1,8 +1,7 @@
 import {Box, Text} from 'ink';
 import type {TaskDefinition, TaskProblem} from '../../tasks/types.js';
 import {fitCell, rowMark} from '../lib/columns.js';
-import {counted, firstSentence, wrapLines} from '../../format.js';
-import {dayZonesText} from '../lib/format.js';
+import {counted, dayZonesText, firstSentence, wrapLines} from '../../format.js';
 import type {AppIngestSummary, Course} from '../state/app-state.js';
 import {filterLabel} from '../state/filtered-list.js';
 import {menuLines, menuWindow, selectedTask, visibleTasks, type MenuState} from '../state/menu-state.js';
