@@ -78,6 +78,27 @@ describe('formatResult', () => {
 		assert.equal(formatResult(names, 'md'), '| username |\n| --- |\n| &lt;b>bold&lt;/b> |\n| a&lt;br>b |\n| A&amp;amp;B |\n| x > y |\n');
 	});
 
+	it("markdown escapes the inline syntax a cell would render (a learner named __init__ came out bold): the cell reads as the CSV's text, ids, times and numbers as written", () => {
+		const cells: Array<[string, string]> = [
+			['__init__', '\\_\\_init\\_\\_'],
+			['a*b*c', 'a\\*b\\*c'],
+			['ev `type`', 'ev \\`type\\`'],
+			['[text](url) ![i](u)', '\\[text](url) !\\[i](u)'],
+			['~x~ ~~y~~', '\\~x\\~ \\~\\~y\\~\\~'],
+			['$x$', '\\$x\\$'],
+			['a\\*b', 'a\\\\\\*b'],
+			// A literal autolink is read from the raw text (its \_ and &amp; were shown as such): as text, escapes work.
+			['http://x.org/_x_?a=1&b=2', 'http\\://x.org/\\_x\\_?a=1&amp;b=2'],
+			['see WWW.x.org', 'see WWW\\.x.org'],
+			// A run of _ between letters or digits neither opens nor closes emphasis.
+			['Demo_Course foo__bar__ _a борис_иван', 'Demo_Course foo__bar\\_\\_ \\_a борис_иван'],
+			['course-v1:edX+DemoX+Demo_Course', 'course-v1:edX+DemoX+Demo_Course'],
+			['2026-12-06T10:21:05Z -2.5 # > 1. x:y//z', '2026-12-06T10:21:05Z -2.5 # > 1. x:y//z'],
+		];
+		const names: TaskResult = {...result, columns: [{name: 'user_id', kind: 'text'}], rows: cells.map(([text]) => [text])};
+		assert.equal(formatResult(names, 'md'), `| user_id |\n| --- |\n${cells.map(([, written]) => `| ${written} |\n`).join('')}`);
+	});
+
 	it('an identifier column is laid out as a number (right-aligned), though shown without separators in the app', () => {
 		const ids: TaskResult = {...result, columns: [{name: 'user_id', kind: 'id'}, {name: 'username', kind: 'text'}], rows: [[7, 'ann'], [100119, 'борис']]};
 		assert.equal(formatResult(ids, 'md'), '| user_id | username |\n| ---: | --- |\n| 7 | ann |\n| 100119 | борис |\n');
