@@ -217,8 +217,9 @@ export function filesOnTerminal(table: Listing, cwd = process.cwd(), maxWidth = 
 		['dups', 'number', (row) => cell(row, 'duplicates')],
 		['rejected', 'number', (row) => cell(row, 'rejected')],
 		['blank', 'number', (row) => cell(row, 'blank_lines')],
-		// To the minute; a timestamp, which the terminal table does not cut as it cuts text.
-		['finished', 'timestamp', (row) => (cell(row, 'finished') === null ? null : timestampText(String(cell(row, 'finished'))).slice(0, 16))],
+		// To the minute; a timestamp, which the terminal table does not cut as it cuts text. None yet (an input loading,
+		// or whose load was cut off: status says so) is an empty cell, as in CSV: it was <null>, the mark of a task's NULL.
+		['finished', 'timestamp', (row) => (cell(row, 'finished') === null ? '' : timestampText(String(cell(row, 'finished'))).slice(0, 16))],
 	];
 	// Below the table, by id, wrapped to the width: beside the status a skipped or superseded input's reason (up to 190
 	// characters) had the status word and the names cut to 13 ('superse…rom it').

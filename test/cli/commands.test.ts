@@ -27,6 +27,20 @@ function cliIn(cwd: string, ...args: string[]) {
 
 const cli = (...args: string[]) => cliIn(dir, ...args);
 
+/** What `files` prints on a terminal of 100 columns, run in this process (a child's stdout is no terminal). */
+async function filesOnATerminal(databaseUrl: string): Promise<string> {
+	const written = {stdout: '', stderr: ''};
+	const code = await filesCommand({
+		args: [],
+		flags: {param: []} as unknown as Flags,
+		databaseUrl,
+		stdout: {isTTY: true, columns: 100, write: (text: string) => (written.stdout += text)} as unknown as NodeJS.WriteStream,
+		stderr: {write: (text: string) => (written.stderr += text)} as unknown as NodeJS.WriteStream,
+	});
+	assert.equal(code, 0, written.stderr);
+	return written.stdout;
+}
+
 /**
  * Runs `body` with a database that the suite's superuser made (`options` of its CREATE DATABASE), not migrated
  * as createTestDatabase's are, and drops it afterwards.
@@ -228,7 +242,7 @@ describe('the headless commands', () => {
 		}
 	});
 
-	it('files and data-health count what a killed load committed, before the next run finishes it', async () => {
+	it('files and data-health count what a killed load committed, before the next run finishes it; on a terminal its time finished is an empty cell (it was <null>)', async () => {
 		const killedUrl = await createTestDatabase('cli_killed');
 		const file = path.join(dir, 'killed.log');
 		fs.writeFileSync(file, `${lines(0, 30)}not json\n`);
@@ -243,7 +257,10 @@ describe('the headless commands', () => {
 			await pool.end();
 		}
 		const [row] = JSON.parse(cli('files', '--db', killedUrl, '--format', 'json').stdout);
-		assert.deepEqual([row.status, row.lines_read, row.loaded, row.rejected, row.bytes], ['loading', 20, 20, 0, fs.statSync(file).size]);
+		assert.deepEqual([row.status, row.lines_read, row.loaded, row.rejected, row.bytes, row.finished], ['loading', 20, 20, 0, fs.statSync(file).size, null]);
+		assert.match(cli('files', '--db', killedUrl, '--format', 'csv').stdout, /,loading,20,20,0,0,0,,$/m);
+		// On a terminal no time finished is an empty cell, the status saying why: it was the task results' NULL mark, <null>.
+		assert.match(await filesOnATerminal(killedUrl), /^ 1 {2}killed\.log +[\d.]+ [KM]?B {2}loading +20 +0 +0 +0$/m);
 		const health = JSON.parse(cli('run', 'data-health', '--db', killedUrl, '--format', 'json').stdout) as Array<{item: string; count: number}>;
 		const counted = (item: string) => health.find((line) => line.item === item)?.count;
 		assert.deepEqual([counted('files still loading or interrupted'), counted('lines read'), counted('events loaded')], [1, 20, 20]);
@@ -722,21 +739,13 @@ describe('the headless commands', () => {
 		fs.writeFileSync(path.join(logs, 'tracking.log-20181019.gz'), zlib.gzipSync(lines(0, 5)));
 		await writeZip(path.join(logs, 'old', 'export.zip'), [{name: 'day.log', data: Buffer.from(lines(5, 8))}]);
 		assert.equal(cli('ingest', logs, '--db', filesUrl).code, 0);
-		const written = {stdout: '', stderr: ''};
-		const code = await filesCommand({
-			args: [],
-			flags: {param: []} as unknown as Flags,
-			databaseUrl: filesUrl,
-			stdout: {isTTY: true, columns: 100, write: (text: string) => (written.stdout += text)} as unknown as NodeJS.WriteStream,
-			stderr: {write: (text: string) => (written.stderr += text)} as unknown as NodeJS.WriteStream,
-		});
-		assert.equal(code, 0, written.stderr);
-		const shown = written.stdout.split('\n');
+		const printed = await filesOnATerminal(filesUrl);
+		const shown = printed.split('\n');
 		assert.equal(shown[0], `Under ${logs}${path.sep}:`);
 		assert.match(shown[1]!, /^id {2}file +size +status {2}loaded {2}dups {2}rejected {2}blank {2}finished$/);
 		assert.match(shown[3]!, /^ 1 {2}old\/export\.zip!day\.log {4}\d+ B +loaded +3 +0 +0 +0 {2}\d{4}-\d\d-\d\d \d\d:\d\d$/);
 		assert.match(shown[4]!, /^ 2 {2}tracking\.log-20181019\.gz {2}\d+ B +loaded +5 +0 +0 +0 {2}\d{4}-\d\d-\d\d \d\d:\d\d$/);
-		assert.ok(shown.every((line) => line.length <= 100), written.stdout);
+		assert.ok(shown.every((line) => line.length <= 100), printed);
 		// Scripts still get every column and the full paths.
 		assert.match(cli('files', '--db', filesUrl, '--format', 'csv').stdout, new RegExp(`^2,${logs}/tracking\\.log-20181019\\.gz,gz,\\d+,loaded,5,5,0,0,0,\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ,$`, 'm'));
 	});
@@ -747,7 +756,7 @@ describe('the headless commands', () => {
 		const row = (id: number, member: string) => [id, `${zip}!logs/${member}`, 'zip', 10, 'failed', 1, 0, 0, 0, 0, null, 'unexpected end of file'];
 		const shown = filesOnTerminal({columns, rows: [row(1, 'a.log'), row(2, 'b.log')]}, path.join(dir, 'elsewhere'));
 		assert.equal(shown.heading, `Under ${dir}${path.sep}:`);
-		assert.deepEqual(shown.rows[1], [2, 'export.zip!logs/b.log', '10 B', 'failed', 0, 0, 0, 0, null]);
+		assert.deepEqual(shown.rows[1], [2, 'export.zip!logs/b.log', '10 B', 'failed', 0, 0, 0, 0, '']);
 		assert.deepEqual(shown.notes, ['1: unexpected end of file', '2: unexpected end of file']);
 	});
 
