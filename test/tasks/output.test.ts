@@ -83,7 +83,8 @@ describe('formatResult', () => {
 			['__init__', '\\_\\_init\\_\\_'],
 			['a*b*c', 'a\\*b\\*c'],
 			['ev `type`', 'ev \\`type\\`'],
-			['[text](url) ![i](u)', '\\[text](url) !\\[i](u)'],
+			// A link needs its ]( (a table holds no definitions for [a] to link to): a JSON array stays as written.
+			['[text](url) ![i](u) ["a", 1]', '[text\\](url) ![i\\](u) ["a", 1]'],
 			['~x~ ~~y~~', '\\~x\\~ \\~\\~y\\~\\~'],
 			['$x$', '\\$x\\$'],
 			['a\\*b', 'a\\\\\\*b'],
