@@ -13,16 +13,16 @@ const RATE_WINDOW_MS = 5000;
 const ETA_WINDOW_MS = 15_000;
 const ETA_BASIS_MS = 5000;
 /**
- * The load's ETA leaves out of its rate the first seconds after its first chunk stored too: the loader threads store
- * their first chunks at a fifth to a half of their later pace, in a fresh load and after a resumed .gz's pass-over
- * alike (a 250k .gz on a busy machine: 0.9 MB/s for 2.8 s after the pass-over, then 3.1), and the first figure said
- * 1.04 to 3.57 times the time left (six loads recorded, three resumed; 1.76 was seen for a resumed one). The pass-over
- * itself was never in its rate: its bytes are no bytes read, and the samples start with the first chunk stored after
- * it. The basis is shorter by as much, so the ETA comes when it came before, 5 s after the first chunk stored:
- * replayed on those loads' snapshots, its first figure said 0.81 to 1.27 times the time left, but 2.63 where the
- * slow start lasted 4.8 s (the machine at a load of 17 on 2 cores).
+ * The load's ETA waits for its rate to stop rising: it comes once its last ETA_BASIS_MS / 2 went no faster than the
+ * ETA_BASIS_MS / 2 before them, and its rate starts with those (on a rate that keeps rising, once its samples fill the
+ * window, from its first progress on). The loader threads store their first chunks at a fifth to a half of their later
+ * pace (JIT warm-up, the server's first COPYs), in a fresh load and after a resumed .gz's pass-over alike, for a second
+ * to five on a busy machine. A fixed 2 s left out of its rate (5 s of basis after the first chunk stored) said 0.81 to
+ * 1.27 times the time left on six recorded 250k loads, but 2.63 where that slow start lasted 4.8 s. Replayed on seven
+ * loads recorded on a busy machine (1M and 1.6M events, a 1.5M .gz), this said 1.01 to 1.53 (the fixed 2 s: 1.07 to
+ * 1.55; the 1.53, a rate that rose from 40 to 75 MB/s throughout), 5 to 9 s after the first chunk stored; two spells
+ * that merely agreed within a quarter let a start's last slow second in (1.72 for that 1.55).
  */
-const LOAD_ETA_WARM_UP_MS = 2000;
 
 /**
  * The derived build after a load, estimated from the load as it goes: the load's time tells this machine's speed
@@ -130,12 +130,35 @@ class RateWindow<Counter extends string> {
 	}
 }
 
-/** Seconds some work has left at its rate (see ETA_WINDOW_MS), sampled from its first progress on (and after warmUpMs more). */
+type Sample = {at: number; done: number};
+
+/**
+ * Where a rate has stopped rising in these samples (see Eta): the first sample of its last two spells of
+ * ETA_BASIS_MS / 2 when the later one went no faster, the first of all once they span the ETA's window; undefined until then.
+ */
+function settledFrom(samples: Sample[]): number | undefined {
+	const last = samples.at(-1)!;
+	const span = last.at - samples[0]!.at;
+	if (span >= ETA_WINDOW_MS) return 0;
+	if (span < ETA_BASIS_MS) return undefined;
+	const start = samples.findLastIndex((sample) => sample.at <= last.at - ETA_BASIS_MS);
+	const middle = samples.findLastIndex((sample) => sample.at <= last.at - ETA_BASIS_MS / 2);
+	const rate = (from: Sample, to: Sample) => (to.done - from.done) / (to.at - from.at);
+	return rate(samples[middle]!, last) <= rate(samples[start]!, samples[middle]!) ? start : undefined;
+}
+
+/**
+ * Seconds some work has left at its rate (see ETA_WINDOW_MS), sampled from its first progress on. A steady one (the
+ * load's) has none until its rate has stopped rising, and leaves what came before out of it (see settledFrom).
+ */
 class Eta {
 	private readonly window = new RateWindow<'done'>(ETA_WINDOW_MS);
-	private firstProgressAt?: number;
+	/** A steady ETA's samples until its rate has stopped rising. */
+	private unsettled?: Sample[];
 
-	constructor(private readonly warmUpMs = 0) {}
+	constructor(steady = false) {
+		if (steady) this.unsettled = [];
+	}
 
 	/** The seconds left once they have their basis. */
 	seconds(at: number, done: number, left: number): number | undefined {
@@ -146,10 +169,15 @@ class Eta {
 	/** The seconds left at the rate so far, and how much of its basis it has (0 to 1, from ETA_BASIS_MS after its first progress on). */
 	estimate(at: number, done: number, left: number): {seconds: number; basis: number} | undefined {
 		if (done === 0) return undefined;
-		this.firstProgressAt ??= at;
-		if (at - this.firstProgressAt < this.warmUpMs) return undefined;
+		if (this.unsettled) {
+			this.unsettled.push({at, done});
+			const from = settledFrom(this.unsettled);
+			if (from === undefined) return undefined;
+			for (const sample of this.unsettled.slice(from, -1)) this.window.rates(sample.at, {done: sample.done});
+			this.unsettled = undefined;
+		}
 		const {done: perSecond} = this.window.rates(at, {done});
-		return perSecond > 0 ? {seconds: Math.max(0, left) / perSecond, basis: Math.min(1, this.window.spanMs() / (ETA_BASIS_MS - this.warmUpMs))} : undefined;
+		return perSecond > 0 ? {seconds: Math.max(0, left) / perSecond, basis: Math.min(1, this.window.spanMs() / ETA_BASIS_MS)} : undefined;
 	}
 }
 
@@ -160,7 +188,7 @@ export class ProgressTracker {
 	readonly files: FileProgress[] = [];
 	private readonly rejectedByReason: Record<string, number> = {};
 	private readonly loadRates = new RateWindow<'bytes' | 'events' | 'passedOver'>();
-	private readonly loadEta = new Eta(LOAD_ETA_WARM_UP_MS);
+	private readonly loadEta = new Eta(true);
 	/** When this run's first lines were stored (see readyEstimate). */
 	private firstReadAt?: number;
 	private current?: FileProgress;
