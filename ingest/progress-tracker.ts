@@ -18,10 +18,12 @@ const ETA_BASIS_MS = 5000;
  * window, from its first progress on). The loader threads store their first chunks at a fifth to a half of their later
  * pace (JIT warm-up, the server's first COPYs), in a fresh load and after a resumed .gz's pass-over alike, for a second
  * to five on a busy machine. A fixed 2 s left out of its rate (5 s of basis after the first chunk stored) said 0.81 to
- * 1.27 times the time left on six recorded 250k loads, but 2.63 where that slow start lasted 4.8 s. Replayed on seven
- * loads recorded on a busy machine (1M and 1.6M events, a 1.5M .gz), this said 1.01 to 1.53 (the fixed 2 s: 1.07 to
- * 1.55; the 1.53, a rate that rose from 40 to 75 MB/s throughout), 5 to 9 s after the first chunk stored; two spells
- * that merely agreed within a quarter let a start's last slow second in (1.72 for that 1.55).
+ * 1.27 times the time left on six recorded 250k loads, but 2.63 where that slow start lasted 4.8 s. Replayed on ten
+ * loads recorded on a busy machine (1M and 1.6M events, a 1.5M .gz), this said 0.76 to 1.53 (the fixed 2 s: 0.92 to
+ * 1.55; the 1.53, a rate that rose from 40 to 75 MB/s throughout), 5 to 10 s after the first chunk stored, and 0.75
+ * to 1.55 with 4.8 s at a third of the pace spliced into their start (the fixed 2 s: 2.48 to 5.23). Two spells
+ * that merely agreed within a quarter let a start's last slow second in (1.72 for that 1.55). A slow spell steady
+ * for 5 s or more cannot be told from the load's pace: 8 s at a third of it still says 2.94 at first, as before.
  */
 
 /**

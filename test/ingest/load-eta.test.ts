@@ -44,7 +44,7 @@ describe('the load’s ETA', () => {
 		assert.ok(Math.abs(first.eta! / first.left - 1) < 0.02, `ETA ${first.eta} s with ${first.left} s left at ${first.ms} ms`);
 	});
 
-	it('waits out a slow start of any length: its first figure is the time left', () => {
+	it('waits out a slow start longer than 2 s (its last spells faster than those before): its first figure is the time left', () => {
 		// The loader threads' first chunks at a third of their later pace for 4.8 s after the first one, then 10 MB/s (a
 		// measured load's slow start lasted that long on a busy machine, and a fixed 2 s left out said 2.63 times the time left).
 		const slowStart = (ms: number) => Math.max(0, Math.min(1000 * MB, Math.min(ms - 2000, 4800) * 3333 + Math.max(0, ms - 6800) * 10_000));
