@@ -62,7 +62,7 @@ export function rowCount(count: number): string {
  */
 export function readyText(ready: IngestSnapshot['ready'], phase: IngestSnapshot['phase']): string {
 	if (phase === 'deriving') return ready ? `${readyShort(ready.seconds)} (estimate: updating the tables)` : 'ready in --:-- (updating the tables)';
-	if (!ready) return 'ready in --:-- (load, then updating the tables)';
+	if (!ready) return 'ready in: estimating… (load, then updating the tables)';
 	return `ready in ~${formatDuration(ready.seconds * 1000)} (estimate: load, then ~${formatDuration(ready.tablesSeconds * 1000)} updating the tables)`;
 }
 
@@ -77,6 +77,21 @@ export function readyShort(seconds: number): string {
  */
 export function passOverText({done, total, megabytesPerSecond}: NonNullable<IngestSnapshot['passingOver']>): string {
 	return `reading past the part loaded before: ${Math.floor((100 * done) / total)}% at ${megabytesPerSecond.toFixed(1)} MB/s`;
+}
+
+/**
+ * The load's rates and ETA, on the load screen and in ingest's line (`tables`: what follows the ETA there). A resumed
+ * .gz's pass-over is said instead (passOverText); so is, until a file's first lines are stored (a second to three on a
+ * busy machine), that they are on their way: "0.0 MB/s · 0 events/s · ETA --:--" under a bar at 0 % looked like a load
+ * that had not started. The ETA says "estimating…" until the load's rate has stopped rising (see the tracker's Eta: 5 to
+ * 15 s after the first lines stored), and "--:--" once the load is over.
+ */
+export function loadRatesText(snapshot: IngestSnapshot, tables = ''): string {
+	if (snapshot.passingOver) return passOverText(snapshot.passingOver);
+	const loading = snapshot.phase === 'loading';
+	if (loading && snapshot.bytesRead === 0 && snapshot.files.some((file) => file.status === 'loading')) return 'storing the first lines…';
+	const eta = snapshot.etaSeconds === undefined ? (loading ? 'estimating…' : '--:--') : `${formatDuration(snapshot.etaSeconds * 1000)}${tables}`;
+	return `${snapshot.megabytesPerSecond.toFixed(1)} MB/s · ${formatCount(Math.round(snapshot.eventsPerSecond))} events/s · ETA ${eta}`;
 }
 
 /**

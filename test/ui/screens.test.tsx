@@ -6,6 +6,7 @@ import {render} from 'ink-testing-library';
 import {UserError} from '../../ingest/errors.js';
 import {columnPlaces, fileNotices, noticeLine, noticeWords} from '../../source/format.js';
 import type {IngestSnapshot} from '../../ingest/progress.js';
+import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import {noneCountedNote, UnknownLearnerError} from '../../source/tasks/parameters.js';
 import type {OutputFormat, TaskResult} from '../../source/tasks/types.js';
 import {App} from '../../source/ui/app.js';
@@ -1372,7 +1373,7 @@ test('while loading, the panel and ingest’s line say the estimated wait until 
 	assert.match(progressLine(loading), / · ETA 0:20 \+ ~0:25 tables · loaded /);
 	const early = render(<ProgressPanel snapshot={snapshot({etaSeconds: undefined})} rateHistory={[]} width={80} height={20} />);
 	try {
-		assert.match(early.lastFrame()!, /^ {6}ready in --:-- \(load, then updating the tables\)$/m);
+		assert.match(early.lastFrame()!, /^ {6}ready in: estimating… \(load, then updating the tables\)$/m);
 	} finally {
 		early.unmount();
 	}
@@ -1388,6 +1389,39 @@ test('while loading, the panel and ingest’s line say the estimated wait until 
 			deriving.unmount();
 		}
 	}
+});
+
+test('the first seconds of a load say what goes on, on the screen and in ingest’s line: the first lines on their way, then the ETA estimating until the tracker gives it', () => {
+	// 1.8 GB: the first lines stored 2 s in, at a third of the later pace (10 MB/s) until 6.8 s.
+	let now = 0;
+	const tracker = new ProgressTracker(0, () => now);
+	const big = tracker.addFile(file('input/big.log', 'pending', 0, 1800e6));
+	tracker.phase = 'loading';
+	tracker.startFile(big);
+	const stored = (ms: number) => Math.max(0, Math.min(ms - 2000, 4800) * 3333 + Math.max(0, ms - 6800) * 10_000);
+	const seen = new Map<number, {screen: string[]; line: string}>();
+	for (now = 0; now <= 13_000; now += 250) {
+		big.bytesDone = stored(now);
+		big.lines = big.loaded = Math.floor(big.bytesDone / 1600);
+		const shot = tracker.snapshot();
+		const {lastFrame, unmount} = render(<ProgressPanel snapshot={shot} rateHistory={[]} width={80} height={20} />);
+		seen.set(now, {screen: stripVTControlCharacters(lastFrame()!).split('\n').slice(0, 3), line: progressLine(shot)});
+		unmount();
+	}
+	// Nothing stored yet: it said 0.0 MB/s · 0 events/s · ETA --:-- under a bar at 0 %, as if the load had not started.
+	assert.deepEqual(seen.get(1000)!.screen.slice(1), ['      storing the first lines… · elapsed 0:01', '      ready in: estimating… (load, then updating the tables)']);
+	assert.equal(seen.get(1000)!.line, 'loading 0% 0 B/1.8 GB · storing the first lines… · loaded 0, duplicates 0, rejected 0 · big.log');
+	// Stored, the rates move, and the ETA is on its way (it said --:--, and "–" in ingest's line).
+	const storing = seen.get(6000)!;
+	// (The meters' 5 s hold the last second before the first lines stored: 13.3 MB in 5 s.)
+	assert.equal(storing.screen[1], '      2.7 MB/s · 1,666 events/s · ETA estimating… · elapsed 0:06');
+	assert.equal(storing.screen[2], '      ready in: estimating… (load, then updating the tables)');
+	assert.match(storing.line, / · 2\.7 MB\/s · 1,666 events\/s · ETA estimating… · loaded /);
+	// Once its rate has stopped rising (5 s after the slow start), the time left at the later pace: 1,732 MB left at 12 s.
+	const first = [...seen].find(([, {screen}]) => /ETA \d/.test(screen[1]!))!;
+	assert.equal(first[0], 12_000);
+	assert.match(first[1].screen[1]!, / · ETA 2:53 · elapsed 0:12$/);
+	assert.match(first[1].line, / · ETA 2:53 \+ ~1:36 tables · /);
 });
 
 test('a resumed .gz’s pass-over is said with its share and rate, where the load’s rates said 0.0 MB/s, on the screen and in ingest’s line', () => {

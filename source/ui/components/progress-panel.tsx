@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import {derivedCountsText, formatBytes, passOverText, readyText} from '../../format.js';
+import {derivedCountsText, formatBytes, loadRatesText, readyText} from '../../format.js';
 import {DERIVED_STEPS, type FileProgress, type IngestSnapshot} from '../../../ingest/progress.js';
 import {fileMark, filesToShow, isDone} from '../lib/file-list.js';
 import {bar, clock, displayPath, percent, sparkline, thousands} from '../lib/format.js';
@@ -84,9 +84,7 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 			</Text>
 			<Text wrap="truncate-end">
 				{'      '}
-				{snapshot.passingOver
-					? passOverText(snapshot.passingOver)
-					: `${snapshot.megabytesPerSecond.toFixed(1)} MB/s · ${thousands(snapshot.eventsPerSecond)} events/s · ETA ${clock(snapshot.etaSeconds)}`}{' '}
+				{loadRatesText(snapshot)}{' '}
 				· elapsed {clock(snapshot.elapsedMs / 1000)}
 			</Text>
 			{waiting && (
