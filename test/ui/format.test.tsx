@@ -22,6 +22,10 @@ test('figures: separators, clock with unknown as --:--, bars and sparklines of a
 	assert.equal(percent(5, 0), '  ?%');
 	assert.equal(bar(1, 4, 8), '██░░░░░░');
 	assert.equal(bar(9, 4, 4), '████', 'never more than full');
+	// To the eighth of a cell: an 18 GB log's first 60 MB move a bar of 44 cells, and 99 % of 8 cells is no full bar.
+	assert.equal(bar(60e6, 18e9, 44), `▏${'░'.repeat(43)}`);
+	assert.equal(bar(99, 100, 8), '███████▉');
+	assert.equal(bar(1, 3, 10), '███▎░░░░░░');
 	assert.equal(sparkline([0, 1, 2, 4, 8], 4), '▁▂▄█', 'the last values, scaled to their maximum');
 	assert.equal(sparkline([0, 0], 5), '▁▁');
 });

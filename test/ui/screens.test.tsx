@@ -746,7 +746,8 @@ for (const width of [80, 60]) {
 			services.progress?.(snapshot({phase: 'deriving', derived: {step: 'committing', eventsDone: 10_000_000, eventsTotal: 10_000_000, stepMs: 12_000}, ready: {seconds: 0, tablesSeconds: 0}, derivedMs: 110_000, tablesDone: 0.99}));
 			// A step without counts shows how long it has run; an estimate run out does not say 0:00 as if stuck, nor 100 % as if done.
 			const after = await waitFor(lastFrame, '       committing');
-			assert.match(after, /Tables █+░*  99%\n {7}0:12 so far\n {7}committing\n/);
+			// Short of full by a cell's part (in eighths), as its 99 % is short of 100.
+			assert.match(after, /Tables █+[▏▎▍▌▋▊▉░]+  99%\n {7}0:12 so far\n {7}committing\n/);
 			assert.match(after, /\n {6}ready any moment \(estimate: updating the tables\)\n/);
 			services.finishIngest();
 		} finally {
@@ -1411,8 +1412,10 @@ test('the first seconds of a load say what goes on, on the screen and in ingest�
 	// Nothing stored yet: it said 0.0 MB/s · 0 events/s · ETA --:-- under a bar at 0 %, as if the load had not started.
 	assert.deepEqual(seen.get(1000)!.screen.slice(1), ['      storing the first lines… · elapsed 0:01', '      ready in: estimating… (load, then updating the tables)']);
 	assert.equal(seen.get(1000)!.line, 'loading 0% 0 B/1.8 GB · storing the first lines… · loaded 0, duplicates 0, rejected 0 · big.log');
-	// Stored, the rates move, and the ETA is on its way (it said --:--, and "–" in ingest's line).
+	// Stored, the bar and the rates move, and the ETA is on its way (it said --:--, and "–" in ingest's line). The bar by
+	// eighths of a cell: 13.3 MB of 1.8 GB is 2 of 352 (in whole cells, rounded, it sat empty until 20 MB).
 	const storing = seen.get(6000)!;
+	assert.equal(storing.screen[0], `Total ▎${'░'.repeat(43)}   0% 13.3 MB / 1.8 GB`);
 	// (The meters' 5 s hold the last second before the first lines stored: 13.3 MB in 5 s.)
 	assert.equal(storing.screen[1], '      2.7 MB/s · 1,666 events/s · ETA estimating… · elapsed 0:06');
 	assert.equal(storing.screen[2], '      ready in: estimating… (load, then updating the tables)');

@@ -18,12 +18,20 @@ export function percent(done: number, total: number): string {
 	return `${Math.min(100, Math.floor((done / total) * 100))}%`.padStart(4);
 }
 
-/** A text progress bar of exactly `width` cells. */
+/** Of a bar's cell, its left eighths filled (indicatif's fine bar). */
+const eighths = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/**
+ * A text progress bar of exactly `width` cells, filled to the eighth of a cell: in whole cells, the Total bar of an
+ * 18 GB log moved once every 400 MB (7 s at 60 MB/s), and sat empty through the load's first seconds.
+ */
 export function bar(done: number, total: number, width: number): string {
 	if (width <= 0) return '';
 	const fraction = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
-	const filled = Math.round(fraction * width);
-	return '█'.repeat(filled) + '░'.repeat(width - filled);
+	const filled = Math.floor(fraction * width * 8);
+	const full = Math.floor(filled / 8);
+	const partial = eighths[filled % 8]!;
+	return '█'.repeat(full) + partial + '░'.repeat(width - full - (partial ? 1 : 0));
 }
 
 const sparks = '▁▂▃▄▅▆▇█';
