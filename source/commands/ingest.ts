@@ -11,7 +11,7 @@ import {zoneGuess} from '../suggest.js';
 import {meantPath} from './quoted-path.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
-import {derivedStepText, tablesPercent, fileNotices, loadRatesText, readyShort, supersededOf, formatBytes, formatDuration, formatCount, loadingMs, noticeLine, zoneKeptClause} from '../format.js';
+import {derivedStepText, tablesPercent, fileNotices, loadPercent, loadRatesText, readyShort, supersededOf, formatBytes, formatDuration, formatCount, loadingMs, noticeLine, zoneKeptClause} from '../format.js';
 import {defaultResultDir} from '../tasks/index.js';
 import {cancellable, withDatabase, type Command, type CommandContext} from './context.js';
 
@@ -88,12 +88,11 @@ export function progressLine(snapshot: IngestSnapshot): string {
 	}
 	// The build's last line, once it is over: the line before it (up to a second before the end) says 99 % at most.
 	if (snapshot.phase === 'done' && snapshot.derivedMs !== undefined) return `deriving ${tablesPercent(snapshot)}% · the tables are updated`;
-	const percent = snapshot.bytesTotal > 0 ? Math.floor((100 * snapshot.bytesDone) / snapshot.bytesTotal) : 100;
 	// The load screen's "ready in" line, short: after some 70 characters, an 80-column terminal cut it off (and the
 	// counts after it).
 	const tables = snapshot.ready ? ` + ~${formatDuration(snapshot.ready.tablesSeconds * 1000)} tables` : '';
 	return [
-		`${snapshot.phase} ${percent}% ${formatBytes(snapshot.bytesDone)}/${formatBytes(snapshot.bytesTotal)}`,
+		`${snapshot.phase} ${loadPercent(snapshot.bytesDone, snapshot.bytesTotal)} ${formatBytes(snapshot.bytesDone)}/${formatBytes(snapshot.bytesTotal)}`,
 		loadRatesText(snapshot, tables),
 		`loaded ${formatCount(snapshot.loaded)}, duplicates ${formatCount(snapshot.duplicates)}, rejected ${formatCount(snapshot.rejected)}`,
 		snapshot.currentFile ? path.basename(snapshot.currentFile) : '',

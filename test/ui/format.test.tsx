@@ -6,7 +6,7 @@ import type {ChartSpec, TaskResult} from '../../source/tasks/types.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
 import path from 'node:path';
 import {stripVTControlCharacters} from 'node:util';
-import {cellText, dayZonesText, terminalSafe, timestampText, wrapLines, wrapProse} from '../../source/format.js';
+import {cellText, dayZonesText, loadPercent, terminalSafe, timestampText, wrapLines, wrapProse} from '../../source/format.js';
 import {bar, clock, displayPath, percent, sparkline, thousands} from '../../source/ui/lib/format.js';
 import {render} from 'ink-testing-library';
 import {CourseScreen} from '../../source/ui/screens/form-screens.js';
@@ -28,6 +28,25 @@ test('figures: separators, clock with unknown as --:--, bars and sparklines of a
 	assert.equal(bar(1, 3, 10), '███▎░░░░░░');
 	assert.equal(sparkline([0, 1, 2, 4, 8], 4), '▁▂▄█', 'the last values, scaled to their maximum');
 	assert.equal(sparkline([0, 0], 5), '▁▁');
+});
+
+test('a load’s share done: to a tenth below 10 %, never 0.0 % once a byte is done, never 100 % before the last one', () => {
+	const GB = 1e9;
+	// An 18 GB log: in whole percent it said 0 % through its first 180 MB while its bar moved.
+	assert.equal(loadPercent(0, 18 * GB), '0%');
+	assert.equal(loadPercent(1, 18 * GB), '0.1%', 'a byte counted is no 0.0 %');
+	assert.equal(loadPercent(16e6, 18 * GB), '0.1%');
+	assert.equal(loadPercent(72e6, 18 * GB), '0.4%');
+	assert.equal(loadPercent(180e6, 18 * GB), '1.0%');
+	assert.equal(loadPercent(1.7999e9, 18 * GB), '9.9%', 'floored: 9.99 % is no 10.0 %');
+	assert.equal(loadPercent(1.8e9, 18 * GB), '10%');
+	assert.equal(loadPercent(18 * GB - 1, 18 * GB), '99%', 'one byte short of the end');
+	assert.equal(loadPercent(18 * GB, 18 * GB), '100%');
+	assert.equal(loadPercent(0, 0), '100%', 'nothing to read is done');
+	// The load screen's bars: the same figures in four columns, and "?%" of an unknown size.
+	assert.equal(percent(72e6, 18 * GB), '0.4%');
+	assert.equal(percent(0, 18 * GB), '  0%');
+	assert.equal(percent(5, 0), '  ?%');
 });
 
 test('paths inside the current folder are shown relative to it, others as they are', () => {

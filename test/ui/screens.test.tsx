@@ -1415,7 +1415,9 @@ test('the first seconds of a load say what goes on, on the screen and in ingest�
 	// Stored, the bar and the rates move, and the ETA is on its way (it said --:--, and "–" in ingest's line). The bar by
 	// eighths of a cell: 13.3 MB of 1.8 GB is 2 of 352 (in whole cells, rounded, it sat empty until 20 MB).
 	const storing = seen.get(6000)!;
-	assert.equal(storing.screen[0], `Total ▎${'░'.repeat(43)}   0% 13.3 MB / 1.8 GB`);
+	// Its share to a tenth (in whole percent it said 0 % under that moving bar): the same in ingest's line.
+	assert.equal(storing.screen[0], `Total ▎${'░'.repeat(43)} 0.7% 13.3 MB / 1.8 GB`);
+	assert.match(storing.line, /^loading 0\.7% 13\.3 MB\/1\.8 GB · /);
 	// (The meters' 5 s hold the last second before the first lines stored: 13.3 MB in 5 s.)
 	assert.equal(storing.screen[1], '      2.7 MB/s · 1,666 events/s · ETA estimating… · elapsed 0:06');
 	assert.equal(storing.screen[2], '      ready in: estimating… (load, then updating the tables)');

@@ -1,7 +1,7 @@
 /** Screen-only formatting (bars, sparklines, paths) on top of the shared figures, cells and wrapped lines in source/format.ts. */
 import path from 'node:path';
 import stringWidth from 'string-width';
-import {formatCount, formatDuration, truncated} from '../../format.js';
+import {formatCount, formatDuration, loadPercent, truncated} from '../../format.js';
 
 /** Whole numbers with thousands separators (k9s AsThousands): rates are rounded first. */
 export function thousands(value: number): string {
@@ -13,9 +13,9 @@ export function clock(seconds: number | undefined): string {
 	return seconds === undefined || !Number.isFinite(seconds) || seconds < 0 ? '--:--' : formatDuration(seconds * 1000);
 }
 
+/** A load's share done (see loadPercent) in 4 columns; of an unknown size, "?%". */
 export function percent(done: number, total: number): string {
-	if (total <= 0) return '  ?%';
-	return `${Math.min(100, Math.floor((done / total) * 100))}%`.padStart(4);
+	return (total <= 0 ? '?%' : loadPercent(done, total)).padStart(4);
 }
 
 /** Of a bar's cell, its left eighths filled (indicatif's fine bar). */
