@@ -257,10 +257,33 @@ export function unclaimedClusters(): Array<{home: string; owner: string; bytes: 
 	});
 }
 
-function folderBytes(folder: string): number {
+/** The calls folderBytes makes (a test hands it its own). */
+export type FolderReader = {
+	readdirSync(folder: string, options: {withFileTypes: true}): fs.Dirent[];
+	statSync(file: string, options: {throwIfNoEntry: false}): fs.Stats | undefined;
+};
+
+/**
+ * The bytes of the files under `folder`. A subfolder or file gone after its folder was listed is passed over: a running
+ * server removes some as it goes (a pgsql_tmp folder, a dropped table's files), and the walk's ENOENT left the cluster
+ * out of db status. The folder itself gone, or any folder unreadable (EACCES), still throws (see unclaimedClusters).
+ */
+export function folderBytes(folder: string, reader: FolderReader = fs): number {
 	let bytes = 0;
-	for (const entry of fs.readdirSync(folder, {withFileTypes: true, recursive: true})) {
-		if (entry.isFile()) bytes += fs.statSync(path.join(entry.parentPath, entry.name), {throwIfNoEntry: false})?.size ?? 0;
+	const folders = [folder];
+	for (let current = folders.pop(); current !== undefined; current = folders.pop()) {
+		let entries: fs.Dirent[];
+		try {
+			entries = reader.readdirSync(current, {withFileTypes: true});
+		} catch (error) {
+			if (current !== folder && (error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+			throw error;
+		}
+		for (const entry of entries) {
+			const entryPath = path.join(current, entry.name);
+			if (entry.isDirectory()) folders.push(entryPath);
+			else if (entry.isFile()) bytes += reader.statSync(entryPath, {throwIfNoEntry: false})?.size ?? 0;
+		}
 	}
 	return bytes;
 }
