@@ -18,13 +18,22 @@ const ETA_BASIS_MS = 5000;
  * window, from its first progress on). The loader threads store their first chunks at a fifth to a half of their later
  * pace (JIT warm-up, the server's first COPYs), in a fresh load and after a resumed .gz's pass-over alike, for a second
  * to five on a busy machine. A fixed 2 s left out of its rate (5 s of basis after the first chunk stored) said 0.81 to
- * 1.27 times the time left on six recorded 250k loads, but 2.63 where that slow start lasted 4.8 s. Replayed on ten
- * loads recorded on a busy machine (1M and 1.6M events, a 1.5M .gz), this said 0.76 to 1.53 (the fixed 2 s: 0.92 to
- * 1.55; the 1.53, a rate that rose from 40 to 75 MB/s throughout), 5 to 10 s after the first chunk stored, and 0.75
- * to 1.55 with 4.8 s at a third of the pace spliced into their start (the fixed 2 s: 2.48 to 5.23). Two spells
- * that merely agreed within a quarter let a start's last slow second in (1.72 for that 1.55). A slow spell steady
- * for 5 s or more cannot be told from the load's pace: 8 s at a third of it still says 2.94 at first, as before.
+ * 1.27 times the time left on six recorded 250k loads, but 2.63 where that slow start lasted 4.8 s. Two spells that
+ * merely agreed within a quarter let a start's last slow second in (1.72 for a 1.55).
+ *
+ * A slow start steady for 5 s or more cannot be told from the load's pace until the pace rises: taken for it, 8 s at a
+ * third of the pace said 2.93 times the time left at first (5 s at a third, 2.99; 8 s at a fifth, 4.87). So until a
+ * rise of CLEAR_RISE from one spell to the next has been seen (the slow start's end: a visible one still gives the ETA
+ * 5 s after it), two spells that agree do not settle it before FLAT_START_MS of progress, and its rate is then all of
+ * that (flat) stretch: those starts now say 1.00 at first, 10 to 13 s after the first chunk stored; one flat for
+ * FLAT_START_MS or more still fools it. Replayed on ten loads recorded on a busy machine (1M and 1.6M events, a 1.5M
+ * .gz; none has a clear rise), the first figure said 0.80 to 1.27 times the time left (median 1.08), 10 to 13 s after
+ * the first chunk stored (before: 0.76 to 1.53, median 1.05, 5 to 10 s: the 1.53 a rate that rose from 40 to 75 MB/s
+ * throughout, the 0.76 one that fell); with a slow start of 4.8 s at a third of the pace spliced into their start, 0.75
+ * to 1.55, 8 to 14 s after it, as before.
  */
+const CLEAR_RISE = 1.5;
+const FLAT_START_MS = 10_000;
 
 /**
  * The derived build after a load, estimated from the load as it goes: the load's time tells this machine's speed
@@ -136,9 +145,11 @@ type Sample = {at: number; done: number};
 
 /**
  * Where a rate has stopped rising in these samples (see Eta): the first sample of its last two spells of
- * ETA_BASIS_MS / 2 when the later one went no faster, the first of all once they span the ETA's window; undefined until then.
+ * ETA_BASIS_MS / 2 when the later one went no faster, once a clear rise (the slow start's end) has been seen; from the
+ * first sample when none has, once they span FLAT_START_MS; the first of all once they span the ETA's window; undefined
+ * until then. `rise.seen` keeps whether that rise has been seen.
  */
-function settledFrom(samples: Sample[]): number | undefined {
+function settledFrom(samples: Sample[], rise: {seen: boolean}): number | undefined {
 	const last = samples.at(-1)!;
 	const span = last.at - samples[0]!.at;
 	if (span >= ETA_WINDOW_MS) return 0;
@@ -146,7 +157,11 @@ function settledFrom(samples: Sample[]): number | undefined {
 	const start = samples.findLastIndex((sample) => sample.at <= last.at - ETA_BASIS_MS);
 	const middle = samples.findLastIndex((sample) => sample.at <= last.at - ETA_BASIS_MS / 2);
 	const rate = (from: Sample, to: Sample) => (to.done - from.done) / (to.at - from.at);
-	return rate(samples[middle]!, last) <= rate(samples[start]!, samples[middle]!) ? start : undefined;
+	const [earlier, later] = [rate(samples[start]!, samples[middle]!), rate(samples[middle]!, last)];
+	if (later >= CLEAR_RISE * earlier) rise.seen = true;
+	if (later > earlier) return undefined;
+	if (rise.seen) return start;
+	return span >= FLAT_START_MS ? 0 : undefined;
 }
 
 /**
@@ -157,6 +172,8 @@ class Eta {
 	private readonly window = new RateWindow<'done'>(ETA_WINDOW_MS);
 	/** A steady ETA's samples until its rate has stopped rising. */
 	private unsettled?: Sample[];
+	/** Whether a steady ETA's rate has risen clearly since its first progress (see settledFrom). */
+	private readonly rise = {seen: false};
 
 	constructor(steady = false) {
 		if (steady) this.unsettled = [];
@@ -173,7 +190,7 @@ class Eta {
 		if (done === 0) return undefined;
 		if (this.unsettled) {
 			this.unsettled.push({at, done});
-			const from = settledFrom(this.unsettled);
+			const from = settledFrom(this.unsettled, this.rise);
 			if (from === undefined) return undefined;
 			for (const sample of this.unsettled.slice(from, -1)) this.window.rates(sample.at, {done: sample.done});
 			this.unsettled = undefined;
