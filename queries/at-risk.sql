@@ -54,7 +54,7 @@ WITH reference AS (
 	) active
 	GROUP BY course_id, username
 )
-SELECT c.username, c.user_id, c.course_id, c.first_enrolled AT TIME ZONE :tz AS enrolled_at, c.last_activity AT TIME ZONE :tz AS last_activity,
+SELECT c.username, c.user_id, c.course_id, c.first_enrolled AS enrolled_at, c.last_activity,
 	c.days_inactive, coalesce(CASE WHEN :tz = d_day_zone() AND :as_of IS NULL THEN c.active_days ELSE a.days END, 0) AS days_active
 FROM candidates c
 LEFT JOIN active_days a ON a.course_id = c.course_id AND a.username = c.username

@@ -11,7 +11,7 @@
 -- param: finish | choice(passed,certificate,exam) | passed | What counts as finishing the course
 -- param: tz | timezone | UTC | Time zone for the times
 -- sort: finished_at asc
-SELECT username, course_id, finished AT TIME ZONE :tz AS finished_at, first_activity AT TIME ZONE :tz AS first_activity, events
+SELECT username, course_id, finished AS finished_at, first_activity, events
 FROM (
 	SELECT username, course_id, first_activity, events,
 		CASE :finish WHEN 'exam' THEN first_exam WHEN 'certificate' THEN first_certificate ELSE first_passed END AS finished

@@ -15,7 +15,7 @@
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
 -- param: tz | timezone | UTC | Time zone for times
 -- sort: step asc
-SELECT step, session, time AT TIME ZONE :tz AS time, url, name
+SELECT step, session, time, url, name
 FROM (
 	-- Steps and sessions are numbered over the learner's whole history, then the range is cut out of it: a range that
 	-- starts inside a session shows that session's number (it was numbered 0), and every range the same numbers.

@@ -10,7 +10,7 @@
 -- param: tz | timezone | UTC | Time zone for the first and last seen times
 -- sort: events desc
 SELECT username, max(user_id) AS user_id,
-	min(first_time) AT TIME ZONE :tz AS first_seen, max(last_time) AT TIME ZONE :tz AS last_seen,
+	min(first_time) AS first_seen, max(last_time) AS last_seen,
 	sum(events) AS events
 FROM d_learner
 WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))

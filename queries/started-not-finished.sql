@@ -14,7 +14,7 @@
 -- param: finish | choice(passed,certificate,exam) | passed | What counts as finishing the course
 -- param: tz | timezone | UTC | Time zone for the first and last activity times
 -- sort: last_activity desc
-SELECT l.username, l.course_id, l.first_activity AT TIME ZONE :tz AS first_activity, l.last_activity AT TIME ZONE :tz AS last_activity, l.events
+SELECT l.username, l.course_id, l.first_activity, l.last_activity, l.events
 FROM d_learner l
 -- Per name: a join per enrolled user id listed a name with two of them twice.
 LEFT JOIN (

@@ -201,11 +201,25 @@ export function noticeLine(notice: FileNotice): string {
 
 /**
  * PostgreSQL drops trailing zeros of the fraction (04:42:02.36468, 03:32:22): cut to the second, every
- * timestamp has one width; a UTC one (ISO, from timestamptz) says so. For screens: files keep the full value.
+ * timestamp has one width; a UTC one (ISO, from timestamptz in a task without a time zone) says so, and one in the
+ * run's zone (with its offset) is its wall time there, as wallTime writes it. For screens: files keep the full value.
  */
 export function timestampText(text: string): string {
-	const match = /^(\d{4,}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z?)$/.exec(text);
-	return match ? `${match[1]} ${match[2]}${match[3] ? ' UTC' : ''}` : text;
+	const match = /^(\d{4,}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2}(?::\d{2})?)?$/.exec(text);
+	return match ? `${match[1]} ${match[2]}${match[3] === 'Z' ? ' UTC' : ''}` : text;
+}
+
+/** An instant in the run's zone, `2018-09-07T19:20:28.778039+03:00`, and the wall time it gives. */
+const IN_ZONE = /^(\d{4,}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}(?:\.\d+)?)[+-]\d{2}:\d{2}(?::\d{2})?$/;
+
+/**
+ * A timestamp as CSV and Markdown write it: an instant in the run's zone (see isoInstant) as its wall time there,
+ * `2018-09-07 19:20:28.778039`, as a `timestamp` was written (Excel reads that as a date and time, not the ISO form
+ * with an offset); any other value (a wall-clock timestamp, a UTC instant's `…Z`) as it is.
+ */
+export function wallTime(value: string): string {
+	const match = IN_ZONE.exec(value);
+	return match ? `${match[1]} ${match[2]}` : value;
 }
 
 /** The decimal places a number needs, at most 3 (trailing zeros dropped). */

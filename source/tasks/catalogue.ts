@@ -116,7 +116,9 @@ export function parseTaskFile(file: string, text: string): TaskDefinition {
 	const undeclared = used.filter((name) => !declared.has(name));
 	if (undeclared.length > 0) throw new TaskFileError(`the SQL uses :${undeclared[0]}, which no "param:" line declares`);
 	// A parameter the SQL never reads would take a value (in the form, from --param) and change nothing in the answer.
-	const unused = parameters.find((parameter) => !used.includes(parameter.name));
+	// The first time zone is the run's, which its times are written in (see inRunZone), read by the SQL or not.
+	const runZone = parameters.find((parameter) => parameter.type === 'timezone');
+	const unused = parameters.find((parameter) => parameter !== runZone && !used.includes(parameter.name));
 	if (unused) throw new TaskFileError(`parameter "${unused.name}" is declared, but the SQL never uses :${unused.name}`);
 	const chart = single(header, 'chart', false);
 	const sort = single(header, 'sort', false);

@@ -7,8 +7,8 @@ import stringWidth from 'string-width';
 import {makeFolders} from '../../ingest/db/workdir.js';
 import {folderDiskFull} from '../../ingest/disk-full.js';
 import {UserError} from '../../ingest/errors.js';
-import {cellText, columnPlaces, oneLineCell, truncated, valueText} from '../format.js';
-import {toIsoUtc} from './result-values.js';
+import {cellText, columnPlaces, oneLineCell, truncated, valueText, wallTime} from '../format.js';
+import {isoInstant} from './result-values.js';
 import {isNumeric, type ColumnKind, type OutputFormat, type TaskResult} from './types.js';
 
 type Cell = TaskResult['rows'][number][number];
@@ -22,6 +22,12 @@ type Rows = TaskResult['rows'];
 /** A format written a piece at a time (a streamed task): `start`, then `rows` per batch, then `end`. */
 export type ResultWriter = {start(): string; rows(rows: Rows): string; end(): string};
 
+/** A cell as CSV and Markdown write it: a time in the run's zone as its wall time (see wallTime), anything else as it is. */
+export function textCell(columns: Columns): (value: Cell, index: number) => Cell {
+	const times = columns.map((column) => column.kind === 'timestamp');
+	return (value, index) => (times[index] && typeof value === 'string' ? wallTime(value) : value);
+}
+
 /**
  * CSV; for Excel (`bom`), a text cell that Excel would run as a formula (=HYPERLINK(…) as a username) gets a
  * leading ' that Excel shows as text. Without the BOM the cells are left exact for scripts.
@@ -29,9 +35,10 @@ export type ResultWriter = {start(): string; rows(rows: Rows): string; end(): st
  * empty field, and a script could not tell a learner without a section from one whose section is named "".
  */
 function csvWriter(columns: Columns, bom: boolean): ResultWriter {
+	const cell = textCell(columns);
 	const forExcel = (value: Cell, index: number) => {
 		if (value === null) return null;
-		const text = String(value);
+		const text = String(cell(value, index));
 		return bom && !isNumeric(columns[index]!.kind) && FORMULA_START.test(text) ? `'${text}` : text;
 	};
 	// A lone CR quoted too: with unix records the writer quotes only \n, and a reader taking CR as a line end split the
@@ -70,7 +77,7 @@ type ArrayElements = Array<string | null | ArrayElements>;
  * It was the array's text, `"{1,NULL}"`, which a reader had to parse as PostgreSQL does.
  */
 function jsonArray(text: string, elements: ColumnKind): string {
-	const element = (value: string): Cell => (elements === 'boolean' ? value === 't' : elements === 'timestamp' ? toIsoUtc(value) : value);
+	const element = (value: string): Cell => (elements === 'boolean' ? value === 't' : elements === 'timestamp' ? isoInstant(value, false) : value);
 	const written = (values: ArrayElements): string =>
 		`[${values.map((value) => (Array.isArray(value) ? written(value) : jsonValue(value === null ? null : element(value), elements))).join(', ')}]`;
 	return written(parseArray(text) as ArrayElements);
@@ -123,9 +130,10 @@ const markdownCell = (text: string) => text.replace(MARKDOWN_SYNTAX, (syntax) =>
  */
 function markdownWriter(columns: Columns): ResultWriter {
 	const line = (cells: string[]) => `| ${cells.join(' | ')} |\n`;
+	const cell = textCell(columns);
 	return {
 		start: () => line(columns.map((column) => markdownCell(column.name))) + line(columns.map((column) => (isNumeric(column.kind) ? '---:' : '---'))),
-		rows: (rows) => rows.map((row) => line(row.map((value) => markdownCell(valueText(value))))).join(''),
+		rows: (rows) => rows.map((row) => line(row.map((value, index) => markdownCell(valueText(cell(value, index)))))).join(''),
 		end: () => '',
 	};
 }

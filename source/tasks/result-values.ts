@@ -43,13 +43,14 @@ function kindOf(dataTypeId: number, name: string): ColumnKind {
 }
 
 /**
- * A column's decoder: numbers as numbers, booleans as booleans, timestamptz as ISO-8601 UTC; everything else
- * (dates, wall-clock timestamps, JSON, intervals) as PostgreSQL prints it — never JS Dates in the local zone.
+ * A column's decoder: numbers as numbers, booleans as booleans, timestamptz as an ISO-8601 instant (see isoInstant;
+ * `inZone`: the session's TimeZone is the run's zone); everything else (dates, wall-clock timestamps, JSON, intervals)
+ * as PostgreSQL prints it — never JS Dates in the local zone.
  */
-export function decoderFor(field: {dataTypeID: number}): FieldDecoder {
+export function decoderFor(field: {dataTypeID: number}, inZone = false): FieldDecoder {
 	if (NUMBER_TYPES.has(field.dataTypeID)) return decodeNumber;
 	if (field.dataTypeID === BOOLEAN_TYPE) return (data, start) => data[start] === 0x74;
-	if (field.dataTypeID === TIMESTAMPTZ_TYPE) return (data, start, end) => toIsoUtc(data.toString('utf8', start, end));
+	if (field.dataTypeID === TIMESTAMPTZ_TYPE) return (data, start, end) => isoInstant(data.toString('utf8', start, end), inZone);
 	return sharedText();
 }
 
@@ -140,8 +141,16 @@ function sameBytes(data: Buffer, start: number, end: number, other: Buffer, othe
 }
 const SHORT_BYTES = 48;
 
-/** '2024-01-02 03:04:05.678+00' (the session runs in UTC) → '2024-01-02T03:04:05.678Z'. */
-export function toIsoUtc(value: string): string {
-	const match = /^(\d{4,}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)\+00$/.exec(value);
-	return match ? `${match[1]}T${match[2]}Z` : value;
+/**
+ * A timestamptz as PostgreSQL writes it in the session's zone → ISO 8601 with that offset: '2024-01-02 03:04:05.678+03'
+ * → '2024-01-02T03:04:05.678+03:00' ('+05:30', '-04' as '-04:00'; a zone's local mean time before 1900 or so has
+ * seconds, '+02:30:17', kept). UTC's '+00' is 'Z' in a session left in UTC (a task without a time zone), '+00:00' in
+ * a run in UTC (`inZone`): the tables and CSV write that run's times as wall times (see wallTime), and a Z says UTC.
+ * Infinity and BC dates stay as PostgreSQL wrote them.
+ */
+export function isoInstant(value: string, inZone: boolean): string {
+	const match = /^(\d{4,}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)([+-]\d{2})(:\d{2})?(:\d{2})?$/.exec(value);
+	if (!match) return value;
+	const [, day, time, hours, minutes = ':00', seconds = ''] = match;
+	return `${day}T${time}${hours === '+00' && minutes === ':00' && !seconds && !inZone ? 'Z' : hours + minutes + seconds}`;
 }

@@ -20,9 +20,12 @@ export class TaskQueryError extends UserError {
  */
 const ONE_STATEMENT = {queryMode: 'extended'} as const;
 
-/** A query's columns (with their kinds) and rows as a task's result holds them (see decoderFor). */
-export async function queryTable(client: pg.ClientBase, text: string, values: unknown[] = []): Promise<Pick<TaskResult, 'columns' | 'rows'>> {
-	const result = await queryWireRows(client, {text, values, ...ONE_STATEMENT}, decoderFor);
+/**
+ * A query's columns (with their kinds) and rows as a task's result holds them (see decoderFor; `inZone`: the session's
+ * TimeZone was set to the run's zone).
+ */
+export async function queryTable(client: pg.ClientBase, text: string, values: unknown[] = [], inZone = false): Promise<Pick<TaskResult, 'columns' | 'rows'>> {
+	const result = await queryWireRows(client, {text, values, ...ONE_STATEMENT}, (field) => decoderFor(field, inZone));
 	return {columns: result.fields.map(columnOf), rows: result.rows as TaskResult['rows']};
 }
 
@@ -47,6 +50,20 @@ export async function readOnly<T>(client: pg.ClientBase, body: () => Promise<T>)
 type Resolved = Pick<TaskResult, 'parameters' | 'notes'>;
 
 /**
+ * Sets the transaction's TimeZone to the run's zone (the task's first timezone parameter), so that PostgreSQL writes a
+ * timestamptz as that zone's wall time and offset at that instant, and says whether it did. A query's own
+ * `AT TIME ZONE :tz` gave a timestamp without the offset: a script reading the JSON could not get the instant back, nor
+ * tell the two 01:30s of a night when the clocks go back. Set after the parameters' checks, whose queries count in UTC.
+ */
+async function inRunZone(client: pg.ClientBase, task: TaskDefinition, parameters: Record<string, string>): Promise<boolean> {
+	const parameter = task.parameters.find((each) => each.type === 'timezone');
+	const zone = parameter ? parameters[parameter.name] : undefined;
+	if (!zone) return false;
+	await client.query({text: "SELECT set_config('TimeZone', $1, true)", values: [zone]});
+	return true;
+}
+
+/**
  * Checks and completes a task's parameter values, binds each as $n, and gives `body` the SQL to run in a
  * read-only transaction on its client. When `signal` aborts, the query is cancelled on the server (from
  * another connection) and the promise rejects with an AbortError.
@@ -56,7 +73,7 @@ async function inTaskTransaction<T>(
 	task: TaskDefinition,
 	values: Record<string, string>,
 	signal: AbortSignal | undefined,
-	body: (client: pg.PoolClient, query: {text: string; bound: unknown[]}, resolved: Resolved) => Promise<T>,
+	body: (client: pg.PoolClient, query: {text: string; bound: unknown[]; inZone: boolean}, resolved: Resolved) => Promise<T>,
 ): Promise<T> {
 	if (signal?.aborted) throw abortError();
 	const client = await pool.connect();
@@ -72,7 +89,8 @@ async function inTaskTransaction<T>(
 			const typeOf = new Map(task.parameters.map((parameter) => [parameter.name, sqlTypeOf(parameter)]));
 			const {text, names} = toPositional(task.sql, (name) => typeOf.get(name) ?? 'text');
 			const bound = names.map((name) => (parameters[name] ? parameters[name] : null));
-			return body(client, {text, bound}, {parameters, ...(notes.length > 0 ? {notes} : {})});
+			const inZone = await inRunZone(client, task, parameters);
+			return body(client, {text, bound, inZone}, {parameters, ...(notes.length > 0 ? {notes} : {})});
 		});
 	} catch (error) {
 		if (cancellation.requested() || (error as {code?: string}).code === QUERY_CANCELED || signal?.aborted) throw abortError();
@@ -94,8 +112,8 @@ export async function runTask(
 	options: {signal?: AbortSignal} = {},
 ): Promise<TaskResult> {
 	const started = performance.now();
-	return inTaskTransaction(pool, task, values, options.signal, async (client, {text, bound}, resolved) => {
-		const table = await queryTable(client, text, bound);
+	return inTaskTransaction(pool, task, values, options.signal, async (client, {text, bound, inZone}, resolved) => {
+		const table = await queryTable(client, text, bound, inZone);
 		return {taskId: task.id, ...table, ...resolved, elapsedMs: performance.now() - started};
 	});
 }
@@ -115,15 +133,15 @@ export async function fetchInBatches(
 	text: string,
 	values: unknown[],
 	batch: (table: Table, index: number) => Promise<void>,
-	options: {batchRows?: number; signal?: AbortSignal} = {},
+	options: {batchRows?: number; signal?: AbortSignal; inZone?: boolean} = {},
 ): Promise<number> {
-	const {batchRows = STREAMED_ROWS, signal} = options;
+	const {batchRows = STREAMED_ROWS, signal, inZone} = options;
 	await client.query({text: `DECLARE batched_rows NO SCROLL CURSOR FOR ${text}`, values, ...ONE_STATEMENT});
 	const fetch = `FETCH ${Number.isFinite(batchRows) ? batchRows : 'ALL'} FROM batched_rows`;
 	let rows = 0;
 	for (let index = 0; ; index++) {
 		signal?.throwIfAborted();
-		const table = await queryTable(client, fetch);
+		const table = await queryTable(client, fetch, [], inZone);
 		if (index === 0 || table.rows.length > 0) await batch(table, index);
 		rows += table.rows.length;
 		if (table.rows.length < batchRows) return rows;
@@ -145,7 +163,7 @@ export async function streamTask(
 	options: {signal?: AbortSignal; batchRows?: number} = {},
 ): Promise<{rows: number}> {
 	const {signal, batchRows} = options;
-	return inTaskTransaction(pool, task, values, signal, async (client, {text, bound}, resolved) => {
+	return inTaskTransaction(pool, task, values, signal, async (client, {text, bound, inZone}, resolved) => {
 		// Planned for the whole result, as a plain query is (by default a cursor's plan favours its first tenth).
 		await client.query('SET LOCAL cursor_tuple_fraction = 1');
 		const rows = await fetchInBatches(
@@ -156,7 +174,7 @@ export async function streamTask(
 				if (index === 0) await sink.start({taskId: task.id, columns: table.columns, ...resolved});
 				if (table.rows.length > 0) await sink.rows(table.rows);
 			},
-			{batchRows, signal},
+			{batchRows, signal, inZone},
 		);
 		return {rows};
 	});

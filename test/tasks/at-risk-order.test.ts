@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {it} from 'node:test';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {csvRows} from '../helpers/csv-rows.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
@@ -44,7 +45,7 @@ it('at-risk rows that tie on days inactive, name and course come out in one orde
 		const database = databases[index]!;
 		for (const file of order) await ingest(database, [file]);
 		assert.deepEqual(
-			(await runTask(database.pool, atRisk, {})).rows,
+			csvRows(await runTask(database.pool, atRisk, {})),
 			[
 				['honor', 12, COURSE, '2024-05-01 09:00:00', null, 19, 0],
 				['honor', 21, COURSE, '2024-05-01 09:30:00', null, 19, 0],
@@ -88,15 +89,15 @@ it('at-risk as of a day counts neither the enrollments, the finishes nor the act
 	const {tasks} = await loadTaskCatalogue();
 	const atRisk = (values: Record<string, string>) => runTask(database.pool, tasks.find((task) => task.id === 'at-risk')!, {days: '0', ...values});
 	// Now (05-10): ivy was active that day, jack finished, lee left; kim enrolled 5 days before.
-	assert.deepEqual((await atRisk({})).rows, [['kim', 43, course, '2024-05-05 09:00:00', null, 5, 0]]);
+	assert.deepEqual(csvRows(await atRisk({})), [['kim', 43, course, '2024-05-05 09:00:00', null, 5, 0]]);
 	// On 05-06: ivy's last activity then is the hour of her visit on 05-03 (her 05-10 visit is later); jack had not
 	// passed yet, lee not left; her 05-10 day is not an active day yet.
-	assert.deepEqual((await atRisk({as_of: '2024-05-06'})).rows, [
+	assert.deepEqual(csvRows(await atRisk({as_of: '2024-05-06'})), [
 		['lee', 44, course, '2024-05-01 09:00:00', null, 5, 0],
 		['jack', 42, course, '2024-05-01 09:00:00', '2024-05-02 11:00:00', 4, 1],
 		['ivy', 41, course, '2024-05-01 09:00:00', '2024-05-03 14:00:00', 3, 2],
 		['kim', 43, course, '2024-05-05 09:00:00', null, 1, 0],
 	]);
 	// On 05-04 kim had not enrolled yet; ivy's visit of 05-03 was the day before.
-	assert.deepEqual((await atRisk({as_of: '2024-05-04'})).rows.map((row) => row[0]), ['lee', 'jack', 'ivy']);
+	assert.deepEqual(csvRows(await atRisk({as_of: '2024-05-04'})).map((row) => row[0]), ['lee', 'jack', 'ivy']);
 });

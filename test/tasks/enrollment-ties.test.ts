@@ -7,6 +7,7 @@ import {clientConfig} from '../../ingest/db/database.js';
 import {writeFilePositions} from '../../ingest/derived/file-order.js';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {csvRows} from '../helpers/csv-rows.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
@@ -54,7 +55,7 @@ const repeatsDatabase = await openTestDatabase('enrollment_repeats');
 const {tasks} = await loadTaskCatalogue();
 
 async function assertAnswers(database: Awaited<ReturnType<typeof openTestDatabase>>, label: string): Promise<void> {
-	const run = async (id: string, values: Record<string, string> = {}) => (await runTask(database.pool, tasks.find((task) => task.id === id)!, values)).rows;
+	const run = async (id: string, values: Record<string, string> = {}) => csvRows(await runTask(database.pool, tasks.find((task) => task.id === id)!, values));
 	assert.deepEqual(
 		await run('enrollment-over-time'),
 		[

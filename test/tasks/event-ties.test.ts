@@ -4,6 +4,7 @@ import path from 'node:path';
 import {it} from 'node:test';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {csvRows} from '../helpers/csv-rows.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
@@ -46,7 +47,7 @@ const second = write('second.log', [visit('zed', '01-02T10:00:00', 'seqB'), visi
 const {tasks} = await loadTaskCatalogue();
 
 async function assertAnswers(pool: Awaited<ReturnType<typeof openTestDatabase>>['pool'], label: string): Promise<void> {
-	const run = async (id: string, values: Record<string, string> = {}) => (await runTask(pool, tasks.find((task) => task.id === id)!, values)).rows;
+	const run = async (id: string, values: Record<string, string> = {}) => csvRows(await runTask(pool, tasks.find((task) => task.id === id)!, values));
 	assert.deepEqual(
 		await run('learner-path', {user: 'pia'}),
 		[

@@ -9,6 +9,7 @@ import {migrations} from '../../ingest/db/migrations.js';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {runIngest} from '../../ingest/engine.js';
 import {courseEvents, loadTaskCatalogue, runTask, type TaskDefinition, type TaskResult} from '../../source/tasks/index.js';
+import {csvRows} from '../helpers/csv-rows.js';
 import {createTestDatabase} from '../helpers/database.js';
 import {projectRoot} from '../helpers/shared.js';
 import {recomputedRows} from '../helpers/recomputed-rows.js';
@@ -59,7 +60,7 @@ let tasks: Map<string, TaskDefinition>;
 async function rows(id: string, values: Record<string, string> = {}): Promise<TaskResult['rows']> {
 	const task = tasks.get(id);
 	assert.ok(task, `task ${id} exists`);
-	return (await runTask(pool, task, values)).rows;
+	return csvRows(await runTask(pool, task, values));
 }
 
 before(async () => {
@@ -551,7 +552,7 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 describe('definitions against the reference systems', () => {
 	const DEF = 'course-v1:Uni+DEF+2024';
 	let definitionsPool: pg.Pool;
-	const definitionRows = async (id: string, values: Record<string, string> = {}) => (await runTask(definitionsPool, tasks.get(id)!, values)).rows;
+	const definitionRows = async (id: string, values: Record<string, string> = {}) => csvRows(await runTask(definitionsPool, tasks.get(id)!, values));
 	before(async () => {
 		definitionsPool = await loadedPool(definitionsUrl, [path.join(projectRoot, 'test', 'fixtures', 'tasks', 'definitions.log')], 'UTC');
 	});

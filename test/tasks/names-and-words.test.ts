@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {before, describe, it} from 'node:test';
 import {loadTaskCatalogue, runTask, type TaskDefinition} from '../../source/tasks/index.js';
+import {csvRows} from '../helpers/csv-rows.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 import {pyDumps} from '../tools/event-lines.js';
 
@@ -77,7 +78,7 @@ const names = [
 // Opened at the top level: the helper closes the pool after this file's tests.
 const database = await openTestDatabase('names_words');
 let tasks: Map<string, TaskDefinition>;
-const rows = async (id: string, values: Record<string, string> = {}) => (await runTask(database.pool, tasks.get(id)!, values)).rows;
+const rows = async (id: string, values: Record<string, string> = {}) => csvRows(await runTask(database.pool, tasks.get(id)!, values));
 
 before(async () => {
 	const dir = fixtureDir();

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {it} from 'node:test';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {csvRows} from '../helpers/csv-rows.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
@@ -39,7 +40,7 @@ fs.writeFileSync(
 const database = await openTestDatabase('names_with_several_ids');
 await ingest(database, [file]);
 const {tasks} = await loadTaskCatalogue();
-const run = async (id: string, values: Record<string, string> = {}) => (await runTask(database.pool, tasks.find((task) => task.id === id)!, values)).rows;
+const run = async (id: string, values: Record<string, string> = {}) => csvRows(await runTask(database.pool, tasks.find((task) => task.id === id)!, values));
 
 it('started-not-finished lists a learner (a name) once per course, as learners and finished do, however many user ids enrolled it', async () => {
 	assert.deepEqual(await run('learners'), [

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {it} from 'node:test';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {csvRows} from '../helpers/csv-rows.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
@@ -27,7 +28,7 @@ fs.writeFileSync(
 const database = await openTestDatabase('page_close_ties');
 await ingest(database, [file]);
 const {tasks} = await loadTaskCatalogue();
-const run = async (id: string, values: Record<string, string> = {}) => (await runTask(database.pool, tasks.find((task) => task.id === id)!, values)).rows;
+const run = async (id: string, values: Record<string, string> = {}) => csvRows(await runTask(database.pool, tasks.find((task) => task.id === id)!, values));
 
 it('learner-path lists the visits at one time in the walk’s order: a page_close’s page last', async () => {
 	assert.deepEqual(await run('learner-path', {user: 'pia'}), [

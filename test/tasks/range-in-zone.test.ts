@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {before, describe, it} from 'node:test';
 import {loadTaskCatalogue, runTask, type TaskDefinition} from '../../source/tasks/index.js';
+import {csvRows} from '../helpers/csv-rows.js';
 import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
@@ -14,7 +15,7 @@ import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest
 const PAGE = 'https://courses.openedu.ru/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/a1/';
 const database = await openTestDatabase('range_in_zone');
 let tasks: Map<string, TaskDefinition>;
-const rows = async (id: string, values: Record<string, string>) => (await runTask(database.pool, tasks.get(id)!, values)).rows;
+const rows = async (id: string, values: Record<string, string>) => csvRows(await runTask(database.pool, tasks.get(id)!, values));
 const moscowDay = {tz: 'Europe/Moscow', from: '2024-03-05', to: '2024-03-05'};
 const moscowBefore = {tz: 'Europe/Moscow', from: '2024-03-04', to: '2024-03-04'};
 const utcDay = {from: '2024-03-04', to: '2024-03-04'};

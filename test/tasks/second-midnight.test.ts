@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {it} from 'node:test';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {csvRows} from '../helpers/csv-rows.js';
 import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
@@ -21,7 +22,7 @@ fs.writeFileSync(second, `${[visit(2, 'bob', '2018-11-04T04:30:00+00:00', 'B'), 
 const database = await openTestDatabase('second_midnight');
 const tasks = new Map((await loadTaskCatalogue()).tasks.map((task) => [task.id, task]));
 const pages = async (id: string, values: Record<string, string>) =>
-	(await runTask(database.pool, tasks.get(id)!, {tz: 'America/Havana', ...values})).rows.map((row) => row.map((value) => (String(value).startsWith(PAGE) ? String(value).slice(PAGE.length) : value)));
+	csvRows(await runTask(database.pool, tasks.get(id)!, {tz: 'America/Havana', ...values})).map((row) => row.map((value) => (String(value).startsWith(PAGE) ? String(value).slice(PAGE.length) : value)));
 
 it('a day whose midnight came twice begins at the first', async () => {
 	// The second load is incremental: d_page_day is rebuilt from the day of its first event on.

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {it} from 'node:test';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {csvRows} from '../helpers/csv-rows.js';
 import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
@@ -35,7 +36,7 @@ it("an Etc/GMT zone is told its offset, whose sign is the other way round from t
 	const west = await runTask(database.pool, learners, {tz: 'Etc/GMT+3'});
 	assert.deepEqual(west.notes, ['Etc/GMT+3 is UTC-03:00: the tz database writes the sign of its Etc/GMT zones the other way round.']);
 	// learner0's one event, at 20:00Z: 17:00 in UTC-03:00.
-	assert.equal(west.rows.find((row) => row[0] === 'learner0')?.[2], '2014-02-28 17:00:00');
+	assert.equal(csvRows(west).find((row) => row[0] === 'learner0')?.[2], '2014-02-28 17:00:00');
 	assert.deepEqual((await runTask(database.pool, videoPlays, {tz: 'etc/gmt-14'})).notes, ['Etc/GMT-14 is UTC+14:00: the tz database writes the sign of its Etc/GMT zones the other way round.']);
 });
 
@@ -72,7 +73,7 @@ it("one learner's days in a half-hour zone are by exact times, and the notes tel
 	assert.deepEqual(asha.notes, [
 		"Asia/Kolkata is UTC+05:30: given a user, events are put in days by their exact times, but without one by whole UTC hours (those in the first 30 minutes after midnight in the day before), so near midnight these days can differ from that answer's.",
 	]);
-	assert.deepEqual((await runTask(kolkata.pool, activity, {tz: 'Asia/Kolkata', user: 'ravi'})).rows, [['2014-03-02', 'play_video', 1]]);
+	assert.deepEqual(csvRows(await runTask(kolkata.pool, activity, {tz: 'Asia/Kolkata', user: 'ravi'})), [['2014-03-02', 'play_video', 1]]);
 	// In a zone of whole hours the two agree, and nothing is noted: Moscow's midnight (21:00Z) is an hour's start.
 	const moscow = await runTask(kolkata.pool, activity, {tz: 'Europe/Moscow', user: 'asha'});
 	assert.deepEqual([moscow.rows, moscow.notes], [[['2014-03-01', 'play_video', 3]], undefined]);

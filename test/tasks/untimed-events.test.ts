@@ -5,6 +5,7 @@ import {it} from 'node:test';
 import {migrations} from '../../ingest/db/migrations.js';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {listCourses, loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {csvRows} from '../helpers/csv-rows.js';
 import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
@@ -28,7 +29,7 @@ fs.writeFileSync(
 fs.writeFileSync(second, `${eventLine(7, {time: undefined, event_type: 'seq_goto'})}\n`);
 const database = await openTestDatabase('untimed_events');
 const {tasks} = await loadTaskCatalogue();
-const run = async (id: string) => (await runTask(database.pool, tasks.find((task) => task.id === id)!, {})).rows;
+const run = async (id: string) => csvRows(await runTask(database.pool, tasks.find((task) => task.id === id)!, {}));
 const eventTypes = async () => (await run('event-types')).map((row) => row.slice(0, 2));
 const expected = [
 	['page_close', 3],
@@ -45,7 +46,7 @@ const learnersSecond = path.join(dir, 'learners-2.log');
 fs.writeFileSync(learnersFirst, `${[eventLine(1), eventLine(8, {time: undefined}), eventLine(3, {time: 'yesterday'})].join('\n')}\n`);
 fs.writeFileSync(learnersSecond, `${[eventLine(15, {time: undefined}), eventLine(10, {time: undefined})].join('\n')}\n`);
 const learnersDatabase = await openTestDatabase('untimed_learners');
-const learnerRows = async (id: string) => (await runTask(learnersDatabase.pool, tasks.find((task) => task.id === id)!, {})).rows;
+const learnerRows = async (id: string) => csvRows(await runTask(learnersDatabase.pool, tasks.find((task) => task.id === id)!, {}));
 
 it('event-types, course-summary and course-comparison count the events without a time; data-health names them', async () => {
 	await ingest(database, [first]);
