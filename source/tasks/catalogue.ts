@@ -4,7 +4,7 @@ import {fileURLToPath} from 'node:url';
 import {UserError} from '../../ingest/errors.js';
 import {coerceValue} from './parameters.js';
 import {namedParameters} from './placeholders.js';
-import type {ChartSpec, ParameterType, TaskCatalogue, TaskDefinition, TaskParameter, TaskProblem} from './types.js';
+import {runZoneParameter, type ChartSpec, type ParameterType, type TaskCatalogue, type TaskDefinition, type TaskParameter, type TaskProblem} from './types.js';
 
 /** queries/ of this installation (not of the current directory): dist/source/tasks → project root. */
 export const defaultQueriesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'queries');
@@ -115,9 +115,9 @@ export function parseTaskFile(file: string, text: string): TaskDefinition {
 	const used = namedParameters(header.body);
 	const undeclared = used.filter((name) => !declared.has(name));
 	if (undeclared.length > 0) throw new TaskFileError(`the SQL uses :${undeclared[0]}, which no "param:" line declares`);
-	// A parameter the SQL never reads would take a value (in the form, from --param) and change nothing in the answer.
-	// The first time zone is the run's, which its times are written in (see inRunZone), read by the SQL or not.
-	const runZone = parameters.find((parameter) => parameter.type === 'timezone');
+	// A parameter the SQL never reads would take a value (in the form, from --param) and change nothing in the answer;
+	// the run's zone changes the times written (see runZoneParameter).
+	const runZone = runZoneParameter(parameters);
 	const unused = parameters.find((parameter) => parameter !== runZone && !used.includes(parameter.name));
 	if (unused) throw new TaskFileError(`parameter "${unused.name}" is declared, but the SQL never uses :${unused.name}`);
 	const chart = single(header, 'chart', false);

@@ -5,7 +5,7 @@ import {resolveParameters, sqlTypeOf} from './parameters.js';
 import {toPositional} from './placeholders.js';
 import {columnOf, decoderFor} from './result-values.js';
 import {queryWireRows} from './wire-rows.js';
-import type {TaskDefinition, TaskResult, TaskSink} from './types.js';
+import {runZoneParameter, type TaskDefinition, type TaskResult, type TaskSink} from './types.js';
 
 const QUERY_CANCELED = '57014';
 
@@ -56,7 +56,7 @@ type Resolved = Pick<TaskResult, 'parameters' | 'notes'>;
  * tell the two 01:30s of a night when the clocks go back. Set after the parameters' checks, whose queries count in UTC.
  */
 async function inRunZone(client: pg.ClientBase, task: TaskDefinition, parameters: Record<string, string>): Promise<boolean> {
-	const parameter = task.parameters.find((each) => each.type === 'timezone');
+	const parameter = runZoneParameter(task.parameters);
 	const zone = parameter ? parameters[parameter.name] : undefined;
 	if (!zone) return false;
 	await client.query({text: "SELECT set_config('TimeZone', $1, true)", values: [zone]});

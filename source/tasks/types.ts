@@ -32,6 +32,9 @@ export function parameterFacts(parameter: TaskParameter): string[] {
 	].filter(Boolean);
 }
 
+/** The run's zone: a task's first timezone parameter, the zone its times are written in (see inRunZone), read by its SQL or not. */
+export const runZoneParameter = (parameters: TaskParameter[]) => parameters.find((parameter) => parameter.type === 'timezone');
+
 export type ChartSpec = {
 	kind: 'line' | 'bar';
 	/** Column for the x-axis. */
