@@ -81,6 +81,14 @@ test('search jumps to the next match, n and N move between matches and wrap arou
 	assert.equal(apply(table(rows, 5, [10]), {type: 'search', query: 'zeta'}).search, '', 'no search is left on that matches nothing');
 });
 
+test("a time in the run's zone is found as the table shows it, and by its ISO text", () => {
+	const state = table([['2018-09-07T19:20:28.778039+03:00'], ['2018-11-04T01:30:00-04:00'], ['2018-11-04T01:30:00-05:00']], 5, [19]);
+	assert.equal(apply(state, {type: 'search', query: '2018-09-07 19:20'}).cursorRow, 0);
+	assert.equal(apply(state, {type: 'search', query: '2018-11-04 01:30'}).view.length, 3, 'no filter: every row stays in view');
+	assert.deepEqual(apply(state, {type: 'search', query: '2018-11-04 01:30'}, {type: 'toggle-filter'}).view, [1, 2]);
+	assert.deepEqual(apply(state, {type: 'search', query: '-05:00'}, {type: 'toggle-filter'}).view, [2]);
+});
+
 test('numbers are found as shown (1,234) and as typed (1234)', () => {
 	const state = table([[1], [1234], [5]], 5, [6]);
 	assert.equal(apply(state, {type: 'search', query: '1,234'}).cursorRow, 1);

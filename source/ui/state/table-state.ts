@@ -1,4 +1,4 @@
-import {cellText} from '../../format.js';
+import {cellText, wallTime} from '../../format.js';
 import {columnLayout, showsWhole} from '../lib/columns.js';
 
 /**
@@ -126,6 +126,9 @@ export function rowMatcher(query: string): (row: Cell[]) => boolean {
 	const numbers = mayBeInNumber(lower);
 	return (row) =>
 		row.some((value) => {
+			// A time in the run's zone (2018-09-07T19:20:28+03:00) by its ISO text or as the table shows it (2018-09-07 19:20:28):
+			// it was a wall time alone. Only a text with a T where an ISO time has it is tried so.
+			if (typeof value === 'string' && value[10] === 'T' && wallTime(value).toLowerCase().includes(lower)) return true;
 			if (typeof value !== 'number') return cellText(value).toLowerCase().includes(lower);
 			if (!numbers && Number.isFinite(value)) return false;
 			return cellText(value).toLowerCase().includes(lower) || String(value).includes(lower);
