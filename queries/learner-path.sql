@@ -5,7 +5,7 @@
 --   collapsed into one visit and numbered sessions (a new session after more than 30 minutes without a
 --   page event or after a page_close, logged with a page or without; short ones too, which sessions drops,
 --   and counted over page events only, so the numbers can differ from that task's), with the section name when known (see page-names). Times are
---   wall-clock times in the time zone. Steps and sessions keep their numbers from the learner's whole
+--   in the time zone (in JSON with its offset). Steps and sessions keep their numbers from the learner's whole
 --   history when a date range is given. With all courses together, each course's visits and sessions are
 --   those of that course alone (a page of another course in between neither ends a visit nor continues a
 --   session), and session counts the sessions begun so far in any of them.

@@ -2,7 +2,7 @@
 -- title: Learners
 -- group: Learners
 -- description: Every learner (distinct non-empty username) with an event in the course: user id, first
---   and last event (wall-clock time in the time zone; empty when none of their events has a readable time)
+--   and last event (in the time zone, in JSON with its offset; empty when none of their events has a readable time)
 --   and number of events (every event, with a time or not). Over all courses together a learner's figures
 --   are summed across courses. Filter on one learner with user.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
