@@ -37,6 +37,7 @@ export type Action =
 	| 'sort-asc'
 	| 'sort-desc'
 	| 'chart'
+	| 'toggle-series'
 	| 'save'
 	| 'rerun'
 	| 'yes'
@@ -170,6 +171,8 @@ export const keymap: Binding[] = [
 	{action: 'previous-match', scope: 'result', keys: ['N'], label: 'N', description: 'previous match'},
 	{action: 'filter-matches', scope: 'result', keys: ['f'], label: 'f', description: 'show only rows matching the search (again: all rows)'},
 	{action: 'chart', scope: 'result', keys: ['c'], label: 'c', description: 'show / hide the chart (tasks that declare one)', hint: 'chart'},
+	// Lines that overlap (active-learners' four) could not be read: each is hidden by the number the legend gives it.
+	{action: 'toggle-series', scope: 'result', keys: [...'123456789'], label: '1-9', description: 'hide / show the chart line of that number (one stays shown)'},
 	{action: 'save', scope: 'result', keys: ['s', 'ctrl+s'], label: 's/Ctrl-S', description: 'save the sorted, filtered rows to result/ (CSV, JSON, Markdown)', hint: 'save'},
 	{action: 'rerun', scope: 'result', keys: ['r'], label: 'r', description: 'run the task again'},
 	{action: 'back', scope: 'result', keys: ['escape'], label: 'Esc', description: 'back to the menu', hint: 'back'},

@@ -571,11 +571,11 @@ test('? opens the help over any screen; Esc, ? and q close it, other keys do not
 });
 
 test('a help taller than the screen scrolls by lines and by pages (PgUp/PgDn), and stops at its last page', () => {
-	// The result table's keys and the global ones: 24 lines, 19 of them at a time at 80×24.
+	// The result table's keys and the global ones: 25 lines, 19 of them at a time at 80×24.
 	const help = keys(atResult(), '?');
-	assert.equal(helpLines('result').length, 24);
+	assert.equal(helpLines('result').length, 25);
 	const offset = (...names: string[]) => keys(help, ...names).help?.offset;
-	assert.deepEqual([offset('j', 'j', 'k'), offset('pagedown'), offset('pagedown', 'pageup'), offset('ctrl+f', 'j', 'k'), offset('k')], [1, 5, 0, 4, 0]);
+	assert.deepEqual([offset('j', 'j', 'k'), offset('pagedown'), offset('pagedown', 'pageup'), offset('ctrl+f', 'j', 'k'), offset('k')], [1, 6, 0, 5, 0]);
 	const scrolled = keys(help, 'pagedown');
 	assert.equal(scrolled.screen.name === 'result' && scrolled.screen.table.cursorRow, 0, 'the table under it does not move');
 	// Taller, the same help fits: nothing to scroll.
@@ -697,4 +697,29 @@ test("a task's details taller than the screen scroll by lines, pages and to eith
 	assert.equal(detailsPageSize(saving), detailsPageSize(at(80, 24)) - 1);
 	const paged = keys(saving, 'pagedown');
 	assert.equal(paged.screen.name === 'details' && paged.screen.top, 20, 'a page of 24 - 1 - 1 (hint line) - 1 (progress) - 1 (top line) lines');
+});
+
+test('digits hide and show a line chart\'s series while the chart is shown; the last one shown stays, said in the status line; a new run shows them all', () => {
+	const activeLearners = task('active-learners', 'Activity', {chart: {kind: 'line', x: 'period_start', y: ['active', 'video', 'problem', 'forum']}});
+	const menu = apply(atMenu([courses[0]!]), {type: 'catalogue', tasks: [tasks[0]!, activeLearners], problems: []});
+	// First on the menu, by its title.
+	const running = keys(menu, 'enter', 'enter');
+	if (running.screen.name !== 'running' || running.screen.task.id !== 'active-learners') throw new Error('not running active-learners');
+	const shown = apply(running, {type: 'task-finished', runId: running.screen.runId, result: {...result([]), rows: [['2024-03-04', 100, 40, 12, 1]]}});
+	const hidden = (state: AppState) => (state.screen.name === 'result' ? state.screen.hiddenSeries : undefined);
+	assert.deepEqual(hidden(keys(shown, '2')), [], 'the chart is not shown: a digit does nothing');
+	assert.deepEqual(hidden(keys(shown, 'c', '2', '1')), [0, 1]);
+	assert.deepEqual(hidden(keys(shown, 'c', '2', '1', '2')), [0]);
+	assert.deepEqual(hidden(keys(shown, 'c', '9')), [], 'no ninth series');
+	const last = keys(shown, 'c', '1', '2', '3', '4');
+	assert.deepEqual(hidden(last), [0, 1, 2]);
+	assert.equal(last.flash?.text, 'One line stays shown: show another first.');
+	assert.deepEqual(hidden(keys(last, 'c', 'c')), [0, 1, 2], 'kept while the result is shown');
+	const rerun = keys(last, 'r');
+	if (rerun.screen.name !== 'running') throw new Error('not running again');
+	assert.deepEqual(hidden(apply(rerun, {type: 'task-finished', runId: rerun.screen.runId, result: {...result([]), rows: [['2024-03-04', 100, 40, 12, 1]]}})), []);
+	// A bar chart draws one series.
+	assert.deepEqual(hidden(keys(atResult(), 'c', '1')), []);
+	assert.equal(keys(atResult(), 'c', '1').flash, undefined);
+	assert.ok(helpLines('result').some((line) => 'label' in line && line.label === '1-9' && /hide \/ show the chart line of that number/.test(line.description)));
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {addedUp, axisPlaces, axisRange, chartLines, orderAlong, placePoints, plotLines, viewChartLines, wholeRows, xPositions, xStep} from '../../source/ui/lib/chart.js';
+import {addedUp, axisPlaces, axisRange, chartLines, orderAlong, placePoints, plotLines, toggledSeries, viewChartLines, wholeRows, xPositions, xStep} from '../../source/ui/lib/chart.js';
 import {createTableState, tableReducer, type Cell, type TableAction} from '../../source/ui/state/table-state.js';
 import type {ChartSpec, TaskResult} from '../../source/tasks/types.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
@@ -395,4 +395,54 @@ test('the chart of a view is drawn once and reused while the cursor moves; anoth
 	assert.deepEqual(viewChartLines({columns}, filtered, spec, 60, 10), chartLines({columns, rows: rows.filter((row) => row[0] === '2024-01-03')}, spec, 60, 10));
 	const wider = viewChartLines({columns}, table, spec, 70, 10);
 	assert.deepEqual(wider, chartLines({columns, rows}, spec, 70, 10));
+});
+
+test('a line chart leaves out the series hidden (digits 1-9): its y-axis spans the shown ones, its legend still lists all, the hidden marked', () => {
+	// active-learners' four lines: forum's 1 to 3 lay flat under active's 100-odd, unreadable.
+	const weeks = [['2024-03-04', 100, 40, 12, 1], ['2024-03-11', 120, 35, 10, 3], ['2024-03-18', 90, 50, 14, 2]] as Array<[string, number, number, number, number]>;
+	const learners = {columns: [{name: 'period_start', kind: 'date' as const}, ...['active', 'video', 'problem', 'forum'].map((name) => ({name, kind: 'number' as const}))], rows: weeks};
+	const spec: ChartSpec = {kind: 'line', x: 'period_start', y: ['active', 'video', 'problem', 'forum']};
+	const plain = (hidden: number[]) => chartLines(learners, spec, 80, 10, hidden).map((line) => stripVTControlCharacters(line).trimEnd());
+	const top = (lines: string[]) => lines[0]?.match(/^ *([\d.,]+) [┤┼]/)?.[1];
+	assert.equal(top(plain([])), '120');
+	assert.equal(plain([]).at(-1), '     1 active, 2 video, 3 problem, 4 forum by period_start');
+	const forumOnly = plain([0, 1, 2]);
+	assert.equal(top(forumOnly), '3', 'the axis is forum\'s own: 1 to 3');
+	assert.match(forumOnly.at(-3) ?? '', /^ +1 [┤┼]/, 'its least on the bottom row');
+	assert.equal(forumOnly.at(-1), '   1 active (hidden), 2 video (hidden), 3 problem (hidden), 4 forum by period_s…', 'cut to the width');
+	assert.deepEqual(forumOnly.slice(0, -2).flatMap((line) => [...line.slice(line.search(/[┤┼]/))].filter((char) => /\d/.test(char))), ['4'], 'forum\'s line alone, still numbered');
+	const withoutActive = plain([0]);
+	assert.equal(top(withoutActive), '50', 'video\'s greatest');
+	assert.ok(!withoutActive.slice(0, -2).some((line) => line.endsWith('1')), 'no line ends in 1');
+	// The legend is cut to the width as ever, the hidden ones' names uncoloured.
+	const narrow = chartLines(learners, spec, 40, 10, [1]);
+	for (const line of narrow) assert.ok(stringWidth(line) <= 40);
+	assert.match(stripVTControlCharacters(narrow.at(-1) ?? ''), /^ +1 active, 2 video \(hidden\), 3 p.*…$/);
+	assert.ok(chartLines(learners, spec, 80, 10, [1]).at(-1)?.includes(' video (hidden)'), 'video not in its yellow');
+	// A bar chart has one series: nothing to hide.
+	const bars: ChartSpec = {kind: 'bar', x: 'period_start', y: ['active']};
+	assert.deepEqual(chartLines(learners, bars, 80, 10, [0]), chartLines(learners, bars, 80, 10));
+});
+
+test('a digit hides its series or shows it again; the last one shown stays; a digit past the series changes nothing', () => {
+	assert.deepEqual(toggledSeries([], 1, 4), [1]);
+	assert.deepEqual(toggledSeries([1], 0, 4), [0, 1]);
+	assert.deepEqual(toggledSeries([0, 1], 1, 4), [0]);
+	assert.equal(toggledSeries([0, 1, 3], 2, 4), undefined, 'problem alone is shown: it stays');
+	assert.equal(toggledSeries([], 0, 1), undefined, 'one line: it stays');
+	const hidden = [2];
+	assert.equal(toggledSeries(hidden, 4, 4), hidden, '5 on four series');
+});
+
+test('the chart of a view is drawn again when a series is hidden or shown again, and not on the next key', () => {
+	const rows: Cell[][] = Array.from({length: 10}, (_, index) => [`2024-01-${String(1 + index).padStart(2, '0')}`, index * 10, index % 3]);
+	const spec: ChartSpec = {kind: 'line', x: 'day', y: ['events', 'learners']};
+	const columns: TaskResult['columns'] = [{name: 'day', kind: 'date'}, {name: 'events', kind: 'number'}, {name: 'learners', kind: 'number'}];
+	const table = createTableState(rows, {pageRows: 5, pageWidth: 80, columnWidths: [10, 6, 8]});
+	const all = viewChartLines({columns}, table, spec, 60, 10);
+	const hidden = viewChartLines({columns}, table, spec, 60, 10, [0]);
+	assert.deepEqual(hidden, chartLines({columns, rows}, spec, 60, 10, [0]));
+	assert.notDeepEqual(hidden, all);
+	assert.equal(viewChartLines({columns}, tableReducer(table, {type: 'move-row', by: 1}), spec, 60, 10, [0]), hidden, 'the same lines while the cursor moves');
+	assert.deepEqual(viewChartLines({columns}, table, spec, 60, 10, []), all, 'shown again');
 });

@@ -365,14 +365,14 @@ test('PgDn and PgUp scroll a help taller than the screen and leave it open; Esc 
 	try {
 		await waitFor(lastFrame, 'row 1/3');
 		await press(stdin, '?');
-		const top = await waitFor(lastFrame, 'Keys 1–19 of 24');
+		const top = await waitFor(lastFrame, 'Keys 1–19 of 25');
 		assert.match(top, /Result table/);
 		await press(stdin, '\u001B[6~');
-		const bottom = await waitFor(lastFrame, 'Keys 6–24 of 24');
+		const bottom = await waitFor(lastFrame, 'Keys 7–25 of 25');
 		assert.match(bottom, /Ctrl-C +quit at once/);
 		assert.doesNotMatch(bottom, /Result table/);
 		await press(stdin, '\u001B[5~');
-		await waitFor(lastFrame, 'Keys 1–19 of 24');
+		await waitFor(lastFrame, 'Keys 1–19 of 25');
 		await press(stdin, ESC);
 		assert.doesNotMatch(await waitFor(lastFrame, 'row 1/3'), /Keys/);
 	} finally {
@@ -1095,7 +1095,7 @@ function resultScreenState(taskResult: TaskResult, width: number, height: number
 	const layout = resultLayout({width, height}, false);
 	const created = createTableState(taskResult.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)});
 	const table = actions.reduce(tableReducer, created);
-	return {name: 'result', task: tasks[0]!, values: {}, result: taskResult, naturalWidths: natural, places, table, chart: false, cellOpen: false, choosingFormat: false};
+	return {name: 'result', task: tasks[0]!, values: {}, result: taskResult, naturalWidths: natural, places, table, chart: false, hiddenSeries: [], cellOpen: false, choosingFormat: false};
 }
 
 const COURSE_URL = 'https://courses.openedu.ru/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/d1b8dc32b647cec8940732899ea57623';
@@ -1737,6 +1737,40 @@ test('the chart of a result sorted by its values still runs along time, with a b
 		assert.ok(Math.max(...(drawn[0] ?? [])) < 5, plot[0]);
 		assert.ok(Math.min(...(drawn.at(-1) ?? [])) > 65, plot.at(-1));
 		assert.ok(drawn.flat().every((column) => column < 5 || column > 65), plot.join('\n'));
+	} finally {
+		unmount();
+	}
+});
+
+test('on active-learners\' chart, 1 hides the active line (the axis then spans the others) and says so in the legend; 1 again shows it', async () => {
+	const activeLearners = task('active-learners', 'Activity', {chart: {kind: 'line', x: 'period_start', y: ['active', 'video', 'problem', 'forum']}});
+	const weeks: TaskResult = {
+		taskId: 'active-learners',
+		columns: [{name: 'period_start', kind: 'date'}, ...['active', 'video', 'problem', 'forum'].map((name) => ({name, kind: 'number' as const}))],
+		rows: [['2024-03-04', 100, 40, 12, 1], ['2024-03-11', 120, 35, 10, 3], ['2024-03-18', 90, 50, 14, 2]],
+		parameters: {},
+		elapsedMs: 3,
+	};
+	const services = fakeServices({loadCatalogue: async () => ({tasks: [activeLearners, ...tasks.slice(1)], problems: []}), runTask: async () => weeks});
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
+	try {
+		// First on the menu; its course and zone, then Enter runs it.
+		await press(stdin, ENTER, ENTER);
+		await waitFor(lastFrame, 'row 1/3');
+		await press(stdin, 'c');
+		const all = stripVTControlCharacters(await waitFor(lastFrame, 'forum by period_start'));
+		assert.match(all, /^ +120 [┤┼]/m);
+		assert.match(all, / 1 active, 2 video, 3 problem, 4 forum by period_start/);
+		await press(stdin, '1');
+		const hidden = stripVTControlCharacters(await waitFor(lastFrame, 'active (hidden)'));
+		assert.match(hidden, /^ +50 [┤┼]/m, 'the axis tops at video\'s 50');
+		assert.doesNotMatch(hidden, /^ +120 /m);
+		assert.match(hidden, / 1 active \(hidden\), 2 video, 3 problem, 4 forum by period_start/);
+		await press(stdin, '2', '3', '4');
+		assert.match(stripVTControlCharacters(await waitFor(lastFrame, 'One line stays shown')), /^ +3 [┤┼]/m, 'forum alone, on its own axis');
+		await press(stdin, '1', '2', '3');
+		const back = stripVTControlCharacters(await waitFor(lastFrame, / 1 active, 2 video, 3 problem, 4 forum by/));
+		assert.match(back, /^ +120 [┤┼]/m, 'drawn again with all four');
 	} finally {
 		unmount();
 	}

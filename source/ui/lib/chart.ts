@@ -9,16 +9,26 @@ import {thousands} from './format.js';
  * The inline chart of a result, as text lines sized to the screen: a line chart (asciichart's look) with
  * its points placed by their x values (time, a number), or horizontal bars for the first categories.
  */
-export function chartLines(result: Pick<TaskResult, 'columns' | 'rows'>, spec: ChartSpec, width: number, height: number): string[] {
+export function chartLines(result: Pick<TaskResult, 'columns' | 'rows'>, spec: ChartSpec, width: number, height: number, hidden: readonly number[] = []): string[] {
 	const x = result.columns.findIndex((column) => column.name === spec.x);
 	const ys = spec.y.map((name) => result.columns.findIndex((column) => column.name === name)).filter((index) => index >= 0);
 	if (x < 0 || ys.length === 0) return [`The chart needs columns ${spec.x} and ${spec.y.join(', ')}, which this result does not have.`];
 	if (result.rows.length === 0) return ['(no rows to chart)'];
-	return spec.kind === 'bar' ? barLines(result, x, ys[0] ?? 0, width, height) : lineLines(result, x, ys, spec.sum === true, width, height);
+	return spec.kind === 'bar' ? barLines(result, x, ys[0] ?? 0, width, height) : lineLines(result, x, ys, spec.sum === true, width, height, hidden);
+}
+
+/**
+ * The series of a line chart hidden once series `position` (0 for the legend's 1) is toggled, of `count`: undefined
+ * when that would hide them all (a chart of no line), the same list when there is no such series.
+ */
+export function toggledSeries(hidden: readonly number[], position: number, count: number): readonly number[] | undefined {
+	if (position < 0 || position >= count) return hidden;
+	if (hidden.includes(position)) return hidden.filter((shown) => shown !== position);
+	return hidden.length + 1 >= count ? undefined : [...hidden, position].sort((a, b) => a - b);
 }
 
 /** The last chart drawn of each view (of each result, for a line of all its rows), with what it was drawn for. */
-const drawnCharts = new WeakMap<object, {spec: ChartSpec; width: number; height: number; lines: string[]}>();
+const drawnCharts = new WeakMap<object, {spec: ChartSpec; width: number; height: number; hidden: string; lines: string[]}>();
 
 /**
  * chartLines of the rows the table shows, drawn once per view and size: a cursor move or a page keeps the view,
@@ -27,14 +37,16 @@ const drawnCharts = new WeakMap<object, {spec: ChartSpec; width: number; height:
  * along its x-axis whatever the table's order, of its rows in the result's order (ties too): a sort of all the rows
  * keeps the line drawn of the result (0.4-0.5 s a sort with the chart on, drawing the same line again).
  */
-export function viewChartLines(result: Pick<TaskResult, 'columns'>, table: Pick<TableState, 'rows' | 'view'>, spec: ChartSpec, width: number, height: number): string[] {
+export function viewChartLines(result: Pick<TaskResult, 'columns'>, table: Pick<TableState, 'rows' | 'view'>, spec: ChartSpec, width: number, height: number, hidden: readonly number[] = []): string[] {
 	const line = spec.kind === 'line';
 	// A view as long as the result holds every row.
 	const key = line && table.view.length === table.rows.length ? table.rows : table.view;
 	const drawn = drawnCharts.get(key);
-	if (drawn && drawn.spec === spec && drawn.width === width && drawn.height === height) return drawn.lines;
-	const lines = chartLines({columns: result.columns, rows: line ? shownInResultOrder(table) : viewRows(table)}, spec, width, height);
-	drawnCharts.set(key, {spec, width, height, lines});
+	// By value: a series hidden and shown again draws what was drawn before it was hidden.
+	const hiddenKey = line ? hidden.join(',') : '';
+	if (drawn && drawn.spec === spec && drawn.width === width && drawn.height === height && drawn.hidden === hiddenKey) return drawn.lines;
+	const lines = chartLines({columns: result.columns, rows: line ? shownInResultOrder(table) : viewRows(table)}, spec, width, height, hidden);
+	drawnCharts.set(key, {spec, width, height, hidden: hiddenKey, lines});
 	return lines;
 }
 
@@ -254,7 +266,7 @@ export function orderAlong<Key>(keys: Key[], compare: (a: Key, b: Key) => number
 /** One cell each, so a mark takes a point's place (a chart with more series leaves the rest unmarked). */
 const SERIES_MARKS = [...'123456789'];
 
-function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: number[], sum: boolean, width: number, height: number): string[] {
+function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: number[], sum: boolean, width: number, height: number, hidden: readonly number[]): string[] {
 	const kind = result.columns[x]?.kind;
 	// Rows without an x value have no place on the axis.
 	const placed = result.rows.filter((row) => row[x] !== null && row[x] !== undefined);
@@ -267,7 +279,9 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	const rowValues = ys.map((index) => rows.map((row) => plotted(row[index])));
 	const {keys, series, added} = sum ? addedUp<Cell>(xs, rowValues) : {keys: xs, series: rowValues, added: false};
 	const positions = ordinal ? keys.map((_, index) => index) : keys.map(Number);
-	const allValues = series.flat().filter((value): value is number => value !== null);
+	// The series the user hid (digits 1-9) are left out of the plot and its y-axis, so the others fill its height.
+	const drawn = series.flatMap((_, position) => (hidden.includes(position) ? [] : [position]));
+	const allValues = drawn.flatMap((position) => series[position]!).filter((value): value is number => value !== null);
 	// The plot's rows and two more for the x-axis labels and the legend.
 	const unitRows = wholeRows(allValues, Math.max(1, height - 3));
 	const plotRows = unitRows ?? Math.max(1, height - 3);
@@ -279,19 +293,30 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	const {min, max} = axisRange(allValues);
 	const labelWidth = Math.max(label(min).length, label(max).length, 1) + 3;
 	// The first point on the y-axis (column labelWidth - 1), then one point a column.
-	const {points, merged, broken} = placePoints(positions, series, ordinal ? 1 : xStep(positions, kind === 'date'), Math.max(2, width - labelWidth));
+	const columns = Math.max(2, width - labelWidth);
+	const {points, merged, broken} = placePoints(positions, drawn.map((position) => series[position]!), ordinal ? 1 : xStep(positions, kind === 'date'), columns);
 	const palette = [asciichart.cyan, asciichart.yellow, asciichart.magenta, asciichart.green];
 	const colors = ys.map((_, index) => palette[index % palette.length] ?? asciichart.default);
 	// Lines told apart by their colour alone were one tangle without colour (FORCE_COLOR=0, a monochrome terminal)
 	// and to a colour-blind eye: with several, each line ends in its number, which the legend puts before its name.
 	const marks = ys.length > 1 ? ys.map((_, index) => SERIES_MARKS[index] ?? '') : [];
-	const plot = plotLines(points, plotRows, colors, (value) => rowLabel(value).padStart(labelWidth - 2), marks);
+	const plot = plotLines(
+		points,
+		plotRows,
+		drawn.map((position) => colors[position]!),
+		(value) => rowLabel(value).padStart(labelWidth - 2),
+		marks.length > 0 ? drawn.map((position) => marks[position]!) : [],
+	);
 	const first = cellText(rows[0]?.[x] ?? null, kind);
 	const last = cellText(rows.at(-1)?.[x] ?? null, kind);
-	// Each series' name in its line's colour: the legend says which line is which (and which has no values).
-	const legend = ys
-		.map((index, position) => `${marks[position] ? `${marks[position]} ` : ''}${asciichart.colored(result.columns[index]?.name ?? '', colors[position] ?? asciichart.default)}${series[position]?.some((value) => value !== null) ? '' : ' (no values)'}`)
-		.join(', ');
+	// Each series' name in its line's colour: the legend says which line is which (and which has no values); a hidden
+	// one keeps its number, uncoloured (no line has its colour), so its digit is there to show it again.
+	const legendName = (index: number, position: number) => {
+		const name = result.columns[index]?.name ?? '';
+		if (hidden.includes(position)) return `${name} (hidden)`;
+		return `${asciichart.colored(name, colors[position] ?? asciichart.default)}${series[position]?.some((value) => value !== null) ? '' : ' (no values)'}`;
+	};
+	const legend = ys.map((index, position) => `${marks[position] ? `${marks[position]} ` : ''}${legendName(index, position)}`).join(', ');
 	const xName = result.columns[x]?.name ?? '';
 	// What the drawing does with the rows, said where it does it: it is no longer one row a column, evenly spaced.
 	const notes = [
@@ -301,7 +326,7 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 		broken ? `a break: no rows for those ${xName} values` : '',
 		placed.length < result.rows.length ? `${counted(result.rows.length - placed.length, 'row')} without ${xName} left out` : '',
 	].filter(Boolean);
-	const between = points[0]!.length - first.length - last.length;
+	const between = columns - first.length - last.length;
 	// One x value (one day's rows) is one label, under its point on the y-axis: it was also written at the right end.
 	const axis = `${' '.repeat(labelWidth - 1)}${between >= 1 && first !== last ? `${first}${' '.repeat(between)}${last}` : first}`;
 	const fit = (line: string) => truncated(line, width);

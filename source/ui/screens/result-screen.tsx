@@ -53,7 +53,7 @@ export function ResultScreen({screen, flash, saving, width, height}: {screen: Re
 			{screen.chart && task.chart && layout.chartFits && (
 				<Box flexDirection="column" height={layout.chartHeight} overflow="hidden">
 					{/* The table's rows, sorted and filtered as it shows them: bars in its order (a line runs along its x-axis). */}
-					{viewChartLines(result, table, task.chart, width - 1, layout.chartHeight).map((line, index) => (
+					{viewChartLines(result, table, task.chart, width - 1, layout.chartHeight, screen.hiddenSeries).map((line, index) => (
 						<Text key={index} wrap="truncate-end">
 							{/* Its lines' colours asked off (FORCE_COLOR=0, NO_COLOR) were drawn all the same. */}
 							{colours ? line : stripVTControlCharacters(line)}

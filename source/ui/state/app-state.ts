@@ -2,7 +2,7 @@ import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {columnPlaces, rowCount, wrapLines} from '../../format.js';
 import {isNumeric, type OutputFormat, type TaskDefinition, type TaskProblem, type TaskResult} from '../../tasks/types.js';
 import {helpLines, scopeAction, type Action, type Scope} from '../keymap.js';
-import {MIN_CHART_HEIGHT} from '../lib/chart.js';
+import {MIN_CHART_HEIGHT, toggledSeries} from '../lib/chart.js';
 import {ROW_MARK_WIDTH, cappedWidths, naturalWidths} from '../lib/columns.js';
 import {taskDetailLines} from '../lib/task-details.js';
 import {createFormState, formReducer, formValues, missingRequired, type FormState} from './form-state.js';
@@ -41,6 +41,8 @@ export type ResultScreen = {
 	places: number[];
 	table: TableState;
 	chart: boolean;
+	/** The line chart's series hidden (digits 1-9), by their place in its `y` (0 for the legend's 1). */
+	hiddenSeries: readonly number[];
 	cellOpen: boolean;
 	/** Defined while typing a search. */
 	searchInput?: TextField;
@@ -405,7 +407,7 @@ function showResult(state: AppState, running: Extract<Screen, {name: 'running'}>
 	const layout = resultLayout(state, false);
 	const numeric = result.columns.map((column) => isNumeric(column.kind));
 	const table = createTableState(result.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)}, numeric);
-	const screen: ResultScreen = {name: 'result', task: running.task, values: running.values, result, naturalWidths: natural, places, table, chart: false, cellOpen: false, choosingFormat: false};
+	const screen: ResultScreen = {name: 'result', task: running.task, values: running.values, result, naturalWidths: natural, places, table, chart: false, hiddenSeries: [], cellOpen: false, choosingFormat: false};
 	// What the answer leaves approximate is said as it shows (the status bar's flash); an empty one's notes stand in
 	// for its rows (ResultTable) instead.
 	return result.notes && result.rows.length > 0 ? withFlash({...state, screen}, result.notes.join(' ')) : {...state, screen};
@@ -462,7 +464,7 @@ function onKey(state: AppState, name: string, text: string): AppState {
 		const edit = own ? textEdits[own] : text ? ({type: 'type', text} as const) : undefined;
 		if (edit) return editField(state, edit);
 	}
-	if (own) return onAction(state, own);
+	if (own) return onAction(state, own, name);
 	const global = scopeAction('global', name);
 	if (global === 'quit') return {...state, quitting: true};
 	if (global === 'help') return {...state, help: {offset: 0}};
@@ -490,7 +492,8 @@ function editField(state: AppState, edit: TextEdit): AppState {
 	return state;
 }
 
-function onAction(state: AppState, action: Action): AppState {
+/** `name`: the key, for an action that several keys do each in its own way (a digit's series). */
+function onAction(state: AppState, action: Action, name: string): AppState {
 	const {screen} = state;
 	switch (screen.name) {
 		case 'starting':
@@ -513,7 +516,7 @@ function onAction(state: AppState, action: Action): AppState {
 		case 'running':
 			return action === 'cancel-query' ? withFlash({...state, screen: {name: 'form', task: screen.task, form: screen.form}}, 'Query cancelled.') : state;
 		case 'result':
-			return onResultAction(state, screen, action);
+			return onResultAction(state, screen, action, name);
 		case 'details':
 			return onDetailsAction(state, screen, action);
 		case 'error':
@@ -650,7 +653,7 @@ const tableActions: Partial<Record<Action, Parameters<typeof tableReducer>[1]>> 
 	'filter-matches': {type: 'toggle-filter'},
 };
 
-function onResultAction(state: AppState, screen: ResultScreen, action: Action): AppState {
+function onResultAction(state: AppState, screen: ResultScreen, action: Action, name: string): AppState {
 	const update = (changes: Partial<ResultScreen>) => ({...state, screen: {...screen, ...changes}});
 	if (screen.searchInput !== undefined) {
 		if (action === 'back') return update({searchInput: undefined, table: tableReducer(screen.table, {type: 'search', query: ''})});
@@ -681,6 +684,12 @@ function onResultAction(state: AppState, screen: ResultScreen, action: Action): 
 			if (chart && screen.result.rows.length === 0) return withFlash(state, 'No rows: nothing to chart.');
 			const layout = resultLayout(state, chart);
 			return update({chart, table: tableReducer(screen.table, {type: 'resize', pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: screen.table.columnWidths})});
+		}
+		case 'toggle-series': {
+			// A bar chart draws one series; a hidden chart has no lines to hide.
+			if (!screen.chart || screen.task.chart?.kind !== 'line') return state;
+			const hiddenSeries = toggledSeries(screen.hiddenSeries, Number(name) - 1, screen.task.chart.y.length);
+			return hiddenSeries ? update({hiddenSeries}) : withFlash(state, 'One line stays shown: show another first.');
 		}
 		case 'save':
 			// One save at a time: two would race for the disk, and the first's rows are still being written.
