@@ -187,6 +187,8 @@ export const keymap: Binding[] = [
 
 	{action: 'accept', scope: 'text', keys: ['enter'], label: 'Enter', description: 'accept what you typed (search, filter)', hint: 'accept'},
 	{action: 'back', scope: 'text', keys: ['escape'], label: 'Esc', description: 'clear and stop typing', hint: 'clear'},
+	// Ctrl-T as on the form, where i is typed too: a picker opened on a name begun in the field is typing its filter.
+	{action: 'details', scope: 'text', keys: ['ctrl+t'], label: 'Ctrl-T', description: 'the task in full (filtering the menu or a picker)', hint: 'details'},
 	{action: 'left', scope: 'text', keys: ['left'], label: '←', description: 'move the cursor left'},
 	{action: 'right', scope: 'text', keys: ['right'], label: '→', description: 'move the cursor right'},
 	...fieldEditing('text'),

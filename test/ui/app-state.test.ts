@@ -655,6 +655,16 @@ test('i or Ctrl-T in the learner picker shows its task in full; Esc or q goes ba
 	// While typing its filter (as it opens on a name begun in the field), i is typed.
 	const typing = keys(picker, '/', 'i');
 	assert.equal(typing.screen.name === 'learner' && typing.screen.list.filter.value, 'i');
+	// Ctrl-T still shows the details (only Enter and Esc worked there), and goes back to the filter being typed, its
+	// cursor within it, and the learner highlighted (by it, the page).
+	const midFilter = keys(picker, '/', ...'learner1', 'left', 'left', 'down', 'down');
+	if (midFilter.screen.name !== 'learner') throw new Error('no picker');
+	assert.deepEqual([scopeOf(midFilter), midFilter.screen.list.filter, highlighted(midFilter)], ['text', {value: 'learner1', cursor: 6}, 'learner13']);
+	assert.match(hintLine(scopeOf(midFilter), keyHints(midFilter)), /^Enter accept · Esc clear · Ctrl-T details · /);
+	const fromTyping = keys(midFilter, 'ctrl+t');
+	assert.deepEqual(fromTyping.screen.name === 'details' && [fromTyping.screen.task.id, fromTyping.screen.back], ['learner-path', midFilter.screen]);
+	for (const back of ['escape', 'q', 'ctrl+t']) assert.deepEqual(keys(fromTyping, 'pagedown', back).screen, midFilter.screen, back);
+	assert.equal(fieldValues(keys(fromTyping, 'escape', 'enter', 'enter'))[0], 'learner13', 'Enter accepts, Enter picks');
 	// Opened while the learners are still being listed: the answer, come meanwhile, is there on the way back.
 	const opening = keys(atLearnerForm(), 'ctrl+l');
 	const requestId = opening.screen.name === 'learner' ? opening.screen.requestId : -1;
@@ -722,4 +732,20 @@ test('digits hide and show a line chart\'s series while the chart is shown; the 
 	assert.deepEqual(hidden(keys(atResult(), 'c', '1')), []);
 	assert.equal(keys(atResult(), 'c', '1').flash, undefined);
 	assert.ok(helpLines('result').some((line) => 'label' in line && line.label === '1-9' && /hide \/ show the chart line of that number/.test(line.description)));
+});
+
+test('Ctrl-T while the menu\'s or the course picker\'s filter is typed shows the task\'s details and goes back to the filter as it was; in a result\'s search it does nothing', () => {
+	const menu = keys(atMenu(), '/', ...'day', 'left');
+	const menuDetails = keys(menu, 'ctrl+t');
+	assert.deepEqual(menuDetails.screen.name === 'details' && [menuDetails.screen.task.id, menuDetails.screen.back], ['activity-by-day', {name: 'menu'}]);
+	assert.deepEqual(keys(menuDetails, 'escape').menu, menu.menu);
+	assert.equal(scopeOf(keys(menuDetails, 'escape')), 'text', 'still typing');
+	const course = keys(atMenu(), 'enter', '/', ...'b+2');
+	if (course.screen.name !== 'course') throw new Error('no course picker');
+	const courseDetails = keys(course, 'ctrl+t');
+	assert.deepEqual(courseDetails.screen.name === 'details' && courseDetails.screen.back, course.screen);
+	assert.deepEqual(keys(courseDetails, 'q').screen, course.screen);
+	const searching = keys(atResult(), '/', 'p');
+	assert.deepEqual(keys(searching, 'ctrl+t'), searching);
+	assert.doesNotMatch(hintLine(scopeOf(searching), keyHints(searching)), /Ctrl-T/);
 });

@@ -580,16 +580,27 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 	}
 });
 
-test('i in the learner picker shows the task in full; Esc and q go back to the picker as it was, its filter, cursor and page', async () => {
-	const many = Array.from({length: 30}, (_, index) => ({username: `learner-${index}`, events: 30 - index}));
-	const services = fakeServices({...withUserTask(false), listLearners: async () => many});
-	// 12 rows: 8 learners a page, fewer than the filter keeps.
-	const {lastFrame, stdin, unmount} = await renderAtMenu(services, 80, 12);
+const thirtyLearners = Array.from({length: 30}, (_, index) => ({username: `learner-${index}`, events: 30 - index}));
+
+/** The app at 80×12 (8 learners a page, fewer than a filter of "learner-1" keeps) on the Learners task's picker, listed. */
+async function renderAtLearnerPicker(services: Fake): Promise<ReturnType<typeof render>> {
+	const rendered = await renderAtMenu(services, 80, 12);
 	try {
-		await press(stdin, '/', 'learners', ENTER, ENTER);
-		await waitFor(lastFrame, /▸ course +course-v1/);
-		await press(stdin, '\t', CTRL_L);
-		await waitFor(lastFrame, '30 learners of course-v1:A+1+2024');
+		await press(rendered.stdin, '/', 'learners', ENTER, ENTER);
+		await waitFor(rendered.lastFrame, /▸ course +course-v1/);
+		await press(rendered.stdin, '\t', CTRL_L);
+		await waitFor(rendered.lastFrame, '30 learners of course-v1:A+1+2024');
+		return rendered;
+	} catch (error) {
+		rendered.unmount();
+		throw error;
+	}
+}
+
+test('i in the learner picker shows the task in full; Esc and q go back to the picker as it was, its filter, cursor and page', async () => {
+	const services = fakeServices({...withUserTask(false), listLearners: async () => thirtyLearners});
+	const {lastFrame, stdin, unmount} = await renderAtLearnerPicker(services);
+	try {
 		await press(stdin, '/', 'learner-1', ENTER, 'G', 'k');
 		const picker = await waitFor(lastFrame, 'which learner? 10 of 11');
 		assert.match(picker, /filter: learner-1\n/);
@@ -1771,6 +1782,29 @@ test('on active-learners\' chart, 1 hides the active line (the axis then spans t
 		await press(stdin, '1', '2', '3');
 		const back = stripVTControlCharacters(await waitFor(lastFrame, / 1 active, 2 video, 3 problem, 4 forum by/));
 		assert.match(back, /^ +120 [┤┼]/m, 'drawn again with all four');
+	} finally {
+		unmount();
+	}
+});
+
+test('Ctrl-T while the learner picker\'s filter is typed shows the task in full; Esc goes back to the filter being typed, its cursor and page as they were', async () => {
+	const services = fakeServices({...withUserTask(false), listLearners: async () => thirtyLearners});
+	const {lastFrame, stdin, unmount} = await renderAtLearnerPicker(services);
+	try {
+		// Still typing, on the last page of the 11 matches (↓ moves over them), the cursor before "-1".
+		await press(stdin, '/', 'learner-1', ...Array.from({length: 10}, () => '\u001B[B'), '\u001B[D', '\u001B[D');
+		const picker = await waitFor(lastFrame, 'which learner? 11 of 11 · filter: learner▏-1');
+		assert.match(picker, /▸ learner-19 11 events\n/);
+		assert.match(picker, /Enter accept · Esc clear · Ctrl-T details/);
+		await press(stdin, CTRL_T);
+		assert.match(await waitFor(lastFrame, 'Task learners'), /Esc\/q back/);
+		await press(stdin, ESC);
+		await waitFor(lastFrame, 'which learner?');
+		assert.equal(lastFrame(), picker, 'the picker as it was');
+		// The filter is still being typed, at its cursor: "0" makes it learner0-1, which none is.
+		await press(stdin, '\u0005', '0');
+		await waitFor(lastFrame, 'filter: learner-10▏');
+		assert.deepEqual(services.errors, []);
 	} finally {
 		unmount();
 	}

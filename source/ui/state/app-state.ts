@@ -272,6 +272,8 @@ export function keyHints(state: AppState): Partial<Record<Action, string>> {
 	if (state.help) return {};
 	// c is offered where the task declares a chart (elsewhere it only says that there is none).
 	if (screen.name === 'result' && scopeOf(state) === 'result') return {'sort-desc': sortDescHint(screen.table), ...(screen.task.chart ? {} : {chart: ''})};
+	// A result's search has no task's details to show (Esc first; the result's task is the one just run).
+	if (screen.name === 'result' && scopeOf(state) === 'text') return {details: ''};
 	// The learner picker's key is told where it works: on a user field.
 	if (screen.name === 'form' && screen.form.fields[screen.form.focus]?.parameter.type !== 'user') return {'pick-learner': ''};
 	return {};
