@@ -10,7 +10,7 @@ import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import {progressLine} from './ingest.js';
 import {liveLine} from './live-line.js';
 import {didYouMean} from '../suggest.js';
-import {parameterFacts} from '../tasks/types.js';
+import {describedWith, PARAMETER_FORMATS, parameterFacts} from '../tasks/types.js';
 import {UsageError} from '../usage.js';
 import {CancelledError, cancelOnSignals, withDatabase, writeOrWait, type CommandContext, type Command} from './context.js';
 
@@ -146,8 +146,8 @@ export function taskHelp(task: TaskDefinition): string {
 	const options = task.parameters.map(option);
 	const width = Math.max(0, ...options.map((text) => text.length)) + 2;
 	const parameters = task.parameters.map((parameter, index) => {
-		const facts = parameterFacts(parameter).join('; ');
-		return `    ${options[index]!.padEnd(width)}${parameter.description}${facts ? ` (${facts})` : ''}`;
+		const format = PARAMETER_FORMATS[parameter.type];
+		return `    ${options[index]!.padEnd(width)}${describedWith(parameter.description, [...parameterFacts(parameter), ...(format ? [format] : [])])}`;
 	});
 	return [
 		'',

@@ -35,6 +35,19 @@ export function parameterFacts(parameter: TaskParameter): string[] {
 /** The run's zone: a task's first timezone parameter, the zone its times are written in (see inRunZone), read by its SQL or not. */
 export const runZoneParameter = (parameters: TaskParameter[]) => parameters.find((parameter) => parameter.type === 'timezone');
 
+/** How a value of a type is written, said after its parameter's description (the app's form and details, `run <task> --help`). */
+export const PARAMETER_FORMATS: Partial<Record<ParameterType, string>> = {date: 'YYYY-MM-DD'};
+
+/**
+ * A description with `notes` after it, in the parenthesis it ends with if it does: "(empty: no limit; YYYY-MM-DD)", where
+ * "(empty: no limit) (YYYY-MM-DD)" read as two asides.
+ */
+export function describedWith(description: string, notes: string[]): string {
+	if (notes.length === 0) return description;
+	const said = notes.join('; ');
+	return description.endsWith(')') && description.includes('(') ? `${description.slice(0, -1)}; ${said})` : `${description} (${said})`;
+}
+
 export type ChartSpec = {
 	kind: 'line' | 'bar';
 	/** Column for the x-axis. */

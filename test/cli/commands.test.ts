@@ -660,7 +660,10 @@ describe('the headless commands', () => {
 		const definition = help.stdout.split('\n  Parameters\n')[0]!.split('\n').slice(3);
 		assert.ok(definition.length > 1 && definition.every((line) => line.length <= 100), 'the definition is wrapped');
 		// The range a parameter takes, as a value outside it is told.
-		assert.match(cli('run', 'time-on-course', '--help').stdout, /^ {4}--idle INTEGER +Idle cutoff in minutes .*\(default 30; from 1 to 240\)$/m);
+		// In the description's own parenthesis, as one aside: "(edx2bigquery uses 30 and 5) (default 30; from 1 to 240)" read as two.
+		assert.match(cli('run', 'time-on-course', '--help').stdout, /^ {4}--idle INTEGER +Idle cutoff in minutes \(edx2bigquery uses 30 and 5; default 30; from 1 to 240\)$/m);
+		// How a date is written, as the app's form says it.
+		assert.match(cli('run', 'forum-activity', '--help').stdout, /^ {4}--from DATE +First day, inclusive, in the time zone \(empty: no limit; YYYY-MM-DD\)$/m);
 		const unknown = cli('run', 'nope', '--help');
 		assert.deepEqual([unknown.code, unknown.stderr], [1, 'Unknown task "nope"; run openpolyedu-tui tasks for the list.\n']);
 	});

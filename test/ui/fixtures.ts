@@ -78,7 +78,7 @@ export function summary(extra: Partial<AppIngestSummary> = {}): AppIngestSummary
 export const learnersTask = task('learners', 'Learners', {
 	parameters: [
 		{name: 'course', type: 'course', description: 'Course id'},
-		{name: 'user', type: 'user', description: 'Learner username'},
+		{name: 'user', type: 'user', description: 'Learner username (empty: all learners)'},
 		{name: 'tz', type: 'timezone', description: 'Time zone', default: 'UTC'},
 	],
 });

@@ -551,7 +551,8 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 		const onUser = await waitFor(lastFrame, /▸ user +▏/);
 		// The whole line at 80 columns: Ctrl-T details was cut off it here.
 		assert.match(onUser, /\nEnter run · Esc back · ↓\/Tab field · Ctrl-T details · Ctrl-L learners · F1 help$/);
-		assert.match(onUser, / {2}Learner username \(Ctrl-L lists them\)\n/, 'in the field help too, which a narrow screen does not cut');
+		// One aside: "(empty: all learners) (Ctrl-L lists them)" read as two.
+		assert.match(onUser, / {2}Learner username \(empty: all learners; Ctrl-L lists them\)\n/, 'in the field help too, which a narrow screen does not cut');
 		await press(stdin, CTRL_L);
 		await waitFor(lastFrame, 'Listing the learners of course-v1:A+1+2024…');
 		// The screen says it before the app's effect asks (a busy machine showed the one without the other).

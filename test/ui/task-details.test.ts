@@ -16,7 +16,7 @@ const OWN_TASK = [
 	'-- param: course | course | | Course id (empty: the only course, or all courses together)',
 	'-- param: user | user | | Learner username (empty: all learners)',
 	'-- param: from | date | | First day, inclusive',
-	'-- param: to | date | | Last day, inclusive',
+	'-- param: to | date | | Last day, inclusive (empty: no limit)',
 	'-- param: tz | timezone | UTC | Time zone for days',
 	'-- param: min_minutes | integer(0..10000) | 1 | Leave out learners below this',
 	'-- param: mode | choice(fast,exact,both) | exact | How to count',
@@ -54,6 +54,9 @@ test("a task's details say all its definition holds: title, group, file, the who
 	assert.ok(lines.includes('  video · video · no default'));
 	assert.ok(lines.includes("  tz · timezone · default UTC (the form starts with the database's day zone)"));
 	assert.ok(lines.includes('    First day, inclusive (YYYY-MM-DD)'), 'how a date is written, as the form says it');
+	// After a description that ends in a parenthesis, in it: "(empty: no limit) (YYYY-MM-DD)" read as two asides.
+	assert.ok(lines.includes('    Last day, inclusive (empty: no limit; YYYY-MM-DD)'), joined);
+	assert.ok(lines.includes('    Learner username (empty: all learners; Ctrl-L lists them)'), joined);
 	assert.ok(lines.includes('  Rows sorted by events, descending.'));
 	assert.match(flat, /Chart \(c on the result\): lines of events, learners along day, the rows of the same day added up\./);
 	assert.match(flat, /Exact times with user: given a user, the answer puts events in hours and days by/);

@@ -1,6 +1,6 @@
 /** A task's whole definition as lines of the screen's width: what the menu and the form cut to its first sentence. */
 import {terminalSafe, wrapLines, wrapProse} from '../../format.js';
-import {parameterFacts, type ChartSpec, type ParameterType, type TaskDefinition, type TaskParameter} from '../../tasks/types.js';
+import {describedWith, PARAMETER_FORMATS, parameterFacts, type ChartSpec, type ParameterType, type TaskDefinition, type TaskParameter} from '../../tasks/types.js';
 import {shownTop} from '../state/list-cursor.js';
 import {stringWidth} from './columns.js';
 import {displayPath} from './format.js';
@@ -9,10 +9,16 @@ import {displayPath} from './format.js';
 export type DetailLine = {text: string; tone: 'title' | 'heading' | 'text' | 'dim'; bold?: number};
 
 /**
- * Said after a parameter's description, here and under the form's focused field: how a date is written; where a
- * learner's name can be picked (the form's hint line, cut on a narrow screen, may not show it).
+ * Said after a parameter's description: how a date is written; where a learner's name can be picked (the form's hint
+ * line, cut on a narrow screen, may not show it).
  */
-export const parameterNotes: Partial<Record<ParameterType, string>> = {date: ' (YYYY-MM-DD)', user: ' (Ctrl-L lists them)'};
+const parameterNotes: Partial<Record<ParameterType, string>> = {...PARAMETER_FORMATS, user: 'Ctrl-L lists them'};
+
+/** A parameter's description and its note, as the details and the form's focused field say it. */
+export function parameterHelp(parameter: TaskParameter): string {
+	const note = parameterNotes[parameter.type];
+	return describedWith(parameter.description, note ? [note] : []);
+}
 
 /** What the form puts in a field in place of the header's default (see createFormState): the details said "default UTC" where the form showed Europe/Moscow. */
 const formStarts: Partial<Record<ParameterType, string>> = {course: 'the form starts with the course picked', timezone: "the form starts with the database's day zone"};
@@ -37,7 +43,7 @@ function parameterLines(parameter: TaskParameter, width: number): DetailLine[] {
 	const given = parameter.required || parameter.default ? facts : ['no default', ...facts];
 	const starts = formStarts[parameter.type];
 	const head = [parameter.name, parameter.type, ...given].join(' · ') + (starts ? ` (${starts})` : '');
-	return [...block(head, width, 2, 'text', parameter.name.length), ...block(parameter.description + (parameterNotes[parameter.type] ?? ''), width, 4, 'dim')];
+	return [...block(head, width, 2, 'text', parameter.name.length), ...block(parameterHelp(parameter), width, 4, 'dim')];
 }
 
 function chartText(chart: ChartSpec): string {

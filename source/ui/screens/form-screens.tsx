@@ -5,7 +5,7 @@ import type {TaskDefinition} from '../../tasks/types.js';
 import {counted, firstSentence, terminalSafe, wrapLines} from '../../format.js';
 import {rowMark, stringWidth} from '../lib/columns.js';
 import {clock, thousands} from '../lib/format.js';
-import {parameterNotes} from '../lib/task-details.js';
+import {parameterHelp} from '../lib/task-details.js';
 import type {Course} from '../state/app-state.js';
 import {choiceLabel, pickerView, type CourseChoice} from '../state/course-picker.js';
 import {filterLabel, isFiltered, type FilteredList} from '../state/filtered-list.js';
@@ -143,8 +143,7 @@ export function FormScreen({task, form, width, height}: {task: TaskDefinition; f
 			{focused && (
 				<Text dimColor wrap="truncate-end">
 					{'  '}
-					{focused.parameter.description}
-					{parameterNotes[focused.parameter.type] ?? ''}
+					{parameterHelp(focused.parameter)}
 				</Text>
 			)}
 		</Box>
