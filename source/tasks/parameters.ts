@@ -307,8 +307,11 @@ export async function resolveParameters(
 			if (parameter.type === 'event-types') {
 				const unknown = await unknownEventTypes(db, value, courseValue);
 				// None with events is refused; some without count nothing, and a typo among them must say so.
-				if (unknown.length === eventTypesOf(value).length) throw new UserError(noEventsOf(unknown, courseValue));
-				if (unknown.length > 0) notes.push(noEventsOf(unknown, courseValue));
+				if (unknown.length > 0) {
+					const message = noEventsOf(unknown, courseValue, await typesOtherwiseCased(db, unknown, courseValue));
+					if (unknown.length === eventTypesOf(value).length) throw new UserError(message);
+					notes.push(message);
+				}
 			}
 			if (parameter.type === 'timezone') {
 				// Etc/GMT+3 reads as UTC+3 and is UTC-03:00: the answer of a user who took it so is six hours off, without a word.
@@ -357,8 +360,26 @@ function eventTypesOf(list: string): string[] {
 	return list.replaceAll(' ', '').split(',').filter((type) => type !== '');
 }
 
-const noEventsOf = (types: string[], course: string) =>
-	`No events of type ${types.map(quoted).join(', ')} ${inCourse(course)}: event types are case-sensitive (event-types lists them).`;
+/**
+ * Says the case matters only where it is why a type has no events (`PLAY_VIDEO`, when `play_video` has some): said of
+ * a course without videos run with the default types, it sent the user looking for a typo that was not there.
+ */
+function noEventsOf(types: string[], course: string, otherwiseCased: string[]): string {
+	const none = `No events of type ${types.map(quoted).join(', ')} ${inCourse(course)}`;
+	if (otherwiseCased.length === 0) return `${none} (event-types lists the types it has).`;
+	return `${none} (did you mean ${otherwiseCased.map(quoted).join(', ')}?): event types are case-sensitive (event-types lists them).`;
+}
+
+/** The types with events (in `course`, when one is chosen) that are one of `types` but for their case. */
+async function typesOtherwiseCased(db: Queryable, types: string[], course: string): Promise<string[]> {
+	const {rows} = await db.query<{eventType: string}>(
+		`SELECT DISTINCT event_type AS "eventType" FROM d_type_total
+		WHERE lower(event_type) IN (SELECT lower(type) FROM unnest($1::text[]) type) AND course_id <> '' AND (course_id = $2 OR $2 = '')
+		ORDER BY 1`,
+		[types, course],
+	);
+	return rows.map((row) => row.eventType);
+}
 
 /** The types of `list` that no event has (in `course`, when one is chosen). */
 async function unknownEventTypes(db: Queryable, list: string, course: string): Promise<string[]> {

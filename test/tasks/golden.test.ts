@@ -136,10 +136,16 @@ describe('overview and learners', () => {
 		await assert.rejects(rows('enrollment-over-time', {from: '2024-03-05', to: '2024-03-01'}), {parameter: 'from'});
 		await assert.rejects(rows('learner-unit-events', {types: 'PLAY_VIDEO'}), {parameter: 'types'});
 		const caseSensitive = 'event types are case-sensitive (event-types lists them).';
-		await assert.rejects(rows('learner-unit-events', {types: 'PLAY_VIDEO'}), {message: `No events of type "PLAY_VIDEO" in the database: ${caseSensitive}`});
+		await assert.rejects(rows('learner-unit-events', {types: 'PLAY_VIDEO'}), {message: `No events of type "PLAY_VIDEO" in the database (did you mean "play_video"?): ${caseSensitive}`});
 		const run = (types: string) => runTask(pool, tasks.get('learner-unit-events')!, {types});
 		const mixed = await run('play_video, PLAY_VIDEO,pause');
-		assert.deepEqual(mixed.notes, [`No events of type "PLAY_VIDEO", "pause" in the database: ${caseSensitive}`]);
+		assert.deepEqual(mixed.notes, [`No events of type "PLAY_VIDEO", "pause" in the database (did you mean "play_video"?): ${caseSensitive}`]);
+		// Types spelt right that the course has none of are no matter of case: HIST has no video and no outline click,
+		// and its answer with the default types said "event types are case-sensitive", sending the user after a typo.
+		await assert.rejects(rows('learner-unit-events', {course: HIST}), {
+			message: `No events of type "play_video", "pause_video", "load_video", "edx.ui.lms.outline.selected" in ${HIST} (event-types lists the types it has).`,
+		});
+		assert.deepEqual((await run('play_video,pause')).notes, ['No events of type "pause" in the database (event-types lists the types it has).']);
 		assert.deepEqual(mixed.rows, (await run('play_video')).rows);
 		assert.equal((await run('play_video')).notes, undefined);
 	});
