@@ -11,8 +11,9 @@
 --   list takes 7 days without a visit; 14 by default here, so that a learner of a weekly course who skips one
 --   week is not flagged yet (days=7 gives Aspects' list). Lists days since last activity and
 --   days active (calendar days in the time zone with learning activity). Finished learners (passing grade
---   or certificate) are left out. One row per enrolled user id (user_id): a name can have several in a course,
---   and one enrolled by a staff member, with no events of their own, may have no name; activity is the name's.
+--   or certificate: the name's, or the user id's when a background task logged it without a username) are left
+--   out. One row per enrolled user id (user_id): a name can have several in a course, and one enrolled by a staff
+--   member, with no events of their own, may have no name; activity is the name's.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: days | integer(0..3650) | 14 | Inactive for more than this many days
 -- param: as_of | date | | The list as it stood at the end of this day (empty: the last day with events)
@@ -43,6 +44,7 @@ WITH reference AS (
 	LEFT JOIN active_before b ON b.course_id = s.course_id AND b.username = s.username
 	CROSS JOIN LATERAL (SELECT CASE WHEN l.last_activity < until.time THEN l.last_activity ELSE b.hour END AS last_activity) a
 	WHERE s.is_enrolled AND (l.first_passed IS NULL OR l.first_passed >= until.time)
+		AND NOT EXISTS (SELECT 1 FROM d_user_finish f WHERE f.course_id = s.course_id AND f.user_id = s.user_id AND f.passed AND f.time < until.time)
 		AND (s.course_id = :course OR (:course IS NULL AND s.course_id <> ''))
 ), active_days AS (
 	-- In the day zone (see README), d_learner counts them (active_days) unless as_of cuts them; in another zone every

@@ -5,16 +5,18 @@
 --   and course, as course-summary's enrolled_ever counts them, each with the activity of its name), how many then
 --   reached each stage: started (learning activity at or after enrolling), watched a video (played one),
 --   attempted a problem (a graded problem check), attempted an exam (edx.special_exam.*), passed (passing
---   grade or certificate event). Each stage is counted independently (the later stages at any time: a log
---   seldom has them before the enrollment, and E2B's viewed / explored stages need the course's structure,
---   which logs do not hold); percent is of the enrolled.
+--   grade or certificate event, the name's or, logged without a username by a background task, the user id's).
+--   Each stage is counted independently (the later stages at any time: a log seldom has them before the
+--   enrollment, and E2B's viewed / explored stages need the course's structure, which logs do not hold); percent
+--   is of the enrolled.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: step asc
 -- chart: bar x=stage y=learners
 WITH enrolled AS (
-	SELECT s.first_enrolled, l.*
+	SELECT s.first_enrolled, l.*, p.user_id IS NOT NULL AS user_passed
 	FROM d_enrollment_state s
 	LEFT JOIN d_learner l ON l.course_id = s.course_id AND l.username = s.username
+	LEFT JOIN (SELECT DISTINCT course_id, user_id FROM d_user_finish WHERE passed) p ON p.course_id = s.course_id AND p.user_id = s.user_id
 	WHERE s.activations > 0 AND (s.course_id = :course OR (:course IS NULL AND s.course_id <> ''))
 ), counts AS (
 	SELECT count(*) AS enrolled,
@@ -22,7 +24,7 @@ WITH enrolled AS (
 		count(*) FILTER (WHERE video_plays > 0) AS video,
 		count(*) FILTER (WHERE problem_checks > 0) AS problem,
 		count(*) FILTER (WHERE first_exam IS NOT NULL) AS exam,
-		count(*) FILTER (WHERE first_passed IS NOT NULL) AS passed
+		count(*) FILTER (WHERE first_passed IS NOT NULL OR user_passed) AS passed
 	FROM enrolled
 )
 SELECT step, stage, learners, CASE WHEN enrolled > 0 THEN round(100.0 * learners / enrolled, 1) END AS percent

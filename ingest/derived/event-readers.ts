@@ -5,7 +5,8 @@ import type {RowBuffer} from '../row-buffer.js';
 
 /**
  * The event tables the readers of payloads fill from the new events: player events, problem checks and
- * shown answers, textbook events, enrollment changes, and the pages that outline and link clicks name
+ * shown answers, textbook events, enrollment changes, passing grades and certificates logged without a
+ * username (by background tasks: the learner is a user id only), and the pages that outline and link clicks name
  * (fresh_target, numbered and named once the pass is over). The counting pass (fresh-counts.ts) reads the
  * payload fields in its scan of the events and writes these rows as the events stream by.
  */
@@ -14,6 +15,7 @@ export const READER_TABLES = {
 	d_video_event: 'course_id, username, time, action, video_id, position, old_position, new_position, duration',
 	d_problem_event: 'course_id, username, time, problem_id, kind, correct, answers, attempts',
 	d_textbook_event: 'course_id, username, time, event_type, pdf, query, words',
+	d_user_finish: 'course_id, user_id, time, passed, certificate',
 	fresh_target: 'page, name, time',
 };
 export type ReaderTable = keyof typeof READER_TABLES;
@@ -25,7 +27,8 @@ export type ReaderTable = keyof typeof READER_TABLES;
  */
 export const PAYLOAD_COLUMNS = `
 	-- A user id past bigint's range (1e30) is unknown, as one that is no number is (the cast raised, failing every build).
-	CASE WHEN t.payload_kind = 'enrollment' AND abs(d_number(e.event -> 'user_id')) < 9e18 THEN d_number(e.event -> 'user_id')::bigint END,
+	-- d_number reads a string's number too: background tasks log it as "6".
+	CASE WHEN t.payload_kind IN ('enrollment', 'finish') AND abs(d_number(e.event -> 'user_id')) < 9e18 THEN d_number(e.event -> 'user_id')::bigint END,
 	CASE WHEN t.payload_kind = 'enrollment' THEN e.event ->> 'mode' END,
 	CASE WHEN t.payload_kind = 'enrollment' THEN e.file_id END,
 	CASE WHEN t.payload_kind = 'enrollment' THEN e.line_no END,
@@ -60,7 +63,7 @@ export const SCAN = {
 	loadId: 5,
 	userId: 6,
 	server: 7,
-	enrolledUserId: 8,
+	payloadUserId: 8,
 	mode: 9,
 	fileId: 10,
 	lineNo: 11,
@@ -81,7 +84,7 @@ export const SCAN = {
 } as const;
 
 /** What a reader needs of an event type (from fresh_type). */
-export type ReaderKind = {event_type: string; payload_kind: string | null; video_action: string | null};
+export type ReaderKind = {event_type: string; payload_kind: string | null; video_action: string | null; is_passed: boolean; is_certificate: boolean};
 
 type Tables = {rows(table: ReaderTable): RowBuffer; learnerRow(table: ReaderTable, learner: Buffer, fields: number): RowBuffer};
 
@@ -90,7 +93,7 @@ type Tables = {rows(table: ReaderTable): RowBuffer; learnerRow(table: ReaderTabl
  * tables had in SQL; `starts` tells where each field of the row starts in `data` (see BinaryRowReader).
  * Says whether it wrote one.
  */
-export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array, learner: {username: string; fields: Buffer}, kind: ReaderKind): boolean {
+export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array, learner: {courseId: string; username: string; fields: Buffer}, kind: ReaderKind): boolean {
 	const time = starts[SCAN.time]!;
 	switch (kind.payload_kind) {
 		case 'target':
@@ -107,13 +110,27 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 			if (time < 0) return false;
 			const out = tables.learnerRow('d_enrollment', learner.fields, 6);
 			// The enrolled user: event.user_id, else the event's user id.
-			copiedField(out, data, starts[starts[SCAN.enrolledUserId]! >= 0 ? SCAN.enrolledUserId : SCAN.userId]!);
+			copiedField(out, data, starts[starts[SCAN.payloadUserId]! >= 0 ? SCAN.payloadUserId : SCAN.userId]!);
 			copiedField(out, data, starts[SCAN.time]!);
 			boolField(out, kind.event_type === 'edx.course.enrollment.activated');
 			copiedField(out, data, starts[SCAN.mode]!);
 			// Where the event is in the log: it orders changes logged at the same time.
 			copiedField(out, data, starts[SCAN.fileId]!);
 			copiedField(out, data, starts[SCAN.lineNo]!);
+			return true;
+		}
+		case 'finish': {
+			// A learner's own finishes count in d_learner; one logged without a name is its user id's (event.user_id, else the
+			// event's), named by the tasks through d_user as enrollments are.
+			const userId = starts[SCAN.payloadUserId]! >= 0 ? starts[SCAN.payloadUserId]! : starts[SCAN.userId]!;
+			if (time < 0 || learner.username !== '' || userId < 0) return false;
+			const out = tables.rows('d_user_finish');
+			startRow(out, 5);
+			textField(out, learner.courseId);
+			copiedField(out, data, userId);
+			copiedField(out, data, time);
+			boolField(out, kind.is_passed);
+			boolField(out, kind.is_certificate);
 			return true;
 		}
 		case 'video': {

@@ -28,8 +28,6 @@ type TypeKind = ReaderKind & {
 	is_play: boolean;
 	is_forum_post: boolean;
 	is_exam: boolean;
-	is_passed: boolean;
-	is_certificate: boolean;
 	is_problem_check: boolean;
 	is_thread: boolean;
 	is_response: boolean;

@@ -1335,4 +1335,31 @@ CREATE FUNCTION d_midnight(day date, tz text) RETURNS timestamptz LANGUAGE sql I
 $$;
 `,
 	},
+	{
+		version: 155,
+		description: "passing grades and certificates logged without a username are their user id's",
+		// Background (Celery) tasks log edx.course.grade.passed.first_time and often edx.certificate.created with an empty
+		// username and the learner in event.user_id only: finished, funnel, at-risk and started-not-finished counted them
+		// for no learner.
+		sql: `
+-- Appended by the counting pass: one row per such event with a time (a learner's own finishes are in d_learner).
+-- passed and certificate: as d_learner's first_passed and first_certificate count the event type.
+CREATE TABLE d_user_finish (
+	course_id text NOT NULL,
+	user_id bigint NOT NULL,
+	time timestamptz NOT NULL,
+	passed boolean NOT NULL,
+	certificate boolean NOT NULL
+);
+
+-- Those finishes per learner, named by their user id's name (d_user), as enrollments are: the tasks that list names
+-- take a learner's first finish as the least of this and d_learner's.
+CREATE VIEW d_named_finish AS
+SELECT f.course_id, u.username, min(f.time) FILTER (WHERE f.passed) AS first_passed, min(f.time) FILTER (WHERE f.certificate) AS first_certificate
+FROM d_user_finish f JOIN d_user u ON u.user_id = f.user_id
+GROUP BY f.course_id, u.username;
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -29,6 +29,9 @@ const VIDEO_ACTION = `CASE event_type
  * count them together, so they stay a few times smaller than the events; d_type_total keeps each.
  */
 const HOURLY_TYPE = `CASE WHEN event_type LIKE '/%' THEN '(server request)' ELSE event_type END`;
+/** Finishing the course: a passing grade or a certificate (finish=passed), any certificate event (finish=certificate). */
+const PASSED_KIND = `event_type IN ('edx.course.grade.passed.first_time', 'edx.certificate.created')`;
+const CERTIFICATE_KIND = `event_type LIKE 'edx.certificate.%'`;
 /**
  * Which reader of the payload an event type feeds (NULL: its payload is not read). Payload fields are
  * read only under a test of this kind: with a type list in a filter instead, PostgreSQL (which orders a
@@ -39,6 +42,8 @@ const PAYLOAD_KIND = `CASE
 	WHEN event_type IN ('problem_check', 'showanswer', 'show_answer', 'edx.problem.showanswer') THEN 'problem'
 	WHEN event_type IN ('edx.course.enrollment.activated', 'edx.course.enrollment.deactivated') THEN 'enrollment'
 	WHEN event_type IN ('edx.ui.lms.outline.selected', 'edx.ui.lms.link_clicked') THEN 'target'
+	-- Background tasks log them without a username, the learner in event.user_id (d_user_finish).
+	WHEN ${PASSED_KIND} OR ${CERTIFICATE_KIND} THEN 'finish'
 	-- The PDF viewer logs its page loads and turns as \`book\` events, their textbook.pdf.* name in the payload.
 	WHEN event_type LIKE 'textbook.%' OR event_type = 'book' THEN 'textbook' END`;
 
@@ -78,8 +83,8 @@ SELECT (row_number() OVER ())::int AS type_id, event_type, ${HOURLY_TYPE} AS hou
 	coalesce(${VIDEO_KIND}, false) AS is_video, coalesce(${PROBLEM_KIND}, false) AS is_problem,
 	coalesce(${FORUM_KIND}, false) AS is_forum, coalesce(${ENROLLMENT_KIND}, false) AS is_enrollment,
 	event_type IN ('play_video', 'edx.video.played') AS is_play, event_type LIKE 'edx.forum.%.created' AS is_forum_post,
-	event_type LIKE 'edx.special\\_exam.%' AS is_exam, event_type IN ('edx.course.grade.passed.first_time', 'edx.certificate.created') AS is_passed,
-	event_type LIKE 'edx.certificate.%' AS is_certificate, event_type = 'page_close' AS closes, event_type = 'problem_check' AS is_problem_check,
+	event_type LIKE 'edx.special\\_exam.%' AS is_exam, ${PASSED_KIND} AS is_passed,
+	${CERTIFICATE_KIND} AS is_certificate, event_type = 'page_close' AS closes, event_type = 'problem_check' AS is_problem_check,
 	event_type = 'edx.forum.thread.created' AS is_thread, event_type = 'edx.forum.response.created' AS is_response,
 	event_type = 'edx.forum.comment.created' AS is_comment
 FROM (SELECT DISTINCT event_type FROM fresh_type_page) t`;
@@ -172,7 +177,7 @@ const REPLACED_ROWS = [
 const PLAIN_TABLES = (earlier: boolean) => (earlier ? 'learners_to_refresh, fresh_video_item, fresh_problem_item' : 'learners_to_refresh');
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_type_day_utc', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment',
-	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
+	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_user_finish', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
 	'd_page_day', 'd_page_day_utc', 'd_problem_answer', 'd_learner_events',
 ];
 
