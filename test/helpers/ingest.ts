@@ -4,6 +4,7 @@ import path from 'node:path';
 import {after} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
+import {migrate} from '../../ingest/db/migrations.js';
 import {runIngest, type IngestOptions} from '../../ingest/engine.js';
 import {createTestDatabase} from './database.js';
 
@@ -19,6 +20,16 @@ export async function openTestDatabase(prefix = 'ingest'): Promise<{url: string;
 
 export function ingest(database: {url: string; pool: pg.Pool}, paths: string[], options: Partial<IngestOptions> = {}) {
 	return runIngest({databaseUrl: database.url, pool: database.pool, paths, workers: 2, ...options});
+}
+
+/** The versions the migrations applied (a test undoes one, as a database built before it was, and migrates again). */
+export async function migrated(database: {pool: pg.Pool}): Promise<number[]> {
+	const client = await database.pool.connect();
+	try {
+		return await migrate(client);
+	} finally {
+		client.release();
+	}
 }
 
 /** A temporary folder for fixture files, removed after the test file. */

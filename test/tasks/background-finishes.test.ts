@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {it} from 'node:test';
-import {migrate} from '../../ingest/db/migrations.js';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
 import {csvRows} from '../helpers/csv-rows.js';
-import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
+import {fixtureDir, ingest, migrated, openTestDatabase} from '../helpers/ingest.js';
 
 /**
  * Passing grades and certificates logged by background tasks (Celery): no username, no context.user_id, the
@@ -90,12 +89,7 @@ it('a database built before migration 155 is rebuilt by the next build, with the
 	await ingest(database, [learners, tasksLog]);
 	// As the version before 155 left it.
 	await database.pool.query('DROP VIEW d_named_finish; DROP TABLE d_user_finish; DELETE FROM schema_version WHERE version = 155');
-	const client = await database.pool.connect();
-	try {
-		assert.deepEqual(await migrate(client), [155]);
-	} finally {
-		client.release();
-	}
+	assert.deepEqual(await migrated(database), [155]);
 	await refreshDerived(database.pool);
 	await assertAnswers(database);
 });
