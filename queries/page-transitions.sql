@@ -1,8 +1,10 @@
 -- id: page-transitions
 -- title: Top page-to-page transitions
 -- group: Pages
--- description: How learners move: pairs of consecutive page visits within one session (see
---   learner-path), with the number of transitions and of distinct learners making them. Ranked by transitions,
+-- description: How learners move: pairs of a learner's consecutive page visits in a course (see page-visits), the
+--   second at most 30 minutes after the learner's last event on the first, with the number of transitions and of distinct learners making them. A page_close between
+--   them counts as the move (the browser logs one on leaving a page for the next, which ends the session; kept within
+--   sessions, real logs had none); coming back to the same page is no move. Ranked by transitions,
 --   then by the from and to URLs: pairs tied at the top cut are taken in that order.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)

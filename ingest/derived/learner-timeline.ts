@@ -37,7 +37,10 @@ export type DayTimes = {
 	/** times summed (in day order) and their days with time > 0 counted, per cutoff; undefined without days. */
 	total: TimeTotal | undefined;
 };
-/** closes: made by a page_close's page, which the walk takes after the other events at its time (learner-path orders by it). */
+/**
+ * closes: made by a page_close's page, which the walk takes after the other events at its time (learner-path orders by it).
+ * previousUrlId: the learner's previous page, when another and at most 30 minutes before, a page_close between or not.
+ */
 export type VisitRow = {time: number; urlId: number; sessionStart: boolean; previousUrlId: number | null; closes: boolean};
 
 export type LearnerTimeline = {
@@ -54,6 +57,7 @@ export type LearnerTimeline = {
 	visits: VisitRow[];
 	pageVisits: Array<{urlId: number; visits: number}>;
 	pageHourVisits: Array<{hour: number; urlId: number; visits: number}>;
+	/** Moves between pages: the visits' previous pages (across sessions' page_close ends, not their 30-minute gaps). */
 	transitions: Array<{previousUrlId: number; urlId: number; transitions: number}>;
 };
 
@@ -193,9 +197,13 @@ function walkVisits(events: TimelineEvent[]): VisitRow[] {
 			closed ||= event.closes;
 			continue;
 		}
-		const sessionStart = !previous || event.time - previous.time > SESSION_BREAK || closed;
+		const near = previous !== undefined && event.time - previous.time <= SESSION_BREAK;
+		const sessionStart = !near || closed;
 		if (sessionStart || event.urlId !== previous!.urlId) {
-			visits.push({time: event.time, urlId: event.urlId, sessionStart, previousUrlId: sessionStart ? null : previous!.urlId, closes: event.closes});
+			// A transition crosses a page_close: the browser logs one on leaving a page for the next, which ends the
+			// session but is how learners move between pages. Coming back to the same page is no move.
+			const moved = near && event.urlId !== previous!.urlId;
+			visits.push({time: event.time, urlId: event.urlId, sessionStart, previousUrlId: moved ? previous!.urlId : null, closes: event.closes});
 		}
 		previous = event;
 		closed = event.closes;

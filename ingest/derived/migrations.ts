@@ -1362,4 +1362,14 @@ GROUP BY f.course_id, u.username;
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 156,
+		description: 'page transitions cross the page_close of a move to the next page',
+		// The browser logs a page_close on leaving a page for the next, which ends the session: with transitions kept
+		// within a session, page-transitions was empty on real logs. d_page_visit's previous_url_id and
+		// d_learner_transition now take the previous page at most 30 minutes before: every load is rebuilt.
+		sql: `
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -140,10 +140,43 @@ describe('learnerTimeline', () => {
 			closed.visits.map((visit) => [visit.time, visit.urlId, visit.sessionStart, visit.previousUrlId]),
 			[
 				[at(0, 0), 1, true, null],
-				[at(0, 6), 2, true, null],
+				// A new session, but a move from page 1 a minute after its page_close.
+				[at(0, 6), 2, true, 1],
 			],
 		);
-		assert.deepEqual(closed.transitions, []);
+		assert.deepEqual(closed.transitions, [{previousUrlId: 1, urlId: 2, transitions: 1}]);
+	});
+
+	it('counts a move to the next page across the page_close the browser logs on leaving, within 30 minutes', () => {
+		const second = 1_000_000;
+		// Page 1, seq_next on it, its page_close 3 s later, page 2 7 s after that (as the corpus' logs have it).
+		const moved = learnerTimeline(
+			[event(0, 0, 1), {time: at(0, 1), closes: false, urlId: 1}, {time: at(0, 1) + 3 * second, closes: true, urlId: 1}, {time: at(0, 1) + 10 * second, closes: false, urlId: 2}],
+			options,
+		);
+		// Sessions still end at the page_close.
+		assert.deepEqual(
+			moved.visits.map((visit) => [visit.time, visit.urlId, visit.sessionStart, visit.previousUrlId]),
+			[
+				[at(0, 0), 1, true, null],
+				[at(0, 1) + 10 * second, 2, true, 1],
+			],
+		);
+		assert.equal(moved.sessions.length, 2);
+		assert.deepEqual(moved.transitions, [{previousUrlId: 1, urlId: 2, transitions: 1}]);
+		// Page 2 40 minutes after page 1's page_close: a new visit from nowhere. Back on page 1 a minute after its
+		// page_close (a reload): a new visit, but no move.
+		for (const [next, urlId] of [[event(0, 41, 2), 2], [event(0, 2, 1), 1]] as const) {
+			const timeline = learnerTimeline([event(0, 0, 1), event(0, 1, 1, true), next], options);
+			assert.deepEqual(
+				timeline.visits.map((visit) => [visit.time, visit.urlId, visit.previousUrlId]),
+				[
+					[at(0, 0), 1, null],
+					[next.time, urlId, null],
+				],
+			);
+			assert.deepEqual(timeline.transitions, []);
+		}
 	});
 
 	it('has no session summary when no session is longer than the minimum', () => {

@@ -76,6 +76,31 @@ it('tasks agree with the corpus oracles', {skip: corpus ? false : SHARED_MISSING
 		assert.deepEqual(segments, [[0, 2, 2], [5, 2, 3], [10, 1, 2], [15, 2, 2], [20, 2, 3]]);
 	});
 
+	await t.test('problem_response_tracking.log: page-transitions across the page_close of each move to the next unit', async () => {
+		await load('problem_response_tracking.log');
+		// scooby and velma each work through the course's six units in order (velma from 05:00 to 05:05): a seq_next or
+		// link click, the page_close 2-4 s later, the next unit's problem check 3 s to 3 min after it. Every move crosses a
+		// page_close, which ends a session, so none was within one.
+		const unit = (path: string) => `http://helga.local:8000/courses/course-v1:OpenCraft+PRDemo1+2016/courseware/${path}`;
+		const [a, b] = ['f3c107076b1040a7a669fc319a791ef8', 'f9ef2b49c5124087b6e4664673a67855'];
+		assert.deepEqual(await run('page-transitions', {course: 'course-v1:OpenCraft+PRDemo1+2016'}), [
+			[unit(`${a}/5c8c32486b4548c797488b1308eba3bb`), unit(`${b}/3be7da654ebb434dbdde2b1d30f203dc`), 2, 2],
+			[unit(`${a}/ecec82a221f144efb8d42e8e3576daa8`), unit(`${a}/5c8c32486b4548c797488b1308eba3bb`), 2, 2],
+			[unit(`${b}/04f8d78878d34387a057f0081e8b0a2c`), unit(`${b}/b404e2f1833849d5a18d456f611d89d5`), 2, 2],
+			[unit(`${b}/3be7da654ebb434dbdde2b1d30f203dc`), unit(`${b}/04f8d78878d34387a057f0081e8b0a2c`), 2, 2],
+			[unit(`${b}/b404e2f1833849d5a18d456f611d89d5`), unit('1fdb6cd8ca5243c3b48a3cf3bdd12f4c/cdf69fb1a0394766bdba465c7c6f0a5f'), 2, 2],
+		]);
+		// The day's visits give the same pairs.
+		assert.deepEqual(
+			await run('page-transitions', {course: 'course-v1:OpenCraft+PRDemo1+2016', from: '2016-09-07', to: '2016-09-07'}),
+			await run('page-transitions', {course: 'course-v1:OpenCraft+PRDemo1+2016'}),
+		);
+		// Sessions still end at each page_close: velma's six units are six sessions, the last (2.1 s, a link click and its
+		// page_close) too short to count.
+		const velma = (await run('sessions', {course: 'course-v1:OpenCraft+PRDemo1+2016', user: 'velma'})).map((row) => row.slice(0, 2));
+		assert.deepEqual(velma, [['velma', 5]]);
+	});
+
 	await t.test('answer_dist_acceptance_tracking.log (events without a course too)', async () => {
 		await load('answer_dist_acceptance_tracking.log');
 		const oracle = oracleOf(sources, 'answer_dist_acceptance_tracking.log');

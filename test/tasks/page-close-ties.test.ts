@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {it} from 'node:test';
+import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
 import {csvRows} from '../helpers/csv-rows.js';
-import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
+import {fixtureDir, ingest, migrated, openTestDatabase} from '../helpers/ingest.js';
 
 /**
  * A page_close at the same time as another page's event (whole seconds): the walk takes the page_close last, its page
  * visited just before it ends the session. pia visits section A at 10:00:00; at 11:00:00 (a new session) she opens B
  * and closes A in the same second; at 11:10:00 she is on B again, after the close. So she went A | B, A | B: four
- * visits in three sessions, transitions B → A only. learner-path ordered visits at one time by URL, so it showed
+ * visits in three sessions, transitions B → A and (across the page_close, 10 minutes on) A → B. learner-path ordered visits at one time by URL, so it showed
  * A (in session 1) before B at 11:00: A, A, B, as if the page_close's visit came first, against page-transitions.
  */
 const COURSE = 'course-v1:Uni+CLOSE+2024';
@@ -39,6 +40,19 @@ it('learner-path lists the visits at one time in the walk’s order: a page_clos
 	]);
 });
 
-it('page-transitions agrees: B → A in the second session', async () => {
+it('page-transitions agrees: B → A in the second session, then A → B across the page_close', async () => {
+	assert.deepEqual(await run('page-transitions'), [[PAGE('seqA'), PAGE('seqB'), 1, 1], [PAGE('seqB'), PAGE('seqA'), 1, 1]]);
+});
+
+it('a database built before migration 156 (transitions within a session only) is rebuilt by the next build', async () => {
+	// As the version before 156 left it: no transition across the page_close.
+	const fromA = 'previous_url_id = (SELECT url_id FROM d_url WHERE url = $1)';
+	await database.pool.query(`DELETE FROM d_learner_transition WHERE ${fromA}`, [PAGE('seqA')]);
+	await database.pool.query(`UPDATE d_page_visit SET previous_url_id = NULL WHERE ${fromA}`, [PAGE('seqA')]);
+	await database.pool.query('DELETE FROM schema_version WHERE version = 156');
 	assert.deepEqual(await run('page-transitions'), [[PAGE('seqB'), PAGE('seqA'), 1, 1]]);
+	assert.deepEqual(await migrated(database), [156]);
+	await refreshDerived(database.pool);
+	assert.deepEqual(await run('page-transitions'), [[PAGE('seqA'), PAGE('seqB'), 1, 1], [PAGE('seqB'), PAGE('seqA'), 1, 1]]);
+	assert.deepEqual(await run('page-transitions', {from: '2024-03-01', to: '2024-03-01'}), await run('page-transitions'));
 });
