@@ -56,7 +56,11 @@ export type LearnerTimeline = {
 	/** Arrivals on a page: another page than the previous page event, 30 minutes after it, or after a page_close (with a page or not). */
 	visits: VisitRow[];
 	pageVisits: Array<{urlId: number; visits: number}>;
-	pageHourVisits: Array<{hour: number; urlId: number; visits: number}>;
+	/**
+	 * Visits per UTC hour and page, in hour order, each with the learner's previous hour with a visit of that page (null
+	 * for the first): a row is the first of its page on a day of any zone when that hour fell on another day.
+	 */
+	pageHourVisits: Array<{hour: number; urlId: number; visits: number; previousHour: number | null}>;
 	/** Moves between pages: the visits' previous pages (across sessions' page_close ends, not their 30-minute gaps). */
 	transitions: Array<{previousUrlId: number; urlId: number; transitions: number}>;
 };
@@ -251,7 +255,14 @@ export function learnerTimeline(events: TimelineEvent[], options: TimelineOption
 	const pageVisits: LearnerTimeline['pageVisits'] = [];
 	for (const [urlId, count] of byPage) pageVisits.push({urlId, visits: count});
 	const pageHourVisits: LearnerTimeline['pageHourVisits'] = [];
-	for (const [hour, pages] of byHourPage) for (const [urlId, count] of pages) pageHourVisits.push({hour, urlId, visits: count});
+	// The visits come in time order, so the hours do too.
+	const lastHour = new Map<number, number>();
+	for (const [hour, pages] of byHourPage) {
+		for (const [urlId, count] of pages) {
+			pageHourVisits.push({hour, urlId, visits: count, previousHour: lastHour.get(urlId) ?? null});
+			lastHour.set(urlId, hour);
+		}
+	}
 	const transitions: LearnerTimeline['transitions'] = [];
 	for (const [previousUrlId, pages] of byTransition) for (const [urlId, count] of pages) transitions.push({previousUrlId, urlId, transitions: count});
 	return {

@@ -1372,4 +1372,47 @@ UPDATE loads SET derived_done = false;
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 157,
+		description: "page visits per day of any zone count a learner's first hour on a page and day, not distinct learners",
+		// page-visits-by-day in a zone other than the day zone and UTC grouped every (day, URL, learner) of the hourly
+		// rows to count distinct visitors: 1.3M groups at 10M events, 1.35 s in stop 44's bench (the target is 1 s).
+		sql: `
+-- The learner's previous hour with a visit of the same URL in the course (NULL: none), set by the timeline walk: the
+-- row is their first on that URL and day in a zone where that hour falls on another day.
+ALTER TABLE d_learner_page_hour ADD COLUMN previous_hour timestamptz;
+
+-- URL ids visited in more than one course (from d_page_day, at the end of each build): all courses together, a learner
+-- who visited one in two courses is one visitor, which the previous hour within each course does not see.
+CREATE TABLE d_shared_url (url_id int PRIMARY KEY);
+
+-- Each half of the learners (by a hash of the name) is aggregated apart, so that two workers take one each: the day
+-- lookup's array is a subquery's value, which keeps a plain aggregate from being split across workers. All courses
+-- together, a URL of several courses is counted per learner (sharer) and its visitors are its distinct learners.
+CREATE OR REPLACE FUNCTION d_page_hour_visitors(tz text, course text, first_half boolean) RETURNS TABLE (day date, url_id int, visits bigint, visitors bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT day, url_id, sum(visits), sum(CASE WHEN sharer IS NULL THEN first_days ELSE 1 END)
+	FROM (
+		SELECT day, url_id, sharer, sum(visits) AS visits, sum(first_of_day) AS first_days
+		FROM (
+			-- One learner's visits of a page in an hour fit an int: sum(int) runs on a bigint, sum(bigint) on a numeric.
+			SELECT d_day_of(hour, tz, (SELECT d_hour_days(tz))) AS day, url_id, visits::int AS visits,
+				-- No zone's day since 1900 lasted 48 hours: a page left longer is not looked up twice (two thirds of the rows).
+				(previous_hour IS NULL OR previous_hour < hour - interval '48 hours'
+					OR d_day_of(previous_hour, tz, (SELECT d_hour_days(tz))) <> d_day_of(hour, tz, (SELECT d_hour_days(tz))))::int AS first_of_day,
+				CASE WHEN course IS NULL AND url_id IN (SELECT url_id FROM d_shared_url) THEN username END AS sharer
+			FROM d_learner_page_hour
+			WHERE d_day_source(tz) = 'hours' AND (course_id = course OR (course IS NULL AND course_id <> ''))
+				-- Two inequalities rather than a test of a bit: the planner guesses a third of the rows for each (a
+				-- half for an equality's 0.5 %), and only then hands the halves to workers.
+				AND (hashtext(username) < 0) = first_half
+		) learner_hours
+		GROUP BY 1, 2, 3
+	) page_days
+	GROUP BY 1, 2
+$$;
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

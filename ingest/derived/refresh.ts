@@ -178,7 +178,7 @@ const PLAIN_TABLES = (earlier: boolean) => (earlier ? 'learners_to_refresh, fres
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_type_day_utc', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment',
 	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_user_finish', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
-	'd_page_day', 'd_page_day_utc', 'd_problem_answer', 'd_learner_events',
+	'd_page_day', 'd_page_day_utc', 'd_shared_url', 'd_problem_answer', 'd_learner_events',
 ];
 
 /**
@@ -237,6 +237,12 @@ function pageDaySteps(suffix: FirstDay['suffix']): string[] {
 		GROUP BY 2, 3`,
 	];
 }
+
+/** d_shared_url (see migration 157), from d_page_day's per-course rows: every URL a course's learners visited. */
+const SHARED_URL_STEPS = [
+	'DELETE FROM d_shared_url',
+	'INSERT INTO d_shared_url (url_id) SELECT url_id FROM d_page_day WHERE course_id IS NOT NULL GROUP BY url_id HAVING min(course_id) < max(course_id)',
+];
 
 /**
  * The rows of d_learner_page_hour that pageDaySteps sum (courses' rows from the earliest of the first
@@ -510,6 +516,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		if (toRefresh.rowCount) {
 			if (earlier) report('recomputing');
 			await recomputeLearners(client, earlier, counted, options);
+			for (const step of SHARED_URL_STEPS) await client.query(step);
 		}
 		await client.query(`DROP TABLE ${PLAIN_TABLES(earlier)}`);
 		await client.query('UPDATE loads SET derived_done = true WHERE load_id = ANY($1)', [loadIds]);

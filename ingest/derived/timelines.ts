@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import {ARRAY_OF, arrayField, boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int4OrNullField, int8Field, readArray, readInt8, textField} from '../copy-binary.js';
+import {ARRAY_OF, arrayField, boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int4OrNullField, int8Field, int8OrNullField, readArray, readInt8, textField} from '../copy-binary.js';
 import {type DayTables, dayTablesOf} from './day-zone.js';
 import {hourOf, learnerTimeline, type LearnerTimeline, SESSION_BREAK, type TimelineEvent, type TimelineOptions, timelineOrder, type UrlOrder} from './learner-timeline.js';
 import {type LearnerFields, type LearnerRowHandlers, type LearnerRowWriter, readLearnerRows, withSpilledTables} from './streamed-copy.js';
@@ -20,7 +20,7 @@ export const TIMELINE_TABLES = {
 	d_learner_time_total_utc: TIME_TOTAL_COLUMNS,
 	d_page_visit: 'course_id, username, time, url_id, session_start, previous_url_id, closes',
 	d_learner_page: 'course_id, username, url_id, visits',
-	d_learner_page_hour: 'course_id, username, hour, url_id, visits',
+	d_learner_page_hour: 'course_id, username, hour, url_id, visits, previous_hour',
 	d_learner_transition: 'course_id, username, previous_url_id, url_id, transitions',
 };
 export type TimelineTable = keyof typeof TIMELINE_TABLES;
@@ -168,10 +168,11 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 	}
 	for (const page of timeline.pageHourVisits) {
 		if (page.hour < from.hour) continue;
-		const out = row('d_learner_page_hour', 3);
+		const out = row('d_learner_page_hour', 4);
 		int8Field(out, page.hour);
 		int4Field(out, page.urlId);
 		int8Field(out, page.visits);
+		int8OrNullField(out, page.previousHour);
 	}
 	for (const transition of timeline.transitions) {
 		const out = row('d_learner_transition', 3);

@@ -115,12 +115,13 @@ describe('learnerTimeline', () => {
 			{urlId: 3, visits: 1},
 		]);
 		assert.deepEqual(
-			timeline.pageHourVisits.map((visits) => [(visits.hour - MIDNIGHT) / HOUR, visits.urlId, visits.visits]),
+			timeline.pageHourVisits.map((visits) => [(visits.hour - MIDNIGHT) / HOUR, visits.urlId, visits.visits, visits.previousHour === null ? null : (visits.previousHour - MIDNIGHT) / HOUR]),
 			[
-				[0, 1, 1],
-				[0, 2, 1],
-				[2, 2, 3],
-				[7, 3, 1],
+				[0, 1, 1, null],
+				[0, 2, 1, null],
+				// Page 2's previous hour with a visit.
+				[2, 2, 3, 0],
+				[7, 3, 1, null],
 			],
 		);
 		assert.deepEqual(timeline.transitions, [{previousUrlId: 1, urlId: 2, transitions: 1}]);
