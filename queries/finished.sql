@@ -7,19 +7,23 @@
 --   the learner is then the name of the event's user id, event.user_id); exam = any edx.special_exam.* event (the
 --   original's definition: attempting a proctored/timed exam, which is not passing it). first_activity = the learner's first
 --   learning activity in the course (any event but enrollment changes and /change_enrollment), in the time zone;
---   events = the learner's events in the course, with a time or not.
+--   events = the learner's events in the course, with a time or not. A learner whose finish a background task logged
+--   may have no event of their own in the loaded logs (only the last month's loaded, or enrolled by staff and active
+--   elsewhere): listed with first_activity empty and events 0.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: finish | choice(passed,certificate,exam) | passed | What counts as finishing the course
 -- param: tz | timezone | UTC | Time zone for the times
 -- sort: finished_at asc
 SELECT username, course_id, finished AS finished_at, first_activity, events
 FROM (
-	SELECT l.username, l.course_id, l.first_activity, l.events,
+	SELECT coalesce(l.username, n.username) AS username, coalesce(l.course_id, n.course_id) AS course_id, l.first_activity, coalesce(l.events, 0) AS events,
 		CASE :finish WHEN 'exam' THEN l.first_exam
 			WHEN 'certificate' THEN least(l.first_certificate, n.first_certificate) ELSE least(l.first_passed, n.first_passed) END AS finished
-	FROM d_learner l
-	LEFT JOIN d_named_finish n ON n.course_id = l.course_id AND n.username = l.username
-	WHERE l.course_id = :course OR (:course IS NULL AND l.course_id <> '')
+	FROM (SELECT * FROM d_learner WHERE course_id = :course OR (:course IS NULL AND course_id <> '')) l
+	-- A full join: a learner whose finish a background task logged may have no event of their own in the loaded logs
+	-- (funnel and at-risk count them passed through their enrollment).
+	FULL JOIN (SELECT * FROM d_named_finish WHERE course_id = :course OR (:course IS NULL AND course_id <> '')) n
+		ON n.course_id = l.course_id AND n.username = l.username
 ) l
 WHERE finished IS NOT NULL
 ORDER BY finished_at, username, course_id

@@ -45,9 +45,11 @@ const taskLines = [
 ];
 fs.writeFileSync(tasksLog, `${taskLines.join('\n')}\n`);
 const {tasks} = await loadTaskCatalogue();
+const runOn = async (database: Awaited<ReturnType<typeof openTestDatabase>>, id: string, values: Record<string, string> = {}) =>
+	csvRows(await runTask(database.pool, tasks.find((task) => task.id === id)!, values));
 
 async function assertAnswers(database: Awaited<ReturnType<typeof openTestDatabase>>): Promise<void> {
-	const run = async (id: string, values: Record<string, string> = {}) => csvRows(await runTask(database.pool, tasks.find((task) => task.id === id)!, values));
+	const run = (id: string, values: Record<string, string> = {}) => runOn(database, id, values);
 	assert.deepEqual(await run('finished'), [
 		['velma', COURSE, '2024-05-02 10:01:00', '2024-05-02 10:00:00', 2],
 		['walt', COURSE, '2024-05-04 12:00:00', '2024-05-02 11:00:00', 2],
@@ -92,4 +94,42 @@ it('a database built before migration 155 is rebuilt by the next build, with the
 	assert.deepEqual(await migrated(database), [155]);
 	await refreshDerived(database.pool);
 	await assertAnswers(database);
+});
+
+/**
+ * yuri (11) has no event of his own in the course: a staff member (1) enrolled him on 05-01 09:30 (logged under the
+ * staff's name, event.user_id 11), his only own event is a dashboard visit (no course: it names user id 11), and a
+ * background task logged his passing grade on 05-03 09:00 with an empty context.course_id (the course in
+ * event.course_id only).
+ */
+const elsewhere = path.join(dir, 'elsewhere.log');
+fs.writeFileSync(elsewhere, `${[
+	learnerLine('staff', 1, '01T09:30', 'edx.course.enrollment.activated', {course_id: COURSE, user_id: 11, mode: 'audit'}),
+	JSON.stringify({
+		username: 'yuri', event_type: '/dashboard', event_source: 'server', time: '2024-05-02T08:00:00+00:00', page: null,
+		context: {course_id: '', user_id: 11, org_id: '', path: '/dashboard'}, event: {GET: {}, POST: {}},
+	}),
+	background('edx.course.grade.passed.first_time', '03T09:00', {user_id: '11'}, {course_id: ''}),
+].join('\n')}\n`);
+
+it('a finisher with no event of their own in the course is finished, as funnel counts them passed', async () => {
+	const database = await openTestDatabase('background_finishes_elsewhere');
+	await ingest(database, [learners, tasksLog, elsewhere]);
+	const finished = await runOn(database, 'finished');
+	assert.deepEqual(finished, [
+		['velma', COURSE, '2024-05-02 10:01:00', '2024-05-02 10:00:00', 2],
+		['yuri', COURSE, '2024-05-03 09:00:00', null, 0],
+		['walt', COURSE, '2024-05-04 12:00:00', '2024-05-02 11:00:00', 2],
+	]);
+	// Every finisher enrolled and named: as many passed as finished lists. yuri never started.
+	assert.deepEqual((await runOn(database, 'funnel')).map(([, stage, learners]) => `${stage}: ${learners}`), [
+		'enrolled: 4', 'started: 3', 'watched a video: 0', 'attempted a problem: 3', 'attempted an exam: 0', `passed: ${finished.length}`,
+	]);
+	assert.deepEqual(await runOn(database, 'finished', {course: COURSE}), finished);
+	// Started: velma, walt and xena; only xena has not finished (yuri, who never started, is in neither list).
+	assert.deepEqual(await runOn(database, 'started-not-finished'), [['xena', COURSE, '2024-05-02 12:00:00', '2024-05-02 12:00:00', 2]]);
+	assert.deepEqual(await runOn(database, 'at-risk', {days: '0'}), [['xena', 10, COURSE, '2024-05-01 09:20:00', '2024-05-02 12:00:00', 2, 1]]);
+	// As of 05-02 only velma had passed, and walt and xena were active that day: yuri, enrolled on 05-01 and not passed
+	// yet, is 1 day inactive from his enrollment.
+	assert.deepEqual(await runOn(database, 'at-risk', {days: '0', as_of: '2024-05-02'}), [['yuri', 11, COURSE, '2024-05-01 09:30:00', null, 1, 0]]);
 });
