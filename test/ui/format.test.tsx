@@ -194,8 +194,24 @@ test('a line chart labels its y-axis with the decimals that keep its rows apart:
 	assert.deepEqual(labels, ['4', '3', '2', '1', '0'], 'whole numbers over fewer units than rows: a row a unit (it read 4.0, 3.3, 2.7 …)');
 	const tall = chartLines({columns: [{name: 'day', kind: 'date'}, {name: 'active', kind: 'number'}], rows: days}, {kind: 'line', x: 'day', y: ['active']}, 80, 12);
 	assert.deepEqual(tall.slice(0, -2).map((line) => stripVTControlCharacters(line).split(/[┤┼]/)[0]!.trim()), ['4', '', '3', '', '2', '', '1', '', '0'], 'two rows a unit, the rows between unlabelled');
-	assert.deepEqual([wholeRows([0, 4], 6), wholeRows([0, 4], 9), wholeRows([0, 4.5], 9), wholeRows([3, 8], 6), wholeRows([3, 9], 6), wholeRows([2, 2], 6)], [4, 8, undefined, 5, undefined, 6]);
+	assert.deepEqual([wholeRows([0, 4], 6), wholeRows([0, 4], 9), wholeRows([0, 4.5], 9), wholeRows([3, 8], 6), wholeRows([3, 9], 6), wholeRows([3, 10], 6), wholeRows([2, 2], 6)], [4, 8, undefined, 5, 6, undefined, 6]);
 	assert.deepEqual([axisPlaces([0, 4], 6), axisPlaces([0, 562], 14), axisPlaces([0, 0.2], 6), axisPlaces([3, 3], 6)], [1, 0, 2, 1], 'a flat 3 over 0 to 3: 3.0, 2.5 …');
+});
+
+test('a line chart of whole numbers spanning as many units as it has rows labels them whole (active-learners read "9.0, 8.0, 7.0 …"); a step of a tenth takes one place', () => {
+	const columns = [{name: 'day', kind: 'date' as const}, {name: 'active', kind: 'number' as const}];
+	const labels = (rows: Array<[string, number]>, height: number) => chartLines({columns, rows}, {kind: 'line', x: 'day', y: ['active']}, 40, height).slice(0, -2).map((line) => stripVTControlCharacters(line).split(/[┤┼]/)[0]!);
+	const days = (values: number[]) => values.map((value, index) => [`2024-03-${String(index + 1).padStart(2, '0')}`, value] as [string, number]);
+	// 0 to 9 over 9 rows (a height of 12): a unit a row.
+	assert.deepEqual(labels(days([0, 3, 9, 5, 1]), 12), [' 9 ', ' 8 ', ' 7 ', ' 6 ', ' 5 ', ' 4 ', ' 3 ', ' 2 ', ' 1 ', ' 0 ']);
+	// 0 to 3 over 10 rows: three rows a unit, the rows between unlabelled (never "3, 3, 2, 2 …").
+	assert.deepEqual(labels(days([0, 3, 1]), 13), [' 3 ', '   ', '   ', ' 2 ', '   ', '   ', ' 1 ', '   ', '   ', ' 0 ']);
+	// 0 to 12 over 9 rows: whole labels, each different, of one width.
+	const wide = labels(days([0, 12, 7]), 12);
+	assert.deepEqual(wide, [' 12 ', ' 11 ', '  9 ', '  8 ', '  7 ', '  5 ', '  4 ', '  3 ', '  1 ', '  0 ']);
+	// Fractional minutes (time-on-course-by-day): 0 to 0.9 over 9 rows read "0.90, 0.80 …".
+	assert.deepEqual(labels(days([0, 0.9, 0.4]), 12).map((label) => label.trim()), ['0.9', '0.8', '0.7', '0.6', '0.5', '0.4', '0.3', '0.2', '0.1', '0.0']);
+	assert.deepEqual([wholeRows([0, 9], 9), wholeRows([7, 10], 3), wholeRows([0, 10], 9), axisPlaces([0, 0.9], 9), axisPlaces([0, 0.6], 6), axisPlaces([0, 1.5], 9)], [9, 3, undefined, 1, 1, 1]);
 });
 
 test('messages wrap after spaces and path separators, a long name anywhere, never wider than asked', () => {
@@ -307,9 +323,9 @@ test('a line chart with "sum" adds up the rows of each day: 2, 3 and 5 on one da
 	// As the table shows them sorted by visits, descending.
 	const visits = {columns: [{name: 'day', kind: 'date' as const}, {name: 'visits', kind: 'number' as const}], rows: [['2024-03-06', 7], ['2024-03-05', 5], ['2024-03-05', 3], ['2024-03-05', 2]] as Array<[string, number]>};
 	const summed = chartLines(visits, {kind: 'line', x: 'day', y: ['visits'], sum: true}, 40, 6).map((line) => stripVTControlCharacters(line));
-	// The two days one step apart: the line runs straight from 10 down to 7.
-	assert.deepEqual(summed.slice(0, -2), [' 10.0 ┼─────╮                          ', '  9.0 ┤     ╰─────────╮                ', '  8.0 ┤               ╰──────────╮     ', '  7.0 ┤                          ╰─────']);
-	assert.equal(summed.at(-1), '      visits by day · day totals');
+	// The two days one step apart: the line runs straight from 10 down to 7 (its labels read "10.0, 9.0 …").
+	assert.deepEqual(summed.slice(0, -2), [' 10 ┼─────╮                            ', '  9 ┤     ╰──────────╮                 ', '  8 ┤                ╰───────────╮     ', '  7 ┤                            ╰─────']);
+	assert.equal(summed.at(-1), '    visits by day · day totals');
 	const highest = chartLines(visits, {kind: 'line', x: 'day', y: ['visits']}, 60, 6).map((line) => stripVTControlCharacters(line));
 	assert.match(highest[0] ?? '', /^ +7 ┤/, 'without sum: the highest row of a day, 5, then 7');
 	assert.match(highest.at(-1) ?? '', /visits by day · several rows a column: the highest drawn$/);

@@ -185,27 +185,29 @@ export function axisRange(values: number[]): {min: number; max: number} {
 }
 
 /**
- * The y-axis labels' decimal places: as many as keep two labels a row apart different, and as the axis' ends need.
- * Whole numbers labelled 0 to 4 over 6 rows read "4, 3, 3, 2, 1, 1, 0", which no line could be read against; a
- * flat 9.6 on an axis from 0 read "10".
+ * The y-axis labels' decimal places: as few as keep two labels a row apart different (the labels are `rows` steps
+ * apart, see plotLines), and as many as the axis' ends need. Whole numbers labelled 0 to 4 over 6 rows read
+ * "4, 3, 3, 2, 1, 1, 0", which no line could be read against; a flat 9.6 on an axis from 0 read "10". A step of a
+ * power of ten takes its own places: 0 to 0.9 over 9 rows read "0.90, 0.80 …" when the step was taken a row smaller.
  */
 export function axisPlaces(values: number[], rows: number): number {
 	const {min, max} = axisRange(values);
-	// Taken a row smaller than the plot's, as when asciichart drew the plot and could add a row.
-	const step = (max - min) / (rows + 1);
-	return Math.max(step > 0 && step < 1 ? Math.min(3, Math.ceil(-Math.log10(step))) : 0, decimalPlaces(min), decimalPlaces(max));
+	const step = (max - min) / rows;
+	// Less a hair: 0.6 / 6 is 0.09999999999999999 in a double, which asked for a second place.
+	const places = step > 0 && step < 1 ? Math.min(3, Math.ceil(-Math.log10(step) - 1e-9)) : 0;
+	return Math.max(places, decimalPlaces(min), decimalPlaces(max));
 }
 
 /**
- * The plot's rows for whole numbers that span fewer units than the plot has rows: a whole number of rows a unit, so
+ * The plot's rows for whole numbers that span no more units than the plot has rows: a whole number of rows a unit, so
  * that each whole value has a labelled row of its own and the rows between have no label (a count of 3 was drawn on
- * a row labelled 3.1). Undefined for other values.
+ * a row labelled 3.1; active-learners' 0 to 9 over 9 rows read "9.0, 8.0, 7.0 …"). Undefined for other values.
  */
 export function wholeRows(values: number[], rows: number): number | undefined {
 	if (!values.every(Number.isInteger)) return undefined;
 	const {min, max} = axisRange(values);
 	const units = max - min;
-	return units < rows ? units * Math.floor(rows / units) : undefined;
+	return units <= rows ? units * Math.floor(rows / units) : undefined;
 }
 
 /**
