@@ -1287,6 +1287,17 @@ test('a chart on a terminal without colours (FORCE_COLOR=0, NO_COLOR) is drawn w
 	}
 });
 
+test('a chart of counts on the result screen labels its y-axis in whole numbers: 7 to 10 on a 4-line plot read "10.0, 9.0, 8.0, 7.0"', () => {
+	const days: TaskResult = {taskId: 'activity-by-day', columns: [{name: 'day', kind: 'date'}, {name: 'events', kind: 'number'}], rows: [['2024-03-01', 7], ['2024-03-02', 10], ['2024-03-03', 8]], parameters: {}, elapsedMs: 1};
+	const {lastFrame, unmount} = render(<ResultScreen screen={{...resultScreenState(days, 60, 15), task: tasks[1]!, chart: true}} width={60} height={15} />);
+	try {
+		const labels = stripVTControlCharacters(lastFrame() ?? '').split('\n').filter((line) => /[┤┼]/.test(line)).map((line) => line.split(/[┤┼]/)[0]);
+		assert.deepEqual(labels, [' 10 ', '  9 ', '  8 ', '  7 ']);
+	} finally {
+		unmount();
+	}
+});
+
 test('at 60×12 the chart gives way to a one-line note; at 60×15 it is drawn 6 lines tall', () => {
 	const days: TaskResult = {taskId: 'activity-by-day', columns: [{name: 'day', kind: 'date'}, {name: 'events', kind: 'number'}], rows: [['2024-03-01', 5], ['2024-03-02', 9], ['2024-03-03', 2]], parameters: {}, elapsedMs: 1};
 	for (const [height, expected] of [[12, /The chart needs a taller terminal/], [15, /events by day/]] as const) {
