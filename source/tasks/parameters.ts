@@ -266,7 +266,7 @@ export async function checkValues(pool: pg.Pool, task: TaskDefinition, values: R
 		checked[parameter.name] = await about(parameter, async () => {
 			// An empty value is no value: a script's unset variable (`--tz "$TZ"`) gets the default, not NULL.
 			const value = coerceValue(parameter, values[parameter.name]?.trim() || parameter.default || '');
-			if (value === '' && parameter.required) throw new UserError(`Task "${task.id}" needs a value for "${parameter.name}" (${parameter.description}).`);
+			if (value === '' && parameter.required) throw new UserError(`Task "${task.id}" needs a value for "${parameter.name}": ${parameter.description}.`);
 			return value !== '' && parameter.type === 'timezone' ? resolveTimezone(pool, db, parameter, value) : value;
 		});
 	}

@@ -116,7 +116,9 @@ describe('runTask parameters', () => {
 			['activity-by-day', {tz: 'MSD'}, /^Parameter "tz": unknown time zone "MSD" \(an abbreviation, not a zone\); use/],
 			['activity-by-day', {from: '2024-03-05', to: '2024-03-01'}, /^The date range is empty: "from" \(2024-03-05\) is after "to" \(2024-03-01\)\.$/],
 			['learners', {idle: '5'}, /^Task "learners" has no parameter "idle" \(its parameters: course, user, tz\)\.$/],
-			['learner-path', {}, /^Task "learner-path" needs a value for "user" \(Learner username\)\.$/],
+			['learner-path', {}, /^Task "learner-path" needs a value for "user": Learner username\.$/],
+			// A description's own parenthesis stays the only one: it read "(Video id (event.id of …; see video-engagement))".
+			['video-dropoff', {}, /^Task "video-dropoff" needs a value for "video": Video id \(event\.id of the player events; see video-engagement\)\.$/],
 		];
 		for (const [id, values, message] of cases) {
 			// A value's fault, not the SQL's: the app's hint sends the user back to the form, not to the task file.
