@@ -73,9 +73,6 @@ function parseParameter(value: string): TaskParameter {
 	if (range) Object.assign(parameter, {min: Number(range[1]), max: Number(range[2])});
 	if (defaultText === 'required') parameter.required = true;
 	else if (defaultText !== '') parameter.default = defaultText;
-	// An empty value of a required parameter is refused, so saying what one means misleads (the form's help, the refusal).
-	const empty = /\bempty:[^;)]*/i.exec(description);
-	if (parameter.required && empty) throw new TaskFileError(`parameter "${name}" is required, so its description cannot say what an empty value means ("${empty[0]}")`);
 	try {
 		coerceValue(parameter, parameter.default ?? '');
 	} catch (error) {

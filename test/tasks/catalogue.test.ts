@@ -67,7 +67,6 @@ describe('task file header', () => {
 			'o-chart-word.sql': GOOD.replace('y=events,learners', 'y=events,learners total'),
 			'p-bar-sum.sql': GOOD.replace('chart: line x=day y=events,learners', 'chart: bar x=day y=events sum'),
 			'q-exact-with.sql': GOOD.replace('-- sort:', '-- exact-with: user\n-- sort:'),
-			'r-required-empty.sql': GOOD.replace('| required | Learner', '| required | Learner username (empty: all learners)'),
 			'notes.txt': 'not a task',
 		});
 		fs.writeFileSync(path.join(dir, 'm-latin1.sql'), Buffer.from(GOOD.replace('My task', 'Mon t\u00e2che'), 'latin1'));
@@ -94,7 +93,6 @@ describe('task file header', () => {
 			'o-chart-word.sql: "chart: line x=day y=events,learners total" must be "line|bar x=column y=column[,column] [sum]".',
 			'p-bar-sum.sql: "chart: bar x=day y=events sum": a bar chart draws each row as it is; "sum" adds up a line chart\'s rows of the same x.',
 			'q-exact-with.sql: "exact-with: user" must name a parameter that a "param:" line declares.',
-			'r-required-empty.sql: parameter "who" is required, so its description cannot say what an empty value means ("empty: all learners").',
 		]);
 		assert.equal(catalogue.problems[0]!.file, path.join(dir, 'b-no-id.sql'));
 	});
