@@ -691,6 +691,26 @@ test('an empty answer says why where its rows would be, wrapped at 80 columns, n
 	}
 });
 
+test('an empty answer\'s long note is wrapped at spaces: no line of it starts with the space it was broken at', async () => {
+	// at-risk's description at 100 columns: Ink's own wrap put the space after "event" at the start of the next line.
+	const why =
+		'No rows: edX/Open_DemoX/edx_demo_course has none of what this task counts: Learners currently enrolled (their latest enrollment change is an activation; of changes at the same time, the last in the log\'s order: the file whose name comes first, then line by line) whose last learning activity, or latest enrollment if that is later (one who never started, or re-enrolled after leaving, counts from it), is more than `days` days before the reference day — by default the last day with any event in that course, each course its own (logs are historical, so "now" would flag everyone).';
+	const services = fakeServices({runTask: async (task) => ({...result([]), taskId: task.id, notes: [why]})});
+	const {lastFrame, unmount} = await openResult(services, 100, 30);
+	try {
+		const frame = await waitFor(lastFrame, 'No rows: edX');
+		const lines = frame.split('\n');
+		const note = lines.slice(lines.findIndex((line) => line.startsWith('No rows')));
+		const noteLines = note.slice(0, note.findIndex((line) => line.endsWith('flag everyone).')) + 1);
+		assert.ok(noteLines.length > 1, frame);
+		for (const line of noteLines) assert.ok(!line.startsWith(' '), `a line of the note starts with a space: "${line}"`);
+		for (const line of noteLines) assert.ok(stringWidth(line) <= 99, `a line of the note is wider than 99: "${line}"`);
+		assert.equal(noteLines.join(' '), why);
+	} finally {
+		unmount();
+	}
+});
+
 test('25,000 learners at 60×15: Enter on the empty required field opens the picker, which draws what fits, scrolls to End and keeps the width; Esc leaves the form as it was', async () => {
 	const many = Array.from({length: 25_000}, (_, index) => ({username: `jolly-clever-siberiansable-${index}`, events: 25_000 - index}));
 	const services = fakeServices({...withUserTask(true), listLearners: async () => many});

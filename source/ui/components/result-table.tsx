@@ -1,8 +1,8 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
-import {cellText} from '../../format.js';
+import {cellText, wrapProse} from '../../format.js';
 import {isNumeric, type TaskResult} from '../../tasks/types.js';
-import {COLUMN_GAP, columnLayout, fitCell, rowMark} from '../lib/columns.js';
+import {COLUMN_GAP, columnLayout, fitCell, ROW_MARK_WIDTH, rowMark} from '../lib/columns.js';
 import type {TableState} from '../state/table-state.js';
 
 const gap = ' '.repeat(COLUMN_GAP);
@@ -63,8 +63,14 @@ export function ResultTable({result, table, places}: {result: Pick<TaskResult, '
 					</Text>
 				);
 			})}
-			{/* An empty answer's notes say why it is empty (explainEmpty). */}
-			{table.view.length === 0 && <Text dimColor>{result.notes?.join(' ') ?? '(no rows)'}</Text>}
+			{/* An empty answer's notes say why it is empty (explainEmpty), wrapped here at spaces: Ink's own wrap began a
+			    line with the space it broke at. They start at the row mark's column, so they have its width too. */}
+			{table.view.length === 0 &&
+				wrapProse(result.notes?.join(' ') ?? '(no rows)', table.pageWidth + ROW_MARK_WIDTH).map((line, index) => (
+					<Text key={index} dimColor>
+						{line}
+					</Text>
+				))}
 		</Box>
 	);
 }
