@@ -294,20 +294,24 @@ export function columnPlaces(result: Pick<TaskResult, 'columns' | 'rows'>): numb
  * at the end (`cut` 'end', for prose).
  */
 export function wrapLines(text: string, width: number, maxLines = Number.POSITIVE_INFINITY, cut: 'middle' | 'end' = 'middle'): string[] {
-	const lines = brokenLines(text, width, false);
-	if (lines.length <= maxLines) return lines;
-	// Prose lost its spaces where it was broken; a name was broken after a separator, so its parts join as they are.
-	const rest = lines.slice(maxLines - 1).join(cut === 'end' ? ' ' : '');
-	return [...lines.slice(0, maxLines - 1), truncated(rest, width, cut)];
+	return atMost(brokenLines(text, width, false), width, maxLines, cut);
 }
 
 /**
  * Sentences in lines of at most `width` cells, broken at spaces: a word longer than a line (an id, a path) is
  * broken after a separator or an underscore, else anywhere. wrapLines broke "Europe/Moscow" and "spring_2019"
- * in an error's sentence where a space before them would do.
+ * in an error's sentence where a space before them would do. Past `maxLines` the last line is cut at its end.
  */
-export function wrapProse(text: string, width: number): string[] {
-	return brokenLines(text, width, true);
+export function wrapProse(text: string, width: number, maxLines = Number.POSITIVE_INFINITY): string[] {
+	return atMost(brokenLines(text, width, true), width, maxLines, 'end');
+}
+
+/** `lines` as `maxLines` lines, the last cut in the middle (a file's name keeps its end), or at the end (prose). */
+function atMost(lines: string[], width: number, maxLines: number, cut: 'middle' | 'end'): string[] {
+	if (lines.length <= maxLines) return lines;
+	// Prose lost its spaces where it was broken; a name was broken after a separator, so its parts join as they are.
+	const rest = lines.slice(maxLines - 1).join(cut === 'end' ? ' ' : '');
+	return [...lines.slice(0, maxLines - 1), truncated(rest, width, cut)];
 }
 
 const BREAKS = ' /\\_';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type pg from 'pg';
 import {UserError} from '../../ingest/errors.js';
-import {formatCount, rowCount, wrapLines} from '../format.js';
+import {formatCount, rowCount, wrapProse} from '../format.js';
 import {checkValues, loadTaskCatalogue, noRowsNote, runTask, streamTask, formatResult, terminalTable, openResultFile, outProblem, resultWriter, unknownParameter, type OutputFormat, type ResultFile, type ResultWriter, type TaskDefinition, type TaskParameter, type TaskResult} from '../tasks/index.js';
 import {diskFullError, type DiskFullOutcome} from '../../ingest/disk-full.js';
 import {deriveIfPending, type InterruptedInputs} from '../../ingest/engine.js';
@@ -153,7 +153,7 @@ export function taskHelp(task: TaskDefinition): string {
 		'',
 		`  ${task.id}: ${task.title} (${task.group})`,
 		'',
-		...wrapLines(task.description, 98).map((line) => `  ${line}`),
+		...wrapProse(task.description, 98).map((line) => `  ${line}`),
 		'',
 		parameters.length > 0 ? '  Parameters' : '  No parameters.',
 		...parameters,

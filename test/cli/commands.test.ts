@@ -659,6 +659,8 @@ describe('the headless commands', () => {
 		assert.match(help.stdout, /^ {4}--param types=EVENT-TYPES +Event types, comma-separated \(default play_video,pause_video,load_video,edx\.ui\.lms\.outline\.selected\)$/m);
 		const definition = help.stdout.split('\n  Parameters\n')[0]!.split('\n').slice(3);
 		assert.ok(definition.length > 1 && definition.every((line) => line.length <= 100), 'the definition is wrapped');
+		// At spaces, as prose: broken after its "/", a path read "the server's /" and "discussion/ page requests".
+		assert.match(cli('run', 'forum-contributors', '--help').stdout, /follows …; the server's\n {2}\/discussion\/ page requests/);
 		// The range a parameter takes, as a value outside it is told.
 		// In the description's own parenthesis, as one aside: "(edx2bigquery uses 30 and 5) (default 30; from 1 to 240)" read as two.
 		assert.match(cli('run', 'time-on-course', '--help').stdout, /^ {4}--idle INTEGER +Idle cutoff in minutes \(edx2bigquery uses 30 and 5; default 30; from 1 to 240\)$/m);

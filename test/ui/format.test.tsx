@@ -233,6 +233,8 @@ test('sentences wrap at spaces; only a word longer than the line is broken, afte
 	assert.deepEqual(wrapProse('No course "course-v1:ITMOUniversity+PROGPY+spring_2019" in the database.', 40), ['No course', '"course-v1:ITMOUniversity+PROGPY+spring_', '2019" in the database.']);
 	assert.deepEqual(wrapProse(`id ${'x'.repeat(25)} end`, 10), ['id', 'x'.repeat(10), 'x'.repeat(10), 'xxxxx end'], 'no break in sight: anywhere');
 	assert.deepEqual(wrapProse('one two three', 7), ['one two', 'three']);
+	assert.deepEqual(wrapProse("the server's /discussion/ page", 20), ["the server's", '/discussion/ page'], 'a path after a space starts the next line whole');
+	assert.deepEqual(wrapProse('one two three four five', 9, 2), ['one two', 'three fo…'], 'past the last line, cut at its end, its words still apart');
 });
 
 test('a line chart of 20 days spans the width, its x labels under its first and last point, its legend in the lines\' colours', () => {

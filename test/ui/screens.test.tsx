@@ -1585,6 +1585,26 @@ test('a form on a short screen cuts the description, not the title or the fields
 	}
 });
 
+test('the form\'s description wraps at spaces: a path in it stays whole (forum-contributors\' "/discussion/" at 100 columns)', () => {
+	const forum = task('forum-contributors', 'Forum', {
+		description:
+			"Learners by forum posts created (threads + responses + comments, from edx.forum.*.created events), with each kind and their other edx.forum.* events (reads, votes, follows …; the server's /discussion/ page requests are not counted: creating a post logs one too). Ranked by posts.",
+		parameters: [{name: 'course', type: 'course', description: 'Course id'}],
+	});
+	const {lastFrame, unmount} = render(<FormScreen task={forum} form={createFormState(forum, {})} width={100} height={30} />);
+	try {
+		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+		// Broken after its "/" instead, it read "the server's /" and "discussion/ page requests".
+		assert.deepEqual(lines.slice(1, 4), [
+			'Learners by forum posts created (threads + responses + comments, from edx.forum.*.created events),',
+			"with each kind and their other edx.forum.* events (reads, votes, follows …; the server's",
+			'/discussion/ page requests are not counted: creating a post logs one too).',
+		]);
+	} finally {
+		unmount();
+	}
+});
+
 test('a short terminal scrolls the form to the focused field, says how many are above and below, and never overlaps two fields (40×10, 100×9)', async () => {
 	const names = ['course', 'user', 'from', 'to', 'tz', 'idle'];
 	const timeOnCourse = task('time-on-course', 'Engagement', {

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
 import {useEffect, useState} from 'react';
 import type {TaskDefinition} from '../../tasks/types.js';
-import {counted, firstSentence, terminalSafe, wrapLines} from '../../format.js';
+import {counted, firstSentence, terminalSafe, wrapLines, wrapProse} from '../../format.js';
 import {rowMark, stringWidth} from '../lib/columns.js';
 import {clock, thousands} from '../lib/format.js';
 import {parameterHelp} from '../lib/task-details.js';
@@ -117,7 +117,7 @@ export function FormScreen({task, form, width, height}: {task: TaskDefinition; f
 				{task.title}
 			</Text>
 			{descriptionRoom > 0 &&
-				wrapLines(firstSentence(task.description), width, descriptionRoom, 'end').map((line, index) => (
+				wrapProse(firstSentence(task.description), width, descriptionRoom).map((line, index) => (
 					<Text key={index} dimColor>
 						{line}
 					</Text>
