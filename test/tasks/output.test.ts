@@ -5,6 +5,7 @@ import {describe, it} from 'node:test';
 import stringWidth from 'string-width';
 import {formatResult, openResultFile, resultWriter, saveResult, terminalTable, type TaskResult} from '../../source/tasks/index.js';
 import {outProblem, resultFileBase} from '../../source/tasks/output.js';
+import {projectRoot} from '../helpers/shared.js';
 import {tempDir} from '../helpers/temp-dir.js';
 
 const result: TaskResult = {
@@ -276,6 +277,12 @@ describe('saveResult', () => {
 		assert.equal(resultFileBase({taskId: 'sessions', parameters: {course: '', user: 'борис'}}, when), 'sessions_all_борис_20240305T101112Z', 'letters of any script');
 		assert.equal(resultFileBase({taskId: 'sessions', parameters: {course: '', user: ''}}, when), 'sessions_all_20240305T101112Z');
 		assert.equal(resultFileBase({taskId: 'learners', parameters: {course: 'c'}}, when), 'learners_c_20240305T101112Z');
+	});
+
+	it('result/README.md names the saved files as README.md does (it said <task>__<course>__<timestamp>, the skeleton\'s names)', () => {
+		const pattern = /`(<task>_<course\|all>[^`]*)\.csv`/.exec(fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8'))?.[1];
+		assert.ok(pattern, 'README.md gives the pattern of a saved name');
+		assert.ok(fs.readFileSync(path.join(projectRoot, 'result', 'README.md'), 'utf8').includes(`\`${pattern}.<csv|json|md>\``), `result/README.md gives ${pattern}.<csv|json|md>`);
 	});
 
 	it('a run for a date range names it', () => {
