@@ -169,7 +169,8 @@ function settledFrom(samples: Sample[], rise: {seen: boolean}): number | undefin
 	const start = samples.findLastIndex((sample) => sample.at <= last.at - ETA_BASIS_MS);
 	const rate = (from: Sample, to: Sample) => (to.done - from.done) / (to.at - from.at);
 	// From all of them, or from the last two spells after a warm-up that rose too evenly for a clear rise.
-	const warmedFrom = () => (rate(samples[start]!, last) >= WARMED_UP * rate(samples[0]!, samples[start]!) ? start : 0);
+	// (start 0: no sample before those spells, so nothing to leave out; its rate would be 0 / 0.)
+	const warmedFrom = () => (start > 0 && rate(samples[start]!, last) >= WARMED_UP * rate(samples[0]!, samples[start]!) ? start : 0);
 	if (span >= ETA_WINDOW_MS) return warmedFrom();
 	const middle = samples.findLastIndex((sample) => sample.at <= last.at - ETA_BASIS_MS / 2);
 	const [earlier, later] = [rate(samples[start]!, samples[middle]!), rate(samples[middle]!, last)];
