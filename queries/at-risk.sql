@@ -49,12 +49,8 @@ WITH reference AS (
 ), active_days AS (
 	-- In the day zone (see README), d_learner counts them (active_days) unless as_of cuts them; in another zone every
 	-- learner's active days, hashed: joining the candidates first made the planner sort all the days by learner.
-	SELECT course_id, username, count(*) AS days
-	FROM (
-		SELECT DISTINCT course_id, username, day FROM d_learner_days(:tz)
-		WHERE activity > 0 AND (:tz <> d_day_zone() OR :as_of IS NOT NULL) AND (:as_of IS NULL OR day <= :as_of)
-	) active
-	GROUP BY course_id, username
+	SELECT course_id, username, days FROM d_learner_active_days(:tz, :course, :as_of)
+	WHERE :tz <> d_day_zone() OR :as_of IS NOT NULL
 )
 SELECT c.username, c.user_id, c.course_id, c.first_enrolled AS enrolled_at, c.last_activity,
 	c.days_inactive, coalesce(CASE WHEN :tz = d_day_zone() AND :as_of IS NULL THEN c.active_days ELSE a.days END, 0) AS days_active

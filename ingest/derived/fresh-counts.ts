@@ -408,7 +408,7 @@ export async function countFreshEvents(
 				if (time < firstTime) firstTime = time;
 				counts.add(type, time, starts[SCAN.server]! >= 0 && data[starts[SCAN.server]!] === 1);
 				if (username !== '') {
-					timeline.push({time, closes: data[starts[SCAN.closes]!] === 1, urlId});
+					timeline.push({time, closes: data[starts[SCAN.closes]!] === 1, urlId, active: !type.kind.is_enrollment});
 					timelineTypes.push(type.kind.hourly_type);
 				}
 			},

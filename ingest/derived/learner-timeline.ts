@@ -10,8 +10,11 @@
 import type {DayTables} from './day-zone.js';
 import {entry, newMap, tally} from './tally.js';
 
-/** An event of a learner: its time, whether it is a page_close, its page (URL id; null without a page). */
-export type TimelineEvent = {time: number; closes: boolean; urlId: number | null};
+/**
+ * An event of a learner: its time, whether it is a page_close, its page (URL id; null without a page), whether it is
+ * learning activity (every event but the enrollment changes and requests, as d_learner_hour's activity counts).
+ */
+export type TimelineEvent = {time: number; closes: boolean; urlId: number | null; active: boolean};
 
 const MICROS_PER_SECOND = 1_000_000;
 const MINUTE = 60 * MICROS_PER_SECOND;
@@ -63,6 +66,11 @@ export type LearnerTimeline = {
 	pageHourVisits: Array<{hour: number; urlId: number; visits: number; previousHour: number | null}>;
 	/** Moves between pages: the visits' previous pages (across sessions' page_close ends, not their 30-minute gaps). */
 	transitions: Array<{previousUrlId: number; urlId: number; transitions: number}>;
+	/**
+	 * The UTC hours with learning activity, in order, each with the one before (null for the first): an hour is the
+	 * first active one of its day in any zone when the hour before fell on another day, so active days are a sum.
+	 */
+	activeHours: Array<{hour: number; previousHour: number | null}>;
 };
 
 export const hourOf = (time: number) => Math.floor(time / HOUR) * HOUR;
@@ -265,6 +273,13 @@ export function learnerTimeline(events: TimelineEvent[], options: TimelineOption
 	}
 	const transitions: LearnerTimeline['transitions'] = [];
 	for (const [previousUrlId, pages] of byTransition) for (const [urlId, count] of pages) transitions.push({previousUrlId, urlId, transitions: count});
+	const activeHours: LearnerTimeline['activeHours'] = [];
+	let activeHour: number | null = null;
+	for (const event of events) {
+		if (!event.active || hourOf(event.time) === activeHour) continue;
+		activeHours.push({hour: hourOf(event.time), previousHour: activeHour});
+		activeHour = hourOf(event.time);
+	}
 	return {
 		gaps,
 		hourTimes,
@@ -275,5 +290,6 @@ export function learnerTimeline(events: TimelineEvent[], options: TimelineOption
 		pageVisits,
 		pageHourVisits,
 		transitions,
+		activeHours,
 	};
 }

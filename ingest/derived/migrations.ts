@@ -1415,4 +1415,55 @@ $$;
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 159,
+		description: "active days in any zone count a learner's first active hour of each day, not distinct learner days",
+		// at-risk's days active in a zone other than the day zone and UTC grouped every (learner, day) of d_learner_hour:
+		// 380k groups of 815k rows at 10M events, about 1 s for the task on a quiet machine (the target is 1 s).
+		sql: `
+-- Per learner: their UTC hours with learning activity in the course (see d_learner_hour's activity), each with the one
+-- before (NULL: none), from the timeline walk: the hour is their first active one of its day in a zone where the hour
+-- before falls on another day.
+CREATE TABLE d_learner_active_hour (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	hour timestamptz NOT NULL,
+	previous_hour timestamptz
+);
+
+-- Whether each event is learning activity, beside its time: what a later build's walk takes the active hours from.
+TRUNCATE d_learner_events;
+ALTER TABLE d_learner_events ADD COLUMN actives boolean[] NOT NULL;
+ALTER TABLE d_learner_events ALTER actives SET STORAGE EXTERNAL;
+
+-- Days with learning activity per learner in zone tz, of one course or (course NULL) of every course, up to the day
+-- last_day (NULL: all): distinct days of the day tables, or in another zone the active hours whose hour before
+-- fell on another day (or is none), summed.
+CREATE FUNCTION d_learner_active_days(tz text, course text, last_day date) RETURNS TABLE (course_id text, username text, days bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT d.course_id, d.username, count(*)
+	FROM (
+		-- Distinct: each build appends its own day rows.
+		SELECT DISTINCT d.course_id, d.username, d.day FROM d_learner_days(tz) d
+		WHERE d_day_source(tz) <> 'hours' AND d.activity > 0 AND (last_day IS NULL OR d.day <= last_day)
+			AND (d.course_id = course OR (course IS NULL AND d.course_id <> ''))
+	) d
+	GROUP BY 1, 2
+	UNION ALL
+	SELECT h.course_id, h.username, sum(h.first_of_day)
+	FROM (
+		SELECT a.course_id, a.username, d_day_of(a.hour, tz, (SELECT d_hour_days(tz))) AS day,
+			-- No zone's day since 1900 lasted 48 hours: a longer pause is not looked up twice.
+			(a.previous_hour IS NULL OR a.previous_hour < a.hour - interval '48 hours'
+				OR d_day_of(a.previous_hour, tz, (SELECT d_hour_days(tz))) <> d_day_of(a.hour, tz, (SELECT d_hour_days(tz))))::int AS first_of_day
+		FROM d_learner_active_hour a
+		WHERE d_day_source(tz) = 'hours' AND (a.course_id = course OR (course IS NULL AND a.course_id <> ''))
+	) h
+	WHERE last_day IS NULL OR h.day <= last_day
+	GROUP BY 1, 2
+$$;
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

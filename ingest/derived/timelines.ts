@@ -22,6 +22,7 @@ export const TIMELINE_TABLES = {
 	d_learner_page: 'course_id, username, url_id, visits',
 	d_learner_page_hour: 'course_id, username, hour, url_id, visits, previous_hour',
 	d_learner_transition: 'course_id, username, previous_url_id, url_id, transitions',
+	d_learner_active_hour: 'course_id, username, hour, previous_hour',
 };
 export type TimelineTable = keyof typeof TIMELINE_TABLES;
 
@@ -39,6 +40,7 @@ export const RECOMPUTED_TIMELINE_ROWS: Record<TimelineTable, string | null> = {
 	d_learner_gap: `t.hour >= ${SINCE_HOUR}`,
 	d_learner_time: `t.hour >= ${SINCE_HOUR}`,
 	d_learner_page_hour: `t.hour >= ${SINCE_HOUR}`,
+	d_learner_active_hour: `t.hour >= ${SINCE_HOUR}`,
 	// A day of the hourly sums is that of its hour's start (see day-zone.ts), from the day before on: where a
 	// clock goes back across midnight, a later hour can fall on the day before.
 	d_learner_day_time: `t.day >= (${SINCE_HOUR} AT TIME ZONE d_day_zone())::date - 1`,
@@ -64,7 +66,7 @@ function timelineBounds(since: number, dayTables: DayTables[]): TimelineBounds {
 }
 
 /** What later builds recompute a learner's timeline from: their events, as arrays (see the migration). */
-export const LEARNER_EVENTS_COLUMNS = 'course_id, username, times, closes, url_ids, event_types';
+export const LEARNER_EVENTS_COLUMNS = 'course_id, username, times, closes, url_ids, actives, event_types';
 
 /** Events per d_learner_events row: a row stays a few hundred KB however busy the learner. */
 const EVENTS_PER_ROW = 10_000;
@@ -73,7 +75,7 @@ const EVENTS_PER_ROW = 10_000;
 export function writeLearnerEvents(tables: LearnerRowWriter<'d_learner_events'>, learner: Buffer, events: TimelineEvent[], types: string[]): void {
 	for (let from = 0; from < events.length; from += EVENTS_PER_ROW) {
 		const part = events.slice(from, from + EVENTS_PER_ROW);
-		const out = tables.learnerRow('d_learner_events', learner, 4);
+		const out = tables.learnerRow('d_learner_events', learner, 5);
 		arrayField(out, ARRAY_OF.timestamptz, part.length, false, () => {
 			for (const event of part) int8Field(out, event.time);
 		});
@@ -83,20 +85,25 @@ export function writeLearnerEvents(tables: LearnerRowWriter<'d_learner_events'>,
 		arrayField(out, ARRAY_OF.int4, part.length, part.some((event) => event.urlId === null), () => {
 			for (const event of part) int4OrNullField(out, event.urlId);
 		});
+		arrayField(out, ARRAY_OF.bool, part.length, false, () => {
+			for (const event of part) boolField(out, event.active);
+		});
 		arrayField(out, ARRAY_OF.text, part.length, false, () => {
 			for (let index = from; index < from + part.length; index++) textField(out, types[index]);
 		});
 	}
 }
 
-/** Reads the events of a d_learner_events row (its three arrays from field `first` on) into `events`. */
+/** Reads the events of a d_learner_events row (its four arrays from field `first` on: times, closes, url_ids, actives) into `events`. */
 function readLearnerEvents(data: Buffer, starts: Int32Array, first: number, events: TimelineEvent[]): void {
 	const from = events.length;
-	readArray(data, starts[first]!, (at) => events.push({time: readInt8(data, at), closes: false, urlId: null}));
+	readArray(data, starts[first]!, (at) => events.push({time: readInt8(data, at), closes: false, urlId: null, active: false}));
 	let index = from;
 	readArray(data, starts[first + 1]!, (at) => (events[index++]!.closes = data[at] === 1));
 	index = from;
 	readArray(data, starts[first + 2]!, (at) => (events[index++]!.urlId = at < 0 ? null : data.readInt32BE(at)));
+	index = from;
+	readArray(data, starts[first + 3]!, (at) => (events[index++]!.active = data[at] === 1));
 }
 
 /**
@@ -180,6 +187,12 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 		int4Field(out, transition.urlId);
 		int8Field(out, transition.transitions);
 	}
+	for (const active of timeline.activeHours) {
+		if (active.hour < from.hour) continue;
+		const out = row('d_learner_active_hour', 2);
+		int8Field(out, active.hour);
+		int8OrNullField(out, active.previousHour);
+	}
 }
 
 /** The options of learnerTimeline, from the database (where the tasks read them too). */
@@ -218,7 +231,7 @@ export async function recomputeTimelines(client: pg.PoolClient, learners: Learne
 				learner = learners.get(learnerId)!;
 				events = [];
 			},
-			// Fields: learner_id, since (the same in each of the learner's rows), then the row's three arrays.
+			// Fields: learner_id, since (the same in each of the learner's rows), then the row's four arrays.
 			row: (data, starts) => {
 				since = readInt8(data, starts[1]!);
 				readLearnerEvents(data, starts, 2, events);
@@ -227,7 +240,7 @@ export async function recomputeTimelines(client: pg.PoolClient, learners: Learne
 		};
 		await readLearnerRows(
 			client,
-			`SELECT r.learner_id, r.since, e.times, e.closes, e.url_ids
+			`SELECT r.learner_id, r.since, e.times, e.closes, e.url_ids, e.actives
 			FROM d_learner_events e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username
 			WHERE r.since IS NOT NULL
 			ORDER BY 1`,

@@ -38,7 +38,7 @@ describe('an incremental build replaces only the rows that new events change (wa
 		for (const file of files) assert.equal((await ingest(database, [file])).phase, 'done');
 
 		const incremental = await recomputedRows(database.pool);
-		for (const table of ['d_session', 'd_page_visit', 'd_learner_gap', 'd_learner_day_time', 'd_learner_day_time_utc', 'd_video_interval', 'd_learner_video', 'd_learner_problem', 'd_page_day', 'd_page_day_utc']) {
+		for (const table of ['d_session', 'd_page_visit', 'd_learner_gap', 'd_learner_active_hour', 'd_learner_day_time', 'd_learner_day_time_utc', 'd_video_interval', 'd_learner_video', 'd_learner_problem', 'd_page_day', 'd_page_day_utc']) {
 			assert.ok(incremental[table]!.length > 50, `${table} has rows to compare (${incremental[table]!.length})`);
 		}
 		await database.pool.query('UPDATE loads SET derived_done = false');

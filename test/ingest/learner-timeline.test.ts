@@ -7,7 +7,12 @@ import {learnerTimeline, type TimelineEvent, timelineOrder} from '../../ingest/d
 const MIDNIGHT = 8766 * 86_400_000_000;
 const HOUR = 3_600_000_000;
 const at = (hours: number, minutes: number) => MIDNIGHT + hours * HOUR + minutes * 60_000_000;
-const event = (hours: number, minutes: number, urlId: number | null, closes = false): TimelineEvent => ({time: at(hours, minutes), closes, urlId});
+const event = (hours: number, minutes: number, urlId: number | null, closes = false, active = true): TimelineEvent => ({
+	time: at(hours, minutes),
+	closes,
+	urlId,
+	active,
+});
 const options = {sessionSummaryMinSeconds: 5, dayTables: dayTablesOf('UTC')};
 
 /**
@@ -127,6 +132,20 @@ describe('learnerTimeline', () => {
 		assert.deepEqual(timeline.transitions, [{previousUrlId: 1, urlId: 2, transitions: 1}]);
 	});
 
+	it('lists the hours with learning activity, each with the active hour before it', () => {
+		// An enrollment at 23:50 the day before (not activity), activity at 0:05 and 0:40, an enrollment change alone in
+		// 1:00, activity at 3:10 and the next day at 2:00.
+		const hours = learnerTimeline(
+			[event(-1, 50, null, false, false), event(0, 5, 1), event(0, 40, 1), event(1, 0, null, false, false), event(3, 10, 2), event(26, 0, 2)],
+			options,
+		).activeHours.map(({hour, previousHour}) => [(hour - MIDNIGHT) / HOUR, previousHour === null ? null : (previousHour - MIDNIGHT) / HOUR]);
+		assert.deepEqual(hours, [
+			[0, null],
+			[3, 0],
+			[26, 3],
+		]);
+	});
+
 	it('ends a page visit at a page_close without a page too, as it ends the session', () => {
 		// Page 1, its page_close logged without a page, page 2 a minute later, an event without a page, page 2 again.
 		const closed = learnerTimeline([event(0, 0, 1), event(0, 5, null, true), event(0, 6, 2), event(0, 8, null), event(0, 9, 2)], options);
@@ -152,7 +171,7 @@ describe('learnerTimeline', () => {
 		const second = 1_000_000;
 		// Page 1, seq_next on it, its page_close 3 s later, page 2 7 s after that (as the corpus' logs have it).
 		const moved = learnerTimeline(
-			[event(0, 0, 1), {time: at(0, 1), closes: false, urlId: 1}, {time: at(0, 1) + 3 * second, closes: true, urlId: 1}, {time: at(0, 1) + 10 * second, closes: false, urlId: 2}],
+			[event(0, 0, 1), {time: at(0, 1), closes: false, urlId: 1, active: true}, {time: at(0, 1) + 3 * second, closes: true, urlId: 1, active: true}, {time: at(0, 1) + 10 * second, closes: false, urlId: 2, active: true}],
 			options,
 		);
 		// Sessions still end at the page_close.
