@@ -29,3 +29,18 @@ test('too wide, the time, the other values and the course are cut first: the lea
 	assert.equal(line(39), 'Lear… · user=jolly-clever-siberiansable');
 	assert.equal(line(20), '… · user=jolly-clev…');
 });
+
+test('a value left at its default gives way before one the user chose, wherever it stands', () => {
+	const atRisk = {
+		...learnersTask,
+		title: 'At-risk learners (dropout)',
+		parameters: [
+			{name: 'course', type: 'course' as const, description: 'Course id'},
+			{name: 'days', type: 'integer' as const, description: 'Inactive for more than this many days', default: '14'},
+			{name: 'tz', type: 'timezone' as const, description: 'Time zone', default: 'UTC'},
+		],
+	};
+	const values = {course: 'course-v1:spbstu+PHYLOS+fall_2018', days: '14', tz: 'Europe/Moscow'};
+	const {title, details} = titleLine(atRisk, values, {rows: [[1]], elapsedMs: 2000, parameters: values}, 99);
+	assert.equal(title + details, 'At-risk learners (dropout) · 1 row · course=course-v1:spbstu+PHYLOS+fall_2018 · tz=Europe/Moscow');
+});

@@ -15,8 +15,9 @@ type Part = {name: string; value: string; shortest: number; rank: number};
 /**
  * The result screen's title line in `width` cells: the task's title (bold), then the row count, the
  * query's time and the values it ran with. What does not fit is cut, or left out, least important
- * first: the time, the other values (the last first), the course (keeping its end, which tells runs
- * apart), the row count (also in the status bar), the title; the learner a run is about goes last, so
+ * first: the time, the values left at the task's default, the other values (the last first), the course
+ * (keeping its end, which tells runs apart), the row count (also in the status bar), the title; the learner a
+ * run is about goes last, so
  * their name is whole whenever it fits. A course left empty is named as it ran: the only one, or all courses.
  */
 export function titleLine(task: TaskDefinition, values: Record<string, string>, result: Pick<TaskResult, 'rows' | 'elapsedMs' | 'parameters'>, width: number): {title: string; details: string} {
@@ -25,9 +26,10 @@ export function titleLine(task: TaskDefinition, values: Record<string, string>, 
 	// Left out, a run on all of 34 courses read as one on some course.
 	const ranWith = course && !values[course.name] ? {[course.name]: result.parameters[course.name] || 'all courses', ...values} : values;
 	const valueParts = Object.entries(ranWith).map(([name, value]): Part => {
-		const type = task.parameters.find((parameter) => parameter.name === name)?.type;
-		if (type === 'user') return {name, value, shortest: 1, rank: 5};
-		return {name, value, shortest: MIN_CUT, rank: type === 'course' ? 2 : 1};
+		const parameter = task.parameters.find((candidate) => candidate.name === name);
+		if (parameter?.type === 'user') return {name, value, shortest: 1, rank: 5};
+		// A value the user chose says more than a default: at-risk's tz=Europe/Moscow went before days=14.
+		return {name, value, shortest: MIN_CUT, rank: parameter?.type === 'course' ? 2 : value === parameter?.default ? 0.5 : 1};
 	});
 	const parts: Array<Part | undefined> = [
 		{name: '', value: task.title, shortest: 1, rank: 4},
