@@ -96,15 +96,19 @@ export function passOverText({done, total, megabytesPerSecond}: NonNullable<Inge
  * The load's rates and ETA, on the load screen and in ingest's line (`tables`: what follows the ETA there). A resumed
  * .gz's pass-over is said instead (passOverText); so is, until a file's first lines are stored (a second to three on a
  * busy machine), that they are on their way: "0.0 MB/s · 0 events/s · ETA --:--" under a bar at 0 % looked like a load
- * that had not started. The ETA says "estimating…" until the load's rate has stopped rising (see the tracker's Eta: 5 to
- * 15 s after the first lines stored), and "--:--" once the load is over.
+ * that had not started. Before that, while the inputs are looked at and before a file starts, the rates are "--". The
+ * ETA says "estimating…" until the load's rate has stopped rising (see the tracker's Eta: 5 to 15 s after the first
+ * lines stored), and "--:--" once the load is over.
  */
 export function loadRatesText(snapshot: IngestSnapshot, tables = ''): string {
 	if (snapshot.passingOver) return passOverText(snapshot.passingOver);
 	const loading = snapshot.phase === 'loading';
-	if (loading && snapshot.bytesRead === 0 && snapshot.files.some((file) => file.status === 'loading')) return 'storing the first lines…';
+	const unread = (loading || snapshot.phase === 'scanning') && snapshot.bytesRead === 0;
+	if (loading && unread && snapshot.files.some((file) => file.status === 'loading')) return 'storing the first lines…';
 	const eta = snapshot.etaSeconds === undefined ? (loading ? 'estimating…' : '--:--') : `${formatDuration(snapshot.etaSeconds * 1000)}${tables}`;
-	return `${snapshot.megabytesPerSecond.toFixed(1)} MB/s · ${formatCount(Math.round(snapshot.eventsPerSecond))} events/s · ETA ${eta}`;
+	// No rate is measured before the run reads: the first frames said 0.0 MB/s · 0 events/s.
+	const rates = unread ? '-- MB/s · -- events/s' : `${snapshot.megabytesPerSecond.toFixed(1)} MB/s · ${formatCount(Math.round(snapshot.eventsPerSecond))} events/s`;
+	return `${rates} · ETA ${eta}`;
 }
 
 /**

@@ -1472,6 +1472,24 @@ test('the first seconds of a load say what goes on, on the screen and in ingest�
 	assert.match(first[1].line, / · ETA 2:53 \+ ~1:36 tables · /);
 });
 
+test('before the first rate is measured the rates say so, not 0.0 MB/s (the first frame said "0.0 MB/s · 0 events/s" before anything was read)', () => {
+	const tracker = new ProgressTracker(0, () => 0);
+	tracker.addFile(file('input/big.log', 'pending', 0, 1800e6));
+	const rates = () => {
+		const shot = tracker.snapshot();
+		const {lastFrame, unmount} = render(<ProgressPanel snapshot={shot} rateHistory={[]} width={80} height={20} />);
+		try {
+			return [stripVTControlCharacters(lastFrame()!).split('\n')[1], progressLine(shot)];
+		} finally {
+			unmount();
+		}
+	};
+	// Still looking for new data, then loading with no file started: the screen's first frames.
+	assert.deepEqual(rates(), ['      -- MB/s · -- events/s · ETA --:-- · elapsed 0:00', 'scanning 0% 0 B/1.8 GB · -- MB/s · -- events/s · ETA --:-- · loaded 0, duplicates 0, rejected 0']);
+	tracker.phase = 'loading';
+	assert.deepEqual(rates(), ['      -- MB/s · -- events/s · ETA estimating… · elapsed 0:00', 'loading 0% 0 B/1.8 GB · -- MB/s · -- events/s · ETA estimating… · loaded 0, duplicates 0, rejected 0']);
+});
+
 test('a resumed .gz’s pass-over is said with its share and rate, where the load’s rates said 0.0 MB/s, on the screen and in ingest’s line', () => {
 	const passing = snapshot({megabytesPerSecond: 0, eventsPerSecond: 0, etaSeconds: undefined, passingOver: {label: 'input/b.log.gz', done: 450, total: 1000, megabytesPerSecond: 28.14}});
 	const {lastFrame, unmount} = render(<ProgressPanel snapshot={passing} rateHistory={[]} width={80} height={20} />);
