@@ -8,7 +8,7 @@ import {describe, it} from 'node:test';
 import pg from 'pg';
 import {backendPid, clientConfig} from '../../ingest/db/database.js';
 import {eventLine, fixtureDir, lines} from '../helpers/ingest.js';
-import {createTestDatabase} from '../helpers/database.js';
+import {createTestDatabase, testPool} from '../helpers/database.js';
 import {projectRoot, settled, until} from '../helpers/shared.js';
 import {writeZip} from '../helpers/zip.js';
 import {interruptedNote, pendingNote, printResult} from '../../source/commands/run.js';
@@ -222,7 +222,7 @@ describe('the headless commands', () => {
 	});
 
 	it('the app\'s save writes the bytes run --out writes, in each format (the same writers, its batches of rows or run\'s)', async () => {
-		const pool = new pg.Pool(clientConfig(url));
+		const pool = testPool(url);
 		try {
 			const {tasks} = await loadTaskCatalogue();
 			for (const id of ['learners', 'learner-unit-events']) {
@@ -247,7 +247,7 @@ describe('the headless commands', () => {
 		const file = path.join(dir, 'killed.log');
 		fs.writeFileSync(file, `${lines(0, 30)}not json\n`);
 		assert.equal(cli('ingest', file, '--db', killedUrl).code, 0);
-		const pool = new pg.Pool(clientConfig(killedUrl));
+		const pool = testPool(killedUrl);
 		try {
 			// What a kill -9 after the first of two chunks leaves: one chunk's rows, the file still 'loading' with no totals.
 			await pool.query(`DELETE FROM file_chunks WHERE start_offset > 0;
@@ -679,7 +679,7 @@ describe('the headless commands', () => {
 	});
 
 	it('ingest --tz keeps the days in that zone, rebuilding what was loaded even when nothing is new', async () => {
-		const pool = new pg.Pool(clientConfig(url));
+		const pool = testPool(url);
 		const dayZone = async () => (await pool.query(`SELECT d_day_zone() AS zone, bool_and(derived_done) AS done, (SELECT count(*)::int FROM d_learner_day) AS days,
 			(SELECT count(*)::int FROM d_learner_day_utc) AS utc_days FROM loads`)).rows;
 		try {
@@ -702,7 +702,7 @@ describe('the headless commands', () => {
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout, /files: 1 loaded/);
 		assert.doesNotMatch(result.stdout, /days are now counted/);
-		const pool = new pg.Pool(clientConfig(freshUrl));
+		const pool = testPool(freshUrl);
 		try {
 			assert.deepEqual((await pool.query('SELECT d_day_zone() AS zone, (SELECT count(*)::int FROM d_learner_day) AS days')).rows, [{zone: 'UTC', days: 7}]);
 		} finally {
@@ -1001,7 +1001,7 @@ describe('run after a load whose derived tables were not built', () => {
 	it('builds them first, so the answer is never stale', async () => {
 		const pendingUrl = await loadedDatabase('pending');
 		// What a load killed before its refresh (or a migration asking for a rebuild) leaves behind.
-		const pool = new pg.Pool(clientConfig(pendingUrl));
+		const pool = testPool(pendingUrl);
 		try {
 			await pool.query("DELETE FROM d_learner; UPDATE loads SET derived_done = false");
 			const learners = cli('run', 'learners', '--db', pendingUrl, '--format', 'json');
@@ -1021,7 +1021,7 @@ describe('run after a load whose derived tables were not built', () => {
 
 	it('tells a mistyped value before building them, and leaves them pending', async () => {
 		const pendingUrl = await loadedDatabase('pending_typo');
-		const pool = new pg.Pool(clientConfig(pendingUrl));
+		const pool = testPool(pendingUrl);
 		try {
 			await pool.query('UPDATE loads SET derived_done = false');
 			const cases: Array<[string[], RegExp]> = [
@@ -1136,7 +1136,7 @@ describe('run after a load whose derived tables were not built', () => {
 
 	it('after an ingest cut off, builds what it had loaded and says the input is half-read (the answer left its events out, silently)', async () => {
 		const cutUrl = await loadedDatabase('cut');
-		const pool = new pg.Pool(clientConfig(cutUrl));
+		const pool = testPool(cutUrl);
 		try {
 			// What Ctrl-C during a load leaves: the load never finished, its tables not built, its file still loading.
 			await pool.query("DELETE FROM d_learner; UPDATE loads SET finished_at = NULL, derived_done = false; UPDATE source_files SET status = 'loading'");

@@ -5,7 +5,7 @@ import pg from 'pg';
 import {parseChunk, storeChunk, type ChunkJob} from '../../ingest/chunk-loader.js';
 import {clientConfig} from '../../ingest/db/database.js';
 import {finishSource} from '../../ingest/manifest.js';
-import {createTestDatabase} from '../helpers/database.js';
+import {createTestDatabase, testPool} from '../helpers/database.js';
 import {eventLine} from '../helpers/ingest.js';
 
 /**
@@ -108,7 +108,7 @@ describe('inputs of one load taking over an event from one another at once', () 
 		const takerHeld = holdBefore(middle!, (text) => text.includes('INSERT INTO file_chunks'));
 		const taken = store(middle!, grownId, line);
 		await takerHeld.reached;
-		const pool = new pg.Pool(clientConfig(url));
+		const pool = testPool(url);
 		const finished = finishSource(pool, newId, undefined);
 		// Let go once the finish has ended or waits for the taker's lock.
 		const waitsForLock = async () =>

@@ -3,11 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {after, describe, it} from 'node:test';
-import pg from 'pg';
-import {clientConfig} from '../../ingest/db/database.js';
 import {acquireWorkdirLock, WorkdirInUseError} from '../../ingest/db/workdir-lock.js';
 import {ensureWorkdir, resolveWorkdir} from '../../ingest/db/workdir.js';
-import {createTestDatabase} from '../helpers/database.js';
+import {createTestDatabase, testPool} from '../helpers/database.js';
 import {fixtureDir, lines} from '../helpers/ingest.js';
 import {runCli, startCli} from './helpers/cli.js';
 
@@ -133,7 +131,7 @@ describe('two instances on one workdir', () => {
 			assert.equal(files.code, 0, files.stderr);
 			assert.match(files.stdout, /small\.log,plain/);
 			assert.equal(summary.code, 0, summary.stderr);
-			const pool = new pg.Pool(clientConfig(url));
+			const pool = testPool(url);
 			const {rows} = await pool.query<{count: string}>('SELECT count(*) FROM events').finally(() => pool.end());
 			assert.equal(JSON.parse(summary.stdout).reduce((sum: number, row: {events: number}) => sum + row.events, 0), Number(rows[0]!.count));
 			assert.equal(fs.readFileSync(workdir.lockFile, 'utf8'), String(process.pid), 'the owner keeps its lock');

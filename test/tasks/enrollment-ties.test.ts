@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {it} from 'node:test';
-import pg from 'pg';
-import {clientConfig} from '../../ingest/db/database.js';
 import {writeFilePositions} from '../../ingest/derived/file-order.js';
 import {refreshDerived} from '../../ingest/derived/refresh.js';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
 import {csvRows} from '../helpers/csv-rows.js';
+import {testPool} from '../helpers/database.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
@@ -110,7 +109,7 @@ it("the enrollment tasks answer while a build writes the files' places (from the
 	await ingest(database, [first, second]);
 	const build = await database.pool.connect();
 	// A lock the build held until its commit would stop the task: a second is plenty.
-	const reader = new pg.Pool({...clientConfig(database.url), max: 2, options: '-c lock_timeout=1000'});
+	const reader = testPool(database.url, {max: 2, options: '-c lock_timeout=1000'});
 	try {
 		await build.query('BEGIN');
 		// Every row's place is written again (none changes otherwise).

@@ -11,7 +11,7 @@ import {UserError} from '../../ingest/errors.js';
 import {checkValues, loadTaskCatalogue, runTask, streamTask, type TaskDefinition, type TaskResult} from '../../source/tasks/index.js';
 import {UnknownLearnerError} from '../../source/tasks/parameters.js';
 import {TaskQueryError} from '../../source/tasks/run.js';
-import {createTestDatabase} from '../helpers/database.js';
+import {createTestDatabase, testPool} from '../helpers/database.js';
 import {projectRoot, settled} from '../helpers/shared.js';
 
 /** The runner (parameter checks, defaults, cancel) and the `tasks` / `run` commands, on the HIST course alone. */
@@ -189,7 +189,7 @@ describe('cancelling', () => {
 	// A connection kept by the cancelled run leaves the next one waiting for good: a failure, not a hang.
 	it('an abort cancels the query on the server and rejects with AbortError; a run started at once after it gets the connection back', {timeout: 30_000}, async () => {
 		// One connection, and the next run asked for before the cancelled one has settled (the app's Esc then Enter).
-		const single = new pg.Pool({...clientConfig(url), max: 1});
+		const single = testPool(url, {max: 1});
 		try {
 			const slow: TaskDefinition = {...task('learners'), id: 'slow', parameters: [], sql: 'SELECT pg_sleep(30) AS slept'};
 			const active = `SELECT count(*)::int AS running FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%' AND state = 'active'`;
@@ -213,7 +213,7 @@ describe('cancelling', () => {
 	});
 
 	it("an abort gives up a parameter check's wait for another session's lock at once, and the connection is usable again (Esc left it waiting until the other session let go)", {timeout: 30_000}, async () => {
-		const single = new pg.Pool({...clientConfig(url), max: 1});
+		const single = testPool(url, {max: 1});
 		const holder = await pool.connect();
 		const waiting = `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
 		try {

@@ -3,8 +3,7 @@ import {after, before, describe, it} from 'node:test';
 import pg from 'pg';
 import {formatResult} from '../../source/tasks/output.js';
 import {queryTable} from '../../source/tasks/run.js';
-import {clientConfig} from '../../ingest/db/database.js';
-import {createTestDatabase} from '../helpers/database.js';
+import {createTestDatabase, testPool} from '../helpers/database.js';
 
 /**
  * Every kind of value a task gives, with NULLs, repeats (the decoders reuse an earlier row's string: the row
@@ -44,7 +43,7 @@ describe('task rows read from the wire', () => {
 	let client: pg.PoolClient;
 
 	before(async () => {
-		pool = new pg.Pool(clientConfig(url));
+		pool = testPool(url);
 		client = await pool.connect();
 		await client.query("SET TIME ZONE 'UTC'");
 	});
