@@ -99,6 +99,6 @@ function CurrentScreen({state, width, height}: {state: AppState; width: number; 
 		case 'details':
 			return <DetailsScreen task={screen.task} top={screen.top} width={width} height={height} />;
 		case 'error':
-			return <ErrorScreen error={screen} fatal={screen.fatal} width={width} />;
+			return <ErrorScreen error={screen} fatal={screen.fatal} back={screen.back} width={width} />;
 	}
 }

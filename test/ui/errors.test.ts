@@ -14,7 +14,7 @@ test("a task's error screen advises on what failed (its values, its SQL, the dat
 	assert.deepEqual(
 		[values, sql, lost].map(({title, hint}) => [title, hint]),
 		[
-			['The task did not run', 'Check the values: Esc goes back to the form with them.'],
+			['The task did not run', 'Check the values.'],
 			['The task failed in the database', 'The full error is in workdir/logs/tui.log; a task file of your own needs its SQL fixed. The other tasks still run.'],
 			['The task did not run', 'Is the database still running? The full error is in workdir/logs/tui.log; restart the app if the next task fails too.'],
 		],

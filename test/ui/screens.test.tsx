@@ -1013,11 +1013,31 @@ test('an error screen wraps its sentences at spaces: no line starts with the spa
 
 test('an error screen breaks no word that fits on a line: "Europe/Moscow" stays whole (48 columns)', () => {
 	const message = 'Parameter "tz": unknown time zone "Europe/Moskow"; use a name like UTC or Europe/Moscow.';
-	const {lastFrame, unmount} = render(<ErrorScreen error={{title: 'The task did not run', message, hint: 'Check the values: Esc goes back to the form with them.'}} fatal={false} width={48} />);
+	const {lastFrame, unmount} = render(<ErrorScreen error={{title: 'The task did not run', message, hint: 'Check the values.'}} fatal={false} width={48} />);
 	try {
 		const inside = stripVTControlCharacters(lastFrame()!).split('\n').slice(1, -1).map((line) => line.slice(2, -2).trimEnd());
 		// It read '… zone "Europe/', 'Moskow"; use a name like UTC or Europe/', 'Moscow.'
 		assert.deepEqual(inside.slice(1, 4), ['Parameter "tz": unknown time zone', '"Europe/Moskow"; use a name like UTC or', 'Europe/Moscow.']);
+	} finally {
+		unmount();
+	}
+});
+
+test("a task's refused value names Esc once, in the keys line that says where it goes (the hint above said it too: \"Esc goes back to the form with them\")", async () => {
+	const services = fakeServices({
+		runTask: async () => {
+			throw new UserError('Parameter "idle" must be between 1 and 240, not 0.');
+		},
+	});
+	const {lastFrame, stdin, unmount} = await openResult(services, 80, 24);
+	try {
+		const frame = (await waitFor(lastFrame, 'The task did not run')).replace(/[│\s]+/g, ' ');
+		// In the box (the app's hint line below it says its keys, as on every screen).
+		const box = frame.slice(frame.indexOf('╭'), frame.indexOf('╰'));
+		assert.equal(box.split('Esc').length - 1, 1, box);
+		assert.match(box, /Check the values\. Press Esc to go back to the form, its values kept; q to quit\./);
+		await press(stdin, ESC);
+		await waitFor(lastFrame, 'Enter run');
 	} finally {
 		unmount();
 	}
@@ -1033,7 +1053,8 @@ test('a learner not in the data: the message says so and where the names are, no
 	try {
 		const frame = (await waitFor(lastFrame, 'No such learner')).replace(/[│\s]+/g, ' ');
 		assert.match(frame, /No learner "jolly-clever-siberiansable" in the database\./);
-		assert.match(frame, /Esc, then Ctrl-L on the user field, lists the learners of course-v1:A\+1\+2024 to pick from/);
+		assert.match(frame, /On the form, Ctrl-L on the user field lists the learners of course-v1:A\+1\+2024 to pick from/);
+		assert.match(frame, /Press Esc to go back to the form, its values kept; q to quit\./);
 		assert.doesNotMatch(frame, /input\//);
 		await press(stdin, ESC);
 		await waitFor(lastFrame, 'Enter run');

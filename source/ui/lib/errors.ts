@@ -4,7 +4,7 @@ import {IngestBusyError} from '../../../ingest/engine.js';
 import {DiskFullError, UserError} from '../../../ingest/errors.js';
 import {UnknownLearnerError} from '../../tasks/parameters.js';
 import {TaskQueryError} from '../../tasks/run.js';
-import type {ErrorInfo} from '../state/app-state.js';
+import type {ErrorInfo, Screen} from '../state/app-state.js';
 
 /** What went wrong, in words: the stage it happened in decides the title and what to do next. */
 export type Stage = 'open' | 'ingest' | 'catalogue' | 'task' | 'courses' | 'learners';
@@ -18,7 +18,7 @@ const advice: Record<Exclude<Stage, 'task'>, {title: string; hint: string}> = {
 	ingest: {title: 'The logs could not be loaded', hint: 'Check the files in input/ (what loaded so far is kept, and the load resumes next time).'},
 	catalogue: {title: 'The task list could not be read', hint: 'Check the queries/ folder; each task is one .sql file with a metadata header.'},
 	courses: {title: 'The courses could not be listed', hint: 'Is the database still running? Restart the app.'},
-	learners: {title: 'The learners could not be listed', hint: 'Esc goes back to the form, where a name can be typed; is the database still running?'},
+	learners: {title: 'The learners could not be listed', hint: 'A name can still be typed on the form; is the database still running?'},
 };
 
 /**
@@ -29,7 +29,7 @@ function taskAdvice(error: unknown): {title: string; hint: string} {
 	if (error instanceof TaskQueryError) {
 		return {title: 'The task failed in the database', hint: 'The full error is in workdir/logs/tui.log; a task file of your own needs its SQL fixed. The other tasks still run.'};
 	}
-	if (error instanceof UserError) return {title: 'The task did not run', hint: 'Check the values: Esc goes back to the form with them.'};
+	if (error instanceof UserError) return {title: 'The task did not run', hint: 'Check the values.'};
 	return {title: 'The task did not run', hint: 'Is the database still running? The full error is in workdir/logs/tui.log; restart the app if the next task fails too.'};
 }
 
@@ -40,7 +40,7 @@ export function describeError(error: unknown, stage: Stage): ErrorInfo {
 	const about = error instanceof UserError && error.parameter !== undefined ? {parameter: error.parameter} : {};
 	if (error instanceof UnknownLearnerError) {
 		const whose = error.course ? `the learners of ${error.course}` : 'every learner';
-		return {title: 'No such learner', message: error.message, hint: `Esc, then Ctrl-L on the user field, lists ${whose} to pick from, as the logs spell them (so does the Learners task).`, ...about};
+		return {title: 'No such learner', message: error.message, hint: `On the form, Ctrl-L on the user field lists ${whose} to pick from, as the logs spell them (so does the Learners task).`, ...about};
 	}
 	const raw = error instanceof Error ? error.message : String(error);
 	const message = error instanceof UserError ? raw : firstLine(raw);
@@ -53,6 +53,15 @@ export function describeError(error: unknown, stage: Stage): ErrorInfo {
 	// Its logs would be written there too: the hint to read them did not fit.
 	if (error instanceof WorkdirError) return {title: 'The workdir cannot be used', message, hint: 'Start the app with --workdir and a folder of your own that it can write.'};
 	return {...(stage === 'task' ? taskAdvice(error) : advice[stage]), message: message || 'Unknown error.', ...about};
+}
+
+/**
+ * The error screen's last line: its keys, and where Esc goes. The hints above it name no key of their own: a task's
+ * refused value said "Esc goes back to the form with them" over "Press Esc to go back, q to quit".
+ */
+export function errorKeys(fatal: boolean, back: Screen | undefined): string {
+	if (fatal) return 'Press q (or Esc) to quit.';
+	return back?.name === 'form' ? 'Press Esc to go back to the form, its values kept; q to quit.' : 'Press Esc to go back to the menu, q to quit.';
 }
 
 function firstLine(text: string): string {
