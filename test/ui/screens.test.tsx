@@ -1702,6 +1702,35 @@ test('a long cell is cut with a marker in the table and shown whole with Space',
 	}
 });
 
+test('a menu title longer than the titles\' column is shown whole, its description further right; the others stay in the column (cut at 34: "Funnel from enrollment to complet…")', () => {
+	const long = [
+		...tasks,
+		task('problem-answers', 'Problems', {title: 'Problem answer distribution (first vs last attempt)'}),
+		task('funnel', 'Completion', {title: 'Funnel from enrollment to completion'}),
+	];
+	for (const width of [80, 120]) {
+		const {lastFrame, unmount} = render(<MenuScreen tasks={long} menu={initialMenuState} courses={[{courseId: 'c', events: 1}]} problems={[]} width={width} height={20} />);
+		try {
+			const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+			const line = (title: string) => lines.find((candidate) => candidate.startsWith(`  ${title}`)) ?? '';
+			assert.match(line('Problem answer distribution (first vs last attempt)'), /^ {2}Problem answer distribution \(first vs last attempt\) {2}What problem-answers/, `${width} columns`);
+			assert.match(line('Funnel from enrollment to completion'), /^ {2}Funnel from enrollment to completion {2}What funnel/, `${width} columns`);
+			// The column as before: 36 wide, the widest title that fits it and the gap.
+			assert.equal(line('Event types').indexOf('What event-types counts'), 38, `${width} columns`);
+			assert.ok(lines.every((candidate) => candidate.length <= width));
+		} finally {
+			unmount();
+		}
+	}
+	// Narrower than the title, it is cut to the row.
+	const narrow = render(<MenuScreen tasks={long} menu={initialMenuState} courses={[{courseId: 'c', events: 1}]} problems={[]} width={40} height={20} />);
+	try {
+		assert.ok(stripVTControlCharacters(narrow.lastFrame()!).split('\n').includes('  Problem answer distribution (first vs…'));
+	} finally {
+		narrow.unmount();
+	}
+});
+
 test('the menu fills the lines it is given: title, notice, then tasks to the last line (one stayed blank), under their first heading', () => {
 	const many = Array.from({length: 30}, (_, index) => task(`task-${String(index).padStart(2, '0')}`, `Group ${Math.floor(index / 5)}`));
 	// Title, the notice's two lines, then 20 lines: 3 groups of a heading and 5 tasks, "Group 3" and its first task.

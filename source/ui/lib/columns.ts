@@ -91,4 +91,30 @@ export function fitCell(text: string, width: number, alignRight: boolean): strin
 	return alignRight ? padding + cut : cut + padding;
 }
 
+/** The gap between a menu title and its description. */
+const MENU_GAP = 2;
+/** The menu titles' column at most, gap included: the descriptions keep most of 80 columns. */
+const MENU_TITLE_COLUMN = 36;
+/** Fewer columns left for a description beside a long title: none is shown (a lone "…" said nothing). */
+const MIN_DESCRIPTION_WIDTH = 8;
+
+/** The menu titles' column, gap included: as wide as the widest of `titles` needs, up to MENU_TITLE_COLUMN. */
+export function menuTitleColumn(titles: string[]): number {
+	return Math.min(MENU_TITLE_COLUMN, Math.max(10, ...titles.map((title) => stringWidth(title))) + MENU_GAP);
+}
+
+/**
+ * A task's row on the menu, in the `room` beside its mark: its title padded to the titles' `column`, then its
+ * description cut to what is left. A longer title is whole all the same, its own description starting further right,
+ * or, with no room for a few words of it, the row alone (cut only to the room): cut to the column, "Funnel from
+ * enrollment to complet…" and "Problem answer distribution (firs…" lost what they count, at every width.
+ */
+export function menuRow(title: string, description: string, column: number, room: number): {title: string; description: string} {
+	const long = stringWidth(title) > column - MENU_GAP;
+	const titleWidth = long ? stringWidth(title) : column - MENU_GAP;
+	const left = room - titleWidth - MENU_GAP;
+	if (long && left < MIN_DESCRIPTION_WIDTH) return {title: fitCell(title, Math.min(titleWidth, room), false), description: ''};
+	return {title: fitCell(title, titleWidth, false) + ' '.repeat(MENU_GAP), description: truncated(oneLineCell(description), left)};
+}
+
 export {stringWidth};

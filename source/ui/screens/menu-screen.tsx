@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {TaskDefinition, TaskProblem} from '../../tasks/types.js';
-import {fitCell, rowMark} from '../lib/columns.js';
+import {menuRow, menuTitleColumn, ROW_MARK_WIDTH, rowMark} from '../lib/columns.js';
 import {counted, dayZonesText, firstSentence, wrapLines} from '../../format.js';
 import type {AppIngestSummary, Course} from '../state/app-state.js';
 import {filterLabel} from '../state/filtered-list.js';
@@ -81,7 +81,7 @@ export function MenuScreen({
 	const room = Math.max(3, height - 1 - notices.length);
 	const selectedLine = lines.findIndex((line) => line.kind === 'task' && line.task.id === selected?.id);
 	const {start, end} = menuWindow(lines, selectedLine, room);
-	const titleWidth = Math.min(36, Math.max(...shown.map((task) => task.title.length), 10) + 2);
+	const titleColumn = menuTitleColumn(shown.map((task) => task.title));
 	const courseText = courses === undefined ? 'listing courses…' : courses.length === 0 ? 'no courses yet' : course ? `course ${course}` : `${courses.length} courses`;
 	return (
 		<Box flexDirection="column" width={width}>
@@ -98,20 +98,23 @@ export function MenuScreen({
 			))}
 			{tasks.length === 0 && <Text dimColor>Reading the task list…</Text>}
 			{tasks.length > 0 && shown.length === 0 && <Text dimColor>No task matches "{menu.filter.value}" (Esc clears the filter).</Text>}
-			{lines.slice(start, end).map((line) =>
-				line.kind === 'group' ? (
-					<Text key={`group-${line.group}`} bold color="cyan">
-						{line.group}
-					</Text>
-				) : (
+			{lines.slice(start, end).map((line) => {
+				if (line.kind === 'group') {
+					return (
+						<Text key={`group-${line.group}`} bold color="cyan">
+							{line.group}
+						</Text>
+					);
+				}
+				const row = menuRow(line.task.title, firstSentence(line.task.description), titleColumn, width - ROW_MARK_WIDTH);
+				return (
 					<Text key={line.task.id} wrap="truncate-end" inverse={line.task.id === selected?.id}>
 						{rowMark(line.task.id === selected?.id)}
-						{fitCell(line.task.title, titleWidth - 2, false)}
-						{'  '}
-						<Text dimColor={line.task.id !== selected?.id}>{firstSentence(line.task.description)}</Text>
+						{row.title}
+						<Text dimColor={line.task.id !== selected?.id}>{row.description}</Text>
 					</Text>
-				),
-			)}
+				);
+			})}
 		</Box>
 	);
 }
