@@ -200,15 +200,30 @@ export async function listCourses(db: Queryable): Promise<Array<{courseId: strin
 const courseHas = (course: string) => (course ? `${course} has` : 'the courses have');
 
 /**
- * Said when a task's answer has no rows and no date range explains it: the course has none of what the task counts,
- * and what that is (a bare "No rows." for pdf-views on a course without textbooks read as a fault). That is read on
- * the command line in `run <task> --help`; the app has no such page (nor commands), so there the description's first
- * sentence, the one its menu and form show, is said in place.
+ * The values of `task` that differ from its defaults, as "name = value": what may have emptied an answer. Not the course
+ * (named beside them), "from" and "to" (said as the days asked), nor a time zone, which moves rows between days: every
+ * value listed ("with top = 50") was noise.
+ */
+function changedValues(task: TaskDefinition, parameters: Record<string, string>): string[] {
+	return task.parameters
+		.filter((parameter) => parameter.type !== 'course' && parameter.type !== 'timezone' && parameter.name !== 'from' && parameter.name !== 'to')
+		.filter((parameter) => (parameters[parameter.name] ?? '') !== (parameter.default ?? ''))
+		.map((parameter) => `${parameter.name} = ${parameters[parameter.name] ?? ''}`);
+}
+
+/**
+ * Said when a task's answer has no rows and no date range explains it: the task counts nothing there, with the values
+ * changed from its defaults, and what it counts (a bare "No rows." for pdf-views on a course without textbooks read as
+ * a fault). Not that the course "has none of what this task counts": at-risk, empty under its default 14 days on a
+ * course with enrolled learners, read as a course without learners. What it counts is read on the command line in
+ * `run <task> --help`; the app has no such page (nor commands), so there the description's first sentence, the one its
+ * menu and form show, is said in place.
  */
 export function noneCountedNote(task: TaskDefinition, parameters: Record<string, string>, shownIn: 'command line' | 'app'): string {
 	const {from, to, course = ''} = parameters;
 	const definition = shownIn === 'app' ? `: ${firstSentence(task.description)}` : `; openpolyedu-tui run ${task.id} --help says what it counts.`;
-	return `No rows: ${courseHas(course)} none of what this task counts${from || to ? ' on the days asked' : ''}${definition}`;
+	const changed = changedValues(task, parameters);
+	return `No rows: this task counts nothing in ${course || 'any course'}${from || to ? ' on the days asked' : ''}${changed.length > 0 ? ` with ${changed.join(', ')}` : ''}${definition}`;
 }
 
 /**

@@ -1194,9 +1194,29 @@ describe('run with an empty answer', () => {
 		assert.deepEqual([early.code, early.stdout, early.stderr], [0, '[]\n', `No rows: ${course} has events from 2018-09-17 to 2018-09-17 (days in Europe/Moscow), all after "to" (2018-01-01).\n`]);
 		// No forum event in the data: no range to blame, and the task's own definition says what it counts.
 		const none = cli('run', 'forum-contributors', '--format', 'csv', '--db', emptyUrl);
-		assert.deepEqual([none.code, none.stderr], [0, `No rows: ${course} has none of what this task counts; openpolyedu-tui run forum-contributors --help says what it counts.\n`]);
+		assert.deepEqual([none.code, none.stderr], [0, `No rows: this task counts nothing in ${course}; openpolyedu-tui run forum-contributors --help says what it counts.\n`]);
 		const inRange = cli('run', 'forum-activity', '--from', '2018-09-17', '--db', emptyUrl);
-		assert.equal(inRange.stderr, `No rows: ${course} has none of what this task counts on the days asked; openpolyedu-tui run forum-activity --help says what it counts.\n`);
+		assert.equal(inRange.stderr, `No rows: this task counts nothing in ${course} on the days asked; openpolyedu-tui run forum-activity --help says what it counts.\n`);
+	});
+});
+
+describe('run with an answer emptied by its values', () => {
+	it('says the task counts nothing, with the values changed from its defaults, not that the course has none of it (at-risk with days=14 read as a course without learners)', async () => {
+		const zeroUrl = await createTestDatabase('cli_emptied');
+		const course = 'course-v1:spbstu+PHYLOS+fall_2018';
+		// learner1 enrolls on 09-10 and is last seen on 09-17; the course's last day is 09-30 (13 days later).
+		const enrolled = eventLine(1, {event_type: 'edx.course.enrollment.activated', event_source: 'server', time: '2018-09-10T09:00:00+00:00', event: {user_id: 1001, course_id: course, mode: 'audit'}});
+		const file = path.join(dir, 'emptied.log');
+		fs.writeFileSync(file, `${enrolled}\n${eventLine(1)}\n${eventLine(2, {time: '2018-09-30T09:00:00+00:00'})}\n`);
+		assert.equal(cli('ingest', file, '--db', zeroUrl).code, 0);
+		const atRisk = (...args: string[]) => cli('run', 'at-risk', '--format', 'csv', '--db', zeroUrl, ...args);
+		// The course has an enrolled learner, inactive for 13 days: at risk past 10 days, not past the default 14.
+		assert.match(atRisk('--param', 'days=10').stdout, /\nlearner1,1001,course-v1:spbstu\+PHYLOS\+fall_2018,2018-09-10 09:00:00,2018-09-17 [^,]+,13,1\n$/);
+		const help = `openpolyedu-tui run at-risk --help says what it counts.\n`;
+		assert.deepEqual([atRisk().stdout.split('\n').length, atRisk().stderr], [2, `No rows: this task counts nothing in ${course}; ${help}`]);
+		// A value changed from its default is named; the time zone (which moves rows between days) and the course are not.
+		assert.equal(atRisk('--param', 'days=30', '--tz', 'Europe/Moscow').stderr, `No rows: this task counts nothing in ${course} with days = 30; ${help}`);
+		assert.equal(atRisk('--param', 'days=30', '--param', 'as_of=2018-09-20').stderr, `No rows: this task counts nothing in ${course} with days = 30, as_of = 2018-09-20; ${help}`);
 	});
 });
 

@@ -65,12 +65,12 @@ describe('events of no course, with all courses chosen', () => {
 		const pdfViews = tasks.get('pdf-views')!;
 		const none = await explainEmpty(database.pool, pdfViews, await run('pdf-views', {course: X}));
 		assert.deepEqual(none.notes, [
-			`No rows: ${X} has none of what this task counts: Per PDF (the file name at the end of event.chapter): viewers = distinct learners with any textbook.pdf.* event on it, page_loads = textbook.pdf.page.loaded events, events = all its textbook events.`,
+			`No rows: this task counts nothing in ${X}: Per PDF (the file name at the end of event.chapter): viewers = distinct learners with any textbook.pdf.* event on it, page_loads = textbook.pdf.page.loaded events, events = all its textbook events.`,
 		]);
 		// The command line keeps its pointer to the task's help.
 		assert.equal(
 			await noRowsNote(database.pool, pdfViews, {course: X}, 'command line'),
-			`No rows: ${X} has none of what this task counts; openpolyedu-tui run pdf-views --help says what it counts.`,
+			`No rows: this task counts nothing in ${X}; openpolyedu-tui run pdf-views --help says what it counts.`,
 		);
 	});
 });

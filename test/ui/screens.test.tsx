@@ -679,12 +679,12 @@ test('an empty answer says why where its rows would be, wrapped at 80 columns, n
 	});
 	const {lastFrame, unmount} = await openResult(services, 80, 24);
 	try {
-		const frame = await waitFor(lastFrame, 'No rows: course-v1');
+		const frame = await waitFor(lastFrame, 'No rows: this task counts nothing in course-v1');
 		// Once, in place of the rows: not flashed on the status bar as well.
 		assert.equal(frame.replace(/\s+/g, ' ').split(why).length, 2, frame);
 		assert.doesNotMatch(frame, /\(no rows\)/);
 		// What the task counts, as its menu line says it (its description's first sentence): the app has no `run … --help` to send the user to.
-		assert.equal(why, 'No rows: course-v1:A+1+2024 has none of what this task counts: What event-types counts.');
+		assert.equal(why, 'No rows: this task counts nothing in course-v1:A+1+2024: What event-types counts.');
 		assert.doesNotMatch(frame, /--help/);
 	} finally {
 		unmount();
@@ -694,11 +694,11 @@ test('an empty answer says why where its rows would be, wrapped at 80 columns, n
 test('an empty answer\'s long note is wrapped at spaces: no line of it starts with the space it was broken at', async () => {
 	// at-risk's description at 100 columns: Ink's own wrap put the space after "event" at the start of the next line.
 	const why =
-		'No rows: edX/Open_DemoX/edx_demo_course has none of what this task counts: Learners currently enrolled (their latest enrollment change is an activation; of changes at the same time, the last in the log\'s order: the file whose name comes first, then line by line) whose last learning activity, or latest enrollment if that is later (one who never started, or re-enrolled after leaving, counts from it), is more than `days` days before the reference day — by default the last day with any event in that course, each course its own (logs are historical, so "now" would flag everyone).';
+		'No rows: this task counts nothing in edX/Open_DemoX/edx_demo_course: Learners currently enrolled (their latest enrollment change is an activation; of changes at the same time, the last in the log\'s order: the file whose name comes first, then line by line) whose last learning activity, or latest enrollment if that is later (one who never started, or re-enrolled after leaving, counts from it), is more than `days` days before the reference day — by default the last day with any event in that course, each course its own (logs are historical, so "now" would flag everyone).';
 	const services = fakeServices({runTask: async (task) => ({...result([]), taskId: task.id, notes: [why]})});
 	const {lastFrame, unmount} = await openResult(services, 100, 30);
 	try {
-		const frame = await waitFor(lastFrame, 'No rows: edX');
+		const frame = await waitFor(lastFrame, 'No rows: this task counts nothing in edX');
 		const lines = frame.split('\n');
 		const note = lines.slice(lines.findIndex((line) => line.startsWith('No rows')));
 		const noteLines = note.slice(0, note.findIndex((line) => line.endsWith('flag everyone).')) + 1);
