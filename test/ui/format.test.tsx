@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {addedUp, axisPlaces, axisRange, chartLines, orderAlong, placePoints, plotLines, toggledSeries, viewChartLines, wholeRows, xPositions, xStep} from '../../source/ui/lib/chart.js';
+import {addedUp, axisPlaces, axisRange, captionLines, chartLines, orderAlong, placePoints, plotLines, toggledSeries, viewChartLines, wholeAxis, xPositions, xStep} from '../../source/ui/lib/chart.js';
 import {createTableState, tableReducer, type Cell, type TableAction} from '../../source/ui/state/table-state.js';
 import type {ChartSpec, TaskResult} from '../../source/tasks/types.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
@@ -155,7 +155,8 @@ test("a line chart of 332k rows (time-on-course-by-day at 10M events) is drawn: 
 	const rows = Array.from({length: 332_000}, (_, index) => [`2018-${String(9 + Math.floor(index / 83_000)).padStart(2, '0')}-01`, (index % 97) / 10] as [string, number]);
 	const line = chartLines({columns: [{name: 'day', kind: 'date'}, {name: 'minutes', kind: 'number'}], rows}, {kind: 'line', x: 'day', y: ['minutes']}, 80, 12);
 	assert.equal(line.length, 12);
-	assert.match(stripVTControlCharacters(line.at(-1) ?? ''), /minutes by day/);
+	// The legend and its notes on two lines (the notes were cut).
+	assert.deepEqual(line.slice(-2).map((text) => stripVTControlCharacters(text).trim()), ['minutes by day · several rows a column: the highest drawn', 'a break: no rows for those day values']);
 	// The plot of the highest of each column's rows (~4,000 of them), its labels with one decimal place.
 	assert.match(stripVTControlCharacters(line[0] ?? ''), /^ +\d\.\d [┤┼]/);
 });
@@ -194,7 +195,8 @@ test('a line chart labels its y-axis with the decimals that keep its rows apart:
 	assert.deepEqual(labels, ['4', '3', '2', '1', '0'], 'whole numbers over fewer units than rows: a row a unit (it read 4.0, 3.3, 2.7 …)');
 	const tall = chartLines({columns: [{name: 'day', kind: 'date'}, {name: 'active', kind: 'number'}], rows: days}, {kind: 'line', x: 'day', y: ['active']}, 80, 12);
 	assert.deepEqual(tall.slice(0, -2).map((line) => stripVTControlCharacters(line).split(/[┤┼]/)[0]!.trim()), ['4', '', '3', '', '2', '', '1', '', '0'], 'two rows a unit, the rows between unlabelled');
-	assert.deepEqual([wholeRows([0, 4], 6), wholeRows([0, 4], 9), wholeRows([0, 4.5], 9), wholeRows([3, 8], 6), wholeRows([3, 9], 6), wholeRows([3, 10], 6), wholeRows([2, 2], 6)], [4, 8, undefined, 5, 6, undefined, 6]);
+	const rows = (values: number[], height: number) => wholeAxis(values, height)?.rows;
+	assert.deepEqual([rows([0, 4], 6), rows([0, 4], 9), rows([0, 4.5], 9), rows([3, 8], 6), rows([3, 9], 6), rows([3, 10], 6), rows([2, 2], 6)], [4, 8, undefined, 5, 6, 4, 6]);
 	assert.deepEqual([axisPlaces([0, 4], 6), axisPlaces([0, 562], 14), axisPlaces([0, 0.2], 6), axisPlaces([3, 3], 6)], [1, 0, 2, 1], 'a flat 3 over 0 to 3: 3.0, 2.5 …');
 });
 
@@ -206,12 +208,17 @@ test('a line chart of whole numbers spanning as many units as it has rows labels
 	assert.deepEqual(labels(days([0, 3, 9, 5, 1]), 12), [' 9 ', ' 8 ', ' 7 ', ' 6 ', ' 5 ', ' 4 ', ' 3 ', ' 2 ', ' 1 ', ' 0 ']);
 	// 0 to 3 over 10 rows: three rows a unit, the rows between unlabelled (never "3, 3, 2, 2 …").
 	assert.deepEqual(labels(days([0, 3, 1]), 13), [' 3 ', '   ', '   ', ' 2 ', '   ', '   ', ' 1 ', '   ', '   ', ' 0 ']);
-	// 0 to 12 over 9 rows: whole labels, each different, of one width.
-	const wide = labels(days([0, 12, 7]), 12);
-	assert.deepEqual(wide, [' 12 ', ' 11 ', '  9 ', '  8 ', '  7 ', '  5 ', '  4 ', '  3 ', '  1 ', '  0 ']);
+	// 0 to 12 over 9 rows: whole labels a whole step apart, of one width (they read 12, 11, 9, 8, 7, 5 …, a unit skipped here and there).
+	assert.deepEqual(labels(days([0, 12, 7]), 12), [' 12 ', ' 10 ', '  8 ', '  6 ', '  4 ', '  2 ', '  0 ']);
+	// 4 to 10 over 5 rows (1.2 a row) read "10, 9, 8, 6, 5, 4".
+	assert.deepEqual(labels(days([4, 10, 7]), 8), [' 10 ', '  8 ', '  6 ', '  4 ']);
+	// Down from the greatest value: 1 to 9 over 6 rows (it read 9, 8, 6, 5, 4, 2, 1); counts from 0 up from 0.
+	assert.deepEqual(labels(days([1, 9]), 9).map((label) => label.trim()), ['9', '7', '5', '3', '1']);
+	assert.deepEqual(labels(days([0, 7]), 8).map((label) => label.trim()), ['8', '6', '4', '2', '0']);
+	assert.deepEqual([wholeAxis([5, 63], 9), wholeAxis([-3, 3], 1), wholeAxis([0, 42], 4)], [{rows: 9, min: 0, max: 63}, {rows: 1, min: -3, max: 3}, {rows: 4, min: 0, max: 44}]);
 	// Fractional minutes (time-on-course-by-day): 0 to 0.9 over 9 rows read "0.90, 0.80 …".
 	assert.deepEqual(labels(days([0, 0.9, 0.4]), 12).map((label) => label.trim()), ['0.9', '0.8', '0.7', '0.6', '0.5', '0.4', '0.3', '0.2', '0.1', '0.0']);
-	assert.deepEqual([wholeRows([0, 9], 9), wholeRows([7, 10], 3), wholeRows([0, 10], 9), axisPlaces([0, 0.9], 9), axisPlaces([0, 0.6], 6), axisPlaces([0, 1.5], 9)], [9, 3, undefined, 1, 1, 1]);
+	assert.deepEqual([wholeAxis([0, 9], 9)?.rows, wholeAxis([7, 10], 3)?.rows, wholeAxis([0, 10], 9)?.rows, axisPlaces([0, 0.9], 9), axisPlaces([0, 0.6], 6), axisPlaces([0, 1.5], 9)], [9, 3, 5, 1, 1, 1]);
 });
 
 test('messages wrap after spaces and path separators, a long name anywhere, never wider than asked', () => {
@@ -264,12 +271,13 @@ test('several lines are told apart without colour: each ends in its number, whic
 	const plays = {columns: [{name: 'day', kind: 'date' as const}, {name: 'plays', kind: 'number' as const}, {name: 'viewers', kind: 'number' as const}], rows: days};
 	// As a terminal without colour shows it: the lines crossed, in cyan and yellow only.
 	const plain = chartLines(plays, {kind: 'line', x: 'day', y: ['plays', 'viewers']}, 40, 9).map((line) => stripVTControlCharacters(line).trimEnd());
-	assert.match(plain[1] ?? '', /^ +8 ┤ .*╭──1$/, 'plays ends at 8');
-	assert.match(plain[5] ?? '', /^ +2 ┤ .*╰────2$/, 'viewers ends at 2');
+	// 1 to 9 over 6 rows, 2 a row: 9, 7, 5, 3, 1.
+	assert.match(plain[1] ?? '', /^ +7 ┤ .*╭─+1$/, 'plays ends at 8, on the row nearest it');
+	assert.match(plain[4] ?? '', /^ +1 ┼─+╯ +2$/, 'viewers ends at 2, on the row nearest it');
 	assert.equal(plain.at(-1), '   1 plays, 2 viewers by day');
 	// Ending together, each keeps a mark: the one drawn last took the only cell.
 	const together = chartLines({...plays, rows: [['2024-03-01', 1, 9], ['2024-03-02', 0, 0], ['2024-03-03', 0, 0]]}, {kind: 'line', x: 'day', y: ['plays', 'viewers']}, 40, 9);
-	assert.match(stripVTControlCharacters(together.at(-3) ?? ''), /^ +0 ┤.*─21$/);
+	assert.match(stripVTControlCharacters(together.at(-3) ?? ''), /^ +0 [┤┼].*─21$/);
 	const one = chartLines({...plays, columns: plays.columns.slice(0, 2)}, {kind: 'line', x: 'day', y: ['plays']}, 40, 9).map((line) => stripVTControlCharacters(line));
 	assert.deepEqual(one.slice(0, -2).filter((line) => /\d/.test(line.slice(line.search(/[┤┼]/)))), [], 'one line needs no mark');
 });
@@ -294,7 +302,7 @@ test('a line chart places days by date: 2014\'s plays at the left, 2018\'s at th
 	const drawn = new Set(plot.flatMap((line) => [...line].flatMap((char, column) => (column > axisAt && char !== ' ' ? [column - axisAt] : []))));
 	// Two days a column at this scale: 2014's on the y-axis, 2018's in the last column, their highest values.
 	assert.deepEqual([...drawn], [115], 'nothing drawn over the four years without a row');
-	assert.match(stripVTControlCharacters(lines[1] ?? ''), /^ +8 ┤ +1$/, "plays' last point, its mark");
+	assert.match(stripVTControlCharacters(lines[1] ?? ''), /^ +7 ┤ +1$/, "plays' last point, 8, its mark on the row nearest it (9, 7, 5 …)");
 	assert.match(stripVTControlCharacters(lines.at(-1) ?? ''), /1 plays, 2 viewers by day · several rows a column: the highest drawn · a break: no rows for those day values$/);
 	assert.match(stripVTControlCharacters(lines[0] ?? ''), /^ +9 ┼/, 'the greatest value labels the top row');
 });
@@ -339,7 +347,9 @@ test('a line chart adds up the rows of each day first, then draws the highest su
 	const rows = year.flatMap((day, index) => (index === 200 ? [40, 20, 3] : [index % 7, 1, 2]).map((visits) => [day, visits] as [string, number]));
 	const lines = chartLines({columns: [{name: 'day', kind: 'date'}, {name: 'visits', kind: 'number'}], rows}, {kind: 'line', x: 'day', y: ['visits'], sum: true}, 80, 12).map((line) => stripVTControlCharacters(line));
 	assert.match(lines[0] ?? '', /^ +63 ┤/);
-	assert.match(lines[9] ?? '', /^ +5 ┼/, 'the bottom: the first column\'s highest day, January 3rd, 2 + 1 + 2');
+	// 7 a row down from 63 to 0: the first column's highest day, January 3rd, 2 + 1 + 2, on the row of 7.
+	assert.match(lines[8] ?? '', /^ +7 ┼/, 'the first column\'s highest day, January 3rd, 2 + 1 + 2');
+	assert.match(lines[9] ?? '', /^ +0 ┤/);
 	assert.equal(lines.at(-1), '    visits by day · day totals · several rows a column: the highest drawn', 'both notes fit at 80 columns');
 });
 
@@ -352,13 +362,17 @@ test('a NULL is no zero: an all-NULL series is said to have no values and draws 
 	assert.deepEqual(plotLines([[null, 2, null]], 2, [''], String).map((line) => line.replace(/\u001B\[\d+m/g, '')), ['2 ┤─ ', '1 ┤  ', '0 ┤  ']);
 });
 
-test('a line chart of one day writes the day once, and its value on an axis from 0: one row of 42 read "41.0" to "42.0" over "2024-03-05  2024-03-05"', () => {
+test('a line chart of one day draws each value as a bar, named, under "one day": it drew a lone "┼" on the y-axis', () => {
 	const columns = [{name: 'day', kind: 'date' as const}, {name: 'visits', kind: 'number' as const}];
-	const drawn = (rows: Array<[string, number]>) => chartLines({columns, rows}, {kind: 'line', x: 'day', y: ['visits']}, 40, 7).map((line) => stripVTControlCharacters(line).trimEnd());
-	assert.deepEqual(drawn([['2024-03-05', 42]]), [' 42 ┼', ' 32 ┤', ' 21 ┤', ' 11 ┤', '  0 ┤', '    2024-03-05', '    visits by day']);
-	const summed = chartLines({columns, rows: [['2024-03-05', 2], ['2024-03-05', 3]]}, {kind: 'line', x: 'day', y: ['visits'], sum: true}, 40, 7).map((line) => stripVTControlCharacters(line).trimEnd());
-	assert.deepEqual(summed, [' 5 ┼', ' 4 ┤', ' 3 ┤', ' 1 ┤', ' 0 ┤', '   2024-03-05', '   visits by day · day totals'], "one day's rows added up: one point, 5");
-	assert.deepEqual(drawn([['2024-03-05', -3]]), ['  0 ┤', ' -1 ┤', ' -2 ┤', ' -3 ┼', '    2024-03-05', '    visits by day'], 'below 0: from the value up to 0');
+	const drawn = (rows: Array<[string, number]>, sum?: true) => chartLines({columns, rows}, {kind: 'line', x: 'day', y: ['visits'], sum}, 40, 7).map((line) => stripVTControlCharacters(line).trimEnd());
+	assert.deepEqual(drawn([['2024-03-05', 42]]), [`visits ${'█'.repeat(29)} 42`, 'one day: 2024-03-05', 'visits by day']);
+	assert.deepEqual(drawn([['2024-03-05', 2], ['2024-03-05', 3]], true), [`visits ${'█'.repeat(30)} 5`, 'one day: 2024-03-05', 'visits by day · day totals'], "one day's rows added up: 5");
+	assert.deepEqual(drawn([['2024-03-05', 2], ['2024-03-05', 3]]), [`visits ${'█'.repeat(30)} 3`, 'one day: 2024-03-05', 'visits by day', 'several rows a column: the highest drawn'], 'without sum: the highest, as the plot draws a column');
+	assert.deepEqual(drawn([['2024-03-05', -3]]), [`visits ${' '.repeat(29)} -3`, 'one day: 2024-03-05', 'visits by day'], 'below 0: no bar, the value');
+	const plays = {columns: [columns[0]!, {name: 'plays', kind: 'number' as const}, {name: 'viewers', kind: 'number' as const}], rows: [['2024-03-05', 12, 4]] as Array<[string, number, number]>};
+	const spec: ChartSpec = {kind: 'line', x: 'day', y: ['plays', 'viewers']};
+	assert.deepEqual(chartLines(plays, spec, 60, 7).map((line) => stripVTControlCharacters(line).trimEnd()), [`1 plays   ${'█'.repeat(46)} 12`, `2 viewers ${'█'.repeat(15)}`.padEnd(57) + ' 4', 'one day: 2024-03-05', '1 plays, 2 viewers by day']);
+	assert.deepEqual(chartLines(plays, spec, 60, 7, [0]).map((line) => stripVTControlCharacters(line).trimEnd()), [`2 viewers ${'█'.repeat(47)} 4`, 'one day: 2024-03-05', '1 plays (hidden), 2 viewers by day']);
 	// A flat line of two days keeps both days, and the labels the decimals of its value ("10" with whole numbers).
 	assert.deepEqual(drawn([['2024-03-05', 9.6], ['2024-03-06', 9.6]]).slice(0, 6), [` 9.6 ┼${'─'.repeat(33)}`, ' 7.2 ┤', ' 4.8 ┤', ' 2.4 ┤', ' 0.0 ┤', '     2024-03-05              2024-03-06']);
 	assert.deepEqual([axisRange([42]), axisRange([9.6, 9.6]), axisRange([-3]), axisRange([0, 0]), axisRange([2, 5])], [{min: 0, max: 42}, {min: 0, max: 9.6}, {min: -3, max: 0}, {min: 0, max: 1}, {min: 2, max: 5}]);
@@ -382,6 +396,57 @@ test('the x positions and the data\'s step: days by date, weekly rows by their M
 	assert.equal(xStep([0, 10, 20, 40], false), 10, 'segments of 10 seconds');
 	assert.deepEqual(placePoints([0, 1, 5, 6], [[1, 2, 3, 4]], 1, 7), {points: [[1, 2, null, null, null, 3, 4]], merged: false, broken: true});
 	assert.deepEqual(placePoints([0, 1, 2, 3], [[1, null, 3, 4]], 1, 4), {points: [[1, null, 3, 4]], merged: false, broken: true}, 'a NULL value is a hole of its own series');
+});
+
+test("a bar chart of more rows than lines draws them all as columns: enrollment-by-hour showed hours 0-10 and '… 13 more rows', its busy evening hidden", () => {
+	const activations = [1, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 5, 4, 4, 5, 6, 7, 8, 10, 14, 19, 22, 9];
+	const hours = {columns: [{name: 'hour', kind: 'number' as const}, {name: 'activations', kind: 'number' as const}], rows: activations.map((value, hour) => [hour, value] as [number, number])};
+	const spec: ChartSpec = {kind: 'bar', x: 'hour', y: ['activations']};
+	// Each column's height in eighths of a cell, read off the plot's rows (top first) at its first cell.
+	const heights = (lines: string[], rows: number, column: number) =>
+		activations.map((_, index) => lines.slice(0, rows).reduce((sum, line) => sum + Math.max(0, [...' ▁▂▃▄▅▆▇█'].indexOf(line[4 + index * column] ?? ' ')), 0));
+	const wide = chartLines(hours, spec, 79, 9);
+	assert.equal(wide.length, 9);
+	for (const line of wide) assert.ok(stringWidth(line) <= 79, line);
+	// 6 rows of 8 eighths: hour 22's 22 the full 48, hour 21's 19 of 22 of it 41.
+	assert.deepEqual(heights(wide, 6, 3), activations.map((value) => Math.round((value / 22) * 48)));
+	assert.match(wide[0] ?? '', /^22 ┤ +▁▁ ██$/, 'the greatest value labels the top');
+	assert.equal(wide[6], ` 0 ┼${'─'.repeat(71)}`);
+	assert.equal(wide[7], `    ${activations.map((_, hour) => String(hour).padEnd(2)).join(' ')}`, 'every hour under its column');
+	assert.equal(wide[8], '    activations by hour');
+	// Two cells a column: every other hour labelled.
+	const narrow = chartLines(hours, spec, 59, 9);
+	assert.deepEqual(heights(narrow, 6, 2), activations.map((value) => Math.round((value / 22) * 48)));
+	assert.equal(narrow[7], '    0   2   4   6   8   10  12  14  16  18  20  22');
+	// Too many rows for two cells each: bars as before, the first rows and a count of the rest.
+	assert.deepEqual(chartLines(hours, spec, 40, 9).slice(-2), [`7 ${'█'.repeat(35)} 2`, '… 16 more rows']);
+	// enrollment-by-weekday: seven days fit eight lines as bars; on six lines, columns, their names cut to fit.
+	const week = {columns: [{name: 'day_name', kind: 'text' as const}, {name: 'activations', kind: 'number' as const}], rows: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((day, index) => [day, index * 3 + 1] as [string, number])};
+	const weekSpec: ChartSpec = {kind: 'bar', x: 'day_name', y: ['activations']};
+	assert.match(chartLines(week, weekSpec, 79, 9)[6] ?? '', /^Sunday +█+ 19$/);
+	assert.equal(chartLines(week, weekSpec, 79, 9).length, 7);
+	assert.equal(chartLines(week, weekSpec, 79, 6)[4], '    Monday    Tuesday   Wednesday Thursday  Friday    Saturday  Sunday');
+	assert.equal(chartLines(week, weekSpec, 40, 6)[4], '    Mon… Tue… Wed… Thu… Fri… Sat… Sun…');
+});
+
+test('a line chart\'s legend and notes wrap, the plot giving up rows to them: cut at 100 columns, "… a break: no rows for those period_s…"', () => {
+	// active-learners by day over a year and a half, a month without a row: more days than columns, and a break.
+	const days = Array.from({length: 540}, (_, index) => index).filter((index) => index < 200 || index > 230);
+	const rows = days.map((index) => [new Date(Date.UTC(2024, 0, 1 + index)).toISOString().slice(0, 10), index % 9, index % 5, index % 4, index % 3] as [string, number, number, number, number]);
+	const learners = {columns: [{name: 'period_start', kind: 'date' as const}, ...['active', 'video', 'problem', 'forum'].map((name) => ({name, kind: 'number' as const}))], rows};
+	const spec: ChartSpec = {kind: 'line', x: 'period_start', y: ['active', 'video', 'problem', 'forum']};
+	const full = ['1 active, 2 video, 3 problem, 4 forum by period_start', 'several rows a column: the highest drawn', 'a break: no rows for those period_start values'];
+	for (const width of [100, 80]) {
+		const lines = chartLines(learners, spec, width, 12).map((line) => stripVTControlCharacters(line));
+		assert.ok(lines.length <= 12, `${width} columns: within the height`);
+		for (const line of lines) assert.ok(stringWidth(line) <= width, line);
+		const axisAt = lines.findIndex((line) => /^ +2024-01-01 +2025-06-23$/.test(line));
+		assert.deepEqual(lines.slice(axisAt + 1).map((line) => line.trim()).join(' · '), full.join(' · '), `${width} columns: the whole legend and notes, under the x-axis`);
+		assert.equal(lines.slice(axisAt + 1).length, width === 100 ? 2 : 3);
+	}
+	assert.deepEqual(captionLines(['abc', 'defg', 'hi'], 2, 12), ['  abc · defg', '  hi']);
+	assert.deepEqual(captionLines(['abc', 'defg', 'hi'], 2, 12, 1), ['  abc · def…'], 'past the last line, the rest cut');
+	assert.deepEqual(captionLines(['a'.repeat(20)], 0, 8), ['aaaaaaa…']);
 });
 
 test('a bar chart of a negative value draws no bar and shows the value (the negative repeat threw)', () => {

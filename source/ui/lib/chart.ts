@@ -199,24 +199,39 @@ export function axisPlaces(values: number[], rows: number): number {
 }
 
 /**
- * The plot's rows for whole numbers that span no more units than the plot has rows: a whole number of rows a unit, so
+ * The y-axis of whole numbers: a whole number of rows a unit when they span no more units than the plot has rows, so
  * that each whole value has a labelled row of its own and the rows between have no label (a count of 3 was drawn on
- * a row labelled 3.1; active-learners' 0 to 9 over 9 rows read "9.0, 8.0, 7.0 …"). Undefined for other values.
+ * a row labelled 3.1; active-learners' 0 to 9 over 9 rows read "9.0, 8.0, 7.0 …"); over more units, a whole step a
+ * row from a multiple of it, on as few rows as that needs (4 to 10 over 5 rows read "10, 9, 8, 6, 5, 4" at 1.2 a row;
+ * now 10, 8, 6, 4). Undefined for other values.
  */
-export function wholeRows(values: number[], rows: number): number | undefined {
+export function wholeAxis(values: number[], rows: number): {rows: number; min: number; max: number} | undefined {
 	if (!values.every(Number.isInteger)) return undefined;
 	const {min, max} = axisRange(values);
 	const units = max - min;
-	return units <= rows ? units * Math.floor(rows / units) : undefined;
+	if (units <= rows) return {rows: units * Math.floor(rows / units), min, max};
+	const step = Math.ceil(units / rows);
+	const used = Math.ceil(units / step);
+	// Down from the greatest value, which labels the top row, unless counts from 0 would go below it (0 to 7 at 2 a
+	// row: 0 to 8, not -1 to 7).
+	const bottom = max - used * step;
+	return bottom < 0 && min >= 0 ? {rows: used, min, max: min + used * step} : {rows: used, min: bottom, max};
 }
 
 /**
  * The plot as asciichart draws it (its symbols, the first point on the y-axis, the greatest value on the top row,
- * the least on the bottom one, `rows` + 1 lines), but a null is drawn as nothing: asciichart has no gaps. A series'
+ * the least on the bottom one, `rows` + 1 lines; or the ends of `axis`), but a null is drawn as nothing: asciichart has no gaps. A series'
  * mark, when it has one, is drawn on its last point (or the nearest before it that another mark left), over the lines.
  */
-export function plotLines(series: Array<Array<number | null>>, rows: number, colors: string[], label: (value: number) => string, marks: string[] = []): string[] {
-	const {min, max: top} = axisRange(series.flat().filter((value): value is number => value !== null));
+export function plotLines(
+	series: Array<Array<number | null>>,
+	rows: number,
+	colors: string[],
+	label: (value: number) => string,
+	marks: string[] = [],
+	axis = axisRange(series.flat().filter((value): value is number => value !== null)),
+): string[] {
+	const {min, max: top} = axis;
 	const range = top - min;
 	const width = Math.max(1, ...series.map((points) => points.length));
 	const cells = Array.from({length: rows + 1}, () => ['┤', ...Array.from({length: width - 1}, () => ' ')]);
@@ -284,33 +299,12 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	// The series the user hid (digits 1-9) are left out of the plot and its y-axis, so the others fill its height.
 	const drawn = series.flatMap((_, position) => (hidden.includes(position) ? [] : [position]));
 	const allValues = drawn.flatMap((position) => series[position]!).filter((value): value is number => value !== null);
-	// The plot's rows and two more for the x-axis labels and the legend.
-	const unitRows = wholeRows(allValues, Math.max(1, height - 3));
-	const plotRows = unitRows ?? Math.max(1, height - 3);
-	const places = unitRows === undefined ? axisPlaces(allValues, plotRows) : 0;
-	const label = (value: number) => cellText(Number(value.toFixed(places)), 'number', places);
-	// Rows between two whole values, when each has rows of its own: a label there would repeat or round one.
-	const rowLabel = (value: number) => (unitRows !== undefined && Math.abs(value - Math.round(value)) > 1e-9 ? '' : label(value));
-	// The widest label is the greatest or the least value's (the others lie between them).
-	const {min, max} = axisRange(allValues);
-	const labelWidth = Math.max(label(min).length, label(max).length, 1) + 3;
-	// The first point on the y-axis (column labelWidth - 1), then one point a column.
-	const columns = Math.max(2, width - labelWidth);
-	const {points, merged, broken} = placePoints(positions, drawn.map((position) => series[position]!), ordinal ? 1 : xStep(positions, kind === 'date'), columns);
 	const palette = [asciichart.cyan, asciichart.yellow, asciichart.magenta, asciichart.green];
 	const colors = ys.map((_, index) => palette[index % palette.length] ?? asciichart.default);
 	// Lines told apart by their colour alone were one tangle without colour (FORCE_COLOR=0, a monochrome terminal)
 	// and to a colour-blind eye: with several, each line ends in its number, which the legend puts before its name.
 	const marks = ys.length > 1 ? ys.map((_, index) => SERIES_MARKS[index] ?? '') : [];
-	const plot = plotLines(
-		points,
-		plotRows,
-		drawn.map((position) => colors[position]!),
-		(value) => rowLabel(value).padStart(labelWidth - 2),
-		marks.length > 0 ? drawn.map((position) => marks[position]!) : [],
-	);
-	const first = cellText(rows[0]?.[x] ?? null, kind);
-	const last = cellText(rows.at(-1)?.[x] ?? null, kind);
+	const seriesName = (position: number) => `${marks[position] ? `${marks[position]} ` : ''}${result.columns[ys[position] ?? -1]?.name ?? ''}`;
 	// Each series' name in its line's colour: the legend says which line is which (and which has no values); a hidden
 	// one keeps its number, uncoloured (no line has its colour), so its digit is there to show it again.
 	const legendName = (index: number, position: number) => {
@@ -321,37 +315,138 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	const legend = ys.map((index, position) => `${marks[position] ? `${marks[position]} ` : ''}${legendName(index, position)}`).join(', ');
 	const xName = result.columns[x]?.name ?? '';
 	// What the drawing does with the rows, said where it does it: it is no longer one row a column, evenly spaced.
-	const notes = [
+	const caption = (merged: boolean, broken: boolean) => [
+		`${legend} by ${xName}`,
 		// Short: with the merge's note after it, longer words were cut at 80 columns ("rows of the same day added").
 		added ? `${xName} totals` : '',
 		merged ? 'several rows a column: the highest drawn' : '',
 		broken ? `a break: no rows for those ${xName} values` : '',
 		placed.length < result.rows.length ? `${counted(result.rows.length - placed.length, 'row')} without ${xName} left out` : '',
 	].filter(Boolean);
-	const between = columns - first.length - last.length;
-	// One x value (one day's rows) is one label, under its point on the y-axis: it was also written at the right end.
-	const axis = `${' '.repeat(labelWidth - 1)}${between >= 1 && first !== last ? `${first}${' '.repeat(between)}${last}` : first}`;
-	const fit = (line: string) => truncated(line, width);
-	return [...plot, fit(axis), fit(`${' '.repeat(labelWidth - 1)}${[`${legend} by ${xName}`, ...notes].join(' · ')}`)];
+	const first = cellText(rows[0]?.[x] ?? null, kind);
+	const last = cellText(rows.at(-1)?.[x] ?? null, kind);
+	if (positions.every((at) => at === positions[0])) {
+		// One x value (one day) is a point, no line: a lone "┼" on the y-axis was all it drew. Each series' value as a
+		// bar, named (the highest of the day's rows, as a column of the plot draws them).
+		const values = drawn.map((position) => series[position]!.filter((value): value is number => value !== null));
+		const shown = drawn.flatMap((position, index) => (values[index]!.length > 0 ? [{name: seriesName(position), value: extent(values[index]!).max}] : []));
+		const bars = horizontalBars(
+			shown.map((bar) => bar.name),
+			shown.map((bar) => bar.value),
+			width,
+		);
+		const merged = values.some((list) => list.length > 1);
+		return [...bars, truncated(`one ${xName}: ${first}`, width), ...captionLines(caption(merged, false), 0, width, Math.max(1, height - bars.length - 1))];
+	}
+	const plotOf = (plotRows: number) => {
+		const whole = wholeAxis(allValues, plotRows);
+		const rowCount = whole?.rows ?? plotRows;
+		const places = whole === undefined ? axisPlaces(allValues, rowCount) : 0;
+		const label = (value: number) => cellText(Number(value.toFixed(places)), 'number', places);
+		// Rows between two whole values, when each has rows of its own: a label there would repeat or round one.
+		const rowLabel = (value: number) => (whole !== undefined && Math.abs(value - Math.round(value)) > 1e-9 ? '' : label(value));
+		const yAxis = whole ?? axisRange(allValues);
+		// The widest label is the greatest or the least value's (the others lie between them).
+		const labelWidth = Math.max(label(yAxis.min).length, label(yAxis.max).length, 1) + 3;
+		// The first point on the y-axis (column labelWidth - 1), then one point a column.
+		const columns = Math.max(2, width - labelWidth);
+		const {points, merged, broken} = placePoints(positions, drawn.map((position) => series[position]!), ordinal ? 1 : xStep(positions, kind === 'date'), columns);
+		const plot = plotLines(
+			points,
+			rowCount,
+			drawn.map((position) => colors[position]!),
+			(value) => rowLabel(value).padStart(labelWidth - 2),
+			marks.length > 0 ? drawn.map((position) => marks[position]!) : [],
+			yAxis,
+		);
+		const between = columns - first.length - last.length;
+		// One x value (one day's rows) is one label, under its point on the y-axis: it was also written at the right end.
+		const axis = `${' '.repeat(labelWidth - 1)}${between >= 1 && first !== last ? `${first}${' '.repeat(between)}${last}` : first}`;
+		return {lines: [...plot, truncated(axis, width)], notes: caption(merged, broken), indent: labelWidth - 1};
+	};
+	const rowsAtMost = Math.max(1, height - 3);
+	let drawing = plotOf(rowsAtMost);
+	// A legend and notes longer than a line wrap, the plot giving up rows to them (down to 3): they were cut at 100 columns.
+	const wanted = captionLines(drawing.notes, drawing.indent, width).length;
+	if (wanted > 1) drawing = plotOf(Math.max(Math.min(3, rowsAtMost), height - 2 - wanted));
+	return [...drawing.lines, ...captionLines(drawing.notes, drawing.indent, width, Math.max(1, height - drawing.lines.length))];
 }
 
-function barLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, y: number, width: number, height: number): string[] {
-	const rows = result.rows.slice(0, Math.max(1, height - 1));
-	const labels = rows.map((row) => cellText(row[x] ?? null, result.columns[x]?.kind));
+/**
+ * A chart's legend and notes on as many lines as they need, after `indent` cells: as many parts as fit together on a
+ * line, separated by " · ", the rest on the next; a part longer than a line is cut, and past `maxLines` the last line
+ * holds the rest, cut.
+ */
+export function captionLines(parts: string[], indent: number, width: number, maxLines = Number.POSITIVE_INFINITY): string[] {
+	const room = Math.max(1, width - indent);
+	const lines: string[][] = [];
+	for (const part of parts) {
+		const line = lines.at(-1);
+		if (line && (lines.length >= maxLines || stringWidth([...line, part].join(' · ')) <= room)) line.push(part);
+		else lines.push([part]);
+	}
+	return lines.map((line) => `${' '.repeat(indent)}${truncated(line.join(' · '), room)}`);
+}
+
+/** A bar a line: its label (cut to a third of the width at most), the bar, the value (thousands). */
+function horizontalBars(labels: string[], numbers: number[], width: number): string[] {
 	const labelWidth = Math.min(Math.max(...labels.map((label) => stringWidth(label)), 1), Math.floor(width / 3));
-	// A bar of no value is a bar of none.
-	const values = rows.map((row) => plotted(row[y]) ?? 0);
-	const max = Math.max(...values, 0);
-	const numberWidth = Math.max(...values.map((value) => thousands(value).length));
+	const max = Math.max(...numbers, 0);
+	const numberWidth = Math.max(...numbers.map((value) => thousands(value).length));
 	const barRoom = Math.max(1, width - labelWidth - numberWidth - 3);
-	const lines = rows.map((_, index) => {
+	return numbers.map((value, index) => {
 		// Cut as the table cuts it: a URL keeps the end that tells it from the others (its start is the course's).
 		const label = fitCell(labels[index] ?? '', labelWidth, false);
-		const value = values[index] ?? 0;
 		// A negative value has no bar (its number says it): '█'.repeat(-3) threw and took the app down.
 		const length = max > 0 ? Math.max(0, Math.round((value / max) * barRoom)) : 0;
 		return `${label} ${'█'.repeat(length)}${' '.repeat(barRoom - length)} ${thousands(value).padStart(numberWidth)}`;
 	});
+}
+
+/** Eighths of a cell, from the bottom: a column's top. */
+const EIGHTHS = [...' ▁▂▃▄▅▆▇█'];
+
+function barLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, y: number, width: number, height: number): string[] {
+	const kind = result.columns[x]?.kind;
+	const labelOf = (row: Cell[]) => cellText(row[x] ?? null, kind);
+	// A bar of no value is a bar of none.
+	const valueOf = (row: Cell[]) => plotted(row[y]) ?? 0;
+	const room = Math.max(1, height - 1);
+	const max = Math.max(...result.rows.map(valueOf), 0);
+	// Rows past the lines as columns side by side, when each gets two cells: enrollment-by-hour's 24 hours showed
+	// hours 0-10 and "… 13 more rows", the busy evening hidden.
+	const columnsRoom = width - thousands(max).length - 2;
+	if (result.rows.length > room && height >= 4 && result.rows.length * 2 <= columnsRoom) {
+		return columnLines(result.rows.map(labelOf), result.rows.map(valueOf), kind, width, height, `${result.columns[y]?.name ?? ''} by ${result.columns[x]?.name ?? ''}`);
+	}
+	const rows = result.rows.slice(0, room);
+	const lines = horizontalBars(rows.map(labelOf), rows.map(valueOf), width);
 	const more = result.rows.length - rows.length;
 	return more > 0 ? [...lines, `… ${counted(more, 'more row')}`] : lines;
+}
+
+/**
+ * Bars as columns from a 0 line, in eighths of a cell, under a y-axis labelled at its top with the greatest value;
+ * each column's label under it: all of them, or for numbers and days every few when they do not fit (0, 2, 4 …),
+ * for text each cut to its column.
+ */
+export function columnLines(labels: string[], numbers: number[], kind: ColumnKind | undefined, width: number, height: number, title: string): string[] {
+	const max = Math.max(...numbers, 0);
+	const top = thousands(max);
+	const labelWidth = Math.max(top.length, 1);
+	const column = Math.max(2, Math.floor((width - labelWidth - 2) / numbers.length));
+	const barWidth = column - 1;
+	const rows = Math.max(1, height - 3);
+	const eighths = numbers.map((value) => (max > 0 ? Math.max(0, Math.round((value / max) * rows * 8)) : 0));
+	const plot = Array.from({length: rows}, (_, row) => {
+		const floor = (rows - 1 - row) * 8;
+		const cells = eighths.map((units) => `${EIGHTHS[Math.min(8, Math.max(0, units - floor))]!.repeat(barWidth)} `).join('');
+		return `${(row === 0 ? top : '').padStart(labelWidth)} ${row === 0 ? '┤' : '│'}${cells}`.trimEnd();
+	});
+	const zero = `${'0'.padStart(labelWidth)} ┼${'─'.repeat(column * numbers.length - 1)}`;
+	const widest = Math.max(...labels.map((label) => stringWidth(label)));
+	// Numbers and days skip labels rather than cut them ("1…" for 10 to 19); categories keep one each, cut.
+	const every = kind === 'number' || kind === 'date' ? Math.ceil((widest + 1) / column) : 1;
+	const under = labels.map((label, index) => (index % every === 0 ? fitCell(label, every * column - 1, false) + ' ' : '')).join('');
+	return [...plot, truncated(zero, width), truncated(`${' '.repeat(labelWidth + 2)}${under}`.trimEnd(), width), truncated(`${' '.repeat(labelWidth + 2)}${title}`, width)];
 }
