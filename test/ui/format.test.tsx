@@ -212,10 +212,12 @@ test('a line chart of whole numbers spanning as many units as it has rows labels
 	assert.deepEqual(labels(days([0, 12, 7]), 12), [' 12 ', ' 10 ', '  8 ', '  6 ', '  4 ', '  2 ', '  0 ']);
 	// 4 to 10 over 5 rows (1.2 a row) read "10, 9, 8, 6, 5, 4".
 	assert.deepEqual(labels(days([4, 10, 7]), 8), [' 10 ', '  8 ', '  6 ', '  4 ']);
-	// Down from the greatest value: 1 to 9 over 6 rows (it read 9, 8, 6, 5, 4, 2, 1); counts from 0 up from 0.
+	// Down from the greatest value: 1 to 9 over 6 rows (it read 9, 8, 6, 5, 4, 2, 1); counts that would go below 0 up
+	// from 0 by a round step (1 to 50 over 6 rows read 50, 42, 34 …).
 	assert.deepEqual(labels(days([1, 9]), 9).map((label) => label.trim()), ['9', '7', '5', '3', '1']);
 	assert.deepEqual(labels(days([0, 7]), 8).map((label) => label.trim()), ['8', '6', '4', '2', '0']);
-	assert.deepEqual([wholeAxis([5, 63], 9), wholeAxis([-3, 3], 1), wholeAxis([0, 42], 4)], [{rows: 9, min: 0, max: 63}, {rows: 1, min: -3, max: 3}, {rows: 4, min: 0, max: 44}]);
+	assert.deepEqual(labels(days([1, 50]), 9).map((label) => label.trim()), ['50', '40', '30', '20', '10', '0']);
+	assert.deepEqual([wholeAxis([5, 63], 9), wholeAxis([-3, 3], 1), wholeAxis([0, 42], 4)], [{rows: 9, min: 0, max: 63}, {rows: 1, min: -3, max: 3}, {rows: 3, min: 0, max: 60}]);
 	// Fractional minutes (time-on-course-by-day): 0 to 0.9 over 9 rows read "0.90, 0.80 …".
 	assert.deepEqual(labels(days([0, 0.9, 0.4]), 12).map((label) => label.trim()), ['0.9', '0.8', '0.7', '0.6', '0.5', '0.4', '0.3', '0.2', '0.1', '0.0']);
 	assert.deepEqual([wholeAxis([0, 9], 9)?.rows, wholeAxis([7, 10], 3)?.rows, wholeAxis([0, 10], 9)?.rows, axisPlaces([0, 0.9], 9), axisPlaces([0, 0.6], 6), axisPlaces([0, 1.5], 9)], [9, 3, 5, 1, 1, 1]);

@@ -1339,6 +1339,23 @@ test('a chart of counts on the result screen labels its y-axis in whole numbers:
 	}
 });
 
+test("enrollment-by-hour's chart at 80×24 shows all 24 hours, as columns: it showed hours 0-10 and '… 13 more rows', the evening's 21 and 22 hidden", () => {
+	const activations = [1, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 5, 4, 4, 5, 6, 7, 8, 10, 14, 19, 22, 9];
+	const hours: TaskResult = {taskId: 'enrollment-by-hour', columns: [{name: 'hour', kind: 'number'}, {name: 'activations', kind: 'number'}], rows: activations.map((value, hour) => [hour, value]), parameters: {}, elapsedMs: 1};
+	const task = {...tasks[0]!, id: 'enrollment-by-hour', chart: {kind: 'bar' as const, x: 'hour', y: ['activations']}};
+	const {lastFrame, unmount} = render(<ResultScreen screen={{...resultScreenState(hours, 80, 24), task, chart: true}} width={80} height={24} />);
+	try {
+		const lines = stripVTControlCharacters(lastFrame() ?? '').split('\n');
+		assert.equal(lines.length, 22, 'the screen fits (the hint line is the app\'s)');
+		assert.ok(lines.includes(`    ${activations.map((_, hour) => String(hour).padEnd(2)).join(' ')}`), 'every hour labelled under its column');
+		assert.match(lines[1] ?? '', /^22 ┤ +▁▁ ██$/, 'hour 22, the greatest, at the top; 21 just under it');
+		assert.ok(lines.includes('    activations by hour'));
+		assert.ok(!lines.some((line) => /more rows/.test(line)));
+	} finally {
+		unmount();
+	}
+});
+
 test('at 60×12 the chart gives way to a one-line note; at 60×15 it is drawn 6 lines tall', () => {
 	const days: TaskResult = {taskId: 'activity-by-day', columns: [{name: 'day', kind: 'date'}, {name: 'events', kind: 'number'}], rows: [['2024-03-01', 5], ['2024-03-02', 9], ['2024-03-03', 2]], parameters: {}, elapsedMs: 1};
 	for (const [height, expected] of [[12, /The chart needs a taller terminal/], [15, /events by day/]] as const) {

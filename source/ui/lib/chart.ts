@@ -212,10 +212,17 @@ export function wholeAxis(values: number[], rows: number): {rows: number; min: n
 	if (units <= rows) return {rows: units * Math.floor(rows / units), min, max};
 	const step = Math.ceil(units / rows);
 	const used = Math.ceil(units / step);
-	// Down from the greatest value, which labels the top row, unless counts from 0 would go below it (0 to 7 at 2 a
-	// row: 0 to 8, not -1 to 7).
+	// Down from the greatest value, which labels the top row; counts that would go below 0 so, from 0 up by a round
+	// step instead (1 to 50 over 6 rows: 50, 40 … 0, not 55, 46 … 1 nor 50, 41 … -4).
 	const bottom = max - used * step;
-	return bottom < 0 && min >= 0 ? {rows: used, min, max: min + used * step} : {rows: used, min: bottom, max};
+	if (bottom >= 0 || min < 0) return {rows: used, min: bottom, max};
+	const round = roundStep(max / rows);
+	return {rows: Math.ceil(max / round), min: 0, max: Math.ceil(max / round) * round};
+}
+
+/** The least whole 1, 2 or 5 times a power of ten from `at`. */
+function roundStep(at: number): number {
+	for (let power = 1; ; power *= 10) for (const step of [power, 2 * power, 5 * power]) if (step >= at) return step;
 }
 
 /**
