@@ -420,8 +420,10 @@ test("a bar chart of more rows than lines draws them all as columns: enrollment-
 	const narrow = chartLines(hours, spec, 59, 9);
 	assert.deepEqual(heights(narrow, 6, 2), activations.map((value) => Math.round((value / 22) * 48)));
 	assert.equal(narrow[7], '    0   2   4   6   8   10  12  14  16  18  20  22');
-	// Too many rows for two cells each: bars as before, the first rows and a count of the rest.
+	// Too many rows for two cells each: bars as before, the first rows and a count of the rest (time-on-course's
+	// learners too, whose values are not spread into Math.max: past about 120k that threw).
 	assert.deepEqual(chartLines(hours, spec, 40, 9).slice(-2), [`7 ${'█'.repeat(35)} 2`, '… 16 more rows']);
+	assert.equal(chartLines({...hours, rows: Array.from({length: 200_000}, (_, index) => [index, index % 10])}, spec, 80, 9).at(-1), '… 199,992 more rows');
 	// enrollment-by-weekday: seven days fit eight lines as bars; on six lines, columns, their names cut to fit.
 	const week = {columns: [{name: 'day_name', kind: 'text' as const}, {name: 'activations', kind: 'number' as const}], rows: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((day, index) => [day, index * 3 + 1] as [string, number])};
 	const weekSpec: ChartSpec = {kind: 'bar', x: 'day_name', y: ['activations']};

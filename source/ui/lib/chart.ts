@@ -202,8 +202,8 @@ export function axisPlaces(values: number[], rows: number): number {
  * The y-axis of whole numbers: a whole number of rows a unit when they span no more units than the plot has rows, so
  * that each whole value has a labelled row of its own and the rows between have no label (a count of 3 was drawn on
  * a row labelled 3.1; active-learners' 0 to 9 over 9 rows read "9.0, 8.0, 7.0 …"); over more units, a whole step a
- * row from a multiple of it, on as few rows as that needs (4 to 10 over 5 rows read "10, 9, 8, 6, 5, 4" at 1.2 a row;
- * now 10, 8, 6, 4). Undefined for other values.
+ * row, on as few rows as that needs (4 to 10 over 5 rows read "10, 9, 8, 6, 5, 4" at 1.2 a row; now 10, 8, 6, 4).
+ * Undefined for other values.
  */
 export function wholeAxis(values: number[], rows: number): {rows: number; min: number; max: number} | undefined {
 	if (!values.every(Number.isInteger)) return undefined;
@@ -311,7 +311,7 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	// Lines told apart by their colour alone were one tangle without colour (FORCE_COLOR=0, a monochrome terminal)
 	// and to a colour-blind eye: with several, each line ends in its number, which the legend puts before its name.
 	const marks = ys.length > 1 ? ys.map((_, index) => SERIES_MARKS[index] ?? '') : [];
-	const seriesName = (position: number) => `${marks[position] ? `${marks[position]} ` : ''}${result.columns[ys[position] ?? -1]?.name ?? ''}`;
+	const numbered = (position: number, name: string) => `${marks[position] ? `${marks[position]} ` : ''}${name}`;
 	// Each series' name in its line's colour: the legend says which line is which (and which has no values); a hidden
 	// one keeps its number, uncoloured (no line has its colour), so its digit is there to show it again.
 	const legendName = (index: number, position: number) => {
@@ -319,7 +319,7 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 		if (hidden.includes(position)) return `${name} (hidden)`;
 		return `${asciichart.colored(name, colors[position] ?? asciichart.default)}${series[position]?.some((value) => value !== null) ? '' : ' (no values)'}`;
 	};
-	const legend = ys.map((index, position) => `${marks[position] ? `${marks[position]} ` : ''}${legendName(index, position)}`).join(', ');
+	const legend = ys.map((index, position) => numbered(position, legendName(index, position))).join(', ');
 	const xName = result.columns[x]?.name ?? '';
 	// What the drawing does with the rows, said where it does it: it is no longer one row a column, evenly spaced.
 	const caption = (merged: boolean, broken: boolean) => [
@@ -336,7 +336,7 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 		// One x value (one day) is a point, no line: a lone "┼" on the y-axis was all it drew. Each series' value as a
 		// bar, named (the highest of the day's rows, as a column of the plot draws them).
 		const values = drawn.map((position) => series[position]!.filter((value): value is number => value !== null));
-		const shown = drawn.flatMap((position, index) => (values[index]!.length > 0 ? [{name: seriesName(position), value: extent(values[index]!).max}] : []));
+		const shown = drawn.flatMap((position, index) => (values[index]!.length > 0 ? [{name: numbered(position, result.columns[ys[position]!]?.name ?? ''), value: extent(values[index]!).max}] : []));
 		const bars = horizontalBars(
 			shown.map((bar) => bar.name),
 			shown.map((bar) => bar.value),
@@ -367,10 +367,11 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 			yAxis,
 		);
 		const between = columns - first.length - last.length;
-		// One x value (one day's rows) is one label, under its point on the y-axis: it was also written at the right end.
+		// Text rows of one x value have one label, under the y-axis: it was also written at the right end.
 		const axis = `${' '.repeat(labelWidth - 1)}${between >= 1 && first !== last ? `${first}${' '.repeat(between)}${last}` : first}`;
 		return {lines: [...plot, truncated(axis, width)], notes: caption(merged, broken), indent: labelWidth - 1};
 	};
+	// The plot's rows (its lines less one), and a line each for the x-axis and the legend.
 	const rowsAtMost = Math.max(1, height - 3);
 	let drawing = plotOf(rowsAtMost);
 	// A legend and notes longer than a line wrap, the plot giving up rows to them (down to 3): they were cut at 100 columns.
@@ -419,12 +420,13 @@ function barLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, y: nu
 	// A bar of no value is a bar of none.
 	const valueOf = (row: Cell[]) => plotted(row[y]) ?? 0;
 	const room = Math.max(1, height - 1);
-	const max = Math.max(...result.rows.map(valueOf), 0);
-	// Rows past the lines as columns side by side, when each gets two cells: enrollment-by-hour's 24 hours showed
-	// hours 0-10 and "… 13 more rows", the busy evening hidden.
-	const columnsRoom = width - thousands(max).length - 2;
-	if (result.rows.length > room && height >= 4 && result.rows.length * 2 <= columnsRoom) {
-		return columnLines(result.rows.map(labelOf), result.rows.map(valueOf), kind, width, height, `${result.columns[y]?.name ?? ''} by ${result.columns[x]?.name ?? ''}`);
+	// Rows past the lines as columns side by side, when each gets two cells beside the y-axis' label: enrollment-by-hour's
+	// 24 hours showed hours 0-10 and "… 13 more rows", the busy evening hidden.
+	if (result.rows.length > room && height >= 4 && result.rows.length * 2 <= width - 3) {
+		const values = result.rows.map(valueOf);
+		if (result.rows.length * 2 <= width - thousands(Math.max(extent(values).max, 0)).length - 2) {
+			return columnLines(result.rows.map(labelOf), values, kind, width, height, `${result.columns[y]?.name ?? ''} by ${result.columns[x]?.name ?? ''}`);
+		}
 	}
 	const rows = result.rows.slice(0, room);
 	const lines = horizontalBars(rows.map(labelOf), rows.map(valueOf), width);
