@@ -198,6 +198,8 @@ test('a line chart labels its y-axis with the decimals that keep its rows apart:
 	const rows = (values: number[], height: number) => wholeAxis(values, height)?.rows;
 	assert.deepEqual([rows([0, 4], 6), rows([0, 4], 9), rows([0, 4.5], 9), rows([3, 8], 6), rows([3, 9], 6), rows([3, 10], 6), rows([2, 2], 6)], [4, 8, undefined, 5, 6, 4, 6]);
 	assert.deepEqual([axisPlaces([0, 4], 6), axisPlaces([0, 562], 14), axisPlaces([0, 0.2], 6), axisPlaces([3, 3], 6)], [1, 0, 2, 1], 'a flat 3 over 0 to 3: 3.0, 2.5 …');
+	// The ends' places down to one finer than the step: seconds 573.6 a row read "4,588.657, 4,015.082 …"; 9.6 over 4 rows keeps its tenth.
+	assert.deepEqual([axisPlaces([0.052, 4588.657], 8), axisPlaces([0.052, 45.887], 8), axisPlaces([9.6], 4), axisPlaces([0, 0.125], 5)], [0, 1, 1, 3]);
 });
 
 test('a line chart of whole numbers spanning as many units as it has rows labels them whole (active-learners read "9.0, 8.0, 7.0 …"); a step of a tenth takes one place', () => {

@@ -186,16 +186,18 @@ export function axisRange(values: number[]): {min: number; max: number} {
 
 /**
  * The y-axis labels' decimal places: as few as keep two labels a row apart different (the labels are `rows` steps
- * apart, see plotLines), and as many as the axis' ends need. Whole numbers labelled 0 to 4 over 6 rows read
- * "4, 3, 3, 2, 1, 1, 0", which no line could be read against; a flat 9.6 on an axis from 0 read "10". A step of a
- * power of ten takes its own places: 0 to 0.9 over 9 rows read "0.90, 0.80 …" when the step was taken a row smaller.
+ * apart, see plotLines), and as many as the axis' ends need, down to a place finer than the step. Whole numbers
+ * labelled 0 to 4 over 6 rows read "4, 3, 3, 2, 1, 1, 0", which no line could be read against; a flat 9.6 on an axis
+ * from 0 read "10"; time-on-course-by-day's seconds, 573.6 a row, read "4,588.657, 4,015.082 …". A step of a power of
+ * ten takes its own places: 0 to 0.9 over 9 rows read "0.90, 0.80 …" when the step was taken a row smaller.
  */
 export function axisPlaces(values: number[], rows: number): number {
 	const {min, max} = axisRange(values);
 	const step = (max - min) / rows;
 	// Less a hair: 0.6 / 6 is 0.09999999999999999 in a double, which asked for a second place.
 	const places = step > 0 && step < 1 ? Math.min(3, Math.ceil(-Math.log10(step) - 1e-9)) : 0;
-	return Math.max(places, decimalPlaces(min), decimalPlaces(max));
+	const finest = step > 0 ? Math.max(0, 1 - Math.floor(Math.log10(step) + 1e-9)) : 3;
+	return Math.max(places, Math.min(finest, Math.max(decimalPlaces(min), decimalPlaces(max))));
 }
 
 /**
