@@ -47,16 +47,28 @@ export function printResult(context: CommandContext, result: TaskResult, format:
 /** Said on stderr when a terminal table has cut values to fit. */
 export const cutNote = (context: CommandContext) => `Values cut (…) to fit the terminal's ${context.stdout.columns} columns: --format csv prints them whole.\n`;
 
-/** The format of a file written by --out or --save: --format, else --out's extension (.csv, .json, .md), else CSV (not under a spreadsheet's name). */
+/** The extensions that name one of the formats written. */
+const EXTENSION_FORMATS: Record<string, OutputFormat> = {csv: 'csv', json: 'json', md: 'md', markdown: 'md'};
+
+/**
+ * The format of a file written by --out or --save: --format, else --out's extension (.csv, .json, .md), else CSV. A
+ * spreadsheet's or a tab-separated file's name, or one naming another format than --format, is refused: the file was
+ * written silently in a format its name does not say (CSV as learners.xlsx, which Excel refuses to open).
+ */
 function fileFormatOf(context: CommandContext): OutputFormat {
-	const {format, out} = context.flags;
-	if (format !== undefined) return outputFormatOf(context) as OutputFormat;
+	const {format, out, raw} = context.flags;
+	const given = format === undefined ? undefined : (outputFormatOf(context) as OutputFormat);
 	const extension = path.extname(out ?? '').slice(1).toLowerCase();
-	// CSV under a spreadsheet's name: Excel refuses to open it ("the file format or extension is not valid"). rejected --raw writes log lines, whatever the name.
-	if (SPREADSHEETS.includes(extension) && !context.flags.raw) throw new UsageError(`--out ${out} would be CSV in a .${extension} file, which spreadsheets refuse to open; name it .csv (Excel opens it; add --bom), or give --format csv.`);
+	const named = EXTENSION_FORMATS[extension];
+	const written = given ?? named ?? 'csv';
+	// rejected --raw writes log lines, whatever the name (and takes no --format).
+	if (raw) return written;
+	const rename = `name it .${written}${written === 'csv' ? ' (Excel opens it; add --bom)' : ''}`;
+	if (SPREADSHEETS.includes(extension)) throw new UsageError(`--out ${out} would be ${FORMAT_NAMES[written]} in a .${extension} file, which spreadsheets refuse to open; ${rename}.`);
 	// Commas under a tab-separated name: read with its tabs (read_csv(sep='\t'), Excel, cut -f), a row was one column.
-	if (TAB_SEPARATED.includes(extension) && !context.flags.raw) throw new UsageError(`--out ${out} would be comma-separated CSV in a .${extension} file, which readers split at tabs; name it .csv, or give --format csv.`);
-	return FORMATS.find((candidate) => candidate === extension) ?? 'csv';
+	if (TAB_SEPARATED.includes(extension)) throw new UsageError(`--out ${out} would be ${written === 'csv' ? 'comma-separated CSV' : FORMAT_NAMES[written]} in a .${extension} file, which readers split at tabs; name it .${written}.`);
+	if (named !== undefined && named !== written) throw new UsageError(`--out ${out} names ${FORMAT_NAMES[named]}, but --format ${format} writes ${FORMAT_NAMES[written]}; ${rename}, or drop --format.`);
+	return written;
 }
 
 /**

@@ -203,19 +203,35 @@ describe('the headless commands', () => {
 		// A usage error, exit 2 as --bom with JSON is: it was 1.
 		const bad = cli('files', '--db', url, '--format', 'tsv');
 		assert.deepEqual([bad.code, bad.stdout, bad.stderr], [2, '', '--format must be csv, json or md, not "tsv".\n']);
-		// CSV in a .xlsx file, which Excel refuses to open, was written silently; --format csv still writes it.
+		// CSV in a .xlsx file, which Excel refuses to open, was written silently, and with --format csv it still was.
 		const xlsx = path.join(dir, 'learners.xlsx');
 		const spreadsheet = cli('run', 'learners', '--db', url, '--out', xlsx);
-		assert.deepEqual([spreadsheet.code, spreadsheet.stderr], [2, `--out ${xlsx} would be CSV in a .xlsx file, which spreadsheets refuse to open; name it .csv (Excel opens it; add --bom), or give --format csv.\n`]);
+		assert.deepEqual([spreadsheet.code, spreadsheet.stderr], [2, `--out ${xlsx} would be CSV in a .xlsx file, which spreadsheets refuse to open; name it .csv (Excel opens it; add --bom).\n`]);
+		assert.deepEqual(cli('run', 'learners', '--db', url, '--out', xlsx, '--format', 'csv'), spreadsheet);
+		const jsonSheet = cli('run', 'learners', '--db', url, '--out', xlsx, '--format', 'json');
+		assert.deepEqual([jsonSheet.code, jsonSheet.stderr], [2, `--out ${xlsx} would be JSON in a .xlsx file, which spreadsheets refuse to open; name it .json.\n`]);
 		assert.ok(!fs.existsSync(xlsx));
-		assert.equal(cli('run', 'learners', '--db', url, '--out', xlsx, '--format', 'csv').code, 0);
-		assert.ok(fs.readFileSync(xlsx, 'utf8').startsWith('username,'));
-		fs.rmSync(xlsx);
 		// Commas in a .tsv file, read at its tabs as one column, were written silently too.
 		const tsv = path.join(dir, 'learners.tsv');
 		const tabs = cli('run', 'learners', '--db', url, '--out', tsv);
-		assert.deepEqual([tabs.code, tabs.stdout, tabs.stderr], [2, '', `--out ${tsv} would be comma-separated CSV in a .tsv file, which readers split at tabs; name it .csv, or give --format csv.\n`]);
+		assert.deepEqual([tabs.code, tabs.stdout, tabs.stderr], [2, '', `--out ${tsv} would be comma-separated CSV in a .tsv file, which readers split at tabs; name it .csv.\n`]);
+		assert.deepEqual(cli('run', 'learners', '--db', url, '--out', tsv, '--format', 'csv'), tabs);
 		assert.ok(!fs.existsSync(tsv));
+		// An extension naming another format than --format: CSV was written as learners.json.
+		const json = path.join(dir, 'learners.json');
+		const mismatch = cli('files', '--db', url, '--out', json, '--format', 'csv');
+		assert.deepEqual([mismatch.code, mismatch.stdout, mismatch.stderr], [2, '', `--out ${json} names JSON, but --format csv writes CSV; name it .csv (Excel opens it; add --bom), or drop --format.\n`]);
+		assert.ok(!fs.existsSync(json));
+		const markdown = path.join(dir, 'learners.markdown');
+		assert.equal(cli('run', 'learners', '--db', url, '--out', markdown).code, 0);
+		assert.match(fs.readFileSync(markdown, 'utf8'), /^\| username \|/);
+		// The extension agreeing (in any case), or naming no format, is written as --format says.
+		const agreeing = path.join(dir, 'learners.JSON');
+		assert.equal(cli('run', 'learners', '--db', url, '--out', agreeing, '--format', 'json').code, 0);
+		assert.ok(Array.isArray(JSON.parse(fs.readFileSync(agreeing, 'utf8'))));
+		const text = path.join(dir, 'learners.txt');
+		assert.equal(cli('run', 'learners', '--db', url, '--out', text, '--format', 'md').code, 0);
+		assert.match(fs.readFileSync(text, 'utf8'), /^\| username \|/);
 		// Any case: --format CSV was refused.
 		assert.deepEqual(cli('files', '--db', url, '--format', 'CSV'), cli('files', '--db', url, '--format', 'csv'));
 		assert.equal(cli('run', 'learners', '--db', url, '--format', 'Json').stdout, cli('run', 'learners', '--db', url, '--format', 'json').stdout);
