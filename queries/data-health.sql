@@ -7,8 +7,8 @@
 --   lines stay, and count below), files superseded (left loading or failed, their content since loaded whole
 --   from another input: what they loaded stays, and counts below), non-blank lines read, blank lines (ignored, counted apart), events loaded, duplicates (the same line
 --   seen again, in the same or another file), rejected lines in total and per reason, and loaded events
---   lacking a course, a username or a time (they are kept but left out of per-course or per-learner
---   tasks). lines read = loaded + duplicates + rejected.
+--   lacking a course, a username (or logged as anonymous: Open edX's server-side enrollments) or a time
+--   (they are kept but left out of per-course or per-learner tasks). lines read = loaded + duplicates + rejected.
 -- sort: step asc
 WITH files AS (
 	SELECT count(*) FILTER (WHERE status = 'loaded') AS loaded_files, count(*) FILTER (WHERE status = 'failed') AS failed_files,

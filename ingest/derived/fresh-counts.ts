@@ -246,6 +246,14 @@ class CourseCounts {
 }
 
 /**
+ * The learner an event counts for: its username; none ('') without one, and for `anonymous`, the name Open edX logs
+ * server-side actions under (enrollments a script or the admin made: event.user_id is the learner's, as in an
+ * enrollment logged without a name), which no system of the kind counts as a learner: it was one in learners,
+ * course-summary and enrolled-not-started (user 6 of edx-analytics-pipeline's fixtures was named "anonymous").
+ */
+export const learnerName = (username: string) => `CASE WHEN ${username} = 'anonymous' THEN '' ELSE coalesce(${username}, '') END`;
+
+/**
  * The lookups the scan joins (this build's learners and event types, and the URL ids of its pages),
  * copied from the build's connection into plain tables of the reader's transaction: the build's own are
  * not committed, and parallel workers (the scan runs on two) cannot read a session's temporary tables.
@@ -284,7 +292,7 @@ function scanQuery(loadIds: number[]): string {
 	return `
 SELECT l.learner_id, e.time, t.closes, p.url_id, t.type_id, e.load_id, e.user_id, e.event_source = 'server', ${PAYLOAD_COLUMNS}
 FROM events e
-	JOIN scan_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = coalesce(e.username, '')
+	JOIN scan_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = ${learnerName('e.username')}
 	JOIN scan_type t ON t.event_type = coalesce(e.event_type, '')
 	LEFT JOIN scan_page p ON p.page = e.page
 WHERE e.load_id = ANY ('{${loadIds.join(',')}}'::int[])

@@ -1416,6 +1416,16 @@ UPDATE loads SET derived_done = false;
 `,
 	},
 	{
+		version: 158,
+		description: "events logged as anonymous are no learner's",
+		// Open edX logs server-side enrollments (a script's, the admin's) as username "anonymous", the learner in
+		// event.user_id: learners and course-summary counted "anonymous" as a learner, and enrolled-not-started named
+		// enrolled users so. The learner key (learnerName) is now none for them: every load is rebuilt.
+		sql: `
+UPDATE loads SET derived_done = false;
+`,
+	},
+	{
 		version: 159,
 		description: "active days in any zone count a learner's first active hour of each day, not distinct learner days",
 		// at-risk's days active in a zone other than the day zone and UTC grouped every (learner, day) of d_learner_hour:

@@ -29,8 +29,12 @@ function oracleOf(sources: string, file: string): Oracle {
 	const line = (prefix: string) => section.split('\n').find((text) => text.includes(prefix)) ?? '';
 	const pairs = (text: string) => Object.fromEntries([...text.matchAll(/`([^`]+)`: (\d+)/g)].map((match) => [match[1]!, Number(match[2])]));
 	const enrollment = line('distinct enrolled `event.user_id` per course');
+	// The oracle's names, but `anonymous`: Open edX logs server-side enrollments so, and no task counts it as a learner.
+	const users = line('distinct non-empty `username`');
+	const names = [...users.slice(users.indexOf('—')).matchAll(/`([^`]+)`/g)].map((match) => match[1]!);
+	assert.equal(names.length, Number(/\*\*(\d+)\*\*/.exec(users)![1]), `${file}: the oracle's names`);
 	return {
-		users: Number(/\*\*(\d+)\*\*/.exec(line('distinct non-empty `username`'))![1]),
+		users: names.filter((name) => name !== 'anonymous').length,
 		perDay: pairs(line('events per UTC day').split('skipped):')[1] ?? ''),
 		enrolled: pairs(enrollment.slice(enrollment.indexOf('distinct enrolled'))),
 		plays: pairs(line('play_video (').split('per `context.course_id`:')[1] ?? ''),

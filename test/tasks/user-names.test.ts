@@ -76,3 +76,27 @@ it('a learner enrolled by an event without a username has no name (null), as in 
 	const atRisk = (await runTask(database.pool, task('at-risk'), {as_of: '2018-12-31'})).rows.map((row) => row.slice(0, 2));
 	assert.deepEqual(atRisk, [[null, 601]]);
 });
+
+it('events logged as "anonymous" (Open edX\'s server-side enrollments) are no learner\'s, in every task that counts learners', async () => {
+	const database = await openTestDatabase('user_names_logged_anonymous');
+	const course = 'edX/Open_DemoX/edx_demo_course';
+	// As edx-analytics-pipeline's enrollment fixtures log them: "anonymous", no user id in the context, the learner in
+	// event.user_id. 5 then plays a video as "bob"; 6 never logs an event of their own.
+	const enroll = (n: number, userId: number) =>
+		eventLine(n, {username: 'anonymous', event_source: 'server', event_type: 'edx.course.enrollment.activated', name: undefined, page: null, context: {course_id: course, org_id: 'edX'}, event: {user_id: userId, course_id: course, mode: 'honor'}});
+	const file = path.join(dir, 'logged-anonymous.log');
+	fs.writeFileSync(file, `${[enroll(40, 5), enroll(41, 6), eventLine(42, {username: 'bob', context: {user_id: 5, course_id: course, org_id: 'edX', path: '/event'}})].join('\n')}\n`);
+	await ingest(database, [file]);
+	const {tasks} = await loadTaskCatalogue();
+	const run = async (id: string, values: Record<string, string> = {}) => (await runTask(database.pool, tasks.find((task) => task.id === id)!, values)).rows;
+	// "anonymous" was a learner with 2 events, and user 6 was named after it.
+	assert.deepEqual((await run('learners')).map((row) => row.slice(0, 2)), [['bob', 5]]);
+	const [summary] = await run('course-summary');
+	assert.deepEqual(summary!.slice(0, 2), [3, 1]);
+	assert.deepEqual((await run('enrolled-not-started')).map((row) => row.slice(0, 2)), [[null, 6]]);
+	assert.deepEqual((await run('funnel')).slice(0, 2).map((row) => row.slice(0, 3)), [[1, 'enrolled', 2], [2, 'started', 1]]);
+	assert.deepEqual((await run('active-learners')).map((row) => row[1]), [1]);
+	assert.deepEqual((await run('course-comparison')).map((row) => [row[0], row[1], row[2], row[6]]), [[course, 3, 1, 2]]);
+	const health = Object.fromEntries((await run('data-health')).map((row) => [row[1], row[2]]));
+	assert.equal(health['events without a username'], 2);
+});
