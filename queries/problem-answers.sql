@@ -3,13 +3,25 @@
 -- group: Problems
 -- description: For each problem part, each submitted answer with the number of learners who gave it on
 --   their first attempt and on their last (most recent) attempt, as in edX Insights' answer distribution.
---   A multiple-choice answer with several options is listed as its options joined by ", ".
+--   The answer is the text the learner saw where the check's event.submission holds it (The iPad, not
+--   choice_ipad; a choice's hint markup cut off), else what the check sent (choice ids, typed values). A
+--   multiple-choice answer with several options is listed as its options joined by ", ". The part is its id
+--   after the problem's own (2_1, 3_1: Open edX numbers a problem's questions and their inputs so), or the
+--   whole id where it does not start so (obfuscated logs).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: problem | problem | | Problem id (empty: all problems)
 -- sort: problem_id asc
 SELECT problem_id, part, answer, sum(first_attempts)::bigint AS first_attempts, sum(last_attempts)::bigint AS last_attempts
-FROM d_problem_answer -- learners per course, problem part and answer, counted when the tables were built
-WHERE (course_id = :course OR (:course IS NULL AND course_id <> ''))
-	AND (:problem IS NULL OR problem_id = :problem)
+FROM (
+	-- The problem's block id ends its problem_id (…+block@466bff…, i4x://…/problem/466bff…) and starts its parts' ids
+	-- (466bff…_2_1, or i4x-edX-E929-problem-466bff…_2_1): the part's id without it, which repeated the problem's.
+	SELECT a.problem_id, CASE WHEN b.block <> '' AND strpos(a.part, b.block || '_') > 0
+			THEN substr(a.part, strpos(a.part, b.block || '_') + length(b.block) + 1) ELSE a.part END AS part,
+		a.answer, a.first_attempts, a.last_attempts
+	FROM d_problem_answer a -- learners per course, problem part and answer, counted when the tables were built
+		CROSS JOIN LATERAL (SELECT regexp_replace(a.problem_id, '^.*[@/]', '') AS block) b
+	WHERE (a.course_id = :course OR (:course IS NULL AND a.course_id <> ''))
+		AND (:problem IS NULL OR a.problem_id = :problem)
+) answers
 GROUP BY problem_id, part, answer
 ORDER BY problem_id, part, first_attempts DESC, answer

@@ -455,8 +455,8 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 	it('problems and problem-answers: first-try correctness, first vs last answers', async () => {
 		assert.deepEqual(await rows('problems'), [['p1', 2, 3, 50, 1.5, 2, 1]]);
 		assert.deepEqual(await rows('problem-answers', {problem: 'p1'}), [
-			['p1', 'p1_2_1', 'choice_1', 1, 0],
-			['p1', 'p1_2_1', 'choice_2', 1, 2],
+			['p1', '2_1', 'choice_1', 1, 0],
+			['p1', '2_1', 'choice_2', 1, 2],
 		]);
 	});
 

@@ -29,7 +29,7 @@ async function assertWrongFirst(pool: Awaited<ReturnType<typeof openTestDatabase
 	// problem_id, learners, attempts, first_try_correct, attempts_to_correct, solved, show_answer
 	assert.deepEqual(await run('problems'), [[PROBLEM, 1, 2, 0, 2, 1, 0]], label);
 	// problem_id, part, answer, first_attempts, last_attempts
-	assert.deepEqual(await run('problem-answers'), [[PROBLEM, 'p1_2_1', 'b', 1, 0], [PROBLEM, 'p1_2_1', 'a', 0, 1]], label);
+	assert.deepEqual(await run('problem-answers'), [[PROBLEM, '2_1', 'b', 1, 0], [PROBLEM, '2_1', 'a', 0, 1]], label);
 }
 
 it('checks at the same time follow their attempt numbers, in one load', async () => {
