@@ -32,7 +32,12 @@ export type ChunkStats = LineCounts & {
 	rejectedByReason: Partial<Record<RejectReason, number>>;
 	/** Events of this chunk that a later input of the same load had stored first: now this one's (counted in loaded), and duplicates of those. */
 	creditedFrom: CreditedFrom[];
+	/** Rejected lines of later inputs (by file id) that this chunk's hold too: duplicates of these now (see TAKE_REPEATED_REJECTS). */
+	rejectsFrom: RejectsFrom[];
 };
+
+/** How many rejected lines, by reason, an input gave over to an earlier one. */
+export type RejectsFrom = {fileId: number; reason: RejectReason; lines: number};
 
 /** How many events a later input (by file id) gave over to an earlier one (see insertViaStaging). */
 export type CreditedFrom = {fileId: number; events: number};
@@ -388,6 +393,65 @@ async function insertBisecting(client: pg.ClientBase, chunk: ParsedChunk, reject
 	return store(eventLines(chunk));
 }
 
+/**
+ * Held by a chunk storing rejected lines until it commits, so that those of one line (its key: bytes, reason and detail)
+ * are settled one chunk at a time: two chunks in parallel would each see none of the other's and both keep theirs.
+ */
+const REJECTED_LINES_LOCK = 7_240_003;
+
+/** The keys of the chunk's rejected lines ($1 its file, $2 and $3 its lines), and the input holding each first by file id. */
+const REPEATED_REJECT_KEYS = `
+keys AS (SELECT DISTINCT line_key FROM rejected_lines WHERE file_id = $1 AND line_no >= $2 AND line_no < $3),
+owner AS (SELECT k.line_key, min(r.file_id) AS file_id FROM keys k JOIN rejected_lines r USING (line_key) GROUP BY 1)`;
+
+/** The rows of the other inputs TAKE_REPEATED_REJECTS changes, locked first (as LOCK_WHAT_TO_TAKE, for finishSource). */
+const LOCK_REPEATED_REJECT_INPUTS = `
+WITH ${REPEATED_REJECT_KEYS}
+SELECT count(*) FROM (
+	SELECT FROM source_files WHERE file_id <> $1
+		AND file_id IN (SELECT r.file_id FROM owner o JOIN rejected_lines r USING (line_key) WHERE r.file_id <> o.file_id)
+	ORDER BY file_id FOR NO KEY UPDATE
+) AS locked`;
+
+/**
+ * A rejected line is kept by the first input holding it, by file id (the load order, whatever the timing, as events are
+ * credited: see CREDIT_EARLIER_INPUT), at each of its lines there; in any other input it is a duplicate, as an event read
+ * again is. So the chunk's lines that an earlier input holds go (duplicates of this chunk), and so do the lines a later
+ * input stored first (duplicates in that input's chunks, and its totals once finished). Returned by file and reason,
+ * `own` for this chunk's lines.
+ */
+const TAKE_REPEATED_REJECTS = `
+WITH ${REPEATED_REJECT_KEYS},
+gone AS (
+	DELETE FROM rejected_lines r USING owner o WHERE r.line_key = o.line_key AND r.file_id <> o.file_id
+	RETURNING r.file_id, r.line_no, r.reason
+), per_chunk AS (
+	-- This chunk's row is not written yet: its lines match no chunk here.
+	SELECT c.file_id, c.start_offset, count(*)::int AS lines
+	FROM gone g JOIN file_chunks c ON c.file_id = g.file_id AND g.line_no >= c.first_line AND g.line_no < c.first_line + c.lines + c.blank_lines
+	GROUP BY c.file_id, c.start_offset
+), moved AS (
+	UPDATE file_chunks c SET rejected = c.rejected - p.lines, duplicates = c.duplicates + p.lines
+	FROM per_chunk p WHERE c.file_id = p.file_id AND c.start_offset = p.start_offset
+), per_input AS (
+	SELECT file_id, sum(lines)::int AS lines FROM per_chunk GROUP BY file_id
+), finished AS (
+	UPDATE source_files f SET rejected = f.rejected - p.lines, duplicates = f.duplicates + p.lines
+	FROM per_input p WHERE f.file_id = p.file_id AND f.status <> 'loading'
+)
+SELECT file_id AS "fileId", reason, count(*)::int AS lines, (file_id = $1 AND line_no >= $2 AND line_no < $3) AS own
+FROM gone GROUP BY 1, 2, 4`;
+
+type TakenRejects = RejectsFrom & {own: boolean};
+
+/** Settles the chunk's rejected lines that other inputs hold too (see TAKE_REPEATED_REJECTS), once they are stored. */
+async function takeRepeatedRejects(client: pg.ClientBase, job: ChunkJob): Promise<TakenRejects[]> {
+	const lines = [job.fileId, job.firstLine, job.firstLine + job.lineCount];
+	await client.query('SELECT pg_advisory_xact_lock($1)', [REJECTED_LINES_LOCK]);
+	await client.query(LOCK_REPEATED_REJECT_INPUTS, lines);
+	return (await client.query<TakenRejects>(TAKE_REPEATED_REJECTS, lines)).rows;
+}
+
 export async function inTransaction<T>(client: pg.ClientBase, body: () => Promise<T>): Promise<T> {
 	await client.query('BEGIN');
 	try {
@@ -414,20 +478,30 @@ export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: P
 		const rejected = [...parseRejected];
 		try {
 			return await inTransaction(client, async () => {
+				// Taken first when the chunk has rejected lines already: taken after the events' locks, two chunks waited for each other.
+				if (parseRejected.length > 0) await client.query('SELECT pg_advisory_xact_lock($1)', [REJECTED_LINES_LOCK]);
 				const {inserted, readAgain, creditedFrom} = await strategies[strategy]!(client, chunk, rejected);
 				// The file's totals (sums over its chunks) count the events read again as loaded: the chunk that held them is gone.
 				const loaded = inserted + readAgain;
-				const duplicates = inChunkDuplicates + eventCount(parsed) - loaded - (rejected.length - parseRejected.length);
 				const rejectedRows = rejected.map((line) => `${[job.fileId, line.lineNo, line.offset, line.reason, copyField(line.detail), copyBytea(line.raw)].join('\t')}\n`);
 				await copyText(client, 'COPY rejected_lines (file_id, line_no, byte_offset, reason, detail, raw) FROM STDIN', Buffer.from(rejectedRows.join('')));
+				const taken = rejected.length === 0 ? [] : await takeRepeatedRejects(client, job);
+				const rejectedByReason: ChunkStats['rejectedByReason'] = {};
+				for (const line of rejected) rejectedByReason[line.reason] = (rejectedByReason[line.reason] ?? 0) + 1;
+				let repeated = 0;
+				for (const {reason, lines} of taken.filter((entry) => entry.own)) {
+					repeated += lines;
+					rejectedByReason[reason] = rejectedByReason[reason]! - lines;
+					if (rejectedByReason[reason] === 0) delete rejectedByReason[reason];
+				}
+				const duplicates = inChunkDuplicates + eventCount(parsed) - loaded - (rejected.length - parseRejected.length) + repeated;
 				await client.query(
 					`INSERT INTO file_chunks (file_id, start_offset, end_offset, first_line, lines, blank_lines, loaded, duplicates, rejected)
 					 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-					[job.fileId, job.startOffset, job.endOffset, job.firstLine, job.lineCount - blankLines, blankLines, loaded, duplicates, rejected.length],
+					[job.fileId, job.startOffset, job.endOffset, job.firstLine, job.lineCount - blankLines, blankLines, loaded, duplicates, rejected.length - repeated],
 				);
-				const rejectedByReason: ChunkStats['rejectedByReason'] = {};
-				for (const line of rejected) rejectedByReason[line.reason] = (rejectedByReason[line.reason] ?? 0) + 1;
-				return {lines: job.lineCount - blankLines, blankLines, loaded: inserted, readAgain, duplicates, rejected: rejected.length, rejectedByReason, creditedFrom};
+				const rejectsFrom = taken.filter((entry) => !entry.own).map(({fileId, reason, lines}) => ({fileId, reason, lines}));
+				return {lines: job.lineCount - blankLines, blankLines, loaded: inserted, readAgain, duplicates, rejected: rejected.length - repeated, rejectedByReason, creditedFrom, rejectsFrom};
 			});
 		} catch (error) {
 			const code = (error as {code?: string}).code;

@@ -469,6 +469,11 @@ async function loadStream(
 						const later = context.inputs.get(fileId)!;
 						tracker.giveCredit(later.progress, events, later.archive);
 					}
+					// Rejected lines are taken from any later input (no table is built from them): one of an earlier load is not in this one's counts.
+					for (const {fileId, reason, lines} of stats.rejectsFrom) {
+						const later = context.inputs.get(fileId);
+						if (later) tracker.giveRejects(later.progress, reason, lines, later.archive);
+					}
 					addDone(chunk);
 				},
 				(error: Error) => {
@@ -541,7 +546,7 @@ async function loadStream(
 }
 
 /** A trailing garbage entry's counts: one line read, rejected. */
-const GARBAGE_STATS: ChunkStats = {lines: 1, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 1, rejectedByReason: {'trailing-garbage': 1}, creditedFrom: []};
+const GARBAGE_STATS: ChunkStats = {lines: 1, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 1, rejectedByReason: {'trailing-garbage': 1}, creditedFrom: [], rejectsFrom: []};
 
 /** The rejected entry of the trailing garbage met once `chunker` has cut the whole content: as long as an overlong line's at most. */
 function trailingGarbageEntry(fileId: number, container: 'file' | 'member', garbage: TrailingGarbage, chunker: LineChunker): TrailingGarbageEntry {

@@ -269,9 +269,20 @@ export class ProgressTracker {
 
 	/** Events a file loaded that an input before it in the load was credited with: duplicates of it now. */
 	giveCredit(file: FileProgress, events: number, archive?: FileProgress): void {
+		this.giveOver(file, 'loaded', events, archive);
+	}
+
+	/** Rejected lines of a file that an input before it in the load holds too: duplicates of its lines now. */
+	giveRejects(file: FileProgress, reason: string, lines: number, archive?: FileProgress): void {
+		this.giveOver(file, 'rejected', lines, archive);
+		this.rejectedByReason[reason] = this.rejectedByReason[reason]! - lines;
+		if (this.rejectedByReason[reason] === 0) delete this.rejectedByReason[reason];
+	}
+
+	private giveOver(file: FileProgress, count: 'loaded' | 'rejected', lines: number, archive?: FileProgress): void {
 		for (const target of archive ? [file, archive] : [file]) {
-			target.loaded -= events;
-			target.duplicates += events;
+			target[count] -= lines;
+			target.duplicates += lines;
 		}
 	}
 

@@ -6,7 +6,8 @@
 --   files replaced by other content under the same name (a rotated log: the old content's events and
 --   lines stay, and count below), files superseded (left loading or failed, their content since loaded whole
 --   from another input: what they loaded stays, and counts below), non-blank lines read, blank lines (ignored, counted apart), events loaded, duplicates (the same line
---   seen again, in the same or another file), rejected lines in total and per reason, and loaded events
+--   seen again, in the same or another file; a rejected line another input holds too is kept and counted
+--   once, there: a copy of a loaded file rejects nothing again), rejected lines in total and per reason, and loaded events
 --   lacking a course, a username (or logged as anonymous: Open edX's server-side enrollments) or a time
 --   (they are kept but left out of per-course or per-learner tasks). lines read = loaded + duplicates + rejected.
 -- sort: step asc

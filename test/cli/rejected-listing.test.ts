@@ -13,12 +13,13 @@ const dir = fixtureDir();
 
 // 3,000 rejected lines in two files: text, Cyrillic, bytes that are not UTF-8, lines over the limit; b.log in
 // CRLF, starting with a UTF-8 BOM.
-const bad = (n: number) =>
-	[Buffer.from(`not json ${n}`), Buffer.from(`Журнал ${n}: не JSON`), Buffer.from([0x7b, 0xcf, 0xf0, 0xe8, 0x7d, 0x30 + (n % 10)]), Buffer.from(`{"long": "${'x'.repeat(200 + (n % 50))}"}`)][n % 4]!;
+// b.log's long lines are its own (kept as their first 200 bytes, a.log's same lines would be duplicates of theirs).
+const bad = (n: number, fill = 'x') =>
+	[Buffer.from(`not json ${n}`), Buffer.from(`Журнал ${n}: не JSON`), Buffer.from([0x7b, 0xcf, 0xf0, 0xe8, 0x7d, 0x30 + (n % 10)]), Buffer.from(`{"long": "${fill.repeat(200 + (n % 50))}"}`)][n % 4]!;
 const files = [path.join(dir, 'a.log'), path.join(dir, 'b.log')];
 fs.writeFileSync(files[0]!, Buffer.concat(Array.from({length: 2000}, (_, n) => Buffer.concat([bad(n), Buffer.from('\n')]))));
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-fs.writeFileSync(files[1]!, Buffer.concat([BOM, ...Array.from({length: 1000}, (_, n) => Buffer.concat([bad(n + 1), Buffer.from('\r\n')]))]));
+fs.writeFileSync(files[1]!, Buffer.concat([BOM, ...Array.from({length: 1000}, (_, n) => Buffer.concat([bad(n + 1, 'y'), Buffer.from('\r\n')]))]));
 await ingest(database, files, {maxLineBytes: 200});
 
 // Lines a CSV cell cannot carry as they are: NUL and other control bytes, bytes that are not UTF-8 (Windows-1251
@@ -115,7 +116,7 @@ describe('rejected, a batch at a time (a million rejected lines held at once too
 			...Array.from({length: 2000}, (_, n) => Buffer.concat([bad(n).subarray(0, 200), Buffer.from('\n')])),
 			// The CR of b.log's CRLF is kept: the line's bytes as the file held them.
 			BOM,
-			...Array.from({length: 1000}, (_, n) => Buffer.concat([bad(n + 1).subarray(0, 200), Buffer.from(bad(n + 1).length > 200 ? '\n' : '\r\n')])),
+			...Array.from({length: 1000}, (_, n) => Buffer.concat([bad(n + 1, 'y').subarray(0, 200), Buffer.from(bad(n + 1).length > 200 ? '\n' : '\r\n')])),
 		]);
 		const out = path.join(dir, 'rejected.log');
 		await listed({raw: true, out}, 2);

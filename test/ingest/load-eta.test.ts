@@ -135,7 +135,7 @@ describe('the load’s events/s', () => {
 		tracker.startFile(file);
 		let snapshot = tracker.snapshot();
 		for (now = 250; now <= 2000; now += 250) {
-			tracker.addChunk(file, {lines: 5000, blankLines: 0, readAgain: 0, ...counts, rejectedByReason: {'malformed-json': counts.rejected}, creditedFrom: []});
+			tracker.addChunk(file, {lines: 5000, blankLines: 0, readAgain: 0, ...counts, rejectedByReason: {'malformed-json': counts.rejected}, creditedFrom: [], rejectsFrom: []});
 			snapshot = tracker.snapshot();
 		}
 		return snapshot.eventsPerSecond;

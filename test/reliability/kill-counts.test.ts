@@ -50,7 +50,8 @@ it('a plain and a .gz log killed mid-file and resumed count their lines, loaded,
 		expected.map((row) => [row.file, row.status, row.lines_read, row.rejected]),
 		[
 			['a-tracking.log', 'loaded', 40_000, 41],
-			['b-tracking.log.gz', 'loaded', 40_001, 42],
+			// Its 41 bad lines are a-tracking.log's (duplicates): its trailing garbage alone is its own.
+			['b-tracking.log.gz', 'loaded', 40_001, 1],
 		],
 	);
 	assert.ok(expected.every((row) => row.duplicates > 1000));
