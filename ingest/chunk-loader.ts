@@ -442,10 +442,10 @@ gone AS (
 SELECT file_id AS "fileId", reason, count(*)::int AS lines, (file_id = $1 AND line_no >= $2 AND line_no < $3) AS own
 FROM gone GROUP BY 1, 2, 4`;
 
-type TakenRejects = RejectsFrom & {own: boolean};
+export type TakenRejects = RejectsFrom & {own: boolean};
 
 /** Settles the chunk's rejected lines that other inputs hold too (see TAKE_REPEATED_REJECTS), once they are stored. */
-async function takeRepeatedRejects(client: pg.ClientBase, job: ChunkJob): Promise<TakenRejects[]> {
+export async function takeRepeatedRejects(client: pg.ClientBase, job: Pick<ChunkJob, 'fileId' | 'firstLine' | 'lineCount'>): Promise<TakenRejects[]> {
 	const lines = [job.fileId, job.firstLine, job.firstLine + job.lineCount];
 	await client.query('SELECT pg_advisory_xact_lock($1)', [REJECTED_LINES_LOCK]);
 	await client.query(LOCK_REPEATED_REJECT_INPUTS, lines);

@@ -435,6 +435,19 @@ async function loadStream(
 	let contentRead = plain ? plan.startOffset : 0;
 	let contentDone = contentRead;
 	let diskRead = 0;
+	// A stored chunk's counts, and those of the later inputs that gave it events or rejected lines.
+	const addStats = (stats: ChunkStats) => {
+		tracker.addChunk(progress, stats, archive);
+		for (const {fileId, events} of stats.creditedFrom) {
+			const later = context.inputs.get(fileId)!;
+			tracker.giveCredit(later.progress, events, later.archive);
+		}
+		// Rejected lines are taken from any later input (no table is built from them): one of an earlier load is not in this one's counts.
+		for (const {fileId, reason, lines} of stats.rejectsFrom) {
+			const later = context.inputs.get(fileId);
+			if (later) tracker.giveRejects(later.progress, reason, lines, later.archive);
+		}
+	};
 	const addDone = (chunk: Chunk, loadedBefore = false) => {
 		contentDone += chunk.endOffset - chunk.startOffset;
 		advance(plain ? contentDone : contentRead > 0 ? (diskRead * contentDone) / contentRead : 0, loadedBefore);
@@ -464,16 +477,7 @@ async function loadStream(
 				(stats) => {
 					// Undefined: dropped unstored by a cancel.
 					if (!stats) return;
-					tracker.addChunk(progress, stats, archive);
-					for (const {fileId, events} of stats.creditedFrom) {
-						const later = context.inputs.get(fileId)!;
-						tracker.giveCredit(later.progress, events, later.archive);
-					}
-					// Rejected lines are taken from any later input (no table is built from them): one of an earlier load is not in this one's counts.
-					for (const {fileId, reason, lines} of stats.rejectsFrom) {
-						const later = context.inputs.get(fileId);
-						if (later) tracker.giveRejects(later.progress, reason, lines, later.archive);
-					}
+					addStats(stats);
 					addDone(chunk);
 				},
 				(error: Error) => {
@@ -509,7 +513,7 @@ async function loadStream(
 			// the garbage is one rejected entry after its last line, as a bad line would be (gzip -d ignores it).
 			if (!stopped) {
 				for (const chunk of chunker.end()) await dispatch(chunk);
-				garbage = trailingGarbageEntry(plan.fileId, identity.kind === 'zip' ? 'member' : 'file', error, chunker);
+				garbage = trailingGarbageEntry(plan.fileId, error, chunker);
 			}
 		} else {
 			const failure = readFailure(error);
@@ -527,10 +531,7 @@ async function loadStream(
 		Promise.all([earlier, ...chunkDone])
 			.then(async () => {
 				if (context.fatal || context.signal?.aborted) return;
-				if (garbage) {
-					await recordTrailingGarbage(context.pool, garbage);
-					tracker.addChunk(progress, GARBAGE_STATS, archive);
-				}
+				if (garbage) addStats(await recordTrailingGarbage(context.pool, garbage));
 				await finishSource(context.pool, plan.fileId, readError, notALog, damagedAs);
 				progress.status = readError ? 'failed' : 'loaded';
 				if (readError) progress.note = readError;
@@ -545,11 +546,8 @@ async function loadStream(
 	);
 }
 
-/** A trailing garbage entry's counts: one line read, rejected. */
-const GARBAGE_STATS: ChunkStats = {lines: 1, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 1, rejectedByReason: {'trailing-garbage': 1}, creditedFrom: [], rejectsFrom: []};
-
 /** The rejected entry of the trailing garbage met once `chunker` has cut the whole content: as long as an overlong line's at most. */
-function trailingGarbageEntry(fileId: number, container: 'file' | 'member', garbage: TrailingGarbage, chunker: LineChunker): TrailingGarbageEntry {
+function trailingGarbageEntry(fileId: number, garbage: TrailingGarbage, chunker: LineChunker): TrailingGarbageEntry {
 	const raw = garbage.head.subarray(0, chunker.keepBytes);
 	const kept = raw.length < garbage.length ? `; its first ${raw.length} bytes are kept` : '';
 	const {offset, line} = chunker.next;
@@ -558,7 +556,7 @@ function trailingGarbageEntry(fileId: number, container: 'file' | 'member', garb
 		contentEnd: offset,
 		lineNo: line,
 		offset: garbage.offset,
-		detail: `${garbage.length} bytes that are not gzip data follow the gzip data, at byte offset ${garbage.offset} of the ${container} (gzip -d says "trailing garbage ignored"); every line before them is loaded${kept}`,
+		detail: `${garbage.length} bytes that are not gzip data follow the gzip data, at byte offset ${garbage.offset} of the .gz (gzip -d says "trailing garbage ignored"); every line before them is loaded${kept}`,
 		raw,
 	};
 }

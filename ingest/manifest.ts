@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import {inTransaction} from './chunk-loader.js';
+import {inTransaction, takeRepeatedRejects, type ChunkStats} from './chunk-loader.js';
 import type {Superseded} from './progress.js';
 import {DAMAGED, damagedFingerprint, fileIdentity, fingerprintFile, HEAD_SAMPLE, prefixFingerprint, type FileIdentity, type SourceKind} from './sources.js';
 
@@ -220,18 +220,31 @@ export type TrailingGarbageEntry = {fileId: number; contentEnd: number; lineNo: 
 
 /**
  * Stores the trailing garbage as a rejected entry numbered as the line after the last, with a chunk of its own (one line,
- * rejected, no content bytes: at the content's end), so that the file's counts include it. One statement, so a kill
- * cannot keep one row without the other. A load that resumes the file or reads it grown takes them back (planSource).
+ * rejected, no content bytes: at the content's end), so that the file's counts include it; or a duplicate, when another
+ * input holds the same garbage first (a copy of the .gz: see TAKE_REPEATED_REJECTS). One transaction, so a kill cannot
+ * keep one row without the other. A load that resumes the file or reads it grown takes them back (planSource).
  */
-export async function recordTrailingGarbage(pool: pg.Pool, entry: TrailingGarbageEntry): Promise<void> {
-	await pool.query(
-		`WITH chunk AS (
-		   INSERT INTO file_chunks (file_id, start_offset, end_offset, first_line, lines, blank_lines, loaded, duplicates, rejected)
-		   VALUES ($1, $2, $2, $3, 1, 0, 0, 0, 1)
-		 )
-		 INSERT INTO rejected_lines (file_id, line_no, byte_offset, reason, detail, raw) VALUES ($1, $3, $4, 'trailing-garbage', $5, $6)`,
-		[entry.fileId, entry.contentEnd, entry.lineNo, entry.offset, entry.detail, entry.raw],
-	);
+export async function recordTrailingGarbage(pool: pg.Pool, entry: TrailingGarbageEntry): Promise<ChunkStats> {
+	const client = await pool.connect();
+	try {
+		return await inTransaction(client, async () => {
+			await client.query(
+				`INSERT INTO rejected_lines (file_id, line_no, byte_offset, reason, detail, raw) VALUES ($1, $2, $3, 'trailing-garbage', $4, $5)`,
+				[entry.fileId, entry.lineNo, entry.offset, entry.detail, entry.raw],
+			);
+			const taken = await takeRepeatedRejects(client, {fileId: entry.fileId, firstLine: entry.lineNo, lineCount: 1});
+			const duplicates = taken.some((line) => line.own) ? 1 : 0;
+			await client.query(
+				`INSERT INTO file_chunks (file_id, start_offset, end_offset, first_line, lines, blank_lines, loaded, duplicates, rejected)
+				 VALUES ($1, $2, $2, $3, 1, 0, 0, $4, $5)`,
+				[entry.fileId, entry.contentEnd, entry.lineNo, duplicates, 1 - duplicates],
+			);
+			const rejectsFrom = taken.filter((line) => !line.own).map(({fileId, reason, lines}) => ({fileId, reason, lines}));
+			return {lines: 1, blankLines: 0, loaded: 0, readAgain: 0, duplicates, rejected: 1 - duplicates, rejectedByReason: duplicates ? {} : {'trailing-garbage': 1}, creditedFrom: [], rejectsFrom};
+		});
+	} finally {
+		client.release();
+	}
 }
 
 /** Events loaded and not in the derived tables yet (a load cancelled before they were built, or this one's so far). */

@@ -487,12 +487,12 @@ describe('ingest of overlapping, compressed, archived and nested inputs', () => 
 		assert.deepEqual(rows, [
 			{
 				status: 'loaded', lines_read: 11, loaded: 10, rejected: 1, line_no: 11, byte_offset: gzipData.length, reason: 'trailing-garbage',
-				detail: `16 bytes that are not gzip data follow the gzip data, at byte offset ${gzipData.length} of the file (gzip -d says "trailing garbage ignored"); every line before them is loaded`,
+				detail: `16 bytes that are not gzip data follow the gzip data, at byte offset ${gzipData.length} of the .gz (gzip -d says "trailing garbage ignored"); every line before them is loaded`,
 				raw: Buffer.from('not gzip at all\n'),
 			},
 			{
 				status: 'loaded', lines_read: 6, loaded: 5, rejected: 1, line_no: 6, byte_offset: memberData.length, reason: 'trailing-garbage',
-				detail: `70006 bytes that are not gzip data follow the gzip data, at byte offset ${memberData.length} of the member (gzip -d says "trailing garbage ignored"); every line before them is loaded; its first 65536 bytes are kept`,
+				detail: `70006 bytes that are not gzip data follow the gzip data, at byte offset ${memberData.length} of the .gz (gzip -d says "trailing garbage ignored"); every line before them is loaded; its first 65536 bytes are kept`,
 				raw: bigJunk.subarray(0, 65536),
 			},
 		]);

@@ -5,6 +5,7 @@ import {describe, it} from 'node:test';
 import zlib from 'node:zlib';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
 import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
+import {writeZip} from '../helpers/zip.js';
 
 /**
  * A rejected line that another input holds too is kept once, by the first input in load order, as an event is: a
@@ -103,6 +104,25 @@ describe('a copy of a loaded file', () => {
 		});
 		const counts = await health(database);
 		assert.deepEqual([counts['lines read'], counts['events loaded'], counts['duplicate lines'], counts['rejected lines']], [7, 5, 1, 1]);
+	});
+});
+
+describe('a .gz with trailing garbage, and the same .gz in a .zip', () => {
+	it('keeps the garbage once: the member counts it as a duplicate', async () => {
+		const database = await openTestDatabase('rejects_garbage');
+		const gz = Buffer.concat([zlib.gzipSync(`${lines(300, 305)}null\n`), Buffer.from('<html>502 Bad Gateway</html>\n')]);
+		const garbage = path.join(dir, 'garbage');
+		fs.mkdirSync(garbage);
+		fs.writeFileSync(path.join(garbage, 'a.log.gz'), gz);
+		await writeZip(path.join(garbage, 'b.zip'), [{name: 'a.log.gz', data: gz}]);
+		const summary = await ingest(database, [garbage]);
+		assert.deepEqual([summary.lines, summary.loaded, summary.duplicates, summary.rejected, summary.rejectedByReason], [14, 5, 7, 2, {'not-an-object': 1, 'trailing-garbage': 1}]);
+		const {counts, rejects} = await stored(database);
+		assert.deepEqual(counts, [
+			{name: 'a.log.gz', lines: 7, loaded: 5, duplicates: 0, rejected: 2},
+			{name: 'b.zip', lines: 7, loaded: 0, duplicates: 7, rejected: 0},
+		]);
+		assert.deepEqual(rejects, ['a.log.gz:6 null', 'a.log.gz:7 <html>502 Bad Gateway</html>\n']);
 	});
 });
 
