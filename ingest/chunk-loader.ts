@@ -171,6 +171,25 @@ async function copyEvents(client: pg.ClientBase, chunk: ParsedChunk): Promise<St
 const insertNewEvents: InsertStrategy = (client, chunk) => insertViaStaging(client, chunk.rows);
 
 /**
+ * The CTEs that count the lines of `lines` (file_id, line_no: events or rejected lines an input gave over) as duplicates
+ * instead of `count` in their chunks, and in their inputs' totals once finished (a loading input's are its chunks').
+ * per_input says how many each input gave over. A chunk not stored yet has no row: its lines match no chunk.
+ */
+const GIVEN_OVER = (lines: string, count: 'loaded' | 'rejected') => `per_chunk AS (
+	SELECT c.file_id, c.start_offset, count(*)::int AS lines
+	FROM ${lines} t JOIN file_chunks c ON c.file_id = t.file_id AND t.line_no >= c.first_line AND t.line_no < c.first_line + c.lines + c.blank_lines
+	GROUP BY c.file_id, c.start_offset
+), moved AS (
+	UPDATE file_chunks c SET ${count} = c.${count} - p.lines, duplicates = c.duplicates + p.lines
+	FROM per_chunk p WHERE c.file_id = p.file_id AND c.start_offset = p.start_offset
+), per_input AS (
+	SELECT file_id, sum(lines)::int AS lines FROM per_chunk GROUP BY file_id
+), finished AS (
+	UPDATE source_files f SET ${count} = f.${count} - p.lines, duplicates = f.duplicates + p.lines
+	FROM per_input p WHERE f.file_id = p.file_id AND f.status <> 'loading'
+)`;
+
+/**
  * An event of an input that a later input of the same load stored first (their chunks ran in parallel) becomes this
  * one's: its file and line, and a duplicate in that input's chunk. So which input of a load is credited with an event
  * does not depend on timing: the first in load order (the lowest file id, the order `files` lists), as one loader
@@ -188,20 +207,8 @@ WITH taken AS (
 	FROM staging_events s, events was
 	WHERE e.event_hash = s.event_hash AND was.event_hash = s.event_hash AND (e.file_id, e.line_no) > (s.file_id, s.line_no) AND e.load_id = s.load_id
 	RETURNING was.file_id, was.line_no
-), per_chunk AS (
-	SELECT c.file_id, c.start_offset, count(*)::int AS events
-	FROM taken t JOIN file_chunks c ON c.file_id = t.file_id AND t.line_no >= c.first_line AND t.line_no < c.first_line + c.lines + c.blank_lines
-	GROUP BY c.file_id, c.start_offset
-), moved AS (
-	UPDATE file_chunks c SET loaded = c.loaded - p.events, duplicates = c.duplicates + p.events
-	FROM per_chunk p WHERE c.file_id = p.file_id AND c.start_offset = p.start_offset
-), per_input AS (
-	SELECT file_id, sum(events)::int AS events FROM per_chunk GROUP BY file_id
-), finished AS (
-	UPDATE source_files f SET loaded = f.loaded - p.events, duplicates = f.duplicates + p.events
-	FROM per_input p WHERE f.file_id = p.file_id AND f.status <> 'loading'
-)
-SELECT file_id AS "fileId", events FROM per_input`;
+), ${GIVEN_OVER('taken', 'loaded')}
+SELECT file_id AS "fileId", lines AS events FROM per_input`;
 
 /**
  * Before CREDIT_EARLIER_INPUT, in a statement of its own: the events to take (waiting for a load taking them over from
@@ -425,20 +432,7 @@ WITH ${REPEATED_REJECT_KEYS},
 gone AS (
 	DELETE FROM rejected_lines r USING owner o WHERE r.line_key = o.line_key AND r.file_id <> o.file_id
 	RETURNING r.file_id, r.line_no, r.reason
-), per_chunk AS (
-	-- This chunk's row is not written yet: its lines match no chunk here.
-	SELECT c.file_id, c.start_offset, count(*)::int AS lines
-	FROM gone g JOIN file_chunks c ON c.file_id = g.file_id AND g.line_no >= c.first_line AND g.line_no < c.first_line + c.lines + c.blank_lines
-	GROUP BY c.file_id, c.start_offset
-), moved AS (
-	UPDATE file_chunks c SET rejected = c.rejected - p.lines, duplicates = c.duplicates + p.lines
-	FROM per_chunk p WHERE c.file_id = p.file_id AND c.start_offset = p.start_offset
-), per_input AS (
-	SELECT file_id, sum(lines)::int AS lines FROM per_chunk GROUP BY file_id
-), finished AS (
-	UPDATE source_files f SET rejected = f.rejected - p.lines, duplicates = f.duplicates + p.lines
-	FROM per_input p WHERE f.file_id = p.file_id AND f.status <> 'loading'
-)
+), ${GIVEN_OVER('gone', 'rejected')}
 SELECT file_id AS "fileId", reason, count(*)::int AS lines, (file_id = $1 AND line_no >= $2 AND line_no < $3) AS own
 FROM gone GROUP BY 1, 2, 4`;
 
