@@ -4,6 +4,7 @@ import path from 'node:path';
 import {it} from 'node:test';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
 import {csvRows} from '../helpers/csv-rows.js';
+import {previousHours} from '../helpers/previous-hours.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
@@ -47,11 +48,7 @@ const daysActive = async (values: Record<string, string>) => csvRows(await runTa
 it('counts the days a learner was active in any zone, from hours loaded out of order too', async () => {
 	await ingest(database, [first], {dayZone: 'Europe/Moscow'});
 	await ingest(database, [second], {dayZone: 'Europe/Moscow'});
-	const {rows: hours} = await database.pool.query<{hour: string; previous: string | null}>(
-		`SELECT to_char(hour AT TIME ZONE 'UTC', 'DD HH24') AS hour, to_char(previous_hour AT TIME ZONE 'UTC', 'DD HH24') AS previous
-		FROM d_learner_active_hour WHERE username = 'ann' ORDER BY 1`,
-	);
-	assert.deepEqual(hours.map((row) => [row.hour, row.previous]), [
+	assert.deepEqual(await previousHours(database.pool, 'd_learner_active_hour', 'ann'), [
 		['04 20', null],
 		['04 22', '04 20'],
 		['05 01', '04 22'],
