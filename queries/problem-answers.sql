@@ -3,9 +3,8 @@
 -- group: Problems
 -- description: For each problem part, each submitted answer with the number of learners who gave it on
 --   their first attempt and on their last (most recent) attempt, as in edX Insights' answer distribution.
---   The answer is the text the learner saw where the check's event.submission holds it (The iPad, not
---   choice_ipad; a choice's hint markup cut off), else what the check sent (choice ids, typed values). A
---   multiple-choice answer with several options is listed as its options joined by ", ". The part is its id
+--   The answer is what the check sent (choice ids, typed values); a multiple-choice answer with several
+--   options is listed as its options joined by ", ". The part is its id
 --   after the problem's own (2_1, 3_1: Open edX numbers a problem's questions and their inputs so), or the
 --   whole id where it does not start so (obfuscated logs).
 -- param: course | course | | Course id (empty: the only course, or all courses together)

@@ -39,9 +39,7 @@ export const PAYLOAD_COLUMNS = `
 	CASE WHEN t.payload_kind = 'video' THEN d_number(e.event -> 'duration') END,
 	CASE WHEN t.payload_kind = 'problem' THEN e.event ->> 'problem_id' END,
 	CASE WHEN t.payload_kind = 'problem' AND t.event_type = 'problem_check' THEN e.event ->> 'success' = 'correct' END,
-	-- The text the learner saw where event.submission has it (choice ids are no answer to read).
-	CASE WHEN t.payload_kind = 'problem' AND t.event_type = 'problem_check' AND jsonb_typeof(e.event -> 'answers') = 'object'
-		THEN d_answer_texts(e.event -> 'answers', e.event -> 'submission') END,
+	CASE WHEN t.payload_kind = 'problem' AND t.event_type = 'problem_check' AND jsonb_typeof(e.event -> 'answers') = 'object' THEN e.event -> 'answers' END,
 	CASE WHEN t.payload_kind = 'problem' AND t.event_type = 'problem_check' THEN d_number(e.event -> 'attempts') END,
 	-- The PDF's name is the last part of its URL (event.chapter), without a query.
 	CASE WHEN t.payload_kind = 'textbook' THEN nullif(regexp_replace(split_part(split_part(e.event ->> 'chapter', '?', 1), '#', 1), '^.*/', ''), '') END,

@@ -1417,30 +1417,11 @@ UPDATE loads SET derived_done = false;
 	},
 	{
 		version: 158,
-		description: "events logged as anonymous are no learner's; problem answers are the text the learner saw",
+		description: "events logged as anonymous are no learner's",
 		// Open edX logs server-side enrollments (a script's, the admin's) as username "anonymous", the learner in
 		// event.user_id: learners and course-summary counted "anonymous" as a learner, and enrolled-not-started named
-		// enrolled users so. The learner key (learnerName) is now none for them. And problem-answers showed the choice
-		// ids a check sends (choice_ipad) where its event.submission has the text the learner saw ("The iPad").
-		// Every load is rebuilt.
+		// enrolled users so. The learner key (learnerName) is now none for them: every load is rebuilt.
 		sql: `
--- A choice's text as event.submission gives it, without the hint markup some courses put after it
--- (apple, a line break, then <choicehint selected="true">You are correct …</choicehint>).
-CREATE FUNCTION d_choice_text(answer text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-	SELECT btrim(split_part(answer, '<choicehint', 1), E' \\t\\n\\r')
-$$;
-
--- A check's answers (part id -> the choice ids or values sent) with the text the learner saw where event.submission
--- has it (part id -> {question, answer: a string, or a list for checkboxes}); the others as sent.
-CREATE FUNCTION d_answer_texts(answers jsonb, submission jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-	SELECT coalesce(jsonb_object_agg(a.key, CASE jsonb_typeof(submission -> a.key -> 'answer')
-		WHEN 'string' THEN to_jsonb(d_choice_text(submission -> a.key ->> 'answer'))
-		WHEN 'array' THEN (SELECT coalesce(jsonb_agg(d_choice_text(x.value) ORDER BY x.n), '[]')
-			FROM jsonb_array_elements_text(submission -> a.key -> 'answer') WITH ORDINALITY AS x(value, n))
-		ELSE a.value END), answers)
-	FROM jsonb_each(answers) a
-$$;
-
 UPDATE loads SET derived_done = false;
 `,
 	},
