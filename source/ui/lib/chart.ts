@@ -188,7 +188,7 @@ export function axisRange(values: number[]): {min: number; max: number} {
  * The y-axis labels' decimal places: as few as keep two labels a row apart different (the labels are `rows` steps
  * apart, see plotLines), and as many as the axis' ends need, down to a place finer than the step. Whole numbers
  * labelled 0 to 4 over 6 rows read "4, 3, 3, 2, 1, 1, 0", which no line could be read against; a flat 9.6 on an axis
- * from 0 read "10"; time-on-course-by-day's seconds, 573.6 a row, read "4,588.657, 4,015.082 …". A step of a power of
+ * from 0 read "10"; values with three decimals, 573.6 a row, read "4,588.657, 4,015.082 …". A step of a power of
  * ten takes its own places: 0 to 0.9 over 9 rows read "0.90, 0.80 …" when the step was taken a row smaller.
  */
 export function axisPlaces(values: number[], rows: number): number {
