@@ -48,7 +48,8 @@ WITH reference AS (
 		AND (s.course_id = :course OR (:course IS NULL AND s.course_id <> ''))
 ), active_days AS (
 	-- In the day zone (see README), d_learner counts them (active_days) unless as_of cuts them; in another zone every
-	-- learner's active days, hashed: joining the candidates first made the planner sort all the days by learner.
+	-- learner's, hashed (joining the candidates first made the planner sort all the days by learner): from the hourly
+	-- tables, a sum of each learner's first active hour of a day (see d_learner_active_days).
 	SELECT course_id, username, days FROM d_learner_active_days(:tz, :course, :as_of)
 	WHERE :tz <> d_day_zone() OR :as_of IS NOT NULL
 )
