@@ -441,7 +441,7 @@ function barLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, y: nu
  * each column's label under it: all of them, or for numbers and days every few when they do not fit (0, 2, 4 …),
  * for text each cut to its column.
  */
-export function columnLines(labels: string[], numbers: number[], kind: ColumnKind | undefined, width: number, height: number, title: string): string[] {
+function columnLines(labels: string[], numbers: number[], kind: ColumnKind | undefined, width: number, height: number, title: string): string[] {
 	const max = Math.max(...numbers, 0);
 	const top = thousands(max);
 	const labelWidth = Math.max(top.length, 1);
