@@ -4,7 +4,8 @@
 -- description: Visits per page: a visit is a learner's arrival on a page — an event whose page differs
 --   from the page of the learner's previous event with a page, or that comes more than 30 minutes after it or after a
 --   page_close (logged with a page or without). So video pings and problem checks on an open page are not extra visits (the original
---   counted every event). Pages are normalised: query and fragment stripped, %xx decoded (a run of them that is not
+--   counted every event). Pages are normalised: a page is its path (an http(s) URL's scheme and host dropped, so
+--   one page logged under two host names, http and https, or as a relative URL is one page), query and fragment stripped, %xx decoded (a run of them that is not
 --   UTF-8 as a whole, as %D0%B8%FF, is kept as written), no trailing
 --   slash. Only URLs are pages (starting with http://, https:// or /): the server's x_module of problem
 --   checks and dashboard are not, so a problem check does not split a visit. name = the page's section

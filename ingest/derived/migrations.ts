@@ -1476,4 +1476,12 @@ $$;
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 160,
+		description: 'a page is its path, whatever scheme and host it was logged with',
+		// One LMS logged a unit under its host name and its IP address (two pages, its 3 visits split 2 + 1), a site
+		// moved to https had every page twice, and a relative page a third time. Every load is rebuilt: the first build
+		// empties d_page, d_url and d_page_name, and numbers the pages again by their paths (normalizePageUrl).
+		sql: `UPDATE loads SET derived_done = false;`,
+	},
 ];

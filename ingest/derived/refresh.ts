@@ -283,11 +283,18 @@ const PROBLEM_ANSWER_STEPS: string[] = [
 	GROUP BY 1, 2, 3, 4`,
 ];
 
-/** Query string and fragment stripped, %xx decoded (invalid sequences kept), trailing slashes removed. */
+/**
+ * A page's identity and display: its path (an http(s) URL's scheme and host dropped, "/" for none), query string
+ * and fragment stripped, %xx decoded (invalid sequences kept), trailing slashes removed. One LMS logs a page under
+ * each name it is reached by (a host name and an IP address, http and https after a move, a relative URL): kept,
+ * they split its visits between several pages. Once per distinct raw page (addNewPages), never per event.
+ */
 export function normalizePageUrl(raw: string): string {
 	let url = raw.trim();
 	const cut = url.search(/[?#]/);
 	if (cut >= 0) url = url.slice(0, cut);
+	const origin = /^https?:\/\/[^/]*/i.exec(url);
+	if (origin) url = url.slice(origin[0].length) || '/';
 	url = url.replace(/(?:%[0-9a-f]{2})+/gi, (encoded) => {
 		try {
 			return decodeURIComponent(encoded);

@@ -18,15 +18,16 @@ import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
  * Each file's other learner, zed, visits one of the sections weeks before: loaded first, it numbers that URL first.
  */
 const COURSE = 'course-v1:Uni+TIES+2024';
-const PAGE = (section: string) => `https://openedu.ru/courses/${COURSE}/courseware/ch1/${section}`;
+// As a page is shown: its path (the log names it at https://openedu.ru).
+const PAGE = (section: string) => `/courses/${COURSE}/courseware/ch1/${section}`;
 const line = (username: string, userId: number, eventType: string, time: string, extra: object) =>
 	JSON.stringify({
 		username, event_type: eventType, event_source: 'browser', time: `2024-${time}+00:00`, page: null,
 		context: {course_id: COURSE, user_id: userId, org_id: 'Uni', path: '/event'}, event: {}, ...extra,
 	});
-const visit = (username: string, time: string, section: string) => line(username, 1, 'page_view', time, {page: `${PAGE(section)}/`});
+const visit = (username: string, time: string, section: string) => line(username, 1, 'page_view', time, {page: `https://openedu.ru${PAGE(section)}/`});
 const player = (eventType: string, time: string, position: number) =>
-	line('vic', 2, eventType, time, {page: `${PAGE('seqC')}/`, event: JSON.stringify({id: 'vid9', currentTime: position, duration: 100})});
+	line('vic', 2, eventType, time, {page: `https://openedu.ru${PAGE('seqC')}/`, event: JSON.stringify({id: 'vid9', currentTime: position, duration: 100})});
 const check = (success: string) =>
 	line('pat', 3, 'problem_check', '03-01T12:00:00', {event_source: 'server', page: 'x_module', event: {problem_id: 'p9', success, answers: {p9_2_1: 'choice_1'}, attempts: 1}});
 const dir = fixtureDir();

@@ -34,8 +34,9 @@ import {recomputedRows} from '../helpers/recomputed-rows.js';
  */
 const PHYS = 'course-v1:Uni+PHYS+2024';
 const HIST = 'course-v1:Uni+HIST+2024';
-const PAGE = `https://openedu.ru/courses/${PHYS}/courseware/ch1`;
-const BOOK_PAGE = `https://openedu.ru/courses/${HIST}/pdfbook/0`;
+// Pages as they are shown: their paths (the fixture logs them at https://openedu.ru).
+const PAGE = `/courses/${PHYS}/courseware/ch1`;
+const BOOK_PAGE = `/courses/${HIST}/pdfbook/0`;
 const fixture = path.join(projectRoot, 'test', 'fixtures', 'tasks', 'golden.log');
 
 // Created at the top level: the helper drops each database after this file's tests.

@@ -11,12 +11,13 @@ import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
  * section, say): the page is named 'Alpha', the least, however the log is split into loads and in whatever order.
  */
 const COURSE = 'course-v1:Uni+TIE+2024';
-const JUMP = `https://openedu.ru/courses/${COURSE}/jump_to/block-v1:Uni+TIE+2024+type@sequential+block@s1`;
+// As the page is shown: its path (clicks name it at https://openedu.ru).
+const JUMP = `/courses/${COURSE}/jump_to/block-v1:Uni+TIE+2024+type@sequential+block@s1`;
 const click = (username: string, name: string, seconds: string) =>
 	JSON.stringify({
 		username, event_type: 'edx.ui.lms.outline.selected', event_source: 'browser', time: `2024-05-01T10:00:${seconds}+00:00`,
 		page: `https://openedu.ru/courses/${COURSE}/course/`, context: {course_id: COURSE, user_id: 1, org_id: 'Uni', path: '/event'},
-		event: {target_name: name, target_url: JUMP},
+		event: {target_name: name, target_url: `https://openedu.ru${JUMP}`},
 	});
 const dir = fixtureDir();
 const write = (name: string, lines: string[]) => {
@@ -53,7 +54,7 @@ it('a name loses the white space around it (tabs, line breaks, no-break spaces):
 	// 'Intro'. Another section's name comes with a tab before and a line break and a no-break space after: 'Day 1'.
 	const day = JUMP.replace('block@s1', 'block@s2');
 	const other = JSON.parse(click('b', '\tDay 1\n\u00a0', '00')) as {event: {target_url: string}};
-	other.event.target_url = day;
+	other.event.target_url = `https://openedu.ru${day}`;
 	const database = await openTestDatabase('page_name_ties');
 	await ingest(database, [write('blank.log', [click('a', 'Intro', '00'), click('a', '\n', '05'), JSON.stringify(other)])]);
 	assert.deepEqual((await runTask(database.pool, pageNames, {})).rows, [[JUMP, 'Intro'], [day, 'Day 1']]);

@@ -16,11 +16,12 @@ import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest
  */
 const X = 'course-v1:spbstu+PHYLOS+fall_2018';
 const Y = 'course-v1:itmo+CS+2024';
-const A = `https://courses.openedu.ru/courses/${X}/courseware/a`;
-const W = 'https://courses.openedu.ru/wiki/shared';
+// As pages are shown: their paths (logged at https://courses.openedu.ru).
+const A = `/courses/${X}/courseware/a`;
+const W = '/wiki/shared';
 const dir = fixtureDir();
 const visit = (n: number, username: string, course: string, time: string, page: string) =>
-	eventLine(n, {username, time, page: `${page}/`, context: {user_id: username === 'ann' ? 1 : 2, org_id: 'x', course_id: course, path: '/event'}});
+	eventLine(n, {username, time, page: `https://courses.openedu.ru${page}/`, context: {user_id: username === 'ann' ? 1 : 2, org_id: 'x', course_id: course, path: '/event'}});
 const first = path.join(dir, 'first.log');
 const second = path.join(dir, 'second.log');
 fs.writeFileSync(

@@ -12,9 +12,10 @@ import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest
  * database, as Python's zoneinfo reads it). PostgreSQL's '2018-11-04'::timestamp AT TIME ZONE 'America/Havana' is
  * the second midnight: a range of 11-04 lost B to 11-03, and so did d_page_day's incremental build in that day zone.
  */
-const PAGE = 'https://courses.openedu.ru/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/a1/';
+// As pages are shown: their paths (logged at https://courses.openedu.ru).
+const PAGE = '/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/a1/';
 const dir = fixtureDir();
-const visit = (n: number, username: string, time: string, page: string) => eventLine(n, {username, time, page: `${PAGE}${page}/`});
+const visit = (n: number, username: string, time: string, page: string) => eventLine(n, {username, time, page: `https://courses.openedu.ru${PAGE}${page}/`});
 const first = path.join(dir, 'first.log');
 const second = path.join(dir, 'second.log');
 fs.writeFileSync(first, `${visit(1, 'ann', '2018-11-01T12:00:00+00:00', 'A')}\n`);

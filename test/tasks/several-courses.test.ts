@@ -7,8 +7,9 @@ import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest
 
 const X = 'course-v1:Uni+X+2024';
 const Y = 'course-v1:Uni+Y+2024';
-const A = 'https://lms.example.org/shared/a';
-const B = 'https://lms.example.org/shared/b';
+// As pages are shown: their paths (logged at https://lms.example.org).
+const A = '/shared/a';
+const B = '/shared/b';
 
 // Opened at the top level: the helper closes the pool after this file's tests.
 const database = await openTestDatabase('several_courses');
@@ -24,7 +25,7 @@ describe('a learner of several courses, all courses together', () => {
 
 	before(async () => {
 		const event = (n: number, username: string, course: string, time: string, page: string) =>
-			eventLine(n, {username, time, page, name: 'seq_goto', event_type: 'seq_goto', event: '{}', context: {user_id: username.length, course_id: course, path: '/event'}});
+			eventLine(n, {username, time, page: `https://lms.example.org${page}`, name: 'seq_goto', event_type: 'seq_goto', event: '{}', context: {user_id: username.length, course_id: course, path: '/event'}});
 		const file = path.join(fixtureDir(), 'two-courses.log');
 		const events = [
 			event(1, 'lena', X, '2024-03-04T10:00:00+00:00', A),
