@@ -1484,4 +1484,35 @@ UPDATE loads SET derived_done = false;
 		// empties d_page, d_url and d_page_name, and numbers the pages again by their paths (normalizePageUrl).
 		sql: `UPDATE loads SET derived_done = false;`,
 	},
+	{
+		version: 161,
+		description: "page visitors from the hourly tables in one parallel aggregate, not two halves of the learners",
+		// Since 157 the groups are (day, URL, sharer), no longer per learner: PostgreSQL 18 splits that plain
+		// aggregate across workers, each reading a part of d_learner_page_hour, where each half read all of it.
+		sql: `
+CREATE OR REPLACE FUNCTION d_page_visitors(tz text, course text) RETURNS TABLE (day date, url_id int, visits bigint, visitors bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT day, url_id, visits, visitors FROM d_page_days(tz) WHERE course_id = course OR (course IS NULL AND course_id IS NULL)
+	UNION ALL
+	-- All courses together, a URL of several courses is counted per learner (sharer) and its visitors are its distinct learners.
+	SELECT day, url_id, sum(visits)::bigint, sum(CASE WHEN sharer IS NULL THEN first_days ELSE 1 END)::bigint
+	FROM (
+		SELECT day, url_id, sharer, sum(visits) AS visits, sum(first_of_day) AS first_days
+		FROM (
+			-- One learner's visits of a page in an hour fit an int: sum(int) runs on a bigint, sum(bigint) on a numeric.
+			SELECT d_day_of(hour, tz, (SELECT d_hour_days(tz))) AS day, url_id, visits::int AS visits,
+				-- No zone's day since 1900 lasted 48 hours: a page left longer is not looked up twice (two thirds of the rows).
+				(previous_hour IS NULL OR previous_hour < hour - interval '48 hours'
+					OR d_day_of(previous_hour, tz, (SELECT d_hour_days(tz))) <> d_day_of(hour, tz, (SELECT d_hour_days(tz))))::int AS first_of_day,
+				CASE WHEN course IS NULL AND url_id IN (SELECT url_id FROM d_shared_url) THEN username END AS sharer
+			FROM d_learner_page_hour
+			WHERE d_day_source(tz) = 'hours' AND (course_id = course OR (course IS NULL AND course_id <> ''))
+		) learner_hours
+		GROUP BY 1, 2, 3
+	) page_days
+	GROUP BY 1, 2
+$$;
+DROP FUNCTION d_page_hour_visitors(text, text, boolean);
+`,
+	},
 ];
