@@ -6,11 +6,12 @@
 --   The answer is what the check sent (choice ids, typed values); a multiple-choice answer with several
 --   options is listed as its options joined by ", ". The part is its id
 --   after the problem's own (2_1, 3_1: Open edX numbers a problem's questions and their inputs so), or the
---   whole id where it does not start so (obfuscated logs).
+--   whole id where it does not start so (obfuscated logs). unit = the section name of the problem's page (see
+--   problems).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: problem | problem | | Problem id (empty: all problems)
 -- sort: problem_id asc
-SELECT problem_id, part, answer, sum(first_attempts)::bigint AS first_attempts, sum(last_attempts)::bigint AS last_attempts
+SELECT answers.problem_id, unit.name AS unit, part, answer, sum(first_attempts)::bigint AS first_attempts, sum(last_attempts)::bigint AS last_attempts
 FROM (
 	-- The problem's block id ends its problem_id (…+block@466bff…, i4x://…/problem/466bff…) and starts its parts' ids
 	-- (466bff…_2_1, or i4x-edX-E929-problem-466bff…_2_1): the part's id without it, which repeated the problem's.
@@ -21,6 +22,6 @@ FROM (
 		CROSS JOIN LATERAL (SELECT regexp_replace(a.problem_id, '^.*[@/]', '') AS block) b
 	WHERE (a.course_id = :course OR (:course IS NULL AND a.course_id <> ''))
 		AND (:problem IS NULL OR a.problem_id = :problem)
-) answers
-GROUP BY problem_id, part, answer
-ORDER BY problem_id, part, first_attempts DESC, answer
+) answers LEFT JOIN d_item_units('problem', :course) unit ON unit.item_id = answers.problem_id
+GROUP BY answers.problem_id, unit.name, part, answer
+ORDER BY answers.problem_id, part, first_attempts DESC, answer

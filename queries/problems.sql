@@ -6,7 +6,9 @@
 --   correct, attempts_to_correct = mean number of attempts up to and including the first correct one
 --   (among learners who got it right), solved = learners who got it right at some point, show_answer =
 --   learners who used "show answer" on it. Two checks a second apart (a double click, which the DelftX
---   database warns of) are two attempts: the log cannot tell them from a quick correction.
+--   database warns of) are two attempts: the log cannot tell them from a quick correction. unit = the section
+--   name of the page the problem is on (see page-names; empty when no name is known) and url = that page: the one
+--   most of its learners were on at their first event on it (the problem's id is no title).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: learners desc
 WITH per_learner AS (
@@ -14,12 +16,13 @@ WITH per_learner AS (
 	FROM d_learner_problem
 	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
 )
-SELECT problem_id, count(*) FILTER (WHERE checks > 0) AS learners, sum(checks) AS attempts,
+SELECT p.problem_id, unit.name AS unit, count(*) FILTER (WHERE checks > 0) AS learners, sum(checks) AS attempts,
 	round(100.0 * count(*) FILTER (WHERE checks > 0 AND first_correct) / count(*) FILTER (WHERE checks > 0), 1) AS first_try_correct,
 	round(avg(first_correct_attempt), 2) AS attempts_to_correct,
 	count(first_correct_attempt) AS solved,
-	count(*) FILTER (WHERE showed_answer) AS show_answer
-FROM per_learner
-GROUP BY problem_id
+	count(*) FILTER (WHERE showed_answer) AS show_answer,
+	unit.url
+FROM per_learner p LEFT JOIN d_item_units('problem', :course) unit ON unit.item_id = p.problem_id
+GROUP BY p.problem_id, unit.name, unit.url
 HAVING count(*) FILTER (WHERE checks > 0) > 0
-ORDER BY learners DESC, problem_id
+ORDER BY learners DESC, p.problem_id

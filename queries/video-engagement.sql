@@ -14,6 +14,8 @@
 --   learners whose watching reached 95 % of it (edx2bigquery's position rule; Insights takes max(duration −
 --   30 s, 95 %), Aspects 95 % of the seconds watched). Both are empty when no event reported the duration:
 --   the furthest position anyone reached is no length (taken as one, the furthest watcher always completed).
+--   unit = the section name of the page the video is on (see page-names; empty when no name is known) and url = that
+--   page: the one most of its learners were on at their first event on it (the video's id is no title).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: viewers desc
 -- chart: bar x=video_id y=viewers
@@ -28,10 +30,12 @@ WITH per_learner AS (
 		max(reported_duration) AS duration, sum(seconds) AS seconds
 	FROM per_learner GROUP BY video_id
 )
-SELECT v.video_id, v.viewers, v.plays,
+SELECT v.video_id, unit.name AS unit, v.viewers, v.plays,
 	d_minutes(coalesce(v.seconds, 0)) AS watched_minutes,
 	round(v.duration::numeric, 1) AS duration_seconds,
-	CASE WHEN v.duration IS NOT NULL THEN count(*) FILTER (WHERE p.reached >= 0.95 * v.duration) END AS completed
+	CASE WHEN v.duration IS NOT NULL THEN count(*) FILTER (WHERE p.reached >= 0.95 * v.duration) END AS completed,
+	unit.url
 FROM videos v JOIN per_learner p ON p.video_id = v.video_id
-GROUP BY v.video_id, v.viewers, v.plays, v.seconds, v.duration
+	LEFT JOIN d_item_units('video', :course) unit ON unit.item_id = v.video_id
+GROUP BY v.video_id, v.viewers, v.plays, v.seconds, v.duration, unit.name, unit.url
 ORDER BY v.viewers DESC, v.video_id

@@ -194,24 +194,34 @@ export function searchWords(query: string): string[] {
 
 /**
  * Adds a player or problem event whose reader row writeReaderRows has just written to the learner's
- * events by item (a first build walks them in the counting pass; see LearnerItemEvents).
+ * events by item (a first build walks them in the counting pass; see LearnerItemEvents), and the page the
+ * learner is on (`urlId`) to its pages.
  */
-export function addItemEvent(items: LearnerItemEvents, data: Buffer, starts: Int32Array, kind: ReaderKind): void {
+export function addItemEvent(items: LearnerItemEvents, data: Buffer, starts: Int32Array, kind: ReaderKind, urlId: number | null): void {
 	// Other readers keep events without a time (outline clicks name their target anyway): not these two.
 	if (kind.payload_kind !== 'video' && kind.payload_kind !== 'problem') return;
 	const time = readInt8(data, starts[SCAN.time]!);
 	// The video and problem ids are never NULL here: writeReaderRows wrote no row without them.
 	if (kind.payload_kind === 'video') {
-		items.addVideo(fieldText(data, starts[SCAN.videoId]!)!, playerEvent(data, starts, time, kind.video_action as VideoAction, SCAN.position));
+		const videoId = fieldText(data, starts[SCAN.videoId]!)!;
+		items.pages.video.note(videoId, urlId);
+		items.addVideo(videoId, playerEvent(data, starts, time, kind.video_action as VideoAction, SCAN.position));
 	} else {
 		const problemKind = kind.event_type === 'problem_check' ? 'check' : 'show_answer';
 		const event = problemEvent(data, problemKind, starts[SCAN.correct]!, starts[SCAN.answers]!);
-		items.addProblem(fieldText(data, starts[SCAN.problemId]!)!, {time, attempts: readFloat8OrNull(data, starts[SCAN.attempts]!), event});
+		const problemId = fieldText(data, starts[SCAN.problemId]!)!;
+		items.pages.problem.note(problemId, urlId);
+		items.addProblem(problemId, {time, attempts: readFloat8OrNull(data, starts[SCAN.attempts]!), event});
 	}
 }
 
-/** Adds the video or problem of an event whose reader row writeReaderRows has just written to the learner's touched items. */
-export function addItemId(ids: LearnerItemIds, data: Buffer, starts: Int32Array, kind: ReaderKind): void {
-	if (kind.payload_kind === 'video') ids.add('video', fieldText(data, starts[SCAN.videoId]!)!);
-	else if (kind.payload_kind === 'problem') ids.add('problem', fieldText(data, starts[SCAN.problemId]!)!);
+/**
+ * Adds the video or problem of an event whose reader row writeReaderRows has just written to the learner's touched
+ * items, and the page the learner is on (`urlId`) to its pages.
+ */
+export function addItemId(ids: LearnerItemIds, data: Buffer, starts: Int32Array, kind: ReaderKind, urlId: number | null): void {
+	if (kind.payload_kind !== 'video' && kind.payload_kind !== 'problem') return;
+	const itemId = fieldText(data, starts[kind.payload_kind === 'video' ? SCAN.videoId : SCAN.problemId]!)!;
+	ids.pages[kind.payload_kind].note(itemId, urlId);
+	ids.add(kind.payload_kind, itemId);
 }

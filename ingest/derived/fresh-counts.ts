@@ -5,7 +5,7 @@ import {type DayTables, dayText} from './day-zone.js';
 import {hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
 import {copyBetween, learnerFields, type LearnerFields, type LearnerRowHandlers, PipedTables, readLearnerRows, type TableRows} from './streamed-copy.js';
 import {addItemEvent, addItemId, PAYLOAD_COLUMNS, READER_TABLES, type ReaderKind, type ReaderTable, SCAN, writeReaderRows} from './event-readers.js';
-import {FRESH_ITEM_TABLES, LearnerItemEvents, LearnerItemIds, PROBLEM_TABLES, VIDEO_TABLES} from './learner-items.js';
+import {FRESH_ITEM_TABLES, LearnerItemEvents, LearnerItemIds, PROBLEM_TABLES, VIDEO_TABLES, type LearnerItemPages} from './learner-items.js';
 import {PAGE_DAY_TABLE, PageDayCounts} from './page-days.js';
 import {entry, newMap, tally} from './tally.js';
 import {LEARNER_EVENTS_COLUMNS, TIMELINE_TABLES, timelineOptions, writeLearnerEvents, writeTimeline} from './timelines.js';
@@ -52,6 +52,7 @@ const COUNT_TABLES = {
 	fresh_learner_total:
 		'course_id, username, user_id, first_time, last_time, events, first_activity, last_activity, video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate, active_days',
 	d_learner_page_type: 'course_id, username, url_id, event_type, events',
+	d_item_page: 'course_id, kind, item_id, url_id, learners',
 	// What a later load's timelines are recomputed from (arrays per learner: not the events table).
 	d_learner_events: LEARNER_EVENTS_COLUMNS,
 	fresh_user: 'user_id, username',
@@ -195,6 +196,8 @@ class CourseCounts {
 	readonly types = new Map<string, number>();
 	readonly hourTypes = new Map<number, Map<string, number>>();
 	readonly hours = new Map<number, number>();
+	/** Per kind ('video', 'problem') and item id, the learners whose first event on it this build was on each page (URL id). */
+	readonly itemPages = new Map<string, Map<string, Map<number, number>>>();
 
 	/** Every event of the learner's, those without a time too (d_type_total counts each logged event). */
 	addTypes(types: Map<Type, number>): void {
@@ -206,7 +209,27 @@ class CourseCounts {
 		for (const [hour, hourCounts] of counts.hours) tally(this.hours, hour, hourCounts[0]!);
 	}
 
+	addItemPages(pages: LearnerItemPages): void {
+		for (const [kind, items] of Object.entries(pages)) {
+			const counts = entry(this.itemPages, kind, newMap<string, Map<number, number>>);
+			for (const [itemId, urlId] of items) tally(entry(counts, itemId, newMap<number, number>), urlId);
+		}
+	}
+
 	write(tables: TableRows<CountTable>, courseId: string, dayTables: DayTables[]): void {
+		for (const [kind, items] of this.itemPages) {
+			for (const [itemId, pages] of items) {
+				for (const [urlId, learners] of pages) {
+					const out = tables.rows('d_item_page');
+					startRow(out, 5);
+					textField(out, courseId);
+					textField(out, kind);
+					textField(out, itemId);
+					int4Field(out, urlId);
+					int8Field(out, learners);
+				}
+			}
+		}
 		for (const [type, events] of this.types) {
 			const out = tables.rows('d_type_total');
 			startRow(out, 3);
@@ -358,6 +381,8 @@ export async function countFreshEvents(
 		let itemIds: LearnerItemIds | undefined;
 		const pageDays = walk?.dayTables.map((days) => new PageDayCounts(learnerRows, days));
 		let userIds: Set<bigint>;
+		// The page the learner is on: their last event's with one (a graded check, from the server, has none).
+		let pageId: number | null = null;
 		// Reported as the first event arrives (the server's sort is over: 0 counted yet) and every EVENTS_REPORTED after.
 		let eventsRead = 0;
 		// A learner's events nearly always repeat one user id: it is made a bigint only when its bytes change.
@@ -386,6 +411,7 @@ export async function countFreshEvents(
 				itemIds = walk ? undefined : new LearnerItemIds();
 				userIds = new Set();
 				userId = null;
+				pageId = null;
 			},
 			// Fields: see SCAN (time NULL last).
 			row: (data, starts) => {
@@ -403,10 +429,11 @@ export async function countFreshEvents(
 				if (username === '') stats[2]!++;
 				const type = types[data.readInt32BE(starts[SCAN.typeId]!)]!;
 				const urlId = starts[SCAN.urlId]! < 0 ? null : data.readInt32BE(starts[SCAN.urlId]!);
+				if (urlId !== null) pageId = urlId;
 				counts.count(type, readUserId(data, starts[SCAN.userId]!), urlId);
 				if (type.kind.payload_kind !== null && writeReaderRows(piped, data, starts, learner, type.kind)) {
-					if (items) addItemEvent(items, data, starts, type.kind);
-					else addItemId(itemIds!, data, starts, type.kind);
+					if (items) addItemEvent(items, data, starts, type.kind, pageId);
+					else addItemId(itemIds!, data, starts, type.kind, pageId);
 				}
 				if (starts[SCAN.time]! < 0) {
 					stats[3]!++;
@@ -434,6 +461,7 @@ export async function countFreshEvents(
 				if (learner.username === '') return;
 				writeLearner(piped, learner, counts, timelines.dayTables);
 				writeLearnerEvents(piped, learner.fields, timeline, timelineTypes);
+				course.addItemPages((items ?? itemIds)!.pages);
 				if (!walk) {
 					itemIds!.write(piped, learner.fields);
 					return;

@@ -148,7 +148,23 @@ export const REPLACED_ITEM_ROWS = [
 ];
 
 /** The videos and problems one learner's new events touch (distinct ids), gathered as the counting pass streams them. */
+/**
+ * The page (URL id) a learner was on at their first event on each item (video or problem) of a build, as d_item_page
+ * counts it: where the item sits. A player event carries the unit's page; a graded check comes from the server
+ * without one, after the learner's browser events on the unit.
+ */
+export class ItemPages extends Map<string, number> {
+	note(itemId: string, urlId: number | null): void {
+		if (urlId !== null && !this.has(itemId)) this.set(itemId, urlId);
+	}
+}
+
+/** A learner's ItemPages for each kind of item. */
+export type LearnerItemPages = {readonly video: ItemPages; readonly problem: ItemPages};
+const newItemPages = (): LearnerItemPages => ({video: new ItemPages(), problem: new ItemPages()});
+
 export class LearnerItemIds {
+	readonly pages = newItemPages();
 	private readonly videos = new Set<string>();
 	private readonly problems = new Set<string>();
 
@@ -248,6 +264,7 @@ type TimedProblemEvent = {time: number; attempts: number | null; event: ProblemE
  * and recomputeProblems would, without reading d_video_event and d_problem_event back.
  */
 export class LearnerItemEvents {
+	readonly pages = newItemPages();
 	private readonly videos = new Map<string, PlayerEvent[]>();
 	private readonly problems = new Map<string, TimedProblemEvent[]>();
 

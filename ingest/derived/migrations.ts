@@ -1515,4 +1515,36 @@ $$;
 DROP FUNCTION d_page_hour_visitors(text, text, boolean);
 `,
 	},
+	{
+		version: 162,
+		description: 'the page each video and problem sits on',
+		// A video is known by its player's id and a problem by its block id (hashes in OpenEdu's logs); the learners'
+		// events on them are on the page of the unit that shows them, whose section name says what they are.
+		sql: `
+-- Per course, kind of item ('video', 'problem'), item and page (URL id): the learners who were on that page at their
+-- first event on the item in a build (each build adds its own rows: sum them).
+CREATE TABLE d_item_page (
+	course_id text NOT NULL,
+	kind text NOT NULL,
+	item_id text NOT NULL,
+	url_id int NOT NULL,
+	learners bigint NOT NULL
+);
+
+-- Each video's or problem's page (item_kind 'video' or 'problem'), of one course or (course NULL) of all courses
+-- together: the one most of its learners were on (of equals, the least URL), with its section name when known.
+CREATE FUNCTION d_item_units(item_kind text, course text) RETURNS TABLE (item_id text, url text, name text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT DISTINCT ON (p.item_id) p.item_id, u.url, u.name
+	FROM (
+		SELECT i.item_id, i.url_id, sum(i.learners) AS learners FROM d_item_page i
+		WHERE i.kind = item_kind AND (i.course_id = course OR (course IS NULL AND i.course_id <> ''))
+		GROUP BY 1, 2
+	) p JOIN d_url_name u ON u.url_id = p.url_id
+	ORDER BY p.item_id, p.learners DESC, u.url
+$$;
+
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -178,7 +178,7 @@ const PLAIN_TABLES = (earlier: boolean) => (earlier ? 'learners_to_refresh, fres
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_type_day_utc', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment',
 	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_user_finish', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
-	'd_page_day', 'd_page_day_utc', 'd_shared_url', 'd_problem_answer', 'd_learner_events',
+	'd_page_day', 'd_page_day_utc', 'd_shared_url', 'd_problem_answer', 'd_learner_events', 'd_item_page',
 ];
 
 /**

@@ -112,8 +112,8 @@ it('tasks agree with the corpus oracles', {skip: corpus ? false : SHARED_MISSING
 		// The part as the problem numbers it (it repeated the block id); the answers as the checks sent them.
 		const fruit = 'block-v1:OpenCraft+PRDemo1+2016+type@problem+block@a9cf3850b4b5467a9c9e7ec91b9b9c70';
 		assert.deepEqual(await run('problem-answers', {course: 'course-v1:OpenCraft+PRDemo1+2016', problem: fruit}), [
-			[fruit, '2_1', 'choice_0, choice_1, choice_3', 1, 1],
-			[fruit, '2_1', 'choice_2, choice_3', 1, 1],
+			[fruit, null, '2_1', 'choice_0, choice_1, choice_3', 1, 1],
+			[fruit, null, '2_1', 'choice_2, choice_3', 1, 1],
 		]);
 	});
 
@@ -131,9 +131,9 @@ it('tasks agree with the corpus oracles', {skip: corpus ? false : SHARED_MISSING
 		// Counted by hand from the file's 14 server checks, each learner's first and last (honor, audit, a1, a2).
 		const ipad = 'i4x://edX/E929/problem/17de162d435f4621ac451afb938ac8f7';
 		assert.deepEqual(await run('problem-answers', {course: 'edX/E929/2014_T2', problem: ipad}), [
-			[ipad, '2_1', 'choice_ipad', 3, 0],
-			[ipad, '2_1', 'choice_ipod', 1, 3],
-			[ipad, '2_1', 'choice_beatles', 0, 1],
+			[ipad, null, '2_1', 'choice_ipad', 3, 0],
+			[ipad, null, '2_1', 'choice_ipod', 1, 3],
+			[ipad, null, '2_1', 'choice_beatles', 0, 1],
 		]);
 	});
 });

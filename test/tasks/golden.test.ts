@@ -437,9 +437,9 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 	it('video-engagement: intervals from play to pause/stop/seek; a pause without play adds nothing', async () => {
 		// vid1: alice 0→90 and 90→100, bob 0→30 (the seek's old position); bob's last play never ends.
 		assert.deepEqual(await rows('video-engagement'), [
-			['vid1', 2, 4, 2.2, 100, 1],
+			['vid1', 'Week 1: Motion', 2, 4, 2.2, 100, 1, `${PAGE}/seq1`],
 			// vid2's duration is not reported (its pause's position, 50, is no length): no completion either.
-			['vid2', 0, 0, 0, null, null],
+			['vid2', 'Week 1: Motion', 0, 0, 0, null, null, `${PAGE}/seq1`],
 		]);
 	});
 
@@ -454,10 +454,11 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 	});
 
 	it('problems and problem-answers: first-try correctness, first vs last answers', async () => {
-		assert.deepEqual(await rows('problems'), [['p1', 2, 3, 50, 1.5, 2, 1]]);
+		// The checks come from the server without a page: the unit is the page the learners were on.
+		assert.deepEqual(await rows('problems'), [['p1', 'Week 1: Motion', 2, 3, 50, 1.5, 2, 1, `${PAGE}/seq1`]]);
 		assert.deepEqual(await rows('problem-answers', {problem: 'p1'}), [
-			['p1', '2_1', 'choice_1', 1, 0],
-			['p1', '2_1', 'choice_2', 1, 2],
+			['p1', 'Week 1: Motion', '2_1', 'choice_1', 1, 0],
+			['p1', 'Week 1: Motion', '2_1', 'choice_2', 1, 2],
 		]);
 	});
 
@@ -595,8 +596,8 @@ describe('definitions against the reference systems', () => {
 	it('video-engagement: completion needs a reported duration (the furthest position reached is no length)', async () => {
 		// vid4: 10 + 20 + 5 = 35 s watched (0.6 min); erin reached 60 ≥ 95 % of 60, gina 5. vid3: 30 s, length unknown.
 		assert.deepEqual(await definitionRows('video-engagement'), [
-			['vid4', 2, 3, 0.6, 60, 1],
-			['vid3', 1, 1, 0.5, null, null],
+			['vid4', 'Week 1', 2, 3, 0.6, 60, 1, '/courses/course-v1:Uni+DEF+2024/courseware/ch1/seq1'],
+			['vid3', 'Week 1', 1, 1, 0.5, null, null, '/courses/course-v1:Uni+DEF+2024/courseware/ch1/seq1'],
 		]);
 	});
 

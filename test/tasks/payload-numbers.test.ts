@@ -51,7 +51,7 @@ describe('payload numbers out of any range', () => {
 			[['ann', 0, null], ['ann', 30, null], ['bob', null, null], ['bob', null, null], ['bob', null, null], ['bob', null, null]],
 		);
 		// ann's 30 s are half a minute; bob played, and watched nothing that can be told.
-		assert.deepEqual(await rows('video-engagement'), [['v', 2, 3, 0.5, 600, 0]]);
+		assert.deepEqual(await rows('video-engagement'), [['v', null, 2, 3, 0.5, 600, 0, '/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/a1/b2']]);
 		// The payload's user id unknown, the context's (the user acting, here eve herself) is taken.
 		const {rows: enrolled} = await database.pool.query('SELECT username, user_id, activated FROM d_enrollment');
 		assert.deepEqual(enrolled, [{username: 'eve', user_id: 7, activated: true}]);

@@ -33,7 +33,7 @@ describe('a play long after a seek made while playing', () => {
 	});
 
 	it('video-engagement: the later play starts where it says (11 minutes watched, not 6)', async () => {
-		assert.deepEqual(await rows('video-engagement'), [['v', 1, 2, 11, 600, 1]]);
+		assert.deepEqual(await rows('video-engagement'), [['v', null, 1, 2, 11, 600, 1, '/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/a1/b2']]);
 	});
 
 	it('video-dropoff: the first minute is watched twice', async () => {

@@ -45,8 +45,8 @@ for (const [label, database, loads] of [
 		});
 
 		it('video-engagement: 0–60 and 300–420 watched, 3 minutes', async () => {
-			// video_id, viewers, plays, watched_minutes, duration_seconds, completed (420 < 95 % of 600)
-			assert.deepEqual(await rows('video-engagement'), [['v', 1, 2, 3, 600, 0]]);
+			// video_id, unit, viewers, plays, watched_minutes, duration_seconds, completed (420 < 95 % of 600), url
+			assert.deepEqual(await rows('video-engagement'), [['v', null, 1, 2, 3, 600, 0, '/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/a1/b2']]);
 		});
 
 		it('video-dropoff: the first minute and minutes 5–7 watched, the seek skipped minutes 1–5', async () => {
