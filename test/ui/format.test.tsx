@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {addedUp, axisPlaces, axisRange, captionLines, chartLines, orderAlong, placePoints, plotLines, toggledSeries, viewChartLines, wholeAxis, xPositions, xStep} from '../../source/ui/lib/chart.js';
+import {addedUp, axisRange, captionLines, chartLines, orderAlong, placePoints, plotLines, roundAxis, toggledSeries, viewChartLines, wholeAxis, xPositions, xStep} from '../../source/ui/lib/chart.js';
 import {createTableState, tableReducer, type Cell, type TableAction} from '../../source/ui/state/table-state.js';
 import type {ChartSpec, TaskResult} from '../../source/tasks/types.js';
 import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
@@ -157,8 +157,8 @@ test("a line chart of 332k rows (time-on-course-by-day at 10M events) is drawn: 
 	assert.equal(line.length, 12);
 	// The legend and its notes on two lines (the notes were cut).
 	assert.deepEqual(line.slice(-2).map((text) => stripVTControlCharacters(text).trim()), ['minutes by day · several rows a column: the highest drawn', 'a break: no rows for those day values']);
-	// The plot of the highest of each column's rows (~4,000 of them), its labels with one decimal place.
-	assert.match(stripVTControlCharacters(line[0] ?? ''), /^ +\d\.\d [┤┼]/);
+	// The plot of the highest of each column's rows (~4,000 of them), 0 to 9.6: round ticks 2.5 apart, two rows each.
+	assert.deepEqual(line.slice(0, -3).map((text) => stripVTControlCharacters(text).split(/[┤┼]/)[0]!.trim()), ['10.0', '', '7.5', '', '5.0', '', '2.5', '', '0.0']);
 });
 
 test('charts fit the space they are given', () => {
@@ -197,9 +197,6 @@ test('a line chart labels its y-axis with the decimals that keep its rows apart:
 	assert.deepEqual(tall.slice(0, -2).map((line) => stripVTControlCharacters(line).split(/[┤┼]/)[0]!.trim()), ['4', '', '3', '', '2', '', '1', '', '0'], 'two rows a unit, the rows between unlabelled');
 	const rows = (values: number[], height: number) => wholeAxis(values, height)?.rows;
 	assert.deepEqual([rows([0, 4], 6), rows([0, 4], 9), rows([0, 4.5], 9), rows([3, 8], 6), rows([3, 9], 6), rows([3, 10], 6), rows([2, 2], 6)], [4, 8, undefined, 5, 6, 4, 6]);
-	assert.deepEqual([axisPlaces([0, 4], 6), axisPlaces([0, 562], 14), axisPlaces([0, 0.2], 6), axisPlaces([3, 3], 6)], [1, 0, 2, 1], 'a flat 3 over 0 to 3: 3.0, 2.5 …');
-	// The ends' places down to one finer than the step: seconds 573.6 a row read "4,588.657, 4,015.082 …"; 9.6 over 4 rows keeps its tenth.
-	assert.deepEqual([axisPlaces([0.052, 4588.657], 8), axisPlaces([0.052, 45.887], 8), axisPlaces([9.6], 4), axisPlaces([0, 0.125], 5)], [0, 1, 1, 3]);
 });
 
 test('a line chart of whole numbers spanning as many units as it has rows labels them whole (active-learners read "9.0, 8.0, 7.0 …"); a step of a tenth takes one place', () => {
@@ -222,7 +219,38 @@ test('a line chart of whole numbers spanning as many units as it has rows labels
 	assert.deepEqual([wholeAxis([5, 63], 9), wholeAxis([-3, 3], 1), wholeAxis([0, 42], 4)], [{rows: 9, min: 0, max: 63}, {rows: 1, min: -3, max: 3}, {rows: 3, min: 0, max: 60}]);
 	// Fractional minutes (time-on-course-by-day): 0 to 0.9 over 9 rows read "0.90, 0.80 …".
 	assert.deepEqual(labels(days([0, 0.9, 0.4]), 12).map((label) => label.trim()), ['0.9', '0.8', '0.7', '0.6', '0.5', '0.4', '0.3', '0.2', '0.1', '0.0']);
-	assert.deepEqual([wholeAxis([0, 9], 9)?.rows, wholeAxis([7, 10], 3)?.rows, wholeAxis([0, 10], 9)?.rows, axisPlaces([0, 0.9], 9), axisPlaces([0, 0.6], 6), axisPlaces([0, 1.5], 9)], [9, 3, 5, 1, 1, 1]);
+	assert.deepEqual([wholeAxis([0, 9], 9)?.rows, wholeAxis([7, 10], 3)?.rows, wholeAxis([0, 10], 9)?.rows], [9, 3, 5]);
+});
+
+test('a line chart of other values labels round ticks (1, 2, 2.5, 5 × 10^k) on an axis stretched to them: day totals read "28,724.5, 25,533.6 …"', () => {
+	const columns = [{name: 'day', kind: 'date' as const}, {name: 'minutes', kind: 'number' as const}];
+	const day = (index: number) => `2024-03-${String(index + 1).padStart(2, '0')}`;
+	// Two learners a day, added up: the days' totals run from 25,533.6 to 28,724.5.
+	const totals = [25_533.6, 27_101.2, 28_724.5, 26_410.9, 25_980.3, 27_777.7];
+	const rows = totals.flatMap((total, index) => [[day(index), 20_000], [day(index), Number((total - 20_000).toFixed(1))]] as Array<[string, number]>);
+	const labels = (result: Array<[string, number]>, height: number, sum = true) =>
+		chartLines({columns, rows: result}, {kind: 'line', x: 'day', y: ['minutes'], sum: sum || undefined}, 60, height)
+			.slice(0, -2)
+			.map((line) => stripVTControlCharacters(line).split(/[┤┼]/)[0]!.trim());
+	assert.deepEqual(labels(rows, 12), ['29,000', '', '28,000', '', '27,000', '', '26,000', '', '25,000'], '9 rows: a thousand every other row');
+	assert.deepEqual(labels(rows, 8), ['29,000', '28,000', '27,000', '26,000', '25,000']);
+	assert.deepEqual(labels(rows, 20), ['28,800', '28,600', '28,400', '28,200', '28,000', '27,800', '27,600', '27,400', '27,200', '27,000', '26,800', '26,600', '26,400', '26,200', '26,000', '25,800', '25,600', '25,400'], '17 rows: 200 a row');
+	// Below 0 too, in tenths: -3.5 to 2.2.
+	const mixed = [-3.5, 2.2, 0.4].map((value, index) => [day(index), value] as [string, number]);
+	assert.deepEqual(labels(mixed, 9, false), ['2.5', '', '0.0', '', '-2.5', '', '-5.0']);
+	assert.deepEqual(labels(mixed, 12, false), ['2.5', '', '', '0.0', '', '', '-2.5', '', '', '-5.0']);
+	// A flat line below 0: from its value, rounded down, to 0.
+	assert.deepEqual(labels([[day(0), -3.5], [day(1), -3.5]], 9, false), ['0', '', '', '-2', '', '', '-4']);
+	// Ten-thousandths: 0.0012 to 0.0042.
+	assert.deepEqual(labels([[day(0), 0.0012], [day(1), 0.0042]], 9, false), ['0.0050', '', '', '0.0025', '', '', '0.0000']);
+	assert.deepEqual(roundAxis([25_533.6, 28_724.5], 9), {rows: 8, min: 25_000, max: 29_000, step: 1000, places: 0});
+	assert.deepEqual([roundAxis([9.6], 4), roundAxis([0, 0.9], 20), roundAxis([0.2, 0.9], 9)], [
+		{rows: 4, min: 0, max: 10, step: 5, places: 0},
+		{rows: 18, min: 0, max: 0.9, step: 0.1, places: 1},
+		{rows: 8, min: 0.2, max: 1, step: 0.2, places: 1},
+	]);
+	// Values either side of 0 on a single row: the ends alone.
+	assert.deepEqual(roundAxis([-0.5, 0.5], 1), {rows: 1, min: -1, max: 1, step: 2, places: 0});
 });
 
 test('messages wrap after spaces and path separators, a long name anywhere, never wider than asked', () => {
@@ -377,8 +405,8 @@ test('a line chart of one day draws each value as a bar, named, under "one day":
 	const spec: ChartSpec = {kind: 'line', x: 'day', y: ['plays', 'viewers']};
 	assert.deepEqual(chartLines(plays, spec, 60, 7).map((line) => stripVTControlCharacters(line).trimEnd()), [`1 plays   ${'█'.repeat(46)} 12`, `2 viewers ${'█'.repeat(15)}`.padEnd(57) + ' 4', 'one day: 2024-03-05', '1 plays, 2 viewers by day']);
 	assert.deepEqual(chartLines(plays, spec, 60, 7, [0]).map((line) => stripVTControlCharacters(line).trimEnd()), [`2 viewers ${'█'.repeat(47)} 4`, 'one day: 2024-03-05', '1 plays (hidden), 2 viewers by day']);
-	// A flat line of two days keeps both days, and the labels the decimals of its value ("10" with whole numbers).
-	assert.deepEqual(drawn([['2024-03-05', 9.6], ['2024-03-06', 9.6]]).slice(0, 6), [` 9.6 ┼${'─'.repeat(33)}`, ' 7.2 ┤', ' 4.8 ┤', ' 2.4 ┤', ' 0.0 ┤', '     2024-03-05              2024-03-06']);
+	// A flat line of two days keeps both days, on an axis from 0 to a round step past its value.
+	assert.deepEqual(drawn([['2024-03-05', 9.6], ['2024-03-06', 9.6]]).slice(0, 6), [` 10 ┼${'─'.repeat(34)}`, '    ┤', '  5 ┤', '    ┤', '  0 ┤', '    2024-03-05               2024-03-06']);
 	assert.deepEqual([axisRange([42]), axisRange([9.6, 9.6]), axisRange([-3]), axisRange([0, 0]), axisRange([2, 5])], [{min: 0, max: 42}, {min: 0, max: 9.6}, {min: -3, max: 0}, {min: 0, max: 1}, {min: 2, max: 5}]);
 });
 

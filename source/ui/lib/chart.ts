@@ -1,7 +1,7 @@
 import asciichart from 'asciichart';
 import type {ChartSpec, ColumnKind, TaskResult} from '../../tasks/types.js';
 import {type Cell, compareCells, numberKeptAsText, type TableState, viewRows} from '../state/table-state.js';
-import {cellText, counted, decimalPlaces, truncated} from '../../format.js';
+import {cellText, counted, truncated} from '../../format.js';
 import {fitCell, stringWidth} from './columns.js';
 import {thousands} from './format.js';
 
@@ -184,21 +184,45 @@ export function axisRange(values: number[]): {min: number; max: number} {
 	return max > 0 ? {min: 0, max} : {min, max: min < 0 ? 0 : 1};
 }
 
+/** Tick steps of 1, 2, 2.5 and 5 times a power of ten, in that order within each power. */
+const TICK_MANTISSAS = [1, 2, 2.5, 5];
+
 /**
- * The y-axis labels' decimal places: as few as keep two labels a row apart different (the labels are `rows` steps
- * apart, see plotLines), and as many as the axis' ends need, down to a place finer than the step. Whole numbers
- * labelled 0 to 4 over 6 rows read "4, 3, 3, 2, 1, 1, 0", which no line could be read against; a flat 9.6 on an axis
- * from 0 read "10"; values with three decimals, 573.6 a row, read "4,588.657, 4,015.082 …". A step of a power of
- * ten takes its own places: 0 to 0.9 over 9 rows read "0.90, 0.80 …" when the step was taken a row smaller.
+ * The y-axis of other values: stretched to round ends, a round step (1, 2, 2.5 or 5 × 10^k) a whole number of rows
+ * apart, each tick's row labelled and the rows between left blank. Labels at the ends and evenly between them read
+ * "28,724.5, 25,533.6 …" (a day-totals chart of minutes). The axis is stretched rather than labelled where a round
+ * value falls among the data's rows: a terminal has a dozen rows, and labels a row apart here and two there would
+ * read as an uneven scale, and a label on a row that only comes nearest its value would be off by up to half a row.
+ * Of the steps that fit `rows`, the one whose axis leaves the data the most rows (the data's span over the axis', of
+ * the rows used), a label at least every third row; of equals, the greater step (10, 5, 0 for a flat 9.6 over 4 rows,
+ * not 10.0, 7.5, 5.0 …).
  */
-export function axisPlaces(values: number[], rows: number): number {
+export function roundAxis(values: number[], rows: number): RoundAxis {
 	const {min, max} = axisRange(values);
-	const step = (max - min) / rows;
-	// Less a hair: 0.6 / 6 is 0.09999999999999999 in a double, which asked for a second place.
-	const places = step > 0 && step < 1 ? Math.min(3, Math.ceil(-Math.log10(step) - 1e-9)) : 0;
-	const finest = step > 0 ? Math.max(0, 1 - Math.floor(Math.log10(step) + 1e-9)) : 3;
-	return Math.max(places, Math.min(finest, Math.max(decimalPlaces(min), decimalPlaces(max))));
+	let best: {axis: RoundAxis; spanned: number; dense: boolean} | undefined;
+	for (let power = 10 ** Math.floor(Math.log10((max - min) / Math.max(1, rows))); ; power *= 10) {
+		for (const mantissa of TICK_MANTISSAS) {
+			// toPrecision: 3 × 0.1 is 0.30000000000000004 in a double.
+			const step = Number((mantissa * power).toPrecision(12));
+			const [low, high] = [Math.floor(min / step), Math.ceil(max / step)];
+			const ticks = high - low;
+			const places = Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) + (mantissa === 2.5 && step < 10 ? 1 : 0);
+			// + 0: -0 was labelled "-0".
+			const [bottom, top] = [low, high].map((tick) => Number((tick * step).toPrecision(12)) + 0) as [number, number];
+			if (ticks <= rows) {
+				const used = ticks * Math.floor(rows / ticks);
+				const candidate = {axis: {rows: used, min: bottom, max: top, step, places}, spanned: (used * (max - min)) / (top - bottom), dense: used / ticks <= 3};
+				if (!best || (candidate.dense && !best.dense) || (candidate.dense === best.dense && candidate.spanned >= best.spanned * (1 - 1e-9))) best = candidate;
+			}
+			// The axis within a step of 0 either side: a greater step only stretches it. Rows fewer than its two ticks
+			// (values either side of 0 on one row) label its ends alone.
+			if (ticks <= 1 || (low >= -1 && high <= 1)) return best?.axis ?? {rows, min: bottom, max: top, step: (top - bottom) / rows, places};
+		}
+	}
 }
+
+/** A y-axis of round ticks (roundAxis): `rows` rows from `min` to `max`, a label every `step` from `min`, with `places` decimals. */
+export type RoundAxis = {rows: number; min: number; max: number; step: number; places: number};
 
 /**
  * The y-axis of whole numbers: a whole number of rows a unit when they span no more units than the plot has rows, so
@@ -349,12 +373,13 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 	}
 	const plotOf = (plotRows: number) => {
 		const whole = wholeAxis(allValues, plotRows);
-		const rowCount = whole?.rows ?? plotRows;
-		const places = whole === undefined ? axisPlaces(allValues, rowCount) : 0;
-		const label = (value: number) => cellText(Number(value.toFixed(places)), 'number', places);
-		// Rows between two whole values, when each has rows of its own: a label there would repeat or round one.
-		const rowLabel = (value: number) => (whole !== undefined && Math.abs(value - Math.round(value)) > 1e-9 ? '' : label(value));
-		const yAxis = whole ?? axisRange(allValues);
+		const yAxis = whole ? {...whole, step: 1, places: 0} : roundAxis(allValues, plotRows);
+		const label = (value: number) => cellText(Number(value.toFixed(yAxis.places)), 'number', yAxis.places);
+		// Rows between two ticks (whole values, round steps) have none: a label there would repeat or round one.
+		const rowLabel = (value: number) => {
+			const ticks = (value - yAxis.min) / yAxis.step;
+			return Math.abs(ticks - Math.round(ticks)) > 1e-6 ? '' : label(yAxis.min + Math.round(ticks) * yAxis.step);
+		};
 		// The widest label is the greatest or the least value's (the others lie between them).
 		const labelWidth = Math.max(label(yAxis.min).length, label(yAxis.max).length, 1) + 3;
 		// The first point on the y-axis (column labelWidth - 1), then one point a column.
@@ -362,7 +387,7 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 		const {points, merged, broken} = placePoints(positions, drawn.map((position) => series[position]!), ordinal ? 1 : xStep(positions, kind === 'date'), columns);
 		const plot = plotLines(
 			points,
-			rowCount,
+			yAxis.rows,
 			drawn.map((position) => colors[position]!),
 			(value) => rowLabel(value).padStart(labelWidth - 2),
 			marks.length > 0 ? drawn.map((position) => marks[position]!) : [],
