@@ -167,10 +167,14 @@ test('charts fit the space they are given', () => {
 	assert.equal(line.length, 10, 'plot, axis and legend lines fill the height exactly');
 	for (const text of line) assert.ok(stringWidth(text) <= 60, `"${text}" wider than 60`);
 	assert.match(stripVTControlCharacters(line.at(-1) ?? ''), /events by day/);
-	const bars = chartLines(result([['play_video', 5], ['pause_video', 2], ['problem_check', 1]]), {kind: 'bar', x: 'event_type', y: ['events']}, 40, 3);
-	assert.equal(bars.length, 3, 'two bars and the "more rows" line');
+	const three = [['play_video', 5], ['pause_video', 2], ['problem_check', 1]] as Array<[string, number]>;
+	const bars = chartLines(result(three), {kind: 'bar', x: 'event_type', y: ['events']}, 40, 3);
+	// As many rows as lines: all of them (two and "… 1 more row" before).
+	assert.deepEqual(bars.map((line) => line.split(' ')[0]), ['play_video', 'pause_video', 'problem_check']);
 	assert.match(bars[0] ?? '', /^play_video +█+ 5$/);
-	assert.equal(bars[2], '… 1 more row', 'one row: singular');
+	const more = chartLines(result([...three, ['seek_video', 1]]), {kind: 'bar', x: 'event_type', y: ['events']}, 40, 3);
+	assert.deepEqual(more.map((line) => line.split(' ')[0]), ['play_video', 'pause_video', '…']);
+	assert.equal(more[2], '… 2 more rows');
 	assert.match(chartLines(result([]), {kind: 'bar', x: 'nope', y: ['events']}, 40, 5)[0] ?? '', /needs columns nope/);
 	// A number kept as text, as a double cannot hold it, gets its bar, drawn to the nearest double (it had none, and 0).
 	const huge = chartLines(result([['a', '90071992547409930'], ['b', 45035996273704960]]), {kind: 'bar', x: 'event_type', y: ['events']}, 60, 3);

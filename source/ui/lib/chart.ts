@@ -446,16 +446,17 @@ function barLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, y: nu
 	const labelOf = (row: Cell[]) => cellText(row[x] ?? null, kind);
 	// A bar of no value is a bar of none.
 	const valueOf = (row: Cell[]) => plotted(row[y]) ?? 0;
-	const room = Math.max(1, height - 1);
+	// A line is kept for "… more rows" only when some are left out: as many rows as lines showed one fewer and "… 1 more row".
+	const fits = result.rows.length <= height;
 	// Rows past the lines as columns side by side, when each gets two cells beside the y-axis' label: enrollment-by-hour's
 	// 24 hours showed hours 0-10 and "… 13 more rows", the busy evening hidden.
-	if (result.rows.length > room && height >= 4 && result.rows.length * 2 <= width - 3) {
+	if (!fits && height >= 4 && result.rows.length * 2 <= width - 3) {
 		const values = result.rows.map(valueOf);
 		if (result.rows.length * 2 <= width - thousands(Math.max(extent(values).max, 0)).length - 2) {
 			return columnLines(result.rows.map(labelOf), values, kind, width, height, `${result.columns[y]?.name ?? ''} by ${result.columns[x]?.name ?? ''}`);
 		}
 	}
-	const rows = result.rows.slice(0, room);
+	const rows = fits ? result.rows : result.rows.slice(0, Math.max(1, height - 1));
 	const lines = horizontalBars(rows.map(labelOf), rows.map(valueOf), width);
 	const more = result.rows.length - rows.length;
 	return more > 0 ? [...lines, `… ${counted(more, 'more row')}`] : lines;
