@@ -38,8 +38,12 @@ function atMenu(courseList = courses): AppState {
 test('start-up: database steps, then the load with sampled snapshots, then the summary, then the menu', () => {
 	let state = apply(createAppState(80, 24), {type: 'step', step: 'starting database'});
 	assert.deepEqual(state.screen, {name: 'starting', step: 'starting database'});
-	state = apply(state, {type: 'ingest-started'}, {type: 'ingest-progress', snapshot: snapshot({elapsedMs: 1000, megabytesPerSecond: 5})});
-	state = apply(state, {type: 'ingest-progress', snapshot: snapshot({elapsedMs: 1500, megabytesPerSecond: 6})}, {type: 'ingest-progress', snapshot: snapshot({elapsedMs: 2100, megabytesPerSecond: 7})});
+	// Before the first byte read (scanning, then the first lines on their way), 0 MB/s is no rate: no point.
+	state = apply(state, {type: 'ingest-started'}, {type: 'ingest-progress', snapshot: snapshot({phase: 'scanning', elapsedMs: 0, bytesRead: 0, megabytesPerSecond: 0})});
+	state = apply(state, {type: 'ingest-progress', snapshot: snapshot({elapsedMs: 1000, bytesRead: 0, megabytesPerSecond: 0})}, {type: 'ingest-progress', snapshot: snapshot({elapsedMs: 2000, bytesRead: 0, megabytesPerSecond: 0})});
+	if (state.screen.name === 'ingest') assert.deepEqual(state.screen.rateHistory, [], 'it started with zeros');
+	state = apply(state, {type: 'ingest-progress', snapshot: snapshot({elapsedMs: 2500, megabytesPerSecond: 5})});
+	state = apply(state, {type: 'ingest-progress', snapshot: snapshot({elapsedMs: 3000, megabytesPerSecond: 6})}, {type: 'ingest-progress', snapshot: snapshot({elapsedMs: 3600, megabytesPerSecond: 7})});
 	assert.equal(state.screen.name, 'ingest');
 	if (state.screen.name === 'ingest') assert.deepEqual(state.screen.rateHistory, [5, 7], 'one sparkline point per second');
 	state = apply(state, {type: 'ingest-finished', summary: summary()});
