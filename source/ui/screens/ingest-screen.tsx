@@ -3,6 +3,7 @@ import stringWidth from 'string-width';
 import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords, supersededOf, tablesPercent, wrapLines, zoneKeptClause} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
+import {compactLoad, compactLoadLines, LOOKING_FOR_FILES} from '../lib/compact-load.js';
 import {clock, shortPath, thousands} from '../lib/format.js';
 
 const phaseTitles: Record<IngestSnapshot['phase'], string> = {
@@ -24,9 +25,12 @@ const DERIVED_LINES = 4;
  * a short terminal's frame overflow, and Ink then drew lines over one another.
  */
 export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, width, height}: {snapshot?: IngestSnapshot; rateHistory: number[]; confirmCancel: boolean; cancelling: boolean; width: number; height: number}) {
-	const deriving = snapshot?.phase === 'deriving' && snapshot.derived;
+	const compact = compactLoad(width, height);
+	// A line each, cut: the bars, the sizes and the question's box wrapped into one another on a small terminal.
+	const compactLines = compact ? compactLoadLines(snapshot, confirmCancel, width, height - 1) : undefined;
+	const deriving = !compact && snapshot?.phase === 'deriving' && snapshot.derived;
 	// Wrapped here, not by Ink, so that its height is known: inside the border and padding.
-	const question = confirmCancel ? wrapLines(CONFIRM_CANCEL, width - 4) : [];
+	const question = confirmCancel && !compact ? wrapLines(CONFIRM_CANCEL, width - 4) : [];
 	const panelHeight = height - 1 - (deriving ? DERIVED_LINES : 0) - (question.length > 0 ? question.length + 2 : 0);
 	return (
 		<Box flexDirection="column" width={width}>
@@ -37,10 +41,16 @@ export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, 
 					: phaseTitles[snapshot?.phase ?? 'scanning']}
 			</Text>
 			{deriving && <DerivedPanel derived={deriving} percent={tablesPercent(snapshot)} width={width} />}
-			{snapshot ? (
+			{compactLines ? (
+				compactLines.map((line, index) => (
+					<Text key={index} color={confirmCancel && index === compactLines.length - 1 ? 'yellow' : undefined}>
+						{line}
+					</Text>
+				))
+			) : snapshot ? (
 				<ProgressPanel snapshot={snapshot} rateHistory={rateHistory} width={width} height={panelHeight} />
 			) : (
-				<Text dimColor>Looking for new files in the inputs…</Text>
+				<Text dimColor>{LOOKING_FOR_FILES}</Text>
 			)}
 			{question.length > 0 && (
 				<Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import {stripVTControlCharacters} from 'node:util';
+import {test} from 'node:test';
+import {render} from 'ink-testing-library';
+import {compactLoad, compactLoadLines} from '../../source/ui/lib/compact-load.js';
+import {stringWidth} from '../../source/ui/lib/columns.js';
+import {IngestScreen} from '../../source/ui/screens/ingest-screen.js';
+import {snapshot} from './fixtures.js';
+
+const derived = {step: 'counting' as const, eventsDone: 10, eventsTotal: 100, stepMs: 0};
+
+test('the small load screen: a line each, the share done and the events first, the cancel question last', () => {
+	assert.deepEqual([compactLoad(30, 6), compactLoad(29, 20), compactLoad(80, 5)], [false, true, true]);
+	// 1 MB of 4 MB read, 990 events stored.
+	assert.deepEqual(compactLoadLines(snapshot(), false, 29, 4), ['25% · 990 events', '12.5 MB/s · 2,400 events/s ·…', 'duplicates 7 · rejected 3']);
+	assert.deepEqual(compactLoadLines(snapshot(), false, 20, 2), ['25% · 990 events', '12.5 MB/s · 2,400 e…']);
+	assert.deepEqual(compactLoadLines(snapshot({phase: 'deriving', derived, tablesDone: 0.42}), false, 24, 1), ['tables 42% · 990 events']);
+	assert.deepEqual(compactLoadLines(snapshot(), true, 24, 2), ['25% · 990 events', 'Cancel the load? (y/n)']);
+	assert.deepEqual(compactLoadLines(snapshot(), true, 16, 3), ['25% · 990 events', '12.5 MB/s · 2,4…', 'Cancel? (y/n)']);
+	assert.deepEqual(compactLoadLines(undefined, false, 20, 4), ['Looking for new fil…']);
+});
+
+test('the load screen below 30×6 draws a line each within its size: the Total bar, its sizes and the counts wrapped into one another', () => {
+	const shots = [snapshot(), snapshot({phase: 'deriving', derived, tablesDone: 0.42}), undefined];
+	for (const [width, height] of [[29, 5], [24, 4], [20, 5], [16, 3], [80, 5]] as const) {
+		for (const shown of shots) {
+			for (const confirmCancel of [false, true]) {
+				const {lastFrame, unmount} = render(<IngestScreen snapshot={shown} rateHistory={[1, 5, 3]} confirmCancel={confirmCancel} cancelling={false} width={width} height={height} />);
+				try {
+					const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+					const what = `${width}×${height} ${shown?.phase ?? 'no snapshot'}${confirmCancel ? ' asking' : ''}:\n${lines.join('\n')}`;
+					assert.ok(lines.length <= height, what);
+					assert.ok(lines.every((line) => stringWidth(line) <= width), what);
+					assert.match(lines[0] ?? '', /^Loading logs/, what);
+					if (shown) assert.match(lines[1] ?? '', shown.phase === 'deriving' ? /^tables 42% / : /^25% · 990 ev/, what);
+					if (confirmCancel) assert.match(lines.at(-1) ?? '', /\(y\/n\)$/, what);
+				} finally {
+					unmount();
+				}
+			}
+		}
+	}
+});
