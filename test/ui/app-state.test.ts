@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import {helpLines, hintLine, keymap} from '../../source/ui/keymap.js';
 import {positionText} from '../../source/ui/screens/result-screen.js';
 import {pickerView} from '../../source/ui/state/course-picker.js';
-import {appReducer, closingText, coursePageSize, createAppState, detailsPageSize, exitCodeOf, keyHints, resultLayout, savingLines, savingText, scopeOf, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
+import {appReducer, closingText, coursePageSize, createAppState, detailsPageSize, exitCodeOf, keyHints, resultLayout, savingLines, savingText, scopeOf, shownResultLayout, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {taskDetailLines} from '../../source/ui/lib/task-details.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
 
@@ -557,6 +557,30 @@ test('c toggles the chart for tasks that declare one and gives the table the res
 	assert.equal(rowsWithout, 24 - 1 - 5, 'rows - 1 lines, minus title, header, rule, status and hints');
 	const resized = apply(charted, {type: 'resize', width: 120, height: 40});
 	assert.ok(resized.screen.name === 'result' && resized.screen.table.pageRows > charted.screen.table.pageRows);
+});
+
+test('a chart drawn on fewer lines than it is given leaves them to the table: a one-day chart stood over empty lines', () => {
+	const activeLearners = task('active-learners', 'Activity', {chart: {kind: 'line', x: 'period_start', y: ['active', 'video', 'problem', 'forum']}});
+	const menu = apply(atMenu([courses[0]!]), {type: 'catalogue', tasks: [tasks[0]!, activeLearners], problems: []});
+	const running = keys(menu, 'enter', 'enter');
+	if (running.screen.name !== 'running') throw new Error('not running');
+	const columns = [{name: 'period_start', kind: 'date' as const}, ...['active', 'video', 'problem', 'forum'].map((name) => ({name, kind: 'number' as const}))];
+	const shown = apply(running, {type: 'task-finished', runId: running.screen.runId, result: {...result([]), columns, rows: [['2024-03-04', 100, 40, 12, 1]]}});
+	const pageRows = (state: AppState) => (state.screen.name === 'result' ? state.screen.table.pageRows : undefined);
+	const chartHeight = (state: AppState) => (state.screen.name === 'result' ? shownResultLayout(state, state.screen).chartHeight : undefined);
+	// 80×24: 18 lines for the chart and the table, 9 of them the chart's.
+	assert.equal(pageRows(shown), 18);
+	assert.equal(resultLayout(shown, true).chartHeight, 9);
+	// One day: 4 bars, "one day: 2024-03-04" and the legend.
+	const charted = keys(shown, 'c');
+	assert.deepEqual([chartHeight(charted), pageRows(charted)], [6, 12], 'it took 9 lines, the table 9 rows');
+	// A series hidden: a bar fewer, a row more.
+	assert.deepEqual([chartHeight(keys(charted, '2')), pageRows(keys(charted, '2'))], [5, 13]);
+	assert.equal(pageRows(keys(charted, '2', '2')), 12, 'shown again');
+	assert.equal(pageRows(keys(charted, 'c')), 18, 'the chart hidden: the table has it all');
+	assert.equal(pageRows(apply(charted, {type: 'resize', width: 80, height: 30})), 18, '80×30: 24 lines, the chart 12 wanted and 6 drawn');
+	// A chart that fills its lines keeps them: three bars of a bar chart at 80×24 draw 3 lines.
+	assert.deepEqual([chartHeight(keys(atResult(), 'c')), pageRows(keys(atResult(), 'c'))], [3, 15]);
 });
 
 test('? opens the help over any screen; Esc, ? and q close it, other keys do nothing', () => {

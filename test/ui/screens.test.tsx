@@ -1141,6 +1141,21 @@ test('the result table renders only the visible rows of 100,000, and follows G t
 	}
 });
 
+test('a one-day chart takes the lines it draws, the table right under it: it stood over 3 empty lines at 80×24', () => {
+	const columns = [{name: 'period_start', kind: 'date' as const}, ...['active', 'video', 'problem', 'forum'].map((name) => ({name, kind: 'number' as const}))];
+	const oneDay: TaskResult = {...result([]), columns, rows: [['2024-03-04', 100, 40, 12, 1]]};
+	const screen = {...resultScreenState(oneDay, 80, 24), task: {...tasks[0]!, chart: {kind: 'line' as const, x: 'period_start', y: ['active', 'video', 'problem', 'forum']}}, chart: true};
+	const {lastFrame, unmount} = render(<ResultScreen screen={screen} width={80} height={24} />);
+	try {
+		const lines = stripVTControlCharacters(lastFrame() ?? '').split('\n');
+		assert.match(lines[5] ?? '', /^one period_start: 2024-03-04/);
+		assert.match(lines[6] ?? '', /^1 active, 2 video, 3 problem, 4 forum by period_start/);
+		assert.match(lines[7] ?? '', /^ +period_start +active/, lines.join('\n'));
+	} finally {
+		unmount();
+	}
+});
+
 /** The result screen's state for `taskResult` at a size, after some table actions. */
 function resultScreenState(taskResult: TaskResult, width: number, height: number, actions: Parameters<typeof tableReducer>[1][] = []): ResultScreenState {
 	const places = columnPlaces(taskResult);

@@ -4,11 +4,10 @@ import {cellText, rowCount, terminalSafe, wrapLines} from '../../format.js';
 import {ResultTable} from '../components/result-table.js';
 import {StatusBar} from '../components/status-bar.js';
 import {useColours} from '../hooks/use-colours.js';
-import {viewChartLines} from '../lib/chart.js';
 import {thousands} from '../lib/format.js';
 import {titleLine} from '../lib/title-line.js';
 import type {Flash, ResultScreen as ResultScreenState, Saving} from '../state/app-state.js';
-import {resultLayout, savingText, statusLines} from '../state/app-state.js';
+import {savingText, shownResultLayout, statusLines} from '../state/app-state.js';
 import {fittedField} from '../state/text-field.js';
 
 const SEARCH_LABEL = 'Search: ';
@@ -28,7 +27,7 @@ export function positionText(screen: ResultScreenState): string {
 export function ResultScreen({screen, flash, saving, width, height}: {screen: ResultScreenState; flash?: Flash; saving?: Saving; width: number; height: number}) {
 	const {table, result, task} = screen;
 	const colours = useColours();
-	const layout = resultLayout({width, height, flash}, screen.chart);
+	const layout = shownResultLayout({width, height, flash}, screen);
 	const title = titleLine(task, screen.values, result, width - 1);
 	const cursorValue = table.rows[table.view[table.cursorRow] ?? -1]?.[table.cursorColumn] ?? null;
 	// The table's notice (no match…) is the answer to the last key: it goes before a flash, on one line; a running save's
@@ -53,7 +52,7 @@ export function ResultScreen({screen, flash, saving, width, height}: {screen: Re
 			{screen.chart && task.chart && layout.chartFits && (
 				<Box flexDirection="column" height={layout.chartHeight} overflow="hidden">
 					{/* The table's rows, sorted and filtered as it shows them: bars in its order (a line runs along its x-axis). */}
-					{viewChartLines(result, table, task.chart, width - 1, layout.chartHeight, screen.hiddenSeries).map((line, index) => (
+					{layout.chartLines.map((line, index) => (
 						<Text key={index} wrap="truncate-end">
 							{/* Its lines' colours asked off (FORCE_COLOR=0, NO_COLOR) were drawn all the same. */}
 							{colours ? line : stripVTControlCharacters(line)}

@@ -2,7 +2,7 @@ import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {columnPlaces, rowCount, wrapLines} from '../../format.js';
 import {isNumeric, type OutputFormat, type TaskDefinition, type TaskProblem, type TaskResult} from '../../tasks/types.js';
 import {helpLines, scopeAction, type Action, type Scope} from '../keymap.js';
-import {MIN_CHART_HEIGHT, toggledSeries} from '../lib/chart.js';
+import {MIN_CHART_HEIGHT, toggledSeries, viewChartLines} from '../lib/chart.js';
 import {ROW_MARK_WIDTH, cappedWidths, naturalWidths} from '../lib/columns.js';
 import {taskDetailLines} from '../lib/task-details.js';
 import {createFormState, formReducer, formValues, missingRequired, type FormState} from './form-state.js';
@@ -199,6 +199,28 @@ export function resultLayout(state: Pick<AppState, 'width' | 'height' | 'flash'>
 	const chartFits = body - wanted >= MIN_TABLE_ROWS;
 	const chartHeight = chart ? (chartFits ? wanted : 1) : 0;
 	return {pageRows: Math.max(1, body - chartHeight), pageWidth: Math.max(10, state.width - 1 - ROW_MARK_WIDTH), chartHeight, chartFits};
+}
+
+/**
+ * resultLayout of a result screen with its chart's lines, drawn at the height resultLayout gives it: a chart drawn on
+ * fewer (one day's bars, a few bars, an axis of whole or round ticks) leaves the rest to the table, where they stood
+ * empty under it (a one-day chart of one series: 3 lines drawn of 9 at 80×24).
+ */
+export function shownResultLayout(state: Pick<AppState, 'width' | 'height' | 'flash'>, screen: Pick<ResultScreen, 'chart' | 'task' | 'result' | 'table' | 'hiddenSeries'>): ReturnType<typeof resultLayout> & {chartLines: string[]} {
+	const layout = resultLayout(state, screen.chart);
+	if (!screen.chart || !screen.task.chart || !layout.chartFits) return {...layout, chartLines: []};
+	const chartLines = viewChartLines(screen.result, screen.table, screen.task.chart, state.width - 1, layout.chartHeight, screen.hiddenSeries);
+	const chartHeight = Math.min(layout.chartHeight, chartLines.length);
+	return {...layout, chartHeight, pageRows: layout.pageRows + layout.chartHeight - chartHeight, chartLines};
+}
+
+/** The result screen with its table as many rows a page as shownResultLayout leaves it, when that changed (the chart shown or hidden, redrawn of other rows or series). */
+function fitted(state: AppState): AppState {
+	const {screen} = state;
+	if (screen.name !== 'result') return state;
+	const {pageRows} = shownResultLayout(state, screen);
+	if (pageRows === screen.table.pageRows) return state;
+	return {...state, screen: {...screen, table: tableReducer(screen.table, {type: 'resize', pageRows, pageWidth: screen.table.pageWidth, columnWidths: screen.table.columnWidths})}};
 }
 
 /** Menu lines that fit (for PgUp/PgDn). */
@@ -400,7 +422,7 @@ function finishSave(state: AppState, id: number, flash: Omit<Flash, 'id'>): AppS
 function relayout(state: AppState): AppState {
 	const {screen} = state;
 	if (screen.name !== 'result') return state;
-	const layout = resultLayout(state, screen.chart);
+	const layout = shownResultLayout(state, screen);
 	const table = tableReducer(screen.table, {type: 'resize', pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(screen.naturalWidths, layout.pageWidth)});
 	return {...state, screen: {...screen, table}};
 }
@@ -658,7 +680,8 @@ const tableActions: Partial<Record<Action, Parameters<typeof tableReducer>[1]>> 
 };
 
 function onResultAction(state: AppState, screen: ResultScreen, action: Action, name: string): AppState {
-	const update = (changes: Partial<ResultScreen>) => ({...state, screen: {...screen, ...changes}});
+	// A change of rows (a filter) or series redraws the chart, which may take other lines.
+	const update = (changes: Partial<ResultScreen>) => fitted({...state, screen: {...screen, ...changes}});
 	if (screen.searchInput !== undefined) {
 		if (action === 'back') return update({searchInput: undefined, table: tableReducer(screen.table, {type: 'search', query: ''})});
 		if (action === 'accept') return update({searchInput: undefined, table: tableReducer(screen.table, {type: 'search', query: screen.searchInput.value})});
@@ -686,8 +709,7 @@ function onResultAction(state: AppState, screen: ResultScreen, action: Action, n
 			const chart = !screen.chart;
 			// An empty chart drew nothing and said nothing.
 			if (chart && screen.result.rows.length === 0) return withFlash(state, 'No rows: nothing to chart.');
-			const layout = resultLayout(state, chart);
-			return update({chart, table: tableReducer(screen.table, {type: 'resize', pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: screen.table.columnWidths})});
+			return update({chart});
 		}
 		case 'toggle-series': {
 			// A bar chart draws one series; a hidden chart has no lines to hide.
