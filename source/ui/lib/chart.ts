@@ -207,8 +207,8 @@ export function roundAxis(values: number[], rows: number): RoundAxis {
 			const [low, high] = [Math.floor(min / step), Math.ceil(max / step)];
 			const ticks = high - low;
 			const places = Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) + (mantissa === 2.5 && step < 10 ? 1 : 0);
-			// + 0: -0 was labelled "-0".
-			const [bottom, top] = [low, high].map((tick) => Number((tick * step).toPrecision(12)) + 0) as [number, number];
+			// 15 digits, a double's: 9 × 0.1 is 0.9000000000000001. + 0: -0 was labelled "-0".
+			const [bottom, top] = [low, high].map((tick) => Number((tick * step).toPrecision(15)) + 0) as [number, number];
 			if (ticks <= rows) {
 				const used = ticks * Math.floor(rows / ticks);
 				const candidate = {axis: {rows: used, min: bottom, max: top, step, places}, spanned: (used * (max - min)) / (top - bottom), dense: used / ticks <= 3};
