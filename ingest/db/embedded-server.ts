@@ -619,24 +619,25 @@ function freePort(): Promise<number> {
 }
 
 /** What postmaster.pid says of the server on a cluster (its lines: pid, folder, start time, port, socket folder, address, shared memory, status). */
-type ServerFile = {file: string; pid: number; port: number; status: string | undefined};
+type ServerFile = {file: string; pid: number; port: number; status: string | undefined; text: string};
 
 /** The postmaster.pid of a server whose process id is in use now (undefined when there is none, or its process is gone). */
 function serverFile(dataDir: string): ServerFile | undefined {
 	const file = path.join(dataDir, 'postmaster.pid');
-	let lines: string[];
+	let text: string;
 	try {
-		lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+		text = fs.readFileSync(file, 'utf8');
 	} catch {
 		return undefined;
 	}
+	const lines = text.split(/\r?\n/);
 	const pid = Number(lines[0]);
 	const port = Number(lines[3]);
 	if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !isAlive(pid)) return undefined;
-	return {file, pid, port, status: lines[7]?.trim()};
+	return {file, pid, port, status: lines[7]?.trim(), text};
 }
 
-/** The port of a server that runs on this cluster now, as far as postmaster.pid tells (see staleServerSentence). */
+/** The port of a server that runs on this cluster now, as far as postmaster.pid tells (see notTheServer). */
 const runningPort = (dataDir: string) => serverFile(dataDir)?.port;
 
 export type EmbeddedServer = {
@@ -791,38 +792,45 @@ export function answersAsPostgres(port: number): Promise<boolean> {
 /**
  * Why the process that postmaster.pid names is not the cluster's server, when it is known not to be (undefined
  * otherwise): a server that did not stop cleanly (a crash, a kill, a restart of the machine) leaves the file, and its
- * process id goes to another program (Windows and containers soon give the low ones out again). pg_ctl stop signals
- * whatever process the file names: db stop ended a sleep of the postgres user's. Every process of a server works in
- * its cluster's folder, which Linux shows; elsewhere a server that says it is ready answers on its port (one starting
- * or stopping may not, for a moment, and is taken at its word).
+ * process id goes to another program (Windows and containers soon give the low ones out again). Every process of a
+ * server works in its cluster's folder, which Linux shows; elsewhere a server that says it is ready answers on its port
+ * (one starting or stopping may not, for a moment, and is taken at its word).
  */
-async function staleServerSentence(dataDir: string, server: ServerFile): Promise<string | undefined> {
+async function notTheServer(dataDir: string, server: ServerFile): Promise<string | undefined> {
 	const folder = workingFolder(server.pid);
-	let why: string;
-	if (folder !== undefined) {
-		if (folder === dataDir) return undefined;
-		why = `process ${server.pid} is another program (working in ${folder})`;
-	} else {
-		if (server.status !== 'ready' || (await answersAsPostgres(server.port))) return undefined;
-		why = 'no PostgreSQL answers on that port';
-	}
-	return `${server.file} says that the embedded PostgreSQL runs (process ${server.pid}, port ${server.port}), but ${why}: the server stopped without removing the file (a crash, a kill, a restart of the machine), and the app signals no process on its word. Delete the file if no PostgreSQL runs on ${dataDir}, and run again.`;
+	if (folder !== undefined) return folder === dataDir ? undefined : `process ${server.pid} is another program (working in ${folder})`;
+	if (server.status !== 'ready' || (await answersAsPostgres(server.port))) return undefined;
+	return `no PostgreSQL answers on its port, ${server.port}`;
 }
 
-/** What is wrong with the cluster's postmaster.pid when it names another program than its server (see staleServerSentence). */
+/** What is wrong with the cluster's postmaster.pid when it names another program than its server (see notTheServer), for db status. */
 export async function staleServerFile(dataDir: string): Promise<string | undefined> {
 	const server = serverFile(dataDir);
-	return server && staleServerSentence(dataDir, server);
+	const why = server && (await notTheServer(dataDir, server));
+	return (
+		why &&
+		`${server.file} names process ${server.pid}, but ${why}: the server stopped without removing the file (a crash, a kill, a restart of the machine), and the next start replaces it.`
+	);
 }
 
-/** The cluster's server as postmaster.pid names it, when it runs; a file that names another program is said (see staleServerSentence). */
+/**
+ * The cluster's server as postmaster.pid names it, when it runs. A file that names another program (see notTheServer)
+ * means none runs: pg_ctl stop signalled whatever process it named (db stop ended a sleep of the postgres user's), and
+ * the server refuses to start beside a live process of its user's. It is removed, unless rewritten meanwhile (a server
+ * another run has just started), as PostgreSQL removes one whose process is gone; a run had the user delete it by hand.
+ */
 async function runningServer(dataDir: string): Promise<ServerFile | undefined> {
-	const stale = await staleServerFile(dataDir);
-	if (stale !== undefined) throw new UserError(stale);
-	return serverFile(dataDir);
+	for (;;) {
+		const server = serverFile(dataDir);
+		if (server === undefined) return undefined;
+		if ((await notTheServer(dataDir, server)) === undefined) return server;
+		if (serverFile(dataDir)?.text !== server.text) continue;
+		fs.rmSync(server.file, {force: true});
+		return undefined;
+	}
 }
 
-/** Stops the server of the workdir's cluster (false when none runs); a postmaster.pid that names another program is said, never signalled. */
+/** Stops the server of the workdir's cluster (false when none runs); a postmaster.pid that names another program is removed, never signalled. */
 export async function stopEmbeddedServer(workdir: Workdir): Promise<boolean> {
 	if (!fs.existsSync(workdir.pgdata)) return false;
 	if (isRoot()) refuseOthersLink(workdir);

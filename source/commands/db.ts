@@ -75,7 +75,7 @@ export const dbCommand: Command = async (context) => {
 	if (status.missingLinkTarget !== undefined) context.stdout.write(`${missingClusterSentence(workdir, status.missingLinkTarget)}\n`);
 	else if (!status.initialised) context.stdout.write(`No database in ${workdir.root} yet.\n`);
 	else if (status.port === undefined) context.stdout.write(`Stopped (cluster in ${status.dataDir}).\n`);
-	else if (stale !== undefined) context.stdout.write(`${stale}\n`);
+	else if (stale !== undefined) context.stdout.write(`Not running (stale pid file; cluster in ${status.dataDir}): ${stale}\n`);
 	else {
 		const password = readPassword(workdir) ?? '';
 		context.stdout.write(`Running on 127.0.0.1:${status.port} (cluster in ${status.dataDir}): ${redactSecrets(connectionUrl(password, status.port))}\n`);

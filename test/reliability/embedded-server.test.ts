@@ -924,7 +924,7 @@ describe('a start that waits', () => {
 		}
 	});
 
-	it("on a postmaster.pid left by a crash, whose process id another program has now, is one sentence at once, and a signal ends a wait for its port (it tried for 10 s, then said ECONNREFUSED; a port that accepts and never answers held it 30 s, deaf to Ctrl-C)", async () => {
+	it("on a postmaster.pid left by a crash, whose process id another program has now, replaces the file and starts the server, and a signal ends a wait for its port (it tried for 10 s, then said ECONNREFUSED; later it refused in a sentence that had the user delete the file; a port that accepts and never answers held it 30 s, deaf to Ctrl-C)", async () => {
 		const {workdir: stale, dataDir} = await stoppedCluster('stale-pid');
 		const pidFile = path.join(dataDir, 'postmaster.pid');
 		const listener = net.createServer();
@@ -936,8 +936,9 @@ describe('a start that waits', () => {
 			// Nothing on the port, and the process id of this test: a live process that is no PostgreSQL.
 			await new Promise<void>((resolve) => listener.close(() => resolve()));
 			forgeServerFile(dataDir, process.pid, port, 'ready');
-			const refused = await settled(runCli(['files', '--workdir', stale.root]), 'the stale file is said at once');
-			assert.deepEqual([refused.code, refused.stdout, refused.stderr], [1, '', `${staleSentence(dataDir, process.pid, port)}\n`]);
+			const listed = await settled(runCli(['files', '--workdir', stale.root]), 'the run starts the server at once');
+			assert.deepEqual([listed.code, listed.stderr], [0, ''], listed.stderr);
+			assert.ok(!fs.existsSync(pidFile), 'the server it started is stopped, its file gone with it');
 			// Another program on the port that accepts and never answers, for a process that may be the server (one of
 			// the server's user, in the cluster's folder, still starting): a signal ends the wait.
 			forgeServerFile(dataDir, standIn(dataDir, dataDir).pid!, port, 'starting');
@@ -957,7 +958,7 @@ describe('a start that waits', () => {
 });
 
 describe('a postmaster.pid left by a crash, whose process id another program of the server\'s user has now', () => {
-	it('is not signalled by db stop, db start or a run: each says so in one sentence and exits 1 (pg_ctl stop sent SIGINT to whatever process the file named)', async () => {
+	it('is said by db status as no server running, and neither db stop nor db start signals it: stop says none ran, start starts the server (status said it ran; pg_ctl stop sent SIGINT to whatever process the file named; later stop and start refused, exit 1)', async () => {
 		const {workdir: stale, dataDir} = await stoppedCluster('stale-stop');
 		const other = standIn(dataDir);
 		const ended = new Promise<string>((resolve) => other.on('exit', (code, signal) => resolve(`ended (${signal ?? code})`)));
@@ -968,21 +969,26 @@ describe('a postmaster.pid left by a crash, whose process id another program of 
 				probe.close(() => resolve(port));
 			});
 		});
-		forgeServerFile(dataDir, other.pid!, port, 'ready');
-		const said = `${staleSentence(dataDir, other.pid!, port)}\n`;
+		const pidFile = path.join(dataDir, 'postmaster.pid');
 		try {
-			for (const args of [['db', 'stop'], ['db', 'start'], ['files']]) {
-				const result = await runCli([...args, '--workdir', stale.root]);
-				// pg_ctl waits for the process it signalled: had it signalled this one, its end would be seen by now.
-				assert.equal(await Promise.race([ended, sleep(500).then(() => 'running')]), 'running', `${args.join(' ')}: the other program still runs`);
-				assert.deepEqual([result.code, result.stdout, result.stderr], [1, '', said], args.join(' '));
-			}
-			assert.ok(!fs.existsSync(stale.keepRunningFile), 'db start left no marker');
-			// Nor is it said to run (it was "Running on 127.0.0.1:…").
+			forgeServerFile(dataDir, other.pid!, port, 'ready');
 			const status = await runCli(['db', 'status', '--workdir', stale.root]);
-			assert.deepEqual([status.code, status.stdout, status.stderr], [0, said, ''], 'db status');
+			assert.deepEqual([status.code, status.stdout, status.stderr], [0, `Not running (stale pid file; cluster in ${dataDir}): ${staleSentence(dataDir, other.pid!, port)}\n`, ''], 'db status');
+			const stopped = await runCli(['db', 'stop', '--workdir', stale.root]);
+			assert.deepEqual([stopped.code, stopped.stdout, stopped.stderr], [0, 'The embedded PostgreSQL was not running.\n', ''], 'db stop');
+			assert.ok(!fs.existsSync(pidFile), 'db stop removed the stale file');
+			forgeServerFile(dataDir, other.pid!, port, 'ready');
+			const started = await runCli(['db', 'start', '--workdir', stale.root]);
+			assert.deepEqual([started.code, started.stderr], [0, 'Started the embedded PostgreSQL; it keeps running until: openpolyedu-tui db stop\n'], 'db start');
+			const running = await runCli(['db', 'status', '--workdir', stale.root]);
+			assert.match(running.stdout, /^Running on 127\.0\.0\.1:\d+ /, 'db status after db start');
+			assert.notEqual(Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]), other.pid, 'the server wrote its own file');
+			// pg_ctl waits for the process it signals: had it signalled this one, its end would be seen by now.
+			assert.equal(await Promise.race([ended, sleep(500).then(() => 'running')]), 'running', 'the other program still runs');
+			assert.deepEqual((await runCli(['db', 'stop', '--workdir', stale.root])).stdout, 'Stopped the embedded PostgreSQL.\n');
 		} finally {
-			fs.rmSync(path.join(dataDir, 'postmaster.pid'), {force: true});
+			await stopEmbeddedServer(stale).catch(() => false);
+			fs.rmSync(pidFile, {force: true});
 		}
 	});
 });
@@ -1033,8 +1039,8 @@ function standIn(dataDir: string, cwd?: string): ChildProcess {
 	return child;
 }
 
-/** What the app says of a postmaster.pid whose process `pid` is not the server (see staleServerSentence). */
+/** What db status says of a postmaster.pid whose process `pid` is not the server (see staleServerFile). */
 function staleSentence(dataDir: string, pid: number, port: number): string {
-	const why = process.platform === 'linux' ? `process ${pid} is another program (working in ${fs.readlinkSync(`/proc/${pid}/cwd`)})` : 'no PostgreSQL answers on that port';
-	return `${path.join(dataDir, 'postmaster.pid')} says that the embedded PostgreSQL runs (process ${pid}, port ${port}), but ${why}: the server stopped without removing the file (a crash, a kill, a restart of the machine), and the app signals no process on its word. Delete the file if no PostgreSQL runs on ${dataDir}, and run again.`;
+	const why = process.platform === 'linux' ? `process ${pid} is another program (working in ${fs.readlinkSync(`/proc/${pid}/cwd`)})` : `no PostgreSQL answers on its port, ${port}`;
+	return `${path.join(dataDir, 'postmaster.pid')} names process ${pid}, but ${why}: the server stopped without removing the file (a crash, a kill, a restart of the machine), and the next start replaces it.`;
 }
