@@ -2,6 +2,7 @@ import {spawn, spawnSync} from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import {clusterDiskFull, type DiskFullOutcome, folderDiskFull, LARGER_DISK} from '../disk-full.js';
 import {UserError} from '../errors.js';
@@ -619,7 +620,7 @@ function freePort(): Promise<number> {
 }
 
 /** What postmaster.pid says of the server on a cluster (its lines: pid, folder, start time, port, socket folder, address, shared memory, status). */
-type ServerFile = {file: string; pid: number; port: number; status: string | undefined; text: string};
+type ServerFile = {file: string; pid: number; startedAt: number; port: number; status: string | undefined; text: string};
 
 /** The postmaster.pid of a server whose process id is in use now (undefined when there is none, or its process is gone). */
 function serverFile(dataDir: string): ServerFile | undefined {
@@ -632,9 +633,11 @@ function serverFile(dataDir: string): ServerFile | undefined {
 	}
 	const lines = text.split(/\r?\n/);
 	const pid = Number(lines[0]);
+	const startedAt = Number(lines[2]);
 	const port = Number(lines[3]);
 	if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !isAlive(pid)) return undefined;
-	return {file, pid, port, status: lines[7]?.trim(), text};
+	// The status line is written once the server listens (see notTheServer).
+	return {file, pid, startedAt, port, status: lines[7]?.trim() || undefined, text};
 }
 
 /** The port of a server that runs on this cluster now, as far as postmaster.pid tells (see notTheServer). */
@@ -761,8 +764,8 @@ export async function startEmbeddedServer(workdir: Workdir, onStep: (step: strin
 }
 
 /** The folder that process `pid` works in, where this system shows it (Linux, for our own or, as root, any process). */
-function workingFolder(pid: number): string | undefined {
-	if (process.platform !== 'linux') return undefined;
+function workingFolder(pid: number, platform: NodeJS.Platform): string | undefined {
+	if (platform !== 'linux') return undefined;
 	try {
 		return fs.readlinkSync(path.join(path.sep, 'proc', String(pid), 'cwd'));
 	} catch {
@@ -793,20 +796,25 @@ export function answersAsPostgres(port: number): Promise<boolean> {
  * Why the process that postmaster.pid names is not the cluster's server, when it is known not to be (undefined
  * otherwise): a server that did not stop cleanly (a crash, a kill, a restart of the machine) leaves the file, and its
  * process id goes to another program (Windows and containers soon give the low ones out again). Every process of a
- * server works in its cluster's folder, which Linux shows; elsewhere a server that says it is ready answers on its port
- * (one starting or stopping may not, for a moment, and is taken at its word).
+ * server works in its cluster's folder, which Linux shows. Elsewhere, a server started before the machine's last start
+ * runs no more; and a server listens on its port before it writes its status (starting, then ready, then stopping) and
+ * until it exits, so one whose file has a status answers as PostgreSQL there. Only a file without one (a server in its
+ * first moment) is taken at its word: a stale 'starting' or 'stopping' (a server killed as it started or stopped) was
+ * taken at its word too, and kept every later start from starting it. `platform`: a test's, to try the other way.
  */
-async function notTheServer(dataDir: string, server: ServerFile): Promise<string | undefined> {
-	const folder = workingFolder(server.pid);
+async function notTheServer(dataDir: string, server: ServerFile, platform: NodeJS.Platform): Promise<string | undefined> {
+	const folder = workingFolder(server.pid, platform);
 	if (folder !== undefined) return folder === dataDir ? undefined : `process ${server.pid} is another program (working in ${folder})`;
-	if (server.status !== 'ready' || (await answersAsPostgres(server.port))) return undefined;
+	// A minute's leeway: the clock may have been set since the machine started.
+	if (server.startedAt < Date.now() / 1000 - os.uptime() - 60) return 'the machine has restarted since that server started';
+	if (server.status === undefined || (await answersAsPostgres(server.port))) return undefined;
 	return `no PostgreSQL answers on its port, ${server.port}`;
 }
 
 /** What is wrong with the cluster's postmaster.pid when it names another program than its server (see notTheServer), for db status. */
-export async function staleServerFile(dataDir: string): Promise<string | undefined> {
+export async function staleServerFile(dataDir: string, platform: NodeJS.Platform = process.platform): Promise<string | undefined> {
 	const server = serverFile(dataDir);
-	const why = server && (await notTheServer(dataDir, server));
+	const why = server && (await notTheServer(dataDir, server, platform));
 	return (
 		why &&
 		`${server.file} names process ${server.pid}, but ${why}: the server stopped without removing the file (a crash, a kill, a restart of the machine), and the next start replaces it.`
@@ -823,7 +831,7 @@ async function runningServer(dataDir: string): Promise<ServerFile | undefined> {
 	for (;;) {
 		const server = serverFile(dataDir);
 		if (server === undefined) return undefined;
-		if ((await notTheServer(dataDir, server)) === undefined) return server;
+		if ((await notTheServer(dataDir, server, process.platform)) === undefined) return server;
 		if (serverFile(dataDir)?.text !== server.text) continue;
 		fs.rmSync(server.file, {force: true});
 		return undefined;

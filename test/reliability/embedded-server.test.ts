@@ -7,7 +7,7 @@ import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig, ensureDatabaseExists} from '../../ingest/db/database.js';
-import {answersAsPostgres, connectionUrl, embeddedServerStatus, exitCodeText, readPassword, removeWorkdir, shellSafe, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
+import {answersAsPostgres, connectionUrl, embeddedServerStatus, exitCodeText, readPassword, removeWorkdir, shellSafe, staleServerFile, startEmbeddedServer, stopEmbeddedServer} from '../../ingest/db/embedded-server.js';
 import {acquireWorkdirLock} from '../../ingest/db/workdir-lock.js';
 import {ensureWorkdir, REMOVE_FOLDER, resolveWorkdir, type Workdir} from '../../ingest/db/workdir.js';
 import {describeError} from '../../source/ui/lib/errors.js';
@@ -940,8 +940,8 @@ describe('a start that waits', () => {
 			assert.deepEqual([listed.code, listed.stderr], [0, ''], listed.stderr);
 			assert.ok(!fs.existsSync(pidFile), 'the server it started is stopped, its file gone with it');
 			// Another program on the port that accepts and never answers, for a process that may be the server (one of
-			// the server's user, in the cluster's folder, still starting): a signal ends the wait.
-			forgeServerFile(dataDir, standIn(dataDir, dataDir).pid!, port, 'starting');
+			// the server's user, in the cluster's folder, in its first moment, before it listens): a signal ends the wait.
+			forgeServerFile(dataDir, standIn(dataDir, dataDir).pid!, port, undefined);
 			await new Promise<void>((resolve) => listener.listen(port, '127.0.0.1', resolve));
 			const waiting = startCli(['files', '--workdir', stale.root]);
 			await until(() => accepted.size > 0, 'the run connects', 30_000);
@@ -993,6 +993,34 @@ describe('a postmaster.pid left by a crash, whose process id another program of 
 	});
 });
 
+describe('a postmaster.pid whose server was killed as it started or stopped, or before the machine restarted (where the working folder of a process cannot be read: not Linux)', () => {
+	it('is stale when nothing answers as PostgreSQL on its port, or when it is older than the machine\'s start; a file without a status (a server in its first moment) is taken at its word (a stale "starting" or "stopping" kept every later start from starting the server)', async () => {
+		const {dataDir} = await stoppedCluster('stale-starting');
+		const other = standIn(dataDir);
+		const port = await new Promise<number>((resolve) => {
+			const probe = net.createServer().listen(0, '127.0.0.1', () => {
+				const {port} = probe.address() as net.AddressInfo;
+				probe.close(() => resolve(port));
+			});
+		});
+		const file = path.join(dataDir, 'postmaster.pid');
+		const stale = (why: string) => `${file} names process ${other.pid}, but ${why}: the server stopped without removing the file (a crash, a kill, a restart of the machine), and the next start replaces it.`;
+		try {
+			for (const status of ['starting', 'ready', 'stopping']) {
+				forgeServerFile(dataDir, other.pid!, port, status);
+				assert.equal(await staleServerFile(dataDir, 'darwin'), stale(`no PostgreSQL answers on its port, ${port}`), status);
+			}
+			forgeServerFile(dataDir, other.pid!, port, undefined);
+			assert.equal(await staleServerFile(dataDir, 'win32'), undefined, 'a server in its first moment');
+			const beforeBoot = Math.floor(Date.now() / 1000 - os.uptime()) - 3600;
+			forgeServerFile(dataDir, other.pid!, port, undefined, beforeBoot);
+			assert.equal(await staleServerFile(dataDir, 'win32'), stale('the machine has restarted since that server started'), 'a file from before the machine started');
+		} finally {
+			fs.rmSync(file, {force: true});
+		}
+	});
+});
+
 describe('whether a PostgreSQL answers on a port (where the working folder of a process cannot be read: not Linux)', () => {
 	it('is yes for the server, no for a program that accepts and never answers, and no for a closed port, within two seconds', async () => {
 		// Reads what it is sent (and sees the probe leave), answers nothing.
@@ -1020,10 +1048,13 @@ async function stoppedCluster(prefix: string): Promise<{workdir: Workdir; dataDi
 	return {workdir, dataDir: fs.realpathSync(workdir.pgdata)};
 }
 
-/** A postmaster.pid as the server writes it (pid, folder, start time, port, socket folder, address, shared memory, status). */
-function forgeServerFile(dataDir: string, pid: number, port: number, status: string): void {
+/**
+ * A postmaster.pid as the server writes it (pid, folder, start time, port, socket folder, address, shared memory, status);
+ * without a status, as in a server's first moment, before it listens.
+ */
+function forgeServerFile(dataDir: string, pid: number, port: number, status: string | undefined, startedAt = Math.floor(Date.now() / 1000)): void {
 	const file = path.join(dataDir, 'postmaster.pid');
-	fs.writeFileSync(file, `${pid}\n${dataDir}\n1765000000\n${port}\n\n127.0.0.1\n  1234567  7\n${status.padEnd(8)}\n`);
+	fs.writeFileSync(file, `${pid}\n${dataDir}\n${startedAt}\n${port}\n\n127.0.0.1\n  1234567  7\n${status === undefined ? '' : `${status.padEnd(8)}\n`}`);
 	const {uid, gid} = fs.statSync(dataDir);
 	fs.chownSync(file, uid, gid);
 }
