@@ -2,6 +2,7 @@ import {pipeline} from 'node:stream/promises';
 import {Readable} from 'node:stream';
 import type pg from 'pg';
 import {from as copyFrom} from 'pg-copy-streams';
+import {REJECTED_LINES_LOCK} from './db/advisory-locks.js';
 import {BINARY_HEADER, BINARY_TRAILER, int4Field, int8Field, readFields, startRow, writeRow} from './copy-binary.js';
 import {copyBytea, copyField} from './copy-text.js';
 import {EVENT_COLUMNS} from './event-fields.js';
@@ -399,12 +400,6 @@ async function insertBisecting(client: pg.ClientBase, chunk: ParsedChunk, reject
 	};
 	return store(eventLines(chunk));
 }
-
-/**
- * Held by a chunk storing rejected lines until it commits, so that those of one line (its key: bytes, reason and detail)
- * are settled one chunk at a time: two chunks in parallel would each see none of the other's and both keep theirs.
- */
-const REJECTED_LINES_LOCK = 7_240_003;
 
 /** The keys of the chunk's rejected lines ($1 its file, $2 and $3 its lines), and the input holding each first by file id. */
 const REPEATED_REJECT_KEYS = `

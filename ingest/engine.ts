@@ -5,6 +5,7 @@ import pg from 'pg';
 import type {ChunkStats} from './chunk-loader.js';
 import {currentDayZone} from './derived/day-zone.js';
 import {refreshDerived, type RefreshOptions} from './derived/refresh.js';
+import {INGEST_LOCK} from './db/advisory-locks.js';
 import {giveUpLockWaitsOn, isGivenUp, trackBackend} from './db/lock-waits.js';
 import {diskFullError, type DiskFullOutcome, type StatePlaces} from './disk-full.js';
 import {UserError, redactSecrets} from './errors.js';
@@ -43,7 +44,6 @@ export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 export class IngestBusyError extends UserError {
 	override name = 'IngestBusyError';
 }
-const INGEST_LOCK = 7_240_002;
 
 /**
  * A failure of the database under the load (a lost connection, a stopped server), whichever connection met it

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import {ADVISORY_WAITS} from './advisory-locks.js';
 
 /**
  * Waits of the app's statements for locks that other sessions hold. On a shared --db server anyone's open transaction
@@ -59,33 +60,38 @@ export function isGivenUp(error: unknown, signal: AbortSignal | undefined): bool
 
 const QUERY_CANCELED = '57014';
 
-type WaitRow = {waiter: number; holder: number; user: string | null; application: string | null; state: string | null; relation: string | null; row: boolean};
+type WaitRow = {waiter: number; holder: number; user: string | null; application: string | null; state: string | null; relation: string | null; row: boolean; advisory: string | null};
 
 /**
  * Each wait of `$1`'s processes for a lock that a process not among them holds (pg_blocking_pids: the holders, and those
  * queued ahead for a lock that conflicts), with what it waits on: the relation of a lock not granted, or of the tuple a
- * row lock's wait holds. Another user's session shows no state (pg_stat_activity hides it without pg_read_all_stats).
+ * row lock's wait holds, or the number of an advisory lock not granted (a bigint key: its high and low halves). Another user's session shows no state (pg_stat_activity hides it without pg_read_all_stats).
  * `$2`: those waits are also cancelled, in the same statement (a wait that has just ended is not cancelled instead).
  */
 const WAITS = `
 SELECT w.pid AS waiter, h.pid AS holder, h.usename AS "user", h.application_name AS application, h.state,
-	l.relation::regclass::text AS relation, l.locktype = 'tuple' AS row,
+	l.relation::regclass::text AS relation, l.locktype = 'tuple' AS row, l.advisory,
 	CASE WHEN $2 THEN pg_cancel_backend(w.pid) END AS cancelled
 FROM pg_stat_activity w
 CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS blocking(pid)
 JOIN pg_stat_activity h ON h.pid = blocking.pid
 LEFT JOIN LATERAL (
-	SELECT relation, locktype FROM pg_locks
-	WHERE pid = w.pid AND relation IS NOT NULL AND (NOT granted OR locktype = 'tuple') ORDER BY granted LIMIT 1
+	SELECT relation, locktype, CASE WHEN locktype = 'advisory' AND objsubid = 1 THEN (classid::int8 << 32) | objid::int8 END AS advisory FROM pg_locks
+	WHERE pid = w.pid AND (relation IS NOT NULL OR locktype = 'advisory') AND (NOT granted OR locktype = 'tuple') ORDER BY granted LIMIT 1
 ) l ON true
 WHERE w.pid = ANY($1) AND w.wait_event_type = 'Lock' AND h.pid <> ALL($1)
 ORDER BY w.pid, h.pid`;
 
-/** The first wait of `rows` in words: "a lock on events held by another session (server process 4321: psql, user bob, idle in transaction)". */
+/**
+ * The first wait of `rows` in words: "a lock on events held by another session (server process 4321: psql, user bob, idle
+ * in transaction)"; an advisory lock of the app's by what it guards ("the lock of the derived tables' build").
+ */
 function describeWait(rows: WaitRow[]): string {
 	const first = rows[0]!;
 	const holders = rows.filter((row) => row.waiter === first.waiter);
-	const on = first.relation === null ? 'a lock' : first.row ? `a lock on a row of ${first.relation}` : `a lock on ${first.relation}`;
+	// pg gives a bigint as text.
+	const advisory = first.advisory === null ? undefined : ADVISORY_WAITS.get(Number(first.advisory));
+	const on = first.relation === null ? (advisory ?? 'a lock') : first.row ? `a lock on a row of ${first.relation}` : `a lock on ${first.relation}`;
 	const ours = first.application === 'openpolyedu-tui';
 	const facts = [ours ? '' : first.application, first.user === null ? '' : `user ${first.user}`, first.state ?? ''].filter(Boolean);
 	const holder = `${ours ? 'another openpolyedu-tui' : 'another session'} (server process ${first.holder}${facts.length > 0 ? `: ${facts.join(', ')}` : ''})`;

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import {UserError} from '../errors.js';
 import {TIME_PREFIX_BIAS} from '../event-hash.js';
 import {derivedMigrations} from '../derived/migrations.js';
+import {MIGRATION_LOCK} from './advisory-locks.js';
 import {recomputeUrlCourses} from './url-courses.js';
 
 /**
@@ -247,8 +248,6 @@ export const migratedTables = (): string[] => [...new Set(migrations.flatMap(({s
 const undoneMigrations = [
 	{version: 6, description: 'the keys of each load (learners, event types, pages, clients), stored with its chunks', sql: 'DROP TABLE load_keys'},
 ];
-
-const MIGRATION_LOCK = 7_240_001;
 
 async function inTransaction(client: pg.ClientBase, work: () => Promise<void>): Promise<void> {
 	await client.query('BEGIN');

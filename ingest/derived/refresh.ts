@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import {UAParser} from 'ua-parser-js';
+import {REFRESH_LOCK} from '../db/advisory-locks.js';
 import {inBatches} from '../db/batches.js';
 import {backendPid, cancelOnAbort, ownConnection} from '../db/database.js';
 import type {DerivedProgress, DerivedStep} from '../progress.js';
@@ -8,9 +9,6 @@ import {countFreshEvents, type FirstDay, learnerName} from './fresh-counts.js';
 import {PROBLEM_TABLES, recomputeProblems, recomputeVideos, REPLACED_ITEM_ROWS, VIDEO_TABLES} from './learner-items.js';
 import type {LearnerFields} from './streamed-copy.js';
 import {RECOMPUTED_TIMELINE_ROWS, recomputeTimelines, TIMELINE_TABLES} from './timelines.js';
-
-/** Serialises refreshes of one database (two processes sharing a --db server). */
-const REFRESH_LOCK = 7_240_100;
 
 /** Enrollment, video, problem, forum, … classification of event types (edx2bigquery's categories). */
 const VIDEO_KIND = `(event_type LIKE '%\\_video' OR event_type LIKE 'edx.video.%' OR event_type LIKE '%transcript%')`;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import {describe, it} from 'node:test';
 import pg from 'pg';
+import {MIGRATION_LOCK, REFRESH_LOCK} from '../../ingest/db/advisory-locks.js';
 import {backendPid, clientConfig} from '../../ingest/db/database.js';
 import {eventLine, fixtureDir, lines} from '../helpers/ingest.js';
 import {createTestDatabase, testPool} from '../helpers/database.js';
@@ -1346,6 +1347,48 @@ describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal clos
 		} finally {
 			await admin.query('DROP EVENT TRIGGER IF EXISTS slow_ddl');
 			await admin.end();
+		}
+	});
+
+	it('run, ingest and files waiting for another process\'s build of the derived tables or migration say so, naming its lock, and SIGTERM ends them at once: exit 130, one sentence, their work given up and their connections gone (it said "a lock")', async () => {
+		const buildUrl = await createTestDatabase('cli_build_wait');
+		const workdir = path.join(dir, 'build-wait-workdir');
+		const file = path.join(dir, 'build-wait.log');
+		fs.writeFileSync(file, lines(0, 14));
+		assert.equal(cli('ingest', file, '--db', buildUrl).code, 0);
+		// Another openpolyedu-tui, holding the lock of its build or migration; the test asks on its connection too.
+		const holder = new pg.Client(clientConfig(buildUrl));
+		await holder.connect();
+		try {
+			await holder.query('UPDATE loads SET derived_done = false');
+			const holderPid = await backendPid(holder);
+			// A second log: the ingest loads it, then waits to build.
+			const more = path.join(dir, 'build-wait-more.log');
+			fs.writeFileSync(more, lines(14, 20));
+			const build = "the lock of the derived tables' build";
+			for (const [lock, lockName, args, said] of [
+				[REFRESH_LOCK, build, ['run', 'learners', '--format', 'json'], 'Cancelled while building the derived tables: they were left as they were, and the next ingest or run builds them.'],
+				[REFRESH_LOCK, build, ['ingest', more], 'Cancelled while updating the tables the tasks read: everything is loaded, and the next ingest (or run) updates them.'],
+				[MIGRATION_LOCK, "the lock of the database's update", ['files'], 'Cancelled: nothing was listed.'],
+			] as const) {
+				await holder.query('SELECT pg_advisory_lock($1)', [lock]);
+				const command = startCli([...args, '--db', buildUrl, '--workdir', workdir]);
+				await until(() => command.stderr().includes('Waiting for'), `${args[0]} says what it waits for: ${command.stderr()}`, 30_000);
+				command.child.kill('SIGTERM');
+				const result = await settled(command.done, `${args[0]} ends on SIGTERM while the lock is still held`);
+				await holder.query('SELECT pg_advisory_unlock($1)', [lock]);
+				const waiting = `Waiting for ${lockName} held by another openpolyedu-tui (server process ${holderPid}: user ${decodeURIComponent(new URL(buildUrl).username)}, idle); the command goes on once it is released (Ctrl-C stops it).`;
+				assert.deepEqual([result.code, result.stderr.split('\n').filter((line) => !/^(deriving|building) /.test(line))], [130, [waiting, said, '']], args[0]);
+				assert.equal((await holder.query('SELECT count(*)::int AS n FROM loads WHERE derived_done')).rows[0].n, 0, `${args[0]}: the loads stay pending`);
+				// The server lets a closed connection's process go a moment after the client has gone.
+				const others = async () => (await holder.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows[0].n;
+				for (let tries = 0; (await others()) > 0; tries++) {
+					assert.ok(tries < 600, `${args[0]}: its connections are gone`);
+					await new Promise((resolve) => setTimeout(resolve, 50));
+				}
+			}
+		} finally {
+			await holder.end();
 		}
 	});
 

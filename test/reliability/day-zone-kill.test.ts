@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {describe, it} from 'node:test';
+import {REFRESH_LOCK} from '../../ingest/db/advisory-locks.js';
 import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 import {startCli} from './helpers/cli.js';
 
-/** The derived build's advisory lock (REFRESH_LOCK in refresh.ts): held for the whole rebuild. */
-const REFRESH_LOCK = 7_240_100;
 const EVENTS = 30_000;
 /**
  * pg_locks lists the locks of every database of the server: another test file's build beside this one held the
