@@ -65,7 +65,8 @@ type WaitRow = {waiter: number; holder: number; user: string | null; application
 /**
  * Each wait of `$1`'s processes for a lock that a process not among them holds (pg_blocking_pids: the holders, and those
  * queued ahead for a lock that conflicts), with what it waits on: the relation of a lock not granted, or of the tuple a
- * row lock's wait holds, or the number of an advisory lock not granted (a bigint key: its high and low halves). Another user's session shows no state (pg_stat_activity hides it without pg_read_all_stats).
+ * row lock's wait holds, or the number of an advisory lock not granted (a bigint key: its high and low halves). Another
+ * user's session shows no state (pg_stat_activity hides it without pg_read_all_stats).
  * `$2`: those waits are also cancelled, in the same statement (a wait that has just ended is not cancelled instead).
  */
 const WAITS = `
