@@ -229,7 +229,7 @@ export function removeWorkdir(workdir: Workdir): void {
  * moved and not used since (it takes its cluster back at its next start). They are listed by
  * `db status`, never deleted for the user: a moved workdir's database is not garbage.
  */
-export function unclaimedClusters(): Array<{home: string; owner: string; bytes: number; port: number | undefined}> {
+export async function unclaimedClusters(): Promise<Array<{home: string; owner: string; bytes: number; port: number | undefined}>> {
 	let entries: string[];
 	try {
 		entries = fs.readdirSync(SYSTEM_HOME).filter((entry) => entry.startsWith('cluster-'));
@@ -239,7 +239,7 @@ export function unclaimedClusters(): Array<{home: string; owner: string; bytes: 
 	// Only root makes these clusters. Another user can read neither the cluster (postgres' own, 0700) nor, often, the
 	// workdir root started it from: whether that is gone cannot be told, and only root can delete the folder, so it is
 	// left out (reading it was an "Unexpected error: EACCES" of db status for every user of a machine where root ran the app).
-	return entries.flatMap((entry) => {
+	const clusters = entries.flatMap((entry) => {
 		const dataDir = path.join(SYSTEM_HOME, entry, 'pgdata');
 		const owner = ownerOf(dataDir) ?? '';
 		try {
@@ -248,14 +248,16 @@ export function unclaimedClusters(): Array<{home: string; owner: string; bytes: 
 			return [];
 		}
 		try {
-			// Its server may still run: a workdir moved while db start kept it up (advice to delete it would delete a live database).
-			return [{home: path.dirname(dataDir), owner, bytes: folderBytes(path.dirname(dataDir)), port: runningPort(dataDir)}];
+			return [{home: path.dirname(dataDir), owner, bytes: folderBytes(path.dirname(dataDir)), dataDir}];
 		} catch (error) {
 			// ENOENT: removed while it was measured (its workdir's run ending, or the user), which crashed db status.
 			if (denied(error) || (error as NodeJS.ErrnoException).code === 'ENOENT') return [];
 			throw error;
 		}
 	});
+	// Its server may still run: a workdir moved while db start kept it up (advice to delete it would delete a live database).
+	// A stale postmaster.pid (see notTheServer) said it still ran: the advice kept a dead cluster's gigabytes.
+	return Promise.all(clusters.map(async ({dataDir, ...cluster}) => ({...cluster, port: await livePort(dataDir)})));
 }
 
 /** The calls folderBytes makes (a test hands it its own). */
@@ -640,8 +642,14 @@ function serverFile(dataDir: string): ServerFile | undefined {
 	return {file, pid, startedAt, port, status: lines[7]?.trim() || undefined, text};
 }
 
-/** The port of a server that runs on this cluster now, as far as postmaster.pid tells (see notTheServer). */
+/** The port of a server that runs on this cluster now, as far as postmaster.pid tells (see livePort). */
 const runningPort = (dataDir: string) => serverFile(dataDir)?.port;
+
+/** The port of the cluster's server when it runs, and not only its postmaster.pid (see notTheServer). */
+async function livePort(dataDir: string): Promise<number | undefined> {
+	const server = serverFile(dataDir);
+	return server && (await notTheServer(dataDir, server, process.platform)) === undefined ? server.port : undefined;
+}
 
 export type EmbeddedServer = {
 	url: string;

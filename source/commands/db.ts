@@ -80,7 +80,7 @@ export const dbCommand: Command = async (context) => {
 		const password = readPassword(workdir) ?? '';
 		context.stdout.write(`Running on 127.0.0.1:${status.port} (cluster in ${status.dataDir}): ${redactSecrets(connectionUrl(password, status.port))}\n`);
 	}
-	for (const cluster of unclaimedClusters()) {
+	for (const cluster of await unclaimedClusters()) {
 		const about = `Not used by any workdir: ${cluster.home} (${formatBytes(cluster.bytes)}; last started from ${cluster.owner || 'an unknown workdir'}).`;
 		context.stdout.write(
 			cluster.port === undefined

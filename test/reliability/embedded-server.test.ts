@@ -495,7 +495,7 @@ describe("a link where the app keeps a file of its own in the workdir", {skip: P
 });
 
 describe('a workdir moved while db start keeps its server running', {skip: POSIX && process.getuid?.() === 0 ? false : 'skipped: needs root, whose clusters live under /var/lib'}, () => {
-	it('lists its cluster as one whose server runs, not as one to delete (db status advised deleting a live database)', async () => {
+	it('lists its cluster as one whose server runs, not as one to delete (db status advised deleting a live database), and as stopped once it is, its postmaster.pid stale or not', async () => {
 		const {parent, workdir} = testFolder('moved-running');
 		// Renamed to moved before the test ends: only moved is left to clean up.
 		const first = resolveWorkdir(path.join(parent, 'first'));
@@ -510,7 +510,12 @@ describe('a workdir moved while db start keeps its server running', {skip: POSIX
 		const line = async () => (await runCli(['db', 'status', '--workdir', moved.root])).stdout.split('\n').find((each) => each.startsWith(`Not used by any workdir: ${home} (`));
 		assert.match((await line()) ?? '', /\)\. Its server still runs, on port \d+: a workdir moved while db start kept it running uses it, and db stop there stops it; do not delete the folder while it runs\.$/);
 		assert.equal(await stopEmbeddedServer(moved), true, 'db stop from the moved workdir stops it');
-		assert.match((await line()) ?? '', /\)\. A workdir moved away takes it back at its next start; otherwise delete the folder to free the space\.$/);
+		const stopped = /\)\. A workdir moved away takes it back at its next start; otherwise delete the folder to free the space\.$/;
+		assert.match((await line()) ?? '', stopped);
+		// A postmaster.pid whose process is another program now runs no server either (its server was said to run still).
+		const dataDir = fs.realpathSync(moved.pgdata);
+		forgeServerFile(dataDir, standIn(dataDir).pid!, 1, 'ready');
+		assert.match((await line()) ?? '', stopped, 'a stale postmaster.pid');
 	});
 });
 
