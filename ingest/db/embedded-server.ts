@@ -804,19 +804,22 @@ export function answersAsPostgres(port: number): Promise<boolean> {
  * Why the process that postmaster.pid names is not the cluster's server, when it is known not to be (undefined
  * otherwise): a server that did not stop cleanly (a crash, a kill, a restart of the machine) leaves the file, and its
  * process id goes to another program (Windows and containers soon give the low ones out again). Every process of a
- * server works in its cluster's folder, which Linux shows. Elsewhere, a server started before the machine's last start
- * runs no more; and a server listens on its port before it writes its status (starting, then ready, then stopping) and
- * until it exits, so one whose file has a status answers as PostgreSQL there. Only a file without one (a server in its
- * first moment) is taken at its word: a stale 'starting' or 'stopping' (a server killed as it started or stopped) was
- * taken at its word too, and kept every later start from starting it. `platform`: a test's, to try the other way.
+ * server works in its cluster's folder, which Linux shows. Elsewhere, a server listens on its port before it writes its
+ * status (starting, then ready, then stopping) and until it exits, so one whose file has a status answers as PostgreSQL
+ * there: a stale 'starting' or 'stopping' (a server killed as it started or stopped) was taken at its word, and kept
+ * every later start from starting it. A file without one (a server in its first moment) is taken at its word unless it
+ * was written before the machine last started. `platform`: a test's, to try the other way.
  */
 async function notTheServer(dataDir: string, server: ServerFile, platform: NodeJS.Platform): Promise<string | undefined> {
 	const folder = workingFolder(server.pid, platform);
 	if (folder !== undefined) return folder === dataDir ? undefined : `process ${server.pid} is another program (working in ${folder})`;
-	// A minute's leeway: the clock may have been set since the machine started.
+	// Asked first: a file taken for stale is removed, and a second server on a live one's cluster would ruin it. The
+	// boot time below is read off the clock, which may have been set forward since the server started.
+	if (await answersAsPostgres(server.port)) return undefined;
+	if (server.status !== undefined) return `no PostgreSQL answers on its port, ${server.port}`;
+	// No status yet: a server in its first moment, before it listens, unless the machine has started since (a minute's leeway).
 	if (server.startedAt < Date.now() / 1000 - os.uptime() - 60) return 'the machine has restarted since that server started';
-	if (server.status === undefined || (await answersAsPostgres(server.port))) return undefined;
-	return `no PostgreSQL answers on its port, ${server.port}`;
+	return undefined;
 }
 
 /** What is wrong with the cluster's postmaster.pid when it names another program than its server (see notTheServer), for db status. */

@@ -1026,6 +1026,22 @@ describe('a postmaster.pid whose server was killed as it started or stopped, or 
 	});
 });
 
+describe('a postmaster.pid older than the machine\'s start whose port answers as PostgreSQL (not Linux)', () => {
+	it('is no stale file: the clock may have been set forward since the server started, and a second server on a live one\'s cluster would ruin it', async () => {
+		const {dataDir} = await stoppedCluster('clock-set');
+		const other = standIn(dataDir);
+		const file = path.join(dataDir, 'postmaster.pid');
+		try {
+			await withServer(async (_pool, url) => {
+				forgeServerFile(dataDir, other.pid!, Number(new URL(url).port), 'ready', Math.floor(Date.now() / 1000 - os.uptime()) - 3600);
+				assert.equal(await staleServerFile(dataDir, 'darwin'), undefined);
+			});
+		} finally {
+			fs.rmSync(file, {force: true});
+		}
+	});
+});
+
 describe('whether a PostgreSQL answers on a port (where the working folder of a process cannot be read: not Linux)', () => {
 	it('is yes for the server, no for a program that accepts and never answers, and no for a closed port, within two seconds', async () => {
 		// Reads what it is sent (and sees the probe leave), answers nothing.
