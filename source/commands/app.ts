@@ -7,7 +7,7 @@ import {diskFullError} from '../../ingest/disk-full.js';
 import {runIngest} from '../../ingest/engine.js';
 import {redactSecrets} from '../../ingest/errors.js';
 import type {IngestSnapshot} from '../../ingest/progress.js';
-import {courseEvents, explainEmpty, learnerEvents, loadTaskCatalogue, runTask, saveResult} from '../tasks/index.js';
+import {courseEvents, explainEmpty, itemUnits, learnerEvents, loadTaskCatalogue, runTask, saveResult} from '../tasks/index.js';
 import {enterFullScreen} from '../ui/fullscreen.js';
 import type {AppServices} from '../ui/services.js';
 import type {AppIngestSummary} from '../ui/state/app-state.js';
@@ -173,7 +173,8 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		ingest: (signal, onProgress) => loading.join(onProgress, signal),
 		loadCatalogue: () => loadTaskCatalogue(),
 		listCourses: () => courseEvents(open().pool),
-		listLearners: (course) => learnerEvents(open().pool, course),
+		listPicks: async (kind, course) =>
+			kind === 'user' ? (await learnerEvents(open().pool, course)).map((learner) => ({id: learner.username, count: learner.events})) : itemUnits(open().pool, kind, course),
 		dayZone: () => currentDayZone(open().pool),
 		runTask: (task, values, signal) =>
 			runTask(open().pool, task, values, {signal})

@@ -193,6 +193,24 @@ export async function learnerEvents(pool: pg.Pool, course: string): Promise<Arra
 	return rows;
 }
 
+/**
+ * The videos or problems (`kind`) of `course` ('' = every course) with the unit (section name) and page each sits on
+ * (d_item_units; '' where none is known), which tell apart the hashes OpenEdu's logs give as ids, and `count`: a
+ * video's viewers, a problem's learners with graded checks (0: show-answer only); most first, then by id. The app's
+ * picker lists them for video-dropoff's and problem-answers' fields.
+ */
+export async function itemUnits(pool: pg.Pool, kind: keyof typeof ITEMS, course: string): Promise<Array<{id: string; count: number; unit: string; url: string}>> {
+	const item = ITEMS[kind];
+	const counted = kind === 'problem' ? 'count(DISTINCT t.username) FILTER (WHERE t.checks > 0)' : 'count(DISTINCT t.username)';
+	const {rows} = await pool.query<{id: string; count: number; unit: string; url: string}>(
+		`SELECT t.${item.column} AS id, ${counted} AS count, coalesce(min(u.name), '') AS unit, coalesce(min(u.url), '') AS url
+		 FROM ${item.table} t LEFT JOIN d_item_units($2, NULLIF($1, '')) u ON u.item_id = t.${item.column}
+		 WHERE t.course_id <> '' AND (t.course_id = $1 OR $1 = '') GROUP BY 1 ORDER BY 2 DESC, 1`,
+		[course, kind],
+	);
+	return rows;
+}
+
 export async function listCourses(db: Queryable): Promise<Array<{courseId: string; events: number}>> {
 	return (await courseEvents(db)).courses;
 }

@@ -7,7 +7,7 @@ import {useKeyPresses} from './hooks/use-key-presses.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {DetailsScreen} from './screens/details-screen.js';
 import {ErrorScreen} from './screens/error-screen.js';
-import {CourseScreen, FormScreen, LearnerScreen, RunningScreen} from './screens/form-screens.js';
+import {CourseScreen, FormScreen, PickScreen, RunningScreen} from './screens/form-screens.js';
 import {IngestScreen, SummaryScreen} from './screens/ingest-screen.js';
 import {MenuScreen} from './screens/menu-screen.js';
 import {ResultScreen} from './screens/result-screen.js';
@@ -89,7 +89,7 @@ function CurrentScreen({state, width, height}: {state: AppState; width: number; 
 		case 'course':
 			return <CourseScreen task={screen.task} choices={screen.choices} list={screen.list} courses={state.courses ?? []} width={width} rows={coursePageSize(state)} />;
 		case 'learner':
-			return <LearnerScreen task={screen.task} course={screen.course} learners={screen.learners} list={screen.list} width={width} rows={learnerPageSize(state)} />;
+			return <PickScreen kind={screen.kind} task={screen.task} course={screen.course} items={screen.items} list={screen.list} width={width} rows={learnerPageSize(state)} />;
 		case 'form':
 			return <FormScreen task={screen.task} form={screen.form} width={width} height={height} />;
 		case 'running':

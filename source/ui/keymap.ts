@@ -126,9 +126,9 @@ export const keymap: Binding[] = [
 	{action: 'details', scope: 'course', keys: ['i', 'ctrl+t'], label: 'i/Ctrl-T', description: 'the task in full: what it counts, parameters, sort, chart', hint: 'details'},
 	{action: 'back', scope: 'course', keys: ['escape'], label: 'Esc', description: 'clear the filter; without one, back to the menu', hint: 'back'},
 
-	...pickerMoves('learner', 'learner'),
-	{action: 'open', scope: 'learner', keys: ['enter'], label: 'Enter', description: 'put this learner into the field', hint: 'choose'},
-	{action: 'filter', scope: 'learner', keys: ['/'], label: '/', description: 'filter the learners by typing (Esc clears)', hint: 'filter'},
+	...pickerMoves('learner', 'entry'),
+	{action: 'open', scope: 'learner', keys: ['enter'], label: 'Enter', description: 'put this learner (video, problem) into the field', hint: 'choose'},
+	{action: 'filter', scope: 'learner', keys: ['/'], label: '/', description: 'filter by typing: a name; an id, unit or URL (Esc clears)', hint: 'filter'},
 	// i is free here as in the course picker: the filter is typed after / (and there, in scope 'text', i is typed).
 	{action: 'details', scope: 'learner', keys: ['i', 'ctrl+t'], label: 'i/Ctrl-T', description: 'the task in full: what it counts, parameters, sort, chart', hint: 'details'},
 	{action: 'back', scope: 'learner', keys: ['escape'], label: 'Esc', description: 'clear the filter; without one, back to the form unchanged', hint: 'back'},
@@ -147,7 +147,7 @@ export const keymap: Binding[] = [
 	// A Ctrl chord, as printable keys are typed; one no terminal takes (Windows Terminal keeps its Ctrl+Shift chords and
 	// Ctrl-V; F2 needs Fn on many laptops). Its hint shows on a user field only (see keyHints), and goes first when cut:
 	// the field's own help says it too.
-	{action: 'pick-learner', scope: 'form', keys: ['ctrl+l'], label: 'Ctrl-L', description: 'pick a learner from a list (on a user field)', hint: 'learners'},
+	{action: 'pick-learner', scope: 'form', keys: ['ctrl+l'], label: 'Ctrl-L', description: 'pick a learner, video or problem from a list (on its field)', hint: 'learners'},
 
 	...pickerMoves('details', 'line'),
 	// As a pager's q (less), and the key that opened it: the details are read and left, as the help is.
@@ -347,7 +347,7 @@ export function helpLines(scope: Scope): HelpLine[] {
 /**
  * The bottom hint line of a scope: "Enter choose · / filter · q quit · ? help". `hints` says what a key does in
  * the state at hand where it is not its usual (] on a column sorted descending restores the original order), ''
- * where it does nothing (Ctrl-L off a user field), which leaves it out.
+ * where it does nothing (Ctrl-L off a user, video or problem field), which leaves it out.
  */
 export function hintLine(scope: Scope, hints: Partial<Record<Action, string>> = {}, width = Number.POSITIVE_INFINITY): string {
 	const own = keymap.flatMap((binding) => {
@@ -373,7 +373,7 @@ export const scopeTitles: Record<Scope, string> = {
 	menu: 'Task menu',
 	details: 'Task details',
 	course: 'Course picker',
-	learner: 'Learner picker',
+	learner: 'Learner, video and problem picker',
 	form: 'Parameters',
 	running: 'Running a task',
 	result: 'Result table',

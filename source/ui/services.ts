@@ -1,7 +1,7 @@
 import type {IngestSnapshot} from '../../ingest/progress.js';
 import type {OutputFormat, TaskCatalogue, TaskDefinition, TaskResult} from '../tasks/types.js';
 import type {AppIngestSummary, CourseList} from './state/app-state.js';
-import type {Learner} from './state/learner-picker.js';
+import type {PickItem, PickKind} from './state/picker.js';
 
 /**
  * Everything the app asks of the world, as one object: the real one (source/commands/app.ts) wires the
@@ -16,8 +16,11 @@ export type AppServices = {
 	ingest(signal: AbortSignal, onProgress: (snapshot: IngestSnapshot) => void): Promise<AppIngestSummary>;
 	loadCatalogue(): Promise<TaskCatalogue>;
 	listCourses(): Promise<CourseList>;
-	/** The learners with events in `course` ('' = all courses), most active first (the learner picker). */
-	listLearners(course: string): Promise<Learner[]>;
+	/**
+	 * The picker's list: the learners with events in `course` ('' = all courses), most active first; the videos by
+	 * viewers or the problems by learners with checks, each with its unit and page.
+	 */
+	listPicks(kind: PickKind, course: string): Promise<PickItem[]>;
 	/** The time zone the database counts days in (after the load: `--tz` may change it). */
 	dayZone(): Promise<string>;
 	runTask(task: TaskDefinition, values: Record<string, string>, signal: AbortSignal): Promise<TaskResult>;

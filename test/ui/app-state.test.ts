@@ -222,10 +222,10 @@ const learnerPath = task('learner-path', 'Pages', {
 });
 /** Names as logs spell them: spaces, quotes, Cyrillic; most active first, as listLearners gives them. */
 const learners = [
-	{username: 'Анна Петрова', events: 40},
-	{username: "o'brien \"ob\"", events: 25},
-	{username: 'bob', events: 25},
-	{username: 'zoë', events: 1},
+	{id: 'Анна Петрова', count: 40},
+	{id: "o'brien \"ob\"", count: 25},
+	{id: 'bob', count: 25},
+	{id: 'zoë', count: 1},
 ];
 
 /** The learner-path form on course A (picked in the course picker), the cursor on its user field. */
@@ -235,11 +235,11 @@ function atLearnerForm(): AppState {
 
 /** The picker's answer to the request it made. */
 function listed(state: AppState, list = learners): AppState {
-	return state.screen.name === 'learner' ? apply(state, {type: 'learners', requestId: state.screen.requestId, learners: list}) : state;
+	return state.screen.name === 'learner' ? apply(state, {type: 'learners', requestId: state.screen.requestId, items: list}) : state;
 }
 
 const fieldValues = (state: AppState) => (state.screen.name === 'form' ? state.screen.form.fields.map((field) => field.value) : `on ${state.screen.name}`);
-const highlighted = (state: AppState) => (state.screen.name === 'learner' ? state.screen.learners?.[state.screen.list.selected ?? -1]?.username : `on ${state.screen.name}`);
+const highlighted = (state: AppState) => (state.screen.name === 'learner' ? state.screen.items?.[state.screen.list.selected ?? -1]?.id : `on ${state.screen.name}`);
 
 test("Ctrl-L on a user field lists the learners of the form's course; Enter puts the name in, Esc leaves the form as it was", () => {
 	const form = atLearnerForm();
@@ -248,10 +248,10 @@ test("Ctrl-L on a user field lists the learners of the form's course; Enter puts
 	const opening = keys(form, 'ctrl+l');
 	assert.equal(opening.screen.name, 'learner');
 	if (opening.screen.name !== 'learner') return;
-	assert.deepEqual([opening.screen.course, opening.screen.learners, scopeOf(opening)], ['course-v1:A+1+2024', undefined, 'learner']);
+	assert.deepEqual([opening.screen.course, opening.screen.items, scopeOf(opening)], ['course-v1:A+1+2024', undefined, 'learner']);
 	// Keys before the list is there move nothing; an answer to an earlier opening is not this one's.
 	assert.deepEqual(keys(opening, 'j', '/', 'x').screen, opening.screen);
-	assert.equal(apply(opening, {type: 'learners', requestId: opening.screen.requestId - 1, learners}).screen, opening.screen);
+	assert.equal(apply(opening, {type: 'learners', requestId: opening.screen.requestId - 1, items: learners}).screen, opening.screen);
 	const open = listed(opening);
 	assert.equal(highlighted(open), 'Анна Петрова', 'the most active first');
 	const picked = keys(open, 'j', 'enter');
@@ -274,7 +274,7 @@ test('Enter with the required learner left empty opens the picker on that field 
 	const form = keys(atLearnerForm(), 'tab', 'tab');
 	const opened = keys(form, 'enter');
 	assert.deepEqual([opened.screen.name, opened.screen.name === 'learner' && opened.screen.form.focus, opened.flash], ['learner', 0, undefined]);
-	const many = Array.from({length: 50}, (_, index) => ({username: `learner${index}`, events: 50 - index}));
+	const many = Array.from({length: 50}, (_, index) => ({id: `learner${index}`, count: 50 - index}));
 	const open = listed(opened, many);
 	// 24 rows: 20 learners fit under the title and the line saying whose they are.
 	assert.deepEqual(['end', 'home', 'pagedown', 'ctrl+b'].map((name) => highlighted(keys(open, 'G', 'g', name))), ['learner49', 'learner0', 'learner20', 'learner0']);
@@ -670,7 +670,7 @@ test('Ctrl-T on the form shows its task in full; Esc goes back to the form as it
 });
 
 test('i or Ctrl-T in the learner picker shows its task in full; Esc or q goes back to the picker with its cursor, filter and page', () => {
-	const many = Array.from({length: 50}, (_, index) => ({username: `learner${index}`, events: 50 - index}));
+	const many = Array.from({length: 50}, (_, index) => ({id: `learner${index}`, count: 50 - index}));
 	// Filtered to learner1… (11 of them), accepted, and moved down: the filter, the cursor and (by it) the page to keep.
 	const picker = keys(listed(keys(atLearnerForm(), 'ctrl+l'), many), '/', ...'learner1', 'enter', 'j', 'j');
 	if (picker.screen.name !== 'learner') throw new Error('no picker');
@@ -696,7 +696,7 @@ test('i or Ctrl-T in the learner picker shows its task in full; Esc or q goes ba
 	// Opened while the learners are still being listed: the answer, come meanwhile, is there on the way back.
 	const opening = keys(atLearnerForm(), 'ctrl+l');
 	const requestId = opening.screen.name === 'learner' ? opening.screen.requestId : -1;
-	const answered = apply(keys(opening, 'i'), {type: 'learners', requestId, learners});
+	const answered = apply(keys(opening, 'i'), {type: 'learners', requestId, items: learners});
 	assert.equal(answered.screen.name, 'details', 'the details stay up');
 	assert.deepEqual(keys(answered, 'escape').screen, listed(opening).screen);
 	// So is a refusal: an error screen whose Esc goes back to the form.

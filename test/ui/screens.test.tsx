@@ -100,7 +100,7 @@ function fakeServices(overrides: Partial<AppServices> = {}): Fake {
 		},
 		loadCatalogue: async () => ({tasks, problems: []}),
 		listCourses: async () => courseList([{courseId: 'course-v1:A+1+2024', events: 9}]),
-		listLearners: async () => [],
+		listPicks: async () => [],
 		dayZone: async () => 'Europe/Moscow',
 		runTask: async (task) => ({...result([['pause_video', 2], ['play_video', 5], ['problem_check', 1]]), taskId: task.id}),
 		async saveResult(saved, format) {
@@ -529,11 +529,11 @@ const CTRL_L = '\u000C';
 
 test("Ctrl-L on a user field lists the learners of the form's course while they come, filters them and puts the one picked into the field", async () => {
 	const asked: string[] = [];
-	const answer = deferred<Array<{username: string; events: number}>>();
+	const answer = deferred<Array<{id: string; count: number}>>();
 	const ran: Array<Record<string, string>> = [];
 	const services = fakeServices({
 		...withUserTask(false),
-		listLearners: (course) => {
+		listPicks: (_kind, course) => {
 			asked.push(course);
 			return answer.promise;
 		},
@@ -559,10 +559,10 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 		await until(() => asked.length > 0, 'the learners are asked for');
 		assert.deepEqual(asked, ['course-v1:A+1+2024']);
 		answer.resolve([
-			{username: 'Анна Петрова', events: 40},
-			{username: 'bob smith', events: 25},
-			{username: `o'brien "ob"`, events: 3},
-			{username: '山田 太郎', events: 1},
+			{id: 'Анна Петрова', count: 40},
+			{id: 'bob smith', count: 25},
+			{id: `o'brien "ob"`, count: 3},
+			{id: '山田 太郎', count: 1},
 		]);
 		const list = await waitFor(lastFrame, '4 learners of course-v1:A+1+2024, most active first');
 		assert.match(list, /Learners · which learner\?\n/);
@@ -581,7 +581,7 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 	}
 });
 
-const thirtyLearners = Array.from({length: 30}, (_, index) => ({username: `learner-${index}`, events: 30 - index}));
+const thirtyLearners = Array.from({length: 30}, (_, index) => ({id: `learner-${index}`, count: 30 - index}));
 
 /** The app at 80×12 (8 learners a page, fewer than a filter of "learner-1" keeps) on the Learners task's picker, listed. */
 async function renderAtLearnerPicker(services: Fake): Promise<ReturnType<typeof render>> {
@@ -599,7 +599,7 @@ async function renderAtLearnerPicker(services: Fake): Promise<ReturnType<typeof 
 }
 
 test('i in the learner picker shows the task in full; Esc and q go back to the picker as it was, its filter, cursor and page', async () => {
-	const services = fakeServices({...withUserTask(false), listLearners: async () => thirtyLearners});
+	const services = fakeServices({...withUserTask(false), listPicks: async () => thirtyLearners});
 	const {lastFrame, stdin, unmount} = await renderAtLearnerPicker(services);
 	try {
 		await press(stdin, '/', 'learner-1', ENTER, 'G', 'k');
@@ -640,10 +640,10 @@ test("at 40 columns the form's hint line keeps Enter run and Esc back, on a user
 
 test('the details read while the learners are listed: asked for once, and listed on the way back', async () => {
 	const asked: string[] = [];
-	const answer = deferred<Array<{username: string; events: number}>>();
+	const answer = deferred<Array<{id: string; count: number}>>();
 	const services = fakeServices({
 		...withUserTask(true),
-		listLearners: (course) => {
+		listPicks: (_kind, course) => {
 			asked.push(course);
 			return answer.promise;
 		},
@@ -660,7 +660,7 @@ test('the details read while the learners are listed: asked for once, and listed
 		// Back before the answer: the picker waits for the same one (the details went over it, nothing was cancelled).
 		await press(stdin, ESC);
 		await waitFor(lastFrame, 'Listing the learners of course-v1:A+1+2024…');
-		answer.resolve([{username: 'bob smith', events: 25}]);
+		answer.resolve([{id: 'bob smith', count: 25}]);
 		assert.match(await waitFor(lastFrame, '1 learner of course-v1:A+1+2024'), /▸ bob smith 25 events\n/);
 		assert.deepEqual(asked, ['course-v1:A+1+2024'], 'asked once');
 		assert.deepEqual(services.errors, []);
@@ -712,8 +712,8 @@ test('an empty answer\'s long note is wrapped at spaces: no line of it starts wi
 });
 
 test('25,000 learners at 60×15: Enter on the empty required field opens the picker, which draws what fits, scrolls to End and keeps the width; Esc leaves the form as it was', async () => {
-	const many = Array.from({length: 25_000}, (_, index) => ({username: `jolly-clever-siberiansable-${index}`, events: 25_000 - index}));
-	const services = fakeServices({...withUserTask(true), listLearners: async () => many});
+	const many = Array.from({length: 25_000}, (_, index) => ({id: `jolly-clever-siberiansable-${index}`, count: 25_000 - index}));
+	const services = fakeServices({...withUserTask(true), listPicks: async () => many});
 	const {lastFrame, stdin, unmount} = await renderAtMenu(services, 60, 15);
 	try {
 		await press(stdin, '/', 'learners', ENTER, ENTER);
@@ -1940,7 +1940,7 @@ test('on active-learners\' chart, 1 hides the active line (the axis then spans t
 });
 
 test('Ctrl-T while the learner picker\'s filter is typed shows the task in full; Esc goes back to the filter being typed, its cursor and page as they were', async () => {
-	const services = fakeServices({...withUserTask(false), listLearners: async () => thirtyLearners});
+	const services = fakeServices({...withUserTask(false), listPicks: async () => thirtyLearners});
 	const {lastFrame, stdin, unmount} = await renderAtLearnerPicker(services);
 	try {
 		// Still typing, on the last page of the 11 matches (↓ moves over them), the cursor before "-1".

@@ -111,15 +111,15 @@ export function useAppController(services: AppServices, size: {width: number; he
 		return () => abort.abort();
 	}, [running?.runId]);
 
-	// The learner picker's list, asked for once per opening (its details read meanwhile too); an answer after Esc is
-	// dropped (its requestId is gone).
+	// The picker's list, asked for once per opening (its details read meanwhile too); an answer after Esc is dropped
+	// (its requestId is gone).
 	const picker = learnerPicker(screen);
-	const listing = picker && !picker.learners ? picker : undefined;
+	const listing = picker && !picker.items ? picker : undefined;
 	useEffect(() => {
 		if (!listing) return;
 		const {requestId} = listing;
-		track(services.listLearners(listing.course)).then(
-			(learners) => dispatch({type: 'learners', requestId, learners}),
+		track(services.listPicks(listing.kind, listing.course)).then(
+			(items) => dispatch({type: 'learners', requestId, items}),
 			(error: unknown) => {
 				services.logError(error);
 				dispatch({type: 'learners-failed', requestId, error: describeError(error, 'learners')});

@@ -9,10 +9,11 @@ import {displayPath} from './format.js';
 export type DetailLine = {text: string; tone: 'title' | 'heading' | 'text' | 'dim'; bold?: number};
 
 /**
- * Said after a parameter's description: how a date is written; where a learner's name can be picked (the form's hint
- * line, cut on a narrow screen, may not show it).
+ * Said after a parameter's description: how a date is written; where a learner's name or a video's or problem's id
+ * can be picked (the form's hint line, cut on a narrow screen, may not show it).
  */
-const parameterNotes: Partial<Record<ParameterType, string>> = {...PARAMETER_FORMATS, user: 'Ctrl-L lists them'};
+const picked = 'Ctrl-L lists them';
+const parameterNotes: Partial<Record<ParameterType, string>> = {...PARAMETER_FORMATS, user: picked, video: picked, problem: picked};
 
 /** A parameter's description and its note, as the details and the form's focused field say it. */
 export function parameterHelp(parameter: TaskParameter): string {

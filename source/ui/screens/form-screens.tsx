@@ -9,7 +9,7 @@ import {parameterHelp} from '../lib/task-details.js';
 import type {Course} from '../state/app-state.js';
 import {choiceLabel, pickerView, type CourseChoice} from '../state/course-picker.js';
 import {filterLabel, isFiltered, type FilteredList} from '../state/filtered-list.js';
-import {learnerView, type Learner} from '../state/learner-picker.js';
+import {PICKED, pickLabel, pickView, type PickItem, type PickKind} from '../state/picker.js';
 import {formLayout, type FormState} from '../state/form-state.js';
 import {windowStart} from '../state/list-cursor.js';
 import {withCursor} from '../state/text-field.js';
@@ -38,8 +38,8 @@ export function CourseScreen({task, choices, list, courses, width, rows}: {task:
 	);
 }
 
-/** The `rows` of a picker's list around its cursor: each one's label, and its events where it has a count. */
-function PickerRows({shown, position, rows, line}: {shown: number[]; position: number; rows: number; line: (index: number) => {label: string; events: number | undefined}}) {
+/** The `rows` of a picker's list around its cursor: each one's label, and its count (of `noun`s) where it has one. */
+function PickerRows({shown, position, rows, line, noun = 'event'}: {shown: number[]; position: number; rows: number; line: (index: number) => {label: string; events: number | undefined}; noun?: string}) {
 	const start = windowStart(position, shown.length, rows);
 	return shown.slice(start, start + rows).map((index, offset) => {
 		const {label, events} = line(index);
@@ -48,7 +48,7 @@ function PickerRows({shown, position, rows, line}: {shown: number[]; position: n
 			<Text key={index} inverse={isCursor} wrap="truncate-end">
 				{rowMark(isCursor)}
 				{terminalSafe(label)}
-				{events !== undefined && <Text dimColor> {counted(events, 'event')}</Text>}
+				{events !== undefined && <Text dimColor> {counted(events, noun)}</Text>}
 			</Text>
 		);
 	});
@@ -73,31 +73,34 @@ function PickerTitle({title, question, list, width}: {title: string; question: s
 }
 
 /**
- * The learners of the form's course (`course`, '' = all courses) to put into its user field, most active first: the
- * ones a course team looks into, and the order of the Learners task. `rows` of them are drawn, scrolled to the
- * cursor (25,000 learners at 10M events); `/` filters them by the words of their names.
+ * The learners, videos or problems (`kind`) of the form's course (`course`, '' = all courses) to put into its field,
+ * most active first: the ones a course team looks into, and the order of the Learners task. `rows` of them are drawn,
+ * scrolled to the cursor (25,000 learners at 10M events); `/` filters them by the words of their names (a video's or
+ * problem's id, unit or URL).
  */
-export function LearnerScreen({task, course, learners, list, width, rows}: {task: TaskDefinition; course: string; learners?: Learner[]; list: FilteredList<number>; width: number; rows: number}) {
+export function PickScreen({kind, task, course, items, list, width, rows}: {kind: PickKind; task: TaskDefinition; course: string; items?: PickItem[]; list: FilteredList<number>; width: number; rows: number}) {
 	const where = course === '' ? 'all courses' : terminalSafe(course);
-	if (!learners) {
+	const {one, counted: noun} = PICKED[kind];
+	if (!items) {
 		return (
 			<Box flexDirection="column" width={width}>
-				<PickerTitle title={task.title} question="which learner?" list={list} width={width} />
+				<PickerTitle title={task.title} question={`which ${one}?`} list={list} width={width} />
 				<Text dimColor wrap="truncate-end">
-					Listing the learners of {where}…
+					Listing the {one}s of {where}…
 				</Text>
 			</Box>
 		);
 	}
-	const {shown, position} = learnerView(learners, list);
+	const {shown, position} = pickView(items, list);
+	const order = kind === 'user' ? 'most active first' : `most ${noun}s first`;
 	return (
 		<Box flexDirection="column" width={width}>
-			<PickerTitle title={task.title} question={`which learner?${pickerCount(shown.length, position, rows, list)}`} list={list} width={width} />
+			<PickerTitle title={task.title} question={`which ${one}?${pickerCount(shown.length, position, rows, list)}`} list={list} width={width} />
 			<Text dimColor wrap="truncate-end">
-				{learners.length === 0 ? `No learner has events in ${where} (Esc goes back to the form).` : `${counted(learners.length, 'learner')} of ${where}, most active first`}
+				{items.length === 0 ? `No ${one} has ${noun}s in ${where} (Esc goes back to the form).` : `${counted(items.length, one)} of ${where}, ${order}`}
 			</Text>
-			{learners.length > 0 && shown.length === 0 && <Text dimColor>No learner matches "{list.filter.value}" (Esc clears the filter).</Text>}
-			<PickerRows shown={shown} position={position} rows={rows} line={(index) => ({label: learners[index]!.username, events: learners[index]!.events})} />
+			{items.length > 0 && shown.length === 0 && <Text dimColor>No {one} matches "{list.filter.value}" (Esc clears the filter).</Text>}
+			<PickerRows shown={shown} position={position} rows={rows} noun={noun} line={(index) => ({label: pickLabel(items[index]!), events: items[index]!.count})} />
 		</Box>
 	);
 }

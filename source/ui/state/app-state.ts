@@ -8,7 +8,7 @@ import {taskDetailLines} from '../lib/task-details.js';
 import {createFormState, formReducer, formValues, missingRequired, type FormState} from './form-state.js';
 import {pickerView, shownChoices, type CourseChoice} from './course-picker.js';
 import {filteredList, filteredListReducer, isFiltered, type FilteredList, type FilteredListAction} from './filtered-list.js';
-import {learnerView, openedList, shownLearners, type Learner} from './learner-picker.js';
+import {openedList, PICKED, pickView, shownItems, type PickItem, type PickKind} from './picker.js';
 import {scrolledTop, type ListMove} from './list-cursor.js';
 import {initialMenuState, menuReducer, selectedTask, visibleTasks, type MenuState} from './menu-state.js';
 import {createTableState, sortDescHint, tableReducer, type TableState} from './table-state.js';
@@ -64,10 +64,11 @@ export type Screen =
 	| {name: 'course'; task: TaskDefinition; choices: CourseChoice[]; list: FilteredList<number>}
 	| {name: 'form'; task: TaskDefinition; form: FormState}
 	/**
-	 * The learner picker, opened on the form's focused user field: the learners of the form's course ('' = all courses),
-	 * undefined while they are listed (the hook watching `requestId` asks for them); Esc goes back to `form` unchanged.
+	 * The picker, opened on the form's focused user, video or problem field (`kind`): the learners, videos or problems
+	 * of the form's course ('' = all courses), undefined while they are listed (the hook watching `requestId` asks for
+	 * them); Esc goes back to `form` unchanged.
 	 */
-	| {name: 'learner'; task: TaskDefinition; form: FormState; course: string; requestId: number; learners?: Learner[]; list: FilteredList<number>}
+	| {name: 'learner'; kind: PickKind; task: TaskDefinition; form: FormState; course: string; requestId: number; items?: PickItem[]; list: FilteredList<number>}
 	| {name: 'running'; task: TaskDefinition; values: Record<string, string>; runId: number; startedAt: number; form: FormState}
 	| ResultScreen
 	/** A task's whole definition, scrolled to its line `top`; Esc goes back to `back` as it was (the menu's cursor is the app's). */
@@ -118,7 +119,7 @@ export type AppEvent =
 	| {type: 'ingest-finished'; summary: AppIngestSummary}
 	| {type: 'catalogue'; tasks: TaskDefinition[]; problems: TaskProblem[]}
 	| ({type: 'courses'} & CourseList)
-	| {type: 'learners'; requestId: number; learners: Learner[]}
+	| {type: 'learners'; requestId: number; items: PickItem[]}
 	| {type: 'learners-failed'; requestId: number; error: ErrorInfo}
 	| {type: 'day-zone'; zone: string}
 	| {type: 'task-finished'; runId: number; result: TaskResult}
@@ -236,7 +237,7 @@ export function coursePageSize(state: Parameters<typeof screenHeight>[0]): numbe
 	return Math.max(1, screenHeight(state) - 1);
 }
 
-/** Learners that fit under the picker's title and the line saying whose they are. */
+/** Entries that fit under the picker's title and the line saying whose they are. */
 export function learnerPageSize(state: Parameters<typeof screenHeight>[0]): number {
 	return Math.max(1, coursePageSize(state) - 1);
 }
@@ -296,8 +297,11 @@ export function keyHints(state: AppState): Partial<Record<Action, string>> {
 	if (screen.name === 'result' && scopeOf(state) === 'result') return {'sort-desc': sortDescHint(screen.table), ...(screen.task.chart ? {} : {chart: ''})};
 	// A result's search has no task's details to show (Esc first; the result's task is the one just run).
 	if (screen.name === 'result' && scopeOf(state) === 'text') return {details: ''};
-	// The learner picker's key is told where it works: on a user field.
-	if (screen.name === 'form' && screen.form.fields[screen.form.focus]?.parameter.type !== 'user') return {'pick-learner': ''};
+	// The picker's key is told where it works: on a user, video or problem field, and what it lists there.
+	if (screen.name === 'form') {
+		const kind = pickKind(screen.form);
+		return {'pick-learner': kind ? `${PICKED[kind].one}s` : ''};
+	}
 	return {};
 }
 
@@ -331,7 +335,7 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 			const picker = learnerPicker(screen);
 			if (picker?.requestId !== event.requestId) return state;
 			const field = picker.form.fields[picker.form.focus];
-			const listed = {...picker, learners: event.learners, list: openedList(event.learners, field?.value ?? '')};
+			const listed = {...picker, items: event.items, list: openedList(event.items, field?.value ?? '')};
 			// Listed while the task's details are read over the picker: there when Esc goes back to it.
 			return {...state, screen: screen.name === 'details' ? {...screen, back: listed} : listed};
 		}
@@ -376,7 +380,7 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 }
 
 /**
- * The learner picker on screen, or under the task's details read over it: its learners are asked for once per opening
+ * The picker on screen, or under the task's details read over it: its entries are asked for once per opening
  * (the details do not cancel the listing; their Esc would have found the picker still "Listing…").
  */
 export function learnerPicker(screen: Screen): Extract<Screen, {name: 'learner'}> | undefined {
@@ -610,8 +614,10 @@ function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, 
 			return form({type: 'focus', by: 1});
 		case 'previous-field':
 			return form({type: 'focus', by: -1});
-		case 'pick-learner':
-			return screen.form.fields[screen.form.focus]?.parameter.type === 'user' ? openLearnerPicker(state, screen.task, screen.form) : state;
+		case 'pick-learner': {
+			const kind = pickKind(screen.form);
+			return kind ? openPicker(state, kind, screen.task, screen.form) : state;
+		}
 		case 'run': {
 			// Said on the form, with the field at hand: the task's own refusal came as an error screen.
 			const missing = missingRequired(screen.form);
@@ -619,7 +625,7 @@ function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, 
 				const {parameter} = screen.form.fields[missing]!;
 				const focused = formReducer(screen.form, {type: 'focus', by: missing - screen.form.focus});
 				// A learner is picked from a list rather than recalled: learner-path's "needs a value" sent users to the Learners task.
-				if (parameter.type === 'user') return openLearnerPicker(state, screen.task, focused);
+				if (parameter.type === 'user') return openPicker(state, 'user', screen.task, focused);
 				return withFlash({...state, screen: {...screen, form: focused}}, `"${parameter.name}" needs a value: ${parameter.description}.`, 'error');
 			}
 			return run(state, screen.task, screen.form);
@@ -633,18 +639,24 @@ function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, 
 	}
 }
 
-/** The picker on the focused field of `form`, for the learners of the course in its course field (none: all courses). */
-function openLearnerPicker(state: AppState, task: TaskDefinition, form: FormState): AppState {
+/** What Ctrl-L lists on the focused field of `form`: nothing off a user, video or problem field. */
+function pickKind(form: FormState): PickKind | undefined {
+	const type = form.fields[form.focus]?.parameter.type;
+	return type === 'user' || type === 'video' || type === 'problem' ? type : undefined;
+}
+
+/** The picker on the focused field of `form`, for the `kind` of the course in its course field (none: all courses). */
+function openPicker(state: AppState, kind: PickKind, task: TaskDefinition, form: FormState): AppState {
 	const course = form.fields.find((field) => field.parameter.type === 'course')?.value.trim() ?? '';
 	const counter = state.counter + 1;
-	return {...state, counter, flash: undefined, screen: {name: 'learner', task, form, course, requestId: counter, list: filteredList()}};
+	return {...state, counter, flash: undefined, screen: {name: 'learner', kind, task, form, course, requestId: counter, list: filteredList()}};
 }
 
 function onLearnerList(state: AppState, screen: Extract<Screen, {name: 'learner'}>, action: FilteredListAction): AppState {
-	const {learners} = screen;
+	const {items} = screen;
 	// Nothing to move over or filter until they are listed.
-	if (!learners) return state;
-	const list = filteredListReducer(screen.list, action, (filter) => shownLearners(learners, filter), learnerPageSize(state));
+	if (!items) return state;
+	const list = filteredListReducer(screen.list, action, (filter) => shownItems(items, filter), learnerPageSize(state));
 	return {...state, screen: {...screen, list}};
 }
 
@@ -655,12 +667,12 @@ function onLearnerAction(state: AppState, screen: Extract<Screen, {name: 'learne
 	if (action === 'details') return openDetails(state, screen.task, screen);
 	const listAction = listActions[action];
 	if (listAction) return onLearnerList(state, screen, listAction);
-	if (action !== 'open' || !screen.learners) return state;
-	const {shown, position} = learnerView(screen.learners, screen.list);
-	const learner = screen.learners[shown[position] ?? -1];
-	if (!learner) return state;
+	if (action !== 'open' || !screen.items) return state;
+	const {shown, position} = pickView(screen.items, screen.list);
+	const item = screen.items[shown[position] ?? -1];
+	if (!item) return state;
 	const {form} = screen;
-	return back({...form, fields: form.fields.map((field, index) => (index === form.focus ? {...field, ...textField(learner.username)} : field))});
+	return back({...form, fields: form.fields.map((field, index) => (index === form.focus ? {...field, ...textField(item.id)} : field))});
 }
 
 const tableActions: Partial<Record<Action, Parameters<typeof tableReducer>[1]>> = {
