@@ -3,6 +3,8 @@ import {test} from 'node:test';
 import {helpLines, hintLine, keymap} from '../../source/ui/keymap.js';
 import {positionText} from '../../source/ui/screens/result-screen.js';
 import {pickerView} from '../../source/ui/state/course-picker.js';
+import {filteredList} from '../../source/ui/state/filtered-list.js';
+import {openedList, pickLabel, pickView, shownItems} from '../../source/ui/state/picker.js';
 import {appReducer, closingText, coursePageSize, createAppState, detailsPageSize, exitCodeOf, keyHints, resultLayout, savingLines, savingText, scopeOf, shownResultLayout, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {taskDetailLines} from '../../source/ui/lib/task-details.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
@@ -220,7 +222,7 @@ const learnerPath = task('learner-path', 'Pages', {
 		{name: 'tz', type: 'timezone', description: 'Time zone', default: 'UTC'},
 	],
 });
-/** Names as logs spell them: spaces, quotes, Cyrillic; most active first, as listLearners gives them. */
+/** Names as logs spell them: spaces, quotes, Cyrillic; most active first, as listPicks gives them. */
 const learners = [
 	{id: 'Анна Петрова', count: 40},
 	{id: "o'brien \"ob\"", count: 25},
@@ -303,6 +305,49 @@ test('a name begun in the field is the filter, still typed: it goes on there, a 
 	assert.deepEqual([keys(unmatched, 'enter').screen.name, fieldValues(keys(unmatched, 'escape', 'escape'))], ['learner', ['bobb', 'course-v1:A+1+2024', 'UTC']]);
 	const empty = listed(keys(atLearnerForm(), 'ctrl+l'), []);
 	assert.deepEqual([keys(empty, 'enter').screen.name, keys(empty, 'escape').screen.name], ['learner', 'form']);
+});
+
+/** video-dropoff's parameters: a required video, then the course. */
+const videoDropoff = task('video-dropoff', 'Videos', {
+	parameters: [
+		{name: 'video', type: 'video', required: true, description: 'Video id'},
+		{name: 'course', type: 'course', description: 'Course id'},
+	],
+});
+/** Videos as OpenEdu logs them (hashes), with the unit and page that tell them apart; most viewers first. */
+const videos = [
+	{id: '3c9e0a51f2', count: 40, unit: '1.1 Маятник', url: '/courses/course-v1:A+1+2024/courseware/ch1/s1/1'},
+	{id: 'a77d01b4e9', count: 12, unit: '2.3 Волны', url: '/courses/course-v1:A+1+2024/courseware/ch2/s3/2'},
+	{id: 'f00dfeed01', count: 3, unit: '', url: '/courses/course-v1:A+1+2024/courseware/ch2/s3/5'},
+];
+
+test("Ctrl-L on a video field lists the course's videos; typing a unit's name or a URL's part filters them, Enter puts the id in", () => {
+	const form = keys(apply(atMenu(), {type: 'catalogue', problems: [], tasks: [videoDropoff]}), 'enter', 'enter');
+	assert.match(hintLine(scopeOf(form), keyHints(form)), /Ctrl-L videos · F1 help$/, 'the key says what it lists there');
+	const opening = keys(form, 'ctrl+l');
+	if (opening.screen.name !== 'learner') throw new Error(`no picker: ${opening.screen.name}`);
+	assert.deepEqual([opening.screen.kind, opening.screen.course], ['video', 'course-v1:A+1+2024']);
+	const picker = listed(opening, videos);
+	assert.equal(highlighted(picker), '3c9e0a51f2', 'the most watched first');
+	assert.equal(highlighted(keys(picker, '/', ...'волны')), 'a77d01b4e9', "by the unit's name, case aside");
+	assert.equal(highlighted(keys(picker, '/', ...'s3/5')), 'f00dfeed01', 'by the page');
+	assert.deepEqual(fieldValues(keys(picker, '/', ...'волны', 'enter', 'enter')), ['a77d01b4e9', 'course-v1:A+1+2024']);
+	// On the course field the key lists nothing and is not offered.
+	const onCourse = keys(form, 'tab');
+	assert.deepEqual([keys(onCourse, 'ctrl+l').screen.name, hintLine(scopeOf(onCourse), keyHints(onCourse)).includes('Ctrl-L')], ['form', false]);
+});
+
+test('the picker matches an id, a unit or a URL, shows them as one line, and opens on the id the field holds', () => {
+	assert.deepEqual(videos.map(pickLabel), [
+		'3c9e0a51f2 · 1.1 Маятник · /courses/course-v1:A+1+2024/courseware/ch1/s1/1',
+		'a77d01b4e9 · 2.3 Волны · /courses/course-v1:A+1+2024/courseware/ch2/s3/2',
+		'f00dfeed01 · /courses/course-v1:A+1+2024/courseware/ch2/s3/5',
+	]);
+	assert.deepEqual([shownItems(videos, 'a77d'), shownItems(videos, 'ch2'), shownItems(videos, 'маятник ch1'), shownItems(videos, 'маятник ch2')], [[1], [1, 2], [0], []]);
+	assert.deepEqual(openedList(videos, 'f00dfeed01'), filteredList(2));
+	assert.deepEqual(pickView(videos, openedList(videos, ' ВОЛН')), {shown: [1], position: 0}, 'a value no id is: the filter, being typed');
+	assert.equal(openedList(videos, ' ВОЛН').editingFilter, true);
+	assert.deepEqual(shownItems(learners, 'bob'), [2], 'a learner is matched by name alone');
 });
 
 test('learners that could not be listed: an error screen whose Esc goes back to the form', () => {

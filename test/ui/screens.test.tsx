@@ -581,6 +581,57 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 	}
 });
 
+test("Ctrl-L on video-dropoff's video field lists the course's videos with their unit and page; typing filters them, Enter puts the id in", async () => {
+	const asked: Array<[string, string]> = [];
+	const ran: Array<Record<string, string>> = [];
+	const videoDropoff = task('video-dropoff', 'Videos', {
+		parameters: [
+			{name: 'video', type: 'video', required: true, description: 'Video id'},
+			{name: 'course', type: 'course', description: 'Course id'},
+		],
+	});
+	const services = fakeServices({
+		loadCatalogue: async () => ({tasks: tasks.map((each) => (each.id === 'learners' ? videoDropoff : each)), problems: []}),
+		listPicks: async (kind, course) => {
+			asked.push([kind, course]);
+			return [
+				{id: '3c9e0a51f2', count: 40, unit: '1.1 Маятник', url: '/courses/course-v1:A+1+2024/courseware/ch1/s1/1'},
+				{id: 'a77d01b4e9', count: 12, unit: '2.3 Волны', url: '/courses/course-v1:A+1+2024/courseware/ch2/s3/2'},
+				{id: 'f00dfeed01', count: 1, unit: '', url: '/courses/course-v1:A+1+2024/courseware/ch2/s3/5'},
+			];
+		},
+		runTask: async (ranTask, values) => {
+			ran.push(values);
+			return {...result([]), taskId: ranTask.id};
+		},
+	});
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services, 100);
+	try {
+		await press(stdin, '/', 'video-dropoff', ENTER, ENTER);
+		const onVideo = await waitFor(lastFrame, /▸ video +▏/);
+		assert.match(onVideo, /Ctrl-L videos · F1 help$/);
+		assert.match(onVideo, / {2}Video id \(Ctrl-L lists them\)\n/);
+		await press(stdin, CTRL_L);
+		const list = await waitFor(lastFrame, '3 videos of course-v1:A+1+2024, most viewers first');
+		assert.deepEqual(asked, [['video', 'course-v1:A+1+2024']]);
+		assert.match(list, /^Video dropoff · which video\?\n/);
+		assert.match(
+			list,
+			/▸ 3c9e0a51f2 · 1\.1 Маятник · \/courses\/course-v1:A\+1\+2024\/courseware\/ch1\/s1\/1 40 viewers\n {2}a77d01b4e9 · 2\.3 Волны · \S+ 12 viewers\n {2}f00dfeed01 · \/courses\/\S+\/s3\/5 1 viewer\n/,
+		);
+		await press(stdin, '/', 'волны');
+		assert.match(await waitFor(lastFrame, 'which video? 1 of 1 · filter: волны▏'), /▸ a77d01b4e9 · 2\.3 Волны/);
+		await press(stdin, ENTER, ENTER);
+		await waitFor(lastFrame, /▸ video +a77d01b4e9▏/);
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, '(no rows)');
+		assert.equal(ran[0]?.video, 'a77d01b4e9');
+		assert.deepEqual(services.errors, []);
+	} finally {
+		unmount();
+	}
+});
+
 const thirtyLearners = Array.from({length: 30}, (_, index) => ({id: `learner-${index}`, count: 30 - index}));
 
 /** The app at 80×12 (8 learners a page, fewer than a filter of "learner-1" keeps) on the Learners task's picker, listed. */
