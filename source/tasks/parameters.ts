@@ -109,6 +109,20 @@ export class UnknownLearnerError extends UserError {
 }
 
 /**
+ * A video or problem id (`kind`) with no learner's events in `course` ('' = in the database): the TUI says where to
+ * pick one from.
+ */
+export class UnknownItemError extends UserError {
+	constructor(
+		readonly kind: keyof typeof ITEMS,
+		readonly course: string,
+		id: string,
+	) {
+		super(`No ${kind} ${quoted(id)} ${inCourse(course)} (${ITEMS[kind].listedBy} lists them).`);
+	}
+}
+
+/**
  * Each pool's time zones as canonicalTimeZone spelled them, by value as given: its server's zones do not change while
  * it runs, and a lookup scans them all (16 ms), which `run` made twice (checkValues before a pending build, then the task).
  */
@@ -336,7 +350,7 @@ export async function resolveParameters(
 		if (!value) continue;
 		await about(parameter, async () => {
 			if (parameter.type === 'user') await checkLearner(db, value, courseValue);
-			if (parameter.type === 'video' || parameter.type === 'problem') await checkItem(db, ITEMS[parameter.type], value, courseValue);
+			if (parameter.type === 'video' || parameter.type === 'problem') await checkItem(db, parameter.type, value, courseValue);
 			if (parameter.type === 'event-types') {
 				const unknown = await unknownEventTypes(db, value, courseValue);
 				// None with events is refused; some without count nothing, and a typo among them must say so.
@@ -373,19 +387,20 @@ async function about<T>(parameter: TaskParameter, check: () => Promise<T>): Prom
 
 /** Where a course's videos and problems are listed (by the tasks that read them), and which task lists them for the user. */
 const ITEMS = {
-	video: {what: 'video', table: 'd_learner_video', column: 'video_id', listedBy: 'video-engagement'},
-	problem: {what: 'problem', table: 'd_learner_problem', column: 'problem_id', listedBy: 'problems'},
+	video: {table: 'd_learner_video', column: 'video_id', listedBy: 'video-engagement'},
+	problem: {table: 'd_learner_problem', column: 'problem_id', listedBy: 'problems'},
 };
 
 const inCourse = (course: string) => (course === '' ? 'in the database' : `in ${course}`);
 
 /** A video or problem with learners' events (in `course`, when one is chosen): a misspelt id must not look like an unwatched video. */
-async function checkItem(db: Queryable, item: (typeof ITEMS)[keyof typeof ITEMS], id: string, course: string): Promise<void> {
+async function checkItem(db: Queryable, kind: keyof typeof ITEMS, id: string, course: string): Promise<void> {
+	const item = ITEMS[kind];
 	const {rows} = await db.query<{known: boolean}>(
 		`SELECT EXISTS (SELECT 1 FROM ${item.table} WHERE ${item.column} = $1 AND course_id <> '' AND (course_id = $2 OR $2 = '')) AS known`,
 		[id, course],
 	);
-	if (!rows[0]!.known) throw new UserError(`No ${item.what} ${quoted(id)} ${inCourse(course)} (${item.listedBy} lists them).`);
+	if (!rows[0]!.known) throw new UnknownItemError(kind, course, id);
 }
 
 /** The event types of a comma-separated list, as the tasks' SQL splits it (spaces dropped). */

@@ -4,6 +4,7 @@ import {WorkdirError} from '../../ingest/db/workdir.js';
 import {WorkdirInUseError} from '../../ingest/db/workdir-lock.js';
 import {IngestBusyError} from '../../ingest/engine.js';
 import {DiskFullError, UserError} from '../../ingest/errors.js';
+import {UnknownItemError} from '../../source/tasks/parameters.js';
 import {TaskQueryError} from '../../source/tasks/run.js';
 import {describeError} from '../../source/ui/lib/errors.js';
 
@@ -54,4 +55,20 @@ test('a full disk is titled so at every stage, its advice to free space or use a
 		const info = describeError(full, stage);
 		assert.deepEqual([info.title, info.message, info.hint], ['A disk ran out of space', full.message, 'What was saved is kept: free space on that disk, or start the app with --workdir on a larger disk.'], stage);
 	}
+});
+
+test('a video or problem not in the data: the hint says Ctrl-L on its field lists them, of the course or of every course', () => {
+	const video = new UnknownItemError('video', 'course-v1:A+1+2024', '3c9e0a51f2');
+	video.parameter = 'video';
+	assert.deepEqual(describeError(video, 'task'), {
+		title: 'No such video',
+		message: 'No video "3c9e0a51f2" in course-v1:A+1+2024 (video-engagement lists them).',
+		hint: 'On the form, Ctrl-L on the video field lists the videos of course-v1:A+1+2024 to pick from, with the unit each is on.',
+		parameter: 'video',
+	});
+	const problem = describeError(new UnknownItemError('problem', '', 'P1'), 'task');
+	assert.deepEqual(
+		[problem.title, problem.message, problem.hint],
+		['No such problem', 'No problem "P1" in the database (problems lists them).', 'On the form, Ctrl-L on the problem field lists every problem to pick from, with the unit each is on.'],
+	);
 });

@@ -2,7 +2,7 @@ import {WorkdirError} from '../../../ingest/db/workdir.js';
 import {WorkdirInUseError} from '../../../ingest/db/workdir-lock.js';
 import {IngestBusyError} from '../../../ingest/engine.js';
 import {DiskFullError, UserError} from '../../../ingest/errors.js';
-import {UnknownLearnerError} from '../../tasks/parameters.js';
+import {UnknownItemError, UnknownLearnerError} from '../../tasks/parameters.js';
 import {TaskQueryError} from '../../tasks/run.js';
 import type {ErrorInfo, Screen} from '../state/app-state.js';
 
@@ -41,6 +41,11 @@ export function describeError(error: unknown, stage: Stage): ErrorInfo {
 	if (error instanceof UnknownLearnerError) {
 		const whose = error.course ? `the learners of ${error.course}` : 'every learner';
 		return {title: 'No such learner', message: error.message, hint: `On the form, Ctrl-L on the user field lists ${whose} to pick from, as the logs spell them (so does the Learners task).`, ...about};
+	}
+	// A video's or problem's id is a hash copied from another task: the form lists them with the unit each is on.
+	if (error instanceof UnknownItemError) {
+		const whose = error.course ? `the ${error.kind}s of ${error.course}` : `every ${error.kind}`;
+		return {title: `No such ${error.kind}`, message: error.message, hint: `On the form, Ctrl-L on the ${error.kind} field lists ${whose} to pick from, with the unit each is on.`, ...about};
 	}
 	const raw = error instanceof Error ? error.message : String(error);
 	const message = error instanceof UserError ? raw : firstLine(raw);
