@@ -527,6 +527,24 @@ function withUserTask(required: boolean): Pick<AppServices, 'loadCatalogue'> {
 
 const CTRL_L = '\u000C';
 
+/**
+ * Enter accepts the picker's filter and Enter picks: the form's `field` holds `value`, and Enter runs the task with it.
+ */
+async function pickAndRun(
+	{lastFrame, stdin}: Pick<ReturnType<typeof render>, 'lastFrame' | 'stdin'>,
+	field: string,
+	value: string,
+	ran: Array<Record<string, string>>,
+	services: Fake,
+): Promise<void> {
+	await press(stdin, ENTER, ENTER);
+	await waitFor(lastFrame, new RegExp(`▸ ${field} +${value}▏`));
+	await press(stdin, ENTER);
+	await waitFor(lastFrame, '(no rows)');
+	assert.equal(ran[0]?.[field], value);
+	assert.deepEqual(services.errors, []);
+}
+
 test("Ctrl-L on a user field lists the learners of the form's course while they come, filters them and puts the one picked into the field", async () => {
 	const asked: string[] = [];
 	const answer = deferred<Array<{id: string; count: number}>>();
@@ -570,12 +588,7 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 		assert.match(list, /Enter choose · \/ filter · i\/Ctrl-T details · Esc back · \? help/);
 		await press(stdin, '/', 'SMI');
 		assert.match(await waitFor(lastFrame, 'which learner? 1 of 1 · filter: SMI▏'), /▸ bob smith 25 events\n/);
-		await press(stdin, ENTER, ENTER);
-		await waitFor(lastFrame, /▸ user +bob smith▏/);
-		await press(stdin, ENTER);
-		await waitFor(lastFrame, '(no rows)');
-		assert.equal(ran[0]?.user, 'bob smith');
-		assert.deepEqual(services.errors, []);
+		await pickAndRun({lastFrame, stdin}, 'user', 'bob smith', ran, services);
 	} finally {
 		unmount();
 	}
@@ -621,12 +634,7 @@ test("Ctrl-L on video-dropoff's video field lists the course's videos with their
 		);
 		await press(stdin, '/', 'волны');
 		assert.match(await waitFor(lastFrame, 'which video? 1 of 1 · filter: волны▏'), /▸ a77d01b4e9 · 2\.3 Волны/);
-		await press(stdin, ENTER, ENTER);
-		await waitFor(lastFrame, /▸ video +a77d01b4e9▏/);
-		await press(stdin, ENTER);
-		await waitFor(lastFrame, '(no rows)');
-		assert.equal(ran[0]?.video, 'a77d01b4e9');
-		assert.deepEqual(services.errors, []);
+		await pickAndRun({lastFrame, stdin}, 'video', 'a77d01b4e9', ran, services);
 	} finally {
 		unmount();
 	}
