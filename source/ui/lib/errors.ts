@@ -18,7 +18,7 @@ const advice: Record<Exclude<Stage, 'task'>, {title: string; hint: string}> = {
 	ingest: {title: 'The logs could not be loaded', hint: 'Check the files in input/ (what loaded so far is kept, and the load resumes next time).'},
 	catalogue: {title: 'The task list could not be read', hint: 'Check the queries/ folder; each task is one .sql file with a metadata header.'},
 	courses: {title: 'The courses could not be listed', hint: 'Is the database still running? Restart the app.'},
-	learners: {title: 'The learners could not be listed', hint: 'A name can still be typed on the form; is the database still running?'},
+	learners: {title: 'The list could not be read', hint: 'A name or an id can still be typed on the form; is the database still running?'},
 };
 
 /**
