@@ -82,15 +82,17 @@ function parseParameter(value: string): TaskParameter {
 	return parameter;
 }
 
-/** `line|bar x=column y=column[,column…] [sum]` */
+/** `line|bar|heatmap x=column y=column[,column…] [sum]` (a heatmap's y columns may be `first..last`) */
 function parseChart(value: string): ChartSpec {
-	const match = /^(line|bar)\s+x=(\S+)\s+y=(\S+)(?:\s+(sum))?$/.exec(value);
-	if (!match) throw new TaskFileError(`"chart: ${value}" must be "line|bar x=column y=column[,column] [sum]"`);
+	const match = /^(line|bar|heatmap)\s+x=(\S+)\s+y=(\S+)(?:\s+(sum))?$/.exec(value);
+	if (!match) throw new TaskFileError(`"chart: ${value}" must be "line|bar|heatmap x=column y=column[,column] [sum]"`);
 	const y = match[3]!.split(',');
 	// The bars draw one value per row: the other columns were left out without a word.
 	if (match[1] === 'bar' && y.length > 1) throw new TaskFileError(`"chart: ${value}": a bar chart draws one column (y=${y[0]}); a line chart draws several`);
-	// A bar is a row of the table, in the table's order: bars of sums would stand for rows the table shows apart.
-	if (match[1] === 'bar' && match[4]) throw new TaskFileError(`"chart: ${value}": a bar chart draws each row as it is; "sum" adds up a line chart's rows of the same x`);
+	// A bar (a heatmap's row) is a row of the table, in the table's order: sums would stand for rows the table shows apart.
+	if (match[1] !== 'line' && match[4]) throw new TaskFileError(`"chart: ${value}": a ${match[1]} chart draws each row as it is; "sum" adds up a line chart's rows of the same x`);
+	// A range names the columns between its ends, which only a heatmap draws (24 hours were 24 names).
+	if (match[1] !== 'heatmap' && y.some((name) => name.includes('..'))) throw new TaskFileError(`"chart: ${value}": only a heatmap takes a range of columns (first..last)`);
 	return {kind: match[1] as ChartSpec['kind'], x: match[2]!, y, ...(match[4] ? {sum: true as const} : {})};
 }
 

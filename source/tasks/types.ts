@@ -49,10 +49,10 @@ export function describedWith(description: string, notes: string[]): string {
 }
 
 export type ChartSpec = {
-	kind: 'line' | 'bar';
-	/** Column for the x-axis. */
+	kind: 'line' | 'bar' | 'heatmap';
+	/** Column for the x-axis (a heatmap's: the label of each row). */
 	x: string;
-	/** Value column(s). */
+	/** Value column(s); a heatmap's each a column or `first..last`, the result's columns from first to last. */
 	y: string[];
 	/** A line chart's rows with the same x value are added up, column by column, before they are drawn (`sum`). */
 	sum?: true;

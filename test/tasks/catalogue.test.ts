@@ -44,6 +44,11 @@ describe('task file header', () => {
 		assert.ok(task.sql.startsWith('SELECT :course'));
 	});
 
+	it('a heatmap names its rows\' label column and its cells\' columns, a range first..last among them', () => {
+		const heatmap = parseTaskFile('/x/my-task.sql', GOOD.replace('chart: line x=day y=events,learners', 'chart: heatmap x=day y=events..learners'));
+		assert.deepEqual(heatmap.chart, {kind: 'heatmap', x: 'day', y: ['events..learners']});
+	});
+
 	it('a line chart may add up the rows of the same x: a trailing "sum"', () => {
 		const summed = parseTaskFile('/x/my-task.sql', GOOD.replace('y=events,learners', 'y=events,learners sum'));
 		assert.deepEqual(summed.chart, {kind: 'line', x: 'day', y: ['events', 'learners'], sum: true});
@@ -67,6 +72,8 @@ describe('task file header', () => {
 			'o-chart-word.sql': GOOD.replace('y=events,learners', 'y=events,learners total'),
 			'p-bar-sum.sql': GOOD.replace('chart: line x=day y=events,learners', 'chart: bar x=day y=events sum'),
 			'q-exact-with.sql': GOOD.replace('-- sort:', '-- exact-with: user\n-- sort:'),
+			'r-line-range.sql': GOOD.replace('y=events,learners', 'y=events..learners'),
+			's-heatmap-sum.sql': GOOD.replace('chart: line x=day y=events,learners', 'chart: heatmap x=day y=events..learners sum'),
 			'notes.txt': 'not a task',
 		});
 		fs.writeFileSync(path.join(dir, 'm-latin1.sql'), Buffer.from(GOOD.replace('My task', 'Mon t\u00e2che'), 'latin1'));
@@ -90,9 +97,11 @@ describe('task file header', () => {
 			'm-latin1.sql: line 2 is not UTF-8 text; save the file as UTF-8.',
 			'n-huge.sql: it is 2.1 MB; a task file is at most 1 MB.',
 			'n-over.sql: it is 1.1 MB; a task file is at most 1 MB.',
-			'o-chart-word.sql: "chart: line x=day y=events,learners total" must be "line|bar x=column y=column[,column] [sum]".',
+			'o-chart-word.sql: "chart: line x=day y=events,learners total" must be "line|bar|heatmap x=column y=column[,column] [sum]".',
 			'p-bar-sum.sql: "chart: bar x=day y=events sum": a bar chart draws each row as it is; "sum" adds up a line chart\'s rows of the same x.',
 			'q-exact-with.sql: "exact-with: user" must name a parameter that a "param:" line declares.',
+			'r-line-range.sql: "chart: line x=day y=events..learners": only a heatmap takes a range of columns (first..last).',
+			's-heatmap-sum.sql: "chart: heatmap x=day y=events..learners sum": a heatmap chart draws each row as it is; "sum" adds up a line chart\'s rows of the same x.',
 		]);
 		assert.equal(catalogue.problems[0]!.file, path.join(dir, 'b-no-id.sql'));
 	});

@@ -49,6 +49,7 @@ function parameterLines(parameter: TaskParameter, width: number): DetailLine[] {
 
 function chartText(chart: ChartSpec): string {
 	const values = chart.y.join(', ');
+	if (chart.kind === 'heatmap') return `Chart (c on the result): a heatmap, a row of ${values} for each row, labelled by ${chart.x}, each cell shaded from the least to the most.`;
 	if (chart.kind === 'bar') return `Chart (c on the result): a bar of ${values} for each row, labelled by ${chart.x}, in the table's order.`;
 	return `Chart (c on the result): ${chart.y.length > 1 ? 'lines' : 'a line'} of ${values} along ${chart.x}${chart.sum ? `, the rows of the same ${chart.x} added up` : ''}.`;
 }
