@@ -6,6 +6,8 @@ declare module 'asciichart' {
 		yellow: string;
 		magenta: string;
 		green: string;
+		blue: string;
+		red: string;
 		default: string;
 	};
 	export default asciichart;

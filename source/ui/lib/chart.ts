@@ -7,14 +7,112 @@ import {thousands} from './format.js';
 
 /**
  * The inline chart of a result, as text lines sized to the screen: a line chart (asciichart's look) with
- * its points placed by their x values (time, a number), or horizontal bars for the first categories.
+ * its points placed by their x values (time, a number), horizontal bars for the first categories, or a heatmap.
  */
 export function chartLines(result: Pick<TaskResult, 'columns' | 'rows'>, spec: ChartSpec, width: number, height: number, hidden: readonly number[] = []): string[] {
 	const x = result.columns.findIndex((column) => column.name === spec.x);
-	const ys = spec.y.map((name) => result.columns.findIndex((column) => column.name === name)).filter((index) => index >= 0);
+	const ys = spec.kind === 'heatmap' ? heatmapColumns(result.columns, spec.y) : spec.y.map((name) => result.columns.findIndex((column) => column.name === name)).filter((index) => index >= 0);
 	if (x < 0 || ys.length === 0) return [`The chart needs columns ${spec.x} and ${spec.y.join(', ')}, which this result does not have.`];
 	if (result.rows.length === 0) return ['(no rows to chart)'];
+	if (spec.kind === 'heatmap') return heatmapLines(result, x, ys, width, height);
 	return spec.kind === 'bar' ? barLines(result, x, ys[0] ?? 0, width, height) : lineLines(result, x, ys, spec.sum === true, width, height, hidden);
+}
+
+/**
+ * The columns a heatmap's `y` names, in its order: each a column, or `first..last` the result's columns from first to
+ * last; none when one is missing (the chart then says which it needs rather than draw part of them).
+ */
+export function heatmapColumns(columns: ReadonlyArray<{name: string}>, y: string[]): number[] {
+	const indexOf = (name: string) => columns.findIndex((column) => column.name === name);
+	const indices: number[] = [];
+	for (const part of y) {
+		const [first, last] = part.includes('..') ? part.split('..') : [part, part];
+		const [from, to] = [indexOf(first ?? ''), indexOf(last ?? '')];
+		if (from < 0 || to < from) return [];
+		for (let index = from; index <= to; index++) indices.push(index);
+	}
+	return indices;
+}
+
+/** A heatmap's shades, least to most: readable without colour (NO_COLOR, FORCE_COLOR=0), coloured where it is on. */
+const SHADES = [...'░▒▓█'];
+const SHADE_COLOURS = [asciichart.blue, asciichart.cyan, asciichart.yellow, asciichart.red];
+
+/**
+ * The shade (0 to SHADES.length - 1) of `value` between the least and the greatest cell. From the least, not from 0: a
+ * course used round the clock (every hour within ±10 % of the others) was one shade from 0, its daily rhythm lost.
+ * All cells equal are the darkest.
+ */
+export function shadeOf(value: number, min: number, max: number): number {
+	if (max <= min) return SHADES.length - 1;
+	return Math.min(SHADES.length - 1, Math.floor(((value - min) * SHADES.length) / (max - min)));
+}
+
+/**
+ * The values each shade stands for, as shadeOf gives them: whole numbers by the whole numbers in each step (a step
+ * with none left out), others by their step's ends.
+ */
+export function shadeRanges(min: number, max: number, whole: boolean): Array<{shade: number; from: number; to: number}> {
+	if (max <= min) return [{shade: SHADES.length - 1, from: min, to: max}];
+	const starts = SHADES.map((_, shade) => (shade === 0 ? min : min + ((max - min) * shade) / SHADES.length)).map((start) => (whole ? Math.ceil(start) : start));
+	return starts.flatMap((from, shade) => {
+		const next = starts[shade + 1];
+		const to = next === undefined ? max : whole ? next - 1 : next;
+		return to < from ? [] : [{shade, from, to}];
+	});
+}
+
+/** Columns a heatmap's row label takes at most: a third of the width, as a bar's label. */
+const labelRoom = (width: number) => Math.floor(width / 3);
+
+/**
+ * A row of cells per result row, labelled by its x value, each cell shaded by its value (two characters a cell, one
+ * when two do not fit, a line saying so when one does not); the cells' column names every few cells under them, and a
+ * legend of the values each shade stands for. Rows past the height are counted on a line, as bars are.
+ */
+function heatmapLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, cells: number[], width: number, height: number): string[] {
+	const kind = result.columns[x]?.kind;
+	const labels = result.rows.map((row) => cellText(row[x] ?? null, kind));
+	const labelWidth = Math.min(Math.max(1, ...labels.map((label) => stringWidth(label))), labelRoom(width));
+	const cellWidth = [2, 1].find((each) => labelWidth + 1 + cells.length * each <= width);
+	if (cellWidth === undefined) return [truncated(`(The heatmap needs ${labelWidth + 1 + cells.length} columns.)`, width)];
+	const values = result.rows.map((row) => cells.map((index) => plotted(row[index] ?? null)));
+	const drawn = values.flat().filter((value): value is number => value !== null);
+	const {min, max} = drawn.length > 0 ? extent(drawn) : {min: 0, max: 0};
+	const shaded = (shade: number, text: string) => asciichart.colored(text, SHADE_COLOURS[shade] ?? asciichart.default);
+	// Rows and the axis first; the legend on one line at least, on more when they are left.
+	const fits = result.rows.length + 2 <= height;
+	const shown = fits ? result.rows.length : Math.max(1, height - 3);
+	const rows = values.slice(0, shown).map((row, index) => {
+		const line = row.map((value) => (value === null ? ' '.repeat(cellWidth) : shaded(shadeOf(value, min, max), SHADES[shadeOf(value, min, max)]!.repeat(cellWidth)))).join('');
+		return `${fitCell(labels[index] ?? '', labelWidth, false)} ${line}`;
+	});
+	const more = result.rows.length - shown;
+	const names = cells.map((index) => result.columns[index]?.name ?? '');
+	const axis = `${' '.repeat(labelWidth + 1)}${axisLabels(names, cellWidth)}`;
+	const number = (value: number) => cellText(value, 'number');
+	const ranges = shadeRanges(min, max, drawn.every(Number.isInteger)).map(({shade, from, to}) => `${shaded(shade, SHADES[shade]!)} ${from === to ? number(from) : `${number(from)}–${number(to)}`}`);
+	// The ranges show where the shades start (the least cell's value, not 0); a narrow chart wraps them if it has the lines.
+	const legend = drawn.length === 0 ? ['no values'] : ['least to most:', ...ranges];
+	const above = [...rows, ...(more > 0 ? [`… ${counted(more, 'more row')}`] : []), truncated(axis, width)];
+	return [...above, ...captionLines(legend, 0, width, Math.max(1, height - above.length), ' ')];
+}
+
+/**
+ * Under a heatmap's cells, a label every few cells: each column's name less the start they all share, a number without
+ * its leading zeros (h00…h23 read 0, 3, 6 … 21), at least 6 columns apart and one wider than the widest.
+ */
+export function axisLabels(names: string[], cellWidth: number): string {
+	let shared = 0;
+	while (shared < (names[0]?.length ?? 0) && names.every((name) => name[shared] === names[0]![shared])) shared++;
+	// A common start as long as a name would leave it nothing: the names are then written whole.
+	const labels = names.map((name) => (shared < name.length ? name.slice(shared) : name).replace(/^0+(?=\d)/, ''));
+	const apart = Math.max(6, Math.max(...labels.map((label) => stringWidth(label))) + 1);
+	const every = Math.ceil(apart / cellWidth);
+	return labels
+		.map((label, index) => (index % every === 0 ? fitCell(label, every * cellWidth, false) : ''))
+		.join('')
+		.trimEnd();
 }
 
 /**
@@ -409,18 +507,18 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 
 /**
  * A chart's legend and notes on as many lines as they need, after `indent` cells: as many parts as fit together on a
- * line, separated by " · ", the rest on the next; a part longer than a line is cut, and past `maxLines` the last line
+ * line, separated by `separator`, the rest on the next; a part longer than a line is cut, and past `maxLines` the last line
  * holds the rest, cut.
  */
-export function captionLines(parts: string[], indent: number, width: number, maxLines = Number.POSITIVE_INFINITY): string[] {
+export function captionLines(parts: string[], indent: number, width: number, maxLines = Number.POSITIVE_INFINITY, separator = ' · '): string[] {
 	const room = Math.max(1, width - indent);
 	const lines: string[][] = [];
 	for (const part of parts) {
 		const line = lines.at(-1);
-		if (line && (lines.length >= maxLines || stringWidth([...line, part].join(' · ')) <= room)) line.push(part);
+		if (line && (lines.length >= maxLines || stringWidth([...line, part].join(separator)) <= room)) line.push(part);
 		else lines.push([part]);
 	}
-	return lines.map((line) => `${' '.repeat(indent)}${truncated(line.join(' · '), room)}`);
+	return lines.map((line) => `${' '.repeat(indent)}${truncated(line.join(separator), room)}`);
 }
 
 /** A bar a line: its label (cut to a third of the width at most), the bar, the value (thousands). */
