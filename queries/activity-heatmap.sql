@@ -8,6 +8,7 @@
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)
 -- param: to | date | | Last day, inclusive, in the time zone (empty: no limit)
 -- param: tz | timezone | UTC | Time zone for days and hours (OpenEdu courses: Europe/Moscow)
+-- chart: heatmap x=day_name y=h00..h23
 -- sort: weekday asc
 WITH cells AS (
 	SELECT extract(isodow FROM hour AT TIME ZONE :tz)::int AS weekday, extract(hour FROM hour AT TIME ZONE :tz)::int AS h, sum(events) AS events

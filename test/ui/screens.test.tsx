@@ -1430,6 +1430,33 @@ test("enrollment-by-hour's chart at 80×24 shows all 24 hours, as columns: it sh
 	}
 });
 
+test("activity-heatmap's chart at 80×24 is a heatmap above the table: a row a day, 2 characters an hour, the hours under them, the shades' values; without colours (NO_COLOR) still shaded", () => {
+	const week: TaskResult = {
+		taskId: 'activity-heatmap',
+		columns: [{name: 'weekday', kind: 'number'}, {name: 'day_name', kind: 'text'}, ...Array.from({length: 24}, (_, hour) => ({name: `h${String(hour).padStart(2, '0')}`, kind: 'number' as const}))],
+		// A course used round the clock: every hour 29,045 to 36,468 events, the evenings busiest.
+		rows: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((day, index) => [index + 1, day, ...Array.from({length: 24}, (_, hour) => (hour >= 18 ? 36_468 - index : 29_045 + index))]),
+		parameters: {},
+		elapsedMs: 1,
+	};
+	const task = {...tasks[0]!, id: 'activity-heatmap', chart: {kind: 'heatmap' as const, x: 'day_name', y: ['h00..h23']}};
+	// ink-testing-library's stdout has no hasColors(): the screen is drawn as with NO_COLOR.
+	const {lastFrame, unmount} = render(<ResultScreen screen={{...resultScreenState(week, 80, 24), task, chart: true}} width={80} height={24} />);
+	try {
+		const frame = lastFrame() ?? '';
+		assert.equal(frame, stripVTControlCharacters(frame), 'no colour codes');
+		const lines = frame.split('\n');
+		assert.equal(lines.length, 22, 'the screen fits (the hint line is the app\'s)');
+		assert.equal(lines[1], `Monday    ${'░'.repeat(36)}${'█'.repeat(12)}`);
+		assert.equal(lines[7], `Sunday    ${'░'.repeat(36)}${'█'.repeat(12)}`);
+		assert.equal(lines[8], '          0     3     6     9     12    15    18    21');
+		assert.equal(lines[9], 'least to most: ░ 29,045–30,900 ▒ 30,901–32,756 ▓ 32,757–34,612 █ 34,613–36,468');
+		assert.match(lines[10] ?? '', /^ +weekday +day_name +h00 /, 'the table under it');
+	} finally {
+		unmount();
+	}
+});
+
 test('at 60×12 the chart gives way to a one-line note; at 60×15 it is drawn 6 lines tall', () => {
 	const days: TaskResult = {taskId: 'activity-by-day', columns: [{name: 'day', kind: 'date'}, {name: 'events', kind: 'number'}], rows: [['2024-03-01', 5], ['2024-03-02', 9], ['2024-03-03', 2]], parameters: {}, elapsedMs: 1};
 	for (const [height, expected] of [[12, /The chart needs a taller terminal/], [15, /events by day/]] as const) {
@@ -1959,6 +1986,35 @@ test('the chart of a result sorted by its values still runs along time, with a b
 		assert.ok(Math.max(...(drawn[0] ?? [])) < 5, plot[0]);
 		assert.ok(Math.min(...(drawn.at(-1) ?? [])) > 65, plot.at(-1));
 		assert.ok(drawn.flat().every((column) => column < 5 || column > 65), plot.join('\n'));
+	} finally {
+		unmount();
+	}
+});
+
+test('c on activity-heatmap\'s result shows its heatmap above the table, c again hides it', async () => {
+	const heatmap = task('activity-heatmap', 'Activity', {chart: {kind: 'heatmap', x: 'day_name', y: ['h00..h23']}});
+	const week: TaskResult = {
+		taskId: 'activity-heatmap',
+		columns: [{name: 'weekday', kind: 'number'}, {name: 'day_name', kind: 'text'}, ...Array.from({length: 24}, (_, hour) => ({name: `h${String(hour).padStart(2, '0')}`, kind: 'number' as const}))],
+		rows: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((day, index) => [index + 1, day, ...Array.from({length: 24}, (_, hour) => index * 24 + hour)]),
+		parameters: {},
+		elapsedMs: 3,
+	};
+	const services = fakeServices({loadCatalogue: async () => ({tasks: [heatmap, tasks[0]!, ...tasks.slice(2)], problems: []}), runTask: async () => week});
+	const {lastFrame, stdin, unmount} = await renderAtMenu(services);
+	try {
+		await press(stdin, ENTER, ENTER);
+		await waitFor(lastFrame, 'row 1/7');
+		assert.doesNotMatch(lastFrame() ?? '', /least to most/);
+		await press(stdin, 'c');
+		const shown = stripVTControlCharacters(await waitFor(lastFrame, 'least to most'));
+		// 0 to 167 events an hour: Thursday's 72 to 83 the second shade, its 84 to 95 the third.
+		assert.match(shown, /^Monday {4}░{48}$/m);
+		assert.match(shown, /^Thursday {2}▒{24}▓{24}$/m);
+		assert.match(shown, /^Sunday {4}█{48}$/m);
+		assert.match(shown, /^ {10}0 {5}3 {5}6 /m);
+		await press(stdin, 'c');
+		await until(() => !/least to most/.test(lastFrame() ?? ''), 'the heatmap hidden');
 	} finally {
 		unmount();
 	}
