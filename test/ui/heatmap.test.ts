@@ -28,7 +28,15 @@ test('a heatmap shades each cell from the least cell to the most, two characters
 
 test('a heatmap\'s legend wraps when the width is short and lines are left, and is cut when none are', () => {
 	assert.deepEqual(plain(chartLines(SMALL, SPEC, 40, 6)).slice(3), ['least to most: ░ 100–109 ▒ 110–119', '▓ 120–129 █ 130–140']);
-	assert.deepEqual(plain(chartLines(SMALL, SPEC, 40, 4)).slice(3), ['least to most: ░ 100–109 ▒ 110–119 ▓ 12…']);
+	// One line: where each shade starts, the last its range, cut if that is still too long.
+	assert.deepEqual(plain(chartLines(SMALL, SPEC, 50, 4)).slice(3), ['least to most: ░ 100 ▒ 110 ▓ 120 █ 130–140']);
+	assert.deepEqual(plain(chartLines(SMALL, SPEC, 40, 4)).slice(3), ['least to most: ░ 100 ▒ 110 ▓ 120 █ 130–…']);
+});
+
+test('a heatmap of 6-digit counts at 80 columns says where each shade starts: its four ranges took 86 columns, the darkest cut', () => {
+	const big = {...SMALL, rows: [[1, 'A', 100_000, 120_000, 140_000], [2, 'B', 160_000, 180_000, 170_000]]};
+	assert.deepEqual(plain(chartLines(big, SPEC, 79, 4)).slice(3), ['least to most: ░ 100,000 ▒ 120,000 ▓ 140,000 █ 160,000–180,000']);
+	assert.deepEqual(plain(chartLines(big, SPEC, 79, 5)).slice(3), ['least to most: ░ 100,000–119,999 ▒ 120,000–139,999 ▓ 140,000–159,999', '█ 160,000–180,000']);
 });
 
 test('the shades start at the least cell, not 0: a course used round the clock (every hour within ±10 %) still shows its rhythm', () => {

@@ -84,18 +84,28 @@ function heatmapLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, c
 	const fits = result.rows.length + 2 <= height;
 	const shown = fits ? result.rows.length : Math.max(1, height - 3);
 	const rows = values.slice(0, shown).map((row, index) => {
-		const line = row.map((value) => (value === null ? ' '.repeat(cellWidth) : shaded(shadeOf(value, min, max), SHADES[shadeOf(value, min, max)]!.repeat(cellWidth)))).join('');
+		const line = row
+			.map((value) => {
+				const shade = value === null ? undefined : shadeOf(value, min, max);
+				return shade === undefined ? ' '.repeat(cellWidth) : shaded(shade, SHADES[shade]!.repeat(cellWidth));
+			})
+			.join('');
 		return `${fitCell(labels[index] ?? '', labelWidth, false)} ${line}`;
 	});
 	const more = result.rows.length - shown;
 	const names = cells.map((index) => result.columns[index]?.name ?? '');
 	const axis = `${' '.repeat(labelWidth + 1)}${axisLabels(names, cellWidth)}`;
 	const number = (value: number) => cellText(value, 'number');
-	const ranges = shadeRanges(min, max, drawn.every(Number.isInteger)).map(({shade, from, to}) => `${shaded(shade, SHADES[shade]!)} ${from === to ? number(from) : `${number(from)}–${number(to)}`}`);
-	// The ranges show where the shades start (the least cell's value, not 0); a narrow chart wraps them if it has the lines.
-	const legend = drawn.length === 0 ? ['no values'] : ['least to most:', ...ranges];
+	const steps = shadeRanges(min, max, drawn.every(Number.isInteger));
+	// Each shade's values, or where it starts (the last its range) when those do not fit: 6-digit counts' four ranges
+	// took 86 columns, the darkest one cut at 80.
+	const legendOf = (ranges: boolean) =>
+		drawn.length === 0 ? ['no values'] : ['least to most:', ...steps.map(({shade, from, to}) => `${shaded(shade, SHADES[shade]!)} ${from === to || (!ranges && shade < SHADES.length - 1) ? number(from) : `${number(from)}–${number(to)}`}`)];
 	const above = [...rows, ...(more > 0 ? [`… ${counted(more, 'more row')}`] : []), truncated(axis, width)];
-	return [...above, ...captionLines(legend, 0, width, Math.max(1, height - above.length), ' ')];
+	// The ranges show where the shades start (the least cell's value, not 0); a narrow chart wraps them if it has the lines.
+	const lines = Math.max(1, height - above.length);
+	const full = captionLines(legendOf(true), 0, width, Number.POSITIVE_INFINITY, ' ');
+	return [...above, ...(full.length <= lines ? full : captionLines(legendOf(false), 0, width, lines, ' '))];
 }
 
 /**
