@@ -1378,7 +1378,7 @@ describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal clos
 				const result = await settled(command.done, `${args[0]} ends on SIGTERM while the lock is still held`);
 				await holder.query('SELECT pg_advisory_unlock($1)', [lock]);
 				const waiting = `Waiting for ${lockName} held by another openpolyedu-tui (server process ${holderPid}: user ${decodeURIComponent(new URL(buildUrl).username)}, idle); the command goes on once it is released (Ctrl-C stops it).`;
-				assert.deepEqual([result.code, result.stderr.split('\n').filter((line) => !/^(deriving|building) /.test(line))], [130, [waiting, said, '']], args[0]);
+				assert.deepEqual([result.code, result.stderr.split('\n').filter((line) => !/^(loading|deriving|building) /.test(line))], [130, [waiting, said, '']], args[0]);
 				assert.equal((await holder.query('SELECT count(*)::int AS n FROM loads WHERE derived_done')).rows[0].n, 0, `${args[0]}: the loads stay pending`);
 				// The server lets a closed connection's process go a moment after the client has gone.
 				const others = async () => (await holder.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows[0].n;
