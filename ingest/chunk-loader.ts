@@ -37,8 +37,8 @@ export type ChunkStats = LineCounts & {
 	rejectsFrom: RejectsFrom[];
 };
 
-/** How many rejected lines, by reason, an input gave over to an earlier one. */
-export type RejectsFrom = {fileId: number; reason: RejectReason; lines: number};
+/** How many rejected lines, by reason, an input gave over to an earlier one, and where they were in its content. */
+export type RejectsFrom = {fileId: number; reason: RejectReason; lines: number; offsets: number[]};
 
 /** How many events a later input (by file id) gave over to an earlier one (see insertViaStaging). */
 export type CreditedFrom = {fileId: number; events: number};
@@ -426,10 +426,10 @@ const TAKE_REPEATED_REJECTS = `
 WITH ${REPEATED_REJECT_KEYS},
 gone AS (
 	DELETE FROM rejected_lines r USING owner o WHERE r.line_key = o.line_key AND r.file_id <> o.file_id
-	RETURNING r.file_id, r.line_no, r.reason
+	RETURNING r.file_id, r.line_no, r.byte_offset, r.reason
 ), ${GIVEN_OVER('gone', 'rejected')}
-SELECT file_id AS "fileId", reason, count(*)::int AS lines, (file_id = $1 AND line_no >= $2 AND line_no < $3) AS own
-FROM gone GROUP BY 1, 2, 4`;
+SELECT file_id AS "fileId", reason, count(*)::int AS lines, array_agg(byte_offset::float8) AS offsets, (file_id = $1 AND line_no >= $2 AND line_no < $3) AS own
+FROM gone GROUP BY 1, 2, 5`;
 
 export type TakenRejects = RejectsFrom & {own: boolean};
 
@@ -489,7 +489,7 @@ export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: P
 					 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 					[job.fileId, job.startOffset, job.endOffset, job.firstLine, job.lineCount - blankLines, blankLines, loaded, duplicates, rejected.length - repeated],
 				);
-				const rejectsFrom = taken.filter((entry) => !entry.own).map(({fileId, reason, lines}) => ({fileId, reason, lines}));
+				const rejectsFrom = taken.filter((entry) => !entry.own).map(({fileId, reason, lines, offsets}) => ({fileId, reason, lines, offsets}));
 				return {lines: job.lineCount - blankLines, blankLines, loaded: inserted, readAgain, duplicates, rejected: rejected.length - repeated, rejectedByReason, creditedFrom, rejectsFrom};
 			});
 		} catch (error) {

@@ -291,8 +291,11 @@ type LoadContext = {
 	signal?: AbortSignal;
 	/** Per-file completions still running (a file's last chunks finish while the next file is read), in load order. */
 	finishing: Array<Promise<void>>;
-	/** This load's inputs by file id: one credited with events another stored first (see ChunkStats.creditedFrom) gives them over. */
-	inputs: Map<number, {progress: FileProgress; archive?: FileProgress}>;
+	/**
+	 * This load's inputs by file id: one credited with events another stored first (see ChunkStats.creditedFrom) gives them
+	 * over; `storedBefore` says whether content at an offset was stored by an earlier run (a resumed input's).
+	 */
+	inputs: Map<number, {progress: FileProgress; archive?: FileProgress; storedBefore: (offset: number) => boolean}>;
 	fatal?: Error;
 };
 
@@ -424,7 +427,11 @@ async function loadStream(
 		return;
 	}
 	progress.fileId = plan.fileId;
-	context.inputs.set(plan.fileId, {progress, archive});
+	context.inputs.set(plan.fileId, {
+		progress,
+		archive,
+		storedBefore: (offset) => offset < plan.startOffset || plan.committedRanges.some((range) => range.start <= offset && offset < range.end),
+	});
 	if (plan.resumed) progress.note = `resumed at line ${plan.firstLine}`;
 	if (!archive) tracker.startFile(progress);
 	const plain = identity.kind === 'plain';
@@ -442,10 +449,12 @@ async function loadStream(
 			const later = context.inputs.get(fileId)!;
 			tracker.giveCredit(later.progress, events, later.archive);
 		}
-		// Rejected lines are taken from any later input (no table is built from them): one of an earlier load is not in this one's counts.
-		for (const {fileId, reason, lines} of stats.rejectsFrom) {
+		// Rejected lines are taken from any later input (no table is built from them): one of an earlier load is not in this
+		// one's counts, nor is one a resumed input stored before this run (its counts went below 0: "rejected -2").
+		for (const {fileId, reason, offsets} of stats.rejectsFrom) {
 			const later = context.inputs.get(fileId);
-			if (later) tracker.giveRejects(later.progress, reason, lines, later.archive);
+			const counted = later ? offsets.filter((offset) => !later.storedBefore(offset)).length : 0;
+			if (counted > 0) tracker.giveRejects(later!.progress, reason, counted, later!.archive);
 		}
 	};
 	const addDone = (chunk: Chunk, loadedBefore = false) => {

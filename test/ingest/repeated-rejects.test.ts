@@ -153,3 +153,31 @@ describe('inputs sharing rejected lines, stored by several threads at once', () 
 		}
 	});
 });
+
+describe('two logs that grew, the first now holding a rejected line the second stored in an earlier load', () => {
+	it('counts in this load only what this load read: the second gives the line over, and its counts do not go below what it read now (they said rejected -1)', async () => {
+		const database = await openTestDatabase('rejects_grown');
+		const first = path.join(dir, 'grown-a.log');
+		const second = path.join(dir, 'grown-b.log');
+		fs.writeFileSync(first, lines(0, 3));
+		fs.writeFileSync(second, `null\n${lines(3, 5)}`);
+		await ingest(database, [first, second]);
+		// Both resumed where they ended: the first's new `null` is kept by it (the lower file id), the second's goes.
+		fs.appendFileSync(first, `null\n${lines(5, 6)}`);
+		fs.appendFileSync(second, lines(6, 7));
+		const summary = await ingest(database, [first, second]);
+		assert.deepEqual(
+			summary.files.map(({label, loaded, duplicates, rejected}) => ({name: path.basename(label), loaded, duplicates, rejected})),
+			[
+				{name: 'grown-a.log', loaded: 1, duplicates: 0, rejected: 1},
+				{name: 'grown-b.log', loaded: 1, duplicates: 0, rejected: 0},
+			],
+		);
+		assert.deepEqual([summary.lines, summary.loaded, summary.duplicates, summary.rejected, summary.rejectedByReason], [3, 2, 0, 1, {'not-an-object': 1}]);
+		// Over both loads: the second's `null` a duplicate now.
+		assert.deepEqual((await stored(database)).counts, [
+			{name: 'grown-a.log', lines: 5, loaded: 4, duplicates: 0, rejected: 1},
+			{name: 'grown-b.log', lines: 4, loaded: 3, duplicates: 1, rejected: 0},
+		]);
+	});
+});
