@@ -335,6 +335,9 @@ test("Ctrl-L on a video field lists the course's videos; typing a unit's name or
 	// On the course field the key lists nothing and is not offered.
 	const onCourse = keys(form, 'tab');
 	assert.deepEqual([keys(onCourse, 'ctrl+l').screen.name, hintLine(scopeOf(onCourse), keyHints(onCourse)).includes('Ctrl-L')], ['form', false]);
+	// Run without the video it needs: the picker opens on that field, as for a learner (it said "needs a value").
+	const unpicked = keys(onCourse, 'enter');
+	assert.deepEqual([unpicked.screen.name, unpicked.screen.name === 'learner' && unpicked.screen.kind, unpicked.flash], ['learner', 'video', undefined]);
 });
 
 test('the picker matches an id, a unit or a URL, shows them as one line, and opens on the id the field holds', () => {

@@ -624,8 +624,10 @@ function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, 
 			if (missing >= 0) {
 				const {parameter} = screen.form.fields[missing]!;
 				const focused = formReducer(screen.form, {type: 'focus', by: missing - screen.form.focus});
-				// A learner is picked from a list rather than recalled: learner-path's "needs a value" sent users to the Learners task.
-				if (parameter.type === 'user') return openPicker(state, 'user', screen.task, focused);
+				// A learner, video or problem is picked from a list rather than recalled: learner-path's "needs a value" sent users
+				// to the Learners task, and video-dropoff's to video-engagement for a hash.
+				const kind = pickKind(focused);
+				if (kind) return openPicker(state, kind, screen.task, focused);
 				return withFlash({...state, screen: {...screen, form: focused}}, `"${parameter.name}" needs a value: ${parameter.description}.`, 'error');
 			}
 			return run(state, screen.task, screen.form);
