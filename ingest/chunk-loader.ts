@@ -37,8 +37,8 @@ export type ChunkStats = LineCounts & {
 	rejectsFrom: RejectsFrom[];
 };
 
-/** How many rejected lines, by reason, an input gave over to an earlier one, and where they were in its content. */
-export type RejectsFrom = {fileId: number; reason: RejectReason; lines: number; offsets: number[]};
+/** The rejected lines, by reason, an input gave over to an earlier one: where they were in its content. */
+export type RejectsFrom = {fileId: number; reason: RejectReason; offsets: number[]};
 
 /** How many events a later input (by file id) gave over to an earlier one (see insertViaStaging). */
 export type CreditedFrom = {fileId: number; events: number};
@@ -431,7 +431,10 @@ gone AS (
 SELECT file_id AS "fileId", reason, count(*)::int AS lines, array_agg(byte_offset::float8) AS offsets, (file_id = $1 AND line_no >= $2 AND line_no < $3) AS own
 FROM gone GROUP BY 1, 2, 5`;
 
-export type TakenRejects = RejectsFrom & {own: boolean};
+export type TakenRejects = RejectsFrom & {lines: number; own: boolean};
+
+/** The lines taken from other inputs, for the load's counts of those (see ChunkStats.rejectsFrom). */
+export const takenFromOthers = (taken: TakenRejects[]): RejectsFrom[] => taken.filter((entry) => !entry.own).map(({fileId, reason, offsets}) => ({fileId, reason, offsets}));
 
 /** Settles the chunk's rejected lines that other inputs hold too (see TAKE_REPEATED_REJECTS), once they are stored. */
 export async function takeRepeatedRejects(client: pg.ClientBase, job: Pick<ChunkJob, 'fileId' | 'firstLine' | 'lineCount'>): Promise<TakenRejects[]> {
@@ -489,8 +492,7 @@ export async function storeChunk(client: pg.ClientBase, job: ChunkJob, parsed: P
 					 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 					[job.fileId, job.startOffset, job.endOffset, job.firstLine, job.lineCount - blankLines, blankLines, loaded, duplicates, rejected.length - repeated],
 				);
-				const rejectsFrom = taken.filter((entry) => !entry.own).map(({fileId, reason, lines, offsets}) => ({fileId, reason, lines, offsets}));
-				return {lines: job.lineCount - blankLines, blankLines, loaded: inserted, readAgain, duplicates, rejected: rejected.length - repeated, rejectedByReason, creditedFrom, rejectsFrom};
+				return {lines: job.lineCount - blankLines, blankLines, loaded: inserted, readAgain, duplicates, rejected: rejected.length - repeated, rejectedByReason, creditedFrom, rejectsFrom: takenFromOthers(taken)};
 			});
 		} catch (error) {
 			const code = (error as {code?: string}).code;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import {inTransaction, takeRepeatedRejects, type ChunkStats} from './chunk-loader.js';
+import {inTransaction, takenFromOthers, takeRepeatedRejects, type ChunkStats} from './chunk-loader.js';
 import type {Superseded} from './progress.js';
 import {DAMAGED, damagedFingerprint, fileIdentity, fingerprintFile, HEAD_SAMPLE, prefixFingerprint, type FileIdentity, type SourceKind} from './sources.js';
 
@@ -239,8 +239,7 @@ export async function recordTrailingGarbage(pool: pg.Pool, entry: TrailingGarbag
 				 VALUES ($1, $2, $2, $3, 1, 0, 0, $4, $5)`,
 				[entry.fileId, entry.contentEnd, entry.lineNo, duplicates, 1 - duplicates],
 			);
-			const rejectsFrom = taken.filter((line) => !line.own).map(({fileId, reason, lines, offsets}) => ({fileId, reason, lines, offsets}));
-			return {lines: 1, blankLines: 0, loaded: 0, readAgain: 0, duplicates, rejected: 1 - duplicates, rejectedByReason: duplicates ? {} : {'trailing-garbage': 1}, creditedFrom: [], rejectsFrom};
+			return {lines: 1, blankLines: 0, loaded: 0, readAgain: 0, duplicates, rejected: 1 - duplicates, rejectedByReason: duplicates ? {} : {'trailing-garbage': 1}, creditedFrom: [], rejectsFrom: takenFromOthers(taken)};
 		});
 	} finally {
 		client.release();
