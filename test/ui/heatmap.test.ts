@@ -21,7 +21,8 @@ test('a heatmap shades each cell from the least cell to the most, two characters
 	assert.deepEqual(plain(chartLines(SMALL, SPEC, 60, 6)), [
 		'A ░░▒▒▓▓',
 		'B ████  ',
-		'  1',
+		// The last cell's name too, ending under it.
+		'  1    3',
 		'least to most: ░ 100–109 ▒ 110–119 ▓ 120–129 █ 130–140',
 	]);
 });
@@ -61,10 +62,13 @@ export const WEEK: Pick<TaskResult, 'columns' | 'rows'> = {
 };
 const WEEK_SPEC: ChartSpec = {kind: 'heatmap', x: 'day_name', y: ['h00..h23']};
 
-test('the hours are labelled under their cells every 3 hours at two characters a cell, every 6 at one', () => {
+test('the hours are labelled under their cells every 3 hours at two characters a cell, every 6 at one, and the last hour (23) too where there is room', () => {
 	const names = WEEK.columns.slice(2).map((column) => column.name);
-	assert.equal(axisLabels(names, 2), '0     3     6     9     12    15    18    21');
-	assert.equal(axisLabels(names, 1), '0     6     12    18');
+	assert.equal(axisLabels(names, 2), '0     3     6     9     12    15    18    21  23');
+	assert.equal(axisLabels(names, 1), '0     6     12    18  23');
+	// Hour 7 would touch 6; hour 6, the last, is labelled already.
+	assert.equal(axisLabels(names.slice(0, 8), 1), '0     6');
+	assert.equal(axisLabels(names.slice(0, 7), 1), '0     6');
 });
 
 test('a week of 24 hours takes 2 characters an hour at 80 columns, 1 below 59, and a line saying so below 35', () => {
@@ -78,19 +82,20 @@ test('a week of 24 hours takes 2 characters an hour at 80 columns, 1 below 59, a
 		`Friday    ${'▓'.repeat(48)}`,
 		`Saturday  ${'█'.repeat(48)}`,
 		`Sunday    ${'█'.repeat(48)}`,
-		'          0     3     6     9     12    15    18    21',
+		'          0     3     6     9     12    15    18    21  23',
 		'least to most: ░ 1,000–1,155 ▒ 1,156–1,311 ▓ 1,312–1,467 █ 1,468–1,623',
 	]);
 	// The chart gets the terminal's width less a column: 59 columns still draw 2 characters an hour.
 	assert.deepEqual(plain(chartLines(WEEK, WEEK_SPEC, 58, 9)).slice(0, 8), wide.slice(0, 8));
 	const halved = (line: string) => line.slice(0, 10) + [...line.slice(10)].filter((_, index) => index % 2 === 0).join('');
-	assert.deepEqual(plain(chartLines(WEEK, WEEK_SPEC, 57, 9)).slice(0, 8), [...wide.slice(0, 7).map(halved), '          0     6     12    18']);
+	assert.deepEqual(plain(chartLines(WEEK, WEEK_SPEC, 57, 9)).slice(0, 8), [...wide.slice(0, 7).map(halved), '          0     6     12    18  23']);
 	assert.deepEqual(plain(chartLines(WEEK, WEEK_SPEC, 34, 9))[0]?.length, 34);
 	assert.deepEqual(plain(chartLines(WEEK, WEEK_SPEC, 33, 9)), ['(The heatmap needs 34 columns.)']);
 });
 
-test('a heatmap on fewer lines than its rows shows the first and counts the rest, its axis and legend kept', () => {
-	assert.deepEqual(plain(chartLines(WEEK, WEEK_SPEC, 79, 6)).map((line) => line.slice(0, 20)), ['Monday    ░░░░░░░░░░', 'Tuesday   ░░░░░░░░░░', 'Wednesday ▒▒▒▒▒▒▒▒▒▒', '… 4 more rows', '          0     3   ', 'least to most: ░ 1,0']);
+test('a heatmap on fewer lines than its rows, axis and legend says so rather than leave a weekday out', () => {
+	assert.deepEqual(plain(chartLines(WEEK, WEEK_SPEC, 79, 8)), ['(The heatmap needs 9 lines: 7 rows, its axis and legend.)']);
+	assert.equal(plain(chartLines(WEEK, WEEK_SPEC, 79, 9)).length, 9);
 });
 
 test('with colours on, each shade has its colour; without them (NO_COLOR, FORCE_COLOR=0) the block characters still shade it', () => {

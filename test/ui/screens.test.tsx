@@ -26,7 +26,7 @@ import type {AppServices} from '../../source/ui/services.js';
 import {createFormState} from '../../source/ui/state/form-state.js';
 import {createTableState, tableReducer} from '../../source/ui/state/table-state.js';
 import {cappedWidths, naturalWidths} from '../../source/ui/lib/columns.js';
-import {resultLayout, type ResultScreen as ResultScreenState} from '../../source/ui/state/app-state.js';
+import {resultLayout, shownResultLayout, type ResultScreen as ResultScreenState} from '../../source/ui/state/app-state.js';
 import {until} from '../helpers/shared.js';
 import {courseList, file, learnersTask, learnerValues, result, snapshot, summary, task, tasks} from './fixtures.js';
 
@@ -1430,16 +1430,19 @@ test("enrollment-by-hour's chart at 80×24 shows all 24 hours, as columns: it sh
 	}
 });
 
+/** activity-heatmap's result for a course used round the clock: every hour 29,045 to 36,468 events, the evenings busiest. */
+const roundTheClock: TaskResult = {
+	taskId: 'activity-heatmap',
+	columns: [{name: 'weekday', kind: 'number'}, {name: 'day_name', kind: 'text'}, ...Array.from({length: 24}, (_, hour) => ({name: `h${String(hour).padStart(2, '0')}`, kind: 'number' as const}))],
+	rows: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((day, index) => [index + 1, day, ...Array.from({length: 24}, (_, hour) => (hour >= 18 ? 36_468 - index : 29_045 + index))]),
+	parameters: {},
+	elapsedMs: 1,
+};
+const heatmapTask = {...tasks[0]!, id: 'activity-heatmap', chart: {kind: 'heatmap' as const, x: 'day_name', y: ['h00..h23']}};
+
 test("activity-heatmap's chart at 80×24 is a heatmap above the table: a row a day, 2 characters an hour, the hours under them, the shades' values; without colours (NO_COLOR) still shaded", () => {
-	const week: TaskResult = {
-		taskId: 'activity-heatmap',
-		columns: [{name: 'weekday', kind: 'number'}, {name: 'day_name', kind: 'text'}, ...Array.from({length: 24}, (_, hour) => ({name: `h${String(hour).padStart(2, '0')}`, kind: 'number' as const}))],
-		// A course used round the clock: every hour 29,045 to 36,468 events, the evenings busiest.
-		rows: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'].map((day, index) => [index + 1, day, ...Array.from({length: 24}, (_, hour) => (hour >= 18 ? 36_468 - index : 29_045 + index))]),
-		parameters: {},
-		elapsedMs: 1,
-	};
-	const task = {...tasks[0]!, id: 'activity-heatmap', chart: {kind: 'heatmap' as const, x: 'day_name', y: ['h00..h23']}};
+	const week = roundTheClock;
+	const task = heatmapTask;
 	// ink-testing-library's stdout has no hasColors(): the screen is drawn as with NO_COLOR.
 	const {lastFrame, unmount} = render(<ResultScreen screen={{...resultScreenState(week, 80, 24), task, chart: true}} width={80} height={24} />);
 	try {
@@ -1449,7 +1452,7 @@ test("activity-heatmap's chart at 80×24 is a heatmap above the table: a row a d
 		assert.equal(lines.length, 22, 'the screen fits (the hint line is the app\'s)');
 		assert.equal(lines[1], `Monday    ${'░'.repeat(36)}${'█'.repeat(12)}`);
 		assert.equal(lines[7], `Sunday    ${'░'.repeat(36)}${'█'.repeat(12)}`);
-		assert.equal(lines[8], '          0     3     6     9     12    15    18    21');
+		assert.equal(lines[8], '          0     3     6     9     12    15    18    21  23');
 		assert.equal(lines[9], 'least to most: ░ 29,045–30,900 ▒ 30,901–32,756 ▓ 32,757–34,612 █ 34,613–36,468');
 		assert.match(lines[10] ?? '', /^ +weekday +day_name +h00 /, 'the table under it');
 	} finally {
@@ -1457,9 +1460,39 @@ test("activity-heatmap's chart at 80×24 is a heatmap above the table: a row a d
 	}
 });
 
+test('a heatmap takes the lines it needs, a row a day, an axis and a legend: all 7 days at 80×20 (3 and "… 4 more rows" before), 9 lines at 80×40; at 80×17 a note says how tall a terminal it needs', () => {
+	// The table's page as the app makes it once the chart is shown.
+	const charted = (height: number): ResultScreenState => {
+		const screen = {...resultScreenState(roundTheClock, 80, height), task: heatmapTask, chart: true};
+		const {pageRows, pageWidth} = shownResultLayout({width: 80, height}, screen);
+		return {...screen, table: tableReducer(screen.table, {type: 'resize', pageRows, pageWidth, columnWidths: screen.table.columnWidths})};
+	};
+	for (const height of [18, 20, 40]) {
+		const {lastFrame, unmount} = render(<ResultScreen screen={charted(height)} width={80} height={height} />);
+		try {
+			const lines = (lastFrame() ?? '').split('\n');
+			assert.equal(lines.length, height - 2, `${height}: the screen fits (the hint line is the app's)`);
+			assert.deepEqual(lines.slice(1, 8).map((line) => line.split(' ')[0]), ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'], `${height}: every day`);
+			assert.match(lines[9] ?? '', /^least to most: /);
+			assert.match(lines[10] ?? '', /^ +weekday +day_name +h00 /, `${height}: the table right under it`);
+		} finally {
+			unmount();
+		}
+	}
+	const {lastFrame, unmount} = render(<ResultScreen screen={charted(17)} width={80} height={17} />);
+	try {
+		const lines = (lastFrame() ?? '').split('\n');
+		assert.equal(lines[1], '(The heatmap needs a terminal 18 lines tall for its 7 rows; c hides it.)');
+		assert.match(lines[2] ?? '', /^ +weekday +day_name +h00 /, 'the table instead');
+		assert.equal(lines.length, 15);
+	} finally {
+		unmount();
+	}
+});
+
 test('at 60×12 the chart gives way to a one-line note; at 60×15 it is drawn 6 lines tall', () => {
 	const days: TaskResult = {taskId: 'activity-by-day', columns: [{name: 'day', kind: 'date'}, {name: 'events', kind: 'number'}], rows: [['2024-03-01', 5], ['2024-03-02', 9], ['2024-03-03', 2]], parameters: {}, elapsedMs: 1};
-	for (const [height, expected] of [[12, /The chart needs a taller terminal/], [15, /events by day/]] as const) {
+	for (const [height, expected] of [[12, /^\(The chart needs a terminal 15 lines tall; c hides it\.\)$/m], [15, /events by day/]] as const) {
 		const screen = {...resultScreenState(days, 60, height), task: tasks[1]!, chart: true};
 		const {lastFrame, unmount} = render(<ResultScreen screen={screen} width={60} height={height} />);
 		try {

@@ -68,7 +68,8 @@ const labelRoom = (width: number) => Math.floor(width / 3);
 /**
  * A row of cells per result row, labelled by its x value, each cell shaded by its value (two characters a cell, one
  * when two do not fit, a line saying so when one does not); the cells' column names every few cells under them, and a
- * legend of the values each shade stands for. Rows past the height are counted on a line, as bars are.
+ * legend of the values each shade stands for. Fewer lines than its rows, axis and legend get a line saying so: a row
+ * of a heatmap left out (a weekday of activity-heatmap's) is a gap in it, not one more bar.
  */
 function heatmapLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, cells: number[], width: number, height: number): string[] {
 	const kind = result.columns[x]?.kind;
@@ -81,9 +82,8 @@ function heatmapLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, c
 	const {min, max} = drawn.length > 0 ? extent(drawn) : {min: 0, max: 0};
 	const shaded = (shade: number, text: string) => asciichart.colored(text, SHADE_COLOURS[shade] ?? asciichart.default);
 	// Rows and the axis first; the legend on one line at least, on more when they are left.
-	const fits = result.rows.length + 2 <= height;
-	const shown = fits ? result.rows.length : Math.max(1, height - 3);
-	const rows = values.slice(0, shown).map((row, index) => {
+	if (result.rows.length + 2 > height) return [truncated(`(The heatmap needs ${result.rows.length + 2} lines: ${counted(result.rows.length, 'row')}, its axis and legend.)`, width)];
+	const rows = values.map((row, index) => {
 		const line = row
 			.map((value) => {
 				const shade = value === null ? undefined : shadeOf(value, min, max);
@@ -92,7 +92,6 @@ function heatmapLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, c
 			.join('');
 		return `${fitCell(labels[index] ?? '', labelWidth, false)} ${line}`;
 	});
-	const more = result.rows.length - shown;
 	const names = cells.map((index) => result.columns[index]?.name ?? '');
 	const axis = `${' '.repeat(labelWidth + 1)}${axisLabels(names, cellWidth)}`;
 	const number = (value: number) => cellText(value, 'number');
@@ -101,7 +100,7 @@ function heatmapLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, c
 	// took 86 columns, the darkest one cut at 80.
 	const legendOf = (ranges: boolean) =>
 		drawn.length === 0 ? ['no values'] : ['least to most:', ...steps.map(({shade, from, to}) => `${shaded(shade, SHADES[shade]!)} ${from === to || (!ranges && shade < SHADES.length - 1) ? number(from) : `${number(from)}–${number(to)}`}`)];
-	const above = [...rows, ...(more > 0 ? [`… ${counted(more, 'more row')}`] : []), truncated(axis, width)];
+	const above = [...rows, truncated(axis, width)];
 	// The ranges show where the shades start (the least cell's value, not 0); a narrow chart wraps them if it has the lines.
 	const lines = Math.max(1, height - above.length);
 	const full = captionLines(legendOf(true), 0, width, Number.POSITIVE_INFINITY, ' ');
@@ -110,7 +109,9 @@ function heatmapLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, c
 
 /**
  * Under a heatmap's cells, a label every few cells: each column's name less the start they all share, a number without
- * its leading zeros (h00…h23 read 0, 3, 6 … 21), at least 6 columns apart and one wider than the widest.
+ * its leading zeros (h00…h23 read 0, 3, 6 … 21), at least 6 columns apart and one wider than the widest; and the last
+ * cell's, ending under it, where it leaves two blanks after the label before (… 21  23: the axis ended at 21, and
+ * whether the hours went on to 23 was a guess).
  */
 export function axisLabels(names: string[], cellWidth: number): string {
 	let shared = 0;
@@ -119,10 +120,13 @@ export function axisLabels(names: string[], cellWidth: number): string {
 	const labels = names.map((name) => (shared < name.length ? name.slice(shared) : name).replace(/^0+(?=\d)/, ''));
 	const apart = Math.max(6, Math.max(...labels.map((label) => stringWidth(label))) + 1);
 	const every = Math.ceil(apart / cellWidth);
-	return labels
+	const axis = labels
 		.map((label, index) => (index % every === 0 ? fitCell(label, every * cellWidth, false) : ''))
 		.join('')
 		.trimEnd();
+	const last = labels.at(-1) ?? '';
+	const at = labels.length * cellWidth - stringWidth(last);
+	return (labels.length - 1) % every !== 0 && at >= stringWidth(axis) + 2 ? `${axis}${' '.repeat(at - stringWidth(axis))}${last}` : axis;
 }
 
 /**

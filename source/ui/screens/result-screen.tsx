@@ -44,9 +44,9 @@ export function ResultScreen({screen, flash, saving, width, height}: {screen: Re
 				<Text bold>{title.title}</Text>
 				<Text dimColor>{title.details}</Text>
 			</Text>
-			{screen.chart && task.chart && !layout.chartFits && (
+			{layout.note && (
 				<Text dimColor wrap="truncate-end">
-					(The chart needs a taller terminal; c hides this line.)
+					{layout.note}
 				</Text>
 			)}
 			{screen.chart && task.chart && layout.chartFits && (

@@ -1,5 +1,5 @@
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
-import {columnPlaces, rowCount, wrapLines} from '../../format.js';
+import {columnPlaces, counted, rowCount, wrapLines} from '../../format.js';
 import {isNumeric, type OutputFormat, type TaskDefinition, type TaskProblem, type TaskResult} from '../../tasks/types.js';
 import {helpLines, scopeAction, type Action, type Scope} from '../keymap.js';
 import {MIN_CHART_HEIGHT, toggledSeries, viewChartLines} from '../lib/chart.js';
@@ -191,12 +191,14 @@ const MIN_TABLE_ROWS = 3;
 
 /**
  * Rows of the result table and of the chart above it (title, header, rule, status and hint lines
- * excluded). A chart too short to read is not drawn: `chartFits` is false and it takes one line.
+ * excluded). A chart too short to read is not drawn: `chartFits` is false and it takes one line. A chart that `needs`
+ * its lines (a heatmap: a line a row, its axis and legend) gets every line the table spares, and fits when they are
+ * as many: the half of the lines a line chart gets cut a week's rows below 80×24.
  */
-export function resultLayout(state: Pick<AppState, 'width' | 'height' | 'flash'>, chart: boolean): {pageRows: number; pageWidth: number; chartHeight: number; chartFits: boolean} {
+export function resultLayout(state: Pick<AppState, 'width' | 'height' | 'flash'>, chart: boolean, needs?: number): {pageRows: number; pageWidth: number; chartHeight: number; chartFits: boolean} {
 	const status = statusLines(state)?.length ?? 1;
 	const body = Math.max(2, usableHeight(state.height) - 4 - status);
-	const wanted = Math.max(MIN_CHART_HEIGHT, Math.floor(body / 2));
+	const wanted = needs === undefined ? Math.max(MIN_CHART_HEIGHT, Math.floor(body / 2)) : Math.max(needs, body - MIN_TABLE_ROWS);
 	const chartFits = body - wanted >= MIN_TABLE_ROWS;
 	const chartHeight = chart ? (chartFits ? wanted : 1) : 0;
 	return {pageRows: Math.max(1, body - chartHeight), pageWidth: Math.max(10, state.width - 1 - ROW_MARK_WIDTH), chartHeight, chartFits};
@@ -204,13 +206,23 @@ export function resultLayout(state: Pick<AppState, 'width' | 'height' | 'flash'>
 
 /**
  * resultLayout of a result screen with its chart's lines, drawn at the height resultLayout gives it: a chart drawn on
- * fewer (one day's bars, a few bars, an axis of whole or round ticks) leaves the rest to the table, where they stood
- * empty under it (a one-day chart of one series: 3 lines drawn of 9 at 80×24).
+ * fewer (one day's bars, a few bars, an axis of whole or round ticks, a heatmap's legend on one line) leaves the rest
+ * to the table, where they stood empty under it (a one-day chart of one series: 3 lines drawn of 9 at 80×24). A chart
+ * that does not fit has instead a `note` saying how tall a terminal it needs.
  */
-export function shownResultLayout(state: Pick<AppState, 'width' | 'height' | 'flash'>, screen: Pick<ResultScreen, 'chart' | 'task' | 'result' | 'table' | 'hiddenSeries'>): ReturnType<typeof resultLayout> & {chartLines: string[]} {
-	const layout = resultLayout(state, screen.chart);
-	if (!screen.chart || !screen.task.chart || !layout.chartFits) return {...layout, chartLines: []};
-	const chartLines = viewChartLines(screen.result, screen.table, screen.task.chart, state.width - 1, layout.chartHeight, screen.hiddenSeries);
+export function shownResultLayout(state: Pick<AppState, 'width' | 'height' | 'flash'>, screen: Pick<ResultScreen, 'chart' | 'task' | 'result' | 'table' | 'hiddenSeries'>): ReturnType<typeof resultLayout> & {chartLines: string[]; note?: string} {
+	const spec = screen.task.chart;
+	// A heatmap draws the rows the table shows, each on a line (see chartLines).
+	const needs = spec?.kind === 'heatmap' ? screen.table.view.length + 2 : undefined;
+	const layout = resultLayout(state, screen.chart, needs);
+	if (!screen.chart || !spec) return {...layout, chartLines: []};
+	if (!layout.chartFits) {
+		let height = state.height + 1;
+		while (!resultLayout({...state, height}, true, needs).chartFits) height++;
+		const rows = needs === undefined ? '' : ` for its ${counted(screen.table.view.length, 'row')}`;
+		return {...layout, chartLines: [], note: `(The ${spec.kind === 'heatmap' ? 'heatmap' : 'chart'} needs a terminal ${height} lines tall${rows}; c hides it.)`};
+	}
+	const chartLines = viewChartLines(screen.result, screen.table, spec, state.width - 1, layout.chartHeight, screen.hiddenSeries);
 	const chartHeight = Math.min(layout.chartHeight, chartLines.length);
 	return {...layout, chartHeight, pageRows: layout.pageRows + layout.chartHeight - chartHeight, chartLines};
 }
