@@ -13,7 +13,7 @@ import {MenuScreen} from './screens/menu-screen.js';
 import {ResultScreen} from './screens/result-screen.js';
 import {StartingScreen} from './screens/starting-screen.js';
 import type {AppServices} from './services.js';
-import {closingText, coursePageSize, flashLineShown, helpPageSize, keyHints, learnerPageSize, lockWaitLines, savingLines, scopeOf, screenHeight, usableHeight, type AppState} from './state/app-state.js';
+import {closingText, coursePageSize, flashLineShown, helpPageSize, keyHints, learnerPageSize, lockWaitLines, savingLines, scopeOf, screenHeight, shownHelpLines, usableHeight, type AppState} from './state/app-state.js';
 
 export type AppProps = {
 	services: AppServices;
@@ -53,7 +53,7 @@ export function App({services, width, height, onQuit, quitSignal}: AppProps) {
 	return (
 		<Box flexDirection="column" width={width} height={rows} overflow="hidden">
 			<Box flexDirection="column" flexGrow={1} overflow="hidden">
-				{state.help ? <HelpOverlay scope={scope} offset={state.help.offset} width={width} rows={helpPageSize(height)} /> : <CurrentScreen state={state} width={width} height={screenHeight(state)} />}
+				{state.help ? <HelpOverlay lines={shownHelpLines(state)} offset={state.help.offset} width={width} rows={helpPageSize(height)} /> : <CurrentScreen state={state} width={width} height={screenHeight(state)} />}
 			</Box>
 			{waiting.map((line, index) => (
 				<Text key={index} color="yellow">

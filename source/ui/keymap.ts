@@ -335,12 +335,12 @@ export function scopeAction(scope: Scope, name: string): Action | undefined {
 
 export type HelpLine = {heading: string} | {label: string; description: string};
 
-/** The help overlay's lines for a screen: its keys, then the global ones, each under its title. */
-export function helpLines(scope: Scope): HelpLine[] {
+/** The help overlay's lines for a screen: its keys, then the global ones, each under its title; less the keys `idle` (those that do nothing there). */
+export function helpLines(scope: Scope, idle: readonly Action[] = []): HelpLine[] {
 	const scopes: Scope[] = scope === 'global' ? ['global'] : [scope, 'global'];
 	return scopes.flatMap((shown) => [
 		{heading: scopeTitles[shown]},
-		...keymap.filter((binding) => binding.scope === shown).map((binding) => ({label: binding.label, description: binding.description})),
+		...keymap.filter((binding) => binding.scope === shown && !(shown === scope && idle.includes(binding.action))).map((binding) => ({label: binding.label, description: binding.description})),
 	]);
 }
 

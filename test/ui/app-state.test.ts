@@ -5,7 +5,7 @@ import {positionText} from '../../source/ui/screens/result-screen.js';
 import {pickerView} from '../../source/ui/state/course-picker.js';
 import {filteredList} from '../../source/ui/state/filtered-list.js';
 import {openedList, pickLabel, pickView, shownItems} from '../../source/ui/state/picker.js';
-import {appReducer, closingText, coursePageSize, createAppState, detailsPageSize, exitCodeOf, keyHints, resultLayout, savingLines, savingText, scopeOf, shownResultLayout, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
+import {appReducer, closingText, coursePageSize, createAppState, detailsPageSize, exitCodeOf, keyHints, resultLayout, savingLines, savingText, scopeOf, shownHelpLines, shownResultLayout, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {taskDetailLines} from '../../source/ui/lib/task-details.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
 
@@ -647,11 +647,11 @@ test('? opens the help over any screen; Esc, ? and q close it, other keys do not
 });
 
 test('a help taller than the screen scrolls by lines and by pages (PgUp/PgDn), and stops at its last page', () => {
-	// The result table's keys and the global ones: 25 lines, 19 of them at a time at 80×24.
+	// The result table's keys and the global ones: 24 lines (its chart is bars: no 1-9), 19 of them at a time at 80×24.
 	const help = keys(atResult(), '?');
-	assert.equal(helpLines('result').length, 25);
+	assert.equal(shownHelpLines(help).length, 24);
 	const offset = (...names: string[]) => keys(help, ...names).help?.offset;
-	assert.deepEqual([offset('j', 'j', 'k'), offset('pagedown'), offset('pagedown', 'pageup'), offset('ctrl+f', 'j', 'k'), offset('k')], [1, 6, 0, 5, 0]);
+	assert.deepEqual([offset('j', 'j', 'k'), offset('pagedown'), offset('pagedown', 'pageup'), offset('ctrl+f', 'j', 'k'), offset('k')], [1, 5, 0, 4, 0]);
 	const scrolled = keys(help, 'pagedown');
 	assert.equal(scrolled.screen.name === 'result' && scrolled.screen.table.cursorRow, 0, 'the table under it does not move');
 	// Taller, the same help fits: nothing to scroll.
@@ -807,7 +807,15 @@ test('digits hide and show a line chart\'s series while the chart is shown; the 
 	// A bar chart draws one series.
 	assert.deepEqual(hidden(keys(atResult(), 'c', '1')), []);
 	assert.equal(keys(atResult(), 'c', '1').flash, undefined);
-	assert.ok(helpLines('result').some((line) => 'label' in line && line.label === '1-9' && /hide \/ show the chart line of that number/.test(line.description)));
+	// The help offers the digits where they work: on a line chart's result, not on bars or a heatmap, nor where there is no chart.
+	const digits = (state: AppState) => shownHelpLines(keys(state, '?')).some((line) => 'label' in line && line.label === '1-9' && /hide \/ show the chart line of that number/.test(line.description));
+	assert.equal(digits(shown), true);
+	assert.equal(digits(atResult()), false, 'bars');
+	const heatmap = atResult();
+	if (heatmap.screen.name !== 'result') throw new Error('no result');
+	assert.equal(digits({...heatmap, screen: {...heatmap.screen, task: {...heatmap.screen.task, chart: {kind: 'heatmap', x: 'day_name', y: ['h00..h23']}}}}), false, 'a heatmap');
+	assert.equal(digits({...heatmap, screen: {...heatmap.screen, task: {...heatmap.screen.task, chart: undefined}}}), false, 'no chart');
+	assert.ok(helpLines('result').some((line) => 'label' in line && line.label === '1-9'), 'the keymap keeps them');
 });
 
 test('Ctrl-T while the menu\'s or the course picker\'s filter is typed shows the task\'s details and goes back to the filter as it was; in a result\'s search it does nothing', () => {

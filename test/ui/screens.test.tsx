@@ -12,7 +12,7 @@ import type {OutputFormat, TaskResult} from '../../source/tasks/types.js';
 import {App} from '../../source/ui/app.js';
 import {HelpOverlay} from '../../source/ui/components/help-overlay.js';
 import {ProgressPanel} from '../../source/ui/components/progress-panel.js';
-import {scopeTitles, type Scope} from '../../source/ui/keymap.js';
+import {helpLines, scopeTitles, type Scope} from '../../source/ui/keymap.js';
 import {stringWidth} from '../../source/ui/lib/columns.js';
 import {MenuScreen, menuNotices} from '../../source/ui/screens/menu-screen.js';
 import {filteredList} from '../../source/ui/state/filtered-list.js';
@@ -365,14 +365,15 @@ test('PgDn and PgUp scroll a help taller than the screen and leave it open; Esc 
 	try {
 		await waitFor(lastFrame, 'row 1/3');
 		await press(stdin, '?');
-		const top = await waitFor(lastFrame, 'Keys 1–19 of 25');
+		// 24 lines: event-types' chart is bars, which 1-9 do not act on.
+		const top = await waitFor(lastFrame, 'Keys 1–19 of 24');
 		assert.match(top, /Result table/);
 		await press(stdin, '\u001B[6~');
-		const bottom = await waitFor(lastFrame, 'Keys 7–25 of 25');
+		const bottom = await waitFor(lastFrame, 'Keys 6–24 of 24');
 		assert.match(bottom, /Ctrl-C +quit at once/);
-		assert.doesNotMatch(bottom, /Result table/);
+		assert.doesNotMatch(bottom, /Result table|1-9/);
 		await press(stdin, '\u001B[5~');
-		await waitFor(lastFrame, 'Keys 1–19 of 25');
+		await waitFor(lastFrame, 'Keys 1–19 of 24');
 		await press(stdin, ESC);
 		assert.doesNotMatch(await waitFor(lastFrame, 'row 1/3'), /Keys/);
 	} finally {
@@ -466,7 +467,7 @@ for (const [width, height] of [[80, 24], [60, 15], [40, 10]] as const) {
 
 test('the help of every screen fits 80 columns: no key described is cut', () => {
 	for (const scope of Object.keys(scopeTitles) as Scope[]) {
-		const {lastFrame, unmount} = render(<HelpOverlay scope={scope} offset={0} width={80} rows={100} />);
+		const {lastFrame, unmount} = render(<HelpOverlay lines={helpLines(scope)} offset={0} width={80} rows={100} />);
 		try {
 			const frame = lastFrame() ?? '';
 			assert.ok(frame.split('\n').length > 4, scope);

@@ -1,10 +1,9 @@
 import {Box, Text} from 'ink';
-import {helpLines, type Scope} from '../keymap.js';
+import type {HelpLine} from '../keymap.js';
 import {shownTop} from '../state/list-cursor.js';
 
-/** `?`: the keys of the current screen and the global ones, straight from the keymap table; `rows` of them at a time. */
-export function HelpOverlay({scope, offset, width, rows}: {scope: Scope; offset: number; width: number; rows: number}) {
-	const lines = helpLines(scope);
+/** `?`: the keys of the current screen and the global ones (shownHelpLines, from the keymap table); `rows` of them at a time. */
+export function HelpOverlay({lines, offset, width, rows}: {lines: HelpLine[]; offset: number; width: number; rows: number}) {
 	const start = shownTop(offset, lines.length, rows);
 	const labelWidth = Math.max(...lines.map((line) => ('label' in line ? line.label.length : 0))) + 2;
 	return (

@@ -1,7 +1,7 @@
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {columnPlaces, counted, rowCount, wrapLines} from '../../format.js';
 import {isNumeric, type OutputFormat, type TaskDefinition, type TaskProblem, type TaskResult} from '../../tasks/types.js';
-import {helpLines, scopeAction, type Action, type Scope} from '../keymap.js';
+import {helpLines, scopeAction, type Action, type HelpLine, type Scope} from '../keymap.js';
 import {MIN_CHART_HEIGHT, toggledSeries, viewChartLines} from '../lib/chart.js';
 import {ROW_MARK_WIDTH, cappedWidths, naturalWidths} from '../lib/columns.js';
 import {taskDetailLines} from '../lib/task-details.js';
@@ -317,6 +317,16 @@ export function keyHints(state: AppState): Partial<Record<Action, string>> {
 	return {};
 }
 
+/**
+ * The help's lines for the screen under it: on a result without a line chart (a heatmap, bars, none) the digits, which
+ * hide and show a line chart's lines, do nothing, and are not offered.
+ */
+export function shownHelpLines(state: AppState): HelpLine[] {
+	const {screen} = state;
+	const scope = scopeOf(state);
+	return helpLines(scope, scope === 'result' && screen.name === 'result' && screen.task.chart?.kind !== 'line' ? ['toggle-series'] : []);
+}
+
 export function appReducer(state: AppState, event: AppEvent): AppState {
 	switch (event.type) {
 		case 'key':
@@ -495,7 +505,7 @@ function onKey(state: AppState, name: string, text: string): AppState {
 		if (action === 'back' || action === 'help') return {...state, help: undefined};
 		const move = action && listMoves[action];
 		if (!move) return state;
-		return {...state, help: {offset: scrolledTop(state.help.offset, helpLines(scopeOf(state)).length, helpPageSize(state.height), move)}};
+		return {...state, help: {offset: scrolledTop(state.help.offset, shownHelpLines(state).length, helpPageSize(state.height), move)}};
 	}
 	const scope = scopeOf(state);
 	const own = scopeAction(scope, name);
