@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {stripVTControlCharacters} from 'node:util';
 import {test} from 'node:test';
 import {render} from 'ink-testing-library';
-import {compactLoad, compactLoadLines} from '../../source/ui/lib/compact-load.js';
+import {compactLoad, compactLoadLines, wholeFigures} from '../../source/ui/lib/compact-load.js';
 import {stringWidth} from '../../source/ui/lib/columns.js';
 import {IngestScreen} from '../../source/ui/screens/ingest-screen.js';
 import {snapshot} from './fixtures.js';
@@ -12,12 +12,26 @@ const derived = {step: 'counting' as const, eventsDone: 10, eventsTotal: 100, st
 test('the small load screen: a line each, the share done and the events first, the cancel question last', () => {
 	assert.deepEqual([compactLoad(30, 6), compactLoad(29, 20), compactLoad(80, 5)], [false, true, true]);
 	// 1 MB of 4 MB read, 990 events stored.
-	assert.deepEqual(compactLoadLines(snapshot(), false, 29, 4), ['25% · 990 events', '12.5 MB/s · 2,400 events/s ·…', 'duplicates 7 · rejected 3']);
-	assert.deepEqual(compactLoadLines(snapshot(), false, 20, 2), ['25% · 990 events', '12.5 MB/s · 2,400 e…']);
+	assert.deepEqual(compactLoadLines(snapshot(), false, 29, 4), ['25% · 990 events', '2,400 events/s · ETA 0:30', 'duplicates 7 · rejected 3']);
+	assert.deepEqual(compactLoadLines(snapshot(), false, 38, 4)[1], '12.5 MB/s · 2,400 events/s · ETA 0:30');
+	assert.deepEqual(compactLoadLines(snapshot(), false, 20, 2), ['25% · 990 events', 'ETA 0:30']);
 	assert.deepEqual(compactLoadLines(snapshot({phase: 'deriving', derived, tablesDone: 0.42}), false, 24, 1), ['tables 42% · 990 events']);
+	assert.deepEqual(compactLoadLines(snapshot({phase: 'deriving', derived, tablesDone: 0.42}), false, 20, 1), ['tables 42%']);
 	assert.deepEqual(compactLoadLines(snapshot(), true, 24, 2), ['25% · 990 events', 'Cancel the load? (y/n)']);
-	assert.deepEqual(compactLoadLines(snapshot(), true, 16, 3), ['25% · 990 events', '12.5 MB/s · 2,4…', 'Cancel? (y/n)']);
-	assert.deepEqual(compactLoadLines(undefined, false, 20, 4), ['Looking for new fil…']);
+	assert.deepEqual(compactLoadLines(snapshot(), true, 16, 3), ['25% · 990 events', 'ETA 0:30', 'Cancel? (y/n)']);
+	assert.deepEqual(compactLoadLines(undefined, false, 20, 4), ['Looking for new…']);
+});
+
+test('the small load screen cuts its lines at whole figures, the least needed left out first: never half a number', () => {
+	// 12,345 duplicates: the rejected lines are kept (they are the ones to look into).
+	assert.deepEqual(compactLoadLines(snapshot({duplicates: 12_345}), false, 20, 4).at(-1), 'rejected 3');
+	assert.deepEqual(compactLoadLines(snapshot({duplicates: 1_234}), false, 29, 4).at(-1), 'duplicates 1,234 · rejected 3');
+	// A sentence of figures (a resumed .gz read past) is cut after a whole word.
+	const passingOver = {label: 'b.log.gz', done: 1_500_000, total: 3_000_000, megabytesPerSecond: 41.2};
+	assert.deepEqual(compactLoadLines(snapshot({passingOver}), false, 29, 4)[1], 'reading past the part loaded…');
+	assert.equal(wholeFigures(['reading past the part loaded before: 50% at 41.2 MB/s'], 52, 'last'), 'reading past the part loaded before: 50% at 41.2…');
+	// A figure wider than the line is left out rather than cut.
+	assert.equal(wholeFigures(['1,234,567'], 8, 'first'), '');
 });
 
 test('the load screen below 30×6 draws a line each within its size: the Total bar, its sizes and the counts wrapped into one another', () => {
@@ -32,7 +46,9 @@ test('the load screen below 30×6 draws a line each within its size: the Total b
 					assert.ok(lines.length <= height, what);
 					assert.ok(lines.every((line) => stringWidth(line) <= width), what);
 					assert.match(lines[0] ?? '', /^Loading logs/, what);
-					if (shown) assert.match(lines[1] ?? '', shown.phase === 'deriving' ? /^tables 42% / : /^25% · 990 ev/, what);
+					if (shown) assert.match(lines[1] ?? '', shown.phase === 'deriving' ? /^tables 42%( ·|$)/ : /^25% · 990 events$/, what);
+					// Whole figures: no number cut by an ellipsis (the title may be).
+					assert.ok(lines.slice(1).every((line) => !/\d…/.test(line)), what);
 					if (confirmCancel) assert.match(lines.at(-1) ?? '', /\(y\/n\)$/, what);
 				} finally {
 					unmount();

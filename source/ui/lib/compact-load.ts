@@ -1,5 +1,6 @@
 import type {IngestSnapshot} from '../../../ingest/progress.js';
-import {counted, loadRatesText, tablesPercent, truncated} from '../../format.js';
+import {counted, loadRatesText, tablesPercent} from '../../format.js';
+import {stringWidth} from './columns.js';
 import {percent, thousands} from './format.js';
 
 /** What the load screen says before its first snapshot. */
@@ -14,16 +15,41 @@ export function compactLoad(width: number, height: number): boolean {
 }
 
 /**
- * The small load screen's lines under its title, one a line, cut to `width`, the most needed first, as many as `rows`
- * holds: the share done (the tables' while they are updated) and the events loaded, the rates, then duplicates and
- * rejected. The cancel question, when asked, takes the last line: it waits for its answer.
+ * The small load screen's lines under its title, one a line within `width`, the most needed first, as many as `rows`
+ * holds: the share done (the tables' while they are updated) and the events loaded, the rates and ETA, then duplicates
+ * and rejected, each line's figures kept whole (wholeFigures). The cancel question, when asked, takes the last line: it
+ * waits for its answer.
  */
 export function compactLoadLines(snapshot: IngestSnapshot | undefined, confirmCancel: boolean, width: number, rows: number): string[] {
 	const done = snapshot && (snapshot.phase === 'deriving' ? `tables ${tablesPercent(snapshot)}%` : percent(snapshot.bytesDone, snapshot.bytesTotal).trim());
 	const lines = snapshot
-		? [`${done} · ${counted(snapshot.loaded, 'event')}`, loadRatesText(snapshot), `duplicates ${thousands(snapshot.duplicates)} · rejected ${thousands(snapshot.rejected)}`]
-		: [LOOKING_FOR_FILES];
+		? [
+				wholeFigures([done ?? '', counted(snapshot.loaded, 'event')], width, 'first'),
+				// The ETA is what a small window is watched for; MB/s says least (the share done is of bytes too).
+				wholeFigures(loadRatesText(snapshot).split(' · '), width, 'last'),
+				wholeFigures([`duplicates ${thousands(snapshot.duplicates)}`, `rejected ${thousands(snapshot.rejected)}`], width, 'last'),
+			]
+		: [wholeFigures([LOOKING_FOR_FILES], width, 'first')];
 	const question = width >= 22 ? 'Cancel the load? (y/n)' : 'Cancel? (y/n)';
 	const room = Math.max(1, rows);
-	return (confirmCancel ? [...lines.slice(0, room - 1), question] : lines.slice(0, room)).map((line) => truncated(line, width));
+	const shown = lines.filter(Boolean);
+	return confirmCancel ? [...shown.slice(0, room - 1), question] : shown.slice(0, room);
+}
+
+/**
+ * Figures joined by " · " within `width`: those furthest from the one to `keep` (the first or the last) left out first,
+ * and the one left, if still too wide, cut after its last whole word that fits (or left out: ''). Cut at the width,
+ * the rates line read "12.5 MB/s · 2,400 e…" and "12.5 MB/s · 2,4…" at 16 columns, half a number.
+ */
+export function wholeFigures(figures: string[], width: number, keep: 'first' | 'last'): string {
+	let kept = figures;
+	while (kept.length > 1 && stringWidth(kept.join(' · ')) > width) kept = keep === 'first' ? kept.slice(0, -1) : kept.slice(1);
+	const line = kept.join(' · ');
+	if (stringWidth(line) <= width) return line;
+	const words = line.split(' ');
+	for (let count = words.length - 1; count > 0; count--) {
+		const cut = `${words.slice(0, count).join(' ')}…`;
+		if (stringWidth(cut) <= width) return cut;
+	}
+	return '';
 }
