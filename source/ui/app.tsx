@@ -13,7 +13,7 @@ import {MenuScreen} from './screens/menu-screen.js';
 import {ResultScreen} from './screens/result-screen.js';
 import {StartingScreen} from './screens/starting-screen.js';
 import type {AppServices} from './services.js';
-import {closingText, coursePageSize, flashLineShown, helpPageSize, keyHints, learnerPageSize, lockWaitLines, savingLines, scopeOf, screenHeight, shownHelpLines, usableHeight, type AppState} from './state/app-state.js';
+import {closingText, coursePageSize, flashLineShown, helpPageSize, keyHints, pickerPageSize, lockWaitLines, savingLines, scopeOf, screenHeight, shownHelpLines, usableHeight, type AppState} from './state/app-state.js';
 
 export type AppProps = {
 	services: AppServices;
@@ -88,8 +88,8 @@ function CurrentScreen({state, width, height}: {state: AppState; width: number; 
 			return <MenuScreen tasks={state.tasks} menu={state.menu} courses={state.courses} eventsWithoutCourse={state.eventsWithoutCourse} course={state.course} dayZone={state.timeZone} problems={state.problems} lastIngest={state.lastIngest} width={width} height={height} />;
 		case 'course':
 			return <CourseScreen task={screen.task} choices={screen.choices} list={screen.list} courses={state.courses ?? []} width={width} rows={coursePageSize(state)} />;
-		case 'learner':
-			return <PickScreen kind={screen.kind} task={screen.task} course={screen.course} items={screen.items} list={screen.list} width={width} rows={learnerPageSize(state)} />;
+		case 'picker':
+			return <PickScreen kind={screen.kind} task={screen.task} course={screen.course} items={screen.items} list={screen.list} width={width} rows={pickerPageSize(state)} />;
 		case 'form':
 			return <FormScreen task={screen.task} form={screen.form} width={width} height={height} />;
 		case 'running':

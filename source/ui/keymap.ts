@@ -5,7 +5,7 @@ import type {Key} from 'ink';
  * from it, so the documentation cannot drift from the behaviour. Every movement has an arrow/named key
  * and a vi-style key (VisiData, k9s, lazygit consensus).
  */
-export type Scope = 'global' | 'help' | 'starting' | 'ingest' | 'confirm' | 'summary' | 'menu' | 'details' | 'course' | 'learner' | 'form' | 'running' | 'result' | 'cell' | 'save' | 'text' | 'error' | 'fatal';
+export type Scope = 'global' | 'help' | 'starting' | 'ingest' | 'confirm' | 'summary' | 'menu' | 'details' | 'course' | 'picker' | 'form' | 'running' | 'result' | 'cell' | 'save' | 'text' | 'error' | 'fatal';
 
 export type Action =
 	| 'quit'
@@ -26,7 +26,7 @@ export type Action =
 	| 'filter'
 	| 'next-field'
 	| 'previous-field'
-	| 'pick-learner'
+	| 'open-picker'
 	| 'run'
 	| 'cancel-query'
 	| 'view-cell'
@@ -126,12 +126,12 @@ export const keymap: Binding[] = [
 	{action: 'details', scope: 'course', keys: ['i', 'ctrl+t'], label: 'i/Ctrl-T', description: 'the task in full: what it counts, parameters, sort, chart', hint: 'details'},
 	{action: 'back', scope: 'course', keys: ['escape'], label: 'Esc', description: 'clear the filter; without one, back to the menu', hint: 'back'},
 
-	...pickerMoves('learner', 'entry'),
-	{action: 'open', scope: 'learner', keys: ['enter'], label: 'Enter', description: 'put this learner (video, problem) into the field', hint: 'choose'},
-	{action: 'filter', scope: 'learner', keys: ['/'], label: '/', description: 'filter by typing: a name; an id, unit or URL (Esc clears)', hint: 'filter'},
+	...pickerMoves('picker', 'entry'),
+	{action: 'open', scope: 'picker', keys: ['enter'], label: 'Enter', description: 'put this learner (video, problem) into the field', hint: 'choose'},
+	{action: 'filter', scope: 'picker', keys: ['/'], label: '/', description: 'filter by typing: a name; an id, unit or URL (Esc clears)', hint: 'filter'},
 	// i is free here as in the course picker: the filter is typed after / (and there, in scope 'text', i is typed).
-	{action: 'details', scope: 'learner', keys: ['i', 'ctrl+t'], label: 'i/Ctrl-T', description: 'the task in full: what it counts, parameters, sort, chart', hint: 'details'},
-	{action: 'back', scope: 'learner', keys: ['escape'], label: 'Esc', description: 'clear the filter; without one, back to the form unchanged', hint: 'back'},
+	{action: 'details', scope: 'picker', keys: ['i', 'ctrl+t'], label: 'i/Ctrl-T', description: 'the task in full: what it counts, parameters, sort, chart', hint: 'details'},
+	{action: 'back', scope: 'picker', keys: ['escape'], label: 'Esc', description: 'clear the filter; without one, back to the form unchanged', hint: 'back'},
 
 	// In the order the hint line keeps them when cut (see hintLine): at 40 columns, run and back; at 80, all of them (on a
 	// user field "next field" as "field" makes room: with it the line lost Ctrl-T, which only the hint and the help say).
@@ -147,7 +147,7 @@ export const keymap: Binding[] = [
 	// A Ctrl chord, as printable keys are typed; one no terminal takes (Windows Terminal keeps its Ctrl+Shift chords and
 	// Ctrl-V; F2 needs Fn on many laptops). Its hint shows on a user field only (see keyHints), and goes first when cut:
 	// the field's own help says it too.
-	{action: 'pick-learner', scope: 'form', keys: ['ctrl+l'], label: 'Ctrl-L', description: 'pick a learner, video or problem from a list (on its field)', hint: 'learners'},
+	{action: 'open-picker', scope: 'form', keys: ['ctrl+l'], label: 'Ctrl-L', description: 'pick a learner, video or problem from a list (on its field)', hint: 'learners'},
 
 	...pickerMoves('details', 'line'),
 	// As a pager's q (less), and the key that opened it: the details are read and left, as the help is.
@@ -373,7 +373,7 @@ export const scopeTitles: Record<Scope, string> = {
 	menu: 'Task menu',
 	details: 'Task details',
 	course: 'Course picker',
-	learner: 'Learner, video and problem picker',
+	picker: 'Learner, video and problem picker',
 	form: 'Parameters',
 	running: 'Running a task',
 	result: 'Result table',

@@ -4,7 +4,7 @@ import {helpLines, hintLine, keymap} from '../../source/ui/keymap.js';
 import {positionText} from '../../source/ui/screens/result-screen.js';
 import {pickerView} from '../../source/ui/state/course-picker.js';
 import {filteredList} from '../../source/ui/state/filtered-list.js';
-import {openedList, pickLabel, pickView, shownItems} from '../../source/ui/state/picker.js';
+import {openedList, pickLabel, pickSummary, pickView, shownItems} from '../../source/ui/state/picker.js';
 import {appReducer, closingText, coursePageSize, createAppState, detailsPageSize, exitCodeOf, keyHints, resultLayout, savingLines, savingText, scopeOf, shownHelpLines, shownResultLayout, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {taskDetailLines} from '../../source/ui/lib/task-details.js';
 import {result, snapshot, summary, task, tasks} from './fixtures.js';
@@ -237,23 +237,23 @@ function atLearnerForm(): AppState {
 
 /** The picker's answer to the request it made. */
 function listed(state: AppState, list = learners): AppState {
-	return state.screen.name === 'learner' ? apply(state, {type: 'learners', requestId: state.screen.requestId, items: list}) : state;
+	return state.screen.name === 'picker' ? apply(state, {type: 'picks', requestId: state.screen.requestId, items: list}) : state;
 }
 
 const fieldValues = (state: AppState) => (state.screen.name === 'form' ? state.screen.form.fields.map((field) => field.value) : `on ${state.screen.name}`);
-const highlighted = (state: AppState) => (state.screen.name === 'learner' ? state.screen.items?.[state.screen.list.selected ?? -1]?.id : `on ${state.screen.name}`);
+const highlighted = (state: AppState) => (state.screen.name === 'picker' ? state.screen.items?.[state.screen.list.selected ?? -1]?.id : `on ${state.screen.name}`);
 
 test("Ctrl-L on a user field lists the learners of the form's course; Enter puts the name in, Esc leaves the form as it was", () => {
 	const form = atLearnerForm();
 	assert.deepEqual(fieldValues(form), ['', 'course-v1:A+1+2024', 'UTC']);
 	assert.match(hintLine(scopeOf(form), keyHints(form)), /Ctrl-L learners · F1 help$/, 'the key shown on a user field');
 	const opening = keys(form, 'ctrl+l');
-	assert.equal(opening.screen.name, 'learner');
-	if (opening.screen.name !== 'learner') return;
-	assert.deepEqual([opening.screen.course, opening.screen.items, scopeOf(opening)], ['course-v1:A+1+2024', undefined, 'learner']);
+	assert.equal(opening.screen.name, 'picker');
+	if (opening.screen.name !== 'picker') return;
+	assert.deepEqual([opening.screen.course, opening.screen.items, scopeOf(opening)], ['course-v1:A+1+2024', undefined, 'picker']);
 	// Keys before the list is there move nothing; an answer to an earlier opening is not this one's.
 	assert.deepEqual(keys(opening, 'j', '/', 'x').screen, opening.screen);
-	assert.equal(apply(opening, {type: 'learners', requestId: opening.screen.requestId - 1, items: learners}).screen, opening.screen);
+	assert.equal(apply(opening, {type: 'picks', requestId: opening.screen.requestId - 1, items: learners}).screen, opening.screen);
 	const open = listed(opening);
 	assert.equal(highlighted(open), 'Анна Петрова', 'the most active first');
 	const picked = keys(open, 'j', 'enter');
@@ -265,7 +265,7 @@ test("Ctrl-L on a user field lists the learners of the form's course; Enter puts
 	assert.deepEqual(keys(again, 'G', 'escape').screen, picked.screen);
 	// With the course field emptied, every course's learners.
 	const allCourses = keys(picked, 'tab', 'ctrl+u', 'shift+tab', 'ctrl+l');
-	assert.equal(allCourses.screen.name === 'learner' && allCourses.screen.course, '');
+	assert.equal(allCourses.screen.name === 'picker' && allCourses.screen.course, '');
 	// Off a user field Ctrl-L does nothing, and the hint line does not offer it.
 	const onZone = keys(picked, 'tab', 'tab');
 	assert.deepEqual(keys(onZone, 'ctrl+l').screen, onZone.screen);
@@ -275,7 +275,7 @@ test("Ctrl-L on a user field lists the learners of the form's course; Enter puts
 test('Enter with the required learner left empty opens the picker on that field instead of refusing; it moves and filters as the course picker', () => {
 	const form = keys(atLearnerForm(), 'tab', 'tab');
 	const opened = keys(form, 'enter');
-	assert.deepEqual([opened.screen.name, opened.screen.name === 'learner' && opened.screen.form.focus, opened.flash], ['learner', 0, undefined]);
+	assert.deepEqual([opened.screen.name, opened.screen.name === 'picker' && opened.screen.form.focus, opened.flash], ['picker', 0, undefined]);
 	const many = Array.from({length: 50}, (_, index) => ({id: `learner${index}`, count: 50 - index}));
 	const open = listed(opened, many);
 	// 24 rows: 20 learners fit under the title and the line saying whose they are.
@@ -287,24 +287,24 @@ test('Enter with the required learner left empty opens the picker on that field 
 	assert.deepEqual(fieldValues(picked), ['learner40', 'course-v1:A+1+2024', 'UTC']);
 	// Esc clears the filter first, then goes back to the form as it was (focused on the user field).
 	const cleared = keys(typing, 'enter', 'escape');
-	assert.deepEqual([cleared.screen.name, highlighted(cleared)], ['learner', 'learner4']);
-	assert.deepEqual(keys(cleared, 'escape').screen, opened.screen.name === 'learner' ? {name: 'form', task: learnerPath, form: opened.screen.form} : undefined);
+	assert.deepEqual([cleared.screen.name, highlighted(cleared)], ['picker', 'learner4']);
+	assert.deepEqual(keys(cleared, 'escape').screen, opened.screen.name === 'picker' ? {name: 'form', task: learnerPath, form: opened.screen.form} : undefined);
 	// Picked, the form runs.
 	assert.equal(keys(picked, 'enter').screen.name, 'running');
 });
 
 test('a name begun in the field is the filter, still typed: it goes on there, a typo is mended with Backspace; none matching, or none listed, Enter picks nothing', () => {
 	const begun = listed(keys(atLearnerForm(), ...'ПЕТР', 'ctrl+l'));
-	assert.equal(begun.screen.name === 'learner' && begun.screen.list.filter.value, 'ПЕТР');
+	assert.equal(begun.screen.name === 'picker' && begun.screen.list.filter.value, 'ПЕТР');
 	assert.deepEqual([scopeOf(begun), highlighted(begun)], ['text', 'Анна Петрова'], 'case aside');
 	assert.deepEqual(fieldValues(keys(begun, 'enter', 'enter')), ['Анна Петрова', 'course-v1:A+1+2024', 'UTC'], 'Enter accepts the filter, Enter picks');
 	assert.equal(highlighted(keys(begun, ...Array(4).fill('backspace'), ...'bob')), 'bob', 'typing goes on in the filter');
 	const misspelt = listed(keys(atLearnerForm(), ...'bobb', 'ctrl+l'));
 	assert.deepEqual([highlighted(misspelt), highlighted(keys(misspelt, 'backspace'))], [undefined, 'bob']);
 	const unmatched = keys(misspelt, 'enter');
-	assert.deepEqual([keys(unmatched, 'enter').screen.name, fieldValues(keys(unmatched, 'escape', 'escape'))], ['learner', ['bobb', 'course-v1:A+1+2024', 'UTC']]);
+	assert.deepEqual([keys(unmatched, 'enter').screen.name, fieldValues(keys(unmatched, 'escape', 'escape'))], ['picker', ['bobb', 'course-v1:A+1+2024', 'UTC']]);
 	const empty = listed(keys(atLearnerForm(), 'ctrl+l'), []);
-	assert.deepEqual([keys(empty, 'enter').screen.name, keys(empty, 'escape').screen.name], ['learner', 'form']);
+	assert.deepEqual([keys(empty, 'enter').screen.name, keys(empty, 'escape').screen.name], ['picker', 'form']);
 });
 
 /** video-dropoff's parameters: a required video, then the course. */
@@ -325,7 +325,7 @@ test("Ctrl-L on a video field lists the course's videos; typing a unit's name or
 	const form = keys(apply(atMenu(), {type: 'catalogue', problems: [], tasks: [videoDropoff]}), 'enter', 'enter');
 	assert.match(hintLine(scopeOf(form), keyHints(form)), /Ctrl-L videos · F1 help$/, 'the key says what it lists there');
 	const opening = keys(form, 'ctrl+l');
-	if (opening.screen.name !== 'learner') throw new Error(`no picker: ${opening.screen.name}`);
+	if (opening.screen.name !== 'picker') throw new Error(`no picker: ${opening.screen.name}`);
 	assert.deepEqual([opening.screen.kind, opening.screen.course], ['video', 'course-v1:A+1+2024']);
 	const picker = listed(opening, videos);
 	assert.equal(highlighted(picker), '3c9e0a51f2', 'the most watched first');
@@ -337,7 +337,7 @@ test("Ctrl-L on a video field lists the course's videos; typing a unit's name or
 	assert.deepEqual([keys(onCourse, 'ctrl+l').screen.name, hintLine(scopeOf(onCourse), keyHints(onCourse)).includes('Ctrl-L')], ['form', false]);
 	// Run without the video it needs: the picker opens on that field, as for a learner (it said "needs a value").
 	const unpicked = keys(onCourse, 'enter');
-	assert.deepEqual([unpicked.screen.name, unpicked.screen.name === 'learner' && unpicked.screen.kind, unpicked.flash], ['learner', 'video', undefined]);
+	assert.deepEqual([unpicked.screen.name, unpicked.screen.name === 'picker' && unpicked.screen.kind, unpicked.flash], ['picker', 'video', undefined]);
 });
 
 test('the picker matches an id, a unit or a URL, shows them as one line, and opens on the id the field holds', () => {
@@ -353,10 +353,18 @@ test('the picker matches an id, a unit or a URL, shows them as one line, and ope
 	assert.deepEqual(shownItems(learners, 'bob'), [2], 'a learner is matched by name alone');
 });
 
+test('the picker says what its entries are listed by: a problem by its learners with checks (it said "most learners first")', () => {
+	assert.equal(pickSummary('user', 4, 'course-v1:A+1+2024'), '4 learners of course-v1:A+1+2024, most active first');
+	assert.equal(pickSummary('video', 3, 'all courses'), '3 videos of all courses, most viewers first');
+	assert.equal(pickSummary('problem', 5, 'course-v1:A+1+2024'), '5 problems of course-v1:A+1+2024, most learners with checks first');
+	assert.equal(pickSummary('problem', 0, 'course-v1:A+1+2024'), 'No problem has learners with checks in course-v1:A+1+2024 (Esc goes back to the form).');
+	assert.equal(pickSummary('user', 0, 'all courses'), 'No learner has events in all courses (Esc goes back to the form).');
+});
+
 test('learners that could not be listed: an error screen whose Esc goes back to the form', () => {
 	const opening = keys(atLearnerForm(), ...'bo', 'ctrl+l');
-	const requestId = opening.screen.name === 'learner' ? opening.screen.requestId : -1;
-	const failed = apply(opening, {type: 'learners-failed', requestId, error: {title: 'The learners could not be listed', message: 'Connection lost.', hint: ''}});
+	const requestId = opening.screen.name === 'picker' ? opening.screen.requestId : -1;
+	const failed = apply(opening, {type: 'picks-failed', requestId, error: {title: 'The learners could not be listed', message: 'Connection lost.', hint: ''}});
 	assert.deepEqual([failed.screen.name, scopeOf(failed)], ['error', 'error']);
 	assert.deepEqual(fieldValues(keys(failed, 'escape')), ['bo', 'course-v1:A+1+2024', 'UTC']);
 });
@@ -721,20 +729,20 @@ test('i or Ctrl-T in the learner picker shows its task in full; Esc or q goes ba
 	const many = Array.from({length: 50}, (_, index) => ({id: `learner${index}`, count: 50 - index}));
 	// Filtered to learner1… (11 of them), accepted, and moved down: the filter, the cursor and (by it) the page to keep.
 	const picker = keys(listed(keys(atLearnerForm(), 'ctrl+l'), many), '/', ...'learner1', 'enter', 'j', 'j');
-	if (picker.screen.name !== 'learner') throw new Error('no picker');
-	assert.deepEqual([scopeOf(picker), picker.screen.list.filter.value, highlighted(picker)], ['learner', 'learner1', 'learner11']);
-	assert.equal(hintLine('learner'), 'Enter choose · / filter · i/Ctrl-T details · Esc back · ? help');
+	if (picker.screen.name !== 'picker') throw new Error('no picker');
+	assert.deepEqual([scopeOf(picker), picker.screen.list.filter.value, highlighted(picker)], ['picker', 'learner1', 'learner11']);
+	assert.equal(hintLine('picker'), 'Enter choose · / filter · i/Ctrl-T details · Esc back · ? help');
 	const details = keys(picker, 'i');
 	assert.deepEqual(details.screen.name === 'details' && [details.screen.task.id, details.screen.back], ['learner-path', picker.screen]);
 	assert.deepEqual(keys(picker, 'ctrl+t').screen, details.screen);
 	for (const back of ['escape', 'q', 'i', 'ctrl+t']) assert.deepEqual(keys(details, 'j', back).screen, picker.screen, back);
 	// While typing its filter (as it opens on a name begun in the field), i is typed.
 	const typing = keys(picker, '/', 'i');
-	assert.equal(typing.screen.name === 'learner' && typing.screen.list.filter.value, 'i');
+	assert.equal(typing.screen.name === 'picker' && typing.screen.list.filter.value, 'i');
 	// Ctrl-T still shows the details (only Enter and Esc worked there), and goes back to the filter being typed, its
 	// cursor within it, and the learner highlighted (by it, the page).
 	const midFilter = keys(picker, '/', ...'learner1', 'left', 'left', 'down', 'down');
-	if (midFilter.screen.name !== 'learner') throw new Error('no picker');
+	if (midFilter.screen.name !== 'picker') throw new Error('no picker');
 	assert.deepEqual([scopeOf(midFilter), midFilter.screen.list.filter, highlighted(midFilter)], ['text', {value: 'learner1', cursor: 6}, 'learner13']);
 	assert.match(hintLine(scopeOf(midFilter), keyHints(midFilter)), /^Enter accept · Esc clear · Ctrl-T details · /);
 	const fromTyping = keys(midFilter, 'ctrl+t');
@@ -743,12 +751,12 @@ test('i or Ctrl-T in the learner picker shows its task in full; Esc or q goes ba
 	assert.equal(fieldValues(keys(fromTyping, 'escape', 'enter', 'enter'))[0], 'learner13', 'Enter accepts, Enter picks');
 	// Opened while the learners are still being listed: the answer, come meanwhile, is there on the way back.
 	const opening = keys(atLearnerForm(), 'ctrl+l');
-	const requestId = opening.screen.name === 'learner' ? opening.screen.requestId : -1;
-	const answered = apply(keys(opening, 'i'), {type: 'learners', requestId, items: learners});
+	const requestId = opening.screen.name === 'picker' ? opening.screen.requestId : -1;
+	const answered = apply(keys(opening, 'i'), {type: 'picks', requestId, items: learners});
 	assert.equal(answered.screen.name, 'details', 'the details stay up');
 	assert.deepEqual(keys(answered, 'escape').screen, listed(opening).screen);
 	// So is a refusal: an error screen whose Esc goes back to the form.
-	const failed = apply(keys(opening, 'i'), {type: 'learners-failed', requestId, error: {title: 'The learners could not be listed', message: 'Connection lost.', hint: ''}});
+	const failed = apply(keys(opening, 'i'), {type: 'picks-failed', requestId, error: {title: 'The learners could not be listed', message: 'Connection lost.', hint: ''}});
 	assert.deepEqual([failed.screen.name, fieldValues(keys(failed, 'escape'))], ['error', ['', 'course-v1:A+1+2024', 'UTC']]);
 });
 

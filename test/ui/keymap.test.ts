@@ -105,7 +105,7 @@ test('the hint line ends with how to get help, except in the help itself, where 
 });
 
 test("the form's hint line keeps Ctrl-T details at 80 columns, on a user field too (it dropped it there), and run and back at 40", () => {
-	const offUser = {'pick-learner': ''};
+	const offUser = {'open-picker': ''};
 	assert.equal(hintLine('form', {}, 80), 'Enter run · Esc back · ↓/Tab field · Ctrl-T details · Ctrl-L learners · F1 help');
 	assert.equal(hintLine('form', offUser, 80), 'Enter run · Esc back · ↓/Tab field · Ctrl-T details · F1 help');
 	// Narrow, the learners' key goes first (the user field's help says it), then the details', then the fields'.

@@ -3,7 +3,7 @@ import type {IngestSnapshot} from '../../../ingest/progress.js';
 import {describeError} from '../lib/errors.js';
 import {displayPath} from '../lib/format.js';
 import type {AppServices} from '../services.js';
-import {appReducer, createAppState, exitCodeOf, learnerPicker, type AppEvent, type AppState} from '../state/app-state.js';
+import {appReducer, createAppState, exitCodeOf, pickerOf, type AppEvent, type AppState} from '../state/app-state.js';
 
 /** Snapshots reach the screen at most this often: rendering must not slow the load. */
 export const SNAPSHOT_INTERVAL_MS = 250;
@@ -113,16 +113,16 @@ export function useAppController(services: AppServices, size: {width: number; he
 
 	// The picker's list, asked for once per opening (its details read meanwhile too); an answer after Esc is dropped
 	// (its requestId is gone).
-	const picker = learnerPicker(screen);
+	const picker = pickerOf(screen);
 	const listing = picker && !picker.items ? picker : undefined;
 	useEffect(() => {
 		if (!listing) return;
 		const {requestId} = listing;
 		track(services.listPicks(listing.kind, listing.course)).then(
-			(items) => dispatch({type: 'learners', requestId, items}),
+			(items) => dispatch({type: 'picks', requestId, items}),
 			(error: unknown) => {
 				services.logError(error);
-				dispatch({type: 'learners-failed', requestId, error: describeError(error, 'learners')});
+				dispatch({type: 'picks-failed', requestId, error: describeError(error, 'learners')});
 			},
 		);
 	}, [listing?.requestId]);

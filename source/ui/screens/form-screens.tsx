@@ -9,7 +9,7 @@ import {parameterHelp} from '../lib/task-details.js';
 import type {Course} from '../state/app-state.js';
 import {choiceLabel, pickerView, type CourseChoice} from '../state/course-picker.js';
 import {filterLabel, isFiltered, type FilteredList} from '../state/filtered-list.js';
-import {PICKED, pickLabel, pickView, type PickItem, type PickKind} from '../state/picker.js';
+import {PICKED, pickLabel, pickSummary, pickView, type PickItem, type PickKind} from '../state/picker.js';
 import {formLayout, type FormState} from '../state/form-state.js';
 import {windowStart} from '../state/list-cursor.js';
 import {withCursor} from '../state/text-field.js';
@@ -92,12 +92,11 @@ export function PickScreen({kind, task, course, items, list, width, rows}: {kind
 		);
 	}
 	const {shown, position} = pickView(items, list);
-	const order = kind === 'user' ? 'most active first' : `most ${noun}s first`;
 	return (
 		<Box flexDirection="column" width={width}>
 			<PickerTitle title={task.title} question={`which ${one}?${pickerCount(shown.length, position, rows, list)}`} list={list} width={width} />
 			<Text dimColor wrap="truncate-end">
-				{items.length === 0 ? `No ${one} has ${noun}s in ${where} (Esc goes back to the form).` : `${counted(items.length, one)} of ${where}, ${order}`}
+				{pickSummary(kind, items.length, where)}
 			</Text>
 			{items.length > 0 && shown.length === 0 && <Text dimColor>No {one} matches "{list.filter.value}" (Esc clears the filter).</Text>}
 			<PickerRows shown={shown} position={position} rows={rows} noun={noun} line={(index) => ({label: pickLabel(items[index]!), events: items[index]!.count})} />

@@ -17,7 +17,7 @@ import {editText, textField, type TextEdit, type TextField} from './text-field.j
 /**
  * The whole app as one pure state machine: starting → ingest → summary → menu → course → form (⇄ learner) →
  * running → result → menu, with help, confirmations and errors as flags or screens, and a task's details over the
- * menu, the course picker, the form or the learner picker. Side effects
+ * menu, the course picker, the form or the learner, video and problem picker. Side effects
  * (open the database, run the load or a query, list a picker's learners, save) are started by hooks watching this state, so
  * every transition here is unit-tested without a terminal.
  */
@@ -68,15 +68,15 @@ export type Screen =
 	 * of the form's course ('' = all courses), undefined while they are listed (the hook watching `requestId` asks for
 	 * them); Esc goes back to `form` unchanged.
 	 */
-	| {name: 'learner'; kind: PickKind; task: TaskDefinition; form: FormState; course: string; requestId: number; items?: PickItem[]; list: FilteredList<number>}
+	| {name: 'picker'; kind: PickKind; task: TaskDefinition; form: FormState; course: string; requestId: number; items?: PickItem[]; list: FilteredList<number>}
 	| {name: 'running'; task: TaskDefinition; values: Record<string, string>; runId: number; startedAt: number; form: FormState}
 	| ResultScreen
 	/** A task's whole definition, scrolled to its line `top`; Esc goes back to `back` as it was (the menu's cursor is the app's). */
 	| {name: 'details'; task: TaskDefinition; back: DetailsOrigin; top: number}
 	| ({name: 'error'; fatal: boolean; back?: Screen} & ErrorInfo);
 
-/** Where a task's details are opened from: the menu (on its highlighted task), the task's course picker, its form or its learner picker. */
-export type DetailsOrigin = {name: 'menu'} | Extract<Screen, {name: 'course'} | {name: 'form'} | {name: 'learner'}>;
+/** Where a task's details are opened from: the menu (on its highlighted task), the task's course picker, its form or its learner, video and problem picker. */
+export type DetailsOrigin = {name: 'menu'} | Extract<Screen, {name: 'course'} | {name: 'form'} | {name: 'picker'}>;
 
 export type Flash = {text: string; tone: 'info' | 'error'; id: number};
 
@@ -119,8 +119,8 @@ export type AppEvent =
 	| {type: 'ingest-finished'; summary: AppIngestSummary}
 	| {type: 'catalogue'; tasks: TaskDefinition[]; problems: TaskProblem[]}
 	| ({type: 'courses'} & CourseList)
-	| {type: 'learners'; requestId: number; items: PickItem[]}
-	| {type: 'learners-failed'; requestId: number; error: ErrorInfo}
+	| {type: 'picks'; requestId: number; items: PickItem[]}
+	| {type: 'picks-failed'; requestId: number; error: ErrorInfo}
 	| {type: 'day-zone'; zone: string}
 	| {type: 'task-finished'; runId: number; result: TaskResult}
 	| {type: 'task-failed'; runId: number; error: ErrorInfo}
@@ -250,7 +250,7 @@ export function coursePageSize(state: Parameters<typeof screenHeight>[0]): numbe
 }
 
 /** Entries that fit under the picker's title and the line saying whose they are. */
-export function learnerPageSize(state: Parameters<typeof screenHeight>[0]): number {
+export function pickerPageSize(state: Parameters<typeof screenHeight>[0]): number {
 	return Math.max(1, coursePageSize(state) - 1);
 }
 
@@ -288,8 +288,8 @@ export function scopeOf(state: AppState): Scope {
 			return state.menu.editingFilter ? 'text' : 'menu';
 		case 'course':
 			return screen.list.editingFilter ? 'text' : 'course';
-		case 'learner':
-			return screen.list.editingFilter ? 'text' : 'learner';
+		case 'picker':
+			return screen.list.editingFilter ? 'text' : 'picker';
 		case 'result':
 			if (screen.searchInput !== undefined) return 'text';
 			if (screen.cellOpen) return 'cell';
@@ -312,7 +312,7 @@ export function keyHints(state: AppState): Partial<Record<Action, string>> {
 	// The picker's key is told where it works: on a user, video or problem field, and what it lists there.
 	if (screen.name === 'form') {
 		const kind = pickKind(screen.form);
-		return {'pick-learner': kind ? `${PICKED[kind].one}s` : ''};
+		return {'open-picker': kind ? `${PICKED[kind].one}s` : ''};
 	}
 	return {};
 }
@@ -352,17 +352,17 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 			};
 		case 'day-zone':
 			return {...state, timeZone: event.zone};
-		case 'learners': {
+		case 'picks': {
 			const {screen} = state;
-			const picker = learnerPicker(screen);
+			const picker = pickerOf(screen);
 			if (picker?.requestId !== event.requestId) return state;
 			const field = picker.form.fields[picker.form.focus];
 			const listed = {...picker, items: event.items, list: openedList(event.items, field?.value ?? '')};
 			// Listed while the task's details are read over the picker: there when Esc goes back to it.
 			return {...state, screen: screen.name === 'details' ? {...screen, back: listed} : listed};
 		}
-		case 'learners-failed': {
-			const picker = learnerPicker(state.screen);
+		case 'picks-failed': {
+			const picker = pickerOf(state.screen);
 			if (picker?.requestId !== event.requestId) return state;
 			return {...state, screen: {name: 'error', fatal: false, back: {name: 'form', task: picker.task, form: picker.form}, ...event.error}};
 		}
@@ -405,9 +405,9 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
  * The picker on screen, or under the task's details read over it: its entries are asked for once per opening
  * (the details do not cancel the listing; their Esc would have found the picker still "Listing…").
  */
-export function learnerPicker(screen: Screen): Extract<Screen, {name: 'learner'}> | undefined {
+export function pickerOf(screen: Screen): Extract<Screen, {name: 'picker'}> | undefined {
 	const shown = screen.name === 'details' ? screen.back : screen;
-	return shown.name === 'learner' ? shown : undefined;
+	return shown.name === 'picker' ? shown : undefined;
 }
 
 /**
@@ -538,7 +538,7 @@ function editField(state: AppState, edit: TextEdit): AppState {
 	const {screen} = state;
 	if (screen.name === 'menu') return {...state, menu: menuReducer(state.menu, {type: 'edit', edit}, state.tasks, menuPageSize(state.height))};
 	if (screen.name === 'course') return onCourseList(state, screen, {type: 'edit', edit});
-	if (screen.name === 'learner') return onLearnerList(state, screen, {type: 'edit', edit});
+	if (screen.name === 'picker') return onPickerList(state, screen, {type: 'edit', edit});
 	if (screen.name === 'form') return {...state, screen: {...screen, form: formReducer(screen.form, {type: 'edit', edit})}};
 	if (screen.name === 'result' && screen.searchInput) return {...state, screen: {...screen, searchInput: editText(screen.searchInput, edit)}};
 	return state;
@@ -563,8 +563,8 @@ function onAction(state: AppState, action: Action, name: string): AppState {
 			return onCourseAction(state, screen, action);
 		case 'form':
 			return onFormAction(state, screen, action);
-		case 'learner':
-			return onLearnerAction(state, screen, action);
+		case 'picker':
+			return onPickerAction(state, screen, action);
 		case 'running':
 			return action === 'cancel-query' ? withFlash({...state, screen: {name: 'form', task: screen.task, form: screen.form}}, 'Query cancelled.') : state;
 		case 'result':
@@ -589,7 +589,7 @@ function onDetailsAction(state: AppState, screen: Extract<Screen, {name: 'detail
 	return {...state, screen: {...screen, top: scrolledTop(screen.top, lines, detailsPageSize(state), move)}};
 }
 
-/** The keys that move a list's cursor (the menu, the course and learner pickers, the help) … */
+/** The keys that move a list's cursor (the menu, the course picker and the learner, video and problem picker, the help) … */
 const listMoves: Partial<Record<Action, ListMove>> = {
 	up: {type: 'move', by: -1},
 	down: {type: 'move', by: 1},
@@ -636,7 +636,7 @@ function onFormAction(state: AppState, screen: Extract<Screen, {name: 'form'}>, 
 			return form({type: 'focus', by: 1});
 		case 'previous-field':
 			return form({type: 'focus', by: -1});
-		case 'pick-learner': {
+		case 'open-picker': {
 			const kind = pickKind(screen.form);
 			return kind ? openPicker(state, kind, screen.task, screen.form) : state;
 		}
@@ -673,24 +673,24 @@ function pickKind(form: FormState): PickKind | undefined {
 function openPicker(state: AppState, kind: PickKind, task: TaskDefinition, form: FormState): AppState {
 	const course = form.fields.find((field) => field.parameter.type === 'course')?.value.trim() ?? '';
 	const counter = state.counter + 1;
-	return {...state, counter, flash: undefined, screen: {name: 'learner', kind, task, form, course, requestId: counter, list: filteredList()}};
+	return {...state, counter, flash: undefined, screen: {name: 'picker', kind, task, form, course, requestId: counter, list: filteredList()}};
 }
 
-function onLearnerList(state: AppState, screen: Extract<Screen, {name: 'learner'}>, action: FilteredListAction): AppState {
+function onPickerList(state: AppState, screen: Extract<Screen, {name: 'picker'}>, action: FilteredListAction): AppState {
 	const {items} = screen;
 	// Nothing to move over or filter until they are listed.
 	if (!items) return state;
-	const list = filteredListReducer(screen.list, action, (filter) => shownItems(items, filter), learnerPageSize(state));
+	const list = filteredListReducer(screen.list, action, (filter) => shownItems(items, filter), pickerPageSize(state));
 	return {...state, screen: {...screen, list}};
 }
 
-function onLearnerAction(state: AppState, screen: Extract<Screen, {name: 'learner'}>, action: Action): AppState {
+function onPickerAction(state: AppState, screen: Extract<Screen, {name: 'picker'}>, action: Action): AppState {
 	const back = (form: FormState) => ({...state, screen: {name: 'form' as const, task: screen.task, form}});
 	// Esc clears a filter first, as in the course picker; with none the form is back as it was.
 	if (action === 'back' && !isFiltered(screen.list)) return back(screen.form);
 	if (action === 'details') return openDetails(state, screen.task, screen);
 	const listAction = listActions[action];
-	if (listAction) return onLearnerList(state, screen, listAction);
+	if (listAction) return onPickerList(state, screen, listAction);
 	if (action !== 'open' || !screen.items) return state;
 	const {shown, position} = pickView(screen.items, screen.list);
 	const item = screen.items[shown[position] ?? -1];

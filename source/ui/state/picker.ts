@@ -1,3 +1,4 @@
+import {counted} from '../../format.js';
 import type {ParameterType} from '../../tasks/types.js';
 import {filteredList, indexedView, matchingIndices, type FilteredList} from './filtered-list.js';
 import {textField} from './text-field.js';
@@ -39,9 +40,20 @@ export function shownItems(items: PickItem[], filter: string): number[] {
 	return matchingIndices(labels(items), filter);
 }
 
-/** What a picker's entries are called, and what their count counts. */
-export const PICKED: Record<PickKind, {one: string; counted: string}> = {
-	user: {one: 'learner', counted: 'event'},
-	video: {one: 'video', counted: 'viewer'},
-	problem: {one: 'problem', counted: 'learner'},
+/** What a picker's entries are called, what an entry's count counts (one of them), and what the list's counts count. */
+export const PICKED: Record<PickKind, {one: string; counted: string; counts: string}> = {
+	user: {one: 'learner', counted: 'event', counts: 'events'},
+	video: {one: 'video', counted: 'viewer', counts: 'viewers'},
+	// Not every learner who saw it: "most learners first" read so.
+	problem: {one: 'problem', counted: 'learner', counts: 'learners with checks'},
 };
+
+/**
+ * The line over the picker's entries: how many of which course and in what order ("5 problems of course-v1:A+1+2024,
+ * most learners with checks first"), or that there are none, and how to leave.
+ */
+export function pickSummary(kind: PickKind, count: number, where: string): string {
+	const {one, counts} = PICKED[kind];
+	if (count === 0) return `No ${one} has ${counts} in ${where} (Esc goes back to the form).`;
+	return `${counted(count, one)} of ${where}, ${kind === 'user' ? 'most active' : `most ${counts}`} first`;
+}
