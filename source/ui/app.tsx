@@ -13,7 +13,7 @@ import {MenuScreen} from './screens/menu-screen.js';
 import {ResultScreen} from './screens/result-screen.js';
 import {StartingScreen} from './screens/starting-screen.js';
 import type {AppServices} from './services.js';
-import {closingText, coursePageSize, flashLineShown, helpPageSize, keyHints, pickerPageSize, lockWaitLines, savingLines, scopeOf, screenHeight, shownHelpLines, usableHeight, type AppState} from './state/app-state.js';
+import {closingText, coursePageSize, flashLineShown, helpPageSize, keyHints, lockWaitLines, pickerPageSize, savingLines, scopeOf, screenHeight, shownHelpLines, usableHeight, type AppState} from './state/app-state.js';
 
 export type AppProps = {
 	services: AppServices;

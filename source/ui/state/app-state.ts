@@ -15,10 +15,10 @@ import {createTableState, sortDescHint, tableReducer, type TableState} from './t
 import {editText, textField, type TextEdit, type TextField} from './text-field.js';
 
 /**
- * The whole app as one pure state machine: starting → ingest → summary → menu → course → form (⇄ learner) →
+ * The whole app as one pure state machine: starting → ingest → summary → menu → course → form (⇄ picker) →
  * running → result → menu, with help, confirmations and errors as flags or screens, and a task's details over the
  * menu, the course picker, the form or the learner, video and problem picker. Side effects
- * (open the database, run the load or a query, list a picker's learners, save) are started by hooks watching this state, so
+ * (open the database, run the load or a query, list a picker's entries, save) are started by hooks watching this state, so
  * every transition here is unit-tested without a terminal.
  */
 export type Course = {courseId: string; events: number};
