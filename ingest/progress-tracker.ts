@@ -235,6 +235,8 @@ export class ProgressTracker {
 	private derivingSince?: number;
 	/** The derived step seen last, and since when. */
 	private step?: {name: DerivedProgress['step']; since: number};
+	/** The time the build waited for another process's build (step 'waiting') before it started its own. */
+	private waitedMs = 0;
 	/** When the build's counting started, and when it had read every event (or a step after it started; see tablesLeft). */
 	private counting?: {since: number; until?: number};
 	/** The build's share done said last (see tablesShare). */
@@ -347,6 +349,7 @@ export class ProgressTracker {
 		const {derived, derivingSince} = this;
 		if (this.phase !== 'deriving' || derivingSince === undefined) return {};
 		if (derived && this.step?.name !== derived.step) {
+			if (this.step?.name === 'waiting') this.waitedMs += at - this.step.since;
 			this.step = {name: derived.step, since: at};
 			if (derived.step === 'counting') this.counting = {since: at};
 		}
@@ -359,8 +362,11 @@ export class ProgressTracker {
 			overForSeconds: this.counting.until === undefined ? undefined : (at - this.counting.until) / 1000,
 			incremental: derived?.incremental,
 		};
-		const derivedSeconds = (at - derivingSince) / 1000;
-		const left = tablesLeft({plannedSeconds, derivedSeconds, counting});
+		// A wait for another build is no progress of this one: no estimate meanwhile, its share held, and its time left out
+		// of the build's (the estimate and the share go on from where they were when it ends).
+		const waiting = derived?.step === 'waiting';
+		const derivedSeconds = (at - derivingSince - this.waitedMs - (waiting ? at - this.step!.since : 0)) / 1000;
+		const left = waiting ? undefined : tablesLeft({plannedSeconds, derivedSeconds, counting});
 		this.tablesDone = tablesShare({derivedSeconds, leftSeconds: left, shown: this.tablesDone});
 		return {
 			...(derived ? {derived: {...derived, stepMs: at - this.step!.since}} : {}),

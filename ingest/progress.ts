@@ -1,3 +1,4 @@
+import {REFRESH_LOCK_NAME} from './db/advisory-locks.js';
 import type {NotAFile} from './sources.js';
 
 /**
@@ -60,11 +61,13 @@ export type FileProgress = LineCounts & {
 export type IngestPhase = 'scanning' | 'loading' | 'deriving' | 'done' | 'cancelled' | 'failed';
 
 /**
- * The steps of the derived build (phase 'deriving'), in order; 'recomputing' only when earlier loads were built. After
+ * The steps of the derived build (phase 'deriving'), in order; 'waiting' only while another process builds (its holder
+ * is said apart, by the lock's watch), 'recomputing' only when earlier loads were built. After
  * the counting, 'adding' (the indexes, the sums into the tables, the statistics): said as the counting at 100 % before,
  * it and the counting's last rows stored ran 1.6 s at 250k events and 3.4 s at 1M with the counting's ETA at 0:00.
  */
 export const DERIVED_STEPS = {
+	waiting: `waiting for ${REFRESH_LOCK_NAME}`,
 	listing: 'listing the new learners, event types, pages and user agents',
 	sorting: 'sorting the new events by learner (PostgreSQL)',
 	counting: 'counting the new events and walking the timelines',

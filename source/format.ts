@@ -73,8 +73,9 @@ export function rowCount(count: number): string {
  * (see readyEstimate), unknown while the load's ETA is; then, on the same line of the load screen, the update's (see
  * tablesLeft). ingest's line says it short ("ETA 0:20 + ~0:25 tables", "ready in ~0:25": see readyShort).
  */
-export function readyText(ready: IngestSnapshot['ready'], phase: IngestSnapshot['phase']): string {
-	if (phase === 'deriving') return ready ? `${readyShort(ready.seconds)} (estimate: updating the tables)` : 'ready in --:-- (updating the tables)';
+export function readyText({ready, phase, derived}: Pick<IngestSnapshot, 'ready' | 'phase' | 'derived'>): string {
+	// Waiting for another process's build, the update has not started: no estimate until it does.
+	if (phase === 'deriving') return ready ? `${readyShort(ready.seconds)} (estimate: updating the tables)` : `ready in --:-- (${derived?.step === 'waiting' ? DERIVED_STEPS.waiting : 'updating the tables'})`;
 	if (!ready) return 'ready in: estimating… (load, then updating the tables)';
 	return `ready in ~${formatDuration(ready.seconds * 1000)} (estimate: load, then ~${formatDuration(ready.tablesSeconds * 1000)} updating the tables)`;
 }

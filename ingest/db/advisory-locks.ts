@@ -15,8 +15,11 @@ export const REJECTED_LINES_LOCK = 7_240_003;
 /** Serialises builds of the derived tables of one database (two processes sharing a --db server). */
 export const REFRESH_LOCK = 7_240_100;
 
+/** REFRESH_LOCK in words: the build's progress says it too while it waits for it (see DERIVED_STEPS). */
+export const REFRESH_LOCK_NAME = "the lock of the derived tables' build";
+
 /** A wait for one of the locks another process holds for long, in words (see lock-waits' describeWait). */
 export const ADVISORY_WAITS: ReadonlyMap<number, string> = new Map([
 	[MIGRATION_LOCK, "the lock of the database's update"],
-	[REFRESH_LOCK, "the lock of the derived tables' build"],
+	[REFRESH_LOCK, REFRESH_LOCK_NAME],
 ]);

@@ -1378,7 +1378,9 @@ describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal clos
 				const result = await settled(command.done, `${args[0]} ends on SIGTERM while the lock is still held`);
 				await holder.query('SELECT pg_advisory_unlock($1)', [lock]);
 				const waiting = `Waiting for ${lockName} held by another openpolyedu-tui (server process ${holderPid}: user ${decodeURIComponent(new URL(buildUrl).username)}, idle); the command goes on once it is released (Ctrl-C stops it).`;
-				assert.deepEqual([result.code, result.stderr.split('\n').filter((line) => !/^(loading|deriving|building) /.test(line))], [130, [waiting, said, '']], args[0]);
+				// run announces the build as it starts waiting for it (its progress line says the wait).
+				const building = args[0] === 'run' ? ['Building the derived tables the tasks read (loads are pending) before the task runs…'] : [];
+				assert.deepEqual([result.code, result.stderr.split('\n').filter((line) => !/^(loading|deriving|building) /.test(line))], [130, [...building, waiting, said, '']], args[0]);
 				assert.equal((await holder.query('SELECT count(*)::int AS n FROM loads WHERE derived_done')).rows[0].n, 0, `${args[0]}: the loads stay pending`);
 				// The server lets a closed connection's process go a moment after the client has gone.
 				const others = async () => (await holder.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows[0].n;
@@ -1387,6 +1389,37 @@ describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal clos
 					await new Promise((resolve) => setTimeout(resolve, 50));
 				}
 			}
+		} finally {
+			await holder.end();
+		}
+	});
+
+	it("ingest waiting for another process's build of the derived tables says so on its progress line too, with its figures held (its estimate ran down to \"ready any moment\" and its share to 99 % meanwhile), and builds once the lock is let go", async () => {
+		const waitUrl = await createTestDatabase('cli_build_wait_line');
+		const first = path.join(dir, 'build-wait-line.log');
+		fs.writeFileSync(first, lines(0, 14));
+		assert.equal(cli('ingest', first, '--db', waitUrl).code, 0);
+		const holder = new pg.Client(clientConfig(waitUrl));
+		await holder.connect();
+		try {
+			await holder.query('SELECT pg_advisory_lock($1)', [REFRESH_LOCK]);
+			const holderPid = await backendPid(holder);
+			const more = path.join(dir, 'build-wait-line-more.log');
+			fs.writeFileSync(more, lines(14, 20));
+			const command = startCli(['ingest', more, '--db', waitUrl, '--workdir', path.join(dir, 'build-wait-line-workdir')]);
+			const sentence = `Waiting for the lock of the derived tables' build held by another openpolyedu-tui (server process ${holderPid}: user ${decodeURIComponent(new URL(waitUrl).username)}, idle); the command goes on once it is released (Ctrl-C stops it).`;
+			// The progress lines after the lock's watch has said whom it waits for (a line a second): the wait has lasted seconds.
+			const linesAfter = () => command.stderr().split(sentence)[1]?.split('\n').filter((line) => line.startsWith('deriving ')) ?? [];
+			await until(() => linesAfter().length >= 3, `ingest says its wait, then its progress lines: ${command.stderr()}`, 60_000);
+			const waiting = linesAfter();
+			await holder.query('SELECT pg_advisory_unlock($1)', [REFRESH_LOCK]);
+			const result = await settled(command.done, 'the ingest builds once the lock is let go');
+			assert.equal(result.code, 0, result.stderr);
+			// Each the same but for the wait's time: no estimate, the share where it was when the wait started.
+			const said = waiting.map((line) => /^(deriving \d+%) · waiting for the lock of the derived tables' build · \d+:\d\d so far$/.exec(line)?.[1]);
+			assert.ok(said.every((start) => start !== undefined && start === said[0]), waiting.join('\n'));
+			assert.equal(result.stderr.split('\n').at(-2), 'deriving 100% · the tables are updated');
+			assert.equal((await holder.query('SELECT count(*)::int AS n FROM loads WHERE NOT derived_done')).rows[0].n, 0, 'built');
 		} finally {
 			await holder.end();
 		}

@@ -7,7 +7,7 @@ import {ProgressTracker} from '../../ingest/progress-tracker.js';
 import {progressLine, summaryLines} from '../../source/commands/ingest.js';
 import {fixtureDir, ingest, lines, openTestDatabase} from '../helpers/ingest.js';
 import {currentDayZone} from '../../ingest/derived/day-zone.js';
-import {zoneKeptClause} from '../../source/format.js';
+import {formatDuration, zoneKeptClause} from '../../source/format.js';
 
 const database = await openTestDatabase('derived_progress');
 const dir = fixtureDir();
@@ -161,5 +161,39 @@ describe('the derived build reports its progress', () => {
 		// The summary tells the build's time from the load's (here the tracker started with the build).
 		assert.equal(summary.derivedMs, 35_000);
 		assert.ok(summaryLines(summary).includes('time: loading 0:00, updating the tables the tasks read 0:35'));
+	});
+
+	it("says a wait for another process's build as a wait: its share and estimate held while it lasts, going on from there once the build starts (they ran down to 99 % and \"ready any moment\")", () => {
+		let now = 0;
+		const tracker = new ProgressTracker(0, () => now);
+		tracker.phase = 'loading';
+		const file = tracker.addFile({label: 'a.log', kind: 'plain', bytesTotal: 40e6, bytesDone: 0, lines: 0, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 0, status: 'pending'});
+		tracker.startFile(file);
+		// 20,000 events loaded over 6 s from their first stored: the build planned at 5 + 0.5 × 6 = 8 s.
+		for (const [at, bytes, events] of [[2000, 1e6, 500], [8000, 40e6, 20_000]] as const) {
+			now = at;
+			file.bytesDone = bytes;
+			file.lines = file.loaded = events;
+			tracker.snapshot();
+		}
+		tracker.startDeriving();
+		now = 9000;
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 12% · ready in ~0:07 · starting');
+		tracker.derived = {step: 'waiting', eventsDone: 0, eventsTotal: 0};
+		const waiting = (so: string) => `deriving 12% · waiting for the lock of the derived tables' build · ${so} so far`;
+		assert.equal(progressLine(tracker.snapshot()), waiting('0:00'));
+		for (now = 10_000; now <= 60_000; now += 10_000) {
+			const snapshot = tracker.snapshot();
+			assert.equal(progressLine(snapshot), waiting(formatDuration(now - 9000)), `at ${now} ms`);
+			assert.deepEqual([snapshot.ready, snapshot.tablesDone], [undefined, 0.125], `at ${now} ms`);
+		}
+		// The build starts: 1 s of its 8 done, as before the wait.
+		now = 60_000;
+		tracker.derived = {step: 'listing', eventsDone: 0, eventsTotal: 20_000};
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 12% · ready in ~0:07 · listing the new learners, event types, pages and user agents · 0:00 so far');
+		now = 61_000;
+		assert.equal(progressLine(tracker.snapshot()), 'deriving 25% · ready in ~0:06 · listing the new learners, event types, pages and user agents · 0:01 so far');
+		// The time the tables took to be updated, as the user waited for them: the wait included.
+		assert.equal(tracker.snapshot().derivedMs, 53_000);
 	});
 });

@@ -1594,11 +1594,13 @@ test('while loading, the panel and ingest’s line say the estimated wait until 
 	} finally {
 		early.unmount();
 	}
-	for (const [ready, said] of [
+	for (const [ready, said, derived] of [
 		[{seconds: 20, tablesSeconds: 20}, 'ready in ~0:20 (estimate: updating the tables)'],
 		[undefined, 'ready in --:-- (updating the tables)'],
+		// Another process's build holds its lock: no estimate while it waits, and what for (it said "updating the tables").
+		[undefined, "ready in --:-- (waiting for the lock of the derived tables' build)", {step: 'waiting', eventsDone: 0, eventsTotal: 0, stepMs: 5000}],
 	] as const) {
-		const deriving = render(<ProgressPanel snapshot={snapshot({phase: 'deriving', etaSeconds: undefined, ready})} rateHistory={[]} width={60} height={20} />);
+		const deriving = render(<ProgressPanel snapshot={snapshot({phase: 'deriving', etaSeconds: undefined, ready, derived})} rateHistory={[]} width={80} height={20} />);
 		try {
 			// The same line as while loading: the estimate goes on where it was.
 			assert.equal(stripVTControlCharacters(deriving.lastFrame()!).split('\n')[2], `      ${said}`);

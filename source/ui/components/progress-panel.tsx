@@ -90,7 +90,7 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 			{waiting && (
 				<Text wrap="truncate-end">
 					{'      '}
-					{readyText(snapshot.ready, snapshot.phase)}
+					{readyText(snapshot)}
 				</Text>
 			)}
 			{showSparkline && (
