@@ -99,9 +99,11 @@ async function reachableBinaries(runAs: RunAs, onStep: (step: string) => void = 
  * Copies `from` to `copy` unless `copy` has `mark` (a file of the tree; the folder is only ever renamed into place whole).
  * The copy is asynchronous: at a first start as root the app's screen stayed blank and deaf to q for the 60 MB of it
  * (2.5 s on a quiet machine, over 20 s on a busy one). A copy another run put in place meanwhile is kept, not
- * replaced: that run may be starting its server from it.
+ * replaced: that run may be starting its server from it. The staging folders that runs killed while they copied left
+ * beside it are removed first (see removeCutCopies).
  */
 export async function copyOnce(from: string, copy: string, mark: string, onStep: (step: string) => void): Promise<void> {
+	removeCutCopies(copy);
 	const whole = () => fs.existsSync(path.join(copy, mark));
 	if (whole()) return;
 	onStep('copying the PostgreSQL programs where the postgres user can reach them');
@@ -113,6 +115,33 @@ export async function copyOnce(from: string, copy: string, mark: string, onStep:
 	}
 	fs.rmSync(copy, {recursive: true, force: true});
 	fs.renameSync(staging, copy);
+}
+
+/** The staging folders of copyOnce's copies (of any version), by their run's pid. */
+const STAGING = /\.partial-(\d+)$/;
+
+/**
+ * The staging folders beside `copy` of runs that are gone: one killed while it copied left its 60 MB there for good (see
+ * removeLeftovers).
+ */
+const removeCutCopies = (copy: string) => removeLeftovers(path.dirname(copy), STAGING);
+
+/**
+ * Removes the files and folders in `folder` whose name `pattern` matches (its first group: a pid) and whose process is
+ * gone: a run killed while it wrote them never ran the code that removes them. One whose process runs is left alone (that
+ * run may be writing it now; a pid given to another process since keeps it too, on the safe side).
+ */
+function removeLeftovers(folder: string, pattern: RegExp): void {
+	let entries: string[];
+	try {
+		entries = fs.readdirSync(folder);
+	} catch {
+		return; // no folder yet: nothing in it either
+	}
+	for (const entry of entries) {
+		const pid = pattern.exec(entry)?.[1];
+		if (pid !== undefined && !isAlive(Number(pid))) fs.rmSync(path.join(folder, entry), {recursive: true, force: true});
+	}
 }
 
 /**
@@ -431,18 +460,7 @@ const pwfileOf = (dataDir: string, pid: number) => path.join(path.dirname(dataDi
  * The password files beside the cluster of processes that are gone: killed while initdb ran (a second Ctrl-C, kill -9),
  * one never ran the `finally` that removes it, and the password stayed in a file of its own in the workdir.
  */
-function removeStalePasswordFiles(dataDir: string): void {
-	let entries: string[];
-	try {
-		entries = fs.readdirSync(path.dirname(dataDir));
-	} catch {
-		return; // no folder yet: no file either
-	}
-	for (const entry of entries) {
-		const pid = PWFILE.exec(entry)?.[1];
-		if (pid !== undefined && !isAlive(Number(pid))) fs.rmSync(pwfileOf(dataDir, Number(pid)), {force: true});
-	}
-}
+const removeStalePasswordFiles = (dataDir: string) => removeLeftovers(path.dirname(dataDir), PWFILE);
 
 /** Where the server, initdb and pg_ctl write what they say (see openServerLog). */
 export const serverLogFile = (workdir: Workdir) => path.join(workdir.logs, 'postgres.log');

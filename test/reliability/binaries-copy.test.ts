@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import {once} from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +62,36 @@ describe('the server programs copied where the postgres user can reach them', ()
 		});
 		assert.equal(fs.readFileSync(path.join(copy, MARK), 'utf8'), 'the other run');
 		assert.deepEqual(fs.readdirSync(scratch).filter((name) => name.includes('.partial-')), [], 'no staging folder is left');
+	});
+
+	it('remove the staging folders of copies cut short, whose run is gone, and never one whose process runs (it may be copying now): a first start as root killed while it copied left 60 MB for good', async () => {
+		const home = path.join(scratch, 'leftovers');
+		fs.mkdirSync(home);
+		const copy = path.join(home, 'postgres-16.4.0');
+		// A run killed while it copied (its process gone), and one copying now (a process of its own, running).
+		const killed = spawn(process.execPath, ['-e', '']);
+		await once(killed, 'exit');
+		const copying = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+		try {
+			const staging = (version: string, pid: number) => {
+				const folder = path.join(home, `postgres-${version}.partial-${pid}`);
+				fs.mkdirSync(path.join(folder, 'share'), {recursive: true});
+				fs.writeFileSync(path.join(folder, 'share', 'zone'), 'a zone');
+				return path.basename(folder);
+			};
+			const live = staging('16.4.0', copying.pid!);
+			// Another version's too (the app updated since).
+			for (const version of ['16.4.0', '15.8.0']) staging(version, killed.pid!);
+			await copyOnce(nativeTree(), copy, MARK, () => {});
+			assert.deepEqual(fs.readdirSync(home).sort(), ['postgres-16.4.0', live]);
+			assert.equal(fs.readFileSync(path.join(home, live, 'share', 'zone'), 'utf8'), 'a zone', 'the live one is left whole');
+			// The copy is whole by then: a later start, with nothing to copy, removes one all the same.
+			staging('16.4.0', killed.pid!);
+			await copyOnce(nativeTree(), copy, MARK, () => assert.fail('copied again'));
+			assert.deepEqual(fs.readdirSync(home).sort(), ['postgres-16.4.0', live]);
+		} finally {
+			copying.kill();
+		}
 	});
 
 	it('replace a copy that lost its server program', async () => {
