@@ -799,6 +799,30 @@ function workingFolder(pid: number, platform: NodeJS.Platform): string | undefin
 	}
 }
 
+/**
+ * When process `pid` started, in seconds since 1970, where the working folder cannot be read (see notTheServer):
+ * PowerShell's on Windows, ps's time since it started elsewhere ([[dd-]hh:]mm:ss, in whole seconds). Undefined when
+ * it cannot be told (the tool missing or refused).
+ */
+function processStartedAt(pid: number, platform: NodeJS.Platform): number | undefined {
+	if (platform === 'win32') {
+		const shown = spawnSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', `[DateTimeOffset]::new((Get-Process -Id ${pid}).StartTime).ToUnixTimeSeconds()`], {encoding: 'utf8', timeout: 30_000, windowsHide: true});
+		const seconds = Number(shown.stdout?.trim() || NaN);
+		return Number.isInteger(seconds) ? seconds : undefined;
+	}
+	const shown = spawnSync('ps', ['-o', 'etime=', '-p', String(pid)], {encoding: 'utf8'});
+	const parts = /^\s*(?:(?:(\d+)-)?(\d+):)?(\d+):(\d+)\s*$/.exec(shown.stdout ?? '');
+	if (!parts) return undefined;
+	const [days = 0, hours = 0, minutes, seconds] = parts.slice(1).map((part) => (part === undefined ? undefined : Number(part)));
+	return Date.now() / 1000 - (((days * 24 + hours) * 60 + minutes!) * 60 + seconds!);
+}
+
+/**
+ * How long after the server's start (postmaster.pid's, in whole seconds) its process may seem to have started: ps
+ * counts whole seconds, and where pg_ctl starts the server through a shell the process is that shell's, a moment older.
+ */
+const START_LEEWAY_SECONDS = 5;
+
 /** PostgreSQL's SSLRequest (length 8, code 80877103): a server answers it with one byte, S or N, even while it starts or stops. */
 const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 
@@ -825,8 +849,11 @@ export function answersAsPostgres(port: number): Promise<boolean> {
  * server works in its cluster's folder, which Linux shows. Elsewhere, a server listens on its port before it writes its
  * status (starting, then ready, then stopping) and until it exits, so one whose file has a status answers as PostgreSQL
  * there: a stale 'starting' or 'stopping' (a server killed as it started or stopped) was taken at its word, and kept
- * every later start from starting it. A file without one (a server in its first moment) is taken at its word unless it
- * was written before the machine last started. `platform`: a test's, to try the other way.
+ * every later start from starting it. A file without one is a server in its first moment, before it answers (it listens
+ * from then on, but takes no connection until it has written its status: the port cannot tell it from a stale file),
+ * unless it was written before the machine last started, or its process id names a process that started after that
+ * server did (the id given out again since: the start took it at its word, and failed after 10 s of tries to connect).
+ * `platform`: a test's, to try the other way.
  */
 async function notTheServer(dataDir: string, server: ServerFile, platform: NodeJS.Platform): Promise<string | undefined> {
 	const folder = workingFolder(server.pid, platform);
@@ -837,6 +864,8 @@ async function notTheServer(dataDir: string, server: ServerFile, platform: NodeJ
 	if (server.status !== undefined) return `no PostgreSQL answers on its port, ${server.port}`;
 	// No status yet: a server in its first moment, before it listens, unless the machine has started since (a minute's leeway).
 	if (server.startedAt < Date.now() / 1000 - os.uptime() - 60) return 'the machine has restarted since that server started';
+	const started = processStartedAt(server.pid, platform);
+	if (started !== undefined && started > server.startedAt + START_LEEWAY_SECONDS) return `process ${server.pid} started after that server did`;
 	return undefined;
 }
 

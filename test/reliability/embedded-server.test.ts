@@ -999,7 +999,7 @@ describe('a postmaster.pid left by a crash, whose process id another program of 
 });
 
 describe('a postmaster.pid whose server was killed as it started or stopped, or before the machine restarted (where the working folder of a process cannot be read: not Linux)', () => {
-	it('is stale when nothing answers as PostgreSQL on its port, or when it is older than the machine\'s start; a file without a status (a server in its first moment) is taken at its word (a stale "starting" or "stopping" kept every later start from starting the server)', async () => {
+	it('is stale when nothing answers as PostgreSQL on its port, or when it is older than the machine\'s start or than the process its id names now; a file without a status (a server in its first moment) is taken at its word otherwise (a stale "starting" or "stopping" kept every later start from starting the server)', async () => {
 		const {dataDir} = await stoppedCluster('stale-starting');
 		const other = standIn(dataDir);
 		const port = await new Promise<number>((resolve) => {
@@ -1017,6 +1017,12 @@ describe('a postmaster.pid whose server was killed as it started or stopped, or 
 			}
 			forgeServerFile(dataDir, other.pid!, port, undefined);
 			assert.equal(await staleServerFile(dataDir, 'win32'), undefined, 'a server in its first moment');
+			// Its process started before the file was written, as a server's does.
+			assert.equal(await staleServerFile(dataDir, 'darwin'), undefined, 'a server in its first moment (its process asked)');
+			// Written ten minutes ago (since the machine started), its process id now another's, started since: a start took
+			// it for a server in its first moment, and failed after 10 s of tries to connect.
+			forgeServerFile(dataDir, other.pid!, port, undefined, Math.floor(Date.now() / 1000 - Math.min(600, os.uptime() - 120)));
+			assert.equal(await staleServerFile(dataDir, 'darwin'), stale(`process ${other.pid} started after that server did`), 'its process id given out again');
 			const beforeBoot = Math.floor(Date.now() / 1000 - os.uptime()) - 3600;
 			forgeServerFile(dataDir, other.pid!, port, undefined, beforeBoot);
 			assert.equal(await staleServerFile(dataDir, 'win32'), stale('the machine has restarted since that server started'), 'a file from before the machine started');
