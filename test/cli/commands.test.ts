@@ -28,6 +28,22 @@ function cliIn(cwd: string, ...args: string[]) {
 
 const cli = (...args: string[]) => cliIn(dir, ...args);
 
+/**
+ * A database with a log ingested and built, a connection of another openpolyedu-tui's to it (the holder of its locks,
+ * and its server process) and a second log (`more`) for an ingest to load and then build.
+ */
+async function builtBesideHolder(name: string): Promise<{databaseUrl: string; holder: pg.Client; holderPid: number; more: string}> {
+	const databaseUrl = await createTestDatabase(`cli_${name.replaceAll('-', '_')}`);
+	const file = path.join(dir, `${name}.log`);
+	fs.writeFileSync(file, lines(0, 14));
+	assert.equal(cli('ingest', file, '--db', databaseUrl).code, 0);
+	const more = path.join(dir, `${name}-more.log`);
+	fs.writeFileSync(more, lines(14, 20));
+	const holder = new pg.Client(clientConfig(databaseUrl));
+	await holder.connect();
+	return {databaseUrl, holder, holderPid: await backendPid(holder), more};
+}
+
 /** What `files` prints on a terminal of 100 columns, run in this process (a child's stdout is no terminal). */
 async function filesOnATerminal(databaseUrl: string): Promise<string> {
 	const written = {stdout: '', stderr: ''};
@@ -1351,20 +1367,11 @@ describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal clos
 	});
 
 	it('run, ingest and files waiting for another process\'s build of the derived tables or migration say so, naming its lock, and SIGTERM ends them at once: exit 130, one sentence, their work given up and their connections gone (it said "a lock")', async () => {
-		const buildUrl = await createTestDatabase('cli_build_wait');
 		const workdir = path.join(dir, 'build-wait-workdir');
-		const file = path.join(dir, 'build-wait.log');
-		fs.writeFileSync(file, lines(0, 14));
-		assert.equal(cli('ingest', file, '--db', buildUrl).code, 0);
 		// Another openpolyedu-tui, holding the lock of its build or migration; the test asks on its connection too.
-		const holder = new pg.Client(clientConfig(buildUrl));
-		await holder.connect();
+		const {databaseUrl: buildUrl, holder, holderPid, more} = await builtBesideHolder('build-wait');
 		try {
 			await holder.query('UPDATE loads SET derived_done = false');
-			const holderPid = await backendPid(holder);
-			// A second log: the ingest loads it, then waits to build.
-			const more = path.join(dir, 'build-wait-more.log');
-			fs.writeFileSync(more, lines(14, 20));
 			const build = "the lock of the derived tables' build";
 			for (const [lock, lockName, args, said] of [
 				[REFRESH_LOCK, build, ['run', 'learners', '--format', 'json'], 'Cancelled while building the derived tables: they were left as they were, and the next ingest or run builds them.'],
@@ -1395,17 +1402,9 @@ describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal clos
 	});
 
 	it("ingest waiting for another process's build of the derived tables says so on its progress line too, with its figures held (its estimate ran down to \"ready any moment\" and its share to 99 % meanwhile), and builds once the lock is let go", async () => {
-		const waitUrl = await createTestDatabase('cli_build_wait_line');
-		const first = path.join(dir, 'build-wait-line.log');
-		fs.writeFileSync(first, lines(0, 14));
-		assert.equal(cli('ingest', first, '--db', waitUrl).code, 0);
-		const holder = new pg.Client(clientConfig(waitUrl));
-		await holder.connect();
+		const {databaseUrl: waitUrl, holder, holderPid, more} = await builtBesideHolder('build-wait-line');
 		try {
 			await holder.query('SELECT pg_advisory_lock($1)', [REFRESH_LOCK]);
-			const holderPid = await backendPid(holder);
-			const more = path.join(dir, 'build-wait-line-more.log');
-			fs.writeFileSync(more, lines(14, 20));
 			const command = startCli(['ingest', more, '--db', waitUrl, '--workdir', path.join(dir, 'build-wait-line-workdir')]);
 			const sentence = `Waiting for the lock of the derived tables' build held by another openpolyedu-tui (server process ${holderPid}: user ${decodeURIComponent(new URL(waitUrl).username)}, idle); the command goes on once it is released (Ctrl-C stops it).`;
 			// The progress lines after the lock's watch has said whom it waits for (a line a second): the wait has lasted seconds.

@@ -26,6 +26,26 @@ async function derivingSteps(name: string, text: string): Promise<Array<NonNulla
 	return seen;
 }
 
+/**
+ * A tracker on `clock` whose load of one file stored `samples` ([ms, bytes, events], its bytes of 40 MB), its derived
+ * build started as the last was stored.
+ */
+function builtAfterLoad(clock: {now: number}, samples: ReadonlyArray<readonly [number, number, number]>): ProgressTracker {
+	const tracker = new ProgressTracker(0, () => clock.now);
+	tracker.phase = 'loading';
+	const file = tracker.addFile({label: 'a.log', kind: 'plain', bytesTotal: 40e6, bytesDone: 0, lines: 0, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 0, status: 'pending'});
+	tracker.startFile(file);
+	tracker.snapshot();
+	for (const [at, bytes, events] of samples) {
+		clock.now = at;
+		file.bytesDone = bytes;
+		file.lines = file.loaded = events;
+		tracker.snapshot();
+	}
+	tracker.startDeriving();
+	return tracker;
+}
+
 describe('the derived build reports its progress', () => {
 	it('each step as it starts; the counting of every new event (a second load recomputes the learners met again)', async () => {
 		const first = await derivingSteps('first.log', lines(0, 20_000));
@@ -92,23 +112,12 @@ describe('the derived build reports its progress', () => {
 	});
 
 	it("keeps the load's average rates while the tables are built (the last seconds' rates decayed to 0 as if it stalled)", () => {
-		let now = 0;
-		const tracker = new ProgressTracker(0, () => now);
-		tracker.phase = 'loading';
-		const file = tracker.addFile({label: 'a.log', kind: 'plain', bytesTotal: 40e6, bytesDone: 0, lines: 0, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 0, status: 'pending'});
-		tracker.startFile(file);
-		tracker.snapshot();
+		const clock = {now: 0};
 		// 40 MB and 20,000 events in 8 s, the last 2 s faster.
-		for (const [at, bytes, events] of [[6000, 20e6, 10_000], [8000, 40e6, 20_000]] as const) {
-			now = at;
-			file.bytesDone = bytes;
-			file.lines = file.loaded = events;
-			tracker.snapshot();
-		}
-		tracker.startDeriving();
-		for (now = 8000; now <= 30_000; now += 1000) {
+		const tracker = builtAfterLoad(clock, [[6000, 20e6, 10_000], [8000, 40e6, 20_000]]);
+		for (clock.now = 8000; clock.now <= 30_000; clock.now += 1000) {
 			const {megabytesPerSecond, eventsPerSecond} = tracker.snapshot();
-			assert.deepEqual([megabytesPerSecond, eventsPerSecond], [5, 2500], `at ${now} ms`);
+			assert.deepEqual([megabytesPerSecond, eventsPerSecond], [5, 2500], `at ${clock.now} ms`);
 		}
 	});
 
@@ -164,34 +173,24 @@ describe('the derived build reports its progress', () => {
 	});
 
 	it("says a wait for another process's build as a wait: its share and estimate held while it lasts, going on from there once the build starts (they ran down to 99 % and \"ready any moment\")", () => {
-		let now = 0;
-		const tracker = new ProgressTracker(0, () => now);
-		tracker.phase = 'loading';
-		const file = tracker.addFile({label: 'a.log', kind: 'plain', bytesTotal: 40e6, bytesDone: 0, lines: 0, blankLines: 0, loaded: 0, readAgain: 0, duplicates: 0, rejected: 0, status: 'pending'});
-		tracker.startFile(file);
+		const clock = {now: 0};
 		// 20,000 events loaded over 6 s from their first stored: the build planned at 5 + 0.5 × 6 = 8 s.
-		for (const [at, bytes, events] of [[2000, 1e6, 500], [8000, 40e6, 20_000]] as const) {
-			now = at;
-			file.bytesDone = bytes;
-			file.lines = file.loaded = events;
-			tracker.snapshot();
-		}
-		tracker.startDeriving();
-		now = 9000;
+		const tracker = builtAfterLoad(clock, [[2000, 1e6, 500], [8000, 40e6, 20_000]]);
+		clock.now = 9000;
 		assert.equal(progressLine(tracker.snapshot()), 'deriving 12% · ready in ~0:07 · starting');
 		tracker.derived = {step: 'waiting', eventsDone: 0, eventsTotal: 0};
 		const waiting = (so: string) => `deriving 12% · waiting for the lock of the derived tables' build · ${so} so far`;
 		assert.equal(progressLine(tracker.snapshot()), waiting('0:00'));
-		for (now = 10_000; now <= 60_000; now += 10_000) {
+		for (clock.now = 10_000; clock.now <= 60_000; clock.now += 10_000) {
 			const snapshot = tracker.snapshot();
-			assert.equal(progressLine(snapshot), waiting(formatDuration(now - 9000)), `at ${now} ms`);
-			assert.deepEqual([snapshot.ready, snapshot.tablesDone], [undefined, 0.125], `at ${now} ms`);
+			assert.equal(progressLine(snapshot), waiting(formatDuration(clock.now - 9000)), `at ${clock.now} ms`);
+			assert.deepEqual([snapshot.ready, snapshot.tablesDone], [undefined, 0.125], `at ${clock.now} ms`);
 		}
 		// The build starts: 1 s of its 8 done, as before the wait.
-		now = 60_000;
+		clock.now = 60_000;
 		tracker.derived = {step: 'listing', eventsDone: 0, eventsTotal: 20_000};
 		assert.equal(progressLine(tracker.snapshot()), 'deriving 12% · ready in ~0:07 · listing the new learners, event types, pages and user agents · 0:00 so far');
-		now = 61_000;
+		clock.now = 61_000;
 		assert.equal(progressLine(tracker.snapshot()), 'deriving 25% · ready in ~0:06 · listing the new learners, event types, pages and user agents · 0:01 so far');
 		// The time the tables took to be updated, as the user waited for them: the wait included.
 		assert.equal(tracker.snapshot().derivedMs, 53_000);
