@@ -122,22 +122,36 @@ function derivedProgressPrinter(context: CommandContext): {onProgress: (progress
 	const tracker = new ProgressTracker(Date.now());
 	tracker.startDeriving();
 	let lastPrinted = 0;
+	let timer: NodeJS.Timeout | undefined;
 	const live = liveLine(context.stderr);
-	const onProgress = (progress: DerivedProgress) => {
-		if (!tracker.derived) live.print('Building the derived tables the tasks read (loads are pending) before the task runs…');
-		tracker.derived = progress;
+	const show = () => {
 		const snapshot = tracker.snapshot();
 		if (Date.now() - lastPrinted < 1000) return;
 		lastPrinted = Date.now();
 		live.show(progressLine(snapshot));
 	};
+	const onProgress = (progress: DerivedProgress) => {
+		if (!tracker.derived) {
+			live.print('Building the derived tables the tasks read (loads are pending) before the task runs…');
+			// Between reports too, as ingest's line: a step without counts (a wait for another build, PostgreSQL's sort)
+			// said "0:00 so far" until the next step.
+			timer = setInterval(show, 250);
+		}
+		tracker.derived = progress;
+		show();
+	};
+	const end = () => {
+		clearInterval(timer);
+		live.end();
+	};
 	const built = () => {
+		clearInterval(timer);
 		// Nothing was pending: nothing was said.
 		if (!tracker.derived) return;
 		tracker.phase = 'done';
 		live.show(progressLine(tracker.snapshot()));
 	};
-	return {onProgress, built, end: live.end};
+	return {onProgress, built, end};
 }
 
 /** Said when inputs were left half-loaded by an ingest cut off (see deriveIfPending): the answer counts what they have so far. */

@@ -1381,6 +1381,8 @@ describe('run and ingest stopped by Ctrl-C, SIGTERM or SIGHUP (the terminal clos
 				await holder.query('SELECT pg_advisory_lock($1)', [lock]);
 				const command = startCli([...args, '--db', buildUrl, '--workdir', workdir]);
 				await until(() => command.stderr().includes('Waiting for'), `${args[0]} says what it waits for: ${command.stderr()}`, 30_000);
+				// The wait's time goes on on the progress line (run's said "0:00 so far" until the build started).
+				if (lock === REFRESH_LOCK) await until(() => /^deriving \d+% · waiting for the lock of the derived tables' build · 0:0[1-9] so far$/m.test(command.stderr()), `${args[0]}'s wait goes on: ${command.stderr()}`, 30_000);
 				command.child.kill('SIGTERM');
 				const result = await settled(command.done, `${args[0]} ends on SIGTERM while the lock is still held`);
 				await holder.query('SELECT pg_advisory_unlock($1)', [lock]);
