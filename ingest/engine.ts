@@ -232,7 +232,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 	const count = (status: FileProgress['status']) => snapshot.files.filter((file) => file.status === status).length;
 	// A cut copy superseded in this load is no "already loaded" input: it loaded what it could.
 	const filesSuperseded = snapshot.files.filter((file) => file.status === 'skipped' && superseded.some(({file: label}) => label === file.label)).length;
-	return {...snapshot, filesLoaded: count('loaded'), filesSkipped: count('skipped') - filesSuperseded, filesSuperseded, filesFailed: count('failed'), notFiles, dayZoneChange, ...(derivedCancelled ? {derivedCancelled} : {}), ...(dayZoneKept ? {dayZoneKept} : {}), ...(superseded.length > 0 ? {superseded} : {})};
+	// Stored as loaded with nothing from it, an input that is no log was counted loaded beside its "skipped: … nothing was loaded from it".
+	const filesNotLogs = snapshot.files.filter((file) => file.status === 'loaded' && file.notALog !== undefined).length;
+	return {...snapshot, filesLoaded: count('loaded') - filesNotLogs, filesNotLogs, filesSkipped: count('skipped') - filesSuperseded, filesSuperseded, filesFailed: count('failed'), notFiles, dayZoneChange, ...(derivedCancelled ? {derivedCancelled} : {}), ...(dayZoneKept ? {dayZoneKept} : {}), ...(superseded.length > 0 ? {superseded} : {})};
 }
 
 function newFileProgress(label: string, kind: FileProgress['kind'], bytesTotal: number): FileProgress {

@@ -143,7 +143,10 @@ export type IngestSnapshot = LineCounts & {
 export type Superseded = {file: string; note: string};
 
 export type IngestSummary = IngestSnapshot & {
+	/** Inputs read as tracking logs (not those that are none: filesNotLogs). */
 	filesLoaded: number;
+	/** Of the inputs of this load, those whose content is no tracking log (see NotALog): nothing loaded, each named in the summary. */
+	filesNotLogs?: number;
 	filesSkipped: number;
 	/** Of the inputs of this load, those found superseded by a whole copy (see Superseded): not counted as skipped. */
 	filesSuperseded?: number;

@@ -1,7 +1,8 @@
 -- id: data-health
 -- title: Data health
 -- group: Data
--- description: What was loaded and what was not, over every input: files loaded / failed / loading (a
+-- description: What was loaded and what was not, over every input: files loaded / not a tracking log (JSON spread
+--   over many lines, a JSON array, a CSV: nothing loaded from them, the files listing says why) / failed / loading (a
 --   zip's members each count as a file here and in the files listing; ingest's summary counts the zip once),
 --   files replaced by other content under the same name (a rotated log: the old content's events and
 --   lines stay, and count below), files superseded (left loading or failed, their content since loaded whole
@@ -12,7 +13,10 @@
 --   (they are kept but left out of per-course or per-learner tasks). lines read = loaded + duplicates + rejected.
 -- sort: step asc
 WITH files AS (
-	SELECT count(*) FILTER (WHERE status = 'loaded') AS loaded_files, count(*) FILTER (WHERE status = 'failed') AS failed_files,
+	-- A file whose content is no tracking log (pretty-printed JSON, a CSV) is stored as loaded with nothing from it and the
+	-- reason as its error: counted as loaded, 81 such files of a corpus read as 81 logs more than were loaded.
+	SELECT count(*) FILTER (WHERE status = 'loaded' AND error IS NULL) AS loaded_files,
+		count(*) FILTER (WHERE status = 'loaded' AND error IS NOT NULL) AS not_log_files, count(*) FILTER (WHERE status = 'failed') AS failed_files,
 		count(*) FILTER (WHERE status = 'loading') AS loading_files, count(*) FILTER (WHERE status = 'replaced') AS replaced_files,
 		count(*) FILTER (WHERE status = 'superseded') AS superseded_files,
 		coalesce(sum(lines_read), 0) AS lines_read, coalesce(sum(blank_lines), 0) AS blank_lines, coalesce(sum(loaded), 0) AS loaded,
@@ -24,15 +28,16 @@ WITH files AS (
 )
 SELECT step, item, count FROM (
 	SELECT s.* FROM files f, derived d, LATERAL (VALUES
-		(1, 'files loaded (zip members one by one)', f.loaded_files), (2, 'files failed', f.failed_files), (3, 'files still loading or interrupted', f.loading_files),
-		(4, 'files replaced by other content', f.replaced_files), (5, 'files superseded by a whole copy', f.superseded_files),
-		(6, 'lines read', f.lines_read), (7, 'blank lines', f.blank_lines), (8, 'events loaded', f.loaded),
-		(9, 'duplicate lines', f.duplicates), (10, 'rejected lines', f.rejected),
+		(1, 'files loaded (zip members one by one)', f.loaded_files), (2, 'files not a tracking log (nothing loaded from them)', f.not_log_files),
+		(3, 'files failed', f.failed_files), (4, 'files still loading or interrupted', f.loading_files),
+		(5, 'files replaced by other content', f.replaced_files), (6, 'files superseded by a whole copy', f.superseded_files),
+		(7, 'lines read', f.lines_read), (8, 'blank lines', f.blank_lines), (9, 'events loaded', f.loaded),
+		(10, 'duplicate lines', f.duplicates), (11, 'rejected lines', f.rejected),
 		(20, 'events without a course', d.no_course), (21, 'events without a username', d.no_user), (22, 'events without a time', d.no_time)
 	) AS s(step, item, count)
 	UNION ALL
 	-- Under the total, the most frequent reason first.
-	SELECT 11, 'rejected: ' || reason, count(*)
+	SELECT 12, 'rejected: ' || reason, count(*)
 	FROM rejected_lines GROUP BY reason
 ) rows
 ORDER BY step, count DESC, item

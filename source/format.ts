@@ -133,6 +133,8 @@ export function tablesPercent({tablesDone = 0}: Pick<IngestSnapshot, 'tablesDone
 }
 
 /** "1 superseded, " when inputs of the load were (its superseded: lines name them), else nothing. */
+/** "N not a tracking log, " of a load's files, when some are none (each is named below it); '' else. */
+export const notLogsOf = ({filesNotLogs = 0}: Pick<IngestSummary, 'filesNotLogs'>) => (filesNotLogs > 0 ? `${filesNotLogs} not a tracking log, ` : '');
 export const supersededOf = ({filesSuperseded = 0}: Pick<IngestSummary, 'filesSuperseded'>) => (filesSuperseded > 0 ? `${filesSuperseded} superseded, ` : '');
 
 /**

@@ -11,7 +11,7 @@ import {zoneGuess} from '../suggest.js';
 import {meantPath} from './quoted-path.js';
 import {UserError} from '../../ingest/errors.js';
 import type {IngestSnapshot, IngestSummary} from '../../ingest/progress.js';
-import {derivedStepText, tablesPercent, fileNotices, loadPercent, loadRatesText, readyShort, supersededOf, formatBytes, formatDuration, formatCount, loadingMs, noticeLine, zoneKeptClause} from '../format.js';
+import {derivedStepText, tablesPercent, fileNotices, loadPercent, loadRatesText, readyShort, supersededOf, notLogsOf, formatBytes, formatDuration, formatCount, loadingMs, noticeLine, zoneKeptClause} from '../format.js';
 import {defaultResultDir} from '../tasks/index.js';
 import {cancellable, withDatabase, type Command, type CommandContext} from './context.js';
 
@@ -108,7 +108,7 @@ const readAgainOf = (summary: IngestSummary) =>
 export function summaryLines(summary: IngestSummary): string[] {
 	const lines = [
 		`read ${summary.lines} lines: loaded ${summary.loaded}, ${readAgainOf(summary)}duplicates ${summary.duplicates}, rejected ${summary.rejected}`,
-		`files: ${summary.filesLoaded} loaded, ${summary.filesSkipped} skipped (already loaded), ${supersededOf(summary)}${summary.filesFailed} failed; ${summary.blankLines} blank lines ignored; ${formatBytes(summary.bytesRead)} read in ${formatDuration(summary.elapsedMs)}`,
+		`files: ${summary.filesLoaded} loaded, ${notLogsOf(summary)}${summary.filesSkipped} skipped (already loaded), ${supersededOf(summary)}${summary.filesFailed} failed; ${summary.blankLines} blank lines ignored; ${formatBytes(summary.bytesRead)} read in ${formatDuration(summary.elapsedMs)}`,
 	];
 	const {derivedMs} = summary;
 	if (derivedMs !== undefined && summary.phase === 'done') {

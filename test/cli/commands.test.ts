@@ -142,6 +142,8 @@ describe('the headless commands', () => {
 		const result = cli('ingest', object, array, perLine, broken, '--db', jsonUrl);
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout, /^read 2 lines: loaded 0, duplicates 0, rejected 2$/m);
+		// The log of broken events is loaded (its lines rejected and kept); the other three are not counted loaded (they were: "4 loaded").
+		assert.match(result.stdout, /^files: 1 loaded, 3 not a tracking log, 0 skipped \(already loaded\), 0 failed;/m);
 		const notices = result.stdout.split('\n').filter((line) => /^(skipped|rejected): /.test(line));
 		const advice = 'where a tracking log has one event per line; put each event on a line of its own';
 		const arrayAdvice = `skipped: %s: a JSON array, ${advice} (jq -c ".[]" FILE) and load that; nothing was loaded from it`;

@@ -506,6 +506,7 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 		const health = Object.fromEntries((await rows('data-health')).map((row) => [row[1], row[2]]));
 		assert.deepEqual(health, {
 			'files loaded (zip members one by one)': 1,
+			'files not a tracking log (nothing loaded from them)': 0,
 			'files failed': 0,
 			'files still loading or interrupted': 0,
 			'files replaced by other content': 0,
