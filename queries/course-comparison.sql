@@ -3,7 +3,7 @@
 -- group: Overview
 -- description: The course summary side by side, one row per course in the database (same definitions
 --   as course-summary): events, learners, first and last day and active days in the time zone, enrollments
---   ever and now, learners with learning activity, video viewers, problem solvers, forum posters. A course
+--   ever and now, learners with learning activity, video viewers, problem attempters (a graded check, solved or not), forum posters. A course
 --   whose events all lack a readable time has no days (first and last day empty, 0 active days).
 -- param: tz | timezone | UTC | Time zone for days (e.g. Europe/Moscow)
 -- sort: events desc
@@ -19,7 +19,7 @@ WITH hours AS (
 	SELECT course_id, count(*) AS learners,
 		count(*) FILTER (WHERE first_activity IS NOT NULL) AS active_learners,
 		count(*) FILTER (WHERE video_plays > 0) AS video_viewers,
-		count(*) FILTER (WHERE problem_checks > 0) AS problem_solvers,
+		count(*) FILTER (WHERE problem_checks > 0) AS problem_attempters,
 		count(*) FILTER (WHERE forum_posts > 0) AS forum_posters
 	FROM d_learner WHERE course_id <> '' GROUP BY course_id
 ), enrollment AS (
@@ -30,7 +30,7 @@ SELECT t.course_id, t.events, coalesce(l.learners, 0) AS learners,
 	(h.first_hour AT TIME ZONE :tz)::date AS first_day, (h.last_hour AT TIME ZONE :tz)::date AS last_day, coalesce(h.active_days, 0) AS active_days,
 	coalesce(e.enrolled_ever, 0) AS enrolled_ever, coalesce(e.enrolled_now, 0) AS enrolled_now,
 	coalesce(l.active_learners, 0) AS active_learners, coalesce(l.video_viewers, 0) AS video_viewers,
-	coalesce(l.problem_solvers, 0) AS problem_solvers, coalesce(l.forum_posters, 0) AS forum_posters
+	coalesce(l.problem_attempters, 0) AS problem_attempters, coalesce(l.forum_posters, 0) AS forum_posters
 -- Every course with events: one whose events all lack a time has no hours (no days, as course-summary says).
 FROM totals t
 LEFT JOIN hours h ON h.course_id = t.course_id

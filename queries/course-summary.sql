@@ -8,7 +8,7 @@
 --   pairs with at least one enrollment activation, enrolled_now = those whose latest enrollment change is
 --   an activation (of changes at the same time, the last in the log's order: the file whose name comes first, then
 --   line by line), unenrolled = the difference; active learners = learners with learning activity (any
---   event other than enrollment changes); video viewers played a video, problem solvers submitted a graded
+--   event other than enrollment changes); video viewers played a video, problem attempters submitted a graded
 --   problem check, forum posters created a thread, response or comment.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: tz | timezone | UTC | Time zone for days (e.g. Europe/Moscow)
@@ -21,7 +21,7 @@ WITH hours AS (
 	SELECT count(DISTINCT username) AS learners,
 		count(DISTINCT username) FILTER (WHERE first_activity IS NOT NULL) AS active_learners,
 		count(DISTINCT username) FILTER (WHERE video_plays > 0) AS video_viewers,
-		count(DISTINCT username) FILTER (WHERE problem_checks > 0) AS problem_solvers,
+		count(DISTINCT username) FILTER (WHERE problem_checks > 0) AS problem_attempters,
 		count(DISTINCT username) FILTER (WHERE forum_posts > 0) AS forum_posters
 	FROM d_learner
 	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
@@ -33,5 +33,5 @@ WITH hours AS (
 SELECT (SELECT coalesce(sum(events), 0) FROM d_type_total WHERE course_id = :course OR (:course IS NULL AND course_id <> '')) AS events, l.learners,
 	(h.first_hour AT TIME ZONE :tz)::date AS first_day, (h.last_hour AT TIME ZONE :tz)::date AS last_day, h.active_days,
 	e.enrolled_ever, e.enrolled_now, e.enrolled_ever - e.enrolled_now AS unenrolled,
-	l.active_learners, l.video_viewers, l.problem_solvers, l.forum_posters
+	l.active_learners, l.video_viewers, l.problem_attempters, l.forum_posters
 FROM hours h, learners l, enrollment e

@@ -83,6 +83,14 @@ describe('overview and learners', () => {
 		assert.deepEqual(await rows('course-summary', {course: HIST}), [[6, 1, '2024-03-05', '2024-03-05', 1, 1, 1, 0, 1, 0, 0, 0]]);
 	});
 
+	it('course-summary, course-comparison and problems name what they count: attempters (a graded check, solved or not), a percent, a mean', async () => {
+		const columns = async (id: string) => (await runTask(pool, tasks.get(id)!, {})).columns.map((column) => column.name);
+		// "problem_solvers" counted learners who submitted a graded check, right or wrong; "first_try_correct" 25 beside 4 learners read as 25 learners.
+		assert.deepEqual((await columns('course-summary')).slice(-2), ['problem_attempters', 'forum_posters']);
+		assert.deepEqual((await columns('course-comparison')).slice(-2), ['problem_attempters', 'forum_posters']);
+		assert.deepEqual((await columns('problems')).slice(4, 6), ['first_try_correct_percent', 'mean_attempts_to_correct']);
+	});
+
 	it('course-comparison: one row per course', async () => {
 		assert.deepEqual(await rows('course-comparison'), [
 			[PHYS, 29, 4, '2024-03-04', '2024-03-06', 3, 4, 3, 4, 2, 2, 1],
