@@ -4,7 +4,8 @@
 -- description: The time-on-task of time-on-course (sum of gaps shorter than the idle cutoff between a
 --   learner's consecutive events) split by calendar day in the time zone; a gap belongs to the day of the
 --   event that ends it, so a session over midnight is split where it crosses it (edx2bigquery, which reads
---   a day's events at a time, drops the gap across midnight). Only days with counted time are listed.
+--   a day's events at a time, drops the gap across midnight). Only days with counted time are listed; minutes are
+--   rounded to a tenth, so a day of under 3 seconds (a few events within a second) shows 0.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: user | user | | Learner username (empty: all learners)
 -- param: from | date | | First day, inclusive, in the time zone (empty: no limit)

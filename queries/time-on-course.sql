@@ -6,7 +6,8 @@
 --   learner left) adds nothing, a lone event adds nothing. Unlike the original (first-to-last event per
 --   session cookie) a tab left open for hours does not count. A gap belongs to the day of the event that
 --   ends it. Every learner of the course is listed, with 0 when no gap counted (as for a learner whose
---   events have no readable time); days = days (in the time zone) on which time was counted. Unlike
+--   events have no readable time); days = days (in the time zone) on which time was counted (minutes are rounded to a
+--   tenth: under 3 seconds over 1 day shows 0 minutes, 1 day). Unlike
 --   edx2bigquery, the server's implicit /xblock/ handler events count as events: they come with the
 --   learner's own clicks, so they seldom change a gap. A page_close ends no gap (edx2bigquery has none
 --   either), where it ends a session: sessions' total minutes can be less (that, and their short sessions),

@@ -15,7 +15,8 @@
 --   30 s, 95 %), Aspects 95 % of the seconds watched). Both are empty when no event reported the duration:
 --   the furthest position anyone reached is no length (taken as one, the furthest watcher always completed).
 --   unit = the section name of the page the video is on (see page-names; empty when no name is known) and url = that
---   page: the one most of its learners were on at their first event on it (the video's id is no title).
+--   page: the one most of its learners were on at their first event on it (the video's id is no title). Every video
+--   a learner had a player event of is listed: one only loaded (or its transcript shown), never played, has 0 viewers.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: viewers desc
 -- chart: bar x=video_id y=viewers
