@@ -2,9 +2,9 @@
 -- title: Activity by event type per day
 -- group: Activity
 -- description: Events per calendar day (in the time zone) and event_type, for all learners or one
---   learner (user). Uses the top-level event_type, which every event has (the original used `name`,
+--   learner (user). Uses the top-level event_type, which every tracking-log event has (the original used `name`,
 --   missing on many server events); server requests, whose event type is their URL path, are counted
---   together as "(server request)" (event-types lists them one by one). With no user, events without a
+--   together as "(server request)" (event-types lists them one by one), events without an event_type as "(none)". With no user, events without a
 --   username count too. One learner's events are put in days by their exact times, all learners' by their
 --   UTC hours, as the tables count them: in a zone whose offset is not whole hours (Asia/Kolkata) the
 --   events of the first minutes after midnight are then on the day before (the answer says so).
@@ -16,7 +16,7 @@
 -- exact-with: user
 -- chart: line x=day y=events sum
 -- sort: day asc
-SELECT day, event_type, sum(events) AS events
+SELECT day, CASE WHEN event_type = '' THEN '(none)' ELSE event_type END AS event_type, sum(events) AS events
 FROM (
 	-- Everyone, in the day zone or UTC (see README): counted per day when the tables were built.
 	SELECT course_id, day, event_type, events FROM d_type_days(:tz) WHERE :user IS NULL
