@@ -50,12 +50,13 @@ export class IngestBusyError extends UserError {
  * first: a loader's (LoaderError), or the manifest's on the pool, whose bare "terminating connection due to
  * administrator command" said nothing of what was kept (kill-and-resume, a cut connection, seed 3360240672).
  */
-function isDatabaseFailure(error: unknown): boolean {
+export function isDatabaseFailure(error: unknown): boolean {
 	// The server's own error (57P01: terminated by the administrator): any 5-letter code matched errno ones too (EPIPE, EBADF, EPERM).
 	if (error instanceof LoaderError || error instanceof pg.DatabaseError) return true;
 	const {code, message} = error as {code?: unknown; message?: unknown};
-	// Or the socket under the client gone.
-	return code === 'ECONNRESET' || code === 'ECONNREFUSED' || /^Connection terminated/.test(String(message));
+	// Or the socket under the client gone: as it went, or (pg's "Client has encountered a connection error and is not
+	// queryable") at the next statement on that client, which reached the user bare after a connection cut mid-COPY.
+	return code === 'ECONNRESET' || code === 'ECONNREFUSED' || /^Connection terminated|^Client .* is not queryable$/.test(String(message));
 }
 
 /**
