@@ -902,9 +902,11 @@ test("the summary's notices say what ingest's lines say, in the same words (one 
 		file('input/copy.log', 'skipped', 0, 9, {sameContentAs: 'input/a.log'}),
 		file('input/export.json', 'loaded', 0, 0, {notALog: 'JSON spread over many lines (pretty-printed), where a tracking log has one event per line; put each event on a line of its own (jq -c . FILE) and load that; nothing was loaded from it'}),
 	];
-	const {lastFrame, unmount} = render(<SummaryScreen summary={summary({files, filesFailed: 1, filesSkipped: 1})} width={120} />);
+	const {lastFrame, unmount} = render(<SummaryScreen summary={summary({files, filesLoaded: 1, filesNotLogs: 1, filesFailed: 1, filesSkipped: 1})} width={120} />);
 	try {
 		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+		// As ingest's: an input that is no log is no input loaded (the app said "2 loaded" beside its notice).
+		assert.ok(lines.includes('files: 1 loaded, 1 not a tracking log, 1 already loaded, 1 failed'), lines.join('\n'));
 		// A notice on two lines is its one line broken after the input's name (a long detail wraps on).
 		const shown = fileNotices({files}).map((notice) => {
 			const at = lines.findIndex((line) => line.startsWith(`${noticeWords(notice).title}: ${notice.file}`));

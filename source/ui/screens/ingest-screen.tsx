@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords, supersededOf, tablesPercent, wrapLines, zoneKeptClause} from '../../format.js';
+import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords, notLogsOf, supersededOf, tablesPercent, wrapLines, zoneKeptClause} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
 import {compactLoad, compactLoadLines, LOOKING_FOR_FILES} from '../lib/compact-load.js';
@@ -121,7 +121,8 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 			</Text>
 			{/* On a line of its own: beside the rate it ran past 80 columns. */}
 			<Text>
-				files: {summary.filesLoaded} loaded, {summary.filesSkipped} already loaded, {supersededOf(summary)}
+				files: {summary.filesLoaded} loaded, {notLogsOf(summary)}
+				{summary.filesSkipped} already loaded, {supersededOf(summary)}
 				{summary.filesFailed} failed
 			</Text>
 			{notices.slice(0, SHOWN_NOTICES).map((notice) => (
