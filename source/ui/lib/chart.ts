@@ -62,6 +62,9 @@ export function shadeRanges(min: number, max: number, whole: boolean): Array<{sh
 	});
 }
 
+/** The lines a heatmap of `rows` rows needs at least: a line a row, its axis and a legend's line. */
+export const heatmapHeight = (rows: number) => rows + 2;
+
 /** Columns a heatmap's row label takes at most: a third of the width, as a bar's label. */
 const labelRoom = (width: number) => Math.floor(width / 3);
 
@@ -82,7 +85,7 @@ function heatmapLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, c
 	const {min, max} = drawn.length > 0 ? extent(drawn) : {min: 0, max: 0};
 	const shaded = (shade: number, text: string) => asciichart.colored(text, SHADE_COLOURS[shade] ?? asciichart.default);
 	// Rows and the axis first; the legend on one line at least, on more when they are left.
-	if (result.rows.length + 2 > height) return [truncated(`(The heatmap needs ${result.rows.length + 2} lines: ${counted(result.rows.length, 'row')}, its axis and legend.)`, width)];
+	if (heatmapHeight(result.rows.length) > height) return [truncated(`(The heatmap needs ${heatmapHeight(result.rows.length)} lines: ${counted(result.rows.length, 'row')}, its axis and legend.)`, width)];
 	const rows = values.map((row, index) => {
 		const line = row
 			.map((value) => {

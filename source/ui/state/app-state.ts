@@ -2,7 +2,7 @@ import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {columnPlaces, counted, rowCount, wrapLines} from '../../format.js';
 import {isNumeric, type OutputFormat, type TaskDefinition, type TaskProblem, type TaskResult} from '../../tasks/types.js';
 import {helpLines, scopeAction, type Action, type HelpLine, type Scope} from '../keymap.js';
-import {MIN_CHART_HEIGHT, toggledSeries, viewChartLines} from '../lib/chart.js';
+import {heatmapHeight, MIN_CHART_HEIGHT, toggledSeries, viewChartLines} from '../lib/chart.js';
 import {ROW_MARK_WIDTH, cappedWidths, naturalWidths} from '../lib/columns.js';
 import {taskDetailLines} from '../lib/task-details.js';
 import {createFormState, formReducer, formValues, missingRequired, type FormState} from './form-state.js';
@@ -213,7 +213,7 @@ export function resultLayout(state: Pick<AppState, 'width' | 'height' | 'flash'>
 export function shownResultLayout(state: Pick<AppState, 'width' | 'height' | 'flash'>, screen: Pick<ResultScreen, 'chart' | 'task' | 'result' | 'table' | 'hiddenSeries'>): ReturnType<typeof resultLayout> & {chartLines: string[]; note?: string} {
 	const spec = screen.task.chart;
 	// A heatmap draws the rows the table shows, each on a line (see chartLines).
-	const needs = spec?.kind === 'heatmap' ? screen.table.view.length + 2 : undefined;
+	const needs = spec?.kind === 'heatmap' ? heatmapHeight(screen.table.view.length) : undefined;
 	const layout = resultLayout(state, screen.chart, needs);
 	if (!screen.chart || !spec) return {...layout, chartLines: []};
 	if (!layout.chartFits) {
