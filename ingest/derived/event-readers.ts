@@ -5,13 +5,14 @@ import type {RowBuffer} from '../row-buffer.js';
 
 /**
  * The event tables the readers of payloads fill from the new events: player events, problem checks and
- * shown answers, textbook events, enrollment changes, passing grades and certificates logged without a
+ * shown answers, textbook events, enrollment changes and mode changes, passing grades and certificates logged without a
  * username (by background tasks: the learner is a user id only), and the pages that outline and link clicks name
  * (fresh_target, numbered and named once the pass is over). The counting pass (fresh-counts.ts) reads the
  * payload fields in its scan of the events and writes these rows as the events stream by.
  */
 export const READER_TABLES = {
 	d_enrollment: 'course_id, username, user_id, time, activated, mode, file_id, line_no',
+	d_enrollment_mode: 'course_id, username, user_id, time, mode, file_id, line_no',
 	d_video_event: 'course_id, username, time, action, video_id, position, old_position, new_position, duration',
 	d_problem_event: 'course_id, username, time, problem_id, kind, correct, answers, attempts',
 	d_textbook_event: 'course_id, username, time, event_type, pdf, query, words',
@@ -108,11 +109,13 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 			return false;
 		case 'enrollment': {
 			if (time < 0) return false;
-			const out = tables.learnerRow('d_enrollment', learner.fields, 6);
+			// A mode change (an upgrade to verified, …) leaves the learner enrolled or not: its own table, beside the changes of that.
+			const modeChange = kind.event_type === 'edx.course.enrollment.mode_changed';
+			const out = modeChange ? tables.learnerRow('d_enrollment_mode', learner.fields, 5) : tables.learnerRow('d_enrollment', learner.fields, 6);
 			// The enrolled user: event.user_id, else the event's user id.
 			copiedField(out, data, starts[starts[SCAN.payloadUserId]! >= 0 ? SCAN.payloadUserId : SCAN.userId]!);
 			copiedField(out, data, starts[SCAN.time]!);
-			boolField(out, kind.event_type === 'edx.course.enrollment.activated');
+			if (!modeChange) boolField(out, kind.event_type === 'edx.course.enrollment.activated');
 			copiedField(out, data, starts[SCAN.mode]!);
 			// Where the event is in the log: it orders changes logged at the same time.
 			copiedField(out, data, starts[SCAN.fileId]!);

@@ -7,14 +7,14 @@ type Input = {file_id: number; path: string; member: string; fingerprint: string
 const fileName = (file: string) => file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
 
 /**
- * Writes d_enrollment.file_position: the place of each change's input in the natural order of the inputs' file names
+ * Writes d_enrollment's and d_enrollment_mode's file_position: the place of each change's input in the natural order of the inputs' file names
  * (then of their members' in a zip, then of their contents' fingerprints), which orders enrollment changes logged at
  * the same time in different files. The names, not the order of the loads: the same logs loaded in another order, or
  * in several ingests, take the same order, and a folder loaded at once takes its files in this order too
  * (discoverSources). Each build writes it for its new rows and for the rows of inputs whose place a new one moved
  * (kept in the rows, the enrollment tasks need no join).
  */
-export async function writeFilePositions(client: pg.ClientBase): Promise<void> {
+export async function writeFilePositions(client: pg.ClientBase, tables = ['d_enrollment', 'd_enrollment_mode']): Promise<void> {
 	const {rows} = await client.query<Input>('SELECT file_id, path, member, fingerprint FROM source_files');
 	rows.sort(
 		(a, b) =>
@@ -23,10 +23,12 @@ export async function writeFilePositions(client: pg.ClientBase): Promise<void> {
 			(a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0) ||
 			a.file_id - b.file_id,
 	);
-	await client.query(
-		`UPDATE d_enrollment e SET file_position = p.position
-		FROM unnest($1::int[], $2::int[]) AS p(file_id, position)
-		WHERE e.file_id = p.file_id AND e.file_position IS DISTINCT FROM p.position`,
-		[rows.map((row) => row.file_id), rows.map((_, position) => position)],
-	);
+	for (const table of tables) {
+		await client.query(
+			`UPDATE ${table} e SET file_position = p.position
+			FROM unnest($1::int[], $2::int[]) AS p(file_id, position)
+			WHERE e.file_id = p.file_id AND e.file_position IS DISTINCT FROM p.position`,
+			[rows.map((row) => row.file_id), rows.map((_, position) => position)],
+		);
+	}
 }

@@ -1267,7 +1267,8 @@ SELECT course_id, user_id, username, time, activated,
 	activated IS DISTINCT FROM coalesce(lag(activated) OVER (PARTITION BY course_id, coalesce(user_id::text, username) ORDER BY time, file_position, line_no), false) AS changed
 FROM d_enrollment;
 `,
-		run: writeFilePositions,
+		// d_enrollment_mode comes with a later version.
+		run: (client) => writeFilePositions(client, ['d_enrollment']),
 	},
 	{
 		version: 150,
@@ -1543,6 +1544,54 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 	) p JOIN d_url_name u ON u.url_id = p.url_id
 	ORDER BY p.item_id, p.learners DESC, u.url
 $$;
+
+UPDATE loads SET derived_done = false;
+`,
+	},
+	{
+		version: 163,
+		description: 'enrollment mode changes (upgrades to verified, …) and each enrolled learner\'s mode',
+		// A learner's mode was only the one their activation logged: one who upgraded from audit to verified stayed audit.
+		sql: `
+-- Per edx.course.enrollment.mode_changed: the enrolled user (as in d_enrollment), the new mode, and where the event is
+-- in the log (ordered with d_enrollment's changes at the same time; file_position written by each build).
+CREATE TABLE d_enrollment_mode (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	user_id bigint,
+	time timestamptz NOT NULL,
+	mode text,
+	file_id integer NOT NULL,
+	line_no bigint NOT NULL,
+	file_position int
+);
+
+-- Per course and enrolled user (the user id, else the name logged, as d_enrollment_state groups them): enrolled or not
+-- after their last enrollment change (NULL: the log has mode changes only), the mode after their last change of either
+-- kind (an activation logs the mode it enrolls in, a deactivation the one it leaves), the modes they were enrolled in
+-- (by an activation or a mode change) and the modes they changed to from another (Open edX logs a mode change to the
+-- same mode with every new enrollment; one with nothing before it in the log counts).
+CREATE VIEW d_enrollment_mode_state AS
+SELECT course_id, user_id, states[cardinality(states)] AS is_enrolled, modes[cardinality(modes)] AS mode, enrolled_modes, changed_to_modes
+FROM (
+-- In the window's order, which the aggregates' ORDER BY reuse (one sort): the last of each is the latest.
+SELECT course_id, user_id,
+	array_agg(activated ORDER BY time, file_position, line_no) FILTER (WHERE activated IS NOT NULL) AS states,
+	array_agg(mode ORDER BY time, file_position, line_no) AS modes,
+	array_agg(DISTINCT coalesce(mode, '')) FILTER (WHERE activated IS DISTINCT FROM false) AS enrolled_modes,
+	array_agg(DISTINCT coalesce(mode, '')) FILTER (WHERE activated IS NULL AND (first OR mode IS DISTINCT FROM mode_before)) AS changed_to_modes
+FROM (
+	SELECT course_id, user_id, username, time, file_position, line_no, activated, mode,
+		lag(mode) OVER w AS mode_before, row_number() OVER w = 1 AS first
+	FROM (
+		SELECT course_id, user_id, username, time, file_position, line_no, activated, mode FROM d_enrollment
+		UNION ALL
+		SELECT course_id, user_id, username, time, file_position, line_no, NULL, mode FROM d_enrollment_mode
+	) changes
+	WINDOW w AS (PARTITION BY course_id, user_id, coalesce(user_id::text, username) ORDER BY time, file_position, line_no)
+) ordered
+GROUP BY course_id, user_id, coalesce(user_id::text, username)
+) learners;
 
 UPDATE loads SET derived_done = false;
 `,

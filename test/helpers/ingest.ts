@@ -39,6 +39,13 @@ export function fixtureDir(): string {
 	return dir;
 }
 
+/** Writes a log of these lines in `dir` and returns its path. */
+export function writeLog(dir: string, name: string, lines: string[]): string {
+	const file = path.join(dir, name);
+	fs.writeFileSync(file, `${lines.join('\n')}\n`);
+	return file;
+}
+
 /** One realistic tracking-log event line (JSON), numbered so that every n gives a distinct event. */
 export function eventLine(n: number, overrides: Record<string, unknown> = {}): string {
 	return JSON.stringify({

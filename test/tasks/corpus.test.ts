@@ -73,6 +73,16 @@ it('tasks agree with the corpus oracles', {skip: corpus ? false : SHARED_MISSING
 		});
 	}
 
+	await t.test("problem_response_tracking.log: a new enrollment's mode change to its own mode is no change", async () => {
+		await load('problem_response_tracking.log');
+		// Users 2 and 5 enroll in honor, 4 in verified, each followed by a mode change to that mode; 3 in audit.
+		assert.deepEqual(await run('enrollment-by-mode', {course: 'course-v1:edX+DemoX+Demo_Course'}), [
+			['honor', 2, 50, 2, 0, 0],
+			['audit', 1, 25, 1, 0, 0],
+			['verified', 1, 25, 1, 0, 0],
+		]);
+	});
+
 	await t.test('video_timeline.log: views per 5-second segment as edX Insights expects them', async () => {
 		await load('video_timeline.log');
 		// The file's comments: views per segment 1,2,2,1,2 (user 1, who plays at 14 after seeking to 17), 1,1,0,0,0 and 0,0,0,1,1.

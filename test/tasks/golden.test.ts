@@ -316,6 +316,18 @@ describe('enrollment and completion', () => {
 		);
 	});
 
+	it('enrollment-by-mode: the enrolled now by their mode, bob unenrolled from verified', async () => {
+		// alice (in PHYS and HIST) and carol audit, dave verified; bob enrolled verified and left. A learner is a course's.
+		assert.deepEqual(await rows('enrollment-by-mode'), [
+			['audit', 3, 75, 3, 0, 0],
+			['verified', 1, 25, 2, 0, 1],
+		]);
+		assert.deepEqual(await rows('enrollment-by-mode', {course: PHYS}), [
+			['audit', 2, 66.7, 2, 0, 0],
+			['verified', 1, 33.3, 2, 0, 1],
+		]);
+	});
+
 	it('enrolled-not-started: carol (activity only before enrolling)', async () => {
 		assert.deepEqual(await rows('enrolled-not-started'), [['carol', 3, PHYS, '2024-03-05 08:00:00']]);
 	});
@@ -533,7 +545,7 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 	});
 
 	it('every task in the catalogue is covered above', () => {
-		assert.equal(tasks.size, 37);
+		assert.equal(tasks.size, 38);
 	});
 
 	it("every task's rows come in the order its sort header names", async () => {
