@@ -3,7 +3,8 @@
 -- group: Enrollment
 -- description: Per enrollment mode (audit, honor, verified, professional, …; "(none)" where the log
 --   names none): the learners enrolled now whose current mode it is, their share of all enrolled now,
---   the learners ever enrolled in it (by an activation in that mode or a change to it), those who changed
+--   the learners ever enrolled in it (an activation, mode change or deactivation of theirs names it: a log that
+--   begins with a learner's deactivation still says which mode they left), those who changed
 --   to it from another mode (edx.course.enrollment.mode_changed: an upgrade from audit to verified; Open edX
 --   logs a change to the same mode with every new enrollment, which is none; a change with nothing before it
 --   in the log counts), and the unenrolled who left in it. A learner's current mode is the one of their last change of either kind: an activation

@@ -1569,7 +1569,8 @@ CREATE TABLE d_enrollment_mode (
 -- Per course and enrolled user (the user id, else the name logged, as d_enrollment_state groups them): enrolled or not
 -- after their last enrollment change (NULL: the log has mode changes only), the mode after their last change of either
 -- kind (an activation logs the mode it enrolls in, a deactivation the one it leaves), the modes they were enrolled in
--- (by an activation or a mode change) and the modes they changed to from another (Open edX logs a mode change to the
+-- (any change names one: a log that begins with a learner's deactivation still says what they were in) and the modes
+-- they changed to from another (Open edX logs a mode change to the
 -- same mode with every new enrollment; one with nothing before it in the log counts).
 CREATE VIEW d_enrollment_mode_state AS
 SELECT course_id, user_id, states[cardinality(states)] AS is_enrolled, modes[cardinality(modes)] AS mode, enrolled_modes, changed_to_modes
@@ -1578,7 +1579,7 @@ FROM (
 SELECT course_id, user_id,
 	array_agg(activated ORDER BY time, file_position, line_no) FILTER (WHERE activated IS NOT NULL) AS states,
 	array_agg(mode ORDER BY time, file_position, line_no) AS modes,
-	array_agg(DISTINCT coalesce(mode, '')) FILTER (WHERE activated IS DISTINCT FROM false) AS enrolled_modes,
+	array_agg(DISTINCT coalesce(mode, '')) AS enrolled_modes,
 	array_agg(DISTINCT coalesce(mode, '')) FILTER (WHERE activated IS NULL AND (first OR mode IS DISTINCT FROM mode_before)) AS changed_to_modes
 FROM (
 	SELECT course_id, user_id, username, time, file_position, line_no, activated, mode,

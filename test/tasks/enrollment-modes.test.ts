@@ -14,10 +14,11 @@ import {fixtureDir, ingest, openTestDatabase, writeLog} from '../helpers/ingest.
  * - e: a change to verified 05-08 only (enrolled before the log begins): enrolled now unknown.
  * - f, h: enrolled 05-09 with no mode logged: (none).
  * - g: audit and a change to verified logged at the same second, the change second in the log: verified.
- * second.log (loaded apart: an incremental build) has d's events from 05-05 on, e's and g's.
+ * - k: unenrolled from honor 05-11, nothing before (enrolled before the log begins): ever in honor, left in it.
+ * second.log (loaded apart: an incremental build) has d's events from 05-05 on, e's, g's and k's.
  */
 const COURSE = 'course-v1:Uni+MODES+2024';
-const USER_IDS: Record<string, number> = {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8};
+const USER_IDS: Record<string, number> = {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, k: 9};
 const change = (eventType: string) => (username: string, time: string, mode?: string) =>
 	JSON.stringify({
 		username, event_type: `edx.course.enrollment.${eventType}`, event_source: 'server', time: `2024-05-${time}:00+00:00`, page: null,
@@ -46,6 +47,7 @@ const second = writeLog(dir, 'second.log', [
 	modeChanged('e', '08T10:00', 'verified'),
 	activated('g', '10T10:00', 'audit'),
 	modeChanged('g', '10T10:00', 'verified'),
+	deactivated('k', '11T10:00', 'honor'),
 ]);
 const {tasks} = await loadTaskCatalogue();
 
@@ -58,7 +60,7 @@ async function assertAnswers(database: Awaited<ReturnType<typeof openTestDatabas
 			['verified', 3, 50, 4, 4, 0],
 			['(none)', 2, 33.3, 2, 0, 0],
 			['audit', 1, 16.7, 4, 0, 0],
-			['honor', 0, 0, 1, 0, 1],
+			['honor', 0, 0, 2, 0, 2],
 		],
 		label,
 	);
