@@ -201,20 +201,21 @@ export async function recomputeVideos(client: pg.PoolClient, learners: LearnerFi
 }
 
 export const PROBLEM_TABLES = {
-	d_learner_problem: 'course_id, username, problem_id, checks, first_correct, first_correct_attempt, first_answers, last_answers, showed_answer',
+	d_learner_problem: 'course_id, username, problem_id, checks, first_correct, first_correct_attempt, first_answers, last_answers, showed_answer, showed_answer_untried',
 };
 type ProblemTable = keyof typeof PROBLEM_TABLES;
 
 /** A learner's row of one problem, from their events on it sorted by time, then attempt number and answers (see problem-attempts.ts). */
 function writeProblem(row: ItemRow<ProblemTable>, events: ProblemEvent[]): void {
 	const attempts = problemAttempts(events);
-	const out = row('d_learner_problem', 6);
+	const out = row('d_learner_problem', 7);
 	int8Field(out, attempts.checks);
 	boolOrNullField(out, attempts.firstCorrect);
 	int8OrNullField(out, attempts.firstCorrectAttempt);
 	bytesField(out, attempts.firstAnswers);
 	bytesField(out, attempts.lastAnswers);
 	boolField(out, attempts.showedAnswer);
+	boolField(out, attempts.showedAnswerUntried);
 }
 
 /** The attempts (d_learner_problem) on the problems in fresh_problem_item, from all their learner's events on them (see problem-attempts.ts). */

@@ -1597,4 +1597,14 @@ GROUP BY course_id, user_id, coalesce(user_id::text, username)
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 164,
+		description: 'whether a learner showed a problem\'s answer before trying it',
+		// edx2bigquery tells show-answer use before attempting from use after: looking first is not checking one's work.
+		sql: `
+-- Filled by the rebuild this asks for (problemAttempts in problem-attempts.ts).
+ALTER TABLE d_learner_problem ADD COLUMN showed_answer_untried boolean NOT NULL DEFAULT false;
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

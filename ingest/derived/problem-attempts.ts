@@ -17,6 +17,8 @@ export type ProblemAttempts = {
 	firstAnswers: Buffer | null;
 	lastAnswers: Buffer | null;
 	showedAnswer: boolean;
+	/** Whether the learner showed the answer before their first graded check (or without any): looked before trying. */
+	showedAnswerUntried: boolean;
 };
 
 export function problemAttempts(events: ProblemEvent[]): ProblemAttempts {
@@ -26,6 +28,7 @@ export function problemAttempts(events: ProblemEvent[]): ProblemAttempts {
 	let firstAnswers: Buffer | null = null;
 	let lastAnswers: Buffer | null = null;
 	let showedAnswer = false;
+	let showedAnswerUntried = false;
 	for (const event of events) {
 		if (event.answers !== null) {
 			firstAnswers ??= event.answers;
@@ -33,6 +36,7 @@ export function problemAttempts(events: ProblemEvent[]): ProblemAttempts {
 		}
 		if (event.kind === 'show_answer') {
 			showedAnswer = true;
+			if (checks === 0) showedAnswerUntried = true;
 			continue;
 		}
 		const attempt = ++checks;
@@ -41,5 +45,5 @@ export function problemAttempts(events: ProblemEvent[]): ProblemAttempts {
 		else if (firstCorrect === null) firstCorrect = false;
 		if (event.correct === true) firstCorrectAttempt ??= attempt;
 	}
-	return {checks, firstCorrect, firstCorrectAttempt, firstAnswers, lastAnswers, showedAnswer};
+	return {checks, firstCorrect, firstCorrectAttempt, firstAnswers, lastAnswers, showedAnswer, showedAnswerUntried};
 }

@@ -14,6 +14,13 @@ describe('problemAttempts', () => {
 		assert.equal(attempts.firstAnswers?.toString(), 'a');
 		assert.equal(attempts.lastAnswers?.toString(), 'c');
 		assert.equal(attempts.showedAnswer, true);
+		// After the first check: checking one's work, not looking before trying.
+		assert.equal(attempts.showedAnswerUntried, false);
+	});
+
+	it('a show-answer before the first graded check is one before trying', () => {
+		assert.equal(problemAttempts([showAnswer, check(true), showAnswer]).showedAnswerUntried, true);
+		assert.equal(problemAttempts([check(null), showAnswer]).showedAnswerUntried, false);
 	});
 
 	it('knows the first try was right, and leaves it unknown when a lone check has no grade', () => {
@@ -32,6 +39,7 @@ describe('problemAttempts', () => {
 			firstAnswers: null,
 			lastAnswers: null,
 			showedAnswer: true,
+			showedAnswerUntried: true,
 		});
 	});
 });

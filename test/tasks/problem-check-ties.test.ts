@@ -27,7 +27,7 @@ const {tasks} = await loadTaskCatalogue();
 async function assertWrongFirst(pool: Awaited<ReturnType<typeof openTestDatabase>>['pool'], label: string): Promise<void> {
 	const run = async (id: string) => (await runTask(pool, tasks.find((task) => task.id === id)!, {})).rows;
 	// problem_id, unit, learners, attempts, first_try_correct_percent, mean_attempts_to_correct, solved, show_answer, url
-	assert.deepEqual(await run('problems'), [[PROBLEM, null, 1, 2, 0, 2, 1, 0, '/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/a1/b2']], label);
+	assert.deepEqual(await run('problems'), [[PROBLEM, null, 1, 2, 0, 2, 1, 0, 0, '/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/a1/b2']], label);
 	// problem_id, unit, part, answer, first_attempts, last_attempts
 	assert.deepEqual(await run('problem-answers'), [[PROBLEM, null, '2_1', 'b', 1, 0], [PROBLEM, null, '2_1', 'a', 0, 1]], label);
 }
