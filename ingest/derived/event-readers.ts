@@ -6,7 +6,7 @@ import type {RowBuffer} from '../row-buffer.js';
 /**
  * The event tables the readers of payloads fill from the new events: player events, problem checks and
  * shown answers, textbook events, enrollment changes and mode changes, passing grades and certificates logged without a
- * username (by background tasks: the learner is a user id only), and the pages that outline and link clicks name
+ * username (by background tasks: the learner is a user id only), course grades as calculated, and the pages that outline and link clicks name
  * (fresh_target, numbered and named once the pass is over). The counting pass (fresh-counts.ts) reads the
  * payload fields in its scan of the events and writes these rows as the events stream by.
  */
@@ -17,6 +17,7 @@ export const READER_TABLES = {
 	d_problem_event: 'course_id, username, time, problem_id, kind, correct, answers, attempts',
 	d_textbook_event: 'course_id, username, time, event_type, pdf, query, words',
 	d_user_finish: 'course_id, user_id, time, passed, certificate',
+	d_grade: 'course_id, user_id, username, time, percent, letter',
 	fresh_target: 'page, name, time',
 };
 export type ReaderTable = keyof typeof READER_TABLES;
@@ -29,7 +30,7 @@ export type ReaderTable = keyof typeof READER_TABLES;
 export const PAYLOAD_COLUMNS = `
 	-- A user id past bigint's range (1e30) is unknown, as one that is no number is (the cast raised, failing every build).
 	-- d_number reads a string's number too: background tasks log it as "6".
-	CASE WHEN t.payload_kind IN ('enrollment', 'finish') AND abs(d_number(e.event -> 'user_id')) < 9e18 THEN d_number(e.event -> 'user_id')::bigint END,
+	CASE WHEN t.payload_kind IN ('enrollment', 'finish', 'grade') AND abs(d_number(e.event -> 'user_id')) < 9e18 THEN d_number(e.event -> 'user_id')::bigint END,
 	CASE WHEN t.payload_kind = 'enrollment' THEN e.event ->> 'mode' END,
 	CASE WHEN t.payload_kind = 'enrollment' THEN e.file_id END,
 	CASE WHEN t.payload_kind = 'enrollment' THEN e.line_no END,
@@ -49,7 +50,10 @@ export const PAYLOAD_COLUMNS = `
 	-- A name without the white space around it (a title's indentation, line breaks, no-break spaces): one of white space
 	-- alone is none, and does not hide an earlier name.
 	CASE WHEN t.payload_kind = 'target' THEN btrim(e.event ->> 'target_name', E' \\t\\n\\r\\f\\v\\u00a0') END,
-	CASE WHEN t.payload_kind = 'textbook' AND t.event_type = 'book' THEN e.event ->> 'name' END`;
+	CASE WHEN t.payload_kind = 'textbook' AND t.event_type = 'book' THEN e.event ->> 'name' END,
+	-- A course grade is a fraction (0.03 = 3 %); one outside 0-1 is unknown. The letter is empty below the pass mark.
+	CASE WHEN t.payload_kind = 'grade' AND d_number(e.event -> 'percent_grade') BETWEEN 0 AND 1 THEN d_number(e.event -> 'percent_grade') END,
+	CASE WHEN t.payload_kind = 'grade' THEN e.event ->> 'letter_grade' END`;
 
 /**
  * The fields of a row of the counting pass's scan (see fresh-counts.ts), by number: the event's own, then
@@ -82,6 +86,8 @@ export const SCAN = {
 	targetUrl: 23,
 	targetName: 24,
 	bookName: 25,
+	percentGrade: 26,
+	letterGrade: 27,
 } as const;
 
 /** What a reader needs of an event type (from fresh_type). */
@@ -134,6 +140,20 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 			copiedField(out, data, time);
 			boolField(out, kind.is_passed);
 			boolField(out, kind.is_certificate);
+			return true;
+		}
+		case 'grade': {
+			// Mostly logged by the server without a username, the learner in event.user_id (named through d_user by the tasks).
+			const userId = starts[SCAN.payloadUserId]! >= 0 ? starts[SCAN.payloadUserId]! : starts[SCAN.userId]!;
+			if (time < 0 || (learner.username === '' && userId < 0)) return false;
+			const out = tables.rows('d_grade');
+			startRow(out, 6);
+			textField(out, learner.courseId);
+			copiedField(out, data, userId);
+			textField(out, learner.username);
+			copiedField(out, data, time);
+			copiedField(out, data, starts[SCAN.percentGrade]!);
+			copiedField(out, data, starts[SCAN.letterGrade]!);
 			return true;
 		}
 		case 'video': {

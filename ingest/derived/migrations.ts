@@ -1607,4 +1607,23 @@ ALTER TABLE d_learner_problem ADD COLUMN showed_answer_untried boolean NOT NULL 
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 165,
+		description: 'course grades as Open edX calculates them',
+		// The grade distribution of edX Insights and Aspects, from edx.grades.course.grade_calculated (logged at every
+		// recalculation, mostly by the server without a username: the learner is event.user_id).
+		sql: `
+-- Per edx.grades.course.grade_calculated: the user (event.user_id, else the event's), the event's username ('' when
+-- logged without one), the grade as a fraction (NULL outside 0-1 or none) and its letter ('' below the pass mark).
+CREATE TABLE d_grade (
+	course_id text NOT NULL,
+	user_id bigint,
+	username text NOT NULL,
+	time timestamptz NOT NULL,
+	percent double precision,
+	letter text
+);
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

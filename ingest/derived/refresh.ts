@@ -40,8 +40,9 @@ const PAYLOAD_KIND = `CASE
 	WHEN event_type IN ('problem_check', 'showanswer', 'show_answer', 'edx.problem.showanswer') THEN 'problem'
 	WHEN event_type IN ('edx.course.enrollment.activated', 'edx.course.enrollment.deactivated', 'edx.course.enrollment.mode_changed') THEN 'enrollment'
 	WHEN event_type IN ('edx.ui.lms.outline.selected', 'edx.ui.lms.link_clicked') THEN 'target'
-	-- Background tasks log them without a username, the learner in event.user_id (d_user_finish).
+	-- Background tasks log them without a username, the learner in event.user_id (d_user_finish, d_grade).
 	WHEN ${PASSED_KIND} OR ${CERTIFICATE_KIND} THEN 'finish'
+	WHEN event_type = 'edx.grades.course.grade_calculated' THEN 'grade'
 	-- The PDF viewer logs its page loads and turns as \`book\` events, their textbook.pdf.* name in the payload.
 	WHEN event_type LIKE 'textbook.%' OR event_type = 'book' THEN 'textbook' END`;
 
@@ -175,7 +176,7 @@ const REPLACED_ROWS = [
 const PLAIN_TABLES = (earlier: boolean) => (earlier ? 'learners_to_refresh, fresh_video_item, fresh_problem_item' : 'learners_to_refresh');
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_type_day_utc', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_enrollment_mode',
-	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_user_finish', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
+	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_user_finish', 'd_grade', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
 	'd_page_day', 'd_page_day_utc', 'd_shared_url', 'd_problem_answer', 'd_learner_events', 'd_item_page',
 ];
 

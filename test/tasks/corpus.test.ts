@@ -48,9 +48,9 @@ it('tasks agree with the corpus oracles', {skip: corpus ? false : SHARED_MISSING
 	const sources = fs.readFileSync(path.join(corpus!, 'SOURCES.md'), 'utf8');
 	const tasks = new Map((await loadTaskCatalogue()).tasks.map((task) => [task.id, task]));
 	const run = async (id: string, values: Record<string, string> = {}) => (await runTask(pool, tasks.get(id)!, values)).rows;
-	const load = async (file: string) => {
+	const load = async (file: string, project = PIPELINE) => {
 		await pool.query('TRUNCATE events, file_chunks, rejected_lines, source_files, loads CASCADE');
-		await runIngest({databaseUrl: url, pool, paths: [path.join(corpus!, PIPELINE, file)], workers: 1});
+		await runIngest({databaseUrl: url, pool, paths: [path.join(corpus!, project, file)], workers: 1});
 	};
 
 	for (const file of WHOLE_FILES) {
@@ -81,6 +81,14 @@ it('tasks agree with the corpus oracles', {skip: corpus ? false : SHARED_MISSING
 			['audit', 1, 25, 1, 0, 0],
 			['verified', 1, 25, 1, 0, 0],
 		]);
+	});
+
+	await t.test("event-routing-backends' tracking.log: a course grade logged by the server for a user id", async () => {
+		await load('tracking.log', 'openedx__event-routing-backends');
+		// User "6" at 3 % without a letter (its second grade event is a broken line, rejected).
+		const grades = await run('grade-distribution');
+		assert.deepEqual(grades[0], [0, 9, 1, 100, 0]);
+		assert.equal(grades.reduce((sum, row) => sum + Number(row[2]), 0), 1);
 	});
 
 	await t.test('video_timeline.log: views per 5-second segment as edX Insights expects them', async () => {

@@ -328,6 +328,12 @@ describe('enrollment and completion', () => {
 		]);
 	});
 
+	it('grade-distribution: every step of 10 % listed, none graded in a log without grade calculations', async () => {
+		const grades = await rows('grade-distribution');
+		assert.deepEqual(grades.map((row) => row.slice(0, 3)), [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((from) => [from, from === 100 ? 100 : from + 9, 0]));
+		assert.ok(grades.every((row) => row[3] === null), 'no share of no graded learner');
+	});
+
 	it('enrolled-not-started: carol (activity only before enrolling)', async () => {
 		assert.deepEqual(await rows('enrolled-not-started'), [['carol', 3, PHYS, '2024-03-05 08:00:00']]);
 	});
@@ -546,7 +552,7 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 	});
 
 	it('every task in the catalogue is covered above', () => {
-		assert.equal(tasks.size, 38);
+		assert.equal(tasks.size, 39);
 	});
 
 	it("every task's rows come in the order its sort header names", async () => {
