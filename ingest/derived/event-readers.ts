@@ -14,7 +14,7 @@ export const READER_TABLES = {
 	d_enrollment: 'course_id, username, user_id, time, activated, mode, file_id, line_no',
 	d_enrollment_mode: 'course_id, username, user_id, time, mode, file_id, line_no',
 	d_video_event: 'course_id, username, time, action, video_id, position, old_position, new_position, duration',
-	d_problem_event: 'course_id, username, time, problem_id, kind, correct, answers, attempts',
+	d_problem_event: 'course_id, username, time, problem_id, kind, correct, answers, attempts, parts_correct',
 	d_textbook_event: 'course_id, username, time, event_type, pdf, query, words',
 	d_user_finish: 'course_id, user_id, time, passed, certificate',
 	d_grade: 'course_id, user_id, username, time, percent, letter',
@@ -53,7 +53,9 @@ export const PAYLOAD_COLUMNS = `
 	CASE WHEN t.payload_kind = 'textbook' AND t.event_type = 'book' THEN e.event ->> 'name' END,
 	-- A course grade is a fraction (0.03 = 3 %); one outside 0-1 is unknown. The letter is empty below the pass mark.
 	CASE WHEN t.payload_kind = 'grade' AND d_number(e.event -> 'percent_grade') BETWEEN 0 AND 1 THEN d_number(e.event -> 'percent_grade') END,
-	CASE WHEN t.payload_kind = 'grade' THEN e.event ->> 'letter_grade' END`;
+	CASE WHEN t.payload_kind = 'grade' THEN e.event ->> 'letter_grade' END,
+	-- Each answered part's grading (event.correct_map), which problem-answers marks its answers with.
+	CASE WHEN t.payload_kind = 'problem' AND t.event_type = 'problem_check' AND jsonb_typeof(e.event -> 'correct_map') = 'object' THEN d_parts_correct(e.event -> 'correct_map') END`;
 
 /**
  * The fields of a row of the counting pass's scan (see fresh-counts.ts), by number: the event's own, then
@@ -88,6 +90,7 @@ export const SCAN = {
 	bookName: 25,
 	percentGrade: 26,
 	letterGrade: 27,
+	partsCorrect: 28,
 } as const;
 
 /** What a reader needs of an event type (from fresh_type). */
@@ -169,13 +172,14 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 			// A check counts from the server's event (the browser's repeats it, without the grading).
 			const server = starts[SCAN.server]!;
 			if (time < 0 || learner.username === '' || starts[SCAN.problemId]! < 0 || (check && !(server >= 0 && data[server] === 1))) return false;
-			const out = tables.learnerRow('d_problem_event', learner.fields, 6);
+			const out = tables.learnerRow('d_problem_event', learner.fields, 7);
 			copiedField(out, data, starts[SCAN.time]!);
 			copiedField(out, data, starts[SCAN.problemId]!);
 			textField(out, check ? 'check' : 'show_answer');
 			copiedField(out, data, starts[SCAN.correct]!);
 			copiedField(out, data, starts[SCAN.answers]!);
 			copiedField(out, data, starts[SCAN.attempts]!);
+			copiedField(out, data, starts[SCAN.partsCorrect]!);
 			return true;
 		}
 		case 'textbook': {
@@ -231,7 +235,7 @@ export function addItemEvent(items: LearnerItemEvents, data: Buffer, starts: Int
 		items.addVideo(videoId, playerEvent(data, starts, time, kind.video_action as VideoAction, SCAN.position));
 	} else {
 		const problemKind = kind.event_type === 'problem_check' ? 'check' : 'show_answer';
-		const event = problemEvent(data, problemKind, starts[SCAN.correct]!, starts[SCAN.answers]!);
+		const event = problemEvent(data, problemKind, starts[SCAN.correct]!, starts[SCAN.answers]!, starts[SCAN.partsCorrect]!);
 		const problemId = fieldText(data, starts[SCAN.problemId]!)!;
 		items.pages.problem.note(problemId, urlId);
 		items.addProblem(problemId, {time, attempts: readFloat8OrNull(data, starts[SCAN.attempts]!), event});

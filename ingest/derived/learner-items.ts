@@ -89,14 +89,16 @@ export function playerEvent(data: Buffer, starts: Int32Array, time: number, acti
 	};
 }
 
-/** A problem event from a row's correct (bool) and answers (jsonb) fields, which start at `correct` and `answers`. */
-export function problemEvent(data: Buffer, kind: ProblemEvent['kind'], correct: number, answers: number): ProblemEvent {
-	const bytes = fieldBytes(data, answers);
+/** A problem event from a row's correct (bool), answers and parts_correct (jsonb) fields, which start at the offsets given. */
+export function problemEvent(data: Buffer, kind: ProblemEvent['kind'], correct: number, answers: number, partsCorrect: number): ProblemEvent {
+	const answerBytes = fieldBytes(data, answers);
+	const gradingBytes = fieldBytes(data, partsCorrect);
 	return {
 		kind,
 		correct: correct < 0 ? null : data[correct] === 1,
 		// Copied: a view would keep the stream's whole piece in memory.
-		answers: bytes && Buffer.from(bytes),
+		answers: answerBytes && Buffer.from(answerBytes),
+		partsCorrect: gradingBytes && Buffer.from(gradingBytes),
 	};
 }
 
@@ -201,14 +203,14 @@ export async function recomputeVideos(client: pg.PoolClient, learners: LearnerFi
 }
 
 export const PROBLEM_TABLES = {
-	d_learner_problem: 'course_id, username, problem_id, checks, first_correct, first_correct_attempt, first_answers, last_answers, showed_answer, showed_answer_untried',
+	d_learner_problem: 'course_id, username, problem_id, checks, first_correct, first_correct_attempt, first_answers, last_answers, showed_answer, showed_answer_untried, first_parts_correct, last_parts_correct',
 };
 type ProblemTable = keyof typeof PROBLEM_TABLES;
 
 /** A learner's row of one problem, from their events on it sorted by time, then attempt number and answers (see problem-attempts.ts). */
 function writeProblem(row: ItemRow<ProblemTable>, events: ProblemEvent[]): void {
 	const attempts = problemAttempts(events);
-	const out = row('d_learner_problem', 7);
+	const out = row('d_learner_problem', 9);
 	int8Field(out, attempts.checks);
 	boolOrNullField(out, attempts.firstCorrect);
 	int8OrNullField(out, attempts.firstCorrectAttempt);
@@ -216,6 +218,8 @@ function writeProblem(row: ItemRow<ProblemTable>, events: ProblemEvent[]): void 
 	bytesField(out, attempts.lastAnswers);
 	boolField(out, attempts.showedAnswer);
 	boolField(out, attempts.showedAnswerUntried);
+	bytesField(out, attempts.firstPartsCorrect);
+	bytesField(out, attempts.lastPartsCorrect);
 }
 
 /** The attempts (d_learner_problem) on the problems in fresh_problem_item, from all their learner's events on them (see problem-attempts.ts). */
@@ -226,18 +230,25 @@ export async function recomputeProblems(client: pg.PoolClient, learners: Learner
 		scratchDir,
 		PROBLEM_TABLES,
 		// Ties of time as compareProblemEvents orders them (NULLs sort last; text in byte order, whatever the database's collation).
-		`SELECT r.learner_id, p.problem_id, p.kind, p.correct, p.answers
+		`SELECT r.learner_id, p.problem_id, p.kind, p.correct, p.answers, p.parts_correct
 		FROM d_problem_event p
 			JOIN fresh_problem_item i ON i.course_id = p.course_id AND i.username = p.username AND i.problem_id = p.problem_id
 			JOIN learners_to_refresh r ON r.course_id = i.course_id AND r.username = i.username
-		ORDER BY 1, 2, p.time, p.attempts, p.answers::text COLLATE "C", p.kind COLLATE "C", p.correct`,
-		(data, starts) => problemEvent(data, fieldText(data, starts[2]!) as ProblemEvent['kind'], starts[3]!, starts[4]!),
+		ORDER BY 1, 2, p.time, p.attempts, p.answers::text COLLATE "C", p.kind COLLATE "C", p.correct, p.parts_correct::text COLLATE "C"`,
+		(data, starts) => problemEvent(data, fieldText(data, starts[2]!) as ProblemEvent['kind'], starts[3]!, starts[4]!, starts[5]!),
 		writeProblem,
 	);
 }
 
 /** jsonb as COPY sends it: a version byte, then the JSON text (what answers::text sorts by, byte by byte in the C collation). */
-const answersText = (answers: Buffer | null) => answers?.subarray(1) ?? null;
+const jsonText = (json: Buffer | null) => json?.subarray(1) ?? null;
+
+/** As ORDER BY json::text COLLATE "C" sorts two jsonb fields, NULLs last. */
+function compareJson(a: Buffer | null, b: Buffer | null): number {
+	const [x, y] = [jsonText(a), jsonText(b)];
+	if (x !== y && (x === null || y === null)) return x === null ? 1 : -1;
+	return x === null || y === null ? 0 : Buffer.compare(x, y);
+}
 
 /**
  * As ORDER BY time, attempts, answers::text, kind, correct sorts them: checks at the same time (whole-second logs, a
@@ -248,13 +259,11 @@ const answersText = (answers: Buffer | null) => answers?.subarray(1) ?? null;
 function compareProblemEvents(a: TimedProblemEvent, b: TimedProblemEvent): number {
 	if (a.time !== b.time) return a.time - b.time;
 	if (a.attempts !== b.attempts) return a.attempts === null ? 1 : b.attempts === null ? -1 : a.attempts - b.attempts;
-	const [x, y] = [answersText(a.event.answers), answersText(b.event.answers)];
-	if (x !== y && (x === null || y === null)) return x === null ? 1 : -1;
-	const answers = x === null || y === null ? 0 : Buffer.compare(x, y);
+	const answers = compareJson(a.event.answers, b.event.answers);
 	if (answers !== 0) return answers;
 	if (a.event.kind !== b.event.kind) return a.event.kind === 'check' ? -1 : 1;
-	if (a.event.correct === b.event.correct) return 0;
-	return a.event.correct === null ? 1 : b.event.correct === null ? -1 : a.event.correct ? 1 : -1;
+	if (a.event.correct !== b.event.correct) return a.event.correct === null ? 1 : b.event.correct === null ? -1 : a.event.correct ? 1 : -1;
+	return compareJson(a.event.partsCorrect, b.event.partsCorrect);
 }
 /** attempts: the check's event.attempts (d_problem_event.attempts), null if it has none. */
 type TimedProblemEvent = {time: number; attempts: number | null; event: ProblemEvent};

@@ -1626,4 +1626,25 @@ CREATE TABLE d_grade (
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 166,
+		description: "whether each answer was graded correct",
+		// edX Insights marks the correct answers of its answer distribution: without them the distribution did not say
+		// which of the common answers were wrong.
+		sql: `
+-- A check's event.correct_map as each part's grading: true for "correct", false for "incorrect" or "partially-correct"
+-- (not correct in full), no entry where it says neither.
+CREATE FUNCTION d_parts_correct(correct_map jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT jsonb_object_agg(key, value ->> 'correctness' = 'correct')
+	FROM jsonb_each(correct_map)
+	WHERE jsonb_typeof(value) = 'object' AND value ->> 'correctness' IN ('correct', 'incorrect', 'partially-correct')
+$$;
+-- Filled by the rebuild this asks for: the check's parts' grading, and that of a learner's first and last answers.
+ALTER TABLE d_problem_event ADD COLUMN parts_correct jsonb;
+ALTER TABLE d_learner_problem ADD COLUMN first_parts_correct jsonb, ADD COLUMN last_parts_correct jsonb;
+-- Of the first and last answers counted in the row: those whose part's grading is known, and those graded correct.
+ALTER TABLE d_problem_answer ADD COLUMN graded bigint NOT NULL DEFAULT 0, ADD COLUMN correct bigint NOT NULL DEFAULT 0;
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -5,8 +5,8 @@
  * are the server's first and last, the same on every build.
  */
 
-/** answers: the jsonb value as COPY sends it (kept as bytes: it goes back the same way). */
-export type ProblemEvent = {kind: 'check' | 'show_answer'; correct: boolean | null; answers: Buffer | null};
+/** answers, partsCorrect (each part's grading): jsonb values as COPY sends them (kept as bytes: they go back the same way). */
+export type ProblemEvent = {kind: 'check' | 'show_answer'; correct: boolean | null; answers: Buffer | null; partsCorrect: Buffer | null};
 
 export type ProblemAttempts = {
 	checks: number;
@@ -16,6 +16,9 @@ export type ProblemAttempts = {
 	firstCorrectAttempt: number | null;
 	firstAnswers: Buffer | null;
 	lastAnswers: Buffer | null;
+	/** The grading of the first and last answers' parts (from the same checks as the answers). */
+	firstPartsCorrect: Buffer | null;
+	lastPartsCorrect: Buffer | null;
 	showedAnswer: boolean;
 	/** Whether the learner showed the answer before their first graded check (or without any): looked before trying. */
 	showedAnswerUntried: boolean;
@@ -27,12 +30,14 @@ export function problemAttempts(events: ProblemEvent[]): ProblemAttempts {
 	let firstCorrectAttempt: number | null = null;
 	let firstAnswers: Buffer | null = null;
 	let lastAnswers: Buffer | null = null;
+	let firstPartsCorrect: Buffer | null = null;
+	let lastPartsCorrect: Buffer | null = null;
 	let showedAnswer = false;
 	let showedAnswerUntried = false;
 	for (const event of events) {
 		if (event.answers !== null) {
-			firstAnswers ??= event.answers;
-			lastAnswers = event.answers;
+			if (firstAnswers === null) [firstAnswers, firstPartsCorrect] = [event.answers, event.partsCorrect];
+			[lastAnswers, lastPartsCorrect] = [event.answers, event.partsCorrect];
 		}
 		if (event.kind === 'show_answer') {
 			showedAnswer = true;
@@ -45,5 +50,5 @@ export function problemAttempts(events: ProblemEvent[]): ProblemAttempts {
 		else if (firstCorrect === null) firstCorrect = false;
 		if (event.correct === true) firstCorrectAttempt ??= attempt;
 	}
-	return {checks, firstCorrect, firstCorrectAttempt, firstAnswers, lastAnswers, showedAnswer, showedAnswerUntried};
+	return {checks, firstCorrect, firstCorrectAttempt, firstAnswers, lastAnswers, firstPartsCorrect, lastPartsCorrect, showedAnswer, showedAnswerUntried};
 }

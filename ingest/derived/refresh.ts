@@ -267,15 +267,15 @@ WHERE r.course_id <> '' AND p.time >= d_midnight($1::date, d_day_zone())`;
 const PROBLEM_ANSWER_STEPS: string[] = [
 	`DELETE FROM d_problem_answer a USING touched_problem t WHERE a.course_id = t.course_id AND a.problem_id = t.problem_id`,
 	// Each learner's first and last answers split into their parts (one row per part and attempt).
-	`INSERT INTO d_problem_answer (course_id, problem_id, part, answer, first_attempts, last_attempts)
-	SELECT course_id, problem_id, part, answer, count(*) FILTER (WHERE is_first), count(*) FILTER (WHERE NOT is_first)
+	`INSERT INTO d_problem_answer (course_id, problem_id, part, answer, first_attempts, last_attempts, graded, correct)
+	SELECT course_id, problem_id, part, answer, count(*) FILTER (WHERE is_first), count(*) FILTER (WHERE NOT is_first), count(correct), count(*) FILTER (WHERE correct)
 	FROM (
 		SELECT l.course_id, l.problem_id, a.key AS part,
 			CASE jsonb_typeof(a.value) WHEN 'array' THEN (SELECT string_agg(x, ', ' ORDER BY x) FROM jsonb_array_elements_text(a.value) x)
 				ELSE a.value #>> '{}' END AS answer,
-			e.is_first
+			e.is_first, (e.parts_correct -> a.key)::boolean AS correct
 		FROM d_learner_problem l
-			CROSS JOIN LATERAL (VALUES (l.first_answers, true), (l.last_answers, false)) AS e(answers, is_first)
+			CROSS JOIN LATERAL (VALUES (l.first_answers, l.first_parts_correct, true), (l.last_answers, l.last_parts_correct, false)) AS e(answers, parts_correct, is_first)
 			CROSS JOIN LATERAL jsonb_each(e.answers) a
 		WHERE l.first_answers IS NOT NULL AND (l.course_id, l.problem_id) IN (SELECT course_id, problem_id FROM touched_problem)
 	) answers

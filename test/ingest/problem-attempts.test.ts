@@ -2,17 +2,21 @@ import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {type ProblemEvent, problemAttempts} from '../../ingest/derived/problem-attempts.js';
 
-const check = (correct: boolean | null, answers?: string): ProblemEvent => ({kind: 'check', correct, answers: answers === undefined ? null : Buffer.from(answers)});
-const showAnswer: ProblemEvent = {kind: 'show_answer', correct: null, answers: null};
+const bytes = (text?: string) => (text === undefined ? null : Buffer.from(text));
+const check = (correct: boolean | null, answers?: string, partsCorrect?: string): ProblemEvent => ({kind: 'check', correct, answers: bytes(answers), partsCorrect: bytes(partsCorrect)});
+const showAnswer: ProblemEvent = {kind: 'show_answer', correct: null, answers: null, partsCorrect: null};
 
 describe('problemAttempts', () => {
 	it('numbers the checks, finds the first correct one and keeps the first and last answers', () => {
-		const attempts = problemAttempts([check(false, 'a'), showAnswer, check(null), check(true, 'b'), check(true, 'c')]);
+		const attempts = problemAttempts([check(false, 'a', 'a?'), showAnswer, check(null), check(true, 'b', 'b?'), check(true, 'c', 'c?')]);
 		assert.equal(attempts.checks, 4);
 		assert.equal(attempts.firstCorrect, false);
 		assert.equal(attempts.firstCorrectAttempt, 3);
 		assert.equal(attempts.firstAnswers?.toString(), 'a');
 		assert.equal(attempts.lastAnswers?.toString(), 'c');
+		// Each answer's grading comes from its own check.
+		assert.equal(attempts.firstPartsCorrect?.toString(), 'a?');
+		assert.equal(attempts.lastPartsCorrect?.toString(), 'c?');
 		assert.equal(attempts.showedAnswer, true);
 		// After the first check: checking one's work, not looking before trying.
 		assert.equal(attempts.showedAnswerUntried, false);
@@ -38,6 +42,8 @@ describe('problemAttempts', () => {
 			firstCorrectAttempt: null,
 			firstAnswers: null,
 			lastAnswers: null,
+			firstPartsCorrect: null,
+			lastPartsCorrect: null,
 			showedAnswer: true,
 			showedAnswerUntried: true,
 		});

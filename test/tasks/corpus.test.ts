@@ -127,11 +127,12 @@ it('tasks agree with the corpus oracles', {skip: corpus ? false : SHARED_MISSING
 		const vectors = '/courses/course-v1:OpenCraft+VD101x+2016/courseware/249866c8319d441d8a89a585d2149f4c/de393bc5e60b447d95f6b56f6208209c';
 		const visits = await run('page-visits', {course: 'course-v1:OpenCraft+VD101x+2016'});
 		assert.deepEqual(visits.filter((row) => String(row[0]).includes('249866c8319d441d8a89a585d2149f4c/de393bc5e60b447d95f6b56f6208209c')), [[vectors, null, 3, 1]]);
-		// The part as the problem numbers it (it repeated the block id); the answers as the checks sent them.
+		// The part as the problem numbers it (it repeated the block id); the answers as the checks sent them, velma's graded
+		// correct, scooby's incorrect (each check's correct_map).
 		const fruit = 'block-v1:OpenCraft+PRDemo1+2016+type@problem+block@a9cf3850b4b5467a9c9e7ec91b9b9c70';
 		assert.deepEqual(await run('problem-answers', {course: 'course-v1:OpenCraft+PRDemo1+2016', problem: fruit}), [
-			[fruit, null, '2_1', 'choice_0, choice_1, choice_3', 1, 1],
-			[fruit, null, '2_1', 'choice_2, choice_3', 1, 1],
+			[fruit, null, '2_1', 'choice_0, choice_1, choice_3', 1, 1, 100],
+			[fruit, null, '2_1', 'choice_2, choice_3', 1, 1, 0],
 		]);
 	});
 
@@ -146,12 +147,13 @@ it('tasks agree with the corpus oracles', {skip: corpus ? false : SHARED_MISSING
 		const health = Object.fromEntries((await run('data-health')).map((row) => [row[1], row[2]]));
 		assert.equal(health['events loaded'], 693);
 		assert.equal(health['events without a course'], 693 - 315 - 170 - 35);
-		// Counted by hand from the file's 14 server checks, each learner's first and last (honor, audit, a1, a2).
+		// Counted by hand from the file's 14 server checks, each learner's first and last (honor, audit, a1, a2); their
+		// correct_map grades choice_ipod correct and every other choice incorrect.
 		const ipad = 'i4x://edX/E929/problem/17de162d435f4621ac451afb938ac8f7';
 		assert.deepEqual(await run('problem-answers', {course: 'edX/E929/2014_T2', problem: ipad}), [
-			[ipad, null, '2_1', 'choice_ipad', 3, 0],
-			[ipad, null, '2_1', 'choice_ipod', 1, 3],
-			[ipad, null, '2_1', 'choice_beatles', 0, 1],
+			[ipad, null, '2_1', 'choice_ipad', 3, 0, 0],
+			[ipad, null, '2_1', 'choice_ipod', 1, 3, 100],
+			[ipad, null, '2_1', 'choice_beatles', 0, 1, 0],
 		]);
 	});
 });

@@ -484,8 +484,9 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 		// bob looked at the answer a minute before his first (correct) check: before trying.
 		assert.deepEqual(await rows('problems'), [['p1', 'Week 1: Motion', 2, 3, 50, 1.5, 2, 1, 1, `${PAGE}/seq1`]]);
 		assert.deepEqual(await rows('problem-answers', {problem: 'p1'}), [
-			['p1', 'Week 1: Motion', '2_1', 'choice_1', 1, 0],
-			['p1', 'Week 1: Motion', '2_1', 'choice_2', 1, 2],
+			// The checks carry no correct_map: no part's grading is known.
+			['p1', 'Week 1: Motion', '2_1', 'choice_1', 1, 0, null],
+			['p1', 'Week 1: Motion', '2_1', 'choice_2', 1, 2, null],
 		]);
 	});
 

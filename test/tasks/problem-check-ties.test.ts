@@ -29,7 +29,7 @@ async function assertWrongFirst(pool: Awaited<ReturnType<typeof openTestDatabase
 	// problem_id, unit, learners, attempts, first_try_correct_percent, mean_attempts_to_correct, solved, show_answer, url
 	assert.deepEqual(await run('problems'), [[PROBLEM, null, 1, 2, 0, 2, 1, 0, 0, '/courses/course-v1:spbstu+PHYLOS+fall_2018/courseware/a1/b2']], label);
 	// problem_id, unit, part, answer, first_attempts, last_attempts
-	assert.deepEqual(await run('problem-answers'), [[PROBLEM, null, '2_1', 'b', 1, 0], [PROBLEM, null, '2_1', 'a', 0, 1]], label);
+	assert.deepEqual(await run('problem-answers'), [[PROBLEM, null, '2_1', 'b', 1, 0, null], [PROBLEM, null, '2_1', 'a', 0, 1, null]], label);
 }
 
 it('checks at the same time follow their attempt numbers, in one load', async () => {
