@@ -1647,4 +1647,24 @@ ALTER TABLE d_problem_answer ADD COLUMN graded bigint NOT NULL DEFAULT 0, ADD CO
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 167,
+		description: "each section's name in a view of its own (a view, nothing to rebuild)",
+		// section-coverage names a section (sequential) as d_url_name names the pages of it that have no name of
+		// their own: one definition for both.
+		sql: `
+-- Each section's (sequential's) name: the latest non-empty name clicked for any URL of it (of names at one time, the least).
+CREATE VIEW d_section_name AS
+SELECT DISTINCT ON (named.section) named.section, n.name
+FROM d_page_name n JOIN d_url named ON named.url = n.url
+WHERE named.section IS NOT NULL
+ORDER BY named.section, n.time DESC, n.name;
+
+CREATE OR REPLACE VIEW d_url_name AS
+SELECT u.url_id, u.url, coalesce(own.name, section.name) AS name
+FROM d_url u
+	LEFT JOIN d_page_name own ON own.url = u.url
+	LEFT JOIN d_section_name section ON section.section = u.section;
+`,
+	},
 ];
