@@ -136,6 +136,44 @@ it('tasks agree with the corpus oracles', {skip: corpus ? false : SHARED_MISSING
 		]);
 	});
 
+	await t.test('user_activity_tracking.log: section-coverage of old and new course ids, a section one page', async () => {
+		await load('user_activity_tracking.log');
+		// Counted by hand from the file's browser events: the LMS of 2014 logs each section as one page
+		// (/courses/<course>/courseware/<chapter>/<section>/, its units seq_goto tabs of it). edX/Open_DemoX/edx_demo_course's
+		// learners bill, michele, sarah and staff all opened the introduction; only staff the two sections of
+		// interactive_demonstrations and social_integration's. course-v1:edX+DemoX+Test_2014's learners dummy_username_2,
+		// _3, _4 and staff: _2, _3 and staff opened the introduction, _4 and staff interactive_demonstrations' one section.
+		const [OLD, NEW] = ['edX/Open_DemoX/edx_demo_course', 'course-v1:edX+DemoX+Test_2014'];
+		const intro = 'd8a6192ade314473a78242dfeedfbf5b';
+		assert.deepEqual(await run('section-coverage', {by: 'chapter'}), [
+			[NEW, intro, null, null, 1, 4, 1, 0, 3, 3],
+			[NEW, 'interactive_demonstrations', null, null, 1, 4, 2, 0, 2, 2],
+			[OLD, intro, null, null, 1, 4, 0, 0, 4, 4],
+			[OLD, 'interactive_demonstrations', null, null, 2, 4, 3, 0, 1, 2],
+			[OLD, 'social_integration', null, null, 1, 4, 3, 0, 1, 1],
+		]);
+		assert.deepEqual((await run('section-coverage', {course: OLD})).map((row) => [row[1], row[2], row[8]]), [
+			[intro, 'edx_introduction', 4],
+			['interactive_demonstrations', '19a30717eff543078a5d94ae9d6c18a5', 1],
+			['interactive_demonstrations', 'basic_questions', 1],
+			['social_integration', '48ecb924d7fe4b66a230137626bfa93e', 1],
+		]);
+		// Every learner of the course is counted: as many as learners lists.
+		assert.equal((await run('learners', {course: OLD})).length, 4);
+	});
+
+	await t.test('problem_response_tracking.log: scooby and velma open all of PRDemo1, staff none of it', async () => {
+		await load('problem_response_tracking.log');
+		// Its six units in three chapters (1, 2 and 3 sections, one page each): scooby and velma work through them all
+		// (see page-transitions above); staff, its third learner, opens none.
+		assert.deepEqual(await run('section-coverage', {course: 'course-v1:OpenCraft+PRDemo1+2016', by: 'chapter'}), [
+			['course-v1:OpenCraft+PRDemo1+2016', '1fdb6cd8ca5243c3b48a3cf3bdd12f4c', null, null, 1, 3, 1, 0, 2, 2],
+			['course-v1:OpenCraft+PRDemo1+2016', 'f3c107076b1040a7a669fc319a791ef8', null, null, 2, 3, 1, 0, 2, 4],
+			['course-v1:OpenCraft+PRDemo1+2016', 'f9ef2b49c5124087b6e4664673a67855', null, null, 3, 3, 1, 0, 2, 6],
+		]);
+		assert.deepEqual((await run('learners', {course: 'course-v1:OpenCraft+PRDemo1+2016'})).map((row) => row[0]).sort(), ['scooby', 'staff', 'velma']);
+	});
+
 	await t.test('answer_dist_acceptance_tracking.log (events without a course too)', async () => {
 		await load('answer_dist_acceptance_tracking.log');
 		const oracle = oracleOf(sources, 'answer_dist_acceptance_tracking.log');

@@ -437,6 +437,17 @@ describe('pages', () => {
 		assert.deepEqual(await rows('page-transitions', {from: '2024-03-04', to: '2024-03-04'}), [[PAGE, `${PAGE}/seq1`, 1, 1]]);
 	});
 
+	it('section-coverage: PHYS has sections seq1 and тест, each one page; its chapter ch1 both; HIST has none', async () => {
+		// PHYS's learners: alice, bob, carol, dave. seq1's page was visited by alice and bob, тест's by alice; ch1's own URL
+		// (PAGE) and HIST's textbook are no section's.
+		assert.deepEqual(await rows('section-coverage'), [
+			[PHYS, 'ch1', 'seq1', 'Week 1: Motion', 1, 4, 2, 0, 2, 2],
+			[PHYS, 'ch1', 'тест', null, 1, 4, 3, 0, 1, 1],
+		]);
+		assert.deepEqual(await rows('section-coverage', {by: 'chapter'}), [[PHYS, 'ch1', null, null, 2, 4, 2, 1, 1, 3]]);
+		assert.deepEqual(await rows('section-coverage', {course: HIST}), []);
+	});
+
 	it("the server's placeholder pages (x_module, dashboard) are no pages and split no visit", async () => {
 		// alice: the unit (seq1), her check on x_module 09:10, the unit 09:10:30, x_module 09:11: one visit of
 		// the unit (page-visits, learner-path and page-transitions above); in HIST the PDF, dashboard, the PDF: one.
@@ -553,7 +564,7 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 	});
 
 	it('every task in the catalogue is covered above', () => {
-		assert.equal(tasks.size, 39);
+		assert.equal(tasks.size, 40);
 	});
 
 	it("every task's rows come in the order its sort header names", async () => {
