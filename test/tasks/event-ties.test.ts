@@ -61,8 +61,9 @@ async function assertAnswers(pool: Awaited<ReturnType<typeof openTestDatabase>>[
 	assert.deepEqual(await run('page-transitions'), [[PAGE('seqA'), PAGE('seqB'), 1, 1], [PAGE('seqB'), PAGE('seqA'), 1, 1]], label);
 	// video_id, unit, viewers, plays, watched_minutes, duration_seconds, completed, url
 	assert.deepEqual(await run('video-engagement'), [['vid9', null, 1, 2, 0.5, 100, 0, PAGE('seqC')]], label);
-	// problem_id, unit, learners, attempts, first_try_correct_percent, mean_attempts_to_correct, solved, show_answer, url (pat was on no page)
-	assert.deepEqual(await run('problems'), [['p9', null, 1, 2, 0, 2, 1, 0, null]], label);
+	// problem_id, unit, learners, attempts, first_try_correct_percent, mean_attempts_to_correct, solved, show_answer,
+	// show_answer_before_trying, url (pat was on no page)
+	assert.deepEqual(await run('problems'), [['p9', null, 1, 2, 0, 2, 1, 0, 0, null]], label);
 }
 
 for (const [label, loads] of [
