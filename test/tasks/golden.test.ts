@@ -283,6 +283,19 @@ describe('engagement', () => {
 			['dave', 1, 31, 31, 31],
 		]);
 	});
+
+	it('engagement-segments: the week to the course\'s last day, percentiles over its four active learners', async () => {
+		// PHYS's week 02-29..03-06: alice (vid1, p1 wrong then right, a thread), bob (vid1, p1 right), carol (the about
+		// page) and dave (the exam). Positions 0.45 and 2.55 of four: videos, attempted and completed [0,0,1,1] have
+		// their 85th percentile at 1, posts [0,0,0,1] at 0.55; per completed [1,2] (of two) at 1.85, its 15th at 1.15.
+		const week = ['2024-02-29', '2024-03-06'];
+		assert.deepEqual(await rows('engagement-segments', {course: PHYS}), [
+			['alice', PHYS, ...week, 'highly_engaged, struggling', 'videos_viewed, problems_attempted, problems_completed, forum_posts, attempts_per_completed', 1, 1, 2, 1, 1, 2, 1],
+			['bob', PHYS, ...week, 'highly_engaged', 'videos_viewed, problems_attempted, problems_completed', 1, 1, 1, 1, 1, 1, 0],
+			['carol', PHYS, ...week, null, null, 1, 0, 0, 0, 0, null, 0],
+			['dave', PHYS, ...week, null, null, 1, 0, 0, 0, 0, null, 0],
+		]);
+	});
 });
 
 describe('enrollment and completion', () => {
@@ -564,7 +577,7 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 	});
 
 	it('every task in the catalogue is covered above', () => {
-		assert.equal(tasks.size, 40);
+		assert.equal(tasks.size, 41);
 	});
 
 	it("every task's rows come in the order its sort header names", async () => {
