@@ -207,6 +207,7 @@ describe('activity', () => {
 			['2024-03-06', 1, 0, 0, 0],
 		]);
 		assert.deepEqual(await rows('active-learners', {period: 'week'}), [['2024-03-04', 4, 2, 2, 1]]);
+		assert.deepEqual(await rows('active-learners', {period: 'month'}), [['2024-03-01', 4, 2, 2, 1]]);
 		// bob's evening (21:10–21:25 UTC) is past midnight in Moscow.
 		assert.deepEqual(await rows('active-learners', {tz: 'Europe/Moscow'}), [
 			['2024-03-04', 1, 1, 1, 1],
@@ -631,6 +632,17 @@ describe('definitions against the reference systems', () => {
 			['2024-01-29', 1, 0, 0, 0],
 			['2024-03-11', 3, 2, 0, 1],
 		]);
+		// Calendar months in the zone: hank's outline click (02-01 08:10 UTC) is on January 31 in Honolulu (UTC-10).
+		assert.deepEqual(await definitionRows('active-learners', {period: 'month'}), [
+			['2024-02-01', 1, 0, 0, 0],
+			['2024-03-01', 3, 2, 0, 1],
+		]);
+		assert.deepEqual(await definitionRows('active-learners', {period: 'month', tz: 'Pacific/Honolulu'}), [
+			['2024-01-01', 1, 0, 0, 0],
+			['2024-03-01', 3, 2, 0, 1],
+		]);
+		// A month at the edge of a range counts its days inside it: to 03-10, March has nobody active (hank only enrolled).
+		assert.deepEqual(await definitionRows('active-learners', {period: 'month', from: '2024-02-01', to: '2024-03-10'}), [['2024-02-01', 1, 0, 0, 0]]);
 		// As many video learners as course-summary's video viewers.
 		assert.equal((await definitionRows('course-summary'))[0]![9], 2);
 	});

@@ -98,8 +98,8 @@ describe('runTask parameters', () => {
 			['time-on-course', {idle: '99999999999999999999'}, /^Parameter "idle" must be between 1 and 240, not "99999999999999999999"\.$/],
 			// Commas alone: it said 'No events of type  in …', naming a blank type.
 			['learner-unit-events', {types: ' , ,'}, /^Parameter "types" names no event type \(", ,"\); give them comma-separated, e\.g\. play_video,pause_video \(event-types lists them\)\.$/],
-			['active-learners', {period: 'month'}, /^Parameter "period" must be one of day, week, not "month"\.$/],
-			['active-learners', {period: 'Week'}, /^Parameter "period" must be one of day, week, not "Week" \(did you mean "week"\?\)\.$/],
+			['active-learners', {period: 'year'}, /^Parameter "period" must be one of day, week, month, not "year"\.$/],
+			['active-learners', {period: 'Week'}, /^Parameter "period" must be one of day, week, month, not "Week" \(did you mean "week"\?\)\.$/],
 			['devices', {by: 'brwser'}, /^Parameter "by" must be one of browser, os, device, not "brwser" \(did you mean "browser"\?\)\.$/],
 			['course-summary', {course: 'course-v1:Uni+HSIT+2024'}, /^No course "course-v1:Uni\+HSIT\+2024" in the database \(its courses: course-v1:Uni\+HIST\+2024\); did you mean "course-v1:Uni\+HIST\+2024"\?$/],
 			['learners', {user: 'alcie'}, /^No learner "alcie" in the database \(did you mean "alice"\?\)\.$/],
