@@ -174,6 +174,22 @@ it('tasks agree with the corpus oracles', {skip: corpus ? false : SHARED_MISSING
 		assert.deepEqual((await run('learners', {course: 'course-v1:OpenCraft+PRDemo1+2016'})).map((row) => row[0]).sort(), ['scooby', 'staff', 'velma']);
 	});
 
+	await t.test("module_engagement_acceptance_tracking_2015041[36].log: the week's metrics as edX Insights' acceptance test expects them", async () => {
+		await pool.query('TRUNCATE events, file_chunks, rejected_lines, source_files, loads CASCADE');
+		const files = ['module_engagement_acceptance_tracking_20150413.log', 'module_engagement_acceptance_tracking_20150416.log'];
+		await runIngest({databaseUrl: url, pool, paths: files.map((file) => path.join(corpus!, PIPELINE, file)), workers: 1});
+		// The pipeline's roster for 2015-04-17 (the week 04-10..04-16, its enrolled learners): videos_viewed,
+		// problem_attempts, problems_attempted, problems_completed, problem_attempts_per_completed, discussion_contributions.
+		const metrics = Object.fromEntries((await run('engagement-segments', {as_of: '2015-04-16'})).map((row) => [`${row[0]} ${row[1]}`, row.slice(7)]));
+		assert.deepEqual(metrics['honor edX/DemoX/Demo_Course'], [2, 6, 3, 2, 3, 6]);
+		assert.deepEqual(metrics['honor edX/DemoX/Demo_Course_2'], [1, 1, 1, 0, Infinity, 3]);
+		assert.deepEqual(metrics['staff edX/DemoX/Demo_Course_2'], [1, 0, 0, 0, null, 0]);
+		assert.deepEqual(metrics['honor course-v1:edX+DemoX+Demo_Course_2015'], [1, 0, 0, 0, null, 6]);
+		// Its segments came from code before the 15th = 85th percentile rule (one learner was high on every metric,
+		// and one without an attempt struggling): not compared. staff's row in Demo_Course (not enrolled there) is extra.
+		assert.equal(Object.keys(metrics).length, 5);
+	});
+
 	await t.test('answer_dist_acceptance_tracking.log (events without a course too)', async () => {
 		await load('answer_dist_acceptance_tracking.log');
 		const oracle = oracleOf(sources, 'answer_dist_acceptance_tracking.log');
