@@ -34,14 +34,24 @@ WITH week AS (
 		GROUP BY course_id
 	) reference
 ), days AS (
-	-- The week's and the week before's days (the bounds over every course let the scan drop the other days).
+	-- The week's and the week before's days with learning activity, and the week's forum posts.
 	SELECT d.course_id, d.username,
 		count(DISTINCT d.day) FILTER (WHERE d.day >= w.week_start AND d.activity > 0) AS days_active,
 		bool_or(d.day < w.week_start AND d.activity > 0) AS active_before,
-		coalesce(sum(d.threads + d.responses + d.comments) FILTER (WHERE d.day >= w.week_start), 0) AS forum_posts
-	FROM d_learner_days(:tz) d JOIN week w ON w.course_id = d.course_id
+		coalesce(sum(d.posts) FILTER (WHERE d.day >= w.week_start), 0) AS forum_posts
+	FROM (
+		-- The bounds over every course let the scan drop the other days.
+		SELECT course_id, username, day, activity, threads + responses + comments AS posts FROM d_learner_days(:tz)
+		WHERE d_day_source(:tz) <> 'hours'
+			AND day >= (SELECT min(week_start) - 7 FROM week) AND day <= (SELECT max(week_end) FROM week)
+		UNION ALL
+		-- In a zone without day tables, the hours of those days only: d_learner_days(:tz) puts every hour in its day
+		-- before the days can be filtered.
+		SELECT course_id, username, (hour AT TIME ZONE :tz)::date, activity, threads + responses + comments FROM d_learner_hour
+		WHERE d_day_source(:tz) = 'hours'
+			AND hour >= (SELECT min(d_midnight(week_start - 7, :tz)) FROM week) AND hour < (SELECT max(ends) FROM week)
+	) d JOIN week w ON w.course_id = d.course_id
 	WHERE d.day BETWEEN w.week_start - 7 AND w.week_end
-		AND d.day >= (SELECT min(week_start) - 7 FROM week) AND d.day <= (SELECT max(week_end) FROM week)
 	GROUP BY 1, 2
 ), videos AS (
 	SELECT v.course_id, v.username, count(DISTINCT v.video_id) AS videos_viewed

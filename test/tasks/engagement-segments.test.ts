@@ -134,6 +134,16 @@ it('engagement-segments: the week\'s metrics, the percentiles worked out by hand
 	assert.deepEqual(await run({course: SEG, segment: 'disengaging'}), [SEG_ROWS[11]]);
 });
 
+it("engagement-segments in another zone: b's play of 05-07 23:59 UTC is in the week; the day tables and the hours agree", async () => {
+	// Moscow (UTC+3, the test database's day zone: its day tables) and Kolkata (UTC+05:30: the hourly tables) alike.
+	// b is active on two days; videos [0,1,1,1,1,1,1,1,1,2,3]: 15th 1, 85th (1 + 2) / 2 = 1.5, so b (2 videos) and k are high on it.
+	const shifted = [...SEG_ROWS];
+	shifted[1] = seg('b', 'highly_engaged', 'videos_viewed', [2, 0, 0, 0, null, 0], 2);
+	shifted[10] = seg('k', 'highly_engaged', 'videos_viewed, problems_attempted, problems_completed, forum_posts', [3, 3, 3, 3, 1, 5], 2);
+	assert.deepEqual(await run({course: SEG, tz: 'Europe/Moscow'}), shifted);
+	assert.deepEqual((await runTask(database.pool, segments, {course: SEG, tz: 'Asia/Kolkata'})).rows, (await runTask(database.pool, segments, {course: SEG, tz: 'Europe/Moscow'})).rows);
+});
+
 it('engagement-segments: each course its own week and percentiles; Infinity percentiles make the learners without a completion struggling', async () => {
 	const seg2 = (username: string, segment: string, reasons: string, counts: (number | null)[]) =>
 		[username, SEG2, '2024-05-14', '2024-05-20', segment, reasons, 1, 0, ...counts, 0];
