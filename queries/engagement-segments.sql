@@ -56,15 +56,17 @@ WITH week AS (
 ), videos AS (
 	SELECT v.course_id, v.username, count(DISTINCT v.video_id) AS videos_viewed
 	FROM d_video_event v JOIN week w ON w.course_id = v.course_id
-	WHERE v.action = 'play' AND v.time >= w.starts AND v.time < w.ends
-		AND v.time >= (SELECT min(starts) FROM week) AND v.time < (SELECT max(ends) FROM week)
+	-- By their UTC hours, as the day tables count the days active: in a zone whose offset is not whole hours, a play
+	-- in the first minutes of the week was a day active of the week before.
+	WHERE v.action = 'play' AND date_trunc('hour', v.time, 'UTC') >= w.starts AND date_trunc('hour', v.time, 'UTC') < w.ends
+		AND v.time >= (SELECT min(starts) FROM week) AND v.time < (SELECT max(ends) + interval '1 hour' FROM week)
 	GROUP BY 1, 2
 ), checks AS (
 	SELECT p.course_id, p.username, count(*) AS problem_attempts, count(DISTINCT p.problem_id) AS problems_attempted,
 		count(DISTINCT p.problem_id) FILTER (WHERE p.correct) AS problems_completed
 	FROM d_problem_event p JOIN week w ON w.course_id = p.course_id
-	WHERE p.kind = 'check' AND p.time >= w.starts AND p.time < w.ends
-		AND p.time >= (SELECT min(starts) FROM week) AND p.time < (SELECT max(ends) FROM week)
+	WHERE p.kind = 'check' AND date_trunc('hour', p.time, 'UTC') >= w.starts AND date_trunc('hour', p.time, 'UTC') < w.ends
+		AND p.time >= (SELECT min(starts) FROM week) AND p.time < (SELECT max(ends) + interval '1 hour' FROM week)
 	GROUP BY 1, 2
 ), learners AS (
 	SELECT d.course_id, d.username, w.week_start, w.week_end, d.days_active, d.active_before,

@@ -32,8 +32,9 @@ import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
  * - posts [0,0,0,0,0,0,0,0,1,2,5]: 85th 1.5, 15th 0: j and k (i's 1 is below).
  * - per completed, of the nine with an attempt [1,1,1,1,2,3,3,4,Infinity]: 85th at 6.8 = 3 + 0.8 × (4 − 3) = 3.8,
  *   15th 1: j and f are struggling (h and i's 3 are not).
- * b's play at 05-07 23:59 and c's check of 05-05 are the week before. The learner named x'; drop table events; --
- * visited a page on 05-03 only: disengaging. m (04-30) is two weeks back, n only enrolled (05-06): neither is listed.
+ * b's play at 05-07 23:59 and c's check of 05-05 are the week before. p played a video on 05-07 only and the learner
+ * named x'; drop table events; -- visited a page on 05-03 only: disengaging. m (04-30) is two weeks back, n only
+ * enrolled (05-06): neither is listed.
  *
  * SEG2, the week 05-14..05-20: r and s solve P1, t fails P1, u fails P1 and P2 (n = 4: positions 0.45 and 2.55).
  * - attempted [1,1,1,2]: 85th 1 + 0.55 × 1 = 1.55: u. completed [0,0,1,1]: 85th 1, 15th 0: r and s (a tie).
@@ -72,6 +73,7 @@ fs.writeFileSync(
 		check('c', '05-05T10:00', 'P2', true),
 		event(SEG, 'n', '05-06T10:00', 'edx.course.enrollment.activated', {event: {course_id: SEG, user_id: userId('n'), mode: 'audit'}}),
 		play('b', '05-07T23:59', 'v2'),
+		play('p', '05-07T18:40', 'v1'),
 		page('a', '05-08T10:00'),
 		play('b', '05-09T10:00', 'v1'),
 		...['c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((username) => play(username, '05-10T09:00', 'v1')),
@@ -125,17 +127,20 @@ const SEG_ROWS = [
 	seg('i', 'highly_engaged', 'problems_attempted', [1, 3, 2, 1, 3, 1], 3),
 	seg('j', 'highly_engaged, struggling', 'forum_posts, attempts_per_completed', [1, 4, 1, 1, 4, 2], 2),
 	seg('k', 'highly_engaged', 'problems_attempted, problems_completed, forum_posts', [3, 3, 3, 3, 1, 5], 2),
+	seg('p', 'disengaging', null, [0, 0, 0, 0, null, 0], 0),
 	seg(DROP, 'disengaging', null, [0, 0, 0, 0, null, 0], 0),
 ];
 
 it('engagement-segments: the week\'s metrics, the percentiles worked out by hand, a tie at the 85th percentile high, equal percentiles flagging nobody', async () => {
 	assert.deepEqual(await run({course: SEG}), SEG_ROWS);
 	assert.deepEqual(await run({course: SEG, segment: 'struggling'}), [SEG_ROWS[5], SEG_ROWS[9]]);
-	assert.deepEqual(await run({course: SEG, segment: 'disengaging'}), [SEG_ROWS[11]]);
+	assert.deepEqual(await run({course: SEG, segment: 'disengaging'}), SEG_ROWS.slice(11));
 });
 
 it("engagement-segments in another zone: b's play of 05-07 23:59 UTC is in the week; the day tables and the hours agree", async () => {
 	// Moscow (UTC+3, the test database's day zone: its day tables) and Kolkata (UTC+05:30: the hourly tables) alike.
+	// p's play at 18:40 UTC is 00:10 on 05-08 in Kolkata, but its UTC hour begins at 23:30 on 05-07, the day the day
+	// tables put it in: so is the play, and p stays disengaging there too, without a video viewed.
 	// b is active on two days; videos [0,1,1,1,1,1,1,1,1,2,3]: 15th 1, 85th (1 + 2) / 2 = 1.5, so b (2 videos) and k are high on it.
 	const shifted = [...SEG_ROWS];
 	shifted[1] = seg('b', 'highly_engaged', 'videos_viewed', [2, 0, 0, 0, null, 0], 2);
@@ -155,18 +160,20 @@ it('engagement-segments: each course its own week and percentiles; Infinity perc
 	];
 	assert.deepEqual(await run({course: SEG2}), seg2Rows);
 	// All courses: one list by name, each course with its own week and percentiles.
-	assert.deepEqual(await run({}), [...SEG_ROWS.slice(0, 11), ...seg2Rows, SEG_ROWS[11]]);
+	assert.deepEqual(await run({}), [...SEG_ROWS.slice(0, 12), ...seg2Rows, SEG_ROWS[12]]);
 });
 
 it('engagement-segments as of a day: the week ending with it, and the week before it for disengaging', async () => {
-	// 05-01..05-07: b (a video), c (P2 right) and the page visitor; m, active on 04-30, is disengaging. n only enrolled.
-	// n = 3 (positions 0.3 and 1.7): videos [0,0,1] and attempted, completed [0,0,1] have their 85th at 0.7.
+	// 05-01..05-07: b and p (a video each), c (P2 right) and the page visitor; m, active on 04-30, is disengaging. n only
+	// enrolled. n = 4 (positions 0.45 and 2.55): videos [0,0,1,1] have their 85th at 1 (b and p: a tie), attempted and
+	// completed [0,0,0,1] at 0.55.
 	const week = (username: string, segment: string | null, reasons: string | null, counts: (number | null)[], days = 1) =>
 		[username, SEG, '2024-05-01', '2024-05-07', segment, reasons, days, ...counts];
 	assert.deepEqual(await run({course: SEG, as_of: '2024-05-07'}), [
 		week('b', 'highly_engaged', 'videos_viewed', [1, 0, 0, 0, null, 0]),
 		week('c', 'highly_engaged', 'problems_attempted, problems_completed', [0, 1, 1, 1, 1, 0]),
 		week('m', 'disengaging', null, [0, 0, 0, 0, null, 0], 0),
+		week('p', 'highly_engaged', 'videos_viewed', [1, 0, 0, 0, null, 0]),
 		week(DROP, null, null, [0, 0, 0, 0, null, 0]),
 	]);
 });
