@@ -1667,4 +1667,41 @@ FROM d_url u
 	LEFT JOIN d_section_name section ON section.section = u.section;
 `,
 	},
+	{
+		version: 168,
+		description: "the enrollment state says each user id's mode; grouped by user id first",
+		// learner-summary shows a learner's mode (audit, honor, verified …), which only d_enrollment keeps: read apart, it
+		// took another sort of every change (about 180 ms at 10M events). Here it is one more aggregate over the sort the
+		// state already makes. That sort went by course id first, three long texts alike in every row: by the user id
+		// first it compares far less (the state alone 287 ms against 357 at 10M events, medians of 7 on a busy machine).
+		sql: `
+DROP VIEW d_enrollment_state;
+DROP FUNCTION d_enrollment_state_until(timestamptz);
+
+-- As in 149, and mode: the mode logged by the latest change that logged one (changes at the same time in the log's
+-- order; NULL: none did).
+CREATE FUNCTION d_enrollment_state_until(until timestamptz) RETURNS TABLE (course_id text, user_id bigint, username text,
+	first_enrolled timestamptz, last_change timestamptz, is_enrolled boolean, activations bigint, deactivations bigint, mode text)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT s.course_id, s.user_id,
+	-- Unknown (a bulk enrollment logged without a username): NULL, as the other tasks leave an unknown name.
+	nullif(coalesce(s.username, CASE WHEN s.user_id IS NULL OR actor.user_ids IS NULL OR s.user_id = ANY (actor.user_ids) THEN s.logged_as END), ''),
+	s.first_enrolled, s.last_change, s.is_enrolled, s.activations, s.deactivations, s.mode
+FROM (
+	SELECT e.course_id, e.user_id, u.username, (array_agg(e.username ORDER BY e.time DESC, e.file_position DESC, e.line_no DESC))[1] AS logged_as,
+		min(e.time) FILTER (WHERE e.activated) AS first_enrolled,
+		max(e.time) AS last_change,
+		(array_agg(e.activated ORDER BY e.time DESC, e.file_position DESC, e.line_no DESC))[1] AS is_enrolled,
+		count(*) FILTER (WHERE e.activated) AS activations,
+		count(*) FILTER (WHERE NOT e.activated) AS deactivations,
+		(array_agg(e.mode ORDER BY e.time DESC, e.file_position DESC, e.line_no DESC) FILTER (WHERE e.mode <> ''))[1] AS mode
+	FROM d_enrollment e LEFT JOIN d_user u ON u.user_id = e.user_id
+	WHERE e.time < until
+	GROUP BY e.user_id, e.course_id, coalesce(e.user_id::text, e.username), u.username
+) s
+LEFT JOIN (SELECT username, array_agg(user_id) AS user_ids FROM d_user GROUP BY username) actor ON s.username IS NULL AND actor.username = s.logged_as
+$$;
+CREATE VIEW d_enrollment_state AS SELECT * FROM d_enrollment_state_until('infinity');
+`,
+	},
 ];

@@ -108,6 +108,12 @@ describe('overview and learners', () => {
 		assert.deepEqual(await rows('learners', {user: 'bob', tz: 'Europe/Moscow'}), [['bob', 2, '2024-03-04 23:30:00', '2024-03-06 13:00:00', 8]]);
 	});
 
+	it("learner-summary: dave's row (enrolled verified, an exam, passed, a certificate; the gaps 60 + 1740 + 60 s)", async () => {
+		assert.deepEqual(await rows('learner-summary', {user: 'dave'}), [
+			['dave', PHYS, 4, true, '2024-03-06 12:00:00', 'verified', '2024-03-06 12:01:00', '2024-03-06 12:31:00', 1, 0, 4, 31, 1, 0, 0, 0, 0, 0, 0, 0, 0, '2024-03-06 12:30:00'],
+		]);
+	});
+
 	it('a zone whose offset is not whole hours gets a note that events are counted by UTC hours; others none', async () => {
 		const notesOf = async (values: Record<string, string>) => (await runTask(pool, tasks.get('activity-by-day')!, values)).notes;
 		assert.deepEqual(await notesOf({tz: 'Asia/Kolkata'}), [
@@ -578,7 +584,7 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 	});
 
 	it('every task in the catalogue is covered above', () => {
-		assert.equal(tasks.size, 41);
+		assert.equal(tasks.size, 42);
 	});
 
 	it("every task's rows come in the order its sort header names", async () => {

@@ -1,0 +1,102 @@
+-- id: learner-summary
+-- title: Learner summary (one row per learner and course)
+-- group: Learners
+-- description: One row per learner (a username, as in learners and finished) and course — every name with an
+--   event in the course, an enrollment in it or a finish of it — with what the other tasks say of them, each by its
+--   own definition (the person_course table of edx2bigquery). enrolled = currently enrolled (as at-risk: the latest
+--   enrollment change of any of the name's user ids is an activation; empty when the loaded logs have no enrollment
+--   change of theirs), enrolled_at = their first activation, mode = the mode their latest enrollment change logged
+--   (audit, honor, verified …; the logs keep no other). first_activity and last_activity = their first and last
+--   learning activity (any event but enrollment changes); active_days and days_inactive as at-risk counts them
+--   (calendar days in the time zone with learning activity; days from the later of their last activity and latest
+--   enrollment change to the course's last day with events), events = all their events in the course (as
+--   learners), minutes = time on task (time-on-course, 30-minute cutoff), sessions (as sessions: longer than 5 s),
+--   videos_played and videos_completed (watching reached 95 % of the duration the course's players reported for
+--   the video, as video-engagement) and video_minutes (watched, as video-engagement), problems_attempted,
+--   problems_solved and problems_first_try (a graded check; solved at some point; first check correct, as
+--   problems), forum_posts (as forum-contributors), pages (distinct pages visited, as page-visits counts visitors)
+--   and finished_at (finished's default: a passing grade or certificate; empty: not finished). Each course is its
+--   own row, also with all courses together: per course, what the tasks answer for that course.
+-- param: course | course | | Course id (empty: the only course, or all courses together)
+-- param: user | user | | Learner username (empty: all learners)
+-- param: tz | timezone | UTC | Time zone for the times and days
+-- sort: events desc
+WITH reference AS (
+	-- As at-risk: each course's last day with events, the "now" of a historical log.
+	SELECT course_id, (max(hour) AT TIME ZONE :tz)::date AS day
+	FROM d_course_hour WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
+	GROUP BY course_id
+), enrollment AS (
+	-- Per name, however many user ids enrolled under it (as started-not-finished); the mode is that of the one
+	-- changed last.
+	SELECT course_id, username, max(user_id) AS user_id, bool_or(is_enrolled) AS enrolled, min(first_enrolled) AS first_enrolled,
+		max(last_change) AS last_change, (array_agg(mode ORDER BY last_change DESC, user_id DESC))[1] AS mode
+	FROM d_enrollment_state
+	WHERE username IS NOT NULL AND (course_id = :course OR (:course IS NULL AND course_id <> '')) AND (:user IS NULL OR username = :user)
+	GROUP BY course_id, username
+), learner AS (
+	-- Every name with an event in the course, an enrollment or a finish of it (finished lists the last too).
+	SELECT coalesce(l.course_id, e.course_id, f.course_id) AS course_id, coalesce(l.username, e.username, f.username) AS username,
+		coalesce(l.user_id, e.user_id) AS user_id, e.enrolled, e.first_enrolled, e.mode, e.last_change,
+		l.first_activity, l.last_activity, l.active_days, l.events, l.forum_posts, least(l.first_passed, f.first_passed) AS finished_at
+	FROM (
+		SELECT * FROM d_learner
+		WHERE (course_id = :course OR (:course IS NULL AND course_id <> '')) AND (:user IS NULL OR username = :user)
+	) l
+	FULL JOIN enrollment e ON e.course_id = l.course_id AND e.username = l.username
+	FULL JOIN (
+		SELECT * FROM d_named_finish
+		WHERE (course_id = :course OR (:course IS NULL AND course_id <> '')) AND (:user IS NULL OR username = :user)
+	) f ON f.course_id = coalesce(l.course_id, e.course_id) AND f.username = coalesce(l.username, e.username)
+), active_days AS (
+	-- Outside the day zone, counted from the hourly tables (as at-risk).
+	SELECT course_id, username, days FROM d_learner_active_days(:tz, :course, NULL) WHERE :tz <> d_day_zone()
+), video_duration AS (
+	-- A video's duration: the longest its players reported to any learner of the course (video-engagement's).
+	SELECT course_id, video_id, max(reported_duration) AS duration
+	FROM d_learner_video
+	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
+	GROUP BY 1, 2
+), video AS (
+	SELECT v.course_id, v.username, count(*) FILTER (WHERE v.plays > 0) AS played,
+		count(*) FILTER (WHERE v.reached >= 0.95 * d.duration) AS completed, sum(v.watched_seconds) AS seconds
+	FROM d_learner_video v JOIN video_duration d ON d.course_id = v.course_id AND d.video_id = v.video_id
+	WHERE :user IS NULL OR v.username = :user
+	GROUP BY 1, 2
+), problem AS (
+	SELECT course_id, username, count(*) FILTER (WHERE checks > 0) AS attempted, count(first_correct_attempt) AS solved,
+		count(*) FILTER (WHERE checks > 0 AND first_correct) AS first_try
+	FROM d_learner_problem
+	WHERE (course_id = :course OR (:course IS NULL AND course_id <> '')) AND (:user IS NULL OR username = :user)
+	GROUP BY 1, 2
+), page AS (
+	-- One row per learner, course and page visited.
+	SELECT course_id, username, count(*) AS pages
+	FROM d_learner_page
+	WHERE (course_id = :course OR (:course IS NULL AND course_id <> '')) AND (:user IS NULL OR username = :user)
+	GROUP BY 1, 2
+)
+SELECT l.username, l.course_id, l.user_id, l.enrolled, l.first_enrolled AS enrolled_at, l.mode,
+	l.first_activity, l.last_activity,
+	coalesce(CASE WHEN :tz = d_day_zone() THEN l.active_days ELSE a.days END, 0) AS active_days,
+	r.day - (greatest(l.last_activity, l.last_change) AT TIME ZONE :tz)::date AS days_inactive,
+	coalesce(l.events, 0) AS events,
+	d_minutes(coalesce(t.seconds_30, 0)) AS minutes,
+	coalesce(s.sessions, 0) AS sessions,
+	coalesce(v.played, 0) AS videos_played, coalesce(v.completed, 0) AS videos_completed,
+	d_minutes(coalesce(v.seconds, 0)) AS video_minutes,
+	coalesce(p.attempted, 0) AS problems_attempted, coalesce(p.solved, 0) AS problems_solved,
+	coalesce(p.first_try, 0) AS problems_first_try,
+	coalesce(l.forum_posts, 0) AS forum_posts,
+	coalesce(g.pages, 0) AS pages,
+	l.finished_at
+FROM learner l
+LEFT JOIN reference r ON r.course_id = l.course_id
+LEFT JOIN active_days a ON a.course_id = l.course_id AND a.username = l.username
+-- Time on task summed over all days is the same in every zone: the day zone's totals answer any.
+LEFT JOIN d_learner_time_total t ON t.course_id = l.course_id AND t.username = l.username
+LEFT JOIN d_learner_session s ON s.course_id = l.course_id AND s.username = l.username
+LEFT JOIN video v ON v.course_id = l.course_id AND v.username = l.username
+LEFT JOIN problem p ON p.course_id = l.course_id AND p.username = l.username
+LEFT JOIN page g ON g.course_id = l.course_id AND g.username = l.username
+ORDER BY events DESC, l.username, l.course_id
