@@ -1,22 +1,23 @@
 -- id: learner-summary
 -- title: Learner summary (one row per learner and course)
 -- group: Learners
--- description: One row per learner (a username, as in learners and finished) and course — every name with an
---   event in the course, an enrollment in it or a finish of it — with what the other tasks say of them, each by its
---   own definition (the person_course table of edx2bigquery). enrolled = currently enrolled (as at-risk: the latest
---   enrollment change of any of the name's user ids is an activation; empty when the loaded logs have no enrollment
---   change of theirs), enrolled_at = their first activation, mode = the mode their latest enrollment change logged
---   (audit, honor, verified …; the logs keep no other). first_activity and last_activity = their first and last
---   learning activity (any event but enrollment changes); active_days and days_inactive as at-risk counts them
---   (calendar days in the time zone with learning activity; days from the later of their last activity and latest
---   enrollment change to the course's last day with events), events = all their events in the course (as
---   learners), minutes = time on task (time-on-course, 30-minute cutoff), sessions (as sessions: longer than 5 s),
---   videos_played and videos_completed (watching reached 95 % of the duration the course's players reported for
---   the video, as video-engagement) and video_minutes (watched, as video-engagement), problems_attempted,
---   problems_solved and problems_first_try (a graded check; solved at some point; first check correct, as
---   problems), forum_posts (as forum-contributors), pages (distinct pages visited, as page-visits counts visitors)
---   and finished_at (finished's default: a passing grade or certificate; empty: not finished). Each course is its
---   own row, also with all courses together: per course, what the tasks answer for that course.
+-- description: One row per learner (a username, as in learners and finished) and course: every name with an event
+--   in the course, an enrollment in it or a finish of it, with what the other tasks say of them, each by its own
+--   definition (edx2bigquery's person_course row). enrolled = currently enrolled (the latest enrollment change of one of
+--   the name's user ids is an activation, as at-risk takes it; empty when the loaded logs have no enrollment change of
+--   theirs), enrolled_at = their first activation, mode = the mode the latest enrollment change logged (of the user id
+--   changed last; audit, honor, verified …: the logs keep no other). first_activity and last_activity = their first and
+--   last learning activity (any event but enrollment changes). active_days and days_inactive as at-risk counts them:
+--   days in the time zone with learning activity (edx2bigquery's ndays_act counts days with any event), and days from
+--   the later of the last activity and the latest enrollment change to the course's last day with events. events = all
+--   their events in the course (as learners); minutes = time on task (time-on-course, 30-minute cutoff); sessions (as
+--   sessions: longer than 5 s); videos_played, videos_completed (watching reached 95 % of the longest duration the
+--   course's players reported for it) and video_minutes (positions watched), as video-engagement; problems_attempted
+--   (a graded check), problems_solved (right at some check) and problems_first_try (the first check right), as
+--   problems; forum_posts (as forum-contributors); pages = distinct pages visited (as page-visits counts visitors;
+--   person_course's chapters opened come from the LMS database, which logs do not have); finished_at = the first
+--   passing grade or certificate (finished's default; empty: not finished). All courses together, each course is
+--   still its own row, with that course's figures.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: user | user | | Learner username (empty: all learners)
 -- param: tz | timezone | UTC | Time zone for the times and days
