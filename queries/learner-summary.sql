@@ -50,7 +50,7 @@ WITH reference AS (
 		WHERE (course_id = :course OR (:course IS NULL AND course_id <> '')) AND (:user IS NULL OR username = :user)
 	) f ON f.course_id = coalesce(l.course_id, e.course_id) AND f.username = coalesce(l.username, e.username)
 ), active_days AS (
-	-- Outside the day zone, counted from the hourly tables (as at-risk).
+	-- Outside the day zone, from the UTC day tables or the hourly ones (as at-risk).
 	SELECT course_id, username, days FROM d_learner_active_days(:tz, :course, NULL) WHERE :tz <> d_day_zone()
 ), video_duration AS (
 	-- A video's duration: the longest its players reported to any learner of the course (video-engagement's).
