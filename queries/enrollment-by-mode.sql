@@ -16,12 +16,15 @@
 -- sort: enrolled_now desc
 -- chart: bar x=mode y=enrolled_now
 WITH learners AS (
-	SELECT is_enrolled, mode, enrolled_modes, changed_to_modes
-	FROM d_enrollment_mode_state
-	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
+	-- Enrolled or not and the mode now (d_enrollment_state), the modes enrolled in and changed to (d_enrollment_modes): a
+	-- user with mode changes only has the latter alone.
+	SELECT s.is_enrolled, s.mode, m.enrolled_modes, m.changed_to_modes
+	FROM (SELECT * FROM d_enrollment_state WHERE course_id = :course OR (:course IS NULL AND course_id <> '')) s
+	FULL JOIN (SELECT * FROM d_enrollment_modes WHERE course_id = :course OR (:course IS NULL AND course_id <> '')) m
+		ON m.course_id = s.course_id AND m.user_key = coalesce(s.user_id::text, s.username)
 ), modes AS (
 	-- Each learner once per mode and kind: their current mode (enrolled now or left in it), the modes they were in, changed to.
-	SELECT CASE WHEN is_enrolled THEN 'now' WHEN NOT is_enrolled THEN 'left' END AS kind, mode FROM learners
+	SELECT CASE WHEN is_enrolled THEN 'now' WHEN NOT is_enrolled THEN 'left' END AS kind, mode FROM learners WHERE is_enrolled IS NOT NULL
 	UNION ALL SELECT 'ever', unnest(enrolled_modes) FROM learners
 	UNION ALL SELECT 'to', unnest(changed_to_modes) FROM learners
 ), counts AS (

@@ -5,7 +5,7 @@
 --   in the course, an enrollment in it or a finish of it, with what the other tasks say of them, each by its own
 --   definition (edx2bigquery's person_course row). enrolled = currently enrolled (the latest enrollment change of one of
 --   the name's user ids is an activation, as at-risk takes it; empty when the loaded logs have no enrollment change of
---   theirs), enrolled_at = their first activation, mode = the mode the latest enrollment change logged (of the user id
+--   theirs), enrolled_at = their first activation, mode = the mode the latest enrollment or mode change logged (an upgrade to verified too, as enrollment-by-mode; of the user id
 --   changed last; audit, honor, verified …: the logs keep no other). first_activity and last_activity = their first and
 --   last learning activity (any event but enrollment changes). active_days and days_inactive as at-risk counts them:
 --   days in the time zone with learning activity (edx2bigquery's ndays_act counts days with any event), and days from
@@ -58,23 +58,11 @@ WITH reference AS (
 	FROM d_learner_video
 	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
 	GROUP BY 1, 2
-), video AS (
-	SELECT v.course_id, v.username, count(*) FILTER (WHERE v.plays > 0) AS played,
-		count(*) FILTER (WHERE v.reached >= 0.95 * d.duration) AS completed, sum(v.watched_seconds) AS seconds
+), completed AS (
+	-- Completion depends on every learner's reports of a video's duration: counted here, not when the tables are built.
+	SELECT v.course_id, v.username, count(*) AS videos
 	FROM d_learner_video v JOIN video_duration d ON d.course_id = v.course_id AND d.video_id = v.video_id
-	WHERE :user IS NULL OR v.username = :user
-	GROUP BY 1, 2
-), problem AS (
-	SELECT course_id, username, count(*) FILTER (WHERE checks > 0) AS attempted, count(first_correct_attempt) AS solved,
-		count(*) FILTER (WHERE checks > 0 AND first_correct) AS first_try
-	FROM d_learner_problem
-	WHERE (course_id = :course OR (:course IS NULL AND course_id <> '')) AND (:user IS NULL OR username = :user)
-	GROUP BY 1, 2
-), page AS (
-	-- One row per learner, course and page visited.
-	SELECT course_id, username, count(*) AS pages
-	FROM d_learner_page
-	WHERE (course_id = :course OR (:course IS NULL AND course_id <> '')) AND (:user IS NULL OR username = :user)
+	WHERE v.reached >= 0.95 * d.duration AND (:user IS NULL OR v.username = :user)
 	GROUP BY 1, 2
 )
 SELECT l.username, l.course_id, l.user_id, l.enrolled, l.first_enrolled AS enrolled_at, l.mode,
@@ -84,12 +72,12 @@ SELECT l.username, l.course_id, l.user_id, l.enrolled, l.first_enrolled AS enrol
 	coalesce(l.events, 0) AS events,
 	d_minutes(coalesce(t.seconds_30, 0)) AS minutes,
 	coalesce(s.sessions, 0) AS sessions,
-	coalesce(v.played, 0) AS videos_played, coalesce(v.completed, 0) AS videos_completed,
-	d_minutes(coalesce(v.seconds, 0)) AS video_minutes,
-	coalesce(p.attempted, 0) AS problems_attempted, coalesce(p.solved, 0) AS problems_solved,
-	coalesce(p.first_try, 0) AS problems_first_try,
+	coalesce(i.videos_played, 0) AS videos_played, coalesce(c.videos, 0) AS videos_completed,
+	d_minutes(coalesce(i.video_seconds, 0)) AS video_minutes,
+	coalesce(i.problems_attempted, 0) AS problems_attempted, coalesce(i.problems_solved, 0) AS problems_solved,
+	coalesce(i.problems_first_try, 0) AS problems_first_try,
 	coalesce(l.forum_posts, 0) AS forum_posts,
-	coalesce(g.pages, 0) AS pages,
+	coalesce(i.pages, 0) AS pages,
 	l.finished_at
 FROM learner l
 LEFT JOIN reference r ON r.course_id = l.course_id
@@ -97,7 +85,7 @@ LEFT JOIN active_days a ON a.course_id = l.course_id AND a.username = l.username
 -- Time on task summed over all days is the same in every zone: the day zone's totals answer any.
 LEFT JOIN d_learner_time_total t ON t.course_id = l.course_id AND t.username = l.username
 LEFT JOIN d_learner_session s ON s.course_id = l.course_id AND s.username = l.username
-LEFT JOIN video v ON v.course_id = l.course_id AND v.username = l.username
-LEFT JOIN problem p ON p.course_id = l.course_id AND p.username = l.username
-LEFT JOIN page g ON g.course_id = l.course_id AND g.username = l.username
+-- Videos, problems and pages counted when the tables were built (d_learner_items).
+LEFT JOIN d_learner_items i ON i.course_id = l.course_id AND i.username = l.username
+LEFT JOIN completed c ON c.course_id = l.course_id AND c.username = l.username
 ORDER BY events DESC, l.username, l.course_id

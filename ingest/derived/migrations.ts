@@ -1566,24 +1566,16 @@ CREATE TABLE d_enrollment_mode (
 	file_position int
 );
 
--- Per course and enrolled user (the user id, else the name logged, as d_enrollment_state groups them): enrolled or not
--- after their last enrollment change (NULL: the log has mode changes only), the mode after their last change of either
--- kind (an activation logs the mode it enrolls in, a deactivation the one it leaves), the modes they were enrolled in
--- (any change names one: a log that begins with a learner's deactivation still says what they were in) and the modes
--- they changed to from another (Open edX logs a mode change to the
--- same mode with every new enrollment; one with nothing before it in the log counts).
-CREATE VIEW d_enrollment_mode_state AS
-SELECT course_id, user_id, states[cardinality(states)] AS is_enrolled, modes[cardinality(modes)] AS mode, enrolled_modes, changed_to_modes
-FROM (
--- In the window's order, which the aggregates' ORDER BY reuse (one sort): the last of each is the latest.
-SELECT course_id, user_id,
-	array_agg(activated ORDER BY time, file_position, line_no) FILTER (WHERE activated IS NOT NULL) AS states,
-	array_agg(mode ORDER BY time, file_position, line_no) AS modes,
+-- Per course and enrolled user (user_key: the user id, else the name logged, as d_enrollment_state groups them; whether
+-- enrolled and the mode now are d_enrollment_state's): the modes they were enrolled in (any change names one: a log that
+-- begins with a learner's deactivation still says what they were in) and the modes they changed to from another (Open
+-- edX logs a change to the same mode with every new enrollment; one with nothing before it in the log counts).
+CREATE VIEW d_enrollment_modes AS
+SELECT course_id, user_id, coalesce(user_id::text, username) AS user_key,
 	array_agg(DISTINCT coalesce(mode, '')) AS enrolled_modes,
 	array_agg(DISTINCT coalesce(mode, '')) FILTER (WHERE activated IS NULL AND (first OR mode IS DISTINCT FROM mode_before)) AS changed_to_modes
 FROM (
-	SELECT course_id, user_id, username, time, file_position, line_no, activated, mode,
-		lag(mode) OVER w AS mode_before, row_number() OVER w = 1 AS first
+	SELECT course_id, user_id, username, activated, mode, lag(mode) OVER w AS mode_before, row_number() OVER w = 1 AS first
 	FROM (
 		SELECT course_id, user_id, username, time, file_position, line_no, activated, mode FROM d_enrollment
 		UNION ALL
@@ -1591,8 +1583,7 @@ FROM (
 	) changes
 	WINDOW w AS (PARTITION BY course_id, user_id, coalesce(user_id::text, username) ORDER BY time, file_position, line_no)
 ) ordered
-GROUP BY course_id, user_id, coalesce(user_id::text, username)
-) learners;
+GROUP BY course_id, user_id, coalesce(user_id::text, username);
 
 UPDATE loads SET derived_done = false;
 `,
@@ -1669,7 +1660,7 @@ FROM d_url u
 	},
 	{
 		version: 168,
-		description: "the enrollment state says each user id's mode; grouped by user id first",
+		description: "the enrollment state says each user id's mode, mode changes too; grouped by user id first",
 		// learner-summary shows a learner's mode (audit, honor, verified …), which only d_enrollment keeps: read apart, it
 		// took another sort of every change (about 180 ms at 10M events). Here it is one more aggregate over the sort the
 		// state already makes. That sort went by course id first, three long texts alike in every row: by the user id
@@ -1678,8 +1669,9 @@ FROM d_url u
 DROP VIEW d_enrollment_state;
 DROP FUNCTION d_enrollment_state_until(timestamptz);
 
--- As in 149, and mode: the mode logged by the latest change that logged one (changes at the same time in the log's
--- order; NULL: none did).
+-- As in 149, and mode: the mode logged by the latest enrollment change or mode change (d_enrollment_mode: an upgrade to
+-- verified) that logged one (at the same time in the log's order; NULL: none did). A user with mode changes only (enrolled
+-- before the log begins) has no state.
 CREATE FUNCTION d_enrollment_state_until(until timestamptz) RETURNS TABLE (course_id text, user_id bigint, username text,
 	first_enrolled timestamptz, last_change timestamptz, is_enrolled boolean, activations bigint, deactivations bigint, mode text)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -1688,20 +1680,47 @@ SELECT s.course_id, s.user_id,
 	nullif(coalesce(s.username, CASE WHEN s.user_id IS NULL OR actor.user_ids IS NULL OR s.user_id = ANY (actor.user_ids) THEN s.logged_as END), ''),
 	s.first_enrolled, s.last_change, s.is_enrolled, s.activations, s.deactivations, s.mode
 FROM (
-	SELECT e.course_id, e.user_id, u.username, (array_agg(e.username ORDER BY e.time DESC, e.file_position DESC, e.line_no DESC))[1] AS logged_as,
+	SELECT e.course_id, e.user_id, u.username,
+		(array_agg(e.username ORDER BY e.time DESC, e.file_position DESC, e.line_no DESC) FILTER (WHERE e.activated IS NOT NULL))[1] AS logged_as,
 		min(e.time) FILTER (WHERE e.activated) AS first_enrolled,
-		max(e.time) AS last_change,
-		(array_agg(e.activated ORDER BY e.time DESC, e.file_position DESC, e.line_no DESC))[1] AS is_enrolled,
+		max(e.time) FILTER (WHERE e.activated IS NOT NULL) AS last_change,
+		(array_agg(e.activated ORDER BY e.time DESC, e.file_position DESC, e.line_no DESC) FILTER (WHERE e.activated IS NOT NULL))[1] AS is_enrolled,
 		count(*) FILTER (WHERE e.activated) AS activations,
 		count(*) FILTER (WHERE NOT e.activated) AS deactivations,
 		(array_agg(e.mode ORDER BY e.time DESC, e.file_position DESC, e.line_no DESC) FILTER (WHERE e.mode <> ''))[1] AS mode
-	FROM d_enrollment e LEFT JOIN d_user u ON u.user_id = e.user_id
+	FROM (
+		SELECT course_id, user_id, username, time, file_position, line_no, activated, mode FROM d_enrollment
+		UNION ALL
+		-- A mode change: activated NULL, so only the mode takes it.
+		SELECT course_id, user_id, username, time, file_position, line_no, NULL, mode FROM d_enrollment_mode
+	) e LEFT JOIN d_user u ON u.user_id = e.user_id
 	WHERE e.time < until
 	GROUP BY e.user_id, e.course_id, coalesce(e.user_id::text, e.username), u.username
+	HAVING count(e.activated) > 0
 ) s
 LEFT JOIN (SELECT username, array_agg(user_id) AS user_ids FROM d_user GROUP BY username) actor ON s.username IS NULL AND actor.username = s.logged_as
 $$;
 CREATE VIEW d_enrollment_state AS SELECT * FROM d_enrollment_state_until('infinity');
+`,
+	},
+	{
+		version: 169,
+		description: "each learner's videos, problems and pages counted once per build",
+		// learner-summary summed d_learner_video, d_learner_problem and d_learner_page per run (900k rows at 10M events).
+		sql: `
+-- Per learner: videos played and seconds watched (as video-engagement), problems attempted, solved and right at the first
+-- check (as problems), distinct pages visited (as page-visits): rewritten for the learners each build walks.
+CREATE TABLE d_learner_items (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	videos_played bigint NOT NULL,
+	video_seconds double precision,
+	problems_attempted bigint NOT NULL,
+	problems_solved bigint NOT NULL,
+	problems_first_try bigint NOT NULL,
+	pages bigint NOT NULL
+);
+UPDATE loads SET derived_done = false;
 `,
 	},
 ];

@@ -66,6 +66,12 @@ async function assertAnswers(database: Awaited<ReturnType<typeof openTestDatabas
 	);
 	// course-summary's enrolled now (a, b, d, f, g, h) is what the modes' enrolled_now sum to.
 	assert.deepEqual((await run('course-summary'))[0]!.slice(5, 8), [7, 6, 1], label);
+	// learner-summary's mode is the same: a's and g's changes to verified count, b's echo of audit changes nothing; e (mode
+	// changes only) has no enrollment state.
+	const summary = await runTask(database.pool, tasks.find((task) => task.id === 'learner-summary')!, {});
+	const mode = summary.columns.findIndex((column) => column.name === 'mode');
+	const modes = Object.fromEntries(summary.rows.map((row) => [row[0], row[mode]]));
+	assert.deepEqual([modes.a, modes.b, modes.d, modes.g, modes.k, modes.e], ['verified', 'audit', 'verified', 'verified', 'honor', null], label);
 }
 
 it('enrollment-by-mode takes a mode change as the learner\'s mode (two loads, then one build of both)', async () => {

@@ -122,6 +122,19 @@ it('one row per learner of the course: enrolled or not, active or not, finished 
 	assert.deepEqual(csvRows(result), SUM_ROWS);
 });
 
+it('the same rows from two loads (the second build counts its learners\' videos, problems and pages again)', async () => {
+	const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+	const early = (text: string) => (JSON.parse(text) as {time: string}).time < '2024-05-03';
+	const dir = fixtureDir();
+	const [first, second] = [path.join(dir, 'early.log'), path.join(dir, 'late.log')];
+	fs.writeFileSync(first, `${lines.filter(early).join('\n')}\n`);
+	fs.writeFileSync(second, `${lines.filter((text) => !early(text)).join('\n')}\n`);
+	const twice = await openTestDatabase('learner_summary_twice');
+	await ingest(twice, [first]);
+	await ingest(twice, [second]);
+	assert.deepEqual(csvRows(await runTask(twice.pool, tasks.find((task) => task.id === 'learner-summary')!, {course: SUM})), SUM_ROWS);
+});
+
 for (const tz of ['UTC', 'Europe/Moscow']) it(`each number is the one the task that defines it gives for that learner (${tz})`, async () => {
 	const summary = (await run('learner-summary', {course: SUM, tz})).map((row) => Object.fromEntries(columns.map((name, index) => [name, row[index]])));
 	const of = (name: string) => summary.find((row) => row.username === name)!;
