@@ -94,7 +94,7 @@ export const int4OrNullField = orNull(int4Field);
 export const int8OrNullField = orNull(int8Field);
 
 /** Element type oids of the arrays written here. */
-export const ARRAY_OF = {bool: 16, int4: 23, text: 25, timestamptz: 1184} as const;
+export const ARRAY_OF = {bool: 16, int2: 21, int4: 23, text: 25, timestamptz: 1184} as const;
 
 /**
  * A one-dimensional array of `count` elements of type `elementOid`: `writeElements` writes each with the

@@ -32,6 +32,8 @@ type TypeKind = ReaderKind & {
 	is_thread: boolean;
 	is_response: boolean;
 	is_comment: boolean;
+	/** The activity category (see TimelineEvent). */
+	category: number;
 };
 
 // The day tables and their UTC twins (see day-zone.ts) take the same columns.
@@ -443,7 +445,7 @@ export async function countFreshEvents(
 				if (time < firstTime) firstTime = time;
 				counts.add(type, time, starts[SCAN.server]! >= 0 && data[starts[SCAN.server]!] === 1);
 				if (username !== '') {
-					timeline.push({time, closes: data[starts[SCAN.closes]!] === 1, urlId, active: !type.kind.is_enrollment});
+					timeline.push({time, closes: data[starts[SCAN.closes]!] === 1, urlId, active: !type.kind.is_enrollment, category: type.kind.category});
 					timelineTypes.push(type.kind.hourly_type);
 				}
 			},

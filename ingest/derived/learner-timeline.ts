@@ -12,9 +12,13 @@ import {entry, newMap, tally} from './tally.js';
 
 /**
  * An event of a learner: its time, whether it is a page_close, its page (URL id; null without a page), whether it is
- * learning activity (every event but the enrollment changes and requests, as d_learner_hour's activity counts).
+ * learning activity (every event but the enrollment changes and requests, as d_learner_hour's activity counts), its
+ * activity category (an index in ACTIVITY_CATEGORIES plus one; 0: none).
  */
-export type TimelineEvent = {time: number; closes: boolean; urlId: number | null; active: boolean};
+export type TimelineEvent = {time: number; closes: boolean; urlId: number | null; active: boolean; category: number};
+
+/** edx2bigquery's activity categories, as numbered by fresh_type's category (refresh.ts) from 1. */
+export const ACTIVITY_CATEGORIES = ['video', 'problem', 'forum', 'text'] as const;
 
 const MICROS_PER_SECOND = 1_000_000;
 const MINUTE = 60 * MICROS_PER_SECOND;
@@ -33,6 +37,14 @@ export type TimeRow = {seconds5: number | null; seconds30: number | null};
 export type SessionRow = {start: number; end: number; events: number};
 export type SessionSummary = {sessions: number; seconds: number; medianSeconds: number; longestSeconds: number};
 export type TimeTotal = TimeRow & {days5: number; days30: number};
+/**
+ * Per ACTIVITY_CATEGORIES, seconds of the gaps of its events to the learner's previous event of that category,
+ * shorter than 5 and than 30 minutes.
+ */
+export type CategorySeconds = {seconds5: number[]; seconds30: number[]};
+/** With the learner's time on task (every event's gap to the one before) under the same cutoffs. */
+export type CategoryTotal = CategorySeconds & {total5: number; total30: number};
+
 /** A learner's time on task per day of one set of day tables (day: days since 2000-01-01 in its zone). */
 export type DayTimes = {
 	suffix: DayTables['suffix'];
@@ -52,6 +64,10 @@ export type LearnerTimeline = {
 	hourTimes: Array<TimeRow & {hour: number}>;
 	/** Per set of day tables (see day-zone.ts), in the order of the options' dayTables. */
 	days: DayTimes[];
+	/** The category times per UTC hour of the later event (the hours with such a gap under 30 minutes). */
+	categoryHours: Array<{hour: number; seconds: CategorySeconds}>;
+	/** Summed over the hours; undefined without events. */
+	categoryTotal: CategoryTotal | undefined;
 	/** A gap of more than 30 minutes or a page_close ends a session. */
 	sessions: SessionRow[];
 	/** Over the sessions longer than the summary's minimum; undefined when there is none. */
@@ -223,6 +239,55 @@ function walkVisits(events: TimelineEvent[]): VisitRow[] {
 	return visits;
 }
 
+const newCategorySeconds = (): CategorySeconds => ({seconds5: ACTIVITY_CATEGORIES.map(() => 0), seconds30: ACTIVITY_CATEGORIES.map(() => 0)});
+
+/**
+ * Category times (edx2bigquery's): each event of a category adds its gap to the learner's previous event of that
+ * category, whatever came between (a video gap spanning a problem counts as video), under each cutoff; in whole
+ * micros per UTC hour of the later event. Events at one time make gaps of 0, so their order does not matter.
+ */
+function walkCategories(events: TimelineEvent[]): Map<number, CategorySeconds> {
+	const micros = new Map<number, CategorySeconds>();
+	const previous: number[] = ACTIVITY_CATEGORIES.map(() => Number.NaN);
+	for (const event of events) {
+		if (event.category === 0) continue;
+		const index = event.category - 1;
+		const gap = event.time - previous[index]!;
+		previous[index] = event.time;
+		if (!(gap < LONG_CUTOFF_MINUTES * MINUTE)) continue;
+		const hour = entry(micros, hourOf(event.time), newCategorySeconds);
+		hour.seconds30[index]! += gap;
+		if (gap < SHORT_CUTOFF_MINUTES * MINUTE) hour.seconds5[index]! += gap;
+	}
+	return micros;
+}
+
+const inSeconds = (micros: number[]) => micros.map((value) => value / MICROS_PER_SECOND);
+
+/** The category times per hour and summed, in seconds (divided once, from the exact micros), with the total time on task. */
+function categoryTimes(gapsByHour: Map<number, Map<number, GapSum>>, events: TimelineEvent[]): Pick<LearnerTimeline, 'categoryHours' | 'categoryTotal'> {
+	const categoryHours: LearnerTimeline['categoryHours'] = [];
+	const sum = newCategorySeconds();
+	for (const [hour, micros] of walkCategories(events)) {
+		ACTIVITY_CATEGORIES.forEach((_, index) => {
+			sum.seconds5[index]! += micros.seconds5[index]!;
+			sum.seconds30[index]! += micros.seconds30[index]!;
+		});
+		categoryHours.push({hour, seconds: {seconds5: inSeconds(micros.seconds5), seconds30: inSeconds(micros.seconds30)}});
+	}
+	if (events.length === 0) return {categoryHours, categoryTotal: undefined};
+	let total5 = 0;
+	let total30 = 0;
+	for (const minutes of gapsByHour.values()) {
+		for (const [minute, gaps] of minutes) {
+			if (minute < SHORT_CUTOFF_MINUTES) total5 += gaps.micros;
+			if (minute < LONG_CUTOFF_MINUTES) total30 += gaps.micros;
+		}
+	}
+	const categoryTotal = {seconds5: inSeconds(sum.seconds5), seconds30: inSeconds(sum.seconds30), total5: total5 / MICROS_PER_SECOND, total30: total30 / MICROS_PER_SECOND};
+	return {categoryHours, categoryTotal};
+}
+
 export type TimelineOptions = {sessionSummaryMinSeconds: number; dayTables: DayTables[]};
 
 /** One learner's timeline from their events, in timelineOrder. */
@@ -284,6 +349,7 @@ export function learnerTimeline(events: TimelineEvent[], options: TimelineOption
 		gaps,
 		hourTimes,
 		days,
+		...categoryTimes(gapsByHour, events),
 		sessions,
 		sessionSummary: sessionSummary(sessions, options.sessionSummaryMinSeconds),
 		visits,

@@ -1,6 +1,9 @@
 import type {Migration} from '../db/migrations.js';
 import {writeFilePositions} from './file-order.js';
 
+/** Migration 168's columns: seconds per activity category under the 5- and 30-minute cutoffs. */
+const CATEGORY_SECONDS = ['video', 'problem', 'forum', 'text'].flatMap((kind) => [`${kind}_5 double precision NOT NULL`, `${kind}_30 double precision NOT NULL`]).join(',\n\t');
+
 /**
  * Derived tables that the analytic tasks read (versions 100 and up), filled by refreshDerived.
  * Conventions: course_id '' = event without a course; username is the learner key (events without a
@@ -1720,6 +1723,37 @@ CREATE TABLE d_learner_items (
 	problems_first_try bigint NOT NULL,
 	pages bigint NOT NULL
 );
+UPDATE loads SET derived_done = false;
+`,
+	},
+	{
+		version: 170,
+		description: "time on task per activity category (edx2bigquery's video, problem, forum, text) per learner and hour, and summed",
+		sql: `
+-- Per learner, from the timeline walk: per UTC hour (of the later event), the seconds of the gaps between the learner's
+-- consecutive events of one category (video, problem, forum, text: see ACTIVITY_CATEGORY in refresh.ts) shorter than
+-- 5 and than 30 minutes; a row for each hour with such a gap under 30 minutes.
+CREATE TABLE d_learner_category_time (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	hour timestamptz NOT NULL,
+	${CATEGORY_SECONDS}
+);
+-- Per learner with timed events: those summed over every hour, with the time on task (every gap) under each cutoff.
+CREATE TABLE d_learner_category_total (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	total_5 double precision NOT NULL,
+	total_30 double precision NOT NULL,
+	${CATEGORY_SECONDS}
+);
+
+-- Each event's category beside its time: what a later build's walk takes the category gaps from (the stored types
+-- name server requests "(server request)", not their forum or wiki URL).
+TRUNCATE d_learner_events;
+ALTER TABLE d_learner_events ADD COLUMN categories smallint[] NOT NULL;
+ALTER TABLE d_learner_events ALTER categories SET STORAGE EXTERNAL;
+
 UPDATE loads SET derived_done = false;
 `,
 	},

@@ -14,6 +14,19 @@ import {RECOMPUTED_TIMELINE_ROWS, recomputeTimelines, TIMELINE_TABLES} from './t
 const VIDEO_KIND = `(event_type LIKE '%\\_video' OR event_type LIKE 'edx.video.%' OR event_type LIKE '%transcript%')`;
 const PROBLEM_KIND = `(event_type LIKE 'problem\\_%' OR event_type LIKE 'edx.problem.%' OR event_type IN ('showanswer', 'show_answer', 'save_problem_success', 'save_problem_fail', 'reset_problem', 'reset_problem_fail'))`;
 const FORUM_KIND = `(event_type LIKE 'edx.forum.%')`;
+// The PDF viewer logs its page loads and turns as `book` events, their textbook.pdf.* name in the payload.
+const TEXTBOOK_KIND = `(event_type LIKE 'textbook.%' OR event_type = 'book')`;
+/**
+ * edx2bigquery's time-on-task categories (see ACTIVITY_CATEGORIES in learner-timeline.ts, numbered from 1; 0: none):
+ * the kinds above, plus its server requests of forum and wiki pages (their URL path is the event type) and the
+ * textbook's events.
+ */
+const ACTIVITY_CATEGORY = `CASE
+	WHEN ${VIDEO_KIND} THEN 1
+	WHEN ${PROBLEM_KIND} THEN 2
+	WHEN ${FORUM_KIND} OR event_type LIKE '%/discussion/forum%' OR event_type LIKE '%/discussion/threads%' OR event_type LIKE '%/discussion/comments%' THEN 3
+	WHEN ${TEXTBOOK_KIND} OR event_type LIKE '%/wiki/%' THEN 4
+	ELSE 0 END`;
 const ENROLLMENT_KIND = `(event_type LIKE 'edx.course.enrollment.%' OR event_type LIKE '%/change\\_enrollment%')`;
 const VIDEO_ACTION = `CASE event_type
 	WHEN 'play_video' THEN 'play' WHEN 'edx.video.played' THEN 'play'
@@ -43,8 +56,7 @@ const PAYLOAD_KIND = `CASE
 	-- Background tasks log them without a username, the learner in event.user_id (d_user_finish, d_grade).
 	WHEN ${PASSED_KIND} OR ${CERTIFICATE_KIND} THEN 'finish'
 	WHEN event_type = 'edx.grades.course.grade_calculated' THEN 'grade'
-	-- The PDF viewer logs its page loads and turns as \`book\` events, their textbook.pdf.* name in the payload.
-	WHEN event_type LIKE 'textbook.%' OR event_type = 'book' THEN 'textbook' END`;
+	WHEN ${TEXTBOOK_KIND} THEN 'textbook' END`;
 
 /**
  * The distinct learners (course and username), event types and pages of the new events: the steps below
@@ -85,7 +97,7 @@ SELECT (row_number() OVER ())::int AS type_id, event_type, ${HOURLY_TYPE} AS hou
 	event_type LIKE 'edx.special\\_exam.%' AS is_exam, ${PASSED_KIND} AS is_passed,
 	${CERTIFICATE_KIND} AS is_certificate, event_type = 'page_close' AS closes, event_type = 'problem_check' AS is_problem_check,
 	event_type = 'edx.forum.thread.created' AS is_thread, event_type = 'edx.forum.response.created' AS is_response,
-	event_type = 'edx.forum.comment.created' AS is_comment
+	event_type = 'edx.forum.comment.created' AS is_comment, ${ACTIVITY_CATEGORY} AS category
 FROM (SELECT DISTINCT event_type FROM fresh_type_page) t`;
 
 /**

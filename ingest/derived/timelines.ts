@@ -1,12 +1,14 @@
 import type pg from 'pg';
 import {ARRAY_OF, arrayField, boolField, dateField, float8Field, float8OrNullField, int2Field, int4Field, int4OrNullField, int8Field, int8OrNullField, readArray, readInt8, textField} from '../copy-binary.js';
+import type {RowBuffer} from '../row-buffer.js';
 import {type DayTables, dayTablesOf} from './day-zone.js';
-import {hourOf, learnerTimeline, type LearnerTimeline, SESSION_BREAK, type TimelineEvent, type TimelineOptions, timelineOrder, type UrlOrder} from './learner-timeline.js';
+import {ACTIVITY_CATEGORIES, type CategorySeconds, hourOf, learnerTimeline, type LearnerTimeline, SESSION_BREAK, type TimelineEvent, type TimelineOptions, timelineOrder, type UrlOrder} from './learner-timeline.js';
 import {type LearnerFields, type LearnerRowHandlers, type LearnerRowWriter, readLearnerRows, withSpilledTables} from './streamed-copy.js';
 
 // The day tables and their UTC twins (see day-zone.ts) take the same columns.
 const DAY_TIME_COLUMNS = 'course_id, username, day, seconds_5, seconds_30';
 const TIME_TOTAL_COLUMNS = 'course_id, username, seconds_5, seconds_30, days_5, days_30';
+const CATEGORY_COLUMNS = ACTIVITY_CATEGORIES.map((category) => `${category}_5, ${category}_30`).join(', ');
 
 /** The tables written from the timelines, with their columns. */
 export const TIMELINE_TABLES = {
@@ -23,6 +25,8 @@ export const TIMELINE_TABLES = {
 	d_learner_page_hour: 'course_id, username, hour, url_id, visits, previous_hour',
 	d_learner_transition: 'course_id, username, previous_url_id, url_id, transitions',
 	d_learner_active_hour: 'course_id, username, hour, previous_hour',
+	d_learner_category_time: `course_id, username, hour, ${CATEGORY_COLUMNS}`,
+	d_learner_category_total: `course_id, username, total_5, total_30, ${CATEGORY_COLUMNS}`,
 };
 export type TimelineTable = keyof typeof TIMELINE_TABLES;
 
@@ -41,6 +45,8 @@ export const RECOMPUTED_TIMELINE_ROWS: Record<TimelineTable, string | null> = {
 	d_learner_time: `t.hour >= ${SINCE_HOUR}`,
 	d_learner_page_hour: `t.hour >= ${SINCE_HOUR}`,
 	d_learner_active_hour: `t.hour >= ${SINCE_HOUR}`,
+	// An hour's category gaps end at its events and start at earlier ones: those before it do not change.
+	d_learner_category_time: `t.hour >= ${SINCE_HOUR}`,
 	// A day of the hourly sums is that of its hour's start (see day-zone.ts), from the day before on: where a
 	// clock goes back across midnight, a later hour can fall on the day before.
 	d_learner_day_time: `t.day >= (${SINCE_HOUR} AT TIME ZONE d_day_zone())::date - 1`,
@@ -52,6 +58,7 @@ export const RECOMPUTED_TIMELINE_ROWS: Record<TimelineTable, string | null> = {
 	d_learner_time_total_utc: null,
 	d_learner_page: null,
 	d_learner_transition: null,
+	d_learner_category_total: null,
 };
 
 /** RECOMPUTED_TIMELINE_ROWS's bounds for one learner, in Node (times in microseconds since 2000, days since 2000 per day tables). */
@@ -66,7 +73,7 @@ function timelineBounds(since: number, dayTables: DayTables[]): TimelineBounds {
 }
 
 /** What later builds recompute a learner's timeline from: their events, as arrays (see the migration). */
-export const LEARNER_EVENTS_COLUMNS = 'course_id, username, times, closes, url_ids, actives, event_types';
+export const LEARNER_EVENTS_COLUMNS = 'course_id, username, times, closes, url_ids, actives, event_types, categories';
 
 /** Events per d_learner_events row: a row stays a few hundred KB however busy the learner. */
 const EVENTS_PER_ROW = 10_000;
@@ -75,7 +82,7 @@ const EVENTS_PER_ROW = 10_000;
 export function writeLearnerEvents(tables: LearnerRowWriter<'d_learner_events'>, learner: Buffer, events: TimelineEvent[], types: string[]): void {
 	for (let from = 0; from < events.length; from += EVENTS_PER_ROW) {
 		const part = events.slice(from, from + EVENTS_PER_ROW);
-		const out = tables.learnerRow('d_learner_events', learner, 5);
+		const out = tables.learnerRow('d_learner_events', learner, 6);
 		arrayField(out, ARRAY_OF.timestamptz, part.length, false, () => {
 			for (const event of part) int8Field(out, event.time);
 		});
@@ -91,19 +98,27 @@ export function writeLearnerEvents(tables: LearnerRowWriter<'d_learner_events'>,
 		arrayField(out, ARRAY_OF.text, part.length, false, () => {
 			for (let index = from; index < from + part.length; index++) textField(out, types[index]);
 		});
+		arrayField(out, ARRAY_OF.int2, part.length, false, () => {
+			for (const event of part) int2Field(out, event.category);
+		});
 	}
 }
 
-/** Reads the events of a d_learner_events row (its four arrays from field `first` on: times, closes, url_ids, actives) into `events`. */
+/**
+ * Reads the events of a d_learner_events row (its five arrays from field `first` on: times, closes, url_ids, actives,
+ * categories) into `events`.
+ */
 function readLearnerEvents(data: Buffer, starts: Int32Array, first: number, events: TimelineEvent[]): void {
 	const from = events.length;
-	readArray(data, starts[first]!, (at) => events.push({time: readInt8(data, at), closes: false, urlId: null, active: false}));
+	readArray(data, starts[first]!, (at) => events.push({time: readInt8(data, at), closes: false, urlId: null, active: false, category: 0}));
 	let index = from;
 	readArray(data, starts[first + 1]!, (at) => (events[index++]!.closes = data[at] === 1));
 	index = from;
 	readArray(data, starts[first + 2]!, (at) => (events[index++]!.urlId = at < 0 ? null : data.readInt32BE(at)));
 	index = from;
 	readArray(data, starts[first + 3]!, (at) => (events[index++]!.active = data[at] === 1));
+	index = from;
+	readArray(data, starts[first + 4]!, (at) => (events[index++]!.category = data.readInt16BE(at)));
 }
 
 /**
@@ -193,6 +208,26 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 		int8Field(out, active.hour);
 		int8OrNullField(out, active.previousHour);
 	}
+	// Columns per category, the 5-minute cutoff's then the 30-minute one's.
+	const categoryFields = (out: RowBuffer, {seconds5, seconds30}: CategorySeconds) => {
+		ACTIVITY_CATEGORIES.forEach((_, index) => {
+			float8Field(out, seconds5[index]!);
+			float8Field(out, seconds30[index]!);
+		});
+	};
+	for (const {hour, seconds} of timeline.categoryHours) {
+		if (hour < from.hour) continue;
+		const out = row('d_learner_category_time', 1 + 2 * ACTIVITY_CATEGORIES.length);
+		int8Field(out, hour);
+		categoryFields(out, seconds);
+	}
+	const total = timeline.categoryTotal;
+	if (total) {
+		const out = row('d_learner_category_total', 2 + 2 * ACTIVITY_CATEGORIES.length);
+		float8Field(out, total.total5);
+		float8Field(out, total.total30);
+		categoryFields(out, total);
+	}
 }
 
 /** The options of learnerTimeline, from the database (where the tasks read them too). */
@@ -231,7 +266,7 @@ export async function recomputeTimelines(client: pg.PoolClient, learners: Learne
 				learner = learners.get(learnerId)!;
 				events = [];
 			},
-			// Fields: learner_id, since (the same in each of the learner's rows), then the row's four arrays.
+			// Fields: learner_id, since (the same in each of the learner's rows), then the row's five arrays.
 			row: (data, starts) => {
 				since = readInt8(data, starts[1]!);
 				readLearnerEvents(data, starts, 2, events);
@@ -240,7 +275,7 @@ export async function recomputeTimelines(client: pg.PoolClient, learners: Learne
 		};
 		await readLearnerRows(
 			client,
-			`SELECT r.learner_id, r.since, e.times, e.closes, e.url_ids, e.actives
+			`SELECT r.learner_id, r.since, e.times, e.closes, e.url_ids, e.actives, e.categories
 			FROM d_learner_events e JOIN learners_to_refresh r ON r.course_id = e.course_id AND r.username = e.username
 			WHERE r.since IS NOT NULL
 			ORDER BY 1`,

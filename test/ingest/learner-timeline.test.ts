@@ -7,11 +7,12 @@ import {learnerTimeline, type TimelineEvent, timelineOrder} from '../../ingest/d
 const MIDNIGHT = 8766 * 86_400_000_000;
 const HOUR = 3_600_000_000;
 const at = (hours: number, minutes: number) => MIDNIGHT + hours * HOUR + minutes * 60_000_000;
-const event = (hours: number, minutes: number, urlId: number | null, closes = false, active = true): TimelineEvent => ({
+const event = (hours: number, minutes: number, urlId: number | null, closes = false, active = true, category = 0): TimelineEvent => ({
 	time: at(hours, minutes),
 	closes,
 	urlId,
 	active,
+	category,
 });
 const options = {sessionSummaryMinSeconds: 5, dayTables: dayTablesOf('UTC')};
 
@@ -171,7 +172,12 @@ describe('learnerTimeline', () => {
 		const second = 1_000_000;
 		// Page 1, seq_next on it, its page_close 3 s later, page 2 7 s after that (as the corpus' logs have it).
 		const moved = learnerTimeline(
-			[event(0, 0, 1), {time: at(0, 1), closes: false, urlId: 1, active: true}, {time: at(0, 1) + 3 * second, closes: true, urlId: 1, active: true}, {time: at(0, 1) + 10 * second, closes: false, urlId: 2, active: true}],
+			[
+				event(0, 0, 1),
+				{...event(0, 1, 1), time: at(0, 1)},
+				{...event(0, 1, 1, true), time: at(0, 1) + 3 * second},
+				{...event(0, 1, 2), time: at(0, 1) + 10 * second},
+			],
 			options,
 		);
 		// Sessions still end at the page_close.
@@ -197,6 +203,42 @@ describe('learnerTimeline', () => {
 			);
 			assert.deepEqual(timeline.transitions, []);
 		}
+	});
+
+	it("sums each category's gaps to the previous event of that category, per hour and in total (edx2bigquery's category times)", () => {
+		const [video, problem, forum, text] = [1, 2, 3, 4];
+		const categorized = learnerTimeline(
+			[
+				event(0, 0, 1, false, true, video),
+				event(0, 2, 1, false, true, problem),
+				// 3 minutes after the last video event: video time, though a problem event came between.
+				event(0, 3, 1, false, true, video),
+				event(0, 4, 1),
+				// 8 minutes: under the 30-minute cutoff only.
+				event(0, 10, 1, false, true, problem),
+				event(0, 11, 1, false, true, forum),
+				// 39 minutes: under neither.
+				event(0, 50, 1, false, true, forum),
+				event(0, 58, 1, false, true, text),
+				event(1, 1, 1, false, true, text),
+				// 77 minutes after the video event at 0:03: nothing; then 2 minutes.
+				event(1, 20, 1, false, true, video),
+				event(1, 22, 1, false, true, video),
+			],
+			options,
+		);
+		// Seconds per category (video, problem, forum, text) under 5 minutes, then under 30.
+		assert.deepEqual(
+			categorized.categoryHours.map(({hour, seconds}) => [(hour - MIDNIGHT) / HOUR, seconds.seconds5, seconds.seconds30]),
+			[
+				[0, [180, 0, 0, 0], [180, 480, 0, 0]],
+				[1, [120, 0, 0, 180], [120, 0, 0, 180]],
+			],
+		);
+		// Every gap, any category: 2+1+1+1+3+2 minutes under 5; 6, 8 and 19 more under 30.
+		assert.deepEqual(categorized.categoryTotal, {seconds5: [300, 0, 0, 180], seconds30: [300, 480, 0, 180], total5: 600, total30: 2580});
+		assert.deepEqual(timeline.categoryHours, [], 'the day has no categorized events');
+		assert.deepEqual(timeline.categoryTotal, {seconds5: [0, 0, 0, 0], seconds30: [0, 0, 0, 0], total5: 300, total30: 2520});
 	});
 
 	it('has no session summary when no session is longer than the minimum', () => {
