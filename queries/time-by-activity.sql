@@ -25,13 +25,19 @@ WITH learners AS (
 	SELECT DISTINCT username FROM d_learner
 	WHERE (course_id = :course OR (:course IS NULL AND course_id <> '')) AND (:user IS NULL OR username = :user)
 ), counted AS (
-	-- Any day: the sums made when the tables were built (seconds add up over courses and days).
-	SELECT username,
-		CASE WHEN :idle = '5' THEN total_5 ELSE total_30 END AS total,
+	-- Any day: the sums made when the tables were built (seconds add up over courses and days); the total is the time on
+	-- task summed over every day, the same in every zone (d_learner_time_total).
+	SELECT username, CASE WHEN :idle = '5' THEN seconds_5 ELSE seconds_30 END AS total, 0 AS video, 0 AS problem, 0 AS forum, 0 AS text
+	FROM d_learner_time_total
+	WHERE :from IS NULL AND :to IS NULL
+		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))
+		AND (:user IS NULL OR username = :user)
+	UNION ALL
+	SELECT username, 0,
 		CASE WHEN :idle = '5' THEN video_5 ELSE video_30 END AS video,
 		CASE WHEN :idle = '5' THEN problem_5 ELSE problem_30 END AS problem,
 		CASE WHEN :idle = '5' THEN forum_5 ELSE forum_30 END AS forum,
-		CASE WHEN :idle = '5' THEN text_5 ELSE text_30 END AS text
+		CASE WHEN :idle = '5' THEN text_5 ELSE text_30 END
 	FROM d_learner_category_total
 	WHERE :from IS NULL AND :to IS NULL
 		AND (course_id = :course OR (:course IS NULL AND course_id <> ''))

@@ -42,8 +42,6 @@ export type TimeTotal = TimeRow & {days5: number; days30: number};
  * shorter than 5 and than 30 minutes.
  */
 export type CategorySeconds = {seconds5: number[]; seconds30: number[]};
-/** With the learner's time on task (every event's gap to the one before) under the same cutoffs. */
-export type CategoryTotal = CategorySeconds & {total5: number; total30: number};
 
 /** A learner's time on task per day of one set of day tables (day: days since 2000-01-01 in its zone). */
 export type DayTimes = {
@@ -67,7 +65,7 @@ export type LearnerTimeline = {
 	/** The category times per UTC hour of the later event (the hours with such a gap under 30 minutes). */
 	categoryHours: Array<{hour: number; seconds: CategorySeconds}>;
 	/** Summed over the hours; undefined without events. */
-	categoryTotal: CategoryTotal | undefined;
+	categoryTotal: CategorySeconds | undefined;
 	/** A gap of more than 30 minutes or a page_close ends a session. */
 	sessions: SessionRow[];
 	/** Over the sessions longer than the summary's minimum; undefined when there is none. */
@@ -264,8 +262,8 @@ function walkCategories(events: TimelineEvent[]): Map<number, CategorySeconds> {
 
 const inSeconds = (micros: number[]) => micros.map((value) => value / MICROS_PER_SECOND);
 
-/** The category times per hour and summed, in seconds (divided once, from the exact micros), with the total time on task. */
-function categoryTimes(gapsByHour: Map<number, Map<number, GapSum>>, events: TimelineEvent[]): Pick<LearnerTimeline, 'categoryHours' | 'categoryTotal'> {
+/** The category times per hour and summed, in seconds (divided once, from the exact micros). */
+function categoryTimes(events: TimelineEvent[]): Pick<LearnerTimeline, 'categoryHours' | 'categoryTotal'> {
 	const categoryHours: LearnerTimeline['categoryHours'] = [];
 	const sum = newCategorySeconds();
 	for (const [hour, micros] of walkCategories(events)) {
@@ -276,16 +274,7 @@ function categoryTimes(gapsByHour: Map<number, Map<number, GapSum>>, events: Tim
 		categoryHours.push({hour, seconds: {seconds5: inSeconds(micros.seconds5), seconds30: inSeconds(micros.seconds30)}});
 	}
 	if (events.length === 0) return {categoryHours, categoryTotal: undefined};
-	let total5 = 0;
-	let total30 = 0;
-	for (const minutes of gapsByHour.values()) {
-		for (const [minute, gaps] of minutes) {
-			if (minute < SHORT_CUTOFF_MINUTES) total5 += gaps.micros;
-			if (minute < LONG_CUTOFF_MINUTES) total30 += gaps.micros;
-		}
-	}
-	const categoryTotal = {seconds5: inSeconds(sum.seconds5), seconds30: inSeconds(sum.seconds30), total5: total5 / MICROS_PER_SECOND, total30: total30 / MICROS_PER_SECOND};
-	return {categoryHours, categoryTotal};
+	return {categoryHours, categoryTotal: {seconds5: inSeconds(sum.seconds5), seconds30: inSeconds(sum.seconds30)}};
 }
 
 export type TimelineOptions = {sessionSummaryMinSeconds: number; dayTables: DayTables[]};
@@ -349,7 +338,7 @@ export function learnerTimeline(events: TimelineEvent[], options: TimelineOption
 		gaps,
 		hourTimes,
 		days,
-		...categoryTimes(gapsByHour, events),
+		...categoryTimes(events),
 		sessions,
 		sessionSummary: sessionSummary(sessions, options.sessionSummaryMinSeconds),
 		visits,

@@ -1757,4 +1757,10 @@ ALTER TABLE d_learner_events ALTER categories SET STORAGE EXTERNAL;
 UPDATE loads SET derived_done = false;
 `,
 	},
+	{
+		version: 171,
+		description: 'the activity kinds\' totals without a second copy of the time on task',
+		// d_learner_category_total kept each learner's whole time on task beside the kinds': d_learner_time_total has it.
+		sql: `ALTER TABLE d_learner_category_total DROP COLUMN total_5, DROP COLUMN total_30;`,
+	},
 ];

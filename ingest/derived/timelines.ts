@@ -26,7 +26,7 @@ export const TIMELINE_TABLES = {
 	d_learner_transition: 'course_id, username, previous_url_id, url_id, transitions',
 	d_learner_active_hour: 'course_id, username, hour, previous_hour',
 	d_learner_category_time: `course_id, username, hour, ${CATEGORY_COLUMNS}`,
-	d_learner_category_total: `course_id, username, total_5, total_30, ${CATEGORY_COLUMNS}`,
+	d_learner_category_total: `course_id, username, ${CATEGORY_COLUMNS}`,
 };
 export type TimelineTable = keyof typeof TIMELINE_TABLES;
 
@@ -223,9 +223,7 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 	}
 	const total = timeline.categoryTotal;
 	if (total) {
-		const out = row('d_learner_category_total', 2 + 2 * ACTIVITY_CATEGORIES.length);
-		float8Field(out, total.total5);
-		float8Field(out, total.total30);
+		const out = row('d_learner_category_total', 2 * ACTIVITY_CATEGORIES.length);
 		categoryFields(out, total);
 	}
 }

@@ -235,10 +235,13 @@ describe('learnerTimeline', () => {
 				[1, [120, 0, 0, 180], [120, 0, 0, 180]],
 			],
 		);
-		// Every gap, any category: 2+1+1+1+3+2 minutes under 5; 6, 8 and 19 more under 30.
-		assert.deepEqual(categorized.categoryTotal, {seconds5: [300, 0, 0, 180], seconds30: [300, 480, 0, 180], total5: 600, total30: 2580});
+		assert.deepEqual(categorized.categoryTotal, {seconds5: [300, 0, 0, 180], seconds30: [300, 480, 0, 180]});
+		// Every gap, any category (the time on task, which time-by-activity's total is): 2+1+1+1+3+2 minutes under 5;
+		// 6, 8 and 19 more under 30.
+		assert.deepEqual(categorized.days[0]!.total, {seconds5: 600, seconds30: 2580, days5: 1, days30: 1});
 		assert.deepEqual(timeline.categoryHours, [], 'the day has no categorized events');
-		assert.deepEqual(timeline.categoryTotal, {seconds5: [0, 0, 0, 0], seconds30: [0, 0, 0, 0], total5: 300, total30: 2520});
+		assert.deepEqual(timeline.categoryTotal, {seconds5: [0, 0, 0, 0], seconds30: [0, 0, 0, 0]});
+		assert.deepEqual(timeline.days[0]!.total, {seconds5: 300, seconds30: 2520, days5: 1, days30: 1});
 	});
 
 	it('has no session summary when no session is longer than the minimum', () => {
