@@ -1763,4 +1763,18 @@ UPDATE loads SET derived_done = false;
 		// d_learner_category_total kept each learner's whole time on task beside the kinds': d_learner_time_total has it.
 		sql: `ALTER TABLE d_learner_category_total DROP COLUMN total_5, DROP COLUMN total_30;`,
 	},
+	{
+		version: 172,
+		description: "each learner's score on a problem at their last graded check, stored beside its parts' grading",
+		// item-analysis reads it for every attempt: computed from the JSON in the task, it took 0.35 s of 0.8 at 10M events.
+		// A generated column: PostgreSQL computes it as the build writes the row, and here for the rows there are (no rebuild).
+		sql: `
+-- The share of the problem's parts the last graded check got right (Open edX scores a problem by its latest
+-- submission); where that check logged no grading of its parts, 1 if some check was right, else 0.
+ALTER TABLE d_learner_problem ADD COLUMN last_score double precision GENERATED ALWAYS AS (coalesce(
+	jsonb_array_length(jsonb_path_query_array(last_parts_correct, '$.* ? (@ == true)'))::double precision
+		/ nullif(jsonb_array_length(jsonb_path_query_array(last_parts_correct, '$.*')), 0),
+	(first_correct_attempt IS NOT NULL)::int)) STORED;
+`,
+	},
 ];

@@ -510,7 +510,7 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 		]);
 	});
 
-	it('problems and problem-answers: first-try correctness, first vs last answers', async () => {
+	it('problems, problem-answers and item-analysis: first-try correctness, first vs last answers, scores', async () => {
 		// The checks come from the server without a page: the unit is the page the learners were on.
 		// bob looked at the answer a minute before his first (correct) check: before trying.
 		assert.deepEqual(await rows('problems'), [['p1', 'Week 1: Motion', 2, 3, 50, 1.5, 2, 1, 1, `${PAGE}/seq1`]]);
@@ -519,6 +519,10 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 			['p1', 'Week 1: Motion', '2_1', 'choice_1', 1, 0, null],
 			['p1', 'Week 1: Motion', '2_1', 'choice_2', 1, 2, null],
 		]);
+		// Fewer than 5 learners checked p1: no item by default. Both got it right at the last check (no parts' grading:
+		// the check's success): no variance, so no correlation, and one item has no alpha.
+		assert.deepEqual(await rows('item-analysis'), []);
+		assert.deepEqual(await rows('item-analysis', {min_learners: '1'}), [['p1', 'Week 1: Motion', 2, 100, null, null, null, null, 2]]);
 	});
 
 	it('forum-activity and forum-contributors', async () => {
@@ -584,7 +588,7 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 	});
 
 	it('every task in the catalogue is covered above', () => {
-		assert.equal(tasks.size, 43);
+		assert.equal(tasks.size, 44);
 	});
 
 	it("every task's rows come in the order its sort header names", async () => {
