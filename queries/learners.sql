@@ -1,7 +1,9 @@
 -- id: learners
 -- title: Learners
 -- group: Learners
--- description: Every learner (distinct non-empty username) with an event in the course: user id, first
+-- description: Every learner (distinct non-empty username) with an event in the course: user id (the greatest
+--   where the logs give the name several: Open edX gives a name one, so several mean logs of two platforms, or an
+--   account deleted and its name taken again), first
 --   and last event (in the time zone, in JSON with its offset; empty when none of their events has a readable time)
 --   and number of events (every event, with a time or not). Over all courses together a learner's figures
 --   are summed across courses. Filter on one learner with user.
