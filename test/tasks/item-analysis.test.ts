@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import {it} from 'node:test';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
 import {fixtureDir, ingest, openTestDatabase, writeLog} from '../helpers/ingest.js';
+import {SHARED_MISSING, sharedCorpus} from '../helpers/shared.js';
 
 /**
  * item-analysis on two courses whose answers are worked out by hand.
@@ -113,4 +116,81 @@ it("item-analysis: a score is the share of parts the last check got right, or wi
 		['i2', 3, 66.7, 0.707, 0.894, 0.5, 0.75, 4],
 		parts,
 	]);
+});
+
+/**
+ * The statistics computed here from the raw log, the plain way (a learner × problem matrix per course), for
+ * item-analysis's columns after problem_id and unit: the server's graded checks of each named learner, the last by
+ * time (then attempts) scoring the share of its correct_map's graded parts that are correct, else 1 if a check succeeded.
+ */
+function itemStatistics(log: string): Map<string, unknown[]> {
+	type Check = {time: number; attempts: number; parts: Array<{correctness?: string}>; success: boolean};
+	const checks = new Map<string, Map<string, Map<string, Check[]>>>();
+	for (const line of log.split('\n')) {
+		let event: {event_type?: string; event_source?: string; username?: string; time: string; context?: {course_id?: string}; event?: unknown};
+		try {
+			event = JSON.parse(line);
+		} catch {
+			continue;
+		}
+		const payload = (typeof event.event === 'string' ? {} : event.event) as {problem_id?: string; attempts?: number; correct_map?: object; success?: string};
+		const course = event.context?.course_id;
+		if (event.event_type !== 'problem_check' || event.event_source !== 'server' || !event.username || event.username === 'anonymous') continue;
+		if (!course || !payload?.problem_id) continue;
+		const learners = checks.get(course) ?? checks.set(course, new Map()).get(course)!;
+		const problems = learners.get(event.username) ?? learners.set(event.username, new Map()).get(event.username)!;
+		const list = problems.get(payload.problem_id) ?? problems.set(payload.problem_id, []).get(payload.problem_id)!;
+		const parts = Object.values(payload.correct_map ?? {}).filter((part) => ['correct', 'incorrect', 'partially-correct'].includes(part?.correctness));
+		list.push({time: Date.parse(event.time), attempts: payload.attempts ?? 0, parts, success: payload.success === 'correct'});
+	}
+	const statistics = new Map<string, unknown[]>();
+	const round = (value: number) => Math.round(value * 1000) / 1000;
+	for (const learners of checks.values()) {
+		const scores = new Map<string, Map<string, number>>();
+		for (const [learner, problems] of learners) {
+			const own = new Map<string, number>();
+			for (const [problem, list] of problems) {
+				const last = list.sort((a, b) => a.time - b.time || a.attempts - b.attempts).at(-1)!;
+				own.set(problem, last.parts.length > 0 ? last.parts.filter((part) => part.correctness === 'correct').length / last.parts.length : Number(list.some((check) => check.success)));
+			}
+			scores.set(learner, own);
+		}
+		const persons = [...scores.keys()];
+		const items = [...new Set(persons.flatMap((person) => [...scores.get(person)!.keys()]))];
+		const score = (person: string, item: string) => scores.get(person)!.get(item) ?? 0;
+		const total = (person: string) => items.reduce((sum, item) => sum + score(person, item), 0);
+		const mean = (of: (person: string) => number) => persons.reduce((sum, person) => sum + of(person), 0) / persons.length;
+		const covariance = (a: (person: string) => number, b: (person: string) => number) => mean((person) => a(person) * b(person)) - mean(a) * mean(b);
+		const variance = (of: (person: string) => number) => covariance(of, of);
+		const k = items.length;
+		const totalVariance = variance(total);
+		const sumVariance = items.reduce((sum, item) => sum + variance((person) => score(person, item)), 0);
+		for (const item of items) {
+			const own = (person: string) => score(person, item);
+			const rest = (person: string) => total(person) - own(person);
+			const [ownVariance, restVariance] = [variance(own), variance(rest)];
+			const checked = persons.filter((person) => scores.get(person)!.has(item));
+			statistics.set(item, [
+				checked.length,
+				Math.round((1000 * checked.reduce((sum, person) => sum + own(person), 0)) / checked.length) / 10,
+				ownVariance > 1e-12 && restVariance > 1e-12 ? round(covariance(own, rest) / Math.sqrt(ownVariance * restVariance)) : null,
+				ownVariance > 1e-12 && totalVariance > 1e-12 ? round(covariance(own, total) / Math.sqrt(ownVariance * totalVariance)) : null,
+				k >= 3 && restVariance > 1e-12 ? round(((k - 1) / (k - 2)) * (1 - (sumVariance - ownVariance) / restVariance)) : null,
+				k >= 2 && totalVariance > 1e-12 ? round((k / (k - 1)) * (1 - sumVariance / totalVariance)) : null,
+				persons.length,
+			]);
+		}
+	}
+	return statistics;
+}
+
+const corpus = sharedCorpus();
+it('item-analysis on a real log (answer_dist_acceptance_tracking.log: 3 courses, 13 problems) equals the statistics computed from its raw checks', {skip: corpus ? false : SHARED_MISSING}, async () => {
+	const file = path.join(corpus!, 'openedx-unsupported__edx-analytics-pipeline', 'answer_dist_acceptance_tracking.log');
+	const real = await openTestDatabase('item_analysis_corpus');
+	await ingest(real, [file]);
+	const expected = itemStatistics(fs.readFileSync(file, 'utf8'));
+	const rows = (await runTask(real.pool, itemAnalysis, {min_learners: '1'})).rows;
+	assert.equal(rows.length, 13);
+	assert.deepEqual(new Map(rows.map(([problem, , ...figures]) => [problem, figures])), expected);
 });
