@@ -9,7 +9,7 @@ import {runZoneParameter, type ChartSpec, type ParameterType, type TaskCatalogue
 /** queries/ of this installation (not of the current directory): dist/source/tasks → project root. */
 export const defaultQueriesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'queries');
 
-const HEADER_KEYS = ['id', 'title', 'group', 'description', 'param', 'chart', 'sort', 'exact-with'] as const;
+const HEADER_KEYS = ['id', 'title', 'group', 'description', 'param', 'chart', 'sort', 'key', 'exact-with'] as const;
 type HeaderKey = (typeof HEADER_KEYS)[number];
 const KEY_LINE = new RegExp(`^--\\s*(${HEADER_KEYS.join('|')}):\\s?(.*)$`);
 const PARAMETER_TYPES: ParameterType[] = ['text', 'course', 'user', 'video', 'problem', 'event-types', 'date', 'timezone', 'integer', 'number', 'boolean', 'choice'];
@@ -102,6 +102,16 @@ function parseSort(value: string): TaskDefinition['sort'] {
 	return {column: match[1]!, direction: (match[2] ?? 'asc') as 'asc' | 'desc'};
 }
 
+/** `column[,column…]`: the row's identifying columns, each named once. */
+function parseKey(value: string): string[] {
+	const names = value.split(',').map((name) => name.trim());
+	// "username course_id" (no comma) would have named one column that no result has.
+	if (names.some((name) => !/^\S+$/.test(name))) throw new TaskFileError(`"key: ${value}" must be "column[,column…]"`);
+	const twice = names.find((name, index) => names.indexOf(name) !== index);
+	if (twice) throw new TaskFileError(`"key: ${value}" names ${twice} twice`);
+	return names;
+}
+
 /** Parses one task file; throws a TaskFileError whose message names the problem. */
 export function parseTaskFile(file: string, text: string): TaskDefinition {
 	const header = splitHeader(text);
@@ -124,6 +134,7 @@ export function parseTaskFile(file: string, text: string): TaskDefinition {
 	if (unused) throw new TaskFileError(`parameter "${unused.name}" is declared, but the SQL never uses :${unused.name}`);
 	const chart = single(header, 'chart', false);
 	const sort = single(header, 'sort', false);
+	const key = single(header, 'key', false);
 	const exactWith = single(header, 'exact-with', false);
 	if (exactWith !== undefined && !declared.has(exactWith)) throw new TaskFileError(`"exact-with: ${exactWith}" must name a parameter that a "param:" line declares`);
 	return {
@@ -134,6 +145,7 @@ export function parseTaskFile(file: string, text: string): TaskDefinition {
 		parameters,
 		...(chart ? {chart: parseChart(chart)} : {}),
 		...(sort ? {sort: parseSort(sort)} : {}),
+		...(key ? {key: parseKey(key)} : {}),
 		...(exactWith ? {exactWith} : {}),
 		file,
 		sql: header.body,

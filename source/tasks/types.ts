@@ -67,6 +67,8 @@ export type TaskDefinition = {
 	parameters: TaskParameter[];
 	chart?: ChartSpec;
 	sort?: {column: string; direction: 'asc' | 'desc'};
+	/** The row's identifying columns (`key:`), kept in sight at the table's left when it scrolls right; absent: the first column. */
+	key?: string[];
 	/**
 	 * The parameter given which the answer puts events in days by their exact times, not by the UTC hour the tables
 	 * count them in (activity-by-day's user): the note on a zone whose offset is not whole hours says which answer is which.

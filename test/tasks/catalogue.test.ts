@@ -41,7 +41,13 @@ describe('task file header', () => {
 		]);
 		assert.deepEqual(task.chart, {kind: 'line', x: 'day', y: ['events', 'learners']});
 		assert.deepEqual(task.sort, {column: 'day', direction: 'desc'});
+		assert.equal(task.key, undefined, 'no key: the app keeps the first column in sight');
 		assert.ok(task.sql.startsWith('SELECT :course'));
+	});
+
+	it('a key names the columns that identify a row, commas between them', () => {
+		const keyed = parseTaskFile('/x/my-task.sql', GOOD.replace('-- sort:', '-- key: username , course_id\n-- sort:'));
+		assert.deepEqual(keyed.key, ['username', 'course_id']);
 	});
 
 	it('a heatmap names its rows\' label column and its cells\' columns, a range first..last among them', () => {
@@ -74,6 +80,9 @@ describe('task file header', () => {
 			'q-exact-with.sql': GOOD.replace('-- sort:', '-- exact-with: user\n-- sort:'),
 			'r-line-range.sql': GOOD.replace('y=events,learners', 'y=events..learners'),
 			's-heatmap-sum.sql': GOOD.replace('chart: line x=day y=events,learners', 'chart: heatmap x=day y=events..learners sum'),
+			't-key-spaces.sql': GOOD.replace('-- sort:', '-- key: username course_id\n-- sort:'),
+			'u-key-twice.sql': GOOD.replace('-- sort:', '-- key: username, day, username\n-- sort:'),
+			'v-key-empty-name.sql': GOOD.replace('-- sort:', '-- key: username,,day\n-- sort:'),
 			'notes.txt': 'not a task',
 		});
 		fs.writeFileSync(path.join(dir, 'm-latin1.sql'), Buffer.from(GOOD.replace('My task', 'Mon t\u00e2che'), 'latin1'));
@@ -91,7 +100,7 @@ describe('task file header', () => {
 			'g-no-sql.sql: there is no SQL after the header.',
 			'h-bad-id.sql: id "My Task" must be kebab-case (lower-case letters and digits joined by -).',
 			'i-unused.sql: parameter "spare" is declared, but the SQL never uses :spare.',
-			'j-typo.sql: line 2 has the unknown key "titel:" (keys: id, title, group, description, param, chart, sort, exact-with; indent a continuation line that starts with a word and a colon).',
+			'j-typo.sql: line 2 has the unknown key "titel:" (keys: id, title, group, description, param, chart, sort, key, exact-with; indent a continuation line that starts with a word and a colon).',
 			'k-empty.sql: the file is empty.',
 			'l-bar.sql: "chart: bar x=day y=events,learners": a bar chart draws one column (y=events); a line chart draws several.',
 			'm-latin1.sql: line 2 is not UTF-8 text; save the file as UTF-8.',
@@ -102,6 +111,9 @@ describe('task file header', () => {
 			'q-exact-with.sql: "exact-with: user" must name a parameter that a "param:" line declares.',
 			'r-line-range.sql: "chart: line x=day y=events..learners": only a heatmap takes a range of columns (first..last).',
 			's-heatmap-sum.sql: "chart: heatmap x=day y=events..learners sum": a heatmap chart draws each row as it is; "sum" adds up a line chart\'s rows of the same x.',
+			't-key-spaces.sql: "key: username course_id" must be "column[,column…]".',
+			'u-key-twice.sql: "key: username, day, username" names username twice.',
+			'v-key-empty-name.sql: "key: username,,day" must be "column[,column…]".',
 		]);
 		assert.equal(catalogue.problems[0]!.file, path.join(dir, 'b-no-id.sql'));
 	});

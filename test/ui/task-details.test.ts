@@ -84,6 +84,12 @@ test("a task with no parameters, chart or sort says so; a user file's control ch
 	assert.deepEqual(lines.slice(lines.indexOf('Result')), ['Result', '  Rows in the order the SQL gives them (the header declares no sort).']);
 });
 
+test("a task's key columns are said after its sort", () => {
+	const keyed = parseTaskFile('/q/keyed.sql', '-- id: keyed\n-- title: Keyed\n-- group: G\n-- description: Counts.\n-- sort: events desc\n-- key: username, course_id\nSELECT 1');
+	const lines = taskDetailLines(keyed, 80).map((line) => line.text);
+	assert.deepEqual(lines.slice(lines.indexOf('Result')), ['Result', '  Rows sorted by events, descending.', '  Kept in sight at the left when the table scrolls right: username, course_id.']);
+});
+
 test('the details view shows the lines that fit under its top line, and says which when not all do', () => {
 	const all = taskDetailLines(ownTask(), 80);
 	const view = detailsView(ownTask(), 0, 80, 22);

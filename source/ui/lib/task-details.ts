@@ -59,13 +59,17 @@ function sortText(sort: TaskDefinition['sort']): string {
 	return `Rows sorted by ${sort.column}, ${sort.direction === 'asc' ? 'ascending' : 'descending'}.`;
 }
 
+function keyText(key: string[]): string {
+	return `Kept in sight at the left when the table scrolls right: ${key.join(', ')}.`;
+}
+
 function exactText(parameter: string): string {
 	return `Exact times with ${parameter}: given a ${parameter}, the answer puts events in hours and days by their exact times; without one, by the UTC hours the tables count, which differ in a zone whose offset is not whole hours (the answer says so).`;
 }
 
 /**
  * Every line of a task's details at `width` columns: its title (whole: the screen's top line, which names the task,
- * is cut), group and file; the whole description; each parameter; how the rows are sorted, the chart and
+ * is cut), group and file; the whole description; each parameter; how the rows are sorted, the key columns, the chart and
  * `exact-with`. Text from a user's task file is made safe for the terminal.
  */
 export function taskDetailLines(task: TaskDefinition, width: number): DetailLine[] {
@@ -86,6 +90,7 @@ export function taskDetailLines(task: TaskDefinition, width: number): DetailLine
 		...(parameters.length > 0 ? [gap] : []),
 		heading('Result'),
 		...block(sortText(task.sort), width, 2, 'text'),
+		...(task.key ? block(keyText(task.key), width, 2, 'text') : []),
 		...(task.chart ? block(chartText(task.chart), width, 2, 'text') : []),
 		...(task.exactWith ? block(exactText(task.exactWith), width, 2, 'text') : []),
 	];
