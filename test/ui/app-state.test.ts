@@ -7,7 +7,7 @@ import {filteredList} from '../../source/ui/state/filtered-list.js';
 import {openedList, pickLabel, pickSummary, pickView, shownItems} from '../../source/ui/state/picker.js';
 import {appReducer, closingText, coursePageSize, createAppState, detailsPageSize, exitCodeOf, keyHints, resultLayout, savingLines, savingText, scopeOf, shownHelpLines, shownResultLayout, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {taskDetailLines} from '../../source/ui/lib/task-details.js';
-import {result, snapshot, summary, task, tasks} from './fixtures.js';
+import {learnerSummary, result, snapshot, summary, task, tasks} from './fixtures.js';
 
 const courses = [
 	{courseId: 'course-v1:A+1+2024', events: 100},
@@ -507,6 +507,36 @@ test('the hint line says what ] will do: sort descending, or, on the column sort
 	assert.match(hint(keys(sorted, 'h')), /\] sort desc · /, 'another column');
 	assert.match(hint(keys(sorted, '[')), /\] sort desc · /, 'sorted ascending');
 	assert.doesNotMatch(hint(keys(sorted, '?')), /original order/, 'the help has its own hints');
+});
+
+/** learner-summary's 22 columns on the result screen, its task with `key` (or none). */
+function atLearnerSummary(key?: string[]): AppState {
+	const keyed = task('learner-summary', 'Learners', key ? {key} : {});
+	const menu = apply(atMenu([courses[0]!]), {type: 'catalogue', tasks: [keyed], problems: []});
+	const running = keys(menu, 'enter', 'enter');
+	if (running.screen.name !== 'running') throw new Error(`not running: ${running.screen.name}`);
+	return apply(running, {type: 'task-finished', runId: running.screen.runId, result: learnerSummary()});
+}
+
+test('on a table wider than the screen, the hint line says → shows more, until the last column is shown', () => {
+	const hint = (state: AppState) => hintLine(scopeOf(state), keyHints(state), 79);
+	const state = atLearnerSummary(['username', 'course_id']);
+	assert.equal(hint(state), '→/l more · ] sort desc · / search · s/Ctrl-S save · Esc back · q quit · ? help');
+	assert.equal(hint(keys(state, ...Array.from({length: 21}, () => 'l'))), '] sort desc · / search · s/Ctrl-S save · Esc back · q quit · ? help');
+	assert.doesNotMatch(hint(atResult()), /more/, 'two columns: nothing to the right');
+});
+
+test("a key the result lacks is said as the result shows; the first column stays in sight instead", () => {
+	const state = atLearnerSummary(['usernme']);
+	assert.equal(state.flash?.text, "The task's key names a column the result lacks (usernme): username stays in sight when the table scrolls right.");
+	assert.deepEqual(state.screen.name === 'result' && state.screen.table.keyColumns, [0]);
+	const partly = atLearnerSummary(['username', 'course', 'mod']);
+	assert.equal(partly.flash?.text, "The task's key names columns the result lacks (course, mod): username stays in sight when the table scrolls right.");
+	const keyed = atLearnerSummary(['course_id', 'username']);
+	assert.equal(keyed.flash, undefined);
+	assert.deepEqual(keyed.screen.name === 'result' && keyed.screen.table.keyColumns, [0, 1]);
+	const unkeyed = atLearnerSummary();
+	assert.deepEqual(unkeyed.screen.name === 'result' && unkeyed.screen.table.keyColumns, [0], 'no key: the first column');
 });
 
 test('the hint line offers c chart only for a task that declares a chart', () => {

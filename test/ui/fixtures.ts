@@ -83,3 +83,47 @@ export const learnersTask = task('learners', 'Learners', {
 	],
 });
 export const learnerValues = {course: 'course-v1:spbstu+PHYLOS+fall_2018', user: 'jolly-clever-siberiansable', tz: 'Europe/Moscow'};
+
+const LEARNER_SUMMARY_FIGURES = ['active_days', 'days_inactive', 'events', 'minutes', 'sessions', 'videos_played', 'videos_completed', 'video_minutes', 'problems_attempted', 'problems_solved', 'problems_first_try', 'forum_posts', 'pages'];
+
+/**
+ * learner-summary's 22 columns (its key: username and course_id), a row per learner: Cyrillic and CJK names as OpenEdu
+ * has them. Each row's figures start at its `events` and go up by one a column, so a cell tells whose row it is in.
+ */
+export function learnerSummary(): TaskResult {
+	const course = 'course-v1:spbstu+PHYLOS+fall_2018';
+	const learners: Array<[string, number]> = [
+		['Анна_Иванова', 1200],
+		['李小龍', 700],
+		['bob', 300],
+	];
+	return {
+		taskId: 'learner-summary',
+		columns: [
+			{name: 'username', kind: 'text'},
+			{name: 'course_id', kind: 'text'},
+			{name: 'user_id', kind: 'id'},
+			{name: 'enrolled', kind: 'boolean'},
+			{name: 'enrolled_at', kind: 'timestamp'},
+			{name: 'mode', kind: 'text'},
+			{name: 'first_activity', kind: 'timestamp'},
+			{name: 'last_activity', kind: 'timestamp'},
+			...LEARNER_SUMMARY_FIGURES.map((name) => ({name, kind: 'number' as const})),
+			{name: 'finished_at', kind: 'timestamp'},
+		],
+		rows: learners.map(([username, events], index) => [
+			username,
+			course,
+			101 + index,
+			true,
+			'2018-09-03 10:00:00',
+			'audit',
+			'2018-09-03 10:05:00',
+			'2018-12-01 18:30:00',
+			...LEARNER_SUMMARY_FIGURES.map((_, column) => events + column),
+			index === 0 ? '2018-12-01 18:00:00' : null,
+		]),
+		parameters: {},
+		elapsedMs: 12,
+	};
+}

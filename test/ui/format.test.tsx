@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import {addedUp, axisRange, captionLines, chartLines, orderAlong, placePoints, plotLines, roundAxis, toggledSeries, viewChartLines, wholeAxis, xPositions, xStep} from '../../source/ui/lib/chart.js';
 import {createTableState, tableReducer, type Cell, type TableAction} from '../../source/ui/state/table-state.js';
 import type {ChartSpec, TaskResult} from '../../source/tasks/types.js';
-import {cappedWidths, columnLayout, fitCell, keepsEnd, naturalWidths, stringWidth} from '../../source/ui/lib/columns.js';
+import {cappedWidths, columnLayout, fitCell, keepsEnd, keyColumns, naturalWidths, pinnedWidths, stringWidth} from '../../source/ui/lib/columns.js';
 import path from 'node:path';
 import {stripVTControlCharacters} from 'node:util';
 import {cellText, dayZonesText, loadPercent, terminalSafe, timestampText, wrapLines, wrapProse} from '../../source/format.js';
@@ -112,7 +112,7 @@ test('widths: measured once from header and rows, capped at max(20, half the scr
 	const shown = (widths: number[], left: number, page: number) => columnLayout(widths, left, page).columns.map(({index, width}) => `${index}:${width}`);
 	assert.deepEqual(shown([40, 6, 30], 0, 80), ['0:40', '1:6', '2:30'], 'exactly fitting');
 	assert.deepEqual(shown([90, 6], 0, 80), ['0:78'], 'at least one column, cut to the room left beside the "›"');
-	assert.deepEqual(shown([40, 6, 30], 1, 80), ['1:6', '2:30'], 'the 40-wide first column is more than a third: not pinned');
+	assert.deepEqual(shown([60, 6, 30], 1, 80), ['0:40', '1:6', '2:30'], 'scrolled, a first column wider than half the page is pinned cut to half');
 });
 
 test('the column layout uses the width: a column that does not fit whole is cut to the room left, not hidden', () => {
@@ -135,8 +135,58 @@ test('scrolled right, the label column stays pinned with a "‹" before the scro
 	assert.equal(layout.hiddenRight, true);
 	assert.equal(columnLayout(widths, 1, 60).hiddenLeft, false, 'nothing hidden between the pinned column and column 1');
 	const wide = columnLayout([30, 12, 12, 12], 2, 60);
-	assert.deepEqual(wide.columns.map((column) => column.index), [2, 3], 'a first column over a third of the page scrolls away');
+	assert.deepEqual(wide.columns, [{index: 0, width: 30}, {index: 2, width: 12}, {index: 3, width: 12}], 'a first column of half the page stays too (over a third, it scrolled away)');
 	assert.equal(wide.hiddenLeft, true);
+});
+
+test("the task's key columns stay pinned when scrolled right, cut alike to at most half the page", () => {
+	// learner-summary at 80 columns (77 cells): username, a 34-cell course id, then 20 columns of figures.
+	const widths = [13, 34, 8, 6, 20, 7, ...Array.from({length: 16}, () => 9)];
+	const layout = columnLayout(widths, 10, 77, [0, 1]);
+	assert.deepEqual(layout.columns.slice(0, 3), [{index: 0, width: 13}, {index: 1, width: 23}, {index: 10, width: 9}], 'the short username whole, the course id cut to the rest of half the page');
+	assert.equal(layout.pinned, 2);
+	assert.equal(layout.hiddenLeft, true);
+	assert.equal(layout.hiddenRight, true);
+	const line = layout.columns.reduce((sum, column) => sum + column.width + 2, -2) + 2 + 2;
+	assert.ok(line <= 77, `the line fits: ${line}`);
+	assert.deepEqual(columnLayout(widths, 0, 77, [0, 1]).pinned, 0, 'not scrolled: nothing pinned, every column in its place');
+	assert.deepEqual(columnLayout(widths, 1, 77, [0, 1]).columns.slice(0, 2), [{index: 0, width: 13}, {index: 1, width: 34}], 'scrolled by one: the username pinned, the course id in its place');
+	// A key column that is not among the first: pinned once it scrolls out, in the result's order.
+	const later = columnLayout([10, 10, 10, 10, 10, 10], 3, 60, [1, 4]);
+	assert.deepEqual(later.columns.map((column) => column.index), [1, 3, 4, 5]);
+	assert.equal(later.pinned, 1);
+	assert.deepEqual(columnLayout([10, 10, 10, 10, 10, 10], 5, 60, [1, 4]).columns.map((column) => column.index), [1, 4, 5]);
+});
+
+test('pinned key columns: the widest cut first, the last left out when too narrow; a narrow screen keeps room to scroll', () => {
+	assert.deepEqual(pinnedWidths([8, 33], 38), [8, 28]);
+	assert.deepEqual(pinnedWidths([20, 34], 38), [18, 18]);
+	assert.deepEqual(pinnedWidths([30, 30, 30], 32), [9, 9, 9]);
+	assert.deepEqual(pinnedWidths([30, 30, 30], 20), [9, 9], 'three would get 5 cells each');
+	assert.deepEqual(pinnedWidths([12, 33], 13), [12], 'at 30 columns, a whole username rather than "Анна…" and "…2018"');
+	assert.deepEqual(pinnedWidths([30, 30, 30], 10), [10]);
+	assert.deepEqual(pinnedWidths([30], 5), [5]);
+	assert.deepEqual(pinnedWidths([30], 0), []);
+	// A key as wide as the screen (a URL), at 80 columns: cut to half, the rest scrolls.
+	const url = columnLayout([76, 10, 10, 10], 2, 77, [0]);
+	assert.deepEqual(url.columns, [{index: 0, width: 38}, {index: 2, width: 10}, {index: 3, width: 10}]);
+	// 20 columns (17 cells for the table): the key cut to 5 cells, 6 left for the scrolled column beside "‹" and "›".
+	const narrow = columnLayout([9, 7, 7, 7], 2, 17, [0]);
+	assert.deepEqual(narrow.columns, [{index: 0, width: 5}, {index: 2, width: 6}]);
+	assert.ok(narrow.hiddenLeft && narrow.hiddenRight);
+	// The narrowest table (10 cells): no room to pin anything.
+	assert.deepEqual(columnLayout([9, 7, 7], 2, 10, [0]).columns, [{index: 2, width: 7}]);
+	// One column: nothing to scroll, nothing pinned, no marker.
+	assert.deepEqual(columnLayout([12], 0, 17, [0]), {columns: [{index: 0, width: 12}], pinned: 0, hiddenLeft: false, hiddenRight: false});
+});
+
+test("key columns by name: the header's in the result's order, the names it lacks, else the first column", () => {
+	const columns = [{name: 'username'}, {name: 'course_id'}, {name: 'events'}];
+	assert.deepEqual(keyColumns(['course_id', 'username'], columns), {indices: [0, 1], missing: []});
+	assert.deepEqual(keyColumns(['usernme', 'course_id'], columns), {indices: [1], missing: ['usernme']});
+	assert.deepEqual(keyColumns(['usernme'], columns), {indices: [0], missing: ['usernme']});
+	assert.deepEqual(keyColumns(undefined, columns), {indices: [0], missing: []});
+	assert.deepEqual(keyColumns(undefined, []), {indices: [], missing: []});
 });
 
 test('URL-like cells keep their end, which tells them apart; other text is cut at the end', () => {

@@ -7,6 +7,7 @@ import {UserError} from '../../ingest/errors.js';
 import {columnPlaces, fileNotices, noticeLine, noticeWords} from '../../source/format.js';
 import type {IngestSnapshot} from '../../ingest/progress.js';
 import {ProgressTracker} from '../../ingest/progress-tracker.js';
+import {loadTaskCatalogue} from '../../source/tasks/index.js';
 import {noneCountedNote, UnknownLearnerError} from '../../source/tasks/parameters.js';
 import type {OutputFormat, TaskResult} from '../../source/tasks/types.js';
 import {App} from '../../source/ui/app.js';
@@ -28,7 +29,7 @@ import {createTableState, tableReducer} from '../../source/ui/state/table-state.
 import {cappedWidths, naturalWidths} from '../../source/ui/lib/columns.js';
 import {resultLayout, shownResultLayout, type ResultScreen as ResultScreenState} from '../../source/ui/state/app-state.js';
 import {until} from '../helpers/shared.js';
-import {courseList, file, learnersTask, learnerValues, result, snapshot, summary, task, tasks} from './fixtures.js';
+import {courseList, file, learnerSummary, learnersTask, learnerValues, result, snapshot, summary, task, tasks} from './fixtures.js';
 
 const ENTER = '\r';
 const ESC = '\u001B';
@@ -1218,12 +1219,12 @@ test('a one-day chart takes the lines it draws, the table right under it: it sto
 	}
 });
 
-/** The result screen's state for `taskResult` at a size, after some table actions. */
-function resultScreenState(taskResult: TaskResult, width: number, height: number, actions: Parameters<typeof tableReducer>[1][] = []): ResultScreenState {
+/** The result screen's state for `taskResult` at a size, after some table actions; `keys` are its key columns. */
+function resultScreenState(taskResult: TaskResult, width: number, height: number, actions: Parameters<typeof tableReducer>[1][] = [], keys = [0]): ResultScreenState {
 	const places = columnPlaces(taskResult);
 	const natural = naturalWidths(taskResult, places);
 	const layout = resultLayout({width, height}, false);
-	const created = createTableState(taskResult.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)});
+	const created = createTableState(taskResult.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)}, [], keys);
 	const table = actions.reduce(tableReducer, created);
 	return {name: 'result', task: tasks[0]!, values: {}, result: taskResult, naturalWidths: natural, places, table, chart: false, hiddenSeries: [], cellOpen: false, choosingFormat: false};
 }
@@ -1541,6 +1542,88 @@ test('scrolled right, the first column stays and a "‹" shows that columns are 
 		assert.match(header, /h07_events .*›$/, 'the cursor column, and more after it');
 		assert.doesNotMatch(header, /h00_events/);
 		assert.match(frame, /^[▸ ] Wednesday +2\d\d /m, 'the label beside its values');
+	} finally {
+		unmount();
+	}
+});
+
+/** The text in cells `start` to `end` of a line (a wide character takes two cells). */
+function cellsOf(line: string, start: number, end: number): string {
+	let column = 0;
+	let text = '';
+	for (const character of line) {
+		const width = stringWidth(character);
+		if (column >= start && column + width <= end) text += character;
+		column += width;
+	}
+	return text;
+}
+
+/** Each column's cells, [start, end), as the table's rule line (its ─ runs under the header) marks them. */
+function ruleColumns(rule: string): Array<[number, number]> {
+	const runs: Array<[number, number]> = [];
+	let column = 0;
+	for (const character of rule) {
+		if (character === '─') {
+			const last = runs.at(-1);
+			if (last && last[1] === column) last[1]++;
+			else runs.push([column, column + 1]);
+		}
+		column += stringWidth(character);
+	}
+	return runs;
+}
+
+test("learner-summary at 80×24, scrolled to its last column: each row still starts with its learner and course, under their headers; the hint line says → shows more", async () => {
+	// The built-in task, as its header declares its key.
+	const summaryTask = (await loadTaskCatalogue()).tasks.find((candidate) => candidate.id === 'learner-summary')!;
+	const services = fakeServices({loadCatalogue: async () => ({tasks: [summaryTask], problems: []}), runTask: async () => learnerSummary()});
+	const {lastFrame, stdin, unmount} = render(<App services={services} width={80} height={24} />);
+	try {
+		services.finishIngest();
+		await waitFor(lastFrame, 'Load finished');
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, 'Tasks · 1 of 1');
+		await press(stdin, ENTER);
+		await waitFor(lastFrame, /Enter run/);
+		await press(stdin, ENTER);
+		const first = stripVTControlCharacters(await waitFor(lastFrame, 'col 1/22'));
+		assert.match(first, /\n→\/l more · \] sort desc · \/ search · s\/Ctrl-S save · Esc back · q quit · \? help$/, 'more to the right, every key still on the line');
+		await press(stdin, ...Array.from({length: 21}, () => '\u001B[C'));
+		const frame = stripVTControlCharacters(await waitFor(lastFrame, 'col 22/22'));
+		const lines = frame.split('\n');
+		for (const line of lines) assert.ok(stringWidth(line) <= 80, `wider than 80: ${line}`);
+		const [header = '', rule = ''] = lines.slice(1, 3);
+		assert.match(header, /^ {2}username +course_id +‹ .*finished_at$/, header);
+		assert.doesNotMatch(lines.at(-1) ?? '', /more/, 'nothing more to the right');
+		// Each column's header and cells in the cells its rule marks: the pinned ones and the scrolled ones alike.
+		const columns = ruleColumns(rule);
+		const names = columns.map(([start, end]) => cellsOf(header, start, end).trim());
+		assert.deepEqual(names.slice(0, 2), ['username', 'course_id']);
+		assert.equal(names.at(-1), 'finished_at');
+		const rows = lines.slice(3, 6);
+		const cells = rows.map((row) => columns.map(([start, end]) => cellsOf(row, start, end).trim()));
+		assert.deepEqual(cells.map((row) => row[0]), ['Анна_Иванова', '李小龍', 'bob']);
+		for (const row of cells) assert.match(row[1] ?? '', /^….*\+fall_2018$/, 'the course id cut at its start, its end kept');
+		// pages (the 21st column) is each row's events + 12: the figures beside a name are that learner's.
+		const pages = names.indexOf('pages');
+		assert.ok(pages > 1, names.join(','));
+		assert.deepEqual(cells.map((row) => row[pages]), ['1,212', '712', '312']);
+		assert.deepEqual(cells.map((row) => row.at(-1)), ['2018-12-01 18:00:00', '<null>', '<null>']);
+	} finally {
+		unmount();
+	}
+});
+
+test('at 20 columns, scrolled right, the key column stays cut to a few cells beside a scrolled one; no line is wider', () => {
+	const right = Array.from({length: 9}, () => ({type: 'move-column' as const, by: 1}));
+	const {lastFrame, unmount} = render(<ResultScreen screen={resultScreenState(learnerSummary(), 20, 24, right, [0, 1])} width={20} height={24} />);
+	try {
+		const lines = stripVTControlCharacters(lastFrame() ?? '').split('\n');
+		for (const line of lines) assert.ok(stringWidth(line) <= 20, `wider than 20: ${line}`);
+		assert.match(lines[1] ?? '', /^ {2}user… +‹ +\S+ ›$/, lines.join('\n'));
+		assert.match(lines[3] ?? '', /^▸ Анна… +\S/, 'the name, cut');
+		assert.match(lines[4] ?? '', /^ {2}李小…? +\S/, 'a CJK name cut to whole characters');
 	} finally {
 		unmount();
 	}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {ascendingOrder, createTableState, tableReducer, type Cell, type TableAction, type TableState} from '../../source/ui/state/table-state.js';
+import {ascendingOrder, createTableState, shownColumns, tableReducer, type Cell, type TableAction, type TableState} from '../../source/ui/state/table-state.js';
 
 function table(rows: Cell[][], pageRows = 5, columnWidths = [10, 10, 10], pageWidth = 80): TableState {
 	return createTableState(rows, {pageRows, pageWidth, columnWidths});
@@ -30,16 +30,31 @@ test('a resize keeps the cursor visible', () => {
 });
 
 test('moving right past the screen scrolls the columns, moving back scrolls them back', () => {
-	// 4 columns of 30 cells (+2 gap) in 70 cells: columns 0 and 1 fit.
+	// 4 columns of 30 cells (+2 gap) in 70 cells: columns 0 and 1 fit; scrolled, column 0 (the key) stays beside one other.
 	const state = table([['a', 'b', 'c', 'd']], 5, [30, 30, 30, 30], 70);
 	const right = apply(state, {type: 'move-column', by: 1});
 	assert.equal(right.leftColumn, 0);
 	const further = apply(right, {type: 'move-column', by: 1});
-	assert.deepEqual([further.cursorColumn, further.leftColumn], [2, 1]);
+	assert.deepEqual([further.cursorColumn, further.leftColumn], [2, 2]);
+	assert.deepEqual(shownColumns(further).columns.map((column) => column.index), [0, 2]);
 	const last = apply(further, {type: 'move-column', by: 5});
-	assert.deepEqual([last.cursorColumn, last.leftColumn], [3, 2]);
+	assert.deepEqual([last.cursorColumn, last.leftColumn], [3, 3]);
 	const back = apply(last, {type: 'move-column', by: -3});
 	assert.deepEqual([back.cursorColumn, back.leftColumn], [0, 0]);
+});
+
+test("the task's key columns stay in sight while the cursor goes to the last of 22 columns and back", () => {
+	const widths = [13, 34, 8, 6, 20, 7, ...Array.from({length: 16}, () => 9)];
+	let state = createTableState([widths.map((_, index) => `v${index}`)], {pageRows: 5, pageWidth: 77, columnWidths: widths}, [], [0, 1]);
+	for (let column = 1; column < widths.length; column++) {
+		state = apply(state, {type: 'move-column', by: 1});
+		const shown = shownColumns(state).columns.map((shownColumn) => shownColumn.index);
+		assert.deepEqual(shown.slice(0, 2), [0, 1], `cursor on ${column}: ${shown.join(',')}`);
+		assert.ok(shown.includes(column), `the cursor's column ${column} is shown: ${shown.join(',')}`);
+	}
+	assert.equal(shownColumns(state).hiddenRight, false);
+	state = apply(state, {type: 'move-column', by: -21});
+	assert.deepEqual([state.cursorColumn, state.leftColumn, shownColumns(state).pinned], [0, 0, 0]);
 });
 
 test('sorting by the current column: numbers numerically, text as text, NULLs last, again restores the order', () => {

@@ -2,8 +2,8 @@ import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import {cellText, wrapProse} from '../../format.js';
 import {isNumeric, type TaskResult} from '../../tasks/types.js';
-import {COLUMN_GAP, columnLayout, fitCell, ROW_MARK_WIDTH, rowMark} from '../lib/columns.js';
-import type {TableState} from '../state/table-state.js';
+import {COLUMN_GAP, fitCell, ROW_MARK_WIDTH, rowMark} from '../lib/columns.js';
+import {shownColumns, type TableState} from '../state/table-state.js';
 
 const gap = ' '.repeat(COLUMN_GAP);
 
@@ -11,20 +11,19 @@ const gap = ' '.repeat(COLUMN_GAP);
  * The visible window of a result: only rows topRow … topRow + pageRows are rendered, so 100k rows
  * cost what 20 do. One line per row (not @alcalzone/ink-table's two), widths fixed per result so
  * nothing jumps while scrolling; numbers right-aligned to the column's decimal places, NULL dimmed, "‹" / "›" when columns are
- * hidden to the left / right, the first column pinned when scrolled (see columnLayout); "▸ " before the cursor's row.
+ * hidden to the left / right, the key columns pinned when scrolled (see columnLayout); "▸ " before the cursor's row.
  */
 export function ResultTable({result, table, places}: {result: Pick<TaskResult, 'columns' | 'notes'>; table: TableState; places: number[]}) {
-	const layout = columnLayout(table.columnWidths, table.leftColumn, table.pageWidth);
+	const layout = shownColumns(table);
 	const isNumber = (index: number) => isNumeric(result.columns[index]?.kind);
 	const visibleRows = table.view.slice(table.topRow, table.topRow + table.pageRows);
 	const sortMark = (index: number) => (table.sort?.column === index ? (table.sort.direction === 'asc' ? '▲' : '▼') : '');
-	// The "‹" goes before the first scrolled column: after the pinned one, if any.
-	const markerBefore = layout.hiddenLeft ? layout.columns.find((column) => column.index >= table.leftColumn)?.index : undefined;
+	// The "‹" goes before the first scrolled column: after the pinned ones, if any.
 	const cells = (render: (column: {index: number; width: number}) => ReactNode, marker: ReactNode) =>
 		layout.columns.map((column, position) => (
 			<Text key={column.index}>
 				{position > 0 && gap}
-				{column.index === markerBefore && marker}
+				{layout.hiddenLeft && position === layout.pinned && marker}
 				{render(column)}
 			</Text>
 		));

@@ -30,43 +30,79 @@ export function cappedWidths(natural: number[], screenWidth: number): number[] {
 const MARKER_WIDTH = 2;
 /** A column cut narrower than this is not worth showing: it is left for the next page. */
 const MIN_SQUEEZED_WIDTH = 10;
+/** Cells the scrolled columns keep beside the pinned key columns however narrow the screen: a number such as "1,234". */
+const MIN_SCROLLED_WIDTH = 6;
+/**
+ * Key columns pinned together are not cut narrower than this: the last ones are left out instead (at 30 columns,
+ * username and course_id cut to "Анна…" and "…2018" told less than "Анна_Иванова" alone).
+ */
+const MIN_PINNED_WIDTH = 8;
 
 export type ColumnLayout = {
-	/** The columns shown, in order, each with the cells it gets (the last may be cut narrower than its width). */
+	/** The columns shown, in order, each with the cells it gets (a pinned key column or the last may be cut narrower than its width). */
 	columns: Array<{index: number; width: number}>;
-	/** Columns hidden between the pinned column (or the left edge) and the scrolled ones: shown as "‹". */
+	/** How many of `columns`, at their start, are key columns pinned while scrolled right. */
+	pinned: number;
+	/** Columns hidden between the pinned ones (or the left edge) and the scrolled ones: shown as "‹". */
 	hiddenLeft: boolean;
 	/** Columns after the last shown: shown as "›". */
 	hiddenRight: boolean;
 };
 
 /**
- * The columns shown from `left` on within `pageWidth` cells. Scrolled right, the first column (the
- * row's label: day, weekday…) stays pinned when it takes at most a third of the page, so the rest
- * still has room. A column that does not fit whole is cut to the room left rather than leaving it
- * blank, and at least one column is always shown.
+ * The result's key columns, the row's identifying ones (username and course_id of learner-summary), by index: those the
+ * task's `key:` header names, in the result's order, else the first column; `missing` are the names the result lacks.
  */
-export function columnLayout(widths: number[], left: number, pageWidth: number): ColumnLayout {
-	const pinned = left > 0 && (widths[0] ?? 0) <= Math.floor(pageWidth / 3);
-	const hiddenLeft = left > (pinned ? 1 : 0);
-	const columns: ColumnLayout['columns'] = pinned ? [{index: 0, width: widths[0] ?? 1}] : [];
-	let used = (pinned ? (widths[0] ?? 0) + COLUMN_GAP : 0) + (hiddenLeft ? MARKER_WIDTH : 0);
-	const start = pinned ? Math.max(1, left) : left;
-	const scrolled = widths.slice(start);
-	const allFit = scrolled.reduce((sum, width) => sum + width + COLUMN_GAP, used - COLUMN_GAP) <= pageWidth;
+export function keyColumns(names: readonly string[] | undefined, columns: ReadonlyArray<{name: string}>): {indices: number[]; missing: string[]} {
+	const found = (names ?? []).map((name) => columns.findIndex((column) => column.name === name));
+	const indices = found.filter((index) => index >= 0).sort((a, b) => a - b);
+	const missing = (names ?? []).filter((_, position) => found[position]! < 0);
+	return {indices: indices.length > 0 ? indices : columns.length > 0 ? [0] : [], missing};
+}
+
+/**
+ * The cells each pinned key column gets within `budget`: all of its width when they fit, else the widest cut alike
+ * (a short username stays whole beside a long course id); with too little room for them all, the last are left out.
+ */
+export function pinnedWidths(widths: readonly number[], budget: number): number[] {
+	for (let count = widths.length; count > 0; count--) {
+		const kept = widths.slice(0, count);
+		const room = budget - COLUMN_GAP * (count - 1);
+		let cap = Math.max(...kept);
+		while (cap > 1 && kept.reduce((sum, width) => sum + Math.min(width, cap), 0) > room) cap--;
+		if (kept.reduce((sum, width) => sum + Math.min(width, cap), 0) <= room && (count === 1 || cap >= MIN_PINNED_WIDTH)) return kept.map((width) => Math.min(width, cap));
+	}
+	return [];
+}
+
+/**
+ * The columns shown from `left` on within `pageWidth` cells. Scrolled right, the key columns left of `left` (the row's
+ * label: username, day…; `keys`, the first column unless the task names others) stay pinned at the left, taking at
+ * most half the page and leaving the scrolled columns MIN_SCROLLED_WIDTH at least (a wider key is cut, see
+ * pinnedWidths). A column that does not fit whole is cut to the room left rather than leaving it blank, and at least
+ * one scrolled column is always shown.
+ */
+export function columnLayout(widths: readonly number[], left: number, pageWidth: number, keys: readonly number[] = [0]): ColumnLayout {
+	const budget = Math.min(Math.floor(pageWidth / 2), pageWidth - COLUMN_GAP - 2 * MARKER_WIDTH - MIN_SCROLLED_WIDTH);
+	const pinnable = keys.filter((index) => index < left && index < widths.length);
+	const cut = pinnedWidths(pinnable.map((index) => widths[index] ?? 1), budget);
+	const columns: ColumnLayout['columns'] = cut.map((width, position) => ({index: pinnable[position]!, width}));
+	const pinned = columns.length;
+	const hiddenLeft = left > pinned;
+	let used = cut.reduce((sum, width) => sum + width + COLUMN_GAP, 0) + (hiddenLeft ? MARKER_WIDTH : 0);
+	const allFit = widths.slice(left).reduce((sum, width) => sum + width + COLUMN_GAP, used - COLUMN_GAP) <= pageWidth;
 	// Unless the rest fits, keep room for the "›".
 	const room = pageWidth - (allFit ? 0 : MARKER_WIDTH);
-	for (let index = start; index < widths.length; index++) {
+	for (let index = left; index < widths.length; index++) {
 		const width = widths[index] ?? 1;
 		const free = room - used;
-		const first = columns.length === (pinned ? 1 : 0);
 		if (width <= free) columns.push({index, width});
-		else if (first || free >= MIN_SQUEEZED_WIDTH) columns.push({index, width: Math.max(1, Math.min(width, free))});
+		else if (columns.length === pinned || free >= MIN_SQUEEZED_WIDTH) columns.push({index, width: Math.max(1, Math.min(width, free))});
 		if (width > free) break;
 		used += width + COLUMN_GAP;
 	}
 	const last = columns.at(-1)?.index ?? 0;
-	return {columns, hiddenLeft, hiddenRight: last < widths.length - 1};
+	return {columns, pinned, hiddenLeft, hiddenRight: last < widths.length - 1};
 }
 
 /** Is the column shown at its whole width (the cursor's column must be)? */

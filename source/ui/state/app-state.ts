@@ -1,9 +1,9 @@
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
-import {columnPlaces, counted, rowCount, wrapLines} from '../../format.js';
+import {columnPlaces, counted, rowCount, terminalSafe, wrapLines} from '../../format.js';
 import {isNumeric, type OutputFormat, type TaskDefinition, type TaskProblem, type TaskResult} from '../../tasks/types.js';
 import {helpLines, scopeAction, type Action, type HelpLine, type Scope} from '../keymap.js';
 import {heatmapHeight, MIN_CHART_HEIGHT, toggledSeries, viewChartLines} from '../lib/chart.js';
-import {ROW_MARK_WIDTH, cappedWidths, naturalWidths} from '../lib/columns.js';
+import {ROW_MARK_WIDTH, cappedWidths, keyColumns, naturalWidths} from '../lib/columns.js';
 import {taskDetailLines} from '../lib/task-details.js';
 import {createFormState, formReducer, formValues, missingRequired, type FormState} from './form-state.js';
 import {pickerView, shownChoices, type CourseChoice} from './course-picker.js';
@@ -11,7 +11,7 @@ import {filteredList, filteredListReducer, isFiltered, type FilteredList, type F
 import {openedList, PICKED, pickView, shownItems, type PickItem, type PickKind} from './picker.js';
 import {scrolledTop, type ListMove} from './list-cursor.js';
 import {initialMenuState, menuReducer, selectedTask, visibleTasks, type MenuState} from './menu-state.js';
-import {createTableState, sortDescHint, tableReducer, type TableState} from './table-state.js';
+import {createTableState, shownColumns, sortDescHint, tableReducer, type TableState} from './table-state.js';
 import {editText, textField, type TextEdit, type TextField} from './text-field.js';
 
 /**
@@ -306,7 +306,7 @@ export function keyHints(state: AppState): Partial<Record<Action, string>> {
 	const {screen} = state;
 	if (state.help) return {};
 	// c is offered where the task declares a chart (elsewhere it only says that there is none).
-	if (screen.name === 'result' && scopeOf(state) === 'result') return {'sort-desc': sortDescHint(screen.table), ...(screen.task.chart ? {} : {chart: ''})};
+	if (screen.name === 'result' && scopeOf(state) === 'result') return {...(shownColumns(screen.table).hiddenRight ? {right: 'more'} : {}), 'sort-desc': sortDescHint(screen.table), ...(screen.task.chart ? {} : {chart: ''})};
 	// A result's search has no task's details to show (Esc first; the result's task is the one just run).
 	if (screen.name === 'result' && scopeOf(state) === 'text') return {details: ''};
 	// The picker's key is told where it works: on a user, video or problem field, and what it lists there.
@@ -458,11 +458,19 @@ function showResult(state: AppState, running: Extract<Screen, {name: 'running'}>
 	const natural = naturalWidths(result, places);
 	const layout = resultLayout(state, false);
 	const numeric = result.columns.map((column) => isNumeric(column.kind));
-	const table = createTableState(result.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)}, numeric);
+	const keys = keyColumns(running.task.key, result.columns);
+	const table = createTableState(result.rows, {pageRows: layout.pageRows, pageWidth: layout.pageWidth, columnWidths: cappedWidths(natural, layout.pageWidth)}, numeric, keys.indices);
 	const screen: ResultScreen = {name: 'result', task: running.task, values: running.values, result, naturalWidths: natural, places, table, chart: false, hiddenSeries: [], cellOpen: false, choosingFormat: false};
 	// What the answer leaves approximate is said as it shows (the status bar's flash); an empty one's notes stand in
-	// for its rows (ResultTable) instead.
-	return result.notes && result.rows.length > 0 ? withFlash({...state, screen}, result.notes.join(' ')) : {...state, screen};
+	// for its rows (ResultTable) instead. A key: header naming no column of the result (a typo in a task of one's own)
+	// is said too, as a chart's missing column is: else the first column stayed in sight without a word why.
+	const notes = [...(result.rows.length > 0 ? (result.notes ?? []) : []), ...(keys.missing.length > 0 ? [missingKeyNote(keys.missing, keys.indices.map((index) => result.columns[index]!.name))] : [])];
+	return notes.length > 0 ? withFlash({...state, screen}, notes.join(' ')) : {...state, screen};
+}
+
+/** Says which `key:` names the result lacks, and which columns stay in sight instead. */
+function missingKeyNote(missing: string[], kept: string[]): string {
+	return `The task's key names ${missing.length > 1 ? 'columns' : 'a column'} the result lacks (${terminalSafe(missing.join(', '))}): ${terminalSafe(kept.join(', ')) || 'no column'} ${kept.length > 1 ? 'stay' : 'stays'} in sight when the table scrolls right.`;
 }
 
 /** Course choices for a task: every course, plus "all courses" when the parameter may be left empty. */

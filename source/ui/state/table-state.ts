@@ -1,5 +1,5 @@
 import {cellText, wallTime} from '../../format.js';
-import {columnLayout, showsWhole} from '../lib/columns.js';
+import {columnLayout, showsWhole, type ColumnLayout} from '../lib/columns.js';
 
 /**
  * The result table's whole interaction state as one pure reducer: cursor, scroll offsets, sort,
@@ -23,6 +23,8 @@ export type TableState = {
 	/** Screen cells available for columns, and each column's display width. */
 	pageWidth: number;
 	columnWidths: number[];
+	/** The key columns, pinned at the left when scrolled right (keyColumns): the first column unless the task names others. */
+	keyColumns: number[];
 	/** Which columns are numbers (their kind): only there is a text a number kept as text (numberKeptAsText). */
 	numericColumns: boolean[];
 	sort?: SortOrder;
@@ -46,10 +48,11 @@ export type TableAction =
 	| {type: 'next-match'; by: 1 | -1}
 	| {type: 'toggle-filter'};
 
-export function createTableState(rows: Cell[][], layout: {pageRows: number; pageWidth: number; columnWidths: number[]}, numericColumns: boolean[] = []): TableState {
+export function createTableState(rows: Cell[][], layout: {pageRows: number; pageWidth: number; columnWidths: number[]}, numericColumns: boolean[] = [], keyColumns: number[] = [0]): TableState {
 	return {
 		rows,
 		numericColumns,
+		keyColumns,
 		view: rows.map((_, index) => index),
 		cursorRow: 0,
 		cursorColumn: 0,
@@ -113,6 +116,11 @@ function missedNotice(query: string): string {
 /** What ] does here, for the hint line: it sorts descending, or, on the column already sorted so, restores the order. */
 export function sortDescHint(state: Pick<TableState, 'sort' | 'cursorColumn'>): string {
 	return state.sort?.column === state.cursorColumn && state.sort.direction === 'desc' ? 'original order' : 'sort desc';
+}
+
+/** The columns the table shows, its key columns pinned when scrolled right (columnLayout). */
+export function shownColumns(state: Pick<TableState, 'columnWidths' | 'leftColumn' | 'pageWidth' | 'keyColumns'>): ColumnLayout {
+	return columnLayout(state.columnWidths, state.leftColumn, state.pageWidth, state.keyColumns);
 }
 
 /** The rows as the table shows them, sorted and filtered: what the chart draws. */
@@ -299,7 +307,7 @@ function scrolled(state: TableState): TableState {
 	const cursorColumn = clamp(state.cursorColumn, 0, columnCount - 1);
 	let leftColumn = clamp(state.leftColumn, 0, columnCount - 1);
 	if (cursorColumn < leftColumn) leftColumn = cursorColumn;
-	const whole = (left: number) => showsWhole(columnLayout(state.columnWidths, left, state.pageWidth), state.columnWidths, cursorColumn);
+	const whole = (left: number) => showsWhole(shownColumns({...state, leftColumn: left}), state.columnWidths, cursorColumn);
 	while (leftColumn < cursorColumn && !whole(leftColumn)) leftColumn++;
 	return {...state, cursorRow, topRow, cursorColumn, leftColumn};
 }
