@@ -10,6 +10,7 @@
 -- param: tz | timezone | UTC | Time zone for days and hours (OpenEdu courses: Europe/Moscow)
 -- chart: heatmap x=day_name y=h00..h23
 -- sort: weekday asc
+-- key: day_name
 WITH cells AS (
 	SELECT extract(isodow FROM hour AT TIME ZONE :tz)::int AS weekday, extract(hour FROM hour AT TIME ZONE :tz)::int AS h, sum(events) AS events
 	FROM d_course_hour

@@ -19,6 +19,7 @@
 -- param: as_of | date | | The list as it stood at the end of this day (empty: the last day with events)
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: days_inactive desc
+-- key: username, course_id
 WITH reference AS (
 	-- Per course: all courses together, one recent course would make every other course's learners look gone.
 	SELECT course_id, coalesce(:as_of, (max(hour) AT TIME ZONE :tz)::date) AS day

@@ -26,6 +26,7 @@
 -- param: segment | choice(all,highly_engaged,struggling,disengaging) | all | List only the learners of this segment
 -- param: tz | timezone | UTC | Time zone for days
 -- sort: username asc
+-- key: username, course_id
 WITH week AS (
 	SELECT course_id, week_end - 6 AS week_start, week_end, d_midnight(week_end - 6, :tz) AS starts, d_midnight(week_end + 1, :tz) AS ends
 	FROM (

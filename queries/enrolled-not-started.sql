@@ -9,6 +9,7 @@
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: tz | timezone | UTC | Time zone for the enrollment time
 -- sort: enrolled_at asc
+-- key: username, course_id
 SELECT s.username, s.user_id, s.course_id, s.first_enrolled AS enrolled_at
 FROM d_enrollment_state s
 LEFT JOIN d_learner l ON l.course_id = s.course_id AND l.username = s.username

@@ -14,6 +14,7 @@
 -- param: finish | choice(passed,certificate,exam) | passed | What counts as finishing the course
 -- param: tz | timezone | UTC | Time zone for the times
 -- sort: finished_at asc
+-- key: username, course_id
 SELECT username, course_id, finished AS finished_at, first_activity, events
 FROM (
 	SELECT coalesce(l.username, n.username) AS username, coalesce(l.course_id, n.course_id) AS course_id, l.first_activity, coalesce(l.events, 0) AS events,

@@ -22,6 +22,7 @@
 -- param: user | user | | Learner username (empty: all learners)
 -- param: tz | timezone | UTC | Time zone for the times and days
 -- sort: events desc
+-- key: username, course_id
 WITH reference AS (
 	-- As at-risk: each course's last day with events, the "now" of a historical log.
 	SELECT course_id, (max(hour) AT TIME ZONE :tz)::date AS day

@@ -12,6 +12,7 @@
 -- param: tz | timezone | UTC | Time zone for days
 -- param: top | integer(1..100000) | 100 | Number of transitions to list
 -- sort: transitions desc
+-- key: from_url, to_url
 WITH summed AS MATERIALIZED (
 	-- Without a date range the per-learner sums answer: a learner has one row per pair and course.
 	SELECT previous_url_id, url_id, sum(transitions) AS transitions, sum(learners) AS learners, count(*) > 1 AS in_several_courses

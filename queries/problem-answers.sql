@@ -13,6 +13,7 @@
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: problem | problem | | Problem id (empty: all problems)
 -- sort: problem_id asc
+-- key: problem_id, part, answer
 SELECT answers.problem_id, unit.name AS unit, part, answer, sum(first_attempts)::bigint AS first_attempts, sum(last_attempts)::bigint AS last_attempts,
 	round(100.0 * sum(correct) / nullif(sum(graded), 0), 1) AS correct_percent
 FROM (

@@ -13,6 +13,7 @@
 --   most of its learners were on at their first event on it (the problem's id is no title).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: learners desc
+-- key: problem_id, unit
 WITH per_learner AS (
 	SELECT problem_id, checks, first_correct, first_correct_attempt, showed_answer, showed_answer_untried
 	FROM d_learner_problem

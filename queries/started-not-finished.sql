@@ -15,6 +15,7 @@
 -- param: finish | choice(passed,certificate,exam) | passed | What counts as finishing the course
 -- param: tz | timezone | UTC | Time zone for the first and last activity times
 -- sort: last_activity desc
+-- key: username, course_id
 SELECT l.username, l.course_id, l.first_activity, l.last_activity, l.events
 FROM d_learner l
 LEFT JOIN d_named_finish n ON n.course_id = l.course_id AND n.username = l.username

@@ -20,6 +20,7 @@
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: viewers desc
 -- chart: bar x=video_id y=viewers
+-- key: video_id, unit
 WITH per_learner AS (
 	SELECT video_id, username, sum(plays) AS plays, max(reported_duration) AS reported_duration,
 		sum(watched_seconds) AS seconds, max(reached) AS reached

@@ -609,6 +609,18 @@ describe('video, problems, forum, textbooks, audience, data', () => {
 		}
 		assert.ok(sorted >= 25, `${sorted} tasks with several rows checked`);
 	});
+
+	it("every task's key header names columns of its result (a misspelt one left the first column in sight)", async () => {
+		let keyed = 0;
+		for (const task of tasks.values()) {
+			if (!task.key) continue;
+			const result = await runTask(pool, task, valuesFor(task));
+			const names = result.columns.map((column) => column.name);
+			for (const name of task.key) assert.ok(names.includes(name), `${task.id}: no column ${name} (${names.join(', ')})`);
+			keyed++;
+		}
+		assert.ok(keyed >= 10, `${keyed} tasks with a key checked`);
+	});
 });
 
 /**
