@@ -21,6 +21,7 @@
 -- param: min_learners | integer(1..1000000) | 5 | Leave out problems fewer learners checked (edx2bigquery: more than 5)
 -- param: min_attempted | integer(0..100) | 0 | Count only learners who checked at least this percent of the problems
 -- sort: item_rest_r asc
+-- key: problem_id, unit
 WITH item AS (
 	SELECT course_id, problem_id, count(*) OVER (PARTITION BY course_id) AS items
 	FROM d_learner_problem
