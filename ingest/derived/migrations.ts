@@ -1777,4 +1777,15 @@ ALTER TABLE d_learner_problem ADD COLUMN last_score double precision GENERATED A
 	(first_correct_attempt IS NOT NULL)::int)) STORED;
 `,
 	},
+	{
+		version: 173,
+		description: "a name's user ids, and their enrollments and finishes, read by index",
+		// The check of a learner given to learner-summary (checkLearner) takes a learner of the course by an enrollment or
+		// a finish logged without their name: it runs before the task, by the name's user ids, where each was a scan.
+		sql: `
+CREATE INDEX d_user_username ON d_user USING hash (username);
+CREATE INDEX d_enrollment_user ON d_enrollment (user_id);
+CREATE INDEX d_user_finish_user ON d_user_finish (user_id);
+`,
+	},
 ];

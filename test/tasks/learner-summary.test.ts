@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {it} from 'node:test';
 import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {UnknownLearnerError} from '../../source/tasks/parameters.js';
 import {csvRows} from '../helpers/csv-rows.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
@@ -21,6 +22,7 @@ import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
  * - eve (5) is enrolled 05-02 13:00 by staff (9, whose event names eve's user id), and has events on the dashboard
  *   only (no course): she is a learner of SUM by her enrollment alone; staff is one by that event.
  * - frank (6), on the dashboard only, passes SUM 05-05 00:00 by a background task (no username, event.user_id 6).
+ * - In course OTHER, eve is enrolled 05-02 15:00 by a script (logged as "anonymous", her user id in the event).
  * SUM's last day with events is 05-06 (UTC), 05-07 in Moscow.
  */
 const SUM = 'course-v1:Uni+SUM+2024';
@@ -78,6 +80,8 @@ fs.writeFileSync(
 		enrollment('staff', 9, '02T13:00:00', true, 'audit', 5),
 		line({user: 'frank', id: 6, type: '/dashboard', time: '01T07:00:00', course: '', server: true}),
 		line({user: '', id: null, type: 'edx.course.grade.passed.first_time', time: '05T00:00:00', server: true, event: {user_id: 6, course_id: SUM}}),
+		// eve is enrolled in OTHER by a script: logged server-side as "anonymous", she is in event.user_id only.
+		line({user: 'anonymous', id: null, type: 'edx.course.enrollment.activated', time: '02T15:00:00', course: OTHER, server: true, event: {user_id: 5, course_id: OTHER, mode: 'audit'}}),
 	].join('\n')}\n`,
 );
 const database = await openTestDatabase('learner_summary');
@@ -195,4 +199,24 @@ it('in another zone: times, days active and days inactive are its own; one learn
 	// frank has no event of his own in any course: his finish alone makes him SUM's.
 	assert.deepEqual(await run('learner-summary', {user: 'frank'}), SUM_ROWS.filter((row) => row[0] === 'frank'));
 	await assert.rejects(run('learner-summary', {user: "x'; drop table events; --"}), {parameter: 'user'});
+});
+
+it('a learner of the course by an enrollment or a finish logged without their name is taken by --user; a wrong name is not', async () => {
+	const summary = tasks.find((task) => task.id === 'learner-summary')!;
+	// They were refused ("No learner "eve" in …: they have events in other courses only"): the check read events alone.
+	assert.deepEqual(await run('learner-summary', {course: SUM, user: 'eve'}), SUM_ROWS.filter((row) => row[0] === 'eve'));
+	assert.deepEqual(await run('learner-summary', {course: SUM, user: 'frank'}), SUM_ROWS.filter((row) => row[0] === 'frank'));
+	assert.deepEqual(await run('learner-summary', {course: OTHER, user: 'eve'}), [
+		['eve', OTHER, 5, true, '2024-05-02 15:00:00', 'audit', null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null],
+	]);
+	const refused = async (id: string, values: Record<string, string>, message: string) =>
+		assert.rejects(runTask(database.pool, tasks.find((task) => task.id === id)!, values), (error: Error) => error instanceof UnknownLearnerError && error.message === message, `${id} ${JSON.stringify(values)}`);
+	// carl has events in SUM only, staff enrolled eve (his own event is SUM's, not OTHER's): no row of OTHER lists them.
+	await refused(summary.id, {course: OTHER, user: 'carl'}, `No learner "carl" in ${OTHER}: they have events in other courses only.`);
+	await refused(summary.id, {course: OTHER, user: 'staff'}, `No learner "staff" in ${OTHER}: they have events in other courses only.`);
+	await refused(summary.id, {course: SUM, user: 'evee'}, 'No learner "evee" in the database (did you mean "eve"?).');
+	// The tasks that list learners by their events do not list eve in SUM: still refused there.
+	for (const id of ['learners', 'learner-path', 'sessions', 'time-on-course']) {
+		await refused(id, {course: SUM, user: 'eve'}, `No learner "eve" in ${SUM}: they have events in other courses only.`);
+	}
 });
