@@ -72,3 +72,13 @@ test('a video or problem not in the data: the hint says Ctrl-L on its field list
 		['No such problem', 'No problem "P1" in the database (problems lists them).', 'On the form, Ctrl-L on the problem field lists every problem to pick from, with the unit each is on.'],
 	);
 });
+
+test("a picker's list that cannot be read (learners, videos or problems) is said so at its own stage, the form's fields still typed", () => {
+	// The stage was named 'learners' though the same list shows videos and problems.
+	const info = describeError(new Error('Connection terminated unexpectedly\n    at Connection.<anonymous>'), 'picks');
+	assert.deepEqual(info, {
+		title: 'The list could not be read',
+		message: 'Connection terminated unexpectedly',
+		hint: 'A name or an id can still be typed on the form; is the database still running?',
+	});
+});

@@ -122,7 +122,7 @@ export function useAppController(services: AppServices, size: {width: number; he
 			(items) => dispatch({type: 'picks', requestId, items}),
 			(error: unknown) => {
 				services.logError(error);
-				dispatch({type: 'picks-failed', requestId, error: describeError(error, 'learners')});
+				dispatch({type: 'picks-failed', requestId, error: describeError(error, 'picks')});
 			},
 		);
 	}, [listing?.requestId]);

@@ -6,8 +6,11 @@ import {UnknownItemError, UnknownLearnerError} from '../../tasks/parameters.js';
 import {TaskQueryError} from '../../tasks/run.js';
 import type {ErrorInfo, Screen} from '../state/app-state.js';
 
-/** What went wrong, in words: the stage it happened in decides the title and what to do next. */
-export type Stage = 'open' | 'ingest' | 'catalogue' | 'task' | 'courses' | 'learners';
+/**
+ * What went wrong, in words: the stage it happened in decides the title and what to do next. `picks`: the list a form's
+ * field picks from (Ctrl-L: learners, videos or problems).
+ */
+export type Stage = 'open' | 'ingest' | 'catalogue' | 'task' | 'courses' | 'picks';
 
 const advice: Record<Exclude<Stage, 'task'>, {title: string; hint: string}> = {
 	open: {
@@ -18,7 +21,7 @@ const advice: Record<Exclude<Stage, 'task'>, {title: string; hint: string}> = {
 	ingest: {title: 'The logs could not be loaded', hint: 'Check the files in input/ (what loaded so far is kept, and the load resumes next time).'},
 	catalogue: {title: 'The task list could not be read', hint: 'Check the queries/ folder; each task is one .sql file with a metadata header.'},
 	courses: {title: 'The courses could not be listed', hint: 'Is the database still running? Restart the app.'},
-	learners: {title: 'The list could not be read', hint: 'A name or an id can still be typed on the form; is the database still running?'},
+	picks: {title: 'The list could not be read', hint: 'A name or an id can still be typed on the form; is the database still running?'},
 };
 
 /**
