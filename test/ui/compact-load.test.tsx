@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {stripVTControlCharacters} from 'node:util';
 import {test} from 'node:test';
 import {render} from 'ink-testing-library';
+import type {IngestSnapshot} from '../../ingest/progress.js';
 import {compactLoad, compactLoadLines, wholeFigures} from '../../source/ui/lib/compact-load.js';
 import {stringWidth} from '../../source/ui/lib/columns.js';
 import {IngestScreen} from '../../source/ui/screens/ingest-screen.js';
@@ -56,4 +57,23 @@ test('the load screen below 30×6 draws a line each within its size: the Total b
 			}
 		}
 	}
+});
+
+test("the load screen's title is cut after a whole word; at 20 columns and less, \"Loading logs\" alone, or a cancel alone", () => {
+	// It was cut at the width: "Loading logs · load…", "Loading logs ·…" (15), "Loading log…" (12), "… the tables the …" (40).
+	const title = (shown: IngestSnapshot | undefined, cancelling: boolean, width: number) => {
+		const {lastFrame, unmount} = render(<IngestScreen snapshot={shown} rateHistory={[1, 5, 3]} confirmCancel={false} cancelling={cancelling} width={width} height={5} />);
+		try {
+			return stripVTControlCharacters(lastFrame()!).split('\n')[0];
+		} finally {
+			unmount();
+		}
+	};
+	const titles = (width: number) => [title(undefined, false, width), title(snapshot(), false, width), title(snapshot({phase: 'deriving', derived, tablesDone: 0.42}), false, width), title(snapshot(), true, width)];
+	assert.deepEqual(titles(80), ['Loading logs · looking for new data', 'Loading logs · loading', 'Loading logs · updating the tables the tasks read', 'Loading logs · cancelling (rolling back the current chunk)…']);
+	assert.deepEqual(titles(40), ['Loading logs · looking for new data', 'Loading logs · loading', 'Loading logs · updating the tables the…', 'Loading logs · cancelling (rolling back…']);
+	// The lines under it say the phase ("tables 42%", "Looking for new…"); nothing else says a cancel.
+	assert.deepEqual(titles(20), ['Loading logs', 'Loading logs', 'Loading logs', 'Cancelling (rolling…']);
+	assert.deepEqual(titles(15), ['Loading logs', 'Loading logs', 'Loading logs', 'Cancelling…']);
+	assert.deepEqual(titles(12), ['Loading logs', 'Loading logs', 'Loading logs', 'Cancelling…']);
 });

@@ -44,12 +44,28 @@ export function compactLoadLines(snapshot: IngestSnapshot | undefined, confirmCa
 export function wholeFigures(figures: string[], width: number, keep: 'first' | 'last'): string {
 	let kept = figures;
 	while (kept.length > 1 && stringWidth(kept.join(' · ')) > width) kept = keep === 'first' ? kept.slice(0, -1) : kept.slice(1);
-	const line = kept.join(' · ');
-	if (stringWidth(line) <= width) return line;
-	const words = line.split(' ');
+	return afterWholeWords(kept.join(' · '), width);
+}
+
+/** `text` within `width`: whole, or cut after its last whole word that fits (…, a " ·" before it dropped); '' when none does. */
+function afterWholeWords(text: string, width: number): string {
+	if (stringWidth(text) <= width) return text;
+	const words = text.split(' ');
 	for (let count = words.length - 1; count > 0; count--) {
-		const cut = `${words.slice(0, count).join(' ')}…`;
+		const cut = `${words.slice(0, count).join(' ').replace(/ ·$/, '')}…`;
 		if (stringWidth(cut) <= width) return cut;
 	}
 	return '';
+}
+
+/**
+ * The load screen's title within `width`: "Loading logs · " and what the load is `doing`, cut after a whole word. When
+ * not a word of that fits beside it, "Loading logs" alone, as the lines under it say the phase ("tables 42%", "Looking
+ * for new…"); but a cancel, which nothing else says, alone in its place. Cut at the width by Ink, it read "Loading logs ·
+ * load…" at 20 columns, "Loading logs ·…" at 15 and "Loading log…" at 12.
+ */
+export function loadTitle(doing: string, cancelling: boolean, width: number): string {
+	const title = `Loading logs · ${doing}`;
+	if (stringWidth(`Loading logs · ${doing.split(' ')[0]}…`) <= width || stringWidth(title) <= width) return afterWholeWords(title, width);
+	return afterWholeWords(cancelling ? doing.charAt(0).toUpperCase() + doing.slice(1) : 'Loading logs', width);
 }

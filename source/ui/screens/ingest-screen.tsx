@@ -3,7 +3,7 @@ import stringWidth from 'string-width';
 import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords, notLogsOf, supersededOf, tablesPercent, wrapLines, zoneKeptClause} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
-import {compactLoad, compactLoadLines, LOOKING_FOR_FILES} from '../lib/compact-load.js';
+import {compactLoad, compactLoadLines, loadTitle, LOOKING_FOR_FILES} from '../lib/compact-load.js';
 import {clock, shortPath, thousands} from '../lib/format.js';
 
 const phaseTitles: Record<IngestSnapshot['phase'], string> = {
@@ -35,10 +35,11 @@ export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, 
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text bold wrap="truncate-end">
-				Loading logs ·{' '}
-				{cancelling
-					? `cancelling (rolling back ${snapshot?.phase === 'deriving' ? "the tables' update" : 'the current chunk'})…`
-					: phaseTitles[snapshot?.phase ?? 'scanning']}
+				{loadTitle(
+					cancelling ? `cancelling (rolling back ${snapshot?.phase === 'deriving' ? "the tables' update" : 'the current chunk'})…` : phaseTitles[snapshot?.phase ?? 'scanning'],
+					cancelling,
+					width,
+				)}
 			</Text>
 			{deriving && <DerivedPanel derived={deriving} percent={tablesPercent(snapshot)} width={width} />}
 			{compactLines ? (
