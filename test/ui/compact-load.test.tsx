@@ -77,3 +77,22 @@ test("the load screen's title is cut after a whole word; at 20 columns and less,
 	assert.deepEqual(titles(15), ['Loading logs', 'Loading logs', 'Loading logs', 'Cancelling…']);
 	assert.deepEqual(titles(12), ['Loading logs', 'Loading logs', 'Loading logs', 'Cancelling…']);
 });
+
+test('below 15 columns the small load screen leaves out a figure that does not fit whole, and asks to cancel on one line', () => {
+	const estimating = snapshot({etaSeconds: undefined});
+	assert.deepEqual(compactLoadLines(estimating, false, 15, 4), ['25%', 'ETA estimating…', 'rejected 3']);
+	// "ETA…" was left of "ETA estimating…": a label without its figure.
+	assert.deepEqual(compactLoadLines(estimating, false, 12, 4), ['25%', 'rejected 3']);
+	// "tables…" and "rejected…" likewise.
+	assert.deepEqual(compactLoadLines(snapshot({phase: 'deriving', derived, tablesDone: 0.42}), false, 9, 4), ['ETA 0:30']);
+	// "Cancel? (y/n)" wrapped over two lines at 12 columns, one more than the screen has.
+	for (const shown of [snapshot(), estimating]) {
+		const {lastFrame, unmount} = render(<IngestScreen snapshot={shown} rateHistory={[1, 5, 3]} confirmCancel cancelling={false} width={12} height={5} />);
+		try {
+			const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+			assert.deepEqual(lines, shown === estimating ? ['Loading logs', '25%', 'rejected 3', 'Cancel? y/n'] : ['Loading logs', '25%', 'ETA 0:30', 'rejected 3', 'Cancel? y/n']);
+		} finally {
+			unmount();
+		}
+	}
+});

@@ -30,7 +30,8 @@ export function compactLoadLines(snapshot: IngestSnapshot | undefined, confirmCa
 				wholeFigures([`duplicates ${thousands(snapshot.duplicates)}`, `rejected ${thousands(snapshot.rejected)}`], width, 'last'),
 			]
 		: [wholeFigures([LOOKING_FOR_FILES], width, 'first')];
-	const question = width >= 22 ? 'Cancel the load? (y/n)' : 'Cancel? (y/n)';
+	// On one line: wrapped, it took a line more than the screen has.
+	const question = ['Cancel the load? (y/n)', 'Cancel? (y/n)'].find((text) => text.length <= width) ?? 'Cancel? y/n';
 	const room = Math.max(1, rows);
 	const shown = lines.filter(Boolean);
 	return confirmCancel ? [...shown.slice(0, room - 1), question] : shown.slice(0, room);
@@ -38,13 +39,16 @@ export function compactLoadLines(snapshot: IngestSnapshot | undefined, confirmCa
 
 /**
  * Figures joined by " · " within `width`: those furthest from the one to `keep` (the first or the last) left out first,
- * and the one left, if still too wide, cut after its last whole word that fits (or left out: ''). Cut at the width,
- * the rates line read "12.5 MB/s · 2,400 e…" and "12.5 MB/s · 2,4…" at 16 columns, half a number.
+ * the one left too if still too wide (''); a sentence (one figure given: "Looking for new files…", a resumed .gz's pass)
+ * is cut after its last whole word that fits. Cut at the width, the rates line read "12.5 MB/s · 2,400 e…" and
+ * "12.5 MB/s · 2,4…" at 16 columns, half a number; cut at a word, a figure read "ETA…" or "tables…", a label alone.
  */
 export function wholeFigures(figures: string[], width: number, keep: 'first' | 'last'): string {
+	if (figures.length === 1) return afterWholeWords(figures[0]!, width);
 	let kept = figures;
 	while (kept.length > 1 && stringWidth(kept.join(' · ')) > width) kept = keep === 'first' ? kept.slice(0, -1) : kept.slice(1);
-	return afterWholeWords(kept.join(' · '), width);
+	const line = kept.join(' · ');
+	return stringWidth(line) <= width ? line : '';
 }
 
 /** `text` within `width`: whole, or cut after its last whole word that fits (…, a " ·" before it dropped); '' when none does. */
