@@ -1653,6 +1653,24 @@ test('the progress panel shows the ETA the tracker gives, as the headless line d
 	}
 });
 
+test('the progress panel leaves out the rates and the elapsed time that do not fit its width, never half the ETA', () => {
+	const estimating = snapshot({etaSeconds: undefined});
+	for (const [width, shown, line] of [
+		[80, snapshot(), '      12.5 MB/s · 2,400 events/s · ETA 0:30 · elapsed 0:05'],
+		// Cut at the width it read "12.5 MB/s · 2,400 events/s · ETA …".
+		[40, snapshot(), '      2,400 events/s · ETA 0:30'],
+		[40, estimating, '      2,400 events/s · ETA estimating…'],
+		[48, snapshot(), '      12.5 MB/s · 2,400 events/s · ETA 0:30'],
+	] as const) {
+		const {lastFrame, unmount} = render(<ProgressPanel snapshot={shown} rateHistory={[]} width={width} height={20} />);
+		try {
+			assert.equal(stripVTControlCharacters(lastFrame()!).split('\n')[1], line, `${width}`);
+		} finally {
+			unmount();
+		}
+	}
+});
+
 test('while loading, the panel and ingest’s line say the estimated wait until the tables are updated too; once they update, the update’s own', () => {
 	const loading = snapshot({elapsedMs: 20_000, etaSeconds: 20, ready: {seconds: 45, tablesSeconds: 25}});
 	const said = 'ready in ~0:45 (estimate: load, then ~0:25 updating the tables)';

@@ -2,6 +2,7 @@ import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
 import {derivedCountsText, formatBytes, loadRatesText, readyText} from '../../format.js';
 import {DERIVED_STEPS, type FileProgress, type IngestSnapshot} from '../../../ingest/progress.js';
+import {wholeFigures} from '../lib/compact-load.js';
 import {fileMark, filesToShow, isDone} from '../lib/file-list.js';
 import {bar, clock, displayPath, percent, sparkline, thousands} from '../lib/format.js';
 
@@ -61,6 +62,16 @@ function FileLine({file, mark, width, countsColumn}: {file: FileProgress; mark: 
 	);
 }
 
+/**
+ * The rates, the ETA and the time elapsed within `width`: whole figures (wholeFigures), the elapsed time only where it fits
+ * after the ETA. Cut at the width, it read "12.5 MB/s · 2,400 events/s · ETA …" at 40 columns.
+ */
+function ratesLine(snapshot: IngestSnapshot, width: number): string {
+	const rates = wholeFigures(loadRatesText(snapshot).split(' · '), width, 'last');
+	const withElapsed = `${rates} · elapsed ${clock(snapshot.elapsedMs / 1000)}`;
+	return stringWidth(withElapsed) <= width ? withElapsed : rates;
+}
+
 /** The panel's lines before its file list: total, rates, sparkline, counts, a blank line and the Files heading (and while loading and updating the tables, the wait's estimate). */
 const HEAD_LINES = 6;
 
@@ -84,8 +95,7 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 			</Text>
 			<Text wrap="truncate-end">
 				{'      '}
-				{loadRatesText(snapshot)}{' '}
-				· elapsed {clock(snapshot.elapsedMs / 1000)}
+				{ratesLine(snapshot, width - 6)}
 			</Text>
 			{waiting && (
 				<Text wrap="truncate-end">
