@@ -6,13 +6,19 @@ import {wholeFigures} from '../lib/compact-load.js';
 import {fileMark, filesToShow, isDone} from '../lib/file-list.js';
 import {bar, clock, displayPath, percent, sparkline, thousands} from '../lib/format.js';
 
-/** Loaded / duplicates / rejected, rejected in red when there are any. */
-export function Counts({loaded, readAgain, duplicates, rejected}: {loaded: number; readAgain: number; duplicates: number; rejected: number}) {
+/**
+ * Loaded / duplicates / rejected, rejected in red when there are any; within `width`, the duplicates then the lines read
+ * again left out (the rejected stay, as on the small load screen): wrapped, "rejected 3" took a line of its own.
+ */
+export function Counts({loaded, readAgain, duplicates, rejected, width = Number.POSITIVE_INFINITY}: {loaded: number; readAgain: number; duplicates: number; rejected: number; width?: number}) {
+	const rejectedText = `rejected ${thousands(rejected)}`;
+	const parts = [`loaded ${thousands(loaded)}`, ...(readAgain > 0 ? [`read again ${thousands(readAgain)}`] : []), `duplicates ${thousands(duplicates)}`];
+	while (parts.length > 1 && stringWidth([...parts, rejectedText].join(' · ')) > width) parts.pop();
 	return (
 		<Text>
-			loaded {thousands(loaded)} · {readAgain > 0 && `read again ${thousands(readAgain)} · `}duplicates {thousands(duplicates)} ·{' '}
+			{parts.join(' · ')} ·{' '}
 			<Text color={rejected > 0 ? 'red' : undefined} bold={rejected > 0}>
-				rejected {thousands(rejected)}
+				{rejectedText}
 			</Text>
 		</Text>
 	);
@@ -111,7 +117,7 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 			)}
 			<Text>
 				{'      '}
-				<Counts loaded={snapshot.loaded} readAgain={snapshot.readAgain} duplicates={snapshot.duplicates} rejected={snapshot.rejected} />
+				<Counts loaded={snapshot.loaded} readAgain={snapshot.readAgain} duplicates={snapshot.duplicates} rejected={snapshot.rejected} width={width - 6} />
 			</Text>
 			{fileRoom > 0 && (
 				<>
