@@ -157,8 +157,8 @@ export const keymap: Binding[] = [
 
 	{action: 'up', scope: 'result', keys: ['up', 'k'], label: '↑/k', description: 'previous row'},
 	{action: 'down', scope: 'result', keys: ['down', 'j'], label: '↓/j', description: 'next row'},
-	{action: 'left', scope: 'result', keys: ['left', 'h'], label: '←/h', description: 'previous column (scrolls horizontally)'},
-	{action: 'right', scope: 'result', keys: ['right', 'l'], label: '→/l', description: 'next column (scrolls horizontally)'},
+	{action: 'left', scope: 'result', keys: ['left', 'h'], label: '←/h', description: 'previous column (scrolls horizontally; the key columns stay)'},
+	{action: 'right', scope: 'result', keys: ['right', 'l'], label: '→/l', description: 'next column (scrolls horizontally; the key columns stay)'},
 	{action: 'page-up', scope: 'result', keys: ['pageup', 'ctrl+b'], label: 'PgUp/Ctrl-B', description: 'previous page'},
 	{action: 'page-down', scope: 'result', keys: ['pagedown', 'ctrl+f'], label: 'PgDn/Ctrl-F', description: 'next page'},
 	{action: 'top', scope: 'result', keys: ['g', 'home'], label: 'g/Home', description: 'first row'},
