@@ -4,6 +4,15 @@ import {writeFilePositions} from './file-order.js';
 /** Migration 168's columns: seconds per activity category under the 5- and 30-minute cutoffs. */
 const CATEGORY_SECONDS = ['video', 'problem', 'forum', 'text'].flatMap((kind) => [`${kind}_5 double precision NOT NULL`, `${kind}_30 double precision NOT NULL`]).join(',\n\t');
 
+/** d_url_section's cases of a block key's section and of a courseware URL's (version 130; version 172 adds one). */
+const SECTION_CASES = `WHEN strpos(url, '+type@sequential+block@') > 0 THEN
+			nullif(split_part(split_part(url, '+type@sequential+block@', 1), 'block-v1:', 2), '') || '/'
+				|| nullif(split_part(split_part(url, '+type@sequential+block@', 2), '/', 1), '')
+		WHEN strpos(url, '/courseware/') > 0 THEN
+			nullif(substr(split_part(split_part(url, '/courseware/', 1), '/courses/', 2),
+				strpos(split_part(split_part(url, '/courseware/', 1), '/courses/', 2), ':') + 1), '') || '/'
+				|| nullif(split_part(split_part(url, '/courseware/', 2), '/', 2), '')`;
+
 /**
  * Derived tables that the analytic tasks read (versions 100 and up), filled by refreshDerived.
  * Conventions: course_id '' = event without a course; username is the learner key (events without a
@@ -898,13 +907,7 @@ $$;
 -- String functions, not a regular expression with groups: 2.5 µs a URL against 40-90 µs.
 CREATE FUNCTION d_url_section(url text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 	SELECT CASE
-		WHEN strpos(url, '+type@sequential+block@') > 0 THEN
-			nullif(split_part(split_part(url, '+type@sequential+block@', 1), 'block-v1:', 2), '') || '/'
-				|| nullif(split_part(split_part(url, '+type@sequential+block@', 2), '/', 1), '')
-		WHEN strpos(url, '/courseware/') > 0 THEN
-			nullif(substr(split_part(split_part(url, '/courseware/', 1), '/courses/', 2),
-				strpos(split_part(split_part(url, '/courseware/', 1), '/courses/', 2), ':') + 1), '') || '/'
-				|| nullif(split_part(split_part(url, '/courseware/', 2), '/', 2), '')
+		${SECTION_CASES}
 	END
 $$;
 
@@ -1786,6 +1789,46 @@ ALTER TABLE d_learner_problem ADD COLUMN last_score double precision GENERATED A
 CREATE INDEX d_user_username ON d_user USING hash (username);
 CREATE INDEX d_enrollment_user ON d_enrollment (user_id);
 CREATE INDEX d_user_finish_user ON d_user_finish (user_id);
+`,
+	},
+	{
+		version: 174,
+		description: "an old course's jump_to/i4x://…/sequential/<id> link names its section (d_url's sections recomputed, no rebuild)",
+		// A course with an old id (ORG/COURSE/RUN) keys its blocks i4x://ORG/COURSE/<type>/<id>: the outline's and
+		// links' jump_to targets of its sections took no section, so no section of such a course had a name. The
+		// stored section column is recomputed by dropping and adding it (SET EXPRESSION needs PostgreSQL 17), and
+		// the views on it with it.
+		sql: `
+DROP VIEW d_url_name;
+DROP VIEW d_section_name;
+ALTER TABLE d_url DROP COLUMN section;
+
+-- As in version 130, plus an old course's jump_to link of a section (the block key names no run: the course is the
+-- one of the URL's /courses/ORG/COURSE/RUN/ part, as its courseware URLs give it):
+--   …/courses/ORG/COURSE/RUN/jump_to/i4x://ORG/COURSE/sequential/<id>
+-- A jump_to link of a unit (…/vertical/<id>, …type@vertical…) names no section: the URL does not say whose unit it is.
+CREATE OR REPLACE FUNCTION d_url_section(url text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT CASE
+		${SECTION_CASES}
+		WHEN strpos(url, '/jump_to/i4x:') > 0 AND strpos(url, '/sequential/') > 0 THEN
+			nullif(split_part(split_part(url, '/jump_to/', 1), '/courses/', 2), '') || '/'
+				|| nullif(split_part(split_part(url, '/sequential/', 2), '/', 1), '')
+	END
+$$;
+
+ALTER TABLE d_url ADD COLUMN section text GENERATED ALWAYS AS (d_url_section(url)) STORED;
+
+CREATE VIEW d_section_name AS
+SELECT DISTINCT ON (named.section) named.section, n.name
+FROM d_page_name n JOIN d_url named ON named.url = n.url
+WHERE named.section IS NOT NULL
+ORDER BY named.section, n.time DESC, n.name;
+
+CREATE VIEW d_url_name AS
+SELECT u.url_id, u.url, coalesce(own.name, section.name) AS name
+FROM d_url u
+	LEFT JOIN d_page_name own ON own.url = u.url
+	LEFT JOIN d_section_name section ON section.section = u.section;
 `,
 	},
 ];

@@ -186,6 +186,10 @@ describe('section names', () => {
 			[`${LMS}/ccx-v1:Uni+KAZ+2024+ccx@7/courseware/ch1/s1`, 'Uni+KAZ+2024+ccx@7/s1'],
 			[`${LMS}/ccx-v1:Uni+KAZ+2024+ccx@7/jump_to/ccx-block-v1:Uni+KAZ+2024+ccx@7+type@sequential+block@s1`, 'Uni+KAZ+2024+ccx@7/s1'],
 			['http://localhost:8000/courses/edX/DemoX/Demo_Course/courseware/d8a6/edx_introduction/2', 'edX/DemoX/Demo_Course/edx_introduction'],
+			// An old course's jump_to links (block keys i4x://ORG/COURSE/<type>/<id>): a section's names it, a unit's (as
+			// module_engagement_acceptance_tracking_20150413.log has it) none.
+			['http://localhost:8000/courses/edX/DemoX/Demo_Course/jump_to/i4x://edX/DemoX/sequential/basic_questions', 'edX/DemoX/Demo_Course/basic_questions'],
+			['/courses/edX/DemoX/Demo_Course/jump_to/i4x://edX/DemoX/vertical/vertical_0270f6de40fc', null],
 			[`https://apps.openedu.ru/learning/xblock/${block('vertical', 'u1')}`, null],
 			[OUTLINE, null],
 		];
