@@ -7,7 +7,7 @@
 --   options is listed as its options joined by ", ". The part is its id
 --   after the problem's own (2_1, 3_1: Open edX numbers a problem's questions and their inputs so), or the
 --   whole id where it does not start so (obfuscated logs). unit = the section name of the problem's page (see
---   problems). correct_percent = of these first and last attempts, the percent whose part the check graded
+--   problems; empty when its page is unknown too). correct_percent = of these first and last attempts, the percent whose part the check graded
 --   correct (event.correct_map; "partially-correct" is not): 100 for a right answer, 0 for a wrong one, between
 --   them where the grading varied (a randomized problem); empty where the log has no grading.
 -- param: course | course | | Course id (empty: the only course, or all courses together)

@@ -10,7 +10,11 @@
 --   tells them apart). Two checks a second apart (a double click, which the DelftX
 --   database warns of) are two attempts: the log cannot tell them from a quick correction. unit = the section
 --   name of the page the problem is on (see page-names; empty when no name is known) and url = that page: the one
---   most of its learners were on at their first event on it (the problem's id is no title).
+--   most of its learners were on at their first event on it (the problem's id is no title). The server logs a graded
+--   check with no page of its own: it takes the learner's last page before it, else the page the check was sent from
+--   (its referer). url is empty where no event of its learners tells the page: logs before 2015 give a server check
+--   no referer, and a learner whose first event on the problem is that check (a phone app, a blocked tracker) has
+--   no page event on it before.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: learners desc
 -- key: problem_id, unit

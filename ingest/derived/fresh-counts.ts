@@ -292,7 +292,7 @@ const SCAN_LOOKUPS = [
 		table: 'scan_page',
 		columns: 'page text NOT NULL, url_id int NOT NULL, url_order int NOT NULL',
 		rows: `SELECT p.page, p.url_id, dense_rank() OVER (ORDER BY u.url COLLATE "C")::int
-			FROM d_page p JOIN d_url u ON u.url_id = p.url_id JOIN (SELECT DISTINCT page FROM fresh_type_page) k ON k.page = p.page`,
+			FROM d_page p JOIN d_url u ON u.url_id = p.url_id JOIN (SELECT page FROM fresh_type_page UNION SELECT referer FROM fresh_type_page) k ON k.page = p.page`,
 	},
 ];
 
@@ -315,11 +315,13 @@ async function copyScanLookups(client: pg.PoolClient, reader: pg.ClientBase): Pr
 function scanQuery(loadIds: number[]): string {
 	if (!loadIds.every(Number.isSafeInteger)) throw new Error(`load ids must be integers: ${loadIds.join(', ')}`);
 	return `
-SELECT l.learner_id, e.time, t.closes, p.url_id, t.type_id, e.load_id, e.user_id, e.event_source = 'server', ${PAYLOAD_COLUMNS}
+SELECT l.learner_id, e.time, t.closes, p.url_id, t.type_id, e.load_id, e.user_id, e.event_source = 'server', r.url_id, ${PAYLOAD_COLUMNS}
 FROM events e
 	JOIN scan_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = ${learnerName('e.username')}
 	JOIN scan_type t ON t.event_type = coalesce(e.event_type, '')
 	LEFT JOIN scan_page p ON p.page = e.page
+	-- The page a problem event from the server was sent from (see fresh_type_page in refresh.ts).
+	LEFT JOIN scan_page r ON r.page = CASE WHEN e.event_source = 'server' AND t.payload_kind = 'problem' THEN e.referer END
 WHERE e.load_id = ANY ('{${loadIds.join(',')}}'::int[])
 ORDER BY 1, 2, 3, p.url_order`;
 }
@@ -383,7 +385,8 @@ export async function countFreshEvents(
 		let itemIds: LearnerItemIds | undefined;
 		const pageDays = walk?.dayTables.map((days) => new PageDayCounts(learnerRows, days));
 		let userIds: Set<bigint>;
-		// The page the learner is on: their last event's with one (a graded check, from the server, has none).
+		// The page the learner is on: their last event's with one (a graded check, from the server, has none: its referer
+		// may name it, which only the problem's page takes).
 		let pageId: number | null = null;
 		// Reported as the first event arrives (the server's sort is over: 0 counted yet) and every EVENTS_REPORTED after.
 		let eventsRead = 0;
@@ -434,8 +437,10 @@ export async function countFreshEvents(
 				if (urlId !== null) pageId = urlId;
 				counts.count(type, readUserId(data, starts[SCAN.userId]!), urlId);
 				if (type.kind.payload_kind !== null && writeReaderRows(piped, data, starts, learner, type.kind)) {
-					if (items) addItemEvent(items, data, starts, type.kind, pageId);
-					else addItemId(itemIds!, data, starts, type.kind, pageId);
+					// A problem's server event before any page event: the page it was sent from, if it says.
+					const itemPageId = pageId ?? (starts[SCAN.refererUrlId]! < 0 ? null : data.readInt32BE(starts[SCAN.refererUrlId]!));
+					if (items) addItemEvent(items, data, starts, type.kind, itemPageId);
+					else addItemId(itemIds!, data, starts, type.kind, itemPageId);
 				}
 				if (starts[SCAN.time]! < 0) {
 					stats[3]!++;

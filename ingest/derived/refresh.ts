@@ -43,6 +43,8 @@ const HOURLY_TYPE = `CASE WHEN event_type LIKE '/%' THEN '(server request)' ELSE
 /** Finishing the course: a passing grade or a certificate (finish=passed), any certificate event (finish=certificate). */
 const PASSED_KIND = `event_type IN ('edx.course.grade.passed.first_time', 'edx.certificate.created')`;
 const CERTIFICATE_KIND = `event_type LIKE 'edx.certificate.%'`;
+/** The problem events whose payload is read (d_problem_event): checks and answers shown. */
+const PROBLEM_PAYLOAD = `event_type IN ('problem_check', 'showanswer', 'show_answer', 'edx.problem.showanswer')`;
 /**
  * Which reader of the payload an event type feeds (NULL: its payload is not read). Payload fields are
  * read only under a test of this kind: with a type list in a filter instead, PostgreSQL (which orders a
@@ -50,7 +52,7 @@ const CERTIFICATE_KIND = `event_type LIKE 'edx.certificate.%'`;
  */
 const PAYLOAD_KIND = `CASE
 	WHEN ${VIDEO_ACTION} IS NOT NULL THEN 'video'
-	WHEN event_type IN ('problem_check', 'showanswer', 'show_answer', 'edx.problem.showanswer') THEN 'problem'
+	WHEN ${PROBLEM_PAYLOAD} THEN 'problem'
 	WHEN event_type IN ('edx.course.enrollment.activated', 'edx.course.enrollment.deactivated', 'edx.course.enrollment.mode_changed') THEN 'enrollment'
 	WHEN event_type IN ('edx.ui.lms.outline.selected', 'edx.ui.lms.link_clicked') THEN 'target'
 	-- Background tasks log them without a username, the learner in event.user_id (d_user_finish, d_grade).
@@ -73,8 +75,12 @@ const FRESH_KEYS = [
 	SELECT coalesce(course_id, '') AS course_id, ${learnerName('username')} AS username, agent, accept_language, count(*) AS events
 	FROM events WHERE load_id = ANY($1)
 	GROUP BY 1, 2, 3, 4`,
+	// referer: the page a problem event from the server was sent from (its own page is the placeholder x_module), where
+	// the problem's page (d_item_page) is not known otherwise (see countFreshEvents). Of those types only: the server's
+	// page requests would multiply the groups by their referers.
 	`CREATE TEMP TABLE fresh_type_page ON COMMIT DROP AS
-	SELECT coalesce(event_type, '') AS event_type, page FROM events WHERE load_id = ANY($1) GROUP BY 1, 2`,
+	SELECT coalesce(event_type, '') AS event_type, page, CASE WHEN event_source = 'server' AND ${PROBLEM_PAYLOAD} THEN referer END AS referer
+	FROM events WHERE load_id = ANY($1) GROUP BY 1, 2, 3`,
 ];
 /**
  * The planner, costing the workers' hand-over of every row, keeps the aggregates of FRESH_KEYS and the scans
@@ -528,7 +534,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		for (const step of DEFAULT_PARALLELISM) await client.query(step);
 		await client.query(FRESH_LEARNERS);
 		await client.query(FRESH_TYPES);
-		await addNewPages(client, 'SELECT page FROM fresh_type_page');
+		await addNewPages(client, 'SELECT page FROM fresh_type_page UNION ALL SELECT referer FROM fresh_type_page');
 		await addNewAgents(client);
 		// Fresh statistics for the lookups just filled, so joins against them are planned as hash joins.
 		await client.query('ANALYZE d_page, d_url, d_agent, fresh_learner, fresh_type');
