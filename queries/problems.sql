@@ -12,9 +12,9 @@
 --   name of the page the problem is on (see page-names; empty when no name is known) and url = that page: the one
 --   most of its learners were on at their first event on it (the problem's id is no title). The server logs a graded
 --   check with no page of its own: it takes the learner's last page before it, else the page the check was sent from
---   (its referer). url is empty where no event of its learners tells the page: logs before 2015 give a server check
---   no referer, and a learner whose first event on the problem is that check (a phone app, a blocked tracker) has
---   no page event on it before.
+--   (its referer). url is empty where none of its learners' events tells the page: their first event on it was a
+--   server check with no page event before it (a phone app, a blocked tracker) and no referer (the LMS of 2014 logged
+--   none).
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- sort: learners desc
 -- key: problem_id, unit
