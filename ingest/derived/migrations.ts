@@ -4,7 +4,7 @@ import {writeFilePositions} from './file-order.js';
 /** Migration 168's columns: seconds per activity category under the 5- and 30-minute cutoffs. */
 const CATEGORY_SECONDS = ['video', 'problem', 'forum', 'text'].flatMap((kind) => [`${kind}_5 double precision NOT NULL`, `${kind}_30 double precision NOT NULL`]).join(',\n\t');
 
-/** d_url_section's cases of a block key's section and of a courseware URL's (version 130; version 172 adds one). */
+/** d_url_section's cases of a block key's section and of a courseware URL's (version 130; version 174 adds one). */
 const SECTION_CASES = `WHEN strpos(url, '+type@sequential+block@') > 0 THEN
 			nullif(split_part(split_part(url, '+type@sequential+block@', 1), 'block-v1:', 2), '') || '/'
 				|| nullif(split_part(split_part(url, '+type@sequential+block@', 2), '/', 1), '')
