@@ -39,7 +39,10 @@ WITH reference AS (
 	SELECT s.course_id, s.user_id, s.username, s.first_enrolled, a.last_activity, l.active_days,
 		r.day - (greatest(a.last_activity, s.last_change) AT TIME ZONE :tz)::date AS days_inactive
 	FROM until
-	CROSS JOIN d_enrollment_state_until(until.time) s
+	-- The end given as its expression, not as until.time: the planner then sees the end (infinity without as_of) and
+	-- estimates the enrollment changes before it (took as a third, the learners came out as one row and the join of
+	-- their active days in another zone as a nested loop: 0.54 s for 1,375 learners at 1M events, against 0.06 s).
+	CROSS JOIN d_enrollment_state_until(coalesce(d_midnight(:as_of + 1, :tz), 'infinity')) s
 	JOIN reference r ON r.course_id = s.course_id
 	LEFT JOIN d_learner l ON l.course_id = s.course_id AND l.username = s.username
 	LEFT JOIN active_before b ON b.course_id = s.course_id AND b.username = s.username
