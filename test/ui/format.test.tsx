@@ -196,7 +196,11 @@ test('URL-like cells keep their end, which tells them apart; other text is cut a
 	assert.ok(keepsEnd('/courses/x/y'));
 	// The corpus's problem parts and videos: i4x-edX-Open_DemoX-problem-a0effb95…_2_1 and …_3_1 differ at the end only.
 	assert.equal(fitCell('i4x-edX-Open_DemoX-problem-a0effb954cca4759994f1ac9e9434bf4_3_1', 20, false), '…94f1ac9e9434bf4_3_1');
+	// Old course ids of one org and course differ at their end (the corpus's edX/DemoX/Demo_Course and …_2): cut at the
+	// end, a course column read edX/DemoX/Demo_Cou… for both.
+	assert.equal(fitCell('edX/DemoX/Demo_Course_2', 12, false), '…mo_Course_2');
 	assert.ok(!keepsEnd('1.1 Лабораторная работа'));
+	assert.ok(!keepsEnd('a/b c/d'), 'text with spaces is no course id');
 	assert.ok(!keepsEnd('see https://example.org/a for details'), 'prose mentioning a URL reads from its start');
 	assert.equal(fitCell('a long value', 6, false), 'a lon…');
 });

@@ -112,11 +112,12 @@ export function showsWhole(layout: ColumnLayout, widths: number[], index: number
 
 /**
  * Text whose end tells values apart (URLs, paths, Open edX keys such as block-v1:…@hash and the older
- * i4x-Org-Course-video-hash ids of videos and problem parts): cut at the start, since these share a long
- * prefix (https://courses.openedu.ru/courses/course-v1:…, i4x-edX-Open_DemoX-problem-…).
+ * i4x-Org-Course-video-hash ids of videos and problem parts, old course ids Org/Course/Run): cut at the start, since
+ * these share a long prefix (https://courses.openedu.ru/courses/course-v1:…, i4x-edX-Open_DemoX-problem-…,
+ * edX/DemoX/Demo_Course and edX/DemoX/Demo_Course_2).
  */
 export function keepsEnd(text: string): boolean {
-	return /^(?:[a-z][\w+.-]*:\/\/|\/|[a-z]+-v1:|i4x-)\S+$/i.test(text);
+	return /^(?:[a-z][\w+.-]*:\/\/|\/|[a-z]+-v1:|i4x-)\S+$/i.test(text) || /^[^/\s]+\/[^/\s]+\/[^/\s]+$/.test(text);
 }
 
 /** Pads or truncates (with "…") to exactly `width` cells; numbers go right, URL-like text keeps its end. */
