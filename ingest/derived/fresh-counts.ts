@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import {bigint8Field, bigint8OrNullField, dateField, int4Field, int8Field, int8OrNullField, readInt8, startRow, textField} from '../copy-binary.js';
+import {bigint8Field, bigint8OrNullField, dateField, int4Field, int4OrNullField, int8Field, int8OrNullField, readInt8, startRow, textField} from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
 import {type DayTables, dayText} from './day-zone.js';
 import {hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
@@ -52,7 +52,7 @@ const COUNT_TABLES = {
 	d_learner_day_utc: LEARNER_DAY_COLUMNS,
 	// Merged into d_learner by the caller (a learner seen in earlier loads has a row there already).
 	fresh_learner_total:
-		'course_id, username, user_id, first_time, last_time, events, first_activity, last_activity, video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate, active_days',
+		'course_id, username, user_id, first_time, last_time, events, first_activity, last_activity, video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate, active_days, active_days_utc',
 	d_learner_page_type: 'course_id, username, url_id, event_type, events',
 	d_item_page: 'course_id, kind, item_id, url_id, learners',
 	// What a later load's timelines are recomputed from (arrays per learner: not the events table).
@@ -149,8 +149,11 @@ function writeLearner(tables: TableRows<CountTable>, learner: Learner, counts: L
 		int8Field(out, hour);
 		for (const value of hourCounts) int8Field(out, value);
 	}
-	let activeDays = 0;
+	// Days with learning activity in the day zone (d_learner.active_days) and in UTC (active_days_utc, where UTC is
+	// another zone's twin: null for a UTC day zone).
+	const activeDays: Record<DayTables['suffix'], number | null> = {'': 0, _utc: null};
 	for (const {suffix, dayOf} of dayTables) {
+		activeDays[suffix] = 0;
 		const days = new Map<number, number[]>();
 		for (const [hour, hourCounts] of counts.hours) {
 			const day = dayOf(hour);
@@ -160,8 +163,7 @@ function writeLearner(tables: TableRows<CountTable>, learner: Learner, counts: L
 		}
 		const table = `d_learner_day${suffix}` as const;
 		for (const [day, dayCounts] of days) {
-			// d_learner.active_days counts the day zone's days (the first set).
-			if (suffix === '' && dayCounts[1]! > 0) activeDays++;
+			if (dayCounts[1]! > 0) activeDays[suffix]!++;
 			const out = row(table, HOUR_COUNTS);
 			dateField(out, day);
 			for (let index = 1; index < HOUR_COUNTS; index++) int8Field(out, dayCounts[index]!);
@@ -175,7 +177,7 @@ function writeLearner(tables: TableRows<CountTable>, learner: Learner, counts: L
 			int8Field(out, events);
 		}
 	}
-	const out = row('fresh_learner_total', 14);
+	const out = row('fresh_learner_total', 15);
 	bigint8OrNullField(out, counts.userId);
 	int8OrNullField(out, counts.first);
 	int8OrNullField(out, counts.last);
@@ -190,7 +192,8 @@ function writeLearner(tables: TableRows<CountTable>, learner: Learner, counts: L
 	int8OrNullField(out, counts.firstPassed);
 	int8OrNullField(out, counts.firstCertificate);
 	// Exact for a learner new to d_learner (all their days are in these events); recounted after a merge.
-	int4Field(out, activeDays);
+	int4Field(out, activeDays['']!);
+	int4OrNullField(out, activeDays._utc);
 }
 
 /** Events per course: per type, per hour and hourly type, per hour (summed from each learner's counts, anonymous ones too). */

@@ -121,19 +121,25 @@ ON CONFLICT (md5(course_id), md5(username)) DO UPDATE SET user_id = greatest(exc
 	problem_checks = l.problem_checks + excluded.problem_checks, forum_posts = l.forum_posts + excluded.forum_posts,
 	first_exam = least(l.first_exam, excluded.first_exam), first_passed = least(l.first_passed, excluded.first_passed),
 	first_certificate = least(l.first_certificate, excluded.first_certificate),
-	active_days = CASE WHEN excluded.first_time IS NULL THEN l.active_days END`;
+	active_days = CASE WHEN excluded.first_time IS NULL THEN l.active_days END,
+	active_days_utc = CASE WHEN excluded.first_time IS NULL THEN l.active_days_utc END`;
 /**
  * Active days cannot be added up (two loads may share a day): the learners the merge just met again are
- * recounted from d_learner_day (its rows of every load).
+ * recounted from d_learner_day (its rows of every load), and in UTC from its twin (empty where UTC is the day zone).
  */
-const RECOUNT_ACTIVE_DAYS = `
-UPDATE d_learner l SET active_days = a.days
+const RECOUNT_ACTIVE_DAYS = [
+	{column: 'active_days', table: 'd_learner_day'},
+	{column: 'active_days_utc', table: 'd_learner_day_utc'},
+].map(
+	({column, table}) => `
+UPDATE d_learner l SET ${column} = a.days
 FROM (
 	SELECT d.course_id, d.username, count(DISTINCT d.day) FILTER (WHERE d.activity > 0)::int AS days
-	FROM d_learner_day d JOIN d_learner n ON n.course_id = d.course_id AND n.username = d.username AND n.active_days IS NULL
+	FROM ${table} d JOIN d_learner n ON n.course_id = d.course_id AND n.username = d.username AND n.${column} IS NULL
 	GROUP BY 1, 2
 ) a
-WHERE l.course_id = a.course_id AND l.username = a.username`;
+WHERE l.course_id = a.course_id AND l.username = a.username`,
+);
 
 /** The additive steps left in SQL, after the counting pass (countFreshEvents) whose rows they read. */
 const ADDITIVE_STEPS: string[] = [
@@ -559,7 +565,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		// The new enrollment changes' files take their places among the others (which order changes at one time).
 		await writeFilePositions(client);
 		await client.query(MERGE_LEARNER_TOTALS);
-		if (earlier) await client.query(RECOUNT_ACTIVE_DAYS);
+		if (earlier) for (const recount of RECOUNT_ACTIVE_DAYS) await client.query(recount);
 
 		// since: the learner's first new event with a time (see RECOMPUTED_TIMELINE_ROWS).
 		// A plain table (see PLAIN_TABLES).
