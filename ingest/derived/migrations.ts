@@ -14,6 +14,22 @@ const SECTION_CASES = `WHEN strpos(url, '+type@sequential+block@') > 0 THEN
 				|| nullif(split_part(split_part(url, '/courseware/', 2), '/', 2), '')`;
 
 /** d_learner_active_days' days in a zone of neither day table: its active hours whose hour before fell on another day (versions 159, 175). */
+/**
+ * The names of sections and URLs (views over d_page_name and d_url): versions 167 (which replaced d_url_name) and 174
+ * (which made both again after recomputing d_url.section).
+ */
+const SECTION_NAME_VIEW = `-- Each section's (sequential's) name: the latest non-empty name clicked for any URL of it (of names at one time, the least).
+CREATE VIEW d_section_name AS
+SELECT DISTINCT ON (named.section) named.section, n.name
+FROM d_page_name n JOIN d_url named ON named.url = n.url
+WHERE named.section IS NOT NULL
+ORDER BY named.section, n.time DESC, n.name;`;
+const URL_NAME_VIEW = `d_url_name AS
+SELECT u.url_id, u.url, coalesce(own.name, section.name) AS name
+FROM d_url u
+	LEFT JOIN d_page_name own ON own.url = u.url
+	LEFT JOIN d_section_name section ON section.section = u.section;`;
+
 const ACTIVE_DAYS_FROM_HOURS = `	SELECT h.course_id, h.username, sum(h.first_of_day)
 	FROM (
 		SELECT a.course_id, a.username, d_day_of(a.hour, tz, (SELECT d_hour_days(tz))) AS day,
@@ -1653,18 +1669,9 @@ UPDATE loads SET derived_done = false;
 		// section-coverage names a section (sequential) as d_url_name names the pages of it that have no name of
 		// their own: one definition for both.
 		sql: `
--- Each section's (sequential's) name: the latest non-empty name clicked for any URL of it (of names at one time, the least).
-CREATE VIEW d_section_name AS
-SELECT DISTINCT ON (named.section) named.section, n.name
-FROM d_page_name n JOIN d_url named ON named.url = n.url
-WHERE named.section IS NOT NULL
-ORDER BY named.section, n.time DESC, n.name;
+${SECTION_NAME_VIEW}
 
-CREATE OR REPLACE VIEW d_url_name AS
-SELECT u.url_id, u.url, coalesce(own.name, section.name) AS name
-FROM d_url u
-	LEFT JOIN d_page_name own ON own.url = u.url
-	LEFT JOIN d_section_name section ON section.section = u.section;
+CREATE OR REPLACE VIEW ${URL_NAME_VIEW}
 `,
 	},
 	{
@@ -1821,17 +1828,9 @@ $$;
 
 ALTER TABLE d_url ADD COLUMN section text GENERATED ALWAYS AS (d_url_section(url)) STORED;
 
-CREATE VIEW d_section_name AS
-SELECT DISTINCT ON (named.section) named.section, n.name
-FROM d_page_name n JOIN d_url named ON named.url = n.url
-WHERE named.section IS NOT NULL
-ORDER BY named.section, n.time DESC, n.name;
+${SECTION_NAME_VIEW}
 
-CREATE VIEW d_url_name AS
-SELECT u.url_id, u.url, coalesce(own.name, section.name) AS name
-FROM d_url u
-	LEFT JOIN d_page_name own ON own.url = u.url
-	LEFT JOIN d_section_name section ON section.section = u.section;
+CREATE VIEW ${URL_NAME_VIEW}
 `,
 	},
 	{
