@@ -40,6 +40,10 @@ export type Course = {
 	discussionIds: string[];
 	/** https://courses.openedu.ru/courses/<id> */
 	baseUrl: string;
+	/** Problems in the course: a learner's course grade is their score summed over all of them. */
+	problemCount: number;
+	/** The course version and grading policy hash grade events carry (fixed per course). */
+	version: string;
 };
 
 export const blockId = (key: string, type: string, hex: string) => `block-v1:${key}+type@${type}+block@${hex}`;
@@ -101,7 +105,8 @@ export function buildCourses(count: number, rng: Random): Course[] {
 		}
 		const discussionIds = Array.from({length: rng.int(3, 8)}, () => rng.hex(32));
 		const id = `course-v1:${key}`;
-		courses.push({id, org, key, name: title, chapters, textbooks, discussionIds, baseUrl: `${ORIGIN}/courses/${id}`});
+		const problemCount = chapters.reduce((sum, chapter) => sum + chapter.sequentials.reduce((inChapter, sequential) => inChapter + sequential.units.filter((unit) => unit.problem).length, 0), 0);
+		courses.push({id, org, key, name: title, chapters, textbooks, discussionIds, baseUrl: `${ORIGIN}/courses/${id}`, problemCount, version: chapterHexes[0]!.slice(0, 24)});
 	}
 	return courses;
 }

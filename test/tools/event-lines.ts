@@ -99,3 +99,18 @@ export function serverLine(who: Who, time: string, server: ServerEvent): string 
 	const name = server.name ? `"name": "${server.eventType}", ` : '';
 	return `{"username": "${who.username}", ${name}"event_type": "${server.eventType}", "ip": "${who.ip}", "agent": "${who.agent}", "host": "${HOST}", "referer": "${server.referer}", "accept_language": "${who.acceptLanguage}", "event": ${server.event}, "event_source": "server", "context": ${context}, "time": "${time}", "page": ${server.page}}`;
 }
+
+/** A float as Python's json.dumps writes it (1.0, not 1). */
+const pyFloat = (value: number) => (Number.isInteger(value) ? value.toFixed(1) : String(value));
+
+export type CourseGrade = {userId: number; percent: number; letter: string; transactionId: string};
+
+/**
+ * edx.grades.course.grade_calculated as the grading worker logs it after a graded submission: outside any request,
+ * so with no username, session, ip or agent (the learner is event.user_id, a string).
+ */
+export function courseGradeLine(time: string, course: Course, grade: CourseGrade): string {
+	return `{"name": "edx.grades.course.grade_calculated", "context": {"course_id": "${course.id}", "org_id": "${course.org}", "enterprise_uuid": ""}, "username": "", "session": "", "ip": "", "agent": "", "host": "", "referer": "", "accept_language": "", ` +
+		`"event": {"user_id": "${grade.userId}", "course_id": "${course.id}", "course_version": "${course.version}", "percent_grade": ${pyFloat(grade.percent)}, "letter_grade": "${grade.letter}", "event_transaction_id": "${grade.transactionId}", "event_transaction_type": "edx.grades.problem.submitted", "grading_policy_hash": "${course.version}"}, ` +
+		`"time": "${time}", "event_type": "edx.grades.course.grade_calculated", "event_source": "server", "page": null}`;
+}

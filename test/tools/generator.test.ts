@@ -86,14 +86,16 @@ function recount(bytes: Buffer): Counts {
 		bump(counts.perType, event.event_type);
 		const day = new Date(time / 1000).toISOString().slice(0, 10);
 		bump(counts.perDay, day);
+		const course = event.context.course_id;
+		if (course) bump(counts.perCourse, course);
+		// The grading worker's events carry no username: they are no learner's.
+		if (event.username === '') return;
 		if (!userDays.has(`${event.username} ${day}`)) {
 			userDays.add(`${event.username} ${day}`);
 			bump(counts.usersPerDay, day);
 		}
 		users.add(event.username);
-		const course = event.context.course_id;
 		if (!course) return;
-		bump(counts.perCourse, course);
 		if (!courseUsers.has(course)) courseUsers.set(course, new Set());
 		courseUsers.get(course)!.add(event.username);
 		const learner = `${event.username} ${course}`;
@@ -189,7 +191,7 @@ describe('log generator', () => {
 			'stop_video', 'load_video', 'problem_check', 'problem_show', 'showanswer', 'seq_goto', 'seq_next', 'seq_prev', 'page_close',
 			'edx.forum.thread.created', 'edx.forum.response.created', 'edx.forum.comment.created', 'textbook.pdf.page.navigated',
 			'textbook.pdf.search.executed', 'textbook.pdf.zoom.buttons.changed', 'textbook.pdf.page.scrolled',
-			'edx.special_exam.timed.attempt.submitted', 'edx.certificate.created', '/dashboard',
+			'edx.special_exam.timed.attempt.submitted', 'edx.certificate.created', '/dashboard', 'edx.grades.course.grade_calculated',
 		]) assert.ok(types.includes(type), type);
 		assert.ok(types.some((type) => /^\/courses\/course-v1:[^/]+\/courseware\//.test(type)), 'server page views named by URL');
 		assert.ok(Object.values(truth.enrolledNotStartedPerCourse).some((count) => count > 0));

@@ -38,7 +38,7 @@ export type GenerateOptions = {
 export type {Truth} from './truth.js';
 
 /** Bumped whenever the output for given options changes (cached benchmark logs are keyed on it). */
-export const GENERATOR_VERSION = 3;
+export const GENERATOR_VERSION = 4;
 
 export const truthPath = (file: string) => `${file}.truth.json`;
 
@@ -61,7 +61,8 @@ function buildUsers(count: number, rng: Random): User[] {
 			userId: 100_001 + index,
 			agent: rng.pick(AGENTS),
 			acceptLanguage: rng.pick(ACCEPT_LANGUAGES),
-			ip: `anon_${rng.hex(64)}`,
+			// A few share a network with the previous user (a household, a classroom): the same hashed ip.
+			ip: index > 0 && rng.chance(0.03) ? users[index - 1]!.ip : `anon_${rng.hex(64)}`,
 		});
 	}
 	return users;
@@ -227,8 +228,8 @@ class BadLineMaker {
 				// Cut inside the agent string, as a writer stopped mid-line leaves it.
 				return template.slice(0, agentAt + this.rng.int(1, 40));
 			case 'malformed-json':
-				// A comma lost between two fields.
-				return template.replace(`"host": "courses.openedu.ru", `, '"host": "courses.openedu.ru" ');
+				// A comma lost between two fields (the first two string fields: every line has them).
+				return template.replace('", "', '" "');
 			case 'invalid-utf8': {
 				const bytes = Buffer.from(template, 'utf8');
 				const at = Buffer.byteLength(template.slice(0, agentAt + this.rng.int(1, 40)), 'utf8');

@@ -1,5 +1,5 @@
 import type {Course, Sequential, Unit} from './course-catalog.js';
-import {browserLine, formatTime, pyDumps, pyJson, serverLine, type ServerEvent, type TimeStyle, type Who} from './event-lines.js';
+import {browserLine, courseGradeLine, formatTime, pyDumps, pyJson, serverLine, type ServerEvent, type TimeStyle, type Who} from './event-lines.js';
 import type {Random} from './random.js';
 import {ENROLLMENT_MODES, FORUM_SENTENCES, ORIGIN, PDF_QUERIES} from './vocabulary.js';
 
@@ -41,6 +41,8 @@ export type GeneratedEvent = {
 	pageView?: boolean;
 	/** The line holds a \u0000 escape. */
 	hasNul?: boolean;
+	/** Logged without a username (the grading worker's): an event of the course, not one of the learner's. */
+	anonymous?: boolean;
 };
 
 type Step =
@@ -48,7 +50,7 @@ type Step =
 	| 'dashboard' | 'page_view' | 'progress_page' | 'page_close'
 	| 'seq_next' | 'seq_prev' | 'seq_goto' | 'outline_selected' | 'link_clicked'
 	| 'load_video' | 'play_video' | 'pause_video' | 'seek_video' | 'speed_change_video' | 'stop_video'
-	| 'goto_position' | 'save_user_state' | 'grade_submitted'
+	| 'goto_position' | 'save_user_state' | 'grade_submitted' | 'grade_calculated'
 	| 'problem_check_browser' | 'problem_check_server' | 'problem_show' | 'showanswer'
 	| 'forum_page' | 'forum_post'
 	| 'pdf_page' | 'pdf_navigated' | 'pdf_scrolled' | 'pdf_zoom' | 'pdf_search';
@@ -88,6 +90,9 @@ export class Learner {
 	private answers: Answer[] = [];
 	private parts: boolean[] = [];
 	private readonly attempts = new Map<string, number>();
+	/** Each problem's score (share of parts right) at the learner's latest graded check, by problem hex. */
+	private readonly scores = new Map<string, number>();
+	private gradeTransaction = '';
 	private textbook = 0;
 	private textbookPage = 1;
 	private threadId: string | undefined;
@@ -209,7 +214,7 @@ export class Learner {
 		switch (step) {
 			case 'play_video': seconds = this.watchSeconds; break;
 			case 'load_video': case 'seek_video': case 'problem_check_browser': case 'problem_show': case 'outline_selected': case 'link_clicked':
-			case 'goto_position': case 'save_user_state': case 'grade_submitted':
+			case 'goto_position': case 'save_user_state': case 'grade_submitted': case 'grade_calculated':
 				seconds = rng.int(1, 4); break;
 			case 'pause_video': seconds = rng.logNormal(8, 0.8); break;
 			case 'problem_check_server': seconds = rng.logNormal(40, 0.8); break;
@@ -320,13 +325,20 @@ export class Learner {
 			}
 			case 'grade_submitted': {
 				const problem = unit.problem!;
-				const event = `{"user_id": "${this.who.userId}", "course_id": "${course.id}", "problem_id": "${problem.blockId}", "event_transaction_id": "${uuid(rng)}", "event_transaction_type": "edx.grades.problem.submitted", "weighted_earned": ${this.parts.filter(Boolean).length}, "weighted_possible": ${problem.parts}}`;
+				const earned = this.parts.filter(Boolean).length;
+				this.scores.set(problem.hex, earned / problem.parts);
+				this.gradeTransaction = uuid(rng);
+				// The grading worker then recalculates the course grade, under the same transaction.
+				this.pending.unshift('grade_calculated');
+				const event = `{"user_id": "${this.who.userId}", "course_id": "${course.id}", "problem_id": "${problem.blockId}", "event_transaction_id": "${this.gradeTransaction}", "event_transaction_type": "edx.grades.problem.submitted", "weighted_earned": ${earned}, "weighted_possible": ${problem.parts}}`;
 				return this.server(time, {
 					eventType: 'edx.grades.problem.submitted', name: true, course, referer: unit.url, event, page: '"x_module"',
 					path: problem.checkPath,
 					contextExtra: `"module": {"usage_key": "${problem.blockId}", "display_name": ${problem.displayNameJson}}, `,
 				});
 			}
+			case 'grade_calculated':
+				return this.courseGrade(time);
 			case 'progress_page':
 				return this.pageView(time, `/courses/${course.id}/progress`, `${course.baseUrl}/progress`);
 			case 'page_close':
@@ -539,6 +551,16 @@ export class Learner {
 			return {...this.browser(time, name, pyJson(JSON.stringify(inner)), page), pdfQuery: query};
 		}
 		return this.browser(time, name, JSON.stringify(JSON.stringify(inner)), page);
+	}
+
+	/** The course grade: every problem of the course counts equally, the default pass mark 50 % earns the letter "Pass". */
+	private courseGrade(time: number): GeneratedEvent {
+		let earned = 0;
+		for (const score of this.scores.values()) earned += score;
+		const percent = Math.round((100 * earned) / this.course.problemCount) / 100;
+		const written = this.writtenTime(time);
+		const line = courseGradeLine(written.text, this.course, {userId: this.who.userId, percent, letter: percent >= 0.5 ? 'Pass' : '', transactionId: this.gradeTransaction});
+		return {line, eventType: 'edx.grades.course.grade_calculated', source: 'server', course: this.course, time: written.time, anonymous: true};
 	}
 
 	/** The timed exam and certificate of a learner who finishes, after the last session. */

@@ -140,23 +140,23 @@ export class TruthCounter {
 		const {eventType, time, source} = event;
 		if (time < this.firstTime) this.firstTime = time;
 		if (time > this.lastTime) this.lastTime = time;
-		this.users.add(userId);
 		if (event.hasNul) this.eventsWithNul++;
 		increment(this.perSource, source);
 		increment(this.perType, eventType);
 		const day = Math.floor(time / DAY_MICROSECONDS);
 		this.perDayNumber.set(day, (this.perDayNumber.get(day) ?? 0) + 1);
+		const course = event.course?.id;
+		if (course === undefined) this.eventsWithoutCourse++;
+		else increment(this.perCourse, course);
+		// A user's counts are of the events logged under their name.
+		if (event.anonymous) return;
+		this.users.add(userId);
 		if (this.lastDayOfUser.get(userId) !== day) {
 			this.lastDayOfUser.set(userId, day);
 			this.usersPerDayNumber.set(day, (this.usersPerDayNumber.get(day) ?? 0) + 1);
 		}
 		if (event.pdfQuery !== undefined) increment(this.pdfQueries, event.pdfQuery);
-		const course = event.course?.id;
-		if (course === undefined) {
-			this.eventsWithoutCourse++;
-			return;
-		}
-		increment(this.perCourse, course);
+		if (course === undefined) return;
 		let courseUsers = this.usersPerCourse.get(course);
 		if (!courseUsers) this.usersPerCourse.set(course, (courseUsers = new Set()));
 		courseUsers.add(userId);
