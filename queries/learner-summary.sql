@@ -16,8 +16,10 @@
 --   (a graded check), problems_solved (right at some check) and problems_first_try (the first check right), as
 --   problems; forum_posts (as forum-contributors); pages = distinct pages visited (as page-visits counts visitors;
 --   person_course's chapters opened come from the LMS database, which logs do not have); finished_at = the first
---   passing grade or certificate (finished's default; empty: not finished). All courses together, each course is
---   still its own row, with that course's figures.
+--   passing grade or certificate (finished's default; empty: not finished); grade_percent and passing = their latest
+--   course grade as grade-distribution takes it (whole percents; passing: the grade carries a letter; of a name's user
+--   ids, the latest grade of any), empty when none was logged. All courses together, each course is still its own row,
+--   with that course's figures.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: user | user | | Learner username (empty: all learners)
 -- param: tz | timezone | UTC | Time zone for the times and days
@@ -79,7 +81,7 @@ SELECT l.username, l.course_id, l.user_id, l.enrolled, l.first_enrolled AS enrol
 	coalesce(i.problems_first_try, 0) AS problems_first_try,
 	coalesce(l.forum_posts, 0) AS forum_posts,
 	coalesce(i.pages, 0) AS pages,
-	l.finished_at
+	l.finished_at, g.grade_percent, g.passing
 FROM learner l
 LEFT JOIN reference r ON r.course_id = l.course_id
 LEFT JOIN active_days a ON a.course_id = l.course_id AND a.username = l.username
@@ -89,4 +91,6 @@ LEFT JOIN d_learner_session s ON s.course_id = l.course_id AND s.username = l.us
 -- Videos, problems and pages counted when the tables were built (d_learner_items).
 LEFT JOIN d_learner_items i ON i.course_id = l.course_id AND i.username = l.username
 LEFT JOIN completed c ON c.course_id = l.course_id AND c.username = l.username
+-- Each name's latest course grade (d_course_grade, kept by the build, named by d_named_grade).
+LEFT JOIN d_named_grade g ON g.course_id = l.course_id AND g.username = l.username
 ORDER BY events DESC, l.username, l.course_id

@@ -17,7 +17,8 @@ export const READER_TABLES = {
 	d_problem_event: 'course_id, username, time, problem_id, kind, correct, answers, attempts, parts_correct',
 	d_textbook_event: 'course_id, username, time, event_type, pdf, query, words',
 	d_user_finish: 'course_id, user_id, time, passed, certificate',
-	d_grade: 'course_id, user_id, username, time, percent, letter',
+	// Stored in d_grade and merged into d_course_grade once the pass is over (see ADDITIVE_STEPS in refresh.ts).
+	fresh_grade: 'course_id, user_id, username, time, percent, letter',
 	fresh_target: 'page, name, time',
 };
 export type ReaderTable = keyof typeof READER_TABLES;
@@ -150,7 +151,7 @@ export function writeReaderRows(tables: Tables, data: Buffer, starts: Int32Array
 			// Mostly logged by the server without a username, the learner in event.user_id (named through d_user by the tasks).
 			const userId = starts[SCAN.payloadUserId]! >= 0 ? starts[SCAN.payloadUserId]! : starts[SCAN.userId]!;
 			if (time < 0 || (learner.username === '' && userId < 0)) return false;
-			const out = tables.rows('d_grade');
+			const out = tables.rows('fresh_grade');
 			startRow(out, 6);
 			textField(out, learner.courseId);
 			copiedField(out, data, userId);

@@ -362,6 +362,7 @@ export async function countFreshEvents(
 	await client.query('CREATE TEMP TABLE fresh_learner_total (LIKE d_learner) ON COMMIT DROP');
 	await client.query('CREATE TEMP TABLE fresh_target (page text NOT NULL, name text, time timestamptz) ON COMMIT DROP');
 	await client.query('CREATE TEMP TABLE fresh_user (user_id bigint NOT NULL, username text NOT NULL) ON COMMIT DROP');
+	await client.query('CREATE TEMP TABLE fresh_grade (LIKE d_grade) ON COMMIT DROP');
 	if (!walk) {
 		// Plain tables, which parallel workers can read (see PLAIN_TABLES in refresh.ts).
 		await client.query('CREATE TABLE fresh_video_item (course_id text NOT NULL, username text NOT NULL, video_id text NOT NULL)');

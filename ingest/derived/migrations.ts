@@ -1,4 +1,5 @@
 import type {Migration} from '../db/migrations.js';
+import {mergeCourseGrades} from './course-grades.js';
 import {writeFilePositions} from './file-order.js';
 
 /** Migration 168's columns: seconds per activity category under the 5- and 30-minute cutoffs. */
@@ -1867,6 +1868,42 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 	GROUP BY 1, 2
 	UNION ALL
 ${ACTIVE_DAYS_FROM_HOURS}
+`,
+	},
+	{
+		version: 176,
+		description: "each learner's latest course grade, kept by the build (filled from the grades stored: no rebuild)",
+		// grade-distribution took every learner's latest of all the grade events (hundreds of thousands at 10M events: Open
+		// edX logs one per graded submission) in each run, and learner-summary could not afford to: kept per learner here.
+		sql: `
+-- Per course and learner (a user id, else a username logged without one): the latest grade (see course-grades.ts), its
+-- whole percents as grade-distribution counts them (rounded at the sixth decimal first: 0.57 * 100 is 56.99999999999999
+-- as a double) and whether it passes (carries a letter).
+CREATE TABLE d_course_grade (
+	course_id text NOT NULL,
+	user_id bigint,
+	username text NOT NULL,
+	time timestamptz NOT NULL,
+	percent double precision NOT NULL,
+	passing boolean NOT NULL,
+	grade_percent int GENERATED ALWAYS AS (floor(round((percent * 100)::numeric, 6))::int) STORED
+);
+CREATE UNIQUE INDEX d_course_grade_learner ON d_course_grade (course_id, user_id, (CASE WHEN user_id IS NULL THEN username END)) NULLS NOT DISTINCT;
+${mergeCourseGrades('d_grade')};
+
+-- The latest grade per course and name: a user id's named by d_user, else by the name its grades were logged under
+-- unless d_user gives that name to another user id (a staff member's recalculation); a username's is its own.
+CREATE VIEW d_named_grade AS
+SELECT DISTINCT ON (g.course_id, n.username) g.course_id, n.username, g.time, g.percent, g.grade_percent, g.passing
+FROM d_course_grade g
+	LEFT JOIN d_user u ON u.user_id = g.user_id
+	CROSS JOIN LATERAL (
+		SELECT CASE WHEN g.user_id IS NULL THEN g.username
+			ELSE coalesce(u.username, CASE WHEN g.username <> '' AND NOT EXISTS (SELECT 1 FROM d_user k WHERE k.username = g.username) THEN g.username END)
+		END AS username
+	) n
+WHERE n.username IS NOT NULL
+ORDER BY g.course_id, n.username, g.time DESC, g.percent DESC, g.passing DESC;
 `,
 	},
 ];

@@ -101,7 +101,7 @@ const byName = async (id: string, column: string, values: Record<string, string>
 const columns = [
 	'username', 'course_id', 'user_id', 'enrolled', 'enrolled_at', 'mode', 'first_activity', 'last_activity', 'active_days', 'days_inactive',
 	'events', 'minutes', 'sessions', 'videos_played', 'videos_completed', 'video_minutes', 'problems_attempted', 'problems_solved',
-	'problems_first_try', 'forum_posts', 'pages', 'finished_at',
+	'problems_first_try', 'forum_posts', 'pages', 'finished_at', 'grade_percent', 'passing',
 ];
 // Worked out by hand. ann's gaps under 30 minutes: 60 + 100 + 140 + 60 + 60 + 180 s on 05-01, 1200 + 30 on 05-03
 // (1830 s: 30.5 minutes), two sessions (09:00–09:10 and 10:00–10:20:30; the enrollment alone is none), 3 days before
@@ -109,15 +109,15 @@ const columns = [
 // second), inactive since his latest enrollment change on 05-02. carl's 600 s. Video minutes are the positions watched:
 // 100 s (1.7) and 50 s (0.8). carl's 20:30 is a lone event: no time, no session.
 const SUM_ROWS = [
-	['ann', SUM, 1, true, '2024-05-01 08:00:00', 'audit', '2024-05-01 09:00:00', '2024-05-03 10:20:30', 2, 3, 11, 30.5, 2, 1, 1, 1.7, 2, 2, 1, 1, 2, '2024-05-03 10:20:30'],
-	['bob', SUM, 2, true, '2024-05-01 10:00:00', 'verified', '2024-05-01 10:05:00', '2024-05-01 10:07:30', 1, 4, 8, 7.5, 1, 1, 0, 0.8, 1, 0, 0, 0, 1, null],
-	['carl', SUM, 3, null, null, null, '2024-05-06 20:30:00', '2024-05-06 23:40:00', 1, 0, 3, 10, 1, 0, 0, 0, 0, 0, 0, 1, 2, null],
-	['dana', SUM, 4, false, '2024-05-02 12:00:00', 'honor', null, null, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null],
+	['ann', SUM, 1, true, '2024-05-01 08:00:00', 'audit', '2024-05-01 09:00:00', '2024-05-03 10:20:30', 2, 3, 11, 30.5, 2, 1, 1, 1.7, 2, 2, 1, 1, 2, '2024-05-03 10:20:30', null, null],
+	['bob', SUM, 2, true, '2024-05-01 10:00:00', 'verified', '2024-05-01 10:05:00', '2024-05-01 10:07:30', 1, 4, 8, 7.5, 1, 1, 0, 0.8, 1, 0, 0, 0, 1, null, null, null],
+	['carl', SUM, 3, null, null, null, '2024-05-06 20:30:00', '2024-05-06 23:40:00', 1, 0, 3, 10, 1, 0, 0, 0, 0, 0, 0, 1, 2, null, null, null],
+	['dana', SUM, 4, false, '2024-05-02 12:00:00', 'honor', null, null, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null],
 	// One row for the name: its first enrollment, and the mode of the user id enrolled last.
-	['gus', SUM, 8, true, '2024-05-01 11:00:00', 'honor', null, null, 0, 4, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null],
-	['staff', SUM, 9, null, null, null, null, null, 0, null, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null],
-	['eve', SUM, 5, true, '2024-05-02 13:00:00', 'audit', null, null, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null],
-	['frank', SUM, null, null, null, null, null, null, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '2024-05-05 00:00:00'],
+	['gus', SUM, 8, true, '2024-05-01 11:00:00', 'honor', null, null, 0, 4, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null],
+	['staff', SUM, 9, null, null, null, null, null, 0, null, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null],
+	['eve', SUM, 5, true, '2024-05-02 13:00:00', 'audit', null, null, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null],
+	['frank', SUM, null, null, null, null, null, null, 0, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '2024-05-05 00:00:00', null, null],
 ];
 
 it('one row per learner of the course: enrolled or not, active or not, finished by a background task or not', async () => {
@@ -194,7 +194,7 @@ it('in another zone: times, days active and days inactive are its own; one learn
 	// All courses together: a row per course, each course's figures its own (ann's one visit of OTHER, its only day).
 	assert.deepEqual(await run('learner-summary', {user: 'ann'}), [
 		SUM_ROWS[0],
-		['ann', OTHER, 1, null, null, null, '2024-05-02 09:00:00', '2024-05-02 09:00:00', 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, null],
+		['ann', OTHER, 1, null, null, null, '2024-05-02 09:00:00', '2024-05-02 09:00:00', 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, null, null, null],
 	]);
 	// frank has no event of his own in any course: his finish alone makes him SUM's.
 	assert.deepEqual(await run('learner-summary', {user: 'frank'}), SUM_ROWS.filter((row) => row[0] === 'frank'));
@@ -207,7 +207,7 @@ it('a learner of the course by an enrollment or a finish logged without their na
 	assert.deepEqual(await run('learner-summary', {course: SUM, user: 'eve'}), SUM_ROWS.filter((row) => row[0] === 'eve'));
 	assert.deepEqual(await run('learner-summary', {course: SUM, user: 'frank'}), SUM_ROWS.filter((row) => row[0] === 'frank'));
 	assert.deepEqual(await run('learner-summary', {course: OTHER, user: 'eve'}), [
-		['eve', OTHER, 5, true, '2024-05-02 15:00:00', 'audit', null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null],
+		['eve', OTHER, 5, true, '2024-05-02 15:00:00', 'audit', null, null, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null],
 	]);
 	const refused = async (id: string, values: Record<string, string>, message: string) =>
 		assert.rejects(runTask(database.pool, tasks.find((task) => task.id === id)!, values), (error: Error) => error instanceof UnknownLearnerError && error.message === message, `${id} ${JSON.stringify(values)}`);
