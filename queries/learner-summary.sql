@@ -91,6 +91,6 @@ LEFT JOIN d_learner_session s ON s.course_id = l.course_id AND s.username = l.us
 -- Videos, problems and pages counted when the tables were built (d_learner_items).
 LEFT JOIN d_learner_items i ON i.course_id = l.course_id AND i.username = l.username
 LEFT JOIN completed c ON c.course_id = l.course_id AND c.username = l.username
--- Each name's latest course grade (d_course_grade, kept by the build, named by d_named_grade).
+-- Each name's latest course grade, kept by the build.
 LEFT JOIN d_named_grade g ON g.course_id = l.course_id AND g.username = l.username
 ORDER BY events DESC, l.username, l.course_id

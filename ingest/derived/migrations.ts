@@ -1,5 +1,5 @@
 import type {Migration} from '../db/migrations.js';
-import {mergeCourseGrades} from './course-grades.js';
+import {mergeCourseGrades, NAME_COURSE_GRADES} from './course-grades.js';
 import {writeFilePositions} from './file-order.js';
 
 /** Migration 168's columns: seconds per activity category under the 5- and 30-minute cutoffs. */
@@ -1888,22 +1888,19 @@ CREATE TABLE d_course_grade (
 	passing boolean NOT NULL,
 	grade_percent int GENERATED ALWAYS AS (floor(round((percent * 100)::numeric, 6))::int) STORED
 );
-CREATE UNIQUE INDEX d_course_grade_learner ON d_course_grade (course_id, user_id, (CASE WHEN user_id IS NULL THEN username END)) NULLS NOT DISTINCT;
+-- Unique per learner (the merge's upsert), on md5 of the text as d_learner's: a btree takes no long text.
+CREATE UNIQUE INDEX d_course_grade_learner ON d_course_grade (md5(course_id), user_id, md5(CASE WHEN user_id IS NULL THEN username END)) NULLS NOT DISTINCT;
 ${mergeCourseGrades('d_grade')};
 
--- The latest grade per course and name: a user id's named by d_user, else by the name its grades were logged under
--- unless d_user gives that name to another user id (a staff member's recalculation); a username's is its own.
-CREATE VIEW d_named_grade AS
-SELECT DISTINCT ON (g.course_id, n.username) g.course_id, n.username, g.time, g.percent, g.grade_percent, g.passing
-FROM d_course_grade g
-	LEFT JOIN d_user u ON u.user_id = g.user_id
-	CROSS JOIN LATERAL (
-		SELECT CASE WHEN g.user_id IS NULL THEN g.username
-			ELSE coalesce(u.username, CASE WHEN g.username <> '' AND NOT EXISTS (SELECT 1 FROM d_user k WHERE k.username = g.username) THEN g.username END)
-		END AS username
-	) n
-WHERE n.username IS NOT NULL
-ORDER BY g.course_id, n.username, g.time DESC, g.percent DESC, g.passing DESC;
+-- Per course and name: the latest grade of the name's learners (see NAME_COURSE_GRADES), made again by every build.
+CREATE TABLE d_named_grade (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	time timestamptz NOT NULL,
+	grade_percent int NOT NULL,
+	passing boolean NOT NULL
+);
+${NAME_COURSE_GRADES.join(';\n')};
 `,
 	},
 ];

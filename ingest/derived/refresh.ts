@@ -4,7 +4,7 @@ import {REFRESH_LOCK} from '../db/advisory-locks.js';
 import {inBatches} from '../db/batches.js';
 import {backendPid, cancelOnAbort, ownConnection} from '../db/database.js';
 import type {DerivedProgress, DerivedStep} from '../progress.js';
-import {mergeCourseGrades} from './course-grades.js';
+import {mergeCourseGrades, NAME_COURSE_GRADES} from './course-grades.js';
 import {writeFilePositions} from './file-order.js';
 import {countFreshEvents, type FirstDay, learnerName} from './fresh-counts.js';
 import {PROBLEM_TABLES, recomputeProblems, recomputeVideos, REPLACED_ITEM_ROWS, VIDEO_TABLES} from './learner-items.js';
@@ -153,6 +153,7 @@ const ADDITIVE_STEPS: string[] = [
 	// The new course grades, each learner's latest kept (an older grade in a later load changes nothing).
 	'INSERT INTO d_grade SELECT * FROM fresh_grade',
 	mergeCourseGrades('fresh_grade'),
+	...NAME_COURSE_GRADES,
 	// Of names clicked at the same time, the least wins, as d_url_name's section names take it: left to the sort
 	// (and to the later load, on a tie with a stored name) the name depended on how the log was split into loads.
 	`INSERT INTO d_page_name AS n (url, name, time)
@@ -204,7 +205,7 @@ const REPLACED_ROWS = [
 const PLAIN_TABLES = (earlier: boolean) => (earlier ? 'learners_to_refresh, fresh_video_item, fresh_problem_item' : 'learners_to_refresh');
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_type_day_utc', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_enrollment_mode',
-	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_user_finish', 'd_grade', 'd_course_grade', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
+	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_user_finish', 'd_grade', 'd_course_grade', 'd_named_grade', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
 	'd_page_day', 'd_page_day_utc', 'd_shared_url', 'd_problem_answer', 'd_learner_events', 'd_item_page', 'd_learner_items',
 ];
 
