@@ -8,16 +8,15 @@
  */
 export const mergeCourseGrades = (source: string) => `
 INSERT INTO d_course_grade AS g (course_id, user_id, username, time, percent, passing)
-SELECT course_id, user_id, username, time, percent, passing
+SELECT course_id, user_id, username, to_timestamp(grade[1]), grade[2], grade[3] = 1
 FROM (
-	SELECT DISTINCT ON (course_id, user_id, learner) course_id, user_id, max(username) OVER learner AS username, time, percent, passing
-	FROM (
-		SELECT course_id, user_id, username, CASE WHEN user_id IS NULL THEN username END AS learner, time, percent, coalesce(letter, '') <> '' AS passing
-		FROM ${source}
-		WHERE percent IS NOT NULL AND (user_id IS NOT NULL OR username <> '')
-	) s
-	WINDOW learner AS (PARTITION BY course_id, user_id, learner)
-	ORDER BY course_id, user_id, learner, time DESC, percent DESC, passing DESC
+	-- One hash aggregate (a sort of the 50k grades of 1M events by learner took twice as long). A time as seconds since
+	-- 1970 in a double keeps its microseconds: to_timestamp gives it back exactly.
+	SELECT course_id, user_id, max(username) AS username,
+		max(ARRAY[extract(epoch FROM time)::double precision, percent, (coalesce(letter, '') <> '')::int]) AS grade
+	FROM ${source}
+	WHERE percent IS NOT NULL AND (user_id IS NOT NULL OR username <> '')
+	GROUP BY course_id, user_id, CASE WHEN user_id IS NULL THEN username END
 ) latest
 ON CONFLICT (md5(course_id), user_id, md5(CASE WHEN user_id IS NULL THEN username END)) DO UPDATE SET
 	username = greatest(g.username, excluded.username),
