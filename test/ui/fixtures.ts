@@ -87,7 +87,7 @@ export const learnerValues = {course: 'course-v1:spbstu+PHYLOS+fall_2018', user:
 const LEARNER_SUMMARY_FIGURES = ['active_days', 'days_inactive', 'events', 'minutes', 'sessions', 'videos_played', 'videos_completed', 'video_minutes', 'problems_attempted', 'problems_solved', 'problems_first_try', 'forum_posts', 'pages'];
 
 /**
- * learner-summary's 22 columns (its key: username and course_id), a row per learner: Cyrillic and CJK names as OpenEdu
+ * learner-summary's first 22 columns (its key: username and course_id), a row per learner: Cyrillic and CJK names as OpenEdu
  * has them. Each row's figures start at its `events` and go up by one a column, so a cell tells whose row it is in.
  */
 export function learnerSummary(): TaskResult {
