@@ -11,8 +11,9 @@
 --   list takes 7 days without a visit; 14 by default here, so that a learner of a weekly course who skips one
 --   week is not flagged yet (days=7 gives Aspects' list). Lists days since last activity and
 --   days active (calendar days in the time zone with learning activity). Finished learners (passing grade
---   or certificate: the name's, or the user id's when a background task logged it without a username) are left
---   out. One row per enrolled user id (user_id): a name can have several in a course, and one enrolled by a staff
+--   or certificate: the name's, or the user id's when a background task logged it without a username; a course grade
+--   that carries a letter is a passing grade, as in finished) are left out: Aspects leaves out those whose current
+--   grade passes, here one who passed once is finished. One row per enrolled user id (user_id): a name can have several in a course, and one enrolled by a staff
 --   member, with no events of their own, may have no name; activity is the name's.
 -- param: course | course | | Course id (empty: the only course, or all courses together)
 -- param: days | integer(0..3650) | 14 | Inactive for more than this many days

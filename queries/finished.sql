@@ -2,7 +2,9 @@
 -- title: Finished the course
 -- group: Completion
 -- description: Learners who finished the course and when (first time), by the chosen definition:
---   passed = a passing grade (edx.course.grade.passed.first_time) or a certificate (edx.certificate.created);
+--   passed = a passing grade (edx.course.grade.passed.first_time, or the first edx.grades.course.grade_calculated
+--   that carries a letter, within 0-100 %: Open edX logs the two together, and a log loaded from after the first lacks
+--   it) or a certificate (edx.certificate.created);
 --   certificate = any edx.certificate.* event (both also when a background task logged them without a username:
 --   the learner is then the name of the event's user id, event.user_id); exam = any edx.special_exam.* event (the
 --   original's definition: attempting a proctored/timed exam, which is not passing it). first_activity = the learner's first

@@ -5,7 +5,8 @@
 --   and course, as course-summary's enrolled_ever counts them, each with the activity of its name), how many then
 --   reached each stage: started (learning activity at or after enrolling), watched a video (played one),
 --   attempted a problem (a graded problem check), attempted an exam (edx.special_exam.*), passed (passing
---   grade or certificate event, the name's or, logged without a username by a background task, the user id's).
+--   grade or certificate event, the name's or, logged without a username by a background task, the user id's; a
+--   course grade that carries a letter is a passing grade, as in finished).
 --   Each stage is counted independently (the later stages at any time: a log seldom has them before the
 --   enrollment, and E2B's viewed / explored stages need the course's structure, which logs do not hold); percent
 --   is of the enrolled.

@@ -4,7 +4,8 @@
 -- description: Learners who started the course — learning activity (any event other than enrollment
 --   changes) at or after their first enrollment, or any learning activity when the log holds no
 --   enrollment of theirs — and have not finished it. "Finished" is chosen with finish: passed = a passing grade
---   (edx.course.grade.passed.first_time) or a certificate (edx.certificate.created); certificate = any
+--   (edx.course.grade.passed.first_time, or a course grade that carries a letter: as finished) or a certificate
+--   (edx.certificate.created); certificate = any
 --   edx.certificate.* event (both also when a background task logged them without a username, for the name of the
 --   event's user id); exam = any edx.special_exam.* event (the original's definition, which means
 --   "started a proctored or timed exam", not passed, and never happens in courses without such exams).

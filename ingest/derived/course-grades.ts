@@ -47,3 +47,17 @@ export const NAME_COURSE_GRADES = [
 	WHERE n.username IS NOT NULL
 	ORDER BY g.course_id, n.username, g.time DESC, g.percent DESC, g.passing DESC`,
 ];
+
+/**
+ * A course grade that carries a letter (the pass mark reached, percent within 0-100 %) is a pass, as
+ * edx.course.grade.passed.first_time is, which Open edX logs with the first of them: the first such grade per user id in
+ * `source` (d_grade, or a build's fresh_grade) appended to d_user_finish, so that a log without the pass event (loaded
+ * from after it) finishes the learner in finished, started-not-finished, funnel, at-risk and learner-summary alike.
+ * A grade logged with no user id at all (never by Open edX) is left out: d_user_finish is by user id.
+ */
+export const passingGradeFinishes = (source: string) => `
+INSERT INTO d_user_finish (course_id, user_id, time, passed, certificate)
+SELECT course_id, user_id, min(time), true, false
+FROM ${source}
+WHERE percent IS NOT NULL AND coalesce(letter, '') <> '' AND user_id IS NOT NULL
+GROUP BY course_id, user_id`;

@@ -1,5 +1,5 @@
 import type {Migration} from '../db/migrations.js';
-import {mergeCourseGrades, NAME_COURSE_GRADES} from './course-grades.js';
+import {mergeCourseGrades, NAME_COURSE_GRADES, passingGradeFinishes} from './course-grades.js';
 import {writeFilePositions} from './file-order.js';
 
 /** Migration 168's columns: seconds per activity category under the 5- and 30-minute cutoffs. */
@@ -1902,5 +1902,12 @@ CREATE TABLE d_named_grade (
 );
 ${NAME_COURSE_GRADES.join(';\n')};
 `,
+	},
+	{
+		version: 177,
+		description: 'a passing course grade finishes the learner, as the passed event does (from the grades stored: no rebuild)',
+		// finished, funnel and at-risk took a pass from edx.course.grade.passed.first_time only: a log loaded from after it
+		// (or without it) listed a learner whose course grade carried a letter as not finished, at risk.
+		sql: `${passingGradeFinishes('d_grade')};`,
 	},
 ];

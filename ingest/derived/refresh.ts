@@ -4,7 +4,7 @@ import {REFRESH_LOCK} from '../db/advisory-locks.js';
 import {inBatches} from '../db/batches.js';
 import {backendPid, cancelOnAbort, ownConnection} from '../db/database.js';
 import type {DerivedProgress, DerivedStep} from '../progress.js';
-import {mergeCourseGrades, NAME_COURSE_GRADES} from './course-grades.js';
+import {mergeCourseGrades, NAME_COURSE_GRADES, passingGradeFinishes} from './course-grades.js';
 import {writeFilePositions} from './file-order.js';
 import {countFreshEvents, type FirstDay, learnerName} from './fresh-counts.js';
 import {PROBLEM_TABLES, recomputeProblems, recomputeVideos, REPLACED_ITEM_ROWS, VIDEO_TABLES} from './learner-items.js';
@@ -150,10 +150,12 @@ const ADDITIVE_STEPS: string[] = [
 	`INSERT INTO d_user AS u (user_id, username)
 	SELECT user_id, min(username) FROM fresh_user GROUP BY user_id
 	ON CONFLICT (user_id) DO UPDATE SET username = excluded.username WHERE excluded.username < u.username`,
-	// The new course grades, each learner's latest kept (an older grade in a later load changes nothing).
+	// The new course grades, each learner's latest kept (an older grade in a later load changes nothing), and the first
+	// passing one a finish.
 	'INSERT INTO d_grade SELECT * FROM fresh_grade',
 	mergeCourseGrades('fresh_grade'),
 	...NAME_COURSE_GRADES,
+	passingGradeFinishes('fresh_grade'),
 	// Of names clicked at the same time, the least wins, as d_url_name's section names take it: left to the sort
 	// (and to the later load, on a tie with a stored name) the name depended on how the log was split into loads.
 	`INSERT INTO d_page_name AS n (url, name, time)
