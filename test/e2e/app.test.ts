@@ -96,16 +96,16 @@ test('end to end in tmux: load a fixture log, run a task, save its table', {skip
 			'event_type,events,percent\nplay_video,5,55.56\npause_video,2,22.22\nedx.course.enrollment.activated,1,11.11\nproblem_check,1,11.11\n',
 		);
 
-		// A table wider than the terminal (learner-summary's 22 columns): scrolled to its last column, each row still says whose it is.
+		// A table wider than the terminal (learner-summary's 24 columns): scrolled to its last column, each row still says whose it is.
 		await send(session, 'Escape', 'Escape');
 		await burst(session, '/learner summary\r');
 		await waitForScreen(session, /▸ Learner summary/, 10_000);
 		await send(session, 'Enter');
-		if (/Enter run/.test(await waitForScreen(session, /Enter run|col 1\/22/, 30_000))) await send(session, 'Enter');
-		assert.match(await waitForScreen(session, /row 1\/2 · col 1\/22/, 30_000), /→\/l more · /, 'the hint line says there is more to the right');
-		await burst(session, 'l'.repeat(21));
-		const scrolled = (await waitForScreen(session, /col 22\/22/, 10_000)).split('\n');
-		assert.match(scrolled[1] ?? '', /^ {2}username +course_id +‹ .*finished_at\s*$/, scrolled.join('\n'));
+		if (/Enter run/.test(await waitForScreen(session, /Enter run|col 1\/24/, 30_000))) await send(session, 'Enter');
+		assert.match(await waitForScreen(session, /row 1\/2 · col 1\/24/, 30_000), /→\/l more · /, 'the hint line says there is more to the right');
+		await burst(session, 'l'.repeat(23));
+		const scrolled = (await waitForScreen(session, /col 24\/24/, 10_000)).split('\n');
+		assert.match(scrolled[1] ?? '', /^ {2}username +course_id +‹ .*passing\s*$/, scrolled.join('\n'));
 		assert.match(scrolled[3] ?? '', /^▸ alice +course-v1:TestX\+T101\+2024 /, scrolled.join('\n'));
 		assert.match(scrolled[4] ?? '', /^ {2}bob +course-v1:TestX\+T101\+2024 /, scrolled.join('\n'));
 
