@@ -56,7 +56,9 @@ export const PAYLOAD_COLUMNS = `
 	CASE WHEN t.payload_kind = 'grade' AND d_number(e.event -> 'percent_grade') BETWEEN 0 AND 1 THEN d_number(e.event -> 'percent_grade') END,
 	CASE WHEN t.payload_kind = 'grade' THEN e.event ->> 'letter_grade' END,
 	-- Each answered part's grading (event.correct_map), which problem-answers marks its answers with.
-	CASE WHEN t.payload_kind = 'problem' AND t.event_type = 'problem_check' AND jsonb_typeof(e.event -> 'correct_map') = 'object' THEN d_parts_correct(e.event -> 'correct_map') END`;
+	CASE WHEN t.payload_kind = 'problem' AND t.event_type = 'problem_check' AND jsonb_typeof(e.event -> 'correct_map') = 'object' THEN d_parts_correct(e.event -> 'correct_map') END,
+	-- Not the payload's: the address a problem event came from (d_learner_ip), sent for those only.
+	CASE WHEN t.payload_kind = 'problem' THEN e.ip END`;
 
 /**
  * The fields of a row of the counting pass's scan (see fresh-counts.ts), by number: the event's own, then
@@ -93,6 +95,7 @@ export const SCAN = {
 	percentGrade: 27,
 	letterGrade: 28,
 	partsCorrect: 29,
+	ip: 30,
 } as const;
 
 /** What a reader needs of an event type (from fresh_type). */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import {bigint8Field, bigint8OrNullField, dateField, int4Field, int4OrNullField, int8Field, int8OrNullField, readInt8, startRow, textField} from '../copy-binary.js';
+import {bigint8Field, bigint8OrNullField, dateField, fieldText, int4Field, int4OrNullField, int8Field, int8OrNullField, readInt8, startRow, textField} from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
 import {type DayTables, dayText} from './day-zone.js';
 import {hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
@@ -55,6 +55,8 @@ const COUNT_TABLES = {
 		'course_id, username, user_id, first_time, last_time, events, first_activity, last_activity, video_events, video_plays, problem_checks, forum_posts, first_exam, first_passed, first_certificate, active_days, active_days_utc',
 	d_learner_page_type: 'course_id, username, url_id, event_type, events',
 	d_item_page: 'course_id, kind, item_id, url_id, learners',
+	// The addresses of the learner's graded checks and show-answer uses (answer-copying pairs learners by them).
+	d_learner_ip: 'course_id, username, ip',
 	// What a later load's timelines are recomputed from (arrays per learner: not the events table).
 	d_learner_events: LEARNER_EVENTS_COLUMNS,
 	fresh_user: 'user_id, username',
@@ -389,6 +391,8 @@ export async function countFreshEvents(
 		let itemIds: LearnerItemIds | undefined;
 		const pageDays = walk?.dayTables.map((days) => new PageDayCounts(learnerRows, days));
 		let userIds: Set<bigint>;
+		// The distinct addresses of the learner's rows of d_problem_event (one row each per build in d_learner_ip).
+		let problemIps: Set<string>;
 		// The page the learner is on: their last event's with one (a graded check, from the server, has none: its referer
 		// may name it, which only the problem's page takes).
 		let pageId: number | null = null;
@@ -419,6 +423,7 @@ export async function countFreshEvents(
 				items = walk && new LearnerItemEvents();
 				itemIds = walk ? undefined : new LearnerItemIds();
 				userIds = new Set();
+				problemIps = new Set();
 				userId = null;
 				pageId = null;
 			},
@@ -441,6 +446,8 @@ export async function countFreshEvents(
 				if (urlId !== null) pageId = urlId;
 				counts.count(type, readUserId(data, starts[SCAN.userId]!), urlId);
 				if (type.kind.payload_kind !== null && writeReaderRows(piped, data, starts, learner, type.kind)) {
+					const ip = fieldText(data, starts[SCAN.ip]!);
+					if (ip !== null) problemIps.add(ip);
 					// A problem's server event before any page event: the page it was sent from, if it says.
 					const itemPageId = pageId ?? (starts[SCAN.refererUrlId]! < 0 ? null : data.readInt32BE(starts[SCAN.refererUrlId]!));
 					if (items) addItemEvent(items, data, starts, type.kind, itemPageId);
@@ -471,6 +478,7 @@ export async function countFreshEvents(
 				// A learner whose events all lack a time is a learner too (d_learner), with no hours, days or timeline.
 				if (learner.username === '') return;
 				writeLearner(piped, learner, counts, timelines.dayTables);
+				for (const ip of problemIps) textField(piped.learnerRow('d_learner_ip', learner.fields, 1), ip);
 				writeLearnerEvents(piped, learner.fields, timeline, timelineTypes);
 				course.addItemPages((items ?? itemIds)!.pages);
 				if (!walk) {

@@ -1910,4 +1910,23 @@ ${NAME_COURSE_GRADES.join(';\n')};
 		// (or without it) listed a learner whose course grade carried a letter as not finished, at risk.
 		sql: `${passingGradeFinishes('d_grade')};`,
 	},
+	{
+		version: 178,
+		description: 'the addresses of problem events, per learner (answer-copying pairs learners by them)',
+		// No derived table kept an event's IP, and tasks do not read the events: CAMEO (a second account showing the
+		// answers a first one then submits) is told by accounts sharing an address. Per learner and address rather
+		// than a column of d_problem_event: pairing reads 66k rows at 10M events, not 644k rows of 444 MB.
+		sql: `
+-- Appended: one row per build for each learner, course and address (events.ip as logged; OpenEdu logs a hash of it,
+-- the same address the same hash) of their graded checks and show-answer uses (the rows of d_problem_event). A
+-- learner met again in a later build may repeat a row: readers take the distinct ones.
+CREATE TABLE d_learner_ip (
+	course_id text NOT NULL,
+	username text NOT NULL,
+	ip text NOT NULL
+);
+-- Filled from every load by the rebuild this asks for.
+UPDATE loads SET derived_done = false;
+`,
+	},
 ];

@@ -207,7 +207,7 @@ const REPLACED_ROWS = [
 const PLAIN_TABLES = (earlier: boolean) => (earlier ? 'learners_to_refresh, fresh_video_item, fresh_problem_item' : 'learners_to_refresh');
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_type_day_utc', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_enrollment_mode',
-	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_textbook_event', 'd_user_finish', 'd_grade', 'd_course_grade', 'd_named_grade', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
+	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_learner_ip', 'd_textbook_event', 'd_user_finish', 'd_grade', 'd_course_grade', 'd_named_grade', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
 	'd_page_day', 'd_page_day_utc', 'd_shared_url', 'd_problem_answer', 'd_learner_events', 'd_item_page', 'd_learner_items',
 ];
 
