@@ -174,6 +174,18 @@ it('tasks agree with the corpus oracles', {skip: corpus ? false : SHARED_MISSING
 		assert.deepEqual((await run('learners', {course: 'course-v1:OpenCraft+PRDemo1+2016'})).map((row) => row[0]).sort(), ['scooby', 'staff', 'velma']);
 	});
 
+	await t.test('problem_response_tracking.log: scooby showed an answer velma then checked right, from their shared address', async () => {
+		await load('problem_response_tracking.log');
+		// Both on 10.0.2.2 in PRDemo1: scooby shows problem dba291… at 04:57:25.27, velma's first right check of it is at
+		// 05:00:19.52 (174 s later); velma's own shows came after scooby's checks, or on problems scooby never got right.
+		// velma solved 6 problems (1 copied: 16.7 %), right at the first check on 3 of the 7 she checked; scooby showed 1,
+		// solved 1. One problem: below the default of 5.
+		assert.deepEqual(await run('answer-copying'), []);
+		assert.deepEqual(await run('answer-copying', {min_problems: '1'}), [
+			['course-v1:OpenCraft+PRDemo1+2016', 'velma', 'scooby', 1, 1, 6, 16.7, 174, 42.9, 1, 1, false],
+		]);
+	});
+
 	await t.test("module_engagement_acceptance_tracking_2015041[36].log: the week's metrics as edX Insights' acceptance test expects them", async () => {
 		await pool.query('TRUNCATE events, file_chunks, rejected_lines, source_files, loads CASCADE');
 		const files = ['module_engagement_acceptance_tracking_20150413.log', 'module_engagement_acceptance_tracking_20150416.log'];
