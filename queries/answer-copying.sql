@@ -44,7 +44,9 @@ WITH candidate AS (
 	FROM sharer a JOIN sharer b ON b.course_id = a.course_id AND b.ip = a.ip AND b.username <> a.username
 	GROUP BY 1, 2, 3
 ), learner AS (
-	SELECT DISTINCT course_id, master AS username FROM pair
+	-- The paired learners (each sharer has a partner): taken from sharer, whose size the planner estimates from the
+	-- tables; from pair it took them for one row, a step from scanning d_problem_event once per learner.
+	SELECT DISTINCT course_id, username FROM sharer
 ), first AS (
 	-- Each paired learner's first show-answer and first correct check of each problem.
 	SELECT p.course_id, p.username, p.problem_id, min(p.time) FILTER (WHERE p.kind = 'show_answer') AS shown, min(p.time) FILTER (WHERE p.correct) AS solved
@@ -69,6 +71,9 @@ WITH candidate AS (
 	WHERE delay > interval '0' AND delay <= :window * interval '1 minute'
 	GROUP BY 1, 2, 3, 4
 	HAVING count(*) >= :min_problems
+), finish AS MATERIALIZED (
+	-- Passes logged without a username, named (a view that aggregates): once, not again for each paired learner.
+	SELECT course_id, username, first_passed FROM d_named_finish WHERE first_passed IS NOT NULL
 ), stats AS (
 	-- Once per paired learner (the big tables hashed or scanned once, not per pair).
 	SELECT l.course_id, l.username, f.solved, f.shown,
@@ -79,7 +84,7 @@ WITH candidate AS (
 			ON f.course_id = l.course_id AND f.username = l.username
 		LEFT JOIN d_learner_items i ON i.course_id = l.course_id AND i.username = l.username
 		LEFT JOIN d_learner d ON d.course_id = l.course_id AND d.username = l.username
-		LEFT JOIN d_named_finish n ON n.course_id = l.course_id AND n.username = l.username
+		LEFT JOIN finish n ON n.course_id = l.course_id AND n.username = l.username
 )
 SELECT c.course_id, c.master, c.harvester, c.shared_ips, c.copied, m.solved AS master_solved,
 	round(100.0 * c.copied / m.solved, 1) AS percent_copied, round(c.median_seconds::numeric) AS median_seconds,
