@@ -26,8 +26,8 @@
 -- sort: copied desc
 -- key: master, harvester
 WITH candidate AS (
-	-- Addresses of two learners or more, in one pass over the rows (d_learner_ip has a row per build: a learner met
-	-- again may repeat one, so learners are told apart by their names' range, then counted once the few are kept).
+	-- Addresses of two learners or more, in one hashed pass (d_learner_ip has a row per build, so a learner met again
+	-- may repeat one: rows of differing names, not the rows, tell two learners; the few kept are counted below).
 	SELECT course_id, ip FROM d_learner_ip
 	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
 	GROUP BY 1, 2 HAVING min(username COLLATE "C") < max(username COLLATE "C")
