@@ -1915,7 +1915,8 @@ ${NAME_COURSE_GRADES.join(';\n')};
 		description: 'the addresses of problem events, per learner (answer-copying pairs learners by them)',
 		// No derived table kept an event's IP, and tasks do not read the events: CAMEO (a second account showing the
 		// answers a first one then submits) is told by accounts sharing an address. Per learner and address rather
-		// than a column of d_problem_event: pairing reads 66k rows at 10M events, not 644k rows of 444 MB.
+		// than a column of d_problem_event: finding shared addresses reads 66k rows (11 MB) at 10M events, not its 644k
+		// (444 MB); the task reads the problem events only when some address is shared.
 		sql: `
 -- Appended: one row per build for each learner, course and address (events.ip as logged; OpenEdu logs a hash of it,
 -- the same address the same hash) of their graded checks and show-answer uses (the rows of d_problem_event). A
