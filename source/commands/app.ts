@@ -173,8 +173,8 @@ function databaseServices(context: CommandContext): AppServices & {close(): Prom
 		ingest: (signal, onProgress) => loading.join(onProgress, signal),
 		loadCatalogue: () => loadTaskCatalogue(),
 		listCourses: () => courseEvents(open().pool),
-		listPicks: async (kind, course) =>
-			kind === 'user' ? (await learnerEvents(open().pool, course)).map((learner) => ({id: learner.username, count: learner.events})) : itemUnits(open().pool, kind, course),
+		listPicks: async (kind, course, task) =>
+			kind === 'user' ? (await learnerEvents(open().pool, course, task.sql)).map((learner) => ({id: learner.username, count: learner.events})) : itemUnits(open().pool, kind, course),
 		dayZone: () => currentDayZone(open().pool),
 		runTask: (task, values, signal) =>
 			runTask(open().pool, task, values, {signal})

@@ -94,17 +94,19 @@ export function coerceValue(parameter: TaskParameter, raw: string): string {
 }
 
 /**
- * A learner name the database does not know, or (`elsewhere`) knows only in other courses than `course`,
- * the one the task was to run for ('' = all courses).
+ * A learner name the database does not know, or (`elsewhere`) knows, but not in `course`, the one the task was to run
+ * for ('' = all courses): with events in other courses, or with none in any (their events all of no course, such as the
+ * dashboard's, or none of their own: enrolled by someone else or passed by a background task).
  */
 export class UnknownLearnerError extends UserError {
 	constructor(
 		readonly username: string,
 		readonly course: string,
-		elsewhere = false,
+		elsewhere?: 'other courses' | 'no course',
 		guess = '',
 	) {
-		super(elsewhere ? `No learner ${quoted(username)} in ${course}: they have events in other courses only.` : `No learner ${quoted(username)} in the database${guess}.`);
+		const why = elsewhere === 'other courses' ? 'they have events in other courses only' : 'they have no event in any course';
+		super(elsewhere ? `No learner ${quoted(username)} in ${course}: ${why}.` : `No learner ${quoted(username)} in the database${guess}.`);
 	}
 }
 
@@ -195,13 +197,17 @@ export async function courseEvents(db: Queryable): Promise<{courses: Array<{cour
 
 /**
  * The learners with events in `course` ('' = every course together, as the tasks read them: their figures summed,
- * the events of no course left out), most active first, then by name: the app's learner picker lists them. Events
- * as the learners task counts them (every event, with a time or not). d_learner has a row per learner and course:
- * 32k rows at 10M events and 25k learners, one scan of which answers in a tenth of a second.
+ * the events of no course left out), most active first, then by name: the app's learner picker lists them for the
+ * task whose SQL is `taskSql`, with those it lists in the course by an enrollment or a finish alone (MEMBERSHIPS,
+ * as checkLearner takes them), at 0 events. Events as the learners task counts them (every event, with a time or
+ * not). d_learner has a row per learner and course: 32k rows at 10M events and 25k learners, one scan of which answers
+ * in a tenth of a second.
  */
-export async function learnerEvents(pool: pg.Pool, course: string): Promise<Array<{username: string; events: number}>> {
+export async function learnerEvents(pool: pg.Pool, course: string, taskSql: string): Promise<Array<{username: string; events: number}>> {
+	const members = membershipsOf(taskSql).map((names) => `UNION ALL SELECT username, course_id, 0 FROM (${names}) m`);
 	const {rows} = await pool.query<{username: string; events: number}>(
-		`SELECT username, sum(events)::bigint AS events FROM d_learner WHERE course_id <> '' AND (course_id = $1 OR $1 = '') GROUP BY username ORDER BY 2 DESC, 1`,
+		`SELECT username, sum(events)::bigint AS events FROM (SELECT username, course_id, events FROM d_learner ${members.join(' ')}) l
+		 WHERE course_id <> '' AND (course_id = $1 OR $1 = '') GROUP BY username ORDER BY 2 DESC, 1`,
 		[course],
 	);
 	return rows;
@@ -459,14 +465,18 @@ async function learnerNames(db: Queryable): Promise<string[]> {
  * What makes a name one of a course's learners besides an event of theirs there (d_learner), for a task whose SQL reads
  * it: learner-summary lists every name enrolled in the course or that finished it, and refused one enrolled by a script
  * (logged as "anonymous", the learner in event.user_id) or passed by a background task, with no event of their own in
- * the course, as having "events in other courses only". Both tables name a user id by d_user, read here by the name's
- * ids (indexes of migration 173): the whole enrollment state takes 0.3 s at 10M events. The state's other names are
- * those logged with a change, whose learner is the event's, in d_learner for the course already.
+ * the course, as having "events in other courses only"; the learner picker did not offer them. Both tables name a user
+ * id by d_user, read here by the name's ids (indexes of migration 173): the whole enrollment state takes 0.3 s at 10M
+ * events. The state's other names are those logged with a change, whose learner is the event's, in d_learner for the
+ * course already. Each is a query of the names and courses it lists (`username`, `course_id`).
  */
 const MEMBERSHIPS = [
-	{readBy: /\bd_enrollment_state/, sql: 'EXISTS (SELECT 1 FROM d_user u JOIN d_enrollment e ON e.user_id = u.user_id WHERE u.username = $1 AND e.course_id = $2)'},
-	{readBy: /\bd_named_finish\b/, sql: 'EXISTS (SELECT 1 FROM d_named_finish WHERE username = $1 AND course_id = $2)'},
+	{readBy: /\bd_enrollment_state/, names: 'SELECT u.username, e.course_id FROM d_user u JOIN d_enrollment e ON e.user_id = u.user_id'},
+	{readBy: /\bd_named_finish\b/, names: 'SELECT username, course_id FROM d_named_finish'},
 ];
+
+/** The queries of MEMBERSHIPS that `taskSql` reads. */
+const membershipsOf = (taskSql: string) => MEMBERSHIPS.filter((membership) => membership.readBy.test(taskSql)).map((membership) => membership.names);
 
 /**
  * A learner the database knows (by any event of theirs, or by user id), and in `course` when one is chosen, as the
@@ -479,15 +489,17 @@ async function checkLearner(db: Queryable, username: string, course: string, tas
 		// d_learner by its key (md5s, see migration 106), the other tables only for a name without events there.
 		const memberships = [
 			'EXISTS (SELECT 1 FROM d_learner WHERE md5(course_id) = md5($2) AND md5(username) = md5($1) AND course_id = $2 AND username = $1)',
-			...MEMBERSHIPS.filter((membership) => membership.readBy.test(taskSql)).map((membership) => membership.sql),
+			...membershipsOf(taskSql).map((names) => `EXISTS (SELECT 1 FROM (${names}) m WHERE m.username = $1 AND m.course_id = $2)`),
 		];
 		const {rows} = await db.query<{inCourse: boolean}>(`SELECT ${memberships.join(' OR ')} AS "inCourse"`, [username, course]);
 		if (rows[0]!.inCourse) return;
 	}
-	const {rows} = await db.query<{known: boolean}>(
-		'SELECT EXISTS (SELECT 1 FROM d_user WHERE username = $1) OR EXISTS (SELECT 1 FROM d_learner WHERE username = $1) AS known',
+	const {rows} = await db.query<{known: boolean; inCourses: boolean}>(
+		`SELECT EXISTS (SELECT 1 FROM d_user WHERE username = $1) OR EXISTS (SELECT 1 FROM d_learner WHERE username = $1) AS known,
+			EXISTS (SELECT 1 FROM d_learner WHERE username = $1 AND course_id <> '') AS "inCourses"`,
 		[username],
 	);
-	if (!rows[0]!.known) throw new UnknownLearnerError(username, course, false, didYouMean(username, await learnerNames(db)));
-	if (course !== '') throw new UnknownLearnerError(username, course, true);
+	if (!rows[0]!.known) throw new UnknownLearnerError(username, course, undefined, didYouMean(username, await learnerNames(db)));
+	// "Events in other courses only" was said too of a learner with no event in any course (on the dashboard only).
+	if (course !== '') throw new UnknownLearnerError(username, course, rows[0]!.inCourses ? 'other courses' : 'no course');
 }

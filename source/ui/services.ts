@@ -17,10 +17,11 @@ export type AppServices = {
 	loadCatalogue(): Promise<TaskCatalogue>;
 	listCourses(): Promise<CourseList>;
 	/**
-	 * The picker's list: the learners with events in `course` ('' = all courses), most active first; the videos by
-	 * viewers or the problems by learners with checks, each with its unit and page.
+	 * The picker's list for a field of `task`: the learners with events in `course` ('' = all courses), most active
+	 * first, and those the task takes by an enrollment or a finish alone (at 0 events); the videos by viewers or the
+	 * problems by learners with checks, each with its unit and page.
 	 */
-	listPicks(kind: PickKind, course: string): Promise<PickItem[]>;
+	listPicks(kind: PickKind, course: string, task: TaskDefinition): Promise<PickItem[]>;
 	/** The time zone the database counts days in (after the load: `--tz` may change it). */
 	dayZone(): Promise<string>;
 	runTask(task: TaskDefinition, values: Record<string, string>, signal: AbortSignal): Promise<TaskResult>;

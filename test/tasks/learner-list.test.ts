@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {it} from 'node:test';
-import {learnerEvents} from '../../source/tasks/index.js';
+import {learnerEvents, loadTaskCatalogue} from '../../source/tasks/index.js';
 import {eventLine, fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 
 /**
@@ -37,22 +37,25 @@ fs.writeFileSync(
 );
 const database = await openTestDatabase('learner_list');
 await ingest(database, [file]);
+const {tasks} = await loadTaskCatalogue();
+/** The picker's list for a field of the task `id`. */
+const listed = async (course: string, id = 'learners') => learnerEvents(database.pool, course, tasks.find((task) => task.id === id)!.sql);
 
 it("lists one course's learners with their events in it, most active first, names whole", async () => {
-	assert.deepEqual(await learnerEvents(database.pool, A), [
+	assert.deepEqual(await listed(A), [
 		{username: 'Анна Петрова', events: 4},
 		{username: `o'brien "ob"`, events: 3},
 		{username: 'bob smith', events: 2},
 		{username: 'zoe\u0308', events: 1},
 	]);
-	assert.deepEqual(await learnerEvents(database.pool, B), [
+	assert.deepEqual(await listed(B), [
 		{username: 'bob smith', events: 5},
 		{username: 'Анна Петрова', events: 1},
 	]);
 });
 
 it('all courses together (the course left empty): each learner once, their events in every course summed', async () => {
-	assert.deepEqual(await learnerEvents(database.pool, ''), [
+	assert.deepEqual(await listed(''), [
 		{username: 'bob smith', events: 7},
 		{username: 'Анна Петрова', events: 5},
 		{username: `o'brien "ob"`, events: 3},
@@ -61,6 +64,8 @@ it('all courses together (the course left empty): each learner once, their event
 });
 
 it('a course the database does not have (a typo in the form) lists nobody; the course is a value, never SQL', async () => {
-	assert.deepEqual(await learnerEvents(database.pool, 'course-v1:nope'), []);
-	assert.deepEqual(await learnerEvents(database.pool, `' OR '' = '`), []);
+	for (const id of ['learners', 'learner-summary']) {
+		assert.deepEqual(await listed('course-v1:nope', id), []);
+		assert.deepEqual(await listed(`' OR '' = '`, id), []);
+	}
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {it} from 'node:test';
-import {loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
+import {learnerEvents, loadTaskCatalogue, runTask} from '../../source/tasks/index.js';
 import {UnknownLearnerError} from '../../source/tasks/parameters.js';
 import {csvRows} from '../helpers/csv-rows.js';
 import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
@@ -215,8 +215,32 @@ it('a learner of the course by an enrollment or a finish logged without their na
 	await refused(summary.id, {course: OTHER, user: 'carl'}, `No learner "carl" in ${OTHER}: they have events in other courses only.`);
 	await refused(summary.id, {course: OTHER, user: 'staff'}, `No learner "staff" in ${OTHER}: they have events in other courses only.`);
 	await refused(summary.id, {course: SUM, user: 'evee'}, 'No learner "evee" in the database (did you mean "eve"?).');
-	// The tasks that list learners by their events do not list eve in SUM: still refused there.
+	// The tasks that list learners by their events do not list eve or frank in SUM: still refused there, and not as
+	// having "events in other courses only" (they were): their only events are the dashboard's.
 	for (const id of ['learners', 'learner-path', 'sessions', 'time-on-course']) {
-		await refused(id, {course: SUM, user: 'eve'}, `No learner "eve" in ${SUM}: they have events in other courses only.`);
+		for (const user of ['eve', 'frank']) await refused(id, {course: SUM, user}, `No learner "${user}" in ${SUM}: they have no event in any course.`);
+	}
+});
+
+it('the learner picker offers the names the task takes: for learner-summary, those of the course by an enrollment or a finish alone too, at 0 events', async () => {
+	const sqlOf = (id: string) => tasks.find((task) => task.id === id)!.sql;
+	const active = [
+		{username: 'ann', events: 11}, {username: 'bob', events: 8}, {username: 'carl', events: 3},
+		{username: 'dana', events: 2}, {username: 'gus', events: 2}, {username: 'staff', events: 1},
+	];
+	// eve (enrolled by staff) and frank (passed by a background task) were missing: the list read events alone.
+	assert.deepEqual(await learnerEvents(database.pool, SUM, sqlOf('learner-summary')), [...active, {username: 'eve', events: 0}, {username: 'frank', events: 0}]);
+	assert.deepEqual(await learnerEvents(database.pool, OTHER, sqlOf('learner-summary')), [{username: 'ann', events: 1}, {username: 'eve', events: 0}]);
+	// All courses together: each name once, ann's events of both courses summed.
+	assert.deepEqual(await learnerEvents(database.pool, '', sqlOf('learner-summary')), [{username: 'ann', events: 12}, ...active.slice(1), {username: 'eve', events: 0}, {username: 'frank', events: 0}]);
+	// A task that lists learners by their events is offered those only.
+	assert.deepEqual(await learnerEvents(database.pool, SUM, sqlOf('learners')), active);
+	// Every name offered is one the task runs for.
+	for (const id of ['learner-summary', 'learners']) {
+		for (const course of [SUM, OTHER]) {
+			for (const {username} of await learnerEvents(database.pool, course, sqlOf(id))) {
+				assert.ok((await run(id, {course, user: username})).length > 0, `${id} ${course} ${username}`);
+			}
+		}
 	}
 });

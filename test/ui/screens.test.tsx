@@ -553,8 +553,9 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 	const ran: Array<Record<string, string>> = [];
 	const services = fakeServices({
 		...withUserTask(false),
-		listPicks: (_kind, course) => {
-			asked.push(course);
+		// The task too: the learners it takes are listed (learner-summary's by an enrollment alone as well).
+		listPicks: (_kind, course, listedFor) => {
+			asked.push(`${course} ${listedFor.id}`);
 			return answer.promise;
 		},
 		runTask: async (task, values) => {
@@ -577,7 +578,7 @@ test("Ctrl-L on a user field lists the learners of the form's course while they 
 		await waitFor(lastFrame, 'Listing the learners of course-v1:A+1+2024…');
 		// The screen says it before the app's effect asks (a busy machine showed the one without the other).
 		await until(() => asked.length > 0, 'the learners are asked for');
-		assert.deepEqual(asked, ['course-v1:A+1+2024']);
+		assert.deepEqual(asked, ['course-v1:A+1+2024 learners']);
 		answer.resolve([
 			{id: 'Анна Петрова', count: 40},
 			{id: 'bob smith', count: 25},

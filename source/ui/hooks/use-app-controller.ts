@@ -118,7 +118,7 @@ export function useAppController(services: AppServices, size: {width: number; he
 	useEffect(() => {
 		if (!listing) return;
 		const {requestId} = listing;
-		track(services.listPicks(listing.kind, listing.course)).then(
+		track(services.listPicks(listing.kind, listing.course, listing.task)).then(
 			(items) => dispatch({type: 'picks', requestId, items}),
 			(error: unknown) => {
 				services.logError(error);
