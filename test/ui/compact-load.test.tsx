@@ -3,10 +3,11 @@ import {stripVTControlCharacters} from 'node:util';
 import {test} from 'node:test';
 import {render} from 'ink-testing-library';
 import type {IngestSnapshot} from '../../ingest/progress.js';
-import {compactLoad, compactLoadLines, wholeFigures} from '../../source/ui/lib/compact-load.js';
+import {ProgressPanel} from '../../source/ui/components/progress-panel.js';
+import {compactLoad, compactLoadLines, totalFigures, wholeFigures} from '../../source/ui/lib/compact-load.js';
 import {stringWidth} from '../../source/ui/lib/columns.js';
 import {IngestScreen} from '../../source/ui/screens/ingest-screen.js';
-import {snapshot} from './fixtures.js';
+import {file, snapshot} from './fixtures.js';
 
 const derived = {step: 'counting' as const, eventsDone: 10, eventsTotal: 100, stepMs: 0};
 
@@ -95,4 +96,49 @@ test('below 15 columns the small load screen leaves out a figure that does not f
 			unmount();
 		}
 	}
+});
+
+test('the full load panel keeps a line each from 30 columns up: the Total line whole, each file its own name, counts whole where they fit', () => {
+	// A daily file in a folder, the file loading (1,234,567 events, 44 rejected) and a short name; 123.4 of 987.6 MB.
+	const files = [
+		file('input/2018/tracking.log-20181019.gz', 'loaded', 1_000_000, 1_000_000, {loaded: 990}),
+		file('input/b.log.gz', 'loading', 1_500_000, 3_000_000, {loaded: 1_234_567, rejected: 44}),
+	];
+	const shown = snapshot({bytesTotal: 987_600_000, bytesDone: 123_400_000, currentFile: 'input/b.log.gz', files});
+	for (const width of [30, 33, 36, 40, 48, 60, 80, 100]) {
+		const {lastFrame, unmount} = render(<ProgressPanel snapshot={shown} rateHistory={[1, 5, 9]} width={width} height={20} />);
+		try {
+			const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+			const what = `${width}:\n${lines.join('\n')}`;
+			assert.ok(lines.every((line) => stringWidth(line) <= width), what);
+			// It wrapped below 41 columns ("/ 987.6 MB" on a line of its own) and so did a file's sizes below 37.
+			assert.match(lines[0]!, /^Total .*12% 123\.4 MB \/ 987\.6 MB$/, what);
+			assert.match(lines[1]!, /^ {6}\S/, what);
+			const fileLines = lines.slice(lines.indexOf('Files (1 of 2 done)') + 1);
+			assert.equal(fileLines.length, 2, what);
+			// The file's own name from 40 columns ("inpu…log" there), its end at least below.
+			assert.match(fileLines[0]!, width >= 40 ? /^✓ (\S*…\S*\/)?tracking\.log-20181019\.gz +(█+ )?100% / : /^✓ \S+…\S*\.gz +100% /, what);
+			// The counts whole from 60 columns, their figures before the words, cut at 8 columns at least.
+			const counts = width >= 60 ? '1,234,567 ev, 44 rej' : width >= 48 ? '1,234,567 ev' : '1,234,5…';
+			assert.match(fileLines[1]!, new RegExp(`^▸ input/b\\.log\\.gz +([█▏▎▍▌▋▊▉░]+ +)?50% .*${counts}$`), what);
+			// The bar shows from 36 columns on the Total line; on a file line where the name and counts leave it room,
+			// after the sizes.
+			assert.equal(/^Total [█▏▎▍▌▋▊▉░]+ /.test(lines[0]!), width >= 36, what);
+			assert.equal(/░ +50%/.test(fileLines[1]!), width >= 100, what);
+			assert.equal(fileLines[1]!.includes('1.5 MB/3.0 MB'), width >= 80, what);
+		} finally {
+			unmount();
+		}
+	}
+});
+
+test('the Total figures fit their width: the bar narrows, then goes, then the total size', () => {
+	// At 80 columns (74 after the label) the bar is 44 cells, as it was.
+	assert.equal(totalFigures(123_400_000, 987_600_000, 74), `${'█'.repeat(5)}▍${'░'.repeat(38)}  12% 123.4 MB / 987.6 MB`);
+	assert.equal(totalFigures(123_400_000, 987_600_000, 30), '▌░░░░  12% 123.4 MB / 987.6 MB');
+	assert.equal(totalFigures(123_400_000, 987_600_000, 24), '12% 123.4 MB / 987.6 MB');
+	assert.equal(totalFigures(123_400_000, 987_600_000, 18), '▍░░░  12% 123.4 MB');
+	assert.equal(totalFigures(123_400_000, 987_600_000, 14), '12% 123.4 MB');
+	assert.equal(totalFigures(0, 0, 8), '?% 0 B');
+	assert.equal(totalFigures(0, 0, 4), '?%');
 });

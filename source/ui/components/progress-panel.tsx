@@ -2,9 +2,9 @@ import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
 import {derivedCountsText, formatBytes, loadRatesText, readyText} from '../../format.js';
 import {DERIVED_STEPS, type FileProgress, type IngestSnapshot} from '../../../ingest/progress.js';
-import {wholeFigures} from '../lib/compact-load.js';
-import {fileMark, filesToShow, isDone} from '../lib/file-list.js';
-import {bar, clock, displayPath, percent, sparkline, thousands} from '../lib/format.js';
+import {totalFigures, wholeFigures} from '../lib/compact-load.js';
+import {fileColumns, fileCounts, fileMark, filesToShow, isDone, SIZES_WIDTH} from '../lib/file-list.js';
+import {bar, clock, percent, shortPath, sparkline, thousands} from '../lib/format.js';
 
 /**
  * Loaded / duplicates / rejected, rejected in red when there are any; within `width`, the duplicates then the lines read
@@ -24,44 +24,29 @@ export function Counts({loaded, readAgain, duplicates, rejected, width = Number.
 	);
 }
 
-/** A file's last column: its events and rejected lines, or why it was skipped or failed. */
-function countsText(file: FileProgress): string {
-	const counts = file.status === 'skipped' || file.status === 'failed' ? (file.note ?? file.status) : `${thousands(file.loaded)} ev`;
-	return file.rejected > 0 ? `${counts}, ${thousands(file.rejected)} rej` : counts;
-}
-
-/**
- * The width of the files' last column: as wide as the widest of them needs, at most 24 (at 80 columns, 22: "1,000,000
- * ev, 44 rej" whole, the name is cut in its middle first). Always 24 before, which cut daily files' names
- * (input/2018/tra…og-20181019.gz) at 100 columns beside a column of "8,333 ev".
- */
-function countsWidth(files: FileProgress[], width: number): number {
-	const widest = Math.max(0, ...files.map((file) => stringWidth(countsText(file))));
-	return Math.min(24, Math.max(8, width - 58), Math.max(8, widest));
-}
-
-function FileLine({file, mark, width, countsColumn}: {file: FileProgress; mark: string; width: number; countsColumn: number}) {
-	const barWidth = width >= 100 ? 20 : 10;
+function FileLine({file, mark, columns}: {file: FileProgress; mark: string; columns: ReturnType<typeof fileColumns>}) {
 	// 17: the widest pair formatBytes writes (999.9 MB/999.9 MB).
-	const sizes = `${formatBytes(file.bytesDone)}/${formatBytes(file.bytesTotal)}`.padStart(17);
+	const sizes = `${formatBytes(file.bytesDone)}/${formatBytes(file.bytesTotal)}`.padStart(SIZES_WIDTH - 1);
 	// An empty file read (or skipped) is done, not of unknown size ("░░░ ?%" beside its ✓).
 	const [done, total] = (file.status === 'loaded' || file.status === 'skipped') && file.bytesTotal === 0 ? [1, 1] : [file.bytesDone, file.bytesTotal];
 	return (
-		<Box width={width}>
+		<Box>
 			<Box width={2} flexShrink={0}>
 				<Text color={file.status === 'failed' ? 'red' : file.status === 'loading' ? 'cyan' : undefined}>{mark}</Text>
 			</Box>
-			<Box flexGrow={1} flexShrink={1} minWidth={8}>
-				<Text wrap="truncate-middle">{displayPath(file.label)}</Text>
+			<Box width={columns.name} flexShrink={0}>
+				<Text wrap="truncate-end">{shortPath(file.label, columns.name)}</Text>
 			</Box>
 			<Box flexShrink={0} paddingX={1}>
 				<Text>
-					{bar(done, total, barWidth)} {percent(done, total)} {sizes}
+					{columns.bar > 0 && `${bar(done, total, columns.bar)} `}
+					{percent(done, total)}
+					{columns.sizes && ` ${sizes}`}
 				</Text>
 			</Box>
-			<Box width={countsColumn} flexShrink={0}>
+			<Box width={columns.counts} flexShrink={0}>
 				<Text color={file.rejected > 0 || file.status === 'failed' ? 'red' : undefined} wrap="truncate-end">
-					{countsText(file)}
+					{fileCounts(file, columns.counts)}
 				</Text>
 			</Box>
 		</Box>
@@ -83,7 +68,6 @@ const HEAD_LINES = 6;
 
 /** Total and per-file progress of a load (pv / rsync / indicatif fields) in at most `height` lines: the file list goes first. */
 export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot: IngestSnapshot; rateHistory: number[]; width: number; height: number}) {
-	const barWidth = Math.max(10, width - 36);
 	const done = snapshot.files.filter(isDone).length;
 	// The whole wait, the tables' update included, while loading; on the same line, the update's own while it runs.
 	const waiting = snapshot.phase === 'loading' || snapshot.phase === 'deriving';
@@ -92,12 +76,12 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 	// cancel question above the panel at 60×15), the load's sparkline gives way to the wait's estimate.
 	const showSparkline = height >= HEAD_LINES - 2 + (waiting ? 1 : 0);
 	const {shown, more} = filesToShow(snapshot.files, fileRoom);
-	const countsColumn = countsWidth(shown, width);
+	const columns = fileColumns(shown, width);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text>
 				<Text bold>Total </Text>
-				{bar(snapshot.bytesDone, snapshot.bytesTotal, barWidth)} {percent(snapshot.bytesDone, snapshot.bytesTotal)} {formatBytes(snapshot.bytesDone)} / {formatBytes(snapshot.bytesTotal)}
+				{totalFigures(snapshot.bytesDone, snapshot.bytesTotal, width - 6)}
 			</Text>
 			<Text wrap="truncate-end">
 				{'      '}
@@ -126,7 +110,7 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 						Files ({done} of {snapshot.files.length} done)
 					</Text>
 					{shown.map((file, index) => (
-						<FileLine key={`${file.label}-${index}`} file={file} mark={fileMark(file, snapshot.currentFile)} width={width} countsColumn={countsColumn} />
+						<FileLine key={`${file.label}-${index}`} file={file} mark={fileMark(file, snapshot.currentFile)} columns={columns} />
 					))}
 					{more && <Text dimColor>{more}</Text>}
 				</>

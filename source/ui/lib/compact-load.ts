@@ -1,7 +1,7 @@
 import type {IngestSnapshot} from '../../../ingest/progress.js';
-import {counted, loadRatesText, tablesPercent} from '../../format.js';
+import {counted, formatBytes, loadRatesText, tablesPercent} from '../../format.js';
 import {stringWidth} from './columns.js';
-import {percent, thousands} from './format.js';
+import {bar, percent, thousands} from './format.js';
 
 /** What the load screen says before its first snapshot. */
 export const LOOKING_FOR_FILES = 'Looking for new files in the inputs…';
@@ -72,4 +72,17 @@ export function loadTitle(doing: string, cancelling: boolean, width: number): st
 	const title = `Loading logs · ${doing}`;
 	if (stringWidth(`Loading logs · ${doing.split(' ')[0]}…`) <= width || stringWidth(title) <= width) return afterWholeWords(title, width);
 	return afterWholeWords(cancelling ? doing.charAt(0).toUpperCase() + doing.slice(1) : 'Loading logs', width);
+}
+
+/**
+ * The load panel's Total line after its label, within `width`: the bar, the share done and the bytes read of all. The
+ * bar is as wide as before (the screen's width less 36) where that fits, narrower where not, and left out below 3
+ * cells; the total's size then goes. A bar of 10 cells at least made the line 41 columns: it wrapped at 30 to 40.
+ */
+export function totalFigures(done: number, total: number, width: number): string {
+	const share = percent(done, total);
+	const sizes = [`${formatBytes(done)} / ${formatBytes(total)}`, formatBytes(done)].find((text) => stringWidth(`${share} ${text}`) <= width);
+	const figures = sizes === undefined ? share.trim() : `${share} ${sizes}`;
+	const barWidth = Math.min(Math.max(10, width - 30), width - stringWidth(figures) - 1);
+	return barWidth >= 3 ? `${bar(done, total, barWidth)} ${figures}` : figures.trim();
 }

@@ -1,6 +1,9 @@
 /** What the load screen's file list shows: each file's mark, and which files fit in its lines. */
+import path from 'node:path';
 import type {FileProgress, IngestSnapshot} from '../../../ingest/progress.js';
 import {formatCount} from '../../format.js';
+import {stringWidth} from './columns.js';
+import {displayPath, thousands} from './format.js';
 
 /**
  * A file's mark. ▸ is the file being read now, one at most; ▹ a file read to its end whose last chunks the loader
@@ -45,4 +48,44 @@ export function filesToShow(files: FileProgress[], room: number): {shown: FilePr
 		shown: chosen.sort((a, b) => a - b).map((index) => files[index]!),
 		more: `… ${formatCount(hidden.length)} more files${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`,
 	};
+}
+
+/**
+ * A file's last column within `width`: its events and rejected lines, or why it was skipped or failed; narrower, the
+ * words go before the figures ("1,234,567, 44 rej", then the events alone: the line is red), and what still does not fit
+ * is cut at its end.
+ */
+export function fileCounts(file: FileProgress, width = Number.POSITIVE_INFINITY): string {
+	if (file.status === 'skipped' || file.status === 'failed') {
+		const why = file.note ?? file.status;
+		return file.rejected > 0 ? `${why}, ${thousands(file.rejected)} rej` : why;
+	}
+	const events = thousands(file.loaded);
+	const rejected = file.rejected > 0 ? [`${events} ev, ${thousands(file.rejected)} rej`, `${events}, ${thousands(file.rejected)} rej`] : [];
+	const forms = [...rejected, `${events} ev`, events];
+	return forms.find((form) => stringWidth(form) <= width) ?? forms[0]!;
+}
+
+/** A file line's sizes ("999.9 MB/999.9 MB" at most, as formatBytes writes them), with the space before them. */
+export const SIZES_WIDTH = 18;
+
+/**
+ * The widths of the load panel's file lines at `width` (`bar` 0: none), for `files`: the mark (2), the name, a space,
+ * the bar and a space, the share done (4), the sizes, a space and the counts. The name gets room for the widest file's
+ * own name (up to 24: daily files differ at its end), the counts for the widest (up to 24: "1,000,000 ev, 44 rej"),
+ * then the bar (the share done says it in figures) and then the sizes give way. Below that the counts are cut (see
+ * fileCounts), at 8 columns at least, then the name. The line had a fixed 53 columns: at 40 the name was cut to "inpu…log" and the sizes wrapped onto a
+ * second line below 37.
+ */
+export function fileColumns(files: FileProgress[], width: number): {name: number; bar: number; sizes: boolean; counts: number} {
+	const wantedName = Math.min(24, Math.max(8, ...files.map((file) => stringWidth(path.basename(displayPath(file.label))))));
+	const wantedCounts = Math.min(24, Math.max(8, ...files.map((file) => stringWidth(fileCounts(file)))));
+	const bar = width >= 100 ? 20 : 10;
+	const fixed = (withBar: boolean, sizes: boolean) => 2 + 1 + (withBar ? bar + 1 : 0) + 4 + (sizes ? SIZES_WIDTH : 0) + 1;
+	for (const [withBar, sizes] of [[true, true], [false, true], [false, false]] as const) {
+		const name = width - fixed(withBar, sizes) - wantedCounts;
+		if (name >= wantedName) return {name, bar: withBar ? bar : 0, sizes, counts: wantedCounts};
+	}
+	const counts = Math.max(8, width - fixed(false, false) - wantedName);
+	return {name: Math.max(1, width - fixed(false, false) - counts), bar: 0, sizes: false, counts};
 }
