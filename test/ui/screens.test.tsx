@@ -915,7 +915,10 @@ test("the summary's notices say what ingest's lines say, in the same words (one 
 			if (notice.kind === 'failed') return lines[at];
 			const rest = lines.slice(at + 1);
 			const end = rest.findIndex((line) => line.trim() === '' || /^(failed|skipped|empty|rejected)[: ]/.test(line));
-			return `${lines[at]}: ${rest.slice(0, end < 0 ? undefined : end).map((line) => line.trim()).join(' ')}`;
+			const detail = rest.slice(0, end < 0 ? undefined : end);
+			// Each of its lines indented under the path's (its next ones started at the margin).
+			assert.ok(detail.every((line) => line.startsWith('  ')), lines.join('\n'));
+			return `${lines[at]}: ${detail.map((line) => line.trim()).join(' ')}`;
 		});
 		assert.deepEqual(shown, fileNotices({files}).map(noticeLine));
 		assert.equal(shown.length, 4);

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords, notLogsOf, supersededOf, tablesPercent, wrapLines, zoneKeptClause} from '../../format.js';
+import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords, notLogsOf, supersededOf, tablesPercent, wrapLines, wrapProse, zoneKeptClause} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
 import {compactLoad, compactLoadLines, loadTitle, LOOKING_FOR_FILES} from '../lib/compact-load.js';
@@ -93,7 +93,13 @@ function FileNoticeLines({notice, width}: {notice: FileNotice; width: number}) {
 			<Text color={color}>
 				{title}: {shortPath(notice.file, width - title.length - 2)}
 			</Text>
-			<Text color={color}>  {detail}</Text>
+			{/* Indented on each line: wrapped by Ink, its next lines started at the margin, under the paths. */}
+			{wrapProse(detail, width - 2).map((line, index) => (
+				<Text key={index} color={color}>
+					{'  '}
+					{line}
+				</Text>
+			))}
 		</>
 	);
 }
