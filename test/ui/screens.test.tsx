@@ -19,7 +19,7 @@ import {MenuScreen, menuNotices} from '../../source/ui/screens/menu-screen.js';
 import {filteredList} from '../../source/ui/state/filtered-list.js';
 import {initialMenuState} from '../../source/ui/state/menu-state.js';
 import {ErrorScreen} from '../../source/ui/screens/error-screen.js';
-import {CourseScreen, FormScreen} from '../../source/ui/screens/form-screens.js';
+import {CourseScreen, FormScreen, PickScreen} from '../../source/ui/screens/form-screens.js';
 import {ResultScreen} from '../../source/ui/screens/result-screen.js';
 import {IngestScreen, SummaryScreen} from '../../source/ui/screens/ingest-screen.js';
 import {progressLine} from '../../source/commands/ingest.js';
@@ -697,6 +697,31 @@ test("at 40 columns the form's hint line keeps Enter run and Esc back, on a user
 		assert.match(onUser, /\nEnter run · Esc back · F1 help$/);
 	} finally {
 		unmount();
+	}
+});
+
+test("a picker's entries keep their counts in sight: a long label is cut for them, not the counts cut off the line", () => {
+	// The corpus's problems: an i4x id and a page, 100 columns wide and more.
+	const page = (unit: string) => `/courses/edX/E929/2014_T2/courseware/0b9d4ba4e7b14c4a8fb0d3ffc8bd7f0a/${unit}/1`;
+	const items = [
+		{id: 'i4x://edX/E929/problem/17de162d435f4621ac451afb938ac8f7', count: 12, unit: '', url: page('4c1e5e7c1e4c4f3a9a3b4c6a3b7c1d2e')},
+		{id: 'i4x://edX/E929/problem/466bffd122ce457ea3ae34a46f0130fa', count: 1, unit: 'Homework 1', url: page('9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d')},
+	];
+	const problems = render(<PickScreen kind="problem" task={task('problem-answers', 'Problems')} course="edX/E929/2014_T2" items={items} list={filteredList(0)} width={100} rows={10} />);
+	const long = 'Engineering/QMSE01/Quantum_Mechanics_for_Scientists_and_Engineers';
+	const courses = render(<CourseScreen task={tasks[0]!} choices={[long, undefined]} list={filteredList(0)} courses={[{courseId: long, events: 1}]} width={60} rows={5} />);
+	try {
+		const lines = stripVTControlCharacters(problems.lastFrame()!).split('\n');
+		// They ended "…/courseware/0b…": the counts the list is ordered by were never seen.
+		assert.match(lines[2] ?? '', /^▸ i4x:\/\/edX\/E929\/problem\/17de162d435f4621ac451afb938ac8f7 · \/courses\/\S+… 12 learners$/, lines.join('\n'));
+		assert.match(lines[3] ?? '', /^ {2}i4x:\/\/edX\/E929\/problem\/466bffd122ce457ea3ae34a46f0130fa · Homework 1 · \/courses\/\S+… 1 learner$/, lines.join('\n'));
+		const course = stripVTControlCharacters(courses.lastFrame()!).split('\n')[1] ?? '';
+		assert.match(course, /^▸ Engineering\/QMSE01\/Quantum_Mechanics_for_Scientis… 1 event$/);
+		for (const line of [...lines, course]) assert.ok(stringWidth(line) <= 100, line);
+		assert.ok(stringWidth(course) <= 60, course);
+	} finally {
+		problems.unmount();
+		courses.unmount();
 	}
 });
 

@@ -154,4 +154,13 @@ export function menuRow(title: string, description: string, column: number, room
 	return {title: fitCell(title, titleWidth, false) + ' '.repeat(MENU_GAP), description: truncated(oneLineCell(description), left)};
 }
 
+/**
+ * A list entry's `label` within `width` beside its `count` (" 40 learners with checks"): cut at its end, down to 8
+ * columns, so that the count stays in sight. Cut with the line, a problem's label (its id, unit and page) took the
+ * whole line at 100 columns and the counts the list is ordered by were never seen.
+ */
+export function besideCount(label: string, count: string, width: number): string {
+	return truncated(label, Math.max(MIN_DESCRIPTION_WIDTH, width - stringWidth(count)));
+}
+
 export {stringWidth};

@@ -3,7 +3,7 @@ import Spinner from 'ink-spinner';
 import {useEffect, useState} from 'react';
 import type {TaskDefinition} from '../../tasks/types.js';
 import {counted, firstSentence, terminalSafe, wrapLines, wrapProse} from '../../format.js';
-import {rowMark, stringWidth} from '../lib/columns.js';
+import {besideCount, ROW_MARK_WIDTH, rowMark, stringWidth} from '../lib/columns.js';
 import {clock, thousands} from '../lib/format.js';
 import {parameterHelp} from '../lib/task-details.js';
 import type {Course} from '../state/app-state.js';
@@ -29,6 +29,7 @@ export function CourseScreen({task, choices, list, courses, width, rows}: {task:
 				shown={shown}
 				position={position}
 				rows={rows}
+				width={width}
 				line={(index) => {
 					const choice = choices[index];
 					return {label: choiceLabel(choice), events: choice === undefined ? undefined : (events.get(choice) ?? 0)};
@@ -38,17 +39,21 @@ export function CourseScreen({task, choices, list, courses, width, rows}: {task:
 	);
 }
 
-/** The `rows` of a picker's list around its cursor: each one's label, and its count (of `noun`s) where it has one. */
-function PickerRows({shown, position, rows, line, noun = 'event'}: {shown: number[]; position: number; rows: number; line: (index: number) => {label: string; events: number | undefined}; noun?: string}) {
+/**
+ * The `rows` of a picker's list around its cursor within `width`: each one's label, and its count (of `noun`s) where it
+ * has one, the label cut for it (see besideCount).
+ */
+function PickerRows({shown, position, rows, width, line, noun = 'event'}: {shown: number[]; position: number; rows: number; width: number; line: (index: number) => {label: string; events: number | undefined}; noun?: string}) {
 	const start = windowStart(position, shown.length, rows);
 	return shown.slice(start, start + rows).map((index, offset) => {
 		const {label, events} = line(index);
 		const isCursor = start + offset === position;
+		const count = events === undefined ? '' : ` ${counted(events, noun)}`;
 		return (
 			<Text key={index} inverse={isCursor} wrap="truncate-end">
 				{rowMark(isCursor)}
-				{terminalSafe(label)}
-				{events !== undefined && <Text dimColor> {counted(events, noun)}</Text>}
+				{besideCount(terminalSafe(label), count, width - ROW_MARK_WIDTH)}
+				{count && <Text dimColor>{count}</Text>}
 			</Text>
 		);
 	});
@@ -99,7 +104,7 @@ export function PickScreen({kind, task, course, items, list, width, rows}: {kind
 				{pickSummary(kind, items.length, where)}
 			</Text>
 			{items.length > 0 && shown.length === 0 && <Text dimColor>No {one} matches "{list.filter.value}" (Esc clears the filter).</Text>}
-			<PickerRows shown={shown} position={position} rows={rows} noun={noun} line={(index) => ({label: pickLabel(items[index]!), events: items[index]!.count})} />
+			<PickerRows shown={shown} position={position} rows={rows} width={width} noun={noun} line={(index) => ({label: pickLabel(items[index]!), events: items[index]!.count})} />
 		</Box>
 	);
 }
