@@ -48,6 +48,9 @@ test('start-up: database steps, then the load with sampled snapshots, then the s
 	state = apply(state, {type: 'ingest-progress', snapshot: snapshot({elapsedMs: 3000, megabytesPerSecond: 6})}, {type: 'ingest-progress', snapshot: snapshot({elapsedMs: 3600, megabytesPerSecond: 7})});
 	assert.equal(state.screen.name, 'ingest');
 	if (state.screen.name === 'ingest') assert.deepEqual(state.screen.rateHistory, [5, 7], 'one sparkline point per second');
+	// The tables' update after the load adds none: the line went on with the load's last rate, a point a second.
+	state = apply(state, ...[5000, 6000, 7000].map((elapsedMs) => ({type: 'ingest-progress' as const, snapshot: snapshot({phase: 'deriving', elapsedMs, megabytesPerSecond: 7})})));
+	if (state.screen.name === 'ingest') assert.deepEqual(state.screen.rateHistory, [5, 7], 'none while the tables are updated');
 	state = apply(state, {type: 'ingest-finished', summary: summary()});
 	assert.equal(state.screen.name, 'summary');
 	assert.equal(scopeOf(state), 'summary');

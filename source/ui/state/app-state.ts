@@ -422,8 +422,9 @@ export function lockWaitLines(state: Pick<AppState, 'lockWait' | 'screen' | 'hel
 function withSnapshot(screen: Extract<Screen, {name: 'ingest'}>, snapshot: IngestSnapshot): Extract<Screen, {name: 'ingest'}> {
 	// One sparkline point per second of load time, whatever the snapshot rate, from the first byte read: before it (the
 	// inputs looked at, a resumed .gz passed over, the first lines on their way) its 0 MB/s is no rate, and the line
-	// started with a run of them.
-	if (snapshot.bytesRead === 0 || snapshot.elapsedMs - screen.lastHistoryMs < 1000) return {...screen, snapshot};
+	// started with a run of them. Nor after the load, while the tables are updated: the line went on with the load's
+	// last rate, frozen, a point a second.
+	if (snapshot.phase !== 'loading' || snapshot.bytesRead === 0 || snapshot.elapsedMs - screen.lastHistoryMs < 1000) return {...screen, snapshot};
 	return {...screen, snapshot, lastHistoryMs: snapshot.elapsedMs, rateHistory: [...screen.rateHistory, snapshot.megabytesPerSecond].slice(-HISTORY_POINTS)};
 }
 
