@@ -83,7 +83,7 @@ function CurrentScreen({state, width, height}: {state: AppState; width: number; 
 		case 'ingest':
 			return <IngestScreen snapshot={screen.snapshot} rateHistory={screen.rateHistory} confirmCancel={screen.confirmCancel} cancelling={screen.cancelling} width={width} height={height} />;
 		case 'summary':
-			return <SummaryScreen summary={screen.summary} width={width} />;
+			return <SummaryScreen summary={screen.summary} width={width} height={height} />;
 		case 'menu':
 			return <MenuScreen tasks={state.tasks} menu={state.menu} courses={state.courses} eventsWithoutCourse={state.eventsWithoutCourse} course={state.course} dayZone={state.timeZone} problems={state.problems} lastIngest={state.lastIngest} width={width} height={height} />;
 		case 'course':

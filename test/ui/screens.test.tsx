@@ -3,6 +3,7 @@ import path from 'node:path';
 import {stripVTControlCharacters} from 'node:util';
 import {test} from 'node:test';
 import {render} from 'ink-testing-library';
+import {Box} from 'ink';
 import {UserError} from '../../ingest/errors.js';
 import {columnPlaces, fileNotices, noticeLine, noticeWords} from '../../source/format.js';
 import type {IngestSnapshot} from '../../ingest/progress.js';
@@ -947,6 +948,36 @@ test("the summary's notices say what ingest's lines say, in the same words (one 
 		});
 		assert.deepEqual(shown, fileNotices({files}).map(noticeLine));
 		assert.equal(shown.length, 4);
+	} finally {
+		unmount();
+	}
+});
+
+test('the summary fits a 60×20 terminal: the notices give way, never drawn over one another, and the lines after them stay', () => {
+	const notALog = 'JSON spread over many lines (pretty-printed), where a tracking log has one event per line; put each event on a line of its own (jq -c . FILE) and load that; nothing was loaded from it';
+	const files = Array.from({length: 9}, (_, index) => file(`input/openedx__event-routing-backends/processed_events_current/event-${index}.json`, 'loaded', 0, 0, {notALog}));
+	const shown = summary({files, filesLoaded: 1, filesNotLogs: 9, elapsedMs: 69_000, derivedMs: 50_000, rejected: 41, rejectedByReason: {'not-an-object': 12, 'invalid-utf8': 6, 'malformed-json': 12, 'truncated-json': 11}});
+	// The app's screen: 20 lines less the key hints'.
+	const {lastFrame, unmount} = render(
+		<Box height={18} flexDirection="column" overflow="hidden">
+			<SummaryScreen summary={shown} width={60} height={18} />
+		</Box>,
+	);
+	try {
+		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+		const frame = lines.join('\n');
+		// It read "Load finished in 1:09 (loading 0:19, updating the tables" and "loaded from itn (jq -c . FILE) and load that;".
+		assert.deepEqual(lines.slice(0, 2), ['Load finished in 1:09 (loading 0:19, updating the tables', '0:50)'], frame);
+		assert.ok(lines.length <= 18 && lines.every((line) => stringWidth(line) <= 60), frame);
+		const named = lines.filter((line) => line.startsWith('skipped: '));
+		// One notice of five lines fits with the others' count, not four of them.
+		assert.equal(named.length, 1, frame);
+		const more = lines.indexOf('… and 8 more (openpolyedu-tui ingest names them all)');
+		// The notice whole: its path cut, its reason's lines ingest's words, broken.
+		const first = lines.indexOf(named[0]!);
+		assert.equal(lines[first], 'skipped: input/openedx__even…sed_events_current/event-0.json');
+		assert.equal(lines.slice(first + 1, more).map((line) => line.trim()).join(' '), noticeWords(fileNotices({files})[0]!).detail, frame);
+		assert.match(frame, /rejected by reason: not-an-object 12, invalid-utf8 6,\nmalformed-json 12, truncated-json 11\nThe rejected lines are kept: openpolyedu-tui rejected lists\nthem\.\n*$/);
 	} finally {
 		unmount();
 	}

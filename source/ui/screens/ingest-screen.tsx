@@ -64,48 +64,61 @@ export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, 
 	);
 }
 
-/** Failed and copied inputs named in the summary; the rest are counted (the menu comes next, below it). */
+/** Failed and copied inputs named in the summary at most; the rest are counted (the menu comes next, below it). */
 const SHOWN_NOTICES = 4;
 
 /**
- * A failed, empty or copied input, its path cut to fit (shortPath): on one line, a copy's two long paths were
- * cut as one, which lost "same content as" and read as if the copy skipped were the file loaded. What the
- * second path is, or what the archive lacked, goes on a second line. The words are ingest's (noticeWords).
+ * A failed, empty or copied input's lines within `width`, its path cut to fit (shortPath): on one line, a copy's two
+ * long paths were cut as one, which lost "same content as" and read as if the copy skipped were the file loaded. What
+ * the second path is, or what the archive lacked, goes on the lines after it, indented. The words are ingest's
+ * (noticeWords).
  */
-function FileNoticeLines({notice, width}: {notice: FileNotice; width: number}) {
-	const color = notice.kind === 'failed' ? 'red' : 'yellow';
+export function noticeLines(notice: FileNotice, width: number): string[] {
 	if (notice.kind === 'failed') {
 		const {title, detail} = noticeWords(notice);
 		// The reason is what to act on: the path gives way first, down to a readable part of it; a longer reason wraps
 		// (unzip's run past 100 columns, cut in the middle of "not found").
 		const room = Math.max(20, width - stringWidth(`${title}: : ${detail}`));
-		return (
-			<Text color={color} wrap="wrap">
-				{title}: {shortPath(notice.file, room)}: {detail}
-			</Text>
-		);
+		return wrapProse(`${title}: ${shortPath(notice.file, room)}: ${detail}`, width);
 	}
 	// The other path gets what the detail's own words and its two-space indent leave.
 	const otherRoom = width - 2 - stringWidth(noticeWords(notice, () => '').detail);
 	const {title, detail} = noticeWords(notice, (file) => shortPath(file, otherRoom));
-	return (
-		<>
-			<Text color={color}>
-				{title}: {shortPath(notice.file, width - title.length - 2)}
-			</Text>
-			{/* Indented on each line: wrapped by Ink, its next lines started at the margin, under the paths. */}
-			{wrapProse(detail, width - 2).map((line, index) => (
-				<Text key={index} color={color}>
-					{'  '}
-					{line}
-				</Text>
-			))}
-		</>
-	);
+	// Indented on each line: wrapped by Ink, its next lines started at the margin, under the paths.
+	return [`${title}: ${shortPath(notice.file, width - title.length - 2)}`, ...wrapProse(detail, width - 2).map((line) => `  ${line}`)];
 }
 
-/** After the load: the summary with the overall average rate (rsync's end line). */
-export function SummaryScreen({summary, width}: {summary: IngestSummary; width: number}) {
+/**
+ * How many of `notices` (SHOWN_NOTICES at most) the summary names in `room` lines, with the line counting the others
+ * when some are left out. At 60×20 four of them (four lines each) and the lines around them overflowed the screen, and
+ * Ink drew lines over one another ("loaded from itn (jq -c . FILE)…").
+ */
+export function noticesShown(notices: FileNotice[], width: number, room: number): number {
+	let used = 0;
+	let shown = 0;
+	for (const notice of notices.slice(0, SHOWN_NOTICES)) {
+		const more = shown + 1 < notices.length ? 1 : 0;
+		used += noticeLines(notice, width).length;
+		if (used + more > room) break;
+		shown++;
+	}
+	return shown;
+}
+
+/** `text` wrapped at spaces within `width`, a Text a line, so that the lines it takes are known. */
+function Lines({text, width, color, dimColor, bold}: {text: string; width: number; color?: string; dimColor?: boolean; bold?: boolean}) {
+	return wrapProse(text, width).map((line, index) => (
+		<Text key={index} color={color} dimColor={dimColor} bold={bold}>
+			{line}
+		</Text>
+	));
+}
+
+/**
+ * After the load: the summary with the overall average rate (rsync's end line), within `height` lines: the notices
+ * of failed and copied inputs give way first (see noticesShown).
+ */
+export function SummaryScreen({summary, width, height = Number.POSITIVE_INFINITY}: {summary: IngestSummary; width: number; height?: number}) {
 	const seconds = summary.elapsedMs / 1000;
 	// The rate is the load's: without the derived build that followed it.
 	const loadSeconds = loadingMs(summary) / 1000;
@@ -113,40 +126,46 @@ export function SummaryScreen({summary, width}: {summary: IngestSummary; width: 
 	const rate = loadSeconds > 0 ? bytesRead / 1e6 / loadSeconds : 0;
 	const reasons = Object.entries(summary.rejectedByReason);
 	const notices = fileNotices(summary);
+	const title = `Load ${summary.phase === 'done' ? 'finished' : summary.phase} in ${clock(seconds)}${summary.phase === 'done' && summary.derivedMs !== undefined ? ` (loading ${clock(loadSeconds)}, updating the tables ${clock(summary.derivedMs / 1000)})` : ''}`;
+	const read = `read ${counted(summary.lines, 'line')}: `;
+	// An average over less than a second says nothing ("1.6 KB read at 0.0 MB/s").
+	const bytes = `${formatBytes(bytesRead)} read ${loadSeconds >= 1 ? `at ${rate.toFixed(1)} MB/s on average` : 'in under a second'}`;
+	// On a line of its own: beside the rate it ran past 80 columns.
+	const files = `files: ${summary.filesLoaded} loaded, ${notLogsOf(summary)}${summary.filesSkipped} already loaded, ${supersededOf(summary)}${summary.filesFailed} failed`;
+	const cancelled = summary.derivedCancelled
+		? `Everything is loaded; the tables the tasks read are updated the next time the app starts (until then the tasks answer without this load)${zoneKeptClause(summary)}.`
+		: 'The rest of the files load the next time the app starts.';
+	const tail = [
+		reasons.length > 0 && {text: `rejected by reason: ${reasons.map(([reason, count]) => `${reason} ${thousands(count)}`).join(', ')}`, color: 'red'},
+		summary.error && {text: summary.error, color: 'red'},
+		summary.phase === 'cancelled' && {text: cancelled, color: 'yellow'},
+		summary.rejected > 0 && {text: 'The rejected lines are kept: openpolyedu-tui rejected lists them.', dimColor: true},
+	].filter((line) => line !== false && line !== undefined && line !== '');
+	const linesOf = (text: string) => wrapProse(text, width).length;
+	const room = height - linesOf(title) - 1 - linesOf(bytes) - linesOf(files) - tail.reduce((sum, line) => sum + linesOf(line.text), 0);
+	const shown = noticesShown(notices, width, room);
+	// Never shrunk: what does not fit even then is cut at the bottom, where Yoga's shrinking drew lines over one another.
 	return (
-		<Box flexDirection="column" width={width}>
-			<Text bold color={summary.phase === 'failed' ? 'red' : summary.phase === 'cancelled' ? 'yellow' : 'green'}>
-				Load {summary.phase === 'done' ? 'finished' : summary.phase} in {clock(seconds)}
-				{summary.phase === 'done' && summary.derivedMs !== undefined && ` (loading ${clock(loadSeconds)}, updating the tables ${clock(summary.derivedMs / 1000)})`}
+		<Box flexDirection="column" width={width} flexShrink={0}>
+			<Lines text={title} width={width} bold color={summary.phase === 'failed' ? 'red' : summary.phase === 'cancelled' ? 'yellow' : 'green'} />
+			<Text wrap="truncate-end">
+				{read}
+				<Counts loaded={summary.loaded} readAgain={summary.readAgain} duplicates={summary.duplicates} rejected={summary.rejected} width={width - stringWidth(read)} />
 			</Text>
-			<Text>
-				read {counted(summary.lines, 'line')}: <Counts loaded={summary.loaded} readAgain={summary.readAgain} duplicates={summary.duplicates} rejected={summary.rejected} />
-			</Text>
-			<Text>
-				{/* An average over less than a second says nothing ("1.6 KB read at 0.0 MB/s"). */}
-				{formatBytes(bytesRead)} read {loadSeconds >= 1 ? `at ${rate.toFixed(1)} MB/s on average` : 'in under a second'}
-			</Text>
-			{/* On a line of its own: beside the rate it ran past 80 columns. */}
-			<Text>
-				files: {summary.filesLoaded} loaded, {notLogsOf(summary)}
-				{summary.filesSkipped} already loaded, {supersededOf(summary)}
-				{summary.filesFailed} failed
-			</Text>
-			{notices.slice(0, SHOWN_NOTICES).map((notice) => (
-				<FileNoticeLines key={`${notice.kind} ${notice.file}`} notice={notice} width={width} />
-			))}
-			{/* `files` has no row for a copy skipped: ingest run again names every one (loading nothing new). */}
-			{notices.length > SHOWN_NOTICES && <Text dimColor>… and {notices.length - SHOWN_NOTICES} more (openpolyedu-tui ingest names them all)</Text>}
-			{reasons.length > 0 && <Text color="red">rejected by reason: {reasons.map(([reason, count]) => `${reason} ${thousands(count)}`).join(', ')}</Text>}
-			{summary.error && <Text color="red">{summary.error}</Text>}
-			{summary.phase === 'cancelled' && (
-				<Text color="yellow">
-					{summary.derivedCancelled
-						? `Everything is loaded; the tables the tasks read are updated the next time the app starts (until then the tasks answer without this load)${zoneKeptClause(summary)}.`
-						: 'The rest of the files load the next time the app starts.'}
-				</Text>
+			<Lines text={bytes} width={width} />
+			<Lines text={files} width={width} />
+			{notices.slice(0, shown).map((notice) =>
+				noticeLines(notice, width).map((line, index) => (
+					<Text key={`${notice.kind} ${notice.file} ${index}`} color={notice.kind === 'failed' ? 'red' : 'yellow'}>
+						{line}
+					</Text>
+				)),
 			)}
-			{summary.rejected > 0 && <Text dimColor>The rejected lines are kept: openpolyedu-tui rejected lists them.</Text>}
+			{/* `files` has no row for a copy skipped: ingest run again names every one (loading nothing new). */}
+			{notices.length > shown && <Text dimColor wrap="truncate-end">… and {notices.length - shown} more (openpolyedu-tui ingest names them all)</Text>}
+			{tail.map((line, index) => (
+				<Lines key={index} text={line.text} width={width} color={line.color} dimColor={line.dimColor} />
+			))}
 		</Box>
 	);
 }
