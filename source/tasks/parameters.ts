@@ -216,12 +216,15 @@ export async function learnerEvents(pool: pg.Pool, course: string, taskSql: stri
 /**
  * The videos or problems (`kind`) of `course` ('' = every course) with the unit (section name) and page each sits on
  * (d_item_units; '' where none is known), which tell apart the hashes OpenEdu's logs give as ids, and `count`: a
- * video's viewers, a problem's learners with graded checks (0: show-answer only); most first, then by id. The app's
+ * video's viewers (who played it; 0: loaded only), a problem's learners with graded checks (0: show-answer only); most
+ * first, then by id. The app's
  * picker lists them for video-dropoff's and problem-answers' fields.
  */
 export async function itemUnits(pool: pg.Pool, kind: keyof typeof ITEMS, course: string): Promise<Array<{id: string; count: number; unit: string; url: string}>> {
 	const item = ITEMS[kind];
-	const counted = kind === 'problem' ? 'count(DISTINCT t.username) FILTER (WHERE t.checks > 0)' : 'count(DISTINCT t.username)';
+	// Counted as video-engagement's viewers are (it listed 838 viewers of a video the table said 829 of: those who
+	// only loaded it were counted) and problems' learners with checks.
+	const counted = `count(DISTINCT t.username) FILTER (WHERE t.${item.counted} > 0)`;
 	const {rows} = await pool.query<{id: string; count: number; unit: string; url: string}>(
 		`SELECT t.${item.column} AS id, ${counted} AS count, coalesce(min(u.name), '') AS unit, coalesce(min(u.url), '') AS url
 		 FROM ${item.table} t LEFT JOIN d_item_units($2, NULLIF($1, '')) u ON u.item_id = t.${item.column}
@@ -392,9 +395,10 @@ async function about<T>(parameter: TaskParameter, check: () => Promise<T>): Prom
 }
 
 /** Where a course's videos and problems are listed (by the tasks that read them), and which task lists them for the user. */
+/** Each kind's table, and what makes a learner counted in the picker's list: as the task listing them counts them. */
 const ITEMS = {
-	video: {table: 'd_learner_video', column: 'video_id', listedBy: 'video-engagement'},
-	problem: {table: 'd_learner_problem', column: 'problem_id', listedBy: 'problems'},
+	video: {table: 'd_learner_video', column: 'video_id', listedBy: 'video-engagement', counted: 'plays'},
+	problem: {table: 'd_learner_problem', column: 'problem_id', listedBy: 'problems', counted: 'checks'},
 };
 
 const inCourse = (course: string) => (course === '' ? 'in the database' : `in ${course}`);

@@ -8,7 +8,8 @@ import {fixtureDir, ingest, openTestDatabase} from '../helpers/ingest.js';
 /**
  * The picker's list of videos and problems (itemUnits): each with the unit (section name) and page it sits on, and
  * its viewers or its learners with checks, most first. Course A: video v on unit "1.1 Маятник" (named by an outline
- * click) watched by ann, ben and cat (ann twice: one viewer), video w on an unnamed page by dan; problem p checked by
+ * click) watched by ann, ben and cat (ann twice: one viewer) and loaded by fay, video w on an unnamed page by dan,
+ * video z only loaded by fay; problem p checked by
  * ann and ben, problem q only shown by cat (no check). Course B: video x by ann and eve; its page, B's.
  */
 const A = 'course-v1:Uni+PHYS+2024';
@@ -38,6 +39,9 @@ fs.writeFileSync(
 		play('ben', A, 'v', unit(A, 'ch1')),
 		play('cat', A, 'v', unit(A, 'ch1')),
 		play('dan', A, 'w', unit(A, 'ch2')),
+		// Loaded with its page, never played: no viewer, as video-engagement counts them.
+		line('fay', A, 'load_video', unit(A, 'ch1'), {id: 'v'}),
+		line('fay', A, 'load_video', unit(A, 'ch5'), {id: 'z'}),
 		problem('ann', 'problem_check', 'p', unit(A, 'ch3')),
 		problem('ben', 'problem_check', 'p', unit(A, 'ch3')),
 		problem('cat', 'showanswer', 'q', unit(A, 'ch4')),
@@ -48,10 +52,11 @@ fs.writeFileSync(
 const database = await openTestDatabase('item_list');
 await ingest(database, [file]);
 
-it("lists a course's videos with their unit and page, by viewers (a learner once however often they played)", async () => {
+it("lists a course's videos with their unit and page, by viewers (a learner once however often they played; one who only loaded it none)", async () => {
 	assert.deepEqual(await itemUnits(database.pool, 'video', A), [
 		{id: 'v', count: 3, unit: '1.1 Маятник', url: unit(A, 'ch1')},
 		{id: 'w', count: 1, unit: '', url: unit(A, 'ch2')},
+		{id: 'z', count: 0, unit: '', url: unit(A, 'ch5')},
 	]);
 	assert.deepEqual(await itemUnits(database.pool, 'video', B), [{id: 'x', count: 2, unit: '', url: unit(B, 'ch9')}]);
 });
@@ -63,6 +68,7 @@ it('all courses together (the course left empty), most viewers first, then by id
 			['v', 3, unit(A, 'ch1')],
 			['x', 2, unit(B, 'ch9')],
 			['w', 1, unit(A, 'ch2')],
+			['z', 0, unit(A, 'ch5')],
 		],
 	);
 });
