@@ -73,7 +73,7 @@ const SHOWN_NOTICES = 4;
  * the second path is, or what the archive lacked, goes on the lines after it, indented. The words are ingest's
  * (noticeWords).
  */
-export function noticeLines(notice: FileNotice, width: number): string[] {
+function noticeLines(notice: FileNotice, width: number): string[] {
 	if (notice.kind === 'failed') {
 		const {title, detail} = noticeWords(notice);
 		// The reason is what to act on: the path gives way first, down to a readable part of it; a longer reason wraps
@@ -93,7 +93,7 @@ export function noticeLines(notice: FileNotice, width: number): string[] {
  * when some are left out. At 60×20 four of them (four lines each) and the lines around them overflowed the screen, and
  * Ink drew lines over one another ("loaded from itn (jq -c . FILE)…").
  */
-export function noticesShown(notices: FileNotice[], width: number, room: number): number {
+function noticesShown(notices: FileNotice[], width: number, room: number): number {
 	let used = 0;
 	let shown = 0;
 	for (const notice of notices.slice(0, SHOWN_NOTICES)) {
