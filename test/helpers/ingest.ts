@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,17 @@ export async function migrated(database: {pool: pg.Pool}): Promise<number[]> {
 	} finally {
 		client.release();
 	}
+}
+
+/**
+ * Undoes migration `version` by `undo` (leaving the database as the version before it did) and migrates again: that
+ * migration alone runs, and leaves no load to rebuild (asserted).
+ */
+export async function migratedAgain(database: {pool: pg.Pool}, version: number, undo: string): Promise<void> {
+	await database.pool.query(`${undo}; DELETE FROM schema_version WHERE version = ${version}`);
+	assert.deepEqual(await migrated(database), [version]);
+	const {rows: [{pending}]} = await database.pool.query<{pending: number}>('SELECT count(*)::int AS pending FROM loads WHERE NOT derived_done');
+	assert.equal(pending, 0);
 }
 
 /** A temporary folder for fixture files, removed after the test file. */
