@@ -55,18 +55,6 @@ WITH reference AS (
 ), active_days AS (
 	-- Outside the day zone, from the UTC day tables or the hourly ones (as at-risk).
 	SELECT course_id, username, days FROM d_learner_active_days(:tz, :course, NULL) WHERE :tz <> d_day_zone()
-), video_duration AS (
-	-- A video's duration: the longest its players reported to any learner of the course (video-engagement's).
-	SELECT course_id, video_id, max(reported_duration) AS duration
-	FROM d_learner_video
-	WHERE course_id = :course OR (:course IS NULL AND course_id <> '')
-	GROUP BY 1, 2
-), completed AS (
-	-- Completion depends on every learner's reports of a video's duration: counted here, not when the tables are built.
-	SELECT v.course_id, v.username, count(*) AS videos
-	FROM d_learner_video v JOIN video_duration d ON d.course_id = v.course_id AND d.video_id = v.video_id
-	WHERE v.reached >= 0.95 * d.duration AND (:user IS NULL OR v.username = :user)
-	GROUP BY 1, 2
 )
 SELECT l.username, l.course_id, l.user_id, l.enrolled, l.first_enrolled AS enrolled_at, l.mode,
 	l.first_activity, l.last_activity,
@@ -75,7 +63,7 @@ SELECT l.username, l.course_id, l.user_id, l.enrolled, l.first_enrolled AS enrol
 	coalesce(l.events, 0) AS events,
 	d_minutes(coalesce(t.seconds_30, 0)) AS minutes,
 	coalesce(s.sessions, 0) AS sessions,
-	coalesce(i.videos_played, 0) AS videos_played, coalesce(c.videos, 0) AS videos_completed,
+	coalesce(i.videos_played, 0) AS videos_played, coalesce(i.videos_completed, 0) AS videos_completed,
 	d_minutes(coalesce(i.video_seconds, 0)) AS video_minutes,
 	coalesce(i.problems_attempted, 0) AS problems_attempted, coalesce(i.problems_solved, 0) AS problems_solved,
 	coalesce(i.problems_first_try, 0) AS problems_first_try,
@@ -88,9 +76,9 @@ LEFT JOIN active_days a ON a.course_id = l.course_id AND a.username = l.username
 -- Time on task summed over all days is the same in every zone: the day zone's totals answer any.
 LEFT JOIN d_learner_time_total t ON t.course_id = l.course_id AND t.username = l.username
 LEFT JOIN d_learner_session s ON s.course_id = l.course_id AND s.username = l.username
--- Videos, problems and pages counted when the tables were built (d_learner_items).
+-- Videos, problems and pages counted when the tables were built (d_learner_items; completions recounted when a
+-- load raises a video's duration).
 LEFT JOIN d_learner_items i ON i.course_id = l.course_id AND i.username = l.username
-LEFT JOIN completed c ON c.course_id = l.course_id AND c.username = l.username
 -- Each name's latest course grade, kept by the build.
 LEFT JOIN d_named_grade g ON g.course_id = l.course_id AND g.username = l.username
 ORDER BY events DESC, l.username, l.course_id

@@ -10,6 +10,7 @@ import {countFreshEvents, type FirstDay, learnerName} from './fresh-counts.js';
 import {PROBLEM_TABLES, recomputeProblems, recomputeVideos, REPLACED_ITEM_ROWS, VIDEO_TABLES} from './learner-items.js';
 import type {LearnerFields} from './streamed-copy.js';
 import {RECOMPUTED_TIMELINE_ROWS, recomputeTimelines, TIMELINE_TABLES} from './timelines.js';
+import {COMPLETED_VIDEOS, DURATION_OF_VIDEO, recountCompletedVideos, videoDurations} from './video-completion.js';
 
 /** Enrollment, video, problem, forum, … classification of event types (edx2bigquery's categories). */
 const VIDEO_KIND = `(event_type LIKE '%\\_video' OR event_type LIKE 'edx.video.%' OR event_type LIKE '%transcript%')`;
@@ -208,7 +209,7 @@ const PLAIN_TABLES = (earlier: boolean) => (earlier ? 'learners_to_refresh, fres
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_type_day_utc', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_enrollment_mode',
 	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_learner_ip', 'd_textbook_event', 'd_user_finish', 'd_grade', 'd_course_grade', 'd_named_grade', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
-	'd_page_day', 'd_page_day_utc', 'd_shared_url', 'd_problem_answer', 'd_learner_events', 'd_item_page', 'd_learner_items',
+	'd_page_day', 'd_page_day_utc', 'd_shared_url', 'd_problem_answer', 'd_learner_events', 'd_item_page', 'd_learner_items', 'd_video_duration',
 ];
 
 /**
@@ -235,25 +236,38 @@ const FIRST_BUILD_STATISTICS = ['SET LOCAL default_statistics_target = 10', `ANA
 /**
  * Each learner's videos, problems and pages counted from their rows per item (learner-summary reads these: summed per
  * run, the 900k rows took 0.7 s of its 1.3 s at 10M events), after the walks: on a first build for everyone, else for
- * the learners just walked.
+ * the learners just walked. First the durations of the videos walked (see video-completion.ts): where one changed,
+ * every learner of the video has their completed videos counted again (changed_video: the new durations, NULL none).
  */
 function learnerItemSteps(earlier: boolean): string[] {
 	const walked = (table: string) => (earlier ? `JOIN learners_to_refresh r ON r.course_id = ${table}.course_id AND r.username = ${table}.username` : '');
+	const changedVideo = 'c.course_id = v.course_id AND c.video_id = v.video_id';
 	return [
+		`CREATE TEMP TABLE changed_video ON COMMIT DROP AS
+		SELECT v.course_id, v.video_id, v.duration
+		FROM (${videoDurations(earlier ? 'WHERE (v.course_id, v.video_id) IN (SELECT course_id, video_id FROM fresh_video_item)' : '')}) v
+			LEFT JOIN d_video_duration c ON ${changedVideo}
+		WHERE v.duration IS DISTINCT FROM c.duration`,
+		`DELETE FROM d_video_duration v USING changed_video c WHERE ${changedVideo}`,
+		'INSERT INTO d_video_duration (course_id, video_id, duration) SELECT course_id, video_id, duration FROM changed_video WHERE duration IS NOT NULL',
 		...(earlier ? ['DELETE FROM d_learner_items i USING learners_to_refresh r WHERE r.course_id = i.course_id AND r.username = i.username'] : []),
-		`INSERT INTO d_learner_items (course_id, username, videos_played, video_seconds, problems_attempted, problems_solved, problems_first_try, pages)
-		SELECT course_id, username, sum(videos_played), sum(video_seconds), sum(problems_attempted), sum(problems_solved), sum(problems_first_try), sum(pages)
+		`INSERT INTO d_learner_items (course_id, username, videos_played, videos_completed, video_seconds, problems_attempted, problems_solved, problems_first_try, pages)
+		SELECT course_id, username, sum(videos_played), sum(videos_completed), sum(video_seconds), sum(problems_attempted), sum(problems_solved), sum(problems_first_try), sum(pages)
 		FROM (
-			SELECT v.course_id, v.username, count(*) FILTER (WHERE v.plays > 0) AS videos_played, sum(v.watched_seconds) AS video_seconds,
-				0 AS problems_attempted, 0 AS problems_solved, 0 AS problems_first_try, 0 AS pages
-			FROM d_learner_video v ${walked('v')} GROUP BY 1, 2
+			SELECT v.course_id, v.username, count(*) FILTER (WHERE v.plays > 0) AS videos_played, ${COMPLETED_VIDEOS} AS videos_completed,
+				sum(v.watched_seconds) AS video_seconds, 0 AS problems_attempted, 0 AS problems_solved, 0 AS problems_first_try, 0 AS pages
+			FROM d_learner_video v ${DURATION_OF_VIDEO} ${walked('v')} GROUP BY 1, 2
 			UNION ALL
-			SELECT p.course_id, p.username, 0, 0, count(*) FILTER (WHERE p.checks > 0), count(p.first_correct_attempt), count(*) FILTER (WHERE p.checks > 0 AND p.first_correct), 0
+			SELECT p.course_id, p.username, 0, 0, 0, count(*) FILTER (WHERE p.checks > 0), count(p.first_correct_attempt), count(*) FILTER (WHERE p.checks > 0 AND p.first_correct), 0
 			FROM d_learner_problem p ${walked('p')} GROUP BY 1, 2
 			UNION ALL
-			SELECT g.course_id, g.username, 0, 0, 0, 0, 0, count(*) FROM d_learner_page g ${walked('g')} GROUP BY 1, 2
+			SELECT g.course_id, g.username, 0, 0, 0, 0, 0, 0, count(*) FROM d_learner_page g ${walked('g')} GROUP BY 1, 2
 		) items
 		GROUP BY 1, 2`,
+		// The learners of a video whose duration changed (a first build counted everyone above).
+		...(earlier
+			? [recountCompletedVideos(`WHERE (v.course_id, v.username) IN (SELECT v.course_id, v.username FROM d_learner_video v JOIN changed_video c ON ${changedVideo})`)]
+			: []),
 	];
 }
 
