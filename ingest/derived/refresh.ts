@@ -248,6 +248,9 @@ function learnerItemSteps(earlier: boolean): string[] {
 		FROM (${videoDurations(earlier ? 'WHERE (v.course_id, v.video_id) IN (SELECT course_id, video_id FROM fresh_video_item)' : '')}) v
 			LEFT JOIN d_video_duration c ON ${changedVideo}
 		WHERE v.duration IS DISTINCT FROM c.duration`,
+		// Without statistics the recount below sorted d_learner_video to merge it with the changed videos, none or a few
+		// (27 ms at 1M events for none, against 0.3 ms).
+		'ANALYZE changed_video',
 		`DELETE FROM d_video_duration v USING changed_video c WHERE ${changedVideo}`,
 		'INSERT INTO d_video_duration (course_id, video_id, duration) SELECT course_id, video_id, duration FROM changed_video WHERE duration IS NOT NULL',
 		...(earlier ? ['DELETE FROM d_learner_items i USING learners_to_refresh r WHERE r.course_id = i.course_id AND r.username = i.username'] : []),
