@@ -12,9 +12,10 @@ const fileName = (file: string) => file.slice(Math.max(file.lastIndexOf('/'), fi
  * the same time in different files. The names, not the order of the loads: the same logs loaded in another order, or
  * in several ingests, take the same order, and a folder loaded at once takes its files in this order too
  * (discoverSources). Each build writes it for its new rows and for the rows of inputs whose place a new one moved
- * (kept in the rows, the enrollment tasks need no join).
+ * (kept in the rows, the enrollment tasks need no join). `moved`, a table (course_id, user_key) that takes the users of
+ * each row written (see enrollment-state.ts): their enrollment state is made again.
  */
-export async function writeFilePositions(client: pg.ClientBase, tables = ['d_enrollment', 'd_enrollment_mode']): Promise<void> {
+export async function writeFilePositions(client: pg.ClientBase, tables = ['d_enrollment', 'd_enrollment_mode'], moved?: string): Promise<void> {
 	const {rows} = await client.query<Input>('SELECT file_id, path, member, fingerprint FROM source_files');
 	rows.sort(
 		(a, b) =>
@@ -24,10 +25,13 @@ export async function writeFilePositions(client: pg.ClientBase, tables = ['d_enr
 			a.file_id - b.file_id,
 	);
 	for (const table of tables) {
-		await client.query(
-			`UPDATE ${table} e SET file_position = p.position
+		const update = `UPDATE ${table} e SET file_position = p.position
 			FROM unnest($1::int[], $2::int[]) AS p(file_id, position)
-			WHERE e.file_id = p.file_id AND e.file_position IS DISTINCT FROM p.position`,
+			WHERE e.file_id = p.file_id AND e.file_position IS DISTINCT FROM p.position`;
+		await client.query(
+			moved
+				? `WITH written AS (${update} RETURNING e.course_id, coalesce(e.user_id::text, e.username) AS user_key) INSERT INTO ${moved} SELECT * FROM written`
+				: update,
 			[rows.map((row) => row.file_id), rows.map((_, position) => position)],
 		);
 	}

@@ -5,6 +5,7 @@ import {inBatches} from '../db/batches.js';
 import {backendPid, cancelOnAbort, ownConnection} from '../db/database.js';
 import type {DerivedProgress, DerivedStep} from '../progress.js';
 import {mergeCourseGrades, NAME_COURSE_GRADES, passingGradeFinishes} from './course-grades.js';
+import {ENROLLMENT_STATE_STEPS} from './enrollment-state.js';
 import {writeFilePositions} from './file-order.js';
 import {countFreshEvents, type FirstDay, learnerName} from './fresh-counts.js';
 import {PROBLEM_TABLES, recomputeProblems, recomputeVideos, REPLACED_ITEM_ROWS, VIDEO_TABLES} from './learner-items.js';
@@ -208,7 +209,7 @@ const REPLACED_ROWS = [
 const PLAIN_TABLES = (earlier: boolean) => (earlier ? 'learners_to_refresh, fresh_video_item, fresh_problem_item' : 'learners_to_refresh');
 const ALL_TABLES = [
 	'd_load_stats', 'd_type_total', 'd_type_hour', 'd_type_day', 'd_type_day_utc', 'd_course_hour', 'd_learner_hour', 'd_learner', 'd_user', 'd_enrollment', 'd_enrollment_mode',
-	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_learner_ip', 'd_textbook_event', 'd_user_finish', 'd_grade', 'd_course_grade', 'd_named_grade', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
+	'd_page_name', 'd_learner_page_type', 'd_learner_day', 'd_learner_day_utc', 'd_video_event', 'd_problem_event', 'd_learner_ip', 'd_textbook_event', 'd_user_finish', 'd_grade', 'd_course_grade', 'd_named_grade', 'd_enrollment_user_state', 'd_client', 'd_page', 'd_url', ...PER_LEARNER_TABLES,
 	'd_page_day', 'd_page_day_utc', 'd_shared_url', 'd_problem_answer', 'd_learner_events', 'd_item_page', 'd_learner_items', 'd_video_duration',
 ];
 
@@ -586,8 +587,11 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		// Pages named by outline and link clicks (their target) may not have been visited yet.
 		await addNewPages(client, 'SELECT page FROM fresh_target');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
-		// The new enrollment changes' files take their places among the others (which order changes at one time).
-		await writeFilePositions(client);
+		// The new enrollment changes' files take their places among the others (which order changes at one time), and the
+		// users of the changes new or placed anew their enrollment state again.
+		await client.query('CREATE TEMP TABLE moved_enrollment (course_id text, user_key text) ON COMMIT DROP');
+		await writeFilePositions(client, undefined, 'moved_enrollment');
+		for (const step of ENROLLMENT_STATE_STEPS('moved_enrollment')) await client.query(step);
 		await client.query(MERGE_LEARNER_TOTALS);
 		if (earlier) for (const recount of RECOUNT_ACTIVE_DAYS) await client.query(recount);
 
