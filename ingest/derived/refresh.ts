@@ -588,7 +588,7 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await addNewPages(client, 'SELECT page FROM fresh_target');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
 		// The new enrollment changes' files take their places among the others (which order changes at one time), and the
-		// users of the changes new or placed anew their enrollment state again.
+		// users whose changes are new or placed anew have their enrollment state made again.
 		await client.query('CREATE TEMP TABLE moved_enrollment (course_id text, user_key text) ON COMMIT DROP');
 		await writeFilePositions(client, undefined, 'moved_enrollment');
 		for (const step of ENROLLMENT_STATE_STEPS('moved_enrollment')) await client.query(step);
