@@ -914,9 +914,9 @@ test('the summary names the inputs that failed and the copies skipped, the first
 		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
 		assert.ok(lines.includes('failed: b.log.gz: unexpected end of file'));
 		assert.ok(lines.includes('skipped: copy-of-a.log') && lines.includes('  same content as /data/a.log, which is loaded'));
-		assert.ok(lines.includes('failed: d.zip: not a zip file') && lines.includes('failed: e.zip: not a zip file'));
-		assert.ok(!lines.some((line) => line.includes('f.zip') || line.includes('c.log')));
-		assert.ok(lines.includes('… and 1 more (openpolyedu-tui ingest names them all)'));
+		// Three inputs that failed in the same words are one notice, their reason said once.
+		assert.ok(lines.includes('failed: d.zip, e.zip, f.zip') && lines.includes('  not a zip file'), lines.join('\n'));
+		assert.ok(!lines.some((line) => line.includes('c.log') || line.includes('more (openpolyedu-tui')));
 		assert.ok(lines.every((line) => stringWidth(line) <= 80));
 	} finally {
 		unmount();
@@ -970,13 +970,13 @@ test('the summary fits a 60×20 terminal: the notices give way, never drawn over
 		assert.deepEqual(lines.slice(0, 2), ['Load finished in 1:09 (loading 0:19, updating the tables', '0:50)'], frame);
 		assert.ok(lines.length <= 18 && lines.every((line) => stringWidth(line) <= 60), frame);
 		const named = lines.filter((line) => line.startsWith('skipped: '));
-		// One notice of five lines fits with the others' count, not four of them.
+		// The nine in the same words are one notice: the first path cut, the others counted, the reason said once.
 		assert.equal(named.length, 1, frame);
-		const more = lines.indexOf('… and 8 more (openpolyedu-tui ingest names them all)');
-		// The notice whole: its path cut, its reason's lines ingest's words, broken.
 		const first = lines.indexOf(named[0]!);
-		assert.equal(lines[first], 'skipped: input/openedx__even…sed_events_current/event-0.json');
-		assert.equal(lines.slice(first + 1, more).map((line) => line.trim()).join(' '), noticeWords(fileNotices({files})[0]!).detail, frame);
+		assert.equal(lines[first], 'skipped: input/openedx_…ents_current/event-0.json and 8 more');
+		const end = lines.findIndex((line) => line.startsWith('rejected by reason'));
+		assert.equal(lines.slice(first + 1, end).map((line) => line.trim()).join(' '), noticeWords(fileNotices({files})[0]!).detail, frame);
+		assert.ok(!frame.includes('more (openpolyedu-tui'), frame);
 		assert.match(frame, /rejected by reason: not-an-object 12, invalid-utf8 6,\nmalformed-json 12, truncated-json 11\nThe rejected lines are kept: openpolyedu-tui rejected lists\nthem\.\n*$/);
 	} finally {
 		unmount();
@@ -2274,6 +2274,46 @@ test('Ctrl-T while the learner picker\'s filter is typed shows the task in full;
 		await press(stdin, '\u0005', '0');
 		await waitFor(lastFrame, 'filter: learner-10▏');
 		assert.deepEqual(services.errors, []);
+	} finally {
+		unmount();
+	}
+});
+
+test("the load panel's columns stay where they are as a file's counts grow and its first rejected lines come (they moved left)", () => {
+	const frames = [
+		{loaded: 0, rejected: 0},
+		{loaded: 12_345, rejected: 0},
+		{loaded: 123_456, rejected: 3},
+	].map((counts) => {
+		const files = [file('input/course.log', 'loading', 500_000, 2_000_000, counts), file('input/next.log', 'pending', 0, 1_000_000)];
+		const {lastFrame, unmount} = render(<ProgressPanel snapshot={snapshot({files, currentFile: 'input/course.log'})} rateHistory={[]} width={80} height={20} />);
+		const frame = stripVTControlCharacters(lastFrame()!);
+		unmount();
+		return frame;
+	});
+	// Where the bar, the share done and the sizes of each file start, in each frame.
+	const columns = frames.map((frame) => frame.split('\n').flatMap((line) => (/^[▸·] input\//.test(line) ? [line.search(/[█░]/), line.search(/\d+%/), line.search(/\d+\.\d (KB|MB)\//)] : [])));
+	assert.deepEqual(columns[1], columns[0], 'at 12,345 events');
+	assert.deepEqual(columns[2], columns[0], 'at the first rejected lines');
+	assert.match(frames[2]!, /▸ input\/course\.log +[█▏▎▍▌▋▊▉]+░+ +25% +500\.0 KB\/2\.0 MB 123,456 ev, 3 rej$/m);
+});
+
+test('88 inputs skipped in the same words are one notice in the summary: the paths that fit, the others counted, the reason once', () => {
+	const notALog = 'JSON spread over many lines (pretty-printed), where a tracking log has one event per line; put each event on a line of its own (jq -c . FILE) and load that; nothing was loaded from it';
+	const pretty = Array.from({length: 88}, (_, index) => file(`input/x/p${String(index + 1).padStart(2, '0')}.json`, 'loaded', 0, 0, {notALog}));
+	const failed = ['a', 'b'].map((name) => file(`input/${name}.zip`, 'failed', 0, 9, {note: 'not a zip file'}));
+	const files = [pretty[0]!, ...failed, ...pretty.slice(1), file('input/other.json', 'loaded', 0, 0, {notALog: 'an array of events, not one event a line'})];
+	const {lastFrame, unmount} = render(<SummaryScreen summary={summary({files, filesLoaded: 1, filesNotLogs: 89, filesFailed: 2})} width={80} height={23} />);
+	try {
+		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
+		const frame = lines.join('\n');
+		// Before: the first four notices (three of them this one's five lines), then "… and 87 more".
+		assert.equal(lines.filter((line) => line.includes('JSON spread')).length, 1, frame);
+		assert.ok(lines.includes('skipped: input/x/p01.json, input/x/p02.json, input/x/p03.json and 85 more'), frame);
+		assert.ok(lines.includes('failed: input/a.zip, input/b.zip') && lines.includes('  not a zip file'), frame);
+		assert.ok(lines.includes('skipped: input/other.json') && lines.includes('  an array of events, not one event a line'), frame);
+		assert.ok(!frame.includes('more (openpolyedu-tui'), frame);
+		assert.ok(lines.every((line) => stringWidth(line) <= 80), frame);
 	} finally {
 		unmount();
 	}

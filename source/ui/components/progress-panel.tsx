@@ -76,7 +76,7 @@ export function ProgressPanel({snapshot, rateHistory, width, height}: {snapshot:
 	// cancel question above the panel at 60×15), the load's sparkline gives way to the wait's estimate.
 	const showSparkline = height >= HEAD_LINES - 2 + (waiting ? 1 : 0);
 	const {shown, more} = filesToShow(snapshot.files, fileRoom);
-	const columns = fileColumns(shown, width);
+	const columns = fileColumns(snapshot.files, width);
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text>

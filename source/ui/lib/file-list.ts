@@ -70,21 +70,33 @@ export function fileCounts(file: FileProgress, width = Number.POSITIVE_INFINITY)
 export const SIZES_WIDTH = 18;
 
 /**
- * The widths of the load panel's file lines at `width` (`bar` 0: none), for `files`: the mark (2), the name, a space,
- * the bar and a space, the share done (4), the sizes, a space and the counts. The name gets room for the widest file's
- * own name (up to 24: daily files differ at its end), the counts for the widest (up to 24: "1,000,000 ev, 44 rej"),
- * then the bar (the share done says it in figures) and then the sizes give way. Below that the counts are cut (see
- * fileCounts), at 8 columns at least, then the name. The line had a fixed 53 columns: at 40 the name was cut to "inpu…log" and the sizes wrapped onto a
- * second line below 37.
+ * The counts' column that the choice of the other columns leaves at the least: "1,234,567, 44 rej". The counts grow as a
+ * file loads ("0 ev", then "12,345 ev, 3 rej"), so the layout does not follow them: sized to the widest counts, each new
+ * digit and the first rejected line moved the bars and the sizes left.
+ */
+const COUNTS_RESERVE = 17;
+
+/**
+ * The widths of the load panel's file lines at `width` (`bar` 0: none), for all the load's `files` (not only those
+ * shown: the list's window moves): the mark (2), the name, a space, the bar and a space, the share done (4), the sizes, a
+ * space and the counts. The name gets room for the widest file's own name (up to 24: daily files differ at its end) beside
+ * COUNTS_RESERVE, then the bar (the share done says it in figures) and then the sizes give way; it takes more, up to
+ * the widest path, and the counts the rest. Below that the counts are cut (see fileCounts), at 8 columns at least, then
+ * the name. Only the names and the width decide it, so the columns stay where they are from the load's start to its
+ * end. The line had a fixed 53 columns: at 40 the name was cut to "inpu…log" and the sizes wrapped onto a second line
+ * below 37.
  */
 export function fileColumns(files: FileProgress[], width: number): {name: number; bar: number; sizes: boolean; counts: number} {
-	const wantedName = Math.min(24, Math.max(8, ...files.map((file) => stringWidth(path.basename(displayPath(file.label))))));
-	const wantedCounts = Math.min(24, Math.max(8, ...files.map((file) => stringWidth(fileCounts(file)))));
+	const paths = files.map((file) => displayPath(file.label));
+	const wantedName = Math.min(24, Math.max(8, ...paths.map((shown) => stringWidth(path.basename(shown)))));
+	const wholeName = Math.max(wantedName, ...paths.map((shown) => stringWidth(shown)));
 	const bar = width >= 100 ? 20 : 10;
 	const fixed = (withBar: boolean, sizes: boolean) => 2 + 1 + (withBar ? bar + 1 : 0) + 4 + (sizes ? SIZES_WIDTH : 0) + 1;
 	for (const [withBar, sizes] of [[true, true], [false, true], [false, false]] as const) {
-		const name = width - fixed(withBar, sizes) - wantedCounts;
-		if (name >= wantedName) return {name, bar: withBar ? bar : 0, sizes, counts: wantedCounts};
+		const room = width - fixed(withBar, sizes) - COUNTS_RESERVE;
+		if (room < wantedName) continue;
+		const name = Math.min(wholeName, room);
+		return {name, bar: withBar ? bar : 0, sizes, counts: width - fixed(withBar, sizes) - name};
 	}
 	const counts = Math.max(8, width - fixed(false, false) - wantedName);
 	return {name: Math.max(1, width - fixed(false, false) - counts), bar: 0, sizes: false, counts};

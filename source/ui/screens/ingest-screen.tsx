@@ -1,10 +1,10 @@
 import {Box, Text} from 'ink';
 import stringWidth from 'string-width';
-import {counted, type FileNotice, fileNotices, formatBytes, loadingMs, noticeWords, notLogsOf, supersededOf, tablesPercent, wrapLines, wrapProse, zoneKeptClause} from '../../format.js';
+import {counted, type FileNotice, fileNotices, formatBytes, formatCount, loadingMs, noticeWords, notLogsOf, supersededOf, tablesPercent, wrapLines, wrapProse, zoneKeptClause} from '../../format.js';
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
 import {Counts, DerivedPanel, ProgressPanel} from '../components/progress-panel.js';
 import {compactLoad, compactLoadLines, loadTitle, LOOKING_FOR_FILES} from '../lib/compact-load.js';
-import {clock, shortPath, thousands} from '../lib/format.js';
+import {clock, displayPath, shortPath, thousands} from '../lib/format.js';
 
 const phaseTitles: Record<IngestSnapshot['phase'], string> = {
 	scanning: 'looking for new data',
@@ -67,14 +67,43 @@ export function IngestScreen({snapshot, rateHistory, confirmCancel, cancelling, 
 /** Failed and copied inputs named in the summary at most; the rest are counted (the menu comes next, below it). */
 const SHOWN_NOTICES = 4;
 
+/** Notices in the same words, their inputs in the order met: 88 files of a folder of exports that are no log were 88 notices of five lines each. */
+type NoticeGroup = {notice: FileNotice; files: string[]};
+
+function groupedNotices(notices: FileNotice[]): NoticeGroup[] {
+	const groups = new Map<string, NoticeGroup>();
+	for (const notice of notices) {
+		const {title, detail} = noticeWords(notice);
+		const key = `${notice.kind}\n${title}\n${detail}`;
+		const group = groups.get(key);
+		if (group) group.files.push(notice.file);
+		else groups.set(key, {notice, files: [notice.file]});
+	}
+	return [...groups.values()];
+}
+
+/**
+ * A group's inputs on one line after `prefix`: as many paths as fit, then how many more ("input/a.json, input/b.json
+ * and 86 more"); the first path cut to fit (shortPath) when even it does not.
+ */
+function groupFiles(prefix: string, files: string[], width: number): string {
+	for (let named = files.length; named >= 1; named--) {
+		const more = named < files.length ? ` and ${formatCount(files.length - named)} more` : '';
+		const line = `${prefix}${files.slice(0, named).map(displayPath).join(', ')}${more}`;
+		if (stringWidth(line) <= width) return line;
+	}
+	const more = files.length > 1 ? ` and ${formatCount(files.length - 1)} more` : '';
+	return `${prefix}${shortPath(files[0]!, width - stringWidth(prefix + more))}${more}`;
+}
+
 /**
  * A failed, empty or copied input's lines within `width`, its path cut to fit (shortPath): on one line, a copy's two
  * long paths were cut as one, which lost "same content as" and read as if the copy skipped were the file loaded. What
- * the second path is, or what the archive lacked, goes on the lines after it, indented. The words are ingest's
- * (noticeWords).
+ * the second path is, or what the archive lacked, goes on the lines after it, indented; so does the reason of several
+ * inputs in the same words, said once under their paths. The words are ingest's (noticeWords).
  */
-function noticeLines(notice: FileNotice, width: number): string[] {
-	if (notice.kind === 'failed') {
+function noticeLines({notice, files}: NoticeGroup, width: number): string[] {
+	if (notice.kind === 'failed' && files.length === 1) {
 		const {title, detail} = noticeWords(notice);
 		// The reason is what to act on: the path gives way first, down to a readable part of it; a longer reason wraps
 		// (unzip's run past 100 columns, cut in the middle of "not found").
@@ -85,20 +114,20 @@ function noticeLines(notice: FileNotice, width: number): string[] {
 	const otherRoom = width - 2 - stringWidth(noticeWords(notice, () => '').detail);
 	const {title, detail} = noticeWords(notice, (file) => shortPath(file, otherRoom));
 	// Indented on each line: wrapped by Ink, its next lines started at the margin, under the paths.
-	return [`${title}: ${shortPath(notice.file, width - title.length - 2)}`, ...wrapProse(detail, width - 2).map((line) => `  ${line}`)];
+	return [groupFiles(`${title}: `, files, width), ...wrapProse(detail, width - 2).map((line) => `  ${line}`)];
 }
 
 /**
- * How many of `notices` (SHOWN_NOTICES at most) the summary names in `room` lines, with the line counting the others
+ * How many of `groups` (SHOWN_NOTICES at most) the summary names in `room` lines, with the line counting the others
  * when some are left out. At 60×20 four of them (four lines each) and the lines around them overflowed the screen, and
  * Ink drew lines over one another ("loaded from itn (jq -c . FILE)…").
  */
-function noticesShown(notices: FileNotice[], width: number, room: number): number {
+function noticesShown(groups: NoticeGroup[], width: number, room: number): number {
 	let used = 0;
 	let shown = 0;
-	for (const notice of notices.slice(0, SHOWN_NOTICES)) {
-		const more = shown + 1 < notices.length ? 1 : 0;
-		used += noticeLines(notice, width).length;
+	for (const group of groups.slice(0, SHOWN_NOTICES)) {
+		const more = shown + 1 < groups.length ? 1 : 0;
+		used += noticeLines(group, width).length;
 		if (used + more > room) break;
 		shown++;
 	}
@@ -125,7 +154,7 @@ export function SummaryScreen({summary, width, height = Number.POSITIVE_INFINITY
 	const {bytesRead} = summary;
 	const rate = loadSeconds > 0 ? bytesRead / 1e6 / loadSeconds : 0;
 	const reasons = Object.entries(summary.rejectedByReason);
-	const notices = fileNotices(summary);
+	const notices = groupedNotices(fileNotices(summary));
 	const title = `Load ${summary.phase === 'done' ? 'finished' : summary.phase} in ${clock(seconds)}${summary.phase === 'done' && summary.derivedMs !== undefined ? ` (loading ${clock(loadSeconds)}, updating the tables ${clock(summary.derivedMs / 1000)})` : ''}`;
 	const read = `read ${counted(summary.lines, 'line')}: `;
 	// An average over less than a second says nothing ("1.6 KB read at 0.0 MB/s").
@@ -154,15 +183,19 @@ export function SummaryScreen({summary, width, height = Number.POSITIVE_INFINITY
 			</Text>
 			<Lines text={bytes} width={width} />
 			<Lines text={files} width={width} />
-			{notices.slice(0, shown).map((notice) =>
-				noticeLines(notice, width).map((line, index) => (
-					<Text key={`${notice.kind} ${notice.file} ${index}`} color={notice.kind === 'failed' ? 'red' : 'yellow'}>
+			{notices.slice(0, shown).map((group) =>
+				noticeLines(group, width).map((line, index) => (
+					<Text key={`${group.notice.kind} ${group.notice.file} ${index}`} color={group.notice.kind === 'failed' ? 'red' : 'yellow'}>
 						{line}
 					</Text>
 				)),
 			)}
 			{/* `files` has no row for a copy skipped: ingest run again names every one (loading nothing new). */}
-			{notices.length > shown && <Text dimColor wrap="truncate-end">… and {notices.length - shown} more (openpolyedu-tui ingest names them all)</Text>}
+			{notices.length > shown && (
+				<Text dimColor wrap="truncate-end">
+					… and {formatCount(notices.slice(shown).reduce((sum, group) => sum + group.files.length, 0))} more (openpolyedu-tui ingest names them all)
+				</Text>
+			)}
 			{tail.map((line, index) => (
 				<Lines key={index} text={line.text} width={width} color={line.color} dimColor={line.dimColor} />
 			))}
