@@ -13,7 +13,7 @@ import {TrailingGarbage} from './gunzip.js';
 import {HintBitReader} from './hint-bits.js';
 import {LineChunker, type Chunk} from './line-chunker.js';
 import {LoaderError, LoaderPool} from './loader-pool.js';
-import {eventsNotBuilt, finishSource, planSource, recordFailedSource, recordInterrupted, recordTrailingGarbage, retireFailedArchive, supersedeCopies, type SourceIdentity, type TrailingGarbageEntry} from './manifest.js';
+import {eventsNotBuilt, finishSource, loadedBefore, planSource, recordFailedSource, recordInterrupted, recordTrailingGarbage, retireFailedArchive, supersedeCopies, type SourceIdentity, type TrailingGarbageEntry} from './manifest.js';
 import type {DerivedProgress, FileProgress, IngestSnapshot, IngestSummary, Superseded} from './progress.js';
 import {ProgressTracker} from './progress-tracker.js';
 import {NotALog} from './sniff.js';
@@ -140,6 +140,9 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		const loadId = load[0]!.load_id;
 		tracker.eventsPending = await eventsNotBuilt(pool);
 		const files = sources.map((source) => tracker.addFile(newFileProgress(source.path, source.kind, source.size)));
+		// Said from the start, as the summary says them: each was "pending" until the load reached it (an archive's members are known only as it is read).
+		const known = await loadedBefore(pool, sources.filter((source) => source.kind !== 'zip' && source.unreadable === undefined));
+		for (const [index, source] of sources.entries()) if (known.has(source.path)) Object.assign(files[index]!, {status: 'skipped', note: 'already loaded', bytesDone: source.size});
 		tracker.phase = 'loading';
 		emit();
 		loaders = new LoaderPool(options.databaseUrl, workerCount, (pid) => forgetLoaders.push(trackBackend(pool, pid)));
@@ -429,6 +432,8 @@ async function loadStream(
 		advance(progress.bytesTotal);
 		return;
 	}
+	// Taken for already loaded (loadedBefore), its content is new after all: it starts from nothing.
+	if (progress.status === 'skipped') Object.assign(progress, {status: 'pending', bytesDone: 0, note: undefined});
 	progress.fileId = plan.fileId;
 	context.inputs.set(plan.fileId, {
 		progress,

@@ -59,6 +59,21 @@ type FileRow = {file_id: number; status: string; head_hash: string; size_bytes: 
  */
 type Known = {same_id: number | null; same_path: string | null; same_member: string | null; same_error: string | null; file_id: number | null; named_path: string | null} & Omit<FileRow, 'file_id'>;
 
+/**
+ * Of `sources` (plain and .gz files), those recorded as loaded under the same name with the same size and time of last
+ * change: what the load will skip as already loaded, known in one round trip before it starts, so the load screen says
+ * so from the start (each was "pending" until the load reached it). planSource still decides, by content, when it comes to them.
+ */
+export async function loadedBefore(pool: pg.Pool, sources: ReadonlyArray<{path: string; size: number; mtime: Date}>): Promise<Set<string>> {
+	if (sources.length === 0) return new Set();
+	const {rows} = await pool.query<{path: string}>(
+		`SELECT f.path FROM source_files f JOIN unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS s(path, size, mtime)
+		   ON f.path = s.path AND f.member = '' AND f.status = 'loaded' AND f.size_bytes = s.size AND f.mtime = s.mtime`,
+		[sources.map((source) => source.path), sources.map((source) => source.size), sources.map((source) => source.mtime)],
+	);
+	return new Set(rows.map((row) => row.path));
+}
+
 export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: number): Promise<LoadPlan> {
 	const {file} = source;
 	const {rows: known} = await pool.query<Known>(
