@@ -13,7 +13,7 @@ import {MenuScreen} from './screens/menu-screen.js';
 import {ResultScreen} from './screens/result-screen.js';
 import {StartingScreen} from './screens/starting-screen.js';
 import type {AppServices} from './services.js';
-import {closingText, coursePageSize, flashLineShown, helpPageSize, keyHints, lockWaitLines, pickerPageSize, savingLines, scopeOf, screenHeight, shownHelpLines, usableHeight, type AppState} from './state/app-state.js';
+import {closingText, coursePageSize, flashLine, flashLineShown, helpPageSize, keyHints, lockWaitLines, pickerPageSize, savingLines, scopeOf, screenHeight, shownHelpLines, usableHeight, type AppState} from './state/app-state.js';
 
 export type AppProps = {
 	services: AppServices;
@@ -67,7 +67,7 @@ export function App({services, width, height, onQuit, quitSignal}: AppProps) {
 			))}
 			{state.flash && flashShown && (
 				<Text color={state.flash.tone === 'error' ? 'red' : 'green'} wrap="truncate-end">
-					{state.flash.text}
+					{flashLine(state.flash, width - 1)}
 				</Text>
 			)}
 			{state.quitting ? <Text dimColor>{closingText(state)}</Text> : <KeyHints scope={state.help ? 'help' : scope} hints={keyHints(state)} width={state.width} />}

@@ -5,7 +5,7 @@ import {positionText} from '../../source/ui/screens/result-screen.js';
 import {pickerView} from '../../source/ui/state/course-picker.js';
 import {filteredList} from '../../source/ui/state/filtered-list.js';
 import {openedList, pickLabel, pickSummary, pickView, shownItems} from '../../source/ui/state/picker.js';
-import {appReducer, closingText, coursePageSize, createAppState, detailsPageSize, exitCodeOf, keyHints, resultLayout, savingLines, savingText, scopeOf, shownHelpLines, shownResultLayout, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
+import {appReducer, closingText, coursePageSize, createAppState, detailsPageSize, exitCodeOf, flashLine, keyHints, resultLayout, savingLines, savingText, scopeOf, shownHelpLines, shownResultLayout, statusLines, type AppEvent, type AppState} from '../../source/ui/state/app-state.js';
 import {taskDetailLines} from '../../source/ui/lib/task-details.js';
 import {learnerSummary, result, snapshot, summary, task, tasks} from './fixtures.js';
 
@@ -562,7 +562,7 @@ test('s asks for the format; Enter saves CSV, and the saved message names the fi
 	if (!csv.saving) throw new Error('not saving');
 	assert.equal(csv.saving.format, 'csv');
 	const saved = apply(csv, {type: 'saved', id: csv.saving.id, path: 'result/x.csv', rows: 3});
-	assert.equal(saved.flash?.text, 'Saved 3 rows to result/x.csv');
+	assert.equal(flashLine(saved.flash!, 79), 'Saved 3 rows to result/x.csv');
 	assert.equal(saved.saving, undefined);
 	const failed = apply(csv, {type: 'save-failed', id: csv.saving.id, message: 'disk full'});
 	assert.deepEqual([failed.flash?.text, failed.flash?.tone], ['Not saved: disk full', 'error']);
@@ -599,7 +599,7 @@ test('while a save runs the keys work: the table moves and sorts (the rows saved
 	assert.deepEqual(savingLines(menu), ['Saving 3 rows as CSV… 66%']);
 	assert.deepEqual(savingLines(keys(progressed, '?')), ['Saving 3 rows as CSV… 66%'], 'over the help');
 	const saved = apply(menu, {type: 'saved', id, path: 'result/x.csv', rows: 3});
-	assert.equal(saved.flash?.text, 'Saved 3 rows to result/x.csv', 'its end is said where the user is (it was dropped off the result screen)');
+	assert.equal(flashLine(saved.flash!, 79), 'Saved 3 rows to result/x.csv', 'its end is said where the user is (it was dropped off the result screen)');
 	assert.deepEqual(savingLines(saved), []);
 });
 
@@ -611,7 +611,7 @@ test('a quit during a save says it waits for the file to be written', () => {
 	assert.equal(closingText(apply(quitting, {type: 'saved', id: csv.saving!.id, path: 'result/x.csv', rows: 3})), 'Closing…');
 });
 
-test('a long saved message takes the lines it needs from the table while it shows, and gives them back', () => {
+test('a long flash takes the lines it needs from the table while it shows, and gives them back; a saved file\'s path is cut to one line', () => {
 	const rows = Array.from({length: 40}, (_, index) => [`type ${index}`, index] as [string, number]);
 	const state = keys(atResult(rows), 'G', 's');
 	if (state.screen.name !== 'result' || state.screen.choosingFormat !== true) throw new Error('not choosing');
@@ -621,11 +621,16 @@ test('a long saved message takes the lines it needs from the table while it show
 	const name = 'learner-path_course-v1_spbstu_PHYLOS_fall_2018_jolly-clever-siberiansable_20240305T101112Z.csv';
 	const saved = apply(csv, {type: 'saved', id: csv.saving.id, path: `result/${name}`, rows: 40});
 	if (saved.screen.name !== 'result') throw new Error('no result');
-	assert.deepEqual(statusLines(saved), ['Saved 40 rows to result/learner-path_course-v1_spbstu_PHYLOS_fall_2018_', 'jolly-clever-siberiansable_20240305T101112Z.csv']);
-	assert.equal(saved.screen.table.pageRows, pageRows - 1, 'one more status line');
-	const {cursorRow, topRow} = saved.screen.table;
-	assert.ok(cursorRow >= topRow && cursorRow < topRow + pageRows - 1, 'the cursor row stays on screen');
-	const expired = apply(saved, {type: 'flash-expired', id: saved.flash!.id});
+	// It took two lines, the second under the status bar's position.
+	assert.deepEqual(statusLines(saved), ['Saved 40 rows to result/learner-path_course-v1_s…riansable_20240305T101112Z.csv']);
+	assert.equal(saved.screen.table.pageRows, pageRows);
+	const failed = apply(csv, {type: 'save-failed', id: csv.saving.id, message: `cannot write result/${name}: no space left on the device (ENOSPC), free some and save again`});
+	if (failed.screen.name !== 'result') throw new Error('no result');
+	assert.equal(statusLines(failed)?.length, 3);
+	assert.equal(failed.screen.table.pageRows, pageRows - 2, 'two more status lines');
+	const {cursorRow, topRow} = failed.screen.table;
+	assert.ok(cursorRow >= topRow && cursorRow < topRow + pageRows - 2, 'the cursor row stays on screen');
+	const expired = apply(failed, {type: 'flash-expired', id: failed.flash!.id});
 	assert.equal(expired.screen.name === 'result' && expired.screen.table.pageRows, pageRows);
 });
 

@@ -1379,18 +1379,27 @@ test("the title line shows a learner's name whole at 80 and 60 columns, cutting 
 	}
 });
 
-test('the saved message shows the file name whole, over two lines at 80 columns', async () => {
+test("the saved message takes one line beside the status bar's position, its path cut in its middle (it took two lines and hid the position)", async () => {
 	const name = 'learner-path_course-v1_spbstu_PHYLOS_fall_2018_jolly-clever-siberiansable_20240305T101112Z.csv';
-	const services = fakeServices({saveResult: async (saved) => ({path: path.join(process.cwd(), 'result', name), rows: saved.rows.length})});
-	const {lastFrame, stdin, unmount} = await openResult(services, 80, 24);
-	try {
-		await waitFor(lastFrame, 'row 1/3');
-		await press(stdin, 's', ENTER);
-		const frame = await waitFor(lastFrame, 'Saved 3 rows');
-		assert.match(frame, new RegExp(`Saved 3 rows to result.learner-path_course-v1_spbstu_PHYLOS_fall_2018_\n${name.slice(47)}\n`));
-		assert.equal(frame.split('\n').length, 23, 'still rows - 1 lines: the table gave one up');
-	} finally {
-		unmount();
+	for (const width of [80, 100]) {
+		const services = fakeServices({saveResult: async (saved) => ({path: path.join(process.cwd(), 'result', name), rows: saved.rows.length})});
+		const {lastFrame, stdin, unmount} = await openResult(services, width, 24);
+		try {
+			await waitFor(lastFrame, 'row 1/3');
+			await press(stdin, 's', ENTER);
+			const frame = await waitFor(lastFrame, 'Saved 3 rows');
+			const line = frame.split('\n').find((candidate) => candidate.startsWith('Saved 3 rows'))!;
+			// The task's name and the file's time and format stay; the middle gives way; the position stays beside it.
+			assert.match(line, new RegExp(`^Saved 3 rows to result.learner-path_co.*….*_20240305T101112Z\\.csv +row 1/3 · col 1/2$`), `${width} columns`);
+			assert.ok(stringWidth(line) <= width, `${width} columns: ${line}`);
+			assert.equal(frame.split('\n').length, 23, 'still rows - 1 lines');
+			// Over the menu (Esc) it is one line too.
+			await press(stdin, ESC);
+			const menu = await waitFor(lastFrame, 'Tasks · 4 of 4');
+			assert.match(menu, /\nSaved 3 rows to result.learner-path_.*….*20240305T101112Z\.csv\n/, `${width} columns`);
+		} finally {
+			unmount();
+		}
 	}
 });
 

@@ -7,7 +7,7 @@ import {useColours} from '../hooks/use-colours.js';
 import {thousands} from '../lib/format.js';
 import {titleLine} from '../lib/title-line.js';
 import type {Flash, ResultScreen as ResultScreenState, Saving} from '../state/app-state.js';
-import {savingText, shownResultLayout, statusLines} from '../state/app-state.js';
+import {flashLine, savingText, shownResultLayout, statusLines} from '../state/app-state.js';
 import {fittedField} from '../state/text-field.js';
 
 const SEARCH_LABEL = 'Search: ';
@@ -32,7 +32,9 @@ export function ResultScreen({screen, flash, saving, width, height}: {screen: Re
 	const cursorValue = table.rows[table.view[table.cursorRow] ?? -1]?.[table.cursorColumn] ?? null;
 	// The table's notice (no match…) is the answer to the last key: it goes before a flash, on one line; a running save's
 	// progress after both, beside the position (the table moves while it is written).
-	const flashLines = statusLines({width, flash});
+	const position = positionText(screen);
+	// A saved file's path is cut to leave the position beside it.
+	const flashLines = flash?.path === undefined ? statusLines({width, flash}) : [flashLine(flash, width - 1, position)];
 	const message = table.notice
 		? {lines: wrapLines(table.notice, width - 1, 1), tone: 'info' as const}
 		: flash && flashLines
@@ -81,7 +83,7 @@ export function ResultScreen({screen, flash, saving, width, height}: {screen: Re
 			) : screen.choosingFormat ? (
 				<Text color="yellow">Save the {rowCount(table.view.length)}, sorted and filtered as shown, as:</Text>
 			) : (
-				<StatusBar left={`Tasks › ${task.id}`} message={message} right={positionText(screen)} width={width} />
+				<StatusBar left={`Tasks › ${task.id}`} message={message} right={position} width={width} />
 			)}
 		</Box>
 	);

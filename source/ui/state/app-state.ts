@@ -1,9 +1,9 @@
 import type {IngestSnapshot, IngestSummary} from '../../../ingest/progress.js';
-import {columnPlaces, counted, rowCount, terminalSafe, wrapLines} from '../../format.js';
+import {columnPlaces, counted, rowCount, terminalSafe, truncated, wrapLines} from '../../format.js';
 import {isNumeric, type OutputFormat, type TaskDefinition, type TaskProblem, type TaskResult} from '../../tasks/types.js';
 import {helpLines, scopeAction, type Action, type HelpLine, type Scope} from '../keymap.js';
 import {heatmapHeight, MIN_CHART_HEIGHT, toggledSeries, viewChartLines} from '../lib/chart.js';
-import {ROW_MARK_WIDTH, cappedWidths, keyColumns, naturalWidths} from '../lib/columns.js';
+import {ROW_MARK_WIDTH, cappedWidths, keyColumns, naturalWidths, stringWidth} from '../lib/columns.js';
 import {taskDetailLines} from '../lib/task-details.js';
 import {createFormState, formReducer, formValues, missingRequired, type FormState} from './form-state.js';
 import {pickerView, shownChoices, type CourseChoice} from './course-picker.js';
@@ -78,7 +78,8 @@ export type Screen =
 /** Where a task's details are opened from: the menu (on its highlighted task), the task's course picker, its form or its learner, video and problem picker. */
 export type DetailsOrigin = {name: 'menu'} | Extract<Screen, {name: 'course'} | {name: 'form'} | {name: 'picker'}>;
 
-export type Flash = {text: string; tone: 'info' | 'error'; id: number};
+/** `path`: said after the text, cut in its middle to the line (a saved file's: its task's name and its time stay). */
+export type Flash = {text: string; tone: 'info' | 'error'; id: number; path?: string};
 
 export type AppState = {
 	width: number;
@@ -162,9 +163,25 @@ export function usableHeight(height: number): number {
 /** A flash on the result screen wraps to at most this many lines (a saved file's name is shown whole). */
 export const FLASH_LINES = 3;
 
-/** The lines of the result screen's status bar: one, or the flash's lines. */
+/** The lines of the result screen's status bar: one, or the flash's lines (a flash with a path: one). */
 export function statusLines(state: Pick<AppState, 'width' | 'flash'>): string[] | undefined {
+	if (state.flash?.path !== undefined) return [flashLine(state.flash, state.width - 1)];
 	return state.flash && wrapLines(state.flash.text, state.width - 1, FLASH_LINES);
+}
+
+/** A path is not cut shorter than this beside the status bar's position: shorter, the flash takes the whole bar. */
+const MIN_PATH_CELLS = 24;
+
+/**
+ * A flash on one line of `width`, its path cut in its middle (displayPath made it relative); `beside`: the text it shares
+ * the line with (the status bar's position), left room when the path keeps MIN_PATH_CELLS there. A saved file's whole
+ * path took two lines at 100 columns and hid the status bar's position.
+ */
+export function flashLine(flash: Pick<Flash, 'text' | 'path'>, width: number, beside = ''): string {
+	if (flash.path === undefined) return flash.text;
+	const besideRoom = width - (beside ? stringWidth(beside) + 2 : 0);
+	const room = besideRoom - stringWidth(flash.text) - 1 >= Math.min(MIN_PATH_CELLS, stringWidth(flash.path)) ? besideRoom : width;
+	return `${flash.text} ${truncated(flash.path, room - stringWidth(flash.text) - 1, 'middle')}`;
 }
 
 /** "Saving 475,000 rows as CSV… 25%" */
@@ -387,7 +404,7 @@ export function appReducer(state: AppState, event: AppEvent): AppState {
 		case 'save-progress':
 			return state.saving?.id === event.id ? {...state, saving: {...state.saving, written: event.written}} : state;
 		case 'saved':
-			return finishSave(state, event.id, {text: `Saved ${rowCount(event.rows)} to ${event.path}`, tone: 'info'});
+			return finishSave(state, event.id, {text: `Saved ${rowCount(event.rows)} to`, path: event.path, tone: 'info'});
 		case 'save-failed':
 			return finishSave(state, event.id, {text: `Not saved: ${event.message}`, tone: 'error'});
 		case 'error':
@@ -435,15 +452,15 @@ function afterIngest(state: AppState, summary: AppIngestSummary): AppState {
 	return {...state, lastIngest: summary, screen: {name: 'summary', summary}};
 }
 
-function withFlash(state: AppState, text: string, tone: Flash['tone'] = 'info'): AppState {
+function withFlash(state: AppState, text: string, tone: Flash['tone'] = 'info', path?: string): AppState {
 	// The table gives the lines a long flash takes back when it expires.
-	return relayout({...state, counter: state.counter + 1, flash: {text, tone, id: state.counter + 1}});
+	return relayout({...state, counter: state.counter + 1, flash: {text, tone, id: state.counter + 1, ...(path === undefined ? {} : {path})}});
 }
 
 /** The end of a save, said on whatever screen is up (Esc may have left the result meanwhile). */
 function finishSave(state: AppState, id: number, flash: Omit<Flash, 'id'>): AppState {
 	if (state.saving?.id !== id) return state;
-	return withFlash({...state, saving: undefined}, flash.text, flash.tone);
+	return withFlash({...state, saving: undefined}, flash.text, flash.tone, flash.path);
 }
 
 function relayout(state: AppState): AppState {
