@@ -2031,30 +2031,36 @@ test('a long cell is cut with a marker in the table and shown whole with Space',
 	}
 });
 
-test('a menu title longer than the titles\' column is shown whole, its description further right; the others stay in the column (cut at 34: "Funnel from enrollment to complet…")', () => {
+test('menu titles longer than the titles\' column are cut after a word, so that every description starts in the one column (a long title pushed its own further right)', () => {
 	const long = [
 		...tasks,
 		task('problem-answers', 'Problems', {title: 'Problem answer distribution (first vs last attempt)'}),
 		task('funnel', 'Completion', {title: 'Funnel from enrollment to completion'}),
+		task('item-analysis', 'Problems', {title: "Item analysis (difficulty, discrimination, Cronbach's alpha)"}),
 	];
-	for (const width of [80, 120]) {
+	const cases = [
+		{width: 80, column: 40, problems: 'Problem answer distribution (first…)', items: 'Item analysis (difficulty, …)'},
+		{width: 120, column: 55, problems: 'Problem answer distribution (first vs last attempt)', items: 'Item analysis (difficulty, discrimination, …)'},
+	];
+	for (const {width, column, problems, items} of cases) {
 		const {lastFrame, unmount} = render(<MenuScreen tasks={long} menu={initialMenuState} courses={[{courseId: 'c', events: 1}]} problems={[]} width={width} height={20} />);
 		try {
 			const lines = stripVTControlCharacters(lastFrame()!).split('\n');
-			const line = (title: string) => lines.find((candidate) => candidate.startsWith(`  ${title}`)) ?? '';
-			assert.match(line('Problem answer distribution (first vs last attempt)'), /^ {2}Problem answer distribution \(first vs last attempt\) {2}What problem-answers/, `${width} columns`);
-			assert.match(line('Funnel from enrollment to completion'), /^ {2}Funnel from enrollment to completion {2}What funnel/, `${width} columns`);
-			// The column as before: 36 wide, the widest title that fits it and the gap.
-			assert.equal(line('Event types').indexOf('What event-types counts'), 38, `${width} columns`);
+			const rows = lines.filter((line) => / What \S+ counts/.test(line));
+			assert.equal(rows.length, long.length, lines.join('\n'));
+			// Every description in the titles' column: the widest title's and the gap at 120, 38 at 80.
+			assert.deepEqual(rows.map((line) => line.search(/What \S+ counts/)), rows.map(() => column), lines.join('\n'));
+			assert.ok(rows.some((line) => line.startsWith(`  ${problems} `)) && rows.some((line) => line.startsWith(`  ${items} `)), lines.join('\n'));
+			assert.ok(rows.some((line) => /^ {2}Funnel from enrollment to completion +What funnel/.test(line)), lines.join('\n'));
 			assert.ok(lines.every((candidate) => candidate.length <= width));
 		} finally {
 			unmount();
 		}
 	}
-	// Narrower than the title, it is cut to the row.
+	// Narrower than a title and a few words of its description, it is cut to the row.
 	const narrow = render(<MenuScreen tasks={long} menu={initialMenuState} courses={[{courseId: 'c', events: 1}]} problems={[]} width={40} height={20} />);
 	try {
-		assert.ok(stripVTControlCharacters(narrow.lastFrame()!).split('\n').includes('  Problem answer distribution (first vs…'));
+		assert.ok(stripVTControlCharacters(narrow.lastFrame()!).split('\n').includes('  Problem answer distribution (first…)'));
 	} finally {
 		narrow.unmount();
 	}

@@ -130,28 +130,44 @@ export function fitCell(text: string, width: number, alignRight: boolean): strin
 
 /** The gap between a menu title and its description. */
 const MENU_GAP = 2;
-/** The menu titles' column at most, gap included: the descriptions keep most of 80 columns. */
-const MENU_TITLE_COLUMN = 36;
-/** Fewer columns left for a description beside a long title: none is shown (a lone "…" said nothing). */
+/** The menu titles' column at 80 columns, gap included: "Funnel from enrollment to completion" whole, the descriptions 40 columns. */
+const MENU_TITLE_COLUMN = 38;
+/** Wider, the titles' column takes up to this share of the row, so that fewer titles are cut. */
+const MENU_TITLE_SHARE = 0.45;
+/** Fewer columns left for a description beside the titles: none is shown (a lone "…" said nothing). */
 const MIN_DESCRIPTION_WIDTH = 8;
 
-/** The menu titles' column, gap included: as wide as the widest of `titles` needs, up to MENU_TITLE_COLUMN. */
-export function menuTitleColumn(titles: string[]): number {
-	return Math.min(MENU_TITLE_COLUMN, Math.max(10, ...titles.map((title) => stringWidth(title))) + MENU_GAP);
+/** The menu titles' column in a row of `room`, gap included: as wide as the widest of `titles` needs, up to MENU_TITLE_COLUMN or MENU_TITLE_SHARE of the row. */
+export function menuTitleColumn(titles: string[], room: number): number {
+	return Math.min(Math.max(MENU_TITLE_COLUMN, Math.floor(room * MENU_TITLE_SHARE)), Math.max(10, ...titles.map((title) => stringWidth(title))) + MENU_GAP);
 }
 
 /**
- * A task's row on the menu, in the `room` beside its mark: its title padded to the titles' `column`, then its
- * description cut to what is left. A longer title is whole all the same, its own description starting further right,
- * or, with no room for a few words of it, the row alone (cut only to the room): cut to the column, "Funnel from
- * enrollment to complet…" and "Problem answer distribution (firs…" lost what they count, at every width.
+ * `title` in `width` cells, cut after a whole word with "…", a bracket it leaves open closed after it: "Item analysis
+ * (difficulty, …)"; cut in a word only when its first word alone is too wide.
+ */
+export function titleCut(title: string, width: number): string {
+	if (stringWidth(title) <= width) return title;
+	const words = title.split(' ');
+	for (let count = words.length - 1; count >= 1; count--) {
+		const head = words.slice(0, count).join(' ');
+		const open = (head.match(/\(/g)?.length ?? 0) > (head.match(/\)/g)?.length ?? 0);
+		const cut = `${head}${head.endsWith(',') ? ' ' : ''}…${open ? ')' : ''}`;
+		if (stringWidth(cut) <= width) return cut;
+	}
+	return truncated(title, width);
+}
+
+/**
+ * A task's row on the menu, in the `room` beside its mark: its title in the titles' `column` (cut to it: see titleCut),
+ * then its description cut to what is left, so that every description starts in the same column; with no room for a
+ * few words of it, the title alone (cut to the row). A title longer than the column was whole, its description
+ * starting further right: 10 of the 45 titles at 80 columns, each description in a column of its own.
  */
 export function menuRow(title: string, description: string, column: number, room: number): {title: string; description: string} {
-	const long = stringWidth(title) > column - MENU_GAP;
-	const titleWidth = long ? stringWidth(title) : column - MENU_GAP;
-	const left = room - titleWidth - MENU_GAP;
-	if (long && left < MIN_DESCRIPTION_WIDTH) return {title: fitCell(title, Math.min(titleWidth, room), false), description: ''};
-	return {title: fitCell(title, titleWidth, false) + ' '.repeat(MENU_GAP), description: truncated(oneLineCell(description), left)};
+	const left = room - column;
+	if (left < MIN_DESCRIPTION_WIDTH) return {title: titleCut(title, room), description: ''};
+	return {title: fitCell(titleCut(title, column - MENU_GAP), column - MENU_GAP, false) + ' '.repeat(MENU_GAP), description: truncated(oneLineCell(description), left)};
 }
 
 /**

@@ -81,7 +81,7 @@ export function MenuScreen({
 	const room = Math.max(3, height - 1 - notices.length);
 	const selectedLine = lines.findIndex((line) => line.kind === 'task' && line.task.id === selected?.id);
 	const {start, end} = menuWindow(lines, selectedLine, room);
-	const titleColumn = menuTitleColumn(shown.map((task) => task.title));
+	const titleColumn = menuTitleColumn(shown.map((task) => task.title), width - ROW_MARK_WIDTH);
 	const courseText = courses === undefined ? 'listing courses…' : courses.length === 0 ? 'no courses yet' : course ? `course ${course}` : `${courses.length} courses`;
 	return (
 		<Box flexDirection="column" width={width}>
