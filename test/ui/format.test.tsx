@@ -365,9 +365,17 @@ test('several lines are told apart without colour: each ends in its number, whic
 	assert.match(plain[1] ?? '', /^ +7 ┤ .*╭─+1$/, 'plays ends at 8, on the row nearest it');
 	assert.match(plain[4] ?? '', /^ +1 ┼─+╯ +2$/, 'viewers ends at 2, on the row nearest it');
 	assert.equal(plain.at(-1), '   1 plays, 2 viewers by day');
-	// Ending together, each keeps a mark: the one drawn last took the only cell.
-	const together = chartLines({...plays, rows: [['2024-03-01', 1, 9], ['2024-03-02', 0, 0], ['2024-03-03', 0, 0]]}, {kind: 'line', x: 'day', y: ['plays', 'viewers']}, 40, 9);
-	assert.match(stripVTControlCharacters(together.at(-3) ?? ''), /^ +0 [┤┼].*─21$/);
+	// Ending together, each keeps a mark, side by side on their end cell: the one drawn last took the only cell, and then
+	// the second walked back along its line ("─21", read as twenty-one, its 2 a point before the end).
+	for (const rows of [[['2024-03-01', 1, 9], ['2024-03-02', 0, 0], ['2024-03-03', 0, 0]], [['2024-03-01', 0, 9], ['2024-03-02', 0, 9], ['2024-03-03', 0, 0]]] as Array<Array<[string, number, number]>>) {
+		const together = chartLines({...plays, rows}, {kind: 'line', x: 'day', y: ['plays', 'viewers']}, 40, 9).map((line) => stripVTControlCharacters(line));
+		assert.match(together.at(-3) ?? '', /^ +0 [┤┼].*[─╯╰]1,2$/, together.join('\n'));
+		const digits = together.slice(0, -2).flatMap((line) => line.slice(line.search(/[┤┼]/) + 1).match(/\d/g) ?? []);
+		assert.deepEqual(digits, ['1', '2'], together.join('\n'));
+		assert.ok(together.every((line) => stringWidth(line) <= 40), together.join('\n'));
+		// The x-axis' last day ends under the lines' last point, before the marks.
+		assert.equal(together.at(-2)!.trimEnd().length, together.at(-3)!.length - 2, together.join('\n'));
+	}
 	const one = chartLines({...plays, columns: plays.columns.slice(0, 2)}, {kind: 'line', x: 'day', y: ['plays']}, 40, 9).map((line) => stripVTControlCharacters(line));
 	assert.deepEqual(one.slice(0, -2).filter((line) => /\d/.test(line.slice(line.search(/[┤┼]/)))), [], 'one line needs no mark');
 });

@@ -366,10 +366,32 @@ function roundStep(at: number): number {
 	for (let power = 1; ; power *= 10) for (const step of [power, 2 * power, 5 * power]) if (step >= at) return step;
 }
 
+/** The cells where the series with a mark end (their last point), with the series ending on each, in order. */
+function markGroups(series: Array<Array<number | null>>, marks: string[], rowOf: (value: number) => number): Array<{row: number; column: number; indexes: number[]}> {
+	const groups = new Map<string, {row: number; column: number; indexes: number[]}>();
+	series.forEach((points, index) => {
+		const column = points.findLastIndex((value) => value !== null);
+		if (!marks[index] || column < 0) return;
+		const row = rowOf(points[column]!);
+		const group = groups.get(`${row},${column}`);
+		if (group) group.indexes.push(index);
+		else groups.set(`${row},${column}`, {row, column, indexes: [index]});
+	});
+	return [...groups.values()];
+}
+
+/** The cells past the plot's last column that the marks of lines ending together there take ("1,2,3": 4): the plot leaves them to them. */
+export function markSpill(series: Array<Array<number | null>>, rows: number, axis: {min: number; max: number}, marks: string[]): number {
+	const width = Math.max(1, ...series.map((points) => points.length));
+	const rowOf = (value: number) => Math.round(((axis.max - value) * rows) / (axis.max - axis.min));
+	return Math.max(0, ...markGroups(series, marks, rowOf).map(({column, indexes}) => column + 2 * (indexes.length - 1) - (width - 1)));
+}
+
 /**
  * The plot as asciichart draws it (its symbols, the first point on the y-axis, the greatest value on the top row,
  * the least on the bottom one, `rows` + 1 lines; or the ends of `axis`), but a null is drawn as nothing: asciichart has no gaps. A series'
- * mark, when it has one, is drawn on its last point (or the nearest before it that another mark left), over the lines.
+ * mark, when it has one, is drawn on its last point, over the lines; the marks of lines that end on one cell follow it
+ * ("1,2"), past the plot's last column where they end there (see markSpill).
  */
 export function plotLines(
 	series: Array<Array<number | null>>,
@@ -398,18 +420,15 @@ export function plotLines(
 			for (let row = Math.min(from, to) + 1; row < Math.max(from, to); row++) draw(row, column, '│');
 		});
 	});
-	// Lines that end together (at 0, often) had one mark, the last drawn: an earlier mark's cell is passed over.
-	const marked = new Set<string>();
-	series.forEach((points, index) => {
-		const mark = marks[index];
-		for (let column = points.length - 1; mark && column >= 0; column--) {
-			const value = points[column];
-			if (value === null || value === undefined || marked.has(`${rowOf(value)},${column}`)) continue;
-			marked.add(`${rowOf(value)},${column}`);
-			cells[rowOf(value)]![column] = asciichart.colored(mark, colors[index] ?? asciichart.default);
-			return;
-		}
-	});
+	// Lines that end on one cell (at 0, often) say their numbers there side by side, "1,2": the second walked back along
+	// its line to a cell no mark had, and was read as the number of a point before the end (or of another line).
+	for (const {row, column, indexes} of markGroups(series, marks, rowOf)) {
+		indexes.forEach((index, place) => {
+			const at = column + 2 * place;
+			if (place > 0) cells[row]![at - 1] = ',';
+			cells[row]![at] = asciichart.colored(marks[index]!, colors[index] ?? asciichart.default);
+		});
+	}
 	return cells.map((line, row) => `${label(top - (row * range) / rows)} ${line.join('')}`);
 }
 
@@ -499,16 +518,21 @@ function lineLines(result: Pick<TaskResult, 'columns' | 'rows'>, x: number, ys: 
 		const labelWidth = Math.max(label(yAxis.min).length, label(yAxis.max).length, 1) + 3;
 		// The first point on the y-axis (column labelWidth - 1), then one point a column.
 		const columns = Math.max(2, width - labelWidth);
-		const {points, merged, broken} = placePoints(positions, drawn.map((position) => series[position]!), ordinal ? 1 : xStep(positions, kind === 'date'), columns);
+		const drawnMarks = marks.length > 0 ? drawn.map((position) => marks[position]!) : [];
+		const place = (plotColumns: number) => placePoints(positions, drawn.map((position) => series[position]!), ordinal ? 1 : xStep(positions, kind === 'date'), plotColumns);
+		// The numbers of lines that end together take cells after the last column: the plot is that much narrower.
+		const spill = markSpill(place(columns).points, yAxis.rows, yAxis, drawnMarks);
+		const plotColumns = Math.max(2, columns - spill);
+		const {points, merged, broken} = place(plotColumns);
 		const plot = plotLines(
 			points,
 			yAxis.rows,
 			drawn.map((position) => colors[position]!),
 			(value) => rowLabel(value).padStart(labelWidth - 2),
-			marks.length > 0 ? drawn.map((position) => marks[position]!) : [],
+			drawnMarks,
 			yAxis,
 		);
-		const between = columns - first.length - last.length;
+		const between = plotColumns - first.length - last.length;
 		// Text rows of one x value have one label, under the y-axis: it was also written at the right end.
 		const axis = `${' '.repeat(labelWidth - 1)}${between >= 1 && first !== last ? `${first}${' '.repeat(between)}${last}` : first}`;
 		return {lines: [...plot, truncated(axis, width)], notes: caption(merged, broken), indent: labelWidth - 1};
