@@ -381,7 +381,7 @@ function markGroups(series: Array<Array<number | null>>, marks: string[], rowOf:
 }
 
 /** The cells past the plot's last column that the marks of lines ending together there take ("1,2,3": 4): the plot leaves them to them. */
-export function markSpill(series: Array<Array<number | null>>, rows: number, axis: {min: number; max: number}, marks: string[]): number {
+function markSpill(series: Array<Array<number | null>>, rows: number, axis: {min: number; max: number}, marks: string[]): number {
 	const width = Math.max(1, ...series.map((points) => points.length));
 	const rowOf = (value: number) => Math.round(((axis.max - value) * rows) / (axis.max - axis.min));
 	return Math.max(0, ...markGroups(series, marks, rowOf).map(({column, indexes}) => column + 2 * (indexes.length - 1) - (width - 1)));

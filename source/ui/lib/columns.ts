@@ -146,7 +146,7 @@ export function menuTitleColumn(titles: string[], room: number): number {
  * `title` in `width` cells, cut after a whole word with "…", a bracket it leaves open closed after it: "Item analysis
  * (difficulty, …)"; cut in a word only when its first word alone is too wide.
  */
-export function titleCut(title: string, width: number): string {
+function titleCut(title: string, width: number): string {
 	if (stringWidth(title) <= width) return title;
 	const words = title.split(' ');
 	for (let count = words.length - 1; count >= 1; count--) {

@@ -87,13 +87,18 @@ function groupedNotices(notices: FileNotice[]): NoticeGroup[] {
  * and 86 more"); the first path cut to fit (shortPath) when even it does not.
  */
 function groupFiles(prefix: string, files: string[], width: number): string {
-	for (let named = files.length; named >= 1; named--) {
-		const more = named < files.length ? ` and ${formatCount(files.length - named)} more` : '';
-		const line = `${prefix}${files.slice(0, named).map(displayPath).join(', ')}${more}`;
-		if (stringWidth(line) <= width) return line;
+	const more = (named: number) => (named < files.length ? ` and ${formatCount(files.length - named)} more` : '');
+	let line = '';
+	let named = 0;
+	// Path by path while the line holds it: thousands of daily files are not joined again for each count tried.
+	for (const file of files) {
+		const longer = `${line}${named > 0 ? ', ' : ''}${displayPath(file)}`;
+		if (stringWidth(`${prefix}${longer}${more(named + 1)}`) > width) break;
+		line = longer;
+		named++;
 	}
-	const more = files.length > 1 ? ` and ${formatCount(files.length - 1)} more` : '';
-	return `${prefix}${shortPath(files[0]!, width - stringWidth(prefix + more))}${more}`;
+	if (named > 0) return `${prefix}${line}${more(named)}`;
+	return `${prefix}${shortPath(files[0]!, width - stringWidth(prefix + more(1)))}${more(1)}`;
 }
 
 /**
