@@ -1,6 +1,6 @@
 /**
  * The enrollment state per course and user (d_enrollment_user_state, migration 179): the aggregate of every enrollment
- * change and mode change, kept by each build for the users whose changes it added or moved, instead of made again in
+ * change and mode change, kept by each build for the users whose changes it added, instead of made again in
  * every task run (150-250 ms at 10M events). A user is a user id, else the name logged with changes that have no user
  * id (user_key: the one or the other as text). The same aggregate, of the changes before a time, is what
  * d_enrollment_state_until gives at-risk's `as_of` (migration 181). `filter`: a join or WHERE clause on the changes `e`.
@@ -44,13 +44,13 @@ INSERT INTO d_enrollment_user_state (course_id, user_id, user_key, logged_as, fi
 ${userStates(filter)}`;
 
 /**
- * A build's steps that make the state again for the users whose changes `moved` lists (course_id, user_key: the rows
- * writeFilePositions wrote, new or placed anew by a file that sorts before theirs).
+ * A build's steps that make the state again for the users whose changes `added` lists (course_id, user_key: the users
+ * of the changes new to the tables, see writeFilePositions).
  */
-export const ENROLLMENT_STATE_STEPS = (moved: string) => [
-	`DELETE FROM d_enrollment_user_state s USING ${moved} k WHERE s.course_id = k.course_id AND s.user_key = k.user_key`,
+export const ENROLLMENT_STATE_STEPS = (added: string) => [
+	`DELETE FROM d_enrollment_user_state s USING ${added} k WHERE s.course_id = k.course_id AND s.user_key = k.user_key`,
 	enrollmentUserStates(
-		`JOIN (SELECT DISTINCT course_id, user_key FROM ${moved}) k ON k.course_id = e.course_id AND k.user_key = coalesce(e.user_id::text, e.username)`,
+		`JOIN (SELECT DISTINCT course_id, user_key FROM ${added}) k ON k.course_id = e.course_id AND k.user_key = coalesce(e.user_id::text, e.username)`,
 	),
 ];
 

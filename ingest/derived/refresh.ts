@@ -593,10 +593,10 @@ export async function refreshDerived(pool: pg.Pool, options: RefreshOptions = {}
 		await addNewPages(client, 'SELECT page FROM fresh_target');
 		for (const step of ADDITIVE_STEPS) await client.query(step);
 		// The new enrollment changes' files take their places among the others (which order changes at one time), and the
-		// users whose changes are new or placed anew have their enrollment state made again.
-		await client.query('CREATE TEMP TABLE moved_enrollment (course_id text, user_key text) ON COMMIT DROP');
-		await writeFilePositions(client, undefined, 'moved_enrollment');
-		for (const step of ENROLLMENT_STATE_STEPS('moved_enrollment')) await client.query(step);
+		// users whose changes are new have their enrollment state made again.
+		await client.query('CREATE TEMP TABLE added_enrollment (course_id text, user_key text) ON COMMIT DROP');
+		await writeFilePositions(client, undefined, 'added_enrollment');
+		for (const step of ENROLLMENT_STATE_STEPS('added_enrollment')) await client.query(step);
 		await client.query(MERGE_LEARNER_TOTALS);
 		if (earlier) for (const recount of RECOUNT_ACTIVE_DAYS) await client.query(recount);
 
