@@ -51,10 +51,12 @@ WITH reference AS (
 	WHERE s.is_enrolled AND (l.first_passed IS NULL OR l.first_passed >= until.time)
 		AND NOT EXISTS (SELECT 1 FROM d_user_finish f WHERE f.course_id = s.course_id AND f.user_id = s.user_id AND f.passed AND f.time < until.time)
 		AND (s.course_id = :course OR (:course IS NULL AND s.course_id <> ''))
-), active_days AS (
+), active_days AS MATERIALIZED (
 	-- In the day zone (see README), d_learner counts them (active_days) unless as_of cuts them; in another zone every
 	-- learner's, hashed (joining the candidates first made the planner sort all the days by learner): from the hourly
-	-- tables, a sum of each learner's first active hour of a day (see d_learner_active_days).
+	-- tables, a sum of each learner's first active hour of a day (see d_learner_active_days). Materialized: the planner
+	-- takes the candidates for one row, and read the days kept per offset (cheap to read again) once per candidate in a
+	-- nested loop (3.7 s in Moscow time at 1M events, against 0.04 s hashed once).
 	SELECT course_id, username, days FROM d_learner_active_days(:tz, :course, :as_of)
 	WHERE :tz <> d_day_zone() OR :as_of IS NOT NULL
 )

@@ -85,9 +85,34 @@ export type LearnerTimeline = {
 	 * first active one of its day in any zone when the hour before fell on another day, so active days are a sum.
 	 */
 	activeHours: Array<{hour: number; previousHour: number | null}>;
+	/**
+	 * The distinct days of activeHours in a zone k whole hours ahead of UTC, at index k = 0…23 (k mod 24 for a zone
+	 * behind it; a zone's offset floored to whole hours puts whole UTC hours on the same days): a task in a zone that
+	 * kept one offset over the learner's active hours reads their active days here instead of from every active hour.
+	 */
+	activeDaysByOffset: number[];
 };
 
 export const hourOf = (time: number) => Math.floor(time / HOUR) * HOUR;
+
+const HOURS_PER_DAY = 24;
+
+/** activeDaysByOffset of the active hours (in order): an hour counts where the hour before fell on another day. */
+function activeDaysByOffset(activeHours: LearnerTimeline['activeHours']): number[] {
+	const days = new Array<number>(HOURS_PER_DAY).fill(0);
+	// Hours counted in every zone: the first, and those a day or more after the one before.
+	let everywhere = 0;
+	for (const {hour, previousHour} of activeHours) {
+		if (previousHour === null || hour - previousHour >= HOURS_PER_DAY * HOUR) {
+			everywhere++;
+			continue;
+		}
+		// Hours since 2000-01-01 (a UTC midnight): the zone k hours ahead starts a day at each hour u with (u + k) % 24 = 0,
+		// and the hour counts there when one of those falls after the hour before, up to this one.
+		for (let start = previousHour / HOUR + 1; start <= hour / HOUR; start++) days[(HOURS_PER_DAY - (start % HOURS_PER_DAY)) % HOURS_PER_DAY]!++;
+	}
+	return days.map((count) => count + everywhere);
+}
 
 /**
  * Each URL id's place in the byte order of the URLs (see urlOrder in timelines.ts). URL ids are numbered as loads
@@ -346,5 +371,6 @@ export function learnerTimeline(events: TimelineEvent[], options: TimelineOption
 		pageHourVisits,
 		transitions,
 		activeHours,
+		activeDaysByOffset: activeDaysByOffset(activeHours),
 	};
 }

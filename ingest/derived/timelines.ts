@@ -25,6 +25,7 @@ export const TIMELINE_TABLES = {
 	d_learner_page_hour: 'course_id, username, hour, url_id, visits, previous_hour',
 	d_learner_transition: 'course_id, username, previous_url_id, url_id, transitions',
 	d_learner_active_hour: 'course_id, username, hour, previous_hour',
+	d_learner_offset_days: 'course_id, username, days',
 	d_learner_category_time: `course_id, username, hour, ${CATEGORY_COLUMNS}`,
 	d_learner_category_total: `course_id, username, ${CATEGORY_COLUMNS}`,
 };
@@ -60,6 +61,7 @@ export const RECOMPUTED_TIMELINE_ROWS: Record<TimelineTable, {column: string; fr
 	d_learner_page: null,
 	d_learner_transition: null,
 	d_learner_category_total: null,
+	d_learner_offset_days: null,
 };
 
 /** RECOMPUTED_TIMELINE_ROWS's bounds for one learner, in Node (times in microseconds since 2000, days since 2000 per day tables). */
@@ -208,6 +210,12 @@ export function writeTimeline(tables: LearnerRowWriter<TimelineTable>, learner: 
 		const out = row('d_learner_active_hour', 2);
 		int8Field(out, active.hour);
 		int8OrNullField(out, active.previousHour);
+	}
+	if (timeline.activeHours.length > 0) {
+		const out = row('d_learner_offset_days', 1);
+		arrayField(out, ARRAY_OF.int4, timeline.activeDaysByOffset.length, false, () => {
+			for (const days of timeline.activeDaysByOffset) int4Field(out, days);
+		});
 	}
 	// Columns per category, the 5-minute cutoff's then the 30-minute one's.
 	const categoryFields = (out: RowBuffer, {seconds5, seconds30}: CategorySeconds) => {
