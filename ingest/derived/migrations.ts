@@ -32,6 +32,21 @@ FROM d_url u
 	LEFT JOIN d_page_name own ON own.url = u.url
 	LEFT JOIN d_section_name section ON section.section = u.section;`;
 
+/** d_learner_active_days' days from the day tables: UTC's kept per learner (no last day), else distinct days (version 175, 182). */
+const ACTIVE_DAYS_FROM_DAY_TABLES = `	SELECT l.course_id, l.username, l.active_days_utc
+	FROM d_learner l
+	WHERE d_day_source(tz) = 'utc' AND last_day IS NULL AND l.active_days_utc > 0
+		AND (l.course_id = course OR (course IS NULL AND l.course_id <> ''))
+	UNION ALL
+	SELECT d.course_id, d.username, count(*)
+	FROM (
+		-- Distinct: each build appends its own day rows.
+		SELECT DISTINCT d.course_id, d.username, d.day FROM d_learner_days(tz) d
+		WHERE (d_day_source(tz) = 'day zone' OR (d_day_source(tz) = 'utc' AND last_day IS NOT NULL)) AND d.activity > 0
+			AND (last_day IS NULL OR d.day <= last_day) AND (d.course_id = course OR (course IS NULL AND d.course_id <> ''))
+	) d
+	GROUP BY 1, 2`;
+
 /**
  * d_learner_active_days' days in a zone of neither day table: its active hours whose hour before fell on another day
  * (versions 159, 175; 182 only where `condition` holds).
@@ -1840,19 +1855,7 @@ WHERE d_day_zone() <> 'UTC' AND n.course_id = l.course_id AND n.username = l.use
 -- As in version 159, but in UTC on a database of another day zone, with no last day, the days kept per learner.
 CREATE OR REPLACE FUNCTION d_learner_active_days(tz text, course text, last_day date) RETURNS TABLE (course_id text, username text, days bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-	SELECT l.course_id, l.username, l.active_days_utc
-	FROM d_learner l
-	WHERE d_day_source(tz) = 'utc' AND last_day IS NULL AND l.active_days_utc > 0
-		AND (l.course_id = course OR (course IS NULL AND l.course_id <> ''))
-	UNION ALL
-	SELECT d.course_id, d.username, count(*)
-	FROM (
-		-- Distinct: each build appends its own day rows.
-		SELECT DISTINCT d.course_id, d.username, d.day FROM d_learner_days(tz) d
-		WHERE (d_day_source(tz) = 'day zone' OR (d_day_source(tz) = 'utc' AND last_day IS NOT NULL)) AND d.activity > 0
-			AND (last_day IS NULL OR d.day <= last_day) AND (d.course_id = course OR (course IS NULL AND d.course_id <> ''))
-	) d
-	GROUP BY 1, 2
+${ACTIVE_DAYS_FROM_DAY_TABLES}
 	UNION ALL
 ${activeDaysFromHours()}
 $$;
@@ -1995,19 +1998,7 @@ $$;
 -- As in version 175, but in a zone of neither day table that kept one offset, with no last day, the days kept for it.
 CREATE OR REPLACE FUNCTION d_learner_active_days(tz text, course text, last_day date) RETURNS TABLE (course_id text, username text, days bigint)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-	SELECT l.course_id, l.username, l.active_days_utc
-	FROM d_learner l
-	WHERE d_day_source(tz) = 'utc' AND last_day IS NULL AND l.active_days_utc > 0
-		AND (l.course_id = course OR (course IS NULL AND l.course_id <> ''))
-	UNION ALL
-	SELECT d.course_id, d.username, count(*)
-	FROM (
-		-- Distinct: each build appends its own day rows.
-		SELECT DISTINCT d.course_id, d.username, d.day FROM d_learner_days(tz) d
-		WHERE (d_day_source(tz) = 'day zone' OR (d_day_source(tz) = 'utc' AND last_day IS NOT NULL)) AND d.activity > 0
-			AND (last_day IS NULL OR d.day <= last_day) AND (d.course_id = course OR (course IS NULL AND d.course_id <> ''))
-	) d
-	GROUP BY 1, 2
+${ACTIVE_DAYS_FROM_DAY_TABLES}
 	UNION ALL
 	SELECT o.course_id, o.username, o.days[(SELECT d_zone_offset(tz)) + 1]::bigint
 	FROM d_learner_offset_days o
