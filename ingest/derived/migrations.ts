@@ -1973,11 +1973,13 @@ SELECT course_id, username, ARRAY[${OFFSET_DAY_COUNTS}]
 FROM (SELECT course_id, username, date_part('epoch', hour) / 3600 AS hours, date_part('epoch', previous_hour) / 3600 AS previous FROM d_learner_active_hour) a
 GROUP BY 1, 2;
 
--- The first and last UTC hour (hours since 1970) d_hour_days and d_zone_offset cover (no row: d_course_hour is empty).
-CREATE FUNCTION d_hour_span() RETURNS TABLE (lo int, hi int) LANGUAGE sql STABLE PARALLEL SAFE AS $$
-	SELECT greatest(min(h), max(h) - 100000), max(h)
-	FROM (SELECT (date_part('epoch', hour) / 3600)::int AS h FROM d_course_hour WHERE date_part('epoch', hour) / 3600 < 2e9) hours
-	HAVING count(*) > 0
+-- The first and last UTC hour (hours since 1970) d_hour_days and d_zone_offset cover (no row: d_course_hour is empty),
+-- and whether every hour of d_course_hour is one of them (not when they span more than 100,000 hours).
+CREATE FUNCTION d_hour_span() RETURNS TABLE (lo int, hi int, whole boolean) LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT greatest(min(h) FILTER (WHERE h < 2e9), max(h) FILTER (WHERE h < 2e9) - 100000)::int, (max(h) FILTER (WHERE h < 2e9))::int,
+		max(h) < 2e9 AND min(h) >= max(h) - 100000
+	FROM (SELECT date_part('epoch', hour) / 3600 AS h FROM d_course_hour) hours
+	HAVING count(*) FILTER (WHERE h < 2e9) > 0
 $$;
 CREATE OR REPLACE FUNCTION d_hour_days(tz text) RETURNS int[] LANGUAGE sql STABLE PARALLEL SAFE AS $$
 	SELECT CASE WHEN count(*) > 0 THEN format('[%s:%s]=%s', min(e), max(e),
@@ -1986,12 +1988,14 @@ CREATE OR REPLACE FUNCTION d_hour_days(tz text) RETURNS int[] LANGUAGE sql STABL
 $$;
 
 -- Zone tz's UTC offset floored to whole hours, mod 24 (d_learner_offset_days' k), when it was the same at every hour of
--- d_hour_span (every hour of the hourly tables is one); NULL when it changed (daylight saving time) or there are no hours.
+-- d_hour_span and those are all of d_course_hour's (every hour of the hourly tables is one); NULL when it changed
+-- (daylight saving time), when some hours are left out, or when there are none.
 CREATE FUNCTION d_zone_offset(tz text) RETURNS int LANGUAGE sql STABLE PARALLEL SAFE AS $$
 	SELECT CASE WHEN min(offset_hours) = max(offset_hours) THEN mod(mod(min(offset_hours), 24) + 24, 24) END
 	FROM (
 		SELECT floor((date_part('epoch', to_timestamp(e * 3600::double precision) AT TIME ZONE tz) - e * 3600::double precision) / 3600)::int AS offset_hours
 		FROM d_hour_span() span, generate_series(lo, hi) e
+		WHERE span.whole
 	) offsets
 $$;
 

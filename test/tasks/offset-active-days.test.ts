@@ -47,6 +47,17 @@ it('counts active days in a zone of one offset from the counts per whole-hour of
 		"SELECT d_zone_offset('America/New_York') AS new_york, d_zone_offset('Asia/Kolkata') AS kolkata, d_zone_offset('Asia/Kathmandu') AS kathmandu, d_zone_offset('Europe/Moscow') AS moscow, d_zone_offset('America/Sao_Paulo') AS sao_paulo",
 	);
 	assert.deepEqual(offsets.rows, [{new_york: null, kolkata: 5, kathmandu: 5, moscow: 3, sao_paulo: 21}]);
+	// None when the hours with events span more than the 100,000 (11 years) whose offsets are looked at: an hour of 2010
+	// (rolled back after).
+	const client = await database.pool.connect();
+	try {
+		await client.query('BEGIN');
+		await client.query("INSERT INTO d_course_hour (course_id, hour, events) VALUES ($1, '2010-06-01 00:00+00', 1)", [COURSE]);
+		assert.deepEqual((await client.query("SELECT d_zone_offset('Asia/Kolkata') AS kolkata")).rows, [{kolkata: null}]);
+	} finally {
+		await client.query('ROLLBACK');
+		client.release();
+	}
 	// Up to a day (at-risk's as of): not after a learner's last active day, where the hours before it are counted.
 	const upTo = async (day: string) =>
 		(await database.pool.query<{username: string; days: number | null}>('SELECT username, days FROM d_learner_active_days($1, NULL, $2) ORDER BY 1', ['Asia/Kolkata', day])).rows;
