@@ -2014,4 +2014,14 @@ ${activeDaysFromHours(`
 $$;
 `,
 	},
+	{
+		version: 183,
+		description: "video plays and problem checks indexed by time (indexes on the rows stored: no rebuild)",
+		// engagement-segments reads one week of them: a scan of both whole tables took 900 of its 1,380 ms at 10M events
+		// (2.9M video events, 0.6M problem events), their week's rows through these 30-90 ms. Made in 1.1 s and 0.5 s there.
+		sql: `
+CREATE INDEX d_video_event_play_time ON d_video_event (time) WHERE action = 'play';
+CREATE INDEX d_problem_event_check_time ON d_problem_event (time) WHERE kind = 'check';
+`,
+	},
 ];

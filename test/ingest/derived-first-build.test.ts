@@ -60,11 +60,15 @@ describe('a first build, which walks videos and problems inside its counting pas
 		await generateLog({events: 2000, seed: 4, file: log});
 		assert.equal((await ingest(indexDatabase, [log])).phase, 'done');
 		assert.deepEqual(await indexes(), migrated);
-		// Whole and usable (learner-unit-events finds its event types through it).
-		const {rows: [usable]} = await indexDatabase.pool.query<{usable: boolean}>(
-			`SELECT indisvalid AND indisready AS usable FROM pg_index WHERE indexrelid = 'd_learner_page_type_type'::regclass`,
-		);
-		assert.equal(usable!.usable, true);
+		// Whole and usable (learner-unit-events finds its event types through the first, engagement-segments its week's
+		// video plays and problem checks through the others).
+		for (const index of ['d_learner_page_type_type', 'd_video_event_play_time', 'd_problem_event_check_time']) {
+			const {rows: [usable]} = await indexDatabase.pool.query<{usable: boolean}>(
+				`SELECT indisvalid AND indisready AS usable FROM pg_index WHERE indexrelid = $1::regclass`,
+				[index],
+			);
+			assert.equal(usable!.usable, true, index);
+		}
 	});
 
 	it('leaves planner statistics on the tables it filled, so the tasks run right after it are planned on them', async () => {
