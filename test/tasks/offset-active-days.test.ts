@@ -63,3 +63,22 @@ it('counts active days in a zone of one offset from the counts per whole-hour of
 		(await database.pool.query<{username: string; days: number | null}>('SELECT username, days FROM d_learner_active_days($1, NULL, $2) ORDER BY 1', ['Asia/Kolkata', day])).rows;
 	assert.deepEqual(await upTo('2024-03-11'), [{username: 'dan', days: 1}, {username: 'kay', days: 2}]);
 });
+
+it("spans the hours with events from the first to the last, leaving out hours from 2e9 hours after 1970 (migration 183's d_hour_span)", async () => {
+	const span = async () => (await client.query('SELECT lo, hi, whole FROM d_hour_span()')).rows;
+	const client = await database.pool.connect();
+	try {
+		// kay's first hour (2024-03-04 18:00Z) and dan's last (2024-03-12 04:00Z), in hours since 1970.
+		assert.deepEqual(await span(), [{lo: 474_882, hi: 475_060, whole: true}]);
+		await client.query('BEGIN');
+		// An hour of the year 250,000 is past 2e9 hours: no day lookup reaches it, and the hours are not all covered.
+		await client.query("INSERT INTO d_course_hour (course_id, hour, events) VALUES ($1, '250000-01-01 00:00+00', 1)", [COURSE]);
+		assert.deepEqual(await span(), [{lo: 474_882, hi: 475_060, whole: false}]);
+		// Only such hours: no span.
+		await client.query('DELETE FROM d_course_hour WHERE hour < $1', ['250000-01-01 00:00+00']);
+		assert.deepEqual(await span(), []);
+	} finally {
+		await client.query('ROLLBACK');
+		client.release();
+	}
+});
