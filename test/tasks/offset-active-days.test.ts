@@ -64,7 +64,7 @@ it('counts active days in a zone of one offset from the counts per whole-hour of
 	assert.deepEqual(await upTo('2024-03-11'), [{username: 'dan', days: 1}, {username: 'kay', days: 2}]);
 });
 
-it("spans the hours with events from the first to the last, leaving out hours from 2e9 hours after 1970 (migration 183's d_hour_span)", async () => {
+it("spans the hours with events from the first to the last, leaving out hours from 2e9 hours after 1970 (migration 184's d_hour_span)", async () => {
 	const span = async () => (await client.query('SELECT lo, hi, whole FROM d_hour_span()')).rows;
 	const client = await database.pool.connect();
 	try {
