@@ -7,7 +7,7 @@ import {useColours} from '../hooks/use-colours.js';
 import {thousands} from '../lib/format.js';
 import {titleLine} from '../lib/title-line.js';
 import type {Flash, ResultScreen as ResultScreenState, Saving} from '../state/app-state.js';
-import {flashLine, savingText, shownResultLayout, statusLines} from '../state/app-state.js';
+import {savingText, shownResultLayout, statusLines} from '../state/app-state.js';
 import {fittedField} from '../state/text-field.js';
 
 const SEARCH_LABEL = 'Search: ';
@@ -34,7 +34,7 @@ export function ResultScreen({screen, flash, saving, width, height}: {screen: Re
 	// progress after both, beside the position (the table moves while it is written).
 	const position = positionText(screen);
 	// A saved file's path is cut to leave the position beside it.
-	const flashLines = flash?.path === undefined ? statusLines({width, flash}) : [flashLine(flash, width - 1, position)];
+	const flashLines = statusLines({width, flash}, position);
 	const message = table.notice
 		? {lines: wrapLines(table.notice, width - 1, 1), tone: 'info' as const}
 		: flash && flashLines

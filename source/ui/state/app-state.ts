@@ -163,9 +163,9 @@ export function usableHeight(height: number): number {
 /** A flash on the result screen wraps to at most this many lines (a saved file's name is shown whole). */
 export const FLASH_LINES = 3;
 
-/** The lines of the result screen's status bar: one, or the flash's lines (a flash with a path: one). */
-export function statusLines(state: Pick<AppState, 'width' | 'flash'>): string[] | undefined {
-	if (state.flash?.path !== undefined) return [flashLine(state.flash, state.width - 1)];
+/** The lines of the result screen's status bar: one, or the flash's lines (a flash with a path: one, beside `beside`: see flashLine). */
+export function statusLines(state: Pick<AppState, 'width' | 'flash'>, beside = ''): string[] | undefined {
+	if (state.flash?.path !== undefined) return [flashLine(state.flash, state.width - 1, beside)];
 	return state.flash && wrapLines(state.flash.text, state.width - 1, FLASH_LINES);
 }
 
