@@ -116,8 +116,9 @@ test('the full load panel keeps a line each from 30 columns up: the Total line w
 			assert.match(lines[1]!, /^ {6}\S/, what);
 			const fileLines = lines.slice(lines.indexOf('Files (1 of 2 done)') + 1);
 			assert.equal(fileLines.length, 2, what);
-			// The file's own name from 40 columns ("inpu…log" there), its end at least below.
-			assert.match(fileLines[0]!, width >= 40 ? /^✓ (\S*\/)?tracking\.log-20181019\.gz +(█+ )?100% / : /^✓ \S+…\S*\.gz +100% /, what);
+			// The file's own name whole where its folders have 2 cells (the name alone from 40 columns: it read as a file of the
+			// current folder), its end at least after "…/" below ("inpu…log" at 40 columns before that).
+			assert.match(fileLines[0]!, width >= 60 ? /^✓ \S*\/tracking\.log-20181019\.gz +(█+ )?100% / : /^✓ …\/\S+…\S*\.gz +100% /, what);
 			// The counts whole from 60 columns, their figures before the words (the folder's name whole first), cut at 8 columns at least.
 			const counts = width >= 60 ? '1,234,567, 44 rej' : width >= 48 ? '1,234,567 ev' : '1,234,5…';
 			assert.match(fileLines[1]!, new RegExp(`^▸ input/b\\.log\\.gz +([█▏▎▍▌▋▊▉░]+ +)?50% .*${counts}$`), what);

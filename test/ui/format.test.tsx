@@ -7,7 +7,7 @@ import {cappedWidths, columnLayout, fitCell, keepsEnd, keyColumns, naturalWidths
 import path from 'node:path';
 import {stripVTControlCharacters} from 'node:util';
 import {cellText, dayZonesText, loadPercent, terminalSafe, timestampText, wrapLines, wrapProse} from '../../source/format.js';
-import {bar, clock, displayPath, percent, sparkline, thousands} from '../../source/ui/lib/format.js';
+import {bar, clock, displayPath, percent, shortPath, sparkline, thousands} from '../../source/ui/lib/format.js';
 import {render} from 'ink-testing-library';
 import {CourseScreen} from '../../source/ui/screens/form-screens.js';
 import {result, tasks} from './fixtures.js';
@@ -53,6 +53,20 @@ test('paths inside the current folder are shown relative to it, others as they a
 	assert.equal(displayPath(path.join(process.cwd(), 'input', 'a.log')), path.join('input', 'a.log'));
 	const outside = path.resolve(process.cwd(), '..', 'elsewhere.log');
 	assert.equal(displayPath(outside), outside);
+});
+
+test('a path cut to fit keeps the file\'s name, and its folders, cut, or "…/" where not 4 cells are left for them', () => {
+	const daily = path.join('input', '2018', 'tracking.log-20181019.gz');
+	assert.equal(shortPath(daily, 40), daily);
+	assert.equal(shortPath(daily, 30), `inp…8${path.sep}tracking.log-20181019.gz`);
+	// 2 or 3 cells for the folders: the name whole after the marker (it was the name alone, as if in the current folder).
+	assert.equal(shortPath(daily, 27), `…${path.sep}tracking.log-20181019.gz`);
+	assert.equal(shortPath(daily, 26), `…${path.sep}tracking.log-20181019.gz`);
+	// Narrower, the name is cut in its middle after the marker, down to a cell of it.
+	assert.equal(shortPath(daily, 12), `…${path.sep}track…9.gz`);
+	assert.equal(shortPath(daily, 3), `…${path.sep}…`);
+	// A file of the current folder has no folder to mark.
+	assert.equal(shortPath('tracking.log-20181019.gz', 12), 'tracki…19.gz');
 });
 
 test('cells: integers with separators, decimals to 3 places, NULL as <null>', () => {

@@ -51,15 +51,23 @@ export function displayPath(label: string): string {
 	return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : label;
 }
 
+/** What stands for the folders of a path when none of their names fits: the file is still seen to be in one. */
+const FOLDERS_LEFT_OUT = `…${path.sep}`;
+
 /**
  * displayPath in at most `width` columns: the folders are cut in their middle and the file's name kept whole,
- * as it tells daily files apart (cut in its middle only when it alone is too wide).
+ * as it tells daily files apart (cut in its middle only when it alone is too wide). Where not 4 cells are left for the
+ * folders, they are "…/": the name alone read as a file of the current folder.
  */
 export function shortPath(label: string, width: number): string {
 	const shown = displayPath(label);
 	if (stringWidth(shown) <= width) return shown;
 	const name = path.basename(shown);
+	const folders = shown.slice(0, shown.length - name.length);
 	const room = width - stringWidth(name);
 	const cut = (text: string, columns: number) => truncated(text, columns, 'middle');
-	return room >= 4 ? cut(shown.slice(0, shown.length - name.length), room) + name : cut(name, width);
+	if (room >= 4) return cut(folders, room) + name;
+	// Below 3 cells the marker leaves no room for a letter of the name.
+	if (folders === '' || width <= stringWidth(FOLDERS_LEFT_OUT)) return cut(name, width);
+	return FOLDERS_LEFT_OUT + cut(name, width - stringWidth(FOLDERS_LEFT_OUT));
 }
