@@ -394,6 +394,19 @@ test('several lines are told apart without colour: each ends in its number, whic
 	assert.deepEqual(one.slice(0, -2).filter((line) => /\d/.test(line.slice(line.search(/[┤┼]/)))), [], 'one line needs no mark');
 });
 
+test('the numbers of lines that end together before the last column never cover another line\'s points or number', () => {
+	const plain = (series: Array<Array<number | null>>, marks: string[]) => plotLines(series, 2, ['', '', ''], String, marks, {min: 0, max: 2}).map((line) => stripVTControlCharacters(line));
+	// Lines 1 and 2 end at 0 on the second column, line 3 goes on at 0 to the fourth: its points and its 3 stay, and 2,
+	// with no blank cells beside the 1, is left out (",3" covered line 3's point and its number: "┼1,3").
+	assert.deepEqual(plain([[0, 0, null, null], [1, 0, null, null], [0, 0, 0, 0]], ['1', '2', '3']), ['2 ┤   ', '1 ┼╮  ', '0 ┼1─3']);
+	// Line 3 higher up: the cells beside the 1 are blank, and 2 takes them.
+	assert.deepEqual(plain([[0, 0, null, null], [1, 0, null, null], [2, 2, 2, 2]], ['1', '2', '3']), ['2 ┼──3', '1 ┼╮  ', '0 ┼1,2']);
+	// Two ends a cell apart on one row: the first group's "," went over the second group's 3 ("┼1,2" drawn, then the 3
+	// over the comma: "┼132"). With one blank cell between, too few for ",2", the next line's first point stays.
+	assert.deepEqual(plain([[0, 0, null], [0, 0, null], [null, 0, 0]], ['1', '2', '3']), ['2 ┤  ', '1 ┤  ', '0 ┼13']);
+	assert.deepEqual(plain([[0, 0, null, null, null], [0, 0, null, null, null], [null, null, null, 0, 0]], ['1', '2', '3']), ['2 ┤    ', '1 ┤    ', '0 ┼1 ─3']);
+});
+
 test('the zones of the precomputed days: UTC alone, or the day zone and UTC', () => {
 	assert.equal(dayZonesText('UTC'), 'UTC');
 	assert.equal(dayZonesText('Europe/Moscow'), 'Europe/Moscow + UTC');

@@ -421,13 +421,18 @@ export function plotLines(
 		});
 	});
 	// Lines that end on one cell (at 0, often) say their numbers there side by side, "1,2": the second walked back along
-	// its line to a cell no mark had, and was read as the number of a point before the end (or of another line).
+	// its line to a cell no mark had, and was read as the number of a point before the end (or of another line). Each one
+	// after the first takes two blank cells (past the plot where they end at its last column: markSpill), or is left out:
+	// where lines ended before that column, ",2" was written over the points of a line going on, or over its number.
+	// Every end is a point drawn, so a blank cell is no other line's end either.
+	const blank = (row: number, column: number) => (cells[row]![column] ?? ' ') === ' ';
 	for (const {row, column, indexes} of markGroups(series, marks, rowOf)) {
-		indexes.forEach((index, place) => {
+		for (const [place, index] of indexes.entries()) {
 			const at = column + 2 * place;
+			if (place > 0 && !(blank(row, at - 1) && blank(row, at))) break;
 			if (place > 0) cells[row]![at - 1] = ',';
 			cells[row]![at] = asciichart.colored(marks[index]!, colors[index] ?? asciichart.default);
-		});
+		}
 	}
 	return cells.map((line, row) => `${label(top - (row * range) / rows)} ${line.join('')}`);
 }
