@@ -983,50 +983,11 @@ test('the summary fits a 60×20 terminal: the notices give way, never drawn over
 	}
 });
 
-test("a failed input's long reason is shown whole, wrapped, with the path cut first", () => {
-	const reason = 'cannot read the archive: End of central directory record signature not found. Either not a zip file, or file is truncated';
-	const broken = file('/srv/openedu/exports/spbstu/PHYLOS/fall_2018/daily/broken.zip', 'failed', 11, 11, {note: reason});
-	for (const width of [80, 100]) {
-		const {lastFrame, unmount} = render(<SummaryScreen summary={summary({files: [broken], filesFailed: 1})} width={width} />);
-		try {
-			const lines = stripVTControlCharacters(lastFrame()!).split('\n');
-			const at = lines.findIndex((line) => line.startsWith('failed: '));
-			assert.match(lines[at] ?? '', /^failed: \/srv\/.*…/);
-			assert.match(lines.slice(at, at + 3).join(' '), /broken\.zip: cannot read the archive: .* Either not a zip file, or file is truncated/);
-			assert.ok(lines.every((line) => stringWidth(line) <= width));
-		} finally {
-			unmount();
-		}
-	}
-});
-
 test('a load of under a second gives no average rate (a corpus file of 1.6 KB read "at 0.0 MB/s")', () => {
 	const {lastFrame, unmount} = render(<SummaryScreen summary={summary({elapsedMs: 400, derivedMs: 100, lines: 1})} width={80} />);
 	try {
 		assert.match(lastFrame() ?? '', /\n1\.0 MB read in under a second\n/);
 		assert.match(lastFrame() ?? '', /^read 1 line: /m, 'one line: singular');
-	} finally {
-		unmount();
-	}
-});
-
-test('a copy skipped under a long path: its name and the loaded file\'s stay whole, the folders are cut, on two lines', () => {
-	const copy = {
-		...snapshot().files[0]!,
-		label: '/srv/openedu/exports/spbstu/PHYLOS/fall_2018/daily/tracking-2018-09-17-copy.log',
-		status: 'skipped' as const,
-		sameContentAs: '/srv/openedu/exports/spbstu/PHYLOS/fall_2018/daily/tracking-2018-09-17.log',
-	};
-	const {lastFrame, unmount} = render(<SummaryScreen summary={summary({files: [copy], filesSkipped: 1})} width={80} />);
-	try {
-		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
-		const at = lines.findIndex((line) => line.startsWith('skipped: '));
-		// Before, one line cut as a whole: "skipped: /srv/openedu/exp…-2018-09-17.log, which is loaded".
-		assert.deepEqual(lines.slice(at, at + 2), [
-			'skipped: /srv/openedu/exports/…YLOS/fall_2018/daily/tracking-2018-09-17-copy.log',
-			'  same content as /srv/opened…018/daily/tracking-2018-09-17.log, which is loaded',
-		]);
-		assert.ok(lines.every((line) => stringWidth(line) <= 80));
 	} finally {
 		unmount();
 	}
@@ -2313,23 +2274,3 @@ test("the load panel's columns stay where they are as a file's counts grow and i
 	assert.match(frames[2]!, /▸ input\/course\.log +[█▏▎▍▌▋▊▉]+░+ +25% +500\.0 KB\/2\.0 MB 123,456 ev, 3 rej$/m);
 });
 
-test('88 inputs skipped in the same words are one notice in the summary: the paths that fit, the others counted, the reason once', () => {
-	const notALog = 'JSON spread over many lines (pretty-printed), where a tracking log has one event per line; put each event on a line of its own (jq -c . FILE) and load that; nothing was loaded from it';
-	const pretty = Array.from({length: 88}, (_, index) => file(`input/x/p${String(index + 1).padStart(2, '0')}.json`, 'loaded', 0, 0, {notALog}));
-	const failed = ['a', 'b'].map((name) => file(`input/${name}.zip`, 'failed', 0, 9, {note: 'not a zip file'}));
-	const files = [pretty[0]!, ...failed, ...pretty.slice(1), file('input/other.json', 'loaded', 0, 0, {notALog: 'an array of events, not one event a line'})];
-	const {lastFrame, unmount} = render(<SummaryScreen summary={summary({files, filesLoaded: 1, filesNotLogs: 89, filesFailed: 2})} width={80} height={23} />);
-	try {
-		const lines = stripVTControlCharacters(lastFrame()!).split('\n');
-		const frame = lines.join('\n');
-		// Before: the first four notices (three of them this one's five lines), then "… and 87 more".
-		assert.equal(lines.filter((line) => line.includes('JSON spread')).length, 1, frame);
-		assert.ok(lines.includes('skipped: input/x/p01.json, input/x/p02.json, input/x/p03.json and 85 more'), frame);
-		assert.ok(lines.includes('failed: input/a.zip, input/b.zip') && lines.includes('  not a zip file'), frame);
-		assert.ok(lines.includes('skipped: input/other.json') && lines.includes('  an array of events, not one event a line'), frame);
-		assert.ok(!frame.includes('more (openpolyedu-tui'), frame);
-		assert.ok(lines.every((line) => stringWidth(line) <= 80), frame);
-	} finally {
-		unmount();
-	}
-});
