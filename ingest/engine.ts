@@ -142,7 +142,10 @@ export async function runIngest(options: IngestOptions): Promise<IngestSummary> 
 		const files = sources.map((source) => tracker.addFile(newFileProgress(source.path, source.kind, source.size)));
 		// Said from the start, as the summary says them: each was "pending" until the load reached it (an archive's members are known only as it is read).
 		const known = await loadedBefore(pool, sources.filter((source) => source.kind !== 'zip' && source.unreadable === undefined));
-		for (const [index, source] of sources.entries()) if (known.has(source.path)) Object.assign(files[index]!, {status: 'skipped', note: 'already loaded', bytesDone: source.size});
+		for (const [index, source] of sources.entries()) {
+			const skip = known.get(source.path);
+			if (skip) Object.assign(files[index]!, {status: 'skipped', note: skip.reason, sameContentAs: skip.sameContentAs, bytesDone: source.size});
+		}
 		tracker.phase = 'loading';
 		emit();
 		loaders = new LoaderPool(options.databaseUrl, workerCount, (pid) => forgetLoaders.push(trackBackend(pool, pid)));
@@ -433,7 +436,7 @@ async function loadStream(
 		return;
 	}
 	// Taken for already loaded (loadedBefore), its content is new after all: it starts from nothing.
-	if (progress.status === 'skipped') Object.assign(progress, {status: 'pending', bytesDone: 0, note: undefined});
+	if (progress.status === 'skipped') Object.assign(progress, {status: 'pending', bytesDone: 0, note: undefined, sameContentAs: undefined});
 	progress.fileId = plan.fileId;
 	context.inputs.set(plan.fileId, {
 		progress,

@@ -59,19 +59,78 @@ type FileRow = {file_id: number; status: string; head_hash: string; size_bytes: 
  */
 type Known = {same_id: number | null; same_path: string | null; same_member: string | null; same_error: string | null; file_id: number | null; named_path: string | null} & Omit<FileRow, 'file_id'>;
 
+/** How the load will skip an input whose content is loaded (see skipOfContent), known before it starts: said from its first snapshot. */
+export type KnownSkip = {reason: string; sameContentAs?: string};
+
 /**
- * Of `sources` (plain and .gz files), those recorded as loaded under the same name with the same size and time of last
- * change: what the load will skip as already loaded, known in one round trip before it starts, so the load screen says
- * so from the start (each was "pending" until the load reached it). planSource still decides, by content, when it comes to them.
+ * Of `sources` (plain and .gz files), those the load will skip as their content is loaded, and how, known before it
+ * starts, so the load screen says so from the start (each was "pending" until the load reached it). Recorded as
+ * loaded under the same name with the same size and time of last change, one is taken as already loaded without a
+ * read, in one round trip. The others whose size a loaded input has (a copy under another name, a folder copied again
+ * with new times) are fingerprinted, as the load does, at most 128 KiB read each: new inputs, of other sizes, cost
+ * nothing. planSource still decides, by content, when the load comes to them.
  */
-export async function loadedBefore(pool: pg.Pool, sources: ReadonlyArray<{path: string; size: number; mtime: Date}>): Promise<Set<string>> {
-	if (sources.length === 0) return new Set();
+export async function loadedBefore(pool: pg.Pool, sources: ReadonlyArray<{path: string; size: number; mtime: Date}>): Promise<Map<string, KnownSkip>> {
+	const known = new Map<string, KnownSkip>();
+	if (sources.length === 0) return known;
 	const {rows} = await pool.query<{path: string}>(
 		`SELECT f.path FROM source_files f JOIN unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS s(path, size, mtime)
 		   ON f.path = s.path AND f.member = '' AND f.status = 'loaded' AND f.size_bytes = s.size AND f.mtime = s.mtime`,
 		[sources.map((source) => source.path), sources.map((source) => source.size), sources.map((source) => source.mtime)],
 	);
-	return new Set(rows.map((row) => row.path));
+	for (const {path} of rows) known.set(path, {reason: ALREADY_LOADED});
+	const rest = sources.filter((source) => !known.has(source.path));
+	if (rest.length === 0) return known;
+	const {rows: sizes} = await pool.query<{size: string}>(`SELECT DISTINCT size_bytes::text AS size FROM source_files WHERE status = 'loaded' AND size_bytes = ANY($1::bigint[])`, [
+		rest.map((source) => source.size),
+	]);
+	const loadedSizes = new Set(sizes.map((row) => Number(row.size)));
+	const candidates = rest.flatMap((source) => {
+		if (!loadedSizes.has(source.size)) return [];
+		try {
+			const {fingerprint, size, file} = fingerprintFile(source.path);
+			return [{path: source.path, fingerprint, size, file}];
+		} catch {
+			// The load says why it cannot be read when it comes to it.
+			return [];
+		}
+	});
+	if (candidates.length === 0) return known;
+	// As planSource's lookup: the loaded row of that content, its own name's first, and whether a row holds this name.
+	const {rows: same} = await pool.query<{path: string; same_path: string; same_member: string; named: boolean}>(
+		`SELECT s.path, same.path AS same_path, same.member AS same_member,
+		   EXISTS (SELECT 1 FROM source_files WHERE path = s.path AND member = '' AND status <> 'replaced') AS named
+		 FROM unnest($1::text[], $2::text[]) AS s(path, fingerprint)
+		 JOIN LATERAL (SELECT path, member FROM source_files WHERE fingerprint = s.fingerprint AND status = 'loaded' ORDER BY (path = s.path AND member = '') DESC LIMIT 1) AS same ON true`,
+		[candidates.map((candidate) => candidate.path), candidates.map((candidate) => candidate.fingerprint)],
+	);
+	for (const row of same) {
+		const source = {...candidates.find((candidate) => candidate.path === row.path)!, member: ''};
+		const skip = skipOfContent({path: row.same_path, member: row.same_member}, source, row.named);
+		known.set(row.path, skip === 'moved' ? {reason: ALREADY_LOADED} : skip);
+	}
+	return known;
+}
+
+const ALREADY_LOADED = 'already loaded';
+
+/**
+ * How an input whose content is loaded as `same` is skipped: as already loaded, or as a copy of that input; 'moved' when
+ * it is the loaded one moved or renamed since (nothing is left at its old path and no row holds this name), whose row is
+ * to follow it. `named`: a row (not replaced) holds this input's name.
+ */
+function skipOfContent(same: {path: string; member: string}, source: {path: string; member: string; size: number; file: FileIdentity | null | undefined}, named: boolean): KnownSkip | 'moved' {
+	// An empty file repeats no other: a folder's empty days are not each named as a copy of the first, in every load.
+	if ((same.path === source.path && same.member === source.member) || source.size === 0) return {reason: ALREADY_LOADED};
+	// Moved or renamed since: the input it was loaded from is gone and nothing is recorded under this name, so its row
+	// follows it. Named as a copy of a file no longer there, a moved folder's files were each said at every later load.
+	const recorded = named ? 'another' : recordedFile(same.path, source.file);
+	if (recorded === 'gone') return 'moved';
+	// The very file under another name of its own: its row stays (followed, a hard link's two names took it from each
+	// other at every load).
+	if (recorded === 'this one') return {reason: ALREADY_LOADED};
+	const sameContentAs = same.member ? `${same.path}!${same.member}` : same.path;
+	return {reason: `same content as ${sameContentAs}`, sameContentAs};
 }
 
 export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: number): Promise<LoadPlan> {
@@ -99,20 +158,10 @@ export async function planSource(pool: pg.Pool, source: SourceIdentity, loadId: 
 	if (samePath !== null) {
 		// A loaded row's error is why its content is no log (finishSource).
 		const notALog = sameError ?? undefined;
-		// An empty file repeats no other: a folder's empty days are not each named as a copy of the first, in every load.
-		if ((samePath === source.path && sameMember === source.member) || source.size === 0) return {action: 'skip', reason: 'already loaded', notALog};
-		// Moved or renamed since: the input it was loaded from is gone and nothing is recorded under this name, so its row
-		// follows it. Named as a copy of a file no longer there, a moved folder's files were each said at every later load.
-		const recorded = ofThisName ? 'another' : recordedFile(samePath, file);
-		if (recorded === 'gone') {
-			await pool.query('UPDATE source_files SET path = $2, member = $3, file_dev = $4, file_ino = $5 WHERE file_id = $1', [sameId, source.path, source.member, file?.dev ?? null, file?.ino ?? null]);
-			return {action: 'skip', reason: 'already loaded', notALog};
-		}
-		// The very file under another name of its own: its row stays (followed, a hard link's two names took it from each
-		// other at every load).
-		if (recorded === 'this one') return {action: 'skip', reason: 'already loaded', notALog};
-		const sameContentAs = sameMember ? `${samePath}!${sameMember}` : samePath;
-		return {action: 'skip', reason: `same content as ${sameContentAs}`, sameContentAs, notALog};
+		const skip = skipOfContent({path: samePath, member: sameMember!}, source, ofThisName);
+		if (skip !== 'moved') return {action: 'skip', ...skip, notALog};
+		await pool.query('UPDATE source_files SET path = $2, member = $3, file_dev = $4, file_ino = $5 WHERE file_id = $1', [sameId, source.path, source.member, file?.dev ?? null, file?.ino ?? null]);
+		return {action: 'skip', reason: ALREADY_LOADED, notALog};
 	}
 	const existing = named === undefined ? undefined : {...named, file_id: named.file_id!};
 	// Another input holds its content whole (supersedeCopies): nothing is left to load from it while it stays as it is.

@@ -38,3 +38,22 @@ test('files loaded by an earlier run are already loaded from the load\'s first s
 	assert.deepEqual([c.status, c.note, c.bytesDone, c.bytesTotal], ['loaded', undefined, c.bytesTotal, fs.statSync(changed).size]);
 	assert.equal(c.lines, 200);
 });
+
+test('a copy under another name, a file copied again with a new time, and one moved are known from the first snapshot too, by their content', async () => {
+	// After the test before: a.log, b.log and c.log are loaded.
+	const at = (name: string) => path.join(dir, name);
+	fs.copyFileSync(at('b.log'), at('d.log'));
+	const later = new Date(Date.now() + 60_000);
+	fs.utimesSync(at('a.log'), later, later);
+	fs.renameSync(at('c.log'), at('moved.log'));
+	// Of b.log's size, but not its content: read when the load comes to it.
+	fs.writeFileSync(at('e.log'), lines(0, 200).replace('learner1', 'learner7'));
+	assert.equal(fs.statSync(at('e.log')).size, fs.statSync(at('b.log')).size);
+	const {first, files} = await firstSnapshot();
+	const copy = `skipped same content as ${at('b.log')}`;
+	assert.deepEqual(first, {'a.log': 'skipped already loaded', 'b.log': 'skipped already loaded', 'd.log': copy, 'e.log': 'pending', 'moved.log': 'skipped already loaded'});
+	// What the load decided in the end, by content: the same.
+	const last = Object.fromEntries(files.map((file) => [path.basename(file.label), `${file.status} ${file.note ?? ''}`.trim()]));
+	assert.deepEqual(last, {...first, 'e.log': 'loaded'});
+	assert.equal(files.find((file) => file.label.endsWith('d.log'))!.sameContentAs, at('b.log'));
+});
