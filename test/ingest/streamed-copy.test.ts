@@ -42,6 +42,25 @@ function copyingTo<Table extends string>(tables: PipedTables<Table>, table: Tabl
 	};
 }
 
+const TABLES = ['t1', 't2', 't3'] as const;
+const COLUMNS = {t1: 'value', t2: 'value', t3: 'value'};
+
+/** Creates the tables t1 to t3, the one named `refusing` refusing every row. */
+async function createTables(client: pg.ClientBase, refusing?: string): Promise<void> {
+	for (const table of TABLES) await client.query(`CREATE TEMP TABLE ${table} (value bigint ${table === refusing ? 'CHECK (value < 0)' : ''}) ON COMMIT DROP`);
+}
+
+/** Rows 1,000,000 k + 0 … 999 into table k of t1 … t3 (counted from 0). */
+function writeRows(piped: PipedTables<(typeof TABLES)[number]>): void {
+	TABLES.forEach((table, index) => {
+		for (let value = 0; value < 1_000; value++) {
+			const out = piped.rows(table);
+			startRow(out, 1);
+			int8Field(out, index * 1_000_000 + value);
+		}
+	});
+}
+
 describe('streamed COPY of the derived build', () => {
 	// 3 learners × 40,000 rows: several pieces of the stream, and a spill of the written rows.
 	const query = 'SELECT (n / 40000)::int AS learner_id, n::bigint AS value FROM generate_series(0, 119999) n ORDER BY 1, 2';
@@ -204,6 +223,34 @@ describe('streamed COPY of the derived build', () => {
 		});
 	});
 
+	it('PipedTables: pieces handed over together are stored by one query of COPYs, their rows sent with it', async () => {
+		const writer = await pool.connect();
+		const sendQuery = writer.query.bind(writer) as (...args: unknown[]) => unknown;
+		try {
+			await writer.query('BEGIN');
+			await createTables(writer);
+			const piped = new PipedTables(writer, COLUMNS);
+			writeRows(piped);
+			let queries = 0;
+			writer.query = ((...args: unknown[]) => {
+				queries++;
+				return sendQuery(...args);
+			}) as typeof writer.query;
+			await piped.store();
+			writer.query = sendQuery as typeof writer.query;
+			// A query per piece (one COPY each, its rows sent once PostgreSQL asked for them) made 3.
+			assert.equal(queries, 1);
+			const {rows} = await writer.query<{table: string; rows: number; total: string}>(
+				TABLES.map((table) => `SELECT '${table}' AS table, count(*)::int AS rows, sum(value)::text AS total FROM ${table}`).join(' UNION ALL '),
+			);
+			assert.deepEqual(rows, TABLES.map((table, index) => ({table, rows: 1_000, total: String(index * 1_000 * 1_000_000 + (999 * 1_000) / 2)})));
+			await writer.query('COMMIT');
+		} finally {
+			writer.query = sendQuery as typeof writer.query;
+			writer.release();
+		}
+	});
+
 	it('PipedTables: a COPY that fails is reported (by the next spill or the store), and both connections go on', {timeout: 60_000}, async () => {
 		await withTwoConnections(async (reader, writer) => {
 		await writer.query('BEGIN');
@@ -220,6 +267,15 @@ describe('streamed COPY of the derived build', () => {
 		await tables.finished();
 		await writer.query('ROLLBACK');
 		for (const client of [reader, writer]) assert.equal((await client.query<{one: number}>('SELECT 1 AS one')).rows[0]!.one, 1);
+		// A COPY that fails amid a query of COPYs: the rows sent for the COPYs after it are ignored.
+		await writer.query('BEGIN');
+		await createTables(writer, 't2');
+		const piped = new PipedTables(writer, COLUMNS);
+		writeRows(piped);
+		await assert.rejects(piped.store(), /violates check constraint/);
+		await piped.finished();
+		await writer.query('ROLLBACK');
+		assert.equal((await writer.query<{one: number}>('SELECT 1 AS one')).rows[0]!.one, 1);
 		});
 	});
 
