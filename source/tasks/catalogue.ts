@@ -9,7 +9,7 @@ import {runZoneParameter, type ChartSpec, type ParameterType, type TaskCatalogue
 /** queries/ of this installation (not of the current directory): dist/source/tasks → project root. */
 export const defaultQueriesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'queries');
 
-const HEADER_KEYS = ['id', 'title', 'group', 'description', 'param', 'chart', 'sort', 'key', 'exact-with'] as const;
+const HEADER_KEYS = ['id', 'title', 'group', 'description', 'param', 'chart', 'sort', 'key', 'exact-with', 'planner'] as const;
 type HeaderKey = (typeof HEADER_KEYS)[number];
 const KEY_LINE = new RegExp(`^--\\s*(${HEADER_KEYS.join('|')}):\\s?(.*)$`);
 const PARAMETER_TYPES: ParameterType[] = ['text', 'course', 'user', 'video', 'problem', 'event-types', 'date', 'timezone', 'integer', 'number', 'boolean', 'choice'];
@@ -112,6 +112,26 @@ function parseKey(value: string): string[] {
 	return names;
 }
 
+/**
+ * The settings a `planner:` line may change: PostgreSQL's choice of plan (its methods, `enable_…`, and its cost
+ * estimates), nothing that could change what a query reads or may do (the read-only transaction, its time limit).
+ */
+const PLANNER_SETTING = /^(?:enable_[a-z_]+|(?:seq|random)_page_cost|cpu_(?:index_)?tuple_cost|cpu_operator_cost|parallel_(?:setup|tuple)_cost|min_parallel_(?:table|index)_scan_size|effective_cache_size)$/;
+
+/** `name=value[, name=value…]`: planner settings (PLANNER_SETTING), each named once; the server checks the values. */
+function parsePlanner(value: string): Record<string, string> {
+	const settings: Record<string, string> = {};
+	for (const setting of value.split(',')) {
+		const match = /^\s*([a-z_]+)\s*=\s*([\w.]+)\s*$/.exec(setting);
+		if (!match) throw new TaskFileError(`"planner: ${value}" must be "setting=value[, setting=value…]"`);
+		const name = match[1]!;
+		if (!PLANNER_SETTING.test(name)) throw new TaskFileError(`"planner: ${value}": ${name} is no planner setting (enable_…, …_cost, min_parallel_…_scan_size, effective_cache_size)`);
+		if (name in settings) throw new TaskFileError(`"planner: ${value}" sets ${name} twice`);
+		settings[name] = match[2]!;
+	}
+	return settings;
+}
+
 /** Parses one task file; throws a TaskFileError whose message names the problem. */
 export function parseTaskFile(file: string, text: string): TaskDefinition {
 	const header = splitHeader(text);
@@ -136,6 +156,7 @@ export function parseTaskFile(file: string, text: string): TaskDefinition {
 	const sort = single(header, 'sort', false);
 	const key = single(header, 'key', false);
 	const exactWith = single(header, 'exact-with', false);
+	const planner = single(header, 'planner', false);
 	if (exactWith !== undefined && !declared.has(exactWith)) throw new TaskFileError(`"exact-with: ${exactWith}" must name a parameter that a "param:" line declares`);
 	return {
 		id,
@@ -147,6 +168,7 @@ export function parseTaskFile(file: string, text: string): TaskDefinition {
 		...(sort ? {sort: parseSort(sort)} : {}),
 		...(key ? {key: parseKey(key)} : {}),
 		...(exactWith ? {exactWith} : {}),
+		...(planner ? {planner: parsePlanner(planner)} : {}),
 		file,
 		sql: header.body,
 	};

@@ -63,6 +63,15 @@ async function inRunZone(client: pg.ClientBase, task: TaskDefinition, parameters
 	return true;
 }
 
+/** The task's planner settings (`planner:`), for its transaction only: after the parameters' checks, which they are not for. */
+async function withPlannerSettings(client: pg.ClientBase, task: TaskDefinition): Promise<void> {
+	if (!task.planner) return;
+	await client.query({
+		text: 'SELECT set_config(name, value, true) FROM unnest($1::text[], $2::text[]) AS setting (name, value)',
+		values: [Object.keys(task.planner), Object.values(task.planner)],
+	});
+}
+
 /**
  * Checks and completes a task's parameter values, binds each as $n, and gives `body` the SQL to run in a
  * read-only transaction on its client. When `signal` aborts, the query is cancelled on the server (from
@@ -90,6 +99,7 @@ async function inTaskTransaction<T>(
 			const {text, names} = toPositional(task.sql, (name) => typeOf.get(name) ?? 'text');
 			const bound = names.map((name) => (parameters[name] ? parameters[name] : null));
 			const inZone = await inRunZone(client, task, parameters);
+			await withPlannerSettings(client, task);
 			return body(client, {text, bound, inZone}, {parameters, ...(notes.length > 0 ? {notes} : {})});
 		});
 	} catch (error) {

@@ -74,6 +74,11 @@ export type TaskDefinition = {
 	 * count them in (activity-by-day's user): the note on a zone whose offset is not whole hours says which answer is which.
 	 */
 	exactWith?: string;
+	/**
+	 * Planner settings (`planner:`) for the task's transaction: a plan PostgreSQL's estimates do not pick
+	 * (time-on-course-by-day's parallel sort outside the day zone).
+	 */
+	planner?: Record<string, string>;
 	/** Absolute path of the .sql file. */
 	file: string;
 	sql: string;

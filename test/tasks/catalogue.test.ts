@@ -50,6 +50,12 @@ describe('task file header', () => {
 		assert.deepEqual(keyed.key, ['username', 'course_id']);
 	});
 
+	it('a planner line sets planner settings for the task, each named once', () => {
+		const planned = parseTaskFile('/x/my-task.sql', GOOD.replace('-- sort:', '-- planner: parallel_tuple_cost=0, enable_hashagg = off\n-- sort:'));
+		assert.deepEqual(planned.planner, {parallel_tuple_cost: '0', enable_hashagg: 'off'});
+		assert.equal(parseTaskFile('/x/my-task.sql', GOOD).planner, undefined);
+	});
+
 	it('a heatmap names its rows\' label column and its cells\' columns, a range first..last among them', () => {
 		const heatmap = parseTaskFile('/x/my-task.sql', GOOD.replace('chart: line x=day y=events,learners', 'chart: heatmap x=day y=events..learners'));
 		assert.deepEqual(heatmap.chart, {kind: 'heatmap', x: 'day', y: ['events..learners']});
@@ -83,6 +89,9 @@ describe('task file header', () => {
 			't-key-spaces.sql': GOOD.replace('-- sort:', '-- key: username course_id\n-- sort:'),
 			'u-key-twice.sql': GOOD.replace('-- sort:', '-- key: username, day, username\n-- sort:'),
 			'v-key-empty-name.sql': GOOD.replace('-- sort:', '-- key: username,,day\n-- sort:'),
+			'w-planner-other.sql': GOOD.replace('-- sort:', '-- planner: transaction_read_only=off\n-- sort:'),
+			'x-planner-twice.sql': GOOD.replace('-- sort:', '-- planner: enable_sort=off, enable_sort=on\n-- sort:'),
+			'y-planner-form.sql': GOOD.replace('-- sort:', '-- planner: parallel_tuple_cost 0\n-- sort:'),
 			'notes.txt': 'not a task',
 		});
 		fs.writeFileSync(path.join(dir, 'm-latin1.sql'), Buffer.from(GOOD.replace('My task', 'Mon t\u00e2che'), 'latin1'));
@@ -100,7 +109,7 @@ describe('task file header', () => {
 			'g-no-sql.sql: there is no SQL after the header.',
 			'h-bad-id.sql: id "My Task" must be kebab-case (lower-case letters and digits joined by -).',
 			'i-unused.sql: parameter "spare" is declared, but the SQL never uses :spare.',
-			'j-typo.sql: line 2 has the unknown key "titel:" (keys: id, title, group, description, param, chart, sort, key, exact-with; indent a continuation line that starts with a word and a colon).',
+			'j-typo.sql: line 2 has the unknown key "titel:" (keys: id, title, group, description, param, chart, sort, key, exact-with, planner; indent a continuation line that starts with a word and a colon).',
 			'k-empty.sql: the file is empty.',
 			'l-bar.sql: "chart: bar x=day y=events,learners": a bar chart draws one column (y=events); a line chart draws several.',
 			'm-latin1.sql: line 2 is not UTF-8 text; save the file as UTF-8.',
@@ -114,6 +123,9 @@ describe('task file header', () => {
 			't-key-spaces.sql: "key: username course_id" must be "column[,column…]".',
 			'u-key-twice.sql: "key: username, day, username" names username twice.',
 			'v-key-empty-name.sql: "key: username,,day" must be "column[,column…]".',
+			'w-planner-other.sql: "planner: transaction_read_only=off": transaction_read_only is no planner setting (enable_…, …_cost, min_parallel_…_scan_size, effective_cache_size).',
+			'x-planner-twice.sql: "planner: enable_sort=off, enable_sort=on" sets enable_sort twice.',
+			'y-planner-form.sql: "planner: parallel_tuple_cost 0" must be "setting=value[, setting=value…]".',
 		]);
 		assert.equal(catalogue.problems[0]!.file, path.join(dir, 'b-no-id.sql'));
 	});

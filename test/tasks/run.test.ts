@@ -247,6 +247,16 @@ describe('cancelling', () => {
 	});
 });
 
+describe('planner settings', () => {
+	it("a task's planner line holds in its transaction only; the server refuses a value that is none", async () => {
+		const setting = "SELECT current_setting('parallel_tuple_cost') AS cost, current_setting('enable_hashagg') AS hashagg";
+		const planned: TaskDefinition = {...task('learners'), id: 'planned', parameters: [], sql: setting, planner: {parallel_tuple_cost: '0', enable_hashagg: 'off'}};
+		assert.deepEqual((await runTask(pool, planned, {})).rows, [['0', 'off']]);
+		assert.deepEqual((await runTask(pool, {...planned, planner: undefined}, {})).rows, [['0.1', 'on']], 'not on the pooled connection afterwards');
+		await assert.rejects(runTask(pool, {...planned, planner: {parallel_tuple_cost: 'cheap'}}, {}), (error: Error) => error instanceof TaskQueryError && /invalid value for parameter "parallel_tuple_cost": "cheap"/.test(error.message));
+	});
+});
+
 describe('tasks and run commands', () => {
 	const cli = (...args: string[]) =>
 		spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'openpolyedu-tui.js'), ...args, '--db', url, '--workdir', path.join(temp, 'workdir')], {
