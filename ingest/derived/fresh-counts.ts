@@ -4,7 +4,19 @@ import type {RowBuffer} from '../row-buffer.js';
 import {type DayTables, dayText} from './day-zone.js';
 import {hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
 import {copyBetween, learnerFields, type LearnerFields, type LearnerRowHandlers, PipedTables, readLearnerRows, type TableRows} from './streamed-copy.js';
-import {addItemEvent, addItemId, PAYLOAD_COLUMNS, READER_TABLES, type ReaderKind, type ReaderTable, SCAN, writeReaderRows} from './event-readers.js';
+import {
+	addItemEvent,
+	addItemId,
+	newPayloadStarts,
+	PAYLOAD_COLUMN,
+	problemIp,
+	READER_TABLES,
+	readPayload,
+	type ReaderKind,
+	type ReaderTable,
+	SCAN,
+	writeReaderRows,
+} from './event-readers.js';
 import {FRESH_ITEM_TABLES, LearnerItemEvents, LearnerItemIds, PROBLEM_TABLES, VIDEO_TABLES, type LearnerItemPages} from './learner-items.js';
 import {PAGE_DAY_TABLE, PageDayCounts} from './page-days.js';
 import {entry, newMap, tally} from './tally.js';
@@ -320,7 +332,7 @@ async function copyScanLookups(client: pg.PoolClient, reader: pg.ClientBase): Pr
 function scanQuery(loadIds: number[]): string {
 	if (!loadIds.every(Number.isSafeInteger)) throw new Error(`load ids must be integers: ${loadIds.join(', ')}`);
 	return `
-SELECT l.learner_id, e.time, t.closes, p.url_id, t.type_id, e.load_id, e.user_id, e.event_source = 'server', r.url_id, ${PAYLOAD_COLUMNS}
+SELECT l.learner_id, e.time, t.closes, p.url_id, t.type_id, e.load_id, e.user_id, e.event_source = 'server', r.url_id, ${PAYLOAD_COLUMN}
 FROM events e
 	JOIN scan_learner l ON l.course_id = coalesce(e.course_id, '') AND l.username = ${learnerName('e.username')}
 	JOIN scan_type t ON t.event_type = coalesce(e.event_type, '')
@@ -400,6 +412,8 @@ export async function countFreshEvents(
 		// The page the learner is on: their last event's with one (a graded check, from the server, has none: its referer
 		// may name it, which only the problem's page takes).
 		let pageId: number | null = null;
+		// Where the fields of the event's payload record start (see readPayload), for the readers.
+		const payload = newPayloadStarts();
 		// Reported as the first event arrives (the server's sort is over: 0 counted yet) and every EVENTS_REPORTED after.
 		let eventsRead = 0;
 		// A learner's events nearly always repeat one user id: it is made a bigint only when its bytes change.
@@ -449,13 +463,16 @@ export async function countFreshEvents(
 				const urlId = starts[SCAN.urlId]! < 0 ? null : data.readInt32BE(starts[SCAN.urlId]!);
 				if (urlId !== null) pageId = urlId;
 				counts.count(type, readUserId(data, starts[SCAN.userId]!), urlId);
-				if (type.kind.payload_kind !== null && writeReaderRows(piped, data, starts, learner, type.kind)) {
-					const ip = fieldText(data, starts[SCAN.ip]!);
-					if (ip !== null) problemIps.add(ip);
-					// A problem's server event before any page event: the page it was sent from, if it says.
-					const itemPageId = pageId ?? (starts[SCAN.refererUrlId]! < 0 ? null : data.readInt32BE(starts[SCAN.refererUrlId]!));
-					if (items) addItemEvent(items, data, starts, type.kind, itemPageId);
-					else addItemId(itemIds!, data, starts, type.kind, itemPageId);
+				if (type.kind.payload_kind !== null) {
+					readPayload(data, starts[SCAN.payload]!, payload);
+					if (writeReaderRows(piped, data, starts, payload, learner, type.kind)) {
+						const ip = problemIp(data, payload, type.kind);
+						if (ip !== null) problemIps.add(ip);
+						// A problem's server event before any page event: the page it was sent from, if it says.
+						const itemPageId = pageId ?? (starts[SCAN.refererUrlId]! < 0 ? null : data.readInt32BE(starts[SCAN.refererUrlId]!));
+						if (items) addItemEvent(items, data, starts, payload, type.kind, itemPageId);
+						else addItemId(itemIds!, data, payload, type.kind, itemPageId);
+					}
 				}
 				if (starts[SCAN.time]! < 0) {
 					stats[3]!++;

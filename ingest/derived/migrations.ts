@@ -2042,4 +2042,19 @@ CREATE OR REPLACE FUNCTION d_hour_span() RETURNS TABLE (lo int, hi int, whole bo
 $$;
 `,
 	},
+	{
+		version: 185,
+		description: "d_number_at(object, key), d_number(object -> key) with the field looked up fewer times (nothing to rebuild)",
+		// d_number is inlined with its argument written out three times: the counting pass's scan looked each payload number
+		// up in its event three times (five for a string), and made a jsonb of it each time. A number's text is read from the
+		// event (->>), as d_number reads it from the value: the scan 0.25 CPU-s less at 1M events (4.66 against 4.91).
+		sql: `
+CREATE FUNCTION d_number_at(object jsonb, key text) RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT CASE jsonb_typeof(object -> key)
+		WHEN 'number' THEN CASE WHEN length(object ->> key) < 300 THEN (object ->> key)::double precision END
+		WHEN 'string' THEN d_number(object -> key)
+	END
+$$;
+`,
+	},
 ];
