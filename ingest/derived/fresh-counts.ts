@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import {bigint8Field, bigint8OrNullField, dateField, fieldText, int4Field, int4OrNullField, int8Field, int8OrNullField, readInt8, startRow, textField} from '../copy-binary.js';
+import {bigint8Field, bigint8OrNullField, dateField, int4Field, int4OrNullField, int8Field, int8OrNullField, readInt8, startRow, textField} from '../copy-binary.js';
 import type {RowBuffer} from '../row-buffer.js';
 import {type DayTables, dayText} from './day-zone.js';
 import {hourOf, learnerTimeline, type TimelineEvent} from './learner-timeline.js';
