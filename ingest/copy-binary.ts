@@ -258,7 +258,7 @@ export class BinaryRowReader {
 		let next = at + 2;
 		for (let index = 0; index < count; index++) {
 			if (data.length - next < 4) return undefined;
-			// By hand: the bounds were just checked, and readInt32BE checks them again (25 fields a row in the counting pass).
+			// By hand: the bounds were just checked, and readInt32BE checks them again (every field of every row the counting pass reads).
 			const length = (data[next]! << 24) | (data[next + 1]! << 16) | (data[next + 2]! << 8) | data[next + 3]!;
 			next += 4;
 			if (length < 0) starts[index] = -1;
