@@ -7,8 +7,8 @@ import {createTestDatabase, testPool} from '../helpers/database.js';
 
 /**
  * Every kind of value a task gives, with NULLs, repeats (the decoders reuse an earlier row's string: the row
- * before's, or one found by a hash of its last bytes, which values that differ only at their start share; more
- * distinct values than the decoder keeps), multi-byte text, a value longer than a socket read (a message split over reads) and enough rows
+ * before's, or one found by a hash of its first and last bytes, which values that differ only in their middle share;
+ * more distinct values than the decoder keeps), multi-byte text, a value longer than a socket read (a message split over reads) and enough rows
  * (about 6 MB) for many reads.
  */
 const ALL_KINDS = `
@@ -19,7 +19,8 @@ const ALL_KINDS = `
 		repeat('é€😀', g % 40) AS unicode, CASE WHEN g = 7 THEN repeat('long ', 40000) END AS long,
 		'2024-01-02 03:04:05.678+00'::timestamptz + g * interval '1 hour 1 second' AS ts,
 		'2024-01-02 03:04:05'::timestamp AS wall, date '2024-01-01' + g AS day, jsonb_build_object('g', g) AS j,
-		'' AS empty, $1::text AS bound, 'v' || (g % 5000) AS cycled, (g % 3) || repeat('-', 20) AS same_tail
+		'' AS empty, $1::text AS bound, 'v' || (g % 5000) AS cycled, (g % 3) || repeat('-', 20) AS same_tail,
+		'12345678' || (g % 3) || repeat('-', 20) AS same_edges
 	FROM generate_series(1, 20000) g`;
 
 /** A whole number as a number when a double holds it exactly, else its text (every digit kept). */
