@@ -1,5 +1,6 @@
-import {ARRAY_OF, arrayField, boolField, copiedField, fieldText, nullField, readFloat8OrNull, readInt8, startRow, textField} from '../copy-binary.js';
+import {ARRAY_OF, arrayField, boolField, bytesField, copiedField, fieldText, nullField, readFloat8OrNull, readInt8, startRow, textField} from '../copy-binary.js';
 import {type LearnerItemEvents, type LearnerItemIds, playerEvent, problemEvent} from './learner-items.js';
+import {partsCorrect} from './parts-correct.js';
 import type {VideoAction} from './video-watching.js';
 import type {RowBuffer} from '../row-buffer.js';
 
@@ -47,8 +48,8 @@ const PAYLOAD_FIELDS = {
 		correct: `CASE WHEN t.event_type = 'problem_check' THEN e.event ->> 'success' = 'correct' END`,
 		answers: `CASE WHEN t.event_type = 'problem_check' AND jsonb_typeof(e.event -> 'answers') = 'object' THEN e.event -> 'answers' END`,
 		attempts: `CASE WHEN t.event_type = 'problem_check' THEN d_number_at(e.event, 'attempts') END`,
-		// Each answered part's grading (event.correct_map), which problem-answers marks its answers with.
-		partsCorrect: `CASE WHEN t.event_type = 'problem_check' AND jsonb_typeof(e.event -> 'correct_map') = 'object' THEN d_parts_correct(e.event -> 'correct_map') END`,
+		// Each answered part's grading, which problem-answers marks its answers with: graded in Node (partsCorrect).
+		correctMap: `CASE WHEN t.event_type = 'problem_check' THEN e.event -> 'correct_map' END`,
 		// Not the payload's: the address the event came from (d_learner_ip).
 		ip: 'e.ip',
 	},
@@ -135,6 +136,12 @@ export function readPayload(data: Buffer, start: number, starts: Int32Array): vo
 export type ReaderKind = {event_type: string; payload_kind: string | null; video_action: string | null; is_passed: boolean; is_certificate: boolean};
 
 type Tables = {rows(table: ReaderTable): RowBuffer; learnerRow(table: ReaderTable, learner: Buffer, fields: number): RowBuffer};
+
+/**
+ * The parts' grading (partsCorrect) of the problem event writeReaderRows wrote last, for addItemEvent, which follows it
+ * with the same event: read once, in the same synchronous step.
+ */
+let checkGrading: Buffer | null = null;
 
 /**
  * Writes the rows an event of the scan gives the readers (none for most events), with the filters their
@@ -224,7 +231,8 @@ export function writeReaderRows(
 			copiedField(out, data, payload[PROBLEM.correct]!);
 			copiedField(out, data, payload[PROBLEM.answers]!);
 			copiedField(out, data, payload[PROBLEM.attempts]!);
-			copiedField(out, data, payload[PROBLEM.partsCorrect]!);
+			checkGrading = partsCorrect(data, payload[PROBLEM.correctMap]!);
+			bytesField(out, checkGrading);
 			return true;
 		}
 		case 'textbook': {
@@ -283,7 +291,7 @@ export function addItemEvent(items: LearnerItemEvents, data: Buffer, starts: Int
 		items.addVideo(videoId, playerEvent(data, payload, time, kind.video_action as VideoAction, VIDEO.position));
 	} else {
 		const problemKind = kind.event_type === 'problem_check' ? 'check' : 'show_answer';
-		const event = problemEvent(data, problemKind, payload[PROBLEM.correct]!, payload[PROBLEM.answers]!, payload[PROBLEM.partsCorrect]!);
+		const event = problemEvent(data, problemKind, payload[PROBLEM.correct]!, payload[PROBLEM.answers]!, checkGrading);
 		const problemId = fieldText(data, payload[PROBLEM.problemId]!)!;
 		items.pages.problem.note(problemId, urlId);
 		items.addProblem(problemId, {time, attempts: readFloat8OrNull(data, payload[PROBLEM.attempts]!), event});

@@ -89,17 +89,15 @@ export function playerEvent(data: Buffer, starts: Int32Array, time: number, acti
 	};
 }
 
-/** A problem event from a row's correct (bool), answers and parts_correct (jsonb) fields, which start at the offsets given. */
-export function problemEvent(data: Buffer, kind: ProblemEvent['kind'], correct: number, answers: number, partsCorrect: number): ProblemEvent {
-	const answerBytes = fieldBytes(data, answers);
-	const gradingBytes = fieldBytes(data, partsCorrect);
-	return {
-		kind,
-		correct: correct < 0 ? null : data[correct] === 1,
-		// Copied: a view would keep the stream's whole piece in memory.
-		answers: answerBytes && Buffer.from(answerBytes),
-		partsCorrect: gradingBytes && Buffer.from(gradingBytes),
-	};
+/** The bytes of the field at `start` (see fieldBytes), copied: a view would keep the stream's whole piece in memory. */
+function copiedBytes(data: Buffer, start: number): Buffer | null {
+	const bytes = fieldBytes(data, start);
+	return bytes && Buffer.from(bytes);
+}
+
+/** A problem event from a row's correct (bool) and answers (jsonb) fields, which start at the offsets given, and its parts' grading (jsonb). */
+export function problemEvent(data: Buffer, kind: ProblemEvent['kind'], correct: number, answers: number, partsCorrect: Buffer | null): ProblemEvent {
+	return {kind, correct: correct < 0 ? null : data[correct] === 1, answers: copiedBytes(data, answers), partsCorrect};
 }
 
 export const VIDEO_TABLES = {
@@ -235,7 +233,7 @@ export async function recomputeProblems(client: pg.PoolClient, learners: Learner
 			JOIN fresh_problem_item i ON i.course_id = p.course_id AND i.username = p.username AND i.problem_id = p.problem_id
 			JOIN learners_to_refresh r ON r.course_id = i.course_id AND r.username = i.username
 		ORDER BY 1, 2, p.time, p.attempts, p.answers::text COLLATE "C", p.kind COLLATE "C", p.correct, p.parts_correct::text COLLATE "C"`,
-		(data, starts) => problemEvent(data, fieldText(data, starts[2]!) as ProblemEvent['kind'], starts[3]!, starts[4]!, starts[5]!),
+		(data, starts) => problemEvent(data, fieldText(data, starts[2]!) as ProblemEvent['kind'], starts[3]!, starts[4]!, copiedBytes(data, starts[5]!)),
 		writeProblem,
 	);
 }
