@@ -3,8 +3,8 @@ import {JSONB_VERSION} from '../copy-binary.js';
 /**
  * A problem check's grading of each part, read in Node from its event.correct_map as the counting pass's scan sends it
  * (a jsonb in binary form: its version, then its text as PostgreSQL writes it): in SQL (d_parts_correct, migration 166,
- * per check in the scan) it cost PostgreSQL about 0.5-0.8 CPU-s of the 1M-event scan, an SQL function over jsonb_each
- * that cannot be inlined (see docs/derived-build.md, step 3).
+ * per check in the scan, an SQL function over jsonb_each that cannot be inlined) it cost the 1M-event scan 0.7-1.5 CPU-s,
+ * against 0.15-0.3 for sending the maps and 0.08 for reading them here (see docs/derived-build.md, step 3).
  *
  * The text read is jsonb's own: no blank at its start, each object's keys unique and in jsonb's order, each string
  * escaped as jsonb writes it (only `"`, `\` and control characters), so a correctness of "correct" is the bytes
