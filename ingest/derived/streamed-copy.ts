@@ -26,12 +26,15 @@ import {RowBuffer} from '../row-buffer.js';
 const SPILL_BYTES = 1024 * 1024;
 /**
  * Bytes all of PipedTables' tables may buffer: beyond, the fullest is sent as a piece (one COPY), so a
- * busy table sends big pieces and the memory stays bounded however many tables there are. (A fixed 4 MB
- * per table took bench:ingest's peak RSS to 377 MB, over its 300 MB target; pieces of 1 MB per table
- * made the 1M-event counting pass wait 3-3.6 s for its COPYs. 16 MB here and queued: 293-302 MB with a
- * new database's two zones of days; 8 MB: 271-284 MB, and a 1M rebuild 11.4 s against 11.3 s, interleaved.)
+ * busy table sends big pieces and the memory stays bounded however many tables there are. A COPY leaves
+ * the last pages PostgreSQL added to the table for it empty (it adds up to 64 at once, 512 KB, and skips
+ * the free space map for a table emptied by the transaction, a first build's): the pieces, about twice
+ * this over the 30 tables that fill, must be big. With 8 MB (pieces of 0.55 MB on average) 29 % of the
+ * 14 largest tables' pages stayed empty at 1M events, with 32 MB 7.6 %, and bench:ingest's peak RSS was
+ * 271-275 MB against 268-276 (the rows in chunks). (A fixed 4 MB per table took it to 377 MB, over its
+ * 300 MB target; pieces of 1 MB per table made the 1M-event counting pass wait 3-3.6 s for its COPYs.)
  */
-const BUFFERED_BYTES = 8 * 1024 * 1024;
+const BUFFERED_BYTES = 32 * 1024 * 1024;
 /** Bytes of PipedTables' pieces waiting for their COPY before the reading waits for them. */
 const QUEUED_BYTES = 8 * 1024 * 1024;
 
@@ -152,8 +155,70 @@ export async function withSpilledTables<Table extends string, T>(
 	}
 }
 
+/**
+ * Bytes of the chunks PipedTables writes rows in, taken from a pool and given back once their COPY is
+ * over. (A growable buffer per table, passed on to the next table once its piece was stored, held the
+ * largest piece it ever had: the buffers held 3-4 times the bytes buffered and queued.)
+ */
+export const CHUNK_BYTES = 64 * 1024;
+/**
+ * A row starts in a new chunk when less than this is left in the current one: a row is written whole in
+ * one chunk (its fields' lengths are written once the fields are), and one that does not fit grows its chunk.
+ */
+const ROW_ROOM = 2 * 1024;
+
+/** Chunks of CHUNK_BYTES, reused: each new one counts as external memory, and V8 ran a full GC for about every 64 MB of them. */
+class ChunkPool {
+	private readonly free: RowBuffer[] = [];
+
+	take(): RowBuffer {
+		const chunk = this.free.pop() ?? new RowBuffer(CHUNK_BYTES);
+		chunk.length = 0;
+		return chunk;
+	}
+
+	/** Takes back chunks whose bytes are no longer needed (one grown for a long row is let go). */
+	give(chunks: RowBuffer[]): void {
+		for (const chunk of chunks) if (chunk.bytes.length === CHUNK_BYTES) this.free.push(chunk);
+	}
+
+	/** Bytes of the chunks waiting to be taken. */
+	freeBytes(): number {
+		return capacity(this.free);
+	}
+}
+
+/** Bytes allocated for `chunks`, used or not. */
+const capacity = (chunks: RowBuffer[]) => chunks.reduce((bytes, chunk) => bytes + chunk.bytes.length, 0);
+
+/** A table's rows not yet sent, in chunks of the pool: the last one is being written. */
+class ChunkedRows {
+	readonly chunks: RowBuffer[];
+	/** Bytes in the chunks before the last. */
+	private filled = 0;
+
+	constructor(private readonly pool: ChunkPool) {
+		this.chunks = [pool.take()];
+	}
+
+	get length(): number {
+		return this.filled + this.chunks.at(-1)!.length;
+	}
+
+	/** Where the next row is written. */
+	nextRow(): RowBuffer {
+		const last = this.chunks.at(-1)!;
+		// Not by the chunk's own size: one grown for a long row would take rows on, growing again.
+		if (last.length + ROW_ROOM <= CHUNK_BYTES) return last;
+		this.filled += last.length;
+		const chunk = this.pool.take();
+		this.chunks.push(chunk);
+		return chunk;
+	}
+}
+
 /** A piece of a table's binary COPY rows handed over to PipedTables, and what settles it once stored or dropped. */
-type Piece = {statement: string; bytes: Buffer; rows: RowBuffer; settle: () => void};
+type Piece = {statement: string; rows: ChunkedRows; settled: Promise<void>; settle: () => void};
 
 /**
  * Pieces stored by one simple query of a COPY per piece, each piece's rows sent right behind the query:
@@ -175,12 +240,15 @@ class CopyRound implements pg.Submittable {
 
 	submit(connection: pg.Connection): void {
 		connection.query(this.pieces.map((piece) => piece.statement).join('; '));
-		for (const piece of this.pieces) {
+		for (const {rows} of this.pieces) {
+			// One CopyData message per piece, its chunks sent one after another.
 			const header = Buffer.allocUnsafe(5);
 			header[0] = COPY_DATA;
-			header.writeUInt32BE(piece.bytes.length + 4, 1);
+			header.writeUInt32BE(4 + BINARY_HEADER.length + rows.length + BINARY_TRAILER.length, 1);
 			connection.stream.write(header);
-			connection.stream.write(piece.bytes);
+			connection.stream.write(BINARY_HEADER);
+			for (const chunk of rows.chunks) connection.stream.write(chunk.view());
+			connection.stream.write(BINARY_TRAILER);
 			connection.stream.write(COPY_DONE);
 		}
 	}
@@ -206,28 +274,29 @@ class CopyRound implements pg.Submittable {
 const COPY_DATA = 0x64;
 const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]);
 
+/** How many bytes of rows PipedTables may buffer, and how many wait for their COPY (see BUFFERED_BYTES and QUEUED_BYTES). */
+type PipedBounds = {buffered: number; queued: number};
+
 /**
  * Binary COPY rows for a set of tables, sent to `writer` (the build's connection, idle while a second one
  * reads) a piece at a time (see BUFFERED_BYTES), one COPY per piece: the tables fill while the rows are made
  * instead of after (a 1M-event rebuild: 12.1-16.8 s against 12.8-19.1 s, interleaved). At most
  * QUEUED_BYTES wait to be sent; beyond that the reading waits. The pieces handed over while a query of
- * COPYs runs go together in the next (CopyRound), which starts as soon as the last ends.
+ * COPYs runs go together in the next (CopyRound), which starts as soon as the last ends. The rows are
+ * written in chunks of a pool (ChunkPool), so the memory held is what is buffered and queued, plus a
+ * chunk per table.
  */
 export class PipedTables<Table extends string> extends TableRows<Table> {
-	private readonly buffers: Map<Table, RowBuffer>;
+	private readonly pool = new ChunkPool();
+	private readonly filling: Map<Table, ChunkedRows>;
 	/** The pieces handed over and not yet stored or dropped, oldest first: each settles in turn, and leaves. */
-	private readonly inFlight: Array<Promise<void>> = [];
+	private readonly inFlight: Piece[] = [];
 	/** Their bytes. */
 	private queued = 0;
 	/** Pieces handed over while a query of COPYs runs: the next one's. */
 	private waiting: Piece[] = [];
 	/** The queries of COPYs running, until no piece waits. */
 	private rounds: Promise<void> | undefined;
-	/**
-	 * Buffers of pieces whose COPY is over, for the next pieces: each new buffer counts as external memory,
-	 * and V8 ran a full GC for about every 64 MB of them (24 in a 1M-event rebuild).
-	 */
-	private readonly spare: RowBuffer[] = [];
 	private failure: {error: unknown} | undefined;
 
 	constructor(
@@ -239,66 +308,68 @@ export class PipedTables<Table extends string> extends TableRows<Table> {
 		 * (2.55 GB of a 10M-event build's tables, against 8 MB so), and a vacuum again to mark them visible.
 		 */
 		private readonly freeze = false,
+		private readonly bounds: PipedBounds = {buffered: BUFFERED_BYTES, queued: QUEUED_BYTES},
 	) {
 		super();
-		this.buffers = new Map(Object.keys(columns).map((table) => [table as Table, PipedTables.newPiece(new RowBuffer(1 << 16))]));
-	}
-
-	private static newPiece(rows: RowBuffer): RowBuffer {
-		rows.length = 0;
-		rows.copy(BINARY_HEADER, 0, BINARY_HEADER.length);
-		return rows;
+		this.filling = new Map(Object.keys(columns).map((table) => [table as Table, new ChunkedRows(this.pool)]));
 	}
 
 	rows(table: Table): RowBuffer {
-		return this.buffers.get(table)!;
+		return this.filling.get(table)!.nextRow();
 	}
 
 	async spillIfFull(): Promise<void> {
 		let buffered = 0;
-		for (const rows of this.buffers.values()) buffered += rows.length;
-		while (buffered > BUFFERED_BYTES) {
-			const [fullest, rows] = [...this.buffers].reduce((most, next) => (next[1].length > most[1].length ? next : most));
+		for (const rows of this.filling.values()) buffered += rows.length;
+		while (buffered > this.bounds.buffered) {
+			const [fullest, rows] = [...this.filling].reduce((most, next) => (next[1].length > most[1].length ? next : most));
 			buffered -= rows.length;
 			this.send(fullest);
 		}
 		// The oldest piece is stored first: waiting for it makes room without draining the queue.
-		while (this.queued > QUEUED_BYTES) await this.inFlight[0];
+		while (this.queued > this.bounds.queued) await this.inFlight[0]!.settled;
 		if (this.failure) throw this.failure.error;
 	}
 
 	/** Sends every table's rows left, and waits until all are stored. */
 	async store(): Promise<void> {
-		for (const [table, rows] of this.buffers) if (rows.length > BINARY_HEADER.length) this.send(table);
+		for (const [table, rows] of this.filling) if (rows.length > 0) this.send(table);
 		await this.finished();
 		if (this.failure) throw this.failure.error;
 	}
 
 	/** Settles when every piece handed over has been stored or dropped (it never rejects). */
 	async finished(): Promise<void> {
-		await this.inFlight.at(-1);
+		await this.inFlight.at(-1)?.settled;
+	}
+
+	/** Bytes of memory the rows are held in: the tables' chunks, the pieces' not yet stored, the pool's free ones. */
+	heldBytes(): number {
+		let held = this.pool.freeBytes();
+		for (const rows of this.filling.values()) held += capacity(rows.chunks);
+		for (const piece of this.inFlight) held += capacity(piece.rows.chunks);
+		return held;
 	}
 
 	private send(table: Table): void {
-		const rows = this.buffers.get(table)!;
-		rows.copy(BINARY_TRAILER, 0, BINARY_TRAILER.length);
-		// The piece keeps the buffer's bytes; the table writes on in another (a spare one is as big as a busy table's piece).
-		const bytes = rows.view();
-		this.buffers.set(table, PipedTables.newPiece(this.spare.pop() ?? new RowBuffer(1 << 16)));
-		this.queued += bytes.length;
+		const rows = this.filling.get(table)!;
+		this.filling.set(table, new ChunkedRows(this.pool));
+		const length = rows.length;
+		this.queued += length;
 		let settle!: () => void;
-		this.inFlight.push(new Promise<void>((resolve) => (settle = resolve)));
-		const statement = copyStatement(table, this.columns[table], this.freeze);
-		this.waiting.push({
-			statement,
-			bytes,
+		const settled = new Promise<void>((resolve) => (settle = resolve));
+		const piece: Piece = {
+			statement: copyStatement(table, this.columns[table], this.freeze),
 			rows,
+			settled,
 			settle: () => {
-				this.queued -= bytes.length;
+				this.queued -= length;
 				this.inFlight.shift();
 				settle();
 			},
-		});
+		};
+		this.inFlight.push(piece);
+		this.waiting.push(piece);
 		this.rounds ??= this.storeWaiting();
 	}
 
@@ -318,7 +389,7 @@ export class PipedTables<Table extends string> extends TableRows<Table> {
 						(piece) => {
 							stored++;
 							// Read whole by PostgreSQL: the bytes can be overwritten.
-							this.spare.push(piece.rows);
+							this.pool.give(piece.rows.chunks);
 							piece.settle();
 						},
 						(error) => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import pg from 'pg';
 import {clientConfig} from '../../ingest/db/database.js';
-import {copyBetween, type LearnerRowHandlers, PipedTables, readLearnerRows, withSpilledTables} from '../../ingest/derived/streamed-copy.js';
+import {CHUNK_BYTES, copyBetween, type LearnerRowHandlers, PipedTables, readLearnerRows, withSpilledTables} from '../../ingest/derived/streamed-copy.js';
 import {ARRAY_OF, arrayField, boolField, int4Field, int4OrNullField, int8Field, readArray, readInt8, startRow, textField} from '../../ingest/copy-binary.js';
 import {createTestDatabase} from '../helpers/database.js';
 
@@ -199,8 +199,8 @@ describe('streamed COPY of the derived build', () => {
 		await withTwoConnections(async (reader, writer) => {
 		await writer.query('BEGIN');
 		await writer.query('CREATE TEMP TABLE piped (learner_id int, value bigint, pad text) ON COMMIT DROP');
-		const tables = new PipedTables(writer, {piped: 'learner_id, value, pad'});
-		// 120,000 rows of about 230 bytes (27 MB): pieces are sent before the reading ends.
+		const tables = new PipedTables(writer, {piped: 'learner_id, value, pad'}, false, {buffered: 8 * 1024 * 1024, queued: 8 * 1024 * 1024});
+		// 120,000 rows of about 230 bytes (27 MB), 8 MB buffered: pieces are sent before the reading ends.
 		let pieceSentWhileReading = false;
 		await readLearnerRows(
 			reader,
@@ -247,6 +247,78 @@ describe('streamed COPY of the derived build', () => {
 			await writer.query('COMMIT');
 		} finally {
 			writer.query = sendQuery as typeof writer.query;
+			writer.release();
+		}
+	});
+
+	it('PipedTables: the memory its rows are held in stays within its bounds, whichever tables fill in turn', {timeout: 120_000}, async () => {
+		const writer = await pool.connect();
+		try {
+			await writer.query('BEGIN');
+			const tables = Array.from({length: 20}, (_, index) => `busy${index}`);
+			for (const table of tables) await writer.query(`CREATE TEMP TABLE ${table} (value bigint, pad text) ON COMMIT DROP`);
+			const bounds = {buffered: 1024 * 1024, queued: 1024 * 1024};
+			const piped = new PipedTables(writer, Object.fromEntries(tables.map((table) => [table, 'value, pad'])), false, bounds);
+			// Each table in turn gets 12,000 rows of about 220 bytes (2.6 MB): a buffer per table grown to the largest piece
+			// it had, passed on to the next table once stored, held 25 MB here.
+			let mostHeld = 0;
+			for (const table of tables) {
+				for (let value = 0; value < 12_000; value++) {
+					const out = piped.rows(table);
+					startRow(out, 2);
+					int8Field(out, value);
+					textField(out, PAD);
+					if (value % 256 === 255) {
+						await piped.spillIfFull();
+						mostHeld = Math.max(mostHeld, piped.heldBytes());
+					}
+				}
+			}
+			await piped.store();
+			mostHeld = Math.max(mostHeld, piped.heldBytes());
+			// What is buffered and queued (up to a spill's rows more, and the room a chunk leaves at its end), and a chunk per table.
+			assert.ok(mostHeld <= 1.1 * (bounds.buffered + bounds.queued) + tables.length * CHUNK_BYTES, `${mostHeld} bytes held`);
+			const {rows} = await writer.query<{rows: number; total: string}>(tables.map((table) => `SELECT count(*)::int AS rows, sum(value)::text AS total FROM ${table}`).join(' UNION ALL '));
+			assert.deepEqual(rows, tables.map(() => ({rows: 12_000, total: String((11_999 * 12_000) / 2)})));
+			await writer.query('COMMIT');
+		} finally {
+			writer.release();
+		}
+	});
+
+	it('PipedTables: rows longer than a chunk, and arrays, are stored whole among short ones', {timeout: 60_000}, async () => {
+		const writer = await pool.connect();
+		try {
+			await writer.query('BEGIN');
+			await writer.query('CREATE TEMP TABLE long_rows (id int, pad text, items int[]) ON COMMIT DROP');
+			const piped = new PipedTables(writer, {long_rows: 'id, pad, items'}, false, {buffered: 256 * 1024, queued: 256 * 1024});
+			// Row id: `pad` the letter a + id % 26 repeated, `items` id * 100,000 + 0, 1, …; every 500th row about 3 chunks long.
+			const rowCount = 3_000;
+			for (let id = 0; id < rowCount; id++) {
+				const long = id % 500 === 499;
+				const padLength = long ? 2 * CHUNK_BYTES : (id * 37) % 3_000;
+				const itemCount = long ? CHUNK_BYTES / 8 : id % 50;
+				const out = piped.rows('long_rows');
+				startRow(out, 3);
+				int4Field(out, id);
+				textField(out, String.fromCharCode(97 + (id % 26)).repeat(padLength));
+				arrayField(out, ARRAY_OF.int4, itemCount, false, () => {
+					for (let item = 0; item < itemCount; item++) int4Field(out, id * 100_000 + item);
+				});
+				await piped.spillIfFull();
+			}
+			await piped.store();
+			const {rows: [stored]} = await writer.query(
+				`SELECT count(*)::int AS rows, count(DISTINCT id)::int AS ids, max(length(pad)) AS longest,
+					bool_and(pad = repeat(chr(97 + id % 26), length(pad))) AS pads,
+					bool_and(items = ARRAY(SELECT id * 100000 + item FROM generate_series(0, coalesce(cardinality(items), 0) - 1) item)) AS items,
+					sum(cardinality(items))::int AS item_count FROM long_rows`,
+			);
+			let itemCount = 0;
+			for (let id = 0; id < rowCount; id++) itemCount += id % 500 === 499 ? CHUNK_BYTES / 8 : id % 50;
+			assert.deepEqual(stored, {rows: rowCount, ids: rowCount, longest: 2 * CHUNK_BYTES, pads: true, items: true, item_count: itemCount});
+			await writer.query('COMMIT');
+		} finally {
 			writer.release();
 		}
 	});
