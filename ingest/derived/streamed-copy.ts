@@ -30,7 +30,7 @@ const SPILL_BYTES = 1024 * 1024;
  * the last pages PostgreSQL added to the table for it empty (it adds up to 64 at once, 512 KB, and skips
  * the free space map for a table emptied by the transaction, a first build's): the pieces, about twice
  * this over the 30 tables that fill, must be big. With 8 MB (pieces of 0.55 MB on average) 29 % of the
- * 14 largest tables' pages stayed empty at 1M events, with 32 MB 7.6 %; bench:ingest's peak RSS 268-276 MB
+ * 14 largest tables' pages stayed empty at 1M events, with 32 MB 7.6 %; bench:ingest's peak RSS 268-282 MB
  * with 32 MB in chunks (ChunkPool), against 271-275 MB with 8 MB in buffers grown whole. (A fixed 4 MB per
  * table took it to 377 MB, over its 300 MB target; pieces of 1 MB per table made the 1M-event counting
  * pass wait 3-3.6 s for its COPYs.)
