@@ -195,26 +195,28 @@ const capacity = (chunks: RowBuffer[]) => chunks.reduce((bytes, chunk) => bytes 
 /** A table's rows not yet sent, in chunks of the pool: the last one is being written. */
 class ChunkedRows {
 	readonly chunks: RowBuffer[];
+	/** The last chunk. */
+	private last: RowBuffer;
 	/** Bytes in the chunks before the last. */
 	private filled = 0;
 
 	constructor(private readonly pool: ChunkPool) {
-		this.chunks = [pool.take()];
+		this.last = pool.take();
+		this.chunks = [this.last];
 	}
 
 	get length(): number {
-		return this.filled + this.chunks.at(-1)!.length;
+		return this.filled + this.last.length;
 	}
 
 	/** Where the next row is written. */
 	nextRow(): RowBuffer {
-		const last = this.chunks.at(-1)!;
 		// Not by the chunk's own size: one grown for a long row would take rows on, growing again.
-		if (last.length + ROW_ROOM <= CHUNK_BYTES) return last;
-		this.filled += last.length;
-		const chunk = this.pool.take();
-		this.chunks.push(chunk);
-		return chunk;
+		if (this.last.length + ROW_ROOM <= CHUNK_BYTES) return this.last;
+		this.filled += this.last.length;
+		this.last = this.pool.take();
+		this.chunks.push(this.last);
+		return this.last;
 	}
 }
 
@@ -290,6 +292,9 @@ type PipedBounds = {buffered: number; queued: number};
 export class PipedTables<Table extends string> extends TableRows<Table> {
 	private readonly pool = new ChunkPool();
 	private readonly filling: Map<Table, ChunkedRows>;
+	/** The table rows were last asked for, and its rows: a table's rows mostly come in runs (a learner's gaps, visits, …). */
+	private lastTable: Table | undefined;
+	private lastRows: ChunkedRows | undefined;
 	/** The pieces handed over and not yet stored or dropped, oldest first: each settles in turn, and leaves. */
 	private readonly inFlight: Piece[] = [];
 	/** Their bytes. */
@@ -316,7 +321,11 @@ export class PipedTables<Table extends string> extends TableRows<Table> {
 	}
 
 	rows(table: Table): RowBuffer {
-		return this.filling.get(table)!.nextRow();
+		if (table !== this.lastTable) {
+			this.lastTable = table;
+			this.lastRows = this.filling.get(table)!;
+		}
+		return this.lastRows!.nextRow();
 	}
 
 	async spillIfFull(): Promise<void> {
@@ -355,6 +364,7 @@ export class PipedTables<Table extends string> extends TableRows<Table> {
 	private send(table: Table): void {
 		const rows = this.filling.get(table)!;
 		this.filling.set(table, new ChunkedRows(this.pool));
+		this.lastTable = undefined;
 		const length = rows.length;
 		this.queued += length;
 		let settle!: () => void;
