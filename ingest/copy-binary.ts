@@ -276,8 +276,11 @@ export class BinaryRowReader {
 /** The value's bytes of the field at `start` of a row read by BinaryRowReader (a text, jsonb, …), or null for NULL. */
 export const fieldBytes = (data: Buffer, start: number) => (start < 0 ? null : data.subarray(start, start + data.readInt32BE(start - 4)));
 
-/** A text field's value at `start` (see fieldBytes), or null for NULL. */
-export const fieldText = (data: Buffer, start: number) => fieldBytes(data, start)?.toString() ?? null;
+/**
+ * A text field's value at `start` (see fieldBytes), or null for NULL. Decoded from `data` itself: a view of the field
+ * first (fieldBytes) made a typed array for each one (the counting pass reads a video's id from each player event).
+ */
+export const fieldText = (data: Buffer, start: number) => (start < 0 ? null : data.toString('utf8', start, start + data.readInt32BE(start - 4)));
 
 /** A float8 field's value at `at` (a value's start, as BinaryRowReader gives it), or null for NULL (-1). */
 export const readFloat8OrNull = (data: Buffer, at: number) => (at < 0 ? null : data.readDoubleBE(at));
