@@ -269,14 +269,14 @@ class CourseCounts {
 			}
 		};
 		writeTypes('d_type_hour', this.hourTypes, int8Field);
-		for (const {suffix, dayOf} of dayTables) {
-			const dayTypes = new Map<number, Map<string, number>>();
-			for (const [hour, types] of this.hourTypes) {
-				const typesOfDay = entry(dayTypes, dayOf(hour), newMap<string, number>);
-				for (const [type, events] of types) tally(typesOfDay, type, events);
-			}
-			writeTypes(`d_type_day${suffix}`, dayTypes, dateField);
+		// Both day tables summed in one pass over the hours: an hour's types are read once.
+		const dayTypes = dayTables.map(() => new Map<number, Map<string, number>>());
+		const typesOfDays: Array<Map<string, number>> = [];
+		for (const [hour, types] of this.hourTypes) {
+			dayTables.forEach(({dayOf}, index) => (typesOfDays[index] = entry(dayTypes[index]!, dayOf(hour), newMap<string, number>)));
+			for (const [type, events] of types) for (const typesOfDay of typesOfDays) tally(typesOfDay, type, events);
 		}
+		dayTables.forEach(({suffix}, index) => writeTypes(`d_type_day${suffix}`, dayTypes[index]!, dateField));
 		for (const [hour, events] of this.hours) {
 			const out = tables.rows('d_course_hour');
 			startRow(out, 3);
