@@ -354,10 +354,10 @@ WHERE r.course_id <> '' AND p.time >= d_midnight($1::date, d_day_zone())`;
 /**
  * Each learner's first and last answers split into their parts (one row per part and attempt), counted per problem.
  * Learners who gave the same answers with the same grading are counted together before their answers are split (at 1M
- * events, 30,968 first and last answers are 10,355 distinct ones). A first build rebuilds every problem: TOUCHED_PROBLEMS
- * would list every course's problem with an event (all new, and every learner of d_learner_problem has its events in
- * d_problem_event, each with a time and a username), so its problems are read without that list, which scanned
- * d_problem_event.
+ * events, 30,968 first and last answers are 10,355 distinct ones). On a first build (its table emptied) TOUCHED_PROBLEMS
+ * would list every course's problem of d_learner_problem (every event is new, and each row of d_learner_problem comes
+ * from rows of d_problem_event, each with a time and a username): they are read without that list, which scanned
+ * d_problem_event, and those of no course stay out as the list leaves them.
  */
 function problemAnswerSteps(earlier: boolean): string[] {
 	return [
